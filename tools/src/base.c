@@ -1,0 +1,128 @@
+/* base: allocator hooks, growable buffers, string helpers, errors, clock. */
+#include "internal.h"
+#include <errno.h>
+#include <time.h>
+
+HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
+HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
+HTTPX__PRIVATE void httpx__free(void *p) { if (p) HTTPX_FREE(p); }
+
+HTTPX__PRIVATE char *httpx__strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = (char *)httpx__malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
+    size_t need, cap;
+    char *p;
+    if (extra > (size_t)-1 / 2 - b->len) return false;
+    need = b->len + extra + 1;                  /* +1: always room for the NUL */
+    if (need <= b->cap) return true;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need) cap *= 2;
+    p = (char *)httpx__realloc(b->p, cap);
+    if (!p) return false;
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n) {
+    if (!httpx__buf_reserve(b, n)) return false;
+    if (n) memcpy(b->p + b->len, p, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__buf_puts(httpx__buf *b, const char *s) { return httpx__buf_append(b, s, strlen(s)); }
+HTTPX__PRIVATE bool httpx__buf_putc(httpx__buf *b, char c) { return httpx__buf_append(b, &c, 1); }
+
+HTTPX__PRIVATE bool httpx__buf_printf(httpx__buf *b, const char *fmt, ...) {
+    va_list ap;
+    int n;
+    if (!httpx__buf_reserve(b, 64)) return false;
+    va_start(ap, fmt);
+    n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0) return false;
+    if ((size_t)n >= b->cap - b->len) {          /* did not fit: grow and format again */
+        if (!httpx__buf_reserve(b, (size_t)n)) return false;
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__buf_free(httpx__buf *b) {
+    httpx__free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+HTTPX__PRIVATE int httpx__lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+HTTPX__PRIVATE bool httpx__mem_ieq(const char *a, const char *b, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (httpx__lower((unsigned char)a[i]) != httpx__lower((unsigned char)b[i])) return false;
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__str_ieq(httpx__str a, const char *b) {
+    return strlen(b) == a.n && httpx__mem_ieq(a.p, b, a.n);
+}
+
+HTTPX__PRIVATE bool httpx__is_tchar(int c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const char *fmt, ...) {
+    va_list ap;
+    if (!e) return code;
+    e->code = code;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+HTTPX__PRIVATE double httpx__now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {
+    "no error",
+    "connect timeout", "read timeout", "write timeout", "pool timeout",
+    "connect error", "read error", "write error", "close error",
+    "local protocol error", "remote protocol error",
+    "proxy error", "unsupported protocol", "TLS error", "decoding error",
+    "too many redirects", "too large",
+    "invalid URL", "invalid header", "invalid argument", "stream error",
+    "cancelled", "HTTP status error", "out of memory",
+};
+
+HTTPX_API const char *httpx_strerror(httpx_error e) {
+    if ((int)e < 0 || e >= HTTPX_ERR_COUNT_) return "unknown error";
+    return httpx__error_names[e];
+}
+
+HTTPX_API bool httpx_is_timeout(httpx_error e) {
+    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_POOL_TIMEOUT;
+}
+HTTPX_API bool httpx_is_network_error(httpx_error e) {
+    return e >= HTTPX_ERR_CONNECT && e <= HTTPX_ERR_CLOSE;
+}
+HTTPX_API bool httpx_is_protocol_error(httpx_error e) {
+    return e == HTTPX_ERR_LOCAL_PROTOCOL || e == HTTPX_ERR_REMOTE_PROTOCOL;
+}
+HTTPX_API bool httpx_is_transport_error(httpx_error e) {
+    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_TLS;
+}

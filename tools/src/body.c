@@ -1,0 +1,1 @@
+/* body: not written yet */

@@ -1,0 +1,1 @@
+/* conn: not written yet */

@@ -1,0 +1,1 @@
+/* h1: not written yet */

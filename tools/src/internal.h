@@ -1,0 +1,214 @@
+/* Internal declarations shared by the components. Nothing here is part of the
+   API: names are httpx__ and, in the amalgamation, static. */
+
+#if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
+#if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
+#error "httpx.h: define all of HTTPX_MALLOC, HTTPX_REALLOC and HTTPX_FREE, or none"
+#endif
+#else
+#include <stdlib.h>
+#define HTTPX_MALLOC(sz) malloc(sz)
+#define HTTPX_REALLOC(p, sz) realloc(p, sz)
+#define HTTPX_FREE(p) free(p)
+#endif
+
+#ifndef HTTPX_ASSERT
+#include <assert.h>
+#define HTTPX_ASSERT(c) assert(c)
+#endif
+
+#include <string.h>
+#include <stdarg.h>
+
+/* Internal functions are static in the amalgamation. The test build defines
+   HTTPX__PRIVATE as empty so that test files can call them from other units. */
+#ifndef HTTPX__PRIVATE
+#if defined(__GNUC__) || defined(__clang__)
+#define HTTPX__PRIVATE static __attribute__((unused))
+#else
+#define HTTPX__PRIVATE static
+#endif
+#endif
+
+/* ---- base: memory, buffers, strings, errors, time ---- */
+
+HTTPX__PRIVATE void *httpx__malloc(size_t n);
+HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n);
+HTTPX__PRIVATE void  httpx__free(void *p);
+HTTPX__PRIVATE char *httpx__strdup(const char *s);
+
+/* A growable byte buffer. Zero-initialised is empty. Functions return false
+   only when the allocator fails. The contents are NUL-terminated whenever
+   cap > 0 (the NUL is not counted in len). */
+typedef struct httpx__buf { char *p; size_t len, cap; } httpx__buf;
+HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra);
+HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n);
+HTTPX__PRIVATE bool httpx__buf_puts(httpx__buf *b, const char *s);
+HTTPX__PRIVATE bool httpx__buf_putc(httpx__buf *b, char c);
+HTTPX__PRIVATE bool httpx__buf_printf(httpx__buf *b, const char *fmt, ...);
+HTTPX__PRIVATE void httpx__buf_free(httpx__buf *b);
+
+/* A view into somebody else's bytes. */
+typedef struct httpx__str { const char *p; size_t n; } httpx__str;
+HTTPX__PRIVATE bool httpx__str_ieq(httpx__str a, const char *b);     /* ASCII case-insensitive */
+HTTPX__PRIVATE bool httpx__mem_ieq(const char *a, const char *b, size_t n);
+HTTPX__PRIVATE int  httpx__lower(int c);
+HTTPX__PRIVATE bool httpx__is_tchar(int c);                          /* RFC 9110 token char */
+
+/* Failure detail. A function that can fail takes an httpx__err * and fills it
+   through httpx__fail, which returns the code so that callers can write
+   `return httpx__fail(e, HTTPX_ERR_X, "...", ...);`. e may be NULL. */
+typedef struct httpx__err {
+    httpx_error code;
+    int sys_errno;
+    char msg[240];
+} httpx__err;
+HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
+
+/* ---- url: RFC 3986 for http and https ---- */
+
+/* A parsed absolute URL. Every view points into the string that was parsed,
+   which must outlive the struct. Absent parts have p == NULL, n == 0; an empty
+   but present query ("x?") has p != NULL, n == 0. */
+typedef struct httpx__url {
+    httpx__str scheme;      /* as written; is_https tells which */
+    httpx__str userinfo;    /* still percent-encoded; see httpx__url_credentials */
+    httpx__str host;        /* without the brackets of an IPv6 literal */
+    httpx__str path;        /* as written, may be empty */
+    httpx__str query;       /* without '?' */
+    httpx__str fragment;    /* without '#'; never sent */
+    int port;               /* the explicit port, else 80 or 443 */
+    bool has_port;          /* a port was written (even if it is the default) */
+    bool is_https;
+    bool host_is_ipv6;
+} httpx__url;
+
+/* Parses an absolute http or https URL. Fails with HTTPX_ERR_INVALID_URL and a
+   message naming the problem (no scheme, relative URL, empty host, bad port,
+   space or control character, bad IPv6 literal, bad percent escape), or
+   HTTPX_ERR_UNSUPPORTED_PROTOCOL for a scheme other than http/https. */
+HTTPX__PRIVATE httpx_error httpx__url_parse(httpx__url *u, const char *s, size_t n, httpx__err *e);
+/* RFC 3986 section 5.2 reference resolution of ref against an absolute base
+   (any scheme), with remove_dot_segments; the recomposed result is appended to
+   out. "http:g" resolves the strict way ("http:g"). */
+HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base, const char *ref, httpx__err *e);
+/* Appends the request target: path (or "/" when empty), then "?query" when a
+   query is present. Characters that may not appear in a target (non-ASCII
+   bytes, '"', '<', '>', '\\', '^', '`', '{', '|', '}') are percent-encoded;
+   existing %XX escapes are kept as they are. */
+HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u);
+/* Appends the Host header value: host, or [v6], plus ":port" unless default. */
+HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u);
+/* Appends the normalised URL as shown to users (r->url): lower-case scheme and
+   host, no userinfo, no default port, path "/" when empty, query kept, no
+   fragment. */
+HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u);
+/* Splits userinfo into percent-decoded user and password (password "" when no
+   ':'). Returns false when there is no userinfo. */
+HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass);
+/* Appends s form-urlencoded (application/x-www-form-urlencoded as HTML forms
+   do: space as '+', unreserved kept, everything else %XX upper-case). */
+HTTPX__PRIVATE bool httpx__form_escape(httpx__buf *out, const char *s, size_t n);
+/* Appends "k=v&k=v..." for the pairs; a leading '&' first when out already
+   ends in a query that is non-empty (sep_first). NULL value: "k=". */
+HTTPX__PRIVATE bool httpx__form_encode(httpx__buf *out, const httpx_pair *pairs, bool sep_first);
+/* Percent-decodes s into out ('+' stays '+'). Fails on a bad escape. */
+HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
+
+/* ---- headers ---- */
+
+typedef struct httpx__field { uint32_t name, name_len, value, value_len; } httpx__field;
+struct httpx_headers {
+    httpx__field *fields;   /* offsets into text */
+    size_t count, cap;
+    httpx__buf text;        /* "name\0value\0" for each field */
+    bool fixed;             /* fields/text live in memory that is not ours (arena) */
+};
+HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h);
+HTTPX__PRIVATE void httpx__headers_clear(httpx_headers *h);  /* frees, stays usable */
+/* Adds without validation (for trusted, already-checked input such as a parsed response). */
+HTTPX__PRIVATE bool httpx__headers_add_raw(httpx_headers *h, const char *name, size_t nlen, const char *value, size_t vlen);
+/* Checks a header a caller gave: token name, value without CR/LF/NUL. */
+HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *value, httpx__err *e);
+
+/* ---- HTTP/1.1 response parsing ---- */
+
+typedef struct httpx__h1_header {
+    const char *name; size_t name_len;
+    const char *value; size_t value_len;   /* without surrounding OWS */
+} httpx__h1_header;
+
+typedef struct httpx__h1_head {
+    int minor_version;      /* HTTP/1.x */
+    int status;
+    const char *reason; size_t reason_len;
+    size_t num_headers;
+} httpx__h1_head;
+
+/* Parses a response head (status line + header fields + empty line) from
+   buf[0..len). Zero-copy: the views point into buf. Accepts CRLF and bare LF
+   line ends. hdrs has room for max_headers.
+   Returns the head's length in bytes (> 0) when complete, -2 when more bytes
+   are needed, -1 on a malformed head (e filled with HTTPX_ERR_REMOTE_PROTOCOL
+   and a message), -3 when more than max_headers fields came (TOO_LARGE).
+   Pure: no allocation, no state beyond the arguments; call again on the whole
+   buffer when more bytes arrive. */
+HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
+                                        httpx__h1_header *hdrs, size_t max_headers, httpx__err *e);
+/* Finds where a head ends: scans buf[from..len) for the blank line and returns
+   the head length, or 0 when not complete yet. `from` lets a caller skip bytes
+   it already scanned (it may back up 3 bytes itself). */
+HTTPX__PRIVATE size_t httpx__h1_find_head_end(const char *buf, size_t len, size_t from);
+
+enum httpx__body_kind {
+    HTTPX__BODY_NONE,       /* 1xx, 204, 304, response to HEAD: no body */
+    HTTPX__BODY_LENGTH,     /* Content-Length bytes */
+    HTTPX__BODY_CHUNKED,
+    HTTPX__BODY_CLOSE       /* until the server closes */
+};
+typedef struct httpx__h1_framing {
+    enum httpx__body_kind kind;
+    uint64_t length;        /* for HTTPX__BODY_LENGTH */
+    bool keep_alive;        /* the connection may be reused afterwards */
+} httpx__h1_framing;
+/* Works out how the body is delimited (RFC 9112 section 6.3) from a parsed head.
+   Fails with HTTPX_ERR_REMOTE_PROTOCOL on conflicting or malformed framing:
+   different Content-Length values, Content-Length beside Transfer-Encoding,
+   a Content-Length that is not a number, a Transfer-Encoding whose last coding
+   is not chunked is read until close (not an error). */
+HTTPX__PRIVATE httpx_error httpx__h1_framing_of(const httpx__h1_head *head, const httpx__h1_header *hdrs,
+                                                bool request_was_head, httpx__h1_framing *out, httpx__err *e);
+
+/* Chunked transfer coding decoder, resumable at any byte. Zero it to start. */
+typedef struct httpx__chunked {
+    int state;
+    uint64_t remaining;     /* bytes left in the current chunk */
+    size_t line;            /* bytes of the current size/trailer line seen (limit) */
+    size_t extra;           /* after completion: bytes that followed the message */
+} httpx__chunked;
+/* Decodes in place: buf[0..*len) is new input; on return buf[0..*len) holds the
+   body bytes it carried. Returns 1 when the message (last chunk and trailers)
+   is complete, 0 when more input is needed, -1 on bad framing (e filled:
+   HTTPX_ERR_REMOTE_PROTOCOL). After 1, d->extra is the number of input bytes
+   after the end of the message (they are not in the output). */
+HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
+
+/* ---- multipart/form-data encoder, streamed ---- */
+
+typedef struct httpx__multipart httpx__multipart;
+/* Prepares a body of fields (may be NULL) and files. Opens path files now so
+   that a missing file is an error before anything is sent. */
+HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files, httpx__err *e);
+/* "multipart/form-data; boundary=..." */
+HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m);
+/* Total length when every part has a known size, else -1 (sent chunked). */
+HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
+/* Next bytes of the body: >0 bytes, 0 at the end, -1 on a read error (e filled). */
+HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);

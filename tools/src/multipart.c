@@ -1,0 +1,1 @@
+/* multipart: not written yet */

@@ -1,0 +1,1 @@
+/* net: not written yet */

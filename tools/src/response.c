@@ -1,0 +1,1 @@
+/* response: not written yet */

@@ -1,0 +1,1 @@
+/* url: not written yet */
