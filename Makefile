@@ -5,14 +5,12 @@ WARN     = -Wall -Wextra -pedantic -Werror
 BUILD    = build
 TESTSRC  = $(wildcard tests/test_*.c) tests/runner.c tests/impl.c $(wildcard tests/fixtures.c)
 TESTHDR  = tests/test.h $(wildcard tests/fixtures.h)
-# BearSSL is optional: the tests use it when its header is there.
-HAVE_BEARSSL := $(shell test -f /usr/include/bearssl.h && echo 1)
-TLSFLAGS = $(if $(HAVE_BEARSSL),-DHTTPX_BEARSSL,)
-TLSLIBS  = $(if $(HAVE_BEARSSL),-lbearssl,)
+TESTCC   = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE
+EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
-.PHONY: all test unit asan matrix nm examples bench clean amalgamate check-amalgamation
+.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck
 
-all: httpx.h $(BUILD)/test
+all: httpx.h $(BUILD)/test $(EXAMPLES)
 
 httpx.h: tools/amalgamate.py $(wildcard tools/src/*)
 	$(PYTHON) tools/amalgamate.py
@@ -23,22 +21,38 @@ amalgamate:
 check-amalgamation:
 	$(PYTHON) tools/amalgamate.py --check
 
+# The whole suite: amalgamation up to date, compile matrix, the tests
+# (plain and under ASan/UBSan), the examples.
+test: check-amalgamation matrix $(BUILD)/test $(BUILD)/test-asan examples
+	$(BUILD)/test
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test-asan
+
+matrix: httpx.h
+	sh tests/compile_matrix.sh
+
 $(BUILD)/test: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -g -O1 $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS) \
-	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+	$(TESTCC) -O1 $(TESTSRC) -o $@ -lpthread
 
 $(BUILD)/test-asan: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
-	$(CC) -std=c11 -g -O1 $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS) \
-	    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
-	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+	$(TESTCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+	    $(TESTSRC) -o $@ -lpthread
 
 unit: $(BUILD)/test
 	$(BUILD)/test $(T)
 
 asan: $(BUILD)/test-asan
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test-asan $(T)
+
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c httpx.h
+	@mkdir -p $(BUILD)/examples
+	$(CC) -std=c99 -O2 $(WARN) $< -o $@
+
+bench:
+	sh tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

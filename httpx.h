@@ -1,10 +1,68 @@
-/* intro */
+/* httpx.h - an HTTP client for C, in one file, with the feel of Python's HTTPX.
+   version 0.1.0 - MIT licence (text at the end of this file)
+
+   DO THIS in exactly one .c file, before you include it:
+       #define HTTPX_IMPLEMENTATION
+       #include "httpx.h"
+   Every other file includes httpx.h without the define. Compile:
+       cc app.c -o app                          (http only)
+       cc -DHTTPX_BEARSSL app.c -o app -lbearssl (https, when TLS lands)
+
+   A BLOCKING GET
+       httpx_response *r = httpx_get("http://127.0.0.1:8080/hello.txt", NULL);
+       if (r->error) fprintf(stderr, "%s\n", r->error_message);
+       else printf("%d %s\n", r->status_code, r->content);
+       httpx_response_free(r);
+
+   A CLIENT (pooled connections, shared configuration)
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){
+           .base_url = "http://127.0.0.1:8080/api",
+           .headers = (httpx_pair[]){{"X-Token", "abc"}, {0}} });
+       httpx_response *r = httpx_client_post(c, "users", &(httpx_opts){ .json = "{\"name\":\"ada\"}" });
+       ...
+       httpx_response_free(r);
+       httpx_client_free(c);
+
+   CONTENTS (grep for the anchor)
+       >>public     the API: errors, options, responses, headers, calls
+       >>internal   declarations shared by the components
+       >>base >>url >>headers >>h1 >>multipart >>body >>net >>tls >>conn >>client >>response
+
+   CONFIGURATION MACROS
+       HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
+       HTTPX_STATIC           before every include: every function static (private copy)
+       HTTPX_MALLOC(sz), HTTPX_REALLOC(p, sz), HTTPX_FREE(p)
+                              in the implementation file: all three or none (#error)
+       HTTPX_ASSERT(c)        in the implementation file: default assert()
+       HTTPX_BEARSSL          in the implementation file: TLS through BearSSL (-lbearssl)
+       HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out
+
+   MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
+            library returns has one matching _free. A warm request on a pooled
+            connection allocates the response and its body.
+   ERRORS   A call returns a response even when it fails (NULL only when out of
+            memory): check r->error (an httpx_error), read r->error_message.
+            There is no global "last error".
+   THREADS  No hidden threads. A client and its responses belong to one thread
+            at a time; different clients may be used from different threads.
+   TLS      Not yet: an https URL fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL and
+            says how to enable it.
+   HTTP/2   Not yet; HTTPX_NO_HTTP2 is accepted.
+*/
 
 /* ======================================================================
    Begin file public.h   (grep anchor: >>public)
    ====================================================================== */
 #ifndef HTTPX_H_INCLUDED
 #define HTTPX_H_INCLUDED
+
+/* The implementation needs POSIX (sockets, poll, clock_gettime) even under
+   -std=c99. This works when httpx.h is the first include of the
+   implementation file; otherwise define _POSIX_C_SOURCE yourself. */
+#if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
+    !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
 
 #define HTTPX_VERSION_MAJOR 0
 #define HTTPX_VERSION_MINOR 1
@@ -17,7 +75,9 @@
 #include <stdio.h>
 
 #ifndef HTTPX_API
-#ifdef HTTPX_STATIC
+#if defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
+#define HTTPX_API static __attribute__((unused))  /* a program need not use every call */
+#elif defined(HTTPX_STATIC)
 #define HTTPX_API static
 #else
 #define HTTPX_API extern
@@ -273,7 +333,11 @@ HTTPX__PRIVATE char *httpx__strdup(const char *s);
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
    only when the allocator fails. The contents are NUL-terminated whenever
    cap > 0 (the NUL is not counted in len). */
-typedef struct httpx__buf { char *p; size_t len, cap; } httpx__buf;
+typedef struct httpx__buf { char *p; size_t len, cap; bool borrowed; } httpx__buf;
+/* Starts b on memory that is not ours (an inline array): it is used until it
+   is too small, then the contents move to the heap. Saves an allocation for
+   the common small case. */
+HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap);
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra);
 HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n);
 HTTPX__PRIVATE bool httpx__buf_puts(httpx__buf *b, const char *s);
@@ -445,6 +509,146 @@ HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
 /* Next bytes of the body: >0 bytes, 0 at the end, -1 on a read error (e filled). */
 HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
 HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
+
+/* ---- net: resolution and nonblocking sockets ---- */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#define HTTPX__MAX_ADDRS 8
+typedef struct httpx__addrs {
+    struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
+    socklen_t len[HTTPX__MAX_ADDRS];
+    int count;
+} httpx__addrs;
+HTTPX__PRIVATE httpx_error httpx__resolve(const char *host, int port, httpx__addrs *a, httpx__err *e);
+HTTPX__PRIVATE void httpx__addrs_free(httpx__addrs *a);
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
+HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE void httpx__sock_close(int fd);
+
+/* ---- tls ---- */
+/* HTTPX_OK when https can be used in this build, else why not. */
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
+
+/* ---- connections, the pool and the exchange state machine ---- */
+
+enum httpx__conn_state { HTTPX__CONN_CONNECTING, HTTPX__CONN_IDLE, HTTPX__CONN_BUSY };
+
+typedef struct httpx__conn httpx__conn;
+struct httpx__conn {
+    httpx__conn *next;          /* the client's list of every open connection */
+    int fd;
+    enum httpx__conn_state state;
+    char origin[300];           /* "http://host:port": the pool key */
+    httpx__addrs addrs;         /* while connecting: the addresses to try in turn */
+    int addr_index;
+    double attempt_deadline;    /* when to give up on the current address */
+    double idle_since;
+    unsigned long served;       /* exchanges completed on it */
+    httpx__buf in;              /* received bytes; in_off..len not yet consumed */
+    size_t in_off;
+    httpx__buf out;             /* bytes to send; out_off..len not yet sent */
+    size_t out_off;
+};
+
+enum httpx__ex_state {
+    HTTPX__EX_QUEUED,           /* waiting for a connection from the pool */
+    HTTPX__EX_CONNECTING,
+    HTTPX__EX_SENDING,          /* head, then body */
+    HTTPX__EX_RECV_HEAD,
+    HTTPX__EX_RECV_BODY,        /* into memory */
+    HTTPX__EX_STREAMING,        /* head is in; the caller pulls the body */
+    HTTPX__EX_DONE
+};
+
+typedef struct httpx__response httpx__response;
+
+/* One request and its response on one connection: the unit the engine drives. */
+typedef struct httpx__exchange {
+    enum httpx__ex_state state;
+    httpx_client *client;
+    httpx__response *resp;
+    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
+    char method[32];
+    httpx__url url;                 /* views into resp->url_text */
+    httpx_timeout timeout;          /* resolved: seconds, <0 none */
+    httpx__conn *conn;
+    bool reused;                    /* the connection served before: a failure before any
+                                       response byte may be a stale connection */
+    bool retried;
+    bool stream;                    /* stop once the head is in */
+    bool head_request;
+    short want;                     /* poll events the exchange waits for */
+    double deadline;                /* when the current wait fails (0: none) */
+    double started;
+    httpx_error timeout_error;      /* which timeout the current wait is */
+    /* the request body */
+    const char *body;               /* in memory: content, json, urlencoded data */
+    size_t body_len, body_off;
+    httpx__multipart *multipart;
+    httpx_read_fn upload;
+    void *upload_user_data;
+    long long upload_length;        /* -1: unknown, sent chunked */
+    bool body_chunked, body_done;
+    /* the response body */
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
+    size_t scanned;                 /* how far the head-end search got */
+    size_t decoded;                 /* chunked: decoded body bytes waiting at conn->in */
+    bool body_complete;             /* the whole response body has been received */
+    bool reusable;                  /* the connection may serve another exchange */
+    bool strip_auth;                /* redirected to another origin: no credentials */
+    const char *content_type;       /* of the body, unless the caller sets one */
+} httpx__exchange;
+
+#define HTTPX__INLINE_FIELDS 24
+struct httpx__response {
+    httpx_response pub;             /* first: the public view is a cast away */
+    httpx__exchange ex;
+    httpx_client *owned_client;     /* one-shot calls free their client with the response */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__INLINE_FIELDS];
+    char inline_text[2048];         /* header text of most responses */
+    httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
+    char url_inline[512];
+    httpx__buf body;
+    httpx__buf scratch;             /* text() conversion, read_line() lines */
+    size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
+    char reason[64];
+    char errmsg[240];
+};
+
+struct httpx_client {
+    httpx_client_opts opts;         /* defaults applied; strings below are our own copies */
+    httpx__buf base_url;
+    httpx_pair *headers, *params;   /* deep copies, {0}-terminated */
+    char *strings;                  /* storage of those copies */
+    httpx__conn *conns;
+    int num_conns;
+    httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
+};
+
+/* request serialisation (body.c) */
+HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
+HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex);
+
+HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn);
+HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin);
+HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable);
+HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents);
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable);
+HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 /* ======================================================================
@@ -473,10 +677,18 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     if (need <= b->cap) return true;
     cap = b->cap ? b->cap : 64;
     while (cap < need) cap *= 2;
-    p = (char *)httpx__realloc(b->p, cap);
-    if (!p) return false;
+    if (b->borrowed) {
+        p = (char *)httpx__malloc(cap);
+        if (!p) return false;
+        memcpy(p, b->p, b->len + 1);
+        b->borrowed = false;
+    } else {
+        p = (char *)httpx__realloc(b->p, cap);
+        if (!p) return false;
+    }
     b->p = p;
     b->cap = cap;
+    p[b->len] = 0;          /* keep the promise of NUL termination from the first byte */
     return true;
 }
 
@@ -510,9 +722,39 @@ HTTPX__PRIVATE bool httpx__buf_printf(httpx__buf *b, const char *fmt, ...) {
 }
 
 HTTPX__PRIVATE void httpx__buf_free(httpx__buf *b) {
-    httpx__free(b->p);
+    if (!b->borrowed) httpx__free(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
+    b->borrowed = false;
+}
+
+HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
+    b->p = mem;
+    b->cap = cap;
+    b->len = 0;
+    b->borrowed = true;
+    mem[0] = 0;
+}
+
+HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n) {
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+    if (!httpx__buf_reserve(out, (n + 2) / 3 * 4)) return false;
+    for (i = 0; i + 2 < n; i += 3) {
+        unsigned v = (unsigned char)s[i] << 16 | (unsigned char)s[i + 1] << 8 | (unsigned char)s[i + 2];
+        char q[4];
+        q[0] = abc[v >> 18]; q[1] = abc[(v >> 12) & 63]; q[2] = abc[(v >> 6) & 63]; q[3] = abc[v & 63];
+        httpx__buf_append(out, q, 4);
+    }
+    if (i < n) {
+        unsigned v = (unsigned char)s[i] << 16 | (i + 1 < n ? (unsigned char)s[i + 1] << 8 : 0);
+        char q[4];
+        q[0] = abc[v >> 18]; q[1] = abc[(v >> 12) & 63];
+        q[2] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
+        q[3] = '=';
+        httpx__buf_append(out, q, 4);
+    }
+    return true;
 }
 
 HTTPX__PRIVATE int httpx__lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -582,66 +824,3295 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
    ====================================================================== */
-/* url: not written yet */
+/* url: RFC 3986 parsing of http and https URLs, reference resolution
+   (section 5.2), request-target and display serialisation, percent-decoding
+   and application/x-www-form-urlencoded.
+
+   The parser follows RFC 3986 (plus RFC 9110 section 4.2 for http/https: an
+   authority with a non-empty host is required), not the WHATWG URL standard:
+   no tab/newline stripping, no backslash as a separator, no IDNA, no IPv4
+   number forms ("0x7f.1" is refused rather than read as 127.0.0.1). Where the
+   RFC is lax but the result could not name a server, it is stricter: a host
+   that ends in a number must be a dotted-quad IPv4 address, a percent-encoded
+   or non-ASCII host is refused, and '@' in userinfo must be encoded. Path,
+   query and fragment accept any byte but space and control characters; the
+   request target percent-encodes what may not be sent as is. */
+
+#define HTTPX__U_MAX_HOST 255   /* DNS names are at most 253 bytes (RFC 1035) */
+
+static int httpx__u_hexval(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static bool httpx__u_is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool httpx__u_is_digit(int c) { return c >= '0' && c <= '9'; }
+
+static bool httpx__u_unreserved(int c) {
+    return httpx__u_is_alpha(c) || httpx__u_is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static bool httpx__u_subdelim(int c) { return c != 0 && strchr("!$&'()*+,;=", c) != NULL; }
+
+static bool httpx__u_escape_at(const char *s, size_t n, size_t i) {
+    return i + 2 < n && httpx__u_hexval((unsigned char)s[i + 1]) >= 0 && httpx__u_hexval((unsigned char)s[i + 2]) >= 0;
+}
+
+static const char httpx__u_hex[] = "0123456789ABCDEF";
+
+static bool httpx__u_put_pct(httpx__buf *out, unsigned char c) {
+    char t[3];
+    t[0] = '%';
+    t[1] = httpx__u_hex[c >> 4];
+    t[2] = httpx__u_hex[c & 15];
+    return httpx__buf_append(out, t, 3);
+}
+
+static bool httpx__u_put_lower(httpx__buf *out, const char *s, size_t n) {
+    size_t i;
+    if (!httpx__buf_reserve(out, n)) return false;
+    for (i = 0; i < n; i++) out->p[out->len + i] = (char)httpx__lower((unsigned char)s[i]);
+    out->len += n;
+    out->p[out->len] = 0;
+    return true;
+}
+
+/* Shows at most a short piece of hostile input in a message. */
+static int httpx__u_clip(size_t n, size_t max) { return (int)(n < max ? n : max); }
+
+/* ---- parse ---- */
+
+/* Space and control characters are refused everywhere, before any other
+   check, because a URL carrying them is more likely an injection (CR/LF into
+   the request line) than a typo. */
+static httpx_error httpx__u_check_bytes(const char *s, size_t n, httpx__err *e) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ')
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: space at offset %zu (encode it as %%20)", i);
+        if (c < 0x20 || c == 0x7F)
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: control character 0x%02X at offset %zu", c, i);
+    }
+    return HTTPX_OK;
+}
+
+/* Every '%' in s[0..n) must start a %XX escape; base is s's offset in the URL.
+   The message quotes the escape up to its first non-printable byte. */
+static httpx_error httpx__u_check_escapes(const char *s, size_t n, size_t base, const char *part, httpx__err *e) {
+    size_t i, k;
+    for (i = 0; i < n; i++) {
+        if (s[i] != '%' || httpx__u_escape_at(s, n, i)) continue;
+        for (k = 1; k < 3 && i + k < n && (unsigned char)s[i + k] > 0x20 && (unsigned char)s[i + k] < 0x7F; k++) {}
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: bad percent escape '%.*s' in %s at offset %zu",
+                           (int)k, s + i, part, base + i);
+    }
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__u_parse_scheme(httpx__url *u, const char *s, size_t n, size_t *pos, httpx__err *e) {
+    size_t i = 0;
+    if (n > 0 && httpx__u_is_alpha((unsigned char)s[0]))
+        while (i < n && (httpx__u_is_alpha((unsigned char)s[i]) || httpx__u_is_digit((unsigned char)s[i]) ||
+                         s[i] == '+' || s[i] == '-' || s[i] == '.'))
+            i++;
+    if (i == 0 || i == n || s[i] != ':')
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL,
+                           "invalid URL: no scheme (a relative URL? expected http:// or https://)");
+    u->scheme.p = s;
+    u->scheme.n = i;
+    if (httpx__str_ieq(u->scheme, "https")) u->is_https = true;
+    else if (!httpx__str_ieq(u->scheme, "http"))
+        return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "unsupported scheme '%.*s' (only http and https)",
+                           httpx__u_clip(i, 40), s);
+    *pos = i + 1;
+    return HTTPX_OK;
+}
+
+static bool httpx__u_dec_octet(const char *s, size_t n) {
+    size_t i;
+    int v = 0;
+    if (n == 0 || n > 3 || (n > 1 && s[0] == '0')) return false;
+    for (i = 0; i < n; i++) {
+        if (!httpx__u_is_digit((unsigned char)s[i])) return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v <= 255;
+}
+
+/* RFC 3986 IPv4address: four dec-octets, no leading zeros. */
+static bool httpx__u_ipv4(const char *s, size_t n) {
+    size_t i, start = 0;
+    int parts = 0;
+    for (i = 0; i <= n; i++) {
+        if (i < n && s[i] != '.') continue;
+        if (++parts > 4 || !httpx__u_dec_octet(s + start, i - start)) return false;
+        start = i + 1;
+    }
+    return parts == 4;
+}
+
+/* RFC 3986 IPv6address: eight h16 groups, or fewer with one "::", the last two
+   possibly written as an IPv4 address. */
+static bool httpx__u_ipv6(const char *s, size_t n) {
+    size_t i = 0, len;
+    int groups = 0;
+    bool gap = false;
+    if (n >= 2 && s[0] == ':' && s[1] == ':') {
+        gap = true;
+        i = 2;
+        if (i == n) return true;
+    }
+    for (;;) {
+        for (len = 0; i + len < n && len < 5 && httpx__u_hexval((unsigned char)s[i + len]) >= 0; len++) {}
+        if (i + len < n && s[i + len] == '.') {     /* a trailing IPv4 part ends the address */
+            if (!httpx__u_ipv4(s + i, n - i)) return false;
+            groups += 2;
+            break;
+        }
+        if (len == 0 || len > 4) return false;
+        groups++;
+        i += len;
+        if (i == n) break;
+        if (s[i] != ':' || ++i == n) return false;
+        if (s[i] == ':') {
+            if (gap) return false;
+            gap = true;
+            if (++i == n) break;
+        }
+        if (groups >= 8) return false;
+    }
+    return gap ? groups <= 7 : groups == 8;
+}
+
+static httpx_error httpx__u_parse_ip_literal(httpx__url *u, const char *s, size_t n, httpx__err *e) {
+    if (n > 0 && (s[0] == 'v' || s[0] == 'V'))
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: IPvFuture address literals are not supported");
+    if (memchr(s, '%', n))
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: IPv6 zone identifiers are not supported");
+    if (!httpx__u_ipv6(s, n))
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: bad IPv6 literal '[%.*s]'", httpx__u_clip(n, 64), s);
+    u->host.p = s;
+    u->host.n = n;
+    u->host_is_ipv6 = true;
+    return HTTPX_OK;
+}
+
+/* WHATWG's "ends in a number" test: such a host can only be an IPv4 address,
+   never a DNS name, so anything but a plain dotted quad is refused rather than
+   handed to a resolver that may read "0x7f.1" or "2130706433" as 127.0.0.1. */
+static bool httpx__u_ends_in_number(const char *s, size_t n) {
+    size_t start, i;
+    if (n > 0 && s[n - 1] == '.') n--;
+    for (start = n; start > 0 && s[start - 1] != '.'; start--) {}
+    if (start == n) return false;
+    if (n - start >= 2 && s[start] == '0' && (s[start + 1] == 'x' || s[start + 1] == 'X')) {
+        for (i = start + 2; i < n; i++)
+            if (httpx__u_hexval((unsigned char)s[i]) < 0) return false;
+        return true;
+    }
+    for (i = start; i < n; i++)
+        if (!httpx__u_is_digit((unsigned char)s[i])) return false;
+    return true;
+}
+
+static httpx_error httpx__u_parse_reg_name(httpx__url *u, const char *s, size_t n, httpx__err *e) {
+    size_t i;
+    if (n > HTTPX__U_MAX_HOST)
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: host name longer than %d bytes", HTTPX__U_MAX_HOST);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80)
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL,
+                               "invalid URL: non-ASCII host name (write an internationalised name in its xn-- form)");
+        if (c == '%')
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: percent-encoded host names are not supported");
+        if (!httpx__u_unreserved(c) && !httpx__u_subdelim(c))
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: invalid character '%c' in host", c);
+    }
+    if (httpx__u_ends_in_number(s, n) && !httpx__u_ipv4(s, n))
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL,
+                           "invalid URL: host '%.*s' is neither a name nor an IPv4 address a.b.c.d",
+                           httpx__u_clip(n, 64), s);
+    u->host.p = s;
+    u->host.n = n;
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__u_parse_port(httpx__url *u, const char *s, size_t n, httpx__err *e) {
+    unsigned long v = 0;
+    size_t i;
+    if (n == 0) return HTTPX_OK;   /* "host:" means the default port (RFC 3986 section 3.2.3) */
+    for (i = 0; i < n; i++) {
+        if (!httpx__u_is_digit((unsigned char)s[i]))
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: port '%.*s' is not a number",
+                               httpx__u_clip(n, 20), s);
+        if (v <= 65535) v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (v == 0 || v > 65535)
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: port %.*s out of range (1-65535)",
+                           httpx__u_clip(n, 20), s);
+    u->port = (int)v;
+    u->has_port = true;
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__u_parse_userinfo(httpx__url *u, const char *s, size_t n, size_t base, httpx__err *e) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '@')
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL,
+                               "invalid URL: '@' in userinfo must be percent-encoded as %%40");
+        if (c >= 0x80 || (!httpx__u_unreserved(c) && !httpx__u_subdelim(c) && c != ':' && c != '%'))
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL,
+                               "invalid URL: byte 0x%02X in userinfo must be percent-encoded", c);
+    }
+    u->userinfo.p = s;
+    u->userinfo.n = n;
+    return httpx__u_check_escapes(s, n, base, "userinfo", e);
+}
+
+/* authority = [ userinfo "@" ] host [ ":" port ]; base is its offset in the URL. */
+static httpx_error httpx__u_parse_authority(httpx__url *u, const char *s, size_t n, size_t base, httpx__err *e) {
+    const char *h = s, *colon;
+    size_t hn = n, at = n;
+    httpx_error rc;
+    /* The last '@' splits, so that an unencoded '@' in a password is reported
+       as such instead of as a strange host. */
+    while (at > 0 && s[at - 1] != '@') at--;
+    if (at > 0) {
+        if ((rc = httpx__u_parse_userinfo(u, s, at - 1, base, e))) return rc;
+        h = s + at;
+        hn = n - at;
+    }
+    if (hn > 0 && h[0] == '[') {
+        const char *close = (const char *)memchr(h, ']', hn);
+        if (!close) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: IPv6 literal without closing ']'");
+        if ((rc = httpx__u_parse_ip_literal(u, h + 1, (size_t)(close - h - 1), e))) return rc;
+        colon = close + 1;
+        if (colon < h + hn && *colon != ':')
+            return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: unexpected '%c' after IPv6 literal", *colon);
+    } else {
+        colon = (const char *)memchr(h, ':', hn);
+        if (!colon) colon = h + hn;
+        if (colon == h) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: empty host");
+        if ((rc = httpx__u_parse_reg_name(u, h, (size_t)(colon - h), e))) return rc;
+    }
+    if (colon < h + hn) return httpx__u_parse_port(u, colon + 1, hn - (size_t)(colon + 1 - h), e);
+    return HTTPX_OK;
+}
+
+/* Path, query and fragment, from s[i] (just after the authority) to the end. */
+static httpx_error httpx__u_parse_rest(httpx__url *u, const char *s, size_t n, size_t i, httpx__err *e) {
+    size_t start = i;
+    httpx_error rc;
+    while (i < n && s[i] != '?' && s[i] != '#') i++;
+    u->path.p = s + start;
+    u->path.n = i - start;
+    if ((rc = httpx__u_check_escapes(u->path.p, u->path.n, start, "path", e))) return rc;
+    if (i < n && s[i] == '?') {
+        start = ++i;
+        while (i < n && s[i] != '#') i++;
+        u->query.p = s + start;
+        u->query.n = i - start;
+        if ((rc = httpx__u_check_escapes(u->query.p, u->query.n, start, "query", e))) return rc;
+    }
+    if (i < n) {    /* '#' */
+        u->fragment.p = s + i + 1;
+        u->fragment.n = n - i - 1;
+        if ((rc = httpx__u_check_escapes(u->fragment.p, u->fragment.n, i + 1, "fragment", e))) return rc;
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__url_parse(httpx__url *u, const char *s, size_t n, httpx__err *e) {
+    size_t i = 0, end;
+    httpx_error rc;
+    memset(u, 0, sizeof *u);
+    if (!s || n == 0) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: empty URL");
+    if ((rc = httpx__u_check_bytes(s, n, e))) return rc;
+    if ((rc = httpx__u_parse_scheme(u, s, n, &i, e))) return rc;
+    u->port = u->is_https ? 443 : 80;
+    /* RFC 9110 section 4.2: http and https URLs always have an authority. */
+    if (n - i < 2 || s[i] != '/' || s[i + 1] != '/')
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: expected '//' and a host after '%.*s:'",
+                           (int)u->scheme.n, u->scheme.p);
+    i += 2;
+    for (end = i; end < n && s[end] != '/' && s[end] != '?' && s[end] != '#'; end++) {}
+    if ((rc = httpx__u_parse_authority(u, s + i, end - i, i, e))) return rc;
+    return httpx__u_parse_rest(u, s, n, end, e);
+}
+
+/* ---- serialise ---- */
+
+static bool httpx__u_target_safe(const char *s, size_t n, size_t i) {
+    unsigned char c = (unsigned char)s[i];
+    if (c <= 0x20 || c >= 0x7F) return false;
+    if (c == '%') return httpx__u_escape_at(s, n, i);   /* a stray '%' is sent as %25 */
+    return strchr("\"<>\\^`{|}#", c) == NULL;
+}
+
+static bool httpx__u_put_target_part(httpx__buf *out, const char *s, size_t n) {
+    size_t i = 0, run;
+    while (i < n) {
+        for (run = i; run < n && httpx__u_target_safe(s, n, run); run++) {}
+        if (!httpx__buf_append(out, s + i, run - i)) return false;
+        if (run < n && !httpx__u_put_pct(out, (unsigned char)s[run])) return false;
+        i = run + 1;
+    }
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u) {
+    if (u->path.n == 0) {
+        if (!httpx__buf_putc(out, '/')) return false;
+    } else if (!httpx__u_put_target_part(out, u->path.p, u->path.n)) {
+        return false;
+    }
+    if (!u->query.p) return true;
+    return httpx__buf_putc(out, '?') && httpx__u_put_target_part(out, u->query.p, u->query.n);
+}
+
+HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u) {
+    if (u->host_is_ipv6 && !httpx__buf_putc(out, '[')) return false;
+    if (!httpx__u_put_lower(out, u->host.p, u->host.n)) return false;
+    if (u->host_is_ipv6 && !httpx__buf_putc(out, ']')) return false;
+    if (u->port == (u->is_https ? 443 : 80)) return true;
+    return httpx__buf_printf(out, ":%d", u->port);
+}
+
+HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u) {
+    return httpx__buf_puts(out, u->is_https ? "https://" : "http://") &&
+           httpx__url_write_authority(out, u) && httpx__url_write_target(out, u);
+}
+
+/* ---- percent-decoding and credentials ---- */
+
+HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n) {
+    size_t i = 0, run, old = out->len;
+    while (i < n) {
+        for (run = i; run < n && s[run] != '%'; run++) {}
+        if (!httpx__buf_append(out, s + i, run - i)) goto fail;
+        if (run == n) break;
+        if (!httpx__u_escape_at(s, n, run)) goto fail;
+        if (!httpx__buf_putc(out, (char)(httpx__u_hexval((unsigned char)s[run + 1]) * 16 +
+                                         httpx__u_hexval((unsigned char)s[run + 2]))))
+            goto fail;
+        i = run + 3;
+    }
+    return httpx__buf_append(out, "", 0);   /* a C string even when empty */
+fail:
+    out->len = old;
+    if (out->p) out->p[old] = 0;
+    return false;
+}
+
+HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass) {
+    const char *colon;
+    size_t un;
+    if (!u->userinfo.p) return false;
+    colon = (const char *)memchr(u->userinfo.p, ':', u->userinfo.n);
+    un = colon ? (size_t)(colon - u->userinfo.p) : u->userinfo.n;
+    if (!httpx__pct_decode(user, u->userinfo.p, un)) return false;
+    if (!colon) return httpx__pct_decode(pass, "", 0);
+    return httpx__pct_decode(pass, colon + 1, u->userinfo.n - un - 1);
+}
+
+/* ---- application/x-www-form-urlencoded ---- */
+
+HTTPX__PRIVATE bool httpx__form_escape(httpx__buf *out, const char *s, size_t n) {
+    size_t i = 0, run;
+    while (i < n) {
+        for (run = i; run < n && httpx__u_unreserved((unsigned char)s[run]); run++) {}
+        if (!httpx__buf_append(out, s + i, run - i)) return false;
+        if (run == n) break;
+        if (s[run] == ' ' ? !httpx__buf_putc(out, '+') : !httpx__u_put_pct(out, (unsigned char)s[run])) return false;
+        i = run + 1;
+    }
+    return httpx__buf_append(out, "", 0);
+}
+
+HTTPX__PRIVATE bool httpx__form_encode(httpx__buf *out, const httpx_pair *pairs, bool sep_first) {
+    bool sep = sep_first;
+    if (!pairs) return httpx__buf_append(out, "", 0);
+    for (; pairs->name; pairs++) {
+        if (sep && !httpx__buf_putc(out, '&')) return false;
+        if (!httpx__form_escape(out, pairs->name, strlen(pairs->name)) || !httpx__buf_putc(out, '=')) return false;
+        if (pairs->value && !httpx__form_escape(out, pairs->value, strlen(pairs->value))) return false;
+        sep = true;
+    }
+    return httpx__buf_append(out, "", 0);
+}
+
+/* ---- reference resolution (RFC 3986 section 5.2) ---- */
+
+/* A URI reference split as in RFC 3986 appendix B; p == NULL: undefined. */
+typedef struct httpx__u_ref { httpx__str scheme, authority, path, query, fragment; } httpx__u_ref;
+
+static void httpx__u_split(httpx__u_ref *r, const char *s) {
+    size_t i = 0, n = strlen(s), start;
+    memset(r, 0, sizeof *r);
+    if (httpx__u_is_alpha((unsigned char)s[0])) {
+        for (i = 1; httpx__u_is_alpha((unsigned char)s[i]) || httpx__u_is_digit((unsigned char)s[i]) ||
+                    s[i] == '+' || s[i] == '-' || s[i] == '.'; i++) {}
+        if (s[i] == ':') {
+            r->scheme.p = s;
+            r->scheme.n = i++;
+        } else {
+            i = 0;
+        }
+    }
+    if (s[i] == '/' && s[i + 1] == '/') {
+        for (start = i += 2; i < n && !strchr("/?#", s[i]); i++) {}
+        r->authority.p = s + start;
+        r->authority.n = i - start;
+    }
+    for (start = i; i < n && s[i] != '?' && s[i] != '#'; i++) {}
+    r->path.p = s + start;
+    r->path.n = i - start;
+    if (s[i] == '?') {
+        for (start = ++i; i < n && s[i] != '#'; i++) {}
+        r->query.p = s + start;
+        r->query.n = i - start;
+    }
+    if (s[i] == '#') {
+        r->fragment.p = s + i + 1;
+        r->fragment.n = n - i - 1;
+    }
+}
+
+/* Drops the last segment and its '/' from what remove_dot_segments wrote. */
+static void httpx__u_pop_segment(httpx__buf *out, size_t start) {
+    size_t j = out->len;
+    while (j > start && out->p[j - 1] != '/') j--;
+    out->len = j > start ? j - 1 : start;
+    out->p[out->len] = 0;
+}
+
+static bool httpx__u_is(const char *s, size_t n, const char *lit) {
+    size_t k = strlen(lit);
+    return n >= k && memcmp(s, lit, k) == 0;
+}
+
+/* RFC 3986 section 5.2.4, appending the result to out. Where the RFC replaces
+   a "/./" or "/../" prefix by "/", the input is advanced to that prefix's last
+   '/' instead; a final "/." or "/.." keeps only its '/'. */
+static bool httpx__u_remove_dots(httpx__buf *out, const char *s, size_t n) {
+    size_t start = out->len, seg;
+    if (!httpx__buf_reserve(out, n)) return false;
+    while (n > 0) {
+        if (httpx__u_is(s, n, "../")) { s += 3; n -= 3; }
+        else if (httpx__u_is(s, n, "./")) { s += 2; n -= 2; }
+        else if (httpx__u_is(s, n, "/./")) { s += 2; n -= 2; }
+        else if (n == 2 && httpx__u_is(s, n, "/.")) { n = 1; }
+        else if (httpx__u_is(s, n, "/../")) { s += 3; n -= 3; httpx__u_pop_segment(out, start); }
+        else if (n == 3 && httpx__u_is(s, n, "/..")) { n = 1; httpx__u_pop_segment(out, start); }
+        else if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.')) { n = 0; }
+        else {
+            for (seg = 1; seg < n && s[seg] != '/'; seg++) {}
+            memcpy(out->p + out->len, s, seg);   /* fits: output never outgrows the input */
+            out->len += seg;
+            out->p[out->len] = 0;
+            s += seg;
+            n -= seg;
+        }
+    }
+    return true;
+}
+
+/* RFC 3986 section 5.2.3: the base path up to its last '/', then the ref path. */
+static bool httpx__u_merge(httpx__buf *tmp, const httpx__u_ref *b, const httpx__u_ref *r) {
+    size_t keep = b->path.n;
+    if (b->authority.p && b->path.n == 0)
+        return httpx__buf_putc(tmp, '/') && httpx__buf_append(tmp, r->path.p, r->path.n);
+    while (keep > 0 && b->path.p[keep - 1] != '/') keep--;
+    return httpx__buf_append(tmp, b->path.p, keep) && httpx__buf_append(tmp, r->path.p, r->path.n);
+}
+
+static bool httpx__u_put_part(httpx__buf *out, const char *pre, httpx__str s) {
+    if (!s.p) return true;
+    return httpx__buf_puts(out, pre) && httpx__buf_append(out, s.p, s.n);
+}
+
+/* Section 5.2.2 (strict) and 5.3: writes the target's scheme, authority, path
+   and query; the caller adds the fragment. */
+static bool httpx__u_transform(httpx__buf *out, const httpx__u_ref *b, const httpx__u_ref *r) {
+    bool own_authority = r->scheme.p || r->authority.p;   /* r names its own server */
+    httpx__str scheme = r->scheme.p ? r->scheme : b->scheme;
+    httpx__buf tmp;
+    bool ok;
+    if (!httpx__buf_append(out, scheme.p, scheme.n) || !httpx__buf_putc(out, ':') ||
+        !httpx__u_put_part(out, "//", own_authority ? r->authority : b->authority))
+        return false;
+    if (own_authority || (r->path.n > 0 && r->path.p[0] == '/'))
+        return httpx__u_remove_dots(out, r->path.p, r->path.n) && httpx__u_put_part(out, "?", r->query);
+    if (r->path.n == 0)
+        return httpx__buf_append(out, b->path.p, b->path.n) &&
+               httpx__u_put_part(out, "?", r->query.p ? r->query : b->query);
+    memset(&tmp, 0, sizeof tmp);
+    ok = httpx__u_merge(&tmp, b, r) && httpx__u_remove_dots(out, tmp.p, tmp.len) &&
+         httpx__u_put_part(out, "?", r->query);
+    httpx__buf_free(&tmp);
+    return ok;
+}
+
+HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base, const char *ref, httpx__err *e) {
+    httpx__u_ref b, r;
+    size_t old = out->len;
+    if (!base || !ref) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "URL resolution needs a base and a reference");
+    httpx__u_split(&b, base);
+    if (!b.scheme.p)
+        return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: base URL '%.*s' has no scheme",
+                           httpx__u_clip(strlen(base), 80), base);
+    httpx__u_split(&r, ref);
+    if (httpx__u_transform(out, &b, &r) && httpx__u_put_part(out, "#", r.fragment)) return HTTPX_OK;
+    out->len = old;
+    if (out->p) out->p[old] = 0;
+    return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory while resolving a URL");
+}
 /* End of url.c */
 
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
    ====================================================================== */
-/* headers: not written yet */
+/* headers: an ordered, case-insensitive multi-map. Fields are offsets into one
+   text buffer ("name\0value\0" each), so that growing the buffer never leaves a
+   dangling pointer inside the map, and a parsed response costs two
+   allocations however many fields it has. */
+
+HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h) { memset(h, 0, sizeof *h); }
+
+HTTPX__PRIVATE void httpx__headers_clear(httpx_headers *h) {
+    if (!h->fixed) httpx__free(h->fields);
+    httpx__buf_free(&h->text);
+    httpx__headers_init(h);
+}
+
+static bool httpx__headers_grow(httpx_headers *h) {
+    size_t cap = h->cap ? h->cap * 2 : 8;
+    httpx__field *f;
+    if (h->fixed) {         /* the first fields lived in memory we do not own: move out */
+        f = (httpx__field *)httpx__malloc(cap * sizeof *f);
+        if (f && h->count) memcpy(f, h->fields, h->count * sizeof *f);
+    } else {
+        f = (httpx__field *)httpx__realloc(h->fields, cap * sizeof *f);
+    }
+    if (!f) return false;
+    h->fields = f;
+    h->cap = cap;
+    h->fixed = false;
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__headers_add_raw(httpx_headers *h, const char *name, size_t nlen,
+                                           const char *value, size_t vlen) {
+    httpx__field *f;
+    if (nlen > 0xffffffu || vlen > 0xffffffu || h->text.len > 0x7f000000u) return false;
+    if (h->count == h->cap && !httpx__headers_grow(h)) return false;
+    if (!httpx__buf_reserve(&h->text, nlen + vlen + 2)) return false;
+    f = &h->fields[h->count];
+    f->name = (uint32_t)h->text.len;
+    f->name_len = (uint32_t)nlen;
+    httpx__buf_append(&h->text, name, nlen);
+    h->text.len++;                         /* keep the NUL that append wrote */
+    f->value = (uint32_t)h->text.len;
+    f->value_len = (uint32_t)vlen;
+    httpx__buf_append(&h->text, value, vlen);
+    h->text.len++;
+    h->text.p[h->text.len - 1] = 0;
+    h->count++;
+    return true;
+}
+
+HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *value, httpx__err *e) {
+    const char *p;
+    if (!name || !*name) return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "empty header name");
+    if (!value) return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "header '%.64s' has no value (NULL)", name);
+    for (p = name; *p; p++)
+        if (!httpx__is_tchar((unsigned char)*p))
+            return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
+                               "header name '%.64s' has the character 0x%02x, which is not allowed in a name",
+                               name, (unsigned char)*p);
+    for (p = value; *p; p++)
+        if (*p == '\r' || *p == '\n')
+            return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
+                               "header '%.64s' has a CR or LF in its value (refused: it would split the request)",
+                               name);
+    return HTTPX_OK;
+}
+
+static const char *httpx__field_name(const httpx_headers *h, size_t i) { return h->text.p + h->fields[i].name; }
+static const char *httpx__field_value(const httpx_headers *h, size_t i) { return h->text.p + h->fields[i].value; }
+
+static bool httpx__field_is(const httpx_headers *h, size_t i, const char *name, size_t nlen) {
+    return h->fields[i].name_len == nlen && httpx__mem_ieq(httpx__field_name(h, i), name, nlen);
+}
+
+HTTPX_API httpx_headers *httpx_headers_new(void) {
+    httpx_headers *h = (httpx_headers *)httpx__malloc(sizeof *h);
+    if (h) httpx__headers_init(h);
+    return h;
+}
+
+HTTPX_API void httpx_headers_free(httpx_headers *h) {
+    if (!h) return;
+    httpx__headers_clear(h);
+    httpx__free(h);
+}
+
+HTTPX_API httpx_error httpx_headers_add(httpx_headers *h, const char *name, const char *value) {
+    httpx_error err = httpx__header_check(name, value, NULL);
+    if (err) return err;
+    return httpx__headers_add_raw(h, name, strlen(name), value, strlen(value)) ? HTTPX_OK : HTTPX_ERR_NOMEM;
+}
+
+HTTPX_API size_t httpx_headers_remove(httpx_headers *h, const char *name) {
+    size_t i, kept = 0, nlen = strlen(name);
+    for (i = 0; i < h->count; i++)
+        if (!httpx__field_is(h, i, name, nlen)) h->fields[kept++] = h->fields[i];
+    i = h->count - kept;
+    h->count = kept;     /* the text of removed fields stays until clear: bounded by what was added */
+    return i;
+}
+
+HTTPX_API httpx_error httpx_headers_set(httpx_headers *h, const char *name, const char *value) {
+    httpx_error err = httpx__header_check(name, value, NULL);
+    if (err) return err;
+    httpx_headers_remove(h, name);
+    return httpx__headers_add_raw(h, name, strlen(name), value, strlen(value)) ? HTTPX_OK : HTTPX_ERR_NOMEM;
+}
+
+HTTPX_API const char *httpx_headers_get_nth(const httpx_headers *h, const char *name, size_t n) {
+    size_t i, nlen;
+    if (!h || !name) return NULL;
+    nlen = strlen(name);
+    for (i = 0; i < h->count; i++)
+        if (httpx__field_is(h, i, name, nlen) && n-- == 0) return httpx__field_value(h, i);
+    return NULL;
+}
+
+HTTPX_API const char *httpx_headers_get(const httpx_headers *h, const char *name) {
+    return httpx_headers_get_nth(h, name, 0);
+}
+
+HTTPX_API size_t httpx_headers_count(const httpx_headers *h) { return h ? h->count : 0; }
+
+HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **name, const char **value) {
+    if (!h || i >= h->count) return false;
+    if (name) *name = httpx__field_name(h, i);
+    if (value) *value = httpx__field_value(h, i);
+    return true;
+}
 /* End of headers.c */
 
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
    ====================================================================== */
-/* h1: not written yet */
+/* h1: HTTP/1.1 response head parser, body framing (RFC 9112 section 6.3) and
+   the chunked transfer coding decoder.
+
+   The head parser is a pure function over the caller's buffer: it keeps no
+   state, allocates nothing and returns views into the buffer, so a caller
+   simply calls it again on the grown buffer. It is strict where leniency has
+   been used for request smuggling or response splitting (bare CR, NUL,
+   whitespace before the colon, obs-fold, conflicting lengths) and lenient
+   where it costs nothing (bare LF line ends, RFC 9112 section 2.2; empty lines
+   before the status line, which some servers send after a body). */
+
+#define HTTPX__H1_CHUNK_LINE_MAX 4096     /* a chunk size line with extensions */
+#define HTTPX__H1_TRAILERS_MAX 65536      /* the whole trailer section */
+
+/* ---- head ---- */
+
+/* What a parse step reports: OK, or the parser's -2 / -1 result. */
+#define HTTPX__H1_MORE (-2)
+#define HTTPX__H1_BAD (-1)
+
+typedef struct httpx__h1p {
+    const char *buf;
+    size_t len, pos;
+    httpx__err *e;
+} httpx__h1p;
+
+static int httpx__h1p_bad(httpx__h1p *p, const char *what) {
+    httpx__fail(p->e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head: %s at byte %lu",
+                what, (unsigned long)p->pos);
+    return HTTPX__H1_BAD;
+}
+
+/* Field-value and reason-phrase bytes: HTAB, SP, VCHAR, obs-text. */
+static bool httpx__h1_is_text(unsigned char c) {
+    return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
+/* Skips empty lines in front of the status line: a server may send a stray
+   CRLF after a body, and reading it as a line of its own is harmless for a
+   client. Returns where the status line starts, or len when not known yet. */
+static size_t httpx__h1_skip_empty_lines(const char *buf, size_t len) {
+    size_t i = 0;
+    while (i < len) {
+        if (buf[i] == '\n') i++;
+        else if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n') i += 2;
+        else if (buf[i] == '\r' && i + 1 == len) return len;
+        else break;
+    }
+    return i;
+}
+
+HTTPX__PRIVATE size_t httpx__h1_find_head_end(const char *buf, size_t len, size_t from) {
+    size_t start = httpx__h1_skip_empty_lines(buf, len), i;
+    if (from < start) from = start;
+    /* a blank line is an LF followed by LF or CR LF */
+    for (i = from; i < len; i++) {
+        if (buf[i] != '\n') continue;
+        if (i + 1 < len && buf[i + 1] == '\n') return i + 2;
+        if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n') return i + 3;
+    }
+    return 0;
+}
+
+/* Consumes a line end at p->pos: CRLF or LF. 0 when one was there. */
+static int httpx__h1p_eol(httpx__h1p *p) {
+    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->buf[p->pos] == '\n') { p->pos++; return 0; }
+    if (p->buf[p->pos] != '\r') return httpx__h1p_bad(p, "expected end of line");
+    if (p->pos + 1 >= p->len) return HTTPX__H1_MORE;
+    if (p->buf[p->pos + 1] != '\n') return httpx__h1p_bad(p, "CR not followed by LF");
+    p->pos += 2;
+    return 0;
+}
+
+/* Moves over field-value or reason text up to the line end, which it leaves. */
+static int httpx__h1p_text(httpx__h1p *p, const char *what) {
+    for (; p->pos < p->len; p->pos++) {
+        unsigned char c = (unsigned char)p->buf[p->pos];
+        if (c == '\r' || c == '\n') return 0;
+        if (!httpx__h1_is_text(c)) {
+            char msg[80];
+            snprintf(msg, sizeof msg, "control character 0x%02x in %s", c, what);
+            return httpx__h1p_bad(p, msg);
+        }
+    }
+    return HTTPX__H1_MORE;
+}
+
+static int httpx__h1p_expect(httpx__h1p *p, bool ok, const char *what) {
+    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (!ok) return httpx__h1p_bad(p, what);
+    p->pos++;
+    return 0;
+}
+
+#define HTTPX__H1_TRY(x) do { int r_ = (x); if (r_) return r_; } while (0)
+#define HTTPX__H1_AT(p) ((p)->pos < (p)->len ? (unsigned char)(p)->buf[(p)->pos] : 0)
+
+static bool httpx__h1_digit(int c) { return c >= '0' && c <= '9'; }
+
+static int httpx__h1p_status_line(httpx__h1p *p, httpx__h1_head *head) {
+    static const char name[] = "HTTP/1.";
+    size_t i, start;
+    int status = 0;
+    for (i = 0; i < sizeof name - 1; i++, p->pos++) {
+        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (p->buf[p->pos] != name[i])
+            return httpx__h1p_bad(p, i >= 5 ? "HTTP version is not 1.x" : "status line does not start with HTTP/");
+    }
+    HTTPX__H1_TRY(httpx__h1p_expect(p, httpx__h1_digit(HTTPX__H1_AT(p)), "bad minor version"));
+    head->minor_version = p->buf[p->pos - 1] - '0';
+    HTTPX__H1_TRY(httpx__h1p_expect(p, HTTPX__H1_AT(p) == ' ', "expected one space after the version"));
+    for (i = 0; i < 3; i++) {
+        unsigned char c = HTTPX__H1_AT(p);
+        HTTPX__H1_TRY(httpx__h1p_expect(p, httpx__h1_digit(c) && (i > 0 || c != '0'),
+                                        "status code is not three digits from 100 to 999"));
+        status = status * 10 + (c - '0');
+    }
+    head->status = status;
+    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->buf[p->pos] == ' ') p->pos++;   /* "HTTP/1.1 301\r\n": no reason at all is fine */
+    else if (p->buf[p->pos] != '\r' && p->buf[p->pos] != '\n')
+        return httpx__h1p_bad(p, "status code is not three digits from 100 to 999");
+    start = p->pos;
+    HTTPX__H1_TRY(httpx__h1p_text(p, "reason phrase"));
+    head->reason = p->buf + start;
+    head->reason_len = p->pos - start;
+    return httpx__h1p_eol(p);
+}
+
+/* One "name: value" line; p->pos is at its first byte, which is a tchar. */
+static int httpx__h1p_field(httpx__h1p *p, httpx__h1_header *h) {
+    size_t start = p->pos, end;
+    for (;;) {
+        unsigned char c = HTTPX__H1_AT(p);
+        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (c == ':') break;
+        if (c == ' ' || c == '\t') return httpx__h1p_bad(p, "whitespace between header name and colon");
+        if (c == '\r' || c == '\n') return httpx__h1p_bad(p, "header line without a colon");
+        if (!httpx__is_tchar(c)) return httpx__h1p_bad(p, "invalid character in header name");
+        p->pos++;
+    }
+    h->name = p->buf + start;
+    h->name_len = p->pos - start;
+    p->pos++;
+    while (p->pos < p->len && (p->buf[p->pos] == ' ' || p->buf[p->pos] == '\t')) p->pos++;
+    start = p->pos;
+    HTTPX__H1_TRY(httpx__h1p_text(p, "header value"));
+    end = p->pos;
+    while (end > start && (p->buf[end - 1] == ' ' || p->buf[end - 1] == '\t')) end--;
+    h->value = p->buf + start;
+    h->value_len = end - start;
+    return httpx__h1p_eol(p);
+}
+
+HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
+                                        httpx__h1_header *hdrs, size_t max_headers, httpx__err *e) {
+    httpx__h1p p;
+    size_t n = 0;
+    p.buf = buf;
+    p.len = len;
+    p.e = e;
+    p.pos = httpx__h1_skip_empty_lines(buf, len);
+    HTTPX__H1_TRY(httpx__h1p_status_line(&p, head));
+    for (;;) {
+        unsigned char c = HTTPX__H1_AT(&p);
+        if (p.pos >= len) return HTTPX__H1_MORE;
+        if (c == '\r' || c == '\n') break;
+        /* obs-fold is refused, not unfolded: RFC 9112 section 5.2 allows either,
+           and a continuation line is how smuggled fields hide */
+        if (c == ' ' || c == '\t')
+            return httpx__h1p_bad(&p, "line folding (obs-fold) or whitespace before a header name");
+        if (!httpx__is_tchar(c)) return httpx__h1p_bad(&p, "invalid character in header name");
+        if (n == max_headers) {
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %lu header fields",
+                        (unsigned long)max_headers);
+            return -3;
+        }
+        HTTPX__H1_TRY(httpx__h1p_field(&p, &hdrs[n]));
+        n++;
+    }
+    HTTPX__H1_TRY(httpx__h1p_eol(&p));
+    head->num_headers = n;
+    if (p.pos > (size_t)0x7fffffff) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head longer than 2 GiB");
+        return -3;
+    }
+    return (int)p.pos;
+}
+
+#undef HTTPX__H1_TRY
+#undef HTTPX__H1_AT
+
+/* ---- framing ---- */
+
+typedef struct httpx__h1_list { const char *p, *end; bool done; } httpx__h1_list;
+
+static void httpx__h1_list_init(httpx__h1_list *l, const httpx__h1_header *h) {
+    l->p = h->value;
+    l->end = h->value + h->value_len;
+    l->done = false;
+}
+
+/* The next element of a comma-separated list, trimmed, empty ones included
+   (callers decide whether those count); false at the end. */
+static bool httpx__h1_list_next(httpx__h1_list *l, httpx__str *item) {
+    const char *s = l->p, *t;
+    if (l->done) return false;
+    t = (const char *)memchr(s, ',', (size_t)(l->end - s));
+    if (t) l->p = t + 1;
+    else { t = l->end; l->done = true; }
+    while (s < t && (*s == ' ' || *s == '\t')) s++;
+    while (t > s && (t[-1] == ' ' || t[-1] == '\t')) t--;
+    item->p = s;
+    item->n = (size_t)(t - s);
+    return true;
+}
+
+static bool httpx__h1_name_is(const httpx__h1_header *h, const char *name) {
+    httpx__str s;
+    s.p = h->name;
+    s.n = h->name_len;
+    return httpx__str_ieq(s, name);
+}
+
+static httpx_error httpx__h1_parse_length(httpx__str s, uint64_t *out, httpx__err *e) {
+    uint64_t v = 0;
+    size_t i;
+    if (s.n == 0) return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "empty Content-Length");
+    for (i = 0; i < s.n; i++) {
+        unsigned d = (unsigned char)s.p[i] - (unsigned)'0';
+        if (d > 9)
+            return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "Content-Length \"%.*s\" is not a number",
+                               (int)(s.n > 40 ? 40 : s.n), s.p);
+        /* a length must also fit in the signed 64-bit expected_length */
+        if (v > ((uint64_t)INT64_MAX - d) / 10)
+            return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "Content-Length is too large");
+        v = v * 10 + d;
+    }
+    *out = v;
+    return HTTPX_OK;
+}
+
+/* All Content-Length fields (and list elements) must agree (RFC 9110 8.6). */
+static httpx_error httpx__h1_content_length(const httpx__h1_head *head, const httpx__h1_header *hdrs,
+                                            bool *found, uint64_t *length, httpx__err *e) {
+    size_t i;
+    *found = false;
+    for (i = 0; i < head->num_headers; i++) {
+        httpx__h1_list l;
+        httpx__str item;
+        uint64_t v = 0;
+        if (!httpx__h1_name_is(&hdrs[i], "content-length")) continue;
+        httpx__h1_list_init(&l, &hdrs[i]);
+        while (httpx__h1_list_next(&l, &item)) {
+            if (httpx__h1_parse_length(item, &v, e)) return HTTPX_ERR_REMOTE_PROTOCOL;
+            if (*found && v != *length)
+                return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "conflicting Content-Length values");
+            *found = true;
+            *length = v;
+        }
+    }
+    return HTTPX_OK;
+}
+
+/* Finds whether chunked is the final transfer coding. */
+static httpx_error httpx__h1_transfer_encoding(const httpx__h1_head *head, const httpx__h1_header *hdrs,
+                                               bool *found, bool *chunked, httpx__err *e) {
+    size_t i, codings = 0;
+    bool seen_chunked = false;
+    *found = *chunked = false;
+    for (i = 0; i < head->num_headers; i++) {
+        httpx__h1_list l;
+        httpx__str item;
+        if (!httpx__h1_name_is(&hdrs[i], "transfer-encoding")) continue;
+        *found = true;
+        httpx__h1_list_init(&l, &hdrs[i]);
+        while (httpx__h1_list_next(&l, &item)) {
+            if (item.n == 0) continue;    /* empty list elements do not count (RFC 9110 5.6.1) */
+            codings++;
+            *chunked = httpx__str_ieq(item, "chunked");
+            if (*chunked && seen_chunked)
+                return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "Transfer-Encoding applies chunked twice");
+            seen_chunked = seen_chunked || *chunked;
+        }
+    }
+    if (*found && codings == 0) return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "empty Transfer-Encoding");
+    return HTTPX_OK;
+}
+
+static bool httpx__h1_keep_alive(const httpx__h1_head *head, const httpx__h1_header *hdrs) {
+    size_t i;
+    bool close = false, keep = false;
+    for (i = 0; i < head->num_headers; i++) {
+        httpx__h1_list l;
+        httpx__str item;
+        if (!httpx__h1_name_is(&hdrs[i], "connection")) continue;
+        httpx__h1_list_init(&l, &hdrs[i]);
+        while (httpx__h1_list_next(&l, &item)) {
+            if (httpx__str_ieq(item, "close")) close = true;
+            else if (httpx__str_ieq(item, "keep-alive")) keep = true;
+        }
+    }
+    if (close) return false;
+    return head->minor_version >= 1 || keep;
+}
+
+HTTPX__PRIVATE httpx_error httpx__h1_framing_of(const httpx__h1_head *head, const httpx__h1_header *hdrs,
+                                                bool request_was_head, httpx__h1_framing *out, httpx__err *e) {
+    bool has_te, chunked, has_cl;
+    uint64_t length = 0;
+    out->kind = HTTPX__BODY_CLOSE;
+    out->length = 0;
+    out->keep_alive = httpx__h1_keep_alive(head, hdrs);
+    if (request_was_head || head->status < 200 || head->status == 204 || head->status == 304) {
+        /* these carry no body whatever the fields say (RFC 9112 6.3 rules 1-2) */
+        out->kind = HTTPX__BODY_NONE;
+        return HTTPX_OK;
+    }
+    if (httpx__h1_transfer_encoding(head, hdrs, &has_te, &chunked, e)) return HTTPX_ERR_REMOTE_PROTOCOL;
+    if (httpx__h1_content_length(head, hdrs, &has_cl, &length, e)) return HTTPX_ERR_REMOTE_PROTOCOL;
+    if (has_te && has_cl)   /* RFC 9112 6.3 rule 3 allows TE to win; refusing stops smuggling */
+        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "response has both Transfer-Encoding and Content-Length");
+    if (has_te && chunked) out->kind = HTTPX__BODY_CHUNKED;
+    else if (has_cl) {
+        out->kind = HTTPX__BODY_LENGTH;
+        out->length = length;
+    }
+    if (out->kind == HTTPX__BODY_CLOSE) out->keep_alive = false;
+    return HTTPX_OK;
+}
+
+/* ---- chunked ---- */
+
+enum {
+    HTTPX__CK_SIZE_START,   /* first byte of a chunk size line */
+    HTTPX__CK_SIZE,         /* hex digits */
+    HTTPX__CK_SIZE_WS,      /* BWS after the size: only ';' may follow */
+    HTTPX__CK_EXT,          /* chunk extensions: skipped */
+    HTTPX__CK_SIZE_CR,
+    HTTPX__CK_DATA,
+    HTTPX__CK_DATA_END,     /* CRLF after chunk data */
+    HTTPX__CK_DATA_CR,
+    HTTPX__CK_TRAILER_START,
+    HTTPX__CK_TRAILER,
+    HTTPX__CK_TRAILER_CR,
+    HTTPX__CK_END_CR,       /* CR of the final empty line */
+    HTTPX__CK_DONE,
+    HTTPX__CK_ERROR
+};
+
+static int httpx__ck_hex(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = httpx__lower(c);
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+static int httpx__ck_fail(httpx__chunked *d, httpx__err *e, const char *what) {
+    d->state = HTTPX__CK_ERROR;
+    httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: %s", what);
+    return -1;
+}
+
+static int httpx__ck_size_line_end(httpx__chunked *d) {
+    d->line = 0;
+    return d->remaining ? HTTPX__CK_DATA : HTTPX__CK_TRAILER_START;
+}
+
+/* One byte of a size line or the trailer section: new state, or -1 (e filled). */
+static int httpx__ck_byte(httpx__chunked *d, unsigned char c, httpx__err *e) {
+    int h;
+    switch (d->state) {
+    case HTTPX__CK_SIZE_START:
+    case HTTPX__CK_SIZE:
+        h = httpx__ck_hex(c);
+        if (h >= 0) {
+            if (d->remaining > (UINT64_MAX >> 4)) return httpx__ck_fail(d, e, "chunk size overflows 64 bits");
+            d->remaining = (d->remaining << 4) | (uint64_t)h;
+            return HTTPX__CK_SIZE;
+        }
+        if (d->state == HTTPX__CK_SIZE_START) return httpx__ck_fail(d, e, "expected a hex chunk size");
+        if (c == ';') return HTTPX__CK_EXT;
+        if (c == ' ' || c == '\t') return HTTPX__CK_SIZE_WS;
+        if (c == '\r') return HTTPX__CK_SIZE_CR;
+        if (c == '\n') return httpx__ck_size_line_end(d);
+        return httpx__ck_fail(d, e, "invalid character in chunk size");
+    case HTTPX__CK_SIZE_WS:
+        if (c == ' ' || c == '\t') return HTTPX__CK_SIZE_WS;
+        if (c == ';') return HTTPX__CK_EXT;
+        return httpx__ck_fail(d, e, "whitespace after chunk size not followed by an extension");
+    case HTTPX__CK_EXT:
+        /* extensions are ignored (RFC 9112 7.1.1); only the line end matters,
+           and a quoted-string cannot hide one since it may not hold CR or LF */
+        if (c == '\r') return HTTPX__CK_SIZE_CR;
+        if (c == '\n') return httpx__ck_size_line_end(d);
+        if (!httpx__h1_is_text(c)) return httpx__ck_fail(d, e, "control character in chunk extension");
+        return HTTPX__CK_EXT;
+    case HTTPX__CK_SIZE_CR:
+        if (c == '\n') return httpx__ck_size_line_end(d);
+        return httpx__ck_fail(d, e, "CR not followed by LF after chunk size");
+    case HTTPX__CK_DATA_END:
+        if (c == '\r') return HTTPX__CK_DATA_CR;
+        if (c == '\n') return HTTPX__CK_SIZE_START;
+        return httpx__ck_fail(d, e, "chunk data not followed by CRLF");
+    case HTTPX__CK_DATA_CR:
+        if (c == '\n') return HTTPX__CK_SIZE_START;
+        return httpx__ck_fail(d, e, "chunk data not followed by CRLF");
+    case HTTPX__CK_TRAILER_START:
+        if (c == '\r') return HTTPX__CK_END_CR;
+        if (c == '\n') return HTTPX__CK_DONE;
+        if (!httpx__h1_is_text(c)) return httpx__ck_fail(d, e, "control character in trailer field");
+        return HTTPX__CK_TRAILER;
+    case HTTPX__CK_TRAILER:
+        if (c == '\r') return HTTPX__CK_TRAILER_CR;
+        if (c == '\n') return HTTPX__CK_TRAILER_START;
+        if (!httpx__h1_is_text(c)) return httpx__ck_fail(d, e, "control character in trailer field");
+        return HTTPX__CK_TRAILER;
+    case HTTPX__CK_TRAILER_CR:
+        if (c == '\n') return HTTPX__CK_TRAILER_START;
+        return httpx__ck_fail(d, e, "CR not followed by LF in trailer section");
+    case HTTPX__CK_END_CR:
+        if (c == '\n') return HTTPX__CK_DONE;
+        return httpx__ck_fail(d, e, "CR not followed by LF at the end of the chunked body");
+    default:
+        return httpx__ck_fail(d, e, "decoder in an unknown state");
+    }
+}
+
+/* Bounds the bytes of one size line, and of the whole trailer section. */
+static bool httpx__ck_count(httpx__chunked *d, httpx__err *e) {
+    bool trailer = d->state >= HTTPX__CK_TRAILER_START && d->state <= HTTPX__CK_END_CR;
+    bool size_line = d->state <= HTTPX__CK_SIZE_CR;
+    if (!trailer && !size_line) return true;
+    d->line++;
+    if (size_line && d->line > HTTPX__H1_CHUNK_LINE_MAX) {
+        httpx__ck_fail(d, e, "chunk size line longer than 4096 bytes");
+        return false;
+    }
+    if (trailer && d->line > HTTPX__H1_TRAILERS_MAX) {
+        httpx__ck_fail(d, e, "trailer section longer than 65536 bytes");
+        return false;
+    }
+    return true;
+}
+
+HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e) {
+    size_t r = 0, w = 0, n = *len;
+    if (d->state == HTTPX__CK_ERROR) {
+        *len = 0;
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: decoder used after an error");
+        return -1;
+    }
+    while (r < n && d->state != HTTPX__CK_DONE) {
+        int next;
+        if (d->state == HTTPX__CK_DATA) {
+            size_t take = n - r;
+            if ((uint64_t)take > d->remaining) take = (size_t)d->remaining;
+            memmove(buf + w, buf + r, take);
+            w += take;
+            r += take;
+            d->remaining -= take;
+            if (d->remaining == 0) d->state = HTTPX__CK_DATA_END;
+            continue;
+        }
+        if (!httpx__ck_count(d, e)) { *len = 0; return -1; }
+        next = httpx__ck_byte(d, (unsigned char)buf[r++], e);
+        if (next < 0) { *len = 0; return -1; }
+        /* the trailer count runs across lines; a size line's count restarts */
+        if (next == HTTPX__CK_SIZE_START) d->line = 0;
+        d->state = next;
+    }
+    *len = w;
+    if (d->state != HTTPX__CK_DONE) return 0;
+    d->extra = n - r;
+    return 1;
+}
 /* End of h1.c */
 
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
    ====================================================================== */
-/* multipart: not written yet */
+/* multipart: the multipart/form-data encoder (RFC 7578), streamed.
+
+   The body is a list of segments read in order: for each part a head (built
+   here, kept in m->heads) and a content (the caller's memory, a file we
+   opened, or the caller's FILE*), then the closing delimiter. Files are read
+   piece by piece as the body is sent, never whole, through stdio so that
+   small reads (a nearly full socket, an HTTP/2 window) cost no system call
+   each.
+
+   Names and filenames are escaped the way browsers do (WHATWG "multipart/
+   form-data encoding algorithm"): in names every line break (CR, LF, CRLF)
+   becomes %0D%0A, in filenames CR becomes %0D and LF %0A, and '"' becomes %22
+   in both. Text values are sent as given, as Python HTTPX does; browsers
+   would turn their line breaks into CRLF, but a caller of an HTTP client
+   means the bytes it passed.
+
+   Lifetime: the caller's field values, file data and FILE*s are not copied
+   and must stay valid (and open) until the body has been read or the
+   multipart freed. Names, filenames and content types are copied. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { HTTPX__MP_HEAD, HTTPX__MP_MEM, HTTPX__MP_FILE };
+
+#define HTTPX__MP_BOUNDARY_BYTES 16   /* 128 bits, printed as 32 hex digits */
+#define HTTPX__MP_BOUNDARY_TRIES 16
+
+typedef struct httpx__mp_seg {
+    int kind;
+    const char *mem;        /* MEM: the caller's bytes */
+    size_t off;             /* HEAD: where its bytes start in m->heads */
+    long long size;         /* bytes it yields; -1: until end of file */
+    long long done;         /* bytes yielded so far */
+    FILE *fp;               /* FILE: from path or the caller's */
+    bool own_fp;            /* we opened fp (from path): closed in _free */
+    char *label;            /* FILE: names the source in error messages */
+} httpx__mp_seg;
+
+struct httpx__multipart {
+    httpx__mp_seg *segs;    /* head, content, head, content, ..., closing delimiter */
+    size_t nsegs, cur;
+    httpx__buf heads;       /* the bytes of every HEAD segment */
+    char boundary[2 * HTTPX__MP_BOUNDARY_BYTES + 1];
+    char content_type[80];
+    long long length;       /* -1 when a content's size is unknown */
+    bool failed;            /* a read failed: the body cannot be finished */
+};
+
+static httpx_error httpx__mp_nomem(httpx__err *e) {
+    return httpx__fail(e, HTTPX_ERR_NOMEM, "multipart: out of memory");
+}
+
+/* ---- counting and checking what the caller gave ---- */
+
+static size_t httpx__mp_count_fields(const httpx_pair *fields) {
+    size_t n = 0;
+    while (fields && (fields[n].name || fields[n].value)) n++;
+    return n;
+}
+
+static bool httpx__mp_file_is_end(const httpx_file *f) {
+    return !f->field && !f->data && !f->path && !f->fp;
+}
+
+static size_t httpx__mp_count_files(const httpx_file *files) {
+    size_t n = 0;
+    while (files && !httpx__mp_file_is_end(&files[n])) n++;
+    return n;
+}
+
+/* A content type goes on a header line of its own: a line break in it would
+   let the caller's text end the part head, or fake a delimiter. */
+static bool httpx__mp_ctype_ok(const char *s) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+}
+
+static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__err *e) {
+    int sources = (f->data != NULL) + (f->path != NULL) + (f->fp != NULL);
+    if (!f->field)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: files[%zu] has no field name", i);
+    if (sources != 1)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
+                           f->field, sources);
+    if (f->data && f->size > (unsigned long long)LLONG_MAX)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
+    if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
+        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
+                           "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
+                           f->field);
+    return HTTPX_OK;
+}
+
+/* ---- sources ---- */
+
+static httpx_error httpx__mp_sys_fail(httpx__err *e, httpx_error code, int err, const char *what,
+                                      const char *label) {
+    httpx__fail(e, code, "multipart: %s %s: %s", what, label, strerror(err));
+    if (e) e->sys_errno = err;
+    return code;
+}
+
+static char *httpx__mp_label_path(const httpx_file *f) {
+    httpx__buf b;
+    memset(&b, 0, sizeof b);
+    if (!httpx__buf_printf(&b, "\"%s\" (field \"%s\")", f->path, f->field)) {
+        httpx__buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+static char *httpx__mp_label_fp(const httpx_file *f) {
+    httpx__buf b;
+    memset(&b, 0, sizeof b);
+    if (!httpx__buf_printf(&b, "the FILE* of field \"%s\"", f->field)) {
+        httpx__buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* Opens now, so that a missing file fails before a byte is sent. open()
+   rather than fopen(): a child the program forks must not inherit it. */
+static httpx_error httpx__mp_open_path(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    struct stat st;
+    int fd, flags = O_RDONLY;
+#ifdef O_CLOEXEC
+    flags |= O_CLOEXEC;
+#endif
+    s->kind = HTTPX__MP_FILE;
+    s->label = httpx__mp_label_path(f);
+    if (!s->label) return httpx__mp_nomem(e);
+    do fd = open(f->path, flags); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, errno, "cannot open", s->label);
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot stat", s->label);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: %s is a directory", s->label);
+    }
+    s->fp = fdopen(fd, "rb");
+    if (!s->fp) {
+        int err = errno;
+        close(fd);
+        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot use", s->label);
+    }
+    s->own_fp = true;
+    /* A pipe or device has no size: it is read to its end and sent chunked. */
+    s->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    return HTTPX_OK;
+}
+
+/* The size is what is left from the current position, when the stream is a
+   regular file; anything else is read to its end. */
+static httpx_error httpx__mp_use_fp(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    struct stat st;
+    int fd = fileno(f->fp);
+    s->kind = HTTPX__MP_FILE;
+    s->fp = f->fp;
+    s->size = -1;
+    s->label = httpx__mp_label_fp(f);
+    if (!s->label) return httpx__mp_nomem(e);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        long long pos = (long long)ftello(f->fp);
+        if (pos >= 0) s->size = (long long)st.st_size > pos ? (long long)st.st_size - pos : 0;
+    }
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    if (f->path) return httpx__mp_open_path(s, f, e);
+    if (f->fp) return httpx__mp_use_fp(s, f, e);
+    s->kind = HTTPX__MP_MEM;
+    s->mem = (const char *)f->data;
+    s->size = (long long)f->size;
+    return HTTPX_OK;
+}
+
+/* ---- the boundary ---- */
+
+static bool httpx__mp_urandom(unsigned char *out, size_t n) {
+    size_t got = 0;
+    int flags = O_RDONLY;
+    int fd;
+#ifdef O_CLOEXEC
+    flags |= O_CLOEXEC;
+#endif
+    do fd = open("/dev/urandom", flags); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return false;
+    while (got < n) {
+        ssize_t r = read(fd, out + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return got == n;
+}
+
+static uint64_t httpx__mp_mix(uint64_t x) {   /* the splitmix64 finaliser */
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+/* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
+   unlikely to occur in the content, not secret: the clocks and a heap and
+   a stack address, mixed, serve for that. */
+static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
+    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt;
+    size_t i;
+    x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
+    for (i = 0; i < n; i++) {
+        if (i % 8 == 0) x = httpx__mp_mix(x);
+        out[i] = (unsigned char)(x >> (8 * (i % 8)));
+    }
+}
+
+static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
+    static const char hex[] = "0123456789abcdef";
+    unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
+    size_t i;
+    if (!httpx__mp_urandom(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
+    for (i = 0; i < sizeof r; i++) {
+        m->boundary[2 * i] = hex[r[i] >> 4];
+        m->boundary[2 * i + 1] = hex[r[i] & 15];
+    }
+    m->boundary[2 * sizeof r] = 0;
+}
+
+static bool httpx__mp_contains(const char *hay, size_t n, const char *needle, size_t k) {
+    const char *p = hay, *end = hay + n;
+    while ((size_t)(end - p) >= k) {
+        p = (const char *)memchr(p, needle[0], (size_t)(end - p) - k + 1);
+        if (!p) return false;
+        if (memcmp(p, needle, k) == 0) return true;
+        p++;
+    }
+    return false;
+}
+
+/* Only in-memory contents are checked. Files are streamed and never read
+   whole, so they are not: with 128 random bits the chance that a file holds
+   the boundary by accident is about n / 2^128 for n bytes, negligible.
+   Heads need no check: no line break can get into a name, filename or
+   content type, and a delimiter must start a line. */
+static bool httpx__mp_boundary_clashes(const httpx__multipart *m) {
+    size_t i, k = strlen(m->boundary);
+    for (i = 0; i < m->nsegs; i++) {
+        const httpx__mp_seg *s = &m->segs[i];
+        if (s->kind == HTTPX__MP_MEM && httpx__mp_contains(s->mem, (size_t)s->size, m->boundary, k))
+            return true;
+    }
+    return false;
+}
+
+static httpx_error httpx__mp_choose_boundary(httpx__multipart *m, httpx__err *e) {
+    unsigned attempt;
+    for (attempt = 0; attempt < HTTPX__MP_BOUNDARY_TRIES; attempt++) {
+        httpx__mp_new_boundary(m, attempt);
+        if (!httpx__mp_boundary_clashes(m)) {
+            snprintf(m->content_type, sizeof m->content_type, "multipart/form-data; boundary=%s", m->boundary);
+            return HTTPX_OK;
+        }
+    }
+    return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
+                       "multipart: no boundary absent from the content after %u tries", attempt);
+}
+
+/* ---- part heads ---- */
+
+/* Names: CR, LF and CRLF all become one CRLF, written %0D%0A. Filenames: CR
+   and LF escaped one by one, without that normalisation (WHATWG). */
+static bool httpx__mp_put_escaped(httpx__buf *b, const char *s, bool is_name) {
+    bool ok = true;
+    for (; *s && ok; s++) {
+        if (is_name && (*s == '\r' || *s == '\n')) {
+            if (s[0] == '\r' && s[1] == '\n') s++;
+            ok = httpx__buf_puts(b, "%0D%0A");
+        } else if (*s == '\r') {
+            ok = httpx__buf_puts(b, "%0D");
+        } else if (*s == '\n') {
+            ok = httpx__buf_puts(b, "%0A");
+        } else if (*s == '"') {
+            ok = httpx__buf_puts(b, "%22");
+        } else {
+            ok = httpx__buf_putc(b, *s);
+        }
+    }
+    return ok;
+}
+
+static const char *httpx__mp_filename(const httpx_file *f) {
+    if (f->filename) return f->filename;
+    if (f->path) {
+        const char *slash = strrchr(f->path, '/');
+        const char *base = slash ? slash + 1 : f->path;
+        if (*base) return base;
+    }
+    return "upload";
+}
+
+/* Starts a part: the delimiter (CRLF first, but for the first part) and the
+   Content-Disposition up to its name. */
+static bool httpx__mp_put_opening(httpx__multipart *m, const char *name) {
+    httpx__buf *b = &m->heads;
+    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
+           httpx__buf_puts(b, m->boundary) &&
+           httpx__buf_puts(b, "\r\nContent-Disposition: form-data; name=\"") &&
+           httpx__mp_put_escaped(b, name, true) && httpx__buf_putc(b, '"');
+}
+
+static bool httpx__mp_put_field_head(httpx__multipart *m, const char *name) {
+    return httpx__mp_put_opening(m, name) && httpx__buf_puts(&m->heads, "\r\n\r\n");
+}
+
+static bool httpx__mp_put_file_head(httpx__multipart *m, const httpx_file *f) {
+    const char *ctype = f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
+    httpx__buf *b = &m->heads;
+    return httpx__mp_put_opening(m, f->field) && httpx__buf_puts(b, "; filename=\"") &&
+           httpx__mp_put_escaped(b, httpx__mp_filename(f), false) &&
+           httpx__buf_puts(b, "\"\r\nContent-Type: ") && httpx__buf_puts(b, ctype) &&
+           httpx__buf_puts(b, "\r\n\r\n");
+}
+
+static bool httpx__mp_put_closing(httpx__multipart *m) {
+    httpx__buf *b = &m->heads;
+    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
+           httpx__buf_puts(b, m->boundary) && httpx__buf_puts(b, "--\r\n");
+}
+
+/* Fills in segment i (a HEAD) as the bytes from `start` to the end of heads. */
+static void httpx__mp_seal_head(httpx__multipart *m, size_t i, size_t start) {
+    m->segs[i].kind = HTTPX__MP_HEAD;
+    m->segs[i].off = start;
+    m->segs[i].size = (long long)(m->heads.len - start);
+}
+
+static httpx_error httpx__mp_build_heads(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
+                                         const httpx_file *files, httpx__err *e) {
+    size_t i, start;
+    for (i = 0; i + 1 < m->nsegs; i += 2) {
+        size_t part = i / 2;
+        bool ok;
+        start = m->heads.len;
+        if (part < nfields) ok = httpx__mp_put_field_head(m, fields[part].name);
+        else ok = httpx__mp_put_file_head(m, &files[part - nfields]);
+        if (!ok) return httpx__mp_nomem(e);
+        httpx__mp_seal_head(m, i, start);
+    }
+    start = m->heads.len;
+    if (!httpx__mp_put_closing(m)) return httpx__mp_nomem(e);
+    httpx__mp_seal_head(m, m->nsegs - 1, start);
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__mp_sum_length(httpx__multipart *m, httpx__err *e) {
+    size_t i;
+    m->length = 0;
+    for (i = 0; i < m->nsegs; i++) {
+        long long n = m->segs[i].size;
+        if (n < 0) {
+            m->length = -1;
+            return HTTPX_OK;
+        }
+        if (n > LLONG_MAX - m->length)
+            return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: the body would be over %lld bytes", LLONG_MAX);
+        m->length += n;
+    }
+    return HTTPX_OK;
+}
+
+/* ---- construction ---- */
+
+static httpx_error httpx__mp_add_contents(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
+                                          const httpx_file *files, size_t nfiles, httpx__err *e) {
+    size_t i;
+    for (i = 0; i < nfields; i++) {
+        httpx__mp_seg *s = &m->segs[2 * i + 1];
+        const char *v = fields[i].value ? fields[i].value : "";
+        if (!fields[i].name)
+            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: fields[%zu] has a value but no name", i);
+        s->kind = HTTPX__MP_MEM;
+        s->mem = v;
+        s->size = (long long)strlen(v);
+    }
+    for (i = 0; i < nfiles; i++) {
+        httpx_error err = httpx__mp_check_file(&files[i], i, e);
+        if (!err) err = httpx__mp_set_content(&m->segs[2 * (nfields + i) + 1], &files[i], e);
+        if (err) return err;
+    }
+    return HTTPX_OK;
+}
+
+static httpx__multipart *httpx__mp_alloc(size_t nparts, httpx__err *e) {
+    httpx__multipart *m;
+    if (nparts > ((size_t)-1 / sizeof(httpx__mp_seg) - 1) / 2) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: too many parts (%zu)", nparts);
+        return NULL;
+    }
+    m = (httpx__multipart *)httpx__malloc(sizeof *m);
+    if (!m) {
+        httpx__mp_nomem(e);
+        return NULL;
+    }
+    memset(m, 0, sizeof *m);
+    m->nsegs = 2 * nparts + 1;
+    m->segs = (httpx__mp_seg *)httpx__malloc(m->nsegs * sizeof(httpx__mp_seg));
+    if (!m->segs) {
+        httpx__free(m);
+        httpx__mp_nomem(e);
+        return NULL;
+    }
+    memset(m->segs, 0, m->nsegs * sizeof(httpx__mp_seg));
+    return m;
+}
+
+HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files,
+                                                      httpx__err *e) {
+    size_t nfields = httpx__mp_count_fields(fields), nfiles = httpx__mp_count_files(files);
+    httpx__multipart *m = httpx__mp_alloc(nfields + nfiles, e);
+    if (!m) return NULL;
+    if (httpx__mp_add_contents(m, fields, nfields, files, nfiles, e) || httpx__mp_choose_boundary(m, e) ||
+        httpx__mp_build_heads(m, fields, nfields, files, e) || httpx__mp_sum_length(m, e)) {
+        httpx__multipart_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m) {
+    return m->content_type;
+}
+
+HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m) {
+    return m->length;
+}
+
+HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m) {
+    size_t i;
+    if (!m) return;
+    for (i = 0; i < m->nsegs; i++) {
+        if (m->segs[i].own_fp) fclose(m->segs[i].fp);
+        httpx__free(m->segs[i].label);
+    }
+    httpx__free(m->segs);
+    httpx__buf_free(&m->heads);
+    httpx__free(m);
+}
+
+/* ---- reading ---- */
+
+static long httpx__mp_read_file(httpx__mp_seg *s, char *out, size_t n, httpx__err *e) {
+    size_t r = fread(out, 1, n, s->fp);
+    if (r < n && ferror(s->fp)) {
+        httpx__mp_sys_fail(e, HTTPX_ERR_LOCAL_PROTOCOL, errno, "cannot read", s->label);
+        return -1;
+    }
+    return (long)r;
+}
+
+/* Up to cap bytes of one segment; 0 when it is finished. A file of known
+   size yields exactly that many bytes: more would break the Content-Length
+   already announced, fewer is an error rather than a short body. */
+static long httpx__mp_seg_read(httpx__multipart *m, httpx__mp_seg *s, char *out, size_t cap, httpx__err *e) {
+    long n;
+    if (s->size >= 0) {
+        long long left = s->size - s->done;
+        if (left <= 0) return 0;
+        if ((unsigned long long)left < (unsigned long long)cap) cap = (size_t)left;
+    }
+    if (s->kind == HTTPX__MP_HEAD || s->kind == HTTPX__MP_MEM) {
+        const char *from = s->kind == HTTPX__MP_HEAD ? m->heads.p + s->off : s->mem;
+        memcpy(out, from + s->done, cap);
+        n = (long)cap;
+    } else {
+        n = httpx__mp_read_file(s, out, cap, e);
+        if (n == 0 && s->size >= 0) {
+            httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
+                        "multipart: %s ended after %lld of its %lld bytes (did it shrink?)", s->label, s->done,
+                        s->size);
+            return -1;
+        }
+    }
+    if (n > 0) s->done += n;
+    return n;
+}
+
+HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e) {
+    char *out = (char *)buf;
+    size_t got = 0;
+    if (m->failed) {
+        httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "multipart: read after an earlier read failed");
+        return -1;
+    }
+    if (cap == 0) {
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: read with a buffer of 0 bytes");
+        return -1;
+    }
+    if (cap > (size_t)LONG_MAX) cap = (size_t)LONG_MAX;
+    while (got < cap && m->cur < m->nsegs) {
+        long n = httpx__mp_seg_read(m, &m->segs[m->cur], out + got, cap - got, e);
+        if (n < 0) {
+            m->failed = true;
+            return -1;
+        }
+        if (n == 0) m->cur++;
+        got += (size_t)n;
+    }
+    return (long)got;
+}
 /* End of multipart.c */
 
 /* ======================================================================
    Begin file body.c   (grep anchor: >>body)
    ====================================================================== */
-/* body: not written yet */
+/* body: the request side of HTTP/1.1: which body a request has, its head
+   (merging default, client and request headers), and the body's bytes in
+   pieces, chunked when the length is not known in advance. */
+
+#define HTTPX__UPLOAD_PIECE 16384
+
+/* Picks the body from the options; urlencoded form data is built in
+   resp->scratch, everything else is sent from where it already is. */
+HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx__err *e) {
+    const httpx_opts *o = ex->opts;
+    httpx__response *r = ex->resp;
+    int kinds = (o->content != NULL) + (o->json != NULL) + (o->upload != NULL) +
+                (o->data != NULL && o->files == NULL) + (o->files != NULL);
+    ex->body = NULL;
+    ex->body_len = ex->body_off = 0;
+    ex->upload_length = -1;
+    ex->content_type = NULL;
+    ex->body_chunked = false;
+    if (kinds > 1)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "give at most one body: content, json, data, files (with data) or upload");
+    if (o->content) {
+        ex->body = (const char *)o->content;
+        ex->body_len = o->content_length ? o->content_length : strlen((const char *)o->content);
+    } else if (o->json) {
+        ex->body = o->json;
+        ex->body_len = strlen(o->json);
+        ex->content_type = "application/json";
+    } else if (o->files) {
+        ex->multipart = httpx__multipart_new(o->data, o->files, e);
+        if (!ex->multipart) return e->code ? e->code : HTTPX_ERR_NOMEM;
+        ex->content_type = httpx__multipart_content_type(ex->multipart);
+        ex->upload_length = httpx__multipart_length(ex->multipart);
+    } else if (o->data) {
+        r->scratch.len = 0;
+        if (!httpx__form_encode(&r->scratch, o->data, false) || !httpx__buf_reserve(&r->scratch, 0))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory encoding form data");
+        ex->body = r->scratch.p;
+        ex->body_len = r->scratch.len;
+        ex->content_type = "application/x-www-form-urlencoded";
+    } else if (o->upload) {
+        ex->upload = o->upload;
+        ex->upload_user_data = o->upload_user_data;
+        ex->upload_length = o->upload_length > 0 ? o->upload_length : -1;
+    }
+    ex->body_chunked = (ex->multipart || ex->upload) && ex->upload_length < 0;
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex) {
+    if (ex->multipart) httpx__multipart_free(ex->multipart);
+    ex->multipart = NULL;
+}
+
+static bool httpx__has_body(const httpx__exchange *ex) {
+    return ex->body || ex->multipart || ex->upload;
+}
+
+/* Headers we compute ourselves; a caller's value would only break framing. */
+static bool httpx__is_framing_header(const char *name) {
+    return httpx__mem_ieq(name, "content-length", 15) || httpx__mem_ieq(name, "transfer-encoding", 18);
+}
+
+static bool httpx__pairs_have(const httpx_pair *p, const char *name) {
+    size_t n = strlen(name);
+    for (; p && p->name; p++)
+        if (strlen(p->name) == n && httpx__mem_ieq(p->name, name, n)) return true;
+    return false;
+}
+
+/* Writes each header of `layer` unless a later layer names it too: request
+   headers win over client headers, which win over the defaults. */
+static httpx_error httpx__write_layer(httpx__exchange *ex, httpx__buf *out, const httpx_pair *layer,
+                                      const httpx_pair *const *later, int nlater, httpx__err *e) {
+    int i;
+    for (; layer && layer->name; layer++) {
+        bool overridden = false;
+        httpx_error err = httpx__header_check(layer->name, layer->value, e);
+        if (err) return err;
+        for (i = 0; i < nlater && !overridden; i++) overridden = httpx__pairs_have(later[i], layer->name);
+        if (overridden || httpx__is_framing_header(layer->name)) continue;
+        if (ex->strip_auth && (httpx__mem_ieq(layer->name, "authorization", 14))) continue;
+        httpx__buf_puts(out, layer->name);
+        httpx__buf_append(out, ": ", 2);
+        httpx__buf_puts(out, layer->value);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    return HTTPX_OK;
+}
+
+static void httpx__write_auth(httpx__exchange *ex, httpx__buf *out) {
+    const httpx_auth *a = &ex->opts->auth;
+    httpx__buf user, pass;
+    if (ex->strip_auth) return;
+    if (a->kind == 1) {
+        httpx__buf_puts(out, "Authorization: Basic ");
+        memset(&user, 0, sizeof user);
+        httpx__buf_printf(&user, "%s:%s", a->username ? a->username : "", a->password ? a->password : "");
+        httpx__base64(out, user.p, user.len);
+        httpx__buf_free(&user);
+        httpx__buf_append(out, "\r\n", 2);
+        return;
+    }
+    if (ex->client->auth_header.len) {
+        httpx__buf_puts(out, "Authorization: ");
+        httpx__buf_append(out, ex->client->auth_header.p, ex->client->auth_header.len);
+        httpx__buf_append(out, "\r\n", 2);
+        return;
+    }
+    memset(&user, 0, sizeof user);
+    memset(&pass, 0, sizeof pass);
+    if (httpx__url_credentials(&ex->url, &user, &pass)) {
+        httpx__buf_putc(&user, ':');
+        httpx__buf_append(&user, pass.p ? pass.p : "", pass.len);
+        httpx__buf_puts(out, "Authorization: Basic ");
+        httpx__base64(out, user.p ? user.p : "", user.len);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    httpx__buf_free(&user);
+    httpx__buf_free(&pass);
+}
+
+HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *out, httpx__err *e) {
+    httpx_pair defaults[6];
+    const httpx_pair *later[2];
+    const httpx_pair *client_h = ex->client->headers, *req_h = ex->opts->headers;
+    httpx_error err;
+    int nd = 0;
+    out->len = 0;
+    ex->conn->out_off = 0;
+    httpx__buf_reserve(out, 512);
+    httpx__buf_puts(out, ex->method);
+    httpx__buf_putc(out, ' ');
+    httpx__url_write_target(out, &ex->url);
+    httpx__buf_puts(out, " HTTP/1.1\r\n");
+    if (!httpx__pairs_have(client_h, "host") && !httpx__pairs_have(req_h, "host")) {
+        httpx__buf_puts(out, "Host: ");
+        httpx__url_write_authority(out, &ex->url);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
+    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
+    defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
+    defaults[nd].name = "User-Agent"; defaults[nd++].value = ex->client->opts.user_agent;
+    if (ex->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = ex->content_type; }
+    defaults[nd].name = NULL; defaults[nd].value = NULL;
+    later[0] = client_h;
+    later[1] = req_h;
+    if ((err = httpx__write_layer(ex, out, defaults, later, 2, e)) ||
+        (err = httpx__write_layer(ex, out, client_h, later + 1, 1, e)) ||
+        (err = httpx__write_layer(ex, out, req_h, NULL, 0, e)))
+        return err;
+    if (!httpx__pairs_have(client_h, "authorization") && !httpx__pairs_have(req_h, "authorization"))
+        httpx__write_auth(ex, out);
+    if (ex->body_chunked) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
+    else if (ex->multipart || ex->upload) httpx__buf_printf(out, "Content-Length: %lld\r\n", ex->upload_length);
+    else if (ex->body || !strcmp(ex->method, "POST") || !strcmp(ex->method, "PUT") || !strcmp(ex->method, "PATCH"))
+        httpx__buf_printf(out, "Content-Length: %zu\r\n", ex->body_len);
+    if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request head");
+    ex->body_done = !httpx__has_body(ex);
+    /* small bodies ride in the same packet as the head */
+    if (ex->body && ex->body_len <= 16384) {
+        httpx__buf_append(out, ex->body, ex->body_len);
+        ex->body_off = ex->body_len;
+        if (!out->p) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request");
+    }
+    return HTTPX_OK;
+}
+
+/* Called when everything queued is sent: queues the next piece of a streamed
+   body, or marks the body done. */
+HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__buf *out, httpx__err *e) {
+    long n;
+    size_t hdr = ex->body_chunked ? 12 : 0;   /* room for "XXXXXXXX\r\n" before the data */
+    if (ex->body) {
+        ex->body_done = true;
+        return HTTPX_OK;
+    }
+    if (!httpx__buf_reserve(out, HTTPX__UPLOAD_PIECE + hdr + 8))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
+    out->len = 0;
+    if (ex->multipart) {
+        n = httpx__multipart_read(ex->multipart, out->p + hdr, HTTPX__UPLOAD_PIECE, e);
+        if (n < 0) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_WRITE, "reading a multipart file failed");
+    } else {
+        n = ex->upload(ex->upload_user_data, out->p + hdr, HTTPX__UPLOAD_PIECE);
+        if (n < 0) return httpx__fail(e, HTTPX_ERR_WRITE, "the upload callback returned %ld: request aborted", n);
+        if (n > HTTPX__UPLOAD_PIECE) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the upload callback returned more bytes than asked for");
+    }
+    ex->body_off += (size_t)n;     /* streamed bodies count what they produced here */
+    if (!ex->body_chunked) {
+        if ((long long)ex->body_off > ex->upload_length || (n == 0 && (long long)ex->body_off < ex->upload_length))
+            return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
+                               "the upload produced %zu bytes but its declared length is %lld",
+                               ex->body_off, ex->upload_length);
+        out->len = (size_t)n;
+        if (n == 0) ex->body_done = true;
+        return HTTPX_OK;
+    }
+    if (n == 0) {
+        httpx__buf_puts(out, "0\r\n\r\n");
+        ex->body_done = true;
+        return HTTPX_OK;
+    }
+    {   /* frame the piece in place: size line before, CRLF after */
+        char line[12];
+        int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
+        memcpy(out->p + hdr - (size_t)ll, line, (size_t)ll);
+        out->len = hdr + (size_t)n;
+        ex->conn->out_off = hdr - (size_t)ll;
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    return HTTPX_OK;
+}
 /* End of body.c */
 
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
    ====================================================================== */
-/* net: not written yet */
+/* net: name resolution and nonblocking TCP sockets. Nothing here waits: every
+   call returns at once with "done", "would block" or an error; the engine's
+   poll() loop does the waiting. */
+#include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+HTTPX__PRIVATE void httpx__addrs_free(httpx__addrs *a) {
+    memset(a, 0, sizeof *a);
+}
+
+static bool httpx__addrs_push(httpx__addrs *a, const struct sockaddr *sa, socklen_t len) {
+    if (a->count == HTTPX__MAX_ADDRS || len > (socklen_t)sizeof a->addr[0]) return false;
+    memcpy(&a->addr[a->count], sa, (size_t)len);
+    a->len[a->count] = len;
+    a->count++;
+    return true;
+}
+
+/* Numeric addresses answer without any lookup. */
+static bool httpx__resolve_numeric(const char *host, int port, httpx__addrs *a) {
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+    memset(&v4, 0, sizeof v4);
+    memset(&v6, 0, sizeof v6);
+    if (inet_pton(AF_INET, host, &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons((unsigned short)port);
+        return httpx__addrs_push(a, (struct sockaddr *)&v4, (socklen_t)sizeof v4);
+    }
+    if (inet_pton(AF_INET6, host, &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons((unsigned short)port);
+        return httpx__addrs_push(a, (struct sockaddr *)&v6, (socklen_t)sizeof v6);
+    }
+    return false;
+}
+
+HTTPX__PRIVATE httpx_error httpx__resolve(const char *host, int port, httpx__addrs *a, httpx__err *e) {
+    struct addrinfo hints, *res = NULL, *ai;
+    char service[8];
+    int rc;
+    memset(a, 0, sizeof *a);
+    if (httpx__resolve_numeric(host, port, a)) return HTTPX_OK;
+    /* getaddrinfo answers localhost and /etc/hosts names from memory; other
+       names may block, which the nonblocking face avoids with its own resolver. */
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    snprintf(service, sizeof service, "%d", port);
+    rc = getaddrinfo(host, service, &hints, &res);
+#ifdef EAI_ADDRFAMILY
+    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
+#endif
+    if (rc == EAI_NONAME) {
+        hints.ai_flags = 0;     /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
+        rc = getaddrinfo(host, service, &hints, &res);
+    }
+    if (rc != 0)
+        return httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': %s", host, gai_strerror(rc));
+    for (ai = res; ai; ai = ai->ai_next) httpx__addrs_push(a, ai->ai_addr, (socklen_t)ai->ai_addrlen);
+    freeaddrinfo(res);
+    if (!a->count) return httpx__fail(e, HTTPX_ERR_CONNECT, "host '%.100s' has no usable address", host);
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
+    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
+    char ip[64] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        port = ntohs(s4->sin_port);
+        snprintf(out, cap, "%s:%d", ip, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        port = ntohs(s6->sin6_port);
+        snprintf(out, cap, "[%s]:%d", ip, port);
+    } else {
+        snprintf(out, cap, "?");
+    }
+}
+
+/* Starts a nonblocking connect to address i. Returns the fd (the connect may
+   still be in progress: wait for POLLOUT, then httpx__connect_finish), or -1. */
+HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e) {
+    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
+    int fd, one = 1, flags;
+    char where[80];
+    fd = socket(sa->sa_family, SOCK_STREAM, 0);
+    if (fd < 0) {
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL, 0);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* requests are small and latency matters */
+#ifdef SO_NOSIGPIPE
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    if (connect(fd, sa, a->len[i]) == 0 || errno == EINPROGRESS) return fd;
+    e->sys_errno = errno;
+    httpx__addr_string(a, i, where, sizeof where);
+    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(errno));
+    close(fd);
+    return -1;
+}
+
+/* After POLLOUT on a connecting socket: did it connect? */
+HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e) {
+    int err = 0;
+    socklen_t len = (socklen_t)sizeof err;
+    char where[80];
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+    if (err == 0) return HTTPX_OK;
+    e->sys_errno = err;
+    httpx__addr_string(a, i, where, sizeof where);
+    return httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(err));
+}
+
+/* >0 bytes sent, 0 would block, -1 error (errno kept in e). */
+HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e) {
+    ssize_t r;
+    for (;;) {
+        r = send(fd, p, n, MSG_NOSIGNAL);
+        if (r >= 0) return (long)r;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
+        return -1;
+    }
+}
+
+/* >0 bytes received, 0 the peer closed, -2 would block, -1 error. */
+HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e) {
+    ssize_t r;
+    for (;;) {
+        r = recv(fd, p, n, 0);
+        if (r >= 0) return (long)r;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return -2;
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+        return -1;
+    }
+}
+
+HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
 /* End of net.c */
 
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
    ====================================================================== */
-/* tls: not written yet */
+/* tls: the internal TLS interface. The BearSSL backend comes with issue 4;
+   until then (and in every build without HTTPX_BEARSSL) an https URL fails
+   before anything is sent, with a message that says what to do. */
+
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
+#ifdef HTTPX_BEARSSL
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
+                       "https is not implemented in this version of httpx.h yet (BearSSL backend pending)");
+#else
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
+                       "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl");
+#endif
+}
 /* End of tls.c */
 
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
    ====================================================================== */
-/* conn: not written yet */
+/* conn: HTTP/1.1 connections, the per-client pool, and the exchange state
+   machine (queued -> connecting -> sending -> head -> body -> done). Every
+   function here returns without waiting: httpx__exchange_step does what the
+   socket allows and leaves `want` and `deadline` for the poll loop above. */
+#include <errno.h>
+#include <poll.h>
+
+#define HTTPX__RECV_CHUNK 16384
+#define HTTPX__MAX_HEAD_FIELDS 256
+
+/* ---- the pool ---- */
+
+static void httpx__origin_key(const httpx__url *u, char *out, size_t cap) {
+    size_t i, n = 0;
+    n += (size_t)snprintf(out, cap, "%s://", u->is_https ? "https" : "http");
+    for (i = 0; i < u->host.n && n + 1 < cap; i++) out[n++] = (char)httpx__lower((unsigned char)u->host.p[i]);
+    out[n < cap ? n : cap - 1] = 0;
+    if (n < cap) snprintf(out + n, cap - n, ":%d", u->port);
+}
+
+HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
+    httpx__conn **pp;
+    for (pp = &c->conns; *pp; pp = &(*pp)->next)
+        if (*pp == conn) { *pp = conn->next; break; }
+    c->num_conns--;
+    httpx__sock_close(conn->fd);
+    httpx__buf_free(&conn->in);
+    httpx__buf_free(&conn->out);
+    httpx__free(conn);
+}
+
+/* A pooled connection is usable when it is fresh enough and the server has
+   not closed it meanwhile: an idle HTTP/1.1 connection that polls readable has
+   either hit EOF or carries bytes nobody asked for; both mean discard it. */
+static bool httpx__conn_alive(httpx_client *c, httpx__conn *conn, double now) {
+    struct pollfd p;
+    if (now - conn->idle_since > c->opts.limits.keepalive_expiry) return false;
+    p.fd = conn->fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    return poll(&p, 1, 0) == 0;
+}
+
+HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin) {
+    httpx__conn *conn = c->conns, *next;
+    double now = httpx__now();
+    for (; conn; conn = next) {
+        next = conn->next;
+        if (conn->state != HTTPX__CONN_IDLE || strcmp(conn->origin, origin) != 0) continue;
+        if (!httpx__conn_alive(c, conn, now)) { httpx__conn_close(c, conn); continue; }
+        conn->state = HTTPX__CONN_BUSY;
+        return conn;
+    }
+    return NULL;
+}
+
+static int httpx__pool_idle_count(httpx_client *c) {
+    int n = 0;
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next) n += conn->state == HTTPX__CONN_IDLE;
+    return n;
+}
+
+HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable) {
+    if (!reusable || httpx__pool_idle_count(c) >= c->opts.limits.max_keepalive_connections) {
+        httpx__conn_close(c, conn);
+        return;
+    }
+    conn->state = HTTPX__CONN_IDLE;
+    conn->idle_since = httpx__now();
+    conn->served++;
+    conn->in.len = conn->in_off = 0;    /* keep the buffers: a warm request allocates nothing here */
+    conn->out.len = conn->out_off = 0;
+}
+
+/* ---- connecting ---- */
+
+static double httpx__deadline(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
+
+static void httpx__wait(httpx__exchange *ex, short events, double seconds, httpx_error which) {
+    ex->want = events;
+    ex->deadline = httpx__deadline(seconds);
+    ex->timeout_error = which;
+}
+
+/* Spreads what is left of the connect timeout over the addresses left, so that
+   one dead address of a name cannot eat the whole budget. */
+static double httpx__attempt_budget(httpx__exchange *ex, double connect_deadline) {
+    httpx__conn *conn = ex->conn;
+    int left = conn->addrs.count - conn->addr_index;
+    if (ex->timeout.connect < 0) return -1;
+    return (connect_deadline - httpx__now()) / (left > 0 ? left : 1);
+}
+
+/* Starts connecting to conn->addrs[addr_index] or a later address. */
+static httpx_error httpx__connect_next(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    double budget;
+    for (; conn->addr_index < conn->addrs.count; conn->addr_index++) {
+        conn->fd = httpx__connect_start(&conn->addrs, conn->addr_index, e);
+        if (conn->fd >= 0) {
+            budget = httpx__attempt_budget(ex, conn->attempt_deadline);
+            httpx__wait(ex, POLLOUT, budget, HTTPX_ERR_CONNECT_TIMEOUT);
+            return HTTPX_OK;
+        }
+    }
+    return e->code ? e->code : httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
+}
+
+HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
+    char host[256];
+    httpx__conn *conn;
+    httpx_error err;
+    if (ex->url.host.n >= sizeof host) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+    memcpy(host, ex->url.host.p, ex->url.host.n);
+    host[ex->url.host.n] = 0;
+    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
+    if (!conn) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+    memset(conn, 0, sizeof *conn);
+    conn->fd = -1;
+    conn->state = HTTPX__CONN_CONNECTING;
+    httpx__origin_key(&ex->url, conn->origin, sizeof conn->origin);
+    conn->next = c->conns;
+    c->conns = conn;
+    c->num_conns++;
+    ex->conn = conn;
+    err = httpx__resolve(host, ex->url.port, &conn->addrs, e);
+    if (!err) {
+        conn->attempt_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
+        err = httpx__connect_next(ex, e);
+    }
+    if (err) {
+        httpx__conn_close(c, conn);
+        ex->conn = NULL;
+    }
+    return err;
+}
+
+/* ---- the exchange ---- */
+
+static bool httpx__idempotent(const char *m) {
+    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "PUT") || !strcmp(m, "DELETE") ||
+           !strcmp(m, "OPTIONS") || !strcmp(m, "TRACE");
+}
+
+HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable) {
+    if (!ex->conn) return;
+    httpx__pool_put(ex->client, ex->conn, reusable);
+    ex->conn = NULL;
+}
+
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
+    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
+    r->pub.sys_errno = e->sys_errno;
+    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
+    r->errmsg[sizeof r->errmsg - 1] = 0;
+    r->pub.error_message = r->errmsg;
+    httpx__exchange_release(ex, false);
+    ex->state = HTTPX__EX_DONE;
+    ex->want = 0;
+}
+
+/* A reused connection that turns out to be dead before the server said a word
+   is the pool's fault, not the server's: try once more on a new connection. */
+static bool httpx__exchange_retry(httpx__exchange *ex) {
+    bool replayable = !ex->multipart && !ex->upload;
+    if (!ex->reused || ex->retried || !replayable || !httpx__idempotent(ex->method)) return false;
+    if (ex->conn && ex->conn->in.len > 0) return false;
+    httpx__exchange_release(ex, false);
+    ex->retried = true;
+    ex->reused = false;
+    ex->body_off = 0;
+    ex->body_done = false;
+    ex->state = HTTPX__EX_QUEUED;
+    return true;
+}
+
+static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
+    httpx_client *c = ex->client;
+    char origin[sizeof ex->conn->origin];
+    httpx__origin_key(&ex->url, origin, sizeof origin);
+    ex->conn = httpx__pool_take(c, origin);
+    if (ex->conn) {
+        ex->reused = true;
+    } else {
+        if (c->num_conns >= c->opts.limits.max_connections) {
+            /* make room by closing an idle connection to another origin */
+            httpx__conn *conn;
+            for (conn = c->conns; conn; conn = conn->next)
+                if (conn->state == HTTPX__CONN_IDLE) { httpx__conn_close(c, conn); break; }
+        }
+        if (c->num_conns >= c->opts.limits.max_connections) {
+            httpx__wait(ex, 0, ex->timeout.pool, HTTPX_ERR_POOL_TIMEOUT);
+            return;
+        }
+        if (httpx__conn_new(c, ex, e)) { httpx__exchange_fail(ex, e); return; }
+        ex->state = HTTPX__EX_CONNECTING;
+        return;
+    }
+    ex->conn->state = HTTPX__CONN_BUSY;
+    ex->state = HTTPX__EX_SENDING;
+    if (httpx__request_head(ex, &ex->conn->out, e)) httpx__exchange_fail(ex, e);
+}
+
+static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    bool timed_out = ex->deadline && httpx__now() >= ex->deadline;
+    if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
+    if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
+        conn->state = HTTPX__CONN_BUSY;
+        ex->state = HTTPX__EX_SENDING;
+        if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
+        return;
+    }
+    httpx__sock_close(conn->fd);
+    conn->fd = -1;
+    conn->addr_index++;
+    if (timed_out && conn->addr_index >= conn->addrs.count) {
+        char where[80];
+        httpx__addr_string(&conn->addrs, conn->addr_index - 1, where, sizeof where);
+        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", where,
+                    ex->timeout.connect);
+        httpx__exchange_fail(ex, e);
+        return;
+    }
+    if (conn->addr_index >= conn->addrs.count || httpx__connect_next(ex, e)) httpx__exchange_fail(ex, e);
+}
+
+/* Sends what is queued, then refills from the body. Returns false when it has
+   to wait (want/deadline set) or failed. */
+static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    for (;;) {
+        const char *p;
+        size_t n;
+        long sent;
+        if (conn->out_off < conn->out.len) {
+            p = conn->out.p + conn->out_off;
+            n = conn->out.len - conn->out_off;
+        } else if (ex->body && ex->body_off < ex->body_len) {
+            p = ex->body + ex->body_off;      /* large in-memory bodies go out without a copy */
+            n = ex->body_len - ex->body_off;
+        } else {
+            conn->out.len = conn->out_off = 0;
+            if (ex->body_done) return true;
+            if (httpx__request_body_fill(ex, &conn->out, e)) {
+                httpx__exchange_fail(ex, e);
+                return false;
+            }
+            continue;
+        }
+        sent = httpx__sock_send(conn->fd, p, n, e);
+        if (sent < 0) {
+            if (!httpx__exchange_retry(ex)) httpx__exchange_fail(ex, e);
+            return false;
+        }
+        if (sent == 0) {
+            httpx__wait(ex, POLLOUT, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
+            return false;
+        }
+        if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
+        else ex->body_off += (size_t)sent;
+    }
+}
+
+/* Receives into conn->in. >0 bytes, 0 closed, -2 would block, -1 error. */
+static long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
+    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return -1;
+    }
+    n = httpx__sock_recv(conn->fd, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
+}
+
+static httpx_error httpx__store_head(httpx__exchange *ex, const httpx__h1_head *head,
+                                     const httpx__h1_header *hdrs, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    size_t i, need = 0, rl = head->reason_len;
+    for (i = 0; i < head->num_headers; i++) need += hdrs[i].name_len + hdrs[i].value_len + 2;
+    httpx__headers_clear(&r->headers);
+    r->headers.fields = r->inline_fields;   /* most responses fit: no allocation for the index */
+    r->headers.cap = HTTPX__INLINE_FIELDS;
+    r->headers.fixed = true;
+    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
+    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    for (i = 0; i < head->num_headers; i++)
+        if (!httpx__headers_add_raw(&r->headers, hdrs[i].name, hdrs[i].name_len, hdrs[i].value, hdrs[i].value_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    if (rl >= sizeof r->reason) rl = sizeof r->reason - 1;
+    memcpy(r->reason, head->reason, rl);
+    r->reason[rl] = 0;
+    r->pub.reason_phrase = r->reason;
+    r->pub.status_code = head->status;
+    r->pub.http_version = head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    return HTTPX_OK;
+}
+
+/* Parses the head once it is all in. Returns false to wait for more bytes. */
+static bool httpx__parse_head(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
+    httpx__h1_head head;
+    const char *p = conn->in.p + conn->in_off;
+    size_t avail = conn->in.len - conn->in_off, from = ex->scanned > 3 ? ex->scanned - 3 : 0, end;
+    size_t max_head = ex->client->opts.max_head_size;
+    int rc;
+    end = httpx__h1_find_head_end(p, avail, from);
+    if (!end) {
+        ex->scanned = avail;
+        if (avail > max_head) {
+            /* a head that is broken, not just long, deserves the truer error */
+            if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != -1)
+                httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
+            httpx__exchange_fail(ex, e);
+        }
+        return false;
+    }
+    ex->scanned = 0;
+    if (end > max_head) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    rc = httpx__h1_parse_head(p, end, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e);
+    if (rc == -3) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
+    if (rc < 0) {
+        if (rc == -2) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    conn->in_off += end;
+    if (head.status >= 100 && head.status < 200 && head.status != 101) return true;  /* interim: skip */
+    if (httpx__store_head(ex, &head, hdrs, e) ||
+        httpx__h1_framing_of(&head, hdrs, ex->head_request, &ex->framing, e)) {
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    if (head.status == 101) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    ex->remaining = ex->framing.kind == HTTPX__BODY_LENGTH ? ex->framing.length : 0;
+    ex->resp->pub.expected_length = ex->framing.kind == HTTPX__BODY_LENGTH ? (long long)ex->framing.length
+                                  : ex->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
+    memset(&ex->chunked, 0, sizeof ex->chunked);
+    ex->decoded = 0;
+    ex->body_complete = ex->framing.kind == HTTPX__BODY_NONE;
+    ex->reusable = ex->framing.keep_alive;
+    ex->state = ex->stream ? HTTPX__EX_STREAMING : HTTPX__EX_RECV_BODY;
+    return true;
+}
+
+static void httpx__step_recv_head(httpx__exchange *ex, httpx__err *e) {
+    for (;;) {
+        long n;
+        if (ex->conn->in.len > ex->conn->in_off) {
+            if (!httpx__parse_head(ex, e)) { if (ex->state == HTTPX__EX_DONE) return; }
+            else if (ex->state != HTTPX__EX_RECV_HEAD) return;
+            else continue;   /* an interim response was skipped: the next head may be in already */
+        }
+        n = httpx__conn_fill(ex->conn, e);
+        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n <= 0) {
+            if (httpx__exchange_retry(ex)) return;
+            if (n == 0)
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, ex->conn->in.len ?
+                            "server closed the connection in the middle of the response head" :
+                            "server closed the connection without sending a response");
+            httpx__exchange_fail(ex, e);
+            return;
+        }
+    }
+}
+
+/* Delivers body bytes per the framing, from what is buffered, then from the
+   socket. >0 bytes, 0 the body is complete, -2 would block, -1 error. */
+static long httpx__body_pull(httpx__exchange *ex, char *dst, size_t cap, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    for (;;) {
+        size_t buffered = conn->in.len - conn->in_off, n;
+        long got;
+        if (ex->body_complete) return 0;
+        if (ex->framing.kind == HTTPX__BODY_CHUNKED) {
+            if (ex->decoded) {
+                n = ex->decoded < cap ? ex->decoded : cap;
+                memcpy(dst, conn->in.p + conn->in_off, n);
+                conn->in_off += n;
+                ex->decoded -= n;
+                return (long)n;
+            }
+            if (buffered) {
+                size_t len = buffered;
+                int rc = httpx__chunked_decode(&ex->chunked, conn->in.p + conn->in_off, &len, e);
+                if (rc < 0) return -1;
+                conn->in.len = conn->in_off + len;
+                ex->decoded = len;
+                if (rc == 1) {
+                    if (ex->chunked.extra) ex->reusable = false;   /* bytes nobody asked for */
+                    if (!len) { ex->body_complete = true; return 0; }
+                    ex->framing.kind = HTTPX__BODY_LENGTH;  /* deliver the rest, then done */
+                    ex->remaining = len;
+                    ex->decoded = 0;
+                }
+                continue;
+            }
+        } else if (buffered) {
+            n = buffered < cap ? buffered : cap;
+            if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
+            memcpy(dst, conn->in.p + conn->in_off, n);
+            conn->in_off += n;
+            if (ex->framing.kind == HTTPX__BODY_LENGTH) {
+                ex->remaining -= n;
+                if (!ex->remaining) {
+                    ex->body_complete = true;
+                    if (conn->in_off < conn->in.len) ex->reusable = false;
+                }
+            }
+            return (long)n;
+        } else if (ex->framing.kind == HTTPX__BODY_LENGTH && !ex->remaining) {
+            ex->body_complete = true;
+            return 0;
+        }
+        if (ex->framing.kind == HTTPX__BODY_CHUNKED) {
+            got = httpx__conn_fill(conn, e);
+        } else {
+            /* straight into the caller's memory: the common case copies nothing */
+            n = cap;
+            if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
+            got = httpx__sock_recv(conn->fd, dst, n, e);
+            if (got > 0 && ex->framing.kind == HTTPX__BODY_LENGTH) {
+                ex->remaining -= (uint64_t)got;
+                if (!ex->remaining) ex->body_complete = true;
+            }
+            if (got > 0) return got;
+        }
+        if (got == -2 || got < 0) return got;
+        if (got == 0) {
+            if (ex->framing.kind == HTTPX__BODY_CLOSE) { ex->body_complete = true; ex->reusable = false; return 0; }
+            if (ex->framing.kind == HTTPX__BODY_LENGTH)
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
+                            "server closed the connection with %llu of %llu body bytes still to come",
+                            (unsigned long long)ex->remaining, (unsigned long long)ex->framing.length);
+            else
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
+            return -1;
+        }
+    }
+}
+
+static void httpx__finish(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    r->pub.elapsed = httpx__now() - ex->started;
+    httpx__exchange_release(ex, ex->reusable);
+    ex->state = HTTPX__EX_DONE;
+    ex->want = 0;
+}
+
+static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    size_t limit = ex->client->opts.max_body_size;
+    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->framing.length > limit) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %llu bytes is over max_body_size (%zu)",
+                    (unsigned long long)ex->framing.length, limit);
+        httpx__exchange_fail(ex, e);
+        return;
+    }
+    for (;;) {
+        long n;
+        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH ? (size_t)ex->remaining : HTTPX__RECV_CHUNK;
+        if (want < 1) want = 1;
+        if (!httpx__buf_reserve(&r->body, want)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+            httpx__exchange_fail(ex, e);
+            return;
+        }
+        n = httpx__body_pull(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, e);
+        if (n > 0) {
+            r->body.len += (size_t)n;
+            r->body.p[r->body.len] = 0;
+            r->pub.num_bytes_downloaded += n;
+            if (r->body.len > limit) {
+                httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
+                httpx__exchange_fail(ex, e);
+                return;
+            }
+            continue;
+        }
+        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n < 0) { httpx__exchange_fail(ex, e); return; }
+        httpx__finish(ex);
+        return;
+    }
+}
+
+HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
+    httpx__err e;
+    enum httpx__ex_state before;
+    e.code = HTTPX_OK;
+    e.sys_errno = 0;
+    e.msg[0] = 0;
+    do {
+        before = ex->state;
+        switch (ex->state) {
+        case HTTPX__EX_QUEUED: httpx__step_queued(ex, &e); break;
+        case HTTPX__EX_CONNECTING: httpx__step_connecting(ex, revents, &e); break;
+        case HTTPX__EX_SENDING:
+            if (httpx__step_sending(ex, &e)) {
+                ex->state = HTTPX__EX_RECV_HEAD;
+                ex->scanned = 0;
+            }
+            break;
+        case HTTPX__EX_RECV_HEAD: httpx__step_recv_head(ex, &e); break;
+        case HTTPX__EX_RECV_BODY: httpx__step_recv_body(ex, &e); break;
+        case HTTPX__EX_STREAMING:
+        case HTTPX__EX_DONE: return;
+        }
+        revents = 0;
+    } while (ex->state != before);
+}
+
+/* The streaming face's pull: like the in-memory path, without the buffer. */
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    long n;
+    if (ex->state != HTTPX__EX_STREAMING) return 0;
+    n = httpx__body_pull(ex, buf, cap, e);
+    if (n > 0) {
+        ex->resp->pub.num_bytes_downloaded += n;
+        return n;
+    }
+    if (n == 0) httpx__finish(ex);
+    else if (n == -2) httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+    return n;
+}
+
+/* Runs the engine for one exchange until it is done (or, for a stream, until
+   its head is in, or until the next body bytes arrive). */
+HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e) {
+    struct pollfd p;
+    int ms, rc;
+    double now;
+    p.fd = ex->conn ? ex->conn->fd : -1;
+    p.events = ex->want;
+    p.revents = 0;
+    now = httpx__now();
+    if (ex->deadline && now >= ex->deadline) {
+        return httpx__fail(e, ex->timeout_error, "%s after %.3g s", httpx_strerror(ex->timeout_error),
+                           ex->timeout_error == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                           ex->timeout_error == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                           ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+    }
+    if (!ex->want) {
+        /* Only the pool is waited on, and in a blocking call nothing else runs
+           that could hand a connection back. */
+        if (ex->state == HTTPX__EX_QUEUED)
+            return httpx__fail(e, HTTPX_ERR_POOL_TIMEOUT,
+                               "all %d connections of the client are in use (limits.max_connections); "
+                               "close open streams first", ex->client->opts.limits.max_connections);
+        return HTTPX_OK;
+    }
+    ms = ex->deadline ? (int)((ex->deadline - now) * 1000.0 + 0.999) : -1;
+    rc = poll(&p, 1, ms);
+    if (rc < 0 && errno != EINTR) {
+        e->sys_errno = errno;
+        return httpx__fail(e, HTTPX_ERR_READ, "poll failed: %s", strerror(errno));
+    }
+    if (rc == 0 && ex->state == HTTPX__EX_CONNECTING) { httpx__exchange_step(ex, 0); return HTTPX_OK; }
+    if (rc == 0) return httpx__exchange_wait(ex, e);   /* reports the timeout above */
+    httpx__exchange_step(ex, p.revents);
+    return HTTPX_OK;
+}
 /* End of conn.c */
 
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
    ====================================================================== */
-/* client: not written yet */
+/* client: shared configuration, URL and option merging, redirects, and the
+   blocking face (one-shot calls and httpx_client_*), which runs the same
+   exchange engine as everything else until its request is done. */
+
+static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
+
+/* ---- the client ---- */
+
+static double httpx__timeout_default(double v) { return v == 0 ? 5.0 : v < 0 ? -1 : v; }
+
+/* All defaults in one place: a zeroed httpx_client_opts is a usable client. */
+static void httpx__client_defaults(httpx_client_opts *o) {
+    o->timeout.connect = httpx__timeout_default(o->timeout.connect);
+    o->timeout.read = httpx__timeout_default(o->timeout.read);
+    o->timeout.write = httpx__timeout_default(o->timeout.write);
+    o->timeout.pool = httpx__timeout_default(o->timeout.pool);
+    if (o->limits.max_connections <= 0) o->limits.max_connections = 100;
+    if (o->limits.max_keepalive_connections <= 0) o->limits.max_keepalive_connections = 20;
+    if (o->limits.keepalive_expiry <= 0) o->limits.keepalive_expiry = 5.0;
+    if (o->max_redirects <= 0) o->max_redirects = 20;
+    if (!o->max_head_size) o->max_head_size = 64 * 1024;
+    if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
+    if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
+}
+
+static size_t httpx__pairs_size(const httpx_pair *p, size_t *count) {
+    size_t n = 0;
+    *count = 0;
+    for (; p && p->name; p++, (*count)++) n += strlen(p->name) + 1 + strlen(p->value ? p->value : "") + 1;
+    return n;
+}
+
+/* Copies a {0}-terminated pair array into `pairs`, its strings into *store. */
+static void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store) {
+    size_t n;
+    for (; src && src->name; src++, pairs++) {
+        n = strlen(src->name) + 1;
+        memcpy(*store, src->name, n);
+        pairs->name = *store;
+        *store += n;
+        n = strlen(src->value ? src->value : "") + 1;
+        memcpy(*store, src->value ? src->value : "", n);
+        pairs->value = *store;
+        *store += n;
+    }
+    pairs->name = pairs->value = NULL;
+}
+
+HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
+    httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
+    size_t nh, np, sh, sp;
+    char *store;
+    bool ok = true;
+    if (!c) return NULL;
+    memset(c, 0, sizeof *c);
+    if (opt) c->opts = *opt;
+    httpx__client_defaults(&c->opts);
+    sh = httpx__pairs_size(c->opts.headers, &nh);
+    sp = httpx__pairs_size(c->opts.params, &np);
+    c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
+    c->strings = (char *)httpx__malloc(sh + sp + 1);
+    if (!c->headers || !c->strings) ok = false;
+    if (ok) {
+        store = c->strings;
+        c->params = c->headers + nh + 1;
+        httpx__pairs_copy(c->headers, c->opts.headers, &store);
+        httpx__pairs_copy(c->params, c->opts.params, &store);
+    }
+    if (ok && c->opts.base_url) {
+        ok = httpx__buf_puts(&c->base_url, c->opts.base_url);
+        /* HTTPX joins by appending to the base path, so it must end in '/' */
+        if (ok && c->base_url.len && c->base_url.p[c->base_url.len - 1] != '/' && !strchr(c->base_url.p, '?'))
+            ok = httpx__buf_putc(&c->base_url, '/');
+    }
+    if (ok && c->opts.auth.kind == 1) {
+        httpx__buf up;
+        memset(&up, 0, sizeof up);
+        ok = httpx__buf_printf(&up, "%s:%s", c->opts.auth.username ? c->opts.auth.username : "",
+                               c->opts.auth.password ? c->opts.auth.password : "") &&
+             httpx__buf_puts(&c->auth_header, "Basic ") && httpx__base64(&c->auth_header, up.p, up.len);
+        httpx__buf_free(&up);
+    }
+    c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
+    c->opts.base_url = c->base_url.p;
+    if (!ok) {
+        httpx_client_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+HTTPX_API void httpx_client_free(httpx_client *c) {
+    if (!c) return;
+    while (c->conns) httpx__conn_close(c, c->conns);
+    httpx__buf_free(&c->base_url);
+    httpx__buf_free(&c->auth_header);
+    httpx__free(c->headers);
+    httpx__free(c->strings);
+    httpx__free(c);
+}
+
+HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password) {
+    httpx_auth a;
+    a.kind = 1;
+    a.username = username;
+    a.password = password;
+    return a;
+}
+
+/* ---- building a request ---- */
+
+static bool httpx__has_scheme(const char *url) {
+    const char *p = url;
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) return false;
+    while (*p && (httpx__is_tchar((unsigned char)*p) && *p != ':' )) p++;
+    return *p == ':' && p[1] == '/' && p[2] == '/';
+}
+
+/* Client params, then request params; a request param replaces client params
+   of the same name, as HTTPX merges them. */
+static bool httpx__add_params(httpx__buf *u, const httpx_pair *client_p, const httpx_pair *req_p) {
+    const httpx_pair *p, *q;
+    bool any = false;
+    char *hash = strchr(u->p, '#');
+    size_t fraglen = hash ? strlen(hash) : 0;
+    char frag[512];
+    if (!(client_p && client_p->name) && !(req_p && req_p->name)) return true;
+    if (fraglen >= sizeof frag) fraglen = sizeof frag - 1;
+    if (hash) { memcpy(frag, hash, fraglen); frag[fraglen] = 0; u->len = (size_t)(hash - u->p); u->p[u->len] = 0; }
+    any = strchr(u->p, '?') != NULL;
+    if (!any) httpx__buf_putc(u, '?');
+    else if (u->p[u->len - 1] != '?' && u->p[u->len - 1] != '&') httpx__buf_putc(u, '&');
+    any = false;
+    for (p = client_p; p && p->name; p++) {
+        bool overridden = false;
+        for (q = req_p; q && q->name && !overridden; q++) overridden = !strcmp(q->name, p->name);
+        if (overridden) continue;
+        if (any) httpx__buf_putc(u, '&');
+        httpx__form_escape(u, p->name, strlen(p->name));
+        httpx__buf_putc(u, '=');
+        if (p->value) httpx__form_escape(u, p->value, strlen(p->value));
+        any = true;
+    }
+    for (p = req_p; p && p->name; p++) {
+        if (any) httpx__buf_putc(u, '&');
+        httpx__form_escape(u, p->name, strlen(p->name));
+        httpx__buf_putc(u, '=');
+        if (p->value) httpx__form_escape(u, p->value, strlen(p->value));
+        any = true;
+    }
+    if (hash) httpx__buf_append(u, frag, fraglen);
+    return u->p != NULL;
+}
+
+static httpx_error httpx__build_url(httpx__exchange *ex, const char *url, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    httpx_client *c = ex->client;
+    httpx__buf *u = &r->url_text;
+    u->len = 0;
+    if (!url) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: NULL");
+    if (!httpx__has_scheme(url) && c->base_url.len) {
+        httpx__buf_append(u, c->base_url.p, c->base_url.len);
+        while (*url == '/') url++;      /* "/users" under base ".../api/" is ".../api/users" */
+    }
+    if (!httpx__buf_puts(u, url) || !httpx__add_params(u, c->params, ex->opts->params))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory building the URL");
+    return HTTPX_OK;
+}
+
+static double httpx__timeout_pick(double req, double client) { return req == 0 ? client : req < 0 ? -1 : req; }
+
+/* Prepares ex for (another) run against r->url_text. */
+static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
+    httpx_error err = httpx__url_parse(&ex->url, ex->resp->url_text.p, ex->resp->url_text.len, e);
+    if (err) return err;
+    if (ex->url.is_https && (err = httpx__tls_available(e))) return err;
+    ex->head_request = !strcmp(ex->method, "HEAD");
+    ex->state = HTTPX__EX_QUEUED;
+    ex->want = 0;
+    ex->deadline = 0;
+    ex->reused = ex->retried = false;
+    ex->started = httpx__now();
+    ex->resp->pub.url = ex->resp->url_text.p;
+    return HTTPX_OK;
+}
+
+static httpx__response *httpx__response_new(void) {
+    httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
+    if (!r) return NULL;
+    memset(r, 0, sizeof *r);
+    r->pub.error_message = "";
+    r->pub.reason_phrase = "";
+    r->pub.http_version = "";
+    r->pub.url = "";
+    r->pub.content = (char *)"";
+    r->pub.expected_length = -1;
+    httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
+    return r;
+}
+
+/* Sets up the exchange of a new response. Errors land in the response. */
+static void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
+                         const httpx_opts *opt, bool stream) {
+    httpx__exchange *ex = &r->ex;
+    httpx__err e;
+    size_t i;
+    memset(&e, 0, sizeof e);
+    ex->client = c;
+    ex->resp = r;
+    ex->opts = opt ? opt : &httpx__no_opts;
+    ex->stream = stream;
+    ex->timeout.connect = httpx__timeout_pick(ex->opts->timeout.connect, c->opts.timeout.connect);
+    ex->timeout.read = httpx__timeout_pick(ex->opts->timeout.read, c->opts.timeout.read);
+    ex->timeout.write = httpx__timeout_pick(ex->opts->timeout.write, c->opts.timeout.write);
+    ex->timeout.pool = httpx__timeout_pick(ex->opts->timeout.pool, c->opts.timeout.pool);
+    if (!method || !*method || strlen(method) >= sizeof ex->method) {
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "invalid method '%.40s'", method ? method : "(null)");
+    } else {
+        for (i = 0; method[i]; i++) {
+            if (!httpx__is_tchar((unsigned char)method[i])) {
+                httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "invalid character in method '%.31s'", method);
+                break;
+            }
+            ex->method[i] = method[i];
+        }
+        ex->method[i] = 0;
+    }
+    if (!e.code && !httpx__build_url(ex, url, &e) && !httpx__exchange_prepare(ex, &e))
+        httpx__request_body_setup(ex, &e);
+    if (e.code) {
+        if (!r->url_text.len && url) httpx__buf_puts(&r->url_text, url);
+        r->pub.url = r->url_text.p ? r->url_text.p : "";
+        httpx__exchange_fail(ex, &e);
+    }
+}
+
+/* Drives the exchange until it is done, or for a stream until the head is in. */
+static void httpx__run(httpx__exchange *ex) {
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    httpx__exchange_step(ex, 0);
+    while (ex->state != HTTPX__EX_DONE && ex->state != HTTPX__EX_STREAMING) {
+        if (httpx__exchange_wait(ex, &e)) {
+            httpx__exchange_fail(ex, &e);
+            break;
+        }
+    }
+}
+
+/* ---- redirects ---- */
+
+static bool httpx__same_origin(const httpx__url *a, const httpx__url *b) {
+    return a->is_https == b->is_https && a->port == b->port && a->host.n == b->host.n &&
+           httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
+}
+
+/* Consumes the body of a redirect response so its connection can be reused. */
+static void httpx__drain(httpx__exchange *ex) {
+    char sink[4096];
+    httpx__err e;
+    long n;
+    memset(&e, 0, sizeof e);
+    while (ex->state == HTTPX__EX_STREAMING) {
+        n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+        if (n == -2 && !httpx__exchange_wait(ex, &e)) continue;
+        if (n < 0) { httpx__exchange_fail(ex, &e); return; }
+    }
+}
+
+/* Turns r into the request for its Location. Returns false when r is final. */
+static bool httpx__follow(httpx__response *r, int *redirects) {
+    httpx__exchange *ex = &r->ex;
+    const char *location = httpx_header(&r->pub, "location");
+    int code = r->pub.status_code, max = ex->opts->max_redirects ? ex->opts->max_redirects : ex->client->opts.max_redirects;
+    httpx__buf next;
+    httpx__url old = ex->url;
+    httpx__err e;
+    char old_host[256];
+    if (r->pub.error || !location ||
+        !(code == 301 || code == 302 || code == 303 || code == 307 || code == 308))
+        return false;
+    memset(&e, 0, sizeof e);
+    memset(&next, 0, sizeof next);
+    if (++*redirects > max) {
+        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", max);
+        httpx__exchange_fail(ex, &e);
+        return false;
+    }
+    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
+        httpx__buf_free(&next);
+        httpx__exchange_fail(ex, &e);
+        return false;
+    }
+    httpx__drain(ex);
+    /* remember the old origin: its views die with the old URL text */
+    if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
+    memcpy(old_host, old.host.p, old.host.n);
+    old.host.p = old_host;
+    r->url_text.len = 0;
+    httpx__buf_append(&r->url_text, next.p, next.len);
+    httpx__buf_free(&next);
+    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
+    if ((code == 303 && strcmp(ex->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(ex->method, "POST"))) {
+        strcpy(ex->method, "GET");
+        httpx__request_body_free(ex);
+        ex->body = NULL;
+        ex->body_len = 0;
+        ex->upload = NULL;
+        ex->body_chunked = false;
+        ex->content_type = NULL;
+    } else if (ex->multipart || ex->upload) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        httpx__exchange_fail(ex, &e);
+        return false;
+    }
+    httpx__headers_clear(&r->headers);
+    r->body.len = 0;
+    r->pub.status_code = 0;
+    r->pub.num_bytes_downloaded = 0;
+    if (httpx__exchange_prepare(ex, &e)) { httpx__exchange_fail(ex, &e); return false; }
+    if (!httpx__same_origin(&old, &ex->url)) ex->strip_auth = true;   /* credentials stay with their origin */
+    return true;
+}
+
+/* ---- the blocking face ---- */
+
+static void httpx__publish_body(httpx__response *r) {
+    if (r->body.p) {
+        r->pub.content = r->body.p;
+        r->pub.content_length = r->body.len;
+    }
+}
+
+static httpx__response *httpx__send(httpx_client *c, const char *method, const char *url,
+                                    const httpx_opts *opt, bool stream) {
+    httpx__response *r = httpx__response_new();
+    int redirects = 0;
+    bool follow;
+    if (!r) return NULL;
+    httpx__begin(r, c, method, url, opt, stream);
+    follow = (opt && opt->follow_redirects) || c->opts.follow_redirects;
+    do {
+        /* a redirect is read as a stream so that its body can be drained, not kept */
+        r->ex.stream = stream || follow;
+        httpx__run(&r->ex);
+    } while (follow && httpx__follow(r, &redirects));
+    if (!stream && r->ex.state == HTTPX__EX_STREAMING) {
+        r->ex.stream = false;
+        r->ex.state = HTTPX__EX_RECV_BODY;
+        httpx__run(&r->ex);
+    }
+    httpx__publish_body(r);
+    if (r->ex.state == HTTPX__EX_DONE) httpx__request_body_free(&r->ex);
+    return r;
+}
+
+HTTPX_API httpx_response *httpx_client_request(httpx_client *c, const char *method, const char *url, const httpx_opts *opt) {
+    return (httpx_response *)httpx__send(c, method, url, opt, false);
+}
+HTTPX_API httpx_response *httpx_client_stream(httpx_client *c, const char *method, const char *url, const httpx_opts *opt) {
+    return (httpx_response *)httpx__send(c, method, url, opt, true);
+}
+HTTPX_API httpx_response *httpx_client_get(httpx_client *c, const char *url, const httpx_opts *opt) { return httpx_client_request(c, "GET", url, opt); }
+HTTPX_API httpx_response *httpx_client_post(httpx_client *c, const char *url, const httpx_opts *opt) { return httpx_client_request(c, "POST", url, opt); }
+HTTPX_API httpx_response *httpx_client_put(httpx_client *c, const char *url, const httpx_opts *opt) { return httpx_client_request(c, "PUT", url, opt); }
+HTTPX_API httpx_response *httpx_client_patch(httpx_client *c, const char *url, const httpx_opts *opt) { return httpx_client_request(c, "PATCH", url, opt); }
+HTTPX_API httpx_response *httpx_client_delete(httpx_client *c, const char *url, const httpx_opts *opt) { return httpx_client_request(c, "DELETE", url, opt); }
+HTTPX_API httpx_response *httpx_client_head(httpx_client *c, const char *url, const httpx_opts *opt) { return httpx_client_request(c, "HEAD", url, opt); }
+HTTPX_API httpx_response *httpx_client_options(httpx_client *c, const char *url, const httpx_opts *opt) { return httpx_client_request(c, "OPTIONS", url, opt); }
+
+/* One-shot calls: a private client per call, freed with the response (a
+   stream keeps it, and its connection, until httpx_response_free). */
+static httpx_response *httpx__oneshot(const char *method, const char *url, const httpx_opts *opt, bool stream) {
+    httpx_client *c = httpx_client_new(NULL);
+    httpx__response *r;
+    if (!c) return NULL;
+    r = httpx__send(c, method, url, opt, stream);
+    if (!r) { httpx_client_free(c); return NULL; }
+    r->owned_client = c;
+    return &r->pub;
+}
+
+HTTPX_API httpx_response *httpx_request(const char *method, const char *url, const httpx_opts *opt) { return httpx__oneshot(method, url, opt, false); }
+HTTPX_API httpx_response *httpx_stream(const char *method, const char *url, const httpx_opts *opt) { return httpx__oneshot(method, url, opt, true); }
+HTTPX_API httpx_response *httpx_get(const char *url, const httpx_opts *opt) { return httpx_request("GET", url, opt); }
+HTTPX_API httpx_response *httpx_post(const char *url, const httpx_opts *opt) { return httpx_request("POST", url, opt); }
+HTTPX_API httpx_response *httpx_put(const char *url, const httpx_opts *opt) { return httpx_request("PUT", url, opt); }
+HTTPX_API httpx_response *httpx_patch(const char *url, const httpx_opts *opt) { return httpx_request("PATCH", url, opt); }
+HTTPX_API httpx_response *httpx_delete(const char *url, const httpx_opts *opt) { return httpx_request("DELETE", url, opt); }
+HTTPX_API httpx_response *httpx_head(const char *url, const httpx_opts *opt) { return httpx_request("HEAD", url, opt); }
+HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) { return httpx_request("OPTIONS", url, opt); }
 /* End of client.c */
 
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
    ====================================================================== */
-/* response: not written yet */
+/* response: what a caller does with a response: headers, status classes,
+   text decoding, streaming reads and freeing. */
+
+static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
+
+HTTPX_API const char *httpx_header(const httpx_response *r, const char *name) {
+    return r ? httpx_headers_get(&httpx__resp(r)->headers, name) : NULL;
+}
+
+HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n) {
+    return r ? httpx_headers_get_nth(&httpx__resp(r)->headers, name, n) : NULL;
+}
+
+HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r) {
+    return r ? &httpx__resp(r)->headers : NULL;
+}
+
+HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
+HTTPX_API bool httpx_is_success(const httpx_response *r) { return r && r->status_code >= 200 && r->status_code < 300; }
+HTTPX_API bool httpx_is_redirect(const httpx_response *r) {
+    int s = r ? r->status_code : 0;
+    return (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && httpx_header(r, "location") != NULL;
+}
+HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 500; }
+HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
+HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
+
+HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
+    if (!r) return HTTPX_ERR_NOMEM;
+    if (r->error) return r->error;
+    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+}
+
+/* The charset parameter of Content-Type, lower-cased into out ("" if none). */
+static void httpx__charset(const httpx_response *r, char *out, size_t cap) {
+    const char *ct = httpx_header(r, "content-type"), *p;
+    size_t n = 0;
+    out[0] = 0;
+    if (!ct) return;
+    for (p = ct; *p; p++) {
+        if (httpx__mem_ieq(p, "charset=", 8)) break;
+    }
+    if (!*p) return;
+    p += 8;
+    if (*p == '"') p++;
+    while (*p && *p != '"' && *p != ';' && *p != ' ' && n + 1 < cap) out[n++] = (char)httpx__lower((unsigned char)*p++);
+    out[n] = 0;
+}
+
+static bool httpx__is_latin1(const char *cs) {
+    return !strcmp(cs, "iso-8859-1") || !strcmp(cs, "latin-1") || !strcmp(cs, "latin1") ||
+           !strcmp(cs, "iso8859-1") || !strcmp(cs, "l1") || !strcmp(cs, "cp819");
+}
+
+/* UTF-8 is the default and passes through; ISO-8859-1 maps each byte to one
+   code point. Other charsets are returned as the bytes that came, since
+   converting them would need tables we do not carry. */
+HTTPX_API const char *httpx_text(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    char cs[40];
+    size_t i;
+    if (!r) return "";
+    httpx__charset(pub, cs, sizeof cs);
+    if (!httpx__is_latin1(cs)) return pub->content;
+    r->scratch.len = 0;
+    if (!httpx__buf_reserve(&r->scratch, pub->content_length * 2)) return pub->content;
+    for (i = 0; i < pub->content_length; i++) {
+        unsigned char c = (unsigned char)pub->content[i];
+        if (c < 0x80) r->scratch.p[r->scratch.len++] = (char)c;
+        else {
+            r->scratch.p[r->scratch.len++] = (char)(0xC0 | (c >> 6));
+            r->scratch.p[r->scratch.len++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    r->scratch.p[r->scratch.len] = 0;
+    return r->scratch.p;
+}
+
+/* ---- streaming ---- */
+
+static long httpx__read_fail(httpx__response *r, httpx__err *e) {
+    httpx__exchange_fail(&r->ex, e);
+    return -(long)r->pub.error;
+}
+
+HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__err e;
+    long n;
+    if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (pub->error) return -(long)pub->error;
+    if (!r->ex.stream) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
+        return -(long)HTTPX_ERR_STREAM;
+    }
+    if (!cap) return 0;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
+        if (n >= 0) return n;
+        if (n == -1) return httpx__read_fail(r, &e);
+        if (httpx__exchange_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
+    }
+}
+
+/* Lines come out of r->scratch: bytes before line_used were handed out last
+   time; the rest is read ahead. A lone '\r' at the end of what has arrived may
+   be the first half of "\r\n", so the line waits for one more byte. */
+HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__buf *s;
+    size_t i;
+    bool eof = false;
+    if (!r) return NULL;
+    s = &r->scratch;
+    if (r->line_used) {
+        memmove(s->p, s->p + r->line_used, s->len - r->line_used);
+        s->len -= r->line_used;
+        r->line_used = 0;
+    }
+    for (;;) {
+        long n;
+        for (i = 0; i < s->len; i++) {
+            if (s->p[i] == '\n' || (s->p[i] == '\r' && (i + 1 < s->len || eof))) {
+                size_t skip = (s->p[i] == '\r' && i + 1 < s->len && s->p[i + 1] == '\n') ? 2 : 1;
+                s->p[i] = 0;
+                r->line_used = i + skip;
+                if (len) *len = i;
+                return s->p;
+            }
+        }
+        if (eof) break;
+        if (!httpx__buf_reserve(s, 4096)) return NULL;
+        n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
+        if (n < 0) return NULL;
+        if (n == 0) eof = true;
+        s->len += (size_t)n;
+        s->p[s->len] = 0;
+    }
+    if (!s->len) return NULL;
+    r->line_used = s->len;     /* the last line had no newline */
+    if (len) *len = s->len;
+    return s->p;
+}
+
+/* An unread stream is drained when the rest is small and already announced,
+   so its connection can serve again; otherwise the connection is closed,
+   which is cheaper than reading a large body nobody wants. */
+static void httpx__stream_close(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    long n;
+    if (ex->state != HTTPX__EX_STREAMING) return;
+    memset(&e, 0, sizeof e);
+    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->remaining <= 65536) {
+        for (;;) {
+            n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+            if (n > 0) continue;
+            if (n == -2 && !httpx__exchange_wait(ex, &e)) continue;
+            break;
+        }
+    }
+    if (ex->state != HTTPX__EX_DONE) httpx__exchange_release(ex, false);
+    ex->state = HTTPX__EX_DONE;
+}
+
+HTTPX_API void httpx_response_free(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    if (!r) return;
+    httpx__stream_close(r);
+    httpx__exchange_release(&r->ex, false);
+    httpx__request_body_free(&r->ex);
+    httpx__headers_clear(&r->headers);
+    httpx__buf_free(&r->url_text);
+    httpx__buf_free(&r->body);
+    httpx__buf_free(&r->scratch);
+    if (r->owned_client) httpx_client_free(r->owned_client);
+    httpx__free(r);
+}
 /* End of response.c */
 
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
 
 /*
-Copyright and license placeholder
+MIT License
+
+Copyright (c) 2026 the httpx.h authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
 */

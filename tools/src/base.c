@@ -22,10 +22,18 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     if (need <= b->cap) return true;
     cap = b->cap ? b->cap : 64;
     while (cap < need) cap *= 2;
-    p = (char *)httpx__realloc(b->p, cap);
-    if (!p) return false;
+    if (b->borrowed) {
+        p = (char *)httpx__malloc(cap);
+        if (!p) return false;
+        memcpy(p, b->p, b->len + 1);
+        b->borrowed = false;
+    } else {
+        p = (char *)httpx__realloc(b->p, cap);
+        if (!p) return false;
+    }
     b->p = p;
     b->cap = cap;
+    p[b->len] = 0;          /* keep the promise of NUL termination from the first byte */
     return true;
 }
 
@@ -59,9 +67,39 @@ HTTPX__PRIVATE bool httpx__buf_printf(httpx__buf *b, const char *fmt, ...) {
 }
 
 HTTPX__PRIVATE void httpx__buf_free(httpx__buf *b) {
-    httpx__free(b->p);
+    if (!b->borrowed) httpx__free(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
+    b->borrowed = false;
+}
+
+HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
+    b->p = mem;
+    b->cap = cap;
+    b->len = 0;
+    b->borrowed = true;
+    mem[0] = 0;
+}
+
+HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n) {
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+    if (!httpx__buf_reserve(out, (n + 2) / 3 * 4)) return false;
+    for (i = 0; i + 2 < n; i += 3) {
+        unsigned v = (unsigned char)s[i] << 16 | (unsigned char)s[i + 1] << 8 | (unsigned char)s[i + 2];
+        char q[4];
+        q[0] = abc[v >> 18]; q[1] = abc[(v >> 12) & 63]; q[2] = abc[(v >> 6) & 63]; q[3] = abc[v & 63];
+        httpx__buf_append(out, q, 4);
+    }
+    if (i < n) {
+        unsigned v = (unsigned char)s[i] << 16 | (i + 1 < n ? (unsigned char)s[i + 1] << 8 : 0);
+        char q[4];
+        q[0] = abc[v >> 18]; q[1] = abc[(v >> 12) & 63];
+        q[2] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
+        q[3] = '=';
+        httpx__buf_append(out, q, 4);
+    }
+    return true;
 }
 
 HTTPX__PRIVATE int httpx__lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }

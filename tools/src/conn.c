@@ -1,1 +1,578 @@
-/* conn: not written yet */
+/* conn: HTTP/1.1 connections, the per-client pool, and the exchange state
+   machine (queued -> connecting -> sending -> head -> body -> done). Every
+   function here returns without waiting: httpx__exchange_step does what the
+   socket allows and leaves `want` and `deadline` for the poll loop above. */
+#include "internal.h"
+#include <errno.h>
+#include <poll.h>
+
+#define HTTPX__RECV_CHUNK 16384
+#define HTTPX__MAX_HEAD_FIELDS 256
+
+/* ---- the pool ---- */
+
+static void httpx__origin_key(const httpx__url *u, char *out, size_t cap) {
+    size_t i, n = 0;
+    n += (size_t)snprintf(out, cap, "%s://", u->is_https ? "https" : "http");
+    for (i = 0; i < u->host.n && n + 1 < cap; i++) out[n++] = (char)httpx__lower((unsigned char)u->host.p[i]);
+    out[n < cap ? n : cap - 1] = 0;
+    if (n < cap) snprintf(out + n, cap - n, ":%d", u->port);
+}
+
+HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
+    httpx__conn **pp;
+    for (pp = &c->conns; *pp; pp = &(*pp)->next)
+        if (*pp == conn) { *pp = conn->next; break; }
+    c->num_conns--;
+    httpx__sock_close(conn->fd);
+    httpx__buf_free(&conn->in);
+    httpx__buf_free(&conn->out);
+    httpx__free(conn);
+}
+
+/* A pooled connection is usable when it is fresh enough and the server has
+   not closed it meanwhile: an idle HTTP/1.1 connection that polls readable has
+   either hit EOF or carries bytes nobody asked for; both mean discard it. */
+static bool httpx__conn_alive(httpx_client *c, httpx__conn *conn, double now) {
+    struct pollfd p;
+    if (now - conn->idle_since > c->opts.limits.keepalive_expiry) return false;
+    p.fd = conn->fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    return poll(&p, 1, 0) == 0;
+}
+
+HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin) {
+    httpx__conn *conn = c->conns, *next;
+    double now = httpx__now();
+    for (; conn; conn = next) {
+        next = conn->next;
+        if (conn->state != HTTPX__CONN_IDLE || strcmp(conn->origin, origin) != 0) continue;
+        if (!httpx__conn_alive(c, conn, now)) { httpx__conn_close(c, conn); continue; }
+        conn->state = HTTPX__CONN_BUSY;
+        return conn;
+    }
+    return NULL;
+}
+
+static int httpx__pool_idle_count(httpx_client *c) {
+    int n = 0;
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next) n += conn->state == HTTPX__CONN_IDLE;
+    return n;
+}
+
+HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable) {
+    if (!reusable || httpx__pool_idle_count(c) >= c->opts.limits.max_keepalive_connections) {
+        httpx__conn_close(c, conn);
+        return;
+    }
+    conn->state = HTTPX__CONN_IDLE;
+    conn->idle_since = httpx__now();
+    conn->served++;
+    conn->in.len = conn->in_off = 0;    /* keep the buffers: a warm request allocates nothing here */
+    conn->out.len = conn->out_off = 0;
+}
+
+/* ---- connecting ---- */
+
+static double httpx__deadline(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
+
+static void httpx__wait(httpx__exchange *ex, short events, double seconds, httpx_error which) {
+    ex->want = events;
+    ex->deadline = httpx__deadline(seconds);
+    ex->timeout_error = which;
+}
+
+/* Spreads what is left of the connect timeout over the addresses left, so that
+   one dead address of a name cannot eat the whole budget. */
+static double httpx__attempt_budget(httpx__exchange *ex, double connect_deadline) {
+    httpx__conn *conn = ex->conn;
+    int left = conn->addrs.count - conn->addr_index;
+    if (ex->timeout.connect < 0) return -1;
+    return (connect_deadline - httpx__now()) / (left > 0 ? left : 1);
+}
+
+/* Starts connecting to conn->addrs[addr_index] or a later address. */
+static httpx_error httpx__connect_next(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    double budget;
+    for (; conn->addr_index < conn->addrs.count; conn->addr_index++) {
+        conn->fd = httpx__connect_start(&conn->addrs, conn->addr_index, e);
+        if (conn->fd >= 0) {
+            budget = httpx__attempt_budget(ex, conn->attempt_deadline);
+            httpx__wait(ex, POLLOUT, budget, HTTPX_ERR_CONNECT_TIMEOUT);
+            return HTTPX_OK;
+        }
+    }
+    return e->code ? e->code : httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
+}
+
+HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
+    char host[256];
+    httpx__conn *conn;
+    httpx_error err;
+    if (ex->url.host.n >= sizeof host) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+    memcpy(host, ex->url.host.p, ex->url.host.n);
+    host[ex->url.host.n] = 0;
+    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
+    if (!conn) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+    memset(conn, 0, sizeof *conn);
+    conn->fd = -1;
+    conn->state = HTTPX__CONN_CONNECTING;
+    httpx__origin_key(&ex->url, conn->origin, sizeof conn->origin);
+    conn->next = c->conns;
+    c->conns = conn;
+    c->num_conns++;
+    ex->conn = conn;
+    err = httpx__resolve(host, ex->url.port, &conn->addrs, e);
+    if (!err) {
+        conn->attempt_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
+        err = httpx__connect_next(ex, e);
+    }
+    if (err) {
+        httpx__conn_close(c, conn);
+        ex->conn = NULL;
+    }
+    return err;
+}
+
+/* ---- the exchange ---- */
+
+static bool httpx__idempotent(const char *m) {
+    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "PUT") || !strcmp(m, "DELETE") ||
+           !strcmp(m, "OPTIONS") || !strcmp(m, "TRACE");
+}
+
+HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable) {
+    if (!ex->conn) return;
+    httpx__pool_put(ex->client, ex->conn, reusable);
+    ex->conn = NULL;
+}
+
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
+    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
+    r->pub.sys_errno = e->sys_errno;
+    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
+    r->errmsg[sizeof r->errmsg - 1] = 0;
+    r->pub.error_message = r->errmsg;
+    httpx__exchange_release(ex, false);
+    ex->state = HTTPX__EX_DONE;
+    ex->want = 0;
+}
+
+/* A reused connection that turns out to be dead before the server said a word
+   is the pool's fault, not the server's: try once more on a new connection. */
+static bool httpx__exchange_retry(httpx__exchange *ex) {
+    bool replayable = !ex->multipart && !ex->upload;
+    if (!ex->reused || ex->retried || !replayable || !httpx__idempotent(ex->method)) return false;
+    if (ex->conn && ex->conn->in.len > 0) return false;
+    httpx__exchange_release(ex, false);
+    ex->retried = true;
+    ex->reused = false;
+    ex->body_off = 0;
+    ex->body_done = false;
+    ex->state = HTTPX__EX_QUEUED;
+    return true;
+}
+
+static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
+    httpx_client *c = ex->client;
+    char origin[sizeof ex->conn->origin];
+    httpx__origin_key(&ex->url, origin, sizeof origin);
+    ex->conn = httpx__pool_take(c, origin);
+    if (ex->conn) {
+        ex->reused = true;
+    } else {
+        if (c->num_conns >= c->opts.limits.max_connections) {
+            /* make room by closing an idle connection to another origin */
+            httpx__conn *conn;
+            for (conn = c->conns; conn; conn = conn->next)
+                if (conn->state == HTTPX__CONN_IDLE) { httpx__conn_close(c, conn); break; }
+        }
+        if (c->num_conns >= c->opts.limits.max_connections) {
+            httpx__wait(ex, 0, ex->timeout.pool, HTTPX_ERR_POOL_TIMEOUT);
+            return;
+        }
+        if (httpx__conn_new(c, ex, e)) { httpx__exchange_fail(ex, e); return; }
+        ex->state = HTTPX__EX_CONNECTING;
+        return;
+    }
+    ex->conn->state = HTTPX__CONN_BUSY;
+    ex->state = HTTPX__EX_SENDING;
+    if (httpx__request_head(ex, &ex->conn->out, e)) httpx__exchange_fail(ex, e);
+}
+
+static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    bool timed_out = ex->deadline && httpx__now() >= ex->deadline;
+    if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
+    if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
+        conn->state = HTTPX__CONN_BUSY;
+        ex->state = HTTPX__EX_SENDING;
+        if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
+        return;
+    }
+    httpx__sock_close(conn->fd);
+    conn->fd = -1;
+    conn->addr_index++;
+    if (timed_out && conn->addr_index >= conn->addrs.count) {
+        char where[80];
+        httpx__addr_string(&conn->addrs, conn->addr_index - 1, where, sizeof where);
+        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", where,
+                    ex->timeout.connect);
+        httpx__exchange_fail(ex, e);
+        return;
+    }
+    if (conn->addr_index >= conn->addrs.count || httpx__connect_next(ex, e)) httpx__exchange_fail(ex, e);
+}
+
+/* Sends what is queued, then refills from the body. Returns false when it has
+   to wait (want/deadline set) or failed. */
+static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    for (;;) {
+        const char *p;
+        size_t n;
+        long sent;
+        if (conn->out_off < conn->out.len) {
+            p = conn->out.p + conn->out_off;
+            n = conn->out.len - conn->out_off;
+        } else if (ex->body && ex->body_off < ex->body_len) {
+            p = ex->body + ex->body_off;      /* large in-memory bodies go out without a copy */
+            n = ex->body_len - ex->body_off;
+        } else {
+            conn->out.len = conn->out_off = 0;
+            if (ex->body_done) return true;
+            if (httpx__request_body_fill(ex, &conn->out, e)) {
+                httpx__exchange_fail(ex, e);
+                return false;
+            }
+            continue;
+        }
+        sent = httpx__sock_send(conn->fd, p, n, e);
+        if (sent < 0) {
+            if (!httpx__exchange_retry(ex)) httpx__exchange_fail(ex, e);
+            return false;
+        }
+        if (sent == 0) {
+            httpx__wait(ex, POLLOUT, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
+            return false;
+        }
+        if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
+        else ex->body_off += (size_t)sent;
+    }
+}
+
+/* Receives into conn->in. >0 bytes, 0 closed, -2 would block, -1 error. */
+static long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
+    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return -1;
+    }
+    n = httpx__sock_recv(conn->fd, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
+}
+
+static httpx_error httpx__store_head(httpx__exchange *ex, const httpx__h1_head *head,
+                                     const httpx__h1_header *hdrs, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    size_t i, need = 0, rl = head->reason_len;
+    for (i = 0; i < head->num_headers; i++) need += hdrs[i].name_len + hdrs[i].value_len + 2;
+    httpx__headers_clear(&r->headers);
+    r->headers.fields = r->inline_fields;   /* most responses fit: no allocation for the index */
+    r->headers.cap = HTTPX__INLINE_FIELDS;
+    r->headers.fixed = true;
+    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
+    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    for (i = 0; i < head->num_headers; i++)
+        if (!httpx__headers_add_raw(&r->headers, hdrs[i].name, hdrs[i].name_len, hdrs[i].value, hdrs[i].value_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    if (rl >= sizeof r->reason) rl = sizeof r->reason - 1;
+    memcpy(r->reason, head->reason, rl);
+    r->reason[rl] = 0;
+    r->pub.reason_phrase = r->reason;
+    r->pub.status_code = head->status;
+    r->pub.http_version = head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    return HTTPX_OK;
+}
+
+/* Parses the head once it is all in. Returns false to wait for more bytes. */
+static bool httpx__parse_head(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
+    httpx__h1_head head;
+    const char *p = conn->in.p + conn->in_off;
+    size_t avail = conn->in.len - conn->in_off, from = ex->scanned > 3 ? ex->scanned - 3 : 0, end;
+    size_t max_head = ex->client->opts.max_head_size;
+    int rc;
+    end = httpx__h1_find_head_end(p, avail, from);
+    if (!end) {
+        ex->scanned = avail;
+        if (avail > max_head) {
+            /* a head that is broken, not just long, deserves the truer error */
+            if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != -1)
+                httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
+            httpx__exchange_fail(ex, e);
+        }
+        return false;
+    }
+    ex->scanned = 0;
+    if (end > max_head) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    rc = httpx__h1_parse_head(p, end, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e);
+    if (rc == -3) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
+    if (rc < 0) {
+        if (rc == -2) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    conn->in_off += end;
+    if (head.status >= 100 && head.status < 200 && head.status != 101) return true;  /* interim: skip */
+    if (httpx__store_head(ex, &head, hdrs, e) ||
+        httpx__h1_framing_of(&head, hdrs, ex->head_request, &ex->framing, e)) {
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    if (head.status == 101) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
+        httpx__exchange_fail(ex, e);
+        return false;
+    }
+    ex->remaining = ex->framing.kind == HTTPX__BODY_LENGTH ? ex->framing.length : 0;
+    ex->resp->pub.expected_length = ex->framing.kind == HTTPX__BODY_LENGTH ? (long long)ex->framing.length
+                                  : ex->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
+    memset(&ex->chunked, 0, sizeof ex->chunked);
+    ex->decoded = 0;
+    ex->body_complete = ex->framing.kind == HTTPX__BODY_NONE;
+    ex->reusable = ex->framing.keep_alive;
+    ex->state = ex->stream ? HTTPX__EX_STREAMING : HTTPX__EX_RECV_BODY;
+    return true;
+}
+
+static void httpx__step_recv_head(httpx__exchange *ex, httpx__err *e) {
+    for (;;) {
+        long n;
+        if (ex->conn->in.len > ex->conn->in_off) {
+            if (!httpx__parse_head(ex, e)) { if (ex->state == HTTPX__EX_DONE) return; }
+            else if (ex->state != HTTPX__EX_RECV_HEAD) return;
+            else continue;   /* an interim response was skipped: the next head may be in already */
+        }
+        n = httpx__conn_fill(ex->conn, e);
+        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n <= 0) {
+            if (httpx__exchange_retry(ex)) return;
+            if (n == 0)
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, ex->conn->in.len ?
+                            "server closed the connection in the middle of the response head" :
+                            "server closed the connection without sending a response");
+            httpx__exchange_fail(ex, e);
+            return;
+        }
+    }
+}
+
+/* Delivers body bytes per the framing, from what is buffered, then from the
+   socket. >0 bytes, 0 the body is complete, -2 would block, -1 error. */
+static long httpx__body_pull(httpx__exchange *ex, char *dst, size_t cap, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    for (;;) {
+        size_t buffered = conn->in.len - conn->in_off, n;
+        long got;
+        if (ex->body_complete) return 0;
+        if (ex->framing.kind == HTTPX__BODY_CHUNKED) {
+            if (ex->decoded) {
+                n = ex->decoded < cap ? ex->decoded : cap;
+                memcpy(dst, conn->in.p + conn->in_off, n);
+                conn->in_off += n;
+                ex->decoded -= n;
+                return (long)n;
+            }
+            if (buffered) {
+                size_t len = buffered;
+                int rc = httpx__chunked_decode(&ex->chunked, conn->in.p + conn->in_off, &len, e);
+                if (rc < 0) return -1;
+                conn->in.len = conn->in_off + len;
+                ex->decoded = len;
+                if (rc == 1) {
+                    if (ex->chunked.extra) ex->reusable = false;   /* bytes nobody asked for */
+                    if (!len) { ex->body_complete = true; return 0; }
+                    ex->framing.kind = HTTPX__BODY_LENGTH;  /* deliver the rest, then done */
+                    ex->remaining = len;
+                    ex->decoded = 0;
+                }
+                continue;
+            }
+        } else if (buffered) {
+            n = buffered < cap ? buffered : cap;
+            if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
+            memcpy(dst, conn->in.p + conn->in_off, n);
+            conn->in_off += n;
+            if (ex->framing.kind == HTTPX__BODY_LENGTH) {
+                ex->remaining -= n;
+                if (!ex->remaining) {
+                    ex->body_complete = true;
+                    if (conn->in_off < conn->in.len) ex->reusable = false;
+                }
+            }
+            return (long)n;
+        } else if (ex->framing.kind == HTTPX__BODY_LENGTH && !ex->remaining) {
+            ex->body_complete = true;
+            return 0;
+        }
+        if (ex->framing.kind == HTTPX__BODY_CHUNKED) {
+            got = httpx__conn_fill(conn, e);
+        } else {
+            /* straight into the caller's memory: the common case copies nothing */
+            n = cap;
+            if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
+            got = httpx__sock_recv(conn->fd, dst, n, e);
+            if (got > 0 && ex->framing.kind == HTTPX__BODY_LENGTH) {
+                ex->remaining -= (uint64_t)got;
+                if (!ex->remaining) ex->body_complete = true;
+            }
+            if (got > 0) return got;
+        }
+        if (got == -2 || got < 0) return got;
+        if (got == 0) {
+            if (ex->framing.kind == HTTPX__BODY_CLOSE) { ex->body_complete = true; ex->reusable = false; return 0; }
+            if (ex->framing.kind == HTTPX__BODY_LENGTH)
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
+                            "server closed the connection with %llu of %llu body bytes still to come",
+                            (unsigned long long)ex->remaining, (unsigned long long)ex->framing.length);
+            else
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
+            return -1;
+        }
+    }
+}
+
+static void httpx__finish(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    r->pub.elapsed = httpx__now() - ex->started;
+    httpx__exchange_release(ex, ex->reusable);
+    ex->state = HTTPX__EX_DONE;
+    ex->want = 0;
+}
+
+static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    size_t limit = ex->client->opts.max_body_size;
+    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->framing.length > limit) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %llu bytes is over max_body_size (%zu)",
+                    (unsigned long long)ex->framing.length, limit);
+        httpx__exchange_fail(ex, e);
+        return;
+    }
+    for (;;) {
+        long n;
+        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH ? (size_t)ex->remaining : HTTPX__RECV_CHUNK;
+        if (want < 1) want = 1;
+        if (!httpx__buf_reserve(&r->body, want)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+            httpx__exchange_fail(ex, e);
+            return;
+        }
+        n = httpx__body_pull(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, e);
+        if (n > 0) {
+            r->body.len += (size_t)n;
+            r->body.p[r->body.len] = 0;
+            r->pub.num_bytes_downloaded += n;
+            if (r->body.len > limit) {
+                httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
+                httpx__exchange_fail(ex, e);
+                return;
+            }
+            continue;
+        }
+        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n < 0) { httpx__exchange_fail(ex, e); return; }
+        httpx__finish(ex);
+        return;
+    }
+}
+
+HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
+    httpx__err e;
+    enum httpx__ex_state before;
+    e.code = HTTPX_OK;
+    e.sys_errno = 0;
+    e.msg[0] = 0;
+    do {
+        before = ex->state;
+        switch (ex->state) {
+        case HTTPX__EX_QUEUED: httpx__step_queued(ex, &e); break;
+        case HTTPX__EX_CONNECTING: httpx__step_connecting(ex, revents, &e); break;
+        case HTTPX__EX_SENDING:
+            if (httpx__step_sending(ex, &e)) {
+                ex->state = HTTPX__EX_RECV_HEAD;
+                ex->scanned = 0;
+            }
+            break;
+        case HTTPX__EX_RECV_HEAD: httpx__step_recv_head(ex, &e); break;
+        case HTTPX__EX_RECV_BODY: httpx__step_recv_body(ex, &e); break;
+        case HTTPX__EX_STREAMING:
+        case HTTPX__EX_DONE: return;
+        }
+        revents = 0;
+    } while (ex->state != before);
+}
+
+/* The streaming face's pull: like the in-memory path, without the buffer. */
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    long n;
+    if (ex->state != HTTPX__EX_STREAMING) return 0;
+    n = httpx__body_pull(ex, buf, cap, e);
+    if (n > 0) {
+        ex->resp->pub.num_bytes_downloaded += n;
+        return n;
+    }
+    if (n == 0) httpx__finish(ex);
+    else if (n == -2) httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+    return n;
+}
+
+/* Runs the engine for one exchange until it is done (or, for a stream, until
+   its head is in, or until the next body bytes arrive). */
+HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e) {
+    struct pollfd p;
+    int ms, rc;
+    double now;
+    p.fd = ex->conn ? ex->conn->fd : -1;
+    p.events = ex->want;
+    p.revents = 0;
+    now = httpx__now();
+    if (ex->deadline && now >= ex->deadline) {
+        return httpx__fail(e, ex->timeout_error, "%s after %.3g s", httpx_strerror(ex->timeout_error),
+                           ex->timeout_error == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                           ex->timeout_error == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                           ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+    }
+    if (!ex->want) {
+        /* Only the pool is waited on, and in a blocking call nothing else runs
+           that could hand a connection back. */
+        if (ex->state == HTTPX__EX_QUEUED)
+            return httpx__fail(e, HTTPX_ERR_POOL_TIMEOUT,
+                               "all %d connections of the client are in use (limits.max_connections); "
+                               "close open streams first", ex->client->opts.limits.max_connections);
+        return HTTPX_OK;
+    }
+    ms = ex->deadline ? (int)((ex->deadline - now) * 1000.0 + 0.999) : -1;
+    rc = poll(&p, 1, ms);
+    if (rc < 0 && errno != EINTR) {
+        e->sys_errno = errno;
+        return httpx__fail(e, HTTPX_ERR_READ, "poll failed: %s", strerror(errno));
+    }
+    if (rc == 0 && ex->state == HTTPX__EX_CONNECTING) { httpx__exchange_step(ex, 0); return HTTPX_OK; }
+    if (rc == 0) return httpx__exchange_wait(ex, e);   /* reports the timeout above */
+    httpx__exchange_step(ex, p.revents);
+    return HTTPX_OK;
+}

@@ -40,7 +40,11 @@ HTTPX__PRIVATE char *httpx__strdup(const char *s);
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
    only when the allocator fails. The contents are NUL-terminated whenever
    cap > 0 (the NUL is not counted in len). */
-typedef struct httpx__buf { char *p; size_t len, cap; } httpx__buf;
+typedef struct httpx__buf { char *p; size_t len, cap; bool borrowed; } httpx__buf;
+/* Starts b on memory that is not ours (an inline array): it is used until it
+   is too small, then the contents move to the heap. Saves an allocation for
+   the common small case. */
+HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap);
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra);
 HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n);
 HTTPX__PRIVATE bool httpx__buf_puts(httpx__buf *b, const char *s);
@@ -212,3 +216,143 @@ HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
 /* Next bytes of the body: >0 bytes, 0 at the end, -1 on a read error (e filled). */
 HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
 HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
+
+/* ---- net: resolution and nonblocking sockets ---- */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#define HTTPX__MAX_ADDRS 8
+typedef struct httpx__addrs {
+    struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
+    socklen_t len[HTTPX__MAX_ADDRS];
+    int count;
+} httpx__addrs;
+HTTPX__PRIVATE httpx_error httpx__resolve(const char *host, int port, httpx__addrs *a, httpx__err *e);
+HTTPX__PRIVATE void httpx__addrs_free(httpx__addrs *a);
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
+HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE void httpx__sock_close(int fd);
+
+/* ---- tls ---- */
+/* HTTPX_OK when https can be used in this build, else why not. */
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
+
+/* ---- connections, the pool and the exchange state machine ---- */
+
+enum httpx__conn_state { HTTPX__CONN_CONNECTING, HTTPX__CONN_IDLE, HTTPX__CONN_BUSY };
+
+typedef struct httpx__conn httpx__conn;
+struct httpx__conn {
+    httpx__conn *next;          /* the client's list of every open connection */
+    int fd;
+    enum httpx__conn_state state;
+    char origin[300];           /* "http://host:port": the pool key */
+    httpx__addrs addrs;         /* while connecting: the addresses to try in turn */
+    int addr_index;
+    double attempt_deadline;    /* when to give up on the current address */
+    double idle_since;
+    unsigned long served;       /* exchanges completed on it */
+    httpx__buf in;              /* received bytes; in_off..len not yet consumed */
+    size_t in_off;
+    httpx__buf out;             /* bytes to send; out_off..len not yet sent */
+    size_t out_off;
+};
+
+enum httpx__ex_state {
+    HTTPX__EX_QUEUED,           /* waiting for a connection from the pool */
+    HTTPX__EX_CONNECTING,
+    HTTPX__EX_SENDING,          /* head, then body */
+    HTTPX__EX_RECV_HEAD,
+    HTTPX__EX_RECV_BODY,        /* into memory */
+    HTTPX__EX_STREAMING,        /* head is in; the caller pulls the body */
+    HTTPX__EX_DONE
+};
+
+typedef struct httpx__response httpx__response;
+
+/* One request and its response on one connection: the unit the engine drives. */
+typedef struct httpx__exchange {
+    enum httpx__ex_state state;
+    httpx_client *client;
+    httpx__response *resp;
+    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
+    char method[32];
+    httpx__url url;                 /* views into resp->url_text */
+    httpx_timeout timeout;          /* resolved: seconds, <0 none */
+    httpx__conn *conn;
+    bool reused;                    /* the connection served before: a failure before any
+                                       response byte may be a stale connection */
+    bool retried;
+    bool stream;                    /* stop once the head is in */
+    bool head_request;
+    short want;                     /* poll events the exchange waits for */
+    double deadline;                /* when the current wait fails (0: none) */
+    double started;
+    httpx_error timeout_error;      /* which timeout the current wait is */
+    /* the request body */
+    const char *body;               /* in memory: content, json, urlencoded data */
+    size_t body_len, body_off;
+    httpx__multipart *multipart;
+    httpx_read_fn upload;
+    void *upload_user_data;
+    long long upload_length;        /* -1: unknown, sent chunked */
+    bool body_chunked, body_done;
+    /* the response body */
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
+    size_t scanned;                 /* how far the head-end search got */
+    size_t decoded;                 /* chunked: decoded body bytes waiting at conn->in */
+    bool body_complete;             /* the whole response body has been received */
+    bool reusable;                  /* the connection may serve another exchange */
+    bool strip_auth;                /* redirected to another origin: no credentials */
+    const char *content_type;       /* of the body, unless the caller sets one */
+} httpx__exchange;
+
+#define HTTPX__INLINE_FIELDS 24
+struct httpx__response {
+    httpx_response pub;             /* first: the public view is a cast away */
+    httpx__exchange ex;
+    httpx_client *owned_client;     /* one-shot calls free their client with the response */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__INLINE_FIELDS];
+    char inline_text[2048];         /* header text of most responses */
+    httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
+    char url_inline[512];
+    httpx__buf body;
+    httpx__buf scratch;             /* text() conversion, read_line() lines */
+    size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
+    char reason[64];
+    char errmsg[240];
+};
+
+struct httpx_client {
+    httpx_client_opts opts;         /* defaults applied; strings below are our own copies */
+    httpx__buf base_url;
+    httpx_pair *headers, *params;   /* deep copies, {0}-terminated */
+    char *strings;                  /* storage of those copies */
+    httpx__conn *conns;
+    int num_conns;
+    httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
+};
+
+/* request serialisation (body.c) */
+HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
+HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex);
+
+HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn);
+HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin);
+HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable);
+HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents);
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable);
+HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);

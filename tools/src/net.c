@@ -1,1 +1,165 @@
-/* net: not written yet */
+/* net: name resolution and nonblocking TCP sockets. Nothing here waits: every
+   call returns at once with "done", "would block" or an error; the engine's
+   poll() loop does the waiting. */
+#include "internal.h"
+#include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: SO_NOSIGPIPE is set on the socket instead */
+#endif
+
+HTTPX__PRIVATE void httpx__addrs_free(httpx__addrs *a) {
+    memset(a, 0, sizeof *a);
+}
+
+static bool httpx__addrs_push(httpx__addrs *a, const struct sockaddr *sa, socklen_t len) {
+    if (a->count == HTTPX__MAX_ADDRS || len > (socklen_t)sizeof a->addr[0]) return false;
+    memcpy(&a->addr[a->count], sa, (size_t)len);
+    a->len[a->count] = len;
+    a->count++;
+    return true;
+}
+
+/* Numeric addresses answer without any lookup. */
+static bool httpx__resolve_numeric(const char *host, int port, httpx__addrs *a) {
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+    memset(&v4, 0, sizeof v4);
+    memset(&v6, 0, sizeof v6);
+    if (inet_pton(AF_INET, host, &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons((unsigned short)port);
+        return httpx__addrs_push(a, (struct sockaddr *)&v4, (socklen_t)sizeof v4);
+    }
+    if (inet_pton(AF_INET6, host, &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons((unsigned short)port);
+        return httpx__addrs_push(a, (struct sockaddr *)&v6, (socklen_t)sizeof v6);
+    }
+    return false;
+}
+
+HTTPX__PRIVATE httpx_error httpx__resolve(const char *host, int port, httpx__addrs *a, httpx__err *e) {
+    struct addrinfo hints, *res = NULL, *ai;
+    char service[8];
+    int rc;
+    memset(a, 0, sizeof *a);
+    if (httpx__resolve_numeric(host, port, a)) return HTTPX_OK;
+    /* getaddrinfo answers localhost and /etc/hosts names from memory; other
+       names may block, which the nonblocking face avoids with its own resolver. */
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    snprintf(service, sizeof service, "%d", port);
+    rc = getaddrinfo(host, service, &hints, &res);
+#ifdef EAI_ADDRFAMILY
+    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
+#endif
+    if (rc == EAI_NONAME) {
+        hints.ai_flags = 0;     /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
+        rc = getaddrinfo(host, service, &hints, &res);
+    }
+    if (rc != 0)
+        return httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': %s", host, gai_strerror(rc));
+    for (ai = res; ai; ai = ai->ai_next) httpx__addrs_push(a, ai->ai_addr, (socklen_t)ai->ai_addrlen);
+    freeaddrinfo(res);
+    if (!a->count) return httpx__fail(e, HTTPX_ERR_CONNECT, "host '%.100s' has no usable address", host);
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
+    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
+    char ip[64] = "?";
+    int port = 0;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
+        port = ntohs(s4->sin_port);
+        snprintf(out, cap, "%s:%d", ip, port);
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
+        port = ntohs(s6->sin6_port);
+        snprintf(out, cap, "[%s]:%d", ip, port);
+    } else {
+        snprintf(out, cap, "?");
+    }
+}
+
+/* Starts a nonblocking connect to address i. Returns the fd (the connect may
+   still be in progress: wait for POLLOUT, then httpx__connect_finish), or -1. */
+HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e) {
+    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
+    int fd, one = 1, flags;
+    char where[80];
+    fd = socket(sa->sa_family, SOCK_STREAM, 0);
+    if (fd < 0) {
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+        return -1;
+    }
+    flags = fcntl(fd, F_GETFL, 0);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* requests are small and latency matters */
+#ifdef SO_NOSIGPIPE
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    if (connect(fd, sa, a->len[i]) == 0 || errno == EINPROGRESS) return fd;
+    e->sys_errno = errno;
+    httpx__addr_string(a, i, where, sizeof where);
+    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(errno));
+    close(fd);
+    return -1;
+}
+
+/* After POLLOUT on a connecting socket: did it connect? */
+HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e) {
+    int err = 0;
+    socklen_t len = (socklen_t)sizeof err;
+    char where[80];
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+    if (err == 0) return HTTPX_OK;
+    e->sys_errno = err;
+    httpx__addr_string(a, i, where, sizeof where);
+    return httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(err));
+}
+
+/* >0 bytes sent, 0 would block, -1 error (errno kept in e). */
+HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e) {
+    ssize_t r;
+    for (;;) {
+        r = send(fd, p, n, MSG_NOSIGNAL);
+        if (r >= 0) return (long)r;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
+        return -1;
+    }
+}
+
+/* >0 bytes received, 0 the peer closed, -2 would block, -1 error. */
+HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e) {
+    ssize_t r;
+    for (;;) {
+        r = recv(fd, p, n, 0);
+        if (r >= 0) return (long)r;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return -2;
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+        return -1;
+    }
+}
+
+HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }

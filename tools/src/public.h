@@ -1,6 +1,14 @@
 #ifndef HTTPX_H_INCLUDED
 #define HTTPX_H_INCLUDED
 
+/* The implementation needs POSIX (sockets, poll, clock_gettime) even under
+   -std=c99. This works when httpx.h is the first include of the
+   implementation file; otherwise define _POSIX_C_SOURCE yourself. */
+#if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
+    !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #define HTTPX_VERSION_MAJOR 0
 #define HTTPX_VERSION_MINOR 1
 #define HTTPX_VERSION_PATCH 0
@@ -12,7 +20,9 @@
 #include <stdio.h>
 
 #ifndef HTTPX_API
-#ifdef HTTPX_STATIC
+#if defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
+#define HTTPX_API static __attribute__((unused))  /* a program need not use every call */
+#elif defined(HTTPX_STATIC)
 #define HTTPX_API static
 #else
 #define HTTPX_API extern

@@ -1,1 +1,181 @@
-/* response: not written yet */
+/* response: what a caller does with a response: headers, status classes,
+   text decoding, streaming reads and freeing. */
+#include "internal.h"
+
+static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
+
+HTTPX_API const char *httpx_header(const httpx_response *r, const char *name) {
+    return r ? httpx_headers_get(&httpx__resp(r)->headers, name) : NULL;
+}
+
+HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n) {
+    return r ? httpx_headers_get_nth(&httpx__resp(r)->headers, name, n) : NULL;
+}
+
+HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r) {
+    return r ? &httpx__resp(r)->headers : NULL;
+}
+
+HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
+HTTPX_API bool httpx_is_success(const httpx_response *r) { return r && r->status_code >= 200 && r->status_code < 300; }
+HTTPX_API bool httpx_is_redirect(const httpx_response *r) {
+    int s = r ? r->status_code : 0;
+    return (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && httpx_header(r, "location") != NULL;
+}
+HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 500; }
+HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
+HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
+
+HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
+    if (!r) return HTTPX_ERR_NOMEM;
+    if (r->error) return r->error;
+    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+}
+
+/* The charset parameter of Content-Type, lower-cased into out ("" if none). */
+static void httpx__charset(const httpx_response *r, char *out, size_t cap) {
+    const char *ct = httpx_header(r, "content-type"), *p;
+    size_t n = 0;
+    out[0] = 0;
+    if (!ct) return;
+    for (p = ct; *p; p++) {
+        if (httpx__mem_ieq(p, "charset=", 8)) break;
+    }
+    if (!*p) return;
+    p += 8;
+    if (*p == '"') p++;
+    while (*p && *p != '"' && *p != ';' && *p != ' ' && n + 1 < cap) out[n++] = (char)httpx__lower((unsigned char)*p++);
+    out[n] = 0;
+}
+
+static bool httpx__is_latin1(const char *cs) {
+    return !strcmp(cs, "iso-8859-1") || !strcmp(cs, "latin-1") || !strcmp(cs, "latin1") ||
+           !strcmp(cs, "iso8859-1") || !strcmp(cs, "l1") || !strcmp(cs, "cp819");
+}
+
+/* UTF-8 is the default and passes through; ISO-8859-1 maps each byte to one
+   code point. Other charsets are returned as the bytes that came, since
+   converting them would need tables we do not carry. */
+HTTPX_API const char *httpx_text(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    char cs[40];
+    size_t i;
+    if (!r) return "";
+    httpx__charset(pub, cs, sizeof cs);
+    if (!httpx__is_latin1(cs)) return pub->content;
+    r->scratch.len = 0;
+    if (!httpx__buf_reserve(&r->scratch, pub->content_length * 2)) return pub->content;
+    for (i = 0; i < pub->content_length; i++) {
+        unsigned char c = (unsigned char)pub->content[i];
+        if (c < 0x80) r->scratch.p[r->scratch.len++] = (char)c;
+        else {
+            r->scratch.p[r->scratch.len++] = (char)(0xC0 | (c >> 6));
+            r->scratch.p[r->scratch.len++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    r->scratch.p[r->scratch.len] = 0;
+    return r->scratch.p;
+}
+
+/* ---- streaming ---- */
+
+static long httpx__read_fail(httpx__response *r, httpx__err *e) {
+    httpx__exchange_fail(&r->ex, e);
+    return -(long)r->pub.error;
+}
+
+HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__err e;
+    long n;
+    if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (pub->error) return -(long)pub->error;
+    if (!r->ex.stream) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
+        return -(long)HTTPX_ERR_STREAM;
+    }
+    if (!cap) return 0;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
+        if (n >= 0) return n;
+        if (n == -1) return httpx__read_fail(r, &e);
+        if (httpx__exchange_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
+    }
+}
+
+/* Lines come out of r->scratch: bytes before line_used were handed out last
+   time; the rest is read ahead. A lone '\r' at the end of what has arrived may
+   be the first half of "\r\n", so the line waits for one more byte. */
+HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__buf *s;
+    size_t i;
+    bool eof = false;
+    if (!r) return NULL;
+    s = &r->scratch;
+    if (r->line_used) {
+        memmove(s->p, s->p + r->line_used, s->len - r->line_used);
+        s->len -= r->line_used;
+        r->line_used = 0;
+    }
+    for (;;) {
+        long n;
+        for (i = 0; i < s->len; i++) {
+            if (s->p[i] == '\n' || (s->p[i] == '\r' && (i + 1 < s->len || eof))) {
+                size_t skip = (s->p[i] == '\r' && i + 1 < s->len && s->p[i + 1] == '\n') ? 2 : 1;
+                s->p[i] = 0;
+                r->line_used = i + skip;
+                if (len) *len = i;
+                return s->p;
+            }
+        }
+        if (eof) break;
+        if (!httpx__buf_reserve(s, 4096)) return NULL;
+        n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
+        if (n < 0) return NULL;
+        if (n == 0) eof = true;
+        s->len += (size_t)n;
+        s->p[s->len] = 0;
+    }
+    if (!s->len) return NULL;
+    r->line_used = s->len;     /* the last line had no newline */
+    if (len) *len = s->len;
+    return s->p;
+}
+
+/* An unread stream is drained when the rest is small and already announced,
+   so its connection can serve again; otherwise the connection is closed,
+   which is cheaper than reading a large body nobody wants. */
+static void httpx__stream_close(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    long n;
+    if (ex->state != HTTPX__EX_STREAMING) return;
+    memset(&e, 0, sizeof e);
+    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->remaining <= 65536) {
+        for (;;) {
+            n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+            if (n > 0) continue;
+            if (n == -2 && !httpx__exchange_wait(ex, &e)) continue;
+            break;
+        }
+    }
+    if (ex->state != HTTPX__EX_DONE) httpx__exchange_release(ex, false);
+    ex->state = HTTPX__EX_DONE;
+}
+
+HTTPX_API void httpx_response_free(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    if (!r) return;
+    httpx__stream_close(r);
+    httpx__exchange_release(&r->ex, false);
+    httpx__request_body_free(&r->ex);
+    httpx__headers_clear(&r->headers);
+    httpx__buf_free(&r->url_text);
+    httpx__buf_free(&r->body);
+    httpx__buf_free(&r->scratch);
+    if (r->owned_client) httpx_client_free(r->owned_client);
+    httpx__free(r);
+}

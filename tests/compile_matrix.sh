@@ -1,0 +1,52 @@
+#!/bin/sh
+# The compile matrix of `make test`: gcc and clang, C99 and C11, C++, and each
+# configuration macro, all with -Wall -Wextra -pedantic -Werror; then an nm
+# check that nothing but httpx_* leaves the implementation.
+set -u
+cd "$(dirname "$0")/.."
+out=build/matrix
+mkdir -p "$out"
+fail=0
+runs=0
+bearssl=""
+[ -f /usr/include/bearssl.h ] && bearssl="-DHTTPX_BEARSSL"
+warn="-Wall -Wextra -pedantic -Werror"
+
+try() {  # try NAME COMPILER FLAGS...
+    name=$1; shift
+    runs=$((runs + 1))
+    if ! "$@" -c tests/compile/impl.c -o "$out/$name.o" 2>"$out/$name.log"; then
+        echo "matrix FAIL: $name: $*"; sed -n '1,15p' "$out/$name.log"; fail=$((fail + 1))
+    fi
+}
+
+for cc in gcc clang; do
+    for std in c99 c11; do
+        for cfg in "" "-DHTTPX_STATIC" "-DHTTPX_NO_HTTP2" "-DUSE_CUSTOM_ALLOC" $bearssl; do
+            try "$cc-$std$(echo "$cfg" | tr -d ' =')" $cc -std=$std $warn $cfg
+        done
+    done
+done
+for cxx in g++ clang++; do
+    for cfg in "" "-DHTTPX_STATIC" $bearssl; do
+        try "$cxx$(echo "$cfg" | tr -d ' =')" $cxx -x c++ -std=c++11 $warn $cfg
+    done
+done
+
+# the header alone, and a program linked from both halves
+runs=$((runs + 1))
+if ! gcc -std=c99 $warn -c tests/compile/main.c -o "$out/main.o" 2>"$out/main.log" ||
+   ! gcc "$out/main.o" "$out/gcc-c99.o" -o "$out/linked" 2>>"$out/main.log"; then
+    echo "matrix FAIL: link of main.c + impl.c"; cat "$out/main.log"; fail=$((fail + 1))
+fi
+
+# nm: every external symbol the implementation defines carries the prefix
+runs=$((runs + 1))
+bad=$(nm -g --defined-only "$out/gcc-c99.o" | awk '{print $3}' | grep -v '^httpx_' | grep -v '^compile_check_use$')
+if [ -n "$bad" ]; then echo "matrix FAIL: symbols without the httpx_ prefix: $bad"; fail=$((fail + 1)); fi
+runs=$((runs + 1))
+static_syms=$(nm -g --defined-only "$out/gcc-c99-DHTTPX_STATIC.o" | awk '{print $3}' | grep -v '^compile_check_use$')
+if [ -n "$static_syms" ]; then echo "matrix FAIL: HTTPX_STATIC still exports: $static_syms"; fail=$((fail + 1)); fi
+
+echo "compile matrix: $((runs - fail)) of $runs configurations clean"
+[ $fail -eq 0 ]
