@@ -3,9 +3,13 @@ CC      ?= cc
 PYTHON  ?= python3
 WARN     = -Wall -Wextra -pedantic -Werror
 BUILD    = build
-TESTSRC  = $(wildcard tests/test_*.c) tests/runner.c tests/impl.c $(wildcard tests/fixtures.c)
-TESTHDR  = tests/test.h $(wildcard tests/fixtures.h)
-TESTCC   = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE
+TESTSRC  = $(wildcard tests/test_*.c) tests/runner.c tests/impl.c $(wildcard tests/fixtures*.c)
+TESTHDR  = tests/test.h $(wildcard tests/fixtures*.h)
+# The tests use TLS when BearSSL is installed (.ci/run installs it).
+HAVE_BEARSSL := $(shell test -f /usr/include/bearssl.h && echo 1)
+TLSFLAGS = $(if $(HAVE_BEARSSL),-DHTTPX_BEARSSL,)
+TLSLIBS  = $(if $(HAVE_BEARSSL),-lbearssl,)
+TESTCC   = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS)
 EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
 .PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck
@@ -32,12 +36,12 @@ matrix: httpx.h
 
 $(BUILD)/test: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
-	$(TESTCC) -O1 $(TESTSRC) -o $@ -lpthread
+	$(TESTCC) -O1 $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
 
 $(BUILD)/test-asan: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
 	$(TESTCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
-	    $(TESTSRC) -o $@ -lpthread
+	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
 
 unit: $(BUILD)/test
 	$(BUILD)/test $(T)

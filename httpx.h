@@ -165,6 +165,19 @@ typedef struct httpx_auth {
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
 
+/* TLS settings of a client (https). Zeroed: verify against the system trust
+   store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
+typedef struct httpx_tls_opts {
+    bool no_verify;             /* UNSAFE: accept any certificate and host name */
+    const char *ca_file;        /* PEM file of trusted CAs, instead of the system store */
+    const char *ca_pem;         /* PEM text of trusted CAs, in memory, instead of the system store */
+    const char *cert_file;      /* client certificate chain (PEM) for mutual TLS */
+    const char *key_file;       /* its private key (PEM; RSA or EC) */
+    const char *cert_pem;       /* the same, as PEM text in memory */
+    const char *key_pem;
+    const char *server_name;    /* NULL: the URL's host. SNI and the name checked */
+} httpx_tls_opts;
+
 typedef struct httpx_response httpx_response;
 
 /* Per-request options: valid when zeroed. */
@@ -198,6 +211,7 @@ typedef struct httpx_client_opts {
     size_t max_head_size;       /* 0: 64 KiB. A longer response head is HTTPX_ERR_TOO_LARGE */
     size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
+    httpx_tls_opts tls;
 } httpx_client_opts;
 
 /* >>response */
@@ -205,6 +219,7 @@ struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
     const char *error_message;  /* never NULL: "" when there is no error */
     int sys_errno;              /* errno behind a network error, else 0 */
+    int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 */
     int status_code;            /* 0 when no response came */
     const char *reason_phrase;  /* never NULL */
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
@@ -530,9 +545,41 @@ HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE void httpx__sock_close(int fd);
 
-/* ---- tls ---- */
-/* HTTPX_OK when https can be used in this build, else why not. */
+/* ---- tls: the internal TLS interface (BearSSL behind it) ----
+   A backend implements these; the engine never sees BearSSL types. All calls
+   are nonblocking: they do what the socket allows and say, through *want,
+   which poll event (POLLIN or POLLOUT) they need before they can go on. */
+
+/* HTTPX_OK when https can be used in this build, else why not (message says
+   how to turn TLS on). */
 HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
+
+/* Per client: trust anchors (loaded once), client certificate, session cache. */
+typedef struct httpx__tls_config httpx__tls_config;
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
+
+/* Per connection. host: the name for SNI and verification (an IP literal is
+   checked against the certificate's IP addresses, and no SNI is sent); port
+   keys the session cache. */
+typedef struct httpx__tls httpx__tls;
+HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e);
+HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t);
+/* 1 handshake done, 0 in progress (*want set), -1 failed (e: HTTPX_ERR_TLS with
+   a sentence and e->sys_errno = the BearSSL error number; or a network error). */
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e);
+/* Encrypts and sends: >0 bytes taken (they are flushed towards the socket as
+   far as it allows; the rest goes out on later send/recv calls), 0 would
+   block (*want set), -1 error. */
+HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e);
+/* Receives and decrypts: >0 bytes, 0 the server closed cleanly (close_notify),
+   -2 would block (*want set; it also flushes pending outgoing records), -1
+   error. A TCP close without close_notify is -1 (truncation attack). */
+HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e);
+/* Decrypted bytes already buffered (poll would not report them). */
+HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t);
+/* The protocol ALPN chose ("http/1.1", later "h2"), or "" when none. */
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t);
 
 /* ---- connections, the pool and the exchange state machine ---- */
 
@@ -553,11 +600,14 @@ struct httpx__conn {
     size_t in_off;
     httpx__buf out;             /* bytes to send; out_off..len not yet sent */
     size_t out_off;
+    httpx__tls *tls;            /* NULL for plain http */
+    short want;                 /* the poll event the last would-block send/recv needs */
 };
 
 enum httpx__ex_state {
     HTTPX__EX_QUEUED,           /* waiting for a connection from the pool */
     HTTPX__EX_CONNECTING,
+    HTTPX__EX_TLS_HANDSHAKE,
     HTTPX__EX_SENDING,          /* head, then body */
     HTTPX__EX_RECV_HEAD,
     HTTPX__EX_RECV_BODY,        /* into memory */
@@ -631,6 +681,7 @@ struct httpx_client {
     httpx__conn *conns;
     int num_conns;
     httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
+    httpx__tls_config *tls;         /* made at the first https request */
 };
 
 /* request serialisation (body.c) */
@@ -2912,19 +2963,61 @@ HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
    ====================================================================== */
-/* tls: the internal TLS interface. The BearSSL backend comes with issue 4;
-   until then (and in every build without HTTPX_BEARSSL) an https URL fails
-   before anything is sent, with a message that says what to do. */
+/* tls: the internal TLS interface. Without HTTPX_BEARSSL every https URL
+   fails before anything is sent, with a message that says how to enable TLS. */
+
+#ifndef HTTPX_BEARSSL
 
 HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
-#ifdef HTTPX_BEARSSL
-    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
-                       "https is not implemented in this version of httpx.h yet (BearSSL backend pending)");
-#else
     return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
                        "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl");
-#endif
 }
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) {
+    (void)o;
+    httpx__tls_available(e);
+    return NULL;
+}
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
+HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e) {
+    (void)cfg; (void)host; (void)port;
+    httpx__tls_available(e);
+    return NULL;
+}
+HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) { (void)t; }
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) {
+    (void)t; (void)fd; (void)want;
+    httpx__tls_available(e);
+    return -1;
+}
+HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e) {
+    (void)t; (void)fd; (void)p; (void)n; (void)want;
+    httpx__tls_available(e);
+    return -1;
+}
+HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e) {
+    (void)t; (void)fd; (void)p; (void)n; (void)want;
+    httpx__tls_available(e);
+    return -1;
+}
+HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t) { (void)t; return 0; }
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) { (void)t; return ""; }
+
+#else /* HTTPX_BEARSSL: the backend is being written (issue 4) */
+
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "https: the BearSSL backend is not finished yet");
+}
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) { (void)o; httpx__tls_available(e); return NULL; }
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
+HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e) { (void)cfg; (void)host; (void)port; httpx__tls_available(e); return NULL; }
+HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) { (void)t; }
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) { (void)t; (void)fd; (void)want; httpx__tls_available(e); return -1; }
+HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e) { (void)t; (void)fd; (void)p; (void)n; (void)want; httpx__tls_available(e); return -1; }
+HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e) { (void)t; (void)fd; (void)p; (void)n; (void)want; httpx__tls_available(e); return -1; }
+HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t) { (void)t; return 0; }
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) { (void)t; return ""; }
+
+#endif
 /* End of tls.c */
 
 /* ======================================================================
@@ -2955,6 +3048,7 @@ HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
     for (pp = &c->conns; *pp; pp = &(*pp)->next)
         if (*pp == conn) { *pp = conn->next; break; }
     c->num_conns--;
+    if (conn->tls) httpx__tls_free(conn->tls);
     httpx__sock_close(conn->fd);
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
@@ -3003,6 +3097,22 @@ HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reu
     conn->served++;
     conn->in.len = conn->in_off = 0;    /* keep the buffers: a warm request allocates nothing here */
     conn->out.len = conn->out_off = 0;
+}
+
+/* ---- bytes in and out, plain or through TLS ---- */
+
+/* Both leave in conn->want the poll event to wait for when they would block:
+   TLS may need to write in order to read, and the other way round. */
+static long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
+    if (conn->tls) return httpx__tls_send(conn->tls, conn->fd, p, n, &conn->want, e);
+    conn->want = POLLOUT;
+    return httpx__sock_send(conn->fd, p, n, e);
+}
+
+static long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e) {
+    if (conn->tls) return httpx__tls_recv(conn->tls, conn->fd, p, n, &conn->want, e);
+    conn->want = POLLIN;
+    return httpx__sock_recv(conn->fd, p, n, e);
 }
 
 /* ---- connecting ---- */
@@ -3085,7 +3195,8 @@ HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
     httpx__response *r = ex->resp;
     if (r->pub.error) return;   /* the first failure is the one the user needs to see */
     r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
-    r->pub.sys_errno = e->sys_errno;
+    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
+    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
     memcpy(r->errmsg, e->msg, sizeof r->errmsg);
     r->errmsg[sizeof r->errmsg - 1] = 0;
     r->pub.error_message = r->errmsg;
@@ -3136,12 +3247,49 @@ static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
     if (httpx__request_head(ex, &ex->conn->out, e)) httpx__exchange_fail(ex, e);
 }
 
+/* The handshake shares the connect timeout, as in HTTPX: "connected" means
+   ready to send a request. */
+static httpx_error httpx__tls_start(httpx__exchange *ex, httpx__err *e) {
+    httpx_client *c = ex->client;
+    const char *name = c->opts.tls.server_name;
+    char host[256];
+    if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) return e->code ? e->code : HTTPX_ERR_TLS;
+    if (!name) {
+        size_t n = ex->url.host.n < sizeof host - 1 ? ex->url.host.n : sizeof host - 1;
+        memcpy(host, ex->url.host.p, n);
+        host[n] = 0;
+        name = host;
+    }
+    ex->conn->tls = httpx__tls_new(c->tls, name, ex->url.port, e);
+    if (!ex->conn->tls) return e->code ? e->code : HTTPX_ERR_TLS;
+    ex->state = HTTPX__EX_TLS_HANDSHAKE;
+    return HTTPX_OK;
+}
+
+static void httpx__step_handshake(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    double left;
+    int rc = httpx__tls_handshake(conn->tls, conn->fd, &conn->want, e);
+    if (rc < 0) { httpx__exchange_fail(ex, e); return; }
+    if (rc == 0) {
+        left = ex->timeout.connect < 0 ? -1 : conn->attempt_deadline - httpx__now();
+        httpx__wait(ex, conn->want, left > 0 || left < 0 ? left : 0.000001, HTTPX_ERR_CONNECT_TIMEOUT);
+        return;
+    }
+    ex->state = HTTPX__EX_SENDING;
+    if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
+}
+
 static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__err *e) {
     httpx__conn *conn = ex->conn;
     bool timed_out = ex->deadline && httpx__now() >= ex->deadline;
     if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
     if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
         conn->state = HTTPX__CONN_BUSY;
+        if (ex->url.is_https) {
+            if (httpx__tls_start(ex, e)) httpx__exchange_fail(ex, e);
+            return;
+        }
         ex->state = HTTPX__EX_SENDING;
         if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
         return;
@@ -3183,13 +3331,13 @@ static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
             }
             continue;
         }
-        sent = httpx__sock_send(conn->fd, p, n, e);
+        sent = httpx__conn_send(conn, p, n, e);
         if (sent < 0) {
             if (!httpx__exchange_retry(ex)) httpx__exchange_fail(ex, e);
             return false;
         }
         if (sent == 0) {
-            httpx__wait(ex, POLLOUT, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
+            httpx__wait(ex, conn->want, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
             return false;
         }
         if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
@@ -3205,7 +3353,7 @@ static long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
         return -1;
     }
-    n = httpx__sock_recv(conn->fd, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
     if (n > 0) conn->in.len += (size_t)n;
     return n;
 }
@@ -3298,7 +3446,7 @@ static void httpx__step_recv_head(httpx__exchange *ex, httpx__err *e) {
             else continue;   /* an interim response was skipped: the next head may be in already */
         }
         n = httpx__conn_fill(ex->conn, e);
-        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == -2) { httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n <= 0) {
             if (httpx__exchange_retry(ex)) return;
             if (n == 0)
@@ -3365,7 +3513,7 @@ static long httpx__body_pull(httpx__exchange *ex, char *dst, size_t cap, httpx__
             /* straight into the caller's memory: the common case copies nothing */
             n = cap;
             if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
-            got = httpx__sock_recv(conn->fd, dst, n, e);
+            got = httpx__conn_recv(conn, dst, n, e);
             if (got > 0 && ex->framing.kind == HTTPX__BODY_LENGTH) {
                 ex->remaining -= (uint64_t)got;
                 if (!ex->remaining) ex->body_complete = true;
@@ -3424,7 +3572,7 @@ static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
             }
             continue;
         }
-        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == -2) { httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n < 0) { httpx__exchange_fail(ex, e); return; }
         httpx__finish(ex);
         return;
@@ -3442,6 +3590,7 @@ HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
         switch (ex->state) {
         case HTTPX__EX_QUEUED: httpx__step_queued(ex, &e); break;
         case HTTPX__EX_CONNECTING: httpx__step_connecting(ex, revents, &e); break;
+        case HTTPX__EX_TLS_HANDSHAKE: httpx__step_handshake(ex, &e); break;
         case HTTPX__EX_SENDING:
             if (httpx__step_sending(ex, &e)) {
                 ex->state = HTTPX__EX_RECV_HEAD;
@@ -3467,7 +3616,7 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
         return n;
     }
     if (n == 0) httpx__finish(ex);
-    else if (n == -2) httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+    else if (n == -2) httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     return n;
 }
 
@@ -3606,6 +3755,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 HTTPX_API void httpx_client_free(httpx_client *c) {
     if (!c) return;
     while (c->conns) httpx__conn_close(c, c->conns);
+    if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
     httpx__free(c->headers);
@@ -3687,7 +3837,7 @@ static double httpx__timeout_pick(double req, double client) { return req == 0 ?
 static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
     httpx_error err = httpx__url_parse(&ex->url, ex->resp->url_text.p, ex->resp->url_text.len, e);
     if (err) return err;
-    if (ex->url.is_https && (err = httpx__tls_available(e))) return err;
+    if (ex->url.is_https && (err = httpx__tls_available(e))) return err;   /* before any connection */
     ex->head_request = !strcmp(ex->method, "HEAD");
     ex->state = HTTPX__EX_QUEUED;
     ex->want = 0;

@@ -456,7 +456,9 @@ TEST(client_connect_errors_and_bad_urls) {
         {"http://127.0.0.1:99999/", HTTPX_ERR_INVALID_URL, "port"},
         {"http://exa mple.com/", HTTPX_ERR_INVALID_URL, ""},
         {"ftp://127.0.0.1/", HTTPX_ERR_UNSUPPORTED_PROTOCOL, "ftp"},
+#ifndef HTTPX_BEARSSL
         {"https://127.0.0.1/", HTTPX_ERR_UNSUPPORTED_PROTOCOL, "HTTPX_BEARSSL"},
+#endif
     };
     size_t i;
     httpx_response *r;

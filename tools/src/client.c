@@ -93,6 +93,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 HTTPX_API void httpx_client_free(httpx_client *c) {
     if (!c) return;
     while (c->conns) httpx__conn_close(c, c->conns);
+    if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
     httpx__free(c->headers);
@@ -174,7 +175,7 @@ static double httpx__timeout_pick(double req, double client) { return req == 0 ?
 static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
     httpx_error err = httpx__url_parse(&ex->url, ex->resp->url_text.p, ex->resp->url_text.len, e);
     if (err) return err;
-    if (ex->url.is_https && (err = httpx__tls_available(e))) return err;
+    if (ex->url.is_https && (err = httpx__tls_available(e))) return err;   /* before any connection */
     ex->head_request = !strcmp(ex->method, "HEAD");
     ex->state = HTTPX__EX_QUEUED;
     ex->want = 0;

@@ -24,6 +24,7 @@ HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
     for (pp = &c->conns; *pp; pp = &(*pp)->next)
         if (*pp == conn) { *pp = conn->next; break; }
     c->num_conns--;
+    if (conn->tls) httpx__tls_free(conn->tls);
     httpx__sock_close(conn->fd);
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
@@ -72,6 +73,22 @@ HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reu
     conn->served++;
     conn->in.len = conn->in_off = 0;    /* keep the buffers: a warm request allocates nothing here */
     conn->out.len = conn->out_off = 0;
+}
+
+/* ---- bytes in and out, plain or through TLS ---- */
+
+/* Both leave in conn->want the poll event to wait for when they would block:
+   TLS may need to write in order to read, and the other way round. */
+static long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
+    if (conn->tls) return httpx__tls_send(conn->tls, conn->fd, p, n, &conn->want, e);
+    conn->want = POLLOUT;
+    return httpx__sock_send(conn->fd, p, n, e);
+}
+
+static long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e) {
+    if (conn->tls) return httpx__tls_recv(conn->tls, conn->fd, p, n, &conn->want, e);
+    conn->want = POLLIN;
+    return httpx__sock_recv(conn->fd, p, n, e);
 }
 
 /* ---- connecting ---- */
@@ -154,7 +171,8 @@ HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
     httpx__response *r = ex->resp;
     if (r->pub.error) return;   /* the first failure is the one the user needs to see */
     r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
-    r->pub.sys_errno = e->sys_errno;
+    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
+    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
     memcpy(r->errmsg, e->msg, sizeof r->errmsg);
     r->errmsg[sizeof r->errmsg - 1] = 0;
     r->pub.error_message = r->errmsg;
@@ -205,12 +223,49 @@ static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
     if (httpx__request_head(ex, &ex->conn->out, e)) httpx__exchange_fail(ex, e);
 }
 
+/* The handshake shares the connect timeout, as in HTTPX: "connected" means
+   ready to send a request. */
+static httpx_error httpx__tls_start(httpx__exchange *ex, httpx__err *e) {
+    httpx_client *c = ex->client;
+    const char *name = c->opts.tls.server_name;
+    char host[256];
+    if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) return e->code ? e->code : HTTPX_ERR_TLS;
+    if (!name) {
+        size_t n = ex->url.host.n < sizeof host - 1 ? ex->url.host.n : sizeof host - 1;
+        memcpy(host, ex->url.host.p, n);
+        host[n] = 0;
+        name = host;
+    }
+    ex->conn->tls = httpx__tls_new(c->tls, name, ex->url.port, e);
+    if (!ex->conn->tls) return e->code ? e->code : HTTPX_ERR_TLS;
+    ex->state = HTTPX__EX_TLS_HANDSHAKE;
+    return HTTPX_OK;
+}
+
+static void httpx__step_handshake(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    double left;
+    int rc = httpx__tls_handshake(conn->tls, conn->fd, &conn->want, e);
+    if (rc < 0) { httpx__exchange_fail(ex, e); return; }
+    if (rc == 0) {
+        left = ex->timeout.connect < 0 ? -1 : conn->attempt_deadline - httpx__now();
+        httpx__wait(ex, conn->want, left > 0 || left < 0 ? left : 0.000001, HTTPX_ERR_CONNECT_TIMEOUT);
+        return;
+    }
+    ex->state = HTTPX__EX_SENDING;
+    if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
+}
+
 static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__err *e) {
     httpx__conn *conn = ex->conn;
     bool timed_out = ex->deadline && httpx__now() >= ex->deadline;
     if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
     if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
         conn->state = HTTPX__CONN_BUSY;
+        if (ex->url.is_https) {
+            if (httpx__tls_start(ex, e)) httpx__exchange_fail(ex, e);
+            return;
+        }
         ex->state = HTTPX__EX_SENDING;
         if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
         return;
@@ -252,13 +307,13 @@ static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
             }
             continue;
         }
-        sent = httpx__sock_send(conn->fd, p, n, e);
+        sent = httpx__conn_send(conn, p, n, e);
         if (sent < 0) {
             if (!httpx__exchange_retry(ex)) httpx__exchange_fail(ex, e);
             return false;
         }
         if (sent == 0) {
-            httpx__wait(ex, POLLOUT, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
+            httpx__wait(ex, conn->want, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
             return false;
         }
         if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
@@ -274,7 +329,7 @@ static long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
         return -1;
     }
-    n = httpx__sock_recv(conn->fd, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
     if (n > 0) conn->in.len += (size_t)n;
     return n;
 }
@@ -367,7 +422,7 @@ static void httpx__step_recv_head(httpx__exchange *ex, httpx__err *e) {
             else continue;   /* an interim response was skipped: the next head may be in already */
         }
         n = httpx__conn_fill(ex->conn, e);
-        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == -2) { httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n <= 0) {
             if (httpx__exchange_retry(ex)) return;
             if (n == 0)
@@ -434,7 +489,7 @@ static long httpx__body_pull(httpx__exchange *ex, char *dst, size_t cap, httpx__
             /* straight into the caller's memory: the common case copies nothing */
             n = cap;
             if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
-            got = httpx__sock_recv(conn->fd, dst, n, e);
+            got = httpx__conn_recv(conn, dst, n, e);
             if (got > 0 && ex->framing.kind == HTTPX__BODY_LENGTH) {
                 ex->remaining -= (uint64_t)got;
                 if (!ex->remaining) ex->body_complete = true;
@@ -493,7 +548,7 @@ static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
             }
             continue;
         }
-        if (n == -2) { httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == -2) { httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n < 0) { httpx__exchange_fail(ex, e); return; }
         httpx__finish(ex);
         return;
@@ -511,6 +566,7 @@ HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
         switch (ex->state) {
         case HTTPX__EX_QUEUED: httpx__step_queued(ex, &e); break;
         case HTTPX__EX_CONNECTING: httpx__step_connecting(ex, revents, &e); break;
+        case HTTPX__EX_TLS_HANDSHAKE: httpx__step_handshake(ex, &e); break;
         case HTTPX__EX_SENDING:
             if (httpx__step_sending(ex, &e)) {
                 ex->state = HTTPX__EX_RECV_HEAD;
@@ -536,7 +592,7 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
         return n;
     }
     if (n == 0) httpx__finish(ex);
-    else if (n == -2) httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+    else if (n == -2) httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     return n;
 }
 

@@ -237,9 +237,41 @@ HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE void httpx__sock_close(int fd);
 
-/* ---- tls ---- */
-/* HTTPX_OK when https can be used in this build, else why not. */
+/* ---- tls: the internal TLS interface (BearSSL behind it) ----
+   A backend implements these; the engine never sees BearSSL types. All calls
+   are nonblocking: they do what the socket allows and say, through *want,
+   which poll event (POLLIN or POLLOUT) they need before they can go on. */
+
+/* HTTPX_OK when https can be used in this build, else why not (message says
+   how to turn TLS on). */
 HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
+
+/* Per client: trust anchors (loaded once), client certificate, session cache. */
+typedef struct httpx__tls_config httpx__tls_config;
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
+
+/* Per connection. host: the name for SNI and verification (an IP literal is
+   checked against the certificate's IP addresses, and no SNI is sent); port
+   keys the session cache. */
+typedef struct httpx__tls httpx__tls;
+HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e);
+HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t);
+/* 1 handshake done, 0 in progress (*want set), -1 failed (e: HTTPX_ERR_TLS with
+   a sentence and e->sys_errno = the BearSSL error number; or a network error). */
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e);
+/* Encrypts and sends: >0 bytes taken (they are flushed towards the socket as
+   far as it allows; the rest goes out on later send/recv calls), 0 would
+   block (*want set), -1 error. */
+HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e);
+/* Receives and decrypts: >0 bytes, 0 the server closed cleanly (close_notify),
+   -2 would block (*want set; it also flushes pending outgoing records), -1
+   error. A TCP close without close_notify is -1 (truncation attack). */
+HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e);
+/* Decrypted bytes already buffered (poll would not report them). */
+HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t);
+/* The protocol ALPN chose ("http/1.1", later "h2"), or "" when none. */
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t);
 
 /* ---- connections, the pool and the exchange state machine ---- */
 
@@ -260,11 +292,14 @@ struct httpx__conn {
     size_t in_off;
     httpx__buf out;             /* bytes to send; out_off..len not yet sent */
     size_t out_off;
+    httpx__tls *tls;            /* NULL for plain http */
+    short want;                 /* the poll event the last would-block send/recv needs */
 };
 
 enum httpx__ex_state {
     HTTPX__EX_QUEUED,           /* waiting for a connection from the pool */
     HTTPX__EX_CONNECTING,
+    HTTPX__EX_TLS_HANDSHAKE,
     HTTPX__EX_SENDING,          /* head, then body */
     HTTPX__EX_RECV_HEAD,
     HTTPX__EX_RECV_BODY,        /* into memory */
@@ -338,6 +373,7 @@ struct httpx_client {
     httpx__conn *conns;
     int num_conns;
     httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
+    httpx__tls_config *tls;         /* made at the first https request */
 };
 
 /* request serialisation (body.c) */

@@ -110,6 +110,19 @@ typedef struct httpx_auth {
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
 
+/* TLS settings of a client (https). Zeroed: verify against the system trust
+   store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
+typedef struct httpx_tls_opts {
+    bool no_verify;             /* UNSAFE: accept any certificate and host name */
+    const char *ca_file;        /* PEM file of trusted CAs, instead of the system store */
+    const char *ca_pem;         /* PEM text of trusted CAs, in memory, instead of the system store */
+    const char *cert_file;      /* client certificate chain (PEM) for mutual TLS */
+    const char *key_file;       /* its private key (PEM; RSA or EC) */
+    const char *cert_pem;       /* the same, as PEM text in memory */
+    const char *key_pem;
+    const char *server_name;    /* NULL: the URL's host. SNI and the name checked */
+} httpx_tls_opts;
+
 typedef struct httpx_response httpx_response;
 
 /* Per-request options: valid when zeroed. */
@@ -143,6 +156,7 @@ typedef struct httpx_client_opts {
     size_t max_head_size;       /* 0: 64 KiB. A longer response head is HTTPX_ERR_TOO_LARGE */
     size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
+    httpx_tls_opts tls;
 } httpx_client_opts;
 
 /* >>response */
@@ -150,6 +164,7 @@ struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
     const char *error_message;  /* never NULL: "" when there is no error */
     int sys_errno;              /* errno behind a network error, else 0 */
+    int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 */
     int status_code;            /* 0 when no response came */
     const char *reason_phrase;  /* never NULL */
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */

@@ -1,0 +1,286 @@
+#!/bin/sh
+# tests/bench/run.sh - `make bench`: httpx.h vs libcurl vs wrk, sequential
+# keep-alive GETs of small static files from a local nginx. See README.md here.
+#
+# Environment (defaults in brackets):
+#   BENCH_N         measured requests per httpx/curl run          [20000]
+#   BENCH_WARMUP    unmeasured requests before them                [200]
+#   BENCH_REPEATS   runs per cell; the table shows medians         [5]
+#   BENCH_WRK_SECS  seconds per wrk run                            [2]
+#   BENCH_SIZES     body sizes in bytes (14 = "Hello, world!\n")   ["14 4096"]
+#   BENCH_CPU       the core that client and nginx share when pinned [0]
+#   BENCH_UNPINNED  1: also measure unpinned rows, 0: pinned only  [1]
+#   BENCH_STRICT    1: exit 1 when a target of the main row is missed [0]
+#   NGINX           nginx binary                                   [/usr/sbin/nginx]
+#   CC              C compiler                                     [cc]
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=$ROOT/build/bench
+
+N=${BENCH_N:-20000}
+WARMUP=${BENCH_WARMUP:-200}
+REPEATS=${BENCH_REPEATS:-5}
+WRK_SECS=${BENCH_WRK_SECS:-2}
+SIZES=${BENCH_SIZES:-"14 4096"}
+CPU=${BENCH_CPU:-0}
+UNPINNED=${BENCH_UNPINNED:-1}
+STRICT=${BENCH_STRICT:-0}
+NGINX=${NGINX:-/usr/sbin/nginx}
+CC=${CC:-cc}
+
+die() { echo "bench: $*" >&2; exit 1; }
+isnum() { case "$1" in ''|*[!0-9]*) return 1;; *) return 0;; esac; }
+inrange() { isnum "$1" && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+
+inrange "$N" 1 10000000       || die "BENCH_N must be 1..10000000"
+inrange "$WARMUP" 1 1000000   || die "BENCH_WARMUP must be 1..1000000"
+inrange "$REPEATS" 1 50       || die "BENCH_REPEATS must be 1..50"
+inrange "$WRK_SECS" 1 600     || die "BENCH_WRK_SECS must be 1..600"
+inrange "$CPU" 0 4095         || die "BENCH_CPU must be a core number"
+for s in $SIZES; do inrange "$s" 1 104857600 || die "BENCH_SIZES: bad size '$s'"; done
+
+# ---- tools ------------------------------------------------------------------
+INSTALL_HINT="apt-get install -y libcurl4-openssl-dev wrk"
+[ -x "$NGINX" ] || die "no nginx at $NGINX (apt-get install -y nginx, or set NGINX=)"
+command -v timeout >/dev/null 2>&1 || die "needs timeout(1) from coreutils"
+HAVE_WRK=1
+command -v wrk >/dev/null 2>&1 || { HAVE_WRK=0; echo "bench: wrk not found; its column is n/a. Install: $INSTALL_HINT" >&2; }
+HAVE_TASKSET=1
+command -v taskset >/dev/null 2>&1 || { HAVE_TASKSET=0; echo "bench: taskset not found (util-linux); rows are unpinned" >&2; }
+NCPU=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+inrange "$NCPU" 1 4096 || NCPU=1
+[ "$CPU" -lt "$NCPU" ] || die "BENCH_CPU=$CPU but only $NCPU cores online"
+
+mkdir -p "$OUT" || die "cannot create $OUT"
+
+if command -v python3 >/dev/null 2>&1 && [ -f "$ROOT/tools/amalgamate.py" ]; then
+    (cd "$ROOT" && python3 tools/amalgamate.py --check >/dev/null 2>&1) ||
+        echo "bench: note: httpx.h is not up to date with tools/src (run make amalgamate); measuring httpx.h as it is" >&2
+fi
+
+# ---- build (-O2) ------------------------------------------------------------
+HAVE_HTTPX=1
+if ! $CC -std=c99 -O2 -Wall -Wextra -I"$ROOT" "$HERE/bench_httpx.c" -o "$OUT/bench_httpx" \
+        >"$OUT/build_httpx.log" 2>&1; then
+    HAVE_HTTPX=0
+    echo "bench: bench_httpx.c does not build against httpx.h; httpx columns are n/a. Compiler says:" >&2
+    head -n 20 "$OUT/build_httpx.log" >&2
+fi
+HAVE_CURL=1
+CURL_CFLAGS=$(curl-config --cflags 2>/dev/null || pkg-config --cflags libcurl 2>/dev/null || true)
+CURL_LIBS=$(curl-config --libs 2>/dev/null || pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+# shellcheck disable=SC2086
+if ! $CC -std=c99 -O2 -Wall -Wextra $CURL_CFLAGS "$HERE/bench_curl.c" -o "$OUT/bench_curl" $CURL_LIBS \
+        >"$OUT/build_curl.log" 2>&1; then
+    HAVE_CURL=0
+    echo "bench: bench_curl.c does not build (libcurl dev files missing?); curl columns are n/a." >&2
+    echo "bench: install with: $INSTALL_HINT   (compiler output: $OUT/build_curl.log)" >&2
+fi
+
+# ---- nginx ------------------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/httpx-bench.XXXXXX") || die "mktemp failed"
+NGX_PID=
+cleanup() {
+    if [ -n "$NGX_PID" ] && kill -0 "$NGX_PID" 2>/dev/null; then
+        kill -TERM "$NGX_PID" 2>/dev/null
+        i=0
+        while [ $i -lt 50 ] && kill -0 "$NGX_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+        kill -0 "$NGX_PID" 2>/dev/null && kill -KILL "$NGX_PID" 2>/dev/null
+        wait "$NGX_PID" 2>/dev/null
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+mkdir -p "$TMP/www" "$TMP/tmp" "$TMP/res" || die "cannot populate $TMP"
+chmod 755 "$TMP" "$TMP/www"
+for s in $SIZES; do
+    if [ "$s" -eq 14 ]; then
+        printf 'Hello, world!\n' >"$TMP/www/$s.txt"
+    else
+        dd if=/dev/zero bs="$s" count=1 2>/dev/null | tr '\000' 'x' >"$TMP/www/$s.txt"
+    fi
+    chmod 644 "$TMP/www/$s.txt"
+done
+USER_LINE=
+[ "$(id -u)" -eq 0 ] && USER_LINE="user root;"
+
+free_port() {
+    if command -v python3 >/dev/null 2>&1; then
+        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+    else
+        awk 'BEGIN { srand(); print 20000 + int(rand() * 40000) }'
+    fi
+}
+
+ready() {  # $1: url. true once nginx answers 200.
+    if command -v curl >/dev/null 2>&1; then
+        [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "$1" 2>/dev/null)" = 200 ]
+    else
+        [ -s "$TMP/nginx.pid" ]
+    fi
+}
+
+FIRST=$(echo $SIZES | awk '{print $1}')
+PORT=
+attempt=0
+while [ $attempt -lt 5 ]; do
+    attempt=$((attempt + 1))
+    p=$(free_port)
+    sed -e "s|@PREFIX@|$TMP|g" -e "s|@PORT@|$p|g" -e "s|@USER@|$USER_LINE|g" \
+        "$HERE/nginx.conf.in" >"$TMP/nginx.conf"
+    "$NGINX" -p "$TMP" -c "$TMP/nginx.conf" -e "$TMP/error.log" >"$TMP/nginx.out" 2>&1 &
+    NGX_PID=$!
+    i=0
+    while [ $i -lt 50 ] && kill -0 "$NGX_PID" 2>/dev/null && ! ready "http://127.0.0.1:$p/$FIRST.txt"; do
+        sleep 0.1; i=$((i + 1))
+    done
+    if kill -0 "$NGX_PID" 2>/dev/null && ready "http://127.0.0.1:$p/$FIRST.txt"; then PORT=$p; break; fi
+    kill -TERM "$NGX_PID" 2>/dev/null; wait "$NGX_PID" 2>/dev/null; NGX_PID=
+done
+if [ -z "$PORT" ]; then
+    cat "$TMP/nginx.out" "$TMP/error.log" >&2 2>/dev/null
+    die "nginx did not start"
+fi
+NGX_PIDS="$NGX_PID $(ps -o pid= --ppid "$NGX_PID" 2>/dev/null || pgrep -P "$NGX_PID" 2>/dev/null)"
+
+set_server_cpus() {  # $1: cpu list for taskset
+    [ $HAVE_TASKSET -eq 1 ] || return 0
+    for p in $NGX_PIDS; do taskset -a -p -c "$1" "$p" >/dev/null 2>&1; done
+}
+
+# ---- measuring ---------------------------------------------------------------
+HTTPX_ERR=
+CURL_ERR=
+WRK_ERR=
+CLIENT_TMO=$((60 + N / 500))
+
+# Each runner appends one sample to $TMP/res/<cell>.<tool>.<metric>.
+run_prog() {  # $1 tool  $2 cell  $3 url  $4 size  $5.. prefix command
+    tool=$1; cell=$2; url=$3; size=$4; shift 4
+    out=$(timeout "$CLIENT_TMO" "$@" "$OUT/bench_$tool" "$url" "$N" "$WARMUP" "$size" 2>"$TMP/err")
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        for m in rps cpu_us allocs; do
+            v=$(echo "$out" | sed -n "s/.* $m=\([0-9.]*\).*/\1/p")
+            [ -n "$v" ] && echo "$v" >>"$TMP/res/$cell.$tool.$m"
+        done
+        echo "$out" | sed "s|^|$cell $tool |" >>"$TMP/res/raw"
+        return 0
+    fi
+    msg=$(head -n 3 "$TMP/err")
+    [ -n "$msg" ] || msg="exit status $rc (124: timed out after ${CLIENT_TMO}s)"
+    if [ "$tool" = httpx ]; then HTTPX_ERR=$msg; else CURL_ERR=$msg; fi
+    return 1
+}
+
+run_wrk() {  # $1 cell  $2 url  $3.. prefix command
+    cell=$1; url=$2; shift 2
+    if out=$(timeout $((WRK_SECS + 30)) "$@" wrk -t1 -c1 -d"${WRK_SECS}s" "$url" 2>&1); then
+        v=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
+        bad=$(echo "$out" | awk '/Non-2xx|Socket errors/ { print }')
+        if [ -n "$v" ] && [ -z "$bad" ]; then
+            echo "$v" >>"$TMP/res/$cell.wrk.rps"
+            echo "$cell wrk rps=$v" >>"$TMP/res/raw"
+            return 0
+        fi
+        WRK_ERR="wrk: ${bad:-no Requests/sec line}"
+    else
+        WRK_ERR="wrk failed: $(echo "$out" | head -n 2)"
+    fi
+    return 1
+}
+
+MODES=pinned
+[ $HAVE_TASKSET -eq 1 ] || MODES=unpinned
+[ $HAVE_TASKSET -eq 1 ] && [ "$UNPINNED" = 1 ] && MODES="pinned unpinned"
+
+echo "bench: nginx on 127.0.0.1:$PORT, $NCPU cores, N=$N warmup=$WARMUP repeats=$REPEATS wrk=${WRK_SECS}s sizes: $SIZES" >&2
+for mode in $MODES; do
+    if [ "$mode" = pinned ]; then
+        set_server_cpus "$CPU"; set -- taskset -c "$CPU"
+    else
+        set_server_cpus "0-$((NCPU - 1))"; set -- env
+    fi
+    for size in $SIZES; do
+        cell="$mode.$size"; url="http://127.0.0.1:$PORT/$size.txt"
+        echo "bench: $mode, $size B body ..." >&2
+        h=$HAVE_HTTPX; c=$HAVE_CURL; w=$HAVE_WRK
+        r=0
+        while [ $r -lt "$REPEATS" ]; do
+            # alternate the order: httpx curl wrk, then wrk curl httpx, ...
+            if [ $((r % 2)) -eq 0 ]; then order="httpx curl wrk"; else order="wrk curl httpx"; fi
+            for t in $order; do
+                case $t in
+                    httpx) [ "$h" -eq 1 ] && { run_prog httpx "$cell" "$url" "$size" "$@" || h=0; } ;;
+                    curl)  [ "$c" -eq 1 ] && { run_prog curl "$cell" "$url" "$size" "$@" || c=0; } ;;
+                    wrk)   [ "$w" -eq 1 ] && { run_wrk "$cell" "$url" "$@" || w=0; } ;;
+                esac
+            done
+            r=$((r + 1))
+        done
+    done
+done
+set_server_cpus "0-$((NCPU - 1))"
+
+# ---- the table ---------------------------------------------------------------
+median() {  # $1 file -> median or n/a
+    if [ -s "$1" ]; then
+        sort -g "$1" | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+    else
+        echo n/a
+    fi
+}
+
+TABLE=$OUT/table.txt
+{
+    echo "httpx.h benchmark: sequential keep-alive GETs, 1 connection, nginx on 127.0.0.1 ($NCPU cores)"
+    echo "N=$N measured requests per run after $WARMUP warm-up; wrk ${WRK_SECS}s; medians of $REPEATS runs; pinned = client and nginx worker on CPU $CPU"
+    echo
+    printf '%-16s %11s %11s %11s %10s %10s %10s %10s %12s\n' \
+        "scenario" "httpx r/s" "curl r/s" "wrk r/s" "httpx/curl" "httpx/wrk" "httpx us" "curl us" "httpx alloc"
+    for mode in $MODES; do
+        for size in $SIZES; do
+            cell="$mode.$size"
+            hr=$(median "$TMP/res/$cell.httpx.rps"); cr=$(median "$TMP/res/$cell.curl.rps")
+            wr=$(median "$TMP/res/$cell.wrk.rps")
+            hu=$(median "$TMP/res/$cell.httpx.cpu_us"); cu=$(median "$TMP/res/$cell.curl.cpu_us")
+            ha=$(median "$TMP/res/$cell.httpx.allocs")
+            echo "$mode $size $hr $cr $wr $hu $cu $ha" | awk '
+                function r(a, b) { return (a == "n/a" || b == "n/a" || b == 0) ? "n/a" : sprintf("%.2fx", a / b) }
+                function f(v, fmt) { return v == "n/a" ? "n/a" : sprintf(fmt, v) }
+                { printf "%-16s %11s %11s %11s %10s %10s %10s %10s %12s\n",
+                    $1 " " $2 " B", f($3, "%.0f"), f($4, "%.0f"), f($5, "%.0f"),
+                    r($3, $4), r($3, $5), f($6, "%.1f"), f($7, "%.1f"), f($8, "%.2f") }'
+        done
+    done
+    echo
+    echo "us = client CPU (user+sys) microseconds per request; alloc = HTTPX_MALLOC+HTTPX_REALLOC calls per warm request"
+    main=$(echo $MODES | awk '{print $1}').$(echo $SIZES | awk '{print $1}')
+    hr=$(median "$TMP/res/$main.httpx.rps"); cr=$(median "$TMP/res/$main.curl.rps")
+    wr=$(median "$TMP/res/$main.wrk.rps"); ha=$(median "$TMP/res/$main.httpx.allocs")
+    echo "$main $hr $cr $wr $ha" | awk '
+        function chk(v, op, lim) {
+            if (v == "n/a") return "n/a";
+            return ((op == ">=" && v >= lim) || (op == "<=" && v <= lim)) ? "ok" : "MISSED" }
+        { hc = ($2 == "n/a" || $3 == "n/a") ? "n/a" : $2 / $3
+          hw = ($2 == "n/a" || $4 == "n/a") ? "n/a" : $2 / $4
+          printf "targets (%s B): httpx/curl >= 1.30 [%s: %s]   httpx/wrk >= 0.90 [%s: %s]   allocs/req <= 3 [%s: %s]\n",
+            $1, (hc == "n/a" ? hc : sprintf("%.2f", hc)), chk(hc, ">=", 1.3),
+            (hw == "n/a" ? hw : sprintf("%.2f", hw)), chk(hw, ">=", 0.9),
+            ($5 == "n/a" ? $5 : sprintf("%.2f", $5)), chk($5, "<=", 3) }'
+} >"$TABLE"
+cp "$TMP/res/raw" "$OUT/samples.txt" 2>/dev/null
+cat "$TABLE"
+
+status=0
+[ -n "$HTTPX_ERR" ] && { echo "bench: httpx failed: $HTTPX_ERR" >&2; status=1; }
+[ $HAVE_HTTPX -eq 1 ] || status=1
+[ -n "$CURL_ERR" ] && echo "bench: curl failed: $CURL_ERR" >&2
+[ -n "$WRK_ERR" ] && echo "bench: $WRK_ERR" >&2
+echo "(table in $TABLE, every sample in $OUT/samples.txt)" >&2
+if [ "$STRICT" = 1 ] && grep -q MISSED "$TABLE"; then status=1; fi
+exit $status
