@@ -179,6 +179,15 @@ typedef struct httpx_tls_opts {
 } httpx_tls_opts;
 
 typedef struct httpx_response httpx_response;
+typedef struct httpx_task httpx_task;
+
+/* Nonblocking completion: called inside httpx_client_poll (or any call that
+   drives the client) when the task ends, successfully or not. The task and its
+   response are freed when it returns. */
+typedef void (*httpx_done_fn)(void *user_data, httpx_task *task, httpx_response *r);
+/* Body bytes as they arrive; they are not kept in r->content. Return 0 to go
+   on, nonzero to abort the request (HTTPX_ERR_CANCELLED). */
+typedef int (*httpx_data_fn)(void *user_data, httpx_response *r, const char *data, size_t len);
 
 /* Per-request options: valid when zeroed. */
 typedef struct httpx_opts {
@@ -197,6 +206,9 @@ typedef struct httpx_opts {
     httpx_timeout timeout;      /* zero fields take the client's */
     bool follow_redirects;      /* default false, as in HTTPX */
     int max_redirects;          /* 0: the client's (20) */
+    httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
+    httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
+    void *user_data;            /* passed to on_data and on_done */
 } httpx_opts;
 
 typedef struct httpx_client_opts {
@@ -212,6 +224,8 @@ typedef struct httpx_client_opts {
     size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
+    int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
+    const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated */
 } httpx_client_opts;
 
 /* >>response */
@@ -271,6 +285,35 @@ HTTPX_API httpx_response *httpx_client_head(httpx_client *c, const char *url, co
 HTTPX_API httpx_response *httpx_client_options(httpx_client *c, const char *url, const httpx_opts *opt);
 /* Returns once the response head is in; read the body with httpx_read/httpx_read_line. */
 HTTPX_API httpx_response *httpx_client_stream(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
+
+/* >>nonblocking: many requests at once in one thread, never blocking
+   A task is a request in flight. httpx_client_start returns at once; the work
+   happens inside httpx_client_poll (or httpx_task_wait / httpx_gather), on the
+   caller's thread. Options are copied (but not file data given by pointer in
+   .files, nor an upload callback's state: keep those alive until done). */
+HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
+/* Does all the work that is ready, waiting at most timeout_ms for some (0:
+   never wait; -1: until something happens). Returns the number of tasks still
+   in flight (queued ones included). */
+HTTPX_API int  httpx_client_poll(httpx_client *c, int timeout_ms);
+HTTPX_API bool httpx_task_done(const httpx_task *t);
+HTTPX_API httpx_response *httpx_task_response(httpx_task *t);   /* NULL until done; owned by the task */
+HTTPX_API httpx_response *httpx_task_wait(httpx_task *t);       /* runs the client until t is done */
+HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n); /* until all are done */
+/* Frees a task and its response. A task still running is cancelled: its
+   connection is closed if it was mid-exchange, so the pool stays sane. */
+HTTPX_API void httpx_task_free(httpx_task *t);
+HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free */
+
+/* Embedding in another event loop: httpx_client_fds fills up to cap pollfds
+   (fd and events) and *timeout_ms with when the client next needs a call
+   (-1: no deadline), and returns how many it filled (it never fills more than
+   cap; call again with a larger array when it returns cap). After the caller's
+   own poll/epoll, httpx_client_process takes the same array with revents set
+   and does the work; it returns the tasks still in flight. */
+struct pollfd;
+HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
+HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
 
 /* >>reading responses */
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name);           /* first value or NULL */
@@ -545,6 +588,36 @@ HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE void httpx__sock_close(int fd);
 
+/* ---- dns: name resolution that never blocks the loop ----
+   Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
+   httpx__dns_start). Other names go to the nameservers of /etc/resolv.conf
+   (or the client's) over UDP, A and AAAA, with search domains, timeout and
+   retry. With HTTPX_DNS_THREADS defined, getaddrinfo on a helper thread does
+   it instead. */
+typedef struct httpx__dns_config {
+    const char *const *nameservers; /* NULL: from /etc/resolv.conf ("ip" or "ip:port" each, NULL-terminated) */
+    double timeout;                 /* per try, seconds; 0: 2 s (resolv.conf "options timeout:" wins when set there) */
+    int attempts;                   /* 0: 2 (resolv.conf "options attempts:") */
+    const char *hosts_file;         /* NULL: /etc/hosts (tests point it elsewhere) */
+    const char *resolv_conf;        /* NULL: /etc/resolv.conf */
+} httpx__dns_config;
+typedef struct httpx__dns httpx__dns;
+/* Starts resolving host (port goes into the addresses). Returns NULL on
+   failure (e filled: HTTPX_ERR_CONNECT naming the host, or NOMEM). When the
+   answer is known at once, httpx__dns_step returns 1 on its first call. */
+HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
+/* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
+   (answer already known: call step). */
+HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+/* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
+HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
+/* Does what is ready without waiting: reads answers, sends retries when the
+   deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
+   HTTPX__MAX_ADDRS), 0 still waiting, -1 failed (e: HTTPX_ERR_CONNECT with a
+   message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
+HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
+HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
+
 /* ---- tls: the internal TLS interface (BearSSL behind it) ----
    A backend implements these; the engine never sees BearSSL types. All calls
    are nonblocking: they do what the socket allows and say, through *want,
@@ -671,6 +744,15 @@ struct httpx__response {
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char reason[64];
     char errmsg[240];
+    /* a nonblocking task (httpx_client_start) */
+    bool is_task;
+    bool started;                   /* past the max_in_flight queue */
+    bool finished;                  /* done and reported (on_done called) */
+    int poll_index;                 /* its place in the last pollfd array, -1 none */
+    int redirects;
+    httpx__response *task_prev, *task_next;   /* the client's list of tasks */
+    httpx_opts opts_copy;           /* a task's own copy of the options */
+    char *opts_store;               /* the strings and arrays that copy points into */
 };
 
 struct httpx_client {
@@ -682,6 +764,10 @@ struct httpx_client {
     int num_conns;
     httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
     httpx__tls_config *tls;         /* made at the first https request */
+    httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    int tasks_started, tasks_total, tasks_done;
+    struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
+    int pollfds_cap;
 };
 
 /* request serialisation (body.c) */
@@ -699,6 +785,16 @@ HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable);
+/* client.c, shared with the nonblocking face (task.c) */
+HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
+                                 const httpx_opts *opt, bool stream);
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects);
+HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r);
+HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
+HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
+HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
@@ -2961,6 +3057,12 @@ HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
 /* End of net.c */
 
 /* ======================================================================
+   Begin file dns.c   (grep anchor: >>dns)
+   ====================================================================== */
+/* dns: being written (issue 5) */
+/* End of dns.c */
+
+/* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
    ====================================================================== */
 /* tls: the internal TLS interface. Without HTTPX_BEARSSL every https URL
@@ -3235,9 +3337,12 @@ static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
                 if (conn->state == HTTPX__CONN_IDLE) { httpx__conn_close(c, conn); break; }
         }
         if (c->num_conns >= c->opts.limits.max_connections) {
-            httpx__wait(ex, 0, ex->timeout.pool, HTTPX_ERR_POOL_TIMEOUT);
+            if (!(ex->deadline && ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT))  /* the wait began earlier */
+                httpx__wait(ex, 0, ex->timeout.pool, HTTPX_ERR_POOL_TIMEOUT);
+            ex->want = 0;
             return;
         }
+        ex->deadline = 0;
         if (httpx__conn_new(c, ex, e)) { httpx__exchange_fail(ex, e); return; }
         ex->state = HTTPX__EX_CONNECTING;
         return;
@@ -3545,7 +3650,7 @@ static void httpx__finish(httpx__exchange *ex) {
 static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
     httpx__response *r = ex->resp;
     size_t limit = ex->client->opts.max_body_size;
-    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->framing.length > limit) {
+    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->framing.length > limit && !ex->opts->on_data) {
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %llu bytes is over max_body_size (%zu)",
                     (unsigned long long)ex->framing.length, limit);
         httpx__exchange_fail(ex, e);
@@ -3553,19 +3658,30 @@ static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
     }
     for (;;) {
         long n;
-        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH ? (size_t)ex->remaining : HTTPX__RECV_CHUNK;
+        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH && !ex->opts->on_data ? (size_t)ex->remaining
+                                                                                   : HTTPX__RECV_CHUNK;
         if (want < 1) want = 1;
         if (!httpx__buf_reserve(&r->body, want)) {
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
             httpx__exchange_fail(ex, e);
             return;
         }
+        if (ex->opts->on_data) r->body.len = 0;   /* the buffer only passes bytes through */
         n = httpx__body_pull(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, e);
+        if (n > 0 && ex->opts->on_data) {
+            r->pub.num_bytes_downloaded += n;
+            if (ex->opts->on_data(ex->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
+                httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+                httpx__exchange_fail(ex, e);
+                return;
+            }
+            continue;
+        }
         if (n > 0) {
             r->body.len += (size_t)n;
             r->body.p[r->body.len] = 0;
             r->pub.num_bytes_downloaded += n;
-            if (r->body.len > limit) {
+            if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
                 httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
                 httpx__exchange_fail(ex, e);
                 return;
@@ -3620,6 +3736,15 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
     return n;
 }
 
+/* The error for a wait whose deadline passed. */
+HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e) {
+    httpx_error which = ex->timeout_error;
+    return httpx__fail(e, which, "%s after %.3g s", httpx_strerror(which),
+                       which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                       which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                       which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+}
+
 /* Runs the engine for one exchange until it is done (or, for a stream, until
    its head is in, or until the next body bytes arrive). */
 HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e) {
@@ -3630,12 +3755,7 @@ HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err 
     p.events = ex->want;
     p.revents = 0;
     now = httpx__now();
-    if (ex->deadline && now >= ex->deadline) {
-        return httpx__fail(e, ex->timeout_error, "%s after %.3g s", httpx_strerror(ex->timeout_error),
-                           ex->timeout_error == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
-                           ex->timeout_error == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
-                           ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
-    }
+    if (ex->deadline && now >= ex->deadline) return httpx__exchange_timeout(ex, e);
     if (!ex->want) {
         /* Only the pool is waited on, and in a blocking call nothing else runs
            that could hand a connection back. */
@@ -3686,7 +3806,7 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
 }
 
-static size_t httpx__pairs_size(const httpx_pair *p, size_t *count) {
+HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count) {
     size_t n = 0;
     *count = 0;
     for (; p && p->name; p++, (*count)++) n += strlen(p->name) + 1 + strlen(p->value ? p->value : "") + 1;
@@ -3694,7 +3814,7 @@ static size_t httpx__pairs_size(const httpx_pair *p, size_t *count) {
 }
 
 /* Copies a {0}-terminated pair array into `pairs`, its strings into *store. */
-static void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store) {
+HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store) {
     size_t n;
     for (; src && src->name; src++, pairs++) {
         n = strlen(src->name) + 1;
@@ -3754,7 +3874,9 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 
 HTTPX_API void httpx_client_free(httpx_client *c) {
     if (!c) return;
+    while (c->tasks) httpx_task_free((httpx_task *)c->tasks);
     while (c->conns) httpx__conn_close(c, c->conns);
+    httpx__free(c->pollfds);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
@@ -3848,7 +3970,7 @@ static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
     return HTTPX_OK;
 }
 
-static httpx__response *httpx__response_new(void) {
+HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
     httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
     if (!r) return NULL;
     memset(r, 0, sizeof *r);
@@ -3858,12 +3980,13 @@ static httpx__response *httpx__response_new(void) {
     r->pub.url = "";
     r->pub.content = (char *)"";
     r->pub.expected_length = -1;
+    r->poll_index = -1;
     httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
     return r;
 }
 
 /* Sets up the exchange of a new response. Errors land in the response. */
-static void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
+HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                          const httpx_opts *opt, bool stream) {
     httpx__exchange *ex = &r->ex;
     httpx__err e;
@@ -3931,8 +4054,13 @@ static void httpx__drain(httpx__exchange *ex) {
     }
 }
 
+/* Whether the options ask to follow redirects. */
+HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r) {
+    return r->ex.opts->follow_redirects || r->ex.client->opts.follow_redirects;
+}
+
 /* Turns r into the request for its Location. Returns false when r is final. */
-static bool httpx__follow(httpx__response *r, int *redirects) {
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     httpx__exchange *ex = &r->ex;
     const char *location = httpx_header(&r->pub, "location");
     int code = r->pub.status_code, max = ex->opts->max_redirects ? ex->opts->max_redirects : ex->client->opts.max_redirects;
@@ -4002,7 +4130,7 @@ static httpx__response *httpx__send(httpx_client *c, const char *method, const c
     bool follow;
     if (!r) return NULL;
     httpx__begin(r, c, method, url, opt, stream);
-    follow = (opt && opt->follow_redirects) || c->opts.follow_redirects;
+    follow = httpx__wants_redirect(r);
     do {
         /* a redirect is read as a stream so that its body can be drained, not kept */
         r->ex.stream = stream || follow;
@@ -4054,6 +4182,254 @@ HTTPX_API httpx_response *httpx_delete(const char *url, const httpx_opts *opt) {
 HTTPX_API httpx_response *httpx_head(const char *url, const httpx_opts *opt) { return httpx_request("HEAD", url, opt); }
 HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) { return httpx_request("OPTIONS", url, opt); }
 /* End of client.c */
+
+/* ======================================================================
+   Begin file task.c   (grep anchor: >>task)
+   ====================================================================== */
+/* task: the nonblocking face. A task is a response whose exchange the client
+   drives from httpx_client_poll (or from the caller's own event loop through
+   httpx_client_fds/httpx_client_process) instead of from a blocking call.
+   It is the same exchange state machine as the blocking face. */
+#include <errno.h>
+#include <poll.h>
+
+static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__response *)(void *)(uintptr_t)t; }
+
+/* The caller's options may live in a compound literal that is gone before the
+   task runs, so a task keeps its own copy of everything it reads later:
+   headers, auth strings, and the body bytes. */
+static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
+    size_t nh, sh = httpx__pairs_size(o->headers, &nh);
+    size_t su = o->auth.username ? strlen(o->auth.username) + 1 : 0;
+    size_t sp = o->auth.password ? strlen(o->auth.password) + 1 : 0;
+    char *store;
+    httpx_pair *pairs;
+    r->opts_copy = *o;
+    r->opts_store = (char *)httpx__malloc((nh + 1) * sizeof(httpx_pair) + sh + su + sp);
+    if (!r->opts_store) return false;
+    pairs = (httpx_pair *)(void *)r->opts_store;
+    store = r->opts_store + (nh + 1) * sizeof(httpx_pair);
+    httpx__pairs_copy(pairs, o->headers, &store);
+    r->opts_copy.headers = o->headers ? pairs : NULL;
+    if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
+    if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
+    /* parts already consumed by httpx__begin need no copy: URL and params */
+    r->opts_copy.params = NULL;
+    r->opts_copy.data = NULL;
+    return true;
+}
+
+static void httpx__task_link(httpx_client *c, httpx__response *r) {
+    r->task_prev = c->tasks_tail;
+    r->task_next = NULL;
+    if (c->tasks_tail) c->tasks_tail->task_next = r;
+    else c->tasks = r;
+    c->tasks_tail = r;
+    c->tasks_total++;
+}
+
+HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r) {
+    httpx_client *c = r->ex.client;
+    if (!r->is_task) return;
+    if (r->task_prev) r->task_prev->task_next = r->task_next;
+    else c->tasks = r->task_next;
+    if (r->task_next) r->task_next->task_prev = r->task_prev;
+    else c->tasks_tail = r->task_prev;
+    c->tasks_total--;
+    if (r->started && !r->finished) c->tasks_started--;
+    if (r->finished) c->tasks_done--;
+    r->is_task = false;
+    httpx__free(r->opts_store);
+    r->opts_store = NULL;
+}
+
+HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt) {
+    static httpx_opts none;
+    httpx__response *r = httpx__response_new();
+    httpx__exchange *ex;
+    if (!r) return NULL;
+    if (!httpx__task_copy_opts(r, opt ? opt : &none)) {
+        httpx__free(r);
+        return NULL;
+    }
+    r->is_task = true;
+    httpx__task_link(c, r);
+    httpx__begin(r, c, method, url, &r->opts_copy, false);
+    ex = &r->ex;
+    /* a body in the caller's memory is copied, unless it is ours already */
+    if (ex->body && ex->body != r->scratch.p) {
+        r->scratch.len = 0;
+        if (!httpx__buf_append(&r->scratch, ex->body, ex->body_len)) {
+            httpx__err e;
+            memset(&e, 0, sizeof e);
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory copying the request body");
+            httpx__exchange_fail(ex, &e);
+        }
+        ex->body = r->scratch.p;
+    }
+    return (httpx_task *)r;
+}
+
+HTTPX_API bool httpx_task_done(const httpx_task *t) { return t && httpx__task_of(t)->finished; }
+
+HTTPX_API httpx_response *httpx_task_response(httpx_task *t) {
+    httpx__response *r = httpx__task_of(t);
+    return r && r->finished ? &r->pub : NULL;
+}
+
+HTTPX_API void httpx_task_free(httpx_task *t) {
+    if (t) httpx_response_free(&httpx__task_of(t)->pub);
+}
+
+HTTPX_API void httpx_task_cancel(httpx_task *t) { httpx_task_free(t); }
+
+/* ---- driving the tasks ---- */
+
+/* Moves queued tasks into flight while max_in_flight allows, and lets tasks
+   waiting for a pooled connection look again (one may have come free). */
+static void httpx__tasks_admit(httpx_client *c) {
+    httpx__response *r;
+    for (r = c->tasks; r; r = r->task_next) {
+        if (r->started) {
+            if (!r->finished && r->ex.state == HTTPX__EX_QUEUED) httpx__exchange_step(&r->ex, 0);
+            continue;
+        }
+        if (c->opts.max_in_flight > 0 && c->tasks_started >= c->opts.max_in_flight) continue;
+        r->started = true;
+        c->tasks_started++;
+        r->ex.started = httpx__now();
+        httpx__exchange_step(&r->ex, 0);
+    }
+}
+
+/* A task whose exchange ended: follow a redirect, or report it. Returns true
+   when the task was freed (on_done set). */
+static bool httpx__task_settle(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx_client *c = ex->client;
+    if (ex->state != HTTPX__EX_DONE || r->finished) return false;
+    if (httpx__wants_redirect(r) && httpx__follow(r, &r->redirects)) {
+        httpx__exchange_step(ex, 0);
+        if (ex->state != HTTPX__EX_DONE) return false;
+    }
+    if (r->body.p && !ex->opts->on_data) {
+        r->pub.content = r->body.p;
+        r->pub.content_length = r->body.len;
+    }
+    httpx__request_body_free(ex);
+    r->finished = true;
+    c->tasks_started--;
+    c->tasks_done++;
+    if (ex->opts->on_done) {
+        ex->opts->on_done(ex->opts->user_data, (httpx_task *)r, &r->pub);
+        httpx_response_free(&r->pub);
+        return true;
+    }
+    return false;
+}
+
+static bool httpx__pollfds_reserve(httpx_client *c, int n) {
+    struct pollfd *p;
+    int cap;
+    if (n <= c->pollfds_cap) return true;
+    cap = c->pollfds_cap ? c->pollfds_cap : 16;
+    while (cap < n) cap *= 2;
+    p = (struct pollfd *)httpx__realloc(c->pollfds, (size_t)cap * sizeof *p);
+    if (!p) return false;
+    c->pollfds = p;
+    c->pollfds_cap = cap;
+    return true;
+}
+
+static int httpx__ms_until(double deadline, double now) {
+    double ms = (deadline - now) * 1000.0;
+    if (ms <= 0) return 0;
+    return ms > 86400000.0 ? 86400000 : (int)(ms + 0.999);
+}
+
+HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms) {
+    httpx__response *r;
+    double now = httpx__now(), next = 0;
+    int n = 0;
+    httpx__tasks_admit(c);
+    for (r = c->tasks; r; r = r->task_next) {
+        httpx__exchange *ex = &r->ex;
+        r->poll_index = -1;
+        if (!r->started || r->finished) continue;
+        if (ex->state == HTTPX__EX_DONE) { next = now; continue; }   /* settle it on the next call */
+        if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
+        if (!ex->want || !ex->conn || ex->conn->fd < 0 || n >= cap) continue;
+        fds[n].fd = ex->conn->fd;
+        fds[n].events = ex->want;
+        fds[n].revents = 0;
+        r->poll_index = n++;
+    }
+    if (timeout_ms) *timeout_ms = next ? httpx__ms_until(next, now) : -1;
+    return n;
+}
+
+HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
+    httpx__response *r, *next;
+    double now = httpx__now();
+    httpx__err e;
+    for (r = c->tasks; r; r = next) {
+        httpx__exchange *ex = &r->ex;
+        short revents = 0;
+        next = r->task_next;
+        if (!r->started || r->finished) continue;
+        if (r->poll_index >= 0 && r->poll_index < n && ex->conn && fds[r->poll_index].fd == ex->conn->fd)
+            revents = fds[r->poll_index].revents;
+        r->poll_index = -1;
+        if (revents) {
+            httpx__exchange_step(ex, revents);
+        } else if (ex->deadline && now >= ex->deadline) {
+            if (ex->state == HTTPX__EX_CONNECTING) {
+                httpx__exchange_step(ex, 0);      /* on to the next address, or a connect timeout */
+            } else {
+                memset(&e, 0, sizeof e);
+                httpx__exchange_timeout(ex, &e);
+                httpx__exchange_fail(ex, &e);
+            }
+        }
+        httpx__task_settle(r);
+    }
+    httpx__tasks_admit(c);
+    for (r = c->tasks; r; r = next) {            /* tasks that ended while being admitted */
+        next = r->task_next;
+        if (r->started) httpx__task_settle(r);
+    }
+    return c->tasks_total - c->tasks_done;
+}
+
+HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
+    int n, ms, rc;
+    httpx__tasks_admit(c);
+    if (!httpx__pollfds_reserve(c, c->tasks_started + 1)) return c->tasks_total;
+    n = httpx_client_fds(c, c->pollfds, c->pollfds_cap, &ms);
+    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
+    if (n == 0 && ms < 0) return httpx_client_process(c, c->pollfds, 0);   /* nothing to wait for */
+    rc = poll(c->pollfds, (nfds_t)n, ms);
+    if (rc < 0 && errno != EINTR) rc = 0;
+    return httpx_client_process(c, c->pollfds, rc > 0 ? n : 0);
+}
+
+HTTPX_API httpx_response *httpx_task_wait(httpx_task *t) {
+    httpx__response *r = httpx__task_of(t);
+    if (!r) return NULL;
+    while (!r->finished) httpx_client_poll(r->ex.client, -1);
+    return &r->pub;
+}
+
+HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
+    size_t i;
+    for (;;) {
+        bool all = true;
+        for (i = 0; i < n && all; i++) all = !tasks[i] || httpx__task_of(tasks[i])->finished;
+        if (all) return;
+        httpx_client_poll(c, -1);
+    }
+}
+/* End of task.c */
 
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -4228,6 +4604,7 @@ static void httpx__stream_close(httpx__response *r) {
 HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__response *r = httpx__resp(pub);
     if (!r) return;
+    httpx__task_unlink(r);      /* a task still running is cancelled here */
     httpx__stream_close(r);
     httpx__exchange_release(&r->ex, false);
     httpx__request_body_free(&r->ex);

@@ -30,9 +30,11 @@ COMPONENTS = [               # implementation, bottom layer first
     "multipart.c",
     "body.c",
     "net.c",
+    "dns.c",
     "tls.c",
     "conn.c",
     "client.c",
+    "task.c",
     "response.c",
 ]
 LICENSE = "license.txt"
@@ -41,7 +43,7 @@ SYSTEM_HEADERS = {
     "stddef.h", "stdbool.h", "stdint.h", "stdio.h", "stdlib.h", "string.h",
     "stdarg.h", "assert.h", "errno.h", "limits.h", "time.h", "ctype.h",
     "unistd.h", "fcntl.h", "poll.h", "signal.h", "netdb.h",
-    "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h",
+    "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
 }

@@ -24,7 +24,7 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
 }
 
-static size_t httpx__pairs_size(const httpx_pair *p, size_t *count) {
+HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count) {
     size_t n = 0;
     *count = 0;
     for (; p && p->name; p++, (*count)++) n += strlen(p->name) + 1 + strlen(p->value ? p->value : "") + 1;
@@ -32,7 +32,7 @@ static size_t httpx__pairs_size(const httpx_pair *p, size_t *count) {
 }
 
 /* Copies a {0}-terminated pair array into `pairs`, its strings into *store. */
-static void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store) {
+HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store) {
     size_t n;
     for (; src && src->name; src++, pairs++) {
         n = strlen(src->name) + 1;
@@ -92,7 +92,9 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 
 HTTPX_API void httpx_client_free(httpx_client *c) {
     if (!c) return;
+    while (c->tasks) httpx_task_free((httpx_task *)c->tasks);
     while (c->conns) httpx__conn_close(c, c->conns);
+    httpx__free(c->pollfds);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
@@ -186,7 +188,7 @@ static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
     return HTTPX_OK;
 }
 
-static httpx__response *httpx__response_new(void) {
+HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
     httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
     if (!r) return NULL;
     memset(r, 0, sizeof *r);
@@ -196,12 +198,13 @@ static httpx__response *httpx__response_new(void) {
     r->pub.url = "";
     r->pub.content = (char *)"";
     r->pub.expected_length = -1;
+    r->poll_index = -1;
     httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
     return r;
 }
 
 /* Sets up the exchange of a new response. Errors land in the response. */
-static void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
+HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                          const httpx_opts *opt, bool stream) {
     httpx__exchange *ex = &r->ex;
     httpx__err e;
@@ -269,8 +272,13 @@ static void httpx__drain(httpx__exchange *ex) {
     }
 }
 
+/* Whether the options ask to follow redirects. */
+HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r) {
+    return r->ex.opts->follow_redirects || r->ex.client->opts.follow_redirects;
+}
+
 /* Turns r into the request for its Location. Returns false when r is final. */
-static bool httpx__follow(httpx__response *r, int *redirects) {
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     httpx__exchange *ex = &r->ex;
     const char *location = httpx_header(&r->pub, "location");
     int code = r->pub.status_code, max = ex->opts->max_redirects ? ex->opts->max_redirects : ex->client->opts.max_redirects;
@@ -340,7 +348,7 @@ static httpx__response *httpx__send(httpx_client *c, const char *method, const c
     bool follow;
     if (!r) return NULL;
     httpx__begin(r, c, method, url, opt, stream);
-    follow = (opt && opt->follow_redirects) || c->opts.follow_redirects;
+    follow = httpx__wants_redirect(r);
     do {
         /* a redirect is read as a stream so that its body can be drained, not kept */
         r->ex.stream = stream || follow;

@@ -211,9 +211,12 @@ static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
                 if (conn->state == HTTPX__CONN_IDLE) { httpx__conn_close(c, conn); break; }
         }
         if (c->num_conns >= c->opts.limits.max_connections) {
-            httpx__wait(ex, 0, ex->timeout.pool, HTTPX_ERR_POOL_TIMEOUT);
+            if (!(ex->deadline && ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT))  /* the wait began earlier */
+                httpx__wait(ex, 0, ex->timeout.pool, HTTPX_ERR_POOL_TIMEOUT);
+            ex->want = 0;
             return;
         }
+        ex->deadline = 0;
         if (httpx__conn_new(c, ex, e)) { httpx__exchange_fail(ex, e); return; }
         ex->state = HTTPX__EX_CONNECTING;
         return;
@@ -521,7 +524,7 @@ static void httpx__finish(httpx__exchange *ex) {
 static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
     httpx__response *r = ex->resp;
     size_t limit = ex->client->opts.max_body_size;
-    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->framing.length > limit) {
+    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->framing.length > limit && !ex->opts->on_data) {
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %llu bytes is over max_body_size (%zu)",
                     (unsigned long long)ex->framing.length, limit);
         httpx__exchange_fail(ex, e);
@@ -529,19 +532,30 @@ static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
     }
     for (;;) {
         long n;
-        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH ? (size_t)ex->remaining : HTTPX__RECV_CHUNK;
+        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH && !ex->opts->on_data ? (size_t)ex->remaining
+                                                                                   : HTTPX__RECV_CHUNK;
         if (want < 1) want = 1;
         if (!httpx__buf_reserve(&r->body, want)) {
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
             httpx__exchange_fail(ex, e);
             return;
         }
+        if (ex->opts->on_data) r->body.len = 0;   /* the buffer only passes bytes through */
         n = httpx__body_pull(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, e);
+        if (n > 0 && ex->opts->on_data) {
+            r->pub.num_bytes_downloaded += n;
+            if (ex->opts->on_data(ex->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
+                httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+                httpx__exchange_fail(ex, e);
+                return;
+            }
+            continue;
+        }
         if (n > 0) {
             r->body.len += (size_t)n;
             r->body.p[r->body.len] = 0;
             r->pub.num_bytes_downloaded += n;
-            if (r->body.len > limit) {
+            if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
                 httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
                 httpx__exchange_fail(ex, e);
                 return;
@@ -596,6 +610,15 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
     return n;
 }
 
+/* The error for a wait whose deadline passed. */
+HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e) {
+    httpx_error which = ex->timeout_error;
+    return httpx__fail(e, which, "%s after %.3g s", httpx_strerror(which),
+                       which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                       which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                       which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+}
+
 /* Runs the engine for one exchange until it is done (or, for a stream, until
    its head is in, or until the next body bytes arrive). */
 HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e) {
@@ -606,12 +629,7 @@ HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err 
     p.events = ex->want;
     p.revents = 0;
     now = httpx__now();
-    if (ex->deadline && now >= ex->deadline) {
-        return httpx__fail(e, ex->timeout_error, "%s after %.3g s", httpx_strerror(ex->timeout_error),
-                           ex->timeout_error == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
-                           ex->timeout_error == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
-                           ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
-    }
+    if (ex->deadline && now >= ex->deadline) return httpx__exchange_timeout(ex, e);
     if (!ex->want) {
         /* Only the pool is waited on, and in a blocking call nothing else runs
            that could hand a connection back. */

@@ -237,6 +237,36 @@ HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE void httpx__sock_close(int fd);
 
+/* ---- dns: name resolution that never blocks the loop ----
+   Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
+   httpx__dns_start). Other names go to the nameservers of /etc/resolv.conf
+   (or the client's) over UDP, A and AAAA, with search domains, timeout and
+   retry. With HTTPX_DNS_THREADS defined, getaddrinfo on a helper thread does
+   it instead. */
+typedef struct httpx__dns_config {
+    const char *const *nameservers; /* NULL: from /etc/resolv.conf ("ip" or "ip:port" each, NULL-terminated) */
+    double timeout;                 /* per try, seconds; 0: 2 s (resolv.conf "options timeout:" wins when set there) */
+    int attempts;                   /* 0: 2 (resolv.conf "options attempts:") */
+    const char *hosts_file;         /* NULL: /etc/hosts (tests point it elsewhere) */
+    const char *resolv_conf;        /* NULL: /etc/resolv.conf */
+} httpx__dns_config;
+typedef struct httpx__dns httpx__dns;
+/* Starts resolving host (port goes into the addresses). Returns NULL on
+   failure (e filled: HTTPX_ERR_CONNECT naming the host, or NOMEM). When the
+   answer is known at once, httpx__dns_step returns 1 on its first call. */
+HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
+/* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
+   (answer already known: call step). */
+HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+/* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
+HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
+/* Does what is ready without waiting: reads answers, sends retries when the
+   deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
+   HTTPX__MAX_ADDRS), 0 still waiting, -1 failed (e: HTTPX_ERR_CONNECT with a
+   message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
+HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
+HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
+
 /* ---- tls: the internal TLS interface (BearSSL behind it) ----
    A backend implements these; the engine never sees BearSSL types. All calls
    are nonblocking: they do what the socket allows and say, through *want,
@@ -363,6 +393,15 @@ struct httpx__response {
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char reason[64];
     char errmsg[240];
+    /* a nonblocking task (httpx_client_start) */
+    bool is_task;
+    bool started;                   /* past the max_in_flight queue */
+    bool finished;                  /* done and reported (on_done called) */
+    int poll_index;                 /* its place in the last pollfd array, -1 none */
+    int redirects;
+    httpx__response *task_prev, *task_next;   /* the client's list of tasks */
+    httpx_opts opts_copy;           /* a task's own copy of the options */
+    char *opts_store;               /* the strings and arrays that copy points into */
 };
 
 struct httpx_client {
@@ -374,6 +413,10 @@ struct httpx_client {
     int num_conns;
     httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
     httpx__tls_config *tls;         /* made at the first https request */
+    httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    int tasks_started, tasks_total, tasks_done;
+    struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
+    int pollfds_cap;
 };
 
 /* request serialisation (body.c) */
@@ -391,4 +434,14 @@ HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable);
+/* client.c, shared with the nonblocking face (task.c) */
+HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
+                                 const httpx_opts *opt, bool stream);
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects);
+HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r);
+HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
+HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
+HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e);
+HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);

@@ -124,6 +124,15 @@ typedef struct httpx_tls_opts {
 } httpx_tls_opts;
 
 typedef struct httpx_response httpx_response;
+typedef struct httpx_task httpx_task;
+
+/* Nonblocking completion: called inside httpx_client_poll (or any call that
+   drives the client) when the task ends, successfully or not. The task and its
+   response are freed when it returns. */
+typedef void (*httpx_done_fn)(void *user_data, httpx_task *task, httpx_response *r);
+/* Body bytes as they arrive; they are not kept in r->content. Return 0 to go
+   on, nonzero to abort the request (HTTPX_ERR_CANCELLED). */
+typedef int (*httpx_data_fn)(void *user_data, httpx_response *r, const char *data, size_t len);
 
 /* Per-request options: valid when zeroed. */
 typedef struct httpx_opts {
@@ -142,6 +151,9 @@ typedef struct httpx_opts {
     httpx_timeout timeout;      /* zero fields take the client's */
     bool follow_redirects;      /* default false, as in HTTPX */
     int max_redirects;          /* 0: the client's (20) */
+    httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
+    httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
+    void *user_data;            /* passed to on_data and on_done */
 } httpx_opts;
 
 typedef struct httpx_client_opts {
@@ -157,6 +169,8 @@ typedef struct httpx_client_opts {
     size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
+    int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
+    const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated */
 } httpx_client_opts;
 
 /* >>response */
@@ -216,6 +230,35 @@ HTTPX_API httpx_response *httpx_client_head(httpx_client *c, const char *url, co
 HTTPX_API httpx_response *httpx_client_options(httpx_client *c, const char *url, const httpx_opts *opt);
 /* Returns once the response head is in; read the body with httpx_read/httpx_read_line. */
 HTTPX_API httpx_response *httpx_client_stream(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
+
+/* >>nonblocking: many requests at once in one thread, never blocking
+   A task is a request in flight. httpx_client_start returns at once; the work
+   happens inside httpx_client_poll (or httpx_task_wait / httpx_gather), on the
+   caller's thread. Options are copied (but not file data given by pointer in
+   .files, nor an upload callback's state: keep those alive until done). */
+HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
+/* Does all the work that is ready, waiting at most timeout_ms for some (0:
+   never wait; -1: until something happens). Returns the number of tasks still
+   in flight (queued ones included). */
+HTTPX_API int  httpx_client_poll(httpx_client *c, int timeout_ms);
+HTTPX_API bool httpx_task_done(const httpx_task *t);
+HTTPX_API httpx_response *httpx_task_response(httpx_task *t);   /* NULL until done; owned by the task */
+HTTPX_API httpx_response *httpx_task_wait(httpx_task *t);       /* runs the client until t is done */
+HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n); /* until all are done */
+/* Frees a task and its response. A task still running is cancelled: its
+   connection is closed if it was mid-exchange, so the pool stays sane. */
+HTTPX_API void httpx_task_free(httpx_task *t);
+HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free */
+
+/* Embedding in another event loop: httpx_client_fds fills up to cap pollfds
+   (fd and events) and *timeout_ms with when the client next needs a call
+   (-1: no deadline), and returns how many it filled (it never fills more than
+   cap; call again with a larger array when it returns cap). After the caller's
+   own poll/epoll, httpx_client_process takes the same array with revents set
+   and does the work; it returns the tasks still in flight. */
+struct pollfd;
+HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
+HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
 
 /* >>reading responses */
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name);           /* first value or NULL */

@@ -169,6 +169,7 @@ static void httpx__stream_close(httpx__response *r) {
 HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__response *r = httpx__resp(pub);
     if (!r) return;
+    httpx__task_unlink(r);      /* a task still running is cancelled here */
     httpx__stream_close(r);
     httpx__exchange_release(&r->ex, false);
     httpx__request_body_free(&r->ex);

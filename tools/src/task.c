@@ -1,0 +1,244 @@
+/* task: the nonblocking face. A task is a response whose exchange the client
+   drives from httpx_client_poll (or from the caller's own event loop through
+   httpx_client_fds/httpx_client_process) instead of from a blocking call.
+   It is the same exchange state machine as the blocking face. */
+#include "internal.h"
+#include <errno.h>
+#include <poll.h>
+
+static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__response *)(void *)(uintptr_t)t; }
+
+/* The caller's options may live in a compound literal that is gone before the
+   task runs, so a task keeps its own copy of everything it reads later:
+   headers, auth strings, and the body bytes. */
+static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
+    size_t nh, sh = httpx__pairs_size(o->headers, &nh);
+    size_t su = o->auth.username ? strlen(o->auth.username) + 1 : 0;
+    size_t sp = o->auth.password ? strlen(o->auth.password) + 1 : 0;
+    char *store;
+    httpx_pair *pairs;
+    r->opts_copy = *o;
+    r->opts_store = (char *)httpx__malloc((nh + 1) * sizeof(httpx_pair) + sh + su + sp);
+    if (!r->opts_store) return false;
+    pairs = (httpx_pair *)(void *)r->opts_store;
+    store = r->opts_store + (nh + 1) * sizeof(httpx_pair);
+    httpx__pairs_copy(pairs, o->headers, &store);
+    r->opts_copy.headers = o->headers ? pairs : NULL;
+    if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
+    if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
+    /* parts already consumed by httpx__begin need no copy: URL and params */
+    r->opts_copy.params = NULL;
+    r->opts_copy.data = NULL;
+    return true;
+}
+
+static void httpx__task_link(httpx_client *c, httpx__response *r) {
+    r->task_prev = c->tasks_tail;
+    r->task_next = NULL;
+    if (c->tasks_tail) c->tasks_tail->task_next = r;
+    else c->tasks = r;
+    c->tasks_tail = r;
+    c->tasks_total++;
+}
+
+HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r) {
+    httpx_client *c = r->ex.client;
+    if (!r->is_task) return;
+    if (r->task_prev) r->task_prev->task_next = r->task_next;
+    else c->tasks = r->task_next;
+    if (r->task_next) r->task_next->task_prev = r->task_prev;
+    else c->tasks_tail = r->task_prev;
+    c->tasks_total--;
+    if (r->started && !r->finished) c->tasks_started--;
+    if (r->finished) c->tasks_done--;
+    r->is_task = false;
+    httpx__free(r->opts_store);
+    r->opts_store = NULL;
+}
+
+HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt) {
+    static httpx_opts none;
+    httpx__response *r = httpx__response_new();
+    httpx__exchange *ex;
+    if (!r) return NULL;
+    if (!httpx__task_copy_opts(r, opt ? opt : &none)) {
+        httpx__free(r);
+        return NULL;
+    }
+    r->is_task = true;
+    httpx__task_link(c, r);
+    httpx__begin(r, c, method, url, &r->opts_copy, false);
+    ex = &r->ex;
+    /* a body in the caller's memory is copied, unless it is ours already */
+    if (ex->body && ex->body != r->scratch.p) {
+        r->scratch.len = 0;
+        if (!httpx__buf_append(&r->scratch, ex->body, ex->body_len)) {
+            httpx__err e;
+            memset(&e, 0, sizeof e);
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory copying the request body");
+            httpx__exchange_fail(ex, &e);
+        }
+        ex->body = r->scratch.p;
+    }
+    return (httpx_task *)r;
+}
+
+HTTPX_API bool httpx_task_done(const httpx_task *t) { return t && httpx__task_of(t)->finished; }
+
+HTTPX_API httpx_response *httpx_task_response(httpx_task *t) {
+    httpx__response *r = httpx__task_of(t);
+    return r && r->finished ? &r->pub : NULL;
+}
+
+HTTPX_API void httpx_task_free(httpx_task *t) {
+    if (t) httpx_response_free(&httpx__task_of(t)->pub);
+}
+
+HTTPX_API void httpx_task_cancel(httpx_task *t) { httpx_task_free(t); }
+
+/* ---- driving the tasks ---- */
+
+/* Moves queued tasks into flight while max_in_flight allows, and lets tasks
+   waiting for a pooled connection look again (one may have come free). */
+static void httpx__tasks_admit(httpx_client *c) {
+    httpx__response *r;
+    for (r = c->tasks; r; r = r->task_next) {
+        if (r->started) {
+            if (!r->finished && r->ex.state == HTTPX__EX_QUEUED) httpx__exchange_step(&r->ex, 0);
+            continue;
+        }
+        if (c->opts.max_in_flight > 0 && c->tasks_started >= c->opts.max_in_flight) continue;
+        r->started = true;
+        c->tasks_started++;
+        r->ex.started = httpx__now();
+        httpx__exchange_step(&r->ex, 0);
+    }
+}
+
+/* A task whose exchange ended: follow a redirect, or report it. Returns true
+   when the task was freed (on_done set). */
+static bool httpx__task_settle(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx_client *c = ex->client;
+    if (ex->state != HTTPX__EX_DONE || r->finished) return false;
+    if (httpx__wants_redirect(r) && httpx__follow(r, &r->redirects)) {
+        httpx__exchange_step(ex, 0);
+        if (ex->state != HTTPX__EX_DONE) return false;
+    }
+    if (r->body.p && !ex->opts->on_data) {
+        r->pub.content = r->body.p;
+        r->pub.content_length = r->body.len;
+    }
+    httpx__request_body_free(ex);
+    r->finished = true;
+    c->tasks_started--;
+    c->tasks_done++;
+    if (ex->opts->on_done) {
+        ex->opts->on_done(ex->opts->user_data, (httpx_task *)r, &r->pub);
+        httpx_response_free(&r->pub);
+        return true;
+    }
+    return false;
+}
+
+static bool httpx__pollfds_reserve(httpx_client *c, int n) {
+    struct pollfd *p;
+    int cap;
+    if (n <= c->pollfds_cap) return true;
+    cap = c->pollfds_cap ? c->pollfds_cap : 16;
+    while (cap < n) cap *= 2;
+    p = (struct pollfd *)httpx__realloc(c->pollfds, (size_t)cap * sizeof *p);
+    if (!p) return false;
+    c->pollfds = p;
+    c->pollfds_cap = cap;
+    return true;
+}
+
+static int httpx__ms_until(double deadline, double now) {
+    double ms = (deadline - now) * 1000.0;
+    if (ms <= 0) return 0;
+    return ms > 86400000.0 ? 86400000 : (int)(ms + 0.999);
+}
+
+HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms) {
+    httpx__response *r;
+    double now = httpx__now(), next = 0;
+    int n = 0;
+    httpx__tasks_admit(c);
+    for (r = c->tasks; r; r = r->task_next) {
+        httpx__exchange *ex = &r->ex;
+        r->poll_index = -1;
+        if (!r->started || r->finished) continue;
+        if (ex->state == HTTPX__EX_DONE) { next = now; continue; }   /* settle it on the next call */
+        if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
+        if (!ex->want || !ex->conn || ex->conn->fd < 0 || n >= cap) continue;
+        fds[n].fd = ex->conn->fd;
+        fds[n].events = ex->want;
+        fds[n].revents = 0;
+        r->poll_index = n++;
+    }
+    if (timeout_ms) *timeout_ms = next ? httpx__ms_until(next, now) : -1;
+    return n;
+}
+
+HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
+    httpx__response *r, *next;
+    double now = httpx__now();
+    httpx__err e;
+    for (r = c->tasks; r; r = next) {
+        httpx__exchange *ex = &r->ex;
+        short revents = 0;
+        next = r->task_next;
+        if (!r->started || r->finished) continue;
+        if (r->poll_index >= 0 && r->poll_index < n && ex->conn && fds[r->poll_index].fd == ex->conn->fd)
+            revents = fds[r->poll_index].revents;
+        r->poll_index = -1;
+        if (revents) {
+            httpx__exchange_step(ex, revents);
+        } else if (ex->deadline && now >= ex->deadline) {
+            if (ex->state == HTTPX__EX_CONNECTING) {
+                httpx__exchange_step(ex, 0);      /* on to the next address, or a connect timeout */
+            } else {
+                memset(&e, 0, sizeof e);
+                httpx__exchange_timeout(ex, &e);
+                httpx__exchange_fail(ex, &e);
+            }
+        }
+        httpx__task_settle(r);
+    }
+    httpx__tasks_admit(c);
+    for (r = c->tasks; r; r = next) {            /* tasks that ended while being admitted */
+        next = r->task_next;
+        if (r->started) httpx__task_settle(r);
+    }
+    return c->tasks_total - c->tasks_done;
+}
+
+HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
+    int n, ms, rc;
+    httpx__tasks_admit(c);
+    if (!httpx__pollfds_reserve(c, c->tasks_started + 1)) return c->tasks_total;
+    n = httpx_client_fds(c, c->pollfds, c->pollfds_cap, &ms);
+    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
+    if (n == 0 && ms < 0) return httpx_client_process(c, c->pollfds, 0);   /* nothing to wait for */
+    rc = poll(c->pollfds, (nfds_t)n, ms);
+    if (rc < 0 && errno != EINTR) rc = 0;
+    return httpx_client_process(c, c->pollfds, rc > 0 ? n : 0);
+}
+
+HTTPX_API httpx_response *httpx_task_wait(httpx_task *t) {
+    httpx__response *r = httpx__task_of(t);
+    if (!r) return NULL;
+    while (!r->finished) httpx_client_poll(r->ex.client, -1);
+    return &r->pub;
+}
+
+HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
+    size_t i;
+    for (;;) {
+        bool all = true;
+        for (i = 0; i < n && all; i++) all = !tasks[i] || httpx__task_of(tasks[i])->finished;
+        if (all) return;
+        httpx_client_poll(c, -1);
+    }
+}
