@@ -778,7 +778,7 @@ HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex);
 
 HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn);
-HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin);
+HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin, bool replayable);
 HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable);
 HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents);
 HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
@@ -3159,23 +3159,29 @@ HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
 
 /* A pooled connection is usable when it is fresh enough and the server has
    not closed it meanwhile: an idle HTTP/1.1 connection that polls readable has
-   either hit EOF or carries bytes nobody asked for; both mean discard it. */
-static bool httpx__conn_alive(httpx_client *c, httpx__conn *conn, double now) {
+   either hit EOF or carries bytes nobody asked for (a late "408"); both mean
+   discard it. That poll costs a syscall per request, so a request that can be
+   retried safely (`replayable`) skips it on a connection idle for under a
+   second: a close is then caught by the retry, and no server sends unasked
+   bytes that soon (idle timeouts are seconds). */
+static bool httpx__conn_alive(httpx_client *c, httpx__conn *conn, double now, bool replayable) {
     struct pollfd p;
-    if (now - conn->idle_since > c->opts.limits.keepalive_expiry) return false;
+    double idle = now - conn->idle_since;
+    if (idle > c->opts.limits.keepalive_expiry) return false;
+    if (replayable && idle < 1.0) return true;
     p.fd = conn->fd;
     p.events = POLLIN;
     p.revents = 0;
     return poll(&p, 1, 0) == 0;
 }
 
-HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin) {
+HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin, bool replayable) {
     httpx__conn *conn = c->conns, *next;
     double now = httpx__now();
     for (; conn; conn = next) {
         next = conn->next;
         if (conn->state != HTTPX__CONN_IDLE || strcmp(conn->origin, origin) != 0) continue;
-        if (!httpx__conn_alive(c, conn, now)) { httpx__conn_close(c, conn); continue; }
+        if (!httpx__conn_alive(c, conn, now, replayable)) { httpx__conn_close(c, conn); continue; }
         conn->state = HTTPX__CONN_BUSY;
         return conn;
     }
@@ -3307,11 +3313,16 @@ HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
     ex->want = 0;
 }
 
+/* Whether the request may be sent again on a new connection if its pooled
+   one turns out dead: idempotent, and its body can be produced again. */
+static bool httpx__replayable(const httpx__exchange *ex) {
+    return !ex->multipart && !ex->upload && httpx__idempotent(ex->method);
+}
+
 /* A reused connection that turns out to be dead before the server said a word
    is the pool's fault, not the server's: try once more on a new connection. */
 static bool httpx__exchange_retry(httpx__exchange *ex) {
-    bool replayable = !ex->multipart && !ex->upload;
-    if (!ex->reused || ex->retried || !replayable || !httpx__idempotent(ex->method)) return false;
+    if (!ex->reused || ex->retried || !httpx__replayable(ex)) return false;
     if (ex->conn && ex->conn->in.len > 0) return false;
     httpx__exchange_release(ex, false);
     ex->retried = true;
@@ -3326,7 +3337,7 @@ static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
     httpx_client *c = ex->client;
     char origin[sizeof ex->conn->origin];
     httpx__origin_key(&ex->url, origin, sizeof origin);
-    ex->conn = httpx__pool_take(c, origin);
+    ex->conn = httpx__pool_take(c, origin, httpx__replayable(ex) && !ex->retried);
     if (ex->conn) {
         ex->reused = true;
     } else {
@@ -3711,6 +3722,13 @@ HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
             if (httpx__step_sending(ex, &e)) {
                 ex->state = HTTPX__EX_RECV_HEAD;
                 ex->scanned = 0;
+                if (!ex->conn->tls) {
+                    /* the answer cannot be there yet: wait for it instead of
+                       spending a recv() on EAGAIN (TLS may still have records
+                       to flush, which its recv does, so it goes on) */
+                    httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+                    return;
+                }
             }
             break;
         case HTTPX__EX_RECV_HEAD: httpx__step_recv_head(ex, &e); break;

@@ -641,8 +641,8 @@ TEST(client_text_and_repeated_headers) {
    connection count tell). */
 TEST(client_many_requests_one_connection) {
     httpx_client *c = httpx_client_new(NULL);
-    int i, errors = 0;
-    for (i = 0; i < 2000; i++) {
+    int i, errors = 0, n = getenv("HTTPX_SOAK") ? atoi(getenv("HTTPX_SOAK")) : 2000;
+    for (i = 0; i < n; i++) {
         httpx_response *r = httpx_client_get(c, nginx("/hello.txt"), NULL);
         errors += r->error != HTTPX_OK || r->content_length != 14;
         httpx_response_free(r);

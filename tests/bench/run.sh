@@ -82,11 +82,12 @@ fi
 # ---- nginx ------------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/httpx-bench.XXXXXX") || die "mktemp failed"
 NGX_PID=
+# shellcheck disable=SC2317  # called from the trap
 cleanup() {
     if [ -n "$NGX_PID" ] && kill -0 "$NGX_PID" 2>/dev/null; then
         kill -TERM "$NGX_PID" 2>/dev/null
         i=0
-        while [ $i -lt 50 ] && kill -0 "$NGX_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+        while [ "$i" -lt 50 ] && kill -0 "$NGX_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
         kill -0 "$NGX_PID" 2>/dev/null && kill -KILL "$NGX_PID" 2>/dev/null
         wait "$NGX_PID" 2>/dev/null
     fi
@@ -124,7 +125,7 @@ ready() {  # $1: url. true once nginx answers 200.
     fi
 }
 
-FIRST=$(echo $SIZES | awk '{print $1}')
+FIRST=$(echo "$SIZES" | awk '{print $1}')
 PORT=
 attempt=0
 while [ $attempt -lt 5 ]; do
@@ -202,6 +203,9 @@ echo "bench: nginx on 127.0.0.1:$PORT, $NCPU cores, N=$N warmup=$WARMUP repeats=
 for mode in $MODES; do
     if [ "$mode" = pinned ]; then
         set_server_cpus "$CPU"; set -- taskset -c "$CPU"
+        for p in $NGX_PIDS; do
+            echo "bench: nginx pid $p: $(taskset -p -c "$p" 2>/dev/null | sed 's/.*: //') (client: taskset -c $CPU)" >&2
+        done
     else
         set_server_cpus "0-$((NCPU - 1))"; set -- env
     fi
@@ -240,26 +244,27 @@ TABLE=$OUT/table.txt
     echo "httpx.h benchmark: sequential keep-alive GETs, 1 connection, nginx on 127.0.0.1 ($NCPU cores)"
     echo "N=$N measured requests per run after $WARMUP warm-up; wrk ${WRK_SECS}s; medians of $REPEATS runs; pinned = client and nginx worker on CPU $CPU"
     echo
-    printf '%-16s %11s %11s %11s %10s %10s %10s %10s %12s\n' \
-        "scenario" "httpx r/s" "curl r/s" "wrk r/s" "httpx/curl" "httpx/wrk" "httpx us" "curl us" "httpx alloc"
+    printf '%-16s %10s %10s %10s %10s %10s %9s %9s %11s %10s\n' \
+        "scenario" "httpx r/s" "curl r/s" "wrk r/s" "httpx/curl" "httpx/wrk" "httpx us" "curl us" "httpx alloc" "curl alloc"
     for mode in $MODES; do
         for size in $SIZES; do
             cell="$mode.$size"
             hr=$(median "$TMP/res/$cell.httpx.rps"); cr=$(median "$TMP/res/$cell.curl.rps")
             wr=$(median "$TMP/res/$cell.wrk.rps")
             hu=$(median "$TMP/res/$cell.httpx.cpu_us"); cu=$(median "$TMP/res/$cell.curl.cpu_us")
-            ha=$(median "$TMP/res/$cell.httpx.allocs")
-            echo "$mode $size $hr $cr $wr $hu $cu $ha" | awk '
+            ha=$(median "$TMP/res/$cell.httpx.allocs"); ca=$(median "$TMP/res/$cell.curl.allocs")
+            echo "$mode $size $hr $cr $wr $hu $cu $ha $ca" | awk '
                 function r(a, b) { return (a == "n/a" || b == "n/a" || b == 0) ? "n/a" : sprintf("%.2fx", a / b) }
                 function f(v, fmt) { return v == "n/a" ? "n/a" : sprintf(fmt, v) }
-                { printf "%-16s %11s %11s %11s %10s %10s %10s %10s %12s\n",
+                { printf "%-16s %10s %10s %10s %10s %10s %9s %9s %11s %10s\n",
                     $1 " " $2 " B", f($3, "%.0f"), f($4, "%.0f"), f($5, "%.0f"),
-                    r($3, $4), r($3, $5), f($6, "%.1f"), f($7, "%.1f"), f($8, "%.2f") }'
+                    r($3, $4), r($3, $5), f($6, "%.1f"), f($7, "%.1f"), f($8, "%.2f"), f($9, "%.1f") }'
         done
     done
     echo
-    echo "us = client CPU (user+sys) microseconds per request; alloc = HTTPX_MALLOC+HTTPX_REALLOC calls per warm request"
-    main=$(echo $MODES | awk '{print $1}').$(echo $SIZES | awk '{print $1}')
+    echo "r/s = requests per second; us = client CPU (user+sys) microseconds per request;"
+    echo "httpx alloc = HTTPX_MALLOC+HTTPX_REALLOC calls per warm request; curl alloc = libcurl malloc/calloc/realloc/strdup calls"
+    main=$(echo "$MODES" | awk '{print $1}').$(echo "$SIZES" | awk '{print $1}')
     hr=$(median "$TMP/res/$main.httpx.rps"); cr=$(median "$TMP/res/$main.curl.rps")
     wr=$(median "$TMP/res/$main.wrk.rps"); ha=$(median "$TMP/res/$main.httpx.allocs")
     echo "$main $hr $cr $wr $ha" | awk '

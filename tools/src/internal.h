@@ -427,7 +427,7 @@ HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex);
 
 HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn);
-HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin);
+HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin, bool replayable);
 HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable);
 HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents);
 HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);

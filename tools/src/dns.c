@@ -1,0 +1,2 @@
+/* dns: being written (issue 5) */
+#include "internal.h"
