@@ -28,8 +28,14 @@ check-amalgamation:
 # The whole suite: amalgamation up to date, compile matrix, the tests
 # (plain and under ASan/UBSan), the examples.
 test: check-amalgamation matrix $(BUILD)/test $(BUILD)/test-asan examples
+	$(MAKE) --no-print-directory leakcheck
 	$(BUILD)/test
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test-asan
+
+# 10,000 requests on one client under valgrind: no leak, no invalid access.
+leakcheck: $(BUILD)/test
+	HTTPX_SOAK=10000 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=1 $(BUILD)/test client_many_requests_one_connection
 
 matrix: httpx.h
 	sh tests/compile_matrix.sh
@@ -43,10 +49,10 @@ $(BUILD)/test-asan: httpx.h $(TESTSRC) $(TESTHDR)
 	$(TESTCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
 	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
 
-unit: $(BUILD)/test
+unit: $(BUILD)/test examples
 	$(BUILD)/test $(T)
 
-asan: $(BUILD)/test-asan
+asan: $(BUILD)/test-asan examples
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test-asan $(T)
 
 examples: $(EXAMPLES)

@@ -651,3 +651,64 @@ TEST(client_many_requests_one_connection) {
     CHECK_INT(c->num_conns, 1);
     httpx_client_free(c);
 }
+
+TEST(client_keepalive_expiry_closes_idle_connections) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .keepalive_expiry = 0.2 } });
+    httpx_response *a = httpx_client_get(c, rogue("/conn-id"), NULL), *b;
+    usleep(300 * 1000);
+    b = httpx_client_get(c, rogue("/conn-id"), NULL);
+    CHECK_INT(b->error, HTTPX_OK);
+    CHECK(strcmp(a->content, b->content) != 0);     /* the expired one was not reused */
+    httpx_response_free(a);
+    httpx_response_free(b);
+    httpx_client_free(c);
+}
+
+/* A one-connection HTTP server on [::1], for the IPv6 literal path. */
+#include <pthread.h>
+static void *v6_serve(void *arg) {
+    int lfd = *(int *)arg, fd;
+    char buf[2048];
+    ssize_t n;
+    fd = accept(lfd, NULL, NULL);
+    if (fd < 0) return NULL;
+    n = recv(fd, buf, sizeof buf - 1, 0);
+    if (n > 0) {
+        char resp[2300];
+        int len;
+        buf[n] = 0;
+        len = snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+                       (int)n, buf);
+        if (send(fd, resp, (size_t)len, 0) < 0) {}
+    }
+    close(fd);
+    return NULL;
+}
+
+TEST(client_ipv6_literal) {
+    struct sockaddr_in6 a;
+    socklen_t len = sizeof a;
+    int lfd = socket(AF_INET6, SOCK_STREAM, 0);
+    pthread_t th;
+    char url[96], host[64];
+    httpx_response *r;
+    memset(&a, 0, sizeof a);
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof a) != 0 || listen(lfd, 4) != 0) {
+        printf("  (no IPv6 loopback here: skipped)\n");
+        if (lfd >= 0) close(lfd);
+        return;
+    }
+    getsockname(lfd, (struct sockaddr *)&a, &len);
+    pthread_create(&th, NULL, v6_serve, &lfd);
+    snprintf(url, sizeof url, "http://[::1]:%d/v6?x=1", ntohs(a.sin6_port));
+    r = httpx_get(url, NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK(strncmp(r->content, "GET /v6?x=1 HTTP/1.1\r\n", 22) == 0);
+    snprintf(host, sizeof host, "Host: [::1]:%d\r\n", ntohs(a.sin6_port));
+    CHECK(strstr(r->content, host) != NULL);
+    httpx_response_free(r);
+    pthread_join(th, NULL);
+    close(lfd);
+}
