@@ -1,6 +1,8 @@
 #!/bin/sh
-# tests/bench/run.sh - `make bench`: httpx.h vs libcurl vs wrk, sequential
-# keep-alive GETs of small static files from a local nginx. See README.md here.
+# tests/bench/run.sh - `make bench`: httpx.h vs libcurl vs wrk, keep-alive GETs
+# of small static files from a local nginx: sequential on one connection, and
+# BENCH_MULTI_CONC (64) concurrent from one thread (httpx tasks vs libcurl
+# multi vs wrk -t1 -c64). See README.md here.
 #
 # Environment (defaults in brackets):
 #   BENCH_N         measured requests per httpx/curl run          [20000]
@@ -11,6 +13,13 @@
 #   BENCH_CPU       the core that client and nginx share when pinned [0]
 #   BENCH_UNPINNED  1: also measure unpinned rows, 0: pinned only  [1]
 #   BENCH_STRICT    1: exit 1 when a target of the main row is missed [0]
+#   BENCH_MULTI     1: also the concurrent rows, 0: sequential only   [1]
+#   BENCH_MULTI_N        measured requests per concurrent run      [100000]
+#   BENCH_MULTI_WARMUP   unmeasured ones before them (>= CONC)     [1000]
+#   BENCH_MULTI_CONC     requests in flight = connections          [64]
+#   BENCH_MULTI_REPEATS  runs per concurrent cell                  [3]
+#   BENCH_MULTI_WRK_SECS seconds per wrk -c CONC run               [2]
+#   BENCH_MULTI_SIZE     body size of the concurrent rows  [first of BENCH_SIZES]
 #   NGINX           nginx binary                                   [/usr/sbin/nginx]
 #   CC              C compiler                                     [cc]
 set -u
@@ -27,6 +36,13 @@ SIZES=${BENCH_SIZES:-"14 4096"}
 CPU=${BENCH_CPU:-0}
 UNPINNED=${BENCH_UNPINNED:-1}
 STRICT=${BENCH_STRICT:-0}
+MULTI=${BENCH_MULTI:-1}
+MULTI_N=${BENCH_MULTI_N:-100000}
+MULTI_WARMUP=${BENCH_MULTI_WARMUP:-1000}
+MULTI_CONC=${BENCH_MULTI_CONC:-64}
+MULTI_REPEATS=${BENCH_MULTI_REPEATS:-3}
+MULTI_WRK_SECS=${BENCH_MULTI_WRK_SECS:-2}
+MULTI_SIZE=${BENCH_MULTI_SIZE:-$(echo "${BENCH_SIZES:-14}" | awk '{print $1}')}
 NGINX=${NGINX:-/usr/sbin/nginx}
 CC=${CC:-cc}
 
@@ -40,6 +56,14 @@ inrange "$REPEATS" 1 50       || die "BENCH_REPEATS must be 1..50"
 inrange "$WRK_SECS" 1 600     || die "BENCH_WRK_SECS must be 1..600"
 inrange "$CPU" 0 4095         || die "BENCH_CPU must be a core number"
 for s in $SIZES; do inrange "$s" 1 104857600 || die "BENCH_SIZES: bad size '$s'"; done
+case $MULTI in 0|1) ;; *) die "BENCH_MULTI must be 0 or 1";; esac
+inrange "$MULTI_N" 1 10000000        || die "BENCH_MULTI_N must be 1..10000000"
+inrange "$MULTI_CONC" 1 900          || die "BENCH_MULTI_CONC must be 1..900 (nginx worker_connections is 1024)"
+inrange "$MULTI_WARMUP" 0 1000000    || die "BENCH_MULTI_WARMUP must be 0..1000000"
+inrange "$MULTI_REPEATS" 1 50        || die "BENCH_MULTI_REPEATS must be 1..50"
+inrange "$MULTI_WRK_SECS" 1 600      || die "BENCH_MULTI_WRK_SECS must be 1..600"
+inrange "$MULTI_SIZE" 1 104857600    || die "BENCH_MULTI_SIZE must be 1..104857600"
+[ "$MULTI_WARMUP" -ge "$MULTI_CONC" ] || MULTI_WARMUP=$MULTI_CONC
 
 # ---- tools ------------------------------------------------------------------
 INSTALL_HINT="apt-get install -y libcurl4-openssl-dev wrk"
@@ -79,6 +103,25 @@ if ! $CC -std=c99 -O2 -Wall -Wextra $CURL_CFLAGS "$HERE/bench_curl.c" -o "$OUT/b
     echo "bench: install with: $INSTALL_HINT   (compiler output: $OUT/build_curl.log)" >&2
 fi
 
+HAVE_HTTPX_MULTI=0
+HAVE_CURL_MULTI=0
+if [ "$MULTI" = 1 ]; then
+    HAVE_HTTPX_MULTI=1
+    if ! $CC -std=c99 -O2 -Wall -Wextra -I"$ROOT" "$HERE/bench_httpx_multi.c" -o "$OUT/bench_httpx_multi" \
+            >"$OUT/build_httpx_multi.log" 2>&1; then
+        HAVE_HTTPX_MULTI=0
+        echo "bench: bench_httpx_multi.c does not build against httpx.h; concurrent httpx columns are n/a. Compiler says:" >&2
+        head -n 20 "$OUT/build_httpx_multi.log" >&2
+    fi
+    HAVE_CURL_MULTI=$HAVE_CURL
+    # shellcheck disable=SC2086
+    if [ $HAVE_CURL -eq 1 ] && ! $CC -std=c99 -O2 -Wall -Wextra $CURL_CFLAGS "$HERE/bench_curl_multi.c" \
+            -o "$OUT/bench_curl_multi" $CURL_LIBS >"$OUT/build_curl_multi.log" 2>&1; then
+        HAVE_CURL_MULTI=0
+        echo "bench: bench_curl_multi.c does not build; concurrent curl columns are n/a ($OUT/build_curl_multi.log)" >&2
+    fi
+fi
+
 # ---- nginx ------------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/httpx-bench.XXXXXX") || die "mktemp failed"
 NGX_PID=
@@ -98,7 +141,7 @@ trap 'exit 130' INT TERM HUP
 
 mkdir -p "$TMP/www" "$TMP/tmp" "$TMP/res" || die "cannot populate $TMP"
 chmod 755 "$TMP" "$TMP/www"
-for s in $SIZES; do
+for s in $(echo "$SIZES $MULTI_SIZE" | tr ' ' '\n' | sort -un); do
     if [ "$s" -eq 14 ]; then
         printf 'Hello, world!\n' >"$TMP/www/$s.txt"
     else
@@ -158,14 +201,20 @@ HTTPX_ERR=
 CURL_ERR=
 WRK_ERR=
 CLIENT_TMO=$((60 + N / 500))
+MULTI_TMO=$((60 + MULTI_N / 500))
 
 # Each runner appends one sample to $TMP/res/<cell>.<tool>.<metric>.
+# A concurrent cell (c<CONC>.<mode>.<size>) runs bench_<tool>_multi.
 run_prog() {  # $1 tool  $2 cell  $3 url  $4 size  $5.. prefix command
     tool=$1; cell=$2; url=$3; size=$4; shift 4
-    out=$(timeout "$CLIENT_TMO" "$@" "$OUT/bench_$tool" "$url" "$N" "$WARMUP" "$size" 2>"$TMP/err")
+    case $cell in
+        c*) out=$(timeout "$MULTI_TMO" "$@" "$OUT/bench_${tool}_multi" "$url" "$MULTI_N" "$MULTI_WARMUP" \
+                  "$size" "$MULTI_CONC" 2>"$TMP/err") ;;
+        *)  out=$(timeout "$CLIENT_TMO" "$@" "$OUT/bench_$tool" "$url" "$N" "$WARMUP" "$size" 2>"$TMP/err") ;;
+    esac
     rc=$?
     if [ $rc -eq 0 ]; then
-        for m in rps cpu_us allocs; do
+        for m in rps cpu_us allocs mem mem_conn mem_req; do
             v=$(echo "$out" | sed -n "s/.* $m=\([0-9.]*\).*/\1/p")
             [ -n "$v" ] && echo "$v" >>"$TMP/res/$cell.$tool.$m"
         done
@@ -173,14 +222,15 @@ run_prog() {  # $1 tool  $2 cell  $3 url  $4 size  $5.. prefix command
         return 0
     fi
     msg=$(head -n 3 "$TMP/err")
-    [ -n "$msg" ] || msg="exit status $rc (124: timed out after ${CLIENT_TMO}s)"
+    [ -n "$msg" ] || msg="$cell: exit status $rc (124: timed out)"
     if [ "$tool" = httpx ]; then HTTPX_ERR=$msg; else CURL_ERR=$msg; fi
     return 1
 }
 
 run_wrk() {  # $1 cell  $2 url  $3.. prefix command
     cell=$1; url=$2; shift 2
-    if out=$(timeout $((WRK_SECS + 30)) "$@" wrk -t1 -c1 -d"${WRK_SECS}s" "$url" 2>&1); then
+    case $cell in c*) conns=$MULTI_CONC; secs=$MULTI_WRK_SECS ;; *) conns=1; secs=$WRK_SECS ;; esac
+    if out=$(timeout $((secs + 30)) "$@" wrk -t1 -c"$conns" -d"${secs}s" "$url" 2>&1); then
         v=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
         bad=$(echo "$out" | awk '/Non-2xx|Socket errors/ { print }')
         if [ -n "$v" ] && [ -z "$bad" ]; then
@@ -199,7 +249,27 @@ MODES=pinned
 [ $HAVE_TASKSET -eq 1 ] || MODES=unpinned
 [ $HAVE_TASKSET -eq 1 ] && [ "$UNPINNED" = 1 ] && MODES="pinned unpinned"
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)
 echo "bench: nginx on 127.0.0.1:$PORT, $NCPU cores, N=$N warmup=$WARMUP repeats=$REPEATS wrk=${WRK_SECS}s sizes: $SIZES" >&2
+[ "$MULTI" = 1 ] && echo "bench: concurrent: $MULTI_CONC in flight, N=$MULTI_N warmup=$MULTI_WARMUP repeats=$MULTI_REPEATS wrk=${MULTI_WRK_SECS}s size: $MULTI_SIZE" >&2
+# measure_cell CELL URL SIZE REPEATS HAVE_HTTPX HAVE_CURL -- prefix command
+measure_cell() {
+    mc_cell=$1; mc_url=$2; mc_size=$3; mc_reps=$4; h=$5; c=$6; shift 6
+    w=$HAVE_WRK
+    r=0
+    while [ $r -lt "$mc_reps" ]; do
+        # alternate the order: httpx curl wrk, then wrk curl httpx, ...
+        if [ $((r % 2)) -eq 0 ]; then order="httpx curl wrk"; else order="wrk curl httpx"; fi
+        for t in $order; do
+            case $t in
+                httpx) [ "$h" -eq 1 ] && { run_prog httpx "$mc_cell" "$mc_url" "$mc_size" "$@" || h=0; } ;;
+                curl)  [ "$c" -eq 1 ] && { run_prog curl "$mc_cell" "$mc_url" "$mc_size" "$@" || c=0; } ;;
+                wrk)   [ "$w" -eq 1 ] && { run_wrk "$mc_cell" "$mc_url" "$@" || w=0; } ;;
+            esac
+        done
+        r=$((r + 1))
+    done
+}
 for mode in $MODES; do
     if [ "$mode" = pinned ]; then
         set_server_cpus "$CPU"; set -- taskset -c "$CPU"
@@ -210,23 +280,15 @@ for mode in $MODES; do
         set_server_cpus "0-$((NCPU - 1))"; set -- env
     fi
     for size in $SIZES; do
-        cell="$mode.$size"; url="http://127.0.0.1:$PORT/$size.txt"
         echo "bench: $mode, $size B body ..." >&2
-        h=$HAVE_HTTPX; c=$HAVE_CURL; w=$HAVE_WRK
-        r=0
-        while [ $r -lt "$REPEATS" ]; do
-            # alternate the order: httpx curl wrk, then wrk curl httpx, ...
-            if [ $((r % 2)) -eq 0 ]; then order="httpx curl wrk"; else order="wrk curl httpx"; fi
-            for t in $order; do
-                case $t in
-                    httpx) [ "$h" -eq 1 ] && { run_prog httpx "$cell" "$url" "$size" "$@" || h=0; } ;;
-                    curl)  [ "$c" -eq 1 ] && { run_prog curl "$cell" "$url" "$size" "$@" || c=0; } ;;
-                    wrk)   [ "$w" -eq 1 ] && { run_wrk "$cell" "$url" "$@" || w=0; } ;;
-                esac
-            done
-            r=$((r + 1))
-        done
+        measure_cell "$mode.$size" "http://127.0.0.1:$PORT/$size.txt" "$size" "$REPEATS" \
+            "$HAVE_HTTPX" "$HAVE_CURL" "$@"
     done
+    if [ "$MULTI" = 1 ]; then
+        echo "bench: $mode, $MULTI_CONC concurrent, $MULTI_SIZE B body ..." >&2
+        measure_cell "c$MULTI_CONC.$mode.$MULTI_SIZE" "http://127.0.0.1:$PORT/$MULTI_SIZE.txt" "$MULTI_SIZE" \
+            "$MULTI_REPEATS" "$HAVE_HTTPX_MULTI" "$HAVE_CURL_MULTI" "$@"
+    fi
 done
 set_server_cpus "0-$((NCPU - 1))"
 
@@ -277,6 +339,49 @@ TABLE=$OUT/table.txt
             $1, (hc == "n/a" ? hc : sprintf("%.2f", hc)), chk(hc, ">=", 1.3),
             (hw == "n/a" ? hw : sprintf("%.2f", hw)), chk(hw, ">=", 0.9),
             ($5 == "n/a" ? $5 : sprintf("%.2f", $5)), chk($5, "<=", 3) }'
+    if [ "$MULTI" = 1 ]; then
+        echo
+        echo "concurrent keep-alive GETs from one thread: $MULTI_CONC in flight on $MULTI_CONC connections"
+        echo "httpx tasks (httpx_client_start/poll, next request started from on_done) vs libcurl multi vs wrk -t1 -c$MULTI_CONC;"
+        echo "N=$MULTI_N measured requests per run after $MULTI_WARMUP warm-up; wrk ${MULTI_WRK_SECS}s; medians of $MULTI_REPEATS runs"
+        echo "load average before the run: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a) (other work on the machine skews the rows, unpinned most)"
+        echo
+        printf '%-18s %10s %10s %10s %10s %10s %9s %9s %11s %10s %10s %10s\n' \
+            "scenario" "httpx r/s" "curl r/s" "wrk r/s" "httpx/curl" "httpx/wrk" "httpx us" "curl us" "httpx alloc" "curl alloc" \
+            "httpx B/rq" "curl B/rq"
+        for mode in $MODES; do
+            cell="c$MULTI_CONC.$mode.$MULTI_SIZE"
+            set -- rps cpu_us allocs mem mem_conn mem_req
+            vals=
+            for t in httpx curl; do for m in "$@"; do vals="$vals $(median "$TMP/res/$cell.$t.$m")"; done; done
+            echo "c$MULTI_CONC $mode $MULTI_SIZE $(median "$TMP/res/$cell.wrk.rps") $vals" | awk '
+                function r(a, b) { return (a == "n/a" || b == "n/a" || b == 0) ? "n/a" : sprintf("%.2fx", a / b) }
+                function f(v, fmt) { return v == "n/a" ? "n/a" : sprintf(fmt, v) }
+                # $4 wrk; httpx: $5 rps $6 us $7 alloc $8 mem $9 conn $10 req; curl: $11..$16
+                { printf "%-18s %10s %10s %10s %10s %10s %9s %9s %11s %10s %10s %10s\n",
+                    $1 " " $2 " " $3 " B", f($5, "%.0f"), f($11, "%.0f"), f($4, "%.0f"),
+                    r($5, $11), r($5, $4), f($6, "%.1f"), f($12, "%.1f"), f($7, "%.2f"), f($13, "%.1f"),
+                    f($8, "%.0f"), f($14, "%.0f") }'
+        done
+        echo
+        echo "B/rq = memory per in-flight request: live bytes the client allocated at the peak of the run (counting"
+        echo "allocator wrappers with a size header), connections included, divided by the requests in flight."
+        for mode in $MODES; do
+            cell="c$MULTI_CONC.$mode.$MULTI_SIZE"
+            echo "$mode $(median "$TMP/res/$cell.httpx.mem_conn") $(median "$TMP/res/$cell.httpx.mem_req") $(median "$TMP/res/$cell.curl.mem_conn") $(median "$TMP/res/$cell.curl.mem_req")" | awk '
+                function f(v) { return v == "n/a" ? "n/a" : sprintf("%.0f", v) }
+                { printf "  %-9s httpx: %s per connection (idle in the pool) + %s per task;  curl: %s per easy handle + connection, %s per transfer\n",
+                    $1 ":", f($2), f($3), f($4), f($5) }'
+        done
+        mcell="c$MULTI_CONC.$(echo "$MODES" | awk '{print $1}').$MULTI_SIZE"
+        echo "$mcell $(median "$TMP/res/$mcell.httpx.rps") $(median "$TMP/res/$mcell.curl.rps") $(median "$TMP/res/$mcell.wrk.rps") $(median "$TMP/res/$mcell.httpx.mem")" | awk '
+            function chk(v, lim) { return v == "n/a" ? "n/a" : (v >= lim ? "ok" : "MISSED") }
+            { hc = ($2 == "n/a" || $3 == "n/a") ? "n/a" : $2 / $3
+              hw = ($2 == "n/a" || $4 == "n/a") ? "n/a" : $2 / $4
+              printf "targets (%s B): httpx/curl-multi >= 1.20 [%s: %s]   httpx/wrk >= 0.85 [%s: %s]   memory per in-flight request: %s B\n",
+                $1, (hc == "n/a" ? hc : sprintf("%.2f", hc)), chk(hc, 1.2),
+                (hw == "n/a" ? hw : sprintf("%.2f", hw)), chk(hw, 0.85), ($5 == "n/a" ? $5 : sprintf("%.0f", $5)) }'
+    fi
 } >"$TABLE"
 cp "$TMP/res/raw" "$OUT/samples.txt" 2>/dev/null
 cat "$TABLE"
@@ -284,6 +389,7 @@ cat "$TABLE"
 status=0
 [ -n "$HTTPX_ERR" ] && { echo "bench: httpx failed: $HTTPX_ERR" >&2; status=1; }
 [ $HAVE_HTTPX -eq 1 ] || status=1
+[ "$MULTI" = 1 ] && [ $HAVE_HTTPX_MULTI -eq 0 ] && status=1
 [ -n "$CURL_ERR" ] && echo "bench: curl failed: $CURL_ERR" >&2
 [ -n "$WRK_ERR" ] && echo "bench: $WRK_ERR" >&2
 echo "(table in $TABLE, every sample in $OUT/samples.txt)" >&2

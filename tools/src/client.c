@@ -81,6 +81,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
              httpx__buf_puts(&c->auth_header, "Basic ") && httpx__base64(&c->auth_header, up.p, up.len);
         httpx__buf_free(&up);
     }
+    c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
     if (!ok) {

@@ -25,6 +25,7 @@ HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
         if (*pp == conn) { *pp = conn->next; break; }
     c->num_conns--;
     if (conn->tls) httpx__tls_free(conn->tls);
+    if (conn->dns) httpx__dns_free(conn->dns);
     httpx__sock_close(conn->fd);
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
@@ -131,10 +132,11 @@ static httpx_error httpx__connect_next(httpx__exchange *ex, httpx__err *e) {
     return e->code ? e->code : httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
 }
 
+/* Makes a connection for ex and starts resolving its host; connecting
+   follows in httpx__step_resolving. The connect timeout covers both. */
 HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
     char host[256];
     httpx__conn *conn;
-    httpx_error err;
     if (ex->url.host.n >= sizeof host) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
     memcpy(host, ex->url.host.p, ex->url.host.n);
     host[ex->url.host.n] = 0;
@@ -148,16 +150,49 @@ HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex,
     c->conns = conn;
     c->num_conns++;
     ex->conn = conn;
-    err = httpx__resolve(host, ex->url.port, &conn->addrs, e);
-    if (!err) {
-        conn->attempt_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
-        err = httpx__connect_next(ex, e);
-    }
-    if (err) {
+    conn->attempt_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
+    conn->dns = httpx__dns_start(&c->dns, host, ex->url.port, e);
+    if (!conn->dns) {
         httpx__conn_close(c, conn);
         ex->conn = NULL;
+        return e->code ? e->code : HTTPX_ERR_CONNECT;
     }
-    return err;
+    return HTTPX_OK;
+}
+
+static void httpx__step_resolving(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    double now = httpx__now(), dl;
+    int rc = httpx__dns_step(conn->dns, &conn->addrs, e);
+    if (rc < 0) { httpx__exchange_fail(ex, e); return; }
+    if (rc == 0) {
+        if (ex->timeout.connect >= 0 && now >= conn->attempt_deadline) {
+            httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%.*s'",
+                        ex->timeout.connect, (int)ex->url.host.n, ex->url.host.p);
+            httpx__exchange_fail(ex, e);
+            return;
+        }
+        dl = httpx__dns_deadline(conn->dns);
+        if (ex->timeout.connect >= 0 && (!dl || conn->attempt_deadline < dl)) dl = conn->attempt_deadline;
+        ex->want = httpx__dns_fd(conn->dns) >= 0 ? POLLIN : 0;
+        ex->deadline = dl;
+        ex->timeout_error = HTTPX_ERR_CONNECT_TIMEOUT;
+        return;
+    }
+    httpx__dns_free(conn->dns);
+    conn->dns = NULL;
+    if (httpx__connect_next(ex, e)) { httpx__exchange_fail(ex, e); return; }
+    ex->state = HTTPX__EX_CONNECTING;
+}
+
+HTTPX__PRIVATE int httpx__exchange_fd(const httpx__exchange *ex) {
+    if (!ex->conn) return -1;
+    if (ex->state == HTTPX__EX_RESOLVING) return ex->conn->dns ? httpx__dns_fd(ex->conn->dns) : -1;
+    return ex->conn->fd;
+}
+
+HTTPX__PRIVATE bool httpx__exchange_steps_on_deadline(const httpx__exchange *ex) {
+    return ex->state == HTTPX__EX_CONNECTING || ex->state == HTTPX__EX_RESOLVING;
 }
 
 /* ---- the exchange ---- */
@@ -229,7 +264,7 @@ static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
         }
         ex->deadline = 0;
         if (httpx__conn_new(c, ex, e)) { httpx__exchange_fail(ex, e); return; }
-        ex->state = HTTPX__EX_CONNECTING;
+        ex->state = HTTPX__EX_RESOLVING;
         return;
     }
     ex->conn->state = HTTPX__CONN_BUSY;
@@ -590,6 +625,7 @@ HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
         before = ex->state;
         switch (ex->state) {
         case HTTPX__EX_QUEUED: httpx__step_queued(ex, &e); break;
+        case HTTPX__EX_RESOLVING: httpx__step_resolving(ex, &e); break;
         case HTTPX__EX_CONNECTING: httpx__step_connecting(ex, revents, &e); break;
         case HTTPX__EX_TLS_HANDSHAKE: httpx__step_handshake(ex, &e); break;
         case HTTPX__EX_SENDING:
@@ -643,27 +679,30 @@ HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err 
     struct pollfd p;
     int ms, rc;
     double now;
-    p.fd = ex->conn ? ex->conn->fd : -1;
+    p.fd = httpx__exchange_fd(ex);
     p.events = ex->want;
     p.revents = 0;
     now = httpx__now();
-    if (ex->deadline && now >= ex->deadline) return httpx__exchange_timeout(ex, e);
-    if (!ex->want) {
-        /* Only the pool is waited on, and in a blocking call nothing else runs
-           that could hand a connection back. */
-        if (ex->state == HTTPX__EX_QUEUED)
-            return httpx__fail(e, HTTPX_ERR_POOL_TIMEOUT,
-                               "all %d connections of the client are in use (limits.max_connections); "
-                               "close open streams first", ex->client->opts.limits.max_connections);
+    if (ex->deadline && now >= ex->deadline) {
+        if (!httpx__exchange_steps_on_deadline(ex)) return httpx__exchange_timeout(ex, e);
+        httpx__exchange_step(ex, 0);
         return HTTPX_OK;
     }
+    if (!ex->want && ex->state == HTTPX__EX_QUEUED) {
+        /* Only the pool is waited on, and in a blocking call nothing else runs
+           that could hand a connection back. */
+        return httpx__fail(e, HTTPX_ERR_POOL_TIMEOUT,
+                           "all %d connections of the client are in use (limits.max_connections); "
+                           "close open streams first", ex->client->opts.limits.max_connections);
+    }
+    if (p.fd < 0) p.events = 0;     /* only a deadline to wait for (a DNS answer known at once: none) */
     ms = ex->deadline ? (int)((ex->deadline - now) * 1000.0 + 0.999) : -1;
     rc = poll(&p, 1, ms);
     if (rc < 0 && errno != EINTR) {
         e->sys_errno = errno;
         return httpx__fail(e, HTTPX_ERR_READ, "poll failed: %s", strerror(errno));
     }
-    if (rc == 0 && ex->state == HTTPX__EX_CONNECTING) { httpx__exchange_step(ex, 0); return HTTPX_OK; }
+    if (rc == 0 && httpx__exchange_steps_on_deadline(ex)) { httpx__exchange_step(ex, 0); return HTTPX_OK; }
     if (rc == 0) return httpx__exchange_wait(ex, e);   /* reports the timeout above */
     httpx__exchange_step(ex, p.revents);
     return HTTPX_OK;

@@ -217,7 +217,7 @@ HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
 HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
 HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 
-/* ---- net: resolution and nonblocking sockets ---- */
+/* ---- net: nonblocking sockets ---- */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -228,8 +228,6 @@ typedef struct httpx__addrs {
     socklen_t len[HTTPX__MAX_ADDRS];
     int count;
 } httpx__addrs;
-HTTPX__PRIVATE httpx_error httpx__resolve(const char *host, int port, httpx__addrs *a, httpx__err *e);
-HTTPX__PRIVATE void httpx__addrs_free(httpx__addrs *a);
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
 HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
@@ -323,11 +321,13 @@ struct httpx__conn {
     httpx__buf out;             /* bytes to send; out_off..len not yet sent */
     size_t out_off;
     httpx__tls *tls;            /* NULL for plain http */
+    httpx__dns *dns;            /* while the host name is being resolved */
     short want;                 /* the poll event the last would-block send/recv needs */
 };
 
 enum httpx__ex_state {
     HTTPX__EX_QUEUED,           /* waiting for a connection from the pool */
+    HTTPX__EX_RESOLVING,        /* the name, without blocking (dns.c) */
     HTTPX__EX_CONNECTING,
     HTTPX__EX_TLS_HANDSHAKE,
     HTTPX__EX_SENDING,          /* head, then body */
@@ -413,6 +413,7 @@ struct httpx_client {
     int num_conns;
     httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
     httpx__tls_config *tls;         /* made at the first https request */
+    httpx__dns_config dns;
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
     int tasks_started, tasks_total, tasks_done;
     struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
@@ -443,5 +444,10 @@ HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e);
+/* The fd the exchange waits on (the socket, or the DNS lookup's), -1 none. */
+HTTPX__PRIVATE int httpx__exchange_fd(const httpx__exchange *ex);
+/* Whether a passed deadline is for the step to handle (next address, DNS
+   retry) rather than a timeout to report. */
+HTTPX__PRIVATE bool httpx__exchange_steps_on_deadline(const httpx__exchange *ex);
 HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);

@@ -1,4 +1,4 @@
-/* net: name resolution and nonblocking TCP sockets. Nothing here waits: every
+/* net: nonblocking TCP sockets (names are resolved in dns.c). Nothing here waits: every
    call returns at once with "done", "would block" or an error; the engine's
    poll() loop does the waiting. */
 #include "internal.h"
@@ -15,66 +15,6 @@
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0          /* macOS: SO_NOSIGPIPE is set on the socket instead */
 #endif
-
-HTTPX__PRIVATE void httpx__addrs_free(httpx__addrs *a) {
-    memset(a, 0, sizeof *a);
-}
-
-static bool httpx__addrs_push(httpx__addrs *a, const struct sockaddr *sa, socklen_t len) {
-    if (a->count == HTTPX__MAX_ADDRS || len > (socklen_t)sizeof a->addr[0]) return false;
-    memcpy(&a->addr[a->count], sa, (size_t)len);
-    a->len[a->count] = len;
-    a->count++;
-    return true;
-}
-
-/* Numeric addresses answer without any lookup. */
-static bool httpx__resolve_numeric(const char *host, int port, httpx__addrs *a) {
-    struct sockaddr_in v4;
-    struct sockaddr_in6 v6;
-    memset(&v4, 0, sizeof v4);
-    memset(&v6, 0, sizeof v6);
-    if (inet_pton(AF_INET, host, &v4.sin_addr) == 1) {
-        v4.sin_family = AF_INET;
-        v4.sin_port = htons((unsigned short)port);
-        return httpx__addrs_push(a, (struct sockaddr *)&v4, (socklen_t)sizeof v4);
-    }
-    if (inet_pton(AF_INET6, host, &v6.sin6_addr) == 1) {
-        v6.sin6_family = AF_INET6;
-        v6.sin6_port = htons((unsigned short)port);
-        return httpx__addrs_push(a, (struct sockaddr *)&v6, (socklen_t)sizeof v6);
-    }
-    return false;
-}
-
-HTTPX__PRIVATE httpx_error httpx__resolve(const char *host, int port, httpx__addrs *a, httpx__err *e) {
-    struct addrinfo hints, *res = NULL, *ai;
-    char service[8];
-    int rc;
-    memset(a, 0, sizeof *a);
-    if (httpx__resolve_numeric(host, port, a)) return HTTPX_OK;
-    /* getaddrinfo answers localhost and /etc/hosts names from memory; other
-       names may block, which the nonblocking face avoids with its own resolver. */
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    snprintf(service, sizeof service, "%d", port);
-    rc = getaddrinfo(host, service, &hints, &res);
-#ifdef EAI_ADDRFAMILY
-    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
-#endif
-    if (rc == EAI_NONAME) {
-        hints.ai_flags = 0;     /* AI_ADDRCONFIG hides ::1/127.0.0.1 on hosts with only loopback */
-        rc = getaddrinfo(host, service, &hints, &res);
-    }
-    if (rc != 0)
-        return httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': %s", host, gai_strerror(rc));
-    for (ai = res; ai; ai = ai->ai_next) httpx__addrs_push(a, ai->ai_addr, (socklen_t)ai->ai_addrlen);
-    freeaddrinfo(res);
-    if (!a->count) return httpx__fail(e, HTTPX_ERR_CONNECT, "host '%.100s' has no usable address", host);
-    return HTTPX_OK;
-}
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
     const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];

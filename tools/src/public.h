@@ -170,7 +170,8 @@ typedef struct httpx_client_opts {
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
-    const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated */
+    const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
+                                   kept by pointer: it must outlive the client */
 } httpx_client_opts;
 
 /* >>response */

@@ -171,8 +171,8 @@ HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int
         if (!r->started || r->finished) continue;
         if (ex->state == HTTPX__EX_DONE) { next = now; continue; }   /* settle it on the next call */
         if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
-        if (!ex->want || !ex->conn || ex->conn->fd < 0 || n >= cap) continue;
-        fds[n].fd = ex->conn->fd;
+        if (!ex->want || httpx__exchange_fd(ex) < 0 || n >= cap) continue;
+        fds[n].fd = httpx__exchange_fd(ex);
         fds[n].events = ex->want;
         fds[n].revents = 0;
         r->poll_index = n++;
@@ -190,14 +190,14 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
         short revents = 0;
         next = r->task_next;
         if (!r->started || r->finished) continue;
-        if (r->poll_index >= 0 && r->poll_index < n && ex->conn && fds[r->poll_index].fd == ex->conn->fd)
+        if (r->poll_index >= 0 && r->poll_index < n && fds[r->poll_index].fd == httpx__exchange_fd(ex))
             revents = fds[r->poll_index].revents;
         r->poll_index = -1;
         if (revents) {
             httpx__exchange_step(ex, revents);
         } else if (ex->deadline && now >= ex->deadline) {
-            if (ex->state == HTTPX__EX_CONNECTING) {
-                httpx__exchange_step(ex, 0);      /* on to the next address, or a connect timeout */
+            if (httpx__exchange_steps_on_deadline(ex)) {
+                httpx__exchange_step(ex, 0);      /* next address, DNS retry, or a connect timeout */
             } else {
                 memset(&e, 0, sizeof e);
                 httpx__exchange_timeout(ex, &e);
