@@ -829,8 +829,9 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     if (extra > (size_t)-1 / 2 - b->len) return false;
     need = b->len + extra + 1;                  /* +1: always room for the NUL */
     if (need <= b->cap) return true;
-    cap = b->cap ? b->cap : 64;
-    while (cap < need) cap *= 2;
+    cap = b->cap * 2;       /* geometric growth, but a first large reserve fits exactly */
+    if (cap < need) cap = need;
+    if (cap < 64) cap = 64;
     if (b->borrowed) {
         p = (char *)httpx__malloc(cap);
         if (!p) return false;
