@@ -6,7 +6,7 @@
        #include "httpx.h"
    Every other file includes httpx.h without the define. Compile:
        cc app.c -o app                          (http only)
-       cc -DHTTPX_BEARSSL app.c -o app -lbearssl (https, when TLS lands)
+       cc -DHTTPX_BEARSSL app.c -o app -lbearssl (https too)
 
    A BLOCKING GET
        httpx_response *r = httpx_get("http://127.0.0.1:8080/hello.txt", NULL);
@@ -23,10 +23,17 @@
        httpx_response_free(r);
        httpx_client_free(c);
 
+   A FRAME LOOP THAT NEVER STALLS (nonblocking tasks)
+       httpx_client_start(c, "GET", url, &(httpx_opts){ .on_done = got_it, .user_data = game });
+       while (running) {
+           httpx_client_poll(c, 0);      (does what is ready; on_done fires in here)
+           render();
+       }
+
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net >>tls >>conn >>client >>response
+       >>base >>url >>headers >>h1 >>multipart >>body >>net >>dns >>tls >>conn >>client >>task >>response
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -35,7 +42,9 @@
                               in the implementation file: all three or none (#error)
        HTTPX_ASSERT(c)        in the implementation file: default assert()
        HTTPX_BEARSSL          in the implementation file: TLS through BearSSL (-lbearssl)
-       HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out
+       HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (HTTP/2 is not there yet)
+       HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
+                              instead of the built-in DNS stub resolver (-lpthread)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled
@@ -43,9 +52,17 @@
    ERRORS   A call returns a response even when it fails (NULL only when out of
             memory): check r->error (an httpx_error), read r->error_message.
             There is no global "last error".
-   THREADS  No hidden threads. A client and its responses belong to one thread
-            at a time; different clients may be used from different threads.
-   TLS      Not yet: an https URL fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL and
-            says how to enable it.
-   HTTP/2   Not yet; HTTPX_NO_HTTP2 is accepted.
+   THREADS  No hidden threads (unless HTTPX_DNS_THREADS). A client and its
+            responses belong to one thread at a time; different clients may be
+            used from different threads.
+   NONBLOCKING  httpx_client_start + httpx_client_poll(c, 0): connect, TLS
+            and DNS never block; callbacks fire only inside the calls that
+            drive the client, on the caller's thread. httpx_client_fds and
+            httpx_client_process embed the client in another event loop.
+   TLS      With HTTPX_BEARSSL: verified by default (system store,
+            SSL_CERT_FILE, SSL_CERT_DIR), TLS 1.2 (BearSSL has no 1.3),
+            mutual TLS, session resumption, SSLKEYLOGFILE. Without it an https
+            URL fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL and says how to
+            enable it.
+   HTTP/2   Not yet.
 */
