@@ -181,7 +181,23 @@ HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int
     return n;
 }
 
-HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
+/* Makes r the head of the task list, so that the next pass starts there. */
+static void httpx__tasks_rotate(httpx_client *c, httpx__response *r) {
+    httpx__response *before = r->task_prev;
+    if (!before) return;
+    before->task_next = NULL;
+    r->task_prev = NULL;
+    c->tasks_tail->task_next = c->tasks;
+    c->tasks->task_prev = c->tasks_tail;
+    c->tasks_tail = before;
+    c->tasks = r;
+}
+
+/* Works through the tasks that poll found ready. With a budget (seconds,
+   0: none) it stops once the budget is spent, so that one frame's
+   httpx_client_poll(c, 0) does not run thirty TLS handshakes in a row; the
+   next call starts where this one stopped (poll reports the rest again). */
+static int httpx__process(httpx_client *c, struct pollfd *fds, int n, double budget) {
     httpx__response *r, *next;
     double now = httpx__now();
     httpx__err e;
@@ -189,6 +205,10 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
         httpx__exchange *ex = &r->ex;
         short revents = 0;
         next = r->task_next;
+        if (budget > 0 && r != c->tasks && httpx__now() - now > budget) {
+            httpx__tasks_rotate(c, r);
+            break;
+        }
         if (!r->started || r->finished) continue;
         if (r->poll_index >= 0 && r->poll_index < n && fds[r->poll_index].fd == httpx__exchange_fd(ex))
             revents = fds[r->poll_index].revents;
@@ -214,16 +234,22 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
     return c->tasks_total - c->tasks_done;
 }
 
+HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
+    return httpx__process(c, fds, n, 0);
+}
+
+#define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
+
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
     int n, ms, rc;
     httpx__tasks_admit(c);
     if (!httpx__pollfds_reserve(c, c->tasks_started + 1)) return c->tasks_total;
     n = httpx_client_fds(c, c->pollfds, c->pollfds_cap, &ms);
     if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (n == 0 && ms < 0) return httpx_client_process(c, c->pollfds, 0);   /* nothing to wait for */
+    if (n == 0 && ms < 0) return httpx__process(c, c->pollfds, 0, 0);   /* nothing to wait for */
     rc = poll(c->pollfds, (nfds_t)n, ms);
     if (rc < 0 && errno != EINTR) rc = 0;
-    return httpx_client_process(c, c->pollfds, rc > 0 ? n : 0);
+    return httpx__process(c, c->pollfds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
 }
 
 HTTPX_API httpx_response *httpx_task_wait(httpx_task *t) {
