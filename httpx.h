@@ -223,6 +223,9 @@ typedef struct httpx_opts {
     httpx_timeout timeout;      /* zero fields take the client's */
     bool follow_redirects;      /* default false, as in HTTPX */
     int max_redirects;          /* 0: the client's (20) */
+    const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
+                                   private client; a client's requests use httpx_client_opts.tls
+                                   (as in HTTPX, where verify= belongs to the client) */
     httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
@@ -783,6 +786,7 @@ struct httpx_client {
     httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
     httpx__tls_config *tls;         /* made at the first https request */
     httpx__dns_config dns;
+    bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
     int tasks_started, tasks_total, tasks_done;
     struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
@@ -6446,6 +6450,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
         }
         ex->method[i] = 0;
     }
+    if (!e.code && ex->opts->tls && !c->oneshot)
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT,
+                    "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
     if (!e.code && !httpx__build_url(ex, url, &e) && !httpx__exchange_prepare(ex, &e))
         httpx__request_body_setup(ex, &e);
     if (e.code) {
@@ -6597,9 +6604,14 @@ HTTPX_API httpx_response *httpx_client_options(httpx_client *c, const char *url,
 /* One-shot calls: a private client per call, freed with the response (a
    stream keeps it, and its connection, until httpx_response_free). */
 static httpx_response *httpx__oneshot(const char *method, const char *url, const httpx_opts *opt, bool stream) {
-    httpx_client *c = httpx_client_new(NULL);
+    httpx_client_opts co;
+    httpx_client *c;
     httpx__response *r;
+    memset(&co, 0, sizeof co);
+    if (opt && opt->tls) co.tls = *opt->tls;
+    c = httpx_client_new(&co);
     if (!c) return NULL;
+    c->oneshot = true;
     r = httpx__send(c, method, url, opt, stream);
     if (!r) { httpx_client_free(c); return NULL; }
     r->owned_client = c;

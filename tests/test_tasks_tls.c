@@ -48,3 +48,30 @@ TEST(tasks_over_tls_bad_certificate) {
     httpx_client_free(c);
 }
 #endif
+
+#ifdef HTTPX_BEARSSL
+TEST(tls_one_shot_calls_take_tls_options) {
+    int port = fxt_nginx_port("rsa");
+    httpx_tls_opts tls;
+    httpx_client *c;
+    httpx_response *r;
+    char url[96];
+    REQUIRE(port && fxt_cert("ca.pem"));
+    memset(&tls, 0, sizeof tls);
+    tls.ca_file = fxt_cert("ca.pem");
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/hello.txt", port);
+    r = httpx_get(url, &(httpx_opts){ .tls = &tls });
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_STR(r->content, "Hello, TLS!\n");
+    httpx_response_free(r);
+    r = httpx_get(url, NULL);                        /* the system store does not know the test CA */
+    CHECK_INT(r->error, HTTPX_ERR_TLS);
+    httpx_response_free(r);
+    c = httpx_client_new(NULL);                      /* a client's requests take the client's */
+    r = httpx_client_get(c, url, &(httpx_opts){ .tls = &tls });
+    CHECK_INT(r->error, HTTPX_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(r->error_message, "httpx_client_opts.tls") != NULL);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}
+#endif

@@ -231,6 +231,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
         }
         ex->method[i] = 0;
     }
+    if (!e.code && ex->opts->tls && !c->oneshot)
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT,
+                    "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
     if (!e.code && !httpx__build_url(ex, url, &e) && !httpx__exchange_prepare(ex, &e))
         httpx__request_body_setup(ex, &e);
     if (e.code) {
@@ -382,9 +385,14 @@ HTTPX_API httpx_response *httpx_client_options(httpx_client *c, const char *url,
 /* One-shot calls: a private client per call, freed with the response (a
    stream keeps it, and its connection, until httpx_response_free). */
 static httpx_response *httpx__oneshot(const char *method, const char *url, const httpx_opts *opt, bool stream) {
-    httpx_client *c = httpx_client_new(NULL);
+    httpx_client_opts co;
+    httpx_client *c;
     httpx__response *r;
+    memset(&co, 0, sizeof co);
+    if (opt && opt->tls) co.tls = *opt->tls;
+    c = httpx_client_new(&co);
     if (!c) return NULL;
+    c->oneshot = true;
     r = httpx__send(c, method, url, opt, stream);
     if (!r) { httpx_client_free(c); return NULL; }
     r->owned_client = c;

@@ -414,6 +414,7 @@ struct httpx_client {
     httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
     httpx__tls_config *tls;         /* made at the first https request */
     httpx__dns_config dns;
+    bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
     int tasks_started, tasks_total, tasks_done;
     struct pollfd *pollfds;         /* httpx_client_poll's array, reused */

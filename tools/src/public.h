@@ -151,6 +151,9 @@ typedef struct httpx_opts {
     httpx_timeout timeout;      /* zero fields take the client's */
     bool follow_redirects;      /* default false, as in HTTPX */
     int max_redirects;          /* 0: the client's (20) */
+    const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
+                                   private client; a client's requests use httpx_client_opts.tls
+                                   (as in HTTPX, where verify= belongs to the client) */
     httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */

@@ -42,10 +42,14 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) { (void)t; retur
 
 #include <bearssl.h>
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* Buffer sizes, the bulk of the memory of a TLS connection.
@@ -62,6 +66,11 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) { (void)t; retur
 #define HTTPX__TLS_OBUF (4096 + 85)
 #define HTTPX__TLS_SESSIONS 32           /* cached sessions per client (host:port) */
 #define HTTPX__TLS_MAX_EE (64 * 1024)    /* largest end-entity certificate kept for the IP check */
+/* SSL_CERT_DIR bounds: certificate files read (all directories together),
+   entries looked at per directory, and the size of a file still read. */
+#define HTTPX__TLS_DIR_FILES 4096
+#define HTTPX__TLS_DIR_ENTRIES 65536
+#define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
 
 HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
     (void)e;
@@ -160,6 +169,27 @@ static bool httpx__tls_read_file(const char *path, httpx__buf *b, httpx__err *e)
     return true;
 }
 
+/* Whether an anchor with this name, key and CA flag is loaded already. */
+static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, br_x509_decoder_context *dc,
+                                   const unsigned char *dn, size_t dn_len, const br_x509_pkey *pk) {
+    unsigned flags = br_x509_decoder_isCA(dc) ? BR_X509_TA_CA : 0;
+    size_t i;
+    for (i = 0; i < cfg->ntas; i++) {
+        const br_x509_trust_anchor *ta = &cfg->tas[i];
+        if (ta->dn.len != dn_len || ta->flags != flags || ta->pkey.key_type != pk->key_type) continue;
+        if (dn_len && memcmp(ta->dn.data, dn, dn_len) != 0) continue;
+        if (pk->key_type == BR_KEYTYPE_RSA) {
+            if (ta->pkey.key.rsa.nlen == pk->key.rsa.nlen && ta->pkey.key.rsa.elen == pk->key.rsa.elen &&
+                memcmp(ta->pkey.key.rsa.n, pk->key.rsa.n, pk->key.rsa.nlen) == 0 &&
+                memcmp(ta->pkey.key.rsa.e, pk->key.rsa.e, pk->key.rsa.elen) == 0) return true;
+        } else if (ta->pkey.key.ec.curve == pk->key.ec.curve && ta->pkey.key.ec.qlen == pk->key.ec.qlen &&
+                   memcmp(ta->pkey.key.ec.q, pk->key.ec.q, pk->key.ec.qlen) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* One certificate of a CA bundle: becomes a trust anchor (a CA one when its
    Basic Constraints say so; a non-CA certificate is trusted directly, which
    pins that one server certificate). Certificates BearSSL cannot decode
@@ -180,6 +210,10 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
     if (dn.oom) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
     if (!pk || br_x509_decoder_last_error(&dc) != 0) { httpx__buf_free(&dn.b); return 0; }
     klen = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.nlen + pk->key.rsa.elen : pk->key.ec.qlen;
+    if (httpx__tls_have_anchor(cfg, &dc, (const unsigned char *)dn.b.p, dn.b.len, pk)) {
+        httpx__buf_free(&dn.b);   /* the same CA twice (a bundle and its files): one anchor */
+        return 0;
+    }
     if (cfg->ntas == cfg->cap_tas) {
         size_t cap = cfg->cap_tas ? cfg->cap_tas * 2 : 16;
         br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(cfg->tas, cap * sizeof *p);
@@ -228,10 +262,88 @@ static int httpx__tls_load_file(httpx__tls_config *cfg, const char *path, httpx_
     return n;
 }
 
-/* The system trust store: SSL_CERT_FILE and SSL_CERT_DIR when set, else the
-   first bundle of the usual places that exists. Without a directory reader
-   (dirent.h is not among the headers we ship with), SSL_CERT_DIR is searched
-   for the bundle names that distributions put there, not for hashed files. */
+/* Files of SSL_CERT_DIR: which were read already (by device and inode, so
+   that a hash link, the file it points to and the SSL_CERT_FILE bundle are
+   read once), and how many. */
+typedef struct httpx__tls_file_id { dev_t dev; ino_t ino; } httpx__tls_file_id;
+typedef struct httpx__tls_files {
+    httpx__tls_file_id *ids;
+    size_t n, cap;
+} httpx__tls_files;
+
+/* 1: seen before; 0: now recorded; -1: out of memory. */
+static int httpx__tls_files_seen(httpx__tls_files *f, const struct stat *st) {
+    size_t i;
+    for (i = 0; i < f->n; i++)
+        if (f->ids[i].dev == st->st_dev && f->ids[i].ino == st->st_ino) return 1;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        httpx__tls_file_id *p = (httpx__tls_file_id *)httpx__realloc(f->ids, cap * sizeof *p);
+        if (!p) return -1;
+        f->ids = p;
+        f->cap = cap;
+    }
+    f->ids[f->n].dev = st->st_dev;
+    f->ids[f->n].ino = st->st_ino;
+    f->n++;
+    return 0;
+}
+
+/* The names of certificate files: *.pem, *.crt, *.cer (any case), and
+   OpenSSL's hash links "1a2b3c4d.0" (not the CRL links "1a2b3c4d.r0"). */
+static bool httpx__tls_cert_name(const char *name) {
+    static const char *const ext[] = { ".pem", ".crt", ".cer" };
+    size_t n = strlen(name), i, k;
+    if (name[0] == '.') return false;
+    for (k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        if (n <= 4) break;
+        for (i = 0; i < 4 && tolower((unsigned char)name[n - 4 + i]) == ext[k][i]; i++) {}
+        if (i == 4) return true;
+    }
+    if (n < 10 || name[8] != '.') return false;
+    for (i = 0; i < 8; i++) if (!isxdigit((unsigned char)name[i])) return false;
+    for (i = 9; i < n; i++) if (!isdigit((unsigned char)name[i])) return false;
+    return true;
+}
+
+/* Loads the certificate files of one directory of SSL_CERT_DIR. Files that
+   are not regular (after symbolic links), too big, unreadable, not PEM, or
+   read already are skipped; a directory that cannot be opened is skipped as
+   OpenSSL does. false only when out of memory (e filled). */
+static bool httpx__tls_load_dir(httpx__tls_config *cfg, const char *dir, httpx__tls_files *files, httpx__err *e) {
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    long entries = 0;
+    if (!d) return true;
+    while (files->n < HTTPX__TLS_DIR_FILES && entries++ < HTTPX__TLS_DIR_ENTRIES && (de = readdir(d)) != NULL) {
+        char path[1024];
+        struct stat st;
+        httpx__err fe;
+        int seen;
+        if (!httpx__tls_cert_name(de->d_name)) continue;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= sizeof path) continue;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > HTTPX__TLS_DIR_FILE_MAX) continue;
+        if ((seen = httpx__tls_files_seen(files, &st)) != 0) {
+            if (seen > 0) continue;
+            closedir(d);
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+            return false;
+        }
+        memset(&fe, 0, sizeof fe);
+        if (httpx__tls_load_file(cfg, path, &fe) < 0 && fe.code == HTTPX_ERR_NOMEM) {
+            closedir(d);
+            *e = fe;
+            return false;
+        }
+    }
+    closedir(d);
+    return true;
+}
+
+/* The system trust store: SSL_CERT_FILE and SSL_CERT_DIR when set (either
+   or both, as OpenSSL reads them), else the first bundle of the usual places
+   that exists. SSL_CERT_DIR is a colon-separated list of directories; each
+   certificate file in them is loaded (httpx__tls_load_dir). */
 static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
     static const char *const bundles[] = {
         "/etc/ssl/certs/ca-certificates.crt",                 /* Debian, Ubuntu, Arch, Gentoo */
@@ -244,39 +356,35 @@ static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
         "/usr/local/etc/ssl/cert.pem",                        /* FreeBSD ports */
         NULL
     };
-    static const char *const dir_names[] = { "ca-certificates.crt", "ca-bundle.crt", "cert.pem", "ca-bundle.pem", NULL };
     const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
-    int i, total = 0;
+    int i;
     if (file && *file) {
-        int n = httpx__tls_load_file(cfg, file, e);
-        if (n < 0) return false;
-        total += n;
+        if (httpx__tls_load_file(cfg, file, e) < 0) return false;
     }
     if (dir && *dir) {
+        httpx__tls_files files;
         const char *p = dir;
-        while (*p) {   /* a colon-separated list, as OpenSSL reads it */
+        struct stat st;
+        bool ok = true;
+        memset(&files, 0, sizeof files);
+        if (file && *file && stat(file, &st) == 0 && httpx__tls_files_seen(&files, &st) < 0) ok = false;
+        while (ok && *p) {
             const char *end = strchr(p, ':');
             size_t l = end ? (size_t)(end - p) : strlen(p);
-            for (i = 0; dir_names[i] && l; i++) {
-                char path[1024];
-                FILE *f;
-                if ((size_t)snprintf(path, sizeof path, "%.*s/%s", (int)l, p, dir_names[i]) >= sizeof path) break;
-                if (file && strcmp(path, file) == 0) break;   /* loaded already */
-                if (!(f = fopen(path, "rb"))) continue;
-                fclose(f);
-                {
-                    int n = httpx__tls_load_file(cfg, path, e);
-                    if (n < 0) return false;
-                    total += n;
-                }
-                break;
+            char path[1024];
+            if (l > 0 && l < sizeof path) {
+                memcpy(path, p, l);
+                path[l] = 0;
+                if (!httpx__tls_load_dir(cfg, path, &files, e)) { httpx__free(files.ids); return false; }
             }
             p += l;
             if (*p == ':') p++;
         }
+        httpx__free(files.ids);
+        if (!ok) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); return false; }
     }
     if ((file && *file) || (dir && *dir)) {
-        if (total > 0) return true;
+        if (cfg->ntas > 0) return true;
         httpx__fail(e, HTTPX_ERR_TLS, "no CA certificate found in SSL_CERT_FILE=%s SSL_CERT_DIR=%s",
                     file ? file : "(unset)", dir ? dir : "(unset)");
         return false;
