@@ -6084,8 +6084,11 @@ static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
     }
     for (;;) {
         long n;
-        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH && !ex->opts->on_data ? (size_t)ex->remaining
-                                                                                   : HTTPX__RECV_CHUNK;
+        /* room for what was announced, but not more than 1 MiB ahead of what
+           came: a server's Content-Length alone must not make us allocate */
+        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH && !ex->opts->on_data
+                          ? (ex->remaining < ((size_t)1 << 20) ? (size_t)ex->remaining : ((size_t)1 << 20))
+                          : HTTPX__RECV_CHUNK;
         if (want < 1) want = 1;
         if (!httpx__buf_reserve(&r->body, want)) {
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
