@@ -46,5 +46,10 @@ int         fx_closed_port(void);
 /* "http://127.0.0.1:PORT" + path, in one of 16 rotating thread-local buffers
    (so a few can be used in one expression). path may be "" or NULL. */
 const char *fx_url(int port, const char *path);
+/* fx_url(fx_nginx_port(), path) and fx_url(fx_rogue_port(), path); when the
+   server did not start, "http://127.0.0.1:1/nginx-did-not-start" (or
+   rogue-...): a URL whose requests fail loudly. */
+const char *fx_nginx_at(const char *path);
+const char *fx_rogue_at(const char *path);
 
 #endif

@@ -8,16 +8,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-static const char *rogue(const char *path) {
-    int port = fx_rogue_port();
-    return port ? fx_url(port, path) : "http://127.0.0.1:1/rogue-did-not-start";
-}
-
-static const char *nginx(const char *path) {
-    int port = fx_nginx_port();
-    return port ? fx_url(port, path) : "http://127.0.0.1:1/nginx-did-not-start";
-}
-
 /* The echoed request head (rogue /echo) holds this exact header line. */
 static bool has_line(const httpx_response *r, const char *line) {
     const char *end = strstr(r->content, "\r\n\r\n");
@@ -32,7 +22,7 @@ static const char *echoed_body(const httpx_response *r) {
 }
 
 TEST(client_get_hello_from_nginx) {
-    httpx_response *r = httpx_get(nginx("/hello.txt"), NULL);
+    httpx_response *r = httpx_get(fx_nginx_at("/hello.txt"), NULL);
     REQUIRE(r);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_STR(r->error_message, "");
@@ -43,7 +33,7 @@ TEST(client_get_hello_from_nginx) {
     CHECK_INT(r->content_length, 14);
     CHECK_STR(httpx_header(r, "Content-Length"), "14");
     CHECK_STR(httpx_header(r, "content-type"), "text/plain");
-    CHECK_STR(r->url, nginx("/hello.txt"));
+    CHECK_STR(r->url, fx_nginx_at("/hello.txt"));
     CHECK(r->elapsed > 0 && r->elapsed < 5);
     CHECK_INT(httpx_raise_for_status(r), HTTPX_OK);
     CHECK(httpx_is_success(r));
@@ -51,25 +41,25 @@ TEST(client_get_hello_from_nginx) {
 }
 
 TEST(client_one_shot_methods) {
-    httpx_response *r = httpx_head(nginx("/hello.txt"), NULL);
+    httpx_response *r = httpx_head(fx_nginx_at("/hello.txt"), NULL);
     CHECK_INT(r->status_code, 200);
     CHECK_INT(r->content_length, 0);          /* HEAD: the length is announced, no body comes */
     CHECK_STR(httpx_header(r, "content-length"), "14");
     httpx_response_free(r);
-    r = httpx_delete(rogue("/echo"), NULL);
+    r = httpx_delete(fx_rogue_at("/echo"), NULL);
     CHECK(strncmp(r->content, "DELETE /echo HTTP/1.1\r\n", 23) == 0);
     httpx_response_free(r);
-    r = httpx_options(rogue("/echo"), NULL);
+    r = httpx_options(fx_rogue_at("/echo"), NULL);
     CHECK(strncmp(r->content, "OPTIONS /echo HTTP/1.1\r\n", 24) == 0);
     httpx_response_free(r);
-    r = httpx_put(rogue("/echo"), &(httpx_opts){ .content = "abc" });
+    r = httpx_put(fx_rogue_at("/echo"), &(httpx_opts){ .content = "abc" });
     CHECK(strncmp(r->content, "PUT /echo HTTP/1.1\r\n", 20) == 0);
     CHECK_STR(echoed_body(r), "abc");
     httpx_response_free(r);
-    r = httpx_patch(rogue("/echo"), &(httpx_opts){ .content = "x\0y", .content_length = 3 });
+    r = httpx_patch(fx_rogue_at("/echo"), &(httpx_opts){ .content = "x\0y", .content_length = 3 });
     CHECK_STR(httpx_header(r, "x-body-length"), "3");
     httpx_response_free(r);
-    r = httpx_request("PROPFIND", rogue("/echo"), NULL);
+    r = httpx_request("PROPFIND", fx_rogue_at("/echo"), NULL);
     CHECK(strncmp(r->content, "PROPFIND /echo ", 15) == 0);
     httpx_response_free(r);
 }
@@ -82,7 +72,7 @@ TEST(client_status_codes) {
     size_t i;
     httpx_response *r;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        r = httpx_get(nginx(cases[i].path), NULL);
+        r = httpx_get(fx_nginx_at(cases[i].path), NULL);
         CHECK_INT(r->error, HTTPX_OK);
         CHECK_INT(r->status_code, cases[i].status);
         CHECK_INT(httpx_raise_for_status(r), HTTPX_ERR_STATUS);
@@ -91,7 +81,7 @@ TEST(client_status_codes) {
         CHECK(!httpx_is_success(r));
         httpx_response_free(r);
     }
-    r = httpx_get(nginx("/status/204"), NULL);
+    r = httpx_get(fx_nginx_at("/status/204"), NULL);
     CHECK_INT(r->status_code, 204);
     CHECK_INT(r->content_length, 0);
     CHECK_STR(r->content, "");
@@ -99,7 +89,7 @@ TEST(client_status_codes) {
 }
 
 TEST(client_large_body_matches_file) {
-    httpx_response *r = httpx_get(nginx("/1mb.bin"), NULL);
+    httpx_response *r = httpx_get(fx_nginx_at("/1mb.bin"), NULL);
     size_t i, bad = 0;
     REQUIRE(r->error == HTTPX_OK);
     CHECK_INT(r->content_length, 1 << 20);
@@ -118,14 +108,14 @@ TEST(client_chunked_and_other_framings) {
         {"/lf-only", "ok", "HTTP/1.1"},
     };
     size_t i, bad = 0;
-    httpx_response *r = httpx_get(rogue("/chunked/200000"), NULL);
+    httpx_response *r = httpx_get(fx_rogue_at("/chunked/200000"), NULL);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_INT(r->content_length, 200000);
     for (i = 0; i < r->content_length; i++) bad += (unsigned char)r->content[i] != (i & 0xff);
     CHECK_INT(bad, 0);
     httpx_response_free(r);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        r = httpx_get(rogue(cases[i].path), NULL);
+        r = httpx_get(fx_rogue_at(cases[i].path), NULL);
         CHECK_INT(r->error, HTTPX_OK);
         CHECK_INT(r->status_code, 200);
         CHECK_STR(r->content, cases[i].body);
@@ -136,9 +126,9 @@ TEST(client_chunked_and_other_framings) {
 
 TEST(client_keepalive_reuses_connection) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_response *a = httpx_client_get(c, rogue("/conn-id"), NULL);
-    httpx_response *b = httpx_client_get(c, rogue("/conn-id"), NULL);
-    httpx_response *d = httpx_get(rogue("/conn-id"), NULL);   /* one-shot: its own connection */
+    httpx_response *a = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);
+    httpx_response *b = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);
+    httpx_response *d = httpx_get(fx_rogue_at("/conn-id"), NULL);   /* one-shot: its own connection */
     CHECK_INT(a->error, HTTPX_OK);
     CHECK_STR(a->content, b->content);
     CHECK(strcmp(a->content, d->content) != 0);
@@ -150,12 +140,12 @@ TEST(client_keepalive_reuses_connection) {
 
 TEST(client_stale_pooled_connection_is_retried) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_response *r = httpx_client_get(c, rogue("/close-after-response"), NULL);
+    httpx_response *r = httpx_client_get(c, fx_rogue_at("/close-after-response"), NULL);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_STR(r->content, "ok");
     httpx_response_free(r);
     usleep(50 * 1000);          /* let the server's FIN arrive */
-    r = httpx_client_get(c, rogue("/echo"), NULL);
+    r = httpx_client_get(c, fx_rogue_at("/echo"), NULL);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_INT(r->status_code, 200);
     httpx_response_free(r);
@@ -164,7 +154,7 @@ TEST(client_stale_pooled_connection_is_retried) {
 
 TEST(client_base_url_params_and_headers_merge) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){
-        .base_url = rogue("/echo/api"),
+        .base_url = fx_rogue_at("/echo/api"),
         .headers = (httpx_pair[]){{"X-Client", "1"}, {"X-Both", "client"}, {0}},
         .params = (httpx_pair[]){{"a", "1"}, {"shared", "client"}, {0}},
     });
@@ -180,14 +170,14 @@ TEST(client_base_url_params_and_headers_merge) {
     CHECK(has_line(r, "User-Agent: mine/1"));
     CHECK(!strstr(r->content, "httpx.h/"));
     httpx_response_free(r);
-    r = httpx_client_get(c, rogue("/echo/absolute?x=1#frag"), NULL);   /* absolute URLs ignore base_url */
+    r = httpx_client_get(c, fx_rogue_at("/echo/absolute?x=1#frag"), NULL);   /* absolute URLs ignore base_url */
     CHECK(strncmp(r->content, "GET /echo/absolute?x=1&a=1&shared=client HTTP/1.1\r\n", 51) == 0);
     httpx_response_free(r);
     httpx_client_free(c);
 }
 
 TEST(client_default_headers) {
-    httpx_response *r = httpx_get(rogue("/echo"), NULL);
+    httpx_response *r = httpx_get(fx_rogue_at("/echo"), NULL);
     char host[64];
     REQUIRE(r->error == HTTPX_OK);
     snprintf(host, sizeof host, "Host: 127.0.0.1:%d", fx_rogue_port());
@@ -210,7 +200,7 @@ TEST(client_refuses_bad_headers) {
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        httpx_response *r = httpx_get(rogue("/echo"), &(httpx_opts){ .headers = bad[i] });
+        httpx_response *r = httpx_get(fx_rogue_at("/echo"), &(httpx_opts){ .headers = bad[i] });
         CHECK_INT(r->error, HTTPX_ERR_INVALID_HEADER);
         CHECK(strlen(r->error_message) > 10);
         CHECK_INT(r->status_code, 0);
@@ -219,21 +209,21 @@ TEST(client_refuses_bad_headers) {
 }
 
 TEST(client_json_and_form_bodies) {
-    httpx_response *r = httpx_post(rogue("/echo"), &(httpx_opts){ .json = "{\"a\": 1}" });
+    httpx_response *r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){ .json = "{\"a\": 1}" });
     REQUIRE(r->error == HTTPX_OK);
     CHECK(has_line(r, "Content-Type: application/json"));
     CHECK(has_line(r, "Content-Length: 8"));
     CHECK_STR(echoed_body(r), "{\"a\": 1}");
     httpx_response_free(r);
-    r = httpx_post(rogue("/echo"), &(httpx_opts){
+    r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){
         .data = (httpx_pair[]){{"name", "Ada Lovelace"}, {"tag", "a"}, {"tag", "b&c"}, {0}} });
     CHECK(has_line(r, "Content-Type: application/x-www-form-urlencoded"));
     CHECK_STR(echoed_body(r), "name=Ada+Lovelace&tag=a&tag=b%26c");
     httpx_response_free(r);
-    r = httpx_post(rogue("/echo"), NULL);                  /* POST without a body says 0 */
+    r = httpx_post(fx_rogue_at("/echo"), NULL);                  /* POST without a body says 0 */
     CHECK(has_line(r, "Content-Length: 0"));
     httpx_response_free(r);
-    r = httpx_post(rogue("/echo"), &(httpx_opts){ .json = "{}", .content = "x" });
+    r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){ .json = "{}", .content = "x" });
     CHECK_INT(r->error, HTTPX_ERR_INVALID_ARGUMENT);
     httpx_response_free(r);
 }
@@ -245,7 +235,7 @@ TEST(client_large_content_body) {
     char expect[32];
     REQUIRE(big);
     for (i = 0; i < n; i++) big[i] = (char)('a' + i % 26);
-    r = httpx_post(rogue("/discard"), &(httpx_opts){ .content = big, .content_length = n });
+    r = httpx_post(fx_rogue_at("/discard"), &(httpx_opts){ .content = big, .content_length = n });
     snprintf(expect, sizeof expect, "%zu", n);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_STR(r->content, expect);
@@ -267,23 +257,23 @@ static long upload_fail_cb(void *user, void *buf, size_t cap) { (void)user; (voi
 
 TEST(client_streaming_upload) {
     struct upload_state s = {0, 0};
-    httpx_response *r = httpx_post(rogue("/echo"), &(httpx_opts){ .upload = upload_cb, .upload_user_data = &s });
+    httpx_response *r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){ .upload = upload_cb, .upload_user_data = &s });
     REQUIRE(r->error == HTTPX_OK);
     CHECK(has_line(r, "Transfer-Encoding: chunked"));
     CHECK_STR(httpx_header(r, "x-chunked"), "1");
     CHECK_STR(httpx_header(r, "x-body-length"), "25000");
     httpx_response_free(r);
     memset(&s, 0, sizeof s);
-    r = httpx_post(rogue("/echo"), &(httpx_opts){ .upload = upload_cb, .upload_user_data = &s, .upload_length = 25000 });
+    r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){ .upload = upload_cb, .upload_user_data = &s, .upload_length = 25000 });
     CHECK(has_line(r, "Content-Length: 25000"));
     CHECK_STR(httpx_header(r, "x-chunked"), "0");
     CHECK_STR(httpx_header(r, "x-body-length"), "25000");
     httpx_response_free(r);
     memset(&s, 0, sizeof s);
-    r = httpx_post(rogue("/echo"), &(httpx_opts){ .upload = upload_cb, .upload_user_data = &s, .upload_length = 30000 });
+    r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){ .upload = upload_cb, .upload_user_data = &s, .upload_length = 30000 });
     CHECK_INT(r->error, HTTPX_ERR_LOCAL_PROTOCOL);   /* produced less than it promised */
     httpx_response_free(r);
-    r = httpx_post(rogue("/echo"), &(httpx_opts){ .upload = upload_fail_cb });
+    r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){ .upload = upload_fail_cb });
     CHECK_INT(r->error, HTTPX_ERR_WRITE);
     CHECK(strstr(r->error_message, "upload callback") != NULL);
     httpx_response_free(r);
@@ -301,7 +291,7 @@ TEST(client_multipart_from_memory_path_and_file) {
     REQUIRE(fp);
     fputs("from FILE*", fp);
     rewind(fp);
-    r = httpx_post(rogue("/echo"), &(httpx_opts){
+    r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){
         .data = (httpx_pair[]){{"title", "hello"}, {0}},
         .files = (httpx_file[]){
             {.field = "mem", .filename = "a.txt", .content_type = "text/plain", .data = "in memory", .size = 9},
@@ -319,7 +309,7 @@ TEST(client_multipart_from_memory_path_and_file) {
     httpx_response_free(r);
     fclose(fp);
     unlink(path);
-    r = httpx_post(rogue("/echo"), &(httpx_opts){
+    r = httpx_post(fx_rogue_at("/echo"), &(httpx_opts){
         .files = (httpx_file[]){{.field = "f", .path = "/nonexistent/file.bin"}, {0}} });
     CHECK_INT(r->error, HTTPX_ERR_INVALID_ARGUMENT);
     CHECK(strstr(r->error_message, "/nonexistent/file.bin") != NULL);
@@ -328,7 +318,7 @@ TEST(client_multipart_from_memory_path_and_file) {
 
 TEST(client_stream_read_in_pieces) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_response *r = httpx_client_stream(c, "GET", rogue("/bytes/300000"), NULL);
+    httpx_response *r = httpx_client_stream(c, "GET", fx_rogue_at("/bytes/300000"), NULL);
     char buf[7777];
     long n, total = 0, bad = 0, i;
     REQUIRE(r->error == HTTPX_OK);
@@ -345,7 +335,7 @@ TEST(client_stream_read_in_pieces) {
     CHECK_INT(r->num_bytes_downloaded, 300000);
     CHECK_INT(httpx_read(r, buf, sizeof buf), 0);   /* stays at the end */
     httpx_response_free(r);
-    r = httpx_client_stream(c, "GET", rogue("/chunked/100000"), NULL);
+    r = httpx_client_stream(c, "GET", fx_rogue_at("/chunked/100000"), NULL);
     total = 0;
     while ((n = httpx_read(r, buf, 100)) > 0) total += n;
     CHECK_INT(n, 0);
@@ -362,7 +352,7 @@ TEST(client_stream_read_lines) {
     size_t len, i = 0;
     httpx_response *r;
     REQUIRE(fx_nginx_write_file("lines.txt", text, sizeof text - 1) == 0);
-    r = httpx_stream("GET", nginx("/lines.txt"), NULL);
+    r = httpx_stream("GET", fx_nginx_at("/lines.txt"), NULL);
     while ((line = httpx_read_line(r, &len)) != NULL && i < 6) {
         CHECK_STR(line, want[i]);
         CHECK_INT(len, strlen(want[i]));
@@ -376,18 +366,18 @@ TEST(client_stream_read_lines) {
 
 TEST(client_free_unread_stream_keeps_client_usable) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_response *s = httpx_client_stream(c, "GET", rogue("/bytes/1000"), NULL);
-    httpx_response *big = httpx_client_stream(c, "GET", rogue("/bytes/5000000"), NULL);
+    httpx_response *s = httpx_client_stream(c, "GET", fx_rogue_at("/bytes/1000"), NULL);
+    httpx_response *big = httpx_client_stream(c, "GET", fx_rogue_at("/bytes/5000000"), NULL);
     httpx_response *r;
     char id1[16];
     CHECK_INT(s->error, HTTPX_OK);
     httpx_response_free(s);               /* small rest: drained, connection pooled */
     httpx_response_free(big);             /* large rest: connection closed */
-    r = httpx_client_get(c, rogue("/conn-id"), NULL);
+    r = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);
     CHECK_INT(r->error, HTTPX_OK);
     snprintf(id1, sizeof id1, "%s", r->content);
     httpx_response_free(r);
-    r = httpx_client_get(c, rogue("/conn-id"), NULL);
+    r = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);
     CHECK_STR(r->content, id1);
     httpx_response_free(r);
     httpx_client_free(c);
@@ -395,14 +385,14 @@ TEST(client_free_unread_stream_keeps_client_usable) {
 
 TEST(client_pool_limit_reports_pool_timeout) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 1 } });
-    httpx_response *s = httpx_client_stream(c, "GET", rogue("/bytes/100"), NULL);
-    httpx_response *r = httpx_client_get(c, rogue("/bytes/10"), NULL);
+    httpx_response *s = httpx_client_stream(c, "GET", fx_rogue_at("/bytes/100"), NULL);
+    httpx_response *r = httpx_client_get(c, fx_rogue_at("/bytes/10"), NULL);
     CHECK_INT(s->error, HTTPX_OK);
     CHECK_INT(r->error, HTTPX_ERR_POOL_TIMEOUT);
     CHECK(httpx_is_timeout(r->error));
     httpx_response_free(r);
     httpx_response_free(s);
-    r = httpx_client_get(c, rogue("/bytes/10"), NULL);      /* the stream gave its connection back */
+    r = httpx_client_get(c, fx_rogue_at("/bytes/10"), NULL);      /* the stream gave its connection back */
     CHECK_INT(r->error, HTTPX_OK);
     httpx_response_free(r);
     httpx_client_free(c);
@@ -426,7 +416,7 @@ TEST(client_server_misbehaviour_is_an_error) {
     };
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        httpx_response *r = httpx_get(rogue(cases[i].path), NULL);
+        httpx_response *r = httpx_get(fx_rogue_at(cases[i].path), NULL);
         if (r->error != cases[i].err) printf("  %s: %s\n", cases[i].path, r->error_message);
         CHECK_INT(r->error, cases[i].err);
         CHECK(strstr(r->error_message, cases[i].words) != NULL);
@@ -437,13 +427,13 @@ TEST(client_server_misbehaviour_is_an_error) {
 
 TEST(client_body_size_limit) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .max_body_size = 1000 });
-    httpx_response *r = httpx_client_get(c, rogue("/bytes/1001"), NULL);
+    httpx_response *r = httpx_client_get(c, fx_rogue_at("/bytes/1001"), NULL);
     CHECK_INT(r->error, HTTPX_ERR_TOO_LARGE);
     httpx_response_free(r);
-    r = httpx_client_get(c, rogue("/chunked/5000"), NULL);
+    r = httpx_client_get(c, fx_rogue_at("/chunked/5000"), NULL);
     CHECK_INT(r->error, HTTPX_ERR_TOO_LARGE);
     httpx_response_free(r);
-    r = httpx_client_get(c, rogue("/bytes/1000"), NULL);
+    r = httpx_client_get(c, fx_rogue_at("/bytes/1000"), NULL);
     CHECK_INT(r->error, HTTPX_OK);
     httpx_response_free(r);
     httpx_client_free(c);
@@ -485,15 +475,15 @@ TEST(client_connect_errors_and_bad_urls) {
 
 TEST(client_read_timeouts) {
     double t0 = httpx__now();
-    httpx_response *r = httpx_get(rogue("/stall-head"), &(httpx_opts){ .timeout = { .read = 0.3 } });
+    httpx_response *r = httpx_get(fx_rogue_at("/stall-head"), &(httpx_opts){ .timeout = { .read = 0.3 } });
     CHECK_INT(r->error, HTTPX_ERR_READ_TIMEOUT);
     CHECK(httpx_is_timeout(r->error));
     CHECK(httpx__now() - t0 < 3);
     httpx_response_free(r);
-    r = httpx_get(rogue("/stall-body"), &(httpx_opts){ .timeout = { .read = 0.3 } });
+    r = httpx_get(fx_rogue_at("/stall-body"), &(httpx_opts){ .timeout = { .read = 0.3 } });
     CHECK_INT(r->error, HTTPX_ERR_READ_TIMEOUT);
     httpx_response_free(r);
-    r = httpx_get(rogue("/drip?n=5&ms=100"), &(httpx_opts){ .timeout = { .read = 1 } });
+    r = httpx_get(fx_rogue_at("/drip?n=5&ms=100"), &(httpx_opts){ .timeout = { .read = 1 } });
     CHECK_INT(r->error, HTTPX_OK);              /* the read timeout is between bytes, not overall */
     httpx_response_free(r);
 }
@@ -557,18 +547,18 @@ TEST(client_connect_timeout) {
 }
 
 TEST(client_redirects) {
-    httpx_response *r = httpx_get(nginx("/redirect/somewhere"), NULL);
+    httpx_response *r = httpx_get(fx_nginx_at("/redirect/somewhere"), NULL);
     CHECK_INT(r->status_code, 302);
     CHECK(httpx_is_redirect(r));
     CHECK(httpx_header(r, "location") != NULL);
     httpx_response_free(r);
-    r = httpx_get(nginx("/redirect/somewhere"), &(httpx_opts){ .follow_redirects = true });
+    r = httpx_get(fx_nginx_at("/redirect/somewhere"), &(httpx_opts){ .follow_redirects = true });
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_INT(r->status_code, 200);
     CHECK_STR(r->content, "Hello, world!\n");
-    CHECK_STR(r->url, nginx("/hello.txt"));
+    CHECK_STR(r->url, fx_nginx_at("/hello.txt"));
     httpx_response_free(r);
-    r = httpx_get(nginx("/loop"), &(httpx_opts){ .follow_redirects = true, .max_redirects = 5 });
+    r = httpx_get(fx_nginx_at("/loop"), &(httpx_opts){ .follow_redirects = true, .max_redirects = 5 });
     CHECK_INT(r->error, HTTPX_ERR_TOO_MANY_REDIRECTS);
     httpx_response_free(r);
 }
@@ -576,12 +566,12 @@ TEST(client_redirects) {
 TEST(client_redirect_method_rules) {
     char url[256];
     httpx_response *r;
-    snprintf(url, sizeof url, "%s?to=/echo/after&code=303", rogue("/redirect"));
+    snprintf(url, sizeof url, "%s?to=/echo/after&code=303", fx_rogue_at("/redirect"));
     r = httpx_post(url, &(httpx_opts){ .json = "{}", .follow_redirects = true });
     CHECK(strncmp(r->content, "GET /echo/after HTTP/1.1", 24) == 0);
     CHECK(!strstr(r->content, "Content-Type"));
     httpx_response_free(r);
-    snprintf(url, sizeof url, "%s?to=/echo/after&code=307", rogue("/redirect"));
+    snprintf(url, sizeof url, "%s?to=/echo/after&code=307", fx_rogue_at("/redirect"));
     r = httpx_post(url, &(httpx_opts){ .json = "{\"k\":2}", .follow_redirects = true });
     CHECK(strncmp(r->content, "POST /echo/after HTTP/1.1", 25) == 0);
     CHECK_STR(echoed_body(r), "{\"k\":2}");
@@ -592,12 +582,12 @@ TEST(client_credentials_stay_with_their_origin) {
     char url[256];
     httpx_response *r;
     /* same origin: kept */
-    snprintf(url, sizeof url, "%s?to=/echo/same", rogue("/redirect"));
+    snprintf(url, sizeof url, "%s?to=/echo/same", fx_rogue_at("/redirect"));
     r = httpx_get(url, &(httpx_opts){ .auth = httpx_basic_auth("u", "p"), .follow_redirects = true });
     CHECK(has_line(r, "Authorization: Basic dTpw"));
     httpx_response_free(r);
     /* another origin (nginx proxies /echo to rogue): dropped */
-    snprintf(url, sizeof url, "%s?to=%s", rogue("/redirect"), nginx("/echo/other"));
+    snprintf(url, sizeof url, "%s?to=%s", fx_rogue_at("/redirect"), fx_nginx_at("/echo/other"));
     r = httpx_get(url, &(httpx_opts){ .auth = httpx_basic_auth("u", "p"), .follow_redirects = true,
                                       .headers = (httpx_pair[]){{"Authorization", "Bearer secret"}, {0}} });
     CHECK_INT(r->status_code, 200);
@@ -608,10 +598,10 @@ TEST(client_credentials_stay_with_their_origin) {
 
 TEST(client_basic_auth) {
     char url[256];
-    httpx_response *r = httpx_get(rogue("/basic-auth/ada/s3cret"), NULL);
+    httpx_response *r = httpx_get(fx_rogue_at("/basic-auth/ada/s3cret"), NULL);
     CHECK_INT(r->status_code, 401);
     httpx_response_free(r);
-    r = httpx_get(rogue("/basic-auth/ada/s3cret"), &(httpx_opts){ .auth = httpx_basic_auth("ada", "s3cret") });
+    r = httpx_get(fx_rogue_at("/basic-auth/ada/s3cret"), &(httpx_opts){ .auth = httpx_basic_auth("ada", "s3cret") });
     CHECK_INT(r->status_code, 200);
     httpx_response_free(r);
     snprintf(url, sizeof url, "http://ada:s3cret@127.0.0.1:%d/basic-auth/ada/s3cret", fx_rogue_port());
@@ -621,14 +611,14 @@ TEST(client_basic_auth) {
 }
 
 TEST(client_text_and_repeated_headers) {
-    httpx_response *r = httpx_get(rogue("/latin1"), NULL);
+    httpx_response *r = httpx_get(fx_rogue_at("/latin1"), NULL);
     CHECK_STR(httpx_text(r), "caf\xc3\xa9");
     CHECK_INT(r->content_length, 4);
     httpx_response_free(r);
-    r = httpx_get(rogue("/utf8"), NULL);
+    r = httpx_get(fx_rogue_at("/utf8"), NULL);
     CHECK_STR(httpx_text(r), "caf\xc3\xa9");
     httpx_response_free(r);
-    r = httpx_get(rogue("/repeat-header"), NULL);
+    r = httpx_get(fx_rogue_at("/repeat-header"), NULL);
     CHECK_STR(httpx_header(r, "x-multi"), "a");
     CHECK_STR(httpx_header_nth(r, "X-Multi", 1), "b");
     CHECK(httpx_header_nth(r, "X-Multi", 2) == NULL);
@@ -643,7 +633,7 @@ TEST(client_many_requests_one_connection) {
     httpx_client *c = httpx_client_new(NULL);
     int i, errors = 0, n = getenv("HTTPX_SOAK") ? atoi(getenv("HTTPX_SOAK")) : 2000;
     for (i = 0; i < n; i++) {
-        httpx_response *r = httpx_client_get(c, nginx("/hello.txt"), NULL);
+        httpx_response *r = httpx_client_get(c, fx_nginx_at("/hello.txt"), NULL);
         errors += r->error != HTTPX_OK || r->content_length != 14;
         httpx_response_free(r);
     }
@@ -654,9 +644,9 @@ TEST(client_many_requests_one_connection) {
 
 TEST(client_keepalive_expiry_closes_idle_connections) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .keepalive_expiry = 0.2 } });
-    httpx_response *a = httpx_client_get(c, rogue("/conn-id"), NULL), *b;
+    httpx_response *a = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL), *b;
     usleep(300 * 1000);
-    b = httpx_client_get(c, rogue("/conn-id"), NULL);
+    b = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);
     CHECK_INT(b->error, HTTPX_OK);
     CHECK(strcmp(a->content, b->content) != 0);     /* the expired one was not reused */
     httpx_response_free(a);

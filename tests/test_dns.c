@@ -5,6 +5,7 @@
    resolv.conf: each one hands the resolver a file of its own and a nameserver
    on 127.0.0.1. */
 #include "test.h"
+#include "fixtures_common.h"
 #include "fixtures_dns.h"
 
 #include <arpa/inet.h>
@@ -26,6 +27,8 @@ int httpx__dns_parse_answer(const unsigned char *pkt, size_t len, const char *na
 
 static char tmpdir[256];
 
+static void remove_tmpdir(void) { fxc_rm_tree(tmpdir); }
+
 static const char *tmp_path(const char *name) {
     static char paths[8][300];
     static unsigned next;
@@ -34,6 +37,7 @@ static const char *tmp_path(const char *name) {
         const char *t = getenv("TMPDIR");
         snprintf(tmpdir, sizeof tmpdir, "%s/httpx-dns-XXXXXX", t && *t ? t : "/tmp");
         if (!mkdtemp(tmpdir)) tmpdir[0] = 0;
+        else fxc_at_exit(remove_tmpdir);
     }
     snprintf(p, sizeof paths[0], "%s/%s", tmpdir, name);
     return p;

@@ -8,16 +8,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static const char *rogue(const char *path) {
-    int port = fx_rogue_port();
-    return port ? fx_url(port, path) : "http://127.0.0.1:1/rogue-did-not-start";
-}
-
-static const char *nginx(const char *path) {
-    int port = fx_nginx_port();
-    return port ? fx_url(port, path) : "http://127.0.0.1:1/nginx-did-not-start";
-}
-
 TEST(tasks_gather_150) {
     httpx_client *c = httpx_client_new(NULL);
     httpx_task *tasks[150];
@@ -25,7 +15,7 @@ TEST(tasks_gather_150) {
     for (i = 0; i < 150; i++) {
         char path[32];
         snprintf(path, sizeof path, "/hello.txt?n=%d", i);
-        tasks[i] = httpx_client_start(c, "GET", nginx(path), NULL);
+        tasks[i] = httpx_client_start(c, "GET", fx_nginx_at(path), NULL);
         REQUIRE(tasks[i]);
         CHECK(!httpx_task_done(tasks[i]));
         CHECK(httpx_task_response(tasks[i]) == NULL);
@@ -55,7 +45,7 @@ TEST(tasks_on_done_and_max_in_flight) {
     struct done_count d = {0, 0};
     int i, most = 0, left;
     for (i = 0; i < 40; i++)
-        httpx_client_start(c, "GET", rogue("/delay/10"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
+        httpx_client_start(c, "GET", fx_rogue_at("/delay/10"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
     CHECK_INT(d.calls, 0);                   /* callbacks fire only inside poll */
     do {
         left = httpx_client_poll(c, 100);
@@ -75,7 +65,7 @@ TEST(tasks_poll_zero_never_stalls) {
     double worst = 0, t0, dt, start = httpx__now();
     int i, calls = 0;
     for (i = 0; i < 200; i++)
-        httpx_client_start(c, "GET", rogue("/delay/200"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
+        httpx_client_start(c, "GET", fx_rogue_at("/delay/200"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
     while (httpx_client_poll(c, 0) > 0 && httpx__now() - start < 30) {
         t0 = httpx__now();
         httpx_client_poll(c, 0);
@@ -104,8 +94,8 @@ static int check_pattern(void *user, httpx_response *r, const char *data, size_t
 TEST(tasks_on_data_streams_the_body) {
     httpx_client *c = httpx_client_new(NULL);
     long total = 0, total2 = 0;
-    httpx_task *t = httpx_client_start(c, "GET", rogue("/bytes/300000"), &(httpx_opts){ .on_data = check_pattern, .user_data = &total });
-    httpx_task *t2 = httpx_client_start(c, "GET", rogue("/chunked/100000"), &(httpx_opts){ .on_data = check_pattern, .user_data = &total2 });
+    httpx_task *t = httpx_client_start(c, "GET", fx_rogue_at("/bytes/300000"), &(httpx_opts){ .on_data = check_pattern, .user_data = &total });
+    httpx_task *t2 = httpx_client_start(c, "GET", fx_rogue_at("/chunked/100000"), &(httpx_opts){ .on_data = check_pattern, .user_data = &total2 });
     httpx_response *r = httpx_task_wait(t);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_INT(total, 300000);
@@ -118,7 +108,7 @@ TEST(tasks_on_data_streams_the_body) {
     httpx_task_free(t2);
     /* blocking calls take on_data too */
     total = 0;
-    r = httpx_client_get(c, rogue("/bytes/5000"), &(httpx_opts){ .on_data = check_pattern, .user_data = &total });
+    r = httpx_client_get(c, fx_rogue_at("/bytes/5000"), &(httpx_opts){ .on_data = check_pattern, .user_data = &total });
     CHECK_INT(total, 5000);
     httpx_response_free(r);
     httpx_client_free(c);
@@ -131,7 +121,7 @@ static int abort_data(void *user, httpx_response *r, const char *data, size_t le
 
 TEST(tasks_on_data_abort_is_cancelled) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_task *t = httpx_client_start(c, "GET", rogue("/bytes/100000"), &(httpx_opts){ .on_data = abort_data });
+    httpx_task *t = httpx_client_start(c, "GET", fx_rogue_at("/bytes/100000"), &(httpx_opts){ .on_data = abort_data });
     httpx_response *r = httpx_task_wait(t);
     CHECK_INT(r->error, HTTPX_ERR_CANCELLED);
     httpx_task_free(t);
@@ -140,7 +130,7 @@ TEST(tasks_on_data_abort_is_cancelled) {
 
 TEST(tasks_cancel_leaves_pool_sane) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 1 } });
-    httpx_task *stalled = httpx_client_start(c, "GET", rogue("/stall-head"), NULL);
+    httpx_task *stalled = httpx_client_start(c, "GET", fx_rogue_at("/stall-head"), NULL);
     httpx_task *t;
     httpx_response *r;
     int i;
@@ -149,7 +139,7 @@ TEST(tasks_cancel_leaves_pool_sane) {
     CHECK_INT(c->num_conns, 1);
     httpx_task_cancel(stalled);              /* mid-exchange: its connection is closed */
     CHECK_INT(c->num_conns, 0);
-    t = httpx_client_start(c, "GET", rogue("/bytes/10"), NULL);
+    t = httpx_client_start(c, "GET", fx_rogue_at("/bytes/10"), NULL);
     r = httpx_task_wait(t);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_INT(r->content_length, 10);
@@ -160,7 +150,7 @@ TEST(tasks_cancel_leaves_pool_sane) {
 TEST(tasks_client_free_with_tasks_in_flight) {
     httpx_client *c = httpx_client_new(NULL);
     int i;
-    for (i = 0; i < 5; i++) httpx_client_start(c, "GET", rogue("/delay/100"), NULL);
+    for (i = 0; i < 5; i++) httpx_client_start(c, "GET", fx_rogue_at("/delay/100"), NULL);
     httpx_client_poll(c, 10);
     httpx_client_free(c);                    /* ASan's leak check tells */
     CHECK(1);
@@ -168,8 +158,8 @@ TEST(tasks_client_free_with_tasks_in_flight) {
 
 TEST(tasks_timeouts_and_errors_per_task) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_task *slow = httpx_client_start(c, "GET", rogue("/stall-head"), &(httpx_opts){ .timeout = { .read = 0.2 } });
-    httpx_task *good = httpx_client_start(c, "GET", rogue("/delay/50"), NULL);
+    httpx_task *slow = httpx_client_start(c, "GET", fx_rogue_at("/stall-head"), &(httpx_opts){ .timeout = { .read = 0.2 } });
+    httpx_task *good = httpx_client_start(c, "GET", fx_rogue_at("/delay/50"), NULL);
     httpx_task *bad = httpx_client_start(c, "GET", "http://exa mple/", NULL);
     httpx_task *all[3];
     all[0] = slow; all[1] = good; all[2] = bad;
@@ -188,7 +178,7 @@ TEST(tasks_share_pooled_connections) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 3 } });
     httpx_task *t[30];
     int i, ids[30], distinct = 0, j;
-    for (i = 0; i < 30; i++) t[i] = httpx_client_start(c, "GET", rogue("/conn-id"), NULL);
+    for (i = 0; i < 30; i++) t[i] = httpx_client_start(c, "GET", fx_rogue_at("/conn-id"), NULL);
     httpx_gather(c, t, 30);
     for (i = 0; i < 30; i++) {
         httpx_response *r = httpx_task_response(t[i]);
@@ -204,8 +194,8 @@ TEST(tasks_share_pooled_connections) {
 
 TEST(tasks_pool_timeout) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 1 } });
-    httpx_task *busy = httpx_client_start(c, "GET", rogue("/delay/1000"), NULL);
-    httpx_task *waiting = httpx_client_start(c, "GET", rogue("/bytes/1"), &(httpx_opts){ .timeout = { .pool = 0.2 } });
+    httpx_task *busy = httpx_client_start(c, "GET", fx_rogue_at("/delay/1000"), NULL);
+    httpx_task *waiting = httpx_client_start(c, "GET", fx_rogue_at("/bytes/1"), &(httpx_opts){ .timeout = { .pool = 0.2 } });
     httpx_response *r = httpx_task_wait(waiting);
     CHECK_INT(r->error, HTTPX_ERR_POOL_TIMEOUT);
     CHECK(!httpx_task_done(busy));
@@ -222,7 +212,7 @@ TEST(tasks_redirect_and_copied_options) {
         char body[16], hv[16];
         strcpy(body, "{\"x\":1}");
         strcpy(hv, "on");
-        t = httpx_client_start(c, "POST", rogue("/echo"), &(httpx_opts){
+        t = httpx_client_start(c, "POST", fx_rogue_at("/echo"), &(httpx_opts){
             .json = body, .headers = (httpx_pair[]){{"X-Copied", hv}, {0}} });
         memset(body, 'Z', sizeof body - 1);
         memset(hv, 'Z', sizeof hv - 1);
@@ -232,7 +222,7 @@ TEST(tasks_redirect_and_copied_options) {
     CHECK(strstr(r->content, "X-Copied: on\r\n") != NULL);
     CHECK(strstr(r->content, "\r\n\r\n{\"x\":1}") != NULL);
     httpx_task_free(t);
-    t = httpx_client_start(c, "GET", nginx("/redirect/x"), &(httpx_opts){ .follow_redirects = true });
+    t = httpx_client_start(c, "GET", fx_nginx_at("/redirect/x"), &(httpx_opts){ .follow_redirects = true });
     r = httpx_task_wait(t);
     CHECK_INT(r->status_code, 200);
     CHECK_STR(r->content, "Hello, world!\n");
@@ -249,7 +239,7 @@ TEST(tasks_driven_by_an_epoll_loop) {
     int ep = epoll_create1(0), i, n, timeout, left = 1, rounds = 0;
     REQUIRE(ep >= 0);
     for (i = 0; i < 20; i++)
-        httpx_client_start(c, "GET", nginx("/small.bin"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
+        httpx_client_start(c, "GET", fx_nginx_at("/small.bin"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
     while (left > 0 && rounds++ < 100000) {
         n = httpx_client_fds(c, fds, 64, &timeout);
         for (i = 0; i < n; i++) {
@@ -290,7 +280,7 @@ TEST(tasks_thousand_connections) {
     c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 1000 } });
     t = (httpx_task **)calloc((size_t)n, sizeof *t);
     REQUIRE(t);
-    for (i = 0; i < n; i++) t[i] = httpx_client_start(c, "GET", rogue("/delay/300"), NULL);
+    for (i = 0; i < n; i++) t[i] = httpx_client_start(c, "GET", fx_rogue_at("/delay/300"), NULL);
     httpx_gather(c, t, (size_t)n);
     for (i = 0; i < n; i++) {
         httpx_response *r = httpx_task_response(t[i]);

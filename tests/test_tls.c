@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef HTTPX_BEARSSL
@@ -767,6 +768,88 @@ TEST(tls_client_truncated_body_is_an_error) {
     CHECK(strstr(r->error_message, "without a TLS close_notify") != NULL);
     httpx_response_free(r);
     httpx_client_free(c);
+}
+
+/* SSL_CERT_DIR as OpenSSL reads it: every certificate file of each listed
+   directory (here one hash-link-named PEM file), skipping what is not a
+   certificate file; SSL_CERT_FILE may be unset or an empty file. */
+static int write_text(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) return 0;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+TEST(tls_ssl_cert_dir_loads_each_certificate_file) {
+    char dir[] = "/tmp/httpx-certdir-XXXXXX", bad[] = "/tmp/httpx-certdir-XXXXXX";
+    char ca[600], junk[600], sub[600], dead[600], empty[600], other[600], list[1400];
+    httpx__tls_config *a, *b, *c, *d;
+    httpx_client *cl = NULL;
+    httpx_response *r = NULL;
+    httpx__err e;
+    saved_env saved;
+    char *pem, *other_pem;
+    NGINX("rsa");
+    REQUIRE((pem = test_read_file(fxt_cert("ca.pem"), NULL)));
+    other_pem = test_read_file(fxt_cert("other-ca.pem"), NULL);
+    if (!other_pem || !mkdtemp(dir) || !mkdtemp(bad)) { free(pem); free(other_pem); REQUIRE(0); }
+    snprintf(ca, sizeof ca, "%s/1a2b3c4d.0", dir);        /* the test CA, named like a hash link */
+    snprintf(junk, sizeof junk, "%s/notes.pem", dir);     /* a .pem that holds no PEM */
+    snprintf(sub, sizeof sub, "%s/sub.crt", dir);         /* a directory with a certificate's name */
+    snprintf(dead, sizeof dead, "%s/deadbeef.0", dir);    /* a dangling symbolic link */
+    snprintf(empty, sizeof empty, "%s/empty", dir);       /* SSL_CERT_FILE: empty */
+    snprintf(other, sizeof other, "%s/other.pem", bad);   /* a directory trusting another CA */
+    CHECK(write_text(ca, pem) && write_text(junk, "not a certificate\n") && write_text(empty, "") &&
+          write_text(other, other_pem));
+    CHECK(mkdir(sub, 0755) == 0);
+    CHECK(symlink("/nonexistent/httpx-ca.pem", dead) == 0);
+    free(pem);
+    free(other_pem);
+
+    saved = env_clear();
+    setenv("SSL_CERT_DIR", dir, 1);                       /* SSL_CERT_FILE unset */
+    a = config(NULL);
+    snprintf(list, sizeof list, "/nonexistent/certs::%s:%s", bad, dir);
+    setenv("SSL_CERT_DIR", list, 1);                      /* a list; SSL_CERT_FILE empty */
+    setenv("SSL_CERT_FILE", empty, 1);
+    b = config(NULL);
+    unsetenv("SSL_CERT_FILE");
+    setenv("SSL_CERT_DIR", bad, 1);
+    c = config(NULL);
+    remove(ca);
+    setenv("SSL_CERT_DIR", dir, 1);                       /* only what is not a certificate is left */
+    memset(&e, 0, sizeof e);
+    d = httpx__tls_config_new(NULL, &e);
+    if (write_text(ca, "")) remove(ca);
+    /* end to end: a client with zeroed TLS options reads SSL_CERT_DIR */
+    snprintf(ca, sizeof ca, "%s/httpx-test-ca.crt", dir);
+    pem = test_read_file(fxt_cert("ca.pem"), NULL);
+    if (pem && write_text(ca, pem) && (cl = httpx_client_new(NULL)) != NULL)
+        r = httpx_client_get(cl, https_url(port, "127.0.0.1", "/hello.txt"), NULL);
+    free(pem);
+    env_restore(&saved);
+
+    if (a) check_good(a, "localhost", port, "localhost"); else CHECK(a != NULL);
+    if (b) check_good(b, "127.0.0.1", port, ""); else CHECK(b != NULL);
+    if (c) check_bad(c, "rsa", "localhost", BR_ERR_X509_NOT_TRUSTED, "unknown CA"); else CHECK(c != NULL);
+    CHECK(d == NULL);
+    CHECK_INT(e.code, HTTPX_ERR_TLS);
+    CHECK(strstr(e.msg, "no CA certificate found in") != NULL);
+    CHECK(r != NULL);
+    if (r) {
+        if (r->error) test_fail(__FILE__, __LINE__, "https with SSL_CERT_DIR: %s", r->error_message);
+        CHECK_INT(r->status_code, 200);
+        CHECK_STR(httpx_text(r), "Hello, TLS!\n");
+        httpx_response_free(r);
+    }
+    httpx_client_free(cl);
+    httpx__tls_config_free(a);
+    httpx__tls_config_free(b);
+    httpx__tls_config_free(c);
+    httpx__tls_config_free(d);
+    remove(ca); remove(junk); rmdir(sub); remove(dead); remove(empty); remove(other);
+    CHECK(rmdir(dir) == 0);
+    CHECK(rmdir(bad) == 0);
 }
 
 #endif

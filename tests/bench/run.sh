@@ -20,6 +20,15 @@
 #   BENCH_MULTI_REPEATS  runs per concurrent cell                  [3]
 #   BENCH_MULTI_WRK_SECS seconds per wrk -c CONC run               [2]
 #   BENCH_MULTI_SIZE     body size of the concurrent rows  [first of BENCH_SIZES]
+#   BENCH_PLAIN     1: the plain-HTTP rows above, 0: skip them      [1]
+#   BENCH_TLS       1: the https rows (BearSSL vs libcurl+OpenSSL)  [1]
+#   BENCH_TLS_REPEATS    runs per TLS cell                         [3]
+#   BENCH_TLS_DL_MB      size of the downloaded file, MB           [100]
+#   BENCH_TLS_DL_COUNT   downloads of it per run                   [3]
+#   BENCH_TLS_HS_N       measured handshakes per run               [1000]
+#   BENCH_TLS_IDLE_CONNS idle TLS connections for the memory row   [32]
+#   BENCH_STATIC    1: static build of examples/get.c fetching over https [1]
+#   BEARSSL_A       the static BearSSL library  [$CC -print-file-name=libbearssl.a]
 #   NGINX           nginx binary                                   [/usr/sbin/nginx]
 #   CC              C compiler                                     [cc]
 set -u
@@ -45,6 +54,14 @@ MULTI_WRK_SECS=${BENCH_MULTI_WRK_SECS:-2}
 MULTI_SIZE=${BENCH_MULTI_SIZE:-$(echo "${BENCH_SIZES:-14}" | awk '{print $1}')}
 NGINX=${NGINX:-/usr/sbin/nginx}
 CC=${CC:-cc}
+PLAIN=${BENCH_PLAIN:-1}
+TLS=${BENCH_TLS:-1}
+TLS_REPEATS=${BENCH_TLS_REPEATS:-3}
+TLS_DL_MB=${BENCH_TLS_DL_MB:-100}
+TLS_DL_COUNT=${BENCH_TLS_DL_COUNT:-3}
+TLS_HS_N=${BENCH_TLS_HS_N:-1000}
+TLS_IDLE_CONNS=${BENCH_TLS_IDLE_CONNS:-32}
+STATIC=${BENCH_STATIC:-1}
 
 die() { echo "bench: $*" >&2; exit 1; }
 isnum() { case "$1" in ''|*[!0-9]*) return 1;; *) return 0;; esac; }
@@ -64,6 +81,15 @@ inrange "$MULTI_REPEATS" 1 50        || die "BENCH_MULTI_REPEATS must be 1..50"
 inrange "$MULTI_WRK_SECS" 1 600      || die "BENCH_MULTI_WRK_SECS must be 1..600"
 inrange "$MULTI_SIZE" 1 104857600    || die "BENCH_MULTI_SIZE must be 1..104857600"
 [ "$MULTI_WARMUP" -ge "$MULTI_CONC" ] || MULTI_WARMUP=$MULTI_CONC
+for k in PLAIN TLS STATIC; do
+    eval "v=\$$k"; case $v in 0|1) ;; *) die "BENCH_$k must be 0 or 1";; esac
+done
+inrange "$TLS_REPEATS" 1 50          || die "BENCH_TLS_REPEATS must be 1..50"
+inrange "$TLS_DL_MB" 1 4096          || die "BENCH_TLS_DL_MB must be 1..4096"
+inrange "$TLS_DL_COUNT" 1 100        || die "BENCH_TLS_DL_COUNT must be 1..100"
+inrange "$TLS_HS_N" 1 1000000        || die "BENCH_TLS_HS_N must be 1..1000000"
+inrange "$TLS_IDLE_CONNS" 2 900      || die "BENCH_TLS_IDLE_CONNS must be 2..900"
+[ "$PLAIN" = 1 ] || MULTI=0
 
 # ---- tools ------------------------------------------------------------------
 INSTALL_HINT="apt-get install -y libcurl4-openssl-dev wrk"
@@ -122,18 +148,55 @@ if [ "$MULTI" = 1 ]; then
     fi
 fi
 
+# TLS programs: httpx.h with -DHTTPX_BEARSSL -lbearssl, libcurl as above.
+HAVE_TLS_HTTPX=0
+HAVE_TLS_CURL=0
+HAVE_OPENSSL=1
+command -v openssl >/dev/null 2>&1 || HAVE_OPENSSL=0
+if [ "$TLS" = 1 ] || [ "$STATIC" = 1 ]; then
+    if [ $HAVE_OPENSSL -eq 0 ]; then
+        echo "bench: no openssl command (needed to make the test certificates); TLS rows and static build skipped" >&2
+        TLS=0; STATIC=0
+    elif ! printf '#include <bearssl.h>\nint main(void){return 0;}\n' | $CC -x c - -o /dev/null -lbearssl >/dev/null 2>&1; then
+        echo "bench: BearSSL not found (apt-get install -y libbearssl-dev); TLS rows and static build skipped" >&2
+        TLS=0; STATIC=0
+    fi
+fi
+if [ "$TLS" = 1 ]; then
+    HAVE_TLS_HTTPX=1
+    if ! $CC -std=c99 -O2 -Wall -Wextra -DHTTPX_BEARSSL -I"$ROOT" "$HERE/bench_tls_httpx.c" -o "$OUT/bench_tls_httpx" \
+            -lbearssl -lpthread >"$OUT/build_tls_httpx.log" 2>&1; then
+        HAVE_TLS_HTTPX=0
+        echo "bench: bench_tls_httpx.c does not build; TLS httpx columns are n/a. Compiler says:" >&2
+        head -n 20 "$OUT/build_tls_httpx.log" >&2
+    fi
+    HAVE_TLS_CURL=$HAVE_CURL
+    # shellcheck disable=SC2086
+    if [ $HAVE_CURL -eq 1 ] && ! $CC -std=c99 -O2 -Wall -Wextra $CURL_CFLAGS "$HERE/bench_tls_curl.c" \
+            -o "$OUT/bench_tls_curl" $CURL_LIBS >"$OUT/build_tls_curl.log" 2>&1; then
+        HAVE_TLS_CURL=0
+        echo "bench: bench_tls_curl.c does not build; TLS curl columns are n/a ($OUT/build_tls_curl.log)" >&2
+    fi
+fi
+
 # ---- nginx ------------------------------------------------------------------
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/httpx-bench.XXXXXX") || die "mktemp failed"
 NGX_PID=
+NGX_TLS_PID=
+# shellcheck disable=SC2317  # called from the trap
+stop_nginx() {  # $1: pid of an nginx master started here
+    if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+        kill -TERM "$1" 2>/dev/null
+        i=0
+        while [ "$i" -lt 50 ] && kill -0 "$1" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+        kill -0 "$1" 2>/dev/null && kill -KILL "$1" 2>/dev/null
+        wait "$1" 2>/dev/null
+    fi
+}
 # shellcheck disable=SC2317  # called from the trap
 cleanup() {
-    if [ -n "$NGX_PID" ] && kill -0 "$NGX_PID" 2>/dev/null; then
-        kill -TERM "$NGX_PID" 2>/dev/null
-        i=0
-        while [ "$i" -lt 50 ] && kill -0 "$NGX_PID" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-        kill -0 "$NGX_PID" 2>/dev/null && kill -KILL "$NGX_PID" 2>/dev/null
-        wait "$NGX_PID" 2>/dev/null
-    fi
+    stop_nginx "$NGX_PID"
+    stop_nginx "$NGX_TLS_PID"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -270,7 +333,9 @@ measure_cell() {
         r=$((r + 1))
     done
 }
-for mode in $MODES; do
+PLAIN_MODES=$MODES
+[ "$PLAIN" = 1 ] || PLAIN_MODES=
+for mode in $PLAIN_MODES; do
     if [ "$mode" = pinned ]; then
         set_server_cpus "$CPU"; set -- taskset -c "$CPU"
         for p in $NGX_PIDS; do
@@ -292,6 +357,8 @@ for mode in $MODES; do
 done
 set_server_cpus "0-$((NCPU - 1))"
 
+. "$HERE/tls.sh"
+
 # ---- the table ---------------------------------------------------------------
 median() {  # $1 file -> median or n/a
     if [ -s "$1" ]; then
@@ -303,6 +370,7 @@ median() {  # $1 file -> median or n/a
 
 TABLE=$OUT/table.txt
 {
+  if [ "$PLAIN" = 1 ]; then
     echo "httpx.h benchmark: sequential keep-alive GETs, 1 connection, nginx on 127.0.0.1 ($NCPU cores)"
     echo "N=$N measured requests per run after $WARMUP warm-up; wrk ${WRK_SECS}s; medians of $REPEATS runs; pinned = client and nginx worker on CPU $CPU"
     echo
@@ -382,13 +450,19 @@ TABLE=$OUT/table.txt
                 $1, (hc == "n/a" ? hc : sprintf("%.2f", hc)), chk(hc, 1.2),
                 (hw == "n/a" ? hw : sprintf("%.2f", hw)), chk(hw, 0.85), ($5 == "n/a" ? $5 : sprintf("%.0f", $5)) }'
     fi
+  fi
+  tls_table
 } >"$TABLE"
 cp "$TMP/res/raw" "$OUT/samples.txt" 2>/dev/null
 cat "$TABLE"
 
 status=0
 [ -n "$HTTPX_ERR" ] && { echo "bench: httpx failed: $HTTPX_ERR" >&2; status=1; }
-[ $HAVE_HTTPX -eq 1 ] || status=1
+[ "$PLAIN" = 1 ] && [ $HAVE_HTTPX -eq 0 ] && status=1
+[ "$TLS" = 1 ] && [ $HAVE_TLS_HTTPX -eq 0 ] && status=1
+[ -n "$TLS_ERR" ] && { echo "bench: TLS: $TLS_ERR" >&2; status=1; }
+[ -n "$TLS_CURL_ERR" ] && echo "bench: TLS curl: $TLS_CURL_ERR" >&2
+[ "$STATIC" = 1 ] && [ "$STATIC_OK" != 1 ] && status=1
 [ "$MULTI" = 1 ] && [ $HAVE_HTTPX_MULTI -eq 0 ] && status=1
 [ -n "$CURL_ERR" ] && echo "bench: curl failed: $CURL_ERR" >&2
 [ -n "$WRK_ERR" ] && echo "bench: $WRK_ERR" >&2
