@@ -55,7 +55,12 @@ unit: $(BUILD)/test examples
 asan: $(BUILD)/test-asan examples
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test-asan $(T)
 
-examples: $(EXAMPLES)
+examples: $(EXAMPLES) $(BUILD)/oom
+
+# Out of memory at every allocation in turn (tests/oom/oom.c, run by the tests).
+$(BUILD)/oom: tests/oom/oom.c httpx.h
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@
 
 $(BUILD)/examples/%: examples/%.c httpx.h
 	@mkdir -p $(BUILD)/examples

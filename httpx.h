@@ -410,9 +410,17 @@ HTTPX__PRIVATE void  httpx__free(void *p);
 HTTPX__PRIVATE char *httpx__strdup(const char *s);
 
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
-   only when the allocator fails. The contents are NUL-terminated whenever
+   only when the allocator fails (now or earlier: failure is sticky). The contents are NUL-terminated whenever
    cap > 0 (the NUL is not counted in len). */
-typedef struct httpx__buf { char *p; size_t len, cap; bool borrowed; } httpx__buf;
+typedef struct httpx__buf {
+    char *p;
+    size_t len, cap;
+    bool borrowed;      /* p is not ours (see httpx__buf_init_inline) */
+    bool failed;        /* an allocation failed: every later append fails too, so a
+                           sequence of appends can be checked once, at its end */
+} httpx__buf;
+/* Empties b (keeping its memory) and forgets an earlier failure. */
+HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b);
 /* Starts b on memory that is not ours (an inline array): it is used until it
    is too small, then the contents move to the heap. Saves an allocation for
    the common small case. */
@@ -847,7 +855,8 @@ HTTPX__PRIVATE char *httpx__strdup(const char *s) {
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
     char *p;
-    if (extra > (size_t)-1 / 2 - b->len) return false;
+    if (b->failed) return false;
+    if (extra > (size_t)-1 / 2 - b->len) { b->failed = true; return false; }
     need = b->len + extra + 1;                  /* +1: always room for the NUL */
     if (need <= b->cap) return true;
     cap = b->cap * 2;       /* geometric growth, but a first large reserve fits exactly */
@@ -855,13 +864,15 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     if (cap < 64) cap = 64;
     if (b->borrowed) {
         p = (char *)httpx__malloc(cap);
-        if (!p) return false;
-        memcpy(p, b->p, b->len + 1);
-        b->borrowed = false;
+        if (p) memcpy(p, b->p, b->len + 1);
     } else {
         p = (char *)httpx__realloc(b->p, cap);
-        if (!p) return false;
     }
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->borrowed = false;
     b->p = p;
     b->cap = cap;
     p[b->len] = 0;          /* keep the promise of NUL termination from the first byte */
@@ -901,7 +912,13 @@ HTTPX__PRIVATE void httpx__buf_free(httpx__buf *b) {
     if (!b->borrowed) httpx__free(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
-    b->borrowed = false;
+    b->borrowed = b->failed = false;
+}
+
+HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b) {
+    b->len = 0;
+    b->failed = false;
+    if (b->p) b->p[0] = 0;
 }
 
 HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
@@ -909,6 +926,7 @@ HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap)
     b->cap = cap;
     b->len = 0;
     b->borrowed = true;
+    b->failed = false;
     mem[0] = 0;
 }
 
@@ -2734,7 +2752,7 @@ HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx_
         ex->content_type = httpx__multipart_content_type(ex->multipart);
         ex->upload_length = httpx__multipart_length(ex->multipart);
     } else if (o->data) {
-        r->scratch.len = 0;
+        httpx__buf_clear(&r->scratch);
         if (!httpx__form_encode(&r->scratch, o->data, false) || !httpx__buf_reserve(&r->scratch, 0))
             return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory encoding form data");
         ex->body = r->scratch.p;
@@ -2785,7 +2803,7 @@ static httpx_error httpx__write_layer(httpx__exchange *ex, httpx__buf *out, cons
         httpx__buf_puts(out, layer->name);
         httpx__buf_append(out, ": ", 2);
         httpx__buf_puts(out, layer->value);
-        httpx__buf_append(out, "\r\n", 2);
+        if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     return HTTPX_OK;
 }
@@ -2828,7 +2846,7 @@ HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *
     const httpx_pair *client_h = ex->client->headers, *req_h = ex->opts->headers;
     httpx_error err;
     int nd = 0;
-    out->len = 0;
+    httpx__buf_clear(out);
     ex->conn->out_off = 0;
     httpx__buf_reserve(out, 512);
     httpx__buf_puts(out, ex->method);
@@ -2862,9 +2880,9 @@ HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *
     ex->body_done = !httpx__has_body(ex);
     /* small bodies ride in the same packet as the head */
     if (ex->body && ex->body_len <= 16384) {
-        httpx__buf_append(out, ex->body, ex->body_len);
+        if (!httpx__buf_append(out, ex->body, ex->body_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request");
         ex->body_off = ex->body_len;
-        if (!out->p) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request");
     }
     return HTTPX_OK;
 }
@@ -2880,7 +2898,7 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
     }
     if (!httpx__buf_reserve(out, HTTPX__UPLOAD_PIECE + hdr + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
-    out->len = 0;
+    httpx__buf_clear(out);
     if (ex->multipart) {
         n = httpx__multipart_read(ex->multipart, out->p + hdr, HTTPX__UPLOAD_PIECE, e);
         if (n < 0) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_WRITE, "reading a multipart file failed");
@@ -2900,9 +2918,8 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
         return HTTPX_OK;
     }
     if (n == 0) {
-        httpx__buf_puts(out, "0\r\n\r\n");
         ex->body_done = true;
-        return HTTPX_OK;
+        return httpx__buf_puts(out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     {   /* frame the piece in place: size line before, CRLF after */
         char line[12];
@@ -2910,7 +2927,7 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
         memcpy(out->p + hdr - (size_t)ll, line, (size_t)ll);
         out->len = hdr + (size_t)n;
         ex->conn->out_off = hdr - (size_t)ll;
-        httpx__buf_append(out, "\r\n", 2);
+        if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     return HTTPX_OK;
 }
@@ -4337,9 +4354,10 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) { (void)t; retur
 
 /* Buffer sizes, the bulk of the memory of a TLS connection.
    Input: a full record (16 KiB of plaintext plus header, MAC and padding).
-   The client cannot make a TLS 1.2 server send smaller records (few servers
-   honour the max_fragment_length extension), so a smaller input buffer would
-   break on the first 16 KiB record.
+   A full record must fit: we do not ask the server for smaller records
+   (max_fragment_length, see httpx__tls_new), since servers that ignore the
+   extension would break a smaller buffer, and those that honour it (OpenSSL)
+   would send four times as many records.
    Output: our own records can be any size, so we choose 4 KiB of plaintext
    per record: a request head fits in one record, and an upload costs 85 bytes
    of framing per 4 KiB (about 2%) and four times as many send() calls as with
@@ -5135,6 +5153,13 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
     br_ssl_engine_set_protocol_names(eng, cfg->alpn, 1);
     br_ssl_engine_set_buffers_bidi(eng, t->ibuf, HTTPX__TLS_IBUF, t->obuf, HTTPX__TLS_OBUF);
+    /* BearSSL takes the smaller buffer for the max_fragment_length extension
+       (RFC 6066) it asks of the server: with our 4 KiB output buffer, 4 KiB.
+       OpenSSL servers (nginx) honour it and send four times as many records
+       (and we receive with four times as many recv() calls). Our input buffer
+       holds a full record, so we ask for nothing: the field only decides the
+       extension; our own records stay within max_frag_len (4 KiB). */
+    eng->log_max_frag_len = 14;
     if (cfg->skey) {
         if (br_skey_decoder_key_type(cfg->skey) == BR_KEYTYPE_RSA)
             br_ssl_client_set_single_rsa(&t->cc, cfg->chain, cfg->nchain, br_skey_decoder_get_rsa(cfg->skey),
@@ -6095,7 +6120,7 @@ static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
             httpx__exchange_fail(ex, e);
             return;
         }
-        if (ex->opts->on_data) r->body.len = 0;   /* the buffer only passes bytes through */
+        if (ex->opts->on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
         n = httpx__body_pull(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, e);
         if (n > 0 && ex->opts->on_data) {
             r->pub.num_bytes_downloaded += n;
@@ -6343,55 +6368,49 @@ static bool httpx__has_scheme(const char *url) {
     return *p == ':' && p[1] == '/' && p[2] == '/';
 }
 
+static bool httpx__put_param(httpx__buf *u, const httpx_pair *p, bool *any) {
+    bool ok = !*any || httpx__buf_putc(u, '&');
+    ok = ok && httpx__form_escape(u, p->name, strlen(p->name)) && httpx__buf_putc(u, '=');
+    ok = ok && (!p->value || httpx__form_escape(u, p->value, strlen(p->value)));
+    *any = true;
+    return ok;
+}
+
 /* Client params, then request params; a request param replaces client params
-   of the same name, as HTTPX merges them. */
+   of the same name, as HTTPX merges them. u holds a URL without fragment.
+   False when memory ran out. */
 static bool httpx__add_params(httpx__buf *u, const httpx_pair *client_p, const httpx_pair *req_p) {
     const httpx_pair *p, *q;
-    bool any = false;
-    char *hash = strchr(u->p, '#');
-    size_t fraglen = hash ? strlen(hash) : 0;
-    char frag[512];
+    bool any = false, ok = true;
     if (!(client_p && client_p->name) && !(req_p && req_p->name)) return true;
-    if (fraglen >= sizeof frag) fraglen = sizeof frag - 1;
-    if (hash) { memcpy(frag, hash, fraglen); frag[fraglen] = 0; u->len = (size_t)(hash - u->p); u->p[u->len] = 0; }
-    any = strchr(u->p, '?') != NULL;
-    if (!any) httpx__buf_putc(u, '?');
-    else if (u->p[u->len - 1] != '?' && u->p[u->len - 1] != '&') httpx__buf_putc(u, '&');
-    any = false;
-    for (p = client_p; p && p->name; p++) {
+    if (!strchr(u->p, '?')) ok = httpx__buf_putc(u, '?');
+    else if (u->p[u->len - 1] != '?' && u->p[u->len - 1] != '&') ok = httpx__buf_putc(u, '&');
+    for (p = client_p; ok && p && p->name; p++) {
         bool overridden = false;
         for (q = req_p; q && q->name && !overridden; q++) overridden = !strcmp(q->name, p->name);
-        if (overridden) continue;
-        if (any) httpx__buf_putc(u, '&');
-        httpx__form_escape(u, p->name, strlen(p->name));
-        httpx__buf_putc(u, '=');
-        if (p->value) httpx__form_escape(u, p->value, strlen(p->value));
-        any = true;
+        if (!overridden) ok = httpx__put_param(u, p, &any);
     }
-    for (p = req_p; p && p->name; p++) {
-        if (any) httpx__buf_putc(u, '&');
-        httpx__form_escape(u, p->name, strlen(p->name));
-        httpx__buf_putc(u, '=');
-        if (p->value) httpx__form_escape(u, p->value, strlen(p->value));
-        any = true;
-    }
-    if (hash) httpx__buf_append(u, frag, fraglen);
-    return u->p != NULL;
+    for (p = req_p; ok && p && p->name; p++) ok = httpx__put_param(u, p, &any);
+    return ok;
 }
 
 static httpx_error httpx__build_url(httpx__exchange *ex, const char *url, httpx__err *e) {
     httpx__response *r = ex->resp;
     httpx_client *c = ex->client;
     httpx__buf *u = &r->url_text;
-    u->len = 0;
+    const char *hash;
+    bool ok = true;
+    httpx__buf_clear(u);
     if (!url) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: NULL");
     if (!httpx__has_scheme(url) && c->base_url.len) {
-        httpx__buf_append(u, c->base_url.p, c->base_url.len);
+        ok = httpx__buf_append(u, c->base_url.p, c->base_url.len);
         while (*url == '/') url++;      /* "/users" under base ".../api/" is ".../api/users" */
     }
-    if (!httpx__buf_puts(u, url) || !httpx__add_params(u, c->params, ex->opts->params))
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory building the URL");
-    return HTTPX_OK;
+    hash = strchr(url, '#');            /* params go before the fragment */
+    ok = ok && httpx__buf_append(u, url, hash ? (size_t)(hash - url) : strlen(url));
+    ok = ok && httpx__add_params(u, c->params, ex->opts->params);
+    ok = ok && (!hash || httpx__buf_puts(u, hash));
+    return ok ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory building the URL");
 }
 
 static double httpx__timeout_pick(double req, double client) { return req == 0 ? client : req < 0 ? -1 : req; }
@@ -6532,7 +6551,7 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
     memcpy(old_host, old.host.p, old.host.n);
     old.host.p = old_host;
-    r->url_text.len = 0;
+    httpx__buf_clear(&r->url_text);
     httpx__buf_append(&r->url_text, next.p, next.len);
     httpx__buf_free(&next);
     /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
@@ -6550,7 +6569,7 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
         return false;
     }
     httpx__headers_clear(&r->headers);
-    r->body.len = 0;
+    httpx__buf_clear(&r->body);
     r->pub.status_code = 0;
     r->pub.num_bytes_downloaded = 0;
     if (httpx__exchange_prepare(ex, &e)) { httpx__exchange_fail(ex, &e); return false; }
@@ -6707,7 +6726,7 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
     ex = &r->ex;
     /* a body in the caller's memory is copied, unless it is ours already */
     if (ex->body && ex->body != r->scratch.p) {
-        r->scratch.len = 0;
+        httpx__buf_clear(&r->scratch);
         if (!httpx__buf_append(&r->scratch, ex->body, ex->body_len)) {
             httpx__err e;
             memset(&e, 0, sizeof e);
@@ -6877,15 +6896,20 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
-    int n, ms, rc;
+    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
+    struct pollfd *fds = spare;
+    int n, ms, rc, cap = 16;
     httpx__tasks_admit(c);
-    if (!httpx__pollfds_reserve(c, c->tasks_started + 1)) return c->tasks_total;
-    n = httpx_client_fds(c, c->pollfds, c->pollfds_cap, &ms);
+    if (httpx__pollfds_reserve(c, c->tasks_started + 1)) {
+        fds = c->pollfds;
+        cap = c->pollfds_cap;
+    }
+    n = httpx_client_fds(c, fds, cap, &ms);
     if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (n == 0 && ms < 0) return httpx__process(c, c->pollfds, 0, 0);   /* nothing to wait for */
-    rc = poll(c->pollfds, (nfds_t)n, ms);
+    if (n == 0 && ms < 0) return httpx__process(c, fds, 0, 0);   /* nothing to wait for */
+    rc = poll(fds, (nfds_t)n, ms);
     if (rc < 0 && errno != EINTR) rc = 0;
-    return httpx__process(c, c->pollfds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
+    return httpx__process(c, fds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
 }
 
 HTTPX_API httpx_response *httpx_task_wait(httpx_task *t) {
@@ -6973,7 +6997,7 @@ HTTPX_API const char *httpx_text(httpx_response *pub) {
     if (!r) return "";
     httpx__charset(pub, cs, sizeof cs);
     if (!httpx__is_latin1(cs)) return pub->content;
-    r->scratch.len = 0;
+    httpx__buf_clear(&r->scratch);
     if (!httpx__buf_reserve(&r->scratch, pub->content_length * 2)) return pub->content;
     for (i = 0; i < pub->content_length; i++) {
         unsigned char c = (unsigned char)pub->content[i];

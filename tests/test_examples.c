@@ -33,3 +33,12 @@ TEST(examples_run_against_nginx) {
     CHECK_INT(run_example("frame_loop", fx_url(port, "/hello.txt"), out, sizeof out), 0);
     CHECK(strstr(out, "3 requests done") != NULL);
 }
+
+TEST(out_of_memory_at_every_allocation) {
+    static char out[4096];
+    int port = fx_nginx_port();
+    REQUIRE(port);
+    CHECK_INT(run_example("../oom", fx_url(port, "/hello.txt"), out, sizeof out), 0);
+    CHECK(strstr(out, "every one failed in turn, 0 bad outcomes") != NULL);
+    if (!strstr(out, "0 bad outcomes")) printf("%s", out);
+}

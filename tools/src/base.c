@@ -17,7 +17,8 @@ HTTPX__PRIVATE char *httpx__strdup(const char *s) {
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
     char *p;
-    if (extra > (size_t)-1 / 2 - b->len) return false;
+    if (b->failed) return false;
+    if (extra > (size_t)-1 / 2 - b->len) { b->failed = true; return false; }
     need = b->len + extra + 1;                  /* +1: always room for the NUL */
     if (need <= b->cap) return true;
     cap = b->cap * 2;       /* geometric growth, but a first large reserve fits exactly */
@@ -25,13 +26,15 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     if (cap < 64) cap = 64;
     if (b->borrowed) {
         p = (char *)httpx__malloc(cap);
-        if (!p) return false;
-        memcpy(p, b->p, b->len + 1);
-        b->borrowed = false;
+        if (p) memcpy(p, b->p, b->len + 1);
     } else {
         p = (char *)httpx__realloc(b->p, cap);
-        if (!p) return false;
     }
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->borrowed = false;
     b->p = p;
     b->cap = cap;
     p[b->len] = 0;          /* keep the promise of NUL termination from the first byte */
@@ -71,7 +74,13 @@ HTTPX__PRIVATE void httpx__buf_free(httpx__buf *b) {
     if (!b->borrowed) httpx__free(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
-    b->borrowed = false;
+    b->borrowed = b->failed = false;
+}
+
+HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b) {
+    b->len = 0;
+    b->failed = false;
+    if (b->p) b->p[0] = 0;
 }
 
 HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
@@ -79,6 +88,7 @@ HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap)
     b->cap = cap;
     b->len = 0;
     b->borrowed = true;
+    b->failed = false;
     mem[0] = 0;
 }
 

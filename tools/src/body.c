@@ -33,7 +33,7 @@ HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx_
         ex->content_type = httpx__multipart_content_type(ex->multipart);
         ex->upload_length = httpx__multipart_length(ex->multipart);
     } else if (o->data) {
-        r->scratch.len = 0;
+        httpx__buf_clear(&r->scratch);
         if (!httpx__form_encode(&r->scratch, o->data, false) || !httpx__buf_reserve(&r->scratch, 0))
             return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory encoding form data");
         ex->body = r->scratch.p;
@@ -84,7 +84,7 @@ static httpx_error httpx__write_layer(httpx__exchange *ex, httpx__buf *out, cons
         httpx__buf_puts(out, layer->name);
         httpx__buf_append(out, ": ", 2);
         httpx__buf_puts(out, layer->value);
-        httpx__buf_append(out, "\r\n", 2);
+        if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     return HTTPX_OK;
 }
@@ -127,7 +127,7 @@ HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *
     const httpx_pair *client_h = ex->client->headers, *req_h = ex->opts->headers;
     httpx_error err;
     int nd = 0;
-    out->len = 0;
+    httpx__buf_clear(out);
     ex->conn->out_off = 0;
     httpx__buf_reserve(out, 512);
     httpx__buf_puts(out, ex->method);
@@ -161,9 +161,9 @@ HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *
     ex->body_done = !httpx__has_body(ex);
     /* small bodies ride in the same packet as the head */
     if (ex->body && ex->body_len <= 16384) {
-        httpx__buf_append(out, ex->body, ex->body_len);
+        if (!httpx__buf_append(out, ex->body, ex->body_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request");
         ex->body_off = ex->body_len;
-        if (!out->p) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request");
     }
     return HTTPX_OK;
 }
@@ -179,7 +179,7 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
     }
     if (!httpx__buf_reserve(out, HTTPX__UPLOAD_PIECE + hdr + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
-    out->len = 0;
+    httpx__buf_clear(out);
     if (ex->multipart) {
         n = httpx__multipart_read(ex->multipart, out->p + hdr, HTTPX__UPLOAD_PIECE, e);
         if (n < 0) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_WRITE, "reading a multipart file failed");
@@ -199,9 +199,8 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
         return HTTPX_OK;
     }
     if (n == 0) {
-        httpx__buf_puts(out, "0\r\n\r\n");
         ex->body_done = true;
-        return HTTPX_OK;
+        return httpx__buf_puts(out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     {   /* frame the piece in place: size line before, CRLF after */
         char line[12];
@@ -209,7 +208,7 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
         memcpy(out->p + hdr - (size_t)ll, line, (size_t)ll);
         out->len = hdr + (size_t)n;
         ex->conn->out_off = hdr - (size_t)ll;
-        httpx__buf_append(out, "\r\n", 2);
+        if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     return HTTPX_OK;
 }

@@ -121,55 +121,49 @@ static bool httpx__has_scheme(const char *url) {
     return *p == ':' && p[1] == '/' && p[2] == '/';
 }
 
+static bool httpx__put_param(httpx__buf *u, const httpx_pair *p, bool *any) {
+    bool ok = !*any || httpx__buf_putc(u, '&');
+    ok = ok && httpx__form_escape(u, p->name, strlen(p->name)) && httpx__buf_putc(u, '=');
+    ok = ok && (!p->value || httpx__form_escape(u, p->value, strlen(p->value)));
+    *any = true;
+    return ok;
+}
+
 /* Client params, then request params; a request param replaces client params
-   of the same name, as HTTPX merges them. */
+   of the same name, as HTTPX merges them. u holds a URL without fragment.
+   False when memory ran out. */
 static bool httpx__add_params(httpx__buf *u, const httpx_pair *client_p, const httpx_pair *req_p) {
     const httpx_pair *p, *q;
-    bool any = false;
-    char *hash = strchr(u->p, '#');
-    size_t fraglen = hash ? strlen(hash) : 0;
-    char frag[512];
+    bool any = false, ok = true;
     if (!(client_p && client_p->name) && !(req_p && req_p->name)) return true;
-    if (fraglen >= sizeof frag) fraglen = sizeof frag - 1;
-    if (hash) { memcpy(frag, hash, fraglen); frag[fraglen] = 0; u->len = (size_t)(hash - u->p); u->p[u->len] = 0; }
-    any = strchr(u->p, '?') != NULL;
-    if (!any) httpx__buf_putc(u, '?');
-    else if (u->p[u->len - 1] != '?' && u->p[u->len - 1] != '&') httpx__buf_putc(u, '&');
-    any = false;
-    for (p = client_p; p && p->name; p++) {
+    if (!strchr(u->p, '?')) ok = httpx__buf_putc(u, '?');
+    else if (u->p[u->len - 1] != '?' && u->p[u->len - 1] != '&') ok = httpx__buf_putc(u, '&');
+    for (p = client_p; ok && p && p->name; p++) {
         bool overridden = false;
         for (q = req_p; q && q->name && !overridden; q++) overridden = !strcmp(q->name, p->name);
-        if (overridden) continue;
-        if (any) httpx__buf_putc(u, '&');
-        httpx__form_escape(u, p->name, strlen(p->name));
-        httpx__buf_putc(u, '=');
-        if (p->value) httpx__form_escape(u, p->value, strlen(p->value));
-        any = true;
+        if (!overridden) ok = httpx__put_param(u, p, &any);
     }
-    for (p = req_p; p && p->name; p++) {
-        if (any) httpx__buf_putc(u, '&');
-        httpx__form_escape(u, p->name, strlen(p->name));
-        httpx__buf_putc(u, '=');
-        if (p->value) httpx__form_escape(u, p->value, strlen(p->value));
-        any = true;
-    }
-    if (hash) httpx__buf_append(u, frag, fraglen);
-    return u->p != NULL;
+    for (p = req_p; ok && p && p->name; p++) ok = httpx__put_param(u, p, &any);
+    return ok;
 }
 
 static httpx_error httpx__build_url(httpx__exchange *ex, const char *url, httpx__err *e) {
     httpx__response *r = ex->resp;
     httpx_client *c = ex->client;
     httpx__buf *u = &r->url_text;
-    u->len = 0;
+    const char *hash;
+    bool ok = true;
+    httpx__buf_clear(u);
     if (!url) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: NULL");
     if (!httpx__has_scheme(url) && c->base_url.len) {
-        httpx__buf_append(u, c->base_url.p, c->base_url.len);
+        ok = httpx__buf_append(u, c->base_url.p, c->base_url.len);
         while (*url == '/') url++;      /* "/users" under base ".../api/" is ".../api/users" */
     }
-    if (!httpx__buf_puts(u, url) || !httpx__add_params(u, c->params, ex->opts->params))
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory building the URL");
-    return HTTPX_OK;
+    hash = strchr(url, '#');            /* params go before the fragment */
+    ok = ok && httpx__buf_append(u, url, hash ? (size_t)(hash - url) : strlen(url));
+    ok = ok && httpx__add_params(u, c->params, ex->opts->params);
+    ok = ok && (!hash || httpx__buf_puts(u, hash));
+    return ok ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory building the URL");
 }
 
 static double httpx__timeout_pick(double req, double client) { return req == 0 ? client : req < 0 ? -1 : req; }
@@ -310,7 +304,7 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
     memcpy(old_host, old.host.p, old.host.n);
     old.host.p = old_host;
-    r->url_text.len = 0;
+    httpx__buf_clear(&r->url_text);
     httpx__buf_append(&r->url_text, next.p, next.len);
     httpx__buf_free(&next);
     /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
@@ -328,7 +322,7 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
         return false;
     }
     httpx__headers_clear(&r->headers);
-    r->body.len = 0;
+    httpx__buf_clear(&r->body);
     r->pub.status_code = 0;
     r->pub.num_bytes_downloaded = 0;
     if (httpx__exchange_prepare(ex, &e)) { httpx__exchange_fail(ex, &e); return false; }

@@ -589,7 +589,7 @@ static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
             httpx__exchange_fail(ex, e);
             return;
         }
-        if (ex->opts->on_data) r->body.len = 0;   /* the buffer only passes bytes through */
+        if (ex->opts->on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
         n = httpx__body_pull(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, e);
         if (n > 0 && ex->opts->on_data) {
             r->pub.num_bytes_downloaded += n;

@@ -38,9 +38,17 @@ HTTPX__PRIVATE void  httpx__free(void *p);
 HTTPX__PRIVATE char *httpx__strdup(const char *s);
 
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
-   only when the allocator fails. The contents are NUL-terminated whenever
+   only when the allocator fails (now or earlier: failure is sticky). The contents are NUL-terminated whenever
    cap > 0 (the NUL is not counted in len). */
-typedef struct httpx__buf { char *p; size_t len, cap; bool borrowed; } httpx__buf;
+typedef struct httpx__buf {
+    char *p;
+    size_t len, cap;
+    bool borrowed;      /* p is not ours (see httpx__buf_init_inline) */
+    bool failed;        /* an allocation failed: every later append fails too, so a
+                           sequence of appends can be checked once, at its end */
+} httpx__buf;
+/* Empties b (keeping its memory) and forgets an earlier failure. */
+HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b);
 /* Starts b on memory that is not ours (an inline array): it is used until it
    is too small, then the contents move to the heap. Saves an allocation for
    the common small case. */

@@ -63,7 +63,7 @@ HTTPX_API const char *httpx_text(httpx_response *pub) {
     if (!r) return "";
     httpx__charset(pub, cs, sizeof cs);
     if (!httpx__is_latin1(cs)) return pub->content;
-    r->scratch.len = 0;
+    httpx__buf_clear(&r->scratch);
     if (!httpx__buf_reserve(&r->scratch, pub->content_length * 2)) return pub->content;
     for (i = 0; i < pub->content_length; i++) {
         unsigned char c = (unsigned char)pub->content[i];

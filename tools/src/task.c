@@ -71,7 +71,7 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
     ex = &r->ex;
     /* a body in the caller's memory is copied, unless it is ours already */
     if (ex->body && ex->body != r->scratch.p) {
-        r->scratch.len = 0;
+        httpx__buf_clear(&r->scratch);
         if (!httpx__buf_append(&r->scratch, ex->body, ex->body_len)) {
             httpx__err e;
             memset(&e, 0, sizeof e);
@@ -241,15 +241,20 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
-    int n, ms, rc;
+    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
+    struct pollfd *fds = spare;
+    int n, ms, rc, cap = 16;
     httpx__tasks_admit(c);
-    if (!httpx__pollfds_reserve(c, c->tasks_started + 1)) return c->tasks_total;
-    n = httpx_client_fds(c, c->pollfds, c->pollfds_cap, &ms);
+    if (httpx__pollfds_reserve(c, c->tasks_started + 1)) {
+        fds = c->pollfds;
+        cap = c->pollfds_cap;
+    }
+    n = httpx_client_fds(c, fds, cap, &ms);
     if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (n == 0 && ms < 0) return httpx__process(c, c->pollfds, 0, 0);   /* nothing to wait for */
-    rc = poll(c->pollfds, (nfds_t)n, ms);
+    if (n == 0 && ms < 0) return httpx__process(c, fds, 0, 0);   /* nothing to wait for */
+    rc = poll(fds, (nfds_t)n, ms);
     if (rc < 0 && errno != EINTR) rc = 0;
-    return httpx__process(c, c->pollfds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
+    return httpx__process(c, fds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
 }
 
 HTTPX_API httpx_response *httpx_task_wait(httpx_task *t) {
