@@ -797,6 +797,8 @@ struct httpx_client {
     bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
     int tasks_started, tasks_total, tasks_done;
+    httpx__response *blocking;      /* a blocking call's response while it waits among tasks */
+    int polling;                    /* inside httpx_client_poll/process (callbacks run there) */
     struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
     int pollfds_cap;
 };
@@ -831,6 +833,11 @@ HTTPX__PRIVATE int httpx__exchange_fd(const httpx__exchange *ex);
    retry) rather than a timeout to report. */
 HTTPX__PRIVATE bool httpx__exchange_steps_on_deadline(const httpx__exchange *ex);
 HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
+/* The blocking face's wait: with no task in flight, httpx__exchange_wait on
+   the one exchange; otherwise one round of the client's poll loop with the
+   exchange in it, so that tasks go on during a blocking call and the call
+   can wait for a connection a task will give back. */
+HTTPX__PRIVATE httpx_error httpx__blocking_wait(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
@@ -6490,7 +6497,7 @@ static void httpx__run(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     httpx__exchange_step(ex, 0);
     while (ex->state != HTTPX__EX_DONE && ex->state != HTTPX__EX_STREAMING) {
-        if (httpx__exchange_wait(ex, &e)) {
+        if (httpx__blocking_wait(ex, &e)) {
             httpx__exchange_fail(ex, &e);
             break;
         }
@@ -6512,7 +6519,7 @@ static void httpx__drain(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     while (ex->state == HTTPX__EX_STREAMING) {
         n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-        if (n == -2 && !httpx__exchange_wait(ex, &e)) continue;
+        if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
         if (n < 0) { httpx__exchange_fail(ex, &e); return; }
     }
 }
@@ -6832,6 +6839,17 @@ HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int
         fds[n].revents = 0;
         r->poll_index = n++;
     }
+    if ((r = c->blocking) != NULL) {
+        httpx__exchange *ex = &r->ex;
+        r->poll_index = -1;
+        if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
+        if (ex->want && httpx__exchange_fd(ex) >= 0 && n < cap) {
+            fds[n].fd = httpx__exchange_fd(ex);
+            fds[n].events = ex->want;
+            fds[n].revents = 0;
+            r->poll_index = n++;
+        }
+    }
     if (timeout_ms) *timeout_ms = next ? httpx__ms_until(next, now) : -1;
     return n;
 }
@@ -6852,10 +6870,28 @@ static void httpx__tasks_rotate(httpx_client *c, httpx__response *r) {
    0: none) it stops once the budget is spent, so that one frame's
    httpx_client_poll(c, 0) does not run thirty TLS handshakes in a row; the
    next call starts where this one stopped (poll reports the rest again). */
+/* Steps the exchange of a blocking call that waits among the tasks. */
+static void httpx__process_blocking(httpx__response *r, struct pollfd *fds, int n, double now) {
+    httpx__exchange *ex = &r->ex;
+    short revents = 0;
+    httpx__err e;
+    if (r->poll_index >= 0 && r->poll_index < n && fds[r->poll_index].fd == httpx__exchange_fd(ex))
+        revents = fds[r->poll_index].revents;
+    r->poll_index = -1;
+    if (revents || ex->state == HTTPX__EX_QUEUED || (ex->deadline && now >= ex->deadline && httpx__exchange_steps_on_deadline(ex))) {
+        httpx__exchange_step(ex, revents);
+    } else if (ex->deadline && now >= ex->deadline) {
+        memset(&e, 0, sizeof e);
+        httpx__exchange_timeout(ex, &e);
+        httpx__exchange_fail(ex, &e);
+    }
+}
+
 static int httpx__process(httpx_client *c, struct pollfd *fds, int n, double budget) {
     httpx__response *r, *next;
     double now = httpx__now();
     httpx__err e;
+    if (c->blocking) httpx__process_blocking(c->blocking, fds, n, now);
     for (r = c->tasks; r; r = next) {
         httpx__exchange *ex = &r->ex;
         short revents = 0;
@@ -6882,6 +6918,8 @@ static int httpx__process(httpx_client *c, struct pollfd *fds, int n, double bud
         httpx__task_settle(r);
     }
     httpx__tasks_admit(c);
+    if (c->blocking && c->blocking->ex.state == HTTPX__EX_QUEUED)
+        httpx__exchange_step(&c->blocking->ex, 0);   /* a task may have given a connection back */
     for (r = c->tasks; r; r = next) {            /* tasks that ended while being admitted */
         next = r->task_next;
         if (r->started) httpx__task_settle(r);
@@ -6890,7 +6928,11 @@ static int httpx__process(httpx_client *c, struct pollfd *fds, int n, double bud
 }
 
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
-    return httpx__process(c, fds, n, 0);
+    int left;
+    c->polling++;
+    left = httpx__process(c, fds, n, 0);
+    c->polling--;
+    return left;
 }
 
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
@@ -6906,10 +6948,27 @@ HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
     }
     n = httpx_client_fds(c, fds, cap, &ms);
     if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (n == 0 && ms < 0) return httpx__process(c, fds, 0, 0);   /* nothing to wait for */
+    if (n == 0 && ms < 0) return httpx_client_process(c, fds, 0);   /* nothing to wait for */
     rc = poll(fds, (nfds_t)n, ms);
     if (rc < 0 && errno != EINTR) rc = 0;
-    return httpx__process(c, fds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
+    c->polling++;
+    rc = httpx__process(c, fds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
+    c->polling--;
+    return rc;
+}
+
+HTTPX__PRIVATE httpx_error httpx__blocking_wait(httpx__exchange *ex, httpx__err *e) {
+    httpx_client *c = ex->client;
+    if (ex->state == HTTPX__EX_QUEUED) {       /* a task may have given a connection back */
+        httpx__exchange_step(ex, 0);
+        if (ex->state != HTTPX__EX_QUEUED) return HTTPX_OK;
+    }
+    /* Inside a callback the task list is being walked: wait alone there. */
+    if (c->tasks_total == c->tasks_done || c->polling) return httpx__exchange_wait(ex, e);
+    c->blocking = ex->resp;
+    httpx_client_poll(c, -1);
+    c->blocking = NULL;
+    return HTTPX_OK;                /* failures land in the response, as the exchange's own */
 }
 
 HTTPX_API httpx_response *httpx_task_wait(httpx_task *t) {
@@ -7034,7 +7093,8 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
         if (n >= 0) return n;
         if (n == -1) return httpx__read_fail(r, &e);
-        if (httpx__exchange_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
+        if (httpx__blocking_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
+        if (pub->error) return -(long)pub->error;   /* failed while others were polled too */
     }
 }
 
@@ -7092,7 +7152,7 @@ static void httpx__stream_close(httpx__response *r) {
         for (;;) {
             n = httpx__exchange_read(ex, sink, sizeof sink, &e);
             if (n > 0) continue;
-            if (n == -2 && !httpx__exchange_wait(ex, &e)) continue;
+            if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
             break;
         }
     }

@@ -292,3 +292,60 @@ TEST(tasks_thousand_connections) {
     free(t);
     httpx_client_free(c);
 }
+
+/* A blocking call on a client with tasks in flight runs the same loop: the
+   tasks go on meanwhile, and the call may wait for a connection they free. */
+TEST(tasks_go_on_during_blocking_calls) {
+    httpx_client *c = httpx_client_new(NULL);
+    httpx_task *t[5];
+    httpx_response *r;
+    int i, done = 0;
+    for (i = 0; i < 5; i++) t[i] = httpx_client_start(c, "GET", fx_rogue_at("/delay/100"), NULL);
+    r = httpx_client_get(c, fx_rogue_at("/delay/400"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    httpx_response_free(r);
+    for (i = 0; i < 5; i++) {
+        done += httpx_task_done(t[i]) && httpx_task_response(t[i])->error == HTTPX_OK;
+        httpx_task_free(t[i]);
+    }
+    CHECK_INT(done, 5);
+    httpx_client_free(c);
+}
+
+TEST(tasks_blocking_call_waits_for_a_connection_a_task_frees) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 1 } });
+    httpx_task *t = httpx_client_start(c, "GET", fx_rogue_at("/delay/200"), NULL);
+    httpx_response *r;
+    httpx_client_poll(c, 0);                 /* the task takes the only connection */
+    r = httpx_client_get(c, fx_rogue_at("/bytes/5"), NULL);
+    if (r->error) printf("  %s\n", r->error_message);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_INT(r->content_length, 5);
+    CHECK(httpx_task_done(t));
+    httpx_response_free(r);
+    httpx_task_free(t);
+    httpx_client_free(c);
+}
+
+TEST(tasks_streams_and_tasks_together) {
+    httpx_client *c = httpx_client_new(NULL);
+    httpx_task *t = httpx_client_start(c, "GET", fx_rogue_at("/delay/100"), NULL);
+    httpx_response *s = httpx_client_stream(c, "GET", fx_rogue_at("/drip?n=5&ms=60"), NULL);
+    httpx_response *stalled;
+    char buf[16];
+    long n, total = 0;
+    while ((n = httpx_read(s, buf, sizeof buf)) > 0) total += n;
+    CHECK_INT(n, 0);
+    CHECK_INT(total, 5);
+    CHECK(httpx_task_done(t));               /* went on while the stream was read */
+    httpx_response_free(s);
+    httpx_task_free(t);
+    t = httpx_client_start(c, "GET", fx_rogue_at("/delay/1000"), NULL);
+    stalled = httpx_client_stream(c, "GET", fx_rogue_at("/stall-body"), &(httpx_opts){ .timeout = { .read = 0.3 } });
+    while ((n = httpx_read(stalled, buf, sizeof buf)) > 0) {}
+    CHECK_INT(n, -(long)HTTPX_ERR_READ_TIMEOUT);
+    CHECK_INT(stalled->error, HTTPX_ERR_READ_TIMEOUT);
+    httpx_response_free(stalled);
+    httpx_task_free(t);
+    httpx_client_free(c);
+}

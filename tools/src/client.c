@@ -243,7 +243,7 @@ static void httpx__run(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     httpx__exchange_step(ex, 0);
     while (ex->state != HTTPX__EX_DONE && ex->state != HTTPX__EX_STREAMING) {
-        if (httpx__exchange_wait(ex, &e)) {
+        if (httpx__blocking_wait(ex, &e)) {
             httpx__exchange_fail(ex, &e);
             break;
         }
@@ -265,7 +265,7 @@ static void httpx__drain(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     while (ex->state == HTTPX__EX_STREAMING) {
         n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-        if (n == -2 && !httpx__exchange_wait(ex, &e)) continue;
+        if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
         if (n < 0) { httpx__exchange_fail(ex, &e); return; }
     }
 }

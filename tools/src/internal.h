@@ -425,6 +425,8 @@ struct httpx_client {
     bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
     int tasks_started, tasks_total, tasks_done;
+    httpx__response *blocking;      /* a blocking call's response while it waits among tasks */
+    int polling;                    /* inside httpx_client_poll/process (callbacks run there) */
     struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
     int pollfds_cap;
 };
@@ -459,4 +461,9 @@ HTTPX__PRIVATE int httpx__exchange_fd(const httpx__exchange *ex);
    retry) rather than a timeout to report. */
 HTTPX__PRIVATE bool httpx__exchange_steps_on_deadline(const httpx__exchange *ex);
 HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
+/* The blocking face's wait: with no task in flight, httpx__exchange_wait on
+   the one exchange; otherwise one round of the client's poll loop with the
+   exchange in it, so that tasks go on during a blocking call and the call
+   can wait for a connection a task will give back. */
+HTTPX__PRIVATE httpx_error httpx__blocking_wait(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);

@@ -100,7 +100,8 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
         if (n >= 0) return n;
         if (n == -1) return httpx__read_fail(r, &e);
-        if (httpx__exchange_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
+        if (httpx__blocking_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
+        if (pub->error) return -(long)pub->error;   /* failed while others were polled too */
     }
 }
 
@@ -158,7 +159,7 @@ static void httpx__stream_close(httpx__response *r) {
         for (;;) {
             n = httpx__exchange_read(ex, sink, sizeof sink, &e);
             if (n > 0) continue;
-            if (n == -2 && !httpx__exchange_wait(ex, &e)) continue;
+            if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
             break;
         }
     }
