@@ -636,6 +636,9 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const 
 /* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
    (answer already known: call step). */
 HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+/* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
+   fallback connects or sends. */
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
 /* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
 HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 /* Does what is ready without waiting: reads answers, sends retries when the
@@ -3098,7 +3101,6 @@ HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
 #define HTTPX__DNS_QMAX 300         /* a query: 12 + 255 + 4 */
 #define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
 #define HTTPX__DNS_CNAME_HOPS 16
-#define HTTPX__DNS_TCP_TICK 0.005   /* see httpx__dns_deadline */
 
 enum { HTTPX__DNS_T_A = 1, HTTPX__DNS_T_CNAME = 5, HTTPX__DNS_T_AAAA = 28 };
 enum { HTTPX__DNS_IGNORED = 0, HTTPX__DNS_PARSED = 1, HTTPX__DNS_MALFORMED = -1 };
@@ -4197,14 +4199,17 @@ HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d) {
 #ifdef HTTPX_DNS_THREADS
     return 0;
 #else
-    /* The engine polls our fd for POLLIN only; while a TCP connect or send is
-       pending we need POLLOUT, so we ask to be stepped again soon instead. */
-    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) {
-        double tick = httpx__now() + HTTPX__DNS_TCP_TICK;
-        return tick < d->deadline ? tick : d->deadline;
-    }
     return d->deadline;
 #endif
+}
+
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
+#ifndef HTTPX_DNS_THREADS
+    /* a TCP fallback that is still connecting or sending waits to write */
+    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) return POLLOUT;
+#endif
+    return POLLIN;
 }
 
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {
@@ -5712,7 +5717,7 @@ static void httpx__step_resolving(httpx__exchange *ex, httpx__err *e) {
         }
         dl = httpx__dns_deadline(conn->dns);
         if (ex->timeout.connect >= 0 && (!dl || conn->attempt_deadline < dl)) dl = conn->attempt_deadline;
-        ex->want = httpx__dns_fd(conn->dns) >= 0 ? POLLIN : 0;
+        ex->want = httpx__dns_fd(conn->dns) >= 0 ? httpx__dns_events(conn->dns) : 0;
         ex->deadline = dl;
         ex->timeout_error = HTTPX_ERR_CONNECT_TIMEOUT;
         return;

@@ -119,7 +119,7 @@ static int run(const httpx__dns_config *cfg, const char *host, httpx__addrs *out
         if (ms < 0) ms = 0;
         if (ms > 1000) ms = 1000;
         pf.fd = fd;
-        pf.events = POLLIN;
+        pf.events = httpx__dns_events(d);
         pf.revents = 0;
         poll(&pf, fd >= 0 ? 1 : 0, ms);
     }

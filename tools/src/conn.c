@@ -174,7 +174,7 @@ static void httpx__step_resolving(httpx__exchange *ex, httpx__err *e) {
         }
         dl = httpx__dns_deadline(conn->dns);
         if (ex->timeout.connect >= 0 && (!dl || conn->attempt_deadline < dl)) dl = conn->attempt_deadline;
-        ex->want = httpx__dns_fd(conn->dns) >= 0 ? POLLIN : 0;
+        ex->want = httpx__dns_fd(conn->dns) >= 0 ? httpx__dns_events(conn->dns) : 0;
         ex->deadline = dl;
         ex->timeout_error = HTTPX_ERR_CONNECT_TIMEOUT;
         return;

@@ -45,7 +45,6 @@
 #define HTTPX__DNS_QMAX 300         /* a query: 12 + 255 + 4 */
 #define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
 #define HTTPX__DNS_CNAME_HOPS 16
-#define HTTPX__DNS_TCP_TICK 0.005   /* see httpx__dns_deadline */
 
 enum { HTTPX__DNS_T_A = 1, HTTPX__DNS_T_CNAME = 5, HTTPX__DNS_T_AAAA = 28 };
 enum { HTTPX__DNS_IGNORED = 0, HTTPX__DNS_PARSED = 1, HTTPX__DNS_MALFORMED = -1 };
@@ -1144,14 +1143,17 @@ HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d) {
 #ifdef HTTPX_DNS_THREADS
     return 0;
 #else
-    /* The engine polls our fd for POLLIN only; while a TCP connect or send is
-       pending we need POLLOUT, so we ask to be stepped again soon instead. */
-    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) {
-        double tick = httpx__now() + HTTPX__DNS_TCP_TICK;
-        return tick < d->deadline ? tick : d->deadline;
-    }
     return d->deadline;
 #endif
+}
+
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
+#ifndef HTTPX_DNS_THREADS
+    /* a TCP fallback that is still connecting or sending waits to write */
+    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) return POLLOUT;
+#endif
+    return POLLIN;
 }
 
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {

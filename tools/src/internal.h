@@ -264,6 +264,9 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const 
 /* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
    (answer already known: call step). */
 HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+/* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
+   fallback connects or sends. */
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
 /* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
 HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 /* Does what is ready without waiting: reads answers, sends retries when the
