@@ -758,6 +758,7 @@ typedef struct httpx__exchange {
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
     bool strip_auth;                /* redirected to another origin: no credentials */
+    bool early;                     /* the server answered before the request was all sent */
     const char *content_type;       /* of the body, unless the caller sets one */
 } httpx__exchange;
 
@@ -5876,6 +5877,24 @@ static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__er
     if (conn->addr_index >= conn->addrs.count || httpx__connect_next(ex, e)) httpx__exchange_fail(ex, e);
 }
 
+static long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
+
+/* A server may answer before the request is all sent (a 413 for a body too
+   large) and close; the send then fails, but the answer is what the user
+   needs to see, as curl shows it too. True when bytes of one are waiting: the
+   exchange goes on to read them, and the connection will not be reused. */
+static bool httpx__early_response(httpx__exchange *ex) {
+    httpx__conn *conn = ex->conn;
+    httpx__err ignored;
+    memset(&ignored, 0, sizeof ignored);
+    if (!conn || conn->tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
+    conn->out.len = conn->out_off = 0;
+    ex->body_done = true;
+    ex->body = NULL;
+    ex->early = true;
+    return true;
+}
+
 /* Sends what is queued, then refills from the body. Returns false when it has
    to wait (want/deadline set) or failed. */
 static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
@@ -5901,7 +5920,9 @@ static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
         }
         sent = httpx__conn_send(conn, p, n, e);
         if (sent < 0) {
-            if (!httpx__exchange_retry(ex)) httpx__exchange_fail(ex, e);
+            if (httpx__exchange_retry(ex)) return false;
+            if (httpx__early_response(ex)) return true;
+            httpx__exchange_fail(ex, e);
             return false;
         }
         if (sent == 0) {
@@ -6000,7 +6021,7 @@ static bool httpx__parse_head(httpx__exchange *ex, httpx__err *e) {
     memset(&ex->chunked, 0, sizeof ex->chunked);
     ex->decoded = 0;
     ex->body_complete = ex->framing.kind == HTTPX__BODY_NONE;
-    ex->reusable = ex->framing.keep_alive;
+    ex->reusable = ex->framing.keep_alive && !ex->early;
     ex->state = ex->stream ? HTTPX__EX_STREAMING : HTTPX__EX_RECV_BODY;
     return true;
 }
@@ -6178,7 +6199,7 @@ HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
             if (httpx__step_sending(ex, &e)) {
                 ex->state = HTTPX__EX_RECV_HEAD;
                 ex->scanned = 0;
-                if (!ex->conn->tls) {
+                if (!ex->conn->tls && !ex->early) {
                     /* the answer cannot be there yet: wait for it instead of
                        spending a recv() on EAGAIN (TLS may still have records
                        to flush, which its recv does, so it goes on) */
@@ -6436,7 +6457,7 @@ static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
     ex->state = HTTPX__EX_QUEUED;
     ex->want = 0;
     ex->deadline = 0;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->early = false;
     ex->started = httpx__now();
     ex->resp->pub.url = ex->resp->url_text.p;
     return HTTPX_OK;

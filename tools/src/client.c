@@ -177,7 +177,7 @@ static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
     ex->state = HTTPX__EX_QUEUED;
     ex->want = 0;
     ex->deadline = 0;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->early = false;
     ex->started = httpx__now();
     ex->resp->pub.url = ex->resp->url_text.p;
     return HTTPX_OK;

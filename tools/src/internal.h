@@ -386,6 +386,7 @@ typedef struct httpx__exchange {
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
     bool strip_auth;                /* redirected to another origin: no credentials */
+    bool early;                     /* the server answered before the request was all sent */
     const char *content_type;       /* of the body, unless the caller sets one */
 } httpx__exchange;
 
