@@ -4760,31 +4760,33 @@ static bool httpx__tls_pem_source(const char *pem, const char *file, httpx__buf 
     return true;
 }
 
-static bool httpx__tls_load_client(httpx__tls_config *cfg, const httpx_tls_opts *o, httpx__err *e) {
+/* Feeds each PEM object of pem (in memory) or of file to fn. */
+static bool httpx__tls_pem_objects(const char *pem, const char *file, const char *label, httpx__pem_fn fn,
+                                httpx__tls_config *cfg, httpx__err *e) {
     httpx__buf b;
     const char *text;
     size_t len;
-    int n;
+    int n = -1;
+    memset(&b, 0, sizeof b);
+    if (httpx__tls_pem_source(pem, file, &b, &text, &len, e))
+        n = httpx__pem_each(pem ? label : file, text, len, fn, cfg, e);
+    httpx__buf_free(&b);
+    return n >= 0;
+}
+
+static bool httpx__tls_load_client(httpx__tls_config *cfg, const httpx_tls_opts *o, httpx__err *e) {
     bool has_cert = o->cert_pem || o->cert_file, has_key = o->key_pem || o->key_file;
     if (!has_cert && !has_key) return true;
     if (!has_cert || !has_key) {
         httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "tls: a client certificate needs both the certificate (cert_file or cert_pem) and its key (key_file or key_pem)");
         return false;
     }
-    memset(&b, 0, sizeof b);
-    if (!httpx__tls_pem_source(o->cert_pem, o->cert_file, &b, &text, &len, e)) { httpx__buf_free(&b); return false; }
-    n = httpx__pem_each(o->cert_pem ? "tls.cert_pem" : o->cert_file, text, len, httpx__tls_add_cert, cfg, e);
-    httpx__buf_free(&b);
-    if (n < 0) return false;
+    if (!httpx__tls_pem_objects(o->cert_pem, o->cert_file, "tls.cert_pem", httpx__tls_add_cert, cfg, e)) return false;
     if (cfg->nchain == 0) {
         httpx__fail(e, HTTPX_ERR_TLS, "no CERTIFICATE in the client certificate %s", o->cert_pem ? "tls.cert_pem" : o->cert_file);
         return false;
     }
-    memset(&b, 0, sizeof b);
-    if (!httpx__tls_pem_source(o->key_pem, o->key_file, &b, &text, &len, e)) { httpx__buf_free(&b); return false; }
-    n = httpx__pem_each(o->key_pem ? "tls.key_pem" : o->key_file, text, len, httpx__tls_add_key, cfg, e);
-    httpx__buf_free(&b);
-    if (n < 0) return false;
+    if (!httpx__tls_pem_objects(o->key_pem, o->key_file, "tls.key_pem", httpx__tls_add_key, cfg, e)) return false;
     if (!cfg->skey) {
         httpx__fail(e, HTTPX_ERR_TLS, "no private key in %s (an encrypted key is not supported)", o->key_pem ? "tls.key_pem" : o->key_file);
         return false;
