@@ -775,7 +775,6 @@ struct httpx__response {
     httpx__buf body;
     httpx__buf scratch;             /* text() conversion, read_line() lines */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
-    char reason[64];
     char errmsg[240];
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
@@ -5952,7 +5951,7 @@ static long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
 static httpx_error httpx__store_head(httpx__exchange *ex, const httpx__h1_head *head,
                                      const httpx__h1_header *hdrs, httpx__err *e) {
     httpx__response *r = ex->resp;
-    size_t i, need = 0, rl = head->reason_len;
+    size_t i, need = head->reason_len + 1, reason_at;
     for (i = 0; i < head->num_headers; i++) need += hdrs[i].name_len + hdrs[i].value_len + 2;
     httpx__headers_clear(&r->headers);
     r->headers.fields = r->inline_fields;   /* most responses fit: no allocation for the index */
@@ -5963,10 +5962,12 @@ static httpx_error httpx__store_head(httpx__exchange *ex, const httpx__h1_head *
     for (i = 0; i < head->num_headers; i++)
         if (!httpx__headers_add_raw(&r->headers, hdrs[i].name, hdrs[i].name_len, hdrs[i].value, hdrs[i].value_len))
             return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    if (rl >= sizeof r->reason) rl = sizeof r->reason - 1;
-    memcpy(r->reason, head->reason, rl);
-    r->reason[rl] = 0;
-    r->pub.reason_phrase = r->reason;
+    /* the reason phrase lives in the same text, after the fields (the index
+       never points at it); the pointer is taken once the text stops moving */
+    reason_at = r->headers.text.len;
+    if (!httpx__buf_append(&r->headers.text, head->reason, head->reason_len))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    r->pub.reason_phrase = r->headers.text.p + reason_at;
     r->pub.status_code = head->status;
     r->pub.http_version = head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
     return HTTPX_OK;
@@ -6606,6 +6607,8 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     httpx__headers_clear(&r->headers);
     httpx__buf_clear(&r->body);
     r->pub.status_code = 0;
+    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
+    r->pub.http_version = "";
     r->pub.num_bytes_downloaded = 0;
     if (httpx__exchange_prepare(ex, &e)) { httpx__exchange_fail(ex, &e); return false; }
     if (!httpx__same_origin(&old, &ex->url)) ex->strip_auth = true;   /* credentials stay with their origin */
@@ -7126,6 +7129,8 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     }
 }
 
+static size_t httpx__line_limit(const httpx__response *r) { return r->ex.client->opts.max_body_size; }
+
 /* Lines come out of r->scratch: bytes before line_used were handed out last
    time; the rest is read ahead. A lone '\r' at the end of what has arrived may
    be the first half of "\r\n", so the line waits for one more byte. */
@@ -7153,6 +7158,13 @@ HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
             }
         }
         if (eof) break;
+        if (s->len > httpx__line_limit(r)) {
+            httpx__err e;
+            memset(&e, 0, sizeof e);
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "a line longer than max_body_size (%zu bytes)", httpx__line_limit(r));
+            httpx__read_fail(r, &e);
+            return NULL;
+        }
         if (!httpx__buf_reserve(s, 4096)) return NULL;
         n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
         if (n < 0) return NULL;

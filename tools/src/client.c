@@ -324,6 +324,8 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     httpx__headers_clear(&r->headers);
     httpx__buf_clear(&r->body);
     r->pub.status_code = 0;
+    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
+    r->pub.http_version = "";
     r->pub.num_bytes_downloaded = 0;
     if (httpx__exchange_prepare(ex, &e)) { httpx__exchange_fail(ex, &e); return false; }
     if (!httpx__same_origin(&old, &ex->url)) ex->strip_auth = true;   /* credentials stay with their origin */

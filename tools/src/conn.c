@@ -406,7 +406,7 @@ static long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
 static httpx_error httpx__store_head(httpx__exchange *ex, const httpx__h1_head *head,
                                      const httpx__h1_header *hdrs, httpx__err *e) {
     httpx__response *r = ex->resp;
-    size_t i, need = 0, rl = head->reason_len;
+    size_t i, need = head->reason_len + 1, reason_at;
     for (i = 0; i < head->num_headers; i++) need += hdrs[i].name_len + hdrs[i].value_len + 2;
     httpx__headers_clear(&r->headers);
     r->headers.fields = r->inline_fields;   /* most responses fit: no allocation for the index */
@@ -417,10 +417,12 @@ static httpx_error httpx__store_head(httpx__exchange *ex, const httpx__h1_head *
     for (i = 0; i < head->num_headers; i++)
         if (!httpx__headers_add_raw(&r->headers, hdrs[i].name, hdrs[i].name_len, hdrs[i].value, hdrs[i].value_len))
             return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    if (rl >= sizeof r->reason) rl = sizeof r->reason - 1;
-    memcpy(r->reason, head->reason, rl);
-    r->reason[rl] = 0;
-    r->pub.reason_phrase = r->reason;
+    /* the reason phrase lives in the same text, after the fields (the index
+       never points at it); the pointer is taken once the text stops moving */
+    reason_at = r->headers.text.len;
+    if (!httpx__buf_append(&r->headers.text, head->reason, head->reason_len))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    r->pub.reason_phrase = r->headers.text.p + reason_at;
     r->pub.status_code = head->status;
     r->pub.http_version = head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
     return HTTPX_OK;

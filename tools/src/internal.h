@@ -403,7 +403,6 @@ struct httpx__response {
     httpx__buf body;
     httpx__buf scratch;             /* text() conversion, read_line() lines */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
-    char reason[64];
     char errmsg[240];
     /* a nonblocking task (httpx_client_start) */
     bool is_task;

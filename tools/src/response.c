@@ -105,6 +105,8 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     }
 }
 
+static size_t httpx__line_limit(const httpx__response *r) { return r->ex.client->opts.max_body_size; }
+
 /* Lines come out of r->scratch: bytes before line_used were handed out last
    time; the rest is read ahead. A lone '\r' at the end of what has arrived may
    be the first half of "\r\n", so the line waits for one more byte. */
@@ -132,6 +134,13 @@ HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
             }
         }
         if (eof) break;
+        if (s->len > httpx__line_limit(r)) {
+            httpx__err e;
+            memset(&e, 0, sizeof e);
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "a line longer than max_body_size (%zu bytes)", httpx__line_limit(r));
+            httpx__read_fail(r, &e);
+            return NULL;
+        }
         if (!httpx__buf_reserve(s, 4096)) return NULL;
         n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
         if (n < 0) return NULL;
