@@ -726,3 +726,16 @@ TEST(client_early_response_while_sending) {
     CHECK(left > 0);                              /* it did not send everything */
     httpx_response_free(r);
 }
+
+TEST(client_read_line_is_bounded) {
+    static char text[5000];
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .max_body_size = 1000 });
+    httpx_response *r;
+    memset(text, 'x', sizeof text);
+    REQUIRE(fx_nginx_write_file("long-line.txt", text, sizeof text) == 0);
+    r = httpx_client_stream(c, "GET", fx_nginx_at("/long-line.txt"), NULL);
+    CHECK(httpx_read_line(r, NULL) == NULL);
+    CHECK_INT(r->error, HTTPX_ERR_TOO_LARGE);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}
