@@ -200,7 +200,9 @@ typedef struct httpx_task httpx_task;
 
 /* Nonblocking completion: called inside httpx_client_poll (or any call that
    drives the client) when the task ends, successfully or not. The task and its
-   response are freed when it returns. */
+   response are freed when it returns, so do not httpx_task_wait on such a
+   task, and do not free other tasks from inside the callback (starting new
+   tasks there is fine). */
 typedef void (*httpx_done_fn)(void *user_data, httpx_task *task, httpx_response *r);
 /* Body bytes as they arrive; they are not kept in r->content. Return 0 to go
    on, nonzero to abort the request (HTTPX_ERR_CANCELLED). */
