@@ -266,6 +266,26 @@ WRK_ERR=
 CLIENT_TMO=$((60 + N / 500))
 MULTI_TMO=$((60 + MULTI_N / 500))
 
+# keep_result CELL TOOL OUTPUT METRIC...: the METRIC=value fields of a
+# program's RESULT line, each appended to $TMP/res/CELL.TOOL.METRIC, and the
+# whole output to $TMP/res/raw (tls.sh uses it too).
+keep_result() {
+    kr_cell=$1; kr_tool=$2; kr_out=$3; shift 3
+    for m in "$@"; do
+        v=$(echo "$kr_out" | sed -n "s/.* $m=\([0-9.]*\).*/\1/p")
+        [ -n "$v" ] && echo "$v" >>"$TMP/res/$kr_cell.$kr_tool.$m"
+    done
+    echo "$kr_out" | sed "s|^|$kr_cell $kr_tool |" >>"$TMP/res/raw"
+}
+
+# run_error CELL RC: why a run failed: the first lines of its stderr
+# ($TMP/err), else its exit status.
+run_error() {
+    re_msg=$(head -n 3 "$TMP/err")
+    [ -n "$re_msg" ] || re_msg="$1: exit status $2 (124: timed out)"
+    echo "$re_msg"
+}
+
 # Each runner appends one sample to $TMP/res/<cell>.<tool>.<metric>.
 # A concurrent cell (c<CONC>.<mode>.<size>) runs bench_<tool>_multi.
 run_prog() {  # $1 tool  $2 cell  $3 url  $4 size  $5.. prefix command
@@ -277,15 +297,10 @@ run_prog() {  # $1 tool  $2 cell  $3 url  $4 size  $5.. prefix command
     esac
     rc=$?
     if [ $rc -eq 0 ]; then
-        for m in rps cpu_us allocs mem mem_conn mem_req; do
-            v=$(echo "$out" | sed -n "s/.* $m=\([0-9.]*\).*/\1/p")
-            [ -n "$v" ] && echo "$v" >>"$TMP/res/$cell.$tool.$m"
-        done
-        echo "$out" | sed "s|^|$cell $tool |" >>"$TMP/res/raw"
+        keep_result "$cell" "$tool" "$out" rps cpu_us allocs mem mem_conn mem_req
         return 0
     fi
-    msg=$(head -n 3 "$TMP/err")
-    [ -n "$msg" ] || msg="$cell: exit status $rc (124: timed out)"
+    msg=$(run_error "$cell" $rc)
     if [ "$tool" = httpx ]; then HTTPX_ERR=$msg; else CURL_ERR=$msg; fi
     return 1
 }

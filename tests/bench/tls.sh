@@ -113,15 +113,10 @@ run_tls() {
     out=$(timeout "$TLS_TMO" $TLS_PIN "$OUT/bench_tls_$rt_tool" "$TLS_CA" "$@" 2>"$TMP/err")
     rc=$?
     if [ $rc -eq 0 ]; then
-        for m in mbps cpu_s_per_gb hps cpu_us idle_conn_bytes; do
-            v=$(echo "$out" | sed -n "s/.* $m=\([0-9.]*\).*/\1/p")
-            [ -n "$v" ] && echo "$v" >>"$TMP/res/tls.$rt_row.$rt_tool.$m"
-        done
-        echo "$out" | sed "s|^|tls.$rt_row $rt_tool |" >>"$TMP/res/raw"
+        keep_result "tls.$rt_row" "$rt_tool" "$out" mbps cpu_s_per_gb hps cpu_us idle_conn_bytes
         return 0
     fi
-    msg=$(head -n 3 "$TMP/err")
-    [ -n "$msg" ] || msg="tls.$rt_row: exit status $rc (124: timed out)"
+    msg=$(run_error "tls.$rt_row" $rc)
     if [ "$rt_tool" = httpx ]; then TLS_ERR=$msg; else TLS_CURL_ERR=$msg; fi
     return 1
 }
