@@ -700,7 +700,6 @@ struct httpx__conn {
     int addr_index;
     double attempt_deadline;    /* when to give up on the current address */
     double idle_since;
-    unsigned long served;       /* exchanges completed on it */
     httpx__buf in;              /* received bytes; in_off..len not yet consumed */
     size_t in_off;
     httpx__buf out;             /* bytes to send; out_off..len not yet sent */
@@ -1642,6 +1641,8 @@ HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *val
             return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
                                "header name '%.64s' has the character 0x%02x, which is not allowed in a name",
                                name, (unsigned char)*p);
+    if (strlen(name) > 0xffffffu || strlen(value) > 0xffffffu)
+        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "header '%.64s' is longer than 16 MiB", name);
     for (p = value; *p; p++)
         if (*p == '\r' || *p == '\n')
             return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
@@ -5376,6 +5377,13 @@ static void httpx__tls_finish(httpx__tls *t) {
     t->x509 = NULL;
 }
 
+/* BearSSL reached a state our loop did not plan for: say so, do not spin. */
+static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned st, httpx__err *e) {
+    e->sys_errno = BR_ERR_BAD_STATE;
+    httpx__fail(e, HTTPX_ERR_TLS, "%s %s: unexpected engine state %u", where, t->name, st);
+    return -1;
+}
+
 HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) {
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
@@ -5410,9 +5418,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
             return 1;
         }
         if (!(st & BR_SSL_RECVREC)) {
-            e->sys_errno = BR_ERR_BAD_STATE;
-            httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s: unexpected engine state %u", t->name, st);
-            return -1;
+            return httpx__tls_bad_state(t, "TLS handshake with", st, e);
         }
         r = httpx__tls_pull(t, fd, e);
         if (r > 0) continue;
@@ -5475,9 +5481,7 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
         }
         /* Only received application data is waiting: in full-duplex mode
            that does not stop sending, so this does not happen. */
-        e->sys_errno = BR_ERR_BAD_STATE;
-        httpx__fail(e, HTTPX_ERR_TLS, "TLS send to %s: unexpected engine state %u", t->name, st);
-        return -1;
+        return httpx__tls_bad_state(t, "TLS send to", st, e);
     }
 }
 
@@ -5510,9 +5514,7 @@ HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, sh
             if (!(st & BR_SSL_RECVREC)) { *want = POLLOUT; return -2; }
         }
         if (!(st & BR_SSL_RECVREC)) {
-            e->sys_errno = BR_ERR_BAD_STATE;
-            httpx__fail(e, HTTPX_ERR_TLS, "TLS receive from %s: unexpected engine state %u", t->name, st);
-            return -1;
+            return httpx__tls_bad_state(t, "TLS receive from", st, e);
         }
         r = httpx__tls_pull(t, fd, e);
         if (r > 0) continue;
@@ -5624,7 +5626,6 @@ HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reu
     }
     conn->state = HTTPX__CONN_IDLE;
     conn->idle_since = httpx__now();
-    conn->served++;
     conn->in.len = conn->in_off = 0;    /* keep the buffers: a warm request allocates nothing here */
     conn->out.len = conn->out_off = 0;
 }

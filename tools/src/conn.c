@@ -77,7 +77,6 @@ HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reu
     }
     conn->state = HTTPX__CONN_IDLE;
     conn->idle_since = httpx__now();
-    conn->served++;
     conn->in.len = conn->in_off = 0;    /* keep the buffers: a warm request allocates nothing here */
     conn->out.len = conn->out_off = 0;
 }

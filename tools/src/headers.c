@@ -57,6 +57,8 @@ HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *val
             return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
                                "header name '%.64s' has the character 0x%02x, which is not allowed in a name",
                                name, (unsigned char)*p);
+    if (strlen(name) > 0xffffffu || strlen(value) > 0xffffffu)
+        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "header '%.64s' is longer than 16 MiB", name);
     for (p = value; *p; p++)
         if (*p == '\r' || *p == '\n')
             return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,

@@ -326,7 +326,6 @@ struct httpx__conn {
     int addr_index;
     double attempt_deadline;    /* when to give up on the current address */
     double idle_since;
-    unsigned long served;       /* exchanges completed on it */
     httpx__buf in;              /* received bytes; in_off..len not yet consumed */
     size_t in_off;
     httpx__buf out;             /* bytes to send; out_off..len not yet sent */

@@ -1062,6 +1062,13 @@ static void httpx__tls_finish(httpx__tls *t) {
     t->x509 = NULL;
 }
 
+/* BearSSL reached a state our loop did not plan for: say so, do not spin. */
+static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned st, httpx__err *e) {
+    e->sys_errno = BR_ERR_BAD_STATE;
+    httpx__fail(e, HTTPX_ERR_TLS, "%s %s: unexpected engine state %u", where, t->name, st);
+    return -1;
+}
+
 HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) {
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
@@ -1096,9 +1103,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
             return 1;
         }
         if (!(st & BR_SSL_RECVREC)) {
-            e->sys_errno = BR_ERR_BAD_STATE;
-            httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s: unexpected engine state %u", t->name, st);
-            return -1;
+            return httpx__tls_bad_state(t, "TLS handshake with", st, e);
         }
         r = httpx__tls_pull(t, fd, e);
         if (r > 0) continue;
@@ -1161,9 +1166,7 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
         }
         /* Only received application data is waiting: in full-duplex mode
            that does not stop sending, so this does not happen. */
-        e->sys_errno = BR_ERR_BAD_STATE;
-        httpx__fail(e, HTTPX_ERR_TLS, "TLS send to %s: unexpected engine state %u", t->name, st);
-        return -1;
+        return httpx__tls_bad_state(t, "TLS send to", st, e);
     }
 }
 
@@ -1196,9 +1199,7 @@ HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, sh
             if (!(st & BR_SSL_RECVREC)) { *want = POLLOUT; return -2; }
         }
         if (!(st & BR_SSL_RECVREC)) {
-            e->sys_errno = BR_ERR_BAD_STATE;
-            httpx__fail(e, HTTPX_ERR_TLS, "TLS receive from %s: unexpected engine state %u", t->name, st);
-            return -1;
+            return httpx__tls_bad_state(t, "TLS receive from", st, e);
         }
         r = httpx__tls_pull(t, fd, e);
         if (r > 0) continue;
