@@ -599,6 +599,14 @@ HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
 HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
 HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 
+/* ---- return codes of the nonblocking calls ----
+   One convention for every call that moves bytes or parses them as they come
+   (net, streams, tls, dns, the HTTP/1.1 and HTTP/2 parsers): a value >= 0 is
+   progress (a count, or 0 where documented, e.g. end of stream), and: */
+#define HTTPX__BAD   (-1)   /* failed: the httpx__err says why */
+#define HTTPX__AGAIN (-2)   /* would block, or needs more input: call again later */
+#define HTTPX__FULL  (-3)   /* a caller-given room or limit was hit (say which in the caller) */
+
 /* ---- net: nonblocking sockets ---- */
 
 #include <sys/types.h>
@@ -611,11 +619,45 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
+/* Starts a nonblocking connect; the fd, or -1 (e filled). */
 HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
 HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE void httpx__sock_close(int fd);
+/* The one poll() of the library (the seam for other platforms): like poll,
+   but EINTR is "nothing ready" (0). -1 only on a real failure (errno set). */
+struct pollfd;
+HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
+
+/* ---- streams: the byte-stream seam under the protocols ----
+   A connection talks through a stream: a socket, TLS over any stream (so TLS
+   runs inside a tunnel, or over a socketpair in a test), or a stream with no
+   fd at all (in-process transports). Every call returns at once. */
+typedef struct httpx__stream httpx__stream;
+typedef struct httpx__stream_ops {
+    /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
+    long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+    /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
+    long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
+    /* bytes already inside the stream that a poll() of fd would not report */
+    size_t (*pending)(const httpx__stream *s);
+    /* closes, frees the stream and the stream below it */
+    void (*free)(httpx__stream *s);
+} httpx__stream_ops;
+struct httpx__stream {
+    const httpx__stream_ops *ops;
+    int fd;         /* what to poll (the socket at the bottom); -1: none */
+    short want;     /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+};
+/* A stream over a connected socket; it owns fd (closed by free). NULL: out of
+   memory (fd is closed then too). */
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 
 /* ---- dns: name resolution that never blocks the loop ----
    Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
@@ -664,27 +706,20 @@ typedef struct httpx__tls_config httpx__tls_config;
 HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
 
-/* Per connection. host: the name for SNI and verification (an IP literal is
-   checked against the certificate's IP addresses, and no SNI is sent); port
-   keys the session cache. */
-typedef struct httpx__tls httpx__tls;
-HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e);
-HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t);
-/* 1 handshake done, 0 in progress (*want set), -1 failed (e: HTTPX_ERR_TLS with
-   a sentence and e->sys_errno = the BearSSL error number; or a network error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e);
-/* Encrypts and sends: >0 bytes taken (they are flushed towards the socket as
-   far as it allows; the rest goes out on later send/recv calls), 0 would
-   block (*want set), -1 error. */
-HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e);
-/* Receives and decrypts: >0 bytes, 0 the server closed cleanly (close_notify),
-   -2 would block (*want set; it also flushes pending outgoing records), -1
-   error. A TCP close without close_notify is -1 (truncation attack). */
-HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e);
-/* Decrypted bytes already buffered (poll would not report them). */
-HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t);
-/* The protocol ALPN chose ("http/1.1", later "h2"), or "" when none. */
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t);
+/* Per connection: TLS over the stream `lower` (which it takes: freed with
+   it, or at once on failure). host: the name for SNI and verification (an IP
+   literal is checked against the certificate's IP addresses, and no SNI is
+   sent); port keys the session cache. offer_h2: ALPN offers "h2" before
+   "http/1.1". The result is a stream; run httpx__tls_handshake on it until it
+   says 1 before sending. */
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e);
+/* 1 handshake done, HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS
+   with a sentence and e->sys_errno = the BearSSL error number; or a network
+   error). */
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
+/* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
 
 /* ---- connections, the pool and the exchange state machine ---- */
 
@@ -704,7 +739,8 @@ struct httpx__conn {
     size_t in_off;
     httpx__buf out;             /* bytes to send; out_off..len not yet sent */
     size_t out_off;
-    httpx__tls *tls;            /* NULL for plain http */
+    httpx__stream *io;          /* the byte stream once connected (socket, TLS over it) */
+    bool is_tls;
     httpx__dns *dns;            /* while the host name is being resolved */
     short want;                 /* the poll event the last would-block send/recv needs */
 };
@@ -2961,6 +2997,7 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <poll.h>
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0          /* macOS: SO_NOSIGPIPE is set on the socket instead */
@@ -3024,35 +3061,87 @@ HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, 
     return httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(err));
 }
 
-/* >0 bytes sent, 0 would block, -1 error (errno kept in e). */
+/* >0 bytes sent, HTTPX__AGAIN, HTTPX__BAD (errno kept in e). */
 HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e) {
     ssize_t r;
     for (;;) {
         r = send(fd, p, n, MSG_NOSIGNAL);
         if (r >= 0) return (long)r;
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
-/* >0 bytes received, 0 the peer closed, -2 would block, -1 error. */
+/* >0 bytes received, 0 the peer closed, HTTPX__AGAIN, HTTPX__BAD. */
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e) {
     ssize_t r;
     for (;;) {
         r = recv(fd, p, n, 0);
         if (r >= 0) return (long)r;
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return -2;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
+
+HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms) {
+    int rc = poll(fds, (nfds_t)n, timeout_ms);
+    if (rc < 0 && errno == EINTR) return 0;
+    return rc;
+}
+
+/* ---- the socket stream: the bottom of every network connection ---- */
+
+static long httpx__sock_stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    s->want = POLLOUT;
+    return httpx__sock_send(s->fd, p, n, e);
+}
+
+static long httpx__sock_stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    s->want = POLLIN;
+    return httpx__sock_recv(s->fd, p, n, e);
+}
+
+static size_t httpx__sock_stream_pending(const httpx__stream *s) { (void)s; return 0; }
+
+static void httpx__sock_stream_free(httpx__stream *s) {
+    httpx__sock_close(s->fd);
+    httpx__free(s);
+}
+
+static const httpx__stream_ops httpx__sock_stream_ops = {
+    httpx__sock_stream_send, httpx__sock_stream_recv, httpx__sock_stream_pending, httpx__sock_stream_free
+};
+
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
+    httpx__stream *s = (httpx__stream *)httpx__malloc(sizeof *s);
+    if (!s) {
+        httpx__sock_close(fd);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+        return NULL;
+    }
+    s->ops = &httpx__sock_stream_ops;
+    s->fd = fd;
+    s->want = 0;
+    return s;
+}
+
+/* The calls through the seam; the checks keep a NULL stream harmless. */
+HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    return s->ops->send(s, p, n, e);
+}
+HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    return s->ops->recv(s, p, n, e);
+}
+HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
+HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
 /* End of net.c */
 
 /* ======================================================================
@@ -4329,29 +4418,19 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     return NULL;
 }
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
-HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e) {
-    (void)cfg; (void)host; (void)port;
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
+    (void)cfg; (void)host; (void)port; (void)offer_h2;
+    httpx__stream_free(lower);
     httpx__tls_available(e);
     return NULL;
 }
-HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) { (void)t; }
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) {
-    (void)t; (void)fd; (void)want;
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+    (void)s;
     httpx__tls_available(e);
-    return -1;
+    return HTTPX__BAD;
 }
-HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e) {
-    (void)t; (void)fd; (void)p; (void)n; (void)want;
-    httpx__tls_available(e);
-    return -1;
-}
-HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e) {
-    (void)t; (void)fd; (void)p; (void)n; (void)want;
-    httpx__tls_available(e);
-    return -1;
-}
-HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t) { (void)t; return 0; }
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) { (void)t; return ""; }
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
@@ -4410,7 +4489,7 @@ struct httpx__tls_config {
     bool no_verify;
     char *server_name;                /* the override, or NULL */
     char *keylog;                     /* SSLKEYLOGFILE, or NULL */
-    const char *alpn[1];
+    const char *alpn[2];              /* "h2", "http/1.1" */
     unsigned long tick;
     httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
 };
@@ -4448,20 +4527,20 @@ static int httpx__pem_each(const char *what, const char *data, size_t len, httpx
         case BR_PEM_END_OBJ:
             if (!in_obj) break;
             in_obj = 0;
-            if (der.oom) { httpx__buf_free(&der.b); httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", what); return -1; }
-            if (fn(ctx, name, (const unsigned char *)der.b.p, der.b.len, e) != 0) { httpx__buf_free(&der.b); return -1; }
+            if (der.oom) { httpx__buf_free(&der.b); httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", what); return HTTPX__BAD; }
+            if (fn(ctx, name, (const unsigned char *)der.b.p, der.b.len, e) != 0) { httpx__buf_free(&der.b); return HTTPX__BAD; }
             count++;
             break;
         case BR_PEM_ERROR:
             httpx__buf_free(&der.b);
             httpx__fail(e, HTTPX_ERR_TLS, "%s is not valid PEM", what);
-            return -1;
+            return HTTPX__BAD;
         default:
             break;
         }
     }
     httpx__buf_free(&der.b);
-    if (in_obj) { httpx__fail(e, HTTPX_ERR_TLS, "%s ends inside a PEM object (no END line)", what); return -1; }
+    if (in_obj) { httpx__fail(e, HTTPX_ERR_TLS, "%s ends inside a PEM object (no END line)", what); return HTTPX__BAD; }
     return count;
 }
 
@@ -4572,7 +4651,7 @@ static int httpx__tls_load_file(httpx__tls_config *cfg, const char *path, httpx_
     httpx__buf b;
     int n;
     memset(&b, 0, sizeof b);
-    if (!httpx__tls_read_file(path, &b, e)) { httpx__buf_free(&b); return -1; }
+    if (!httpx__tls_read_file(path, &b, e)) { httpx__buf_free(&b); return HTTPX__BAD; }
     n = httpx__tls_load_pem(cfg, path, b.p ? b.p : "", b.len, e);
     httpx__buf_free(&b);
     return n;
@@ -4595,7 +4674,7 @@ static int httpx__tls_files_seen(httpx__tls_files *f, const struct stat *st) {
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 64;
         httpx__tls_file_id *p = (httpx__tls_file_id *)httpx__realloc(f->ids, cap * sizeof *p);
-        if (!p) return -1;
+        if (!p) return HTTPX__BAD;
         f->ids = p;
         f->cap = cap;
     }
@@ -4825,7 +4904,8 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     if (!cfg) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory"); return NULL; }
     memset(cfg, 0, sizeof *cfg);
     cfg->no_verify = o->no_verify;
-    cfg->alpn[0] = "http/1.1";
+    cfg->alpn[0] = "h2";
+    cfg->alpn[1] = "http/1.1";
     if ((o->server_name && !(cfg->server_name = httpx__strdup(o->server_name))) ||
         (keylog && *keylog && !(cfg->keylog = httpx__strdup(keylog)))) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
@@ -5055,7 +5135,9 @@ static const br_x509_class httpx__x509_refuse_vtable = {
 
 /* ---- connections ---- */
 
-struct httpx__tls {
+typedef struct httpx__tls {
+    httpx__stream base;               /* first: a TLS connection is a stream */
+    httpx__stream *lower;             /* the stream the records travel on */
     br_ssl_client_context cc;
     httpx__x509 *x509;                /* during the handshake only */
     const br_x509_class *refuse;      /* the x509 context after it */
@@ -5067,7 +5149,9 @@ struct httpx__tls {
     bool write_failed;                /* the socket refused a write; later writes fail */
     int write_errno;
     unsigned char *ibuf, *obuf;       /* in the same allocation, after the struct */
-};
+} httpx__tls;
+
+static httpx__tls *httpx__tls_of(const httpx__stream *s) { return (httpx__tls *)(void *)(uintptr_t)s; }
 
 /* Cipher suites: ECDHE (forward secrecy) with AEAD ciphers only. AES-GCM
    first when the CPU has AES-NI and PCLMUL (BearSSL then uses them), else
@@ -5088,8 +5172,10 @@ static void httpx__tls_set_suites(br_ssl_engine_context *eng) {
     else br_ssl_engine_set_suites(eng, chacha_first, sizeof chacha_first / sizeof chacha_first[0]);
 }
 
-HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) {
+static void httpx__tls_free(httpx__stream *s) {
+    httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
+    httpx__stream_free(t->lower);
     if (t->x509) {
         httpx__buf_free(&t->x509->der);
         httpx__free(t->x509);
@@ -5100,7 +5186,13 @@ HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) {
     httpx__free(t);
 }
 
-HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e) {
+static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
+static size_t httpx__tls_pending(const httpx__stream *s);
+static const httpx__stream_ops httpx__tls_ops = { httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_free };
+
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
     httpx__tls *t;
     httpx__x509 *x;
     br_ssl_engine_context *eng;
@@ -5117,11 +5209,15 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     if (!t || !x) {
         httpx__free(t);
         httpx__free(x);
+        httpx__stream_free(lower);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         return NULL;
     }
     memset(t, 0, sizeof *t);
     memset(x, 0, sizeof *x);
+    t->base.ops = &httpx__tls_ops;
+    t->base.fd = lower->fd;
+    t->lower = lower;
     t->x509 = x;
     t->cfg = cfg;
     t->alpn = "";
@@ -5134,7 +5230,7 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     t->name = (char *)httpx__malloc(nl + 1);
     t->key = (char *)httpx__malloc(nl + strlen(keybuf) + 1);
     if (!t->name || !t->key) {
-        httpx__tls_free(t);
+        httpx__tls_free(&t->base);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         return NULL;
     }
@@ -5168,7 +5264,7 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
     br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
-    br_ssl_engine_set_protocol_names(eng, cfg->alpn, 1);
+    br_ssl_engine_set_protocol_names(eng, offer_h2 ? cfg->alpn : cfg->alpn + 1, offer_h2 ? 2 : 1);
     br_ssl_engine_set_buffers_bidi(eng, t->ibuf, HTTPX__TLS_IBUF, t->obuf, HTTPX__TLS_OBUF);
     /* BearSSL takes the smaller buffer for the max_fragment_length extension
        (RFC 6066) it asks of the server: with our 4 KiB output buffer, 4 KiB.
@@ -5193,13 +5289,13 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     }
     if (!br_ssl_client_reset(&t->cc, x->ip_len ? NULL : name, s != NULL)) {
         int err = br_ssl_engine_last_error(eng);
-        httpx__tls_free(t);
+        httpx__tls_free(&t->base);
         e->sys_errno = err;
         httpx__fail(e, HTTPX_ERR_TLS, "TLS set-up failed (BearSSL error %d)%s", err,
                     err == BR_ERR_NO_RANDOM ? ": no random source" : err == BR_ERR_BAD_PARAM ? ": bad server name" : "");
         return NULL;
     }
-    return t;
+    return &t->base;
 }
 
 /* ---- errors ---- */
@@ -5302,13 +5398,13 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
                         t->done ? "connection" : "handshake", n, err);
         }
     }
-    return -1;
+    return HTTPX__BAD;
 }
 
 /* ---- moving records ---- */
 
-/* Sends pending records once. >0 progress, 0 would block, -1 error. */
-static long httpx__tls_push(httpx__tls *t, int fd, httpx__err *e) {
+/* Sends pending records once. >0 progress, HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
     size_t len;
     unsigned char *buf = br_ssl_engine_sendrec_buf(&t->cc.eng, &len);
     long w;
@@ -5316,27 +5412,27 @@ static long httpx__tls_push(httpx__tls *t, int fd, httpx__err *e) {
         br_ssl_engine_sendrec_ack(&t->cc.eng, len);
         return (long)len;
     }
-    w = httpx__sock_send(fd, buf, len, e);
+    w = httpx__stream_send(t->lower, buf, len, e);
     if (w > 0) br_ssl_engine_sendrec_ack(&t->cc.eng, (size_t)w);
-    if (w < 0) { t->write_failed = true; t->write_errno = e->sys_errno; }
+    if (w == HTTPX__BAD) { t->write_failed = true; t->write_errno = e->sys_errno; }
     return w;
 }
 
-/* Receives records once. >0 progress, 0 end of file, -2 would block, -1 error. */
-static long httpx__tls_pull(httpx__tls *t, int fd, httpx__err *e) {
+/* Receives records once. >0 progress, 0 end of file, HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__tls_pull(httpx__tls *t, httpx__err *e) {
     size_t len;
     unsigned char *buf = br_ssl_engine_recvrec_buf(&t->cc.eng, &len);
-    long r = httpx__sock_recv(fd, buf, len, e);
+    long r = httpx__stream_recv(t->lower, buf, len, e);
     if (r > 0) br_ssl_engine_recvrec_ack(&t->cc.eng, (size_t)r);
     return r;
 }
 
 /* Sends what the engine has, until the socket would block. */
-static int httpx__tls_flush(httpx__tls *t, int fd, httpx__err *e) {
+static int httpx__tls_flush(httpx__tls *t, httpx__err *e) {
     while (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_SENDREC) {
-        long w = httpx__tls_push(t, fd, e);
-        if (w < 0) return -1;
-        if (w == 0) break;
+        long w = httpx__tls_push(t, e);
+        if (w == HTTPX__BAD) return HTTPX__BAD;
+        if (w == HTTPX__AGAIN) break;
     }
     return 0;
 }
@@ -5381,10 +5477,11 @@ static void httpx__tls_finish(httpx__tls *t) {
 static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned st, httpx__err *e) {
     e->sys_errno = BR_ERR_BAD_STATE;
     httpx__fail(e, HTTPX_ERR_TLS, "%s %s: unexpected engine state %u", where, t->name, st);
-    return -1;
+    return HTTPX__BAD;
 }
 
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) {
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
     if (!e) e = &scratch;
@@ -5394,23 +5491,23 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
         long r;
         if (st & BR_SSL_CLOSED) return httpx__tls_fail(t, e);
         if (st & BR_SSL_SENDREC) {
-            r = httpx__tls_push(t, fd, e);
-            if (r < 0) {
+            r = httpx__tls_push(t, e);
+            if (r == HTTPX__BAD) {
                 int se = e->sys_errno;
                 /* The server may have said why before it went: an alert. */
                 if (st & BR_SSL_RECVREC) {
                     httpx__err ignore;
                     memset(&ignore, 0, sizeof ignore);
-                    if (httpx__tls_pull(t, fd, &ignore) > 0 &&
+                    if (httpx__tls_pull(t, &ignore) > 0 &&
                         (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED)) return httpx__tls_fail(t, e);
                 }
                 e->sys_errno = BR_ERR_IO;
                 httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: the server closed the connection (%s)",
                             t->name, strerror(se));
-                return -1;
+                return HTTPX__BAD;
             }
             if (r > 0) continue;
-            if (!(st & BR_SSL_SENDAPP)) { *want = POLLOUT; return 0; }
+            if (!(st & BR_SSL_SENDAPP)) { s->want = t->lower->want; return HTTPX__AGAIN; }
             /* Done, with our last record still queued: send() and recv() flush it. */
         }
         if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)) {
@@ -5420,14 +5517,14 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
         if (!(st & BR_SSL_RECVREC)) {
             return httpx__tls_bad_state(t, "TLS handshake with", st, e);
         }
-        r = httpx__tls_pull(t, fd, e);
+        r = httpx__tls_pull(t, e);
         if (r > 0) continue;
-        if (r == -2) { *want = POLLIN; return 0; }
+        if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
         if (r == 0) {
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: the server closed the connection during the "
                         "handshake (is it a TLS server? does it want TLS 1.2 with ECDHE?)", t->name);
-            return -1;
+            return HTTPX__BAD;
         }
         {   /* a reset: keep the socket's message, say where it happened */
             char msg[sizeof e->msg];
@@ -5435,11 +5532,14 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: %s", t->name, msg);
         }
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
-HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e) {
+/* Encrypts and sends: >0 bytes taken (flushed towards the stream below as
+   far as it allows; the rest goes out on later send/recv calls). */
+static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
     if (!e) e = &scratch;
@@ -5449,7 +5549,7 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
         if (t->write_failed) {
             e->sys_errno = t->write_errno;
             httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(t->write_errno));
-            return -1;
+            return HTTPX__BAD;
         }
         if (st & BR_SSL_CLOSED) return httpx__tls_fail(t, e);
         if (st & BR_SSL_SENDAPP) {
@@ -5459,25 +5559,25 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
             memcpy(buf, p, len);
             br_ssl_engine_sendapp_ack(eng, len);
             br_ssl_engine_flush(eng, 0);
-            if (httpx__tls_flush(t, fd, e) < 0) return -1;
+            if (httpx__tls_flush(t, e) == HTTPX__BAD) return HTTPX__BAD;
             return (long)len;
         }
         if (st & BR_SSL_SENDREC) {
-            r = httpx__tls_push(t, fd, e);
-            if (r < 0) return -1;
+            r = httpx__tls_push(t, e);
+            if (r == HTTPX__BAD) return HTTPX__BAD;
             if (r > 0) continue;
-            *want = POLLOUT;
-            return 0;
+            s->want = t->lower->want;
+            return HTTPX__AGAIN;
         }
         if (st & BR_SSL_RECVREC) {
-            r = httpx__tls_pull(t, fd, e);
+            r = httpx__tls_pull(t, e);
             if (r > 0) continue;
-            if (r == -2) { *want = POLLIN; return 0; }
+            if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
             if (r == 0) {
                 e->sys_errno = BR_ERR_IO;
                 httpx__fail(e, HTTPX_ERR_WRITE, "the server closed the TLS connection to %s", t->name);
             }
-            return -1;
+            return HTTPX__BAD;
         }
         /* Only received application data is waiting: in full-duplex mode
            that does not stop sending, so this does not happen. */
@@ -5485,7 +5585,11 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
     }
 }
 
-HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e) {
+/* Receives and decrypts: >0 bytes, 0 the server closed cleanly
+   (close_notify), HTTPX__AGAIN (it also flushes pending outgoing records),
+   HTTPX__BAD. A close without close_notify is HTTPX__BAD (truncation attack). */
+static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
     if (!e) e = &scratch;
@@ -5509,37 +5613,40 @@ HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, sh
                records are dropped and reading goes on (httpx__tls_push). */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
-            r = httpx__tls_push(t, fd, &ignore);
-            if (r != 0) continue;
-            if (!(st & BR_SSL_RECVREC)) { *want = POLLOUT; return -2; }
+            r = httpx__tls_push(t, &ignore);
+            if (r != HTTPX__AGAIN) continue;
+            if (!(st & BR_SSL_RECVREC)) { s->want = t->lower->want; return HTTPX__AGAIN; }
         }
         if (!(st & BR_SSL_RECVREC)) {
             return httpx__tls_bad_state(t, "TLS receive from", st, e);
         }
-        r = httpx__tls_pull(t, fd, e);
+        r = httpx__tls_pull(t, e);
         if (r > 0) continue;
-        if (r == -2) {
-            *want = (short)((br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) ? POLLIN | POLLOUT : POLLIN);
-            return -2;
+        if (r == HTTPX__AGAIN) {
+            s->want = (short)(t->lower->want |
+                              ((br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) ? POLLOUT : 0));
+            return HTTPX__AGAIN;
         }
         if (r == 0) {
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "the server at %s closed the connection without a TLS close_notify: "
                         "the data may be truncated", t->name);
         }
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
-HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t) {
+/* Decrypted bytes already buffered (poll would not report them). */
+static size_t httpx__tls_pending(const httpx__stream *s) {
+    httpx__tls *t = httpx__tls_of(s);
     size_t len = 0;
     if (t && (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_RECVAPP))
         br_ssl_engine_recvapp_buf(&t->cc.eng, &len);
     return len;
 }
 
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) {
-    return t ? t->alpn : "";
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
+    return s && s->ops == &httpx__tls_ops ? httpx__tls_of(s)->alpn : "";
 }
 
 #endif
@@ -5573,9 +5680,9 @@ HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
     for (pp = &c->conns; *pp; pp = &(*pp)->next)
         if (*pp == conn) { *pp = conn->next; break; }
     c->num_conns--;
-    if (conn->tls) httpx__tls_free(conn->tls);
     if (conn->dns) httpx__dns_free(conn->dns);
-    httpx__sock_close(conn->fd);
+    if (conn->io) httpx__stream_free(conn->io);
+    else httpx__sock_close(conn->fd);
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
     httpx__free(conn);
@@ -5635,15 +5742,15 @@ HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reu
 /* Both leave in conn->want the poll event to wait for when they would block:
    TLS may need to write in order to read, and the other way round. */
 static long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
-    if (conn->tls) return httpx__tls_send(conn->tls, conn->fd, p, n, &conn->want, e);
-    conn->want = POLLOUT;
-    return httpx__sock_send(conn->fd, p, n, e);
+    long r = httpx__stream_send(conn->io, p, n, e);
+    conn->want = conn->io->want;
+    return r == HTTPX__AGAIN ? 0 : r;
 }
 
 static long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e) {
-    if (conn->tls) return httpx__tls_recv(conn->tls, conn->fd, p, n, &conn->want, e);
-    conn->want = POLLIN;
-    return httpx__sock_recv(conn->fd, p, n, e);
+    long r = httpx__stream_recv(conn->io, p, n, e);
+    conn->want = conn->io->want;
+    return r;
 }
 
 /* ---- connecting ---- */
@@ -5833,8 +5940,9 @@ static httpx_error httpx__tls_start(httpx__exchange *ex, httpx__err *e) {
         host[n] = 0;
         name = host;
     }
-    ex->conn->tls = httpx__tls_new(c->tls, name, ex->url.port, e);
-    if (!ex->conn->tls) return e->code ? e->code : HTTPX_ERR_TLS;
+    ex->conn->is_tls = true;
+    ex->conn->io = httpx__tls_stream_new(c->tls, name, ex->url.port, false, ex->conn->io, e);
+    if (!ex->conn->io) { ex->conn->fd = -1; return e->code ? e->code : HTTPX_ERR_TLS; }
     ex->state = HTTPX__EX_TLS_HANDSHAKE;
     return HTTPX_OK;
 }
@@ -5842,7 +5950,9 @@ static httpx_error httpx__tls_start(httpx__exchange *ex, httpx__err *e) {
 static void httpx__step_handshake(httpx__exchange *ex, httpx__err *e) {
     httpx__conn *conn = ex->conn;
     double left;
-    int rc = httpx__tls_handshake(conn->tls, conn->fd, &conn->want, e);
+    int rc = httpx__tls_handshake(conn->io, e);
+    conn->want = conn->io->want;
+    if (rc == HTTPX__AGAIN) rc = 0;
     if (rc < 0) { httpx__exchange_fail(ex, e); return; }
     if (rc == 0) {
         left = ex->timeout.connect < 0 ? -1 : conn->attempt_deadline - httpx__now();
@@ -5859,6 +5969,7 @@ static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__er
     if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
     if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
         conn->state = HTTPX__CONN_BUSY;
+        if (!(conn->io = httpx__sock_stream_new(conn->fd, e))) { conn->fd = -1; httpx__exchange_fail(ex, e); return; }
         if (ex->url.is_https) {
             if (httpx__tls_start(ex, e)) httpx__exchange_fail(ex, e);
             return;
@@ -5891,7 +6002,7 @@ static bool httpx__early_response(httpx__exchange *ex) {
     httpx__conn *conn = ex->conn;
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (!conn || conn->tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
+    if (!conn || conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
     ex->body_done = true;
     ex->body = NULL;
@@ -6205,7 +6316,7 @@ HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
             if (httpx__step_sending(ex, &e)) {
                 ex->state = HTTPX__EX_RECV_HEAD;
                 ex->scanned = 0;
-                if (!ex->conn->tls && !ex->early) {
+                if (!ex->conn->is_tls && !ex->early) {
                     /* the answer cannot be there yet: wait for it instead of
                        spending a recv() on EAGAIN (TLS may still have records
                        to flush, which its recv does, so it goes on) */

@@ -77,8 +77,7 @@ typedef struct fetch_result {
    poll like the engine does. */
 static void fetch_body(httpx__tls_config *cfg, const char *host, int port, const char *method, const char *path,
                        const char *body, size_t body_len, fetch_result *out) {
-    httpx__tls *t;
-    short want = 0;
+    httpx__stream *t;
     int fd, rc;
     httpx__buf req;
     size_t sent = 0;
@@ -86,10 +85,11 @@ static void fetch_body(httpx__tls_config *cfg, const char *host, int port, const
     out->rc = -1;
     fd = tcp_connect(port);
     if (fd < 0) { httpx__fail(&out->err, HTTPX_ERR_CONNECT, "connect to %d failed", port); return; }
-    t = httpx__tls_new(cfg, host, port, &out->err);
-    if (!t) { close(fd); return; }
-    while ((rc = httpx__tls_handshake(t, fd, &want, &out->err)) == 0)
-        if (!wait_fd(fd, want)) { httpx__fail(&out->err, HTTPX_ERR_CONNECT_TIMEOUT, "handshake timeout"); break; }
+    t = httpx__sock_stream_new(fd, &out->err);
+    if (t) t = httpx__tls_stream_new(cfg, host, port, false, t, &out->err);
+    if (!t) return;
+    while ((rc = httpx__tls_handshake(t, &out->err)) == HTTPX__AGAIN)
+        if (!wait_fd(fd, t->want)) { httpx__fail(&out->err, HTTPX_ERR_CONNECT_TIMEOUT, "handshake timeout"); break; }
     if (rc != 1) goto done;
     snprintf(out->alpn, sizeof out->alpn, "%s", httpx__tls_alpn(t));
     memset(&req, 0, sizeof req);
@@ -98,24 +98,26 @@ static void fetch_body(httpx__tls_config *cfg, const char *host, int port, const
     httpx__buf_puts(&req, "\r\n");
     if (body) httpx__buf_append(&req, body, body_len);
     while (sent < req.len) {
-        long w = httpx__tls_send(t, fd, req.p + sent, req.len - sent, &want, &out->err);
-        if (w < 0) { httpx__buf_free(&req); goto done; }
-        if (w == 0 && !wait_fd(fd, want)) { httpx__fail(&out->err, HTTPX_ERR_WRITE_TIMEOUT, "send timeout"); break; }
+        long w = httpx__stream_send(t, req.p + sent, req.len - sent, &out->err);
+        if (w == HTTPX__BAD) { httpx__buf_free(&req); goto done; }
+        if (w == HTTPX__AGAIN) {
+            if (!wait_fd(fd, t->want)) { httpx__fail(&out->err, HTTPX_ERR_WRITE_TIMEOUT, "send timeout"); break; }
+            continue;
+        }
         sent += (size_t)w;
     }
     httpx__buf_free(&req);
     for (;;) {
         char buf[7000];
-        long r = httpx__tls_recv(t, fd, buf, sizeof buf, &want, &out->err);
+        long r = httpx__stream_recv(t, buf, sizeof buf, &out->err);
         if (r > 0) { httpx__buf_append(&out->resp, buf, (size_t)r); continue; }
         if (r == 0) { out->clean_close = 1; out->rc = 0; break; }
-        if (r == -1) break;
-        if (httpx__tls_pending(t) != 0) { httpx__fail(&out->err, HTTPX_ERR_READ, "pending but would block"); break; }
-        if (!wait_fd(fd, want)) { httpx__fail(&out->err, HTTPX_ERR_READ_TIMEOUT, "read timeout"); break; }
+        if (r == HTTPX__BAD) break;
+        if (httpx__stream_pending(t) != 0) { httpx__fail(&out->err, HTTPX_ERR_READ, "pending but would block"); break; }
+        if (!wait_fd(fd, t->want)) { httpx__fail(&out->err, HTTPX_ERR_READ_TIMEOUT, "read timeout"); break; }
     }
 done:
-    httpx__tls_free(t);
-    close(fd);
+    httpx__stream_free(t);   /* closes fd too */
 }
 
 static void fetch(httpx__tls_config *cfg, const char *host, int port, const char *path, fetch_result *out) {
@@ -310,9 +312,8 @@ TEST(tls_cipher_suite_follows_the_cpu) {
 /* Decrypted bytes wait in the engine where poll cannot see them. */
 TEST(tls_pending_counts_buffered_plaintext) {
     httpx__tls_config *cfg;
-    httpx__tls *t;
+    httpx__stream *t;
     httpx__err e;
-    short want = 0;
     int fd, rc;
     long r;
     char c;
@@ -322,25 +323,26 @@ TEST(tls_pending_counts_buffered_plaintext) {
     REQUIRE((cfg = test_ca_config()));
     memset(&e, 0, sizeof e);
     REQUIRE((fd = tcp_connect(port)) >= 0);
-    t = httpx__tls_new(cfg, "localhost", port, &e);
+    t = httpx__sock_stream_new(fd, &e);
     REQUIRE(t);
-    CHECK_INT(httpx__tls_pending(t), 0);
+    t = httpx__tls_stream_new(cfg, "localhost", port, false, t, &e);
+    REQUIRE(t);
+    CHECK_INT(httpx__stream_pending(t), 0);
     CHECK_STR(httpx__tls_alpn(t), "");
-    while ((rc = httpx__tls_handshake(t, fd, &want, &e)) == 0) CHECK(wait_fd(fd, want));
+    while ((rc = httpx__tls_handshake(t, &e)) == HTTPX__AGAIN) CHECK(wait_fd(fd, t->want));
     CHECK_INT(rc, 1);
-    CHECK_INT(httpx__tls_handshake(t, fd, &want, &e), 1);   /* done stays done */
+    CHECK_INT(httpx__tls_handshake(t, &e), 1);   /* done stays done */
     while (sent < sizeof req - 1) {
-        long w = httpx__tls_send(t, fd, req + sent, sizeof req - 1 - sent, &want, &e);
-        REQUIRE(w >= 0);
-        if (w == 0) CHECK(wait_fd(fd, want));
+        long w = httpx__stream_send(t, req + sent, sizeof req - 1 - sent, &e);
+        REQUIRE(w != HTTPX__BAD);
+        if (w == HTTPX__AGAIN) { CHECK(wait_fd(fd, t->want)); continue; }
         sent += (size_t)w;
     }
-    while ((r = httpx__tls_recv(t, fd, &c, 1, &want, &e)) == -2) CHECK(wait_fd(fd, want));
+    while ((r = httpx__stream_recv(t, &c, 1, &e)) == HTTPX__AGAIN) CHECK(wait_fd(fd, t->want));
     CHECK_INT(r, 1);
     CHECK_INT(c, 'H');
-    CHECK(httpx__tls_pending(t) > 0);   /* the rest of the record */
-    httpx__tls_free(t);
-    close(fd);
+    CHECK(httpx__stream_pending(t) > 0);   /* the rest of the record */
+    httpx__stream_free(t);
     httpx__tls_config_free(cfg);
 }
 

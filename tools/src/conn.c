@@ -24,9 +24,9 @@ HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
     for (pp = &c->conns; *pp; pp = &(*pp)->next)
         if (*pp == conn) { *pp = conn->next; break; }
     c->num_conns--;
-    if (conn->tls) httpx__tls_free(conn->tls);
     if (conn->dns) httpx__dns_free(conn->dns);
-    httpx__sock_close(conn->fd);
+    if (conn->io) httpx__stream_free(conn->io);
+    else httpx__sock_close(conn->fd);
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
     httpx__free(conn);
@@ -86,15 +86,15 @@ HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reu
 /* Both leave in conn->want the poll event to wait for when they would block:
    TLS may need to write in order to read, and the other way round. */
 static long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
-    if (conn->tls) return httpx__tls_send(conn->tls, conn->fd, p, n, &conn->want, e);
-    conn->want = POLLOUT;
-    return httpx__sock_send(conn->fd, p, n, e);
+    long r = httpx__stream_send(conn->io, p, n, e);
+    conn->want = conn->io->want;
+    return r == HTTPX__AGAIN ? 0 : r;
 }
 
 static long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e) {
-    if (conn->tls) return httpx__tls_recv(conn->tls, conn->fd, p, n, &conn->want, e);
-    conn->want = POLLIN;
-    return httpx__sock_recv(conn->fd, p, n, e);
+    long r = httpx__stream_recv(conn->io, p, n, e);
+    conn->want = conn->io->want;
+    return r;
 }
 
 /* ---- connecting ---- */
@@ -284,8 +284,9 @@ static httpx_error httpx__tls_start(httpx__exchange *ex, httpx__err *e) {
         host[n] = 0;
         name = host;
     }
-    ex->conn->tls = httpx__tls_new(c->tls, name, ex->url.port, e);
-    if (!ex->conn->tls) return e->code ? e->code : HTTPX_ERR_TLS;
+    ex->conn->is_tls = true;
+    ex->conn->io = httpx__tls_stream_new(c->tls, name, ex->url.port, false, ex->conn->io, e);
+    if (!ex->conn->io) { ex->conn->fd = -1; return e->code ? e->code : HTTPX_ERR_TLS; }
     ex->state = HTTPX__EX_TLS_HANDSHAKE;
     return HTTPX_OK;
 }
@@ -293,7 +294,9 @@ static httpx_error httpx__tls_start(httpx__exchange *ex, httpx__err *e) {
 static void httpx__step_handshake(httpx__exchange *ex, httpx__err *e) {
     httpx__conn *conn = ex->conn;
     double left;
-    int rc = httpx__tls_handshake(conn->tls, conn->fd, &conn->want, e);
+    int rc = httpx__tls_handshake(conn->io, e);
+    conn->want = conn->io->want;
+    if (rc == HTTPX__AGAIN) rc = 0;
     if (rc < 0) { httpx__exchange_fail(ex, e); return; }
     if (rc == 0) {
         left = ex->timeout.connect < 0 ? -1 : conn->attempt_deadline - httpx__now();
@@ -310,6 +313,7 @@ static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__er
     if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
     if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
         conn->state = HTTPX__CONN_BUSY;
+        if (!(conn->io = httpx__sock_stream_new(conn->fd, e))) { conn->fd = -1; httpx__exchange_fail(ex, e); return; }
         if (ex->url.is_https) {
             if (httpx__tls_start(ex, e)) httpx__exchange_fail(ex, e);
             return;
@@ -342,7 +346,7 @@ static bool httpx__early_response(httpx__exchange *ex) {
     httpx__conn *conn = ex->conn;
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (!conn || conn->tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
+    if (!conn || conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
     ex->body_done = true;
     ex->body = NULL;
@@ -656,7 +660,7 @@ HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
             if (httpx__step_sending(ex, &e)) {
                 ex->state = HTTPX__EX_RECV_HEAD;
                 ex->scanned = 0;
-                if (!ex->conn->tls && !ex->early) {
+                if (!ex->conn->is_tls && !ex->early) {
                     /* the answer cannot be there yet: wait for it instead of
                        spending a recv() on EAGAIN (TLS may still have records
                        to flush, which its recv does, so it goes on) */

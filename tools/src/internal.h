@@ -225,6 +225,14 @@ HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
 HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
 HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 
+/* ---- return codes of the nonblocking calls ----
+   One convention for every call that moves bytes or parses them as they come
+   (net, streams, tls, dns, the HTTP/1.1 and HTTP/2 parsers): a value >= 0 is
+   progress (a count, or 0 where documented, e.g. end of stream), and: */
+#define HTTPX__BAD   (-1)   /* failed: the httpx__err says why */
+#define HTTPX__AGAIN (-2)   /* would block, or needs more input: call again later */
+#define HTTPX__FULL  (-3)   /* a caller-given room or limit was hit (say which in the caller) */
+
 /* ---- net: nonblocking sockets ---- */
 
 #include <sys/types.h>
@@ -237,11 +245,45 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
+/* Starts a nonblocking connect; the fd, or -1 (e filled). */
 HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
 HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE void httpx__sock_close(int fd);
+/* The one poll() of the library (the seam for other platforms): like poll,
+   but EINTR is "nothing ready" (0). -1 only on a real failure (errno set). */
+struct pollfd;
+HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
+
+/* ---- streams: the byte-stream seam under the protocols ----
+   A connection talks through a stream: a socket, TLS over any stream (so TLS
+   runs inside a tunnel, or over a socketpair in a test), or a stream with no
+   fd at all (in-process transports). Every call returns at once. */
+typedef struct httpx__stream httpx__stream;
+typedef struct httpx__stream_ops {
+    /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
+    long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+    /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
+    long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
+    /* bytes already inside the stream that a poll() of fd would not report */
+    size_t (*pending)(const httpx__stream *s);
+    /* closes, frees the stream and the stream below it */
+    void (*free)(httpx__stream *s);
+} httpx__stream_ops;
+struct httpx__stream {
+    const httpx__stream_ops *ops;
+    int fd;         /* what to poll (the socket at the bottom); -1: none */
+    short want;     /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+};
+/* A stream over a connected socket; it owns fd (closed by free). NULL: out of
+   memory (fd is closed then too). */
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 
 /* ---- dns: name resolution that never blocks the loop ----
    Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
@@ -290,27 +332,20 @@ typedef struct httpx__tls_config httpx__tls_config;
 HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
 
-/* Per connection. host: the name for SNI and verification (an IP literal is
-   checked against the certificate's IP addresses, and no SNI is sent); port
-   keys the session cache. */
-typedef struct httpx__tls httpx__tls;
-HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e);
-HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t);
-/* 1 handshake done, 0 in progress (*want set), -1 failed (e: HTTPX_ERR_TLS with
-   a sentence and e->sys_errno = the BearSSL error number; or a network error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e);
-/* Encrypts and sends: >0 bytes taken (they are flushed towards the socket as
-   far as it allows; the rest goes out on later send/recv calls), 0 would
-   block (*want set), -1 error. */
-HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e);
-/* Receives and decrypts: >0 bytes, 0 the server closed cleanly (close_notify),
-   -2 would block (*want set; it also flushes pending outgoing records), -1
-   error. A TCP close without close_notify is -1 (truncation attack). */
-HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e);
-/* Decrypted bytes already buffered (poll would not report them). */
-HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t);
-/* The protocol ALPN chose ("http/1.1", later "h2"), or "" when none. */
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t);
+/* Per connection: TLS over the stream `lower` (which it takes: freed with
+   it, or at once on failure). host: the name for SNI and verification (an IP
+   literal is checked against the certificate's IP addresses, and no SNI is
+   sent); port keys the session cache. offer_h2: ALPN offers "h2" before
+   "http/1.1". The result is a stream; run httpx__tls_handshake on it until it
+   says 1 before sending. */
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e);
+/* 1 handshake done, HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS
+   with a sentence and e->sys_errno = the BearSSL error number; or a network
+   error). */
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
+/* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
 
 /* ---- connections, the pool and the exchange state machine ---- */
 
@@ -330,7 +365,8 @@ struct httpx__conn {
     size_t in_off;
     httpx__buf out;             /* bytes to send; out_off..len not yet sent */
     size_t out_off;
-    httpx__tls *tls;            /* NULL for plain http */
+    httpx__stream *io;          /* the byte stream once connected (socket, TLS over it) */
+    bool is_tls;
     httpx__dns *dns;            /* while the host name is being resolved */
     short want;                 /* the poll event the last would-block send/recv needs */
 };

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
+#include <poll.h>
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0          /* macOS: SO_NOSIGPIPE is set on the socket instead */
@@ -74,32 +75,84 @@ HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, 
     return httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(err));
 }
 
-/* >0 bytes sent, 0 would block, -1 error (errno kept in e). */
+/* >0 bytes sent, HTTPX__AGAIN, HTTPX__BAD (errno kept in e). */
 HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e) {
     ssize_t r;
     for (;;) {
         r = send(fd, p, n, MSG_NOSIGNAL);
         if (r >= 0) return (long)r;
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
-/* >0 bytes received, 0 the peer closed, -2 would block, -1 error. */
+/* >0 bytes received, 0 the peer closed, HTTPX__AGAIN, HTTPX__BAD. */
 HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e) {
     ssize_t r;
     for (;;) {
         r = recv(fd, p, n, 0);
         if (r >= 0) return (long)r;
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return -2;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
+
+HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms) {
+    int rc = poll(fds, (nfds_t)n, timeout_ms);
+    if (rc < 0 && errno == EINTR) return 0;
+    return rc;
+}
+
+/* ---- the socket stream: the bottom of every network connection ---- */
+
+static long httpx__sock_stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    s->want = POLLOUT;
+    return httpx__sock_send(s->fd, p, n, e);
+}
+
+static long httpx__sock_stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    s->want = POLLIN;
+    return httpx__sock_recv(s->fd, p, n, e);
+}
+
+static size_t httpx__sock_stream_pending(const httpx__stream *s) { (void)s; return 0; }
+
+static void httpx__sock_stream_free(httpx__stream *s) {
+    httpx__sock_close(s->fd);
+    httpx__free(s);
+}
+
+static const httpx__stream_ops httpx__sock_stream_ops = {
+    httpx__sock_stream_send, httpx__sock_stream_recv, httpx__sock_stream_pending, httpx__sock_stream_free
+};
+
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
+    httpx__stream *s = (httpx__stream *)httpx__malloc(sizeof *s);
+    if (!s) {
+        httpx__sock_close(fd);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+        return NULL;
+    }
+    s->ops = &httpx__sock_stream_ops;
+    s->fd = fd;
+    s->want = 0;
+    return s;
+}
+
+/* The calls through the seam; the checks keep a NULL stream harmless. */
+HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    return s->ops->send(s, p, n, e);
+}
+HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    return s->ops->recv(s, p, n, e);
+}
+HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
+HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }

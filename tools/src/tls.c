@@ -14,29 +14,19 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     return NULL;
 }
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
-HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e) {
-    (void)cfg; (void)host; (void)port;
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
+    (void)cfg; (void)host; (void)port; (void)offer_h2;
+    httpx__stream_free(lower);
     httpx__tls_available(e);
     return NULL;
 }
-HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) { (void)t; }
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) {
-    (void)t; (void)fd; (void)want;
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+    (void)s;
     httpx__tls_available(e);
-    return -1;
+    return HTTPX__BAD;
 }
-HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e) {
-    (void)t; (void)fd; (void)p; (void)n; (void)want;
-    httpx__tls_available(e);
-    return -1;
-}
-HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e) {
-    (void)t; (void)fd; (void)p; (void)n; (void)want;
-    httpx__tls_available(e);
-    return -1;
-}
-HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t) { (void)t; return 0; }
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) { (void)t; return ""; }
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
@@ -95,7 +85,7 @@ struct httpx__tls_config {
     bool no_verify;
     char *server_name;                /* the override, or NULL */
     char *keylog;                     /* SSLKEYLOGFILE, or NULL */
-    const char *alpn[1];
+    const char *alpn[2];              /* "h2", "http/1.1" */
     unsigned long tick;
     httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
 };
@@ -133,20 +123,20 @@ static int httpx__pem_each(const char *what, const char *data, size_t len, httpx
         case BR_PEM_END_OBJ:
             if (!in_obj) break;
             in_obj = 0;
-            if (der.oom) { httpx__buf_free(&der.b); httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", what); return -1; }
-            if (fn(ctx, name, (const unsigned char *)der.b.p, der.b.len, e) != 0) { httpx__buf_free(&der.b); return -1; }
+            if (der.oom) { httpx__buf_free(&der.b); httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", what); return HTTPX__BAD; }
+            if (fn(ctx, name, (const unsigned char *)der.b.p, der.b.len, e) != 0) { httpx__buf_free(&der.b); return HTTPX__BAD; }
             count++;
             break;
         case BR_PEM_ERROR:
             httpx__buf_free(&der.b);
             httpx__fail(e, HTTPX_ERR_TLS, "%s is not valid PEM", what);
-            return -1;
+            return HTTPX__BAD;
         default:
             break;
         }
     }
     httpx__buf_free(&der.b);
-    if (in_obj) { httpx__fail(e, HTTPX_ERR_TLS, "%s ends inside a PEM object (no END line)", what); return -1; }
+    if (in_obj) { httpx__fail(e, HTTPX_ERR_TLS, "%s ends inside a PEM object (no END line)", what); return HTTPX__BAD; }
     return count;
 }
 
@@ -257,7 +247,7 @@ static int httpx__tls_load_file(httpx__tls_config *cfg, const char *path, httpx_
     httpx__buf b;
     int n;
     memset(&b, 0, sizeof b);
-    if (!httpx__tls_read_file(path, &b, e)) { httpx__buf_free(&b); return -1; }
+    if (!httpx__tls_read_file(path, &b, e)) { httpx__buf_free(&b); return HTTPX__BAD; }
     n = httpx__tls_load_pem(cfg, path, b.p ? b.p : "", b.len, e);
     httpx__buf_free(&b);
     return n;
@@ -280,7 +270,7 @@ static int httpx__tls_files_seen(httpx__tls_files *f, const struct stat *st) {
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 64;
         httpx__tls_file_id *p = (httpx__tls_file_id *)httpx__realloc(f->ids, cap * sizeof *p);
-        if (!p) return -1;
+        if (!p) return HTTPX__BAD;
         f->ids = p;
         f->cap = cap;
     }
@@ -510,7 +500,8 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     if (!cfg) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory"); return NULL; }
     memset(cfg, 0, sizeof *cfg);
     cfg->no_verify = o->no_verify;
-    cfg->alpn[0] = "http/1.1";
+    cfg->alpn[0] = "h2";
+    cfg->alpn[1] = "http/1.1";
     if ((o->server_name && !(cfg->server_name = httpx__strdup(o->server_name))) ||
         (keylog && *keylog && !(cfg->keylog = httpx__strdup(keylog)))) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
@@ -740,7 +731,9 @@ static const br_x509_class httpx__x509_refuse_vtable = {
 
 /* ---- connections ---- */
 
-struct httpx__tls {
+typedef struct httpx__tls {
+    httpx__stream base;               /* first: a TLS connection is a stream */
+    httpx__stream *lower;             /* the stream the records travel on */
     br_ssl_client_context cc;
     httpx__x509 *x509;                /* during the handshake only */
     const br_x509_class *refuse;      /* the x509 context after it */
@@ -752,7 +745,9 @@ struct httpx__tls {
     bool write_failed;                /* the socket refused a write; later writes fail */
     int write_errno;
     unsigned char *ibuf, *obuf;       /* in the same allocation, after the struct */
-};
+} httpx__tls;
+
+static httpx__tls *httpx__tls_of(const httpx__stream *s) { return (httpx__tls *)(void *)(uintptr_t)s; }
 
 /* Cipher suites: ECDHE (forward secrecy) with AEAD ciphers only. AES-GCM
    first when the CPU has AES-NI and PCLMUL (BearSSL then uses them), else
@@ -773,8 +768,10 @@ static void httpx__tls_set_suites(br_ssl_engine_context *eng) {
     else br_ssl_engine_set_suites(eng, chacha_first, sizeof chacha_first / sizeof chacha_first[0]);
 }
 
-HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) {
+static void httpx__tls_free(httpx__stream *s) {
+    httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
+    httpx__stream_free(t->lower);
     if (t->x509) {
         httpx__buf_free(&t->x509->der);
         httpx__free(t->x509);
@@ -785,7 +782,13 @@ HTTPX__PRIVATE void httpx__tls_free(httpx__tls *t) {
     httpx__free(t);
 }
 
-HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *host, int port, httpx__err *e) {
+static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
+static size_t httpx__tls_pending(const httpx__stream *s);
+static const httpx__stream_ops httpx__tls_ops = { httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_free };
+
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
     httpx__tls *t;
     httpx__x509 *x;
     br_ssl_engine_context *eng;
@@ -802,11 +805,15 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     if (!t || !x) {
         httpx__free(t);
         httpx__free(x);
+        httpx__stream_free(lower);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         return NULL;
     }
     memset(t, 0, sizeof *t);
     memset(x, 0, sizeof *x);
+    t->base.ops = &httpx__tls_ops;
+    t->base.fd = lower->fd;
+    t->lower = lower;
     t->x509 = x;
     t->cfg = cfg;
     t->alpn = "";
@@ -819,7 +826,7 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     t->name = (char *)httpx__malloc(nl + 1);
     t->key = (char *)httpx__malloc(nl + strlen(keybuf) + 1);
     if (!t->name || !t->key) {
-        httpx__tls_free(t);
+        httpx__tls_free(&t->base);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         return NULL;
     }
@@ -853,7 +860,7 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
     br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
-    br_ssl_engine_set_protocol_names(eng, cfg->alpn, 1);
+    br_ssl_engine_set_protocol_names(eng, offer_h2 ? cfg->alpn : cfg->alpn + 1, offer_h2 ? 2 : 1);
     br_ssl_engine_set_buffers_bidi(eng, t->ibuf, HTTPX__TLS_IBUF, t->obuf, HTTPX__TLS_OBUF);
     /* BearSSL takes the smaller buffer for the max_fragment_length extension
        (RFC 6066) it asks of the server: with our 4 KiB output buffer, 4 KiB.
@@ -878,13 +885,13 @@ HTTPX__PRIVATE httpx__tls *httpx__tls_new(httpx__tls_config *cfg, const char *ho
     }
     if (!br_ssl_client_reset(&t->cc, x->ip_len ? NULL : name, s != NULL)) {
         int err = br_ssl_engine_last_error(eng);
-        httpx__tls_free(t);
+        httpx__tls_free(&t->base);
         e->sys_errno = err;
         httpx__fail(e, HTTPX_ERR_TLS, "TLS set-up failed (BearSSL error %d)%s", err,
                     err == BR_ERR_NO_RANDOM ? ": no random source" : err == BR_ERR_BAD_PARAM ? ": bad server name" : "");
         return NULL;
     }
-    return t;
+    return &t->base;
 }
 
 /* ---- errors ---- */
@@ -987,13 +994,13 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
                         t->done ? "connection" : "handshake", n, err);
         }
     }
-    return -1;
+    return HTTPX__BAD;
 }
 
 /* ---- moving records ---- */
 
-/* Sends pending records once. >0 progress, 0 would block, -1 error. */
-static long httpx__tls_push(httpx__tls *t, int fd, httpx__err *e) {
+/* Sends pending records once. >0 progress, HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
     size_t len;
     unsigned char *buf = br_ssl_engine_sendrec_buf(&t->cc.eng, &len);
     long w;
@@ -1001,27 +1008,27 @@ static long httpx__tls_push(httpx__tls *t, int fd, httpx__err *e) {
         br_ssl_engine_sendrec_ack(&t->cc.eng, len);
         return (long)len;
     }
-    w = httpx__sock_send(fd, buf, len, e);
+    w = httpx__stream_send(t->lower, buf, len, e);
     if (w > 0) br_ssl_engine_sendrec_ack(&t->cc.eng, (size_t)w);
-    if (w < 0) { t->write_failed = true; t->write_errno = e->sys_errno; }
+    if (w == HTTPX__BAD) { t->write_failed = true; t->write_errno = e->sys_errno; }
     return w;
 }
 
-/* Receives records once. >0 progress, 0 end of file, -2 would block, -1 error. */
-static long httpx__tls_pull(httpx__tls *t, int fd, httpx__err *e) {
+/* Receives records once. >0 progress, 0 end of file, HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__tls_pull(httpx__tls *t, httpx__err *e) {
     size_t len;
     unsigned char *buf = br_ssl_engine_recvrec_buf(&t->cc.eng, &len);
-    long r = httpx__sock_recv(fd, buf, len, e);
+    long r = httpx__stream_recv(t->lower, buf, len, e);
     if (r > 0) br_ssl_engine_recvrec_ack(&t->cc.eng, (size_t)r);
     return r;
 }
 
 /* Sends what the engine has, until the socket would block. */
-static int httpx__tls_flush(httpx__tls *t, int fd, httpx__err *e) {
+static int httpx__tls_flush(httpx__tls *t, httpx__err *e) {
     while (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_SENDREC) {
-        long w = httpx__tls_push(t, fd, e);
-        if (w < 0) return -1;
-        if (w == 0) break;
+        long w = httpx__tls_push(t, e);
+        if (w == HTTPX__BAD) return HTTPX__BAD;
+        if (w == HTTPX__AGAIN) break;
     }
     return 0;
 }
@@ -1066,10 +1073,11 @@ static void httpx__tls_finish(httpx__tls *t) {
 static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned st, httpx__err *e) {
     e->sys_errno = BR_ERR_BAD_STATE;
     httpx__fail(e, HTTPX_ERR_TLS, "%s %s: unexpected engine state %u", where, t->name, st);
-    return -1;
+    return HTTPX__BAD;
 }
 
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, httpx__err *e) {
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
     if (!e) e = &scratch;
@@ -1079,23 +1087,23 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
         long r;
         if (st & BR_SSL_CLOSED) return httpx__tls_fail(t, e);
         if (st & BR_SSL_SENDREC) {
-            r = httpx__tls_push(t, fd, e);
-            if (r < 0) {
+            r = httpx__tls_push(t, e);
+            if (r == HTTPX__BAD) {
                 int se = e->sys_errno;
                 /* The server may have said why before it went: an alert. */
                 if (st & BR_SSL_RECVREC) {
                     httpx__err ignore;
                     memset(&ignore, 0, sizeof ignore);
-                    if (httpx__tls_pull(t, fd, &ignore) > 0 &&
+                    if (httpx__tls_pull(t, &ignore) > 0 &&
                         (br_ssl_engine_current_state(eng) & BR_SSL_CLOSED)) return httpx__tls_fail(t, e);
                 }
                 e->sys_errno = BR_ERR_IO;
                 httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: the server closed the connection (%s)",
                             t->name, strerror(se));
-                return -1;
+                return HTTPX__BAD;
             }
             if (r > 0) continue;
-            if (!(st & BR_SSL_SENDAPP)) { *want = POLLOUT; return 0; }
+            if (!(st & BR_SSL_SENDAPP)) { s->want = t->lower->want; return HTTPX__AGAIN; }
             /* Done, with our last record still queued: send() and recv() flush it. */
         }
         if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)) {
@@ -1105,14 +1113,14 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
         if (!(st & BR_SSL_RECVREC)) {
             return httpx__tls_bad_state(t, "TLS handshake with", st, e);
         }
-        r = httpx__tls_pull(t, fd, e);
+        r = httpx__tls_pull(t, e);
         if (r > 0) continue;
-        if (r == -2) { *want = POLLIN; return 0; }
+        if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
         if (r == 0) {
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: the server closed the connection during the "
                         "handshake (is it a TLS server? does it want TLS 1.2 with ECDHE?)", t->name);
-            return -1;
+            return HTTPX__BAD;
         }
         {   /* a reset: keep the socket's message, say where it happened */
             char msg[sizeof e->msg];
@@ -1120,11 +1128,14 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__tls *t, int fd, short *want, http
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: %s", t->name, msg);
         }
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
-HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t n, short *want, httpx__err *e) {
+/* Encrypts and sends: >0 bytes taken (flushed towards the stream below as
+   far as it allows; the rest goes out on later send/recv calls). */
+static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
     if (!e) e = &scratch;
@@ -1134,7 +1145,7 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
         if (t->write_failed) {
             e->sys_errno = t->write_errno;
             httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(t->write_errno));
-            return -1;
+            return HTTPX__BAD;
         }
         if (st & BR_SSL_CLOSED) return httpx__tls_fail(t, e);
         if (st & BR_SSL_SENDAPP) {
@@ -1144,25 +1155,25 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
             memcpy(buf, p, len);
             br_ssl_engine_sendapp_ack(eng, len);
             br_ssl_engine_flush(eng, 0);
-            if (httpx__tls_flush(t, fd, e) < 0) return -1;
+            if (httpx__tls_flush(t, e) == HTTPX__BAD) return HTTPX__BAD;
             return (long)len;
         }
         if (st & BR_SSL_SENDREC) {
-            r = httpx__tls_push(t, fd, e);
-            if (r < 0) return -1;
+            r = httpx__tls_push(t, e);
+            if (r == HTTPX__BAD) return HTTPX__BAD;
             if (r > 0) continue;
-            *want = POLLOUT;
-            return 0;
+            s->want = t->lower->want;
+            return HTTPX__AGAIN;
         }
         if (st & BR_SSL_RECVREC) {
-            r = httpx__tls_pull(t, fd, e);
+            r = httpx__tls_pull(t, e);
             if (r > 0) continue;
-            if (r == -2) { *want = POLLIN; return 0; }
+            if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
             if (r == 0) {
                 e->sys_errno = BR_ERR_IO;
                 httpx__fail(e, HTTPX_ERR_WRITE, "the server closed the TLS connection to %s", t->name);
             }
-            return -1;
+            return HTTPX__BAD;
         }
         /* Only received application data is waiting: in full-duplex mode
            that does not stop sending, so this does not happen. */
@@ -1170,7 +1181,11 @@ HTTPX__PRIVATE long httpx__tls_send(httpx__tls *t, int fd, const void *p, size_t
     }
 }
 
-HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, short *want, httpx__err *e) {
+/* Receives and decrypts: >0 bytes, 0 the server closed cleanly
+   (close_notify), HTTPX__AGAIN (it also flushes pending outgoing records),
+   HTTPX__BAD. A close without close_notify is HTTPX__BAD (truncation attack). */
+static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
     httpx__err scratch;
     if (!e) e = &scratch;
@@ -1194,37 +1209,40 @@ HTTPX__PRIVATE long httpx__tls_recv(httpx__tls *t, int fd, void *p, size_t n, sh
                records are dropped and reading goes on (httpx__tls_push). */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
-            r = httpx__tls_push(t, fd, &ignore);
-            if (r != 0) continue;
-            if (!(st & BR_SSL_RECVREC)) { *want = POLLOUT; return -2; }
+            r = httpx__tls_push(t, &ignore);
+            if (r != HTTPX__AGAIN) continue;
+            if (!(st & BR_SSL_RECVREC)) { s->want = t->lower->want; return HTTPX__AGAIN; }
         }
         if (!(st & BR_SSL_RECVREC)) {
             return httpx__tls_bad_state(t, "TLS receive from", st, e);
         }
-        r = httpx__tls_pull(t, fd, e);
+        r = httpx__tls_pull(t, e);
         if (r > 0) continue;
-        if (r == -2) {
-            *want = (short)((br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) ? POLLIN | POLLOUT : POLLIN);
-            return -2;
+        if (r == HTTPX__AGAIN) {
+            s->want = (short)(t->lower->want |
+                              ((br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) ? POLLOUT : 0));
+            return HTTPX__AGAIN;
         }
         if (r == 0) {
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "the server at %s closed the connection without a TLS close_notify: "
                         "the data may be truncated", t->name);
         }
-        return -1;
+        return HTTPX__BAD;
     }
 }
 
-HTTPX__PRIVATE size_t httpx__tls_pending(httpx__tls *t) {
+/* Decrypted bytes already buffered (poll would not report them). */
+static size_t httpx__tls_pending(const httpx__stream *s) {
+    httpx__tls *t = httpx__tls_of(s);
     size_t len = 0;
     if (t && (br_ssl_engine_current_state(&t->cc.eng) & BR_SSL_RECVAPP))
         br_ssl_engine_recvapp_buf(&t->cc.eng, &len);
     return len;
 }
 
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__tls *t) {
-    return t ? t->alpn : "";
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
+    return s && s->ops == &httpx__tls_ops ? httpx__tls_of(s)->alpn : "";
 }
 
 #endif
