@@ -176,11 +176,26 @@ typedef struct httpx_file {
    abort the request. */
 typedef long (*httpx_read_fn)(void *user_data, void *buf, size_t cap);
 
+/* A yes/no of a request that can also say "as the client says" (zero), so
+   that a request's explicit no beats a client's yes. true works as HTTPX_YES;
+   false is 0, which means the client's setting: say HTTPX_NO for "no". */
+enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
+
+typedef enum httpx_auth_kind {
+    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
+                                   a client: none */
+    HTTPX_AUTH_NONE,            /* send no credentials (not even the client's or the URL's) */
+    HTTPX_AUTH_BASIC,           /* username and password */
+    HTTPX_AUTH_BEARER           /* "Authorization: Bearer <token>" */
+} httpx_auth_kind;              /* another value is HTTPX_ERR_INVALID_ARGUMENT */
+
 typedef struct httpx_auth {
-    int kind;                   /* 0 none, 1 basic */
-    const char *username, *password;
+    httpx_auth_kind kind;
+    const char *username, *password;   /* HTTPX_AUTH_BASIC */
+    const char *token;                 /* HTTPX_AUTH_BEARER */
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
+HTTPX_API httpx_auth httpx_bearer_auth(const char *token);
 
 /* TLS settings of a client (https). Zeroed: verify against the system trust
    store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
@@ -221,9 +236,9 @@ typedef struct httpx_opts {
     httpx_read_fn upload;       /* a streaming body */
     void *upload_user_data;
     long long upload_length;    /* 0: unknown, sent chunked; >0: Content-Length */
-    httpx_auth auth;            /* overrides the client's and the URL's userinfo */
+    httpx_auth auth;            /* kind 0: the client's, else the URL's userinfo; HTTPX_AUTH_NONE: none */
     httpx_timeout timeout;      /* zero fields take the client's */
-    bool follow_redirects;      /* default false, as in HTTPX */
+    int follow_redirects;       /* HTTPX_YES (true), HTTPX_NO, or 0: the client's (default no, as in HTTPX) */
     int max_redirects;          /* 0: the client's (20) */
     const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
                                    private client; a client's requests use httpx_client_opts.tls
@@ -237,7 +252,7 @@ typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
     const httpx_pair *params;   /* added to every request */
-    httpx_auth auth;
+    httpx_auth auth;            /* sent with every request (to its origin; never across a redirect) */
     httpx_timeout timeout;      /* zero fields: 5 s */
     httpx_limits limits;
     bool follow_redirects;
@@ -721,104 +736,254 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
 /* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
 HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
 
-/* ---- connections, the pool and the exchange state machine ---- */
+/* ==== The engine: requests, exchanges, connections, protocols, the loop ====
+   Layers, bottom up (README's architecture section tells the story):
+   - a connection (conn.c) owns its socket and its setup: resolving ->
+     connecting -> TLS -> ready; exchanges wait on it; when it is ready it
+     gets a protocol, which then serves exchanges on it;
+   - a protocol (h1_proto.c: HTTP/1.1) sits in the connection's slot: it
+     says whether the connection can take another exchange, sends requests,
+     reads responses and hands each head to the response through one door
+     (httpx__exchange_head), and gives body bytes when asked;
+   - the loop (loop.c) polls connections, not requests (idle pooled ones
+     too), steps them on readiness and deadlines, and places queued
+     exchanges on connections;
+   - policy (request.c, client.c, response.c, task.c) builds the request
+     value, applies options, follows redirects, keeps or streams the body.
+   Calls go down, callbacks go up: a protocol tells an exchange about its
+   progress through httpx__exchange_head/_wake/_end, which live above it. */
 
-enum httpx__conn_state { HTTPX__CONN_CONNECTING, HTTPX__CONN_IDLE, HTTPX__CONN_BUSY };
+/* ---- the request value (request.c) ---- */
 
-typedef struct httpx__conn httpx__conn;
-struct httpx__conn {
-    httpx__conn *next;          /* the client's list of every open connection */
-    int fd;
-    enum httpx__conn_state state;
-    char origin[300];           /* "http://host:port": the pool key */
-    httpx__addrs addrs;         /* while connecting: the addresses to try in turn */
-    int addr_index;
-    double attempt_deadline;    /* when to give up on the current address */
-    double idle_since;
-    httpx__buf in;              /* received bytes; in_off..len not yet consumed */
-    size_t in_off;
-    httpx__buf out;             /* bytes to send; out_off..len not yet sent */
-    size_t out_off;
-    httpx__stream *io;          /* the byte stream once connected (socket, TLS over it) */
-    bool is_tls;
-    httpx__dns *dns;            /* while the host name is being resolved */
-    short want;                 /* the poll event the last would-block send/recv needs */
-};
-
-enum httpx__ex_state {
-    HTTPX__EX_QUEUED,           /* waiting for a connection from the pool */
-    HTTPX__EX_RESOLVING,        /* the name, without blocking (dns.c) */
-    HTTPX__EX_CONNECTING,
-    HTTPX__EX_TLS_HANDSHAKE,
-    HTTPX__EX_SENDING,          /* head, then body */
-    HTTPX__EX_RECV_HEAD,
-    HTTPX__EX_RECV_BODY,        /* into memory */
-    HTTPX__EX_STREAMING,        /* head is in; the caller pulls the body */
-    HTTPX__EX_DONE
-};
-
-typedef struct httpx__response httpx__response;
-
-/* One request and its response on one connection: the unit the engine drives. */
-typedef struct httpx__exchange {
-    enum httpx__ex_state state;
-    httpx_client *client;
-    httpx__response *resp;
-    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
+#define HTTPX__REQ_INLINE_FIELDS 16
+typedef struct httpx__request {
     char method[32];
-    httpx__url url;                 /* views into resp->url_text */
-    httpx_timeout timeout;          /* resolved: seconds, <0 none */
-    httpx__conn *conn;
-    bool reused;                    /* the connection served before: a failure before any
-                                       response byte may be a stale connection */
-    bool retried;
-    bool stream;                    /* stop once the head is in */
-    bool head_request;
-    short want;                     /* poll events the exchange waits for */
-    double deadline;                /* when the current wait fails (0: none) */
-    double started;
-    httpx_error timeout_error;      /* which timeout the current wait is */
-    /* the request body */
-    const char *body;               /* in memory: content, json, urlencoded data */
-    size_t body_len, body_off;
+    httpx__url url;                 /* views into the response's url_text */
+    /* The fields to send, merged from the defaults, the client's headers, the
+       request's and auth, without Content-Length/Transfer-Encoding (each
+       protocol frames the body itself). A caller's Host, if any, is here;
+       otherwise the protocol derives it from url. */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__REQ_INLINE_FIELDS];
+    char inline_text[1024];
+    bool has_host;
+    /* the body source */
+    const char *body;               /* in memory: content, json, urlencoded form */
+    size_t body_len;
     httpx__multipart *multipart;
     httpx_read_fn upload;
     void *upload_user_data;
-    long long upload_length;        /* -1: unknown, sent chunked */
-    bool body_chunked, body_done;
-    /* the response body */
+    long long body_length;          /* bytes when known, -1 unknown (HTTP/1.1: chunked) */
+    const char *content_type;       /* of the body, unless the caller sets one */
+    bool has_body;
+    bool replayable;                /* the body can be produced again: none or in memory */
+    bool idempotent;
+    bool head;                      /* a HEAD request: no response body */
+    bool strip_credentials;         /* redirected to another origin: no Authorization,
+                                       Cookie, Proxy-Authorization or caller Host */
+} httpx__request;
+
+/* The resolved settings of one request: the request's options over the
+   client's, in one place (httpx__settings_resolve). */
+typedef struct httpx__settings {
+    httpx_timeout timeout;          /* seconds, <0: none */
+    bool follow_redirects;
+    int max_redirects;
+    size_t max_body_size;
+    httpx_auth auth;                /* the auth to apply: kind NONE for none */
+    bool auth_from_client;          /* auth is the client's (its header is prebuilt) */
+} httpx__settings;
+
+/* Reads the next piece of the body from *off: >0 bytes, 0 the end, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__request_body_read(httpx__request *q, size_t *off, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
+
+/* ---- exchanges: one request and its response on a connection ---- */
+
+typedef struct httpx__conn httpx__conn;
+typedef struct httpx__exchange httpx__exchange;
+typedef struct httpx__response httpx__response;
+
+enum httpx__ex_state {
+    HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
+    HTTPX__EX_QUEUED,           /* waiting for the pool to give it a connection */
+    HTTPX__EX_ATTACHED,         /* waiting on a connection that is being set up */
+    HTTPX__EX_SENDING,          /* the protocol sends the request */
+    HTTPX__EX_RECV_HEAD,        /* ... and waits for the response head */
+    HTTPX__EX_BODY,             /* the head is in; body bytes come through httpx__exchange_read */
+    HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
+};
+
+/* A protocol's own state of an exchange (HTTP/1.1; HTTP/2 adds a stream). */
+typedef struct httpx__h1_ex {
     httpx__h1_framing framing;
     httpx__chunked chunked;
     uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
     size_t scanned;                 /* how far the head-end search got */
-    size_t decoded;                 /* chunked: decoded body bytes waiting at conn->in */
+    size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
+    size_t body_off;                /* request body bytes produced so far */
+    int interim;                    /* 1xx responses skipped */
+    bool body_sent;                 /* the request body is all queued */
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
-    bool strip_auth;                /* redirected to another origin: no credentials */
     bool early;                     /* the server answered before the request was all sent */
-    const char *content_type;       /* of the body, unless the caller sets one */
-} httpx__exchange;
+} httpx__h1_ex;
+
+struct httpx__exchange {
+    enum httpx__ex_state state;
+    httpx_client *client;
+    httpx__response *resp;          /* the response it fills (the layer above) */
+    httpx__request *req;
+    httpx__conn *conn;              /* while attached or being served */
+    httpx__exchange *conn_next;     /* the connection's waiters or the exchanges it serves */
+    httpx__exchange *live_prev, *live_next;  /* the client's exchanges in flight */
+    httpx_timeout timeout;          /* resolved: seconds, <0 none */
+    double deadline;                /* when the current wait fails (0: none) */
+    httpx_error timeout_error;      /* which timeout that wait is */
+    double started;
+    bool live;                      /* on the client's list */
+    bool reused;                    /* its connection served before: a failure before any
+                                       response byte may be a stale connection */
+    bool retried;
+    bool stream;                    /* the caller pulls the body (httpx_read) */
+    bool readable;                  /* the protocol has news for a stream reader */
+    httpx__h1_ex h1;
+};
+
+/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
+typedef httpx__h1_header httpx__field_view;
+
+/* The one door through which every response head reaches its response
+   (HTTP/1.1 now, HTTP/2 and mock transports later). HTTPX_OK or why the
+   head is refused (too large, out of memory): the protocol then ends the
+   exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
+                                                const char *reason, size_t reason_len,
+                                                const httpx__field_view *fields, size_t nfields,
+                                                long long expected_length, httpx__err *e);
+/* The protocol has body bytes (or the end, or an error) for ex: the layer
+   above pulls them with httpx__exchange_read now (in-memory bodies,
+   on_data) or when its reader runs (streams). */
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
+/* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+/* Gives up on ex wherever it is (cancel, free, a timeout): off the pool
+   queue, off a connection being set up (which goes on for the others), or
+   its protocol cancels it (HTTP/1.1: closes the connection). */
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
+/* Puts ex in the pool queue and on the client's live list. */
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
+
+/* ---- connections and their protocol slot ---- */
+
+enum httpx__conn_state {
+    HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
+    HTTPX__CONN_CONNECTING,     /* TCP, trying the addresses in turn */
+    HTTPX__CONN_TLS,            /* the handshake */
+    HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
+    HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
+};
+
+/* The protocol slot. HTTP/1.1 implements it; HTTP/2 is the next. */
+typedef struct httpx__proto {
+    const char *name;
+    /* Whether the connection can take another exchange now. */
+    bool (*can_take)(const httpx__conn *conn);
+    /* Starts serving ex (state SENDING). Errors end ex. */
+    void (*submit)(httpx__conn *conn, httpx__exchange *ex);
+    /* On readiness (revents) or with none to go on: sends, reads, parses,
+       wakes exchanges. Idle connections too: a server's close or stray
+       bytes end an idle HTTP/1.1 connection. */
+    void (*step)(httpx__conn *conn, short revents);
+    /* Body bytes of ex: >0, 0 the end, HTTPX__AGAIN, HTTPX__BAD. */
+    long (*read_body)(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex (HTTP/1.1: the connection closes). */
+    void (*cancel)(httpx__conn *conn, httpx__exchange *ex);
+    /* ex is off the protocol: it was served fully or failed. */
+    void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
+} httpx__proto;
+
+struct httpx__conn {
+    httpx__conn *next;              /* the client's list of every connection */
+    httpx_client *client;
+    enum httpx__conn_state state;
+    char origin[300];               /* "http://host:port": the pool key */
+    char host[256];                 /* for DNS, SNI and messages */
+    int port;
+    bool is_tls;
+    httpx__dns *dns;                /* while resolving */
+    httpx__addrs addrs;             /* while connecting: the addresses to try in turn */
+    int addr_index;
+    int fd;                         /* the socket while connecting; then io->fd */
+    httpx__stream *io;              /* once connected: socket, TLS over it */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, TCP and TLS */
+    double setup_deadline;          /* when the whole setup fails */
+    double deadline;                /* the current setup wait (next address, DNS retry) */
+    const httpx__proto *proto;      /* set when ready */
+    httpx__exchange *waiters;       /* exchanges waiting on its setup, oldest first */
+    httpx__exchange *active;        /* exchanges its protocol serves (HTTP/1.1: at most one) */
+    httpx__buf in;                  /* received bytes; in_off..len not yet consumed */
+    size_t in_off;
+    httpx__buf out;                 /* bytes to send; out_off..len not yet sent */
+    size_t out_off;
+    double idle_since;
+    bool served;                    /* it served an exchange before (reuse) */
+    short want;                     /* poll events it waits for */
+    int poll_index;                 /* its place in the loop's pollfd array, -1 none */
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
+
+/* Finds a ready connection of the origin that can take ex, or attaches ex
+   to one being set up, or starts a new one (within limits). Returns false
+   when ex has to wait for the pool. Errors end ex. */
+HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
+/* Frees a connection the loop found closed. */
+HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
+/* The fd to poll and the events (0: nothing to poll now). */
+HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
+/* An idle connection: the exchange is done with it. */
+HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Bytes in and out through the connection's stream (conn->want updated). */
+HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
+
+/* ---- the response, its client, tasks ---- */
 
 #define HTTPX__INLINE_FIELDS 24
 struct httpx__response {
     httpx_response pub;             /* first: the public view is a cast away */
     httpx__exchange ex;
+    httpx__request req;
+    httpx__settings set;
+    httpx_client *client;
     httpx_client *owned_client;     /* one-shot calls free their client with the response */
+    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
     httpx_headers headers;
     httpx__field inline_fields[HTTPX__INLINE_FIELDS];
     char inline_text[2048];         /* header text of most responses */
     httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
     char url_inline[512];
     httpx__buf body;
+    httpx__buf form;                /* an urlencoded form body */
+    httpx__buf body_copy;           /* a task's copy of an in-memory request body */
     httpx__buf scratch;             /* text() conversion, read_line() lines */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
+    int redirects;
+    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
     bool started;                   /* past the max_in_flight queue */
     bool finished;                  /* done and reported (on_done called) */
-    int poll_index;                 /* its place in the last pollfd array, -1 none */
-    int redirects;
+    bool in_callback;               /* its on_done runs */
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
@@ -831,54 +996,50 @@ struct httpx_client {
     char *strings;                  /* storage of those copies */
     httpx__conn *conns;
     int num_conns;
-    httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
+    httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
     httpx__tls_config *tls;         /* made at the first https request */
     httpx__dns_config dns;
     bool oneshot;                   /* the private client of one httpx_get() & co. */
+    httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
     int tasks_started, tasks_total, tasks_done;
-    httpx__response *blocking;      /* a blocking call's response while it waits among tasks */
-    int polling;                    /* inside httpx_client_poll/process (callbacks run there) */
-    struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
+    int polling;                    /* inside the loop: callbacks run there */
+    httpx__response *callback_task; /* the task whose on_done runs */
+    httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
 };
 
-/* request serialisation (body.c) */
-HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
-HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex);
-
-HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn);
-HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin, bool replayable);
-HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable);
-HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents);
-HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable);
-/* client.c, shared with the nonblocking face (task.c) */
+/* request.c */
+HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* client.c */
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects);
-HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r);
+/* A finished exchange of r: prepares the next hop when it was a redirect to
+   follow. True when r goes on (submit it again). */
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
-HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e);
-/* The fd the exchange waits on (the socket, or the DNS lookup's), -1 none. */
-HTTPX__PRIVATE int httpx__exchange_fd(const httpx__exchange *ex);
-/* Whether a passed deadline is for the step to handle (next address, DNS
-   retry) rather than a timeout to report. */
-HTTPX__PRIVATE bool httpx__exchange_steps_on_deadline(const httpx__exchange *ex);
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
-/* The blocking face's wait: with no task in flight, httpx__exchange_wait on
-   the one exchange; otherwise one round of the client's poll loop with the
-   exchange in it, so that tasks go on during a blocking call and the call
-   can wait for a connection a task will give back. */
-HTTPX__PRIVATE httpx_error httpx__blocking_wait(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
+/* response.c */
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* task.c */
+HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
+/* Settles tasks whose exchange ended: follows redirects, calls on_done. */
+HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
+HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
+/* loop.c: the one loop of a client. One pass: place queued exchanges, poll
+   the connections (waiting at most timeout_ms, -1 none), step what is
+   ready or due, within budget seconds (0: none). */
+HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* Runs passes until ex is no longer in a state before `until` (a blocking
+   call's wait). */
+HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
+/* Runs passes until a stream reader has news: bytes, the end, an error. */
+HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
+HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
 /* End of internal.h */
 
 /* ======================================================================
@@ -2763,224 +2924,6 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
     return (long)got;
 }
 /* End of multipart.c */
-
-/* ======================================================================
-   Begin file body.c   (grep anchor: >>body)
-   ====================================================================== */
-/* body: the request side of HTTP/1.1: which body a request has, its head
-   (merging default, client and request headers), and the body's bytes in
-   pieces, chunked when the length is not known in advance. */
-
-#define HTTPX__UPLOAD_PIECE 16384
-
-/* Picks the body from the options; urlencoded form data is built in
-   resp->scratch, everything else is sent from where it already is. */
-HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx__err *e) {
-    const httpx_opts *o = ex->opts;
-    httpx__response *r = ex->resp;
-    int kinds = (o->content != NULL) + (o->json != NULL) + (o->upload != NULL) +
-                (o->data != NULL && o->files == NULL) + (o->files != NULL);
-    ex->body = NULL;
-    ex->body_len = ex->body_off = 0;
-    ex->upload_length = -1;
-    ex->content_type = NULL;
-    ex->body_chunked = false;
-    if (kinds > 1)
-        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
-                           "give at most one body: content, json, data, files (with data) or upload");
-    if (o->content) {
-        ex->body = (const char *)o->content;
-        ex->body_len = o->content_length ? o->content_length : strlen((const char *)o->content);
-    } else if (o->json) {
-        ex->body = o->json;
-        ex->body_len = strlen(o->json);
-        ex->content_type = "application/json";
-    } else if (o->files) {
-        ex->multipart = httpx__multipart_new(o->data, o->files, e);
-        if (!ex->multipart) return e->code ? e->code : HTTPX_ERR_NOMEM;
-        ex->content_type = httpx__multipart_content_type(ex->multipart);
-        ex->upload_length = httpx__multipart_length(ex->multipart);
-    } else if (o->data) {
-        httpx__buf_clear(&r->scratch);
-        if (!httpx__form_encode(&r->scratch, o->data, false) || !httpx__buf_reserve(&r->scratch, 0))
-            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory encoding form data");
-        ex->body = r->scratch.p;
-        ex->body_len = r->scratch.len;
-        ex->content_type = "application/x-www-form-urlencoded";
-    } else if (o->upload) {
-        ex->upload = o->upload;
-        ex->upload_user_data = o->upload_user_data;
-        ex->upload_length = o->upload_length > 0 ? o->upload_length : -1;
-    }
-    ex->body_chunked = (ex->multipart || ex->upload) && ex->upload_length < 0;
-    return HTTPX_OK;
-}
-
-HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex) {
-    if (ex->multipart) httpx__multipart_free(ex->multipart);
-    ex->multipart = NULL;
-}
-
-static bool httpx__has_body(const httpx__exchange *ex) {
-    return ex->body || ex->multipart || ex->upload;
-}
-
-/* Headers we compute ourselves; a caller's value would only break framing. */
-static bool httpx__is_framing_header(const char *name) {
-    return httpx__mem_ieq(name, "content-length", 15) || httpx__mem_ieq(name, "transfer-encoding", 18);
-}
-
-static bool httpx__pairs_have(const httpx_pair *p, const char *name) {
-    size_t n = strlen(name);
-    for (; p && p->name; p++)
-        if (strlen(p->name) == n && httpx__mem_ieq(p->name, name, n)) return true;
-    return false;
-}
-
-/* Writes each header of `layer` unless a later layer names it too: request
-   headers win over client headers, which win over the defaults. */
-static httpx_error httpx__write_layer(httpx__exchange *ex, httpx__buf *out, const httpx_pair *layer,
-                                      const httpx_pair *const *later, int nlater, httpx__err *e) {
-    int i;
-    for (; layer && layer->name; layer++) {
-        bool overridden = false;
-        httpx_error err = httpx__header_check(layer->name, layer->value, e);
-        if (err) return err;
-        for (i = 0; i < nlater && !overridden; i++) overridden = httpx__pairs_have(later[i], layer->name);
-        if (overridden || httpx__is_framing_header(layer->name)) continue;
-        if (ex->strip_auth && (httpx__mem_ieq(layer->name, "authorization", 14))) continue;
-        httpx__buf_puts(out, layer->name);
-        httpx__buf_append(out, ": ", 2);
-        httpx__buf_puts(out, layer->value);
-        if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
-    return HTTPX_OK;
-}
-
-static void httpx__write_auth(httpx__exchange *ex, httpx__buf *out) {
-    const httpx_auth *a = &ex->opts->auth;
-    httpx__buf user, pass;
-    if (ex->strip_auth) return;
-    if (a->kind == 1) {
-        httpx__buf_puts(out, "Authorization: Basic ");
-        memset(&user, 0, sizeof user);
-        httpx__buf_printf(&user, "%s:%s", a->username ? a->username : "", a->password ? a->password : "");
-        httpx__base64(out, user.p, user.len);
-        httpx__buf_free(&user);
-        httpx__buf_append(out, "\r\n", 2);
-        return;
-    }
-    if (ex->client->auth_header.len) {
-        httpx__buf_puts(out, "Authorization: ");
-        httpx__buf_append(out, ex->client->auth_header.p, ex->client->auth_header.len);
-        httpx__buf_append(out, "\r\n", 2);
-        return;
-    }
-    memset(&user, 0, sizeof user);
-    memset(&pass, 0, sizeof pass);
-    if (httpx__url_credentials(&ex->url, &user, &pass)) {
-        httpx__buf_putc(&user, ':');
-        httpx__buf_append(&user, pass.p ? pass.p : "", pass.len);
-        httpx__buf_puts(out, "Authorization: Basic ");
-        httpx__base64(out, user.p ? user.p : "", user.len);
-        httpx__buf_append(out, "\r\n", 2);
-    }
-    httpx__buf_free(&user);
-    httpx__buf_free(&pass);
-}
-
-HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *out, httpx__err *e) {
-    httpx_pair defaults[6];
-    const httpx_pair *later[2];
-    const httpx_pair *client_h = ex->client->headers, *req_h = ex->opts->headers;
-    httpx_error err;
-    int nd = 0;
-    httpx__buf_clear(out);
-    ex->conn->out_off = 0;
-    httpx__buf_reserve(out, 512);
-    httpx__buf_puts(out, ex->method);
-    httpx__buf_putc(out, ' ');
-    httpx__url_write_target(out, &ex->url);
-    httpx__buf_puts(out, " HTTP/1.1\r\n");
-    if (!httpx__pairs_have(client_h, "host") && !httpx__pairs_have(req_h, "host")) {
-        httpx__buf_puts(out, "Host: ");
-        httpx__url_write_authority(out, &ex->url);
-        httpx__buf_append(out, "\r\n", 2);
-    }
-    defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
-    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
-    defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
-    defaults[nd].name = "User-Agent"; defaults[nd++].value = ex->client->opts.user_agent;
-    if (ex->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = ex->content_type; }
-    defaults[nd].name = NULL; defaults[nd].value = NULL;
-    later[0] = client_h;
-    later[1] = req_h;
-    if ((err = httpx__write_layer(ex, out, defaults, later, 2, e)) ||
-        (err = httpx__write_layer(ex, out, client_h, later + 1, 1, e)) ||
-        (err = httpx__write_layer(ex, out, req_h, NULL, 0, e)))
-        return err;
-    if (!httpx__pairs_have(client_h, "authorization") && !httpx__pairs_have(req_h, "authorization"))
-        httpx__write_auth(ex, out);
-    if (ex->body_chunked) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
-    else if (ex->multipart || ex->upload) httpx__buf_printf(out, "Content-Length: %lld\r\n", ex->upload_length);
-    else if (ex->body || !strcmp(ex->method, "POST") || !strcmp(ex->method, "PUT") || !strcmp(ex->method, "PATCH"))
-        httpx__buf_printf(out, "Content-Length: %zu\r\n", ex->body_len);
-    if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request head");
-    ex->body_done = !httpx__has_body(ex);
-    /* small bodies ride in the same packet as the head */
-    if (ex->body && ex->body_len <= 16384) {
-        if (!httpx__buf_append(out, ex->body, ex->body_len))
-            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request");
-        ex->body_off = ex->body_len;
-    }
-    return HTTPX_OK;
-}
-
-/* Called when everything queued is sent: queues the next piece of a streamed
-   body, or marks the body done. */
-HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__buf *out, httpx__err *e) {
-    long n;
-    size_t hdr = ex->body_chunked ? 12 : 0;   /* room for "XXXXXXXX\r\n" before the data */
-    if (ex->body) {
-        ex->body_done = true;
-        return HTTPX_OK;
-    }
-    if (!httpx__buf_reserve(out, HTTPX__UPLOAD_PIECE + hdr + 8))
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
-    httpx__buf_clear(out);
-    if (ex->multipart) {
-        n = httpx__multipart_read(ex->multipart, out->p + hdr, HTTPX__UPLOAD_PIECE, e);
-        if (n < 0) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_WRITE, "reading a multipart file failed");
-    } else {
-        n = ex->upload(ex->upload_user_data, out->p + hdr, HTTPX__UPLOAD_PIECE);
-        if (n < 0) return httpx__fail(e, HTTPX_ERR_WRITE, "the upload callback returned %ld: request aborted", n);
-        if (n > HTTPX__UPLOAD_PIECE) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the upload callback returned more bytes than asked for");
-    }
-    ex->body_off += (size_t)n;     /* streamed bodies count what they produced here */
-    if (!ex->body_chunked) {
-        if ((long long)ex->body_off > ex->upload_length || (n == 0 && (long long)ex->body_off < ex->upload_length))
-            return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
-                               "the upload produced %zu bytes but its declared length is %lld",
-                               ex->body_off, ex->upload_length);
-        out->len = (size_t)n;
-        if (n == 0) ex->body_done = true;
-        return HTTPX_OK;
-    }
-    if (n == 0) {
-        ex->body_done = true;
-        return httpx__buf_puts(out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
-    {   /* frame the piece in place: size line before, CRLF after */
-        char line[12];
-        int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
-        memcpy(out->p + hdr - (size_t)ll, line, (size_t)ll);
-        out->len = hdr + (size_t)n;
-        ex->conn->out_off = hdr - (size_t)ll;
-        if (!httpx__buf_append(out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
-    return HTTPX_OK;
-}
-/* End of body.c */
 
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -5653,19 +5596,253 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 /* ======================================================================
+   Begin file request.c   (grep anchor: >>request)
+   ====================================================================== */
+/* request: the request as a value. The policy layer builds it once per hop
+   from the options (method, URL, the merged header list, the body source);
+   each protocol then serialises it in its own way (HTTP/1.1 text here,
+   HPACK for HTTP/2). Everything a caller gave is checked here, before any
+   connection work, so a bad header never costs a connect. */
+
+#define HTTPX__MAX_BODY_PIECE 16384
+
+static bool httpx__name_is(const char *name, const char *want) {
+    size_t n = strlen(want);
+    return strlen(name) == n && httpx__mem_ieq(name, want, n);
+}
+
+static bool httpx__pairs_have(const httpx_pair *p, const char *name) {
+    for (; p && p->name; p++)
+        if (httpx__name_is(p->name, name)) return true;
+    return false;
+}
+
+/* Headers we compute ourselves; a caller's value would only break framing. */
+static bool httpx__is_framing_header(const char *name) {
+    return httpx__name_is(name, "content-length") || httpx__name_is(name, "transfer-encoding");
+}
+
+/* Credentials of one origin: never sent to another after a redirect. */
+static bool httpx__is_credential_header(const char *name) {
+    return httpx__name_is(name, "authorization") || httpx__name_is(name, "cookie") ||
+           httpx__name_is(name, "proxy-authorization") || httpx__name_is(name, "host");
+}
+
+static bool httpx__is_idempotent(const char *m) {
+    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "PUT") || !strcmp(m, "DELETE") ||
+           !strcmp(m, "OPTIONS") || !strcmp(m, "TRACE");
+}
+
+/* Adds each field of `layer` unless a later layer names it too: request
+   headers win over client headers, which win over the defaults. */
+static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
+                                    int nlater, httpx__err *e) {
+    int i;
+    for (; layer && layer->name; layer++) {
+        bool overridden = false;
+        httpx_error err = httpx__header_check(layer->name, layer->value, e);
+        if (err) return err;
+        for (i = 0; i < nlater && !overridden; i++) overridden = httpx__pairs_have(later[i], layer->name);
+        if (overridden || httpx__is_framing_header(layer->name)) continue;
+        if (q->strip_credentials && httpx__is_credential_header(layer->name)) continue;
+        if (httpx__name_is(layer->name, "host")) q->has_host = true;
+        if (!httpx__headers_add_raw(&q->headers, layer->name, strlen(layer->name), layer->value, strlen(layer->value)))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+    }
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__add_field(httpx__request *q, const char *name, const char *value, size_t vlen, httpx__err *e) {
+    if (!httpx__headers_add_raw(&q->headers, name, strlen(name), value, vlen))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+    return HTTPX_OK;
+}
+
+/* "Basic base64(user:pass)" into out. */
+static bool httpx__basic_value(httpx__buf *out, const char *user, size_t ulen, const char *pass, size_t plen) {
+    httpx__buf up;
+    bool ok;
+    memset(&up, 0, sizeof up);
+    ok = httpx__buf_append(&up, user, ulen) && httpx__buf_putc(&up, ':') && httpx__buf_append(&up, pass, plen) &&
+         httpx__buf_puts(out, "Basic ") && httpx__base64(out, up.p, up.len);
+    httpx__buf_free(&up);
+    return ok;
+}
+
+/* The Authorization field from the resolved auth, or the URL's userinfo. */
+static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
+    httpx__request *q = &r->req;
+    const httpx_auth *a = &r->set.auth;
+    httpx__buf v, user, pass;
+    httpx_error err = HTTPX_OK;
+    bool ok = true;
+    if (q->strip_credentials || a->kind == HTTPX_AUTH_NONE) return HTTPX_OK;
+    if (r->set.auth_from_client && r->client->auth_header.len)
+        return httpx__add_field(q, "Authorization", r->client->auth_header.p, r->client->auth_header.len, e);
+    memset(&v, 0, sizeof v);
+    memset(&user, 0, sizeof user);
+    memset(&pass, 0, sizeof pass);
+    if (a->kind == HTTPX_AUTH_BASIC) {
+        const char *u = a->username ? a->username : "", *p = a->password ? a->password : "";
+        ok = httpx__basic_value(&v, u, strlen(u), p, strlen(p));
+    } else if (a->kind == HTTPX_AUTH_BEARER) {
+        ok = httpx__buf_puts(&v, "Bearer ") && httpx__buf_puts(&v, a->token ? a->token : "");
+    } else if (httpx__url_credentials(&q->url, &user, &pass)) {
+        ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
+    }
+    if (!ok) err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Authorization header");
+    else if (v.len && memchr(v.p, '\r', v.len) == NULL && memchr(v.p, '\n', v.len) == NULL)
+        err = httpx__add_field(q, "Authorization", v.p, v.len, e);
+    else if (v.len)
+        err = httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "the bearer token has a CR or LF");
+    httpx__buf_free(&v);
+    httpx__buf_free(&user);
+    httpx__buf_free(&pass);
+    return err;
+}
+
+/* Picks the body from the options; urlencoded form data is built in r->form,
+   everything else is sent from where it already is. */
+static httpx_error httpx__body_setup(httpx__response *r, httpx__err *e) {
+    const httpx_opts *o = r->opts;
+    httpx__request *q = &r->req;
+    int kinds = (o->content != NULL) + (o->json != NULL) + (o->upload != NULL) +
+                (o->data != NULL && o->files == NULL) + (o->files != NULL);
+    if (kinds > 1)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "give at most one body: content, json, data, files (with data) or upload");
+    q->body_length = -1;
+    if (o->content) {
+        q->body = (const char *)o->content;
+        q->body_len = o->content_length ? o->content_length : strlen((const char *)o->content);
+    } else if (o->json) {
+        q->body = o->json;
+        q->body_len = strlen(o->json);
+        q->content_type = "application/json";
+    } else if (o->files) {
+        q->multipart = httpx__multipart_new(o->data, o->files, e);
+        if (!q->multipart) return e->code ? e->code : HTTPX_ERR_NOMEM;
+        q->content_type = httpx__multipart_content_type(q->multipart);
+        q->body_length = httpx__multipart_length(q->multipart);
+    } else if (o->data) {
+        httpx__buf_clear(&r->form);
+        if (!httpx__form_encode(&r->form, o->data, false) || !httpx__buf_reserve(&r->form, 0))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory encoding form data");
+        q->body = r->form.p;
+        q->body_len = r->form.len;
+        q->content_type = "application/x-www-form-urlencoded";
+    } else if (o->upload) {
+        q->upload = o->upload;
+        q->upload_user_data = o->upload_user_data;
+        q->body_length = o->upload_length > 0 ? o->upload_length : -1;
+    }
+    if (q->body) q->body_length = (long long)q->body_len;
+    q->has_body = q->body || q->multipart || q->upload;
+    return HTTPX_OK;
+}
+
+/* Builds r->req for r->url_text (the first hop, or the next after a
+   redirect: then the method and body were already decided by httpx__follow
+   and only the URL, headers and credentials are made again). */
+HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e) {
+    httpx__request *q = &r->req;
+    httpx_client *c = r->client;
+    const httpx_pair *client_h = c->headers, *req_h = r->opts->headers;
+    const httpx_pair *later[2];
+    httpx_pair defaults[6];
+    httpx_error err;
+    int nd = 0;
+    bool first = !q->headers.fields;
+    err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
+    if (err) return err;
+    if (q->url.is_https && (err = httpx__tls_available(e))) return err;
+    q->head = !strcmp(q->method, "HEAD");
+    q->idempotent = httpx__is_idempotent(q->method);
+    if (first && (err = httpx__body_setup(r, e))) return err;
+    q->replayable = !q->multipart && !q->upload;
+    /* the header list lives in the request's own memory for the common case */
+    httpx__headers_clear(&q->headers);
+    q->headers.fields = q->inline_fields;
+    q->headers.cap = HTTPX__REQ_INLINE_FIELDS;
+    q->headers.fixed = true;
+    httpx__buf_init_inline(&q->headers.text, q->inline_text, sizeof q->inline_text);
+    q->has_host = false;
+    defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
+    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
+    defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
+    defaults[nd].name = "User-Agent"; defaults[nd++].value = c->opts.user_agent;
+    if (q->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = q->content_type; }
+    defaults[nd].name = NULL; defaults[nd].value = NULL;
+    later[0] = client_h;
+    later[1] = req_h;
+    if ((err = httpx__add_layer(q, defaults, later, 2, e)) ||
+        (err = httpx__add_layer(q, client_h, later + 1, 1, e)) ||
+        (err = httpx__add_layer(q, req_h, NULL, 0, e)))
+        return err;
+    if (!httpx_headers_get(&q->headers, "authorization") &&
+        !httpx__pairs_have(client_h, "authorization") && !httpx__pairs_have(req_h, "authorization"))
+        err = httpx__add_auth(r, e);
+    return err;
+}
+
+HTTPX__PRIVATE long httpx__request_body_read(httpx__request *q, size_t *off, char *buf, size_t cap, httpx__err *e) {
+    long n;
+    if (cap > HTTPX__MAX_BODY_PIECE) cap = HTTPX__MAX_BODY_PIECE;
+    if (q->body) {
+        size_t left = q->body_len - *off;
+        if (left < cap) cap = left;
+        memcpy(buf, q->body + *off, cap);
+        *off += cap;
+        return (long)cap;
+    }
+    if (q->multipart) {
+        n = httpx__multipart_read(q->multipart, buf, cap, e);
+        if (n < 0) {
+            if (!e->code) httpx__fail(e, HTTPX_ERR_WRITE, "reading a multipart file failed");
+            return HTTPX__BAD;
+        }
+    } else if (q->upload) {
+        n = q->upload(q->upload_user_data, buf, cap);
+        if (n < 0) {
+            httpx__fail(e, HTTPX_ERR_WRITE, "the upload callback returned %ld: request aborted", n);
+            return HTTPX__BAD;
+        }
+        if ((size_t)n > cap) {
+            httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the upload callback returned more bytes than asked for");
+            return HTTPX__BAD;
+        }
+    } else {
+        return 0;
+    }
+    *off += (size_t)n;
+    if (q->body_length >= 0 && ((long long)*off > q->body_length || (n == 0 && (long long)*off < q->body_length))) {
+        httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "the upload produced %zu bytes but its declared length is %lld",
+                    *off, q->body_length);
+        return HTTPX__BAD;
+    }
+    return n;
+}
+
+HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
+    if (q->multipart) httpx__multipart_free(q->multipart);
+    q->multipart = NULL;
+    httpx__headers_clear(&q->headers);
+}
+/* End of request.c */
+
+/* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
    ====================================================================== */
-/* conn: HTTP/1.1 connections, the per-client pool, and the exchange state
-   machine (queued -> connecting -> sending -> head -> body -> done). Every
-   function here returns without waiting: httpx__exchange_step does what the
-   socket allows and leaves `want` and `deadline` for the poll loop above. */
-#include <errno.h>
+/* conn: connections and the pool. A connection owns its setup (resolving ->
+   connecting -> TLS -> ready), its stream, its buffers and its protocol;
+   exchanges wait on it while it is set up, and a setup failure is reported
+   to every one of them. Which protocol it speaks is decided when it becomes
+   ready. Nothing here waits: each step does what is ready and leaves `want`
+   and `deadline` for the loop. A closed connection is marked CLOSED and
+   freed by the loop, so nobody holds a dangling pointer in the meantime. */
 #include <poll.h>
 
-#define HTTPX__RECV_CHUNK 16384
-#define HTTPX__MAX_HEAD_FIELDS 256
-
-/* ---- the pool ---- */
+/* ---- small parts ---- */
 
 static void httpx__origin_key(const httpx__url *u, char *out, size_t cap) {
     size_t i, n = 0;
@@ -5675,307 +5852,299 @@ static void httpx__origin_key(const httpx__url *u, char *out, size_t cap) {
     if (n < cap) snprintf(out + n, cap - n, ":%d", u->port);
 }
 
-HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn) {
-    httpx__conn **pp;
-    for (pp = &c->conns; *pp; pp = &(*pp)->next)
-        if (*pp == conn) { *pp = conn->next; break; }
-    c->num_conns--;
+HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
+
+HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
+    long r = httpx__stream_send(conn->io, p, n, e);
+    if (r == HTTPX__AGAIN) conn->want = conn->io->want;
+    return r;
+}
+
+HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e) {
+    long r = httpx__stream_recv(conn->io, p, n, e);
+    if (r == HTTPX__AGAIN) conn->want = conn->io->want;
+    return r;
+}
+
+HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
+    if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : -1;
+    if (conn->state == HTTPX__CONN_CLOSED) return -1;
+    return conn->io ? conn->io->fd : conn->fd;
+}
+
+/* ---- lists ---- */
+
+static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
+    for (; *head; head = &(*head)->conn_next)
+        if (*head == ex) { *head = ex->conn_next; break; }
+    ex->conn_next = NULL;
+}
+
+static void httpx__list_append(httpx__exchange **head, httpx__exchange *ex) {
+    while (*head) head = &(*head)->conn_next;
+    ex->conn_next = NULL;
+    *head = ex;
+}
+
+HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__list_remove(&conn->waiters, ex);
+    httpx__list_remove(&conn->active, ex);
+    if (ex->conn == conn) ex->conn = NULL;
+}
+
+/* ---- closing ---- */
+
+/* Releases the connection's resources now (its fd closes at once, so a
+   server sees the close); the memory goes when the loop sweeps. */
+HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn) {
+    if (conn->state == HTTPX__CONN_CLOSED) return;
+    HTTPX_ASSERT(!conn->active && !conn->waiters);   /* exchanges are ended or moved first */
+    conn->state = HTTPX__CONN_CLOSED;
+    conn->client->num_conns--;
     if (conn->dns) httpx__dns_free(conn->dns);
+    conn->dns = NULL;
     if (conn->io) httpx__stream_free(conn->io);
     else httpx__sock_close(conn->fd);
+    conn->io = NULL;
+    conn->fd = -1;
+    conn->want = 0;
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
+}
+
+HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn) {
+    if (conn->state != HTTPX__CONN_CLOSED) {
+        httpx__exchange *ex;
+        while ((ex = conn->waiters) != NULL || (ex = conn->active) != NULL) httpx__conn_detach(conn, ex);
+        httpx__conn_close(conn);
+    }
     httpx__free(conn);
 }
 
-/* A pooled connection is usable when it is fresh enough and the server has
-   not closed it meanwhile: an idle HTTP/1.1 connection that polls readable has
-   either hit EOF or carries bytes nobody asked for (a late "408"); both mean
-   discard it. That poll costs a syscall per request, so a request that can be
-   retried safely (`replayable`) skips it on a connection idle for under a
-   second: a close is then caught by the retry, and no server sends unasked
-   bytes that soon (idle timeouts are seconds). */
-static bool httpx__conn_alive(httpx_client *c, httpx__conn *conn, double now, bool replayable) {
-    struct pollfd p;
-    double idle = now - conn->idle_since;
-    if (idle > c->opts.limits.keepalive_expiry) return false;
-    if (replayable && idle < 1.0) return true;
-    p.fd = conn->fd;
-    p.events = POLLIN;
-    p.revents = 0;
-    return poll(&p, 1, 0) == 0;
+/* The setup failed: every exchange waiting on it gets the error. */
+static void httpx__conn_fail(httpx__conn *conn, httpx__err *e) {
+    httpx__exchange *ex;
+    while ((ex = conn->waiters) != NULL) {
+        httpx__err copy = *e;
+        httpx__conn_detach(conn, ex);
+        httpx__exchange_end(ex, &copy);
+    }
+    httpx__conn_close(conn);
 }
 
-HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin, bool replayable) {
-    httpx__conn *conn = c->conns, *next;
-    double now = httpx__now();
-    for (; conn; conn = next) {
-        next = conn->next;
-        if (conn->state != HTTPX__CONN_IDLE || strcmp(conn->origin, origin) != 0) continue;
-        if (!httpx__conn_alive(c, conn, now, replayable)) { httpx__conn_close(c, conn); continue; }
-        conn->state = HTTPX__CONN_BUSY;
-        return conn;
-    }
-    return NULL;
-}
+/* ---- the pool ---- */
 
 static int httpx__pool_idle_count(httpx_client *c) {
     int n = 0;
     httpx__conn *conn;
-    for (conn = c->conns; conn; conn = conn->next) n += conn->state == HTTPX__CONN_IDLE;
+    for (conn = c->conns; conn; conn = conn->next)
+        n += conn->state == HTTPX__CONN_READY && !conn->active;
     return n;
 }
 
-HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable) {
-    if (!reusable || httpx__pool_idle_count(c) >= c->opts.limits.max_keepalive_connections) {
-        httpx__conn_close(c, conn);
+HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
+    httpx_client *c = conn->client;
+    if (httpx__pool_idle_count(c) > c->opts.limits.max_keepalive_connections) {
+        httpx__conn_close(conn);
         return;
     }
-    conn->state = HTTPX__CONN_IDLE;
     conn->idle_since = httpx__now();
     conn->in.len = conn->in_off = 0;    /* keep the buffers: a warm request allocates nothing here */
     conn->out.len = conn->out_off = 0;
+    conn->want = POLLIN;                /* in the poll set: a close or stray bytes end it */
 }
 
-/* ---- bytes in and out, plain or through TLS ---- */
-
-/* Both leave in conn->want the poll event to wait for when they would block:
-   TLS may need to write in order to read, and the other way round. */
-static long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
-    long r = httpx__stream_send(conn->io, p, n, e);
-    conn->want = conn->io->want;
-    return r == HTTPX__AGAIN ? 0 : r;
+/* Whether an idle connection can serve: fresh enough, and nothing arrived
+   on it since it went idle. The loop catches most of that when it polls
+   idle connections; this check catches bytes that came after the last
+   poll (one zero-timeout poll: the rule is never to reuse a connection that
+   became readable while idle). */
+static bool httpx__conn_usable(httpx__conn *conn, double now) {
+    struct pollfd p;
+    if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
+    if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
+    p.fd = conn->io->fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    return p.fd < 0 || httpx__poll(&p, 1, 0) == 0;
 }
 
-static long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e) {
-    long r = httpx__stream_recv(conn->io, p, n, e);
-    conn->want = conn->io->want;
-    return r;
-}
-
-/* ---- connecting ---- */
-
-static double httpx__deadline(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
-
-static void httpx__wait(httpx__exchange *ex, short events, double seconds, httpx_error which) {
-    ex->want = events;
-    ex->deadline = httpx__deadline(seconds);
-    ex->timeout_error = which;
-}
-
-/* Spreads what is left of the connect timeout over the addresses left, so that
-   one dead address of a name cannot eat the whole budget. */
-static double httpx__attempt_budget(httpx__exchange *ex, double connect_deadline) {
-    httpx__conn *conn = ex->conn;
-    int left = conn->addrs.count - conn->addr_index;
-    if (ex->timeout.connect < 0) return -1;
-    return (connect_deadline - httpx__now()) / (left > 0 ? left : 1);
-}
-
-/* Starts connecting to conn->addrs[addr_index] or a later address. */
-static httpx_error httpx__connect_next(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
-    double budget;
+/* Starts connecting to conn->addrs[addr_index] or a later address. Spreads
+   what is left of the connect timeout over the addresses left, so that one
+   dead address of a name cannot eat the whole budget. */
+static httpx_error httpx__connect_next(httpx__conn *conn, httpx__err *e) {
     for (; conn->addr_index < conn->addrs.count; conn->addr_index++) {
         conn->fd = httpx__connect_start(&conn->addrs, conn->addr_index, e);
         if (conn->fd >= 0) {
-            budget = httpx__attempt_budget(ex, conn->attempt_deadline);
-            httpx__wait(ex, POLLOUT, budget, HTTPX_ERR_CONNECT_TIMEOUT);
+            int left = conn->addrs.count - conn->addr_index;
+            conn->want = POLLOUT;
+            conn->deadline = conn->connect_timeout < 0 ? 0
+                           : httpx__now() + (conn->setup_deadline - httpx__now()) / (left > 0 ? left : 1);
             return HTTPX_OK;
         }
     }
     return e->code ? e->code : httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
 }
 
-/* Makes a connection for ex and starts resolving its host; connecting
-   follows in httpx__step_resolving. The connect timeout covers both. */
-HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
-    char host[256];
+/* A new connection for ex's origin, with ex waiting on it. */
+static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
+    const httpx__url *u = &ex->req->url;
     httpx__conn *conn;
-    if (ex->url.host.n >= sizeof host) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
-    memcpy(host, ex->url.host.p, ex->url.host.n);
-    host[ex->url.host.n] = 0;
+    if (u->host.n >= sizeof conn->host) { httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long"); return NULL; }
     conn = (httpx__conn *)httpx__malloc(sizeof *conn);
-    if (!conn) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+    if (!conn) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection"); return NULL; }
     memset(conn, 0, sizeof *conn);
+    conn->client = c;
     conn->fd = -1;
-    conn->state = HTTPX__CONN_CONNECTING;
-    httpx__origin_key(&ex->url, conn->origin, sizeof conn->origin);
+    conn->poll_index = -1;
+    conn->state = HTTPX__CONN_RESOLVING;
+    httpx__origin_key(u, conn->origin, sizeof conn->origin);
+    memcpy(conn->host, u->host.p, u->host.n);
+    conn->host[u->host.n] = 0;
+    conn->port = u->port;
+    conn->is_tls = u->is_https;
+    conn->connect_timeout = ex->timeout.connect;
+    conn->setup_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
+    conn->deadline = httpx__deadline_in(ex->timeout.connect);
     conn->next = c->conns;
     c->conns = conn;
     c->num_conns++;
-    ex->conn = conn;
-    conn->attempt_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
-    conn->dns = httpx__dns_start(&c->dns, host, ex->url.port, e);
+    conn->dns = httpx__dns_start(&c->dns, conn->host, conn->port, e);
     if (!conn->dns) {
-        httpx__conn_close(c, conn);
-        ex->conn = NULL;
-        return e->code ? e->code : HTTPX_ERR_CONNECT;
+        httpx__conn_close(conn);
+        return NULL;
     }
-    return HTTPX_OK;
+    return conn;
 }
 
-static void httpx__step_resolving(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
+static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__list_append(&conn->waiters, ex);
+    ex->conn = conn;
+    ex->state = HTTPX__EX_ATTACHED;
+    ex->deadline = 0;   /* the connection's setup deadline rules now */
+}
+
+/* Closes an idle connection (of any origin) to make room for a new one. */
+static bool httpx__pool_make_room(httpx_client *c) {
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next)
+        if (conn->state == HTTPX__CONN_READY && !conn->active) { httpx__conn_close(conn); return true; }
+    return false;
+}
+
+HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
+    char origin[sizeof ((httpx__conn *)0)->origin];
+    httpx__conn *conn, *setting_up = NULL;
+    double now = httpx__now();
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    httpx__origin_key(&ex->req->url, origin, sizeof origin);
+    for (conn = c->conns; conn; conn = conn->next) {
+        if (conn->state == HTTPX__CONN_CLOSED || strcmp(conn->origin, origin) != 0) continue;
+        if (conn->state != HTTPX__CONN_READY) {
+            if (!setting_up) setting_up = conn;
+            continue;
+        }
+        if (!conn->proto->can_take(conn)) continue;
+        if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
+        ex->reused = conn->served;
+        conn->served = true;
+        conn->proto->submit(conn, ex);
+        return true;
+    }
+    if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
+    if (c->num_conns < c->opts.limits.max_connections) {
+        conn = httpx__conn_open(c, ex, &e);
+        if (!conn) { httpx__exchange_end(ex, &e); return true; }
+        httpx__conn_attach(conn, ex);
+        httpx__conn_step(conn, 0);    /* a name known at once connects now */
+        return true;
+    }
+    /* No room for another connection: wait on one of the origin that is being
+       set up (its failure is then this exchange's too), or for the pool. */
+    if (setting_up) { httpx__conn_attach(setting_up, ex); return true; }
+    return false;
+}
+
+/* ---- setup ---- */
+
+/* The connection is ready: the protocol takes the first waiter; the others
+   go back to the pool queue (HTTP/1.1 serves one at a time). */
+static void httpx__conn_ready(httpx__conn *conn) {
+    httpx__exchange *ex;
+    conn->state = HTTPX__CONN_READY;
+    conn->deadline = 0;
+    conn->proto = httpx__h1_protocol();
+    conn->want = 0;
+    while ((ex = conn->waiters) != NULL) {
+        httpx__conn_detach(conn, ex);
+        if (conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn)) {
+            conn->served = true;
+            conn->proto->submit(conn, ex);
+        } else {
+            ex->state = HTTPX__EX_QUEUED;
+            ex->deadline = 0;
+        }
+    }
+    if (conn->state == HTTPX__CONN_READY && !conn->active) httpx__conn_idle(conn);  /* its exchanges left */
+}
+
+static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     double now = httpx__now(), dl;
     int rc = httpx__dns_step(conn->dns, &conn->addrs, e);
-    if (rc < 0) { httpx__exchange_fail(ex, e); return; }
+    if (rc < 0) { httpx__conn_fail(conn, e); return; }
     if (rc == 0) {
-        if (ex->timeout.connect >= 0 && now >= conn->attempt_deadline) {
-            httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%.*s'",
-                        ex->timeout.connect, (int)ex->url.host.n, ex->url.host.p);
-            httpx__exchange_fail(ex, e);
+        if (conn->connect_timeout >= 0 && now >= conn->setup_deadline) {
+            httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%s'",
+                        conn->connect_timeout, conn->host);
+            httpx__conn_fail(conn, e);
             return;
         }
         dl = httpx__dns_deadline(conn->dns);
-        if (ex->timeout.connect >= 0 && (!dl || conn->attempt_deadline < dl)) dl = conn->attempt_deadline;
-        ex->want = httpx__dns_fd(conn->dns) >= 0 ? httpx__dns_events(conn->dns) : 0;
-        ex->deadline = dl;
-        ex->timeout_error = HTTPX_ERR_CONNECT_TIMEOUT;
+        if (conn->connect_timeout >= 0 && (!dl || conn->setup_deadline < dl)) dl = conn->setup_deadline;
+        conn->want = httpx__dns_fd(conn->dns) >= 0 ? httpx__dns_events(conn->dns) : 0;
+        conn->deadline = dl;
         return;
     }
     httpx__dns_free(conn->dns);
     conn->dns = NULL;
-    if (httpx__connect_next(ex, e)) { httpx__exchange_fail(ex, e); return; }
-    ex->state = HTTPX__EX_CONNECTING;
-}
-
-HTTPX__PRIVATE int httpx__exchange_fd(const httpx__exchange *ex) {
-    if (!ex->conn) return -1;
-    if (ex->state == HTTPX__EX_RESOLVING) return ex->conn->dns ? httpx__dns_fd(ex->conn->dns) : -1;
-    return ex->conn->fd;
-}
-
-HTTPX__PRIVATE bool httpx__exchange_steps_on_deadline(const httpx__exchange *ex) {
-    return ex->state == HTTPX__EX_CONNECTING || ex->state == HTTPX__EX_RESOLVING;
-}
-
-/* ---- the exchange ---- */
-
-static bool httpx__idempotent(const char *m) {
-    return !strcmp(m, "GET") || !strcmp(m, "HEAD") || !strcmp(m, "PUT") || !strcmp(m, "DELETE") ||
-           !strcmp(m, "OPTIONS") || !strcmp(m, "TRACE");
-}
-
-HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable) {
-    if (!ex->conn) return;
-    httpx__pool_put(ex->client, ex->conn, reusable);
-    ex->conn = NULL;
-}
-
-HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
-    httpx__response *r = ex->resp;
-    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
-    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
-    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
-    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
-    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
-    r->errmsg[sizeof r->errmsg - 1] = 0;
-    r->pub.error_message = r->errmsg;
-    httpx__exchange_release(ex, false);
-    ex->state = HTTPX__EX_DONE;
-    ex->want = 0;
-}
-
-/* Whether the request may be sent again on a new connection if its pooled
-   one turns out dead: idempotent, and its body can be produced again. */
-static bool httpx__replayable(const httpx__exchange *ex) {
-    return !ex->multipart && !ex->upload && httpx__idempotent(ex->method);
-}
-
-/* A reused connection that turns out to be dead before the server said a word
-   is the pool's fault, not the server's: try once more on a new connection. */
-static bool httpx__exchange_retry(httpx__exchange *ex) {
-    if (!ex->reused || ex->retried || !httpx__replayable(ex)) return false;
-    if (ex->conn && ex->conn->in.len > 0) return false;
-    httpx__exchange_release(ex, false);
-    ex->retried = true;
-    ex->reused = false;
-    ex->body_off = 0;
-    ex->body_done = false;
-    ex->state = HTTPX__EX_QUEUED;
-    return true;
-}
-
-static void httpx__step_queued(httpx__exchange *ex, httpx__err *e) {
-    httpx_client *c = ex->client;
-    char origin[sizeof ex->conn->origin];
-    httpx__origin_key(&ex->url, origin, sizeof origin);
-    ex->conn = httpx__pool_take(c, origin, httpx__replayable(ex) && !ex->retried);
-    if (ex->conn) {
-        ex->reused = true;
-    } else {
-        if (c->num_conns >= c->opts.limits.max_connections) {
-            /* make room by closing an idle connection to another origin */
-            httpx__conn *conn;
-            for (conn = c->conns; conn; conn = conn->next)
-                if (conn->state == HTTPX__CONN_IDLE) { httpx__conn_close(c, conn); break; }
-        }
-        if (c->num_conns >= c->opts.limits.max_connections) {
-            if (!(ex->deadline && ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT))  /* the wait began earlier */
-                httpx__wait(ex, 0, ex->timeout.pool, HTTPX_ERR_POOL_TIMEOUT);
-            ex->want = 0;
-            return;
-        }
-        ex->deadline = 0;
-        if (httpx__conn_new(c, ex, e)) { httpx__exchange_fail(ex, e); return; }
-        ex->state = HTTPX__EX_RESOLVING;
-        return;
-    }
-    ex->conn->state = HTTPX__CONN_BUSY;
-    ex->state = HTTPX__EX_SENDING;
-    if (httpx__request_head(ex, &ex->conn->out, e)) httpx__exchange_fail(ex, e);
+    conn->state = HTTPX__CONN_CONNECTING;
+    if (httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
 }
 
 /* The handshake shares the connect timeout, as in HTTPX: "connected" means
    ready to send a request. */
-static httpx_error httpx__tls_start(httpx__exchange *ex, httpx__err *e) {
-    httpx_client *c = ex->client;
-    const char *name = c->opts.tls.server_name;
-    char host[256];
-    if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) return e->code ? e->code : HTTPX_ERR_TLS;
-    if (!name) {
-        size_t n = ex->url.host.n < sizeof host - 1 ? ex->url.host.n : sizeof host - 1;
-        memcpy(host, ex->url.host.p, n);
-        host[n] = 0;
-        name = host;
-    }
-    ex->conn->is_tls = true;
-    ex->conn->io = httpx__tls_stream_new(c->tls, name, ex->url.port, false, ex->conn->io, e);
-    if (!ex->conn->io) { ex->conn->fd = -1; return e->code ? e->code : HTTPX_ERR_TLS; }
-    ex->state = HTTPX__EX_TLS_HANDSHAKE;
-    return HTTPX_OK;
+static void httpx__tls_begin(httpx__conn *conn, httpx__err *e) {
+    httpx_client *c = conn->client;
+    if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) { httpx__conn_fail(conn, e); return; }
+    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port, false, conn->io, e);
+    if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
+    conn->state = HTTPX__CONN_TLS;
+    conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
 }
 
-static void httpx__step_handshake(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
-    double left;
-    int rc = httpx__tls_handshake(conn->io, e);
-    conn->want = conn->io->want;
-    if (rc == HTTPX__AGAIN) rc = 0;
-    if (rc < 0) { httpx__exchange_fail(ex, e); return; }
-    if (rc == 0) {
-        left = ex->timeout.connect < 0 ? -1 : conn->attempt_deadline - httpx__now();
-        httpx__wait(ex, conn->want, left > 0 || left < 0 ? left : 0.000001, HTTPX_ERR_CONNECT_TIMEOUT);
+static void httpx__step_handshake(httpx__conn *conn, httpx__err *e) {
+    int rc;
+    if (conn->deadline && httpx__now() >= conn->deadline) {
+        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: TLS handshake with %s not done",
+                    conn->connect_timeout, conn->host);
+        httpx__conn_fail(conn, e);
         return;
     }
-    ex->state = HTTPX__EX_SENDING;
-    if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
+    rc = httpx__tls_handshake(conn->io, e);
+    if (rc == HTTPX__AGAIN) { conn->want = conn->io->want; return; }
+    if (rc == HTTPX__BAD) { httpx__conn_fail(conn, e); return; }
+    httpx__conn_ready(conn);
 }
 
-static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
-    bool timed_out = ex->deadline && httpx__now() >= ex->deadline;
+static void httpx__step_connecting(httpx__conn *conn, short revents, httpx__err *e) {
+    bool timed_out = conn->deadline && httpx__now() >= conn->deadline;
     if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
     if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
-        conn->state = HTTPX__CONN_BUSY;
-        if (!(conn->io = httpx__sock_stream_new(conn->fd, e))) { conn->fd = -1; httpx__exchange_fail(ex, e); return; }
-        if (ex->url.is_https) {
-            if (httpx__tls_start(ex, e)) httpx__exchange_fail(ex, e);
-            return;
-        }
-        ex->state = HTTPX__EX_SENDING;
-        if (httpx__request_head(ex, &conn->out, e)) httpx__exchange_fail(ex, e);
+        conn->io = httpx__sock_stream_new(conn->fd, e);
+        if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
+        if (conn->is_tls) httpx__tls_begin(conn, e);
+        else httpx__conn_ready(conn);
         return;
     }
     httpx__sock_close(conn->fd);
@@ -5984,36 +6153,187 @@ static void httpx__step_connecting(httpx__exchange *ex, short revents, httpx__er
     if (timed_out && conn->addr_index >= conn->addrs.count) {
         char where[80];
         httpx__addr_string(&conn->addrs, conn->addr_index - 1, where, sizeof where);
-        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", where,
-                    ex->timeout.connect);
-        httpx__exchange_fail(ex, e);
+        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", where, conn->connect_timeout);
+        httpx__conn_fail(conn, e);
         return;
     }
-    if (conn->addr_index >= conn->addrs.count || httpx__connect_next(ex, e)) httpx__exchange_fail(ex, e);
+    if (conn->addr_index >= conn->addrs.count || httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
 }
 
-static long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
+/* Steps a connection on readiness (revents) or a passed deadline (0). Setup
+   states loop while they make progress: a name known at once connects, a
+   connect that finished at once starts TLS. */
+HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
+    httpx__err e;
+    enum httpx__conn_state before;
+    memset(&e, 0, sizeof e);
+    do {
+        before = conn->state;
+        switch (conn->state) {
+        case HTTPX__CONN_RESOLVING: httpx__step_resolving(conn, &e); break;
+        case HTTPX__CONN_CONNECTING: httpx__step_connecting(conn, revents, &e); break;
+        case HTTPX__CONN_TLS: httpx__step_handshake(conn, &e); break;
+        case HTTPX__CONN_READY: conn->proto->step(conn, revents); return;
+        case HTTPX__CONN_CLOSED: return;
+        }
+        revents = 0;
+    } while (conn->state != before && conn->state != HTTPX__CONN_READY);
+}
+/* End of conn.c */
+
+/* ======================================================================
+   Begin file h1_proto.c   (grep anchor: >>h1_proto)
+   ====================================================================== */
+/* h1_proto: HTTP/1.1 in a connection's protocol slot. One exchange at a
+   time: it serialises the request value as text, sends it (small bodies in
+   the same packet), parses the head with the pure parser in h1.c, hands it
+   to the response through the one door, and gives body bytes per the
+   framing when the layer above pulls them. An idle connection that becomes
+   readable (the server closed it, or sent bytes nobody asked for) is closed:
+   it is never handed to the next request. */
+#include <poll.h>
+
+#define HTTPX__RECV_CHUNK 16384
+#define HTTPX__MAX_HEAD_FIELDS 256
+#define HTTPX__MAX_INTERIM 32          /* 1xx responses before the final one */
+#define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
+
+/* ---- bytes in ---- */
+
+/* Receives into conn->in: >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. The
+   unconsumed tail moves to the front first when the buffer would have to
+   grow, so a stream of small messages (1xx floods) cannot grow it. */
+static long httpx__h1_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) {
+        conn->in.len = conn->in_off = 0;
+    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__RECV_CHUNK + 1) {
+        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
+        conn->in.len -= conn->in_off;
+        conn->in_off = 0;
+    }
+    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return HTTPX__BAD;
+    }
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
+}
+
+static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double seconds, httpx_error which) {
+    ex->deadline = httpx__deadline_in(seconds);
+    ex->timeout_error = which;
+    conn->want = conn->io->want ? conn->io->want : POLLIN;
+}
+
+/* ---- the request ---- */
+
+static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__request *q = ex->req;
+    httpx__buf *out = &conn->out;
+    size_t i;
+    httpx__buf_clear(out);
+    conn->out_off = 0;
+    httpx__buf_reserve(out, 512);
+    httpx__buf_puts(out, q->method);
+    httpx__buf_putc(out, ' ');
+    httpx__url_write_target(out, &q->url);
+    httpx__buf_puts(out, " HTTP/1.1\r\n");
+    if (!q->has_host) {
+        httpx__buf_puts(out, "Host: ");
+        httpx__url_write_authority(out, &q->url);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    for (i = 0; i < q->headers.count; i++) {
+        const httpx__field *f = &q->headers.fields[i];
+        httpx__buf_append(out, q->headers.text.p + f->name, f->name_len);
+        httpx__buf_append(out, ": ", 2);
+        httpx__buf_append(out, q->headers.text.p + f->value, f->value_len);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    if (q->has_body && q->body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
+    else if (q->has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", q->body_length);
+    else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
+        httpx__buf_puts(out, "Content-Length: 0\r\n");
+    httpx__buf_append(out, "\r\n", 2);
+    ex->h1.body_off = 0;
+    ex->h1.body_sent = !q->has_body;
+    if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
+        httpx__buf_append(out, q->body, q->body_len);
+        ex->h1.body_off = q->body_len;
+        ex->h1.body_sent = true;
+    }
+    return !out->failed;
+}
+
+/* Queues the next piece of a streamed body in conn->out (chunk-framed when
+   the length is unknown), or marks the body sent. */
+static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
+    httpx__request *q = ex->req;
+    bool chunked = q->body_length < 0;
+    size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
+    long n;
+    if (!httpx__buf_reserve(&conn->out, HTTPX__RECV_CHUNK + hdr + 8))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
+    httpx__buf_clear(&conn->out);
+    conn->out_off = 0;
+    n = httpx__request_body_read(q, &ex->h1.body_off, conn->out.p + hdr, HTTPX__RECV_CHUNK, e);
+    if (n < 0) return e->code;
+    if (!chunked) {
+        conn->out.len = (size_t)n;
+        if (n == 0) ex->h1.body_sent = true;
+        return HTTPX_OK;
+    }
+    if (n == 0) {
+        ex->h1.body_sent = true;
+        return httpx__buf_puts(&conn->out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    {   /* frame the piece in place: size line before, CRLF after */
+        char line[12];
+        int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
+        memcpy(conn->out.p + hdr - (size_t)ll, line, (size_t)ll);
+        conn->out.len = hdr + (size_t)n;
+        conn->out_off = hdr - (size_t)ll;
+        if (!httpx__buf_append(&conn->out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return HTTPX_OK;
+}
+
+/* A reused connection that turns out to be dead before the server said a
+   word is the pool's fault, not the server's: the exchange goes back to the
+   pool queue once, for a new connection. Only for requests that may be sent
+   twice: idempotent, with a body that can be produced again. */
+static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
+    if (!ex->reused || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+    if (conn->in.len > conn->in_off) return false;
+    httpx__conn_detach(conn, ex);
+    httpx__conn_close(conn);
+    ex->retried = true;
+    ex->reused = false;
+    ex->deadline = 0;
+    ex->state = HTTPX__EX_QUEUED;
+    return true;
+}
 
 /* A server may answer before the request is all sent (a 413 for a body too
    large) and close; the send then fails, but the answer is what the user
    needs to see, as curl shows it too. True when bytes of one are waiting: the
    exchange goes on to read them, and the connection will not be reused. */
-static bool httpx__early_response(httpx__exchange *ex) {
-    httpx__conn *conn = ex->conn;
+static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (!conn || conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
+    if (conn->is_tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
-    ex->body_done = true;
-    ex->body = NULL;
-    ex->early = true;
+    ex->h1.body_sent = true;
+    ex->h1.early = true;
     return true;
 }
 
-/* Sends what is queued, then refills from the body. Returns false when it has
-   to wait (want/deadline set) or failed. */
-static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
+/* Sends what is queued, then refills from the body. True when the request
+   is all out; false when it waits (want/deadline set) or ended. */
+static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
+    httpx__request *q = ex->req;
     for (;;) {
         const char *p;
         size_t n;
@@ -6021,377 +6341,570 @@ static bool httpx__step_sending(httpx__exchange *ex, httpx__err *e) {
         if (conn->out_off < conn->out.len) {
             p = conn->out.p + conn->out_off;
             n = conn->out.len - conn->out_off;
-        } else if (ex->body && ex->body_off < ex->body_len) {
-            p = ex->body + ex->body_off;      /* large in-memory bodies go out without a copy */
-            n = ex->body_len - ex->body_off;
+        } else if (q->body && ex->h1.body_off < q->body_len) {
+            p = q->body + ex->h1.body_off;      /* large in-memory bodies go out without a copy */
+            n = q->body_len - ex->h1.body_off;
         } else {
             conn->out.len = conn->out_off = 0;
-            if (ex->body_done) return true;
-            if (httpx__request_body_fill(ex, &conn->out, e)) {
-                httpx__exchange_fail(ex, e);
-                return false;
-            }
+            if (q->body) ex->h1.body_sent = true;
+            if (ex->h1.body_sent) return true;
+            if (httpx__h1_body_piece(conn, ex, e)) { httpx__exchange_end(ex, e); return false; }
             continue;
         }
         sent = httpx__conn_send(conn, p, n, e);
-        if (sent < 0) {
-            if (httpx__exchange_retry(ex)) return false;
-            if (httpx__early_response(ex)) return true;
-            httpx__exchange_fail(ex, e);
+        if (sent == HTTPX__BAD) {
+            if (httpx__h1_retry(conn, ex)) return false;
+            if (httpx__h1_early_response(conn, ex)) return true;
+            httpx__exchange_end(ex, e);
             return false;
         }
-        if (sent == 0) {
-            httpx__wait(ex, conn->want, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
+        if (sent == HTTPX__AGAIN) {
+            httpx__h1_wait(conn, ex, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
             return false;
         }
         if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
-        else ex->body_off += (size_t)sent;
+        else ex->h1.body_off += (size_t)sent;
     }
 }
 
-/* Receives into conn->in. >0 bytes, 0 closed, -2 would block, -1 error. */
-static long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
-    long n;
-    if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
-    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
-        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-        return -1;
-    }
-    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
-    if (n > 0) conn->in.len += (size_t)n;
-    return n;
-}
+/* ---- the response head ---- */
 
-static httpx_error httpx__store_head(httpx__exchange *ex, const httpx__h1_head *head,
+static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_head *head,
                                      const httpx__h1_header *hdrs, httpx__err *e) {
-    httpx__response *r = ex->resp;
-    size_t i, need = head->reason_len + 1, reason_at;
-    for (i = 0; i < head->num_headers; i++) need += hdrs[i].name_len + hdrs[i].value_len + 2;
-    httpx__headers_clear(&r->headers);
-    r->headers.fields = r->inline_fields;   /* most responses fit: no allocation for the index */
-    r->headers.cap = HTTPX__INLINE_FIELDS;
-    r->headers.fixed = true;
-    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
-    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    for (i = 0; i < head->num_headers; i++)
-        if (!httpx__headers_add_raw(&r->headers, hdrs[i].name, hdrs[i].name_len, hdrs[i].value, hdrs[i].value_len))
-            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    /* the reason phrase lives in the same text, after the fields (the index
-       never points at it); the pointer is taken once the text stops moving */
-    reason_at = r->headers.text.len;
-    if (!httpx__buf_append(&r->headers.text, head->reason, head->reason_len))
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    r->pub.reason_phrase = r->headers.text.p + reason_at;
-    r->pub.status_code = head->status;
-    r->pub.http_version = head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
-    return HTTPX_OK;
+    httpx__h1_ex *h = &ex->h1;
+    long long expected;
+    httpx_error err = httpx__h1_framing_of(head, hdrs, ex->req->head, &h->framing, e);
+    if (err) return err;
+    if (head->status == 101)
+        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
+    h->remaining = h->framing.kind == HTTPX__BODY_LENGTH ? h->framing.length : 0;
+    memset(&h->chunked, 0, sizeof h->chunked);
+    h->decoded = 0;
+    h->body_complete = h->framing.kind == HTTPX__BODY_NONE;
+    h->reusable = h->framing.keep_alive && !h->early;
+    expected = h->framing.kind == HTTPX__BODY_LENGTH ? (long long)h->framing.length
+             : h->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
+    ex->state = HTTPX__EX_BODY;
+    ex->deadline = 0;
+    conn->want = 0;      /* the layer above asks for body bytes when it wants them */
+    return httpx__exchange_head(ex, head->status, head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1",
+                                head->reason, head->reason_len, hdrs, head->num_headers, expected, e);
 }
 
-/* Parses the head once it is all in. Returns false to wait for more bytes. */
-static bool httpx__parse_head(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
+/* Parses the head once it is all in. Returns 1 when a head was taken (a
+   final one: the exchange is in BODY; or an interim one, skipped), 0 to
+   wait for more bytes, HTTPX__BAD when the exchange ended. */
+static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
     httpx__h1_head head;
     const char *p = conn->in.p + conn->in_off;
-    size_t avail = conn->in.len - conn->in_off, from = ex->scanned > 3 ? ex->scanned - 3 : 0, end;
+    size_t avail = conn->in.len - conn->in_off, from = ex->h1.scanned > 3 ? ex->h1.scanned - 3 : 0, end;
     size_t max_head = ex->client->opts.max_head_size;
     int rc;
     end = httpx__h1_find_head_end(p, avail, from);
     if (!end) {
-        ex->scanned = avail;
-        if (avail > max_head) {
-            /* a head that is broken, not just long, deserves the truer error */
-            if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != -1)
-                httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
-            httpx__exchange_fail(ex, e);
-        }
-        return false;
+        ex->h1.scanned = avail;
+        if (avail <= max_head) return 0;
+        /* a head that is broken, not just long, deserves the truer error */
+        if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != HTTPX__BAD)
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
+        return HTTPX__BAD;
     }
-    ex->scanned = 0;
+    ex->h1.scanned = 0;
     if (end > max_head) {
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
-        httpx__exchange_fail(ex, e);
-        return false;
+        return HTTPX__BAD;
     }
     rc = httpx__h1_parse_head(p, end, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e);
-    if (rc == -3) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
-    if (rc < 0) {
-        if (rc == -2) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
-        httpx__exchange_fail(ex, e);
-        return false;
+    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
+    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+    if (rc < 0) return HTTPX__BAD;
+    if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
+        conn->in_off += end;
+        if (++ex->h1.interim > HTTPX__MAX_INTERIM) {
+            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
+                        HTTPX__MAX_INTERIM);
+            return HTTPX__BAD;
+        }
+        return 1;
     }
+    /* the views point into conn->in: consume only after the door copied them */
+    if (httpx__h1_deliver(conn, ex, &head, hdrs, e)) return HTTPX__BAD;
     conn->in_off += end;
-    if (head.status >= 100 && head.status < 200 && head.status != 101) return true;  /* interim: skip */
-    if (httpx__store_head(ex, &head, hdrs, e) ||
-        httpx__h1_framing_of(&head, hdrs, ex->head_request, &ex->framing, e)) {
-        httpx__exchange_fail(ex, e);
-        return false;
-    }
-    if (head.status == 101) {
-        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
-        httpx__exchange_fail(ex, e);
-        return false;
-    }
-    ex->remaining = ex->framing.kind == HTTPX__BODY_LENGTH ? ex->framing.length : 0;
-    ex->resp->pub.expected_length = ex->framing.kind == HTTPX__BODY_LENGTH ? (long long)ex->framing.length
-                                  : ex->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
-    memset(&ex->chunked, 0, sizeof ex->chunked);
-    ex->decoded = 0;
-    ex->body_complete = ex->framing.kind == HTTPX__BODY_NONE;
-    ex->reusable = ex->framing.keep_alive && !ex->early;
-    ex->state = ex->stream ? HTTPX__EX_STREAMING : HTTPX__EX_RECV_BODY;
-    return true;
+    return 1;
 }
 
-static void httpx__step_recv_head(httpx__exchange *ex, httpx__err *e) {
+static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     for (;;) {
         long n;
-        if (ex->conn->in.len > ex->conn->in_off) {
-            if (!httpx__parse_head(ex, e)) { if (ex->state == HTTPX__EX_DONE) return; }
-            else if (ex->state != HTTPX__EX_RECV_HEAD) return;
-            else continue;   /* an interim response was skipped: the next head may be in already */
+        if (conn->in.len > conn->in_off) {
+            int rc = httpx__h1_parse(conn, ex, e);
+            if (rc == HTTPX__BAD) { httpx__exchange_end(ex, e); return; }
+            if (rc == 1 && ex->state != HTTPX__EX_RECV_HEAD) {
+                httpx__exchange_wake(ex);   /* the body may be in already */
+                return;
+            }
+            if (rc == 1) continue;   /* an interim response was skipped: the next head may be in already */
         }
-        n = httpx__conn_fill(ex->conn, e);
-        if (n == -2) { httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        n = httpx__h1_fill(conn, e);
+        if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n <= 0) {
-            if (httpx__exchange_retry(ex)) return;
+            if (httpx__h1_retry(conn, ex)) return;
             if (n == 0)
-                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, ex->conn->in.len ?
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, conn->in.len ?
                             "server closed the connection in the middle of the response head" :
                             "server closed the connection without sending a response");
-            httpx__exchange_fail(ex, e);
+            httpx__exchange_end(ex, e);
             return;
         }
     }
 }
 
+/* ---- the response body ---- */
+
 /* Delivers body bytes per the framing, from what is buffered, then from the
-   socket. >0 bytes, 0 the body is complete, -2 would block, -1 error. */
-static long httpx__body_pull(httpx__exchange *ex, char *dst, size_t cap, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
+   stream. >0 bytes, 0 the body is complete, HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_ex *h, char *dst, size_t cap, httpx__err *e) {
     for (;;) {
         size_t buffered = conn->in.len - conn->in_off, n;
         long got;
-        if (ex->body_complete) return 0;
-        if (ex->framing.kind == HTTPX__BODY_CHUNKED) {
-            if (ex->decoded) {
-                n = ex->decoded < cap ? ex->decoded : cap;
+        if (h->body_complete) return 0;
+        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
+            if (h->decoded) {
+                n = h->decoded < cap ? h->decoded : cap;
                 memcpy(dst, conn->in.p + conn->in_off, n);
                 conn->in_off += n;
-                ex->decoded -= n;
+                h->decoded -= n;
                 return (long)n;
             }
             if (buffered) {
                 size_t len = buffered;
-                int rc = httpx__chunked_decode(&ex->chunked, conn->in.p + conn->in_off, &len, e);
-                if (rc < 0) return -1;
+                int rc = httpx__chunked_decode(&h->chunked, conn->in.p + conn->in_off, &len, e);
+                if (rc < 0) return HTTPX__BAD;
                 conn->in.len = conn->in_off + len;
-                ex->decoded = len;
+                h->decoded = len;
                 if (rc == 1) {
-                    if (ex->chunked.extra) ex->reusable = false;   /* bytes nobody asked for */
-                    if (!len) { ex->body_complete = true; return 0; }
-                    ex->framing.kind = HTTPX__BODY_LENGTH;  /* deliver the rest, then done */
-                    ex->remaining = len;
-                    ex->decoded = 0;
+                    if (h->chunked.extra) h->reusable = false;   /* bytes nobody asked for */
+                    if (!len) { h->body_complete = true; return 0; }
+                    h->framing.kind = HTTPX__BODY_LENGTH;  /* deliver the rest, then done */
+                    h->remaining = len;
+                    h->decoded = 0;
                 }
                 continue;
             }
         } else if (buffered) {
             n = buffered < cap ? buffered : cap;
-            if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
+            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
             memcpy(dst, conn->in.p + conn->in_off, n);
             conn->in_off += n;
-            if (ex->framing.kind == HTTPX__BODY_LENGTH) {
-                ex->remaining -= n;
-                if (!ex->remaining) {
-                    ex->body_complete = true;
-                    if (conn->in_off < conn->in.len) ex->reusable = false;
+            if (h->framing.kind == HTTPX__BODY_LENGTH) {
+                h->remaining -= n;
+                if (!h->remaining) {
+                    h->body_complete = true;
+                    if (conn->in_off < conn->in.len) h->reusable = false;
                 }
             }
             return (long)n;
-        } else if (ex->framing.kind == HTTPX__BODY_LENGTH && !ex->remaining) {
-            ex->body_complete = true;
+        } else if (h->framing.kind == HTTPX__BODY_LENGTH && !h->remaining) {
+            h->body_complete = true;
             return 0;
         }
-        if (ex->framing.kind == HTTPX__BODY_CHUNKED) {
-            got = httpx__conn_fill(conn, e);
+        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
+            got = httpx__h1_fill(conn, e);
         } else {
             /* straight into the caller's memory: the common case copies nothing */
             n = cap;
-            if (ex->framing.kind == HTTPX__BODY_LENGTH && n > ex->remaining) n = (size_t)ex->remaining;
+            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
             got = httpx__conn_recv(conn, dst, n, e);
-            if (got > 0 && ex->framing.kind == HTTPX__BODY_LENGTH) {
-                ex->remaining -= (uint64_t)got;
-                if (!ex->remaining) ex->body_complete = true;
+            if (got > 0 && h->framing.kind == HTTPX__BODY_LENGTH) {
+                h->remaining -= (uint64_t)got;
+                if (!h->remaining) h->body_complete = true;
             }
             if (got > 0) return got;
         }
-        if (got == -2 || got < 0) return got;
+        if (got < 0) return got;
         if (got == 0) {
-            if (ex->framing.kind == HTTPX__BODY_CLOSE) { ex->body_complete = true; ex->reusable = false; return 0; }
-            if (ex->framing.kind == HTTPX__BODY_LENGTH)
+            if (h->framing.kind == HTTPX__BODY_CLOSE) { h->body_complete = true; h->reusable = false; return 0; }
+            if (h->framing.kind == HTTPX__BODY_LENGTH)
                 httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
                             "server closed the connection with %llu of %llu body bytes still to come",
-                            (unsigned long long)ex->remaining, (unsigned long long)ex->framing.length);
+                            (unsigned long long)h->remaining, (unsigned long long)h->framing.length);
             else
                 httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
-            return -1;
+            return HTTPX__BAD;
         }
     }
 }
 
-static void httpx__finish(httpx__exchange *ex) {
-    httpx__response *r = ex->resp;
-    r->pub.elapsed = httpx__now() - ex->started;
-    httpx__exchange_release(ex, ex->reusable);
-    ex->state = HTTPX__EX_DONE;
-    ex->want = 0;
-}
-
-static void httpx__step_recv_body(httpx__exchange *ex, httpx__err *e) {
-    httpx__response *r = ex->resp;
-    size_t limit = ex->client->opts.max_body_size;
-    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->framing.length > limit && !ex->opts->on_data) {
-        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %llu bytes is over max_body_size (%zu)",
-                    (unsigned long long)ex->framing.length, limit);
-        httpx__exchange_fail(ex, e);
-        return;
-    }
-    for (;;) {
-        long n;
-        /* room for what was announced, but not more than 1 MiB ahead of what
-           came: a server's Content-Length alone must not make us allocate */
-        size_t want = ex->framing.kind == HTTPX__BODY_LENGTH && !ex->opts->on_data
-                          ? (ex->remaining < ((size_t)1 << 20) ? (size_t)ex->remaining : ((size_t)1 << 20))
-                          : HTTPX__RECV_CHUNK;
-        if (want < 1) want = 1;
-        if (!httpx__buf_reserve(&r->body, want)) {
-            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
-            httpx__exchange_fail(ex, e);
-            return;
-        }
-        if (ex->opts->on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
-        n = httpx__body_pull(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, e);
-        if (n > 0 && ex->opts->on_data) {
-            r->pub.num_bytes_downloaded += n;
-            if (ex->opts->on_data(ex->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
-                httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
-                httpx__exchange_fail(ex, e);
-                return;
-            }
-            continue;
-        }
-        if (n > 0) {
-            r->body.len += (size_t)n;
-            r->body.p[r->body.len] = 0;
-            r->pub.num_bytes_downloaded += n;
-            if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
-                httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
-                httpx__exchange_fail(ex, e);
-                return;
-            }
-            continue;
-        }
-        if (n == -2) { httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
-        if (n < 0) { httpx__exchange_fail(ex, e); return; }
-        httpx__finish(ex);
-        return;
-    }
-}
-
-HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents) {
-    httpx__err e;
-    enum httpx__ex_state before;
-    e.code = HTTPX_OK;
-    e.sys_errno = 0;
-    e.msg[0] = 0;
-    do {
-        before = ex->state;
-        switch (ex->state) {
-        case HTTPX__EX_QUEUED: httpx__step_queued(ex, &e); break;
-        case HTTPX__EX_RESOLVING: httpx__step_resolving(ex, &e); break;
-        case HTTPX__EX_CONNECTING: httpx__step_connecting(ex, revents, &e); break;
-        case HTTPX__EX_TLS_HANDSHAKE: httpx__step_handshake(ex, &e); break;
-        case HTTPX__EX_SENDING:
-            if (httpx__step_sending(ex, &e)) {
-                ex->state = HTTPX__EX_RECV_HEAD;
-                ex->scanned = 0;
-                if (!ex->conn->is_tls && !ex->early) {
-                    /* the answer cannot be there yet: wait for it instead of
-                       spending a recv() on EAGAIN (TLS may still have records
-                       to flush, which its recv does, so it goes on) */
-                    httpx__wait(ex, POLLIN, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
-                    return;
-                }
-            }
-            break;
-        case HTTPX__EX_RECV_HEAD: httpx__step_recv_head(ex, &e); break;
-        case HTTPX__EX_RECV_BODY: httpx__step_recv_body(ex, &e); break;
-        case HTTPX__EX_STREAMING:
-        case HTTPX__EX_DONE: return;
-        }
-        revents = 0;
-    } while (ex->state != before);
-}
-
-/* The streaming face's pull: like the in-memory path, without the buffer. */
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n;
-    if (ex->state != HTTPX__EX_STREAMING) return 0;
-    n = httpx__body_pull(ex, buf, cap, e);
-    if (n > 0) {
-        ex->resp->pub.num_bytes_downloaded += n;
-        return n;
-    }
-    if (n == 0) httpx__finish(ex);
-    else if (n == -2) httpx__wait(ex, ex->conn->want, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+static long httpx__h1_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    long n = httpx__h1_body_pull(conn, &ex->h1, buf, cap, e);
+    if (n == HTTPX__AGAIN) httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     return n;
 }
 
-/* The error for a wait whose deadline passed. */
-HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e) {
-    httpx_error which = ex->timeout_error;
-    return httpx__fail(e, which, "%s after %.3g s", httpx_strerror(which),
-                       which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
-                       which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
-                       which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+/* ---- the slot ---- */
+
+static bool httpx__h1_can_take(const httpx__conn *conn) { return conn->active == NULL; }
+
+static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
+    if (ex->state == HTTPX__EX_SENDING) {
+        if (!httpx__h1_send(conn, ex, e)) return;
+        ex->state = HTTPX__EX_RECV_HEAD;
+        ex->h1.scanned = 0;
+        if (!conn->is_tls && !ex->h1.early) {
+            /* the answer cannot be there yet: wait for it instead of spending
+               a recv() on EAGAIN (TLS may still have records to flush, which
+               its recv does, so it goes on) */
+            httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+            conn->want = POLLIN;
+            return;
+        }
+    }
+    if (ex->state == HTTPX__EX_RECV_HEAD) httpx__h1_recv_head(conn, ex, e);
 }
 
-/* Runs the engine for one exchange until it is done (or, for a stream, until
-   its head is in, or until the next body bytes arrive). */
-HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e) {
-    struct pollfd p;
-    int ms, rc;
-    double now;
-    p.fd = httpx__exchange_fd(ex);
-    p.events = ex->want;
-    p.revents = 0;
-    now = httpx__now();
-    if (ex->deadline && now >= ex->deadline) {
-        if (!httpx__exchange_steps_on_deadline(ex)) return httpx__exchange_timeout(ex, e);
-        httpx__exchange_step(ex, 0);
-        return HTTPX_OK;
+static void httpx__h1_submit(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    memset(&ex->h1, 0, sizeof ex->h1);
+    conn->active = ex;
+    ex->conn = conn;
+    ex->state = HTTPX__EX_SENDING;
+    conn->in.len = conn->in_off = 0;
+    if (!httpx__h1_write_head(conn, ex)) {
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request head");
+        httpx__exchange_end(ex, &e);
+        return;
     }
-    if (!ex->want && ex->state == HTTPX__EX_QUEUED) {
-        /* Only the pool is waited on, and in a blocking call nothing else runs
-           that could hand a connection back. */
-        return httpx__fail(e, HTTPX_ERR_POOL_TIMEOUT,
-                           "all %d connections of the client are in use (limits.max_connections); "
-                           "close open streams first", ex->client->opts.limits.max_connections);
-    }
-    if (p.fd < 0) p.events = 0;     /* only a deadline to wait for (a DNS answer known at once: none) */
-    ms = ex->deadline ? (int)((ex->deadline - now) * 1000.0 + 0.999) : -1;
-    rc = poll(&p, 1, ms);
-    if (rc < 0 && errno != EINTR) {
-        e->sys_errno = errno;
-        return httpx__fail(e, HTTPX_ERR_READ, "poll failed: %s", strerror(errno));
-    }
-    if (rc == 0 && httpx__exchange_steps_on_deadline(ex)) { httpx__exchange_step(ex, 0); return HTTPX_OK; }
-    if (rc == 0) return httpx__exchange_wait(ex, e);   /* reports the timeout above */
-    httpx__exchange_step(ex, p.revents);
-    return HTTPX_OK;
+    httpx__h1_advance(conn, ex, &e);
 }
-/* End of conn.c */
+
+/* An idle connection polled readable: the server closed it, or sent bytes
+   nobody asked for (a late 408, garbage after a 204). Either way it cannot
+   serve the next request. */
+static void httpx__h1_idle_step(httpx__conn *conn) {
+    char b[256];
+    httpx__err e;
+    long n;
+    memset(&e, 0, sizeof e);
+    n = httpx__conn_recv(conn, b, sizeof b, &e);
+    if (n == HTTPX__AGAIN) { conn->want = POLLIN; return; }
+    httpx__conn_close(conn);
+}
+
+static void httpx__h1_step(httpx__conn *conn, short revents) {
+    httpx__exchange *ex = conn->active;
+    httpx__err e;
+    if (!ex) {
+        if (revents) httpx__h1_idle_step(conn);
+        return;
+    }
+    memset(&e, 0, sizeof e);
+    if (ex->state == HTTPX__EX_BODY) {
+        conn->want = 0;          /* until the reader asks again */
+        ex->readable = true;
+        httpx__exchange_wake(ex);
+        return;
+    }
+    httpx__h1_advance(conn, ex, &e);
+}
+
+static void httpx__h1_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
+    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->h1.body_complete && ex->h1.reusable &&
+               conn->in_off == conn->in.len;
+    httpx__conn_detach(conn, ex);
+    if (reusable) httpx__conn_idle(conn);
+    else httpx__conn_close(conn);
+}
+
+/* HTTP/1.1 cannot stop one exchange and keep the connection: it closes. */
+static void httpx__h1_cancel(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__conn_detach(conn, ex);
+    httpx__conn_close(conn);
+}
+
+static const httpx__proto httpx__h1_slot = {
+    "HTTP/1.1", httpx__h1_can_take, httpx__h1_submit, httpx__h1_step, httpx__h1_read_body, httpx__h1_cancel,
+    httpx__h1_release
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_slot; }
+/* End of h1_proto.c */
+
+/* ======================================================================
+   Begin file loop.c   (grep anchor: >>loop)
+   ====================================================================== */
+/* loop: the one loop of a client, and the life of an exchange in it. Every
+   face runs it: httpx_client_poll, httpx_client_process, httpx_task_wait,
+   httpx_gather, the blocking calls and httpx_read. One pass places queued
+   exchanges on connections, polls the connections (idle pooled ones too),
+   steps the ready ones, and applies every deadline in one place. */
+#include <poll.h>
+
+/* ---- exchanges in flight ---- */
+
+static void httpx__live_add(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (ex->live) return;
+    ex->live = true;
+    ex->live_next = NULL;
+    ex->live_prev = c->live_tail;
+    if (c->live_tail) c->live_tail->live_next = ex;
+    else c->live = ex;
+    c->live_tail = ex;
+}
+
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (!ex->live) return;
+    if (ex->live_prev) ex->live_prev->live_next = ex->live_next;
+    else c->live = ex->live_next;
+    if (ex->live_next) ex->live_next->live_prev = ex->live_prev;
+    else c->live_tail = ex->live_prev;
+    ex->live = false;
+    ex->live_prev = ex->live_next = NULL;
+}
+
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
+    ex->state = HTTPX__EX_QUEUED;
+    ex->deadline = 0;
+    ex->readable = false;
+    ex->reused = ex->retried = false;
+    ex->started = httpx__now();
+    httpx__live_add(ex);
+}
+
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    bool ok = !e || !e->code;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn) {
+        if (conn->proto && (ex->state >= HTTPX__EX_SENDING)) conn->proto->release(conn, ex, ok);
+        else httpx__conn_detach(conn, ex);
+    }
+    ex->conn = NULL;
+    ex->state = HTTPX__EX_DONE;
+    ex->deadline = 0;
+    ex->readable = true;
+    httpx__live_remove(ex);
+    if (!ok) httpx__response_fail(ex->resp, e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex) {
+    httpx__conn *conn = ex->conn;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn && conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->cancel(conn, ex);
+    else if (conn) httpx__conn_detach(conn, ex);   /* its connection goes on for the others */
+    ex->conn = NULL;
+    ex->state = HTTPX__EX_DONE;
+    ex->deadline = 0;
+    httpx__live_remove(ex);
+}
+
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    long n;
+    if (ex->state != HTTPX__EX_BODY) return ex->state == HTTPX__EX_DONE ? 0 : HTTPX__AGAIN;
+    ex->readable = false;
+    n = ex->conn->proto->read_body(ex->conn, ex, buf, cap, e);
+    if (n > 0) ex->deadline = 0;
+    else if (n == 0) httpx__exchange_end(ex, NULL);
+    else if (n == HTTPX__BAD) httpx__exchange_end(ex, e);
+    return n;
+}
+
+/* The error of a wait whose deadline passed. */
+static void httpx__exchange_timeout(httpx__exchange *ex) {
+    httpx_error which = ex->timeout_error ? ex->timeout_error : HTTPX_ERR_READ_TIMEOUT;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    httpx__fail(&e, which, "%s after %.3g s", httpx_strerror(which),
+                which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+    httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
+    httpx__response_fail(ex->resp, &e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+/* ---- one pass ---- */
+
+static bool httpx__pollfds_reserve(httpx_client *c, int n) {
+    struct pollfd *p;
+    int cap;
+    if (n <= c->pollfds_cap) return true;
+    cap = c->pollfds_cap ? c->pollfds_cap : 16;
+    while (cap < n) cap *= 2;
+    p = (struct pollfd *)httpx__realloc(c->pollfds, (size_t)cap * sizeof *p);
+    if (!p) return false;
+    c->pollfds = p;
+    c->pollfds_cap = cap;
+    return true;
+}
+
+static int httpx__ms_until(double deadline, double now) {
+    double ms = (deadline - now) * 1000.0;
+    if (ms <= 0) return 0;
+    return ms > 86400000.0 ? 86400000 : (int)(ms + 0.999);
+}
+
+/* Gives queued exchanges connections, oldest first; those that must wait
+   for the pool start their pool timeout. */
+static void httpx__loop_place(httpx_client *c) {
+    httpx__exchange *ex, *next;
+    for (ex = c->live; ex; ex = next) {
+        next = ex->live_next;
+        if (ex->state != HTTPX__EX_QUEUED) continue;
+        if (httpx__pool_place(c, ex)) {
+            next = c->live;          /* the list may have changed: look again from the start */
+            continue;
+        }
+        if (!(ex->deadline && ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT)) {
+            ex->deadline = httpx__deadline_in(ex->timeout.pool);
+            ex->timeout_error = HTTPX_ERR_POOL_TIMEOUT;
+        }
+    }
+}
+
+/* Frees the connections that closed. */
+static void httpx__loop_sweep(httpx_client *c) {
+    httpx__conn **pp = &c->conns;
+    while (*pp) {
+        httpx__conn *conn = *pp;
+        if (conn->state == HTTPX__CONN_CLOSED) { *pp = conn->next; httpx__conn_free(conn); }
+        else pp = &conn->next;
+    }
+}
+
+/* Fills the pollfd array from the connections; the earliest deadline of
+   connections and exchanges goes to *next (0: none). */
+static int httpx__loop_fds(httpx_client *c, struct pollfd *fds, int cap, double *next) {
+    httpx__conn *conn;
+    httpx__exchange *ex;
+    int n = 0;
+    *next = 0;
+    for (conn = c->conns; conn; conn = conn->next) {
+        int fd = httpx__conn_fd(conn);
+        conn->poll_index = -1;
+        if (conn->state == HTTPX__CONN_CLOSED) continue;
+        if (conn->deadline && (!*next || conn->deadline < *next)) *next = conn->deadline;
+        if (fd < 0 || !conn->want || n >= cap) continue;
+        fds[n].fd = fd;
+        fds[n].events = conn->want;
+        fds[n].revents = 0;
+        conn->poll_index = n++;
+    }
+    for (ex = c->live; ex; ex = ex->live_next)
+        if (ex->deadline && (!*next || ex->deadline < *next)) *next = ex->deadline;
+    return n;
+}
+
+/* Makes conn the head of the list, so that the next pass starts there. */
+static void httpx__conns_rotate(httpx_client *c, httpx__conn *conn) {
+    httpx__conn **pp = &c->conns, *tail;
+    if (c->conns == conn) return;
+    while (*pp != conn) pp = &(*pp)->next;
+    *pp = NULL;
+    for (tail = conn; tail->next; tail = tail->next) {}
+    tail->next = c->conns;
+    c->conns = conn;
+}
+
+/* Steps what poll found ready and what is due. budget: seconds of work
+   (0: none); the next pass starts where this one stopped. */
+static void httpx__loop_dispatch(httpx_client *c, struct pollfd *fds, int n, double budget) {
+    httpx__conn *conn, *next;
+    httpx__exchange *ex, *nex;
+    double start = httpx__now(), now;
+    for (conn = c->conns; conn; conn = next) {
+        short revents = 0;
+        next = conn->next;
+        if (budget > 0 && conn != c->conns && httpx__now() - start > budget) {
+            httpx__conns_rotate(c, conn);
+            break;
+        }
+        if (conn->poll_index >= 0 && conn->poll_index < n && fds[conn->poll_index].fd == httpx__conn_fd(conn))
+            revents = fds[conn->poll_index].revents;
+        conn->poll_index = -1;
+        if (revents) httpx__conn_step(conn, revents);
+        else if (conn->deadline && start >= conn->deadline) httpx__conn_step(conn, 0);
+    }
+    now = httpx__now();
+    for (ex = c->live; ex; ex = nex) {
+        nex = ex->live_next;
+        if (ex->deadline && now >= ex->deadline) {
+            httpx__exchange_timeout(ex);
+            nex = c->live;
+        }
+    }
+}
+
+HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget) {
+    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
+    struct pollfd *fds = spare;
+    int n, ms, rc, cap = 16;
+    double next;
+    c->polling++;
+    if (c->polling == 1) httpx__tasks_admit(c);
+    httpx__loop_place(c);
+    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
+        fds = c->pollfds;
+        cap = c->pollfds_cap;
+    }
+    n = httpx__loop_fds(c, fds, cap, &next);
+    ms = next ? httpx__ms_until(next, httpx__now()) : -1;
+    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
+    if (c->polling == 1 && c->tasks_done < c->tasks_total) {
+        httpx__response *r;   /* a task that ended and waits for its report: no waiting */
+        for (r = c->tasks; r; r = r->task_next)
+            if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
+    }
+    /* nothing to wait for (everything ended while being placed): no poll */
+    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
+    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+    if (c->polling == 1) {
+        httpx__tasks_settle(c);
+        httpx__tasks_admit(c);
+        httpx__loop_place(c);
+    }
+    httpx__loop_sweep(c);
+    c->polling--;
+}
+
+/* Whether something other than the caller's own exchange could still give a
+   connection back: a task in flight. */
+static bool httpx__others_in_flight(httpx_client *c, httpx__exchange *self) {
+    httpx__exchange *ex;
+    for (ex = c->live; ex; ex = ex->live_next)
+        if (ex != self && ex->resp->is_task) return true;
+    return c->tasks_started > 0 && c->tasks_done < c->tasks_total;
+}
+
+HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until) {
+    httpx_client *c = ex->client;
+    while (ex->state < until) {
+        if (ex->state == HTTPX__EX_QUEUED) {
+            httpx__loop_place(c);
+            if (ex->state == HTTPX__EX_QUEUED && !httpx__others_in_flight(c, ex)) {
+                /* Only the pool is waited on, and nothing runs that could hand a
+                   connection back: say so now rather than after the pool timeout. */
+                httpx__err e;
+                memset(&e, 0, sizeof e);
+                httpx__fail(&e, HTTPX_ERR_POOL_TIMEOUT,
+                            "all %d connections of the client are in use (limits.max_connections); "
+                            "close open streams first", c->opts.limits.max_connections);
+                httpx__exchange_end(ex, &e);
+                return;
+            }
+        }
+        httpx__loop_pass(c, -1, 0);
+    }
+}
+
+HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
+    while (!ex->readable && ex->state != HTTPX__EX_DONE) httpx__loop_pass(ex->client, -1, 0);
+}
+/* End of loop.c */
 
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -6401,6 +6914,10 @@ HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err 
    exchange engine as everything else until its request is done. */
 
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
+
+static bool httpx__auth_kind_known(httpx_auth_kind k) {
+    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER;
+}
 
 /* ---- the client ---- */
 
@@ -6470,13 +6987,21 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && c->base_url.len && c->base_url.p[c->base_url.len - 1] != '/' && !strchr(c->base_url.p, '?'))
             ok = httpx__buf_putc(&c->base_url, '/');
     }
-    if (ok && c->opts.auth.kind == 1) {
+    if (ok && !httpx__auth_kind_known(c->opts.auth.kind)) {
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts.auth.kind is %d, which is no httpx_auth_kind", (int)c->opts.auth.kind);
+    } else if (ok && c->opts.auth.kind == HTTPX_AUTH_BASIC) {
         httpx__buf up;
         memset(&up, 0, sizeof up);
         ok = httpx__buf_printf(&up, "%s:%s", c->opts.auth.username ? c->opts.auth.username : "",
                                c->opts.auth.password ? c->opts.auth.password : "") &&
              httpx__buf_puts(&c->auth_header, "Basic ") && httpx__base64(&c->auth_header, up.p, up.len);
         httpx__buf_free(&up);
+    } else if (ok && c->opts.auth.kind == HTTPX_AUTH_BEARER) {
+        ok = httpx__buf_puts(&c->auth_header, "Bearer ") &&
+             httpx__buf_puts(&c->auth_header, c->opts.auth.token ? c->opts.auth.token : "");
+        if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
@@ -6489,9 +7014,13 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 }
 
 HTTPX_API void httpx_client_free(httpx_client *c) {
+    httpx__conn *conn;
     if (!c) return;
     while (c->tasks) httpx_task_free((httpx_task *)c->tasks);
-    while (c->conns) httpx__conn_close(c, c->conns);
+    while ((conn = c->conns) != NULL) {
+        c->conns = conn->next;
+        httpx__conn_free(conn);
+    }
     httpx__free(c->pollfds);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
@@ -6503,9 +7032,18 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
 
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password) {
     httpx_auth a;
-    a.kind = 1;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_BASIC;
     a.username = username;
     a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_bearer_auth(const char *token) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_BEARER;
+    a.token = token;
     return a;
 }
 
@@ -6544,9 +7082,8 @@ static bool httpx__add_params(httpx__buf *u, const httpx_pair *client_p, const h
     return ok;
 }
 
-static httpx_error httpx__build_url(httpx__exchange *ex, const char *url, httpx__err *e) {
-    httpx__response *r = ex->resp;
-    httpx_client *c = ex->client;
+static httpx_error httpx__build_url(httpx__response *r, const char *url, httpx__err *e) {
+    httpx_client *c = r->client;
     httpx__buf *u = &r->url_text;
     const char *hash;
     bool ok = true;
@@ -6558,25 +7095,43 @@ static httpx_error httpx__build_url(httpx__exchange *ex, const char *url, httpx_
     }
     hash = strchr(url, '#');            /* params go before the fragment */
     ok = ok && httpx__buf_append(u, url, hash ? (size_t)(hash - url) : strlen(url));
-    ok = ok && httpx__add_params(u, c->params, ex->opts->params);
+    ok = ok && httpx__add_params(u, c->params, r->opts->params);
     ok = ok && (!hash || httpx__buf_puts(u, hash));
     return ok ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory building the URL");
 }
 
 static double httpx__timeout_pick(double req, double client) { return req == 0 ? client : req < 0 ? -1 : req; }
 
-/* Prepares ex for (another) run against r->url_text. */
-static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
-    httpx_error err = httpx__url_parse(&ex->url, ex->resp->url_text.p, ex->resp->url_text.len, e);
-    if (err) return err;
-    if (ex->url.is_https && (err = httpx__tls_available(e))) return err;   /* before any connection */
-    ex->head_request = !strcmp(ex->method, "HEAD");
-    ex->state = HTTPX__EX_QUEUED;
-    ex->want = 0;
-    ex->deadline = 0;
-    ex->reused = ex->retried = ex->early = false;
-    ex->started = httpx__now();
-    ex->resp->pub.url = ex->resp->url_text.p;
+/* The request's options over the client's, in this one place: a zero field
+   takes the client's value; HTTPX_NO and HTTPX_AUTH_NONE say "no" even
+   where the client says yes. */
+static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_client *c, const httpx_opts *o,
+                                           httpx__err *e) {
+    if (c->config_error.code) {
+        *e = c->config_error;
+        return e->code;
+    }
+    s->timeout.connect = httpx__timeout_pick(o->timeout.connect, c->opts.timeout.connect);
+    s->timeout.read = httpx__timeout_pick(o->timeout.read, c->opts.timeout.read);
+    s->timeout.write = httpx__timeout_pick(o->timeout.write, c->opts.timeout.write);
+    s->timeout.pool = httpx__timeout_pick(o->timeout.pool, c->opts.timeout.pool);
+    if (o->follow_redirects != HTTPX_INHERIT && o->follow_redirects != HTTPX_YES && o->follow_redirects != HTTPX_NO)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "follow_redirects is %d: use HTTPX_YES (or true), HTTPX_NO, or 0 for the client's",
+                           o->follow_redirects);
+    s->follow_redirects = o->follow_redirects == HTTPX_INHERIT ? c->opts.follow_redirects
+                                                               : o->follow_redirects == HTTPX_YES;
+    s->max_redirects = o->max_redirects > 0 ? o->max_redirects : c->opts.max_redirects;
+    s->max_body_size = c->opts.max_body_size;
+    if (!httpx__auth_kind_known(o->auth.kind))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "auth.kind is %d, which is no httpx_auth_kind",
+                           (int)o->auth.kind);
+    s->auth_from_client = o->auth.kind == HTTPX_AUTH_INHERIT &&
+                          (c->opts.auth.kind == HTTPX_AUTH_BASIC || c->opts.auth.kind == HTTPX_AUTH_BEARER);
+    s->auth = o->auth.kind == HTTPX_AUTH_INHERIT ? c->opts.auth : o->auth;
+    if (o->tls && !c->oneshot)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
     return HTTPX_OK;
 }
 
@@ -6590,60 +7145,48 @@ HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
     r->pub.url = "";
     r->pub.content = (char *)"";
     r->pub.expected_length = -1;
-    r->poll_index = -1;
     httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
     return r;
 }
 
-/* Sets up the exchange of a new response. Errors land in the response. */
+static httpx_error httpx__method_copy(httpx__request *q, const char *method, httpx__err *e) {
+    size_t i;
+    if (!method || !*method || strlen(method) >= sizeof q->method)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "invalid method '%.40s'", method ? method : "(null)");
+    for (i = 0; method[i]; i++) {
+        if (!httpx__is_tchar((unsigned char)method[i]))
+            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "invalid character in method '%.31s'", method);
+        q->method[i] = method[i];
+    }
+    q->method[i] = 0;
+    return HTTPX_OK;
+}
+
+/* Sets up r's request: options resolved, URL built, the request value made
+   and checked, all before any connection work. Errors land in the response
+   (its exchange is then DONE); the faces submit it otherwise. */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
-                         const httpx_opts *opt, bool stream) {
+                                 const httpx_opts *opt, bool stream) {
     httpx__exchange *ex = &r->ex;
     httpx__err e;
-    size_t i;
     memset(&e, 0, sizeof e);
+    r->client = c;
+    r->opts = opt ? opt : &httpx__no_opts;
     ex->client = c;
     ex->resp = r;
-    ex->opts = opt ? opt : &httpx__no_opts;
+    ex->req = &r->req;
     ex->stream = stream;
-    ex->timeout.connect = httpx__timeout_pick(ex->opts->timeout.connect, c->opts.timeout.connect);
-    ex->timeout.read = httpx__timeout_pick(ex->opts->timeout.read, c->opts.timeout.read);
-    ex->timeout.write = httpx__timeout_pick(ex->opts->timeout.write, c->opts.timeout.write);
-    ex->timeout.pool = httpx__timeout_pick(ex->opts->timeout.pool, c->opts.timeout.pool);
-    if (!method || !*method || strlen(method) >= sizeof ex->method) {
-        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "invalid method '%.40s'", method ? method : "(null)");
-    } else {
-        for (i = 0; method[i]; i++) {
-            if (!httpx__is_tchar((unsigned char)method[i])) {
-                httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "invalid character in method '%.31s'", method);
-                break;
-            }
-            ex->method[i] = method[i];
-        }
-        ex->method[i] = 0;
-    }
-    if (!e.code && ex->opts->tls && !c->oneshot)
-        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT,
-                    "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
-    if (!e.code && !httpx__build_url(ex, url, &e) && !httpx__exchange_prepare(ex, &e))
-        httpx__request_body_setup(ex, &e);
+    ex->state = HTTPX__EX_IDLE;
+    if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
+        !httpx__build_url(r, url, &e))
+        httpx__request_build(r, &e);
+    ex->timeout = r->set.timeout;
+    r->pub.url = r->url_text.p ? r->url_text.p : "";
     if (e.code) {
         if (!r->url_text.len && url) httpx__buf_puts(&r->url_text, url);
         r->pub.url = r->url_text.p ? r->url_text.p : "";
-        httpx__exchange_fail(ex, &e);
-    }
-}
-
-/* Drives the exchange until it is done, or for a stream until the head is in. */
-static void httpx__run(httpx__exchange *ex) {
-    httpx__err e;
-    memset(&e, 0, sizeof e);
-    httpx__exchange_step(ex, 0);
-    while (ex->state != HTTPX__EX_DONE && ex->state != HTTPX__EX_STREAMING) {
-        if (httpx__blocking_wait(ex, &e)) {
-            httpx__exchange_fail(ex, &e);
-            break;
-        }
+        httpx__response_fail(r, &e);
+        ex->state = HTTPX__EX_DONE;
     }
 }
 
@@ -6654,49 +7197,49 @@ static bool httpx__same_origin(const httpx__url *a, const httpx__url *b) {
            httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
 }
 
-/* Consumes the body of a redirect response so its connection can be reused. */
-static void httpx__drain(httpx__exchange *ex) {
-    char sink[4096];
-    httpx__err e;
-    long n;
-    memset(&e, 0, sizeof e);
-    while (ex->state == HTTPX__EX_STREAMING) {
-        n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-        if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
-        if (n < 0) { httpx__exchange_fail(ex, &e); return; }
-    }
+static void httpx__follow_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
 }
 
-/* Whether the options ask to follow redirects. */
-HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r) {
-    return r->ex.opts->follow_redirects || r->ex.client->opts.follow_redirects;
-}
-
-/* Turns r into the request for its Location. Returns false when r is final. */
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
+    httpx__request *q = &r->req;
     const char *location = httpx_header(&r->pub, "location");
-    int code = r->pub.status_code, max = ex->opts->max_redirects ? ex->opts->max_redirects : ex->client->opts.max_redirects;
+    int code = r->pub.status_code;
     httpx__buf next;
-    httpx__url old = ex->url;
+    httpx__url old = q->url;
     httpx__err e;
     char old_host[256];
-    if (r->pub.error || !location ||
-        !(code == 301 || code == 302 || code == 303 || code == 307 || code == 308))
-        return false;
+    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
     memset(&e, 0, sizeof e);
     memset(&next, 0, sizeof next);
-    if (++*redirects > max) {
-        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", max);
-        httpx__exchange_fail(ex, &e);
+    if (++r->redirects > r->set.max_redirects) {
+        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
+        httpx__follow_fail(r, &e);
         return false;
     }
     if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
         httpx__buf_free(&next);
-        httpx__exchange_fail(ex, &e);
+        httpx__follow_fail(r, &e);
         return false;
     }
-    httpx__drain(ex);
+    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
+    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
+        strcpy(q->method, "GET");
+        if (q->multipart) httpx__multipart_free(q->multipart);
+        q->multipart = NULL;
+        q->body = NULL;
+        q->body_len = 0;
+        q->upload = NULL;
+        q->body_length = -1;
+        q->has_body = false;
+        q->content_type = NULL;
+    } else if (!q->replayable) {
+        httpx__buf_free(&next);
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        httpx__follow_fail(r, &e);
+        return false;
+    }
     /* remember the old origin: its views die with the old URL text */
     if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
     memcpy(old_host, old.host.p, old.host.n);
@@ -6704,60 +7247,48 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     httpx__buf_clear(&r->url_text);
     httpx__buf_append(&r->url_text, next.p, next.len);
     httpx__buf_free(&next);
-    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
-    if ((code == 303 && strcmp(ex->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(ex->method, "POST"))) {
-        strcpy(ex->method, "GET");
-        httpx__request_body_free(ex);
-        ex->body = NULL;
-        ex->body_len = 0;
-        ex->upload = NULL;
-        ex->body_chunked = false;
-        ex->content_type = NULL;
-    } else if (ex->multipart || ex->upload) {
-        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
-        httpx__exchange_fail(ex, &e);
-        return false;
-    }
     httpx__headers_clear(&r->headers);
     httpx__buf_clear(&r->body);
     r->pub.status_code = 0;
     r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
     r->pub.http_version = "";
     r->pub.num_bytes_downloaded = 0;
-    if (httpx__exchange_prepare(ex, &e)) { httpx__exchange_fail(ex, &e); return false; }
-    if (!httpx__same_origin(&old, &ex->url)) ex->strip_auth = true;   /* credentials stay with their origin */
+    r->pub.expected_length = -1;
+    r->pub.url = r->url_text.p;
+    r->draining_redirect = false;
+    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) { httpx__follow_fail(r, &e); return false; }
+    /* credentials stay with their origin; once dropped they stay dropped */
+    if (!httpx__same_origin(&old, &q->url)) q->strip_credentials = true;
+    if (httpx__request_build(r, &e)) { httpx__follow_fail(r, &e); return false; }
+    r->pub.url = r->url_text.p;
+    httpx__exchange_submit(ex);
     return true;
 }
 
 /* ---- the blocking face ---- */
 
-static void httpx__publish_body(httpx__response *r) {
-    if (r->body.p) {
-        r->pub.content = r->body.p;
-        r->pub.content_length = r->body.len;
+/* Runs r's exchange (and its redirects) until it is done, or for a stream
+   until the final head is in. */
+static void httpx__run(httpx__response *r, bool stream) {
+    httpx__exchange *ex = &r->ex;
+    if (ex->state != HTTPX__EX_DONE) httpx__exchange_submit(ex);
+    for (;;) {
+        httpx__loop_until(ex, stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
+        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
+        if (!httpx__follow(r)) break;
+    }
+    if (ex->state == HTTPX__EX_DONE) {
+        httpx__response_publish(r);
+        httpx__request_free(&r->req);
     }
 }
 
 static httpx__response *httpx__send(httpx_client *c, const char *method, const char *url,
                                     const httpx_opts *opt, bool stream) {
     httpx__response *r = httpx__response_new();
-    int redirects = 0;
-    bool follow;
     if (!r) return NULL;
     httpx__begin(r, c, method, url, opt, stream);
-    follow = httpx__wants_redirect(r);
-    do {
-        /* a redirect is read as a stream so that its body can be drained, not kept */
-        r->ex.stream = stream || follow;
-        httpx__run(&r->ex);
-    } while (follow && httpx__follow(r, &redirects));
-    if (!stream && r->ex.state == HTTPX__EX_STREAMING) {
-        r->ex.stream = false;
-        r->ex.state = HTTPX__EX_RECV_BODY;
-        httpx__run(&r->ex);
-    }
-    httpx__publish_body(r);
-    if (r->ex.state == HTTPX__EX_DONE) httpx__request_body_free(&r->ex);
+    httpx__run(r, stream);
     return r;
 }
 
@@ -6849,7 +7380,7 @@ static void httpx__task_link(httpx_client *c, httpx__response *r) {
 }
 
 HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r) {
-    httpx_client *c = r->ex.client;
+    httpx_client *c = r->client;
     if (!r->is_task) return;
     if (r->task_prev) r->task_prev->task_next = r->task_next;
     else c->tasks = r->task_next;
@@ -6866,26 +7397,27 @@ HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r) {
 HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt) {
     static httpx_opts none;
     httpx__response *r = httpx__response_new();
-    httpx__exchange *ex;
+    httpx__request *q;
     if (!r) return NULL;
     if (!httpx__task_copy_opts(r, opt ? opt : &none)) {
         httpx__free(r);
         return NULL;
     }
     r->is_task = true;
+    r->client = c;
     httpx__task_link(c, r);
     httpx__begin(r, c, method, url, &r->opts_copy, false);
-    ex = &r->ex;
-    /* a body in the caller's memory is copied, unless it is ours already */
-    if (ex->body && ex->body != r->scratch.p) {
-        httpx__buf_clear(&r->scratch);
-        if (!httpx__buf_append(&r->scratch, ex->body, ex->body_len)) {
+    q = &r->req;
+    /* a body in the caller's memory is copied */
+    if (q->body && q->body != r->form.p) {
+        if (!httpx__buf_append(&r->body_copy, q->body, q->body_len) || !httpx__buf_reserve(&r->body_copy, 0)) {
             httpx__err e;
             memset(&e, 0, sizeof e);
             httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory copying the request body");
-            httpx__exchange_fail(ex, &e);
+            httpx__response_fail(r, &e);
+            r->ex.state = HTTPX__EX_DONE;
         }
-        ex->body = r->scratch.p;
+        q->body = r->body_copy.p;
     }
     return (httpx_task *)r;
 }
@@ -6905,20 +7437,15 @@ HTTPX_API void httpx_task_cancel(httpx_task *t) { httpx_task_free(t); }
 
 /* ---- driving the tasks ---- */
 
-/* Moves queued tasks into flight while max_in_flight allows, and lets tasks
-   waiting for a pooled connection look again (one may have come free). */
-static void httpx__tasks_admit(httpx_client *c) {
+/* Moves tasks into flight while max_in_flight allows. */
+HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c) {
     httpx__response *r;
     for (r = c->tasks; r; r = r->task_next) {
-        if (r->started) {
-            if (!r->finished && r->ex.state == HTTPX__EX_QUEUED) httpx__exchange_step(&r->ex, 0);
-            continue;
-        }
-        if (c->opts.max_in_flight > 0 && c->tasks_started >= c->opts.max_in_flight) continue;
+        if (r->started) continue;
+        if (c->opts.max_in_flight > 0 && c->tasks_started >= c->opts.max_in_flight) break;
         r->started = true;
         c->tasks_started++;
-        r->ex.started = httpx__now();
-        httpx__exchange_step(&r->ex, 0);
+        if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_submit(&r->ex);
     }
 }
 
@@ -6926,200 +7453,87 @@ static void httpx__tasks_admit(httpx_client *c) {
    when the task was freed (on_done set). */
 static bool httpx__task_settle(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
-    httpx_client *c = ex->client;
-    if (ex->state != HTTPX__EX_DONE || r->finished) return false;
-    if (httpx__wants_redirect(r) && httpx__follow(r, &r->redirects)) {
-        httpx__exchange_step(ex, 0);
-        if (ex->state != HTTPX__EX_DONE) return false;
-    }
-    if (r->body.p && !ex->opts->on_data) {
-        r->pub.content = r->body.p;
-        r->pub.content_length = r->body.len;
-    }
-    httpx__request_body_free(ex);
+    httpx_client *c = r->client;
+    httpx_done_fn on_done = r->opts->on_done;
+    if (ex->state != HTTPX__EX_DONE || r->finished || !r->started) return false;
+    if (httpx__follow(r)) return false;
+    httpx__response_publish(r);
+    httpx__request_free(&r->req);
     r->finished = true;
     c->tasks_started--;
     c->tasks_done++;
-    if (ex->opts->on_done) {
-        ex->opts->on_done(ex->opts->user_data, (httpx_task *)r, &r->pub);
+    if (on_done) {
+        c->callback_task = r;
+        on_done(r->opts->user_data, (httpx_task *)r, &r->pub);
+        c->callback_task = NULL;
         httpx_response_free(&r->pub);
         return true;
     }
     return false;
 }
 
-static bool httpx__pollfds_reserve(httpx_client *c, int n) {
-    struct pollfd *p;
-    int cap;
-    if (n <= c->pollfds_cap) return true;
-    cap = c->pollfds_cap ? c->pollfds_cap : 16;
-    while (cap < n) cap *= 2;
-    p = (struct pollfd *)httpx__realloc(c->pollfds, (size_t)cap * sizeof *p);
-    if (!p) return false;
-    c->pollfds = p;
-    c->pollfds_cap = cap;
-    return true;
+HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c) {
+    httpx__response *r, *next;
+    for (r = c->tasks; r; r = next) {
+        next = r->task_next;
+        if (httpx__task_settle(r)) next = c->tasks;   /* the callback may have started or ended others */
+    }
 }
 
-static int httpx__ms_until(double deadline, double now) {
-    double ms = (deadline - now) * 1000.0;
-    if (ms <= 0) return 0;
-    return ms > 86400000.0 ? 86400000 : (int)(ms + 0.999);
-}
+/* ---- the faces of the loop ---- */
 
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms) {
+    httpx__conn *conn;
+    httpx__exchange *ex;
     httpx__response *r;
     double now = httpx__now(), next = 0;
     int n = 0;
-    httpx__tasks_admit(c);
-    for (r = c->tasks; r; r = r->task_next) {
-        httpx__exchange *ex = &r->ex;
-        r->poll_index = -1;
-        if (!r->started || r->finished) continue;
-        if (ex->state == HTTPX__EX_DONE) { next = now; continue; }   /* settle it on the next call */
-        if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
-        if (!ex->want || httpx__exchange_fd(ex) < 0 || n >= cap) continue;
-        fds[n].fd = httpx__exchange_fd(ex);
-        fds[n].events = ex->want;
+    for (conn = c->conns; conn; conn = conn->next) {
+        int fd = httpx__conn_fd(conn);
+        if (conn->state == HTTPX__CONN_CLOSED) continue;
+        if (conn->deadline && (!next || conn->deadline < next)) next = conn->deadline;
+        if (fd < 0 || !conn->want || n >= cap) continue;
+        fds[n].fd = fd;
+        fds[n].events = conn->want;
         fds[n].revents = 0;
-        r->poll_index = n++;
+        n++;
     }
-    if ((r = c->blocking) != NULL) {
-        httpx__exchange *ex = &r->ex;
-        r->poll_index = -1;
+    for (ex = c->live; ex; ex = ex->live_next) {
+        if (ex->state == HTTPX__EX_QUEUED) next = now;   /* to be placed on the next call */
         if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
-        if (ex->want && httpx__exchange_fd(ex) >= 0 && n < cap) {
-            fds[n].fd = httpx__exchange_fd(ex);
-            fds[n].events = ex->want;
-            fds[n].revents = 0;
-            r->poll_index = n++;
-        }
     }
-    if (timeout_ms) *timeout_ms = next ? httpx__ms_until(next, now) : -1;
+    for (r = c->tasks; r; r = r->task_next)   /* to admit or to report on the next call */
+        if (!r->finished && (!r->started || r->ex.state == HTTPX__EX_DONE) &&
+            (r->started || c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight)) next = now;
+    if (timeout_ms) *timeout_ms = next ? (next <= now ? 0 : (int)((next - now) * 1000.0 + 0.999)) : -1;
     return n;
 }
 
-/* Makes r the head of the task list, so that the next pass starts there. */
-static void httpx__tasks_rotate(httpx_client *c, httpx__response *r) {
-    httpx__response *before = r->task_prev;
-    if (!before) return;
-    before->task_next = NULL;
-    r->task_prev = NULL;
-    c->tasks_tail->task_next = c->tasks;
-    c->tasks->task_prev = c->tasks_tail;
-    c->tasks_tail = before;
-    c->tasks = r;
-}
+static int httpx__tasks_left(httpx_client *c) { return c->tasks_total - c->tasks_done; }
 
-/* Works through the tasks that poll found ready. With a budget (seconds,
-   0: none) it stops once the budget is spent, so that one frame's
-   httpx_client_poll(c, 0) does not run thirty TLS handshakes in a row; the
-   next call starts where this one stopped (poll reports the rest again). */
-/* Steps the exchange of a blocking call that waits among the tasks. */
-static void httpx__process_blocking(httpx__response *r, struct pollfd *fds, int n, double now) {
-    httpx__exchange *ex = &r->ex;
-    short revents = 0;
-    httpx__err e;
-    if (r->poll_index >= 0 && r->poll_index < n && fds[r->poll_index].fd == httpx__exchange_fd(ex))
-        revents = fds[r->poll_index].revents;
-    r->poll_index = -1;
-    if (revents || ex->state == HTTPX__EX_QUEUED || (ex->deadline && now >= ex->deadline && httpx__exchange_steps_on_deadline(ex))) {
-        httpx__exchange_step(ex, revents);
-    } else if (ex->deadline && now >= ex->deadline) {
-        memset(&e, 0, sizeof e);
-        httpx__exchange_timeout(ex, &e);
-        httpx__exchange_fail(ex, &e);
-    }
-}
-
-static int httpx__process(httpx_client *c, struct pollfd *fds, int n, double budget) {
-    httpx__response *r, *next;
-    double now = httpx__now();
-    httpx__err e;
-    if (c->blocking) httpx__process_blocking(c->blocking, fds, n, now);
-    for (r = c->tasks; r; r = next) {
-        httpx__exchange *ex = &r->ex;
-        short revents = 0;
-        next = r->task_next;
-        if (budget > 0 && r != c->tasks && httpx__now() - now > budget) {
-            httpx__tasks_rotate(c, r);
-            break;
-        }
-        if (!r->started || r->finished) continue;
-        if (r->poll_index >= 0 && r->poll_index < n && fds[r->poll_index].fd == httpx__exchange_fd(ex))
-            revents = fds[r->poll_index].revents;
-        r->poll_index = -1;
-        if (revents) {
-            httpx__exchange_step(ex, revents);
-        } else if (ex->deadline && now >= ex->deadline) {
-            if (httpx__exchange_steps_on_deadline(ex)) {
-                httpx__exchange_step(ex, 0);      /* next address, DNS retry, or a connect timeout */
-            } else {
-                memset(&e, 0, sizeof e);
-                httpx__exchange_timeout(ex, &e);
-                httpx__exchange_fail(ex, &e);
-            }
-        }
-        httpx__task_settle(r);
-    }
-    httpx__tasks_admit(c);
-    if (c->blocking && c->blocking->ex.state == HTTPX__EX_QUEUED)
-        httpx__exchange_step(&c->blocking->ex, 0);   /* a task may have given a connection back */
-    for (r = c->tasks; r; r = next) {            /* tasks that ended while being admitted */
-        next = r->task_next;
-        if (r->started) httpx__task_settle(r);
-    }
-    return c->tasks_total - c->tasks_done;
-}
-
+/* The caller polled what httpx_client_fds reported. Readiness is level-
+   triggered, so one pass that polls without waiting sees the same events
+   and does the work. */
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
-    int left;
-    c->polling++;
-    left = httpx__process(c, fds, n, 0);
-    c->polling--;
-    return left;
+    (void)fds;
+    (void)n;
+    httpx__loop_pass(c, 0, 0);
+    return httpx__tasks_left(c);
 }
 
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
-    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
-    struct pollfd *fds = spare;
-    int n, ms, rc, cap = 16;
-    httpx__tasks_admit(c);
-    if (httpx__pollfds_reserve(c, c->tasks_started + 1)) {
-        fds = c->pollfds;
-        cap = c->pollfds_cap;
-    }
-    n = httpx_client_fds(c, fds, cap, &ms);
-    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (n == 0 && ms < 0) return httpx_client_process(c, fds, 0);   /* nothing to wait for */
-    rc = poll(fds, (nfds_t)n, ms);
-    if (rc < 0 && errno != EINTR) rc = 0;
-    c->polling++;
-    rc = httpx__process(c, fds, rc > 0 ? n : 0, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
-    c->polling--;
-    return rc;
-}
-
-HTTPX__PRIVATE httpx_error httpx__blocking_wait(httpx__exchange *ex, httpx__err *e) {
-    httpx_client *c = ex->client;
-    if (ex->state == HTTPX__EX_QUEUED) {       /* a task may have given a connection back */
-        httpx__exchange_step(ex, 0);
-        if (ex->state != HTTPX__EX_QUEUED) return HTTPX_OK;
-    }
-    /* Inside a callback the task list is being walked: wait alone there. */
-    if (c->tasks_total == c->tasks_done || c->polling) return httpx__exchange_wait(ex, e);
-    c->blocking = ex->resp;
-    httpx_client_poll(c, -1);
-    c->blocking = NULL;
-    return HTTPX_OK;                /* failures land in the response, as the exchange's own */
+    httpx__loop_pass(c, timeout_ms, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
+    return httpx__tasks_left(c);
 }
 
 HTTPX_API httpx_response *httpx_task_wait(httpx_task *t) {
     httpx__response *r = httpx__task_of(t);
     if (!r) return NULL;
-    while (!r->finished) httpx_client_poll(r->ex.client, -1);
+    /* a task with on_done is freed when it ends: there is nothing to wait for */
+    HTTPX_ASSERT(!r->opts->on_done);
+    while (!r->finished) httpx_client_poll(r->client, -1);
     return &r->pub;
 }
 
@@ -7137,8 +7551,11 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
    ====================================================================== */
-/* response: what a caller does with a response: headers, status classes,
-   text decoding, streaming reads and freeing. */
+/* response: the layer above the protocols. Every response head comes in
+   through one door (httpx__exchange_head); body bytes go to memory (with
+   the size limit), to on_data, or to a streaming reader; a redirect's body
+   is dropped, bounded. Then what a caller does with a response: headers,
+   status classes, text decoding, streaming reads and freeing. */
 
 static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
 
@@ -7215,10 +7632,143 @@ HTTPX_API const char *httpx_text(httpx_response *pub) {
     return r->scratch.p;
 }
 
+/* ---- the door and the body sink ---- */
+
+#define HTTPX__REDIRECT_BODY_MAX 65536   /* a redirect body longer than this: close instead of reading */
+
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
+    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
+    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
+    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
+    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
+    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
+    r->errmsg[sizeof r->errmsg - 1] = 0;
+    r->pub.error_message = r->errmsg;
+}
+
+static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
+                                                const char *reason, size_t reason_len,
+                                                const httpx__field_view *fields, size_t nfields,
+                                                long long expected_length, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    size_t i, need = reason_len + 1, reason_at;
+    httpx__headers_clear(&r->headers);
+    for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
+    r->headers.fields = r->inline_fields;
+    r->headers.cap = HTTPX__INLINE_FIELDS;
+    r->headers.fixed = true;
+    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
+    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    for (i = 0; i < nfields; i++)
+        if (!httpx__headers_add_raw(&r->headers, fields[i].name, fields[i].name_len, fields[i].value, fields[i].value_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    /* the reason phrase lives in the same text, after the fields (the index
+       never points at it); the pointer is taken once the text stops moving */
+    reason_at = r->headers.text.len;
+    if (!httpx__buf_append(&r->headers.text, reason, reason_len))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    r->pub.reason_phrase = r->headers.text.p + reason_at;
+    r->pub.status_code = status;
+    r->pub.http_version = version;
+    r->pub.expected_length = expected_length;
+    r->pub.num_bytes_downloaded = 0;
+    httpx__buf_clear(&r->body);
+    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
+                           httpx_header(&r->pub, "location") != NULL;
+    r->redirect_body = 0;
+    if (!r->draining_redirect && !ex->stream && !r->opts->on_data && expected_length > 0 &&
+        (unsigned long long)expected_length > (unsigned long long)r->set.max_body_size)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
+                           expected_length, r->set.max_body_size);
+    return HTTPX_OK;
+}
+
+/* A redirect that will be followed: its body is read and dropped, at most
+   HTTPX__REDIRECT_BODY_MAX bytes; a longer one costs its connection instead
+   (an endless body must not keep us here). */
+static void httpx__sink_redirect(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->redirect_body += (size_t)n;
+        if (r->redirect_body > HTTPX__REDIRECT_BODY_MAX) {
+            httpx__exchange_abandon(ex);
+            return;
+        }
+    }
+}
+
+/* Body bytes into memory (bounded by max_body_size) or through on_data. */
+static void httpx__sink_body(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    size_t limit = r->set.max_body_size;
+    httpx_data_fn on_data = r->opts->on_data;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n;
+        /* room for what was announced, but not more than 1 MiB ahead of what
+           came: a server's Content-Length alone must not make us allocate */
+        size_t want = 16384;
+        if (r->pub.expected_length >= 0 && !on_data) {
+            long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+            want = left < 1 ? 1 : left > (1 << 20) ? (size_t)1 << 20 : (size_t)left;
+        }
+        if (on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
+        if (!httpx__buf_reserve(&r->body, want)) {
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+            httpx__exchange_abandon(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+        n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (on_data) {
+            if (on_data(r->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
+                httpx__fail(&e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+                httpx__exchange_abandon(ex);
+                httpx__response_fail(r, &e);
+                return;
+            }
+            continue;
+        }
+        r->body.len += (size_t)n;
+        r->body.p[r->body.len] = 0;
+        if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
+            httpx__exchange_abandon(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+    }
+}
+
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    if (r->draining_redirect) httpx__sink_redirect(r);
+    else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else httpx__sink_body(r);
+}
+
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
+    if (r->body.p && !r->opts->on_data) {
+        r->pub.content = r->body.p;
+        r->pub.content_length = r->body.len;
+    }
+}
+
 /* ---- streaming ---- */
 
 static long httpx__read_fail(httpx__response *r, httpx__err *e) {
-    httpx__exchange_fail(&r->ex, e);
+    httpx__exchange_abandon(&r->ex);
+    httpx__response_fail(r, e);
     return -(long)r->pub.error;
 }
 
@@ -7228,22 +7778,26 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     long n;
     if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
     if (pub->error) return -(long)pub->error;
+    memset(&e, 0, sizeof e);
     if (!r->ex.stream) {
         httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
-        return -(long)HTTPX_ERR_STREAM;
+        return httpx__read_fail(r, &e);
     }
-    if (!cap) return 0;
-    memset(&e, 0, sizeof e);
+    if (!buf || !cap) {
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
+        return httpx__read_fail(r, &e);
+    }
     for (;;) {
         n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
+        if (n > 0) r->pub.num_bytes_downloaded += n;
         if (n >= 0) return n;
-        if (n == -1) return httpx__read_fail(r, &e);
-        if (httpx__blocking_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
-        if (pub->error) return -(long)pub->error;   /* failed while others were polled too */
+        if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
+        httpx__loop_until_readable(&r->ex);
+        if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
     }
 }
 
-static size_t httpx__line_limit(const httpx__response *r) { return r->ex.client->opts.max_body_size; }
+static size_t httpx__line_limit(const httpx__response *r) { return r->set.max_body_size; }
 
 /* Lines come out of r->scratch: bytes before line_used were handed out last
    time; the rest is read ahead. A lone '\r' at the end of what has arrived may
@@ -7299,31 +7853,36 @@ static void httpx__stream_close(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
     char sink[4096];
     httpx__err e;
-    long n;
-    if (ex->state != HTTPX__EX_STREAMING) return;
+    long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+    if (ex->state != HTTPX__EX_BODY || !ex->stream) return;
     memset(&e, 0, sizeof e);
-    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->remaining <= 65536) {
+    if (r->pub.expected_length >= 0 && left <= 65536 && !r->client->polling) {
         for (;;) {
-            n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+            long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
             if (n > 0) continue;
-            if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
+            if (n == HTTPX__AGAIN) { httpx__loop_until_readable(ex); continue; }
             break;
         }
     }
-    if (ex->state != HTTPX__EX_DONE) httpx__exchange_release(ex, false);
-    ex->state = HTTPX__EX_DONE;
 }
 
 HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__response *r = httpx__resp(pub);
     if (!r) return;
+    if (r->is_task) {
+        httpx_client *c = r->client;
+        /* freeing another task from inside an on_done callback breaks the loop's walk */
+        HTTPX_ASSERT(!c->callback_task || c->callback_task == r);
+    }
     httpx__task_unlink(r);      /* a task still running is cancelled here */
     httpx__stream_close(r);
-    httpx__exchange_release(&r->ex, false);
-    httpx__request_body_free(&r->ex);
+    httpx__exchange_abandon(&r->ex);
+    httpx__request_free(&r->req);
     httpx__headers_clear(&r->headers);
     httpx__buf_free(&r->url_text);
     httpx__buf_free(&r->body);
+    httpx__buf_free(&r->form);
+    httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
     if (r->owned_client) httpx_client_free(r->owned_client);
     httpx__free(r);

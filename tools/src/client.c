@@ -5,6 +5,10 @@
 
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
+static bool httpx__auth_kind_known(httpx_auth_kind k) {
+    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER;
+}
+
 /* ---- the client ---- */
 
 static double httpx__timeout_default(double v) { return v == 0 ? 5.0 : v < 0 ? -1 : v; }
@@ -73,13 +77,21 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && c->base_url.len && c->base_url.p[c->base_url.len - 1] != '/' && !strchr(c->base_url.p, '?'))
             ok = httpx__buf_putc(&c->base_url, '/');
     }
-    if (ok && c->opts.auth.kind == 1) {
+    if (ok && !httpx__auth_kind_known(c->opts.auth.kind)) {
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts.auth.kind is %d, which is no httpx_auth_kind", (int)c->opts.auth.kind);
+    } else if (ok && c->opts.auth.kind == HTTPX_AUTH_BASIC) {
         httpx__buf up;
         memset(&up, 0, sizeof up);
         ok = httpx__buf_printf(&up, "%s:%s", c->opts.auth.username ? c->opts.auth.username : "",
                                c->opts.auth.password ? c->opts.auth.password : "") &&
              httpx__buf_puts(&c->auth_header, "Basic ") && httpx__base64(&c->auth_header, up.p, up.len);
         httpx__buf_free(&up);
+    } else if (ok && c->opts.auth.kind == HTTPX_AUTH_BEARER) {
+        ok = httpx__buf_puts(&c->auth_header, "Bearer ") &&
+             httpx__buf_puts(&c->auth_header, c->opts.auth.token ? c->opts.auth.token : "");
+        if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
@@ -92,9 +104,13 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 }
 
 HTTPX_API void httpx_client_free(httpx_client *c) {
+    httpx__conn *conn;
     if (!c) return;
     while (c->tasks) httpx_task_free((httpx_task *)c->tasks);
-    while (c->conns) httpx__conn_close(c, c->conns);
+    while ((conn = c->conns) != NULL) {
+        c->conns = conn->next;
+        httpx__conn_free(conn);
+    }
     httpx__free(c->pollfds);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
@@ -106,9 +122,18 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
 
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password) {
     httpx_auth a;
-    a.kind = 1;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_BASIC;
     a.username = username;
     a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_bearer_auth(const char *token) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_BEARER;
+    a.token = token;
     return a;
 }
 
@@ -147,9 +172,8 @@ static bool httpx__add_params(httpx__buf *u, const httpx_pair *client_p, const h
     return ok;
 }
 
-static httpx_error httpx__build_url(httpx__exchange *ex, const char *url, httpx__err *e) {
-    httpx__response *r = ex->resp;
-    httpx_client *c = ex->client;
+static httpx_error httpx__build_url(httpx__response *r, const char *url, httpx__err *e) {
+    httpx_client *c = r->client;
     httpx__buf *u = &r->url_text;
     const char *hash;
     bool ok = true;
@@ -161,25 +185,43 @@ static httpx_error httpx__build_url(httpx__exchange *ex, const char *url, httpx_
     }
     hash = strchr(url, '#');            /* params go before the fragment */
     ok = ok && httpx__buf_append(u, url, hash ? (size_t)(hash - url) : strlen(url));
-    ok = ok && httpx__add_params(u, c->params, ex->opts->params);
+    ok = ok && httpx__add_params(u, c->params, r->opts->params);
     ok = ok && (!hash || httpx__buf_puts(u, hash));
     return ok ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory building the URL");
 }
 
 static double httpx__timeout_pick(double req, double client) { return req == 0 ? client : req < 0 ? -1 : req; }
 
-/* Prepares ex for (another) run against r->url_text. */
-static httpx_error httpx__exchange_prepare(httpx__exchange *ex, httpx__err *e) {
-    httpx_error err = httpx__url_parse(&ex->url, ex->resp->url_text.p, ex->resp->url_text.len, e);
-    if (err) return err;
-    if (ex->url.is_https && (err = httpx__tls_available(e))) return err;   /* before any connection */
-    ex->head_request = !strcmp(ex->method, "HEAD");
-    ex->state = HTTPX__EX_QUEUED;
-    ex->want = 0;
-    ex->deadline = 0;
-    ex->reused = ex->retried = ex->early = false;
-    ex->started = httpx__now();
-    ex->resp->pub.url = ex->resp->url_text.p;
+/* The request's options over the client's, in this one place: a zero field
+   takes the client's value; HTTPX_NO and HTTPX_AUTH_NONE say "no" even
+   where the client says yes. */
+static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_client *c, const httpx_opts *o,
+                                           httpx__err *e) {
+    if (c->config_error.code) {
+        *e = c->config_error;
+        return e->code;
+    }
+    s->timeout.connect = httpx__timeout_pick(o->timeout.connect, c->opts.timeout.connect);
+    s->timeout.read = httpx__timeout_pick(o->timeout.read, c->opts.timeout.read);
+    s->timeout.write = httpx__timeout_pick(o->timeout.write, c->opts.timeout.write);
+    s->timeout.pool = httpx__timeout_pick(o->timeout.pool, c->opts.timeout.pool);
+    if (o->follow_redirects != HTTPX_INHERIT && o->follow_redirects != HTTPX_YES && o->follow_redirects != HTTPX_NO)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "follow_redirects is %d: use HTTPX_YES (or true), HTTPX_NO, or 0 for the client's",
+                           o->follow_redirects);
+    s->follow_redirects = o->follow_redirects == HTTPX_INHERIT ? c->opts.follow_redirects
+                                                               : o->follow_redirects == HTTPX_YES;
+    s->max_redirects = o->max_redirects > 0 ? o->max_redirects : c->opts.max_redirects;
+    s->max_body_size = c->opts.max_body_size;
+    if (!httpx__auth_kind_known(o->auth.kind))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "auth.kind is %d, which is no httpx_auth_kind",
+                           (int)o->auth.kind);
+    s->auth_from_client = o->auth.kind == HTTPX_AUTH_INHERIT &&
+                          (c->opts.auth.kind == HTTPX_AUTH_BASIC || c->opts.auth.kind == HTTPX_AUTH_BEARER);
+    s->auth = o->auth.kind == HTTPX_AUTH_INHERIT ? c->opts.auth : o->auth;
+    if (o->tls && !c->oneshot)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
     return HTTPX_OK;
 }
 
@@ -193,60 +235,48 @@ HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
     r->pub.url = "";
     r->pub.content = (char *)"";
     r->pub.expected_length = -1;
-    r->poll_index = -1;
     httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
     return r;
 }
 
-/* Sets up the exchange of a new response. Errors land in the response. */
+static httpx_error httpx__method_copy(httpx__request *q, const char *method, httpx__err *e) {
+    size_t i;
+    if (!method || !*method || strlen(method) >= sizeof q->method)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "invalid method '%.40s'", method ? method : "(null)");
+    for (i = 0; method[i]; i++) {
+        if (!httpx__is_tchar((unsigned char)method[i]))
+            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "invalid character in method '%.31s'", method);
+        q->method[i] = method[i];
+    }
+    q->method[i] = 0;
+    return HTTPX_OK;
+}
+
+/* Sets up r's request: options resolved, URL built, the request value made
+   and checked, all before any connection work. Errors land in the response
+   (its exchange is then DONE); the faces submit it otherwise. */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
-                         const httpx_opts *opt, bool stream) {
+                                 const httpx_opts *opt, bool stream) {
     httpx__exchange *ex = &r->ex;
     httpx__err e;
-    size_t i;
     memset(&e, 0, sizeof e);
+    r->client = c;
+    r->opts = opt ? opt : &httpx__no_opts;
     ex->client = c;
     ex->resp = r;
-    ex->opts = opt ? opt : &httpx__no_opts;
+    ex->req = &r->req;
     ex->stream = stream;
-    ex->timeout.connect = httpx__timeout_pick(ex->opts->timeout.connect, c->opts.timeout.connect);
-    ex->timeout.read = httpx__timeout_pick(ex->opts->timeout.read, c->opts.timeout.read);
-    ex->timeout.write = httpx__timeout_pick(ex->opts->timeout.write, c->opts.timeout.write);
-    ex->timeout.pool = httpx__timeout_pick(ex->opts->timeout.pool, c->opts.timeout.pool);
-    if (!method || !*method || strlen(method) >= sizeof ex->method) {
-        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "invalid method '%.40s'", method ? method : "(null)");
-    } else {
-        for (i = 0; method[i]; i++) {
-            if (!httpx__is_tchar((unsigned char)method[i])) {
-                httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "invalid character in method '%.31s'", method);
-                break;
-            }
-            ex->method[i] = method[i];
-        }
-        ex->method[i] = 0;
-    }
-    if (!e.code && ex->opts->tls && !c->oneshot)
-        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT,
-                    "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
-    if (!e.code && !httpx__build_url(ex, url, &e) && !httpx__exchange_prepare(ex, &e))
-        httpx__request_body_setup(ex, &e);
+    ex->state = HTTPX__EX_IDLE;
+    if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
+        !httpx__build_url(r, url, &e))
+        httpx__request_build(r, &e);
+    ex->timeout = r->set.timeout;
+    r->pub.url = r->url_text.p ? r->url_text.p : "";
     if (e.code) {
         if (!r->url_text.len && url) httpx__buf_puts(&r->url_text, url);
         r->pub.url = r->url_text.p ? r->url_text.p : "";
-        httpx__exchange_fail(ex, &e);
-    }
-}
-
-/* Drives the exchange until it is done, or for a stream until the head is in. */
-static void httpx__run(httpx__exchange *ex) {
-    httpx__err e;
-    memset(&e, 0, sizeof e);
-    httpx__exchange_step(ex, 0);
-    while (ex->state != HTTPX__EX_DONE && ex->state != HTTPX__EX_STREAMING) {
-        if (httpx__blocking_wait(ex, &e)) {
-            httpx__exchange_fail(ex, &e);
-            break;
-        }
+        httpx__response_fail(r, &e);
+        ex->state = HTTPX__EX_DONE;
     }
 }
 
@@ -257,49 +287,49 @@ static bool httpx__same_origin(const httpx__url *a, const httpx__url *b) {
            httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
 }
 
-/* Consumes the body of a redirect response so its connection can be reused. */
-static void httpx__drain(httpx__exchange *ex) {
-    char sink[4096];
-    httpx__err e;
-    long n;
-    memset(&e, 0, sizeof e);
-    while (ex->state == HTTPX__EX_STREAMING) {
-        n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-        if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
-        if (n < 0) { httpx__exchange_fail(ex, &e); return; }
-    }
+static void httpx__follow_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
 }
 
-/* Whether the options ask to follow redirects. */
-HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r) {
-    return r->ex.opts->follow_redirects || r->ex.client->opts.follow_redirects;
-}
-
-/* Turns r into the request for its Location. Returns false when r is final. */
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
+    httpx__request *q = &r->req;
     const char *location = httpx_header(&r->pub, "location");
-    int code = r->pub.status_code, max = ex->opts->max_redirects ? ex->opts->max_redirects : ex->client->opts.max_redirects;
+    int code = r->pub.status_code;
     httpx__buf next;
-    httpx__url old = ex->url;
+    httpx__url old = q->url;
     httpx__err e;
     char old_host[256];
-    if (r->pub.error || !location ||
-        !(code == 301 || code == 302 || code == 303 || code == 307 || code == 308))
-        return false;
+    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
     memset(&e, 0, sizeof e);
     memset(&next, 0, sizeof next);
-    if (++*redirects > max) {
-        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", max);
-        httpx__exchange_fail(ex, &e);
+    if (++r->redirects > r->set.max_redirects) {
+        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
+        httpx__follow_fail(r, &e);
         return false;
     }
     if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
         httpx__buf_free(&next);
-        httpx__exchange_fail(ex, &e);
+        httpx__follow_fail(r, &e);
         return false;
     }
-    httpx__drain(ex);
+    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
+    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
+        strcpy(q->method, "GET");
+        if (q->multipart) httpx__multipart_free(q->multipart);
+        q->multipart = NULL;
+        q->body = NULL;
+        q->body_len = 0;
+        q->upload = NULL;
+        q->body_length = -1;
+        q->has_body = false;
+        q->content_type = NULL;
+    } else if (!q->replayable) {
+        httpx__buf_free(&next);
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        httpx__follow_fail(r, &e);
+        return false;
+    }
     /* remember the old origin: its views die with the old URL text */
     if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
     memcpy(old_host, old.host.p, old.host.n);
@@ -307,60 +337,48 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects) {
     httpx__buf_clear(&r->url_text);
     httpx__buf_append(&r->url_text, next.p, next.len);
     httpx__buf_free(&next);
-    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
-    if ((code == 303 && strcmp(ex->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(ex->method, "POST"))) {
-        strcpy(ex->method, "GET");
-        httpx__request_body_free(ex);
-        ex->body = NULL;
-        ex->body_len = 0;
-        ex->upload = NULL;
-        ex->body_chunked = false;
-        ex->content_type = NULL;
-    } else if (ex->multipart || ex->upload) {
-        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
-        httpx__exchange_fail(ex, &e);
-        return false;
-    }
     httpx__headers_clear(&r->headers);
     httpx__buf_clear(&r->body);
     r->pub.status_code = 0;
     r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
     r->pub.http_version = "";
     r->pub.num_bytes_downloaded = 0;
-    if (httpx__exchange_prepare(ex, &e)) { httpx__exchange_fail(ex, &e); return false; }
-    if (!httpx__same_origin(&old, &ex->url)) ex->strip_auth = true;   /* credentials stay with their origin */
+    r->pub.expected_length = -1;
+    r->pub.url = r->url_text.p;
+    r->draining_redirect = false;
+    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) { httpx__follow_fail(r, &e); return false; }
+    /* credentials stay with their origin; once dropped they stay dropped */
+    if (!httpx__same_origin(&old, &q->url)) q->strip_credentials = true;
+    if (httpx__request_build(r, &e)) { httpx__follow_fail(r, &e); return false; }
+    r->pub.url = r->url_text.p;
+    httpx__exchange_submit(ex);
     return true;
 }
 
 /* ---- the blocking face ---- */
 
-static void httpx__publish_body(httpx__response *r) {
-    if (r->body.p) {
-        r->pub.content = r->body.p;
-        r->pub.content_length = r->body.len;
+/* Runs r's exchange (and its redirects) until it is done, or for a stream
+   until the final head is in. */
+static void httpx__run(httpx__response *r, bool stream) {
+    httpx__exchange *ex = &r->ex;
+    if (ex->state != HTTPX__EX_DONE) httpx__exchange_submit(ex);
+    for (;;) {
+        httpx__loop_until(ex, stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
+        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
+        if (!httpx__follow(r)) break;
+    }
+    if (ex->state == HTTPX__EX_DONE) {
+        httpx__response_publish(r);
+        httpx__request_free(&r->req);
     }
 }
 
 static httpx__response *httpx__send(httpx_client *c, const char *method, const char *url,
                                     const httpx_opts *opt, bool stream) {
     httpx__response *r = httpx__response_new();
-    int redirects = 0;
-    bool follow;
     if (!r) return NULL;
     httpx__begin(r, c, method, url, opt, stream);
-    follow = httpx__wants_redirect(r);
-    do {
-        /* a redirect is read as a stream so that its body can be drained, not kept */
-        r->ex.stream = stream || follow;
-        httpx__run(&r->ex);
-    } while (follow && httpx__follow(r, &redirects));
-    if (!stream && r->ex.state == HTTPX__EX_STREAMING) {
-        r->ex.stream = false;
-        r->ex.state = HTTPX__EX_RECV_BODY;
-        httpx__run(&r->ex);
-    }
-    httpx__publish_body(r);
-    if (r->ex.state == HTTPX__EX_DONE) httpx__request_body_free(&r->ex);
+    httpx__run(r, stream);
     return r;
 }
 

@@ -347,104 +347,254 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
 /* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
 HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
 
-/* ---- connections, the pool and the exchange state machine ---- */
+/* ==== The engine: requests, exchanges, connections, protocols, the loop ====
+   Layers, bottom up (README's architecture section tells the story):
+   - a connection (conn.c) owns its socket and its setup: resolving ->
+     connecting -> TLS -> ready; exchanges wait on it; when it is ready it
+     gets a protocol, which then serves exchanges on it;
+   - a protocol (h1_proto.c: HTTP/1.1) sits in the connection's slot: it
+     says whether the connection can take another exchange, sends requests,
+     reads responses and hands each head to the response through one door
+     (httpx__exchange_head), and gives body bytes when asked;
+   - the loop (loop.c) polls connections, not requests (idle pooled ones
+     too), steps them on readiness and deadlines, and places queued
+     exchanges on connections;
+   - policy (request.c, client.c, response.c, task.c) builds the request
+     value, applies options, follows redirects, keeps or streams the body.
+   Calls go down, callbacks go up: a protocol tells an exchange about its
+   progress through httpx__exchange_head/_wake/_end, which live above it. */
 
-enum httpx__conn_state { HTTPX__CONN_CONNECTING, HTTPX__CONN_IDLE, HTTPX__CONN_BUSY };
+/* ---- the request value (request.c) ---- */
 
-typedef struct httpx__conn httpx__conn;
-struct httpx__conn {
-    httpx__conn *next;          /* the client's list of every open connection */
-    int fd;
-    enum httpx__conn_state state;
-    char origin[300];           /* "http://host:port": the pool key */
-    httpx__addrs addrs;         /* while connecting: the addresses to try in turn */
-    int addr_index;
-    double attempt_deadline;    /* when to give up on the current address */
-    double idle_since;
-    httpx__buf in;              /* received bytes; in_off..len not yet consumed */
-    size_t in_off;
-    httpx__buf out;             /* bytes to send; out_off..len not yet sent */
-    size_t out_off;
-    httpx__stream *io;          /* the byte stream once connected (socket, TLS over it) */
-    bool is_tls;
-    httpx__dns *dns;            /* while the host name is being resolved */
-    short want;                 /* the poll event the last would-block send/recv needs */
-};
-
-enum httpx__ex_state {
-    HTTPX__EX_QUEUED,           /* waiting for a connection from the pool */
-    HTTPX__EX_RESOLVING,        /* the name, without blocking (dns.c) */
-    HTTPX__EX_CONNECTING,
-    HTTPX__EX_TLS_HANDSHAKE,
-    HTTPX__EX_SENDING,          /* head, then body */
-    HTTPX__EX_RECV_HEAD,
-    HTTPX__EX_RECV_BODY,        /* into memory */
-    HTTPX__EX_STREAMING,        /* head is in; the caller pulls the body */
-    HTTPX__EX_DONE
-};
-
-typedef struct httpx__response httpx__response;
-
-/* One request and its response on one connection: the unit the engine drives. */
-typedef struct httpx__exchange {
-    enum httpx__ex_state state;
-    httpx_client *client;
-    httpx__response *resp;
-    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
+#define HTTPX__REQ_INLINE_FIELDS 16
+typedef struct httpx__request {
     char method[32];
-    httpx__url url;                 /* views into resp->url_text */
-    httpx_timeout timeout;          /* resolved: seconds, <0 none */
-    httpx__conn *conn;
-    bool reused;                    /* the connection served before: a failure before any
-                                       response byte may be a stale connection */
-    bool retried;
-    bool stream;                    /* stop once the head is in */
-    bool head_request;
-    short want;                     /* poll events the exchange waits for */
-    double deadline;                /* when the current wait fails (0: none) */
-    double started;
-    httpx_error timeout_error;      /* which timeout the current wait is */
-    /* the request body */
-    const char *body;               /* in memory: content, json, urlencoded data */
-    size_t body_len, body_off;
+    httpx__url url;                 /* views into the response's url_text */
+    /* The fields to send, merged from the defaults, the client's headers, the
+       request's and auth, without Content-Length/Transfer-Encoding (each
+       protocol frames the body itself). A caller's Host, if any, is here;
+       otherwise the protocol derives it from url. */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__REQ_INLINE_FIELDS];
+    char inline_text[1024];
+    bool has_host;
+    /* the body source */
+    const char *body;               /* in memory: content, json, urlencoded form */
+    size_t body_len;
     httpx__multipart *multipart;
     httpx_read_fn upload;
     void *upload_user_data;
-    long long upload_length;        /* -1: unknown, sent chunked */
-    bool body_chunked, body_done;
-    /* the response body */
+    long long body_length;          /* bytes when known, -1 unknown (HTTP/1.1: chunked) */
+    const char *content_type;       /* of the body, unless the caller sets one */
+    bool has_body;
+    bool replayable;                /* the body can be produced again: none or in memory */
+    bool idempotent;
+    bool head;                      /* a HEAD request: no response body */
+    bool strip_credentials;         /* redirected to another origin: no Authorization,
+                                       Cookie, Proxy-Authorization or caller Host */
+} httpx__request;
+
+/* The resolved settings of one request: the request's options over the
+   client's, in one place (httpx__settings_resolve). */
+typedef struct httpx__settings {
+    httpx_timeout timeout;          /* seconds, <0: none */
+    bool follow_redirects;
+    int max_redirects;
+    size_t max_body_size;
+    httpx_auth auth;                /* the auth to apply: kind NONE for none */
+    bool auth_from_client;          /* auth is the client's (its header is prebuilt) */
+} httpx__settings;
+
+/* Reads the next piece of the body from *off: >0 bytes, 0 the end, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__request_body_read(httpx__request *q, size_t *off, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
+
+/* ---- exchanges: one request and its response on a connection ---- */
+
+typedef struct httpx__conn httpx__conn;
+typedef struct httpx__exchange httpx__exchange;
+typedef struct httpx__response httpx__response;
+
+enum httpx__ex_state {
+    HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
+    HTTPX__EX_QUEUED,           /* waiting for the pool to give it a connection */
+    HTTPX__EX_ATTACHED,         /* waiting on a connection that is being set up */
+    HTTPX__EX_SENDING,          /* the protocol sends the request */
+    HTTPX__EX_RECV_HEAD,        /* ... and waits for the response head */
+    HTTPX__EX_BODY,             /* the head is in; body bytes come through httpx__exchange_read */
+    HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
+};
+
+/* A protocol's own state of an exchange (HTTP/1.1; HTTP/2 adds a stream). */
+typedef struct httpx__h1_ex {
     httpx__h1_framing framing;
     httpx__chunked chunked;
     uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
     size_t scanned;                 /* how far the head-end search got */
-    size_t decoded;                 /* chunked: decoded body bytes waiting at conn->in */
+    size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
+    size_t body_off;                /* request body bytes produced so far */
+    int interim;                    /* 1xx responses skipped */
+    bool body_sent;                 /* the request body is all queued */
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
-    bool strip_auth;                /* redirected to another origin: no credentials */
     bool early;                     /* the server answered before the request was all sent */
-    const char *content_type;       /* of the body, unless the caller sets one */
-} httpx__exchange;
+} httpx__h1_ex;
+
+struct httpx__exchange {
+    enum httpx__ex_state state;
+    httpx_client *client;
+    httpx__response *resp;          /* the response it fills (the layer above) */
+    httpx__request *req;
+    httpx__conn *conn;              /* while attached or being served */
+    httpx__exchange *conn_next;     /* the connection's waiters or the exchanges it serves */
+    httpx__exchange *live_prev, *live_next;  /* the client's exchanges in flight */
+    httpx_timeout timeout;          /* resolved: seconds, <0 none */
+    double deadline;                /* when the current wait fails (0: none) */
+    httpx_error timeout_error;      /* which timeout that wait is */
+    double started;
+    bool live;                      /* on the client's list */
+    bool reused;                    /* its connection served before: a failure before any
+                                       response byte may be a stale connection */
+    bool retried;
+    bool stream;                    /* the caller pulls the body (httpx_read) */
+    bool readable;                  /* the protocol has news for a stream reader */
+    httpx__h1_ex h1;
+};
+
+/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
+typedef httpx__h1_header httpx__field_view;
+
+/* The one door through which every response head reaches its response
+   (HTTP/1.1 now, HTTP/2 and mock transports later). HTTPX_OK or why the
+   head is refused (too large, out of memory): the protocol then ends the
+   exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
+                                                const char *reason, size_t reason_len,
+                                                const httpx__field_view *fields, size_t nfields,
+                                                long long expected_length, httpx__err *e);
+/* The protocol has body bytes (or the end, or an error) for ex: the layer
+   above pulls them with httpx__exchange_read now (in-memory bodies,
+   on_data) or when its reader runs (streams). */
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
+/* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+/* Gives up on ex wherever it is (cancel, free, a timeout): off the pool
+   queue, off a connection being set up (which goes on for the others), or
+   its protocol cancels it (HTTP/1.1: closes the connection). */
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
+/* Puts ex in the pool queue and on the client's live list. */
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
+
+/* ---- connections and their protocol slot ---- */
+
+enum httpx__conn_state {
+    HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
+    HTTPX__CONN_CONNECTING,     /* TCP, trying the addresses in turn */
+    HTTPX__CONN_TLS,            /* the handshake */
+    HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
+    HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
+};
+
+/* The protocol slot. HTTP/1.1 implements it; HTTP/2 is the next. */
+typedef struct httpx__proto {
+    const char *name;
+    /* Whether the connection can take another exchange now. */
+    bool (*can_take)(const httpx__conn *conn);
+    /* Starts serving ex (state SENDING). Errors end ex. */
+    void (*submit)(httpx__conn *conn, httpx__exchange *ex);
+    /* On readiness (revents) or with none to go on: sends, reads, parses,
+       wakes exchanges. Idle connections too: a server's close or stray
+       bytes end an idle HTTP/1.1 connection. */
+    void (*step)(httpx__conn *conn, short revents);
+    /* Body bytes of ex: >0, 0 the end, HTTPX__AGAIN, HTTPX__BAD. */
+    long (*read_body)(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex (HTTP/1.1: the connection closes). */
+    void (*cancel)(httpx__conn *conn, httpx__exchange *ex);
+    /* ex is off the protocol: it was served fully or failed. */
+    void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
+} httpx__proto;
+
+struct httpx__conn {
+    httpx__conn *next;              /* the client's list of every connection */
+    httpx_client *client;
+    enum httpx__conn_state state;
+    char origin[300];               /* "http://host:port": the pool key */
+    char host[256];                 /* for DNS, SNI and messages */
+    int port;
+    bool is_tls;
+    httpx__dns *dns;                /* while resolving */
+    httpx__addrs addrs;             /* while connecting: the addresses to try in turn */
+    int addr_index;
+    int fd;                         /* the socket while connecting; then io->fd */
+    httpx__stream *io;              /* once connected: socket, TLS over it */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, TCP and TLS */
+    double setup_deadline;          /* when the whole setup fails */
+    double deadline;                /* the current setup wait (next address, DNS retry) */
+    const httpx__proto *proto;      /* set when ready */
+    httpx__exchange *waiters;       /* exchanges waiting on its setup, oldest first */
+    httpx__exchange *active;        /* exchanges its protocol serves (HTTP/1.1: at most one) */
+    httpx__buf in;                  /* received bytes; in_off..len not yet consumed */
+    size_t in_off;
+    httpx__buf out;                 /* bytes to send; out_off..len not yet sent */
+    size_t out_off;
+    double idle_since;
+    bool served;                    /* it served an exchange before (reuse) */
+    short want;                     /* poll events it waits for */
+    int poll_index;                 /* its place in the loop's pollfd array, -1 none */
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
+
+/* Finds a ready connection of the origin that can take ex, or attaches ex
+   to one being set up, or starts a new one (within limits). Returns false
+   when ex has to wait for the pool. Errors end ex. */
+HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
+/* Frees a connection the loop found closed. */
+HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
+/* The fd to poll and the events (0: nothing to poll now). */
+HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
+/* An idle connection: the exchange is done with it. */
+HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Bytes in and out through the connection's stream (conn->want updated). */
+HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
+
+/* ---- the response, its client, tasks ---- */
 
 #define HTTPX__INLINE_FIELDS 24
 struct httpx__response {
     httpx_response pub;             /* first: the public view is a cast away */
     httpx__exchange ex;
+    httpx__request req;
+    httpx__settings set;
+    httpx_client *client;
     httpx_client *owned_client;     /* one-shot calls free their client with the response */
+    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
     httpx_headers headers;
     httpx__field inline_fields[HTTPX__INLINE_FIELDS];
     char inline_text[2048];         /* header text of most responses */
     httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
     char url_inline[512];
     httpx__buf body;
+    httpx__buf form;                /* an urlencoded form body */
+    httpx__buf body_copy;           /* a task's copy of an in-memory request body */
     httpx__buf scratch;             /* text() conversion, read_line() lines */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
+    int redirects;
+    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
     bool started;                   /* past the max_in_flight queue */
     bool finished;                  /* done and reported (on_done called) */
-    int poll_index;                 /* its place in the last pollfd array, -1 none */
-    int redirects;
+    bool in_callback;               /* its on_done runs */
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
@@ -457,51 +607,47 @@ struct httpx_client {
     char *strings;                  /* storage of those copies */
     httpx__conn *conns;
     int num_conns;
-    httpx__buf auth_header;         /* "Basic ..." from opts.auth, or empty */
+    httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
     httpx__tls_config *tls;         /* made at the first https request */
     httpx__dns_config dns;
     bool oneshot;                   /* the private client of one httpx_get() & co. */
+    httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
     int tasks_started, tasks_total, tasks_done;
-    httpx__response *blocking;      /* a blocking call's response while it waits among tasks */
-    int polling;                    /* inside httpx_client_poll/process (callbacks run there) */
-    struct pollfd *pollfds;         /* httpx_client_poll's array, reused */
+    int polling;                    /* inside the loop: callbacks run there */
+    httpx__response *callback_task; /* the task whose on_done runs */
+    httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
 };
 
-/* request serialisation (body.c) */
-HTTPX__PRIVATE httpx_error httpx__request_body_setup(httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__request_head(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__buf *out, httpx__err *e);
-HTTPX__PRIVATE void httpx__request_body_free(httpx__exchange *ex);
-
-HTTPX__PRIVATE httpx_error httpx__conn_new(httpx_client *c, httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE void httpx__conn_close(httpx_client *c, httpx__conn *conn);
-HTTPX__PRIVATE httpx__conn *httpx__pool_take(httpx_client *c, const char *origin, bool replayable);
-HTTPX__PRIVATE void httpx__pool_put(httpx_client *c, httpx__conn *conn, bool reusable);
-HTTPX__PRIVATE void httpx__exchange_step(httpx__exchange *ex, short revents);
-HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err *e);
-HTTPX__PRIVATE void httpx__exchange_release(httpx__exchange *ex, bool reusable);
-/* client.c, shared with the nonblocking face (task.c) */
+/* request.c */
+HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* client.c */
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r, int *redirects);
-HTTPX__PRIVATE bool httpx__wants_redirect(const httpx__response *r);
+/* A finished exchange of r: prepares the next hop when it was a redirect to
+   follow. True when r goes on (submit it again). */
+HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
-HTTPX__PRIVATE httpx_error httpx__exchange_timeout(httpx__exchange *ex, httpx__err *e);
-/* The fd the exchange waits on (the socket, or the DNS lookup's), -1 none. */
-HTTPX__PRIVATE int httpx__exchange_fd(const httpx__exchange *ex);
-/* Whether a passed deadline is for the step to handle (next address, DNS
-   retry) rather than a timeout to report. */
-HTTPX__PRIVATE bool httpx__exchange_steps_on_deadline(const httpx__exchange *ex);
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
-/* The blocking face's wait: with no task in flight, httpx__exchange_wait on
-   the one exchange; otherwise one round of the client's poll loop with the
-   exchange in it, so that tasks go on during a blocking call and the call
-   can wait for a connection a task will give back. */
-HTTPX__PRIVATE httpx_error httpx__blocking_wait(httpx__exchange *ex, httpx__err *e);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
+/* response.c */
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* task.c */
+HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
+/* Settles tasks whose exchange ended: follows redirects, calls on_done. */
+HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
+HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
+/* loop.c: the one loop of a client. One pass: place queued exchanges, poll
+   the connections (waiting at most timeout_ms, -1 none), step what is
+   ready or due, within budget seconds (0: none). */
+HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* Runs passes until ex is no longer in a state before `until` (a blocking
+   call's wait). */
+HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
+/* Runs passes until a stream reader has news: bytes, the end, an error. */
+HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
+HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */

@@ -104,11 +104,26 @@ typedef struct httpx_file {
    abort the request. */
 typedef long (*httpx_read_fn)(void *user_data, void *buf, size_t cap);
 
+/* A yes/no of a request that can also say "as the client says" (zero), so
+   that a request's explicit no beats a client's yes. true works as HTTPX_YES;
+   false is 0, which means the client's setting: say HTTPX_NO for "no". */
+enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
+
+typedef enum httpx_auth_kind {
+    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
+                                   a client: none */
+    HTTPX_AUTH_NONE,            /* send no credentials (not even the client's or the URL's) */
+    HTTPX_AUTH_BASIC,           /* username and password */
+    HTTPX_AUTH_BEARER           /* "Authorization: Bearer <token>" */
+} httpx_auth_kind;              /* another value is HTTPX_ERR_INVALID_ARGUMENT */
+
 typedef struct httpx_auth {
-    int kind;                   /* 0 none, 1 basic */
-    const char *username, *password;
+    httpx_auth_kind kind;
+    const char *username, *password;   /* HTTPX_AUTH_BASIC */
+    const char *token;                 /* HTTPX_AUTH_BEARER */
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
+HTTPX_API httpx_auth httpx_bearer_auth(const char *token);
 
 /* TLS settings of a client (https). Zeroed: verify against the system trust
    store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
@@ -149,9 +164,9 @@ typedef struct httpx_opts {
     httpx_read_fn upload;       /* a streaming body */
     void *upload_user_data;
     long long upload_length;    /* 0: unknown, sent chunked; >0: Content-Length */
-    httpx_auth auth;            /* overrides the client's and the URL's userinfo */
+    httpx_auth auth;            /* kind 0: the client's, else the URL's userinfo; HTTPX_AUTH_NONE: none */
     httpx_timeout timeout;      /* zero fields take the client's */
-    bool follow_redirects;      /* default false, as in HTTPX */
+    int follow_redirects;       /* HTTPX_YES (true), HTTPX_NO, or 0: the client's (default no, as in HTTPX) */
     int max_redirects;          /* 0: the client's (20) */
     const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
                                    private client; a client's requests use httpx_client_opts.tls
@@ -165,7 +180,7 @@ typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
     const httpx_pair *params;   /* added to every request */
-    httpx_auth auth;
+    httpx_auth auth;            /* sent with every request (to its origin; never across a redirect) */
     httpx_timeout timeout;      /* zero fields: 5 s */
     httpx_limits limits;
     bool follow_redirects;

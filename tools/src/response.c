@@ -1,5 +1,8 @@
-/* response: what a caller does with a response: headers, status classes,
-   text decoding, streaming reads and freeing. */
+/* response: the layer above the protocols. Every response head comes in
+   through one door (httpx__exchange_head); body bytes go to memory (with
+   the size limit), to on_data, or to a streaming reader; a redirect's body
+   is dropped, bounded. Then what a caller does with a response: headers,
+   status classes, text decoding, streaming reads and freeing. */
 #include "internal.h"
 
 static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
@@ -77,10 +80,143 @@ HTTPX_API const char *httpx_text(httpx_response *pub) {
     return r->scratch.p;
 }
 
+/* ---- the door and the body sink ---- */
+
+#define HTTPX__REDIRECT_BODY_MAX 65536   /* a redirect body longer than this: close instead of reading */
+
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
+    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
+    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
+    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
+    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
+    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
+    r->errmsg[sizeof r->errmsg - 1] = 0;
+    r->pub.error_message = r->errmsg;
+}
+
+static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
+                                                const char *reason, size_t reason_len,
+                                                const httpx__field_view *fields, size_t nfields,
+                                                long long expected_length, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    size_t i, need = reason_len + 1, reason_at;
+    httpx__headers_clear(&r->headers);
+    for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
+    r->headers.fields = r->inline_fields;
+    r->headers.cap = HTTPX__INLINE_FIELDS;
+    r->headers.fixed = true;
+    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
+    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    for (i = 0; i < nfields; i++)
+        if (!httpx__headers_add_raw(&r->headers, fields[i].name, fields[i].name_len, fields[i].value, fields[i].value_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    /* the reason phrase lives in the same text, after the fields (the index
+       never points at it); the pointer is taken once the text stops moving */
+    reason_at = r->headers.text.len;
+    if (!httpx__buf_append(&r->headers.text, reason, reason_len))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    r->pub.reason_phrase = r->headers.text.p + reason_at;
+    r->pub.status_code = status;
+    r->pub.http_version = version;
+    r->pub.expected_length = expected_length;
+    r->pub.num_bytes_downloaded = 0;
+    httpx__buf_clear(&r->body);
+    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
+                           httpx_header(&r->pub, "location") != NULL;
+    r->redirect_body = 0;
+    if (!r->draining_redirect && !ex->stream && !r->opts->on_data && expected_length > 0 &&
+        (unsigned long long)expected_length > (unsigned long long)r->set.max_body_size)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
+                           expected_length, r->set.max_body_size);
+    return HTTPX_OK;
+}
+
+/* A redirect that will be followed: its body is read and dropped, at most
+   HTTPX__REDIRECT_BODY_MAX bytes; a longer one costs its connection instead
+   (an endless body must not keep us here). */
+static void httpx__sink_redirect(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->redirect_body += (size_t)n;
+        if (r->redirect_body > HTTPX__REDIRECT_BODY_MAX) {
+            httpx__exchange_abandon(ex);
+            return;
+        }
+    }
+}
+
+/* Body bytes into memory (bounded by max_body_size) or through on_data. */
+static void httpx__sink_body(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    size_t limit = r->set.max_body_size;
+    httpx_data_fn on_data = r->opts->on_data;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n;
+        /* room for what was announced, but not more than 1 MiB ahead of what
+           came: a server's Content-Length alone must not make us allocate */
+        size_t want = 16384;
+        if (r->pub.expected_length >= 0 && !on_data) {
+            long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+            want = left < 1 ? 1 : left > (1 << 20) ? (size_t)1 << 20 : (size_t)left;
+        }
+        if (on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
+        if (!httpx__buf_reserve(&r->body, want)) {
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+            httpx__exchange_abandon(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+        n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (on_data) {
+            if (on_data(r->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
+                httpx__fail(&e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+                httpx__exchange_abandon(ex);
+                httpx__response_fail(r, &e);
+                return;
+            }
+            continue;
+        }
+        r->body.len += (size_t)n;
+        r->body.p[r->body.len] = 0;
+        if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
+            httpx__exchange_abandon(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+    }
+}
+
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    if (r->draining_redirect) httpx__sink_redirect(r);
+    else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else httpx__sink_body(r);
+}
+
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
+    if (r->body.p && !r->opts->on_data) {
+        r->pub.content = r->body.p;
+        r->pub.content_length = r->body.len;
+    }
+}
+
 /* ---- streaming ---- */
 
 static long httpx__read_fail(httpx__response *r, httpx__err *e) {
-    httpx__exchange_fail(&r->ex, e);
+    httpx__exchange_abandon(&r->ex);
+    httpx__response_fail(r, e);
     return -(long)r->pub.error;
 }
 
@@ -90,22 +226,26 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     long n;
     if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
     if (pub->error) return -(long)pub->error;
+    memset(&e, 0, sizeof e);
     if (!r->ex.stream) {
         httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
-        return -(long)HTTPX_ERR_STREAM;
+        return httpx__read_fail(r, &e);
     }
-    if (!cap) return 0;
-    memset(&e, 0, sizeof e);
+    if (!buf || !cap) {
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
+        return httpx__read_fail(r, &e);
+    }
     for (;;) {
         n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
+        if (n > 0) r->pub.num_bytes_downloaded += n;
         if (n >= 0) return n;
-        if (n == -1) return httpx__read_fail(r, &e);
-        if (httpx__blocking_wait(&r->ex, &e)) return httpx__read_fail(r, &e);
-        if (pub->error) return -(long)pub->error;   /* failed while others were polled too */
+        if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
+        httpx__loop_until_readable(&r->ex);
+        if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
     }
 }
 
-static size_t httpx__line_limit(const httpx__response *r) { return r->ex.client->opts.max_body_size; }
+static size_t httpx__line_limit(const httpx__response *r) { return r->set.max_body_size; }
 
 /* Lines come out of r->scratch: bytes before line_used were handed out last
    time; the rest is read ahead. A lone '\r' at the end of what has arrived may
@@ -161,31 +301,36 @@ static void httpx__stream_close(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
     char sink[4096];
     httpx__err e;
-    long n;
-    if (ex->state != HTTPX__EX_STREAMING) return;
+    long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+    if (ex->state != HTTPX__EX_BODY || !ex->stream) return;
     memset(&e, 0, sizeof e);
-    if (ex->framing.kind == HTTPX__BODY_LENGTH && ex->remaining <= 65536) {
+    if (r->pub.expected_length >= 0 && left <= 65536 && !r->client->polling) {
         for (;;) {
-            n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+            long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
             if (n > 0) continue;
-            if (n == -2 && !httpx__blocking_wait(ex, &e)) continue;
+            if (n == HTTPX__AGAIN) { httpx__loop_until_readable(ex); continue; }
             break;
         }
     }
-    if (ex->state != HTTPX__EX_DONE) httpx__exchange_release(ex, false);
-    ex->state = HTTPX__EX_DONE;
 }
 
 HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__response *r = httpx__resp(pub);
     if (!r) return;
+    if (r->is_task) {
+        httpx_client *c = r->client;
+        /* freeing another task from inside an on_done callback breaks the loop's walk */
+        HTTPX_ASSERT(!c->callback_task || c->callback_task == r);
+    }
     httpx__task_unlink(r);      /* a task still running is cancelled here */
     httpx__stream_close(r);
-    httpx__exchange_release(&r->ex, false);
-    httpx__request_body_free(&r->ex);
+    httpx__exchange_abandon(&r->ex);
+    httpx__request_free(&r->req);
     httpx__headers_clear(&r->headers);
     httpx__buf_free(&r->url_text);
     httpx__buf_free(&r->body);
+    httpx__buf_free(&r->form);
+    httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
     if (r->owned_client) httpx_client_free(r->owned_client);
     httpx__free(r);

@@ -1,0 +1,271 @@
+/* loop: the one loop of a client, and the life of an exchange in it. Every
+   face runs it: httpx_client_poll, httpx_client_process, httpx_task_wait,
+   httpx_gather, the blocking calls and httpx_read. One pass places queued
+   exchanges on connections, polls the connections (idle pooled ones too),
+   steps the ready ones, and applies every deadline in one place. */
+#include "internal.h"
+#include <poll.h>
+
+/* ---- exchanges in flight ---- */
+
+static void httpx__live_add(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (ex->live) return;
+    ex->live = true;
+    ex->live_next = NULL;
+    ex->live_prev = c->live_tail;
+    if (c->live_tail) c->live_tail->live_next = ex;
+    else c->live = ex;
+    c->live_tail = ex;
+}
+
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (!ex->live) return;
+    if (ex->live_prev) ex->live_prev->live_next = ex->live_next;
+    else c->live = ex->live_next;
+    if (ex->live_next) ex->live_next->live_prev = ex->live_prev;
+    else c->live_tail = ex->live_prev;
+    ex->live = false;
+    ex->live_prev = ex->live_next = NULL;
+}
+
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
+    ex->state = HTTPX__EX_QUEUED;
+    ex->deadline = 0;
+    ex->readable = false;
+    ex->reused = ex->retried = false;
+    ex->started = httpx__now();
+    httpx__live_add(ex);
+}
+
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    bool ok = !e || !e->code;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn) {
+        if (conn->proto && (ex->state >= HTTPX__EX_SENDING)) conn->proto->release(conn, ex, ok);
+        else httpx__conn_detach(conn, ex);
+    }
+    ex->conn = NULL;
+    ex->state = HTTPX__EX_DONE;
+    ex->deadline = 0;
+    ex->readable = true;
+    httpx__live_remove(ex);
+    if (!ok) httpx__response_fail(ex->resp, e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex) {
+    httpx__conn *conn = ex->conn;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn && conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->cancel(conn, ex);
+    else if (conn) httpx__conn_detach(conn, ex);   /* its connection goes on for the others */
+    ex->conn = NULL;
+    ex->state = HTTPX__EX_DONE;
+    ex->deadline = 0;
+    httpx__live_remove(ex);
+}
+
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    long n;
+    if (ex->state != HTTPX__EX_BODY) return ex->state == HTTPX__EX_DONE ? 0 : HTTPX__AGAIN;
+    ex->readable = false;
+    n = ex->conn->proto->read_body(ex->conn, ex, buf, cap, e);
+    if (n > 0) ex->deadline = 0;
+    else if (n == 0) httpx__exchange_end(ex, NULL);
+    else if (n == HTTPX__BAD) httpx__exchange_end(ex, e);
+    return n;
+}
+
+/* The error of a wait whose deadline passed. */
+static void httpx__exchange_timeout(httpx__exchange *ex) {
+    httpx_error which = ex->timeout_error ? ex->timeout_error : HTTPX_ERR_READ_TIMEOUT;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    httpx__fail(&e, which, "%s after %.3g s", httpx_strerror(which),
+                which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+    httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
+    httpx__response_fail(ex->resp, &e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+/* ---- one pass ---- */
+
+static bool httpx__pollfds_reserve(httpx_client *c, int n) {
+    struct pollfd *p;
+    int cap;
+    if (n <= c->pollfds_cap) return true;
+    cap = c->pollfds_cap ? c->pollfds_cap : 16;
+    while (cap < n) cap *= 2;
+    p = (struct pollfd *)httpx__realloc(c->pollfds, (size_t)cap * sizeof *p);
+    if (!p) return false;
+    c->pollfds = p;
+    c->pollfds_cap = cap;
+    return true;
+}
+
+static int httpx__ms_until(double deadline, double now) {
+    double ms = (deadline - now) * 1000.0;
+    if (ms <= 0) return 0;
+    return ms > 86400000.0 ? 86400000 : (int)(ms + 0.999);
+}
+
+/* Gives queued exchanges connections, oldest first; those that must wait
+   for the pool start their pool timeout. */
+static void httpx__loop_place(httpx_client *c) {
+    httpx__exchange *ex, *next;
+    for (ex = c->live; ex; ex = next) {
+        next = ex->live_next;
+        if (ex->state != HTTPX__EX_QUEUED) continue;
+        if (httpx__pool_place(c, ex)) {
+            next = c->live;          /* the list may have changed: look again from the start */
+            continue;
+        }
+        if (!(ex->deadline && ex->timeout_error == HTTPX_ERR_POOL_TIMEOUT)) {
+            ex->deadline = httpx__deadline_in(ex->timeout.pool);
+            ex->timeout_error = HTTPX_ERR_POOL_TIMEOUT;
+        }
+    }
+}
+
+/* Frees the connections that closed. */
+static void httpx__loop_sweep(httpx_client *c) {
+    httpx__conn **pp = &c->conns;
+    while (*pp) {
+        httpx__conn *conn = *pp;
+        if (conn->state == HTTPX__CONN_CLOSED) { *pp = conn->next; httpx__conn_free(conn); }
+        else pp = &conn->next;
+    }
+}
+
+/* Fills the pollfd array from the connections; the earliest deadline of
+   connections and exchanges goes to *next (0: none). */
+static int httpx__loop_fds(httpx_client *c, struct pollfd *fds, int cap, double *next) {
+    httpx__conn *conn;
+    httpx__exchange *ex;
+    int n = 0;
+    *next = 0;
+    for (conn = c->conns; conn; conn = conn->next) {
+        int fd = httpx__conn_fd(conn);
+        conn->poll_index = -1;
+        if (conn->state == HTTPX__CONN_CLOSED) continue;
+        if (conn->deadline && (!*next || conn->deadline < *next)) *next = conn->deadline;
+        if (fd < 0 || !conn->want || n >= cap) continue;
+        fds[n].fd = fd;
+        fds[n].events = conn->want;
+        fds[n].revents = 0;
+        conn->poll_index = n++;
+    }
+    for (ex = c->live; ex; ex = ex->live_next)
+        if (ex->deadline && (!*next || ex->deadline < *next)) *next = ex->deadline;
+    return n;
+}
+
+/* Makes conn the head of the list, so that the next pass starts there. */
+static void httpx__conns_rotate(httpx_client *c, httpx__conn *conn) {
+    httpx__conn **pp = &c->conns, *tail;
+    if (c->conns == conn) return;
+    while (*pp != conn) pp = &(*pp)->next;
+    *pp = NULL;
+    for (tail = conn; tail->next; tail = tail->next) {}
+    tail->next = c->conns;
+    c->conns = conn;
+}
+
+/* Steps what poll found ready and what is due. budget: seconds of work
+   (0: none); the next pass starts where this one stopped. */
+static void httpx__loop_dispatch(httpx_client *c, struct pollfd *fds, int n, double budget) {
+    httpx__conn *conn, *next;
+    httpx__exchange *ex, *nex;
+    double start = httpx__now(), now;
+    for (conn = c->conns; conn; conn = next) {
+        short revents = 0;
+        next = conn->next;
+        if (budget > 0 && conn != c->conns && httpx__now() - start > budget) {
+            httpx__conns_rotate(c, conn);
+            break;
+        }
+        if (conn->poll_index >= 0 && conn->poll_index < n && fds[conn->poll_index].fd == httpx__conn_fd(conn))
+            revents = fds[conn->poll_index].revents;
+        conn->poll_index = -1;
+        if (revents) httpx__conn_step(conn, revents);
+        else if (conn->deadline && start >= conn->deadline) httpx__conn_step(conn, 0);
+    }
+    now = httpx__now();
+    for (ex = c->live; ex; ex = nex) {
+        nex = ex->live_next;
+        if (ex->deadline && now >= ex->deadline) {
+            httpx__exchange_timeout(ex);
+            nex = c->live;
+        }
+    }
+}
+
+HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget) {
+    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
+    struct pollfd *fds = spare;
+    int n, ms, rc, cap = 16;
+    double next;
+    c->polling++;
+    if (c->polling == 1) httpx__tasks_admit(c);
+    httpx__loop_place(c);
+    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
+        fds = c->pollfds;
+        cap = c->pollfds_cap;
+    }
+    n = httpx__loop_fds(c, fds, cap, &next);
+    ms = next ? httpx__ms_until(next, httpx__now()) : -1;
+    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
+    if (c->polling == 1 && c->tasks_done < c->tasks_total) {
+        httpx__response *r;   /* a task that ended and waits for its report: no waiting */
+        for (r = c->tasks; r; r = r->task_next)
+            if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
+    }
+    /* nothing to wait for (everything ended while being placed): no poll */
+    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
+    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+    if (c->polling == 1) {
+        httpx__tasks_settle(c);
+        httpx__tasks_admit(c);
+        httpx__loop_place(c);
+    }
+    httpx__loop_sweep(c);
+    c->polling--;
+}
+
+/* Whether something other than the caller's own exchange could still give a
+   connection back: a task in flight. */
+static bool httpx__others_in_flight(httpx_client *c, httpx__exchange *self) {
+    httpx__exchange *ex;
+    for (ex = c->live; ex; ex = ex->live_next)
+        if (ex != self && ex->resp->is_task) return true;
+    return c->tasks_started > 0 && c->tasks_done < c->tasks_total;
+}
+
+HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until) {
+    httpx_client *c = ex->client;
+    while (ex->state < until) {
+        if (ex->state == HTTPX__EX_QUEUED) {
+            httpx__loop_place(c);
+            if (ex->state == HTTPX__EX_QUEUED && !httpx__others_in_flight(c, ex)) {
+                /* Only the pool is waited on, and nothing runs that could hand a
+                   connection back: say so now rather than after the pool timeout. */
+                httpx__err e;
+                memset(&e, 0, sizeof e);
+                httpx__fail(&e, HTTPX_ERR_POOL_TIMEOUT,
+                            "all %d connections of the client are in use (limits.max_connections); "
+                            "close open streams first", c->opts.limits.max_connections);
+                httpx__exchange_end(ex, &e);
+                return;
+            }
+        }
+        httpx__loop_pass(c, -1, 0);
+    }
+}
+
+HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
+    while (!ex->readable && ex->state != HTTPX__EX_DONE) httpx__loop_pass(ex->client, -1, 0);
+}
