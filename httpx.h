@@ -33,7 +33,9 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net >>dns >>tls >>conn >>client >>task >>response
+       >>base >>url >>headers >>h1 >>multipart >>body >>net
+       >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>conn >>client >>task >>response
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -3145,25 +3147,182 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 /* ======================================================================
+   Begin file dns_internal.h   (grep anchor: >>dns_internal)
+   ====================================================================== */
+/* dns_internal.h: what the pieces of the resolver share, and nothing else
+   sees (tools/amalgamate.py refuses it anywhere else):
+       dns.c         the interface, answers known at once (numbers,
+                     localhost, the hosts file), the helpers below
+       dns_conf.c    resolv.conf and the names a host is tried as
+       dns_wire.c    the DNS message format (pure: no I/O, no allocation)
+       dns_stub.c    the stub resolver: queries over UDP, TCP on truncation
+       dns_thread.c  getaddrinfo on a helper thread (HTTPX_DNS_THREADS)
+   Exactly one of dns_stub.c and dns_thread.c is compiled in. */
+#ifndef HTTPX__DNS_INTERNAL_H
+#define HTTPX__DNS_INTERNAL_H
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#define HTTPX__DNS_MAX_NS 3         /* as glibc's MAXNS */
+#define HTTPX__DNS_MAX_SEARCH 6     /* as glibc's MAXDNSRCH */
+#define HTTPX__DNS_NAME 256         /* a dotted name (at most 253) and its NUL */
+#define HTTPX__DNS_QMAX 300         /* a query: 12 + 255 + 4 */
+
+enum { HTTPX__DNS_RUNNING, HTTPX__DNS_DONE, HTTPX__DNS_FAILED };
+
+/* Addresses as they are found, per family, before they are interleaved. */
+typedef struct httpx__dns_list {
+    unsigned char v4[HTTPX__MAX_ADDRS][4];
+    unsigned char v6[HTTPX__MAX_ADDRS][16];
+    int n4, n6;
+} httpx__dns_list;
+/* family is AF_INET (a: 4 bytes) or AF_INET6 (16); beyond HTTPX__MAX_ADDRS
+   of a family, more are dropped. */
+HTTPX__PRIVATE void httpx__dns_list_add(httpx__dns_list *l, int family, const void *a);
+
+/* Next whitespace-separated token of *p (NUL-terminated in place), or NULL. */
+HTTPX__PRIVATE char *httpx__dns_token(char **p);
+/* A host name we are willing to put on the wire: 1..253 bytes (a final dot
+   aside), labels of 1..63 printable bytes. */
+HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h);
+
+/* Reads a text file line by line with fixed memory (a hosts file may be
+   megabytes long). Lines longer than the buffer are cut. */
+typedef struct httpx__dns_lines {
+    int fd;
+    size_t len, off;
+    bool eof;
+    char buf[4096];
+    char line[1024];
+} httpx__dns_lines;
+HTTPX__PRIVATE bool httpx__dns_lines_open(httpx__dns_lines *r, const char *path);
+HTTPX__PRIVATE char *httpx__dns_lines_next(httpx__dns_lines *r);   /* NULL at the end */
+HTTPX__PRIVATE void httpx__dns_lines_close(httpx__dns_lines *r);
+
+#ifndef HTTPX_DNS_THREADS
+
+/* ---- dns_conf.c ---- */
+
+typedef struct httpx__dns_rc {
+    struct sockaddr_storage ns[HTTPX__DNS_MAX_NS];
+    socklen_t ns_len[HTTPX__DNS_MAX_NS];
+    int nns;
+    char search[HTTPX__DNS_MAX_SEARCH][HTTPX__DNS_NAME];
+    int nsearch;
+    int ndots, attempts;
+    double timeout;
+} httpx__dns_rc;
+/* Reads resolv.conf (a missing file leaves the defaults, as glibc does), then
+   lets cfg override. ndots, timeout and attempts are capped as glibc caps them. */
+HTTPX__PRIVATE void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg);
+/* The names to ask for, in order (glibc's res_search); how many (<= max). */
+HTTPX__PRIVATE int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char out[][HTTPX__DNS_NAME], int max);
+/* "ip:port" or "[v6]:port" of nameserver i, for messages. */
+HTTPX__PRIVATE void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap);
+
+/* ---- dns_wire.c: RFC 1035 section 4, RFC 3596 ---- */
+
+enum { HTTPX__DNS_T_A = 1, HTTPX__DNS_T_CNAME = 5, HTTPX__DNS_T_AAAA = 28 };
+enum { HTTPX__DNS_IGNORED = 0, HTTPX__DNS_PARSED = 1, HTTPX__DNS_MALFORMED = -1 };
+
+typedef struct httpx__dns_answer {
+    int rcode;
+    bool tc;
+    httpx__dns_list addrs;
+} httpx__dns_answer;
+/* Writes a query for name (a checked host name, httpx__dns_name_ok) into p
+   (HTTPX__DNS_QMAX bytes); its length. */
+HTTPX__PRIVATE size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char *name, int type);
+/* Decodes the name at *off as lower-case wire format into out (256 bytes). */
+HTTPX__PRIVATE bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *off, unsigned char *out,
+                                        size_t *outlen);
+HTTPX__PRIVATE unsigned httpx__dns_u16(const unsigned char *p);
+/* Reads pkt as an answer to the question qwire/qtype: HTTPX__DNS_IGNORED,
+   _MALFORMED or _PARSED (a filled). */
+HTTPX__PRIVATE int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned char *qwire, size_t qwlen,
+                                    int qtype, httpx__dns_answer *a);
+HTTPX__PRIVATE const char *httpx__dns_rcode_text(int rcode);
+
+/* ---- dns_stub.c ---- */
+
+typedef struct httpx__dns_q {
+    unsigned id;
+    int type, state;
+    size_t len;
+    unsigned char pkt[HTTPX__DNS_QMAX];
+} httpx__dns_q;
+
+#else
+typedef struct httpx__dns_job httpx__dns_job;   /* dns_thread.c */
+#endif
+
+struct httpx__dns {
+    int state, port;
+    char host[HTTPX__DNS_NAME];     /* as the caller wrote it: for messages */
+    httpx__dns_list found;
+    httpx__err err;                 /* when FAILED */
+#ifdef HTTPX_DNS_THREADS
+    httpx__dns_job *job;
+#else
+    httpx__dns_rc rc;
+    char cand[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME];
+    int ncand, icand;
+    unsigned char qwire[256];       /* the current candidate, as in the question */
+    size_t qwlen;
+    httpx__dns_q q[2];              /* A, AAAA */
+    int round;                      /* tries so far for this candidate; ns = round % nns */
+    int sock_ns;                    /* which nameserver fd is connected to */
+    int fd;                         /* UDP */
+    double deadline;
+    int why_rcode;                  /* why the last try failed: the server's rcode, */
+    bool why_malformed, why_refused;/* an unreadable answer, ICMP port unreachable */
+    bool nodata;                    /* some name exists but has no A/AAAA */
+    int ignored;                    /* packets that were not answers to us */
+    uint64_t rng;
+    /* the TCP fallback for a truncated answer */
+    int tcp_fd;
+    bool tcp_connecting;
+    httpx__buf tcp_out, tcp_in;
+    size_t tcp_out_off;
+#endif
+};
+
+/* Fails the lookup: "could not resolve host 'h': <why>" into d->err and e;
+   returns HTTPX__BAD. */
+HTTPX__PRIVATE int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* The lookup of a name that is not known at once, in one of two ways. start
+   takes d (freed on failure, NULL returned, e filled); step returns 1 done,
+   0 waiting, HTTPX__BAD failed, with d->state set to match. */
+#ifndef HTTPX_DNS_THREADS
+HTTPX__PRIVATE httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config *cfg, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_stub_step(httpx__dns *d, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_stub_fd(const httpx__dns *d);
+HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d);
+HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d);
+#else
+HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d);
+HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
+#endif
+
+#endif /* HTTPX__DNS_INTERNAL_H */
+/* End of dns_internal.h */
+
+/* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
    ====================================================================== */
 /* dns: name resolution that never blocks the loop.
 
    httpx__dns_start answers numeric hosts, "localhost" (RFC 6761) and hosts-file
-   names at once. Other names go to a stub resolver of our own: A and AAAA
-   queries over UDP to the nameservers of resolv.conf (or the client's), with
-   search domains and ndots as glibc applies them, a timeout per try and retries
-   that go round the nameservers. A truncated answer (TC bit) is asked again over
-   TCP. Everything that arrives is hostile until proven otherwise: the id, the QR
-   bit and the question must match what we sent (else the packet is dropped and
-   we keep waiting, as a spoofed packet must not end a lookup), and names are
-   decoded with bounds and strictly backward compression pointers, so no input
-   can loop or read out of bounds.
-
-   With HTTPX_DNS_THREADS, getaddrinfo runs on a helper thread instead and a
-   pipe tells the loop when it is done. The user's allocator must then be
-   thread-safe: the thread may free the lookup's state when the caller has
-   already dropped it.
+   names at once. Other names go to the stub resolver of dns_stub.c (or, with
+   HTTPX_DNS_THREADS, to getaddrinfo on a helper thread: dns_thread.c); this
+   file is the interface both sit behind, and what they share.
 
    Addresses come out interleaved, IPv6 first (v6, v4, v6, v4, ...): a caller
    that tries them in order gets both families early (RFC 8305 section 4). */
@@ -3172,42 +3331,14 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 #include <unistd.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <netdb.h>
-#include <time.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-#ifdef HTTPX_DNS_THREADS
-#include <pthread.h>
-#include <signal.h>
-#endif
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0
-#endif
-
-#define HTTPX__DNS_MAX_NS 3         /* as glibc's MAXNS */
-#define HTTPX__DNS_MAX_SEARCH 6     /* as glibc's MAXDNSRCH */
-#define HTTPX__DNS_NAME 256         /* a dotted name (at most 253) and its NUL */
-#define HTTPX__DNS_QMAX 300         /* a query: 12 + 255 + 4 */
-#define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
-#define HTTPX__DNS_CNAME_HOPS 16
-
-enum { HTTPX__DNS_T_A = 1, HTTPX__DNS_T_CNAME = 5, HTTPX__DNS_T_AAAA = 28 };
-enum { HTTPX__DNS_IGNORED = 0, HTTPX__DNS_PARSED = 1, HTTPX__DNS_MALFORMED = -1 };
-enum { HTTPX__DNS_RUNNING, HTTPX__DNS_DONE, HTTPX__DNS_FAILED };
-enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
 
 /* ---- small helpers ---- */
 
-typedef struct httpx__dns_list {
-    unsigned char v4[HTTPX__MAX_ADDRS][4];
-    unsigned char v6[HTTPX__MAX_ADDRS][16];
-    int n4, n6;
-} httpx__dns_list;
-
-static void httpx__dns_list_add(httpx__dns_list *l, int family, const void *a) {
+HTTPX__PRIVATE void httpx__dns_list_add(httpx__dns_list *l, int family, const void *a) {
     if (family == AF_INET && l->n4 < HTTPX__MAX_ADDRS) memcpy(l->v4[l->n4++], a, 4);
     if (family == AF_INET6 && l->n6 < HTTPX__MAX_ADDRS) memcpy(l->v6[l->n6++], a, 16);
 }
@@ -3242,8 +3373,7 @@ static void httpx__dns_list_out(const httpx__dns_list *l, int port, httpx__addrs
 
 static bool httpx__dns_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-/* Next whitespace-separated token of *p (NUL-terminated in place), or NULL. */
-static char *httpx__dns_token(char **p) {
+HTTPX__PRIVATE char *httpx__dns_token(char **p) {
     char *s = *p, *t;
     while (*s && httpx__dns_space((unsigned char)*s)) s++;
     if (!*s) { *p = s; return NULL; }
@@ -3254,24 +3384,14 @@ static char *httpx__dns_token(char **p) {
     return t;
 }
 
-/* Reads a text file line by line with fixed memory (a hosts file may be
-   megabytes long). Lines longer than the buffer are cut. */
-typedef struct httpx__dns_lines {
-    int fd;
-    size_t len, off;
-    bool eof;
-    char buf[4096];
-    char line[1024];
-} httpx__dns_lines;
-
-static bool httpx__dns_lines_open(httpx__dns_lines *r, const char *path) {
+HTTPX__PRIVATE bool httpx__dns_lines_open(httpx__dns_lines *r, const char *path) {
     r->fd = open(path, O_RDONLY | O_CLOEXEC);
     r->len = r->off = 0;
     r->eof = false;
     return r->fd >= 0;
 }
 
-static char *httpx__dns_lines_next(httpx__dns_lines *r) {
+HTTPX__PRIVATE char *httpx__dns_lines_next(httpx__dns_lines *r) {
     size_t n = 0;
     bool any = false;
     for (;;) {
@@ -3294,7 +3414,7 @@ static char *httpx__dns_lines_next(httpx__dns_lines *r) {
     return any ? r->line : NULL;
 }
 
-static void httpx__dns_lines_close(httpx__dns_lines *r) {
+HTTPX__PRIVATE void httpx__dns_lines_close(httpx__dns_lines *r) {
     if (r->fd >= 0) close(r->fd);
     r->fd = -1;
 }
@@ -3305,9 +3425,7 @@ static bool httpx__dns_ieq(const char *a, const char *b) {
     return *a == *b;
 }
 
-/* A host name we are willing to put on the wire: 1..253 bytes (a final dot
-   aside), labels of 1..63 printable bytes. */
-static bool httpx__dns_name_ok(const char *h) {
+HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h) {
     size_t n = strlen(h), label = 0, i;
     if (n && h[n - 1] == '.') n--;
     if (n == 0 || n > 253) return false;
@@ -3379,19 +3497,134 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
     return found;
 }
 
+HTTPX__PRIVATE int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...) {
+    char why[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    httpx__fail(&d->err, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': %s", d->host, why);
+    d->state = HTTPX__DNS_FAILED;
+    if (e) *e = d->err;
+    return HTTPX__BAD;
+}
+
+/* A failure that is not about the name: a host name we will not send, no
+   memory, no socket. */
+static httpx__dns *httpx__dns_new(const char *host, int port, httpx__err *e) {
+    httpx__dns *d;
+    if (!host || !*host || strlen(host) >= HTTPX__DNS_NAME) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host ? host : "");
+        return NULL;
+    }
+    d = (httpx__dns *)httpx__malloc(sizeof *d);
+    if (!d) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory resolving '%.100s'", host);
+        return NULL;
+    }
+    memset(d, 0, sizeof *d);
+    d->port = port;
+    memcpy(d->host, host, strlen(host) + 1);
 #ifndef HTTPX_DNS_THREADS
+    d->fd = d->tcp_fd = -1;     /* what httpx__dns_stub_close looks at */
+    d->sock_ns = -1;
+#endif
+    return d;
+}
+/* ---- the interface ---- */
 
-/* ---- resolver configuration ---- */
+HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e) {
+    httpx__dns *d = httpx__dns_new(host, port, e);
+    if (!d) return NULL;
+    if (httpx__dns_numeric(host, &d->found) || httpx__dns_localhost(host, &d->found) ||
+        httpx__dns_hosts(cfg && cfg->hosts_file ? cfg->hosts_file : "/etc/hosts", host, &d->found)) {
+        d->state = HTTPX__DNS_DONE;
+        return d;
+    }
+    if (!httpx__dns_name_ok(host)) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host);
+        httpx__free(d);
+        return NULL;
+    }
+#ifdef HTTPX_DNS_THREADS
+    (void)cfg;
+    return httpx__dns_thread_start(d, e);
+#else
+    return httpx__dns_stub_start(d, cfg, e);
+#endif
+}
 
-typedef struct httpx__dns_rc {
-    struct sockaddr_storage ns[HTTPX__DNS_MAX_NS];
-    socklen_t ns_len[HTTPX__DNS_MAX_NS];
-    int nns;
-    char search[HTTPX__DNS_MAX_SEARCH][HTTPX__DNS_NAME];
-    int nsearch;
-    int ndots, attempts;
-    double timeout;
-} httpx__dns_rc;
+HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return -1;
+#ifdef HTTPX_DNS_THREADS
+    return httpx__dns_thread_fd(d);
+#else
+    return httpx__dns_stub_fd(d);
+#endif
+}
+
+HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
+#ifdef HTTPX_DNS_THREADS
+    return 0;   /* getaddrinfo keeps its own time */
+#else
+    return d->deadline;
+#endif
+}
+
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
+#ifdef HTTPX_DNS_THREADS
+    return POLLIN;
+#else
+    return httpx__dns_stub_events(d);
+#endif
+}
+
+HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {
+    if (d->state == HTTPX__DNS_RUNNING) {
+#ifdef HTTPX_DNS_THREADS
+        httpx__dns_thread_step(d, e);
+#else
+        httpx__dns_stub_step(d, e);
+#endif
+    }
+    if (d->state == HTTPX__DNS_DONE) {
+        httpx__dns_list_out(&d->found, d->port, out);
+        return 1;
+    }
+    if (d->state == HTTPX__DNS_FAILED) {
+        if (e) *e = d->err;
+        return HTTPX__BAD;
+    }
+    return 0;
+}
+
+HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
+    if (!d) return;
+#ifdef HTTPX_DNS_THREADS
+    httpx__dns_thread_close(d);
+#else
+    httpx__dns_stub_close(d);
+#endif
+    httpx__free(d);
+}
+/* End of dns.c */
+
+/* ======================================================================
+   Begin file dns_conf.c   (grep anchor: >>dns_conf)
+   ====================================================================== */
+/* dns_conf: the stub resolver's configuration. resolv.conf as glibc reads
+   it (nameserver, search, domain, options ndots/timeout/attempts; the last
+   search or domain line wins), the client's overrides, and the names a host
+   is tried as. */
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#ifndef HTTPX_DNS_THREADS
 
 /* "ip", "ip:port", "[v6]" or "[v6]:port"; a v6 address may carry a numeric
    "%scope". */
@@ -3480,9 +3713,7 @@ static int httpx__dns_option(const char *tok, const char *name, int lo, int hi) 
     return (int)(v < lo ? lo : v > hi ? hi : v);
 }
 
-/* Reads resolv.conf (a missing file leaves the defaults, as glibc does), then
-   lets cfg override. ndots, timeout and attempts are capped as glibc caps them. */
-static void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg) {
+HTTPX__PRIVATE void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg) {
     httpx__dns_lines r;
     char *line;
     int timeout = 0, attempts = 0;
@@ -3528,7 +3759,7 @@ static void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg) 
 /* The names to ask for, in order (glibc's res_search): a name with a final
    dot is only itself; one with at least ndots dots is tried as it is first,
    then with each search domain; one with fewer, the other way round. */
-static int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char out[][HTTPX__DNS_NAME], int max) {
+HTTPX__PRIVATE int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char out[][HTTPX__DNS_NAME], int max) {
     size_t n = strlen(host);
     int dots = 0, count = 0, i;
     bool as_is_first;
@@ -3553,7 +3784,7 @@ static int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char
     return count;
 }
 
-static void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap) {
+HTTPX__PRIVATE void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap) {
     const struct sockaddr *sa = (const struct sockaddr *)&rc->ns[i];
     char ip[64] = "?";
     if (sa->sa_family == AF_INET) {
@@ -3567,9 +3798,55 @@ static void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size
     }
 }
 
-/* ---- the wire format (RFC 1035 section 4, RFC 3596) ---- */
+#ifdef HTTPX__TEST_HOOKS
+/* For the tests (tests/impl.c defines HTTPX__TEST_HOOKS; users never get it):
+   the resolver configuration and the names host would be tried as:
+   "ns=127.0.0.1:53,[::1]:5353 ndots=1 timeout=2 attempts=2 search=a.b,c names=x;x.a.b;x.c" */
+HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char *host, char *out, size_t cap) {
+    httpx__dns_rc rc;
+    char names[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME], ns[80];
+    httpx__buf b;
+    int i, n;
+    memset(&b, 0, sizeof b);
+    httpx__dns_rc_load(&rc, cfg);
+    httpx__buf_puts(&b, "ns=");
+    for (i = 0; i < rc.nns; i++) {
+        httpx__dns_ns_string(&rc, i, ns, sizeof ns);
+        httpx__buf_printf(&b, "%s%s", i ? "," : "", ns);
+    }
+    httpx__buf_printf(&b, " ndots=%d timeout=%g attempts=%d search=", rc.ndots, rc.timeout, rc.attempts);
+    for (i = 0; i < rc.nsearch; i++) httpx__buf_printf(&b, "%s%s", i ? "," : "", rc.search[i]);
+    n = host ? httpx__dns_candidates(&rc, host, names, HTTPX__DNS_MAX_SEARCH + 1) : 0;
+    httpx__buf_puts(&b, " names=");
+    for (i = 0; i < n; i++) httpx__buf_printf(&b, "%s%s", i ? ";" : "", names[i]);
+    snprintf(out, cap, "%s", b.p ? b.p : "");
+    httpx__buf_free(&b);
+}
+#endif
 
-static size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char *name, int type) {
+#endif /* !HTTPX_DNS_THREADS */
+/* End of dns_conf.c */
+
+/* ======================================================================
+   Begin file dns_wire.c   (grep anchor: >>dns_wire)
+   ====================================================================== */
+/* dns_wire: the DNS message format (RFC 1035 section 4, RFC 3596), pure:
+   no I/O, no allocation, no state. Everything that arrives is hostile until
+   proven otherwise: the QR bit and the question must match what we sent (else
+   the packet is ignored, as a spoofed packet must not end a lookup), and
+   names are decoded with bounds and strictly backward compression pointers,
+   so no input can loop or read out of bounds. */
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#ifndef HTTPX_DNS_THREADS
+
+#define HTTPX__DNS_CNAME_HOPS 16
+
+HTTPX__PRIVATE size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char *name, int type) {
     size_t n = 12;
     const char *s = name;
     memset(p, 0, 12);
@@ -3599,7 +3876,7 @@ static size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char 
    name as it sits in the packet. Each pointer must point before the previous
    jump target (or, for the first, before itself): the targets fall strictly,
    so no packet can make this loop. */
-static bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *off, unsigned char *out, size_t *outlen) {
+HTTPX__PRIVATE bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *off, unsigned char *out, size_t *outlen) {
     size_t pos = *off, n = 0, limit = *off;
     bool jumped = false;
     for (;;) {
@@ -3634,13 +3911,7 @@ static bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *of
     }
 }
 
-static unsigned httpx__dns_u16(const unsigned char *p) { return ((unsigned)p[0] << 8) | p[1]; }
-
-typedef struct httpx__dns_answer {
-    int rcode;
-    bool tc;
-    httpx__dns_list addrs;
-} httpx__dns_answer;
+HTTPX__PRIVATE unsigned httpx__dns_u16(const unsigned char *p) { return ((unsigned)p[0] << 8) | p[1]; }
 
 /* One pass over the answer section. With cname_of set, finds the CNAME whose
    owner is `name` and copies its target into cname_of; otherwise collects the
@@ -3686,7 +3957,7 @@ static bool httpx__dns_scan(const unsigned char *pkt, size_t len, size_t off, un
    not a response, another question): keep waiting. MALFORMED: an answer to it
    that cannot be read. PARSED: a has rcode, tc and the addresses, CNAMEs
    followed. The id is the caller's to check. */
-static int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned char *qwire, size_t qwlen,
+HTTPX__PRIVATE int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned char *qwire, size_t qwlen,
                             int qtype, httpx__dns_answer *a) {
     unsigned char name[256], hop[256];
     size_t off = 12, nlen, hlen;
@@ -3714,7 +3985,7 @@ static int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned
     return HTTPX__DNS_PARSED;
 }
 
-static const char *httpx__dns_rcode_text(int rcode) {
+HTTPX__PRIVATE const char *httpx__dns_rcode_text(int rcode) {
     switch (rcode) {
     case 1: return "FORMERR (the nameserver could not read the query)";
     case 2: return "SERVFAIL (the nameserver failed)";
@@ -3725,91 +3996,61 @@ static const char *httpx__dns_rcode_text(int rcode) {
     }
 }
 
-/* ---- the lookup ---- */
-
-typedef struct httpx__dns_q {
-    unsigned id;
-    int type, state;
-    size_t len;
-    unsigned char pkt[HTTPX__DNS_QMAX];
-} httpx__dns_q;
-
-#else
-typedef struct httpx__dns_job httpx__dns_job;
-#endif
-
-struct httpx__dns {
-    int state, port;
-    char host[HTTPX__DNS_NAME];     /* as the caller wrote it: for messages */
-    httpx__dns_list found;
-    httpx__err err;                 /* when FAILED */
-#ifdef HTTPX_DNS_THREADS
-    httpx__dns_job *job;
-#else
-    httpx__dns_rc rc;
-    char cand[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME];
-    int ncand, icand;
-    unsigned char qwire[256];       /* the current candidate, as in the question */
-    size_t qwlen;
-    httpx__dns_q q[2];              /* A, AAAA */
-    int round;                      /* tries so far for this candidate; ns = round % nns */
-    int sock_ns;                    /* which nameserver fd is connected to */
-    int fd;                         /* UDP */
-    double deadline;
-    int why_rcode;                  /* why the last try failed: the server's rcode, */
-    bool why_malformed, why_refused;/* an unreadable answer, ICMP port unreachable */
-    bool nodata;                    /* some name exists but has no A/AAAA */
-    int ignored;                    /* packets that were not answers to us */
-    uint64_t rng;
-    /* the TCP fallback for a truncated answer */
-    int tcp_fd;
-    bool tcp_connecting;
-    httpx__buf tcp_out, tcp_in;
-    size_t tcp_out_off;
-#endif
-};
-
-static int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...) {
-    char why[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    httpx__fail(&d->err, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': %s", d->host, why);
-    d->state = HTTPX__DNS_FAILED;
-    if (e) *e = d->err;
-    return -1;
-}
-
-/* A failure that is not about the name: a host name we will not send, no
-   memory, no socket. */
-static httpx__dns *httpx__dns_new(const char *host, int port, httpx__err *e) {
-    httpx__dns *d;
-    if (!host || !*host || strlen(host) >= HTTPX__DNS_NAME) {
-        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host ? host : "");
-        return NULL;
+#ifdef HTTPX__TEST_HOOKS
+/* For the tests (tests/impl.c defines HTTPX__TEST_HOOKS): parses one answer
+   to a query for name/qtype: HTTPX__DNS_IGNORED, _PARSED or _MALFORMED; out gets "rcode=N tc=N addr addr ...". */
+HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len, const char *name, int qtype,
+                                           char *out, size_t cap) {
+    unsigned char q[HTTPX__DNS_QMAX], wire[256];
+    size_t off = 12, wlen, used;
+    httpx__dns_answer a;
+    int r, i;
+    if (strlen(name) > 253) return HTTPX__DNS_MALFORMED;
+    httpx__dns_encode_query(q, 0, name, qtype);
+    httpx__dns_get_name(q, sizeof q, &off, wire, &wlen);
+    r = httpx__dns_parse(pkt, len, wire, wlen, qtype, &a);
+    snprintf(out, cap, "rcode=%d tc=%d", a.rcode, a.tc ? 1 : 0);
+    for (i = 0; i < a.addrs.n6 + a.addrs.n4; i++) {
+        char ip[64];
+        if (i < a.addrs.n6) inet_ntop(AF_INET6, a.addrs.v6[i], ip, sizeof ip);
+        else inet_ntop(AF_INET, a.addrs.v4[i - a.addrs.n6], ip, sizeof ip);
+        used = strlen(out);
+        snprintf(out + used, cap - used, " %s", ip);
     }
-    d = (httpx__dns *)httpx__malloc(sizeof *d);
-    if (!d) {
-        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory resolving '%.100s'", host);
-        return NULL;
-    }
-    memset(d, 0, sizeof *d);
-    d->port = port;
-    memcpy(d->host, host, strlen(host) + 1);
-#ifndef HTTPX_DNS_THREADS
-    d->fd = d->tcp_fd = -1;
-    d->sock_ns = -1;
-#endif
-    return d;
+    return r;
 }
+#endif
+
+#endif /* !HTTPX_DNS_THREADS */
+/* End of dns_wire.c */
+
+/* ======================================================================
+   Begin file dns_stub.c   (grep anchor: >>dns_stub)
+   ====================================================================== */
+/* dns_stub: a stub resolver of our own, so that a lookup never blocks the
+   loop: A and AAAA queries over UDP to the nameservers of resolv.conf (or
+   the client's), with search domains and ndots as glibc applies them
+   (dns_conf.c), a timeout per try and retries that go round the nameservers.
+   A truncated answer (TC bit) is asked again over TCP. The id must match
+   what we sent, and the socket is connect()ed, so that only the nameserver
+   can answer; the message format itself is dns_wire.c's. */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 
 #ifndef HTTPX_DNS_THREADS
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
+#define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
+enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
 
 /* Query ids must be unguessable (a guessed id is a spoofed answer): a
    splitmix64 stream seeded from /dev/urandom, mixed with the clock and an
@@ -3831,7 +4072,7 @@ static unsigned httpx__dns_rand16(httpx__dns *d) {
     return (unsigned)((z ^ (z >> 31)) & 0xFFFF);
 }
 
-static void httpx__dns_close_socks(httpx__dns *d) {
+HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
     if (d->fd >= 0) close(d->fd);
     if (d->tcp_fd >= 0) close(d->tcp_fd);
     d->fd = d->tcp_fd = -1;
@@ -3939,12 +4180,12 @@ static int httpx__dns_timeout_fail(httpx__dns *d, httpx__err *e) {
 /* Both queries of the candidate have an outcome, or it is time to decide. */
 static int httpx__dns_settle(httpx__dns *d, httpx__err *e) {
     if (d->found.n4 || d->found.n6) {
-        httpx__dns_close_socks(d);
+        httpx__dns_stub_close(d);
         d->state = HTTPX__DNS_DONE;
         return 1;
     }
     if (++d->icand < d->ncand) {
-        httpx__dns_close_socks(d);   /* closes TCP; the new candidate reopens UDP */
+        httpx__dns_stub_close(d);   /* closes TCP; the new candidate reopens UDP */
         if (httpx__dns_start_candidate(d)) return 0;
         return httpx__dns_timeout_fail(d, e);
     }
@@ -4115,7 +4356,7 @@ static int httpx__dns_udp_step(httpx__dns *d, httpx__err *e) {
     return 0;
 }
 
-static httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config *cfg, httpx__err *e) {
+HTTPX__PRIVATE httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config *cfg, httpx__err *e) {
     httpx__dns_rc_load(&d->rc, cfg);
     d->ncand = httpx__dns_candidates(&d->rc, d->host, d->cand, HTTPX__DNS_MAX_SEARCH + 1);
     httpx__dns_seed(d);
@@ -4128,10 +4369,53 @@ static httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config 
     return d;
 }
 
-#else /* HTTPX_DNS_THREADS */
+HTTPX__PRIVATE int httpx__dns_stub_step(httpx__dns *d, httpx__err *e) {
+    bool was_tcp = d->tcp_fd >= 0;
+    int rc = was_tcp ? httpx__dns_tcp_step(d, e) : httpx__dns_udp_step(d, e);
+    if (rc == 0 && d->state == HTTPX__DNS_RUNNING && !was_tcp && d->tcp_fd >= 0)
+        rc = httpx__dns_tcp_step(d, e);   /* UDP just handed over to TCP: start at once */
+    if (rc != 0 || d->state != HTTPX__DNS_RUNNING || httpx__now() < d->deadline) return rc;
+    if (d->found.n4 || d->found.n6) return httpx__dns_settle(d, e);   /* one family answered: do not wait for the other */
+    if (d->tcp_fd >= 0) {
+        char ns[80];
+        httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
+        return httpx__dns_fail(d, e, "nameserver %s did not answer over TCP within %g s", ns, d->rc.timeout);
+    }
+    if (!httpx__dns_next_round(d)) return httpx__dns_timeout_fail(d, e);
+    return 0;
+}
 
-/* ---- getaddrinfo on a helper thread ----
-   The job is shared by the caller and the thread and freed by whichever lets
+HTTPX__PRIVATE int httpx__dns_stub_fd(const httpx__dns *d) { return d->tcp_fd >= 0 ? d->tcp_fd : d->fd; }
+
+HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
+    /* a TCP fallback that is still connecting or sending waits to write */
+    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) return POLLOUT;
+    return POLLIN;
+}
+
+#endif /* !HTTPX_DNS_THREADS */
+/* End of dns_stub.c */
+
+/* ======================================================================
+   Begin file dns_thread.c   (grep anchor: >>dns_thread)
+   ====================================================================== */
+/* dns_thread: with HTTPX_DNS_THREADS, getaddrinfo runs on a helper thread
+   instead of the stub resolver, and a pipe tells the loop when it is done.
+   The user's allocator must then be thread-safe: the thread may free the
+   lookup's state when the caller has already dropped it. */
+#include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#ifdef HTTPX_DNS_THREADS
+#include <pthread.h>
+#include <signal.h>
+
+/* The job is shared by the caller and the thread and freed by whichever lets
    go last, so httpx__dns_free never waits for a slow getaddrinfo. */
 struct httpx__dns_job {
     pthread_mutex_t lock;
@@ -4192,7 +4476,7 @@ static void *httpx__dns_thread(void *arg) {
     return NULL;
 }
 
-static httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
+HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = (httpx__dns_job *)httpx__malloc(sizeof *j);
     pthread_t tid;
     sigset_t all, old;
@@ -4235,7 +4519,7 @@ static httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
     return d;
 }
 
-static int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
+HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = d->job;
     char c;
     bool done;
@@ -4253,226 +4537,36 @@ static int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     return 1;
 }
 
-#endif /* HTTPX_DNS_THREADS */
+HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d) { return d->job->pipe[0]; }
 
-/* ---- the interface ---- */
-
-HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e) {
-    httpx__dns *d = httpx__dns_new(host, port, e);
-    if (!d) return NULL;
-    if (httpx__dns_numeric(host, &d->found) || httpx__dns_localhost(host, &d->found) ||
-        httpx__dns_hosts(cfg && cfg->hosts_file ? cfg->hosts_file : "/etc/hosts", host, &d->found)) {
-        d->state = HTTPX__DNS_DONE;
-        return d;
-    }
-    if (!httpx__dns_name_ok(host)) {
-        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host);
-        httpx__free(d);
-        return NULL;
-    }
-#ifdef HTTPX_DNS_THREADS
-    return httpx__dns_thread_start(d, e);
-#else
-    return httpx__dns_stub_start(d, cfg, e);
-#endif
-}
-
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return -1;
-#ifdef HTTPX_DNS_THREADS
-    return d->job->pipe[0];
-#else
-    return d->tcp_fd >= 0 ? d->tcp_fd : d->fd;
-#endif
-}
-
-HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
-#ifdef HTTPX_DNS_THREADS
-    return 0;
-#else
-    return d->deadline;
-#endif
-}
-
-HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
-#ifndef HTTPX_DNS_THREADS
-    /* a TCP fallback that is still connecting or sending waits to write */
-    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) return POLLOUT;
-#endif
-    return POLLIN;
-}
-
-HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {
-    int rc;
-    if (d->state == HTTPX__DNS_RUNNING) {
-#ifdef HTTPX_DNS_THREADS
-        rc = httpx__dns_thread_step(d, e);
-#else
-        bool was_tcp = d->tcp_fd >= 0;
-        rc = was_tcp ? httpx__dns_tcp_step(d, e) : httpx__dns_udp_step(d, e);
-        if (rc == 0 && d->state == HTTPX__DNS_RUNNING && !was_tcp && d->tcp_fd >= 0)
-            rc = httpx__dns_tcp_step(d, e);   /* UDP just handed over to TCP: start at once */
-        if (rc == 0 && d->state == HTTPX__DNS_RUNNING && httpx__now() >= d->deadline) {
-            if (d->found.n4 || d->found.n6) {
-                rc = httpx__dns_settle(d, e);   /* one family answered: do not wait for the other */
-            } else if (d->tcp_fd >= 0) {
-                char ns[80];
-                httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
-                rc = httpx__dns_fail(d, e, "nameserver %s did not answer over TCP within %g s", ns, d->rc.timeout);
-            } else if (!httpx__dns_next_round(d)) {
-                rc = httpx__dns_timeout_fail(d, e);
-            }
-        }
-#endif
-        (void)rc;
-    }
-    if (d->state == HTTPX__DNS_DONE) {
-        httpx__dns_list_out(&d->found, d->port, out);
-        return 1;
-    }
-    if (d->state == HTTPX__DNS_FAILED) {
-        if (e) *e = d->err;
-        return -1;
-    }
-    return 0;
-}
-
-HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
-    if (!d) return;
-#ifdef HTTPX_DNS_THREADS
+HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
     if (d->job) httpx__dns_job_release(d->job);
-#else
-    httpx__dns_close_socks(d);
-#endif
-    httpx__free(d);
+    d->job = NULL;
 }
 
-/* ---- for the tests: what the code above decided, as text ---- */
-
-#ifndef HTTPX_DNS_THREADS
-/* The resolver configuration and the names host would be tried as:
-   "ns=127.0.0.1:53,[::1]:5353 ndots=1 timeout=2 attempts=2 search=a.b,c names=x;x.a.b;x.c" */
-HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char *host, char *out, size_t cap) {
-    httpx__dns_rc rc;
-    char names[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME], ns[80];
-    httpx__buf b;
-    int i, n;
-    memset(&b, 0, sizeof b);
-    httpx__dns_rc_load(&rc, cfg);
-    httpx__buf_puts(&b, "ns=");
-    for (i = 0; i < rc.nns; i++) {
-        httpx__dns_ns_string(&rc, i, ns, sizeof ns);
-        httpx__buf_printf(&b, "%s%s", i ? "," : "", ns);
-    }
-    httpx__buf_printf(&b, " ndots=%d timeout=%g attempts=%d search=", rc.ndots, rc.timeout, rc.attempts);
-    for (i = 0; i < rc.nsearch; i++) httpx__buf_printf(&b, "%s%s", i ? "," : "", rc.search[i]);
-    n = host ? httpx__dns_candidates(&rc, host, names, HTTPX__DNS_MAX_SEARCH + 1) : 0;
-    httpx__buf_puts(&b, " names=");
-    for (i = 0; i < n; i++) httpx__buf_printf(&b, "%s%s", i ? ";" : "", names[i]);
-    snprintf(out, cap, "%s", b.p ? b.p : "");
-    httpx__buf_free(&b);
-}
-
-/* Parses one answer to a query for name/qtype: 0 ignored, 1 parsed, -1
-   malformed; out gets "rcode=N tc=N addr addr ...". */
-HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len, const char *name, int qtype,
-                                           char *out, size_t cap) {
-    unsigned char q[HTTPX__DNS_QMAX], wire[256];
-    size_t off = 12, wlen, used;
-    httpx__dns_answer a;
-    int r, i;
-    if (strlen(name) > 253) return -1;
-    httpx__dns_encode_query(q, 0, name, qtype);
-    httpx__dns_get_name(q, sizeof q, &off, wire, &wlen);
-    r = httpx__dns_parse(pkt, len, wire, wlen, qtype, &a);
-    snprintf(out, cap, "rcode=%d tc=%d", a.rcode, a.tc ? 1 : 0);
-    for (i = 0; i < a.addrs.n6 + a.addrs.n4; i++) {
-        char ip[64];
-        if (i < a.addrs.n6) inet_ntop(AF_INET6, a.addrs.v6[i], ip, sizeof ip);
-        else inet_ntop(AF_INET, a.addrs.v4[i - a.addrs.n6], ip, sizeof ip);
-        used = strlen(out);
-        snprintf(out + used, cap - used, " %s", ip);
-    }
-    return r;
-}
-#endif /* !HTTPX_DNS_THREADS */
-/* End of dns.c */
+#endif /* HTTPX_DNS_THREADS */
+/* End of dns_thread.c */
 
 /* ======================================================================
-   Begin file tls.c   (grep anchor: >>tls)
+   Begin file tls_internal.h   (grep anchor: >>tls_internal)
    ====================================================================== */
-/* tls: the internal TLS interface. Without HTTPX_BEARSSL every https URL
-   fails before anything is sent, with a message that says how to enable TLS. */
+/* tls_internal.h: what the pieces of the BearSSL backend share, and nothing
+   else sees (tools/amalgamate.py refuses it anywhere else):
+       tls_config.c  per client: trust anchors (files, PEM, the system
+                     store), the client certificate, the session cache
+       tls_x509.c    the certificate checks around BearSSL's X.509 engine
+       tls.c         the interface, and the TLS stream: handshake, send, recv
+   Without HTTPX_BEARSSL only tls.c has anything in it (the stubs that say
+   how to turn TLS on), and this header declares nothing. */
+#ifndef HTTPX__TLS_INTERNAL_H
+#define HTTPX__TLS_INTERNAL_H
 
-#ifndef HTTPX_BEARSSL
-
-HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
-    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
-                       "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl");
-}
-HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) {
-    (void)o;
-    httpx__tls_available(e);
-    return NULL;
-}
-HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
-HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
-                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
-    (void)cfg; (void)host; (void)port; (void)offer_h2;
-    httpx__stream_free(lower);
-    httpx__tls_available(e);
-    return NULL;
-}
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    (void)s;
-    httpx__tls_available(e);
-    return HTTPX__BAD;
-}
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
-
-#else /* HTTPX_BEARSSL: the BearSSL backend */
-
+#ifdef HTTPX_BEARSSL
 #include <bearssl.h>
-#include <arpa/inet.h>
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
 
-/* Buffer sizes, the bulk of the memory of a TLS connection.
-   Input: a full record (16 KiB of plaintext plus header, MAC and padding).
-   A full record must fit: we do not ask the server for smaller records
-   (max_fragment_length, see httpx__tls_new), since servers that ignore the
-   extension would break a smaller buffer, and those that honour it (OpenSSL)
-   would send four times as many records.
-   Output: our own records can be any size, so we choose 4 KiB of plaintext
-   per record: a request head fits in one record, and an upload costs 85 bytes
-   of framing per 4 KiB (about 2%) and four times as many send() calls as with
-   16 KiB records, in exchange for 12 KiB less per connection, idle ones
-   included. Total: 16709 + 4181 = 20890 bytes of buffers a connection. */
-#define HTTPX__TLS_IBUF BR_SSL_BUFSIZE_INPUT
-#define HTTPX__TLS_OBUF (4096 + 85)
 #define HTTPX__TLS_SESSIONS 32           /* cached sessions per client (host:port) */
-#define HTTPX__TLS_MAX_EE (64 * 1024)    /* largest end-entity certificate kept for the IP check */
-/* SSL_CERT_DIR bounds: certificate files read (all directories together),
-   entries looked at per directory, and the size of a file still read. */
-#define HTTPX__TLS_DIR_FILES 4096
-#define HTTPX__TLS_DIR_ENTRIES 65536
-#define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
 
-HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
-    (void)e;
-    return HTTPX_OK;
-}
-
-/* ---- configuration: trust anchors, client certificate, session cache ---- */
+/* ---- tls_config.c ---- */
 
 typedef struct httpx__tls_session {
     char *key;                        /* "host:port"; NULL: a free slot */
@@ -4493,6 +4587,70 @@ struct httpx__tls_config {
     unsigned long tick;
     httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
 };
+
+/* The cached session of key ("host:port"), or NULL. */
+HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key);
+/* Remembers p for key, in a free slot or the least recently used one (no
+   memory: simply not cached). */
+HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char *key,
+                                             const br_ssl_session_parameters *p);
+
+/* ---- tls_x509.c ----
+   A wrapper around br_x509_minimal: it also decodes the end-entity
+   certificate on the side (its dates, to tell "expired" from "not yet
+   valid"; its key, when verification is off) and keeps its DER when the host
+   is an IP literal, because the minimal engine matches DNS names only. */
+typedef struct httpx__x509 {
+    const br_x509_class *vtable;      /* first: BearSSL passes &vtable around */
+    br_x509_minimal_context minimal;
+    br_x509_decoder_context ee;
+    httpx__buf der;                   /* the end-entity certificate, for IP literals */
+    bool no_verify, want_der, der_too_big;
+    unsigned char ip[16];
+    size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
+    uint32_t ncerts, days, secs;
+    int expiry;                       /* after BR_ERR_X509_EXPIRED: 1 EE expired, 2 EE not yet valid */
+} httpx__x509;
+
+/* Takes over x->minimal, which br_ssl_client_init_full has just set up:
+   verification on or off, the host name (an IP literal, "[v6]" too, is
+   matched against the certificate's IP addresses), the clock. Then give
+   &x->vtable to br_ssl_engine_set_x509. */
+HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char *name);
+/* Whether the host was an IP literal (then no SNI may be sent, RFC 6066). */
+HTTPX__PRIVATE bool httpx__x509_is_ip(const httpx__x509 *x);
+HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x);   /* NULL is fine */
+/* A checker that refuses every certificate: it replaces the real one after
+   the handshake (renegotiation is off, so it is never called), so that
+   nothing could ever reach freed memory. */
+HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
+
+#endif /* HTTPX_BEARSSL */
+#endif /* HTTPX__TLS_INTERNAL_H */
+/* End of tls_internal.h */
+
+/* ======================================================================
+   Begin file tls_config.c   (grep anchor: >>tls_config)
+   ====================================================================== */
+/* tls_config: what a client's TLS connections share. Trust anchors from
+   tls.ca_file / tls.ca_pem or the system store (SSL_CERT_FILE, SSL_CERT_DIR,
+   the usual bundle paths), the client certificate and key (mutual TLS), and
+   the cache of sessions to resume. */
+
+#ifdef HTTPX_BEARSSL
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* SSL_CERT_DIR bounds: certificate files read (all directories together),
+   entries looked at per directory, and the size of a file still read. */
+#define HTTPX__TLS_DIR_FILES 4096
+#define HTTPX__TLS_DIR_ENTRIES 65536
+#define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
 
 /* Collects bytes from BearSSL's decoders into a growable buffer. */
 typedef struct httpx__tls_sink { httpx__buf b; bool oom; } httpx__tls_sink;
@@ -4932,14 +5090,14 @@ fail:
     return NULL;
 }
 
-static httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key) {
+HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key) {
     int i;
     for (i = 0; i < HTTPX__TLS_SESSIONS; i++)
         if (cfg->sessions[i].key && strcmp(cfg->sessions[i].key, key) == 0) return &cfg->sessions[i];
     return NULL;
 }
 
-static void httpx__tls_session_store(httpx__tls_config *cfg, const char *key, const br_ssl_session_parameters *p) {
+HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char *key, const br_ssl_session_parameters *p) {
     httpx__tls_session *s = httpx__tls_session_find(cfg, key);
     int i;
     if (!s) {   /* a free slot, else the least recently used */
@@ -4955,23 +5113,25 @@ static void httpx__tls_session_store(httpx__tls_config *cfg, const char *key, co
     s->used = ++cfg->tick;
 }
 
-/* ---- certificate checks: BearSSL's minimal X.509 engine, plus ours ----
-   A wrapper around br_x509_minimal: it also decodes the end-entity
-   certificate on the side (its dates, to tell "expired" from "not yet
-   valid"; its key, when verification is off) and keeps its DER when the host
-   is an IP literal, because the minimal engine matches DNS names only. */
+#endif /* HTTPX_BEARSSL */
+/* End of tls_config.c */
 
-typedef struct httpx__x509 {
-    const br_x509_class *vtable;      /* first: BearSSL passes &vtable around */
-    br_x509_minimal_context minimal;
-    br_x509_decoder_context ee;
-    httpx__buf der;                   /* the end-entity certificate, for IP literals */
-    bool no_verify, want_der, der_too_big;
-    unsigned char ip[16];
-    size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
-    uint32_t ncerts, days, secs;
-    int expiry;                       /* after BR_ERR_X509_EXPIRED: 1 EE expired, 2 EE not yet valid */
-} httpx__x509;
+/* ======================================================================
+   Begin file tls_x509.c   (grep anchor: >>tls_x509)
+   ====================================================================== */
+/* tls_x509: the certificate checks. BearSSL's minimal X.509 engine does the
+   chain, the names and the dates; around it we decode the end-entity
+   certificate on the side (for "expired" versus "not yet valid", and its key
+   when verification is off) and check an IP-literal host against the
+   certificate's subjectAltName IP addresses (RFC 6125), which the minimal
+   engine does not do. */
+
+#ifdef HTTPX_BEARSSL
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <time.h>
+
+#define HTTPX__TLS_MAX_EE (64 * 1024)    /* largest end-entity certificate kept for the IP check */
 
 static httpx__x509 *httpx__x509_of(const br_x509_class *const *ctx) {
     return (httpx__x509 *)(void *)(uintptr_t)ctx;
@@ -5110,9 +5270,6 @@ static const br_x509_class httpx__x509_vtable = {
     httpx__x509_get_pkey
 };
 
-/* After the handshake the checker is freed and this one takes its place: it
-   refuses any certificate. Renegotiation is off, so it is never called; it
-   is there so that nothing could ever reach freed memory. */
 static void httpx__x509_refuse_start_chain(const br_x509_class **ctx, const char *server_name) { (void)ctx; (void)server_name; }
 static void httpx__x509_refuse_start_cert(const br_x509_class **ctx, uint32_t length) { (void)ctx; (void)length; }
 static void httpx__x509_refuse_append(const br_x509_class **ctx, const unsigned char *buf, size_t len) { (void)ctx; (void)buf; (void)len; }
@@ -5132,6 +5289,100 @@ static const br_x509_class httpx__x509_refuse_vtable = {
     httpx__x509_refuse_end_chain,
     httpx__x509_refuse_get_pkey
 };
+
+HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void) { return &httpx__x509_refuse_vtable; }
+
+HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char *name) {
+    char bare[64];
+    size_t nl = strlen(name);
+    time_t now = time(NULL);
+    if (name[0] == '[' && nl >= 2 && nl - 2 < sizeof bare && name[nl - 1] == ']') {
+        memcpy(bare, name + 1, nl - 2);
+        bare[nl - 2] = 0;
+    } else {
+        snprintf(bare, sizeof bare, "%s", nl < sizeof bare ? name : "");
+    }
+    if (inet_pton(AF_INET, bare, x->ip) == 1) x->ip_len = 4;
+    else if (inet_pton(AF_INET6, bare, x->ip) == 1) x->ip_len = 16;
+    x->vtable = &httpx__x509_vtable;
+    x->no_verify = no_verify;
+    x->want_der = x->ip_len != 0 && !no_verify;
+    /* The real clock (BearSSL's own choice would be the same, made explicit). */
+    x->days = (uint32_t)((unsigned long long)now / 86400u + 719528u);   /* 0000-01-01 to 1970-01-01 */
+    x->secs = (uint32_t)((unsigned long long)now % 86400u);
+    br_x509_minimal_set_time(&x->minimal, x->days, x->secs);
+}
+
+HTTPX__PRIVATE bool httpx__x509_is_ip(const httpx__x509 *x) { return x->ip_len != 0; }
+
+HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
+    if (!x) return;
+    httpx__buf_free(&x->der);
+    httpx__free(x);
+}
+
+#endif /* HTTPX_BEARSSL */
+/* End of tls_x509.c */
+
+/* ======================================================================
+   Begin file tls.c   (grep anchor: >>tls)
+   ====================================================================== */
+/* tls: the internal TLS interface, and the TLS stream over BearSSL: a TLS
+   connection is an httpx__stream over a lower stream (a socket, a tunnel),
+   driven without ever blocking. The configuration it uses is tls_config.c's,
+   the certificate checks tls_x509.c's. Without HTTPX_BEARSSL every https URL
+   fails before anything is sent, with a message that says how to enable TLS. */
+
+#ifndef HTTPX_BEARSSL
+
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
+                       "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl");
+}
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) {
+    (void)o;
+    httpx__tls_available(e);
+    return NULL;
+}
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
+    (void)cfg; (void)host; (void)port; (void)offer_h2;
+    httpx__stream_free(lower);
+    httpx__tls_available(e);
+    return NULL;
+}
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+    (void)s;
+    httpx__tls_available(e);
+    return HTTPX__BAD;
+}
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
+
+#else /* HTTPX_BEARSSL: the BearSSL backend */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+
+/* Buffer sizes, the bulk of the memory of a TLS connection.
+   Input: a full record (16 KiB of plaintext plus header, MAC and padding).
+   A full record must fit: we do not ask the server for smaller records
+   (max_fragment_length, see httpx__tls_stream_new), since servers that ignore
+   the extension would break a smaller buffer, and those that honour it
+   (OpenSSL) would send four times as many records.
+   Output: our own records can be any size, so we choose 4 KiB of plaintext
+   per record: a request head fits in one record, and an upload costs 85 bytes
+   of framing per 4 KiB (about 2%) and four times as many send() calls as with
+   16 KiB records, in exchange for 12 KiB less per connection, idle ones
+   included. Total: 16709 + 4181 = 20890 bytes of buffers a connection. */
+#define HTTPX__TLS_IBUF BR_SSL_BUFSIZE_INPUT
+#define HTTPX__TLS_OBUF (4096 + 85)
+
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
+    (void)e;
+    return HTTPX_OK;
+}
 
 /* ---- connections ---- */
 
@@ -5176,10 +5427,7 @@ static void httpx__tls_free(httpx__stream *s) {
     httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
     httpx__stream_free(t->lower);
-    if (t->x509) {
-        httpx__buf_free(&t->x509->der);
-        httpx__free(t->x509);
-    }
+    httpx__x509_free(t->x509);
     httpx__free(t->key);
     httpx__free(t->name);
     memset(t, 0, sizeof *t);   /* keys and plaintext do not linger in freed memory */
@@ -5198,9 +5446,8 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     br_ssl_engine_context *eng;
     httpx__tls_session *s;
     const char *name = cfg->server_name ? cfg->server_name : host;
-    char bare[64], keybuf[16];
+    char keybuf[16];
     size_t nl = strlen(name);
-    time_t now = time(NULL);
     httpx__err scratch;
     if (!e) e = &scratch;
 
@@ -5208,7 +5455,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     x = (httpx__x509 *)httpx__malloc(sizeof *x);
     if (!t || !x) {
         httpx__free(t);
-        httpx__free(x);
+        httpx__free(x);             /* not set up yet: nothing inside to free */
         httpx__stream_free(lower);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         return NULL;
@@ -5223,7 +5470,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     t->alpn = "";
     t->ibuf = (unsigned char *)(t + 1);
     t->obuf = t->ibuf + HTTPX__TLS_IBUF;
-    t->refuse = &httpx__x509_refuse_vtable;
+    t->refuse = httpx__x509_refuser();
     snprintf(keybuf, sizeof keybuf, ":%d", port);
     /* "example.com." is "example.com" for SNI and the certificate. */
     if (nl > 1 && name[nl - 1] == '.') nl--;
@@ -5240,26 +5487,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     memcpy(t->key, name, nl);
     strcpy(t->key + nl, keybuf);
 
-    /* An IP literal ("[::1]" too) is checked against the certificate's IP
-       addresses by us, and gets no SNI (RFC 6066 allows host names only). */
-    if (name[0] == '[' && nl >= 2 && nl - 2 < sizeof bare && name[nl - 1] == ']') {
-        memcpy(bare, name + 1, nl - 2);
-        bare[nl - 2] = 0;
-    } else {
-        snprintf(bare, sizeof bare, "%s", nl < sizeof bare ? name : "");
-    }
-    if (inet_pton(AF_INET, bare, x->ip) == 1) x->ip_len = 4;
-    else if (inet_pton(AF_INET6, bare, x->ip) == 1) x->ip_len = 16;
-
     eng = &t->cc.eng;
     br_ssl_client_init_full(&t->cc, &x->minimal, cfg->tas, cfg->ntas);
-    x->vtable = &httpx__x509_vtable;
-    x->no_verify = cfg->no_verify;
-    x->want_der = x->ip_len != 0 && !cfg->no_verify;
-    /* The real clock (BearSSL's own choice would be the same, made explicit). */
-    x->days = (uint32_t)((unsigned long long)now / 86400u + 719528u);   /* 0000-01-01 to 1970-01-01 */
-    x->secs = (uint32_t)((unsigned long long)now % 86400u);
-    br_x509_minimal_set_time(&x->minimal, x->days, x->secs);
+    httpx__x509_setup(x, cfg->no_verify, name);
     br_ssl_engine_set_x509(eng, &x->vtable);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
@@ -5287,7 +5517,8 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
         br_ssl_engine_set_session_parameters(eng, &s->params);
         s->used = ++cfg->tick;
     }
-    if (!br_ssl_client_reset(&t->cc, x->ip_len ? NULL : name, s != NULL)) {
+    /* An IP literal gets no SNI (RFC 6066 allows host names only). */
+    if (!br_ssl_client_reset(&t->cc, httpx__x509_is_ip(x) ? NULL : name, s != NULL)) {
         int err = br_ssl_engine_last_error(eng);
         httpx__tls_free(&t->base);
         e->sys_errno = err;
@@ -5468,8 +5699,7 @@ static void httpx__tls_finish(httpx__tls *t) {
     if (t->cfg->keylog) httpx__tls_keylog(t);
     /* The certificate checker is needed no more (renegotiation is off). */
     br_ssl_engine_set_x509(eng, &t->refuse);
-    httpx__buf_free(&t->x509->der);
-    httpx__free(t->x509);
+    httpx__x509_free(t->x509);
     t->x509 = NULL;
 }
 

@@ -8,7 +8,9 @@
 The order below is the order of the layers (DESIGN.md): a file may only use
 what comes before it. An #include "x" of a file that is not in the list, or of a
 system header that is not in SYSTEM_HEADERS, is refused, so that nothing
-reaches users that we did not mean to ship.
+reaches users that we did not mean to ship. A component made of several files
+(dns*.c, tls*.c) shares its private declarations through a private header
+(PRIVATE_HEADERS), which only its own files may include.
 """
 import difflib
 import os
@@ -31,12 +33,25 @@ COMPONENTS = [               # implementation, bottom layer first
     "body.c",
     "net.c",
     "dns.c",
+    "dns_conf.c",
+    "dns_wire.c",
+    "dns_stub.c",
+    "dns_thread.c",
+    "tls_config.c",
+    "tls_x509.c",
     "tls.c",
     "conn.c",
     "client.c",
     "task.c",
     "response.c",
 ]
+# A component of several files may have a private header for what its
+# pieces share. It is emitted once, before the first piece that includes it,
+# and only the pieces listed may include it.
+PRIVATE_HEADERS = {
+    "dns_internal.h": ("dns.c", "dns_conf.c", "dns_wire.c", "dns_stub.c", "dns_thread.c"),
+    "tls_internal.h": ("tls_config.c", "tls_x509.c", "tls.c"),
+}
 LICENSE = "license.txt"
 
 SYSTEM_HEADERS = {
@@ -65,7 +80,10 @@ def checked(name, text):
         if m:
             kind, target = m.groups()
             if kind == '"':
-                if target not in known:
+                if target in PRIVATE_HEADERS and name not in PRIVATE_HEADERS[target]:
+                    sys.exit(f"{name}:{lineno}: \"{target}\" is private to "
+                             f"{', '.join(PRIVATE_HEADERS[target])} (PRIVATE_HEADERS in tools/amalgamate.py)")
+                if target not in known and target not in PRIVATE_HEADERS:
                     sys.exit(f"{name}:{lineno}: unknown include \"{target}\"")
                 continue  # the amalgamation already has it, earlier
             if target not in SYSTEM_HEADERS:
@@ -73,6 +91,16 @@ def checked(name, text):
                          "SYSTEM_HEADERS of tools/amalgamate.py; add it there on purpose")
         out.append(line)
     return "".join(out)
+
+
+def private_includes(text):
+    """The private headers text includes, in order."""
+    found = []
+    for line in text.splitlines():
+        m = INCLUDE.match(line)
+        if m and m.group(1) == '"' and m.group(2) in PRIVATE_HEADERS and m.group(2) not in found:
+            found.append(m.group(2))
+    return found
 
 
 def banner_begin(name):
@@ -91,13 +119,21 @@ def build():
     parts.append("#ifdef HTTPX_IMPLEMENTATION\n#ifndef HTTPX_IMPLEMENTATION_INCLUDED\n"
                  "#define HTTPX_IMPLEMENTATION_INCLUDED\n\n")
     parts.append(banner_begin(INTERNAL) + checked(INTERNAL, read(INTERNAL)) + banner_end(INTERNAL))
+    emitted = set()
     for name in COMPONENTS:
         if not os.path.exists(os.path.join(SRC, name)):
             sys.exit(f"tools/src/{name} is listed in COMPONENTS but missing")
-        parts.append(banner_begin(name) + checked(name, read(name)) + banner_end(name))
+        text = read(name)
+        for header in private_includes(text):
+            if header not in emitted:
+                emitted.add(header)
+                parts.append(banner_begin(header) + checked(header, read(header)) + banner_end(header))
+        parts.append(banner_begin(name) + checked(name, text) + banner_end(name))
     parts.append("#endif /* HTTPX_IMPLEMENTATION_INCLUDED */\n#endif /* HTTPX_IMPLEMENTATION */\n\n")
     parts.append("/*\n" + read(LICENSE).rstrip() + "\n*/\n")
-    listed = set(COMPONENTS) | {INTRO, PUBLIC, INTERNAL, LICENSE}
+    for header in sorted(set(PRIVATE_HEADERS) - emitted):
+        sys.exit(f"tools/src/{header} is in PRIVATE_HEADERS but no component includes it")
+    listed = set(COMPONENTS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, INTERNAL, LICENSE}
     for f in sorted(os.listdir(SRC)):
         if f not in listed:
             sys.exit(f"tools/src/{f} is not listed in tools/amalgamate.py")

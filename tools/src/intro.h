@@ -33,7 +33,9 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net >>dns >>tls >>conn >>client >>task >>response
+       >>base >>url >>headers >>h1 >>multipart >>body >>net
+       >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>conn >>client >>task >>response
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
