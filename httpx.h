@@ -459,6 +459,15 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 
 HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
 
+/* The next number of a splitmix64 stream: well mixed, not secret (seed the
+   state from httpx__random where it must not be guessed). */
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state);
+/* Hex digits: the value of c (0..15, or -1 when c is not one), the digit of
+   v & 15, and n bytes as 2n lower-case digits (no NUL). */
+HTTPX__PRIVATE int  httpx__hex_value(int c);
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper);
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n);
+
 /* ---- url: RFC 3986 for http and https ---- */
 
 /* A parsed absolute URL. Every view points into the string that was parsed,
@@ -614,6 +623,25 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
+#endif
+
+/* Platform helpers shared by net, dns, tls and multipart. */
+/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
+HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
+/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
+   -1 with errno set on failure. */
+HTTPX__PRIVATE int  httpx__socket(int family, int type);
+/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
+   returns its length. */
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* "1.2.3.4:80", "[::1]:443" or "?". */
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
+/* n bytes from the system's random source (/dev/urandom); false when it
+   cannot be read (a chroot, a sandbox): the caller decides what then. */
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
     struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
@@ -621,7 +649,7 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or -1 (e filled). */
+/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
 HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
 /* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
@@ -639,6 +667,7 @@ HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
    fd at all (in-process transports). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
 typedef struct httpx__stream_ops {
+    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
     /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
@@ -1034,6 +1063,33 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+HTTPX__PRIVATE int httpx__hex_value(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper) {
+    return (upper ? "0123456789ABCDEF" : "0123456789abcdef")[v & 15];
+}
+
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = httpx__hex_digit(b[i] >> 4, false);
+        out[2 * i + 1] = httpx__hex_digit(b[i], false);
+    }
+}
+
 static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {
     "no error",
     "connect timeout", "read timeout", "write timeout", "pool timeout",
@@ -1083,13 +1139,6 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 
 #define HTTPX__U_MAX_HOST 255   /* DNS names are at most 253 bytes (RFC 1035) */
 
-static int httpx__u_hexval(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 static bool httpx__u_is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool httpx__u_is_digit(int c) { return c >= '0' && c <= '9'; }
 
@@ -1100,16 +1149,14 @@ static bool httpx__u_unreserved(int c) {
 static bool httpx__u_subdelim(int c) { return c != 0 && strchr("!$&'()*+,;=", c) != NULL; }
 
 static bool httpx__u_escape_at(const char *s, size_t n, size_t i) {
-    return i + 2 < n && httpx__u_hexval((unsigned char)s[i + 1]) >= 0 && httpx__u_hexval((unsigned char)s[i + 2]) >= 0;
+    return i + 2 < n && httpx__hex_value((unsigned char)s[i + 1]) >= 0 && httpx__hex_value((unsigned char)s[i + 2]) >= 0;
 }
-
-static const char httpx__u_hex[] = "0123456789ABCDEF";
 
 static bool httpx__u_put_pct(httpx__buf *out, unsigned char c) {
     char t[3];
     t[0] = '%';
-    t[1] = httpx__u_hex[c >> 4];
-    t[2] = httpx__u_hex[c & 15];
+    t[1] = httpx__hex_digit(c >> 4, true);
+    t[2] = httpx__hex_digit(c, true);
     return httpx__buf_append(out, t, 3);
 }
 
@@ -1209,7 +1256,7 @@ static bool httpx__u_ipv6(const char *s, size_t n) {
         if (i == n) return true;
     }
     for (;;) {
-        for (len = 0; i + len < n && len < 5 && httpx__u_hexval((unsigned char)s[i + len]) >= 0; len++) {}
+        for (len = 0; i + len < n && len < 5 && httpx__hex_value((unsigned char)s[i + len]) >= 0; len++) {}
         if (i + len < n && s[i + len] == '.') {     /* a trailing IPv4 part ends the address */
             if (!httpx__u_ipv4(s + i, n - i)) return false;
             groups += 2;
@@ -1253,7 +1300,7 @@ static bool httpx__u_ends_in_number(const char *s, size_t n) {
     if (start == n) return false;
     if (n - start >= 2 && s[start] == '0' && (s[start + 1] == 'x' || s[start + 1] == 'X')) {
         for (i = start + 2; i < n; i++)
-            if (httpx__u_hexval((unsigned char)s[i]) < 0) return false;
+            if (httpx__hex_value((unsigned char)s[i]) < 0) return false;
         return true;
     }
     for (i = start; i < n; i++)
@@ -1441,8 +1488,8 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n) 
         if (!httpx__buf_append(out, s + i, run - i)) goto fail;
         if (run == n) break;
         if (!httpx__u_escape_at(s, n, run)) goto fail;
-        if (!httpx__buf_putc(out, (char)(httpx__u_hexval((unsigned char)s[run + 1]) * 16 +
-                                         httpx__u_hexval((unsigned char)s[run + 2]))))
+        if (!httpx__buf_putc(out, (char)(httpx__hex_value((unsigned char)s[run + 1]) * 16 +
+                                         httpx__hex_value((unsigned char)s[run + 2]))))
             goto fail;
         i = run + 3;
     }
@@ -2107,13 +2154,6 @@ enum {
     HTTPX__CK_ERROR
 };
 
-static int httpx__ck_hex(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = httpx__lower(c);
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
 static int httpx__ck_fail(httpx__chunked *d, httpx__err *e, const char *what) {
     d->state = HTTPX__CK_ERROR;
     httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: %s", what);
@@ -2131,7 +2171,7 @@ static int httpx__ck_byte(httpx__chunked *d, unsigned char c, httpx__err *e) {
     switch (d->state) {
     case HTTPX__CK_SIZE_START:
     case HTTPX__CK_SIZE:
-        h = httpx__ck_hex(c);
+        h = httpx__hex_value(c);
         if (h >= 0) {
             if (d->remaining > (UINT64_MAX >> 4)) return httpx__ck_fail(d, e, "chunk size overflows 64 bits");
             d->remaining = (d->remaining << 4) | (uint64_t)h;
@@ -2432,54 +2472,23 @@ static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, 
 
 /* ---- the boundary ---- */
 
-static bool httpx__mp_urandom(unsigned char *out, size_t n) {
-    size_t got = 0;
-    int flags = O_RDONLY;
-    int fd;
-#ifdef O_CLOEXEC
-    flags |= O_CLOEXEC;
-#endif
-    do fd = open("/dev/urandom", flags); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return false;
-    while (got < n) {
-        ssize_t r = read(fd, out + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    return got == n;
-}
-
-static uint64_t httpx__mp_mix(uint64_t x) {   /* the splitmix64 finaliser */
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 /* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
    unlikely to occur in the content, not secret: the clocks and a heap and
    a stack address, mixed, serve for that. */
 static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
-    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt;
+    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt, r = 0;
     size_t i;
     x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
     for (i = 0; i < n; i++) {
-        if (i % 8 == 0) x = httpx__mp_mix(x);
-        out[i] = (unsigned char)(x >> (8 * (i % 8)));
+        if (i % 8 == 0) r = httpx__splitmix64(&x);
+        out[i] = (unsigned char)(r >> (8 * (i % 8)));
     }
 }
 
 static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
-    static const char hex[] = "0123456789abcdef";
     unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
-    size_t i;
-    if (!httpx__mp_urandom(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
-    for (i = 0; i < sizeof r; i++) {
-        m->boundary[2 * i] = hex[r[i] >> 4];
-        m->boundary[2 * i + 1] = hex[r[i] & 15];
-    }
+    if (!httpx__random(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
+    httpx__hex_encode(m->boundary, r, sizeof r);
     m->boundary[2 * sizeof r] = 0;
 }
 
@@ -2987,10 +2996,13 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
    ====================================================================== */
-/* net: nonblocking TCP sockets (names are resolved in dns.c). Nothing here waits: every
-   call returns at once with "done", "would block" or an error; the engine's
-   poll() loop does the waiting. */
+/* net: nonblocking TCP sockets (names are resolved in dns.c), and the few
+   platform helpers the other components share (socket set-up, addresses as
+   text, random bytes). Nothing here waits: every call returns at once with
+   "done", "would block" or an error; the engine's poll() loop does the
+   waiting. */
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -3001,54 +3013,105 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
 #include <arpa/inet.h>
 #include <poll.h>
 
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0          /* macOS: SO_NOSIGPIPE is set on the socket instead */
-#endif
+/* ---- platform helpers ---- */
 
-HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
-    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
+HTTPX__PRIVATE bool httpx__fd_nonblock(int fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+}
+
+HTTPX__PRIVATE int httpx__socket(int family, int type) {
+    int fd = socket(family, type, 0);
+    if (fd < 0) return -1;
+    if (!httpx__fd_nonblock(fd)) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+#ifdef SO_NOSIGPIPE
+    {
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+    }
+#endif
+    return fd;
+}
+
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port) {
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((unsigned short)port);
+        memcpy(&s6->sin6_addr, ip, 16);
+        return (socklen_t)sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((unsigned short)port);
+        memcpy(&s4->sin_addr, ip, 4);
+        return (socklen_t)sizeof *s4;
+    }
+}
+
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap) {
     char ip[64] = "?";
-    int port = 0;
     if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)sa;
         inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-        port = ntohs(s4->sin_port);
-        snprintf(out, cap, "%s:%d", ip, port);
+        snprintf(out, cap, "%s:%d", ip, ntohs(s4->sin_port));
     } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
         inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-        port = ntohs(s6->sin6_port);
-        snprintf(out, cap, "[%s]:%d", ip, port);
+        snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
     } else {
         snprintf(out, cap, "?");
     }
 }
 
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
+    unsigned char *out = (unsigned char *)p;
+    size_t got = 0;
+    int fd;
+    do fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return false;
+    while (got < n) {
+        ssize_t r = read(fd, out + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return got == n;
+}
+
+/* ---- TCP ---- */
+
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
+    httpx__sockaddr_string((const struct sockaddr *)&a->addr[i], out, cap);
+}
+
 /* Starts a nonblocking connect to address i. Returns the fd (the connect may
-   still be in progress: wait for POLLOUT, then httpx__connect_finish), or -1. */
+   still be in progress: wait for POLLOUT, then httpx__connect_finish), or
+   HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e) {
     const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
-    int fd, one = 1, flags;
+    int fd, one = 1;
     char where[80];
-    fd = socket(sa->sa_family, SOCK_STREAM, 0);
+    fd = httpx__socket(sa->sa_family, SOCK_STREAM);
     if (fd < 0) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
-        return -1;
+        return HTTPX__BAD;
     }
-    flags = fcntl(fd, F_GETFL, 0);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* requests are small and latency matters */
-#ifdef SO_NOSIGPIPE
-    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-#endif
     if (connect(fd, sa, a->len[i]) == 0 || errno == EINPROGRESS) return fd;
     e->sys_errno = errno;
     httpx__addr_string(a, i, where, sizeof where);
-    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(errno));
+    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(e->sys_errno));
     close(fd);
-    return -1;
+    return HTTPX__BAD;
 }
 
 /* After POLLOUT on a connecting socket: did it connect? */
@@ -3135,12 +3198,15 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
     return s;
 }
 
-/* The calls through the seam; the checks keep a NULL stream harmless. */
+/* The calls through the seam. The ops always get an httpx__err to fill, so
+   that no stream needs a scratch one of its own. */
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
-    return s->ops->send(s, p, n, e);
+    httpx__err scratch;
+    return s->ops->send(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
-    return s->ops->recv(s, p, n, e);
+    httpx__err scratch;
+    return s->ops->recv(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
@@ -3349,23 +3415,10 @@ static void httpx__dns_list_out(const httpx__dns_list *l, int port, httpx__addrs
     memset(out, 0, sizeof *out);
     while (out->count < HTTPX__MAX_ADDRS && (i4 < l->n4 || i6 < l->n6)) {
         int k = out->count;
-        if ((turn6 && i6 < l->n6) || i4 >= l->n4) {
-            struct sockaddr_in6 s6;
-            memset(&s6, 0, sizeof s6);
-            s6.sin6_family = AF_INET6;
-            s6.sin6_port = htons((unsigned short)port);
-            memcpy(&s6.sin6_addr, l->v6[i6++], 16);
-            memcpy(&out->addr[k], &s6, sizeof s6);
-            out->len[k] = (socklen_t)sizeof s6;
-        } else {
-            struct sockaddr_in s4;
-            memset(&s4, 0, sizeof s4);
-            s4.sin_family = AF_INET;
-            s4.sin_port = htons((unsigned short)port);
-            memcpy(&s4.sin_addr, l->v4[i4++], 4);
-            memcpy(&out->addr[k], &s4, sizeof s4);
-            out->len[k] = (socklen_t)sizeof s4;
-        }
+        if ((turn6 && i6 < l->n6) || i4 >= l->n4)
+            out->len[k] = httpx__sockaddr_make(&out->addr[k], AF_INET6, l->v6[i6++], port);
+        else
+            out->len[k] = httpx__sockaddr_make(&out->addr[k], AF_INET, l->v4[i4++], port);
         out->count++;
         turn6 = !turn6;
     }
@@ -3419,12 +3472,6 @@ HTTPX__PRIVATE void httpx__dns_lines_close(httpx__dns_lines *r) {
     r->fd = -1;
 }
 
-static bool httpx__dns_ieq(const char *a, const char *b) {
-    for (; *a && *b; a++, b++)
-        if (httpx__lower((unsigned char)*a) != httpx__lower((unsigned char)*b)) return false;
-    return *a == *b;
-}
-
 HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h) {
     size_t n = strlen(h), label = 0, i;
     if (n && h[n - 1] == '.') n--;
@@ -3472,7 +3519,7 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
     bool found = false;
     if (n >= sizeof name) return false;
     memcpy(name, host, n + 1);
-    if (n && name[n - 1] == '.') name[n - 1] = 0;
+    if (n && name[n - 1] == '.') name[--n] = 0;
     if (!httpx__dns_lines_open(&r, path)) return false;
     while ((line = httpx__dns_lines_next(&r)) != NULL) {
         char *p = line, *addr, *tok, *hash = strchr(line, '#');
@@ -3485,8 +3532,8 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
         else continue;
         while ((tok = httpx__dns_token(&p)) != NULL) {
             size_t tl = strlen(tok);
-            if (tl && tok[tl - 1] == '.') tok[tl - 1] = 0;
-            if (httpx__dns_ieq(tok, name)) {
+            if (tl && tok[tl - 1] == '.') tok[--tl] = 0;
+            if (tl == n && httpx__mem_ieq(tok, name, n)) {
                 httpx__dns_list_add(l, family, a);
                 found = true;
                 break;
@@ -3630,6 +3677,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
    "%scope". */
 static bool httpx__dns_parse_ns(const char *s, struct sockaddr_storage *ss, socklen_t *len) {
     char ip[64], *pct;
+    unsigned char a[16];
     const char *port = NULL, *colon = strchr(s, ':');
     size_t n;
     long pnum = 53;
@@ -3669,20 +3717,13 @@ static bool httpx__dns_parse_ns(const char *s, struct sockaddr_storage *ss, sock
         }
         *pct = 0;
     }
-    memset(ss, 0, sizeof *ss);
-    if (!pct && inet_pton(AF_INET, ip, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((unsigned short)pnum);
-        *len = (socklen_t)sizeof *s4;
+    if (!pct && inet_pton(AF_INET, ip, a) == 1) {
+        *len = httpx__sockaddr_make(ss, AF_INET, a, (int)pnum);
         return true;
     }
-    if (inet_pton(AF_INET6, ip, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((unsigned short)pnum);
-        s6->sin6_scope_id = (uint32_t)scope;
-        *len = (socklen_t)sizeof *s6;
+    if (inet_pton(AF_INET6, ip, a) == 1) {
+        *len = httpx__sockaddr_make(ss, AF_INET6, a, (int)pnum);
+        ((struct sockaddr_in6 *)ss)->sin6_scope_id = (uint32_t)scope;
         return true;
     }
     return false;
@@ -3785,17 +3826,7 @@ HTTPX__PRIVATE int httpx__dns_candidates(const httpx__dns_rc *rc, const char *ho
 }
 
 HTTPX__PRIVATE void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap) {
-    const struct sockaddr *sa = (const struct sockaddr *)&rc->ns[i];
-    char ip[64] = "?";
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-        snprintf(out, cap, "%s:%d", ip, ntohs(s4->sin_port));
-    } else {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-        snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
-    }
+    httpx__sockaddr_string((const struct sockaddr *)&rc->ns[i], out, cap);
 }
 
 #ifdef HTTPX__TEST_HOOKS
@@ -4037,17 +4068,12 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
 #ifndef HTTPX_DNS_THREADS
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0
-#endif
 
 #define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
 enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
@@ -4057,20 +4083,11 @@ enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
    address in case it cannot be read. */
 static void httpx__dns_seed(httpx__dns *d) {
     uint64_t s = 0;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (read(fd, &s, sizeof s) != (ssize_t)sizeof s) s = 0;
-        close(fd);
-    }
+    if (!httpx__random(&s, sizeof s)) s = 0;
     d->rng = s ^ (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)d << 16) ^ (uint64_t)getpid();
 }
 
-static unsigned httpx__dns_rand16(httpx__dns *d) {
-    uint64_t z = (d->rng += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return (unsigned)((z ^ (z >> 31)) & 0xFFFF);
-}
+static unsigned httpx__dns_rand16(httpx__dns *d) { return (unsigned)(httpx__splitmix64(&d->rng) & 0xFFFF); }
 
 HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
     if (d->fd >= 0) close(d->fd);
@@ -4083,20 +4100,6 @@ HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
     d->tcp_out_off = 0;
 }
 
-static int httpx__dns_socket(int family, int type) {
-    int fd = socket(family, type, 0);
-    if (fd < 0) return -1;
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-#ifdef SO_NOSIGPIPE
-    {
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-    }
-#endif
-    return fd;
-}
-
 /* Sends the queries still waiting to nameserver round % nns. The socket is
    connect()ed, so the kernel drops datagrams from anybody else; the kernel
    picks a random source port. Returns false when this nameserver cannot be
@@ -4107,7 +4110,7 @@ static bool httpx__dns_send_round(httpx__dns *d) {
         const struct sockaddr *sa = (const struct sockaddr *)&d->rc.ns[ns];
         if (d->fd >= 0) close(d->fd);
         d->sock_ns = ns;
-        d->fd = httpx__dns_socket(sa->sa_family, SOCK_DGRAM);
+        d->fd = httpx__socket(sa->sa_family, SOCK_DGRAM);
         if (d->fd < 0) return false;
         if (connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {
             close(d->fd);
@@ -4255,7 +4258,7 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
     const struct sockaddr *sa;
     if (d->tcp_fd < 0) {
         sa = (const struct sockaddr *)&d->rc.ns[ns];
-        d->tcp_fd = httpx__dns_socket(sa->sa_family, SOCK_STREAM);
+        d->tcp_fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (d->tcp_fd < 0) return false;
         if (connect(d->tcp_fd, sa, d->rc.ns_len[ns]) != 0 && errno != EINPROGRESS) {
             int err = errno;
@@ -4405,7 +4408,6 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
    lookup's state when the caller has already dropped it. */
 #include <errno.h>
 #include <unistd.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -4494,10 +4496,7 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
         httpx__free(d);
         return NULL;
     }
-    for (i = 0; i < 2; i++) {
-        fcntl(j->pipe[i], F_SETFL, fcntl(j->pipe[i], F_GETFL, 0) | O_NONBLOCK);
-        fcntl(j->pipe[i], F_SETFD, FD_CLOEXEC);
-    }
+    for (i = 0; i < 2; i++) httpx__fd_nonblock(j->pipe[i]);
     pthread_mutex_init(&j->lock, NULL);
     j->refs = 2;
     /* The thread starts with every signal blocked: the program's handlers
@@ -5671,14 +5670,15 @@ static int httpx__tls_flush(httpx__tls *t, httpx__err *e) {
 static void httpx__tls_keylog(httpx__tls *t) {
     br_ssl_engine_context *eng = &t->cc.eng;
     char line[13 + 64 + 1 + 96 + 2];
-    size_t i, n = 0;
+    size_t n = 0;
     FILE *f;
-    static const char hex[] = "0123456789abcdef";
     memcpy(line, "CLIENT_RANDOM ", 14);
     n = 14;
-    for (i = 0; i < 32; i++) { line[n++] = hex[eng->client_random[i] >> 4]; line[n++] = hex[eng->client_random[i] & 15]; }
+    httpx__hex_encode(line + n, eng->client_random, 32);
+    n += 64;
     line[n++] = ' ';
-    for (i = 0; i < 48; i++) { line[n++] = hex[eng->session.master_secret[i] >> 4]; line[n++] = hex[eng->session.master_secret[i] & 15]; }
+    httpx__hex_encode(line + n, eng->session.master_secret, 48);
+    n += 96;
     line[n++] = '\n';
     f = fopen(t->cfg->keylog, "a");
     if (!f) return;   /* a debugging aid: its failure does not fail the connection */
@@ -5771,8 +5771,6 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
 static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
-    httpx__err scratch;
-    if (!e) e = &scratch;
     for (;;) {
         unsigned st = br_ssl_engine_current_state(eng);
         long r;
@@ -5821,8 +5819,6 @@ static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__er
 static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
-    httpx__err scratch;
-    if (!e) e = &scratch;
     for (;;) {
         unsigned st = br_ssl_engine_current_state(eng);
         long r;

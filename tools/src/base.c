@@ -147,6 +147,33 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+HTTPX__PRIVATE int httpx__hex_value(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper) {
+    return (upper ? "0123456789ABCDEF" : "0123456789abcdef")[v & 15];
+}
+
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = httpx__hex_digit(b[i] >> 4, false);
+        out[2 * i + 1] = httpx__hex_digit(b[i], false);
+    }
+}
+
 static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {
     "no error",
     "connect timeout", "read timeout", "write timeout", "pool timeout",

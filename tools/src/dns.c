@@ -31,23 +31,10 @@ static void httpx__dns_list_out(const httpx__dns_list *l, int port, httpx__addrs
     memset(out, 0, sizeof *out);
     while (out->count < HTTPX__MAX_ADDRS && (i4 < l->n4 || i6 < l->n6)) {
         int k = out->count;
-        if ((turn6 && i6 < l->n6) || i4 >= l->n4) {
-            struct sockaddr_in6 s6;
-            memset(&s6, 0, sizeof s6);
-            s6.sin6_family = AF_INET6;
-            s6.sin6_port = htons((unsigned short)port);
-            memcpy(&s6.sin6_addr, l->v6[i6++], 16);
-            memcpy(&out->addr[k], &s6, sizeof s6);
-            out->len[k] = (socklen_t)sizeof s6;
-        } else {
-            struct sockaddr_in s4;
-            memset(&s4, 0, sizeof s4);
-            s4.sin_family = AF_INET;
-            s4.sin_port = htons((unsigned short)port);
-            memcpy(&s4.sin_addr, l->v4[i4++], 4);
-            memcpy(&out->addr[k], &s4, sizeof s4);
-            out->len[k] = (socklen_t)sizeof s4;
-        }
+        if ((turn6 && i6 < l->n6) || i4 >= l->n4)
+            out->len[k] = httpx__sockaddr_make(&out->addr[k], AF_INET6, l->v6[i6++], port);
+        else
+            out->len[k] = httpx__sockaddr_make(&out->addr[k], AF_INET, l->v4[i4++], port);
         out->count++;
         turn6 = !turn6;
     }
@@ -101,12 +88,6 @@ HTTPX__PRIVATE void httpx__dns_lines_close(httpx__dns_lines *r) {
     r->fd = -1;
 }
 
-static bool httpx__dns_ieq(const char *a, const char *b) {
-    for (; *a && *b; a++, b++)
-        if (httpx__lower((unsigned char)*a) != httpx__lower((unsigned char)*b)) return false;
-    return *a == *b;
-}
-
 HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h) {
     size_t n = strlen(h), label = 0, i;
     if (n && h[n - 1] == '.') n--;
@@ -154,7 +135,7 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
     bool found = false;
     if (n >= sizeof name) return false;
     memcpy(name, host, n + 1);
-    if (n && name[n - 1] == '.') name[n - 1] = 0;
+    if (n && name[n - 1] == '.') name[--n] = 0;
     if (!httpx__dns_lines_open(&r, path)) return false;
     while ((line = httpx__dns_lines_next(&r)) != NULL) {
         char *p = line, *addr, *tok, *hash = strchr(line, '#');
@@ -167,8 +148,8 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
         else continue;
         while ((tok = httpx__dns_token(&p)) != NULL) {
             size_t tl = strlen(tok);
-            if (tl && tok[tl - 1] == '.') tok[tl - 1] = 0;
-            if (httpx__dns_ieq(tok, name)) {
+            if (tl && tok[tl - 1] == '.') tok[--tl] = 0;
+            if (tl == n && httpx__mem_ieq(tok, name, n)) {
                 httpx__dns_list_add(l, family, a);
                 found = true;
                 break;

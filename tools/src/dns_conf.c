@@ -15,6 +15,7 @@
    "%scope". */
 static bool httpx__dns_parse_ns(const char *s, struct sockaddr_storage *ss, socklen_t *len) {
     char ip[64], *pct;
+    unsigned char a[16];
     const char *port = NULL, *colon = strchr(s, ':');
     size_t n;
     long pnum = 53;
@@ -54,20 +55,13 @@ static bool httpx__dns_parse_ns(const char *s, struct sockaddr_storage *ss, sock
         }
         *pct = 0;
     }
-    memset(ss, 0, sizeof *ss);
-    if (!pct && inet_pton(AF_INET, ip, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((unsigned short)pnum);
-        *len = (socklen_t)sizeof *s4;
+    if (!pct && inet_pton(AF_INET, ip, a) == 1) {
+        *len = httpx__sockaddr_make(ss, AF_INET, a, (int)pnum);
         return true;
     }
-    if (inet_pton(AF_INET6, ip, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((unsigned short)pnum);
-        s6->sin6_scope_id = (uint32_t)scope;
-        *len = (socklen_t)sizeof *s6;
+    if (inet_pton(AF_INET6, ip, a) == 1) {
+        *len = httpx__sockaddr_make(ss, AF_INET6, a, (int)pnum);
+        ((struct sockaddr_in6 *)ss)->sin6_scope_id = (uint32_t)scope;
         return true;
     }
     return false;
@@ -170,17 +164,7 @@ HTTPX__PRIVATE int httpx__dns_candidates(const httpx__dns_rc *rc, const char *ho
 }
 
 HTTPX__PRIVATE void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap) {
-    const struct sockaddr *sa = (const struct sockaddr *)&rc->ns[i];
-    char ip[64] = "?";
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-        snprintf(out, cap, "%s:%d", ip, ntohs(s4->sin_port));
-    } else {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-        snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
-    }
+    httpx__sockaddr_string((const struct sockaddr *)&rc->ns[i], out, cap);
 }
 
 #ifdef HTTPX__TEST_HOOKS

@@ -9,17 +9,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
 #ifndef HTTPX_DNS_THREADS
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0
-#endif
 
 #define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
 enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
@@ -29,20 +24,11 @@ enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
    address in case it cannot be read. */
 static void httpx__dns_seed(httpx__dns *d) {
     uint64_t s = 0;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (read(fd, &s, sizeof s) != (ssize_t)sizeof s) s = 0;
-        close(fd);
-    }
+    if (!httpx__random(&s, sizeof s)) s = 0;
     d->rng = s ^ (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)d << 16) ^ (uint64_t)getpid();
 }
 
-static unsigned httpx__dns_rand16(httpx__dns *d) {
-    uint64_t z = (d->rng += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return (unsigned)((z ^ (z >> 31)) & 0xFFFF);
-}
+static unsigned httpx__dns_rand16(httpx__dns *d) { return (unsigned)(httpx__splitmix64(&d->rng) & 0xFFFF); }
 
 HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
     if (d->fd >= 0) close(d->fd);
@@ -55,20 +41,6 @@ HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
     d->tcp_out_off = 0;
 }
 
-static int httpx__dns_socket(int family, int type) {
-    int fd = socket(family, type, 0);
-    if (fd < 0) return -1;
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-#ifdef SO_NOSIGPIPE
-    {
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-    }
-#endif
-    return fd;
-}
-
 /* Sends the queries still waiting to nameserver round % nns. The socket is
    connect()ed, so the kernel drops datagrams from anybody else; the kernel
    picks a random source port. Returns false when this nameserver cannot be
@@ -79,7 +51,7 @@ static bool httpx__dns_send_round(httpx__dns *d) {
         const struct sockaddr *sa = (const struct sockaddr *)&d->rc.ns[ns];
         if (d->fd >= 0) close(d->fd);
         d->sock_ns = ns;
-        d->fd = httpx__dns_socket(sa->sa_family, SOCK_DGRAM);
+        d->fd = httpx__socket(sa->sa_family, SOCK_DGRAM);
         if (d->fd < 0) return false;
         if (connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {
             close(d->fd);
@@ -227,7 +199,7 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
     const struct sockaddr *sa;
     if (d->tcp_fd < 0) {
         sa = (const struct sockaddr *)&d->rc.ns[ns];
-        d->tcp_fd = httpx__dns_socket(sa->sa_family, SOCK_STREAM);
+        d->tcp_fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (d->tcp_fd < 0) return false;
         if (connect(d->tcp_fd, sa, d->rc.ns_len[ns]) != 0 && errno != EINPROGRESS) {
             int err = errno;

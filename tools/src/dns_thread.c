@@ -5,7 +5,6 @@
 #include "dns_internal.h"
 #include <errno.h>
 #include <unistd.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -94,10 +93,7 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
         httpx__free(d);
         return NULL;
     }
-    for (i = 0; i < 2; i++) {
-        fcntl(j->pipe[i], F_SETFL, fcntl(j->pipe[i], F_GETFL, 0) | O_NONBLOCK);
-        fcntl(j->pipe[i], F_SETFD, FD_CLOEXEC);
-    }
+    for (i = 0; i < 2; i++) httpx__fd_nonblock(j->pipe[i]);
     pthread_mutex_init(&j->lock, NULL);
     j->refs = 2;
     /* The thread starts with every signal blocked: the program's handlers

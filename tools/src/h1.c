@@ -350,13 +350,6 @@ enum {
     HTTPX__CK_ERROR
 };
 
-static int httpx__ck_hex(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = httpx__lower(c);
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
 static int httpx__ck_fail(httpx__chunked *d, httpx__err *e, const char *what) {
     d->state = HTTPX__CK_ERROR;
     httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: %s", what);
@@ -374,7 +367,7 @@ static int httpx__ck_byte(httpx__chunked *d, unsigned char c, httpx__err *e) {
     switch (d->state) {
     case HTTPX__CK_SIZE_START:
     case HTTPX__CK_SIZE:
-        h = httpx__ck_hex(c);
+        h = httpx__hex_value(c);
         if (h >= 0) {
             if (d->remaining > (UINT64_MAX >> 4)) return httpx__ck_fail(d, e, "chunk size overflows 64 bits");
             d->remaining = (d->remaining << 4) | (uint64_t)h;

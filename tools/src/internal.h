@@ -83,6 +83,15 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 
 HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
 
+/* The next number of a splitmix64 stream: well mixed, not secret (seed the
+   state from httpx__random where it must not be guessed). */
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state);
+/* Hex digits: the value of c (0..15, or -1 when c is not one), the digit of
+   v & 15, and n bytes as 2n lower-case digits (no NUL). */
+HTTPX__PRIVATE int  httpx__hex_value(int c);
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper);
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n);
+
 /* ---- url: RFC 3986 for http and https ---- */
 
 /* A parsed absolute URL. Every view points into the string that was parsed,
@@ -238,6 +247,25 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
+#endif
+
+/* Platform helpers shared by net, dns, tls and multipart. */
+/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
+HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
+/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
+   -1 with errno set on failure. */
+HTTPX__PRIVATE int  httpx__socket(int family, int type);
+/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
+   returns its length. */
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* "1.2.3.4:80", "[::1]:443" or "?". */
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
+/* n bytes from the system's random source (/dev/urandom); false when it
+   cannot be read (a chroot, a sandbox): the caller decides what then. */
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
     struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
@@ -245,7 +273,7 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or -1 (e filled). */
+/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
 HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
 /* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
@@ -263,6 +291,7 @@ HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
    fd at all (in-process transports). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
 typedef struct httpx__stream_ops {
+    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
     /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */

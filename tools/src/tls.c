@@ -343,14 +343,15 @@ static int httpx__tls_flush(httpx__tls *t, httpx__err *e) {
 static void httpx__tls_keylog(httpx__tls *t) {
     br_ssl_engine_context *eng = &t->cc.eng;
     char line[13 + 64 + 1 + 96 + 2];
-    size_t i, n = 0;
+    size_t n = 0;
     FILE *f;
-    static const char hex[] = "0123456789abcdef";
     memcpy(line, "CLIENT_RANDOM ", 14);
     n = 14;
-    for (i = 0; i < 32; i++) { line[n++] = hex[eng->client_random[i] >> 4]; line[n++] = hex[eng->client_random[i] & 15]; }
+    httpx__hex_encode(line + n, eng->client_random, 32);
+    n += 64;
     line[n++] = ' ';
-    for (i = 0; i < 48; i++) { line[n++] = hex[eng->session.master_secret[i] >> 4]; line[n++] = hex[eng->session.master_secret[i] & 15]; }
+    httpx__hex_encode(line + n, eng->session.master_secret, 48);
+    n += 96;
     line[n++] = '\n';
     f = fopen(t->cfg->keylog, "a");
     if (!f) return;   /* a debugging aid: its failure does not fail the connection */
@@ -443,8 +444,6 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
 static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
-    httpx__err scratch;
-    if (!e) e = &scratch;
     for (;;) {
         unsigned st = br_ssl_engine_current_state(eng);
         long r;
@@ -493,8 +492,6 @@ static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__er
 static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
-    httpx__err scratch;
-    if (!e) e = &scratch;
     for (;;) {
         unsigned st = br_ssl_engine_current_state(eng);
         long r;
