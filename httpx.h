@@ -551,9 +551,10 @@ typedef struct httpx__h1_head {
 /* Parses a response head (status line + header fields + empty line) from
    buf[0..len). Zero-copy: the views point into buf. Accepts CRLF and bare LF
    line ends. hdrs has room for max_headers.
-   Returns the head's length in bytes (> 0) when complete, -2 when more bytes
-   are needed, -1 on a malformed head (e filled with HTTPX_ERR_REMOTE_PROTOCOL
-   and a message), -3 when more than max_headers fields came (TOO_LARGE).
+   Returns the head's length in bytes (> 0) when complete, HTTPX__AGAIN when
+   more bytes are needed, HTTPX__BAD on a malformed head (e filled with
+   HTTPX_ERR_REMOTE_PROTOCOL and a message), HTTPX__FULL when more than
+   max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
    Pure: no allocation, no state beyond the arguments; call again on the whole
    buffer when more bytes arrive. */
 HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
@@ -591,7 +592,7 @@ typedef struct httpx__chunked {
 } httpx__chunked;
 /* Decodes in place: buf[0..*len) is new input; on return buf[0..*len) holds the
    body bytes it carried. Returns 1 when the message (last chunk and trailers)
-   is complete, 0 when more input is needed, -1 on bad framing (e filled:
+   is complete, 0 when more input is needed, HTTPX__BAD on bad framing (e filled:
    HTTPX_ERR_REMOTE_PROTOCOL). After 1, d->extra is the number of input bytes
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
@@ -718,7 +719,7 @@ HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
 HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 /* Does what is ready without waiting: reads answers, sends retries when the
    deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
-   HTTPX__MAX_ADDRS), 0 still waiting, -1 failed (e: HTTPX_ERR_CONNECT with a
+   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
    message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
 HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
@@ -1819,10 +1820,6 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 
 /* ---- head ---- */
 
-/* What a parse step reports: OK, or the parser's -2 / -1 result. */
-#define HTTPX__H1_MORE (-2)
-#define HTTPX__H1_BAD (-1)
-
 typedef struct httpx__h1p {
     const char *buf;
     size_t len, pos;
@@ -1832,7 +1829,7 @@ typedef struct httpx__h1p {
 static int httpx__h1p_bad(httpx__h1p *p, const char *what) {
     httpx__fail(p->e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head: %s at byte %lu",
                 what, (unsigned long)p->pos);
-    return HTTPX__H1_BAD;
+    return HTTPX__BAD;
 }
 
 /* Field-value and reason-phrase bytes: HTAB, SP, VCHAR, obs-text. */
@@ -1868,10 +1865,10 @@ HTTPX__PRIVATE size_t httpx__h1_find_head_end(const char *buf, size_t len, size_
 
 /* Consumes a line end at p->pos: CRLF or LF. 0 when one was there. */
 static int httpx__h1p_eol(httpx__h1p *p) {
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos] == '\n') { p->pos++; return 0; }
     if (p->buf[p->pos] != '\r') return httpx__h1p_bad(p, "expected end of line");
-    if (p->pos + 1 >= p->len) return HTTPX__H1_MORE;
+    if (p->pos + 1 >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos + 1] != '\n') return httpx__h1p_bad(p, "CR not followed by LF");
     p->pos += 2;
     return 0;
@@ -1888,11 +1885,11 @@ static int httpx__h1p_text(httpx__h1p *p, const char *what) {
             return httpx__h1p_bad(p, msg);
         }
     }
-    return HTTPX__H1_MORE;
+    return HTTPX__AGAIN;
 }
 
 static int httpx__h1p_expect(httpx__h1p *p, bool ok, const char *what) {
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (!ok) return httpx__h1p_bad(p, what);
     p->pos++;
     return 0;
@@ -1908,7 +1905,7 @@ static int httpx__h1p_status_line(httpx__h1p *p, httpx__h1_head *head) {
     size_t i, start;
     int status = 0;
     for (i = 0; i < sizeof name - 1; i++, p->pos++) {
-        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (p->pos >= p->len) return HTTPX__AGAIN;
         if (p->buf[p->pos] != name[i])
             return httpx__h1p_bad(p, i >= 5 ? "HTTP version is not 1.x" : "status line does not start with HTTP/");
     }
@@ -1922,7 +1919,7 @@ static int httpx__h1p_status_line(httpx__h1p *p, httpx__h1_head *head) {
         status = status * 10 + (c - '0');
     }
     head->status = status;
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos] == ' ') p->pos++;   /* "HTTP/1.1 301\r\n": no reason at all is fine */
     else if (p->buf[p->pos] != '\r' && p->buf[p->pos] != '\n')
         return httpx__h1p_bad(p, "status code is not three digits from 100 to 999");
@@ -1938,7 +1935,7 @@ static int httpx__h1p_field(httpx__h1p *p, httpx__h1_header *h) {
     size_t start = p->pos, end;
     for (;;) {
         unsigned char c = HTTPX__H1_AT(p);
-        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (p->pos >= p->len) return HTTPX__AGAIN;
         if (c == ':') break;
         if (c == ' ' || c == '\t') return httpx__h1p_bad(p, "whitespace between header name and colon");
         if (c == '\r' || c == '\n') return httpx__h1p_bad(p, "header line without a colon");
@@ -1969,7 +1966,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
     HTTPX__H1_TRY(httpx__h1p_status_line(&p, head));
     for (;;) {
         unsigned char c = HTTPX__H1_AT(&p);
-        if (p.pos >= len) return HTTPX__H1_MORE;
+        if (p.pos >= len) return HTTPX__AGAIN;
         if (c == '\r' || c == '\n') break;
         /* obs-fold is refused, not unfolded: RFC 9112 section 5.2 allows either,
            and a continuation line is how smuggled fields hide */
@@ -1979,7 +1976,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
         if (n == max_headers) {
             httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %lu header fields",
                         (unsigned long)max_headers);
-            return -3;
+            return HTTPX__FULL;
         }
         HTTPX__H1_TRY(httpx__h1p_field(&p, &hdrs[n]));
         n++;
@@ -1988,7 +1985,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
     head->num_headers = n;
     if (p.pos > (size_t)0x7fffffff) {
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head longer than 2 GiB");
-        return -3;
+        return HTTPX__FULL;
     }
     return (int)p.pos;
 }
@@ -2157,7 +2154,7 @@ enum {
 static int httpx__ck_fail(httpx__chunked *d, httpx__err *e, const char *what) {
     d->state = HTTPX__CK_ERROR;
     httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: %s", what);
-    return -1;
+    return HTTPX__BAD;
 }
 
 static int httpx__ck_size_line_end(httpx__chunked *d) {
@@ -2247,7 +2244,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
     if (d->state == HTTPX__CK_ERROR) {
         *len = 0;
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: decoder used after an error");
-        return -1;
+        return HTTPX__BAD;
     }
     while (r < n && d->state != HTTPX__CK_DONE) {
         int next;
@@ -2261,9 +2258,9 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
             if (d->remaining == 0) d->state = HTTPX__CK_DATA_END;
             continue;
         }
-        if (!httpx__ck_count(d, e)) { *len = 0; return -1; }
+        if (!httpx__ck_count(d, e)) { *len = 0; return HTTPX__BAD; }
         next = httpx__ck_byte(d, (unsigned char)buf[r++], e);
-        if (next < 0) { *len = 0; return -1; }
+        if (next == HTTPX__BAD) { *len = 0; return HTTPX__BAD; }
         /* the trailer count runs across lines; a size line's count restarts */
         if (next == HTTPX__CK_SIZE_START) d->line = 0;
         d->state = next;
@@ -4659,7 +4656,7 @@ static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
 }
 
 /* Calls fn for each object of a PEM text. Returns the number of objects, or
-   -1 when the text is not PEM (e filled) or fn failed (fn fills e). */
+   HTTPX__BAD when the text is not PEM (e filled) or fn failed (fn fills e). */
 typedef int (*httpx__pem_fn)(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e);
 static int httpx__pem_each(const char *what, const char *data, size_t len, httpx__pem_fn fn, void *ctx, httpx__err *e) {
     br_pem_decoder_context pc;
@@ -4823,7 +4820,7 @@ typedef struct httpx__tls_files {
     size_t n, cap;
 } httpx__tls_files;
 
-/* 1: seen before; 0: now recorded; -1: out of memory. */
+/* 1: seen before; 0: now recorded; HTTPX__BAD: out of memory. */
 static int httpx__tls_files_seen(httpx__tls_files *f, const struct stat *st) {
     size_t i;
     for (i = 0; i < f->n; i++)
@@ -5004,7 +5001,7 @@ static bool httpx__tls_pem_objects(const char *pem, const char *file, const char
     httpx__buf b;
     const char *text;
     size_t len;
-    int n = -1;
+    int n = HTTPX__BAD;
     memset(&b, 0, sizeof b);
     if (httpx__tls_pem_source(pem, file, &b, &text, &len, e))
         n = httpx__pem_each(pem ? label : file, text, len, fn, cfg, e);

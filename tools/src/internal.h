@@ -175,9 +175,10 @@ typedef struct httpx__h1_head {
 /* Parses a response head (status line + header fields + empty line) from
    buf[0..len). Zero-copy: the views point into buf. Accepts CRLF and bare LF
    line ends. hdrs has room for max_headers.
-   Returns the head's length in bytes (> 0) when complete, -2 when more bytes
-   are needed, -1 on a malformed head (e filled with HTTPX_ERR_REMOTE_PROTOCOL
-   and a message), -3 when more than max_headers fields came (TOO_LARGE).
+   Returns the head's length in bytes (> 0) when complete, HTTPX__AGAIN when
+   more bytes are needed, HTTPX__BAD on a malformed head (e filled with
+   HTTPX_ERR_REMOTE_PROTOCOL and a message), HTTPX__FULL when more than
+   max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
    Pure: no allocation, no state beyond the arguments; call again on the whole
    buffer when more bytes arrive. */
 HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
@@ -215,7 +216,7 @@ typedef struct httpx__chunked {
 } httpx__chunked;
 /* Decodes in place: buf[0..*len) is new input; on return buf[0..*len) holds the
    body bytes it carried. Returns 1 when the message (last chunk and trailers)
-   is complete, 0 when more input is needed, -1 on bad framing (e filled:
+   is complete, 0 when more input is needed, HTTPX__BAD on bad framing (e filled:
    HTTPX_ERR_REMOTE_PROTOCOL). After 1, d->extra is the number of input bytes
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
@@ -342,7 +343,7 @@ HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
 HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 /* Does what is ready without waiting: reads answers, sends retries when the
    deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
-   HTTPX__MAX_ADDRS), 0 still waiting, -1 failed (e: HTTPX_ERR_CONNECT with a
+   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
    message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
 HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);

@@ -27,7 +27,7 @@ static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
 }
 
 /* Calls fn for each object of a PEM text. Returns the number of objects, or
-   -1 when the text is not PEM (e filled) or fn failed (fn fills e). */
+   HTTPX__BAD when the text is not PEM (e filled) or fn failed (fn fills e). */
 typedef int (*httpx__pem_fn)(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e);
 static int httpx__pem_each(const char *what, const char *data, size_t len, httpx__pem_fn fn, void *ctx, httpx__err *e) {
     br_pem_decoder_context pc;
@@ -191,7 +191,7 @@ typedef struct httpx__tls_files {
     size_t n, cap;
 } httpx__tls_files;
 
-/* 1: seen before; 0: now recorded; -1: out of memory. */
+/* 1: seen before; 0: now recorded; HTTPX__BAD: out of memory. */
 static int httpx__tls_files_seen(httpx__tls_files *f, const struct stat *st) {
     size_t i;
     for (i = 0; i < f->n; i++)
@@ -372,7 +372,7 @@ static bool httpx__tls_pem_objects(const char *pem, const char *file, const char
     httpx__buf b;
     const char *text;
     size_t len;
-    int n = -1;
+    int n = HTTPX__BAD;
     memset(&b, 0, sizeof b);
     if (httpx__tls_pem_source(pem, file, &b, &text, &len, e))
         n = httpx__pem_each(pem ? label : file, text, len, fn, cfg, e);
