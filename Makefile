@@ -31,6 +31,7 @@ test: check-amalgamation matrix $(BUILD)/test $(BUILD)/test-asan examples
 	$(MAKE) --no-print-directory leakcheck
 	$(BUILD)/test
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test-asan
+	$(MAKE) --no-print-directory $(BUILD)/test-dns-threads && $(BUILD)/test-dns-threads dns
 
 # 10,000 requests on one client under valgrind: no leak, no invalid access.
 leakcheck: $(BUILD)/test
@@ -48,6 +49,11 @@ $(BUILD)/test-asan: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
 	$(TESTCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
 	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+
+# The tests built with the other resolver: getaddrinfo on a helper thread.
+$(BUILD)/test-dns-threads: httpx.h $(TESTSRC) $(TESTHDR)
+	@mkdir -p $(BUILD)
+	$(TESTCC) -O1 -DHTTPX_DNS_THREADS $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
 
 unit: $(BUILD)/test examples
 	$(BUILD)/test $(T)

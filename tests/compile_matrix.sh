@@ -27,6 +27,10 @@ for cc in gcc clang; do
         done
     done
 done
+# the other resolver, getaddrinfo on a helper thread, which the rows above leave out
+for cc in gcc clang; do
+    try "$cc-c99-DHTTPX_DNS_THREADS" $cc -std=c99 $warn -DHTTPX_DNS_THREADS $bearssl
+done
 for cxx in g++ clang++; do
     for cfg in "" "-DHTTPX_STATIC" $bearssl; do
         try "$cxx$(echo "$cfg" | tr -d ' =')" $cxx -x c++ -std=c++11 $warn $cfg

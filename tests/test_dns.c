@@ -732,6 +732,8 @@ TEST(dns_threads) {
         httpx__dns *d = httpx__dns_start(&cfg, "127.1", 80, &e);
         REQUIRE(d);
         CHECK(httpx__dns_fd(d) >= 0);
+        CHECK_INT(httpx__dns_events(d), POLLIN);   /* the thread's pipe */
+        CHECK(httpx__dns_deadline(d) == 0);        /* getaddrinfo keeps its own time */
         if (i % 2) usleep(1000);
         httpx__dns_free(d);
     }
