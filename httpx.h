@@ -411,7 +411,6 @@ HTTPX_API void httpx_response_free(httpx_response *r);
 HTTPX__PRIVATE void *httpx__malloc(size_t n);
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n);
 HTTPX__PRIVATE void  httpx__free(void *p);
-HTTPX__PRIVATE char *httpx__strdup(const char *s);
 
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
    only when the allocator fails (now or earlier: failure is sticky). The contents are NUL-terminated whenever
@@ -502,10 +501,6 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u);
 /* Appends the Host header value: host, or [v6], plus ":port" unless default. */
 HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u);
-/* Appends the normalised URL as shown to users (r->url): lower-case scheme and
-   host, no userinfo, no default port, path "/" when empty, query kept, no
-   fragment. */
-HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u);
 /* Splits userinfo into percent-decoded user and password (password "" when no
    ':'). Returns false when there is no userinfo. */
 HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass);
@@ -923,13 +918,6 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
 HTTPX__PRIVATE void httpx__free(void *p) { if (p) HTTPX_FREE(p); }
-
-HTTPX__PRIVATE char *httpx__strdup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = (char *)httpx__malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
 
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
@@ -1475,10 +1463,16 @@ HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url
     return httpx__buf_printf(out, ":%d", u->port);
 }
 
+#ifdef HTTPX__TEST_HOOKS
+/* For the tests (tests/impl.c defines HTTPX__TEST_HOOKS), until the engine
+   shows r->url normalised: the URL as a user would see it, lower-case
+   scheme and host, no userinfo, no default port, path "/" when empty, the
+   query kept, no fragment. */
 HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u) {
     return httpx__buf_puts(out, u->is_https ? "https://" : "http://") &&
            httpx__url_write_authority(out, u) && httpx__url_write_target(out, u);
 }
+#endif
 
 /* ---- percent-decoding and credentials ---- */
 
@@ -4648,6 +4642,15 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 #define HTTPX__TLS_DIR_ENTRIES 65536
 #define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
 
+/* The backend is the only user of a string copy (a base helper would be
+   dead code in a build without TLS). NULL: out of memory. */
+static char *httpx__tls_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = (char *)httpx__malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
 /* Collects bytes from BearSSL's decoders into a growable buffer. */
 typedef struct httpx__tls_sink { httpx__buf b; bool oom; } httpx__tls_sink;
 static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
@@ -5060,8 +5063,8 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     cfg->no_verify = o->no_verify;
     cfg->alpn[0] = "h2";
     cfg->alpn[1] = "http/1.1";
-    if ((o->server_name && !(cfg->server_name = httpx__strdup(o->server_name))) ||
-        (keylog && *keylog && !(cfg->keylog = httpx__strdup(keylog)))) {
+    if ((o->server_name && !(cfg->server_name = httpx__tls_strdup(o->server_name))) ||
+        (keylog && *keylog && !(cfg->keylog = httpx__tls_strdup(keylog)))) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -5103,7 +5106,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
             if (cfg->sessions[i].used < s->used) s = &cfg->sessions[i];
         }
         httpx__free(s->key);
-        if (!(s->key = httpx__strdup(key))) return;   /* no memory: simply not cached */
+        if (!(s->key = httpx__tls_strdup(key))) return;   /* no memory: simply not cached */
     }
     s->params = *p;
     s->used = ++cfg->tick;

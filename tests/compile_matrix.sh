@@ -31,6 +31,25 @@ done
 for cc in gcc clang; do
     try "$cc-c99-DHTTPX_DNS_THREADS" $cc -std=c99 $warn -DHTTPX_DNS_THREADS $bearssl
 done
+# dead code: internals plain static (not "unused"), so an internal function
+# nothing calls is an error, with TLS and without; the failure names them
+dead_code() {  # dead_code NAME COMPILER FLAGS...
+    name=$1; shift
+    runs=$((runs + 1))
+    if ! "$@" -c tests/compile/impl.c -o "$out/$name.o" 2>"$out/$name.log"; then
+        echo "matrix FAIL: $name: $*"
+        dead=$(grep -E "defined but not used|unused function" "$out/$name.log" | grep -o 'httpx__[a-z0-9_]*' | sort -u | tr '\n' ' ')
+        [ -n "$dead" ] && echo "  internal functions nothing calls: $dead"
+        others=$(grep "error:" "$out/$name.log" | grep -v -E "defined but not used|unused function" | head -5)
+        [ -n "$others" ] && echo "$others"
+        fail=$((fail + 1))
+    fi
+}
+for cc in gcc clang; do
+    for cfg in "" $bearssl; do
+        dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $cfg
+    done
+done
 for cxx in g++ clang++; do
     for cfg in "" "-DHTTPX_STATIC" $bearssl; do
         try "$cxx$(echo "$cfg" | tr -d ' =')" $cxx -x c++ -std=c++11 $warn $cfg

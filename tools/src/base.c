@@ -7,13 +7,6 @@ HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
 HTTPX__PRIVATE void httpx__free(void *p) { if (p) HTTPX_FREE(p); }
 
-HTTPX__PRIVATE char *httpx__strdup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = (char *)httpx__malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
     char *p;

@@ -35,7 +35,6 @@
 HTTPX__PRIVATE void *httpx__malloc(size_t n);
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n);
 HTTPX__PRIVATE void  httpx__free(void *p);
-HTTPX__PRIVATE char *httpx__strdup(const char *s);
 
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
    only when the allocator fails (now or earlier: failure is sticky). The contents are NUL-terminated whenever
@@ -126,10 +125,6 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u);
 /* Appends the Host header value: host, or [v6], plus ":port" unless default. */
 HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u);
-/* Appends the normalised URL as shown to users (r->url): lower-case scheme and
-   host, no userinfo, no default port, path "/" when empty, query kept, no
-   fragment. */
-HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u);
 /* Splits userinfo into percent-decoded user and password (password "" when no
    ':'). Returns false when there is no userinfo. */
 HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass);

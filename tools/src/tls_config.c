@@ -19,6 +19,15 @@
 #define HTTPX__TLS_DIR_ENTRIES 65536
 #define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
 
+/* The backend is the only user of a string copy (a base helper would be
+   dead code in a build without TLS). NULL: out of memory. */
+static char *httpx__tls_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = (char *)httpx__malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
 /* Collects bytes from BearSSL's decoders into a growable buffer. */
 typedef struct httpx__tls_sink { httpx__buf b; bool oom; } httpx__tls_sink;
 static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
@@ -431,8 +440,8 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     cfg->no_verify = o->no_verify;
     cfg->alpn[0] = "h2";
     cfg->alpn[1] = "http/1.1";
-    if ((o->server_name && !(cfg->server_name = httpx__strdup(o->server_name))) ||
-        (keylog && *keylog && !(cfg->keylog = httpx__strdup(keylog)))) {
+    if ((o->server_name && !(cfg->server_name = httpx__tls_strdup(o->server_name))) ||
+        (keylog && *keylog && !(cfg->keylog = httpx__tls_strdup(keylog)))) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -474,7 +483,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
             if (cfg->sessions[i].used < s->used) s = &cfg->sessions[i];
         }
         httpx__free(s->key);
-        if (!(s->key = httpx__strdup(key))) return;   /* no memory: simply not cached */
+        if (!(s->key = httpx__tls_strdup(key))) return;   /* no memory: simply not cached */
     }
     s->params = *p;
     s->used = ++cfg->tick;
