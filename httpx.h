@@ -922,6 +922,7 @@ HTTPX__PRIVATE void httpx__free(void *p) { if (p) HTTPX_FREE(p); }
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
     char *p;
+    HTTPX_ASSERT(b->cap == 0 ? b->len == 0 : b->len < b->cap);   /* room for the NUL, always */
     if (b->failed) return false;
     if (extra > (size_t)-1 / 2 - b->len) { b->failed = true; return false; }
     need = b->len + extra + 1;                  /* +1: always room for the NUL */
@@ -947,6 +948,7 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
 }
 
 HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n) {
+    HTTPX_ASSERT(p || n == 0);
     if (!httpx__buf_reserve(b, n)) return false;
     if (n) memcpy(b->p + b->len, p, n);
     b->len += n;
@@ -989,6 +991,7 @@ HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b) {
 }
 
 HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
+    HTTPX_ASSERT(mem && cap > 0);   /* the NUL needs a byte */
     b->p = mem;
     b->cap = cap;
     b->len = 0;
@@ -1953,6 +1956,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
                                         httpx__h1_header *hdrs, size_t max_headers, httpx__err *e) {
     httpx__h1p p;
     size_t n = 0;
+    HTTPX_ASSERT((buf || len == 0) && head && (hdrs || max_headers == 0));
     p.buf = buf;
     p.len = len;
     p.e = e;
@@ -2234,7 +2238,9 @@ static bool httpx__ck_count(httpx__chunked *d, httpx__err *e) {
 }
 
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e) {
-    size_t r = 0, w = 0, n = *len;
+    size_t r = 0, w = 0, n;
+    HTTPX_ASSERT(d && len && (buf || *len == 0));
+    n = *len;
     if (d->state == HTTPX__CK_ERROR) {
         *len = 0;
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: decoder used after an error");
@@ -3080,6 +3086,7 @@ HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
 /* ---- TCP ---- */
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
+    HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
     httpx__sockaddr_string((const struct sockaddr *)&a->addr[i], out, cap);
 }
 
@@ -3090,6 +3097,7 @@ HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err
     const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
     int fd, one = 1;
     char where[80];
+    HTTPX_ASSERT(i >= 0 && i < a->count);
     fd = httpx__socket(sa->sa_family, SOCK_STREAM);
     if (fd < 0) {
         e->sys_errno = errno;
@@ -3177,7 +3185,9 @@ static const httpx__stream_ops httpx__sock_stream_ops = {
 };
 
 HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
-    httpx__stream *s = (httpx__stream *)httpx__malloc(sizeof *s);
+    httpx__stream *s;
+    HTTPX_ASSERT(fd >= 0);
+    s = (httpx__stream *)httpx__malloc(sizeof *s);
     if (!s) {
         httpx__sock_close(fd);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
@@ -3193,10 +3203,12 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
    that no stream needs a scratch one of its own. */
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops && (p || n == 0));
     return s->ops->send(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops && (p || n == 0));
     return s->ops->recv(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
@@ -3572,7 +3584,9 @@ static httpx__dns *httpx__dns_new(const char *host, int port, httpx__err *e) {
 /* ---- the interface ---- */
 
 HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e) {
-    httpx__dns *d = httpx__dns_new(host, port, e);
+    httpx__dns *d;
+    HTTPX_ASSERT(port >= 0 && port <= 65535);
+    d = httpx__dns_new(host, port, e);
     if (!d) return NULL;
     if (httpx__dns_numeric(host, &d->found) || httpx__dns_localhost(host, &d->found) ||
         httpx__dns_hosts(cfg && cfg->hosts_file ? cfg->hosts_file : "/etc/hosts", host, &d->found)) {
@@ -3620,6 +3634,7 @@ HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
 }
 
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {
+    HTTPX_ASSERT(d && out);
     if (d->state == HTTPX__DNS_RUNNING) {
 #ifdef HTTPX_DNS_THREADS
         httpx__dns_thread_step(d, e);
@@ -5444,11 +5459,14 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__x509 *x;
     br_ssl_engine_context *eng;
     httpx__tls_session *s;
-    const char *name = cfg->server_name ? cfg->server_name : host;
+    const char *name;
     char keybuf[16];
-    size_t nl = strlen(name);
+    size_t nl;
     httpx__err scratch;
+    HTTPX_ASSERT(cfg && host && lower);
     if (!e) e = &scratch;
+    name = cfg->server_name ? cfg->server_name : host;
+    nl = strlen(name);
 
     t = (httpx__tls *)httpx__malloc(sizeof *t + HTTPX__TLS_IBUF + HTTPX__TLS_OBUF);
     x = (httpx__x509 *)httpx__malloc(sizeof *x);
@@ -5711,9 +5729,12 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
 }
 
 HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    httpx__tls *t = httpx__tls_of(s);
-    br_ssl_engine_context *eng = &t->cc.eng;
+    httpx__tls *t;
+    br_ssl_engine_context *eng;
     httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops == &httpx__tls_ops);   /* a stream httpx__tls_stream_new made */
+    t = httpx__tls_of(s);
+    eng = &t->cc.eng;
     if (!e) e = &scratch;
     if (t->done) return 1;
     for (;;) {

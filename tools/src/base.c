@@ -10,6 +10,7 @@ HTTPX__PRIVATE void httpx__free(void *p) { if (p) HTTPX_FREE(p); }
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
     char *p;
+    HTTPX_ASSERT(b->cap == 0 ? b->len == 0 : b->len < b->cap);   /* room for the NUL, always */
     if (b->failed) return false;
     if (extra > (size_t)-1 / 2 - b->len) { b->failed = true; return false; }
     need = b->len + extra + 1;                  /* +1: always room for the NUL */
@@ -35,6 +36,7 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
 }
 
 HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n) {
+    HTTPX_ASSERT(p || n == 0);
     if (!httpx__buf_reserve(b, n)) return false;
     if (n) memcpy(b->p + b->len, p, n);
     b->len += n;
@@ -77,6 +79,7 @@ HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b) {
 }
 
 HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
+    HTTPX_ASSERT(mem && cap > 0);   /* the NUL needs a byte */
     b->p = mem;
     b->cap = cap;
     b->len = 0;

@@ -197,7 +197,9 @@ static httpx__dns *httpx__dns_new(const char *host, int port, httpx__err *e) {
 /* ---- the interface ---- */
 
 HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e) {
-    httpx__dns *d = httpx__dns_new(host, port, e);
+    httpx__dns *d;
+    HTTPX_ASSERT(port >= 0 && port <= 65535);
+    d = httpx__dns_new(host, port, e);
     if (!d) return NULL;
     if (httpx__dns_numeric(host, &d->found) || httpx__dns_localhost(host, &d->found) ||
         httpx__dns_hosts(cfg && cfg->hosts_file ? cfg->hosts_file : "/etc/hosts", host, &d->found)) {
@@ -245,6 +247,7 @@ HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
 }
 
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {
+    HTTPX_ASSERT(d && out);
     if (d->state == HTTPX__DNS_RUNNING) {
 #ifdef HTTPX_DNS_THREADS
         httpx__dns_thread_step(d, e);

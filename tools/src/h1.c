@@ -154,6 +154,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
                                         httpx__h1_header *hdrs, size_t max_headers, httpx__err *e) {
     httpx__h1p p;
     size_t n = 0;
+    HTTPX_ASSERT((buf || len == 0) && head && (hdrs || max_headers == 0));
     p.buf = buf;
     p.len = len;
     p.e = e;
@@ -435,7 +436,9 @@ static bool httpx__ck_count(httpx__chunked *d, httpx__err *e) {
 }
 
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e) {
-    size_t r = 0, w = 0, n = *len;
+    size_t r = 0, w = 0, n;
+    HTTPX_ASSERT(d && len && (buf || *len == 0));
+    n = *len;
     if (d->state == HTTPX__CK_ERROR) {
         *len = 0;
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: decoder used after an error");

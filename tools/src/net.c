@@ -92,6 +92,7 @@ HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
 /* ---- TCP ---- */
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
+    HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
     httpx__sockaddr_string((const struct sockaddr *)&a->addr[i], out, cap);
 }
 
@@ -102,6 +103,7 @@ HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err
     const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
     int fd, one = 1;
     char where[80];
+    HTTPX_ASSERT(i >= 0 && i < a->count);
     fd = httpx__socket(sa->sa_family, SOCK_STREAM);
     if (fd < 0) {
         e->sys_errno = errno;
@@ -189,7 +191,9 @@ static const httpx__stream_ops httpx__sock_stream_ops = {
 };
 
 HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
-    httpx__stream *s = (httpx__stream *)httpx__malloc(sizeof *s);
+    httpx__stream *s;
+    HTTPX_ASSERT(fd >= 0);
+    s = (httpx__stream *)httpx__malloc(sizeof *s);
     if (!s) {
         httpx__sock_close(fd);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
@@ -205,10 +209,12 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
    that no stream needs a scratch one of its own. */
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops && (p || n == 0));
     return s->ops->send(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops && (p || n == 0));
     return s->ops->recv(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }

@@ -117,11 +117,14 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__x509 *x;
     br_ssl_engine_context *eng;
     httpx__tls_session *s;
-    const char *name = cfg->server_name ? cfg->server_name : host;
+    const char *name;
     char keybuf[16];
-    size_t nl = strlen(name);
+    size_t nl;
     httpx__err scratch;
+    HTTPX_ASSERT(cfg && host && lower);
     if (!e) e = &scratch;
+    name = cfg->server_name ? cfg->server_name : host;
+    nl = strlen(name);
 
     t = (httpx__tls *)httpx__malloc(sizeof *t + HTTPX__TLS_IBUF + HTTPX__TLS_OBUF);
     x = (httpx__x509 *)httpx__malloc(sizeof *x);
@@ -384,9 +387,12 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
 }
 
 HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    httpx__tls *t = httpx__tls_of(s);
-    br_ssl_engine_context *eng = &t->cc.eng;
+    httpx__tls *t;
+    br_ssl_engine_context *eng;
     httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops == &httpx__tls_ops);   /* a stream httpx__tls_stream_new made */
+    t = httpx__tls_of(s);
+    eng = &t->cc.eng;
     if (!e) e = &scratch;
     if (t->done) return 1;
     for (;;) {
