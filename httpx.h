@@ -375,7 +375,8 @@ HTTPX_API void httpx_response_free(httpx_response *r);
    Begin file internal.h   (grep anchor: >>internal)
    ====================================================================== */
 /* Internal declarations shared by the components. Nothing here is part of the
-   API: names are httpx__ and, in the amalgamation, static. */
+   API: names are httpx__ and, in the amalgamation, static. It includes what it
+   uses, so that each component compiles alone (make modules). */
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)

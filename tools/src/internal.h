@@ -1,5 +1,7 @@
 /* Internal declarations shared by the components. Nothing here is part of the
-   API: names are httpx__ and, in the amalgamation, static. */
+   API: names are httpx__ and, in the amalgamation, static. It includes what it
+   uses, so that each component compiles alone (make modules). */
+#include "public.h"
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
