@@ -47,6 +47,8 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (HTTP/2 is not there yet)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
+       HTTPX_LINES            in the implementation file: compiler messages and debuggers
+                              name the sources (tools/src/x.c:N in the httpx.h repository)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled
@@ -73,6 +75,9 @@
    Begin file public.h   (grep anchor: >>public)
    ====================================================================== */
 #ifndef HTTPX_H_INCLUDED
+#if defined(HTTPX_LINES)
+#line 1 "tools/src/public.h"
+#endif
 #define HTTPX_H_INCLUDED
 
 /* The implementation needs POSIX (sockets, poll, clock_gettime) even under
@@ -367,6 +372,9 @@ HTTPX_API void httpx_response_free(httpx_response *r);
 #endif /* HTTPX_H_INCLUDED */
 /* End of public.h */
 
+#if defined(HTTPX_LINES)
+#line 377 "httpx.h"
+#endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
 #define HTTPX_IMPLEMENTATION_INCLUDED
@@ -377,6 +385,10 @@ HTTPX_API void httpx_response_free(httpx_response *r);
 /* Internal declarations shared by the components. Nothing here is part of the
    API: names are httpx__ and, in the amalgamation, static. It includes what it
    uses, so that each component compiles alone (make modules). */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/internal.h"
+#endif
+/* #include "public.h": earlier in httpx.h */
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
@@ -909,10 +921,17 @@ HTTPX__PRIVATE httpx_error httpx__blocking_wait(httpx__exchange *ex, httpx__err 
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
+#if defined(HTTPX_LINES)
+#line 926 "httpx.h"
+#endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
    ====================================================================== */
 /* base: allocator hooks, growable buffers, string helpers, errors, clock. */
+#if defined(HTTPX_LINES)
+#line 1 "tools/src/base.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <time.h>
 
@@ -1113,6 +1132,9 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 }
 /* End of base.c */
 
+#if defined(HTTPX_LINES)
+#line 1137 "httpx.h"
+#endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
    ====================================================================== */
@@ -1129,6 +1151,10 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
    or non-ASCII host is refused, and '@' in userinfo must be encoded. Path,
    query and fragment accept any byte but space and control characters; the
    request target percent-encodes what may not be sent as is. */
+#if defined(HTTPX_LINES)
+#line 13 "tools/src/url.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 #define HTTPX__U_MAX_HOST 255   /* DNS names are at most 253 bytes (RFC 1035) */
 
@@ -1664,6 +1690,9 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 }
 /* End of url.c */
 
+#if defined(HTTPX_LINES)
+#line 1695 "httpx.h"
+#endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
    ====================================================================== */
@@ -1671,6 +1700,10 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
    text buffer ("name\0value\0" each), so that growing the buffer never leaves a
    dangling pointer inside the map, and a parsed response costs two
    allocations however many fields it has. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/headers.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h) { memset(h, 0, sizeof *h); }
 
@@ -1799,6 +1832,9 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 }
 /* End of headers.c */
 
+#if defined(HTTPX_LINES)
+#line 1837 "httpx.h"
+#endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
    ====================================================================== */
@@ -1812,6 +1848,10 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
    whitespace before the colon, obs-fold, conflicting lengths) and lenient
    where it costs nothing (bare LF line ends, RFC 9112 section 2.2; empty lines
    before the status line, which some servers send after a body). */
+#if defined(HTTPX_LINES)
+#line 10 "tools/src/h1.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 #define HTTPX__H1_CHUNK_LINE_MAX 4096     /* a chunk size line with extensions */
 #define HTTPX__H1_TRAILERS_MAX 65536      /* the whole trailer section */
@@ -2273,6 +2313,9 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 }
 /* End of h1.c */
 
+#if defined(HTTPX_LINES)
+#line 2318 "httpx.h"
+#endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
    ====================================================================== */
@@ -2295,6 +2338,10 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
    Lifetime: the caller's field values, file data and FILE*s are not copied
    and must stay valid (and open) until the body has been read or the
    multipart freed. Names, filenames and content types are copied. */
+#if defined(HTTPX_LINES)
+#line 19 "tools/src/multipart.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -2773,12 +2820,19 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 }
 /* End of multipart.c */
 
+#if defined(HTTPX_LINES)
+#line 2825 "httpx.h"
+#endif
 /* ======================================================================
    Begin file body.c   (grep anchor: >>body)
    ====================================================================== */
 /* body: the request side of HTTP/1.1: which body a request has, its head
    (merging default, client and request headers), and the body's bytes in
    pieces, chunked when the length is not known in advance. */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/body.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 #define HTTPX__UPLOAD_PIECE 16384
 
@@ -2991,6 +3045,9 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
 }
 /* End of body.c */
 
+#if defined(HTTPX_LINES)
+#line 3050 "httpx.h"
+#endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
    ====================================================================== */
@@ -2999,6 +3056,10 @@ HTTPX__PRIVATE httpx_error httpx__request_body_fill(httpx__exchange *ex, httpx__
    text, random bytes). Nothing here waits: every call returns at once with
    "done", "would block" or an error; the engine's poll() loop does the
    waiting. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/net.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -3216,6 +3277,9 @@ HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ?
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
 /* End of net.c */
 
+#if defined(HTTPX_LINES)
+#line 3282 "httpx.h"
+#endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
    ====================================================================== */
@@ -3228,8 +3292,12 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
        dns_stub.c    the stub resolver: queries over UDP, TCP on truncation
        dns_thread.c  getaddrinfo on a helper thread (HTTPX_DNS_THREADS)
    Exactly one of dns_stub.c and dns_thread.c is compiled in. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/dns_internal.h"
+#endif
 #ifndef HTTPX__DNS_INTERNAL_H
 #define HTTPX__DNS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -3384,6 +3452,9 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #endif /* HTTPX__DNS_INTERNAL_H */
 /* End of dns_internal.h */
 
+#if defined(HTTPX_LINES)
+#line 3457 "httpx.h"
+#endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
    ====================================================================== */
@@ -3396,6 +3467,10 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 
    Addresses come out interleaved, IPv6 first (v6, v4, v6, v4, ...): a caller
    that tries them in order gets both families early (RFC 8305 section 4). */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/dns.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -3665,6 +3740,9 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 }
 /* End of dns.c */
 
+#if defined(HTTPX_LINES)
+#line 3745 "httpx.h"
+#endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
    ====================================================================== */
@@ -3672,6 +3750,10 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
    it (nameserver, search, domain, options ndots/timeout/attempts; the last
    search or domain line wins), the client's overrides, and the names a host
    is tried as. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/dns_conf.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
 #include <stdio.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -3865,6 +3947,9 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 #endif /* !HTTPX_DNS_THREADS */
 /* End of dns_conf.c */
 
+#if defined(HTTPX_LINES)
+#line 3952 "httpx.h"
+#endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
    ====================================================================== */
@@ -3874,6 +3959,10 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
    the packet is ignored, as a spoofed packet must not end a lookup), and
    names are decoded with bounds and strictly backward compression pointers,
    so no input can loop or read out of bounds. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/dns_wire.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
 #include <stdio.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -4062,6 +4151,9 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 #endif /* !HTTPX_DNS_THREADS */
 /* End of dns_wire.c */
 
+#if defined(HTTPX_LINES)
+#line 4156 "httpx.h"
+#endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
    ====================================================================== */
@@ -4072,6 +4164,10 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
    A truncated answer (TC bit) is asked again over TCP. The id must match
    what we sent, and the socket is connect()ed, so that only the nameserver
    can answer; the message format itself is dns_wire.c's. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/dns_stub.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -4406,6 +4502,9 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 #endif /* !HTTPX_DNS_THREADS */
 /* End of dns_stub.c */
 
+#if defined(HTTPX_LINES)
+#line 4507 "httpx.h"
+#endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
    ====================================================================== */
@@ -4413,6 +4512,10 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
    instead of the stub resolver, and a pipe tells the loop when it is done.
    The user's allocator must then be thread-safe: the thread may free the
    lookup's state when the caller has already dropped it. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/dns_thread.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <unistd.h>
 #include <netdb.h>
@@ -4553,6 +4656,9 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 #endif /* HTTPX_DNS_THREADS */
 /* End of dns_thread.c */
 
+#if defined(HTTPX_LINES)
+#line 4661 "httpx.h"
+#endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
    ====================================================================== */
@@ -4564,8 +4670,12 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
        tls.c         the interface, and the TLS stream: handshake, send, recv
    Without HTTPX_BEARSSL only tls.c has anything in it (the stubs that say
    how to turn TLS on), and this header declares nothing. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/tls_internal.h"
+#endif
 #ifndef HTTPX__TLS_INTERNAL_H
 #define HTTPX__TLS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
 #include <bearssl.h>
@@ -4635,6 +4745,9 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 #endif /* HTTPX__TLS_INTERNAL_H */
 /* End of tls_internal.h */
 
+#if defined(HTTPX_LINES)
+#line 4750 "httpx.h"
+#endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
    ====================================================================== */
@@ -4642,6 +4755,10 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
    tls.ca_file / tls.ca_pem or the system store (SSL_CERT_FILE, SSL_CERT_DIR,
    the usual bundle paths), the client certificate and key (mutual TLS), and
    the cache of sessions to resume. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/tls_config.c"
+#endif
+/* #include "tls_internal.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
 #include <ctype.h>
@@ -5131,6 +5248,9 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 #endif /* HTTPX_BEARSSL */
 /* End of tls_config.c */
 
+#if defined(HTTPX_LINES)
+#line 5253 "httpx.h"
+#endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
    ====================================================================== */
@@ -5140,6 +5260,10 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
    when verification is off) and check an IP-literal host against the
    certificate's subjectAltName IP addresses (RFC 6125), which the minimal
    engine does not do. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/tls_x509.c"
+#endif
+/* #include "tls_internal.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
 #include <arpa/inet.h>
@@ -5339,6 +5463,9 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 #endif /* HTTPX_BEARSSL */
 /* End of tls_x509.c */
 
+#if defined(HTTPX_LINES)
+#line 5468 "httpx.h"
+#endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
    ====================================================================== */
@@ -5347,6 +5474,10 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
    driven without ever blocking. The configuration it uses is tls_config.c's,
    the certificate checks tls_x509.c's. Without HTTPX_BEARSSL every https URL
    fails before anything is sent, with a message that says how to enable TLS. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/tls.c"
+#endif
+/* #include "tls_internal.h": earlier in httpx.h */
 
 #ifndef HTTPX_BEARSSL
 
@@ -5900,6 +6031,9 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 #endif
 /* End of tls.c */
 
+#if defined(HTTPX_LINES)
+#line 6036 "httpx.h"
+#endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
    ====================================================================== */
@@ -5907,6 +6041,10 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
    machine (queued -> connecting -> sending -> head -> body -> done). Every
    function here returns without waiting: httpx__exchange_step does what the
    socket allows and leaves `want` and `deadline` for the poll loop above. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/conn.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <poll.h>
 
@@ -6641,12 +6779,19 @@ HTTPX__PRIVATE httpx_error httpx__exchange_wait(httpx__exchange *ex, httpx__err 
 }
 /* End of conn.c */
 
+#if defined(HTTPX_LINES)
+#line 6784 "httpx.h"
+#endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
    ====================================================================== */
 /* client: shared configuration, URL and option merging, redirects, and the
    blocking face (one-shot calls and httpx_client_*), which runs the same
    exchange engine as everything else until its request is done. */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/client.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
@@ -7051,6 +7196,9 @@ HTTPX_API httpx_response *httpx_head(const char *url, const httpx_opts *opt) { r
 HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) { return httpx_request("OPTIONS", url, opt); }
 /* End of client.c */
 
+#if defined(HTTPX_LINES)
+#line 7201 "httpx.h"
+#endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
    ====================================================================== */
@@ -7058,6 +7206,10 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
    drives from httpx_client_poll (or from the caller's own event loop through
    httpx_client_fds/httpx_client_process) instead of from a blocking call.
    It is the same exchange state machine as the blocking face. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/task.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <poll.h>
 
@@ -7382,11 +7534,18 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 }
 /* End of task.c */
 
+#if defined(HTTPX_LINES)
+#line 7539 "httpx.h"
+#endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
    ====================================================================== */
 /* response: what a caller does with a response: headers, status classes,
    text decoding, streaming reads and freeing. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/response.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
 
@@ -7578,6 +7737,9 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 }
 /* End of response.c */
 
+#if defined(HTTPX_LINES)
+#line 7742 "httpx.h"
+#endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
 

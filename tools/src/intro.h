@@ -47,6 +47,8 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (HTTP/2 is not there yet)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
+       HTTPX_LINES            in the implementation file: compiler messages and debuggers
+                              name the sources (tools/src/x.c:N in the httpx.h repository)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled
