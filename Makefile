@@ -31,6 +31,8 @@ test: check-amalgamation matrix $(BUILD)/test $(BUILD)/test-asan examples
 	$(MAKE) --no-print-directory leakcheck
 	$(BUILD)/test
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test-asan
+	$(MAKE) --no-print-directory $(BUILD)/test-dns-threads && $(BUILD)/test-dns-threads dns
+	$(MAKE) --no-print-directory modules
 
 # 10,000 requests on one client under valgrind: no leak, no invalid access.
 leakcheck: $(BUILD)/test
@@ -48,6 +50,22 @@ $(BUILD)/test-asan: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
 	$(TESTCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
 	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+
+# The tests built with the other resolver: getaddrinfo on a helper thread.
+$(BUILD)/test-dns-threads: httpx.h $(TESTSRC) $(TESTHDR)
+	@mkdir -p $(BUILD)
+	$(TESTCC) -O1 -DHTTPX_DNS_THREADS $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+
+# Each source file compiles alone, with and without TLS and with the other
+# resolver: its includes are complete, whatever the amalgamation puts first.
+.PHONY: modules
+modules:
+	@fail=0; for f in tools/src/*.c; do \
+	    for cfg in "" $(TLSFLAGS) -DHTTPX_DNS_THREADS; do \
+	        $(CC) -std=c99 -fsyntax-only $(WARN) -DHTTPX_IMPLEMENTATION -DHTTPX__PRIVATE= $$cfg $$f || \
+	            { echo "modules: $$f $$cfg does not compile alone"; fail=1; }; \
+	    done; \
+	done; [ $$fail = 0 ] && echo "modules: every tools/src/*.c compiles alone"
 
 unit: $(BUILD)/test examples
 	$(BUILD)/test $(T)

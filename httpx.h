@@ -33,7 +33,9 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net >>dns >>tls >>conn >>client >>task >>response
+       >>base >>url >>headers >>h1 >>multipart >>body >>net
+       >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>conn >>client >>task >>response
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -45,6 +47,8 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (HTTP/2 is not there yet)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
+       HTTPX_LINES            in the implementation file: compiler messages and debuggers
+                              name the sources (tools/src/x.c:N in the httpx.h repository)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled
@@ -71,6 +75,9 @@
    Begin file public.h   (grep anchor: >>public)
    ====================================================================== */
 #ifndef HTTPX_H_INCLUDED
+#if defined(HTTPX_LINES)
+#line 1 "tools/src/public.h"
+#endif
 #define HTTPX_H_INCLUDED
 
 /* The implementation needs POSIX (sockets, poll, clock_gettime) even under
@@ -380,6 +387,9 @@ HTTPX_API void httpx_response_free(httpx_response *r);
 #endif /* HTTPX_H_INCLUDED */
 /* End of public.h */
 
+#if defined(HTTPX_LINES)
+#line 392 "httpx.h"
+#endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
 #define HTTPX_IMPLEMENTATION_INCLUDED
@@ -388,7 +398,12 @@ HTTPX_API void httpx_response_free(httpx_response *r);
    Begin file internal.h   (grep anchor: >>internal)
    ====================================================================== */
 /* Internal declarations shared by the components. Nothing here is part of the
-   API: names are httpx__ and, in the amalgamation, static. */
+   API: names are httpx__ and, in the amalgamation, static. It includes what it
+   uses, so that each component compiles alone (make modules). */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/internal.h"
+#endif
+/* #include "public.h": earlier in httpx.h */
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
@@ -424,7 +439,6 @@ HTTPX_API void httpx_response_free(httpx_response *r);
 HTTPX__PRIVATE void *httpx__malloc(size_t n);
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n);
 HTTPX__PRIVATE void  httpx__free(void *p);
-HTTPX__PRIVATE char *httpx__strdup(const char *s);
 
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
    only when the allocator fails (now or earlier: failure is sticky). The contents are NUL-terminated whenever
@@ -472,6 +486,15 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 
 HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
 
+/* The next number of a splitmix64 stream: well mixed, not secret (seed the
+   state from httpx__random where it must not be guessed). */
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state);
+/* Hex digits: the value of c (0..15, or -1 when c is not one), the digit of
+   v & 15, and n bytes as 2n lower-case digits (no NUL). */
+HTTPX__PRIVATE int  httpx__hex_value(int c);
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper);
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n);
+
 /* ---- url: RFC 3986 for http and https ---- */
 
 /* A parsed absolute URL. Every view points into the string that was parsed,
@@ -506,10 +529,6 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u);
 /* Appends the Host header value: host, or [v6], plus ":port" unless default. */
 HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u);
-/* Appends the normalised URL as shown to users (r->url): lower-case scheme and
-   host, no userinfo, no default port, path "/" when empty, query kept, no
-   fragment. */
-HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u);
 /* Splits userinfo into percent-decoded user and password (password "" when no
    ':'). Returns false when there is no userinfo. */
 HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass);
@@ -555,9 +574,10 @@ typedef struct httpx__h1_head {
 /* Parses a response head (status line + header fields + empty line) from
    buf[0..len). Zero-copy: the views point into buf. Accepts CRLF and bare LF
    line ends. hdrs has room for max_headers.
-   Returns the head's length in bytes (> 0) when complete, -2 when more bytes
-   are needed, -1 on a malformed head (e filled with HTTPX_ERR_REMOTE_PROTOCOL
-   and a message), -3 when more than max_headers fields came (TOO_LARGE).
+   Returns the head's length in bytes (> 0) when complete, HTTPX__AGAIN when
+   more bytes are needed, HTTPX__BAD on a malformed head (e filled with
+   HTTPX_ERR_REMOTE_PROTOCOL and a message), HTTPX__FULL when more than
+   max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
    Pure: no allocation, no state beyond the arguments; call again on the whole
    buffer when more bytes arrive. */
 HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
@@ -595,7 +615,7 @@ typedef struct httpx__chunked {
 } httpx__chunked;
 /* Decodes in place: buf[0..*len) is new input; on return buf[0..*len) holds the
    body bytes it carried. Returns 1 when the message (last chunk and trailers)
-   is complete, 0 when more input is needed, -1 on bad framing (e filled:
+   is complete, 0 when more input is needed, HTTPX__BAD on bad framing (e filled:
    HTTPX_ERR_REMOTE_PROTOCOL). After 1, d->extra is the number of input bytes
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
@@ -627,6 +647,25 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
+#endif
+
+/* Platform helpers shared by net, dns, tls and multipart. */
+/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
+HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
+/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
+   -1 with errno set on failure. */
+HTTPX__PRIVATE int  httpx__socket(int family, int type);
+/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
+   returns its length. */
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* "1.2.3.4:80", "[::1]:443" or "?". */
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
+/* n bytes from the system's random source (/dev/urandom); false when it
+   cannot be read (a chroot, a sandbox): the caller decides what then. */
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
     struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
@@ -634,7 +673,7 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or -1 (e filled). */
+/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
 HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
 /* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
@@ -652,6 +691,7 @@ HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
    fd at all (in-process transports). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
 typedef struct httpx__stream_ops {
+    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
     /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
@@ -702,7 +742,7 @@ HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
 HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 /* Does what is ready without waiting: reads answers, sends retries when the
    deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
-   HTTPX__MAX_ADDRS), 0 still waiting, -1 failed (e: HTTPX_ERR_CONNECT with a
+   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
    message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
 HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
@@ -1042,10 +1082,17 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
 HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
 /* End of internal.h */
 
+#if defined(HTTPX_LINES)
+#line 1087 "httpx.h"
+#endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
    ====================================================================== */
 /* base: allocator hooks, growable buffers, string helpers, errors, clock. */
+#if defined(HTTPX_LINES)
+#line 1 "tools/src/base.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <time.h>
 
@@ -1053,16 +1100,10 @@ HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
 HTTPX__PRIVATE void httpx__free(void *p) { if (p) HTTPX_FREE(p); }
 
-HTTPX__PRIVATE char *httpx__strdup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = (char *)httpx__malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
     char *p;
+    HTTPX_ASSERT(b->cap == 0 ? b->len == 0 : b->len < b->cap);   /* room for the NUL, always */
     if (b->failed) return false;
     if (extra > (size_t)-1 / 2 - b->len) { b->failed = true; return false; }
     need = b->len + extra + 1;                  /* +1: always room for the NUL */
@@ -1088,6 +1129,7 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
 }
 
 HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n) {
+    HTTPX_ASSERT(p || n == 0);
     if (!httpx__buf_reserve(b, n)) return false;
     if (n) memcpy(b->p + b->len, p, n);
     b->len += n;
@@ -1130,6 +1172,7 @@ HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b) {
 }
 
 HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
+    HTTPX_ASSERT(mem && cap > 0);   /* the NUL needs a byte */
     b->p = mem;
     b->cap = cap;
     b->len = 0;
@@ -1193,6 +1236,33 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+HTTPX__PRIVATE int httpx__hex_value(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper) {
+    return (upper ? "0123456789ABCDEF" : "0123456789abcdef")[v & 15];
+}
+
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = httpx__hex_digit(b[i] >> 4, false);
+        out[2 * i + 1] = httpx__hex_digit(b[i], false);
+    }
+}
+
 static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {
     "no error",
     "connect timeout", "read timeout", "write timeout", "pool timeout",
@@ -1223,6 +1293,9 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 }
 /* End of base.c */
 
+#if defined(HTTPX_LINES)
+#line 1298 "httpx.h"
+#endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
    ====================================================================== */
@@ -1239,15 +1312,12 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
    or non-ASCII host is refused, and '@' in userinfo must be encoded. Path,
    query and fragment accept any byte but space and control characters; the
    request target percent-encodes what may not be sent as is. */
+#if defined(HTTPX_LINES)
+#line 13 "tools/src/url.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 #define HTTPX__U_MAX_HOST 255   /* DNS names are at most 253 bytes (RFC 1035) */
-
-static int httpx__u_hexval(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 static bool httpx__u_is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool httpx__u_is_digit(int c) { return c >= '0' && c <= '9'; }
@@ -1259,16 +1329,14 @@ static bool httpx__u_unreserved(int c) {
 static bool httpx__u_subdelim(int c) { return c != 0 && strchr("!$&'()*+,;=", c) != NULL; }
 
 static bool httpx__u_escape_at(const char *s, size_t n, size_t i) {
-    return i + 2 < n && httpx__u_hexval((unsigned char)s[i + 1]) >= 0 && httpx__u_hexval((unsigned char)s[i + 2]) >= 0;
+    return i + 2 < n && httpx__hex_value((unsigned char)s[i + 1]) >= 0 && httpx__hex_value((unsigned char)s[i + 2]) >= 0;
 }
-
-static const char httpx__u_hex[] = "0123456789ABCDEF";
 
 static bool httpx__u_put_pct(httpx__buf *out, unsigned char c) {
     char t[3];
     t[0] = '%';
-    t[1] = httpx__u_hex[c >> 4];
-    t[2] = httpx__u_hex[c & 15];
+    t[1] = httpx__hex_digit(c >> 4, true);
+    t[2] = httpx__hex_digit(c, true);
     return httpx__buf_append(out, t, 3);
 }
 
@@ -1368,7 +1436,7 @@ static bool httpx__u_ipv6(const char *s, size_t n) {
         if (i == n) return true;
     }
     for (;;) {
-        for (len = 0; i + len < n && len < 5 && httpx__u_hexval((unsigned char)s[i + len]) >= 0; len++) {}
+        for (len = 0; i + len < n && len < 5 && httpx__hex_value((unsigned char)s[i + len]) >= 0; len++) {}
         if (i + len < n && s[i + len] == '.') {     /* a trailing IPv4 part ends the address */
             if (!httpx__u_ipv4(s + i, n - i)) return false;
             groups += 2;
@@ -1412,7 +1480,7 @@ static bool httpx__u_ends_in_number(const char *s, size_t n) {
     if (start == n) return false;
     if (n - start >= 2 && s[start] == '0' && (s[start + 1] == 'x' || s[start + 1] == 'X')) {
         for (i = start + 2; i < n; i++)
-            if (httpx__u_hexval((unsigned char)s[i]) < 0) return false;
+            if (httpx__hex_value((unsigned char)s[i]) < 0) return false;
         return true;
     }
     for (i = start; i < n; i++)
@@ -1586,10 +1654,16 @@ HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url
     return httpx__buf_printf(out, ":%d", u->port);
 }
 
+#ifdef HTTPX__TEST_HOOKS
+/* For the tests (tests/impl.c defines HTTPX__TEST_HOOKS), until the engine
+   shows r->url normalised: the URL as a user would see it, lower-case
+   scheme and host, no userinfo, no default port, path "/" when empty, the
+   query kept, no fragment. */
 HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u) {
     return httpx__buf_puts(out, u->is_https ? "https://" : "http://") &&
            httpx__url_write_authority(out, u) && httpx__url_write_target(out, u);
 }
+#endif
 
 /* ---- percent-decoding and credentials ---- */
 
@@ -1600,8 +1674,8 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n) 
         if (!httpx__buf_append(out, s + i, run - i)) goto fail;
         if (run == n) break;
         if (!httpx__u_escape_at(s, n, run)) goto fail;
-        if (!httpx__buf_putc(out, (char)(httpx__u_hexval((unsigned char)s[run + 1]) * 16 +
-                                         httpx__u_hexval((unsigned char)s[run + 2]))))
+        if (!httpx__buf_putc(out, (char)(httpx__hex_value((unsigned char)s[run + 1]) * 16 +
+                                         httpx__hex_value((unsigned char)s[run + 2]))))
             goto fail;
         i = run + 3;
     }
@@ -1777,6 +1851,9 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 }
 /* End of url.c */
 
+#if defined(HTTPX_LINES)
+#line 1856 "httpx.h"
+#endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
    ====================================================================== */
@@ -1784,6 +1861,10 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
    text buffer ("name\0value\0" each), so that growing the buffer never leaves a
    dangling pointer inside the map, and a parsed response costs two
    allocations however many fields it has. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/headers.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h) { memset(h, 0, sizeof *h); }
 
@@ -1912,6 +1993,9 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 }
 /* End of headers.c */
 
+#if defined(HTTPX_LINES)
+#line 1998 "httpx.h"
+#endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
    ====================================================================== */
@@ -1925,15 +2009,15 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
    whitespace before the colon, obs-fold, conflicting lengths) and lenient
    where it costs nothing (bare LF line ends, RFC 9112 section 2.2; empty lines
    before the status line, which some servers send after a body). */
+#if defined(HTTPX_LINES)
+#line 10 "tools/src/h1.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 #define HTTPX__H1_CHUNK_LINE_MAX 4096     /* a chunk size line with extensions */
 #define HTTPX__H1_TRAILERS_MAX 65536      /* the whole trailer section */
 
 /* ---- head ---- */
-
-/* What a parse step reports: OK, or the parser's -2 / -1 result. */
-#define HTTPX__H1_MORE (-2)
-#define HTTPX__H1_BAD (-1)
 
 typedef struct httpx__h1p {
     const char *buf;
@@ -1944,7 +2028,7 @@ typedef struct httpx__h1p {
 static int httpx__h1p_bad(httpx__h1p *p, const char *what) {
     httpx__fail(p->e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head: %s at byte %lu",
                 what, (unsigned long)p->pos);
-    return HTTPX__H1_BAD;
+    return HTTPX__BAD;
 }
 
 /* Field-value and reason-phrase bytes: HTAB, SP, VCHAR, obs-text. */
@@ -1980,10 +2064,10 @@ HTTPX__PRIVATE size_t httpx__h1_find_head_end(const char *buf, size_t len, size_
 
 /* Consumes a line end at p->pos: CRLF or LF. 0 when one was there. */
 static int httpx__h1p_eol(httpx__h1p *p) {
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos] == '\n') { p->pos++; return 0; }
     if (p->buf[p->pos] != '\r') return httpx__h1p_bad(p, "expected end of line");
-    if (p->pos + 1 >= p->len) return HTTPX__H1_MORE;
+    if (p->pos + 1 >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos + 1] != '\n') return httpx__h1p_bad(p, "CR not followed by LF");
     p->pos += 2;
     return 0;
@@ -2000,11 +2084,11 @@ static int httpx__h1p_text(httpx__h1p *p, const char *what) {
             return httpx__h1p_bad(p, msg);
         }
     }
-    return HTTPX__H1_MORE;
+    return HTTPX__AGAIN;
 }
 
 static int httpx__h1p_expect(httpx__h1p *p, bool ok, const char *what) {
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (!ok) return httpx__h1p_bad(p, what);
     p->pos++;
     return 0;
@@ -2020,7 +2104,7 @@ static int httpx__h1p_status_line(httpx__h1p *p, httpx__h1_head *head) {
     size_t i, start;
     int status = 0;
     for (i = 0; i < sizeof name - 1; i++, p->pos++) {
-        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (p->pos >= p->len) return HTTPX__AGAIN;
         if (p->buf[p->pos] != name[i])
             return httpx__h1p_bad(p, i >= 5 ? "HTTP version is not 1.x" : "status line does not start with HTTP/");
     }
@@ -2034,7 +2118,7 @@ static int httpx__h1p_status_line(httpx__h1p *p, httpx__h1_head *head) {
         status = status * 10 + (c - '0');
     }
     head->status = status;
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos] == ' ') p->pos++;   /* "HTTP/1.1 301\r\n": no reason at all is fine */
     else if (p->buf[p->pos] != '\r' && p->buf[p->pos] != '\n')
         return httpx__h1p_bad(p, "status code is not three digits from 100 to 999");
@@ -2050,7 +2134,7 @@ static int httpx__h1p_field(httpx__h1p *p, httpx__h1_header *h) {
     size_t start = p->pos, end;
     for (;;) {
         unsigned char c = HTTPX__H1_AT(p);
-        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (p->pos >= p->len) return HTTPX__AGAIN;
         if (c == ':') break;
         if (c == ' ' || c == '\t') return httpx__h1p_bad(p, "whitespace between header name and colon");
         if (c == '\r' || c == '\n') return httpx__h1p_bad(p, "header line without a colon");
@@ -2074,6 +2158,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
                                         httpx__h1_header *hdrs, size_t max_headers, httpx__err *e) {
     httpx__h1p p;
     size_t n = 0;
+    HTTPX_ASSERT((buf || len == 0) && head && (hdrs || max_headers == 0));
     p.buf = buf;
     p.len = len;
     p.e = e;
@@ -2081,7 +2166,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
     HTTPX__H1_TRY(httpx__h1p_status_line(&p, head));
     for (;;) {
         unsigned char c = HTTPX__H1_AT(&p);
-        if (p.pos >= len) return HTTPX__H1_MORE;
+        if (p.pos >= len) return HTTPX__AGAIN;
         if (c == '\r' || c == '\n') break;
         /* obs-fold is refused, not unfolded: RFC 9112 section 5.2 allows either,
            and a continuation line is how smuggled fields hide */
@@ -2091,7 +2176,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
         if (n == max_headers) {
             httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %lu header fields",
                         (unsigned long)max_headers);
-            return -3;
+            return HTTPX__FULL;
         }
         HTTPX__H1_TRY(httpx__h1p_field(&p, &hdrs[n]));
         n++;
@@ -2100,7 +2185,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
     head->num_headers = n;
     if (p.pos > (size_t)0x7fffffff) {
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head longer than 2 GiB");
-        return -3;
+        return HTTPX__FULL;
     }
     return (int)p.pos;
 }
@@ -2266,17 +2351,10 @@ enum {
     HTTPX__CK_ERROR
 };
 
-static int httpx__ck_hex(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = httpx__lower(c);
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
 static int httpx__ck_fail(httpx__chunked *d, httpx__err *e, const char *what) {
     d->state = HTTPX__CK_ERROR;
     httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: %s", what);
-    return -1;
+    return HTTPX__BAD;
 }
 
 static int httpx__ck_size_line_end(httpx__chunked *d) {
@@ -2290,7 +2368,7 @@ static int httpx__ck_byte(httpx__chunked *d, unsigned char c, httpx__err *e) {
     switch (d->state) {
     case HTTPX__CK_SIZE_START:
     case HTTPX__CK_SIZE:
-        h = httpx__ck_hex(c);
+        h = httpx__hex_value(c);
         if (h >= 0) {
             if (d->remaining > (UINT64_MAX >> 4)) return httpx__ck_fail(d, e, "chunk size overflows 64 bits");
             d->remaining = (d->remaining << 4) | (uint64_t)h;
@@ -2362,11 +2440,13 @@ static bool httpx__ck_count(httpx__chunked *d, httpx__err *e) {
 }
 
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e) {
-    size_t r = 0, w = 0, n = *len;
+    size_t r = 0, w = 0, n;
+    HTTPX_ASSERT(d && len && (buf || *len == 0));
+    n = *len;
     if (d->state == HTTPX__CK_ERROR) {
         *len = 0;
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: decoder used after an error");
-        return -1;
+        return HTTPX__BAD;
     }
     while (r < n && d->state != HTTPX__CK_DONE) {
         int next;
@@ -2380,9 +2460,9 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
             if (d->remaining == 0) d->state = HTTPX__CK_DATA_END;
             continue;
         }
-        if (!httpx__ck_count(d, e)) { *len = 0; return -1; }
+        if (!httpx__ck_count(d, e)) { *len = 0; return HTTPX__BAD; }
         next = httpx__ck_byte(d, (unsigned char)buf[r++], e);
-        if (next < 0) { *len = 0; return -1; }
+        if (next == HTTPX__BAD) { *len = 0; return HTTPX__BAD; }
         /* the trailer count runs across lines; a size line's count restarts */
         if (next == HTTPX__CK_SIZE_START) d->line = 0;
         d->state = next;
@@ -2394,6 +2474,9 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 }
 /* End of h1.c */
 
+#if defined(HTTPX_LINES)
+#line 2479 "httpx.h"
+#endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
    ====================================================================== */
@@ -2416,6 +2499,10 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
    Lifetime: the caller's field values, file data and FILE*s are not copied
    and must stay valid (and open) until the body has been read or the
    multipart freed. Names, filenames and content types are copied. */
+#if defined(HTTPX_LINES)
+#line 19 "tools/src/multipart.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -2591,54 +2678,23 @@ static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, 
 
 /* ---- the boundary ---- */
 
-static bool httpx__mp_urandom(unsigned char *out, size_t n) {
-    size_t got = 0;
-    int flags = O_RDONLY;
-    int fd;
-#ifdef O_CLOEXEC
-    flags |= O_CLOEXEC;
-#endif
-    do fd = open("/dev/urandom", flags); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return false;
-    while (got < n) {
-        ssize_t r = read(fd, out + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    return got == n;
-}
-
-static uint64_t httpx__mp_mix(uint64_t x) {   /* the splitmix64 finaliser */
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 /* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
    unlikely to occur in the content, not secret: the clocks and a heap and
    a stack address, mixed, serve for that. */
 static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
-    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt;
+    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt, r = 0;
     size_t i;
     x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
     for (i = 0; i < n; i++) {
-        if (i % 8 == 0) x = httpx__mp_mix(x);
-        out[i] = (unsigned char)(x >> (8 * (i % 8)));
+        if (i % 8 == 0) r = httpx__splitmix64(&x);
+        out[i] = (unsigned char)(r >> (8 * (i % 8)));
     }
 }
 
 static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
-    static const char hex[] = "0123456789abcdef";
     unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
-    size_t i;
-    if (!httpx__mp_urandom(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
-    for (i = 0; i < sizeof r; i++) {
-        m->boundary[2 * i] = hex[r[i] >> 4];
-        m->boundary[2 * i + 1] = hex[r[i] & 15];
-    }
+    if (!httpx__random(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
+    httpx__hex_encode(m->boundary, r, sizeof r);
     m->boundary[2 * sizeof r] = 0;
 }
 
@@ -2925,13 +2981,23 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 }
 /* End of multipart.c */
 
+#if defined(HTTPX_LINES)
+#line 2986 "httpx.h"
+#endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
    ====================================================================== */
-/* net: nonblocking TCP sockets (names are resolved in dns.c). Nothing here waits: every
-   call returns at once with "done", "would block" or an error; the engine's
-   poll() loop does the waiting. */
+/* net: nonblocking TCP sockets (names are resolved in dns.c), and the few
+   platform helpers the other components share (socket set-up, addresses as
+   text, random bytes). Nothing here waits: every call returns at once with
+   "done", "would block" or an error; the engine's poll() loop does the
+   waiting. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/net.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -2942,54 +3008,107 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 #include <arpa/inet.h>
 #include <poll.h>
 
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0          /* macOS: SO_NOSIGPIPE is set on the socket instead */
-#endif
+/* ---- platform helpers ---- */
 
-HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
-    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
+HTTPX__PRIVATE bool httpx__fd_nonblock(int fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+}
+
+HTTPX__PRIVATE int httpx__socket(int family, int type) {
+    int fd = socket(family, type, 0);
+    if (fd < 0) return -1;
+    if (!httpx__fd_nonblock(fd)) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return -1;
+    }
+#ifdef SO_NOSIGPIPE
+    {
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+    }
+#endif
+    return fd;
+}
+
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port) {
+    memset(ss, 0, sizeof *ss);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((unsigned short)port);
+        memcpy(&s6->sin6_addr, ip, 16);
+        return (socklen_t)sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((unsigned short)port);
+        memcpy(&s4->sin_addr, ip, 4);
+        return (socklen_t)sizeof *s4;
+    }
+}
+
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap) {
     char ip[64] = "?";
-    int port = 0;
     if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)(const void *)sa;
         inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-        port = ntohs(s4->sin_port);
-        snprintf(out, cap, "%s:%d", ip, port);
+        snprintf(out, cap, "%s:%d", ip, ntohs(s4->sin_port));
     } else if (sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
         inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-        port = ntohs(s6->sin6_port);
-        snprintf(out, cap, "[%s]:%d", ip, port);
+        snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
     } else {
         snprintf(out, cap, "?");
     }
 }
 
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
+    unsigned char *out = (unsigned char *)p;
+    size_t got = 0;
+    int fd;
+    do fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return false;
+    while (got < n) {
+        ssize_t r = read(fd, out + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return got == n;
+}
+
+/* ---- TCP ---- */
+
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
+    HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
+    httpx__sockaddr_string((const struct sockaddr *)&a->addr[i], out, cap);
+}
+
 /* Starts a nonblocking connect to address i. Returns the fd (the connect may
-   still be in progress: wait for POLLOUT, then httpx__connect_finish), or -1. */
+   still be in progress: wait for POLLOUT, then httpx__connect_finish), or
+   HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e) {
     const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
-    int fd, one = 1, flags;
+    int fd, one = 1;
     char where[80];
-    fd = socket(sa->sa_family, SOCK_STREAM, 0);
+    HTTPX_ASSERT(i >= 0 && i < a->count);
+    fd = httpx__socket(sa->sa_family, SOCK_STREAM);
     if (fd < 0) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
-        return -1;
+        return HTTPX__BAD;
     }
-    flags = fcntl(fd, F_GETFL, 0);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* requests are small and latency matters */
-#ifdef SO_NOSIGPIPE
-    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-#endif
     if (connect(fd, sa, a->len[i]) == 0 || errno == EINPROGRESS) return fd;
     e->sys_errno = errno;
     httpx__addr_string(a, i, where, sizeof where);
-    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(errno));
+    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(e->sys_errno));
     close(fd);
-    return -1;
+    return HTTPX__BAD;
 }
 
 /* After POLLOUT on a connecting socket: did it connect? */
@@ -3064,7 +3183,9 @@ static const httpx__stream_ops httpx__sock_stream_ops = {
 };
 
 HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
-    httpx__stream *s = (httpx__stream *)httpx__malloc(sizeof *s);
+    httpx__stream *s;
+    HTTPX_ASSERT(fd >= 0);
+    s = (httpx__stream *)httpx__malloc(sizeof *s);
     if (!s) {
         httpx__sock_close(fd);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
@@ -3076,126 +3197,68 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
     return s;
 }
 
-/* The calls through the seam; the checks keep a NULL stream harmless. */
+/* The calls through the seam. The ops always get an httpx__err to fill, so
+   that no stream needs a scratch one of its own. */
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
-    return s->ops->send(s, p, n, e);
+    httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops && (p || n == 0));
+    return s->ops->send(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
-    return s->ops->recv(s, p, n, e);
+    httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops && (p || n == 0));
+    return s->ops->recv(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
 /* End of net.c */
 
+#if defined(HTTPX_LINES)
+#line 3218 "httpx.h"
+#endif
 /* ======================================================================
-   Begin file dns.c   (grep anchor: >>dns)
+   Begin file dns_internal.h   (grep anchor: >>dns_internal)
    ====================================================================== */
-/* dns: name resolution that never blocks the loop.
-
-   httpx__dns_start answers numeric hosts, "localhost" (RFC 6761) and hosts-file
-   names at once. Other names go to a stub resolver of our own: A and AAAA
-   queries over UDP to the nameservers of resolv.conf (or the client's), with
-   search domains and ndots as glibc applies them, a timeout per try and retries
-   that go round the nameservers. A truncated answer (TC bit) is asked again over
-   TCP. Everything that arrives is hostile until proven otherwise: the id, the QR
-   bit and the question must match what we sent (else the packet is dropped and
-   we keep waiting, as a spoofed packet must not end a lookup), and names are
-   decoded with bounds and strictly backward compression pointers, so no input
-   can loop or read out of bounds.
-
-   With HTTPX_DNS_THREADS, getaddrinfo runs on a helper thread instead and a
-   pipe tells the loop when it is done. The user's allocator must then be
-   thread-safe: the thread may free the lookup's state when the caller has
-   already dropped it.
-
-   Addresses come out interleaved, IPv6 first (v6, v4, v6, v4, ...): a caller
-   that tries them in order gets both families early (RFC 8305 section 4). */
-#include <errno.h>
-#include <stdio.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <netdb.h>
-#include <time.h>
+/* dns_internal.h: what the pieces of the resolver share, and nothing else
+   sees (tools/amalgamate.py refuses it anywhere else):
+       dns.c         the interface, answers known at once (numbers,
+                     localhost, the hosts file), the helpers below
+       dns_conf.c    resolv.conf and the names a host is tried as
+       dns_wire.c    the DNS message format (pure: no I/O, no allocation)
+       dns_stub.c    the stub resolver: queries over UDP, TCP on truncation
+       dns_thread.c  getaddrinfo on a helper thread (HTTPX_DNS_THREADS)
+   Exactly one of dns_stub.c and dns_thread.c is compiled in. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/dns_internal.h"
+#endif
+#ifndef HTTPX__DNS_INTERNAL_H
+#define HTTPX__DNS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#ifdef HTTPX_DNS_THREADS
-#include <pthread.h>
-#include <signal.h>
-#endif
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0
-#endif
 
 #define HTTPX__DNS_MAX_NS 3         /* as glibc's MAXNS */
 #define HTTPX__DNS_MAX_SEARCH 6     /* as glibc's MAXDNSRCH */
 #define HTTPX__DNS_NAME 256         /* a dotted name (at most 253) and its NUL */
 #define HTTPX__DNS_QMAX 300         /* a query: 12 + 255 + 4 */
-#define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
-#define HTTPX__DNS_CNAME_HOPS 16
 
-enum { HTTPX__DNS_T_A = 1, HTTPX__DNS_T_CNAME = 5, HTTPX__DNS_T_AAAA = 28 };
-enum { HTTPX__DNS_IGNORED = 0, HTTPX__DNS_PARSED = 1, HTTPX__DNS_MALFORMED = -1 };
 enum { HTTPX__DNS_RUNNING, HTTPX__DNS_DONE, HTTPX__DNS_FAILED };
-enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
 
-/* ---- small helpers ---- */
-
+/* Addresses as they are found, per family, before they are interleaved. */
 typedef struct httpx__dns_list {
     unsigned char v4[HTTPX__MAX_ADDRS][4];
     unsigned char v6[HTTPX__MAX_ADDRS][16];
     int n4, n6;
 } httpx__dns_list;
-
-static void httpx__dns_list_add(httpx__dns_list *l, int family, const void *a) {
-    if (family == AF_INET && l->n4 < HTTPX__MAX_ADDRS) memcpy(l->v4[l->n4++], a, 4);
-    if (family == AF_INET6 && l->n6 < HTTPX__MAX_ADDRS) memcpy(l->v6[l->n6++], a, 16);
-}
-
-/* Interleaved, IPv6 first, at most HTTPX__MAX_ADDRS. */
-static void httpx__dns_list_out(const httpx__dns_list *l, int port, httpx__addrs *out) {
-    int i4 = 0, i6 = 0, turn6 = 1;
-    memset(out, 0, sizeof *out);
-    while (out->count < HTTPX__MAX_ADDRS && (i4 < l->n4 || i6 < l->n6)) {
-        int k = out->count;
-        if ((turn6 && i6 < l->n6) || i4 >= l->n4) {
-            struct sockaddr_in6 s6;
-            memset(&s6, 0, sizeof s6);
-            s6.sin6_family = AF_INET6;
-            s6.sin6_port = htons((unsigned short)port);
-            memcpy(&s6.sin6_addr, l->v6[i6++], 16);
-            memcpy(&out->addr[k], &s6, sizeof s6);
-            out->len[k] = (socklen_t)sizeof s6;
-        } else {
-            struct sockaddr_in s4;
-            memset(&s4, 0, sizeof s4);
-            s4.sin_family = AF_INET;
-            s4.sin_port = htons((unsigned short)port);
-            memcpy(&s4.sin_addr, l->v4[i4++], 4);
-            memcpy(&out->addr[k], &s4, sizeof s4);
-            out->len[k] = (socklen_t)sizeof s4;
-        }
-        out->count++;
-        turn6 = !turn6;
-    }
-}
-
-static bool httpx__dns_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+/* family is AF_INET (a: 4 bytes) or AF_INET6 (16); beyond HTTPX__MAX_ADDRS
+   of a family, more are dropped. */
+HTTPX__PRIVATE void httpx__dns_list_add(httpx__dns_list *l, int family, const void *a);
 
 /* Next whitespace-separated token of *p (NUL-terminated in place), or NULL. */
-static char *httpx__dns_token(char **p) {
-    char *s = *p, *t;
-    while (*s && httpx__dns_space((unsigned char)*s)) s++;
-    if (!*s) { *p = s; return NULL; }
-    t = s;
-    while (*s && !httpx__dns_space((unsigned char)*s)) s++;
-    if (*s) *s++ = 0;
-    *p = s;
-    return t;
-}
+HTTPX__PRIVATE char *httpx__dns_token(char **p);
+/* A host name we are willing to put on the wire: 1..253 bytes (a final dot
+   aside), labels of 1..63 printable bytes. */
+HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h);
 
 /* Reads a text file line by line with fixed memory (a hosts file may be
    megabytes long). Lines longer than the buffer are cut. */
@@ -3206,15 +3269,197 @@ typedef struct httpx__dns_lines {
     char buf[4096];
     char line[1024];
 } httpx__dns_lines;
+HTTPX__PRIVATE bool httpx__dns_lines_open(httpx__dns_lines *r, const char *path);
+HTTPX__PRIVATE char *httpx__dns_lines_next(httpx__dns_lines *r);   /* NULL at the end */
+HTTPX__PRIVATE void httpx__dns_lines_close(httpx__dns_lines *r);
 
-static bool httpx__dns_lines_open(httpx__dns_lines *r, const char *path) {
+#ifndef HTTPX_DNS_THREADS
+
+/* ---- dns_conf.c ---- */
+
+typedef struct httpx__dns_rc {
+    struct sockaddr_storage ns[HTTPX__DNS_MAX_NS];
+    socklen_t ns_len[HTTPX__DNS_MAX_NS];
+    int nns;
+    char search[HTTPX__DNS_MAX_SEARCH][HTTPX__DNS_NAME];
+    int nsearch;
+    int ndots, attempts;
+    double timeout;
+} httpx__dns_rc;
+/* Reads resolv.conf (a missing file leaves the defaults, as glibc does), then
+   lets cfg override. ndots, timeout and attempts are capped as glibc caps them. */
+HTTPX__PRIVATE void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg);
+/* The names to ask for, in order (glibc's res_search); how many (<= max). */
+HTTPX__PRIVATE int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char out[][HTTPX__DNS_NAME], int max);
+/* "ip:port" or "[v6]:port" of nameserver i, for messages. */
+HTTPX__PRIVATE void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap);
+
+/* ---- dns_wire.c: RFC 1035 section 4, RFC 3596 ---- */
+
+enum { HTTPX__DNS_T_A = 1, HTTPX__DNS_T_CNAME = 5, HTTPX__DNS_T_AAAA = 28 };
+enum { HTTPX__DNS_IGNORED = 0, HTTPX__DNS_PARSED = 1, HTTPX__DNS_MALFORMED = -1 };
+
+typedef struct httpx__dns_answer {
+    int rcode;
+    bool tc;
+    httpx__dns_list addrs;
+} httpx__dns_answer;
+/* Writes a query for name (a checked host name, httpx__dns_name_ok) into p
+   (HTTPX__DNS_QMAX bytes); its length. */
+HTTPX__PRIVATE size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char *name, int type);
+/* Decodes the name at *off as lower-case wire format into out (256 bytes). */
+HTTPX__PRIVATE bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *off, unsigned char *out,
+                                        size_t *outlen);
+HTTPX__PRIVATE unsigned httpx__dns_u16(const unsigned char *p);
+/* Reads pkt as an answer to the question qwire/qtype: HTTPX__DNS_IGNORED,
+   _MALFORMED or _PARSED (a filled). */
+HTTPX__PRIVATE int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned char *qwire, size_t qwlen,
+                                    int qtype, httpx__dns_answer *a);
+HTTPX__PRIVATE const char *httpx__dns_rcode_text(int rcode);
+
+/* ---- dns_stub.c ---- */
+
+typedef struct httpx__dns_q {
+    unsigned id;
+    int type, state;
+    size_t len;
+    unsigned char pkt[HTTPX__DNS_QMAX];
+} httpx__dns_q;
+
+#else
+typedef struct httpx__dns_job httpx__dns_job;   /* dns_thread.c */
+#endif
+
+struct httpx__dns {
+    int state, port;
+    char host[HTTPX__DNS_NAME];     /* as the caller wrote it: for messages */
+    httpx__dns_list found;
+    httpx__err err;                 /* when FAILED */
+#ifdef HTTPX_DNS_THREADS
+    httpx__dns_job *job;
+#else
+    httpx__dns_rc rc;
+    char cand[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME];
+    int ncand, icand;
+    unsigned char qwire[256];       /* the current candidate, as in the question */
+    size_t qwlen;
+    httpx__dns_q q[2];              /* A, AAAA */
+    int round;                      /* tries so far for this candidate; ns = round % nns */
+    int sock_ns;                    /* which nameserver fd is connected to */
+    int fd;                         /* UDP */
+    double deadline;
+    int why_rcode;                  /* why the last try failed: the server's rcode, */
+    bool why_malformed, why_refused;/* an unreadable answer, ICMP port unreachable */
+    bool nodata;                    /* some name exists but has no A/AAAA */
+    int ignored;                    /* packets that were not answers to us */
+    uint64_t rng;
+    /* the TCP fallback for a truncated answer */
+    int tcp_fd;
+    bool tcp_connecting;
+    httpx__buf tcp_out, tcp_in;
+    size_t tcp_out_off;
+#endif
+};
+
+/* Fails the lookup: "could not resolve host 'h': <why>" into d->err and e;
+   returns HTTPX__BAD. */
+HTTPX__PRIVATE int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* The lookup of a name that is not known at once, in one of two ways. start
+   takes d (freed on failure, NULL returned, e filled); step returns 1 done,
+   0 waiting, HTTPX__BAD failed, with d->state set to match. */
+#ifndef HTTPX_DNS_THREADS
+HTTPX__PRIVATE httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config *cfg, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_stub_step(httpx__dns *d, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_stub_fd(const httpx__dns *d);
+HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d);
+HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d);
+#else
+HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e);
+HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d);
+HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
+#endif
+
+#endif /* HTTPX__DNS_INTERNAL_H */
+/* End of dns_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 3393 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file dns.c   (grep anchor: >>dns)
+   ====================================================================== */
+/* dns: name resolution that never blocks the loop.
+
+   httpx__dns_start answers numeric hosts, "localhost" (RFC 6761) and hosts-file
+   names at once. Other names go to the stub resolver of dns_stub.c (or, with
+   HTTPX_DNS_THREADS, to getaddrinfo on a helper thread: dns_thread.c); this
+   file is the interface both sit behind, and what they share.
+
+   Addresses come out interleaved, IPv6 first (v6, v4, v6, v4, ...): a caller
+   that tries them in order gets both families early (RFC 8305 section 4). */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/dns.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+/* ---- small helpers ---- */
+
+HTTPX__PRIVATE void httpx__dns_list_add(httpx__dns_list *l, int family, const void *a) {
+    if (family == AF_INET && l->n4 < HTTPX__MAX_ADDRS) memcpy(l->v4[l->n4++], a, 4);
+    if (family == AF_INET6 && l->n6 < HTTPX__MAX_ADDRS) memcpy(l->v6[l->n6++], a, 16);
+}
+
+/* Interleaved, IPv6 first, at most HTTPX__MAX_ADDRS. */
+static void httpx__dns_list_out(const httpx__dns_list *l, int port, httpx__addrs *out) {
+    int i4 = 0, i6 = 0, turn6 = 1;
+    memset(out, 0, sizeof *out);
+    while (out->count < HTTPX__MAX_ADDRS && (i4 < l->n4 || i6 < l->n6)) {
+        int k = out->count;
+        if ((turn6 && i6 < l->n6) || i4 >= l->n4)
+            out->len[k] = httpx__sockaddr_make(&out->addr[k], AF_INET6, l->v6[i6++], port);
+        else
+            out->len[k] = httpx__sockaddr_make(&out->addr[k], AF_INET, l->v4[i4++], port);
+        out->count++;
+        turn6 = !turn6;
+    }
+}
+
+static bool httpx__dns_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+HTTPX__PRIVATE char *httpx__dns_token(char **p) {
+    char *s = *p, *t;
+    while (*s && httpx__dns_space((unsigned char)*s)) s++;
+    if (!*s) { *p = s; return NULL; }
+    t = s;
+    while (*s && !httpx__dns_space((unsigned char)*s)) s++;
+    if (*s) *s++ = 0;
+    *p = s;
+    return t;
+}
+
+HTTPX__PRIVATE bool httpx__dns_lines_open(httpx__dns_lines *r, const char *path) {
     r->fd = open(path, O_RDONLY | O_CLOEXEC);
     r->len = r->off = 0;
     r->eof = false;
     return r->fd >= 0;
 }
 
-static char *httpx__dns_lines_next(httpx__dns_lines *r) {
+HTTPX__PRIVATE char *httpx__dns_lines_next(httpx__dns_lines *r) {
     size_t n = 0;
     bool any = false;
     for (;;) {
@@ -3237,20 +3482,12 @@ static char *httpx__dns_lines_next(httpx__dns_lines *r) {
     return any ? r->line : NULL;
 }
 
-static void httpx__dns_lines_close(httpx__dns_lines *r) {
+HTTPX__PRIVATE void httpx__dns_lines_close(httpx__dns_lines *r) {
     if (r->fd >= 0) close(r->fd);
     r->fd = -1;
 }
 
-static bool httpx__dns_ieq(const char *a, const char *b) {
-    for (; *a && *b; a++, b++)
-        if (httpx__lower((unsigned char)*a) != httpx__lower((unsigned char)*b)) return false;
-    return *a == *b;
-}
-
-/* A host name we are willing to put on the wire: 1..253 bytes (a final dot
-   aside), labels of 1..63 printable bytes. */
-static bool httpx__dns_name_ok(const char *h) {
+HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h) {
     size_t n = strlen(h), label = 0, i;
     if (n && h[n - 1] == '.') n--;
     if (n == 0 || n > 253) return false;
@@ -3297,7 +3534,7 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
     bool found = false;
     if (n >= sizeof name) return false;
     memcpy(name, host, n + 1);
-    if (n && name[n - 1] == '.') name[n - 1] = 0;
+    if (n && name[n - 1] == '.') name[--n] = 0;
     if (!httpx__dns_lines_open(&r, path)) return false;
     while ((line = httpx__dns_lines_next(&r)) != NULL) {
         char *p = line, *addr, *tok, *hash = strchr(line, '#');
@@ -3310,8 +3547,8 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
         else continue;
         while ((tok = httpx__dns_token(&p)) != NULL) {
             size_t tl = strlen(tok);
-            if (tl && tok[tl - 1] == '.') tok[tl - 1] = 0;
-            if (httpx__dns_ieq(tok, name)) {
+            if (tl && tok[tl - 1] == '.') tok[--tl] = 0;
+            if (tl == n && httpx__mem_ieq(tok, name, n)) {
                 httpx__dns_list_add(l, family, a);
                 found = true;
                 break;
@@ -3322,24 +3559,150 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
     return found;
 }
 
+HTTPX__PRIVATE int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...) {
+    char why[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    httpx__fail(&d->err, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': %s", d->host, why);
+    d->state = HTTPX__DNS_FAILED;
+    if (e) *e = d->err;
+    return HTTPX__BAD;
+}
+
+/* A failure that is not about the name: a host name we will not send, no
+   memory, no socket. */
+static httpx__dns *httpx__dns_new(const char *host, int port, httpx__err *e) {
+    httpx__dns *d;
+    if (!host || !*host || strlen(host) >= HTTPX__DNS_NAME) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host ? host : "");
+        return NULL;
+    }
+    d = (httpx__dns *)httpx__malloc(sizeof *d);
+    if (!d) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory resolving '%.100s'", host);
+        return NULL;
+    }
+    memset(d, 0, sizeof *d);
+    d->port = port;
+    memcpy(d->host, host, strlen(host) + 1);
 #ifndef HTTPX_DNS_THREADS
+    d->fd = d->tcp_fd = -1;     /* what httpx__dns_stub_close looks at */
+    d->sock_ns = -1;
+#endif
+    return d;
+}
+/* ---- the interface ---- */
 
-/* ---- resolver configuration ---- */
+HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e) {
+    httpx__dns *d;
+    HTTPX_ASSERT(port >= 0 && port <= 65535);
+    d = httpx__dns_new(host, port, e);
+    if (!d) return NULL;
+    if (httpx__dns_numeric(host, &d->found) || httpx__dns_localhost(host, &d->found) ||
+        httpx__dns_hosts(cfg && cfg->hosts_file ? cfg->hosts_file : "/etc/hosts", host, &d->found)) {
+        d->state = HTTPX__DNS_DONE;
+        return d;
+    }
+    if (!httpx__dns_name_ok(host)) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host);
+        httpx__free(d);
+        return NULL;
+    }
+#ifdef HTTPX_DNS_THREADS
+    (void)cfg;
+    return httpx__dns_thread_start(d, e);
+#else
+    return httpx__dns_stub_start(d, cfg, e);
+#endif
+}
 
-typedef struct httpx__dns_rc {
-    struct sockaddr_storage ns[HTTPX__DNS_MAX_NS];
-    socklen_t ns_len[HTTPX__DNS_MAX_NS];
-    int nns;
-    char search[HTTPX__DNS_MAX_SEARCH][HTTPX__DNS_NAME];
-    int nsearch;
-    int ndots, attempts;
-    double timeout;
-} httpx__dns_rc;
+HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return -1;
+#ifdef HTTPX_DNS_THREADS
+    return httpx__dns_thread_fd(d);
+#else
+    return httpx__dns_stub_fd(d);
+#endif
+}
+
+HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
+#ifdef HTTPX_DNS_THREADS
+    return 0;   /* getaddrinfo keeps its own time */
+#else
+    return d->deadline;
+#endif
+}
+
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
+#ifdef HTTPX_DNS_THREADS
+    return POLLIN;
+#else
+    return httpx__dns_stub_events(d);
+#endif
+}
+
+HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {
+    HTTPX_ASSERT(d && out);
+    if (d->state == HTTPX__DNS_RUNNING) {
+#ifdef HTTPX_DNS_THREADS
+        httpx__dns_thread_step(d, e);
+#else
+        httpx__dns_stub_step(d, e);
+#endif
+    }
+    if (d->state == HTTPX__DNS_DONE) {
+        httpx__dns_list_out(&d->found, d->port, out);
+        return 1;
+    }
+    if (d->state == HTTPX__DNS_FAILED) {
+        if (e) *e = d->err;
+        return HTTPX__BAD;
+    }
+    return 0;
+}
+
+HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
+    if (!d) return;
+#ifdef HTTPX_DNS_THREADS
+    httpx__dns_thread_close(d);
+#else
+    httpx__dns_stub_close(d);
+#endif
+    httpx__free(d);
+}
+/* End of dns.c */
+
+#if defined(HTTPX_LINES)
+#line 3681 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file dns_conf.c   (grep anchor: >>dns_conf)
+   ====================================================================== */
+/* dns_conf: the stub resolver's configuration. resolv.conf as glibc reads
+   it (nameserver, search, domain, options ndots/timeout/attempts; the last
+   search or domain line wins), the client's overrides, and the names a host
+   is tried as. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/dns_conf.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#ifndef HTTPX_DNS_THREADS
 
 /* "ip", "ip:port", "[v6]" or "[v6]:port"; a v6 address may carry a numeric
    "%scope". */
 static bool httpx__dns_parse_ns(const char *s, struct sockaddr_storage *ss, socklen_t *len) {
     char ip[64], *pct;
+    unsigned char a[16];
     const char *port = NULL, *colon = strchr(s, ':');
     size_t n;
     long pnum = 53;
@@ -3379,20 +3742,13 @@ static bool httpx__dns_parse_ns(const char *s, struct sockaddr_storage *ss, sock
         }
         *pct = 0;
     }
-    memset(ss, 0, sizeof *ss);
-    if (!pct && inet_pton(AF_INET, ip, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((unsigned short)pnum);
-        *len = (socklen_t)sizeof *s4;
+    if (!pct && inet_pton(AF_INET, ip, a) == 1) {
+        *len = httpx__sockaddr_make(ss, AF_INET, a, (int)pnum);
         return true;
     }
-    if (inet_pton(AF_INET6, ip, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((unsigned short)pnum);
-        s6->sin6_scope_id = (uint32_t)scope;
-        *len = (socklen_t)sizeof *s6;
+    if (inet_pton(AF_INET6, ip, a) == 1) {
+        *len = httpx__sockaddr_make(ss, AF_INET6, a, (int)pnum);
+        ((struct sockaddr_in6 *)ss)->sin6_scope_id = (uint32_t)scope;
         return true;
     }
     return false;
@@ -3423,9 +3779,7 @@ static int httpx__dns_option(const char *tok, const char *name, int lo, int hi) 
     return (int)(v < lo ? lo : v > hi ? hi : v);
 }
 
-/* Reads resolv.conf (a missing file leaves the defaults, as glibc does), then
-   lets cfg override. ndots, timeout and attempts are capped as glibc caps them. */
-static void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg) {
+HTTPX__PRIVATE void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg) {
     httpx__dns_lines r;
     char *line;
     int timeout = 0, attempts = 0;
@@ -3471,7 +3825,7 @@ static void httpx__dns_rc_load(httpx__dns_rc *rc, const httpx__dns_config *cfg) 
 /* The names to ask for, in order (glibc's res_search): a name with a final
    dot is only itself; one with at least ndots dots is tried as it is first,
    then with each search domain; one with fewer, the other way round. */
-static int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char out[][HTTPX__DNS_NAME], int max) {
+HTTPX__PRIVATE int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char out[][HTTPX__DNS_NAME], int max) {
     size_t n = strlen(host);
     int dots = 0, count = 0, i;
     bool as_is_first;
@@ -3496,23 +3850,66 @@ static int httpx__dns_candidates(const httpx__dns_rc *rc, const char *host, char
     return count;
 }
 
-static void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap) {
-    const struct sockaddr *sa = (const struct sockaddr *)&rc->ns[i];
-    char ip[64] = "?";
-    if (sa->sa_family == AF_INET) {
-        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-        inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof ip);
-        snprintf(out, cap, "%s:%d", ip, ntohs(s4->sin_port));
-    } else {
-        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-        inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
-        snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
-    }
+HTTPX__PRIVATE void httpx__dns_ns_string(const httpx__dns_rc *rc, int i, char *out, size_t cap) {
+    httpx__sockaddr_string((const struct sockaddr *)&rc->ns[i], out, cap);
 }
 
-/* ---- the wire format (RFC 1035 section 4, RFC 3596) ---- */
+#ifdef HTTPX__TEST_HOOKS
+/* For the tests (tests/impl.c defines HTTPX__TEST_HOOKS; users never get it):
+   the resolver configuration and the names host would be tried as:
+   "ns=127.0.0.1:53,[::1]:5353 ndots=1 timeout=2 attempts=2 search=a.b,c names=x;x.a.b;x.c" */
+HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char *host, char *out, size_t cap) {
+    httpx__dns_rc rc;
+    char names[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME], ns[80];
+    httpx__buf b;
+    int i, n;
+    memset(&b, 0, sizeof b);
+    httpx__dns_rc_load(&rc, cfg);
+    httpx__buf_puts(&b, "ns=");
+    for (i = 0; i < rc.nns; i++) {
+        httpx__dns_ns_string(&rc, i, ns, sizeof ns);
+        httpx__buf_printf(&b, "%s%s", i ? "," : "", ns);
+    }
+    httpx__buf_printf(&b, " ndots=%d timeout=%g attempts=%d search=", rc.ndots, rc.timeout, rc.attempts);
+    for (i = 0; i < rc.nsearch; i++) httpx__buf_printf(&b, "%s%s", i ? "," : "", rc.search[i]);
+    n = host ? httpx__dns_candidates(&rc, host, names, HTTPX__DNS_MAX_SEARCH + 1) : 0;
+    httpx__buf_puts(&b, " names=");
+    for (i = 0; i < n; i++) httpx__buf_printf(&b, "%s%s", i ? ";" : "", names[i]);
+    snprintf(out, cap, "%s", b.p ? b.p : "");
+    httpx__buf_free(&b);
+}
+#endif
 
-static size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char *name, int type) {
+#endif /* !HTTPX_DNS_THREADS */
+/* End of dns_conf.c */
+
+#if defined(HTTPX_LINES)
+#line 3888 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file dns_wire.c   (grep anchor: >>dns_wire)
+   ====================================================================== */
+/* dns_wire: the DNS message format (RFC 1035 section 4, RFC 3596), pure:
+   no I/O, no allocation, no state. Everything that arrives is hostile until
+   proven otherwise: the QR bit and the question must match what we sent (else
+   the packet is ignored, as a spoofed packet must not end a lookup), and
+   names are decoded with bounds and strictly backward compression pointers,
+   so no input can loop or read out of bounds. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/dns_wire.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#ifndef HTTPX_DNS_THREADS
+
+#define HTTPX__DNS_CNAME_HOPS 16
+
+HTTPX__PRIVATE size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char *name, int type) {
     size_t n = 12;
     const char *s = name;
     memset(p, 0, 12);
@@ -3542,7 +3939,7 @@ static size_t httpx__dns_encode_query(unsigned char *p, unsigned id, const char 
    name as it sits in the packet. Each pointer must point before the previous
    jump target (or, for the first, before itself): the targets fall strictly,
    so no packet can make this loop. */
-static bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *off, unsigned char *out, size_t *outlen) {
+HTTPX__PRIVATE bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *off, unsigned char *out, size_t *outlen) {
     size_t pos = *off, n = 0, limit = *off;
     bool jumped = false;
     for (;;) {
@@ -3577,13 +3974,7 @@ static bool httpx__dns_get_name(const unsigned char *pkt, size_t len, size_t *of
     }
 }
 
-static unsigned httpx__dns_u16(const unsigned char *p) { return ((unsigned)p[0] << 8) | p[1]; }
-
-typedef struct httpx__dns_answer {
-    int rcode;
-    bool tc;
-    httpx__dns_list addrs;
-} httpx__dns_answer;
+HTTPX__PRIVATE unsigned httpx__dns_u16(const unsigned char *p) { return ((unsigned)p[0] << 8) | p[1]; }
 
 /* One pass over the answer section. With cname_of set, finds the CNAME whose
    owner is `name` and copies its target into cname_of; otherwise collects the
@@ -3629,7 +4020,7 @@ static bool httpx__dns_scan(const unsigned char *pkt, size_t len, size_t off, un
    not a response, another question): keep waiting. MALFORMED: an answer to it
    that cannot be read. PARSED: a has rcode, tc and the addresses, CNAMEs
    followed. The id is the caller's to check. */
-static int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned char *qwire, size_t qwlen,
+HTTPX__PRIVATE int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned char *qwire, size_t qwlen,
                             int qtype, httpx__dns_answer *a) {
     unsigned char name[256], hop[256];
     size_t off = 12, nlen, hlen;
@@ -3657,7 +4048,7 @@ static int httpx__dns_parse(const unsigned char *pkt, size_t len, const unsigned
     return HTTPX__DNS_PARSED;
 }
 
-static const char *httpx__dns_rcode_text(int rcode) {
+HTTPX__PRIVATE const char *httpx__dns_rcode_text(int rcode) {
     switch (rcode) {
     case 1: return "FORMERR (the nameserver could not read the query)";
     case 2: return "SERVFAIL (the nameserver failed)";
@@ -3668,113 +4059,76 @@ static const char *httpx__dns_rcode_text(int rcode) {
     }
 }
 
-/* ---- the lookup ---- */
-
-typedef struct httpx__dns_q {
-    unsigned id;
-    int type, state;
-    size_t len;
-    unsigned char pkt[HTTPX__DNS_QMAX];
-} httpx__dns_q;
-
-#else
-typedef struct httpx__dns_job httpx__dns_job;
-#endif
-
-struct httpx__dns {
-    int state, port;
-    char host[HTTPX__DNS_NAME];     /* as the caller wrote it: for messages */
-    httpx__dns_list found;
-    httpx__err err;                 /* when FAILED */
-#ifdef HTTPX_DNS_THREADS
-    httpx__dns_job *job;
-#else
-    httpx__dns_rc rc;
-    char cand[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME];
-    int ncand, icand;
-    unsigned char qwire[256];       /* the current candidate, as in the question */
-    size_t qwlen;
-    httpx__dns_q q[2];              /* A, AAAA */
-    int round;                      /* tries so far for this candidate; ns = round % nns */
-    int sock_ns;                    /* which nameserver fd is connected to */
-    int fd;                         /* UDP */
-    double deadline;
-    int why_rcode;                  /* why the last try failed: the server's rcode, */
-    bool why_malformed, why_refused;/* an unreadable answer, ICMP port unreachable */
-    bool nodata;                    /* some name exists but has no A/AAAA */
-    int ignored;                    /* packets that were not answers to us */
-    uint64_t rng;
-    /* the TCP fallback for a truncated answer */
-    int tcp_fd;
-    bool tcp_connecting;
-    httpx__buf tcp_out, tcp_in;
-    size_t tcp_out_off;
-#endif
-};
-
-static int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...) {
-    char why[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, sizeof why, fmt, ap);
-    va_end(ap);
-    httpx__fail(&d->err, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': %s", d->host, why);
-    d->state = HTTPX__DNS_FAILED;
-    if (e) *e = d->err;
-    return -1;
-}
-
-/* A failure that is not about the name: a host name we will not send, no
-   memory, no socket. */
-static httpx__dns *httpx__dns_new(const char *host, int port, httpx__err *e) {
-    httpx__dns *d;
-    if (!host || !*host || strlen(host) >= HTTPX__DNS_NAME) {
-        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host ? host : "");
-        return NULL;
+#ifdef HTTPX__TEST_HOOKS
+/* For the tests (tests/impl.c defines HTTPX__TEST_HOOKS): parses one answer
+   to a query for name/qtype: HTTPX__DNS_IGNORED, _PARSED or _MALFORMED; out gets "rcode=N tc=N addr addr ...". */
+HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len, const char *name, int qtype,
+                                           char *out, size_t cap) {
+    unsigned char q[HTTPX__DNS_QMAX], wire[256];
+    size_t off = 12, wlen, used;
+    httpx__dns_answer a;
+    int r, i;
+    if (strlen(name) > 253) return HTTPX__DNS_MALFORMED;
+    httpx__dns_encode_query(q, 0, name, qtype);
+    httpx__dns_get_name(q, sizeof q, &off, wire, &wlen);
+    r = httpx__dns_parse(pkt, len, wire, wlen, qtype, &a);
+    snprintf(out, cap, "rcode=%d tc=%d", a.rcode, a.tc ? 1 : 0);
+    for (i = 0; i < a.addrs.n6 + a.addrs.n4; i++) {
+        char ip[64];
+        if (i < a.addrs.n6) inet_ntop(AF_INET6, a.addrs.v6[i], ip, sizeof ip);
+        else inet_ntop(AF_INET, a.addrs.v4[i - a.addrs.n6], ip, sizeof ip);
+        used = strlen(out);
+        snprintf(out + used, cap - used, " %s", ip);
     }
-    d = (httpx__dns *)httpx__malloc(sizeof *d);
-    if (!d) {
-        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory resolving '%.100s'", host);
-        return NULL;
-    }
-    memset(d, 0, sizeof *d);
-    d->port = port;
-    memcpy(d->host, host, strlen(host) + 1);
-#ifndef HTTPX_DNS_THREADS
-    d->fd = d->tcp_fd = -1;
-    d->sock_ns = -1;
-#endif
-    return d;
+    return r;
 }
+#endif
+
+#endif /* !HTTPX_DNS_THREADS */
+/* End of dns_wire.c */
+
+#if defined(HTTPX_LINES)
+#line 4092 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file dns_stub.c   (grep anchor: >>dns_stub)
+   ====================================================================== */
+/* dns_stub: a stub resolver of our own, so that a lookup never blocks the
+   loop: A and AAAA queries over UDP to the nameservers of resolv.conf (or
+   the client's), with search domains and ndots as glibc applies them
+   (dns_conf.c), a timeout per try and retries that go round the nameservers.
+   A truncated answer (TC bit) is asked again over TCP. The id must match
+   what we sent, and the socket is connect()ed, so that only the nameserver
+   can answer; the message format itself is dns_wire.c's. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/dns_stub.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 
 #ifndef HTTPX_DNS_THREADS
+
+#define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
+enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
 
 /* Query ids must be unguessable (a guessed id is a spoofed answer): a
    splitmix64 stream seeded from /dev/urandom, mixed with the clock and an
    address in case it cannot be read. */
 static void httpx__dns_seed(httpx__dns *d) {
     uint64_t s = 0;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (read(fd, &s, sizeof s) != (ssize_t)sizeof s) s = 0;
-        close(fd);
-    }
+    if (!httpx__random(&s, sizeof s)) s = 0;
     d->rng = s ^ (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)d << 16) ^ (uint64_t)getpid();
 }
 
-static unsigned httpx__dns_rand16(httpx__dns *d) {
-    uint64_t z = (d->rng += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return (unsigned)((z ^ (z >> 31)) & 0xFFFF);
-}
+static unsigned httpx__dns_rand16(httpx__dns *d) { return (unsigned)(httpx__splitmix64(&d->rng) & 0xFFFF); }
 
-static void httpx__dns_close_socks(httpx__dns *d) {
+HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
     if (d->fd >= 0) close(d->fd);
     if (d->tcp_fd >= 0) close(d->tcp_fd);
     d->fd = d->tcp_fd = -1;
@@ -3783,20 +4137,6 @@ static void httpx__dns_close_socks(httpx__dns *d) {
     httpx__buf_free(&d->tcp_out);
     httpx__buf_free(&d->tcp_in);
     d->tcp_out_off = 0;
-}
-
-static int httpx__dns_socket(int family, int type) {
-    int fd = socket(family, type, 0);
-    if (fd < 0) return -1;
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-#ifdef SO_NOSIGPIPE
-    {
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-    }
-#endif
-    return fd;
 }
 
 /* Sends the queries still waiting to nameserver round % nns. The socket is
@@ -3809,7 +4149,7 @@ static bool httpx__dns_send_round(httpx__dns *d) {
         const struct sockaddr *sa = (const struct sockaddr *)&d->rc.ns[ns];
         if (d->fd >= 0) close(d->fd);
         d->sock_ns = ns;
-        d->fd = httpx__dns_socket(sa->sa_family, SOCK_DGRAM);
+        d->fd = httpx__socket(sa->sa_family, SOCK_DGRAM);
         if (d->fd < 0) return false;
         if (connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {
             close(d->fd);
@@ -3882,12 +4222,12 @@ static int httpx__dns_timeout_fail(httpx__dns *d, httpx__err *e) {
 /* Both queries of the candidate have an outcome, or it is time to decide. */
 static int httpx__dns_settle(httpx__dns *d, httpx__err *e) {
     if (d->found.n4 || d->found.n6) {
-        httpx__dns_close_socks(d);
+        httpx__dns_stub_close(d);
         d->state = HTTPX__DNS_DONE;
         return 1;
     }
     if (++d->icand < d->ncand) {
-        httpx__dns_close_socks(d);   /* closes TCP; the new candidate reopens UDP */
+        httpx__dns_stub_close(d);   /* closes TCP; the new candidate reopens UDP */
         if (httpx__dns_start_candidate(d)) return 0;
         return httpx__dns_timeout_fail(d, e);
     }
@@ -3957,7 +4297,7 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
     const struct sockaddr *sa;
     if (d->tcp_fd < 0) {
         sa = (const struct sockaddr *)&d->rc.ns[ns];
-        d->tcp_fd = httpx__dns_socket(sa->sa_family, SOCK_STREAM);
+        d->tcp_fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (d->tcp_fd < 0) return false;
         if (connect(d->tcp_fd, sa, d->rc.ns_len[ns]) != 0 && errno != EINPROGRESS) {
             int err = errno;
@@ -4058,7 +4398,7 @@ static int httpx__dns_udp_step(httpx__dns *d, httpx__err *e) {
     return 0;
 }
 
-static httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config *cfg, httpx__err *e) {
+HTTPX__PRIVATE httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config *cfg, httpx__err *e) {
     httpx__dns_rc_load(&d->rc, cfg);
     d->ncand = httpx__dns_candidates(&d->rc, d->host, d->cand, HTTPX__DNS_MAX_SEARCH + 1);
     httpx__dns_seed(d);
@@ -4071,10 +4411,59 @@ static httpx__dns *httpx__dns_stub_start(httpx__dns *d, const httpx__dns_config 
     return d;
 }
 
-#else /* HTTPX_DNS_THREADS */
+HTTPX__PRIVATE int httpx__dns_stub_step(httpx__dns *d, httpx__err *e) {
+    bool was_tcp = d->tcp_fd >= 0;
+    int rc = was_tcp ? httpx__dns_tcp_step(d, e) : httpx__dns_udp_step(d, e);
+    if (rc == 0 && d->state == HTTPX__DNS_RUNNING && !was_tcp && d->tcp_fd >= 0)
+        rc = httpx__dns_tcp_step(d, e);   /* UDP just handed over to TCP: start at once */
+    if (rc != 0 || d->state != HTTPX__DNS_RUNNING || httpx__now() < d->deadline) return rc;
+    if (d->found.n4 || d->found.n6) return httpx__dns_settle(d, e);   /* one family answered: do not wait for the other */
+    if (d->tcp_fd >= 0) {
+        char ns[80];
+        httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
+        return httpx__dns_fail(d, e, "nameserver %s did not answer over TCP within %g s", ns, d->rc.timeout);
+    }
+    if (!httpx__dns_next_round(d)) return httpx__dns_timeout_fail(d, e);
+    return 0;
+}
 
-/* ---- getaddrinfo on a helper thread ----
-   The job is shared by the caller and the thread and freed by whichever lets
+HTTPX__PRIVATE int httpx__dns_stub_fd(const httpx__dns *d) { return d->tcp_fd >= 0 ? d->tcp_fd : d->fd; }
+
+HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
+    /* a TCP fallback that is still connecting or sending waits to write */
+    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) return POLLOUT;
+    return POLLIN;
+}
+
+#endif /* !HTTPX_DNS_THREADS */
+/* End of dns_stub.c */
+
+#if defined(HTTPX_LINES)
+#line 4443 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file dns_thread.c   (grep anchor: >>dns_thread)
+   ====================================================================== */
+/* dns_thread: with HTTPX_DNS_THREADS, getaddrinfo runs on a helper thread
+   instead of the stub resolver, and a pipe tells the loop when it is done.
+   The user's allocator must then be thread-safe: the thread may free the
+   lookup's state when the caller has already dropped it. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/dns_thread.c"
+#endif
+/* #include "dns_internal.h": earlier in httpx.h */
+#include <errno.h>
+#include <unistd.h>
+#include <netdb.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#ifdef HTTPX_DNS_THREADS
+#include <pthread.h>
+#include <signal.h>
+
+/* The job is shared by the caller and the thread and freed by whichever lets
    go last, so httpx__dns_free never waits for a slow getaddrinfo. */
 struct httpx__dns_job {
     pthread_mutex_t lock;
@@ -4135,7 +4524,7 @@ static void *httpx__dns_thread(void *arg) {
     return NULL;
 }
 
-static httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
+HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = (httpx__dns_job *)httpx__malloc(sizeof *j);
     pthread_t tid;
     sigset_t all, old;
@@ -4153,10 +4542,7 @@ static httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
         httpx__free(d);
         return NULL;
     }
-    for (i = 0; i < 2; i++) {
-        fcntl(j->pipe[i], F_SETFL, fcntl(j->pipe[i], F_GETFL, 0) | O_NONBLOCK);
-        fcntl(j->pipe[i], F_SETFD, FD_CLOEXEC);
-    }
+    for (i = 0; i < 2; i++) httpx__fd_nonblock(j->pipe[i]);
     pthread_mutex_init(&j->lock, NULL);
     j->refs = 2;
     /* The thread starts with every signal blocked: the program's handlers
@@ -4178,7 +4564,7 @@ static httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
     return d;
 }
 
-static int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
+HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = d->job;
     char c;
     bool done;
@@ -4196,226 +4582,43 @@ static int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     return 1;
 }
 
-#endif /* HTTPX_DNS_THREADS */
+HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d) { return d->job->pipe[0]; }
 
-/* ---- the interface ---- */
-
-HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e) {
-    httpx__dns *d = httpx__dns_new(host, port, e);
-    if (!d) return NULL;
-    if (httpx__dns_numeric(host, &d->found) || httpx__dns_localhost(host, &d->found) ||
-        httpx__dns_hosts(cfg && cfg->hosts_file ? cfg->hosts_file : "/etc/hosts", host, &d->found)) {
-        d->state = HTTPX__DNS_DONE;
-        return d;
-    }
-    if (!httpx__dns_name_ok(host)) {
-        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': invalid host name", host);
-        httpx__free(d);
-        return NULL;
-    }
-#ifdef HTTPX_DNS_THREADS
-    return httpx__dns_thread_start(d, e);
-#else
-    return httpx__dns_stub_start(d, cfg, e);
-#endif
-}
-
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return -1;
-#ifdef HTTPX_DNS_THREADS
-    return d->job->pipe[0];
-#else
-    return d->tcp_fd >= 0 ? d->tcp_fd : d->fd;
-#endif
-}
-
-HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
-#ifdef HTTPX_DNS_THREADS
-    return 0;
-#else
-    return d->deadline;
-#endif
-}
-
-HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return 0;
-#ifndef HTTPX_DNS_THREADS
-    /* a TCP fallback that is still connecting or sending waits to write */
-    if (d->tcp_fd >= 0 && (d->tcp_connecting || d->tcp_out_off < d->tcp_out.len)) return POLLOUT;
-#endif
-    return POLLIN;
-}
-
-HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e) {
-    int rc;
-    if (d->state == HTTPX__DNS_RUNNING) {
-#ifdef HTTPX_DNS_THREADS
-        rc = httpx__dns_thread_step(d, e);
-#else
-        bool was_tcp = d->tcp_fd >= 0;
-        rc = was_tcp ? httpx__dns_tcp_step(d, e) : httpx__dns_udp_step(d, e);
-        if (rc == 0 && d->state == HTTPX__DNS_RUNNING && !was_tcp && d->tcp_fd >= 0)
-            rc = httpx__dns_tcp_step(d, e);   /* UDP just handed over to TCP: start at once */
-        if (rc == 0 && d->state == HTTPX__DNS_RUNNING && httpx__now() >= d->deadline) {
-            if (d->found.n4 || d->found.n6) {
-                rc = httpx__dns_settle(d, e);   /* one family answered: do not wait for the other */
-            } else if (d->tcp_fd >= 0) {
-                char ns[80];
-                httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
-                rc = httpx__dns_fail(d, e, "nameserver %s did not answer over TCP within %g s", ns, d->rc.timeout);
-            } else if (!httpx__dns_next_round(d)) {
-                rc = httpx__dns_timeout_fail(d, e);
-            }
-        }
-#endif
-        (void)rc;
-    }
-    if (d->state == HTTPX__DNS_DONE) {
-        httpx__dns_list_out(&d->found, d->port, out);
-        return 1;
-    }
-    if (d->state == HTTPX__DNS_FAILED) {
-        if (e) *e = d->err;
-        return -1;
-    }
-    return 0;
-}
-
-HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
-    if (!d) return;
-#ifdef HTTPX_DNS_THREADS
+HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
     if (d->job) httpx__dns_job_release(d->job);
-#else
-    httpx__dns_close_socks(d);
+    d->job = NULL;
+}
+
+#endif /* HTTPX_DNS_THREADS */
+/* End of dns_thread.c */
+
+#if defined(HTTPX_LINES)
+#line 4597 "httpx.h"
 #endif
-    httpx__free(d);
-}
-
-/* ---- for the tests: what the code above decided, as text ---- */
-
-#ifndef HTTPX_DNS_THREADS
-/* The resolver configuration and the names host would be tried as:
-   "ns=127.0.0.1:53,[::1]:5353 ndots=1 timeout=2 attempts=2 search=a.b,c names=x;x.a.b;x.c" */
-HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char *host, char *out, size_t cap) {
-    httpx__dns_rc rc;
-    char names[HTTPX__DNS_MAX_SEARCH + 1][HTTPX__DNS_NAME], ns[80];
-    httpx__buf b;
-    int i, n;
-    memset(&b, 0, sizeof b);
-    httpx__dns_rc_load(&rc, cfg);
-    httpx__buf_puts(&b, "ns=");
-    for (i = 0; i < rc.nns; i++) {
-        httpx__dns_ns_string(&rc, i, ns, sizeof ns);
-        httpx__buf_printf(&b, "%s%s", i ? "," : "", ns);
-    }
-    httpx__buf_printf(&b, " ndots=%d timeout=%g attempts=%d search=", rc.ndots, rc.timeout, rc.attempts);
-    for (i = 0; i < rc.nsearch; i++) httpx__buf_printf(&b, "%s%s", i ? "," : "", rc.search[i]);
-    n = host ? httpx__dns_candidates(&rc, host, names, HTTPX__DNS_MAX_SEARCH + 1) : 0;
-    httpx__buf_puts(&b, " names=");
-    for (i = 0; i < n; i++) httpx__buf_printf(&b, "%s%s", i ? ";" : "", names[i]);
-    snprintf(out, cap, "%s", b.p ? b.p : "");
-    httpx__buf_free(&b);
-}
-
-/* Parses one answer to a query for name/qtype: 0 ignored, 1 parsed, -1
-   malformed; out gets "rcode=N tc=N addr addr ...". */
-HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len, const char *name, int qtype,
-                                           char *out, size_t cap) {
-    unsigned char q[HTTPX__DNS_QMAX], wire[256];
-    size_t off = 12, wlen, used;
-    httpx__dns_answer a;
-    int r, i;
-    if (strlen(name) > 253) return -1;
-    httpx__dns_encode_query(q, 0, name, qtype);
-    httpx__dns_get_name(q, sizeof q, &off, wire, &wlen);
-    r = httpx__dns_parse(pkt, len, wire, wlen, qtype, &a);
-    snprintf(out, cap, "rcode=%d tc=%d", a.rcode, a.tc ? 1 : 0);
-    for (i = 0; i < a.addrs.n6 + a.addrs.n4; i++) {
-        char ip[64];
-        if (i < a.addrs.n6) inet_ntop(AF_INET6, a.addrs.v6[i], ip, sizeof ip);
-        else inet_ntop(AF_INET, a.addrs.v4[i - a.addrs.n6], ip, sizeof ip);
-        used = strlen(out);
-        snprintf(out + used, cap - used, " %s", ip);
-    }
-    return r;
-}
-#endif /* !HTTPX_DNS_THREADS */
-/* End of dns.c */
-
 /* ======================================================================
-   Begin file tls.c   (grep anchor: >>tls)
+   Begin file tls_internal.h   (grep anchor: >>tls_internal)
    ====================================================================== */
-/* tls: the internal TLS interface. Without HTTPX_BEARSSL every https URL
-   fails before anything is sent, with a message that says how to enable TLS. */
+/* tls_internal.h: what the pieces of the BearSSL backend share, and nothing
+   else sees (tools/amalgamate.py refuses it anywhere else):
+       tls_config.c  per client: trust anchors (files, PEM, the system
+                     store), the client certificate, the session cache
+       tls_x509.c    the certificate checks around BearSSL's X.509 engine
+       tls.c         the interface, and the TLS stream: handshake, send, recv
+   Without HTTPX_BEARSSL only tls.c has anything in it (the stubs that say
+   how to turn TLS on), and this header declares nothing. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/tls_internal.h"
+#endif
+#ifndef HTTPX__TLS_INTERNAL_H
+#define HTTPX__TLS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
 
-#ifndef HTTPX_BEARSSL
-
-HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
-    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
-                       "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl");
-}
-HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) {
-    (void)o;
-    httpx__tls_available(e);
-    return NULL;
-}
-HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
-HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
-                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
-    (void)cfg; (void)host; (void)port; (void)offer_h2;
-    httpx__stream_free(lower);
-    httpx__tls_available(e);
-    return NULL;
-}
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    (void)s;
-    httpx__tls_available(e);
-    return HTTPX__BAD;
-}
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
-
-#else /* HTTPX_BEARSSL: the BearSSL backend */
-
+#ifdef HTTPX_BEARSSL
 #include <bearssl.h>
-#include <arpa/inet.h>
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
 
-/* Buffer sizes, the bulk of the memory of a TLS connection.
-   Input: a full record (16 KiB of plaintext plus header, MAC and padding).
-   A full record must fit: we do not ask the server for smaller records
-   (max_fragment_length, see httpx__tls_new), since servers that ignore the
-   extension would break a smaller buffer, and those that honour it (OpenSSL)
-   would send four times as many records.
-   Output: our own records can be any size, so we choose 4 KiB of plaintext
-   per record: a request head fits in one record, and an upload costs 85 bytes
-   of framing per 4 KiB (about 2%) and four times as many send() calls as with
-   16 KiB records, in exchange for 12 KiB less per connection, idle ones
-   included. Total: 16709 + 4181 = 20890 bytes of buffers a connection. */
-#define HTTPX__TLS_IBUF BR_SSL_BUFSIZE_INPUT
-#define HTTPX__TLS_OBUF (4096 + 85)
 #define HTTPX__TLS_SESSIONS 32           /* cached sessions per client (host:port) */
-#define HTTPX__TLS_MAX_EE (64 * 1024)    /* largest end-entity certificate kept for the IP check */
-/* SSL_CERT_DIR bounds: certificate files read (all directories together),
-   entries looked at per directory, and the size of a file still read. */
-#define HTTPX__TLS_DIR_FILES 4096
-#define HTTPX__TLS_DIR_ENTRIES 65536
-#define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
 
-HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
-    (void)e;
-    return HTTPX_OK;
-}
-
-/* ---- configuration: trust anchors, client certificate, session cache ---- */
+/* ---- tls_config.c ---- */
 
 typedef struct httpx__tls_session {
     char *key;                        /* "host:port"; NULL: a free slot */
@@ -4437,6 +4640,86 @@ struct httpx__tls_config {
     httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
 };
 
+/* The cached session of key ("host:port"), or NULL. */
+HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key);
+/* Remembers p for key, in a free slot or the least recently used one (no
+   memory: simply not cached). */
+HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char *key,
+                                             const br_ssl_session_parameters *p);
+
+/* ---- tls_x509.c ----
+   A wrapper around br_x509_minimal: it also decodes the end-entity
+   certificate on the side (its dates, to tell "expired" from "not yet
+   valid"; its key, when verification is off) and keeps its DER when the host
+   is an IP literal, because the minimal engine matches DNS names only. */
+typedef struct httpx__x509 {
+    const br_x509_class *vtable;      /* first: BearSSL passes &vtable around */
+    br_x509_minimal_context minimal;
+    br_x509_decoder_context ee;
+    httpx__buf der;                   /* the end-entity certificate, for IP literals */
+    bool no_verify, want_der, der_too_big;
+    unsigned char ip[16];
+    size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
+    uint32_t ncerts, days, secs;
+    int expiry;                       /* after BR_ERR_X509_EXPIRED: 1 EE expired, 2 EE not yet valid */
+} httpx__x509;
+
+/* Takes over x->minimal, which br_ssl_client_init_full has just set up:
+   verification on or off, the host name (an IP literal, "[v6]" too, is
+   matched against the certificate's IP addresses), the clock. Then give
+   &x->vtable to br_ssl_engine_set_x509. */
+HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char *name);
+/* Whether the host was an IP literal (then no SNI may be sent, RFC 6066). */
+HTTPX__PRIVATE bool httpx__x509_is_ip(const httpx__x509 *x);
+HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x);   /* NULL is fine */
+/* A checker that refuses every certificate: it replaces the real one after
+   the handshake (renegotiation is off, so it is never called), so that
+   nothing could ever reach freed memory. */
+HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
+
+#endif /* HTTPX_BEARSSL */
+#endif /* HTTPX__TLS_INTERNAL_H */
+/* End of tls_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 4686 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file tls_config.c   (grep anchor: >>tls_config)
+   ====================================================================== */
+/* tls_config: what a client's TLS connections share. Trust anchors from
+   tls.ca_file / tls.ca_pem or the system store (SSL_CERT_FILE, SSL_CERT_DIR,
+   the usual bundle paths), the client certificate and key (mutual TLS), and
+   the cache of sessions to resume. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/tls_config.c"
+#endif
+/* #include "tls_internal.h": earlier in httpx.h */
+
+#ifdef HTTPX_BEARSSL
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* SSL_CERT_DIR bounds: certificate files read (all directories together),
+   entries looked at per directory, and the size of a file still read. */
+#define HTTPX__TLS_DIR_FILES 4096
+#define HTTPX__TLS_DIR_ENTRIES 65536
+#define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
+
+/* The backend is the only user of a string copy (a base helper would be
+   dead code in a build without TLS). NULL: out of memory. */
+static char *httpx__tls_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = (char *)httpx__malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
 /* Collects bytes from BearSSL's decoders into a growable buffer. */
 typedef struct httpx__tls_sink { httpx__buf b; bool oom; } httpx__tls_sink;
 static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
@@ -4445,7 +4728,7 @@ static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
 }
 
 /* Calls fn for each object of a PEM text. Returns the number of objects, or
-   -1 when the text is not PEM (e filled) or fn failed (fn fills e). */
+   HTTPX__BAD when the text is not PEM (e filled) or fn failed (fn fills e). */
 typedef int (*httpx__pem_fn)(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e);
 static int httpx__pem_each(const char *what, const char *data, size_t len, httpx__pem_fn fn, void *ctx, httpx__err *e) {
     br_pem_decoder_context pc;
@@ -4609,7 +4892,7 @@ typedef struct httpx__tls_files {
     size_t n, cap;
 } httpx__tls_files;
 
-/* 1: seen before; 0: now recorded; -1: out of memory. */
+/* 1: seen before; 0: now recorded; HTTPX__BAD: out of memory. */
 static int httpx__tls_files_seen(httpx__tls_files *f, const struct stat *st) {
     size_t i;
     for (i = 0; i < f->n; i++)
@@ -4790,7 +5073,7 @@ static bool httpx__tls_pem_objects(const char *pem, const char *file, const char
     httpx__buf b;
     const char *text;
     size_t len;
-    int n = -1;
+    int n = HTTPX__BAD;
     memset(&b, 0, sizeof b);
     if (httpx__tls_pem_source(pem, file, &b, &text, &len, e))
         n = httpx__pem_each(pem ? label : file, text, len, fn, cfg, e);
@@ -4849,8 +5132,8 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     cfg->no_verify = o->no_verify;
     cfg->alpn[0] = "h2";
     cfg->alpn[1] = "http/1.1";
-    if ((o->server_name && !(cfg->server_name = httpx__strdup(o->server_name))) ||
-        (keylog && *keylog && !(cfg->keylog = httpx__strdup(keylog)))) {
+    if ((o->server_name && !(cfg->server_name = httpx__tls_strdup(o->server_name))) ||
+        (keylog && *keylog && !(cfg->keylog = httpx__tls_strdup(keylog)))) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -4875,14 +5158,14 @@ fail:
     return NULL;
 }
 
-static httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key) {
+HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key) {
     int i;
     for (i = 0; i < HTTPX__TLS_SESSIONS; i++)
         if (cfg->sessions[i].key && strcmp(cfg->sessions[i].key, key) == 0) return &cfg->sessions[i];
     return NULL;
 }
 
-static void httpx__tls_session_store(httpx__tls_config *cfg, const char *key, const br_ssl_session_parameters *p) {
+HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char *key, const br_ssl_session_parameters *p) {
     httpx__tls_session *s = httpx__tls_session_find(cfg, key);
     int i;
     if (!s) {   /* a free slot, else the least recently used */
@@ -4892,29 +5175,38 @@ static void httpx__tls_session_store(httpx__tls_config *cfg, const char *key, co
             if (cfg->sessions[i].used < s->used) s = &cfg->sessions[i];
         }
         httpx__free(s->key);
-        if (!(s->key = httpx__strdup(key))) return;   /* no memory: simply not cached */
+        if (!(s->key = httpx__tls_strdup(key))) return;   /* no memory: simply not cached */
     }
     s->params = *p;
     s->used = ++cfg->tick;
 }
 
-/* ---- certificate checks: BearSSL's minimal X.509 engine, plus ours ----
-   A wrapper around br_x509_minimal: it also decodes the end-entity
-   certificate on the side (its dates, to tell "expired" from "not yet
-   valid"; its key, when verification is off) and keeps its DER when the host
-   is an IP literal, because the minimal engine matches DNS names only. */
+#endif /* HTTPX_BEARSSL */
+/* End of tls_config.c */
 
-typedef struct httpx__x509 {
-    const br_x509_class *vtable;      /* first: BearSSL passes &vtable around */
-    br_x509_minimal_context minimal;
-    br_x509_decoder_context ee;
-    httpx__buf der;                   /* the end-entity certificate, for IP literals */
-    bool no_verify, want_der, der_too_big;
-    unsigned char ip[16];
-    size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
-    uint32_t ncerts, days, secs;
-    int expiry;                       /* after BR_ERR_X509_EXPIRED: 1 EE expired, 2 EE not yet valid */
-} httpx__x509;
+#if defined(HTTPX_LINES)
+#line 5189 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file tls_x509.c   (grep anchor: >>tls_x509)
+   ====================================================================== */
+/* tls_x509: the certificate checks. BearSSL's minimal X.509 engine does the
+   chain, the names and the dates; around it we decode the end-entity
+   certificate on the side (for "expired" versus "not yet valid", and its key
+   when verification is off) and check an IP-literal host against the
+   certificate's subjectAltName IP addresses (RFC 6125), which the minimal
+   engine does not do. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/tls_x509.c"
+#endif
+/* #include "tls_internal.h": earlier in httpx.h */
+
+#ifdef HTTPX_BEARSSL
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <time.h>
+
+#define HTTPX__TLS_MAX_EE (64 * 1024)    /* largest end-entity certificate kept for the IP check */
 
 static httpx__x509 *httpx__x509_of(const br_x509_class *const *ctx) {
     return (httpx__x509 *)(void *)(uintptr_t)ctx;
@@ -5053,9 +5345,6 @@ static const br_x509_class httpx__x509_vtable = {
     httpx__x509_get_pkey
 };
 
-/* After the handshake the checker is freed and this one takes its place: it
-   refuses any certificate. Renegotiation is off, so it is never called; it
-   is there so that nothing could ever reach freed memory. */
 static void httpx__x509_refuse_start_chain(const br_x509_class **ctx, const char *server_name) { (void)ctx; (void)server_name; }
 static void httpx__x509_refuse_start_cert(const br_x509_class **ctx, uint32_t length) { (void)ctx; (void)length; }
 static void httpx__x509_refuse_append(const br_x509_class **ctx, const unsigned char *buf, size_t len) { (void)ctx; (void)buf; (void)len; }
@@ -5075,6 +5364,107 @@ static const br_x509_class httpx__x509_refuse_vtable = {
     httpx__x509_refuse_end_chain,
     httpx__x509_refuse_get_pkey
 };
+
+HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void) { return &httpx__x509_refuse_vtable; }
+
+HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char *name) {
+    char bare[64];
+    size_t nl = strlen(name);
+    time_t now = time(NULL);
+    if (name[0] == '[' && nl >= 2 && nl - 2 < sizeof bare && name[nl - 1] == ']') {
+        memcpy(bare, name + 1, nl - 2);
+        bare[nl - 2] = 0;
+    } else {
+        snprintf(bare, sizeof bare, "%s", nl < sizeof bare ? name : "");
+    }
+    if (inet_pton(AF_INET, bare, x->ip) == 1) x->ip_len = 4;
+    else if (inet_pton(AF_INET6, bare, x->ip) == 1) x->ip_len = 16;
+    x->vtable = &httpx__x509_vtable;
+    x->no_verify = no_verify;
+    x->want_der = x->ip_len != 0 && !no_verify;
+    /* The real clock (BearSSL's own choice would be the same, made explicit). */
+    x->days = (uint32_t)((unsigned long long)now / 86400u + 719528u);   /* 0000-01-01 to 1970-01-01 */
+    x->secs = (uint32_t)((unsigned long long)now % 86400u);
+    br_x509_minimal_set_time(&x->minimal, x->days, x->secs);
+}
+
+HTTPX__PRIVATE bool httpx__x509_is_ip(const httpx__x509 *x) { return x->ip_len != 0; }
+
+HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
+    if (!x) return;
+    httpx__buf_free(&x->der);
+    httpx__free(x);
+}
+
+#endif /* HTTPX_BEARSSL */
+/* End of tls_x509.c */
+
+#if defined(HTTPX_LINES)
+#line 5404 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file tls.c   (grep anchor: >>tls)
+   ====================================================================== */
+/* tls: the internal TLS interface, and the TLS stream over BearSSL: a TLS
+   connection is an httpx__stream over a lower stream (a socket, a tunnel),
+   driven without ever blocking. The configuration it uses is tls_config.c's,
+   the certificate checks tls_x509.c's. Without HTTPX_BEARSSL every https URL
+   fails before anything is sent, with a message that says how to enable TLS. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/tls.c"
+#endif
+/* #include "tls_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_BEARSSL
+
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
+                       "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl");
+}
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) {
+    (void)o;
+    httpx__tls_available(e);
+    return NULL;
+}
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e) {
+    (void)cfg; (void)host; (void)port; (void)offer_h2;
+    httpx__stream_free(lower);
+    httpx__tls_available(e);
+    return NULL;
+}
+HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+    (void)s;
+    httpx__tls_available(e);
+    return HTTPX__BAD;
+}
+HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
+
+#else /* HTTPX_BEARSSL: the BearSSL backend */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+
+/* Buffer sizes, the bulk of the memory of a TLS connection.
+   Input: a full record (16 KiB of plaintext plus header, MAC and padding).
+   A full record must fit: we do not ask the server for smaller records
+   (max_fragment_length, see httpx__tls_stream_new), since servers that ignore
+   the extension would break a smaller buffer, and those that honour it
+   (OpenSSL) would send four times as many records.
+   Output: our own records can be any size, so we choose 4 KiB of plaintext
+   per record: a request head fits in one record, and an upload costs 85 bytes
+   of framing per 4 KiB (about 2%) and four times as many send() calls as with
+   16 KiB records, in exchange for 12 KiB less per connection, idle ones
+   included. Total: 16709 + 4181 = 20890 bytes of buffers a connection. */
+#define HTTPX__TLS_IBUF BR_SSL_BUFSIZE_INPUT
+#define HTTPX__TLS_OBUF (4096 + 85)
+
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
+    (void)e;
+    return HTTPX_OK;
+}
 
 /* ---- connections ---- */
 
@@ -5119,10 +5509,7 @@ static void httpx__tls_free(httpx__stream *s) {
     httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
     httpx__stream_free(t->lower);
-    if (t->x509) {
-        httpx__buf_free(&t->x509->der);
-        httpx__free(t->x509);
-    }
+    httpx__x509_free(t->x509);
     httpx__free(t->key);
     httpx__free(t->name);
     memset(t, 0, sizeof *t);   /* keys and plaintext do not linger in freed memory */
@@ -5140,18 +5527,20 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__x509 *x;
     br_ssl_engine_context *eng;
     httpx__tls_session *s;
-    const char *name = cfg->server_name ? cfg->server_name : host;
-    char bare[64], keybuf[16];
-    size_t nl = strlen(name);
-    time_t now = time(NULL);
+    const char *name;
+    char keybuf[16];
+    size_t nl;
     httpx__err scratch;
+    HTTPX_ASSERT(cfg && host && lower);
     if (!e) e = &scratch;
+    name = cfg->server_name ? cfg->server_name : host;
+    nl = strlen(name);
 
     t = (httpx__tls *)httpx__malloc(sizeof *t + HTTPX__TLS_IBUF + HTTPX__TLS_OBUF);
     x = (httpx__x509 *)httpx__malloc(sizeof *x);
     if (!t || !x) {
         httpx__free(t);
-        httpx__free(x);
+        httpx__free(x);             /* not set up yet: nothing inside to free */
         httpx__stream_free(lower);
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
         return NULL;
@@ -5166,7 +5555,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     t->alpn = "";
     t->ibuf = (unsigned char *)(t + 1);
     t->obuf = t->ibuf + HTTPX__TLS_IBUF;
-    t->refuse = &httpx__x509_refuse_vtable;
+    t->refuse = httpx__x509_refuser();
     snprintf(keybuf, sizeof keybuf, ":%d", port);
     /* "example.com." is "example.com" for SNI and the certificate. */
     if (nl > 1 && name[nl - 1] == '.') nl--;
@@ -5183,26 +5572,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     memcpy(t->key, name, nl);
     strcpy(t->key + nl, keybuf);
 
-    /* An IP literal ("[::1]" too) is checked against the certificate's IP
-       addresses by us, and gets no SNI (RFC 6066 allows host names only). */
-    if (name[0] == '[' && nl >= 2 && nl - 2 < sizeof bare && name[nl - 1] == ']') {
-        memcpy(bare, name + 1, nl - 2);
-        bare[nl - 2] = 0;
-    } else {
-        snprintf(bare, sizeof bare, "%s", nl < sizeof bare ? name : "");
-    }
-    if (inet_pton(AF_INET, bare, x->ip) == 1) x->ip_len = 4;
-    else if (inet_pton(AF_INET6, bare, x->ip) == 1) x->ip_len = 16;
-
     eng = &t->cc.eng;
     br_ssl_client_init_full(&t->cc, &x->minimal, cfg->tas, cfg->ntas);
-    x->vtable = &httpx__x509_vtable;
-    x->no_verify = cfg->no_verify;
-    x->want_der = x->ip_len != 0 && !cfg->no_verify;
-    /* The real clock (BearSSL's own choice would be the same, made explicit). */
-    x->days = (uint32_t)((unsigned long long)now / 86400u + 719528u);   /* 0000-01-01 to 1970-01-01 */
-    x->secs = (uint32_t)((unsigned long long)now % 86400u);
-    br_x509_minimal_set_time(&x->minimal, x->days, x->secs);
+    httpx__x509_setup(x, cfg->no_verify, name);
     br_ssl_engine_set_x509(eng, &x->vtable);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
@@ -5230,7 +5602,8 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
         br_ssl_engine_set_session_parameters(eng, &s->params);
         s->used = ++cfg->tick;
     }
-    if (!br_ssl_client_reset(&t->cc, x->ip_len ? NULL : name, s != NULL)) {
+    /* An IP literal gets no SNI (RFC 6066 allows host names only). */
+    if (!br_ssl_client_reset(&t->cc, httpx__x509_is_ip(x) ? NULL : name, s != NULL)) {
         int err = br_ssl_engine_last_error(eng);
         httpx__tls_free(&t->base);
         e->sys_errno = err;
@@ -5383,14 +5756,15 @@ static int httpx__tls_flush(httpx__tls *t, httpx__err *e) {
 static void httpx__tls_keylog(httpx__tls *t) {
     br_ssl_engine_context *eng = &t->cc.eng;
     char line[13 + 64 + 1 + 96 + 2];
-    size_t i, n = 0;
+    size_t n = 0;
     FILE *f;
-    static const char hex[] = "0123456789abcdef";
     memcpy(line, "CLIENT_RANDOM ", 14);
     n = 14;
-    for (i = 0; i < 32; i++) { line[n++] = hex[eng->client_random[i] >> 4]; line[n++] = hex[eng->client_random[i] & 15]; }
+    httpx__hex_encode(line + n, eng->client_random, 32);
+    n += 64;
     line[n++] = ' ';
-    for (i = 0; i < 48; i++) { line[n++] = hex[eng->session.master_secret[i] >> 4]; line[n++] = hex[eng->session.master_secret[i] & 15]; }
+    httpx__hex_encode(line + n, eng->session.master_secret, 48);
+    n += 96;
     line[n++] = '\n';
     f = fopen(t->cfg->keylog, "a");
     if (!f) return;   /* a debugging aid: its failure does not fail the connection */
@@ -5411,8 +5785,7 @@ static void httpx__tls_finish(httpx__tls *t) {
     if (t->cfg->keylog) httpx__tls_keylog(t);
     /* The certificate checker is needed no more (renegotiation is off). */
     br_ssl_engine_set_x509(eng, &t->refuse);
-    httpx__buf_free(&t->x509->der);
-    httpx__free(t->x509);
+    httpx__x509_free(t->x509);
     t->x509 = NULL;
 }
 
@@ -5424,9 +5797,12 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
 }
 
 HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    httpx__tls *t = httpx__tls_of(s);
-    br_ssl_engine_context *eng = &t->cc.eng;
+    httpx__tls *t;
+    br_ssl_engine_context *eng;
     httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops == &httpx__tls_ops);   /* a stream httpx__tls_stream_new made */
+    t = httpx__tls_of(s);
+    eng = &t->cc.eng;
     if (!e) e = &scratch;
     if (t->done) return 1;
     for (;;) {
@@ -5484,8 +5860,6 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
 static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
-    httpx__err scratch;
-    if (!e) e = &scratch;
     for (;;) {
         unsigned st = br_ssl_engine_current_state(eng);
         long r;
@@ -5534,8 +5908,6 @@ static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__er
 static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     httpx__tls *t = httpx__tls_of(s);
     br_ssl_engine_context *eng = &t->cc.eng;
-    httpx__err scratch;
-    if (!e) e = &scratch;
     for (;;) {
         unsigned st = br_ssl_engine_current_state(eng);
         long r;
@@ -5595,6 +5967,9 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 #endif
 /* End of tls.c */
 
+#if defined(HTTPX_LINES)
+#line 5972 "httpx.h"
+#endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
    ====================================================================== */
@@ -5603,6 +5978,10 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
    each protocol then serialises it in its own way (HTTP/1.1 text here,
    HPACK for HTTP/2). Everything a caller gave is checked here, before any
    connection work, so a bad header never costs a connect. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/request.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -5830,6 +6209,9 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 }
 /* End of request.c */
 
+#if defined(HTTPX_LINES)
+#line 6214 "httpx.h"
+#endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
    ====================================================================== */
@@ -5840,6 +6222,10 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
    ready. Nothing here waits: each step does what is ready and leaves `want`
    and `deadline` for the loop. A closed connection is marked CLOSED and
    freed by the loop, so nobody holds a dangling pointer in the meantime. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/conn.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
 /* ---- small parts ---- */
@@ -6068,13 +6454,21 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 
 /* ---- setup ---- */
 
+/* Which protocol a ready connection speaks: what ALPN chose over TLS,
+   else HTTP/1.1 (the one protocol so far; "h2" is not offered yet). */
+static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
+    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
+    (void)alpn;
+    return httpx__h1_protocol();
+}
+
 /* The connection is ready: the protocol takes the first waiter; the others
    go back to the pool queue (HTTP/1.1 serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     conn->state = HTTPX__CONN_READY;
     conn->deadline = 0;
-    conn->proto = httpx__h1_protocol();
+    conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
     while ((ex = conn->waiters) != NULL) {
         httpx__conn_detach(conn, ex);
@@ -6181,6 +6575,9 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 }
 /* End of conn.c */
 
+#if defined(HTTPX_LINES)
+#line 6580 "httpx.h"
+#endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
    ====================================================================== */
@@ -6191,6 +6588,10 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
    framing when the layer above pulls them. An idle connection that becomes
    readable (the server closed it, or sent bytes nobody asked for) is closed:
    it is never handed to the next request. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/h1_proto.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
 #define HTTPX__RECV_CHUNK 16384
@@ -6631,6 +7032,9 @@ static const httpx__proto httpx__h1_slot = {
 HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_slot; }
 /* End of h1_proto.c */
 
+#if defined(HTTPX_LINES)
+#line 7037 "httpx.h"
+#endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
    ====================================================================== */
@@ -6639,6 +7043,10 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
    httpx_gather, the blocking calls and httpx_read. One pass places queued
    exchanges on connections, polls the connections (idle pooled ones too),
    steps the ready ones, and applies every deadline in one place. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/loop.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
 /* ---- exchanges in flight ---- */
@@ -6906,12 +7314,19 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 }
 /* End of loop.c */
 
+#if defined(HTTPX_LINES)
+#line 7319 "httpx.h"
+#endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
    ====================================================================== */
 /* client: shared configuration, URL and option merging, redirects, and the
    blocking face (one-shot calls and httpx_client_*), which runs the same
    exchange engine as everything else until its request is done. */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/client.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
@@ -7334,6 +7749,9 @@ HTTPX_API httpx_response *httpx_head(const char *url, const httpx_opts *opt) { r
 HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) { return httpx_request("OPTIONS", url, opt); }
 /* End of client.c */
 
+#if defined(HTTPX_LINES)
+#line 7754 "httpx.h"
+#endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
    ====================================================================== */
@@ -7341,6 +7759,10 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
    drives from httpx_client_poll (or from the caller's own event loop through
    httpx_client_fds/httpx_client_process) instead of from a blocking call.
    It is the same exchange state machine as the blocking face. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/task.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <poll.h>
 
@@ -7548,6 +7970,9 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 }
 /* End of task.c */
 
+#if defined(HTTPX_LINES)
+#line 7975 "httpx.h"
+#endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
    ====================================================================== */
@@ -7556,6 +7981,10 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
    the size limit), to on_data, or to a streaming reader; a redirect's body
    is dropped, bounded. Then what a caller does with a response: headers,
    status classes, text decoding, streaming reads and freeing. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/response.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
 
 static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
 
@@ -7889,6 +8318,9 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 }
 /* End of response.c */
 
+#if defined(HTTPX_LINES)
+#line 8323 "httpx.h"
+#endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
 

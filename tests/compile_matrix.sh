@@ -27,11 +27,59 @@ for cc in gcc clang; do
         done
     done
 done
+# the other resolver, getaddrinfo on a helper thread, which the rows above leave out
+for cc in gcc clang; do
+    try "$cc-c99-DHTTPX_DNS_THREADS" $cc -std=c99 $warn -DHTTPX_DNS_THREADS $bearssl
+done
+# dead code: internals plain static (not "unused"), so an internal function
+# nothing calls is an error, with TLS and without; the failure names them
+dead_code() {  # dead_code NAME COMPILER FLAGS...
+    name=$1; shift
+    runs=$((runs + 1))
+    if ! "$@" -c tests/compile/impl.c -o "$out/$name.o" 2>"$out/$name.log"; then
+        echo "matrix FAIL: $name: $*"
+        dead=$(grep -E "defined but not used|unused function" "$out/$name.log" | grep -o 'httpx__[a-z0-9_]*' | sort -u | tr '\n' ' ')
+        [ -n "$dead" ] && echo "  internal functions nothing calls: $dead"
+        others=$(grep "error:" "$out/$name.log" | grep -v -E "defined but not used|unused function" | head -5)
+        [ -n "$others" ] && echo "$others"
+        fail=$((fail + 1))
+    fi
+}
+for cc in gcc clang; do
+    for cfg in "" $bearssl; do
+        dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $cfg
+    done
+done
 for cxx in g++ clang++; do
     for cfg in "" "-DHTTPX_STATIC" $bearssl; do
         try "$cxx$(echo "$cfg" | tr -d ' =')" $cxx -x c++ -std=c++11 $warn $cfg
     done
 done
+
+# HTTPX_LINES: the #line markers compile, and an error in a component is
+# reported at its line of tools/src/ (an #error put at the end of three
+# files of a copy); without HTTPX_LINES the same error points into the header
+try "gcc-c99-DHTTPX_LINES" gcc -std=c99 $warn -DHTTPX_LINES $bearssl
+try "clang-c99-DHTTPX_LINES" clang -std=c99 $warn -DHTTPX_LINES $bearssl
+runs=$((runs + 1))
+probe="$out/lines-probe"
+rm -rf "$probe" && mkdir -p "$probe/src" && cp tools/src/* "$probe/src/"
+want=""
+for f in net.c dns_stub.c tls.c; do
+    want="$want tools/src/$f:$(($(wc -l < "tools/src/$f") + 1)):"
+    echo "#error httpx_lines_probe" >> "$probe/src/$f"
+done
+printf '#define HTTPX_IMPLEMENTATION\n#include "httpx.h"\n' > "$probe/impl.c"
+python3 tools/amalgamate.py --src "$probe/src" --out "$probe/httpx.h" >"$probe/log" 2>&1
+gcc -std=c99 -DHTTPX_LINES $bearssl -c "$probe/impl.c" -o "$probe/impl.o" >>"$probe/log" 2>&1
+gcc -std=c99 $bearssl -c "$probe/impl.c" -o "$probe/impl.o" 2>"$probe/plain.log"
+missing=""
+for w in $want; do grep -q "^$w.*httpx_lines_probe" "$probe/log" || missing="$missing $w"; done
+if [ -n "$missing" ] || grep -q "tools/src/" "$probe/plain.log" || ! grep -q "httpx.h:[0-9]*:.*httpx_lines_probe" "$probe/plain.log"; then
+    echo "matrix FAIL: HTTPX_LINES does not point errors at tools/src (missing:$missing)"
+    sed -n '1,10p' "$probe/log"
+    fail=$((fail + 1))
+fi
 
 # the header alone, and a program linked from both halves
 runs=$((runs + 1))

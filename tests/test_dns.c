@@ -86,8 +86,10 @@ static int setup(test_cfg *t, double timeout, int attempts, const char *resolv) 
     return t->cfg.hosts_file && t->cfg.resolv_conf;
 }
 
+#define START_FAILED (-100)     /* run(): httpx__dns_start gave NULL */
+
 /* Resolves host the way the engine would: poll the fd until the deadline,
-   step, repeat. Each step is timed. Returns step's result (-2: start failed). */
+   step, repeat. Each step is timed. Returns step's result, or START_FAILED. */
 static int run(const httpx__dns_config *cfg, const char *host, httpx__addrs *out, httpx__err *e, double *elapsed) {
     double t0 = httpx__now(), limit = t0 + 15, took;
     httpx__dns *d;
@@ -99,7 +101,7 @@ static int run(const httpx__dns_config *cfg, const char *host, httpx__addrs *out
     if (took > STEP_MAX) test_fail(__FILE__, __LINE__, "httpx__dns_start(%s) took %.3f s", host, took);
     if (!d) {
         if (elapsed) *elapsed = httpx__now() - t0;
-        return -2;
+        return START_FAILED;
     }
     for (;;) {
         double s = httpx__now(), dl;
@@ -412,7 +414,7 @@ TEST(dns_stub_timeout_and_retry) {
     REQUIRE(setup(&t, 0.3, 2, NULL));
     /* never answered: timeout * attempts, then a message that says so */
     r = run(&t.cfg, "drop.test", &a, &e, &el);
-    CHECK_INT(r, -1);
+    CHECK_INT(r, HTTPX__BAD);
     CHECK_INT(e.code, HTTPX_ERR_CONNECT);
     CHECK_HAS(e.msg, "could not resolve host 'drop.test': nameserver 127.0.0.1:");
     CHECK_HAS(e.msg, "did not answer within 0.3 s (2 attempts)");
@@ -434,14 +436,14 @@ TEST(dns_stub_timeout_and_retry) {
 
     /* only answers with the wrong id: a timeout that says what was seen */
     r = run(&t.cfg, "wrongid-never.test", &a, &e, &el);
-    CHECK_INT(r, -1);
+    CHECK_INT(r, HTTPX__BAD);
     CHECK_HAS(e.msg, "did not answer within 0.3 s (2 attempts)");
     CHECK_HAS(e.msg, "ignored");
 
     /* one attempt */
     t.cfg.attempts = 1;
     r = run(&t.cfg, "drop.test", &a, &e, &el);
-    CHECK_INT(r, -1);
+    CHECK_INT(r, HTTPX__BAD);
     CHECK_HAS(e.msg, "did not answer within 0.3 s (1 attempt)");
     if (el < 0.28 || el > 0.6) test_fail(__FILE__, __LINE__, "drop (1 attempt) took %.3f s", el);
 }
@@ -543,7 +545,7 @@ TEST(dns_stub_fuzzed_answers) {
             CHECK(a.count > 0 && a.count <= HTTPX__MAX_ADDRS);
         } else {
             failed++;
-            CHECK_INT(r, -1);
+            CHECK_INT(r, HTTPX__BAD);
             CHECK_INT(e.code, HTTPX_ERR_CONNECT);
             CHECK_HAS(e.msg, name);
         }
@@ -730,6 +732,8 @@ TEST(dns_threads) {
         httpx__dns *d = httpx__dns_start(&cfg, "127.1", 80, &e);
         REQUIRE(d);
         CHECK(httpx__dns_fd(d) >= 0);
+        CHECK_INT(httpx__dns_events(d), POLLIN);   /* the thread's pipe */
+        CHECK(httpx__dns_deadline(d) == 0);        /* getaddrinfo keeps its own time */
         if (i % 2) usleep(1000);
         httpx__dns_free(d);
     }

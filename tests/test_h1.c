@@ -81,7 +81,7 @@ static void h1t_check_good(const struct h1t_good *g, int idx) {
     for (k = 0; k < head_len; k++) {
         char *p = h1t_dup(g->in, k);
         r = httpx__h1_parse_head(p, k, &head, hdrs, 8, &e);
-        if (r != -2) test_fail(__FILE__, __LINE__, "good head %d, prefix %lu: %d, expected -2", idx, (unsigned long)k, r);
+        if (r != HTTPX__AGAIN) test_fail(__FILE__, __LINE__, "good head %d, prefix %lu: %d, expected HTTPX__AGAIN", idx, (unsigned long)k, r);
         if (httpx__h1_find_head_end(p, k, 0) != 0)
             test_fail(__FILE__, __LINE__, "good head %d, prefix %lu: find_head_end found an end", idx, (unsigned long)k);
         free(p);
@@ -155,16 +155,16 @@ TEST(h1_head_bad) {
         memset(&e, 0, sizeof e);
         r = httpx__h1_parse_head(buf, b->len, &head, hdrs, 8, &e);
         free(buf);
-        if (r != -1) { test_fail(__FILE__, __LINE__, "bad head %lu: %d, expected -1", (unsigned long)i, r); continue; }
+        if (r != HTTPX__BAD) { test_fail(__FILE__, __LINE__, "bad head %lu: %d, expected HTTPX__BAD", (unsigned long)i, r); continue; }
         CHECK_INT(e.code, HTTPX_ERR_REMOTE_PROTOCOL);
         CHECK(e.msg[0] != 0);
-        /* prefixes: -2 until the bad byte arrives, -1 from then on */
+        /* prefixes: HTTPX__AGAIN until the bad byte arrives, HTTPX__BAD from then on */
         for (k = 0; k < b->len; k++) {
             char *p = h1t_dup(b->in, k);
             r = httpx__h1_parse_head(p, k, &head, hdrs, 8, &e);
             free(p);
-            if (r == -1) seen_bad = 1;
-            else if (r != -2 || seen_bad)
+            if (r == HTTPX__BAD) seen_bad = 1;
+            else if (r != HTTPX__AGAIN || seen_bad)
                 test_fail(__FILE__, __LINE__, "bad head %lu, prefix %lu: %d", (unsigned long)i, (unsigned long)k, r);
         }
     }
@@ -185,7 +185,7 @@ TEST(h1_head_error_messages_name_the_problem) {
         httpx__h1_header hdrs[4];
         httpx__err e;
         memset(&e, 0, sizeof e);
-        CHECK_INT(httpx__h1_parse_head(t[i].in, t[i].len, &head, hdrs, 4, &e), -1);
+        CHECK_INT(httpx__h1_parse_head(t[i].in, t[i].len, &head, hdrs, 4, &e), HTTPX__BAD);
         if (!strstr(e.msg, t[i].words)) test_fail(__FILE__, __LINE__, "message \"%s\" lacks \"%s\"", e.msg, t[i].words);
     }
 }
@@ -196,7 +196,7 @@ TEST(h1_head_too_many_headers) {
     httpx__h1_header hdrs[3];
     httpx__err e;
     memset(&e, 0, sizeof e);
-    CHECK_INT(httpx__h1_parse_head(in, sizeof in - 1, &head, hdrs, 2, &e), -3);
+    CHECK_INT(httpx__h1_parse_head(in, sizeof in - 1, &head, hdrs, 2, &e), HTTPX__FULL);
     CHECK_INT(e.code, HTTPX_ERR_TOO_LARGE);
     CHECK(strstr(e.msg, "more than 2 header fields") != NULL);
     CHECK_INT(httpx__h1_parse_head(in, sizeof in - 1, &head, hdrs, 3, &e), (int)sizeof in - 1);
@@ -335,7 +335,7 @@ static void h1t_ck_feed(const char *in, size_t n, const size_t *cuts, size_t ncu
         free(p);
         at = cuts[i];
     }
-    if (res->rc == -1) snprintf(res->msg, sizeof res->msg, "%s", e.msg);
+    if (res->rc == HTTPX__BAD) snprintf(res->msg, sizeof res->msg, "%s", e.msg);
 }
 
 static h1t_ck_result h1t_ck_whole, h1t_ck_other;
@@ -350,7 +350,7 @@ static void h1t_ck_all_ways(const char *in, size_t n, const char *name, bool eve
     h1t_ck_feed(in, n, bytes, n, &h1t_ck_other);
     free(bytes);
 #define H1T_SAME(how) do {                                                                          \
-        if (h1t_ck_other.rc != h1t_ck_whole.rc || (h1t_ck_whole.rc != -1 &&                         \
+        if (h1t_ck_other.rc != h1t_ck_whole.rc || (h1t_ck_whole.rc != HTTPX__BAD &&                         \
             (h1t_ck_other.out_len != h1t_ck_whole.out_len ||                                         \
             memcmp(h1t_ck_other.out, h1t_ck_whole.out, h1t_ck_whole.out_len) != 0)) ||               \
             (h1t_ck_whole.rc == 1 && h1t_ck_other.extra != h1t_ck_whole.extra))                      \
@@ -389,25 +389,25 @@ static const struct h1t_ck {
     {S("5\r\nhello\r\n0\r\n"), 0, "hello", 0},
     {S("5\r\nhello\r\n0\r\nTrailer: x\r\n"), 0, "hello", 0},
     {S("ffffffffffffffff\r\nabc"), 0, "abc", 0},
-    {S("x\r\n"), -1, "", 0},
-    {S("-1\r\n"), -1, "", 0},
-    {S("0x5\r\n"), -1, "", 0},
-    {S("\r\n"), -1, "", 0},
-    {S(";a\r\n"), -1, "", 0},
-    {S("5 \r\nhello\r\n0\r\n\r\n"), -1, "", 0},
-    {S("5 x\r\nhello\r\n"), -1, "", 0},
-    {S("2 erfrferferf\r\naa\r\n"), -1, "", 0},
-    {S("5\r\r\nhello"), -1, "", 0},
-    {S("5\rhello"), -1, "", 0},
-    {S("5\r\nhelloX\r\n0\r\n\r\n"), -1, "", 0},
-    {S("5\r\nhello\rX"), -1, "", 0},
-    {S("3\r\nfoo\r\n\r\n"), -1, "", 0},
-    {S("5;a\0b\r\nhello"), -1, "", 0},
-    {S("5;a\rb\r\nhello"), -1, "", 0},
-    {S("10000000000000000\r\n"), -1, "", 0},
-    {S("0\r\nX: a\rb\r\n\r\n"), -1, "", 0},
-    {S("0\r\nX: a\0\r\n\r\n"), -1, "", 0},
-    {S("0\r\n\rx"), -1, "", 0},
+    {S("x\r\n"), HTTPX__BAD, "", 0},
+    {S("-1\r\n"), HTTPX__BAD, "", 0},
+    {S("0x5\r\n"), HTTPX__BAD, "", 0},
+    {S("\r\n"), HTTPX__BAD, "", 0},
+    {S(";a\r\n"), HTTPX__BAD, "", 0},
+    {S("5 \r\nhello\r\n0\r\n\r\n"), HTTPX__BAD, "", 0},
+    {S("5 x\r\nhello\r\n"), HTTPX__BAD, "", 0},
+    {S("2 erfrferferf\r\naa\r\n"), HTTPX__BAD, "", 0},
+    {S("5\r\r\nhello"), HTTPX__BAD, "", 0},
+    {S("5\rhello"), HTTPX__BAD, "", 0},
+    {S("5\r\nhelloX\r\n0\r\n\r\n"), HTTPX__BAD, "", 0},
+    {S("5\r\nhello\rX"), HTTPX__BAD, "", 0},
+    {S("3\r\nfoo\r\n\r\n"), HTTPX__BAD, "", 0},
+    {S("5;a\0b\r\nhello"), HTTPX__BAD, "", 0},
+    {S("5;a\rb\r\nhello"), HTTPX__BAD, "", 0},
+    {S("10000000000000000\r\n"), HTTPX__BAD, "", 0},
+    {S("0\r\nX: a\rb\r\n\r\n"), HTTPX__BAD, "", 0},
+    {S("0\r\nX: a\0\r\n\r\n"), HTTPX__BAD, "", 0},
+    {S("0\r\n\rx"), HTTPX__BAD, "", 0},
 };
 
 TEST(h1_chunked_table) {
@@ -422,7 +422,7 @@ TEST(h1_chunked_table) {
                       h1t_ck_whole.rc, c->rc, h1t_ck_whole.msg);
             continue;
         }
-        if (c->rc == -1) { CHECK(h1t_ck_whole.msg[0] != 0); continue; }
+        if (c->rc == HTTPX__BAD) { CHECK(h1t_ck_whole.msg[0] != 0); continue; }
         CHECK_MEM(h1t_ck_whole.out, h1t_ck_whole.out_len, c->out, strlen(c->out));
         if (c->rc == 1) CHECK_INT(h1t_ck_whole.extra, c->extra);
     }
@@ -444,9 +444,9 @@ static char *h1t_ck_big(size_t ext_len, size_t trailer_len, size_t *n) {
 TEST(h1_chunked_limits) {
     static const struct { size_t ext, trailers; int rc; const char *words; } t[] = {
         {4000, 0, 1, NULL},
-        {5000, 0, -1, "longer than 4096"},
+        {5000, 0, HTTPX__BAD, "longer than 4096"},
         {0, 60000, 1, NULL},
-        {0, 70000, -1, "trailer section longer"},
+        {0, 70000, HTTPX__BAD, "trailer section longer"},
     };
     size_t i, n;
     for (i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -462,7 +462,7 @@ TEST(h1_chunked_limits) {
         char *z = (char *)malloc(5000);
         memset(z, '0', 5000);
         h1t_ck_all_ways(z, 5000, "zeros", false);
-        CHECK_INT(h1t_ck_whole.rc, -1);
+        CHECK_INT(h1t_ck_whole.rc, HTTPX__BAD);
         free(z);
     }
 }
@@ -485,10 +485,10 @@ TEST(h1_chunked_after_end_and_after_error) {
     memset(&d, 0, sizeof d);
     memcpy(buf, "zz", 2);
     len = 2;
-    CHECK_INT(httpx__chunked_decode(&d, buf, &len, &e), -1);
+    CHECK_INT(httpx__chunked_decode(&d, buf, &len, &e), HTTPX__BAD);
     memcpy(buf, "0\r\n\r\n", 5);
     len = 5;
-    CHECK_INT(httpx__chunked_decode(&d, buf, &len, &e), -1);  /* an error is final */
+    CHECK_INT(httpx__chunked_decode(&d, buf, &len, &e), HTTPX__BAD);  /* an error is final */
     CHECK(e.msg[0] != 0);
 }
 

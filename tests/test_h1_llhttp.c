@@ -248,7 +248,7 @@ static void h1l_head(h1l_client *cl, size_t more_input) {
     int r;
     memset(&e, 0, sizeof e);
     r = httpx__h1_parse_head(cl->in.p, cl->in.len, &head, hdrs, H1L_MAX_FIELDS, &e);
-    if (r == -2) return;
+    if (r == HTTPX__AGAIN) return;
     if (r < 0) { h1l_stop(cl, e.msg); return; }
     if (httpx__h1_find_head_end(cl->in.p, cl->in.len, 0) != (size_t)r) { h1l_stop(cl, "find_head_end disagrees"); return; }
     if (cl->o->nheads == H1L_MAX_MSGS) { h1l_stop(cl, "too many messages for the harness"); return; }

@@ -8,6 +8,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* test hook of url.c (not in internal.h: only the tests use it) */
+bool httpx__url_write(httpx__buf *out, const httpx__url *u);
+
 /* ---- a small JSON reader for the test data (length-aware strings) ---- */
 
 enum { UJ_NULL, UJ_BOOL, UJ_NUM, UJ_STR, UJ_ARR, UJ_OBJ };

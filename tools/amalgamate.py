@@ -4,11 +4,20 @@
     python3 tools/amalgamate.py           write httpx.h
     python3 tools/amalgamate.py --check   exit 1 (naming the first difference)
                                           when httpx.h does not match tools/src/
+    --src DIR, --out FILE                 other sources / output (the compile
+                                          matrix builds a doctored copy)
 
 The order below is the order of the layers (DESIGN.md): a file may only use
 what comes before it. An #include "x" of a file that is not in the list, or of a
 system header that is not in SYSTEM_HEADERS, is refused, so that nothing
-reaches users that we did not mean to ship.
+reaches users that we did not mean to ship. A component made of several files
+(dns*.c, tls*.c) shares its private declarations through a private header
+(PRIVATE_HEADERS), which only its own files may include.
+
+For debuggers and compiler messages, each file part carries a #line marker
+that takes effect when HTTPX_LINES is defined: errors then point at
+tools/src/x.c:N instead of httpx.h. A dropped #include line becomes a
+comment line, so that one marker per file keeps the numbers right.
 """
 import difflib
 import os
@@ -30,6 +39,12 @@ COMPONENTS = [               # implementation, bottom layer first
     "multipart.c",
     "net.c",
     "dns.c",
+    "dns_conf.c",
+    "dns_wire.c",
+    "dns_stub.c",
+    "dns_thread.c",
+    "tls_config.c",
+    "tls_x509.c",
     "tls.c",
     "request.c",
     "conn.c",
@@ -39,6 +54,13 @@ COMPONENTS = [               # implementation, bottom layer first
     "task.c",
     "response.c",
 ]
+# A component of several files may have a private header for what its
+# pieces share. It is emitted once, before the first piece that includes it,
+# and only the pieces listed may include it.
+PRIVATE_HEADERS = {
+    "dns_internal.h": ("dns.c", "dns_conf.c", "dns_wire.c", "dns_stub.c", "dns_thread.c"),
+    "tls_internal.h": ("tls_config.c", "tls_x509.c", "tls.c"),
+}
 LICENSE = "license.txt"
 
 SYSTEM_HEADERS = {
@@ -51,6 +73,8 @@ SYSTEM_HEADERS = {
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+LINES_MACRO = "HTTPX_LINES"
+HERE = "@@line-of-httpx.h@@"     # replaced by the marker's own line number
 
 
 def read(name):
@@ -67,14 +91,86 @@ def checked(name, text):
         if m:
             kind, target = m.groups()
             if kind == '"':
-                if target not in known:
+                if target in PRIVATE_HEADERS and name not in PRIVATE_HEADERS[target]:
+                    sys.exit(f"{name}:{lineno}: \"{target}\" is private to "
+                             f"{', '.join(PRIVATE_HEADERS[target])} (PRIVATE_HEADERS in tools/amalgamate.py)")
+                if target not in known and target not in PRIVATE_HEADERS:
                     sys.exit(f"{name}:{lineno}: unknown include \"{target}\"")
-                continue  # the amalgamation already has it, earlier
+                # the amalgamation already has it, earlier; a line stays to keep the numbers
+                out.append(f"/* #include \"{target}\": earlier in httpx.h */\n")
+                continue
             if target not in SYSTEM_HEADERS:
                 sys.exit(f"{name}:{lineno}: system header <{target}> is not in "
                          "SYSTEM_HEADERS of tools/amalgamate.py; add it there on purpose")
         out.append(line)
     return "".join(out)
+
+
+def code_line_starts(text):
+    """The numbers of the lines that begin outside comments, strings and
+    continued lines: where a preprocessor directive may go."""
+    starts, state, lineno, i, n = {1}, "code", 1, 0, len(text)
+    while i < n:
+        c, nxt = text[i], text[i + 1] if i + 1 < n else ""
+        if c == "\\" and nxt == "\n":           # a continued line does not begin afresh
+            i, lineno = i + 2, lineno + 1
+            continue
+        if c == "\n":
+            if state != "block":
+                state = "code"
+            lineno += 1
+            if state == "code":
+                starts.add(lineno)
+        elif state == "code":
+            if c == "/" and nxt in "*/":
+                state = "block" if nxt == "*" else "line"
+                i += 1
+            elif c in "\"'":
+                state = c
+        elif state == "block":
+            if c == "*" and nxt == "/":
+                state = "code"
+                i += 1
+        elif state in "\"'":
+            if c == "\\":
+                i += 1
+            elif c == state:
+                state = "code"
+        i += 1
+    return starts
+
+
+def line_marker(number, path):
+    return f"#if defined({LINES_MACRO})\n#line {number} \"{path}\"\n#endif\n"
+
+
+def with_marker(name, text):
+    """text with a #line marker before its first line (from the second on)
+    where a directive may stand, so that the lines after it count as
+    tools/src/name's own."""
+    lines = text.splitlines(keepends=True)
+    starts = code_line_starts(text)
+    for k in range(2, len(lines) + 1):
+        if k in starts:
+            return "".join(lines[:k - 1]) + line_marker(k - 1, f"tools/src/{name}") + "".join(lines[k - 1:])
+    return text
+
+
+def part(name, text):
+    """One file of tools/src as it stands in httpx.h: banners, its #line
+    marker, and a marker after it that gives the lines back to httpx.h."""
+    return (banner_begin(name) + with_marker(name, checked(name, text)) + banner_end(name)
+            + line_marker(HERE, "httpx.h"))
+
+
+def private_includes(text):
+    """The private headers text includes, in order."""
+    found = []
+    for line in text.splitlines():
+        m = INCLUDE.match(line)
+        if m and m.group(1) == '"' and m.group(2) in PRIVATE_HEADERS and m.group(2) not in found:
+            found.append(m.group(2))
+    return found
 
 
 def banner_begin(name):
@@ -89,24 +185,47 @@ def banner_end(name):
 
 def build():
     parts = [read(INTRO).rstrip() + "\n\n"]
-    parts.append(banner_begin(PUBLIC) + checked(PUBLIC, read(PUBLIC)) + banner_end(PUBLIC))
+    parts.append(part(PUBLIC, read(PUBLIC)))
     parts.append("#ifdef HTTPX_IMPLEMENTATION\n#ifndef HTTPX_IMPLEMENTATION_INCLUDED\n"
                  "#define HTTPX_IMPLEMENTATION_INCLUDED\n\n")
-    parts.append(banner_begin(INTERNAL) + checked(INTERNAL, read(INTERNAL)) + banner_end(INTERNAL))
+    parts.append(part(INTERNAL, read(INTERNAL)))
+    emitted = set()
     for name in COMPONENTS:
         if not os.path.exists(os.path.join(SRC, name)):
             sys.exit(f"tools/src/{name} is listed in COMPONENTS but missing")
-        parts.append(banner_begin(name) + checked(name, read(name)) + banner_end(name))
+        text = read(name)
+        for header in private_includes(text):
+            if header not in emitted:
+                emitted.add(header)
+                parts.append(part(header, read(header)))
+        parts.append(part(name, text))
     parts.append("#endif /* HTTPX_IMPLEMENTATION_INCLUDED */\n#endif /* HTTPX_IMPLEMENTATION */\n\n")
     parts.append("/*\n" + read(LICENSE).rstrip() + "\n*/\n")
-    listed = set(COMPONENTS) | {INTRO, PUBLIC, INTERNAL, LICENSE}
+    for header in sorted(set(PRIVATE_HEADERS) - emitted):
+        sys.exit(f"tools/src/{header} is in PRIVATE_HEADERS but no component includes it")
+    listed = set(COMPONENTS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, INTERNAL, LICENSE}
     for f in sorted(os.listdir(SRC)):
         if f not in listed:
             sys.exit(f"tools/src/{f} is not listed in tools/amalgamate.py")
-    return "".join(parts)
+    lines = "".join(parts).splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if HERE in line:       # "#line K" numbers the next line (the #endif, at i + 2) K
+            lines[i] = line.replace(HERE, str(i + 2))
+    return "".join(lines)
 
 
 def main():
+    global SRC, OUT
+    args = sys.argv[1:]
+    for opt in ("--src", "--out"):
+        if opt in args:
+            k = args.index(opt)
+            if k + 1 >= len(args):
+                sys.exit(f"{opt} needs a value")
+            if opt == "--src":
+                SRC = os.path.abspath(args[k + 1])
+            else:
+                OUT = os.path.abspath(args[k + 1])
     text = build()
     if "--check" in sys.argv[1:]:
         try:

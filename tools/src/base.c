@@ -7,16 +7,10 @@ HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
 HTTPX__PRIVATE void httpx__free(void *p) { if (p) HTTPX_FREE(p); }
 
-HTTPX__PRIVATE char *httpx__strdup(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *d = (char *)httpx__malloc(n);
-    if (d) memcpy(d, s, n);
-    return d;
-}
-
 HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
     size_t need, cap;
     char *p;
+    HTTPX_ASSERT(b->cap == 0 ? b->len == 0 : b->len < b->cap);   /* room for the NUL, always */
     if (b->failed) return false;
     if (extra > (size_t)-1 / 2 - b->len) { b->failed = true; return false; }
     need = b->len + extra + 1;                  /* +1: always room for the NUL */
@@ -42,6 +36,7 @@ HTTPX__PRIVATE bool httpx__buf_reserve(httpx__buf *b, size_t extra) {
 }
 
 HTTPX__PRIVATE bool httpx__buf_append(httpx__buf *b, const void *p, size_t n) {
+    HTTPX_ASSERT(p || n == 0);
     if (!httpx__buf_reserve(b, n)) return false;
     if (n) memcpy(b->p + b->len, p, n);
     b->len += n;
@@ -84,6 +79,7 @@ HTTPX__PRIVATE void httpx__buf_clear(httpx__buf *b) {
 }
 
 HTTPX__PRIVATE void httpx__buf_init_inline(httpx__buf *b, char *mem, size_t cap) {
+    HTTPX_ASSERT(mem && cap > 0);   /* the NUL needs a byte */
     b->p = mem;
     b->cap = cap;
     b->len = 0;
@@ -145,6 +141,33 @@ HTTPX__PRIVATE double httpx__now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+HTTPX__PRIVATE int httpx__hex_value(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper) {
+    return (upper ? "0123456789ABCDEF" : "0123456789abcdef")[v & 15];
+}
+
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = httpx__hex_digit(b[i] >> 4, false);
+        out[2 * i + 1] = httpx__hex_digit(b[i], false);
+    }
 }
 
 static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {

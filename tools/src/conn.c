@@ -234,13 +234,21 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 
 /* ---- setup ---- */
 
+/* Which protocol a ready connection speaks: what ALPN chose over TLS,
+   else HTTP/1.1 (the one protocol so far; "h2" is not offered yet). */
+static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
+    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
+    (void)alpn;
+    return httpx__h1_protocol();
+}
+
 /* The connection is ready: the protocol takes the first waiter; the others
    go back to the pool queue (HTTP/1.1 serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     conn->state = HTTPX__CONN_READY;
     conn->deadline = 0;
-    conn->proto = httpx__h1_protocol();
+    conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
     while ((ex = conn->waiters) != NULL) {
         httpx__conn_detach(conn, ex);

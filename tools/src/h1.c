@@ -15,10 +15,6 @@
 
 /* ---- head ---- */
 
-/* What a parse step reports: OK, or the parser's -2 / -1 result. */
-#define HTTPX__H1_MORE (-2)
-#define HTTPX__H1_BAD (-1)
-
 typedef struct httpx__h1p {
     const char *buf;
     size_t len, pos;
@@ -28,7 +24,7 @@ typedef struct httpx__h1p {
 static int httpx__h1p_bad(httpx__h1p *p, const char *what) {
     httpx__fail(p->e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head: %s at byte %lu",
                 what, (unsigned long)p->pos);
-    return HTTPX__H1_BAD;
+    return HTTPX__BAD;
 }
 
 /* Field-value and reason-phrase bytes: HTAB, SP, VCHAR, obs-text. */
@@ -64,10 +60,10 @@ HTTPX__PRIVATE size_t httpx__h1_find_head_end(const char *buf, size_t len, size_
 
 /* Consumes a line end at p->pos: CRLF or LF. 0 when one was there. */
 static int httpx__h1p_eol(httpx__h1p *p) {
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos] == '\n') { p->pos++; return 0; }
     if (p->buf[p->pos] != '\r') return httpx__h1p_bad(p, "expected end of line");
-    if (p->pos + 1 >= p->len) return HTTPX__H1_MORE;
+    if (p->pos + 1 >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos + 1] != '\n') return httpx__h1p_bad(p, "CR not followed by LF");
     p->pos += 2;
     return 0;
@@ -84,11 +80,11 @@ static int httpx__h1p_text(httpx__h1p *p, const char *what) {
             return httpx__h1p_bad(p, msg);
         }
     }
-    return HTTPX__H1_MORE;
+    return HTTPX__AGAIN;
 }
 
 static int httpx__h1p_expect(httpx__h1p *p, bool ok, const char *what) {
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (!ok) return httpx__h1p_bad(p, what);
     p->pos++;
     return 0;
@@ -104,7 +100,7 @@ static int httpx__h1p_status_line(httpx__h1p *p, httpx__h1_head *head) {
     size_t i, start;
     int status = 0;
     for (i = 0; i < sizeof name - 1; i++, p->pos++) {
-        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (p->pos >= p->len) return HTTPX__AGAIN;
         if (p->buf[p->pos] != name[i])
             return httpx__h1p_bad(p, i >= 5 ? "HTTP version is not 1.x" : "status line does not start with HTTP/");
     }
@@ -118,7 +114,7 @@ static int httpx__h1p_status_line(httpx__h1p *p, httpx__h1_head *head) {
         status = status * 10 + (c - '0');
     }
     head->status = status;
-    if (p->pos >= p->len) return HTTPX__H1_MORE;
+    if (p->pos >= p->len) return HTTPX__AGAIN;
     if (p->buf[p->pos] == ' ') p->pos++;   /* "HTTP/1.1 301\r\n": no reason at all is fine */
     else if (p->buf[p->pos] != '\r' && p->buf[p->pos] != '\n')
         return httpx__h1p_bad(p, "status code is not three digits from 100 to 999");
@@ -134,7 +130,7 @@ static int httpx__h1p_field(httpx__h1p *p, httpx__h1_header *h) {
     size_t start = p->pos, end;
     for (;;) {
         unsigned char c = HTTPX__H1_AT(p);
-        if (p->pos >= p->len) return HTTPX__H1_MORE;
+        if (p->pos >= p->len) return HTTPX__AGAIN;
         if (c == ':') break;
         if (c == ' ' || c == '\t') return httpx__h1p_bad(p, "whitespace between header name and colon");
         if (c == '\r' || c == '\n') return httpx__h1p_bad(p, "header line without a colon");
@@ -158,6 +154,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
                                         httpx__h1_header *hdrs, size_t max_headers, httpx__err *e) {
     httpx__h1p p;
     size_t n = 0;
+    HTTPX_ASSERT((buf || len == 0) && head && (hdrs || max_headers == 0));
     p.buf = buf;
     p.len = len;
     p.e = e;
@@ -165,7 +162,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
     HTTPX__H1_TRY(httpx__h1p_status_line(&p, head));
     for (;;) {
         unsigned char c = HTTPX__H1_AT(&p);
-        if (p.pos >= len) return HTTPX__H1_MORE;
+        if (p.pos >= len) return HTTPX__AGAIN;
         if (c == '\r' || c == '\n') break;
         /* obs-fold is refused, not unfolded: RFC 9112 section 5.2 allows either,
            and a continuation line is how smuggled fields hide */
@@ -175,7 +172,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
         if (n == max_headers) {
             httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %lu header fields",
                         (unsigned long)max_headers);
-            return -3;
+            return HTTPX__FULL;
         }
         HTTPX__H1_TRY(httpx__h1p_field(&p, &hdrs[n]));
         n++;
@@ -184,7 +181,7 @@ HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_h
     head->num_headers = n;
     if (p.pos > (size_t)0x7fffffff) {
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head longer than 2 GiB");
-        return -3;
+        return HTTPX__FULL;
     }
     return (int)p.pos;
 }
@@ -350,17 +347,10 @@ enum {
     HTTPX__CK_ERROR
 };
 
-static int httpx__ck_hex(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = httpx__lower(c);
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
 static int httpx__ck_fail(httpx__chunked *d, httpx__err *e, const char *what) {
     d->state = HTTPX__CK_ERROR;
     httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: %s", what);
-    return -1;
+    return HTTPX__BAD;
 }
 
 static int httpx__ck_size_line_end(httpx__chunked *d) {
@@ -374,7 +364,7 @@ static int httpx__ck_byte(httpx__chunked *d, unsigned char c, httpx__err *e) {
     switch (d->state) {
     case HTTPX__CK_SIZE_START:
     case HTTPX__CK_SIZE:
-        h = httpx__ck_hex(c);
+        h = httpx__hex_value(c);
         if (h >= 0) {
             if (d->remaining > (UINT64_MAX >> 4)) return httpx__ck_fail(d, e, "chunk size overflows 64 bits");
             d->remaining = (d->remaining << 4) | (uint64_t)h;
@@ -446,11 +436,13 @@ static bool httpx__ck_count(httpx__chunked *d, httpx__err *e) {
 }
 
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e) {
-    size_t r = 0, w = 0, n = *len;
+    size_t r = 0, w = 0, n;
+    HTTPX_ASSERT(d && len && (buf || *len == 0));
+    n = *len;
     if (d->state == HTTPX__CK_ERROR) {
         *len = 0;
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "bad chunked body: decoder used after an error");
-        return -1;
+        return HTTPX__BAD;
     }
     while (r < n && d->state != HTTPX__CK_DONE) {
         int next;
@@ -464,9 +456,9 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
             if (d->remaining == 0) d->state = HTTPX__CK_DATA_END;
             continue;
         }
-        if (!httpx__ck_count(d, e)) { *len = 0; return -1; }
+        if (!httpx__ck_count(d, e)) { *len = 0; return HTTPX__BAD; }
         next = httpx__ck_byte(d, (unsigned char)buf[r++], e);
-        if (next < 0) { *len = 0; return -1; }
+        if (next == HTTPX__BAD) { *len = 0; return HTTPX__BAD; }
         /* the trailer count runs across lines; a size line's count restarts */
         if (next == HTTPX__CK_SIZE_START) d->line = 0;
         d->state = next;

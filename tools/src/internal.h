@@ -1,5 +1,7 @@
 /* Internal declarations shared by the components. Nothing here is part of the
-   API: names are httpx__ and, in the amalgamation, static. */
+   API: names are httpx__ and, in the amalgamation, static. It includes what it
+   uses, so that each component compiles alone (make modules). */
+#include "public.h"
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
@@ -35,7 +37,6 @@
 HTTPX__PRIVATE void *httpx__malloc(size_t n);
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n);
 HTTPX__PRIVATE void  httpx__free(void *p);
-HTTPX__PRIVATE char *httpx__strdup(const char *s);
 
 /* A growable byte buffer. Zero-initialised is empty. Functions return false
    only when the allocator fails (now or earlier: failure is sticky). The contents are NUL-terminated whenever
@@ -83,6 +84,15 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 
 HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
 
+/* The next number of a splitmix64 stream: well mixed, not secret (seed the
+   state from httpx__random where it must not be guessed). */
+HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state);
+/* Hex digits: the value of c (0..15, or -1 when c is not one), the digit of
+   v & 15, and n bytes as 2n lower-case digits (no NUL). */
+HTTPX__PRIVATE int  httpx__hex_value(int c);
+HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper);
+HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n);
+
 /* ---- url: RFC 3986 for http and https ---- */
 
 /* A parsed absolute URL. Every view points into the string that was parsed,
@@ -117,10 +127,6 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u);
 /* Appends the Host header value: host, or [v6], plus ":port" unless default. */
 HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u);
-/* Appends the normalised URL as shown to users (r->url): lower-case scheme and
-   host, no userinfo, no default port, path "/" when empty, query kept, no
-   fragment. */
-HTTPX__PRIVATE bool httpx__url_write(httpx__buf *out, const httpx__url *u);
 /* Splits userinfo into percent-decoded user and password (password "" when no
    ':'). Returns false when there is no userinfo. */
 HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass);
@@ -166,9 +172,10 @@ typedef struct httpx__h1_head {
 /* Parses a response head (status line + header fields + empty line) from
    buf[0..len). Zero-copy: the views point into buf. Accepts CRLF and bare LF
    line ends. hdrs has room for max_headers.
-   Returns the head's length in bytes (> 0) when complete, -2 when more bytes
-   are needed, -1 on a malformed head (e filled with HTTPX_ERR_REMOTE_PROTOCOL
-   and a message), -3 when more than max_headers fields came (TOO_LARGE).
+   Returns the head's length in bytes (> 0) when complete, HTTPX__AGAIN when
+   more bytes are needed, HTTPX__BAD on a malformed head (e filled with
+   HTTPX_ERR_REMOTE_PROTOCOL and a message), HTTPX__FULL when more than
+   max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
    Pure: no allocation, no state beyond the arguments; call again on the whole
    buffer when more bytes arrive. */
 HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
@@ -206,7 +213,7 @@ typedef struct httpx__chunked {
 } httpx__chunked;
 /* Decodes in place: buf[0..*len) is new input; on return buf[0..*len) holds the
    body bytes it carried. Returns 1 when the message (last chunk and trailers)
-   is complete, 0 when more input is needed, -1 on bad framing (e filled:
+   is complete, 0 when more input is needed, HTTPX__BAD on bad framing (e filled:
    HTTPX_ERR_REMOTE_PROTOCOL). After 1, d->extra is the number of input bytes
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
@@ -238,6 +245,25 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
+#endif
+
+/* Platform helpers shared by net, dns, tls and multipart. */
+/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
+HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
+/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
+   -1 with errno set on failure. */
+HTTPX__PRIVATE int  httpx__socket(int family, int type);
+/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
+   returns its length. */
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* "1.2.3.4:80", "[::1]:443" or "?". */
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
+/* n bytes from the system's random source (/dev/urandom); false when it
+   cannot be read (a chroot, a sandbox): the caller decides what then. */
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
     struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
@@ -245,7 +271,7 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or -1 (e filled). */
+/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
 HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
 HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
 /* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
@@ -263,6 +289,7 @@ HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
    fd at all (in-process transports). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
 typedef struct httpx__stream_ops {
+    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
     /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
@@ -313,7 +340,7 @@ HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
 HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 /* Does what is ready without waiting: reads answers, sends retries when the
    deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
-   HTTPX__MAX_ADDRS), 0 still waiting, -1 failed (e: HTTPX_ERR_CONNECT with a
+   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
    message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
 HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);

@@ -33,7 +33,9 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net >>dns >>tls >>conn >>client >>task >>response
+       >>base >>url >>headers >>h1 >>multipart >>body >>net
+       >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>conn >>client >>task >>response
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -45,6 +47,8 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (HTTP/2 is not there yet)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
+       HTTPX_LINES            in the implementation file: compiler messages and debuggers
+                              name the sources (tools/src/x.c:N in the httpx.h repository)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled

@@ -193,54 +193,23 @@ static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, 
 
 /* ---- the boundary ---- */
 
-static bool httpx__mp_urandom(unsigned char *out, size_t n) {
-    size_t got = 0;
-    int flags = O_RDONLY;
-    int fd;
-#ifdef O_CLOEXEC
-    flags |= O_CLOEXEC;
-#endif
-    do fd = open("/dev/urandom", flags); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return false;
-    while (got < n) {
-        ssize_t r = read(fd, out + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    return got == n;
-}
-
-static uint64_t httpx__mp_mix(uint64_t x) {   /* the splitmix64 finaliser */
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 /* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
    unlikely to occur in the content, not secret: the clocks and a heap and
    a stack address, mixed, serve for that. */
 static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
-    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt;
+    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt, r = 0;
     size_t i;
     x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
     for (i = 0; i < n; i++) {
-        if (i % 8 == 0) x = httpx__mp_mix(x);
-        out[i] = (unsigned char)(x >> (8 * (i % 8)));
+        if (i % 8 == 0) r = httpx__splitmix64(&x);
+        out[i] = (unsigned char)(r >> (8 * (i % 8)));
     }
 }
 
 static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
-    static const char hex[] = "0123456789abcdef";
     unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
-    size_t i;
-    if (!httpx__mp_urandom(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
-    for (i = 0; i < sizeof r; i++) {
-        m->boundary[2 * i] = hex[r[i] >> 4];
-        m->boundary[2 * i + 1] = hex[r[i] & 15];
-    }
+    if (!httpx__random(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
+    httpx__hex_encode(m->boundary, r, sizeof r);
     m->boundary[2 * sizeof r] = 0;
 }
 

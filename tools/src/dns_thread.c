@@ -1,0 +1,143 @@
+/* dns_thread: with HTTPX_DNS_THREADS, getaddrinfo runs on a helper thread
+   instead of the stub resolver, and a pipe tells the loop when it is done.
+   The user's allocator must then be thread-safe: the thread may free the
+   lookup's state when the caller has already dropped it. */
+#include "dns_internal.h"
+#include <errno.h>
+#include <unistd.h>
+#include <netdb.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#ifdef HTTPX_DNS_THREADS
+#include <pthread.h>
+#include <signal.h>
+
+/* The job is shared by the caller and the thread and freed by whichever lets
+   go last, so httpx__dns_free never waits for a slow getaddrinfo. */
+struct httpx__dns_job {
+    pthread_mutex_t lock;
+    int refs;
+    int pipe[2];                    /* the thread writes a byte when done */
+    bool done;
+    int port, gai;
+    char host[HTTPX__DNS_NAME];
+    httpx__dns_list found;
+};
+
+static void httpx__dns_job_release(httpx__dns_job *j) {
+    bool last;
+    pthread_mutex_lock(&j->lock);
+    last = --j->refs == 0;
+    pthread_mutex_unlock(&j->lock);
+    if (!last) return;
+    pthread_mutex_destroy(&j->lock);
+    close(j->pipe[0]);
+    close(j->pipe[1]);
+    httpx__free(j);
+}
+
+static void *httpx__dns_thread(void *arg) {
+    httpx__dns_job *j = (httpx__dns_job *)arg;
+    struct addrinfo hints, *res = NULL, *ai;
+    httpx__dns_list found;
+    int rc;
+    memset(&found, 0, sizeof found);
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    rc = getaddrinfo(j->host, NULL, &hints, &res);
+#ifdef EAI_ADDRFAMILY
+    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
+#endif
+    if (rc == EAI_NONAME) {   /* AI_ADDRCONFIG hides everything on a host with only loopback */
+        hints.ai_flags = 0;
+        rc = getaddrinfo(j->host, NULL, &hints, &res);
+    }
+    if (rc == 0) {
+        for (ai = res; ai; ai = ai->ai_next) {
+            if (ai->ai_family == AF_INET)
+                httpx__dns_list_add(&found, AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr);
+            else if (ai->ai_family == AF_INET6)
+                httpx__dns_list_add(&found, AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
+        }
+        freeaddrinfo(res);
+    }
+    pthread_mutex_lock(&j->lock);
+    j->found = found;
+    j->gai = rc;
+    j->done = true;
+    if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
+    pthread_mutex_unlock(&j->lock);
+    httpx__dns_job_release(j);
+    return NULL;
+}
+
+HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
+    httpx__dns_job *j = (httpx__dns_job *)httpx__malloc(sizeof *j);
+    pthread_t tid;
+    sigset_t all, old;
+    int i, rc;
+    if (!j) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory resolving '%.100s'", d->host);
+        httpx__free(d);
+        return NULL;
+    }
+    memset(j, 0, sizeof *j);
+    memcpy(j->host, d->host, sizeof j->host);
+    if (pipe(j->pipe) != 0) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': pipe(): %s", d->host, strerror(errno));
+        httpx__free(j);
+        httpx__free(d);
+        return NULL;
+    }
+    for (i = 0; i < 2; i++) httpx__fd_nonblock(j->pipe[i]);
+    pthread_mutex_init(&j->lock, NULL);
+    j->refs = 2;
+    /* The thread starts with every signal blocked: the program's handlers
+       keep running on the program's own threads. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&tid, NULL, httpx__dns_thread, j);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': cannot start a thread: %s", d->host,
+                    strerror(rc));
+        j->refs = 1;
+        httpx__dns_job_release(j);
+        httpx__free(d);
+        return NULL;
+    }
+    pthread_detach(tid);
+    d->job = j;
+    return d;
+}
+
+HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
+    httpx__dns_job *j = d->job;
+    char c;
+    bool done;
+    int gai;
+    while (read(j->pipe[0], &c, 1) > 0) {}
+    pthread_mutex_lock(&j->lock);
+    done = j->done;
+    gai = j->gai;
+    if (done) d->found = j->found;
+    pthread_mutex_unlock(&j->lock);
+    if (!done) return 0;
+    if (gai != 0) return httpx__dns_fail(d, e, "%s", gai_strerror(gai));
+    if (!d->found.n4 && !d->found.n6) return httpx__dns_fail(d, e, "no IPv4 or IPv6 address");
+    d->state = HTTPX__DNS_DONE;
+    return 1;
+}
+
+HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d) { return d->job->pipe[0]; }
+
+HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
+    if (d->job) httpx__dns_job_release(d->job);
+    d->job = NULL;
+}
+
+#endif /* HTTPX_DNS_THREADS */

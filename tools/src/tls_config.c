@@ -1,0 +1,492 @@
+/* tls_config: what a client's TLS connections share. Trust anchors from
+   tls.ca_file / tls.ca_pem or the system store (SSL_CERT_FILE, SSL_CERT_DIR,
+   the usual bundle paths), the client certificate and key (mutual TLS), and
+   the cache of sessions to resume. */
+#include "tls_internal.h"
+
+#ifdef HTTPX_BEARSSL
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* SSL_CERT_DIR bounds: certificate files read (all directories together),
+   entries looked at per directory, and the size of a file still read. */
+#define HTTPX__TLS_DIR_FILES 4096
+#define HTTPX__TLS_DIR_ENTRIES 65536
+#define HTTPX__TLS_DIR_FILE_MAX (16L * 1024 * 1024)
+
+/* The backend is the only user of a string copy (a base helper would be
+   dead code in a build without TLS). NULL: out of memory. */
+static char *httpx__tls_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = (char *)httpx__malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
+/* Collects bytes from BearSSL's decoders into a growable buffer. */
+typedef struct httpx__tls_sink { httpx__buf b; bool oom; } httpx__tls_sink;
+static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
+    httpx__tls_sink *s = (httpx__tls_sink *)ctx;
+    if (!s->oom && !httpx__buf_append(&s->b, p, n)) s->oom = true;
+}
+
+/* Calls fn for each object of a PEM text. Returns the number of objects, or
+   HTTPX__BAD when the text is not PEM (e filled) or fn failed (fn fills e). */
+typedef int (*httpx__pem_fn)(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e);
+static int httpx__pem_each(const char *what, const char *data, size_t len, httpx__pem_fn fn, void *ctx, httpx__err *e) {
+    br_pem_decoder_context pc;
+    httpx__tls_sink der;
+    char name[128];
+    size_t pos = 0;
+    int count = 0, in_obj = 0;
+    memset(&der, 0, sizeof der);
+    name[0] = 0;
+    br_pem_decoder_init(&pc);
+    while (pos <= len) {   /* one more byte than the text: a final newline */
+        const char *src = pos < len ? data + pos : "\n";
+        size_t n = pos < len ? len - pos : 1;
+        pos += br_pem_decoder_push(&pc, src, n);
+        switch (br_pem_decoder_event(&pc)) {
+        case BR_PEM_BEGIN_OBJ:
+            snprintf(name, sizeof name, "%s", br_pem_decoder_name(&pc));
+            der.b.len = 0;
+            br_pem_decoder_setdest(&pc, httpx__tls_sink_cb, &der);
+            in_obj = 1;
+            break;
+        case BR_PEM_END_OBJ:
+            if (!in_obj) break;
+            in_obj = 0;
+            if (der.oom) { httpx__buf_free(&der.b); httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", what); return HTTPX__BAD; }
+            if (fn(ctx, name, (const unsigned char *)der.b.p, der.b.len, e) != 0) { httpx__buf_free(&der.b); return HTTPX__BAD; }
+            count++;
+            break;
+        case BR_PEM_ERROR:
+            httpx__buf_free(&der.b);
+            httpx__fail(e, HTTPX_ERR_TLS, "%s is not valid PEM", what);
+            return HTTPX__BAD;
+        default:
+            break;
+        }
+    }
+    httpx__buf_free(&der.b);
+    if (in_obj) { httpx__fail(e, HTTPX_ERR_TLS, "%s ends inside a PEM object (no END line)", what); return HTTPX__BAD; }
+    return count;
+}
+
+/* Reads a whole file into b (NUL-terminated). */
+static bool httpx__tls_read_file(const char *path, httpx__buf *b, httpx__err *e) {
+    char chunk[8192];
+    size_t n;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_TLS, "cannot read %s: %s", path, strerror(errno));
+        return false;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (!httpx__buf_append(b, chunk, n)) {
+            fclose(f);
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", path);
+            return false;
+        }
+    fclose(f);
+    return true;
+}
+
+/* Whether an anchor with this name, key and CA flag is loaded already. */
+static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, br_x509_decoder_context *dc,
+                                   const unsigned char *dn, size_t dn_len, const br_x509_pkey *pk) {
+    unsigned flags = br_x509_decoder_isCA(dc) ? BR_X509_TA_CA : 0;
+    size_t i;
+    for (i = 0; i < cfg->ntas; i++) {
+        const br_x509_trust_anchor *ta = &cfg->tas[i];
+        if (ta->dn.len != dn_len || ta->flags != flags || ta->pkey.key_type != pk->key_type) continue;
+        if (dn_len && memcmp(ta->dn.data, dn, dn_len) != 0) continue;
+        if (pk->key_type == BR_KEYTYPE_RSA) {
+            if (ta->pkey.key.rsa.nlen == pk->key.rsa.nlen && ta->pkey.key.rsa.elen == pk->key.rsa.elen &&
+                memcmp(ta->pkey.key.rsa.n, pk->key.rsa.n, pk->key.rsa.nlen) == 0 &&
+                memcmp(ta->pkey.key.rsa.e, pk->key.rsa.e, pk->key.rsa.elen) == 0) return true;
+        } else if (ta->pkey.key.ec.curve == pk->key.ec.curve && ta->pkey.key.ec.qlen == pk->key.ec.qlen &&
+                   memcmp(ta->pkey.key.ec.q, pk->key.ec.q, pk->key.ec.qlen) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One certificate of a CA bundle: becomes a trust anchor (a CA one when its
+   Basic Constraints say so; a non-CA certificate is trusted directly, which
+   pins that one server certificate). Certificates BearSSL cannot decode
+   (unsupported key types) are skipped. */
+static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e) {
+    httpx__tls_config *cfg = (httpx__tls_config *)ctx;
+    br_x509_decoder_context dc;
+    httpx__tls_sink dn;
+    const br_x509_pkey *pk;
+    br_x509_trust_anchor *ta;
+    unsigned char *blob;
+    size_t klen;
+    if (strcmp(name, "CERTIFICATE") != 0 && strcmp(name, "TRUSTED CERTIFICATE") != 0) return 0;
+    memset(&dn, 0, sizeof dn);
+    br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
+    br_x509_decoder_push(&dc, der, len);
+    pk = br_x509_decoder_get_pkey(&dc);
+    if (dn.oom) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
+    if (!pk || br_x509_decoder_last_error(&dc) != 0) { httpx__buf_free(&dn.b); return 0; }
+    klen = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.nlen + pk->key.rsa.elen : pk->key.ec.qlen;
+    if (httpx__tls_have_anchor(cfg, &dc, (const unsigned char *)dn.b.p, dn.b.len, pk)) {
+        httpx__buf_free(&dn.b);   /* the same CA twice (a bundle and its files): one anchor */
+        return 0;
+    }
+    if (cfg->ntas == cfg->cap_tas) {
+        size_t cap = cfg->cap_tas ? cfg->cap_tas * 2 : 16;
+        br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(cfg->tas, cap * sizeof *p);
+        if (!p) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
+        cfg->tas = p;
+        cfg->cap_tas = cap;
+    }
+    blob = (unsigned char *)httpx__malloc(dn.b.len + klen + 1);
+    if (!blob) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
+    ta = &cfg->tas[cfg->ntas++];
+    memset(ta, 0, sizeof *ta);
+    if (dn.b.len) memcpy(blob, dn.b.p, dn.b.len);
+    ta->dn.data = blob;
+    ta->dn.len = dn.b.len;
+    ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+    ta->pkey.key_type = pk->key_type;
+    if (pk->key_type == BR_KEYTYPE_RSA) {
+        ta->pkey.key.rsa.n = blob + dn.b.len;
+        memcpy(ta->pkey.key.rsa.n, pk->key.rsa.n, pk->key.rsa.nlen);
+        ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
+        ta->pkey.key.rsa.e = ta->pkey.key.rsa.n + pk->key.rsa.nlen;
+        memcpy(ta->pkey.key.rsa.e, pk->key.rsa.e, pk->key.rsa.elen);
+        ta->pkey.key.rsa.elen = pk->key.rsa.elen;
+    } else {
+        ta->pkey.key.ec.curve = pk->key.ec.curve;
+        ta->pkey.key.ec.q = blob + dn.b.len;
+        memcpy(ta->pkey.key.ec.q, pk->key.ec.q, pk->key.ec.qlen);
+        ta->pkey.key.ec.qlen = pk->key.ec.qlen;
+    }
+    httpx__buf_free(&dn.b);
+    return 0;
+}
+
+/* Loads the trust anchors of a PEM text; how many certificates it held. */
+static int httpx__tls_load_pem(httpx__tls_config *cfg, const char *what, const char *pem, size_t len, httpx__err *e) {
+    return httpx__pem_each(what, pem, len, httpx__tls_add_anchor, cfg, e);
+}
+
+static int httpx__tls_load_file(httpx__tls_config *cfg, const char *path, httpx__err *e) {
+    httpx__buf b;
+    int n;
+    memset(&b, 0, sizeof b);
+    if (!httpx__tls_read_file(path, &b, e)) { httpx__buf_free(&b); return HTTPX__BAD; }
+    n = httpx__tls_load_pem(cfg, path, b.p ? b.p : "", b.len, e);
+    httpx__buf_free(&b);
+    return n;
+}
+
+/* Files of SSL_CERT_DIR: which were read already (by device and inode, so
+   that a hash link, the file it points to and the SSL_CERT_FILE bundle are
+   read once), and how many. */
+typedef struct httpx__tls_file_id { dev_t dev; ino_t ino; } httpx__tls_file_id;
+typedef struct httpx__tls_files {
+    httpx__tls_file_id *ids;
+    size_t n, cap;
+} httpx__tls_files;
+
+/* 1: seen before; 0: now recorded; HTTPX__BAD: out of memory. */
+static int httpx__tls_files_seen(httpx__tls_files *f, const struct stat *st) {
+    size_t i;
+    for (i = 0; i < f->n; i++)
+        if (f->ids[i].dev == st->st_dev && f->ids[i].ino == st->st_ino) return 1;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        httpx__tls_file_id *p = (httpx__tls_file_id *)httpx__realloc(f->ids, cap * sizeof *p);
+        if (!p) return HTTPX__BAD;
+        f->ids = p;
+        f->cap = cap;
+    }
+    f->ids[f->n].dev = st->st_dev;
+    f->ids[f->n].ino = st->st_ino;
+    f->n++;
+    return 0;
+}
+
+/* The names of certificate files: *.pem, *.crt, *.cer (any case), and
+   OpenSSL's hash links "1a2b3c4d.0" (not the CRL links "1a2b3c4d.r0"). */
+static bool httpx__tls_cert_name(const char *name) {
+    static const char *const ext[] = { ".pem", ".crt", ".cer" };
+    size_t n = strlen(name), i, k;
+    if (name[0] == '.') return false;
+    for (k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        if (n <= 4) break;
+        for (i = 0; i < 4 && tolower((unsigned char)name[n - 4 + i]) == ext[k][i]; i++) {}
+        if (i == 4) return true;
+    }
+    if (n < 10 || name[8] != '.') return false;
+    for (i = 0; i < 8; i++) if (!isxdigit((unsigned char)name[i])) return false;
+    for (i = 9; i < n; i++) if (!isdigit((unsigned char)name[i])) return false;
+    return true;
+}
+
+/* Loads the certificate files of one directory of SSL_CERT_DIR. Files that
+   are not regular (after symbolic links), too big, unreadable, not PEM, or
+   read already are skipped; a directory that cannot be opened is skipped as
+   OpenSSL does. false only when out of memory (e filled). */
+static bool httpx__tls_load_dir(httpx__tls_config *cfg, const char *dir, httpx__tls_files *files, httpx__err *e) {
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    long entries = 0;
+    if (!d) return true;
+    while (files->n < HTTPX__TLS_DIR_FILES && entries++ < HTTPX__TLS_DIR_ENTRIES && (de = readdir(d)) != NULL) {
+        char path[1024];
+        struct stat st;
+        httpx__err fe;
+        int seen;
+        if (!httpx__tls_cert_name(de->d_name)) continue;
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= sizeof path) continue;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > HTTPX__TLS_DIR_FILE_MAX) continue;
+        if ((seen = httpx__tls_files_seen(files, &st)) != 0) {
+            if (seen > 0) continue;
+            closedir(d);
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+            return false;
+        }
+        memset(&fe, 0, sizeof fe);
+        if (httpx__tls_load_file(cfg, path, &fe) < 0 && fe.code == HTTPX_ERR_NOMEM) {
+            closedir(d);
+            *e = fe;
+            return false;
+        }
+    }
+    closedir(d);
+    return true;
+}
+
+/* The system trust store: SSL_CERT_FILE and SSL_CERT_DIR when set (either
+   or both, as OpenSSL reads them), else the first bundle of the usual places
+   that exists. SSL_CERT_DIR is a colon-separated list of directories; each
+   certificate file in them is loaded (httpx__tls_load_dir). */
+static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
+    static const char *const bundles[] = {
+        "/etc/ssl/certs/ca-certificates.crt",                 /* Debian, Ubuntu, Arch, Gentoo */
+        "/etc/pki/tls/certs/ca-bundle.crt",                   /* Fedora, RHEL */
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  /* CentOS, RHEL 7 */
+        "/etc/ssl/ca-bundle.pem",                             /* openSUSE */
+        "/etc/pki/tls/cacert.pem",                            /* OpenELEC */
+        "/etc/ssl/cert.pem",                                  /* Alpine, macOS, OpenBSD */
+        "/usr/local/share/certs/ca-root-nss.crt",             /* FreeBSD */
+        "/usr/local/etc/ssl/cert.pem",                        /* FreeBSD ports */
+        NULL
+    };
+    const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+    int i;
+    if (file && *file) {
+        if (httpx__tls_load_file(cfg, file, e) < 0) return false;
+    }
+    if (dir && *dir) {
+        httpx__tls_files files;
+        const char *p = dir;
+        struct stat st;
+        bool ok = true;
+        memset(&files, 0, sizeof files);
+        if (file && *file && stat(file, &st) == 0 && httpx__tls_files_seen(&files, &st) < 0) ok = false;
+        while (ok && *p) {
+            const char *end = strchr(p, ':');
+            size_t l = end ? (size_t)(end - p) : strlen(p);
+            char path[1024];
+            if (l > 0 && l < sizeof path) {
+                memcpy(path, p, l);
+                path[l] = 0;
+                if (!httpx__tls_load_dir(cfg, path, &files, e)) { httpx__free(files.ids); return false; }
+            }
+            p += l;
+            if (*p == ':') p++;
+        }
+        httpx__free(files.ids);
+        if (!ok) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); return false; }
+    }
+    if ((file && *file) || (dir && *dir)) {
+        if (cfg->ntas > 0) return true;
+        httpx__fail(e, HTTPX_ERR_TLS, "no CA certificate found in SSL_CERT_FILE=%s SSL_CERT_DIR=%s",
+                    file ? file : "(unset)", dir ? dir : "(unset)");
+        return false;
+    }
+    for (i = 0; bundles[i]; i++) {
+        FILE *f = fopen(bundles[i], "rb");
+        int n;
+        if (!f) continue;
+        fclose(f);
+        n = httpx__tls_load_file(cfg, bundles[i], e);
+        if (n < 0) return false;
+        if (cfg->ntas > 0) return true;
+    }
+    httpx__fail(e, HTTPX_ERR_TLS, "no system CA certificates found (looked in /etc/ssl/certs/ca-certificates.crt "
+                "and other usual places): set SSL_CERT_FILE, or tls.ca_file");
+    return false;
+}
+
+/* Client certificate chain and key. */
+static int httpx__tls_add_cert(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e) {
+    httpx__tls_config *cfg = (httpx__tls_config *)ctx;
+    br_x509_certificate *p;
+    unsigned char *copy;
+    if (strcmp(name, "CERTIFICATE") != 0) return 0;
+    p = (br_x509_certificate *)httpx__realloc(cfg->chain, (cfg->nchain + 1) * sizeof *p);
+    if (!p) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading the client certificate");
+    cfg->chain = p;
+    copy = (unsigned char *)httpx__malloc(len ? len : 1);
+    if (!copy) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading the client certificate");
+    if (len) memcpy(copy, der, len);
+    cfg->chain[cfg->nchain].data = copy;
+    cfg->chain[cfg->nchain].data_len = len;
+    cfg->nchain++;
+    return 0;
+}
+
+static int httpx__tls_add_key(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e) {
+    httpx__tls_config *cfg = (httpx__tls_config *)ctx;
+    if (strcmp(name, "PRIVATE KEY") != 0 && strcmp(name, "RSA PRIVATE KEY") != 0 &&
+        strcmp(name, "EC PRIVATE KEY") != 0) return 0;   /* e.g. "EC PARAMETERS" */
+    if (cfg->skey) return httpx__fail(e, HTTPX_ERR_TLS, "the client key holds more than one private key");
+    cfg->skey = (br_skey_decoder_context *)httpx__malloc(sizeof *cfg->skey);
+    if (!cfg->skey) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading the client key");
+    br_skey_decoder_init(cfg->skey);
+    br_skey_decoder_push(cfg->skey, der, len);
+    if (br_skey_decoder_last_error(cfg->skey) != 0 || br_skey_decoder_key_type(cfg->skey) == 0) {
+        e->sys_errno = br_skey_decoder_last_error(cfg->skey);
+        return httpx__fail(e, HTTPX_ERR_TLS, "the client key (%s) could not be decoded: only unencrypted RSA and EC keys are supported", name);
+    }
+    return 0;
+}
+
+/* Text of PEM from memory or from a file; *owned is freed by the caller. */
+static bool httpx__tls_pem_source(const char *pem, const char *file, httpx__buf *owned, const char **text, size_t *len, httpx__err *e) {
+    if (pem) { *text = pem; *len = strlen(pem); return true; }
+    if (!httpx__tls_read_file(file, owned, e)) return false;
+    *text = owned->p ? owned->p : "";
+    *len = owned->len;
+    return true;
+}
+
+/* Feeds each PEM object of pem (in memory) or of file to fn. */
+static bool httpx__tls_pem_objects(const char *pem, const char *file, const char *label, httpx__pem_fn fn,
+                                httpx__tls_config *cfg, httpx__err *e) {
+    httpx__buf b;
+    const char *text;
+    size_t len;
+    int n = HTTPX__BAD;
+    memset(&b, 0, sizeof b);
+    if (httpx__tls_pem_source(pem, file, &b, &text, &len, e))
+        n = httpx__pem_each(pem ? label : file, text, len, fn, cfg, e);
+    httpx__buf_free(&b);
+    return n >= 0;
+}
+
+static bool httpx__tls_load_client(httpx__tls_config *cfg, const httpx_tls_opts *o, httpx__err *e) {
+    bool has_cert = o->cert_pem || o->cert_file, has_key = o->key_pem || o->key_file;
+    if (!has_cert && !has_key) return true;
+    if (!has_cert || !has_key) {
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "tls: a client certificate needs both the certificate (cert_file or cert_pem) and its key (key_file or key_pem)");
+        return false;
+    }
+    if (!httpx__tls_pem_objects(o->cert_pem, o->cert_file, "tls.cert_pem", httpx__tls_add_cert, cfg, e)) return false;
+    if (cfg->nchain == 0) {
+        httpx__fail(e, HTTPX_ERR_TLS, "no CERTIFICATE in the client certificate %s", o->cert_pem ? "tls.cert_pem" : o->cert_file);
+        return false;
+    }
+    if (!httpx__tls_pem_objects(o->key_pem, o->key_file, "tls.key_pem", httpx__tls_add_key, cfg, e)) return false;
+    if (!cfg->skey) {
+        httpx__fail(e, HTTPX_ERR_TLS, "no private key in %s (an encrypted key is not supported)", o->key_pem ? "tls.key_pem" : o->key_file);
+        return false;
+    }
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) {
+    size_t i;
+    if (!cfg) return;
+    for (i = 0; i < cfg->ntas; i++) httpx__free(cfg->tas[i].dn.data);
+    httpx__free(cfg->tas);
+    for (i = 0; i < cfg->nchain; i++) httpx__free(cfg->chain[i].data);
+    httpx__free(cfg->chain);
+    if (cfg->skey) {
+        memset(cfg->skey, 0, sizeof *cfg->skey);   /* the key does not linger in freed memory */
+        httpx__free(cfg->skey);
+    }
+    httpx__free(cfg->server_name);
+    httpx__free(cfg->keylog);
+    for (i = 0; i < HTTPX__TLS_SESSIONS; i++) httpx__free(cfg->sessions[i].key);
+    memset(cfg->sessions, 0, sizeof cfg->sessions);
+    httpx__free(cfg);
+}
+
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) {
+    httpx_tls_opts none;
+    httpx__tls_config *cfg;
+    const char *keylog = getenv("SSLKEYLOGFILE");
+    httpx__err scratch;
+    if (!e) e = &scratch;
+    if (!o) { memset(&none, 0, sizeof none); o = &none; }
+    cfg = (httpx__tls_config *)httpx__malloc(sizeof *cfg);
+    if (!cfg) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory"); return NULL; }
+    memset(cfg, 0, sizeof *cfg);
+    cfg->no_verify = o->no_verify;
+    cfg->alpn[0] = "h2";
+    cfg->alpn[1] = "http/1.1";
+    if ((o->server_name && !(cfg->server_name = httpx__tls_strdup(o->server_name))) ||
+        (keylog && *keylog && !(cfg->keylog = httpx__tls_strdup(keylog)))) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (!cfg->no_verify) {
+        /* ca_file and ca_pem replace the system store; both may be given. */
+        if (o->ca_file && httpx__tls_load_file(cfg, o->ca_file, e) < 0) goto fail;
+        if (o->ca_pem && httpx__tls_load_pem(cfg, "tls.ca_pem", o->ca_pem, strlen(o->ca_pem), e) < 0) goto fail;
+        if (!o->ca_file && !o->ca_pem && !httpx__tls_load_system(cfg, e)) goto fail;
+        if (cfg->ntas == 0) {
+            httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in %s", o->ca_file ? o->ca_file : "tls.ca_pem");
+            goto fail;
+        }
+        if (cfg->cap_tas > cfg->ntas) {   /* the array grew by doubling: give back the rest */
+            br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(cfg->tas, cfg->ntas * sizeof *p);
+            if (p) { cfg->tas = p; cfg->cap_tas = cfg->ntas; }
+        }
+    }
+    if (!httpx__tls_load_client(cfg, o, e)) goto fail;
+    return cfg;
+fail:
+    httpx__tls_config_free(cfg);
+    return NULL;
+}
+
+HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key) {
+    int i;
+    for (i = 0; i < HTTPX__TLS_SESSIONS; i++)
+        if (cfg->sessions[i].key && strcmp(cfg->sessions[i].key, key) == 0) return &cfg->sessions[i];
+    return NULL;
+}
+
+HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char *key, const br_ssl_session_parameters *p) {
+    httpx__tls_session *s = httpx__tls_session_find(cfg, key);
+    int i;
+    if (!s) {   /* a free slot, else the least recently used */
+        s = &cfg->sessions[0];
+        for (i = 0; i < HTTPX__TLS_SESSIONS; i++) {
+            if (!cfg->sessions[i].key) { s = &cfg->sessions[i]; break; }
+            if (cfg->sessions[i].used < s->used) s = &cfg->sessions[i];
+        }
+        httpx__free(s->key);
+        if (!(s->key = httpx__tls_strdup(key))) return;   /* no memory: simply not cached */
+    }
+    s->params = *p;
+    s->used = ++cfg->tick;
+}
+
+#endif /* HTTPX_BEARSSL */
