@@ -28,6 +28,9 @@ COMPONENTS = [               # implementation, bottom layer first
     "headers.c",
     "h1.c",
     "multipart.c",
+    "utf8.c",
+    "json.c",
+    "jsonw.c",
     "body.c",
     "net.c",
     "dns.c",
@@ -36,12 +39,13 @@ COMPONENTS = [               # implementation, bottom layer first
     "client.c",
     "task.c",
     "response.c",
+    "text.c",
 ]
 LICENSE = "license.txt"
 
 SYSTEM_HEADERS = {
     "stddef.h", "stdbool.h", "stdint.h", "stdio.h", "stdlib.h", "string.h",
-    "stdarg.h", "assert.h", "errno.h", "limits.h", "time.h", "ctype.h",
+    "stdarg.h", "assert.h", "locale.h", "float.h", "errno.h", "limits.h", "time.h", "ctype.h",
     "unistd.h", "fcntl.h", "poll.h", "signal.h", "netdb.h",
     "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",

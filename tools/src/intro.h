@@ -33,7 +33,7 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net >>dns >>tls >>conn >>client >>task >>response
+       >>base >>url >>headers >>h1 >>multipart >>utf8 >>json >>jsonw >>body >>net >>dns >>tls >>conn >>client >>task >>response >>text
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
