@@ -764,3 +764,34 @@ TEST(json_post_a_built_body) {
     httpx_response_free(r);
     httpx_json_printf_free(body);
 }
+
+/* Every prefix of every valid suite file, as an exact-size buffer: ASan
+   catches any read past the end, and a cut document is an error, never a
+   crash. (A prefix may still be valid JSON, e.g. "12" of "123".) */
+TEST(json_every_prefix_is_safe) {
+    char dir[512], path[1024];
+    DIR *d;
+    struct dirent *ent;
+    int files = 0;
+    snprintf(dir, sizeof dir, "%s/json-testsuite/test_parsing", test_data_dir());
+    d = opendir(dir);
+    REQUIRE(d != NULL);
+    while ((ent = readdir(d)) != NULL) {
+        size_t len, k;
+        char *text;
+        if (ent->d_name[0] != 'y' && ent->d_name[0] != 'i') continue;
+        snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
+        text = test_read_file(path, &len);
+        if (!text) continue;
+        files++;
+        for (k = 0; k < len; k++) {
+            httpx_json_error err;
+            httpx_json_value *v = tj_parse_n(text, k, &err);
+            if (!v && (err.code == HTTPX_OK || err.offset > k)) test_fail(__FILE__, __LINE__, "%s[0..%zu)", ent->d_name, k);
+            httpx_json_free(v);
+        }
+        free(text);
+    }
+    closedir(d);
+    CHECK(files > 100);
+}

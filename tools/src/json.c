@@ -230,6 +230,19 @@ static bool httpx__jp_escape(httpx__jp *jp, const unsigned char **pp, char **ww)
     return true;
 }
 
+/* Whether the 8 bytes at p are all plain (see httpx__jp_plain), tested at
+   once: a byte is flagged when it is below 0x20, has its top bit set, or
+   equals '"' or '\\' (the zero-byte test after an XOR). Strings are most of a
+   typical document, and this is most of a string. */
+static bool httpx__jp_plain8(const unsigned char *p) {
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x, q, b;
+    memcpy(&x, p, 8);
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    return !((((x - ones * 0x20) & ~x) | x | ((q - ones) & ~q) | ((b - ones) & ~b)) & high);
+}
+
 /* The string at jp->p (its opening quote), unescaped into the string block. */
 static bool httpx__jp_string(httpx__jp *jp, const char **out, uint32_t *out_len) {
     const unsigned char *p = jp->p + 1, *end = jp->end;
@@ -240,10 +253,15 @@ static bool httpx__jp_string(httpx__jp *jp, const char **out, uint32_t *out_len)
     }
     w = s = jp->sw;
     for (;;) {
-        const unsigned char *q = p;
+        const unsigned char *q;
         uint32_t cp;
         int k;
-        while (q < end && httpx__jp_plain[*q]) q++;
+        while (end - p >= 8 && httpx__jp_plain8(p)) {
+            memcpy(w, p, 8);
+            w += 8;
+            p += 8;
+        }
+        for (q = p; q < end && httpx__jp_plain[*q]; q++) {}
         memcpy(w, p, (size_t)(q - p));
         w += q - p;
         p = q;
@@ -255,6 +273,20 @@ static bool httpx__jp_string(httpx__jp *jp, const char **out, uint32_t *out_len)
         }
         if (*p < 0x20)
             return httpx__jp_fail(jp, HTTPX_ERR_DECODING, p, "control character in a string (write it as \\u00XX)");
+        if (*p >= 0xC2 && *p <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {   /* the common 2-byte case */
+            w[0] = (char)p[0];
+            w[1] = (char)p[1];
+            w += 2;
+            p += 2;
+            continue;
+        }
+        if (((*p >= 0xE1 && *p <= 0xEC) || *p == 0xEE || *p == 0xEF) && end - p >= 3 &&
+            (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {   /* 3 bytes, no special range */
+            memcpy(w, p, 3);
+            w += 3;
+            p += 3;
+            continue;
+        }
         k = httpx__utf8_next(p, (size_t)(end - p), &cp);
         if (k <= 0) return httpx__jp_fail(jp, HTTPX_ERR_DECODING, p, "invalid UTF-8 in a string");
         memcpy(w, p, (size_t)k);
