@@ -45,6 +45,8 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (HTTP/2 is not there yet)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
+       HTTPX_JSON_MAX_DEPTH   in the implementation file: JSON nesting limit (default 512)
+       HTTPX_JSON_MAX_SIZE    in the implementation file: largest JSON text parsed (default 1 GiB)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled
