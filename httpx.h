@@ -33,9 +33,10 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net
+       >>base >>url >>headers >>h1 >>multipart >>utf8 >>json >>jsonw >>net
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
-       >>tls_internal >>tls_config >>tls_x509 >>tls >>conn >>client >>task >>response
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>conn >>h1_proto
+       >>loop >>client >>task >>response >>text
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -49,6 +50,8 @@
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
                               name the sources (tools/src/x.c:N in the httpx.h repository)
+       HTTPX_JSON_MAX_DEPTH   in the implementation file: JSON nesting limit (default 512)
+       HTTPX_JSON_MAX_SIZE    in the implementation file: largest JSON text parsed (default 1 GiB)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled
@@ -97,6 +100,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdarg.h>
 
 #ifndef HTTPX_API
 #if defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
@@ -364,7 +368,24 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name);           /* first value or NULL */
 HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n); /* n-th value of a repeated header */
 HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r);          /* all, in order */
-HTTPX_API const char *httpx_text(httpx_response *r);   /* the body as UTF-8 (charset from Content-Type) */
+/* r.text: the body decoded to UTF-8, NUL-terminated, owned by the response
+   (made once, then cached). The encoding is the Content-Type charset, else the
+   one a byte order mark names, else UTF-8. Known: utf-8, utf-16 (-le, -be),
+   iso-8859-1 (latin-1 and its aliases), windows-1252 (cp1252), us-ascii; an
+   unknown charset decodes as UTF-8. Bytes that are not valid in the encoding
+   become U+FFFD, exactly as Python's bytes.decode(enc, "replace") does. NULL
+   only when out of memory. httpx_text_len: its length in bytes (the text may
+   hold U+0000). */
+HTTPX_API const char *httpx_text(httpx_response *r);
+HTTPX_API size_t httpx_text_len(httpx_response *r);
+/* r.encoding: the name of the encoding httpx_text uses ("utf-8", "utf-16-le",
+   "utf-16-be", "iso-8859-1", "windows-1252", "ascii"). Never NULL. */
+HTTPX_API const char *httpx_encoding(httpx_response *r);
+/* iter_text: the next piece of a streamed body, decoded as httpx_text would;
+   a character is never split between pieces. NULL at the end or on an error
+   (r->error says which); *len (may be NULL) gets the piece's length. The
+   pointer stays valid until the next call. Do not mix with httpx_read_line. */
+HTTPX_API const char *httpx_read_text(httpx_response *r, size_t *len);
 HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r);
 HTTPX_API bool httpx_is_informational(const httpx_response *r);
 HTTPX_API bool httpx_is_success(const httpx_response *r);
@@ -380,6 +401,135 @@ HTTPX_API const char *httpx_read_line(httpx_response *r, size_t *len);
 /* Frees the response; an unread stream is drained (small rest) or its connection closed. */
 HTTPX_API void httpx_response_free(httpx_response *r);
 
+/* >>json
+   r.json(): the body parsed as JSON (RFC 8259), and a small tree API.
+
+       const httpx_json_value *doc = httpx_json(r);
+       if (!doc) fprintf(stderr, "%s\n", httpx_json_error_of(r)->message);
+       const char *name = httpx_json_string(httpx_json_path(doc, "items[0].name"));
+
+   Every accessor takes NULL or a value of the wrong type and then returns a
+   neutral value (NULL, 0, false, HTTPX_JSON_NONE), so chains never crash and
+   one check at the end is enough.
+   Reading rules: UTF-8 only (a leading UTF-8 BOM is skipped; invalid UTF-8,
+   UTF-16 or Latin-1 text is an error); a \u escape of a lone surrogate becomes
+   U+FFFD; integers that fit in 64 bits are kept exactly; other numbers are the
+   nearest double (too large: +-infinity, too small: 0), independent of the C
+   locale; nesting deeper than HTTPX_JSON_MAX_DEPTH (512) and documents larger
+   than HTTPX_JSON_MAX_SIZE (1 GiB) are errors; duplicate keys are kept and
+   httpx_json_get finds the last, as Python and JavaScript do.
+   Memory: a handful of allocations per document: 32 bytes per value plus at
+   most the input's size for the strings. */
+typedef struct httpx_json_value httpx_json_value;
+typedef enum httpx_json_kind {
+    HTTPX_JSON_NONE = 0,        /* no value: a NULL pointer (missing key, index out of range) */
+    HTTPX_JSON_NULL, HTTPX_JSON_BOOL, HTTPX_JSON_NUMBER, HTTPX_JSON_STRING,
+    HTTPX_JSON_ARRAY, HTTPX_JSON_OBJECT
+} httpx_json_kind;
+typedef struct httpx_json_error {
+    httpx_error code;           /* HTTPX_OK; HTTPX_ERR_DECODING (not JSON), HTTPX_ERR_TOO_LARGE
+                                   (over a limit), HTTPX_ERR_NOMEM; httpx_json(r) on a failed
+                                   request: r->error */
+    size_t offset;              /* the byte where the text stopped being JSON */
+    size_t line, column;        /* the same, 1-based (column in bytes) */
+    char message[240];          /* e.g. "expected ',' or '}' at byte 17 (line 2, column 5), found ']'" */
+} httpx_json_error;
+
+/* Parses text[0..len). Returns the root (free it with httpx_json_free), or
+   NULL with *err (may be NULL) saying why. */
+HTTPX_API httpx_json_value *httpx_json_parse(const char *text, size_t len, httpx_json_error *err);
+HTTPX_API void httpx_json_free(httpx_json_value *root);  /* only roots from httpx_json_parse */
+/* The response body parsed once and cached; the response owns it (freed by
+   httpx_response_free). NULL when the body is not JSON (or the request
+   failed): httpx_json_error_of(r) says why (code HTTPX_OK before a failure). */
+HTTPX_API const httpx_json_value *httpx_json(httpx_response *r);
+HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *r);
+
+HTTPX_API httpx_json_kind httpx_json_type(const httpx_json_value *v);
+HTTPX_API bool        httpx_json_is_null(const httpx_json_value *v);   /* JSON null (not a missing value) */
+HTTPX_API bool        httpx_json_bool(const httpx_json_value *v);      /* true only for JSON true */
+HTTPX_API double      httpx_json_number(const httpx_json_value *v);    /* 0 unless a number */
+/* The exact integer when the number was written as an integer that fits in
+   int64_t (*ok true). Otherwise *ok (may be NULL) is false and the result is
+   the number truncated toward zero and clamped to the int64_t range (0 for
+   a value that is no number). */
+HTTPX_API int64_t     httpx_json_int(const httpx_json_value *v, bool *ok);
+/* UTF-8, NUL-terminated; NULL unless a string. A string may contain U+0000:
+   httpx_json_string_len is its length in bytes. */
+HTTPX_API const char *httpx_json_string(const httpx_json_value *v);
+HTTPX_API size_t      httpx_json_string_len(const httpx_json_value *v);
+HTTPX_API size_t      httpx_json_len(const httpx_json_value *v);       /* elements or members; 0 otherwise */
+HTTPX_API const httpx_json_value *httpx_json_at(const httpx_json_value *v, size_t i);  /* i-th element or member value */
+/* The member named key (the last one when the name repeats); linear search. */
+HTTPX_API const httpx_json_value *httpx_json_get(const httpx_json_value *v, const char *key);
+/* Iteration over an object: the i-th member's value, and its name in *name
+   (may be NULL). Members keep their order in the text. */
+HTTPX_API const httpx_json_value *httpx_json_member(const httpx_json_value *v, size_t i, const char **name);
+/* The name of a member value (from httpx_json_at, _get, _member), NULL for
+   array elements and roots; httpx_json_key_len: its length in bytes. */
+HTTPX_API const char *httpx_json_key(const httpx_json_value *v);
+HTTPX_API size_t      httpx_json_key_len(const httpx_json_value *v);
+/* A value by path: names separated by '.', array indexes in brackets:
+   "items[0].name", "[2][0]", "a.b.c". A negative index counts from the end
+   ("[-1]"). A backslash takes the next character literally, for names that
+   hold '.', '[', ']' or '\\': "a\\.b" is the member "a.b". "" is v itself.
+   NULL when any step is missing or of the wrong type, or the path is malformed. */
+HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, const char *path);
+
+/* Writing JSON for request bodies: a builder that escapes for you.
+
+       httpx_jsonw *w = httpx_jsonw_new();
+       httpx_jsonw_object_begin(w);
+       httpx_jsonw_key(w, "name");  httpx_jsonw_string(w, user_input);
+       httpx_jsonw_key(w, "tags");  httpx_jsonw_array_begin(w); ... httpx_jsonw_array_end(w);
+       httpx_jsonw_object_end(w);
+       const char *body = httpx_jsonw_text(w);      (NULL: misuse or out of memory)
+       if (body) r = httpx_post(url, &(httpx_opts){ .json = body });
+       else fprintf(stderr, "%s\n", httpx_jsonw_error_message(w));
+       httpx_jsonw_free(w);                         (frees the text too)
+
+   Every call returns HTTPX_OK or the first error, which sticks: after one,
+   later calls do nothing and httpx_jsonw_text returns NULL. Errors: a value
+   where a key is due (or the reverse), an end that does not match, a second
+   top-level value, nesting deeper than HTTPX_JSON_MAX_DEPTH, invalid UTF-8 in
+   a string (HTTPX_ERR_INVALID_ARGUMENT: it is refused, never altered), a
+   number that is NaN or infinite, out of memory. A NULL writer (httpx_jsonw_new
+   out of memory) makes every call return HTTPX_ERR_NOMEM. */
+typedef struct httpx_jsonw httpx_jsonw;
+HTTPX_API httpx_jsonw *httpx_jsonw_new(void);
+HTTPX_API void        httpx_jsonw_free(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_object_begin(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_object_end(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_array_begin(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_array_end(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_key(httpx_jsonw *w, const char *key);
+HTTPX_API httpx_error httpx_jsonw_string(httpx_jsonw *w, const char *s);    /* NULL: null */
+HTTPX_API httpx_error httpx_jsonw_string_n(httpx_jsonw *w, const char *s, size_t n);
+HTTPX_API httpx_error httpx_jsonw_number(httpx_jsonw *w, double x);         /* shortest text that reads back as x */
+HTTPX_API httpx_error httpx_jsonw_int(httpx_jsonw *w, int64_t x);
+HTTPX_API httpx_error httpx_jsonw_bool(httpx_jsonw *w, bool b);
+HTTPX_API httpx_error httpx_jsonw_null(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_raw(httpx_jsonw *w, const char *json);    /* checked: must be one JSON value */
+HTTPX_API httpx_error httpx_jsonw_value(httpx_jsonw *w, const httpx_json_value *v); /* a parsed tree */
+HTTPX_API const char *httpx_jsonw_text(httpx_jsonw *w);     /* the document when complete, else NULL */
+HTTPX_API const char *httpx_jsonw_error_message(const httpx_jsonw *w);  /* "" when there is no error */
+
+/* printf for JSON: the conversions write JSON values, so the format holds the
+   structure and the arguments are escaped for you:
+       char *body = httpx_json_printf("{\"name\": %s, \"age\": %d, \"admin\": %b}", name, 36, true);
+   %s     a char * as a JSON string, escaped (NULL: null; invalid UTF-8 is an error)
+   %d %i  int; %ld long; %lld long long (cast an int64_t); %u unsigned; %zu size_t
+   %f %g  double, written as httpx_jsonw_number does (NaN or infinity is an error)
+   %b     bool (passed as int): true or false
+   %j     a char * of JSON text inserted as it is (e.g. another printf's result)
+   %%     a '%'
+   The result is parsed before it is returned, so it is always valid JSON.
+   NULL on any error (httpx_json_vprintf fills err, which may be NULL). Free
+   it with httpx_json_printf_free. */
+HTTPX_API char *httpx_json_printf(const char *fmt, ...);
+HTTPX_API char *httpx_json_vprintf(httpx_json_error *err, const char *fmt, va_list ap);
+HTTPX_API void  httpx_json_printf_free(char *s);
+
 #ifdef __cplusplus
 }
 #endif
@@ -388,7 +538,7 @@ HTTPX_API void httpx_response_free(httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 392 "httpx.h"
+#line 542 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1027,6 +1177,9 @@ struct httpx__response {
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
+    /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
+       use, freed with the response by httpx__views_free */
+    struct httpx__views *views;
 };
 
 struct httpx_client {
@@ -1080,10 +1233,86 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
 /* Runs passes until a stream reader has news: bytes, the end, an error. */
 HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
 HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
+
+/* ---- json, text: UTF-8, the JSON reader and writer, decoded views of a body ----
+   (utf8.c, json.c, jsonw.c, text.c) */
+
+/* The return-code convention of byte-level calls: >= 0 progress, these two
+   otherwise. */
+#ifndef HTTPX__BAD
+#define HTTPX__BAD (-1)     /* failed; the httpx__err says why */
+#define HTTPX__AGAIN (-2)   /* needs more input */
+#endif
+
+/* Limits of the JSON reader and writer; a user may define them before the
+   implementation. 512 levels: deeper than any real API answer (and than
+   JSONTestSuite's 500), shallow enough that code walking the tree
+   recursively cannot run out of stack. */
+#ifndef HTTPX_JSON_MAX_DEPTH
+#define HTTPX_JSON_MAX_DEPTH 512
+#endif
+#ifndef HTTPX_JSON_MAX_SIZE
+#define HTTPX_JSON_MAX_SIZE ((size_t)1 << 30)   /* the default max_body_size */
+#endif
+
+/* One UTF-8 sequence at p[0..n) (n > 0), strictly (RFC 3629: no overlong
+   forms, no surrogates, nothing above U+10FFFF). Returns its length (1-4,
+   *cp set); HTTPX__AGAIN when all n bytes are a valid start of a sequence that
+   needs more; 0 when it is invalid (see httpx__utf8_bad_len). */
+HTTPX__PRIVATE int httpx__utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
+/* For an invalid sequence at p (httpx__utf8_next returned 0): the length of
+   its maximal subpart (Unicode 3.9, "U+FFFD substitution of maximal
+   subparts", what Python's "replace" does), >= 1. */
+HTTPX__PRIVATE size_t httpx__utf8_bad_len(const unsigned char *p, size_t n);
+/* Writes cp (<= 0x10FFFF) as UTF-8 into out (room for 4); returns the length. */
+HTTPX__PRIVATE size_t httpx__utf8_put(char *out, uint32_t cp);
+/* The offset of the first invalid or truncated sequence, or n when all is valid. */
+HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n);
+
+/* A JSON number's text (RFC 8259 grammar, already checked) to the nearest
+   double, whatever LC_NUMERIC says. False only when out of memory (a number
+   longer than 60 bytes needs a copy). */
+HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
+
+/* Incremental decoding of a body to UTF-8 (text.c). */
+enum httpx__enc { HTTPX__ENC_SNIFF, HTTPX__ENC_UTF8, HTTPX__ENC_UTF16LE, HTTPX__ENC_UTF16BE,
+                  HTTPX__ENC_UTF16,   /* "utf-16": the BOM decides, little-endian without one */
+                  HTTPX__ENC_LATIN1, HTTPX__ENC_CP1252, HTTPX__ENC_ASCII };
+typedef struct httpx__textdec {
+    enum httpx__enc enc;        /* SNIFF: decide by a byte order mark, else UTF-8 */
+    bool bom_checked;           /* a BOM of the encoding in use is dropped once, at the start */
+    unsigned char pend[4];      /* bytes of a character cut at the end of the last piece */
+    size_t npend;
+    uint32_t high;              /* UTF-16: a high surrogate waiting for its low half, else 0 */
+} httpx__textdec;
+/* The encoding a charset label names (ASCII case-insensitive); SNIFF for no
+   label, UTF8 for a label we do not know. */
+HTTPX__PRIVATE enum httpx__enc httpx__enc_of_label(const char *label, size_t n);
+HTTPX__PRIVATE const char *httpx__enc_name(enum httpx__enc enc);
+/* Appends the UTF-8 of in[0..n) to out. final: no more input comes, so a cut
+   character becomes U+FFFD. False only when out of memory. */
+HTTPX__PRIVATE bool httpx__text_decode(httpx__textdec *d, const char *in, size_t n, bool final, httpx__buf *out);
+
+/* Per response, made on first use: the decoded text and the parsed JSON. */
+typedef struct httpx__views {
+    httpx__textdec dec;         /* httpx_text's decoder (whole body), and the encoding decided */
+    bool text_done;
+    const char *text;           /* the body itself when it needed no change, else text_buf.p */
+    size_t text_len;
+    httpx__buf text_buf;
+    httpx__textdec stream_dec;  /* httpx_read_text */
+    httpx__buf stream_buf;
+    bool stream_started, stream_end;
+    bool json_done;
+    httpx_json_value *json;
+    httpx_json_error json_error;
+} httpx__views;
+HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out of memory */
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1087 "httpx.h"
+#line 1316 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1294,7 +1523,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1298 "httpx.h"
+#line 1527 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1852,7 +2081,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1856 "httpx.h"
+#line 2085 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -1994,7 +2223,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 1998 "httpx.h"
+#line 2227 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2475,7 +2704,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2479 "httpx.h"
+#line 2708 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -2982,7 +3211,1267 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 2986 "httpx.h"
+#line 3215 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file utf8.c   (grep anchor: >>utf8)
+   ====================================================================== */
+/* utf8: strict UTF-8 decoding steps, shared by the JSON reader and writer
+   and the text decoder. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/utf8.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+/* The valid range of the second byte depends on the first (RFC 3629 table):
+   that is what rules out overlong forms, surrogates and values past U+10FFFF
+   without decoding first. */
+static void httpx__utf8_range(unsigned char b0, int *need, unsigned char *lo, unsigned char *hi) {
+    *lo = 0x80; *hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) *need = 1;
+    else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        *need = 2;
+        if (b0 == 0xE0) *lo = 0xA0;
+        if (b0 == 0xED) *hi = 0x9F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        *need = 3;
+        if (b0 == 0xF0) *lo = 0x90;
+        if (b0 == 0xF4) *hi = 0x8F;
+    } else *need = -1;
+}
+
+HTTPX__PRIVATE int httpx__utf8_next(const unsigned char *p, size_t n, uint32_t *cp) {
+    int need, i;
+    unsigned char lo, hi;
+    uint32_t c;
+    if (p[0] < 0x80) { *cp = p[0]; return 1; }
+    httpx__utf8_range(p[0], &need, &lo, &hi);
+    if (need < 0) return 0;
+    c = p[0] & (0x3F >> need);
+    for (i = 1; i <= need; i++) {
+        if ((size_t)i >= n) return HTTPX__AGAIN;
+        if (p[i] < lo || p[i] > hi) return 0;
+        c = c << 6 | (p[i] & 0x3F);
+        lo = 0x80; hi = 0xBF;
+    }
+    *cp = c;
+    return need + 1;
+}
+
+HTTPX__PRIVATE size_t httpx__utf8_bad_len(const unsigned char *p, size_t n) {
+    int need, i;
+    unsigned char lo, hi;
+    httpx__utf8_range(p[0], &need, &lo, &hi);
+    if (need < 0) return 1;
+    for (i = 1; i <= need && (size_t)i < n; i++) {
+        if (p[i] < lo || p[i] > hi) break;
+        lo = 0x80; hi = 0xBF;
+    }
+    return (size_t)i;
+}
+
+HTTPX__PRIVATE size_t httpx__utf8_put(char *out, uint32_t cp) {
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    uint32_t cp;
+    while (i < n) {
+        int k;
+        if (p[i] < 0x80) { i++; continue; }
+        k = httpx__utf8_next(p + i, n - i, &cp);
+        if (k <= 0) return i;
+        i += (size_t)k;
+    }
+    return n;
+}
+/* End of utf8.c */
+
+#if defined(HTTPX_LINES)
+#line 3310 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file json.c   (grep anchor: >>json)
+   ====================================================================== */
+/* json: the JSON reader (RFC 8259) and the tree it builds.
+
+   The parser is a loop with an explicit stack, not recursion, so hostile
+   nesting costs memory we bound (HTTPX_JSON_MAX_DEPTH), never the C stack.
+   Values of the containers still open sit on that stack; when a container
+   closes, its children move as one contiguous run into the node arena, so
+   httpx_json_at is an index and a document costs a handful of allocations:
+   node blocks that never move (each twice the last), one block for all the
+   strings (unescaped text is never longer than its source, so the input's
+   length is always enough), and the stack when it outgrows its inline part.
+   Private prefix: httpx__jp_ (the parser), httpx__j_ (the tree). */
+#if defined(HTTPX_LINES)
+#line 11 "tools/src/json.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+#include <stdlib.h>
+#include <locale.h>
+#include <float.h>
+
+#define HTTPX__J_DOC 100        /* the hidden node in front of a root: the document */
+#define HTTPX__J_INT 1          /* flags: an integer that fits in int64_t, in u.i */
+#define HTTPX__J_NONE ((size_t)-1)
+
+struct httpx_json_value {
+    const char *key;            /* a member's name (NUL-terminated), else NULL */
+    union {
+        double d;
+        int64_t i;
+        const char *s;
+        const httpx_json_value *kids;
+        size_t parent;          /* while open on the parser's stack: the enclosing container */
+        void *mem;              /* the document node: the string block */
+    } u;
+    uint32_t key_len, len;      /* len: bytes of a string, children of a container */
+    unsigned char type, flags;
+};
+
+/* A block of nodes. A union, so the nodes after the header are aligned. */
+typedef union httpx__jblock {
+    struct { union httpx__jblock *next; size_t cap, used; } h;
+    httpx_json_value align_;
+} httpx__jblock;
+#define HTTPX__J_NODES(b) ((httpx_json_value *)(void *)((b) + 1))
+
+#define HTTPX__JP_INLINE 32
+typedef struct httpx__jp {
+    const unsigned char *start, *p, *end;
+    httpx_json_value *stack;    /* inline_stack until it grows */
+    size_t top, cap;
+    size_t open;                /* stack index of the innermost open container */
+    int depth;
+    httpx__jblock *first, *cur; /* first holds the document node and the root */
+    char *strs, *sw;            /* the string block and where the next string goes */
+    httpx_json_error *err;
+    httpx_json_value inline_stack[HTTPX__JP_INLINE];
+} httpx__jp;
+
+/* Bytes that stand for themselves inside a string: not '"', not '\\', not a
+   control character, not the start of a multi-byte sequence (checked apart). */
+static const unsigned char httpx__jp_plain[256] = {
+    0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+    1,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,0,1,1,1,
+    1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+};
+
+/* ---- errors ---- */
+
+static void httpx__jp_where(httpx__jp *jp, const unsigned char *at) {
+    const unsigned char *q, *line_start = jp->start;
+    size_t line = 1;
+    for (q = jp->start; q < at; q++)
+        if (*q == '\n') { line++; line_start = q + 1; }
+    jp->err->offset = (size_t)(at - jp->start);
+    jp->err->line = line;
+    jp->err->column = (size_t)(at - line_start) + 1;
+}
+
+static void httpx__jp_found(const httpx__jp *jp, const unsigned char *at, char *out, size_t cap) {
+    if (at >= jp->end) snprintf(out, cap, "the end of the input");
+    else if (*at >= 0x21 && *at < 0x7F) snprintf(out, cap, "'%c'", *at);
+    else snprintf(out, cap, "byte 0x%02X", *at);
+}
+
+/* "expected X at byte N (line L, column C), found Y": the position a user
+   can find in an editor, and what was there instead. */
+static bool httpx__jp_expected(httpx__jp *jp, const unsigned char *at, const char *what) {
+    char found[32];
+    httpx__jp_where(jp, at);
+    httpx__jp_found(jp, at, found, sizeof found);
+    jp->err->code = HTTPX_ERR_DECODING;
+    snprintf(jp->err->message, sizeof jp->err->message, "expected %s at byte %zu (line %zu, column %zu), found %s",
+             what, jp->err->offset, jp->err->line, jp->err->column, found);
+    return false;
+}
+
+/* Other failures: "<what> at byte N (line L, column C)". */
+static bool httpx__jp_fail(httpx__jp *jp, httpx_error code, const unsigned char *at, const char *what) {
+    httpx__jp_where(jp, at);
+    jp->err->code = code;
+    snprintf(jp->err->message, sizeof jp->err->message, "%s at byte %zu (line %zu, column %zu)",
+             what, jp->err->offset, jp->err->line, jp->err->column);
+    return false;
+}
+
+static bool httpx__jp_nomem(httpx__jp *jp) {
+    jp->err->code = HTTPX_ERR_NOMEM;
+    jp->err->offset = (size_t)(jp->p - jp->start);
+    snprintf(jp->err->message, sizeof jp->err->message, "out of memory while parsing JSON");
+    return false;
+}
+
+/* ---- memory ---- */
+
+static httpx__jblock *httpx__jp_block(size_t cap) {
+    httpx__jblock *b;
+    if (cap > ((size_t)-1 - sizeof *b) / sizeof(httpx_json_value)) return NULL;
+    b = (httpx__jblock *)httpx__malloc(sizeof *b + cap * sizeof(httpx_json_value));
+    if (!b) return NULL;
+    b->h.next = NULL;
+    b->h.cap = cap;
+    b->h.used = 0;
+    return b;
+}
+
+/* count contiguous nodes that never move. */
+static httpx_json_value *httpx__jp_nodes(httpx__jp *jp, size_t count) {
+    httpx__jblock *b = jp->cur;
+    httpx_json_value *out;
+    if (b->h.cap - b->h.used < count) {
+        size_t cap = b->h.cap * 2;
+        if (cap < count) cap = count;
+        b = httpx__jp_block(cap);
+        if (!b) return NULL;
+        b->h.next = jp->first->h.next;      /* every block hangs off the first */
+        jp->first->h.next = b;
+        jp->cur = b;
+    }
+    out = HTTPX__J_NODES(b) + b->h.used;
+    b->h.used += count;
+    return out;
+}
+
+static httpx_json_value *httpx__jp_push(httpx__jp *jp) {
+    if (jp->top == jp->cap) {
+        size_t cap = jp->cap * 2;
+        httpx_json_value *s;
+        if (cap > (size_t)-1 / sizeof *s) return NULL;
+        if (jp->stack == jp->inline_stack) {
+            s = (httpx_json_value *)httpx__malloc(cap * sizeof *s);
+            if (s) memcpy(s, jp->stack, jp->top * sizeof *s);
+        } else {
+            s = (httpx_json_value *)httpx__realloc(jp->stack, cap * sizeof *s);
+        }
+        if (!s) return NULL;
+        jp->stack = s;
+        jp->cap = cap;
+    }
+    return &jp->stack[jp->top++];
+}
+
+static void httpx__jp_free_blocks(httpx__jblock *first, void *strs) {
+    httpx__jblock *b, *next;
+    if (!first) return;
+    for (b = first->h.next; b; b = next) {
+        next = b->h.next;
+        httpx__free(b);
+    }
+    httpx__free(first);
+    httpx__free(strs);
+}
+
+/* ---- strings ---- */
+
+static int httpx__jp_hex4(const unsigned char *p) {
+    int i, v = 0;
+    for (i = 0; i < 4; i++) {
+        int c = p[i], d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+        else return -1;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+/* A \uXXXX escape at p (after the backslash and the 'u' is p[0]). A lone
+   surrogate cannot be written in UTF-8: it becomes U+FFFD, as it does when a
+   browser encodes the string JSON.parse made. */
+static bool httpx__jp_unicode(httpx__jp *jp, const unsigned char **pp, char **ww) {
+    const unsigned char *p = *pp;
+    int cp;
+    uint32_t c;
+    if (jp->end - p < 5 || (cp = httpx__jp_hex4(p + 1)) < 0)
+        return httpx__jp_fail(jp, HTTPX_ERR_DECODING, p - 1, "invalid \\u escape (four hex digits must follow)");
+    p += 5;
+    c = (uint32_t)cp;
+    if (c >= 0xD800 && c <= 0xDBFF) {
+        int lo;
+        if (jp->end - p >= 6 && p[0] == '\\' && p[1] == 'u' && (lo = httpx__jp_hex4(p + 2)) >= 0xDC00 && lo <= 0xDFFF) {
+            c = 0x10000 + ((c - 0xD800) << 10) + (uint32_t)(lo - 0xDC00);
+            p += 6;
+        } else {
+            c = 0xFFFD;
+        }
+    } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        c = 0xFFFD;
+    }
+    *ww += httpx__utf8_put(*ww, c);
+    *pp = p;
+    return true;
+}
+
+static bool httpx__jp_escape(httpx__jp *jp, const unsigned char **pp, char **ww) {
+    const unsigned char *p = *pp + 1;      /* past the backslash */
+    char c;
+    if (p == jp->end) return httpx__jp_expected(jp, p, "an escape after '\\'");
+    switch (*p) {
+    case '"': c = '"'; break;
+    case '\\': c = '\\'; break;
+    case '/': c = '/'; break;
+    case 'b': c = '\b'; break;
+    case 'f': c = '\f'; break;
+    case 'n': c = '\n'; break;
+    case 'r': c = '\r'; break;
+    case 't': c = '\t'; break;
+    case 'u': *pp = p; return httpx__jp_unicode(jp, pp, ww);
+    default: return httpx__jp_fail(jp, HTTPX_ERR_DECODING, p - 1, "invalid escape (one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u)");
+    }
+    *(*ww)++ = c;
+    *pp = p + 1;
+    return true;
+}
+
+/* Whether the 8 bytes at p are all plain (see httpx__jp_plain), tested at
+   once: a byte is flagged when it is below 0x20, has its top bit set, or
+   equals '"' or '\\' (the zero-byte test after an XOR). Strings are most of a
+   typical document, and this is most of a string. */
+static bool httpx__jp_plain8(const unsigned char *p) {
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t x, q, b;
+    memcpy(&x, p, 8);
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    return !((((x - ones * 0x20) & ~x) | x | ((q - ones) & ~q) | ((b - ones) & ~b)) & high);
+}
+
+/* The string at jp->p (its opening quote), unescaped into the string block. */
+static bool httpx__jp_string(httpx__jp *jp, const char **out, uint32_t *out_len) {
+    const unsigned char *p = jp->p + 1, *end = jp->end;
+    char *w, *s;
+    if (!jp->strs) {
+        jp->strs = jp->sw = (char *)httpx__malloc((size_t)(jp->end - jp->start) + 1);
+        if (!jp->strs) return httpx__jp_nomem(jp);
+    }
+    w = s = jp->sw;
+    for (;;) {
+        const unsigned char *q;
+        uint32_t cp;
+        int k;
+        while (end - p >= 8 && httpx__jp_plain8(p)) {
+            memcpy(w, p, 8);
+            w += 8;
+            p += 8;
+        }
+        for (q = p; q < end && httpx__jp_plain[*q]; q++) {}
+        memcpy(w, p, (size_t)(q - p));
+        w += q - p;
+        p = q;
+        if (p == end) return httpx__jp_fail(jp, HTTPX_ERR_DECODING, jp->p, "unterminated string (no closing '\"') starting");
+        if (*p == '"') break;
+        if (*p == '\\') {
+            if (!httpx__jp_escape(jp, &p, &w)) return false;
+            continue;
+        }
+        if (*p < 0x20)
+            return httpx__jp_fail(jp, HTTPX_ERR_DECODING, p, "control character in a string (write it as \\u00XX)");
+        if (*p >= 0xC2 && *p <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {   /* the common 2-byte case */
+            w[0] = (char)p[0];
+            w[1] = (char)p[1];
+            w += 2;
+            p += 2;
+            continue;
+        }
+        if (((*p >= 0xE1 && *p <= 0xEC) || *p == 0xEE || *p == 0xEF) && end - p >= 3 &&
+            (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {   /* 3 bytes, no special range */
+            memcpy(w, p, 3);
+            w += 3;
+            p += 3;
+            continue;
+        }
+        k = httpx__utf8_next(p, (size_t)(end - p), &cp);
+        if (k <= 0) return httpx__jp_fail(jp, HTTPX_ERR_DECODING, p, "invalid UTF-8 in a string");
+        memcpy(w, p, (size_t)k);
+        w += k;
+        p += k;
+    }
+    *w = 0;
+    *out = s;
+    *out_len = (uint32_t)(w - s);
+    jp->sw = w + 1;
+    jp->p = p + 1;
+    return true;
+}
+
+/* ---- numbers ---- */
+
+HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out) {
+    /* strtod reads the decimal point of LC_NUMERIC: give it that one. */
+    const char *dp = localeconv()->decimal_point;
+    size_t dpn = (dp && *dp) ? strlen(dp) : 1, i, j = 0;
+    char local[64], *buf = local;
+    if (!dp || !*dp) dp = ".";
+    if (n + dpn + 1 > sizeof local) {
+        buf = (char *)httpx__malloc(n + dpn + 1);
+        if (!buf) return false;
+    }
+    for (i = 0; i < n; i++) {
+        if (p[i] == '.') { memcpy(buf + j, dp, dpn); j += dpn; }
+        else buf[j++] = p[i];
+    }
+    buf[j] = 0;
+    *out = strtod(buf, NULL);
+    if (buf != local) httpx__free(buf);
+    return true;
+}
+
+/* Powers of ten that a double holds exactly: with a mantissa below 2^53, one
+   multiplication or division by them rounds once, so the result is the
+   correctly rounded value (Clinger's fast path). */
+static const double httpx__jp_pow10[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+static bool httpx__jp_digit(const unsigned char *p, const unsigned char *end) {
+    return p < end && *p >= '0' && *p <= '9';
+}
+
+static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
+    const unsigned char *p = jp->p, *end = jp->end, *s = p;
+    uint64_t m = 0;
+    int ndig = 0;
+    long long e10 = 0, ex = 0;
+    bool neg = false, truncated = false, integer = true;
+    double d;
+    if (*p == '-') { neg = true; p++; }
+    if (!httpx__jp_digit(p, end)) return httpx__jp_expected(jp, p, "a digit");
+    if (*p == '0') {
+        p++;
+        if (httpx__jp_digit(p, end)) return httpx__jp_fail(jp, HTTPX_ERR_DECODING, p - 1, "a number with a leading zero");
+    } else {
+        for (; httpx__jp_digit(p, end); p++) {
+            if (ndig < 19) { m = m * 10 + (uint64_t)(*p - '0'); ndig++; }
+            else { e10++; if (*p != '0') truncated = true; }
+        }
+    }
+    if (p < end && *p == '.') {
+        integer = false;
+        p++;
+        if (!httpx__jp_digit(p, end)) return httpx__jp_expected(jp, p, "a digit after '.'");
+        for (; httpx__jp_digit(p, end); p++) {
+            if (m == 0 && *p == '0') e10--;               /* leading zeros: no significant digit */
+            else if (ndig < 19) { m = m * 10 + (uint64_t)(*p - '0'); ndig++; e10--; }
+            else if (*p != '0') truncated = true;
+        }
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        bool eneg = false;
+        integer = false;
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+        if (!httpx__jp_digit(p, end)) return httpx__jp_expected(jp, p, "a digit in the exponent");
+        for (; httpx__jp_digit(p, end); p++)
+            if (ex < 1000000) ex = ex * 10 + (*p - '0');
+        e10 += eneg ? -ex : ex;
+    }
+    jp->p = p;
+    v->type = HTTPX_JSON_NUMBER;
+    if (integer && e10 == 0 && !truncated && m <= (uint64_t)INT64_MAX + neg) {
+        v->flags = HTTPX__J_INT;
+        v->u.i = neg ? (int64_t)(0 - m) : (int64_t)m;    /* 0 - m wraps to INT64_MIN's bits for 2^63 */
+        return true;
+    }
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    if (!truncated && m <= ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
+        d = (double)m;
+        d = e10 < 0 ? d / httpx__jp_pow10[-e10] : d * httpx__jp_pow10[e10];
+        v->u.d = neg ? -d : d;
+        return true;
+    }
+#endif
+    if (m == 0 && !truncated) {
+        v->u.d = neg ? -0.0 : 0.0;
+        return true;
+    }
+    if (!httpx__json_strtod((const char *)s, (size_t)(p - s), &v->u.d)) return httpx__jp_nomem(jp);
+    return true;
+}
+
+/* ---- structure ---- */
+
+static void httpx__jp_ws(httpx__jp *jp) {
+    const unsigned char *p = jp->p, *end = jp->end;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    jp->p = p;
+}
+
+/* Moves the children of the innermost open container into the arena. */
+static bool httpx__jp_close(httpx__jp *jp) {
+    size_t o = jp->open, n = jp->top - o - 1;
+    httpx_json_value *kids = NULL;
+    if (n) {
+        kids = httpx__jp_nodes(jp, n);
+        if (!kids) return httpx__jp_nomem(jp);
+        memcpy(kids, &jp->stack[o + 1], n * sizeof *kids);
+    }
+    jp->open = jp->stack[o].u.parent;
+    jp->stack[o].u.kids = kids;
+    jp->stack[o].len = (uint32_t)n;
+    jp->top = o + 1;
+    jp->depth--;
+    return true;
+}
+
+/* A member name and its ':' (jp->p at the name's quote). */
+static bool httpx__jp_key(httpx__jp *jp, const char **key, uint32_t *key_len) {
+    httpx__jp_ws(jp);
+    if (jp->p == jp->end || *jp->p != '"') return httpx__jp_expected(jp, jp->p, "a member name in quotes");
+    if (!httpx__jp_string(jp, key, key_len)) return false;
+    httpx__jp_ws(jp);
+    if (jp->p == jp->end || *jp->p != ':') return httpx__jp_expected(jp, jp->p, "':' after the member name");
+    jp->p++;
+    return true;
+}
+
+static bool httpx__jp_literal(httpx__jp *jp, httpx_json_value *v) {
+    static const char *const words[3] = {"true", "false", "null"};
+    static const unsigned char types[3] = {HTTPX_JSON_BOOL, HTTPX_JSON_BOOL, HTTPX_JSON_NULL};
+    int i;
+    for (i = 0; i < 3; i++) {
+        size_t n = strlen(words[i]);
+        if ((size_t)(jp->end - jp->p) >= n && !memcmp(jp->p, words[i], n)) {
+            v->type = types[i];
+            v->u.i = i == 0;
+            jp->p += n;
+            return true;
+        }
+    }
+    return httpx__jp_expected(jp, jp->p, "a value");
+}
+
+/* After a value: closes the containers that end here, then positions at the
+   next value (setting its member name). Returns 1 for another value, 0 when
+   the root is complete, -1 on error. */
+static int httpx__jp_after(httpx__jp *jp, const char **key, uint32_t *key_len) {
+    while (jp->open != HTTPX__J_NONE) {
+        bool obj = jp->stack[jp->open].type == HTTPX_JSON_OBJECT;
+        httpx__jp_ws(jp);
+        if (jp->p < jp->end && *jp->p == ',') {
+            jp->p++;
+            *key = NULL;
+            *key_len = 0;
+            if (obj && !httpx__jp_key(jp, key, key_len)) return -1;
+            return 1;
+        }
+        if (jp->p < jp->end && *jp->p == (obj ? '}' : ']')) {
+            jp->p++;
+            if (!httpx__jp_close(jp)) return -1;
+            continue;
+        }
+        httpx__jp_expected(jp, jp->p, obj ? "',' or '}'" : "',' or ']'");
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens an object or array (v on the stack, jp->p at the bracket). Returns
+   1 when a first value follows, 0 when it closed at once, -1 on error. */
+static int httpx__jp_open(httpx__jp *jp, const char **key, uint32_t *key_len) {
+    httpx_json_value *v = &jp->stack[jp->top - 1];
+    bool obj = *jp->p == '{';
+    if (++jp->depth > HTTPX_JSON_MAX_DEPTH) {
+        char what[80];
+        snprintf(what, sizeof what, "nesting deeper than %d levels", HTTPX_JSON_MAX_DEPTH);
+        httpx__jp_fail(jp, HTTPX_ERR_TOO_LARGE, jp->p, what);
+        return -1;
+    }
+    v->type = obj ? HTTPX_JSON_OBJECT : HTTPX_JSON_ARRAY;
+    v->u.parent = jp->open;
+    jp->open = jp->top - 1;
+    jp->p++;
+    httpx__jp_ws(jp);
+    if (jp->p < jp->end && *jp->p == (obj ? '}' : ']')) {
+        jp->p++;
+        return httpx__jp_close(jp) ? 0 : -1;
+    }
+    *key = NULL;
+    *key_len = 0;
+    if (obj && !httpx__jp_key(jp, key, key_len)) return -1;
+    return 1;
+}
+
+static bool httpx__jp_run(httpx__jp *jp) {
+    const char *key = NULL;
+    uint32_t key_len = 0;
+    for (;;) {
+        httpx_json_value *v;
+        int more;
+        httpx__jp_ws(jp);
+        if (jp->p == jp->end) return httpx__jp_expected(jp, jp->p, "a value");
+        v = httpx__jp_push(jp);
+        if (!v) return httpx__jp_nomem(jp);
+        v->key = key;
+        v->key_len = key_len;
+        v->flags = 0;
+        v->len = 0;
+        switch (*jp->p) {
+        case '{': case '[':
+            more = httpx__jp_open(jp, &key, &key_len);
+            if (more < 0) return false;
+            if (more) continue;
+            break;
+        case '"':
+            v->type = HTTPX_JSON_STRING;
+            if (!httpx__jp_string(jp, &v->u.s, &v->len)) return false;
+            break;
+        case 't': case 'f': case 'n':
+            if (!httpx__jp_literal(jp, v)) return false;
+            break;
+        default:
+            if (*jp->p != '-' && (*jp->p < '0' || *jp->p > '9')) return httpx__jp_expected(jp, jp->p, "a value");
+            if (!httpx__jp_number(jp, v)) return false;
+        }
+        more = httpx__jp_after(jp, &key, &key_len);
+        if (more < 0) return false;
+        if (!more) return true;
+    }
+}
+
+static bool httpx__jp_start(httpx__jp *jp, const char *text, size_t len, httpx_json_error *err) {
+    size_t cap = 64 + len / 64;
+    memset(jp, 0, offsetof(httpx__jp, inline_stack));
+    jp->start = jp->p = (const unsigned char *)text;
+    jp->end = jp->start + len;
+    jp->stack = jp->inline_stack;
+    jp->cap = HTTPX__JP_INLINE;
+    jp->open = HTTPX__J_NONE;
+    jp->err = err;
+    if (cap > 65536) cap = 65536;
+    jp->first = jp->cur = httpx__jp_block(cap);
+    if (!jp->first) return httpx__jp_nomem(jp);
+    jp->first->h.used = 2;                  /* the document node, then the root */
+    return true;
+}
+
+HTTPX_API httpx_json_value *httpx_json_parse(const char *text, size_t len, httpx_json_error *err) {
+    httpx_json_error spare;
+    httpx__jp jp;
+    httpx_json_value *doc, *root = NULL;
+    if (!err) err = &spare;
+    memset(err, 0, sizeof *err);
+    if (!text && len) {
+        err->code = HTTPX_ERR_INVALID_ARGUMENT;
+        snprintf(err->message, sizeof err->message, "httpx_json_parse: NULL text");
+        return NULL;
+    }
+    if (len > HTTPX_JSON_MAX_SIZE || len >= 0xFFFFFFFFu) {
+        err->code = HTTPX_ERR_TOO_LARGE;
+        snprintf(err->message, sizeof err->message, "JSON text of %zu bytes is over the limit of %zu (HTTPX_JSON_MAX_SIZE)",
+                 len, (size_t)HTTPX_JSON_MAX_SIZE);
+        return NULL;
+    }
+    if (!text) text = "";
+    if (!httpx__jp_start(&jp, text, len, err)) return NULL;
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) jp.p += 3;   /* RFC 8259 8.1: a BOM may be ignored */
+    if (httpx__jp_run(&jp)) {
+        httpx__jp_ws(&jp);
+        if (jp.p != jp.end) httpx__jp_expected(&jp, jp.p, "the end of the document");
+        else {
+            doc = HTTPX__J_NODES(jp.first);
+            root = doc + 1;
+            *root = jp.stack[0];
+            memset(doc, 0, sizeof *doc);
+            doc->type = HTTPX__J_DOC;
+            doc->u.mem = jp.strs;
+        }
+    }
+    if (jp.stack != jp.inline_stack) httpx__free(jp.stack);
+    if (!root) httpx__jp_free_blocks(jp.first, jp.strs);
+    return root;
+}
+
+HTTPX_API void httpx_json_free(httpx_json_value *root) {
+    httpx_json_value *doc;
+    if (!root) return;
+    doc = root - 1;
+    HTTPX_ASSERT(doc->type == HTTPX__J_DOC && "httpx_json_free takes a root from httpx_json_parse");
+    if (doc->type != HTTPX__J_DOC) return;
+    httpx__jp_free_blocks((httpx__jblock *)(void *)doc - 1, doc->u.mem);
+}
+
+/* ---- the tree ---- */
+
+HTTPX_API httpx_json_kind httpx_json_type(const httpx_json_value *v) {
+    return v ? (httpx_json_kind)v->type : HTTPX_JSON_NONE;
+}
+HTTPX_API bool httpx_json_is_null(const httpx_json_value *v) { return v && v->type == HTTPX_JSON_NULL; }
+HTTPX_API bool httpx_json_bool(const httpx_json_value *v) { return v && v->type == HTTPX_JSON_BOOL && v->u.i; }
+
+HTTPX_API double httpx_json_number(const httpx_json_value *v) {
+    if (!v || v->type != HTTPX_JSON_NUMBER) return 0;
+    return (v->flags & HTTPX__J_INT) ? (double)v->u.i : v->u.d;
+}
+
+HTTPX_API int64_t httpx_json_int(const httpx_json_value *v, bool *ok) {
+    double d;
+    if (ok) *ok = false;
+    if (!v || v->type != HTTPX_JSON_NUMBER) return 0;
+    if (v->flags & HTTPX__J_INT) {
+        if (ok) *ok = true;
+        return v->u.i;
+    }
+    d = v->u.d;
+    if (d != d) return 0;
+    if (d >= 9223372036854775807.0) return INT64_MAX;   /* the double is 2^63 */
+    if (d <= -9223372036854775808.0) return INT64_MIN;
+    return (int64_t)d;
+}
+
+HTTPX_API const char *httpx_json_string(const httpx_json_value *v) {
+    return v && v->type == HTTPX_JSON_STRING ? v->u.s : NULL;
+}
+HTTPX_API size_t httpx_json_string_len(const httpx_json_value *v) {
+    return v && v->type == HTTPX_JSON_STRING ? v->len : 0;
+}
+
+static bool httpx__j_container(const httpx_json_value *v) {
+    return v && (v->type == HTTPX_JSON_ARRAY || v->type == HTTPX_JSON_OBJECT);
+}
+HTTPX_API size_t httpx_json_len(const httpx_json_value *v) { return httpx__j_container(v) ? v->len : 0; }
+
+HTTPX_API const httpx_json_value *httpx_json_at(const httpx_json_value *v, size_t i) {
+    return httpx__j_container(v) && i < v->len ? &v->u.kids[i] : NULL;
+}
+
+HTTPX_API const httpx_json_value *httpx_json_member(const httpx_json_value *v, size_t i, const char **name) {
+    const httpx_json_value *m = v && v->type == HTTPX_JSON_OBJECT ? httpx_json_at(v, i) : NULL;
+    if (name) *name = m ? m->key : NULL;
+    return m;
+}
+
+HTTPX_API const char *httpx_json_key(const httpx_json_value *v) { return v ? v->key : NULL; }
+HTTPX_API size_t httpx_json_key_len(const httpx_json_value *v) { return v ? v->key_len : 0; }
+
+HTTPX_API const httpx_json_value *httpx_json_get(const httpx_json_value *v, const char *key) {
+    size_t n, i;
+    if (!v || v->type != HTTPX_JSON_OBJECT || !key) return NULL;
+    n = strlen(key);
+    for (i = v->len; i-- > 0;) {        /* from the end: the last of repeated names wins */
+        const httpx_json_value *m = &v->u.kids[i];
+        if (m->key_len == n && !memcmp(m->key, key, n)) return m;
+    }
+    return NULL;
+}
+
+/* Whether a member name equals the path segment seg[0..n), whose backslashes
+   escape the character after them. */
+static bool httpx__j_seg_eq(const httpx_json_value *m, const char *seg, size_t n) {
+    size_t i, k = 0;
+    for (i = 0; i < n; i++, k++) {
+        if (seg[i] == '\\') i++;
+        if (k >= m->key_len || m->key[k] != seg[i]) return false;
+    }
+    return k == m->key_len;
+}
+
+static const httpx_json_value *httpx__j_index(const httpx_json_value *v, const char **pp) {
+    const char *p = *pp + 1;
+    bool neg = false;
+    size_t i = 0;
+    if (*p == '-') { neg = true; p++; }
+    if (*p < '0' || *p > '9') return NULL;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (i > ((size_t)-1 - 9) / 10) return NULL;
+        i = i * 10 + (size_t)(*p - '0');
+    }
+    if (*p != ']' || !v || v->type != HTTPX_JSON_ARRAY) return NULL;
+    *pp = p + 1;
+    if (neg) return i >= 1 && i <= v->len ? &v->u.kids[v->len - i] : NULL;
+    return httpx_json_at(v, i);
+}
+
+HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, const char *path) {
+    const char *p = path;
+    if (!p) return NULL;
+    while (v && *p) {
+        const char *seg;
+        size_t i;
+        if (*p == '[') {
+            v = httpx__j_index(v, &p);
+            continue;
+        }
+        if (*p == '.') p++;
+        else if (p != path) return NULL;            /* "a[0]b": a name must follow a '.' */
+        for (seg = p; *p && *p != '.' && *p != '['; p++) {
+            if (*p == ']') return NULL;
+            if (*p == '\\' && !*++p) return NULL;
+        }
+        if (v->type != HTTPX_JSON_OBJECT) return NULL;
+        for (i = v->len; i-- > 0;)
+            if (httpx__j_seg_eq(&v->u.kids[i], seg, (size_t)(p - seg))) break;
+        v = i < v->len ? &v->u.kids[i] : NULL;
+    }
+    return v;
+}
+
+/* ---- the response's JSON ---- */
+
+static const httpx_json_error httpx__j_nomem = {HTTPX_ERR_NOMEM, 0, 0, 0, "out of memory"};
+
+HTTPX_API const httpx_json_value *httpx_json(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return NULL;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    if (!vw) return NULL;
+    if (!vw->json_done) {
+        vw->json_done = true;
+        if (pub->error) {
+            vw->json_error.code = pub->error;
+            snprintf(vw->json_error.message, sizeof vw->json_error.message, "no JSON: the request failed: %s",
+                     pub->error_message);
+        } else {
+            vw->json = httpx_json_parse(pub->content, pub->content_length, &vw->json_error);
+        }
+    }
+    return vw->json;
+}
+
+HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return &httpx__j_nomem;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    return vw ? &vw->json_error : &httpx__j_nomem;
+}
+/* End of json.c */
+
+#if defined(HTTPX_LINES)
+#line 4064 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file jsonw.c   (grep anchor: >>jsonw)
+   ====================================================================== */
+/* jsonw: writing JSON for request bodies, a builder (httpx_jsonw) and a
+   printf whose conversions escape. Both refuse to produce text that is not
+   JSON: misuse is an error that sticks, never a quietly wrong body.
+   Private prefix: httpx__jw_. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/jsonw.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+#include <locale.h>
+
+struct httpx_jsonw {
+    httpx__buf out;
+    httpx__err err;             /* err.code: the first error; it sticks */
+    int depth;
+    bool root_done;             /* a whole top-level value is written */
+    bool need_comma;            /* the open container has an element already */
+    bool after_key;             /* in an object, a name is written and its value is due */
+    unsigned char in_object[(HTTPX_JSON_MAX_DEPTH + 7) / 8];   /* a bit per open level */
+};
+
+/* ---- shared by the builder and printf ---- */
+
+/* s[0..n) as a JSON string. Invalid UTF-8 is refused rather than altered: a
+   body must say what the caller meant or fail. */
+static bool httpx__jw_escape(httpx__buf *b, const char *s, size_t n, httpx__err *e) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    if (!httpx__buf_reserve(b, n + 2)) return false;
+    httpx__buf_putc(b, '"');
+    while (i < n) {
+        size_t run = i;
+        uint32_t cp;
+        int k;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\') run++;
+        httpx__buf_append(b, p + i, run - i);
+        i = run;
+        if (i == n) break;
+        if (p[i] >= 0x80) {
+            k = httpx__utf8_next(p + i, n - i, &cp);
+            if (k <= 0) {
+                httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "invalid UTF-8 at byte %zu of a string", i);
+                return false;
+            }
+            httpx__buf_append(b, p + i, (size_t)k);
+            i += (size_t)k;
+            continue;
+        }
+        httpx__buf_putc(b, '\\');
+        switch (p[i]) {
+        case '"': httpx__buf_putc(b, '"'); break;
+        case '\\': httpx__buf_putc(b, '\\'); break;
+        case '\b': httpx__buf_putc(b, 'b'); break;
+        case '\f': httpx__buf_putc(b, 'f'); break;
+        case '\n': httpx__buf_putc(b, 'n'); break;
+        case '\r': httpx__buf_putc(b, 'r'); break;
+        case '\t': httpx__buf_putc(b, 't'); break;
+        default: {
+            char u[5] = {'u', '0', '0', hex[p[i] >> 4], hex[p[i] & 15]};
+            httpx__buf_append(b, u, 5);
+        }
+        }
+        i++;
+    }
+    return httpx__buf_putc(b, '"') || (httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory"), false);
+}
+
+/* snprintf writes LC_NUMERIC's decimal point; JSON wants '.'. */
+static void httpx__jw_c_locale(char *s) {
+    const char *dp = localeconv()->decimal_point;
+    char *at;
+    size_t n;
+    if (!dp || !*dp || !strcmp(dp, ".") || !(at = strstr(s, dp))) return;
+    n = strlen(dp);
+    *at = '.';
+    memmove(at + 1, at + n, strlen(at + n) + 1);
+}
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as x (17 always does). */
+static bool httpx__jw_double(httpx__buf *b, double x, httpx__err *e) {
+    char tmp[48];
+    int prec;
+    if (x != x || x - x != 0) {
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "JSON has no NaN or infinity");
+        return false;
+    }
+    for (prec = 15; prec <= 17; prec++) {
+        double back = 0;
+        snprintf(tmp, sizeof tmp, "%.*g", prec, x);
+        httpx__jw_c_locale(tmp);
+        if (!httpx__json_strtod(tmp, strlen(tmp), &back)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
+            return false;
+        }
+        if (back == x) break;
+    }
+    return httpx__buf_puts(b, tmp) || (httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory"), false);
+}
+
+/* ---- the builder ---- */
+
+HTTPX_API httpx_jsonw *httpx_jsonw_new(void) {
+    httpx_jsonw *w = (httpx_jsonw *)httpx__malloc(sizeof *w);
+    if (w) memset(w, 0, sizeof *w);
+    return w;
+}
+
+HTTPX_API void httpx_jsonw_free(httpx_jsonw *w) {
+    if (!w) return;
+    httpx__buf_free(&w->out);
+    httpx__free(w);
+}
+
+/* Checks that a value may come now and writes the comma before it. */
+static httpx_error httpx__jw_begin_value(httpx_jsonw *w) {
+    if (!w) return HTTPX_ERR_NOMEM;
+    if (w->err.code) return w->err.code;
+    if (w->depth == 0) {
+        if (w->root_done) return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "a second top-level value");
+        return HTTPX_OK;
+    }
+    if (w->in_object[(w->depth - 1) / 8] & (1u << ((w->depth - 1) % 8))) {
+        if (!w->after_key)
+            return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "a value in an object where a member name is due "
+                                                                   "(call httpx_jsonw_key first)");
+        w->after_key = false;
+        return HTTPX_OK;
+    }
+    if (w->need_comma) httpx__buf_putc(&w->out, ',');
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__jw_end_value(httpx_jsonw *w, bool ok) {
+    if (!ok || w->out.failed) {
+        if (!w->err.code) httpx__fail(&w->err, HTTPX_ERR_NOMEM, "out of memory");
+        return w->err.code;
+    }
+    w->need_comma = true;
+    if (w->depth == 0) w->root_done = true;
+    return HTTPX_OK;
+}
+
+static bool httpx__jw_top_is_object(const httpx_jsonw *w) {
+    return w->depth > 0 && (w->in_object[(w->depth - 1) / 8] & (1u << ((w->depth - 1) % 8)));
+}
+
+static httpx_error httpx__jw_open(httpx_jsonw *w, bool object) {
+    httpx_error err = httpx__jw_begin_value(w);
+    if (err) return err;
+    if (w->depth >= HTTPX_JSON_MAX_DEPTH)
+        return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "nesting deeper than %d levels", HTTPX_JSON_MAX_DEPTH);
+    if (object) w->in_object[w->depth / 8] |= (unsigned char)(1u << (w->depth % 8));
+    else w->in_object[w->depth / 8] &= (unsigned char)~(1u << (w->depth % 8));
+    w->depth++;
+    w->need_comma = false;
+    w->after_key = false;
+    if (!httpx__buf_putc(&w->out, object ? '{' : '[')) return httpx__fail(&w->err, HTTPX_ERR_NOMEM, "out of memory");
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__jw_close(httpx_jsonw *w, bool object) {
+    if (!w) return HTTPX_ERR_NOMEM;
+    if (w->err.code) return w->err.code;
+    if (w->depth == 0 || httpx__jw_top_is_object(w) != object)
+        return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "%s with no %s open",
+                           object ? "httpx_jsonw_object_end" : "httpx_jsonw_array_end", object ? "object" : "array");
+    if (w->after_key) return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "a member name without a value");
+    w->depth--;
+    return httpx__jw_end_value(w, httpx__buf_putc(&w->out, object ? '}' : ']'));
+}
+
+HTTPX_API httpx_error httpx_jsonw_object_begin(httpx_jsonw *w) { return httpx__jw_open(w, true); }
+HTTPX_API httpx_error httpx_jsonw_array_begin(httpx_jsonw *w) { return httpx__jw_open(w, false); }
+HTTPX_API httpx_error httpx_jsonw_object_end(httpx_jsonw *w) { return httpx__jw_close(w, true); }
+HTTPX_API httpx_error httpx_jsonw_array_end(httpx_jsonw *w) { return httpx__jw_close(w, false); }
+
+static httpx_error httpx__jw_key_n(httpx_jsonw *w, const char *key, size_t n) {
+    if (!w) return HTTPX_ERR_NOMEM;
+    if (w->err.code) return w->err.code;
+    if (!httpx__jw_top_is_object(w)) return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "a member name outside an object");
+    if (w->after_key) return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "two member names in a row");
+    if (!key) return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "a NULL member name");
+    if (w->need_comma) httpx__buf_putc(&w->out, ',');
+    if (!httpx__jw_escape(&w->out, key, n, &w->err)) {
+        if (!w->err.code) httpx__fail(&w->err, HTTPX_ERR_NOMEM, "out of memory");
+        return w->err.code;
+    }
+    w->after_key = true;
+    if (!httpx__buf_putc(&w->out, ':')) return httpx__fail(&w->err, HTTPX_ERR_NOMEM, "out of memory");
+    return HTTPX_OK;
+}
+
+HTTPX_API httpx_error httpx_jsonw_key(httpx_jsonw *w, const char *key) {
+    return httpx__jw_key_n(w, key, key ? strlen(key) : 0);
+}
+
+static httpx_error httpx__jw_literal(httpx_jsonw *w, const char *text) {
+    httpx_error err = httpx__jw_begin_value(w);
+    if (err) return err;
+    return httpx__jw_end_value(w, httpx__buf_puts(&w->out, text));
+}
+
+HTTPX_API httpx_error httpx_jsonw_null(httpx_jsonw *w) { return httpx__jw_literal(w, "null"); }
+HTTPX_API httpx_error httpx_jsonw_bool(httpx_jsonw *w, bool b) { return httpx__jw_literal(w, b ? "true" : "false"); }
+
+HTTPX_API httpx_error httpx_jsonw_string_n(httpx_jsonw *w, const char *s, size_t n) {
+    httpx_error err;
+    if (!s) return httpx_jsonw_null(w);
+    err = httpx__jw_begin_value(w);
+    if (err) return err;
+    if (!httpx__jw_escape(&w->out, s, n, &w->err) && w->err.code) return w->err.code;
+    return httpx__jw_end_value(w, true);
+}
+
+HTTPX_API httpx_error httpx_jsonw_string(httpx_jsonw *w, const char *s) {
+    return httpx_jsonw_string_n(w, s, s ? strlen(s) : 0);
+}
+
+HTTPX_API httpx_error httpx_jsonw_number(httpx_jsonw *w, double x) {
+    httpx_error err = httpx__jw_begin_value(w);
+    if (err) return err;
+    if (!httpx__jw_double(&w->out, x, &w->err)) return w->err.code;
+    return httpx__jw_end_value(w, true);
+}
+
+HTTPX_API httpx_error httpx_jsonw_int(httpx_jsonw *w, int64_t x) {
+    char tmp[24];
+    snprintf(tmp, sizeof tmp, "%lld", (long long)x);
+    return httpx__jw_literal(w, tmp);
+}
+
+HTTPX_API httpx_error httpx_jsonw_raw(httpx_jsonw *w, const char *json) {
+    httpx_json_error jerr;
+    httpx_json_value *v;
+    httpx_error err = httpx__jw_begin_value(w);
+    if (err) return err;
+    v = httpx_json_parse(json ? json : "", json ? strlen(json) : 0, &jerr);
+    if (!v) {
+        if (jerr.code == HTTPX_ERR_NOMEM) return httpx__fail(&w->err, HTTPX_ERR_NOMEM, "out of memory");
+        return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "httpx_jsonw_raw: not JSON: %.200s", jerr.message);
+    }
+    httpx_json_free(v);
+    return httpx__jw_end_value(w, httpx__buf_puts(&w->out, json));
+}
+
+/* Recursion is bounded: a parsed tree is at most HTTPX_JSON_MAX_DEPTH deep. */
+HTTPX_API httpx_error httpx_jsonw_value(httpx_jsonw *w, const httpx_json_value *v) {
+    size_t i, n = httpx_json_len(v);
+    bool exact;
+    int64_t iv;
+    switch (httpx_json_type(v)) {
+    case HTTPX_JSON_NULL: return httpx_jsonw_null(w);
+    case HTTPX_JSON_BOOL: return httpx_jsonw_bool(w, httpx_json_bool(v));
+    case HTTPX_JSON_STRING: return httpx_jsonw_string_n(w, httpx_json_string(v), httpx_json_string_len(v));
+    case HTTPX_JSON_NUMBER:
+        iv = httpx_json_int(v, &exact);
+        return exact ? httpx_jsonw_int(w, iv) : httpx_jsonw_number(w, httpx_json_number(v));
+    case HTTPX_JSON_ARRAY:
+        httpx_jsonw_array_begin(w);
+        for (i = 0; i < n; i++) httpx_jsonw_value(w, httpx_json_at(v, i));
+        return httpx_jsonw_array_end(w);
+    case HTTPX_JSON_OBJECT:
+        httpx_jsonw_object_begin(w);
+        for (i = 0; i < n; i++) {
+            const httpx_json_value *m = httpx_json_at(v, i);
+            httpx__jw_key_n(w, httpx_json_key(m), httpx_json_key_len(m));
+            httpx_jsonw_value(w, m);
+        }
+        return httpx_jsonw_object_end(w);
+    default:
+        if (!w) return HTTPX_ERR_NOMEM;
+        if (w->err.code) return w->err.code;
+        return httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "httpx_jsonw_value: no value (NULL)");
+    }
+}
+
+HTTPX_API const char *httpx_jsonw_text(httpx_jsonw *w) {
+    if (!w || w->err.code) return NULL;
+    if (w->depth > 0) {
+        httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "unbalanced: %d %s still open", w->depth,
+                    w->depth == 1 ? "object or array is" : "objects or arrays are");
+        return NULL;
+    }
+    if (!w->root_done) {
+        httpx__fail(&w->err, HTTPX_ERR_INVALID_ARGUMENT, "nothing was written");
+        return NULL;
+    }
+    return w->out.p;
+}
+
+HTTPX_API const char *httpx_jsonw_error_message(const httpx_jsonw *w) {
+    if (!w) return "out of memory";
+    return w->err.code ? w->err.msg : "";
+}
+
+/* ---- printf ---- */
+
+/* One conversion at *pp (just after the '%'); advances *pp past it. */
+static bool httpx__jw_conv(httpx__buf *b, const char **pp, va_list *ap, httpx__err *e) {
+    const char *p = *pp, *s;
+    char tmp[32];
+    switch (*p) {
+    case '%': httpx__buf_putc(b, '%'); break;
+    case 's':
+        s = va_arg(*ap, const char *);
+        if (!s) httpx__buf_puts(b, "null");
+        else if (!httpx__jw_escape(b, s, strlen(s), e)) return false;
+        break;
+    case 'j':
+        s = va_arg(*ap, const char *);
+        httpx__buf_puts(b, s ? s : "null");
+        break;
+    case 'b': httpx__buf_puts(b, va_arg(*ap, int) ? "true" : "false"); break;
+    case 'd': case 'i': snprintf(tmp, sizeof tmp, "%d", va_arg(*ap, int)); httpx__buf_puts(b, tmp); break;
+    case 'u': snprintf(tmp, sizeof tmp, "%u", va_arg(*ap, unsigned)); httpx__buf_puts(b, tmp); break;
+    case 'f': case 'g':
+        if (!httpx__jw_double(b, va_arg(*ap, double), e)) return false;
+        break;
+    case 'z':
+        if (p[1] != 'u') goto unknown;
+        snprintf(tmp, sizeof tmp, "%zu", va_arg(*ap, size_t));
+        httpx__buf_puts(b, tmp);
+        p++;
+        break;
+    case 'l':
+        if (p[1] == 'l' && (p[2] == 'd' || p[2] == 'i')) snprintf(tmp, sizeof tmp, "%lld", va_arg(*ap, long long)), p += 2;
+        else if (p[1] == 'l' && p[2] == 'u') snprintf(tmp, sizeof tmp, "%llu", va_arg(*ap, unsigned long long)), p += 2;
+        else if (p[1] == 'd' || p[1] == 'i') snprintf(tmp, sizeof tmp, "%ld", va_arg(*ap, long)), p++;
+        else if (p[1] == 'u') snprintf(tmp, sizeof tmp, "%lu", va_arg(*ap, unsigned long)), p++;
+        else goto unknown;
+        httpx__buf_puts(b, tmp);
+        break;
+    default:
+    unknown:
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "unknown conversion '%%%.3s' in a JSON format", *pp);
+        return false;
+    }
+    *pp = p + 1;
+    return true;
+}
+
+static char *httpx__jw_printf_fail(httpx_json_error *err, httpx__buf *b, const httpx__err *e) {
+    httpx__buf_free(b);
+    if (err) {
+        err->code = e->code;
+        snprintf(err->message, sizeof err->message, "%s", e->msg);
+    }
+    return NULL;
+}
+
+HTTPX_API char *httpx_json_vprintf(httpx_json_error *err, const char *fmt, va_list ap) {
+    httpx__buf b;
+    httpx__err e;
+    httpx_json_error perr;
+    httpx_json_value *v;
+    va_list aq;
+    const char *p;
+    memset(&b, 0, sizeof b);
+    memset(&e, 0, sizeof e);
+    if (err) memset(err, 0, sizeof *err);
+    if (!fmt) {
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_json_printf: NULL format");
+        return httpx__jw_printf_fail(err, &b, &e);
+    }
+    va_copy(aq, ap);
+    for (p = fmt; *p;) {
+        const char *lit = p;
+        while (*p && *p != '%') p++;
+        httpx__buf_append(&b, lit, (size_t)(p - lit));
+        if (*p == '%') {
+            p++;
+            if (!httpx__jw_conv(&b, &p, &aq, &e)) break;
+        }
+    }
+    va_end(aq);
+    if (!e.code && (b.failed || !httpx__buf_reserve(&b, 0))) httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory");
+    if (e.code) return httpx__jw_printf_fail(err, &b, &e);
+    v = httpx_json_parse(b.p, b.len, &perr);       /* never hand out text that is not JSON */
+    if (!v) {
+        if (perr.code == HTTPX_ERR_NOMEM) httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory");
+        else httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "the format makes text that is not JSON: %.190s", perr.message);
+        httpx__jw_printf_fail(err, &b, &e);
+        if (err && perr.code != HTTPX_ERR_NOMEM) {
+            err->offset = perr.offset;
+            err->line = perr.line;
+            err->column = perr.column;
+        }
+        return NULL;
+    }
+    httpx_json_free(v);
+    return b.p;
+}
+
+HTTPX_API char *httpx_json_printf(const char *fmt, ...) {
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    s = httpx_json_vprintf(NULL, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
+/* End of jsonw.c */
+
+#if defined(HTTPX_LINES)
+#line 4475 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -3214,7 +4703,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 3218 "httpx.h"
+#line 4707 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -3389,7 +4878,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3393 "httpx.h"
+#line 4882 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -3677,7 +5166,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 3681 "httpx.h"
+#line 5170 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -3884,7 +5373,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 3888 "httpx.h"
+#line 5377 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -4088,7 +5577,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 4092 "httpx.h"
+#line 5581 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -4439,7 +5928,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 4443 "httpx.h"
+#line 5932 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -4593,7 +6082,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 4597 "httpx.h"
+#line 6086 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -4682,7 +6171,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4686 "httpx.h"
+#line 6175 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -5185,7 +6674,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 5189 "httpx.h"
+#line 6678 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -5400,7 +6889,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 5404 "httpx.h"
+#line 6893 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -5968,7 +7457,7 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 5972 "httpx.h"
+#line 7461 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -6210,7 +7699,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 6214 "httpx.h"
+#line 7703 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -6576,7 +8065,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 6580 "httpx.h"
+#line 8069 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -7033,7 +8522,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 7037 "httpx.h"
+#line 8526 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -7315,7 +8804,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 7319 "httpx.h"
+#line 8808 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -7750,7 +9239,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 7754 "httpx.h"
+#line 9243 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -7971,7 +9460,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 7975 "httpx.h"
+#line 9464 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -8014,51 +9503,6 @@ HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
     if (!r) return HTTPX_ERR_NOMEM;
     if (r->error) return r->error;
     return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
-}
-
-/* The charset parameter of Content-Type, lower-cased into out ("" if none). */
-static void httpx__charset(const httpx_response *r, char *out, size_t cap) {
-    const char *ct = httpx_header(r, "content-type"), *p;
-    size_t n = 0;
-    out[0] = 0;
-    if (!ct) return;
-    for (p = ct; *p; p++) {
-        if (httpx__mem_ieq(p, "charset=", 8)) break;
-    }
-    if (!*p) return;
-    p += 8;
-    if (*p == '"') p++;
-    while (*p && *p != '"' && *p != ';' && *p != ' ' && n + 1 < cap) out[n++] = (char)httpx__lower((unsigned char)*p++);
-    out[n] = 0;
-}
-
-static bool httpx__is_latin1(const char *cs) {
-    return !strcmp(cs, "iso-8859-1") || !strcmp(cs, "latin-1") || !strcmp(cs, "latin1") ||
-           !strcmp(cs, "iso8859-1") || !strcmp(cs, "l1") || !strcmp(cs, "cp819");
-}
-
-/* UTF-8 is the default and passes through; ISO-8859-1 maps each byte to one
-   code point. Other charsets are returned as the bytes that came, since
-   converting them would need tables we do not carry. */
-HTTPX_API const char *httpx_text(httpx_response *pub) {
-    httpx__response *r = httpx__resp(pub);
-    char cs[40];
-    size_t i;
-    if (!r) return "";
-    httpx__charset(pub, cs, sizeof cs);
-    if (!httpx__is_latin1(cs)) return pub->content;
-    httpx__buf_clear(&r->scratch);
-    if (!httpx__buf_reserve(&r->scratch, pub->content_length * 2)) return pub->content;
-    for (i = 0; i < pub->content_length; i++) {
-        unsigned char c = (unsigned char)pub->content[i];
-        if (c < 0x80) r->scratch.p[r->scratch.len++] = (char)c;
-        else {
-            r->scratch.p[r->scratch.len++] = (char)(0xC0 | (c >> 6));
-            r->scratch.p[r->scratch.len++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
-    r->scratch.p[r->scratch.len] = 0;
-    return r->scratch.p;
 }
 
 /* ---- the door and the body sink ---- */
@@ -8313,13 +9757,386 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__views_free(r);
     if (r->owned_client) httpx_client_free(r->owned_client);
     httpx__free(r);
 }
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 8323 "httpx.h"
+#line 9768 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file text.c   (grep anchor: >>text)
+   ====================================================================== */
+/* text: r.text and iter_text. A body is decoded to UTF-8 by the charset of
+   its Content-Type, else by a byte order mark, else as UTF-8; what is not
+   valid in the encoding becomes U+FFFD the way Python's bytes.decode(enc,
+   "replace") does it, so httpx_text agrees with HTTPX's r.text.
+   The decoder is incremental (a character cut between two reads waits in
+   the decoder for the rest), so httpx_read_text never splits one.
+   Private prefix: httpx__text_ (and httpx__enc_ for encodings). */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/text.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+/* Windows-1252 0x80..0x9F (Unicode's cp1252 mapping; above 0x9F it is
+   Latin-1). The five bytes it leaves undefined decode to U+FFFD, as in Python
+   (browsers map them to C1 controls instead; we follow HTTPX). */
+static const uint16_t httpx__enc_cp1252[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+};
+
+/* Labels compared with case, '-', '_' and ' ' ignored ("UTF-8" = "utf8"),
+   as Python's codec lookup is lenient the same way. */
+static const struct { const char *label; enum httpx__enc enc; } httpx__enc_labels[] = {
+    {"utf8", HTTPX__ENC_UTF8}, {"u8", HTTPX__ENC_UTF8}, {"unicode11utf8", HTTPX__ENC_UTF8},
+    {"utf16", HTTPX__ENC_UTF16}, {"utf16le", HTTPX__ENC_UTF16LE}, {"utf16be", HTTPX__ENC_UTF16BE},
+    {"iso88591", HTTPX__ENC_LATIN1}, {"latin1", HTTPX__ENC_LATIN1}, {"l1", HTTPX__ENC_LATIN1},
+    {"cp819", HTTPX__ENC_LATIN1}, {"ibm819", HTTPX__ENC_LATIN1}, {"8859", HTTPX__ENC_LATIN1},
+    {"isoir100", HTTPX__ENC_LATIN1}, {"csisolatin1", HTTPX__ENC_LATIN1}, {"iso885911987", HTTPX__ENC_LATIN1},
+    {"windows1252", HTTPX__ENC_CP1252}, {"cp1252", HTTPX__ENC_CP1252}, {"1252", HTTPX__ENC_CP1252},
+    {"xcp1252", HTTPX__ENC_CP1252},
+    {"ascii", HTTPX__ENC_ASCII}, {"usascii", HTTPX__ENC_ASCII}, {"ansix3.41968", HTTPX__ENC_ASCII},
+    {"iso646us", HTTPX__ENC_ASCII}, {"us", HTTPX__ENC_ASCII}, {"646", HTTPX__ENC_ASCII},
+    {"cp367", HTTPX__ENC_ASCII}, {"csascii", HTTPX__ENC_ASCII}, {"isoir6", HTTPX__ENC_ASCII},
+};
+
+HTTPX__PRIVATE enum httpx__enc httpx__enc_of_label(const char *label, size_t n) {
+    char key[32];
+    size_t i, k = 0;
+    if (!label || !n) return HTTPX__ENC_SNIFF;
+    for (i = 0; i < n; i++) {
+        char c = (char)httpx__lower((unsigned char)label[i]);
+        if (c == '-' || c == '_' || c == ' ') continue;
+        if (k + 1 >= sizeof key) return HTTPX__ENC_UTF8;
+        key[k++] = c;
+    }
+    key[k] = 0;
+    for (i = 0; i < sizeof httpx__enc_labels / sizeof httpx__enc_labels[0]; i++)
+        if (!strcmp(key, httpx__enc_labels[i].label)) return httpx__enc_labels[i].enc;
+    return HTTPX__ENC_UTF8;     /* unknown: UTF-8 with replacement, not an error */
+}
+
+HTTPX__PRIVATE const char *httpx__enc_name(enum httpx__enc enc) {
+    switch (enc) {
+    case HTTPX__ENC_UTF16LE: return "utf-16-le";
+    case HTTPX__ENC_UTF16BE: return "utf-16-be";
+    case HTTPX__ENC_LATIN1: return "iso-8859-1";
+    case HTTPX__ENC_CP1252: return "windows-1252";
+    case HTTPX__ENC_ASCII: return "ascii";
+    default: return "utf-8";
+    }
+}
+
+/* The encoding for a body starting with p[0..n), and the length of the BOM
+   to drop. A BOM that names the encoding in use is never content, so it is
+   dropped (as browsers do; Python's "utf-8" would keep it as U+FEFF). */
+static enum httpx__enc httpx__enc_resolve(enum httpx__enc enc, const unsigned char *p, size_t n, size_t *bom) {
+    bool utf8_bom = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF;
+    bool le = n >= 2 && p[0] == 0xFF && p[1] == 0xFE, be = n >= 2 && p[0] == 0xFE && p[1] == 0xFF;
+    *bom = 0;
+    switch (enc) {
+    case HTTPX__ENC_SNIFF:
+        if (utf8_bom) { *bom = 3; return HTTPX__ENC_UTF8; }
+        if (le || be) { *bom = 2; return le ? HTTPX__ENC_UTF16LE : HTTPX__ENC_UTF16BE; }
+        return HTTPX__ENC_UTF8;
+    case HTTPX__ENC_UTF8:
+        if (utf8_bom) *bom = 3;
+        return enc;
+    case HTTPX__ENC_UTF16LE: case HTTPX__ENC_UTF16BE:
+        if (enc == HTTPX__ENC_UTF16LE ? le : be) *bom = 2;
+        return enc;
+    case HTTPX__ENC_UTF16:
+        if (le || be) *bom = 2;
+        return be ? HTTPX__ENC_UTF16BE : HTTPX__ENC_UTF16LE;   /* no BOM: little-endian, as Python */
+    default:
+        return enc;
+    }
+}
+
+/* ---- decoders: append to out; pending bytes stay in d ---- */
+
+static const char httpx__text_fffd[3] = {'\xEF', '\xBF', '\xBD'};
+
+static void httpx__text_put(httpx__buf *out, uint32_t cp) {
+    char u[4];
+    httpx__buf_append(out, u, httpx__utf8_put(u, cp));
+}
+
+/* Finishes a character cut at the end of the last piece. Returns the input
+   bytes it used, or (size_t)-1 when it is still incomplete (all kept). */
+static size_t httpx__text_utf8_pending(httpx__textdec *d, const unsigned char *p, size_t n, bool final, httpx__buf *out) {
+    unsigned char tmp[4];
+    size_t tn = d->npend, take = 0, bad;
+    uint32_t cp;
+    int k;
+    memcpy(tmp, d->pend, tn);
+    while (tn < 4 && take < n) tmp[tn++] = p[take++];
+    k = httpx__utf8_next(tmp, tn, &cp);
+    if (k == HTTPX__AGAIN && !final) {           /* still cut: keep it all */
+        memcpy(d->pend, tmp, tn);
+        d->npend = tn;
+        return (size_t)-1;
+    }
+    if (k > 0) {
+        httpx__buf_append(out, tmp, (size_t)k);
+        take = (size_t)k - d->npend;
+    } else {
+        bad = k == HTTPX__AGAIN ? tn : httpx__utf8_bad_len(tmp, tn);
+        httpx__buf_append(out, httpx__text_fffd, 3);
+        take = bad - d->npend;                   /* the kept bytes are a valid start: bad >= npend */
+    }
+    d->npend = 0;
+    return take;
+}
+
+static void httpx__text_utf8(httpx__textdec *d, const unsigned char *p, size_t n, bool final, httpx__buf *out) {
+    size_t i = 0, run;
+    if (d->npend) {
+        i = httpx__text_utf8_pending(d, p, n, final, out);
+        if (i == (size_t)-1) return;
+    }
+    while (i < n) {
+        uint32_t cp;
+        int k = 0;
+        run = i;
+        while (run < n && (p[run] < 0x80 || (k = httpx__utf8_next(p + run, n - run, &cp)) > 0))
+            run += p[run] < 0x80 ? 1 : (size_t)k;
+        httpx__buf_append(out, p + i, run - i);
+        i = run;
+        if (i == n) break;
+        if (k == HTTPX__AGAIN && !final) {       /* cut at the end: wait for the rest */
+            memcpy(d->pend, p + i, n - i);
+            d->npend = n - i;
+            return;
+        }
+        httpx__buf_append(out, httpx__text_fffd, 3);
+        i += k == HTTPX__AGAIN ? n - i : httpx__utf8_bad_len(p + i, n - i);
+    }
+}
+
+static void httpx__text_utf16_unit(httpx__textdec *d, uint32_t u, httpx__buf *out) {
+    if (d->high) {
+        if (u >= 0xDC00 && u <= 0xDFFF) {
+            httpx__text_put(out, 0x10000 + ((d->high - 0xD800) << 10) + (u - 0xDC00));
+            d->high = 0;
+            return;
+        }
+        httpx__buf_append(out, httpx__text_fffd, 3);
+        d->high = 0;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF) d->high = u;
+    else if (u >= 0xDC00 && u <= 0xDFFF) httpx__buf_append(out, httpx__text_fffd, 3);
+    else httpx__text_put(out, u);
+}
+
+static void httpx__text_utf16(httpx__textdec *d, const unsigned char *p, size_t n, bool final, httpx__buf *out) {
+    bool le = d->enc == HTTPX__ENC_UTF16LE;
+    size_t i = 0;
+    if (d->npend && n) {
+        unsigned char a = d->pend[0], b = p[0];
+        httpx__text_utf16_unit(d, le ? (uint32_t)(a | b << 8) : (uint32_t)(a << 8 | b), out);
+        d->npend = 0;
+        i = 1;
+    }
+    for (; i + 1 < n; i += 2)
+        httpx__text_utf16_unit(d, le ? (uint32_t)(p[i] | p[i + 1] << 8) : (uint32_t)(p[i] << 8 | p[i + 1]), out);
+    if (i < n) {
+        d->pend[0] = p[i];
+        d->npend = 1;
+    }
+    if (final && (d->high || d->npend)) {         /* a cut unit or pair at the end: one U+FFFD, as Python */
+        httpx__buf_append(out, httpx__text_fffd, 3);
+        d->high = 0;
+        d->npend = 0;
+    }
+}
+
+static void httpx__text_bytes(const httpx__textdec *d, const unsigned char *p, size_t n, httpx__buf *out) {
+    size_t i, run;
+    for (i = 0; i < n;) {
+        for (run = i; run < n && p[run] < 0x80; run++) {}
+        httpx__buf_append(out, p + i, run - i);
+        if (run == n) break;
+        if (d->enc == HTTPX__ENC_ASCII) httpx__buf_append(out, httpx__text_fffd, 3);
+        else if (d->enc == HTTPX__ENC_CP1252 && p[run] < 0xA0) httpx__text_put(out, httpx__enc_cp1252[p[run] - 0x80]);
+        else httpx__text_put(out, p[run]);
+        i = run + 1;
+    }
+}
+
+static void httpx__text_body(httpx__textdec *d, const unsigned char *p, size_t n, bool final, httpx__buf *out) {
+    switch (d->enc) {
+    case HTTPX__ENC_UTF16LE: case HTTPX__ENC_UTF16BE: httpx__text_utf16(d, p, n, final, out); break;
+    case HTTPX__ENC_LATIN1: case HTTPX__ENC_CP1252: case HTTPX__ENC_ASCII: httpx__text_bytes(d, p, n, out); break;
+    default: httpx__text_utf8(d, p, n, final, out);
+    }
+}
+
+/* The first bytes wait in pend until there are three (or the input ends), so
+   that a BOM can be recognised however the body is cut. */
+HTTPX__PRIVATE bool httpx__text_decode(httpx__textdec *d, const char *in, size_t n, bool final, httpx__buf *out) {
+    const unsigned char *p = (const unsigned char *)in;
+    if (!d->bom_checked) {
+        unsigned char head[3];
+        size_t bom, hn;
+        while (d->npend < 3 && n) { d->pend[d->npend++] = *p++; n--; }
+        if (d->npend < 3 && !final) return httpx__buf_reserve(out, 0);
+        d->enc = httpx__enc_resolve(d->enc, d->pend, d->npend, &bom);
+        d->bom_checked = true;
+        hn = d->npend - bom;
+        memcpy(head, d->pend + bom, hn);
+        d->npend = 0;
+        httpx__text_body(d, head, hn, false, out);
+    }
+    httpx__text_body(d, p, n, final, out);
+    return httpx__buf_reserve(out, 0);          /* false when any append failed (sticky) */
+}
+
+/* ---- the response ---- */
+
+HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r) {
+    if (!r->views) {
+        r->views = (httpx__views *)httpx__malloc(sizeof *r->views);
+        if (r->views) memset(r->views, 0, sizeof *r->views);
+    }
+    return r->views;
+}
+
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r) {
+    if (!r->views) return;
+    httpx__buf_free(&r->views->text_buf);
+    httpx__buf_free(&r->views->stream_buf);
+    httpx_json_free(r->views->json);
+    httpx__free(r->views);
+    r->views = NULL;
+}
+
+/* The charset parameter of Content-Type (RFC 9110 8.3.1: parameters after
+   ';', names case-insensitive, values a token or a quoted string). */
+static enum httpx__enc httpx__text_declared(const httpx_response *r) {
+    const char *p = httpx_header(r, "content-type");
+    while (p && (p = strchr(p, ';')) != NULL) {
+        const char *name, *v;
+        size_t nn, vn = 0;
+        for (p++; *p == ' ' || *p == '\t'; p++) {}
+        for (name = p; *p && *p != '=' && *p != ';'; p++) {}
+        nn = (size_t)(p - name);
+        while (nn && (name[nn - 1] == ' ' || name[nn - 1] == '\t')) nn--;
+        if (*p != '=') continue;
+        for (p++; *p == ' ' || *p == '\t'; p++) {}
+        v = p;
+        if (*p == '"') {
+            for (v = ++p; *p && *p != '"'; p++) {}
+            vn = (size_t)(p - v);
+        } else {
+            for (; *p && *p != ';' && *p != ' ' && *p != '\t'; p++) {}
+            vn = (size_t)(p - v);
+        }
+        if (nn == 7 && httpx__mem_ieq(name, "charset", 7)) return httpx__enc_of_label(v, vn);
+    }
+    return HTTPX__ENC_SNIFF;
+}
+
+static bool httpx__text_ascii(const char *s, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) return false;
+    return true;
+}
+
+HTTPX_API const char *httpx_text(httpx_response *pub) {
+    httpx__views *vw;
+    enum httpx__enc enc;
+    size_t bom;
+    if (!pub) return NULL;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    if (!vw) return NULL;
+    if (vw->text_done) return vw->text;
+    memset(&vw->dec, 0, sizeof vw->dec);
+    vw->dec.enc = httpx__text_declared(pub);
+    enc = httpx__enc_resolve(vw->dec.enc, (const unsigned char *)pub->content, pub->content_length, &bom);
+    /* Most bodies need no change: then the text is the body itself. */
+    if (!bom && ((enc == HTTPX__ENC_UTF8 && httpx__utf8_valid(pub->content, pub->content_length) == pub->content_length) ||
+                 ((enc == HTTPX__ENC_LATIN1 || enc == HTTPX__ENC_CP1252 || enc == HTTPX__ENC_ASCII) &&
+                  httpx__text_ascii(pub->content, pub->content_length)))) {
+        vw->dec.enc = enc;
+        vw->dec.bom_checked = true;
+        vw->text = pub->content;
+        vw->text_len = pub->content_length;
+    } else {
+        httpx__buf_clear(&vw->text_buf);
+        if (!httpx__text_decode(&vw->dec, pub->content, pub->content_length, true, &vw->text_buf)) return NULL;
+        vw->text = vw->text_buf.p;
+        vw->text_len = vw->text_buf.len;
+    }
+    vw->text_done = true;
+    return vw->text;
+}
+
+HTTPX_API size_t httpx_text_len(httpx_response *r) {
+    return httpx_text(r) ? ((httpx__response *)(void *)r)->views->text_len : 0;
+}
+
+HTTPX_API const char *httpx_encoding(httpx_response *pub) {
+    httpx__views *vw;
+    size_t bom;
+    if (!pub) return "utf-8";
+    vw = ((httpx__response *)(void *)pub)->views;
+    if (vw && vw->text_done) return httpx__enc_name(vw->dec.enc);
+    if (vw && vw->stream_dec.bom_checked) return httpx__enc_name(vw->stream_dec.enc);
+    return httpx__enc_name(httpx__enc_resolve(httpx__text_declared(pub), (const unsigned char *)pub->content,
+                                              pub->content_length, &bom));
+}
+
+static const char *httpx__text_nomem(httpx_response *pub) {
+    pub->error = HTTPX_ERR_NOMEM;
+    pub->error_message = "out of memory";
+    return NULL;
+}
+
+HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
+    httpx__response *r = (httpx__response *)(void *)pub;
+    httpx__views *vw;
+    if (len) *len = 0;
+    if (!pub) return NULL;
+    vw = httpx__views_of(r);
+    if (!vw) return httpx__text_nomem(pub);
+    if (vw->stream_end) return NULL;
+    if (!r->ex.stream) {            /* the body is in memory already: it is one piece */
+        const char *t = httpx_text(pub);
+        vw->stream_end = true;
+        if (!t) return httpx__text_nomem(pub);
+        if (len) *len = vw->text_len;
+        return vw->text_len ? t : NULL;
+    }
+    if (!vw->stream_started) {
+        vw->stream_started = true;
+        vw->stream_dec.enc = httpx__text_declared(pub);
+    }
+    httpx__buf_clear(&vw->stream_buf);
+    for (;;) {
+        char chunk[4096];
+        long n = httpx_read(pub, chunk, sizeof chunk);
+        if (n < 0) return NULL;
+        if (!httpx__text_decode(&vw->stream_dec, chunk, (size_t)n, n == 0, &vw->stream_buf)) return httpx__text_nomem(pub);
+        if (n == 0) vw->stream_end = true;
+        if (vw->stream_buf.len) {
+            if (len) *len = vw->stream_buf.len;
+            return vw->stream_buf.p;
+        }
+        if (n == 0) return NULL;
+    }
+}
+/* End of text.c */
+
+#if defined(HTTPX_LINES)
+#line 10140 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

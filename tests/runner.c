@@ -50,7 +50,7 @@ char *test_read_file(const char *path, size_t *len) {
 
 const char *test_data_dir(void) {
     const char *d = getenv("HTTPX_TESTDATA");
-    return d ? d : "../shared/testdata";
+    return d && *d ? d : "tests/data";
 }
 
 static int selected(int i, int argc, char **argv) {

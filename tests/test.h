@@ -39,7 +39,7 @@ extern int test_current_failed;
 
 /* Reads a whole file (NUL-terminated); NULL when missing. *len may be NULL. */
 char *test_read_file(const char *path, size_t *len);
-/* ../shared/testdata, or $HTTPX_TESTDATA. */
+/* tests/data (run from the repository root), or $HTTPX_TESTDATA. */
 const char *test_data_dir(void);
 
 #endif

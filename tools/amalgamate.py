@@ -37,6 +37,9 @@ COMPONENTS = [               # implementation, bottom layer first
     "headers.c",
     "h1.c",
     "multipart.c",
+    "utf8.c",
+    "json.c",
+    "jsonw.c",
     "net.c",
     "dns.c",
     "dns_conf.c",
@@ -53,6 +56,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "client.c",
     "task.c",
     "response.c",
+    "text.c",
 ]
 # A component of several files may have a private header for what its
 # pieces share. It is emitted once, before the first piece that includes it,
@@ -65,7 +69,7 @@ LICENSE = "license.txt"
 
 SYSTEM_HEADERS = {
     "stddef.h", "stdbool.h", "stdint.h", "stdio.h", "stdlib.h", "string.h",
-    "stdarg.h", "assert.h", "errno.h", "limits.h", "time.h", "ctype.h",
+    "stdarg.h", "assert.h", "locale.h", "float.h", "errno.h", "limits.h", "time.h", "ctype.h",
     "unistd.h", "fcntl.h", "poll.h", "signal.h", "netdb.h",
     "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",

@@ -625,6 +625,9 @@ struct httpx__response {
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
+    /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
+       use, freed with the response by httpx__views_free */
+    struct httpx__views *views;
 };
 
 struct httpx_client {
@@ -678,3 +681,79 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
 /* Runs passes until a stream reader has news: bytes, the end, an error. */
 HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
 HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
+
+/* ---- json, text: UTF-8, the JSON reader and writer, decoded views of a body ----
+   (utf8.c, json.c, jsonw.c, text.c) */
+
+/* The return-code convention of byte-level calls: >= 0 progress, these two
+   otherwise. */
+#ifndef HTTPX__BAD
+#define HTTPX__BAD (-1)     /* failed; the httpx__err says why */
+#define HTTPX__AGAIN (-2)   /* needs more input */
+#endif
+
+/* Limits of the JSON reader and writer; a user may define them before the
+   implementation. 512 levels: deeper than any real API answer (and than
+   JSONTestSuite's 500), shallow enough that code walking the tree
+   recursively cannot run out of stack. */
+#ifndef HTTPX_JSON_MAX_DEPTH
+#define HTTPX_JSON_MAX_DEPTH 512
+#endif
+#ifndef HTTPX_JSON_MAX_SIZE
+#define HTTPX_JSON_MAX_SIZE ((size_t)1 << 30)   /* the default max_body_size */
+#endif
+
+/* One UTF-8 sequence at p[0..n) (n > 0), strictly (RFC 3629: no overlong
+   forms, no surrogates, nothing above U+10FFFF). Returns its length (1-4,
+   *cp set); HTTPX__AGAIN when all n bytes are a valid start of a sequence that
+   needs more; 0 when it is invalid (see httpx__utf8_bad_len). */
+HTTPX__PRIVATE int httpx__utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
+/* For an invalid sequence at p (httpx__utf8_next returned 0): the length of
+   its maximal subpart (Unicode 3.9, "U+FFFD substitution of maximal
+   subparts", what Python's "replace" does), >= 1. */
+HTTPX__PRIVATE size_t httpx__utf8_bad_len(const unsigned char *p, size_t n);
+/* Writes cp (<= 0x10FFFF) as UTF-8 into out (room for 4); returns the length. */
+HTTPX__PRIVATE size_t httpx__utf8_put(char *out, uint32_t cp);
+/* The offset of the first invalid or truncated sequence, or n when all is valid. */
+HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n);
+
+/* A JSON number's text (RFC 8259 grammar, already checked) to the nearest
+   double, whatever LC_NUMERIC says. False only when out of memory (a number
+   longer than 60 bytes needs a copy). */
+HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
+
+/* Incremental decoding of a body to UTF-8 (text.c). */
+enum httpx__enc { HTTPX__ENC_SNIFF, HTTPX__ENC_UTF8, HTTPX__ENC_UTF16LE, HTTPX__ENC_UTF16BE,
+                  HTTPX__ENC_UTF16,   /* "utf-16": the BOM decides, little-endian without one */
+                  HTTPX__ENC_LATIN1, HTTPX__ENC_CP1252, HTTPX__ENC_ASCII };
+typedef struct httpx__textdec {
+    enum httpx__enc enc;        /* SNIFF: decide by a byte order mark, else UTF-8 */
+    bool bom_checked;           /* a BOM of the encoding in use is dropped once, at the start */
+    unsigned char pend[4];      /* bytes of a character cut at the end of the last piece */
+    size_t npend;
+    uint32_t high;              /* UTF-16: a high surrogate waiting for its low half, else 0 */
+} httpx__textdec;
+/* The encoding a charset label names (ASCII case-insensitive); SNIFF for no
+   label, UTF8 for a label we do not know. */
+HTTPX__PRIVATE enum httpx__enc httpx__enc_of_label(const char *label, size_t n);
+HTTPX__PRIVATE const char *httpx__enc_name(enum httpx__enc enc);
+/* Appends the UTF-8 of in[0..n) to out. final: no more input comes, so a cut
+   character becomes U+FFFD. False only when out of memory. */
+HTTPX__PRIVATE bool httpx__text_decode(httpx__textdec *d, const char *in, size_t n, bool final, httpx__buf *out);
+
+/* Per response, made on first use: the decoded text and the parsed JSON. */
+typedef struct httpx__views {
+    httpx__textdec dec;         /* httpx_text's decoder (whole body), and the encoding decided */
+    bool text_done;
+    const char *text;           /* the body itself when it needed no change, else text_buf.p */
+    size_t text_len;
+    httpx__buf text_buf;
+    httpx__textdec stream_dec;  /* httpx_read_text */
+    httpx__buf stream_buf;
+    bool stream_started, stream_end;
+    bool json_done;
+    httpx_json_value *json;
+    httpx_json_error json_error;
+} httpx__views;
+HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out of memory */
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r);

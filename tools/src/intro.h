@@ -33,9 +33,10 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>body >>net
+       >>base >>url >>headers >>h1 >>multipart >>utf8 >>json >>jsonw >>net
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
-       >>tls_internal >>tls_config >>tls_x509 >>tls >>conn >>client >>task >>response
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>conn >>h1_proto
+       >>loop >>client >>task >>response >>text
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -49,6 +50,8 @@
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
                               name the sources (tools/src/x.c:N in the httpx.h repository)
+       HTTPX_JSON_MAX_DEPTH   in the implementation file: JSON nesting limit (default 512)
+       HTTPX_JSON_MAX_SIZE    in the implementation file: largest JSON text parsed (default 1 GiB)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled

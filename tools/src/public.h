@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdarg.h>
 
 #ifndef HTTPX_API
 #if defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
@@ -285,7 +286,24 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name);           /* first value or NULL */
 HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n); /* n-th value of a repeated header */
 HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r);          /* all, in order */
-HTTPX_API const char *httpx_text(httpx_response *r);   /* the body as UTF-8 (charset from Content-Type) */
+/* r.text: the body decoded to UTF-8, NUL-terminated, owned by the response
+   (made once, then cached). The encoding is the Content-Type charset, else the
+   one a byte order mark names, else UTF-8. Known: utf-8, utf-16 (-le, -be),
+   iso-8859-1 (latin-1 and its aliases), windows-1252 (cp1252), us-ascii; an
+   unknown charset decodes as UTF-8. Bytes that are not valid in the encoding
+   become U+FFFD, exactly as Python's bytes.decode(enc, "replace") does. NULL
+   only when out of memory. httpx_text_len: its length in bytes (the text may
+   hold U+0000). */
+HTTPX_API const char *httpx_text(httpx_response *r);
+HTTPX_API size_t httpx_text_len(httpx_response *r);
+/* r.encoding: the name of the encoding httpx_text uses ("utf-8", "utf-16-le",
+   "utf-16-be", "iso-8859-1", "windows-1252", "ascii"). Never NULL. */
+HTTPX_API const char *httpx_encoding(httpx_response *r);
+/* iter_text: the next piece of a streamed body, decoded as httpx_text would;
+   a character is never split between pieces. NULL at the end or on an error
+   (r->error says which); *len (may be NULL) gets the piece's length. The
+   pointer stays valid until the next call. Do not mix with httpx_read_line. */
+HTTPX_API const char *httpx_read_text(httpx_response *r, size_t *len);
 HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r);
 HTTPX_API bool httpx_is_informational(const httpx_response *r);
 HTTPX_API bool httpx_is_success(const httpx_response *r);
@@ -300,6 +318,135 @@ HTTPX_API long httpx_read(httpx_response *r, void *buf, size_t cap);
 HTTPX_API const char *httpx_read_line(httpx_response *r, size_t *len);
 /* Frees the response; an unread stream is drained (small rest) or its connection closed. */
 HTTPX_API void httpx_response_free(httpx_response *r);
+
+/* >>json
+   r.json(): the body parsed as JSON (RFC 8259), and a small tree API.
+
+       const httpx_json_value *doc = httpx_json(r);
+       if (!doc) fprintf(stderr, "%s\n", httpx_json_error_of(r)->message);
+       const char *name = httpx_json_string(httpx_json_path(doc, "items[0].name"));
+
+   Every accessor takes NULL or a value of the wrong type and then returns a
+   neutral value (NULL, 0, false, HTTPX_JSON_NONE), so chains never crash and
+   one check at the end is enough.
+   Reading rules: UTF-8 only (a leading UTF-8 BOM is skipped; invalid UTF-8,
+   UTF-16 or Latin-1 text is an error); a \u escape of a lone surrogate becomes
+   U+FFFD; integers that fit in 64 bits are kept exactly; other numbers are the
+   nearest double (too large: +-infinity, too small: 0), independent of the C
+   locale; nesting deeper than HTTPX_JSON_MAX_DEPTH (512) and documents larger
+   than HTTPX_JSON_MAX_SIZE (1 GiB) are errors; duplicate keys are kept and
+   httpx_json_get finds the last, as Python and JavaScript do.
+   Memory: a handful of allocations per document: 32 bytes per value plus at
+   most the input's size for the strings. */
+typedef struct httpx_json_value httpx_json_value;
+typedef enum httpx_json_kind {
+    HTTPX_JSON_NONE = 0,        /* no value: a NULL pointer (missing key, index out of range) */
+    HTTPX_JSON_NULL, HTTPX_JSON_BOOL, HTTPX_JSON_NUMBER, HTTPX_JSON_STRING,
+    HTTPX_JSON_ARRAY, HTTPX_JSON_OBJECT
+} httpx_json_kind;
+typedef struct httpx_json_error {
+    httpx_error code;           /* HTTPX_OK; HTTPX_ERR_DECODING (not JSON), HTTPX_ERR_TOO_LARGE
+                                   (over a limit), HTTPX_ERR_NOMEM; httpx_json(r) on a failed
+                                   request: r->error */
+    size_t offset;              /* the byte where the text stopped being JSON */
+    size_t line, column;        /* the same, 1-based (column in bytes) */
+    char message[240];          /* e.g. "expected ',' or '}' at byte 17 (line 2, column 5), found ']'" */
+} httpx_json_error;
+
+/* Parses text[0..len). Returns the root (free it with httpx_json_free), or
+   NULL with *err (may be NULL) saying why. */
+HTTPX_API httpx_json_value *httpx_json_parse(const char *text, size_t len, httpx_json_error *err);
+HTTPX_API void httpx_json_free(httpx_json_value *root);  /* only roots from httpx_json_parse */
+/* The response body parsed once and cached; the response owns it (freed by
+   httpx_response_free). NULL when the body is not JSON (or the request
+   failed): httpx_json_error_of(r) says why (code HTTPX_OK before a failure). */
+HTTPX_API const httpx_json_value *httpx_json(httpx_response *r);
+HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *r);
+
+HTTPX_API httpx_json_kind httpx_json_type(const httpx_json_value *v);
+HTTPX_API bool        httpx_json_is_null(const httpx_json_value *v);   /* JSON null (not a missing value) */
+HTTPX_API bool        httpx_json_bool(const httpx_json_value *v);      /* true only for JSON true */
+HTTPX_API double      httpx_json_number(const httpx_json_value *v);    /* 0 unless a number */
+/* The exact integer when the number was written as an integer that fits in
+   int64_t (*ok true). Otherwise *ok (may be NULL) is false and the result is
+   the number truncated toward zero and clamped to the int64_t range (0 for
+   a value that is no number). */
+HTTPX_API int64_t     httpx_json_int(const httpx_json_value *v, bool *ok);
+/* UTF-8, NUL-terminated; NULL unless a string. A string may contain U+0000:
+   httpx_json_string_len is its length in bytes. */
+HTTPX_API const char *httpx_json_string(const httpx_json_value *v);
+HTTPX_API size_t      httpx_json_string_len(const httpx_json_value *v);
+HTTPX_API size_t      httpx_json_len(const httpx_json_value *v);       /* elements or members; 0 otherwise */
+HTTPX_API const httpx_json_value *httpx_json_at(const httpx_json_value *v, size_t i);  /* i-th element or member value */
+/* The member named key (the last one when the name repeats); linear search. */
+HTTPX_API const httpx_json_value *httpx_json_get(const httpx_json_value *v, const char *key);
+/* Iteration over an object: the i-th member's value, and its name in *name
+   (may be NULL). Members keep their order in the text. */
+HTTPX_API const httpx_json_value *httpx_json_member(const httpx_json_value *v, size_t i, const char **name);
+/* The name of a member value (from httpx_json_at, _get, _member), NULL for
+   array elements and roots; httpx_json_key_len: its length in bytes. */
+HTTPX_API const char *httpx_json_key(const httpx_json_value *v);
+HTTPX_API size_t      httpx_json_key_len(const httpx_json_value *v);
+/* A value by path: names separated by '.', array indexes in brackets:
+   "items[0].name", "[2][0]", "a.b.c". A negative index counts from the end
+   ("[-1]"). A backslash takes the next character literally, for names that
+   hold '.', '[', ']' or '\\': "a\\.b" is the member "a.b". "" is v itself.
+   NULL when any step is missing or of the wrong type, or the path is malformed. */
+HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, const char *path);
+
+/* Writing JSON for request bodies: a builder that escapes for you.
+
+       httpx_jsonw *w = httpx_jsonw_new();
+       httpx_jsonw_object_begin(w);
+       httpx_jsonw_key(w, "name");  httpx_jsonw_string(w, user_input);
+       httpx_jsonw_key(w, "tags");  httpx_jsonw_array_begin(w); ... httpx_jsonw_array_end(w);
+       httpx_jsonw_object_end(w);
+       const char *body = httpx_jsonw_text(w);      (NULL: misuse or out of memory)
+       if (body) r = httpx_post(url, &(httpx_opts){ .json = body });
+       else fprintf(stderr, "%s\n", httpx_jsonw_error_message(w));
+       httpx_jsonw_free(w);                         (frees the text too)
+
+   Every call returns HTTPX_OK or the first error, which sticks: after one,
+   later calls do nothing and httpx_jsonw_text returns NULL. Errors: a value
+   where a key is due (or the reverse), an end that does not match, a second
+   top-level value, nesting deeper than HTTPX_JSON_MAX_DEPTH, invalid UTF-8 in
+   a string (HTTPX_ERR_INVALID_ARGUMENT: it is refused, never altered), a
+   number that is NaN or infinite, out of memory. A NULL writer (httpx_jsonw_new
+   out of memory) makes every call return HTTPX_ERR_NOMEM. */
+typedef struct httpx_jsonw httpx_jsonw;
+HTTPX_API httpx_jsonw *httpx_jsonw_new(void);
+HTTPX_API void        httpx_jsonw_free(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_object_begin(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_object_end(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_array_begin(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_array_end(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_key(httpx_jsonw *w, const char *key);
+HTTPX_API httpx_error httpx_jsonw_string(httpx_jsonw *w, const char *s);    /* NULL: null */
+HTTPX_API httpx_error httpx_jsonw_string_n(httpx_jsonw *w, const char *s, size_t n);
+HTTPX_API httpx_error httpx_jsonw_number(httpx_jsonw *w, double x);         /* shortest text that reads back as x */
+HTTPX_API httpx_error httpx_jsonw_int(httpx_jsonw *w, int64_t x);
+HTTPX_API httpx_error httpx_jsonw_bool(httpx_jsonw *w, bool b);
+HTTPX_API httpx_error httpx_jsonw_null(httpx_jsonw *w);
+HTTPX_API httpx_error httpx_jsonw_raw(httpx_jsonw *w, const char *json);    /* checked: must be one JSON value */
+HTTPX_API httpx_error httpx_jsonw_value(httpx_jsonw *w, const httpx_json_value *v); /* a parsed tree */
+HTTPX_API const char *httpx_jsonw_text(httpx_jsonw *w);     /* the document when complete, else NULL */
+HTTPX_API const char *httpx_jsonw_error_message(const httpx_jsonw *w);  /* "" when there is no error */
+
+/* printf for JSON: the conversions write JSON values, so the format holds the
+   structure and the arguments are escaped for you:
+       char *body = httpx_json_printf("{\"name\": %s, \"age\": %d, \"admin\": %b}", name, 36, true);
+   %s     a char * as a JSON string, escaped (NULL: null; invalid UTF-8 is an error)
+   %d %i  int; %ld long; %lld long long (cast an int64_t); %u unsigned; %zu size_t
+   %f %g  double, written as httpx_jsonw_number does (NaN or infinity is an error)
+   %b     bool (passed as int): true or false
+   %j     a char * of JSON text inserted as it is (e.g. another printf's result)
+   %%     a '%'
+   The result is parsed before it is returned, so it is always valid JSON.
+   NULL on any error (httpx_json_vprintf fills err, which may be NULL). Free
+   it with httpx_json_printf_free. */
+HTTPX_API char *httpx_json_printf(const char *fmt, ...);
+HTTPX_API char *httpx_json_vprintf(httpx_json_error *err, const char *fmt, va_list ap);
+HTTPX_API void  httpx_json_printf_free(char *s);
 
 #ifdef __cplusplus
 }

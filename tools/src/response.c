@@ -35,51 +35,6 @@ HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
     return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
 }
 
-/* The charset parameter of Content-Type, lower-cased into out ("" if none). */
-static void httpx__charset(const httpx_response *r, char *out, size_t cap) {
-    const char *ct = httpx_header(r, "content-type"), *p;
-    size_t n = 0;
-    out[0] = 0;
-    if (!ct) return;
-    for (p = ct; *p; p++) {
-        if (httpx__mem_ieq(p, "charset=", 8)) break;
-    }
-    if (!*p) return;
-    p += 8;
-    if (*p == '"') p++;
-    while (*p && *p != '"' && *p != ';' && *p != ' ' && n + 1 < cap) out[n++] = (char)httpx__lower((unsigned char)*p++);
-    out[n] = 0;
-}
-
-static bool httpx__is_latin1(const char *cs) {
-    return !strcmp(cs, "iso-8859-1") || !strcmp(cs, "latin-1") || !strcmp(cs, "latin1") ||
-           !strcmp(cs, "iso8859-1") || !strcmp(cs, "l1") || !strcmp(cs, "cp819");
-}
-
-/* UTF-8 is the default and passes through; ISO-8859-1 maps each byte to one
-   code point. Other charsets are returned as the bytes that came, since
-   converting them would need tables we do not carry. */
-HTTPX_API const char *httpx_text(httpx_response *pub) {
-    httpx__response *r = httpx__resp(pub);
-    char cs[40];
-    size_t i;
-    if (!r) return "";
-    httpx__charset(pub, cs, sizeof cs);
-    if (!httpx__is_latin1(cs)) return pub->content;
-    httpx__buf_clear(&r->scratch);
-    if (!httpx__buf_reserve(&r->scratch, pub->content_length * 2)) return pub->content;
-    for (i = 0; i < pub->content_length; i++) {
-        unsigned char c = (unsigned char)pub->content[i];
-        if (c < 0x80) r->scratch.p[r->scratch.len++] = (char)c;
-        else {
-            r->scratch.p[r->scratch.len++] = (char)(0xC0 | (c >> 6));
-            r->scratch.p[r->scratch.len++] = (char)(0x80 | (c & 0x3F));
-        }
-    }
-    r->scratch.p[r->scratch.len] = 0;
-    return r->scratch.p;
-}
-
 /* ---- the door and the body sink ---- */
 
 #define HTTPX__REDIRECT_BODY_MAX 65536   /* a redirect body longer than this: close instead of reading */
@@ -332,6 +287,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__views_free(r);
     if (r->owned_client) httpx_client_free(r->owned_client);
     httpx__free(r);
 }
