@@ -1135,6 +1135,11 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
 /* Frees a connection the loop found closed. */
 HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
+/* Makes a pooled connection of url's origin from a stream that is already
+   connected (and takes the stream): the seam where transports that are not
+   a TCP connect (a socketpair in the tests; later tunnels, Unix sockets,
+   in-process apps) enter the pool. tls: run TLS over it first. */
+HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
 /* The fd to poll and the events (0: nothing to poll now). */
 HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
@@ -1312,7 +1317,7 @@ HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1316 "httpx.h"
+#line 1321 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1523,7 +1528,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1527 "httpx.h"
+#line 1532 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2081,7 +2086,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2085 "httpx.h"
+#line 2090 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2223,7 +2228,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2227 "httpx.h"
+#line 2232 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2558,6 +2563,8 @@ HTTPX__PRIVATE httpx_error httpx__h1_framing_of(const httpx__h1_head *head, cons
         out->length = length;
     }
     if (out->kind == HTTPX__BODY_CLOSE) out->keep_alive = false;
+    /* RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 is suspect framing: close after the message */
+    if (has_te && head->minor_version == 0) out->keep_alive = false;
     return HTTPX_OK;
 }
 
@@ -2704,7 +2711,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2708 "httpx.h"
+#line 2715 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -3211,7 +3218,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 3215 "httpx.h"
+#line 3222 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -3306,7 +3313,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 3310 "httpx.h"
+#line 3317 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -4060,7 +4067,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 4064 "httpx.h"
+#line 4071 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -4471,7 +4478,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 4475 "httpx.h"
+#line 4482 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -4703,7 +4710,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 4707 "httpx.h"
+#line 4714 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -4878,7 +4885,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4882 "httpx.h"
+#line 4889 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -5166,7 +5173,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 5170 "httpx.h"
+#line 5177 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -5373,7 +5380,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 5377 "httpx.h"
+#line 5384 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -5577,7 +5584,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 5581 "httpx.h"
+#line 5588 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -5928,7 +5935,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 5932 "httpx.h"
+#line 5939 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -6082,7 +6089,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 6086 "httpx.h"
+#line 6093 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -6171,7 +6178,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6175 "httpx.h"
+#line 6182 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -6674,7 +6681,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 6678 "httpx.h"
+#line 6685 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -6889,7 +6896,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 6893 "httpx.h"
+#line 6900 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -7457,7 +7464,7 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 7461 "httpx.h"
+#line 7468 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -7699,7 +7706,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 7703 "httpx.h"
+#line 7710 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -8043,6 +8050,44 @@ static void httpx__step_connecting(httpx__conn *conn, short revents, httpx__err 
     if (conn->addr_index >= conn->addrs.count || httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports use it */
+HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e) {
+    httpx__url u;
+    httpx__conn *conn;
+    if (httpx__url_parse(&u, url, strlen(url), e) || u.host.n >= sizeof conn->host) {
+        httpx__stream_free(s);
+        return e->code ? e->code : httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+    }
+    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
+    if (!conn) {
+        httpx__stream_free(s);
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+    }
+    memset(conn, 0, sizeof *conn);
+    conn->client = c;
+    conn->poll_index = -1;
+    conn->fd = s->fd;
+    conn->io = s;
+    httpx__origin_key(&u, conn->origin, sizeof conn->origin);
+    memcpy(conn->host, u.host.p, u.host.n);
+    conn->port = u.port;
+    conn->is_tls = tls;
+    conn->connect_timeout = c->opts.timeout.connect;
+    conn->setup_deadline = httpx__now() + (conn->connect_timeout < 0 ? 0 : conn->connect_timeout);
+    conn->next = c->conns;
+    c->conns = conn;
+    c->num_conns++;
+    if (tls) {
+        httpx__tls_begin(conn, e);
+        if (conn->state == HTTPX__CONN_CLOSED) return e->code;
+        httpx__conn_step(conn, 0);
+    } else {
+        httpx__conn_ready(conn);
+    }
+    return HTTPX_OK;
+}
+#endif
+
 /* Steps a connection on readiness (revents) or a passed deadline (0). Setup
    states loop while they make progress: a name known at once connects, a
    connect that finished at once starts TLS. */
@@ -8065,7 +8110,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 8069 "httpx.h"
+#line 8114 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -8522,7 +8567,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 8526 "httpx.h"
+#line 8571 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -8736,7 +8781,24 @@ static void httpx__loop_dispatch(httpx_client *c, struct pollfd *fds, int n, dou
     }
 }
 
+/* Whether a blocking caller's wait is over: its exchange reached `until`
+   (-1: a stream reader's news). */
+static bool httpx__wait_over(const httpx__exchange *ex, int until) {
+    if (!ex) return false;
+    if (until < 0) return ex->readable || ex->state == HTTPX__EX_DONE;
+    return (int)ex->state >= until;
+}
+
+/* One pass for a blocking caller that waits on ex: when ex got what it
+   waits for while queued exchanges were placed (a response already in),
+   the pass does not wait in poll. */
+static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *ex, int until);
+
 HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget) {
+    httpx__loop_pass_for(c, timeout_ms, budget, NULL, 0);
+}
+
+static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
     struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
     struct pollfd *fds = spare;
     int n, ms, rc, cap = 16;
@@ -8756,6 +8818,7 @@ HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double bud
         for (r = c->tasks; r; r = r->task_next)
             if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
     }
+    if (httpx__wait_over(watch, until)) ms = 0;
     /* nothing to wait for (everything ended while being placed): no poll */
     rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
     httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
@@ -8794,17 +8857,17 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
                 return;
             }
         }
-        httpx__loop_pass(c, -1, 0);
+        httpx__loop_pass_for(c, -1, 0, ex, (int)until);
     }
 }
 
 HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
-    while (!ex->readable && ex->state != HTTPX__EX_DONE) httpx__loop_pass(ex->client, -1, 0);
+    while (!httpx__wait_over(ex, -1)) httpx__loop_pass_for(ex->client, -1, 0, ex, -1);
 }
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 8808 "httpx.h"
+#line 8871 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -9239,7 +9302,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 9243 "httpx.h"
+#line 9306 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -9460,7 +9523,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 9464 "httpx.h"
+#line 9527 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -9764,7 +9827,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 9768 "httpx.h"
+#line 9831 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -10136,7 +10199,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 10140 "httpx.h"
+#line 10203 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -530,6 +530,78 @@ def ep_http10(c, req):
     return False
 
 
+def ep_http10_chunked(c, req):
+    # HTTP/1.0 with Transfer-Encoding: RFC 9112 6.1 says the client closes
+    # after it; we keep the connection open to see that it does.
+    c.send(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: keep-alive\r\n"
+           b"Transfer-Encoding: chunked\r\n\r\n" + (b"" if req.method == "HEAD" else b"5\r\nhello\r\n0\r\n\r\n"))
+    return True
+
+
+def ep_stray_after(c, req):
+    # A complete answer, then (a moment later, in a write of its own) bytes
+    # nobody asked for on the idle connection, which stays open: a client
+    # that reuses it would take them as the next answer.
+    keep = c.respond(req, 200, [("Content-Type", "text/plain")], b"first")
+    time.sleep(0.05)
+    c.send(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nstray")
+    return keep
+
+
+HITS = {}
+HITS_LOCK = threading.Lock()
+
+
+def ep_hit(c, req):
+    # Counts requests per ?key= (see /hits), so a test can tell whether a
+    # redirect's next hop was sent.
+    key = dict(req.query).get("key", "")
+    with HITS_LOCK:
+        HITS[key] = HITS.get(key, 0) + 1
+    return c.respond(req, 200, [("Content-Type", "text/plain")], b"hit")
+
+
+def ep_hits(c, req):
+    key = dict(req.query).get("key", "")
+    with HITS_LOCK:
+        n = HITS.get(key, 0)
+    return c.respond(req, 200, [("Content-Type", "text/plain")], str(n).encode())
+
+
+def ep_redirect_broken(c, req):
+    # A redirect whose body stops short: the next hop must not be sent.
+    to = dict(req.query).get("to", "/")
+    c.send(("HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 1000\r\n\r\n" % to).encode() + b"0123456789")
+    return False
+
+
+def ep_redirect_endless(c, req):
+    # A redirect with a body that never ends (bounded here by bytes and time,
+    # so the server stops by itself): the client must follow without reading it all.
+    to = dict(req.query).get("to", "/")
+    c.send(("HTTP/1.1 302 Found\r\nLocation: %s\r\nTransfer-Encoding: chunked\r\n\r\n" % to).encode())
+    chunk = b"%x\r\n%s\r\n" % (16384, b"r" * 16384)
+    end = time.monotonic() + 20
+    for _ in range(64 * 1024):          # 1 GiB at most
+        if time.monotonic() > end:
+            break
+        c.send(chunk)
+    return False
+
+
+def ep_interim_flood(c, req):
+    # 100 Continue without end (bounded: 16 MiB or 20 s): the client must
+    # give up after a few, with its memory bounded.
+    one = b"HTTP/1.1 100 Continue\r\n\r\n"
+    block = one * 1000
+    end = time.monotonic() + 20
+    for _ in range(16 * 1024 * 1024 // len(block)):
+        if time.monotonic() > end:
+            break
+        c.send(block)
+    return False
+
+
 def ep_close_delimited(c, req):
     c.send(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + (b"" if req.method == "HEAD" else b"until close"))
     return False
@@ -653,6 +725,9 @@ def ep_connect(c, req):
 
 EXACT = {
     "/echo": ep_echo, "/discard": ep_discard, "/drip": ep_drip,
+    "/http10-chunked": ep_http10_chunked, "/stray-after": ep_stray_after, "/hit": ep_hit, "/hits": ep_hits,
+    "/redirect-broken": ep_redirect_broken, "/redirect-endless": ep_redirect_endless,
+    "/interim-flood": ep_interim_flood,
     "/conn-id": lambda c, r: c.respond(r, 200, [("Content-Type", "text/plain")], str(c.id).encode()),
     "/redirect": ep_redirect, "/set-header": ep_set_header, "/repeat-header": ep_repeat_header,
     "/continue": ep_continue, "/early-hints": ep_early_hints, "/expect-417": ep_expect_417,

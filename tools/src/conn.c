@@ -334,6 +334,44 @@ static void httpx__step_connecting(httpx__conn *conn, short revents, httpx__err 
     if (conn->addr_index >= conn->addrs.count || httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports use it */
+HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e) {
+    httpx__url u;
+    httpx__conn *conn;
+    if (httpx__url_parse(&u, url, strlen(url), e) || u.host.n >= sizeof conn->host) {
+        httpx__stream_free(s);
+        return e->code ? e->code : httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+    }
+    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
+    if (!conn) {
+        httpx__stream_free(s);
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+    }
+    memset(conn, 0, sizeof *conn);
+    conn->client = c;
+    conn->poll_index = -1;
+    conn->fd = s->fd;
+    conn->io = s;
+    httpx__origin_key(&u, conn->origin, sizeof conn->origin);
+    memcpy(conn->host, u.host.p, u.host.n);
+    conn->port = u.port;
+    conn->is_tls = tls;
+    conn->connect_timeout = c->opts.timeout.connect;
+    conn->setup_deadline = httpx__now() + (conn->connect_timeout < 0 ? 0 : conn->connect_timeout);
+    conn->next = c->conns;
+    c->conns = conn;
+    c->num_conns++;
+    if (tls) {
+        httpx__tls_begin(conn, e);
+        if (conn->state == HTTPX__CONN_CLOSED) return e->code;
+        httpx__conn_step(conn, 0);
+    } else {
+        httpx__conn_ready(conn);
+    }
+    return HTTPX_OK;
+}
+#endif
+
 /* Steps a connection on readiness (revents) or a passed deadline (0). Setup
    states loop while they make progress: a name known at once connects, a
    connect that finished at once starts TLS. */

@@ -325,6 +325,8 @@ HTTPX__PRIVATE httpx_error httpx__h1_framing_of(const httpx__h1_head *head, cons
         out->length = length;
     }
     if (out->kind == HTTPX__BODY_CLOSE) out->keep_alive = false;
+    /* RFC 9112 6.1: Transfer-Encoding in HTTP/1.0 is suspect framing: close after the message */
+    if (has_te && head->minor_version == 0) out->keep_alive = false;
     return HTTPX_OK;
 }
 

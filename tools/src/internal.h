@@ -583,6 +583,11 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
 /* Frees a connection the loop found closed. */
 HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
+/* Makes a pooled connection of url's origin from a stream that is already
+   connected (and takes the stream): the seam where transports that are not
+   a TCP connect (a socketpair in the tests; later tunnels, Unix sockets,
+   in-process apps) enter the pool. tls: run TLS over it first. */
+HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
 /* The fd to poll and the events (0: nothing to poll now). */
 HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */

@@ -204,7 +204,24 @@ static void httpx__loop_dispatch(httpx_client *c, struct pollfd *fds, int n, dou
     }
 }
 
+/* Whether a blocking caller's wait is over: its exchange reached `until`
+   (-1: a stream reader's news). */
+static bool httpx__wait_over(const httpx__exchange *ex, int until) {
+    if (!ex) return false;
+    if (until < 0) return ex->readable || ex->state == HTTPX__EX_DONE;
+    return (int)ex->state >= until;
+}
+
+/* One pass for a blocking caller that waits on ex: when ex got what it
+   waits for while queued exchanges were placed (a response already in),
+   the pass does not wait in poll. */
+static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *ex, int until);
+
 HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget) {
+    httpx__loop_pass_for(c, timeout_ms, budget, NULL, 0);
+}
+
+static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
     struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
     struct pollfd *fds = spare;
     int n, ms, rc, cap = 16;
@@ -224,6 +241,7 @@ HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double bud
         for (r = c->tasks; r; r = r->task_next)
             if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
     }
+    if (httpx__wait_over(watch, until)) ms = 0;
     /* nothing to wait for (everything ended while being placed): no poll */
     rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
     httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
@@ -262,10 +280,10 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
                 return;
             }
         }
-        httpx__loop_pass(c, -1, 0);
+        httpx__loop_pass_for(c, -1, 0, ex, (int)until);
     }
 }
 
 HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
-    while (!ex->readable && ex->state != HTTPX__EX_DONE) httpx__loop_pass(ex->client, -1, 0);
+    while (!httpx__wait_over(ex, -1)) httpx__loop_pass_for(ex->client, -1, 0, ex, -1);
 }
