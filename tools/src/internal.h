@@ -587,7 +587,9 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
    connected (and takes the stream): the seam where transports that are not
    a TCP connect (a socketpair in the tests; later tunnels, Unix sockets,
    in-process apps) enter the pool. tls: run TLS over it first. */
+#ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
+#endif
 /* The fd to poll and the events (0: nothing to poll now). */
 HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
