@@ -5,6 +5,9 @@
 #ifndef HTTPX_TEST_H
 #define HTTPX_TEST_H
 
+#ifndef HTTPX__TEST_HOOKS
+#define HTTPX__TEST_HOOKS   /* the internals only tests use (see tests/impl.c) */
+#endif
 #include "../httpx.h"
 #include "../tools/src/internal.h"
 #include <stdio.h>
