@@ -27,6 +27,8 @@ COMPONENTS = [               # implementation, bottom layer first
     "url.c",
     "headers.c",
     "h1.c",
+    "hpack.c",
+    "h2_frame.c",
     "multipart.c",
     "body.c",
     "net.c",
