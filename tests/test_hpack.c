@@ -432,10 +432,8 @@ static const struct { const char *hex, *msg; } ht_bad[] = {
     {"7f01", "index 64 out of range"},                  /* literal, name index beyond */
     {"4005616263", "string length 5 goes beyond"},
     {"40", "string missing"},
-    {"0001616", ""},                                    /* odd hex: skipped below */
     {"000161", "string missing"},                       /* name, no value */
     {"00016101", "string length 1 goes beyond"},
-    {"00817f0162", "EOS"},                              /* wait: see below */
     {"0081180162", "not all ones"},                     /* Huffman name 'a' + 000 */
     {"00821fff0162", "padding is at most 7"},
     {"0084ffffffff0162", "EOS"},
@@ -455,8 +453,7 @@ TEST(hpack_hostile_blocks) {
         httpx__hpack_dec d;
         httpx__err e;
         ht_fields got;
-        if (!b) continue;
-        if (strcmp(ht_bad[i].hex, "00817f0162") == 0) { free(b); continue; }   /* 0x7f is a valid 'a'+pad? no: checked by hand below */
+        REQUIRE(b);
         memset(&e, 0, sizeof e);
         memset(&got, 0, sizeof got);
         httpx__hpack_dec_init(&d, 4096);
@@ -494,6 +491,7 @@ TEST(hpack_list_size_limit) {
     CHECK_INT(got.count, 2);            /* nothing past the limit was reported */
     CHECK_INT(d.t.count, 1);            /* but the table is in sync */
     d.max_list = 0;
+    httpx__buf_free(&got.text);
     memset(&got, 0, sizeof got);
     CHECK_INT(httpx__hpack_decode(&d, c32, sizeof c32 - 1, ht_collect, &got, &e), 5);
     {   /* the fourth field is the entry C.3.1 added */
