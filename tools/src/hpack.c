@@ -113,6 +113,44 @@ static const uint16_t httpx__huff_index[31] = {
     0, 0, 0, 95, 98, 106, 119, 145, 174, 186, 190, 205, 224, 0, 253,
 };
 
+/* By the first 8 bits of the window: the symbol and length of a code of at
+   most 8 bits, or (0, the shortest length of the longer codes starting so). */
+static const uint8_t httpx__huff_fast_sym[256] = {
+    48, 48, 48, 48, 48, 48, 48, 48, 49, 49, 49, 49, 49, 49, 49, 49,
+    50, 50, 50, 50, 50, 50, 50, 50, 97, 97, 97, 97, 97, 97, 97, 97,
+    99, 99, 99, 99, 99, 99, 99, 99, 101, 101, 101, 101, 101, 101, 101, 101,
+    105, 105, 105, 105, 105, 105, 105, 105, 111, 111, 111, 111, 111, 111, 111, 111,
+    115, 115, 115, 115, 115, 115, 115, 115, 116, 116, 116, 116, 116, 116, 116, 116,
+    32, 32, 32, 32, 37, 37, 37, 37, 45, 45, 45, 45, 46, 46, 46, 46,
+    47, 47, 47, 47, 51, 51, 51, 51, 52, 52, 52, 52, 53, 53, 53, 53,
+    54, 54, 54, 54, 55, 55, 55, 55, 56, 56, 56, 56, 57, 57, 57, 57,
+    61, 61, 61, 61, 65, 65, 65, 65, 95, 95, 95, 95, 98, 98, 98, 98,
+    100, 100, 100, 100, 102, 102, 102, 102, 103, 103, 103, 103, 104, 104, 104, 104,
+    108, 108, 108, 108, 109, 109, 109, 109, 110, 110, 110, 110, 112, 112, 112, 112,
+    114, 114, 114, 114, 117, 117, 117, 117, 58, 58, 66, 66, 67, 67, 68, 68,
+    69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 74, 75, 75, 76, 76,
+    77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84,
+    85, 85, 86, 86, 87, 87, 89, 89, 106, 106, 107, 107, 113, 113, 118, 118,
+    119, 119, 120, 120, 121, 121, 122, 122, 38, 42, 44, 59, 88, 90, 0, 0,
+};
+static const uint8_t httpx__huff_fast_len[256] = {
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 10, 10,
+};
 #define HTTPX__HUFF_EOS 256
 
 HTTPX__PRIVATE size_t httpx__huff_encoded_len(const char *s, size_t n) {
@@ -169,7 +207,13 @@ HTTPX__PRIVATE int httpx__huff_decode(httpx__buf *out, const uint8_t *p, size_t 
         while (bits <= 56 && i < n) { acc = acc << 8 | p[i++]; bits += 8; }
         if (bits == 0) break;
         win = httpx__huff_peek(acc, bits);
-        for (len = 5; len < 30 && win >= httpx__huff_limit[len]; len++) {}
+        len = httpx__huff_fast_len[win >> 24];
+        if (len > 8) {      /* rare bytes: count up from the shortest candidate */
+            while (len < 30 && win >= httpx__huff_limit[len]) len++;
+            sym = httpx__huff_sym[httpx__huff_index[len] + ((win >> (32 - len)) - httpx__huff_first[len])];
+        } else {
+            sym = httpx__huff_fast_sym[win >> 24];
+        }
         if (len > bits) {
             /* what is left is no whole code: it must be padding, which is
                the start of EOS (all ones) and shorter than a byte */
@@ -181,7 +225,6 @@ HTTPX__PRIVATE int httpx__huff_decode(httpx__buf *out, const uint8_t *p, size_t 
             }
             break;
         }
-        sym = httpx__huff_sym[httpx__huff_index[len] + ((win >> (32 - len)) - httpx__huff_first[len])];
         if (sym == HTTPX__HUFF_EOS) {
             httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "HPACK: EOS symbol inside a Huffman string");
             return HTTPX__BAD;
@@ -639,18 +682,20 @@ static int httpx__hpack_choose(const httpx__hpack_enc *enc, const httpx__hpack_f
    are the smallest. */
 static uint32_t httpx__hpack_find(const httpx__hpack_enc *enc, const httpx__hpack_field *f, bool *full) {
     uint32_t name_idx = 0, i;
+    size_t at;
     *full = false;
     for (i = 0; i < HTTPX__HPACK_STATICS; i++) {
         const httpx__hpack_static *s = &httpx__hpack_statics[i];
-        if (s->nlen != f->nlen || memcmp(s->name, f->name, f->nlen) != 0) continue;
+        if (s->nlen != f->nlen || s->name[1] != f->name[1] || memcmp(s->name, f->name, f->nlen) != 0) continue;
         if (s->vlen == f->vlen && memcmp(s->value, f->value, f->vlen) == 0) {
             *full = true;
             return i + 1;
         }
         if (!name_idx) name_idx = i + 1;
     }
-    for (i = 0; i < enc->t.count; i++) {
-        const httpx__hpack_entry *en = httpx__hpack_nth(&enc->t, i);
+    for (i = 0, at = enc->t.count ? (enc->t.oldest + enc->t.count - 1) % enc->t.ents_cap : 0; i < enc->t.count;
+         i++, at = at ? at - 1 : enc->t.ents_cap - 1) {     /* newest first */
+        const httpx__hpack_entry *en = &enc->t.ents[at];
         const char *text = enc->t.text + en->off;
         if (en->nlen != f->nlen || memcmp(text, f->name, f->nlen) != 0) continue;
         if (en->vlen == f->vlen && memcmp(text + en->nlen, f->value, f->vlen) == 0) {
