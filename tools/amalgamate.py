@@ -29,6 +29,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "h1.c",
     "hpack.c",
     "h2_frame.c",
+    "h2_session.c",
     "multipart.c",
     "body.c",
     "net.c",

@@ -701,3 +701,115 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
                                              unsigned weight, bool exclusive);
 
 #endif /* HTTPX_NO_HTTP2 */
+
+/* ---- HTTP/2 client session (h2_session.c) ----
+   The protocol logic of one HTTP/2 connection without any I/O: the caller
+   moves bytes between the socket and the session (httpx__h2_out /
+   httpx__h2_out_done, httpx__h2_feed) and acts on the events it drains.
+   Private prefix: httpx__h2_. */
+#ifndef HTTPX_NO_HTTP2
+
+/* Zero-initialised is the default for every field. */
+typedef struct httpx__h2_config {
+    uint32_t stream_window;     /* receive window per stream; 0: 1 MiB (our SETTINGS_INITIAL_WINDOW_SIZE) */
+    uint32_t conn_window;       /* receive window of the connection; 0: 16 MiB (WINDOW_UPDATE on stream 0) */
+    uint32_t max_header_list;   /* SETTINGS_MAX_HEADER_LIST_SIZE sent and enforced; 0: 64 KiB */
+    uint32_t max_streams;       /* most streams we open at once, whatever the server allows; 0: 256 */
+} httpx__h2_config;
+
+enum httpx__h2_ev_type {
+    HTTPX__H2_EV_HEADERS = 1,   /* the final response head: status, fields */
+    HTTPX__H2_EV_DATA,          /* body bytes: data, len (give them back with httpx__h2_consumed) */
+    HTTPX__H2_EV_TRAILERS,      /* trailer fields (always followed by END) */
+    HTTPX__H2_EV_END,           /* the server's side of the stream ended cleanly */
+    HTTPX__H2_EV_RESET,         /* the stream is gone: code, error, msg, retryable, remote */
+    HTTPX__H2_EV_WINDOW,        /* a stream that httpx__h2_send_data held back may send again */
+    HTTPX__H2_EV_SETTINGS,      /* the server's SETTINGS were applied (httpx__h2_can_open may change) */
+    HTTPX__H2_EV_PING_ACK,      /* the answer to httpx__h2_ping: data (8 bytes) */
+    HTTPX__H2_EV_GOAWAY,        /* no new streams: last_stream_id, code, data (debug) */
+    HTTPX__H2_EV_ERROR          /* connection error: code, error, msg. The session is dead:
+                                   send what httpx__h2_out holds (the GOAWAY), then close */
+};
+
+/* One event. Pointers stay valid until the next httpx__h2_feed: DATA and
+   GOAWAY's debug data point into the bytes given to httpx__h2_feed (keep
+   them until then) or into the session. */
+typedef struct httpx__h2_event {
+    int type;                           /* enum httpx__h2_ev_type */
+    uint32_t stream_id;                 /* 0 for connection events */
+    void *user;                         /* the stream's pointer from httpx__h2_submit */
+    int status;                         /* HEADERS: :status (200..599) */
+    const httpx__h1_header *fields;     /* HEADERS, TRAILERS: without pseudo-headers, */
+    size_t num_fields;                  /*   names lower-case, NUL-terminated */
+    const uint8_t *data;                /* DATA, PING_ACK, GOAWAY */
+    size_t len;
+    uint32_t code;                      /* RESET, GOAWAY, ERROR: RFC 9113 error code */
+    uint32_t last_stream_id;            /* GOAWAY */
+    bool retryable;                     /* RESET: the server did not process the request
+                                           (REFUSED_STREAM, or above a GOAWAY's last id) */
+    bool remote;                        /* RESET: the server's RST_STREAM or GOAWAY; false: we
+                                           reset it because the server broke a rule */
+    httpx_error error;                  /* RESET, ERROR (HTTPX_OK for a RESET NO_ERROR after END) */
+    const char *msg;                    /* RESET, ERROR: what happened, in words */
+} httpx__h2_event;
+
+typedef struct httpx__h2_session httpx__h2_session;
+
+/* Creates a session and queues the client preface, our SETTINGS and the
+   connection WINDOW_UPDATE. cfg may be NULL. NULL on NOMEM. */
+HTTPX__PRIVATE httpx__h2_session *httpx__h2_new(const httpx__h2_config *cfg, httpx__err *e);
+HTTPX__PRIVATE void httpx__h2_free(httpx__h2_session *s);
+
+/* The bytes waiting to be sent (*len may be 0), and how many were sent. */
+HTTPX__PRIVATE const char *httpx__h2_out(const httpx__h2_session *s, size_t *len);
+HTTPX__PRIVATE void httpx__h2_out_done(httpx__h2_session *s, size_t n);
+
+/* Whether a new stream may be opened now: alive, no GOAWAY either way,
+   under the server's SETTINGS_MAX_CONCURRENT_STREAMS (100 until its first
+   SETTINGS) and our max_streams, stream ids left. */
+HTTPX__PRIVATE bool httpx__h2_can_open(const httpx__h2_session *s);
+/* Opens a stream for a request: fields[0..n) are the pseudo-headers
+   (:method, :scheme, :authority, :path) then the other fields, names lower
+   case. Queues HEADERS (+ CONTINUATION), with END_STREAM when !has_body.
+   user comes back in the stream's events. Fails (nothing queued) with
+   HTTPX_ERR_LOCAL_PROTOCOL when no stream can be opened or a field is not
+   allowed in HTTP/2 (connection-specific ones), HTTPX_ERR_INVALID_HEADER,
+   HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE httpx_error httpx__h2_submit(httpx__h2_session *s, const httpx__hpack_field *fields, size_t n,
+                                            bool has_body, void *user, uint32_t *stream_id, httpx__err *e);
+/* Queues up to len request body bytes as DATA frames, as far as the stream
+   and connection send windows allow; with end, the frame with the last
+   byte carries END_STREAM (len 0 with end: an empty DATA frame ends it).
+   Returns the bytes taken; fewer than len means blocked: an EV_WINDOW event
+   for the stream says when to try again. HTTPX__BAD (e filled) when the
+   stream is not open for sending or the session is dead. */
+HTTPX__PRIVATE long httpx__h2_send_data(httpx__h2_session *s, uint32_t stream_id, const void *p, size_t len,
+                                        bool end, httpx__err *e);
+/* Takes bytes the server sent. Handles whole frames (a partial frame at the
+   end is kept inside, at most 9 + 16384 bytes) and stops after the first
+   frame that produced events, so *consumed may be less than n: drain the
+   events, then feed the rest. Returns 0, or HTTPX__BAD on a connection
+   error (e filled, an EV_ERROR event queued, a GOAWAY in the output).
+   Misuse: feeding while events are pending (asserted). */
+HTTPX__PRIVATE int httpx__h2_feed(httpx__h2_session *s, const void *p, size_t n, size_t *consumed, httpx__err *e);
+/* The next event; false when there is none. */
+HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *ev);
+/* The user took n body bytes of stream_id (call it for every DATA byte ever
+   delivered, even after the stream ended or was cancelled): windows are
+   reopened with WINDOW_UPDATE once half a window was taken. */
+HTTPX__PRIVATE void httpx__h2_consumed(httpx__h2_session *s, uint32_t stream_id, size_t n);
+/* RST_STREAM CANCEL for a stream still open; no event follows. */
+HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id);
+/* A clean close: GOAWAY NO_ERROR, no new streams; open ones go on. */
+HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s);
+/* Sends a PING; the EV_PING_ACK event carries the same 8 bytes back. */
+HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]);
+HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+/* No stream open (the connection can be pooled or closed). */
+HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
+/* Connection error happened (the EV_ERROR message stays in *err). */
+HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s);
+/* Heap bytes the session holds now (for the memory figures). */
+HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
+
+#endif /* HTTPX_NO_HTTP2 */
