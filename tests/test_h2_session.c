@@ -638,7 +638,7 @@ TEST(h2_session_slow_reader_others_flow) {
 TEST(h2_session_settings_mid_stream) {
     t_h2 t;
     httpx__h2_setting set[3];
-    static char big[40000];
+    static char big[60000];
     t_frame fr[16];
     size_t n;
     uint32_t id;
@@ -1250,9 +1250,44 @@ static void f_frame(t_h2 *t) {
     }
 }
 
-static void f_drain(t_h2 *t) {
+/* What the events said of each stream so far: they must come in the order
+   a response can have (head, data, trailers, end), nothing after a reset,
+   nothing after the connection error. */
+enum { F_HEAD = 1, F_END = 2, F_RESET = 4, F_TRAILERS = 8 };
+typedef struct f_state { uint8_t st[128]; bool error; } f_state;
+
+static void f_check(f_state *fs, const httpx__h2_event *ev) {
+    uint8_t *st = ev->stream_id < 256 ? &fs->st[ev->stream_id / 2] : NULL;
+    CHECK(!fs->error);
+    switch (ev->type) {
+    case HTTPX__H2_EV_HEADERS:
+        CHECK(st && *st == 0 && ev->status >= 200 && ev->status <= 999);
+        if (st) *st |= F_HEAD;
+        break;
+    case HTTPX__H2_EV_DATA:
+        CHECK(st && *st == F_HEAD && ev->len > 0);
+        break;
+    case HTTPX__H2_EV_TRAILERS:
+        CHECK(st && *st == F_HEAD);
+        if (st) *st |= F_TRAILERS;
+        break;
+    case HTTPX__H2_EV_END:
+        CHECK(st && (*st & F_HEAD) && !(*st & (F_END | F_RESET)));
+        if (st) *st |= F_END;
+        break;
+    case HTTPX__H2_EV_RESET:
+        CHECK(st && !(*st & F_RESET));
+        if (st) *st |= F_RESET;
+        break;
+    case HTTPX__H2_EV_ERROR: fs->error = true; break;
+    default: break;
+    }
+}
+
+static void f_drain(t_h2 *t, f_state *fs) {
     httpx__h2_event ev;
     while (httpx__h2_next_event(t->s, &ev)) {
+        f_check(fs, &ev);
         if (ev.type == HTTPX__H2_EV_DATA) {
             volatile uint8_t sum = 0;
             size_t i;
@@ -1272,9 +1307,11 @@ TEST(h2_session_fuzz) {
     f_rng = 0x9e3779b9u;
     for (seq = 0; seq < seqs; seq++) {
         t_h2 t;
+        f_state fs;
         int frames = 1 + (int)(f_rand() % 16), i;
         bool wild = f_rand() % 8 == 0;      /* else a plausible server, which may still break rules */
         t_init(&t);
+        memset(&fs, 0, sizeof fs);
         if (f_rand() % 8) t_settings(&t, NULL, 0);
         for (i = 0; i < 3; i++)
             if (httpx__h2_can_open(t.s)) t_request_x(&t, i == 2 ? "POST" : "GET", "/", i == 2, NULL, false);
@@ -1288,7 +1325,7 @@ TEST(h2_session_fuzz) {
             while (off < t.srv.len) {
                 size_t used = 0, len = f_rand() % 3 ? t.srv.len - off : 1 + f_rand() % (t.srv.len - off);
                 int rc = httpx__h2_feed(t.s, t.srv.p + off, len, &used, NULL);
-                f_drain(&t);
+                f_drain(&t, &fs);
                 if (rc != 0) { dead++; break; }
                 REQUIRE(used > 0);
                 off += used;
@@ -1311,4 +1348,198 @@ TEST(h2_session_fuzz) {
     CHECK(max_mem < 256 * 1024);
     CHECK(dead > seqs / 10 && dead < seqs);     /* both kinds of ending happen */
     if (getenv("H2_MEMORY")) printf("fuzz: %ld sequences, %ld connection errors, at most %zu bytes\n", seqs, dead, max_mem);
+}
+
+/* ---- interop: a real HTTP/2 server (python h2) over loopback ---- */
+
+#include "fixtures_common.h"
+#include <poll.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+typedef struct i_req {
+    const char *method, *path;
+    const unsigned char *body;      /* request body (POST) */
+    size_t body_len, body_off;
+    bool blocked, ended, reset;
+    int status;
+    httpx__buf got, trailers;
+} i_req;
+
+static int i_connect(int port) {
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+static void i_event(httpx__h2_session *s, const httpx__h2_event *ev) {
+    i_req *r = (i_req *)ev->user;
+    size_t i;
+    switch (ev->type) {
+    case HTTPX__H2_EV_HEADERS: r->status = ev->status; break;
+    case HTTPX__H2_EV_DATA:
+        httpx__buf_append(&r->got, ev->data, ev->len);
+        httpx__h2_consumed(s, ev->stream_id, ev->len);
+        break;
+    case HTTPX__H2_EV_TRAILERS:
+        for (i = 0; i < ev->num_fields; i++)
+            httpx__buf_printf(&r->trailers, "%s=%s;", ev->fields[i].name, ev->fields[i].value);
+        break;
+    case HTTPX__H2_EV_END: r->ended = true; break;
+    case HTTPX__H2_EV_WINDOW: r->blocked = false; break;
+    case HTTPX__H2_EV_RESET:
+        test_fail(__FILE__, __LINE__, "stream %lu reset: %s", (unsigned long)ev->stream_id, ev->msg);
+        r->reset = true;
+        break;
+    case HTTPX__H2_EV_ERROR: test_fail(__FILE__, __LINE__, "connection error: %s", ev->msg); break;
+    default: break;
+    }
+}
+
+/* Moves bytes between the socket and the session until every request ended
+   (or failed), with a deadline; plain poll(), as the engine will do. */
+static bool i_run(httpx__h2_session *s, int fd, i_req *reqs, size_t n) {
+    static char buf[65536];
+    long long deadline = fxc_now_ms() + 60000;
+    for (;;) {
+        size_t len, i, done = 0;
+        const char *out;
+        struct pollfd pf;
+        for (i = 0; i < n; i++) {
+            i_req *r = &reqs[i];
+            done += r->ended || r->reset;
+            while (r->body && r->body_off < r->body_len && !r->blocked && !r->reset) {
+                size_t want = r->body_len - r->body_off < 65536 ? r->body_len - r->body_off : 65536;
+                long k;
+                httpx__h2_out(s, &len);
+                if (len > 256 * 1024) break;        /* send what is queued first */
+                k = httpx__h2_send_data(s, (uint32_t)(2 * i + 1), r->body + r->body_off, want,
+                                        r->body_off + want == r->body_len, NULL);
+                if (k < 0) return false;
+                r->body_off += (size_t)k;
+                if ((size_t)k < want) r->blocked = true;
+            }
+        }
+        if (done == n) return true;
+        if (fxc_now_ms() > deadline || httpx__h2_dead(s)) return false;
+        out = httpx__h2_out(s, &len);
+        pf.fd = fd;
+        pf.events = (short)(POLLIN | (len ? POLLOUT : 0));
+        if (poll(&pf, 1, 1000) < 0 && errno != EINTR) return false;
+        if (pf.revents & POLLOUT) {
+            ssize_t k = send(fd, out, len, MSG_NOSIGNAL);
+            if (k > 0) httpx__h2_out_done(s, (size_t)k);
+        }
+        if (pf.revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t k = recv(fd, buf, sizeof buf, 0);
+            size_t off = 0;
+            if (k == 0) return false;
+            if (k < 0) {
+                if (errno == EAGAIN || errno == EINTR) continue;
+                return false;
+            }
+            while (off < (size_t)k) {
+                size_t used = 0;
+                httpx__h2_event ev;
+                int rc = httpx__h2_feed(s, buf + off, (size_t)k - off, &used, NULL);
+                while (httpx__h2_next_event(s, &ev)) i_event(s, &ev);
+                if (rc != 0) return false;
+                off += used;
+            }
+        }
+    }
+}
+
+static bool i_check_pattern(const httpx__buf *b, size_t n) {
+    size_t i;
+    if (b->len != n) return false;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)b->p[i] != (i & 0xff)) return false;
+    return true;
+}
+
+TEST(h2_session_interop_python_h2) {
+    static unsigned char up[300000];
+    char line[64];
+    fxc_proc p = FXC_PROC_INIT;
+    i_req reqs[4];
+    httpx__h2_session *s;
+    int port, fd;
+    size_t i;
+    for (i = 0; i < sizeof up; i++) up[i] = (unsigned char)(i * 7 + 3);
+    REQUIRE(fxc_start_python("h2_session", "tests/servers/h2_server.py", NULL, &p, line, sizeof line, 10000, NULL, 0));
+    port = atoi(line);
+    if (port <= 0) {
+        test_fail(__FILE__, __LINE__, "tests/servers/h2_server.py did not start (got \"%s\")", line);
+        fxc_proc_stop(&p);
+        return;
+    }
+    fd = i_connect(port);
+    s = httpx__h2_new(NULL, NULL);
+    memset(reqs, 0, sizeof reqs);
+    reqs[0].method = "GET";  reqs[0].path = "/bytes/3000000";  /* three stream windows */
+    reqs[1].method = "POST"; reqs[1].path = "/echo";            /* over the server's 64 KiB windows */
+    reqs[1].body = up;
+    reqs[1].body_len = sizeof up;
+    reqs[2].method = "GET";  reqs[2].path = "/trailers";
+    reqs[3].method = "GET";  reqs[3].path = "/missing";
+    if (fd >= 0 && s) {
+        for (i = 0; i < 4; i++) {
+            httpx__hpack_field f[4];
+            uint32_t id = 0;
+            const char *nv[] = {":method", reqs[i].method, ":scheme", "http", ":authority", "127.0.0.1",
+                                ":path", reqs[i].path};
+            size_t k;
+            memset(f, 0, sizeof f);
+            for (k = 0; k < 4; k++) {
+                f[k].name = nv[2 * k];
+                f[k].nlen = strlen(nv[2 * k]);
+                f[k].value = nv[2 * k + 1];
+                f[k].vlen = strlen(nv[2 * k + 1]);
+            }
+            CHECK_INT(httpx__h2_submit(s, f, 4, reqs[i].body != NULL, &reqs[i], &id, NULL), HTTPX_OK);
+            CHECK_INT(id, 2 * i + 1);
+        }
+        CHECK(i_run(s, fd, reqs, 4));
+        CHECK_INT(reqs[0].status, 200);
+        CHECK(i_check_pattern(&reqs[0].got, 3000000));
+        CHECK_INT(reqs[1].status, 200);
+        CHECK_MEM(reqs[1].got.p, reqs[1].got.len, up, sizeof up);
+        CHECK_INT(reqs[2].status, 200);
+        CHECK_STR(reqs[2].got.p, "body");
+        CHECK_STR(reqs[2].trailers.p, "x-checksum=42;");
+        CHECK_INT(reqs[3].status, 404);
+        CHECK(reqs[3].ended && reqs[3].got.len == 0);
+        CHECK(httpx__h2_idle(s));
+        /* a clean close: our GOAWAY goes out */
+        httpx__h2_goaway(s);
+        {
+            size_t len;
+            const char *out = httpx__h2_out(s, &len);
+            CHECK(send(fd, out, len, MSG_NOSIGNAL) == (ssize_t)len);
+        }
+        if (getenv("H2_MEMORY")) printf("interop: session memory after 4 exchanges: %zu bytes\n", httpx__h2_memory(s));
+    } else {
+        test_fail(__FILE__, __LINE__, "could not connect to the h2 server on port %d", port);
+    }
+    for (i = 0; i < 4; i++) {
+        httpx__buf_free(&reqs[i].got);
+        httpx__buf_free(&reqs[i].trailers);
+    }
+    httpx__h2_free(s);
+    if (fd >= 0) close(fd);
+    fxc_proc_stop(&p);
 }
