@@ -1543,3 +1543,21 @@ TEST(h2_session_interop_python_h2) {
     if (fd >= 0) close(fd);
     fxc_proc_stop(&p);
 }
+
+/* ---- out of memory ---- */
+
+/* build/oom_h2 (make examples) fails every allocation of a scripted
+   session in turn; it must report each one as NOMEM. */
+TEST(h2_session_out_of_memory) {
+    char out[4096];
+    size_t n = 0;
+    FILE *p = popen("build/oom_h2 2>&1", "r");
+    int status;
+    REQUIRE(p);
+    while (n + 1 < sizeof out && fgets(out + n, (int)(sizeof out - n), p)) n += strlen(out + n);
+    out[n] = 0;
+    status = pclose(p);
+    CHECK_INT(status, 0);
+    if (!strstr(out, "every one failed in turn, 0 bad outcomes"))
+        test_fail(__FILE__, __LINE__, "build/oom_h2 (make build/oom_h2): %s", out);
+}

@@ -308,7 +308,16 @@ HTTPX__PRIVATE void httpx__h2_out_done(httpx__h2_session *s, size_t n) {
         memmove(s->out.p, s->out.p + s->out_off, s->out.len - s->out_off);
         s->out.len -= s->out_off;
         s->out_off = 0;
+    } else {
+        return;
     }
+    if (s->out.p) s->out.p[s->out.len] = 0;     /* httpx__buf's promise */
+}
+
+/* After frames queued by a call that reports nothing: an allocation failure
+   leaves the output incomplete, so the session cannot go on. */
+static void httpx__h2_check_out(httpx__h2_session *s) {
+    if (s->out.failed) httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
 }
 
 /* Gives the memory of per-feed storage back when no stream needs it, so an
@@ -363,6 +372,7 @@ HTTPX__PRIVATE void httpx__h2_consumed(httpx__h2_session *s, uint32_t stream_id,
     httpx__h2_credit_conn(s, n);
     st = httpx__h2_find(s, stream_id);
     if (st) httpx__h2_credit_stream(s, st, n);
+    httpx__h2_check_out(s);
 }
 
 /* ---- the response head ---- */
@@ -1011,15 +1021,16 @@ HTTPX__PRIVATE httpx_error httpx__h2_submit(httpx__h2_session *s, const httpx__h
                                             bool has_body, void *user, uint32_t *stream_id, httpx__err *e) {
     httpx__h2_stream *st;
     bool is_head = false;
+    httpx_error rc;
     if (!httpx__h2_can_open(s))
         return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "HTTP/2: no stream can be opened on this connection now (%s)",
                            s->dead ? "it failed" : s->goaway_recv || s->goaway_sent ? "it is going away"
                                                                                      : "at its concurrent stream limit");
-    if (httpx__h2_check_request(s, fields, n, &is_head, e)) return e ? e->code : HTTPX_ERR_LOCAL_PROTOCOL;
+    if ((rc = httpx__h2_check_request(s, fields, n, &is_head, e)) != HTTPX_OK) return rc;
     if (!httpx__h2_grow((void **)&s->streams, &s->streams_cap, s->nstreams + 1, sizeof *s->streams))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "HTTP/2: out of memory for a stream");
     httpx__buf_clear(&s->enc_buf);
-    if (httpx__hpack_encode(&s->enc, &s->enc_buf, fields, n, e)) return e ? e->code : HTTPX_ERR_INVALID_HEADER;
+    if ((rc = httpx__hpack_encode(&s->enc, &s->enc_buf, fields, n, e)) != HTTPX_OK) return rc;
     /* from here on the encoder's table changed: a failure ends the session */
     if (!httpx__h2_write_header_block(&s->out, s->next_id, s->enc_buf.p, s->enc_buf.len, !has_body,
                                       s->peer.max_frame_size)) {
@@ -1081,18 +1092,21 @@ HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id) {
     httpx__h2_write_rst_stream(&s->out, stream_id, HTTPX__H2_CANCEL);
     httpx__h2_note_reset(s, stream_id);
     httpx__h2_remove(s, st);
+    httpx__h2_check_out(s);
 }
 
 HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s) {
     if (s->dead || s->goaway_sent) return;
     s->goaway_sent = true;
     httpx__h2_write_goaway(&s->out, 0, HTTPX__H2_NO_ERROR, "", 0);
+    httpx__h2_check_out(s);
 }
 
 HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]) {
     if (s->dead) return;
     s->pings_out++;
     httpx__h2_write_ping(&s->out, opaque, false);
+    httpx__h2_check_out(s);
 }
 
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
