@@ -1080,7 +1080,12 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
    The protocol logic of one HTTP/2 connection without any I/O: the caller
    moves bytes between the socket and the session (httpx__h2_out /
    httpx__h2_out_done, httpx__h2_feed) and acts on the events it drains.
-   Private prefix: httpx__h2_. */
+   A session is used by one thread at a time. Private prefix: httpx__h2_.
+   The loop an engine runs:
+       send httpx__h2_out (httpx__h2_out_done with what the socket took);
+       read bytes; while some are left: httpx__h2_feed, then drain every
+       event with httpx__h2_next_event; HTTPX__BAD is fatal (an EV_ERROR
+       event says why; flush the GOAWAY, close). */
 #ifndef HTTPX_NO_HTTP2
 
 /* Zero-initialised is the default for every field. */
@@ -1105,9 +1110,11 @@ enum httpx__h2_ev_type {
                                    send what httpx__h2_out holds (the GOAWAY), then close */
 };
 
-/* One event. Pointers stay valid until the next httpx__h2_feed: DATA and
-   GOAWAY's debug data point into the bytes given to httpx__h2_feed (keep
-   them until then) or into the session. */
+/* One event. Its pointers stay valid until the next httpx__h2_next_event
+   or httpx__h2_feed call (handle each event before draining the next):
+   DATA, PING_ACK and GOAWAY's debug data point into the bytes given to
+   httpx__h2_feed (keep them until the events are drained) or into the
+   session; fields and msg into the session. */
 typedef struct httpx__h2_event {
     int type;                           /* enum httpx__h2_ev_type */
     uint32_t stream_id;                 /* 0 for connection events */
