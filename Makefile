@@ -73,10 +73,15 @@ unit: $(BUILD)/test examples
 asan: $(BUILD)/test-asan examples
 	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test-asan $(T)
 
-examples: $(EXAMPLES) $(BUILD)/oom
+examples: $(EXAMPLES) $(BUILD)/oom $(BUILD)/oom_h2
 
 # Out of memory at every allocation in turn (tests/oom/oom.c, run by the tests).
 $(BUILD)/oom: tests/oom/oom.c httpx.h
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@
+
+# The same for an HTTP/2 session alone (tests/oom/oom_h2.c, run by the tests).
+$(BUILD)/oom_h2: tests/oom/oom_h2.c httpx.h
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@
 

@@ -1316,10 +1316,361 @@ typedef struct httpx__views {
 } httpx__views;
 HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out of memory */
 HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
+
+/* ---- HTTP/2: HPACK and frames (RFC 7541, RFC 9113) ---- */
+#ifndef HTTPX_NO_HTTP2
+
+/* The return convention of the byte-level calls: >= 0 progress, HTTPX__BAD
+   failed (the httpx__err says why), HTTPX__AGAIN needs more input. */
+#ifndef HTTPX__BAD
+#define HTTPX__BAD (-1)
+#define HTTPX__AGAIN (-2)
+#endif
+
+/* -- HPACK (hpack.c) --
+   One decoder per connection for the header blocks the server sends, one
+   encoder for ours. Both keep an RFC 7541 dynamic table; every allocation is
+   bounded by the table size the peer or we agreed to. */
+
+#define HTTPX__HPACK_TABLE_DEFAULT 4096u     /* SETTINGS_HEADER_TABLE_SIZE initial value */
+#define HTTPX__HPACK_ENTRY_OVERHEAD 32u      /* RFC 7541 4.1: name + value + 32 */
+#define HTTPX__HPACK_LIST_DEFAULT 65536u     /* decoder's max header list size by default */
+
+typedef struct httpx__hpack_entry { uint32_t off, nlen, vlen; } httpx__hpack_entry;
+/* The dynamic table: entry text lives in `text`, oldest first, so evicting
+   the oldest moves `head` on and adding appends at `tail`; when the end is
+   reached the live text is moved to the front. Entries form a ring. */
+typedef struct httpx__hpack_table {
+    char *text;
+    size_t text_cap, head, tail;
+    httpx__hpack_entry *ents;
+    size_t ents_cap, oldest, count;
+    size_t size;            /* RFC 7541 size of the entries */
+    size_t max;             /* the current maximum size */
+} httpx__hpack_table;
+
+typedef struct httpx__hpack_dec {
+    httpx__hpack_table t;
+    size_t max_allowed;     /* the SETTINGS_HEADER_TABLE_SIZE the peer acknowledged */
+    size_t max_list;        /* max header list size (name + value + 32 each); 0: none */
+    bool need_update;       /* our setting went below the table size: the next
+                               block must start with a size update */
+    bool broken;            /* a decoding error happened: the context is out of sync */
+    httpx__buf scratch;     /* Huffman-decoded strings of the current field */
+} httpx__hpack_dec;
+
+/* Called for each decoded field, in order. Views are valid during the call
+   only. Return 0 to go on; anything else stops decoding (the context is then
+   out of sync with the peer's: close the connection). */
+typedef int (*httpx__hpack_on_field)(void *ctx, const char *name, size_t nlen,
+                                     const char *value, size_t vlen);
+
+/* table_size: the size both sides start with (4096 in HTTP/2). Allocates
+   nothing until the first entry is added. */
+HTTPX__PRIVATE void httpx__hpack_dec_init(httpx__hpack_dec *d, size_t table_size);
+HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d);
+/* Our SETTINGS_HEADER_TABLE_SIZE was acknowledged: size updates above n are
+   errors from now on; when n is below the current size the table shrinks and
+   the next block must begin with a size update (RFC 7541 4.2). */
+HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n);
+/* Decodes one complete header block (HEADERS + CONTINUATIONs joined).
+   Returns the number of fields, or HTTPX__BAD with e filled:
+   - HTTPX_ERR_REMOTE_PROTOCOL "HPACK: ...": a COMPRESSION_ERROR; the context is
+     broken and every later call fails;
+   - HTTPX_ERR_TOO_LARGE: the list is over max_list. Decoding went on to the
+     end without calling on_field for the rest, so the table is in sync and
+     the connection can go on (reset the stream);
+   - HTTPX_ERR_CANCELLED: on_field returned nonzero (context broken);
+   - HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE int httpx__hpack_decode(httpx__hpack_dec *d, const void *block, size_t n,
+                                       httpx__hpack_on_field on_field, void *ctx, httpx__err *e);
+
+/* How the encoder represents a field (RFC 7541 6.2). AUTO: never-indexed for
+   credentials (authorization, proxy-authorization, cookie, set-cookie),
+   without indexing for fields that change every request (:path,
+   content-length) or that would take more than half the table, incremental
+   indexing otherwise. */
+enum httpx__hpack_index { HTTPX__HPACK_AUTO, HTTPX__HPACK_INDEX, HTTPX__HPACK_NO_INDEX, HTTPX__HPACK_NEVER_INDEX };
+typedef struct httpx__hpack_field {
+    const char *name; size_t nlen;      /* lower-case */
+    const char *value; size_t vlen;
+    int index;                          /* enum httpx__hpack_index; 0 = AUTO */
+} httpx__hpack_field;
+
+typedef struct httpx__hpack_enc {
+    httpx__hpack_table t;
+    size_t cap;             /* the most table we are willing to keep */
+    size_t pending_min;     /* smallest size chosen since the last block */
+    bool pending;           /* a size update is owed at the next block */
+    int huffman;            /* enum httpx__hpack_huff; 0: Huffman when shorter */
+} httpx__hpack_enc;
+/* ALWAYS exists to reproduce RFC 7541 C.4/C.6, whose encoder Huffman-codes
+   "307" although that saves nothing. */
+enum httpx__hpack_huff { HTTPX__HPACK_HUFF_AUTO, HTTPX__HPACK_HUFF_NEVER, HTTPX__HPACK_HUFF_ALWAYS };
+
+/* table_size: as for the decoder; it is also the cap (memory) the encoder
+   keeps to when the peer allows more. */
+HTTPX__PRIVATE void httpx__hpack_enc_init(httpx__hpack_enc *enc, size_t table_size);
+HTTPX__PRIVATE void httpx__hpack_enc_free(httpx__hpack_enc *enc);
+/* The peer's SETTINGS_HEADER_TABLE_SIZE: the encoder uses min(n, cap) and
+   signals a change with size updates at the start of the next block. */
+HTTPX__PRIVATE void httpx__hpack_enc_set_peer_max(httpx__hpack_enc *enc, size_t n);
+/* Appends one header block for fields[0..n) to out. Fails, having changed
+   nothing, with HTTPX_ERR_INVALID_HEADER for an empty or non-lower-case
+   name or a CR, LF or NUL in a field, or with HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf *out,
+                                               const httpx__hpack_field *fields, size_t n, httpx__err *e);
+
+/* Building blocks, visible for the tests. */
+HTTPX__PRIVATE bool httpx__hpack_put_int(httpx__buf *out, unsigned first, int prefix_bits, uint32_t v);
+/* Reads a prefix integer at *p: 0 and *p moved past it, HTTPX__AGAIN when the
+   input ends inside it, HTTPX__BAD when it is over 2^31 - 1. */
+HTTPX__PRIVATE int httpx__hpack_get_int(const uint8_t **p, const uint8_t *end, int prefix_bits, uint32_t *v);
+HTTPX__PRIVATE size_t httpx__huff_encoded_len(const char *s, size_t n);
+HTTPX__PRIVATE bool httpx__huff_encode(httpx__buf *out, const char *s, size_t n);
+/* Appends the decoded bytes to out (out may be NULL: validate only). Returns
+   0, or HTTPX__BAD with e filled (EOS, bad padding). */
+HTTPX__PRIVATE int httpx__huff_decode(httpx__buf *out, const uint8_t *p, size_t n, httpx__err *e);
+/* Dynamic table entry i (0 = newest). */
+HTTPX__PRIVATE bool httpx__hpack_table_get(const httpx__hpack_table *t, size_t i, httpx__str *name, httpx__str *value);
+
+/* -- frames (h2_frame.c), RFC 9113 sections 4 and 6 -- */
+
+#define HTTPX__H2_PREFACE "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+#define HTTPX__H2_PREFACE_LEN 24
+#define HTTPX__H2_HEADER_LEN 9
+#define HTTPX__H2_MAX_FRAME_DEFAULT 16384u
+#define HTTPX__H2_MAX_FRAME_LIMIT 16777215u
+#define HTTPX__H2_WINDOW_DEFAULT 65535u
+#define HTTPX__H2_WINDOW_MAX 2147483647u
+
+enum httpx__h2_type {
+    HTTPX__H2_DATA = 0, HTTPX__H2_HEADERS = 1, HTTPX__H2_PRIORITY = 2, HTTPX__H2_RST_STREAM = 3,
+    HTTPX__H2_SETTINGS = 4, HTTPX__H2_PUSH_PROMISE = 5, HTTPX__H2_PING = 6, HTTPX__H2_GOAWAY = 7,
+    HTTPX__H2_WINDOW_UPDATE = 8, HTTPX__H2_CONTINUATION = 9
+};
+#define HTTPX__H2_FLAG_END_STREAM 0x01u
+#define HTTPX__H2_FLAG_ACK 0x01u
+#define HTTPX__H2_FLAG_END_HEADERS 0x04u
+#define HTTPX__H2_FLAG_PADDED 0x08u
+#define HTTPX__H2_FLAG_PRIORITY 0x20u
+
+/* RFC 9113 section 7 error codes. */
+enum httpx__h2_code {
+    HTTPX__H2_NO_ERROR = 0x0, HTTPX__H2_PROTOCOL_ERROR = 0x1, HTTPX__H2_INTERNAL_ERROR = 0x2,
+    HTTPX__H2_FLOW_CONTROL_ERROR = 0x3, HTTPX__H2_SETTINGS_TIMEOUT = 0x4, HTTPX__H2_STREAM_CLOSED = 0x5,
+    HTTPX__H2_FRAME_SIZE_ERROR = 0x6, HTTPX__H2_REFUSED_STREAM = 0x7, HTTPX__H2_CANCEL = 0x8,
+    HTTPX__H2_COMPRESSION_ERROR = 0x9, HTTPX__H2_CONNECT_ERROR = 0xa, HTTPX__H2_ENHANCE_YOUR_CALM = 0xb,
+    HTTPX__H2_INADEQUATE_SECURITY = 0xc, HTTPX__H2_HTTP_1_1_REQUIRED = 0xd
+};
+/* "PROTOCOL_ERROR", ...; "unknown" for codes outside the RFC (which must be
+   treated as INTERNAL_ERROR-like, never as an error themselves). */
+HTTPX__PRIVATE const char *httpx__h2_code_name(uint32_t code);
+
+enum httpx__h2_setting_id {
+    HTTPX__H2_SET_HEADER_TABLE_SIZE = 1, HTTPX__H2_SET_ENABLE_PUSH = 2,
+    HTTPX__H2_SET_MAX_CONCURRENT_STREAMS = 3, HTTPX__H2_SET_INITIAL_WINDOW_SIZE = 4,
+    HTTPX__H2_SET_MAX_FRAME_SIZE = 5, HTTPX__H2_SET_MAX_HEADER_LIST_SIZE = 6
+};
+/* One side's settings; httpx__h2_settings_init gives the RFC defaults
+   (max_concurrent_streams and max_header_list_size unlimited: UINT32_MAX). */
+typedef struct httpx__h2_settings {
+    uint32_t header_table_size, enable_push, max_concurrent_streams,
+             initial_window_size, max_frame_size, max_header_list_size;
+} httpx__h2_settings;
+typedef struct httpx__h2_setting { uint16_t id; uint32_t value; } httpx__h2_setting;
+
+/* A decoded frame: views into the parsed buffer. payload is what the frame
+   carries with padding and fixed fields removed: DATA's data, HEADERS' and
+   PUSH_PROMISE's and CONTINUATION's field block fragment, GOAWAY's debug
+   data, PING's 8 opaque bytes, SETTINGS' entries (see httpx__h2_frame_setting),
+   an unknown type's whole payload. */
+typedef struct httpx__h2_frame {
+    uint32_t length;            /* the payload length on the wire */
+    uint8_t type, flags;
+    uint32_t stream_id;         /* reserved bit cleared */
+    const uint8_t *payload;
+    size_t payload_len;
+    uint8_t pad_length;         /* padding removed (PADDED frames) */
+    bool has_priority;          /* HEADERS with PRIORITY, and PRIORITY */
+    bool exclusive;
+    uint32_t dependency;
+    uint16_t weight;            /* 1..256 */
+    uint32_t error_code;        /* RST_STREAM, GOAWAY */
+    uint32_t last_stream_id;    /* GOAWAY */
+    uint32_t window_increment;  /* WINDOW_UPDATE */
+    uint32_t promised_stream_id;/* PUSH_PROMISE */
+    size_t num_settings;        /* SETTINGS */
+} httpx__h2_frame;
+
+/* What the peer did wrong: an RFC 9113 error code, and the stream to reset
+   for a stream error, 0 for a connection error (send GOAWAY and close). */
+typedef struct httpx__h2_fault { uint32_t code; uint32_t stream_id; } httpx__h2_fault;
+
+/* Parses and validates one frame at the start of buf[0..n). Returns the
+   bytes it takes (9 + length); HTTPX__AGAIN when the frame is not all there
+   yet (a length over max_frame_size fails at once, from the 9-byte header
+   alone); HTTPX__BAD with fault and e (HTTPX_ERR_REMOTE_PROTOCOL, a message
+   naming the rule) filled. Checks everything that needs no connection state:
+   sizes, stream 0 or not, padding, PRIORITY/HEADERS depending on their own
+   stream, WINDOW_UPDATE increment 0, PUSH_PROMISE promised id, SETTINGS
+   values. Unknown types and flags pass (the caller ignores them). */
+HTTPX__PRIVATE int httpx__h2_frame_parse(const void *buf, size_t n, uint32_t max_frame_size,
+                                         httpx__h2_frame *f, httpx__h2_fault *fault, httpx__err *e);
+/* SETTINGS entry i < f->num_settings. */
+HTTPX__PRIVATE httpx__h2_setting httpx__h2_frame_setting(const httpx__h2_frame *f, size_t i);
+HTTPX__PRIVATE void httpx__h2_settings_init(httpx__h2_settings *s);
+/* Applies a parsed (so validated) SETTINGS frame; unknown ids are ignored. */
+HTTPX__PRIVATE void httpx__h2_settings_apply(httpx__h2_settings *s, const httpx__h2_frame *f);
+
+/* Writers: append one frame to out; false when the allocator failed. Stream
+   ids, lengths and increments outside the RFC's ranges are bugs (asserted). */
+HTTPX__PRIVATE bool httpx__h2_write_frame(httpx__buf *out, uint8_t type, uint8_t flags, uint32_t stream_id,
+                                          const void *payload, size_t n);
+HTTPX__PRIVATE bool httpx__h2_write_data(httpx__buf *out, uint32_t stream_id, const void *p, size_t n, bool end_stream);
+HTTPX__PRIVATE bool httpx__h2_write_headers(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
+                                            bool end_stream, bool end_headers);
+HTTPX__PRIVATE bool httpx__h2_write_continuation(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
+                                                 bool end_headers);
+/* A whole field block: HEADERS, then CONTINUATIONs when it is longer than
+   max_frame_size (the peer's SETTINGS_MAX_FRAME_SIZE). */
+HTTPX__PRIVATE bool httpx__h2_write_header_block(httpx__buf *out, uint32_t stream_id, const void *block, size_t n,
+                                                 bool end_stream, uint32_t max_frame_size);
+HTTPX__PRIVATE bool httpx__h2_write_settings(httpx__buf *out, const httpx__h2_setting *s, size_t n);
+HTTPX__PRIVATE bool httpx__h2_write_settings_ack(httpx__buf *out);
+HTTPX__PRIVATE bool httpx__h2_write_ping(httpx__buf *out, const uint8_t opaque[8], bool ack);
+HTTPX__PRIVATE bool httpx__h2_write_goaway(httpx__buf *out, uint32_t last_stream_id, uint32_t code,
+                                           const void *debug, size_t n);
+HTTPX__PRIVATE bool httpx__h2_write_rst_stream(httpx__buf *out, uint32_t stream_id, uint32_t code);
+HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stream_id, uint32_t increment);
+/* weight 1..256 as in the frame view (the wire carries weight - 1). */
+HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
+                                             unsigned weight, bool exclusive);
+
+#endif /* HTTPX_NO_HTTP2 */
+
+/* ---- HTTP/2 client session (h2_session.c) ----
+   The protocol logic of one HTTP/2 connection without any I/O: the caller
+   moves bytes between the socket and the session (httpx__h2_out /
+   httpx__h2_out_done, httpx__h2_feed) and acts on the events it drains.
+   A session is used by one thread at a time. Private prefix: httpx__h2_.
+   The loop an engine runs:
+       send httpx__h2_out (httpx__h2_out_done with what the socket took);
+       read bytes; while some are left: httpx__h2_feed, then drain every
+       event with httpx__h2_next_event; HTTPX__BAD is fatal (an EV_ERROR
+       event says why; flush the GOAWAY, close). */
+#ifndef HTTPX_NO_HTTP2
+
+/* Zero-initialised is the default for every field. */
+typedef struct httpx__h2_config {
+    uint32_t stream_window;     /* receive window per stream; 0: 1 MiB (our SETTINGS_INITIAL_WINDOW_SIZE) */
+    uint32_t conn_window;       /* receive window of the connection; 0: 16 MiB (WINDOW_UPDATE on stream 0) */
+    uint32_t max_header_list;   /* SETTINGS_MAX_HEADER_LIST_SIZE sent and enforced; 0: 64 KiB */
+    uint32_t max_streams;       /* most streams we open at once, whatever the server allows; 0: 256 */
+} httpx__h2_config;
+
+enum httpx__h2_ev_type {
+    HTTPX__H2_EV_HEADERS = 1,   /* the final response head: status, fields */
+    HTTPX__H2_EV_DATA,          /* body bytes: data, len (give them back with httpx__h2_consumed) */
+    HTTPX__H2_EV_TRAILERS,      /* trailer fields (always followed by END) */
+    HTTPX__H2_EV_END,           /* the server's side of the stream ended cleanly */
+    HTTPX__H2_EV_RESET,         /* the stream is gone: code, error, msg, retryable, remote */
+    HTTPX__H2_EV_WINDOW,        /* a stream that httpx__h2_send_data held back may send again */
+    HTTPX__H2_EV_SETTINGS,      /* the server's SETTINGS were applied (httpx__h2_can_open may change) */
+    HTTPX__H2_EV_PING_ACK,      /* the answer to httpx__h2_ping: data (8 bytes) */
+    HTTPX__H2_EV_GOAWAY,        /* no new streams: last_stream_id, code, data (debug) */
+    HTTPX__H2_EV_ERROR          /* connection error: code, error, msg. The session is dead:
+                                   send what httpx__h2_out holds (the GOAWAY), then close */
+};
+
+/* One event. Its pointers stay valid until the next httpx__h2_next_event
+   or httpx__h2_feed call (handle each event before draining the next):
+   DATA, PING_ACK and GOAWAY's debug data point into the bytes given to
+   httpx__h2_feed (keep them until the events are drained) or into the
+   session; fields and msg into the session. */
+typedef struct httpx__h2_event {
+    int type;                           /* enum httpx__h2_ev_type */
+    uint32_t stream_id;                 /* 0 for connection events */
+    void *user;                         /* the stream's pointer from httpx__h2_submit */
+    int status;                         /* HEADERS: :status (200..599) */
+    const httpx__h1_header *fields;     /* HEADERS, TRAILERS: without pseudo-headers, */
+    size_t num_fields;                  /*   names lower-case, NUL-terminated */
+    const uint8_t *data;                /* DATA, PING_ACK, GOAWAY */
+    size_t len;
+    uint32_t code;                      /* RESET, GOAWAY, ERROR: RFC 9113 error code */
+    uint32_t last_stream_id;            /* GOAWAY */
+    bool retryable;                     /* RESET: the server did not process the request
+                                           (REFUSED_STREAM, or above a GOAWAY's last id) */
+    bool remote;                        /* RESET: the server's RST_STREAM or GOAWAY; false: we
+                                           reset it because the server broke a rule */
+    httpx_error error;                  /* RESET, ERROR (HTTPX_OK for a RESET NO_ERROR after END) */
+    const char *msg;                    /* RESET, ERROR: what happened, in words */
+} httpx__h2_event;
+
+typedef struct httpx__h2_session httpx__h2_session;
+
+/* Creates a session and queues the client preface, our SETTINGS and the
+   connection WINDOW_UPDATE. cfg may be NULL. NULL on NOMEM. */
+HTTPX__PRIVATE httpx__h2_session *httpx__h2_new(const httpx__h2_config *cfg, httpx__err *e);
+HTTPX__PRIVATE void httpx__h2_free(httpx__h2_session *s);
+
+/* The bytes waiting to be sent (*len may be 0), and how many were sent. */
+HTTPX__PRIVATE const char *httpx__h2_out(const httpx__h2_session *s, size_t *len);
+HTTPX__PRIVATE void httpx__h2_out_done(httpx__h2_session *s, size_t n);
+
+/* Whether a new stream may be opened now: alive, no GOAWAY either way,
+   under the server's SETTINGS_MAX_CONCURRENT_STREAMS (100 until its first
+   SETTINGS) and our max_streams, stream ids left. */
+HTTPX__PRIVATE bool httpx__h2_can_open(const httpx__h2_session *s);
+/* Opens a stream for a request: fields[0..n) are the pseudo-headers
+   (:method, :scheme, :authority, :path) then the other fields, names lower
+   case. Queues HEADERS (+ CONTINUATION), with END_STREAM when !has_body.
+   user comes back in the stream's events. Fails (nothing queued) with
+   HTTPX_ERR_LOCAL_PROTOCOL when no stream can be opened or a field is not
+   allowed in HTTP/2 (connection-specific ones), HTTPX_ERR_INVALID_HEADER,
+   HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE httpx_error httpx__h2_submit(httpx__h2_session *s, const httpx__hpack_field *fields, size_t n,
+                                            bool has_body, void *user, uint32_t *stream_id, httpx__err *e);
+/* Queues up to len request body bytes as DATA frames, as far as the stream
+   and connection send windows allow; with end, the frame with the last
+   byte carries END_STREAM (len 0 with end: an empty DATA frame ends it).
+   Returns the bytes taken; fewer than len means blocked: an EV_WINDOW event
+   for the stream says when to try again. HTTPX__BAD (e filled) when the
+   stream is not open for sending or the session is dead. */
+HTTPX__PRIVATE long httpx__h2_send_data(httpx__h2_session *s, uint32_t stream_id, const void *p, size_t len,
+                                        bool end, httpx__err *e);
+/* Takes bytes the server sent. Handles whole frames (a partial frame at the
+   end is kept inside, at most 9 + 16384 bytes) and stops after the first
+   frame that produced events, so *consumed may be less than n: drain the
+   events, then feed the rest. Returns 0, or HTTPX__BAD on a connection
+   error (e filled, an EV_ERROR event queued, a GOAWAY in the output).
+   Misuse: feeding while events are pending (asserted). */
+HTTPX__PRIVATE int httpx__h2_feed(httpx__h2_session *s, const void *p, size_t n, size_t *consumed, httpx__err *e);
+/* The next event; false when there is none. */
+HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *ev);
+/* The user took n body bytes of stream_id (call it for every DATA byte ever
+   delivered, even after the stream ended or was cancelled): windows are
+   reopened with WINDOW_UPDATE once half a window was taken. */
+HTTPX__PRIVATE void httpx__h2_consumed(httpx__h2_session *s, uint32_t stream_id, size_t n);
+/* RST_STREAM CANCEL for a stream still open; no event follows. */
+HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id);
+/* A clean close: GOAWAY NO_ERROR, no new streams; open ones go on. */
+HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s);
+/* Sends a PING; the EV_PING_ACK event carries the same 8 bytes back. */
+HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]);
+HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+/* No stream open (the connection can be pooled or closed). */
+HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
+/* Connection error happened (the EV_ERROR message stays in *err). */
+HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s);
+/* Heap bytes the session holds now (for the memory figures). */
+HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
+
+#endif /* HTTPX_NO_HTTP2 */
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1323 "httpx.h"
+#line 1674 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1530,7 +1881,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1534 "httpx.h"
+#line 1885 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2088,7 +2439,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2092 "httpx.h"
+#line 2443 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2230,7 +2581,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2234 "httpx.h"
+#line 2585 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2713,7 +3064,2337 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2717 "httpx.h"
+#line 3068 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hpack.c   (grep anchor: >>hpack)
+   ====================================================================== */
+/* hpack: HPACK header compression for HTTP/2 (RFC 7541).
+
+   The decoder takes one complete header block and reports fields through a
+   callback; plain literals are passed as views into the block, Huffman ones
+   are decoded into a scratch buffer. Every length and index is checked
+   against the block and the tables before use, integers are bounded, and
+   memory is bounded by the table size we allow plus the block itself.
+
+   The encoder writes a block into an httpx__buf: indexed fields where the
+   static or dynamic table has them, Huffman only when it is shorter, and an
+   indexing choice per field (see enum httpx__hpack_index). Private prefixes:
+   httpx__hpack_, httpx__huff_. */
+#if defined(HTTPX_LINES)
+#line 12 "tools/src/hpack.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_HTTP2
+
+/* ---- Huffman code (RFC 7541 Appendix B) ----
+   The code is canonical: sorted by (length, symbol) the codes count up, so
+   decoding needs per length only where its codes start (no tree). */
+
+static const uint32_t httpx__huff_code[257] = {
+    0x1ff8, 0x7fffd8, 0xfffffe2, 0xfffffe3, 0xfffffe4, 0xfffffe5, 0xfffffe6, 0xfffffe7,
+    0xfffffe8, 0xffffea, 0x3ffffffc, 0xfffffe9, 0xfffffea, 0x3ffffffd, 0xfffffeb, 0xfffffec,
+    0xfffffed, 0xfffffee, 0xfffffef, 0xffffff0, 0xffffff1, 0xffffff2, 0x3ffffffe, 0xffffff3,
+    0xffffff4, 0xffffff5, 0xffffff6, 0xffffff7, 0xffffff8, 0xffffff9, 0xffffffa, 0xffffffb,
+    0x14, 0x3f8, 0x3f9, 0xffa, 0x1ff9, 0x15, 0xf8, 0x7fa,
+    0x3fa, 0x3fb, 0xf9, 0x7fb, 0xfa, 0x16, 0x17, 0x18,
+    0x0, 0x1, 0x2, 0x19, 0x1a, 0x1b, 0x1c, 0x1d,
+    0x1e, 0x1f, 0x5c, 0xfb, 0x7ffc, 0x20, 0xffb, 0x3fc,
+    0x1ffa, 0x21, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62,
+    0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a,
+    0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70, 0x71, 0x72,
+    0xfc, 0x73, 0xfd, 0x1ffb, 0x7fff0, 0x1ffc, 0x3ffc, 0x22,
+    0x7ffd, 0x3, 0x23, 0x4, 0x24, 0x5, 0x25, 0x26,
+    0x27, 0x6, 0x74, 0x75, 0x28, 0x29, 0x2a, 0x7,
+    0x2b, 0x76, 0x2c, 0x8, 0x9, 0x2d, 0x77, 0x78,
+    0x79, 0x7a, 0x7b, 0x7ffe, 0x7fc, 0x3ffd, 0x1ffd, 0xffffffc,
+    0xfffe6, 0x3fffd2, 0xfffe7, 0xfffe8, 0x3fffd3, 0x3fffd4, 0x3fffd5, 0x7fffd9,
+    0x3fffd6, 0x7fffda, 0x7fffdb, 0x7fffdc, 0x7fffdd, 0x7fffde, 0xffffeb, 0x7fffdf,
+    0xffffec, 0xffffed, 0x3fffd7, 0x7fffe0, 0xffffee, 0x7fffe1, 0x7fffe2, 0x7fffe3,
+    0x7fffe4, 0x1fffdc, 0x3fffd8, 0x7fffe5, 0x3fffd9, 0x7fffe6, 0x7fffe7, 0xffffef,
+    0x3fffda, 0x1fffdd, 0xfffe9, 0x3fffdb, 0x3fffdc, 0x7fffe8, 0x7fffe9, 0x1fffde,
+    0x7fffea, 0x3fffdd, 0x3fffde, 0xfffff0, 0x1fffdf, 0x3fffdf, 0x7fffeb, 0x7fffec,
+    0x1fffe0, 0x1fffe1, 0x3fffe0, 0x1fffe2, 0x7fffed, 0x3fffe1, 0x7fffee, 0x7fffef,
+    0xfffea, 0x3fffe2, 0x3fffe3, 0x3fffe4, 0x7ffff0, 0x3fffe5, 0x3fffe6, 0x7ffff1,
+    0x3ffffe0, 0x3ffffe1, 0xfffeb, 0x7fff1, 0x3fffe7, 0x7ffff2, 0x3fffe8, 0x1ffffec,
+    0x3ffffe2, 0x3ffffe3, 0x3ffffe4, 0x7ffffde, 0x7ffffdf, 0x3ffffe5, 0xfffff1, 0x1ffffed,
+    0x7fff2, 0x1fffe3, 0x3ffffe6, 0x7ffffe0, 0x7ffffe1, 0x3ffffe7, 0x7ffffe2, 0xfffff2,
+    0x1fffe4, 0x1fffe5, 0x3ffffe8, 0x3ffffe9, 0xffffffd, 0x7ffffe3, 0x7ffffe4, 0x7ffffe5,
+    0xfffec, 0xfffff3, 0xfffed, 0x1fffe6, 0x3fffe9, 0x1fffe7, 0x1fffe8, 0x7ffff3,
+    0x3fffea, 0x3fffeb, 0x1ffffee, 0x1ffffef, 0xfffff4, 0xfffff5, 0x3ffffea, 0x7ffff4,
+    0x3ffffeb, 0x7ffffe6, 0x3ffffec, 0x3ffffed, 0x7ffffe7, 0x7ffffe8, 0x7ffffe9, 0x7ffffea,
+    0x7ffffeb, 0xffffffe, 0x7ffffec, 0x7ffffed, 0x7ffffee, 0x7ffffef, 0x7fffff0, 0x3ffffee,
+    0x3fffffff,
+};
+static const uint8_t httpx__huff_len[257] = {
+    13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28,
+    28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+    6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6,
+    5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 8, 15, 6, 12, 10,
+    13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19, 13, 14, 6,
+    15, 5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5,
+    6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13, 28,
+    20, 22, 20, 20, 22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23,
+    24, 24, 22, 23, 24, 23, 23, 23, 23, 21, 22, 23, 22, 23, 23, 24,
+    22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23,
+    21, 21, 22, 21, 23, 22, 23, 23, 20, 22, 22, 22, 23, 22, 22, 23,
+    26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25,
+    19, 21, 26, 27, 27, 26, 27, 24, 21, 21, 26, 26, 28, 27, 27, 27,
+    20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25, 25, 24, 24, 26, 23,
+    26, 27, 26, 26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26,
+    30,
+};
+/* symbols in code order (by length, then value) */
+static const uint16_t httpx__huff_sym[257] = {
+    48, 49, 50, 97, 99, 101, 105, 111, 115, 116, 32, 37, 45, 46, 47, 51,
+    52, 53, 54, 55, 56, 57, 61, 65, 95, 98, 100, 102, 103, 104, 108, 109,
+    110, 112, 114, 117, 58, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76,
+    77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 89, 106, 107, 113, 118,
+    119, 120, 121, 122, 38, 42, 44, 59, 88, 90, 33, 34, 40, 41, 63, 39,
+    43, 124, 35, 62, 0, 36, 64, 91, 93, 126, 94, 125, 60, 96, 123, 92,
+    195, 208, 128, 130, 131, 162, 184, 194, 224, 226, 153, 161, 167, 172, 176, 177,
+    179, 209, 216, 217, 227, 229, 230, 129, 132, 133, 134, 136, 146, 154, 156, 160,
+    163, 164, 169, 170, 173, 178, 181, 185, 186, 187, 189, 190, 196, 198, 228, 232,
+    233, 1, 135, 137, 138, 139, 140, 141, 143, 147, 149, 150, 151, 152, 155, 157,
+    158, 165, 166, 168, 174, 175, 180, 182, 183, 188, 191, 197, 231, 239, 9, 142,
+    144, 145, 148, 159, 171, 206, 215, 225, 236, 237, 199, 207, 234, 235, 192, 193,
+    200, 201, 202, 205, 210, 213, 218, 219, 238, 240, 242, 243, 255, 203, 204, 211,
+    212, 214, 221, 222, 223, 241, 244, 245, 246, 247, 248, 250, 251, 252, 253, 254,
+    2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20,
+    21, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127, 220, 249, 10, 13, 22,
+    256,
+};
+/* Per code length L: (first code of L + number of codes of L) << (32 - L).
+   A 32-bit window below limit[L] starts with a code of at most L bits;
+   above limit[29] it is a 30-bit code. */
+static const uint32_t httpx__huff_limit[30] = {
+    0x0u, 0x0u, 0x0u, 0x0u, 0x0u, 0x50000000u,
+    0xb8000000u, 0xf8000000u, 0xfe000000u, 0xfe000000u, 0xff400000u, 0xffa00000u,
+    0xffc00000u, 0xfff00000u, 0xfff80000u, 0xfffe0000u, 0xfffe0000u, 0xfffe0000u,
+    0xfffe0000u, 0xfffe6000u, 0xfffee000u, 0xffff4800u, 0xffffb000u, 0xffffea00u,
+    0xfffff600u, 0xfffff800u, 0xfffffbc0u, 0xfffffe20u, 0xfffffff0u, 0xfffffff0u,
+};
+static const uint32_t httpx__huff_first[31] = {
+    0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x14, 0x5c,
+    0xf8, 0x0, 0x3f8, 0x7fa, 0xffa, 0x1ff8, 0x3ffc, 0x7ffc,
+    0x0, 0x0, 0x0, 0x7fff0, 0xfffe6, 0x1fffdc, 0x3fffd2, 0x7fffd8,
+    0xffffea, 0x1ffffec, 0x3ffffe0, 0x7ffffde, 0xfffffe2, 0x0, 0x3ffffffc,
+};
+static const uint16_t httpx__huff_index[31] = {
+    0, 0, 0, 0, 0, 0, 10, 36, 68, 0, 74, 79, 82, 84, 90, 92,
+    0, 0, 0, 95, 98, 106, 119, 145, 174, 186, 190, 205, 224, 0, 253,
+};
+
+/* By the first 8 bits of the window: the symbol and length of a code of at
+   most 8 bits, or (0, the shortest length of the longer codes starting so). */
+static const uint8_t httpx__huff_fast_sym[256] = {
+    48, 48, 48, 48, 48, 48, 48, 48, 49, 49, 49, 49, 49, 49, 49, 49,
+    50, 50, 50, 50, 50, 50, 50, 50, 97, 97, 97, 97, 97, 97, 97, 97,
+    99, 99, 99, 99, 99, 99, 99, 99, 101, 101, 101, 101, 101, 101, 101, 101,
+    105, 105, 105, 105, 105, 105, 105, 105, 111, 111, 111, 111, 111, 111, 111, 111,
+    115, 115, 115, 115, 115, 115, 115, 115, 116, 116, 116, 116, 116, 116, 116, 116,
+    32, 32, 32, 32, 37, 37, 37, 37, 45, 45, 45, 45, 46, 46, 46, 46,
+    47, 47, 47, 47, 51, 51, 51, 51, 52, 52, 52, 52, 53, 53, 53, 53,
+    54, 54, 54, 54, 55, 55, 55, 55, 56, 56, 56, 56, 57, 57, 57, 57,
+    61, 61, 61, 61, 65, 65, 65, 65, 95, 95, 95, 95, 98, 98, 98, 98,
+    100, 100, 100, 100, 102, 102, 102, 102, 103, 103, 103, 103, 104, 104, 104, 104,
+    108, 108, 108, 108, 109, 109, 109, 109, 110, 110, 110, 110, 112, 112, 112, 112,
+    114, 114, 114, 114, 117, 117, 117, 117, 58, 58, 66, 66, 67, 67, 68, 68,
+    69, 69, 70, 70, 71, 71, 72, 72, 73, 73, 74, 74, 75, 75, 76, 76,
+    77, 77, 78, 78, 79, 79, 80, 80, 81, 81, 82, 82, 83, 83, 84, 84,
+    85, 85, 86, 86, 87, 87, 89, 89, 106, 106, 107, 107, 113, 113, 118, 118,
+    119, 119, 120, 120, 121, 121, 122, 122, 38, 42, 44, 59, 88, 90, 0, 0,
+};
+static const uint8_t httpx__huff_fast_len[256] = {
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6,
+    6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 10, 10,
+};
+#define HTTPX__HUFF_EOS 256
+
+HTTPX__PRIVATE size_t httpx__huff_encoded_len(const char *s, size_t n) {
+    size_t bits = 0, i;
+    for (i = 0; i < n; i++) bits += httpx__huff_len[(unsigned char)s[i]];
+    return (bits + 7) / 8;
+}
+
+HTTPX__PRIVATE bool httpx__huff_encode(httpx__buf *out, const char *s, size_t n) {
+    uint64_t acc = 0;       /* pending bits, right-aligned */
+    int bits = 0;
+    size_t i;
+    char *w;
+    if (!httpx__buf_reserve(out, httpx__huff_encoded_len(s, n))) return false;
+    w = out->p + out->len;
+    for (i = 0; i < n; i++) {
+        unsigned c = (unsigned char)s[i];
+        acc = acc << httpx__huff_len[c] | httpx__huff_code[c];
+        bits += httpx__huff_len[c];
+        while (bits >= 8) {
+            bits -= 8;
+            *w++ = (char)(acc >> bits);
+        }
+    }
+    if (bits > 0)   /* pad with the most significant bits of EOS: all ones */
+        *w++ = (char)(acc << (8 - bits) | (0xffu >> bits));
+    out->len = (size_t)(w - out->p);
+    out->p[out->len] = 0;
+    return true;
+}
+
+/* The 32 bits at the front of the window, padded with ones past the end so
+   that a partial code at the end reads as a (too long) prefix of EOS. */
+static uint32_t httpx__huff_peek(uint64_t acc, int bits) {
+    if (bits >= 32) return (uint32_t)(acc >> (bits - 32));
+    return (uint32_t)((acc << (32 - bits)) | (((uint64_t)1 << (32 - bits)) - 1));
+}
+
+HTTPX__PRIVATE int httpx__huff_decode(httpx__buf *out, const uint8_t *p, size_t n, httpx__err *e) {
+    uint64_t acc = 0;
+    int bits = 0, len;
+    size_t i = 0;
+    char *w = NULL;
+    if (out) {   /* the shortest code is 5 bits, so at most 8/5 bytes per byte */
+        if (!httpx__buf_reserve(out, n + n / 4 * 3 + 8)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory decoding a Huffman string");
+            return HTTPX__BAD;
+        }
+        w = out->p + out->len;
+    }
+    for (;;) {
+        uint32_t win;
+        unsigned sym;
+        while (bits <= 56 && i < n) { acc = acc << 8 | p[i++]; bits += 8; }
+        if (bits == 0) break;
+        win = httpx__huff_peek(acc, bits);
+        len = httpx__huff_fast_len[win >> 24];
+        if (len > 8) {      /* rare bytes: count up from the shortest candidate */
+            while (len < 30 && win >= httpx__huff_limit[len]) len++;
+            sym = httpx__huff_sym[httpx__huff_index[len] + ((win >> (32 - len)) - httpx__huff_first[len])];
+        } else {
+            sym = httpx__huff_fast_sym[win >> 24];
+        }
+        if (len > bits) {
+            /* what is left is no whole code: it must be padding, which is
+               the start of EOS (all ones) and shorter than a byte */
+            if (bits > 7 || (acc & ((1u << bits) - 1)) != (1u << bits) - 1) {
+                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, bits > 7 ?
+                            "HPACK: Huffman string ends with %d bits that are no code (padding is at most 7 bits)" :
+                            "HPACK: Huffman padding of %d bits is not all ones", bits);
+                return HTTPX__BAD;
+            }
+            break;
+        }
+        if (sym == HTTPX__HUFF_EOS) {
+            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "HPACK: EOS symbol inside a Huffman string");
+            return HTTPX__BAD;
+        }
+        bits -= len;
+        acc &= bits ? (~(uint64_t)0 >> (64 - bits)) : 0;
+        if (w) *w++ = (char)sym;
+    }
+    if (out) {
+        out->len = (size_t)(w - out->p);
+        out->p[out->len] = 0;
+    }
+    return 0;
+}
+
+/* ---- integers (RFC 7541 5.1) ---- */
+
+#define HTTPX__HPACK_INT_MAX 0x7fffffffu
+
+HTTPX__PRIVATE bool httpx__hpack_put_int(httpx__buf *out, unsigned first, int prefix_bits, uint32_t v) {
+    uint32_t max = (1u << prefix_bits) - 1;
+    unsigned char b[6];
+    size_t n = 0;
+    if (v < max) {
+        b[n++] = (unsigned char)(first | v);
+    } else {
+        b[n++] = (unsigned char)(first | max);
+        v -= max;
+        while (v >= 128) { b[n++] = (unsigned char)(v % 128 + 128); v /= 128; }
+        b[n++] = (unsigned char)v;
+    }
+    return httpx__buf_append(out, b, n);
+}
+
+HTTPX__PRIVATE int httpx__hpack_get_int(const uint8_t **pp, const uint8_t *end, int prefix_bits, uint32_t *v) {
+    const uint8_t *p = *pp;
+    uint32_t max = (1u << prefix_bits) - 1, val;
+    int shift = 0;
+    if (p >= end) return HTTPX__AGAIN;
+    val = *p++ & max;
+    if (val == max) {
+        for (;;) {
+            uint32_t b;
+            if (p >= end) return HTTPX__AGAIN;
+            b = *p++;
+            /* 2^31 needs at most 5 continuation bytes; more is an attack
+               (long runs of 0x80) or a value we will never accept */
+            if (shift > 28 || (uint64_t)(b & 127) << shift > HTTPX__HPACK_INT_MAX - val) return HTTPX__BAD;
+            val += (b & 127) << shift;
+            shift += 7;
+            if (!(b & 128)) break;
+        }
+    }
+    *v = val;
+    *pp = p;
+    return 0;
+}
+
+/* ---- static table (RFC 7541 Appendix A) ---- */
+
+typedef struct httpx__hpack_static { const char *name, *value; uint8_t nlen, vlen; } httpx__hpack_static;
+#define HTTPX__S(n, v) {n, v, sizeof n - 1, sizeof v - 1}
+static const httpx__hpack_static httpx__hpack_statics[61] = {
+    HTTPX__S(":authority", ""), HTTPX__S(":method", "GET"), HTTPX__S(":method", "POST"),
+    HTTPX__S(":path", "/"), HTTPX__S(":path", "/index.html"), HTTPX__S(":scheme", "http"),
+    HTTPX__S(":scheme", "https"), HTTPX__S(":status", "200"), HTTPX__S(":status", "204"),
+    HTTPX__S(":status", "206"), HTTPX__S(":status", "304"), HTTPX__S(":status", "400"),
+    HTTPX__S(":status", "404"), HTTPX__S(":status", "500"), HTTPX__S("accept-charset", ""),
+    HTTPX__S("accept-encoding", "gzip, deflate"), HTTPX__S("accept-language", ""),
+    HTTPX__S("accept-ranges", ""), HTTPX__S("accept", ""), HTTPX__S("access-control-allow-origin", ""),
+    HTTPX__S("age", ""), HTTPX__S("allow", ""), HTTPX__S("authorization", ""),
+    HTTPX__S("cache-control", ""), HTTPX__S("content-disposition", ""), HTTPX__S("content-encoding", ""),
+    HTTPX__S("content-language", ""), HTTPX__S("content-length", ""), HTTPX__S("content-location", ""),
+    HTTPX__S("content-range", ""), HTTPX__S("content-type", ""), HTTPX__S("cookie", ""),
+    HTTPX__S("date", ""), HTTPX__S("etag", ""), HTTPX__S("expect", ""), HTTPX__S("expires", ""),
+    HTTPX__S("from", ""), HTTPX__S("host", ""), HTTPX__S("if-match", ""),
+    HTTPX__S("if-modified-since", ""), HTTPX__S("if-none-match", ""), HTTPX__S("if-range", ""),
+    HTTPX__S("if-unmodified-since", ""), HTTPX__S("last-modified", ""), HTTPX__S("link", ""),
+    HTTPX__S("location", ""), HTTPX__S("max-forwards", ""), HTTPX__S("proxy-authenticate", ""),
+    HTTPX__S("proxy-authorization", ""), HTTPX__S("range", ""), HTTPX__S("referer", ""),
+    HTTPX__S("refresh", ""), HTTPX__S("retry-after", ""), HTTPX__S("server", ""),
+    HTTPX__S("set-cookie", ""), HTTPX__S("strict-transport-security", ""),
+    HTTPX__S("transfer-encoding", ""), HTTPX__S("user-agent", ""), HTTPX__S("vary", ""),
+    HTTPX__S("via", ""), HTTPX__S("www-authenticate", ""),
+};
+#undef HTTPX__S
+#define HTTPX__HPACK_STATICS 61u
+
+/* ---- dynamic table (RFC 7541 2.3.2, 4) ---- */
+
+static void httpx__hpack_table_init(httpx__hpack_table *t, size_t max) {
+    memset(t, 0, sizeof *t);
+    t->max = max;
+}
+
+static void httpx__hpack_table_free(httpx__hpack_table *t) {
+    httpx__free(t->text);
+    httpx__free(t->ents);
+    t->text = NULL;
+    t->ents = NULL;
+    t->text_cap = t->ents_cap = t->head = t->tail = t->oldest = t->count = t->size = 0;
+}
+
+static httpx__hpack_entry *httpx__hpack_nth(const httpx__hpack_table *t, size_t i) {
+    return &t->ents[(t->oldest + t->count - 1 - i) % t->ents_cap];
+}
+
+HTTPX__PRIVATE bool httpx__hpack_table_get(const httpx__hpack_table *t, size_t i, httpx__str *name, httpx__str *value) {
+    const httpx__hpack_entry *en;
+    if (i >= t->count) return false;
+    en = httpx__hpack_nth(t, i);
+    name->p = t->text + en->off;
+    name->n = en->nlen;
+    value->p = t->text + en->off + en->nlen;
+    value->n = en->vlen;
+    return true;
+}
+
+static void httpx__hpack_evict_to(httpx__hpack_table *t, size_t max) {
+    while (t->size > max) {
+        httpx__hpack_entry *en = &t->ents[t->oldest];
+        t->size -= en->nlen + en->vlen + HTTPX__HPACK_ENTRY_OVERHEAD;
+        t->head = en->off + en->nlen + en->vlen;
+        t->oldest = (t->oldest + 1) % t->ents_cap;
+        t->count--;
+    }
+    if (t->count == 0) t->head = t->tail = 0;
+}
+
+static void httpx__hpack_set_size(httpx__hpack_table *t, size_t max) {
+    t->max = max;
+    httpx__hpack_evict_to(t, max);
+}
+
+/* Makes room for a table of t->max bytes: text never needs more than max
+   bytes (every entry costs 32 more than its text), entries at most max/32. */
+static bool httpx__hpack_table_grow(httpx__hpack_table *t) {
+    size_t ents = t->max / HTTPX__HPACK_ENTRY_OVERHEAD, i;
+    if (t->text_cap < t->max) {
+        char *p = (char *)httpx__realloc(t->text, t->max);
+        if (!p) return false;
+        t->text = p;
+        t->text_cap = t->max;
+    }
+    if (t->ents_cap < ents) {
+        httpx__hpack_entry *p = (httpx__hpack_entry *)httpx__malloc(ents * sizeof *p);
+        if (!p) return false;
+        for (i = 0; i < t->count; i++) p[i] = t->ents[(t->oldest + i) % t->ents_cap];
+        httpx__free(t->ents);
+        t->ents = p;
+        t->ents_cap = ents;
+        t->oldest = 0;
+    }
+    return true;
+}
+
+/* Adds an entry (RFC 7541 4.4): evicts first; an entry larger than the table
+   empties it and is not added. name and value must not point into t. */
+static bool httpx__hpack_table_add(httpx__hpack_table *t, const char *name, size_t nlen,
+                                   const char *value, size_t vlen) {
+    size_t need = nlen + vlen, i;
+    httpx__hpack_entry *en;
+    if (need + HTTPX__HPACK_ENTRY_OVERHEAD > t->max) {
+        httpx__hpack_evict_to(t, 0);
+        return true;
+    }
+    httpx__hpack_evict_to(t, t->max - need - HTTPX__HPACK_ENTRY_OVERHEAD);
+    if (!httpx__hpack_table_grow(t)) return false;
+    if (t->tail + need > t->text_cap) {     /* move the live text to the front */
+        memmove(t->text, t->text + t->head, t->tail - t->head);
+        for (i = 0; i < t->count; i++) t->ents[(t->oldest + i) % t->ents_cap].off -= (uint32_t)t->head;
+        t->tail -= t->head;
+        t->head = 0;
+    }
+    memcpy(t->text + t->tail, name, nlen);
+    memcpy(t->text + t->tail + nlen, value, vlen);
+    en = &t->ents[(t->oldest + t->count) % t->ents_cap];
+    en->off = (uint32_t)t->tail;
+    en->nlen = (uint32_t)nlen;
+    en->vlen = (uint32_t)vlen;
+    t->count++;
+    t->tail += need;
+    t->size += need + HTTPX__HPACK_ENTRY_OVERHEAD;
+    return true;
+}
+
+/* ---- decoder ---- */
+
+HTTPX__PRIVATE void httpx__hpack_dec_init(httpx__hpack_dec *d, size_t table_size) {
+    memset(d, 0, sizeof *d);
+    httpx__hpack_table_init(&d->t, table_size);
+    d->max_allowed = table_size;
+    d->max_list = HTTPX__HPACK_LIST_DEFAULT;
+}
+
+HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d) {
+    httpx__hpack_table_free(&d->t);
+    httpx__buf_free(&d->scratch);
+}
+
+HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n) {
+    d->max_allowed = n;
+    if (n < d->t.max) {
+        httpx__hpack_set_size(&d->t, n);
+        d->need_update = true;
+    }
+}
+
+/* A string of the current field: a view into the block, or bytes in scratch
+   (which may move while the next string is decoded, hence the offset). */
+typedef struct httpx__hpack_s { const char *p; size_t off, n; bool in_scratch; } httpx__hpack_s;
+
+typedef struct httpx__hpack_rd {
+    httpx__hpack_dec *d;
+    const uint8_t *start, *p, *end;
+    httpx__err *e;
+} httpx__hpack_rd;
+
+static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...) {
+    char msg[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    httpx__fail(r->e, HTTPX_ERR_REMOTE_PROTOCOL, "HPACK: %s (byte %lu of the block)", msg,
+                (unsigned long)(r->p - r->start));
+    r->d->broken = true;
+    return HTTPX__BAD;
+}
+
+static int httpx__hpack_rd_int(httpx__hpack_rd *r, int prefix, uint32_t *v) {
+    int rc = httpx__hpack_get_int(&r->p, r->end, prefix, v);
+    if (rc == HTTPX__AGAIN) return httpx__hpack_bad(r, "integer truncated by the end of the block");
+    if (rc != 0) return httpx__hpack_bad(r, "integer over %lu", (unsigned long)HTTPX__HPACK_INT_MAX);
+    return 0;
+}
+
+/* keep: the decoded bytes are needed (else a Huffman string is only checked) */
+static int httpx__hpack_rd_str(httpx__hpack_rd *r, bool keep, httpx__hpack_s *s) {
+    uint32_t len;
+    bool huff;
+    if (r->p >= r->end) return httpx__hpack_bad(r, "string missing at the end of the block");
+    huff = (*r->p & 0x80) != 0;
+    if (httpx__hpack_rd_int(r, 7, &len) != 0) return HTTPX__BAD;
+    if (len > (size_t)(r->end - r->p))
+        return httpx__hpack_bad(r, "string length %lu goes beyond the block (%lu bytes left)",
+                                (unsigned long)len, (unsigned long)(r->end - r->p));
+    s->in_scratch = huff && keep;
+    s->p = (const char *)r->p;
+    s->n = len;
+    s->off = r->d->scratch.len;
+    if (huff) {
+        if (httpx__huff_decode(keep ? &r->d->scratch : NULL, r->p, len, r->e) != 0) {
+            r->d->broken = true;    /* the message says what; Huffman errors are COMPRESSION_ERRORs */
+            return HTTPX__BAD;
+        }
+        s->n = keep ? r->d->scratch.len - s->off : 0;
+    }
+    r->p += len;
+    return 0;
+}
+
+/* Looks up index i (1-based, static then dynamic). */
+static int httpx__hpack_lookup(httpx__hpack_rd *r, uint32_t i, httpx__str *name, httpx__str *value) {
+    if (i == 0) return httpx__hpack_bad(r, "index 0");
+    if (i <= HTTPX__HPACK_STATICS) {
+        name->p = httpx__hpack_statics[i - 1].name;
+        name->n = httpx__hpack_statics[i - 1].nlen;
+        value->p = httpx__hpack_statics[i - 1].value;
+        value->n = httpx__hpack_statics[i - 1].vlen;
+        return 0;
+    }
+    if (!httpx__hpack_table_get(&r->d->t, i - HTTPX__HPACK_STATICS - 1, name, value))
+        return httpx__hpack_bad(r, "index %lu out of range (%lu entries)", (unsigned long)i,
+                                (unsigned long)(HTTPX__HPACK_STATICS + r->d->t.count));
+    return 0;
+}
+
+typedef struct httpx__hpack_out {
+    httpx__hpack_on_field on_field;
+    void *ctx;
+    size_t list_size;       /* name + value + 32 of every field so far */
+    bool over;              /* over max_list: fields are no longer reported */
+    int fields;
+} httpx__hpack_out;
+
+static int httpx__hpack_emit(httpx__hpack_rd *r, httpx__hpack_out *o, httpx__str name, httpx__str value) {
+    size_t max = r->d->max_list;
+    o->list_size += name.n + value.n + HTTPX__HPACK_ENTRY_OVERHEAD;
+    if (max && o->list_size > max) o->over = true;
+    if (o->over) return 0;
+    o->fields++;
+    if (o->on_field && o->on_field(o->ctx, name.p, name.n, value.p, value.n) != 0) {
+        r->d->broken = true;
+        httpx__fail(r->e, HTTPX_ERR_CANCELLED, "HPACK: the field callback stopped decoding");
+        return HTTPX__BAD;
+    }
+    return 0;
+}
+
+static httpx__str httpx__hpack_resolve(const httpx__hpack_dec *d, const httpx__hpack_s *s) {
+    httpx__str v;
+    v.p = s->in_scratch ? d->scratch.p + s->off : s->p;
+    v.n = s->n;
+    return v;
+}
+
+/* A literal field (RFC 7541 6.2): b is its first byte. */
+static int httpx__hpack_literal(httpx__hpack_rd *r, httpx__hpack_out *o, uint8_t b) {
+    bool indexing = (b & 0xc0) == 0x40;
+    uint32_t idx;
+    httpx__hpack_s ns, vs;
+    httpx__str name, value;
+    /* the strings are needed to report them, or to add them to the table
+       (an entry larger than the table is not added, but that is known only
+       after decoding: bounded by the block anyway) */
+    bool keep = !o->over || indexing;
+    httpx__buf_clear(&r->d->scratch);
+    if (httpx__hpack_rd_int(r, indexing ? 6 : 4, &idx) != 0) return HTTPX__BAD;
+    if (idx) {
+        httpx__str unused;
+        if (httpx__hpack_lookup(r, idx, &name, &unused) != 0) return HTTPX__BAD;
+        /* a dynamic name may be evicted by this very insertion: copy it */
+        ns.in_scratch = indexing && idx > HTTPX__HPACK_STATICS;
+        ns.p = name.p;
+        ns.n = name.n;
+        ns.off = 0;
+        if (ns.in_scratch && !httpx__buf_append(&r->d->scratch, name.p, name.n)) goto nomem;
+    } else if (httpx__hpack_rd_str(r, keep, &ns) != 0) {
+        return HTTPX__BAD;
+    }
+    if (httpx__hpack_rd_str(r, keep, &vs) != 0) return HTTPX__BAD;
+    if (r->d->scratch.failed) goto nomem;
+    name = httpx__hpack_resolve(r->d, &ns);
+    value = httpx__hpack_resolve(r->d, &vs);
+    if (indexing && !httpx__hpack_table_add(&r->d->t, name.p, name.n, value.p, value.n)) goto nomem;
+    return httpx__hpack_emit(r, o, name, value);
+nomem:
+    r->d->broken = true;
+    httpx__fail(r->e, HTTPX_ERR_NOMEM, "HPACK: out of memory");
+    return HTTPX__BAD;
+}
+
+static int httpx__hpack_size_update(httpx__hpack_rd *r, bool first) {
+    uint32_t v;
+    if (!first) return httpx__hpack_bad(r, "dynamic table size update after a field");
+    if (httpx__hpack_rd_int(r, 5, &v) != 0) return HTTPX__BAD;
+    if (v > r->d->max_allowed)
+        return httpx__hpack_bad(r, "dynamic table size update to %lu, over the %lu we allow",
+                                (unsigned long)v, (unsigned long)r->d->max_allowed);
+    httpx__hpack_set_size(&r->d->t, v);
+    r->d->need_update = false;
+    return 0;
+}
+
+HTTPX__PRIVATE int httpx__hpack_decode(httpx__hpack_dec *d, const void *block, size_t n,
+                                       httpx__hpack_on_field on_field, void *ctx, httpx__err *e) {
+    httpx__hpack_rd r;
+    httpx__hpack_out o;
+    bool first = true;  /* no field yet: size updates allowed */
+    r.d = d;
+    r.start = r.p = (const uint8_t *)block;
+    r.end = r.p + n;
+    r.e = e;
+    memset(&o, 0, sizeof o);
+    o.on_field = on_field;
+    o.ctx = ctx;
+    if (d->broken) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "HPACK: the decoder failed before and is out of sync");
+        return HTTPX__BAD;
+    }
+    while (r.p < r.end) {
+        uint8_t b = *r.p;
+        if ((b & 0xe0) == 0x20) {
+            if (httpx__hpack_size_update(&r, first) != 0) return HTTPX__BAD;
+            continue;
+        }
+        if (d->need_update)
+            return httpx__hpack_bad(&r, "the block does not start with the size update our smaller "
+                                    "SETTINGS_HEADER_TABLE_SIZE (%lu) requires", (unsigned long)d->max_allowed);
+        first = false;
+        if (b & 0x80) {
+            uint32_t idx;
+            httpx__str name, value;
+            if (httpx__hpack_rd_int(&r, 7, &idx) != 0 || httpx__hpack_lookup(&r, idx, &name, &value) != 0 ||
+                httpx__hpack_emit(&r, &o, name, value) != 0)
+                return HTTPX__BAD;
+        } else if (httpx__hpack_literal(&r, &o, b) != 0) {
+            return HTTPX__BAD;
+        }
+    }
+    if (d->need_update)
+        return httpx__hpack_bad(&r, "the block does not start with the size update our smaller "
+                                "SETTINGS_HEADER_TABLE_SIZE (%lu) requires", (unsigned long)d->max_allowed);
+    if (o.over) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "the header list is %lu bytes, over the limit of %lu "
+                    "(names + values + 32 per field)", (unsigned long)o.list_size, (unsigned long)d->max_list);
+        return HTTPX__BAD;
+    }
+    return o.fields;
+}
+
+/* ---- encoder ---- */
+
+HTTPX__PRIVATE void httpx__hpack_enc_init(httpx__hpack_enc *enc, size_t table_size) {
+    memset(enc, 0, sizeof *enc);
+    httpx__hpack_table_init(&enc->t, table_size);
+    enc->cap = table_size;
+}
+
+HTTPX__PRIVATE void httpx__hpack_enc_free(httpx__hpack_enc *enc) { httpx__hpack_table_free(&enc->t); }
+
+HTTPX__PRIVATE void httpx__hpack_enc_set_peer_max(httpx__hpack_enc *enc, size_t n) {
+    size_t size = n < enc->cap ? n : enc->cap;
+    if (size == enc->t.max && !enc->pending) return;
+    /* RFC 7541 4.2: when the size went down and up again between two blocks,
+       the smallest value must be signalled too, so both are kept */
+    if (!enc->pending || size < enc->pending_min) enc->pending_min = size;
+    enc->pending = true;
+    httpx__hpack_set_size(&enc->t, size);
+}
+
+static bool httpx__hpack_sensitive(const httpx__hpack_field *f) {
+    static const char *const names[] = {"authorization", "proxy-authorization", "cookie", "set-cookie"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == f->nlen && memcmp(names[i], f->name, f->nlen) == 0) return true;
+    return false;
+}
+
+/* Fields whose value changes from one request to the next: an entry for them
+   would evict entries that get reused, for nothing. */
+static bool httpx__hpack_volatile(const httpx__hpack_field *f) {
+    return (f->nlen == 5 && memcmp(f->name, ":path", 5) == 0) ||
+           (f->nlen == 14 && memcmp(f->name, "content-length", 14) == 0);
+}
+
+static int httpx__hpack_choose(const httpx__hpack_enc *enc, const httpx__hpack_field *f) {
+    if (f->index != HTTPX__HPACK_AUTO) return f->index;
+    if (httpx__hpack_sensitive(f)) return HTTPX__HPACK_NEVER_INDEX;
+    if (httpx__hpack_volatile(f)) return HTTPX__HPACK_NO_INDEX;
+    /* an entry over half the table pushes out most of what is there, for a
+       field that is probably unique */
+    if (f->nlen + f->vlen + HTTPX__HPACK_ENTRY_OVERHEAD > enc->t.max / 2) return HTTPX__HPACK_NO_INDEX;
+    return HTTPX__HPACK_INDEX;
+}
+
+/* Finds f in the tables: returns the index of a full match (and sets *full),
+   else of the first name match, else 0. Static entries first: their indices
+   are the smallest. */
+static uint32_t httpx__hpack_find(const httpx__hpack_enc *enc, const httpx__hpack_field *f, bool *full) {
+    uint32_t name_idx = 0, i;
+    size_t at;
+    *full = false;
+    for (i = 0; i < HTTPX__HPACK_STATICS; i++) {
+        const httpx__hpack_static *s = &httpx__hpack_statics[i];
+        if (s->nlen != f->nlen || s->name[1] != f->name[1] || memcmp(s->name, f->name, f->nlen) != 0) continue;
+        if (s->vlen == f->vlen && memcmp(s->value, f->value, f->vlen) == 0) {
+            *full = true;
+            return i + 1;
+        }
+        if (!name_idx) name_idx = i + 1;
+    }
+    for (i = 0, at = enc->t.count ? (enc->t.oldest + enc->t.count - 1) % enc->t.ents_cap : 0; i < enc->t.count;
+         i++, at = at ? at - 1 : enc->t.ents_cap - 1) {     /* newest first */
+        const httpx__hpack_entry *en = &enc->t.ents[at];
+        const char *text = enc->t.text + en->off;
+        if (en->nlen != f->nlen || memcmp(text, f->name, f->nlen) != 0) continue;
+        if (en->vlen == f->vlen && memcmp(text + en->nlen, f->value, f->vlen) == 0) {
+            *full = true;
+            return HTTPX__HPACK_STATICS + 1 + i;
+        }
+        if (!name_idx) name_idx = HTTPX__HPACK_STATICS + 1 + i;
+    }
+    return name_idx;
+}
+
+static void httpx__hpack_put_str(httpx__hpack_enc *enc, httpx__buf *out, const char *s, size_t n) {
+    size_t hlen = enc->huffman == HTTPX__HPACK_HUFF_NEVER ? n : httpx__huff_encoded_len(s, n);
+    if (hlen < n || (enc->huffman == HTTPX__HPACK_HUFF_ALWAYS && hlen == n)) {
+        httpx__hpack_put_int(out, 0x80, 7, (uint32_t)hlen);
+        httpx__huff_encode(out, s, n);
+    } else {
+        httpx__hpack_put_int(out, 0, 7, (uint32_t)n);
+        httpx__buf_append(out, s, n);
+    }
+}
+
+static void httpx__hpack_put_field(httpx__hpack_enc *enc, httpx__buf *out, const httpx__hpack_field *f) {
+    bool full;
+    int how = httpx__hpack_choose(enc, f);
+    uint32_t idx = httpx__hpack_find(enc, f, &full);
+    if (full && how != HTTPX__HPACK_NEVER_INDEX) {
+        httpx__hpack_put_int(out, 0x80, 7, idx);
+        return;
+    }
+    if (how == HTTPX__HPACK_INDEX) httpx__hpack_put_int(out, 0x40, 6, idx);
+    else httpx__hpack_put_int(out, how == HTTPX__HPACK_NEVER_INDEX ? 0x10 : 0x00, 4, idx);
+    if (!idx) httpx__hpack_put_str(enc, out, f->name, f->nlen);
+    httpx__hpack_put_str(enc, out, f->value, f->vlen);
+    /* cannot fail: the table has room for max bytes once grown (checked by the caller) */
+    if (how == HTTPX__HPACK_INDEX) (void)httpx__hpack_table_add(&enc->t, f->name, f->nlen, f->value, f->vlen);
+}
+
+static httpx_error httpx__hpack_check_field(const httpx__hpack_field *f, httpx__err *e) {
+    size_t i;
+    if (f->nlen == 0) return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "empty header name");
+    if (f->nlen > HTTPX__HPACK_INT_MAX || f->vlen > HTTPX__HPACK_INT_MAX)
+        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "header field too long for HPACK");
+    for (i = 0; i < f->nlen; i++) {
+        char c = f->name[i];
+        if (c >= 'A' && c <= 'Z')
+            return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "HTTP/2 header names are lower-case: \"%.*s\"",
+                               (int)(f->nlen > 60 ? 60 : f->nlen), f->name);
+        if (c == '\r' || c == '\n' || c == 0)
+            return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "CR, LF or NUL in a header name");
+    }
+    for (i = 0; i < f->vlen; i++) {
+        char c = f->value[i];
+        if (c == '\r' || c == '\n' || c == 0)
+            return httpx__fail(e, HTTPX_ERR_INVALID_HEADER, "CR, LF or NUL in the value of header \"%.*s\"",
+                               (int)(f->nlen > 60 ? 60 : f->nlen), f->name);
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf *out,
+                                               const httpx__hpack_field *fields, size_t n, httpx__err *e) {
+    size_t i, worst = 2 * 6;    /* two size updates */
+    httpx_error rc;
+    for (i = 0; i < n; i++) {
+        if ((rc = httpx__hpack_check_field(&fields[i], e)) != HTTPX_OK) return rc;
+        worst += 1 + 5 + 5 + fields[i].nlen + 5 + fields[i].vlen;   /* integers take at most 5 bytes */
+    }
+    /* everything that can fail is done first, so that a failure leaves the
+       table as the peer's decoder knows it */
+    if (!httpx__buf_reserve(out, worst) || !httpx__hpack_table_grow(&enc->t))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory encoding a header block");
+    if (enc->pending) {
+        if (enc->pending_min < enc->t.max) httpx__hpack_put_int(out, 0x20, 5, (uint32_t)enc->pending_min);
+        httpx__hpack_put_int(out, 0x20, 5, (uint32_t)enc->t.max);
+        enc->pending = false;
+    }
+    for (i = 0; i < n; i++) httpx__hpack_put_field(enc, out, &fields[i]);
+    return HTTPX_OK;
+}
+
+#endif /* HTTPX_NO_HTTP2 */
+/* End of hpack.c */
+
+#if defined(HTTPX_LINES)
+#line 3859 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h2_frame.c   (grep anchor: >>h2_frame)
+   ====================================================================== */
+/* h2_frame: the HTTP/2 frame layer (RFC 9113 sections 4 and 6): a parser
+   that validates each frame on its own, and writers for every frame type.
+
+   The parser is pure: it looks at one buffer, keeps no state and allocates
+   nothing; the returned frame views point into the buffer. Rules that need
+   connection state (CONTINUATION order, stream states, flow control, which
+   settings a client may receive) belong to the session that drives it.
+   Private prefix: httpx__h2_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/h2_frame.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_HTTP2
+
+static uint32_t httpx__h2_u32(const uint8_t *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+HTTPX__PRIVATE const char *httpx__h2_code_name(uint32_t code) {
+    static const char *const names[] = {
+        "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT",
+        "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR",
+        "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
+    };
+    return code < sizeof names / sizeof names[0] ? names[code] : "unknown";
+}
+
+static const char *httpx__h2_type_name(uint8_t type) {
+    static const char *const names[] = {
+        "DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
+        "WINDOW_UPDATE", "CONTINUATION",
+    };
+    return type < sizeof names / sizeof names[0] ? names[type] : "unknown";
+}
+
+/* ---- parsing ---- */
+
+typedef struct httpx__h2_chk {
+    httpx__h2_frame *f;
+    httpx__h2_fault *fault;
+    httpx__err *e;
+} httpx__h2_chk;
+
+/* A violation: stream 0 in `stream` means a connection error. */
+static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...) {
+    char msg[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (c->fault) {
+        c->fault->code = code;
+        c->fault->stream_id = stream;
+    }
+    httpx__fail(c->e, HTTPX_ERR_REMOTE_PROTOCOL, "HTTP/2 %s frame on stream %lu: %s (%s)",
+                httpx__h2_type_name(c->f->type), (unsigned long)c->f->stream_id, msg, httpx__h2_code_name(code));
+    return HTTPX__BAD;
+}
+
+static int httpx__h2_size_bad(httpx__h2_chk *c, const char *what) {
+    return httpx__h2_bad(c, HTTPX__H2_FRAME_SIZE_ERROR, 0, "length %lu, %s", (unsigned long)c->f->length, what);
+}
+
+/* Strips PADDED's pad length byte and padding; `fixed` bytes of fields
+   follow the pad length (PUSH_PROMISE's id, HEADERS' priority) and must fit
+   in front of the padding (RFC 9113 6.1, 6.2, 6.6). */
+static int httpx__h2_unpad(httpx__h2_chk *c, size_t fixed) {
+    httpx__h2_frame *f = c->f;
+    size_t pad = 0, pre = 0;
+    if (f->flags & HTTPX__H2_FLAG_PADDED) {
+        if (f->payload_len < 1) return httpx__h2_size_bad(c, "too short for the pad length");
+        pad = f->payload[0];
+        pre = 1;
+    }
+    if (f->payload_len < pre + fixed) return httpx__h2_size_bad(c, "too short for its fixed fields");
+    if (pad > f->payload_len - pre - fixed)
+        return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, 0, "%lu bytes of padding do not fit in %lu",
+                             (unsigned long)pad, (unsigned long)(f->payload_len - pre - fixed));
+    f->pad_length = (uint8_t)pad;
+    f->payload += pre;
+    f->payload_len -= pre + pad;
+    return 0;
+}
+
+/* The stream dependency and weight in front of a HEADERS (with PRIORITY) or
+   PRIORITY frame's payload. A stream depending on itself is a stream error
+   (RFC 9113 5.3.1). */
+static int httpx__h2_priority(httpx__h2_chk *c, const uint8_t *p) {
+    httpx__h2_frame *f = c->f;
+    uint32_t dep = httpx__h2_u32(p);
+    f->has_priority = true;
+    f->exclusive = (dep & 0x80000000u) != 0;
+    f->dependency = dep & 0x7fffffffu;
+    f->weight = (uint16_t)(p[4] + 1);
+    if (f->dependency == f->stream_id)
+        return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, f->stream_id, "the stream depends on itself");
+    return 0;
+}
+
+static int httpx__h2_on_stream(httpx__h2_chk *c) {
+    if (c->f->stream_id == 0) return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, 0, "needs a stream, not stream 0");
+    return 0;
+}
+
+static int httpx__h2_on_conn(httpx__h2_chk *c) {
+    if (c->f->stream_id != 0) return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, 0, "belongs on stream 0");
+    return 0;
+}
+
+static int httpx__h2_check_headers(httpx__h2_chk *c) {
+    httpx__h2_frame *f = c->f;
+    bool prio = (f->flags & HTTPX__H2_FLAG_PRIORITY) != 0;
+    if (httpx__h2_on_stream(c) || httpx__h2_unpad(c, prio ? 5 : 0)) return HTTPX__BAD;
+    if (prio) {
+        if (httpx__h2_priority(c, f->payload)) return HTTPX__BAD;
+        f->payload += 5;
+        f->payload_len -= 5;
+    }
+    return 0;
+}
+
+static int httpx__h2_check_push_promise(httpx__h2_chk *c) {
+    httpx__h2_frame *f = c->f;
+    if (httpx__h2_on_stream(c) || httpx__h2_unpad(c, 4)) return HTTPX__BAD;
+    f->promised_stream_id = httpx__h2_u32(f->payload) & 0x7fffffffu;
+    f->payload += 4;
+    f->payload_len -= 4;
+    /* servers open even-numbered streams (RFC 9113 5.1.1) */
+    if (f->promised_stream_id == 0 || f->promised_stream_id % 2)
+        return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, 0, "promised stream %lu is not a server stream",
+                             (unsigned long)f->promised_stream_id);
+    return 0;
+}
+
+static int httpx__h2_check_settings(httpx__h2_chk *c) {
+    httpx__h2_frame *f = c->f;
+    size_t i;
+    if (httpx__h2_on_conn(c)) return HTTPX__BAD;
+    if ((f->flags & HTTPX__H2_FLAG_ACK) && f->length != 0) return httpx__h2_size_bad(c, "an ACK must be empty");
+    if (f->length % 6) return httpx__h2_size_bad(c, "not a multiple of 6");
+    f->num_settings = f->length / 6;
+    for (i = 0; i < f->num_settings; i++) {   /* RFC 9113 6.5.2 */
+        httpx__h2_setting s = httpx__h2_frame_setting(f, i);
+        if (s.id == HTTPX__H2_SET_ENABLE_PUSH && s.value > 1)
+            return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, 0, "SETTINGS_ENABLE_PUSH is %lu, not 0 or 1",
+                                 (unsigned long)s.value);
+        if (s.id == HTTPX__H2_SET_INITIAL_WINDOW_SIZE && s.value > HTTPX__H2_WINDOW_MAX)
+            return httpx__h2_bad(c, HTTPX__H2_FLOW_CONTROL_ERROR, 0, "SETTINGS_INITIAL_WINDOW_SIZE %lu is over 2^31-1",
+                                 (unsigned long)s.value);
+        if (s.id == HTTPX__H2_SET_MAX_FRAME_SIZE &&
+            (s.value < HTTPX__H2_MAX_FRAME_DEFAULT || s.value > HTTPX__H2_MAX_FRAME_LIMIT))
+            return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, 0, "SETTINGS_MAX_FRAME_SIZE %lu is outside 16384..16777215",
+                                 (unsigned long)s.value);
+    }
+    return 0;
+}
+
+static int httpx__h2_check_fixed(httpx__h2_chk *c) {
+    httpx__h2_frame *f = c->f;
+    switch (f->type) {
+    case HTTPX__H2_PRIORITY:
+        if (httpx__h2_on_stream(c)) return HTTPX__BAD;
+        /* a stream error: the frame changes nothing else (RFC 9113 6.3) */
+        if (f->length != 5)
+            return httpx__h2_bad(c, HTTPX__H2_FRAME_SIZE_ERROR, f->stream_id, "length %lu, not 5", (unsigned long)f->length);
+        return httpx__h2_priority(c, f->payload);
+    case HTTPX__H2_RST_STREAM:
+        if (httpx__h2_on_stream(c)) return HTTPX__BAD;
+        if (f->length != 4) return httpx__h2_size_bad(c, "not 4");
+        f->error_code = httpx__h2_u32(f->payload);
+        return 0;
+    case HTTPX__H2_PING:
+        if (httpx__h2_on_conn(c)) return HTTPX__BAD;
+        if (f->length != 8) return httpx__h2_size_bad(c, "not 8");
+        return 0;
+    case HTTPX__H2_GOAWAY:
+        if (httpx__h2_on_conn(c)) return HTTPX__BAD;
+        if (f->length < 8) return httpx__h2_size_bad(c, "under 8");
+        f->last_stream_id = httpx__h2_u32(f->payload) & 0x7fffffffu;
+        f->error_code = httpx__h2_u32(f->payload + 4);
+        f->payload += 8;
+        f->payload_len -= 8;
+        return 0;
+    default:    /* WINDOW_UPDATE */
+        if (f->length != 4) return httpx__h2_size_bad(c, "not 4");
+        f->window_increment = httpx__h2_u32(f->payload) & 0x7fffffffu;
+        if (f->window_increment == 0)   /* on a stream: only that stream is wrong */
+            return httpx__h2_bad(c, HTTPX__H2_PROTOCOL_ERROR, f->stream_id, "window increment 0");
+        return 0;
+    }
+}
+
+HTTPX__PRIVATE int httpx__h2_frame_parse(const void *buf, size_t n, uint32_t max_frame_size,
+                                         httpx__h2_frame *f, httpx__h2_fault *fault, httpx__err *e) {
+    const uint8_t *p = (const uint8_t *)buf;
+    httpx__h2_chk c;
+    if (n < HTTPX__H2_HEADER_LEN) return HTTPX__AGAIN;
+    memset(f, 0, sizeof *f);
+    c.f = f;
+    c.fault = fault;
+    c.e = e;
+    f->length = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+    f->type = p[3];
+    f->flags = p[4];
+    f->stream_id = httpx__h2_u32(p + 5) & 0x7fffffffu;   /* the reserved bit is ignored */
+    /* oversized frames are connection errors even where RFC 9113 4.2 would
+       allow a stream error: we never buffer them, so cannot skip them cleanly */
+    if (f->length > max_frame_size) {
+        char what[48];
+        snprintf(what, sizeof what, "over SETTINGS_MAX_FRAME_SIZE %lu", (unsigned long)max_frame_size);
+        return httpx__h2_size_bad(&c, what);
+    }
+    if (n - HTTPX__H2_HEADER_LEN < f->length) return HTTPX__AGAIN;
+    f->payload = p + HTTPX__H2_HEADER_LEN;
+    f->payload_len = f->length;
+    switch (f->type) {
+    case HTTPX__H2_DATA:
+        if (httpx__h2_on_stream(&c) || httpx__h2_unpad(&c, 0)) return HTTPX__BAD;
+        break;
+    case HTTPX__H2_HEADERS:
+        if (httpx__h2_check_headers(&c)) return HTTPX__BAD;
+        break;
+    case HTTPX__H2_PUSH_PROMISE:
+        if (httpx__h2_check_push_promise(&c)) return HTTPX__BAD;
+        break;
+    case HTTPX__H2_CONTINUATION:
+        if (httpx__h2_on_stream(&c)) return HTTPX__BAD;
+        break;
+    case HTTPX__H2_SETTINGS:
+        if (httpx__h2_check_settings(&c)) return HTTPX__BAD;
+        break;
+    case HTTPX__H2_PRIORITY: case HTTPX__H2_RST_STREAM: case HTTPX__H2_PING:
+    case HTTPX__H2_GOAWAY: case HTTPX__H2_WINDOW_UPDATE:
+        if (httpx__h2_check_fixed(&c)) return HTTPX__BAD;
+        break;
+    default:    /* unknown types must be ignored (RFC 9113 5.5) */
+        break;
+    }
+    return (int)(HTTPX__H2_HEADER_LEN + f->length);
+}
+
+HTTPX__PRIVATE httpx__h2_setting httpx__h2_frame_setting(const httpx__h2_frame *f, size_t i) {
+    httpx__h2_setting s;
+    const uint8_t *p = f->payload + 6 * i;
+    HTTPX_ASSERT(i < f->num_settings);
+    s.id = (uint16_t)(p[0] << 8 | p[1]);
+    s.value = httpx__h2_u32(p + 2);
+    return s;
+}
+
+HTTPX__PRIVATE void httpx__h2_settings_init(httpx__h2_settings *s) {
+    s->header_table_size = HTTPX__HPACK_TABLE_DEFAULT;
+    s->enable_push = 1;
+    s->max_concurrent_streams = 0xffffffffu;
+    s->initial_window_size = HTTPX__H2_WINDOW_DEFAULT;
+    s->max_frame_size = HTTPX__H2_MAX_FRAME_DEFAULT;
+    s->max_header_list_size = 0xffffffffu;
+}
+
+HTTPX__PRIVATE void httpx__h2_settings_apply(httpx__h2_settings *s, const httpx__h2_frame *f) {
+    size_t i;
+    for (i = 0; i < f->num_settings; i++) {
+        httpx__h2_setting st = httpx__h2_frame_setting(f, i);
+        switch (st.id) {
+        case HTTPX__H2_SET_HEADER_TABLE_SIZE: s->header_table_size = st.value; break;
+        case HTTPX__H2_SET_ENABLE_PUSH: s->enable_push = st.value; break;
+        case HTTPX__H2_SET_MAX_CONCURRENT_STREAMS: s->max_concurrent_streams = st.value; break;
+        case HTTPX__H2_SET_INITIAL_WINDOW_SIZE: s->initial_window_size = st.value; break;
+        case HTTPX__H2_SET_MAX_FRAME_SIZE: s->max_frame_size = st.value; break;
+        case HTTPX__H2_SET_MAX_HEADER_LIST_SIZE: s->max_header_list_size = st.value; break;
+        default: break;     /* unknown settings are ignored (RFC 9113 6.5.2) */
+        }
+    }
+}
+
+/* ---- writing ---- */
+
+static void httpx__h2_put32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* Writes the 9-byte header and reserves room for the payload. */
+static bool httpx__h2_head(httpx__buf *out, size_t len, uint8_t type, uint8_t flags, uint32_t stream_id) {
+    uint8_t h[HTTPX__H2_HEADER_LEN];
+    HTTPX_ASSERT(len <= HTTPX__H2_MAX_FRAME_LIMIT);
+    HTTPX_ASSERT(stream_id <= 0x7fffffffu);
+    h[0] = (uint8_t)(len >> 16);
+    h[1] = (uint8_t)(len >> 8);
+    h[2] = (uint8_t)len;
+    h[3] = type;
+    h[4] = flags;
+    httpx__h2_put32(h + 5, stream_id);
+    return httpx__buf_reserve(out, HTTPX__H2_HEADER_LEN + len) && httpx__buf_append(out, h, sizeof h);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_frame(httpx__buf *out, uint8_t type, uint8_t flags, uint32_t stream_id,
+                                          const void *payload, size_t n) {
+    return httpx__h2_head(out, n, type, flags, stream_id) && httpx__buf_append(out, payload, n);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_data(httpx__buf *out, uint32_t stream_id, const void *p, size_t n, bool end_stream) {
+    HTTPX_ASSERT(stream_id != 0);
+    return httpx__h2_write_frame(out, HTTPX__H2_DATA, end_stream ? HTTPX__H2_FLAG_END_STREAM : 0, stream_id, p, n);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_headers(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
+                                            bool end_stream, bool end_headers) {
+    uint8_t flags = (uint8_t)((end_stream ? HTTPX__H2_FLAG_END_STREAM : 0) | (end_headers ? HTTPX__H2_FLAG_END_HEADERS : 0));
+    HTTPX_ASSERT(stream_id != 0);
+    return httpx__h2_write_frame(out, HTTPX__H2_HEADERS, flags, stream_id, frag, n);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_continuation(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
+                                                 bool end_headers) {
+    HTTPX_ASSERT(stream_id != 0);
+    return httpx__h2_write_frame(out, HTTPX__H2_CONTINUATION, end_headers ? HTTPX__H2_FLAG_END_HEADERS : 0,
+                                 stream_id, frag, n);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_header_block(httpx__buf *out, uint32_t stream_id, const void *block, size_t n,
+                                                 bool end_stream, uint32_t max_frame_size) {
+    const char *p = (const char *)block;
+    size_t first = n < max_frame_size ? n : max_frame_size, off;
+    if (!httpx__h2_write_headers(out, stream_id, p, first, end_stream, first == n)) return false;
+    for (off = first; off < n;) {
+        size_t chunk = n - off < max_frame_size ? n - off : max_frame_size;
+        if (!httpx__h2_write_continuation(out, stream_id, p + off, chunk, off + chunk == n)) return false;
+        off += chunk;
+    }
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_settings(httpx__buf *out, const httpx__h2_setting *s, size_t n) {
+    size_t i;
+    if (!httpx__h2_head(out, 6 * n, HTTPX__H2_SETTINGS, 0, 0)) return false;
+    for (i = 0; i < n; i++) {
+        uint8_t b[6];
+        b[0] = (uint8_t)(s[i].id >> 8);
+        b[1] = (uint8_t)s[i].id;
+        httpx__h2_put32(b + 2, s[i].value);
+        httpx__buf_append(out, b, 6);   /* room was reserved */
+    }
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_settings_ack(httpx__buf *out) {
+    return httpx__h2_head(out, 0, HTTPX__H2_SETTINGS, HTTPX__H2_FLAG_ACK, 0);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_ping(httpx__buf *out, const uint8_t opaque[8], bool ack) {
+    return httpx__h2_write_frame(out, HTTPX__H2_PING, ack ? HTTPX__H2_FLAG_ACK : 0, 0, opaque, 8);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_goaway(httpx__buf *out, uint32_t last_stream_id, uint32_t code,
+                                           const void *debug, size_t n) {
+    uint8_t b[8];
+    HTTPX_ASSERT(last_stream_id <= 0x7fffffffu);
+    httpx__h2_put32(b, last_stream_id);
+    httpx__h2_put32(b + 4, code);
+    return httpx__h2_head(out, 8 + n, HTTPX__H2_GOAWAY, 0, 0) && httpx__buf_append(out, b, 8) &&
+           httpx__buf_append(out, debug, n);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_rst_stream(httpx__buf *out, uint32_t stream_id, uint32_t code) {
+    uint8_t b[4];
+    HTTPX_ASSERT(stream_id != 0);
+    httpx__h2_put32(b, code);
+    return httpx__h2_write_frame(out, HTTPX__H2_RST_STREAM, 0, stream_id, b, 4);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stream_id, uint32_t increment) {
+    uint8_t b[4];
+    HTTPX_ASSERT(increment >= 1 && increment <= HTTPX__H2_WINDOW_MAX);
+    httpx__h2_put32(b, increment);
+    return httpx__h2_write_frame(out, HTTPX__H2_WINDOW_UPDATE, 0, stream_id, b, 4);
+}
+
+HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
+                                             unsigned weight, bool exclusive) {
+    uint8_t b[5];
+    HTTPX_ASSERT(stream_id != 0 && dependency <= 0x7fffffffu && weight >= 1 && weight <= 256);
+    httpx__h2_put32(b, dependency | (exclusive ? 0x80000000u : 0));
+    b[4] = (uint8_t)(weight - 1);
+    return httpx__h2_write_frame(out, HTTPX__H2_PRIORITY, 0, stream_id, b, 5);
+}
+
+#endif /* HTTPX_NO_HTTP2 */
+/* End of h2_frame.c */
+
+#if defined(HTTPX_LINES)
+#line 4263 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h2_session.c   (grep anchor: >>h2_session)
+   ====================================================================== */
+/* h2_session: the client side of one HTTP/2 connection (RFC 9113) without
+   any I/O. The caller hands in the server's bytes (httpx__h2_feed), sends
+   what httpx__h2_out holds, and acts on events; requests go in through
+   httpx__h2_submit and httpx__h2_send_data. Stream states (5.1), flow
+   control (5.2, 6.9), settings, PING, GOAWAY and the HTTP rules for a
+   response (8.1, 8.2) live here; frame syntax is h2_frame.c's, field
+   compression hpack.c's. Private prefix: httpx__h2_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/h2_session.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_HTTP2
+
+/* Defaults (see httpx__h2_config). A stream window of 1 MiB keeps a fast
+   LAN or a 10 ms path at about 100 MB/s per stream; the connection window is
+   16 of those, so a few streams whose readers stall (each holding at most
+   its stream window) do not stop the others. 16 MiB is also the most body a
+   session holds for readers that do not read. */
+#define HTTPX__H2_STREAM_WINDOW (1u << 20)
+#define HTTPX__H2_CONN_WINDOW (16u << 20)
+#define HTTPX__H2_MAX_STREAMS 256u
+/* Until the server's SETTINGS say otherwise (RFC 9113 6.5.2 advises servers
+   to allow at least 100), so that early requests are not refused. */
+#define HTTPX__H2_EARLY_STREAMS 100u
+/* CONTINUATION frames per header block: a legitimate 64 KiB head needs 4. */
+#define HTTPX__H2_MAX_CONTINUATIONS 64u
+/* Frames we must answer (PING, SETTINGS ACK, RST_STREAM) queued while the
+   server reads none of our output: a peer that floods without reading. */
+#define HTTPX__H2_MAX_ANSWERS 1024u
+/* Streams we reset lately: the server's frames in flight on them are
+   ignored rather than answered with STREAM_CLOSED. */
+#define HTTPX__H2_RESET_RING 16u
+/* 1xx heads per stream (100 Continue, 103 Early Hints: a few at most); each
+   one costs a decode, so a server may not send them without end. */
+#define HTTPX__H2_MAX_INTERIM 16u
+#define HTTPX__H2_NONE ((size_t)-1)
+
+typedef struct httpx__h2_stream {
+    uint32_t id;
+    uint32_t recv_window;       /* bytes the server may still send */
+    uint32_t recv_unacked;      /* taken by the user, not yet given back */
+    uint32_t interim;           /* 1xx heads so far */
+    void *user;
+    int64_t send_window;        /* goes negative when SETTINGS shrink it */
+    int64_t content_length;     /* -1: none (or not checked) */
+    uint64_t received;
+    bool local_closed;          /* we sent END_STREAM */
+    bool remote_closed;         /* the server sent END_STREAM */
+    bool got_head;              /* the final (non-1xx) head came */
+    bool blocked;               /* send_data was held back by a window */
+    bool is_head;               /* a HEAD request: content-length is not the body's */
+} httpx__h2_stream;
+
+/* A queued event; pointers are filled in when it is drained, because the
+   storage they point into may move while the feed goes on. */
+typedef struct httpx__h2_qev {
+    httpx__h2_event ev;
+    size_t fields;              /* first field in foff, or NONE */
+    size_t msg;                 /* offset in msgs, or NONE */
+} httpx__h2_qev;
+
+struct httpx__h2_session {
+    httpx__h2_config cfg;
+    httpx__h2_settings peer;
+    httpx__hpack_enc enc;
+    httpx__hpack_dec dec;
+    httpx__buf out;             /* to send: out.p[out_off..out.len) */
+    size_t out_off;
+    httpx__buf in;              /* a partial frame */
+    httpx__buf hb;              /* a header block being collected */
+    httpx__buf enc_buf;         /* a request's header block */
+    uint32_t hb_stream, hb_frames;
+    bool hb_active, hb_end_stream;
+    httpx__h2_stream *streams;  /* sorted by id (ids only grow) */
+    size_t nstreams, streams_cap;
+    uint32_t next_id;
+    int64_t conn_send_window;
+    uint32_t conn_recv_window, conn_unacked;
+    uint32_t reset_ring[HTTPX__H2_RESET_RING];
+    unsigned reset_pos;
+    uint32_t goaway_last;       /* the lowest last-stream-id of the server's GOAWAYs */
+    unsigned answers;           /* frames answered since the output was last empty */
+    unsigned settings_unacked, pings_out;
+    bool got_settings, goaway_recv, goaway_sent, dead, error_reported, oom;
+    /* events of the current feed and what they point into */
+    httpx__h2_qev *evs, sink;
+    size_t nev, ev_pos, ev_cap;
+    httpx__buf ftext;           /* "name\0value\0" */
+    httpx__field *foff;
+    size_t nfoff, foff_cap;
+    httpx__h1_header *fv;       /* foff as views, built when the feed ends */
+    size_t nfv, fv_cap;
+    httpx__buf msgs;
+    httpx__err err;             /* the connection error */
+    uint32_t err_code;          /* and its RFC 9113 code, sent in our GOAWAY */
+};
+
+/* ---- small helpers ---- */
+
+static bool httpx__h2_grow(void **p, size_t *cap, size_t need, size_t size) {
+    size_t ncap;
+    void *np;
+    if (need <= *cap) return true;
+    ncap = *cap ? *cap * 2 : 8;
+    if (ncap < need) ncap = need;
+    np = httpx__realloc(*p, ncap * size);
+    if (!np) return false;
+    *p = np;
+    *cap = ncap;
+    return true;
+}
+
+static httpx__h2_stream *httpx__h2_find(const httpx__h2_session *s, uint32_t id) {
+    size_t lo = 0, hi = s->nstreams;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->streams[mid].id == id) return &s->streams[mid];
+        if (s->streams[mid].id < id) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
+static void httpx__h2_remove(httpx__h2_session *s, httpx__h2_stream *st) {
+    size_t i = (size_t)(st - s->streams);
+    memmove(st, st + 1, (s->nstreams - i - 1) * sizeof *st);
+    s->nstreams--;
+}
+
+static void httpx__h2_note_reset(httpx__h2_session *s, uint32_t id) {
+    s->reset_ring[s->reset_pos++ % HTTPX__H2_RESET_RING] = id;
+}
+
+static bool httpx__h2_was_reset(const httpx__h2_session *s, uint32_t id) {
+    unsigned i;
+    for (i = 0; i < HTTPX__H2_RESET_RING; i++)
+        if (s->reset_ring[i] == id) return true;
+    return false;
+}
+
+/* A stream id the server may not use: never opened by us (client streams
+   are odd; without push, the server opens none). */
+static bool httpx__h2_is_idle(const httpx__h2_session *s, uint32_t id) {
+    return id % 2 == 0 || id >= s->next_id;
+}
+
+/* Queues an event; on allocation failure a sink absorbs it and the feed
+   fails once the frame is done (so handlers need no checks). */
+static httpx__h2_qev *httpx__h2_queue(httpx__h2_session *s, int type, uint32_t id, void *user) {
+    httpx__h2_qev *q = &s->sink;
+    if (httpx__h2_grow((void **)&s->evs, &s->ev_cap, s->nev + 1, sizeof *s->evs)) q = &s->evs[s->nev++];
+    else s->oom = true;
+    memset(q, 0, sizeof *q);
+    q->ev.type = type;
+    q->ev.stream_id = id;
+    q->ev.user = user;
+    q->fields = q->msg = HTTPX__H2_NONE;
+    return q;
+}
+
+static size_t httpx__h2_vmsg(httpx__h2_session *s, const char *fmt, va_list ap) {
+    char m[200];
+    size_t off = s->msgs.len;
+    vsnprintf(m, sizeof m, fmt, ap);
+    if (!httpx__buf_append(&s->msgs, m, strlen(m) + 1)) {
+        s->oom = true;
+        return HTTPX__H2_NONE;
+    }
+    return off;
+}
+
+/* ---- errors ---- */
+
+static int httpx__h2_conn_error(httpx__h2_session *s, uint32_t code, httpx_error err, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Connection error (RFC 9113 5.4.1): GOAWAY with our reason, then the
+   session is dead; its message is the EV_ERROR event's. */
+static int httpx__h2_conn_error(httpx__h2_session *s, uint32_t code, httpx_error err, const char *fmt, ...) {
+    char m[sizeof s->err.msg];
+    va_list ap;
+    if (s->dead) return HTTPX__BAD;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    httpx__fail(&s->err, err, "%s", m);
+    s->err_code = code;
+    s->dead = true;
+    httpx__h2_write_goaway(&s->out, 0, code, m, strlen(m));
+    return HTTPX__BAD;
+}
+
+/* Counts a frame we send because the server sent one. */
+static int httpx__h2_answer(httpx__h2_session *s) {
+    if (++s->answers > HTTPX__H2_MAX_ANSWERS)
+        return httpx__h2_conn_error(s, HTTPX__H2_ENHANCE_YOUR_CALM, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: the server sent over %u frames that need an answer without "
+                                    "reading our output (a flood)", HTTPX__H2_MAX_ANSWERS);
+    return 0;
+}
+
+static int httpx__h2_stream_error(httpx__h2_session *s, uint32_t id, uint32_t code, httpx_error err,
+                                  const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+/* Stream error (RFC 9113 5.4.2): RST_STREAM, and a RESET event when the
+   stream was still ours. */
+static int httpx__h2_stream_error(httpx__h2_session *s, uint32_t id, uint32_t code, httpx_error err,
+                                  const char *fmt, ...) {
+    httpx__h2_stream *st;
+    va_list ap;
+    if (httpx__h2_answer(s)) return HTTPX__BAD;
+    httpx__h2_write_rst_stream(&s->out, id, code);
+    httpx__h2_note_reset(s, id);
+    st = httpx__h2_find(s, id);
+    if (!st) return 0;
+    {
+        httpx__h2_qev *q = httpx__h2_queue(s, HTTPX__H2_EV_RESET, id, st->user);
+        q->ev.code = code;
+        q->ev.error = err;
+        va_start(ap, fmt);
+        q->msg = httpx__h2_vmsg(s, fmt, ap);
+        va_end(ap);
+    }
+    httpx__h2_remove(s, st);
+    return 0;
+}
+
+/* ---- creating, output ---- */
+
+static void httpx__h2_defaults(httpx__h2_config *c) {
+    if (!c->stream_window) c->stream_window = HTTPX__H2_STREAM_WINDOW;
+    if (!c->conn_window) c->conn_window = HTTPX__H2_CONN_WINDOW;
+    if (!c->max_header_list) c->max_header_list = HTTPX__HPACK_LIST_DEFAULT;
+    if (!c->max_streams) c->max_streams = HTTPX__H2_MAX_STREAMS;
+    if (c->stream_window > HTTPX__H2_WINDOW_MAX) c->stream_window = HTTPX__H2_WINDOW_MAX;
+    if (c->conn_window > HTTPX__H2_WINDOW_MAX) c->conn_window = HTTPX__H2_WINDOW_MAX;
+    /* the connection starts at 65535 and can only be raised */
+    if (c->conn_window < HTTPX__H2_WINDOW_DEFAULT) c->conn_window = HTTPX__H2_WINDOW_DEFAULT;
+}
+
+HTTPX__PRIVATE httpx__h2_session *httpx__h2_new(const httpx__h2_config *cfg, httpx__err *e) {
+    httpx__h2_session *s = (httpx__h2_session *)httpx__malloc(sizeof *s);
+    httpx__h2_setting set[5];
+    if (!s) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "HTTP/2: out of memory for a session");
+        return NULL;
+    }
+    memset(s, 0, sizeof *s);
+    if (cfg) s->cfg = *cfg;
+    httpx__h2_defaults(&s->cfg);
+    httpx__h2_settings_init(&s->peer);
+    httpx__hpack_enc_init(&s->enc, HTTPX__HPACK_TABLE_DEFAULT);
+    httpx__hpack_dec_init(&s->dec, HTTPX__HPACK_TABLE_DEFAULT);
+    s->dec.max_list = s->cfg.max_header_list;
+    s->next_id = 1;
+    s->conn_send_window = HTTPX__H2_WINDOW_DEFAULT;
+    s->conn_recv_window = s->cfg.conn_window;
+    s->goaway_last = HTTPX__H2_WINDOW_MAX;
+    set[0].id = HTTPX__H2_SET_HEADER_TABLE_SIZE;       set[0].value = HTTPX__HPACK_TABLE_DEFAULT;
+    set[1].id = HTTPX__H2_SET_ENABLE_PUSH;             set[1].value = 0;
+    set[2].id = HTTPX__H2_SET_MAX_CONCURRENT_STREAMS;  set[2].value = 0;
+    set[3].id = HTTPX__H2_SET_INITIAL_WINDOW_SIZE;     set[3].value = s->cfg.stream_window;
+    set[4].id = HTTPX__H2_SET_MAX_HEADER_LIST_SIZE;    set[4].value = s->cfg.max_header_list;
+    httpx__buf_append(&s->out, HTTPX__H2_PREFACE, HTTPX__H2_PREFACE_LEN);
+    httpx__h2_write_settings(&s->out, set, 5);
+    if (s->cfg.conn_window > HTTPX__H2_WINDOW_DEFAULT)
+        httpx__h2_write_window_update(&s->out, 0, s->cfg.conn_window - HTTPX__H2_WINDOW_DEFAULT);
+    s->settings_unacked = 1;
+    if (s->out.failed) {
+        httpx__h2_free(s);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "HTTP/2: out of memory for a session");
+        return NULL;
+    }
+    return s;
+}
+
+HTTPX__PRIVATE void httpx__h2_free(httpx__h2_session *s) {
+    if (!s) return;
+    httpx__hpack_enc_free(&s->enc);
+    httpx__hpack_dec_free(&s->dec);
+    httpx__buf_free(&s->out);
+    httpx__buf_free(&s->in);
+    httpx__buf_free(&s->hb);
+    httpx__buf_free(&s->enc_buf);
+    httpx__buf_free(&s->ftext);
+    httpx__buf_free(&s->msgs);
+    httpx__free(s->streams);
+    httpx__free(s->evs);
+    httpx__free(s->foff);
+    httpx__free(s->fv);
+    httpx__free(s);
+}
+
+HTTPX__PRIVATE const char *httpx__h2_out(const httpx__h2_session *s, size_t *len) {
+    *len = s->out.len - s->out_off;
+    return s->out.p ? s->out.p + s->out_off : "";
+}
+
+HTTPX__PRIVATE void httpx__h2_out_done(httpx__h2_session *s, size_t n) {
+    HTTPX_ASSERT(n <= s->out.len - s->out_off);
+    s->out_off += n;
+    if (s->out_off == s->out.len) {
+        s->out.len = s->out_off = 0;
+        s->answers = 0;     /* the server reads what we answer */
+    } else if (s->out_off >= 65536 && s->out_off >= s->out.len / 2) {
+        memmove(s->out.p, s->out.p + s->out_off, s->out.len - s->out_off);
+        s->out.len -= s->out_off;
+        s->out_off = 0;
+    } else {
+        return;
+    }
+    if (s->out.p) s->out.p[s->out.len] = 0;     /* httpx__buf's promise */
+}
+
+/* After frames queued by a call that reports nothing: an allocation failure
+   leaves the output incomplete, so the session cannot go on. */
+static void httpx__h2_check_out(httpx__h2_session *s) {
+    if (s->out.failed) httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+}
+
+/* Gives the memory of per-feed storage back when no stream needs it, so an
+   idle pooled session holds little more than its HPACK tables. */
+static void httpx__h2_trim(httpx__h2_session *s) {
+    if (s->nstreams || s->in.len || s->hb_active) return;
+    httpx__buf_free(&s->in);
+    httpx__buf_free(&s->hb);
+    httpx__buf_free(&s->enc_buf);
+    httpx__buf_free(&s->ftext);
+    httpx__buf_free(&s->msgs);
+    httpx__buf_free(&s->dec.scratch);
+    httpx__free(s->streams);
+    httpx__free(s->evs);
+    httpx__free(s->foff);
+    httpx__free(s->fv);
+    s->streams = NULL;
+    s->evs = NULL;
+    s->foff = NULL;
+    s->fv = NULL;
+    s->streams_cap = s->ev_cap = s->foff_cap = s->fv_cap = 0;
+    s->nev = s->ev_pos = s->nfoff = s->nfv = 0;
+    if (s->out.len == 0) httpx__buf_free(&s->out);
+}
+
+/* ---- receive flow control ---- */
+
+static void httpx__h2_credit_conn(httpx__h2_session *s, size_t n) {
+    s->conn_unacked += (uint32_t)n;
+    if (s->conn_unacked >= s->cfg.conn_window / 2) {
+        httpx__h2_write_window_update(&s->out, 0, s->conn_unacked);
+        s->conn_recv_window += s->conn_unacked;
+        s->conn_unacked = 0;
+    }
+}
+
+static void httpx__h2_credit_stream(httpx__h2_session *s, httpx__h2_stream *st, size_t n) {
+    if (st->remote_closed) return;  /* the server sends no more on it */
+    st->recv_unacked += (uint32_t)n;
+    if (st->recv_unacked >= s->cfg.stream_window / 2) {
+        httpx__h2_write_window_update(&s->out, st->id, st->recv_unacked);
+        st->recv_window += st->recv_unacked;
+        st->recv_unacked = 0;
+    }
+}
+
+HTTPX__PRIVATE void httpx__h2_consumed(httpx__h2_session *s, uint32_t stream_id, size_t n) {
+    httpx__h2_stream *st;
+    if (s->dead || n == 0) return;
+    /* the server cannot have sent more than the window it had */
+    HTTPX_ASSERT(n <= (size_t)s->cfg.conn_window - s->conn_recv_window - s->conn_unacked);
+    httpx__h2_credit_conn(s, n);
+    st = httpx__h2_find(s, stream_id);
+    if (st) httpx__h2_credit_stream(s, st, n);
+    httpx__h2_check_out(s);
+}
+
+/* ---- the response head ---- */
+
+/* What the HPACK callback collects for one header block. */
+typedef struct httpx__h2_hdr {
+    httpx__h2_session *s;
+    int status;                 /* -1: no :status */
+    int64_t content_length;     /* -1: none */
+    bool pseudo, regular;       /* seen */
+    const char *bad;            /* why the block is malformed (RFC 9113 8.1.1) */
+} httpx__h2_hdr;
+
+static bool httpx__h2_conn_specific(const char *name, size_t n) {
+    static const char *const names[] = {"connection", "proxy-connection", "keep-alive", "transfer-encoding", "upgrade"};
+    size_t i;
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0) return true;
+    return false;
+}
+
+/* RFC 9113 8.2.1: no upper case, controls, space, DEL or non-ASCII in a
+   name, no colon but a pseudo-header's first; no NUL, CR or LF in a value,
+   no whitespace at its ends. */
+static const char *httpx__h2_field_bad(const char *name, size_t nlen, const char *value, size_t vlen) {
+    size_t i;
+    if (nlen == 0) return "an empty field name";
+    for (i = 0; i < nlen; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c <= 0x20 || (c >= 'A' && c <= 'Z') || c >= 0x7f) return "a field name with upper case or a control character";
+        if (c == ':' && i > 0) return "a colon inside a field name";
+    }
+    for (i = 0; i < vlen; i++)
+        if (value[i] == 0 || value[i] == '\r' || value[i] == '\n') return "NUL, CR or LF in a field value";
+    if (vlen && (value[0] == ' ' || value[0] == '\t' || value[vlen - 1] == ' ' || value[vlen - 1] == '\t'))
+        return "whitespace around a field value";
+    return NULL;
+}
+
+static const char *httpx__h2_pseudo(httpx__h2_hdr *h, const char *name, size_t nlen, const char *value, size_t vlen) {
+    if (h->regular) return "a pseudo-header after a regular field";
+    h->pseudo = true;
+    if (nlen != 7 || memcmp(name, ":status", 7) != 0) return "a pseudo-header other than :status";
+    if (h->status >= 0) return "two :status fields";
+    if (vlen != 3 || value[0] < '1' || value[0] > '9' || value[1] < '0' || value[1] > '9' || value[2] < '0' ||
+        value[2] > '9')
+        return "a :status that is not three digits";
+    h->status = (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+    return NULL;
+}
+
+static const char *httpx__h2_content_length(httpx__h2_hdr *h, const char *value, size_t vlen) {
+    int64_t v = 0;
+    size_t i;
+    if (vlen == 0 || vlen > 18) return "a content-length that is not a number";
+    for (i = 0; i < vlen; i++) {
+        if (value[i] < '0' || value[i] > '9') return "a content-length that is not a number";
+        v = v * 10 + (value[i] - '0');
+    }
+    if (h->content_length >= 0 && h->content_length != v) return "two different content-length values";
+    h->content_length = v;
+    return NULL;
+}
+
+static const char *httpx__h2_regular(httpx__h2_hdr *h, const char *name, size_t nlen, const char *value, size_t vlen) {
+    const char *bad = httpx__h2_field_bad(name, nlen, value, vlen);
+    h->regular = true;
+    if (bad) return bad;
+    if (httpx__h2_conn_specific(name, nlen)) return "a connection-specific field (connection, transfer-encoding, ...)";
+    if (nlen == 2 && memcmp(name, "te", 2) == 0 && !(vlen == 8 && memcmp(value, "trailers", 8) == 0))
+        return "a te field other than \"trailers\"";
+    if (nlen == 14 && memcmp(name, "content-length", 14) == 0) return httpx__h2_content_length(h, value, vlen);
+    return NULL;
+}
+
+static bool httpx__h2_store_field(httpx__h2_session *s, const char *name, size_t nlen, const char *value, size_t vlen) {
+    httpx__field *f;
+    if (!httpx__h2_grow((void **)&s->foff, &s->foff_cap, s->nfoff + 1, sizeof *s->foff)) return false;
+    f = &s->foff[s->nfoff];
+    f->name = (uint32_t)s->ftext.len;
+    f->name_len = (uint32_t)nlen;
+    httpx__buf_append(&s->ftext, name, nlen);
+    httpx__buf_putc(&s->ftext, 0);
+    f->value = (uint32_t)s->ftext.len;
+    f->value_len = (uint32_t)vlen;
+    httpx__buf_append(&s->ftext, value, vlen);
+    if (!httpx__buf_putc(&s->ftext, 0)) return false;
+    s->nfoff++;
+    return true;
+}
+
+/* Keeps decoding after a malformed field (returning 0) so that the HPACK
+   table stays in step with the server's; only out-of-memory stops it. */
+static int httpx__h2_on_field(void *ctx, const char *name, size_t nlen, const char *value, size_t vlen) {
+    httpx__h2_hdr *h = (httpx__h2_hdr *)ctx;
+    const char *bad;
+    if (h->bad) return 0;
+    bad = nlen && name[0] == ':' ? httpx__h2_pseudo(h, name, nlen, value, vlen)
+                                 : httpx__h2_regular(h, name, nlen, value, vlen);
+    if (bad) {
+        h->bad = bad;
+        return 0;
+    }
+    if (name[0] == ':') return 0;
+    return httpx__h2_store_field(h->s, name, nlen, value, vlen) ? 0 : 1;
+}
+
+static int httpx__h2_end_stream(httpx__h2_session *s, httpx__h2_stream *st) {
+    if (st->content_length >= 0 && st->received != (uint64_t)st->content_length)
+        return httpx__h2_stream_error(s, st->id, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                      "HTTP/2 stream %lu: the body is %llu bytes, content-length said %lld",
+                                      (unsigned long)st->id, (unsigned long long)st->received,
+                                      (long long)st->content_length);
+    st->remote_closed = true;
+    httpx__h2_queue(s, HTTPX__H2_EV_END, st->id, st->user);
+    if (st->local_closed) httpx__h2_remove(s, st);
+    return 0;
+}
+
+static int httpx__h2_malformed(httpx__h2_session *s, uint32_t id, const char *why) {
+    return httpx__h2_stream_error(s, id, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                  "HTTP/2 stream %lu: malformed response: %s", (unsigned long)id, why);
+}
+
+/* Forgets the fields of a block that no event reports, so that blocks the
+   server repeats (interim heads, blocks on closed streams) cost no memory. */
+static void httpx__h2_rollback(httpx__h2_session *s, size_t first, size_t text) {
+    s->nfoff = first;
+    s->ftext.len = text;
+}
+
+/* A decoded block on a stream of ours: the head (1xx ones skipped), or
+   trailers. first/text: where its fields begin. */
+static int httpx__h2_head_done(httpx__h2_session *s, httpx__h2_stream *st, const httpx__h2_hdr *h, size_t first,
+                               size_t text, bool end_stream) {
+    httpx__h2_qev *q;
+    const char *bad = h->bad;
+    if (!bad && !st->got_head) {
+        if (h->status < 0) bad = "no :status";
+        else if (h->status == 101) bad = "status 101 (no Upgrade in HTTP/2)";
+        else if (h->status < 200 && end_stream) bad = "an informational head ends the stream";
+        else if (h->status < 200 && ++st->interim > HTTPX__H2_MAX_INTERIM) bad = "too many informational heads";
+    } else if (!bad) {
+        if (!end_stream) bad = "a second header block that does not end the stream";
+        else if (h->pseudo) bad = "a pseudo-header in trailers";
+    }
+    if (bad || (!st->got_head && h->status < 200)) {
+        httpx__h2_rollback(s, first, text);     /* interim heads are not reported */
+        return bad ? httpx__h2_malformed(s, st->id, bad) : 0;
+    }
+    if (!st->got_head) {
+        st->got_head = true;
+        if (!st->is_head && h->status != 304 && h->status != 204) st->content_length = h->content_length;
+        q = httpx__h2_queue(s, HTTPX__H2_EV_HEADERS, st->id, st->user);
+        q->ev.status = h->status;
+    } else {
+        q = httpx__h2_queue(s, HTTPX__H2_EV_TRAILERS, st->id, st->user);
+    }
+    q->fields = first;
+    q->ev.num_fields = s->nfoff - first;
+    return end_stream ? httpx__h2_end_stream(s, st) : 0;
+}
+
+/* A complete header block (HEADERS + CONTINUATIONs) for stream id. It is
+   decoded even when nobody wants it, to keep the HPACK tables in step;
+   without reporting fields then, so that it costs no memory. */
+static int httpx__h2_block(httpx__h2_session *s, uint32_t id, const void *block, size_t n, bool end_stream) {
+    httpx__h2_stream *st = httpx__h2_find(s, id);
+    bool wanted = st && !st->remote_closed;
+    httpx__h2_hdr h;
+    httpx__err e;
+    size_t first = s->nfoff, text = s->ftext.len;
+    memset(&h, 0, sizeof h);
+    h.s = s;
+    h.status = -1;
+    h.content_length = -1;
+    if (httpx__hpack_decode(&s->dec, block, n, wanted ? httpx__h2_on_field : NULL, &h, &e) < 0) {
+        httpx__h2_rollback(s, first, text);
+        if (e.code == HTTPX_ERR_TOO_LARGE)  /* the table is in step: only this stream fails */
+            return wanted ? httpx__h2_stream_error(s, id, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_TOO_LARGE,
+                                                   "HTTP/2 stream %lu: %s", (unsigned long)id, e.msg) : 0;
+        if (e.code == HTTPX_ERR_NOMEM || e.code == HTTPX_ERR_CANCELLED)
+            return httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory for a header block");
+        return httpx__h2_conn_error(s, HTTPX__H2_COMPRESSION_ERROR, HTTPX_ERR_REMOTE_PROTOCOL, "HTTP/2 stream %lu: %s",
+                                    (unsigned long)id, e.msg);
+    }
+    if (!wanted) {
+        if (!st && httpx__h2_was_reset(s, id)) return 0;    /* in flight when we reset it */
+        return httpx__h2_stream_error(s, id, HTTPX__H2_STREAM_CLOSED, HTTPX_ERR_REMOTE_PROTOCOL,
+                                      "HTTP/2 stream %lu: HEADERS after the stream ended", (unsigned long)id);
+    }
+    return httpx__h2_head_done(s, st, &h, first, text, end_stream);
+}
+
+static size_t httpx__h2_block_max(const httpx__h2_session *s) {
+    size_t m = (size_t)s->cfg.max_header_list * 2;
+    return m < 32768 ? 32768 : m;
+}
+
+static int httpx__h2_on_headers(httpx__h2_session *s, const httpx__h2_frame *f) {
+    bool end_stream = (f->flags & HTTPX__H2_FLAG_END_STREAM) != 0;
+    if (httpx__h2_is_idle(s, f->stream_id))
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: HEADERS on stream %lu, which we never opened (push is off)",
+                                    (unsigned long)f->stream_id);
+    if (f->flags & HTTPX__H2_FLAG_END_HEADERS) return httpx__h2_block(s, f->stream_id, f->payload, f->payload_len, end_stream);
+    httpx__buf_clear(&s->hb);
+    if (!httpx__buf_append(&s->hb, f->payload, f->payload_len)) s->oom = true;
+    s->hb_active = true;
+    s->hb_stream = f->stream_id;
+    s->hb_end_stream = end_stream;
+    s->hb_frames = 0;
+    return 0;
+}
+
+static int httpx__h2_on_continuation(httpx__h2_session *s, const httpx__h2_frame *f) {
+    if (!s->hb_active)
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: CONTINUATION on stream %lu without a HEADERS before it",
+                                    (unsigned long)f->stream_id);
+    if (++s->hb_frames > HTTPX__H2_MAX_CONTINUATIONS || s->hb.len + f->payload_len > httpx__h2_block_max(s))
+        return httpx__h2_conn_error(s, HTTPX__H2_ENHANCE_YOUR_CALM, HTTPX_ERR_TOO_LARGE,
+                                    "HTTP/2 stream %lu: a header block of over %lu CONTINUATION frames or %lu bytes",
+                                    (unsigned long)f->stream_id, (unsigned long)HTTPX__H2_MAX_CONTINUATIONS,
+                                    (unsigned long)httpx__h2_block_max(s));
+    if (!httpx__buf_append(&s->hb, f->payload, f->payload_len)) s->oom = true;
+    if (!(f->flags & HTTPX__H2_FLAG_END_HEADERS) || s->oom) return 0;
+    s->hb_active = false;
+    return httpx__h2_block(s, s->hb_stream, s->hb.p, s->hb.len, s->hb_end_stream);
+}
+
+/* ---- DATA ---- */
+
+/* DATA for a stream that is not (or no longer) ours: its bytes still
+   counted against the connection window, which gets them back at once. */
+static int httpx__h2_data_elsewhere(httpx__h2_session *s, const httpx__h2_frame *f) {
+    if (httpx__h2_is_idle(s, f->stream_id))
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: DATA on stream %lu, which we never opened", (unsigned long)f->stream_id);
+    httpx__h2_credit_conn(s, f->length);
+    if (httpx__h2_was_reset(s, f->stream_id)) return 0;
+    return httpx__h2_stream_error(s, f->stream_id, HTTPX__H2_STREAM_CLOSED, HTTPX_ERR_REMOTE_PROTOCOL,
+                                  "HTTP/2 stream %lu: DATA after the stream closed", (unsigned long)f->stream_id);
+}
+
+static int httpx__h2_on_data(httpx__h2_session *s, const httpx__h2_frame *f) {
+    httpx__h2_stream *st = httpx__h2_find(s, f->stream_id);
+    size_t pad = f->length - f->payload_len;
+    if (f->length > s->conn_recv_window)
+        return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: the server sent %lu bytes of DATA with %lu left in the connection window",
+                                    (unsigned long)f->length, (unsigned long)s->conn_recv_window);
+    s->conn_recv_window -= f->length;
+    if (!st || st->remote_closed) {
+        if (st) {   /* half-closed (remote): RFC 9113 5.1 */
+            httpx__h2_credit_conn(s, f->length);
+            return httpx__h2_stream_error(s, f->stream_id, HTTPX__H2_STREAM_CLOSED, HTTPX_ERR_REMOTE_PROTOCOL,
+                                          "HTTP/2 stream %lu: DATA after END_STREAM", (unsigned long)f->stream_id);
+        }
+        return httpx__h2_data_elsewhere(s, f);
+    }
+    if (f->length > st->recv_window)
+        return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2 stream %lu: the server sent %lu bytes of DATA with %lu left in the stream window",
+                                    (unsigned long)f->stream_id, (unsigned long)f->length, (unsigned long)st->recv_window);
+    st->recv_window -= f->length;
+    if (!st->got_head) {
+        httpx__h2_credit_conn(s, f->length);
+        return httpx__h2_malformed(s, st->id, "DATA before the response head");
+    }
+    st->received += f->payload_len;
+    if (st->content_length >= 0 && st->received > (uint64_t)st->content_length) {
+        httpx__h2_credit_conn(s, f->length);
+        return httpx__h2_malformed(s, st->id, "more DATA than content-length");
+    }
+    if (pad) {      /* padding reaches nobody: give it back now */
+        httpx__h2_credit_conn(s, pad);
+        httpx__h2_credit_stream(s, st, pad);
+    }
+    if (f->payload_len) {
+        httpx__h2_qev *q = httpx__h2_queue(s, HTTPX__H2_EV_DATA, st->id, st->user);
+        q->ev.data = f->payload;
+        q->ev.len = f->payload_len;
+    }
+    return (f->flags & HTTPX__H2_FLAG_END_STREAM) ? httpx__h2_end_stream(s, st) : 0;
+}
+
+/* ---- control frames ---- */
+
+/* Streams held back by a window that is open again. */
+static void httpx__h2_wake(httpx__h2_session *s) {
+    size_t i;
+    if (s->conn_send_window <= 0) return;
+    for (i = 0; i < s->nstreams; i++) {
+        httpx__h2_stream *st = &s->streams[i];
+        if (st->blocked && st->send_window > 0) {
+            st->blocked = false;
+            httpx__h2_queue(s, HTTPX__H2_EV_WINDOW, st->id, st->user);
+        }
+    }
+}
+
+static int httpx__h2_on_settings(httpx__h2_session *s, const httpx__h2_frame *f) {
+    httpx__h2_settings next = s->peer;
+    int64_t delta;
+    size_t i;
+    if (f->flags & HTTPX__H2_FLAG_ACK) {
+        if (s->settings_unacked) s->settings_unacked--;
+        return 0;
+    }
+    httpx__h2_settings_apply(&next, f);
+    for (i = 0; i < f->num_settings; i++)   /* RFC 9113 6.5.2: only a client may say 1 */
+        if (httpx__h2_frame_setting(f, i).id == HTTPX__H2_SET_ENABLE_PUSH && httpx__h2_frame_setting(f, i).value == 1)
+            return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: the server's SETTINGS_ENABLE_PUSH is 1 (only clients may say so)");
+    delta = (int64_t)next.initial_window_size - (int64_t)s->peer.initial_window_size;
+    for (i = 0; i < s->nstreams; i++)   /* RFC 9113 6.9.2 */
+        if (s->streams[i].send_window + delta > (int64_t)HTTPX__H2_WINDOW_MAX)
+            return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                        "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE %lu takes stream %lu's window over 2^31-1",
+                                        (unsigned long)next.initial_window_size, (unsigned long)s->streams[i].id);
+    for (i = 0; i < s->nstreams; i++) s->streams[i].send_window += delta;
+    if (next.header_table_size != s->peer.header_table_size || !s->got_settings)
+        httpx__hpack_enc_set_peer_max(&s->enc, next.header_table_size);
+    s->peer = next;
+    s->got_settings = true;
+    if (httpx__h2_answer(s)) return HTTPX__BAD;
+    httpx__h2_write_settings_ack(&s->out);
+    httpx__h2_queue(s, HTTPX__H2_EV_SETTINGS, 0, NULL);
+    if (delta > 0) httpx__h2_wake(s);
+    return 0;
+}
+
+static int httpx__h2_on_ping(httpx__h2_session *s, const httpx__h2_frame *f) {
+    if (f->flags & HTTPX__H2_FLAG_ACK) {
+        if (s->pings_out) {     /* an ACK we did not ask for is ignored */
+            httpx__h2_qev *q = httpx__h2_queue(s, HTTPX__H2_EV_PING_ACK, 0, NULL);
+            s->pings_out--;
+            q->ev.data = f->payload;
+            q->ev.len = 8;
+        }
+        return 0;
+    }
+    if (httpx__h2_answer(s)) return HTTPX__BAD;
+    httpx__h2_write_ping(&s->out, f->payload, true);
+    return 0;
+}
+
+/* Streams above the last id were never processed: they end as retryable. */
+static int httpx__h2_on_goaway(httpx__h2_session *s, const httpx__h2_frame *f) {
+    httpx__h2_qev *q;
+    size_t msg = HTTPX__H2_NONE;
+    if (f->last_stream_id < s->goaway_last) s->goaway_last = f->last_stream_id;  /* it may only go down */
+    s->goaway_recv = true;
+    q = httpx__h2_queue(s, HTTPX__H2_EV_GOAWAY, 0, NULL);
+    q->ev.code = f->error_code;
+    q->ev.last_stream_id = s->goaway_last;
+    q->ev.data = f->payload;
+    q->ev.len = f->payload_len;
+    while (s->nstreams && s->streams[s->nstreams - 1].id > s->goaway_last) {
+        httpx__h2_stream *st = &s->streams[s->nstreams - 1];
+        if (msg == HTTPX__H2_NONE) {
+            msg = s->msgs.len;
+            if (!httpx__buf_printf(&s->msgs, "HTTP/2: the server closes the connection (GOAWAY %s, last stream %lu) "
+                                   "before it processed the request: safe to retry",
+                                   httpx__h2_code_name(f->error_code), (unsigned long)s->goaway_last) ||
+                !httpx__buf_putc(&s->msgs, 0))
+                s->oom = true;
+        }
+        q = httpx__h2_queue(s, HTTPX__H2_EV_RESET, st->id, st->user);
+        q->ev.code = HTTPX__H2_REFUSED_STREAM;
+        q->ev.retryable = q->ev.remote = true;
+        q->ev.error = HTTPX_ERR_REMOTE_PROTOCOL;
+        q->msg = msg;
+        httpx__h2_note_reset(s, st->id);
+        s->nstreams--;
+    }
+    return 0;
+}
+
+static int httpx__h2_on_rst(httpx__h2_session *s, const httpx__h2_frame *f) {
+    httpx__h2_stream *st = httpx__h2_find(s, f->stream_id);
+    httpx__h2_qev *q;
+    if (httpx__h2_is_idle(s, f->stream_id))
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: RST_STREAM on stream %lu, which we never opened", (unsigned long)f->stream_id);
+    if (!st) return 0;  /* closed already: never answer a RST_STREAM (RFC 9113 5.4.2) */
+    q = httpx__h2_queue(s, HTTPX__H2_EV_RESET, st->id, st->user);
+    q->ev.code = f->error_code;
+    q->ev.remote = true;
+    q->ev.retryable = f->error_code == HTTPX__H2_REFUSED_STREAM;
+    /* NO_ERROR after a complete response: "stop sending the body" (RFC 9113 8.1) */
+    q->ev.error = f->error_code == HTTPX__H2_NO_ERROR && st->remote_closed ? HTTPX_OK : HTTPX_ERR_REMOTE_PROTOCOL;
+    {
+        size_t off = s->msgs.len;
+        if (httpx__buf_printf(&s->msgs, "HTTP/2: the server reset stream %lu (%s)%s", (unsigned long)st->id,
+                              httpx__h2_code_name(f->error_code),
+                              q->ev.retryable ? ": it did not process the request, safe to retry" : "") &&
+            httpx__buf_putc(&s->msgs, 0))
+            q->msg = off;
+        else
+            s->oom = true;
+    }
+    httpx__h2_note_reset(s, st->id);
+    httpx__h2_remove(s, st);
+    return 0;
+}
+
+static int httpx__h2_on_window(httpx__h2_session *s, const httpx__h2_frame *f) {
+    httpx__h2_stream *st;
+    if (f->stream_id == 0) {
+        if (s->conn_send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
+            return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                        "HTTP/2: WINDOW_UPDATE takes the connection window over 2^31-1");
+        s->conn_send_window += f->window_increment;
+        httpx__h2_wake(s);
+        return 0;
+    }
+    if (httpx__h2_is_idle(s, f->stream_id))
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: WINDOW_UPDATE on stream %lu, which we never opened", (unsigned long)f->stream_id);
+    st = httpx__h2_find(s, f->stream_id);
+    if (!st) return 0;  /* may cross our END_STREAM or RST_STREAM */
+    if (st->send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
+        return httpx__h2_stream_error(s, st->id, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                      "HTTP/2 stream %lu: WINDOW_UPDATE takes the window over 2^31-1", (unsigned long)st->id);
+    st->send_window += f->window_increment;
+    if (st->blocked && st->send_window > 0 && s->conn_send_window > 0) {
+        st->blocked = false;
+        httpx__h2_queue(s, HTTPX__H2_EV_WINDOW, st->id, st->user);
+    }
+    return 0;
+}
+
+/* ---- frames in ---- */
+
+static int httpx__h2_dispatch(httpx__h2_session *s, const httpx__h2_frame *f) {
+    if (s->hb_active && (f->type != HTTPX__H2_CONTINUATION || f->stream_id != s->hb_stream))
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: a frame of type %u on stream %lu inside the header block of stream %lu",
+                                    (unsigned)f->type, (unsigned long)f->stream_id, (unsigned long)s->hb_stream);
+    switch (f->type) {
+    case HTTPX__H2_DATA: return httpx__h2_on_data(s, f);
+    case HTTPX__H2_HEADERS: return httpx__h2_on_headers(s, f);
+    case HTTPX__H2_CONTINUATION: return httpx__h2_on_continuation(s, f);
+    case HTTPX__H2_SETTINGS: return httpx__h2_on_settings(s, f);
+    case HTTPX__H2_PING: return httpx__h2_on_ping(s, f);
+    case HTTPX__H2_GOAWAY: return httpx__h2_on_goaway(s, f);
+    case HTTPX__H2_RST_STREAM: return httpx__h2_on_rst(s, f);
+    case HTTPX__H2_WINDOW_UPDATE: return httpx__h2_on_window(s, f);
+    case HTTPX__H2_PUSH_PROMISE:
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: PUSH_PROMISE although we disabled push");
+    default: return 0;  /* PRIORITY (deprecated) and unknown types */
+    }
+}
+
+/* A stream error the frame parser found (bad PRIORITY length, a
+   WINDOW_UPDATE of 0): only a stream of ours can be reset. */
+static int httpx__h2_parse_fault(httpx__h2_session *s, const httpx__h2_frame *f, const httpx__h2_fault *fault,
+                                 const httpx__err *e) {
+    if (f->type == HTTPX__H2_HEADERS || s->hb_active)   /* its block cannot be decoded safely */
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL, "%s", e->msg);
+    if (f->type == HTTPX__H2_WINDOW_UPDATE && httpx__h2_is_idle(s, f->stream_id))
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL, "%s", e->msg);
+    if (!httpx__h2_find(s, fault->stream_id)) return 0;
+    return httpx__h2_stream_error(s, fault->stream_id, fault->code, HTTPX_ERR_REMOTE_PROTOCOL, "%s", e->msg);
+}
+
+/* The server's first frame must be SETTINGS (RFC 9113 3.4). */
+static int httpx__h2_check_first(httpx__h2_session *s, const uint8_t *p, size_t n) {
+    if (s->got_settings || n < HTTPX__H2_HEADER_LEN) return 0;
+    if (memcmp(p, "HTTP/", 5) == 0)
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: the server answered in HTTP/1 (it does not speak HTTP/2 here)");
+    if (p[3] != HTTPX__H2_SETTINGS || (p[4] & HTTPX__H2_FLAG_ACK))
+        return httpx__h2_conn_error(s, HTTPX__H2_PROTOCOL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
+                                    "HTTP/2: the server's first frame is of type %u, not SETTINGS", (unsigned)p[3]);
+    return 0;
+}
+
+/* Handles the frame at p if it is all there: its length in *used.
+   HTTPX__AGAIN when it is not. */
+static int httpx__h2_one(httpx__h2_session *s, const uint8_t *p, size_t n, size_t *used) {
+    httpx__h2_frame f;
+    httpx__h2_fault fault = {0, 0};
+    httpx__err e;
+    int rc;
+    if (httpx__h2_check_first(s, p, n)) return HTTPX__BAD;
+    rc = httpx__h2_frame_parse(p, n, HTTPX__H2_MAX_FRAME_DEFAULT, &f, &fault, &e);
+    if (rc == HTTPX__AGAIN) return rc;
+    if (rc == HTTPX__BAD && fault.stream_id == 0)
+        return httpx__h2_conn_error(s, fault.code, HTTPX_ERR_REMOTE_PROTOCOL, "%s", e.msg);
+    *used = HTTPX__H2_HEADER_LEN + f.length;
+    rc = rc == HTTPX__BAD ? httpx__h2_parse_fault(s, &f, &fault, &e) : httpx__h2_dispatch(s, &f);
+    if (rc == 0 && (s->oom || s->out.failed || s->ftext.failed))
+        rc = httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+    return rc;
+}
+
+/* Completes the partial frame in s->in from p; HTTPX__AGAIN when the input
+   ran out first (all of it taken). */
+static int httpx__h2_fill(httpx__h2_session *s, const uint8_t *p, size_t n, size_t *took) {
+    size_t want = HTTPX__H2_HEADER_LEN, take;
+    const uint8_t *h = (const uint8_t *)s->in.p;
+    *took = 0;
+    for (;;) {
+        if (s->in.len >= HTTPX__H2_HEADER_LEN) {
+            uint32_t len = (uint32_t)h[0] << 16 | (uint32_t)h[1] << 8 | h[2];
+            /* an oversized length is left for the parser to report */
+            want = len > HTTPX__H2_MAX_FRAME_DEFAULT ? s->in.len : HTTPX__H2_HEADER_LEN + len;
+        }
+        if (s->in.len >= want) return 0;
+        take = want - s->in.len < n - *took ? want - s->in.len : n - *took;
+        if (take == 0) return HTTPX__AGAIN;
+        if (!httpx__buf_append(&s->in, p + *took, take)) {
+            *took = n;
+            return httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+        }
+        h = (const uint8_t *)s->in.p;
+        *took += take;
+    }
+}
+
+static void httpx__h2_feed_start(httpx__h2_session *s) {
+    s->nev = s->ev_pos = 0;
+    s->nfoff = s->nfv = 0;
+    httpx__buf_clear(&s->ftext);
+    httpx__buf_clear(&s->msgs);
+}
+
+/* Turns the stored field offsets into views, now that no more fields come. */
+static void httpx__h2_feed_end(httpx__h2_session *s) {
+    size_t i;
+    if (s->dead) return;
+    if (!httpx__h2_grow((void **)&s->fv, &s->fv_cap, s->nfoff, sizeof *s->fv)) {
+        httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+        return;
+    }
+    for (i = 0; i < s->nfoff; i++) {
+        s->fv[i].name = s->ftext.p + s->foff[i].name;
+        s->fv[i].name_len = s->foff[i].name_len;
+        s->fv[i].value = s->ftext.p + s->foff[i].value;
+        s->fv[i].value_len = s->foff[i].value_len;
+    }
+    s->nfv = s->nfoff;
+}
+
+static int httpx__h2_dead_again(httpx__h2_session *s, httpx__err *e) {
+    if (e) *e = s->err;
+    return HTTPX__BAD;
+}
+
+HTTPX__PRIVATE int httpx__h2_feed(httpx__h2_session *s, const void *buf, size_t n, size_t *consumed, httpx__err *e) {
+    const uint8_t *p = (const uint8_t *)buf;
+    size_t used = 0, fu = 0;
+    int rc = 0;
+    *consumed = 0;
+    if (s->dead) return httpx__h2_dead_again(s, e);
+    HTTPX_ASSERT(s->ev_pos == s->nev);  /* drain the events before feeding more */
+    httpx__h2_feed_start(s);
+    if (s->in.len) {
+        rc = httpx__h2_fill(s, p, n, &used);
+        if (rc == 0) {
+            rc = httpx__h2_one(s, (const uint8_t *)s->in.p, s->in.len, &fu);
+            s->in.len = 0;  /* the bytes stay put: events may point into them */
+        }
+        if (rc == HTTPX__AGAIN) rc = 0;
+    }
+    while (rc == 0 && !s->nev && used < n) {
+        rc = httpx__h2_one(s, p + used, n - used, &fu);
+        if (rc == HTTPX__AGAIN) {   /* keep the partial frame (at most 9 + max frame size) */
+            rc = httpx__buf_append(&s->in, p + used, n - used) ? 0
+                 : httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+            used = n;
+        } else if (rc == 0) {
+            used += fu;
+        }
+    }
+    *consumed = used;
+    httpx__h2_feed_end(s);
+    return s->dead ? httpx__h2_dead_again(s, e) : 0;
+}
+
+HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *ev) {
+    if (s->ev_pos < s->nev) {
+        const httpx__h2_qev *q = &s->evs[s->ev_pos++];
+        *ev = q->ev;
+        if (q->fields != HTTPX__H2_NONE && q->fields + ev->num_fields <= s->nfv) ev->fields = s->fv + q->fields;
+        else ev->num_fields = 0;
+        if (q->msg != HTTPX__H2_NONE) ev->msg = s->msgs.p + q->msg;
+        else if (ev->type == HTTPX__H2_EV_RESET) ev->msg = "HTTP/2: the stream was reset";
+        return true;
+    }
+    if (s->dead && !s->error_reported) {
+        memset(ev, 0, sizeof *ev);
+        ev->type = HTTPX__H2_EV_ERROR;
+        ev->code = s->err_code;
+        ev->error = s->err.code;
+        ev->msg = s->err.msg;
+        s->error_reported = true;
+        return true;
+    }
+    httpx__h2_trim(s);
+    return false;
+}
+
+/* ---- requests ---- */
+
+HTTPX__PRIVATE bool httpx__h2_can_open(const httpx__h2_session *s) {
+    uint32_t limit = s->got_settings ? s->peer.max_concurrent_streams : HTTPX__H2_EARLY_STREAMS;
+    if (limit > s->cfg.max_streams) limit = s->cfg.max_streams;
+    return !s->dead && !s->goaway_recv && !s->goaway_sent && s->nstreams < limit && s->next_id <= HTTPX__H2_WINDOW_MAX;
+}
+
+/* The request's fields as RFC 9113 8.2, 8.3 want them. */
+static httpx_error httpx__h2_check_request(const httpx__h2_session *s, const httpx__hpack_field *fields, size_t n,
+                                           bool *is_head, httpx__err *e) {
+    size_t i, list = 0;
+    bool regular = false, method = false;
+    for (i = 0; i < n; i++) {
+        const httpx__hpack_field *f = &fields[i];
+        list += f->nlen + f->vlen + HTTPX__HPACK_ENTRY_OVERHEAD;
+        if (f->nlen && f->name[0] == ':') {
+            if (regular) return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "HTTP/2: pseudo-header %.*s after a regular field", (int)f->nlen, f->name);
+            if (f->nlen == 7 && memcmp(f->name, ":method", 7) == 0) {
+                method = true;
+                *is_head = f->vlen == 4 && memcmp(f->value, "HEAD", 4) == 0;
+            }
+            continue;
+        }
+        regular = true;
+        if (httpx__h2_conn_specific(f->name, f->nlen) ||
+            (f->nlen == 2 && memcmp(f->name, "te", 2) == 0 && !(f->vlen == 8 && memcmp(f->value, "trailers", 8) == 0)))
+            return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "HTTP/2: the field %.*s is not allowed in HTTP/2 requests",
+                               (int)f->nlen, f->name);
+    }
+    if (!method) return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "HTTP/2: a request without :method");
+    if (list > s->peer.max_header_list_size)
+        return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "HTTP/2: the request head is %lu bytes, over the server's "
+                           "SETTINGS_MAX_HEADER_LIST_SIZE of %lu", (unsigned long)list, (unsigned long)s->peer.max_header_list_size);
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__h2_submit(httpx__h2_session *s, const httpx__hpack_field *fields, size_t n,
+                                            bool has_body, void *user, uint32_t *stream_id, httpx__err *e) {
+    httpx__h2_stream *st;
+    bool is_head = false;
+    httpx_error rc;
+    if (!httpx__h2_can_open(s))
+        return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "HTTP/2: no stream can be opened on this connection now (%s)",
+                           s->dead ? "it failed" : s->goaway_recv || s->goaway_sent ? "it is going away"
+                                                                                     : "at its concurrent stream limit");
+    if ((rc = httpx__h2_check_request(s, fields, n, &is_head, e)) != HTTPX_OK) return rc;
+    if (!httpx__h2_grow((void **)&s->streams, &s->streams_cap, s->nstreams + 1, sizeof *s->streams))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "HTTP/2: out of memory for a stream");
+    httpx__buf_clear(&s->enc_buf);
+    if ((rc = httpx__hpack_encode(&s->enc, &s->enc_buf, fields, n, e)) != HTTPX_OK) return rc;
+    /* from here on the encoder's table changed: a failure ends the session */
+    if (!httpx__h2_write_header_block(&s->out, s->next_id, s->enc_buf.p, s->enc_buf.len, !has_body,
+                                      s->peer.max_frame_size)) {
+        httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+    }
+    st = &s->streams[s->nstreams++];
+    memset(st, 0, sizeof *st);
+    st->id = s->next_id;
+    st->user = user;
+    st->send_window = s->peer.initial_window_size;
+    st->recv_window = s->cfg.stream_window;
+    st->content_length = -1;
+    st->local_closed = !has_body;
+    st->is_head = is_head;
+    s->next_id += 2;
+    if (stream_id) *stream_id = st->id;
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE long httpx__h2_send_data(httpx__h2_session *s, uint32_t stream_id, const void *p, size_t len,
+                                        bool end, httpx__err *e) {
+    httpx__h2_stream *st = httpx__h2_find(s, stream_id);
+    const char *b = (const char *)p;
+    size_t taken = 0;
+    if (s->dead) return httpx__h2_dead_again(s, e);
+    if (!st || st->local_closed) {
+        httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "HTTP/2 stream %lu is not open for sending", (unsigned long)stream_id);
+        return HTTPX__BAD;
+    }
+    while (taken < len) {
+        int64_t win = st->send_window < s->conn_send_window ? st->send_window : s->conn_send_window;
+        size_t chunk = len - taken;
+        if (win <= 0) break;
+        if ((uint64_t)chunk > (uint64_t)win) chunk = (size_t)win;
+        if (chunk > s->peer.max_frame_size) chunk = s->peer.max_frame_size;
+        httpx__h2_write_data(&s->out, stream_id, b + taken, chunk, end && taken + chunk == len);
+        st->send_window -= (int64_t)chunk;
+        s->conn_send_window -= (int64_t)chunk;
+        taken += chunk;
+    }
+    if (len == 0 && end) httpx__h2_write_data(&s->out, stream_id, "", 0, true);
+    if (s->out.failed) {
+        httpx__h2_conn_error(s, HTTPX__H2_INTERNAL_ERROR, HTTPX_ERR_NOMEM, "HTTP/2: out of memory");
+        return httpx__h2_dead_again(s, e);
+    }
+    if (taken < len) {
+        st->blocked = true;
+    } else if (end) {
+        st->local_closed = true;
+        if (st->remote_closed) httpx__h2_remove(s, st);
+    }
+    return (long)taken;
+}
+
+HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id) {
+    httpx__h2_stream *st = httpx__h2_find(s, stream_id);
+    if (!st || s->dead) return;
+    httpx__h2_write_rst_stream(&s->out, stream_id, HTTPX__H2_CANCEL);
+    httpx__h2_note_reset(s, stream_id);
+    httpx__h2_remove(s, st);
+    httpx__h2_check_out(s);
+}
+
+HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s) {
+    if (s->dead || s->goaway_sent) return;
+    s->goaway_sent = true;
+    httpx__h2_write_goaway(&s->out, 0, HTTPX__H2_NO_ERROR, "", 0);
+    httpx__h2_check_out(s);
+}
+
+HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]) {
+    if (s->dead) return;
+    s->pings_out++;
+    httpx__h2_write_ping(&s->out, opaque, false);
+    httpx__h2_check_out(s);
+}
+
+HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
+HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
+HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s) { return s->dead; }
+
+HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
+    const httpx__hpack_table *d = &s->dec.t, *c = &s->enc.t;
+    return sizeof *s + s->out.cap + s->in.cap + s->hb.cap + s->enc_buf.cap + s->ftext.cap + s->msgs.cap +
+           s->dec.scratch.cap + s->streams_cap * sizeof *s->streams + s->ev_cap * sizeof *s->evs +
+           s->foff_cap * sizeof *s->foff + s->fv_cap * sizeof *s->fv + d->text_cap + d->ents_cap * sizeof *d->ents +
+           c->text_cap + c->ents_cap * sizeof *c->ents;
+}
+
+#endif /* HTTPX_NO_HTTP2 */
+/* End of h2_session.c */
+
+#if defined(HTTPX_LINES)
+#line 5398 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -3220,7 +5901,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 3224 "httpx.h"
+#line 5905 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -3315,7 +5996,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 3319 "httpx.h"
+#line 6000 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -4069,7 +6750,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 4073 "httpx.h"
+#line 6754 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -4480,7 +7161,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 4484 "httpx.h"
+#line 7165 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -4712,7 +7393,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 4716 "httpx.h"
+#line 7397 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -4887,7 +7568,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4891 "httpx.h"
+#line 7572 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -5175,7 +7856,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 5179 "httpx.h"
+#line 7860 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -5382,7 +8063,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 5386 "httpx.h"
+#line 8067 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -5586,7 +8267,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 5590 "httpx.h"
+#line 8271 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -5937,7 +8618,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 5941 "httpx.h"
+#line 8622 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -6091,7 +8772,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 6095 "httpx.h"
+#line 8776 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -6180,7 +8861,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6184 "httpx.h"
+#line 8865 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -6683,7 +9364,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 6687 "httpx.h"
+#line 9368 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -6898,7 +9579,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 6902 "httpx.h"
+#line 9583 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -7466,7 +10147,7 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 7470 "httpx.h"
+#line 10151 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -7708,7 +10389,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 7712 "httpx.h"
+#line 10393 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -8112,7 +10793,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 8116 "httpx.h"
+#line 10797 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -8569,7 +11250,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 8573 "httpx.h"
+#line 11254 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -8869,7 +11550,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 8873 "httpx.h"
+#line 11554 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -9304,7 +11985,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 9308 "httpx.h"
+#line 11989 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -9525,7 +12206,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 9529 "httpx.h"
+#line 12210 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -9829,7 +12510,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 9833 "httpx.h"
+#line 12514 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -10201,7 +12882,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 10205 "httpx.h"
+#line 12886 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
