@@ -251,6 +251,8 @@ typedef struct httpx_opts {
     httpx_timeout timeout;      /* zero fields take the client's */
     int follow_redirects;       /* HTTPX_YES (true), HTTPX_NO, or 0: the client's (default no, as in HTTPX) */
     int max_redirects;          /* 0: the client's (20) */
+    bool http2;                 /* one-shot calls only (as .tls): offer HTTP/2 (see httpx_client_opts) */
+    bool http2_prior_knowledge; /* one-shot calls only: http:// speaks HTTP/2 at once */
     const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
@@ -273,6 +275,11 @@ typedef struct httpx_client_opts {
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
+    bool http2;                 /* https offers HTTP/2 (ALPN "h2", then "http/1.1") and speaks what
+                                   the server picks; requests to one origin then share one
+                                   connection. Under HTTPX_NO_HTTP2: HTTP/1.1 */
+    bool http2_prior_knowledge; /* http:// speaks HTTP/2 at once (h2c, no Upgrade), as HTTPX's
+                                   http1=False. Under HTTPX_NO_HTTP2: HTTP/1.1 */
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client */
 } httpx_client_opts;
@@ -538,7 +545,7 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 542 "httpx.h"
+#line 549 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1019,6 +1026,20 @@ typedef struct httpx__h1_ex {
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
+/* HTTP/2's state of an exchange: its stream. */
+typedef struct httpx__h2_ex {
+    uint32_t id;                    /* the stream, 0 before it is opened */
+    httpx__buf in;                  /* body bytes received, not yet read (at most a window) */
+    size_t in_off;
+    httpx__buf stage;               /* a piece of a streamed request body waiting for window */
+    size_t stage_off;
+    size_t body_off;                /* request body bytes produced so far */
+    bool body_sent;                 /* END_STREAM is queued */
+    bool ended;                     /* the server's side ended cleanly */
+    bool wake;                      /* news for the layer above, delivered after the events */
+    httpx__err err;                 /* a stream error to report (code 0: none) */
+} httpx__h2_ex;
+
 struct httpx__exchange {
     enum httpx__ex_state state;
     httpx_client *client;
@@ -1038,6 +1059,7 @@ struct httpx__exchange {
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     httpx__h1_ex h1;
+    httpx__h2_ex h2;
 };
 
 /* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
@@ -1121,11 +1143,22 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
+    bool multiplexed;               /* its protocol serves many exchanges at once (HTTP/2) */
+    struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
 };
 
 HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
+/* HTTP/2 (h2_proto.c); NULL under HTTPX_NO_HTTP2. The connection's session
+   is made by httpx__h2_start when the connection becomes ready. */
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
+HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e);
+/* Frees the HTTP/2 state of a closing connection and of an exchange. */
+HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex);
+/* An HTTP/2 connection with streams open (a new exchange waits for one). */
+HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn);
 
 /* Finds a ready connection of the origin that can take ex, or attaches ex
    to one being set up, or starts a new one (within limits). Returns false
@@ -1372,7 +1405,9 @@ HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d);
 /* Our SETTINGS_HEADER_TABLE_SIZE was acknowledged: size updates above n are
    errors from now on; when n is below the current size the table shrinks and
    the next block must begin with a size update (RFC 7541 4.2). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n);
+#endif
 /* Decodes one complete header block (HEADERS + CONTINUATIONs joined).
    Returns the number of fields, or HTTPX__BAD with e filled:
    - HTTPX_ERR_REMOTE_PROTOCOL "HPACK: ...": a COMPRESSION_ERROR; the context is
@@ -1544,8 +1579,10 @@ HTTPX__PRIVATE bool httpx__h2_write_goaway(httpx__buf *out, uint32_t last_stream
 HTTPX__PRIVATE bool httpx__h2_write_rst_stream(httpx__buf *out, uint32_t stream_id, uint32_t code);
 HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stream_id, uint32_t increment);
 /* weight 1..256 as in the frame view (the wire carries weight - 1). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
                                              unsigned weight, bool exclusive);
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */
 
@@ -1657,20 +1694,26 @@ HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id);
 /* A clean close: GOAWAY NO_ERROR, no new streams; open ones go on. */
 HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s);
 /* Sends a PING; the EV_PING_ACK event carries the same 8 bytes back. */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]);
+#endif
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+#endif
 /* No stream open (the connection can be pooled or closed). */
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
 /* Connection error happened (the EV_ERROR message stays in *err). */
 HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s);
 /* Heap bytes the session holds now (for the memory figures). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1674 "httpx.h"
+#line 1717 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1881,7 +1924,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1885 "httpx.h"
+#line 1928 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2439,7 +2482,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2443 "httpx.h"
+#line 2486 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2581,7 +2624,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2585 "httpx.h"
+#line 2628 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3064,7 +3107,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3068 "httpx.h"
+#line 3111 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3499,6 +3542,7 @@ HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d) {
     httpx__buf_free(&d->scratch);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n) {
     d->max_allowed = n;
     if (n < d->t.max) {
@@ -3506,6 +3550,7 @@ HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n) {
         d->need_update = true;
     }
 }
+#endif
 
 /* A string of the current field: a view into the block, or bytes in scratch
    (which may move while the next string is decoded, hence the offset). */
@@ -3855,7 +3900,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3859 "httpx.h"
+#line 3904 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4246,6 +4291,7 @@ HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stre
     return httpx__h2_write_frame(out, HTTPX__H2_WINDOW_UPDATE, 0, stream_id, b, 4);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
                                              unsigned weight, bool exclusive) {
     uint8_t b[5];
@@ -4254,12 +4300,13 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
     b[4] = (uint8_t)(weight - 1);
     return httpx__h2_write_frame(out, HTTPX__H2_PRIORITY, 0, stream_id, b, 5);
 }
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4263 "httpx.h"
+#line 4310 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5371,17 +5418,22 @@ HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s) {
     httpx__h2_check_out(s);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]) {
     if (s->dead) return;
     s->pings_out++;
     httpx__h2_write_ping(&s->out, opaque, false);
     httpx__h2_check_out(s);
 }
+#endif
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
+#endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
 HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s) { return s->dead; }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
     const httpx__hpack_table *d = &s->dec.t, *c = &s->enc.t;
     return sizeof *s + s->out.cap + s->in.cap + s->hb.cap + s->enc_buf.cap + s->ftext.cap + s->msgs.cap +
@@ -5389,12 +5441,13 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
            s->foff_cap * sizeof *s->foff + s->fv_cap * sizeof *s->fv + d->text_cap + d->ents_cap * sizeof *d->ents +
            c->text_cap + c->ents_cap * sizeof *c->ents;
 }
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5398 "httpx.h"
+#line 5451 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -5901,7 +5954,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 5905 "httpx.h"
+#line 5958 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5996,7 +6049,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6000 "httpx.h"
+#line 6053 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6750,7 +6803,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6754 "httpx.h"
+#line 6807 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7161,7 +7214,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7165 "httpx.h"
+#line 7218 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7393,7 +7446,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7397 "httpx.h"
+#line 7450 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7568,7 +7621,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7572 "httpx.h"
+#line 7625 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7856,7 +7909,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7860 "httpx.h"
+#line 7913 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8063,7 +8116,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8067 "httpx.h"
+#line 8120 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8267,7 +8320,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8271 "httpx.h"
+#line 8324 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8618,7 +8671,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8622 "httpx.h"
+#line 8675 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8772,7 +8825,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8776 "httpx.h"
+#line 8829 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8861,7 +8914,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8865 "httpx.h"
+#line 8918 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9364,7 +9417,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9368 "httpx.h"
+#line 9421 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9579,7 +9632,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9583 "httpx.h"
+#line 9636 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10147,7 +10200,7 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10151 "httpx.h"
+#line 10204 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10389,7 +10442,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10393 "httpx.h"
+#line 10446 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10437,12 +10490,33 @@ HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
     return conn->io ? conn->io->fd : conn->fd;
 }
 
+/* Whether a connection may come to serve many exchanges at once: it offers
+   HTTP/2 (ALPN over TLS, or prior knowledge over plain TCP). Exchanges then
+   wait on it rather than opening connections of their own. */
+static bool httpx__conn_may_multiplex(const httpx__conn *conn) {
+    const httpx_client_opts *o = &conn->client->opts;
+    if (!httpx__h2_protocol()) return false;
+    return conn->multiplexed || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
+}
+
+/* Which protocol a ready connection speaks, decided now: what ALPN chose
+   over TLS, prior knowledge over plain TCP, else HTTP/1.1. */
+static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
+    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
+    if (httpx__h2_protocol() && (conn->is_tls ? !strcmp(alpn, "h2") : conn->client->opts.http2_prior_knowledge))
+        return httpx__h2_protocol();
+    return httpx__h1_protocol();
+}
+
 /* ---- lists ---- */
 
 static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
     for (; *head; head = &(*head)->conn_next)
-        if (*head == ex) { *head = ex->conn_next; break; }
-    ex->conn_next = NULL;
+        if (*head == ex) {
+            *head = ex->conn_next;
+            ex->conn_next = NULL;
+            return;
+        }
 }
 
 static void httpx__list_append(httpx__exchange **head, httpx__exchange *ex) {
@@ -10468,6 +10542,7 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn) {
     conn->client->num_conns--;
     if (conn->dns) httpx__dns_free(conn->dns);
     conn->dns = NULL;
+    httpx__h2_conn_free(conn);
     if (conn->io) httpx__stream_free(conn->io);
     else httpx__sock_close(conn->fd);
     conn->io = NULL;
@@ -10527,6 +10602,7 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     struct pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
+    if (conn->multiplexed) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
     if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
@@ -10600,6 +10676,7 @@ static bool httpx__pool_make_room(httpx_client *c) {
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     char origin[sizeof ((httpx__conn *)0)->origin];
     httpx__conn *conn, *setting_up = NULL;
+    bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -10610,13 +10687,21 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             if (!setting_up) setting_up = conn;
             continue;
         }
-        if (!conn->proto->can_take(conn)) continue;
+        if (!conn->proto->can_take(conn)) {
+            busy_mux = busy_mux || (conn->multiplexed && httpx__h2_has_streams(conn));
+            continue;
+        }
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
         ex->reused = conn->served;
         conn->served = true;
         conn->proto->submit(conn, ex);
         return true;
     }
+    /* A connection being set up that may speak HTTP/2 will serve this one
+       too; one that speaks it and has no stream free is waited for (one
+       connection per origin, as browsers and HTTPX do). */
+    if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
+    if (busy_mux) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -10633,22 +10718,21 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 
 /* ---- setup ---- */
 
-/* Which protocol a ready connection speaks: what ALPN chose over TLS,
-   else HTTP/1.1 (the one protocol so far; "h2" is not offered yet). */
-static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
-    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
-    (void)alpn;
-    return httpx__h1_protocol();
-}
-
 /* The connection is ready: the protocol takes the first waiter; the others
    go back to the pool queue (HTTP/1.1 serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
     conn->state = HTTPX__CONN_READY;
     conn->deadline = 0;
     conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
+    if (conn->proto == httpx__h2_protocol() && httpx__h2_start(conn, &e)) {
+        conn->state = HTTPX__CONN_TLS;      /* not ready after all: a setup failure */
+        httpx__conn_fail(conn, &e);
+        return;
+    }
     while ((ex = conn->waiters) != NULL) {
         httpx__conn_detach(conn, ex);
         if (conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn)) {
@@ -10690,7 +10774,8 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
 static void httpx__tls_begin(httpx__conn *conn, httpx__err *e) {
     httpx_client *c = conn->client;
     if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) { httpx__conn_fail(conn, e); return; }
-    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port, false, conn->io, e);
+    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port,
+                                     c->opts.http2 && httpx__h2_protocol() != NULL, conn->io, e);
     if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
     conn->state = HTTPX__CONN_TLS;
     conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
@@ -10793,7 +10878,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10797 "httpx.h"
+#line 10882 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11250,7 +11335,506 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11254 "httpx.h"
+#line 11339 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h2_proto.c   (grep anchor: >>h2_proto)
+   ====================================================================== */
+/* h2_proto: HTTP/2 in a connection's protocol slot. The protocol logic is
+   the sans-IO session of h2_session.c; this file moves bytes between the
+   connection's stream and the session, turns the request value into a
+   header list, and turns session events into what the layer above expects:
+   a head through the one door, body bytes when it pulls them, an end or an
+   error. Many exchanges share the connection; each has a stream. Body bytes
+   wait in the exchange (at most the stream's window, since the window only
+   reopens as the reader takes them), so a slow reader of one stream holds
+   its window while the other streams go on. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/h2_proto.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+#include <poll.h>
+
+#ifdef HTTPX_NO_HTTP2
+
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return NULL; }
+HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
+    (void)conn;
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "HTTP/2 is compiled out (HTTPX_NO_HTTP2)");
+}
+HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) { (void)conn; }
+HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) { (void)conn; return false; }
+HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
+
+#else
+
+#define HTTPX__H2_RECV_CHUNK 16384
+#define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
+#define HTTPX__H2_BODY_PIECE 16384
+
+/* ---- bytes between the stream and the session ---- */
+
+/* Sends what the session has queued. HTTPX__BAD when the connection failed. */
+static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
+    for (;;) {
+        size_t len;
+        const char *p = httpx__h2_out(conn->h2, &len);
+        long n;
+        if (!len) return 0;
+        n = httpx__conn_send(conn, p, len, e);
+        if (n == HTTPX__AGAIN) return 0;
+        if (n < 0) return HTTPX__BAD;
+        httpx__h2_out_done(conn->h2, (size_t)n);
+    }
+}
+
+static bool httpx__h2_out_pending(const httpx__conn *conn) {
+    size_t len;
+    httpx__h2_out(conn->h2, &len);
+    return len > 0;
+}
+
+/* What the connection polls for: always the server's frames (PING, GOAWAY,
+   answers), and room to send when output waits. */
+static void httpx__h2_set_want(httpx__conn *conn) {
+    conn->want = (short)(POLLIN | (httpx__h2_out_pending(conn) ? POLLOUT : 0));
+}
+
+/* ---- the request ---- */
+
+static bool httpx__h2_hop_by_hop(const char *name, size_t n, const char *value) {
+    return (n == 10 && httpx__mem_ieq(name, "connection", 10)) || (n == 10 && httpx__mem_ieq(name, "keep-alive", 10)) ||
+           (n == 16 && httpx__mem_ieq(name, "proxy-connection", 16)) ||
+           (n == 17 && httpx__mem_ieq(name, "transfer-encoding", 17)) || (n == 7 && httpx__mem_ieq(name, "upgrade", 7)) ||
+           (n == 4 && httpx__mem_ieq(name, "host", 4)) ||
+           (n == 2 && httpx__mem_ieq(name, "te", 2) && strcmp(value, "trailers") != 0);
+}
+
+/* The header list of ex's request: pseudo-headers, then the fields with
+   lower-case names (their text in *text). */
+static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, size_t cap, size_t *n,
+                                    httpx__buf *text, httpx__err *e) {
+    httpx__request *q = ex->req;
+    size_t i, k = 0, target_at, authority_at, authority_end, length_at = 0, *name_at;
+    const char *host = q->has_host ? httpx_headers_get(&q->headers, "host") : NULL;
+    char length[24];
+    if (q->headers.count + 5 > cap) return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "too many request header fields");
+    name_at = (size_t *)httpx__malloc((q->headers.count + 1) * sizeof *name_at);
+    if (!name_at) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+    target_at = text->len;
+    httpx__url_write_target(text, &q->url);
+    authority_at = text->len;
+    if (host) httpx__buf_puts(text, host);
+    else httpx__url_write_authority(text, &q->url);
+    authority_end = text->len;
+    for (i = 0; i < q->headers.count; i++) {
+        const httpx__field *h = &q->headers.fields[i];
+        size_t j;
+        name_at[i] = text->len;
+        for (j = 0; j < h->name_len; j++) httpx__buf_putc(text, (char)httpx__lower((unsigned char)q->headers.text.p[h->name + j]));
+    }
+    if (q->has_body && q->body_length >= 0) {
+        snprintf(length, sizeof length, "%lld", q->body_length);
+        length_at = text->len;
+        httpx__buf_puts(text, length);
+    }
+    if (text->failed) {
+        httpx__free(name_at);
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+    }
+    /* the text stopped moving: take the pointers now */
+    f[k].name = ":method"; f[k].nlen = 7; f[k].value = q->method; f[k].vlen = strlen(q->method); f[k++].index = 0;
+    f[k].name = ":scheme"; f[k].nlen = 7; f[k].value = q->url.is_https ? "https" : "http";
+    f[k].vlen = q->url.is_https ? 5 : 4; f[k++].index = 0;
+    f[k].name = ":authority"; f[k].nlen = 10; f[k].value = text->p + authority_at;
+    f[k].vlen = authority_end - authority_at; f[k++].index = 0;
+    f[k].name = ":path"; f[k].nlen = 5; f[k].value = text->p + target_at; f[k].vlen = authority_at - target_at;
+    f[k++].index = 0;
+    for (i = 0; i < q->headers.count; i++) {
+        const httpx__field *h = &q->headers.fields[i];
+        const char *value = q->headers.text.p + h->value;
+        if (httpx__h2_hop_by_hop(q->headers.text.p + h->name, h->name_len, value)) continue;
+        f[k].name = text->p + name_at[i];
+        f[k].nlen = h->name_len;
+        f[k].value = value;
+        f[k].vlen = h->value_len;
+        f[k++].index = 0;
+    }
+    if (length_at) {
+        f[k].name = "content-length"; f[k].nlen = 14; f[k].value = text->p + length_at;
+        f[k].vlen = strlen(length); f[k++].index = 0;
+    }
+    httpx__free(name_at);
+    *n = k;
+    return HTTPX_OK;
+}
+
+/* Queues request body bytes as the windows allow (and while little output
+   waits). Errors end ex. */
+static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__h2_ex *h = &ex->h2;
+    httpx__request *q = ex->req;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    while (!h->body_sent && ex->state == HTTPX__EX_SENDING) {
+        size_t out_len;
+        const char *p;
+        size_t len;
+        bool end;
+        long n;
+        httpx__h2_out(conn->h2, &out_len);
+        if (out_len >= HTTPX__H2_OUT_HIGH) return;          /* let the socket catch up first */
+        if (q->body) {
+            p = q->body + h->body_off;
+            len = q->body_len - h->body_off;
+            end = true;
+        } else {
+            if (h->stage_off == h->stage.len) {              /* the next piece of a streamed body */
+                long got;
+                httpx__buf_clear(&h->stage);
+                h->stage_off = 0;
+                if (!httpx__buf_reserve(&h->stage, HTTPX__H2_BODY_PIECE)) {
+                    httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request body");
+                    httpx__exchange_end(ex, &e);
+                    return;
+                }
+                got = httpx__request_body_read(q, &h->body_off, h->stage.p, HTTPX__H2_BODY_PIECE, &e);
+                if (got < 0) { httpx__exchange_end(ex, &e); return; }
+                h->stage.len = (size_t)got;
+                if (got == 0) {
+                    n = httpx__h2_send_data(conn->h2, h->id, "", 0, true, &e);
+                    if (n < 0) { httpx__exchange_end(ex, &e); return; }
+                    h->body_sent = true;
+                    break;
+                }
+            }
+            p = h->stage.p + h->stage_off;
+            len = h->stage.len - h->stage_off;
+            end = false;
+        }
+        n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
+        if (n < 0) { httpx__exchange_end(ex, &e); return; }
+        if (q->body) h->body_off += (size_t)n;
+        else h->stage_off += (size_t)n;
+        if (q->body && h->body_off == q->body_len) h->body_sent = true;
+        if ((size_t)n < len) return;                          /* a window is shut: EV_WINDOW resumes */
+    }
+    if (h->body_sent && ex->state == HTTPX__EX_SENDING) {
+        ex->state = HTTPX__EX_RECV_HEAD;
+        ex->deadline = httpx__deadline_in(ex->timeout.read);
+        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    }
+}
+
+/* ---- events ---- */
+
+static long long httpx__h2_head_length(const httpx__h2_event *ev) {
+    size_t i;
+    for (i = 0; i < ev->num_fields; i++) {
+        const httpx__h1_header *f = &ev->fields[i];
+        if (f->name_len == 14 && !memcmp(f->name, "content-length", 14)) {
+            long long v = 0;
+            size_t j;
+            for (j = 0; j < f->value_len; j++) {
+                if (f->value[j] < '0' || f->value[j] > '9' || v > (LLONG_MAX - 9) / 10) return -1;
+                v = v * 10 + (f->value[j] - '0');
+            }
+            return f->value_len ? v : -1;
+        }
+    }
+    return -1;
+}
+
+/* A stream the server refused or never processed goes back to the pool
+   queue once, for idempotent requests whose body can be made again. */
+static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable) {
+    if (!retryable || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+    httpx__conn_detach(conn, ex);
+    httpx__h2_ex_free(ex);
+    ex->retried = true;
+    ex->reused = false;
+    ex->deadline = 0;
+    ex->state = HTTPX__EX_QUEUED;
+    return true;
+}
+
+static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
+    httpx__exchange *ex = (httpx__exchange *)ev->user;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    if (ev->type == HTTPX__H2_EV_GOAWAY) return;     /* streams above its id come as retryable resets */
+    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE) return;
+    switch (ev->type) {
+    case HTTPX__H2_EV_HEADERS:
+        ex->state = HTTPX__EX_BODY;
+        ex->deadline = 0;
+        if (httpx__exchange_head(ex, ev->status, "HTTP/2", "", 0, ev->fields, ev->num_fields,
+                                 ex->req->head || ev->status == 204 || ev->status == 304 ? 0
+                                 : httpx__h2_head_length(ev), &e)) {
+            ex->h2.err = e;
+        }
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_DATA:
+        if (!httpx__buf_append(&ex->h2.in, ev->data, ev->len))
+            httpx__fail(&ex->h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_END:
+        ex->h2.ended = true;
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_RESET:
+        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
+        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable)) break;
+        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev->msg ? ev->msg : "stream reset");
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_WINDOW:
+        httpx__h2_send_body(conn, ex);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The connection failed: every exchange on it gets the error (or a retry
+   when the server never saw its request). */
+static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
+    httpx__exchange *ex;
+    while ((ex = conn->active) != NULL) {
+        httpx__err copy = *e;
+        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true)) continue;
+        httpx__conn_detach(conn, ex);
+        httpx__h2_ex_free(ex);
+        ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
+        httpx__exchange_end(ex, &copy);
+    }
+    httpx__conn_close(conn);
+}
+
+/* Tells the layer above about the news of each exchange. Waking may end or
+   free exchanges, so the list is walked again from the start each time. */
+static void httpx__h2_wake_all(httpx__conn *conn) {
+    httpx__exchange *ex;
+    for (;;) {
+        for (ex = conn->active; ex && !ex->h2.wake; ex = ex->conn_next) {}
+        if (!ex) return;
+        ex->h2.wake = false;
+        if (ex->h2.err.code) {
+            httpx__err copy = ex->h2.err;
+            httpx__exchange_end(ex, &copy);
+            continue;
+        }
+        ex->readable = true;
+        httpx__exchange_wake(ex);
+        if (conn->state == HTTPX__CONN_CLOSED) return;
+    }
+}
+
+/* Reads what the stream has and feeds it to the session, event by event. */
+static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
+    httpx__h2_event ev;
+    for (;;) {
+        long n;
+        size_t done = 0;
+        if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
+        if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+            return HTTPX__BAD;
+        }
+        n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+        if (n == HTTPX__AGAIN) return 0;
+        if (n == 0) {
+            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the server closed the HTTP/2 connection");
+            return HTTPX__BAD;
+        }
+        if (n < 0) return HTTPX__BAD;
+        conn->in.len += (size_t)n;
+        while (conn->in_off < conn->in.len) {
+            int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
+            conn->in_off += done;
+            while (httpx__h2_next_event(conn->h2, &ev)) {
+                if (ev.type == HTTPX__H2_EV_ERROR) {
+                    if (!e->code) httpx__fail(e, ev.error ? ev.error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev.msg ? ev.msg : "HTTP/2 error");
+                    continue;
+                }
+                httpx__h2_on_event(conn, &ev);
+            }
+            if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (!done && conn->in_off < conn->in.len) break;   /* a partial frame, kept inside */
+        }
+        conn->in.len = conn->in_off = 0;
+    }
+}
+
+/* ---- the slot ---- */
+
+static bool httpx__h2_can_take(const httpx__conn *conn) {
+    return conn->h2 && !httpx__h2_dead(conn->h2) && httpx__h2_can_open(conn->h2);
+}
+
+static void httpx__h2_step(httpx__conn *conn, short revents) {
+    httpx__err e;
+    httpx__exchange *ex;
+    memset(&e, 0, sizeof e);
+    (void)revents;
+    if (httpx__h2_read(conn, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+        if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
+            httpx__err ignore;
+            memset(&ignore, 0, sizeof ignore);
+            httpx__h2_flush(conn, &ignore);
+        }
+        httpx__h2_wake_all(conn);
+        if (conn->state != HTTPX__CONN_CLOSED) httpx__h2_fail_all(conn, &e);
+        return;
+    }
+    for (ex = conn->active; ex; ex = ex->conn_next)
+        if (ex->state == HTTPX__EX_SENDING) httpx__h2_send_body(conn, ex);
+    httpx__h2_wake_all(conn);
+    if (conn->state == HTTPX__CONN_CLOSED) return;
+    if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
+    if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    httpx__h2_set_want(conn);
+}
+
+static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__hpack_field fields[HTTPX__REQ_INLINE_FIELDS + 8], *f = fields;
+    httpx__buf text;
+    size_t n = 0, cap = sizeof fields / sizeof fields[0];
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    memset(&text, 0, sizeof text);
+    memset(&ex->h2, 0, sizeof ex->h2);
+    ex->conn = conn;
+    ex->state = HTTPX__EX_SENDING;
+    ex->conn_next = conn->active;          /* order does not matter for HTTP/2 */
+    conn->active = ex;
+    if (ex->req->headers.count + 8 > cap) {
+        cap = ex->req->headers.count + 8;
+        f = (httpx__hpack_field *)httpx__malloc(cap * sizeof *f);
+        if (!f) {
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+            httpx__exchange_end(ex, &e);
+            return;
+        }
+    }
+    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e))
+        httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+    httpx__buf_free(&text);
+    if (f != fields) httpx__free(f);
+    if (e.code) { httpx__exchange_end(ex, &e); return; }
+    ex->h2.body_sent = !ex->req->has_body;
+    if (ex->h2.body_sent) {
+        ex->state = HTTPX__EX_RECV_HEAD;
+        ex->deadline = httpx__deadline_in(ex->timeout.read);
+        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    } else {
+        httpx__h2_send_body(conn, ex);
+        if (ex->state == HTTPX__EX_SENDING) {
+            ex->deadline = httpx__deadline_in(ex->timeout.write);
+            ex->timeout_error = HTTPX_ERR_WRITE_TIMEOUT;
+        }
+    }
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
+    httpx__h2_set_want(conn);
+}
+
+static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx__h2_ex *h = &ex->h2;
+    size_t avail = h->in.len - h->in_off;
+    if (avail) {
+        size_t n = avail < cap ? avail : cap;
+        memcpy(buf, h->in.p + h->in_off, n);
+        h->in_off += n;
+        if (h->in_off == h->in.len) h->in.len = h->in_off = 0;
+        httpx__h2_consumed(conn->h2, h->id, n);      /* reopens the window: the server may send more */
+        if (httpx__h2_out_pending(conn)) {
+            httpx__err ignore;
+            memset(&ignore, 0, sizeof ignore);
+            httpx__h2_flush(conn, &ignore);
+            httpx__h2_set_want(conn);
+        }
+        return (long)n;
+    }
+    if (h->err.code) { *e = h->err; return HTTPX__BAD; }
+    if (h->ended) return 0;
+    ex->deadline = httpx__deadline_in(ex->timeout.read);
+    ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    httpx__h2_set_want(conn);
+    return HTTPX__AGAIN;
+}
+
+/* Off the connection: a stream still open is reset (CANCEL); the connection
+   goes on for the other streams, or idles in the pool. */
+static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
+    (void)reusable;
+    if (ex->h2.id && !ex->h2.ended && conn->h2) httpx__h2_cancel(conn->h2, ex->h2.id);
+    httpx__conn_detach(conn, ex);
+    httpx__h2_ex_free(ex);
+    if (conn->state == HTTPX__CONN_CLOSED) return;
+    if (httpx__h2_out_pending(conn)) {
+        httpx__err ignore;
+        memset(&ignore, 0, sizeof ignore);
+        if (httpx__h2_flush(conn, &ignore) == HTTPX__BAD) {
+            httpx__h2_fail_all(conn, &ignore);
+            return;
+        }
+    }
+    if (!conn->active) {
+        if (httpx__h2_dead(conn->h2) || !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }
+        httpx__conn_idle(conn);
+    }
+    if (conn->state != HTTPX__CONN_CLOSED) httpx__h2_set_want(conn);
+}
+
+static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
+
+static const httpx__proto httpx__h2_slot = {
+    "HTTP/2", httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
+    httpx__h2_release
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
+
+HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
+    conn->h2 = httpx__h2_new(NULL, e);
+    if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
+    conn->multiplexed = true;
+    if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
+    httpx__h2_set_want(conn);
+    return HTTPX_OK;
+}
+
+/* A closing connection says goodbye (GOAWAY, if the socket takes it now). */
+HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
+    if (!conn->h2) return;
+    if (conn->io && !httpx__h2_dead(conn->h2)) {
+        httpx__err ignore;
+        memset(&ignore, 0, sizeof ignore);
+        httpx__h2_goaway(conn->h2);
+        httpx__h2_flush(conn, &ignore);
+    }
+    httpx__h2_free(conn->h2);
+    conn->h2 = NULL;
+}
+
+HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
+    return conn->h2 && !httpx__h2_dead(conn->h2) && !httpx__h2_idle(conn->h2);
+}
+
+HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
+    httpx__buf_free(&ex->h2.in);
+    httpx__buf_free(&ex->h2.stage);
+    ex->h2.in_off = ex->h2.stage_off = 0;
+}
+
+#endif /* HTTPX_NO_HTTP2 */
+/* End of h2_proto.c */
+
+#if defined(HTTPX_LINES)
+#line 11838 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -11550,7 +12134,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 11554 "httpx.h"
+#line 12138 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -11782,6 +12366,9 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     if (o->tls && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
+    if ((o->http2 || o->http2_prior_knowledge) && !c->oneshot)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "per-request .http2 is for one-shot calls: set httpx_client_opts.http2 on the client");
     return HTTPX_OK;
 }
 
@@ -11964,6 +12551,10 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     httpx__response *r;
     memset(&co, 0, sizeof co);
     if (opt && opt->tls) co.tls = *opt->tls;
+    if (opt) {
+        co.http2 = opt->http2;
+        co.http2_prior_knowledge = opt->http2_prior_knowledge;
+    }
     c = httpx_client_new(&co);
     if (!c) return NULL;
     c->oneshot = true;
@@ -11985,7 +12576,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 11989 "httpx.h"
+#line 12580 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12206,7 +12797,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12210 "httpx.h"
+#line 12801 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -12510,7 +13101,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 12514 "httpx.h"
+#line 13105 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -12882,7 +13473,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 12886 "httpx.h"
+#line 13477 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

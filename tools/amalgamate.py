@@ -55,6 +55,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "request.c",
     "conn.c",
     "h1_proto.c",
+    "h2_proto.c",
     "loop.c",
     "client.c",
     "task.c",

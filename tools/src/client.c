@@ -222,6 +222,9 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     if (o->tls && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
+    if ((o->http2 || o->http2_prior_knowledge) && !c->oneshot)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "per-request .http2 is for one-shot calls: set httpx_client_opts.http2 on the client");
     return HTTPX_OK;
 }
 
@@ -404,6 +407,10 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     httpx__response *r;
     memset(&co, 0, sizeof co);
     if (opt && opt->tls) co.tls = *opt->tls;
+    if (opt) {
+        co.http2 = opt->http2;
+        co.http2_prior_knowledge = opt->http2_prior_knowledge;
+    }
     c = httpx_client_new(&co);
     if (!c) return NULL;
     c->oneshot = true;

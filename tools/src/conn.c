@@ -38,12 +38,33 @@ HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
     return conn->io ? conn->io->fd : conn->fd;
 }
 
+/* Whether a connection may come to serve many exchanges at once: it offers
+   HTTP/2 (ALPN over TLS, or prior knowledge over plain TCP). Exchanges then
+   wait on it rather than opening connections of their own. */
+static bool httpx__conn_may_multiplex(const httpx__conn *conn) {
+    const httpx_client_opts *o = &conn->client->opts;
+    if (!httpx__h2_protocol()) return false;
+    return conn->multiplexed || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
+}
+
+/* Which protocol a ready connection speaks, decided now: what ALPN chose
+   over TLS, prior knowledge over plain TCP, else HTTP/1.1. */
+static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
+    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
+    if (httpx__h2_protocol() && (conn->is_tls ? !strcmp(alpn, "h2") : conn->client->opts.http2_prior_knowledge))
+        return httpx__h2_protocol();
+    return httpx__h1_protocol();
+}
+
 /* ---- lists ---- */
 
 static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
     for (; *head; head = &(*head)->conn_next)
-        if (*head == ex) { *head = ex->conn_next; break; }
-    ex->conn_next = NULL;
+        if (*head == ex) {
+            *head = ex->conn_next;
+            ex->conn_next = NULL;
+            return;
+        }
 }
 
 static void httpx__list_append(httpx__exchange **head, httpx__exchange *ex) {
@@ -69,6 +90,7 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn) {
     conn->client->num_conns--;
     if (conn->dns) httpx__dns_free(conn->dns);
     conn->dns = NULL;
+    httpx__h2_conn_free(conn);
     if (conn->io) httpx__stream_free(conn->io);
     else httpx__sock_close(conn->fd);
     conn->io = NULL;
@@ -128,6 +150,7 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     struct pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
+    if (conn->multiplexed) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
     if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
@@ -201,6 +224,7 @@ static bool httpx__pool_make_room(httpx_client *c) {
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     char origin[sizeof ((httpx__conn *)0)->origin];
     httpx__conn *conn, *setting_up = NULL;
+    bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -211,13 +235,21 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             if (!setting_up) setting_up = conn;
             continue;
         }
-        if (!conn->proto->can_take(conn)) continue;
+        if (!conn->proto->can_take(conn)) {
+            busy_mux = busy_mux || (conn->multiplexed && httpx__h2_has_streams(conn));
+            continue;
+        }
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
         ex->reused = conn->served;
         conn->served = true;
         conn->proto->submit(conn, ex);
         return true;
     }
+    /* A connection being set up that may speak HTTP/2 will serve this one
+       too; one that speaks it and has no stream free is waited for (one
+       connection per origin, as browsers and HTTPX do). */
+    if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
+    if (busy_mux) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -234,22 +266,21 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 
 /* ---- setup ---- */
 
-/* Which protocol a ready connection speaks: what ALPN chose over TLS,
-   else HTTP/1.1 (the one protocol so far; "h2" is not offered yet). */
-static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
-    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
-    (void)alpn;
-    return httpx__h1_protocol();
-}
-
 /* The connection is ready: the protocol takes the first waiter; the others
    go back to the pool queue (HTTP/1.1 serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
     conn->state = HTTPX__CONN_READY;
     conn->deadline = 0;
     conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
+    if (conn->proto == httpx__h2_protocol() && httpx__h2_start(conn, &e)) {
+        conn->state = HTTPX__CONN_TLS;      /* not ready after all: a setup failure */
+        httpx__conn_fail(conn, &e);
+        return;
+    }
     while ((ex = conn->waiters) != NULL) {
         httpx__conn_detach(conn, ex);
         if (conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn)) {
@@ -291,7 +322,8 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
 static void httpx__tls_begin(httpx__conn *conn, httpx__err *e) {
     httpx_client *c = conn->client;
     if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) { httpx__conn_fail(conn, e); return; }
-    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port, false, conn->io, e);
+    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port,
+                                     c->opts.http2 && httpx__h2_protocol() != NULL, conn->io, e);
     if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
     conn->state = HTTPX__CONN_TLS;
     conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;

@@ -381,6 +381,7 @@ HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stre
     return httpx__h2_write_frame(out, HTTPX__H2_WINDOW_UPDATE, 0, stream_id, b, 4);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
                                              unsigned weight, bool exclusive) {
     uint8_t b[5];
@@ -389,5 +390,6 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
     b[4] = (uint8_t)(weight - 1);
     return httpx__h2_write_frame(out, HTTPX__H2_PRIORITY, 0, stream_id, b, 5);
 }
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */

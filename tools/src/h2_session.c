@@ -1102,17 +1102,22 @@ HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s) {
     httpx__h2_check_out(s);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]) {
     if (s->dead) return;
     s->pings_out++;
     httpx__h2_write_ping(&s->out, opaque, false);
     httpx__h2_check_out(s);
 }
+#endif
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
+#endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
 HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s) { return s->dead; }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
     const httpx__hpack_table *d = &s->dec.t, *c = &s->enc.t;
     return sizeof *s + s->out.cap + s->in.cap + s->hb.cap + s->enc_buf.cap + s->ftext.cap + s->msgs.cap +
@@ -1120,5 +1125,6 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
            s->foff_cap * sizeof *s->foff + s->fv_cap * sizeof *s->fv + d->text_cap + d->ents_cap * sizeof *d->ents +
            c->text_cap + c->ents_cap * sizeof *c->ents;
 }
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */

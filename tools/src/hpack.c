@@ -425,6 +425,7 @@ HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d) {
     httpx__buf_free(&d->scratch);
 }
 
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n) {
     d->max_allowed = n;
     if (n < d->t.max) {
@@ -432,6 +433,7 @@ HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n) {
         d->need_update = true;
     }
 }
+#endif
 
 /* A string of the current field: a view into the block, or bytes in scratch
    (which may move while the next string is decoded, hence the offset). */

@@ -467,6 +467,20 @@ typedef struct httpx__h1_ex {
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
+/* HTTP/2's state of an exchange: its stream. */
+typedef struct httpx__h2_ex {
+    uint32_t id;                    /* the stream, 0 before it is opened */
+    httpx__buf in;                  /* body bytes received, not yet read (at most a window) */
+    size_t in_off;
+    httpx__buf stage;               /* a piece of a streamed request body waiting for window */
+    size_t stage_off;
+    size_t body_off;                /* request body bytes produced so far */
+    bool body_sent;                 /* END_STREAM is queued */
+    bool ended;                     /* the server's side ended cleanly */
+    bool wake;                      /* news for the layer above, delivered after the events */
+    httpx__err err;                 /* a stream error to report (code 0: none) */
+} httpx__h2_ex;
+
 struct httpx__exchange {
     enum httpx__ex_state state;
     httpx_client *client;
@@ -486,6 +500,7 @@ struct httpx__exchange {
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     httpx__h1_ex h1;
+    httpx__h2_ex h2;
 };
 
 /* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
@@ -569,11 +584,22 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
+    bool multiplexed;               /* its protocol serves many exchanges at once (HTTP/2) */
+    struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
 };
 
 HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
+/* HTTP/2 (h2_proto.c); NULL under HTTPX_NO_HTTP2. The connection's session
+   is made by httpx__h2_start when the connection becomes ready. */
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
+HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e);
+/* Frees the HTTP/2 state of a closing connection and of an exchange. */
+HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex);
+/* An HTTP/2 connection with streams open (a new exchange waits for one). */
+HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn);
 
 /* Finds a ready connection of the origin that can take ex, or attaches ex
    to one being set up, or starts a new one (within limits). Returns false
@@ -820,7 +846,9 @@ HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d);
 /* Our SETTINGS_HEADER_TABLE_SIZE was acknowledged: size updates above n are
    errors from now on; when n is below the current size the table shrinks and
    the next block must begin with a size update (RFC 7541 4.2). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n);
+#endif
 /* Decodes one complete header block (HEADERS + CONTINUATIONs joined).
    Returns the number of fields, or HTTPX__BAD with e filled:
    - HTTPX_ERR_REMOTE_PROTOCOL "HPACK: ...": a COMPRESSION_ERROR; the context is
@@ -992,8 +1020,10 @@ HTTPX__PRIVATE bool httpx__h2_write_goaway(httpx__buf *out, uint32_t last_stream
 HTTPX__PRIVATE bool httpx__h2_write_rst_stream(httpx__buf *out, uint32_t stream_id, uint32_t code);
 HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stream_id, uint32_t increment);
 /* weight 1..256 as in the frame view (the wire carries weight - 1). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
                                              unsigned weight, bool exclusive);
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */
 
@@ -1105,13 +1135,19 @@ HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id);
 /* A clean close: GOAWAY NO_ERROR, no new streams; open ones go on. */
 HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s);
 /* Sends a PING; the EV_PING_ACK event carries the same 8 bytes back. */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]);
+#endif
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+#endif
 /* No stream open (the connection can be pooled or closed). */
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
 /* Connection error happened (the EV_ERROR message stays in *err). */
 HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s);
 /* Heap bytes the session holds now (for the memory figures). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
+#endif
 
 #endif /* HTTPX_NO_HTTP2 */

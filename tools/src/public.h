@@ -169,6 +169,8 @@ typedef struct httpx_opts {
     httpx_timeout timeout;      /* zero fields take the client's */
     int follow_redirects;       /* HTTPX_YES (true), HTTPX_NO, or 0: the client's (default no, as in HTTPX) */
     int max_redirects;          /* 0: the client's (20) */
+    bool http2;                 /* one-shot calls only (as .tls): offer HTTP/2 (see httpx_client_opts) */
+    bool http2_prior_knowledge; /* one-shot calls only: http:// speaks HTTP/2 at once */
     const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
@@ -191,6 +193,11 @@ typedef struct httpx_client_opts {
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
+    bool http2;                 /* https offers HTTP/2 (ALPN "h2", then "http/1.1") and speaks what
+                                   the server picks; requests to one origin then share one
+                                   connection. Under HTTPX_NO_HTTP2: HTTP/1.1 */
+    bool http2_prior_knowledge; /* http:// speaks HTTP/2 at once (h2c, no Upgrade), as HTTPX's
+                                   http1=False. Under HTTPX_NO_HTTP2: HTTP/1.1 */
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client */
 } httpx_client_opts;

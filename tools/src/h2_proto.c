@@ -1,0 +1,488 @@
+/* h2_proto: HTTP/2 in a connection's protocol slot. The protocol logic is
+   the sans-IO session of h2_session.c; this file moves bytes between the
+   connection's stream and the session, turns the request value into a
+   header list, and turns session events into what the layer above expects:
+   a head through the one door, body bytes when it pulls them, an end or an
+   error. Many exchanges share the connection; each has a stream. Body bytes
+   wait in the exchange (at most the stream's window, since the window only
+   reopens as the reader takes them), so a slow reader of one stream holds
+   its window while the other streams go on. */
+#include "internal.h"
+#include <poll.h>
+
+#ifdef HTTPX_NO_HTTP2
+
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return NULL; }
+HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
+    (void)conn;
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "HTTP/2 is compiled out (HTTPX_NO_HTTP2)");
+}
+HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) { (void)conn; }
+HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) { (void)conn; return false; }
+HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
+
+#else
+
+#define HTTPX__H2_RECV_CHUNK 16384
+#define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
+#define HTTPX__H2_BODY_PIECE 16384
+
+/* ---- bytes between the stream and the session ---- */
+
+/* Sends what the session has queued. HTTPX__BAD when the connection failed. */
+static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
+    for (;;) {
+        size_t len;
+        const char *p = httpx__h2_out(conn->h2, &len);
+        long n;
+        if (!len) return 0;
+        n = httpx__conn_send(conn, p, len, e);
+        if (n == HTTPX__AGAIN) return 0;
+        if (n < 0) return HTTPX__BAD;
+        httpx__h2_out_done(conn->h2, (size_t)n);
+    }
+}
+
+static bool httpx__h2_out_pending(const httpx__conn *conn) {
+    size_t len;
+    httpx__h2_out(conn->h2, &len);
+    return len > 0;
+}
+
+/* What the connection polls for: always the server's frames (PING, GOAWAY,
+   answers), and room to send when output waits. */
+static void httpx__h2_set_want(httpx__conn *conn) {
+    conn->want = (short)(POLLIN | (httpx__h2_out_pending(conn) ? POLLOUT : 0));
+}
+
+/* ---- the request ---- */
+
+static bool httpx__h2_hop_by_hop(const char *name, size_t n, const char *value) {
+    return (n == 10 && httpx__mem_ieq(name, "connection", 10)) || (n == 10 && httpx__mem_ieq(name, "keep-alive", 10)) ||
+           (n == 16 && httpx__mem_ieq(name, "proxy-connection", 16)) ||
+           (n == 17 && httpx__mem_ieq(name, "transfer-encoding", 17)) || (n == 7 && httpx__mem_ieq(name, "upgrade", 7)) ||
+           (n == 4 && httpx__mem_ieq(name, "host", 4)) ||
+           (n == 2 && httpx__mem_ieq(name, "te", 2) && strcmp(value, "trailers") != 0);
+}
+
+/* The header list of ex's request: pseudo-headers, then the fields with
+   lower-case names (their text in *text). */
+static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, size_t cap, size_t *n,
+                                    httpx__buf *text, httpx__err *e) {
+    httpx__request *q = ex->req;
+    size_t i, k = 0, target_at, authority_at, authority_end, length_at = 0, *name_at;
+    const char *host = q->has_host ? httpx_headers_get(&q->headers, "host") : NULL;
+    char length[24];
+    if (q->headers.count + 5 > cap) return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "too many request header fields");
+    name_at = (size_t *)httpx__malloc((q->headers.count + 1) * sizeof *name_at);
+    if (!name_at) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+    target_at = text->len;
+    httpx__url_write_target(text, &q->url);
+    authority_at = text->len;
+    if (host) httpx__buf_puts(text, host);
+    else httpx__url_write_authority(text, &q->url);
+    authority_end = text->len;
+    for (i = 0; i < q->headers.count; i++) {
+        const httpx__field *h = &q->headers.fields[i];
+        size_t j;
+        name_at[i] = text->len;
+        for (j = 0; j < h->name_len; j++) httpx__buf_putc(text, (char)httpx__lower((unsigned char)q->headers.text.p[h->name + j]));
+    }
+    if (q->has_body && q->body_length >= 0) {
+        snprintf(length, sizeof length, "%lld", q->body_length);
+        length_at = text->len;
+        httpx__buf_puts(text, length);
+    }
+    if (text->failed) {
+        httpx__free(name_at);
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+    }
+    /* the text stopped moving: take the pointers now */
+    f[k].name = ":method"; f[k].nlen = 7; f[k].value = q->method; f[k].vlen = strlen(q->method); f[k++].index = 0;
+    f[k].name = ":scheme"; f[k].nlen = 7; f[k].value = q->url.is_https ? "https" : "http";
+    f[k].vlen = q->url.is_https ? 5 : 4; f[k++].index = 0;
+    f[k].name = ":authority"; f[k].nlen = 10; f[k].value = text->p + authority_at;
+    f[k].vlen = authority_end - authority_at; f[k++].index = 0;
+    f[k].name = ":path"; f[k].nlen = 5; f[k].value = text->p + target_at; f[k].vlen = authority_at - target_at;
+    f[k++].index = 0;
+    for (i = 0; i < q->headers.count; i++) {
+        const httpx__field *h = &q->headers.fields[i];
+        const char *value = q->headers.text.p + h->value;
+        if (httpx__h2_hop_by_hop(q->headers.text.p + h->name, h->name_len, value)) continue;
+        f[k].name = text->p + name_at[i];
+        f[k].nlen = h->name_len;
+        f[k].value = value;
+        f[k].vlen = h->value_len;
+        f[k++].index = 0;
+    }
+    if (length_at) {
+        f[k].name = "content-length"; f[k].nlen = 14; f[k].value = text->p + length_at;
+        f[k].vlen = strlen(length); f[k++].index = 0;
+    }
+    httpx__free(name_at);
+    *n = k;
+    return HTTPX_OK;
+}
+
+/* Queues request body bytes as the windows allow (and while little output
+   waits). Errors end ex. */
+static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__h2_ex *h = &ex->h2;
+    httpx__request *q = ex->req;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    while (!h->body_sent && ex->state == HTTPX__EX_SENDING) {
+        size_t out_len;
+        const char *p;
+        size_t len;
+        bool end;
+        long n;
+        httpx__h2_out(conn->h2, &out_len);
+        if (out_len >= HTTPX__H2_OUT_HIGH) return;          /* let the socket catch up first */
+        if (q->body) {
+            p = q->body + h->body_off;
+            len = q->body_len - h->body_off;
+            end = true;
+        } else {
+            if (h->stage_off == h->stage.len) {              /* the next piece of a streamed body */
+                long got;
+                httpx__buf_clear(&h->stage);
+                h->stage_off = 0;
+                if (!httpx__buf_reserve(&h->stage, HTTPX__H2_BODY_PIECE)) {
+                    httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request body");
+                    httpx__exchange_end(ex, &e);
+                    return;
+                }
+                got = httpx__request_body_read(q, &h->body_off, h->stage.p, HTTPX__H2_BODY_PIECE, &e);
+                if (got < 0) { httpx__exchange_end(ex, &e); return; }
+                h->stage.len = (size_t)got;
+                if (got == 0) {
+                    n = httpx__h2_send_data(conn->h2, h->id, "", 0, true, &e);
+                    if (n < 0) { httpx__exchange_end(ex, &e); return; }
+                    h->body_sent = true;
+                    break;
+                }
+            }
+            p = h->stage.p + h->stage_off;
+            len = h->stage.len - h->stage_off;
+            end = false;
+        }
+        n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
+        if (n < 0) { httpx__exchange_end(ex, &e); return; }
+        if (q->body) h->body_off += (size_t)n;
+        else h->stage_off += (size_t)n;
+        if (q->body && h->body_off == q->body_len) h->body_sent = true;
+        if ((size_t)n < len) return;                          /* a window is shut: EV_WINDOW resumes */
+    }
+    if (h->body_sent && ex->state == HTTPX__EX_SENDING) {
+        ex->state = HTTPX__EX_RECV_HEAD;
+        ex->deadline = httpx__deadline_in(ex->timeout.read);
+        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    }
+}
+
+/* ---- events ---- */
+
+static long long httpx__h2_head_length(const httpx__h2_event *ev) {
+    size_t i;
+    for (i = 0; i < ev->num_fields; i++) {
+        const httpx__h1_header *f = &ev->fields[i];
+        if (f->name_len == 14 && !memcmp(f->name, "content-length", 14)) {
+            long long v = 0;
+            size_t j;
+            for (j = 0; j < f->value_len; j++) {
+                if (f->value[j] < '0' || f->value[j] > '9' || v > (LLONG_MAX - 9) / 10) return -1;
+                v = v * 10 + (f->value[j] - '0');
+            }
+            return f->value_len ? v : -1;
+        }
+    }
+    return -1;
+}
+
+/* A stream the server refused or never processed goes back to the pool
+   queue once, for idempotent requests whose body can be made again. */
+static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable) {
+    if (!retryable || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+    httpx__conn_detach(conn, ex);
+    httpx__h2_ex_free(ex);
+    ex->retried = true;
+    ex->reused = false;
+    ex->deadline = 0;
+    ex->state = HTTPX__EX_QUEUED;
+    return true;
+}
+
+static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
+    httpx__exchange *ex = (httpx__exchange *)ev->user;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    if (ev->type == HTTPX__H2_EV_GOAWAY) return;     /* streams above its id come as retryable resets */
+    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE) return;
+    switch (ev->type) {
+    case HTTPX__H2_EV_HEADERS:
+        ex->state = HTTPX__EX_BODY;
+        ex->deadline = 0;
+        if (httpx__exchange_head(ex, ev->status, "HTTP/2", "", 0, ev->fields, ev->num_fields,
+                                 ex->req->head || ev->status == 204 || ev->status == 304 ? 0
+                                 : httpx__h2_head_length(ev), &e)) {
+            ex->h2.err = e;
+        }
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_DATA:
+        if (!httpx__buf_append(&ex->h2.in, ev->data, ev->len))
+            httpx__fail(&ex->h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_END:
+        ex->h2.ended = true;
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_RESET:
+        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
+        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable)) break;
+        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev->msg ? ev->msg : "stream reset");
+        ex->h2.wake = true;
+        break;
+    case HTTPX__H2_EV_WINDOW:
+        httpx__h2_send_body(conn, ex);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The connection failed: every exchange on it gets the error (or a retry
+   when the server never saw its request). */
+static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
+    httpx__exchange *ex;
+    while ((ex = conn->active) != NULL) {
+        httpx__err copy = *e;
+        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true)) continue;
+        httpx__conn_detach(conn, ex);
+        httpx__h2_ex_free(ex);
+        ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
+        httpx__exchange_end(ex, &copy);
+    }
+    httpx__conn_close(conn);
+}
+
+/* Tells the layer above about the news of each exchange. Waking may end or
+   free exchanges, so the list is walked again from the start each time. */
+static void httpx__h2_wake_all(httpx__conn *conn) {
+    httpx__exchange *ex;
+    for (;;) {
+        for (ex = conn->active; ex && !ex->h2.wake; ex = ex->conn_next) {}
+        if (!ex) return;
+        ex->h2.wake = false;
+        if (ex->h2.err.code) {
+            httpx__err copy = ex->h2.err;
+            httpx__exchange_end(ex, &copy);
+            continue;
+        }
+        ex->readable = true;
+        httpx__exchange_wake(ex);
+        if (conn->state == HTTPX__CONN_CLOSED) return;
+    }
+}
+
+/* Reads what the stream has and feeds it to the session, event by event. */
+static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
+    httpx__h2_event ev;
+    for (;;) {
+        long n;
+        size_t done = 0;
+        if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
+        if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+            return HTTPX__BAD;
+        }
+        n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+        if (n == HTTPX__AGAIN) return 0;
+        if (n == 0) {
+            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the server closed the HTTP/2 connection");
+            return HTTPX__BAD;
+        }
+        if (n < 0) return HTTPX__BAD;
+        conn->in.len += (size_t)n;
+        while (conn->in_off < conn->in.len) {
+            int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
+            conn->in_off += done;
+            while (httpx__h2_next_event(conn->h2, &ev)) {
+                if (ev.type == HTTPX__H2_EV_ERROR) {
+                    if (!e->code) httpx__fail(e, ev.error ? ev.error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev.msg ? ev.msg : "HTTP/2 error");
+                    continue;
+                }
+                httpx__h2_on_event(conn, &ev);
+            }
+            if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (!done && conn->in_off < conn->in.len) break;   /* a partial frame, kept inside */
+        }
+        conn->in.len = conn->in_off = 0;
+    }
+}
+
+/* ---- the slot ---- */
+
+static bool httpx__h2_can_take(const httpx__conn *conn) {
+    return conn->h2 && !httpx__h2_dead(conn->h2) && httpx__h2_can_open(conn->h2);
+}
+
+static void httpx__h2_step(httpx__conn *conn, short revents) {
+    httpx__err e;
+    httpx__exchange *ex;
+    memset(&e, 0, sizeof e);
+    (void)revents;
+    if (httpx__h2_read(conn, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+        if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
+            httpx__err ignore;
+            memset(&ignore, 0, sizeof ignore);
+            httpx__h2_flush(conn, &ignore);
+        }
+        httpx__h2_wake_all(conn);
+        if (conn->state != HTTPX__CONN_CLOSED) httpx__h2_fail_all(conn, &e);
+        return;
+    }
+    for (ex = conn->active; ex; ex = ex->conn_next)
+        if (ex->state == HTTPX__EX_SENDING) httpx__h2_send_body(conn, ex);
+    httpx__h2_wake_all(conn);
+    if (conn->state == HTTPX__CONN_CLOSED) return;
+    if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
+    if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    httpx__h2_set_want(conn);
+}
+
+static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__hpack_field fields[HTTPX__REQ_INLINE_FIELDS + 8], *f = fields;
+    httpx__buf text;
+    size_t n = 0, cap = sizeof fields / sizeof fields[0];
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    memset(&text, 0, sizeof text);
+    memset(&ex->h2, 0, sizeof ex->h2);
+    ex->conn = conn;
+    ex->state = HTTPX__EX_SENDING;
+    ex->conn_next = conn->active;          /* order does not matter for HTTP/2 */
+    conn->active = ex;
+    if (ex->req->headers.count + 8 > cap) {
+        cap = ex->req->headers.count + 8;
+        f = (httpx__hpack_field *)httpx__malloc(cap * sizeof *f);
+        if (!f) {
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
+            httpx__exchange_end(ex, &e);
+            return;
+        }
+    }
+    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e))
+        httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+    httpx__buf_free(&text);
+    if (f != fields) httpx__free(f);
+    if (e.code) { httpx__exchange_end(ex, &e); return; }
+    ex->h2.body_sent = !ex->req->has_body;
+    if (ex->h2.body_sent) {
+        ex->state = HTTPX__EX_RECV_HEAD;
+        ex->deadline = httpx__deadline_in(ex->timeout.read);
+        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    } else {
+        httpx__h2_send_body(conn, ex);
+        if (ex->state == HTTPX__EX_SENDING) {
+            ex->deadline = httpx__deadline_in(ex->timeout.write);
+            ex->timeout_error = HTTPX_ERR_WRITE_TIMEOUT;
+        }
+    }
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
+    httpx__h2_set_want(conn);
+}
+
+static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx__h2_ex *h = &ex->h2;
+    size_t avail = h->in.len - h->in_off;
+    if (avail) {
+        size_t n = avail < cap ? avail : cap;
+        memcpy(buf, h->in.p + h->in_off, n);
+        h->in_off += n;
+        if (h->in_off == h->in.len) h->in.len = h->in_off = 0;
+        httpx__h2_consumed(conn->h2, h->id, n);      /* reopens the window: the server may send more */
+        if (httpx__h2_out_pending(conn)) {
+            httpx__err ignore;
+            memset(&ignore, 0, sizeof ignore);
+            httpx__h2_flush(conn, &ignore);
+            httpx__h2_set_want(conn);
+        }
+        return (long)n;
+    }
+    if (h->err.code) { *e = h->err; return HTTPX__BAD; }
+    if (h->ended) return 0;
+    ex->deadline = httpx__deadline_in(ex->timeout.read);
+    ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    httpx__h2_set_want(conn);
+    return HTTPX__AGAIN;
+}
+
+/* Off the connection: a stream still open is reset (CANCEL); the connection
+   goes on for the other streams, or idles in the pool. */
+static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
+    (void)reusable;
+    if (ex->h2.id && !ex->h2.ended && conn->h2) httpx__h2_cancel(conn->h2, ex->h2.id);
+    httpx__conn_detach(conn, ex);
+    httpx__h2_ex_free(ex);
+    if (conn->state == HTTPX__CONN_CLOSED) return;
+    if (httpx__h2_out_pending(conn)) {
+        httpx__err ignore;
+        memset(&ignore, 0, sizeof ignore);
+        if (httpx__h2_flush(conn, &ignore) == HTTPX__BAD) {
+            httpx__h2_fail_all(conn, &ignore);
+            return;
+        }
+    }
+    if (!conn->active) {
+        if (httpx__h2_dead(conn->h2) || !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }
+        httpx__conn_idle(conn);
+    }
+    if (conn->state != HTTPX__CONN_CLOSED) httpx__h2_set_want(conn);
+}
+
+static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
+
+static const httpx__proto httpx__h2_slot = {
+    "HTTP/2", httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
+    httpx__h2_release
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
+
+HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
+    conn->h2 = httpx__h2_new(NULL, e);
+    if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
+    conn->multiplexed = true;
+    if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
+    httpx__h2_set_want(conn);
+    return HTTPX_OK;
+}
+
+/* A closing connection says goodbye (GOAWAY, if the socket takes it now). */
+HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
+    if (!conn->h2) return;
+    if (conn->io && !httpx__h2_dead(conn->h2)) {
+        httpx__err ignore;
+        memset(&ignore, 0, sizeof ignore);
+        httpx__h2_goaway(conn->h2);
+        httpx__h2_flush(conn, &ignore);
+    }
+    httpx__h2_free(conn->h2);
+    conn->h2 = NULL;
+}
+
+HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
+    return conn->h2 && !httpx__h2_dead(conn->h2) && !httpx__h2_idle(conn->h2);
+}
+
+HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
+    httpx__buf_free(&ex->h2.in);
+    httpx__buf_free(&ex->h2.stage);
+    ex->h2.in_off = ex->h2.stage_off = 0;
+}
+
+#endif /* HTTPX_NO_HTTP2 */
