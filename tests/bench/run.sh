@@ -75,7 +75,7 @@ inrange "$CPU" 0 4095         || die "BENCH_CPU must be a core number"
 for s in $SIZES; do inrange "$s" 1 104857600 || die "BENCH_SIZES: bad size '$s'"; done
 case $MULTI in 0|1) ;; *) die "BENCH_MULTI must be 0 or 1";; esac
 inrange "$MULTI_N" 1 10000000        || die "BENCH_MULTI_N must be 1..10000000"
-inrange "$MULTI_CONC" 1 900          || die "BENCH_MULTI_CONC must be 1..900 (nginx worker_connections is 1024)"
+inrange "$MULTI_CONC" 1 3000         || die "BENCH_MULTI_CONC must be 1..3000 (nginx worker_connections is 4096)"
 inrange "$MULTI_WARMUP" 0 1000000    || die "BENCH_MULTI_WARMUP must be 0..1000000"
 inrange "$MULTI_REPEATS" 1 50        || die "BENCH_MULTI_REPEATS must be 1..50"
 inrange "$MULTI_WRK_SECS" 1 600      || die "BENCH_MULTI_WRK_SECS must be 1..600"
