@@ -33,10 +33,11 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>multipart >>utf8 >>json >>jsonw >>net
+       >>base >>url >>headers >>h1 >>hpack >>h2_frame >>h2_session >>multipart
+       >>utf8 >>json >>jsonw >>net
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>conn >>h1_proto
-       >>loop >>client >>task >>response >>text
+       >>h2_proto >>loop >>client >>task >>response >>text
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -45,7 +46,8 @@
                               in the implementation file: all three or none (#error)
        HTTPX_ASSERT(c)        in the implementation file: default assert()
        HTTPX_BEARSSL          in the implementation file: TLS through BearSSL (-lbearssl)
-       HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (HTTP/2 is not there yet)
+       HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
+                              quietly means HTTP/1.1)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
@@ -71,5 +73,12 @@
             mutual TLS, session resumption, SSLKEYLOGFILE. Without it an https
             URL fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL and says how to
             enable it.
-   HTTP/2   Not yet.
+   HTTP/2   httpx_client_opts.http2 = true offers h2 over TLS (ALPN) and speaks
+            what the server picks; .http2_prior_knowledge speaks h2c on http://.
+            Requests to one origin share one connection, up to the server's
+            concurrent-stream limit (more wait for a free stream).
+   ENGINE   The loop polls connections, not requests: a connection owns its
+            setup (DNS, connect, TLS) and its protocol (HTTP/1.1 or HTTP/2);
+            idle pooled connections stay in the poll set, so a server's close
+            is noticed when it happens. README's Architecture section has more.
 */
