@@ -11362,6 +11362,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 #line 9 "tools/src/h2_proto.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+#include <limits.h>
 #include <poll.h>
 
 #ifdef HTTPX_NO_HTTP2
@@ -11843,7 +11844,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11847 "httpx.h"
+#line 11848 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12143,7 +12144,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12147 "httpx.h"
+#line 12148 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12585,7 +12586,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12589 "httpx.h"
+#line 12590 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12806,7 +12807,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12810 "httpx.h"
+#line 12811 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13110,7 +13111,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13114 "httpx.h"
+#line 13115 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13482,7 +13483,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13486 "httpx.h"
+#line 13487 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -8,6 +8,7 @@
    reopens as the reader takes them), so a slow reader of one stream holds
    its window while the other streams go on. */
 #include "internal.h"
+#include <limits.h>
 #include <poll.h>
 
 #ifdef HTTPX_NO_HTTP2
