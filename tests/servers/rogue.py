@@ -60,6 +60,9 @@ Well-behaved endpoints
                      (urlencoded or multipart fields), "files" (multipart file
                      parts: {field: content as text}), "json" (the body parsed
                      when Content-Type is JSON, else null)}.
+  /flaky/KEY/N       503 "try again" (with Retry-After: 0) for the first N
+                     requests with this KEY, then 200 "ok after N failures";
+                     counts per KEY for the server's life (a retry loop's test).
   /bearer/TOKEN      200 "authenticated" when Authorization is "Bearer TOKEN",
                      else 401 with WWW-Authenticate: Bearer.
   /gzip, /deflate    "Hello, world!\\n" compressed; Content-Encoding gzip or
@@ -525,6 +528,23 @@ def ep_bearer(c, req, token):
                                 ("Content-Type", "text/plain")], b"unauthorized")
 
 
+FLAKY = {}
+FLAKY_LOCK = threading.Lock()
+
+
+def ep_flaky(c, req, arg):
+    key, _, n = arg.rpartition("/")
+    fails = int_arg(n, None, 0, 1000)
+    if not key or fails is None:
+        return c.respond(req, 400, body=b"want /flaky/KEY/N")
+    with FLAKY_LOCK:
+        seen = FLAKY.get(key, 0)
+        FLAKY[key] = seen + 1
+    if seen < fails:
+        return c.respond(req, 503, [("Content-Type", "text/plain"), ("Retry-After", "0")], b"try again")
+    return c.respond(req, 200, [("Content-Type", "text/plain")], b"ok after %d failures" % fails)
+
+
 def multi_dict(pairs):
     """Pairs to a dict; a name given twice maps to a list, as httpbin shows it."""
     out = {}
@@ -737,6 +757,7 @@ PREFIX = {
     "/bytes/": ep_bytes, "/chunked/": ep_chunked, "/delay/": ep_delay,
     "/status/": ep_status, "/basic-auth/": ep_basic_auth,
     "/keepalive-timeout/": ep_keepalive_timeout, "/bearer/": ep_bearer,
+    "/flaky/": ep_flaky,
 }
 
 
