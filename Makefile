@@ -16,7 +16,7 @@ TLS_OFF  = TLS: off. For https:// install BearSSL (Debian/Ubuntu: apt-get instal
 TLS_NOTE = $(if $(HAVE_BEARSSL),$(TLS_ON),$(TLS_OFF))
 HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
 
-.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo
+.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo serve
 
 # `make`: the examples and the httpx command-line tool, then what to run next.
 all: examples
@@ -113,6 +113,11 @@ $(BUILD)/examples/%: examples/%.c httpx.h
 # against it; the server stops when the demo ends.
 demo: $(BUILD)/examples/httpx $(BUILD)/examples/gather
 	@sh tools/demo.sh
+
+# The demo's server alone, until Ctrl-C: http on 127.0.0.1:8080 and https on
+# 8443 when free (the examples' default URLs), for trying build/examples/*.
+serve: $(BUILD)/examples/httpx
+	@sh tools/demo.sh --serve
 
 bench:
 	sh tests/bench/run.sh
