@@ -181,7 +181,11 @@ fi
 failed=0
 step() {  # step EXIT_CODE "explanation" command...: shows and runs one step
     want=$1; say "$2"; shift 2
-    printf '    $ %s\n\n' "$*"
+    printf '    $'
+    for a in "$@"; do   # shown so that it can be pasted: arguments with spaces or quotes in '...'
+        case "$a" in *[\ \"\'{}\[\]\&\;]*) printf " '%s'" "$a" ;; *) printf ' %s' "$a" ;; esac
+    done
+    printf '\n\n'
     "$@"; got=$?
     [ $got = 0 ] || echo "    (exit code $got)"
     [ $got = "$want" ] || failed=$((failed + 1))
@@ -203,7 +207,7 @@ if [ -n "$rogue_port" ]; then
     step 0 "A JSON POST; the server answers with what it received, pretty-printed" \
         "$HTTPX" "$H/anything" -j '{"name": "Ada", "languages": ["C", "Python"]}' -p page 2
     if [ $have_tls = 1 ]; then
-        step 0 "-v shows the request as sent and the connection" \
+        step 0 "-v shows the request (as the tool builds it) and what the library says of the connection" \
             "$HTTPX" "$S/json" -v
     fi
 else
