@@ -11,13 +11,36 @@ TLSFLAGS = $(if $(HAVE_BEARSSL),-DHTTPX_BEARSSL,)
 TLSLIBS  = $(if $(HAVE_BEARSSL),-lbearssl,)
 TESTCC   = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS)
 EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+TLS_ON   = TLS: on (BearSSL); https:// URLs work.
+TLS_OFF  = TLS: off. For https:// install BearSSL (Debian/Ubuntu: apt-get install libbearssl-dev), then make clean all.
+TLS_NOTE = $(if $(HAVE_BEARSSL),$(TLS_ON),$(TLS_OFF))
+HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
 
-.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck
+.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo serve
 
-all: httpx.h $(BUILD)/test $(EXAMPLES)
+# `make`: the examples and the httpx command-line tool, then what to run next.
+all: examples
+	@echo
+	@echo "Built: build/examples/httpx (the command-line client) and the examples in build/examples/."
+	@echo "$(TLS_NOTE)"
+	@echo "Next:"
+	@echo "  make demo                                  the tool against a local server: GET, JSON POST, download, concurrency"
+	@echo "  build/examples/httpx --help                the tool's options"
+	@echo "  make test                                  the whole test suite"
 
+# httpx.h is committed and generated from tools/src/. It is regenerated only
+# when its content differs from what tools/src/ gives (a fresh clone's file
+# times say nothing), and without python3 the committed file is used as it
+# is. Either way it is touched, so that make asks again only after tools/src/
+# changes. `make test` still fails on a stale httpx.h: check-amalgamation.
 httpx.h: tools/amalgamate.py $(wildcard tools/src/*)
-	$(PYTHON) tools/amalgamate.py
+ifeq ($(HAVE_PYTHON),1)
+	@$(PYTHON) tools/amalgamate.py --check >/dev/null || \
+	    { echo "httpx.h differs from tools/src/: regenerating it"; $(PYTHON) tools/amalgamate.py; }
+else
+	@echo "note: $(PYTHON) not found: using the committed httpx.h as it is"
+endif
+	@touch $@
 
 amalgamate:
 	$(PYTHON) tools/amalgamate.py
@@ -85,9 +108,21 @@ $(BUILD)/oom_h2: tests/oom/oom_h2.c httpx.h
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@
 
+# Examples and the tool are built with TLS when BearSSL is installed.
 $(BUILD)/examples/%: examples/%.c httpx.h
 	@mkdir -p $(BUILD)/examples
-	$(CC) -std=c99 -O2 $(WARN) $< -o $@
+	$(CC) -std=c99 -O2 $(WARN) $(TLSFLAGS) $< -o $@ $(TLSLIBS)
+
+# The first run: a local server (nginx, else tests/servers/rogue.py) on free
+# 127.0.0.1 ports, http and https with a throwaway CA, and the httpx tool
+# against it; the server stops when the demo ends.
+demo: $(BUILD)/examples/httpx $(BUILD)/examples/gather
+	@sh tools/demo.sh
+
+# The demo's server alone, until Ctrl-C: http on 127.0.0.1:8080 and https on
+# 8443 when free (the examples' default URLs), for trying build/examples/*.
+serve: $(BUILD)/examples/httpx
+	@sh tools/demo.sh --serve
 
 bench:
 	sh tests/bench/run.sh

@@ -1,44 +1,147 @@
-/* Every example builds (make examples) and runs against the test nginx. */
+/* Every example builds (make examples) and runs against the test servers:
+   nginx for files, the rogue server for its httpbin-like endpoints
+   (/anything, /status/N, /delay/MS, /basic-auth, /bearer, /flaky, ...). */
 #include "test.h"
 #include "fixtures.h"
+#include "fixtures_run.h"
+#include "fixtures_tls.h"
 #include <stdlib.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
-/* Runs build/examples/NAME with the URL; returns its exit status, output in out. */
-static int run_example(const char *name, const char *url, char *out, size_t cap) {
-    char cmd[512];
-    FILE *p;
-    size_t n = 0;
-    int status;
-    snprintf(cmd, sizeof cmd, "build/examples/%s '%s' 2>&1", name, url);
-    p = popen(cmd, "r");
-    if (!p) return -1;
-    while (n + 1 < cap && fgets(out + n, (int)(cap - n), p)) n += strlen(out + n);
-    out[n] = 0;
-    status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+static char out[1 << 16];
+
+/* Runs build/examples/NAME with up to two arguments; returns its exit status,
+   output (stdout and stderr) in out. */
+static int run_example(const char *name, const char *arg1, const char *arg2) {
+    char prog[64], cmd[1024];
+    snprintf(prog, sizeof prog, "examples/%s", name);
+    if (!fx_have_prog(prog)) return -1;
+    snprintf(cmd, sizeof cmd, "build/%s '%s'%s%s%s 2>&1", prog, arg1, arg2 ? " '" : "", arg2 ? arg2 : "",
+             arg2 ? "'" : "");
+    return fx_run(cmd, out, sizeof out);
 }
+
+#define HAS(s) do { CHECK(strstr(out, s) != NULL); if (!strstr(out, s)) printf("%s", out); } while (0)
 
 TEST(examples_run_against_nginx) {
-    static char out[16384];
     int port = fx_nginx_port();
     REQUIRE(port);
-    CHECK_INT(run_example("get", fx_url(port, "/hello.txt"), out, sizeof out), 0);
-    CHECK(strstr(out, "HTTP/1.1 200 OK") && strstr(out, "Hello, world!"));
-    CHECK_INT(run_example("get", fx_url(port, "/status/404"), out, sizeof out), 1);
-    CHECK_INT(run_example("client", fx_url(port, ""), out, sizeof out), 0);
-    CHECK(strstr(out, "line: Hello, world!") != NULL);
-    CHECK_INT(run_example("gather", fx_url(port, "/hello.txt"), out, sizeof out), 0);
-    CHECK(strstr(out, "150 of 150 requests succeeded") != NULL);
-    CHECK_INT(run_example("frame_loop", fx_url(port, "/hello.txt"), out, sizeof out), 0);
-    CHECK(strstr(out, "3 requests done") != NULL);
+    CHECK_INT(run_example("get", fx_url(port, "/hello.txt"), NULL), 0);
+    HAS("HTTP/1.1 200 OK");
+    HAS("Hello, world!");
+    CHECK_INT(run_example("get", fx_url(port, "/status/404"), NULL), 1);
+    CHECK_INT(run_example("client", fx_url(port, ""), NULL), 0);
+    HAS("line: Hello, world!");
+    CHECK_INT(run_example("gather", fx_url(port, "/hello.txt"), NULL), 0);
+    HAS("150 of 150 requests succeeded");
+    CHECK_INT(run_example("frame_loop", fx_url(port, "/hello.txt"), NULL), 0);
+    HAS("3 requests done");
 }
 
+TEST(examples_quickstart_requests) {
+    const char *base = fx_rogue_url();
+    REQUIRE(base);
+    CHECK_INT(run_example("methods", base, NULL), 0);
+    HAS("PATCH    200 OK");
+    HAS("HEAD     200 OK, 0 bytes");
+    HAS("all methods worked");
+    CHECK_INT(run_example("params", base, NULL), 0);
+    HAS("/anything?page=1&key1=value1&key2=value2&key2=value3&q=C+%26+C%2B%2B+%3D+100%25");
+    HAS("key2=[value2, value3], q=C & C++ = 100%, page=1");
+    CHECK_INT(run_example("headers", base, NULL), 0);
+    HAS("the server got User-Agent: my-app/0.0.1");
+    HAS("x-multi #1: b");
+    HAS("  Set-Cookie: b=2; Path=/\n");
+    CHECK_INT(run_example("text", base, NULL), 0);
+    HAS("  encoding: iso-8859-1\n  text: caf\xc3\xa9\n");
+    HAS("json: n = 1");
+    CHECK_INT(run_example("status", base, NULL), 0);
+    HAS("/status/404  404 Not Found: client error");
+    HAS("/status/503  503 Service Unavailable: server error");
+}
+
+TEST(examples_request_bodies) {
+    const char *base = fx_rogue_url();
+    REQUIRE(base);
+    CHECK_INT(run_example("post_form", base, NULL), 0);
+    HAS("sent as application/x-www-form-urlencoded");
+    HAS("comment=50% off & free shipping");
+    CHECK_INT(run_example("post_json", base, NULL), 0);
+    HAS("printf   name=Ada \"the Countess\" Lovelace, tags=2, tags[-1]=poetry");
+    HAS("builder  name=Ada \"the Countess\" Lovelace, tags=3, tags[-1]=bernoulli");
+    CHECK_INT(run_example("upload", base, NULL), 0);
+    HAS("server got file upload-file: the contents of a file on disk");
+    HAS("server got field message: hi");
+}
+
+TEST(examples_auth_timeouts_retries) {
+    const char *base = fx_rogue_url();
+    REQUIRE(base);
+    CHECK_INT(run_example("auth", base, NULL), 0);
+    HAS("basic, wrong password          401");
+    HAS("basic, from the URL            200 authenticated");
+    HAS("client bearer, turned off      401");
+    HAS("custom                         200, server saw X-Signature: v1:");
+    CHECK_INT(run_example("timeouts", base, NULL), 0);
+    HAS("read timeout 0.3 s                 timeout (read timeout)");
+    HAS("second, pool timeout 0.3 s         timeout (pool timeout)");
+    CHECK_INT(run_example("retries", base, NULL), 0);
+    HAS("try 2: Service Unavailable; again in 100 ms");
+    HAS("-> ok after 2 failures");
+}
+
+TEST(examples_clients_loops_and_limits) {
+    const char *base = fx_rogue_url();
+    REQUIRE(base);
+    CHECK_INT(run_example("reuse", base, NULL), 0);
+    HAS("20 client GETs:");
+    HAS("20 of them on connection #");
+    CHECK_INT(run_example("rate_limit", base, NULL), 0);
+    HAS("30 requests (30 ok) in ");
+    /* 30 requests at 20 a second cannot finish in less than 29/20 s */
+    CHECK(strstr(out, " in 1.") || strstr(out, " in 2.") || strstr(out, " in 3."));
+    CHECK_INT(run_example("epoll_loop", base, NULL), 0);
+    HAS("5 of 5 done in ");
+}
+
+TEST(examples_download) {
+    char dir[] = "/tmp/httpx-example-XXXXXX", file[64];
+    size_t len = 0;
+    char *d;
+    REQUIRE(fx_nginx_port() && mkdtemp(dir));
+    snprintf(file, sizeof file, "%s/out.bin", dir);
+    CHECK_INT(run_example("download", fx_nginx_at("/1mb.bin"), file), 0);
+    HAS("100% 1048576 of 1048576 bytes");
+    d = test_read_file(file, &len);
+    CHECK(d && len == 1048576 && (unsigned char)d[1000] == ((1000 * 7 + 3) & 0xff));
+    free(d);
+    remove(file);
+    CHECK_INT(run_example("download", fx_nginx_at("/status/404"), file), 1);
+    CHECK(access(file, F_OK) != 0);
+    rmdir(dir);
+}
+
+#ifdef HTTPX_BEARSSL
+TEST(examples_tls) {
+    char url[64], cmd[512];
+    REQUIRE(fxt_nginx_port("rsa") && fxt_cert("ca.pem"));
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/hello.txt", fxt_nginx_port("rsa"));
+    /* the system store must not know the test CA, whatever the environment says */
+    snprintf(cmd, sizeof cmd, "env -u SSL_CERT_FILE -u SSL_CERT_DIR build/examples/tls '%s' '%s' 2>&1", url,
+             fxt_cert("ca.pem"));
+    REQUIRE(fx_have_prog("examples/tls"));
+    CHECK_INT(fx_run(cmd, out, sizeof out), 0);
+    HAS("with its CA (ca_file)  HTTP/1.1 200, 12 bytes");
+    HAS("with the system store  TLS error:");
+    HAS("no_verify (unsafe)     HTTP/1.1 200");
+}
+#endif
+
 TEST(out_of_memory_at_every_allocation) {
-    static char out[4096];
+    char cmd[256];
     int port = fx_nginx_port();
     REQUIRE(port);
-    CHECK_INT(run_example("../oom", fx_url(port, "/hello.txt"), out, sizeof out), 0);
-    CHECK(strstr(out, "every one failed in turn, 0 bad outcomes") != NULL);
-    if (!strstr(out, "0 bad outcomes")) printf("%s", out);
+    snprintf(cmd, sizeof cmd, "build/oom '%s' 2>&1", fx_url(port, "/hello.txt"));
+    CHECK_INT(fx_run(cmd, out, sizeof out), 0);
+    HAS("every one failed in turn, 0 bad outcomes");
 }

@@ -52,6 +52,19 @@ Well-behaved endpoints
   /latin1            "caf\\xe9", Content-Type: text/plain; charset=iso-8859-1
   /utf8              "caf\\xc3\\xa9", Content-Type: text/plain; charset=utf-8
   /json              {"hello": "world", "n": 1, "list": [1, 2, 3]}, application/json
+  /anything, /anything/...  any method. 200, application/json, what httpbin.org's
+                     /anything says: {"method", "url" (the request target),
+                     "args" (query pairs; a repeated name gives a list),
+                     "headers" (names as sent, a repeated name joined by ", "),
+                     "data" (the body as text, "" for form bodies), "form"
+                     (urlencoded or multipart fields), "files" (multipart file
+                     parts: {field: content as text}), "json" (the body parsed
+                     when Content-Type is JSON, else null)}.
+  /flaky/KEY/N       503 "try again" (with Retry-After: 0) for the first N
+                     requests with this KEY, then 200 "ok after N failures";
+                     counts per KEY for the server's life (a retry loop's test).
+  /bearer/TOKEN      200 "authenticated" when Authorization is "Bearer TOKEN",
+                     else 401 with WWW-Authenticate: Bearer.
   /gzip, /deflate    "Hello, world!\\n" compressed; Content-Encoding gzip or
                      deflate (zlib format), whatever Accept-Encoding says.
   /basic-auth/U/P    200 "authenticated" when Authorization is Basic U:P, else 401
@@ -508,6 +521,82 @@ def ep_basic_auth(c, req, arg):
                                 ("Content-Type", "text/plain")], b"unauthorized")
 
 
+def ep_bearer(c, req, token):
+    if req.header("authorization") == "Bearer " + token:
+        return c.respond(req, 200, [("Content-Type", "text/plain")], b"authenticated")
+    return c.respond(req, 401, [("WWW-Authenticate", 'Bearer realm="rogue"'),
+                                ("Content-Type", "text/plain")], b"unauthorized")
+
+
+FLAKY = {}
+FLAKY_LOCK = threading.Lock()
+
+
+def ep_flaky(c, req, arg):
+    key, _, n = arg.rpartition("/")
+    fails = int_arg(n, None, 0, 1000)
+    if not key or fails is None:
+        return c.respond(req, 400, body=b"want /flaky/KEY/N")
+    with FLAKY_LOCK:
+        seen = FLAKY.get(key, 0)
+        FLAKY[key] = seen + 1
+    if seen < fails:
+        return c.respond(req, 503, [("Content-Type", "text/plain"), ("Retry-After", "0")], b"try again")
+    return c.respond(req, 200, [("Content-Type", "text/plain")], b"ok after %d failures" % fails)
+
+
+def multi_dict(pairs):
+    """Pairs to a dict; a name given twice maps to a list, as httpbin shows it."""
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            out[k] = (out[k] if isinstance(out[k], list) else [out[k]]) + [v]
+        else:
+            out[k] = v
+    return out
+
+
+def multipart_fields(ctype, body):
+    """(form pairs, files pairs) of a multipart/form-data body."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+    msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + ctype.encode("latin-1") + b"\r\n\r\n" + body)
+    form, files = [], []
+    for part in msg.iter_parts():
+        name = part.get_param("name", header="content-disposition") or ""
+        data = part.get_payload(decode=True) or b""
+        text = data.decode("utf-8", "replace")
+        (files if part.get_filename() is not None else form).append((name, text))
+    return form, files
+
+
+def ep_anything(c, req):
+    ctype = req.header("content-type") or ""
+    mime = ctype.split(";")[0].strip().lower()
+    form, files, data, doc = [], [], req.body.decode("utf-8", "replace"), None
+    if mime == "application/x-www-form-urlencoded":
+        form, data = parse_qsl(req.body.decode("latin-1"), keep_blank_values=True), ""
+    elif mime == "multipart/form-data":
+        form, files = multipart_fields(ctype, req.body)
+        data = ""
+    elif mime == "application/json" or mime.endswith("+json"):
+        try:
+            doc = json.loads(req.body)
+        except ValueError:
+            doc = None
+    headers = {}
+    for line in req.raw_head.split(b"\r\n")[1:]:
+        name, sep, value = line.partition(b":")
+        if sep:
+            n, v = name.decode("latin-1"), value.strip().decode("latin-1")
+            headers[n] = headers[n] + ", " + v if n in headers else v
+    out = {"method": req.method, "url": req.target, "args": multi_dict(req.query),
+           "headers": headers, "data": data, "form": multi_dict(form),
+           "files": multi_dict(files), "json": doc}
+    return c.respond(req, 200, [("Content-Type", "application/json")],
+                     json.dumps(out, indent=None).encode())
+
+
 def ep_continue(c, req):
     return c.respond(req, 200, [("Content-Type", "text/plain")], b"continued")
 
@@ -742,7 +831,8 @@ EXACT = {
 PREFIX = {
     "/bytes/": ep_bytes, "/chunked/": ep_chunked, "/delay/": ep_delay,
     "/status/": ep_status, "/basic-auth/": ep_basic_auth,
-    "/keepalive-timeout/": ep_keepalive_timeout,
+    "/keepalive-timeout/": ep_keepalive_timeout, "/bearer/": ep_bearer,
+    "/flaky/": ep_flaky,
 }
 
 
@@ -754,6 +844,8 @@ def dispatch(c, req):
         return EXACT[p](c, req)
     if p.startswith("/echo/"):
         return ep_echo(c, req)
+    if p == "/anything" or p.startswith("/anything/"):
+        return ep_anything(c, req)
     if p.startswith("/bad/") and p[5:] in BAD:
         data = BAD[p[5:]]
         if req.method == "HEAD":

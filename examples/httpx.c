@@ -1,0 +1,558 @@
+/* httpx: the command-line client, modelled on the `httpx` command of Python's
+   HTTPX. Run it with no arguments (or -h) for its usage.
+
+       ./httpx http://127.0.0.1:8080/anything -m POST -j '{"name": "ada"}'
+
+   It is also the largest example: one client, request options built from the
+   command line, a buffered request, a streamed download, the JSON reader and
+   the error families. */
+#define HTTPX_IMPLEMENTATION
+#include "../httpx.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Exit codes: scripts tell failures apart by family, as with curl. */
+enum {
+    EXIT_OK = 0,        /* a response with a status below 400 */
+    EXIT_STATUS = 1,    /* a response with a status of 400 or more */
+    EXIT_USAGE = 2,     /* the command line (or the URL, or a file to upload) is wrong */
+    EXIT_NETWORK = 3,   /* could not connect (refused, no such host) or the connection broke */
+    EXIT_TIMEOUT = 4,   /* connect, read, write or pool timeout */
+    EXIT_TLS = 5,       /* TLS handshake or certificate failure */
+    EXIT_PROTOCOL = 6,  /* the server broke HTTP, a limit was exceeded, too many redirects */
+    EXIT_OTHER = 7      /* anything else: out of memory, a download file that cannot be written */
+};
+
+static const char usage_text[] =
+    "usage: httpx URL [options]\n"
+    "\n"
+    "  -m, --method METHOD        request method (default: GET, or POST when a body is given)\n"
+    "  -p, --params NAME VALUE    query parameter (repeatable)\n"
+    "  -H, --headers NAME VALUE   request header (repeatable)\n"
+    "  -c, --cookies NAME VALUE   request cookie, sent in a Cookie header (repeatable)\n"
+    "  -d, --data NAME VALUE      form field; urlencoded, or multipart with -f (repeatable)\n"
+    "  -f, --files NAME PATH      file to upload as multipart/form-data (repeatable)\n"
+    "  -j, --json JSON            JSON body, sent as application/json\n"
+    "      --auth USER PASS       HTTP basic authentication\n"
+    "      --proxy URL            proxy (not supported yet: exits with 2)\n"
+    "      --timeout SECONDS      connect, read, write and pool timeout (default 5; 0: none)\n"
+    "      --follow-redirects     follow redirects (default: show the redirect)\n"
+    "      --no-verify            do not verify the server's certificate (unsafe)\n"
+    "      --http2                offer HTTP/2 over https (ALPN); HTTP/1.1 when the server wants it\n"
+    "      --download FILE        save the body to FILE with a progress bar on stderr\n"
+    "  -v, --verbose              show the request and the connection\n"
+    "  -h, --help                 this text\n"
+    "\n"
+    "Output: the status line and headers, then the body (JSON pretty-printed;\n"
+    "coloured on a terminal unless NO_COLOR is set; FORCE_COLOR forces colour).\n"
+    "Certificates: the system store, or the PEM file in SSL_CERT_FILE.\n"
+    "\n"
+    "Exit codes: 0 success, 1 HTTP status >= 400, 2 usage, 3 network (connect,\n"
+    "DNS, connection broken), 4 timeout, 5 TLS, 6 protocol (bad HTTP, too large,\n"
+    "too many redirects), 7 other (out of memory, download file not writable).\n";
+
+typedef struct cli {
+    const char *url, *method, *json, *download, *user, *pass;
+    httpx_pair *params, *headers, *data;
+    httpx_file *files;
+    size_t nparams, nheaders, ndata, nfiles;
+    char *cookie;               /* "a=1; b=2", or NULL */
+    double timeout;             /* < 0: not given */
+    bool follow, no_verify, http2, verbose;
+} cli;
+
+/* ---- command line ---- */
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "httpx: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nusage: httpx URL [options]   (httpx --help lists them)\n");
+    return EXIT_USAGE;
+}
+
+static bool is_opt(const char *a, const char *shrt, const char *lng) {
+    return (shrt && strcmp(a, shrt) == 0) || strcmp(a, lng) == 0;
+}
+
+static void add_pair(httpx_pair *arr, size_t *n, const char *name, const char *value) {
+    arr[*n].name = name;
+    arr[*n].value = value;
+    (*n)++;                             /* arrays are sized for argc pairs plus the {0} end */
+}
+
+/* The Cookie header of -c pairs, as HTTPX's CLI sends request cookies. */
+static int add_cookie(cli *o, const char *name, const char *value) {
+    size_t old = o->cookie ? strlen(o->cookie) : 0;
+    char *s = (char *)realloc(o->cookie, old + strlen(name) + strlen(value) + 4);
+    if (!s) return -1;
+    sprintf(s + old, "%s%s=%s", old ? "; " : "", name, value);
+    o->cookie = s;
+    return 0;
+}
+
+/* Fills o from argv; returns -1 when all is well, else the exit code. */
+static int parse_args(cli *o, int argc, char **argv) {
+    int i;
+    size_t cap = (size_t)argc + 2;
+    o->params = (httpx_pair *)calloc(cap, sizeof *o->params);
+    o->headers = (httpx_pair *)calloc(cap, sizeof *o->headers);
+    o->data = (httpx_pair *)calloc(cap, sizeof *o->data);
+    o->files = (httpx_file *)calloc(cap, sizeof *o->files);
+    o->timeout = -1;
+    if (!o->params || !o->headers || !o->data || !o->files) return EXIT_OTHER;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int left = argc - i - 1;        /* arguments after this one */
+        if (is_opt(a, "-h", "--help")) { fputs(usage_text, stdout); return EXIT_OK; }
+        else if (is_opt(a, "-v", "--verbose")) o->verbose = true;
+        else if (is_opt(a, NULL, "--follow-redirects")) o->follow = true;
+        else if (is_opt(a, NULL, "--no-verify")) o->no_verify = true;
+        else if (is_opt(a, NULL, "--http2")) o->http2 = true;
+        else if (is_opt(a, "-m", "--method") || is_opt(a, "-j", "--json") || is_opt(a, NULL, "--download") ||
+                 is_opt(a, NULL, "--timeout") || is_opt(a, NULL, "--proxy")) {
+            const char *v = argv[i + 1];
+            char *end;
+            if (left < 1) return usage_error("%s needs a value", a);
+            i++;
+            if (is_opt(a, "-m", "--method")) o->method = v;
+            else if (is_opt(a, "-j", "--json")) o->json = v;
+            else if (is_opt(a, NULL, "--download")) o->download = v;
+            else if (is_opt(a, NULL, "--proxy"))
+                return usage_error("--proxy %s: proxies are not supported yet", v);
+            else {
+                errno = 0;
+                o->timeout = strtod(v, &end);
+                if (end == v || *end || errno || !(o->timeout >= 0))
+                    return usage_error("--timeout wants a number of seconds >= 0, not \"%s\"", v);
+            }
+        } else if (is_opt(a, "-p", "--params") || is_opt(a, "-H", "--headers") || is_opt(a, "-c", "--cookies") ||
+                   is_opt(a, "-d", "--data") || is_opt(a, "-f", "--files") || is_opt(a, NULL, "--auth")) {
+            const char *n = argv[i + 1], *v = argv[i + 2];
+            if (left < 2) return usage_error("%s needs two values", a);
+            i += 2;
+            if (is_opt(a, "-p", "--params")) add_pair(o->params, &o->nparams, n, v);
+            else if (is_opt(a, "-H", "--headers")) add_pair(o->headers, &o->nheaders, n, v);
+            else if (is_opt(a, "-d", "--data")) add_pair(o->data, &o->ndata, n, v);
+            else if (is_opt(a, NULL, "--auth")) { o->user = n; o->pass = v; }
+            else if (is_opt(a, "-c", "--cookies")) { if (add_cookie(o, n, v)) return EXIT_OTHER; }
+            else {
+                FILE *f = fopen(v, "rb");     /* a missing file is a usage error, found before sending */
+                if (!f) return usage_error("-f: cannot read \"%s\"", v);
+                fclose(f);
+                o->files[o->nfiles].field = n;
+                o->files[o->nfiles++].path = v;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option %s", a);
+        } else if (o->url) {
+            return usage_error("one URL only (got another: %s)", a);
+        } else {
+            o->url = a;
+        }
+    }
+    if (!o->url) return usage_error("%s", "which URL?");
+    if (o->json && (o->ndata || o->nfiles))
+        return usage_error("%s", "-j cannot go with -d or -f: a request has one body");
+    if (o->json) {                      /* refuse bad JSON here rather than send it */
+        httpx_json_error err;
+        httpx_json_value *v = httpx_json_parse(o->json, strlen(o->json), &err);
+        if (!v) return usage_error("-j is not JSON: %s", err.message);
+        httpx_json_free(v);
+    }
+    if (o->cookie) add_pair(o->headers, &o->nheaders, "Cookie", o->cookie);
+    if (!o->method) o->method = (o->json || o->ndata || o->nfiles) ? "POST" : "GET";
+    return -1;
+}
+
+/* ---- exit codes and errors ---- */
+
+static int exit_code_of(httpx_error e) {
+    if (httpx_is_timeout(e)) return EXIT_TIMEOUT;
+    if (httpx_is_network_error(e)) return EXIT_NETWORK;
+    switch (e) {
+    case HTTPX_ERR_TLS: return EXIT_TLS;
+    case HTTPX_ERR_LOCAL_PROTOCOL: case HTTPX_ERR_REMOTE_PROTOCOL: case HTTPX_ERR_TOO_LARGE:
+    case HTTPX_ERR_TOO_MANY_REDIRECTS: case HTTPX_ERR_DECODING: return EXIT_PROTOCOL;
+    case HTTPX_ERR_INVALID_URL: case HTTPX_ERR_INVALID_HEADER: case HTTPX_ERR_INVALID_ARGUMENT:
+    case HTTPX_ERR_UNSUPPORTED_PROTOCOL: return EXIT_USAGE;
+    default: return EXIT_OTHER;
+    }
+}
+
+/* ---- colours (ANSI), used only when c->color ---- */
+
+static bool color;
+#define C_RESET  "\033[0m"
+#define C_BOLD   "\033[1m"
+#define C_KEY    "\033[1;34m"   /* JSON keys, header names */
+#define C_STR    "\033[32m"
+#define C_NUM    "\033[36m"
+#define C_LIT    "\033[35m"     /* true, false, null */
+#define C_DIM    "\033[2m"
+
+static void paint(const char *code, const char *text) {
+    if (color) printf("%s%s%s", code, text, C_RESET);
+    else fputs(text, stdout);
+}
+
+/* ---- printing a response ---- */
+
+static const char *status_color(int status) {
+    return status >= 400 ? "\033[1;31m" : status >= 300 ? "\033[1;33m" : "\033[1;32m";
+}
+
+static void print_head(httpx_response *r) {
+    const httpx_headers *h = httpx_response_headers(r);
+    const char *name, *value;
+    char code[16];
+    size_t i;
+    snprintf(code, sizeof code, "%d", r->status_code);
+    paint(C_DIM, r->http_version);
+    putchar(' ');
+    paint(status_color(r->status_code), code);
+    printf(" %s\n", r->reason_phrase);
+    for (i = 0; h && httpx_headers_at(h, i, &name, &value); i++) {
+        paint(C_KEY, name);
+        printf(": %s\n", value);
+    }
+    putchar('\n');
+}
+
+/* A JSON string, escaped as JSON again; UTF-8 stays as it is (readable). */
+static void print_json_string(const char *s, size_t n, const char *c) {
+    size_t i;
+    if (color) fputs(c, stdout);
+    putchar('"');
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') printf("\\%c", ch);
+        else if (ch == '\n') fputs("\\n", stdout);
+        else if (ch == '\t') fputs("\\t", stdout);
+        else if (ch == '\r') fputs("\\r", stdout);
+        else if (ch < 0x20 || ch == 0x7f) printf("\\u%04x", ch);
+        else putchar(ch);
+    }
+    putchar('"');
+    if (color) fputs(C_RESET, stdout);
+}
+
+/* The shortest %g form that reads back as x, so 0.1 prints as 0.1. */
+static void print_json_number(const httpx_json_value *v) {
+    char buf[40];
+    bool exact;
+    int64_t i = httpx_json_int(v, &exact);
+    double x = httpx_json_number(v);
+    int prec;
+    if (exact) snprintf(buf, sizeof buf, "%lld", (long long)i);
+    else
+        for (prec = 15; prec <= 17; prec++) {
+            snprintf(buf, sizeof buf, "%.*g", prec, x);
+            if (strtod(buf, NULL) == x) break;
+        }
+    paint(C_NUM, buf);
+}
+
+static void indent(int depth) {
+    int i;
+    for (i = 0; i < depth * 4; i++) putchar(' ');   /* 4 spaces, as HTTPX's CLI */
+}
+
+static void print_json(const httpx_json_value *v, int depth) {
+    size_t i, n = httpx_json_len(v);
+    const char *name = "";
+    switch (httpx_json_type(v)) {
+    case HTTPX_JSON_NULL: paint(C_LIT, "null"); break;
+    case HTTPX_JSON_BOOL: paint(C_LIT, httpx_json_bool(v) ? "true" : "false"); break;
+    case HTTPX_JSON_NUMBER: print_json_number(v); break;
+    case HTTPX_JSON_STRING: print_json_string(httpx_json_string(v), httpx_json_string_len(v), C_STR); break;
+    case HTTPX_JSON_ARRAY:
+    case HTTPX_JSON_OBJECT: {
+        bool obj = httpx_json_type(v) == HTTPX_JSON_OBJECT;
+        if (n == 0) { fputs(obj ? "{}" : "[]", stdout); break; }
+        puts(obj ? "{" : "[");
+        for (i = 0; i < n; i++) {
+            const httpx_json_value *m = obj ? httpx_json_member(v, i, &name) : httpx_json_at(v, i);
+            indent(depth + 1);
+            if (obj) {
+                print_json_string(name, httpx_json_key_len(m), C_KEY);
+                fputs(": ", stdout);
+            }
+            print_json(m, depth + 1);
+            puts(i + 1 < n ? "," : "");
+        }
+        indent(depth);
+        putchar(obj ? '}' : ']');
+        break;
+    }
+    default: break;
+    }
+}
+
+static bool has_prefix_ci(const char *s, const char *prefix) {
+    size_t i;
+    for (i = 0; prefix[i]; i++) {
+        char a = s[i], b = prefix[i];
+        if (a >= 'A' && a <= 'Z') a = (char)(a - 'A' + 'a');
+        if (a != b) return false;
+    }
+    return true;
+}
+
+static bool is_json_type(const char *ct) {
+    const char *semi;
+    size_t n;
+    if (!ct) return false;
+    semi = strchr(ct, ';');
+    n = semi ? (size_t)(semi - ct) : strlen(ct);
+    while (n && ct[n - 1] == ' ') n--;
+    return (n == 16 && has_prefix_ci(ct, "application/json")) || (n > 5 && has_prefix_ci(ct + n - 5, "+json"));
+}
+
+/* Binary as HTTPX's CLI judges it for display: not text by its type and
+   holding control bytes that no text has. */
+static bool looks_binary(const httpx_response *r) {
+    const char *ct = httpx_header(r, "content-type");
+    size_t i;
+    if (ct && has_prefix_ci(ct, "text/")) return false;
+    for (i = 0; i < r->content_length; i++) {
+        unsigned char ch = (unsigned char)r->content[i];
+        if (ch < 0x20 && ch != '\n' && ch != '\r' && ch != '\t' && ch != '\f') return true;
+    }
+    return false;
+}
+
+static void print_body(httpx_response *r) {
+    const httpx_json_value *doc;
+    const char *text;
+    size_t n;
+    if (r->content_length == 0) return;
+    if (is_json_type(httpx_header(r, "content-type")) && (doc = httpx_json(r)) != NULL) {
+        print_json(doc, 0);
+        putchar('\n');
+        return;
+    }
+    if (looks_binary(r)) {
+        printf("<%zu bytes of binary data>\n", r->content_length);
+        return;
+    }
+    text = httpx_text(r);               /* decoded by its charset, as r.text */
+    n = text ? httpx_text_len(r) : r->content_length;
+    fwrite(text ? text : r->content, 1, n, stdout);
+    if (n && (text ? text : r->content)[n - 1] != '\n') putchar('\n');
+}
+
+/* ---- -v: the request as built here, and what the library reports ---- */
+
+/* The request target and authority of a URL, for the request line we show. */
+static void split_url(const char *url, char *authority, size_t acap, const char **target) {
+    const char *p = strstr(url, "://"), *end;
+    p = p ? p + 3 : url;
+    end = p + strcspn(p, "/?#");
+    snprintf(authority, acap, "%.*s", (int)(end - p), p);
+    *target = *end == '/' || *end == '?' ? end : "/";
+}
+
+static void print_request(const cli *o, const httpx_response *r, const char *ua) {
+    char host[256];
+    const char *target;
+    size_t i;
+    split_url(r->url, host, sizeof host, &target);
+    printf("* Connecting to %s\n", host);
+    printf("%s %.*s HTTP/1.1\n", o->method, (int)strcspn(target, "#"), target);
+    paint(C_KEY, "Host"); printf(": %s\n", strchr(host, '@') ? strchr(host, '@') + 1 : host);
+    paint(C_KEY, "User-Agent"); printf(": %s\n", ua);
+    for (i = 0; i < o->nheaders; i++) { paint(C_KEY, o->headers[i].name); printf(": %s\n", o->headers[i].value); }
+    if (o->user) { paint(C_KEY, "Authorization"); printf(": Basic [%s:...]\n", o->user); }
+    if (o->json) { paint(C_KEY, "Content-Type"); printf(": application/json\n"); }
+    else if (o->nfiles) { paint(C_KEY, "Content-Type"); printf(": multipart/form-data; boundary=...\n"); }
+    else if (o->ndata) { paint(C_KEY, "Content-Type"); printf(": application/x-www-form-urlencoded\n"); }
+    printf("* (the library adds Accept, Accept-Encoding, Connection and the framing headers)\n");
+    if (o->json) printf("\n%s\n", o->json);
+    putchar('\n');
+}
+
+static void print_connection(const httpx_response *r) {
+    printf("* %s %s in %.1f ms\n", r->http_version[0] ? r->http_version : "no response", r->url, r->elapsed * 1e3);
+    if (strncmp(r->url, "https:", 6) == 0)
+        printf("* TLS 1.2 (BearSSL); version, cipher and ALPN details are not exposed by httpx.h yet\n");
+    putchar('\n');
+}
+
+/* ---- --download: a progress bar on stderr ---- */
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void human_size(char *out, size_t cap, double n) {
+    static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+    int u = 0;
+    while (n >= 1000 && u < 4) { n /= 1000; u++; }
+    snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", n, units[u]);
+}
+
+typedef struct progress {
+    bool live;                  /* redraw in place (a terminal, or HTTPX_PROGRESS=1) */
+    double start, last_draw;
+    unsigned frame;
+} progress;
+
+static void progress_draw(progress *p, long long got, long long total, bool final) {
+    static const char spin[] = "|/-\\";
+    char done[32], all[32], speed[32], line[160];
+    double t = now_s(), secs = t - p->start;
+    double rate = secs > 0 ? (double)got / secs : 0;
+    if (!final && (!p->live || t - p->last_draw < 0.1)) return;   /* at most 10 redraws a second */
+    p->last_draw = t;
+    human_size(done, sizeof done, (double)got);
+    human_size(speed, sizeof speed, rate);
+    if (total >= 0) {
+        int pct = total ? (int)(got * 100 / total) : 100, fill = pct * 30 / 100, i;
+        char bar[31];
+        double eta = rate > 0 ? (double)(total - got) / rate : 0;
+        for (i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+        bar[30] = 0;
+        human_size(all, sizeof all, (double)total);
+        snprintf(line, sizeof line, "%3d%% [%s] %s / %s  %s/s  ETA %d:%02d", pct, bar, done, all, speed,
+                 (int)eta / 60, (int)eta % 60);
+    } else {
+        snprintf(line, sizeof line, "%c %s  %s/s  (length unknown)", final ? '*' : spin[p->frame++ % 4], done, speed);
+    }
+    fprintf(stderr, "%s%-78s%s", p->live ? "\r" : "", line, final || !p->live ? "\n" : "");
+}
+
+/* Saves the body into path.part and renames it to path once complete: a
+   failed download never leaves a file that looks whole, and nothing is
+   resumed or appended to. Returns the exit code. */
+static int download(httpx_response *r, const char *path) {
+    static char buf[65536];
+    size_t plen = strlen(path);
+    char *part = (char *)malloc(plen + 6);
+    progress p;
+    FILE *f;
+    long n;
+    if (!part) return EXIT_OTHER;
+    memcpy(part, path, plen);
+    memcpy(part + plen, ".part", 6);
+    f = fopen(part, "wb");
+    if (!f) {
+        fprintf(stderr, "httpx: cannot write %s: %s\n", part, strerror(errno));
+        free(part);
+        return EXIT_OTHER;
+    }
+    memset(&p, 0, sizeof p);
+    p.live = isatty(2) || (getenv("HTTPX_PROGRESS") && strcmp(getenv("HTTPX_PROGRESS"), "1") == 0);
+    p.start = now_s();
+    while ((n = httpx_read(r, buf, sizeof buf)) > 0) {
+        if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) break;
+        progress_draw(&p, r->num_bytes_downloaded, r->expected_length, false);
+    }
+    progress_draw(&p, r->num_bytes_downloaded, r->expected_length, true);
+    if (fclose(f) != 0 || n > 0) {
+        fprintf(stderr, "httpx: writing %s failed: %s\n", part, strerror(errno));
+        remove(part);
+        free(part);
+        return EXIT_OTHER;
+    }
+    if (n < 0) {
+        fprintf(stderr, "httpx: download failed: %s (%s removed)\n", r->error_message, part);
+        remove(part);
+        free(part);
+        return exit_code_of(r->error);
+    }
+    if (rename(part, path) != 0) {
+        fprintf(stderr, "httpx: cannot rename %s to %s: %s\n", part, path, strerror(errno));
+        remove(part);
+        free(part);
+        return EXIT_OTHER;
+    }
+    fprintf(stderr, "saved %lld bytes to %s\n", r->num_bytes_downloaded, path);
+    free(part);
+    return EXIT_OK;
+}
+
+/* The body of a streamed response, as it comes. */
+static void print_stream(httpx_response *r) {
+    static char buf[16384];
+    long n;
+    while ((n = httpx_read(r, buf, sizeof buf)) > 0) fwrite(buf, 1, (size_t)n, stdout);
+}
+
+/* ---- main ---- */
+
+static int run(const cli *o) {
+    static const char ua[] = "httpx.h-cli/" HTTPX_VERSION;
+    double t = o->timeout == 0 ? -1 : o->timeout;     /* --timeout 0: no limit */
+    httpx_client_opts copts;
+    httpx_opts ropts;
+    httpx_client *c;
+    httpx_response *r;
+    int code;
+
+    memset(&copts, 0, sizeof copts);
+    copts.user_agent = ua;
+    copts.tls.no_verify = o->no_verify;
+    if (o->timeout >= 0) copts.timeout.connect = copts.timeout.read = copts.timeout.write = copts.timeout.pool = t;
+    memset(&ropts, 0, sizeof ropts);
+    ropts.params = o->params;
+    ropts.headers = o->headers;
+    ropts.json = o->json;
+    ropts.data = o->ndata ? o->data : NULL;
+    ropts.files = o->nfiles ? o->files : NULL;
+    ropts.follow_redirects = o->follow ? HTTPX_YES : HTTPX_NO;
+    if (o->user) ropts.auth = httpx_basic_auth(o->user, o->pass);
+    copts.http2 = o->http2;     /* as HTTPX's --http2: offered over TLS, http:// stays HTTP/1.1 */
+
+    c = httpx_client_new(&copts);
+    if (!c) return EXIT_OTHER;
+    r = o->download ? httpx_client_stream(c, o->method, o->url, &ropts)
+                    : httpx_client_request(c, o->method, o->url, &ropts);
+    if (!r) { httpx_client_free(c); return EXIT_OTHER; }
+    if (o->verbose) print_request(o, r, ua);
+    if (r->error) {
+        if (o->verbose) print_connection(r);
+        fflush(stdout);
+        fprintf(stderr, "httpx: %s %s failed: %s\n", o->method, o->url, r->error_message);
+        code = exit_code_of(r->error);
+    } else {
+        if (o->verbose) print_connection(r);
+        print_head(r);
+        code = r->status_code >= 400 ? EXIT_STATUS : EXIT_OK;
+        if (o->download && code == EXIT_OK) {
+            fflush(stdout);
+            code = download(r, o->download);
+        } else {
+            if (o->download) {                      /* an error page is shown, not saved */
+                print_stream(r);
+                fprintf(stderr, "httpx: HTTP %d: nothing saved to %s\n", r->status_code, o->download);
+            } else if (strcmp(o->method, "HEAD") != 0) {
+                print_body(r);
+            }
+        }
+    }
+    fflush(stdout);
+    httpx_response_free(r);
+    httpx_client_free(c);
+    return code;
+}
+
+int main(int argc, char **argv) {
+    cli o;
+    int code;
+    const char *force = getenv("FORCE_COLOR"), *no = getenv("NO_COLOR");
+    memset(&o, 0, sizeof o);
+    color = (force && *force) || (isatty(1) && !(no && *no));
+    code = argc < 2 ? usage_error("%s", "which URL?") : parse_args(&o, argc, argv);
+    if (code < 0) code = run(&o);
+    free(o.params);
+    free(o.headers);
+    free(o.data);
+    free(o.files);
+    free(o.cookie);
+    return code;
+}
