@@ -38,43 +38,88 @@ static void httpx__tls_sink_cb(void *ctx, const void *p, size_t n) {
 /* Calls fn for each object of a PEM text. Returns the number of objects, or
    HTTPX__BAD when the text is not PEM (e filled) or fn failed (fn fills e). */
 typedef int (*httpx__pem_fn)(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e);
-static int httpx__pem_each(const char *what, const char *data, size_t len, httpx__pem_fn fn, void *ctx, httpx__err *e) {
-    br_pem_decoder_context pc;
-    httpx__tls_sink der;
-    char name[128];
-    size_t pos = 0;
-    int count = 0, in_obj = 0;
-    memset(&der, 0, sizeof der);
-    name[0] = 0;
-    br_pem_decoder_init(&pc);
-    while (pos <= len) {   /* one more byte than the text: a final newline */
-        const char *src = pos < len ? data + pos : "\n";
-        size_t n = pos < len ? len - pos : 1;
-        pos += br_pem_decoder_push(&pc, src, n);
-        switch (br_pem_decoder_event(&pc)) {
-        case BR_PEM_BEGIN_OBJ:
-            snprintf(name, sizeof name, "%s", br_pem_decoder_name(&pc));
-            der.b.len = 0;
-            br_pem_decoder_setdest(&pc, httpx__tls_sink_cb, &der);
-            in_obj = 1;
-            break;
-        case BR_PEM_END_OBJ:
-            if (!in_obj) break;
-            in_obj = 0;
-            if (der.oom) { httpx__buf_free(&der.b); httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", what); return HTTPX__BAD; }
-            if (fn(ctx, name, (const unsigned char *)der.b.p, der.b.len, e) != 0) { httpx__buf_free(&der.b); return HTTPX__BAD; }
-            count++;
-            break;
-        case BR_PEM_ERROR:
-            httpx__buf_free(&der.b);
-            httpx__fail(e, HTTPX_ERR_TLS, "%s is not valid PEM", what);
-            return HTTPX__BAD;
-        default:
-            break;
+/* The value of a base64 digit, -1 for anything else. */
+static int httpx__b64_value(unsigned char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decodes the base64 of one PEM object (line breaks and spaces skipped,
+   '=' padding at the end) into out. False on anything else. */
+static bool httpx__pem_decode(const char *p, const char *end, httpx__buf *out) {
+    unsigned acc = 0;
+    int bits = 0, pad = 0;
+    for (; p < end; p++) {
+        unsigned char c = (unsigned char)*p;
+        int v;
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+        if (c == '=') { pad++; continue; }
+        v = httpx__b64_value(c);
+        if (v < 0 || pad) return false;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (!httpx__buf_putc(out, (char)((acc >> bits) & 0xff))) return false;
         }
     }
-    httpx__buf_free(&der.b);
-    if (in_obj) { httpx__fail(e, HTTPX_ERR_TLS, "%s ends inside a PEM object (no END line)", what); return HTTPX__BAD; }
+    return pad <= 2;
+}
+
+/* Calls fn for each PEM object of data ("-----BEGIN name-----" ... "-----END
+   name-----"); text between objects is ignored. Our own reader: BearSSL's
+   PEM decoder runs byte by byte through its interpreter, which made loading
+   a system store of a few hundred certificates cost 150 ms. Returns how many
+   objects, or HTTPX__BAD (e filled). */
+static int httpx__pem_each(const char *what, const char *data, size_t len, httpx__pem_fn fn, void *ctx, httpx__err *e) {
+    static const char begin[] = "-----BEGIN ", end_tag[] = "-----END ";
+    const char *p = data, *stop = data + len;
+    httpx__buf der;
+    int count = 0;
+    memset(&der, 0, sizeof der);
+    for (;;) {
+        const char *b = NULL, *name, *name_end, *body, *q, *tail;
+        char name_buf[128];
+        size_t nl;
+        for (q = p; q + sizeof begin - 1 <= stop; q++) {   /* a BEGIN at the start of a line */
+            if ((q == data || q[-1] == '\n') && !memcmp(q, begin, sizeof begin - 1)) { b = q; break; }
+        }
+        if (!b) break;
+        name = b + sizeof begin - 1;
+        for (name_end = name; name_end < stop && *name_end != '-' && *name_end != '\n'; name_end++) {}
+        if (name_end + 5 > stop || memcmp(name_end, "-----", 5) != 0) {
+            httpx__buf_free(&der);
+            httpx__fail(e, HTTPX_ERR_TLS, "%s is not valid PEM (a bad BEGIN line)", what);
+            return HTTPX__BAD;
+        }
+        nl = (size_t)(name_end - name);
+        snprintf(name_buf, sizeof name_buf, "%.*s", (int)(nl < sizeof name_buf ? nl : sizeof name_buf - 1), name);
+        body = name_end + 5;
+        for (tail = body; tail + sizeof end_tag - 1 <= stop; tail++)
+            if (tail[-1] == '\n' && !memcmp(tail, end_tag, sizeof end_tag - 1)) break;
+        if (tail + sizeof end_tag - 1 > stop) {
+            httpx__buf_free(&der);
+            httpx__fail(e, HTTPX_ERR_TLS, "%s ends inside a PEM object (no END line)", what);
+            return HTTPX__BAD;
+        }
+        httpx__buf_clear(&der);
+        if (!httpx__pem_decode(body, tail, &der)) {
+            bool oom = der.failed;
+            httpx__buf_free(&der);
+            if (oom) httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading %s", what);
+            else httpx__fail(e, HTTPX_ERR_TLS, "%s is not valid PEM", what);
+            return HTTPX__BAD;
+        }
+        if (fn(ctx, name_buf, (const unsigned char *)(der.p ? der.p : ""), der.len, e) != 0) {
+            httpx__buf_free(&der);
+            return HTTPX__BAD;
+        }
+        count++;
+        for (p = tail; p < stop && *p != '\n'; p++) {}
+    }
+    httpx__buf_free(&der);
     return count;
 }
 
