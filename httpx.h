@@ -1710,10 +1710,18 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
 #endif
 
 #endif /* HTTPX_NO_HTTP2 */
+
+/* ---- HTTP/2 end to end (h2_session.c, h2_proto.c) ---- */
+#ifndef HTTPX_NO_HTTP2
+/* The session will never open another stream: a GOAWAY either way, a
+   connection error, or stream ids used up. A new exchange must not wait
+   for such a connection (it only finishes the streams it has). */
+HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+#endif
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1717 "httpx.h"
+#line 1725 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1924,7 +1932,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1928 "httpx.h"
+#line 1936 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2482,7 +2490,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2486 "httpx.h"
+#line 2494 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2624,7 +2632,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2628 "httpx.h"
+#line 2636 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3107,7 +3115,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3111 "httpx.h"
+#line 3119 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3900,7 +3908,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3904 "httpx.h"
+#line 3912 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4306,7 +4314,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4310 "httpx.h"
+#line 4318 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5008,7 +5016,7 @@ static int httpx__h2_on_settings(httpx__h2_session *s, const httpx__h2_frame *f)
     for (i = 0; i < s->nstreams; i++)   /* RFC 9113 6.9.2 */
         if (s->streams[i].send_window + delta > (int64_t)HTTPX__H2_WINDOW_MAX)
             return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                        "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE %lu takes stream %lu's window over 2^31-1",
+                                        "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE %lu takes stream %lu's window over 2^31-1 (FLOW_CONTROL_ERROR)",
                                         (unsigned long)next.initial_window_size, (unsigned long)s->streams[i].id);
     for (i = 0; i < s->nstreams; i++) s->streams[i].send_window += delta;
     if (next.header_table_size != s->peer.header_table_size || !s->got_settings)
@@ -5102,7 +5110,7 @@ static int httpx__h2_on_window(httpx__h2_session *s, const httpx__h2_frame *f) {
     if (f->stream_id == 0) {
         if (s->conn_send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
             return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                        "HTTP/2: WINDOW_UPDATE takes the connection window over 2^31-1");
+                                        "HTTP/2: WINDOW_UPDATE takes the connection window over 2^31-1 (FLOW_CONTROL_ERROR)");
         s->conn_send_window += f->window_increment;
         httpx__h2_wake(s);
         return 0;
@@ -5114,7 +5122,7 @@ static int httpx__h2_on_window(httpx__h2_session *s, const httpx__h2_frame *f) {
     if (!st) return 0;  /* may cross our END_STREAM or RST_STREAM */
     if (st->send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
         return httpx__h2_stream_error(s, st->id, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                      "HTTP/2 stream %lu: WINDOW_UPDATE takes the window over 2^31-1", (unsigned long)st->id);
+                                      "HTTP/2 stream %lu: WINDOW_UPDATE takes the window over 2^31-1 (FLOW_CONTROL_ERROR)", (unsigned long)st->id);
     st->send_window += f->window_increment;
     if (st->blocked && st->send_window > 0 && s->conn_send_window > 0) {
         st->blocked = false;
@@ -5431,6 +5439,10 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
 #endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
+
+HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s) {
+    return s->dead || s->goaway_recv || s->goaway_sent || s->next_id > HTTPX__H2_WINDOW_MAX;
+}
 HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s) { return s->dead; }
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
@@ -5447,7 +5459,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5451 "httpx.h"
+#line 5463 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -5954,7 +5966,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 5958 "httpx.h"
+#line 5970 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6049,7 +6061,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6053 "httpx.h"
+#line 6065 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6803,7 +6815,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6807 "httpx.h"
+#line 6819 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7214,7 +7226,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7218 "httpx.h"
+#line 7230 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7446,7 +7458,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7450 "httpx.h"
+#line 7462 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7621,7 +7633,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7625 "httpx.h"
+#line 7637 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7909,7 +7921,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7913 "httpx.h"
+#line 7925 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8116,7 +8128,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8120 "httpx.h"
+#line 8132 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8320,7 +8332,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8324 "httpx.h"
+#line 8336 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8671,7 +8683,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8675 "httpx.h"
+#line 8687 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8825,7 +8837,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8829 "httpx.h"
+#line 8841 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8914,7 +8926,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8918 "httpx.h"
+#line 8930 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9417,7 +9429,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9421 "httpx.h"
+#line 9433 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9632,7 +9644,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9636 "httpx.h"
+#line 9648 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10200,7 +10212,7 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10204 "httpx.h"
+#line 10216 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10442,7 +10454,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10446 "httpx.h"
+#line 10458 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10878,7 +10890,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10882 "httpx.h"
+#line 10894 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11335,7 +11347,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11339 "httpx.h"
+#line 11351 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11371,6 +11383,14 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 #define HTTPX__H2_RECV_CHUNK 16384
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
+/* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
+   the server sends; the rest is read on the next pass (the connection's
+   deadline says "at once", since TLS may hold bytes that poll cannot see). */
+#define HTTPX__H2_STEP_READ (256 * 1024)
+/* Output that makes the reader stop to send it: answers to the server's
+   frames (SETTINGS and PING ACKs, WINDOW_UPDATEs) go out while it reads, so
+   a peer that reads them is never taken for a flood. */
+#define HTTPX__H2_OUT_FLUSH 16384
 
 /* ---- bytes between the stream and the session ---- */
 
@@ -11388,11 +11408,13 @@ static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
     }
 }
 
-static bool httpx__h2_out_pending(const httpx__conn *conn) {
+static size_t httpx__h2_out_pending_len(const httpx__conn *conn) {
     size_t len;
     httpx__h2_out(conn->h2, &len);
-    return len > 0;
+    return len;
 }
+
+static bool httpx__h2_out_pending(const httpx__conn *conn) { return httpx__h2_out_pending_len(conn) > 0; }
 
 /* What the connection polls for: always the server's frames (PING, GOAWAY,
    answers), and room to send when output waits. */
@@ -11476,7 +11498,9 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    while (!h->body_sent && ex->state == HTTPX__EX_SENDING) {
+    /* A stream reset (a GOAWAY above its id, RST_STREAM) waits for the wake
+       that reports it: it has nothing left to send. */
+    while (!h->body_sent && ex->state == HTTPX__EX_SENDING && !h->err.code) {
         size_t out_len;
         const char *p;
         size_t len;
@@ -11632,12 +11656,15 @@ static void httpx__h2_wake_all(httpx__conn *conn) {
     }
 }
 
-/* Reads what the stream has and feeds it to the session, event by event. */
-static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
+/* Reads what the stream has (up to HTTPX__H2_STEP_READ) and feeds it to the
+   session, event by event. *more: it stopped with bytes perhaps left. */
+static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
     httpx__h2_event ev;
+    size_t total = 0;
     for (;;) {
         long n;
         size_t done = 0;
+        if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
         if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
         if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
@@ -11650,6 +11677,7 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
             return HTTPX__BAD;
         }
         if (n < 0) return HTTPX__BAD;
+        total += (size_t)n;
         conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
             int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
@@ -11662,6 +11690,8 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
                 httpx__h2_on_event(conn, &ev);
             }
             if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (httpx__h2_out_pending_len(conn) >= HTTPX__H2_OUT_FLUSH && httpx__h2_flush(conn, e) == HTTPX__BAD)
+                return HTTPX__BAD;
             if (!done && conn->in_off < conn->in.len) break;   /* a partial frame, kept inside */
         }
         conn->in.len = conn->in_off = 0;
@@ -11677,9 +11707,11 @@ static bool httpx__h2_can_take(const httpx__conn *conn) {
 static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__err e;
     httpx__exchange *ex;
+    bool more = false;
     memset(&e, 0, sizeof e);
     (void)revents;
-    if (httpx__h2_read(conn, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+    conn->deadline = 0;
+    if (httpx__h2_read(conn, &more, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
         if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
@@ -11695,6 +11727,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
     if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    if (more) conn->deadline = httpx__now();      /* the next pass reads on, without waiting */
     httpx__h2_set_want(conn);
 }
 
@@ -11820,8 +11853,10 @@ HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
     conn->h2 = NULL;
 }
 
+/* A connection that is going away (GOAWAY) only finishes its streams: an
+   exchange waiting for it would wait for nothing, so it does not count. */
 HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_dead(conn->h2) && !httpx__h2_idle(conn->h2);
+    return conn->h2 && !httpx__h2_draining(conn->h2) && !httpx__h2_idle(conn->h2);
 }
 
 HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
@@ -11834,7 +11869,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11838 "httpx.h"
+#line 11873 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12134,7 +12169,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12138 "httpx.h"
+#line 12173 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12576,7 +12611,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12580 "httpx.h"
+#line 12615 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12797,7 +12832,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12801 "httpx.h"
+#line 12836 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13101,7 +13136,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13105 "httpx.h"
+#line 13140 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13473,7 +13508,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13477 "httpx.h"
+#line 13512 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -26,6 +26,14 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 #define HTTPX__H2_RECV_CHUNK 16384
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
+/* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
+   the server sends; the rest is read on the next pass (the connection's
+   deadline says "at once", since TLS may hold bytes that poll cannot see). */
+#define HTTPX__H2_STEP_READ (256 * 1024)
+/* Output that makes the reader stop to send it: answers to the server's
+   frames (SETTINGS and PING ACKs, WINDOW_UPDATEs) go out while it reads, so
+   a peer that reads them is never taken for a flood. */
+#define HTTPX__H2_OUT_FLUSH 16384
 
 /* ---- bytes between the stream and the session ---- */
 
@@ -43,11 +51,13 @@ static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
     }
 }
 
-static bool httpx__h2_out_pending(const httpx__conn *conn) {
+static size_t httpx__h2_out_pending_len(const httpx__conn *conn) {
     size_t len;
     httpx__h2_out(conn->h2, &len);
-    return len > 0;
+    return len;
 }
+
+static bool httpx__h2_out_pending(const httpx__conn *conn) { return httpx__h2_out_pending_len(conn) > 0; }
 
 /* What the connection polls for: always the server's frames (PING, GOAWAY,
    answers), and room to send when output waits. */
@@ -131,7 +141,9 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    while (!h->body_sent && ex->state == HTTPX__EX_SENDING) {
+    /* A stream reset (a GOAWAY above its id, RST_STREAM) waits for the wake
+       that reports it: it has nothing left to send. */
+    while (!h->body_sent && ex->state == HTTPX__EX_SENDING && !h->err.code) {
         size_t out_len;
         const char *p;
         size_t len;
@@ -287,12 +299,15 @@ static void httpx__h2_wake_all(httpx__conn *conn) {
     }
 }
 
-/* Reads what the stream has and feeds it to the session, event by event. */
-static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
+/* Reads what the stream has (up to HTTPX__H2_STEP_READ) and feeds it to the
+   session, event by event. *more: it stopped with bytes perhaps left. */
+static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
     httpx__h2_event ev;
+    size_t total = 0;
     for (;;) {
         long n;
         size_t done = 0;
+        if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
         if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
         if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
@@ -305,6 +320,7 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
             return HTTPX__BAD;
         }
         if (n < 0) return HTTPX__BAD;
+        total += (size_t)n;
         conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
             int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
@@ -317,6 +333,8 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
                 httpx__h2_on_event(conn, &ev);
             }
             if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (httpx__h2_out_pending_len(conn) >= HTTPX__H2_OUT_FLUSH && httpx__h2_flush(conn, e) == HTTPX__BAD)
+                return HTTPX__BAD;
             if (!done && conn->in_off < conn->in.len) break;   /* a partial frame, kept inside */
         }
         conn->in.len = conn->in_off = 0;
@@ -332,9 +350,11 @@ static bool httpx__h2_can_take(const httpx__conn *conn) {
 static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__err e;
     httpx__exchange *ex;
+    bool more = false;
     memset(&e, 0, sizeof e);
     (void)revents;
-    if (httpx__h2_read(conn, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+    conn->deadline = 0;
+    if (httpx__h2_read(conn, &more, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
         if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
@@ -350,6 +370,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
     if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    if (more) conn->deadline = httpx__now();      /* the next pass reads on, without waiting */
     httpx__h2_set_want(conn);
 }
 
@@ -475,8 +496,10 @@ HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
     conn->h2 = NULL;
 }
 
+/* A connection that is going away (GOAWAY) only finishes its streams: an
+   exchange waiting for it would wait for nothing, so it does not count. */
 HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_dead(conn->h2) && !httpx__h2_idle(conn->h2);
+    return conn->h2 && !httpx__h2_draining(conn->h2) && !httpx__h2_idle(conn->h2);
 }
 
 HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
