@@ -3807,11 +3807,26 @@ static int httpx__hpack_choose(const httpx__hpack_enc *enc, const httpx__hpack_f
 /* Finds f in the tables: returns the index of a full match (and sets *full),
    else of the first name match, else 0. Static entries first: their indices
    are the smallest. */
+/* The static entries whose names begin with c are [lo, hi): the table is
+   sorted by name, so a lookup compares a few entries, not 61 (the encoder
+   runs this for every field of every request). */
+static void httpx__hpack_static_range(int c, uint32_t *lo, uint32_t *hi) {
+    static const unsigned char r[27][2] = {     /* ':', then 'a'..'z' */
+        {0, 14}, {14, 23}, {23, 23}, {23, 32}, {32, 33}, {33, 36}, {36, 37}, {37, 37}, {37, 38},
+        {38, 43}, {43, 43}, {43, 43}, {43, 46}, {46, 47}, {47, 47}, {47, 47}, {47, 49}, {49, 49},
+        {49, 53}, {53, 56}, {56, 57}, {57, 58}, {58, 60}, {60, 61}, {61, 61}, {61, 61}, {61, 61}
+    };
+    int k = c == ':' ? 0 : c >= 'a' && c <= 'z' ? c - 'a' + 1 : -1;
+    *lo = k < 0 ? 0 : r[k][0];
+    *hi = k < 0 ? 0 : r[k][1];
+}
+
 static uint32_t httpx__hpack_find(const httpx__hpack_enc *enc, const httpx__hpack_field *f, bool *full) {
-    uint32_t name_idx = 0, i;
+    uint32_t name_idx = 0, i, hi;
     size_t at;
     *full = false;
-    for (i = 0; i < HTTPX__HPACK_STATICS; i++) {
+    httpx__hpack_static_range((unsigned char)f->name[0], &i, &hi);
+    for (; i < hi; i++) {
         const httpx__hpack_static *s = &httpx__hpack_statics[i];
         if (s->nlen != f->nlen || s->name[1] != f->name[1] || memcmp(s->name, f->name, f->nlen) != 0) continue;
         if (s->vlen == f->vlen && memcmp(s->value, f->value, f->vlen) == 0) {
@@ -3908,7 +3923,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3912 "httpx.h"
+#line 3927 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4314,7 +4329,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4318 "httpx.h"
+#line 4333 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5459,7 +5474,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5463 "httpx.h"
+#line 5478 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -5966,7 +5981,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 5970 "httpx.h"
+#line 5985 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6061,7 +6076,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6065 "httpx.h"
+#line 6080 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6815,7 +6830,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6819 "httpx.h"
+#line 6834 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7226,7 +7241,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7230 "httpx.h"
+#line 7245 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7458,7 +7473,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7462 "httpx.h"
+#line 7477 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7633,7 +7648,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7637 "httpx.h"
+#line 7652 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7921,7 +7936,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7925 "httpx.h"
+#line 7940 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8128,7 +8143,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8132 "httpx.h"
+#line 8147 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8332,7 +8347,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8336 "httpx.h"
+#line 8351 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8683,7 +8698,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8687 "httpx.h"
+#line 8702 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8837,7 +8852,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8841 "httpx.h"
+#line 8856 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8926,7 +8941,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8930 "httpx.h"
+#line 8945 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9429,7 +9444,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9433 "httpx.h"
+#line 9448 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9644,7 +9659,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9648 "httpx.h"
+#line 9663 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10212,7 +10227,7 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10216 "httpx.h"
+#line 10231 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10454,7 +10469,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10458 "httpx.h"
+#line 10473 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10890,7 +10905,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10894 "httpx.h"
+#line 10909 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11347,7 +11362,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11351 "httpx.h"
+#line 11366 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11581,10 +11596,12 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
     return -1;
 }
 
-/* A stream the server refused or never processed goes back to the pool
-   queue once, for idempotent requests whose body can be made again. */
-static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable) {
-    if (!retryable || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+/* A stream goes back to the pool queue once when its body can be made
+   again and the server cannot have acted on it: it said so (REFUSED_STREAM,
+   above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
+   idempotent request, the connection failed before any answer. */
+static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
+    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     ex->retried = true;
@@ -11622,8 +11639,12 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
         break;
     case HTTPX__H2_EV_RESET:
         if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
-        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable)) break;
-        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev->msg ? ev->msg : "stream reset");
+        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
+        /* "safe to retry" in the session's words, but we did not: say why */
+        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
+                    !ev->retryable || ex->state >= HTTPX__EX_BODY ? ""
+                    : ex->retried ? "; not retried: it was retried once already"
+                    : "; not retried: its body was streamed and cannot be sent again");
         ex->h2.wake = true;
         break;
     case HTTPX__H2_EV_WINDOW:
@@ -11640,7 +11661,7 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
     httpx__exchange *ex;
     while ((ex = conn->active) != NULL) {
         httpx__err copy = *e;
-        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true)) continue;
+        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true, true)) continue;
         httpx__conn_detach(conn, ex);
         httpx__h2_ex_free(ex);
         ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
@@ -11889,7 +11910,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11893 "httpx.h"
+#line 11914 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12189,7 +12210,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12193 "httpx.h"
+#line 12214 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12631,7 +12652,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12635 "httpx.h"
+#line 12656 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12852,7 +12873,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12856 "httpx.h"
+#line 12877 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13156,7 +13177,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13160 "httpx.h"
+#line 13181 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13528,7 +13549,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13532 "httpx.h"
+#line 13553 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -268,6 +268,31 @@ TEST(h2_client_nginx_200_tasks_one_connection) {
     check_many(&s, 200);                  /* nginx: 128 */
 }
 
+/* nginx ends an HTTP/2 connection after 1000 requests (keepalive_requests)
+   with a GOAWAY: the streams it did not take go again on a new connection,
+   and every request succeeds. */
+TEST(h2_client_nginx_goaway_after_1000_requests) {
+    h2srv s;
+    httpx_client *c;
+    httpx_task **t;
+    int i, n = 1300, ok = 0;
+    REQUIRE(srv_nginx(&s));
+    REQUIRE((t = (httpx_task **)calloc((size_t)n, sizeof *t)) != NULL);
+    c = client_for(&s, &(httpx_client_opts){ .max_in_flight = 100 });
+    for (i = 0; i < n; i++) t[i] = httpx_client_start(c, "GET", at(&s, "/hello.txt"), NULL);
+    httpx_gather(c, t, (size_t)n);
+    for (i = 0; i < n; i++) {
+        httpx_response *r = httpx_task_response(t[i]);
+        if (r && r->status_code == 200 && !strcmp(r->http_version, "HTTP/2")) ok++;
+        else if (r && ok + 5 > i) REPORT(r);
+        httpx_task_free(t[i]);
+    }
+    CHECK_INT(ok, n);
+    CHECK_INT(c->num_conns, 1);            /* the old one closed once its streams ended */
+    free(t);
+    httpx_client_free(c);
+}
+
 /* Without http2 the same nginx speaks HTTP/1.1 (ALPN offers only that). */
 TEST(h2_client_nginx_without_http2_is_http11) {
     httpx_client *c;
@@ -525,12 +550,13 @@ TEST(h2_client_poll_zero_frame_budget) {
 
 /* ---- hostile servers ---- */
 
-/* GOAWAY mid-stream: the stream at or below the last id completes; the GETs
-   above it are retried on a new connection; a POST with a streamed body
-   cannot be made again and fails, saying why. */
+/* GOAWAY mid-stream: the stream at or below the last id completes; the
+   requests above it are retried on a new connection (a POST too: the server
+   says it never processed them); a POST with a streamed body cannot be made
+   again and fails, saying why. */
 TEST(h2_client_goaway_retries_above_last_stream) {
     httpx_client *c;
-    httpx_task *t[6];
+    httpx_task *t[7];
     httpx_response *r;
     gen g = { 0, 100000 };
     int i;
@@ -539,7 +565,8 @@ TEST(h2_client_goaway_retries_above_last_stream) {
     t[0] = httpx_client_start(c, "GET", py_at("/goaway"), NULL);
     for (i = 1; i < 5; i++) t[i] = httpx_client_start(c, "GET", py_at("/bytes/1000"), NULL);
     t[5] = httpx_client_start(c, "POST", py_at("/hash"), &(httpx_opts){ .upload = gen_big, .upload_user_data = &g });
-    httpx_gather(c, t, 6);
+    t[6] = httpx_client_start(c, "POST", py_at("/echo"), &(httpx_opts){ .content = "in memory", .content_length = 9 });
+    httpx_gather(c, t, 7);
     r = httpx_task_response(t[0]);
     REPORT(r);
     CHECK(r && r->status_code == 200 && r->content_length == 2000);
@@ -548,8 +575,14 @@ TEST(h2_client_goaway_retries_above_last_stream) {
     REQUIRE(r);
     CHECK_INT(r->error, HTTPX_ERR_REMOTE_PROTOCOL);
     CHECK(strstr(r->error_message, "GOAWAY") != NULL);
+    CHECK(strstr(r->error_message, "not retried: its body was streamed") != NULL);
     printf("  streamed POST above GOAWAY: %s\n", r->error_message);
-    for (i = 0; i < 6; i++) httpx_task_free(t[i]);
+    /* a POST whose body is in memory: the server never saw it, so it goes again */
+    r = httpx_task_response(t[6]);
+    REQUIRE(r);
+    REPORT(r);
+    CHECK_STR(r->content, "in memory");
+    for (i = 0; i < 7; i++) httpx_task_free(t[i]);
     httpx_client_free(c);
 }
 
@@ -592,6 +625,7 @@ TEST(h2_client_rst_stream) {
     r = httpx_client_post(c, py_at(path), &(httpx_opts){ .upload = gen_big, .upload_user_data = &g });
     CHECK_INT(r->error, HTTPX_ERR_REMOTE_PROTOCOL);
     CHECK(strstr(r->error_message, "REFUSED_STREAM") != NULL);
+    CHECK(strstr(r->error_message, "not retried: its body was streamed") != NULL);
     httpx_response_free(r);
     /* other codes: an error that names the code */
     r = httpx_client_get(c, py_at("/rst/2"), NULL);

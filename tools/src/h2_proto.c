@@ -224,10 +224,12 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
     return -1;
 }
 
-/* A stream the server refused or never processed goes back to the pool
-   queue once, for idempotent requests whose body can be made again. */
-static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable) {
-    if (!retryable || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+/* A stream goes back to the pool queue once when its body can be made
+   again and the server cannot have acted on it: it said so (REFUSED_STREAM,
+   above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
+   idempotent request, the connection failed before any answer. */
+static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
+    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     ex->retried = true;
@@ -265,8 +267,12 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
         break;
     case HTTPX__H2_EV_RESET:
         if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
-        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable)) break;
-        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev->msg ? ev->msg : "stream reset");
+        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
+        /* "safe to retry" in the session's words, but we did not: say why */
+        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
+                    !ev->retryable || ex->state >= HTTPX__EX_BODY ? ""
+                    : ex->retried ? "; not retried: it was retried once already"
+                    : "; not retried: its body was streamed and cannot be sent again");
         ex->h2.wake = true;
         break;
     case HTTPX__H2_EV_WINDOW:
@@ -283,7 +289,7 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
     httpx__exchange *ex;
     while ((ex = conn->active) != NULL) {
         httpx__err copy = *e;
-        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true)) continue;
+        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true, true)) continue;
         httpx__conn_detach(conn, ex);
         httpx__h2_ex_free(ex);
         ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
