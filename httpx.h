@@ -1719,10 +1719,18 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
 #endif
 
 #endif /* HTTPX_NO_HTTP2 */
+
+/* ---- HTTP/2 end to end (h2_session.c, h2_proto.c) ---- */
+#ifndef HTTPX_NO_HTTP2
+/* The session will never open another stream: a GOAWAY either way, a
+   connection error, or stream ids used up. A new exchange must not wait
+   for such a connection (it only finishes the streams it has). */
+HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+#endif
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1726 "httpx.h"
+#line 1734 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1933,7 +1941,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1937 "httpx.h"
+#line 1945 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2491,7 +2499,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2495 "httpx.h"
+#line 2503 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2633,7 +2641,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2637 "httpx.h"
+#line 2645 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3116,7 +3124,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3120 "httpx.h"
+#line 3128 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3808,11 +3816,26 @@ static int httpx__hpack_choose(const httpx__hpack_enc *enc, const httpx__hpack_f
 /* Finds f in the tables: returns the index of a full match (and sets *full),
    else of the first name match, else 0. Static entries first: their indices
    are the smallest. */
+/* The static entries whose names begin with c are [lo, hi): the table is
+   sorted by name, so a lookup compares a few entries, not 61 (the encoder
+   runs this for every field of every request). */
+static void httpx__hpack_static_range(int c, uint32_t *lo, uint32_t *hi) {
+    static const unsigned char r[27][2] = {     /* ':', then 'a'..'z' */
+        {0, 14}, {14, 23}, {23, 23}, {23, 32}, {32, 33}, {33, 36}, {36, 37}, {37, 37}, {37, 38},
+        {38, 43}, {43, 43}, {43, 43}, {43, 46}, {46, 47}, {47, 47}, {47, 47}, {47, 49}, {49, 49},
+        {49, 53}, {53, 56}, {56, 57}, {57, 58}, {58, 60}, {60, 61}, {61, 61}, {61, 61}, {61, 61}
+    };
+    int k = c == ':' ? 0 : c >= 'a' && c <= 'z' ? c - 'a' + 1 : -1;
+    *lo = k < 0 ? 0 : r[k][0];
+    *hi = k < 0 ? 0 : r[k][1];
+}
+
 static uint32_t httpx__hpack_find(const httpx__hpack_enc *enc, const httpx__hpack_field *f, bool *full) {
-    uint32_t name_idx = 0, i;
+    uint32_t name_idx = 0, i, hi;
     size_t at;
     *full = false;
-    for (i = 0; i < HTTPX__HPACK_STATICS; i++) {
+    httpx__hpack_static_range((unsigned char)f->name[0], &i, &hi);
+    for (; i < hi; i++) {
         const httpx__hpack_static *s = &httpx__hpack_statics[i];
         if (s->nlen != f->nlen || s->name[1] != f->name[1] || memcmp(s->name, f->name, f->nlen) != 0) continue;
         if (s->vlen == f->vlen && memcmp(s->value, f->value, f->vlen) == 0) {
@@ -3909,7 +3932,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3913 "httpx.h"
+#line 3936 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4315,7 +4338,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4319 "httpx.h"
+#line 4342 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5017,7 +5040,7 @@ static int httpx__h2_on_settings(httpx__h2_session *s, const httpx__h2_frame *f)
     for (i = 0; i < s->nstreams; i++)   /* RFC 9113 6.9.2 */
         if (s->streams[i].send_window + delta > (int64_t)HTTPX__H2_WINDOW_MAX)
             return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                        "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE %lu takes stream %lu's window over 2^31-1",
+                                        "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE %lu takes stream %lu's window over 2^31-1 (FLOW_CONTROL_ERROR)",
                                         (unsigned long)next.initial_window_size, (unsigned long)s->streams[i].id);
     for (i = 0; i < s->nstreams; i++) s->streams[i].send_window += delta;
     if (next.header_table_size != s->peer.header_table_size || !s->got_settings)
@@ -5111,7 +5134,7 @@ static int httpx__h2_on_window(httpx__h2_session *s, const httpx__h2_frame *f) {
     if (f->stream_id == 0) {
         if (s->conn_send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
             return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                        "HTTP/2: WINDOW_UPDATE takes the connection window over 2^31-1");
+                                        "HTTP/2: WINDOW_UPDATE takes the connection window over 2^31-1 (FLOW_CONTROL_ERROR)");
         s->conn_send_window += f->window_increment;
         httpx__h2_wake(s);
         return 0;
@@ -5123,7 +5146,7 @@ static int httpx__h2_on_window(httpx__h2_session *s, const httpx__h2_frame *f) {
     if (!st) return 0;  /* may cross our END_STREAM or RST_STREAM */
     if (st->send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
         return httpx__h2_stream_error(s, st->id, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                      "HTTP/2 stream %lu: WINDOW_UPDATE takes the window over 2^31-1", (unsigned long)st->id);
+                                      "HTTP/2 stream %lu: WINDOW_UPDATE takes the window over 2^31-1 (FLOW_CONTROL_ERROR)", (unsigned long)st->id);
     st->send_window += f->window_increment;
     if (st->blocked && st->send_window > 0 && s->conn_send_window > 0) {
         st->blocked = false;
@@ -5440,6 +5463,10 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
 #endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
+
+HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s) {
+    return s->dead || s->goaway_recv || s->goaway_sent || s->next_id > HTTPX__H2_WINDOW_MAX;
+}
 HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s) { return s->dead; }
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
@@ -5456,7 +5483,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5460 "httpx.h"
+#line 5487 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -5963,7 +5990,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 5967 "httpx.h"
+#line 5994 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6058,7 +6085,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6062 "httpx.h"
+#line 6089 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6812,7 +6839,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6816 "httpx.h"
+#line 6843 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7223,7 +7250,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7227 "httpx.h"
+#line 7254 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7455,7 +7482,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7459 "httpx.h"
+#line 7486 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7630,7 +7657,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7634 "httpx.h"
+#line 7661 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7918,7 +7945,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7922 "httpx.h"
+#line 7949 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8125,7 +8152,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8129 "httpx.h"
+#line 8156 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8329,7 +8356,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8333 "httpx.h"
+#line 8360 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8680,7 +8707,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8684 "httpx.h"
+#line 8711 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8834,7 +8861,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8838 "httpx.h"
+#line 8865 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8923,7 +8950,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8927 "httpx.h"
+#line 8954 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9471,7 +9498,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9475 "httpx.h"
+#line 9502 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9686,7 +9713,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9690 "httpx.h"
+#line 9717 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10254,7 +10281,7 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10258 "httpx.h"
+#line 10285 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10496,7 +10523,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10500 "httpx.h"
+#line 10527 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10932,7 +10959,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10936 "httpx.h"
+#line 10963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11389,7 +11416,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11393 "httpx.h"
+#line 11420 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11426,6 +11453,14 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 #define HTTPX__H2_RECV_CHUNK 16384
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
+/* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
+   the server sends; the rest is read on the next pass (the connection's
+   deadline says "at once", since TLS may hold bytes that poll cannot see). */
+#define HTTPX__H2_STEP_READ (256 * 1024)
+/* Output that makes the reader stop to send it: answers to the server's
+   frames (SETTINGS and PING ACKs, WINDOW_UPDATEs) go out while it reads, so
+   a peer that reads them is never taken for a flood. */
+#define HTTPX__H2_OUT_FLUSH 16384
 
 /* ---- bytes between the stream and the session ---- */
 
@@ -11443,11 +11478,13 @@ static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
     }
 }
 
-static bool httpx__h2_out_pending(const httpx__conn *conn) {
+static size_t httpx__h2_out_pending_len(const httpx__conn *conn) {
     size_t len;
     httpx__h2_out(conn->h2, &len);
-    return len > 0;
+    return len;
 }
+
+static bool httpx__h2_out_pending(const httpx__conn *conn) { return httpx__h2_out_pending_len(conn) > 0; }
 
 /* What the connection polls for: always the server's frames (PING, GOAWAY,
    answers), and room to send when output waits. */
@@ -11470,11 +11507,13 @@ static bool httpx__h2_hop_by_hop(const char *name, size_t n, const char *value) 
 static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, size_t cap, size_t *n,
                                     httpx__buf *text, httpx__err *e) {
     httpx__request *q = ex->req;
-    size_t i, k = 0, target_at, authority_at, authority_end, length_at = 0, *name_at;
+    size_t i, k = 0, target_at, authority_at, authority_end, length_at = 0, names = 0, *name_at;
+    size_t name_at_inline[HTTPX__REQ_INLINE_FIELDS + 1];
     const char *host = q->has_host ? httpx_headers_get(&q->headers, "host") : NULL;
     char length[24];
     if (q->headers.count + 5 > cap) return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "too many request header fields");
-    name_at = (size_t *)httpx__malloc((q->headers.count + 1) * sizeof *name_at);
+    name_at = q->headers.count < HTTPX__REQ_INLINE_FIELDS ? name_at_inline
+            : (size_t *)httpx__malloc((q->headers.count + 1) * sizeof *name_at);
     if (!name_at) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
     target_at = text->len;
     httpx__url_write_target(text, &q->url);
@@ -11482,11 +11521,21 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
     if (host) httpx__buf_puts(text, host);
     else httpx__url_write_authority(text, &q->url);
     authority_end = text->len;
-    for (i = 0; i < q->headers.count; i++) {
-        const httpx__field *h = &q->headers.fields[i];
-        size_t j;
-        name_at[i] = text->len;
-        for (j = 0; j < h->name_len; j++) httpx__buf_putc(text, (char)httpx__lower((unsigned char)q->headers.text.p[h->name + j]));
+    for (i = 0; i < q->headers.count; i++) names += q->headers.fields[i].name_len;
+    if (httpx__buf_reserve(text, names + 1)) {        /* the lower-case names, in one go */
+        for (i = 0; i < q->headers.count; i++) {
+            const httpx__field *h = &q->headers.fields[i];
+            const char *src = q->headers.text.p + h->name;
+            char *dst = text->p + text->len;
+            size_t j;
+            name_at[i] = text->len;
+            for (j = 0; j < h->name_len; j++) {
+                char c = src[j];
+                dst[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            text->len += h->name_len;
+        }
+        text->p[text->len] = 0;
     }
     if (q->has_body && q->body_length >= 0) {
         snprintf(length, sizeof length, "%lld", q->body_length);
@@ -11494,7 +11543,7 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
         httpx__buf_puts(text, length);
     }
     if (text->failed) {
-        httpx__free(name_at);
+        if (name_at != name_at_inline) httpx__free(name_at);
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
     }
     /* the text stopped moving: take the pointers now */
@@ -11519,7 +11568,7 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
         f[k].name = "content-length"; f[k].nlen = 14; f[k].value = text->p + length_at;
         f[k].vlen = strlen(length); f[k++].index = 0;
     }
-    httpx__free(name_at);
+    if (name_at != name_at_inline) httpx__free(name_at);
     *n = k;
     return HTTPX_OK;
 }
@@ -11531,7 +11580,9 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    while (!h->body_sent && ex->state == HTTPX__EX_SENDING) {
+    /* A stream reset (a GOAWAY above its id, RST_STREAM) waits for the wake
+       that reports it: it has nothing left to send. */
+    while (!h->body_sent && ex->state == HTTPX__EX_SENDING && !h->err.code) {
         size_t out_len;
         const char *p;
         size_t len;
@@ -11600,10 +11651,12 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
     return -1;
 }
 
-/* A stream the server refused or never processed goes back to the pool
-   queue once, for idempotent requests whose body can be made again. */
-static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable) {
-    if (!retryable || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+/* A stream goes back to the pool queue once when its body can be made
+   again and the server cannot have acted on it: it said so (REFUSED_STREAM,
+   above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
+   idempotent request, the connection failed before any answer. */
+static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
+    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     ex->retried = true;
@@ -11641,8 +11694,12 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
         break;
     case HTTPX__H2_EV_RESET:
         if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
-        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable)) break;
-        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev->msg ? ev->msg : "stream reset");
+        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
+        /* "safe to retry" in the session's words, but we did not: say why */
+        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
+                    !ev->retryable || ex->state >= HTTPX__EX_BODY ? ""
+                    : ex->retried ? "; not retried: it was retried once already"
+                    : "; not retried: its body was streamed and cannot be sent again");
         ex->h2.wake = true;
         break;
     case HTTPX__H2_EV_WINDOW:
@@ -11659,7 +11716,7 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
     httpx__exchange *ex;
     while ((ex = conn->active) != NULL) {
         httpx__err copy = *e;
-        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true)) continue;
+        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true, true)) continue;
         httpx__conn_detach(conn, ex);
         httpx__h2_ex_free(ex);
         ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
@@ -11687,12 +11744,15 @@ static void httpx__h2_wake_all(httpx__conn *conn) {
     }
 }
 
-/* Reads what the stream has and feeds it to the session, event by event. */
-static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
+/* Reads what the stream has (up to HTTPX__H2_STEP_READ) and feeds it to the
+   session, event by event. *more: it stopped with bytes perhaps left. */
+static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
     httpx__h2_event ev;
+    size_t total = 0;
     for (;;) {
         long n;
         size_t done = 0;
+        if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
         if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
         if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
@@ -11705,6 +11765,7 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
             return HTTPX__BAD;
         }
         if (n < 0) return HTTPX__BAD;
+        total += (size_t)n;
         conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
             int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
@@ -11717,6 +11778,8 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
                 httpx__h2_on_event(conn, &ev);
             }
             if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (httpx__h2_out_pending_len(conn) >= HTTPX__H2_OUT_FLUSH && httpx__h2_flush(conn, e) == HTTPX__BAD)
+                return HTTPX__BAD;
             if (!done && conn->in_off < conn->in.len) break;   /* a partial frame, kept inside */
         }
         conn->in.len = conn->in_off = 0;
@@ -11732,9 +11795,11 @@ static bool httpx__h2_can_take(const httpx__conn *conn) {
 static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__err e;
     httpx__exchange *ex;
+    bool more = false;
     memset(&e, 0, sizeof e);
     (void)revents;
-    if (httpx__h2_read(conn, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+    conn->deadline = 0;
+    if (httpx__h2_read(conn, &more, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
         if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
@@ -11750,16 +11815,19 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
     if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    if (more) conn->deadline = httpx__now();      /* the next pass reads on, without waiting */
     httpx__h2_set_want(conn);
 }
 
 static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     httpx__hpack_field fields[HTTPX__REQ_INLINE_FIELDS + 8], *f = fields;
+    char text_inline[1024];          /* the text of most request heads: no allocation */
     httpx__buf text;
     size_t n = 0, cap = sizeof fields / sizeof fields[0];
     httpx__err e;
     memset(&e, 0, sizeof e);
     memset(&text, 0, sizeof text);
+    httpx__buf_init_inline(&text, text_inline, sizeof text_inline);
     memset(&ex->h2, 0, sizeof ex->h2);
     ex->conn = conn;
     ex->state = HTTPX__EX_SENDING;
@@ -11792,7 +11860,13 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
         }
     }
     if (ex->state == HTTPX__EX_DONE) return;
-    if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
+    /* Small output waits for POLLOUT, which the same loop pass sees at once:
+       the requests placed together leave in one write, and the server reads
+       them in one go rather than one system call each. */
+    if (httpx__h2_out_pending_len(conn) >= HTTPX__H2_OUT_FLUSH && httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+        httpx__h2_fail_all(conn, &e);
+        return;
+    }
     httpx__h2_set_want(conn);
 }
 
@@ -11875,8 +11949,10 @@ HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
     conn->h2 = NULL;
 }
 
+/* A connection that is going away (GOAWAY) only finishes its streams: an
+   exchange waiting for it would wait for nothing, so it does not count. */
 HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_dead(conn->h2) && !httpx__h2_idle(conn->h2);
+    return conn->h2 && !httpx__h2_draining(conn->h2) && !httpx__h2_idle(conn->h2);
 }
 
 HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
@@ -11889,7 +11965,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11893 "httpx.h"
+#line 11969 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12189,7 +12265,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12193 "httpx.h"
+#line 12269 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12631,7 +12707,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12635 "httpx.h"
+#line 12711 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12852,7 +12928,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12856 "httpx.h"
+#line 12932 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13156,7 +13232,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13160 "httpx.h"
+#line 13236 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13528,7 +13604,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13532 "httpx.h"
+#line 13608 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -23,7 +23,7 @@
 #define FXT_START_MS  8000                  /* a server must answer within this */
 
 static const char *const fxt_names[] = {
-    "rsa", "ec", "chain", "expired", "notyet", "wronghost", "selfsigned", "otherca", "mtls", "nosuite", "tls13"
+    "rsa", "ec", "chain", "expired", "notyet", "wronghost", "selfsigned", "otherca", "mtls", "nosuite", "tls13", "h2"
 };
 #define FXT_N ((int)(sizeof fxt_names / sizeof fxt_names[0]))
 
@@ -172,6 +172,13 @@ static int nginx_start_locked(void) {
     free(text);
     memset(ng.ports, 0, sizeof ng.ports);
     return 0;
+}
+
+int fxt_nginx_write_file(const char *name, const void *data, size_t len) {
+    char root[320];
+    if (!fxt_nginx_port("rsa")) return -1;
+    snprintf(root, sizeof root, "%s/www", base);
+    return fxc_write_in_root(root, name, data, len);
 }
 
 int fxt_nginx_port(const char *name) {

@@ -10,6 +10,8 @@
 #ifndef HTTPX_TEST_FIXTURES_TLS_H
 #define HTTPX_TEST_FIXTURES_TLS_H
 
+#include <stddef.h>
+
 /* The directory of the certificates that tests/tls/gencerts.sh made (its
    comment lists them), NULL when the openssl command failed. */
 const char *fxt_certs_dir(void);
@@ -20,10 +22,14 @@ const char *fxt_cert(const char *file);
    "rsa", "ec", "chain" (good certificates for localhost, 127.0.0.1 and ::1 by
    ca.pem), "expired", "notyet", "wronghost", "selfsigned", "otherca",
    "mtls" (needs a client certificate by client-ca.pem), "nosuite" (only a
-   CBC suite without ECDHE), "tls13" (TLS 1.3 only). 0 when unavailable.
+   CBC suite without ECDHE), "tls13" (TLS 1.3 only), "h2" (HTTP/2 and
+   HTTP/1.1 by ALPN, good certificate). 0 when unavailable.
    Document root: /hello.txt ("Hello, TLS!\n"), /1mb.bin (byte i =
    (i*7+3) & 0xff); /client, /upload (tests/tls/locations.conf). */
 int fxt_nginx_port(const char *name);
+/* Writes (replaces) name in that document root (starting nginx first);
+   0 or -1. */
+int fxt_nginx_write_file(const char *name, const void *data, size_t len);
 
 /* tests/tls/tls_server.py: "truncate", "clean" (TLS, certificate
    server-rsa.pem) or "hangup" (plain TCP); see its docstring. */

@@ -27,6 +27,14 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 #define HTTPX__H2_RECV_CHUNK 16384
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
+/* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
+   the server sends; the rest is read on the next pass (the connection's
+   deadline says "at once", since TLS may hold bytes that poll cannot see). */
+#define HTTPX__H2_STEP_READ (256 * 1024)
+/* Output that makes the reader stop to send it: answers to the server's
+   frames (SETTINGS and PING ACKs, WINDOW_UPDATEs) go out while it reads, so
+   a peer that reads them is never taken for a flood. */
+#define HTTPX__H2_OUT_FLUSH 16384
 
 /* ---- bytes between the stream and the session ---- */
 
@@ -44,11 +52,13 @@ static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
     }
 }
 
-static bool httpx__h2_out_pending(const httpx__conn *conn) {
+static size_t httpx__h2_out_pending_len(const httpx__conn *conn) {
     size_t len;
     httpx__h2_out(conn->h2, &len);
-    return len > 0;
+    return len;
 }
+
+static bool httpx__h2_out_pending(const httpx__conn *conn) { return httpx__h2_out_pending_len(conn) > 0; }
 
 /* What the connection polls for: always the server's frames (PING, GOAWAY,
    answers), and room to send when output waits. */
@@ -71,11 +81,13 @@ static bool httpx__h2_hop_by_hop(const char *name, size_t n, const char *value) 
 static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, size_t cap, size_t *n,
                                     httpx__buf *text, httpx__err *e) {
     httpx__request *q = ex->req;
-    size_t i, k = 0, target_at, authority_at, authority_end, length_at = 0, *name_at;
+    size_t i, k = 0, target_at, authority_at, authority_end, length_at = 0, names = 0, *name_at;
+    size_t name_at_inline[HTTPX__REQ_INLINE_FIELDS + 1];
     const char *host = q->has_host ? httpx_headers_get(&q->headers, "host") : NULL;
     char length[24];
     if (q->headers.count + 5 > cap) return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "too many request header fields");
-    name_at = (size_t *)httpx__malloc((q->headers.count + 1) * sizeof *name_at);
+    name_at = q->headers.count < HTTPX__REQ_INLINE_FIELDS ? name_at_inline
+            : (size_t *)httpx__malloc((q->headers.count + 1) * sizeof *name_at);
     if (!name_at) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
     target_at = text->len;
     httpx__url_write_target(text, &q->url);
@@ -83,11 +95,21 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
     if (host) httpx__buf_puts(text, host);
     else httpx__url_write_authority(text, &q->url);
     authority_end = text->len;
-    for (i = 0; i < q->headers.count; i++) {
-        const httpx__field *h = &q->headers.fields[i];
-        size_t j;
-        name_at[i] = text->len;
-        for (j = 0; j < h->name_len; j++) httpx__buf_putc(text, (char)httpx__lower((unsigned char)q->headers.text.p[h->name + j]));
+    for (i = 0; i < q->headers.count; i++) names += q->headers.fields[i].name_len;
+    if (httpx__buf_reserve(text, names + 1)) {        /* the lower-case names, in one go */
+        for (i = 0; i < q->headers.count; i++) {
+            const httpx__field *h = &q->headers.fields[i];
+            const char *src = q->headers.text.p + h->name;
+            char *dst = text->p + text->len;
+            size_t j;
+            name_at[i] = text->len;
+            for (j = 0; j < h->name_len; j++) {
+                char c = src[j];
+                dst[j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            text->len += h->name_len;
+        }
+        text->p[text->len] = 0;
     }
     if (q->has_body && q->body_length >= 0) {
         snprintf(length, sizeof length, "%lld", q->body_length);
@@ -95,7 +117,7 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
         httpx__buf_puts(text, length);
     }
     if (text->failed) {
-        httpx__free(name_at);
+        if (name_at != name_at_inline) httpx__free(name_at);
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request headers");
     }
     /* the text stopped moving: take the pointers now */
@@ -120,7 +142,7 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
         f[k].name = "content-length"; f[k].nlen = 14; f[k].value = text->p + length_at;
         f[k].vlen = strlen(length); f[k++].index = 0;
     }
-    httpx__free(name_at);
+    if (name_at != name_at_inline) httpx__free(name_at);
     *n = k;
     return HTTPX_OK;
 }
@@ -132,7 +154,9 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    while (!h->body_sent && ex->state == HTTPX__EX_SENDING) {
+    /* A stream reset (a GOAWAY above its id, RST_STREAM) waits for the wake
+       that reports it: it has nothing left to send. */
+    while (!h->body_sent && ex->state == HTTPX__EX_SENDING && !h->err.code) {
         size_t out_len;
         const char *p;
         size_t len;
@@ -201,10 +225,12 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
     return -1;
 }
 
-/* A stream the server refused or never processed goes back to the pool
-   queue once, for idempotent requests whose body can be made again. */
-static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable) {
-    if (!retryable || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+/* A stream goes back to the pool queue once when its body can be made
+   again and the server cannot have acted on it: it said so (REFUSED_STREAM,
+   above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
+   idempotent request, the connection failed before any answer. */
+static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
+    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     ex->retried = true;
@@ -242,8 +268,12 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
         break;
     case HTTPX__H2_EV_RESET:
         if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
-        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable)) break;
-        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev->msg ? ev->msg : "stream reset");
+        if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
+        /* "safe to retry" in the session's words, but we did not: say why */
+        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
+                    !ev->retryable || ex->state >= HTTPX__EX_BODY ? ""
+                    : ex->retried ? "; not retried: it was retried once already"
+                    : "; not retried: its body was streamed and cannot be sent again");
         ex->h2.wake = true;
         break;
     case HTTPX__H2_EV_WINDOW:
@@ -260,7 +290,7 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
     httpx__exchange *ex;
     while ((ex = conn->active) != NULL) {
         httpx__err copy = *e;
-        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true)) continue;
+        if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true, true)) continue;
         httpx__conn_detach(conn, ex);
         httpx__h2_ex_free(ex);
         ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
@@ -288,12 +318,15 @@ static void httpx__h2_wake_all(httpx__conn *conn) {
     }
 }
 
-/* Reads what the stream has and feeds it to the session, event by event. */
-static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
+/* Reads what the stream has (up to HTTPX__H2_STEP_READ) and feeds it to the
+   session, event by event. *more: it stopped with bytes perhaps left. */
+static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
     httpx__h2_event ev;
+    size_t total = 0;
     for (;;) {
         long n;
         size_t done = 0;
+        if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
         if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
         if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
@@ -306,6 +339,7 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
             return HTTPX__BAD;
         }
         if (n < 0) return HTTPX__BAD;
+        total += (size_t)n;
         conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
             int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
@@ -318,6 +352,8 @@ static int httpx__h2_read(httpx__conn *conn, httpx__err *e) {
                 httpx__h2_on_event(conn, &ev);
             }
             if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (httpx__h2_out_pending_len(conn) >= HTTPX__H2_OUT_FLUSH && httpx__h2_flush(conn, e) == HTTPX__BAD)
+                return HTTPX__BAD;
             if (!done && conn->in_off < conn->in.len) break;   /* a partial frame, kept inside */
         }
         conn->in.len = conn->in_off = 0;
@@ -333,9 +369,11 @@ static bool httpx__h2_can_take(const httpx__conn *conn) {
 static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__err e;
     httpx__exchange *ex;
+    bool more = false;
     memset(&e, 0, sizeof e);
     (void)revents;
-    if (httpx__h2_read(conn, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+    conn->deadline = 0;
+    if (httpx__h2_read(conn, &more, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
         if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
@@ -351,16 +389,19 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
     if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    if (more) conn->deadline = httpx__now();      /* the next pass reads on, without waiting */
     httpx__h2_set_want(conn);
 }
 
 static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     httpx__hpack_field fields[HTTPX__REQ_INLINE_FIELDS + 8], *f = fields;
+    char text_inline[1024];          /* the text of most request heads: no allocation */
     httpx__buf text;
     size_t n = 0, cap = sizeof fields / sizeof fields[0];
     httpx__err e;
     memset(&e, 0, sizeof e);
     memset(&text, 0, sizeof text);
+    httpx__buf_init_inline(&text, text_inline, sizeof text_inline);
     memset(&ex->h2, 0, sizeof ex->h2);
     ex->conn = conn;
     ex->state = HTTPX__EX_SENDING;
@@ -393,7 +434,13 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
         }
     }
     if (ex->state == HTTPX__EX_DONE) return;
-    if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
+    /* Small output waits for POLLOUT, which the same loop pass sees at once:
+       the requests placed together leave in one write, and the server reads
+       them in one go rather than one system call each. */
+    if (httpx__h2_out_pending_len(conn) >= HTTPX__H2_OUT_FLUSH && httpx__h2_flush(conn, &e) == HTTPX__BAD) {
+        httpx__h2_fail_all(conn, &e);
+        return;
+    }
     httpx__h2_set_want(conn);
 }
 
@@ -476,8 +523,10 @@ HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
     conn->h2 = NULL;
 }
 
+/* A connection that is going away (GOAWAY) only finishes its streams: an
+   exchange waiting for it would wait for nothing, so it does not count. */
 HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_dead(conn->h2) && !httpx__h2_idle(conn->h2);
+    return conn->h2 && !httpx__h2_draining(conn->h2) && !httpx__h2_idle(conn->h2);
 }
 
 HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {

@@ -692,7 +692,7 @@ static int httpx__h2_on_settings(httpx__h2_session *s, const httpx__h2_frame *f)
     for (i = 0; i < s->nstreams; i++)   /* RFC 9113 6.9.2 */
         if (s->streams[i].send_window + delta > (int64_t)HTTPX__H2_WINDOW_MAX)
             return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                        "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE %lu takes stream %lu's window over 2^31-1",
+                                        "HTTP/2: SETTINGS_INITIAL_WINDOW_SIZE %lu takes stream %lu's window over 2^31-1 (FLOW_CONTROL_ERROR)",
                                         (unsigned long)next.initial_window_size, (unsigned long)s->streams[i].id);
     for (i = 0; i < s->nstreams; i++) s->streams[i].send_window += delta;
     if (next.header_table_size != s->peer.header_table_size || !s->got_settings)
@@ -786,7 +786,7 @@ static int httpx__h2_on_window(httpx__h2_session *s, const httpx__h2_frame *f) {
     if (f->stream_id == 0) {
         if (s->conn_send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
             return httpx__h2_conn_error(s, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                        "HTTP/2: WINDOW_UPDATE takes the connection window over 2^31-1");
+                                        "HTTP/2: WINDOW_UPDATE takes the connection window over 2^31-1 (FLOW_CONTROL_ERROR)");
         s->conn_send_window += f->window_increment;
         httpx__h2_wake(s);
         return 0;
@@ -798,7 +798,7 @@ static int httpx__h2_on_window(httpx__h2_session *s, const httpx__h2_frame *f) {
     if (!st) return 0;  /* may cross our END_STREAM or RST_STREAM */
     if (st->send_window + f->window_increment > (int64_t)HTTPX__H2_WINDOW_MAX)
         return httpx__h2_stream_error(s, st->id, HTTPX__H2_FLOW_CONTROL_ERROR, HTTPX_ERR_REMOTE_PROTOCOL,
-                                      "HTTP/2 stream %lu: WINDOW_UPDATE takes the window over 2^31-1", (unsigned long)st->id);
+                                      "HTTP/2 stream %lu: WINDOW_UPDATE takes the window over 2^31-1 (FLOW_CONTROL_ERROR)", (unsigned long)st->id);
     st->send_window += f->window_increment;
     if (st->blocked && st->send_window > 0 && s->conn_send_window > 0) {
         st->blocked = false;
@@ -1115,6 +1115,10 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
 #endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
+
+HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s) {
+    return s->dead || s->goaway_recv || s->goaway_sent || s->next_id > HTTPX__H2_WINDOW_MAX;
+}
 HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s) { return s->dead; }
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */

@@ -1151,3 +1151,11 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
 #endif
 
 #endif /* HTTPX_NO_HTTP2 */
+
+/* ---- HTTP/2 end to end (h2_session.c, h2_proto.c) ---- */
+#ifndef HTTPX_NO_HTTP2
+/* The session will never open another stream: a GOAWAY either way, a
+   connection error, or stream ids used up. A new exchange must not wait
+   for such a connection (it only finishes the streams it has). */
+HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+#endif
