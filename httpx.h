@@ -309,6 +309,11 @@ struct httpx_response {
     /* streaming progress */
     long long num_bytes_downloaded; /* body bytes received so far */
     long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    /* the connection that served it (what curl -v shows); "" when none or plain http */
+    const char *tls_version;    /* "TLSv1.2" */
+    const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
+    const char *alpn;           /* what ALPN chose: "h2", "http/1.1" */
+    bool connection_reused;     /* a pooled connection served it, not a new one */
 };
 
 /* >>headers
@@ -554,7 +559,7 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 558 "httpx.h"
+#line 563 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -941,6 +946,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
 /* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
 HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
+/* The negotiated version and cipher suite, as OpenSSL names them ("" when
+   not TLS or not known); static strings. */
+HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
@@ -1131,8 +1139,7 @@ struct httpx__conn {
     httpx__conn *next;              /* the client's list of every connection */
     httpx_client *client;
     enum httpx__conn_state state;
-    char origin[300];               /* "http://host:port": the pool key */
-    char host[256];                 /* for DNS, SNI and messages */
+    char host[256];                 /* with port and is_tls the pool's key; for DNS, SNI, messages */
     int port;
     bool is_tls;
     httpx__dns *dns;                /* while resolving */
@@ -1730,7 +1737,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1734 "httpx.h"
+#line 1741 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1941,7 +1948,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1945 "httpx.h"
+#line 1952 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2298,7 +2305,14 @@ HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url
     if (!httpx__u_put_lower(out, u->host.p, u->host.n)) return false;
     if (u->host_is_ipv6 && !httpx__buf_putc(out, ']')) return false;
     if (u->port == (u->is_https ? 443 : 80)) return true;
-    return httpx__buf_printf(out, ":%d", u->port);
+    {   /* ":port" by hand: this runs for every request, printf is slow */
+        char digits[8];
+        int n = 0, port = u->port;
+        do { digits[n++] = (char)('0' + port % 10); port /= 10; } while (port && n < 7);
+        if (!httpx__buf_putc(out, ':')) return false;
+        while (n) if (!httpx__buf_putc(out, digits[--n])) return false;
+        return true;
+    }
 }
 
 #ifdef HTTPX__TEST_HOOKS
@@ -2499,7 +2513,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2503 "httpx.h"
+#line 2517 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2641,7 +2655,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2645 "httpx.h"
+#line 2659 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3124,7 +3138,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3128 "httpx.h"
+#line 3142 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3932,7 +3946,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3936 "httpx.h"
+#line 3950 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4338,7 +4352,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4342 "httpx.h"
+#line 4356 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5483,7 +5497,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5487 "httpx.h"
+#line 5501 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -5990,7 +6004,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 5994 "httpx.h"
+#line 6008 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6085,7 +6099,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6089 "httpx.h"
+#line 6103 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6839,7 +6853,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6843 "httpx.h"
+#line 6857 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7250,7 +7264,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7254 "httpx.h"
+#line 7268 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7482,7 +7496,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7486 "httpx.h"
+#line 7500 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7657,7 +7671,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7661 "httpx.h"
+#line 7675 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7945,7 +7959,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7949 "httpx.h"
+#line 7963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8152,7 +8166,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8156 "httpx.h"
+#line 8170 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8356,7 +8370,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8360 "httpx.h"
+#line 8374 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8707,7 +8721,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8711 "httpx.h"
+#line 8725 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8861,7 +8875,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8865 "httpx.h"
+#line 8879 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8950,7 +8964,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8954 "httpx.h"
+#line 8968 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9498,7 +9512,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9502 "httpx.h"
+#line 9516 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9713,7 +9727,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9717 "httpx.h"
+#line 9731 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -9753,6 +9767,10 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
     return HTTPX__BAD;
 }
 HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
+HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
+    (void)s;
+    *version = *cipher = "";
+}
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
@@ -10277,11 +10295,29 @@ HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
     return s && s->ops == &httpx__tls_ops ? httpx__tls_of(s)->alpn : "";
 }
 
+HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
+    static const struct { uint16_t id; const char *name; } suites[] = {
+        { BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256" },
+        { BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE-RSA-AES128-GCM-SHA256" },
+        { BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "ECDHE-ECDSA-AES256-GCM-SHA384" },
+        { BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE-RSA-AES256-GCM-SHA384" },
+        { BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305" },
+        { BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305" },
+    };
+    const httpx__tls *t;
+    size_t i;
+    *version = *cipher = "";
+    if (!s || s->ops != &httpx__tls_ops || !(t = httpx__tls_of(s))->done) return;
+    if (t->cc.eng.session.version == BR_TLS12) *version = "TLSv1.2";
+    for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
+        if (suites[i].id == t->cc.eng.session.cipher_suite) *cipher = suites[i].name;
+}
+
 #endif
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10285 "httpx.h"
+#line 10321 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10523,7 +10559,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10527 "httpx.h"
+#line 10563 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10542,14 +10578,6 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 #include <poll.h>
 
 /* ---- small parts ---- */
-
-static void httpx__origin_key(const httpx__url *u, char *out, size_t cap) {
-    size_t i, n = 0;
-    n += (size_t)snprintf(out, cap, "%s://", u->is_https ? "https" : "http");
-    for (i = 0; i < u->host.n && n + 1 < cap; i++) out[n++] = (char)httpx__lower((unsigned char)u->host.p[i]);
-    out[n < cap ? n : cap - 1] = 0;
-    if (n < cap) snprintf(out + n, cap - n, ":%d", u->port);
-}
 
 HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
 
@@ -10720,7 +10748,6 @@ static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx
     conn->fd = -1;
     conn->poll_index = -1;
     conn->state = HTTPX__CONN_RESOLVING;
-    httpx__origin_key(u, conn->origin, sizeof conn->origin);
     memcpy(conn->host, u->host.p, u->host.n);
     conn->host[u->host.n] = 0;
     conn->port = u->port;
@@ -10746,6 +10773,13 @@ static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
     ex->deadline = 0;   /* the connection's setup deadline rules now */
 }
 
+/* Whether conn serves u's origin (scheme, host, port): the pool's key,
+   compared without building a string, as this runs for every request. */
+static bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
+    return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
+           conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
+}
+
 /* Closes an idle connection (of any origin) to make room for a new one. */
 static bool httpx__pool_make_room(httpx_client *c) {
     httpx__conn *conn;
@@ -10755,15 +10789,13 @@ static bool httpx__pool_make_room(httpx_client *c) {
 }
 
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
-    char origin[sizeof ((httpx__conn *)0)->origin];
     httpx__conn *conn, *setting_up = NULL;
     bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
-    httpx__origin_key(&ex->req->url, origin, sizeof origin);
     for (conn = c->conns; conn; conn = conn->next) {
-        if (conn->state == HTTPX__CONN_CLOSED || strcmp(conn->origin, origin) != 0) continue;
+        if (conn->state == HTTPX__CONN_CLOSED || !httpx__conn_is_for(conn, &ex->req->url)) continue;
         if (conn->state != HTTPX__CONN_READY) {
             if (!setting_up) setting_up = conn;
             continue;
@@ -10917,7 +10949,6 @@ HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, h
     conn->poll_index = -1;
     conn->fd = s->fd;
     conn->io = s;
-    httpx__origin_key(&u, conn->origin, sizeof conn->origin);
     memcpy(conn->host, u.host.p, u.host.n);
     conn->port = u.port;
     conn->is_tls = tls;
@@ -10959,7 +10990,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10963 "httpx.h"
+#line 10994 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11016,7 +11047,7 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
-    size_t i;
+    size_t i, need;
     httpx__buf_clear(out);
     conn->out_off = 0;
     httpx__buf_reserve(out, 512);
@@ -11029,12 +11060,23 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
         httpx__url_write_authority(out, &q->url);
         httpx__buf_append(out, "\r\n", 2);
     }
-    for (i = 0; i < q->headers.count; i++) {
-        const httpx__field *f = &q->headers.fields[i];
-        httpx__buf_append(out, q->headers.text.p + f->name, f->name_len);
-        httpx__buf_append(out, ": ", 2);
-        httpx__buf_append(out, q->headers.text.p + f->value, f->value_len);
-        httpx__buf_append(out, "\r\n", 2);
+    for (i = 0, need = 0; i < q->headers.count; i++)
+        need += q->headers.fields[i].name_len + q->headers.fields[i].value_len + 4;
+    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
+        char *w = out->p + out->len;
+        for (i = 0; i < q->headers.count; i++) {
+            const httpx__field *f = &q->headers.fields[i];
+            memcpy(w, q->headers.text.p + f->name, f->name_len);
+            w += f->name_len;
+            *w++ = ':';
+            *w++ = ' ';
+            memcpy(w, q->headers.text.p + f->value, f->value_len);
+            w += f->value_len;
+            *w++ = '\r';
+            *w++ = '\n';
+        }
+        out->len += need;
+        out->p[out->len] = 0;
     }
     if (q->has_body && q->body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
     else if (q->has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", q->body_length);
@@ -11416,7 +11458,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11420 "httpx.h"
+#line 11462 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11965,7 +12007,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11969 "httpx.h"
+#line 12011 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12265,7 +12307,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12269 "httpx.h"
+#line 12311 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12513,6 +12555,7 @@ HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
     r->pub.url = "";
     r->pub.content = (char *)"";
     r->pub.expected_length = -1;
+    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
     httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
     return r;
 }
@@ -12707,7 +12750,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12711 "httpx.h"
+#line 12754 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12928,7 +12971,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12932 "httpx.h"
+#line 12975 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13015,6 +13058,13 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
     r->pub.http_version = version;
     r->pub.expected_length = expected_length;
     r->pub.num_bytes_downloaded = 0;
+    r->pub.connection_reused = ex->reused;
+    r->pub.alpn = "";
+    r->pub.tls_version = r->pub.tls_cipher = "";
+    if (ex->conn && ex->conn->is_tls) {
+        r->pub.alpn = httpx__tls_alpn(ex->conn->io);
+        httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
+    }
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
                            httpx_header(&r->pub, "location") != NULL;
@@ -13232,7 +13282,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13236 "httpx.h"
+#line 13286 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13604,7 +13654,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13608 "httpx.h"
+#line 13658 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -375,9 +375,10 @@ static void print_request(const cli *o, const httpx_response *r, const char *ua)
 }
 
 static void print_connection(const httpx_response *r) {
-    printf("* %s %s in %.1f ms\n", r->http_version[0] ? r->http_version : "no response", r->url, r->elapsed * 1e3);
-    if (strncmp(r->url, "https:", 6) == 0)
-        printf("* TLS 1.2 (BearSSL); version, cipher and ALPN details are not exposed by httpx.h yet\n");
+    printf("* %s %s in %.1f ms, %s connection\n", r->http_version[0] ? r->http_version : "no response", r->url,
+           r->elapsed * 1e3, r->connection_reused ? "a reused" : "a new");
+    if (r->tls_version[0])
+        printf("* %s, cipher %s, ALPN %s\n", r->tls_version, r->tls_cipher, r->alpn[0] ? r->alpn : "none");
     putchar('\n');
 }
 

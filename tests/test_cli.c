@@ -229,6 +229,13 @@ TEST(cli_https_verify_no_verify_and_ca_file) {
     snprintf(env, sizeof env, "SSL_CERT_FILE=%s", fxt_cert("ca.pem"));
     CHECK_INT(cli(env, "%s -v", https_hello("rsa"), NULL), 0);
     HAS("X-Protocol: TLSv1.2");
+    HAS("* TLSv1.2, cipher ECDHE-RSA-");          /* -v shows what the connection negotiated */
+    HAS(", ALPN http/1.1\n");
+    HAS("a new connection");
     HAS("Hello, TLS!");
+    CHECK_INT(cli(env, "%s -v --http2", https_hello("h2"), NULL), 0);
+    HAS("* HTTP/2 https://");
+    HAS(", ALPN h2\n");
+    HAS("HTTP/2 200");
 }
 #endif

@@ -492,3 +492,17 @@ TEST(engine_request_no_beats_client_yes) {
     httpx_response_free(r);
     httpx_client_free(c);
 }
+
+/* The response says which connection served it. */
+TEST(engine_response_tells_about_its_connection) {
+    httpx_client *c = httpx_client_new(NULL);
+    httpx_response *r = httpx_client_get(c, fx_nginx_at("/hello.txt"), NULL);
+    CHECK(!r->connection_reused);
+    CHECK_STR(r->tls_version, "");
+    CHECK_STR(r->alpn, "");
+    httpx_response_free(r);
+    r = httpx_client_get(c, fx_nginx_at("/hello.txt"), NULL);
+    CHECK(r->connection_reused);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}

@@ -238,6 +238,7 @@ HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
     r->pub.url = "";
     r->pub.content = (char *)"";
     r->pub.expected_length = -1;
+    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
     httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
     return r;
 }

@@ -10,14 +10,6 @@
 
 /* ---- small parts ---- */
 
-static void httpx__origin_key(const httpx__url *u, char *out, size_t cap) {
-    size_t i, n = 0;
-    n += (size_t)snprintf(out, cap, "%s://", u->is_https ? "https" : "http");
-    for (i = 0; i < u->host.n && n + 1 < cap; i++) out[n++] = (char)httpx__lower((unsigned char)u->host.p[i]);
-    out[n < cap ? n : cap - 1] = 0;
-    if (n < cap) snprintf(out + n, cap - n, ":%d", u->port);
-}
-
 HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
 
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
@@ -187,7 +179,6 @@ static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx
     conn->fd = -1;
     conn->poll_index = -1;
     conn->state = HTTPX__CONN_RESOLVING;
-    httpx__origin_key(u, conn->origin, sizeof conn->origin);
     memcpy(conn->host, u->host.p, u->host.n);
     conn->host[u->host.n] = 0;
     conn->port = u->port;
@@ -213,6 +204,13 @@ static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
     ex->deadline = 0;   /* the connection's setup deadline rules now */
 }
 
+/* Whether conn serves u's origin (scheme, host, port): the pool's key,
+   compared without building a string, as this runs for every request. */
+static bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
+    return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
+           conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
+}
+
 /* Closes an idle connection (of any origin) to make room for a new one. */
 static bool httpx__pool_make_room(httpx_client *c) {
     httpx__conn *conn;
@@ -222,15 +220,13 @@ static bool httpx__pool_make_room(httpx_client *c) {
 }
 
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
-    char origin[sizeof ((httpx__conn *)0)->origin];
     httpx__conn *conn, *setting_up = NULL;
     bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
-    httpx__origin_key(&ex->req->url, origin, sizeof origin);
     for (conn = c->conns; conn; conn = conn->next) {
-        if (conn->state == HTTPX__CONN_CLOSED || strcmp(conn->origin, origin) != 0) continue;
+        if (conn->state == HTTPX__CONN_CLOSED || !httpx__conn_is_for(conn, &ex->req->url)) continue;
         if (conn->state != HTTPX__CONN_READY) {
             if (!setting_up) setting_up = conn;
             continue;
@@ -384,7 +380,6 @@ HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, h
     conn->poll_index = -1;
     conn->fd = s->fd;
     conn->io = s;
-    httpx__origin_key(&u, conn->origin, sizeof conn->origin);
     memcpy(conn->host, u.host.p, u.host.n);
     conn->port = u.port;
     conn->is_tls = tls;

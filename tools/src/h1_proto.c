@@ -47,7 +47,7 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
-    size_t i;
+    size_t i, need;
     httpx__buf_clear(out);
     conn->out_off = 0;
     httpx__buf_reserve(out, 512);
@@ -60,12 +60,23 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
         httpx__url_write_authority(out, &q->url);
         httpx__buf_append(out, "\r\n", 2);
     }
-    for (i = 0; i < q->headers.count; i++) {
-        const httpx__field *f = &q->headers.fields[i];
-        httpx__buf_append(out, q->headers.text.p + f->name, f->name_len);
-        httpx__buf_append(out, ": ", 2);
-        httpx__buf_append(out, q->headers.text.p + f->value, f->value_len);
-        httpx__buf_append(out, "\r\n", 2);
+    for (i = 0, need = 0; i < q->headers.count; i++)
+        need += q->headers.fields[i].name_len + q->headers.fields[i].value_len + 4;
+    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
+        char *w = out->p + out->len;
+        for (i = 0; i < q->headers.count; i++) {
+            const httpx__field *f = &q->headers.fields[i];
+            memcpy(w, q->headers.text.p + f->name, f->name_len);
+            w += f->name_len;
+            *w++ = ':';
+            *w++ = ' ';
+            memcpy(w, q->headers.text.p + f->value, f->value_len);
+            w += f->value_len;
+            *w++ = '\r';
+            *w++ = '\n';
+        }
+        out->len += need;
+        out->p[out->len] = 0;
     }
     if (q->has_body && q->body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
     else if (q->has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", q->body_length);

@@ -373,6 +373,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
 /* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
 HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
+/* The negotiated version and cipher suite, as OpenSSL names them ("" when
+   not TLS or not known); static strings. */
+HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
@@ -563,8 +566,7 @@ struct httpx__conn {
     httpx__conn *next;              /* the client's list of every connection */
     httpx_client *client;
     enum httpx__conn_state state;
-    char origin[300];               /* "http://host:port": the pool key */
-    char host[256];                 /* for DNS, SNI and messages */
+    char host[256];                 /* with port and is_tls the pool's key; for DNS, SNI, messages */
     int port;
     bool is_tls;
     httpx__dns *dns;                /* while resolving */

@@ -218,6 +218,11 @@ struct httpx_response {
     /* streaming progress */
     long long num_bytes_downloaded; /* body bytes received so far */
     long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    /* the connection that served it (what curl -v shows); "" when none or plain http */
+    const char *tls_version;    /* "TLSv1.2" */
+    const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
+    const char *alpn;           /* what ALPN chose: "h2", "http/1.1" */
+    bool connection_reused;     /* a pooled connection served it, not a new one */
 };
 
 /* >>headers

@@ -77,6 +77,13 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
     r->pub.http_version = version;
     r->pub.expected_length = expected_length;
     r->pub.num_bytes_downloaded = 0;
+    r->pub.connection_reused = ex->reused;
+    r->pub.alpn = "";
+    r->pub.tls_version = r->pub.tls_cipher = "";
+    if (ex->conn && ex->conn->is_tls) {
+        r->pub.alpn = httpx__tls_alpn(ex->conn->io);
+        httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
+    }
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
                            httpx_header(&r->pub, "location") != NULL;

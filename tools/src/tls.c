@@ -30,6 +30,10 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
     return HTTPX__BAD;
 }
 HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
+HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
+    (void)s;
+    *version = *cipher = "";
+}
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
@@ -552,6 +556,24 @@ static size_t httpx__tls_pending(const httpx__stream *s) {
 
 HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
     return s && s->ops == &httpx__tls_ops ? httpx__tls_of(s)->alpn : "";
+}
+
+HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
+    static const struct { uint16_t id; const char *name; } suites[] = {
+        { BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256" },
+        { BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE-RSA-AES128-GCM-SHA256" },
+        { BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "ECDHE-ECDSA-AES256-GCM-SHA384" },
+        { BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "ECDHE-RSA-AES256-GCM-SHA384" },
+        { BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305" },
+        { BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305" },
+    };
+    const httpx__tls *t;
+    size_t i;
+    *version = *cipher = "";
+    if (!s || s->ops != &httpx__tls_ops || !(t = httpx__tls_of(s))->done) return;
+    if (t->cc.eng.session.version == BR_TLS12) *version = "TLSv1.2";
+    for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
+        if (suites[i].id == t->cc.eng.session.cipher_suite) *cipher = suites[i].name;
 }
 
 #endif

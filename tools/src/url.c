@@ -347,7 +347,14 @@ HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url
     if (!httpx__u_put_lower(out, u->host.p, u->host.n)) return false;
     if (u->host_is_ipv6 && !httpx__buf_putc(out, ']')) return false;
     if (u->port == (u->is_https ? 443 : 80)) return true;
-    return httpx__buf_printf(out, ":%d", u->port);
+    {   /* ":port" by hand: this runs for every request, printf is slow */
+        char digits[8];
+        int n = 0, port = u->port;
+        do { digits[n++] = (char)('0' + port % 10); port /= 10; } while (port && n < 7);
+        if (!httpx__buf_putc(out, ':')) return false;
+        while (n) if (!httpx__buf_putc(out, digits[--n])) return false;
+        return true;
+    }
 }
 
 #ifdef HTTPX__TEST_HOOKS
