@@ -199,7 +199,8 @@ typedef struct httpx_client_opts {
     bool http2_prior_knowledge; /* http:// speaks HTTP/2 at once (h2c, no Upgrade), as HTTPX's
                                    http1=False. Under HTTPX_NO_HTTP2: HTTP/1.1 */
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
-                                   kept by pointer: it must outlive the client */
+                                   kept by pointer: it must outlive the client. Not used under
+                                   HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
 } httpx_client_opts;
 
 /* >>response */
