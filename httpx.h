@@ -1105,6 +1105,10 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
 HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
 /* Puts ex in the pool queue and on the client's live list. */
 HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
+/* Takes ex off conn and back to the pool queue, once: the request was never
+   processed (a dead pooled connection, a refused stream). The protocol has
+   freed its own state of ex already. */
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex);
 HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
 
 /* ---- connections and their protocol slot ---- */
@@ -1160,7 +1164,6 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
-    bool multiplexed;               /* its protocol serves many exchanges at once (HTTP/2) */
     struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
@@ -1230,7 +1233,6 @@ struct httpx__response {
     bool is_task;
     bool started;                   /* past the max_in_flight queue */
     bool finished;                  /* done and reported (on_done called) */
-    bool in_callback;               /* its on_done runs */
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
@@ -1738,7 +1740,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1742 "httpx.h"
+#line 1744 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1949,7 +1951,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1953 "httpx.h"
+#line 1955 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2514,7 +2516,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2518 "httpx.h"
+#line 2520 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2656,7 +2658,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2660 "httpx.h"
+#line 2662 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3139,7 +3141,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3143 "httpx.h"
+#line 3145 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3947,7 +3949,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3951 "httpx.h"
+#line 3953 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4353,7 +4355,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4357 "httpx.h"
+#line 4359 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5498,7 +5500,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5502 "httpx.h"
+#line 5504 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6005,7 +6007,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6009 "httpx.h"
+#line 6011 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6100,7 +6102,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6104 "httpx.h"
+#line 6106 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6854,7 +6856,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6858 "httpx.h"
+#line 6860 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7265,7 +7267,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7269 "httpx.h"
+#line 7271 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7497,7 +7499,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7501 "httpx.h"
+#line 7503 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7672,7 +7674,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7676 "httpx.h"
+#line 7678 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7960,7 +7962,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7964 "httpx.h"
+#line 7966 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8167,7 +8169,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8171 "httpx.h"
+#line 8173 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8371,7 +8373,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8375 "httpx.h"
+#line 8377 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8722,7 +8724,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8726 "httpx.h"
+#line 8728 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8876,7 +8878,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8880 "httpx.h"
+#line 8882 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8965,7 +8967,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8969 "httpx.h"
+#line 8971 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9513,7 +9515,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9517 "httpx.h"
+#line 9519 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9728,7 +9730,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9732 "httpx.h"
+#line 9734 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10318,7 +10320,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10322 "httpx.h"
+#line 10324 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10560,7 +10562,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10564 "httpx.h"
+#line 10566 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10606,7 +10608,7 @@ HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
 static bool httpx__conn_may_multiplex(const httpx__conn *conn) {
     const httpx_client_opts *o = &conn->client->opts;
     if (!httpx__h2_protocol()) return false;
-    return conn->multiplexed || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
+    return conn->h2 || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
 }
 
 /* Which protocol a ready connection speaks, decided now: what ALPN chose
@@ -10712,7 +10714,7 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     struct pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
-    if (conn->multiplexed) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
+    if (conn->h2) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
     if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
@@ -10802,7 +10804,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             continue;
         }
         if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || (conn->multiplexed && httpx__h2_has_streams(conn));
+            busy_mux = busy_mux || httpx__h2_has_streams(conn);
             continue;
         }
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
@@ -10991,7 +10993,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10995 "httpx.h"
+#line 10997 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11134,12 +11136,8 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
 static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
     if (!ex->reused || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
     if (conn->in.len > conn->in_off) return false;
-    httpx__conn_detach(conn, ex);
+    httpx__exchange_requeue(conn, ex);
     httpx__conn_close(conn);
-    ex->retried = true;
-    ex->reused = false;
-    ex->deadline = 0;
-    ex->state = HTTPX__EX_QUEUED;
     return true;
 }
 
@@ -11459,7 +11457,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11463 "httpx.h"
+#line 11461 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11700,12 +11698,8 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
    idempotent request, the connection failed before any answer. */
 static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
     if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
-    httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
-    ex->retried = true;
-    ex->reused = false;
-    ex->deadline = 0;
-    ex->state = HTTPX__EX_QUEUED;
+    httpx__exchange_requeue(conn, ex);
     return true;
 }
 
@@ -11973,7 +11967,6 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
     conn->h2 = httpx__h2_new(NULL, e);
     if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
-    conn->multiplexed = true;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);
     return HTTPX_OK;
@@ -12008,7 +12001,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12012 "httpx.h"
+#line 12005 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12055,6 +12048,14 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->reused = ex->retried = false;
     ex->started = httpx__now();
     httpx__live_add(ex);
+}
+
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__conn_detach(conn, ex);
+    ex->retried = true;
+    ex->reused = false;
+    ex->deadline = 0;
+    ex->state = HTTPX__EX_QUEUED;
 }
 
 HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
@@ -12308,7 +12309,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12312 "httpx.h"
+#line 12313 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12751,7 +12752,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12755 "httpx.h"
+#line 12756 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12972,7 +12973,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12976 "httpx.h"
+#line 12977 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13283,7 +13284,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13287 "httpx.h"
+#line 13288 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13655,7 +13656,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13659 "httpx.h"
+#line 13660 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

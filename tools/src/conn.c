@@ -36,7 +36,7 @@ HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
 static bool httpx__conn_may_multiplex(const httpx__conn *conn) {
     const httpx_client_opts *o = &conn->client->opts;
     if (!httpx__h2_protocol()) return false;
-    return conn->multiplexed || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
+    return conn->h2 || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
 }
 
 /* Which protocol a ready connection speaks, decided now: what ALPN chose
@@ -142,7 +142,7 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     struct pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
-    if (conn->multiplexed) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
+    if (conn->h2) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
     if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
@@ -232,7 +232,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             continue;
         }
         if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || (conn->multiplexed && httpx__h2_has_streams(conn));
+            busy_mux = busy_mux || httpx__h2_has_streams(conn);
             continue;
         }
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }

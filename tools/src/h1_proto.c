@@ -133,12 +133,8 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
 static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
     if (!ex->reused || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
     if (conn->in.len > conn->in_off) return false;
-    httpx__conn_detach(conn, ex);
+    httpx__exchange_requeue(conn, ex);
     httpx__conn_close(conn);
-    ex->retried = true;
-    ex->reused = false;
-    ex->deadline = 0;
-    ex->state = HTTPX__EX_QUEUED;
     return true;
 }
 

@@ -231,12 +231,8 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
    idempotent request, the connection failed before any answer. */
 static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
     if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
-    httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
-    ex->retried = true;
-    ex->reused = false;
-    ex->deadline = 0;
-    ex->state = HTTPX__EX_QUEUED;
+    httpx__exchange_requeue(conn, ex);
     return true;
 }
 
@@ -504,7 +500,6 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
     conn->h2 = httpx__h2_new(NULL, e);
     if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
-    conn->multiplexed = true;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);
     return HTTPX_OK;

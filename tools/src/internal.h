@@ -531,6 +531,10 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
 HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
 /* Puts ex in the pool queue and on the client's live list. */
 HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
+/* Takes ex off conn and back to the pool queue, once: the request was never
+   processed (a dead pooled connection, a refused stream). The protocol has
+   freed its own state of ex already. */
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex);
 HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
 
 /* ---- connections and their protocol slot ---- */
@@ -586,7 +590,6 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
-    bool multiplexed;               /* its protocol serves many exchanges at once (HTTP/2) */
     struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
@@ -656,7 +659,6 @@ struct httpx__response {
     bool is_task;
     bool started;                   /* past the max_in_flight queue */
     bool finished;                  /* done and reported (on_done called) */
-    bool in_callback;               /* its on_done runs */
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */

@@ -39,6 +39,14 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     httpx__live_add(ex);
 }
 
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__conn_detach(conn, ex);
+    ex->retried = true;
+    ex->reused = false;
+    ex->deadline = 0;
+    ex->state = HTTPX__EX_QUEUED;
+}
+
 HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
     httpx__conn *conn = ex->conn;
     bool ok = !e || !e->code;
