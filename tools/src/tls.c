@@ -172,7 +172,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     br_ssl_engine_set_x509(eng, &x->vtable);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
-    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+    /* An ALPN answer we never offered aborts the handshake (RFC 7301 3.2),
+       as it does in curl and Python; BearSSL would carry on without one. */
+    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION | BR_OPT_FAIL_ON_ALPN_MISMATCH);
     br_ssl_engine_set_protocol_names(eng, offer_h2 ? cfg->alpn : cfg->alpn + 1, offer_h2 ? 2 : 1);
     br_ssl_engine_set_buffers_bidi(eng, t->ibuf, HTTPX__TLS_IBUF, t->obuf, HTTPX__TLS_OBUF);
     /* BearSSL takes the smaller buffer for the max_fragment_length extension
