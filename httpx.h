@@ -10046,6 +10046,19 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
     case BR_ERR_IO:
         httpx__fail(e, HTTPX_ERR_TLS, "TLS connection to %s failed: the server closed the connection", n);
         break;
+    case BR_ERR_UNEXPECTED:
+        /* with BR_OPT_FAIL_ON_ALPN_MISMATCH, BearSSL's word for an ALPN
+           answer we never offered is this one */
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: %s (BearSSL error %d)", t->done ? "connection" : "handshake", n,
+                    t->done ? "an unexpected message"
+                    : "the server chose an application protocol (ALPN) we did not offer, or sent a message out of order",
+                    err);
+        break;
+    case BR_ERR_BAD_LENGTH:
+    case BR_ERR_TOO_LARGE:
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: the server sent a record of a length TLS does not allow "
+                    "(over 16 KiB of plaintext) (BearSSL error %d)", t->done ? "connection" : "handshake", n, err);
+        break;
     default:
         if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
             int a = err - BR_ERR_RECV_FATAL_ALERT;
@@ -10338,7 +10351,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10342 "httpx.h"
+#line 10355 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10580,7 +10593,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10584 "httpx.h"
+#line 10597 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11019,7 +11032,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11023 "httpx.h"
+#line 11036 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11483,7 +11496,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11487 "httpx.h"
+#line 11500 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12068,7 +12081,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12072 "httpx.h"
+#line 12085 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12376,7 +12389,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12380 "httpx.h"
+#line 12393 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12819,7 +12832,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12823 "httpx.h"
+#line 12836 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13040,7 +13053,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13044 "httpx.h"
+#line 13057 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13369,7 +13382,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13373 "httpx.h"
+#line 13386 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13741,7 +13754,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13745 "httpx.h"
+#line 13758 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -348,3 +348,53 @@ TEST(h2_hostile_interim_heads) {
     CHECK(get_ok(c, "/bytes/100", 100));
     httpx_client_free(c);
 }
+
+/* ---- TLS peers that misbehave (tests/tls/tls_server.py) ---- */
+
+#ifdef HTTPX_BEARSSL
+static httpx_client *tls_client(bool http2) {
+    httpx_client_opts o;
+    memset(&o, 0, sizeof o);
+    o.http2 = http2;
+    o.tls.ca_file = fxt_cert("ca.pem");
+    o.timeout.read = o.timeout.connect = 5;
+    return httpx_client_new(&o);
+}
+
+static const char *tls_at(int port, const char *path) {
+    static char b[128];
+    snprintf(b, sizeof b, "https://127.0.0.1:%d%s", port, path);
+    return b;
+}
+
+/* 8. An ALPN answer the client never offered aborts the handshake. */
+TEST(h2_hostile_tls_alpn_not_offered_aborts) {
+    int port = fxt_py_port("alpn");
+    int k;
+    REQUIRE(port);
+    for (k = 0; k < 2; k++) {       /* offering h2 and http/1.1, and http/1.1 alone */
+        httpx_client *c = tls_client(k == 0);
+        httpx_response *r = httpx_client_get(c, tls_at(port, "/"), NULL);
+        REPORT(r);
+        CHECK_INT(r->error, HTTPX_ERR_TLS);
+        CHECK(strstr(r->error_message, "ALPN") != NULL);
+        httpx_response_free(r);
+        httpx_client_free(c);
+    }
+}
+
+/* A record over the size TLS allows: a clear error, no hang. */
+TEST(h2_hostile_tls_oversized_record) {
+    int port = fxt_py_port("bigrecord");
+    httpx_client *c;
+    httpx_response *r;
+    REQUIRE(port);
+    c = tls_client(false);
+    r = httpx_client_get(c, tls_at(port, "/"), NULL);
+    REPORT(r);
+    CHECK_INT(r->error, HTTPX_ERR_TLS);
+    CHECK_INT(r->status_code, 0);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}
+#endif

@@ -118,7 +118,7 @@ static const char *t_log(t_h2 *t) { return t->log.p ? t->log.p : ""; }
 static void t_clear_log(t_h2 *t) { httpx__buf_clear(&t->log); }
 
 /* A response head from the server: pairs of name, value, then NULL. */
-static void t_headers(t_h2 *t, uint32_t id, bool end_stream, ...) {
+static void t_headers(t_h2 *t, uint32_t id, int end_stream, ...) {   /* int: va_start after a bool is undefined */
     httpx__hpack_field f[32];
     httpx__buf block = {0};
     size_t n = 0;

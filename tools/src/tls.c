@@ -290,6 +290,19 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
     case BR_ERR_IO:
         httpx__fail(e, HTTPX_ERR_TLS, "TLS connection to %s failed: the server closed the connection", n);
         break;
+    case BR_ERR_UNEXPECTED:
+        /* with BR_OPT_FAIL_ON_ALPN_MISMATCH, BearSSL's word for an ALPN
+           answer we never offered is this one */
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: %s (BearSSL error %d)", t->done ? "connection" : "handshake", n,
+                    t->done ? "an unexpected message"
+                    : "the server chose an application protocol (ALPN) we did not offer, or sent a message out of order",
+                    err);
+        break;
+    case BR_ERR_BAD_LENGTH:
+    case BR_ERR_TOO_LARGE:
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: the server sent a record of a length TLS does not allow "
+                    "(over 16 KiB of plaintext) (BearSSL error %d)", t->done ? "connection" : "handshake", n, err);
+        break;
     default:
         if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
             int a = err - BR_ERR_RECV_FATAL_ALERT;
