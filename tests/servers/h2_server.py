@@ -389,7 +389,8 @@ class Conn:
         sid, n = ev.stream_id, ev.flow_controlled_length
         if sid in self.held:       # early answer: only the connection window opens
             self.held[sid] += n
-            self.h2.increment_flow_control_window(n)
+            if n:
+                self.h2.increment_flow_control_window(n)
             return
         if sid in self.duplex:
             self.pending[sid][0] += ev.data
@@ -400,7 +401,8 @@ class Conn:
             if not self.trickle:
                 self.later(0.05, self.tick_trickle)
             self.trickle[sid] = self.trickle.get(sid, 0) + n
-            self.h2.increment_flow_control_window(n)
+            if n:
+                self.h2.increment_flow_control_window(n)
             return
         if path == "/slow-ack" and self.slow.get(sid, 0) is not None:
             if sid not in self.slow:

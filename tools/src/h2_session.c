@@ -29,8 +29,9 @@
    ignored rather than answered with STREAM_CLOSED. */
 #define HTTPX__H2_RESET_RING 16u
 /* 1xx heads per stream (100 Continue, 103 Early Hints: a few at most); each
-   one costs a decode, so a server may not send them without end. */
-#define HTTPX__H2_MAX_INTERIM 16u
+   one costs a decode (its fields are dropped at once, so no memory), so a
+   server may not send them without end. 1000, as curl and HTTPX allow. */
+#define HTTPX__H2_MAX_INTERIM 1000u
 #define HTTPX__H2_NONE ((size_t)-1)
 
 typedef struct httpx__h2_stream {
