@@ -9,11 +9,16 @@ TESTHDR  = tests/test.h $(wildcard tests/fixtures*.h) tools/src/internal.h
 HAVE_BEARSSL := $(shell test -f /usr/include/bearssl.h && echo 1)
 TLSFLAGS = $(if $(HAVE_BEARSSL),-DHTTPX_BEARSSL,)
 TLSLIBS  = $(if $(HAVE_BEARSSL),-lbearssl,)
-TESTCC   = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS)
+TESTCC   = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS) $(ZLIBFLAGS)
 EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 TLS_ON   = TLS: on (BearSSL); https:// URLs work.
 TLS_OFF  = TLS: off. For https:// install BearSSL (Debian/Ubuntu: apt-get install libbearssl-dev), then make clean all.
 TLS_NOTE = $(if $(HAVE_BEARSSL),$(TLS_ON),$(TLS_OFF))
+# The inflate tests compare with zlib when it is installed (test-only: the
+# library never needs it; Debian: zlib1g-dev).
+HAVE_ZLIB := $(shell test -f /usr/include/zlib.h && echo 1)
+ZLIBFLAGS = $(if $(HAVE_ZLIB),-DHTTPX_TEST_ZLIB,)
+ZLIBLIBS  = $(if $(HAVE_ZLIB),-lz,)
 HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
 # clang's UndefinedBehaviorSanitizer checks what gcc's does not (NULL + 0,
 # for one): the suite runs under it too when clang is installed.
@@ -74,9 +79,9 @@ clang-san: $(BUILD)/test-clang-san
 
 $(BUILD)/test-clang-san: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
-	$(CLANG) -std=c11 -g -O1 $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS) \
+	$(CLANG) -std=c11 -g -O1 $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS) $(ZLIBFLAGS) \
 	    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+	    $(TESTSRC) -o $@ $(TLSLIBS) $(ZLIBLIBS) -lpthread
 
 # 10,000 requests on one client under valgrind: no leak, no invalid access.
 leakcheck: $(BUILD)/test
@@ -88,17 +93,17 @@ matrix: httpx.h
 
 $(BUILD)/test: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
-	$(TESTCC) -O1 $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+	$(TESTCC) -O1 $(TESTSRC) -o $@ $(TLSLIBS) $(ZLIBLIBS) -lpthread
 
 $(BUILD)/test-asan: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
 	$(TESTCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
-	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+	    $(TESTSRC) -o $@ $(TLSLIBS) $(ZLIBLIBS) -lpthread
 
 # The tests built with the other resolver: getaddrinfo on a helper thread.
 $(BUILD)/test-dns-threads: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
-	$(TESTCC) -O1 -DHTTPX_DNS_THREADS $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
+	$(TESTCC) -O1 -DHTTPX_DNS_THREADS $(TESTSRC) -o $@ $(TLSLIBS) $(ZLIBLIBS) -lpthread
 
 # Each source file compiles alone, with and without TLS and with the other
 # resolver: its includes are complete, whatever the amalgamation puts first.
