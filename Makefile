@@ -153,5 +153,15 @@ serve: $(BUILD)/examples/httpx
 bench:
 	sh tests/bench/run.sh
 
+# The built-in inflater against zlib's inflate (needs zlib1g-dev for the
+# comparison only); BENCH_INFLATE_REPEATS, BENCH_STRICT=1 (see the file).
+.PHONY: bench-inflate
+bench-inflate: $(BUILD)/bench_inflate
+	$(BUILD)/bench_inflate
+
+$(BUILD)/bench_inflate: tests/bench/bench_inflate.c httpx.h
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -O2 $(WARN) $< -o $@ -lz
+
 clean:
 	rm -rf $(BUILD)
