@@ -4,6 +4,7 @@
    defines HTTPX_TEST_ZLIB), a differential test against zlib's own deflate
    output. Every input is fed whole, a byte at a time and in random pieces. */
 #include "test.h"
+#include "test_h2_util.h"
 #include <stdlib.h>
 #include <dirent.h>
 #ifdef HTTPX_TEST_ZLIB
@@ -24,6 +25,10 @@ typedef struct ti_result {
     uint64_t total_in, total_out, ignored;
     size_t fed;             /* input bytes taken */
 } ti_result;
+
+/* When set, every piece is fed from the end of a buffer that touches a
+   PROT_NONE page, so that reading past a piece crashes. */
+static h2t_guard *ti_guard;
 
 static httpx__inflate *ti_new(enum httpx__inflate_wrap wrap) {
     httpx__inflate *z = (httpx__inflate *)malloc(sizeof *z);
@@ -50,7 +55,14 @@ static void ti_run(enum httpx__inflate_wrap wrap, const void *data, size_t n, in
             size_t want = (x & 7) == 0 ? (size_t)(x >> 8) % 70000 + 1 : (size_t)(x >> 8) % 40 + 1;
             if (want < piece) piece = want;
         }
-        rc = httpx__inflate_step(z, p + off, piece, &used, &out, &outn, &r->err);
+        if (ti_guard) {
+            const unsigned char *at;
+            if (piece > ti_guard->page) piece = ti_guard->page;
+            at = h2t_guard_place(ti_guard, p + off, piece);
+            rc = httpx__inflate_step(z, at, piece, &used, &out, &outn, &r->err);
+        } else {
+            rc = httpx__inflate_step(z, p + off, piece, &used, &out, &outn, &r->err);
+        }
         if (rc == HTTPX__BAD) break;
         if (used > piece) { test_fail(__FILE__, __LINE__, "step took %zu of %zu bytes", used, piece); rc = HTTPX__BAD; break; }
         httpx__buf_append(&r->out, out, outn);
@@ -505,6 +517,29 @@ TEST(inflate_window_slides) {
     httpx__buf_free(&s);
     httpx__buf_free(&want);
     free(pi);
+}
+
+/* No read past the end of what is given: each piece ends at a guard page. */
+TEST(inflate_guard_page) {
+    static const struct { const char *file, *plain; enum httpx__inflate_wrap wrap; } cases[] = {
+        {"deflate-wuffs/romeo.txt.gz", "deflate-wuffs/romeo.txt", HTTPX__INFLATE_GZIP},
+        {"deflate-wuffs/pi.txt.zlib", "deflate-wuffs/pi.txt", HTTPX__INFLATE_ZLIB},
+        {"deflate-wuffs/midsummer.txt.gz", "deflate-wuffs/midsummer.txt", HTTPX__INFLATE_DEFLATE},
+    };
+    h2t_guard g;
+    size_t i;
+    REQUIRE(h2t_guard_init(&g));
+    ti_guard = &g;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n, pn;
+        char *data = ti_file(cases[i].file, &n), *plain = ti_file(cases[i].plain, &pn);
+        if (!data || !plain) { test_fail(__FILE__, __LINE__, "%s missing", cases[i].file); break; }
+        ti_expect(cases[i].file, cases[i].wrap, data, n, plain, pn, true);
+        free(data);
+        free(plain);
+    }
+    ti_guard = NULL;
+    h2t_guard_free(&g);
 }
 
 /* ---- against zlib ---- */
