@@ -1814,11 +1814,41 @@ HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t
 /* At the end of the input: 0 when the stream is complete, else HTTPX__BAD
    (e: HTTPX_ERR_DECODING, truncated). */
 HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
+
+/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
+   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
+   first), pushed through to a sink, with the decompression-bomb limits: a
+   total output cap and an output/input ratio, the ratio checked only once
+   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
+   a thousandfold quite honestly). */
+#define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
+#define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
+typedef struct httpx__cdec {
+    unsigned nlayers;
+    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
+    uint64_t max_out;                   /* 0: no cap */
+    unsigned max_ratio;                 /* 0: no ratio limit */
+} httpx__cdec;
+/* Sets d up for a Content-Encoding value. Returns the number of layers to
+   undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
+                                    unsigned max_ratio, httpx__err *e);
+/* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
+   corrupt data or a limit, or whatever the sink's stop means: then e says
+   "stopped by the sink" and the caller knows better). */
+HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
+                                    httpx__err *e);
+/* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
+HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
+HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 #endif /* HTTPX_NO_INFLATE */
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1822 "httpx.h"
+#line 1852 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2029,7 +2059,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2033 "httpx.h"
+#line 2063 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2594,7 +2624,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2598 "httpx.h"
+#line 2628 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2736,7 +2766,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2740 "httpx.h"
+#line 2770 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3219,7 +3249,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3223 "httpx.h"
+#line 3253 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4027,7 +4057,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4031 "httpx.h"
+#line 4061 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4433,7 +4463,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4437 "httpx.h"
+#line 4467 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5594,7 +5624,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5598 "httpx.h"
+#line 5628 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6101,7 +6131,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6105 "httpx.h"
+#line 6135 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6196,7 +6226,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6200 "httpx.h"
+#line 6230 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6950,7 +6980,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6954 "httpx.h"
+#line 6984 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7361,7 +7391,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7365 "httpx.h"
+#line 7395 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8220,11 +8250,119 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
     return HTTPX__BAD;
 }
 
+/* ---- Content-Encoding: layers and limits ---- */
+
+HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d) {
+    unsigned i;
+    for (i = 0; i < d->nlayers; i++) httpx__free(d->layer[i]);
+    d->nlayers = 0;
+}
+
+HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
+                                    unsigned max_ratio, httpx__err *e) {
+    enum httpx__inflate_wrap wraps[HTTPX__CDEC_MAX_LAYERS];
+    unsigned count = 0, i;
+    size_t at = 0;
+    memset(d, 0, sizeof *d);
+    d->max_out = max_out;
+    d->max_ratio = max_ratio;
+    while (at < n) {
+        size_t s, t;
+        httpx__str tok;
+        while (at < n && (value[at] == ',' || value[at] == ' ' || value[at] == '\t')) at++;
+        s = at;
+        while (at < n && value[at] != ',') at++;
+        t = at;
+        while (t > s && (value[t - 1] == ' ' || value[t - 1] == '\t')) t--;
+        if (t == s) continue;
+        tok.p = value + s;
+        tok.n = t - s;
+        if (httpx__str_ieq(tok, "identity")) continue;
+        if (count == HTTPX__CDEC_MAX_LAYERS) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: more than %d layers", HTTPX__CDEC_MAX_LAYERS);
+            return HTTPX__BAD;
+        }
+        if (httpx__str_ieq(tok, "gzip") || httpx__str_ieq(tok, "x-gzip")) wraps[count++] = HTTPX__INFLATE_GZIP;
+        else if (httpx__str_ieq(tok, "deflate")) wraps[count++] = HTTPX__INFLATE_DEFLATE;
+        else {
+            httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: unknown coding \"%.*s\"", (int)(tok.n > 40 ? 40 : tok.n),
+                        tok.p);
+            return HTTPX__BAD;
+        }
+    }
+    /* the codings are listed in the order they were applied: undo the last first */
+    for (i = 0; i < count; i++) {
+        httpx__inflate *z = (httpx__inflate *)httpx__malloc(sizeof *z);
+        if (!z) {
+            httpx__cdec_free(d);
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a decoder");
+            return HTTPX__BAD;
+        }
+        httpx__inflate_init(z, wraps[count - 1 - i]);
+        d->layer[d->nlayers++] = z;
+    }
+    return (int)count;
+}
+
+/* Output of the last layer: the limits, then the sink. */
+static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, httpx__cdec_sink sink, void *ctx,
+                           httpx__err *e) {
+    if (n == 0) return 0;
+    d->out += n;
+    if (d->max_out && d->out > d->max_out) {
+        httpx__fail(e, HTTPX_ERR_DECODING, "decompressed body over the limit of %llu bytes (a decompression bomb?)",
+                    (unsigned long long)d->max_out);
+        return HTTPX__BAD;
+    }
+    if (d->max_ratio && d->out > HTTPX__CDEC_RATIO_FLOOR && d->out / (d->wire ? d->wire : 1) >= d->max_ratio) {
+        httpx__fail(e, HTTPX_ERR_DECODING,
+                    "decompressed body %llu bytes from %llu: over %u times larger (a decompression bomb?)",
+                    (unsigned long long)d->out, (unsigned long long)d->wire, d->max_ratio);
+        return HTTPX__BAD;
+    }
+    if (sink(ctx, p, n) != 0) {
+        httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+        return HTTPX__BAD;
+    }
+    return 0;
+}
+
+static int httpx__cdec_layer(httpx__cdec *d, unsigned i, const unsigned char *in, size_t n, httpx__cdec_sink sink,
+                             void *ctx, httpx__err *e) {
+    size_t off = 0;
+    int rc = HTTPX__AGAIN;
+    if (i == d->nlayers) return httpx__cdec_out(d, in, n, sink, ctx, e);
+    while (off < n || rc == 1) {
+        size_t used, outn;
+        const unsigned char *out;
+        rc = httpx__inflate_step(d->layer[i], in + off, n - off, &used, &out, &outn, e);
+        if (rc == HTTPX__BAD) return HTTPX__BAD;
+        off += used;
+        if (outn && httpx__cdec_layer(d, i + 1, out, outn, sink, ctx, e) != 0) return HTTPX__BAD;
+        if (rc != 1 && used == 0 && off < n) break;   /* a guard: a step takes all its input or fills the window */
+    }
+    return 0;
+}
+
+HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
+                                    httpx__err *e) {
+    d->wire += n;
+    if (n == 0) return 0;
+    return httpx__cdec_layer(d, 0, (const unsigned char *)in, n, sink, ctx, e);
+}
+
+HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
+    unsigned i;
+    for (i = 0; i < d->nlayers; i++)
+        if (httpx__inflate_finish(d->layer[i], e) != 0) return HTTPX__BAD;
+    return 0;
+}
+
 #endif /* HTTPX_NO_INFLATE */
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8228 "httpx.h"
+#line 8366 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -8456,7 +8594,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 8460 "httpx.h"
+#line 8598 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8631,7 +8769,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8635 "httpx.h"
+#line 8773 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8919,7 +9057,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8923 "httpx.h"
+#line 9061 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -9126,7 +9264,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 9130 "httpx.h"
+#line 9268 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -9330,7 +9468,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 9334 "httpx.h"
+#line 9472 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9681,7 +9819,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9685 "httpx.h"
+#line 9823 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9835,7 +9973,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9839 "httpx.h"
+#line 9977 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9924,7 +10062,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9928 "httpx.h"
+#line 10066 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10472,7 +10610,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 10476 "httpx.h"
+#line 10614 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10687,7 +10825,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10691 "httpx.h"
+#line 10829 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -11292,7 +11430,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 11296 "httpx.h"
+#line 11434 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -11534,7 +11672,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 11538 "httpx.h"
+#line 11676 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11973,7 +12111,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11977 "httpx.h"
+#line 12115 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -12437,7 +12575,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12441 "httpx.h"
+#line 12579 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -13022,7 +13160,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 13026 "httpx.h"
+#line 13164 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -13330,7 +13468,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 13334 "httpx.h"
+#line 13472 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13773,7 +13911,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13777 "httpx.h"
+#line 13915 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13994,7 +14132,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13998 "httpx.h"
+#line 14136 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -14323,7 +14461,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 14327 "httpx.h"
+#line 14465 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14695,7 +14833,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14699 "httpx.h"
+#line 14837 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -681,3 +681,109 @@ TEST(inflate_mutations_agree_with_zlib) {
 #endif /* HTTPX_TEST_ZLIB */
 
 #endif /* HTTPX_NO_INFLATE */
+
+/* ---- Content-Encoding layers and the bomb limits ---- */
+#ifndef HTTPX_NO_INFLATE
+
+static int ti_sink(void *ctx, const unsigned char *p, size_t n) {
+    return httpx__buf_append((httpx__buf *)ctx, p, n) ? 0 : 1;
+}
+
+/* Feeds in pieces of `piece` bytes; returns what the feed or finish said. */
+static int ti_cdec(const char *ce, const void *data, size_t n, size_t piece, uint64_t max_out, unsigned ratio,
+                   httpx__buf *out, httpx__err *e) {
+    httpx__cdec d;
+    size_t off = 0;
+    int rc = httpx__cdec_init(&d, ce, strlen(ce), max_out, ratio, e);
+    if (rc < 0) return rc;
+    while (off < n) {
+        size_t k = n - off < piece ? n - off : piece;
+        if (httpx__cdec_feed(&d, (const char *)data + off, k, ti_sink, out, e) != 0) { httpx__cdec_free(&d); return HTTPX__BAD; }
+        off += k;
+    }
+    rc = httpx__cdec_finish(&d, e);
+    httpx__cdec_free(&d);
+    return rc;
+}
+
+TEST(inflate_content_encoding_layers) {
+    size_t pn, gn, zn;
+    char *plain = ti_file("deflate-wuffs/midsummer.txt", &pn);
+    char *gz = ti_file("deflate-wuffs/midsummer.txt.gz", &gn);
+    char *zl = ti_file("deflate-wuffs/midsummer.txt.zlib", &zn);
+    httpx__buf out = {0};
+    httpx__err e;
+    httpx__cdec d;
+    REQUIRE(plain && gz && zl);
+    CHECK_INT(ti_cdec("gzip", gz, gn, 7, 0, 0, &out, &e), 0);
+    CHECK_MEM(out.p, out.len, plain, pn);
+    httpx__buf_clear(&out);
+    CHECK_INT(ti_cdec(" X-GZIP ,identity", gz, gn, 1000, 0, 0, &out, &e), 0);
+    CHECK_MEM(out.p, out.len, plain, pn);
+    httpx__buf_clear(&out);
+    CHECK_INT(ti_cdec("deflate", zl, zn, 1, 0, 0, &out, &e), 0);
+    CHECK_MEM(out.p, out.len, plain, pn);
+    CHECK_INT(httpx__cdec_init(&d, "identity", 8, 0, 0, &e), 0);
+    CHECK_INT(httpx__cdec_init(&d, "", 0, 0, 0, &e), 0);
+    CHECK_INT(httpx__cdec_init(&d, "br", 2, 0, 0, &e), HTTPX__BAD);
+    CHECK(strstr(e.msg, "unknown coding \"br\"") != NULL);
+    CHECK_INT(httpx__cdec_init(&d, "gzip,gzip,gzip,gzip,gzip,gzip", 29, 0, 0, &e), HTTPX__BAD);
+    CHECK(strstr(e.msg, "layers") != NULL);
+#ifdef HTTPX_TEST_ZLIB
+    {
+        /* "deflate, gzip": deflate applied first, so gzip is undone first */
+        httpx__buf inner = {0}, outer = {0};
+        REQUIRE(ti_zcompress((const unsigned char *)plain, pn, 6, Z_DEFAULT_STRATEGY, 15, 8, 0, &inner));
+        REQUIRE(ti_zcompress((const unsigned char *)inner.p, inner.len, 1, Z_DEFAULT_STRATEGY, 31, 8, 0, &outer));
+        httpx__buf_clear(&out);
+        CHECK_INT(ti_cdec("deflate, gzip", outer.p, outer.len, 333, 0, 0, &out, &e), 0);
+        CHECK_MEM(out.p, out.len, plain, pn);
+        httpx__buf_clear(&out);
+        CHECK_INT(ti_cdec("gzip, deflate", outer.p, outer.len, 333, 0, 0, &out, &e), HTTPX__BAD);
+        CHECK_INT(e.code, HTTPX_ERR_DECODING);
+        httpx__buf_free(&inner);
+        httpx__buf_free(&outer);
+    }
+#endif
+    /* truncated: the finish says so */
+    httpx__buf_clear(&out);
+    CHECK_INT(ti_cdec("gzip", gz, gn - 1, 100, 0, 0, &out, &e), HTTPX__BAD);
+    CHECK(strstr(e.msg, "truncated") != NULL);
+    httpx__buf_free(&out);
+    free(plain);
+    free(gz);
+    free(zl);
+}
+
+/* 64 MiB of zeros in a small gzip stream: a cap on the output, and a cap on
+   the ratio, each stop it early with HTTPX_ERR_DECODING. */
+TEST(inflate_bomb_limits) {
+    httpx__buf bomb = {0}, out = {0};
+    httpx__err e;
+    ti_bits w;
+    size_t i;
+    /* gzip header, then one fixed block: a zero, then 258-byte matches at
+       distance 1, 13 bits each (written 8 matches = 13 bytes at a time) */
+    unsigned char eight[13];
+    httpx__buf_append(&bomb, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+    memset(&w, 0, sizeof w);
+    ti_put(&w, 0, 1); ti_put(&w, 1, 2);
+    ti_fixed_lit(&w, 0);
+    for (i = 0; w.bit != 0; i++) { ti_code(&w, 0xC5, 8); ti_code(&w, 0, 5); }   /* up to a byte boundary */
+    httpx__buf_append(&bomb, w.b, w.n);
+    memset(&w, 0, sizeof w);
+    for (i = 0; i < 8; i++) { ti_code(&w, 0xC5, 8); ti_code(&w, 0, 5); }
+    REQUIRE(w.n == 13 && w.bit == 0);
+    memcpy(eight, w.b, 13);
+    while (bomb.len < 300000) httpx__buf_append(&bomb, eight, 13);
+    CHECK_INT(ti_cdec("gzip", bomb.p, bomb.len, 4096, 10u << 20, 0, &out, &e), HTTPX__BAD);
+    if (!strstr(e.msg, "over the limit of 10485760 bytes")) test_fail(__FILE__, __LINE__, "%s", e.msg);
+    CHECK(out.len <= (10u << 20));
+    httpx__buf_clear(&out);
+    CHECK_INT(ti_cdec("gzip", bomb.p, bomb.len, 4096, 0, 100, &out, &e), HTTPX__BAD);
+    if (!strstr(e.msg, "times larger")) test_fail(__FILE__, __LINE__, "%s", e.msg);
+    CHECK(out.len < (8u << 20));
+    httpx__buf_free(&bomb);
+    httpx__buf_free(&out);
+}
+#endif

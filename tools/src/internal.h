@@ -1238,4 +1238,34 @@ HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t
 /* At the end of the input: 0 when the stream is complete, else HTTPX__BAD
    (e: HTTPX_ERR_DECODING, truncated). */
 HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
+
+/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
+   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
+   first), pushed through to a sink, with the decompression-bomb limits: a
+   total output cap and an output/input ratio, the ratio checked only once
+   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
+   a thousandfold quite honestly). */
+#define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
+#define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
+typedef struct httpx__cdec {
+    unsigned nlayers;
+    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
+    uint64_t max_out;                   /* 0: no cap */
+    unsigned max_ratio;                 /* 0: no ratio limit */
+} httpx__cdec;
+/* Sets d up for a Content-Encoding value. Returns the number of layers to
+   undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
+                                    unsigned max_ratio, httpx__err *e);
+/* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
+   corrupt data or a limit, or whatever the sink's stop means: then e says
+   "stopped by the sink" and the caller knows better). */
+HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
+                                    httpx__err *e);
+/* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
+HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
+HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 #endif /* HTTPX_NO_INFLATE */
