@@ -152,7 +152,8 @@ typedef void (*httpx_done_fn)(void *user_data, httpx_task *task, httpx_response 
    on, nonzero to abort the request (HTTPX_ERR_CANCELLED). */
 typedef int (*httpx_data_fn)(void *user_data, httpx_response *r, const char *data, size_t len);
 
-/* Per-request options: valid when zeroed. */
+/* Per-request options: valid when zeroed. (A new field needs a row in
+   tests/test_tasks_opts.c, which sends every field through every face.) */
 typedef struct httpx_opts {
     const httpx_pair *params;   /* query parameters, added to the URL's own */
     const httpx_pair *headers;  /* win over the client's headers of the same name */

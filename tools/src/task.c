@@ -26,9 +26,6 @@ static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
     r->opts_copy.headers = o->headers ? pairs : NULL;
     if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
     if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
-    /* parts already consumed by httpx__begin need no copy: URL and params */
-    r->opts_copy.params = NULL;
-    r->opts_copy.data = NULL;
     return true;
 }
 
@@ -69,6 +66,10 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
     r->client = c;
     httpx__task_link(c, r);
     httpx__begin(r, c, method, url, &r->opts_copy, false);
+    /* httpx__begin consumed these (into the URL and the form body); past this
+       call they may point to the caller's dead memory, so nothing may read them */
+    r->opts_copy.params = NULL;
+    r->opts_copy.data = NULL;
     q = &r->req;
     /* a body in the caller's memory is copied */
     if (q->body && q->body != r->form.p) {
