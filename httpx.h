@@ -1283,10 +1283,17 @@ HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
 /* Settles tasks whose exchange ended: follows redirects, calls on_done. */
 HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
 HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
+/* Whether a task waits for a pass to admit it or to report its end. */
+HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */
 HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
+   *ms, how long (-1: no limit). */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
+/* A pass over events the caller polled (httpx_client_process). */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
 /* Runs passes until ex is no longer in a state before `until` (a blocking
    call's wait). */
 HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
@@ -1741,7 +1748,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1745 "httpx.h"
+#line 1752 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1952,7 +1959,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1956 "httpx.h"
+#line 1963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2517,7 +2524,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2521 "httpx.h"
+#line 2528 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2659,7 +2666,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2663 "httpx.h"
+#line 2670 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3142,7 +3149,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3146 "httpx.h"
+#line 3153 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3950,7 +3957,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3954 "httpx.h"
+#line 3961 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4356,7 +4363,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4360 "httpx.h"
+#line 4367 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5501,7 +5508,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5505 "httpx.h"
+#line 5512 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6008,7 +6015,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6012 "httpx.h"
+#line 6019 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6103,7 +6110,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6107 "httpx.h"
+#line 6114 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6857,7 +6864,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6861 "httpx.h"
+#line 6868 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7268,7 +7275,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7272 "httpx.h"
+#line 7279 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7500,7 +7507,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7504 "httpx.h"
+#line 7511 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7675,7 +7682,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7679 "httpx.h"
+#line 7686 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7963,7 +7970,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7967 "httpx.h"
+#line 7974 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8170,7 +8177,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8174 "httpx.h"
+#line 8181 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8374,7 +8381,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8378 "httpx.h"
+#line 8385 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8725,7 +8732,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8729 "httpx.h"
+#line 8736 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8879,7 +8886,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8883 "httpx.h"
+#line 8890 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8968,7 +8975,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8972 "httpx.h"
+#line 8979 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9516,7 +9523,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9520 "httpx.h"
+#line 9527 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9731,7 +9738,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9735 "httpx.h"
+#line 9742 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10321,7 +10328,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10325 "httpx.h"
+#line 10332 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10563,7 +10570,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10567 "httpx.h"
+#line 10574 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10994,7 +11001,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10998 "httpx.h"
+#line 11005 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11458,7 +11465,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11462 "httpx.h"
+#line 11469 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12002,7 +12009,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12006 "httpx.h"
+#line 12013 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12045,6 +12052,7 @@ HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
 HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->state = HTTPX__EX_QUEUED;
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
     ex->reused = ex->retried = false;
     ex->started = httpx__now();
@@ -12056,6 +12064,7 @@ HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *
     ex->retried = true;
     ex->reused = false;
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;
     ex->state = HTTPX__EX_QUEUED;
 }
 
@@ -12151,36 +12160,58 @@ static void httpx__loop_place(httpx_client *c) {
     }
 }
 
-/* Frees the connections that closed. */
+/* Closes idle connections past their keepalive expiry (the wait ends for
+   them, so this runs on time even with nothing in flight) and frees the
+   connections that closed. */
 static void httpx__loop_sweep(httpx_client *c) {
     httpx__conn **pp = &c->conns;
+    double now = httpx__now();
     while (*pp) {
         httpx__conn *conn = *pp;
+        if (conn->state == HTTPX__CONN_READY && !conn->active &&
+            now - conn->idle_since > c->opts.limits.keepalive_expiry)
+            httpx__conn_close(conn);
         if (conn->state == HTTPX__CONN_CLOSED) { *pp = conn->next; httpx__conn_free(conn); }
         else pp = &conn->next;
     }
 }
 
-/* Fills the pollfd array from the connections; the earliest deadline of
-   connections and exchanges goes to *next (0: none). */
-static int httpx__loop_fds(httpx_client *c, struct pollfd *fds, int cap, double *next) {
+static void httpx__due_at(double *next, double when) {
+    if (when && (!*next || when < *next)) *next = when;
+}
+
+/* What the loop waits for, in this one place for a pass and for
+   httpx_client_fds: the connections' wants go into fds (the count is
+   returned), and *ms says how long to wait for them (-1: no limit): until the
+   earliest deadline of a connection or an exchange or an idle connection's
+   keepalive expiry, or not at all when a pass has work to do at once (an
+   exchange the pool has not yet been asked for, a task to admit or report).
+   An exchange that waits for the pool is not work: a connection's event
+   frees one, or its pool deadline comes. */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
+    double next = 0;
+    bool at_once = c->polling <= 1 && httpx__tasks_due(c);   /* nested passes neither admit nor report */
     int n = 0;
-    *next = 0;
     for (conn = c->conns; conn; conn = conn->next) {
         int fd = httpx__conn_fd(conn);
         conn->poll_index = -1;
         if (conn->state == HTTPX__CONN_CLOSED) continue;
-        if (conn->deadline && (!*next || conn->deadline < *next)) *next = conn->deadline;
+        httpx__due_at(&next, conn->deadline);
+        if (conn->state == HTTPX__CONN_READY && !conn->active)
+            httpx__due_at(&next, conn->idle_since + c->opts.limits.keepalive_expiry);
         if (fd < 0 || !conn->want || n >= cap) continue;
         fds[n].fd = fd;
         fds[n].events = conn->want;
         fds[n].revents = 0;
         conn->poll_index = n++;
     }
-    for (ex = c->live; ex; ex = ex->live_next)
-        if (ex->deadline && (!*next || ex->deadline < *next)) *next = ex->deadline;
+    for (ex = c->live; ex; ex = ex->live_next) {
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        httpx__due_at(&next, ex->deadline);
+    }
+    *ms = at_once ? 0 : next ? httpx__ms_until(next, httpx__now()) : -1;
     return n;
 }
 
@@ -12197,7 +12228,7 @@ static void httpx__conns_rotate(httpx_client *c, httpx__conn *conn) {
 
 /* Steps what poll found ready and what is due. budget: seconds of work
    (0: none); the next pass starts where this one stopped. */
-static void httpx__loop_dispatch(httpx_client *c, struct pollfd *fds, int n, double budget) {
+static void httpx__loop_dispatch(httpx_client *c, const struct pollfd *fds, int n, double budget) {
     httpx__conn *conn, *next;
     httpx__exchange *ex, *nex;
     double start = httpx__now(), now;
@@ -12241,30 +12272,15 @@ HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double bud
     httpx__loop_pass_for(c, timeout_ms, budget, NULL, 0);
 }
 
-static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
-    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
-    struct pollfd *fds = spare;
-    int n, ms, rc, cap = 16;
-    double next;
+/* The first and last steps of every pass: tasks are admitted and reported
+   only by the outermost one (a callback's blocking call nests a pass). */
+static void httpx__pass_begin(httpx_client *c) {
     c->polling++;
     if (c->polling == 1) httpx__tasks_admit(c);
     httpx__loop_place(c);
-    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
-        fds = c->pollfds;
-        cap = c->pollfds_cap;
-    }
-    n = httpx__loop_fds(c, fds, cap, &next);
-    ms = next ? httpx__ms_until(next, httpx__now()) : -1;
-    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (c->polling == 1 && c->tasks_done < c->tasks_total) {
-        httpx__response *r;   /* a task that ended and waits for its report: no waiting */
-        for (r = c->tasks; r; r = r->task_next)
-            if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
-    }
-    if (httpx__wait_over(watch, until)) ms = 0;
-    /* nothing to wait for (everything ended while being placed): no poll */
-    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
-    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+}
+
+static void httpx__pass_end(httpx_client *c) {
     if (c->polling == 1) {
         httpx__tasks_settle(c);
         httpx__tasks_admit(c);
@@ -12272,6 +12288,42 @@ static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget,
     }
     httpx__loop_sweep(c);
     c->polling--;
+}
+
+static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
+    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
+    struct pollfd *fds = spare;
+    int n, ms, rc, cap = 16;
+    httpx__pass_begin(c);
+    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
+        fds = c->pollfds;
+        cap = c->pollfds_cap;
+    }
+    n = httpx__loop_wants(c, fds, cap, &ms);
+    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
+    if (httpx__wait_over(watch, until)) ms = 0;
+    /* nothing to wait for (everything ended while being placed): no poll */
+    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
+    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+    httpx__pass_end(c);
+}
+
+/* A pass over the events the caller polled itself (httpx_client_process):
+   a connection gets the revents of its entry in fds, found where
+   httpx_client_fds put it or by its descriptor; connections made since then
+   get none. Nothing is polled again. */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n) {
+    httpx__conn *conn;
+    httpx__pass_begin(c);
+    for (conn = c->conns; conn; conn = conn->next) {
+        int fd = httpx__conn_fd(conn), i = conn->poll_index;
+        if (i < 0 || fd < 0) { conn->poll_index = -1; continue; }
+        if (!(i < n && fds[i].fd == fd))          /* the caller kept its own order */
+            for (i = 0; i < n && fds[i].fd != fd; i++) {}
+        conn->poll_index = i < n ? i : -1;
+    }
+    httpx__loop_dispatch(c, fds, n, 0);
+    httpx__pass_end(c);
 }
 
 /* Whether something other than the caller's own exchange could still give a
@@ -12310,7 +12362,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12314 "httpx.h"
+#line 12366 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12753,7 +12805,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12757 "httpx.h"
+#line 12809 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12906,50 +12958,39 @@ HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c) {
     }
 }
 
+HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c) {
+    httpx__response *r;
+    bool room = c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight;
+    if (c->tasks_done >= c->tasks_total) return false;
+    for (r = c->tasks; r; r = r->task_next)
+        if (!r->finished && (r->started ? r->ex.state == HTTPX__EX_DONE : room)) return true;
+    return false;
+}
+
 /* ---- the faces of the loop ---- */
 
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms) {
-    httpx__conn *conn;
-    httpx__exchange *ex;
-    httpx__response *r;
-    double now = httpx__now(), next = 0;
-    int n = 0;
-    for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn);
-        if (conn->state == HTTPX__CONN_CLOSED) continue;
-        if (conn->deadline && (!next || conn->deadline < next)) next = conn->deadline;
-        if (fd < 0 || !conn->want || n >= cap) continue;
-        fds[n].fd = fd;
-        fds[n].events = conn->want;
-        fds[n].revents = 0;
-        n++;
-    }
-    for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED) next = now;   /* to be placed on the next call */
-        if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
-    }
-    for (r = c->tasks; r; r = r->task_next)   /* to admit or to report on the next call */
-        if (!r->finished && (!r->started || r->ex.state == HTTPX__EX_DONE) &&
-            (r->started || c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight)) next = now;
-    if (timeout_ms) *timeout_ms = next ? (next <= now ? 0 : (int)((next - now) * 1000.0 + 0.999)) : -1;
+    int ms, n = httpx__loop_wants(c, fds, cap, &ms);
+    if (timeout_ms) *timeout_ms = ms;
     return n;
 }
 
 static int httpx__tasks_left(httpx_client *c) { return c->tasks_total - c->tasks_done; }
 
-/* The caller polled what httpx_client_fds reported. Readiness is level-
-   triggered, so one pass that polls without waiting sees the same events
-   and does the work. */
+/* The caller polled what httpx_client_fds reported: the work is done with
+   the revents it got, without polling again. */
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
-    (void)fds;
-    (void)n;
-    httpx__loop_pass(c, 0, 0);
+    httpx__loop_pass_given(c, fds, fds ? n : 0);
     return httpx__tasks_left(c);
 }
 
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
+    /* No task in flight: nothing to wait for (an idle pooled connection is
+       no reason to block). The pass still does what is due, such as closing
+       connections past their keepalive expiry. */
+    if (httpx__tasks_left(c) == 0) timeout_ms = 0;
     httpx__loop_pass(c, timeout_ms, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
     return httpx__tasks_left(c);
 }
@@ -12975,7 +13016,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12979 "httpx.h"
+#line 13020 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13286,7 +13327,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13290 "httpx.h"
+#line 13331 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13658,7 +13699,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13662 "httpx.h"
+#line 13703 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -708,10 +708,17 @@ HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
 /* Settles tasks whose exchange ended: follows redirects, calls on_done. */
 HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
 HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
+/* Whether a task waits for a pass to admit it or to report its end. */
+HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */
 HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
+   *ms, how long (-1: no limit). */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
+/* A pass over events the caller polled (httpx_client_process). */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
 /* Runs passes until ex is no longer in a state before `until` (a blocking
    call's wait). */
 HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
