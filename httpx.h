@@ -92,12 +92,20 @@
 #endif
 #define HTTPX_H_INCLUDED
 
-/* The implementation needs POSIX (sockets, poll, clock_gettime) even under
-   -std=c99. This works when httpx.h is the first include of the
-   implementation file; otherwise define _POSIX_C_SOURCE yourself. */
+/* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
+   fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
+   first include of the implementation file; otherwise define _POSIX_C_SOURCE
+   yourself. */
 #if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
+#endif
+/* glibc fixes its feature set at the first system header: when one came
+   before this file under strict ISO C (-std=c99, -std=c11), the POSIX
+   declarations are gone for good and the define above is too late. Say so,
+   rather than fail on a missing struct timespec deep inside. */
+#if defined(HTTPX_IMPLEMENTATION) && defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#error "httpx.h: the implementation needs POSIX.1-2008 declarations, but a system header included before it (strict -std=c99/c11) left them out. Fix: include httpx.h with HTTPX_IMPLEMENTATION before any other header of this file, or put #define _POSIX_C_SOURCE 200809L before the first #include (or compile with -D_POSIX_C_SOURCE=200809L, or -std=gnu99/gnu11)."
 #endif
 
 #define HTTPX_VERSION_MAJOR 0
@@ -365,8 +373,10 @@ HTTPX_API httpx_response *httpx_client_stream(httpx_client *c, const char *metho
    .files, nor an upload callback's state: keep those alive until done). */
 HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
 /* Does all the work that is ready, waiting at most timeout_ms for some (0:
-   never wait; -1: until something happens). Returns the number of tasks still
-   in flight (queued ones included). */
+   never wait; -1: until something happens, but with no task in flight it
+   returns 0 at once). Returns the number of tasks still in flight (queued
+   ones included). Idle pooled connections past keepalive_expiry are closed
+   by any call that drives the client. */
 HTTPX_API int  httpx_client_poll(httpx_client *c, int timeout_ms);
 HTTPX_API bool httpx_task_done(const httpx_task *t);
 HTTPX_API httpx_response *httpx_task_response(httpx_task *t);   /* NULL until done; owned by the task */
@@ -382,7 +392,8 @@ HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free
    (-1: no deadline), and returns how many it filled (it never fills more than
    cap; call again with a larger array when it returns cap). After the caller's
    own poll/epoll, httpx_client_process takes the same array with revents set
-   and does the work; it returns the tasks still in flight. */
+   and does the work with those events (it does not poll again; entries may be
+   reordered, they are matched by fd); it returns the tasks still in flight. */
 struct pollfd;
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
@@ -561,7 +572,7 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 565 "httpx.h"
+#line 576 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1748,7 +1759,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1752 "httpx.h"
+#line 1763 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1959,7 +1970,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1963 "httpx.h"
+#line 1974 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2524,7 +2535,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2528 "httpx.h"
+#line 2539 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2666,7 +2677,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2670 "httpx.h"
+#line 2681 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3149,7 +3160,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3153 "httpx.h"
+#line 3164 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3957,7 +3968,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3961 "httpx.h"
+#line 3972 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4363,7 +4374,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4367 "httpx.h"
+#line 4378 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5508,7 +5519,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5512 "httpx.h"
+#line 5523 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6015,7 +6026,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6019 "httpx.h"
+#line 6030 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6110,7 +6121,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6114 "httpx.h"
+#line 6125 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6864,7 +6875,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6868 "httpx.h"
+#line 6879 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7275,7 +7286,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7279 "httpx.h"
+#line 7290 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7507,7 +7518,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7511 "httpx.h"
+#line 7522 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7682,7 +7693,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7686 "httpx.h"
+#line 7697 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7970,7 +7981,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7974 "httpx.h"
+#line 7985 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8177,7 +8188,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8181 "httpx.h"
+#line 8192 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8381,7 +8392,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8385 "httpx.h"
+#line 8396 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8732,7 +8743,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8736 "httpx.h"
+#line 8747 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8886,7 +8897,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8890 "httpx.h"
+#line 8901 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8975,7 +8986,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8979 "httpx.h"
+#line 8990 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9523,7 +9534,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9527 "httpx.h"
+#line 9538 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9738,7 +9749,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9742 "httpx.h"
+#line 9753 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10328,7 +10339,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10332 "httpx.h"
+#line 10343 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10570,7 +10581,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10574 "httpx.h"
+#line 10585 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11001,7 +11012,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11005 "httpx.h"
+#line 11016 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11465,7 +11476,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11469 "httpx.h"
+#line 11480 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12009,7 +12020,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12013 "httpx.h"
+#line 12024 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12362,7 +12373,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12366 "httpx.h"
+#line 12377 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12805,7 +12816,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12809 "httpx.h"
+#line 12820 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12987,10 +12998,11 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
-    /* No task in flight: nothing to wait for (an idle pooled connection is
-       no reason to block). The pass still does what is due, such as closing
-       connections past their keepalive expiry. */
-    if (httpx__tasks_left(c) == 0) timeout_ms = 0;
+    /* No task in flight: nothing to wait for without end (an idle pooled
+       connection is no reason to block). A bounded wait still serves the idle
+       connections, and every pass does what is due, such as closing those
+       past their keepalive expiry. */
+    if (timeout_ms < 0 && httpx__tasks_left(c) == 0) timeout_ms = 0;
     httpx__loop_pass(c, timeout_ms, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
     return httpx__tasks_left(c);
 }
@@ -13016,7 +13028,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13020 "httpx.h"
+#line 13032 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13327,7 +13339,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13331 "httpx.h"
+#line 13343 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13699,7 +13711,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13703 "httpx.h"
+#line 13715 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

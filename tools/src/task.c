@@ -172,10 +172,11 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
-    /* No task in flight: nothing to wait for (an idle pooled connection is
-       no reason to block). The pass still does what is due, such as closing
-       connections past their keepalive expiry. */
-    if (httpx__tasks_left(c) == 0) timeout_ms = 0;
+    /* No task in flight: nothing to wait for without end (an idle pooled
+       connection is no reason to block). A bounded wait still serves the idle
+       connections, and every pass does what is due, such as closing those
+       past their keepalive expiry. */
+    if (timeout_ms < 0 && httpx__tasks_left(c) == 0) timeout_ms = 0;
     httpx__loop_pass(c, timeout_ms, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
     return httpx__tasks_left(c);
 }
