@@ -1049,7 +1049,7 @@ typedef struct httpx__h1_ex {
     size_t scanned;                 /* how far the head-end search got */
     size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
     size_t body_off;                /* request body bytes produced so far */
-    int interim;                    /* 1xx responses skipped */
+    size_t interim_bytes;           /* of the 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
@@ -11032,7 +11032,6 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 
 #define HTTPX__RECV_CHUNK 16384
 #define HTTPX__MAX_HEAD_FIELDS 256
-#define HTTPX__MAX_INTERIM 32          /* 1xx responses before the final one */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
@@ -11264,10 +11263,14 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
     if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
     if (rc < 0) return HTTPX__BAD;
     if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
+        /* No count limit (peers have none): all the interim heads together
+           may take max_head_size bytes, and they do not extend the read
+           timeout (see httpx__h1_recv_head). */
         conn->in_off += end;
-        if (++ex->h1.interim > HTTPX__MAX_INTERIM) {
-            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                        HTTPX__MAX_INTERIM);
+        ex->h1.interim_bytes += end;
+        if (ex->h1.interim_bytes > max_head) {
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "interim (1xx) responses took more than %zu bytes before the "
+                        "final response (max_head_size)", max_head);
             return HTTPX__BAD;
         }
         return 1;
@@ -11291,7 +11294,14 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
             if (rc == 1) continue;   /* an interim response was skipped: the next head may be in already */
         }
         n = httpx__h1_fill(conn, e);
-        if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == HTTPX__AGAIN) {
+            /* after an interim response the deadline stays: a server that
+               sends 1xx heads for ever still meets the read timeout */
+            double keep = ex->h1.interim_bytes ? ex->deadline : 0;
+            httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+            if (keep) ex->deadline = keep;
+            return;
+        }
         if (n <= 0) {
             if (httpx__h1_retry(conn, ex)) return;
             if (n == 0)
@@ -11476,7 +11486,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11480 "httpx.h"
+#line 11490 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12020,7 +12030,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12024 "httpx.h"
+#line 12034 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12373,7 +12383,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12377 "httpx.h"
+#line 12387 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12816,7 +12826,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12820 "httpx.h"
+#line 12830 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13028,7 +13038,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13032 "httpx.h"
+#line 13042 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13339,7 +13349,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13343 "httpx.h"
+#line 13353 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13711,7 +13721,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13715 "httpx.h"
+#line 13725 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

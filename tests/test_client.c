@@ -739,3 +739,27 @@ TEST(client_read_line_is_bounded) {
     httpx_response_free(r);
     httpx_client_free(c);
 }
+
+/* 1,000 "100 Continue" heads before the final response: HTTPX and curl
+   return the 200, and so does httpx.h (it used to give up after 32). */
+TEST(client_thousand_interim_responses_then_the_final_one) {
+    httpx_response *r = httpx_get(fx_rogue_at("/interim?n=1000"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_INT(r->status_code, 200);
+    CHECK_STR(r->content, "final after 1000 interim responses");
+    httpx_response_free(r);
+}
+
+/* Interim heads are bounded by bytes (together, max_head_size) and by time
+   (they do not extend the read timeout), not by a count. */
+TEST(client_interim_responses_are_bounded_by_bytes_and_time) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .max_head_size = 4096 });
+    httpx_response *r = httpx_client_get(c, fx_rogue_at("/interim?n=1000"), NULL);
+    CHECK_INT(r->error, HTTPX_ERR_TOO_LARGE);
+    CHECK(strstr(r->error_message, "interim") != NULL);
+    httpx_response_free(r);
+    httpx_client_free(c);
+    r = httpx_get(fx_rogue_at("/interim?n=100&ms=100"), &(httpx_opts){ .timeout = { .read = 1.0 } });
+    CHECK_INT(r->error, HTTPX_ERR_READ_TIMEOUT);   /* 10 s of 1xx heads, each within the read timeout */
+    httpx_response_free(r);
+}

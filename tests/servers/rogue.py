@@ -72,6 +72,10 @@ Well-behaved endpoints
   /continue          sends "HTTP/1.1 100 Continue" first (before the body is
                      read, Expect or not), then reads the body, then 200 "continued".
   /early-hints       a 103 with "Link: </style.css>; rel=preload", then 200 "ok".
+  /interim?n=N&ms=MS  N heads "HTTP/1.1 100 Continue" (default 1000, at most
+                     1000000), MS ms apart (default 0: all in one write), then
+                     200 "final after N interim responses". Stops at the first
+                     failed write (the client gave up).
   /expect-417        with Expect: 100-continue, answers 417 without reading the
                      body and closes; without Expect, 200 "ok".
   /http10            "HTTP/1.0 200 OK", Content-Length, body "http/1.0 body", then
@@ -606,6 +610,23 @@ def ep_early_hints(c, req):
     return c.respond(req, 200, [("Content-Type", "text/plain")], b"ok")
 
 
+def ep_interim(c, req):
+    q = dict(req.query)
+    n = int_arg(q.get("n"), 1000, 0, 1000000)
+    ms = int_arg(q.get("ms"), 0, 0, 10000)
+    head = b"HTTP/1.1 100 Continue\r\n\r\n"
+    try:
+        if ms == 0:
+            c.send(head * n)
+        else:
+            for _ in range(n):
+                c.send(head)
+                time.sleep(ms / 1000.0)
+    except OSError:
+        return False
+    return c.respond(req, 200, [("Content-Type", "text/plain")], b"final after %d interim responses" % n)
+
+
 def ep_expect_417(c, req):
     if getattr(req, "expect_failed", False):
         return c.respond(req, 417, [("Content-Type", "text/plain")], b"expectation failed", close=True)
@@ -819,7 +840,7 @@ EXACT = {
     "/interim-flood": ep_interim_flood,
     "/conn-id": lambda c, r: c.respond(r, 200, [("Content-Type", "text/plain")], str(c.id).encode()),
     "/redirect": ep_redirect, "/set-header": ep_set_header, "/repeat-header": ep_repeat_header,
-    "/continue": ep_continue, "/early-hints": ep_early_hints, "/expect-417": ep_expect_417,
+    "/continue": ep_continue, "/early-hints": ep_early_hints, "/interim": ep_interim, "/expect-417": ep_expect_417,
     "/http10": ep_http10, "/close-delimited": ep_close_delimited, "/lf-only": ep_lf_only,
     "/stall-head": ep_stall_head, "/stall-body": ep_stall_body,
     "/close-mid-body": ep_close_mid_body, "/close-mid-chunk": ep_close_mid_chunk,

@@ -463,7 +463,7 @@ typedef struct httpx__h1_ex {
     size_t scanned;                 /* how far the head-end search got */
     size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
     size_t body_off;                /* request body bytes produced so far */
-    int interim;                    /* 1xx responses skipped */
+    size_t interim_bytes;           /* of the 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
