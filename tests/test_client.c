@@ -763,3 +763,15 @@ TEST(client_interim_responses_are_bounded_by_bytes_and_time) {
     CHECK_INT(r->error, HTTPX_ERR_READ_TIMEOUT);   /* 10 s of 1xx heads, each within the read timeout */
     httpx_response_free(r);
 }
+
+/* A space in a URL path: HTTPX sends /a%20b; so does httpx.h (it used to
+   refuse the URL). Control characters are still refused. */
+TEST(client_space_in_the_path_is_sent_encoded) {
+    httpx_response *r = httpx_get(fx_rogue_at("/echo/a b?q=\"x y\"#frag ment"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK(strncmp(r->content, "GET /echo/a%20b?q=%22x%20y%22 HTTP/1.1\r\n", 40) == 0);
+    httpx_response_free(r);
+    r = httpx_get(fx_rogue_at("/echo/a\tb"), NULL);
+    CHECK_INT(r->error, HTTPX_ERR_INVALID_URL);
+    httpx_response_free(r);
+}
