@@ -138,16 +138,34 @@ TEST(client_keepalive_reuses_connection) {
     httpx_client_free(c);
 }
 
+/* Two ways a pooled connection goes stale, each seen to take its path. */
 TEST(client_stale_pooled_connection_is_retried) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_response *r = httpx_client_get(c, fx_rogue_at("/close-after-response"), NULL);
+    httpx_response *r = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);
+    int i;
+    CHECK_INT(r->error, HTTPX_OK);
+    httpx_response_free(r);
+    /* the server drops the connection as the request goes out on it: the
+       request is sent again on a new one (without the retry: an error) */
+    r = httpx_client_get(c, fx_rogue_at("/close-if-reused"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK(strncmp(r->content, "fresh connection ", 17) == 0);
+    CHECK(!r->connection_reused);
+    httpx_response_free(r);
+    /* the server's close arrives while the connection is idle: the loop
+       sees it, and the next request opens a new connection */
+    r = httpx_client_get(c, fx_rogue_at("/close-after-response"), NULL);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_STR(r->content, "ok");
     httpx_response_free(r);
-    usleep(50 * 1000);          /* let the server's FIN arrive */
+    for (i = 0; i < 100 && c->num_conns > 0; i++) httpx_client_poll(c, 100);
+    CHECK_INT(c->num_conns, 0);
     r = httpx_client_get(c, fx_rogue_at("/echo"), NULL);
-    CHECK_INT(r->error, HTTPX_OK);
     CHECK_INT(r->status_code, 200);
+    CHECK(!r->connection_reused);
+    httpx_response_free(r);
+    r = httpx_client_get(c, fx_rogue_at("/echo"), NULL);
+    CHECK(r->connection_reused);               /* and reuse still works */
     httpx_response_free(r);
     httpx_client_free(c);
 }

@@ -62,22 +62,26 @@ TEST(tasks_on_done_and_max_in_flight) {
 TEST(tasks_poll_zero_never_stalls) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 200 } });
     struct done_count d = {0, 0};
-    double worst = 0, t0, dt, start = httpx__now();
-    int i, calls = 0;
+    double worst = 0, dt, start = httpx__now();
+    int i, calls = 0, waited = 0;
     for (i = 0; i < 200; i++)
         httpx_client_start(c, "GET", fx_rogue_at("/delay/200"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
     while (httpx_client_poll(c, 0) > 0 && httpx__now() - start < 30) {
-        t0 = httpx__now();
+        test_clock k = test_clock_start();
         httpx_client_poll(c, 0);
-        dt = httpx__now() - t0;
+        dt = test_clock_seconds(k);
         if (dt > worst) worst = dt;
+        waited += test_waited(k, 0.020);
         calls++;
         usleep(1000);                        /* the rest of a frame */
     }
     printf("  poll(c, 0): %d calls, longest %.3f ms, 200 requests in %.2f s\n", calls, worst * 1e3,
            httpx__now() - start);
     CHECK_INT(d.ok, 200);
-    CHECK(worst < 0.050);                    /* generous: the target is 2 ms, see the benchmark */
+    /* the promise is "never waits" (the 2 ms work budget is the benchmark's):
+       no call slept, whatever a loaded machine does to the wall clock */
+    CHECK_INT(waited, 0);
+    CHECK(worst < 2.0);
     httpx_client_free(c);
 }
 
@@ -149,11 +153,15 @@ TEST(tasks_cancel_leaves_pool_sane) {
 
 TEST(tasks_client_free_with_tasks_in_flight) {
     httpx_client *c = httpx_client_new(NULL);
+    struct done_count d = {0, 0};
     int i;
-    for (i = 0; i < 5; i++) httpx_client_start(c, "GET", fx_rogue_at("/delay/100"), NULL);
-    httpx_client_poll(c, 10);
-    httpx_client_free(c);                    /* ASan's leak check tells */
-    CHECK(1);
+    for (i = 0; i < 5; i++)
+        httpx_client_start(c, "GET", fx_rogue_at("/delay/1000"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
+    for (i = 0; i < 100 && c->num_conns < 5; i++) httpx_client_poll(c, 10);
+    CHECK_INT(c->num_conns, 5);              /* really in flight, on their connections */
+    CHECK_INT(c->tasks_total, 5);
+    httpx_client_free(c);                    /* ASan's leak check tells the rest */
+    CHECK_INT(d.calls, 0);                   /* no callback into a client being freed */
 }
 
 TEST(tasks_timeouts_and_errors_per_task) {

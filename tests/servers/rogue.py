@@ -97,6 +97,10 @@ drained for up to 1 s, so the client reads what was sent before the close)
   /close-no-response reads the request and closes without a byte.
   /close-after-response  200 "ok" with Content-Length and no "Connection: close",
                      then closes (a stale pooled connection).
+  /close-if-reused   on a connection that served a request before: reads the
+                     request and closes without a byte (the server dropped an
+                     idle connection as the client sent on it); on a fresh one
+                     200 "fresh connection ID".
   /reset             reads the request and resets the connection (RST).
   /bad/two-content-lengths  Content-Length: 5 and Content-Length: 6, body "hello!".
   /bad/cl-and-te     Content-Length: 100 and Transfer-Encoding: chunked, chunked
@@ -319,6 +323,7 @@ class Conn:
         self.rfile = sock.makefile("rb", buffering=64 * 1024)
         self.closed = False
         self.idle_ms = 0     # set by /keepalive-timeout/MS
+        self.served = 0      # requests read on this connection so far
 
     def idle_expired(self):
         """With idle_ms set: True when no next request starts within it."""
@@ -747,6 +752,14 @@ def ep_close_no_response(c, req):
     return False
 
 
+def ep_close_if_reused(c, req):
+    # a keep-alive race: the server dropped the idle connection just as the
+    # client sent on it. A fresh connection gets the answer.
+    if c.served > 1:
+        return False
+    return c.respond(req, 200, [("Content-Type", "text/plain")], b"fresh connection %d" % c.id)
+
+
 def ep_close_after_response(c, req):
     c.send(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n" + (b"" if req.method == "HEAD" else b"ok"))
     return False
@@ -845,6 +858,7 @@ EXACT = {
     "/stall-head": ep_stall_head, "/stall-body": ep_stall_body,
     "/close-mid-body": ep_close_mid_body, "/close-mid-chunk": ep_close_mid_chunk,
     "/close-no-response": ep_close_no_response, "/close-after-response": ep_close_after_response,
+    "/close-if-reused": ep_close_if_reused,
     "/reset": ep_reset, "/latin1": ep_latin1, "/utf8": ep_utf8, "/json": ep_json,
     "/gzip": ep_gzip, "/deflate": ep_deflate,
 }
@@ -895,6 +909,8 @@ class Handler(socketserver.BaseRequestHandler):
                     c.send(b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
                            b"Content-Length: %d\r\n\r\n%s" % (len(str(e)), str(e).encode()))
                     break
+                if req is not None:
+                    c.served += 1
                 if req is None or not dispatch(c, req):
                     break
         except (OSError, Closed):
