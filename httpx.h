@@ -279,6 +279,17 @@ typedef struct httpx_opts {
     void *user_data;            /* passed to on_data and on_done */
 } httpx_opts;
 
+/* What an on_debug call shows (as libcurl's CURLOPT_DEBUGFUNCTION). */
+typedef enum httpx_debug_kind {
+    HTTPX_DEBUG_TEXT,           /* a fact in words: the connection, its TLS version, cipher, ALPN */
+    HTTPX_DEBUG_HEADER_OUT,     /* a request head as sent: HTTP/1.1 text, or HTTP/2's header
+                                   list as "name: value" lines (pseudo-headers first) */
+    HTTPX_DEBUG_HEADER_IN       /* a response head as received, every hop's (HTTP/2: as text) */
+} httpx_debug_kind;
+/* text is not NUL-terminated; lines end in CRLF. Called on the thread that
+   drives the client, while it does; it must not call into the client. */
+typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -298,6 +309,9 @@ typedef struct httpx_client_opts {
                                    connection. Under HTTPX_NO_HTTP2: HTTP/1.1 */
     bool http2_prior_knowledge; /* http:// speaks HTTP/2 at once (h2c, no Upgrade), as HTTPX's
                                    http1=False. Under HTTPX_NO_HTTP2: HTTP/1.1 */
+    httpx_debug_fn on_debug;    /* NULL: none. Sees each request head as it goes out (redirect
+                                   hops and retries too) and each response head as it comes */
+    void *debug_user_data;      /* passed to on_debug */
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
@@ -572,7 +586,7 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 576 "httpx.h"
+#line 590 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1286,6 +1300,14 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
+/* on_debug (httpx_client_opts): a head that is already text goes as it is,
+   one call, nothing done when no callback is set. */
+#define HTTPX__DEBUG(c, kind, p, n)                                                    \
+    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
+/* headers.c: a head that is not text (the response door's fields) rendered
+   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n);
 /* response.c */
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
@@ -1755,11 +1777,14 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
    connection error, or stream ids used up. A new exchange must not wait
    for such a connection (it only finishes the streams it has). */
 HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+/* hpack.c: an HTTP/2 request's header list as text for on_debug
+   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
 #endif
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1763 "httpx.h"
+#line 1788 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1970,7 +1995,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1974 "httpx.h"
+#line 1999 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2540,7 +2565,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2544 "httpx.h"
+#line 2569 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2679,10 +2704,29 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
     if (value) *value = httpx__field_value(h, i);
     return true;
 }
+
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    httpx__buf_puts(&b, line);
+    httpx__buf_append(&b, "\r\n", 2);
+    for (i = 0; i < n; i++) {
+        httpx__buf_append(&b, f[i].name, f[i].name_len);
+        httpx__buf_append(&b, ": ", 2);
+        httpx__buf_append(&b, f[i].value, f[i].value_len);
+        httpx__buf_append(&b, "\r\n", 2);
+    }
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, kind, b.p, b.len);
+    httpx__buf_free(&b);
+}
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2686 "httpx.h"
+#line 2730 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3165,7 +3209,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3169 "httpx.h"
+#line 3213 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3969,11 +4013,27 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
     return HTTPX_OK;
 }
 
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < n; i++) {
+        httpx__buf_append(&b, f[i].name, f[i].nlen);
+        httpx__buf_append(&b, ": ", 2);
+        httpx__buf_append(&b, f[i].value, f[i].vlen);
+        httpx__buf_append(&b, "\r\n", 2);
+    }
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_OUT, b.p, b.len);
+    httpx__buf_free(&b);
+}
+
 #endif /* HTTPX_NO_HTTP2 */
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3977 "httpx.h"
+#line 4037 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4379,7 +4439,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4383 "httpx.h"
+#line 4443 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5524,7 +5584,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5528 "httpx.h"
+#line 5588 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6031,7 +6091,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6035 "httpx.h"
+#line 6095 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6126,7 +6186,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6130 "httpx.h"
+#line 6190 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6880,7 +6940,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6884 "httpx.h"
+#line 6944 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7291,7 +7351,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7295 "httpx.h"
+#line 7355 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7523,7 +7583,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7527 "httpx.h"
+#line 7587 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7698,7 +7758,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7702 "httpx.h"
+#line 7762 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7986,7 +8046,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7990 "httpx.h"
+#line 8050 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8193,7 +8253,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8197 "httpx.h"
+#line 8257 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8397,7 +8457,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8401 "httpx.h"
+#line 8461 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8748,7 +8808,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8752 "httpx.h"
+#line 8812 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8902,7 +8962,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8906 "httpx.h"
+#line 8966 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8991,7 +9051,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8995 "httpx.h"
+#line 9055 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9539,7 +9599,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9543 "httpx.h"
+#line 9603 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9754,7 +9814,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9758 "httpx.h"
+#line 9818 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10344,7 +10404,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10348 "httpx.h"
+#line 10408 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10586,7 +10646,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10590 "httpx.h"
+#line 10650 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11017,7 +11077,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11021 "httpx.h"
+#line 11081 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11109,6 +11169,7 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
         httpx__buf_puts(out, "Content-Length: 0\r\n");
     httpx__buf_append(out, "\r\n", 2);
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->h1.body_off = 0;
     ex->h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
@@ -11491,7 +11552,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11495 "httpx.h"
+#line 11556 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11913,8 +11974,10 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
             return;
         }
     }
-    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e))
+    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e)) {
+        httpx__hpack_debug(ex->client, f, n);
         httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+    }
     httpx__buf_free(&text);
     if (f != fields) httpx__free(f);
     if (e.code) { httpx__exchange_end(ex, &e); return; }
@@ -12035,7 +12098,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12039 "httpx.h"
+#line 12102 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12388,7 +12451,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12392 "httpx.h"
+#line 12455 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12831,7 +12894,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12835 "httpx.h"
+#line 12898 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13043,7 +13106,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13047 "httpx.h"
+#line 13110 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13104,6 +13167,23 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+/* on_debug: the connection's facts in words, then the head as text. */
+static void httpx__debug_head_in(httpx__exchange *ex, const char *version, int status,
+                                 const httpx__field_view *fields, size_t nfields) {
+    httpx__response *r = ex->resp;
+    char line[320];
+    int n;
+    if (r->pub.tls_version[0])
+        n = snprintf(line, sizeof line, "%s over a %s connection, %s, cipher %s, ALPN %s", version,
+                     ex->reused ? "reused" : "new", r->pub.tls_version, r->pub.tls_cipher,
+                     r->pub.alpn[0] ? r->pub.alpn : "none");
+    else
+        n = snprintf(line, sizeof line, "%s over a %s connection", version, ex->reused ? "reused" : "new");
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
+    snprintf(line, sizeof line, "%s %d%s%s", version, status, r->pub.reason_phrase[0] ? " " : "", r->pub.reason_phrase);
+    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, fields, nfields);
+}
+
 HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
                                                 const char *reason, size_t reason_len,
                                                 const httpx__field_view *fields, size_t nfields,
@@ -13137,6 +13217,7 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
         r->pub.alpn = httpx__tls_alpn(ex->conn->io);
         httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
     }
+    if (ex->client->opts.on_debug) httpx__debug_head_in(ex, version, status, fields, nfields);
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
                            httpx_header(&r->pub, "location") != NULL;
@@ -13354,7 +13435,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13358 "httpx.h"
+#line 13439 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13726,7 +13807,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13730 "httpx.h"
+#line 13811 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -82,6 +82,7 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
         httpx__buf_puts(out, "Content-Length: 0\r\n");
     httpx__buf_append(out, "\r\n", 2);
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->h1.body_off = 0;
     ex->h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */

@@ -700,6 +700,14 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
+/* on_debug (httpx_client_opts): a head that is already text goes as it is,
+   one call, nothing done when no callback is set. */
+#define HTTPX__DEBUG(c, kind, p, n)                                                    \
+    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
+/* headers.c: a head that is not text (the response door's fields) rendered
+   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n);
 /* response.c */
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
@@ -1169,4 +1177,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
    connection error, or stream ids used up. A new exchange must not wait
    for such a connection (it only finishes the streams it has). */
 HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+/* hpack.c: an HTTP/2 request's header list as text for on_debug
+   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
 #endif

@@ -188,6 +188,17 @@ typedef struct httpx_opts {
     void *user_data;            /* passed to on_data and on_done */
 } httpx_opts;
 
+/* What an on_debug call shows (as libcurl's CURLOPT_DEBUGFUNCTION). */
+typedef enum httpx_debug_kind {
+    HTTPX_DEBUG_TEXT,           /* a fact in words: the connection, its TLS version, cipher, ALPN */
+    HTTPX_DEBUG_HEADER_OUT,     /* a request head as sent: HTTP/1.1 text, or HTTP/2's header
+                                   list as "name: value" lines (pseudo-headers first) */
+    HTTPX_DEBUG_HEADER_IN       /* a response head as received, every hop's (HTTP/2: as text) */
+} httpx_debug_kind;
+/* text is not NUL-terminated; lines end in CRLF. Called on the thread that
+   drives the client, while it does; it must not call into the client. */
+typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -207,6 +218,9 @@ typedef struct httpx_client_opts {
                                    connection. Under HTTPX_NO_HTTP2: HTTP/1.1 */
     bool http2_prior_knowledge; /* http:// speaks HTTP/2 at once (h2c, no Upgrade), as HTTPX's
                                    http1=False. Under HTTPX_NO_HTTP2: HTTP/1.1 */
+    httpx_debug_fn on_debug;    /* NULL: none. Sees each request head as it goes out (redirect
+                                   hops and retries too) and each response head as it comes */
+    void *debug_user_data;      /* passed to on_debug */
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
