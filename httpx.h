@@ -11793,6 +11793,14 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
         ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
         httpx__exchange_end(ex, &copy);
     }
+    /* Exchanges still waiting for it: the connection failed while its first
+       requests were being placed (its first write failed right after the
+       handshake). They share the failure, as in a setup failure. */
+    while ((ex = conn->waiters) != NULL) {
+        httpx__err copy = *e;
+        httpx__conn_detach(conn, ex);
+        httpx__exchange_end(ex, &copy);
+    }
     httpx__conn_close(conn);
 }
 
@@ -12035,7 +12043,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12039 "httpx.h"
+#line 12047 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12350,7 +12358,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12354 "httpx.h"
+#line 12362 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12796,7 +12804,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12800 "httpx.h"
+#line 12808 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13017,7 +13025,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13021 "httpx.h"
+#line 13029 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13331,7 +13339,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13335 "httpx.h"
+#line 13343 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13703,7 +13711,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13707 "httpx.h"
+#line 13715 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
