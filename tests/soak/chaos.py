@@ -210,8 +210,24 @@ class H1Conn:
         else:
             self.sock.sendall(data + body)
         if action == "close":
+            linger(self.sock)
             return False
         return self.rng.random() >= ARGS.idle_close
+
+
+def linger(sock):
+    """A graceful close, as servers do after "Connection: close" or GOAWAY:
+    no more output, and what the client still sends is read and dropped
+    for a while, so that no reset destroys the last answer before the
+    client has read it."""
+    try:
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(2)
+        end = time.time() + 2
+        while time.time() < end and sock.recv(65536):
+            pass
+    except (OSError, ValueError):
+        pass
 
 
 def h1_thread(sock):
@@ -273,8 +289,11 @@ class H2Conn:
 
     def after_answer(self, action):
         if action == "close" and not self.goaway:
+            # GOAWAY written by hand: the h2 package would refuse to send the
+            # rest of the streams below last_stream_id after its own
             self.goaway = True
-            self.conn.close_connection(last_stream_id=self.conn.highest_inbound_stream_id)
+            self.send()
+            self.sock.sendall(struct.pack(">I", 8)[1:] + b"\x07\x00\x00\x00\x00\x00" + struct.pack(">II", self.conn.highest_inbound_stream_id, 0))
         elif action == "ok" and self.rng.random() < ARGS.idle_close and not self.streams and not self.pending:
             self.closing = True      # an idle close without GOAWAY
 
@@ -291,7 +310,11 @@ class H2Conn:
                 n = min(window, self.conn.max_outbound_frame_size, len(rest))
                 if n <= 0:
                     break
-                self.conn.send_data(sid, rest[:n].tobytes())
+                try:
+                    self.conn.send_data(sid, rest[:n].tobytes())
+                except h2.exceptions.StreamClosedError:
+                    window = -1
+                    break
                 rest = rest[n:]
             if window < 0:
                 del self.pending[sid]
@@ -304,10 +327,13 @@ class H2Conn:
                 self.send()
                 self.closing = True
                 return
-            if how == "reset":
-                self.conn.reset_stream(sid, error_code=h2.errors.ErrorCodes.INTERNAL_ERROR)
+            try:
+                if how == "reset":
+                    self.conn.reset_stream(sid, error_code=h2.errors.ErrorCodes.INTERNAL_ERROR)
+                    continue
+                self.conn.end_stream(sid)
+            except h2.exceptions.StreamClosedError:
                 continue
-            self.conn.end_stream(sid)
             self.after_answer(how)
 
     def serve(self):
@@ -336,7 +362,10 @@ class H2Conn:
                 elif isinstance(ev, h2.events.StreamEnded):
                     st = self.streams.pop(ev.stream_id, None)
                     if st:
-                        self.respond(ev.stream_id, *st)
+                        try:
+                            self.respond(ev.stream_id, *st)
+                        except h2.exceptions.ProtocolError:       # the client cancelled it, or left
+                            self.pending.pop(ev.stream_id, None)
                 elif isinstance(ev, h2.events.StreamReset):
                     self.streams.pop(ev.stream_id, None)
                     self.pending.pop(ev.stream_id, None)
@@ -346,14 +375,17 @@ class H2Conn:
             self.flush()
             self.send()
             if self.goaway and not self.pending and not self.streams:
+                linger(self.sock)
                 return
 
 
 def h2_thread(sock):
     try:
         H2Conn(sock, conn_rng()).serve()
-    except (OSError, h2.exceptions.ProtocolError, ssl.SSLError):
+    except (OSError, ssl.SSLError):
         pass
+    except Exception as e:       # a server defect, not chaos: say so
+        sys.stderr.write("chaos.py: HTTP/2 connection failed: %r\n" % (e,))
     finally:
         try:
             sock.close()

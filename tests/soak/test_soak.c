@@ -98,6 +98,7 @@ typedef struct slot {
 typedef struct tally {
     long started, ok, errors, cancelled, bad;
     long expected_ok, ok_failed;                   /* answers that should have succeeded */
+    long expected_ok_h1, ok_failed_h1;             /* the same over HTTP/1.1 (plain and TLS) */
     long by_action[A_COUNT][2];                    /* [action][0 ok, 1 error] */
     long by_kind[E_KINDS], by_client[C_COUNT][2];
     long uploads, streamed_bodies, bytes_down, bytes_up;
@@ -127,7 +128,7 @@ static const char *bases[C_COUNT];
 
 static void slot_start(slot *s, httpx_client **clients, uint32_t id) {
     static const int weights[A_COUNT] = {880, 30, 20, 25, 20, 3, 22};
-    static const int weights_h2[A_COUNT] = {940, 30, 2, 2, 20, 3, 3};   /* connection-wide failures rarer */
+    static const int weights_h2[A_COUNT] = {944, 30, 1, 1, 20, 3, 1};   /* connection-wide failures rarer */
     httpx_opts o;
     char url[256];
     uint32_t pick;
@@ -236,6 +237,7 @@ static void slot_account(slot *s, tally *t, bool cancelled) {
         t->by_kind[error_kind(r->error)]++;
         if (expect_ok) {
             t->ok_failed++;
+            t->ok_failed_h1 += s->client == C_H1 || s->client == C_TLS_H1;
             if (getenv("HTTPX_SOAK_VERBOSE"))
                 fprintf(stderr, "soak: %lu %s %s: %s\n", (unsigned long)s->id, client_name[s->client],
                         action_name[s->action], r->error_message);
@@ -243,6 +245,7 @@ static void slot_account(slot *s, tally *t, bool cancelled) {
     }
     if (!cancelled) {
         t->expected_ok += expect_ok;
+        t->expected_ok_h1 += expect_ok && (s->client == C_H1 || s->client == C_TLS_H1);
         t->uploads += s->upload != UP_NONE;
         t->streamed_bodies += s->on_data;
     }
@@ -422,9 +425,10 @@ TEST(soak_chaos) {
         printf("\n  soak: by client (ok/error):");
         for (i = 0; i < C_COUNT; i++) if (clients[i]) printf(" %s %ld/%ld", client_name[i], t.by_client[i][0], t.by_client[i][1]);
         printf("\n  soak: %ld uploads (%.1f MiB), %.1f MiB down, %ld bodies through on_data; "
-               "%ld of %ld well-answered requests failed (their connection was closed under them)\n",
+               "%ld of %ld well-answered requests failed (their connection was closed under them; "
+               "HTTP/1.1: %ld of %ld)\n",
                t.uploads, (double)t.bytes_up / 1048576.0, (double)t.bytes_down / 1048576.0, t.streamed_bodies,
-               t.ok_failed, t.expected_ok);
+               t.ok_failed, t.expected_ok, t.ok_failed_h1, t.expected_ok_h1);
         printf("  soak: RSS KiB start %ld, after %ld requests %ld, end %ld; fds start %d, after warm-up %d, "
                "end %d, clients freed %d\n", rss_start, warm_at, rss_warm, rss_end, fds_before, fds_warm, fds_end,
                fds_after);
@@ -435,8 +439,11 @@ TEST(soak_chaos) {
     CHECK_INT(t.ok + t.errors + t.cancelled + t.bad, n);
     CHECK_INT(done, n);
     /* Well-answered requests fail only when another request's chaos closed
-       their connection under them (a POST is not replayed): a few percent. */
-    CHECK(t.ok_failed * 100 <= t.expected_ok * 8);
+       their connection under them and they cannot be replayed (a streamed
+       upload; a POST on HTTP/1.1): over HTTP/2 a connection carries many
+       streams, so one close costs more. Generous bounds. */
+    CHECK(t.ok_failed * 100 <= t.expected_ok * 15);
+    CHECK(t.ok_failed_h1 * 100 <= t.expected_ok_h1 * 3);
     CHECK(t.ok * 100 >= n * 75);
     /* no descriptor kept after the clients are gone; the pool's own bound while they live */
     CHECK_INT(fds_after, fds_before);
