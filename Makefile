@@ -105,10 +105,11 @@ asan: $(BUILD)/test-asan examples
 
 examples: $(EXAMPLES) $(BUILD)/oom $(BUILD)/oom_h2
 
-# Out of memory at every allocation in turn (tests/oom/oom.c, run by the tests).
+# Out of memory at every allocation in turn (tests/oom/oom.c, run by the
+# tests: out_of_memory_at_every_allocation, oom_path_*), with TLS when BearSSL is there.
 $(BUILD)/oom: tests/oom/oom.c httpx.h
 	@mkdir -p $(BUILD)
-	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@
+	$(CC) -std=c99 -g -O1 $(WARN) $(TLSFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@ $(TLSLIBS)
 
 # The same for an HTTP/2 session alone (tests/oom/oom_h2.c, run by the tests).
 $(BUILD)/oom_h2: tests/oom/oom_h2.c httpx.h

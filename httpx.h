@@ -8955,6 +8955,7 @@ typedef struct httpx__x509 {
     br_x509_decoder_context ee;
     httpx__buf der;                   /* the end-entity certificate, for IP literals */
     bool no_verify, want_der, der_too_big;
+    bool der_nomem;                   /* keeping that DER ran out of memory: the error is NOMEM */
     unsigned char ip[16];
     size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
     uint32_t ncerts, days, secs;
@@ -8979,7 +8980,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8983 "httpx.h"
+#line 8984 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9527,7 +9528,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9531 "httpx.h"
+#line 9532 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9558,7 +9559,7 @@ static void httpx__x509_start_chain(const br_x509_class **ctx, const char *serve
     httpx__x509 *x = httpx__x509_of(ctx);
     x->ncerts = 0;
     x->der.len = 0;
-    x->der_too_big = false;
+    x->der_too_big = x->der_nomem = false;
     x->expiry = 0;
     br_x509_decoder_init(&x->ee, NULL, NULL);
     if (!x->no_verify) x->minimal.vtable->start_chain(&x->minimal.vtable, server_name);
@@ -9573,9 +9574,10 @@ static void httpx__x509_append(const br_x509_class **ctx, const unsigned char *b
     httpx__x509 *x = httpx__x509_of(ctx);
     if (x->ncerts == 0) {
         br_x509_decoder_push(&x->ee, buf, len);
-        if (x->want_der && !x->der_too_big &&
-            (x->der.len + len > HTTPX__TLS_MAX_EE || !httpx__buf_append(&x->der, buf, len)))
-            x->der_too_big = true;
+        if (x->want_der && !x->der_too_big) {
+            if (x->der.len + len > HTTPX__TLS_MAX_EE) x->der_too_big = true;
+            else if (!httpx__buf_append(&x->der, buf, len)) x->der_too_big = x->der_nomem = true;
+        }
     }
     if (!x->no_verify) x->minimal.vtable->append(&x->minimal.vtable, buf, len);
 }
@@ -9742,7 +9744,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9746 "httpx.h"
+#line 9748 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10012,6 +10014,11 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
         break;
     }
     case BR_ERR_X509_BAD_SERVER_NAME:
+        if (t->x509 && t->x509->der_nomem) {     /* not the certificate's fault */
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the certificate of %s", n);
+            e->sys_errno = 0;
+            break;
+        }
         httpx__fail(e, HTTPX_ERR_TLS, "certificate verify failed: host name mismatch (the certificate is not valid for %s)", n);
         break;
     case BR_ERR_X509_NOT_CA:
@@ -10332,7 +10339,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10336 "httpx.h"
+#line 10343 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10574,7 +10581,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10578 "httpx.h"
+#line 10585 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11005,7 +11012,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11009 "httpx.h"
+#line 11016 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11491,7 +11498,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11495 "httpx.h"
+#line 11502 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12043,7 +12050,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12047 "httpx.h"
+#line 12054 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12358,7 +12365,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12362 "httpx.h"
+#line 12369 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12804,7 +12811,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12808 "httpx.h"
+#line 12815 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13025,7 +13032,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13029 "httpx.h"
+#line 13036 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13339,7 +13346,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13343 "httpx.h"
+#line 13350 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13711,7 +13718,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13715 "httpx.h"
+#line 13722 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
