@@ -97,9 +97,9 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
         httpx__fail(&e, which, "the request took longer than timeout.total (%.3g s)", ex->timeout.total);
     else
         httpx__fail(&e, which, "%s after %.3g s", httpx_strerror(which),
-                which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
-                which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
-                which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+                    which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                    which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                    which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
     httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
     httpx__response_fail(ex->resp, &e);
     ex->resp->pub.elapsed = httpx__now() - ex->started;
