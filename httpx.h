@@ -270,6 +270,29 @@ typedef struct httpx_opts {
     void *user_data;            /* passed to on_data and on_done */
 } httpx_opts;
 
+/* >>mock: a transport that answers from memory, for tests (HTTPX's
+   MockTransport). With httpx_client_opts.mock set, no connection is made: each
+   request (each hop of a redirect too) calls the handler, which looks at the
+   request as sent and answers through the reply builder; the client's whole
+   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
+   it does over the network. The handler runs on the caller's thread, inside
+   the call that drives the client. */
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
+typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* The answer: status 200, no headers, an empty body unless told otherwise.
+   Strings are copied. A Content-Length field is added unless the handler set
+   one. A header name or value the library would refuse from a caller (CR, LF,
+   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
+HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+/* status, "Content-Type: application/json" and the body, in one call */
+HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+/* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
+   and message (NULL: httpx_strerror's) as if the network had failed. */
+HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -292,6 +315,9 @@ typedef struct httpx_client_opts {
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
+    httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
+                                   handler (see >>mock); nothing is dialled */
+    void *mock_user_data;       /* passed to mock */
 } httpx_client_opts;
 
 /* >>response */
@@ -390,6 +416,24 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name);           /* first value or NULL */
 HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n); /* n-th value of a repeated header */
 HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r);          /* all, in order */
+/* The request that was sent for r: the last hop's, after redirects (HTTPX's
+   r.request). Valid until r is freed. */
+HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r);
+
+/* >>request: a request as sent, as a mock handler sees it and as
+   httpx_response_request returns it. (The type is httpx_req because
+   httpx_request is the one-shot call.) */
+HTTPX_API const char *httpx_request_method(const httpx_req *q);              /* "GET" */
+HTTPX_API const char *httpx_request_url(const httpx_req *q);                 /* absolute, params added */
+HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name); /* first value or NULL */
+/* Every field sent but Content-Length and Transfer-Encoding (each protocol
+   frames the body itself) and Host (derived from the URL unless given). */
+HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
+/* The body bytes (*len set; NULL and 0 for none). In a mock handler always
+   the whole body, streamed uploads and multipart included. On a response's
+   request: in-memory bodies (content, json, data); NULL for a streamed
+   upload or files sent over the network, whose bytes are not kept. */
+HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
 /* r.text: the body decoded to UTF-8, NUL-terminated, owned by the response
    (made once, then cached). The encoding is the Content-Type charset, else the
    one a byte order mark names, else UTF-8. Known: utf-8, utf-16 (-le, -be),
@@ -560,7 +604,7 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 564 "httpx.h"
+#line 608 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -971,9 +1015,12 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* ---- the request value (request.c) ---- */
 
 #define HTTPX__REQ_INLINE_FIELDS 16
-typedef struct httpx__request {
+/* The public httpx_req is this value: what a mock handler and
+   httpx_response_request see. */
+typedef struct httpx_req {
     char method[32];
     httpx__url url;                 /* views into the response's url_text */
+    const char *url_text;           /* the whole URL (the response's url_text) */
     /* The fields to send, merged from the defaults, the client's headers, the
        request's and auth, without Content-Length/Transfer-Encoding (each
        protocol frames the body itself). A caller's Host, if any, is here;
@@ -1206,6 +1253,56 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* ---- the response, its client, tasks ---- */
 
+/* What the policy layer sends a hop through (hop.c): an exchange-level
+   transport. The network one is the pool and the protocol slot (submit
+   queues for a connection); the mock one answers from memory. Either way
+   the head reaches the response through the one door (httpx__response_head)
+   and the body comes through read. */
+typedef struct httpx__transport {
+    const char *name;
+    /* Sends ex's request (ex->req, built). News comes through the door and
+       httpx__exchange_wake; errors end ex. */
+    void (*submit)(httpx__exchange *ex);
+    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
+    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
+    void (*cancel)(httpx__exchange *ex);
+    /* Frees what the transport keeps for the response (NULL: nothing). */
+    void (*release)(httpx__response *r);
+} httpx__transport;
+
+/* A response head as values: the door takes these whatever carried them,
+   the connection's facts included (a transport that has no connection
+   leaves them empty). */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* static text: "HTTP/1.1", "HTTP/2" */
+    const char *reason;
+    size_t reason_len;
+    const httpx__h1_header *fields;
+    size_t nfields;
+    long long expected_length;      /* Content-Length, -1 unknown */
+    bool connection_reused;
+    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
+} httpx__head;
+
+/* The mock transport's answer being built (mock.c). */
+struct httpx_mock_reply {
+    int status;
+    httpx_headers headers;
+    httpx__buf body;
+    size_t body_off;                /* how much of body was read */
+    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+};
+
+/* What a face that keeps tasks installs on its client, so that the loop
+   (below the faces) can call up around a pass without naming them. */
+typedef struct httpx__face_hooks {
+    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
+    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
+    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
+} httpx__face_hooks;
+
 #define HTTPX__INLINE_FIELDS 24
 struct httpx__response {
     httpx_response pub;             /* first: the public view is a cast away */
@@ -1236,6 +1333,14 @@ struct httpx__response {
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
+    /* the hop (hop.c) */
+    const httpx__transport *transport;
+    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the face that made it: called first when it is freed (a task leaves
+       its client's list), and with the one-shot client it owns, last */
+    void (*on_free)(httpx__response *r);
+    void (*free_owned)(httpx_client *c);
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
@@ -1254,6 +1359,7 @@ struct httpx_client {
     bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    const httpx__face_hooks *face;  /* installed by the task face at its first task */
     int tasks_started, tasks_total, tasks_done;
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
@@ -1264,24 +1370,32 @@ struct httpx_client {
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
-/* client.c */
+/* response.c: the response object, the door, the body sinks */
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+/* The door: every response head reaches its response here, as values. HTTPX_OK
+   or why the head is refused (too large, out of memory): the transport then
+   ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx__head *h, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* mock.c */
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop.c: one hop of the policy layer, for both faces */
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
+/* Picks r's transport (the client's) and sends its first hop. */
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
+/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
+   True when r is final (published), false while a hop is in flight. */
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
+/* The blocking face's wait: sends r (unless it failed already) and runs the
+   loop until it is final, or for a stream until the final head is in. */
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
-/* A finished exchange of r: prepares the next hop when it was a redirect to
-   follow. True when r goes on (submit it again). */
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
-/* response.c */
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
-/* task.c */
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
-/* Settles tasks whose exchange ended: follows redirects, calls on_done. */
-HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
-HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */
@@ -1740,7 +1854,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1744 "httpx.h"
+#line 1858 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1951,7 +2065,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1955 "httpx.h"
+#line 2069 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2516,7 +2630,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2520 "httpx.h"
+#line 2634 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2658,7 +2772,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2662 "httpx.h"
+#line 2776 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3141,7 +3255,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3145 "httpx.h"
+#line 3259 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3949,7 +4063,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3953 "httpx.h"
+#line 4067 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4355,7 +4469,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4359 "httpx.h"
+#line 4473 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5500,7 +5614,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5504 "httpx.h"
+#line 5618 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6007,7 +6121,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6011 "httpx.h"
+#line 6125 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6102,7 +6216,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6106 "httpx.h"
+#line 6220 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6824,39 +6938,10 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
     }
     return v;
 }
-
-/* ---- the response's JSON ---- */
-
-static const httpx_json_error httpx__j_nomem = {HTTPX_ERR_NOMEM, 0, 0, 0, "out of memory"};
-
-HTTPX_API const httpx_json_value *httpx_json(httpx_response *pub) {
-    httpx__views *vw;
-    if (!pub) return NULL;
-    vw = httpx__views_of((httpx__response *)(void *)pub);
-    if (!vw) return NULL;
-    if (!vw->json_done) {
-        vw->json_done = true;
-        if (pub->error) {
-            vw->json_error.code = pub->error;
-            snprintf(vw->json_error.message, sizeof vw->json_error.message, "no JSON: the request failed: %s",
-                     pub->error_message);
-        } else {
-            vw->json = httpx_json_parse(pub->content, pub->content_length, &vw->json_error);
-        }
-    }
-    return vw->json;
-}
-
-HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
-    httpx__views *vw;
-    if (!pub) return &httpx__j_nomem;
-    vw = httpx__views_of((httpx__response *)(void *)pub);
-    return vw ? &vw->json_error : &httpx__j_nomem;
-}
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6860 "httpx.h"
+#line 6945 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7267,7 +7352,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7271 "httpx.h"
+#line 7356 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7499,7 +7584,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7503 "httpx.h"
+#line 7588 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7674,7 +7759,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7678 "httpx.h"
+#line 7763 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7962,7 +8047,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7966 "httpx.h"
+#line 8051 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8169,7 +8254,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8173 "httpx.h"
+#line 8258 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8373,7 +8458,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8377 "httpx.h"
+#line 8462 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8724,7 +8809,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8728 "httpx.h"
+#line 8813 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8878,7 +8963,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8882 "httpx.h"
+#line 8967 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8967,7 +9052,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8971 "httpx.h"
+#line 9056 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9515,7 +9600,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9519 "httpx.h"
+#line 9604 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9730,7 +9815,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9734 "httpx.h"
+#line 9819 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10320,7 +10405,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10324 "httpx.h"
+#line 10409 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10473,7 +10558,7 @@ static httpx_error httpx__body_setup(httpx__response *r, httpx__err *e) {
 }
 
 /* Builds r->req for r->url_text (the first hop, or the next after a
-   redirect: then the method and body were already decided by httpx__follow
+   redirect: then the method and body were already decided by the hop
    and only the URL, headers and credentials are made again). */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
@@ -10486,7 +10571,9 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     bool first = !q->headers.fields;
     err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
     if (err) return err;
-    if (q->url.is_https && (err = httpx__tls_available(e))) return err;
+    q->url_text = r->url_text.p;
+    /* a mock answers https URLs without TLS, as HTTPX's MockTransport does */
+    if (q->url.is_https && !c->opts.mock && (err = httpx__tls_available(e))) return err;
     q->head = !strcmp(q->method, "HEAD");
     q->idempotent = httpx__is_idempotent(q->method);
     if (first && (err = httpx__body_setup(r, e))) return err;
@@ -10562,7 +10649,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10566 "httpx.h"
+#line 10653 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10993,7 +11080,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 10997 "httpx.h"
+#line 11084 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11457,7 +11544,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11461 "httpx.h"
+#line 11548 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12001,7 +12088,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12005 "httpx.h"
+#line 12092 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12246,7 +12333,7 @@ static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget,
     int n, ms, rc, cap = 16;
     double next;
     c->polling++;
-    if (c->polling == 1) httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) c->face->admit(c);   /* the faces' work around a pass: see task.c */
     httpx__loop_place(c);
     if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
         fds = c->pollfds;
@@ -12255,18 +12342,13 @@ static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget,
     n = httpx__loop_fds(c, fds, cap, &next);
     ms = next ? httpx__ms_until(next, httpx__now()) : -1;
     if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (c->polling == 1 && c->tasks_done < c->tasks_total) {
-        httpx__response *r;   /* a task that ended and waits for its report: no waiting */
-        for (r = c->tasks; r; r = r->task_next)
-            if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
-    }
+    if (c->polling == 1 && c->face && c->face->due(c)) ms = 0;   /* a task waits for its report */
     if (httpx__wait_over(watch, until)) ms = 0;
     /* nothing to wait for (everything ended while being placed): no poll */
     rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
     httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
-    if (c->polling == 1) {
-        httpx__tasks_settle(c);
-        httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) {
+        c->face->settle(c);      /* reports what ended, admits what may start */
         httpx__loop_place(c);
     }
     httpx__loop_sweep(c);
@@ -12309,14 +12391,775 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12313 "httpx.h"
+#line 12395 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file response.c   (grep anchor: >>response)
+   ====================================================================== */
+/* response: the layer above the transports. Every response head comes in
+   through one door (httpx__response_head), as values, whatever carried it;
+   body bytes go to memory (with the size limit), to on_data, or to a
+   streaming reader; a redirect's body is dropped, bounded. Then what a
+   caller does with a response: headers, status classes, streaming reads,
+   the request it answers, and freeing. Nothing here names a face: the one
+   that made a response installs what its free needs (on_free, free_owned). */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/response.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
+
+HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
+    httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
+    if (!r) return NULL;
+    memset(r, 0, sizeof *r);
+    r->pub.error_message = "";
+    r->pub.reason_phrase = "";
+    r->pub.http_version = "";
+    r->pub.url = "";
+    r->pub.content = (char *)"";
+    r->pub.expected_length = -1;
+    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
+    httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
+    return r;
+}
+
+HTTPX_API const char *httpx_header(const httpx_response *r, const char *name) {
+    return r ? httpx_headers_get(&httpx__resp(r)->headers, name) : NULL;
+}
+
+HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n) {
+    return r ? httpx_headers_get_nth(&httpx__resp(r)->headers, name, n) : NULL;
+}
+
+HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r) {
+    return r ? &httpx__resp(r)->headers : NULL;
+}
+
+/* ---- the request as sent ---- */
+
+HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r) {
+    return r ? &httpx__resp(r)->req : NULL;
+}
+
+HTTPX_API const char *httpx_request_method(const httpx_req *q) { return q ? q->method : ""; }
+HTTPX_API const char *httpx_request_url(const httpx_req *q) { return q && q->url_text ? q->url_text : ""; }
+HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name) {
+    return q ? httpx_headers_get(&q->headers, name) : NULL;
+}
+HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q) { return q ? &q->headers : NULL; }
+HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len) {
+    if (len) *len = q && q->body ? q->body_len : 0;
+    return q ? q->body : NULL;
+}
+
+HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
+HTTPX_API bool httpx_is_success(const httpx_response *r) { return r && r->status_code >= 200 && r->status_code < 300; }
+HTTPX_API bool httpx_is_redirect(const httpx_response *r) {
+    int s = r ? r->status_code : 0;
+    return (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && httpx_header(r, "location") != NULL;
+}
+HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 500; }
+HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
+HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
+
+HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
+    if (!r) return HTTPX_ERR_NOMEM;
+    if (r->error) return r->error;
+    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+}
+
+/* ---- the door and the body sink ---- */
+
+#define HTTPX__REDIRECT_BODY_MAX 65536   /* a redirect body longer than this: close instead of reading */
+
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
+    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
+    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
+    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
+    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
+    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
+    r->errmsg[sizeof r->errmsg - 1] = 0;
+    r->pub.error_message = r->errmsg;
+}
+
+static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx__head *h, httpx__err *e) {
+    size_t i, need = h->reason_len + 1, reason_at;
+    httpx__headers_clear(&r->headers);
+    for (i = 0; i < h->nfields; i++) need += h->fields[i].name_len + h->fields[i].value_len + 2;
+    r->headers.fields = r->inline_fields;
+    r->headers.cap = HTTPX__INLINE_FIELDS;
+    r->headers.fixed = true;
+    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
+    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    for (i = 0; i < h->nfields; i++)
+        if (!httpx__headers_add_raw(&r->headers, h->fields[i].name, h->fields[i].name_len, h->fields[i].value,
+                                    h->fields[i].value_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    /* the reason phrase lives in the same text, after the fields (the index
+       never points at it); the pointer is taken once the text stops moving */
+    reason_at = r->headers.text.len;
+    if (!httpx__buf_append(&r->headers.text, h->reason, h->reason_len))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    r->pub.reason_phrase = r->headers.text.p + reason_at;
+    r->pub.status_code = h->status;
+    r->pub.http_version = h->version;
+    r->pub.expected_length = h->expected_length;
+    r->pub.num_bytes_downloaded = 0;
+    r->pub.connection_reused = h->connection_reused;
+    r->pub.alpn = h->alpn ? h->alpn : "";
+    r->pub.tls_version = h->tls_version ? h->tls_version : "";
+    r->pub.tls_cipher = h->tls_cipher ? h->tls_cipher : "";
+    httpx__buf_clear(&r->body);
+    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
+                           httpx_header(&r->pub, "location") != NULL;
+    r->redirect_body = 0;
+    if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
+        (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
+                           h->expected_length, r->set.max_body_size);
+    return HTTPX_OK;
+}
+
+/* The network transport's side of the door: a protocol's head, with the
+   facts of the connection that carried it read here, once, as values. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
+                                                const char *reason, size_t reason_len,
+                                                const httpx__field_view *fields, size_t nfields,
+                                                long long expected_length, httpx__err *e) {
+    httpx__head h;
+    memset(&h, 0, sizeof h);
+    h.status = status;
+    h.version = version;
+    h.reason = reason;
+    h.reason_len = reason_len;
+    h.fields = fields;
+    h.nfields = nfields;
+    h.expected_length = expected_length;
+    h.connection_reused = ex->reused;
+    if (ex->conn && ex->conn->is_tls) {
+        h.alpn = httpx__tls_alpn(ex->conn->io);
+        httpx__tls_info(ex->conn->io, &h.tls_version, &h.tls_cipher);
+    }
+    return httpx__response_head(ex->resp, &h, e);
+}
+
+/* A redirect that will be followed: its body is read and dropped, at most
+   HTTPX__REDIRECT_BODY_MAX bytes; a longer one costs its connection instead
+   (an endless body must not keep us here). */
+static void httpx__sink_redirect(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n = r->transport->read(ex, sink, sizeof sink, &e);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->redirect_body += (size_t)n;
+        if (r->redirect_body > HTTPX__REDIRECT_BODY_MAX) {
+            r->transport->cancel(ex);
+            return;
+        }
+    }
+}
+
+/* Body bytes into memory (bounded by max_body_size) or through on_data. */
+static void httpx__sink_body(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    size_t limit = r->set.max_body_size;
+    httpx_data_fn on_data = r->opts->on_data;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n;
+        /* room for what was announced, but not more than 1 MiB ahead of what
+           came: a server's Content-Length alone must not make us allocate */
+        size_t want = 16384;
+        if (r->pub.expected_length >= 0 && !on_data) {
+            long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+            want = left < 1 ? 1 : left > (1 << 20) ? (size_t)1 << 20 : (size_t)left;
+        }
+        if (on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
+        if (!httpx__buf_reserve(&r->body, want)) {
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+            r->transport->cancel(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+        n = r->transport->read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (on_data) {
+            if (on_data(r->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
+                httpx__fail(&e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+                r->transport->cancel(ex);
+                httpx__response_fail(r, &e);
+                return;
+            }
+            continue;
+        }
+        r->body.len += (size_t)n;
+        r->body.p[r->body.len] = 0;
+        if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
+            r->transport->cancel(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+    }
+}
+
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    if (r->draining_redirect) httpx__sink_redirect(r);
+    else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else httpx__sink_body(r);
+}
+
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
+    if (r->body.p && !r->opts->on_data) {
+        r->pub.content = r->body.p;
+        r->pub.content_length = r->body.len;
+    }
+}
+
+/* ---- streaming ---- */
+
+static long httpx__read_fail(httpx__response *r, httpx__err *e) {
+    r->transport->cancel(&r->ex);
+    httpx__response_fail(r, e);
+    return -(long)r->pub.error;
+}
+
+HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__err e;
+    long n;
+    if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (pub->error) return -(long)pub->error;
+    memset(&e, 0, sizeof e);
+    if (!r->ex.stream) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
+        return httpx__read_fail(r, &e);
+    }
+    if (!buf || !cap) {
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
+        return httpx__read_fail(r, &e);
+    }
+    for (;;) {
+        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
+        if (n > 0) r->pub.num_bytes_downloaded += n;
+        if (n >= 0) return n;
+        if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
+        httpx__loop_until_readable(&r->ex);
+        if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
+    }
+}
+
+static size_t httpx__line_limit(const httpx__response *r) { return r->set.max_body_size; }
+
+/* Lines come out of r->scratch: bytes before line_used were handed out last
+   time; the rest is read ahead. A lone '\r' at the end of what has arrived may
+   be the first half of "\r\n", so the line waits for one more byte. */
+HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__buf *s;
+    size_t i;
+    bool eof = false;
+    if (!r) return NULL;
+    s = &r->scratch;
+    if (r->line_used) {
+        memmove(s->p, s->p + r->line_used, s->len - r->line_used);
+        s->len -= r->line_used;
+        r->line_used = 0;
+    }
+    for (;;) {
+        long n;
+        for (i = 0; i < s->len; i++) {
+            if (s->p[i] == '\n' || (s->p[i] == '\r' && (i + 1 < s->len || eof))) {
+                size_t skip = (s->p[i] == '\r' && i + 1 < s->len && s->p[i + 1] == '\n') ? 2 : 1;
+                s->p[i] = 0;
+                r->line_used = i + skip;
+                if (len) *len = i;
+                return s->p;
+            }
+        }
+        if (eof) break;
+        if (s->len > httpx__line_limit(r)) {
+            httpx__err e;
+            memset(&e, 0, sizeof e);
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "a line longer than max_body_size (%zu bytes)", httpx__line_limit(r));
+            httpx__read_fail(r, &e);
+            return NULL;
+        }
+        if (!httpx__buf_reserve(s, 4096)) return NULL;
+        n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
+        if (n < 0) return NULL;
+        if (n == 0) eof = true;
+        s->len += (size_t)n;
+        s->p[s->len] = 0;
+    }
+    if (!s->len) return NULL;
+    r->line_used = s->len;     /* the last line had no newline */
+    if (len) *len = s->len;
+    return s->p;
+}
+
+/* An unread stream is drained when the rest is small and already announced,
+   so its connection can serve again; otherwise the connection is closed,
+   which is cheaper than reading a large body nobody wants. */
+static void httpx__stream_close(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+    if (ex->state != HTTPX__EX_BODY || !ex->stream) return;
+    memset(&e, 0, sizeof e);
+    if (r->pub.expected_length >= 0 && left <= 65536 && !r->client->polling) {
+        for (;;) {
+            long n = r->transport->read(ex, sink, sizeof sink, &e);
+            if (n > 0) continue;
+            if (n == HTTPX__AGAIN) { httpx__loop_until_readable(ex); continue; }
+            break;
+        }
+    }
+}
+
+/* The decoded views (text.c makes them; they are plain memory). */
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r) {
+    if (!r->views) return;
+    httpx__buf_free(&r->views->text_buf);
+    httpx__buf_free(&r->views->stream_buf);
+    httpx_json_free(r->views->json);
+    httpx__free(r->views);
+    r->views = NULL;
+}
+
+HTTPX_API void httpx_response_free(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    httpx_client *owned;
+    if (!r) return;
+    if (r->is_task) {
+        httpx_client *c = r->client;
+        /* freeing another task from inside an on_done callback breaks the loop's walk */
+        HTTPX_ASSERT(!c->callback_task || c->callback_task == r);
+    }
+    if (r->on_free) r->on_free(r);   /* a task leaves its client's list (one still running is cancelled here) */
+    if (r->transport) {
+        httpx__stream_close(r);
+        r->transport->cancel(&r->ex);
+        if (r->transport->release) r->transport->release(r);
+    }
+    httpx__request_free(&r->req);
+    httpx__headers_clear(&r->headers);
+    httpx__buf_free(&r->url_text);
+    httpx__buf_free(&r->body);
+    httpx__buf_free(&r->form);
+    httpx__buf_free(&r->body_copy);
+    httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->sent_body);
+    httpx__views_free(r);
+    owned = r->owned_client;
+    if (owned && r->free_owned) r->free_owned(owned);
+    httpx__free(r);
+}
+/* End of response.c */
+
+#if defined(HTTPX_LINES)
+#line 12773 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file mock.c   (grep anchor: >>mock)
+   ====================================================================== */
+/* mock: a transport that answers from memory (HTTPX's MockTransport). Each
+   hop calls the user's handler with the request as sent and a reply to
+   fill; the reply's head goes through the same door as a network head and
+   its body comes out of read, so every policy above runs unchanged. It
+   answers at once: submit ends in BODY (or DONE), never in a wait.
+   Private prefix: httpx__mock_. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/mock.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
+
+HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code) {
+    if (!p) return;
+    if ((status_code < 100 || status_code > 999) && !p->err.code)
+        httpx__fail(httpx__mock_err(p), HTTPX_ERR_INVALID_ARGUMENT,
+                    "the mock handler answered status %d: give 100..999", status_code);
+    p->status = status_code;
+}
+
+HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value) {
+    httpx_error err;
+    if (!p || p->err.code) return;
+    err = httpx_headers_add(&p->headers, name ? name : "", value ? value : "");
+    if (err == HTTPX_ERR_NOMEM)
+        httpx__fail(&p->err, err, "out of memory for the mock reply's headers");
+    else if (err)
+        httpx__fail(&p->err, err, "the mock handler's header '%.60s' is not a valid field (a token name, "
+                    "a value without CR, LF or NUL)", name ? name : "(null)");
+}
+
+HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
+    if (!p || p->err.code) return;
+    if (!len && data) len = strlen((const char *)data);
+    httpx__buf_clear(&p->body);
+    if (!httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+}
+
+HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
+    httpx_reply_status(p, status_code);
+    httpx_reply_header(p, "Content-Type", "application/json");
+    httpx_reply_body(p, json ? json : "null", 0);
+}
+
+HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message) {
+    if (!p || p->err.code) return;
+    if (code == HTTPX_OK) code = HTTPX_ERR_INVALID_ARGUMENT;
+    httpx__fail(&p->err, code, "%s", message ? message : httpx_strerror(code));
+}
+
+/* ---- the transport ---- */
+
+/* The reason phrase HTTPX gives a Response(status) (RFC 9110's); "" for
+   codes without one. */
+static const char *httpx__mock_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
+        {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
+        {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"},
+        {303, "See Other"}, {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
+        {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
+        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"}, {409, "Conflict"},
+        {410, "Gone"}, {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"},
+        {415, "Unsupported Media Type"}, {418, "I'm a teapot"}, {422, "Unprocessable Content"},
+        {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
+        {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
+}
+
+static httpx_mock_reply *httpx__mock_reply_of(httpx__response *r) {
+    if (!r->mock) {
+        r->mock = (httpx_mock_reply *)httpx__malloc(sizeof *r->mock);
+        if (!r->mock) return NULL;
+        memset(r->mock, 0, sizeof *r->mock);
+        httpx__headers_init(&r->mock->headers);
+    }
+    r->mock->status = 200;
+    r->mock->body_off = 0;
+    httpx__headers_clear(&r->mock->headers);
+    httpx__buf_clear(&r->mock->body);
+    memset(&r->mock->err, 0, sizeof r->mock->err);
+    return r->mock;
+}
+
+/* A streamed body (upload, files) is read whole, so that the handler sees
+   the bytes: bounded by the client's max_body_size, as a body kept in
+   memory is. */
+static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
+    httpx__request *q = &r->req;
+    size_t off = 0, limit = r->client->opts.max_body_size;
+    if (q->body || !q->has_body) return HTTPX_OK;
+    httpx__buf_clear(&r->sent_body);
+    for (;;) {
+        long n;
+        if (!httpx__buf_reserve(&r->sent_body, 16384))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
+        n = httpx__request_body_read(q, &off, r->sent_body.p + r->sent_body.len,
+                                     r->sent_body.cap - r->sent_body.len - 1, e);
+        if (n < 0) return e->code ? e->code : HTTPX_ERR_WRITE;
+        if (n == 0) break;
+        r->sent_body.len += (size_t)n;
+        if (r->sent_body.len > limit)
+            return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "the request body is over max_body_size (%zu) "
+                               "for the mock transport", limit);
+    }
+    httpx__buf_reserve(&r->sent_body, 0);
+    q->body = r->sent_body.p ? r->sent_body.p : "";
+    q->body_len = r->sent_body.len;
+    return HTTPX_OK;
+}
+
+/* The reply's fields as the door takes them, with Content-Length added
+   when the handler gave none. */
+static httpx_error httpx__mock_head(httpx__response *r, httpx_mock_reply *p, httpx__err *e) {
+    httpx__field_view inline_views[32], *views = inline_views;
+    size_t i, n = httpx_headers_count(&p->headers);
+    char length[24];
+    const char *cl = httpx_headers_get(&p->headers, "content-length");
+    httpx__head h;
+    httpx_error err;
+    memset(&h, 0, sizeof h);
+    if (n + 1 > sizeof inline_views / sizeof inline_views[0]) {
+        views = (httpx__field_view *)httpx__malloc((n + 1) * sizeof *views);
+        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the mock reply's headers");
+    }
+    for (i = 0; i < n; i++) {
+        const char *name, *value;
+        httpx_headers_at(&p->headers, i, &name, &value);
+        views[i].name = name;
+        views[i].name_len = strlen(name);
+        views[i].value = value;
+        views[i].value_len = strlen(value);
+    }
+    h.expected_length = (long long)p->body.len;
+    if (cl) {
+        char *end;
+        h.expected_length = strtoll(cl, &end, 10);
+        if (end == cl || *end || h.expected_length < 0) h.expected_length = -1;
+    } else {
+        snprintf(length, sizeof length, "%zu", p->body.len);
+        views[n].name = "content-length";
+        views[n].name_len = 14;
+        views[n].value = length;
+        views[n].value_len = strlen(length);
+        n++;
+    }
+    h.status = p->status;
+    h.version = "HTTP/1.1";
+    h.reason = httpx__mock_reason(p->status);
+    h.reason_len = strlen(h.reason);
+    h.fields = views;
+    h.nfields = n;
+    err = httpx__response_head(r, &h, e);
+    if (views != inline_views) httpx__free(views);
+    return err;
+}
+
+static void httpx__mock_submit(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    httpx_client *c = ex->client;
+    httpx_mock_reply *p;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    ex->started = httpx__now();
+    ex->readable = false;
+    ex->state = HTTPX__EX_SENDING;
+    p = httpx__mock_reply_of(r);
+    if (!p) {
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
+        httpx__exchange_end(ex, &e);
+        return;
+    }
+    if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
+    c->opts.mock(c->opts.mock_user_data, &r->req, p);
+    if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
+    if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
+    if (httpx__mock_head(r, p, &e)) { httpx__exchange_end(ex, &e); return; }
+    ex->state = HTTPX__EX_BODY;
+    httpx__exchange_wake(ex);
+}
+
+static long httpx__mock_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx_mock_reply *p = ex->resp->mock;
+    size_t left;
+    (void)e;
+    if (ex->state != HTTPX__EX_BODY) return 0;
+    left = p->body.len - p->body_off;
+    if (!left) {
+        httpx__exchange_end(ex, NULL);
+        return 0;
+    }
+    if (cap > left) cap = left;
+    memcpy(buf, p->body.p + p->body_off, cap);
+    p->body_off += cap;
+    return (long)cap;
+}
+
+static void httpx__mock_cancel(httpx__exchange *ex) { httpx__exchange_abandon(ex); }
+
+static void httpx__mock_release(httpx__response *r) {
+    if (!r->mock) return;
+    httpx__headers_clear(&r->mock->headers);
+    httpx__buf_free(&r->mock->body);
+    httpx__free(r->mock);
+    r->mock = NULL;
+}
+
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
+    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__mock_read, httpx__mock_cancel,
+                                          httpx__mock_release};
+    return &mock;
+}
+/* End of mock.c */
+
+#if defined(HTTPX_LINES)
+#line 12997 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hop.c   (grep anchor: >>hop)
+   ====================================================================== */
+/* hop: one hop of the policy layer, the same for both faces (HTTPX's
+   Client._send_single_request and the redirect loop around it):
+
+     1. build the request value (request.c: httpx__begin for the first hop,
+        the redirect decision below for the next ones);
+     2. [the next issue: request hooks, cookies into the request, an auth
+        flow's step: see httpx__hop_send];
+     3. send it through the client's transport (the network: the pool and
+        the protocol slot; or the mock);
+     4. the head comes in through the door (response.c), as values, which
+        also notes whether it is a redirect to follow;
+     5. decide on the redirect: the next hop's request, back to 2;
+     6. publish the response.
+
+   The blocking face waits for each hop with httpx__hop_run; the task face
+   sends with httpx__hop_send and settles with httpx__hop_settle from its
+   hook around a loop pass. Private prefix: httpx__hop_. */
+#if defined(HTTPX_LINES)
+#line 17 "tools/src/hop.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+/* ---- the network transport: the pool and the protocol slot ---- */
+
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
+    static const httpx__transport net = {"network", httpx__exchange_submit, httpx__exchange_read,
+                                         httpx__exchange_abandon, NULL};
+    return &net;
+}
+
+/* ---- the hop ---- */
+
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
+    if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
+    /* Here the next issue's request hooks, cookies and auth flow see the
+       built request (r->req) before it goes. */
+    r->transport->submit(&r->ex);
+}
+
+static bool httpx__hop_same_origin(const httpx__url *a, const httpx__url *b) {
+    return a->is_https == b->is_https && a->port == b->port && a->host.n == b->host.n &&
+           httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
+}
+
+static bool httpx__hop_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    return false;
+}
+
+/* The request's body for a hop that becomes GET: none. */
+static void httpx__hop_drop_body(httpx__request *q) {
+    strcpy(q->method, "GET");
+    if (q->multipart) httpx__multipart_free(q->multipart);
+    q->multipart = NULL;
+    q->body = NULL;
+    q->body_len = 0;
+    q->upload = NULL;
+    q->body_length = -1;
+    q->has_body = false;
+    q->content_type = NULL;
+}
+
+/* Step 5: r's exchange ended on a redirect to follow. Builds the next
+   hop's request and sends it; false (r failed, or it was no redirect to
+   follow) when r is final. */
+static bool httpx__hop_redirect(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__request *q = &r->req;
+    const char *location = httpx_header(&r->pub, "location");
+    int code = r->pub.status_code;
+    httpx__buf next;
+    httpx__url old = q->url;
+    httpx__err e;
+    char old_host[256];
+    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
+    memset(&e, 0, sizeof e);
+    memset(&next, 0, sizeof next);
+    if (++r->redirects > r->set.max_redirects) {
+        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
+        return httpx__hop_fail(r, &e);
+    }
+    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
+        httpx__buf_free(&next);
+        return httpx__hop_fail(r, &e);
+    }
+    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
+    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
+        httpx__hop_drop_body(q);
+    } else if (!q->replayable) {
+        httpx__buf_free(&next);
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        return httpx__hop_fail(r, &e);
+    }
+    /* remember the old origin: its views die with the old URL text */
+    if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
+    memcpy(old_host, old.host.p, old.host.n);
+    old.host.p = old_host;
+    httpx__buf_clear(&r->url_text);
+    httpx__buf_append(&r->url_text, next.p, next.len);
+    httpx__buf_free(&next);
+    httpx__headers_clear(&r->headers);
+    httpx__buf_clear(&r->body);
+    r->pub.status_code = 0;
+    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
+    r->pub.http_version = "";
+    r->pub.num_bytes_downloaded = 0;
+    r->pub.expected_length = -1;
+    r->pub.url = r->url_text.p;
+    r->draining_redirect = false;
+    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) return httpx__hop_fail(r, &e);
+    /* credentials stay with their origin; once dropped they stay dropped */
+    if (!httpx__hop_same_origin(&old, &q->url)) q->strip_credentials = true;
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    r->pub.url = r->url_text.p;
+    httpx__hop_send(r);
+    return true;
+}
+
+/* Step 6. The request stays for httpx_response_request; only its body
+   source is let go (a multipart body's open files). */
+static void httpx__hop_publish(httpx__response *r) {
+    httpx__request *q = &r->req;
+    httpx__response_publish(r);
+    if (q->multipart) httpx__multipart_free(q->multipart);
+    q->multipart = NULL;
+    q->upload = NULL;
+}
+
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
+    /* a transport that answers at once (the mock) ends the next hop inside
+       the redirect step: go on while that happens */
+    for (;;) {
+        if (r->ex.state != HTTPX__EX_DONE) return false;
+        if (!httpx__hop_redirect(r)) break;
+    }
+    httpx__hop_publish(r);
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__hop_send(r);
+    for (;;) {
+        httpx__loop_until(ex, ex->stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
+        /* a redirect's body is dropped before the next hop, stream or not */
+        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
+        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
+        if (!httpx__hop_redirect(r)) break;
+    }
+    httpx__hop_publish(r);
+}
+/* End of hop.c */
+
+#if defined(HTTPX_LINES)
+#line 13156 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
    ====================================================================== */
-/* client: shared configuration, URL and option merging, redirects, and the
-   blocking face (one-shot calls and httpx_client_*), which runs the same
-   exchange engine as everything else until its request is done. */
+/* client: shared configuration, URL and option merging, and the blocking
+   face (one-shot calls and httpx_client_*), which runs the same hop
+   (hop.c) as the task face, waiting until its request is done. */
 #if defined(HTTPX_LINES)
 #line 3 "tools/src/client.c"
 #endif
@@ -12425,7 +13268,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__conn *conn;
     if (!c) return;
-    while (c->tasks) httpx_task_free((httpx_task *)c->tasks);
+    while (c->tasks) httpx_response_free(&c->tasks->pub);   /* each leaves the list as it goes */
     while ((conn = c->conns) != NULL) {
         c->conns = conn->next;
         httpx__conn_free(conn);
@@ -12547,21 +13390,6 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     return HTTPX_OK;
 }
 
-HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
-    httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
-    if (!r) return NULL;
-    memset(r, 0, sizeof *r);
-    r->pub.error_message = "";
-    r->pub.reason_phrase = "";
-    r->pub.http_version = "";
-    r->pub.url = "";
-    r->pub.content = (char *)"";
-    r->pub.expected_length = -1;
-    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
-    httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
-    return r;
-}
-
 static httpx_error httpx__method_copy(httpx__request *q, const char *method, httpx__err *e) {
     size_t i;
     if (!method || !*method || strlen(method) >= sizeof q->method)
@@ -12590,6 +13418,7 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     ex->state = HTTPX__EX_IDLE;
+    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -12603,105 +13432,14 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     }
 }
 
-/* ---- redirects ---- */
-
-static bool httpx__same_origin(const httpx__url *a, const httpx__url *b) {
-    return a->is_https == b->is_https && a->port == b->port && a->host.n == b->host.n &&
-           httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
-}
-
-static void httpx__follow_fail(httpx__response *r, httpx__err *e) {
-    httpx__response_fail(r, e);
-}
-
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    httpx__request *q = &r->req;
-    const char *location = httpx_header(&r->pub, "location");
-    int code = r->pub.status_code;
-    httpx__buf next;
-    httpx__url old = q->url;
-    httpx__err e;
-    char old_host[256];
-    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
-    memset(&e, 0, sizeof e);
-    memset(&next, 0, sizeof next);
-    if (++r->redirects > r->set.max_redirects) {
-        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
-        httpx__buf_free(&next);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
-    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
-        strcpy(q->method, "GET");
-        if (q->multipart) httpx__multipart_free(q->multipart);
-        q->multipart = NULL;
-        q->body = NULL;
-        q->body_len = 0;
-        q->upload = NULL;
-        q->body_length = -1;
-        q->has_body = false;
-        q->content_type = NULL;
-    } else if (!q->replayable) {
-        httpx__buf_free(&next);
-        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    /* remember the old origin: its views die with the old URL text */
-    if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
-    memcpy(old_host, old.host.p, old.host.n);
-    old.host.p = old_host;
-    httpx__buf_clear(&r->url_text);
-    httpx__buf_append(&r->url_text, next.p, next.len);
-    httpx__buf_free(&next);
-    httpx__headers_clear(&r->headers);
-    httpx__buf_clear(&r->body);
-    r->pub.status_code = 0;
-    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
-    r->pub.http_version = "";
-    r->pub.num_bytes_downloaded = 0;
-    r->pub.expected_length = -1;
-    r->pub.url = r->url_text.p;
-    r->draining_redirect = false;
-    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) { httpx__follow_fail(r, &e); return false; }
-    /* credentials stay with their origin; once dropped they stay dropped */
-    if (!httpx__same_origin(&old, &q->url)) q->strip_credentials = true;
-    if (httpx__request_build(r, &e)) { httpx__follow_fail(r, &e); return false; }
-    r->pub.url = r->url_text.p;
-    httpx__exchange_submit(ex);
-    return true;
-}
-
 /* ---- the blocking face ---- */
-
-/* Runs r's exchange (and its redirects) until it is done, or for a stream
-   until the final head is in. */
-static void httpx__run(httpx__response *r, bool stream) {
-    httpx__exchange *ex = &r->ex;
-    if (ex->state != HTTPX__EX_DONE) httpx__exchange_submit(ex);
-    for (;;) {
-        httpx__loop_until(ex, stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
-        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
-        if (!httpx__follow(r)) break;
-    }
-    if (ex->state == HTTPX__EX_DONE) {
-        httpx__response_publish(r);
-        httpx__request_free(&r->req);
-    }
-}
 
 static httpx__response *httpx__send(httpx_client *c, const char *method, const char *url,
                                     const httpx_opts *opt, bool stream) {
     httpx__response *r = httpx__response_new();
     if (!r) return NULL;
     httpx__begin(r, c, method, url, opt, stream);
-    httpx__run(r, stream);
+    httpx__hop_run(r);
     return r;
 }
 
@@ -12737,6 +13475,7 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     r = httpx__send(c, method, url, opt, stream);
     if (!r) { httpx_client_free(c); return NULL; }
     r->owned_client = c;
+    r->free_owned = httpx_client_free;
     return &r->pub;
 }
 
@@ -12752,21 +13491,25 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12756 "httpx.h"
+#line 13495 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
    ====================================================================== */
-/* task: the nonblocking face. A task is a response whose exchange the client
+/* task: the nonblocking face. A task is a response whose hops the client
    drives from httpx_client_poll (or from the caller's own event loop through
    httpx_client_fds/httpx_client_process) instead of from a blocking call.
-   It is the same exchange state machine as the blocking face. */
+   It is the same hop (hop.c) as the blocking face. The loop knows nothing
+   of tasks: the face installs hooks on its client (httpx__task_face) that
+   admit and settle tasks around each pass. */
 #if defined(HTTPX_LINES)
-#line 4 "tools/src/task.c"
+#line 6 "tools/src/task.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <poll.h>
+
+static const httpx__face_hooks *httpx__task_face(void);
 
 static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__response *)(void *)(uintptr_t)t; }
 
@@ -12788,9 +13531,6 @@ static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
     r->opts_copy.headers = o->headers ? pairs : NULL;
     if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
     if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
-    /* parts already consumed by httpx__begin need no copy: URL and params */
-    r->opts_copy.params = NULL;
-    r->opts_copy.data = NULL;
     return true;
 }
 
@@ -12803,7 +13543,7 @@ static void httpx__task_link(httpx_client *c, httpx__response *r) {
     c->tasks_total++;
 }
 
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r) {
+static void httpx__task_unlink(httpx__response *r) {
     httpx_client *c = r->client;
     if (!r->is_task) return;
     if (r->task_prev) r->task_prev->task_next = r->task_next;
@@ -12827,10 +13567,16 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
         httpx__free(r);
         return NULL;
     }
+    c->face = httpx__task_face();
     r->is_task = true;
+    r->on_free = httpx__task_unlink;
     r->client = c;
     httpx__task_link(c, r);
     httpx__begin(r, c, method, url, &r->opts_copy, false);
+    /* httpx__begin consumed these (into the URL and the form body); past this
+       call they may point to the caller's dead memory, so nothing may read them */
+    r->opts_copy.params = NULL;
+    r->opts_copy.data = NULL;
     q = &r->req;
     /* a body in the caller's memory is copied */
     if (q->body && q->body != r->form.p) {
@@ -12862,27 +13608,25 @@ HTTPX_API void httpx_task_cancel(httpx_task *t) { httpx_task_free(t); }
 /* ---- driving the tasks ---- */
 
 /* Moves tasks into flight while max_in_flight allows. */
-HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c) {
+static void httpx__tasks_admit(httpx_client *c) {
     httpx__response *r;
     for (r = c->tasks; r; r = r->task_next) {
         if (r->started) continue;
         if (c->opts.max_in_flight > 0 && c->tasks_started >= c->opts.max_in_flight) break;
         r->started = true;
         c->tasks_started++;
-        if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_submit(&r->ex);
+        httpx__hop_send(r);
     }
 }
 
-/* A task whose exchange ended: follow a redirect, or report it. Returns true
-   when the task was freed (on_done set). */
+/* A task whose hop ended: the next hop of a redirect, or report it. Returns
+   true when the task was freed (on_done set). */
 static bool httpx__task_settle(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
     httpx_client *c = r->client;
     httpx_done_fn on_done = r->opts->on_done;
     if (ex->state != HTTPX__EX_DONE || r->finished || !r->started) return false;
-    if (httpx__follow(r)) return false;
-    httpx__response_publish(r);
-    httpx__request_free(&r->req);
+    if (!httpx__hop_settle(r)) return false;
     r->finished = true;
     c->tasks_started--;
     c->tasks_done++;
@@ -12896,12 +13640,29 @@ static bool httpx__task_settle(httpx__response *r) {
     return false;
 }
 
-HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c) {
+static void httpx__tasks_settle(httpx_client *c) {
     httpx__response *r, *next;
     for (r = c->tasks; r; r = next) {
         next = r->task_next;
         if (httpx__task_settle(r)) next = c->tasks;   /* the callback may have started or ended others */
     }
+    httpx__tasks_admit(c);
+}
+
+/* A task to admit (there is room) or that ended and waits for its report:
+   the pass must not wait. */
+static bool httpx__tasks_due(const httpx_client *c) {
+    const httpx__response *r;
+    bool room = c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight;
+    if (c->tasks_done >= c->tasks_total) return false;
+    for (r = c->tasks; r; r = r->task_next)
+        if (!r->finished && (r->started ? r->ex.state == HTTPX__EX_DONE : room)) return true;
+    return false;
+}
+
+static const httpx__face_hooks *httpx__task_face(void) {
+    static const httpx__face_hooks face = {httpx__tasks_admit, httpx__tasks_due, httpx__tasks_settle};
+    return &face;
 }
 
 /* ---- the faces of the loop ---- */
@@ -12973,323 +13734,13 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12977 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file response.c   (grep anchor: >>response)
-   ====================================================================== */
-/* response: the layer above the protocols. Every response head comes in
-   through one door (httpx__exchange_head); body bytes go to memory (with
-   the size limit), to on_data, or to a streaming reader; a redirect's body
-   is dropped, bounded. Then what a caller does with a response: headers,
-   status classes, text decoding, streaming reads and freeing. */
-#if defined(HTTPX_LINES)
-#line 5 "tools/src/response.c"
-#endif
-/* #include "internal.h": earlier in httpx.h */
-
-static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
-
-HTTPX_API const char *httpx_header(const httpx_response *r, const char *name) {
-    return r ? httpx_headers_get(&httpx__resp(r)->headers, name) : NULL;
-}
-
-HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n) {
-    return r ? httpx_headers_get_nth(&httpx__resp(r)->headers, name, n) : NULL;
-}
-
-HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r) {
-    return r ? &httpx__resp(r)->headers : NULL;
-}
-
-HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
-HTTPX_API bool httpx_is_success(const httpx_response *r) { return r && r->status_code >= 200 && r->status_code < 300; }
-HTTPX_API bool httpx_is_redirect(const httpx_response *r) {
-    int s = r ? r->status_code : 0;
-    return (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && httpx_header(r, "location") != NULL;
-}
-HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 500; }
-HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
-HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
-
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
-    if (!r) return HTTPX_ERR_NOMEM;
-    if (r->error) return r->error;
-    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
-}
-
-/* ---- the door and the body sink ---- */
-
-#define HTTPX__REDIRECT_BODY_MAX 65536   /* a redirect body longer than this: close instead of reading */
-
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
-    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
-    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
-    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
-    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
-    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
-    r->errmsg[sizeof r->errmsg - 1] = 0;
-    r->pub.error_message = r->errmsg;
-}
-
-static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
-
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e) {
-    httpx__response *r = ex->resp;
-    size_t i, need = reason_len + 1, reason_at;
-    httpx__headers_clear(&r->headers);
-    for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
-    r->headers.fields = r->inline_fields;
-    r->headers.cap = HTTPX__INLINE_FIELDS;
-    r->headers.fixed = true;
-    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
-    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    for (i = 0; i < nfields; i++)
-        if (!httpx__headers_add_raw(&r->headers, fields[i].name, fields[i].name_len, fields[i].value, fields[i].value_len))
-            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    /* the reason phrase lives in the same text, after the fields (the index
-       never points at it); the pointer is taken once the text stops moving */
-    reason_at = r->headers.text.len;
-    if (!httpx__buf_append(&r->headers.text, reason, reason_len))
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    r->pub.reason_phrase = r->headers.text.p + reason_at;
-    r->pub.status_code = status;
-    r->pub.http_version = version;
-    r->pub.expected_length = expected_length;
-    r->pub.num_bytes_downloaded = 0;
-    r->pub.connection_reused = ex->reused;
-    r->pub.alpn = "";
-    r->pub.tls_version = r->pub.tls_cipher = "";
-    if (ex->conn && ex->conn->is_tls) {
-        r->pub.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
-    }
-    httpx__buf_clear(&r->body);
-    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
-                           httpx_header(&r->pub, "location") != NULL;
-    r->redirect_body = 0;
-    if (!r->draining_redirect && !ex->stream && !r->opts->on_data && expected_length > 0 &&
-        (unsigned long long)expected_length > (unsigned long long)r->set.max_body_size)
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
-                           expected_length, r->set.max_body_size);
-    return HTTPX_OK;
-}
-
-/* A redirect that will be followed: its body is read and dropped, at most
-   HTTPX__REDIRECT_BODY_MAX bytes; a longer one costs its connection instead
-   (an endless body must not keep us here). */
-static void httpx__sink_redirect(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    char sink[4096];
-    httpx__err e;
-    memset(&e, 0, sizeof e);
-    for (;;) {
-        long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
-        r->redirect_body += (size_t)n;
-        if (r->redirect_body > HTTPX__REDIRECT_BODY_MAX) {
-            httpx__exchange_abandon(ex);
-            return;
-        }
-    }
-}
-
-/* Body bytes into memory (bounded by max_body_size) or through on_data. */
-static void httpx__sink_body(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    size_t limit = r->set.max_body_size;
-    httpx_data_fn on_data = r->opts->on_data;
-    httpx__err e;
-    memset(&e, 0, sizeof e);
-    for (;;) {
-        long n;
-        /* room for what was announced, but not more than 1 MiB ahead of what
-           came: a server's Content-Length alone must not make us allocate */
-        size_t want = 16384;
-        if (r->pub.expected_length >= 0 && !on_data) {
-            long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
-            want = left < 1 ? 1 : left > (1 << 20) ? (size_t)1 << 20 : (size_t)left;
-        }
-        if (on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
-        if (!httpx__buf_reserve(&r->body, want)) {
-            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for a response body");
-            httpx__exchange_abandon(ex);
-            httpx__response_fail(r, &e);
-            return;
-        }
-        n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
-        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
-        r->pub.num_bytes_downloaded += n;
-        if (on_data) {
-            if (on_data(r->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
-                httpx__fail(&e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
-                httpx__exchange_abandon(ex);
-                httpx__response_fail(r, &e);
-                return;
-            }
-            continue;
-        }
-        r->body.len += (size_t)n;
-        r->body.p[r->body.len] = 0;
-        if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
-            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
-            httpx__exchange_abandon(ex);
-            httpx__response_fail(r, &e);
-            return;
-        }
-    }
-}
-
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
-    httpx__response *r = ex->resp;
-    if (r->draining_redirect) httpx__sink_redirect(r);
-    else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
-    else httpx__sink_body(r);
-}
-
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
-    if (r->body.p && !r->opts->on_data) {
-        r->pub.content = r->body.p;
-        r->pub.content_length = r->body.len;
-    }
-}
-
-/* ---- streaming ---- */
-
-static long httpx__read_fail(httpx__response *r, httpx__err *e) {
-    httpx__exchange_abandon(&r->ex);
-    httpx__response_fail(r, e);
-    return -(long)r->pub.error;
-}
-
-HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
-    httpx__response *r = httpx__resp(pub);
-    httpx__err e;
-    long n;
-    if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
-    if (pub->error) return -(long)pub->error;
-    memset(&e, 0, sizeof e);
-    if (!r->ex.stream) {
-        httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
-        return httpx__read_fail(r, &e);
-    }
-    if (!buf || !cap) {
-        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
-        return httpx__read_fail(r, &e);
-    }
-    for (;;) {
-        n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
-        if (n > 0) r->pub.num_bytes_downloaded += n;
-        if (n >= 0) return n;
-        if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
-        httpx__loop_until_readable(&r->ex);
-        if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
-    }
-}
-
-static size_t httpx__line_limit(const httpx__response *r) { return r->set.max_body_size; }
-
-/* Lines come out of r->scratch: bytes before line_used were handed out last
-   time; the rest is read ahead. A lone '\r' at the end of what has arrived may
-   be the first half of "\r\n", so the line waits for one more byte. */
-HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
-    httpx__response *r = httpx__resp(pub);
-    httpx__buf *s;
-    size_t i;
-    bool eof = false;
-    if (!r) return NULL;
-    s = &r->scratch;
-    if (r->line_used) {
-        memmove(s->p, s->p + r->line_used, s->len - r->line_used);
-        s->len -= r->line_used;
-        r->line_used = 0;
-    }
-    for (;;) {
-        long n;
-        for (i = 0; i < s->len; i++) {
-            if (s->p[i] == '\n' || (s->p[i] == '\r' && (i + 1 < s->len || eof))) {
-                size_t skip = (s->p[i] == '\r' && i + 1 < s->len && s->p[i + 1] == '\n') ? 2 : 1;
-                s->p[i] = 0;
-                r->line_used = i + skip;
-                if (len) *len = i;
-                return s->p;
-            }
-        }
-        if (eof) break;
-        if (s->len > httpx__line_limit(r)) {
-            httpx__err e;
-            memset(&e, 0, sizeof e);
-            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "a line longer than max_body_size (%zu bytes)", httpx__line_limit(r));
-            httpx__read_fail(r, &e);
-            return NULL;
-        }
-        if (!httpx__buf_reserve(s, 4096)) return NULL;
-        n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
-        if (n < 0) return NULL;
-        if (n == 0) eof = true;
-        s->len += (size_t)n;
-        s->p[s->len] = 0;
-    }
-    if (!s->len) return NULL;
-    r->line_used = s->len;     /* the last line had no newline */
-    if (len) *len = s->len;
-    return s->p;
-}
-
-/* An unread stream is drained when the rest is small and already announced,
-   so its connection can serve again; otherwise the connection is closed,
-   which is cheaper than reading a large body nobody wants. */
-static void httpx__stream_close(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    char sink[4096];
-    httpx__err e;
-    long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
-    if (ex->state != HTTPX__EX_BODY || !ex->stream) return;
-    memset(&e, 0, sizeof e);
-    if (r->pub.expected_length >= 0 && left <= 65536 && !r->client->polling) {
-        for (;;) {
-            long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-            if (n > 0) continue;
-            if (n == HTTPX__AGAIN) { httpx__loop_until_readable(ex); continue; }
-            break;
-        }
-    }
-}
-
-HTTPX_API void httpx_response_free(httpx_response *pub) {
-    httpx__response *r = httpx__resp(pub);
-    if (!r) return;
-    if (r->is_task) {
-        httpx_client *c = r->client;
-        /* freeing another task from inside an on_done callback breaks the loop's walk */
-        HTTPX_ASSERT(!c->callback_task || c->callback_task == r);
-    }
-    httpx__task_unlink(r);      /* a task still running is cancelled here */
-    httpx__stream_close(r);
-    httpx__exchange_abandon(&r->ex);
-    httpx__request_free(&r->req);
-    httpx__headers_clear(&r->headers);
-    httpx__buf_free(&r->url_text);
-    httpx__buf_free(&r->body);
-    httpx__buf_free(&r->form);
-    httpx__buf_free(&r->body_copy);
-    httpx__buf_free(&r->scratch);
-    httpx__views_free(r);
-    if (r->owned_client) httpx_client_free(r->owned_client);
-    httpx__free(r);
-}
-/* End of response.c */
-
-#if defined(HTTPX_LINES)
-#line 13288 "httpx.h"
+#line 13738 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
    ====================================================================== */
-/* text: r.text and iter_text. A body is decoded to UTF-8 by the charset of
+/* text: the reading layer's views of a body: r.text, iter_text and
+   r.json() (the parser itself is json.c, pure). A body is decoded to UTF-8 by the charset of
    its Content-Type, else by a byte order mark, else as UTF-8; what is not
    valid in the encoding becomes U+FFFD the way Python's bytes.decode(enc,
    "replace") does it, so httpx_text agrees with HTTPX's r.text.
@@ -13297,7 +13748,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
    the decoder for the rest), so httpx_read_text never splits one.
    Private prefix: httpx__text_ (and httpx__enc_ for encodings). */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/text.c"
+#line 8 "tools/src/text.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 
@@ -13528,15 +13979,6 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r) {
     return r->views;
 }
 
-HTTPX__PRIVATE void httpx__views_free(httpx__response *r) {
-    if (!r->views) return;
-    httpx__buf_free(&r->views->text_buf);
-    httpx__buf_free(&r->views->stream_buf);
-    httpx_json_free(r->views->json);
-    httpx__free(r->views);
-    r->views = NULL;
-}
-
 /* The charset parameter of Content-Type (RFC 9110 8.3.1: parameters after
    ';', names case-insensitive, values a token or a quoted string). */
 static enum httpx__enc httpx__text_declared(const httpx_response *r) {
@@ -13653,10 +14095,39 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
         if (n == 0) return NULL;
     }
 }
+
+/* ---- the response's JSON ---- */
+
+static const httpx_json_error httpx__j_nomem = {HTTPX_ERR_NOMEM, 0, 0, 0, "out of memory"};
+
+HTTPX_API const httpx_json_value *httpx_json(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return NULL;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    if (!vw) return NULL;
+    if (!vw->json_done) {
+        vw->json_done = true;
+        if (pub->error) {
+            vw->json_error.code = pub->error;
+            snprintf(vw->json_error.message, sizeof vw->json_error.message, "no JSON: the request failed: %s",
+                     pub->error_message);
+        } else {
+            vw->json = httpx_json_parse(pub->content, pub->content_length, &vw->json_error);
+        }
+    }
+    return vw->json;
+}
+
+HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return &httpx__j_nomem;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    return vw ? &vw->json_error : &httpx__j_nomem;
+}
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13660 "httpx.h"
+#line 14131 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -57,9 +57,11 @@ COMPONENTS = [               # implementation, bottom layer first
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "response.c",
+    "mock.c",
+    "hop.c",
     "client.c",
     "task.c",
-    "response.c",
     "text.c",
 ]
 # A component of several files may have a private header for what its

@@ -397,9 +397,12 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* ---- the request value (request.c) ---- */
 
 #define HTTPX__REQ_INLINE_FIELDS 16
-typedef struct httpx__request {
+/* The public httpx_req is this value: what a mock handler and
+   httpx_response_request see. */
+typedef struct httpx_req {
     char method[32];
     httpx__url url;                 /* views into the response's url_text */
+    const char *url_text;           /* the whole URL (the response's url_text) */
     /* The fields to send, merged from the defaults, the client's headers, the
        request's and auth, without Content-Length/Transfer-Encoding (each
        protocol frames the body itself). A caller's Host, if any, is here;
@@ -632,6 +635,56 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* ---- the response, its client, tasks ---- */
 
+/* What the policy layer sends a hop through (hop.c): an exchange-level
+   transport. The network one is the pool and the protocol slot (submit
+   queues for a connection); the mock one answers from memory. Either way
+   the head reaches the response through the one door (httpx__response_head)
+   and the body comes through read. */
+typedef struct httpx__transport {
+    const char *name;
+    /* Sends ex's request (ex->req, built). News comes through the door and
+       httpx__exchange_wake; errors end ex. */
+    void (*submit)(httpx__exchange *ex);
+    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
+    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
+    void (*cancel)(httpx__exchange *ex);
+    /* Frees what the transport keeps for the response (NULL: nothing). */
+    void (*release)(httpx__response *r);
+} httpx__transport;
+
+/* A response head as values: the door takes these whatever carried them,
+   the connection's facts included (a transport that has no connection
+   leaves them empty). */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* static text: "HTTP/1.1", "HTTP/2" */
+    const char *reason;
+    size_t reason_len;
+    const httpx__h1_header *fields;
+    size_t nfields;
+    long long expected_length;      /* Content-Length, -1 unknown */
+    bool connection_reused;
+    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
+} httpx__head;
+
+/* The mock transport's answer being built (mock.c). */
+struct httpx_mock_reply {
+    int status;
+    httpx_headers headers;
+    httpx__buf body;
+    size_t body_off;                /* how much of body was read */
+    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+};
+
+/* What a face that keeps tasks installs on its client, so that the loop
+   (below the faces) can call up around a pass without naming them. */
+typedef struct httpx__face_hooks {
+    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
+    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
+    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
+} httpx__face_hooks;
+
 #define HTTPX__INLINE_FIELDS 24
 struct httpx__response {
     httpx_response pub;             /* first: the public view is a cast away */
@@ -662,6 +715,14 @@ struct httpx__response {
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
+    /* the hop (hop.c) */
+    const httpx__transport *transport;
+    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the face that made it: called first when it is freed (a task leaves
+       its client's list), and with the one-shot client it owns, last */
+    void (*on_free)(httpx__response *r);
+    void (*free_owned)(httpx_client *c);
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
@@ -680,6 +741,7 @@ struct httpx_client {
     bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    const httpx__face_hooks *face;  /* installed by the task face at its first task */
     int tasks_started, tasks_total, tasks_done;
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
@@ -690,24 +752,32 @@ struct httpx_client {
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
-/* client.c */
+/* response.c: the response object, the door, the body sinks */
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+/* The door: every response head reaches its response here, as values. HTTPX_OK
+   or why the head is refused (too large, out of memory): the transport then
+   ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx__head *h, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* mock.c */
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop.c: one hop of the policy layer, for both faces */
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
+/* Picks r's transport (the client's) and sends its first hop. */
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
+/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
+   True when r is final (published), false while a hop is in flight. */
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
+/* The blocking face's wait: sends r (unless it failed already) and runs the
+   loop until it is final, or for a stream until the final head is in. */
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
-/* A finished exchange of r: prepares the next hop when it was a redirect to
-   follow. True when r goes on (submit it again). */
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
-/* response.c */
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
-/* task.c */
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
-/* Settles tasks whose exchange ended: follows redirects, calls on_done. */
-HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
-HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */

@@ -235,7 +235,7 @@ static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget,
     int n, ms, rc, cap = 16;
     double next;
     c->polling++;
-    if (c->polling == 1) httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) c->face->admit(c);   /* the faces' work around a pass: see task.c */
     httpx__loop_place(c);
     if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
         fds = c->pollfds;
@@ -244,18 +244,13 @@ static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget,
     n = httpx__loop_fds(c, fds, cap, &next);
     ms = next ? httpx__ms_until(next, httpx__now()) : -1;
     if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (c->polling == 1 && c->tasks_done < c->tasks_total) {
-        httpx__response *r;   /* a task that ended and waits for its report: no waiting */
-        for (r = c->tasks; r; r = r->task_next)
-            if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
-    }
+    if (c->polling == 1 && c->face && c->face->due(c)) ms = 0;   /* a task waits for its report */
     if (httpx__wait_over(watch, until)) ms = 0;
     /* nothing to wait for (everything ended while being placed): no poll */
     rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
     httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
-    if (c->polling == 1) {
-        httpx__tasks_settle(c);
-        httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) {
+        c->face->settle(c);      /* reports what ended, admits what may start */
         httpx__loop_place(c);
     }
     httpx__loop_sweep(c);
