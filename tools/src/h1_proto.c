@@ -83,12 +83,12 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
         httpx__buf_puts(out, "Content-Length: 0\r\n");
     httpx__buf_append(out, "\r\n", 2);
-    ex->h1.body_off = 0;
-    ex->h1.body_sent = !q->has_body;
+    ex->proto.h1.body_off = 0;
+    ex->proto.h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
         httpx__buf_append(out, q->body, q->body_len);
-        ex->h1.body_off = q->body_len;
-        ex->h1.body_sent = true;
+        ex->proto.h1.body_off = q->body_len;
+        ex->proto.h1.body_sent = true;
     }
     return !out->failed;
 }
@@ -104,15 +104,15 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->h1.body_off, conn->out.p + hdr, HTTPX__RECV_CHUNK, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__RECV_CHUNK, e);
     if (n < 0) return e->code;
     if (!chunked) {
         conn->out.len = (size_t)n;
-        if (n == 0) ex->h1.body_sent = true;
+        if (n == 0) ex->proto.h1.body_sent = true;
         return HTTPX_OK;
     }
     if (n == 0) {
-        ex->h1.body_sent = true;
+        ex->proto.h1.body_sent = true;
         return httpx__buf_puts(&conn->out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     {   /* frame the piece in place: size line before, CRLF after */
@@ -147,8 +147,8 @@ static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     memset(&ignored, 0, sizeof ignored);
     if (conn->is_tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
-    ex->h1.body_sent = true;
-    ex->h1.early = true;
+    ex->proto.h1.body_sent = true;
+    ex->proto.h1.early = true;
     return true;
 }
 
@@ -163,13 +163,13 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
         if (conn->out_off < conn->out.len) {
             p = conn->out.p + conn->out_off;
             n = conn->out.len - conn->out_off;
-        } else if (q->body && ex->h1.body_off < q->body_len) {
-            p = q->body + ex->h1.body_off;      /* large in-memory bodies go out without a copy */
-            n = q->body_len - ex->h1.body_off;
+        } else if (q->body && ex->proto.h1.body_off < q->body_len) {
+            p = q->body + ex->proto.h1.body_off;      /* large in-memory bodies go out without a copy */
+            n = q->body_len - ex->proto.h1.body_off;
         } else {
             conn->out.len = conn->out_off = 0;
-            if (q->body) ex->h1.body_sent = true;
-            if (ex->h1.body_sent) return true;
+            if (q->body) ex->proto.h1.body_sent = true;
+            if (ex->proto.h1.body_sent) return true;
             if (httpx__h1_body_piece(conn, ex, e)) { httpx__exchange_end(ex, e); return false; }
             continue;
         }
@@ -185,7 +185,7 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
             return false;
         }
         if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
-        else ex->h1.body_off += (size_t)sent;
+        else ex->proto.h1.body_off += (size_t)sent;
     }
 }
 
@@ -193,7 +193,8 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
 
 static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_head *head,
                                      const httpx__h1_header *hdrs, httpx__err *e) {
-    httpx__h1_ex *h = &ex->h1;
+    httpx__h1_ex *h = &ex->proto.h1;
+    httpx__head up;
     long long expected;
     httpx_error err = httpx__h1_framing_of(head, hdrs, ex->req->head, &h->framing, e);
     if (err) return err;
@@ -206,11 +207,15 @@ static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, con
     h->reusable = h->framing.keep_alive && !h->early;
     expected = h->framing.kind == HTTPX__BODY_LENGTH ? (long long)h->framing.length
              : h->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
-    ex->state = HTTPX__EX_BODY;
-    ex->deadline = 0;
     conn->want = 0;      /* the layer above asks for body bytes when it wants them */
-    return httpx__exchange_head(ex, head->status, head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1",
-                                head->reason, head->reason_len, hdrs, head->num_headers, expected, e);
+    up.status = head->status;
+    up.version = head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    up.reason = head->reason;
+    up.reason_len = head->reason_len;
+    up.fields = hdrs;
+    up.nfields = head->num_headers;
+    up.expected_length = expected;
+    return httpx__exchange_head(ex, &up, e);
 }
 
 /* Parses the head once it is all in. Returns 1 when a head was taken (a
@@ -220,19 +225,19 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
     httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
     httpx__h1_head head;
     const char *p = conn->in.p + conn->in_off;
-    size_t avail = conn->in.len - conn->in_off, from = ex->h1.scanned > 3 ? ex->h1.scanned - 3 : 0, end;
+    size_t avail = conn->in.len - conn->in_off, from = ex->proto.h1.scanned > 3 ? ex->proto.h1.scanned - 3 : 0, end;
     size_t max_head = ex->client->opts.max_head_size;
     int rc;
     end = httpx__h1_find_head_end(p, avail, from);
     if (!end) {
-        ex->h1.scanned = avail;
+        ex->proto.h1.scanned = avail;
         if (avail <= max_head) return 0;
         /* a head that is broken, not just long, deserves the truer error */
         if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != HTTPX__BAD)
             httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
         return HTTPX__BAD;
     }
-    ex->h1.scanned = 0;
+    ex->proto.h1.scanned = 0;
     if (end > max_head) {
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
         return HTTPX__BAD;
@@ -243,7 +248,7 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
     if (rc < 0) return HTTPX__BAD;
     if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
         conn->in_off += end;
-        if (++ex->h1.interim > HTTPX__MAX_INTERIM) {
+        if (++ex->proto.h1.interim > HTTPX__MAX_INTERIM) {
             httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
                         HTTPX__MAX_INTERIM);
             return HTTPX__BAD;
@@ -359,7 +364,7 @@ static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_ex *h, char *dst, s
 }
 
 static long httpx__h1_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n = httpx__h1_body_pull(conn, &ex->h1, buf, cap, e);
+    long n = httpx__h1_body_pull(conn, &ex->proto.h1, buf, cap, e);
     if (n == HTTPX__AGAIN) httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     return n;
 }
@@ -371,9 +376,9 @@ static bool httpx__h1_can_take(const httpx__conn *conn) { return conn->active ==
 static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     if (ex->state == HTTPX__EX_SENDING) {
         if (!httpx__h1_send(conn, ex, e)) return;
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->h1.scanned = 0;
-        if (!conn->is_tls && !ex->h1.early) {
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        ex->proto.h1.scanned = 0;
+        if (!conn->is_tls && !ex->proto.h1.early) {
             /* the answer cannot be there yet: wait for it instead of spending
                a recv() on EAGAIN (TLS may still have records to flush, which
                its recv does, so it goes on) */
@@ -388,10 +393,10 @@ static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err
 static void httpx__h1_submit(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err e;
     memset(&e, 0, sizeof e);
-    memset(&ex->h1, 0, sizeof ex->h1);
+    memset(&ex->proto.h1, 0, sizeof ex->proto.h1);
     conn->active = ex;
     ex->conn = conn;
-    ex->state = HTTPX__EX_SENDING;
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     conn->in.len = conn->in_off = 0;
     if (!httpx__h1_write_head(conn, ex)) {
         httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request head");
@@ -432,7 +437,7 @@ static void httpx__h1_step(httpx__conn *conn, short revents) {
 }
 
 static void httpx__h1_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
-    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->h1.body_complete && ex->h1.reusable &&
+    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->proto.h1.body_complete && ex->proto.h1.reusable &&
                conn->in_off == conn->in.len;
     httpx__conn_detach(conn, ex);
     if (reusable) httpx__conn_idle(conn);
@@ -445,8 +450,12 @@ static void httpx__h1_cancel(httpx__conn *conn, httpx__exchange *ex) {
     httpx__conn_close(conn);
 }
 
+/* Any connection may speak it, and it is what one speaks when nothing else
+   was chosen: it stands last in the table. */
+static bool httpx__h1_any(const httpx__conn *conn) { (void)conn; return true; }
+
 static const httpx__proto httpx__h1_slot = {
-    "HTTP/1.1", httpx__h1_can_take, httpx__h1_submit, httpx__h1_step, httpx__h1_read_body, httpx__h1_cancel,
+    "HTTP/1.1", false, httpx__h1_any, httpx__h1_any, NULL, NULL, NULL, httpx__h1_can_take, httpx__h1_submit, httpx__h1_step, httpx__h1_read_body, httpx__h1_cancel,
     httpx__h1_release
 };
 

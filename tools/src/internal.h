@@ -470,6 +470,7 @@ typedef struct httpx__h1_ex {
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
+#ifndef HTTPX_NO_HTTP2
 /* HTTP/2's state of an exchange: its stream. */
 typedef struct httpx__h2_ex {
     uint32_t id;                    /* the stream, 0 before it is opened */
@@ -483,6 +484,34 @@ typedef struct httpx__h2_ex {
     bool wake;                      /* news for the layer above, delivered after the events */
     httpx__err err;                 /* a stream error to report (code 0: none) */
 } httpx__h2_ex;
+#endif
+
+/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
+typedef httpx__h1_header httpx__field_view;
+
+/* A final response head, as a protocol hands it up: views valid during the
+   call only. The body length is parsed once, by the protocol. */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
+    const char *reason;
+    size_t reason_len;
+    const httpx__field_view *fields;
+    size_t nfields;
+    long long expected_length;      /* the body's length when known (0: none), else -1 */
+} httpx__head;
+
+/* What the layer above an exchange installs to hear of it: the protocols
+   and the connection are below it and reach it only through these. */
+typedef struct httpx__exchange_sink {
+    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
+       large, out of memory): the protocol then ends ex with that error. */
+    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
+    void (*wake)(httpx__exchange *ex);
+    /* ex ended (DONE, off its connection): e NULL for success, else why. */
+    void (*end)(httpx__exchange *ex, httpx__err *e);
+} httpx__exchange_sink;
 
 struct httpx__exchange {
     enum httpx__ex_state state;
@@ -502,25 +531,31 @@ struct httpx__exchange {
     bool retried;
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
-    httpx__h1_ex h1;
-    httpx__h2_ex h2;
+    const httpx__exchange_sink *sink;   /* the layer above (the response) */
+    union {                         /* the protocol's part: one of them, never both */
+        httpx__h1_ex h1;
+#ifndef HTTPX_NO_HTTP2
+        httpx__h2_ex h2;
+#endif
+    } proto;
 };
 
-/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
-typedef httpx__h1_header httpx__field_view;
-
-/* The one door through which every response head reaches its response
-   (HTTP/1.1 now, HTTP/2 and mock transports later). HTTPX_OK or why the
-   head is refused (too large, out of memory): the protocol then ends the
-   exchange with that error. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e);
+/* exchange.c: the one owner of ex->state. Every change goes through here
+   and is asserted against the table of legal transitions. */
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* A response sets up its exchange: IDLE, listened to through sink. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
+/* The one door through which every response head reaches its response:
+   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
+   refused: the protocol then ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
 /* The protocol has body bytes (or the end, or an error) for ex: the layer
    above pulls them with httpx__exchange_read now (in-memory bodies,
    on_data) or when its reader runs (streams). */
 HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
+   sink it ended with e (a timeout). */
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
 /* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
 HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
 /* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
@@ -547,9 +582,28 @@ enum httpx__conn_state {
     HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
 };
 
-/* The protocol slot. HTTP/1.1 implements it; HTTP/2 is the next. */
+/* The protocol slot, closed at both ends: the connection knows a protocol
+   only through these, and keeps its state as an opaque pointer
+   (conn->proto_state); a protocol reaches exchanges through exchange.c and
+   their sinks. The client's table (httpx_client.protocols) lists the
+   protocols a connection may choose from, most preferred first. */
 typedef struct httpx__proto {
     const char *name;
+    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
+                                       a connection that may speak it rather than open
+                                       their own, and traffic on it while idle is normal */
+    /* Whether conn may come to speak it, by the client's options (asked
+       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
+    bool (*offered)(const httpx__conn *conn);
+    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
+    bool (*chosen)(const httpx__conn *conn);
+    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
+    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
+    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
+    void (*free)(httpx__conn *conn);
+    /* conn cannot take another exchange now, but will without a new
+       connection (streams finish): an exchange waits for it. */
+    bool (*worth_waiting)(const httpx__conn *conn);
     /* Whether the connection can take another exchange now. */
     bool (*can_take)(const httpx__conn *conn);
     /* Starts serving ex (state SENDING). Errors end ex. */
@@ -590,21 +644,16 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
-    struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
+    void *proto_state;              /* the protocol's own (its start and free) */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
 };
 
+/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
+   Only the code that fills a client's protocol table names them. */
 HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
-/* HTTP/2 (h2_proto.c); NULL under HTTPX_NO_HTTP2. The connection's session
-   is made by httpx__h2_start when the connection becomes ready. */
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e);
-/* Frees the HTTP/2 state of a closing connection and of an exchange. */
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex);
-/* An HTTP/2 connection with streams open (a new exchange waits for one). */
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn);
+#define HTTPX__MAX_PROTOCOLS 4
 
 /* Finds a ready connection of the origin that can take ex, or attaches ex
    to one being set up, or starts a new one (within limits). Returns false
@@ -686,6 +735,8 @@ struct httpx_client {
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    /* what a connection may speak, most preferred first, NULL-terminated */
+    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
 
 /* request.c */
@@ -701,6 +752,8 @@ HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* response.c */
+/* The sink a response listens to its exchange with. */
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* task.c */

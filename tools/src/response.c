@@ -51,11 +51,14 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e) {
+/* The sink's head: every response head comes through here (the one door). */
+static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e) {
     httpx__response *r = ex->resp;
+    int status = h->status;
+    const char *reason = h->reason;
+    size_t reason_len = h->reason_len, nfields = h->nfields;
+    const httpx__field_view *fields = h->fields;
+    long long expected_length = h->expected_length;
     size_t i, need = reason_len + 1, reason_at;
     httpx__headers_clear(&r->headers);
     for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
@@ -74,7 +77,7 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
     r->pub.reason_phrase = r->headers.text.p + reason_at;
     r->pub.status_code = status;
-    r->pub.http_version = version;
+    r->pub.http_version = h->version;
     r->pub.expected_length = expected_length;
     r->pub.num_bytes_downloaded = 0;
     r->pub.connection_reused = ex->reused;
@@ -160,12 +163,23 @@ static void httpx__sink_body(httpx__response *r) {
     }
 }
 
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
+static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
     else httpx__sink_body(r);
 }
+
+static void httpx__response_on_end(httpx__exchange *ex, httpx__err *e) {
+    if (e) httpx__response_fail(ex->resp, e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+static const httpx__exchange_sink httpx__response_sink_ops = {
+    httpx__response_on_head, httpx__response_on_wake, httpx__response_on_end
+};
+
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void) { return &httpx__response_sink_ops; }
 
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
     if (r->body.p && !r->opts->on_data) {
