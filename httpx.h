@@ -792,6 +792,58 @@ typedef struct httpx__chunked {
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
 
+/* ---- HTTP/1.1 client connection, receive side, sans-IO (h1_session.c) ---- */
+
+#define HTTPX__H1_MAX_INTERIM 32        /* 1xx responses before the final one */
+enum httpx__h1_ev_type {
+    HTTPX__H1_EV_HEAD = 1,      /* the final head: head, fields, framing, expected_length */
+    HTTPX__H1_EV_INTERIM,       /* a 1xx head, skipped: consume *used bytes and go on */
+    HTTPX__H1_EV_DATA,          /* body bytes: data, len (= *used, consume them) */
+    HTTPX__H1_EV_SHRINK,        /* a chunked body was decoded in place: the caller's
+                                   unconsumed bytes are now buf[0..len) (drop the rest) */
+    HTTPX__H1_EV_END            /* the message is complete */
+};
+typedef struct httpx__h1_event {
+    httpx__h1_head head;                /* HEAD, INTERIM */
+    const httpx__h1_header *fields;     /* HEAD, INTERIM: head.num_headers of them */
+    httpx__h1_framing framing;          /* HEAD */
+    long long expected_length;          /* HEAD: the body length when known (0: none), else -1 */
+    const char *data;                   /* DATA, SHRINK */
+    size_t len;
+} httpx__h1_event;
+typedef struct httpx__h1_resp {
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;         /* LENGTH: body bytes still to come */
+    size_t max_head;            /* bytes a head may take */
+    size_t scanned;             /* how far the head-end search got */
+    size_t decoded;             /* chunked: decoded body bytes at the front of the input */
+    int interim;                /* 1xx heads skipped */
+    bool request_head;          /* the request was HEAD: no body whatever the head says */
+    bool connect;               /* the request was CONNECT: a 2xx ends at its head */
+    bool in_body;               /* the final head is in */
+    bool complete;              /* the whole message is in */
+    bool reusable;              /* the connection may serve another message after this one */
+} httpx__h1_resp;
+/* Starts reading one response. */
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head);
+/* The next event from buf[0..len), the bytes the caller holds and has not
+   consumed. hdrs has room for max_headers (HEAD's views point into buf);
+   max: the most DATA bytes wanted. *used: the bytes of buf the event took
+   (consume them once the event is handled). Returns an httpx__h1_ev_type,
+   HTTPX__AGAIN (more bytes are needed), HTTPX__BAD (e: HTTPX_ERR_REMOTE_PROTOCOL
+   or HTTPX_ERR_TOO_LARGE). */
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e);
+/* With no bytes held: how many body bytes the caller may read from the
+   stream straight into its own memory (0: none; UINT64_MAX: until close),
+   and how many it did. */
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r);
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
+/* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
+   that ends the message, else HTTPX__BAD (e says what was cut short). */
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+
 /* ---- multipart/form-data encoder, streamed ---- */
 
 typedef struct httpx__multipart httpx__multipart;
@@ -1029,18 +1081,12 @@ enum httpx__ex_state {
     HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
 };
 
-/* A protocol's own state of an exchange (HTTP/1.1; HTTP/2 adds a stream). */
+/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
+   receive side) and how far the request went out. */
 typedef struct httpx__h1_ex {
-    httpx__h1_framing framing;
-    httpx__chunked chunked;
-    uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
-    size_t scanned;                 /* how far the head-end search got */
-    size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
+    httpx__h1_resp resp;
     size_t body_off;                /* request body bytes produced so far */
-    int interim;                    /* 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
-    bool body_complete;             /* the whole response body has been received */
-    bool reusable;                  /* the connection may serve another exchange */
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
@@ -1793,7 +1839,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1797 "httpx.h"
+#line 1843 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2004,7 +2050,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2008 "httpx.h"
+#line 2054 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2569,7 +2615,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2573 "httpx.h"
+#line 2619 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2711,7 +2757,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2715 "httpx.h"
+#line 2761 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3194,7 +3240,188 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3198 "httpx.h"
+#line 3244 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h1_session.c   (grep anchor: >>h1_session)
+   ====================================================================== */
+/* h1_session: the receive side of an HTTP/1.1 client connection without any
+   I/O, as h2_session.c is for HTTP/2 (and h11's next_event): the caller
+   holds the bytes the server sent and asks for the next event over them: a
+   final head (framing worked out, Content-Length parsed once), body data,
+   the end of the message. Interim (1xx) responses are skipped here, within
+   a bound; a CONNECT's 2xx ends the message at its head (the bytes after it
+   belong to the tunnel). Private prefix: httpx__h1s_ / httpx__h1_resp_.
+
+   The caller's buffer is the session's input; nothing is copied. Views in
+   an event point into it and stay valid until the caller consumes the
+   event's bytes (*used). A chunked body is decoded in place: the caller
+   may move its unconsumed bytes (compaction) but must not change them. */
+#if defined(HTTPX_LINES)
+#line 12 "tools/src/h1_session.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head) {
+    memset(r, 0, sizeof *r);
+    r->request_head = request_was_head;
+    r->connect = connect;
+    r->max_head = max_head;
+}
+
+/* The head ends at buf[end]; parses it. HEAD for a final one (consume
+   `end` after handling it), INTERIM for a skipped 1xx, HTTPX__BAD. */
+static int httpx__h1s_head(httpx__h1_resp *r, char *buf, size_t end, httpx__h1_header *hdrs, size_t max_headers,
+                           httpx__h1_event *ev, httpx__err *e) {
+    int rc;
+    if (end > r->max_head)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)",
+                           end, r->max_head), HTTPX__BAD;
+    rc = httpx__h1_parse_head(buf, end, &ev->head, hdrs, max_headers, e);
+    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields", max_headers);
+    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+    if (rc < 0) return HTTPX__BAD;
+    ev->fields = hdrs;
+    if (ev->head.status == 101)
+        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
+                           "server switched protocols (101), which httpx.h does not support"), HTTPX__BAD;
+    if (ev->head.status < 200) {
+        if (++r->interim > HTTPX__H1_MAX_INTERIM)
+            return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
+                               HTTPX__H1_MAX_INTERIM), HTTPX__BAD;
+        return HTTPX__H1_EV_INTERIM;
+    }
+    if (httpx__h1_framing_of(&ev->head, hdrs, r->request_head, &r->framing, e)) return HTTPX__BAD;
+    if (r->connect && ev->head.status < 300) {   /* a tunnel: what follows is not ours to parse */
+        r->framing.kind = HTTPX__BODY_NONE;
+        r->framing.keep_alive = false;
+    }
+    r->remaining = r->framing.kind == HTTPX__BODY_LENGTH ? r->framing.length : 0;
+    r->reusable = r->framing.keep_alive;
+    r->in_body = true;
+    r->complete = r->framing.kind == HTTPX__BODY_NONE;
+    ev->framing = r->framing;
+    ev->expected_length = r->framing.kind == HTTPX__BODY_LENGTH ? (long long)r->framing.length
+                        : r->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
+    return HTTPX__H1_EV_HEAD;
+}
+
+/* Looks for the end of the head in buf[0..len). */
+static int httpx__h1s_find(httpx__h1_resp *r, char *buf, size_t len, httpx__h1_header *hdrs, size_t max_headers,
+                           httpx__h1_event *ev, size_t *used, httpx__err *e) {
+    size_t from = r->scanned > 3 ? r->scanned - 3 : 0;
+    size_t end = httpx__h1_find_head_end(buf, len, from);
+    int rc;
+    if (!end) {
+        r->scanned = len;
+        if (len <= r->max_head) return HTTPX__AGAIN;
+        /* a head that is broken, not just long, deserves the truer error */
+        if (httpx__h1_parse_head(buf, len, &ev->head, hdrs, max_headers, e) != HTTPX__BAD)
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", r->max_head);
+        return HTTPX__BAD;
+    }
+    r->scanned = 0;
+    rc = httpx__h1s_head(r, buf, end, hdrs, max_headers, ev, e);
+    if (rc > 0) *used = end;
+    return rc;
+}
+
+/* Body data from buf[0..len): a view of at most max bytes. */
+static int httpx__h1s_body(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_event *ev, size_t *used,
+                           httpx__err *e) {
+    for (;;) {
+        size_t n;
+        if (r->complete) {
+            if (len > r->decoded) r->reusable = false;   /* bytes nobody asked for */
+            return HTTPX__H1_EV_END;
+        }
+        if (r->framing.kind == HTTPX__BODY_CHUNKED && !r->decoded) {
+            size_t out = len;
+            int rc;
+            if (!len) return HTTPX__AGAIN;
+            rc = httpx__chunked_decode(&r->chunked, buf, &out, e);
+            if (rc < 0) return HTTPX__BAD;
+            r->decoded = out;
+            if (rc == 1) {
+                if (r->chunked.extra) r->reusable = false;   /* bytes after the message: dropped */
+                r->framing.kind = HTTPX__BODY_LENGTH;        /* deliver what was decoded, then done */
+                r->remaining = out;
+                r->decoded = 0;
+                if (!out) r->complete = true;
+            }
+            if (out < len) {
+                /* buf[0..out) is body now; the framing bytes after it are gone */
+                ev->data = buf;
+                ev->len = out;
+                return HTTPX__H1_EV_SHRINK;
+            }
+            continue;
+        }
+        if (r->decoded) {
+            n = r->decoded < max ? r->decoded : max;
+            r->decoded -= n;
+        } else {
+            if (!len) return r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining ? (r->complete = true, HTTPX__H1_EV_END)
+                                                                                      : HTTPX__AGAIN;
+            n = len < max ? len : max;
+            if (r->framing.kind == HTTPX__BODY_LENGTH && n > r->remaining) n = (size_t)r->remaining;
+            if (r->framing.kind == HTTPX__BODY_LENGTH) {
+                r->remaining -= n;
+                if (!r->remaining) {
+                    r->complete = true;
+                    if (len > n) r->reusable = false;
+                }
+            }
+        }
+        ev->data = buf;
+        ev->len = n;
+        *used = n;
+        return HTTPX__H1_EV_DATA;
+    }
+}
+
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e) {
+    *used = 0;
+    if (!r->in_body) return httpx__h1s_find(r, buf, len, hdrs, max_headers, ev, used, e);
+    return httpx__h1s_body(r, buf, len, max, ev, used, e);
+}
+
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r) {
+    if (!r->in_body || r->complete || r->decoded) return 0;
+    if (r->framing.kind == HTTPX__BODY_LENGTH) return r->remaining;
+    return r->framing.kind == HTTPX__BODY_CLOSE ? UINT64_MAX : 0;
+}
+
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n) {
+    if (r->framing.kind != HTTPX__BODY_LENGTH) return;
+    HTTPX_ASSERT(n <= r->remaining);
+    r->remaining -= n;
+    if (!r->remaining) r->complete = true;
+}
+
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
+    if (!r->in_body) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of the response head");
+        return HTTPX__BAD;
+    }
+    if (r->complete) return HTTPX__H1_EV_END;
+    if (r->framing.kind == HTTPX__BODY_CLOSE) {
+        r->complete = true;
+        r->reusable = false;
+        return HTTPX__H1_EV_END;
+    }
+    if (r->framing.kind == HTTPX__BODY_LENGTH)
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection with %llu of %llu body bytes still to come",
+                    (unsigned long long)r->remaining, (unsigned long long)r->framing.length);
+    else
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
+    return HTTPX__BAD;
+}
+/* End of h1_session.c */
+
+#if defined(HTTPX_LINES)
+#line 3425 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4002,7 +4229,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4006 "httpx.h"
+#line 4233 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4408,7 +4635,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4412 "httpx.h"
+#line 4639 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5553,7 +5780,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5557 "httpx.h"
+#line 5784 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5648,7 +5875,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5652 "httpx.h"
+#line 5879 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6402,7 +6629,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6406 "httpx.h"
+#line 6633 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -6813,7 +7040,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 6817 "httpx.h"
+#line 7044 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7045,7 +7272,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7049 "httpx.h"
+#line 7276 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -7552,7 +7779,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 7556 "httpx.h"
+#line 7783 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7727,7 +7954,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7731 "httpx.h"
+#line 7958 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8015,7 +8242,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8019 "httpx.h"
+#line 8246 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8222,7 +8449,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8226 "httpx.h"
+#line 8453 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8426,7 +8653,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8430 "httpx.h"
+#line 8657 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8777,7 +9004,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8781 "httpx.h"
+#line 9008 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8931,7 +9158,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8935 "httpx.h"
+#line 9162 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9020,7 +9247,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9024 "httpx.h"
+#line 9251 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9568,7 +9795,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9572 "httpx.h"
+#line 9799 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9783,7 +10010,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9787 "httpx.h"
+#line 10014 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10373,7 +10600,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10377 "httpx.h"
+#line 10604 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10615,7 +10842,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10619 "httpx.h"
+#line 10846 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -10788,7 +11015,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 10792 "httpx.h"
+#line 11019 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11205,27 +11432,28 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11209 "httpx.h"
+#line 11436 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
    ====================================================================== */
-/* h1_proto: HTTP/1.1 in a connection's protocol slot. One exchange at a
-   time: it serialises the request value as text, sends it (small bodies in
-   the same packet), parses the head with the pure parser in h1.c, hands it
-   to the response through the one door, and gives body bytes per the
-   framing when the layer above pulls them. An idle connection that becomes
-   readable (the server closed it, or sent bytes nobody asked for) is closed:
-   it is never handed to the next request. */
+/* h1_proto: HTTP/1.1 in a connection's protocol slot, as glue of the same
+   shape as h2_proto.c: the response is read by the sans-IO session of
+   h1_session.c (bytes in, events out: head, data, end), and this file moves
+   bytes between the connection's stream and it, serialises the request
+   value as text (small bodies in the same packet), and turns the events
+   into what the layer above expects: the head through the one door, body
+   bytes when it pulls them. One exchange at a time. An idle connection that
+   becomes readable (the server closed it, or sent bytes nobody asked for)
+   is closed: it is never handed to the next request. */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/h1_proto.c"
+#line 9 "tools/src/h1_proto.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
 #define HTTPX__RECV_CHUNK 16384
 #define HTTPX__MAX_HEAD_FIELDS 256
-#define HTTPX__MAX_INTERIM 32          /* 1xx responses before the final one */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
@@ -11404,89 +11632,39 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
     }
 }
 
-/* ---- the response head ---- */
+/* ---- the response: the session's events ---- */
 
-static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_head *head,
-                                     const httpx__h1_header *hdrs, httpx__err *e) {
-    httpx__h1_ex *h = &ex->proto.h1;
+static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_event *ev, httpx__err *e) {
     httpx__head up;
-    long long expected;
-    httpx_error err = httpx__h1_framing_of(head, hdrs, ex->req->head, &h->framing, e);
-    if (err) return err;
-    if (head->status == 101)
-        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
-    h->remaining = h->framing.kind == HTTPX__BODY_LENGTH ? h->framing.length : 0;
-    memset(&h->chunked, 0, sizeof h->chunked);
-    h->decoded = 0;
-    h->body_complete = h->framing.kind == HTTPX__BODY_NONE;
-    h->reusable = h->framing.keep_alive && !h->early;
-    expected = h->framing.kind == HTTPX__BODY_LENGTH ? (long long)h->framing.length
-             : h->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
+    if (ex->proto.h1.early) ex->proto.h1.resp.reusable = false;
     conn->want = 0;      /* the layer above asks for body bytes when it wants them */
-    up.status = head->status;
-    up.version = head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
-    up.reason = head->reason;
-    up.reason_len = head->reason_len;
-    up.fields = hdrs;
-    up.nfields = head->num_headers;
-    up.expected_length = expected;
+    up.status = ev->head.status;
+    up.version = ev->head.minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    up.reason = ev->head.reason;
+    up.reason_len = ev->head.reason_len;
+    up.fields = ev->fields;
+    up.nfields = ev->head.num_headers;
+    up.expected_length = ev->expected_length;
     return httpx__exchange_head(ex, &up, e);
 }
 
-/* Parses the head once it is all in. Returns 1 when a head was taken (a
-   final one: the exchange is in BODY; or an interim one, skipped), 0 to
-   wait for more bytes, HTTPX__BAD when the exchange ended. */
-static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
-    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
-    httpx__h1_head head;
-    const char *p = conn->in.p + conn->in_off;
-    size_t avail = conn->in.len - conn->in_off, from = ex->proto.h1.scanned > 3 ? ex->proto.h1.scanned - 3 : 0, end;
-    size_t max_head = ex->client->opts.max_head_size;
-    int rc;
-    end = httpx__h1_find_head_end(p, avail, from);
-    if (!end) {
-        ex->proto.h1.scanned = avail;
-        if (avail <= max_head) return 0;
-        /* a head that is broken, not just long, deserves the truer error */
-        if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != HTTPX__BAD)
-            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
-        return HTTPX__BAD;
-    }
-    ex->proto.h1.scanned = 0;
-    if (end > max_head) {
-        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
-        return HTTPX__BAD;
-    }
-    rc = httpx__h1_parse_head(p, end, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e);
-    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
-    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
-    if (rc < 0) return HTTPX__BAD;
-    if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
-        conn->in_off += end;
-        if (++ex->proto.h1.interim > HTTPX__MAX_INTERIM) {
-            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                        HTTPX__MAX_INTERIM);
-            return HTTPX__BAD;
-        }
-        return 1;
-    }
-    /* the views point into conn->in: consume only after the door copied them */
-    if (httpx__h1_deliver(conn, ex, &head, hdrs, e)) return HTTPX__BAD;
-    conn->in_off += end;
-    return 1;
-}
-
 static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
+    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
     for (;;) {
+        httpx__h1_event ev;
+        size_t used;
         long n;
-        if (conn->in.len > conn->in_off) {
-            int rc = httpx__h1_parse(conn, ex, e);
-            if (rc == HTTPX__BAD) { httpx__exchange_end(ex, e); return; }
-            if (rc == 1 && ex->state != HTTPX__EX_RECV_HEAD) {
-                httpx__exchange_wake(ex);   /* the body may be in already */
-                return;
-            }
-            if (rc == 1) continue;   /* an interim response was skipped: the next head may be in already */
+        int rc = conn->in.len == conn->in_off ? HTTPX__AGAIN
+               : httpx__h1_resp_next(&ex->proto.h1.resp, conn->in.p + conn->in_off, conn->in.len - conn->in_off, 0,
+                                     hdrs, HTTPX__MAX_HEAD_FIELDS, &ev, &used, e);
+        if (rc == HTTPX__BAD) { httpx__exchange_end(ex, e); return; }
+        if (rc == HTTPX__H1_EV_INTERIM) { conn->in_off += used; continue; }  /* the next head may be in already */
+        if (rc == HTTPX__H1_EV_HEAD) {
+            /* the views point into conn->in: consume only after the door copied them */
+            if (httpx__h1_deliver(conn, ex, &ev, e)) { httpx__exchange_end(ex, e); return; }
+            conn->in_off += used;
+            httpx__exchange_wake(ex);   /* the body may be in already */
+            return;
         }
         n = httpx__h1_fill(conn, e);
         if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
@@ -11502,84 +11680,43 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
     }
 }
 
-/* ---- the response body ---- */
-
-/* Delivers body bytes per the framing, from what is buffered, then from the
-   stream. >0 bytes, 0 the body is complete, HTTPX__AGAIN, HTTPX__BAD. */
-static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_ex *h, char *dst, size_t cap, httpx__err *e) {
+/* Body bytes from the session's events over what is buffered, then from the
+   stream (straight into the caller's memory when the framing allows: the
+   common case copies nothing). >0 bytes, 0 the body is complete,
+   HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_resp *r, char *dst, size_t cap, httpx__err *e) {
     for (;;) {
-        size_t buffered = conn->in.len - conn->in_off, n;
+        httpx__h1_event ev;
+        size_t used;
+        uint64_t direct;
         long got;
-        if (h->body_complete) return 0;
-        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
-            if (h->decoded) {
-                n = h->decoded < cap ? h->decoded : cap;
-                memcpy(dst, conn->in.p + conn->in_off, n);
-                conn->in_off += n;
-                h->decoded -= n;
-                return (long)n;
-            }
-            if (buffered) {
-                size_t len = buffered;
-                int rc = httpx__chunked_decode(&h->chunked, conn->in.p + conn->in_off, &len, e);
-                if (rc < 0) return HTTPX__BAD;
-                conn->in.len = conn->in_off + len;
-                h->decoded = len;
-                if (rc == 1) {
-                    if (h->chunked.extra) h->reusable = false;   /* bytes nobody asked for */
-                    if (!len) { h->body_complete = true; return 0; }
-                    h->framing.kind = HTTPX__BODY_LENGTH;  /* deliver the rest, then done */
-                    h->remaining = len;
-                    h->decoded = 0;
-                }
-                continue;
-            }
-        } else if (buffered) {
-            n = buffered < cap ? buffered : cap;
-            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
-            memcpy(dst, conn->in.p + conn->in_off, n);
-            conn->in_off += n;
-            if (h->framing.kind == HTTPX__BODY_LENGTH) {
-                h->remaining -= n;
-                if (!h->remaining) {
-                    h->body_complete = true;
-                    if (conn->in_off < conn->in.len) h->reusable = false;
-                }
-            }
-            return (long)n;
-        } else if (h->framing.kind == HTTPX__BODY_LENGTH && !h->remaining) {
-            h->body_complete = true;
-            return 0;
+        int rc = httpx__h1_resp_next(r, conn->in.p + conn->in_off, conn->in.len - conn->in_off, cap, NULL, 0,
+                                     &ev, &used, e);
+        if (rc == HTTPX__H1_EV_DATA) {
+            memcpy(dst, ev.data, ev.len);
+            conn->in_off += used;
+            return (long)ev.len;
         }
-        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
-            got = httpx__h1_fill(conn, e);
-        } else {
-            /* straight into the caller's memory: the common case copies nothing */
-            n = cap;
-            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
-            got = httpx__conn_recv(conn, dst, n, e);
-            if (got > 0 && h->framing.kind == HTTPX__BODY_LENGTH) {
-                h->remaining -= (uint64_t)got;
-                if (!h->remaining) h->body_complete = true;
+        if (rc == HTTPX__H1_EV_SHRINK) { conn->in.len = conn->in_off + ev.len; continue; }
+        if (rc == HTTPX__H1_EV_END) return 0;
+        if (rc == HTTPX__BAD) return HTTPX__BAD;
+        direct = httpx__h1_resp_direct(r);
+        if (direct) {
+            got = httpx__conn_recv(conn, dst, (uint64_t)cap < direct ? cap : (size_t)direct, e);
+            if (got > 0) {
+                httpx__h1_resp_direct_took(r, (size_t)got);
+                return got;
             }
-            if (got > 0) return got;
+        } else {
+            got = httpx__h1_fill(conn, e);
         }
         if (got < 0) return got;
-        if (got == 0) {
-            if (h->framing.kind == HTTPX__BODY_CLOSE) { h->body_complete = true; h->reusable = false; return 0; }
-            if (h->framing.kind == HTTPX__BODY_LENGTH)
-                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
-                            "server closed the connection with %llu of %llu body bytes still to come",
-                            (unsigned long long)h->remaining, (unsigned long long)h->framing.length);
-            else
-                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
-            return HTTPX__BAD;
-        }
+        if (got == 0) return httpx__h1_resp_eof(r, e) == HTTPX__H1_EV_END ? 0 : HTTPX__BAD;
     }
 }
 
 static long httpx__h1_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n = httpx__h1_body_pull(conn, &ex->proto.h1, buf, cap, e);
+    long n = httpx__h1_body_pull(conn, &ex->proto.h1.resp, buf, cap, e);
     if (n == HTTPX__AGAIN) httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     return n;
 }
@@ -11592,7 +11729,6 @@ static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err
     if (ex->state == HTTPX__EX_SENDING) {
         if (!httpx__h1_send(conn, ex, e)) return;
         httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
-        ex->proto.h1.scanned = 0;
         if (!conn->is_tls && !ex->proto.h1.early) {
             /* the answer cannot be there yet: wait for it instead of spending
                a recv() on EAGAIN (TLS may still have records to flush, which
@@ -11609,6 +11745,8 @@ static void httpx__h1_submit(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err e;
     memset(&e, 0, sizeof e);
     memset(&ex->proto.h1, 0, sizeof ex->proto.h1);
+    httpx__h1_resp_init(&ex->proto.h1.resp, ex->req->head, !strcmp(ex->req->method, "CONNECT"),
+                        ex->client->opts.max_head_size);
     conn->active = ex;
     ex->conn = conn;
     httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
@@ -11652,7 +11790,7 @@ static void httpx__h1_step(httpx__conn *conn, short revents) {
 }
 
 static void httpx__h1_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
-    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->proto.h1.body_complete && ex->proto.h1.reusable &&
+    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->proto.h1.resp.complete && ex->proto.h1.resp.reusable &&
                conn->in_off == conn->in.len;
     httpx__conn_detach(conn, ex);
     if (reusable) httpx__conn_idle(conn);
@@ -11678,7 +11816,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11682 "httpx.h"
+#line 11820 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12234,7 +12372,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12238 "httpx.h"
+#line 12376 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12460,7 +12598,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12464 "httpx.h"
+#line 12602 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12914,7 +13052,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12918 "httpx.h"
+#line 13056 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13135,7 +13273,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13139 "httpx.h"
+#line 13277 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13460,7 +13598,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13464 "httpx.h"
+#line 13602 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13832,7 +13970,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13836 "httpx.h"
+#line 13974 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -43,6 +43,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "url.c",
     "headers.c",
     "h1.c",
+    "h1_session.c",
     "hpack.c",
     "h2_frame.c",
     "h2_session.c",

@@ -218,6 +218,58 @@ typedef struct httpx__chunked {
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
 
+/* ---- HTTP/1.1 client connection, receive side, sans-IO (h1_session.c) ---- */
+
+#define HTTPX__H1_MAX_INTERIM 32        /* 1xx responses before the final one */
+enum httpx__h1_ev_type {
+    HTTPX__H1_EV_HEAD = 1,      /* the final head: head, fields, framing, expected_length */
+    HTTPX__H1_EV_INTERIM,       /* a 1xx head, skipped: consume *used bytes and go on */
+    HTTPX__H1_EV_DATA,          /* body bytes: data, len (= *used, consume them) */
+    HTTPX__H1_EV_SHRINK,        /* a chunked body was decoded in place: the caller's
+                                   unconsumed bytes are now buf[0..len) (drop the rest) */
+    HTTPX__H1_EV_END            /* the message is complete */
+};
+typedef struct httpx__h1_event {
+    httpx__h1_head head;                /* HEAD, INTERIM */
+    const httpx__h1_header *fields;     /* HEAD, INTERIM: head.num_headers of them */
+    httpx__h1_framing framing;          /* HEAD */
+    long long expected_length;          /* HEAD: the body length when known (0: none), else -1 */
+    const char *data;                   /* DATA, SHRINK */
+    size_t len;
+} httpx__h1_event;
+typedef struct httpx__h1_resp {
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;         /* LENGTH: body bytes still to come */
+    size_t max_head;            /* bytes a head may take */
+    size_t scanned;             /* how far the head-end search got */
+    size_t decoded;             /* chunked: decoded body bytes at the front of the input */
+    int interim;                /* 1xx heads skipped */
+    bool request_head;          /* the request was HEAD: no body whatever the head says */
+    bool connect;               /* the request was CONNECT: a 2xx ends at its head */
+    bool in_body;               /* the final head is in */
+    bool complete;              /* the whole message is in */
+    bool reusable;              /* the connection may serve another message after this one */
+} httpx__h1_resp;
+/* Starts reading one response. */
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head);
+/* The next event from buf[0..len), the bytes the caller holds and has not
+   consumed. hdrs has room for max_headers (HEAD's views point into buf);
+   max: the most DATA bytes wanted. *used: the bytes of buf the event took
+   (consume them once the event is handled). Returns an httpx__h1_ev_type,
+   HTTPX__AGAIN (more bytes are needed), HTTPX__BAD (e: HTTPX_ERR_REMOTE_PROTOCOL
+   or HTTPX_ERR_TOO_LARGE). */
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e);
+/* With no bytes held: how many body bytes the caller may read from the
+   stream straight into its own memory (0: none; UINT64_MAX: until close),
+   and how many it did. */
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r);
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
+/* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
+   that ends the message, else HTTPX__BAD (e says what was cut short). */
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+
 /* ---- multipart/form-data encoder, streamed ---- */
 
 typedef struct httpx__multipart httpx__multipart;
@@ -455,18 +507,12 @@ enum httpx__ex_state {
     HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
 };
 
-/* A protocol's own state of an exchange (HTTP/1.1; HTTP/2 adds a stream). */
+/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
+   receive side) and how far the request went out. */
 typedef struct httpx__h1_ex {
-    httpx__h1_framing framing;
-    httpx__chunked chunked;
-    uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
-    size_t scanned;                 /* how far the head-end search got */
-    size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
+    httpx__h1_resp resp;
     size_t body_off;                /* request body bytes produced so far */
-    int interim;                    /* 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
-    bool body_complete;             /* the whole response body has been received */
-    bool reusable;                  /* the connection may serve another exchange */
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
