@@ -1163,6 +1163,13 @@ struct httpx__exchange {
 /* exchange.c: the one owner of ex->state. Every change goes through here
    and is asserted against the table of legal transitions. */
 HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* The exchange waits now, for at most seconds (<0: no limit); which: the
+   error when that runs out. The one place protocols arm timeouts. */
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
+/* Whether ex may go out again on another connection: not retried yet, a
+   body that can be produced again, and idempotent when need_idempotent
+   (the server may have acted on it). The protocols decide when it applies. */
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
 /* A response sets up its exchange: IDLE, listened to through sink. */
 HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
 /* The one door through which every response head reaches its response:
@@ -1295,6 +1302,11 @@ HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
 HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Receives into conn->in (reserving room first; the unconsumed tail moves
+   to the front when the buffer would have to grow, so a stream of small
+   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
+#define HTTPX__CONN_RECV_CHUNK 16384
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
 /* Bytes in and out through the connection's stream (conn->want updated). */
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
@@ -1839,7 +1851,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1843 "httpx.h"
+#line 1855 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2050,7 +2062,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2054 "httpx.h"
+#line 2066 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2615,7 +2627,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2619 "httpx.h"
+#line 2631 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2757,7 +2769,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2761 "httpx.h"
+#line 2773 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3240,7 +3252,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3244 "httpx.h"
+#line 3256 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3421,7 +3433,7 @@ HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3425 "httpx.h"
+#line 3437 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4229,7 +4241,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4233 "httpx.h"
+#line 4245 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4635,7 +4647,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4639 "httpx.h"
+#line 4651 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5780,7 +5792,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5784 "httpx.h"
+#line 5796 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5875,7 +5887,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5879 "httpx.h"
+#line 5891 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6629,7 +6641,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6633 "httpx.h"
+#line 6645 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7040,7 +7052,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7044 "httpx.h"
+#line 7056 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7272,7 +7284,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7276 "httpx.h"
+#line 7288 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -7779,7 +7791,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 7783 "httpx.h"
+#line 7795 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7954,7 +7966,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7958 "httpx.h"
+#line 7970 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8242,7 +8254,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8246 "httpx.h"
+#line 8258 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8449,7 +8461,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8453 "httpx.h"
+#line 8465 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8653,7 +8665,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8657 "httpx.h"
+#line 8669 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9004,7 +9016,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9008 "httpx.h"
+#line 9020 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9158,7 +9170,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9162 "httpx.h"
+#line 9174 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9247,7 +9259,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9251 "httpx.h"
+#line 9263 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9795,7 +9807,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9799 "httpx.h"
+#line 9811 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10010,7 +10022,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10014 "httpx.h"
+#line 10026 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10600,7 +10612,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10604 "httpx.h"
+#line 10616 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10842,7 +10854,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10846 "httpx.h"
+#line 10858 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -10894,6 +10906,15 @@ HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__excha
 }
 
 HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
+
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which) {
+    ex->deadline = httpx__deadline_in(seconds);
+    ex->timeout_error = which;
+}
+
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent) {
+    return !ex->retried && ex->req->replayable && (!need_idempotent || ex->req->idempotent);
+}
 
 /* ---- exchanges in flight ---- */
 
@@ -11015,7 +11036,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 11019 "httpx.h"
+#line 11040 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11046,6 +11067,24 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
     long r = httpx__stream_recv(conn->io, p, n, e);
     if (r == HTTPX__AGAIN) conn->want = conn->io->want;
     return r;
+}
+
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) {
+        conn->in.len = conn->in_off = 0;
+    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__CONN_RECV_CHUNK + 1) {
+        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
+        conn->in.len -= conn->in_off;
+        conn->in_off = 0;
+    }
+    if (!httpx__buf_reserve(&conn->in, HTTPX__CONN_RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return HTTPX__BAD;
+    }
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
 }
 
 HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
@@ -11432,7 +11471,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11436 "httpx.h"
+#line 11475 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11452,36 +11491,14 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
-#define HTTPX__RECV_CHUNK 16384
+#define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
 
-/* Receives into conn->in: >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. The
-   unconsumed tail moves to the front first when the buffer would have to
-   grow, so a stream of small messages (1xx floods) cannot grow it. */
-static long httpx__h1_fill(httpx__conn *conn, httpx__err *e) {
-    long n;
-    if (conn->in_off == conn->in.len) {
-        conn->in.len = conn->in_off = 0;
-    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__RECV_CHUNK + 1) {
-        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
-        conn->in.len -= conn->in_off;
-        conn->in_off = 0;
-    }
-    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
-        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-        return HTTPX__BAD;
-    }
-    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
-    if (n > 0) conn->in.len += (size_t)n;
-    return n;
-}
-
 static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double seconds, httpx_error which) {
-    ex->deadline = httpx__deadline_in(seconds);
-    ex->timeout_error = which;
+    httpx__exchange_wait(ex, seconds, which);
     conn->want = conn->io->want ? conn->io->want : POLLIN;
 }
 
@@ -11543,11 +11560,11 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
     bool chunked = q->body_length < 0;
     size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
     long n;
-    if (!httpx__buf_reserve(&conn->out, HTTPX__RECV_CHUNK + hdr + 8))
+    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + hdr + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__RECV_CHUNK, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__H1_BODY_PIECE, e);
     if (n < 0) return e->code;
     if (!chunked) {
         conn->out.len = (size_t)n;
@@ -11574,7 +11591,7 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
    pool queue once, for a new connection. Only for requests that may be sent
    twice: idempotent, with a body that can be produced again. */
 static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
-    if (!ex->reused || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+    if (!ex->reused || !httpx__exchange_may_retry(ex, true)) return false;
     if (conn->in.len > conn->in_off) return false;
     httpx__exchange_requeue(conn, ex);
     httpx__conn_close(conn);
@@ -11588,7 +11605,7 @@ static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
 static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (conn->is_tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
+    if (conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
     ex->proto.h1.body_sent = true;
     ex->proto.h1.early = true;
@@ -11666,7 +11683,7 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
             httpx__exchange_wake(ex);   /* the body may be in already */
             return;
         }
-        n = httpx__h1_fill(conn, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n <= 0) {
             if (httpx__h1_retry(conn, ex)) return;
@@ -11708,7 +11725,7 @@ static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_resp *r, char *dst,
                 return got;
             }
         } else {
-            got = httpx__h1_fill(conn, e);
+            got = httpx__conn_fill(conn, e);
         }
         if (got < 0) return got;
         if (got == 0) return httpx__h1_resp_eof(r, e) == HTTPX__H1_EV_END ? 0 : HTTPX__BAD;
@@ -11816,7 +11833,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11820 "httpx.h"
+#line 11837 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11848,7 +11865,6 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return NULL; }
 
 static void httpx__h2_ex_free(httpx__exchange *ex);
 
-#define HTTPX__H2_RECV_CHUNK 16384
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
 /* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
@@ -12025,8 +12041,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     }
     if (h->body_sent && ex->state == HTTPX__EX_SENDING) {
         httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     }
 }
 
@@ -12054,7 +12069,7 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
    above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
    idempotent request, the connection failed before any answer. */
 static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
-    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
+    if (!retryable || !httpx__exchange_may_retry(ex, need_idempotent)) return false;
     httpx__h2_ex_free(ex);
     httpx__exchange_requeue(conn, ex);
     return true;
@@ -12149,12 +12164,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         long n;
         size_t done = 0;
         if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
-        if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
-        if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
-            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-            return HTTPX__BAD;
-        }
-        n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n == 0) {
             httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the server closed the HTTP/2 connection");
@@ -12162,7 +12172,6 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         }
         if (n < 0) return HTTPX__BAD;
         total += (size_t)n;
-        conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
             int rc = httpx__h2_feed(HTTPX__H2S(conn), conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
             conn->in_off += done;
@@ -12246,14 +12255,10 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     ex->proto.h2.body_sent = !ex->req->has_body;
     if (ex->proto.h2.body_sent) {
         httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     } else {
         httpx__h2_send_body(conn, ex);
-        if (ex->state == HTTPX__EX_SENDING) {
-            ex->deadline = httpx__deadline_in(ex->timeout.write);
-            ex->timeout_error = HTTPX_ERR_WRITE_TIMEOUT;
-        }
+        if (ex->state == HTTPX__EX_SENDING) httpx__exchange_wait(ex, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
     }
     if (ex->state == HTTPX__EX_DONE) return;
     /* Small output waits for POLLOUT, which the same loop pass sees at once:
@@ -12285,8 +12290,7 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     }
     if (h->err.code) { *e = h->err; return HTTPX__BAD; }
     if (h->ended) return 0;
-    ex->deadline = httpx__deadline_in(ex->timeout.read);
-    ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     httpx__h2_set_want(conn);
     return HTTPX__AGAIN;
 }
@@ -12372,7 +12376,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12376 "httpx.h"
+#line 12380 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12598,7 +12602,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12602 "httpx.h"
+#line 12606 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13052,7 +13056,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13056 "httpx.h"
+#line 13060 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13273,7 +13277,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13277 "httpx.h"
+#line 13281 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13598,7 +13602,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13602 "httpx.h"
+#line 13606 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13970,7 +13974,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13974 "httpx.h"
+#line 13978 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -23,6 +23,24 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
     return r;
 }
 
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) {
+        conn->in.len = conn->in_off = 0;
+    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__CONN_RECV_CHUNK + 1) {
+        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
+        conn->in.len -= conn->in_off;
+        conn->in_off = 0;
+    }
+    if (!httpx__buf_reserve(&conn->in, HTTPX__CONN_RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return HTTPX__BAD;
+    }
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
+}
+
 HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
     if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : -1;
     if (conn->state == HTTPX__CONN_CLOSED) return -1;

@@ -43,6 +43,15 @@ HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__excha
 
 HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
 
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which) {
+    ex->deadline = httpx__deadline_in(seconds);
+    ex->timeout_error = which;
+}
+
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent) {
+    return !ex->retried && ex->req->replayable && (!need_idempotent || ex->req->idempotent);
+}
+
 /* ---- exchanges in flight ---- */
 
 static void httpx__live_add(httpx__exchange *ex) {

@@ -10,36 +10,14 @@
 #include "internal.h"
 #include <poll.h>
 
-#define HTTPX__RECV_CHUNK 16384
+#define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
 
-/* Receives into conn->in: >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. The
-   unconsumed tail moves to the front first when the buffer would have to
-   grow, so a stream of small messages (1xx floods) cannot grow it. */
-static long httpx__h1_fill(httpx__conn *conn, httpx__err *e) {
-    long n;
-    if (conn->in_off == conn->in.len) {
-        conn->in.len = conn->in_off = 0;
-    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__RECV_CHUNK + 1) {
-        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
-        conn->in.len -= conn->in_off;
-        conn->in_off = 0;
-    }
-    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
-        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-        return HTTPX__BAD;
-    }
-    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
-    if (n > 0) conn->in.len += (size_t)n;
-    return n;
-}
-
 static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double seconds, httpx_error which) {
-    ex->deadline = httpx__deadline_in(seconds);
-    ex->timeout_error = which;
+    httpx__exchange_wait(ex, seconds, which);
     conn->want = conn->io->want ? conn->io->want : POLLIN;
 }
 
@@ -101,11 +79,11 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
     bool chunked = q->body_length < 0;
     size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
     long n;
-    if (!httpx__buf_reserve(&conn->out, HTTPX__RECV_CHUNK + hdr + 8))
+    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + hdr + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__RECV_CHUNK, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__H1_BODY_PIECE, e);
     if (n < 0) return e->code;
     if (!chunked) {
         conn->out.len = (size_t)n;
@@ -132,7 +110,7 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
    pool queue once, for a new connection. Only for requests that may be sent
    twice: idempotent, with a body that can be produced again. */
 static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
-    if (!ex->reused || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+    if (!ex->reused || !httpx__exchange_may_retry(ex, true)) return false;
     if (conn->in.len > conn->in_off) return false;
     httpx__exchange_requeue(conn, ex);
     httpx__conn_close(conn);
@@ -146,7 +124,7 @@ static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
 static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (conn->is_tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
+    if (conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
     ex->proto.h1.body_sent = true;
     ex->proto.h1.early = true;
@@ -224,7 +202,7 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
             httpx__exchange_wake(ex);   /* the body may be in already */
             return;
         }
-        n = httpx__h1_fill(conn, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n <= 0) {
             if (httpx__h1_retry(conn, ex)) return;
@@ -266,7 +244,7 @@ static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_resp *r, char *dst,
                 return got;
             }
         } else {
-            got = httpx__h1_fill(conn, e);
+            got = httpx__conn_fill(conn, e);
         }
         if (got < 0) return got;
         if (got == 0) return httpx__h1_resp_eof(r, e) == HTTPX__H1_EV_END ? 0 : HTTPX__BAD;

@@ -22,7 +22,6 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return NULL; }
 
 static void httpx__h2_ex_free(httpx__exchange *ex);
 
-#define HTTPX__H2_RECV_CHUNK 16384
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
 /* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
@@ -199,8 +198,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     }
     if (h->body_sent && ex->state == HTTPX__EX_SENDING) {
         httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     }
 }
 
@@ -228,7 +226,7 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
    above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
    idempotent request, the connection failed before any answer. */
 static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
-    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
+    if (!retryable || !httpx__exchange_may_retry(ex, need_idempotent)) return false;
     httpx__h2_ex_free(ex);
     httpx__exchange_requeue(conn, ex);
     return true;
@@ -323,12 +321,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         long n;
         size_t done = 0;
         if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
-        if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
-        if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
-            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-            return HTTPX__BAD;
-        }
-        n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n == 0) {
             httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the server closed the HTTP/2 connection");
@@ -336,7 +329,6 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         }
         if (n < 0) return HTTPX__BAD;
         total += (size_t)n;
-        conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
             int rc = httpx__h2_feed(HTTPX__H2S(conn), conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
             conn->in_off += done;
@@ -420,14 +412,10 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     ex->proto.h2.body_sent = !ex->req->has_body;
     if (ex->proto.h2.body_sent) {
         httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     } else {
         httpx__h2_send_body(conn, ex);
-        if (ex->state == HTTPX__EX_SENDING) {
-            ex->deadline = httpx__deadline_in(ex->timeout.write);
-            ex->timeout_error = HTTPX_ERR_WRITE_TIMEOUT;
-        }
+        if (ex->state == HTTPX__EX_SENDING) httpx__exchange_wait(ex, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
     }
     if (ex->state == HTTPX__EX_DONE) return;
     /* Small output waits for POLLOUT, which the same loop pass sees at once:
@@ -459,8 +447,7 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     }
     if (h->err.code) { *e = h->err; return HTTPX__BAD; }
     if (h->ended) return 0;
-    ex->deadline = httpx__deadline_in(ex->timeout.read);
-    ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     httpx__h2_set_want(conn);
     return HTTPX__AGAIN;
 }

@@ -589,6 +589,13 @@ struct httpx__exchange {
 /* exchange.c: the one owner of ex->state. Every change goes through here
    and is asserted against the table of legal transitions. */
 HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* The exchange waits now, for at most seconds (<0: no limit); which: the
+   error when that runs out. The one place protocols arm timeouts. */
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
+/* Whether ex may go out again on another connection: not retried yet, a
+   body that can be produced again, and idempotent when need_idempotent
+   (the server may have acted on it). The protocols decide when it applies. */
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
 /* A response sets up its exchange: IDLE, listened to through sink. */
 HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
 /* The one door through which every response head reaches its response:
@@ -721,6 +728,11 @@ HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
 HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Receives into conn->in (reserving room first; the unconsumed tail moves
+   to the front when the buffer would have to grow, so a stream of small
+   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
+#define HTTPX__CONN_RECV_CHUNK 16384
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
 /* Bytes in and out through the connection's stream (conn->want updated). */
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
