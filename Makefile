@@ -129,3 +129,11 @@ bench:
 
 clean:
 	rm -rf $(BUILD)
+
+# User-space instructions per warm request under callgrind for three rows
+# (h1 sequential, h1 with 64 in flight, h2c with 64 streams): the number a
+# change to the engine is held to. HTTPX_DIR=tree measures another tree's
+# httpx.h (a baseline). See tests/bench/README.md.
+.PHONY: bench-callgrind
+bench-callgrind: httpx.h
+	sh tests/bench/callgrind.sh

@@ -836,6 +836,58 @@ typedef struct httpx__chunked {
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
 
+/* ---- HTTP/1.1 client connection, receive side, sans-IO (h1_session.c) ---- */
+
+#define HTTPX__H1_MAX_INTERIM 32        /* 1xx responses before the final one */
+enum httpx__h1_ev_type {
+    HTTPX__H1_EV_HEAD = 1,      /* the final head: head, fields, framing, expected_length */
+    HTTPX__H1_EV_INTERIM,       /* a 1xx head, skipped: consume *used bytes and go on */
+    HTTPX__H1_EV_DATA,          /* body bytes: data, len (= *used, consume them) */
+    HTTPX__H1_EV_SHRINK,        /* a chunked body was decoded in place: the caller's
+                                   unconsumed bytes are now buf[0..len) (drop the rest) */
+    HTTPX__H1_EV_END            /* the message is complete */
+};
+typedef struct httpx__h1_event {
+    httpx__h1_head head;                /* HEAD, INTERIM */
+    const httpx__h1_header *fields;     /* HEAD, INTERIM: head.num_headers of them */
+    httpx__h1_framing framing;          /* HEAD */
+    long long expected_length;          /* HEAD: the body length when known (0: none), else -1 */
+    const char *data;                   /* DATA, SHRINK */
+    size_t len;
+} httpx__h1_event;
+typedef struct httpx__h1_resp {
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;         /* LENGTH: body bytes still to come */
+    size_t max_head;            /* bytes a head may take */
+    size_t scanned;             /* how far the head-end search got */
+    size_t decoded;             /* chunked: decoded body bytes at the front of the input */
+    int interim;                /* 1xx heads skipped */
+    bool request_head;          /* the request was HEAD: no body whatever the head says */
+    bool connect;               /* the request was CONNECT: a 2xx ends at its head */
+    bool in_body;               /* the final head is in */
+    bool complete;              /* the whole message is in */
+    bool reusable;              /* the connection may serve another message after this one */
+} httpx__h1_resp;
+/* Starts reading one response. */
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head);
+/* The next event from buf[0..len), the bytes the caller holds and has not
+   consumed. hdrs has room for max_headers (HEAD's views point into buf);
+   max: the most DATA bytes wanted. *used: the bytes of buf the event took
+   (consume them once the event is handled). Returns an httpx__h1_ev_type,
+   HTTPX__AGAIN (more bytes are needed), HTTPX__BAD (e: HTTPX_ERR_REMOTE_PROTOCOL
+   or HTTPX_ERR_TOO_LARGE). */
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e);
+/* With no bytes held: how many body bytes the caller may read from the
+   stream straight into its own memory (0: none; UINT64_MAX: until close),
+   and how many it did. */
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r);
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
+/* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
+   that ends the message, else HTTPX__BAD (e says what was cut short). */
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+
 /* ---- multipart/form-data encoder, streamed ---- */
 
 typedef struct httpx__multipart httpx__multipart;
@@ -1076,21 +1128,16 @@ enum httpx__ex_state {
     HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
 };
 
-/* A protocol's own state of an exchange (HTTP/1.1; HTTP/2 adds a stream). */
+/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
+   receive side) and how far the request went out. */
 typedef struct httpx__h1_ex {
-    httpx__h1_framing framing;
-    httpx__chunked chunked;
-    uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
-    size_t scanned;                 /* how far the head-end search got */
-    size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
+    httpx__h1_resp resp;
     size_t body_off;                /* request body bytes produced so far */
-    int interim;                    /* 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
-    bool body_complete;             /* the whole response body has been received */
-    bool reusable;                  /* the connection may serve another exchange */
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
+#ifndef HTTPX_NO_HTTP2
 /* HTTP/2's state of an exchange: its stream. */
 typedef struct httpx__h2_ex {
     uint32_t id;                    /* the stream, 0 before it is opened */
@@ -1104,6 +1151,38 @@ typedef struct httpx__h2_ex {
     bool wake;                      /* news for the layer above, delivered after the events */
     httpx__err err;                 /* a stream error to report (code 0: none) */
 } httpx__h2_ex;
+#endif
+
+/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
+typedef httpx__h1_header httpx__field_view;
+
+/* A final response head, as a protocol hands it up: views valid during the
+   call only. The body length is parsed once, by the protocol. */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
+    const char *reason;
+    size_t reason_len;
+    const httpx__field_view *fields;
+    size_t nfields;
+    long long expected_length;      /* the body's length when known (0: none), else -1 */
+    /* the facts of the connection that carried it, as values (exchange.c
+       fills them; a transport without a connection leaves them empty) */
+    bool connection_reused;
+    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
+} httpx__head;
+
+/* What the layer above an exchange installs to hear of it: the protocols
+   and the connection are below it and reach it only through these. */
+typedef struct httpx__exchange_sink {
+    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
+       large, out of memory): the protocol then ends ex with that error. */
+    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
+    void (*wake)(httpx__exchange *ex);
+    /* ex ended (DONE, off its connection): e NULL for success, else why. */
+    void (*end)(httpx__exchange *ex, httpx__err *e);
+} httpx__exchange_sink;
 
 struct httpx__exchange {
     enum httpx__ex_state state;
@@ -1123,25 +1202,38 @@ struct httpx__exchange {
     bool retried;
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
-    httpx__h1_ex h1;
-    httpx__h2_ex h2;
+    const httpx__exchange_sink *sink;   /* the layer above (the response) */
+    union {                         /* the protocol's part: one of them, never both */
+        httpx__h1_ex h1;
+#ifndef HTTPX_NO_HTTP2
+        httpx__h2_ex h2;
+#endif
+    } proto;
 };
 
-/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
-typedef httpx__h1_header httpx__field_view;
-
-/* The one door through which every response head reaches its response
-   (HTTP/1.1 now, HTTP/2 and mock transports later). HTTPX_OK or why the
-   head is refused (too large, out of memory): the protocol then ends the
-   exchange with that error. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e);
+/* exchange.c: the one owner of ex->state. Every change goes through here
+   and is asserted against the table of legal transitions. */
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* The exchange waits now, for at most seconds (<0: no limit); which: the
+   error when that runs out. The one place protocols arm timeouts. */
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
+/* Whether ex may go out again on another connection: not retried yet, a
+   body that can be produced again, and idempotent when need_idempotent
+   (the server may have acted on it). The protocols decide when it applies. */
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
+/* A response sets up its exchange: IDLE, listened to through sink. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
+/* The one door through which every response head reaches its response:
+   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
+   refused: the protocol then ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
 /* The protocol has body bytes (or the end, or an error) for ex: the layer
    above pulls them with httpx__exchange_read now (in-memory bodies,
    on_data) or when its reader runs (streams). */
 HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
+   sink it ended with e (a timeout). */
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
 /* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
 HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
 /* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
@@ -1168,9 +1260,28 @@ enum httpx__conn_state {
     HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
 };
 
-/* The protocol slot. HTTP/1.1 implements it; HTTP/2 is the next. */
+/* The protocol slot, closed at both ends: the connection knows a protocol
+   only through these, and keeps its state as an opaque pointer
+   (conn->proto_state); a protocol reaches exchanges through exchange.c and
+   their sinks. The client's table (httpx_client.protocols) lists the
+   protocols a connection may choose from, most preferred first. */
 typedef struct httpx__proto {
     const char *name;
+    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
+                                       a connection that may speak it rather than open
+                                       their own, and traffic on it while idle is normal */
+    /* Whether conn may come to speak it, by the client's options (asked
+       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
+    bool (*offered)(const httpx__conn *conn);
+    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
+    bool (*chosen)(const httpx__conn *conn);
+    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
+    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
+    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
+    void (*free)(httpx__conn *conn);
+    /* conn cannot take another exchange now, but will without a new
+       connection (streams finish): an exchange waits for it. */
+    bool (*worth_waiting)(const httpx__conn *conn);
     /* Whether the connection can take another exchange now. */
     bool (*can_take)(const httpx__conn *conn);
     /* Starts serving ex (state SENDING). Errors end ex. */
@@ -1211,21 +1322,16 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
-    struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
+    void *proto_state;              /* the protocol's own (its start and free) */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
 };
 
+/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
+   Only the code that fills a client's protocol table names them. */
 HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
-/* HTTP/2 (h2_proto.c); NULL under HTTPX_NO_HTTP2. The connection's session
-   is made by httpx__h2_start when the connection becomes ready. */
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e);
-/* Frees the HTTP/2 state of a closing connection and of an exchange. */
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex);
-/* An HTTP/2 connection with streams open (a new exchange waits for one). */
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn);
+#define HTTPX__MAX_PROTOCOLS 4
 
 /* Finds a ready connection of the origin that can take ex, or attaches ex
    to one being set up, or starts a new one (within limits). Returns false
@@ -1247,6 +1353,11 @@ HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
 HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Receives into conn->in (reserving room first; the unconsumed tail moves
+   to the front when the buffer would have to grow, so a stream of small
+   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
+#define HTTPX__CONN_RECV_CHUNK 16384
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
 /* Bytes in and out through the connection's stream (conn->want updated). */
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
@@ -1256,7 +1367,8 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 /* What the policy layer sends a hop through (hop.c): an exchange-level
    transport. The network one is the pool and the protocol slot (submit
    queues for a connection); the mock one answers from memory. Either way
-   the head reaches the response through the one door (httpx__response_head)
+   the head reaches the response through the one door (httpx__exchange_head,
+   then the response's sink)
    and the body comes through read. */
 typedef struct httpx__transport {
     const char *name;
@@ -1270,21 +1382,6 @@ typedef struct httpx__transport {
     /* Frees what the transport keeps for the response (NULL: nothing). */
     void (*release)(httpx__response *r);
 } httpx__transport;
-
-/* A response head as values: the door takes these whatever carried them,
-   the connection's facts included (a transport that has no connection
-   leaves them empty). */
-typedef struct httpx__head {
-    int status;
-    const char *version;            /* static text: "HTTP/1.1", "HTTP/2" */
-    const char *reason;
-    size_t reason_len;
-    const httpx__h1_header *fields;
-    size_t nfields;
-    long long expected_length;      /* Content-Length, -1 unknown */
-    bool connection_reused;
-    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
-} httpx__head;
 
 /* The mock transport's answer being built (mock.c). */
 struct httpx_mock_reply {
@@ -1366,17 +1463,17 @@ struct httpx_client {
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    /* what a connection may speak, most preferred first, NULL-terminated */
+    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+/* The sink a response listens to its exchange with. */
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
-/* The door: every response head reaches its response here, as values. HTTPX_OK
-   or why the head is refused (too large, out of memory): the transport then
-   ends the exchange with that error. */
-HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx__head *h, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* mock.c */
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
@@ -1854,7 +1951,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1858 "httpx.h"
+#line 1955 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2065,7 +2162,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2069 "httpx.h"
+#line 2166 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2630,7 +2727,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2634 "httpx.h"
+#line 2731 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2772,7 +2869,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2776 "httpx.h"
+#line 2873 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3255,7 +3352,188 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3259 "httpx.h"
+#line 3356 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h1_session.c   (grep anchor: >>h1_session)
+   ====================================================================== */
+/* h1_session: the receive side of an HTTP/1.1 client connection without any
+   I/O, as h2_session.c is for HTTP/2 (and h11's next_event): the caller
+   holds the bytes the server sent and asks for the next event over them: a
+   final head (framing worked out, Content-Length parsed once), body data,
+   the end of the message. Interim (1xx) responses are skipped here, within
+   a bound; a CONNECT's 2xx ends the message at its head (the bytes after it
+   belong to the tunnel). Private prefix: httpx__h1s_ / httpx__h1_resp_.
+
+   The caller's buffer is the session's input; nothing is copied. Views in
+   an event point into it and stay valid until the caller consumes the
+   event's bytes (*used). A chunked body is decoded in place: the caller
+   may move its unconsumed bytes (compaction) but must not change them. */
+#if defined(HTTPX_LINES)
+#line 12 "tools/src/h1_session.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head) {
+    memset(r, 0, sizeof *r);
+    r->request_head = request_was_head;
+    r->connect = connect;
+    r->max_head = max_head;
+}
+
+/* The head ends at buf[end]; parses it. HEAD for a final one (consume
+   `end` after handling it), INTERIM for a skipped 1xx, HTTPX__BAD. */
+static int httpx__h1s_head(httpx__h1_resp *r, char *buf, size_t end, httpx__h1_header *hdrs, size_t max_headers,
+                           httpx__h1_event *ev, httpx__err *e) {
+    int rc;
+    if (end > r->max_head)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)",
+                           end, r->max_head), HTTPX__BAD;
+    rc = httpx__h1_parse_head(buf, end, &ev->head, hdrs, max_headers, e);
+    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields", max_headers);
+    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+    if (rc < 0) return HTTPX__BAD;
+    ev->fields = hdrs;
+    if (ev->head.status == 101)
+        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
+                           "server switched protocols (101), which httpx.h does not support"), HTTPX__BAD;
+    if (ev->head.status < 200) {
+        if (++r->interim > HTTPX__H1_MAX_INTERIM)
+            return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
+                               HTTPX__H1_MAX_INTERIM), HTTPX__BAD;
+        return HTTPX__H1_EV_INTERIM;
+    }
+    if (httpx__h1_framing_of(&ev->head, hdrs, r->request_head, &r->framing, e)) return HTTPX__BAD;
+    if (r->connect && ev->head.status < 300) {   /* a tunnel: what follows is not ours to parse */
+        r->framing.kind = HTTPX__BODY_NONE;
+        r->framing.keep_alive = false;
+    }
+    r->remaining = r->framing.kind == HTTPX__BODY_LENGTH ? r->framing.length : 0;
+    r->reusable = r->framing.keep_alive;
+    r->in_body = true;
+    r->complete = r->framing.kind == HTTPX__BODY_NONE;
+    ev->framing = r->framing;
+    ev->expected_length = r->framing.kind == HTTPX__BODY_LENGTH ? (long long)r->framing.length
+                        : r->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
+    return HTTPX__H1_EV_HEAD;
+}
+
+/* Looks for the end of the head in buf[0..len). */
+static int httpx__h1s_find(httpx__h1_resp *r, char *buf, size_t len, httpx__h1_header *hdrs, size_t max_headers,
+                           httpx__h1_event *ev, size_t *used, httpx__err *e) {
+    size_t from = r->scanned > 3 ? r->scanned - 3 : 0;
+    size_t end = httpx__h1_find_head_end(buf, len, from);
+    int rc;
+    if (!end) {
+        r->scanned = len;
+        if (len <= r->max_head) return HTTPX__AGAIN;
+        /* a head that is broken, not just long, deserves the truer error */
+        if (httpx__h1_parse_head(buf, len, &ev->head, hdrs, max_headers, e) != HTTPX__BAD)
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", r->max_head);
+        return HTTPX__BAD;
+    }
+    r->scanned = 0;
+    rc = httpx__h1s_head(r, buf, end, hdrs, max_headers, ev, e);
+    if (rc > 0) *used = end;
+    return rc;
+}
+
+/* Body data from buf[0..len): a view of at most max bytes. */
+static int httpx__h1s_body(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_event *ev, size_t *used,
+                           httpx__err *e) {
+    for (;;) {
+        size_t n;
+        if (r->complete) {
+            if (len > r->decoded) r->reusable = false;   /* bytes nobody asked for */
+            return HTTPX__H1_EV_END;
+        }
+        if (r->framing.kind == HTTPX__BODY_CHUNKED && !r->decoded) {
+            size_t out = len;
+            int rc;
+            if (!len) return HTTPX__AGAIN;
+            rc = httpx__chunked_decode(&r->chunked, buf, &out, e);
+            if (rc < 0) return HTTPX__BAD;
+            r->decoded = out;
+            if (rc == 1) {
+                if (r->chunked.extra) r->reusable = false;   /* bytes after the message: dropped */
+                r->framing.kind = HTTPX__BODY_LENGTH;        /* deliver what was decoded, then done */
+                r->remaining = out;
+                r->decoded = 0;
+                if (!out) r->complete = true;
+            }
+            if (out < len) {
+                /* buf[0..out) is body now; the framing bytes after it are gone */
+                ev->data = buf;
+                ev->len = out;
+                return HTTPX__H1_EV_SHRINK;
+            }
+            continue;
+        }
+        if (r->decoded) {
+            n = r->decoded < max ? r->decoded : max;
+            r->decoded -= n;
+        } else {
+            if (!len) return r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining ? (r->complete = true, HTTPX__H1_EV_END)
+                                                                                      : HTTPX__AGAIN;
+            n = len < max ? len : max;
+            if (r->framing.kind == HTTPX__BODY_LENGTH && n > r->remaining) n = (size_t)r->remaining;
+            if (r->framing.kind == HTTPX__BODY_LENGTH) {
+                r->remaining -= n;
+                if (!r->remaining) {
+                    r->complete = true;
+                    if (len > n) r->reusable = false;
+                }
+            }
+        }
+        ev->data = buf;
+        ev->len = n;
+        *used = n;
+        return HTTPX__H1_EV_DATA;
+    }
+}
+
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e) {
+    *used = 0;
+    if (!r->in_body) return httpx__h1s_find(r, buf, len, hdrs, max_headers, ev, used, e);
+    return httpx__h1s_body(r, buf, len, max, ev, used, e);
+}
+
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r) {
+    if (!r->in_body || r->complete || r->decoded) return 0;
+    if (r->framing.kind == HTTPX__BODY_LENGTH) return r->remaining;
+    return r->framing.kind == HTTPX__BODY_CLOSE ? UINT64_MAX : 0;
+}
+
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n) {
+    if (r->framing.kind != HTTPX__BODY_LENGTH) return;
+    HTTPX_ASSERT(n <= r->remaining);
+    r->remaining -= n;
+    if (!r->remaining) r->complete = true;
+}
+
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
+    if (!r->in_body) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of the response head");
+        return HTTPX__BAD;
+    }
+    if (r->complete) return HTTPX__H1_EV_END;
+    if (r->framing.kind == HTTPX__BODY_CLOSE) {
+        r->complete = true;
+        r->reusable = false;
+        return HTTPX__H1_EV_END;
+    }
+    if (r->framing.kind == HTTPX__BODY_LENGTH)
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection with %llu of %llu body bytes still to come",
+                    (unsigned long long)r->remaining, (unsigned long long)r->framing.length);
+    else
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
+    return HTTPX__BAD;
+}
+/* End of h1_session.c */
+
+#if defined(HTTPX_LINES)
+#line 3537 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4063,7 +4341,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4067 "httpx.h"
+#line 4345 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4469,7 +4747,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4473 "httpx.h"
+#line 4751 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5614,514 +5892,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5618 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file multipart.c   (grep anchor: >>multipart)
-   ====================================================================== */
-/* multipart: the multipart/form-data encoder (RFC 7578), streamed.
-
-   The body is a list of segments read in order: for each part a head (built
-   here, kept in m->heads) and a content (the caller's memory, a file we
-   opened, or the caller's FILE*), then the closing delimiter. Files are read
-   piece by piece as the body is sent, never whole, through stdio so that
-   small reads (a nearly full socket, an HTTP/2 window) cost no system call
-   each.
-
-   Names and filenames are escaped the way browsers do (WHATWG "multipart/
-   form-data encoding algorithm"): in names every line break (CR, LF, CRLF)
-   becomes %0D%0A, in filenames CR becomes %0D and LF %0A, and '"' becomes %22
-   in both. Text values are sent as given, as Python HTTPX does; browsers
-   would turn their line breaks into CRLF, but a caller of an HTTP client
-   means the bytes it passed.
-
-   Lifetime: the caller's field values, file data and FILE*s are not copied
-   and must stay valid (and open) until the body has been read or the
-   multipart freed. Names, filenames and content types are copied. */
-#if defined(HTTPX_LINES)
-#line 19 "tools/src/multipart.c"
-#endif
-/* #include "internal.h": earlier in httpx.h */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
-
-enum { HTTPX__MP_HEAD, HTTPX__MP_MEM, HTTPX__MP_FILE };
-
-#define HTTPX__MP_BOUNDARY_BYTES 16   /* 128 bits, printed as 32 hex digits */
-#define HTTPX__MP_BOUNDARY_TRIES 16
-
-typedef struct httpx__mp_seg {
-    int kind;
-    const char *mem;        /* MEM: the caller's bytes */
-    size_t off;             /* HEAD: where its bytes start in m->heads */
-    long long size;         /* bytes it yields; -1: until end of file */
-    long long done;         /* bytes yielded so far */
-    FILE *fp;               /* FILE: from path or the caller's */
-    bool own_fp;            /* we opened fp (from path): closed in _free */
-    char *label;            /* FILE: names the source in error messages */
-} httpx__mp_seg;
-
-struct httpx__multipart {
-    httpx__mp_seg *segs;    /* head, content, head, content, ..., closing delimiter */
-    size_t nsegs, cur;
-    httpx__buf heads;       /* the bytes of every HEAD segment */
-    char boundary[2 * HTTPX__MP_BOUNDARY_BYTES + 1];
-    char content_type[80];
-    long long length;       /* -1 when a content's size is unknown */
-    bool failed;            /* a read failed: the body cannot be finished */
-};
-
-static httpx_error httpx__mp_nomem(httpx__err *e) {
-    return httpx__fail(e, HTTPX_ERR_NOMEM, "multipart: out of memory");
-}
-
-/* ---- counting and checking what the caller gave ---- */
-
-static size_t httpx__mp_count_fields(const httpx_pair *fields) {
-    size_t n = 0;
-    while (fields && (fields[n].name || fields[n].value)) n++;
-    return n;
-}
-
-static bool httpx__mp_file_is_end(const httpx_file *f) {
-    return !f->field && !f->data && !f->path && !f->fp;
-}
-
-static size_t httpx__mp_count_files(const httpx_file *files) {
-    size_t n = 0;
-    while (files && !httpx__mp_file_is_end(&files[n])) n++;
-    return n;
-}
-
-/* A content type goes on a header line of its own: a line break in it would
-   let the caller's text end the part head, or fake a delimiter. */
-static bool httpx__mp_ctype_ok(const char *s) {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
-    }
-    return true;
-}
-
-static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__err *e) {
-    int sources = (f->data != NULL) + (f->path != NULL) + (f->fp != NULL);
-    if (!f->field)
-        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: files[%zu] has no field name", i);
-    if (sources != 1)
-        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
-                           "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
-                           f->field, sources);
-    if (f->data && f->size > (unsigned long long)LLONG_MAX)
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
-    if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
-        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
-                           "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
-                           f->field);
-    return HTTPX_OK;
-}
-
-/* ---- sources ---- */
-
-static httpx_error httpx__mp_sys_fail(httpx__err *e, httpx_error code, int err, const char *what,
-                                      const char *label) {
-    httpx__fail(e, code, "multipart: %s %s: %s", what, label, strerror(err));
-    if (e) e->sys_errno = err;
-    return code;
-}
-
-static char *httpx__mp_label_path(const httpx_file *f) {
-    httpx__buf b;
-    memset(&b, 0, sizeof b);
-    if (!httpx__buf_printf(&b, "\"%s\" (field \"%s\")", f->path, f->field)) {
-        httpx__buf_free(&b);
-        return NULL;
-    }
-    return b.p;
-}
-
-static char *httpx__mp_label_fp(const httpx_file *f) {
-    httpx__buf b;
-    memset(&b, 0, sizeof b);
-    if (!httpx__buf_printf(&b, "the FILE* of field \"%s\"", f->field)) {
-        httpx__buf_free(&b);
-        return NULL;
-    }
-    return b.p;
-}
-
-/* Opens now, so that a missing file fails before a byte is sent. open()
-   rather than fopen(): a child the program forks must not inherit it. */
-static httpx_error httpx__mp_open_path(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
-    struct stat st;
-    int fd, flags = O_RDONLY;
-#ifdef O_CLOEXEC
-    flags |= O_CLOEXEC;
-#endif
-    s->kind = HTTPX__MP_FILE;
-    s->label = httpx__mp_label_path(f);
-    if (!s->label) return httpx__mp_nomem(e);
-    do fd = open(f->path, flags); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, errno, "cannot open", s->label);
-    if (fstat(fd, &st) != 0) {
-        int err = errno;
-        close(fd);
-        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot stat", s->label);
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: %s is a directory", s->label);
-    }
-    s->fp = fdopen(fd, "rb");
-    if (!s->fp) {
-        int err = errno;
-        close(fd);
-        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot use", s->label);
-    }
-    s->own_fp = true;
-    /* A pipe or device has no size: it is read to its end and sent chunked. */
-    s->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
-    return HTTPX_OK;
-}
-
-/* The size is what is left from the current position, when the stream is a
-   regular file; anything else is read to its end. */
-static httpx_error httpx__mp_use_fp(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
-    struct stat st;
-    int fd = fileno(f->fp);
-    s->kind = HTTPX__MP_FILE;
-    s->fp = f->fp;
-    s->size = -1;
-    s->label = httpx__mp_label_fp(f);
-    if (!s->label) return httpx__mp_nomem(e);
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        long long pos = (long long)ftello(f->fp);
-        if (pos >= 0) s->size = (long long)st.st_size > pos ? (long long)st.st_size - pos : 0;
-    }
-    return HTTPX_OK;
-}
-
-static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
-    if (f->path) return httpx__mp_open_path(s, f, e);
-    if (f->fp) return httpx__mp_use_fp(s, f, e);
-    s->kind = HTTPX__MP_MEM;
-    s->mem = (const char *)f->data;
-    s->size = (long long)f->size;
-    return HTTPX_OK;
-}
-
-/* ---- the boundary ---- */
-
-/* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
-   unlikely to occur in the content, not secret: the clocks and a heap and
-   a stack address, mixed, serve for that. */
-static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
-    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt, r = 0;
-    size_t i;
-    x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
-    for (i = 0; i < n; i++) {
-        if (i % 8 == 0) r = httpx__splitmix64(&x);
-        out[i] = (unsigned char)(r >> (8 * (i % 8)));
-    }
-}
-
-static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
-    unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
-    if (!httpx__random(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
-    httpx__hex_encode(m->boundary, r, sizeof r);
-    m->boundary[2 * sizeof r] = 0;
-}
-
-static bool httpx__mp_contains(const char *hay, size_t n, const char *needle, size_t k) {
-    const char *p = hay, *end = hay + n;
-    while ((size_t)(end - p) >= k) {
-        p = (const char *)memchr(p, needle[0], (size_t)(end - p) - k + 1);
-        if (!p) return false;
-        if (memcmp(p, needle, k) == 0) return true;
-        p++;
-    }
-    return false;
-}
-
-/* Only in-memory contents are checked. Files are streamed and never read
-   whole, so they are not: with 128 random bits the chance that a file holds
-   the boundary by accident is about n / 2^128 for n bytes, negligible.
-   Heads need no check: no line break can get into a name, filename or
-   content type, and a delimiter must start a line. */
-static bool httpx__mp_boundary_clashes(const httpx__multipart *m) {
-    size_t i, k = strlen(m->boundary);
-    for (i = 0; i < m->nsegs; i++) {
-        const httpx__mp_seg *s = &m->segs[i];
-        if (s->kind == HTTPX__MP_MEM && httpx__mp_contains(s->mem, (size_t)s->size, m->boundary, k))
-            return true;
-    }
-    return false;
-}
-
-static httpx_error httpx__mp_choose_boundary(httpx__multipart *m, httpx__err *e) {
-    unsigned attempt;
-    for (attempt = 0; attempt < HTTPX__MP_BOUNDARY_TRIES; attempt++) {
-        httpx__mp_new_boundary(m, attempt);
-        if (!httpx__mp_boundary_clashes(m)) {
-            snprintf(m->content_type, sizeof m->content_type, "multipart/form-data; boundary=%s", m->boundary);
-            return HTTPX_OK;
-        }
-    }
-    return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
-                       "multipart: no boundary absent from the content after %u tries", attempt);
-}
-
-/* ---- part heads ---- */
-
-/* Names: CR, LF and CRLF all become one CRLF, written %0D%0A. Filenames: CR
-   and LF escaped one by one, without that normalisation (WHATWG). */
-static bool httpx__mp_put_escaped(httpx__buf *b, const char *s, bool is_name) {
-    bool ok = true;
-    for (; *s && ok; s++) {
-        if (is_name && (*s == '\r' || *s == '\n')) {
-            if (s[0] == '\r' && s[1] == '\n') s++;
-            ok = httpx__buf_puts(b, "%0D%0A");
-        } else if (*s == '\r') {
-            ok = httpx__buf_puts(b, "%0D");
-        } else if (*s == '\n') {
-            ok = httpx__buf_puts(b, "%0A");
-        } else if (*s == '"') {
-            ok = httpx__buf_puts(b, "%22");
-        } else {
-            ok = httpx__buf_putc(b, *s);
-        }
-    }
-    return ok;
-}
-
-static const char *httpx__mp_filename(const httpx_file *f) {
-    if (f->filename) return f->filename;
-    if (f->path) {
-        const char *slash = strrchr(f->path, '/');
-        const char *base = slash ? slash + 1 : f->path;
-        if (*base) return base;
-    }
-    return "upload";
-}
-
-/* Starts a part: the delimiter (CRLF first, but for the first part) and the
-   Content-Disposition up to its name. */
-static bool httpx__mp_put_opening(httpx__multipart *m, const char *name) {
-    httpx__buf *b = &m->heads;
-    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
-           httpx__buf_puts(b, m->boundary) &&
-           httpx__buf_puts(b, "\r\nContent-Disposition: form-data; name=\"") &&
-           httpx__mp_put_escaped(b, name, true) && httpx__buf_putc(b, '"');
-}
-
-static bool httpx__mp_put_field_head(httpx__multipart *m, const char *name) {
-    return httpx__mp_put_opening(m, name) && httpx__buf_puts(&m->heads, "\r\n\r\n");
-}
-
-static bool httpx__mp_put_file_head(httpx__multipart *m, const httpx_file *f) {
-    const char *ctype = f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
-    httpx__buf *b = &m->heads;
-    return httpx__mp_put_opening(m, f->field) && httpx__buf_puts(b, "; filename=\"") &&
-           httpx__mp_put_escaped(b, httpx__mp_filename(f), false) &&
-           httpx__buf_puts(b, "\"\r\nContent-Type: ") && httpx__buf_puts(b, ctype) &&
-           httpx__buf_puts(b, "\r\n\r\n");
-}
-
-static bool httpx__mp_put_closing(httpx__multipart *m) {
-    httpx__buf *b = &m->heads;
-    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
-           httpx__buf_puts(b, m->boundary) && httpx__buf_puts(b, "--\r\n");
-}
-
-/* Fills in segment i (a HEAD) as the bytes from `start` to the end of heads. */
-static void httpx__mp_seal_head(httpx__multipart *m, size_t i, size_t start) {
-    m->segs[i].kind = HTTPX__MP_HEAD;
-    m->segs[i].off = start;
-    m->segs[i].size = (long long)(m->heads.len - start);
-}
-
-static httpx_error httpx__mp_build_heads(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
-                                         const httpx_file *files, httpx__err *e) {
-    size_t i, start;
-    for (i = 0; i + 1 < m->nsegs; i += 2) {
-        size_t part = i / 2;
-        bool ok;
-        start = m->heads.len;
-        if (part < nfields) ok = httpx__mp_put_field_head(m, fields[part].name);
-        else ok = httpx__mp_put_file_head(m, &files[part - nfields]);
-        if (!ok) return httpx__mp_nomem(e);
-        httpx__mp_seal_head(m, i, start);
-    }
-    start = m->heads.len;
-    if (!httpx__mp_put_closing(m)) return httpx__mp_nomem(e);
-    httpx__mp_seal_head(m, m->nsegs - 1, start);
-    return HTTPX_OK;
-}
-
-static httpx_error httpx__mp_sum_length(httpx__multipart *m, httpx__err *e) {
-    size_t i;
-    m->length = 0;
-    for (i = 0; i < m->nsegs; i++) {
-        long long n = m->segs[i].size;
-        if (n < 0) {
-            m->length = -1;
-            return HTTPX_OK;
-        }
-        if (n > LLONG_MAX - m->length)
-            return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: the body would be over %lld bytes", LLONG_MAX);
-        m->length += n;
-    }
-    return HTTPX_OK;
-}
-
-/* ---- construction ---- */
-
-static httpx_error httpx__mp_add_contents(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
-                                          const httpx_file *files, size_t nfiles, httpx__err *e) {
-    size_t i;
-    for (i = 0; i < nfields; i++) {
-        httpx__mp_seg *s = &m->segs[2 * i + 1];
-        const char *v = fields[i].value ? fields[i].value : "";
-        if (!fields[i].name)
-            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: fields[%zu] has a value but no name", i);
-        s->kind = HTTPX__MP_MEM;
-        s->mem = v;
-        s->size = (long long)strlen(v);
-    }
-    for (i = 0; i < nfiles; i++) {
-        httpx_error err = httpx__mp_check_file(&files[i], i, e);
-        if (!err) err = httpx__mp_set_content(&m->segs[2 * (nfields + i) + 1], &files[i], e);
-        if (err) return err;
-    }
-    return HTTPX_OK;
-}
-
-static httpx__multipart *httpx__mp_alloc(size_t nparts, httpx__err *e) {
-    httpx__multipart *m;
-    if (nparts > ((size_t)-1 / sizeof(httpx__mp_seg) - 1) / 2) {
-        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: too many parts (%zu)", nparts);
-        return NULL;
-    }
-    m = (httpx__multipart *)httpx__malloc(sizeof *m);
-    if (!m) {
-        httpx__mp_nomem(e);
-        return NULL;
-    }
-    memset(m, 0, sizeof *m);
-    m->nsegs = 2 * nparts + 1;
-    m->segs = (httpx__mp_seg *)httpx__malloc(m->nsegs * sizeof(httpx__mp_seg));
-    if (!m->segs) {
-        httpx__free(m);
-        httpx__mp_nomem(e);
-        return NULL;
-    }
-    memset(m->segs, 0, m->nsegs * sizeof(httpx__mp_seg));
-    return m;
-}
-
-HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files,
-                                                      httpx__err *e) {
-    size_t nfields = httpx__mp_count_fields(fields), nfiles = httpx__mp_count_files(files);
-    httpx__multipart *m = httpx__mp_alloc(nfields + nfiles, e);
-    if (!m) return NULL;
-    if (httpx__mp_add_contents(m, fields, nfields, files, nfiles, e) || httpx__mp_choose_boundary(m, e) ||
-        httpx__mp_build_heads(m, fields, nfields, files, e) || httpx__mp_sum_length(m, e)) {
-        httpx__multipart_free(m);
-        return NULL;
-    }
-    return m;
-}
-
-HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m) {
-    return m->content_type;
-}
-
-HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m) {
-    return m->length;
-}
-
-HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m) {
-    size_t i;
-    if (!m) return;
-    for (i = 0; i < m->nsegs; i++) {
-        if (m->segs[i].own_fp) fclose(m->segs[i].fp);
-        httpx__free(m->segs[i].label);
-    }
-    httpx__free(m->segs);
-    httpx__buf_free(&m->heads);
-    httpx__free(m);
-}
-
-/* ---- reading ---- */
-
-static long httpx__mp_read_file(httpx__mp_seg *s, char *out, size_t n, httpx__err *e) {
-    size_t r = fread(out, 1, n, s->fp);
-    if (r < n && ferror(s->fp)) {
-        httpx__mp_sys_fail(e, HTTPX_ERR_LOCAL_PROTOCOL, errno, "cannot read", s->label);
-        return -1;
-    }
-    return (long)r;
-}
-
-/* Up to cap bytes of one segment; 0 when it is finished. A file of known
-   size yields exactly that many bytes: more would break the Content-Length
-   already announced, fewer is an error rather than a short body. */
-static long httpx__mp_seg_read(httpx__multipart *m, httpx__mp_seg *s, char *out, size_t cap, httpx__err *e) {
-    long n;
-    if (s->size >= 0) {
-        long long left = s->size - s->done;
-        if (left <= 0) return 0;
-        if ((unsigned long long)left < (unsigned long long)cap) cap = (size_t)left;
-    }
-    if (s->kind == HTTPX__MP_HEAD || s->kind == HTTPX__MP_MEM) {
-        const char *from = s->kind == HTTPX__MP_HEAD ? m->heads.p + s->off : s->mem;
-        memcpy(out, from + s->done, cap);
-        n = (long)cap;
-    } else {
-        n = httpx__mp_read_file(s, out, cap, e);
-        if (n == 0 && s->size >= 0) {
-            httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
-                        "multipart: %s ended after %lld of its %lld bytes (did it shrink?)", s->label, s->done,
-                        s->size);
-            return -1;
-        }
-    }
-    if (n > 0) s->done += n;
-    return n;
-}
-
-HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e) {
-    char *out = (char *)buf;
-    size_t got = 0;
-    if (m->failed) {
-        httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "multipart: read after an earlier read failed");
-        return -1;
-    }
-    if (cap == 0) {
-        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: read with a buffer of 0 bytes");
-        return -1;
-    }
-    if (cap > (size_t)LONG_MAX) cap = (size_t)LONG_MAX;
-    while (got < cap && m->cur < m->nsegs) {
-        long n = httpx__mp_seg_read(m, &m->segs[m->cur], out + got, cap - got, e);
-        if (n < 0) {
-            m->failed = true;
-            return -1;
-        }
-        if (n == 0) m->cur++;
-        got += (size_t)n;
-    }
-    return (long)got;
-}
-/* End of multipart.c */
-
-#if defined(HTTPX_LINES)
-#line 6125 "httpx.h"
+#line 5896 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6216,7 +5987,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6220 "httpx.h"
+#line 5991 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6941,7 +6712,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6945 "httpx.h"
+#line 6716 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7352,7 +7123,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7356 "httpx.h"
+#line 7127 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7584,7 +7355,514 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7588 "httpx.h"
+#line 7359 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file multipart.c   (grep anchor: >>multipart)
+   ====================================================================== */
+/* multipart: the multipart/form-data encoder (RFC 7578), streamed.
+
+   The body is a list of segments read in order: for each part a head (built
+   here, kept in m->heads) and a content (the caller's memory, a file we
+   opened, or the caller's FILE*), then the closing delimiter. Files are read
+   piece by piece as the body is sent, never whole, through stdio so that
+   small reads (a nearly full socket, an HTTP/2 window) cost no system call
+   each.
+
+   Names and filenames are escaped the way browsers do (WHATWG "multipart/
+   form-data encoding algorithm"): in names every line break (CR, LF, CRLF)
+   becomes %0D%0A, in filenames CR becomes %0D and LF %0A, and '"' becomes %22
+   in both. Text values are sent as given, as Python HTTPX does; browsers
+   would turn their line breaks into CRLF, but a caller of an HTTP client
+   means the bytes it passed.
+
+   Lifetime: the caller's field values, file data and FILE*s are not copied
+   and must stay valid (and open) until the body has been read or the
+   multipart freed. Names, filenames and content types are copied. */
+#if defined(HTTPX_LINES)
+#line 19 "tools/src/multipart.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { HTTPX__MP_HEAD, HTTPX__MP_MEM, HTTPX__MP_FILE };
+
+#define HTTPX__MP_BOUNDARY_BYTES 16   /* 128 bits, printed as 32 hex digits */
+#define HTTPX__MP_BOUNDARY_TRIES 16
+
+typedef struct httpx__mp_seg {
+    int kind;
+    const char *mem;        /* MEM: the caller's bytes */
+    size_t off;             /* HEAD: where its bytes start in m->heads */
+    long long size;         /* bytes it yields; -1: until end of file */
+    long long done;         /* bytes yielded so far */
+    FILE *fp;               /* FILE: from path or the caller's */
+    bool own_fp;            /* we opened fp (from path): closed in _free */
+    char *label;            /* FILE: names the source in error messages */
+} httpx__mp_seg;
+
+struct httpx__multipart {
+    httpx__mp_seg *segs;    /* head, content, head, content, ..., closing delimiter */
+    size_t nsegs, cur;
+    httpx__buf heads;       /* the bytes of every HEAD segment */
+    char boundary[2 * HTTPX__MP_BOUNDARY_BYTES + 1];
+    char content_type[80];
+    long long length;       /* -1 when a content's size is unknown */
+    bool failed;            /* a read failed: the body cannot be finished */
+};
+
+static httpx_error httpx__mp_nomem(httpx__err *e) {
+    return httpx__fail(e, HTTPX_ERR_NOMEM, "multipart: out of memory");
+}
+
+/* ---- counting and checking what the caller gave ---- */
+
+static size_t httpx__mp_count_fields(const httpx_pair *fields) {
+    size_t n = 0;
+    while (fields && (fields[n].name || fields[n].value)) n++;
+    return n;
+}
+
+static bool httpx__mp_file_is_end(const httpx_file *f) {
+    return !f->field && !f->data && !f->path && !f->fp;
+}
+
+static size_t httpx__mp_count_files(const httpx_file *files) {
+    size_t n = 0;
+    while (files && !httpx__mp_file_is_end(&files[n])) n++;
+    return n;
+}
+
+/* A content type goes on a header line of its own: a line break in it would
+   let the caller's text end the part head, or fake a delimiter. */
+static bool httpx__mp_ctype_ok(const char *s) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+}
+
+static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__err *e) {
+    int sources = (f->data != NULL) + (f->path != NULL) + (f->fp != NULL);
+    if (!f->field)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: files[%zu] has no field name", i);
+    if (sources != 1)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
+                           f->field, sources);
+    if (f->data && f->size > (unsigned long long)LLONG_MAX)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
+    if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
+        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
+                           "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
+                           f->field);
+    return HTTPX_OK;
+}
+
+/* ---- sources ---- */
+
+static httpx_error httpx__mp_sys_fail(httpx__err *e, httpx_error code, int err, const char *what,
+                                      const char *label) {
+    httpx__fail(e, code, "multipart: %s %s: %s", what, label, strerror(err));
+    if (e) e->sys_errno = err;
+    return code;
+}
+
+static char *httpx__mp_label_path(const httpx_file *f) {
+    httpx__buf b;
+    memset(&b, 0, sizeof b);
+    if (!httpx__buf_printf(&b, "\"%s\" (field \"%s\")", f->path, f->field)) {
+        httpx__buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+static char *httpx__mp_label_fp(const httpx_file *f) {
+    httpx__buf b;
+    memset(&b, 0, sizeof b);
+    if (!httpx__buf_printf(&b, "the FILE* of field \"%s\"", f->field)) {
+        httpx__buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* Opens now, so that a missing file fails before a byte is sent. open()
+   rather than fopen(): a child the program forks must not inherit it. */
+static httpx_error httpx__mp_open_path(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    struct stat st;
+    int fd, flags = O_RDONLY;
+#ifdef O_CLOEXEC
+    flags |= O_CLOEXEC;
+#endif
+    s->kind = HTTPX__MP_FILE;
+    s->label = httpx__mp_label_path(f);
+    if (!s->label) return httpx__mp_nomem(e);
+    do fd = open(f->path, flags); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, errno, "cannot open", s->label);
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot stat", s->label);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: %s is a directory", s->label);
+    }
+    s->fp = fdopen(fd, "rb");
+    if (!s->fp) {
+        int err = errno;
+        close(fd);
+        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot use", s->label);
+    }
+    s->own_fp = true;
+    /* A pipe or device has no size: it is read to its end and sent chunked. */
+    s->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    return HTTPX_OK;
+}
+
+/* The size is what is left from the current position, when the stream is a
+   regular file; anything else is read to its end. */
+static httpx_error httpx__mp_use_fp(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    struct stat st;
+    int fd = fileno(f->fp);
+    s->kind = HTTPX__MP_FILE;
+    s->fp = f->fp;
+    s->size = -1;
+    s->label = httpx__mp_label_fp(f);
+    if (!s->label) return httpx__mp_nomem(e);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        long long pos = (long long)ftello(f->fp);
+        if (pos >= 0) s->size = (long long)st.st_size > pos ? (long long)st.st_size - pos : 0;
+    }
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    if (f->path) return httpx__mp_open_path(s, f, e);
+    if (f->fp) return httpx__mp_use_fp(s, f, e);
+    s->kind = HTTPX__MP_MEM;
+    s->mem = (const char *)f->data;
+    s->size = (long long)f->size;
+    return HTTPX_OK;
+}
+
+/* ---- the boundary ---- */
+
+/* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
+   unlikely to occur in the content, not secret: the clocks and a heap and
+   a stack address, mixed, serve for that. */
+static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
+    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt, r = 0;
+    size_t i;
+    x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
+    for (i = 0; i < n; i++) {
+        if (i % 8 == 0) r = httpx__splitmix64(&x);
+        out[i] = (unsigned char)(r >> (8 * (i % 8)));
+    }
+}
+
+static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
+    unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
+    if (!httpx__random(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
+    httpx__hex_encode(m->boundary, r, sizeof r);
+    m->boundary[2 * sizeof r] = 0;
+}
+
+static bool httpx__mp_contains(const char *hay, size_t n, const char *needle, size_t k) {
+    const char *p = hay, *end = hay + n;
+    while ((size_t)(end - p) >= k) {
+        p = (const char *)memchr(p, needle[0], (size_t)(end - p) - k + 1);
+        if (!p) return false;
+        if (memcmp(p, needle, k) == 0) return true;
+        p++;
+    }
+    return false;
+}
+
+/* Only in-memory contents are checked. Files are streamed and never read
+   whole, so they are not: with 128 random bits the chance that a file holds
+   the boundary by accident is about n / 2^128 for n bytes, negligible.
+   Heads need no check: no line break can get into a name, filename or
+   content type, and a delimiter must start a line. */
+static bool httpx__mp_boundary_clashes(const httpx__multipart *m) {
+    size_t i, k = strlen(m->boundary);
+    for (i = 0; i < m->nsegs; i++) {
+        const httpx__mp_seg *s = &m->segs[i];
+        if (s->kind == HTTPX__MP_MEM && httpx__mp_contains(s->mem, (size_t)s->size, m->boundary, k))
+            return true;
+    }
+    return false;
+}
+
+static httpx_error httpx__mp_choose_boundary(httpx__multipart *m, httpx__err *e) {
+    unsigned attempt;
+    for (attempt = 0; attempt < HTTPX__MP_BOUNDARY_TRIES; attempt++) {
+        httpx__mp_new_boundary(m, attempt);
+        if (!httpx__mp_boundary_clashes(m)) {
+            snprintf(m->content_type, sizeof m->content_type, "multipart/form-data; boundary=%s", m->boundary);
+            return HTTPX_OK;
+        }
+    }
+    return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
+                       "multipart: no boundary absent from the content after %u tries", attempt);
+}
+
+/* ---- part heads ---- */
+
+/* Names: CR, LF and CRLF all become one CRLF, written %0D%0A. Filenames: CR
+   and LF escaped one by one, without that normalisation (WHATWG). */
+static bool httpx__mp_put_escaped(httpx__buf *b, const char *s, bool is_name) {
+    bool ok = true;
+    for (; *s && ok; s++) {
+        if (is_name && (*s == '\r' || *s == '\n')) {
+            if (s[0] == '\r' && s[1] == '\n') s++;
+            ok = httpx__buf_puts(b, "%0D%0A");
+        } else if (*s == '\r') {
+            ok = httpx__buf_puts(b, "%0D");
+        } else if (*s == '\n') {
+            ok = httpx__buf_puts(b, "%0A");
+        } else if (*s == '"') {
+            ok = httpx__buf_puts(b, "%22");
+        } else {
+            ok = httpx__buf_putc(b, *s);
+        }
+    }
+    return ok;
+}
+
+static const char *httpx__mp_filename(const httpx_file *f) {
+    if (f->filename) return f->filename;
+    if (f->path) {
+        const char *slash = strrchr(f->path, '/');
+        const char *base = slash ? slash + 1 : f->path;
+        if (*base) return base;
+    }
+    return "upload";
+}
+
+/* Starts a part: the delimiter (CRLF first, but for the first part) and the
+   Content-Disposition up to its name. */
+static bool httpx__mp_put_opening(httpx__multipart *m, const char *name) {
+    httpx__buf *b = &m->heads;
+    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
+           httpx__buf_puts(b, m->boundary) &&
+           httpx__buf_puts(b, "\r\nContent-Disposition: form-data; name=\"") &&
+           httpx__mp_put_escaped(b, name, true) && httpx__buf_putc(b, '"');
+}
+
+static bool httpx__mp_put_field_head(httpx__multipart *m, const char *name) {
+    return httpx__mp_put_opening(m, name) && httpx__buf_puts(&m->heads, "\r\n\r\n");
+}
+
+static bool httpx__mp_put_file_head(httpx__multipart *m, const httpx_file *f) {
+    const char *ctype = f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
+    httpx__buf *b = &m->heads;
+    return httpx__mp_put_opening(m, f->field) && httpx__buf_puts(b, "; filename=\"") &&
+           httpx__mp_put_escaped(b, httpx__mp_filename(f), false) &&
+           httpx__buf_puts(b, "\"\r\nContent-Type: ") && httpx__buf_puts(b, ctype) &&
+           httpx__buf_puts(b, "\r\n\r\n");
+}
+
+static bool httpx__mp_put_closing(httpx__multipart *m) {
+    httpx__buf *b = &m->heads;
+    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
+           httpx__buf_puts(b, m->boundary) && httpx__buf_puts(b, "--\r\n");
+}
+
+/* Fills in segment i (a HEAD) as the bytes from `start` to the end of heads. */
+static void httpx__mp_seal_head(httpx__multipart *m, size_t i, size_t start) {
+    m->segs[i].kind = HTTPX__MP_HEAD;
+    m->segs[i].off = start;
+    m->segs[i].size = (long long)(m->heads.len - start);
+}
+
+static httpx_error httpx__mp_build_heads(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
+                                         const httpx_file *files, httpx__err *e) {
+    size_t i, start;
+    for (i = 0; i + 1 < m->nsegs; i += 2) {
+        size_t part = i / 2;
+        bool ok;
+        start = m->heads.len;
+        if (part < nfields) ok = httpx__mp_put_field_head(m, fields[part].name);
+        else ok = httpx__mp_put_file_head(m, &files[part - nfields]);
+        if (!ok) return httpx__mp_nomem(e);
+        httpx__mp_seal_head(m, i, start);
+    }
+    start = m->heads.len;
+    if (!httpx__mp_put_closing(m)) return httpx__mp_nomem(e);
+    httpx__mp_seal_head(m, m->nsegs - 1, start);
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__mp_sum_length(httpx__multipart *m, httpx__err *e) {
+    size_t i;
+    m->length = 0;
+    for (i = 0; i < m->nsegs; i++) {
+        long long n = m->segs[i].size;
+        if (n < 0) {
+            m->length = -1;
+            return HTTPX_OK;
+        }
+        if (n > LLONG_MAX - m->length)
+            return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: the body would be over %lld bytes", LLONG_MAX);
+        m->length += n;
+    }
+    return HTTPX_OK;
+}
+
+/* ---- construction ---- */
+
+static httpx_error httpx__mp_add_contents(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
+                                          const httpx_file *files, size_t nfiles, httpx__err *e) {
+    size_t i;
+    for (i = 0; i < nfields; i++) {
+        httpx__mp_seg *s = &m->segs[2 * i + 1];
+        const char *v = fields[i].value ? fields[i].value : "";
+        if (!fields[i].name)
+            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: fields[%zu] has a value but no name", i);
+        s->kind = HTTPX__MP_MEM;
+        s->mem = v;
+        s->size = (long long)strlen(v);
+    }
+    for (i = 0; i < nfiles; i++) {
+        httpx_error err = httpx__mp_check_file(&files[i], i, e);
+        if (!err) err = httpx__mp_set_content(&m->segs[2 * (nfields + i) + 1], &files[i], e);
+        if (err) return err;
+    }
+    return HTTPX_OK;
+}
+
+static httpx__multipart *httpx__mp_alloc(size_t nparts, httpx__err *e) {
+    httpx__multipart *m;
+    if (nparts > ((size_t)-1 / sizeof(httpx__mp_seg) - 1) / 2) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: too many parts (%zu)", nparts);
+        return NULL;
+    }
+    m = (httpx__multipart *)httpx__malloc(sizeof *m);
+    if (!m) {
+        httpx__mp_nomem(e);
+        return NULL;
+    }
+    memset(m, 0, sizeof *m);
+    m->nsegs = 2 * nparts + 1;
+    m->segs = (httpx__mp_seg *)httpx__malloc(m->nsegs * sizeof(httpx__mp_seg));
+    if (!m->segs) {
+        httpx__free(m);
+        httpx__mp_nomem(e);
+        return NULL;
+    }
+    memset(m->segs, 0, m->nsegs * sizeof(httpx__mp_seg));
+    return m;
+}
+
+HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files,
+                                                      httpx__err *e) {
+    size_t nfields = httpx__mp_count_fields(fields), nfiles = httpx__mp_count_files(files);
+    httpx__multipart *m = httpx__mp_alloc(nfields + nfiles, e);
+    if (!m) return NULL;
+    if (httpx__mp_add_contents(m, fields, nfields, files, nfiles, e) || httpx__mp_choose_boundary(m, e) ||
+        httpx__mp_build_heads(m, fields, nfields, files, e) || httpx__mp_sum_length(m, e)) {
+        httpx__multipart_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m) {
+    return m->content_type;
+}
+
+HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m) {
+    return m->length;
+}
+
+HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m) {
+    size_t i;
+    if (!m) return;
+    for (i = 0; i < m->nsegs; i++) {
+        if (m->segs[i].own_fp) fclose(m->segs[i].fp);
+        httpx__free(m->segs[i].label);
+    }
+    httpx__free(m->segs);
+    httpx__buf_free(&m->heads);
+    httpx__free(m);
+}
+
+/* ---- reading ---- */
+
+static long httpx__mp_read_file(httpx__mp_seg *s, char *out, size_t n, httpx__err *e) {
+    size_t r = fread(out, 1, n, s->fp);
+    if (r < n && ferror(s->fp)) {
+        httpx__mp_sys_fail(e, HTTPX_ERR_LOCAL_PROTOCOL, errno, "cannot read", s->label);
+        return -1;
+    }
+    return (long)r;
+}
+
+/* Up to cap bytes of one segment; 0 when it is finished. A file of known
+   size yields exactly that many bytes: more would break the Content-Length
+   already announced, fewer is an error rather than a short body. */
+static long httpx__mp_seg_read(httpx__multipart *m, httpx__mp_seg *s, char *out, size_t cap, httpx__err *e) {
+    long n;
+    if (s->size >= 0) {
+        long long left = s->size - s->done;
+        if (left <= 0) return 0;
+        if ((unsigned long long)left < (unsigned long long)cap) cap = (size_t)left;
+    }
+    if (s->kind == HTTPX__MP_HEAD || s->kind == HTTPX__MP_MEM) {
+        const char *from = s->kind == HTTPX__MP_HEAD ? m->heads.p + s->off : s->mem;
+        memcpy(out, from + s->done, cap);
+        n = (long)cap;
+    } else {
+        n = httpx__mp_read_file(s, out, cap, e);
+        if (n == 0 && s->size >= 0) {
+            httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
+                        "multipart: %s ended after %lld of its %lld bytes (did it shrink?)", s->label, s->done,
+                        s->size);
+            return -1;
+        }
+    }
+    if (n > 0) s->done += n;
+    return n;
+}
+
+HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e) {
+    char *out = (char *)buf;
+    size_t got = 0;
+    if (m->failed) {
+        httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "multipart: read after an earlier read failed");
+        return -1;
+    }
+    if (cap == 0) {
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: read with a buffer of 0 bytes");
+        return -1;
+    }
+    if (cap > (size_t)LONG_MAX) cap = (size_t)LONG_MAX;
+    while (got < cap && m->cur < m->nsegs) {
+        long n = httpx__mp_seg_read(m, &m->segs[m->cur], out + got, cap - got, e);
+        if (n < 0) {
+            m->failed = true;
+            return -1;
+        }
+        if (n == 0) m->cur++;
+        got += (size_t)n;
+    }
+    return (long)got;
+}
+/* End of multipart.c */
+
+#if defined(HTTPX_LINES)
+#line 7866 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7759,7 +8037,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7763 "httpx.h"
+#line 8041 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8047,7 +8325,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8051 "httpx.h"
+#line 8329 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8254,7 +8532,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8258 "httpx.h"
+#line 8536 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8458,7 +8736,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8462 "httpx.h"
+#line 8740 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8809,7 +9087,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8813 "httpx.h"
+#line 9091 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8963,7 +9241,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8967 "httpx.h"
+#line 9245 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9052,7 +9330,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9056 "httpx.h"
+#line 9334 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9600,7 +9878,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9604 "httpx.h"
+#line 9882 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9815,7 +10093,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9819 "httpx.h"
+#line 10097 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10405,7 +10683,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10409 "httpx.h"
+#line 10687 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10649,7 +10927,198 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10653 "httpx.h"
+#line 10931 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file exchange.c   (grep anchor: >>exchange)
+   ====================================================================== */
+/* exchange: the life of one request and its response in the engine, and
+   the one owner of its state. Connections, protocols and the loop move an
+   exchange only through httpx__exchange_set_state, which asserts the
+   transition against a table, as h11's _state.py does for its connection.
+   This file comes before the connection and protocol files, so that they
+   call it downwards; it reaches the response above only through the sink
+   the response installed (head, wake, end). */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/exchange.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+/* ---- the state, in one place ---- */
+
+#define HTTPX__EX_BIT(s) (1u << (s))
+/* For each state, the states it may go to. */
+static const unsigned httpx__ex_next[] = {
+    /* IDLE: submitted, or failed before (building the request) */
+    HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* QUEUED: attached to a connection being set up, served by a ready one, or ended */
+    HTTPX__EX_BIT(HTTPX__EX_ATTACHED) | HTTPX__EX_BIT(HTTPX__EX_SENDING) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* ATTACHED: served when ready, back to the queue (it cannot take it), or ended */
+    HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_SENDING) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* SENDING: the request is out (or the answer came early), requeued once, ended */
+    HTTPX__EX_BIT(HTTPX__EX_RECV_HEAD) | HTTPX__EX_BIT(HTTPX__EX_BODY) | HTTPX__EX_BIT(HTTPX__EX_QUEUED) |
+        HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* RECV_HEAD: the final head came, requeued once (never answered), ended */
+    HTTPX__EX_BIT(HTTPX__EX_BODY) | HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* BODY: ended */
+    HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* DONE: the next hop of a redirect is submitted, or begins afresh */
+    HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_IDLE)
+};
+
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to) {
+    HTTPX_ASSERT((unsigned)ex->state < sizeof httpx__ex_next / sizeof httpx__ex_next[0]);
+    HTTPX_ASSERT(httpx__ex_next[ex->state] & HTTPX__EX_BIT(to));
+    ex->state = to;
+}
+
+/* A response sets up its exchange: state IDLE, the sink it listens with. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink) {
+    ex->state = HTTPX__EX_IDLE;
+    ex->sink = sink;
+}
+
+HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
+
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which) {
+    ex->deadline = httpx__deadline_in(seconds);
+    ex->timeout_error = which;
+}
+
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent) {
+    return !ex->retried && ex->req->replayable && (!need_idempotent || ex->req->idempotent);
+}
+
+/* ---- exchanges in flight ---- */
+
+static void httpx__live_add(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (ex->live) return;
+    ex->live = true;
+    ex->live_next = NULL;
+    ex->live_prev = c->live_tail;
+    if (c->live_tail) c->live_tail->live_next = ex;
+    else c->live = ex;
+    c->live_tail = ex;
+}
+
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (!ex->live) return;
+    if (ex->live_prev) ex->live_prev->live_next = ex->live_next;
+    else c->live = ex->live_next;
+    if (ex->live_next) ex->live_next->live_prev = ex->live_prev;
+    else c->live_tail = ex->live_prev;
+    ex->live = false;
+    ex->live_prev = ex->live_next = NULL;
+}
+
+/* ---- a connection's lists of exchanges ---- */
+
+static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
+    for (; *head; head = &(*head)->conn_next)
+        if (*head == ex) {
+            *head = ex->conn_next;
+            ex->conn_next = NULL;
+            return;
+        }
+}
+
+HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__list_remove(&conn->waiters, ex);
+    httpx__list_remove(&conn->active, ex);
+    if (ex->conn == conn) ex->conn = NULL;
+}
+
+/* ---- the steps ---- */
+
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
+    httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
+    ex->deadline = 0;
+    ex->readable = false;
+    ex->reused = ex->retried = false;
+    ex->started = httpx__now();
+    httpx__live_add(ex);
+}
+
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__conn_detach(conn, ex);
+    ex->retried = true;
+    ex->reused = false;
+    ex->deadline = 0;
+    httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
+}
+
+/* Off its connection and the live list, DONE; the sink hears of the end. */
+static void httpx__exchange_done(httpx__exchange *ex, httpx__err *e) {
+    ex->conn = NULL;
+    httpx__exchange_set_state(ex, HTTPX__EX_DONE);
+    ex->deadline = 0;
+    ex->readable = true;
+    httpx__live_remove(ex);
+    ex->sink->end(ex, e && e->code ? e : NULL);
+}
+
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    bool ok = !e || !e->code;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn) {
+        if (conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->release(conn, ex, ok);
+        else httpx__conn_detach(conn, ex);
+    }
+    httpx__exchange_done(ex, e);
+}
+
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex) {
+    httpx__conn *conn = ex->conn;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn && conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->cancel(conn, ex);
+    else if (conn) httpx__conn_detach(conn, ex);   /* its connection goes on for the others */
+    ex->conn = NULL;
+    httpx__exchange_set_state(ex, HTTPX__EX_DONE);
+    ex->deadline = 0;
+    httpx__live_remove(ex);
+}
+
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
+    httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
+    ex->sink->end(ex, e);
+}
+
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    long n;
+    if (ex->state != HTTPX__EX_BODY) return ex->state == HTTPX__EX_DONE ? 0 : HTTPX__AGAIN;
+    ex->readable = false;
+    n = ex->conn->proto->read_body(ex->conn, ex, buf, cap, e);
+    if (n > 0) ex->deadline = 0;
+    else if (n == 0) httpx__exchange_end(ex, NULL);
+    else if (n == HTTPX__BAD) httpx__exchange_end(ex, e);
+    return n;
+}
+
+/* ---- up to the response, through its sink ---- */
+
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e) {
+    httpx__head v = *h;
+    httpx__exchange_set_state(ex, HTTPX__EX_BODY);
+    ex->deadline = 0;
+    /* the facts of the connection that carried it go up as values: the
+       response never reads a connection (a mock exchange has none) */
+    v.connection_reused = ex->reused;
+    v.alpn = v.tls_version = v.tls_cipher = NULL;
+    if (ex->conn && ex->conn->is_tls) {
+        v.alpn = httpx__tls_alpn(ex->conn->io);
+        httpx__tls_info(ex->conn->io, &v.tls_version, &v.tls_cipher);
+    }
+    return ex->sink->head(ex, &v, e);
+}
+
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(ex); }
+/* End of exchange.c */
+
+#if defined(HTTPX_LINES)
+#line 11122 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10658,18 +11127,17 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
    connecting -> TLS -> ready), its stream, its buffers and its protocol;
    exchanges wait on it while it is set up, and a setup failure is reported
    to every one of them. Which protocol it speaks is decided when it becomes
-   ready. Nothing here waits: each step does what is ready and leaves `want`
+   ready, from the client's table of protocols: this file names none, and
+   knows a protocol only through its slot (httpx__proto). Nothing here waits: each step does what is ready and leaves `want`
    and `deadline` for the loop. A closed connection is marked CLOSED and
    freed by the loop, so nobody holds a dangling pointer in the meantime. */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/conn.c"
+#line 8 "tools/src/conn.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
 /* ---- small parts ---- */
-
-HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
 
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
     long r = httpx__stream_send(conn->io, p, n, e);
@@ -10683,51 +11151,57 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
     return r;
 }
 
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) {
+        conn->in.len = conn->in_off = 0;
+    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__CONN_RECV_CHUNK + 1) {
+        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
+        conn->in.len -= conn->in_off;
+        conn->in_off = 0;
+    }
+    if (!httpx__buf_reserve(&conn->in, HTTPX__CONN_RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return HTTPX__BAD;
+    }
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
+}
+
 HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
     if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : -1;
     if (conn->state == HTTPX__CONN_CLOSED) return -1;
     return conn->io ? conn->io->fd : conn->fd;
 }
 
-/* Whether a connection may come to serve many exchanges at once: it offers
-   HTTP/2 (ALPN over TLS, or prior knowledge over plain TCP). Exchanges then
+/* Whether a connection may come to serve many exchanges at once: a
+   multiplexing protocol is offered on it (or it speaks one). Exchanges then
    wait on it rather than opening connections of their own. */
 static bool httpx__conn_may_multiplex(const httpx__conn *conn) {
-    const httpx_client_opts *o = &conn->client->opts;
-    if (!httpx__h2_protocol()) return false;
-    return conn->h2 || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
+    const httpx__proto *const *p;
+    if (conn->proto) return conn->proto->multiplex;
+    for (p = conn->client->protocols; *p; p++)
+        if ((*p)->multiplex && (*p)->offered(conn)) return true;
+    return false;
 }
 
-/* Which protocol a ready connection speaks, decided now: what ALPN chose
-   over TLS, prior knowledge over plain TCP, else HTTP/1.1. */
+/* Which protocol a ready connection speaks, decided now: the first of the
+   table that is offered and chosen (ALPN, prior knowledge); the last one is
+   the fallback. */
 static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
-    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
-    if (httpx__h2_protocol() && (conn->is_tls ? !strcmp(alpn, "h2") : conn->client->opts.http2_prior_knowledge))
-        return httpx__h2_protocol();
-    return httpx__h1_protocol();
+    const httpx__proto *const *p;
+    for (p = conn->client->protocols; p[1]; p++)
+        if ((*p)->offered(conn) && (*p)->chosen(conn)) return *p;
+    return *p;
 }
 
 /* ---- lists ---- */
-
-static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
-    for (; *head; head = &(*head)->conn_next)
-        if (*head == ex) {
-            *head = ex->conn_next;
-            ex->conn_next = NULL;
-            return;
-        }
-}
 
 static void httpx__list_append(httpx__exchange **head, httpx__exchange *ex) {
     while (*head) head = &(*head)->conn_next;
     ex->conn_next = NULL;
     *head = ex;
-}
-
-HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__list_remove(&conn->waiters, ex);
-    httpx__list_remove(&conn->active, ex);
-    if (ex->conn == conn) ex->conn = NULL;
 }
 
 /* ---- closing ---- */
@@ -10741,7 +11215,7 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn) {
     conn->client->num_conns--;
     if (conn->dns) httpx__dns_free(conn->dns);
     conn->dns = NULL;
-    httpx__h2_conn_free(conn);
+    if (conn->proto && conn->proto->free) conn->proto->free(conn);
     if (conn->io) httpx__stream_free(conn->io);
     else httpx__sock_close(conn->fd);
     conn->io = NULL;
@@ -10801,7 +11275,7 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     struct pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
-    if (conn->h2) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
+    if (conn->proto->multiplex) return true;   /* its frames on an idle connection (PING) are normal */
     if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
@@ -10859,7 +11333,7 @@ static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx
 static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
     httpx__list_append(&conn->waiters, ex);
     ex->conn = conn;
-    ex->state = HTTPX__EX_ATTACHED;
+    httpx__exchange_set_state(ex, HTTPX__EX_ATTACHED);
     ex->deadline = 0;   /* the connection's setup deadline rules now */
 }
 
@@ -10891,7 +11365,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             continue;
         }
         if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || httpx__h2_has_streams(conn);
+            busy_mux = busy_mux || (conn->proto->worth_waiting && conn->proto->worth_waiting(conn));
             continue;
         }
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
@@ -10931,7 +11405,7 @@ static void httpx__conn_ready(httpx__conn *conn) {
     conn->deadline = 0;
     conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
-    if (conn->proto == httpx__h2_protocol() && httpx__h2_start(conn, &e)) {
+    if (conn->proto->start && conn->proto->start(conn, &e)) {
         conn->state = HTTPX__CONN_TLS;      /* not ready after all: a setup failure */
         httpx__conn_fail(conn, &e);
         return;
@@ -10942,7 +11416,7 @@ static void httpx__conn_ready(httpx__conn *conn) {
             conn->served = true;
             conn->proto->submit(conn, ex);
         } else {
-            ex->state = HTTPX__EX_QUEUED;
+            httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
             ex->deadline = 0;
         }
     }
@@ -10977,8 +11451,7 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
 static void httpx__tls_begin(httpx__conn *conn, httpx__err *e) {
     httpx_client *c = conn->client;
     if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) { httpx__conn_fail(conn, e); return; }
-    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port,
-                                     c->opts.http2 && httpx__h2_protocol() != NULL, conn->io, e);
+    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port, httpx__conn_may_multiplex(conn), conn->io, e);
     if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
     conn->state = HTTPX__CONN_TLS;
     conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
@@ -11080,55 +11553,34 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11084 "httpx.h"
+#line 11557 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
    ====================================================================== */
-/* h1_proto: HTTP/1.1 in a connection's protocol slot. One exchange at a
-   time: it serialises the request value as text, sends it (small bodies in
-   the same packet), parses the head with the pure parser in h1.c, hands it
-   to the response through the one door, and gives body bytes per the
-   framing when the layer above pulls them. An idle connection that becomes
-   readable (the server closed it, or sent bytes nobody asked for) is closed:
-   it is never handed to the next request. */
+/* h1_proto: HTTP/1.1 in a connection's protocol slot, as glue of the same
+   shape as h2_proto.c: the response is read by the sans-IO session of
+   h1_session.c (bytes in, events out: head, data, end), and this file moves
+   bytes between the connection's stream and it, serialises the request
+   value as text (small bodies in the same packet), and turns the events
+   into what the layer above expects: the head through the one door, body
+   bytes when it pulls them. One exchange at a time. An idle connection that
+   becomes readable (the server closed it, or sent bytes nobody asked for)
+   is closed: it is never handed to the next request. */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/h1_proto.c"
+#line 9 "tools/src/h1_proto.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
-#define HTTPX__RECV_CHUNK 16384
+#define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256
-#define HTTPX__MAX_INTERIM 32          /* 1xx responses before the final one */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
 
-/* Receives into conn->in: >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. The
-   unconsumed tail moves to the front first when the buffer would have to
-   grow, so a stream of small messages (1xx floods) cannot grow it. */
-static long httpx__h1_fill(httpx__conn *conn, httpx__err *e) {
-    long n;
-    if (conn->in_off == conn->in.len) {
-        conn->in.len = conn->in_off = 0;
-    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__RECV_CHUNK + 1) {
-        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
-        conn->in.len -= conn->in_off;
-        conn->in_off = 0;
-    }
-    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
-        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-        return HTTPX__BAD;
-    }
-    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
-    if (n > 0) conn->in.len += (size_t)n;
-    return n;
-}
-
 static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double seconds, httpx_error which) {
-    ex->deadline = httpx__deadline_in(seconds);
-    ex->timeout_error = which;
+    httpx__exchange_wait(ex, seconds, which);
     conn->want = conn->io->want ? conn->io->want : POLLIN;
 }
 
@@ -11173,12 +11625,12 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
         httpx__buf_puts(out, "Content-Length: 0\r\n");
     httpx__buf_append(out, "\r\n", 2);
-    ex->h1.body_off = 0;
-    ex->h1.body_sent = !q->has_body;
+    ex->proto.h1.body_off = 0;
+    ex->proto.h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
         httpx__buf_append(out, q->body, q->body_len);
-        ex->h1.body_off = q->body_len;
-        ex->h1.body_sent = true;
+        ex->proto.h1.body_off = q->body_len;
+        ex->proto.h1.body_sent = true;
     }
     return !out->failed;
 }
@@ -11190,19 +11642,19 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
     bool chunked = q->body_length < 0;
     size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
     long n;
-    if (!httpx__buf_reserve(&conn->out, HTTPX__RECV_CHUNK + hdr + 8))
+    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + hdr + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->h1.body_off, conn->out.p + hdr, HTTPX__RECV_CHUNK, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__H1_BODY_PIECE, e);
     if (n < 0) return e->code;
     if (!chunked) {
         conn->out.len = (size_t)n;
-        if (n == 0) ex->h1.body_sent = true;
+        if (n == 0) ex->proto.h1.body_sent = true;
         return HTTPX_OK;
     }
     if (n == 0) {
-        ex->h1.body_sent = true;
+        ex->proto.h1.body_sent = true;
         return httpx__buf_puts(&conn->out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
     }
     {   /* frame the piece in place: size line before, CRLF after */
@@ -11221,7 +11673,7 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
    pool queue once, for a new connection. Only for requests that may be sent
    twice: idempotent, with a body that can be produced again. */
 static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
-    if (!ex->reused || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+    if (!ex->reused || !httpx__exchange_may_retry(ex, true)) return false;
     if (conn->in.len > conn->in_off) return false;
     httpx__exchange_requeue(conn, ex);
     httpx__conn_close(conn);
@@ -11235,10 +11687,10 @@ static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
 static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (conn->is_tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
+    if (conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
-    ex->h1.body_sent = true;
-    ex->h1.early = true;
+    ex->proto.h1.body_sent = true;
+    ex->proto.h1.early = true;
     return true;
 }
 
@@ -11253,13 +11705,13 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
         if (conn->out_off < conn->out.len) {
             p = conn->out.p + conn->out_off;
             n = conn->out.len - conn->out_off;
-        } else if (q->body && ex->h1.body_off < q->body_len) {
-            p = q->body + ex->h1.body_off;      /* large in-memory bodies go out without a copy */
-            n = q->body_len - ex->h1.body_off;
+        } else if (q->body && ex->proto.h1.body_off < q->body_len) {
+            p = q->body + ex->proto.h1.body_off;      /* large in-memory bodies go out without a copy */
+            n = q->body_len - ex->proto.h1.body_off;
         } else {
             conn->out.len = conn->out_off = 0;
-            if (q->body) ex->h1.body_sent = true;
-            if (ex->h1.body_sent) return true;
+            if (q->body) ex->proto.h1.body_sent = true;
+            if (ex->proto.h1.body_sent) return true;
             if (httpx__h1_body_piece(conn, ex, e)) { httpx__exchange_end(ex, e); return false; }
             continue;
         }
@@ -11275,90 +11727,45 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
             return false;
         }
         if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
-        else ex->h1.body_off += (size_t)sent;
+        else ex->proto.h1.body_off += (size_t)sent;
     }
 }
 
-/* ---- the response head ---- */
+/* ---- the response: the session's events ---- */
 
-static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_head *head,
-                                     const httpx__h1_header *hdrs, httpx__err *e) {
-    httpx__h1_ex *h = &ex->h1;
-    long long expected;
-    httpx_error err = httpx__h1_framing_of(head, hdrs, ex->req->head, &h->framing, e);
-    if (err) return err;
-    if (head->status == 101)
-        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
-    h->remaining = h->framing.kind == HTTPX__BODY_LENGTH ? h->framing.length : 0;
-    memset(&h->chunked, 0, sizeof h->chunked);
-    h->decoded = 0;
-    h->body_complete = h->framing.kind == HTTPX__BODY_NONE;
-    h->reusable = h->framing.keep_alive && !h->early;
-    expected = h->framing.kind == HTTPX__BODY_LENGTH ? (long long)h->framing.length
-             : h->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
-    ex->state = HTTPX__EX_BODY;
-    ex->deadline = 0;
+static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_event *ev, httpx__err *e) {
+    httpx__head up;
+    if (ex->proto.h1.early) ex->proto.h1.resp.reusable = false;
     conn->want = 0;      /* the layer above asks for body bytes when it wants them */
-    return httpx__exchange_head(ex, head->status, head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1",
-                                head->reason, head->reason_len, hdrs, head->num_headers, expected, e);
-}
-
-/* Parses the head once it is all in. Returns 1 when a head was taken (a
-   final one: the exchange is in BODY; or an interim one, skipped), 0 to
-   wait for more bytes, HTTPX__BAD when the exchange ended. */
-static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
-    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
-    httpx__h1_head head;
-    const char *p = conn->in.p + conn->in_off;
-    size_t avail = conn->in.len - conn->in_off, from = ex->h1.scanned > 3 ? ex->h1.scanned - 3 : 0, end;
-    size_t max_head = ex->client->opts.max_head_size;
-    int rc;
-    end = httpx__h1_find_head_end(p, avail, from);
-    if (!end) {
-        ex->h1.scanned = avail;
-        if (avail <= max_head) return 0;
-        /* a head that is broken, not just long, deserves the truer error */
-        if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != HTTPX__BAD)
-            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
-        return HTTPX__BAD;
-    }
-    ex->h1.scanned = 0;
-    if (end > max_head) {
-        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
-        return HTTPX__BAD;
-    }
-    rc = httpx__h1_parse_head(p, end, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e);
-    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
-    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
-    if (rc < 0) return HTTPX__BAD;
-    if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
-        conn->in_off += end;
-        if (++ex->h1.interim > HTTPX__MAX_INTERIM) {
-            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                        HTTPX__MAX_INTERIM);
-            return HTTPX__BAD;
-        }
-        return 1;
-    }
-    /* the views point into conn->in: consume only after the door copied them */
-    if (httpx__h1_deliver(conn, ex, &head, hdrs, e)) return HTTPX__BAD;
-    conn->in_off += end;
-    return 1;
+    up.status = ev->head.status;
+    up.version = ev->head.minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    up.reason = ev->head.reason;
+    up.reason_len = ev->head.reason_len;
+    up.fields = ev->fields;
+    up.nfields = ev->head.num_headers;
+    up.expected_length = ev->expected_length;
+    return httpx__exchange_head(ex, &up, e);
 }
 
 static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
+    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
     for (;;) {
+        httpx__h1_event ev;
+        size_t used;
         long n;
-        if (conn->in.len > conn->in_off) {
-            int rc = httpx__h1_parse(conn, ex, e);
-            if (rc == HTTPX__BAD) { httpx__exchange_end(ex, e); return; }
-            if (rc == 1 && ex->state != HTTPX__EX_RECV_HEAD) {
-                httpx__exchange_wake(ex);   /* the body may be in already */
-                return;
-            }
-            if (rc == 1) continue;   /* an interim response was skipped: the next head may be in already */
+        int rc = conn->in.len == conn->in_off ? HTTPX__AGAIN
+               : httpx__h1_resp_next(&ex->proto.h1.resp, conn->in.p + conn->in_off, conn->in.len - conn->in_off, 0,
+                                     hdrs, HTTPX__MAX_HEAD_FIELDS, &ev, &used, e);
+        if (rc == HTTPX__BAD) { httpx__exchange_end(ex, e); return; }
+        if (rc == HTTPX__H1_EV_INTERIM) { conn->in_off += used; continue; }  /* the next head may be in already */
+        if (rc == HTTPX__H1_EV_HEAD) {
+            /* the views point into conn->in: consume only after the door copied them */
+            if (httpx__h1_deliver(conn, ex, &ev, e)) { httpx__exchange_end(ex, e); return; }
+            conn->in_off += used;
+            httpx__exchange_wake(ex);   /* the body may be in already */
+            return;
         }
-        n = httpx__h1_fill(conn, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
         if (n <= 0) {
             if (httpx__h1_retry(conn, ex)) return;
@@ -11372,84 +11779,43 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
     }
 }
 
-/* ---- the response body ---- */
-
-/* Delivers body bytes per the framing, from what is buffered, then from the
-   stream. >0 bytes, 0 the body is complete, HTTPX__AGAIN, HTTPX__BAD. */
-static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_ex *h, char *dst, size_t cap, httpx__err *e) {
+/* Body bytes from the session's events over what is buffered, then from the
+   stream (straight into the caller's memory when the framing allows: the
+   common case copies nothing). >0 bytes, 0 the body is complete,
+   HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_resp *r, char *dst, size_t cap, httpx__err *e) {
     for (;;) {
-        size_t buffered = conn->in.len - conn->in_off, n;
+        httpx__h1_event ev;
+        size_t used;
+        uint64_t direct;
         long got;
-        if (h->body_complete) return 0;
-        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
-            if (h->decoded) {
-                n = h->decoded < cap ? h->decoded : cap;
-                memcpy(dst, conn->in.p + conn->in_off, n);
-                conn->in_off += n;
-                h->decoded -= n;
-                return (long)n;
-            }
-            if (buffered) {
-                size_t len = buffered;
-                int rc = httpx__chunked_decode(&h->chunked, conn->in.p + conn->in_off, &len, e);
-                if (rc < 0) return HTTPX__BAD;
-                conn->in.len = conn->in_off + len;
-                h->decoded = len;
-                if (rc == 1) {
-                    if (h->chunked.extra) h->reusable = false;   /* bytes nobody asked for */
-                    if (!len) { h->body_complete = true; return 0; }
-                    h->framing.kind = HTTPX__BODY_LENGTH;  /* deliver the rest, then done */
-                    h->remaining = len;
-                    h->decoded = 0;
-                }
-                continue;
-            }
-        } else if (buffered) {
-            n = buffered < cap ? buffered : cap;
-            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
-            memcpy(dst, conn->in.p + conn->in_off, n);
-            conn->in_off += n;
-            if (h->framing.kind == HTTPX__BODY_LENGTH) {
-                h->remaining -= n;
-                if (!h->remaining) {
-                    h->body_complete = true;
-                    if (conn->in_off < conn->in.len) h->reusable = false;
-                }
-            }
-            return (long)n;
-        } else if (h->framing.kind == HTTPX__BODY_LENGTH && !h->remaining) {
-            h->body_complete = true;
-            return 0;
+        int rc = httpx__h1_resp_next(r, conn->in.p + conn->in_off, conn->in.len - conn->in_off, cap, NULL, 0,
+                                     &ev, &used, e);
+        if (rc == HTTPX__H1_EV_DATA) {
+            memcpy(dst, ev.data, ev.len);
+            conn->in_off += used;
+            return (long)ev.len;
         }
-        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
-            got = httpx__h1_fill(conn, e);
-        } else {
-            /* straight into the caller's memory: the common case copies nothing */
-            n = cap;
-            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
-            got = httpx__conn_recv(conn, dst, n, e);
-            if (got > 0 && h->framing.kind == HTTPX__BODY_LENGTH) {
-                h->remaining -= (uint64_t)got;
-                if (!h->remaining) h->body_complete = true;
+        if (rc == HTTPX__H1_EV_SHRINK) { conn->in.len = conn->in_off + ev.len; continue; }
+        if (rc == HTTPX__H1_EV_END) return 0;
+        if (rc == HTTPX__BAD) return HTTPX__BAD;
+        direct = httpx__h1_resp_direct(r);
+        if (direct) {
+            got = httpx__conn_recv(conn, dst, (uint64_t)cap < direct ? cap : (size_t)direct, e);
+            if (got > 0) {
+                httpx__h1_resp_direct_took(r, (size_t)got);
+                return got;
             }
-            if (got > 0) return got;
+        } else {
+            got = httpx__conn_fill(conn, e);
         }
         if (got < 0) return got;
-        if (got == 0) {
-            if (h->framing.kind == HTTPX__BODY_CLOSE) { h->body_complete = true; h->reusable = false; return 0; }
-            if (h->framing.kind == HTTPX__BODY_LENGTH)
-                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
-                            "server closed the connection with %llu of %llu body bytes still to come",
-                            (unsigned long long)h->remaining, (unsigned long long)h->framing.length);
-            else
-                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
-            return HTTPX__BAD;
-        }
+        if (got == 0) return httpx__h1_resp_eof(r, e) == HTTPX__H1_EV_END ? 0 : HTTPX__BAD;
     }
 }
 
 static long httpx__h1_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n = httpx__h1_body_pull(conn, &ex->h1, buf, cap, e);
+    long n = httpx__h1_body_pull(conn, &ex->proto.h1.resp, buf, cap, e);
     if (n == HTTPX__AGAIN) httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     return n;
 }
@@ -11461,9 +11827,8 @@ static bool httpx__h1_can_take(const httpx__conn *conn) { return conn->active ==
 static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     if (ex->state == HTTPX__EX_SENDING) {
         if (!httpx__h1_send(conn, ex, e)) return;
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->h1.scanned = 0;
-        if (!conn->is_tls && !ex->h1.early) {
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        if (!conn->is_tls && !ex->proto.h1.early) {
             /* the answer cannot be there yet: wait for it instead of spending
                a recv() on EAGAIN (TLS may still have records to flush, which
                its recv does, so it goes on) */
@@ -11478,10 +11843,12 @@ static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err
 static void httpx__h1_submit(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err e;
     memset(&e, 0, sizeof e);
-    memset(&ex->h1, 0, sizeof ex->h1);
+    memset(&ex->proto.h1, 0, sizeof ex->proto.h1);
+    httpx__h1_resp_init(&ex->proto.h1.resp, ex->req->head, !strcmp(ex->req->method, "CONNECT"),
+                        ex->client->opts.max_head_size);
     conn->active = ex;
     ex->conn = conn;
-    ex->state = HTTPX__EX_SENDING;
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     conn->in.len = conn->in_off = 0;
     if (!httpx__h1_write_head(conn, ex)) {
         httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request head");
@@ -11522,7 +11889,7 @@ static void httpx__h1_step(httpx__conn *conn, short revents) {
 }
 
 static void httpx__h1_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
-    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->h1.body_complete && ex->h1.reusable &&
+    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->proto.h1.resp.complete && ex->proto.h1.resp.reusable &&
                conn->in_off == conn->in.len;
     httpx__conn_detach(conn, ex);
     if (reusable) httpx__conn_idle(conn);
@@ -11535,8 +11902,12 @@ static void httpx__h1_cancel(httpx__conn *conn, httpx__exchange *ex) {
     httpx__conn_close(conn);
 }
 
+/* Any connection may speak it, and it is what one speaks when nothing else
+   was chosen: it stands last in the table. */
+static bool httpx__h1_any(const httpx__conn *conn) { (void)conn; return true; }
+
 static const httpx__proto httpx__h1_slot = {
-    "HTTP/1.1", httpx__h1_can_take, httpx__h1_submit, httpx__h1_step, httpx__h1_read_body, httpx__h1_cancel,
+    "HTTP/1.1", false, httpx__h1_any, httpx__h1_any, NULL, NULL, NULL, httpx__h1_can_take, httpx__h1_submit, httpx__h1_step, httpx__h1_read_body, httpx__h1_cancel,
     httpx__h1_release
 };
 
@@ -11544,7 +11915,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11548 "httpx.h"
+#line 11919 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11568,17 +11939,14 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 #ifdef HTTPX_NO_HTTP2
 
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return NULL; }
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
-    (void)conn;
-    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "HTTP/2 is compiled out (HTTPX_NO_HTTP2)");
-}
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) { (void)conn; }
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) { (void)conn; return false; }
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 
 #else
 
-#define HTTPX__H2_RECV_CHUNK 16384
+/* The connection's session: its opaque protocol state. */
+#define HTTPX__H2S(conn) ((httpx__h2_session *)(conn)->proto_state)
+
+static void httpx__h2_ex_free(httpx__exchange *ex);
+
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
 /* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
@@ -11596,19 +11964,19 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
     for (;;) {
         size_t len;
-        const char *p = httpx__h2_out(conn->h2, &len);
+        const char *p = httpx__h2_out(HTTPX__H2S(conn), &len);
         long n;
         if (!len) return 0;
         n = httpx__conn_send(conn, p, len, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n < 0) return HTTPX__BAD;
-        httpx__h2_out_done(conn->h2, (size_t)n);
+        httpx__h2_out_done(HTTPX__H2S(conn), (size_t)n);
     }
 }
 
 static size_t httpx__h2_out_pending_len(const httpx__conn *conn) {
     size_t len;
-    httpx__h2_out(conn->h2, &len);
+    httpx__h2_out(HTTPX__H2S(conn), &len);
     return len;
 }
 
@@ -11704,7 +12072,7 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
 /* Queues request body bytes as the windows allow (and while little output
    waits). Errors end ex. */
 static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__h2_ex *h = &ex->h2;
+    httpx__h2_ex *h = &ex->proto.h2;
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -11716,7 +12084,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         size_t len;
         bool end;
         long n;
-        httpx__h2_out(conn->h2, &out_len);
+        httpx__h2_out(HTTPX__H2S(conn), &out_len);
         if (out_len >= HTTPX__H2_OUT_HIGH) return;          /* let the socket catch up first */
         if (q->body) {
             p = q->body + h->body_off;
@@ -11736,7 +12104,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
                 if (got < 0) { httpx__exchange_end(ex, &e); return; }
                 h->stage.len = (size_t)got;
                 if (got == 0) {
-                    n = httpx__h2_send_data(conn->h2, h->id, "", 0, true, &e);
+                    n = httpx__h2_send_data(HTTPX__H2S(conn), h->id, "", 0, true, &e);
                     if (n < 0) { httpx__exchange_end(ex, &e); return; }
                     h->body_sent = true;
                     break;
@@ -11746,7 +12114,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
             len = h->stage.len - h->stage_off;
             end = false;
         }
-        n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
+        n = httpx__h2_send_data(HTTPX__H2S(conn), h->id, p, len, end, &e);
         if (n < 0) { httpx__exchange_end(ex, &e); return; }
         if (q->body) h->body_off += (size_t)n;
         else h->stage_off += (size_t)n;
@@ -11754,9 +12122,8 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         if ((size_t)n < len) return;                          /* a window is shut: EV_WINDOW resumes */
     }
     if (h->body_sent && ex->state == HTTPX__EX_SENDING) {
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     }
 }
 
@@ -11784,7 +12151,7 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
    above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
    idempotent request, the connection failed before any answer. */
 static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
-    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
+    if (!retryable || !httpx__exchange_may_retry(ex, need_idempotent)) return false;
     httpx__h2_ex_free(ex);
     httpx__exchange_requeue(conn, ex);
     return true;
@@ -11797,34 +12164,37 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
     if (ev->type == HTTPX__H2_EV_GOAWAY) return;     /* streams above its id come as retryable resets */
     if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE) return;
     switch (ev->type) {
-    case HTTPX__H2_EV_HEADERS:
-        ex->state = HTTPX__EX_BODY;
-        ex->deadline = 0;
-        if (httpx__exchange_head(ex, ev->status, "HTTP/2", "", 0, ev->fields, ev->num_fields,
-                                 ex->req->head || ev->status == 204 || ev->status == 304 ? 0
-                                 : httpx__h2_head_length(ev), &e)) {
-            ex->h2.err = e;
-        }
-        ex->h2.wake = true;
+    case HTTPX__H2_EV_HEADERS: {
+        httpx__head head;
+        head.status = ev->status;
+        head.version = "HTTP/2";
+        head.reason = "";
+        head.reason_len = 0;
+        head.fields = ev->fields;
+        head.nfields = ev->num_fields;
+        head.expected_length = ex->req->head || ev->status == 204 || ev->status == 304 ? 0 : httpx__h2_head_length(ev);
+        if (httpx__exchange_head(ex, &head, &e)) ex->proto.h2.err = e;
+        ex->proto.h2.wake = true;
         break;
+    }
     case HTTPX__H2_EV_DATA:
-        if (!httpx__buf_append(&ex->h2.in, ev->data, ev->len))
-            httpx__fail(&ex->h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
-        ex->h2.wake = true;
+        if (!httpx__buf_append(&ex->proto.h2.in, ev->data, ev->len))
+            httpx__fail(&ex->proto.h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_END:
-        ex->h2.ended = true;
-        ex->h2.wake = true;
+        ex->proto.h2.ended = true;
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_RESET:
-        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
+        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->proto.h2.ended = true; ex->proto.h2.wake = true; break; }
         if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
         /* "safe to retry" in the session's words, but we did not: say why */
-        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
+        httpx__fail(&ex->proto.h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
                     !ev->retryable || ex->state >= HTTPX__EX_BODY ? ""
                     : ex->retried ? "; not retried: it was retried once already"
                     : "; not retried: its body was streamed and cannot be sent again");
-        ex->h2.wake = true;
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_WINDOW:
         httpx__h2_send_body(conn, ex);
@@ -11843,8 +12213,7 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
         if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true, true)) continue;
         httpx__conn_detach(conn, ex);
         httpx__h2_ex_free(ex);
-        ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
-        httpx__exchange_end(ex, &copy);
+        httpx__exchange_end(ex, &copy);     /* off the connection already: end only records */
     }
     httpx__conn_close(conn);
 }
@@ -11854,11 +12223,11 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
 static void httpx__h2_wake_all(httpx__conn *conn) {
     httpx__exchange *ex;
     for (;;) {
-        for (ex = conn->active; ex && !ex->h2.wake; ex = ex->conn_next) {}
+        for (ex = conn->active; ex && !ex->proto.h2.wake; ex = ex->conn_next) {}
         if (!ex) return;
-        ex->h2.wake = false;
-        if (ex->h2.err.code) {
-            httpx__err copy = ex->h2.err;
+        ex->proto.h2.wake = false;
+        if (ex->proto.h2.err.code) {
+            httpx__err copy = ex->proto.h2.err;
             httpx__exchange_end(ex, &copy);
             continue;
         }
@@ -11877,12 +12246,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         long n;
         size_t done = 0;
         if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
-        if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
-        if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
-            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-            return HTTPX__BAD;
-        }
-        n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n == 0) {
             httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the server closed the HTTP/2 connection");
@@ -11890,11 +12254,10 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         }
         if (n < 0) return HTTPX__BAD;
         total += (size_t)n;
-        conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
-            int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
+            int rc = httpx__h2_feed(HTTPX__H2S(conn), conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
             conn->in_off += done;
-            while (httpx__h2_next_event(conn->h2, &ev)) {
+            while (httpx__h2_next_event(HTTPX__H2S(conn), &ev)) {
                 if (ev.type == HTTPX__H2_EV_ERROR) {
                     if (!e->code) httpx__fail(e, ev.error ? ev.error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev.msg ? ev.msg : "HTTP/2 error");
                     continue;
@@ -11913,7 +12276,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
 /* ---- the slot ---- */
 
 static bool httpx__h2_can_take(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_dead(conn->h2) && httpx__h2_can_open(conn->h2);
+    return HTTPX__H2S(conn) && !httpx__h2_dead(HTTPX__H2S(conn)) && httpx__h2_can_open(HTTPX__H2S(conn));
 }
 
 static void httpx__h2_step(httpx__conn *conn, short revents) {
@@ -11924,7 +12287,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     (void)revents;
     conn->deadline = 0;
     if (httpx__h2_read(conn, &more, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
-        if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
+        if (HTTPX__H2S(conn) && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
             httpx__h2_flush(conn, &ignore);
@@ -11938,7 +12301,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__h2_wake_all(conn);
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
-    if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    if (!conn->active && !httpx__h2_can_open(HTTPX__H2S(conn))) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
     if (more) conn->deadline = httpx__now();      /* the next pass reads on, without waiting */
     httpx__h2_set_want(conn);
 }
@@ -11952,9 +12315,9 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     memset(&text, 0, sizeof text);
     httpx__buf_init_inline(&text, text_inline, sizeof text_inline);
-    memset(&ex->h2, 0, sizeof ex->h2);
+    memset(&ex->proto.h2, 0, sizeof ex->proto.h2);
     ex->conn = conn;
-    ex->state = HTTPX__EX_SENDING;
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     ex->conn_next = conn->active;          /* order does not matter for HTTP/2 */
     conn->active = ex;
     if (ex->req->headers.count + 8 > cap) {
@@ -11967,21 +12330,17 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
         }
     }
     if (!httpx__h2_fields(ex, f, cap, &n, &text, &e))
-        httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+        httpx__h2_submit(HTTPX__H2S(conn), f, n, ex->req->has_body, ex, &ex->proto.h2.id, &e);
     httpx__buf_free(&text);
     if (f != fields) httpx__free(f);
     if (e.code) { httpx__exchange_end(ex, &e); return; }
-    ex->h2.body_sent = !ex->req->has_body;
-    if (ex->h2.body_sent) {
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    ex->proto.h2.body_sent = !ex->req->has_body;
+    if (ex->proto.h2.body_sent) {
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     } else {
         httpx__h2_send_body(conn, ex);
-        if (ex->state == HTTPX__EX_SENDING) {
-            ex->deadline = httpx__deadline_in(ex->timeout.write);
-            ex->timeout_error = HTTPX_ERR_WRITE_TIMEOUT;
-        }
+        if (ex->state == HTTPX__EX_SENDING) httpx__exchange_wait(ex, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
     }
     if (ex->state == HTTPX__EX_DONE) return;
     /* Small output waits for POLLOUT, which the same loop pass sees at once:
@@ -11995,14 +12354,14 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
 }
 
 static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    httpx__h2_ex *h = &ex->h2;
+    httpx__h2_ex *h = &ex->proto.h2;
     size_t avail = h->in.len - h->in_off;
     if (avail) {
         size_t n = avail < cap ? avail : cap;
         memcpy(buf, h->in.p + h->in_off, n);
         h->in_off += n;
         if (h->in_off == h->in.len) h->in.len = h->in_off = 0;
-        httpx__h2_consumed(conn->h2, h->id, n);      /* reopens the window: the server may send more */
+        httpx__h2_consumed(HTTPX__H2S(conn), h->id, n);      /* reopens the window: the server may send more */
         if (httpx__h2_out_pending(conn)) {
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
@@ -12013,8 +12372,7 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     }
     if (h->err.code) { *e = h->err; return HTTPX__BAD; }
     if (h->ended) return 0;
-    ex->deadline = httpx__deadline_in(ex->timeout.read);
-    ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     httpx__h2_set_want(conn);
     return HTTPX__AGAIN;
 }
@@ -12023,7 +12381,7 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
    goes on for the other streams, or idles in the pool. */
 static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
     (void)reusable;
-    if (ex->h2.id && !ex->h2.ended && conn->h2) httpx__h2_cancel(conn->h2, ex->h2.id);
+    if (ex->proto.h2.id && !ex->proto.h2.ended && HTTPX__H2S(conn)) httpx__h2_cancel(HTTPX__H2S(conn), ex->proto.h2.id);
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     if (conn->state == HTTPX__CONN_CLOSED) return;
@@ -12036,7 +12394,7 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
         }
     }
     if (!conn->active) {
-        if (httpx__h2_dead(conn->h2) || !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }
+        if (httpx__h2_dead(HTTPX__H2S(conn)) || !httpx__h2_can_open(HTTPX__H2S(conn))) { httpx__conn_close(conn); return; }
         httpx__conn_idle(conn);
     }
     if (conn->state != HTTPX__CONN_CLOSED) httpx__h2_set_want(conn);
@@ -12044,56 +12402,68 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
 
 static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
 
-static const httpx__proto httpx__h2_slot = {
-    "HTTP/2", httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
-    httpx__h2_release
-};
+/* Over TLS when the client asked for HTTP/2 (ALPN offers it), over plain
+   TCP with prior knowledge only. */
+static bool httpx__h2_offered(const httpx__conn *conn) {
+    const httpx_client_opts *o = &conn->client->opts;
+    return conn->is_tls ? o->http2 : o->http2_prior_knowledge;
+}
 
-HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
+static bool httpx__h2_chosen(const httpx__conn *conn) {
+    return !conn->is_tls || !strcmp(httpx__tls_alpn(conn->io), "h2");
+}
 
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
-    conn->h2 = httpx__h2_new(NULL, e);
-    if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
+static httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
+    conn->proto_state = httpx__h2_new(NULL, e);
+    if (!HTTPX__H2S(conn)) return e->code ? e->code : HTTPX_ERR_NOMEM;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);
     return HTTPX_OK;
 }
 
 /* A closing connection says goodbye (GOAWAY, if the socket takes it now). */
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
-    if (!conn->h2) return;
-    if (conn->io && !httpx__h2_dead(conn->h2)) {
+static void httpx__h2_conn_free(httpx__conn *conn) {
+    if (!HTTPX__H2S(conn)) return;
+    if (conn->io && !httpx__h2_dead(HTTPX__H2S(conn))) {
         httpx__err ignore;
         memset(&ignore, 0, sizeof ignore);
-        httpx__h2_goaway(conn->h2);
+        httpx__h2_goaway(HTTPX__H2S(conn));
         httpx__h2_flush(conn, &ignore);
     }
-    httpx__h2_free(conn->h2);
-    conn->h2 = NULL;
+    httpx__h2_free(HTTPX__H2S(conn));
+    conn->proto_state = NULL;
 }
 
 /* A connection that is going away (GOAWAY) only finishes its streams: an
    exchange waiting for it would wait for nothing, so it does not count. */
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_draining(conn->h2) && !httpx__h2_idle(conn->h2);
+static bool httpx__h2_has_streams(const httpx__conn *conn) {
+    return HTTPX__H2S(conn) && !httpx__h2_draining(HTTPX__H2S(conn)) && !httpx__h2_idle(HTTPX__H2S(conn));
 }
 
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
-    httpx__buf_free(&ex->h2.in);
-    httpx__buf_free(&ex->h2.stage);
-    ex->h2.in_off = ex->h2.stage_off = 0;
+static void httpx__h2_ex_free(httpx__exchange *ex) {
+    httpx__buf_free(&ex->proto.h2.in);
+    httpx__buf_free(&ex->proto.h2.stage);
+    ex->proto.h2.in_off = ex->proto.h2.stage_off = 0;
 }
+
+static const httpx__proto httpx__h2_slot = {
+    "HTTP/2", true, httpx__h2_offered, httpx__h2_chosen, httpx__h2_start, httpx__h2_conn_free, httpx__h2_has_streams,
+    httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
+    httpx__h2_release
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
 
 #endif /* HTTPX_NO_HTTP2 */
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12092 "httpx.h"
+#line 12462 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
    ====================================================================== */
-/* loop: the one loop of a client, and the life of an exchange in it. Every
+/* loop: the one loop of a client (the life of an exchange is exchange.c's). Every
    face runs it: httpx_client_poll, httpx_client_process, httpx_task_wait,
    httpx_gather, the blocking calls and httpx_read. One pass places queued
    exchanges on connections, polls the connections (idle pooled ones too),
@@ -12104,86 +12474,6 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* #include "internal.h": earlier in httpx.h */
 #include <poll.h>
 
-/* ---- exchanges in flight ---- */
-
-static void httpx__live_add(httpx__exchange *ex) {
-    httpx_client *c = ex->client;
-    if (ex->live) return;
-    ex->live = true;
-    ex->live_next = NULL;
-    ex->live_prev = c->live_tail;
-    if (c->live_tail) c->live_tail->live_next = ex;
-    else c->live = ex;
-    c->live_tail = ex;
-}
-
-HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
-    httpx_client *c = ex->client;
-    if (!ex->live) return;
-    if (ex->live_prev) ex->live_prev->live_next = ex->live_next;
-    else c->live = ex->live_next;
-    if (ex->live_next) ex->live_next->live_prev = ex->live_prev;
-    else c->live_tail = ex->live_prev;
-    ex->live = false;
-    ex->live_prev = ex->live_next = NULL;
-}
-
-HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
-    ex->state = HTTPX__EX_QUEUED;
-    ex->deadline = 0;
-    ex->readable = false;
-    ex->reused = ex->retried = false;
-    ex->started = httpx__now();
-    httpx__live_add(ex);
-}
-
-HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__conn_detach(conn, ex);
-    ex->retried = true;
-    ex->reused = false;
-    ex->deadline = 0;
-    ex->state = HTTPX__EX_QUEUED;
-}
-
-HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
-    bool ok = !e || !e->code;
-    if (ex->state == HTTPX__EX_DONE) return;
-    if (conn) {
-        if (conn->proto && (ex->state >= HTTPX__EX_SENDING)) conn->proto->release(conn, ex, ok);
-        else httpx__conn_detach(conn, ex);
-    }
-    ex->conn = NULL;
-    ex->state = HTTPX__EX_DONE;
-    ex->deadline = 0;
-    ex->readable = true;
-    httpx__live_remove(ex);
-    if (!ok) httpx__response_fail(ex->resp, e);
-    ex->resp->pub.elapsed = httpx__now() - ex->started;
-}
-
-HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex) {
-    httpx__conn *conn = ex->conn;
-    if (ex->state == HTTPX__EX_DONE) return;
-    if (conn && conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->cancel(conn, ex);
-    else if (conn) httpx__conn_detach(conn, ex);   /* its connection goes on for the others */
-    ex->conn = NULL;
-    ex->state = HTTPX__EX_DONE;
-    ex->deadline = 0;
-    httpx__live_remove(ex);
-}
-
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n;
-    if (ex->state != HTTPX__EX_BODY) return ex->state == HTTPX__EX_DONE ? 0 : HTTPX__AGAIN;
-    ex->readable = false;
-    n = ex->conn->proto->read_body(ex->conn, ex, buf, cap, e);
-    if (n > 0) ex->deadline = 0;
-    else if (n == 0) httpx__exchange_end(ex, NULL);
-    else if (n == HTTPX__BAD) httpx__exchange_end(ex, e);
-    return n;
-}
-
 /* The error of a wait whose deadline passed. */
 static void httpx__exchange_timeout(httpx__exchange *ex) {
     httpx_error which = ex->timeout_error ? ex->timeout_error : HTTPX_ERR_READ_TIMEOUT;
@@ -12193,9 +12483,7 @@ static void httpx__exchange_timeout(httpx__exchange *ex) {
                 which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
                 which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
                 which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
-    httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
-    httpx__response_fail(ex->resp, &e);
-    ex->resp->pub.elapsed = httpx__now() - ex->started;
+    httpx__exchange_fail(ex, &e);
 }
 
 /* ---- one pass ---- */
@@ -12391,20 +12679,21 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12395 "httpx.h"
+#line 12683 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
    ====================================================================== */
 /* response: the layer above the transports. Every response head comes in
-   through one door (httpx__response_head), as values, whatever carried it;
+   through one door (the sink it installs on its exchange: exchange.c hands
+   up a head as values, whatever carried it, the connection's facts too);
    body bytes go to memory (with the size limit), to on_data, or to a
    streaming reader; a redirect's body is dropped, bounded. Then what a
    caller does with a response: headers, status classes, streaming reads,
    the request it answers, and freeing. Nothing here names a face: the one
    that made a response installs what its free needs (on_free, free_owned). */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/response.c"
+#line 8 "tools/src/response.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 
@@ -12486,7 +12775,11 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
-HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx__head *h, httpx__err *e) {
+/* The sink's head: every response head comes through here (the one door),
+   as values: the connection's facts too (exchange.c takes them from the
+   connection that carried the head; the mock has none). */
+static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e) {
+    httpx__response *r = ex->resp;
     size_t i, need = h->reason_len + 1, reason_at;
     httpx__headers_clear(&r->headers);
     for (i = 0; i < h->nfields; i++) need += h->fields[i].name_len + h->fields[i].value_len + 2;
@@ -12522,29 +12815,6 @@ HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx_
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
                            h->expected_length, r->set.max_body_size);
     return HTTPX_OK;
-}
-
-/* The network transport's side of the door: a protocol's head, with the
-   facts of the connection that carried it read here, once, as values. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e) {
-    httpx__head h;
-    memset(&h, 0, sizeof h);
-    h.status = status;
-    h.version = version;
-    h.reason = reason;
-    h.reason_len = reason_len;
-    h.fields = fields;
-    h.nfields = nfields;
-    h.expected_length = expected_length;
-    h.connection_reused = ex->reused;
-    if (ex->conn && ex->conn->is_tls) {
-        h.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &h.tls_version, &h.tls_cipher);
-    }
-    return httpx__response_head(ex->resp, &h, e);
 }
 
 /* A redirect that will be followed: its body is read and dropped, at most
@@ -12612,12 +12882,23 @@ static void httpx__sink_body(httpx__response *r) {
     }
 }
 
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
+static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
     else httpx__sink_body(r);
 }
+
+static void httpx__response_on_end(httpx__exchange *ex, httpx__err *e) {
+    if (e) httpx__response_fail(ex->resp, e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+static const httpx__exchange_sink httpx__response_sink_ops = {
+    httpx__response_on_head, httpx__response_on_wake, httpx__response_on_end
+};
+
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void) { return &httpx__response_sink_ops; }
 
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
     if (r->body.p && !r->opts->on_data) {
@@ -12769,7 +13050,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 12773 "httpx.h"
+#line 13054 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -12891,7 +13172,7 @@ static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
 
 /* The reply's fields as the door takes them, with Content-Length added
    when the handler gave none. */
-static httpx_error httpx__mock_head(httpx__response *r, httpx_mock_reply *p, httpx__err *e) {
+static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, httpx__err *e) {
     httpx__field_view inline_views[32], *views = inline_views;
     size_t i, n = httpx_headers_count(&p->headers);
     char length[24];
@@ -12930,7 +13211,7 @@ static httpx_error httpx__mock_head(httpx__response *r, httpx_mock_reply *p, htt
     h.reason_len = strlen(h.reason);
     h.fields = views;
     h.nfields = n;
-    err = httpx__response_head(r, &h, e);
+    err = httpx__exchange_head(ex, &h, e);   /* the same door as the network's (ex goes to BODY) */
     if (views != inline_views) httpx__free(views);
     return err;
 }
@@ -12943,7 +13224,12 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
-    ex->state = HTTPX__EX_SENDING;
+    ex->reused = ex->retried = false;
+    ex->deadline = 0;
+    /* the states a network exchange passes, without the pool: it is never
+       on the client's live list, so the loop has nothing to place or time */
+    httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     p = httpx__mock_reply_of(r);
     if (!p) {
         httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
@@ -12954,8 +13240,7 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     c->opts.mock(c->opts.mock_user_data, &r->req, p);
     if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
     if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
-    if (httpx__mock_head(r, p, &e)) { httpx__exchange_end(ex, &e); return; }
-    ex->state = HTTPX__EX_BODY;
+    if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
     httpx__exchange_wake(ex);
 }
 
@@ -12993,7 +13278,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 12997 "httpx.h"
+#line 13282 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -13152,7 +13437,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 13156 "httpx.h"
+#line 13441 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13213,6 +13498,16 @@ HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, 
     pairs->name = pairs->value = NULL;
 }
 
+/* The protocols a connection of c may speak, most preferred first; the
+   connection chooses among them (conn.c names none). HTTP/1.1 is last: what
+   a connection speaks when nothing else was chosen. */
+static void httpx__client_protocols(httpx_client *c) {
+    int n = 0;
+    if (httpx__h2_protocol()) c->protocols[n++] = httpx__h2_protocol();
+    c->protocols[n++] = httpx__h1_protocol();
+    c->protocols[n] = NULL;
+}
+
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
     size_t nh, np, sh, sp;
@@ -13255,6 +13550,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    httpx__client_protocols(c);
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
@@ -13417,7 +13713,7 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->resp = r;
     ex->req = &r->req;
     ex->stream = stream;
-    ex->state = HTTPX__EX_IDLE;
+    httpx__exchange_init(ex, httpx__response_sink());
     r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
@@ -13428,7 +13724,7 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
         if (!r->url_text.len && url) httpx__buf_puts(&r->url_text, url);
         r->pub.url = r->url_text.p ? r->url_text.p : "";
         httpx__response_fail(r, &e);
-        ex->state = HTTPX__EX_DONE;
+        httpx__exchange_set_state(ex, HTTPX__EX_DONE);
     }
 }
 
@@ -13491,7 +13787,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13495 "httpx.h"
+#line 13791 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13585,7 +13881,7 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
             memset(&e, 0, sizeof e);
             httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory copying the request body");
             httpx__response_fail(r, &e);
-            r->ex.state = HTTPX__EX_DONE;
+            httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
         }
         q->body = r->body_copy.p;
     }
@@ -13734,7 +14030,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13738 "httpx.h"
+#line 14034 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14127,7 +14423,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14131 "httpx.h"
+#line 14427 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

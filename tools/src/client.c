@@ -51,6 +51,16 @@ HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, 
     pairs->name = pairs->value = NULL;
 }
 
+/* The protocols a connection of c may speak, most preferred first; the
+   connection chooses among them (conn.c names none). HTTP/1.1 is last: what
+   a connection speaks when nothing else was chosen. */
+static void httpx__client_protocols(httpx_client *c) {
+    int n = 0;
+    if (httpx__h2_protocol()) c->protocols[n++] = httpx__h2_protocol();
+    c->protocols[n++] = httpx__h1_protocol();
+    c->protocols[n] = NULL;
+}
+
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
     size_t nh, np, sh, sp;
@@ -93,6 +103,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    httpx__client_protocols(c);
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
@@ -255,7 +266,7 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->resp = r;
     ex->req = &r->req;
     ex->stream = stream;
-    ex->state = HTTPX__EX_IDLE;
+    httpx__exchange_init(ex, httpx__response_sink());
     r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
@@ -266,7 +277,7 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
         if (!r->url_text.len && url) httpx__buf_puts(&r->url_text, url);
         r->pub.url = r->url_text.p ? r->url_text.p : "";
         httpx__response_fail(r, &e);
-        ex->state = HTTPX__EX_DONE;
+        httpx__exchange_set_state(ex, HTTPX__EX_DONE);
     }
 }
 

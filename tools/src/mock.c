@@ -112,7 +112,7 @@ static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
 
 /* The reply's fields as the door takes them, with Content-Length added
    when the handler gave none. */
-static httpx_error httpx__mock_head(httpx__response *r, httpx_mock_reply *p, httpx__err *e) {
+static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, httpx__err *e) {
     httpx__field_view inline_views[32], *views = inline_views;
     size_t i, n = httpx_headers_count(&p->headers);
     char length[24];
@@ -151,7 +151,7 @@ static httpx_error httpx__mock_head(httpx__response *r, httpx_mock_reply *p, htt
     h.reason_len = strlen(h.reason);
     h.fields = views;
     h.nfields = n;
-    err = httpx__response_head(r, &h, e);
+    err = httpx__exchange_head(ex, &h, e);   /* the same door as the network's (ex goes to BODY) */
     if (views != inline_views) httpx__free(views);
     return err;
 }
@@ -164,7 +164,12 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
-    ex->state = HTTPX__EX_SENDING;
+    ex->reused = ex->retried = false;
+    ex->deadline = 0;
+    /* the states a network exchange passes, without the pool: it is never
+       on the client's live list, so the loop has nothing to place or time */
+    httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     p = httpx__mock_reply_of(r);
     if (!p) {
         httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
@@ -175,8 +180,7 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     c->opts.mock(c->opts.mock_user_data, &r->req, p);
     if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
     if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
-    if (httpx__mock_head(r, p, &e)) { httpx__exchange_end(ex, &e); return; }
-    ex->state = HTTPX__EX_BODY;
+    if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
     httpx__exchange_wake(ex);
 }
 

@@ -1,5 +1,6 @@
 /* response: the layer above the transports. Every response head comes in
-   through one door (httpx__response_head), as values, whatever carried it;
+   through one door (the sink it installs on its exchange: exchange.c hands
+   up a head as values, whatever carried it, the connection's facts too);
    body bytes go to memory (with the size limit), to on_data, or to a
    streaming reader; a redirect's body is dropped, bounded. Then what a
    caller does with a response: headers, status classes, streaming reads,
@@ -85,7 +86,11 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
-HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx__head *h, httpx__err *e) {
+/* The sink's head: every response head comes through here (the one door),
+   as values: the connection's facts too (exchange.c takes them from the
+   connection that carried the head; the mock has none). */
+static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e) {
+    httpx__response *r = ex->resp;
     size_t i, need = h->reason_len + 1, reason_at;
     httpx__headers_clear(&r->headers);
     for (i = 0; i < h->nfields; i++) need += h->fields[i].name_len + h->fields[i].value_len + 2;
@@ -121,29 +126,6 @@ HTTPX__PRIVATE httpx_error httpx__response_head(httpx__response *r, const httpx_
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
                            h->expected_length, r->set.max_body_size);
     return HTTPX_OK;
-}
-
-/* The network transport's side of the door: a protocol's head, with the
-   facts of the connection that carried it read here, once, as values. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e) {
-    httpx__head h;
-    memset(&h, 0, sizeof h);
-    h.status = status;
-    h.version = version;
-    h.reason = reason;
-    h.reason_len = reason_len;
-    h.fields = fields;
-    h.nfields = nfields;
-    h.expected_length = expected_length;
-    h.connection_reused = ex->reused;
-    if (ex->conn && ex->conn->is_tls) {
-        h.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &h.tls_version, &h.tls_cipher);
-    }
-    return httpx__response_head(ex->resp, &h, e);
 }
 
 /* A redirect that will be followed: its body is read and dropped, at most
@@ -211,12 +193,23 @@ static void httpx__sink_body(httpx__response *r) {
     }
 }
 
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
+static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
     else httpx__sink_body(r);
 }
+
+static void httpx__response_on_end(httpx__exchange *ex, httpx__err *e) {
+    if (e) httpx__response_fail(ex->resp, e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+static const httpx__exchange_sink httpx__response_sink_ops = {
+    httpx__response_on_head, httpx__response_on_wake, httpx__response_on_end
+};
+
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void) { return &httpx__response_sink_ops; }
 
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
     if (r->body.p && !r->opts->on_data) {

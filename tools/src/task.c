@@ -84,7 +84,7 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
             memset(&e, 0, sizeof e);
             httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory copying the request body");
             httpx__response_fail(r, &e);
-            r->ex.state = HTTPX__EX_DONE;
+            httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
         }
         q->body = r->body_copy.p;
     }
