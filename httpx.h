@@ -1059,10 +1059,14 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
    - the loop (loop.c) polls connections, not requests (idle pooled ones
      too), steps them on readiness and deadlines, and places queued
      exchanges on connections;
-   - policy (request.c, client.c, response.c, task.c) builds the request
-     value, applies options, follows redirects, keeps or streams the body.
-   Calls go down, callbacks go up: a protocol tells an exchange about its
-   progress through httpx__exchange_head/_wake/_end, which live above it. */
+   - the response (response.c) listens to its exchange through a sink:
+     the door every head comes through, the body kept, streamed or dropped;
+   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
+     publishes for both faces (client.c blocking, task.c tasks).
+   Calls go down, callbacks go up: exchange.c reaches the response through
+   the sink it installed (head, wake, end), the loop reaches the task face
+   through the hooks it installed on the client (httpx__face_hooks). */
 
 /* ---- the request value (request.c) ---- */
 
@@ -1951,7 +1955,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1955 "httpx.h"
+#line 1959 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2162,7 +2166,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2166 "httpx.h"
+#line 2170 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2727,7 +2731,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2731 "httpx.h"
+#line 2735 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2869,7 +2873,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2873 "httpx.h"
+#line 2877 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3352,7 +3356,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3356 "httpx.h"
+#line 3360 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3533,7 +3537,7 @@ HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3537 "httpx.h"
+#line 3541 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4341,7 +4345,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4345 "httpx.h"
+#line 4349 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4747,7 +4751,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4751 "httpx.h"
+#line 4755 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5892,7 +5896,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5896 "httpx.h"
+#line 5900 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5987,7 +5991,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5991 "httpx.h"
+#line 5995 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6712,7 +6716,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6716 "httpx.h"
+#line 6720 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7123,7 +7127,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7127 "httpx.h"
+#line 7131 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7355,7 +7359,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7359 "httpx.h"
+#line 7363 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -7862,7 +7866,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 7866 "httpx.h"
+#line 7870 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8037,7 +8041,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8041 "httpx.h"
+#line 8045 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8325,7 +8329,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8329 "httpx.h"
+#line 8333 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8532,7 +8536,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8536 "httpx.h"
+#line 8540 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8736,7 +8740,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8740 "httpx.h"
+#line 8744 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9087,7 +9091,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9091 "httpx.h"
+#line 9095 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9241,7 +9245,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9245 "httpx.h"
+#line 9249 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9330,7 +9334,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9334 "httpx.h"
+#line 9338 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9878,7 +9882,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9882 "httpx.h"
+#line 9886 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10093,7 +10097,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10097 "httpx.h"
+#line 10101 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10683,7 +10687,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10687 "httpx.h"
+#line 10691 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10927,7 +10931,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10931 "httpx.h"
+#line 10935 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -11118,7 +11122,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 11122 "httpx.h"
+#line 11126 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11553,7 +11557,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11557 "httpx.h"
+#line 11561 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11915,7 +11919,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11919 "httpx.h"
+#line 11923 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12458,7 +12462,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12462 "httpx.h"
+#line 12466 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12679,7 +12683,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12683 "httpx.h"
+#line 12687 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13050,7 +13054,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13054 "httpx.h"
+#line 13058 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -13089,9 +13093,10 @@ HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const c
 
 HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
     if (!p || p->err.code) return;
-    if (!len && data) len = strlen((const char *)data);
+    if (!data) data = "";
+    if (!len) len = strlen((const char *)data);
     httpx__buf_clear(&p->body);
-    if (!httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+    if (len && !httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
 }
 
 HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
@@ -13278,7 +13283,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 13282 "httpx.h"
+#line 13287 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -13437,7 +13442,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 13441 "httpx.h"
+#line 13446 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13787,7 +13792,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13791 "httpx.h"
+#line 13796 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -14030,7 +14035,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 14034 "httpx.h"
+#line 14039 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14423,7 +14428,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14427 "httpx.h"
+#line 14432 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -441,10 +441,14 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
    - the loop (loop.c) polls connections, not requests (idle pooled ones
      too), steps them on readiness and deadlines, and places queued
      exchanges on connections;
-   - policy (request.c, client.c, response.c, task.c) builds the request
-     value, applies options, follows redirects, keeps or streams the body.
-   Calls go down, callbacks go up: a protocol tells an exchange about its
-   progress through httpx__exchange_head/_wake/_end, which live above it. */
+   - the response (response.c) listens to its exchange through a sink:
+     the door every head comes through, the body kept, streamed or dropped;
+   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
+     publishes for both faces (client.c blocking, task.c tasks).
+   Calls go down, callbacks go up: exchange.c reaches the response through
+   the sink it installed (head, wake, end), the loop reaches the task face
+   through the hooks it installed on the client (httpx__face_hooks). */
 
 /* ---- the request value (request.c) ---- */
 

@@ -29,9 +29,10 @@ HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const c
 
 HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
     if (!p || p->err.code) return;
-    if (!len && data) len = strlen((const char *)data);
+    if (!data) data = "";
+    if (!len) len = strlen((const char *)data);
     httpx__buf_clear(&p->body);
-    if (!httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+    if (len && !httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
 }
 
 HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
