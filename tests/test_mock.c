@@ -4,6 +4,7 @@
    the mock and over a real server. */
 #include "test.h"
 #include "fixtures.h"
+#include <poll.h>
 #include <stdlib.h>
 
 /* What the handler saw, hop by hop. */
@@ -387,6 +388,32 @@ TEST(mock_tasks_run_the_same_policy) {
     CHECK(spins < 100);
     CHECK_INT(httpx_client_poll(c, -1), 0);
     CHECK_INT(c->num_conns, 0);
+    httpx_client_free(c);
+}
+
+/* A task's body through on_data, and a client driven by an embedder's own
+   loop (httpx_client_fds/httpx_client_process): nothing to poll, all done. */
+TEST(mock_tasks_on_data_and_an_embedders_loop) {
+    httpx_client *c = mock_client(NULL, true);
+    httpx_task *t;
+    size_t got = 0;
+    int left = 1, passes = 0;
+    REQUIRE(c);
+    t = httpx_client_start(c, "GET", "/big", &(httpx_opts){ .on_data = count_bytes, .user_data = &got });
+    while (left > 0 && passes < 100) {
+        struct pollfd fds[4];
+        int ms = -1, n = httpx_client_fds(c, fds, 4, &ms);
+        CHECK_INT(n, 0);                 /* the mock has no sockets */
+        CHECK(ms == 0 || passes > 0);    /* a task to admit: do not sleep */
+        left = httpx_client_process(c, fds, n);
+        passes++;
+    }
+    CHECK_INT(left, 0);
+    CHECK(passes < 100);
+    CHECK(httpx_task_done(t));
+    CHECK_INT(httpx_task_response(t)->error, HTTPX_OK);
+    CHECK_INT(got, 1000);
+    httpx_task_free(t);
     httpx_client_free(c);
 }
 
