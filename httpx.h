@@ -11257,7 +11257,7 @@ static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
 
 /* Whether conn serves u's origin (scheme, host, port): the pool's key,
    compared without building a string, as this runs for every request. */
-static bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
+static inline bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
     return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
            conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
 }
@@ -11270,9 +11270,20 @@ static bool httpx__pool_make_room(httpx_client *c) {
     return false;
 }
 
+/* Whether a busy connection of u's origin will take another exchange
+   without a new connection (HTTP/2 streams finish). Asked only when no
+   connection could take it: the common path does not pay for it. */
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next)
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__conn_is_for(conn, u) &&
+            conn->proto->worth_waiting(conn))
+            return true;
+    return false;
+}
+
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
-    bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -11282,10 +11293,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             if (!setting_up) setting_up = conn;
             continue;
         }
-        if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || (conn->proto->worth_waiting && conn->proto->worth_waiting(conn));
-            continue;
-        }
+        if (!conn->proto->can_take(conn)) continue;
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
         ex->reused = conn->served;
         conn->served = true;
@@ -11296,7 +11304,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
        too; one that speaks it and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (busy_mux) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -11471,7 +11479,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11475 "httpx.h"
+#line 11483 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11833,7 +11841,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11837 "httpx.h"
+#line 11845 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12376,7 +12384,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12380 "httpx.h"
+#line 12388 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12602,7 +12610,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12606 "httpx.h"
+#line 12614 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13056,7 +13064,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13060 "httpx.h"
+#line 13068 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13277,7 +13285,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13281 "httpx.h"
+#line 13289 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13602,7 +13610,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13606 "httpx.h"
+#line 13614 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13974,7 +13982,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13978 "httpx.h"
+#line 13986 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

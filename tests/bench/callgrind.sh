@@ -117,13 +117,13 @@ ir() {  # $@: program and arguments; prints the client's total Ir
         { cat "$TMP/run.out" "$TMP/run.err" >&2; die "failed under callgrind: $*"; }
     sed -n 's/^summary: *//p' "$f" | awk '{print $1}'
     # CG_KEEP=dir keeps each profile (callgrind_annotate reads them)
-    [ -n "${CG_KEEP:-}" ] && mkdir -p "$CG_KEEP" && cp "$f" "$CG_KEEP/$(basename "$1").$(echo "$*" | tr -c '0-9\n' _ | tail -c 12)"
+    [ -n "${CG_KEEP:-}" ] && mkdir -p "$CG_KEEP" && cp "$f" "$CG_KEEP/$(basename "$1").$TAG"
     return 0
 }
 row() {  # $1: label, then the command with @N@ for the measured count
     label=$1; shift
-    a=$(ir $(echo "$@" | sed "s/@N@/$N1/")) || exit 1
-    b=$(ir $(echo "$@" | sed "s/@N@/$N2/")) || exit 1
+    TAG=$N1; a=$(ir $(echo "$@" | sed "s/@N@/$N1/")) || exit 1
+    TAG=$N2; b=$(ir $(echo "$@" | sed "s/@N@/$N2/")) || exit 1
     awk -v l="$label" -v a="$a" -v b="$b" -v n1="$N1" -v n2="$N2" \
         'BEGIN { printf "%-10s %12.0f instructions per request  (Ir %s at N=%s, %s at N=%s)\n", l, (b - a) / (n2 - n1), a, n1, b, n2 }'
 }
