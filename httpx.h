@@ -843,6 +843,20 @@ HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
 /* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
    that ends the message, else HTTPX__BAD (e says what was cut short). */
 HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+/* The send side. Appends the request head to out: request line, Host
+   (from u) unless the caller's fields have one, the fields, then the body's
+   framing: Content-Length when its length is known, chunked when it is not
+   (body_length < 0), "Content-Length: 0" for a POST, PUT or PATCH without a
+   body. False when out failed (out of memory). */
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length);
+/* Frames the n bytes at buf[HTTPX__H1_CHUNK_ROOM..+n) as one chunk, in place:
+   its size line just before them, CRLF after (buf has room for those 2).
+   n = 0 gives the last chunk ("0\r\n\r\n"). Returns where the chunk starts;
+   it ends at HTTPX__H1_CHUNK_ROOM + n + 2. */
+#define HTTPX__H1_CHUNK_ROOM 12
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 
 /* ---- multipart/form-data encoder, streamed ---- */
 
@@ -1851,7 +1865,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1855 "httpx.h"
+#line 1869 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2062,7 +2076,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2066 "httpx.h"
+#line 2080 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2627,7 +2641,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2631 "httpx.h"
+#line 2645 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2769,7 +2783,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2773 "httpx.h"
+#line 2787 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3252,7 +3266,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3256 "httpx.h"
+#line 3270 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3286,21 +3300,25 @@ HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head
 static int httpx__h1s_head(httpx__h1_resp *r, char *buf, size_t end, httpx__h1_header *hdrs, size_t max_headers,
                            httpx__h1_event *ev, httpx__err *e) {
     int rc;
-    if (end > r->max_head)
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)",
-                           end, r->max_head), HTTPX__BAD;
+    if (end > r->max_head) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, r->max_head);
+        return HTTPX__BAD;
+    }
     rc = httpx__h1_parse_head(buf, end, &ev->head, hdrs, max_headers, e);
     if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields", max_headers);
     if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
     if (rc < 0) return HTTPX__BAD;
     ev->fields = hdrs;
-    if (ev->head.status == 101)
-        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
-                           "server switched protocols (101), which httpx.h does not support"), HTTPX__BAD;
+    if (ev->head.status == 101) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
+        return HTTPX__BAD;
+    }
     if (ev->head.status < 200) {
-        if (++r->interim > HTTPX__H1_MAX_INTERIM)
-            return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                               HTTPX__H1_MAX_INTERIM), HTTPX__BAD;
+        if (++r->interim > HTTPX__H1_MAX_INTERIM) {
+            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
+                        HTTPX__H1_MAX_INTERIM);
+            return HTTPX__BAD;
+        }
         return HTTPX__H1_EV_INTERIM;
     }
     if (httpx__h1_framing_of(&ev->head, hdrs, r->request_head, &r->framing, e)) return HTTPX__BAD;
@@ -3373,8 +3391,11 @@ static int httpx__h1s_body(httpx__h1_resp *r, char *buf, size_t len, size_t max,
             n = r->decoded < max ? r->decoded : max;
             r->decoded -= n;
         } else {
-            if (!len) return r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining ? (r->complete = true, HTTPX__H1_EV_END)
-                                                                                      : HTTPX__AGAIN;
+            if (!len && r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining) {   /* Content-Length: 0 */
+                r->complete = true;
+                return HTTPX__H1_EV_END;
+            }
+            if (!len) return HTTPX__AGAIN;
             n = len < max ? len : max;
             if (r->framing.kind == HTTPX__BODY_LENGTH && n > r->remaining) n = (size_t)r->remaining;
             if (r->framing.kind == HTTPX__BODY_LENGTH) {
@@ -3430,10 +3451,60 @@ HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
     return HTTPX__BAD;
 }
+
+/* ---- the send side: the request head and the body's chunk framing ---- */
+
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length) {
+    size_t i, need;
+    httpx__buf_reserve(out, 512);
+    httpx__buf_puts(out, method);
+    httpx__buf_putc(out, ' ');
+    httpx__url_write_target(out, u);
+    httpx__buf_puts(out, " HTTP/1.1\r\n");
+    if (!has_host) {
+        httpx__buf_puts(out, "Host: ");
+        httpx__url_write_authority(out, u);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    for (i = 0, need = 0; i < h->count; i++) need += h->fields[i].name_len + h->fields[i].value_len + 4;
+    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
+        char *w = out->p + out->len;
+        for (i = 0; i < h->count; i++) {
+            const httpx__field *f = &h->fields[i];
+            memcpy(w, h->text.p + f->name, f->name_len);
+            w += f->name_len;
+            *w++ = ':';
+            *w++ = ' ';
+            memcpy(w, h->text.p + f->value, f->value_len);
+            w += f->value_len;
+            *w++ = '\r';
+            *w++ = '\n';
+        }
+        out->len += need;
+        out->p[out->len] = 0;
+    }
+    if (has_body && body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
+    else if (has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", body_length);
+    else if (!strcmp(method, "POST") || !strcmp(method, "PUT") || !strcmp(method, "PATCH"))
+        httpx__buf_puts(out, "Content-Length: 0\r\n");   /* some servers want a length for these */
+    httpx__buf_append(out, "\r\n", 2);
+    return !out->failed;
+}
+
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
+    char line[HTTPX__H1_CHUNK_ROOM];
+    int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
+    HTTPX_ASSERT(ll > 0 && (size_t)ll <= HTTPX__H1_CHUNK_ROOM);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM - (size_t)ll, line, (size_t)ll);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM + n, "\r\n", 2);
+    return HTTPX__H1_CHUNK_ROOM - (size_t)ll;
+}
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3437 "httpx.h"
+#line 3508 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4241,7 +4312,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4245 "httpx.h"
+#line 4316 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4647,7 +4718,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4651 "httpx.h"
+#line 4722 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5792,7 +5863,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5796 "httpx.h"
+#line 5867 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5887,7 +5958,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5891 "httpx.h"
+#line 5962 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6641,7 +6712,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6645 "httpx.h"
+#line 6716 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7052,7 +7123,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7056 "httpx.h"
+#line 7127 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7284,7 +7355,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7288 "httpx.h"
+#line 7359 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -7791,7 +7862,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 7795 "httpx.h"
+#line 7866 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7966,7 +8037,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7970 "httpx.h"
+#line 8041 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8254,7 +8325,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8258 "httpx.h"
+#line 8329 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8461,7 +8532,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8465 "httpx.h"
+#line 8536 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8665,7 +8736,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8669 "httpx.h"
+#line 8740 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9016,7 +9087,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9020 "httpx.h"
+#line 9091 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9170,7 +9241,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9174 "httpx.h"
+#line 9245 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9259,7 +9330,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9263 "httpx.h"
+#line 9334 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9807,7 +9878,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9811 "httpx.h"
+#line 9882 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10022,7 +10093,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10026 "httpx.h"
+#line 10097 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10612,7 +10683,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10616 "httpx.h"
+#line 10687 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10854,7 +10925,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10858 "httpx.h"
+#line 10929 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -11036,7 +11107,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 11040 "httpx.h"
+#line 11111 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11271,7 +11342,7 @@ static bool httpx__pool_make_room(httpx_client *c) {
 }
 
 /* Whether a busy connection of u's origin will take another exchange
-   without a new connection (HTTP/2 streams finish). Asked only when no
+   without a new connection (its streams finish: a multiplexing protocol). Asked only when no
    connection could take it: the common path does not pay for it. */
 static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
     httpx__conn *conn;
@@ -11300,8 +11371,8 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
         conn->proto->submit(conn, ex);
         return true;
     }
-    /* A connection being set up that may speak HTTP/2 will serve this one
-       too; one that speaks it and has no stream free is waited for (one
+    /* A connection being set up that may multiplex will serve this one too;
+       one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
     if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
@@ -11322,7 +11393,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 /* ---- setup ---- */
 
 /* The connection is ready: the protocol takes the first waiter; the others
-   go back to the pool queue (HTTP/1.1 serves one at a time). */
+   go back to the pool queue (a protocol that serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     httpx__err e;
@@ -11479,7 +11550,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11483 "httpx.h"
+#line 11554 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11515,42 +11586,9 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
-    size_t i, need;
     httpx__buf_clear(out);
     conn->out_off = 0;
-    httpx__buf_reserve(out, 512);
-    httpx__buf_puts(out, q->method);
-    httpx__buf_putc(out, ' ');
-    httpx__url_write_target(out, &q->url);
-    httpx__buf_puts(out, " HTTP/1.1\r\n");
-    if (!q->has_host) {
-        httpx__buf_puts(out, "Host: ");
-        httpx__url_write_authority(out, &q->url);
-        httpx__buf_append(out, "\r\n", 2);
-    }
-    for (i = 0, need = 0; i < q->headers.count; i++)
-        need += q->headers.fields[i].name_len + q->headers.fields[i].value_len + 4;
-    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
-        char *w = out->p + out->len;
-        for (i = 0; i < q->headers.count; i++) {
-            const httpx__field *f = &q->headers.fields[i];
-            memcpy(w, q->headers.text.p + f->name, f->name_len);
-            w += f->name_len;
-            *w++ = ':';
-            *w++ = ' ';
-            memcpy(w, q->headers.text.p + f->value, f->value_len);
-            w += f->value_len;
-            *w++ = '\r';
-            *w++ = '\n';
-        }
-        out->len += need;
-        out->p[out->len] = 0;
-    }
-    if (q->has_body && q->body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
-    else if (q->has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", q->body_length);
-    else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
-        httpx__buf_puts(out, "Content-Length: 0\r\n");
-    httpx__buf_append(out, "\r\n", 2);
+    httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
     ex->proto.h1.body_off = 0;
     ex->proto.h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
@@ -11566,31 +11604,22 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
 static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     httpx__request *q = ex->req;
     bool chunked = q->body_length < 0;
-    size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
+    size_t room = chunked ? HTTPX__H1_CHUNK_ROOM : 0;   /* for the chunk's size line */
     long n;
-    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + hdr + 8))
+    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + room + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__H1_BODY_PIECE, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + room, HTTPX__H1_BODY_PIECE, e);
     if (n < 0) return e->code;
+    if (n == 0) ex->proto.h1.body_sent = true;
     if (!chunked) {
         conn->out.len = (size_t)n;
-        if (n == 0) ex->proto.h1.body_sent = true;
         return HTTPX_OK;
     }
-    if (n == 0) {
-        ex->proto.h1.body_sent = true;
-        return httpx__buf_puts(&conn->out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
-    {   /* frame the piece in place: size line before, CRLF after */
-        char line[12];
-        int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
-        memcpy(conn->out.p + hdr - (size_t)ll, line, (size_t)ll);
-        conn->out.len = hdr + (size_t)n;
-        conn->out_off = hdr - (size_t)ll;
-        if (!httpx__buf_append(&conn->out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
+    conn->out_off = httpx__h1_chunk_frame(conn->out.p, (size_t)n);   /* n = 0: the last chunk */
+    conn->out.len = room + (size_t)n + 2;
+    conn->out.p[conn->out.len] = 0;
     return HTTPX_OK;
 }
 
@@ -11841,7 +11870,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11845 "httpx.h"
+#line 11874 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12384,7 +12413,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12388 "httpx.h"
+#line 12417 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12610,7 +12639,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12614 "httpx.h"
+#line 12643 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13064,7 +13093,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13068 "httpx.h"
+#line 13097 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13285,7 +13314,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13289 "httpx.h"
+#line 13318 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13610,7 +13639,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13614 "httpx.h"
+#line 13643 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13982,7 +14011,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13986 "httpx.h"
+#line 14015 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

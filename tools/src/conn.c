@@ -225,7 +225,7 @@ static bool httpx__pool_make_room(httpx_client *c) {
 }
 
 /* Whether a busy connection of u's origin will take another exchange
-   without a new connection (HTTP/2 streams finish). Asked only when no
+   without a new connection (its streams finish: a multiplexing protocol). Asked only when no
    connection could take it: the common path does not pay for it. */
 static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
     httpx__conn *conn;
@@ -254,8 +254,8 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
         conn->proto->submit(conn, ex);
         return true;
     }
-    /* A connection being set up that may speak HTTP/2 will serve this one
-       too; one that speaks it and has no stream free is waited for (one
+    /* A connection being set up that may multiplex will serve this one too;
+       one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
     if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
@@ -276,7 +276,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 /* ---- setup ---- */
 
 /* The connection is ready: the protocol takes the first waiter; the others
-   go back to the pool queue (HTTP/1.1 serves one at a time). */
+   go back to the pool queue (a protocol that serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     httpx__err e;
