@@ -45,7 +45,10 @@ endif
 amalgamate:
 	$(PYTHON) tools/amalgamate.py
 
+# Also the layer check (no file calls a function of a later file), which
+# every run of amalgamate.py applies, and a test of that check.
 check-amalgamation:
+	$(PYTHON) tools/amalgamate.py --self-test
 	$(PYTHON) tools/amalgamate.py --check
 
 # The whole suite: amalgamation up to date, compile matrix, the tests

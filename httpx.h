@@ -887,6 +887,20 @@ HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
 /* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
    that ends the message, else HTTPX__BAD (e says what was cut short). */
 HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+/* The send side. Appends the request head to out: request line, Host
+   (from u) unless the caller's fields have one, the fields, then the body's
+   framing: Content-Length when its length is known, chunked when it is not
+   (body_length < 0), "Content-Length: 0" for a POST, PUT or PATCH without a
+   body. False when out failed (out of memory). */
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length);
+/* Frames the n bytes at buf[HTTPX__H1_CHUNK_ROOM..+n) as one chunk, in place:
+   its size line just before them, CRLF after (buf has room for those 2).
+   n = 0 gives the last chunk ("0\r\n\r\n"). Returns where the chunk starts;
+   it ends at HTTPX__H1_CHUNK_ROOM + n + 2. */
+#define HTTPX__H1_CHUNK_ROOM 12
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 
 /* ---- multipart/form-data encoder, streamed ---- */
 
@@ -1955,7 +1969,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1959 "httpx.h"
+#line 1973 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2166,7 +2180,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2170 "httpx.h"
+#line 2184 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2731,7 +2745,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2735 "httpx.h"
+#line 2749 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2873,7 +2887,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2877 "httpx.h"
+#line 2891 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3356,7 +3370,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3360 "httpx.h"
+#line 3374 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3390,21 +3404,25 @@ HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head
 static int httpx__h1s_head(httpx__h1_resp *r, char *buf, size_t end, httpx__h1_header *hdrs, size_t max_headers,
                            httpx__h1_event *ev, httpx__err *e) {
     int rc;
-    if (end > r->max_head)
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)",
-                           end, r->max_head), HTTPX__BAD;
+    if (end > r->max_head) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, r->max_head);
+        return HTTPX__BAD;
+    }
     rc = httpx__h1_parse_head(buf, end, &ev->head, hdrs, max_headers, e);
     if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields", max_headers);
     if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
     if (rc < 0) return HTTPX__BAD;
     ev->fields = hdrs;
-    if (ev->head.status == 101)
-        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
-                           "server switched protocols (101), which httpx.h does not support"), HTTPX__BAD;
+    if (ev->head.status == 101) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
+        return HTTPX__BAD;
+    }
     if (ev->head.status < 200) {
-        if (++r->interim > HTTPX__H1_MAX_INTERIM)
-            return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                               HTTPX__H1_MAX_INTERIM), HTTPX__BAD;
+        if (++r->interim > HTTPX__H1_MAX_INTERIM) {
+            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
+                        HTTPX__H1_MAX_INTERIM);
+            return HTTPX__BAD;
+        }
         return HTTPX__H1_EV_INTERIM;
     }
     if (httpx__h1_framing_of(&ev->head, hdrs, r->request_head, &r->framing, e)) return HTTPX__BAD;
@@ -3477,8 +3495,11 @@ static int httpx__h1s_body(httpx__h1_resp *r, char *buf, size_t len, size_t max,
             n = r->decoded < max ? r->decoded : max;
             r->decoded -= n;
         } else {
-            if (!len) return r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining ? (r->complete = true, HTTPX__H1_EV_END)
-                                                                                      : HTTPX__AGAIN;
+            if (!len && r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining) {   /* Content-Length: 0 */
+                r->complete = true;
+                return HTTPX__H1_EV_END;
+            }
+            if (!len) return HTTPX__AGAIN;
             n = len < max ? len : max;
             if (r->framing.kind == HTTPX__BODY_LENGTH && n > r->remaining) n = (size_t)r->remaining;
             if (r->framing.kind == HTTPX__BODY_LENGTH) {
@@ -3534,10 +3555,60 @@ HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
     return HTTPX__BAD;
 }
+
+/* ---- the send side: the request head and the body's chunk framing ---- */
+
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length) {
+    size_t i, need;
+    httpx__buf_reserve(out, 512);
+    httpx__buf_puts(out, method);
+    httpx__buf_putc(out, ' ');
+    httpx__url_write_target(out, u);
+    httpx__buf_puts(out, " HTTP/1.1\r\n");
+    if (!has_host) {
+        httpx__buf_puts(out, "Host: ");
+        httpx__url_write_authority(out, u);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    for (i = 0, need = 0; i < h->count; i++) need += h->fields[i].name_len + h->fields[i].value_len + 4;
+    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
+        char *w = out->p + out->len;
+        for (i = 0; i < h->count; i++) {
+            const httpx__field *f = &h->fields[i];
+            memcpy(w, h->text.p + f->name, f->name_len);
+            w += f->name_len;
+            *w++ = ':';
+            *w++ = ' ';
+            memcpy(w, h->text.p + f->value, f->value_len);
+            w += f->value_len;
+            *w++ = '\r';
+            *w++ = '\n';
+        }
+        out->len += need;
+        out->p[out->len] = 0;
+    }
+    if (has_body && body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
+    else if (has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", body_length);
+    else if (!strcmp(method, "POST") || !strcmp(method, "PUT") || !strcmp(method, "PATCH"))
+        httpx__buf_puts(out, "Content-Length: 0\r\n");   /* some servers want a length for these */
+    httpx__buf_append(out, "\r\n", 2);
+    return !out->failed;
+}
+
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
+    char line[HTTPX__H1_CHUNK_ROOM];
+    int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
+    HTTPX_ASSERT(ll > 0 && (size_t)ll <= HTTPX__H1_CHUNK_ROOM);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM - (size_t)ll, line, (size_t)ll);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM + n, "\r\n", 2);
+    return HTTPX__H1_CHUNK_ROOM - (size_t)ll;
+}
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3541 "httpx.h"
+#line 3612 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4345,7 +4416,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4349 "httpx.h"
+#line 4420 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4751,7 +4822,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4755 "httpx.h"
+#line 4826 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5896,7 +5967,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5900 "httpx.h"
+#line 5971 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5991,7 +6062,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5995 "httpx.h"
+#line 6066 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6716,7 +6787,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6720 "httpx.h"
+#line 6791 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7127,7 +7198,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7131 "httpx.h"
+#line 7202 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7359,7 +7430,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7363 "httpx.h"
+#line 7434 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -7866,7 +7937,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 7870 "httpx.h"
+#line 7941 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8041,7 +8112,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8045 "httpx.h"
+#line 8116 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8329,7 +8400,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8333 "httpx.h"
+#line 8404 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8536,7 +8607,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8540 "httpx.h"
+#line 8611 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8740,7 +8811,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8744 "httpx.h"
+#line 8815 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9091,7 +9162,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9095 "httpx.h"
+#line 9166 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9245,7 +9316,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9249 "httpx.h"
+#line 9320 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9334,7 +9405,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9338 "httpx.h"
+#line 9409 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9882,7 +9953,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9886 "httpx.h"
+#line 9957 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10097,7 +10168,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10101 "httpx.h"
+#line 10172 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10687,7 +10758,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10691 "httpx.h"
+#line 10762 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10931,7 +11002,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10935 "httpx.h"
+#line 11006 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -11122,7 +11193,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 11126 "httpx.h"
+#line 11197 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11343,7 +11414,7 @@ static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
 
 /* Whether conn serves u's origin (scheme, host, port): the pool's key,
    compared without building a string, as this runs for every request. */
-static bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
+static inline bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
     return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
            conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
 }
@@ -11356,9 +11427,20 @@ static bool httpx__pool_make_room(httpx_client *c) {
     return false;
 }
 
+/* Whether a busy connection of u's origin will take another exchange
+   without a new connection (its streams finish: a multiplexing protocol). Asked only when no
+   connection could take it: the common path does not pay for it. */
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next)
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__conn_is_for(conn, u) &&
+            conn->proto->worth_waiting(conn))
+            return true;
+    return false;
+}
+
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
-    bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -11368,21 +11450,18 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             if (!setting_up) setting_up = conn;
             continue;
         }
-        if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || (conn->proto->worth_waiting && conn->proto->worth_waiting(conn));
-            continue;
-        }
+        if (!conn->proto->can_take(conn)) continue;
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
         ex->reused = conn->served;
         conn->served = true;
         conn->proto->submit(conn, ex);
         return true;
     }
-    /* A connection being set up that may speak HTTP/2 will serve this one
-       too; one that speaks it and has no stream free is waited for (one
+    /* A connection being set up that may multiplex will serve this one too;
+       one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (busy_mux) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -11400,7 +11479,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 /* ---- setup ---- */
 
 /* The connection is ready: the protocol takes the first waiter; the others
-   go back to the pool queue (HTTP/1.1 serves one at a time). */
+   go back to the pool queue (a protocol that serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     httpx__err e;
@@ -11557,7 +11636,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11561 "httpx.h"
+#line 11640 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11593,42 +11672,9 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
-    size_t i, need;
     httpx__buf_clear(out);
     conn->out_off = 0;
-    httpx__buf_reserve(out, 512);
-    httpx__buf_puts(out, q->method);
-    httpx__buf_putc(out, ' ');
-    httpx__url_write_target(out, &q->url);
-    httpx__buf_puts(out, " HTTP/1.1\r\n");
-    if (!q->has_host) {
-        httpx__buf_puts(out, "Host: ");
-        httpx__url_write_authority(out, &q->url);
-        httpx__buf_append(out, "\r\n", 2);
-    }
-    for (i = 0, need = 0; i < q->headers.count; i++)
-        need += q->headers.fields[i].name_len + q->headers.fields[i].value_len + 4;
-    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
-        char *w = out->p + out->len;
-        for (i = 0; i < q->headers.count; i++) {
-            const httpx__field *f = &q->headers.fields[i];
-            memcpy(w, q->headers.text.p + f->name, f->name_len);
-            w += f->name_len;
-            *w++ = ':';
-            *w++ = ' ';
-            memcpy(w, q->headers.text.p + f->value, f->value_len);
-            w += f->value_len;
-            *w++ = '\r';
-            *w++ = '\n';
-        }
-        out->len += need;
-        out->p[out->len] = 0;
-    }
-    if (q->has_body && q->body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
-    else if (q->has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", q->body_length);
-    else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
-        httpx__buf_puts(out, "Content-Length: 0\r\n");
-    httpx__buf_append(out, "\r\n", 2);
+    httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
     ex->proto.h1.body_off = 0;
     ex->proto.h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
@@ -11644,31 +11690,22 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
 static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     httpx__request *q = ex->req;
     bool chunked = q->body_length < 0;
-    size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
+    size_t room = chunked ? HTTPX__H1_CHUNK_ROOM : 0;   /* for the chunk's size line */
     long n;
-    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + hdr + 8))
+    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + room + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__H1_BODY_PIECE, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + room, HTTPX__H1_BODY_PIECE, e);
     if (n < 0) return e->code;
+    if (n == 0) ex->proto.h1.body_sent = true;
     if (!chunked) {
         conn->out.len = (size_t)n;
-        if (n == 0) ex->proto.h1.body_sent = true;
         return HTTPX_OK;
     }
-    if (n == 0) {
-        ex->proto.h1.body_sent = true;
-        return httpx__buf_puts(&conn->out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
-    {   /* frame the piece in place: size line before, CRLF after */
-        char line[12];
-        int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
-        memcpy(conn->out.p + hdr - (size_t)ll, line, (size_t)ll);
-        conn->out.len = hdr + (size_t)n;
-        conn->out_off = hdr - (size_t)ll;
-        if (!httpx__buf_append(&conn->out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
+    conn->out_off = httpx__h1_chunk_frame(conn->out.p, (size_t)n);   /* n = 0: the last chunk */
+    conn->out.len = room + (size_t)n + 2;
+    conn->out.p[conn->out.len] = 0;
     return HTTPX_OK;
 }
 
@@ -11919,7 +11956,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11923 "httpx.h"
+#line 11960 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12462,7 +12499,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12466 "httpx.h"
+#line 12503 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12683,7 +12720,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12687 "httpx.h"
+#line 12724 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13054,7 +13091,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13058 "httpx.h"
+#line 13095 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -13283,7 +13320,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 13287 "httpx.h"
+#line 13324 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -13442,7 +13479,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 13446 "httpx.h"
+#line 13483 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13792,7 +13829,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13796 "httpx.h"
+#line 13833 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -14035,7 +14072,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 14039 "httpx.h"
+#line 14076 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14428,7 +14465,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14432 "httpx.h"
+#line 14469 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -94,6 +94,7 @@ static const h1s_case h1s_cases[] = {
      false, false, 0, "INTERIM 100|INTERIM 103|HEAD 201 2|BODY ok|END", 1},
     {"HEAD: no body whatever Content-Length says", S("HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n"), true, false, 0,
      "HEAD 200 0|BODY |END", 1},
+    {"Content-Length: 0", S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), false, false, 0, "HEAD 200 0|BODY |END", 1},
     {"204: no body", S("HTTP/1.1 204 No Content\r\n\r\n"), false, false, 0, "HEAD 204 0|BODY |END", 1},
     {"until close", S("HTTP/1.1 200 OK\r\n\r\nall of it"), false, false, 0, "HEAD 200 -1|BODY all of it|EOF END", 0},
     {"HTTP/1.0 without keep-alive", S("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx"), false, false, 0,
@@ -187,4 +188,52 @@ TEST(h1_session_direct_reads) {
     CHECK_INT(httpx__h1_resp_direct(&r), 0);
     CHECK_INT(httpx__h1_resp_next(&r, wire, 0, 100, hdrs, 4, &ev, &used, &e), HTTPX__H1_EV_END);
     CHECK(r.reusable);
+}
+
+/* ---- the send side ---- */
+
+static void h1s_head(const char *method, const char *url, bool has_host, bool has_body, long long len,
+                     const char *const *fields, const char *want) {
+    httpx__url u;
+    httpx__err e;
+    httpx_headers h;
+    httpx__buf out;
+    memset(&e, 0, sizeof e);
+    memset(&out, 0, sizeof out);
+    httpx__headers_init(&h);
+    REQUIRE(httpx__url_parse(&u, url, strlen(url), &e) == HTTPX_OK);
+    for (; fields && *fields; fields += 2)
+        REQUIRE(httpx__headers_add_raw(&h, fields[0], strlen(fields[0]), fields[1], strlen(fields[1])));
+    CHECK(httpx__h1_write_request_head(&out, method, &u, &h, has_host, has_body, len));
+    CHECK_STR(out.p, want);
+    httpx__buf_free(&out);
+    httpx__headers_clear(&h);
+}
+
+TEST(h1_session_request_heads) {
+    static const char *const accept[] = {"Accept", "*/*", "X-Two", "a b", NULL};
+    static const char *const host[] = {"Host", "other.example", NULL};
+    h1s_head("GET", "http://example.com/p?q=1#frag", false, false, -1, accept,
+             "GET /p?q=1 HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\nX-Two: a b\r\n\r\n");
+    h1s_head("GET", "http://[::1]:8080", false, false, -1, NULL, "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n");
+    h1s_head("POST", "https://example.com:443/up", false, true, 12, NULL,
+             "POST /up HTTP/1.1\r\nHost: example.com\r\nContent-Length: 12\r\n\r\n");
+    h1s_head("PUT", "http://example.com/up", false, true, -1, NULL,
+             "PUT /up HTTP/1.1\r\nHost: example.com\r\nTransfer-Encoding: chunked\r\n\r\n");
+    h1s_head("PATCH", "http://example.com/x", false, false, -1, NULL,
+             "PATCH /x HTTP/1.1\r\nHost: example.com\r\nContent-Length: 0\r\n\r\n");
+    h1s_head("DELETE", "http://example.com/x", true, false, -1, host, "DELETE /x HTTP/1.1\r\nHost: other.example\r\n\r\n");
+}
+
+TEST(h1_session_chunk_frames) {
+    char buf[HTTPX__H1_CHUNK_ROOM + 0x12345 + 2];
+    size_t at;
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM, "hello", 5);
+    at = httpx__h1_chunk_frame(buf, 5);
+    CHECK_MEM(buf + at, HTTPX__H1_CHUNK_ROOM + 5 + 2 - at, "5\r\nhello\r\n", 10);
+    at = httpx__h1_chunk_frame(buf, 0);
+    CHECK_MEM(buf + at, HTTPX__H1_CHUNK_ROOM + 2 - at, "0\r\n\r\n", 5);
+    at = httpx__h1_chunk_frame(buf, 0x12345);
+    CHECK_MEM(buf + at, 7, "12345\r\n", 7);
+    CHECK_MEM(buf + HTTPX__H1_CHUNK_ROOM + 0x12345, 2, "\r\n", 2);
 }

@@ -4,6 +4,7 @@
     python3 tools/amalgamate.py           write httpx.h
     python3 tools/amalgamate.py --check   exit 1 (naming the first difference)
                                           when httpx.h does not match tools/src/
+    python3 tools/amalgamate.py --self-test   checks the layer check itself
     --src DIR, --out FILE                 other sources / output (the compile
                                           matrix builds a doctored copy)
 
@@ -294,6 +295,29 @@ def check_layers():
         sys.exit("\n".join(msgs))
 
 
+def self_test():
+    """The layer check finds a call to a later file (by file, line and
+    function), and ignores comments, strings, same-file and earlier calls,
+    and calls inside one component."""
+    a = ('/* httpx__up() in a comment */\n'
+         'static int httpx__low(void) { return 1; }\n'
+         'static int httpx__use(void) {\n'
+         '    const char *s = "httpx__up()";\n'
+         '    return httpx__low() + httpx__up(s);\n'
+         '}\n')
+    b = ('static int httpx__up(const char *s) { return httpx__low() + (s != 0); }\n'
+         'static const struct { int (*f)(void); } t = { httpx__later };\n'
+         'static int httpx__later(void) { return 0; }\n')
+    found = layer_violations([("a.c", a), ("b.c", b)])
+    want = [("a.c", 5, "httpx__up", "b.c")]
+    if found != want:
+        sys.exit(f"amalgamate.py --self-test: the layer check found {found}, expected {want}")
+    found = layer_violations([("dns.c", a), ("dns_stub.c", b)])   # one component (dns_internal.h)
+    if found:
+        sys.exit(f"amalgamate.py --self-test: calls inside one component were refused: {found}")
+    print("amalgamate.py --self-test: the layer check works")
+
+
 def line_marker(number, path):
     return f"#if defined({LINES_MACRO})\n#line {number} \"{path}\"\n#endif\n"
 
@@ -381,6 +405,9 @@ def main():
                 SRC = os.path.abspath(args[k + 1])
             else:
                 OUT = os.path.abspath(args[k + 1])
+    if "--self-test" in args:
+        self_test()
+        return 0
     text = build()
     if "--check" in sys.argv[1:]:
         try:

@@ -22,7 +22,8 @@
 #                                               (the baseline of a change)
 # Environment: CG_N1 [1000], CG_N2 [3000] (measured requests of the two runs),
 # CG_ROWS ["seq c64 h2"], NGINX [/usr/sbin/nginx], NGHTTPD [/usr/sbin/nghttpd],
-# CC [cc]. Takes about a minute on the 2-core VM.
+# CC [cc], CG_KEEP [unset: a directory to keep the profiles in, for
+# callgrind_annotate]. Takes about a minute on the 2-core VM.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -115,11 +116,14 @@ ir() {  # $@: program and arguments; prints the client's total Ir
     valgrind --tool=callgrind --callgrind-out-file="$f" "$@" >"$TMP/run.out" 2>"$TMP/run.err" ||
         { cat "$TMP/run.out" "$TMP/run.err" >&2; die "failed under callgrind: $*"; }
     sed -n 's/^summary: *//p' "$f" | awk '{print $1}'
+    # CG_KEEP=dir keeps each profile (callgrind_annotate reads them)
+    [ -n "${CG_KEEP:-}" ] && mkdir -p "$CG_KEEP" && cp "$f" "$CG_KEEP/$(basename "$1").$TAG"
+    return 0
 }
 row() {  # $1: label, then the command with @N@ for the measured count
     label=$1; shift
-    a=$(ir $(echo "$@" | sed "s/@N@/$N1/")) || exit 1
-    b=$(ir $(echo "$@" | sed "s/@N@/$N2/")) || exit 1
+    TAG=$N1; a=$(ir $(echo "$@" | sed "s/@N@/$N1/")) || exit 1
+    TAG=$N2; b=$(ir $(echo "$@" | sed "s/@N@/$N2/")) || exit 1
     awk -v l="$label" -v a="$a" -v b="$b" -v n1="$N1" -v n2="$N2" \
         'BEGIN { printf "%-10s %12.0f instructions per request  (Ir %s at N=%s, %s at N=%s)\n", l, (b - a) / (n2 - n1), a, n1, b, n2 }'
 }

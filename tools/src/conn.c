@@ -211,7 +211,7 @@ static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
 
 /* Whether conn serves u's origin (scheme, host, port): the pool's key,
    compared without building a string, as this runs for every request. */
-static bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
+static inline bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
     return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
            conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
 }
@@ -224,9 +224,20 @@ static bool httpx__pool_make_room(httpx_client *c) {
     return false;
 }
 
+/* Whether a busy connection of u's origin will take another exchange
+   without a new connection (its streams finish: a multiplexing protocol). Asked only when no
+   connection could take it: the common path does not pay for it. */
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next)
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__conn_is_for(conn, u) &&
+            conn->proto->worth_waiting(conn))
+            return true;
+    return false;
+}
+
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
-    bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -236,21 +247,18 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             if (!setting_up) setting_up = conn;
             continue;
         }
-        if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || (conn->proto->worth_waiting && conn->proto->worth_waiting(conn));
-            continue;
-        }
+        if (!conn->proto->can_take(conn)) continue;
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
         ex->reused = conn->served;
         conn->served = true;
         conn->proto->submit(conn, ex);
         return true;
     }
-    /* A connection being set up that may speak HTTP/2 will serve this one
-       too; one that speaks it and has no stream free is waited for (one
+    /* A connection being set up that may multiplex will serve this one too;
+       one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (busy_mux) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -268,7 +276,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 /* ---- setup ---- */
 
 /* The connection is ready: the protocol takes the first waiter; the others
-   go back to the pool queue (HTTP/1.1 serves one at a time). */
+   go back to the pool queue (a protocol that serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     httpx__err e;

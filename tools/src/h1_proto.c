@@ -26,42 +26,9 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
-    size_t i, need;
     httpx__buf_clear(out);
     conn->out_off = 0;
-    httpx__buf_reserve(out, 512);
-    httpx__buf_puts(out, q->method);
-    httpx__buf_putc(out, ' ');
-    httpx__url_write_target(out, &q->url);
-    httpx__buf_puts(out, " HTTP/1.1\r\n");
-    if (!q->has_host) {
-        httpx__buf_puts(out, "Host: ");
-        httpx__url_write_authority(out, &q->url);
-        httpx__buf_append(out, "\r\n", 2);
-    }
-    for (i = 0, need = 0; i < q->headers.count; i++)
-        need += q->headers.fields[i].name_len + q->headers.fields[i].value_len + 4;
-    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
-        char *w = out->p + out->len;
-        for (i = 0; i < q->headers.count; i++) {
-            const httpx__field *f = &q->headers.fields[i];
-            memcpy(w, q->headers.text.p + f->name, f->name_len);
-            w += f->name_len;
-            *w++ = ':';
-            *w++ = ' ';
-            memcpy(w, q->headers.text.p + f->value, f->value_len);
-            w += f->value_len;
-            *w++ = '\r';
-            *w++ = '\n';
-        }
-        out->len += need;
-        out->p[out->len] = 0;
-    }
-    if (q->has_body && q->body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
-    else if (q->has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", q->body_length);
-    else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
-        httpx__buf_puts(out, "Content-Length: 0\r\n");
-    httpx__buf_append(out, "\r\n", 2);
+    httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
     ex->proto.h1.body_off = 0;
     ex->proto.h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
@@ -77,31 +44,22 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
 static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     httpx__request *q = ex->req;
     bool chunked = q->body_length < 0;
-    size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
+    size_t room = chunked ? HTTPX__H1_CHUNK_ROOM : 0;   /* for the chunk's size line */
     long n;
-    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + hdr + 8))
+    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + room + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + hdr, HTTPX__H1_BODY_PIECE, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + room, HTTPX__H1_BODY_PIECE, e);
     if (n < 0) return e->code;
+    if (n == 0) ex->proto.h1.body_sent = true;
     if (!chunked) {
         conn->out.len = (size_t)n;
-        if (n == 0) ex->proto.h1.body_sent = true;
         return HTTPX_OK;
     }
-    if (n == 0) {
-        ex->proto.h1.body_sent = true;
-        return httpx__buf_puts(&conn->out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
-    {   /* frame the piece in place: size line before, CRLF after */
-        char line[12];
-        int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
-        memcpy(conn->out.p + hdr - (size_t)ll, line, (size_t)ll);
-        conn->out.len = hdr + (size_t)n;
-        conn->out_off = hdr - (size_t)ll;
-        if (!httpx__buf_append(&conn->out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
+    conn->out_off = httpx__h1_chunk_frame(conn->out.p, (size_t)n);   /* n = 0: the last chunk */
+    conn->out.len = room + (size_t)n + 2;
+    conn->out.p[conn->out.len] = 0;
     return HTTPX_OK;
 }
 

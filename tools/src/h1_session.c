@@ -24,21 +24,25 @@ HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head
 static int httpx__h1s_head(httpx__h1_resp *r, char *buf, size_t end, httpx__h1_header *hdrs, size_t max_headers,
                            httpx__h1_event *ev, httpx__err *e) {
     int rc;
-    if (end > r->max_head)
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)",
-                           end, r->max_head), HTTPX__BAD;
+    if (end > r->max_head) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, r->max_head);
+        return HTTPX__BAD;
+    }
     rc = httpx__h1_parse_head(buf, end, &ev->head, hdrs, max_headers, e);
     if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields", max_headers);
     if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
     if (rc < 0) return HTTPX__BAD;
     ev->fields = hdrs;
-    if (ev->head.status == 101)
-        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
-                           "server switched protocols (101), which httpx.h does not support"), HTTPX__BAD;
+    if (ev->head.status == 101) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
+        return HTTPX__BAD;
+    }
     if (ev->head.status < 200) {
-        if (++r->interim > HTTPX__H1_MAX_INTERIM)
-            return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                               HTTPX__H1_MAX_INTERIM), HTTPX__BAD;
+        if (++r->interim > HTTPX__H1_MAX_INTERIM) {
+            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
+                        HTTPX__H1_MAX_INTERIM);
+            return HTTPX__BAD;
+        }
         return HTTPX__H1_EV_INTERIM;
     }
     if (httpx__h1_framing_of(&ev->head, hdrs, r->request_head, &r->framing, e)) return HTTPX__BAD;
@@ -111,8 +115,11 @@ static int httpx__h1s_body(httpx__h1_resp *r, char *buf, size_t len, size_t max,
             n = r->decoded < max ? r->decoded : max;
             r->decoded -= n;
         } else {
-            if (!len) return r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining ? (r->complete = true, HTTPX__H1_EV_END)
-                                                                                      : HTTPX__AGAIN;
+            if (!len && r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining) {   /* Content-Length: 0 */
+                r->complete = true;
+                return HTTPX__H1_EV_END;
+            }
+            if (!len) return HTTPX__AGAIN;
             n = len < max ? len : max;
             if (r->framing.kind == HTTPX__BODY_LENGTH && n > r->remaining) n = (size_t)r->remaining;
             if (r->framing.kind == HTTPX__BODY_LENGTH) {
@@ -167,4 +174,54 @@ HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
     else
         httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
     return HTTPX__BAD;
+}
+
+/* ---- the send side: the request head and the body's chunk framing ---- */
+
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length) {
+    size_t i, need;
+    httpx__buf_reserve(out, 512);
+    httpx__buf_puts(out, method);
+    httpx__buf_putc(out, ' ');
+    httpx__url_write_target(out, u);
+    httpx__buf_puts(out, " HTTP/1.1\r\n");
+    if (!has_host) {
+        httpx__buf_puts(out, "Host: ");
+        httpx__url_write_authority(out, u);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    for (i = 0, need = 0; i < h->count; i++) need += h->fields[i].name_len + h->fields[i].value_len + 4;
+    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
+        char *w = out->p + out->len;
+        for (i = 0; i < h->count; i++) {
+            const httpx__field *f = &h->fields[i];
+            memcpy(w, h->text.p + f->name, f->name_len);
+            w += f->name_len;
+            *w++ = ':';
+            *w++ = ' ';
+            memcpy(w, h->text.p + f->value, f->value_len);
+            w += f->value_len;
+            *w++ = '\r';
+            *w++ = '\n';
+        }
+        out->len += need;
+        out->p[out->len] = 0;
+    }
+    if (has_body && body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
+    else if (has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", body_length);
+    else if (!strcmp(method, "POST") || !strcmp(method, "PUT") || !strcmp(method, "PATCH"))
+        httpx__buf_puts(out, "Content-Length: 0\r\n");   /* some servers want a length for these */
+    httpx__buf_append(out, "\r\n", 2);
+    return !out->failed;
+}
+
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
+    char line[HTTPX__H1_CHUNK_ROOM];
+    int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
+    HTTPX_ASSERT(ll > 0 && (size_t)ll <= HTTPX__H1_CHUNK_ROOM);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM - (size_t)ll, line, (size_t)ll);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM + n, "\r\n", 2);
+    return HTTPX__H1_CHUNK_ROOM - (size_t)ll;
 }

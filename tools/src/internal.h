@@ -269,6 +269,20 @@ HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
 /* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
    that ends the message, else HTTPX__BAD (e says what was cut short). */
 HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+/* The send side. Appends the request head to out: request line, Host
+   (from u) unless the caller's fields have one, the fields, then the body's
+   framing: Content-Length when its length is known, chunked when it is not
+   (body_length < 0), "Content-Length: 0" for a POST, PUT or PATCH without a
+   body. False when out failed (out of memory). */
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length);
+/* Frames the n bytes at buf[HTTPX__H1_CHUNK_ROOM..+n) as one chunk, in place:
+   its size line just before them, CRLF after (buf has room for those 2).
+   n = 0 gives the last chunk ("0\r\n\r\n"). Returns where the chunk starts;
+   it ends at HTTPX__H1_CHUNK_ROOM + n + 2. */
+#define HTTPX__H1_CHUNK_ROOM 12
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 
 /* ---- multipart/form-data encoder, streamed ---- */
 
