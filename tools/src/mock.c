@@ -146,6 +146,7 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
         views[n].value_len = strlen(length);
         n++;
     }
+    if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
     h.status = p->status;
     h.version = "HTTP/1.1";
     h.reason = httpx__mock_reason(p->status);
