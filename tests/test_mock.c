@@ -80,6 +80,9 @@ static void api(void *user, const httpx_req *q, httpx_mock_reply *p) {
     } else if (path_is(q, "/latin1")) {
         httpx_reply_header(p, "Content-Type", "text/plain; charset=iso-8859-1");
         httpx_reply_body(p, "caf\xe9", 0);
+    } else if (path_is(q, "/short")) {
+        httpx_reply_header(p, "Content-Length", "10");
+        httpx_reply_body(p, "12345", 0);
     } else if (path_is(q, "/bad-header")) {
         httpx_reply_header(p, "X-Evil", "a\r\nInjected: 1");
     } else {
@@ -287,6 +290,11 @@ TEST(mock_errors_limits_and_bad_replies) {
     r = httpx_client_get(c, "http://api.test/bad-header", NULL);
     CHECK_INT(r->error, HTTPX_ERR_INVALID_HEADER);
     CHECK(strstr(r->error_message, "X-Evil") != NULL);
+    httpx_response_free(r);
+    /* a body shorter than its Content-Length is refused at the door, as over the network */
+    r = httpx_client_get(c, "http://api.test/short", NULL);
+    CHECK_INT(r->error, HTTPX_ERR_REMOTE_PROTOCOL);
+    CHECK(strstr(r->error_message, "after 5 of the 10 bytes") != NULL);
     httpx_response_free(r);
     /* HEAD: the length, no body */
     r = httpx_client_head(c, "http://api.test/users/1", NULL);
