@@ -49,7 +49,10 @@ endif
 amalgamate:
 	$(PYTHON) tools/amalgamate.py
 
+# Also the layer check (no file calls a function of a later file), which
+# every run of amalgamate.py applies, and a test of that check.
 check-amalgamation:
+	$(PYTHON) tools/amalgamate.py --self-test
 	$(PYTHON) tools/amalgamate.py --check
 
 # The whole suite: amalgamation up to date, compile matrix, the tests
@@ -158,3 +161,11 @@ bench:
 
 clean:
 	rm -rf $(BUILD)
+
+# User-space instructions per warm request under callgrind for three rows
+# (h1 sequential, h1 with 64 in flight, h2c with 64 streams): the number a
+# change to the engine is held to. HTTPX_DIR=tree measures another tree's
+# httpx.h (a baseline). See tests/bench/README.md.
+.PHONY: bench-callgrind
+bench-callgrind: httpx.h
+	sh tests/bench/callgrind.sh

@@ -2,15 +2,14 @@
    connecting -> TLS -> ready), its stream, its buffers and its protocol;
    exchanges wait on it while it is set up, and a setup failure is reported
    to every one of them. Which protocol it speaks is decided when it becomes
-   ready. Nothing here waits: each step does what is ready and leaves `want`
+   ready, from the client's table of protocols: this file names none, and
+   knows a protocol only through its slot (httpx__proto). Nothing here waits: each step does what is ready and leaves `want`
    and `deadline` for the loop. A closed connection is marked CLOSED and
    freed by the loop, so nobody holds a dangling pointer in the meantime. */
 #include "internal.h"
 #include <poll.h>
 
 /* ---- small parts ---- */
-
-HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
 
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
     long r = httpx__stream_send(conn->io, p, n, e);
@@ -24,51 +23,57 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
     return r;
 }
 
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) {
+        conn->in.len = conn->in_off = 0;
+    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__CONN_RECV_CHUNK + 1) {
+        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
+        conn->in.len -= conn->in_off;
+        conn->in_off = 0;
+    }
+    if (!httpx__buf_reserve(&conn->in, HTTPX__CONN_RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return HTTPX__BAD;
+    }
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
+}
+
 HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
     if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : -1;
     if (conn->state == HTTPX__CONN_CLOSED) return -1;
     return conn->io ? conn->io->fd : conn->fd;
 }
 
-/* Whether a connection may come to serve many exchanges at once: it offers
-   HTTP/2 (ALPN over TLS, or prior knowledge over plain TCP). Exchanges then
+/* Whether a connection may come to serve many exchanges at once: a
+   multiplexing protocol is offered on it (or it speaks one). Exchanges then
    wait on it rather than opening connections of their own. */
 static bool httpx__conn_may_multiplex(const httpx__conn *conn) {
-    const httpx_client_opts *o = &conn->client->opts;
-    if (!httpx__h2_protocol()) return false;
-    return conn->h2 || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
+    const httpx__proto *const *p;
+    if (conn->proto) return conn->proto->multiplex;
+    for (p = conn->client->protocols; *p; p++)
+        if ((*p)->multiplex && (*p)->offered(conn)) return true;
+    return false;
 }
 
-/* Which protocol a ready connection speaks, decided now: what ALPN chose
-   over TLS, prior knowledge over plain TCP, else HTTP/1.1. */
+/* Which protocol a ready connection speaks, decided now: the first of the
+   table that is offered and chosen (ALPN, prior knowledge); the last one is
+   the fallback. */
 static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
-    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
-    if (httpx__h2_protocol() && (conn->is_tls ? !strcmp(alpn, "h2") : conn->client->opts.http2_prior_knowledge))
-        return httpx__h2_protocol();
-    return httpx__h1_protocol();
+    const httpx__proto *const *p;
+    for (p = conn->client->protocols; p[1]; p++)
+        if ((*p)->offered(conn) && (*p)->chosen(conn)) return *p;
+    return *p;
 }
 
 /* ---- lists ---- */
-
-static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
-    for (; *head; head = &(*head)->conn_next)
-        if (*head == ex) {
-            *head = ex->conn_next;
-            ex->conn_next = NULL;
-            return;
-        }
-}
 
 static void httpx__list_append(httpx__exchange **head, httpx__exchange *ex) {
     while (*head) head = &(*head)->conn_next;
     ex->conn_next = NULL;
     *head = ex;
-}
-
-HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__list_remove(&conn->waiters, ex);
-    httpx__list_remove(&conn->active, ex);
-    if (ex->conn == conn) ex->conn = NULL;
 }
 
 /* ---- closing ---- */
@@ -82,7 +87,7 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn) {
     conn->client->num_conns--;
     if (conn->dns) httpx__dns_free(conn->dns);
     conn->dns = NULL;
-    httpx__h2_conn_free(conn);
+    if (conn->proto && conn->proto->free) conn->proto->free(conn);
     if (conn->io) httpx__stream_free(conn->io);
     else httpx__sock_close(conn->fd);
     conn->io = NULL;
@@ -145,8 +150,8 @@ static bool httpx__conn_usable(httpx__conn *conn, double now) {
     p.fd = conn->io->fd;
     p.events = POLLIN;
     p.revents = 0;
-    if (conn->h2) {
-        /* Frames on an idle HTTP/2 connection (PING, GOAWAY) are normal:
+    if (conn->proto->multiplex) {
+        /* Frames on an idle multiplexed connection (HTTP/2: PING, GOAWAY) are normal:
            they are read now, and a close the server made while it idled
            (no GOAWAY) ends it here rather than failing the next request,
            which the server would never have seen (a POST cannot be retried). */
@@ -208,13 +213,13 @@ static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx
 static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
     httpx__list_append(&conn->waiters, ex);
     ex->conn = conn;
-    ex->state = HTTPX__EX_ATTACHED;
+    httpx__exchange_set_state(ex, HTTPX__EX_ATTACHED);
     ex->deadline = 0;   /* the connection's setup deadline rules now */
 }
 
 /* Whether conn serves u's origin (scheme, host, port): the pool's key,
    compared without building a string, as this runs for every request. */
-static bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
+static inline bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
     return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
            conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
 }
@@ -227,9 +232,20 @@ static bool httpx__pool_make_room(httpx_client *c) {
     return false;
 }
 
+/* Whether a busy connection of u's origin will take another exchange
+   without a new connection (its streams finish: a multiplexing protocol). Asked only when no
+   connection could take it: the common path does not pay for it. */
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next)
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__conn_is_for(conn, u) &&
+            conn->proto->worth_waiting(conn))
+            return true;
+    return false;
+}
+
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
-    bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -239,21 +255,18 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
             if (!setting_up) setting_up = conn;
             continue;
         }
-        if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || httpx__h2_has_streams(conn);
-            continue;
-        }
+        if (!conn->proto->can_take(conn)) continue;
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
         ex->reused = conn->served;
         conn->served = true;
         conn->proto->submit(conn, ex);
         return true;
     }
-    /* A connection being set up that may speak HTTP/2 will serve this one
-       too; one that speaks it and has no stream free is waited for (one
+    /* A connection being set up that may multiplex will serve this one too;
+       one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (busy_mux) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -271,7 +284,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 /* ---- setup ---- */
 
 /* The connection is ready: the protocol takes the first waiter; the others
-   go back to the pool queue (HTTP/1.1 serves one at a time). */
+   go back to the pool queue (a protocol that serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     httpx__err e;
@@ -280,7 +293,7 @@ static void httpx__conn_ready(httpx__conn *conn) {
     conn->deadline = 0;
     conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
-    if (conn->proto == httpx__h2_protocol() && httpx__h2_start(conn, &e)) {
+    if (conn->proto->start && conn->proto->start(conn, &e)) {
         conn->state = HTTPX__CONN_TLS;      /* not ready after all: a setup failure */
         httpx__conn_fail(conn, &e);
         return;
@@ -291,7 +304,7 @@ static void httpx__conn_ready(httpx__conn *conn) {
             conn->served = true;
             conn->proto->submit(conn, ex);
         } else {
-            ex->state = HTTPX__EX_QUEUED;
+            httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
             ex->deadline = 0;
         }
     }
@@ -326,8 +339,7 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
 static void httpx__tls_begin(httpx__conn *conn, httpx__err *e) {
     httpx_client *c = conn->client;
     if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) { httpx__conn_fail(conn, e); return; }
-    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port,
-                                     c->opts.http2 && httpx__h2_protocol() != NULL, conn->io, e);
+    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port, httpx__conn_may_multiplex(conn), conn->io, e);
     if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
     conn->state = HTTPX__CONN_TLS;
     conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
