@@ -91,6 +91,7 @@ LAYER_ALLOWED = {
     ("json.c", "httpx__views_of"),
     ("loop.c", "httpx__tasks_admit"),
     ("loop.c", "httpx__tasks_settle"),
+    ("loop.c", "httpx__tasks_due"),
     ("client.c", "httpx_task_free"),
     ("client.c", "httpx__response_fail"),
     ("client.c", "httpx_header"),

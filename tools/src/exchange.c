@@ -98,6 +98,7 @@ HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex) {
 HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
     ex->reused = ex->retried = false;
     ex->started = httpx__now();
@@ -109,6 +110,7 @@ HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *
     ex->retried = true;
     ex->reused = false;
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;
     httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
 }
 

@@ -29,6 +29,7 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__buf_clear(out);
     conn->out_off = 0;
     httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->proto.h1.body_off = 0;
     ex->proto.h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
@@ -161,7 +162,14 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
             return;
         }
         n = httpx__conn_fill(conn, e);
-        if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == HTTPX__AGAIN) {
+            /* after an interim response the deadline stays: a server that
+               sends 1xx heads for ever still meets the read timeout */
+            double keep = ex->proto.h1.resp.interim_bytes ? ex->deadline : 0;
+            httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+            if (keep) ex->deadline = keep;
+            return;
+        }
         if (n <= 0) {
             if (httpx__h1_retry(conn, ex)) return;
             if (n == 0)

@@ -3,7 +3,7 @@
    holds the bytes the server sent and asks for the next event over them: a
    final head (framing worked out, Content-Length parsed once), body data,
    the end of the message. Interim (1xx) responses are skipped here, within
-   a bound; a CONNECT's 2xx ends the message at its head (the bytes after it
+   a bound of bytes; a CONNECT's 2xx ends the message at its head (the bytes after it
    belong to the tunnel). Private prefix: httpx__h1s_ / httpx__h1_resp_.
 
    The caller's buffer is the session's input; nothing is copied. Views in
@@ -38,9 +38,13 @@ static int httpx__h1s_head(httpx__h1_resp *r, char *buf, size_t end, httpx__h1_h
         return HTTPX__BAD;
     }
     if (ev->head.status < 200) {
-        if (++r->interim > HTTPX__H1_MAX_INTERIM) {
-            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                        HTTPX__H1_MAX_INTERIM);
+        /* No count limit (peers have none): all the interim heads together
+           may take max_head bytes (the caller keeps the read timeout running
+           across them). */
+        r->interim_bytes += end;
+        if (r->interim_bytes > r->max_head) {
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "interim (1xx) responses took more than %zu bytes before the "
+                        "final response (max_head_size)", r->max_head);
             return HTTPX__BAD;
         }
         return HTTPX__H1_EV_INTERIM;
