@@ -783,6 +783,14 @@ const char *fx_nginx_root(void) {
     return fx_nginx_port() ? ng.root : NULL;
 }
 
+const char *fx_nginx_uds(const char *name) {
+    static char paths[2][400];
+    int k = strcmp(name, "h2c") == 0;
+    if (!fx_nginx_port()) return NULL;
+    snprintf(paths[k], sizeof paths[k], "%s/%s.sock", ng.dir, k ? "h2c" : "http");
+    return paths[k];
+}
+
 int fx_nginx_write_file(const char *name, const void *data, size_t len) {
     return fx_nginx_port() ? fxc_write_in_root(ng.root, name, data, len) : -1;
 }

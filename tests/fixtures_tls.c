@@ -181,6 +181,13 @@ int fxt_nginx_write_file(const char *name, const void *data, size_t len) {
     return fxc_write_in_root(root, name, data, len);
 }
 
+const char *fxt_nginx_uds(void) {
+    static char path[400];
+    if (!fxt_nginx_port("rsa")) return NULL;
+    snprintf(path, sizeof path, "%s/tls.sock", base);
+    return path;
+}
+
 int fxt_nginx_port(const char *name) {
     int i, port = 0;
     pthread_mutex_lock(&fxt_lock);

@@ -6,7 +6,6 @@
    readable (the server closed it, or sent bytes nobody asked for) is closed:
    it is never handed to the next request. */
 #include "internal.h"
-#include <poll.h>
 
 #define HTTPX__RECV_CHUNK 16384
 #define HTTPX__MAX_HEAD_FIELDS 256
@@ -145,7 +144,7 @@ static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
 static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (conn->is_tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
+    if (conn->route.tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
     ex->h1.body_sent = true;
     ex->h1.early = true;
@@ -373,7 +372,7 @@ static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err
         if (!httpx__h1_send(conn, ex, e)) return;
         ex->state = HTTPX__EX_RECV_HEAD;
         ex->h1.scanned = 0;
-        if (!conn->is_tls && !ex->h1.early) {
+        if (!conn->route.tls && !ex->h1.early) {
             /* the answer cannot be there yet: wait for it instead of spending
                a recv() on EAGAIN (TLS may still have records to flush, which
                its recv does, so it goes on) */

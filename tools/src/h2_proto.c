@@ -9,7 +9,6 @@
    its window while the other streams go on. */
 #include "internal.h"
 #include <limits.h>
-#include <poll.h>
 
 #ifdef HTTPX_NO_HTTP2
 

@@ -201,6 +201,10 @@ typedef struct httpx_client_opts {
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
+    const char *uds;            /* NULL: TCP. The path of a Unix domain socket to connect to
+                                   instead of the URL's host and port, which still make the Host
+                                   header (and the TLS name of https://), as HTTPX's uds= and
+                                   curl's --unix-socket. Copied */
 } httpx_client_opts;
 
 /* >>response */

@@ -80,9 +80,12 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
     r->pub.connection_reused = ex->reused;
     r->pub.alpn = "";
     r->pub.tls_version = r->pub.tls_cipher = "";
-    if (ex->conn && ex->conn->is_tls) {
-        r->pub.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
+    if (ex->conn && ex->conn->route.tls) {      /* the facts come from the connection's streams */
+        const httpx__stream *io = ex->conn->io;
+        const char *v;
+        if ((v = httpx__stream_query(io, HTTPX__FACT_ALPN)) != NULL) r->pub.alpn = v;
+        if ((v = httpx__stream_query(io, HTTPX__FACT_TLS_VERSION)) != NULL) r->pub.tls_version = v;
+        if ((v = httpx__stream_query(io, HTTPX__FACT_TLS_CIPHER)) != NULL) r->pub.tls_cipher = v;
     }
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&

@@ -4,7 +4,6 @@
    It is the same exchange state machine as the blocking face. */
 #include "internal.h"
 #include <errno.h>
-#include <poll.h>
 
 static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__response *)(void *)(uintptr_t)t; }
 
