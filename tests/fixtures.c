@@ -736,6 +736,13 @@ static int nginx_start_locked(void) {
             goto fail;
         }
         remove(errlog);
+        {   /* socket files left by an attempt that died would make bind() fail */
+            char sock[400];
+            snprintf(sock, sizeof sock, "%s/http.sock", ng.dir);
+            remove(sock);
+            snprintf(sock, sizeof sock, "%s/h2c.sock", ng.dir);
+            remove(sock);
+        }
         ng.p.pid = fxc_nginx_spawn(who, exe, prefix, conf, have_e ? errlog : NULL);
         if (!ng.p.pid) goto fail;
         fxc_start_watchdog(&ng.p, NULL, ng.dir);

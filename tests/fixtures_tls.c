@@ -154,6 +154,11 @@ static int nginx_start_locked(void) {
         if (!text || fxc_write_file(conf, text, strlen(text)) != 0) { fxc_log(who, "cannot write %s", conf); break; }
         remove(errlog);
         remove(pidf);   /* "up" below is its appearance */
+        {   /* a socket file left by an attempt that died would make bind() fail */
+            char sock[400];
+            snprintf(sock, sizeof sock, "%s/tls.sock", base);
+            remove(sock);
+        }
         ng.p.pid = fxc_nginx_spawn(who, exe, prefix, conf, errlog);
         if (!ng.p.pid) break;
         end = fxc_now_ms() + FXT_START_MS;
