@@ -905,8 +905,10 @@ HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int f
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
 /* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
 HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 /* The text of a 4- or 16-byte address. */
 HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
 
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
@@ -981,9 +983,11 @@ struct httpx__stream {
     short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
     double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
 };
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
 /* A stream over a connected socket; it owns fd (closed by free). NULL: out of
    memory (fd is closed then too). */
 HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
 /* A stream that connects over TCP to the addresses in turn (a copy of a),
    spreading the time left until deadline (0: none) over them; timeout is the
    whole budget in seconds, for messages. NULL: out of memory. */
@@ -999,9 +1003,6 @@ HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
 /* The first answer down the stack, or NULL. */
 HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
-/* For streams without a set-up step or without facts of their own. */
-HTTPX__PRIVATE int httpx__stream_ready(httpx__stream *s, httpx__err *e);
-HTTPX__PRIVATE const char *httpx__stream_knows_nothing(const httpx__stream *s, int fact);
 
 /* ---- dns: name resolution that never blocks the loop ----
    Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
@@ -1055,14 +1056,12 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
    literal is checked against the certificate's IP addresses, and no SNI is
    sent); port keys the session cache. offer_h2: ALPN offers "h2" before
    "http/1.1". The result is a stream whose connect step sets up the stream
-   below, then runs the handshake; its query answers ALPN, the TLS version
-   and cipher once the handshake is done. */
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
-/* The handshake alone, over a lower stream that is set up: 1 done,
-   HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS with a sentence
-   and e->sys_errno = the BearSSL error number; or a network error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
@@ -1862,7 +1861,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1866 "httpx.h"
+#line 1865 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1932,7 +1931,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1936 "httpx.h"
+#line 1935 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2136,7 +2135,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2140 "httpx.h"
+#line 2139 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2701,7 +2700,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2705 "httpx.h"
+#line 2704 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2843,7 +2842,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2847 "httpx.h"
+#line 2846 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3326,7 +3325,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3330 "httpx.h"
+#line 3329 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4134,7 +4133,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4138 "httpx.h"
+#line 4137 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4540,7 +4539,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4544 "httpx.h"
+#line 4543 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5685,7 +5684,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5689 "httpx.h"
+#line 5688 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6192,7 +6191,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6196 "httpx.h"
+#line 6195 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6287,7 +6286,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6291 "httpx.h"
+#line 6290 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7041,7 +7040,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7045 "httpx.h"
+#line 7044 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7452,7 +7451,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7456 "httpx.h"
+#line 7455 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7522,11 +7521,13 @@ HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]) {
     return 0;
 }
 
+#ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap) {
     char text[64];
     if (!inet_ntop(len == 16 ? AF_INET6 : AF_INET, ip, text, sizeof text)) snprintf(text, sizeof text, "?");
     snprintf(out, cap, "%s", text);
 }
+#endif
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
     HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
@@ -7762,6 +7763,7 @@ static httpx__sock_stream *httpx__ss_new(httpx__err *e) {
     return ss;
 }
 
+#ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e) {
     httpx__sock_stream *ss;
     HTTPX_ASSERT(fd != HTTPX__NO_SOCK);
@@ -7773,6 +7775,7 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err 
     ss->ready = true;
     return &ss->base;
 }
+#endif
 
 HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
                                                     httpx__err *e) {
@@ -7826,16 +7829,10 @@ HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact)
     return NULL;
 }
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
-
-HTTPX__PRIVATE int httpx__stream_ready(httpx__stream *s, httpx__err *e) { (void)s; (void)e; return 1; }
-HTTPX__PRIVATE const char *httpx__stream_knows_nothing(const httpx__stream *s, int fact) {
-    (void)s; (void)fact;
-    return NULL;
-}
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7839 "httpx.h"
+#line 7836 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8008,7 +8005,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8012 "httpx.h"
+#line 8009 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8291,7 +8288,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8295 "httpx.h"
+#line 8292 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8498,7 +8495,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8502 "httpx.h"
+#line 8499 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8698,7 +8695,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8702 "httpx.h"
+#line 8699 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9041,7 +9038,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9045 "httpx.h"
+#line 9042 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9175,7 +9172,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9179 "httpx.h"
+#line 9176 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9264,7 +9261,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9268 "httpx.h"
+#line 9265 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9812,7 +9809,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9816 "httpx.h"
+#line 9813 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10025,7 +10022,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10029 "httpx.h"
+#line 10026 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10058,11 +10055,6 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__stream_free(lower);
     httpx__tls_available(e);
     return NULL;
-}
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    (void)s;
-    httpx__tls_available(e);
-    return HTTPX__BAD;
 }
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
@@ -10425,7 +10417,9 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
     return HTTPX__BAD;
 }
 
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+/* The handshake, over a lower stream that is set up: 1 done, HTTPX__AGAIN
+   (s->want set), HTTPX__BAD. */
+static int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
     httpx__tls *t;
     br_ssl_engine_context *eng;
     httpx__err scratch;
@@ -10639,7 +10633,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10643 "httpx.h"
+#line 10637 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10881,7 +10875,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10885 "httpx.h"
+#line 10879 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11295,7 +11289,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11299 "httpx.h"
+#line 11293 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11758,7 +11752,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11762 "httpx.h"
+#line 11756 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12301,7 +12295,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12305 "httpx.h"
+#line 12299 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12608,7 +12602,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12612 "httpx.h"
+#line 12606 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13060,7 +13054,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13064 "httpx.h"
+#line 13058 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13280,7 +13274,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13284 "httpx.h"
+#line 13278 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13594,7 +13588,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13598 "httpx.h"
+#line 13592 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13966,7 +13960,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13970 "httpx.h"
+#line 13964 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -83,8 +83,10 @@ static void fx_script_free_stream(httpx__stream *s) {
     free(ss);
 }
 
+static int fx_script_connect(httpx__stream *s, httpx__err *e) { (void)s; (void)e; return 1; }
+
 static const httpx__stream_ops fx_script_ops = {
-    httpx__stream_ready, fx_script_send, fx_script_recv, fx_script_pending, fx_script_query, fx_script_free_stream
+    fx_script_connect, fx_script_send, fx_script_recv, fx_script_pending, fx_script_query, fx_script_free_stream
 };
 
 httpx__stream *fx_script_stream(fx_script *sc) {

@@ -88,7 +88,7 @@ static void fetch_body(httpx__tls_config *cfg, const char *host, int port, const
     t = httpx__sock_stream_new(fd, &out->err);
     if (t) t = httpx__tls_stream_new(cfg, host, port, false, t, &out->err);
     if (!t) return;
-    while ((rc = httpx__tls_handshake(t, &out->err)) == HTTPX__AGAIN)
+    while ((rc = httpx__stream_connect(t, &out->err)) == HTTPX__AGAIN)
         if (!wait_fd(fd, t->want)) { httpx__fail(&out->err, HTTPX_ERR_CONNECT_TIMEOUT, "handshake timeout"); break; }
     if (rc != 1) goto done;
     snprintf(out->alpn, sizeof out->alpn, "%s",
@@ -330,9 +330,9 @@ TEST(tls_pending_counts_buffered_plaintext) {
     REQUIRE(t);
     CHECK_INT(httpx__stream_pending(t), 0);
     CHECK(httpx__stream_query(t, HTTPX__FACT_ALPN) == NULL);   /* not known before the handshake */
-    while ((rc = httpx__tls_handshake(t, &e)) == HTTPX__AGAIN) CHECK(wait_fd(fd, t->want));
+    while ((rc = httpx__stream_connect(t, &e)) == HTTPX__AGAIN) CHECK(wait_fd(fd, t->want));
     CHECK_INT(rc, 1);
-    CHECK_INT(httpx__tls_handshake(t, &e), 1);   /* done stays done */
+    CHECK_INT(httpx__stream_connect(t, &e), 1);   /* done stays done */
     while (sent < sizeof req - 1) {
         long w = httpx__stream_send(t, req + sent, sizeof req - 1 - sent, &e);
         REQUIRE(w != HTTPX__BAD);

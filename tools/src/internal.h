@@ -250,8 +250,10 @@ HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int f
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
 /* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
 HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 /* The text of a 4- or 16-byte address. */
 HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
 
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
@@ -326,9 +328,11 @@ struct httpx__stream {
     short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
     double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
 };
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
 /* A stream over a connected socket; it owns fd (closed by free). NULL: out of
    memory (fd is closed then too). */
 HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
 /* A stream that connects over TCP to the addresses in turn (a copy of a),
    spreading the time left until deadline (0: none) over them; timeout is the
    whole budget in seconds, for messages. NULL: out of memory. */
@@ -344,9 +348,6 @@ HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
 /* The first answer down the stack, or NULL. */
 HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
-/* For streams without a set-up step or without facts of their own. */
-HTTPX__PRIVATE int httpx__stream_ready(httpx__stream *s, httpx__err *e);
-HTTPX__PRIVATE const char *httpx__stream_knows_nothing(const httpx__stream *s, int fact);
 
 /* ---- dns: name resolution that never blocks the loop ----
    Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
@@ -400,14 +401,12 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
    literal is checked against the certificate's IP addresses, and no SNI is
    sent); port keys the session cache. offer_h2: ALPN offers "h2" before
    "http/1.1". The result is a stream whose connect step sets up the stream
-   below, then runs the handshake; its query answers ALPN, the TLS version
-   and cipher once the handshake is done. */
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
-/* The handshake alone, over a lower stream that is set up: 1 done,
-   HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS with a sentence
-   and e->sys_errno = the BearSSL error number; or a network error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):

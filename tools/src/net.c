@@ -60,11 +60,13 @@ HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]) {
     return 0;
 }
 
+#ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap) {
     char text[64];
     if (!inet_ntop(len == 16 ? AF_INET6 : AF_INET, ip, text, sizeof text)) snprintf(text, sizeof text, "?");
     snprintf(out, cap, "%s", text);
 }
+#endif
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
     HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
@@ -300,6 +302,7 @@ static httpx__sock_stream *httpx__ss_new(httpx__err *e) {
     return ss;
 }
 
+#ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e) {
     httpx__sock_stream *ss;
     HTTPX_ASSERT(fd != HTTPX__NO_SOCK);
@@ -311,6 +314,7 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err 
     ss->ready = true;
     return &ss->base;
 }
+#endif
 
 HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
                                                     httpx__err *e) {
@@ -364,9 +368,3 @@ HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact)
     return NULL;
 }
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
-
-HTTPX__PRIVATE int httpx__stream_ready(httpx__stream *s, httpx__err *e) { (void)s; (void)e; return 1; }
-HTTPX__PRIVATE const char *httpx__stream_knows_nothing(const httpx__stream *s, int fact) {
-    (void)s; (void)fact;
-    return NULL;
-}

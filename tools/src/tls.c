@@ -24,11 +24,6 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__tls_available(e);
     return NULL;
 }
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    (void)s;
-    httpx__tls_available(e);
-    return HTTPX__BAD;
-}
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
@@ -390,7 +385,9 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
     return HTTPX__BAD;
 }
 
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+/* The handshake, over a lower stream that is set up: 1 done, HTTPX__AGAIN
+   (s->want set), HTTPX__BAD. */
+static int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
     httpx__tls *t;
     br_ssl_engine_context *eng;
     httpx__err scratch;
