@@ -159,6 +159,7 @@ static httpx_error httpx__route_of(httpx__route *r, const httpx_client *c, const
     r->port = u->port;
     r->tls = u->is_https;
     r->uds = c->opts.uds;
+    r->proxy = NULL;
     return HTTPX_OK;
 }
 

@@ -607,8 +607,9 @@ typedef struct httpx__route {
     bool tls;                       /* https: TLS over the bottom stream */
     const char *uds;                /* dial this Unix domain socket instead of host:port (the
                                        client's copy of httpx_client_opts.uds); NULL: TCP */
-    /* Proxy hops come here (the next issue): each one more stream in the
-       stack, under TLS, and part of the key. */
+    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
+                                       come (the next issue), as one more stream in the stack
+                                       under TLS; then part of the key too */
 } httpx__route;
 
 struct httpx__conn {
