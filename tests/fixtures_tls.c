@@ -158,6 +158,8 @@ static int nginx_start_locked(void) {
             char sock[400];
             snprintf(sock, sizeof sock, "%s/tls.sock", base);
             remove(sock);
+            snprintf(sock, sizeof sock, "%s/h2.sock", base);
+            remove(sock);
         }
         ng.p.pid = fxc_nginx_spawn(who, exe, prefix, conf, errlog);
         if (!ng.p.pid) break;
@@ -186,11 +188,12 @@ int fxt_nginx_write_file(const char *name, const void *data, size_t len) {
     return fxc_write_in_root(root, name, data, len);
 }
 
-const char *fxt_nginx_uds(void) {
-    static char path[400];
+const char *fxt_nginx_uds(const char *name) {
+    static char paths[2][400];
+    int k = strcmp(name, "h2") == 0;
     if (!fxt_nginx_port("rsa")) return NULL;
-    snprintf(path, sizeof path, "%s/tls.sock", base);
-    return path;
+    snprintf(paths[k], sizeof paths[k], "%s/%s.sock", base, k ? "h2" : "tls");
+    return paths[k];
 }
 
 int fxt_nginx_port(const char *name) {

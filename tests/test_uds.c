@@ -105,7 +105,7 @@ TEST(uds_http2_prior_knowledge_blocking_and_tasks) {
 /* TLS over the Unix socket: the URL's host is the TLS name (SNI, the
    certificate's check), the socket is where the bytes go. */
 TEST(uds_https_blocking_and_tasks) {
-    const char *path = fxt_nginx_uds(), *ca = fxt_cert("ca.pem");
+    const char *path = fxt_nginx_uds("tls"), *ca = fxt_cert("ca.pem");
     httpx_client *c;
     httpx_response *r;
     httpx_task *t;
@@ -128,6 +128,33 @@ TEST(uds_https_blocking_and_tasks) {
     CHECK_INT(r->error, HTTPX_ERR_TLS);
     CHECK(strstr(r->error_message, "wrong.invalid") != NULL);
     httpx_response_free(r);
+    httpx_client_free(c);
+}
+
+/* HTTP/2 chosen by ALPN over TLS over the Unix socket: the protocol comes
+   from what the stream stack answers, whatever is at its bottom. */
+TEST(uds_https_http2_by_alpn) {
+    const char *path = fxt_nginx_uds("h2"), *ca = fxt_cert("ca.pem");
+    httpx_client *c;
+    httpx_response *r;
+    httpx_task *t[4];
+    int i;
+    REQUIRE(path && ca);
+    c = httpx_client_new(&(httpx_client_opts){ .uds = path, .http2 = true, .tls = { .ca_file = ca } });
+    r = httpx_client_get(c, "https://localhost/hello.txt", NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_STR(r->http_version, "HTTP/2");
+    CHECK_STR(r->alpn, "h2");
+    CHECK_STR(r->content, "Hello, TLS!\n");
+    httpx_response_free(r);
+    for (i = 0; i < 4; i++) t[i] = httpx_client_start(c, "GET", "https://localhost/hello.txt", NULL);
+    httpx_gather(c, t, 4);
+    for (i = 0; i < 4; i++) {
+        CHECK_STR(httpx_task_response(t[i])->http_version, "HTTP/2");
+        CHECK_STR(httpx_task_response(t[i])->content, "Hello, TLS!\n");
+        httpx_task_free(t[i]);
+    }
+    CHECK_INT(c->num_conns, 1);
     httpx_client_free(c);
 }
 #endif
