@@ -1840,6 +1840,7 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 #endif
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s);
 #endif
 /* No stream open (the connection can be pooled or closed). */
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
@@ -1862,7 +1863,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1866 "httpx.h"
+#line 1867 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1932,7 +1933,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1936 "httpx.h"
+#line 1937 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2136,7 +2137,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2140 "httpx.h"
+#line 2141 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2701,7 +2702,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2705 "httpx.h"
+#line 2706 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2843,7 +2844,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2847 "httpx.h"
+#line 2848 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3326,7 +3327,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3330 "httpx.h"
+#line 3331 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4134,7 +4135,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4138 "httpx.h"
+#line 4139 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4540,7 +4541,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4544 "httpx.h"
+#line 4545 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -4579,8 +4580,9 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
    ignored rather than answered with STREAM_CLOSED. */
 #define HTTPX__H2_RESET_RING 16u
 /* 1xx heads per stream (100 Continue, 103 Early Hints: a few at most); each
-   one costs a decode, so a server may not send them without end. */
-#define HTTPX__H2_MAX_INTERIM 16u
+   one costs a decode (its fields are dropped at once, so no memory), so a
+   server may not send them without end. 1000, as curl and HTTPX allow. */
+#define HTTPX__H2_MAX_INTERIM 1000u
 #define HTTPX__H2_NONE ((size_t)-1)
 
 typedef struct httpx__h2_stream {
@@ -4597,6 +4599,7 @@ typedef struct httpx__h2_stream {
     bool got_head;              /* the final (non-1xx) head came */
     bool blocked;               /* send_data was held back by a window */
     bool is_head;               /* a HEAD request: content-length is not the body's */
+    bool no_content;            /* HEAD, 204, 304: any DATA byte is a protocol error */
 } httpx__h2_stream;
 
 /* A queued event; pointers are filled in when it is drained, because the
@@ -5075,7 +5078,11 @@ static int httpx__h2_head_done(httpx__h2_session *s, httpx__h2_stream *st, const
     }
     if (!st->got_head) {
         st->got_head = true;
-        if (!st->is_head && h->status != 304 && h->status != 204) st->content_length = h->content_length;
+        /* A response without content (RFC 9110 6.4.1) that carries DATA is
+           malformed: it fails as nghttp2 (curl) fails it, rather than
+           handing a HEAD caller a body it cannot have asked for. */
+        st->no_content = st->is_head || h->status == 304 || h->status == 204;
+        st->content_length = st->no_content ? 0 : h->content_length;
         q = httpx__h2_queue(s, HTTPX__H2_EV_HEADERS, st->id, st->user);
         q->ev.status = h->status;
     } else {
@@ -5196,7 +5203,8 @@ static int httpx__h2_on_data(httpx__h2_session *s, const httpx__h2_frame *f) {
     st->received += f->payload_len;
     if (st->content_length >= 0 && st->received > (uint64_t)st->content_length) {
         httpx__h2_credit_conn(s, f->length);
-        return httpx__h2_malformed(s, st->id, "more DATA than content-length");
+        return httpx__h2_malformed(s, st->id, st->no_content ? "DATA in a response that has no content "
+                                   "(to a HEAD, or status 204 or 304)" : "more DATA than content-length");
     }
     if (pad) {      /* padding reaches nobody: give it back now */
         httpx__h2_credit_conn(s, pad);
@@ -5511,8 +5519,12 @@ HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *
     if (s->ev_pos < s->nev) {
         const httpx__h2_qev *q = &s->evs[s->ev_pos++];
         *ev = q->ev;
-        if (q->fields != HTTPX__H2_NONE && q->fields + ev->num_fields <= s->nfv) ev->fields = s->fv + q->fields;
-        else ev->num_fields = 0;
+        /* no fields (a head of only :status): fields stays NULL, as s->fv may
+           be; NULL + 0 is undefined behaviour in C */
+        if (ev->num_fields && q->fields != HTTPX__H2_NONE && q->fields + ev->num_fields <= s->nfv)
+            ev->fields = s->fv + q->fields;
+        else
+            ev->num_fields = 0;
         if (q->msg != HTTPX__H2_NONE) ev->msg = s->msgs.p + q->msg;
         else if (ev->type == HTTPX__H2_EV_RESET) ev->msg = "HTTP/2: the stream was reset";
         return true;
@@ -5663,6 +5675,11 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
+/* Body bytes the server sent that were not given back to the connection
+   window: 0 once no exchange holds any. */
+HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s) {
+    return (size_t)s->cfg.conn_window - s->conn_recv_window - s->conn_unacked;
+}
 #endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
 
@@ -5685,7 +5702,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5689 "httpx.h"
+#line 5706 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6192,7 +6209,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6196 "httpx.h"
+#line 6213 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6287,7 +6304,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6291 "httpx.h"
+#line 6308 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7041,7 +7058,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7045 "httpx.h"
+#line 7062 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7452,7 +7469,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7456 "httpx.h"
+#line 7473 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7833,7 +7850,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7837 "httpx.h"
+#line 7854 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8006,7 +8023,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8010 "httpx.h"
+#line 8027 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8289,7 +8306,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8293 "httpx.h"
+#line 8310 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8496,7 +8513,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8500 "httpx.h"
+#line 8517 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8696,7 +8713,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8700 "httpx.h"
+#line 8717 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9039,7 +9056,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9043 "httpx.h"
+#line 9060 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9173,7 +9190,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9177 "httpx.h"
+#line 9194 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9262,7 +9279,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9266 "httpx.h"
+#line 9283 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9810,7 +9827,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9814 "httpx.h"
+#line 9831 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10023,7 +10040,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10027 "httpx.h"
+#line 10044 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10200,7 +10217,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     br_ssl_engine_set_x509(eng, &x->vtable);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
-    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+    /* An ALPN answer we never offered aborts the handshake (RFC 7301 3.2),
+       as it does in curl and Python; BearSSL would carry on without one. */
+    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION | BR_OPT_FAIL_ON_ALPN_MISMATCH);
     br_ssl_engine_set_protocol_names(eng, offer_h2 ? cfg->alpn : cfg->alpn + 1, offer_h2 ? 2 : 1);
     br_ssl_engine_set_buffers_bidi(eng, t->ibuf, HTTPX__TLS_IBUF, t->obuf, HTTPX__TLS_OBUF);
     /* BearSSL takes the smaller buffer for the max_fragment_length extension
@@ -10315,6 +10334,19 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
         break;
     case BR_ERR_IO:
         httpx__fail(e, HTTPX_ERR_TLS, "TLS connection to %s failed: the server closed the connection", n);
+        break;
+    case BR_ERR_UNEXPECTED:
+        /* with BR_OPT_FAIL_ON_ALPN_MISMATCH, BearSSL's word for an ALPN
+           answer we never offered is this one */
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: %s (BearSSL error %d)", t->done ? "connection" : "handshake", n,
+                    t->done ? "an unexpected message"
+                    : "the server chose an application protocol (ALPN) we did not offer, or sent a message out of order",
+                    err);
+        break;
+    case BR_ERR_BAD_LENGTH:
+    case BR_ERR_TOO_LARGE:
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: the server sent a record of a length TLS does not allow "
+                    "(over 16 KiB of plaintext) (BearSSL error %d)", t->done ? "connection" : "handshake", n, err);
         break;
     default:
         if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
@@ -10634,7 +10666,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10638 "httpx.h"
+#line 10670 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10876,7 +10908,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10880 "httpx.h"
+#line 10912 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11029,11 +11061,19 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     httpx__pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
-    if (conn->h2) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
-    if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
     p.revents = 0;
+    if (conn->h2) {
+        /* Frames on an idle HTTP/2 connection (PING, GOAWAY) are normal:
+           they are read now, and a close the server made while it idled
+           (no GOAWAY) ends it here rather than failing the next request,
+           which the server would never have seen (a POST cannot be retried). */
+        if (httpx__stream_pending(conn->io) || (p.fd != HTTPX__NO_SOCK && httpx__poll(&p, 1, 0) > 0))
+            conn->proto->step(conn, POLLIN);
+        return conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn);
+    }
+    if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     return p.fd == HTTPX__NO_SOCK || httpx__poll(&p, 1, 0) == 0;
 }
 
@@ -11291,7 +11331,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11295 "httpx.h"
+#line 11335 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11754,7 +11794,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11758 "httpx.h"
+#line 11798 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11910,6 +11950,17 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
     return HTTPX_OK;
 }
 
+/* Whether ex still has request body to send. The response head does not
+   stop it (full duplex, RFC 9113 8.1: echo and streaming servers answer
+   before they read the whole body, as curl and HTTPX allow); the end of the
+   response does, and a reset stream has nothing left to send (it waits for
+   the wake that reports it). */
+static bool httpx__h2_uploading(const httpx__exchange *ex) {
+    const httpx__h2_ex *h = &ex->h2;
+    return !h->body_sent && !h->ended && !h->err.code && h->id &&
+           (ex->state == HTTPX__EX_SENDING || ex->state == HTTPX__EX_BODY);
+}
+
 /* Queues request body bytes as the windows allow (and while little output
    waits). Errors end ex. */
 static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
@@ -11917,9 +11968,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    /* A stream reset (a GOAWAY above its id, RST_STREAM) waits for the wake
-       that reports it: it has nothing left to send. */
-    while (!h->body_sent && ex->state == HTTPX__EX_SENDING && !h->err.code) {
+    while (httpx__h2_uploading(ex)) {
         size_t out_len;
         const char *p;
         size_t len;
@@ -11957,6 +12006,9 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         }
         n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
         if (n < 0) { httpx__exchange_end(ex, &e); return; }
+        /* the write timeout is per operation, as HTTPX's and curl's: it
+           runs from the last progress, not from the start of the upload */
+        if (n > 0 && ex->state == HTTPX__EX_SENDING) ex->deadline = httpx__deadline_in(ex->timeout.write);
         if (q->body) h->body_off += (size_t)n;
         else h->stage_off += (size_t)n;
         if (q->body && h->body_off == q->body_len) h->body_sent = true;
@@ -12004,7 +12056,10 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
     httpx__err e;
     memset(&e, 0, sizeof e);
     if (ev->type == HTTPX__H2_EV_GOAWAY) return;     /* streams above its id come as retryable resets */
-    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE) return;
+    /* An exchange forgets its stream when it leaves (httpx__h2_forget), so
+       ev->user is live; the id check keeps a redirect's new stream (same
+       exchange) from news of its old one all the same. */
+    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE || ev->stream_id != ex->h2.id) return;
     switch (ev->type) {
     case HTTPX__H2_EV_HEADERS:
         ex->state = HTTPX__EX_BODY;
@@ -12026,6 +12081,7 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
         ex->h2.wake = true;
         break;
     case HTTPX__H2_EV_RESET:
+        ex->h2.id = 0;          /* the session dropped the stream */
         if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
         if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
         /* "safe to retry" in the session's words, but we did not: say why */
@@ -12143,7 +12199,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
         return;
     }
     for (ex = conn->active; ex; ex = ex->conn_next)
-        if (ex->state == HTTPX__EX_SENDING) httpx__h2_send_body(conn, ex);
+        if (httpx__h2_uploading(ex)) httpx__h2_send_body(conn, ex);
     httpx__h2_wake_all(conn);
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
@@ -12228,11 +12284,29 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     return HTTPX__AGAIN;
 }
 
-/* Off the connection: a stream still open is reset (CANCEL); the connection
-   goes on for the other streams, or idles in the pool. */
+/* Whatever the session still holds of ex goes when ex goes. Body bytes it
+   received and nobody read are given back to the connection window (else
+   every dropped body shrinks it until the connection stalls for good); a
+   stream still open either way is reset (CANCEL) and forgotten, so that no
+   later frame of the server's (RST_STREAM, WINDOW_UPDATE, GOAWAY) reaches
+   ex through the stream, be ex freed or serving a redirect by then. A
+   stream whose response ended while its body was still blocked is such a
+   stream. */
+static void httpx__h2_forget(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__h2_ex *h = &ex->h2;
+    if (conn->h2 && h->id) {
+        httpx__h2_cancel(conn->h2, h->id);       /* nothing when the session dropped it */
+        if (h->in.len > h->in_off) httpx__h2_consumed(conn->h2, h->id, h->in.len - h->in_off);
+    }
+    h->in.len = h->in_off = 0;
+    h->id = 0;
+}
+
+/* Off the connection, forgotten by the session; the connection goes on for
+   the other streams, or idles in the pool. */
 static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
     (void)reusable;
-    if (ex->h2.id && !ex->h2.ended && conn->h2) httpx__h2_cancel(conn->h2, ex->h2.id);
+    httpx__h2_forget(conn, ex);
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     if (conn->state == HTTPX__CONN_CLOSED) return;
@@ -12261,7 +12335,14 @@ static const httpx__proto httpx__h2_slot = {
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
 
 HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
-    conn->h2 = httpx__h2_new(NULL, e);
+    httpx__h2_config cfg;
+    size_t max_head = conn->client->opts.max_head_size;
+    memset(&cfg, 0, sizeof cfg);
+    /* max_head_size bounds the head as HTTP/1.1 does, counted as HPACK
+       counts a header list (name, value and 32 per field, RFC 9113 6.5.2);
+       it is also what our SETTINGS_MAX_HEADER_LIST_SIZE tells the server */
+    cfg.max_header_list = max_head > 0x7fffffffu ? 0x7fffffffu : (uint32_t)max_head;
+    conn->h2 = httpx__h2_new(&cfg, e);
     if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);
@@ -12297,7 +12378,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12301 "httpx.h"
+#line 12382 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12604,7 +12685,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12608 "httpx.h"
+#line 12689 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13056,7 +13137,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13060 "httpx.h"
+#line 13141 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13276,7 +13357,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13280 "httpx.h"
+#line 13361 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13403,6 +13484,22 @@ static void httpx__sink_redirect(httpx__response *r) {
     }
 }
 
+/* The door's last word on a body that ended, whatever the protocol: one
+   shorter than the length its head announced is never published as a
+   success. Each protocol checks its own framing; this catches what slips
+   past one (a stale HTTP/2 stream once ended a new response early). True
+   when r failed here. */
+HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
+    httpx__err e;
+    if (r->pub.error || r->pub.expected_length < 0 || r->pub.num_bytes_downloaded >= r->pub.expected_length)
+        return false;
+    memset(&e, 0, sizeof e);
+    httpx__fail(&e, HTTPX_ERR_REMOTE_PROTOCOL, "the response body ended after %lld of the %lld bytes its head announced",
+                (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
+    httpx__response_fail(r, &e);
+    return true;
+}
+
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
 static void httpx__sink_body(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
@@ -13427,6 +13524,7 @@ static void httpx__sink_body(httpx__response *r) {
             return;
         }
         n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        if (n == 0) httpx__response_body_short(r);
         if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
         r->pub.num_bytes_downloaded += n;
         if (on_data) {
@@ -13489,6 +13587,7 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     for (;;) {
         n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
         if (n > 0) r->pub.num_bytes_downloaded += n;
+        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
         if (n >= 0) return n;
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);
@@ -13590,7 +13689,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13594 "httpx.h"
+#line 13693 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13962,7 +14061,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13966 "httpx.h"
+#line 14065 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
