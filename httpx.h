@@ -349,6 +349,10 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    const char *uds;            /* NULL: TCP. The path of a Unix domain socket to connect to
+                                   instead of the URL's host and port, which still make the Host
+                                   header (and the TLS name of https://), as HTTPX's uds= and
+                                   curl's --unix-socket. Copied */
 } httpx_client_opts;
 
 /* >>response */
@@ -638,12 +642,89 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 642 "httpx.h"
+#line 646 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
 #define HTTPX_IMPLEMENTATION_INCLUDED
 
+/* ======================================================================
+   Begin file platform.h   (grep anchor: >>platform)
+   ====================================================================== */
+/* platform: what differs between operating systems, in one place, as
+   mongoose's arch_*.h: the socket type and its "none" value, the poll
+   structure and flags, the would-block test, the error codes, the
+   monotonic clock, random bytes. The rest of the library sees these names
+   and never a socket header of its own (tools/amalgamate.py refuses one
+   outside platform.h, platform.c, net.c and dns_conf.c). A port to another
+   system (Windows: SOCKET, INVALID_SOCKET, WSAPoll, WSAGetLastError,
+   QueryPerformanceCounter, BCryptGenRandom) edits this file and
+   platform.c. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/platform.h"
+#endif
+#ifndef HTTPX__PLATFORM_H
+#define HTTPX__PLATFORM_H
+/* #include "public.h": earlier in httpx.h */
+
+/* (internal.h says why; here too, as this file comes first) */
+#ifndef HTTPX__PRIVATE
+#if defined(__GNUC__) || defined(__clang__)
+#define HTTPX__PRIVATE static __attribute__((unused))
+#else
+#define HTTPX__PRIVATE static
+#endif
+#endif
+
+#if defined(_WIN32)
+#error "httpx.h: there is no Windows port yet; it goes in tools/src/platform.h and platform.c only"
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+/* A socket, and the value that is none. */
+typedef int httpx__sock;
+#define HTTPX__NO_SOCK (-1)
+/* One entry of httpx__poll's array; events POLLIN, POLLOUT, POLLERR, POLLHUP
+   (the names POSIX and WSAPoll share). */
+typedef struct pollfd httpx__pollfd;
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
+#endif
+
+/* The error of the last failed system call (errno here; WSAGetLastError
+   elsewhere), and the tests on it. */
+#define HTTPX__SOCK_ERRNO() (errno)
+#define HTTPX__WOULD_BLOCK(err) ((err) == EAGAIN || (err) == EWOULDBLOCK)
+#define HTTPX__IN_PROGRESS(err) ((err) == EINPROGRESS)
+#define HTTPX__INTERRUPTED(err) ((err) == EINTR)
+#define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
+
+/* Monotonic seconds. */
+HTTPX__PRIVATE double httpx__now(void);
+/* n bytes from the system's random source (/dev/urandom); false when it
+   cannot be read (a chroot, a sandbox): the caller decides what then. */
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
+HTTPX__PRIVATE bool httpx__fd_nonblock(httpx__sock fd);
+/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
+   HTTPX__NO_SOCK with errno set on failure. */
+HTTPX__PRIVATE httpx__sock httpx__socket(int family, int type);
+HTTPX__PRIVATE void httpx__sock_close(httpx__sock fd);   /* HTTPX__NO_SOCK is fine */
+/* The one poll() of the library: like poll, but EINTR is "nothing ready"
+   (0). -1 only on a real failure (errno set). */
+HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
+
+#endif /* HTTPX__PLATFORM_H */
+/* End of platform.h */
+
+#if defined(HTTPX_LINES)
+#line 727 "httpx.h"
+#endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
    ====================================================================== */
@@ -654,6 +735,7 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 #line 3 "tools/src/internal.h"
 #endif
 /* #include "public.h": earlier in httpx.h */
+/* #include "platform.h": earlier in httpx.h */
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
@@ -734,7 +816,7 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 #endif
     ;
 
-HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
+/* httpx__now(), monotonic seconds, is platform.h's. */
 
 /* The next number of a splitmix64 stream: well mixed, not secret (seed the
    state from httpx__random where it must not be guessed). */
@@ -958,29 +1040,19 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 #define HTTPX__AGAIN (-2)   /* would block, or needs more input: call again later */
 #define HTTPX__FULL  (-3)   /* a caller-given room or limit was hit (say which in the caller) */
 
-/* ---- net: nonblocking sockets ---- */
+/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
 
-#include <sys/types.h>
-#include <sys/socket.h>
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
-#endif
-
-/* Platform helpers shared by net, dns, tls and multipart. */
-/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
-HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
-/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
-   -1 with errno set on failure. */
-HTTPX__PRIVATE int  httpx__socket(int family, int type);
 /* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
    returns its length. */
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
-/* "1.2.3.4:80", "[::1]:443" or "?". */
+/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
-/* n bytes from the system's random source (/dev/urandom); false when it
-   cannot be read (a chroot, a sandbox): the caller decides what then. */
-HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+/* The text of a 4- or 16-byte address. */
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
 
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
@@ -989,24 +1061,53 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
-HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
-/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
-HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE void httpx__sock_close(int fd);
-/* The one poll() of the library (the seam for other platforms): like poll,
-   but EINTR is "nothing ready" (0). -1 only on a real failure (errno set). */
-struct pollfd;
-HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
+/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
+   when the path is empty or longer than the system allows. */
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
+#ifdef HTTPX_DNS_THREADS
+/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
+   and IPv6 address. NULL, or why the name did not resolve. */
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx);
+#endif
+/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
+/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
+   httpx__sock_error), HTTPX__BAD (errno set). */
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
+/* The error of a finished nonblocking connect (0: connected). */
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
 
 /* ---- streams: the byte-stream seam under the protocols ----
-   A connection talks through a stream: a socket, TLS over any stream (so TLS
-   runs inside a tunnel, or over a socketpair in a test), or a stream with no
-   fd at all (in-process transports). Every call returns at once. */
+   A connection talks through a stack of streams, bottom first: a TCP socket
+   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
+   socketpair in a test), or a stream with no fd at all (a scripted one in
+   the engine tests). As curl's connection filters, each stream sets itself
+   up (connect: the lower stream's first, then its own handshake), moves
+   bytes, and answers questions about itself (query: what it does not know
+   goes to the stream below). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
+
+/* What httpx__stream_query asks. Answers are strings the stream owns (valid
+   while it lives); NULL: nobody in the stack knows. */
+enum httpx__stream_fact {
+    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
+    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
+    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
+    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
+    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
+};
+
 typedef struct httpx__stream_ops {
+    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
+       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
+       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
+       readiness, or when s->deadline passed. */
+    int (*connect)(httpx__stream *s, httpx__err *e);
     /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
@@ -1014,20 +1115,37 @@ typedef struct httpx__stream_ops {
     long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
     /* bytes already inside the stream that a poll() of fd would not report */
     size_t (*pending)(const httpx__stream *s);
+    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
+    const char *(*query)(const httpx__stream *s, int fact);
     /* closes, frees the stream and the stream below it */
     void (*free)(httpx__stream *s);
 } httpx__stream_ops;
 struct httpx__stream {
     const httpx__stream_ops *ops;
-    int fd;         /* what to poll (the socket at the bottom); -1: none */
-    short want;     /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
+    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
+    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
 };
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
 /* A stream over a connected socket; it owns fd (closed by free). NULL: out of
    memory (fd is closed then too). */
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e);
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
+/* A stream that connects over TCP to the addresses in turn (a copy of a),
+   spreading the time left until deadline (0: none) over them; timeout is the
+   whole budget in seconds, for messages. NULL: out of memory. */
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e);
+/* A stream that connects to the Unix domain socket at path. NULL: out of
+   memory or a path the system cannot take (e says which). */
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
+HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+/* The first answer down the stack, or NULL. */
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 
 /* ---- dns: name resolution that never blocks the loop ----
@@ -1081,19 +1199,13 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
    it, or at once on failure). host: the name for SNI and verification (an IP
    literal is checked against the certificate's IP addresses, and no SNI is
    sent); port keys the session cache. offer_h2: ALPN offers "h2" before
-   "http/1.1". The result is a stream; run httpx__tls_handshake on it until it
-   says 1 before sending. */
+   "http/1.1". The result is a stream whose connect step sets up the stream
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
-/* 1 handshake done, HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS
-   with a sentence and e->sys_errno = the BearSSL error number; or a network
-   error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
-/* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
-/* The negotiated version and cipher suite, as OpenSSL names them ("" when
-   not TLS or not known); static strings. */
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
@@ -1308,8 +1420,8 @@ HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
 
 enum httpx__conn_state {
     HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
-    HTTPX__CONN_CONNECTING,     /* TCP, trying the addresses in turn */
-    HTTPX__CONN_TLS,            /* the handshake */
+    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
+                                   (the addresses in turn) or a Unix socket's, then TLS */
     HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
     HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
 };
@@ -1352,19 +1464,29 @@ typedef struct httpx__proto {
     void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
 } httpx__proto;
 
+/* Where a connection goes: the stack of streams it is made of, and the
+   pool's key (exchanges whose URLs have the route of a connection may use
+   it; httpx__route_is_for compares without building a string). */
+typedef struct httpx__route {
+    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
+                                       TLS name (SNI, verification), messages */
+    int port;
+    bool tls;                       /* https: TLS over the bottom stream */
+    const char *uds;                /* dial this Unix domain socket instead of host:port (the
+                                       client's copy of httpx_client_opts.uds); NULL: TCP */
+    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
+                                       come (the next issue), as one more stream in the stack
+                                       under TLS; then part of the key too */
+} httpx__route;
+
 struct httpx__conn {
     httpx__conn *next;              /* the client's list of every connection */
     httpx_client *client;
     enum httpx__conn_state state;
-    char host[256];                 /* with port and is_tls the pool's key; for DNS, SNI, messages */
-    int port;
-    bool is_tls;
+    httpx__route route;             /* where it goes; the pool's key */
     httpx__dns *dns;                /* while resolving */
-    httpx__addrs addrs;             /* while connecting: the addresses to try in turn */
-    int addr_index;
-    int fd;                         /* the socket while connecting; then io->fd */
-    httpx__stream *io;              /* once connected: socket, TLS over it */
-    double connect_timeout;         /* seconds, <0 none: covers DNS, TCP and TLS */
+    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
     double setup_deadline;          /* when the whole setup fails */
     double deadline;                /* the current setup wait (next address, DNS retry) */
     const httpx__proto *proto;      /* set when ready */
@@ -1402,8 +1524,8 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
 #ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
 #endif
-/* The fd to poll and the events (0: nothing to poll now). */
-HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
+/* The socket to poll (conn->want the events; 0: nothing to poll now). */
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
 HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
@@ -2022,7 +2144,77 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2026 "httpx.h"
+#line 2148 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file platform.c   (grep anchor: >>platform)
+   ====================================================================== */
+/* platform: the system calls behind platform.h (see there why they are in
+   one place). */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/platform.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+HTTPX__PRIVATE double httpx__now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
+    unsigned char *out = (unsigned char *)p;
+    size_t got = 0;
+    int fd;
+    do fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return false;
+    while (got < n) {
+        ssize_t r = read(fd, out + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return got == n;
+}
+
+HTTPX__PRIVATE bool httpx__fd_nonblock(httpx__sock fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+}
+
+HTTPX__PRIVATE httpx__sock httpx__socket(int family, int type) {
+    httpx__sock fd = socket(family, type, 0);
+    if (fd < 0) return HTTPX__NO_SOCK;
+    if (!httpx__fd_nonblock(fd)) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return HTTPX__NO_SOCK;
+    }
+#ifdef SO_NOSIGPIPE
+    {
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+    }
+#endif
+    return fd;
+}
+
+HTTPX__PRIVATE void httpx__sock_close(httpx__sock fd) { if (fd != HTTPX__NO_SOCK) close(fd); }
+
+HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
+    int rc = poll(fds, (nfds_t)n, timeout_ms);
+    if (rc < 0 && errno == EINTR) return 0;
+    return rc;
+}
+/* End of platform.c */
+
+#if defined(HTTPX_LINES)
+#line 2218 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2033,7 +2225,6 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
-#include <time.h>
 
 HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
@@ -2169,12 +2360,6 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
     return code;
 }
 
-HTTPX__PRIVATE double httpx__now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -2233,7 +2418,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2237 "httpx.h"
+#line 2422 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2803,7 +2988,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2807 "httpx.h"
+#line 2992 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2964,7 +3149,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2968 "httpx.h"
+#line 3153 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3447,7 +3632,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3451 "httpx.h"
+#line 3636 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3689,7 +3874,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3693 "httpx.h"
+#line 3878 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4513,7 +4698,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4517 "httpx.h"
+#line 4702 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4919,7 +5104,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4923 "httpx.h"
+#line 5108 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6080,7 +6265,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6084 "httpx.h"
+#line 6269 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6175,7 +6360,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6179 "httpx.h"
+#line 6364 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6900,7 +7085,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6904 "httpx.h"
+#line 7089 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7311,56 +7496,34 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7315 "httpx.h"
+#line 7500 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
    ====================================================================== */
-/* net: nonblocking TCP sockets (names are resolved in dns.c), and the few
-   platform helpers the other components share (socket set-up, addresses as
-   text, random bytes). Nothing here waits: every call returns at once with
-   "done", "would block" or an error; the engine's poll() loop does the
-   waiting. */
+/* net: the network's bottom streams (TCP, trying a name's addresses in
+   turn, and Unix domain sockets; names are resolved in dns.c), the socket
+   calls the resolver shares, addresses as text, and the calls through the
+   stream seam. Nothing here waits: every call returns at once with "done",
+   "would block" or an error; the engine's poll loop does the waiting. */
 #if defined(HTTPX_LINES)
 #line 5 "tools/src/net.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <poll.h>
-
-/* ---- platform helpers ---- */
-
-HTTPX__PRIVATE bool httpx__fd_nonblock(int fd) {
-    int flags = fcntl(fd, F_GETFL, 0);
-    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
-}
-
-HTTPX__PRIVATE int httpx__socket(int family, int type) {
-    int fd = socket(family, type, 0);
-    if (fd < 0) return -1;
-    if (!httpx__fd_nonblock(fd)) {
-        int err = errno;
-        close(fd);
-        errno = err;
-        return -1;
-    }
-#ifdef SO_NOSIGPIPE
-    {
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-    }
+#ifdef HTTPX_DNS_THREADS
+#include <netdb.h>
 #endif
-    return fd;
-}
+
+/* ---- addresses ---- */
 
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port) {
     memset(ss, 0, sizeof *ss);
@@ -7389,145 +7552,309 @@ HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out,
         const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
         inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
         snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
+    } else if (sa->sa_family == AF_UNIX) {
+        const struct sockaddr_un *su = (const struct sockaddr_un *)(const void *)sa;
+        snprintf(out, cap, "%.*s", (int)sizeof su->sun_path, su->sun_path);
     } else {
         snprintf(out, cap, "?");
     }
 }
 
-HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
-    unsigned char *out = (unsigned char *)p;
-    size_t got = 0;
-    int fd;
-    do fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return false;
-    while (got < n) {
-        ssize_t r = read(fd, out + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    return got == n;
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]) {
+    if (inet_pton(AF_INET, s, out) == 1) return 4;
+    if (inet_pton(AF_INET6, s, out) == 1) return 16;
+    return 0;
 }
 
-/* ---- TCP ---- */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap) {
+    char text[64];
+    if (!inet_ntop(len == 16 ? AF_INET6 : AF_INET, ip, text, sizeof text)) snprintf(text, sizeof text, "?");
+    snprintf(out, cap, "%s", text);
+}
+#endif
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
     HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
     httpx__sockaddr_string((const struct sockaddr *)&a->addr[i], out, cap);
 }
 
-/* Starts a nonblocking connect to address i. Returns the fd (the connect may
-   still be in progress: wait for POLLOUT, then httpx__connect_finish), or
-   HTTPX__BAD. */
-HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e) {
-    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
-    int fd, one = 1;
-    char where[80];
-    HTTPX_ASSERT(i >= 0 && i < a->count);
-    fd = httpx__socket(sa->sa_family, SOCK_STREAM);
-    if (fd < 0) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
-        return HTTPX__BAD;
-    }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* requests are small and latency matters */
-    if (connect(fd, sa, a->len[i]) == 0 || errno == EINPROGRESS) return fd;
-    e->sys_errno = errno;
-    httpx__addr_string(a, i, where, sizeof where);
-    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(e->sys_errno));
-    close(fd);
-    return HTTPX__BAD;
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e) {
+    struct sockaddr_un *su = (struct sockaddr_un *)&a->addr[0];
+    size_t n = path ? strlen(path) : 0;
+    memset(a, 0, sizeof *a);
+    if (n == 0) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the Unix socket path (uds) is empty");
+    if (n >= sizeof su->sun_path)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the Unix socket path (uds) is %lu bytes long: "
+                           "this system takes at most %lu", (unsigned long)n, (unsigned long)sizeof su->sun_path - 1);
+    su->sun_family = AF_UNIX;
+    memcpy(su->sun_path, path, n + 1);
+    a->len[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    a->count = 1;
+    return HTTPX_OK;
 }
 
-/* After POLLOUT on a connecting socket: did it connect? */
-HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e) {
+#ifdef HTTPX_DNS_THREADS
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx) {
+    struct addrinfo hints, *res = NULL, *ai;
+    int rc;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    rc = getaddrinfo(host, NULL, &hints, &res);
+#ifdef EAI_ADDRFAMILY
+    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
+#endif
+    if (rc == EAI_NONAME) {   /* AI_ADDRCONFIG hides everything on a host with only loopback */
+        hints.ai_flags = 0;
+        rc = getaddrinfo(host, NULL, &hints, &res);
+    }
+    if (rc != 0) return gai_strerror(rc);
+    for (ai = res; ai; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET)
+            add(ctx, AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr);
+        else if (ai->ai_family == AF_INET6)
+            add(ctx, AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr);
+    }
+    freeaddrinfo(res);
+    return NULL;
+}
+#endif
+
+/* ---- socket calls ---- */
+
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n) {
+    for (;;) {
+        ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+        if (r >= 0) return (long)r;
+        if (HTTPX__INTERRUPTED(errno)) continue;
+        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    }
+}
+
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n) {
+    for (;;) {
+        ssize_t r = recv(fd, p, n, 0);
+        if (r >= 0) return (long)r;
+        if (HTTPX__INTERRUPTED(errno)) continue;
+        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    }
+}
+
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len) {
+    if (connect(fd, sa, len) == 0) return 0;
+    return HTTPX__IN_PROGRESS(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+}
+
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
     int err = 0;
     socklen_t len = (socklen_t)sizeof err;
-    char where[80];
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-    if (err == 0) return HTTPX_OK;
-    e->sys_errno = err;
-    httpx__addr_string(a, i, where, sizeof where);
-    return httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(err));
+    return err;
 }
 
 /* >0 bytes sent, HTTPX__AGAIN, HTTPX__BAD (errno kept in e). */
-HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e) {
-    ssize_t r;
-    for (;;) {
-        r = send(fd, p, n, MSG_NOSIGNAL);
-        if (r >= 0) return (long)r;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e) {
+    long r = httpx__sock_write(fd, p, n);
+    if (r == HTTPX__BAD) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
-        return HTTPX__BAD;
     }
+    return r;
 }
 
 /* >0 bytes received, 0 the peer closed, HTTPX__AGAIN, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e) {
-    ssize_t r;
-    for (;;) {
-        r = recv(fd, p, n, 0);
-        if (r >= 0) return (long)r;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e) {
+    long r = httpx__sock_read(fd, p, n);
+    if (r == HTTPX__BAD) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+    }
+    return r;
+}
+
+/* ---- the socket stream: the bottom of every network connection ----
+   One type for TCP (the addresses of a name, tried in turn), a Unix domain
+   socket (one address) and a socket connected elsewhere (adopted). */
+
+typedef struct httpx__sock_stream {
+    httpx__stream base;               /* first: it is a stream */
+    httpx__addrs addrs;               /* the addresses to try; count 0 when adopted */
+    int index;                        /* the one being tried */
+    bool ready;                       /* connected */
+    double all_deadline;              /* when the whole connect fails (0: never) */
+    double timeout;                   /* the whole budget, seconds, for messages */
+    char peer[112];                   /* the address being tried or connected: a path fits */
+    char setup[144];                  /* "connect to <peer> not done" */
+} httpx__sock_stream;
+
+static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
+    return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Starts connecting to addrs[index] or a later address. Spreads what is
+   left of the time over the addresses left, so that one dead address of a
+   name cannot eat the whole budget. 1 connected at once, HTTPX__AGAIN,
+   HTTPX__BAD (no address left; e says why the last one failed). */
+static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
+    httpx__stream *s = &ss->base;
+    for (; ss->index < ss->addrs.count; ss->index++) {
+        const struct sockaddr *sa = (const struct sockaddr *)&ss->addrs.addr[ss->index];
+        int rc, one = 1;
+        httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
+        snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
+        if (s->fd == HTTPX__NO_SOCK) {
+            e->sys_errno = errno;
+            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            continue;
+        }
+        if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
+            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        rc = httpx__sock_connect(s->fd, sa, ss->addrs.len[ss->index]);
+        if (rc == 0) {
+            ss->ready = true;
+            s->deadline = 0;
+            return 1;
+        }
+        if (rc == HTTPX__AGAIN) {
+            int left = ss->addrs.count - ss->index;
+            double now = httpx__now();
+            s->want = POLLOUT;
+            s->deadline = ss->all_deadline ? now + (ss->all_deadline - now) / left : 0;
+            return HTTPX__AGAIN;
+        }
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(e->sys_errno));
+        httpx__sock_close(s->fd);
+        s->fd = HTTPX__NO_SOCK;
+    }
+    if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
+    return HTTPX__BAD;
+}
+
+static int httpx__ss_connect(httpx__stream *s, httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    bool timed_out;
+    httpx__pollfd p;
+    int err;
+    if (ss->ready) return 1;
+    if (s->fd == HTTPX__NO_SOCK) return httpx__ss_start(ss, e);
+    timed_out = s->deadline && httpx__now() >= s->deadline;
+    if (!timed_out) {
+        p.fd = s->fd;
+        p.events = POLLOUT;
+        p.revents = 0;
+        if (httpx__poll(&p, 1, 0) == 0) return HTTPX__AGAIN;   /* still connecting: want stays POLLOUT */
+        err = httpx__sock_error(s->fd);
+        if (err == 0) {
+            ss->ready = true;
+            s->want = 0;
+            s->deadline = 0;
+            return 1;
+        }
+        e->sys_errno = err;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(err));
+    }
+    httpx__sock_close(s->fd);
+    s->fd = HTTPX__NO_SOCK;
+    if (++ss->index >= ss->addrs.count) {
+        if (timed_out)
+            httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", ss->peer, ss->timeout);
         return HTTPX__BAD;
     }
+    return httpx__ss_start(ss, e);
 }
 
-HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
-
-HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms) {
-    int rc = poll(fds, (nfds_t)n, timeout_ms);
-    if (rc < 0 && errno == EINTR) return 0;
-    return rc;
-}
-
-/* ---- the socket stream: the bottom of every network connection ---- */
-
-static long httpx__sock_stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+static long httpx__ss_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     s->want = POLLOUT;
     return httpx__sock_send(s->fd, p, n, e);
 }
 
-static long httpx__sock_stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+static long httpx__ss_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     s->want = POLLIN;
     return httpx__sock_recv(s->fd, p, n, e);
 }
 
-static size_t httpx__sock_stream_pending(const httpx__stream *s) { (void)s; return 0; }
+static size_t httpx__ss_pending(const httpx__stream *s) { (void)s; return 0; }
 
-static void httpx__sock_stream_free(httpx__stream *s) {
+static const char *httpx__ss_query(const httpx__stream *s, int fact) {
+    const httpx__sock_stream *ss = httpx__ss_of(s);
+    if (fact == HTTPX__FACT_PEER) return ss->peer[0] ? ss->peer : NULL;
+    if (fact == HTTPX__FACT_SETUP) return ss->ready || !ss->setup[0] ? NULL : ss->setup;
+    return NULL;
+}
+
+static void httpx__ss_free(httpx__stream *s) {
     httpx__sock_close(s->fd);
     httpx__free(s);
 }
 
 static const httpx__stream_ops httpx__sock_stream_ops = {
-    httpx__sock_stream_send, httpx__sock_stream_recv, httpx__sock_stream_pending, httpx__sock_stream_free
+    httpx__ss_connect, httpx__ss_send, httpx__ss_recv, httpx__ss_pending, httpx__ss_query, httpx__ss_free
 };
 
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
-    httpx__stream *s;
-    HTTPX_ASSERT(fd >= 0);
-    s = (httpx__stream *)httpx__malloc(sizeof *s);
-    if (!s) {
-        httpx__sock_close(fd);
+static httpx__sock_stream *httpx__ss_new(httpx__err *e) {
+    httpx__sock_stream *ss = (httpx__sock_stream *)httpx__malloc(sizeof *ss);
+    if (!ss) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
         return NULL;
     }
-    s->ops = &httpx__sock_stream_ops;
-    s->fd = fd;
-    s->want = 0;
-    return s;
+    memset(ss, 0, sizeof *ss);
+    ss->base.ops = &httpx__sock_stream_ops;
+    ss->base.fd = HTTPX__NO_SOCK;
+    return ss;
 }
 
-/* The calls through the seam. The ops always get an httpx__err to fill, so
-   that no stream needs a scratch one of its own. */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e) {
+    httpx__sock_stream *ss;
+    HTTPX_ASSERT(fd != HTTPX__NO_SOCK);
+    if (!(ss = httpx__ss_new(e))) {
+        httpx__sock_close(fd);
+        return NULL;
+    }
+    ss->base.fd = fd;
+    ss->ready = true;
+    return &ss->base;
+}
+#endif
+
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_new(e);
+    if (!ss) return NULL;
+    ss->addrs = *a;
+    ss->all_deadline = deadline;
+    ss->timeout = timeout;
+    return &ss->base;
+}
+
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_new(e);
+    if (!ss) return NULL;
+    if (httpx__addrs_unix(&ss->addrs, path, e)) {
+        httpx__free(ss);
+        return NULL;
+    }
+    return &ss->base;
+}
+
+/* ---- the calls through the seam ----
+   The ops always get an httpx__err to fill, so that no stream needs a
+   scratch one of its own. */
+
+HTTPX__PRIVATE int httpx__stream_connect(httpx__stream *s, httpx__err *e) {
+    httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops);
+    if (!e) {
+        memset(&scratch, 0, sizeof scratch);
+        e = &scratch;
+    }
+    return s->ops->connect(s, e);
+}
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__err scratch;
     HTTPX_ASSERT(s && s->ops && (p || n == 0));
@@ -7539,11 +7866,18 @@ HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, http
     return s->ops->recv(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact) {
+    for (; s; s = s->lower) {
+        const char *answer = s->ops->query(s, fact);
+        if (answer) return answer;
+    }
+    return NULL;
+}
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7547 "httpx.h"
+#line 7881 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -8050,7 +8384,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 8054 "httpx.h"
+#line 8388 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8070,8 +8404,6 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 #ifndef HTTPX__DNS_INTERNAL_H
 #define HTTPX__DNS_INTERNAL_H
 /* #include "internal.h": earlier in httpx.h */
-#include <sys/types.h>
-#include <sys/socket.h>
 
 #define HTTPX__DNS_MAX_NS 3         /* as glibc's MAXNS */
 #define HTTPX__DNS_MAX_SEARCH 6     /* as glibc's MAXDNSRCH */
@@ -8225,7 +8557,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8229 "httpx.h"
+#line 8561 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8247,11 +8579,6 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #include <stdio.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 /* ---- small helpers ---- */
 
@@ -8344,9 +8671,9 @@ HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h) {
 
 static bool httpx__dns_numeric(const char *host, httpx__dns_list *l) {
     unsigned char a[16];
-    if (inet_pton(AF_INET, host, a) == 1) { httpx__dns_list_add(l, AF_INET, a); return true; }
-    if (inet_pton(AF_INET6, host, a) == 1) { httpx__dns_list_add(l, AF_INET6, a); return true; }
-    return false;
+    int n = httpx__ip_parse(host, a);
+    if (n) httpx__dns_list_add(l, n == 4 ? AF_INET : AF_INET6, a);
+    return n != 0;
 }
 
 static bool httpx__dns_localhost(const char *host, httpx__dns_list *l) {
@@ -8378,9 +8705,9 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
         int family;
         if (hash) *hash = 0;
         if (!(addr = httpx__dns_token(&p))) continue;
-        if (inet_pton(AF_INET, addr, a) == 1) family = AF_INET;
-        else if (inet_pton(AF_INET6, addr, a) == 1) family = AF_INET6;
-        else continue;
+        family = httpx__ip_parse(addr, a);
+        if (!family) continue;
+        family = family == 4 ? AF_INET : AF_INET6;
         while ((tok = httpx__dns_token(&p)) != NULL) {
             size_t tl = strlen(tok);
             if (tl && tok[tl - 1] == '.') tok[--tl] = 0;
@@ -8513,7 +8840,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8517 "httpx.h"
+#line 8844 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8720,7 +9047,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8724 "httpx.h"
+#line 9051 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8736,10 +9063,6 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 #endif
 /* #include "dns_internal.h": earlier in httpx.h */
 #include <stdio.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #ifndef HTTPX_DNS_THREADS
 
@@ -8911,8 +9234,8 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
     snprintf(out, cap, "rcode=%d tc=%d", a.rcode, a.tc ? 1 : 0);
     for (i = 0; i < a.addrs.n6 + a.addrs.n4; i++) {
         char ip[64];
-        if (i < a.addrs.n6) inet_ntop(AF_INET6, a.addrs.v6[i], ip, sizeof ip);
-        else inet_ntop(AF_INET, a.addrs.v4[i - a.addrs.n6], ip, sizeof ip);
+        if (i < a.addrs.n6) httpx__ip_string(a.addrs.v6[i], 16, ip, sizeof ip);
+        else httpx__ip_string(a.addrs.v4[i - a.addrs.n6], 4, ip, sizeof ip);
         used = strlen(out);
         snprintf(out + used, cap - used, " %s", ip);
     }
@@ -8924,7 +9247,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8928 "httpx.h"
+#line 9251 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8943,10 +9266,6 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #ifndef HTTPX_DNS_THREADS
 
@@ -8965,9 +9284,9 @@ static void httpx__dns_seed(httpx__dns *d) {
 static unsigned httpx__dns_rand16(httpx__dns *d) { return (unsigned)(httpx__splitmix64(&d->rng) & 0xFFFF); }
 
 HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
-    if (d->fd >= 0) close(d->fd);
-    if (d->tcp_fd >= 0) close(d->tcp_fd);
-    d->fd = d->tcp_fd = -1;
+    httpx__sock_close(d->fd);
+    httpx__sock_close(d->tcp_fd);
+    d->fd = d->tcp_fd = HTTPX__NO_SOCK;
     d->sock_ns = -1;
     d->tcp_connecting = false;
     httpx__buf_free(&d->tcp_out);
@@ -8983,21 +9302,21 @@ static bool httpx__dns_send_round(httpx__dns *d) {
     int ns = d->round % d->rc.nns, i;
     if (d->fd < 0 || d->sock_ns != ns) {
         const struct sockaddr *sa = (const struct sockaddr *)&d->rc.ns[ns];
-        if (d->fd >= 0) close(d->fd);
+        httpx__sock_close(d->fd);
         d->sock_ns = ns;
         d->fd = httpx__socket(sa->sa_family, SOCK_DGRAM);
-        if (d->fd < 0) return false;
-        if (connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {
-            close(d->fd);
-            d->fd = -1;
+        if (d->fd == HTTPX__NO_SOCK) return false;
+        if (httpx__sock_connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {   /* UDP: at once or never */
+            httpx__sock_close(d->fd);
+            d->fd = HTTPX__NO_SOCK;
             return false;
         }
     }
     for (i = 0; i < 2; i++) {
-        ssize_t r;
+        long r;
         if (d->q[i].state != HTTPX__DNSQ_WAIT) continue;
-        do r = send(d->fd, d->q[i].pkt, d->q[i].len, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
-        if (r < 0 && errno == ECONNREFUSED) {   /* an earlier ICMP port unreachable */
+        r = httpx__sock_write(d->fd, d->q[i].pkt, d->q[i].len);
+        if (r == HTTPX__BAD && HTTPX__REFUSED(errno)) {   /* an earlier ICMP port unreachable */
             d->why_refused = true;
             return false;
         }
@@ -9134,11 +9453,11 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
     if (d->tcp_fd < 0) {
         sa = (const struct sockaddr *)&d->rc.ns[ns];
         d->tcp_fd = httpx__socket(sa->sa_family, SOCK_STREAM);
-        if (d->tcp_fd < 0) return false;
-        if (connect(d->tcp_fd, sa, d->rc.ns_len[ns]) != 0 && errno != EINPROGRESS) {
+        if (d->tcp_fd == HTTPX__NO_SOCK) return false;
+        if (httpx__sock_connect(d->tcp_fd, sa, d->rc.ns_len[ns]) == HTTPX__BAD) {
             int err = errno;
-            close(d->tcp_fd);
-            d->tcp_fd = -1;
+            httpx__sock_close(d->tcp_fd);
+            d->tcp_fd = HTTPX__NO_SOCK;
             errno = err;
             return false;
         }
@@ -9164,14 +9483,13 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
 static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
     char ns[80];
     if (d->tcp_connecting) {
-        struct pollfd pf;
-        int err = 0;
-        socklen_t elen = (socklen_t)sizeof err;
+        httpx__pollfd pf;
+        int err;
         pf.fd = d->tcp_fd;
         pf.events = POLLOUT;
         pf.revents = 0;
-        if (poll(&pf, 1, 0) <= 0) return 0;   /* timeout 0: only asks */
-        if (getsockopt(d->tcp_fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0) err = errno;
+        if (httpx__poll(&pf, 1, 0) <= 0) return 0;   /* timeout 0: only asks */
+        err = httpx__sock_error(d->tcp_fd);
         if (err) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             return httpx__dns_fail(d, e, "the answer was truncated and TCP to %s failed: %s", ns, strerror(err));
@@ -9179,9 +9497,8 @@ static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
         d->tcp_connecting = false;
     }
     while (d->tcp_out_off < d->tcp_out.len) {
-        ssize_t r = send(d->tcp_fd, d->tcp_out.p + d->tcp_out_off, d->tcp_out.len - d->tcp_out_off, MSG_NOSIGNAL);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        long r = httpx__sock_write(d->tcp_fd, d->tcp_out.p + d->tcp_out_off, d->tcp_out.len - d->tcp_out_off);
+        if (r == HTTPX__AGAIN) return 0;
         if (r < 0) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             return httpx__dns_fail(d, e, "sending to %s over TCP failed: %s", ns, strerror(errno));
@@ -9189,13 +9506,12 @@ static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
         d->tcp_out_off += (size_t)r;
     }
     for (;;) {
-        ssize_t r;
+        long r;
         size_t need;
         if (!httpx__buf_reserve(&d->tcp_in, 4096))
             return httpx__dns_fail(d, e, "out of memory for a DNS answer over TCP");
-        r = recv(d->tcp_fd, d->tcp_in.p + d->tcp_in.len, 4096, 0);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        r = httpx__sock_read(d->tcp_fd, d->tcp_in.p + d->tcp_in.len, 4096);
+        if (r == HTTPX__AGAIN) return 0;
         if (r <= 0) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             if (d->found.n4 || d->found.n6) return httpx__dns_settle(d, e);
@@ -9219,13 +9535,12 @@ static int httpx__dns_udp_step(httpx__dns *d, httpx__err *e) {
     int budget;
     /* Bounded, so that a flood of junk cannot keep one call busy for long. */
     for (budget = 0; budget < 64 && d->fd >= 0; budget++) {
-        ssize_t r = recv(d->fd, pkt, sizeof pkt, 0);
+        long r = httpx__sock_read(d->fd, pkt, sizeof pkt);
         int rc;
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        if (r == HTTPX__AGAIN) return 0;
         if (r < 0) {
             /* ICMP port unreachable and the like: this nameserver is out. */
-            d->why_refused = errno == ECONNREFUSED;
+            d->why_refused = HTTPX__REFUSED(errno);
             return httpx__dns_server_failed(d, e);
         }
         rc = httpx__dns_packet(d, pkt, (size_t)r, false, e);
@@ -9275,7 +9590,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9279 "httpx.h"
+#line 9594 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9290,10 +9605,6 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* #include "dns_internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <unistd.h>
-#include <netdb.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #ifdef HTTPX_DNS_THREADS
 #include <pthread.h>
@@ -9306,7 +9617,8 @@ struct httpx__dns_job {
     int refs;
     int pipe[2];                    /* the thread writes a byte when done */
     bool done;
-    int port, gai;
+    int port;
+    const char *why;                /* the lookup failed: why (a static string) */
     char host[HTTPX__DNS_NAME];
     httpx__dns_list found;
 };
@@ -9323,36 +9635,19 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     httpx__free(j);
 }
 
+static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
+    httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
+}
+
 static void *httpx__dns_thread(void *arg) {
     httpx__dns_job *j = (httpx__dns_job *)arg;
-    struct addrinfo hints, *res = NULL, *ai;
     httpx__dns_list found;
-    int rc;
+    const char *why;
     memset(&found, 0, sizeof found);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    rc = getaddrinfo(j->host, NULL, &hints, &res);
-#ifdef EAI_ADDRFAMILY
-    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
-#endif
-    if (rc == EAI_NONAME) {   /* AI_ADDRCONFIG hides everything on a host with only loopback */
-        hints.ai_flags = 0;
-        rc = getaddrinfo(j->host, NULL, &hints, &res);
-    }
-    if (rc == 0) {
-        for (ai = res; ai; ai = ai->ai_next) {
-            if (ai->ai_family == AF_INET)
-                httpx__dns_list_add(&found, AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr);
-            else if (ai->ai_family == AF_INET6)
-                httpx__dns_list_add(&found, AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
-        }
-        freeaddrinfo(res);
-    }
+    why = httpx__lookup_blocking(j->host, httpx__dns_thread_add, &found);
     pthread_mutex_lock(&j->lock);
     j->found = found;
-    j->gai = rc;
+    j->why = why;
     j->done = true;
     if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
@@ -9404,15 +9699,15 @@ HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = d->job;
     char c;
     bool done;
-    int gai;
+    const char *why;
     while (read(j->pipe[0], &c, 1) > 0) {}
     pthread_mutex_lock(&j->lock);
     done = j->done;
-    gai = j->gai;
+    why = j->why;
     if (done) d->found = j->found;
     pthread_mutex_unlock(&j->lock);
     if (!done) return 0;
-    if (gai != 0) return httpx__dns_fail(d, e, "%s", gai_strerror(gai));
+    if (why) return httpx__dns_fail(d, e, "%s", why);
     if (!d->found.n4 && !d->found.n6) return httpx__dns_fail(d, e, "no IPv4 or IPv6 address");
     d->state = HTTPX__DNS_DONE;
     return 1;
@@ -9429,7 +9724,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9433 "httpx.h"
+#line 9728 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9519,7 +9814,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9523 "httpx.h"
+#line 9818 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10067,7 +10362,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 10071 "httpx.h"
+#line 10366 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10084,7 +10379,6 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* #include "tls_internal.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -10260,8 +10554,7 @@ HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char
     } else {
         snprintf(bare, sizeof bare, "%s", nl < sizeof bare ? name : "");
     }
-    if (inet_pton(AF_INET, bare, x->ip) == 1) x->ip_len = 4;
-    else if (inet_pton(AF_INET6, bare, x->ip) == 1) x->ip_len = 16;
+    x->ip_len = (size_t)httpx__ip_parse(bare, x->ip);
     x->vtable = &httpx__x509_vtable;
     x->no_verify = no_verify;
     x->want_der = x->ip_len != 0 && !no_verify;
@@ -10283,7 +10576,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10287 "httpx.h"
+#line 10580 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10317,21 +10610,10 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__tls_available(e);
     return NULL;
 }
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    (void)s;
-    httpx__tls_available(e);
-    return HTTPX__BAD;
-}
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
-    (void)s;
-    *version = *cipher = "";
-}
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 
 /* Buffer sizes, the bulk of the memory of a TLS connection.
@@ -10357,15 +10639,16 @@ HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
 
 typedef struct httpx__tls {
     httpx__stream base;               /* first: a TLS connection is a stream */
-    httpx__stream *lower;             /* the stream the records travel on */
     br_ssl_client_context cc;
     httpx__x509 *x509;                /* during the handshake only */
     const br_x509_class *refuse;      /* the x509 context after it */
     httpx__tls_config *cfg;
     char *key;                        /* "host:port" of the session cache */
     char *name;                       /* the name checked, for messages */
+    char setup[300];                  /* "TLS handshake with <name> not done" */
     const char *alpn;
     bool done;                        /* handshake finished */
+    bool lower_ready;                 /* the stream below is set up: the handshake runs */
     bool write_failed;                /* the socket refused a write; later writes fail */
     int write_errno;
     unsigned char *ibuf, *obuf;       /* in the same allocation, after the struct */
@@ -10395,7 +10678,7 @@ static void httpx__tls_set_suites(br_ssl_engine_context *eng) {
 static void httpx__tls_free(httpx__stream *s) {
     httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
-    httpx__stream_free(t->lower);
+    httpx__stream_free(t->base.lower);
     httpx__x509_free(t->x509);
     httpx__free(t->key);
     httpx__free(t->name);
@@ -10406,7 +10689,11 @@ static void httpx__tls_free(httpx__stream *s) {
 static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
 static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
 static size_t httpx__tls_pending(const httpx__stream *s);
-static const httpx__stream_ops httpx__tls_ops = { httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_free };
+static int httpx__tls_connect(httpx__stream *s, httpx__err *e);
+static const char *httpx__tls_query(const httpx__stream *s, int fact);
+static const httpx__stream_ops httpx__tls_ops = {
+    httpx__tls_connect, httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_query, httpx__tls_free
+};
 
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e) {
@@ -10436,7 +10723,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     memset(x, 0, sizeof *x);
     t->base.ops = &httpx__tls_ops;
     t->base.fd = lower->fd;
-    t->lower = lower;
+    t->base.lower = lower;
     t->x509 = x;
     t->cfg = cfg;
     t->alpn = "";
@@ -10455,6 +10742,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     }
     memcpy(t->name, name, nl);
     t->name[nl] = 0;
+    snprintf(t->setup, sizeof t->setup, "TLS handshake with %s not done", t->name);
     name = t->name;
     memcpy(t->key, name, nl);
     strcpy(t->key + nl, keybuf);
@@ -10635,7 +10923,7 @@ static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
         br_ssl_engine_sendrec_ack(&t->cc.eng, len);
         return (long)len;
     }
-    w = httpx__stream_send(t->lower, buf, len, e);
+    w = httpx__stream_send(t->base.lower, buf, len, e);
     if (w > 0) br_ssl_engine_sendrec_ack(&t->cc.eng, (size_t)w);
     if (w == HTTPX__BAD) { t->write_failed = true; t->write_errno = e->sys_errno; }
     return w;
@@ -10645,7 +10933,7 @@ static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
 static long httpx__tls_pull(httpx__tls *t, httpx__err *e) {
     size_t len;
     unsigned char *buf = br_ssl_engine_recvrec_buf(&t->cc.eng, &len);
-    long r = httpx__stream_recv(t->lower, buf, len, e);
+    long r = httpx__stream_recv(t->base.lower, buf, len, e);
     if (r > 0) br_ssl_engine_recvrec_ack(&t->cc.eng, (size_t)r);
     return r;
 }
@@ -10703,7 +10991,9 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
     return HTTPX__BAD;
 }
 
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+/* The handshake, over a lower stream that is set up: 1 done, HTTPX__AGAIN
+   (s->want set), HTTPX__BAD. */
+static int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
     httpx__tls *t;
     br_ssl_engine_context *eng;
     httpx__err scratch;
@@ -10733,7 +11023,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
                 return HTTPX__BAD;
             }
             if (r > 0) continue;
-            if (!(st & BR_SSL_SENDAPP)) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (!(st & BR_SSL_SENDAPP)) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
             /* Done, with our last record still queued: send() and recv() flush it. */
         }
         if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)) {
@@ -10745,7 +11035,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
         }
         r = httpx__tls_pull(t, e);
         if (r > 0) continue;
-        if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
+        if (r == HTTPX__AGAIN) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
         if (r == 0) {
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: the server closed the connection during the "
@@ -10790,13 +11080,13 @@ static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__er
             r = httpx__tls_push(t, e);
             if (r == HTTPX__BAD) return HTTPX__BAD;
             if (r > 0) continue;
-            s->want = t->lower->want;
+            s->want = t->base.lower->want;
             return HTTPX__AGAIN;
         }
         if (st & BR_SSL_RECVREC) {
             r = httpx__tls_pull(t, e);
             if (r > 0) continue;
-            if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (r == HTTPX__AGAIN) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
             if (r == 0) {
                 e->sys_errno = BR_ERR_IO;
                 httpx__fail(e, HTTPX_ERR_WRITE, "the server closed the TLS connection to %s", t->name);
@@ -10837,7 +11127,7 @@ static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) 
             memset(&ignore, 0, sizeof ignore);
             r = httpx__tls_push(t, &ignore);
             if (r != HTTPX__AGAIN) continue;
-            if (!(st & BR_SSL_RECVREC)) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (!(st & BR_SSL_RECVREC)) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
         }
         if (!(st & BR_SSL_RECVREC)) {
             return httpx__tls_bad_state(t, "TLS receive from", st, e);
@@ -10845,7 +11135,7 @@ static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) 
         r = httpx__tls_pull(t, e);
         if (r > 0) continue;
         if (r == HTTPX__AGAIN) {
-            s->want = (short)(t->lower->want |
+            s->want = (short)(t->base.lower->want |
                               ((br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) ? POLLOUT : 0));
             return HTTPX__AGAIN;
         }
@@ -10867,11 +11157,24 @@ static size_t httpx__tls_pending(const httpx__stream *s) {
     return len;
 }
 
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
-    return s && s->ops == &httpx__tls_ops ? httpx__tls_of(s)->alpn : "";
+/* The set-up step of the stack: the stream below first, then the handshake. */
+static int httpx__tls_connect(httpx__stream *s, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
+    if (!t->lower_ready) {
+        int rc = httpx__stream_connect(s->lower, e);
+        s->fd = s->lower->fd;     /* the socket below may change while it tries addresses */
+        if (rc != 1) {
+            s->want = s->lower->want;
+            s->deadline = s->lower->deadline;
+            return rc;
+        }
+        t->lower_ready = true;
+        s->deadline = 0;          /* the handshake is timed by the connection's budget */
+    }
+    return httpx__tls_handshake(s, e);
 }
 
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
+static const char *httpx__tls_suite_name(uint16_t id) {
     static const struct { uint16_t id; const char *name; } suites[] = {
         { BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256" },
         { BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE-RSA-AES128-GCM-SHA256" },
@@ -10880,20 +11183,31 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
         { BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305" },
         { BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305" },
     };
-    const httpx__tls *t;
     size_t i;
-    *version = *cipher = "";
-    if (!s || s->ops != &httpx__tls_ops || !(t = httpx__tls_of(s))->done) return;
-    if (t->cc.eng.session.version == BR_TLS12) *version = "TLSv1.2";
     for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
-        if (suites[i].id == t->cc.eng.session.cipher_suite) *cipher = suites[i].name;
+        if (suites[i].id == id) return suites[i].name;
+    return "";
+}
+
+/* What TLS knows: the negotiated facts once the handshake is done (as
+   OpenSSL names them), and what the set-up waits for while it runs. */
+static const char *httpx__tls_query(const httpx__stream *s, int fact) {
+    const httpx__tls *t = httpx__tls_of(s);
+    switch (fact) {
+    case HTTPX__FACT_ALPN: return t->done ? t->alpn : NULL;
+    case HTTPX__FACT_TLS_VERSION:
+        return !t->done ? NULL : t->cc.eng.session.version == BR_TLS12 ? "TLSv1.2" : "";
+    case HTTPX__FACT_TLS_CIPHER: return t->done ? httpx__tls_suite_name(t->cc.eng.session.cipher_suite) : NULL;
+    case HTTPX__FACT_SETUP: return t->lower_ready && !t->done ? t->setup : NULL;
+    default: return NULL;
+    }
 }
 
 #endif
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10897 "httpx.h"
+#line 11211 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -11137,7 +11451,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 11141 "httpx.h"
+#line 11455 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -11320,9 +11634,10 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx
        response never reads a connection (a mock exchange has none) */
     v.connection_reused = ex->reused;
     v.alpn = v.tls_version = v.tls_cipher = NULL;
-    if (ex->conn && ex->conn->is_tls) {
-        v.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &v.tls_version, &v.tls_cipher);
+    if (ex->conn && ex->conn->route.tls) {      /* asked of the connection's stack of streams */
+        v.alpn = httpx__stream_query(ex->conn->io, HTTPX__FACT_ALPN);
+        v.tls_version = httpx__stream_query(ex->conn->io, HTTPX__FACT_TLS_VERSION);
+        v.tls_cipher = httpx__stream_query(ex->conn->io, HTTPX__FACT_TLS_CIPHER);
     }
     return ex->sink->head(ex, &v, e);
 }
@@ -11331,13 +11646,17 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 11335 "httpx.h"
+#line 11650 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
    ====================================================================== */
 /* conn: connections and the pool. A connection owns its setup (resolving ->
-   connecting -> TLS -> ready), its stream, its buffers and its protocol;
+   connecting its stack of streams -> ready), its streams, its buffers and
+   its protocol. Its route says where it goes (host and port, or a Unix
+   socket; TLS or not) and is the pool's key; the streams of the stack do
+   the connecting and the handshake themselves (net.c, tls.c), so nothing
+   here names a transport;
    exchanges wait on it while it is set up, and a setup failure is reported
    to every one of them. Which protocol it speaks is decided when it becomes
    ready, from the client's table of protocols: this file names none, and
@@ -11345,10 +11664,9 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
    and `deadline` for the loop. A closed connection is marked CLOSED and
    freed by the loop, so nobody holds a dangling pointer in the meantime. */
 #if defined(HTTPX_LINES)
-#line 8 "tools/src/conn.c"
+#line 12 "tools/src/conn.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <poll.h>
 
 /* ---- small parts ---- */
 
@@ -11382,10 +11700,10 @@ HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
     return n;
 }
 
-HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
-    if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : -1;
-    if (conn->state == HTTPX__CONN_CLOSED) return -1;
-    return conn->io ? conn->io->fd : conn->fd;
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn) {
+    if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : HTTPX__NO_SOCK;
+    if (conn->state == HTTPX__CONN_CLOSED || !conn->io) return HTTPX__NO_SOCK;
+    return conn->io->fd;
 }
 
 /* Whether a connection may come to serve many exchanges at once: a
@@ -11429,10 +11747,8 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn) {
     if (conn->dns) httpx__dns_free(conn->dns);
     conn->dns = NULL;
     if (conn->proto && conn->proto->free) conn->proto->free(conn);
-    if (conn->io) httpx__stream_free(conn->io);
-    else httpx__sock_close(conn->fd);
+    httpx__stream_free(conn->io);
     conn->io = NULL;
-    conn->fd = -1;
     conn->want = 0;
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
@@ -11486,7 +11802,7 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
    poll (one zero-timeout poll: the rule is never to reuse a connection that
    became readable while idle). */
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
-    struct pollfd p;
+    httpx__pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
@@ -11496,55 +11812,84 @@ static bool httpx__conn_usable(httpx__conn *conn, double now) {
            they are read now, and a close the server made while it idled
            (no GOAWAY) ends it here rather than failing the next request,
            which the server would never have seen (a POST cannot be retried). */
-        if (httpx__stream_pending(conn->io) || (p.fd >= 0 && httpx__poll(&p, 1, 0) > 0))
+        if (httpx__stream_pending(conn->io) || (p.fd != HTTPX__NO_SOCK && httpx__poll(&p, 1, 0) > 0))
             conn->proto->step(conn, POLLIN);
         return conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn);
     }
     if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
-    return p.fd < 0 || httpx__poll(&p, 1, 0) == 0;
+    return p.fd == HTTPX__NO_SOCK || httpx__poll(&p, 1, 0) == 0;
 }
 
-/* Starts connecting to conn->addrs[addr_index] or a later address. Spreads
-   what is left of the connect timeout over the addresses left, so that one
-   dead address of a name cannot eat the whole budget. */
-static httpx_error httpx__connect_next(httpx__conn *conn, httpx__err *e) {
-    for (; conn->addr_index < conn->addrs.count; conn->addr_index++) {
-        conn->fd = httpx__connect_start(&conn->addrs, conn->addr_index, e);
-        if (conn->fd >= 0) {
-            int left = conn->addrs.count - conn->addr_index;
-            conn->want = POLLOUT;
-            conn->deadline = conn->connect_timeout < 0 ? 0
-                           : httpx__now() + (conn->setup_deadline - httpx__now()) / (left > 0 ? left : 1);
-            return HTTPX_OK;
+/* The route of an exchange to u. */
+static httpx_error httpx__route_of(httpx__route *r, const httpx_client *c, const httpx__url *u, httpx__err *e) {
+    if (u->host.n >= sizeof r->host) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+    memcpy(r->host, u->host.p, u->host.n);
+    r->host[u->host.n] = 0;
+    r->port = u->port;
+    r->tls = u->is_https;
+    r->uds = c->opts.uds;
+    r->proxy = NULL;
+    return HTTPX_OK;
+}
+
+/* Whether a connection of route r serves u: the pool's key, compared
+   without building a string, as this runs for every request. uds is the
+   client's one copy, so its pointer is its identity. */
+static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u) {
+    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && u->host.n < sizeof r->host &&
+           r->host[u->host.n] == 0 && httpx__mem_ieq(r->host, u->host.p, u->host.n);
+}
+
+/* Stacks the streams of conn's route, bottom first, over the addresses a
+   (unused for a Unix socket); the stack connects in CONNECTING. */
+static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, httpx__err *e) {
+    httpx_client *c = conn->client;
+    const httpx__route *r = &conn->route;
+    httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
+                     : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
+                                             conn->connect_timeout, e);
+    if (s && r->tls) {
+        if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
+            httpx__stream_free(s);
+            return e->code;
         }
+        /* a TLS stream over s (it takes s, on failure too) */
+        s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
     }
-    return e->code ? e->code : httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
+    if (!s) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+    conn->io = s;
+    conn->state = HTTPX__CONN_CONNECTING;
+    conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
+    return HTTPX_OK;
 }
 
-/* A new connection for ex's origin, with ex waiting on it. */
-static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
-    const httpx__url *u = &ex->req->url;
-    httpx__conn *conn;
-    if (u->host.n >= sizeof conn->host) { httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long"); return NULL; }
-    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
+/* A connection of route r, listed in the client, with nothing started. */
+static httpx__conn *httpx__conn_new(httpx_client *c, const httpx__route *r, double connect_timeout, httpx__err *e) {
+    httpx__conn *conn = (httpx__conn *)httpx__malloc(sizeof *conn);
     if (!conn) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection"); return NULL; }
     memset(conn, 0, sizeof *conn);
     conn->client = c;
-    conn->fd = -1;
     conn->poll_index = -1;
     conn->state = HTTPX__CONN_RESOLVING;
-    memcpy(conn->host, u->host.p, u->host.n);
-    conn->host[u->host.n] = 0;
-    conn->port = u->port;
-    conn->is_tls = u->is_https;
-    conn->connect_timeout = ex->timeout.connect;
-    conn->setup_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
-    conn->deadline = httpx__deadline_in(ex->timeout.connect);
+    conn->route = *r;
+    conn->connect_timeout = connect_timeout;
+    conn->setup_deadline = httpx__now() + (connect_timeout < 0 ? 0 : connect_timeout);
+    conn->deadline = httpx__deadline_in(connect_timeout);
     conn->next = c->conns;
     c->conns = conn;
     c->num_conns++;
-    conn->dns = httpx__dns_start(&c->dns, conn->host, conn->port, e);
-    if (!conn->dns) {
+    return conn;
+}
+
+/* A new connection for ex's origin, with ex waiting on it: it resolves the
+   host, or goes straight to connecting a Unix socket. */
+static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
+    httpx__route r;
+    httpx__conn *conn;
+    if (httpx__route_of(&r, c, &ex->req->url, e) || !(conn = httpx__conn_new(c, &r, ex->timeout.connect, e)))
+        return NULL;
+    if (r.uds ? httpx__conn_stack(conn, NULL, e) != HTTPX_OK
+              : !(conn->dns = httpx__dns_start(&c->dns, conn->route.host, conn->route.port, e))) {
         httpx__conn_close(conn);
         return NULL;
     }
@@ -11556,13 +11901,6 @@ static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
     ex->conn = conn;
     httpx__exchange_set_state(ex, HTTPX__EX_ATTACHED);
     ex->deadline = 0;   /* the connection's setup deadline rules now */
-}
-
-/* Whether conn serves u's origin (scheme, host, port): the pool's key,
-   compared without building a string, as this runs for every request. */
-static inline bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
-    return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
-           conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
 }
 
 /* Closes an idle connection (of any origin) to make room for a new one. */
@@ -11579,7 +11917,7 @@ static bool httpx__pool_make_room(httpx_client *c) {
 static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
     httpx__conn *conn;
     for (conn = c->conns; conn; conn = conn->next)
-        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__conn_is_for(conn, u) &&
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__route_is_for(&conn->route, c, u) &&
             conn->proto->worth_waiting(conn))
             return true;
     return false;
@@ -11591,7 +11929,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__err e;
     memset(&e, 0, sizeof e);
     for (conn = c->conns; conn; conn = conn->next) {
-        if (conn->state == HTTPX__CONN_CLOSED || !httpx__conn_is_for(conn, &ex->req->url)) continue;
+        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url)) continue;
         if (conn->state != HTTPX__CONN_READY) {
             if (!setting_up) setting_up = conn;
             continue;
@@ -11635,7 +11973,7 @@ static void httpx__conn_ready(httpx__conn *conn) {
     conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
     if (conn->proto->start && conn->proto->start(conn, &e)) {
-        conn->state = HTTPX__CONN_TLS;      /* not ready after all: a setup failure */
+        conn->state = HTTPX__CONN_CONNECTING;   /* not ready after all: a setup failure */
         httpx__conn_fail(conn, &e);
         return;
     }
@@ -11654,115 +11992,77 @@ static void httpx__conn_ready(httpx__conn *conn) {
 
 static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     double now = httpx__now(), dl;
-    int rc = httpx__dns_step(conn->dns, &conn->addrs, e);
+    httpx__addrs addrs;
+    int rc = httpx__dns_step(conn->dns, &addrs, e);
     if (rc < 0) { httpx__conn_fail(conn, e); return; }
     if (rc == 0) {
         if (conn->connect_timeout >= 0 && now >= conn->setup_deadline) {
             httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%s'",
-                        conn->connect_timeout, conn->host);
+                        conn->connect_timeout, conn->route.host);
             httpx__conn_fail(conn, e);
             return;
         }
         dl = httpx__dns_deadline(conn->dns);
         if (conn->connect_timeout >= 0 && (!dl || conn->setup_deadline < dl)) dl = conn->setup_deadline;
-        conn->want = httpx__dns_fd(conn->dns) >= 0 ? httpx__dns_events(conn->dns) : 0;
+        conn->want = httpx__dns_fd(conn->dns) != HTTPX__NO_SOCK ? httpx__dns_events(conn->dns) : 0;
         conn->deadline = dl;
         return;
     }
     httpx__dns_free(conn->dns);
     conn->dns = NULL;
-    conn->state = HTTPX__CONN_CONNECTING;
-    if (httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
+    if (httpx__conn_stack(conn, &addrs, e)) httpx__conn_fail(conn, e);
 }
 
-/* The handshake shares the connect timeout, as in HTTPX: "connected" means
-   ready to send a request. */
-static void httpx__tls_begin(httpx__conn *conn, httpx__err *e) {
-    httpx_client *c = conn->client;
-    if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) { httpx__conn_fail(conn, e); return; }
-    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port, httpx__conn_may_multiplex(conn), conn->io, e);
-    if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
-    conn->state = HTTPX__CONN_TLS;
-    conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
-}
-
-static void httpx__step_handshake(httpx__conn *conn, httpx__err *e) {
-    int rc;
-    if (conn->deadline && httpx__now() >= conn->deadline) {
-        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: TLS handshake with %s not done",
-                    conn->connect_timeout, conn->host);
-        httpx__conn_fail(conn, e);
-        return;
-    }
-    rc = httpx__tls_handshake(conn->io, e);
-    if (rc == HTTPX__AGAIN) { conn->want = conn->io->want; return; }
+/* The stack sets itself up: the bottom stream connects, then the ones
+   above it (TLS) run their handshakes. All of it shares the connect
+   timeout, as in HTTPX: "connected" means ready to send a request. */
+static void httpx__step_connecting(httpx__conn *conn, httpx__err *e) {
+    int rc = httpx__stream_connect(conn->io, e);
+    double dl;
+    if (rc == 1) { httpx__conn_ready(conn); return; }
     if (rc == HTTPX__BAD) { httpx__conn_fail(conn, e); return; }
-    httpx__conn_ready(conn);
-}
-
-static void httpx__step_connecting(httpx__conn *conn, short revents, httpx__err *e) {
-    bool timed_out = conn->deadline && httpx__now() >= conn->deadline;
-    if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
-    if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
-        conn->io = httpx__sock_stream_new(conn->fd, e);
-        if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
-        if (conn->is_tls) httpx__tls_begin(conn, e);
-        else httpx__conn_ready(conn);
-        return;
-    }
-    httpx__sock_close(conn->fd);
-    conn->fd = -1;
-    conn->addr_index++;
-    if (timed_out && conn->addr_index >= conn->addrs.count) {
-        char where[80];
-        httpx__addr_string(&conn->addrs, conn->addr_index - 1, where, sizeof where);
-        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", where, conn->connect_timeout);
+    if (conn->connect_timeout >= 0 && httpx__now() >= conn->setup_deadline) {
+        const char *what = httpx__stream_query(conn->io, HTTPX__FACT_SETUP);
+        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: %s",
+                    conn->connect_timeout, what ? what : "not connected");
         httpx__conn_fail(conn, e);
         return;
     }
-    if (conn->addr_index >= conn->addrs.count || httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
+    conn->want = conn->io->want;
+    dl = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
+    if (conn->io->deadline && (!dl || conn->io->deadline < dl)) dl = conn->io->deadline;
+    conn->deadline = dl;
 }
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports use it */
 HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e) {
     httpx__url u;
+    httpx__route r;
     httpx__conn *conn;
-    if (httpx__url_parse(&u, url, strlen(url), e) || u.host.n >= sizeof conn->host) {
+    if (httpx__url_parse(&u, url, strlen(url), e) || httpx__route_of(&r, c, &u, e) ||
+        !(conn = httpx__conn_new(c, &r, c->opts.timeout.connect, e))) {
         httpx__stream_free(s);
-        return e->code ? e->code : httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+        return e->code;
     }
-    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
-    if (!conn) {
-        httpx__stream_free(s);
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
-    }
-    memset(conn, 0, sizeof *conn);
-    conn->client = c;
-    conn->poll_index = -1;
-    conn->fd = s->fd;
+    conn->route.tls = tls;
     conn->io = s;
-    memcpy(conn->host, u.host.p, u.host.n);
-    conn->port = u.port;
-    conn->is_tls = tls;
-    conn->connect_timeout = c->opts.timeout.connect;
-    conn->setup_deadline = httpx__now() + (conn->connect_timeout < 0 ? 0 : conn->connect_timeout);
-    conn->next = c->conns;
-    c->conns = conn;
-    c->num_conns++;
-    if (tls) {
-        httpx__tls_begin(conn, e);
-        if (conn->state == HTTPX__CONN_CLOSED) return e->code;
-        httpx__conn_step(conn, 0);
-    } else {
-        httpx__conn_ready(conn);
+    if (tls && !(c->tls || (c->tls = httpx__tls_config_new(&c->opts.tls, e)))) {
+        httpx__conn_close(conn);
+        return e->code;
     }
+    if (tls && !(conn->io = httpx__tls_stream_new(c->tls, r.host, r.port, httpx__conn_may_multiplex(conn), s, e))) {
+        httpx__conn_close(conn);
+        return e->code;
+    }
+    conn->state = HTTPX__CONN_CONNECTING;
+    httpx__conn_step(conn, 0);
     return HTTPX_OK;
 }
 #endif
 
 /* Steps a connection on readiness (revents) or a passed deadline (0). Setup
-   states loop while they make progress: a name known at once connects, a
-   connect that finished at once starts TLS. */
+   states loop while they make progress: a name known at once connects at
+   once. */
 HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
     httpx__err e;
     enum httpx__conn_state before;
@@ -11771,8 +12071,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
         before = conn->state;
         switch (conn->state) {
         case HTTPX__CONN_RESOLVING: httpx__step_resolving(conn, &e); break;
-        case HTTPX__CONN_CONNECTING: httpx__step_connecting(conn, revents, &e); break;
-        case HTTPX__CONN_TLS: httpx__step_handshake(conn, &e); break;
+        case HTTPX__CONN_CONNECTING: httpx__step_connecting(conn, &e); break;
         case HTTPX__CONN_READY: conn->proto->step(conn, revents); return;
         case HTTPX__CONN_CLOSED: return;
         }
@@ -11782,7 +12081,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11786 "httpx.h"
+#line 12085 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11800,7 +12099,6 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 #line 9 "tools/src/h1_proto.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <poll.h>
 
 #define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256     /* field views on the stack; limits.max_headers above it: the heap */
@@ -11875,7 +12173,7 @@ static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
 static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
+    if (conn->route.tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
     ex->proto.h1.body_sent = true;
     ex->proto.h1.early = true;
@@ -12039,7 +12337,7 @@ static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err
     if (ex->state == HTTPX__EX_SENDING) {
         if (!httpx__h1_send(conn, ex, e)) return;
         httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
-        if (!conn->is_tls && !ex->proto.h1.early) {
+        if (!conn->route.tls && !ex->proto.h1.early) {
             /* the answer cannot be there yet: wait for it instead of spending
                a recv() on EAGAIN (TLS may still have records to flush, which
                its recv does, so it goes on) */
@@ -12126,7 +12424,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12130 "httpx.h"
+#line 12428 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12145,7 +12443,6 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <limits.h>
-#include <poll.h>
 
 #ifdef HTTPX_NO_HTTP2
 
@@ -12661,11 +12958,14 @@ static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx_
    TCP with prior knowledge only. */
 static bool httpx__h2_offered(const httpx__conn *conn) {
     const httpx_client_opts *o = &conn->client->opts;
-    return conn->is_tls ? o->http2 : o->http2_prior_knowledge;
+    return conn->route.tls ? o->http2 : o->http2_prior_knowledge;
 }
 
 static bool httpx__h2_chosen(const httpx__conn *conn) {
-    return !conn->is_tls || !strcmp(httpx__tls_alpn(conn->io), "h2");
+    const char *alpn;
+    if (!conn->route.tls) return true;
+    alpn = httpx__stream_query(conn->io, HTTPX__FACT_ALPN);
+    return alpn && !strcmp(alpn, "h2");
 }
 
 static httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
@@ -12720,7 +13020,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12724 "httpx.h"
+#line 13024 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12734,7 +13034,6 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 #line 5 "tools/src/loop.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <poll.h>
 
 /* The error of a wait whose deadline passed, or of the whole request's
    (total: timeout.total). */
@@ -12993,7 +13292,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12997 "httpx.h"
+#line 13296 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13403,7 +13702,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13407 "httpx.h"
+#line 13706 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -13633,7 +13932,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 13637 "httpx.h"
+#line 13936 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -13792,7 +14091,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 13796 "httpx.h"
+#line 14095 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13867,7 +14166,7 @@ static void httpx__client_protocols(httpx_client *c) {
 
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp;
+    size_t nh, np, sh, sp, su;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -13877,13 +14176,18 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sh = httpx__pairs_size(c->opts.headers, &nh);
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
-    c->strings = (char *)httpx__malloc(sh + sp + 1);
+    su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
+    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
         c->params = c->headers + nh + 1;
         httpx__pairs_copy(c->headers, c->opts.headers, &store);
         httpx__pairs_copy(c->params, c->opts.params, &store);
+        if (su) {           /* the route of every connection points at this one copy */
+            memcpy(store, c->opts.uds, su);
+            c->opts.uds = store;
+        }
     }
     if (ok && c->opts.base_url) {
         ok = httpx__buf_puts(&c->base_url, c->opts.base_url);
@@ -13908,6 +14212,10 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     httpx__client_protocols(c);
+    if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
+        httpx__addrs scratch;
+        httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
+    }
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
@@ -14145,7 +14453,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 14149 "httpx.h"
+#line 14457 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -14161,7 +14469,6 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
-#include <poll.h>
 
 static const httpx__face_hooks *httpx__task_face(void);
 
@@ -14369,7 +14676,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 14373 "httpx.h"
+#line 14680 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14762,7 +15069,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14766 "httpx.h"
+#line 15073 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

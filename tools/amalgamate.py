@@ -38,8 +38,10 @@ OUT = os.path.join(ROOT, "httpx.h")
 
 INTRO = "intro.h"            # the documentation comment at the top
 PUBLIC = "public.h"          # declarations, always visible
+PLATFORM = "platform.h"      # what differs between systems, first of the implementation
 INTERNAL = "internal.h"      # shared internal declarations
 COMPONENTS = [               # implementation, bottom layer first
+    "platform.c",
     "base.c",
     "url.c",
     "headers.c",
@@ -96,6 +98,14 @@ SYSTEM_HEADERS = {
     "bearssl.h",
 }
 
+# The system's socket and poll headers: the platform section (platform.h,
+# platform.c), net.c and the resolver's configuration reader alone include
+# them, so that a port to another system edits those files only.
+SOCKET_HEADERS = {
+    "poll.h", "netdb.h", "sys/socket.h", "sys/un.h", "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
+}
+SOCKET_HEADER_USERS = {"platform.h", "platform.c", "net.c", "dns_conf.c"}
+
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 LINES_MACRO = "HTTPX_LINES"
 HERE = "@@line-of-httpx.h@@"     # replaced by the marker's own line number
@@ -108,7 +118,7 @@ def read(name):
 
 def checked(name, text):
     """Returns text with local includes dropped; refuses unknown includes."""
-    known = set(COMPONENTS) | {PUBLIC, INTERNAL}
+    known = set(COMPONENTS) | {PUBLIC, PLATFORM, INTERNAL}
     out = []
     for lineno, line in enumerate(text.splitlines(keepends=True), 1):
         m = INCLUDE.match(line)
@@ -126,6 +136,10 @@ def checked(name, text):
             if target not in SYSTEM_HEADERS:
                 sys.exit(f"{name}:{lineno}: system header <{target}> is not in "
                          "SYSTEM_HEADERS of tools/amalgamate.py; add it there on purpose")
+            if target in SOCKET_HEADERS and name not in SOCKET_HEADER_USERS:
+                sys.exit(f"{name}:{lineno}: <{target}> is the platform's: only "
+                         f"{', '.join(sorted(SOCKET_HEADER_USERS))} include socket and poll headers "
+                         "(the rest use platform.h's names and net.c's calls)")
         out.append(line)
     return "".join(out)
 
@@ -367,6 +381,7 @@ def build():
     parts.append(part(PUBLIC, read(PUBLIC)))
     parts.append("#ifdef HTTPX_IMPLEMENTATION\n#ifndef HTTPX_IMPLEMENTATION_INCLUDED\n"
                  "#define HTTPX_IMPLEMENTATION_INCLUDED\n\n")
+    parts.append(part(PLATFORM, read(PLATFORM)))
     parts.append(part(INTERNAL, read(INTERNAL)))
     emitted = set()
     for name in COMPONENTS:
@@ -382,7 +397,7 @@ def build():
     parts.append("/*\n" + read(LICENSE).rstrip() + "\n*/\n")
     for header in sorted(set(PRIVATE_HEADERS) - emitted):
         sys.exit(f"tools/src/{header} is in PRIVATE_HEADERS but no component includes it")
-    listed = set(COMPONENTS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, INTERNAL, LICENSE}
+    listed = set(COMPONENTS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, PLATFORM, INTERNAL, LICENSE}
     for f in sorted(os.listdir(SRC)):
         if f not in listed:
             sys.exit(f"tools/src/{f} is not listed in tools/amalgamate.py")

@@ -65,7 +65,7 @@ static void httpx__client_protocols(httpx_client *c) {
 
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp;
+    size_t nh, np, sh, sp, su;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -75,13 +75,18 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sh = httpx__pairs_size(c->opts.headers, &nh);
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
-    c->strings = (char *)httpx__malloc(sh + sp + 1);
+    su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
+    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
         c->params = c->headers + nh + 1;
         httpx__pairs_copy(c->headers, c->opts.headers, &store);
         httpx__pairs_copy(c->params, c->opts.params, &store);
+        if (su) {           /* the route of every connection points at this one copy */
+            memcpy(store, c->opts.uds, su);
+            c->opts.uds = store;
+        }
     }
     if (ok && c->opts.base_url) {
         ok = httpx__buf_puts(&c->base_url, c->opts.base_url);
@@ -106,6 +111,10 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     httpx__client_protocols(c);
+    if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
+        httpx__addrs scratch;
+        httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
+    }
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;

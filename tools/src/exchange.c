@@ -173,9 +173,10 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx
        response never reads a connection (a mock exchange has none) */
     v.connection_reused = ex->reused;
     v.alpn = v.tls_version = v.tls_cipher = NULL;
-    if (ex->conn && ex->conn->is_tls) {
-        v.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &v.tls_version, &v.tls_cipher);
+    if (ex->conn && ex->conn->route.tls) {      /* asked of the connection's stack of streams */
+        v.alpn = httpx__stream_query(ex->conn->io, HTTPX__FACT_ALPN);
+        v.tls_version = httpx__stream_query(ex->conn->io, HTTPX__FACT_TLS_VERSION);
+        v.tls_cipher = httpx__stream_query(ex->conn->io, HTTPX__FACT_TLS_CIPHER);
     }
     return ex->sink->head(ex, &v, e);
 }

@@ -8,7 +8,6 @@
    becomes readable (the server closed it, or sent bytes nobody asked for)
    is closed: it is never handed to the next request. */
 #include "internal.h"
-#include <poll.h>
 
 #define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256     /* field views on the stack; limits.max_headers above it: the heap */
@@ -83,7 +82,7 @@ static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
 static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (conn->is_tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
+    if (conn->route.tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
     ex->proto.h1.body_sent = true;
     ex->proto.h1.early = true;
@@ -247,7 +246,7 @@ static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err
     if (ex->state == HTTPX__EX_SENDING) {
         if (!httpx__h1_send(conn, ex, e)) return;
         httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
-        if (!conn->is_tls && !ex->proto.h1.early) {
+        if (!conn->route.tls && !ex->proto.h1.early) {
             /* the answer cannot be there yet: wait for it instead of spending
                a recv() on EAGAIN (TLS may still have records to flush, which
                its recv does, so it goes on) */

@@ -9,7 +9,6 @@
    its window while the other streams go on. */
 #include "internal.h"
 #include <limits.h>
-#include <poll.h>
 
 #ifdef HTTPX_NO_HTTP2
 
@@ -525,11 +524,14 @@ static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx_
    TCP with prior knowledge only. */
 static bool httpx__h2_offered(const httpx__conn *conn) {
     const httpx_client_opts *o = &conn->client->opts;
-    return conn->is_tls ? o->http2 : o->http2_prior_knowledge;
+    return conn->route.tls ? o->http2 : o->http2_prior_knowledge;
 }
 
 static bool httpx__h2_chosen(const httpx__conn *conn) {
-    return !conn->is_tls || !strcmp(httpx__tls_alpn(conn->io), "h2");
+    const char *alpn;
+    if (!conn->route.tls) return true;
+    alpn = httpx__stream_query(conn->io, HTTPX__FACT_ALPN);
+    return alpn && !strcmp(alpn, "h2");
 }
 
 static httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {

@@ -2,6 +2,7 @@
    API: names are httpx__ and, in the amalgamation, static. It includes what it
    uses, so that each component compiles alone (make modules). */
 #include "public.h"
+#include "platform.h"
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
@@ -82,7 +83,7 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 #endif
     ;
 
-HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
+/* httpx__now(), monotonic seconds, is platform.h's. */
 
 /* The next number of a splitmix64 stream: well mixed, not secret (seed the
    state from httpx__random where it must not be guessed). */
@@ -306,29 +307,19 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 #define HTTPX__AGAIN (-2)   /* would block, or needs more input: call again later */
 #define HTTPX__FULL  (-3)   /* a caller-given room or limit was hit (say which in the caller) */
 
-/* ---- net: nonblocking sockets ---- */
+/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
 
-#include <sys/types.h>
-#include <sys/socket.h>
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
-#endif
-
-/* Platform helpers shared by net, dns, tls and multipart. */
-/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
-HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
-/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
-   -1 with errno set on failure. */
-HTTPX__PRIVATE int  httpx__socket(int family, int type);
 /* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
    returns its length. */
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
-/* "1.2.3.4:80", "[::1]:443" or "?". */
+/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
-/* n bytes from the system's random source (/dev/urandom); false when it
-   cannot be read (a chroot, a sandbox): the caller decides what then. */
-HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+/* The text of a 4- or 16-byte address. */
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
 
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
@@ -337,24 +328,53 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
-HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
-/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
-HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE void httpx__sock_close(int fd);
-/* The one poll() of the library (the seam for other platforms): like poll,
-   but EINTR is "nothing ready" (0). -1 only on a real failure (errno set). */
-struct pollfd;
-HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
+/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
+   when the path is empty or longer than the system allows. */
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
+#ifdef HTTPX_DNS_THREADS
+/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
+   and IPv6 address. NULL, or why the name did not resolve. */
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx);
+#endif
+/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
+/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
+   httpx__sock_error), HTTPX__BAD (errno set). */
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
+/* The error of a finished nonblocking connect (0: connected). */
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
 
 /* ---- streams: the byte-stream seam under the protocols ----
-   A connection talks through a stream: a socket, TLS over any stream (so TLS
-   runs inside a tunnel, or over a socketpair in a test), or a stream with no
-   fd at all (in-process transports). Every call returns at once. */
+   A connection talks through a stack of streams, bottom first: a TCP socket
+   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
+   socketpair in a test), or a stream with no fd at all (a scripted one in
+   the engine tests). As curl's connection filters, each stream sets itself
+   up (connect: the lower stream's first, then its own handshake), moves
+   bytes, and answers questions about itself (query: what it does not know
+   goes to the stream below). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
+
+/* What httpx__stream_query asks. Answers are strings the stream owns (valid
+   while it lives); NULL: nobody in the stack knows. */
+enum httpx__stream_fact {
+    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
+    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
+    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
+    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
+    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
+};
+
 typedef struct httpx__stream_ops {
+    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
+       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
+       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
+       readiness, or when s->deadline passed. */
+    int (*connect)(httpx__stream *s, httpx__err *e);
     /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
@@ -362,20 +382,37 @@ typedef struct httpx__stream_ops {
     long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
     /* bytes already inside the stream that a poll() of fd would not report */
     size_t (*pending)(const httpx__stream *s);
+    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
+    const char *(*query)(const httpx__stream *s, int fact);
     /* closes, frees the stream and the stream below it */
     void (*free)(httpx__stream *s);
 } httpx__stream_ops;
 struct httpx__stream {
     const httpx__stream_ops *ops;
-    int fd;         /* what to poll (the socket at the bottom); -1: none */
-    short want;     /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
+    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
+    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
 };
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
 /* A stream over a connected socket; it owns fd (closed by free). NULL: out of
    memory (fd is closed then too). */
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e);
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
+/* A stream that connects over TCP to the addresses in turn (a copy of a),
+   spreading the time left until deadline (0: none) over them; timeout is the
+   whole budget in seconds, for messages. NULL: out of memory. */
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e);
+/* A stream that connects to the Unix domain socket at path. NULL: out of
+   memory or a path the system cannot take (e says which). */
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
+HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+/* The first answer down the stack, or NULL. */
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 
 /* ---- dns: name resolution that never blocks the loop ----
@@ -429,19 +466,13 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
    it, or at once on failure). host: the name for SNI and verification (an IP
    literal is checked against the certificate's IP addresses, and no SNI is
    sent); port keys the session cache. offer_h2: ALPN offers "h2" before
-   "http/1.1". The result is a stream; run httpx__tls_handshake on it until it
-   says 1 before sending. */
+   "http/1.1". The result is a stream whose connect step sets up the stream
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
-/* 1 handshake done, HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS
-   with a sentence and e->sys_errno = the BearSSL error number; or a network
-   error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
-/* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
-/* The negotiated version and cipher suite, as OpenSSL names them ("" when
-   not TLS or not known); static strings. */
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
@@ -656,8 +687,8 @@ HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
 
 enum httpx__conn_state {
     HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
-    HTTPX__CONN_CONNECTING,     /* TCP, trying the addresses in turn */
-    HTTPX__CONN_TLS,            /* the handshake */
+    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
+                                   (the addresses in turn) or a Unix socket's, then TLS */
     HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
     HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
 };
@@ -700,19 +731,29 @@ typedef struct httpx__proto {
     void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
 } httpx__proto;
 
+/* Where a connection goes: the stack of streams it is made of, and the
+   pool's key (exchanges whose URLs have the route of a connection may use
+   it; httpx__route_is_for compares without building a string). */
+typedef struct httpx__route {
+    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
+                                       TLS name (SNI, verification), messages */
+    int port;
+    bool tls;                       /* https: TLS over the bottom stream */
+    const char *uds;                /* dial this Unix domain socket instead of host:port (the
+                                       client's copy of httpx_client_opts.uds); NULL: TCP */
+    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
+                                       come (the next issue), as one more stream in the stack
+                                       under TLS; then part of the key too */
+} httpx__route;
+
 struct httpx__conn {
     httpx__conn *next;              /* the client's list of every connection */
     httpx_client *client;
     enum httpx__conn_state state;
-    char host[256];                 /* with port and is_tls the pool's key; for DNS, SNI, messages */
-    int port;
-    bool is_tls;
+    httpx__route route;             /* where it goes; the pool's key */
     httpx__dns *dns;                /* while resolving */
-    httpx__addrs addrs;             /* while connecting: the addresses to try in turn */
-    int addr_index;
-    int fd;                         /* the socket while connecting; then io->fd */
-    httpx__stream *io;              /* once connected: socket, TLS over it */
-    double connect_timeout;         /* seconds, <0 none: covers DNS, TCP and TLS */
+    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
     double setup_deadline;          /* when the whole setup fails */
     double deadline;                /* the current setup wait (next address, DNS retry) */
     const httpx__proto *proto;      /* set when ready */
@@ -750,8 +791,8 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
 #ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
 #endif
-/* The fd to poll and the events (0: nothing to poll now). */
-HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
+/* The socket to poll (conn->want the events; 0: nothing to poll now). */
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
 HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);

@@ -6,7 +6,6 @@
    admit and settle tasks around each pass. */
 #include "internal.h"
 #include <errno.h>
-#include <poll.h>
 
 static const httpx__face_hooks *httpx__task_face(void);
 
