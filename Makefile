@@ -15,6 +15,10 @@ TLS_ON   = TLS: on (BearSSL); https:// URLs work.
 TLS_OFF  = TLS: off. For https:// install BearSSL (Debian/Ubuntu: apt-get install libbearssl-dev), then make clean all.
 TLS_NOTE = $(if $(HAVE_BEARSSL),$(TLS_ON),$(TLS_OFF))
 HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
+# clang's UndefinedBehaviorSanitizer checks what gcc's does not (NULL + 0,
+# for one): the suite runs under it too when clang is installed.
+CLANG   ?= clang
+HAVE_CLANG := $(shell command -v $(CLANG) >/dev/null 2>&1 && echo 1)
 
 .PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo serve fuzz fuzz-ci fuzz-build
 
@@ -56,7 +60,24 @@ test: check-amalgamation matrix $(BUILD)/test $(BUILD)/test-asan examples
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test-asan
 	$(MAKE) --no-print-directory $(BUILD)/test-dns-threads && $(BUILD)/test-dns-threads dns
 	$(MAKE) --no-print-directory modules
+ifeq ($(HAVE_CLANG),1)
+	$(MAKE) --no-print-directory clang-san
+else
+	@echo "note: $(CLANG) not found: the suite did not run under clang's sanitizers"
+endif
 	$(if $(HAVE_LIBFUZZER),$(MAKE) --no-print-directory fuzz-ci,@echo "fuzz-ci skipped: clang with libFuzzer not found (Debian: apt-get install clang libclang-rt-14-dev)")
+
+# The tests built by clang with AddressSanitizer and UndefinedBehaviorSanitizer,
+# any finding fatal (-fno-sanitize-recover).
+.PHONY: clang-san
+clang-san: $(BUILD)/test-clang-san
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BUILD)/test-clang-san $(T)
+
+$(BUILD)/test-clang-san: httpx.h $(TESTSRC) $(TESTHDR)
+	@mkdir -p $(BUILD)
+	$(CLANG) -std=c11 -g -O1 $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS) \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	    $(TESTSRC) -o $@ $(TLSLIBS) -lpthread
 
 # 10,000 requests on one client under valgrind: no leak, no invalid access.
 leakcheck: $(BUILD)/test

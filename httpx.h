@@ -1718,6 +1718,7 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 #endif
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s);
 #endif
 /* No stream open (the connection can be pooled or closed). */
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
@@ -1740,7 +1741,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1744 "httpx.h"
+#line 1745 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1951,7 +1952,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1955 "httpx.h"
+#line 1956 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2516,7 +2517,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2520 "httpx.h"
+#line 2521 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2658,7 +2659,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2662 "httpx.h"
+#line 2663 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3141,7 +3142,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3145 "httpx.h"
+#line 3146 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3949,7 +3950,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 3953 "httpx.h"
+#line 3954 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4355,7 +4356,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4359 "httpx.h"
+#line 4360 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -4394,8 +4395,9 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
    ignored rather than answered with STREAM_CLOSED. */
 #define HTTPX__H2_RESET_RING 16u
 /* 1xx heads per stream (100 Continue, 103 Early Hints: a few at most); each
-   one costs a decode, so a server may not send them without end. */
-#define HTTPX__H2_MAX_INTERIM 16u
+   one costs a decode (its fields are dropped at once, so no memory), so a
+   server may not send them without end. 1000, as curl and HTTPX allow. */
+#define HTTPX__H2_MAX_INTERIM 1000u
 #define HTTPX__H2_NONE ((size_t)-1)
 
 typedef struct httpx__h2_stream {
@@ -4412,6 +4414,7 @@ typedef struct httpx__h2_stream {
     bool got_head;              /* the final (non-1xx) head came */
     bool blocked;               /* send_data was held back by a window */
     bool is_head;               /* a HEAD request: content-length is not the body's */
+    bool no_content;            /* HEAD, 204, 304: any DATA byte is a protocol error */
 } httpx__h2_stream;
 
 /* A queued event; pointers are filled in when it is drained, because the
@@ -4890,7 +4893,11 @@ static int httpx__h2_head_done(httpx__h2_session *s, httpx__h2_stream *st, const
     }
     if (!st->got_head) {
         st->got_head = true;
-        if (!st->is_head && h->status != 304 && h->status != 204) st->content_length = h->content_length;
+        /* A response without content (RFC 9110 6.4.1) that carries DATA is
+           malformed: it fails as nghttp2 (curl) fails it, rather than
+           handing a HEAD caller a body it cannot have asked for. */
+        st->no_content = st->is_head || h->status == 304 || h->status == 204;
+        st->content_length = st->no_content ? 0 : h->content_length;
         q = httpx__h2_queue(s, HTTPX__H2_EV_HEADERS, st->id, st->user);
         q->ev.status = h->status;
     } else {
@@ -5011,7 +5018,8 @@ static int httpx__h2_on_data(httpx__h2_session *s, const httpx__h2_frame *f) {
     st->received += f->payload_len;
     if (st->content_length >= 0 && st->received > (uint64_t)st->content_length) {
         httpx__h2_credit_conn(s, f->length);
-        return httpx__h2_malformed(s, st->id, "more DATA than content-length");
+        return httpx__h2_malformed(s, st->id, st->no_content ? "DATA in a response that has no content "
+                                   "(to a HEAD, or status 204 or 304)" : "more DATA than content-length");
     }
     if (pad) {      /* padding reaches nobody: give it back now */
         httpx__h2_credit_conn(s, pad);
@@ -5326,8 +5334,12 @@ HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *
     if (s->ev_pos < s->nev) {
         const httpx__h2_qev *q = &s->evs[s->ev_pos++];
         *ev = q->ev;
-        if (q->fields != HTTPX__H2_NONE && q->fields + ev->num_fields <= s->nfv) ev->fields = s->fv + q->fields;
-        else ev->num_fields = 0;
+        /* no fields (a head of only :status): fields stays NULL, as s->fv may
+           be; NULL + 0 is undefined behaviour in C */
+        if (ev->num_fields && q->fields != HTTPX__H2_NONE && q->fields + ev->num_fields <= s->nfv)
+            ev->fields = s->fv + q->fields;
+        else
+            ev->num_fields = 0;
         if (q->msg != HTTPX__H2_NONE) ev->msg = s->msgs.p + q->msg;
         else if (ev->type == HTTPX__H2_EV_RESET) ev->msg = "HTTP/2: the stream was reset";
         return true;
@@ -5478,6 +5490,11 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
+/* Body bytes the server sent that were not given back to the connection
+   window: 0 once no exchange holds any. */
+HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s) {
+    return (size_t)s->cfg.conn_window - s->conn_recv_window - s->conn_unacked;
+}
 #endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
 
@@ -5500,7 +5517,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5504 "httpx.h"
+#line 5521 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6007,7 +6024,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6011 "httpx.h"
+#line 6028 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6102,7 +6119,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6106 "httpx.h"
+#line 6123 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6856,7 +6873,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6860 "httpx.h"
+#line 6877 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7270,7 +7287,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7274 "httpx.h"
+#line 7291 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -7502,7 +7519,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 7506 "httpx.h"
+#line 7523 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -7677,7 +7694,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7681 "httpx.h"
+#line 7698 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -7965,7 +7982,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 7969 "httpx.h"
+#line 7986 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -8172,7 +8189,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 8176 "httpx.h"
+#line 8193 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -8376,7 +8393,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 8380 "httpx.h"
+#line 8397 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -8727,7 +8744,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 8731 "httpx.h"
+#line 8748 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -8881,7 +8898,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 8885 "httpx.h"
+#line 8902 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -8970,7 +8987,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8974 "httpx.h"
+#line 8991 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -9518,7 +9535,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 9522 "httpx.h"
+#line 9539 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -9733,7 +9750,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 9737 "httpx.h"
+#line 9754 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -9915,7 +9932,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     br_ssl_engine_set_x509(eng, &x->vtable);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
-    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+    /* An ALPN answer we never offered aborts the handshake (RFC 7301 3.2),
+       as it does in curl and Python; BearSSL would carry on without one. */
+    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION | BR_OPT_FAIL_ON_ALPN_MISMATCH);
     br_ssl_engine_set_protocol_names(eng, offer_h2 ? cfg->alpn : cfg->alpn + 1, offer_h2 ? 2 : 1);
     br_ssl_engine_set_buffers_bidi(eng, t->ibuf, HTTPX__TLS_IBUF, t->obuf, HTTPX__TLS_OBUF);
     /* BearSSL takes the smaller buffer for the max_fragment_length extension
@@ -10030,6 +10049,19 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
         break;
     case BR_ERR_IO:
         httpx__fail(e, HTTPX_ERR_TLS, "TLS connection to %s failed: the server closed the connection", n);
+        break;
+    case BR_ERR_UNEXPECTED:
+        /* with BR_OPT_FAIL_ON_ALPN_MISMATCH, BearSSL's word for an ALPN
+           answer we never offered is this one */
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: %s (BearSSL error %d)", t->done ? "connection" : "handshake", n,
+                    t->done ? "an unexpected message"
+                    : "the server chose an application protocol (ALPN) we did not offer, or sent a message out of order",
+                    err);
+        break;
+    case BR_ERR_BAD_LENGTH:
+    case BR_ERR_TOO_LARGE:
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: the server sent a record of a length TLS does not allow "
+                    "(over 16 KiB of plaintext) (BearSSL error %d)", t->done ? "connection" : "handshake", n, err);
         break;
     default:
         if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
@@ -10323,7 +10355,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 10327 "httpx.h"
+#line 10359 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -10565,7 +10597,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 10569 "httpx.h"
+#line 10601 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -10717,11 +10749,19 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     struct pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
-    if (conn->h2) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
-    if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
     p.revents = 0;
+    if (conn->h2) {
+        /* Frames on an idle HTTP/2 connection (PING, GOAWAY) are normal:
+           they are read now, and a close the server made while it idled
+           (no GOAWAY) ends it here rather than failing the next request,
+           which the server would never have seen (a POST cannot be retried). */
+        if (httpx__stream_pending(conn->io) || (p.fd >= 0 && httpx__poll(&p, 1, 0) > 0))
+            conn->proto->step(conn, POLLIN);
+        return conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn);
+    }
+    if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     return p.fd < 0 || httpx__poll(&p, 1, 0) == 0;
 }
 
@@ -10996,7 +11036,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11000 "httpx.h"
+#line 11040 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -11460,7 +11500,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 11464 "httpx.h"
+#line 11504 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -11617,6 +11657,17 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
     return HTTPX_OK;
 }
 
+/* Whether ex still has request body to send. The response head does not
+   stop it (full duplex, RFC 9113 8.1: echo and streaming servers answer
+   before they read the whole body, as curl and HTTPX allow); the end of the
+   response does, and a reset stream has nothing left to send (it waits for
+   the wake that reports it). */
+static bool httpx__h2_uploading(const httpx__exchange *ex) {
+    const httpx__h2_ex *h = &ex->h2;
+    return !h->body_sent && !h->ended && !h->err.code && h->id &&
+           (ex->state == HTTPX__EX_SENDING || ex->state == HTTPX__EX_BODY);
+}
+
 /* Queues request body bytes as the windows allow (and while little output
    waits). Errors end ex. */
 static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
@@ -11624,9 +11675,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    /* A stream reset (a GOAWAY above its id, RST_STREAM) waits for the wake
-       that reports it: it has nothing left to send. */
-    while (!h->body_sent && ex->state == HTTPX__EX_SENDING && !h->err.code) {
+    while (httpx__h2_uploading(ex)) {
         size_t out_len;
         const char *p;
         size_t len;
@@ -11664,6 +11713,9 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         }
         n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
         if (n < 0) { httpx__exchange_end(ex, &e); return; }
+        /* the write timeout is per operation, as HTTPX's and curl's: it
+           runs from the last progress, not from the start of the upload */
+        if (n > 0 && ex->state == HTTPX__EX_SENDING) ex->deadline = httpx__deadline_in(ex->timeout.write);
         if (q->body) h->body_off += (size_t)n;
         else h->stage_off += (size_t)n;
         if (q->body && h->body_off == q->body_len) h->body_sent = true;
@@ -11711,7 +11763,10 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
     httpx__err e;
     memset(&e, 0, sizeof e);
     if (ev->type == HTTPX__H2_EV_GOAWAY) return;     /* streams above its id come as retryable resets */
-    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE) return;
+    /* An exchange forgets its stream when it leaves (httpx__h2_forget), so
+       ev->user is live; the id check keeps a redirect's new stream (same
+       exchange) from news of its old one all the same. */
+    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE || ev->stream_id != ex->h2.id) return;
     switch (ev->type) {
     case HTTPX__H2_EV_HEADERS:
         ex->state = HTTPX__EX_BODY;
@@ -11733,6 +11788,7 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
         ex->h2.wake = true;
         break;
     case HTTPX__H2_EV_RESET:
+        ex->h2.id = 0;          /* the session dropped the stream */
         if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
         if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
         /* "safe to retry" in the session's words, but we did not: say why */
@@ -11850,7 +11906,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
         return;
     }
     for (ex = conn->active; ex; ex = ex->conn_next)
-        if (ex->state == HTTPX__EX_SENDING) httpx__h2_send_body(conn, ex);
+        if (httpx__h2_uploading(ex)) httpx__h2_send_body(conn, ex);
     httpx__h2_wake_all(conn);
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
@@ -11935,11 +11991,29 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     return HTTPX__AGAIN;
 }
 
-/* Off the connection: a stream still open is reset (CANCEL); the connection
-   goes on for the other streams, or idles in the pool. */
+/* Whatever the session still holds of ex goes when ex goes. Body bytes it
+   received and nobody read are given back to the connection window (else
+   every dropped body shrinks it until the connection stalls for good); a
+   stream still open either way is reset (CANCEL) and forgotten, so that no
+   later frame of the server's (RST_STREAM, WINDOW_UPDATE, GOAWAY) reaches
+   ex through the stream, be ex freed or serving a redirect by then. A
+   stream whose response ended while its body was still blocked is such a
+   stream. */
+static void httpx__h2_forget(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__h2_ex *h = &ex->h2;
+    if (conn->h2 && h->id) {
+        httpx__h2_cancel(conn->h2, h->id);       /* nothing when the session dropped it */
+        if (h->in.len > h->in_off) httpx__h2_consumed(conn->h2, h->id, h->in.len - h->in_off);
+    }
+    h->in.len = h->in_off = 0;
+    h->id = 0;
+}
+
+/* Off the connection, forgotten by the session; the connection goes on for
+   the other streams, or idles in the pool. */
 static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
     (void)reusable;
-    if (ex->h2.id && !ex->h2.ended && conn->h2) httpx__h2_cancel(conn->h2, ex->h2.id);
+    httpx__h2_forget(conn, ex);
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     if (conn->state == HTTPX__CONN_CLOSED) return;
@@ -11968,7 +12042,14 @@ static const httpx__proto httpx__h2_slot = {
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
 
 HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
-    conn->h2 = httpx__h2_new(NULL, e);
+    httpx__h2_config cfg;
+    size_t max_head = conn->client->opts.max_head_size;
+    memset(&cfg, 0, sizeof cfg);
+    /* max_head_size bounds the head as HTTP/1.1 does, counted as HPACK
+       counts a header list (name, value and 32 per field, RFC 9113 6.5.2);
+       it is also what our SETTINGS_MAX_HEADER_LIST_SIZE tells the server */
+    cfg.max_header_list = max_head > 0x7fffffffu ? 0x7fffffffu : (uint32_t)max_head;
+    conn->h2 = httpx__h2_new(&cfg, e);
     if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);
@@ -12004,7 +12085,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12008 "httpx.h"
+#line 12089 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -12312,7 +12393,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 12316 "httpx.h"
+#line 12397 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -12755,7 +12836,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 12759 "httpx.h"
+#line 12840 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -12976,7 +13057,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 12980 "httpx.h"
+#line 13061 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -13100,6 +13181,22 @@ static void httpx__sink_redirect(httpx__response *r) {
     }
 }
 
+/* The door's last word on a body that ended, whatever the protocol: one
+   shorter than the length its head announced is never published as a
+   success. Each protocol checks its own framing; this catches what slips
+   past one (a stale HTTP/2 stream once ended a new response early). True
+   when r failed here. */
+HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
+    httpx__err e;
+    if (r->pub.error || r->pub.expected_length < 0 || r->pub.num_bytes_downloaded >= r->pub.expected_length)
+        return false;
+    memset(&e, 0, sizeof e);
+    httpx__fail(&e, HTTPX_ERR_REMOTE_PROTOCOL, "the response body ended after %lld of the %lld bytes its head announced",
+                (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
+    httpx__response_fail(r, &e);
+    return true;
+}
+
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
 static void httpx__sink_body(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
@@ -13124,6 +13221,7 @@ static void httpx__sink_body(httpx__response *r) {
             return;
         }
         n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        if (n == 0) httpx__response_body_short(r);
         if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
         r->pub.num_bytes_downloaded += n;
         if (on_data) {
@@ -13186,6 +13284,7 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     for (;;) {
         n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
         if (n > 0) r->pub.num_bytes_downloaded += n;
+        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
         if (n >= 0) return n;
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);
@@ -13287,7 +13386,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 13291 "httpx.h"
+#line 13390 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -13659,7 +13758,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 13663 "httpx.h"
+#line 13762 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

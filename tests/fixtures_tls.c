@@ -31,7 +31,7 @@ static pthread_mutex_t fxt_lock = PTHREAD_MUTEX_INITIALIZER;
 static int certs_tried, ng_tried, py_tried;
 static char base[256], certs[300];
 static struct { fxc_proc p; int ports[FXT_N]; } ng = { FXC_PROC_INIT, { 0 } };
-static struct { fxc_proc p; int truncate, clean, hangup; } py = { FXC_PROC_INIT, 0, 0, 0 };
+static struct { fxc_proc p; int truncate, clean, hangup; char line[260]; } py = { FXC_PROC_INIT, 0, 0, 0, "" };
 
 static void fxt_cleanup(void) {
     fxc_proc_stop(&ng.p);
@@ -208,6 +208,7 @@ static int py_start_locked(void) {
     if (!fxc_start_python("fixtures_tls", "tests/tls/tls_server.py", args, &py.p, line, sizeof line,
                           FXT_START_MS, NULL, 0))
         return 0;
+    snprintf(py.line, sizeof py.line, " %s", line);      /* every "name=port" (fxt_py_port) */
     if ((p = strstr(line, "truncate="))) py.truncate = atoi(p + 9);
     if ((p = strstr(line, "clean="))) py.clean = atoi(p + 6);
     if ((p = strstr(line, "hangup="))) py.hangup = atoi(p + 7);
@@ -226,6 +227,12 @@ int fxt_py_port(const char *name) {
     if (strcmp(name, "truncate") == 0) port = py.truncate;
     else if (strcmp(name, "clean") == 0) port = py.clean;
     else if (strcmp(name, "hangup") == 0) port = py.hangup;
+    else {
+        char key[40];
+        const char *p;
+        snprintf(key, sizeof key, " %s=", name);
+        if ((p = strstr(py.line, key))) port = atoi(p + strlen(key));
+    }
     pthread_mutex_unlock(&fxt_lock);
     return port;
 }

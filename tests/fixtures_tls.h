@@ -31,8 +31,9 @@ int fxt_nginx_port(const char *name);
    0 or -1. */
 int fxt_nginx_write_file(const char *name, const void *data, size_t len);
 
-/* tests/tls/tls_server.py: "truncate", "clean" (TLS, certificate
-   server-rsa.pem) or "hangup" (plain TCP); see its docstring. */
+/* tests/tls/tls_server.py: "truncate", "clean", "bigrecord" (TLS,
+   certificate server-rsa.pem), "hangup" or "alpn" (plain TCP); see its
+   docstring. */
 int fxt_py_port(const char *name);
 
 #endif

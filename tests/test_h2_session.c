@@ -118,7 +118,7 @@ static const char *t_log(t_h2 *t) { return t->log.p ? t->log.p : ""; }
 static void t_clear_log(t_h2 *t) { httpx__buf_clear(&t->log); }
 
 /* A response head from the server: pairs of name, value, then NULL. */
-static void t_headers(t_h2 *t, uint32_t id, bool end_stream, ...) {
+static void t_headers(t_h2 *t, uint32_t id, int end_stream, ...) {   /* int: va_start after a bool is undefined */
     httpx__hpack_field f[32];
     httpx__buf block = {0};
     size_t n = 0;
@@ -839,6 +839,49 @@ TEST(h2_session_interim_and_trailers) {
     CHECK_INT(t_send(&t), 0);
     CHECK_STR(t_log(&t), "H1 200 trailer=x-checksum\nD1 3\nT1 x-checksum=42\nE1\n");
     t_free(&t);
+}
+
+/* A head of :status alone: no fields, and a NULL field view (the session
+   once made it NULL + 0, undefined behaviour that clang's UBSan stops on:
+   make clang-san). */
+TEST(h2_session_head_of_status_alone) {
+    t_h2 t;
+    httpx__h2_event ev;
+    size_t used;
+    t_init(&t);
+    t_handshake(&t);
+    t_request(&t, "GET", "/", false, NULL);
+    t_headers(&t, 1, true, ":status", "204", NULL);
+    CHECK_INT(httpx__h2_feed(t.s, t.srv.p, t.srv.len, &used, NULL), 0);
+    REQUIRE(httpx__h2_next_event(t.s, &ev));
+    CHECK_INT(ev.type, HTTPX__H2_EV_HEADERS);
+    CHECK_INT(ev.status, 204);
+    CHECK_INT(ev.num_fields, 0);
+    CHECK(ev.fields == NULL);
+    t_drain(&t);
+    t_free(&t);
+}
+
+/* DATA in a response that has no content (to a HEAD; 204; 304) is
+   malformed (RFC 9113 8.1.1, RFC 9110 6.4.1), whatever its content-length
+   says: the stream is reset, nothing of the body is reported. */
+TEST(h2_session_data_in_a_response_without_content) {
+    static const char *const methods[] = { "HEAD", "GET", "GET" };
+    static const char *const statuses[] = { "200", "204", "304" };
+    size_t i;
+    for (i = 0; i < 3; i++) {
+        t_h2 t;
+        t_init(&t);
+        t_handshake(&t);
+        t_request(&t, methods[i], "/", false, NULL);
+        t_headers(&t, 1, false, ":status", statuses[i], "content-length", "3", NULL);
+        httpx__h2_write_data(&t.srv, 1, "abc", 3, true);
+        t_clear_log(&t);
+        CHECK_INT(t_send(&t), 0);
+        CHECK(strstr(t_log(&t), "R1 PROTOCOL_ERROR") != NULL);
+        CHECK(strstr(t_log(&t), "D1") == NULL);
+        t_free(&t);
+    }
 }
 
 /* Each malformed head resets its stream with PROTOCOL_ERROR; the

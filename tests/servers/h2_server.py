@@ -52,6 +52,33 @@ Hostile endpoints
   /oversize        head, then a DATA frame of 20000 bytes (over 16384).
   /data-first      a DATA frame before any HEADERS on the stream.
   /close-mid       head and 1000 body bytes of 100000, then the connection closes.
+
+Early answers and late frames (RFC 9113 8.1 allows a complete response
+before the request body is read)
+  /early           answers 200 "early" as soon as the request head comes, and
+                   never opens the stream's window for the body (the
+                   connection window is kept open). Late frames for the
+                   stream follow when the next request of the connection
+                   comes, before it is answered: ?then=LIST, a comma list of
+                   window (WINDOW_UPDATE on the stream), rst (RST_STREAM
+                   NO_ERROR), goaway (GOAWAY whose last stream is below it);
+                   default window,rst.
+  /early-redirect  the same, but a 303 to ?to= (default /split/10) with body
+                   "redirect"; its RST_STREAM NO_ERROR is sent by /split.
+  /split/N         head (content-length N), N/2 pattern bytes, then the late
+                   frames an /early-redirect left, then 0.3 s later the rest.
+  /duplex          head at once (no content-length), then every request body
+                   byte echoed as it comes (full duplex); the end when the
+                   request ends.
+  /trickle-ack     like /echo, but the stream's window opens by at most 8192
+                   bytes every 50 ms: a steady, slow upload.
+  /idle-close      200 "ok"; 0.2 s later the connection closes (no GOAWAY),
+                   as an idle timeout does.
+  /head-body       head with content-length 10, then 10 bytes of DATA, to
+                   any method (HEAD too). /204-body: status 204 and the same.
+  /status-only     a head of :status 200 alone, ending the stream.
+  /big-header/N    200 "ok" with one field x-big of N bytes.
+  /interim?n=K     K informational heads (103), then 200 "ok" (default K 1).
 """
 import hashlib
 import os
@@ -77,6 +104,14 @@ ONCE_LOCK = threading.Lock()
 ONCE_SEEN = set()      # tokens of /rst/CODE?once=TOKEN already reset
 
 
+def arg(query, name):
+    """The value of name=... in a query string, or None."""
+    for part in query.split("&"):
+        if part.startswith(name + "="):
+            return part[len(name) + 1:]
+    return None
+
+
 def pattern(n):
     return bytes(i & 0xFF for i in range(256)) * (n // 256) + bytes(range(n % 256))
 
@@ -98,6 +133,11 @@ class Conn:
         self.ignore_above = None   # after our GOAWAY: higher streams are never answered
         self.slow = {}       # stream id -> bytes not acknowledged yet (/slow-ack), None once open
         self.closed = False
+        self.answered = set()   # streams answered early (before their body ended)
+        self.late = {}          # early stream id -> [late frame kinds, "next" or "split"]
+        self.held = {}          # early stream id -> body bytes whose stream window stays shut
+        self.duplex = set()     # /duplex streams whose request has not ended
+        self.trickle = {}       # /trickle-ack stream id -> bytes not acknowledged yet
 
     # ---- output ----
 
@@ -125,15 +165,20 @@ class Conn:
         """Sends what the windows allow of every pending body."""
         for sid in list(self.pending):
             body, trailers = self.pending[sid]
+            more = sid in self.duplex      # a /duplex body goes on while the request does
+            ended = False
             while body:
                 room = min(self.h2.local_flow_control_window(sid), self.h2.max_outbound_frame_size, len(body))
                 if room <= 0:
                     break
-                self.h2.send_data(sid, body[:room], end_stream=not body[room:] and not trailers)
+                ended = not body[room:] and not trailers and not more
+                self.h2.send_data(sid, body[:room], end_stream=ended)
                 body = body[room:]
-            if body:
+            if body or more:
                 self.pending[sid][0] = body
                 continue
+            if not ended and not trailers:     # a /duplex body that ended empty-handed
+                self.h2.send_data(sid, b"", end_stream=True)
             if trailers:
                 self.h2.send_headers(sid, trailers, end_stream=True)
             del self.pending[sid]
@@ -157,6 +202,74 @@ class Conn:
             self.later(delay, rest)
         else:
             rest()
+
+    def send_late(self, trigger):
+        """The late frames of early-answered streams, for this trigger."""
+        for sid in sorted(self.late):
+            kinds, when = self.late[sid]
+            if when != trigger:
+                continue
+            del self.late[sid]
+            for kind in kinds:
+                if kind == "window":
+                    self.raw(frame(8, 0, sid, struct.pack(">I", 1000)))
+                elif kind == "rst":
+                    try:
+                        self.h2.reset_stream(sid, 0)
+                    except h2.exceptions.ProtocolError:   # the client reset it first
+                        self.raw(frame(3, 0, sid, struct.pack(">I", 0)))
+                    self.flush()
+                elif kind == "goaway":
+                    self.raw(frame(7, 0, 0, struct.pack(">II", max(sid - 2, 0), 0)))
+                    self.ignore_above = max(sid - 2, 0)
+
+    def early(self, sid, path, query):
+        """Answers at once; the body's stream window stays shut."""
+        self.answered.add(sid)
+        self.held[sid] = 0
+        if path == "/early":
+            kinds = (arg(query, "then") or "window,rst").split(",")
+            self.late[sid] = [kinds, "next"]
+            self.respond(sid, 200, b"early")
+        else:
+            self.late[sid] = [["rst"], "split"]
+            self.respond(sid, 303, b"redirect", headers=[("location", arg(query, "to") or "/split/10")])
+
+    def split(self, sid, n):
+        self.h2.send_headers(sid, [(":status", "200"), ("content-length", str(n))])
+        self.h2.send_data(sid, pattern(n)[: n // 2])
+        self.flush()
+        self.send_late("split")
+
+        def rest():
+            self.h2.send_data(sid, pattern(n)[n // 2:], end_stream=True)
+        self.later(0.3, rest)
+
+    def on_request(self, ev):
+        """A request head: endpoints that answer before the body ends."""
+        sid = ev.stream_id
+        headers = dict(ev.headers)
+        full = headers.get(":path", "")
+        path, _, query = full.partition("?")
+        self.send_late("next")
+        if path in ("/early", "/early-redirect"):
+            self.early(sid, path, query)
+        elif path == "/duplex":
+            self.answered.add(sid)
+            self.duplex.add(sid)
+            self.h2.send_headers(sid, [(":status", "200")])
+            self.pending[sid] = [b"", None]
+            self.flush()
+
+    def tick_trickle(self):
+        """Opens each /trickle-ack stream's window by 8192 bytes at most."""
+        for sid in list(self.trickle):
+            n = min(self.trickle[sid], 8192)
+            if n:
+                self.trickle[sid] -= n
+                self.ack_stream(n, sid)
+        if self.trickle:
+            self.later(0.05, self.tick_trickle)
 
     def hostile(self, sid, path):
         """True when path is a hostile endpoint (and it was served)."""
@@ -189,6 +302,21 @@ class Conn:
             self.raw(frame(0, 0x1, sid, b"x" * 20000))
         elif path == "/data-first":
             self.raw(frame(0, 0, sid, b"early"))
+        elif path == "/idle-close":
+            self.respond(sid, 200, b"ok")
+
+            def close():
+                self.sock.shutdown(socket.SHUT_RDWR)
+                self.closed = True
+            self.later(0.2, close)
+        elif path in ("/head-body", "/204-body"):
+            status = "204" if path == "/204-body" else "200"
+            self.h2.send_headers(sid, [(":status", status), ("content-length", "10")])
+            self.raw(frame(0, 0x1, sid, b"0123456789"))
+        elif path == "/status-only":
+            self.h2.send_headers(sid, [(":status", "200")], end_stream=True)
+        elif path.startswith("/big-header/"):
+            self.respond(sid, 200, b"ok", headers=[("x-big", "b" * int(path[12:]))])
         elif path == "/close-mid":
             self.head_only(sid, 100000, 1000)
             self.sock.shutdown(socket.SHUT_RDWR)
@@ -205,13 +333,26 @@ class Conn:
         method = headers.get(":method", "")
         if self.ignore_above is not None and sid > self.ignore_above:
             return
+        if sid in self.answered:
+            if sid in self.duplex:
+                self.duplex.discard(sid)
+                self.pump()
+            return
+        if path == "/interim":
+            for _ in range(int(arg(query, "n") or "1")):
+                self.h2.send_headers(sid, [(":status", "103"), ("link", "</style.css>; rel=preload")])
+            self.respond(sid, 200, b"ok")
+            return
+        if path.startswith("/split/"):
+            self.split(sid, int(path[7:]))
+            return
         if self.hostile(sid, path):
             return
         if path.startswith("/bytes/") and method == "GET":
             self.respond(sid, 200, pattern(int(path[7:])))
         elif path == "/trailers":
             self.respond(sid, 200, b"body", trailers=[("x-checksum", "42")])
-        elif path in ("/echo", "/hash", "/slow-ack"):
+        elif path in ("/echo", "/hash", "/slow-ack", "/trickle-ack"):
             if path == "/hash":
                 body = ("%d %s\n" % (len(body), hashlib.sha256(body).hexdigest())).encode()
             self.respond(sid, 200, body, headers=[
@@ -246,6 +387,23 @@ class Conn:
         self.bodies.setdefault(ev.stream_id, bytearray()).extend(ev.data)
         path = self.requests.get(ev.stream_id, {}).get(":path", "")
         sid, n = ev.stream_id, ev.flow_controlled_length
+        if sid in self.held:       # early answer: only the connection window opens
+            self.held[sid] += n
+            if n:
+                self.h2.increment_flow_control_window(n)
+            return
+        if sid in self.duplex:
+            self.pending[sid][0] += ev.data
+            self.ack(n, sid)
+            self.pump()
+            return
+        if path == "/trickle-ack":
+            if not self.trickle:
+                self.later(0.05, self.tick_trickle)
+            self.trickle[sid] = self.trickle.get(sid, 0) + n
+            if n:
+                self.h2.increment_flow_control_window(n)
+            return
         if path == "/slow-ack" and self.slow.get(sid, 0) is not None:
             if sid not in self.slow:
                 self.slow[sid] = 0
@@ -266,10 +424,18 @@ class Conn:
         except h2.exceptions.StreamClosedError:
             self.h2.increment_flow_control_window(n)
 
+    def ack_stream(self, n, sid):
+        """Opens only the stream's window (the connection's is open already)."""
+        try:
+            self.h2.increment_flow_control_window(n, stream_id=sid)
+        except (h2.exceptions.StreamClosedError, h2.exceptions.ProtocolError):
+            pass
+
     def handle(self, ev):
         if isinstance(ev, h2.events.RequestReceived):
             self.requests[ev.stream_id] = dict(ev.headers)
             self.bodies[ev.stream_id] = bytearray()
+            self.on_request(ev)
         elif isinstance(ev, h2.events.DataReceived):
             self.on_data(ev)
         elif isinstance(ev, h2.events.StreamEnded):
@@ -278,6 +444,8 @@ class Conn:
             self.pump()
         elif isinstance(ev, h2.events.StreamReset):
             self.pending.pop(ev.stream_id, None)
+            self.duplex.discard(ev.stream_id)
+            self.trickle.pop(ev.stream_id, None)
 
     def run_timers(self):
         now = time.monotonic()

@@ -142,11 +142,19 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
     struct pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
-    if (conn->h2) return true;   /* HTTP/2 frames on an idle connection (PING) are normal */
-    if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
     p.revents = 0;
+    if (conn->h2) {
+        /* Frames on an idle HTTP/2 connection (PING, GOAWAY) are normal:
+           they are read now, and a close the server made while it idled
+           (no GOAWAY) ends it here rather than failing the next request,
+           which the server would never have seen (a POST cannot be retried). */
+        if (httpx__stream_pending(conn->io) || (p.fd >= 0 && httpx__poll(&p, 1, 0) > 0))
+            conn->proto->step(conn, POLLIN);
+        return conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn);
+    }
+    if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
     return p.fd < 0 || httpx__poll(&p, 1, 0) == 0;
 }
 

@@ -147,6 +147,17 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
     return HTTPX_OK;
 }
 
+/* Whether ex still has request body to send. The response head does not
+   stop it (full duplex, RFC 9113 8.1: echo and streaming servers answer
+   before they read the whole body, as curl and HTTPX allow); the end of the
+   response does, and a reset stream has nothing left to send (it waits for
+   the wake that reports it). */
+static bool httpx__h2_uploading(const httpx__exchange *ex) {
+    const httpx__h2_ex *h = &ex->h2;
+    return !h->body_sent && !h->ended && !h->err.code && h->id &&
+           (ex->state == HTTPX__EX_SENDING || ex->state == HTTPX__EX_BODY);
+}
+
 /* Queues request body bytes as the windows allow (and while little output
    waits). Errors end ex. */
 static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
@@ -154,9 +165,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    /* A stream reset (a GOAWAY above its id, RST_STREAM) waits for the wake
-       that reports it: it has nothing left to send. */
-    while (!h->body_sent && ex->state == HTTPX__EX_SENDING && !h->err.code) {
+    while (httpx__h2_uploading(ex)) {
         size_t out_len;
         const char *p;
         size_t len;
@@ -194,6 +203,9 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         }
         n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
         if (n < 0) { httpx__exchange_end(ex, &e); return; }
+        /* the write timeout is per operation, as HTTPX's and curl's: it
+           runs from the last progress, not from the start of the upload */
+        if (n > 0 && ex->state == HTTPX__EX_SENDING) ex->deadline = httpx__deadline_in(ex->timeout.write);
         if (q->body) h->body_off += (size_t)n;
         else h->stage_off += (size_t)n;
         if (q->body && h->body_off == q->body_len) h->body_sent = true;
@@ -241,7 +253,10 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
     httpx__err e;
     memset(&e, 0, sizeof e);
     if (ev->type == HTTPX__H2_EV_GOAWAY) return;     /* streams above its id come as retryable resets */
-    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE) return;
+    /* An exchange forgets its stream when it leaves (httpx__h2_forget), so
+       ev->user is live; the id check keeps a redirect's new stream (same
+       exchange) from news of its old one all the same. */
+    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE || ev->stream_id != ex->h2.id) return;
     switch (ev->type) {
     case HTTPX__H2_EV_HEADERS:
         ex->state = HTTPX__EX_BODY;
@@ -263,6 +278,7 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
         ex->h2.wake = true;
         break;
     case HTTPX__H2_EV_RESET:
+        ex->h2.id = 0;          /* the session dropped the stream */
         if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
         if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
         /* "safe to retry" in the session's words, but we did not: say why */
@@ -380,7 +396,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
         return;
     }
     for (ex = conn->active; ex; ex = ex->conn_next)
-        if (ex->state == HTTPX__EX_SENDING) httpx__h2_send_body(conn, ex);
+        if (httpx__h2_uploading(ex)) httpx__h2_send_body(conn, ex);
     httpx__h2_wake_all(conn);
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
@@ -465,11 +481,29 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     return HTTPX__AGAIN;
 }
 
-/* Off the connection: a stream still open is reset (CANCEL); the connection
-   goes on for the other streams, or idles in the pool. */
+/* Whatever the session still holds of ex goes when ex goes. Body bytes it
+   received and nobody read are given back to the connection window (else
+   every dropped body shrinks it until the connection stalls for good); a
+   stream still open either way is reset (CANCEL) and forgotten, so that no
+   later frame of the server's (RST_STREAM, WINDOW_UPDATE, GOAWAY) reaches
+   ex through the stream, be ex freed or serving a redirect by then. A
+   stream whose response ended while its body was still blocked is such a
+   stream. */
+static void httpx__h2_forget(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__h2_ex *h = &ex->h2;
+    if (conn->h2 && h->id) {
+        httpx__h2_cancel(conn->h2, h->id);       /* nothing when the session dropped it */
+        if (h->in.len > h->in_off) httpx__h2_consumed(conn->h2, h->id, h->in.len - h->in_off);
+    }
+    h->in.len = h->in_off = 0;
+    h->id = 0;
+}
+
+/* Off the connection, forgotten by the session; the connection goes on for
+   the other streams, or idles in the pool. */
 static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
     (void)reusable;
-    if (ex->h2.id && !ex->h2.ended && conn->h2) httpx__h2_cancel(conn->h2, ex->h2.id);
+    httpx__h2_forget(conn, ex);
     httpx__conn_detach(conn, ex);
     httpx__h2_ex_free(ex);
     if (conn->state == HTTPX__CONN_CLOSED) return;
@@ -498,7 +532,14 @@ static const httpx__proto httpx__h2_slot = {
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
 
 HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
-    conn->h2 = httpx__h2_new(NULL, e);
+    httpx__h2_config cfg;
+    size_t max_head = conn->client->opts.max_head_size;
+    memset(&cfg, 0, sizeof cfg);
+    /* max_head_size bounds the head as HTTP/1.1 does, counted as HPACK
+       counts a header list (name, value and 32 per field, RFC 9113 6.5.2);
+       it is also what our SETTINGS_MAX_HEADER_LIST_SIZE tells the server */
+    cfg.max_header_list = max_head > 0x7fffffffu ? 0x7fffffffu : (uint32_t)max_head;
+    conn->h2 = httpx__h2_new(&cfg, e);
     if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);

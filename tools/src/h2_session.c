@@ -29,8 +29,9 @@
    ignored rather than answered with STREAM_CLOSED. */
 #define HTTPX__H2_RESET_RING 16u
 /* 1xx heads per stream (100 Continue, 103 Early Hints: a few at most); each
-   one costs a decode, so a server may not send them without end. */
-#define HTTPX__H2_MAX_INTERIM 16u
+   one costs a decode (its fields are dropped at once, so no memory), so a
+   server may not send them without end. 1000, as curl and HTTPX allow. */
+#define HTTPX__H2_MAX_INTERIM 1000u
 #define HTTPX__H2_NONE ((size_t)-1)
 
 typedef struct httpx__h2_stream {
@@ -47,6 +48,7 @@ typedef struct httpx__h2_stream {
     bool got_head;              /* the final (non-1xx) head came */
     bool blocked;               /* send_data was held back by a window */
     bool is_head;               /* a HEAD request: content-length is not the body's */
+    bool no_content;            /* HEAD, 204, 304: any DATA byte is a protocol error */
 } httpx__h2_stream;
 
 /* A queued event; pointers are filled in when it is drained, because the
@@ -525,7 +527,11 @@ static int httpx__h2_head_done(httpx__h2_session *s, httpx__h2_stream *st, const
     }
     if (!st->got_head) {
         st->got_head = true;
-        if (!st->is_head && h->status != 304 && h->status != 204) st->content_length = h->content_length;
+        /* A response without content (RFC 9110 6.4.1) that carries DATA is
+           malformed: it fails as nghttp2 (curl) fails it, rather than
+           handing a HEAD caller a body it cannot have asked for. */
+        st->no_content = st->is_head || h->status == 304 || h->status == 204;
+        st->content_length = st->no_content ? 0 : h->content_length;
         q = httpx__h2_queue(s, HTTPX__H2_EV_HEADERS, st->id, st->user);
         q->ev.status = h->status;
     } else {
@@ -646,7 +652,8 @@ static int httpx__h2_on_data(httpx__h2_session *s, const httpx__h2_frame *f) {
     st->received += f->payload_len;
     if (st->content_length >= 0 && st->received > (uint64_t)st->content_length) {
         httpx__h2_credit_conn(s, f->length);
-        return httpx__h2_malformed(s, st->id, "more DATA than content-length");
+        return httpx__h2_malformed(s, st->id, st->no_content ? "DATA in a response that has no content "
+                                   "(to a HEAD, or status 204 or 304)" : "more DATA than content-length");
     }
     if (pad) {      /* padding reaches nobody: give it back now */
         httpx__h2_credit_conn(s, pad);
@@ -961,8 +968,12 @@ HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *
     if (s->ev_pos < s->nev) {
         const httpx__h2_qev *q = &s->evs[s->ev_pos++];
         *ev = q->ev;
-        if (q->fields != HTTPX__H2_NONE && q->fields + ev->num_fields <= s->nfv) ev->fields = s->fv + q->fields;
-        else ev->num_fields = 0;
+        /* no fields (a head of only :status): fields stays NULL, as s->fv may
+           be; NULL + 0 is undefined behaviour in C */
+        if (ev->num_fields && q->fields != HTTPX__H2_NONE && q->fields + ev->num_fields <= s->nfv)
+            ev->fields = s->fv + q->fields;
+        else
+            ev->num_fields = 0;
         if (q->msg != HTTPX__H2_NONE) ev->msg = s->msgs.p + q->msg;
         else if (ev->type == HTTPX__H2_EV_RESET) ev->msg = "HTTP/2: the stream was reset";
         return true;
@@ -1113,6 +1124,11 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s) { return s->nstreams; }
+/* Body bytes the server sent that were not given back to the connection
+   window: 0 once no exchange holds any. */
+HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s) {
+    return (size_t)s->cfg.conn_window - s->conn_recv_window - s->conn_unacked;
+}
 #endif
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s) { return s->nstreams == 0; }
 

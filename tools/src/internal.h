@@ -1144,6 +1144,7 @@ HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]
 #endif
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
 HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s);
 #endif
 /* No stream open (the connection can be pooled or closed). */
 HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);

@@ -114,6 +114,22 @@ static void httpx__sink_redirect(httpx__response *r) {
     }
 }
 
+/* The door's last word on a body that ended, whatever the protocol: one
+   shorter than the length its head announced is never published as a
+   success. Each protocol checks its own framing; this catches what slips
+   past one (a stale HTTP/2 stream once ended a new response early). True
+   when r failed here. */
+HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
+    httpx__err e;
+    if (r->pub.error || r->pub.expected_length < 0 || r->pub.num_bytes_downloaded >= r->pub.expected_length)
+        return false;
+    memset(&e, 0, sizeof e);
+    httpx__fail(&e, HTTPX_ERR_REMOTE_PROTOCOL, "the response body ended after %lld of the %lld bytes its head announced",
+                (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
+    httpx__response_fail(r, &e);
+    return true;
+}
+
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
 static void httpx__sink_body(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
@@ -138,6 +154,7 @@ static void httpx__sink_body(httpx__response *r) {
             return;
         }
         n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        if (n == 0) httpx__response_body_short(r);
         if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
         r->pub.num_bytes_downloaded += n;
         if (on_data) {
@@ -200,6 +217,7 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     for (;;) {
         n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
         if (n > 0) r->pub.num_bytes_downloaded += n;
+        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
         if (n >= 0) return n;
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);

@@ -172,7 +172,9 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     br_ssl_engine_set_x509(eng, &x->vtable);
     br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
     httpx__tls_set_suites(eng);
-    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
+    /* An ALPN answer we never offered aborts the handshake (RFC 7301 3.2),
+       as it does in curl and Python; BearSSL would carry on without one. */
+    br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION | BR_OPT_FAIL_ON_ALPN_MISMATCH);
     br_ssl_engine_set_protocol_names(eng, offer_h2 ? cfg->alpn : cfg->alpn + 1, offer_h2 ? 2 : 1);
     br_ssl_engine_set_buffers_bidi(eng, t->ibuf, HTTPX__TLS_IBUF, t->obuf, HTTPX__TLS_OBUF);
     /* BearSSL takes the smaller buffer for the max_fragment_length extension
@@ -287,6 +289,19 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
         break;
     case BR_ERR_IO:
         httpx__fail(e, HTTPX_ERR_TLS, "TLS connection to %s failed: the server closed the connection", n);
+        break;
+    case BR_ERR_UNEXPECTED:
+        /* with BR_OPT_FAIL_ON_ALPN_MISMATCH, BearSSL's word for an ALPN
+           answer we never offered is this one */
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: %s (BearSSL error %d)", t->done ? "connection" : "handshake", n,
+                    t->done ? "an unexpected message"
+                    : "the server chose an application protocol (ALPN) we did not offer, or sent a message out of order",
+                    err);
+        break;
+    case BR_ERR_BAD_LENGTH:
+    case BR_ERR_TOO_LARGE:
+        httpx__fail(e, HTTPX_ERR_TLS, "TLS %s with %s failed: the server sent a record of a length TLS does not allow "
+                    "(over 16 KiB of plaintext) (BearSSL error %d)", t->done ? "connection" : "handshake", n, err);
         break;
     default:
         if (err >= BR_ERR_RECV_FATAL_ALERT && err < BR_ERR_RECV_FATAL_ALERT + 256) {
