@@ -62,14 +62,20 @@ static httpx__conn *conn_of(httpx_client *c) {
     return NULL;
 }
 
-static size_t open_streams(httpx_client *c) {
+/* Its HTTP/2 session (the slot keeps it as the connection's opaque state). */
+static httpx__h2_session *session_of(httpx_client *c) {
     httpx__conn *conn = conn_of(c);
-    return conn && conn->h2 ? httpx__h2_open_streams(conn->h2) : 0;
+    return conn && conn->proto == httpx__h2_protocol() ? (httpx__h2_session *)conn->proto_state : NULL;
+}
+
+static size_t open_streams(httpx_client *c) {
+    httpx__h2_session *s = session_of(c);
+    return s ? httpx__h2_open_streams(s) : 0;
 }
 
 static size_t held(httpx_client *c) {
-    httpx__conn *conn = conn_of(c);
-    return conn && conn->h2 ? httpx__h2_recv_held(conn->h2) : 0;
+    httpx__h2_session *s = session_of(c);
+    return s ? httpx__h2_recv_held(s) : 0;
 }
 
 static bool get_ok(httpx_client *c, const char *path, size_t len) {
@@ -317,8 +323,10 @@ TEST(h2_hostile_max_head_size_applies) {
     httpx_response_free(r);
     CHECK(get_ok(c, "/big-header/1000", 2));
     httpx_client_free(c);
-    /* and a larger limit lets a 120 KB head through */
-    c = httpx_client_new(&(httpx_client_opts){ .http2_prior_knowledge = true, .max_head_size = 1 << 20 });
+    /* and a larger limit lets a 120 KB head through (300 fields: over the
+       default limits.max_headers of 256 too) */
+    c = httpx_client_new(&(httpx_client_opts){ .http2_prior_knowledge = true, .max_head_size = 1 << 20,
+                                               .limits = { .max_headers = 400 } });
     r = httpx_client_get(c, at("/huge-headers"), NULL);
     REPORT(r);
     CHECK_INT(r->error, HTTPX_OK);

@@ -1,7 +1,6 @@
 /* base: allocator hooks, growable buffers, string helpers, errors, clock. */
 #include "internal.h"
 #include <errno.h>
-#include <time.h>
 
 HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
@@ -137,12 +136,6 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
     return code;
 }
 
-HTTPX__PRIVATE double httpx__now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -172,7 +165,7 @@ HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n) {
 
 static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {
     "no error",
-    "connect timeout", "read timeout", "write timeout", "pool timeout",
+    "connect timeout", "read timeout", "write timeout", "pool timeout", "total timeout",
     "connect error", "read error", "write error", "close error",
     "local protocol error", "remote protocol error",
     "proxy error", "unsupported protocol", "TLS error", "decoding error",
@@ -187,7 +180,7 @@ HTTPX_API const char *httpx_strerror(httpx_error e) {
 }
 
 HTTPX_API bool httpx_is_timeout(httpx_error e) {
-    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_POOL_TIMEOUT;
+    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_TOTAL_TIMEOUT;
 }
 HTTPX_API bool httpx_is_network_error(httpx_error e) {
     return e >= HTTPX_ERR_CONNECT && e <= HTTPX_ERR_CLOSE;
