@@ -151,3 +151,12 @@ for path in sorted(glob.glob(os.path.join(DATA, 'http2-frames', '*', '*.json')))
 for blob in h2_inputs:
     put('h2_session', b'\x03\x00\x00' + blob)
     put('api_h2', b'\x00' + blob)
+
+# ---- inflate: the first byte is the wrapper (0 raw, 1 zlib, 2 gzip, 3 deflate sniffed), two bytes seed the splits ----
+for name, wrap in [('romeo.txt.deflate', 0), ('romeo.txt.fixed-huff.deflate', 0), ('romeo.txt.zlib', 1),
+                   ('midsummer.txt.zlib', 3), ('romeo.txt.gz', 2), ('256.bytes.gz', 2), ('romeo.txt.gz', 3)]:
+    put('inflate', bytes([wrap, 1, 2]) + open(os.path.join(DATA, 'deflate-wuffs', name), 'rb').read())
+for path in sorted(glob.glob(os.path.join(DATA, 'deflate-wuffs', 'artificial-deflate', '*.deflate'))):
+    put('inflate', bytes([0, 5, 9]) + open(path, 'rb').read())
+for path in sorted(glob.glob(os.path.join(DATA, 'deflate-go', 'flate', '*.golden')))[:4]:
+    put('inflate', bytes([0, 7, 1]) + open(path, 'rb').read()[:4000])
