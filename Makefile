@@ -4,7 +4,7 @@ PYTHON  ?= python3
 WARN     = -Wall -Wextra -pedantic -Werror
 BUILD    = build
 TESTSRC  = $(wildcard tests/test_*.c) $(wildcard tests/soak/*.c) tests/runner.c tests/impl.c $(wildcard tests/fixtures*.c)
-TESTHDR  = tests/test.h $(wildcard tests/fixtures*.h) tools/src/internal.h tools/src/platform.h
+TESTHDR  = tests/test.h $(wildcard tests/fixtures*.h) $(wildcard tools/src/*.h)
 # The tests use TLS when BearSSL is installed (.ci/run installs it).
 HAVE_BEARSSL := $(shell test -f /usr/include/bearssl.h && echo 1)
 TLSFLAGS = $(if $(HAVE_BEARSSL),-DHTTPX_BEARSSL,)

@@ -730,12 +730,18 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
    ====================================================================== */
-/* Internal declarations shared by the components. Nothing here is part of the
-   API: names are httpx__ and, in the amalgamation, static. It includes what it
-   uses, so that each component compiles alone (make modules). */
+/* Internal declarations that every component shares: memory, buffers,
+   strings, errors, the return codes of the nonblocking calls (time is
+   platform.h's). Nothing here is part of the API: names are httpx__ and, in
+   the amalgamation, static. Each component's own declarations are in its
+   x_internal.h (SHARED_HEADERS in tools/amalgamate.py), which a file
+   includes when it uses them; a header includes what it uses, so that each
+   component compiles alone (make modules). */
 #if defined(HTTPX_LINES)
-#line 3 "tools/src/internal.h"
+#line 7 "tools/src/internal.h"
 #endif
+#ifndef HTTPX__INTERNAL_H
+#define HTTPX__INTERNAL_H
 /* #include "public.h": earlier in httpx.h */
 /* #include "platform.h": earlier in httpx.h */
 
@@ -829,210 +835,8 @@ HTTPX__PRIVATE int  httpx__hex_value(int c);
 HTTPX__PRIVATE char httpx__hex_digit(unsigned v, bool upper);
 HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n);
 
-/* ---- url: RFC 3986 for http and https ---- */
-
-/* A parsed absolute URL. Every view points into the string that was parsed,
-   which must outlive the struct. Absent parts have p == NULL, n == 0; an empty
-   but present query ("x?") has p != NULL, n == 0. */
-typedef struct httpx__url {
-    httpx__str scheme;      /* as written; is_https tells which */
-    httpx__str userinfo;    /* still percent-encoded; see httpx__url_credentials */
-    httpx__str host;        /* without the brackets of an IPv6 literal */
-    httpx__str path;        /* as written, may be empty */
-    httpx__str query;       /* without '?' */
-    httpx__str fragment;    /* without '#'; never sent */
-    int port;               /* the explicit port, else 80 or 443 */
-    bool has_port;          /* a port was written (even if it is the default) */
-    bool is_https;
-    bool host_is_ipv6;
-} httpx__url;
-
-/* Parses an absolute http or https URL. Fails with HTTPX_ERR_INVALID_URL and a
-   message naming the problem (no scheme, relative URL, empty host, bad port,
-   space or control character, bad IPv6 literal, bad percent escape), or
-   HTTPX_ERR_UNSUPPORTED_PROTOCOL for a scheme other than http/https. */
-HTTPX__PRIVATE httpx_error httpx__url_parse(httpx__url *u, const char *s, size_t n, httpx__err *e);
-/* RFC 3986 section 5.2 reference resolution of ref against an absolute base
-   (any scheme), with remove_dot_segments; the recomposed result is appended to
-   out. "http:g" resolves the strict way ("http:g"). */
-HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base, const char *ref, httpx__err *e);
-/* Appends the request target: path (or "/" when empty), then "?query" when a
-   query is present. Characters that may not appear in a target (non-ASCII
-   bytes, '"', '<', '>', '\\', '^', '`', '{', '|', '}') are percent-encoded;
-   existing %XX escapes are kept as they are. */
-HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u);
-/* Appends the Host header value: host, or [v6], plus ":port" unless default. */
-HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u);
-/* Splits userinfo into percent-decoded user and password (password "" when no
-   ':'). Returns false when there is no userinfo. */
-HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass);
-/* Appends s form-urlencoded (application/x-www-form-urlencoded as HTML forms
-   do: space as '+', unreserved kept, everything else %XX upper-case). */
-HTTPX__PRIVATE bool httpx__form_escape(httpx__buf *out, const char *s, size_t n);
-/* Appends "k=v&k=v..." for the pairs; a leading '&' first when out already
-   ends in a query that is non-empty (sep_first). NULL value: "k=". */
-HTTPX__PRIVATE bool httpx__form_encode(httpx__buf *out, const httpx_pair *pairs, bool sep_first);
-/* Percent-decodes s into out ('+' stays '+'). Fails on a bad escape. */
-HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
-
-/* ---- headers ---- */
-
-typedef struct httpx__field { uint32_t name, name_len, value, value_len; } httpx__field;
-struct httpx_headers {
-    httpx__field *fields;   /* offsets into text */
-    size_t count, cap;
-    httpx__buf text;        /* "name\0value\0" for each field */
-    bool fixed;             /* fields/text live in memory that is not ours (arena) */
-};
-HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h);
-HTTPX__PRIVATE void httpx__headers_clear(httpx_headers *h);  /* frees, stays usable */
-/* Adds without validation (for trusted, already-checked input such as a parsed response). */
-HTTPX__PRIVATE bool httpx__headers_add_raw(httpx_headers *h, const char *name, size_t nlen, const char *value, size_t vlen);
-/* Checks a header a caller gave: token name, value without CR/LF/NUL. */
-HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *value, httpx__err *e);
-
-/* ---- HTTP/1.1 response parsing ---- */
-
-typedef struct httpx__h1_header {
-    const char *name; size_t name_len;
-    const char *value; size_t value_len;   /* without surrounding OWS */
-} httpx__h1_header;
-
-typedef struct httpx__h1_head {
-    int minor_version;      /* HTTP/1.x */
-    int status;
-    const char *reason; size_t reason_len;
-    size_t num_headers;
-} httpx__h1_head;
-
-/* Parses a response head (status line + header fields + empty line) from
-   buf[0..len). Zero-copy: the views point into buf. Accepts CRLF and bare LF
-   line ends. hdrs has room for max_headers.
-   Returns the head's length in bytes (> 0) when complete, HTTPX__AGAIN when
-   more bytes are needed, HTTPX__BAD on a malformed head (e filled with
-   HTTPX_ERR_REMOTE_PROTOCOL and a message), HTTPX__FULL when more than
-   max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
-   Pure: no allocation, no state beyond the arguments; call again on the whole
-   buffer when more bytes arrive. */
-#define HTTPX__MAX_HEADERS_DEFAULT 256   /* limits.max_headers when 0 */
-HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
-                                        httpx__h1_header *hdrs, size_t max_headers, httpx__err *e);
-/* Finds where a head ends: scans buf[from..len) for the blank line and returns
-   the head length, or 0 when not complete yet. `from` lets a caller skip bytes
-   it already scanned (it may back up 3 bytes itself). */
-HTTPX__PRIVATE size_t httpx__h1_find_head_end(const char *buf, size_t len, size_t from);
-
-enum httpx__body_kind {
-    HTTPX__BODY_NONE,       /* 1xx, 204, 304, response to HEAD: no body */
-    HTTPX__BODY_LENGTH,     /* Content-Length bytes */
-    HTTPX__BODY_CHUNKED,
-    HTTPX__BODY_CLOSE       /* until the server closes */
-};
-typedef struct httpx__h1_framing {
-    enum httpx__body_kind kind;
-    uint64_t length;        /* for HTTPX__BODY_LENGTH */
-    bool keep_alive;        /* the connection may be reused afterwards */
-} httpx__h1_framing;
-/* Works out how the body is delimited (RFC 9112 section 6.3) from a parsed head.
-   Fails with HTTPX_ERR_REMOTE_PROTOCOL on conflicting or malformed framing:
-   different Content-Length values, Content-Length beside Transfer-Encoding,
-   a Content-Length that is not a number, a Transfer-Encoding whose last coding
-   is not chunked is read until close (not an error). */
-HTTPX__PRIVATE httpx_error httpx__h1_framing_of(const httpx__h1_head *head, const httpx__h1_header *hdrs,
-                                                bool request_was_head, httpx__h1_framing *out, httpx__err *e);
-
-/* Chunked transfer coding decoder, resumable at any byte. Zero it to start. */
-typedef struct httpx__chunked {
-    int state;
-    uint64_t remaining;     /* bytes left in the current chunk */
-    size_t line;            /* bytes of the current size/trailer line seen (limit) */
-    size_t extra;           /* after completion: bytes that followed the message */
-} httpx__chunked;
-/* Decodes in place: buf[0..*len) is new input; on return buf[0..*len) holds the
-   body bytes it carried. Returns 1 when the message (last chunk and trailers)
-   is complete, 0 when more input is needed, HTTPX__BAD on bad framing (e filled:
-   HTTPX_ERR_REMOTE_PROTOCOL). After 1, d->extra is the number of input bytes
-   after the end of the message (they are not in the output). */
-HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
-
-/* ---- HTTP/1.1 client connection, receive side, sans-IO (h1_session.c) ---- */
-
-enum httpx__h1_ev_type {
-    HTTPX__H1_EV_HEAD = 1,      /* the final head: head, fields, framing, expected_length */
-    HTTPX__H1_EV_INTERIM,       /* a 1xx head, skipped: consume *used bytes and go on */
-    HTTPX__H1_EV_DATA,          /* body bytes: data, len (= *used, consume them) */
-    HTTPX__H1_EV_SHRINK,        /* a chunked body was decoded in place: the caller's
-                                   unconsumed bytes are now buf[0..len) (drop the rest) */
-    HTTPX__H1_EV_END            /* the message is complete */
-};
-typedef struct httpx__h1_event {
-    httpx__h1_head head;                /* HEAD, INTERIM */
-    const httpx__h1_header *fields;     /* HEAD, INTERIM: head.num_headers of them */
-    httpx__h1_framing framing;          /* HEAD */
-    long long expected_length;          /* HEAD: the body length when known (0: none), else -1 */
-    const char *data;                   /* DATA, SHRINK */
-    size_t len;
-} httpx__h1_event;
-typedef struct httpx__h1_resp {
-    httpx__h1_framing framing;
-    httpx__chunked chunked;
-    uint64_t remaining;         /* LENGTH: body bytes still to come */
-    size_t max_head;            /* bytes a head may take */
-    size_t scanned;             /* how far the head-end search got */
-    size_t decoded;             /* chunked: decoded body bytes at the front of the input */
-    size_t interim_bytes;       /* of the 1xx heads skipped */
-    bool request_head;          /* the request was HEAD: no body whatever the head says */
-    bool connect;               /* the request was CONNECT: a 2xx ends at its head */
-    bool in_body;               /* the final head is in */
-    bool complete;              /* the whole message is in */
-    bool reusable;              /* the connection may serve another message after this one */
-} httpx__h1_resp;
-/* Starts reading one response. */
-HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head);
-/* The next event from buf[0..len), the bytes the caller holds and has not
-   consumed. hdrs has room for max_headers (HEAD's views point into buf);
-   max: the most DATA bytes wanted. *used: the bytes of buf the event took
-   (consume them once the event is handled). Returns an httpx__h1_ev_type,
-   HTTPX__AGAIN (more bytes are needed), HTTPX__BAD (e: HTTPX_ERR_REMOTE_PROTOCOL
-   or HTTPX_ERR_TOO_LARGE). */
-HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
-                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e);
-/* With no bytes held: how many body bytes the caller may read from the
-   stream straight into its own memory (0: none; UINT64_MAX: until close),
-   and how many it did. */
-HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r);
-HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
-/* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
-   that ends the message, else HTTPX__BAD (e says what was cut short). */
-HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
-/* The send side. Appends the request head to out: request line, Host
-   (from u) unless the caller's fields have one, the fields, then the body's
-   framing: Content-Length when its length is known, chunked when it is not
-   (body_length < 0), "Content-Length: 0" for a POST, PUT or PATCH without a
-   body. False when out failed (out of memory). */
-HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
-                                                 const httpx_headers *h, bool has_host, bool has_body,
-                                                 long long body_length);
-/* Frames the n bytes at buf[HTTPX__H1_CHUNK_ROOM..+n) as one chunk, in place:
-   its size line just before them, CRLF after (buf has room for those 2).
-   n = 0 gives the last chunk ("0\r\n\r\n"). Returns where the chunk starts;
-   it ends at HTTPX__H1_CHUNK_ROOM + n + 2. */
-#define HTTPX__H1_CHUNK_ROOM 12
-HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
-
-/* ---- multipart/form-data encoder, streamed ---- */
-
-typedef struct httpx__multipart httpx__multipart;
-/* Prepares a body of fields (may be NULL) and files. Opens path files now so
-   that a missing file is an error before anything is sent. */
-HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files, httpx__err *e);
-/* "multipart/form-data; boundary=..." */
-HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m);
-/* Total length when every part has a known size, else -1 (sent chunked). */
-HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
-/* Next bytes of the body: >0 bytes, 0 at the end, -1 on a read error (e filled). */
-HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
-HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
+/* base.c: appends s[0..n) in base64 (HTTP Basic credentials). */
+HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 
 /* ---- return codes of the nonblocking calls ----
    One convention for every call that moves bytes or parses them as they come
@@ -1042,1216 +846,18 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 #define HTTPX__AGAIN (-2)   /* would block, or needs more input: call again later */
 #define HTTPX__FULL  (-3)   /* a caller-given room or limit was hit (say which in the caller) */
 
-/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
-
-/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
-   returns its length. */
-HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
-/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
-HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
-/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
-HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
-/* The text of a 4- or 16-byte address. */
-HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
-#endif
-
-#define HTTPX__MAX_ADDRS 8
-typedef struct httpx__addrs {
-    struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
-    socklen_t len[HTTPX__MAX_ADDRS];
-    int count;
-} httpx__addrs;
-HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
-   when the path is empty or longer than the system allows. */
-HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
-#ifdef HTTPX_DNS_THREADS
-/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
-   and IPv6 address. NULL, or why the name did not resolve. */
-HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
-                                                  void *ctx);
-#endif
-/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
-HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
-/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
-   httpx__sock_error), HTTPX__BAD (errno set). */
-HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
-/* The error of a finished nonblocking connect (0: connected). */
-HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
-/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
-HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
-
-/* ---- streams: the byte-stream seam under the protocols ----
-   A connection talks through a stack of streams, bottom first: a TCP socket
-   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
-   socketpair in a test), or a stream with no fd at all (a scripted one in
-   the engine tests). As curl's connection filters, each stream sets itself
-   up (connect: the lower stream's first, then its own handshake), moves
-   bytes, and answers questions about itself (query: what it does not know
-   goes to the stream below). Every call returns at once. */
-typedef struct httpx__stream httpx__stream;
-
-/* What httpx__stream_query asks. Answers are strings the stream owns (valid
-   while it lives); NULL: nobody in the stack knows. */
-enum httpx__stream_fact {
-    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
-    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
-    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
-    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
-    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
-};
-
-typedef struct httpx__stream_ops {
-    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
-       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
-       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
-       readiness, or when s->deadline passed. */
-    int (*connect)(httpx__stream *s, httpx__err *e);
-    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
-    /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
-    long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
-    /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
-    long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
-    /* bytes already inside the stream that a poll() of fd would not report */
-    size_t (*pending)(const httpx__stream *s);
-    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
-    const char *(*query)(const httpx__stream *s, int fact);
-    /* closes, frees the stream and the stream below it */
-    void (*free)(httpx__stream *s);
-} httpx__stream_ops;
-struct httpx__stream {
-    const httpx__stream_ops *ops;
-    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
-    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
-    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
-    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
-};
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
-/* A stream over a connected socket; it owns fd (closed by free). NULL: out of
-   memory (fd is closed then too). */
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
-#endif
-/* A stream that connects over TCP to the addresses in turn (a copy of a),
-   spreading the time left until deadline (0: none) over them; timeout is the
-   whole budget in seconds, for messages. NULL: out of memory. */
-HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
-                                                    httpx__err *e);
-/* A stream that connects to the Unix domain socket at path. NULL: out of
-   memory or a path the system cannot take (e says which). */
-HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
-HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
-HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
-/* The first answer down the stack, or NULL. */
-HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
-HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
-
-/* ---- dns: name resolution that never blocks the loop ----
-   Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
-   httpx__dns_start). Other names go to the nameservers of /etc/resolv.conf
-   (or the client's) over UDP, A and AAAA, with search domains, timeout and
-   retry. With HTTPX_DNS_THREADS defined, getaddrinfo on a helper thread does
-   it instead. */
-typedef struct httpx__dns_config {
-    const char *const *nameservers; /* NULL: from /etc/resolv.conf ("ip" or "ip:port" each, NULL-terminated) */
-    double timeout;                 /* per try, seconds; 0: 2 s (resolv.conf "options timeout:" wins when set there) */
-    int attempts;                   /* 0: 2 (resolv.conf "options attempts:") */
-    const char *hosts_file;         /* NULL: /etc/hosts (tests point it elsewhere) */
-    const char *resolv_conf;        /* NULL: /etc/resolv.conf */
-} httpx__dns_config;
-typedef struct httpx__dns httpx__dns;
-/* Starts resolving host (port goes into the addresses). Returns NULL on
-   failure (e filled: HTTPX_ERR_CONNECT naming the host, or NOMEM). When the
-   answer is known at once, httpx__dns_step returns 1 on its first call. */
-HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
-/* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
-   (answer already known: call step). */
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
-/* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
-   fallback connects or sends. */
-HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
-/* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
-HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
-/* Does what is ready without waiting: reads answers, sends retries when the
-   deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
-   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
-   message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
-HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
-HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
-
-/* ---- tls: the internal TLS interface (BearSSL behind it) ----
-   A backend implements these; the engine never sees BearSSL types. All calls
-   are nonblocking: they do what the socket allows and say, through *want,
-   which poll event (POLLIN or POLLOUT) they need before they can go on. */
-
-/* HTTPX_OK when https can be used in this build, else why not (message says
-   how to turn TLS on). */
-HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
-
-/* Per client: trust anchors (loaded once), client certificate, session cache. */
-typedef struct httpx__tls_config httpx__tls_config;
-HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
-HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
-
-/* Per connection: TLS over the stream `lower` (which it takes: freed with
-   it, or at once on failure). host: the name for SNI and verification (an IP
-   literal is checked against the certificate's IP addresses, and no SNI is
-   sent); port keys the session cache. offer_h2: ALPN offers "h2" before
-   "http/1.1". The result is a stream whose connect step sets up the stream
-   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
-   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
-   a network error); its query answers ALPN, the TLS version and cipher once
-   the handshake is done. */
-HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
-                                                    bool offer_h2, httpx__stream *lower, httpx__err *e);
-
-/* ==== The engine: requests, exchanges, connections, protocols, the loop ====
-   Layers, bottom up (README's architecture section tells the story):
-   - a connection (conn.c) owns its socket and its setup: resolving ->
-     connecting -> TLS -> ready; exchanges wait on it; when it is ready it
-     gets a protocol, which then serves exchanges on it;
-   - a protocol (h1_proto.c: HTTP/1.1) sits in the connection's slot: it
-     says whether the connection can take another exchange, sends requests,
-     reads responses and hands each head to the response through one door
-     (httpx__exchange_head), and gives body bytes when asked;
-   - the loop (loop.c) polls connections, not requests (idle pooled ones
-     too), steps them on readiness and deadlines, and places queued
-     exchanges on connections;
-   - the response (response.c) listens to its exchange through a sink:
-     the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
-     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
-     publishes for both faces (client.c blocking, task.c tasks).
-   Calls go down, callbacks go up: exchange.c reaches the response through
-   the sink it installed (head, wake, end), the loop reaches the task face
-   through the hooks it installed on the client (httpx__face_hooks). */
-
-/* ---- the request value (request.c) ---- */
-
-#define HTTPX__REQ_INLINE_FIELDS 16
-/* The public httpx_req is this value: what a mock handler and
-   httpx_response_request see. */
-typedef struct httpx_req {
-    char method[32];
-    httpx__url url;                 /* views into the response's url_text */
-    const char *url_text;           /* the whole URL (the response's url_text) */
-    /* The fields to send, merged from the defaults, the client's headers, the
-       request's and auth, without Content-Length/Transfer-Encoding (each
-       protocol frames the body itself). A caller's Host, if any, is here;
-       otherwise the protocol derives it from url. */
-    httpx_headers headers;
-    httpx__field inline_fields[HTTPX__REQ_INLINE_FIELDS];
-    char inline_text[1024];
-    bool has_host;
-    /* the body source */
-    const char *body;               /* in memory: content, json, urlencoded form */
-    size_t body_len;
-    httpx__multipart *multipart;
-    httpx_read_fn upload;
-    void *upload_user_data;
-    long long body_length;          /* bytes when known, -1 unknown (HTTP/1.1: chunked) */
-    const char *content_type;       /* of the body, unless the caller sets one */
-    bool has_body;
-    bool replayable;                /* the body can be produced again: none or in memory */
-    bool idempotent;
-    bool head;                      /* a HEAD request: no response body */
-    bool strip_credentials;         /* redirected to another origin: no Authorization,
-                                       Cookie, Proxy-Authorization or caller Host */
-} httpx__request;
-
-/* The resolved settings of one request: the request's options over the
-   client's, in one place (httpx__settings_resolve). */
-typedef struct httpx__settings {
-    httpx_timeout timeout;          /* seconds, <0: none */
-    bool follow_redirects;
-    int max_redirects;
-    size_t max_body_size;
-    httpx_auth auth;                /* the auth to apply: kind NONE for none */
-    bool auth_from_client;          /* auth is the client's (its header is prebuilt) */
-} httpx__settings;
-
-/* Reads the next piece of the body from *off: >0 bytes, 0 the end, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__request_body_read(httpx__request *q, size_t *off, char *buf, size_t cap, httpx__err *e);
-HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
-
-/* ---- exchanges: one request and its response on a connection ---- */
-
-typedef struct httpx__conn httpx__conn;
-typedef struct httpx__exchange httpx__exchange;
-typedef struct httpx__response httpx__response;
-
-enum httpx__ex_state {
-    HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
-    HTTPX__EX_QUEUED,           /* waiting for the pool to give it a connection */
-    HTTPX__EX_ATTACHED,         /* waiting on a connection that is being set up */
-    HTTPX__EX_SENDING,          /* the protocol sends the request */
-    HTTPX__EX_RECV_HEAD,        /* ... and waits for the response head */
-    HTTPX__EX_BODY,             /* the head is in; body bytes come through httpx__exchange_read */
-    HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
-};
-
-/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
-   receive side) and how far the request went out. */
-typedef struct httpx__h1_ex {
-    httpx__h1_resp resp;
-    size_t body_off;                /* request body bytes produced so far */
-    bool body_sent;                 /* the request body is all queued */
-    bool early;                     /* the server answered before the request was all sent */
-} httpx__h1_ex;
-
-#ifndef HTTPX_NO_HTTP2
-/* HTTP/2's state of an exchange: its stream. */
-typedef struct httpx__h2_ex {
-    uint32_t id;                    /* the stream, 0 before it is opened */
-    httpx__buf in;                  /* body bytes received, not yet read (at most a window) */
-    size_t in_off;
-    httpx__buf stage;               /* a piece of a streamed request body waiting for window */
-    size_t stage_off;
-    size_t body_off;                /* request body bytes produced so far */
-    bool body_sent;                 /* END_STREAM is queued */
-    bool ended;                     /* the server's side ended cleanly */
-    bool wake;                      /* news for the layer above, delivered after the events */
-    httpx__err err;                 /* a stream error to report (code 0: none) */
-} httpx__h2_ex;
-#endif
-
-/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
-typedef httpx__h1_header httpx__field_view;
-
-/* A final response head, as a protocol hands it up: views valid during the
-   call only. The body length is parsed once, by the protocol. */
-typedef struct httpx__head {
-    int status;
-    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
-    const char *reason;
-    size_t reason_len;
-    const httpx__field_view *fields;
-    size_t nfields;
-    long long expected_length;      /* the body's length when known (0: none), else -1 */
-    /* the facts of the connection that carried it, as values (exchange.c
-       fills them; a transport without a connection leaves them empty) */
-    bool connection_reused;
-    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
-} httpx__head;
-
-/* What the layer above an exchange installs to hear of it: the protocols
-   and the connection are below it and reach it only through these. */
-typedef struct httpx__exchange_sink {
-    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
-       large, out of memory): the protocol then ends ex with that error. */
-    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
-    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
-    void (*wake)(httpx__exchange *ex);
-    /* ex ended (DONE, off its connection): e NULL for success, else why. */
-    void (*end)(httpx__exchange *ex, httpx__err *e);
-} httpx__exchange_sink;
-
-struct httpx__exchange {
-    enum httpx__ex_state state;
-    httpx_client *client;
-    httpx__response *resp;          /* the response it fills (the layer above) */
-    httpx__request *req;
-    httpx__conn *conn;              /* while attached or being served */
-    httpx__exchange *conn_next;     /* the connection's waiters or the exchanges it serves */
-    httpx__exchange *live_prev, *live_next;  /* the client's exchanges in flight */
-    httpx_timeout timeout;          /* resolved: seconds, <0 none */
-    double deadline;                /* when the current wait fails (0: none) */
-    httpx_error timeout_error;      /* which timeout that wait is */
-    double total_deadline;          /* when the whole request fails (timeout.total; 0: none),
-                                       set at the first submit, kept across redirects */
-    double started;
-    bool live;                      /* on the client's list */
-    bool reused;                    /* its connection served before: a failure before any
-                                       response byte may be a stale connection */
-    bool retried;
-    bool stream;                    /* the caller pulls the body (httpx_read) */
-    bool readable;                  /* the protocol has news for a stream reader */
-    const httpx__exchange_sink *sink;   /* the layer above (the response) */
-    union {                         /* the protocol's part: one of them, never both */
-        httpx__h1_ex h1;
-#ifndef HTTPX_NO_HTTP2
-        httpx__h2_ex h2;
-#endif
-    } proto;
-};
-
-/* exchange.c: the one owner of ex->state. Every change goes through here
-   and is asserted against the table of legal transitions. */
-HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
-/* The exchange waits now, for at most seconds (<0: no limit); which: the
-   error when that runs out. The one place protocols arm timeouts. */
-HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
-/* Whether ex may go out again on another connection: not retried yet, a
-   body that can be produced again, and idempotent when need_idempotent
-   (the server may have acted on it). The protocols decide when it applies. */
-HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
-/* A response sets up its exchange: IDLE, listened to through sink. */
-HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
-/* The one door through which every response head reaches its response:
-   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
-   refused: the protocol then ends the exchange with that error. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
-/* The protocol has body bytes (or the end, or an error) for ex: the layer
-   above pulls them with httpx__exchange_read now (in-memory bodies,
-   on_data) or when its reader runs (streams). */
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
-/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
-   sink it ended with e (a timeout). */
-HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
-/* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
-HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
-/* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-/* Gives up on ex wherever it is (cancel, free, a timeout): off the pool
-   queue, off a connection being set up (which goes on for the others), or
-   its protocol cancels it (HTTP/1.1: closes the connection). */
-HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
-/* Puts ex in the pool queue and on the client's live list. */
-HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
-/* Takes ex off conn and back to the pool queue, once: the request was never
-   processed (a dead pooled connection, a refused stream). The protocol has
-   freed its own state of ex already. */
-HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex);
-HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
-
-/* ---- connections and their protocol slot ---- */
-
-enum httpx__conn_state {
-    HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
-    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
-                                   (the addresses in turn) or a Unix socket's, then TLS */
-    HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
-    HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
-};
-
-/* The protocol slot, closed at both ends: the connection knows a protocol
-   only through these, and keeps its state as an opaque pointer
-   (conn->proto_state); a protocol reaches exchanges through exchange.c and
-   their sinks. The client's table (httpx_client.protocols) lists the
-   protocols a connection may choose from, most preferred first. */
-typedef struct httpx__proto {
-    const char *name;
-    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
-                                       a connection that may speak it rather than open
-                                       their own, and traffic on it while idle is normal */
-    /* Whether conn may come to speak it, by the client's options (asked
-       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
-    bool (*offered)(const httpx__conn *conn);
-    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
-    bool (*chosen)(const httpx__conn *conn);
-    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
-    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
-    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
-    void (*free)(httpx__conn *conn);
-    /* conn cannot take another exchange now, but will without a new
-       connection (streams finish): an exchange waits for it. */
-    bool (*worth_waiting)(const httpx__conn *conn);
-    /* Whether the connection can take another exchange now. */
-    bool (*can_take)(const httpx__conn *conn);
-    /* Starts serving ex (state SENDING). Errors end ex. */
-    void (*submit)(httpx__conn *conn, httpx__exchange *ex);
-    /* On readiness (revents) or with none to go on: sends, reads, parses,
-       wakes exchanges. Idle connections too: a server's close or stray
-       bytes end an idle HTTP/1.1 connection. */
-    void (*step)(httpx__conn *conn, short revents);
-    /* Body bytes of ex: >0, 0 the end, HTTPX__AGAIN, HTTPX__BAD. */
-    long (*read_body)(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-    /* Gives up on ex (HTTP/1.1: the connection closes). */
-    void (*cancel)(httpx__conn *conn, httpx__exchange *ex);
-    /* ex is off the protocol: it was served fully or failed. */
-    void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
-} httpx__proto;
-
-/* Where a connection goes: the stack of streams it is made of, and the
-   pool's key (exchanges whose URLs have the route of a connection may use
-   it; httpx__route_is_for compares without building a string). */
-typedef struct httpx__route {
-    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
-                                       TLS name (SNI, verification), messages */
-    int port;
-    bool tls;                       /* https: TLS over the bottom stream */
-    const char *uds;                /* dial this Unix domain socket instead of host:port (the
-                                       client's copy of httpx_client_opts.uds); NULL: TCP */
-    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
-                                       come (the next issue), as one more stream in the stack
-                                       under TLS; then part of the key too */
-} httpx__route;
-
-struct httpx__conn {
-    httpx__conn *next;              /* the client's list of every connection */
-    httpx_client *client;
-    enum httpx__conn_state state;
-    httpx__route route;             /* where it goes; the pool's key */
-    httpx__dns *dns;                /* while resolving */
-    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
-    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
-    double setup_deadline;          /* when the whole setup fails */
-    double deadline;                /* the current setup wait (next address, DNS retry) */
-    const httpx__proto *proto;      /* set when ready */
-    httpx__exchange *waiters;       /* exchanges waiting on its setup, oldest first */
-    httpx__exchange *active;        /* exchanges its protocol serves (HTTP/1.1: at most one) */
-    httpx__buf in;                  /* received bytes; in_off..len not yet consumed */
-    size_t in_off;
-    httpx__buf out;                 /* bytes to send; out_off..len not yet sent */
-    size_t out_off;
-    double idle_since;
-    bool served;                    /* it served an exchange before (reuse) */
-    void *proto_state;              /* the protocol's own (its start and free) */
-    short want;                     /* poll events it waits for */
-    int poll_index;                 /* its place in the loop's pollfd array, -1 none */
-};
-
-/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
-   Only the code that fills a client's protocol table names them. */
-HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
-HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
-#define HTTPX__MAX_PROTOCOLS 4
-
-/* Finds a ready connection of the origin that can take ex, or attaches ex
-   to one being set up, or starts a new one (within limits). Returns false
-   when ex has to wait for the pool. Errors end ex. */
-HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex);
-HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
-/* Frees a connection the loop found closed. */
-HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
-/* Makes a pooled connection of url's origin from a stream that is already
-   connected (and takes the stream): the seam where transports that are not
-   a TCP connect (a socketpair in the tests; later tunnels, Unix sockets,
-   in-process apps) enter the pool. tls: run TLS over it first. */
-#ifdef HTTPX__TEST_HOOKS
-HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
-#endif
-/* The socket to poll (conn->want the events; 0: nothing to poll now). */
-HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
-/* An idle connection: the exchange is done with it. */
-HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
-/* Receives into conn->in (reserving room first; the unconsumed tail moves
-   to the front when the buffer would have to grow, so a stream of small
-   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
-#define HTTPX__CONN_RECV_CHUNK 16384
-HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
-/* Bytes in and out through the connection's stream (conn->want updated). */
-HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
-
-/* ---- the response, its client, tasks ---- */
-
-/* What the policy layer sends a hop through (hop.c): an exchange-level
-   transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
-   the head reaches the response through the one door (httpx__exchange_head,
-   then the response's sink)
-   and the body comes through read. */
-typedef struct httpx__transport {
-    const char *name;
-    /* Sends ex's request (ex->req, built). News comes through the door and
-       httpx__exchange_wake; errors end ex. */
-    void (*submit)(httpx__exchange *ex);
-    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
-    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
-    void (*cancel)(httpx__exchange *ex);
-    /* Frees what the transport keeps for the response (NULL: nothing). */
-    void (*release)(httpx__response *r);
-} httpx__transport;
-
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
-    int status;
-    httpx_headers headers;
-    httpx__buf body;
-    size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
-};
-
-/* What a face that keeps tasks installs on its client, so that the loop
-   (below the faces) can call up around a pass without naming them. */
-typedef struct httpx__face_hooks {
-    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
-    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
-    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
-} httpx__face_hooks;
-
-#define HTTPX__INLINE_FIELDS 24
-struct httpx__response {
-    httpx_response pub;             /* first: the public view is a cast away */
-    httpx__exchange ex;
-    httpx__request req;
-    httpx__settings set;
-    httpx_client *client;
-    httpx_client *owned_client;     /* one-shot calls free their client with the response */
-    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
-    httpx_headers headers;
-    httpx__field inline_fields[HTTPX__INLINE_FIELDS];
-    char inline_text[2048];         /* header text of most responses */
-    httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
-    char url_inline[512];
-    httpx__buf body;
-    httpx__buf form;                /* an urlencoded form body */
-    httpx__buf body_copy;           /* a task's copy of an in-memory request body */
-    httpx__buf scratch;             /* text() conversion, read_line() lines */
-    size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
-    char errmsg[240];
-    int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
-    size_t redirect_body;           /* bytes of it dropped so far */
-    /* a nonblocking task (httpx_client_start) */
-    bool is_task;
-    bool started;                   /* past the max_in_flight queue */
-    bool finished;                  /* done and reported (on_done called) */
-    httpx__response *task_prev, *task_next;   /* the client's list of tasks */
-    httpx_opts opts_copy;           /* a task's own copy of the options */
-    char *opts_store;               /* the strings and arrays that copy points into */
-    /* the hop (hop.c) */
-    const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
-    httpx__buf sent_body;           /* a streamed request body as the mock read it */
-    /* the face that made it: called first when it is freed (a task leaves
-       its client's list), and with the one-shot client it owns, last */
-    void (*on_free)(httpx__response *r);
-    void (*free_owned)(httpx_client *c);
-    /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
-       use, freed with the response by httpx__views_free */
-    struct httpx__views *views;
-};
-
-struct httpx_client {
-    httpx_client_opts opts;         /* defaults applied; strings below are our own copies */
-    httpx__buf base_url;
-    httpx_pair *headers, *params;   /* deep copies, {0}-terminated */
-    char *strings;                  /* storage of those copies */
-    httpx__conn *conns;
-    int num_conns;
-    httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
-    httpx__tls_config *tls;         /* made at the first https request */
-    httpx__dns_config dns;
-    bool oneshot;                   /* the private client of one httpx_get() & co. */
-    httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
-    httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
-    const httpx__face_hooks *face;  /* installed by the task face at its first task */
-    int tasks_started, tasks_total, tasks_done;
-    int polling;                    /* inside the loop: callbacks run there */
-    httpx__response *callback_task; /* the task whose on_done runs */
-    httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
-    struct pollfd *pollfds;         /* the loop's array, reused */
-    int pollfds_cap;
-    /* what a connection may speak, most preferred first, NULL-terminated */
-    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
-};
-
-/* request.c */
-HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
-/* response.c: the response object, the door, the body sinks */
-HTTPX__PRIVATE httpx__response *httpx__response_new(void);
-/* The sink a response listens to its exchange with. */
-HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
-/* mock.c */
-HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
-/* hop.c: one hop of the policy layer, for both faces */
-HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
-/* Picks r's transport (the client's) and sends its first hop. */
-HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
-/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
-   True when r is final (published), false while a hop is in flight. */
-HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
-/* The blocking face's wait: sends r (unless it failed already) and runs the
-   loop until it is final, or for a stream until the final head is in. */
-HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
-/* client.c */
-HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
-                                 const httpx_opts *opt, bool stream);
-HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
-HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
-HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
-/* on_debug (httpx_client_opts): a head that is already text goes as it is,
-   one call, nothing done when no callback is set. */
-#define HTTPX__DEBUG(c, kind, p, n)                                                    \
-    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
-/* headers.c: a head that is not text (the response door's fields) rendered
-   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
-HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
-                                        const httpx__field_view *f, size_t n);
-/* loop.c: the one loop of a client. One pass: place queued exchanges, poll
-   the connections (waiting at most timeout_ms, -1 none), step what is
-   ready or due, within budget seconds (0: none). */
-HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
-/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
-   *ms, how long (-1: no limit). */
-HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
-/* A pass over events the caller polled (httpx_client_process). */
-HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
-/* Runs passes until ex is no longer in a state before `until` (a blocking
-   call's wait). */
-HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
-/* Runs passes until a stream reader has news: bytes, the end, an error. */
-HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
-HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
-
-/* ---- json, text: UTF-8, the JSON reader and writer, decoded views of a body ----
-   (utf8.c, json.c, jsonw.c, text.c) */
-
-/* The return-code convention of byte-level calls: >= 0 progress, these two
-   otherwise. */
-#ifndef HTTPX__BAD
-#define HTTPX__BAD (-1)     /* failed; the httpx__err says why */
-#define HTTPX__AGAIN (-2)   /* needs more input */
-#endif
-
-/* Limits of the JSON reader and writer; a user may define them before the
-   implementation. 512 levels: deeper than any real API answer (and than
-   JSONTestSuite's 500), shallow enough that code walking the tree
-   recursively cannot run out of stack. */
-#ifndef HTTPX_JSON_MAX_DEPTH
-#define HTTPX_JSON_MAX_DEPTH 512
-#endif
-#ifndef HTTPX_JSON_MAX_SIZE
-#define HTTPX_JSON_MAX_SIZE ((size_t)1 << 30)   /* the default max_body_size */
-#endif
-
-/* One UTF-8 sequence at p[0..n) (n > 0), strictly (RFC 3629: no overlong
-   forms, no surrogates, nothing above U+10FFFF). Returns its length (1-4,
-   *cp set); HTTPX__AGAIN when all n bytes are a valid start of a sequence that
-   needs more; 0 when it is invalid (see httpx__utf8_bad_len). */
-HTTPX__PRIVATE int httpx__utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
-/* For an invalid sequence at p (httpx__utf8_next returned 0): the length of
-   its maximal subpart (Unicode 3.9, "U+FFFD substitution of maximal
-   subparts", what Python's "replace" does), >= 1. */
-HTTPX__PRIVATE size_t httpx__utf8_bad_len(const unsigned char *p, size_t n);
-/* Writes cp (<= 0x10FFFF) as UTF-8 into out (room for 4); returns the length. */
-HTTPX__PRIVATE size_t httpx__utf8_put(char *out, uint32_t cp);
-/* The offset of the first invalid or truncated sequence, or n when all is valid. */
-HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n);
-
-/* A JSON number's text (RFC 8259 grammar, already checked) to the nearest
-   double, whatever LC_NUMERIC says. False only when out of memory (a number
-   longer than 60 bytes needs a copy). */
-HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
-
-/* Incremental decoding of a body to UTF-8 (text.c). */
-enum httpx__enc { HTTPX__ENC_SNIFF, HTTPX__ENC_UTF8, HTTPX__ENC_UTF16LE, HTTPX__ENC_UTF16BE,
-                  HTTPX__ENC_UTF16,   /* "utf-16": the BOM decides, little-endian without one */
-                  HTTPX__ENC_LATIN1, HTTPX__ENC_CP1252, HTTPX__ENC_ASCII };
-typedef struct httpx__textdec {
-    enum httpx__enc enc;        /* SNIFF: decide by a byte order mark, else UTF-8 */
-    bool bom_checked;           /* a BOM of the encoding in use is dropped once, at the start */
-    unsigned char pend[4];      /* bytes of a character cut at the end of the last piece */
-    size_t npend;
-    uint32_t high;              /* UTF-16: a high surrogate waiting for its low half, else 0 */
-} httpx__textdec;
-/* The encoding a charset label names (ASCII case-insensitive); SNIFF for no
-   label, UTF8 for a label we do not know. */
-HTTPX__PRIVATE enum httpx__enc httpx__enc_of_label(const char *label, size_t n);
-HTTPX__PRIVATE const char *httpx__enc_name(enum httpx__enc enc);
-/* Appends the UTF-8 of in[0..n) to out. final: no more input comes, so a cut
-   character becomes U+FFFD. False only when out of memory. */
-HTTPX__PRIVATE bool httpx__text_decode(httpx__textdec *d, const char *in, size_t n, bool final, httpx__buf *out);
-
-/* Per response, made on first use: the decoded text and the parsed JSON. */
-typedef struct httpx__views {
-    httpx__textdec dec;         /* httpx_text's decoder (whole body), and the encoding decided */
-    bool text_done;
-    const char *text;           /* the body itself when it needed no change, else text_buf.p */
-    size_t text_len;
-    httpx__buf text_buf;
-    httpx__textdec stream_dec;  /* httpx_read_text */
-    httpx__buf stream_buf;
-    bool stream_started, stream_end;
-    bool json_done;
-    httpx_json_value *json;
-    httpx_json_error json_error;
-} httpx__views;
-HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out of memory */
-HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
-
-/* ---- HTTP/2: HPACK and frames (RFC 7541, RFC 9113) ---- */
-#ifndef HTTPX_NO_HTTP2
-
-/* The return convention of the byte-level calls: >= 0 progress, HTTPX__BAD
-   failed (the httpx__err says why), HTTPX__AGAIN needs more input. */
-#ifndef HTTPX__BAD
-#define HTTPX__BAD (-1)
-#define HTTPX__AGAIN (-2)
-#endif
-
-/* -- HPACK (hpack.c) --
-   One decoder per connection for the header blocks the server sends, one
-   encoder for ours. Both keep an RFC 7541 dynamic table; every allocation is
-   bounded by the table size the peer or we agreed to. */
-
-#define HTTPX__HPACK_TABLE_DEFAULT 4096u     /* SETTINGS_HEADER_TABLE_SIZE initial value */
-#define HTTPX__HPACK_ENTRY_OVERHEAD 32u      /* RFC 7541 4.1: name + value + 32 */
-#define HTTPX__HPACK_LIST_DEFAULT 65536u     /* decoder's max header list size by default */
-
-typedef struct httpx__hpack_entry { uint32_t off, nlen, vlen; } httpx__hpack_entry;
-/* The dynamic table: entry text lives in `text`, oldest first, so evicting
-   the oldest moves `head` on and adding appends at `tail`; when the end is
-   reached the live text is moved to the front. Entries form a ring. */
-typedef struct httpx__hpack_table {
-    char *text;
-    size_t text_cap, head, tail;
-    httpx__hpack_entry *ents;
-    size_t ents_cap, oldest, count;
-    size_t size;            /* RFC 7541 size of the entries */
-    size_t max;             /* the current maximum size */
-} httpx__hpack_table;
-
-typedef struct httpx__hpack_dec {
-    httpx__hpack_table t;
-    size_t max_allowed;     /* the SETTINGS_HEADER_TABLE_SIZE the peer acknowledged */
-    size_t max_list;        /* max header list size (name + value + 32 each); 0: none */
-    bool need_update;       /* our setting went below the table size: the next
-                               block must start with a size update */
-    bool broken;            /* a decoding error happened: the context is out of sync */
-    httpx__buf scratch;     /* Huffman-decoded strings of the current field */
-} httpx__hpack_dec;
-
-/* Called for each decoded field, in order. Views are valid during the call
-   only. Return 0 to go on; anything else stops decoding (the context is then
-   out of sync with the peer's: close the connection). */
-typedef int (*httpx__hpack_on_field)(void *ctx, const char *name, size_t nlen,
-                                     const char *value, size_t vlen);
-
-/* table_size: the size both sides start with (4096 in HTTP/2). Allocates
-   nothing until the first entry is added. */
-HTTPX__PRIVATE void httpx__hpack_dec_init(httpx__hpack_dec *d, size_t table_size);
-HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d);
-/* Our SETTINGS_HEADER_TABLE_SIZE was acknowledged: size updates above n are
-   errors from now on; when n is below the current size the table shrinks and
-   the next block must begin with a size update (RFC 7541 4.2). */
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
-HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n);
-#endif
-/* Decodes one complete header block (HEADERS + CONTINUATIONs joined).
-   Returns the number of fields, or HTTPX__BAD with e filled:
-   - HTTPX_ERR_REMOTE_PROTOCOL "HPACK: ...": a COMPRESSION_ERROR; the context is
-     broken and every later call fails;
-   - HTTPX_ERR_TOO_LARGE: the list is over max_list. Decoding went on to the
-     end without calling on_field for the rest, so the table is in sync and
-     the connection can go on (reset the stream);
-   - HTTPX_ERR_CANCELLED: on_field returned nonzero (context broken);
-   - HTTPX_ERR_NOMEM. */
-HTTPX__PRIVATE int httpx__hpack_decode(httpx__hpack_dec *d, const void *block, size_t n,
-                                       httpx__hpack_on_field on_field, void *ctx, httpx__err *e);
-
-/* How the encoder represents a field (RFC 7541 6.2). AUTO: never-indexed for
-   credentials (authorization, proxy-authorization, cookie, set-cookie),
-   without indexing for fields that change every request (:path,
-   content-length) or that would take more than half the table, incremental
-   indexing otherwise. */
-enum httpx__hpack_index { HTTPX__HPACK_AUTO, HTTPX__HPACK_INDEX, HTTPX__HPACK_NO_INDEX, HTTPX__HPACK_NEVER_INDEX };
-typedef struct httpx__hpack_field {
-    const char *name; size_t nlen;      /* lower-case */
-    const char *value; size_t vlen;
-    int index;                          /* enum httpx__hpack_index; 0 = AUTO */
-} httpx__hpack_field;
-
-typedef struct httpx__hpack_enc {
-    httpx__hpack_table t;
-    size_t cap;             /* the most table we are willing to keep */
-    size_t pending_min;     /* smallest size chosen since the last block */
-    bool pending;           /* a size update is owed at the next block */
-    int huffman;            /* enum httpx__hpack_huff; 0: Huffman when shorter */
-} httpx__hpack_enc;
-/* ALWAYS exists to reproduce RFC 7541 C.4/C.6, whose encoder Huffman-codes
-   "307" although that saves nothing. */
-enum httpx__hpack_huff { HTTPX__HPACK_HUFF_AUTO, HTTPX__HPACK_HUFF_NEVER, HTTPX__HPACK_HUFF_ALWAYS };
-
-/* table_size: as for the decoder; it is also the cap (memory) the encoder
-   keeps to when the peer allows more. */
-HTTPX__PRIVATE void httpx__hpack_enc_init(httpx__hpack_enc *enc, size_t table_size);
-HTTPX__PRIVATE void httpx__hpack_enc_free(httpx__hpack_enc *enc);
-/* The peer's SETTINGS_HEADER_TABLE_SIZE: the encoder uses min(n, cap) and
-   signals a change with size updates at the start of the next block. */
-HTTPX__PRIVATE void httpx__hpack_enc_set_peer_max(httpx__hpack_enc *enc, size_t n);
-/* Appends one header block for fields[0..n) to out. Fails, having changed
-   nothing, with HTTPX_ERR_INVALID_HEADER for an empty or non-lower-case
-   name or a CR, LF or NUL in a field, or with HTTPX_ERR_NOMEM. */
-HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf *out,
-                                               const httpx__hpack_field *fields, size_t n, httpx__err *e);
-
-/* Building blocks, visible for the tests. */
-HTTPX__PRIVATE bool httpx__hpack_put_int(httpx__buf *out, unsigned first, int prefix_bits, uint32_t v);
-/* Reads a prefix integer at *p: 0 and *p moved past it, HTTPX__AGAIN when the
-   input ends inside it, HTTPX__BAD when it is over 2^31 - 1. */
-HTTPX__PRIVATE int httpx__hpack_get_int(const uint8_t **p, const uint8_t *end, int prefix_bits, uint32_t *v);
-HTTPX__PRIVATE size_t httpx__huff_encoded_len(const char *s, size_t n);
-HTTPX__PRIVATE bool httpx__huff_encode(httpx__buf *out, const char *s, size_t n);
-/* Appends the decoded bytes to out (out may be NULL: validate only). Returns
-   0, or HTTPX__BAD with e filled (EOS, bad padding). */
-HTTPX__PRIVATE int httpx__huff_decode(httpx__buf *out, const uint8_t *p, size_t n, httpx__err *e);
-/* Dynamic table entry i (0 = newest). */
-HTTPX__PRIVATE bool httpx__hpack_table_get(const httpx__hpack_table *t, size_t i, httpx__str *name, httpx__str *value);
-
-/* -- frames (h2_frame.c), RFC 9113 sections 4 and 6 -- */
-
-#define HTTPX__H2_PREFACE "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-#define HTTPX__H2_PREFACE_LEN 24
-#define HTTPX__H2_HEADER_LEN 9
-#define HTTPX__H2_MAX_FRAME_DEFAULT 16384u
-#define HTTPX__H2_MAX_FRAME_LIMIT 16777215u
-#define HTTPX__H2_WINDOW_DEFAULT 65535u
-#define HTTPX__H2_WINDOW_MAX 2147483647u
-
-enum httpx__h2_type {
-    HTTPX__H2_DATA = 0, HTTPX__H2_HEADERS = 1, HTTPX__H2_PRIORITY = 2, HTTPX__H2_RST_STREAM = 3,
-    HTTPX__H2_SETTINGS = 4, HTTPX__H2_PUSH_PROMISE = 5, HTTPX__H2_PING = 6, HTTPX__H2_GOAWAY = 7,
-    HTTPX__H2_WINDOW_UPDATE = 8, HTTPX__H2_CONTINUATION = 9
-};
-#define HTTPX__H2_FLAG_END_STREAM 0x01u
-#define HTTPX__H2_FLAG_ACK 0x01u
-#define HTTPX__H2_FLAG_END_HEADERS 0x04u
-#define HTTPX__H2_FLAG_PADDED 0x08u
-#define HTTPX__H2_FLAG_PRIORITY 0x20u
-
-/* RFC 9113 section 7 error codes. */
-enum httpx__h2_code {
-    HTTPX__H2_NO_ERROR = 0x0, HTTPX__H2_PROTOCOL_ERROR = 0x1, HTTPX__H2_INTERNAL_ERROR = 0x2,
-    HTTPX__H2_FLOW_CONTROL_ERROR = 0x3, HTTPX__H2_SETTINGS_TIMEOUT = 0x4, HTTPX__H2_STREAM_CLOSED = 0x5,
-    HTTPX__H2_FRAME_SIZE_ERROR = 0x6, HTTPX__H2_REFUSED_STREAM = 0x7, HTTPX__H2_CANCEL = 0x8,
-    HTTPX__H2_COMPRESSION_ERROR = 0x9, HTTPX__H2_CONNECT_ERROR = 0xa, HTTPX__H2_ENHANCE_YOUR_CALM = 0xb,
-    HTTPX__H2_INADEQUATE_SECURITY = 0xc, HTTPX__H2_HTTP_1_1_REQUIRED = 0xd
-};
-/* "PROTOCOL_ERROR", ...; "unknown" for codes outside the RFC (which must be
-   treated as INTERNAL_ERROR-like, never as an error themselves). */
-HTTPX__PRIVATE const char *httpx__h2_code_name(uint32_t code);
-
-enum httpx__h2_setting_id {
-    HTTPX__H2_SET_HEADER_TABLE_SIZE = 1, HTTPX__H2_SET_ENABLE_PUSH = 2,
-    HTTPX__H2_SET_MAX_CONCURRENT_STREAMS = 3, HTTPX__H2_SET_INITIAL_WINDOW_SIZE = 4,
-    HTTPX__H2_SET_MAX_FRAME_SIZE = 5, HTTPX__H2_SET_MAX_HEADER_LIST_SIZE = 6
-};
-/* One side's settings; httpx__h2_settings_init gives the RFC defaults
-   (max_concurrent_streams and max_header_list_size unlimited: UINT32_MAX). */
-typedef struct httpx__h2_settings {
-    uint32_t header_table_size, enable_push, max_concurrent_streams,
-             initial_window_size, max_frame_size, max_header_list_size;
-} httpx__h2_settings;
-typedef struct httpx__h2_setting { uint16_t id; uint32_t value; } httpx__h2_setting;
-
-/* A decoded frame: views into the parsed buffer. payload is what the frame
-   carries with padding and fixed fields removed: DATA's data, HEADERS' and
-   PUSH_PROMISE's and CONTINUATION's field block fragment, GOAWAY's debug
-   data, PING's 8 opaque bytes, SETTINGS' entries (see httpx__h2_frame_setting),
-   an unknown type's whole payload. */
-typedef struct httpx__h2_frame {
-    uint32_t length;            /* the payload length on the wire */
-    uint8_t type, flags;
-    uint32_t stream_id;         /* reserved bit cleared */
-    const uint8_t *payload;
-    size_t payload_len;
-    uint8_t pad_length;         /* padding removed (PADDED frames) */
-    bool has_priority;          /* HEADERS with PRIORITY, and PRIORITY */
-    bool exclusive;
-    uint32_t dependency;
-    uint16_t weight;            /* 1..256 */
-    uint32_t error_code;        /* RST_STREAM, GOAWAY */
-    uint32_t last_stream_id;    /* GOAWAY */
-    uint32_t window_increment;  /* WINDOW_UPDATE */
-    uint32_t promised_stream_id;/* PUSH_PROMISE */
-    size_t num_settings;        /* SETTINGS */
-} httpx__h2_frame;
-
-/* What the peer did wrong: an RFC 9113 error code, and the stream to reset
-   for a stream error, 0 for a connection error (send GOAWAY and close). */
-typedef struct httpx__h2_fault { uint32_t code; uint32_t stream_id; } httpx__h2_fault;
-
-/* Parses and validates one frame at the start of buf[0..n). Returns the
-   bytes it takes (9 + length); HTTPX__AGAIN when the frame is not all there
-   yet (a length over max_frame_size fails at once, from the 9-byte header
-   alone); HTTPX__BAD with fault and e (HTTPX_ERR_REMOTE_PROTOCOL, a message
-   naming the rule) filled. Checks everything that needs no connection state:
-   sizes, stream 0 or not, padding, PRIORITY/HEADERS depending on their own
-   stream, WINDOW_UPDATE increment 0, PUSH_PROMISE promised id, SETTINGS
-   values. Unknown types and flags pass (the caller ignores them). */
-HTTPX__PRIVATE int httpx__h2_frame_parse(const void *buf, size_t n, uint32_t max_frame_size,
-                                         httpx__h2_frame *f, httpx__h2_fault *fault, httpx__err *e);
-/* SETTINGS entry i < f->num_settings. */
-HTTPX__PRIVATE httpx__h2_setting httpx__h2_frame_setting(const httpx__h2_frame *f, size_t i);
-HTTPX__PRIVATE void httpx__h2_settings_init(httpx__h2_settings *s);
-/* Applies a parsed (so validated) SETTINGS frame; unknown ids are ignored. */
-HTTPX__PRIVATE void httpx__h2_settings_apply(httpx__h2_settings *s, const httpx__h2_frame *f);
-
-/* Writers: append one frame to out; false when the allocator failed. Stream
-   ids, lengths and increments outside the RFC's ranges are bugs (asserted). */
-HTTPX__PRIVATE bool httpx__h2_write_frame(httpx__buf *out, uint8_t type, uint8_t flags, uint32_t stream_id,
-                                          const void *payload, size_t n);
-HTTPX__PRIVATE bool httpx__h2_write_data(httpx__buf *out, uint32_t stream_id, const void *p, size_t n, bool end_stream);
-HTTPX__PRIVATE bool httpx__h2_write_headers(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
-                                            bool end_stream, bool end_headers);
-HTTPX__PRIVATE bool httpx__h2_write_continuation(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
-                                                 bool end_headers);
-/* A whole field block: HEADERS, then CONTINUATIONs when it is longer than
-   max_frame_size (the peer's SETTINGS_MAX_FRAME_SIZE). */
-HTTPX__PRIVATE bool httpx__h2_write_header_block(httpx__buf *out, uint32_t stream_id, const void *block, size_t n,
-                                                 bool end_stream, uint32_t max_frame_size);
-HTTPX__PRIVATE bool httpx__h2_write_settings(httpx__buf *out, const httpx__h2_setting *s, size_t n);
-HTTPX__PRIVATE bool httpx__h2_write_settings_ack(httpx__buf *out);
-HTTPX__PRIVATE bool httpx__h2_write_ping(httpx__buf *out, const uint8_t opaque[8], bool ack);
-HTTPX__PRIVATE bool httpx__h2_write_goaway(httpx__buf *out, uint32_t last_stream_id, uint32_t code,
-                                           const void *debug, size_t n);
-HTTPX__PRIVATE bool httpx__h2_write_rst_stream(httpx__buf *out, uint32_t stream_id, uint32_t code);
-HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stream_id, uint32_t increment);
-/* weight 1..256 as in the frame view (the wire carries weight - 1). */
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
-HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
-                                             unsigned weight, bool exclusive);
-#endif
-
-#endif /* HTTPX_NO_HTTP2 */
-
-/* ---- HTTP/2 client session (h2_session.c) ----
-   The protocol logic of one HTTP/2 connection without any I/O: the caller
-   moves bytes between the socket and the session (httpx__h2_out /
-   httpx__h2_out_done, httpx__h2_feed) and acts on the events it drains.
-   A session is used by one thread at a time. Private prefix: httpx__h2_.
-   The loop an engine runs:
-       send httpx__h2_out (httpx__h2_out_done with what the socket took);
-       read bytes; while some are left: httpx__h2_feed, then drain every
-       event with httpx__h2_next_event; HTTPX__BAD is fatal (an EV_ERROR
-       event says why; flush the GOAWAY, close). */
-#ifndef HTTPX_NO_HTTP2
-
-/* Zero-initialised is the default for every field. */
-typedef struct httpx__h2_config {
-    uint32_t stream_window;     /* receive window per stream; 0: 1 MiB (our SETTINGS_INITIAL_WINDOW_SIZE) */
-    uint32_t conn_window;       /* receive window of the connection; 0: 16 MiB (WINDOW_UPDATE on stream 0) */
-    uint32_t max_header_list;   /* SETTINGS_MAX_HEADER_LIST_SIZE sent and enforced; 0: 64 KiB */
-    uint32_t max_streams;       /* most streams we open at once, whatever the server allows; 0: 256 */
-} httpx__h2_config;
-
-enum httpx__h2_ev_type {
-    HTTPX__H2_EV_HEADERS = 1,   /* the final response head: status, fields */
-    HTTPX__H2_EV_DATA,          /* body bytes: data, len (give them back with httpx__h2_consumed) */
-    HTTPX__H2_EV_TRAILERS,      /* trailer fields (always followed by END) */
-    HTTPX__H2_EV_END,           /* the server's side of the stream ended cleanly */
-    HTTPX__H2_EV_RESET,         /* the stream is gone: code, error, msg, retryable, remote */
-    HTTPX__H2_EV_WINDOW,        /* a stream that httpx__h2_send_data held back may send again */
-    HTTPX__H2_EV_SETTINGS,      /* the server's SETTINGS were applied (httpx__h2_can_open may change) */
-    HTTPX__H2_EV_PING_ACK,      /* the answer to httpx__h2_ping: data (8 bytes) */
-    HTTPX__H2_EV_GOAWAY,        /* no new streams: last_stream_id, code, data (debug) */
-    HTTPX__H2_EV_ERROR          /* connection error: code, error, msg. The session is dead:
-                                   send what httpx__h2_out holds (the GOAWAY), then close */
-};
-
-/* One event. Its pointers stay valid until the next httpx__h2_next_event
-   or httpx__h2_feed call (handle each event before draining the next):
-   DATA, PING_ACK and GOAWAY's debug data point into the bytes given to
-   httpx__h2_feed (keep them until the events are drained) or into the
-   session; fields and msg into the session. */
-typedef struct httpx__h2_event {
-    int type;                           /* enum httpx__h2_ev_type */
-    uint32_t stream_id;                 /* 0 for connection events */
-    void *user;                         /* the stream's pointer from httpx__h2_submit */
-    int status;                         /* HEADERS: :status (200..599) */
-    const httpx__h1_header *fields;     /* HEADERS, TRAILERS: without pseudo-headers, */
-    size_t num_fields;                  /*   names lower-case, NUL-terminated */
-    const uint8_t *data;                /* DATA, PING_ACK, GOAWAY */
-    size_t len;
-    uint32_t code;                      /* RESET, GOAWAY, ERROR: RFC 9113 error code */
-    uint32_t last_stream_id;            /* GOAWAY */
-    bool retryable;                     /* RESET: the server did not process the request
-                                           (REFUSED_STREAM, or above a GOAWAY's last id) */
-    bool remote;                        /* RESET: the server's RST_STREAM or GOAWAY; false: we
-                                           reset it because the server broke a rule */
-    httpx_error error;                  /* RESET, ERROR (HTTPX_OK for a RESET NO_ERROR after END) */
-    const char *msg;                    /* RESET, ERROR: what happened, in words */
-} httpx__h2_event;
-
-typedef struct httpx__h2_session httpx__h2_session;
-
-/* Creates a session and queues the client preface, our SETTINGS and the
-   connection WINDOW_UPDATE. cfg may be NULL. NULL on NOMEM. */
-HTTPX__PRIVATE httpx__h2_session *httpx__h2_new(const httpx__h2_config *cfg, httpx__err *e);
-HTTPX__PRIVATE void httpx__h2_free(httpx__h2_session *s);
-
-/* The bytes waiting to be sent (*len may be 0), and how many were sent. */
-HTTPX__PRIVATE const char *httpx__h2_out(const httpx__h2_session *s, size_t *len);
-HTTPX__PRIVATE void httpx__h2_out_done(httpx__h2_session *s, size_t n);
-
-/* Whether a new stream may be opened now: alive, no GOAWAY either way,
-   under the server's SETTINGS_MAX_CONCURRENT_STREAMS (100 until its first
-   SETTINGS) and our max_streams, stream ids left. */
-HTTPX__PRIVATE bool httpx__h2_can_open(const httpx__h2_session *s);
-/* Opens a stream for a request: fields[0..n) are the pseudo-headers
-   (:method, :scheme, :authority, :path) then the other fields, names lower
-   case. Queues HEADERS (+ CONTINUATION), with END_STREAM when !has_body.
-   user comes back in the stream's events. Fails (nothing queued) with
-   HTTPX_ERR_LOCAL_PROTOCOL when no stream can be opened or a field is not
-   allowed in HTTP/2 (connection-specific ones), HTTPX_ERR_INVALID_HEADER,
-   HTTPX_ERR_NOMEM. */
-HTTPX__PRIVATE httpx_error httpx__h2_submit(httpx__h2_session *s, const httpx__hpack_field *fields, size_t n,
-                                            bool has_body, void *user, uint32_t *stream_id, httpx__err *e);
-/* Queues up to len request body bytes as DATA frames, as far as the stream
-   and connection send windows allow; with end, the frame with the last
-   byte carries END_STREAM (len 0 with end: an empty DATA frame ends it).
-   Returns the bytes taken; fewer than len means blocked: an EV_WINDOW event
-   for the stream says when to try again. HTTPX__BAD (e filled) when the
-   stream is not open for sending or the session is dead. */
-HTTPX__PRIVATE long httpx__h2_send_data(httpx__h2_session *s, uint32_t stream_id, const void *p, size_t len,
-                                        bool end, httpx__err *e);
-/* Takes bytes the server sent. Handles whole frames (a partial frame at the
-   end is kept inside, at most 9 + 16384 bytes) and stops after the first
-   frame that produced events, so *consumed may be less than n: drain the
-   events, then feed the rest. Returns 0, or HTTPX__BAD on a connection
-   error (e filled, an EV_ERROR event queued, a GOAWAY in the output).
-   Misuse: feeding while events are pending (asserted). */
-HTTPX__PRIVATE int httpx__h2_feed(httpx__h2_session *s, const void *p, size_t n, size_t *consumed, httpx__err *e);
-/* The next event; false when there is none. */
-HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *ev);
-/* The user took n body bytes of stream_id (call it for every DATA byte ever
-   delivered, even after the stream ended or was cancelled): windows are
-   reopened with WINDOW_UPDATE once half a window was taken. */
-HTTPX__PRIVATE void httpx__h2_consumed(httpx__h2_session *s, uint32_t stream_id, size_t n);
-/* RST_STREAM CANCEL for a stream still open; no event follows. */
-HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id);
-/* A clean close: GOAWAY NO_ERROR, no new streams; open ones go on. */
-HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s);
-/* Sends a PING; the EV_PING_ACK event carries the same 8 bytes back. */
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
-HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]);
-#endif
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
-HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
-HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s);
-#endif
-/* No stream open (the connection can be pooled or closed). */
-HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
-/* Connection error happened (the EV_ERROR message stays in *err). */
-HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s);
-/* Heap bytes the session holds now (for the memory figures). */
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
-HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
-#endif
-
-#endif /* HTTPX_NO_HTTP2 */
-
-/* ---- HTTP/2 end to end (h2_session.c, h2_proto.c) ---- */
-#ifndef HTTPX_NO_HTTP2
-/* The session will never open another stream: a GOAWAY either way, a
-   connection error, or stream ids used up. A new exchange must not wait
-   for such a connection (it only finishes the streams it has). */
-HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
-/* hpack.c: an HTTP/2 request's header list as text for on_debug
-   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
-HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
-#endif
-
-/* ---- inflate: gzip, zlib and raw deflate, streamed (inflate.c) ----
-   RFC 1951 (deflate), RFC 1950 (zlib: Adler-32 checked), RFC 1952 (gzip:
-   header flags, CRC-32 and ISIZE checked, concatenated members). Pure: no
-   allocation, no I/O; the caller owns the state (about 90 KiB: the 32 KiB
-   history, 32 KiB of new output, the tables) and feeds input in any pieces,
-   down to one byte at a time. Output comes as views into the state's window,
-   valid until the next call, so a body is never held whole. The decoder
-   counts bytes in and out; limits (a decompression bomb) are the caller's. */
-#ifndef HTTPX_NO_INFLATE
-#define HTTPX__INFLATE_HISTORY 32768u   /* the deflate window: the farthest a match looks back */
-#define HTTPX__INFLATE_OUT 32768u       /* new output between two slides of the window */
-#define HTTPX__INFLATE_SLOP 16u         /* word-wise match copies may write this far past a match */
-/* Table sizes: an 11-bit first level for literals/lengths and 8 bits for
-   distances, each with second-level tables, are at most this big for any
-   complete code of up to 15 bits (counted over every such code). */
-#define HTTPX__INFLATE_LITLEN_BITS 11u
-#define HTTPX__INFLATE_DIST_BITS 8u
-#define HTTPX__INFLATE_LITLEN_ENOUGH 2342u
-#define HTTPX__INFLATE_DIST_ENOUGH 402u
-
-enum httpx__inflate_wrap {
-    HTTPX__INFLATE_RAW,         /* RFC 1951 alone */
-    HTTPX__INFLATE_ZLIB,        /* RFC 1950 */
-    HTTPX__INFLATE_GZIP,        /* RFC 1952, one member or several */
-    HTTPX__INFLATE_DEFLATE      /* Content-Encoding: deflate: zlib, or raw deflate as some servers send */
-};
-
-typedef struct httpx__inflate {
-    enum httpx__inflate_wrap wrap;
-    int state, hstate;          /* where decoding stopped (inflate.c), and within a header */
-    uint64_t bitbuf;            /* input bits not used yet, the next one lowest */
-    unsigned bitcount;
-    bool last;                  /* the block being decoded is the final one */
-    int tables;                 /* which tables litlen/dist hold: 0 none, 1 fixed, 2 dynamic */
-    unsigned nlit, ndist, ncode, nlen;  /* a dynamic block's header as it comes */
-    unsigned copy_len, copy_dist;       /* the rest of a match cut by the end of the window */
-    unsigned stored_left;       /* bytes of a stored block still to copy */
-    unsigned hleft;             /* bytes of a header or trailer field still to come */
-    unsigned gzflags;           /* the gzip member's FLG */
-    uint32_t check;             /* Adler-32 or CRC-32 of the output so far */
-    uint32_t hcrc;              /* CRC-32 of the gzip header, for FHCRC */
-    uint32_t trailer;           /* the trailer's bytes as they come */
-    uint32_t member_out;        /* output of this gzip member, mod 2^32 (ISIZE) */
-    unsigned members;           /* gzip members completed */
-    uint64_t total_in;          /* input bytes taken, the wrapper and any ignored tail included */
-    uint64_t total_out;         /* output bytes produced */
-    uint64_t ignored;           /* bytes after the end of the stream, skipped (see inflate.c) */
-    size_t pos;                 /* next write position in win */
-    size_t ckpos;               /* win[ckpos..pos) is not in check yet */
-    unsigned char lens[320];    /* code lengths of a dynamic block */
-    uint32_t litlen[HTTPX__INFLATE_LITLEN_ENOUGH];
-    uint32_t dist[HTTPX__INFLATE_DIST_ENOUGH];
-    uint32_t pre[128];          /* the code-length code */
-    uint32_t crc_table[8][256]; /* CRC-32, eight bytes a step; filled for gzip only */
-    unsigned char win[HTTPX__INFLATE_HISTORY + HTTPX__INFLATE_OUT + HTTPX__INFLATE_SLOP];
-} httpx__inflate;
-
-HTTPX__PRIVATE void httpx__inflate_init(httpx__inflate *z, enum httpx__inflate_wrap wrap);
-/* Decodes from in[0..n): *used bytes are taken, and the output made by this
-   call is (*out, *outn), valid until the next call. Returns
-     1             the window is full: hand the output on, then call again
-                   with the rest of the input (even none);
-     0             all input taken, and the stream is complete here (a gzip
-                   stream may still go on with another member);
-     HTTPX__AGAIN  all input taken, and more is needed;
-     HTTPX__BAD    corrupt data (e: HTTPX_ERR_DECODING, what and at which
-                   input byte); no output of this call is to be trusted past
-                   what was handed on before, and later calls fail too. */
-HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t n, size_t *used,
-                                       const unsigned char **out, size_t *outn, httpx__err *e);
-/* At the end of the input: 0 when the stream is complete, else HTTPX__BAD
-   (e: HTTPX_ERR_DECODING, truncated). */
-HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
-
-/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
-   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
-   first), pushed through to a sink, with the decompression-bomb limits: a
-   total output cap and an output/input ratio, the ratio checked only once
-   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
-   a thousandfold quite honestly). */
-#define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
-#define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
-typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
-typedef struct httpx__cdec {
-    unsigned nlayers;
-    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
-    uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
-    uint64_t max_out;                   /* 0: no cap */
-    unsigned max_ratio;                 /* 0: no ratio limit */
-} httpx__cdec;
-/* Sets d up for a Content-Encoding value. Returns the number of layers to
-   undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
-   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
-HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
-                                    unsigned max_ratio, httpx__err *e);
-/* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
-   corrupt data or a limit, or whatever the sink's stop means: then e says
-   "stopped by the sink" and the caller knows better). */
-HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
-                                    httpx__err *e);
-/* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
-HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
-HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
-#endif /* HTTPX_NO_INFLATE */
+/* ---- codecs ----
+   Each codec has its own header: url_internal.h, h1_internal.h,
+   h2_internal.h (HPACK, frames, session), json_internal.h, text_internal.h.
+   A new codec (or component) puts its declarations in its own x_internal.h,
+   not here: list it in SHARED_HEADERS of tools/amalgamate.py and include it
+   from the files that use it. */
+
+#endif /* HTTPX__INTERNAL_H */
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2255 "httpx.h"
+#line 861 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -2321,7 +927,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 2325 "httpx.h"
+#line 931 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2525,7 +1131,70 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2529 "httpx.h"
+#line 1135 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file url_internal.h   (grep anchor: >>url_internal)
+   ====================================================================== */
+/* url_internal.h: url: RFC 3986 for http and https (url.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/url_internal.h"
+#endif
+#ifndef HTTPX__URL_INTERNAL_H
+#define HTTPX__URL_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* ---- url: RFC 3986 for http and https ---- */
+
+/* A parsed absolute URL. Every view points into the string that was parsed,
+   which must outlive the struct. Absent parts have p == NULL, n == 0; an empty
+   but present query ("x?") has p != NULL, n == 0. */
+typedef struct httpx__url {
+    httpx__str scheme;      /* as written; is_https tells which */
+    httpx__str userinfo;    /* still percent-encoded; see httpx__url_credentials */
+    httpx__str host;        /* without the brackets of an IPv6 literal */
+    httpx__str path;        /* as written, may be empty */
+    httpx__str query;       /* without '?' */
+    httpx__str fragment;    /* without '#'; never sent */
+    int port;               /* the explicit port, else 80 or 443 */
+    bool has_port;          /* a port was written (even if it is the default) */
+    bool is_https;
+    bool host_is_ipv6;
+} httpx__url;
+
+/* Parses an absolute http or https URL. Fails with HTTPX_ERR_INVALID_URL and a
+   message naming the problem (no scheme, relative URL, empty host, bad port,
+   space or control character, bad IPv6 literal, bad percent escape), or
+   HTTPX_ERR_UNSUPPORTED_PROTOCOL for a scheme other than http/https. */
+HTTPX__PRIVATE httpx_error httpx__url_parse(httpx__url *u, const char *s, size_t n, httpx__err *e);
+/* RFC 3986 section 5.2 reference resolution of ref against an absolute base
+   (any scheme), with remove_dot_segments; the recomposed result is appended to
+   out. "http:g" resolves the strict way ("http:g"). */
+HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base, const char *ref, httpx__err *e);
+/* Appends the request target: path (or "/" when empty), then "?query" when a
+   query is present. Characters that may not appear in a target (non-ASCII
+   bytes, '"', '<', '>', '\\', '^', '`', '{', '|', '}') are percent-encoded;
+   existing %XX escapes are kept as they are. */
+HTTPX__PRIVATE bool httpx__url_write_target(httpx__buf *out, const httpx__url *u);
+/* Appends the Host header value: host, or [v6], plus ":port" unless default. */
+HTTPX__PRIVATE bool httpx__url_write_authority(httpx__buf *out, const httpx__url *u);
+/* Splits userinfo into percent-decoded user and password (password "" when no
+   ':'). Returns false when there is no userinfo. */
+HTTPX__PRIVATE bool httpx__url_credentials(const httpx__url *u, httpx__buf *user, httpx__buf *pass);
+/* Appends s form-urlencoded (application/x-www-form-urlencoded as HTML forms
+   do: space as '+', unreserved kept, everything else %XX upper-case). */
+HTTPX__PRIVATE bool httpx__form_escape(httpx__buf *out, const char *s, size_t n);
+/* Appends "k=v&k=v..." for the pairs; a leading '&' first when out already
+   ends in a query that is non-empty (sep_first). NULL value: "k=". */
+HTTPX__PRIVATE bool httpx__form_encode(httpx__buf *out, const httpx_pair *pairs, bool sep_first);
+/* Percent-decodes s into out ('+' stays '+'). Fails on a bad escape. */
+HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
+
+#endif /* HTTPX__URL_INTERNAL_H */
+/* End of url_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 1198 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2548,6 +1217,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 #line 14 "tools/src/url.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
 
 #define HTTPX__U_MAX_HOST 255   /* DNS names are at most 253 bytes (RFC 1035) */
 
@@ -3095,7 +1765,950 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 3099 "httpx.h"
+#line 1769 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h1_internal.h   (grep anchor: >>h1_internal)
+   ====================================================================== */
+/* h1_internal.h: HTTP/1.1: response parsing (h1.c) and the sans-IO client session (h1_session.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/h1_internal.h"
+#endif
+#ifndef HTTPX__H1_INTERNAL_H
+#define HTTPX__H1_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* ---- HTTP/1.1 response parsing ---- */
+
+typedef struct httpx__h1_header {
+    const char *name; size_t name_len;
+    const char *value; size_t value_len;   /* without surrounding OWS */
+} httpx__h1_header;
+
+typedef struct httpx__h1_head {
+    int minor_version;      /* HTTP/1.x */
+    int status;
+    const char *reason; size_t reason_len;
+    size_t num_headers;
+} httpx__h1_head;
+
+/* Parses a response head (status line + header fields + empty line) from
+   buf[0..len). Zero-copy: the views point into buf. Accepts CRLF and bare LF
+   line ends. hdrs has room for max_headers.
+   Returns the head's length in bytes (> 0) when complete, HTTPX__AGAIN when
+   more bytes are needed, HTTPX__BAD on a malformed head (e filled with
+   HTTPX_ERR_REMOTE_PROTOCOL and a message), HTTPX__FULL when more than
+   max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
+   Pure: no allocation, no state beyond the arguments; call again on the whole
+   buffer when more bytes arrive. */
+#define HTTPX__MAX_HEADERS_DEFAULT 256   /* limits.max_headers when 0 */
+HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
+                                        httpx__h1_header *hdrs, size_t max_headers, httpx__err *e);
+/* Finds where a head ends: scans buf[from..len) for the blank line and returns
+   the head length, or 0 when not complete yet. `from` lets a caller skip bytes
+   it already scanned (it may back up 3 bytes itself). */
+HTTPX__PRIVATE size_t httpx__h1_find_head_end(const char *buf, size_t len, size_t from);
+
+enum httpx__body_kind {
+    HTTPX__BODY_NONE,       /* 1xx, 204, 304, response to HEAD: no body */
+    HTTPX__BODY_LENGTH,     /* Content-Length bytes */
+    HTTPX__BODY_CHUNKED,
+    HTTPX__BODY_CLOSE       /* until the server closes */
+};
+typedef struct httpx__h1_framing {
+    enum httpx__body_kind kind;
+    uint64_t length;        /* for HTTPX__BODY_LENGTH */
+    bool keep_alive;        /* the connection may be reused afterwards */
+} httpx__h1_framing;
+/* Works out how the body is delimited (RFC 9112 section 6.3) from a parsed head.
+   Fails with HTTPX_ERR_REMOTE_PROTOCOL on conflicting or malformed framing:
+   different Content-Length values, Content-Length beside Transfer-Encoding,
+   a Content-Length that is not a number, a Transfer-Encoding whose last coding
+   is not chunked is read until close (not an error). */
+HTTPX__PRIVATE httpx_error httpx__h1_framing_of(const httpx__h1_head *head, const httpx__h1_header *hdrs,
+                                                bool request_was_head, httpx__h1_framing *out, httpx__err *e);
+
+/* Chunked transfer coding decoder, resumable at any byte. Zero it to start. */
+typedef struct httpx__chunked {
+    int state;
+    uint64_t remaining;     /* bytes left in the current chunk */
+    size_t line;            /* bytes of the current size/trailer line seen (limit) */
+    size_t extra;           /* after completion: bytes that followed the message */
+} httpx__chunked;
+/* Decodes in place: buf[0..*len) is new input; on return buf[0..*len) holds the
+   body bytes it carried. Returns 1 when the message (last chunk and trailers)
+   is complete, 0 when more input is needed, HTTPX__BAD on bad framing (e filled:
+   HTTPX_ERR_REMOTE_PROTOCOL). After 1, d->extra is the number of input bytes
+   after the end of the message (they are not in the output). */
+HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
+
+/* ---- HTTP/1.1 client connection, receive side, sans-IO (h1_session.c) ---- */
+
+enum httpx__h1_ev_type {
+    HTTPX__H1_EV_HEAD = 1,      /* the final head: head, fields, framing, expected_length */
+    HTTPX__H1_EV_INTERIM,       /* a 1xx head, skipped: consume *used bytes and go on */
+    HTTPX__H1_EV_DATA,          /* body bytes: data, len (= *used, consume them) */
+    HTTPX__H1_EV_SHRINK,        /* a chunked body was decoded in place: the caller's
+                                   unconsumed bytes are now buf[0..len) (drop the rest) */
+    HTTPX__H1_EV_END            /* the message is complete */
+};
+typedef struct httpx__h1_event {
+    httpx__h1_head head;                /* HEAD, INTERIM */
+    const httpx__h1_header *fields;     /* HEAD, INTERIM: head.num_headers of them */
+    httpx__h1_framing framing;          /* HEAD */
+    long long expected_length;          /* HEAD: the body length when known (0: none), else -1 */
+    const char *data;                   /* DATA, SHRINK */
+    size_t len;
+} httpx__h1_event;
+typedef struct httpx__h1_resp {
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;         /* LENGTH: body bytes still to come */
+    size_t max_head;            /* bytes a head may take */
+    size_t scanned;             /* how far the head-end search got */
+    size_t decoded;             /* chunked: decoded body bytes at the front of the input */
+    size_t interim_bytes;       /* of the 1xx heads skipped */
+    bool request_head;          /* the request was HEAD: no body whatever the head says */
+    bool connect;               /* the request was CONNECT: a 2xx ends at its head */
+    bool in_body;               /* the final head is in */
+    bool complete;              /* the whole message is in */
+    bool reusable;              /* the connection may serve another message after this one */
+} httpx__h1_resp;
+/* Starts reading one response. */
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head);
+/* The next event from buf[0..len), the bytes the caller holds and has not
+   consumed. hdrs has room for max_headers (HEAD's views point into buf);
+   max: the most DATA bytes wanted. *used: the bytes of buf the event took
+   (consume them once the event is handled). Returns an httpx__h1_ev_type,
+   HTTPX__AGAIN (more bytes are needed), HTTPX__BAD (e: HTTPX_ERR_REMOTE_PROTOCOL
+   or HTTPX_ERR_TOO_LARGE). */
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e);
+/* With no bytes held: how many body bytes the caller may read from the
+   stream straight into its own memory (0: none; UINT64_MAX: until close),
+   and how many it did. */
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r);
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
+/* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
+   that ends the message, else HTTPX__BAD (e says what was cut short). */
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+/* The send side. Appends the request head to out: request line, Host
+   (from u) unless the caller's fields have one, the fields, then the body's
+   framing: Content-Length when its length is known, chunked when it is not
+   (body_length < 0), "Content-Length: 0" for a POST, PUT or PATCH without a
+   body. False when out failed (out of memory). */
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length);
+/* Frames the n bytes at buf[HTTPX__H1_CHUNK_ROOM..+n) as one chunk, in place:
+   its size line just before them, CRLF after (buf has room for those 2).
+   n = 0 gives the last chunk ("0\r\n\r\n"). Returns where the chunk starts;
+   it ends at HTTPX__H1_CHUNK_ROOM + n + 2. */
+#define HTTPX__H1_CHUNK_ROOM 12
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
+
+#endif /* HTTPX__H1_INTERNAL_H */
+/* End of h1_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 1916 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file headers_internal.h   (grep anchor: >>headers_internal)
+   ====================================================================== */
+/* headers_internal.h: header lists (headers.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/headers_internal.h"
+#endif
+#ifndef HTTPX__HEADERS_INTERNAL_H
+#define HTTPX__HEADERS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* ---- headers ---- */
+
+/* A head's fields as protocol-neutral views (HTTP/1.1 parses into these). */
+typedef httpx__h1_header httpx__field_view;
+
+typedef struct httpx__field { uint32_t name, name_len, value, value_len; } httpx__field;
+struct httpx_headers {
+    httpx__field *fields;   /* offsets into text */
+    size_t count, cap;
+    httpx__buf text;        /* "name\0value\0" for each field */
+    bool fixed;             /* fields/text live in memory that is not ours (arena) */
+};
+HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h);
+HTTPX__PRIVATE void httpx__headers_clear(httpx_headers *h);  /* frees, stays usable */
+/* Adds without validation (for trusted, already-checked input such as a parsed response). */
+HTTPX__PRIVATE bool httpx__headers_add_raw(httpx_headers *h, const char *name, size_t nlen, const char *value, size_t vlen);
+/* Checks a header a caller gave: token name, value without CR/LF/NUL. */
+HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *value, httpx__err *e);
+/* A head that is not text (the response door's fields) rendered
+   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n);
+
+#endif /* HTTPX__HEADERS_INTERNAL_H */
+/* End of headers_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 1957 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file net_internal.h   (grep anchor: >>net_internal)
+   ====================================================================== */
+/* net_internal.h: nonblocking sockets (net.c) and the byte streams over them.
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/net_internal.h"
+#endif
+#ifndef HTTPX__NET_INTERNAL_H
+#define HTTPX__NET_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
+
+/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
+   returns its length. */
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
+/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+/* The text of a 4- or 16-byte address. */
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
+
+#define HTTPX__MAX_ADDRS 8
+typedef struct httpx__addrs {
+    struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
+    socklen_t len[HTTPX__MAX_ADDRS];
+    int count;
+} httpx__addrs;
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
+/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
+   when the path is empty or longer than the system allows. */
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
+#ifdef HTTPX_DNS_THREADS
+/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
+   and IPv6 address. NULL, or why the name did not resolve. */
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx);
+#endif
+/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
+/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
+   httpx__sock_error), HTTPX__BAD (errno set). */
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
+/* The error of a finished nonblocking connect (0: connected). */
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
+
+/* ---- streams: the byte-stream seam under the protocols ----
+   A connection talks through a stack of streams, bottom first: a TCP socket
+   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
+   socketpair in a test), or a stream with no fd at all (a scripted one in
+   the engine tests). As curl's connection filters, each stream sets itself
+   up (connect: the lower stream's first, then its own handshake), moves
+   bytes, and answers questions about itself (query: what it does not know
+   goes to the stream below). Every call returns at once. */
+typedef struct httpx__stream httpx__stream;
+
+/* What httpx__stream_query asks. Answers are strings the stream owns (valid
+   while it lives); NULL: nobody in the stack knows. */
+enum httpx__stream_fact {
+    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
+    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
+    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
+    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
+    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
+};
+
+typedef struct httpx__stream_ops {
+    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
+       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
+       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
+       readiness, or when s->deadline passed. */
+    int (*connect)(httpx__stream *s, httpx__err *e);
+    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
+    /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
+    long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+    /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
+    long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
+    /* bytes already inside the stream that a poll() of fd would not report */
+    size_t (*pending)(const httpx__stream *s);
+    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
+    const char *(*query)(const httpx__stream *s, int fact);
+    /* closes, frees the stream and the stream below it */
+    void (*free)(httpx__stream *s);
+} httpx__stream_ops;
+struct httpx__stream {
+    const httpx__stream_ops *ops;
+    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
+    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
+    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
+};
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
+/* A stream over a connected socket; it owns fd (closed by free). NULL: out of
+   memory (fd is closed then too). */
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
+/* A stream that connects over TCP to the addresses in turn (a copy of a),
+   spreading the time left until deadline (0: none) over them; timeout is the
+   whole budget in seconds, for messages. NULL: out of memory. */
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e);
+/* A stream that connects to the Unix domain socket at path. NULL: out of
+   memory or a path the system cannot take (e says which). */
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
+HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+/* The first answer down the stack, or NULL. */
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
+HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
+
+#endif /* HTTPX__NET_INTERNAL_H */
+/* End of net_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 2082 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
+   ====================================================================== */
+/* multipart_internal.h: multipart/form-data bodies (multipart.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/multipart_internal.h"
+#endif
+#ifndef HTTPX__MULTIPART_INTERNAL_H
+#define HTTPX__MULTIPART_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* ---- multipart/form-data encoder, streamed ---- */
+
+typedef struct httpx__multipart httpx__multipart;
+/* Prepares a body of fields (may be NULL) and files. Opens path files now so
+   that a missing file is an error before anything is sent. */
+HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files, httpx__err *e);
+/* "multipart/form-data; boundary=..." */
+HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m);
+/* Total length when every part has a known size, else -1 (sent chunked). */
+HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
+/* Next bytes of the body: >0 bytes, 0 at the end, -1 on a read error (e filled). */
+HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
+
+#endif /* HTTPX__MULTIPART_INTERNAL_H */
+/* End of multipart_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 2113 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file dns_internal.h   (grep anchor: >>dns_internal)
+   ====================================================================== */
+/* dns_internal.h: name resolution as the other components see it (dns.c; dns_private.h is what the resolver's files share).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/dns_internal.h"
+#endif
+#ifndef HTTPX__DNS_INTERNAL_H
+#define HTTPX__DNS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* ---- dns: name resolution that never blocks the loop ----
+   Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
+   httpx__dns_start). Other names go to the nameservers of /etc/resolv.conf
+   (or the client's) over UDP, A and AAAA, with search domains, timeout and
+   retry. With HTTPX_DNS_THREADS defined, getaddrinfo on a helper thread does
+   it instead. */
+typedef struct httpx__dns_config {
+    const char *const *nameservers; /* NULL: from /etc/resolv.conf ("ip" or "ip:port" each, NULL-terminated) */
+    double timeout;                 /* per try, seconds; 0: 2 s (resolv.conf "options timeout:" wins when set there) */
+    int attempts;                   /* 0: 2 (resolv.conf "options attempts:") */
+    const char *hosts_file;         /* NULL: /etc/hosts (tests point it elsewhere) */
+    const char *resolv_conf;        /* NULL: /etc/resolv.conf */
+} httpx__dns_config;
+typedef struct httpx__dns httpx__dns;
+/* Starts resolving host (port goes into the addresses). Returns NULL on
+   failure (e filled: HTTPX_ERR_CONNECT naming the host, or NOMEM). When the
+   answer is known at once, httpx__dns_step returns 1 on its first call. */
+HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
+/* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
+   (answer already known: call step). */
+HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+/* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
+   fallback connects or sends. */
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
+/* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
+HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
+/* Does what is ready without waiting: reads answers, sends retries when the
+   deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
+   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
+   message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
+HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
+HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
+
+#endif /* HTTPX__DNS_INTERNAL_H */
+/* End of dns_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 2164 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file tls_internal.h   (grep anchor: >>tls_internal)
+   ====================================================================== */
+/* tls_internal.h: TLS as the other components see it (tls.c; tls_private.h is what the TLS files share).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/tls_internal.h"
+#endif
+#ifndef HTTPX__TLS_INTERNAL_H
+#define HTTPX__TLS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* ---- tls: the internal TLS interface (BearSSL behind it) ----
+   A backend implements these; the engine never sees BearSSL types. All calls
+   are nonblocking: they do what the socket allows and say, through *want,
+   which poll event (POLLIN or POLLOUT) they need before they can go on. */
+
+/* HTTPX_OK when https can be used in this build, else why not (message says
+   how to turn TLS on). */
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
+
+/* Per client: trust anchors (loaded once), client certificate, session cache. */
+typedef struct httpx__tls_config httpx__tls_config;
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
+
+/* Per connection: TLS over the stream `lower` (which it takes: freed with
+   it, or at once on failure). host: the name for SNI and verification (an IP
+   literal is checked against the certificate's IP addresses, and no SNI is
+   sent); port keys the session cache. offer_h2: ALPN offers "h2" before
+   "http/1.1". The result is a stream whose connect step sets up the stream
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e);
+
+#endif /* HTTPX__TLS_INTERNAL_H */
+/* End of tls_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 2208 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file engine_internal.h   (grep anchor: >>engine_internal)
+   ====================================================================== */
+/* engine_internal.h: the engine: requests, exchanges, connections, protocols, the loop, the faces.
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/engine_internal.h"
+#endif
+#ifndef HTTPX__ENGINE_INTERNAL_H
+#define HTTPX__ENGINE_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "multipart_internal.h": earlier in httpx.h */
+/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "tls_internal.h": earlier in httpx.h */
+/* ==== The engine: requests, exchanges, connections, protocols, the loop ====
+   Layers, bottom up (README's architecture section tells the story):
+   - a connection (conn.c) owns its socket and its setup: resolving ->
+     connecting -> TLS -> ready; exchanges wait on it; when it is ready it
+     gets a protocol, which then serves exchanges on it;
+   - a protocol (h1_proto.c: HTTP/1.1) sits in the connection's slot: it
+     says whether the connection can take another exchange, sends requests,
+     reads responses and hands each head to the response through one door
+     (httpx__exchange_head), and gives body bytes when asked;
+   - the loop (loop.c) polls connections, not requests (idle pooled ones
+     too), steps them on readiness and deadlines, and places queued
+     exchanges on connections;
+   - the response (response.c) listens to its exchange through a sink:
+     the door every head comes through, the body kept, streamed or dropped;
+   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
+     publishes for both faces (client.c blocking, task.c tasks).
+   Calls go down, callbacks go up: exchange.c reaches the response through
+   the sink it installed (head, wake, end), the loop reaches the task face
+   through the hooks it installed on the client (httpx__face_hooks). */
+
+/* ---- the request value (request.c) ---- */
+
+#define HTTPX__REQ_INLINE_FIELDS 16
+/* The public httpx_req is this value: what a mock handler and
+   httpx_response_request see. */
+typedef struct httpx_req {
+    char method[32];
+    httpx__url url;                 /* views into the response's url_text */
+    const char *url_text;           /* the whole URL (the response's url_text) */
+    /* The fields to send, merged from the defaults, the client's headers, the
+       request's and auth, without Content-Length/Transfer-Encoding (each
+       protocol frames the body itself). A caller's Host, if any, is here;
+       otherwise the protocol derives it from url. */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__REQ_INLINE_FIELDS];
+    char inline_text[1024];
+    bool has_host;
+    /* the body source */
+    const char *body;               /* in memory: content, json, urlencoded form */
+    size_t body_len;
+    httpx__multipart *multipart;
+    httpx_read_fn upload;
+    void *upload_user_data;
+    long long body_length;          /* bytes when known, -1 unknown (HTTP/1.1: chunked) */
+    const char *content_type;       /* of the body, unless the caller sets one */
+    bool has_body;
+    bool replayable;                /* the body can be produced again: none or in memory */
+    bool idempotent;
+    bool head;                      /* a HEAD request: no response body */
+    bool strip_credentials;         /* redirected to another origin: no Authorization,
+                                       Cookie, Proxy-Authorization or caller Host */
+} httpx__request;
+
+/* The resolved settings of one request: the request's options over the
+   client's, in one place (httpx__settings_resolve). */
+typedef struct httpx__settings {
+    httpx_timeout timeout;          /* seconds, <0: none */
+    bool follow_redirects;
+    int max_redirects;
+    size_t max_body_size;
+    httpx_auth auth;                /* the auth to apply: kind NONE for none */
+    bool auth_from_client;          /* auth is the client's (its header is prebuilt) */
+} httpx__settings;
+
+/* Reads the next piece of the body from *off: >0 bytes, 0 the end, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__request_body_read(httpx__request *q, size_t *off, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
+
+/* ---- exchanges: one request and its response on a connection ---- */
+
+typedef struct httpx__conn httpx__conn;
+typedef struct httpx__exchange httpx__exchange;
+typedef struct httpx__response httpx__response;
+
+enum httpx__ex_state {
+    HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
+    HTTPX__EX_QUEUED,           /* waiting for the pool to give it a connection */
+    HTTPX__EX_ATTACHED,         /* waiting on a connection that is being set up */
+    HTTPX__EX_SENDING,          /* the protocol sends the request */
+    HTTPX__EX_RECV_HEAD,        /* ... and waits for the response head */
+    HTTPX__EX_BODY,             /* the head is in; body bytes come through httpx__exchange_read */
+    HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
+};
+
+/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
+   receive side) and how far the request went out. */
+typedef struct httpx__h1_ex {
+    httpx__h1_resp resp;
+    size_t body_off;                /* request body bytes produced so far */
+    bool body_sent;                 /* the request body is all queued */
+    bool early;                     /* the server answered before the request was all sent */
+} httpx__h1_ex;
+
+#ifndef HTTPX_NO_HTTP2
+/* HTTP/2's state of an exchange: its stream. */
+typedef struct httpx__h2_ex {
+    uint32_t id;                    /* the stream, 0 before it is opened */
+    httpx__buf in;                  /* body bytes received, not yet read (at most a window) */
+    size_t in_off;
+    httpx__buf stage;               /* a piece of a streamed request body waiting for window */
+    size_t stage_off;
+    size_t body_off;                /* request body bytes produced so far */
+    bool body_sent;                 /* END_STREAM is queued */
+    bool ended;                     /* the server's side ended cleanly */
+    bool wake;                      /* news for the layer above, delivered after the events */
+    httpx__err err;                 /* a stream error to report (code 0: none) */
+} httpx__h2_ex;
+#endif
+
+/* A final response head, as a protocol hands it up: views valid during the
+   call only. The body length is parsed once, by the protocol. */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
+    const char *reason;
+    size_t reason_len;
+    const httpx__field_view *fields;
+    size_t nfields;
+    long long expected_length;      /* the body's length when known (0: none), else -1 */
+    /* the facts of the connection that carried it, as values (exchange.c
+       fills them; a transport without a connection leaves them empty) */
+    bool connection_reused;
+    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
+} httpx__head;
+
+/* What the layer above an exchange installs to hear of it: the protocols
+   and the connection are below it and reach it only through these. */
+typedef struct httpx__exchange_sink {
+    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
+       large, out of memory): the protocol then ends ex with that error. */
+    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
+    void (*wake)(httpx__exchange *ex);
+    /* ex ended (DONE, off its connection): e NULL for success, else why. */
+    void (*end)(httpx__exchange *ex, httpx__err *e);
+} httpx__exchange_sink;
+
+struct httpx__exchange {
+    enum httpx__ex_state state;
+    httpx_client *client;
+    httpx__response *resp;          /* the response it fills (the layer above) */
+    httpx__request *req;
+    httpx__conn *conn;              /* while attached or being served */
+    httpx__exchange *conn_next;     /* the connection's waiters or the exchanges it serves */
+    httpx__exchange *live_prev, *live_next;  /* the client's exchanges in flight */
+    httpx_timeout timeout;          /* resolved: seconds, <0 none */
+    double deadline;                /* when the current wait fails (0: none) */
+    httpx_error timeout_error;      /* which timeout that wait is */
+    double total_deadline;          /* when the whole request fails (timeout.total; 0: none),
+                                       set at the first submit, kept across redirects */
+    double started;
+    bool live;                      /* on the client's list */
+    bool reused;                    /* its connection served before: a failure before any
+                                       response byte may be a stale connection */
+    bool retried;
+    bool stream;                    /* the caller pulls the body (httpx_read) */
+    bool readable;                  /* the protocol has news for a stream reader */
+    const httpx__exchange_sink *sink;   /* the layer above (the response) */
+    union {                         /* the protocol's part: one of them, never both */
+        httpx__h1_ex h1;
+#ifndef HTTPX_NO_HTTP2
+        httpx__h2_ex h2;
+#endif
+    } proto;
+};
+
+/* exchange.c: the one owner of ex->state. Every change goes through here
+   and is asserted against the table of legal transitions. */
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* The exchange waits now, for at most seconds (<0: no limit); which: the
+   error when that runs out. The one place protocols arm timeouts. */
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
+/* Whether ex may go out again on another connection: not retried yet, a
+   body that can be produced again, and idempotent when need_idempotent
+   (the server may have acted on it). The protocols decide when it applies. */
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
+/* A response sets up its exchange: IDLE, listened to through sink. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
+/* The one door through which every response head reaches its response:
+   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
+   refused: the protocol then ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+/* The protocol has body bytes (or the end, or an error) for ex: the layer
+   above pulls them with httpx__exchange_read now (in-memory bodies,
+   on_data) or when its reader runs (streams). */
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
+   sink it ended with e (a timeout). */
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
+/* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
+/* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+/* Gives up on ex wherever it is (cancel, free, a timeout): off the pool
+   queue, off a connection being set up (which goes on for the others), or
+   its protocol cancels it (HTTP/1.1: closes the connection). */
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
+/* Puts ex in the pool queue and on the client's live list. */
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
+/* Takes ex off conn and back to the pool queue, once: the request was never
+   processed (a dead pooled connection, a refused stream). The protocol has
+   freed its own state of ex already. */
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
+
+/* ---- connections and their protocol slot ---- */
+
+enum httpx__conn_state {
+    HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
+    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
+                                   (the addresses in turn) or a Unix socket's, then TLS */
+    HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
+    HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
+};
+
+/* The protocol slot, closed at both ends: the connection knows a protocol
+   only through these, and keeps its state as an opaque pointer
+   (conn->proto_state); a protocol reaches exchanges through exchange.c and
+   their sinks. The client's table (httpx_client.protocols) lists the
+   protocols a connection may choose from, most preferred first. */
+typedef struct httpx__proto {
+    const char *name;
+    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
+                                       a connection that may speak it rather than open
+                                       their own, and traffic on it while idle is normal */
+    /* Whether conn may come to speak it, by the client's options (asked
+       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
+    bool (*offered)(const httpx__conn *conn);
+    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
+    bool (*chosen)(const httpx__conn *conn);
+    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
+    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
+    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
+    void (*free)(httpx__conn *conn);
+    /* conn cannot take another exchange now, but will without a new
+       connection (streams finish): an exchange waits for it. */
+    bool (*worth_waiting)(const httpx__conn *conn);
+    /* Whether the connection can take another exchange now. */
+    bool (*can_take)(const httpx__conn *conn);
+    /* Starts serving ex (state SENDING). Errors end ex. */
+    void (*submit)(httpx__conn *conn, httpx__exchange *ex);
+    /* On readiness (revents) or with none to go on: sends, reads, parses,
+       wakes exchanges. Idle connections too: a server's close or stray
+       bytes end an idle HTTP/1.1 connection. */
+    void (*step)(httpx__conn *conn, short revents);
+    /* Body bytes of ex: >0, 0 the end, HTTPX__AGAIN, HTTPX__BAD. */
+    long (*read_body)(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex (HTTP/1.1: the connection closes). */
+    void (*cancel)(httpx__conn *conn, httpx__exchange *ex);
+    /* ex is off the protocol: it was served fully or failed. */
+    void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
+} httpx__proto;
+
+/* Where a connection goes: the stack of streams it is made of, and the
+   pool's key (exchanges whose URLs have the route of a connection may use
+   it; httpx__route_is_for compares without building a string). */
+typedef struct httpx__route {
+    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
+                                       TLS name (SNI, verification), messages */
+    int port;
+    bool tls;                       /* https: TLS over the bottom stream */
+    const char *uds;                /* dial this Unix domain socket instead of host:port (the
+                                       client's copy of httpx_client_opts.uds); NULL: TCP */
+    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
+                                       come (the next issue), as one more stream in the stack
+                                       under TLS; then part of the key too */
+} httpx__route;
+
+struct httpx__conn {
+    httpx__conn *next;              /* the client's list of every connection */
+    httpx_client *client;
+    enum httpx__conn_state state;
+    httpx__route route;             /* where it goes; the pool's key */
+    httpx__dns *dns;                /* while resolving */
+    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
+    double setup_deadline;          /* when the whole setup fails */
+    double deadline;                /* the current setup wait (next address, DNS retry) */
+    const httpx__proto *proto;      /* set when ready */
+    httpx__exchange *waiters;       /* exchanges waiting on its setup, oldest first */
+    httpx__exchange *active;        /* exchanges its protocol serves (HTTP/1.1: at most one) */
+    httpx__buf in;                  /* received bytes; in_off..len not yet consumed */
+    size_t in_off;
+    httpx__buf out;                 /* bytes to send; out_off..len not yet sent */
+    size_t out_off;
+    double idle_since;
+    bool served;                    /* it served an exchange before (reuse) */
+    void *proto_state;              /* the protocol's own (its start and free) */
+    short want;                     /* poll events it waits for */
+    int poll_index;                 /* its place in the loop's pollfd array, -1 none */
+};
+
+/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
+   Only the code that fills a client's protocol table names them. */
+HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
+#define HTTPX__MAX_PROTOCOLS 4
+
+/* Finds a ready connection of the origin that can take ex, or attaches ex
+   to one being set up, or starts a new one (within limits). Returns false
+   when ex has to wait for the pool. Errors end ex. */
+HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
+/* Frees a connection the loop found closed. */
+HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
+/* Makes a pooled connection of url's origin from a stream that is already
+   connected (and takes the stream): the seam where transports that are not
+   a TCP connect (a socketpair in the tests; later tunnels, Unix sockets,
+   in-process apps) enter the pool. tls: run TLS over it first. */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
+#endif
+/* The socket to poll (conn->want the events; 0: nothing to poll now). */
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
+/* An idle connection: the exchange is done with it. */
+HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Receives into conn->in (reserving room first; the unconsumed tail moves
+   to the front when the buffer would have to grow, so a stream of small
+   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
+#define HTTPX__CONN_RECV_CHUNK 16384
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
+/* Bytes in and out through the connection's stream (conn->want updated). */
+HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
+
+/* ---- the response, its client, tasks ---- */
+
+/* What the policy layer sends a hop through (hop.c): an exchange-level
+   transport. The network one is the pool and the protocol slot (submit
+   queues for a connection); the mock one answers from memory. Either way
+   the head reaches the response through the one door (httpx__exchange_head,
+   then the response's sink)
+   and the body comes through read. */
+typedef struct httpx__transport {
+    const char *name;
+    /* Sends ex's request (ex->req, built). News comes through the door and
+       httpx__exchange_wake; errors end ex. */
+    void (*submit)(httpx__exchange *ex);
+    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
+    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
+    void (*cancel)(httpx__exchange *ex);
+    /* Frees what the transport keeps for the response (NULL: nothing). */
+    void (*release)(httpx__response *r);
+} httpx__transport;
+
+/* The mock transport's answer being built (mock.c). */
+struct httpx_mock_reply {
+    int status;
+    httpx_headers headers;
+    httpx__buf body;
+    size_t body_off;                /* how much of body was read */
+    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+};
+
+/* What a face that keeps tasks installs on its client, so that the loop
+   (below the faces) can call up around a pass without naming them. */
+typedef struct httpx__face_hooks {
+    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
+    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
+    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
+} httpx__face_hooks;
+
+#define HTTPX__INLINE_FIELDS 24
+struct httpx__response {
+    httpx_response pub;             /* first: the public view is a cast away */
+    httpx__exchange ex;
+    httpx__request req;
+    httpx__settings set;
+    httpx_client *client;
+    httpx_client *owned_client;     /* one-shot calls free their client with the response */
+    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__INLINE_FIELDS];
+    char inline_text[2048];         /* header text of most responses */
+    httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
+    char url_inline[512];
+    httpx__buf body;
+    httpx__buf form;                /* an urlencoded form body */
+    httpx__buf body_copy;           /* a task's copy of an in-memory request body */
+    httpx__buf scratch;             /* text() conversion, read_line() lines */
+    size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
+    char errmsg[240];
+    int redirects;
+    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    size_t redirect_body;           /* bytes of it dropped so far */
+    /* a nonblocking task (httpx_client_start) */
+    bool is_task;
+    bool started;                   /* past the max_in_flight queue */
+    bool finished;                  /* done and reported (on_done called) */
+    httpx__response *task_prev, *task_next;   /* the client's list of tasks */
+    httpx_opts opts_copy;           /* a task's own copy of the options */
+    char *opts_store;               /* the strings and arrays that copy points into */
+    /* the hop (hop.c) */
+    const httpx__transport *transport;
+    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the face that made it: called first when it is freed (a task leaves
+       its client's list), and with the one-shot client it owns, last */
+    void (*on_free)(httpx__response *r);
+    void (*free_owned)(httpx_client *c);
+    /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
+       use, freed with the response by httpx__views_free */
+    struct httpx__views *views;
+};
+
+struct httpx_client {
+    httpx_client_opts opts;         /* defaults applied; strings below are our own copies */
+    httpx__buf base_url;
+    httpx_pair *headers, *params;   /* deep copies, {0}-terminated */
+    char *strings;                  /* storage of those copies */
+    httpx__conn *conns;
+    int num_conns;
+    httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
+    httpx__tls_config *tls;         /* made at the first https request */
+    httpx__dns_config dns;
+    bool oneshot;                   /* the private client of one httpx_get() & co. */
+    httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
+    httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    const httpx__face_hooks *face;  /* installed by the task face at its first task */
+    int tasks_started, tasks_total, tasks_done;
+    int polling;                    /* inside the loop: callbacks run there */
+    httpx__response *callback_task; /* the task whose on_done runs */
+    httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    struct pollfd *pollfds;         /* the loop's array, reused */
+    int pollfds_cap;
+    /* what a connection may speak, most preferred first, NULL-terminated */
+    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
+};
+
+/* request.c */
+HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* response.c: the response object, the door, the body sinks */
+HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+/* Frees the views (text_internal.h) httpx_text and httpx_json made. */
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
+/* The sink a response listens to its exchange with. */
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* mock.c */
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop.c: one hop of the policy layer, for both faces */
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
+/* Picks r's transport (the client's) and sends its first hop. */
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
+/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
+   True when r is final (published), false while a hop is in flight. */
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
+/* The blocking face's wait: sends r (unless it failed already) and runs the
+   loop until it is final, or for a stream until the final head is in. */
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* client.c */
+HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
+                                 const httpx_opts *opt, bool stream);
+HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
+HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
+/* on_debug (httpx_client_opts): a head that is already text goes as it is,
+   one call, nothing done when no callback is set. */
+#define HTTPX__DEBUG(c, kind, p, n)                                                    \
+    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
+/* loop.c: the one loop of a client. One pass: place queued exchanges, poll
+   the connections (waiting at most timeout_ms, -1 none), step what is
+   ready or due, within budget seconds (0: none). */
+HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
+   *ms, how long (-1: no limit). */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
+/* A pass over events the caller polled (httpx_client_process). */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
+/* Runs passes until ex is no longer in a state before `until` (a blocking
+   call's wait). */
+HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
+/* Runs passes until a stream reader has news: bytes, the end, an error. */
+HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
+HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
+
+#endif /* HTTPX__ENGINE_INTERNAL_H */
+/* End of engine_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 2712 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -3108,6 +2721,8 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 #line 4 "tools/src/headers.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h) { memset(h, 0, sizeof *h); }
 
@@ -3256,7 +2871,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 3260 "httpx.h"
+#line 2875 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3275,6 +2890,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 #line 10 "tools/src/h1.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
 
 #define HTTPX__H1_CHUNK_LINE_MAX 4096     /* a chunk size line with extensions */
 #define HTTPX__H1_TRAILERS_MAX 65536      /* the whole trailer section */
@@ -3739,7 +3355,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3743 "httpx.h"
+#line 3359 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3760,6 +3376,9 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 #line 12 "tools/src/h1_session.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
 
 HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head) {
     memset(r, 0, sizeof *r);
@@ -3981,7 +3600,391 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3985 "httpx.h"
+#line 3604 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h2_internal.h   (grep anchor: >>h2_internal)
+   ====================================================================== */
+/* h2_internal.h: HTTP/2: HPACK, frames, the client session (hpack.c, h2_frame.c, h2_session.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/h2_internal.h"
+#endif
+#ifndef HTTPX__H2_INTERNAL_H
+#define HTTPX__H2_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* ---- HTTP/2: HPACK and frames (RFC 7541, RFC 9113) ---- */
+#ifndef HTTPX_NO_HTTP2
+
+/* -- HPACK (hpack.c) --
+   One decoder per connection for the header blocks the server sends, one
+   encoder for ours. Both keep an RFC 7541 dynamic table; every allocation is
+   bounded by the table size the peer or we agreed to. */
+
+#define HTTPX__HPACK_TABLE_DEFAULT 4096u     /* SETTINGS_HEADER_TABLE_SIZE initial value */
+#define HTTPX__HPACK_ENTRY_OVERHEAD 32u      /* RFC 7541 4.1: name + value + 32 */
+#define HTTPX__HPACK_LIST_DEFAULT 65536u     /* decoder's max header list size by default */
+
+typedef struct httpx__hpack_entry { uint32_t off, nlen, vlen; } httpx__hpack_entry;
+/* The dynamic table: entry text lives in `text`, oldest first, so evicting
+   the oldest moves `head` on and adding appends at `tail`; when the end is
+   reached the live text is moved to the front. Entries form a ring. */
+typedef struct httpx__hpack_table {
+    char *text;
+    size_t text_cap, head, tail;
+    httpx__hpack_entry *ents;
+    size_t ents_cap, oldest, count;
+    size_t size;            /* RFC 7541 size of the entries */
+    size_t max;             /* the current maximum size */
+} httpx__hpack_table;
+
+typedef struct httpx__hpack_dec {
+    httpx__hpack_table t;
+    size_t max_allowed;     /* the SETTINGS_HEADER_TABLE_SIZE the peer acknowledged */
+    size_t max_list;        /* max header list size (name + value + 32 each); 0: none */
+    bool need_update;       /* our setting went below the table size: the next
+                               block must start with a size update */
+    bool broken;            /* a decoding error happened: the context is out of sync */
+    httpx__buf scratch;     /* Huffman-decoded strings of the current field */
+} httpx__hpack_dec;
+
+/* Called for each decoded field, in order. Views are valid during the call
+   only. Return 0 to go on; anything else stops decoding (the context is then
+   out of sync with the peer's: close the connection). */
+typedef int (*httpx__hpack_on_field)(void *ctx, const char *name, size_t nlen,
+                                     const char *value, size_t vlen);
+
+/* table_size: the size both sides start with (4096 in HTTP/2). Allocates
+   nothing until the first entry is added. */
+HTTPX__PRIVATE void httpx__hpack_dec_init(httpx__hpack_dec *d, size_t table_size);
+HTTPX__PRIVATE void httpx__hpack_dec_free(httpx__hpack_dec *d);
+/* Our SETTINGS_HEADER_TABLE_SIZE was acknowledged: size updates above n are
+   errors from now on; when n is below the current size the table shrinks and
+   the next block must begin with a size update (RFC 7541 4.2). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+HTTPX__PRIVATE void httpx__hpack_dec_set_max(httpx__hpack_dec *d, size_t n);
+#endif
+/* Decodes one complete header block (HEADERS + CONTINUATIONs joined).
+   Returns the number of fields, or HTTPX__BAD with e filled:
+   - HTTPX_ERR_REMOTE_PROTOCOL "HPACK: ...": a COMPRESSION_ERROR; the context is
+     broken and every later call fails;
+   - HTTPX_ERR_TOO_LARGE: the list is over max_list. Decoding went on to the
+     end without calling on_field for the rest, so the table is in sync and
+     the connection can go on (reset the stream);
+   - HTTPX_ERR_CANCELLED: on_field returned nonzero (context broken);
+   - HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE int httpx__hpack_decode(httpx__hpack_dec *d, const void *block, size_t n,
+                                       httpx__hpack_on_field on_field, void *ctx, httpx__err *e);
+
+/* How the encoder represents a field (RFC 7541 6.2). AUTO: never-indexed for
+   credentials (authorization, proxy-authorization, cookie, set-cookie),
+   without indexing for fields that change every request (:path,
+   content-length) or that would take more than half the table, incremental
+   indexing otherwise. */
+enum httpx__hpack_index { HTTPX__HPACK_AUTO, HTTPX__HPACK_INDEX, HTTPX__HPACK_NO_INDEX, HTTPX__HPACK_NEVER_INDEX };
+typedef struct httpx__hpack_field {
+    const char *name; size_t nlen;      /* lower-case */
+    const char *value; size_t vlen;
+    int index;                          /* enum httpx__hpack_index; 0 = AUTO */
+} httpx__hpack_field;
+
+typedef struct httpx__hpack_enc {
+    httpx__hpack_table t;
+    size_t cap;             /* the most table we are willing to keep */
+    size_t pending_min;     /* smallest size chosen since the last block */
+    bool pending;           /* a size update is owed at the next block */
+    int huffman;            /* enum httpx__hpack_huff; 0: Huffman when shorter */
+} httpx__hpack_enc;
+/* ALWAYS exists to reproduce RFC 7541 C.4/C.6, whose encoder Huffman-codes
+   "307" although that saves nothing. */
+enum httpx__hpack_huff { HTTPX__HPACK_HUFF_AUTO, HTTPX__HPACK_HUFF_NEVER, HTTPX__HPACK_HUFF_ALWAYS };
+
+/* table_size: as for the decoder; it is also the cap (memory) the encoder
+   keeps to when the peer allows more. */
+HTTPX__PRIVATE void httpx__hpack_enc_init(httpx__hpack_enc *enc, size_t table_size);
+HTTPX__PRIVATE void httpx__hpack_enc_free(httpx__hpack_enc *enc);
+/* The peer's SETTINGS_HEADER_TABLE_SIZE: the encoder uses min(n, cap) and
+   signals a change with size updates at the start of the next block. */
+HTTPX__PRIVATE void httpx__hpack_enc_set_peer_max(httpx__hpack_enc *enc, size_t n);
+/* Appends one header block for fields[0..n) to out. Fails, having changed
+   nothing, with HTTPX_ERR_INVALID_HEADER for an empty or non-lower-case
+   name or a CR, LF or NUL in a field, or with HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf *out,
+                                               const httpx__hpack_field *fields, size_t n, httpx__err *e);
+
+/* Building blocks, visible for the tests. */
+HTTPX__PRIVATE bool httpx__hpack_put_int(httpx__buf *out, unsigned first, int prefix_bits, uint32_t v);
+/* Reads a prefix integer at *p: 0 and *p moved past it, HTTPX__AGAIN when the
+   input ends inside it, HTTPX__BAD when it is over 2^31 - 1. */
+HTTPX__PRIVATE int httpx__hpack_get_int(const uint8_t **p, const uint8_t *end, int prefix_bits, uint32_t *v);
+HTTPX__PRIVATE size_t httpx__huff_encoded_len(const char *s, size_t n);
+HTTPX__PRIVATE bool httpx__huff_encode(httpx__buf *out, const char *s, size_t n);
+/* Appends the decoded bytes to out (out may be NULL: validate only). Returns
+   0, or HTTPX__BAD with e filled (EOS, bad padding). */
+HTTPX__PRIVATE int httpx__huff_decode(httpx__buf *out, const uint8_t *p, size_t n, httpx__err *e);
+/* Dynamic table entry i (0 = newest). */
+HTTPX__PRIVATE bool httpx__hpack_table_get(const httpx__hpack_table *t, size_t i, httpx__str *name, httpx__str *value);
+
+/* -- frames (h2_frame.c), RFC 9113 sections 4 and 6 -- */
+
+#define HTTPX__H2_PREFACE "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+#define HTTPX__H2_PREFACE_LEN 24
+#define HTTPX__H2_HEADER_LEN 9
+#define HTTPX__H2_MAX_FRAME_DEFAULT 16384u
+#define HTTPX__H2_MAX_FRAME_LIMIT 16777215u
+#define HTTPX__H2_WINDOW_DEFAULT 65535u
+#define HTTPX__H2_WINDOW_MAX 2147483647u
+
+enum httpx__h2_type {
+    HTTPX__H2_DATA = 0, HTTPX__H2_HEADERS = 1, HTTPX__H2_PRIORITY = 2, HTTPX__H2_RST_STREAM = 3,
+    HTTPX__H2_SETTINGS = 4, HTTPX__H2_PUSH_PROMISE = 5, HTTPX__H2_PING = 6, HTTPX__H2_GOAWAY = 7,
+    HTTPX__H2_WINDOW_UPDATE = 8, HTTPX__H2_CONTINUATION = 9
+};
+#define HTTPX__H2_FLAG_END_STREAM 0x01u
+#define HTTPX__H2_FLAG_ACK 0x01u
+#define HTTPX__H2_FLAG_END_HEADERS 0x04u
+#define HTTPX__H2_FLAG_PADDED 0x08u
+#define HTTPX__H2_FLAG_PRIORITY 0x20u
+
+/* RFC 9113 section 7 error codes. */
+enum httpx__h2_code {
+    HTTPX__H2_NO_ERROR = 0x0, HTTPX__H2_PROTOCOL_ERROR = 0x1, HTTPX__H2_INTERNAL_ERROR = 0x2,
+    HTTPX__H2_FLOW_CONTROL_ERROR = 0x3, HTTPX__H2_SETTINGS_TIMEOUT = 0x4, HTTPX__H2_STREAM_CLOSED = 0x5,
+    HTTPX__H2_FRAME_SIZE_ERROR = 0x6, HTTPX__H2_REFUSED_STREAM = 0x7, HTTPX__H2_CANCEL = 0x8,
+    HTTPX__H2_COMPRESSION_ERROR = 0x9, HTTPX__H2_CONNECT_ERROR = 0xa, HTTPX__H2_ENHANCE_YOUR_CALM = 0xb,
+    HTTPX__H2_INADEQUATE_SECURITY = 0xc, HTTPX__H2_HTTP_1_1_REQUIRED = 0xd
+};
+/* "PROTOCOL_ERROR", ...; "unknown" for codes outside the RFC (which must be
+   treated as INTERNAL_ERROR-like, never as an error themselves). */
+HTTPX__PRIVATE const char *httpx__h2_code_name(uint32_t code);
+
+enum httpx__h2_setting_id {
+    HTTPX__H2_SET_HEADER_TABLE_SIZE = 1, HTTPX__H2_SET_ENABLE_PUSH = 2,
+    HTTPX__H2_SET_MAX_CONCURRENT_STREAMS = 3, HTTPX__H2_SET_INITIAL_WINDOW_SIZE = 4,
+    HTTPX__H2_SET_MAX_FRAME_SIZE = 5, HTTPX__H2_SET_MAX_HEADER_LIST_SIZE = 6
+};
+/* One side's settings; httpx__h2_settings_init gives the RFC defaults
+   (max_concurrent_streams and max_header_list_size unlimited: UINT32_MAX). */
+typedef struct httpx__h2_settings {
+    uint32_t header_table_size, enable_push, max_concurrent_streams,
+             initial_window_size, max_frame_size, max_header_list_size;
+} httpx__h2_settings;
+typedef struct httpx__h2_setting { uint16_t id; uint32_t value; } httpx__h2_setting;
+
+/* A decoded frame: views into the parsed buffer. payload is what the frame
+   carries with padding and fixed fields removed: DATA's data, HEADERS' and
+   PUSH_PROMISE's and CONTINUATION's field block fragment, GOAWAY's debug
+   data, PING's 8 opaque bytes, SETTINGS' entries (see httpx__h2_frame_setting),
+   an unknown type's whole payload. */
+typedef struct httpx__h2_frame {
+    uint32_t length;            /* the payload length on the wire */
+    uint8_t type, flags;
+    uint32_t stream_id;         /* reserved bit cleared */
+    const uint8_t *payload;
+    size_t payload_len;
+    uint8_t pad_length;         /* padding removed (PADDED frames) */
+    bool has_priority;          /* HEADERS with PRIORITY, and PRIORITY */
+    bool exclusive;
+    uint32_t dependency;
+    uint16_t weight;            /* 1..256 */
+    uint32_t error_code;        /* RST_STREAM, GOAWAY */
+    uint32_t last_stream_id;    /* GOAWAY */
+    uint32_t window_increment;  /* WINDOW_UPDATE */
+    uint32_t promised_stream_id;/* PUSH_PROMISE */
+    size_t num_settings;        /* SETTINGS */
+} httpx__h2_frame;
+
+/* What the peer did wrong: an RFC 9113 error code, and the stream to reset
+   for a stream error, 0 for a connection error (send GOAWAY and close). */
+typedef struct httpx__h2_fault { uint32_t code; uint32_t stream_id; } httpx__h2_fault;
+
+/* Parses and validates one frame at the start of buf[0..n). Returns the
+   bytes it takes (9 + length); HTTPX__AGAIN when the frame is not all there
+   yet (a length over max_frame_size fails at once, from the 9-byte header
+   alone); HTTPX__BAD with fault and e (HTTPX_ERR_REMOTE_PROTOCOL, a message
+   naming the rule) filled. Checks everything that needs no connection state:
+   sizes, stream 0 or not, padding, PRIORITY/HEADERS depending on their own
+   stream, WINDOW_UPDATE increment 0, PUSH_PROMISE promised id, SETTINGS
+   values. Unknown types and flags pass (the caller ignores them). */
+HTTPX__PRIVATE int httpx__h2_frame_parse(const void *buf, size_t n, uint32_t max_frame_size,
+                                         httpx__h2_frame *f, httpx__h2_fault *fault, httpx__err *e);
+/* SETTINGS entry i < f->num_settings. */
+HTTPX__PRIVATE httpx__h2_setting httpx__h2_frame_setting(const httpx__h2_frame *f, size_t i);
+HTTPX__PRIVATE void httpx__h2_settings_init(httpx__h2_settings *s);
+/* Applies a parsed (so validated) SETTINGS frame; unknown ids are ignored. */
+HTTPX__PRIVATE void httpx__h2_settings_apply(httpx__h2_settings *s, const httpx__h2_frame *f);
+
+/* Writers: append one frame to out; false when the allocator failed. Stream
+   ids, lengths and increments outside the RFC's ranges are bugs (asserted). */
+HTTPX__PRIVATE bool httpx__h2_write_frame(httpx__buf *out, uint8_t type, uint8_t flags, uint32_t stream_id,
+                                          const void *payload, size_t n);
+HTTPX__PRIVATE bool httpx__h2_write_data(httpx__buf *out, uint32_t stream_id, const void *p, size_t n, bool end_stream);
+HTTPX__PRIVATE bool httpx__h2_write_headers(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
+                                            bool end_stream, bool end_headers);
+HTTPX__PRIVATE bool httpx__h2_write_continuation(httpx__buf *out, uint32_t stream_id, const void *frag, size_t n,
+                                                 bool end_headers);
+/* A whole field block: HEADERS, then CONTINUATIONs when it is longer than
+   max_frame_size (the peer's SETTINGS_MAX_FRAME_SIZE). */
+HTTPX__PRIVATE bool httpx__h2_write_header_block(httpx__buf *out, uint32_t stream_id, const void *block, size_t n,
+                                                 bool end_stream, uint32_t max_frame_size);
+HTTPX__PRIVATE bool httpx__h2_write_settings(httpx__buf *out, const httpx__h2_setting *s, size_t n);
+HTTPX__PRIVATE bool httpx__h2_write_settings_ack(httpx__buf *out);
+HTTPX__PRIVATE bool httpx__h2_write_ping(httpx__buf *out, const uint8_t opaque[8], bool ack);
+HTTPX__PRIVATE bool httpx__h2_write_goaway(httpx__buf *out, uint32_t last_stream_id, uint32_t code,
+                                           const void *debug, size_t n);
+HTTPX__PRIVATE bool httpx__h2_write_rst_stream(httpx__buf *out, uint32_t stream_id, uint32_t code);
+HTTPX__PRIVATE bool httpx__h2_write_window_update(httpx__buf *out, uint32_t stream_id, uint32_t increment);
+/* weight 1..256 as in the frame view (the wire carries weight - 1). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id, uint32_t dependency,
+                                             unsigned weight, bool exclusive);
+#endif
+
+#endif /* HTTPX_NO_HTTP2 */
+
+/* ---- HTTP/2 client session (h2_session.c) ----
+   The protocol logic of one HTTP/2 connection without any I/O: the caller
+   moves bytes between the socket and the session (httpx__h2_out /
+   httpx__h2_out_done, httpx__h2_feed) and acts on the events it drains.
+   A session is used by one thread at a time. Private prefix: httpx__h2_.
+   The loop an engine runs:
+       send httpx__h2_out (httpx__h2_out_done with what the socket took);
+       read bytes; while some are left: httpx__h2_feed, then drain every
+       event with httpx__h2_next_event; HTTPX__BAD is fatal (an EV_ERROR
+       event says why; flush the GOAWAY, close). */
+#ifndef HTTPX_NO_HTTP2
+
+/* Zero-initialised is the default for every field. */
+typedef struct httpx__h2_config {
+    uint32_t stream_window;     /* receive window per stream; 0: 1 MiB (our SETTINGS_INITIAL_WINDOW_SIZE) */
+    uint32_t conn_window;       /* receive window of the connection; 0: 16 MiB (WINDOW_UPDATE on stream 0) */
+    uint32_t max_header_list;   /* SETTINGS_MAX_HEADER_LIST_SIZE sent and enforced; 0: 64 KiB */
+    uint32_t max_streams;       /* most streams we open at once, whatever the server allows; 0: 256 */
+} httpx__h2_config;
+
+enum httpx__h2_ev_type {
+    HTTPX__H2_EV_HEADERS = 1,   /* the final response head: status, fields */
+    HTTPX__H2_EV_DATA,          /* body bytes: data, len (give them back with httpx__h2_consumed) */
+    HTTPX__H2_EV_TRAILERS,      /* trailer fields (always followed by END) */
+    HTTPX__H2_EV_END,           /* the server's side of the stream ended cleanly */
+    HTTPX__H2_EV_RESET,         /* the stream is gone: code, error, msg, retryable, remote */
+    HTTPX__H2_EV_WINDOW,        /* a stream that httpx__h2_send_data held back may send again */
+    HTTPX__H2_EV_SETTINGS,      /* the server's SETTINGS were applied (httpx__h2_can_open may change) */
+    HTTPX__H2_EV_PING_ACK,      /* the answer to httpx__h2_ping: data (8 bytes) */
+    HTTPX__H2_EV_GOAWAY,        /* no new streams: last_stream_id, code, data (debug) */
+    HTTPX__H2_EV_ERROR          /* connection error: code, error, msg. The session is dead:
+                                   send what httpx__h2_out holds (the GOAWAY), then close */
+};
+
+/* One event. Its pointers stay valid until the next httpx__h2_next_event
+   or httpx__h2_feed call (handle each event before draining the next):
+   DATA, PING_ACK and GOAWAY's debug data point into the bytes given to
+   httpx__h2_feed (keep them until the events are drained) or into the
+   session; fields and msg into the session. */
+typedef struct httpx__h2_event {
+    int type;                           /* enum httpx__h2_ev_type */
+    uint32_t stream_id;                 /* 0 for connection events */
+    void *user;                         /* the stream's pointer from httpx__h2_submit */
+    int status;                         /* HEADERS: :status (200..599) */
+    const httpx__h1_header *fields;     /* HEADERS, TRAILERS: without pseudo-headers, */
+    size_t num_fields;                  /*   names lower-case, NUL-terminated */
+    const uint8_t *data;                /* DATA, PING_ACK, GOAWAY */
+    size_t len;
+    uint32_t code;                      /* RESET, GOAWAY, ERROR: RFC 9113 error code */
+    uint32_t last_stream_id;            /* GOAWAY */
+    bool retryable;                     /* RESET: the server did not process the request
+                                           (REFUSED_STREAM, or above a GOAWAY's last id) */
+    bool remote;                        /* RESET: the server's RST_STREAM or GOAWAY; false: we
+                                           reset it because the server broke a rule */
+    httpx_error error;                  /* RESET, ERROR (HTTPX_OK for a RESET NO_ERROR after END) */
+    const char *msg;                    /* RESET, ERROR: what happened, in words */
+} httpx__h2_event;
+
+typedef struct httpx__h2_session httpx__h2_session;
+
+/* Creates a session and queues the client preface, our SETTINGS and the
+   connection WINDOW_UPDATE. cfg may be NULL. NULL on NOMEM. */
+HTTPX__PRIVATE httpx__h2_session *httpx__h2_new(const httpx__h2_config *cfg, httpx__err *e);
+HTTPX__PRIVATE void httpx__h2_free(httpx__h2_session *s);
+
+/* The bytes waiting to be sent (*len may be 0), and how many were sent. */
+HTTPX__PRIVATE const char *httpx__h2_out(const httpx__h2_session *s, size_t *len);
+HTTPX__PRIVATE void httpx__h2_out_done(httpx__h2_session *s, size_t n);
+
+/* Whether a new stream may be opened now: alive, no GOAWAY either way,
+   under the server's SETTINGS_MAX_CONCURRENT_STREAMS (100 until its first
+   SETTINGS) and our max_streams, stream ids left. */
+HTTPX__PRIVATE bool httpx__h2_can_open(const httpx__h2_session *s);
+/* Opens a stream for a request: fields[0..n) are the pseudo-headers
+   (:method, :scheme, :authority, :path) then the other fields, names lower
+   case. Queues HEADERS (+ CONTINUATION), with END_STREAM when !has_body.
+   user comes back in the stream's events. Fails (nothing queued) with
+   HTTPX_ERR_LOCAL_PROTOCOL when no stream can be opened or a field is not
+   allowed in HTTP/2 (connection-specific ones), HTTPX_ERR_INVALID_HEADER,
+   HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE httpx_error httpx__h2_submit(httpx__h2_session *s, const httpx__hpack_field *fields, size_t n,
+                                            bool has_body, void *user, uint32_t *stream_id, httpx__err *e);
+/* Queues up to len request body bytes as DATA frames, as far as the stream
+   and connection send windows allow; with end, the frame with the last
+   byte carries END_STREAM (len 0 with end: an empty DATA frame ends it).
+   Returns the bytes taken; fewer than len means blocked: an EV_WINDOW event
+   for the stream says when to try again. HTTPX__BAD (e filled) when the
+   stream is not open for sending or the session is dead. */
+HTTPX__PRIVATE long httpx__h2_send_data(httpx__h2_session *s, uint32_t stream_id, const void *p, size_t len,
+                                        bool end, httpx__err *e);
+/* Takes bytes the server sent. Handles whole frames (a partial frame at the
+   end is kept inside, at most 9 + 16384 bytes) and stops after the first
+   frame that produced events, so *consumed may be less than n: drain the
+   events, then feed the rest. Returns 0, or HTTPX__BAD on a connection
+   error (e filled, an EV_ERROR event queued, a GOAWAY in the output).
+   Misuse: feeding while events are pending (asserted). */
+HTTPX__PRIVATE int httpx__h2_feed(httpx__h2_session *s, const void *p, size_t n, size_t *consumed, httpx__err *e);
+/* The next event; false when there is none. */
+HTTPX__PRIVATE bool httpx__h2_next_event(httpx__h2_session *s, httpx__h2_event *ev);
+/* The user took n body bytes of stream_id (call it for every DATA byte ever
+   delivered, even after the stream ended or was cancelled): windows are
+   reopened with WINDOW_UPDATE once half a window was taken. */
+HTTPX__PRIVATE void httpx__h2_consumed(httpx__h2_session *s, uint32_t stream_id, size_t n);
+/* RST_STREAM CANCEL for a stream still open; no event follows. */
+HTTPX__PRIVATE void httpx__h2_cancel(httpx__h2_session *s, uint32_t stream_id);
+/* A clean close: GOAWAY NO_ERROR, no new streams; open ones go on. */
+HTTPX__PRIVATE void httpx__h2_goaway(httpx__h2_session *s);
+/* Sends a PING; the EV_PING_ACK event carries the same 8 bytes back. */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+HTTPX__PRIVATE void httpx__h2_ping(httpx__h2_session *s, const uint8_t opaque[8]);
+#endif
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+HTTPX__PRIVATE size_t httpx__h2_open_streams(const httpx__h2_session *s);
+HTTPX__PRIVATE size_t httpx__h2_recv_held(const httpx__h2_session *s);
+#endif
+/* No stream open (the connection can be pooled or closed). */
+HTTPX__PRIVATE bool httpx__h2_idle(const httpx__h2_session *s);
+/* Connection error happened (the EV_ERROR message stays in *err). */
+HTTPX__PRIVATE bool httpx__h2_dead(const httpx__h2_session *s);
+/* Heap bytes the session holds now (for the memory figures). */
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
+#endif
+
+#endif /* HTTPX_NO_HTTP2 */
+
+/* ---- HTTP/2 end to end (h2_session.c, h2_proto.c) ---- */
+#ifndef HTTPX_NO_HTTP2
+/* The session will never open another stream: a GOAWAY either way, a
+   connection error, or stream ids used up. A new exchange must not wait
+   for such a connection (it only finishes the streams it has). */
+HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+/* hpack.c: an HTTP/2 request's header list as text for on_debug
+   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
+#endif
+
+#endif /* HTTPX__H2_INTERNAL_H */
+/* End of h2_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 3988 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4002,6 +4005,8 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 #line 12 "tools/src/hpack.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "h2_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 #ifndef HTTPX_NO_HTTP2
 
@@ -4805,7 +4810,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4809 "httpx.h"
+#line 4814 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4822,6 +4827,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 #line 8 "tools/src/h2_frame.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "h2_internal.h": earlier in httpx.h */
 
 #ifndef HTTPX_NO_HTTP2
 
@@ -5211,7 +5217,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5215 "httpx.h"
+#line 5221 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5227,6 +5233,9 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 #line 7 "tools/src/h2_session.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* #include "h2_internal.h": earlier in httpx.h */
 
 #ifndef HTTPX_NO_HTTP2
 
@@ -6372,7 +6381,56 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6376 "httpx.h"
+#line 6385 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file json_internal.h   (grep anchor: >>json_internal)
+   ====================================================================== */
+/* json_internal.h: UTF-8 and JSON (utf8.c, json.c, jsonw.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/json_internal.h"
+#endif
+#ifndef HTTPX__JSON_INTERNAL_H
+#define HTTPX__JSON_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* ---- json: UTF-8, the JSON reader and writer (utf8.c, json.c, jsonw.c) ---- */
+
+/* Limits of the JSON reader and writer; a user may define them before the
+   implementation. 512 levels: deeper than any real API answer (and than
+   JSONTestSuite's 500), shallow enough that code walking the tree
+   recursively cannot run out of stack. */
+#ifndef HTTPX_JSON_MAX_DEPTH
+#define HTTPX_JSON_MAX_DEPTH 512
+#endif
+#ifndef HTTPX_JSON_MAX_SIZE
+#define HTTPX_JSON_MAX_SIZE ((size_t)1 << 30)   /* the default max_body_size */
+#endif
+
+/* One UTF-8 sequence at p[0..n) (n > 0), strictly (RFC 3629: no overlong
+   forms, no surrogates, nothing above U+10FFFF). Returns its length (1-4,
+   *cp set); HTTPX__AGAIN when all n bytes are a valid start of a sequence that
+   needs more; 0 when it is invalid (see httpx__utf8_bad_len). */
+HTTPX__PRIVATE int httpx__utf8_next(const unsigned char *p, size_t n, uint32_t *cp);
+/* For an invalid sequence at p (httpx__utf8_next returned 0): the length of
+   its maximal subpart (Unicode 3.9, "U+FFFD substitution of maximal
+   subparts", what Python's "replace" does), >= 1. */
+HTTPX__PRIVATE size_t httpx__utf8_bad_len(const unsigned char *p, size_t n);
+/* Writes cp (<= 0x10FFFF) as UTF-8 into out (room for 4); returns the length. */
+HTTPX__PRIVATE size_t httpx__utf8_put(char *out, uint32_t cp);
+/* The offset of the first invalid or truncated sequence, or n when all is valid. */
+HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n);
+
+/* A JSON number's text (RFC 8259 grammar, already checked) to the nearest
+   double, whatever LC_NUMERIC says. False only when out of memory (a number
+   longer than 60 bytes needs a copy). */
+HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
+
+#endif /* HTTPX__JSON_INTERNAL_H */
+/* End of json_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 6434 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6383,6 +6441,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 #line 2 "tools/src/utf8.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "json_internal.h": earlier in httpx.h */
 
 /* The valid range of the second byte depends on the first (RFC 3629 table):
    that is what rules out overlong forms, surrogates and values past U+10FFFF
@@ -6467,7 +6526,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6471 "httpx.h"
+#line 6530 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6487,6 +6546,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 #line 11 "tools/src/json.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "json_internal.h": earlier in httpx.h */
 #include <stdlib.h>
 #include <locale.h>
 #include <float.h>
@@ -7192,7 +7252,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7196 "httpx.h"
+#line 7256 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7205,6 +7265,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 #line 4 "tools/src/jsonw.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "json_internal.h": earlier in httpx.h */
 #include <locale.h>
 
 struct httpx_jsonw {
@@ -7606,7 +7667,131 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7610 "httpx.h"
+#line 7671 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
+   ====================================================================== */
+/* inflate.c: what the inflater and the Content-Encoding layers offer the
+   others. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/inflate_internal.h"
+#endif
+#ifndef HTTPX_INFLATE_INTERNAL_H
+#define HTTPX_INFLATE_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+#include <stdint.h>
+
+/* ---- inflate: gzip, zlib and raw deflate, streamed (inflate.c) ----
+   RFC 1951 (deflate), RFC 1950 (zlib: Adler-32 checked), RFC 1952 (gzip:
+   header flags, CRC-32 and ISIZE checked, concatenated members). Pure: no
+   allocation, no I/O; the caller owns the state (about 90 KiB: the 32 KiB
+   history, 32 KiB of new output, the tables) and feeds input in any pieces,
+   down to one byte at a time. Output comes as views into the state's window,
+   valid until the next call, so a body is never held whole. The decoder
+   counts bytes in and out; limits (a decompression bomb) are the caller's. */
+#ifndef HTTPX_NO_INFLATE
+#define HTTPX__INFLATE_HISTORY 32768u   /* the deflate window: the farthest a match looks back */
+#define HTTPX__INFLATE_OUT 32768u       /* new output between two slides of the window */
+#define HTTPX__INFLATE_SLOP 16u         /* word-wise match copies may write this far past a match */
+/* Table sizes: an 11-bit first level for literals/lengths and 8 bits for
+   distances, each with second-level tables, are at most this big for any
+   complete code of up to 15 bits (counted over every such code). */
+#define HTTPX__INFLATE_LITLEN_BITS 11u
+#define HTTPX__INFLATE_DIST_BITS 8u
+#define HTTPX__INFLATE_LITLEN_ENOUGH 2342u
+#define HTTPX__INFLATE_DIST_ENOUGH 402u
+
+enum httpx__inflate_wrap {
+    HTTPX__INFLATE_RAW,         /* RFC 1951 alone */
+    HTTPX__INFLATE_ZLIB,        /* RFC 1950 */
+    HTTPX__INFLATE_GZIP,        /* RFC 1952, one member or several */
+    HTTPX__INFLATE_DEFLATE      /* Content-Encoding: deflate: zlib, or raw deflate as some servers send */
+};
+
+typedef struct httpx__inflate {
+    enum httpx__inflate_wrap wrap;
+    int state, hstate;          /* where decoding stopped (inflate.c), and within a header */
+    uint64_t bitbuf;            /* input bits not used yet, the next one lowest */
+    unsigned bitcount;
+    bool last;                  /* the block being decoded is the final one */
+    int tables;                 /* which tables litlen/dist hold: 0 none, 1 fixed, 2 dynamic */
+    unsigned nlit, ndist, ncode, nlen;  /* a dynamic block's header as it comes */
+    unsigned copy_len, copy_dist;       /* the rest of a match cut by the end of the window */
+    unsigned stored_left;       /* bytes of a stored block still to copy */
+    unsigned hleft;             /* bytes of a header or trailer field still to come */
+    unsigned gzflags;           /* the gzip member's FLG */
+    uint32_t check;             /* Adler-32 or CRC-32 of the output so far */
+    uint32_t hcrc;              /* CRC-32 of the gzip header, for FHCRC */
+    uint32_t trailer;           /* the trailer's bytes as they come */
+    uint32_t member_out;        /* output of this gzip member, mod 2^32 (ISIZE) */
+    unsigned members;           /* gzip members completed */
+    uint64_t total_in;          /* input bytes taken, the wrapper and any ignored tail included */
+    uint64_t total_out;         /* output bytes produced */
+    uint64_t ignored;           /* bytes after the end of the stream, skipped (see inflate.c) */
+    size_t pos;                 /* next write position in win */
+    size_t ckpos;               /* win[ckpos..pos) is not in check yet */
+    unsigned char lens[320];    /* code lengths of a dynamic block */
+    uint32_t litlen[HTTPX__INFLATE_LITLEN_ENOUGH];
+    uint32_t dist[HTTPX__INFLATE_DIST_ENOUGH];
+    uint32_t pre[128];          /* the code-length code */
+    uint32_t crc_table[8][256]; /* CRC-32, eight bytes a step; filled for gzip only */
+    unsigned char win[HTTPX__INFLATE_HISTORY + HTTPX__INFLATE_OUT + HTTPX__INFLATE_SLOP];
+} httpx__inflate;
+
+HTTPX__PRIVATE void httpx__inflate_init(httpx__inflate *z, enum httpx__inflate_wrap wrap);
+/* Decodes from in[0..n): *used bytes are taken, and the output made by this
+   call is (*out, *outn), valid until the next call. Returns
+     1             the window is full: hand the output on, then call again
+                   with the rest of the input (even none);
+     0             all input taken, and the stream is complete here (a gzip
+                   stream may still go on with another member);
+     HTTPX__AGAIN  all input taken, and more is needed;
+     HTTPX__BAD    corrupt data (e: HTTPX_ERR_DECODING, what and at which
+                   input byte); no output of this call is to be trusted past
+                   what was handed on before, and later calls fail too. */
+HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t n, size_t *used,
+                                       const unsigned char **out, size_t *outn, httpx__err *e);
+/* At the end of the input: 0 when the stream is complete, else HTTPX__BAD
+   (e: HTTPX_ERR_DECODING, truncated). */
+HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
+
+/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
+   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
+   first), pushed through to a sink, with the decompression-bomb limits: a
+   total output cap and an output/input ratio, the ratio checked only once
+   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
+   a thousandfold quite honestly). */
+#define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
+#define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
+typedef struct httpx__cdec {
+    unsigned nlayers;
+    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
+    uint64_t max_out;                   /* 0: no cap */
+    unsigned max_ratio;                 /* 0: no ratio limit */
+} httpx__cdec;
+/* Sets d up for a Content-Encoding value. Returns the number of layers to
+   undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
+                                    unsigned max_ratio, httpx__err *e);
+/* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
+   corrupt data or a limit, or whatever the sink's stop means: then e says
+   "stopped by the sink" and the caller knows better). */
+HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
+                                    httpx__err *e);
+/* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
+HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
+HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
+#endif /* HTTPX_NO_INFLATE */
+
+#endif /* HTTPX_INFLATE_INTERNAL_H */
+/* End of inflate_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 7795 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -7634,7 +7819,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 #if defined(HTTPX_LINES)
 #line 20 "tools/src/inflate.c"
 #endif
-/* #include "internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
 
 #ifndef HTTPX_NO_INFLATE
 
@@ -8577,7 +8762,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8581 "httpx.h"
+#line 8766 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -8591,6 +8776,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 #line 5 "tools/src/net.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/types.h>
@@ -8958,7 +9144,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 8962 "httpx.h"
+#line 9148 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -8986,6 +9172,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 #line 19 "tools/src/multipart.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "multipart_internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9465,12 +9652,12 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 9469 "httpx.h"
+#line 9656 "httpx.h"
 #endif
 /* ======================================================================
-   Begin file dns_internal.h   (grep anchor: >>dns_internal)
+   Begin file dns_private.h   (grep anchor: >>dns_private)
    ====================================================================== */
-/* dns_internal.h: what the pieces of the resolver share, and nothing else
+/* dns_private.h: what the pieces of the resolver share, and nothing else
    sees (tools/amalgamate.py refuses it anywhere else):
        dns.c         the interface, answers known at once (numbers,
                      localhost, the hosts file), the helpers below
@@ -9480,11 +9667,13 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
        dns_thread.c  getaddrinfo on a helper thread (HTTPX_DNS_THREADS)
    Exactly one of dns_stub.c and dns_thread.c is compiled in. */
 #if defined(HTTPX_LINES)
-#line 9 "tools/src/dns_internal.h"
+#line 9 "tools/src/dns_private.h"
 #endif
-#ifndef HTTPX__DNS_INTERNAL_H
-#define HTTPX__DNS_INTERNAL_H
+#ifndef HTTPX__DNS_PRIVATE_H
+#define HTTPX__DNS_PRIVATE_H
 /* #include "internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "dns_internal.h": earlier in httpx.h */
 
 #define HTTPX__DNS_MAX_NS 3         /* as glibc's MAXNS */
 #define HTTPX__DNS_MAX_SEARCH 6     /* as glibc's MAXDNSRCH */
@@ -9634,11 +9823,11 @@ HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d);
 HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #endif
 
-#endif /* HTTPX__DNS_INTERNAL_H */
-/* End of dns_internal.h */
+#endif /* HTTPX__DNS_PRIVATE_H */
+/* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 9642 "httpx.h"
+#line 9831 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -9655,7 +9844,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #if defined(HTTPX_LINES)
 #line 9 "tools/src/dns.c"
 #endif
-/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -9921,7 +10110,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 9925 "httpx.h"
+#line 10114 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -9933,7 +10122,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 #if defined(HTTPX_LINES)
 #line 4 "tools/src/dns_conf.c"
 #endif
-/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "dns_private.h": earlier in httpx.h */
 #include <stdio.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -10128,7 +10317,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10132 "httpx.h"
+#line 10321 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -10142,7 +10331,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 #if defined(HTTPX_LINES)
 #line 6 "tools/src/dns_wire.c"
 #endif
-/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "dns_private.h": earlier in httpx.h */
 #include <stdio.h>
 
 #ifndef HTTPX_DNS_THREADS
@@ -10328,7 +10517,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 10332 "httpx.h"
+#line 10521 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -10343,7 +10532,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 #if defined(HTTPX_LINES)
 #line 7 "tools/src/dns_stub.c"
 #endif
-/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -10671,7 +10860,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 10675 "httpx.h"
+#line 10864 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -10683,7 +10872,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 #if defined(HTTPX_LINES)
 #line 4 "tools/src/dns_thread.c"
 #endif
-/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
 #include <unistd.h>
 
@@ -10805,12 +10994,12 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 10809 "httpx.h"
+#line 10998 "httpx.h"
 #endif
 /* ======================================================================
-   Begin file tls_internal.h   (grep anchor: >>tls_internal)
+   Begin file tls_private.h   (grep anchor: >>tls_private)
    ====================================================================== */
-/* tls_internal.h: what the pieces of the BearSSL backend share, and nothing
+/* tls_private.h: what the pieces of the BearSSL backend share, and nothing
    else sees (tools/amalgamate.py refuses it anywhere else):
        tls_config.c  per client: trust anchors (files, PEM, the system
                      store), the client certificate, the session cache
@@ -10819,11 +11008,12 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
    Without HTTPX_BEARSSL only tls.c has anything in it (the stubs that say
    how to turn TLS on), and this header declares nothing. */
 #if defined(HTTPX_LINES)
-#line 8 "tools/src/tls_internal.h"
+#line 8 "tools/src/tls_private.h"
 #endif
-#ifndef HTTPX__TLS_INTERNAL_H
-#define HTTPX__TLS_INTERNAL_H
+#ifndef HTTPX__TLS_PRIVATE_H
+#define HTTPX__TLS_PRIVATE_H
 /* #include "internal.h": earlier in httpx.h */
+/* #include "tls_internal.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
 #include <bearssl.h>
@@ -10891,11 +11081,11 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x);   /* NULL is fine */
 HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 
 #endif /* HTTPX_BEARSSL */
-#endif /* HTTPX__TLS_INTERNAL_H */
-/* End of tls_internal.h */
+#endif /* HTTPX__TLS_PRIVATE_H */
+/* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10899 "httpx.h"
+#line 11089 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10907,7 +11097,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 #if defined(HTTPX_LINES)
 #line 4 "tools/src/tls_config.c"
 #endif
-/* #include "tls_internal.h": earlier in httpx.h */
+/* #include "tls_private.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
 #include <ctype.h>
@@ -11443,7 +11633,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 11447 "httpx.h"
+#line 11637 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -11457,7 +11647,8 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 #if defined(HTTPX_LINES)
 #line 6 "tools/src/tls_x509.c"
 #endif
-/* #include "tls_internal.h": earlier in httpx.h */
+/* #include "tls_private.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
 #include <stdio.h>
@@ -11657,7 +11848,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 11661 "httpx.h"
+#line 11852 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -11670,7 +11861,8 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 #if defined(HTTPX_LINES)
 #line 5 "tools/src/tls.c"
 #endif
-/* #include "tls_internal.h": earlier in httpx.h */
+/* #include "tls_private.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
 
 #ifndef HTTPX_BEARSSL
 
@@ -12288,7 +12480,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 12292 "httpx.h"
+#line 12484 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -12302,6 +12494,11 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 #line 5 "tools/src/request.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "multipart_internal.h": earlier in httpx.h */
+/* #include "tls_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -12532,7 +12729,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 12536 "httpx.h"
+#line 12733 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -12548,6 +12745,8 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 #line 7 "tools/src/exchange.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 /* ---- the state, in one place ---- */
 
@@ -12727,7 +12926,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 12731 "httpx.h"
+#line 12930 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -12748,6 +12947,11 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 #line 12 "tools/src/conn.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "tls_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 /* ---- small parts ---- */
 
@@ -13162,7 +13366,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 13166 "httpx.h"
+#line 13370 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -13180,6 +13384,8 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 #line 9 "tools/src/h1_proto.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 #define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256     /* field views on the stack; limits.max_headers above it: the heap */
@@ -13505,7 +13711,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 13509 "httpx.h"
+#line 13715 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -13523,6 +13729,12 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 #line 9 "tools/src/h2_proto.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* #include "h2_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 #include <limits.h>
 
 #ifdef HTTPX_NO_HTTP2
@@ -14101,7 +14313,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14105 "httpx.h"
+#line 14317 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -14115,6 +14327,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 #line 5 "tools/src/loop.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 /* The error of a wait whose deadline passed, or of the whole request's
    (total: timeout.total). */
@@ -14373,7 +14586,60 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 14377 "httpx.h"
+#line 14590 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file text_internal.h   (grep anchor: >>text_internal)
+   ====================================================================== */
+/* text_internal.h: decoded views of a body: charsets, text, the parsed JSON (text.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/text_internal.h"
+#endif
+#ifndef HTTPX__TEXT_INTERNAL_H
+#define HTTPX__TEXT_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+/* Incremental decoding of a body to UTF-8 (text.c). */
+enum httpx__enc { HTTPX__ENC_SNIFF, HTTPX__ENC_UTF8, HTTPX__ENC_UTF16LE, HTTPX__ENC_UTF16BE,
+                  HTTPX__ENC_UTF16,   /* "utf-16": the BOM decides, little-endian without one */
+                  HTTPX__ENC_LATIN1, HTTPX__ENC_CP1252, HTTPX__ENC_ASCII };
+typedef struct httpx__textdec {
+    enum httpx__enc enc;        /* SNIFF: decide by a byte order mark, else UTF-8 */
+    bool bom_checked;           /* a BOM of the encoding in use is dropped once, at the start */
+    unsigned char pend[4];      /* bytes of a character cut at the end of the last piece */
+    size_t npend;
+    uint32_t high;              /* UTF-16: a high surrogate waiting for its low half, else 0 */
+} httpx__textdec;
+/* The encoding a charset label names (ASCII case-insensitive); SNIFF for no
+   label, UTF8 for a label we do not know. */
+HTTPX__PRIVATE enum httpx__enc httpx__enc_of_label(const char *label, size_t n);
+HTTPX__PRIVATE const char *httpx__enc_name(enum httpx__enc enc);
+/* Appends the UTF-8 of in[0..n) to out. final: no more input comes, so a cut
+   character becomes U+FFFD. False only when out of memory. */
+HTTPX__PRIVATE bool httpx__text_decode(httpx__textdec *d, const char *in, size_t n, bool final, httpx__buf *out);
+
+/* Per response, made on first use: the decoded text and the parsed JSON. */
+typedef struct httpx__views {
+    httpx__textdec dec;         /* httpx_text's decoder (whole body), and the encoding decided */
+    bool text_done;
+    const char *text;           /* the body itself when it needed no change, else text_buf.p */
+    size_t text_len;
+    httpx__buf text_buf;
+    httpx__textdec stream_dec;  /* httpx_read_text */
+    httpx__buf stream_buf;
+    bool stream_started, stream_end;
+    bool json_done;
+    httpx_json_value *json;
+    httpx_json_error json_error;
+} httpx__views;
+HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out of memory */
+
+#endif /* HTTPX__TEXT_INTERNAL_H */
+/* End of text_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 14643 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -14390,6 +14656,9 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 #line 8 "tools/src/response.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+/* #include "text_internal.h": earlier in httpx.h */
 
 static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
 
@@ -14783,7 +15052,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 14787 "httpx.h"
+#line 15056 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -14798,6 +15067,8 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 #line 6 "tools/src/mock.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
 
@@ -15013,7 +15284,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 15017 "httpx.h"
+#line 15288 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -15039,6 +15310,10 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 #line 17 "tools/src/hop.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "multipart_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 /* ---- the network transport: the pool and the protocol slot ---- */
 
@@ -15172,7 +15447,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 15176 "httpx.h"
+#line 15451 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -15184,6 +15459,11 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 #line 3 "tools/src/client.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "tls_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
@@ -15534,7 +15814,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 15538 "httpx.h"
+#line 15818 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -15549,6 +15829,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 #line 6 "tools/src/task.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
 #include <errno.h>
 
 static const httpx__face_hooks *httpx__task_face(void);
@@ -15757,7 +16038,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 15761 "httpx.h"
+#line 16042 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -15774,6 +16055,9 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 #line 8 "tools/src/text.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+/* #include "json_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+/* #include "text_internal.h": earlier in httpx.h */
 
 /* Windows-1252 0x80..0x9F (Unicode's cp1252 mapping; above 0x9F it is
    Latin-1). The five bytes it leaves undefined decode to U+FFFD, as in Python
@@ -16150,7 +16434,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 16154 "httpx.h"
+#line 16438 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

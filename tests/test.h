@@ -10,6 +10,18 @@
 #endif
 #include "../httpx.h"
 #include "../tools/src/internal.h"
+/* the components' declarations (SHARED_HEADERS in tools/amalgamate.py) */
+#include "../tools/src/url_internal.h"
+#include "../tools/src/headers_internal.h"
+#include "../tools/src/h1_internal.h"
+#include "../tools/src/h2_internal.h"
+#include "../tools/src/json_internal.h"
+#include "../tools/src/net_internal.h"
+#include "../tools/src/multipart_internal.h"
+#include "../tools/src/dns_internal.h"
+#include "../tools/src/tls_internal.h"
+#include "../tools/src/engine_internal.h"
+#include "../tools/src/text_internal.h"
 #include <stdio.h>
 #include <string.h>
 

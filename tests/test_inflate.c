@@ -5,6 +5,7 @@
    output. Every input is fed whole, a byte at a time and in random pieces. */
 #include "test.h"
 #include "test_h2_util.h"
+#include "../tools/src/inflate_internal.h"
 #include <stdlib.h>
 #include <dirent.h>
 #ifdef HTTPX_TEST_ZLIB

@@ -13,7 +13,10 @@ what comes before it. An #include "x" of a file that is not in the list, or of a
 system header that is not in SYSTEM_HEADERS, is refused, so that nothing
 reaches users that we did not mean to ship. A component made of several files
 (dns*.c, tls*.c) shares its private declarations through a private header
-(PRIVATE_HEADERS), which only its own files may include.
+(PRIVATE_HEADERS, x_private.h), which only its own files may include.
+What a component offers the others is in its shared header (SHARED_HEADERS,
+x_internal.h), which any file (or shared header) that uses it includes;
+internal.h holds only what everything shares.
 
 For debuggers and compiler messages, each file part carries a #line marker
 that takes effect when HTTPX_LINES is defined: errors then point at
@@ -77,12 +80,29 @@ COMPONENTS = [               # implementation, bottom layer first
     "task.c",
     "text.c",
 ]
+# What each component offers the others, bottom layer first: any file or
+# shared header may include them. A header is emitted once, after the headers
+# it includes and before the first file that includes it.
+SHARED_HEADERS = [
+    "url_internal.h",        # url.c
+    "headers_internal.h",    # headers.c
+    "h1_internal.h",         # h1.c, h1_session.c
+    "h2_internal.h",         # hpack.c, h2_frame.c, h2_session.c
+    "json_internal.h",       # utf8.c, json.c, jsonw.c
+    "inflate_internal.h",    # inflate.c
+    "net_internal.h",        # net.c: sockets and streams
+    "multipart_internal.h",  # multipart.c
+    "dns_internal.h",        # dns.c: the resolver's interface
+    "tls_internal.h",        # tls.c: the TLS interface
+    "engine_internal.h",     # request.c ... task.c: the engine and the faces
+    "text_internal.h",       # text.c
+]
 # A component of several files may have a private header for what its
 # pieces share. It is emitted once, before the first piece that includes it,
 # and only the pieces listed may include it.
 PRIVATE_HEADERS = {
-    "dns_internal.h": ("dns.c", "dns_conf.c", "dns_wire.c", "dns_stub.c", "dns_thread.c"),
-    "tls_internal.h": ("tls_config.c", "tls_x509.c", "tls.c"),
+    "dns_private.h": ("dns.c", "dns_conf.c", "dns_wire.c", "dns_stub.c", "dns_thread.c"),
+    "tls_private.h": ("tls_config.c", "tls_x509.c", "tls.c"),
 }
 LICENSE = "license.txt"
 
@@ -119,7 +139,7 @@ def read(name):
 
 def checked(name, text):
     """Returns text with local includes dropped; refuses unknown includes."""
-    known = set(COMPONENTS) | {PUBLIC, PLATFORM, INTERNAL}
+    known = set(COMPONENTS) | set(SHARED_HEADERS) | {PUBLIC, PLATFORM, INTERNAL}
     out = []
     for lineno, line in enumerate(text.splitlines(keepends=True), 1):
         m = INCLUDE.match(line)
@@ -327,7 +347,7 @@ def self_test():
     want = [("a.c", 5, "httpx__up", "b.c")]
     if found != want:
         sys.exit(f"amalgamate.py --self-test: the layer check found {found}, expected {want}")
-    found = layer_violations([("dns.c", a), ("dns_stub.c", b)])   # one component (dns_internal.h)
+    found = layer_violations([("dns.c", a), ("dns_stub.c", b)])   # one component (dns_private.h)
     if found:
         sys.exit(f"amalgamate.py --self-test: calls inside one component were refused: {found}")
     print("amalgamate.py --self-test: the layer check works")
@@ -356,14 +376,33 @@ def part(name, text):
             + line_marker(HERE, "httpx.h"))
 
 
-def private_includes(text):
-    """The private headers text includes, in order."""
+def header_includes(text):
+    """The shared and private headers text includes, in order."""
     found = []
     for line in text.splitlines():
         m = INCLUDE.match(line)
-        if m and m.group(1) == '"' and m.group(2) in PRIVATE_HEADERS and m.group(2) not in found:
+        if (m and m.group(1) == '"' and (m.group(2) in PRIVATE_HEADERS or m.group(2) in SHARED_HEADERS)
+                and m.group(2) not in found):
             found.append(m.group(2))
     return found
+
+
+def emit_header(header, parts, emitted, within=()):
+    """Appends header to parts unless it is there already, after the headers
+    it includes (a cycle of headers is refused)."""
+    if header in emitted:
+        return
+    if header in within:
+        sys.exit(f"tools/src/{header}: headers include each other: {' -> '.join(within + (header,))}")
+    text = read(header)
+    if header in SHARED_HEADERS:
+        for inner in header_includes(text):
+            if inner in PRIVATE_HEADERS:
+                sys.exit(f"tools/src/{header} includes the private header {inner}")
+    for inner in header_includes(text):
+        emit_header(inner, parts, emitted, within + (header,))
+    emitted.add(header)
+    parts.append(part(header, text))
 
 
 def banner_begin(name):
@@ -389,16 +428,16 @@ def build():
         if not os.path.exists(os.path.join(SRC, name)):
             sys.exit(f"tools/src/{name} is listed in COMPONENTS but missing")
         text = read(name)
-        for header in private_includes(text):
-            if header not in emitted:
-                emitted.add(header)
-                parts.append(part(header, read(header)))
+        for header in header_includes(text):
+            emit_header(header, parts, emitted)
         parts.append(part(name, text))
     parts.append("#endif /* HTTPX_IMPLEMENTATION_INCLUDED */\n#endif /* HTTPX_IMPLEMENTATION */\n\n")
     parts.append("/*\n" + read(LICENSE).rstrip() + "\n*/\n")
     for header in sorted(set(PRIVATE_HEADERS) - emitted):
         sys.exit(f"tools/src/{header} is in PRIVATE_HEADERS but no component includes it")
-    listed = set(COMPONENTS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, PLATFORM, INTERNAL, LICENSE}
+    for header in sorted(set(SHARED_HEADERS) - emitted):
+        sys.exit(f"tools/src/{header} is in SHARED_HEADERS but no component includes it")
+    listed = set(COMPONENTS) | set(SHARED_HEADERS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, PLATFORM, INTERNAL, LICENSE}
     for f in sorted(os.listdir(SRC)):
         if f not in listed:
             sys.exit(f"tools/src/{f} is not listed in tools/amalgamate.py")

@@ -67,8 +67,10 @@ static long mem_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
 
 static size_t mem_pending(const httpx__stream *s) { (void)s; return 0; }
 static void mem_free(httpx__stream *s) { free(s); }
+static int mem_connect(httpx__stream *s, httpx__err *e) { (void)s; (void)e; return 1; }   /* connected already */
+static const char *mem_query(const httpx__stream *s, int fact) { (void)s; (void)fact; return NULL; }
 
-static const httpx__stream_ops mem_ops = {mem_send, mem_recv, mem_pending, mem_free};
+static const httpx__stream_ops mem_ops = {mem_connect, mem_send, mem_recv, mem_pending, mem_query, mem_free};
 
 static httpx__stream *mem_stream_new(const uint8_t *p, size_t n, uint64_t seed) {
     mem_stream *m = (mem_stream *)calloc(1, sizeof *m);

@@ -2,6 +2,11 @@
    face (one-shot calls and httpx_client_*), which runs the same hop
    (hop.c) as the task face, waiting until its request is done. */
 #include "internal.h"
+#include "url_internal.h"
+#include "h1_internal.h"
+#include "net_internal.h"
+#include "tls_internal.h"
+#include "engine_internal.h"
 
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 

@@ -11,6 +11,11 @@
    and `deadline` for the loop. A closed connection is marked CLOSED and
    freed by the loop, so nobody holds a dangling pointer in the meantime. */
 #include "internal.h"
+#include "url_internal.h"
+#include "net_internal.h"
+#include "dns_internal.h"
+#include "tls_internal.h"
+#include "engine_internal.h"
 
 /* ---- small parts ---- */
 

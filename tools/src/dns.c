@@ -7,7 +7,7 @@
 
    Addresses come out interleaved, IPv6 first (v6, v4, v6, v4, ...): a caller
    that tries them in order gets both families early (RFC 8305 section 4). */
-#include "dns_internal.h"
+#include "dns_private.h"
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>

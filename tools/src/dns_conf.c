@@ -2,7 +2,7 @@
    it (nameserver, search, domain, options ndots/timeout/attempts; the last
    search or domain line wins), the client's overrides, and the names a host
    is tried as. */
-#include "dns_internal.h"
+#include "dns_private.h"
 #include <stdio.h>
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -5,7 +5,7 @@
    A truncated answer (TC bit) is asked again over TCP. The id must match
    what we sent, and the socket is connect()ed, so that only the nameserver
    can answer; the message format itself is dns_wire.c's. */
-#include "dns_internal.h"
+#include "dns_private.h"
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>

@@ -2,7 +2,7 @@
    instead of the stub resolver, and a pipe tells the loop when it is done.
    The user's allocator must then be thread-safe: the thread may free the
    lookup's state when the caller has already dropped it. */
-#include "dns_internal.h"
+#include "dns_private.h"
 #include <errno.h>
 #include <unistd.h>
 

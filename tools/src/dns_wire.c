@@ -4,7 +4,7 @@
    the packet is ignored, as a spoofed packet must not end a lookup), and
    names are decoded with bounds and strictly backward compression pointers,
    so no input can loop or read out of bounds. */
-#include "dns_internal.h"
+#include "dns_private.h"
 #include <stdio.h>
 
 #ifndef HTTPX_DNS_THREADS

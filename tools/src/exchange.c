@@ -6,6 +6,8 @@
    call it downwards; it reaches the response above only through the sink
    the response installed (head, wake, end). */
 #include "internal.h"
+#include "net_internal.h"
+#include "engine_internal.h"
 
 /* ---- the state, in one place ---- */
 

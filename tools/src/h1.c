@@ -9,6 +9,7 @@
    where it costs nothing (bare LF line ends, RFC 9112 section 2.2; empty lines
    before the status line, which some servers send after a body). */
 #include "internal.h"
+#include "h1_internal.h"
 
 #define HTTPX__H1_CHUNK_LINE_MAX 4096     /* a chunk size line with extensions */
 #define HTTPX__H1_TRAILERS_MAX 65536      /* the whole trailer section */

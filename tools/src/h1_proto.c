@@ -8,6 +8,8 @@
    becomes readable (the server closed it, or sent bytes nobody asked for)
    is closed: it is never handed to the next request. */
 #include "internal.h"
+#include "h1_internal.h"
+#include "engine_internal.h"
 
 #define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256     /* field views on the stack; limits.max_headers above it: the heap */

@@ -11,6 +11,9 @@
    event's bytes (*used). A chunked body is decoded in place: the caller
    may move its unconsumed bytes (compaction) but must not change them. */
 #include "internal.h"
+#include "url_internal.h"
+#include "headers_internal.h"
+#include "h1_internal.h"
 
 HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head) {
     memset(r, 0, sizeof *r);

@@ -7,6 +7,7 @@
    settings a client may receive) belong to the session that drives it.
    Private prefix: httpx__h2_. */
 #include "internal.h"
+#include "h2_internal.h"
 
 #ifndef HTTPX_NO_HTTP2
 

@@ -8,6 +8,12 @@
    reopens as the reader takes them), so a slow reader of one stream holds
    its window while the other streams go on. */
 #include "internal.h"
+#include "url_internal.h"
+#include "headers_internal.h"
+#include "h1_internal.h"
+#include "h2_internal.h"
+#include "net_internal.h"
+#include "engine_internal.h"
 #include <limits.h>
 
 #ifdef HTTPX_NO_HTTP2

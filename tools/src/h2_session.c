@@ -6,6 +6,9 @@
    response (8.1, 8.2) live here; frame syntax is h2_frame.c's, field
    compression hpack.c's. Private prefix: httpx__h2_. */
 #include "internal.h"
+#include "headers_internal.h"
+#include "h1_internal.h"
+#include "h2_internal.h"
 
 #ifndef HTTPX_NO_HTTP2
 

@@ -3,6 +3,8 @@
    dangling pointer inside the map, and a parsed response costs two
    allocations however many fields it has. */
 #include "internal.h"
+#include "headers_internal.h"
+#include "engine_internal.h"   /* httpx_client: on_debug */
 
 HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h) { memset(h, 0, sizeof *h); }
 

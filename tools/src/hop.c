@@ -16,6 +16,10 @@
    sends with httpx__hop_send and settles with httpx__hop_settle from its
    hook around a loop pass. Private prefix: httpx__hop_. */
 #include "internal.h"
+#include "url_internal.h"
+#include "headers_internal.h"
+#include "multipart_internal.h"
+#include "engine_internal.h"
 
 /* ---- the network transport: the pool and the protocol slot ---- */
 

@@ -11,6 +11,8 @@
    indexing choice per field (see enum httpx__hpack_index). Private prefixes:
    httpx__hpack_, httpx__huff_. */
 #include "internal.h"
+#include "h2_internal.h"
+#include "engine_internal.h"   /* httpx_client: on_debug */
 
 #ifndef HTTPX_NO_HTTP2
 

@@ -18,7 +18,7 @@
    the same one symbol at a time, taking nothing from the bit buffer until a
    whole symbol with its extra bits is there, so it can stop at any byte and
    go on when more comes. */
-#include "internal.h"
+#include "inflate_internal.h"
 
 #ifndef HTTPX_NO_INFLATE
 

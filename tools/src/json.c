@@ -10,6 +10,7 @@
    length is always enough), and the stack when it outgrows its inline part.
    Private prefix: httpx__jp_ (the parser), httpx__j_ (the tree). */
 #include "internal.h"
+#include "json_internal.h"
 #include <stdlib.h>
 #include <locale.h>
 #include <float.h>

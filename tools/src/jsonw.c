@@ -3,6 +3,7 @@
    JSON: misuse is an error that sticks, never a quietly wrong body.
    Private prefix: httpx__jw_. */
 #include "internal.h"
+#include "json_internal.h"
 #include <locale.h>
 
 struct httpx_jsonw {

@@ -4,6 +4,7 @@
    exchanges on connections, polls the connections (idle pooled ones too),
    steps the ready ones, and applies every deadline in one place. */
 #include "internal.h"
+#include "engine_internal.h"
 
 /* The error of a wait whose deadline passed, or of the whole request's
    (total: timeout.total). */

@@ -5,6 +5,8 @@
    answers at once: submit ends in BODY (or DONE), never in a wait.
    Private prefix: httpx__mock_. */
 #include "internal.h"
+#include "headers_internal.h"
+#include "engine_internal.h"
 
 static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
 

@@ -18,6 +18,7 @@
    and must stay valid (and open) until the body has been read or the
    multipart freed. Names, filenames and content types are copied. */
 #include "internal.h"
+#include "multipart_internal.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

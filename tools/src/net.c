@@ -4,6 +4,7 @@
    stream seam. Nothing here waits: every call returns at once with "done",
    "would block" or an error; the engine's poll loop does the waiting. */
 #include "internal.h"
+#include "net_internal.h"
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/types.h>

@@ -4,6 +4,11 @@
    HPACK for HTTP/2). Everything a caller gave is checked here, before any
    connection work, so a bad header never costs a connect. */
 #include "internal.h"
+#include "url_internal.h"
+#include "headers_internal.h"
+#include "multipart_internal.h"
+#include "tls_internal.h"
+#include "engine_internal.h"
 
 #define HTTPX__MAX_BODY_PIECE 16384
 

@@ -7,6 +7,9 @@
    the request it answers, and freeing. Nothing here names a face: the one
    that made a response installs what its free needs (on_free, free_owned). */
 #include "internal.h"
+#include "headers_internal.h"
+#include "engine_internal.h"
+#include "text_internal.h"
 
 static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
 

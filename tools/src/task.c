@@ -5,6 +5,7 @@
    of tasks: the face installs hooks on its client (httpx__task_face) that
    admit and settle tasks around each pass. */
 #include "internal.h"
+#include "engine_internal.h"
 #include <errno.h>
 
 static const httpx__face_hooks *httpx__task_face(void);

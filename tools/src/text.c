@@ -7,6 +7,9 @@
    the decoder for the rest), so httpx_read_text never splits one.
    Private prefix: httpx__text_ (and httpx__enc_ for encodings). */
 #include "internal.h"
+#include "json_internal.h"
+#include "engine_internal.h"
+#include "text_internal.h"
 
 /* Windows-1252 0x80..0x9F (Unicode's cp1252 mapping; above 0x9F it is
    Latin-1). The five bytes it leaves undefined decode to U+FFFD, as in Python

@@ -3,7 +3,8 @@
    driven without ever blocking. The configuration it uses is tls_config.c's,
    the certificate checks tls_x509.c's. Without HTTPX_BEARSSL every https URL
    fails before anything is sent, with a message that says how to enable TLS. */
-#include "tls_internal.h"
+#include "tls_private.h"
+#include "net_internal.h"
 
 #ifndef HTTPX_BEARSSL
 

@@ -2,7 +2,7 @@
    tls.ca_file / tls.ca_pem or the system store (SSL_CERT_FILE, SSL_CERT_DIR,
    the usual bundle paths), the client certificate and key (mutual TLS), and
    the cache of sessions to resume. */
-#include "tls_internal.h"
+#include "tls_private.h"
 
 #ifdef HTTPX_BEARSSL
 #include <ctype.h>

@@ -1,79 +1,33 @@
-/* tls_internal.h: what the pieces of the BearSSL backend share, and nothing
-   else sees (tools/amalgamate.py refuses it anywhere else):
-       tls_config.c  per client: trust anchors (files, PEM, the system
-                     store), the client certificate, the session cache
-       tls_x509.c    the certificate checks around BearSSL's X.509 engine
-       tls.c         the interface, and the TLS stream: handshake, send, recv
-   Without HTTPX_BEARSSL only tls.c has anything in it (the stubs that say
-   how to turn TLS on), and this header declares nothing. */
+/* tls_internal.h: TLS as the other components see it (tls.c; tls_private.h is what the TLS files share).
+   Internal: names are httpx__ and, in the amalgamation, static. */
 #ifndef HTTPX__TLS_INTERNAL_H
 #define HTTPX__TLS_INTERNAL_H
 #include "internal.h"
+#include "net_internal.h"
+/* ---- tls: the internal TLS interface (BearSSL behind it) ----
+   A backend implements these; the engine never sees BearSSL types. All calls
+   are nonblocking: they do what the socket allows and say, through *want,
+   which poll event (POLLIN or POLLOUT) they need before they can go on. */
 
-#ifdef HTTPX_BEARSSL
-#include <bearssl.h>
+/* HTTPX_OK when https can be used in this build, else why not (message says
+   how to turn TLS on). */
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
 
-#define HTTPX__TLS_SESSIONS 32           /* cached sessions per client (host:port) */
+/* Per client: trust anchors (loaded once), client certificate, session cache. */
+typedef struct httpx__tls_config httpx__tls_config;
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
 
-/* ---- tls_config.c ---- */
+/* Per connection: TLS over the stream `lower` (which it takes: freed with
+   it, or at once on failure). host: the name for SNI and verification (an IP
+   literal is checked against the certificate's IP addresses, and no SNI is
+   sent); port keys the session cache. offer_h2: ALPN offers "h2" before
+   "http/1.1". The result is a stream whose connect step sets up the stream
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e);
 
-typedef struct httpx__tls_session {
-    char *key;                        /* "host:port"; NULL: a free slot */
-    unsigned long used;               /* for least-recently-used replacement */
-    br_ssl_session_parameters params;
-} httpx__tls_session;
-
-struct httpx__tls_config {
-    br_x509_trust_anchor *tas;        /* each dn.data is one allocation holding the key too */
-    size_t ntas, cap_tas;
-    br_x509_certificate *chain;       /* client certificate chain, DER */
-    size_t nchain;
-    br_skey_decoder_context *skey;    /* its private key; NULL: no client certificate */
-    bool no_verify;
-    char *server_name;                /* the override, or NULL */
-    char *keylog;                     /* SSLKEYLOGFILE, or NULL */
-    const char *alpn[2];              /* "h2", "http/1.1" */
-    unsigned long tick;
-    httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
-};
-
-/* The cached session of key ("host:port"), or NULL. */
-HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key);
-/* Remembers p for key, in a free slot or the least recently used one (no
-   memory: simply not cached). */
-HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char *key,
-                                             const br_ssl_session_parameters *p);
-
-/* ---- tls_x509.c ----
-   A wrapper around br_x509_minimal: it also decodes the end-entity
-   certificate on the side (its dates, to tell "expired" from "not yet
-   valid"; its key, when verification is off) and keeps its DER when the host
-   is an IP literal, because the minimal engine matches DNS names only. */
-typedef struct httpx__x509 {
-    const br_x509_class *vtable;      /* first: BearSSL passes &vtable around */
-    br_x509_minimal_context minimal;
-    br_x509_decoder_context ee;
-    httpx__buf der;                   /* the end-entity certificate, for IP literals */
-    bool no_verify, want_der, der_too_big;
-    bool der_nomem;                   /* keeping that DER ran out of memory: the error is NOMEM */
-    unsigned char ip[16];
-    size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
-    uint32_t ncerts, days, secs;
-    int expiry;                       /* after BR_ERR_X509_EXPIRED: 1 EE expired, 2 EE not yet valid */
-} httpx__x509;
-
-/* Takes over x->minimal, which br_ssl_client_init_full has just set up:
-   verification on or off, the host name (an IP literal, "[v6]" too, is
-   matched against the certificate's IP addresses), the clock. Then give
-   &x->vtable to br_ssl_engine_set_x509. */
-HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char *name);
-/* Whether the host was an IP literal (then no SNI may be sent, RFC 6066). */
-HTTPX__PRIVATE bool httpx__x509_is_ip(const httpx__x509 *x);
-HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x);   /* NULL is fine */
-/* A checker that refuses every certificate: it replaces the real one after
-   the handshake (renegotiation is off, so it is never called), so that
-   nothing could ever reach freed memory. */
-HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
-
-#endif /* HTTPX_BEARSSL */
 #endif /* HTTPX__TLS_INTERNAL_H */

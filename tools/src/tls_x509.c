@@ -4,7 +4,8 @@
    when verification is off) and check an IP-literal host against the
    certificate's subjectAltName IP addresses (RFC 6125), which the minimal
    engine does not do. */
-#include "tls_internal.h"
+#include "tls_private.h"
+#include "net_internal.h"
 
 #ifdef HTTPX_BEARSSL
 #include <stdio.h>

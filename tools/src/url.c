@@ -13,6 +13,7 @@
    target percent-encodes what may not be sent as is (space, '"', '<', '>',
    '\\', '^', '`', '{', '|', '}', non-ASCII bytes), as HTTPX does. */
 #include "internal.h"
+#include "url_internal.h"
 
 #define HTTPX__U_MAX_HOST 255   /* DNS names are at most 253 bytes (RFC 1035) */
 

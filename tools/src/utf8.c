@@ -1,6 +1,7 @@
 /* utf8: strict UTF-8 decoding steps, shared by the JSON reader and writer
    and the text decoder. */
 #include "internal.h"
+#include "json_internal.h"
 
 /* The valid range of the second byte depends on the first (RFC 3629 table):
    that is what rules out overlong forms, surrogates and values past U+10FFFF
