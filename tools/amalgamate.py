@@ -43,6 +43,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "utf8.c",
     "json.c",
     "jsonw.c",
+    "cookie.c",
     "net.c",
     "dns.c",
     "dns_conf.c",
