@@ -7439,6 +7439,8 @@ struct httpx_cookies {
 };
 
 #define HTTPX__COOKIE_FOREVER INT64_MAX
+/* RFC 6265bis: an expiry is at most 400 days ahead (as browsers and curl). */
+#define HTTPX__COOKIE_MAX_AGE ((int64_t)400 * 86400)
 
 /* ---- dates: RFC 6265 section 5.1.1 ---- */
 
@@ -7842,6 +7844,16 @@ static httpx_error httpx__ck_domain(httpx__cookie *c, const httpx__ck_attrs *a, 
     return HTTPX_OK;
 }
 
+/* RFC 6265bis: a Secure cookie may only come from a secure origin, https
+   or this machine (localhost and loopback addresses, as browsers and curl
+   count them), so that plain http cannot overwrite an https session. */
+static bool httpx__ck_secure_origin(const httpx__url *u, const char *host) {
+    size_t n = strlen(host);
+    if (u->is_https) return true;
+    if (strcmp(host, "localhost") == 0 || (n > 10 && strcmp(host + n - 10, ".localhost") == 0)) return true;
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
 HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__url *u, const char *s, size_t n,
                                                 int64_t now, httpx__err *e) {
     const char *semi = (const char *)memchr(s, ';', n), *eq;
@@ -7871,9 +7883,16 @@ HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__u
     memset(&c, 0, sizeof c);
     err = httpx__ck_domain(&c, &a, host, domain, sizeof domain, e);
     if (err != HTTPX_OK) return err;
+    if (memchr(name.p, '\t', name.n) || memchr(value.p, '\t', value.n) || (a.has_path && memchr(a.path.p, '\t', a.path.n)))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: a tab in its name, value or path "
+                           "(the cookie file could not hold it)");
+    if (a.secure && !httpx__ck_secure_origin(u, host))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: Secure, but set over plain http");
     path = a.has_path ? a.path : httpx__ck_default_path(u);
     c.persistent = a.has_max_age || a.has_expires;
     c.expires = a.has_max_age ? a.max_age_expiry : a.has_expires ? a.expires : HTTPX__COOKIE_FOREVER;
+    if (c.persistent && c.expires > now && c.expires - now > HTTPX__COOKIE_MAX_AGE)
+        c.expires = now + HTTPX__COOKIE_MAX_AGE;
     c.created = c.accessed = now;
     c.secure = a.secure;
     c.http_only = a.http_only;
@@ -8197,7 +8216,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 8201 "httpx.h"
+#line 8220 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -8429,7 +8448,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 8433 "httpx.h"
+#line 8452 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8604,7 +8623,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8608 "httpx.h"
+#line 8627 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8892,7 +8911,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8896 "httpx.h"
+#line 8915 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -9099,7 +9118,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 9103 "httpx.h"
+#line 9122 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -9303,7 +9322,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 9307 "httpx.h"
+#line 9326 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9654,7 +9673,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9658 "httpx.h"
+#line 9677 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9808,7 +9827,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9812 "httpx.h"
+#line 9831 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9897,7 +9916,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9901 "httpx.h"
+#line 9920 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10445,7 +10464,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 10449 "httpx.h"
+#line 10468 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10660,7 +10679,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10664 "httpx.h"
+#line 10683 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -11265,7 +11284,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 11269 "httpx.h"
+#line 11288 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -11507,7 +11526,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 11511 "httpx.h"
+#line 11530 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11946,7 +11965,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11950 "httpx.h"
+#line 11969 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -12410,7 +12429,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12414 "httpx.h"
+#line 12433 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12995,7 +13014,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12999 "httpx.h"
+#line 13018 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -13303,7 +13322,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 13307 "httpx.h"
+#line 13326 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13746,7 +13765,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13750 "httpx.h"
+#line 13769 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13967,7 +13986,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13971 "httpx.h"
+#line 13990 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -14296,7 +14315,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 14300 "httpx.h"
+#line 14319 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14668,7 +14687,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14672 "httpx.h"
+#line 14691 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -26,6 +26,8 @@ struct httpx_cookies {
 };
 
 #define HTTPX__COOKIE_FOREVER INT64_MAX
+/* RFC 6265bis: an expiry is at most 400 days ahead (as browsers and curl). */
+#define HTTPX__COOKIE_MAX_AGE ((int64_t)400 * 86400)
 
 /* ---- dates: RFC 6265 section 5.1.1 ---- */
 
@@ -429,6 +431,16 @@ static httpx_error httpx__ck_domain(httpx__cookie *c, const httpx__ck_attrs *a, 
     return HTTPX_OK;
 }
 
+/* RFC 6265bis: a Secure cookie may only come from a secure origin, https
+   or this machine (localhost and loopback addresses, as browsers and curl
+   count them), so that plain http cannot overwrite an https session. */
+static bool httpx__ck_secure_origin(const httpx__url *u, const char *host) {
+    size_t n = strlen(host);
+    if (u->is_https) return true;
+    if (strcmp(host, "localhost") == 0 || (n > 10 && strcmp(host + n - 10, ".localhost") == 0)) return true;
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
 HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__url *u, const char *s, size_t n,
                                                 int64_t now, httpx__err *e) {
     const char *semi = (const char *)memchr(s, ';', n), *eq;
@@ -458,9 +470,16 @@ HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__u
     memset(&c, 0, sizeof c);
     err = httpx__ck_domain(&c, &a, host, domain, sizeof domain, e);
     if (err != HTTPX_OK) return err;
+    if (memchr(name.p, '\t', name.n) || memchr(value.p, '\t', value.n) || (a.has_path && memchr(a.path.p, '\t', a.path.n)))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: a tab in its name, value or path "
+                           "(the cookie file could not hold it)");
+    if (a.secure && !httpx__ck_secure_origin(u, host))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: Secure, but set over plain http");
     path = a.has_path ? a.path : httpx__ck_default_path(u);
     c.persistent = a.has_max_age || a.has_expires;
     c.expires = a.has_max_age ? a.max_age_expiry : a.has_expires ? a.expires : HTTPX__COOKIE_FOREVER;
+    if (c.persistent && c.expires > now && c.expires - now > HTTPX__COOKIE_MAX_AGE)
+        c.expires = now + HTTPX__COOKIE_MAX_AGE;
     c.created = c.accessed = now;
     c.secure = a.secure;
     c.http_only = a.http_only;
