@@ -4,6 +4,7 @@
    parser and date cases, run on a fixed clock) and curl's cookie tests that
    say something about a client jar (tests/data/curl-cookies). */
 #include "test.h"
+#include "fixtures.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -569,5 +570,56 @@ TEST(cookie_public_api) {
     CHECK_INT(httpx_cookies_save(j, "/nonexistent/dir/cookies.txt"), HTTPX_ERR_WRITE);
     remove(path);
     httpx_cookies_free(j);
+}
+#endif /* HTTPX_NO_COOKIES */
+
+#ifndef HTTPX_NO_COOKIES
+
+/* r.cookies over the network, and a login flow by hand through the jar
+   (until a client keeps one): /cookies/set/NAME/VALUE, then /cookies. */
+TEST(cookie_response_cookies_and_login_flow) {
+    httpx_client *c;
+    httpx_response *r;
+    httpx_cookies *got, *jar;
+    httpx_cookie k;
+    char header[256];
+    REQUIRE(fx_rogue_port());
+    c = httpx_client_new(NULL);
+    REQUIRE(c);
+    r = httpx_client_get(c, fx_rogue_at("/cookies/set/session/abc123"), NULL);
+    CHECK_INT(r->status_code, 302);
+    got = httpx_response_cookies(r);
+    REQUIRE(got);
+    CHECK_INT(httpx_cookies_count(got), 1);
+    CHECK_STR(httpx_cookies_get(got, "session", NULL, NULL), "abc123");
+    REQUIRE(httpx_cookies_at(got, 0, &k));
+    CHECK_STR(k.domain, "127.0.0.1");
+    CHECK_STR(k.path, "/");
+    CHECK(k.host_only && k.expires == 0);
+    httpx_response_free(r);
+    /* the jar carries it to the next request */
+    jar = got;
+    CHECK(httpx_cookies_header(jar, fx_rogue_at("/cookies"), header, sizeof header) > 0);
+    r = httpx_client_get(c, fx_rogue_at("/cookies"), &(httpx_opts){
+        .headers = (httpx_pair[]){{"Cookie", header}, {0}} });
+    CHECK_INT(r->status_code, 200);
+    CHECK_STR(httpx_json_string(httpx_json_path(httpx_json(r), "cookies.session")), "abc123");
+    httpx_response_free(r);
+    /* two Set-Cookie headers in one response; a response without any */
+    r = httpx_client_get(c, fx_rogue_at("/repeat-header"), NULL);
+    got = httpx_response_cookies(r);
+    REQUIRE(got);
+    CHECK_INT(httpx_cookies_count(got), 2);
+    CHECK_STR(httpx_cookies_get(got, "b", NULL, NULL), "2");
+    httpx_cookies_free(got);
+    httpx_response_free(r);
+    r = httpx_client_get(c, fx_rogue_at("/cookies"), NULL);
+    got = httpx_response_cookies(r);
+    CHECK(got && httpx_cookies_count(got) == 0);
+    CHECK(httpx_json_path(httpx_json(r), "cookies") && !httpx_json_path(httpx_json(r), "cookies.session"));
+    httpx_cookies_free(got);
+    httpx_response_free(r);
+    httpx_cookies_free(jar);
+    httpx_client_free(c);
 }
 #endif /* HTTPX_NO_COOKIES */

@@ -62,6 +62,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "task.c",
     "response.c",
     "text.c",
+    "cookie_response.c",
 ]
 # A component of several files may have a private header for what its
 # pieces share. It is emitted once, before the first piece that includes it,

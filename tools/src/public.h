@@ -534,6 +534,11 @@ HTTPX_API httpx_error httpx_cookies_load(httpx_cookies *j, const char *path);
 HTTPX_API httpx_error httpx_cookies_save(httpx_cookies *j, const char *path);
 /* Why the last set_cookie, load or save failed, or what load skipped; "" when nothing to say. */
 HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j);
+/* r.cookies: the cookies r's Set-Cookie headers set, as the jar would store
+   them for r->url (refused ones left out), in a new jar the caller frees with
+   httpx_cookies_free; read one with httpx_cookies_get(jar, name, NULL, NULL),
+   iterate with httpx_cookies_at. NULL only when out of memory. */
+HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 #endif /* HTTPX_NO_COOKIES */
 
 #ifdef __cplusplus
