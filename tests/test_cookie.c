@@ -6,6 +6,7 @@
 #include "test.h"
 #include "fixtures.h"
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #ifndef HTTPX_NO_COOKIES
@@ -621,5 +622,49 @@ TEST(cookie_response_cookies_and_login_flow) {
     httpx_response_free(r);
     httpx_cookies_free(jar);
     httpx_client_free(c);
+}
+#endif /* HTTPX_NO_COOKIES */
+
+#ifndef HTTPX_NO_COOKIES
+/* Every http-state Set-Cookie line and date, each prefix of it, put right
+   before a PROT_NONE page: any read past its end crashes. */
+TEST(cookie_guard_page) {
+    long page = sysconf(_SC_PAGESIZE);
+    char *map = (char *)mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    httpx_json_value *doc = ck_json("cookies-http-state/parser.json");
+    httpx_json_value *dates = ck_json("cookies-http-state/dates/examples.json");
+    httpx__url u;
+    size_t i, k, n, total = 0;
+    int64_t t;
+    REQUIRE(map != MAP_FAILED && doc && dates);
+    REQUIRE(mprotect(map + page, (size_t)page, PROT_NONE) == 0);
+    ck_url(&u, "http://home.example.org:8888/cookie-parser?x");
+    for (i = 0; i < httpx_json_len(doc); i++) {
+        const httpx_json_value *recv = httpx_json_get(httpx_json_at(doc, i), "received");
+        for (k = 0; k < httpx_json_len(recv); k++) {
+            const char *line = httpx_json_string(httpx_json_at(recv, k));
+            size_t len = httpx_json_string_len(httpx_json_at(recv, k));
+            if (len > (size_t)page) continue;
+            for (n = 0; n <= len; n++) {
+                httpx_cookies *j = httpx_cookies_new();
+                memcpy(map + page - n, line, n);
+                (void)httpx__cookies_store(j, &u, map + page - n, n, CK_NOW, NULL);
+                httpx_cookies_free(j);
+                total++;
+            }
+        }
+    }
+    for (i = 0; i < httpx_json_len(dates); i++) {
+        const char *d = httpx_json_string(httpx_json_get(httpx_json_at(dates, i), "test"));
+        for (n = 0; n <= strlen(d); n++) {
+            memcpy(map + page - n, d, n);
+            (void)httpx__cookie_date(map + page - n, n, &t);
+            total++;
+        }
+    }
+    CHECK(total > 5000);
+    httpx_json_free(doc);
+    httpx_json_free(dates);
+    munmap(map, (size_t)page * 2);
 }
 #endif /* HTTPX_NO_COOKIES */
