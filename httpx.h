@@ -917,6 +917,9 @@ HTTPX__PRIVATE bool httpx__cookie_public_suffix(const char *domain);
    bad cookie is not a failed request); HTTPX_ERR_NOMEM. */
 HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__url *u, const char *s, size_t n,
                                                 int64_t now, httpx__err *e);
+/* Every Set-Cookie of h (a response to u) into j; only HTTPX_ERR_NOMEM fails. */
+HTTPX__PRIVATE httpx_error httpx__cookies_store_headers(httpx_cookies *j, const httpx__url *u, const httpx_headers *h,
+                                                        int64_t now);
 /* Appends the Cookie header's value for a request to u ("a=1; b=2"; nothing
    when no cookie applies) in section 5.4's order, Secure ones only over
    https; drops the expired ones. false when the allocator failed. */
@@ -1865,7 +1868,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1869 "httpx.h"
+#line 1872 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2076,7 +2079,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2080 "httpx.h"
+#line 2083 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2641,7 +2644,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2645 "httpx.h"
+#line 2648 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2783,7 +2786,7 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2787 "httpx.h"
+#line 2790 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3266,7 +3269,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3270 "httpx.h"
+#line 3273 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4074,7 +4077,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4078 "httpx.h"
+#line 4081 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4480,7 +4483,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4484 "httpx.h"
+#line 4487 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5641,7 +5644,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5645 "httpx.h"
+#line 5648 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6148,7 +6151,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6152 "httpx.h"
+#line 6155 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6243,7 +6246,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6247 "httpx.h"
+#line 6250 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6997,7 +7000,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7001 "httpx.h"
+#line 7004 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7408,7 +7411,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7412 "httpx.h"
+#line 7415 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -7907,6 +7910,21 @@ HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__u
     return httpx__ck_insert(j, &c, now, e);
 }
 
+HTTPX__PRIVATE httpx_error httpx__cookies_store_headers(httpx_cookies *j, const httpx__url *u, const httpx_headers *h,
+                                                        int64_t now) {
+    size_t i;
+    for (i = 0; i < h->count; i++) {
+        const httpx__field *f = &h->fields[i];
+        httpx__str name;
+        name.p = h->text.p + f->name;
+        name.n = f->name_len;
+        if (httpx__str_ieq(name, "set-cookie") &&
+            httpx__cookies_store(j, u, h->text.p + f->value, f->value_len, now, NULL) == HTTPX_ERR_NOMEM)
+            return HTTPX_ERR_NOMEM;     /* a refused cookie is left out, as a browser leaves it */
+    }
+    return HTTPX_OK;
+}
+
 /* ---- Cookie: section 5.4 ---- */
 
 static bool httpx__ck_sends(const httpx__cookie *c, const char *host, httpx__str path, bool https) {
@@ -8221,7 +8239,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 8225 "httpx.h"
+#line 8243 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -8453,7 +8471,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 8457 "httpx.h"
+#line 8475 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8628,7 +8646,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8632 "httpx.h"
+#line 8650 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8916,7 +8934,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8920 "httpx.h"
+#line 8938 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -9123,7 +9141,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 9127 "httpx.h"
+#line 9145 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -9327,7 +9345,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 9331 "httpx.h"
+#line 9349 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9678,7 +9696,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9682 "httpx.h"
+#line 9700 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9832,7 +9850,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9836 "httpx.h"
+#line 9854 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9921,7 +9939,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9925 "httpx.h"
+#line 9943 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10469,7 +10487,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 10473 "httpx.h"
+#line 10491 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10684,7 +10702,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10688 "httpx.h"
+#line 10706 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -11289,7 +11307,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 11293 "httpx.h"
+#line 11311 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -11531,7 +11549,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 11535 "httpx.h"
+#line 11553 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11970,7 +11988,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11974 "httpx.h"
+#line 11992 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -12434,7 +12452,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12438 "httpx.h"
+#line 12456 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -13019,7 +13037,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 13023 "httpx.h"
+#line 13041 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -13327,7 +13345,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 13331 "httpx.h"
+#line 13349 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13770,7 +13788,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13774 "httpx.h"
+#line 13792 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13991,7 +14009,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 13995 "httpx.h"
+#line 14013 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -14320,7 +14338,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 14324 "httpx.h"
+#line 14342 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14692,7 +14710,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14696 "httpx.h"
+#line 14714 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -14710,20 +14728,15 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
     httpx_cookies *j;
     const httpx_headers *h;
-    const char *v;
     httpx__url u;
-    size_t i;
     if (!r) return NULL;
     j = httpx_cookies_new();
     if (!j) return NULL;
     h = httpx_response_headers(r);
     if (!h || !r->url || httpx__url_parse(&u, r->url, strlen(r->url), NULL) != HTTPX_OK) return j;
-    for (i = 0; (v = httpx_headers_get_nth(h, "set-cookie", i)) != NULL; i++) {
-        /* a cookie the server got wrong is left out, as HTTPX's r.cookies leaves it out */
-        if (httpx__cookies_store(j, &u, v, strlen(v), (int64_t)time(NULL), NULL) == HTTPX_ERR_NOMEM) {
-            httpx_cookies_free(j);
-            return NULL;
-        }
+    if (httpx__cookies_store_headers(j, &u, h, (int64_t)time(NULL)) != HTTPX_OK) {
+        httpx_cookies_free(j);
+        return NULL;
     }
     return j;
 }
@@ -14731,7 +14744,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 14735 "httpx.h"
+#line 14748 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -489,6 +489,21 @@ HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__u
     return httpx__ck_insert(j, &c, now, e);
 }
 
+HTTPX__PRIVATE httpx_error httpx__cookies_store_headers(httpx_cookies *j, const httpx__url *u, const httpx_headers *h,
+                                                        int64_t now) {
+    size_t i;
+    for (i = 0; i < h->count; i++) {
+        const httpx__field *f = &h->fields[i];
+        httpx__str name;
+        name.p = h->text.p + f->name;
+        name.n = f->name_len;
+        if (httpx__str_ieq(name, "set-cookie") &&
+            httpx__cookies_store(j, u, h->text.p + f->value, f->value_len, now, NULL) == HTTPX_ERR_NOMEM)
+            return HTTPX_ERR_NOMEM;     /* a refused cookie is left out, as a browser leaves it */
+    }
+    return HTTPX_OK;
+}
+
 /* ---- Cookie: section 5.4 ---- */
 
 static bool httpx__ck_sends(const httpx__cookie *c, const char *host, httpx__str path, bool https) {

@@ -263,6 +263,9 @@ HTTPX__PRIVATE bool httpx__cookie_public_suffix(const char *domain);
    bad cookie is not a failed request); HTTPX_ERR_NOMEM. */
 HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__url *u, const char *s, size_t n,
                                                 int64_t now, httpx__err *e);
+/* Every Set-Cookie of h (a response to u) into j; only HTTPX_ERR_NOMEM fails. */
+HTTPX__PRIVATE httpx_error httpx__cookies_store_headers(httpx_cookies *j, const httpx__url *u, const httpx_headers *h,
+                                                        int64_t now);
 /* Appends the Cookie header's value for a request to u ("a=1; b=2"; nothing
    when no cookie applies) in section 5.4's order, Secure ones only over
    https; drops the expired ones. false when the allocator failed. */
