@@ -97,12 +97,20 @@
 #endif
 #define HTTPX_H_INCLUDED
 
-/* The implementation needs POSIX (sockets, poll, clock_gettime) even under
-   -std=c99. This works when httpx.h is the first include of the
-   implementation file; otherwise define _POSIX_C_SOURCE yourself. */
+/* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
+   fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
+   first include of the implementation file; otherwise define _POSIX_C_SOURCE
+   yourself. */
 #if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
+#endif
+/* glibc fixes its feature set at the first system header: when one came
+   before this file under strict ISO C (-std=c99, -std=c11), the POSIX
+   declarations are gone for good and the define above is too late. Say so,
+   rather than fail on a missing struct timespec deep inside. */
+#if defined(HTTPX_IMPLEMENTATION) && defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#error "httpx.h: the implementation needs POSIX.1-2008 declarations, but a system header included before it (strict -std=c99/c11) left them out. Fix: include httpx.h with HTTPX_IMPLEMENTATION before any other header of this file, or put #define _POSIX_C_SOURCE 200809L before the first #include (or compile with -D_POSIX_C_SOURCE=200809L, or -std=gnu99/gnu11)."
 #endif
 
 #define HTTPX_VERSION_MAJOR 0
@@ -248,7 +256,8 @@ typedef void (*httpx_done_fn)(void *user_data, httpx_task *task, httpx_response 
    on, nonzero to abort the request (HTTPX_ERR_CANCELLED). */
 typedef int (*httpx_data_fn)(void *user_data, httpx_response *r, const char *data, size_t len);
 
-/* Per-request options: valid when zeroed. */
+/* Per-request options: valid when zeroed. (A new field needs a row in
+   tests/test_tasks_opts.c, which sends every field through every face.) */
 typedef struct httpx_opts {
     const httpx_pair *params;   /* query parameters, added to the URL's own */
     const httpx_pair *headers;  /* win over the client's headers of the same name */
@@ -275,6 +284,17 @@ typedef struct httpx_opts {
     void *user_data;            /* passed to on_data and on_done */
 } httpx_opts;
 
+/* What an on_debug call shows (as libcurl's CURLOPT_DEBUGFUNCTION). */
+typedef enum httpx_debug_kind {
+    HTTPX_DEBUG_TEXT,           /* a fact in words: the connection, its TLS version, cipher, ALPN */
+    HTTPX_DEBUG_HEADER_OUT,     /* a request head as sent: HTTP/1.1 text, or HTTP/2's header
+                                   list as "name: value" lines (pseudo-headers first) */
+    HTTPX_DEBUG_HEADER_IN       /* a response head as received, every hop's (HTTP/2: as text) */
+} httpx_debug_kind;
+/* text is not NUL-terminated; lines end in CRLF. Called on the thread that
+   drives the client, while it does; it must not call into the client. */
+typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -294,6 +314,9 @@ typedef struct httpx_client_opts {
                                    connection. Under HTTPX_NO_HTTP2: HTTP/1.1 */
     bool http2_prior_knowledge; /* http:// speaks HTTP/2 at once (h2c, no Upgrade), as HTTPX's
                                    http1=False. Under HTTPX_NO_HTTP2: HTTP/1.1 */
+    httpx_debug_fn on_debug;    /* NULL: none. Sees each request head as it goes out (redirect
+                                   hops and retries too) and each response head as it comes */
+    void *debug_user_data;      /* passed to on_debug */
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
@@ -369,8 +392,10 @@ HTTPX_API httpx_response *httpx_client_stream(httpx_client *c, const char *metho
    .files, nor an upload callback's state: keep those alive until done). */
 HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
 /* Does all the work that is ready, waiting at most timeout_ms for some (0:
-   never wait; -1: until something happens). Returns the number of tasks still
-   in flight (queued ones included). */
+   never wait; -1: until something happens, but with no task in flight it
+   returns 0 at once). Returns the number of tasks still in flight (queued
+   ones included). Idle pooled connections past keepalive_expiry are closed
+   by any call that drives the client. */
 HTTPX_API int  httpx_client_poll(httpx_client *c, int timeout_ms);
 HTTPX_API bool httpx_task_done(const httpx_task *t);
 HTTPX_API httpx_response *httpx_task_response(httpx_task *t);   /* NULL until done; owned by the task */
@@ -386,7 +411,8 @@ HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free
    (-1: no deadline), and returns how many it filled (it never fills more than
    cap; call again with a larger array when it returns cap). After the caller's
    own poll/epoll, httpx_client_process takes the same array with revents set
-   and does the work; it returns the tasks still in flight. */
+   and does the work with those events (it does not poll again; entries may be
+   reordered, they are matched by fd); it returns the tasks still in flight. */
 struct pollfd;
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
@@ -645,7 +671,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 649 "httpx.h"
+#line 675 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1169,7 +1195,7 @@ typedef struct httpx__h1_ex {
     size_t scanned;                 /* how far the head-end search got */
     size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
     size_t body_off;                /* request body bytes produced so far */
-    int interim;                    /* 1xx responses skipped */
+    size_t interim_bytes;           /* of the 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
@@ -1406,6 +1432,14 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
+/* on_debug (httpx_client_opts): a head that is already text goes as it is,
+   one call, nothing done when no callback is set. */
+#define HTTPX__DEBUG(c, kind, p, n)                                                    \
+    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
+/* headers.c: a head that is not text (the response door's fields) rendered
+   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n);
 /* response.c */
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
@@ -1414,10 +1448,17 @@ HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
 /* Settles tasks whose exchange ended: follows redirects, calls on_done. */
 HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
 HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
+/* Whether a task waits for a pass to admit it or to report its end. */
+HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */
 HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
+   *ms, how long (-1: no limit). */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
+/* A pass over events the caller polled (httpx_client_process). */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
 /* Runs passes until ex is no longer in a state before `until` (a blocking
    call's wait). */
 HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
@@ -1869,11 +1910,14 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
    connection error, or stream ids used up. A new exchange must not wait
    for such a connection (it only finishes the streams it has). */
 HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+/* hpack.c: an HTTP/2 request's header list as text for on_debug
+   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
 #endif
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1877 "httpx.h"
+#line 1921 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2084,7 +2128,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2088 "httpx.h"
+#line 2132 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2100,10 +2144,11 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
    RFC is lax but the result could not name a server, it is stricter: a host
    that ends in a number must be a dotted-quad IPv4 address, a percent-encoded
    or non-ASCII host is refused, and '@' in userinfo must be encoded. Path,
-   query and fragment accept any byte but space and control characters; the
-   request target percent-encodes what may not be sent as is. */
+   query and fragment accept any byte but control characters; the request
+   target percent-encodes what may not be sent as is (space, '"', '<', '>',
+   '\\', '^', '`', '{', '|', '}', non-ASCII bytes), as HTTPX does. */
 #if defined(HTTPX_LINES)
-#line 13 "tools/src/url.c"
+#line 14 "tools/src/url.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 
@@ -2144,14 +2189,16 @@ static int httpx__u_clip(size_t n, size_t max) { return (int)(n < max ? n : max)
 
 /* ---- parse ---- */
 
-/* Space and control characters are refused everywhere, before any other
-   check, because a URL carrying them is more likely an injection (CR/LF into
-   the request line) than a typo. */
-static httpx_error httpx__u_check_bytes(const char *s, size_t n, httpx__err *e) {
+/* Control characters are refused everywhere, before any other check,
+   because a URL carrying them is more likely an injection (CR/LF into the
+   request line) than a typo. A space is refused before the path (scheme and
+   authority: no host has one); in the path, query and fragment it is sent
+   as %20, as HTTPX does. */
+static httpx_error httpx__u_check_bytes(const char *s, size_t n, size_t authority_end, httpx__err *e) {
     size_t i;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == ' ')
+        if (c == ' ' && i < authority_end)
             return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: space at offset %zu (encode it as %%20)", i);
         if (c < 0x20 || c == 0x7F)
             return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: control character 0x%02X at offset %zu", c, i);
@@ -2393,7 +2440,9 @@ HTTPX__PRIVATE httpx_error httpx__url_parse(httpx__url *u, const char *s, size_t
     httpx_error rc;
     memset(u, 0, sizeof *u);
     if (!s || n == 0) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: empty URL");
-    if ((rc = httpx__u_check_bytes(s, n, e))) return rc;
+    for (end = 0; end < n && s[end] != '/'; end++) {}          /* the scheme's "//" */
+    for (end += 2; end < n && s[end] != '/' && s[end] != '?' && s[end] != '#'; end++) {}
+    if ((rc = httpx__u_check_bytes(s, n, end, e))) return rc;
     if ((rc = httpx__u_parse_scheme(u, s, n, &i, e))) return rc;
     u->port = u->is_https ? 443 : 80;
     /* RFC 9110 section 4.2: http and https URLs always have an authority. */
@@ -2649,7 +2698,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2653 "httpx.h"
+#line 2702 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2788,10 +2837,29 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
     if (value) *value = httpx__field_value(h, i);
     return true;
 }
+
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    httpx__buf_puts(&b, line);
+    httpx__buf_append(&b, "\r\n", 2);
+    for (i = 0; i < n; i++) {
+        httpx__buf_append(&b, f[i].name, f[i].name_len);
+        httpx__buf_append(&b, ": ", 2);
+        httpx__buf_append(&b, f[i].value, f[i].value_len);
+        httpx__buf_append(&b, "\r\n", 2);
+    }
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, kind, b.p, b.len);
+    httpx__buf_free(&b);
+}
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2795 "httpx.h"
+#line 2863 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3274,7 +3342,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3278 "httpx.h"
+#line 3346 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4078,11 +4146,27 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
     return HTTPX_OK;
 }
 
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < n; i++) {
+        httpx__buf_append(&b, f[i].name, f[i].nlen);
+        httpx__buf_append(&b, ": ", 2);
+        httpx__buf_append(&b, f[i].value, f[i].vlen);
+        httpx__buf_append(&b, "\r\n", 2);
+    }
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_OUT, b.p, b.len);
+    httpx__buf_free(&b);
+}
+
 #endif /* HTTPX_NO_HTTP2 */
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4086 "httpx.h"
+#line 4170 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4488,7 +4572,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4492 "httpx.h"
+#line 4576 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5649,7 +5733,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5653 "httpx.h"
+#line 5737 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6156,7 +6240,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6160 "httpx.h"
+#line 6244 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6251,7 +6335,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6255 "httpx.h"
+#line 6339 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7005,7 +7089,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7009 "httpx.h"
+#line 7093 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7416,7 +7500,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7420 "httpx.h"
+#line 7504 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -8244,7 +8328,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 8248 "httpx.h"
+#line 8332 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -8476,7 +8560,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 8480 "httpx.h"
+#line 8564 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8651,7 +8735,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8655 "httpx.h"
+#line 8739 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8939,7 +9023,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 8943 "httpx.h"
+#line 9027 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -9146,7 +9230,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 9150 "httpx.h"
+#line 9234 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -9350,7 +9434,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 9354 "httpx.h"
+#line 9438 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9701,7 +9785,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9705 "httpx.h"
+#line 9789 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9855,7 +9939,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9859 "httpx.h"
+#line 9943 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -9944,7 +10028,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9948 "httpx.h"
+#line 10032 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10492,7 +10576,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 10496 "httpx.h"
+#line 10580 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10707,7 +10791,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10711 "httpx.h"
+#line 10795 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -11312,7 +11396,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 11316 "httpx.h"
+#line 11400 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -11554,7 +11638,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 11558 "httpx.h"
+#line 11642 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -11993,7 +12077,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 11997 "httpx.h"
+#line 12081 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -12013,7 +12097,6 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 
 #define HTTPX__RECV_CHUNK 16384
 #define HTTPX__MAX_HEAD_FIELDS 256
-#define HTTPX__MAX_INTERIM 32          /* 1xx responses before the final one */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
@@ -12086,6 +12169,7 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
         httpx__buf_puts(out, "Content-Length: 0\r\n");
     httpx__buf_append(out, "\r\n", 2);
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->h1.body_off = 0;
     ex->h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
@@ -12245,10 +12329,14 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
     if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
     if (rc < 0) return HTTPX__BAD;
     if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
+        /* No count limit (peers have none): all the interim heads together
+           may take max_head_size bytes, and they do not extend the read
+           timeout (see httpx__h1_recv_head). */
         conn->in_off += end;
-        if (++ex->h1.interim > HTTPX__MAX_INTERIM) {
-            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                        HTTPX__MAX_INTERIM);
+        ex->h1.interim_bytes += end;
+        if (ex->h1.interim_bytes > max_head) {
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "interim (1xx) responses took more than %zu bytes before the "
+                        "final response (max_head_size)", max_head);
             return HTTPX__BAD;
         }
         return 1;
@@ -12272,7 +12360,14 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
             if (rc == 1) continue;   /* an interim response was skipped: the next head may be in already */
         }
         n = httpx__h1_fill(conn, e);
-        if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == HTTPX__AGAIN) {
+            /* after an interim response the deadline stays: a server that
+               sends 1xx heads for ever still meets the read timeout */
+            double keep = ex->h1.interim_bytes ? ex->deadline : 0;
+            httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+            if (keep) ex->deadline = keep;
+            return;
+        }
         if (n <= 0) {
             if (httpx__h1_retry(conn, ex)) return;
             if (n == 0)
@@ -12457,7 +12552,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12461 "httpx.h"
+#line 12556 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12895,8 +12990,10 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
             return;
         }
     }
-    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e))
+    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e)) {
+        httpx__hpack_debug(ex->client, f, n);
         httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+    }
     httpx__buf_free(&text);
     if (f != fields) httpx__free(f);
     if (e.code) { httpx__exchange_end(ex, &e); return; }
@@ -13042,7 +13139,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 13046 "httpx.h"
+#line 13143 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -13085,6 +13182,7 @@ HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
 HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->state = HTTPX__EX_QUEUED;
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
     ex->reused = ex->retried = false;
     ex->started = httpx__now();
@@ -13096,6 +13194,7 @@ HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *
     ex->retried = true;
     ex->reused = false;
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;
     ex->state = HTTPX__EX_QUEUED;
 }
 
@@ -13191,36 +13290,58 @@ static void httpx__loop_place(httpx_client *c) {
     }
 }
 
-/* Frees the connections that closed. */
+/* Closes idle connections past their keepalive expiry (the wait ends for
+   them, so this runs on time even with nothing in flight) and frees the
+   connections that closed. */
 static void httpx__loop_sweep(httpx_client *c) {
     httpx__conn **pp = &c->conns;
+    double now = httpx__now();
     while (*pp) {
         httpx__conn *conn = *pp;
+        if (conn->state == HTTPX__CONN_READY && !conn->active &&
+            now - conn->idle_since > c->opts.limits.keepalive_expiry)
+            httpx__conn_close(conn);
         if (conn->state == HTTPX__CONN_CLOSED) { *pp = conn->next; httpx__conn_free(conn); }
         else pp = &conn->next;
     }
 }
 
-/* Fills the pollfd array from the connections; the earliest deadline of
-   connections and exchanges goes to *next (0: none). */
-static int httpx__loop_fds(httpx_client *c, struct pollfd *fds, int cap, double *next) {
+static void httpx__due_at(double *next, double when) {
+    if (when && (!*next || when < *next)) *next = when;
+}
+
+/* What the loop waits for, in this one place for a pass and for
+   httpx_client_fds: the connections' wants go into fds (the count is
+   returned), and *ms says how long to wait for them (-1: no limit): until the
+   earliest deadline of a connection or an exchange or an idle connection's
+   keepalive expiry, or not at all when a pass has work to do at once (an
+   exchange the pool has not yet been asked for, a task to admit or report).
+   An exchange that waits for the pool is not work: a connection's event
+   frees one, or its pool deadline comes. */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
+    double next = 0;
+    bool at_once = c->polling <= 1 && httpx__tasks_due(c);   /* nested passes neither admit nor report */
     int n = 0;
-    *next = 0;
     for (conn = c->conns; conn; conn = conn->next) {
         int fd = httpx__conn_fd(conn);
         conn->poll_index = -1;
         if (conn->state == HTTPX__CONN_CLOSED) continue;
-        if (conn->deadline && (!*next || conn->deadline < *next)) *next = conn->deadline;
+        httpx__due_at(&next, conn->deadline);
+        if (conn->state == HTTPX__CONN_READY && !conn->active)
+            httpx__due_at(&next, conn->idle_since + c->opts.limits.keepalive_expiry);
         if (fd < 0 || !conn->want || n >= cap) continue;
         fds[n].fd = fd;
         fds[n].events = conn->want;
         fds[n].revents = 0;
         conn->poll_index = n++;
     }
-    for (ex = c->live; ex; ex = ex->live_next)
-        if (ex->deadline && (!*next || ex->deadline < *next)) *next = ex->deadline;
+    for (ex = c->live; ex; ex = ex->live_next) {
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        httpx__due_at(&next, ex->deadline);
+    }
+    *ms = at_once ? 0 : next ? httpx__ms_until(next, httpx__now()) : -1;
     return n;
 }
 
@@ -13237,7 +13358,7 @@ static void httpx__conns_rotate(httpx_client *c, httpx__conn *conn) {
 
 /* Steps what poll found ready and what is due. budget: seconds of work
    (0: none); the next pass starts where this one stopped. */
-static void httpx__loop_dispatch(httpx_client *c, struct pollfd *fds, int n, double budget) {
+static void httpx__loop_dispatch(httpx_client *c, const struct pollfd *fds, int n, double budget) {
     httpx__conn *conn, *next;
     httpx__exchange *ex, *nex;
     double start = httpx__now(), now;
@@ -13281,30 +13402,15 @@ HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double bud
     httpx__loop_pass_for(c, timeout_ms, budget, NULL, 0);
 }
 
-static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
-    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
-    struct pollfd *fds = spare;
-    int n, ms, rc, cap = 16;
-    double next;
+/* The first and last steps of every pass: tasks are admitted and reported
+   only by the outermost one (a callback's blocking call nests a pass). */
+static void httpx__pass_begin(httpx_client *c) {
     c->polling++;
     if (c->polling == 1) httpx__tasks_admit(c);
     httpx__loop_place(c);
-    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
-        fds = c->pollfds;
-        cap = c->pollfds_cap;
-    }
-    n = httpx__loop_fds(c, fds, cap, &next);
-    ms = next ? httpx__ms_until(next, httpx__now()) : -1;
-    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (c->polling == 1 && c->tasks_done < c->tasks_total) {
-        httpx__response *r;   /* a task that ended and waits for its report: no waiting */
-        for (r = c->tasks; r; r = r->task_next)
-            if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
-    }
-    if (httpx__wait_over(watch, until)) ms = 0;
-    /* nothing to wait for (everything ended while being placed): no poll */
-    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
-    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+}
+
+static void httpx__pass_end(httpx_client *c) {
     if (c->polling == 1) {
         httpx__tasks_settle(c);
         httpx__tasks_admit(c);
@@ -13312,6 +13418,42 @@ static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget,
     }
     httpx__loop_sweep(c);
     c->polling--;
+}
+
+static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
+    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
+    struct pollfd *fds = spare;
+    int n, ms, rc, cap = 16;
+    httpx__pass_begin(c);
+    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
+        fds = c->pollfds;
+        cap = c->pollfds_cap;
+    }
+    n = httpx__loop_wants(c, fds, cap, &ms);
+    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
+    if (httpx__wait_over(watch, until)) ms = 0;
+    /* nothing to wait for (everything ended while being placed): no poll */
+    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
+    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+    httpx__pass_end(c);
+}
+
+/* A pass over the events the caller polled itself (httpx_client_process):
+   a connection gets the revents of its entry in fds, found where
+   httpx_client_fds put it or by its descriptor; connections made since then
+   get none. Nothing is polled again. */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n) {
+    httpx__conn *conn;
+    httpx__pass_begin(c);
+    for (conn = c->conns; conn; conn = conn->next) {
+        int fd = httpx__conn_fd(conn), i = conn->poll_index;
+        if (i < 0 || fd < 0) { conn->poll_index = -1; continue; }
+        if (!(i < n && fds[i].fd == fd))          /* the caller kept its own order */
+            for (i = 0; i < n && fds[i].fd != fd; i++) {}
+        conn->poll_index = i < n ? i : -1;
+    }
+    httpx__loop_dispatch(c, fds, n, 0);
+    httpx__pass_end(c);
 }
 
 /* Whether something other than the caller's own exchange could still give a
@@ -13350,7 +13492,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 13354 "httpx.h"
+#line 13496 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13793,7 +13935,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13797 "httpx.h"
+#line 13939 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -13829,9 +13971,6 @@ static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
     r->opts_copy.headers = o->headers ? pairs : NULL;
     if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
     if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
-    /* parts already consumed by httpx__begin need no copy: URL and params */
-    r->opts_copy.params = NULL;
-    r->opts_copy.data = NULL;
     return true;
 }
 
@@ -13872,6 +14011,10 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
     r->client = c;
     httpx__task_link(c, r);
     httpx__begin(r, c, method, url, &r->opts_copy, false);
+    /* httpx__begin consumed these (into the URL and the form body); past this
+       call they may point to the caller's dead memory, so nothing may read them */
+    r->opts_copy.params = NULL;
+    r->opts_copy.data = NULL;
     q = &r->req;
     /* a body in the caller's memory is copied */
     if (q->body && q->body != r->form.p) {
@@ -13945,50 +14088,40 @@ HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c) {
     }
 }
 
+HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c) {
+    httpx__response *r;
+    bool room = c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight;
+    if (c->tasks_done >= c->tasks_total) return false;
+    for (r = c->tasks; r; r = r->task_next)
+        if (!r->finished && (r->started ? r->ex.state == HTTPX__EX_DONE : room)) return true;
+    return false;
+}
+
 /* ---- the faces of the loop ---- */
 
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms) {
-    httpx__conn *conn;
-    httpx__exchange *ex;
-    httpx__response *r;
-    double now = httpx__now(), next = 0;
-    int n = 0;
-    for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn);
-        if (conn->state == HTTPX__CONN_CLOSED) continue;
-        if (conn->deadline && (!next || conn->deadline < next)) next = conn->deadline;
-        if (fd < 0 || !conn->want || n >= cap) continue;
-        fds[n].fd = fd;
-        fds[n].events = conn->want;
-        fds[n].revents = 0;
-        n++;
-    }
-    for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED) next = now;   /* to be placed on the next call */
-        if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
-    }
-    for (r = c->tasks; r; r = r->task_next)   /* to admit or to report on the next call */
-        if (!r->finished && (!r->started || r->ex.state == HTTPX__EX_DONE) &&
-            (r->started || c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight)) next = now;
-    if (timeout_ms) *timeout_ms = next ? (next <= now ? 0 : (int)((next - now) * 1000.0 + 0.999)) : -1;
+    int ms, n = httpx__loop_wants(c, fds, cap, &ms);
+    if (timeout_ms) *timeout_ms = ms;
     return n;
 }
 
 static int httpx__tasks_left(httpx_client *c) { return c->tasks_total - c->tasks_done; }
 
-/* The caller polled what httpx_client_fds reported. Readiness is level-
-   triggered, so one pass that polls without waiting sees the same events
-   and does the work. */
+/* The caller polled what httpx_client_fds reported: the work is done with
+   the revents it got, without polling again. */
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
-    (void)fds;
-    (void)n;
-    httpx__loop_pass(c, 0, 0);
+    httpx__loop_pass_given(c, fds, fds ? n : 0);
     return httpx__tasks_left(c);
 }
 
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
+    /* No task in flight: nothing to wait for without end (an idle pooled
+       connection is no reason to block). A bounded wait still serves the idle
+       connections, and every pass does what is due, such as closing those
+       past their keepalive expiry. */
+    if (timeout_ms < 0 && httpx__tasks_left(c) == 0) timeout_ms = 0;
     httpx__loop_pass(c, timeout_ms, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
     return httpx__tasks_left(c);
 }
@@ -14014,7 +14147,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 14018 "httpx.h"
+#line 14151 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -14075,6 +14208,23 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+/* on_debug: the connection's facts in words, then the head as text. */
+static void httpx__debug_head_in(httpx__exchange *ex, const char *version, int status,
+                                 const httpx__field_view *fields, size_t nfields) {
+    httpx__response *r = ex->resp;
+    char line[320];
+    int n;
+    if (r->pub.tls_version[0])
+        n = snprintf(line, sizeof line, "%s over a %s connection, %s, cipher %s, ALPN %s", version,
+                     ex->reused ? "reused" : "new", r->pub.tls_version, r->pub.tls_cipher,
+                     r->pub.alpn[0] ? r->pub.alpn : "none");
+    else
+        n = snprintf(line, sizeof line, "%s over a %s connection", version, ex->reused ? "reused" : "new");
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
+    snprintf(line, sizeof line, "%s %d%s%s", version, status, r->pub.reason_phrase[0] ? " " : "", r->pub.reason_phrase);
+    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, fields, nfields);
+}
+
 HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
                                                 const char *reason, size_t reason_len,
                                                 const httpx__field_view *fields, size_t nfields,
@@ -14108,6 +14258,7 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
         r->pub.alpn = httpx__tls_alpn(ex->conn->io);
         httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
     }
+    if (ex->client->opts.on_debug) httpx__debug_head_in(ex, version, status, fields, nfields);
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
                            httpx_header(&r->pub, "location") != NULL;
@@ -14343,7 +14494,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 14347 "httpx.h"
+#line 14498 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14715,7 +14866,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14719 "httpx.h"
+#line 14870 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -14749,7 +14900,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 14753 "httpx.h"
+#line 14904 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

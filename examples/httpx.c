@@ -45,7 +45,7 @@ static const char usage_text[] =
     "      --no-verify            do not verify the server's certificate (unsafe)\n"
     "      --http2                offer HTTP/2 over https (ALPN); HTTP/1.1 when the server wants it\n"
     "      --download FILE        save the body to FILE with a progress bar on stderr\n"
-    "  -v, --verbose              show the request and the connection\n"
+    "  -v, --verbose              show each request and response head as sent and received\n"
     "  -h, --help                 this text\n"
     "\n"
     "Output: the status line and headers, then the body (JSON pretty-printed;\n"
@@ -346,42 +346,58 @@ static void print_body(httpx_response *r) {
     if (n && (text ? text : r->content)[n - 1] != '\n') putchar('\n');
 }
 
-/* ---- -v: the request as built here, and what the library reports ---- */
+/* ---- -v: every hop as the library sent and received it (on_debug) ---- */
 
-/* The request target and authority of a URL, for the request line we show. */
-static void split_url(const char *url, char *authority, size_t acap, const char **target) {
-    const char *p = strstr(url, "://"), *end;
-    p = p ? p + 3 : url;
-    end = p + strcspn(p, "/?#");
-    snprintf(authority, acap, "%.*s", (int)(end - p), p);
-    *target = *end == '/' || *end == '?' ? end : "/";
+/* A response head is held until the next hop starts: the last one is the
+   final response, which print_head shows with its body. */
+typedef struct verbose {
+    char *held;
+    size_t held_len;
+} verbose;
+
+/* Head text (CRLF lines, a blank line at the end) with the names painted. */
+static void print_head_text(const char *t, size_t n) {
+    size_t i = 0, first = 1;
+    while (i < n) {
+        const char *line = t + i, *eol = memchr(line, '\n', n - i), *colon;
+        size_t len = eol ? (size_t)(eol - line) : n - i;
+        i += len + (eol != NULL);
+        if (len && line[len - 1] == '\r') len--;
+        colon = first ? NULL : memchr(line, ':', len);
+        if (line[0] == ':' && len > 1) colon = memchr(line + 1, ':', len - 1);   /* HTTP/2 pseudo-header */
+        first = 0;
+        if (colon) {
+            printf("%s%.*s%s%.*s\n", color ? C_KEY : "", (int)(colon - line), line, color ? C_RESET : "",
+                   (int)(len - (size_t)(colon - line)), colon);
+        } else {
+            printf("%.*s\n", (int)len, line);
+        }
+    }
 }
 
-static void print_request(const cli *o, const httpx_response *r, const char *ua) {
-    char host[256];
-    const char *target;
-    size_t i;
-    split_url(r->url, host, sizeof host, &target);
-    printf("* Connecting to %s\n", host);
-    printf("%s %.*s HTTP/1.1\n", o->method, (int)strcspn(target, "#"), target);
-    paint(C_KEY, "Host"); printf(": %s\n", strchr(host, '@') ? strchr(host, '@') + 1 : host);
-    paint(C_KEY, "User-Agent"); printf(": %s\n", ua);
-    for (i = 0; i < o->nheaders; i++) { paint(C_KEY, o->headers[i].name); printf(": %s\n", o->headers[i].value); }
-    if (o->user) { paint(C_KEY, "Authorization"); printf(": Basic [%s:...]\n", o->user); }
-    if (o->json) { paint(C_KEY, "Content-Type"); printf(": application/json\n"); }
-    else if (o->nfiles) { paint(C_KEY, "Content-Type"); printf(": multipart/form-data; boundary=...\n"); }
-    else if (o->ndata) { paint(C_KEY, "Content-Type"); printf(": application/x-www-form-urlencoded\n"); }
-    printf("* (the library adds Accept, Accept-Encoding, Connection and the framing headers)\n");
-    if (o->json) printf("\n%s\n", o->json);
-    putchar('\n');
+static void verbose_flush(verbose *v) {
+    if (v->held_len) print_head_text(v->held, v->held_len);
+    v->held_len = 0;
+}
+
+static void on_debug(void *user, httpx_debug_kind kind, const char *text, size_t len) {
+    verbose *v = (verbose *)user;
+    char *p;
+    if (kind == HTTPX_DEBUG_TEXT) {
+        printf("* %.*s\n", (int)len, text);
+    } else if (kind == HTTPX_DEBUG_HEADER_OUT) {
+        verbose_flush(v);             /* the previous hop's response */
+        print_head_text(text, len);
+    } else if ((p = (char *)realloc(v->held, len)) != NULL) {
+        memcpy(p, text, len);
+        v->held = p;
+        v->held_len = len;
+    }
 }
 
 static void print_connection(const httpx_response *r) {
-    printf("* %s %s in %.1f ms, %s connection\n", r->http_version[0] ? r->http_version : "no response", r->url,
+    printf("* %s %s in %.1f ms, %s connection\n\n", r->http_version[0] ? r->http_version : "no response", r->url,
            r->elapsed * 1e3, r->connection_reused ? "a reused" : "a new");
-    if (r->tls_version[0])
-        printf("* %s, cipher %s, ALPN %s\n", r->tls_version, r->tls_cipher, r->alpn[0] ? r->alpn : "none");
-    putchar('\n');
 }
 
 /* ---- --download: a progress bar on stderr ---- */
@@ -546,10 +562,15 @@ static int run(cli *o) {
     httpx_client *c;
     httpx_response *r;
     httpx_cookies *jar;
+    verbose v = { NULL, 0 };
     int code = jar_open(o, &jar);
 
     if (code >= 0) { httpx_cookies_free(jar); return code; }
     memset(&copts, 0, sizeof copts);
+    if (o->verbose) {
+        copts.on_debug = on_debug;
+        copts.debug_user_data = &v;
+    }
     copts.user_agent = ua;
     copts.tls.no_verify = o->no_verify;
     if (o->timeout >= 0) copts.timeout.connect = copts.timeout.read = copts.timeout.write = copts.timeout.pool = t;
@@ -567,10 +588,9 @@ static int run(cli *o) {
     if (!c) { httpx_cookies_free(jar); return EXIT_OTHER; }
     r = o->download ? httpx_client_stream(c, o->method, o->url, &ropts)
                     : httpx_client_request(c, o->method, o->url, &ropts);
-    if (!r) { httpx_client_free(c); httpx_cookies_free(jar); return EXIT_OTHER; }
-    if (o->verbose) print_request(o, r, ua);
+    if (!r) { httpx_client_free(c); httpx_cookies_free(jar); free(v.held); return EXIT_OTHER; }
     if (r->error) {
-        if (o->verbose) print_connection(r);
+        if (o->verbose) { verbose_flush(&v); print_connection(r); }
         fflush(stdout);
         fprintf(stderr, "httpx: %s %s failed: %s\n", o->method, o->url, r->error_message);
         code = exit_code_of(r->error);
@@ -594,6 +614,7 @@ static int run(cli *o) {
     code = jar_close(o, jar, r, code);
     httpx_response_free(r);
     httpx_client_free(c);
+    free(v.held);
     return code;
 }
 

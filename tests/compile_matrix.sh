@@ -81,6 +81,26 @@ if [ -n "$missing" ] || grep -q "tools/src/" "$probe/plain.log" || ! grep -q "ht
     fail=$((fail + 1))
 fi
 
+# include order: a system header before the implementation
+try_file() {  # try_file NAME SOURCE COMPILER FLAGS...
+    name=$1; src=$2; shift 2
+    runs=$((runs + 1))
+    if ! "$@" -c "$src" -o "$out/$name.o" 2>"$out/$name.log"; then
+        echo "matrix FAIL: $name: $* $src"; sed -n '1,15p' "$out/$name.log"; fail=$((fail + 1))
+    fi
+}
+for cc in gcc clang; do
+    try_file "$cc-gnu99-stdio-first" tests/compile/stdio_first.c $cc -std=gnu99 $warn $bearssl
+    try_file "$cc-c99-posix-stdio-first" tests/compile/stdio_first.c $cc -std=c99 -D_POSIX_C_SOURCE=200809L $warn $bearssl
+    # strict C99 after <stdio.h>: the first error is httpx.h's own, saying what to do
+    runs=$((runs + 1))
+    $cc -std=c99 $warn -c tests/compile/stdio_first.c -o "$out/$cc-c99-stdio-first.o" >"$out/$cc-c99-stdio-first.log" 2>&1
+    if ! grep -m1 "error" "$out/$cc-c99-stdio-first.log" | grep -q "_POSIX_C_SOURCE 200809L before the first #include"; then
+        echo "matrix FAIL: $cc -std=c99 with <stdio.h> first: not httpx.h's #error first"
+        sed -n '1,10p' "$out/$cc-c99-stdio-first.log"; fail=$((fail + 1))
+    fi
+done
+
 # the header alone, and a program linked from both halves
 runs=$((runs + 1))
 if ! gcc -std=c99 $warn -c tests/compile/main.c -o "$out/main.o" 2>"$out/main.log" ||

@@ -4,12 +4,33 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 
 #define MAX_TESTS 2048
 static struct { const char *name, *file; test_fn fn; } tests[MAX_TESTS];
 static int num_tests;
 static const char *current_name;
 int test_current_failed;
+
+static long test_vcsw(void) {
+    struct rusage u;
+    return getrusage(RUSAGE_THREAD, &u) == 0 ? u.ru_nvcsw : 0;
+}
+
+test_clock test_clock_start(void) {
+    test_clock c;
+    c.vcsw = test_vcsw();
+    c.t = httpx__now();
+    return c;
+}
+
+double test_clock_seconds(test_clock c) { return httpx__now() - c.t; }
+
+int test_waited(test_clock c, double min_seconds) {
+    double took = httpx__now() - c.t;
+    return took > min_seconds && test_vcsw() != c.vcsw;
+}
 
 void test_register(const char *name, const char *file, test_fn fn) {
     if (num_tests == MAX_TESTS) { fprintf(stderr, "too many tests\n"); exit(2); }

@@ -40,6 +40,16 @@ extern int test_current_failed;
         test_fail(__FILE__, __LINE__, "%s (%zu bytes) differs from %s (%zu bytes)",    \
                   #a, al_, #b, bl_); } while (0)
 
+/* "This call never waits", asserted without a wall-clock window: a call
+   waited when its thread slept in the kernel (a voluntary context switch)
+   AND it took longer than min_seconds. A loaded machine that preempts the
+   thread makes a call slow, not "waited"; a short sleep on a kernel lock is
+   not a wait either. */
+typedef struct { double t; long vcsw; } test_clock;
+test_clock test_clock_start(void);
+double test_clock_seconds(test_clock c);
+int test_waited(test_clock c, double min_seconds);
+
 /* Reads a whole file (NUL-terminated); NULL when missing. *len may be NULL. */
 char *test_read_file(const char *path, size_t *len);
 /* tests/data (run from the repository root), or $HTTPX_TESTDATA. */

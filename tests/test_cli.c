@@ -189,12 +189,27 @@ TEST(cli_http2_over_plain_http_is_http1) {
 TEST(cli_verbose_shows_request_and_connection) {
     REQUIRE(fx_have_prog("examples/httpx") && fx_rogue_port());
     CHECK_INT(cli(NULL, "%s -v -p a 1 -H X-Thing yes -j '[1]'", fx_rogue_at("/anything"), NULL), 0);
-    HAS("* Connecting to 127.0.0.1:");
-    HAS("\nPOST /anything?a=1 HTTP/1.1\nHost: 127.0.0.1:");
-    HAS("\nUser-Agent: httpx.h-cli/" HTTPX_VERSION "\nX-Thing: yes\nContent-Type: application/json\n");
-    HAS("\n\n[1]\n");
+    REQUIRE(strncmp(out, "POST /anything?a=1 HTTP/1.1\nHost: 127.0.0.1:", 44) == 0);   /* as sent */
+    HAS("\nUser-Agent: httpx.h-cli/" HTTPX_VERSION "\n");
+    HAS("\nX-Thing: yes\n");
+    HAS("\nContent-Type: application/json\n");
+    HAS("\nContent-Length: 3\n\n* HTTP/1.1 over a new connection\n");
     HAS("* HTTP/1.1 http://127.0.0.1:");
     HAS("\"User-Agent\": \"httpx.h-cli/" HTTPX_VERSION "\"");   /* what the server got matches */
+}
+
+/* -v shows every hop as it was sent and answered (it used to show one
+   request, made up from the final URL). */
+TEST(cli_verbose_shows_every_hop_as_sent) {
+    REQUIRE(fx_have_prog("examples/httpx") && fx_rogue_port());
+    CHECK_INT(cli(NULL, "%s --follow-redirects -v", fx_rogue_at("/redirect?to=/redirect%3Fto%3D/echo/end"), NULL), 0);
+    REQUIRE(strncmp(out, "GET /redirect?to=/redirect%3Fto%3D/echo/end HTTP/1.1\n", 52) == 0);
+    HAS("\n* HTTP/1.1 over a new connection\nHTTP/1.1 302 Found\nLocation: /redirect?to=/echo/end\n");
+    HAS("\n\nGET /redirect?to=/echo/end HTTP/1.1\n");
+    HAS("\n* HTTP/1.1 over a reused connection\nHTTP/1.1 302 Found\nLocation: /echo/end\n");
+    HAS("\n\nGET /echo/end HTTP/1.1\n");
+    HAS("\nHTTP/1.1 200 OK\n");
+    CHECK(strstr(strstr(out, "HTTP/1.1 200 OK") + 1, "HTTP/1.1 200 OK") == NULL);   /* the final head once */
 }
 
 /* The nginx fixture's /1mb.bin: byte i is (i*7+3) & 0xff. */
@@ -259,13 +274,18 @@ TEST(cli_https_verify_no_verify_and_ca_file) {
     snprintf(env, sizeof env, "SSL_CERT_FILE=%s", fxt_cert("ca.pem"));
     CHECK_INT(cli(env, "%s -v", https_hello("rsa"), NULL), 0);
     HAS("X-Protocol: TLSv1.2");
-    HAS("* TLSv1.2, cipher ECDHE-RSA-");          /* -v shows what the connection negotiated */
+    HAS("* HTTP/1.1 over a new connection, TLSv1.2, cipher ECDHE-RSA-");   /* what it negotiated */
     HAS(", ALPN http/1.1\n");
-    HAS("a new connection");
     HAS("Hello, TLS!");
     CHECK_INT(cli(env, "%s -v --http2", https_hello("h2"), NULL), 0);
-    HAS("* HTTP/2 https://");
+    /* HTTP/2's request as encoded: pseudo-headers, lower-case names; no HTTP/1.1 line */
+    REQUIRE(strncmp(out, ":method: GET\n:scheme: https\n:authority: 127.0.0.1:", 50) == 0);
+    HAS("\n:path: /hello.txt\n");
+    HAS("\nuser-agent: httpx.h-cli/");
+    LACKS("HTTP/1.1");
+    HAS("* HTTP/2 over a new connection, TLS");
     HAS(", ALPN h2\n");
+    HAS("* HTTP/2 https://");
     HAS("HTTP/2 200");
 }
 #endif

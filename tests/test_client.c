@@ -138,16 +138,34 @@ TEST(client_keepalive_reuses_connection) {
     httpx_client_free(c);
 }
 
+/* Two ways a pooled connection goes stale, each seen to take its path. */
 TEST(client_stale_pooled_connection_is_retried) {
     httpx_client *c = httpx_client_new(NULL);
-    httpx_response *r = httpx_client_get(c, fx_rogue_at("/close-after-response"), NULL);
+    httpx_response *r = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);
+    int i;
+    CHECK_INT(r->error, HTTPX_OK);
+    httpx_response_free(r);
+    /* the server drops the connection as the request goes out on it: the
+       request is sent again on a new one (without the retry: an error) */
+    r = httpx_client_get(c, fx_rogue_at("/close-if-reused"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK(strncmp(r->content, "fresh connection ", 17) == 0);
+    CHECK(!r->connection_reused);
+    httpx_response_free(r);
+    /* the server's close arrives while the connection is idle: the loop
+       sees it, and the next request opens a new connection */
+    r = httpx_client_get(c, fx_rogue_at("/close-after-response"), NULL);
     CHECK_INT(r->error, HTTPX_OK);
     CHECK_STR(r->content, "ok");
     httpx_response_free(r);
-    usleep(50 * 1000);          /* let the server's FIN arrive */
+    for (i = 0; i < 100 && c->num_conns > 0; i++) httpx_client_poll(c, 100);
+    CHECK_INT(c->num_conns, 0);
     r = httpx_client_get(c, fx_rogue_at("/echo"), NULL);
-    CHECK_INT(r->error, HTTPX_OK);
     CHECK_INT(r->status_code, 200);
+    CHECK(!r->connection_reused);
+    httpx_response_free(r);
+    r = httpx_client_get(c, fx_rogue_at("/echo"), NULL);
+    CHECK(r->connection_reused);               /* and reuse still works */
     httpx_response_free(r);
     httpx_client_free(c);
 }
@@ -738,4 +756,40 @@ TEST(client_read_line_is_bounded) {
     CHECK_INT(r->error, HTTPX_ERR_TOO_LARGE);
     httpx_response_free(r);
     httpx_client_free(c);
+}
+
+/* 1,000 "100 Continue" heads before the final response: HTTPX and curl
+   return the 200, and so does httpx.h (it used to give up after 32). */
+TEST(client_thousand_interim_responses_then_the_final_one) {
+    httpx_response *r = httpx_get(fx_rogue_at("/interim?n=1000"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_INT(r->status_code, 200);
+    CHECK_STR(r->content, "final after 1000 interim responses");
+    httpx_response_free(r);
+}
+
+/* Interim heads are bounded by bytes (together, max_head_size) and by time
+   (they do not extend the read timeout), not by a count. */
+TEST(client_interim_responses_are_bounded_by_bytes_and_time) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .max_head_size = 4096 });
+    httpx_response *r = httpx_client_get(c, fx_rogue_at("/interim?n=1000"), NULL);
+    CHECK_INT(r->error, HTTPX_ERR_TOO_LARGE);
+    CHECK(strstr(r->error_message, "interim") != NULL);
+    httpx_response_free(r);
+    httpx_client_free(c);
+    r = httpx_get(fx_rogue_at("/interim?n=100&ms=100"), &(httpx_opts){ .timeout = { .read = 1.0 } });
+    CHECK_INT(r->error, HTTPX_ERR_READ_TIMEOUT);   /* 10 s of 1xx heads, each within the read timeout */
+    httpx_response_free(r);
+}
+
+/* A space in a URL path: HTTPX sends /a%20b; so does httpx.h (it used to
+   refuse the URL). Control characters are still refused. */
+TEST(client_space_in_the_path_is_sent_encoded) {
+    httpx_response *r = httpx_get(fx_rogue_at("/echo/a b?q=\"x y\"#frag ment"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK(strncmp(r->content, "GET /echo/a%20b?q=%22x%20y%22 HTTP/1.1\r\n", 40) == 0);
+    httpx_response_free(r);
+    r = httpx_get(fx_rogue_at("/echo/a\tb"), NULL);
+    CHECK_INT(r->error, HTTPX_ERR_INVALID_URL);
+    httpx_response_free(r);
 }

@@ -73,20 +73,22 @@ TEST(dns_client_connect_timeout_covers_resolution) {
 TEST(dns_slow_answers_do_not_stall_poll) {
     httpx_client *c = dns_client(0);
     httpx_task *t[10];
-    double worst = 0, t0, start = httpx__now();
-    int i;
+    double worst = 0, start = httpx__now();
+    int i, waited = 0;
     for (i = 0; i < 10; i++) t[i] = httpx_client_start(c, "GET", named_url("delay-300.test", "/hello.txt"), NULL);
     while (httpx_client_poll(c, 0) > 0 && httpx__now() - start < 10) {
-        t0 = httpx__now();
+        test_clock k = test_clock_start();
         httpx_client_poll(c, 0);
-        if (httpx__now() - t0 > worst) worst = httpx__now() - t0;
+        if (test_clock_seconds(k) > worst) worst = test_clock_seconds(k);
+        waited += test_waited(k, 0.020);
     }
     for (i = 0; i < 10; i++) {
         CHECK_INT(httpx_task_response(t[i])->error, HTTPX_OK);
         httpx_task_free(t[i]);
     }
     CHECK(httpx__now() - start >= 0.3);       /* the answers really were slow */
-    CHECK(worst < 0.05);
+    CHECK_INT(waited, 0);                     /* no call slept on the slow nameserver */
+    CHECK(worst < 2.0);
     httpx_client_free(c);
 }
 #endif /* !HTTPX_DNS_THREADS */

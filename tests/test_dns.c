@@ -20,9 +20,9 @@
 void httpx__dns_describe(const httpx__dns_config *cfg, const char *host, char *out, size_t cap);
 int httpx__dns_parse_answer(const unsigned char *pkt, size_t len, const char *name, int qtype, char *out, size_t cap);
 
-/* A start or step may take at most this long. It never waits, so it takes
-   microseconds; the margin is for ASan builds on a loaded machine, and is
-   still well below the delays and timeouts (>= 0.2 s) a wait would show. */
+/* A start or step never waits: one that slept in the kernel (test_waited)
+   for longer than this failed, however slow a loaded machine makes it
+   otherwise. Well below the delays and timeouts (>= 0.2 s) a wait would show. */
 #define STEP_MAX 0.1
 
 static char tmpdir[256];
@@ -91,25 +91,27 @@ static int setup(test_cfg *t, double timeout, int attempts, const char *resolv) 
 /* Resolves host the way the engine would: poll the fd until the deadline,
    step, repeat. Each step is timed. Returns step's result, or START_FAILED. */
 static int run(const httpx__dns_config *cfg, const char *host, httpx__addrs *out, httpx__err *e, double *elapsed) {
-    double t0 = httpx__now(), limit = t0 + 15, took;
+    double t0 = httpx__now(), limit = t0 + 15;
     httpx__dns *d;
     int r;
+    test_clock k = test_clock_start();
     memset(out, 0, sizeof *out);
     memset(e, 0, sizeof *e);
     d = httpx__dns_start(cfg, host, 8080, e);
-    took = httpx__now() - t0;
-    if (took > STEP_MAX) test_fail(__FILE__, __LINE__, "httpx__dns_start(%s) took %.3f s", host, took);
+    if (test_waited(k, STEP_MAX))
+        test_fail(__FILE__, __LINE__, "httpx__dns_start(%s) waited %.3f s", host, test_clock_seconds(k));
     if (!d) {
         if (elapsed) *elapsed = httpx__now() - t0;
         return START_FAILED;
     }
     for (;;) {
-        double s = httpx__now(), dl;
+        double dl;
         struct pollfd pf;
         int fd, ms;
+        k = test_clock_start();
         r = httpx__dns_step(d, out, e);
-        took = httpx__now() - s;
-        if (took > STEP_MAX) test_fail(__FILE__, __LINE__, "httpx__dns_step(%s) took %.3f s", host, took);
+        if (test_waited(k, STEP_MAX))
+            test_fail(__FILE__, __LINE__, "httpx__dns_step(%s) waited %.3f s", host, test_clock_seconds(k));
         if (r != 0) break;
         if (httpx__now() > limit) {
             test_fail(__FILE__, __LINE__, "resolving %s did not end within 15 s", host);
@@ -350,9 +352,11 @@ TEST(dns_stub_answers) {
         httpx__addrs a;
         httpx__err e;
         double el;
+        t.cfg.timeout = 10;      /* waiting for the AAAA retry would take 10 s: far from any load */
         CHECK_INT(run(&t.cfg, "aaaa-servfail.test", &a, &e, &el), 1);
         CHECK_STR(addrs_str(&a), "127.0.0.1");
-        CHECK(el < 0.25);
+        CHECK(el < 5);
+        t.cfg.timeout = 0.5;
     }
     /* more addresses than fit: the first HTTPX__MAX_ADDRS, families interleaved */
     EXPECT_OK(&t.cfg, "many.test", "127.0.1.1,127.0.1.2,127.0.1.3,127.0.1.4,127.0.1.5,127.0.1.6,127.0.1.7,127.0.1.8");
@@ -365,19 +369,19 @@ TEST(dns_stub_start_returns_at_once) {
     httpx__dns *d;
     httpx__addrs a;
     httpx__err e;
-    double t0;
+    test_clock k;
     REQUIRE(setup(&t, 0.5, 2, NULL));
     memset(&e, 0, sizeof e);
-    t0 = httpx__now();
+    k = test_clock_start();
     d = httpx__dns_start(&t.cfg, "delay-200.test", 443, &e);
     REQUIRE(d);
-    CHECK(httpx__now() - t0 < STEP_MAX);
+    CHECK(!test_waited(k, STEP_MAX));
     CHECK(httpx__dns_fd(d) >= 0);
     CHECK(httpx__dns_deadline(d) > httpx__now());
     CHECK(httpx__dns_deadline(d) < httpx__now() + 0.6);
-    t0 = httpx__now();
+    k = test_clock_start();
     CHECK_INT(httpx__dns_step(d, &a, &e), 0);   /* the answer is 200 ms away */
-    CHECK(httpx__now() - t0 < STEP_MAX);
+    CHECK(!test_waited(k, STEP_MAX));
     httpx__dns_free(d);                          /* dropped while running: no leak, no crash */
 }
 
@@ -418,20 +422,23 @@ TEST(dns_stub_timeout_and_retry) {
     CHECK_INT(e.code, HTTPX_ERR_CONNECT);
     CHECK_HAS(e.msg, "could not resolve host 'drop.test': nameserver 127.0.0.1:");
     CHECK_HAS(e.msg, "did not answer within 0.3 s (2 attempts)");
-    if (el < 0.55 || el > 1.2) test_fail(__FILE__, __LINE__, "drop took %.3f s, expected 0.6", el);
+    /* lower bounds only (a loaded machine makes things late, never early);
+       the upper ones are the run's 15 s limit */
+    if (el < 0.55) test_fail(__FILE__, __LINE__, "drop took %.3f s, expected 0.6", el);
 
     /* the first try lost, the retry answered */
     r = run(&t.cfg, unique("drop-once"), &a, &e, &el);
     CHECK_INT(r, 1);
     CHECK_STR(addrs_str(&a), "::1,127.0.0.1");
-    if (el < 0.28 || el > 0.9) test_fail(__FILE__, __LINE__, "drop-once took %.3f s, expected 0.3", el);
+    if (el < 0.28) test_fail(__FILE__, __LINE__, "drop-once took %.3f s, expected 0.3", el);
 
     /* an answer to the first try that comes during the second is taken (the
-       retry keeps the id); the retry's own answer would come at 0.75 s */
-    r = run(&t.cfg, "delay-450.test", &a, &e, &el);
+       retry keeps the id): the server answers the retries with other
+       addresses, so the answer says which one was taken, not the clock */
+    r = run(&t.cfg, unique("delayfirst-450"), &a, &e, &el);
     CHECK_INT(r, 1);
     CHECK_STR(addrs_str(&a), "::1,127.0.0.1");
-    if (el < 0.4 || el > 0.7) test_fail(__FILE__, __LINE__, "delay-450 took %.3f s", el);
+    if (el < 0.4) test_fail(__FILE__, __LINE__, "delayfirst-450 took %.3f s", el);
     EXPECT_OK(&t.cfg, "delay-50.test", "::1,127.0.0.1");
 
     /* only answers with the wrong id: a timeout that says what was seen */
@@ -445,7 +452,7 @@ TEST(dns_stub_timeout_and_retry) {
     r = run(&t.cfg, "drop.test", &a, &e, &el);
     CHECK_INT(r, HTTPX__BAD);
     CHECK_HAS(e.msg, "did not answer within 0.3 s (1 attempt)");
-    if (el < 0.28 || el > 0.6) test_fail(__FILE__, __LINE__, "drop (1 attempt) took %.3f s", el);
+    if (el < 0.28) test_fail(__FILE__, __LINE__, "drop (1 attempt) took %.3f s", el);
 }
 
 TEST(dns_stub_nameservers) {
@@ -455,7 +462,7 @@ TEST(dns_stub_nameservers) {
     double el;
     int r, dead = dead_udp_port();
     REQUIRE(dead);
-    REQUIRE(setup(&t, 1.0, 2, NULL));
+    REQUIRE(setup(&t, 10.0, 2, NULL));   /* a wait for a timeout would take 10 s: the bounds are 5 */
     /* the first nameserver is not there: on to the second without waiting */
     snprintf(t.ns1, sizeof t.ns1, "%s", t.ns0);
     snprintf(t.ns0, sizeof t.ns0, "127.0.0.1:%d", dead);
@@ -463,14 +470,14 @@ TEST(dns_stub_nameservers) {
     r = run(&t.cfg, "ok.test", &a, &e, &el);
     CHECK_INT(r, 1);
     CHECK_STR(addrs_str(&a), "::1,127.0.0.1");
-    CHECK(el < 0.5);
+    CHECK(el < 5);
     /* nobody at all */
     t.ns[1] = NULL;
     r = run(&t.cfg, "ok.test", &a, &e, &el);
     CHECK(r < 0);   /* the refusal may come back before httpx__dns_start returns */
     CHECK_INT(e.code, HTTPX_ERR_CONNECT);
     CHECK_HAS(e.msg, "refused the query");
-    CHECK(el < 0.5);
+    CHECK(el < 5);
 }
 
 TEST(dns_stub_truncated_answers_go_tcp) {

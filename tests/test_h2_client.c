@@ -522,17 +522,18 @@ TEST(h2_client_poll_zero_frame_budget) {
     h2srv s;
     httpx_client *c;
     httpx_task *t[300];
-    double worst = 0, t0, dt, start;
-    int i, calls = 0;
+    double worst = 0, dt, start;
+    int i, calls = 0, waited = 0;
     REQUIRE(srv_nghttpd(&s));
     c = client_for(&s, NULL);
     for (i = 0; i < 300; i++) t[i] = httpx_client_start(c, "GET", at(&s, i % 10 ? "/hello.txt" : "/1mb.bin"), NULL);
     start = httpx__now();
     while (httpx_client_poll(c, 0) > 0 && httpx__now() - start < 60) {
-        t0 = httpx__now();
+        test_clock k = test_clock_start();
         httpx_client_poll(c, 0);
-        dt = httpx__now() - t0;
+        dt = test_clock_seconds(k);
         if (dt > worst) worst = dt;
+        waited += test_waited(k, 0.020);
         calls++;
         usleep(500);
     }
@@ -544,7 +545,8 @@ TEST(h2_client_poll_zero_frame_budget) {
         httpx_task_free(t[i]);
     }
     CHECK_INT(c->num_conns, 1);
-    CHECK(worst < 0.100);                  /* generous on a loaded machine */
+    CHECK_INT(waited, 0);                  /* no call slept: the wall clock alone says little under load */
+    CHECK(worst < 2.0);
     httpx_client_free(c);
 }
 

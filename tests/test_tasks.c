@@ -62,22 +62,26 @@ TEST(tasks_on_done_and_max_in_flight) {
 TEST(tasks_poll_zero_never_stalls) {
     httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 200 } });
     struct done_count d = {0, 0};
-    double worst = 0, t0, dt, start = httpx__now();
-    int i, calls = 0;
+    double worst = 0, dt, start = httpx__now();
+    int i, calls = 0, waited = 0;
     for (i = 0; i < 200; i++)
         httpx_client_start(c, "GET", fx_rogue_at("/delay/200"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
     while (httpx_client_poll(c, 0) > 0 && httpx__now() - start < 30) {
-        t0 = httpx__now();
+        test_clock k = test_clock_start();
         httpx_client_poll(c, 0);
-        dt = httpx__now() - t0;
+        dt = test_clock_seconds(k);
         if (dt > worst) worst = dt;
+        waited += test_waited(k, 0.020);
         calls++;
         usleep(1000);                        /* the rest of a frame */
     }
     printf("  poll(c, 0): %d calls, longest %.3f ms, 200 requests in %.2f s\n", calls, worst * 1e3,
            httpx__now() - start);
     CHECK_INT(d.ok, 200);
-    CHECK(worst < 0.050);                    /* generous: the target is 2 ms, see the benchmark */
+    /* the promise is "never waits" (the 2 ms work budget is the benchmark's):
+       no call slept, whatever a loaded machine does to the wall clock */
+    CHECK_INT(waited, 0);
+    CHECK(worst < 2.0);
     httpx_client_free(c);
 }
 
@@ -149,11 +153,15 @@ TEST(tasks_cancel_leaves_pool_sane) {
 
 TEST(tasks_client_free_with_tasks_in_flight) {
     httpx_client *c = httpx_client_new(NULL);
+    struct done_count d = {0, 0};
     int i;
-    for (i = 0; i < 5; i++) httpx_client_start(c, "GET", fx_rogue_at("/delay/100"), NULL);
-    httpx_client_poll(c, 10);
-    httpx_client_free(c);                    /* ASan's leak check tells */
-    CHECK(1);
+    for (i = 0; i < 5; i++)
+        httpx_client_start(c, "GET", fx_rogue_at("/delay/1000"), &(httpx_opts){ .on_done = count_done, .user_data = &d });
+    for (i = 0; i < 100 && c->num_conns < 5; i++) httpx_client_poll(c, 10);
+    CHECK_INT(c->num_conns, 5);              /* really in flight, on their connections */
+    CHECK_INT(c->tasks_total, 5);
+    httpx_client_free(c);                    /* ASan's leak check tells the rest */
+    CHECK_INT(d.calls, 0);                   /* no callback into a client being freed */
 }
 
 TEST(tasks_timeouts_and_errors_per_task) {
@@ -347,5 +355,70 @@ TEST(tasks_streams_and_tasks_together) {
     CHECK_INT(stalled->error, HTTPX_ERR_READ_TIMEOUT);
     httpx_response_free(stalled);
     httpx_task_free(t);
+    httpx_client_free(c);
+}
+
+/* Nothing in flight: poll(c, -1) returns at once, whatever idle pooled
+   connection the client keeps (it used to block until the server closed it). */
+TEST(tasks_poll_forever_with_nothing_in_flight_returns) {
+    httpx_client *c = httpx_client_new(NULL);
+    httpx_response *r;
+    double t0;
+    REQUIRE(fx_rogue_port());
+    r = httpx_client_get(c, fx_rogue_at("/conn-id"), NULL);   /* rogue keeps it open 60 s */
+    CHECK_INT(r->status_code, 200);
+    httpx_response_free(r);
+    CHECK_INT(c->num_conns, 1);
+    t0 = httpx__now();
+    CHECK_INT(httpx_client_poll(c, -1), 0);
+    CHECK(httpx__now() - t0 < 10.0);          /* generous: the old wait was the server's 60 s */
+    httpx_client_free(c);
+}
+
+/* An idle connection past keepalive_expiry is closed when its time comes,
+   while the loop waits for something else. */
+TEST(tasks_keepalive_expiry_wakes_the_loop) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .keepalive_expiry = 0.2 } });
+    httpx_response *r;
+    httpx_task *t;
+    bool closed_while_waiting = false;
+    REQUIRE(fx_rogue_port() && fx_nginx_port());
+    r = httpx_client_get(c, fx_nginx_at("/hello.txt"), NULL);
+    CHECK_INT(r->status_code, 200);
+    httpx_response_free(r);
+    CHECK_INT(c->num_conns, 1);
+    t = httpx_client_start(c, "GET", fx_rogue_at("/delay/3000"), NULL);
+    while (!httpx_task_done(t)) {
+        httpx_client_poll(c, -1);
+        if (!httpx_task_done(t) && c->num_conns == 1) closed_while_waiting = true;
+    }
+    CHECK(closed_while_waiting);
+    CHECK_INT(httpx_task_response(t)->status_code, 200);
+    httpx_task_free(t);
+    httpx_client_free(c);
+}
+
+/* A task that waits for the pool is no work to do now: an embedder's loop
+   must sleep until something happens (it used to be told timeout 0 on every
+   pass and spun a core). */
+TEST(tasks_fds_waiting_for_the_pool_do_not_spin) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .limits = { .max_connections = 1 } });
+    struct pollfd fds[8];
+    int rounds = 0, at_once = 0, n, ms = 0;
+    double start = httpx__now();
+    REQUIRE(fx_rogue_port());
+    httpx_client_start(c, "GET", fx_rogue_at("/delay/60000"), NULL);
+    httpx_client_start(c, "GET", fx_rogue_at("/delay/60000"), NULL);
+    while (httpx__now() - start < 1.0 && rounds < 200) {
+        n = httpx_client_fds(c, fds, 8, &ms);
+        at_once += ms == 0;
+        poll(fds, (nfds_t)n, ms < 0 || ms > 100 ? 100 : ms);
+        httpx_client_process(c, fds, n);
+        rounds++;
+    }
+    n = httpx_client_fds(c, fds, 8, &ms);
+    CHECK(ms > 1000);                       /* the read and pool timeouts are 5 s away */
+    CHECK(at_once <= 3);                    /* admitting, connecting: then nothing is due */
+    CHECK_INT(httpx_client_poll(c, 0), 2);
     httpx_client_free(c);
 }

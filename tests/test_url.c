@@ -288,6 +288,12 @@ static const ut_good ut_goods[] = {
     {"http://h/a%20b?c%2Fd", NULL, "h", 80, false, false, false, "/a%20b", "c%2Fd", NULL, "/a%20b?c%2Fd", "h", "http://h/a%20b?c%2Fd"},
     {"http://h/caf\xc3\xa9?q=\xe2\x82\xac", NULL, "h", 80, false, false, false, "/caf\xc3\xa9", "q=\xe2\x82\xac", NULL, "/caf%C3%A9?q=%E2%82%AC", "h", "http://h/caf%C3%A9?q=%E2%82%AC"},
     {"http://h/\"<>\\^`{|}?\"<>\\^`{|}", NULL, "h", 80, false, false, false, "/\"<>\\^`{|}", "\"<>\\^`{|}", NULL, "/%22%3C%3E%5C%5E%60%7B%7C%7D?%22%3C%3E%5C%5E%60%7B%7C%7D", "h", "http://h/%22%3C%3E%5C%5E%60%7B%7C%7D?%22%3C%3E%5C%5E%60%7B%7C%7D"},
+    /* what python3-httpx 0.23 sends: space, '"', '<', '>' and non-ASCII encoded in path and
+       query; "'", '[', ']' kept; the fragment is not sent */
+    {"http://h/a b?c d#e f", NULL, "h", 80, false, false, false, "/a b", "c d", "e f", "/a%20b?c%20d", "h", "http://h/a%20b?c%20d"},
+    {"http://h/ ", NULL, "h", 80, false, false, false, "/ ", NULL, NULL, "/%20", "h", "http://h/%20"},
+    {"http://h/a\"b'<c>[d]?q=\"x\" '<y>'[z]\xc3\xa9", NULL, "h", 80, false, false, false, "/a\"b'<c>[d]", "q=\"x\" '<y>'[z]\xc3\xa9", NULL,
+     "/a%22b'%3Cc%3E[d]?q=%22x%22%20'%3Cy%3E'[z]%C3%A9", "h", "http://h/a%22b'%3Cc%3E[d]?q=%22x%22%20'%3Cy%3E'[z]%C3%A9"},
     {"http://h/a/./b/../c;p=1,2:@!$&'()*+=~", NULL, "h", 80, false, false, false, "/a/./b/../c;p=1,2:@!$&'()*+=~", NULL, NULL, "/a/./b/../c;p=1,2:@!$&'()*+=~", "h", "http://h/a/./b/../c;p=1,2:@!$&'()*+=~"},
     {"http://h//x//", NULL, "h", 80, false, false, false, "//x//", NULL, NULL, "//x//", "h", "http://h//x//"},
 };
@@ -397,9 +403,11 @@ static const ut_bad ut_bads[] = {
     UT_BAD("http://h:+8/", HTTPX_ERR_INVALID_URL, "not a number"),
     UT_BAD("http://h:8:9/", HTTPX_ERR_INVALID_URL, "port '8:9' is not a number"),
     UT_BAD("http://a b/", HTTPX_ERR_INVALID_URL, "space at offset 8"),
-    UT_BAD("http://h/a b", HTTPX_ERR_INVALID_URL, "space at offset 10"),
+    UT_BAD("http://a b:80/", HTTPX_ERR_INVALID_URL, "space at offset 8"),
+    UT_BAD("http://u p@h/", HTTPX_ERR_INVALID_URL, "space at offset 8"),
     UT_BAD(" http://h/", HTTPX_ERR_INVALID_URL, "space at offset 0"),
-    UT_BAD("http://h/ ", HTTPX_ERR_INVALID_URL, "space"),
+    UT_BAD("http://h/a\tb c", HTTPX_ERR_INVALID_URL, "control character 0x09"),
+    UT_BAD("http://h/?a b\r\n", HTTPX_ERR_INVALID_URL, "control character 0x0D"),
     UT_BAD("http://h/\r\nX: y", HTTPX_ERR_INVALID_URL, "control character 0x0D at offset 9"),
     UT_BAD("http://h/\n", HTTPX_ERR_INVALID_URL, "control character 0x0A"),
     UT_BAD("http://h/\t", HTTPX_ERR_INVALID_URL, "control character 0x09"),

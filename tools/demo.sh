@@ -12,7 +12,8 @@
 # The server: nginx (when installed) serving files and proxying the
 # httpbin-like endpoints (/anything, /json, /status/N, /delay/MS, ...) to
 # tests/servers/rogue.py (python3); without nginx, rogue.py alone over http.
-# https uses a throwaway CA and certificate made with openssl in a temp dir;
+# https uses a throwaway CA and certificate that tests/tls/gencerts.sh makes
+# with openssl in a temp dir;
 # the tool trusts that CA through SSL_CERT_FILE, as HTTPX does.
 set -u
 cd "$(dirname "$0")/.."
@@ -72,17 +73,7 @@ fi
 # ---- certificates: a throwaway CA and a server certificate by it ----
 have_tls=0
 if command -v openssl >/dev/null 2>&1 && "$HTTPX" --help >/dev/null 2>&1; then
-    (
-        cd "$tmp" &&
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-            -subj "/CN=httpx.h demo CA" -keyout ca.key -out ca.pem \
-            -addext "basicConstraints=critical,CA:true" -addext "keyUsage=critical,keyCertSign" &&
-        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-            -subj "/CN=localhost" -keyout server.key -out server.csr &&
-        printf 'basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n' > server.ext &&
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-            -extfile server.ext -out server.pem
-    ) >"$tmp/openssl.log" 2>&1 && chmod 644 "$tmp"/*.pem "$tmp"/*.key && have_tls=1
+    sh tests/tls/gencerts.sh "$tmp" servers >"$tmp/openssl.log" 2>&1 && have_tls=1
     [ $have_tls = 1 ] || note "openssl failed, https is skipped: $(tail -n 3 "$tmp/openssl.log")"
 fi
 
@@ -108,7 +99,7 @@ start_nginx() {  # start_nginx HTTP_PORT HTTPS_PORT; 0 when it runs
     upstream=""
     [ -n "$rogue_port" ] && upstream="upstream rogue { server 127.0.0.1:$rogue_port; keepalive 16; }"
     tls_server=""
-    [ $have_tls = 1 ] && tls_server="server { listen 127.0.0.1:$2 ssl; ssl_certificate $tmp/server.pem; ssl_certificate_key $tmp/server.key; include $tmp/locations.conf; }"
+    [ $have_tls = 1 ] && tls_server="server { listen 127.0.0.1:$2 ssl; ssl_certificate $tmp/server-ec.pem; ssl_certificate_key $tmp/server-ec.key; include $tmp/locations.conf; }"
     cat > "$tmp/locations.conf" <<EOF
 root $tmp/root;
 location / { }

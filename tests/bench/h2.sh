@@ -64,17 +64,7 @@ command -v h2load >/dev/null 2>&1 || die "h2load not found (apt-get install nght
 printf 'Hello, world!\n' >"$TMP/www/14.txt"
 dd if=/dev/zero of="$TMP/www/big.bin" bs=1000000 count="$DL_MB" 2>/dev/null || die "no room for the download file"
 chmod 644 "$TMP/www/"*
-(
-    cd "$TMP/certs" && set -e
-    printf '[v3_ca]\nbasicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n[v3_srv]\nbasicConstraints=CA:false\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' >x509.cnf
-    openssl ecparam -name prime256v1 -genkey -noout -out ca.key 2>/dev/null
-    openssl req -new -x509 -key ca.key -out ca.pem -days 30 -subj "/CN=httpx h2 bench CA" -config x509.cnf -extensions v3_ca 2>/dev/null
-    openssl ecparam -name prime256v1 -genkey -noout -out ec.key 2>/dev/null
-    openssl req -new -key ec.key -out ec.csr -subj "/CN=127.0.0.1" 2>/dev/null
-    openssl x509 -req -in ec.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out ec.pem -days 30 \
-        -extfile x509.cnf -extensions v3_srv 2>/dev/null
-    chmod 644 ./*
-) || die "openssl could not make the certificates"
+sh "$ROOT/tests/tls/gencerts.sh" "$TMP/certs" servers >"$TMP/certs.log" 2>&1 || die "openssl could not make the certificates"
 CA=$TMP/certs/ca.pem
 
 for try in 1 2 3 4 5; do

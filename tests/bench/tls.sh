@@ -2,10 +2,10 @@
 # the plain rows (it uses run.sh's variables and functions: TMP, OUT, ROOT,
 # CC, NGINX, USER_LINE, CPU, HAVE_TASKSET, free_port, median, ...).
 #
-#   certificates  openssl, in $TMP/tls/certs: an RSA 2048 CA and an ECDSA
-#                 P-256 CA, each signing a server certificate of its own key
-#                 type for IP 127.0.0.1 (and DNS localhost); ca.pem holds both
-#                 CAs and is the only thing either client trusts
+#   certificates  tests/tls/gencerts.sh DIR servers, in $TMP/tls/certs: an
+#                 RSA 2048 CA signing an RSA and an ECDSA P-256 server
+#                 certificate for 127.0.0.1, ::1 and localhost; ca.pem is the
+#                 only thing either client trusts
 #   nginx         a second nginx (nginx_tls.conf.in), one port per
 #                 certificate; TLS 1.2, ECDHE + AES-128-GCM, no session cache
 #                 and no tickets (every handshake is a full one)
@@ -30,43 +30,10 @@ TLS_BYTES=$((TLS_DL_MB * 1000000))
 TLS_HS_WARMUP=20
 TLS_TMO=$((120 + TLS_HS_N / 100 + TLS_DL_MB * TLS_DL_COUNT / 10))
 
-tls_certs() {  # -> $TLS_DIR/certs; false when openssl fails
+tls_certs() {  # -> $TLS_DIR/certs (tests/tls/gencerts.sh); false when openssl fails
     d=$TLS_DIR/certs
     mkdir -p "$d" || return 1
-    cat >"$d/x509.cnf" <<'CNF'
-[ req ]
-distinguished_name = dn
-prompt             = no
-[ dn ]
-CN = httpx bench
-[ v3_ca ]
-basicConstraints     = critical, CA:true
-keyUsage             = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[ v3_server ]
-basicConstraints     = CA:false
-keyUsage             = critical, digitalSignature, keyEncipherment
-extendedKeyUsage     = serverAuth
-subjectAltName       = IP:127.0.0.1, DNS:localhost
-CNF
-    (
-        cd "$d" || exit 1
-        set -e
-        o() { openssl "$@" >>openssl.log 2>&1; }
-        o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ca-rsa.key
-        o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa.key
-        o genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca-ec.key
-        o genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
-        for t in rsa ec; do
-            o req -new -x509 -key ca-$t.key -out ca-$t.pem -days 3650 -subj "/CN=httpx bench $t CA" \
-                -config x509.cnf -extensions v3_ca -sha256
-            o req -new -key $t.key -out $t.csr -subj "/CN=127.0.0.1" -config x509.cnf
-            o x509 -req -in $t.csr -CA ca-$t.pem -CAkey ca-$t.key -CAcreateserial -out $t.pem -days 825 \
-                -extfile x509.cnf -extensions v3_server -sha256
-        done
-        cat ca-rsa.pem ca-ec.pem >ca.pem
-        chmod 644 ./*.pem ./*.key
-    )
+    sh "$ROOT/tests/tls/gencerts.sh" "$d" servers >>"$d/openssl.log" 2>&1
 }
 
 tls_ready() {  # $1 port: true once nginx answers over https

@@ -17,6 +17,9 @@ Only class IN; every answer echoes the question; TTL 60.
   nodata       NOERROR, no records, for both types
   aaaa-servfail  A 127.0.0.1; AAAA: SERVFAIL
   delay-MS     like ok, answered MS ms later (the server goes on serving)
+  delayfirst-MS  every query answered MS ms later: the first for each (name,
+               type) like ok, later ones (retries) with A 127.0.0.2 / AAAA ::2,
+               so a test sees which answer the client took
   drop         never answers
   drop-once    drops the first query for each (name, type), answers the rest like ok
   wrongid      an answer with a wrong id, then the right answer (like ok)
@@ -265,6 +268,15 @@ class Server:
             send(message(qid, question))
         elif first.startswith("delay-") and first[6:].isdigit():
             self.later(int(first[6:]) / 1000.0, ok)
+        elif first.startswith("delayfirst-") and first[11:].isdigit():
+            key = (name, qtype)
+            self.seen[key] = self.seen.get(key, 0) + 1
+            if self.seen[key] == 1:
+                self.later(int(first[11:]) / 1000.0, ok)
+            else:
+                retry = {A: [rr(qwire, A, ip4("127.0.0.2"))], AAAA: [rr(qwire, AAAA, ip6("::2"))]}
+                self.later(int(first[11:]) / 1000.0,
+                           lambda: send(message(qid, question, retry.get(qtype, []))))
         elif first == "drop":
             pass
         elif first == "drop-once":

@@ -72,6 +72,10 @@ Well-behaved endpoints
   /continue          sends "HTTP/1.1 100 Continue" first (before the body is
                      read, Expect or not), then reads the body, then 200 "continued".
   /early-hints       a 103 with "Link: </style.css>; rel=preload", then 200 "ok".
+  /interim?n=N&ms=MS  N heads "HTTP/1.1 100 Continue" (default 1000, at most
+                     1000000), MS ms apart (default 0: all in one write), then
+                     200 "final after N interim responses". Stops at the first
+                     failed write (the client gave up).
   /expect-417        with Expect: 100-continue, answers 417 without reading the
                      body and closes; without Expect, 200 "ok".
   /http10            "HTTP/1.0 200 OK", Content-Length, body "http/1.0 body", then
@@ -93,6 +97,10 @@ drained for up to 1 s, so the client reads what was sent before the close)
   /close-no-response reads the request and closes without a byte.
   /close-after-response  200 "ok" with Content-Length and no "Connection: close",
                      then closes (a stale pooled connection).
+  /close-if-reused   on a connection that served a request before: reads the
+                     request and closes without a byte (the server dropped an
+                     idle connection as the client sent on it); on a fresh one
+                     200 "fresh connection ID".
   /reset             reads the request and resets the connection (RST).
   /bad/two-content-lengths  Content-Length: 5 and Content-Length: 6, body "hello!".
   /bad/cl-and-te     Content-Length: 100 and Transfer-Encoding: chunked, chunked
@@ -318,6 +326,7 @@ class Conn:
         self.rfile = sock.makefile("rb", buffering=64 * 1024)
         self.closed = False
         self.idle_ms = 0     # set by /keepalive-timeout/MS
+        self.served = 0      # requests read on this connection so far
 
     def idle_expired(self):
         """With idle_ms set: True when no next request starts within it."""
@@ -609,6 +618,23 @@ def ep_early_hints(c, req):
     return c.respond(req, 200, [("Content-Type", "text/plain")], b"ok")
 
 
+def ep_interim(c, req):
+    q = dict(req.query)
+    n = int_arg(q.get("n"), 1000, 0, 1000000)
+    ms = int_arg(q.get("ms"), 0, 0, 10000)
+    head = b"HTTP/1.1 100 Continue\r\n\r\n"
+    try:
+        if ms == 0:
+            c.send(head * n)
+        else:
+            for _ in range(n):
+                c.send(head)
+                time.sleep(ms / 1000.0)
+    except OSError:
+        return False
+    return c.respond(req, 200, [("Content-Type", "text/plain")], b"final after %d interim responses" % n)
+
+
 def ep_expect_417(c, req):
     if getattr(req, "expect_failed", False):
         return c.respond(req, 417, [("Content-Type", "text/plain")], b"expectation failed", close=True)
@@ -727,6 +753,14 @@ def ep_close_mid_chunk(c, req):
 
 def ep_close_no_response(c, req):
     return False
+
+
+def ep_close_if_reused(c, req):
+    # a keep-alive race: the server dropped the idle connection just as the
+    # client sent on it. A fresh connection gets the answer.
+    if c.served > 1:
+        return False
+    return c.respond(req, 200, [("Content-Type", "text/plain")], b"fresh connection %d" % c.id)
 
 
 def ep_close_after_response(c, req):
@@ -849,11 +883,12 @@ EXACT = {
     "/interim-flood": ep_interim_flood,
     "/conn-id": lambda c, r: c.respond(r, 200, [("Content-Type", "text/plain")], str(c.id).encode()),
     "/redirect": ep_redirect, "/set-header": ep_set_header, "/repeat-header": ep_repeat_header,
-    "/continue": ep_continue, "/early-hints": ep_early_hints, "/expect-417": ep_expect_417,
+    "/continue": ep_continue, "/early-hints": ep_early_hints, "/interim": ep_interim, "/expect-417": ep_expect_417,
     "/http10": ep_http10, "/close-delimited": ep_close_delimited, "/lf-only": ep_lf_only,
     "/stall-head": ep_stall_head, "/stall-body": ep_stall_body,
     "/close-mid-body": ep_close_mid_body, "/close-mid-chunk": ep_close_mid_chunk,
     "/close-no-response": ep_close_no_response, "/close-after-response": ep_close_after_response,
+    "/close-if-reused": ep_close_if_reused,
     "/reset": ep_reset, "/latin1": ep_latin1, "/utf8": ep_utf8, "/json": ep_json,
     "/gzip": ep_gzip, "/deflate": ep_deflate,
 }
@@ -906,6 +941,8 @@ class Handler(socketserver.BaseRequestHandler):
                     c.send(b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
                            b"Content-Length: %d\r\n\r\n%s" % (len(str(e)), str(e).encode()))
                     break
+                if req is not None:
+                    c.served += 1
                 if req is None or not dispatch(c, req):
                     break
         except (OSError, Closed):

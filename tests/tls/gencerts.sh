@@ -1,5 +1,7 @@
 #!/bin/sh
-# Generates the certificates of the TLS tests into DIR (made if missing):
+# The one certificate script: the TLS tests, the benchmarks (tests/bench) and
+# the demo (tools/demo.sh) all make their certificates here.
+# Generates into DIR (made if missing):
 #   ca.pem                  the test CA (RSA) that clients trust
 #   inter.pem               an intermediate CA under ca.pem
 #   other-ca.pem            a CA nobody trusts
@@ -13,9 +15,12 @@
 #   otherca                 right names, signed by other-ca
 #   client-rsa, client-ec   client certificates by client-ca (.pem, .key)
 #   client-other            a client certificate by other-ca
-# Usage: gencerts.sh DIR. Needs the openssl command (1.1.1 or later).
+# Usage: gencerts.sh DIR [servers]. With "servers", only ca.pem and the
+# server-rsa and server-ec pairs (what the benchmarks and the demo serve).
+# Needs the openssl command (1.1.1 or later).
 set -eu
 dir=$1
+what=${2:-all}
 mkdir -p "$dir"
 cd "$dir"
 o() { openssl "$@" 2>/dev/null; }
@@ -79,13 +84,17 @@ now=20200101000000Z
 later=20991231000000Z
 
 selfca ca "httpx test CA"
-selfca other-ca "httpx other CA"
-selfca client-ca "httpx client CA"
-sign inter ca v3_ca $now $later "httpx intermediate CA"
-
 sign server-rsa ca v3_server $now $later localhost
 eckey server-ec.key
 sign server-ec ca v3_server $now $later localhost
+if [ "$what" = servers ]; then
+    chmod 644 ./*.pem ./*.key
+    echo ok
+    exit 0
+fi
+selfca other-ca "httpx other CA"
+selfca client-ca "httpx client CA"
+sign inter ca v3_ca $now $later "httpx intermediate CA"
 sign chain-leaf inter v3_server $now $later localhost
 cat chain-leaf.pem inter.pem > chain.pem
 cp chain-leaf.key chain.key

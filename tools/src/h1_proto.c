@@ -10,7 +10,6 @@
 
 #define HTTPX__RECV_CHUNK 16384
 #define HTTPX__MAX_HEAD_FIELDS 256
-#define HTTPX__MAX_INTERIM 32          /* 1xx responses before the final one */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
@@ -83,6 +82,7 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
         httpx__buf_puts(out, "Content-Length: 0\r\n");
     httpx__buf_append(out, "\r\n", 2);
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->h1.body_off = 0;
     ex->h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
@@ -242,10 +242,14 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
     if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
     if (rc < 0) return HTTPX__BAD;
     if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
+        /* No count limit (peers have none): all the interim heads together
+           may take max_head_size bytes, and they do not extend the read
+           timeout (see httpx__h1_recv_head). */
         conn->in_off += end;
-        if (++ex->h1.interim > HTTPX__MAX_INTERIM) {
-            httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server sent more than %d interim (1xx) responses",
-                        HTTPX__MAX_INTERIM);
+        ex->h1.interim_bytes += end;
+        if (ex->h1.interim_bytes > max_head) {
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "interim (1xx) responses took more than %zu bytes before the "
+                        "final response (max_head_size)", max_head);
             return HTTPX__BAD;
         }
         return 1;
@@ -269,7 +273,14 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
             if (rc == 1) continue;   /* an interim response was skipped: the next head may be in already */
         }
         n = httpx__h1_fill(conn, e);
-        if (n == HTTPX__AGAIN) { httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT); return; }
+        if (n == HTTPX__AGAIN) {
+            /* after an interim response the deadline stays: a server that
+               sends 1xx heads for ever still meets the read timeout */
+            double keep = ex->h1.interim_bytes ? ex->deadline : 0;
+            httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
+            if (keep) ex->deadline = keep;
+            return;
+        }
         if (n <= 0) {
             if (httpx__h1_retry(conn, ex)) return;
             if (n == 0)

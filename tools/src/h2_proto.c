@@ -428,8 +428,10 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
             return;
         }
     }
-    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e))
+    if (!httpx__h2_fields(ex, f, cap, &n, &text, &e)) {
+        httpx__hpack_debug(ex->client, f, n);
         httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+    }
     httpx__buf_free(&text);
     if (f != fields) httpx__free(f);
     if (e.code) { httpx__exchange_end(ex, &e); return; }

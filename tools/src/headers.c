@@ -129,3 +129,22 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
     if (value) *value = httpx__field_value(h, i);
     return true;
 }
+
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    httpx__buf_puts(&b, line);
+    httpx__buf_append(&b, "\r\n", 2);
+    for (i = 0; i < n; i++) {
+        httpx__buf_append(&b, f[i].name, f[i].name_len);
+        httpx__buf_append(&b, ": ", 2);
+        httpx__buf_append(&b, f[i].value, f[i].value_len);
+        httpx__buf_append(&b, "\r\n", 2);
+    }
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, kind, b.p, b.len);
+    httpx__buf_free(&b);
+}

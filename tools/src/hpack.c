@@ -794,4 +794,20 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
     return HTTPX_OK;
 }
 
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < n; i++) {
+        httpx__buf_append(&b, f[i].name, f[i].nlen);
+        httpx__buf_append(&b, ": ", 2);
+        httpx__buf_append(&b, f[i].value, f[i].vlen);
+        httpx__buf_append(&b, "\r\n", 2);
+    }
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_OUT, b.p, b.len);
+    httpx__buf_free(&b);
+}
+
 #endif /* HTTPX_NO_HTTP2 */

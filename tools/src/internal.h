@@ -510,7 +510,7 @@ typedef struct httpx__h1_ex {
     size_t scanned;                 /* how far the head-end search got */
     size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
     size_t body_off;                /* request body bytes produced so far */
-    int interim;                    /* 1xx responses skipped */
+    size_t interim_bytes;           /* of the 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
     bool body_complete;             /* the whole response body has been received */
     bool reusable;                  /* the connection may serve another exchange */
@@ -747,6 +747,14 @@ HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
+/* on_debug (httpx_client_opts): a head that is already text goes as it is,
+   one call, nothing done when no callback is set. */
+#define HTTPX__DEBUG(c, kind, p, n)                                                    \
+    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
+/* headers.c: a head that is not text (the response door's fields) rendered
+   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
+HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
+                                        const httpx__field_view *f, size_t n);
 /* response.c */
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
@@ -755,10 +763,17 @@ HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
 /* Settles tasks whose exchange ended: follows redirects, calls on_done. */
 HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
 HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
+/* Whether a task waits for a pass to admit it or to report its end. */
+HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */
 HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
+   *ms, how long (-1: no limit). */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
+/* A pass over events the caller polled (httpx_client_process). */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
 /* Runs passes until ex is no longer in a state before `until` (a blocking
    call's wait). */
 HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
@@ -1210,4 +1225,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
    connection error, or stream ids used up. A new exchange must not wait
    for such a connection (it only finishes the streams it has). */
 HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
+/* hpack.c: an HTTP/2 request's header list as text for on_debug
+   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
+HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
 #endif

@@ -33,6 +33,7 @@ HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
 HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->state = HTTPX__EX_QUEUED;
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
     ex->reused = ex->retried = false;
     ex->started = httpx__now();
@@ -44,6 +45,7 @@ HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *
     ex->retried = true;
     ex->reused = false;
     ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;
     ex->state = HTTPX__EX_QUEUED;
 }
 
@@ -139,36 +141,58 @@ static void httpx__loop_place(httpx_client *c) {
     }
 }
 
-/* Frees the connections that closed. */
+/* Closes idle connections past their keepalive expiry (the wait ends for
+   them, so this runs on time even with nothing in flight) and frees the
+   connections that closed. */
 static void httpx__loop_sweep(httpx_client *c) {
     httpx__conn **pp = &c->conns;
+    double now = httpx__now();
     while (*pp) {
         httpx__conn *conn = *pp;
+        if (conn->state == HTTPX__CONN_READY && !conn->active &&
+            now - conn->idle_since > c->opts.limits.keepalive_expiry)
+            httpx__conn_close(conn);
         if (conn->state == HTTPX__CONN_CLOSED) { *pp = conn->next; httpx__conn_free(conn); }
         else pp = &conn->next;
     }
 }
 
-/* Fills the pollfd array from the connections; the earliest deadline of
-   connections and exchanges goes to *next (0: none). */
-static int httpx__loop_fds(httpx_client *c, struct pollfd *fds, int cap, double *next) {
+static void httpx__due_at(double *next, double when) {
+    if (when && (!*next || when < *next)) *next = when;
+}
+
+/* What the loop waits for, in this one place for a pass and for
+   httpx_client_fds: the connections' wants go into fds (the count is
+   returned), and *ms says how long to wait for them (-1: no limit): until the
+   earliest deadline of a connection or an exchange or an idle connection's
+   keepalive expiry, or not at all when a pass has work to do at once (an
+   exchange the pool has not yet been asked for, a task to admit or report).
+   An exchange that waits for the pool is not work: a connection's event
+   frees one, or its pool deadline comes. */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
+    double next = 0;
+    bool at_once = c->polling <= 1 && httpx__tasks_due(c);   /* nested passes neither admit nor report */
     int n = 0;
-    *next = 0;
     for (conn = c->conns; conn; conn = conn->next) {
         int fd = httpx__conn_fd(conn);
         conn->poll_index = -1;
         if (conn->state == HTTPX__CONN_CLOSED) continue;
-        if (conn->deadline && (!*next || conn->deadline < *next)) *next = conn->deadline;
+        httpx__due_at(&next, conn->deadline);
+        if (conn->state == HTTPX__CONN_READY && !conn->active)
+            httpx__due_at(&next, conn->idle_since + c->opts.limits.keepalive_expiry);
         if (fd < 0 || !conn->want || n >= cap) continue;
         fds[n].fd = fd;
         fds[n].events = conn->want;
         fds[n].revents = 0;
         conn->poll_index = n++;
     }
-    for (ex = c->live; ex; ex = ex->live_next)
-        if (ex->deadline && (!*next || ex->deadline < *next)) *next = ex->deadline;
+    for (ex = c->live; ex; ex = ex->live_next) {
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        httpx__due_at(&next, ex->deadline);
+    }
+    *ms = at_once ? 0 : next ? httpx__ms_until(next, httpx__now()) : -1;
     return n;
 }
 
@@ -185,7 +209,7 @@ static void httpx__conns_rotate(httpx_client *c, httpx__conn *conn) {
 
 /* Steps what poll found ready and what is due. budget: seconds of work
    (0: none); the next pass starts where this one stopped. */
-static void httpx__loop_dispatch(httpx_client *c, struct pollfd *fds, int n, double budget) {
+static void httpx__loop_dispatch(httpx_client *c, const struct pollfd *fds, int n, double budget) {
     httpx__conn *conn, *next;
     httpx__exchange *ex, *nex;
     double start = httpx__now(), now;
@@ -229,30 +253,15 @@ HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double bud
     httpx__loop_pass_for(c, timeout_ms, budget, NULL, 0);
 }
 
-static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
-    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
-    struct pollfd *fds = spare;
-    int n, ms, rc, cap = 16;
-    double next;
+/* The first and last steps of every pass: tasks are admitted and reported
+   only by the outermost one (a callback's blocking call nests a pass). */
+static void httpx__pass_begin(httpx_client *c) {
     c->polling++;
     if (c->polling == 1) httpx__tasks_admit(c);
     httpx__loop_place(c);
-    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
-        fds = c->pollfds;
-        cap = c->pollfds_cap;
-    }
-    n = httpx__loop_fds(c, fds, cap, &next);
-    ms = next ? httpx__ms_until(next, httpx__now()) : -1;
-    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
-    if (c->polling == 1 && c->tasks_done < c->tasks_total) {
-        httpx__response *r;   /* a task that ended and waits for its report: no waiting */
-        for (r = c->tasks; r; r = r->task_next)
-            if (r->started && !r->finished && r->ex.state == HTTPX__EX_DONE) { ms = 0; break; }
-    }
-    if (httpx__wait_over(watch, until)) ms = 0;
-    /* nothing to wait for (everything ended while being placed): no poll */
-    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
-    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+}
+
+static void httpx__pass_end(httpx_client *c) {
     if (c->polling == 1) {
         httpx__tasks_settle(c);
         httpx__tasks_admit(c);
@@ -260,6 +269,42 @@ static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget,
     }
     httpx__loop_sweep(c);
     c->polling--;
+}
+
+static void httpx__loop_pass_for(httpx_client *c, int timeout_ms, double budget, const httpx__exchange *watch, int until) {
+    struct pollfd spare[16];    /* out of memory for the array: go on, 16 at a time */
+    struct pollfd *fds = spare;
+    int n, ms, rc, cap = 16;
+    httpx__pass_begin(c);
+    if (httpx__pollfds_reserve(c, c->num_conns + 1)) {
+        fds = c->pollfds;
+        cap = c->pollfds_cap;
+    }
+    n = httpx__loop_wants(c, fds, cap, &ms);
+    if (timeout_ms >= 0 && (ms < 0 || ms > timeout_ms)) ms = timeout_ms;
+    if (httpx__wait_over(watch, until)) ms = 0;
+    /* nothing to wait for (everything ended while being placed): no poll */
+    rc = n || ms > 0 ? httpx__poll(fds, (size_t)n, ms) : 0;
+    httpx__loop_dispatch(c, fds, rc > 0 ? n : 0, budget);
+    httpx__pass_end(c);
+}
+
+/* A pass over the events the caller polled itself (httpx_client_process):
+   a connection gets the revents of its entry in fds, found where
+   httpx_client_fds put it or by its descriptor; connections made since then
+   get none. Nothing is polled again. */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n) {
+    httpx__conn *conn;
+    httpx__pass_begin(c);
+    for (conn = c->conns; conn; conn = conn->next) {
+        int fd = httpx__conn_fd(conn), i = conn->poll_index;
+        if (i < 0 || fd < 0) { conn->poll_index = -1; continue; }
+        if (!(i < n && fds[i].fd == fd))          /* the caller kept its own order */
+            for (i = 0; i < n && fds[i].fd != fd; i++) {}
+        conn->poll_index = i < n ? i : -1;
+    }
+    httpx__loop_dispatch(c, fds, n, 0);
+    httpx__pass_end(c);
 }
 
 /* Whether something other than the caller's own exchange could still give a

@@ -1,12 +1,20 @@
 #ifndef HTTPX_H_INCLUDED
 #define HTTPX_H_INCLUDED
 
-/* The implementation needs POSIX (sockets, poll, clock_gettime) even under
-   -std=c99. This works when httpx.h is the first include of the
-   implementation file; otherwise define _POSIX_C_SOURCE yourself. */
+/* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
+   fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
+   first include of the implementation file; otherwise define _POSIX_C_SOURCE
+   yourself. */
 #if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
+#endif
+/* glibc fixes its feature set at the first system header: when one came
+   before this file under strict ISO C (-std=c99, -std=c11), the POSIX
+   declarations are gone for good and the define above is too late. Say so,
+   rather than fail on a missing struct timespec deep inside. */
+#if defined(HTTPX_IMPLEMENTATION) && defined(__GLIBC__) && !defined(__USE_XOPEN2K8)
+#error "httpx.h: the implementation needs POSIX.1-2008 declarations, but a system header included before it (strict -std=c99/c11) left them out. Fix: include httpx.h with HTTPX_IMPLEMENTATION before any other header of this file, or put #define _POSIX_C_SOURCE 200809L before the first #include (or compile with -D_POSIX_C_SOURCE=200809L, or -std=gnu99/gnu11)."
 #endif
 
 #define HTTPX_VERSION_MAJOR 0
@@ -152,7 +160,8 @@ typedef void (*httpx_done_fn)(void *user_data, httpx_task *task, httpx_response 
    on, nonzero to abort the request (HTTPX_ERR_CANCELLED). */
 typedef int (*httpx_data_fn)(void *user_data, httpx_response *r, const char *data, size_t len);
 
-/* Per-request options: valid when zeroed. */
+/* Per-request options: valid when zeroed. (A new field needs a row in
+   tests/test_tasks_opts.c, which sends every field through every face.) */
 typedef struct httpx_opts {
     const httpx_pair *params;   /* query parameters, added to the URL's own */
     const httpx_pair *headers;  /* win over the client's headers of the same name */
@@ -179,6 +188,17 @@ typedef struct httpx_opts {
     void *user_data;            /* passed to on_data and on_done */
 } httpx_opts;
 
+/* What an on_debug call shows (as libcurl's CURLOPT_DEBUGFUNCTION). */
+typedef enum httpx_debug_kind {
+    HTTPX_DEBUG_TEXT,           /* a fact in words: the connection, its TLS version, cipher, ALPN */
+    HTTPX_DEBUG_HEADER_OUT,     /* a request head as sent: HTTP/1.1 text, or HTTP/2's header
+                                   list as "name: value" lines (pseudo-headers first) */
+    HTTPX_DEBUG_HEADER_IN       /* a response head as received, every hop's (HTTP/2: as text) */
+} httpx_debug_kind;
+/* text is not NUL-terminated; lines end in CRLF. Called on the thread that
+   drives the client, while it does; it must not call into the client. */
+typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -198,6 +218,9 @@ typedef struct httpx_client_opts {
                                    connection. Under HTTPX_NO_HTTP2: HTTP/1.1 */
     bool http2_prior_knowledge; /* http:// speaks HTTP/2 at once (h2c, no Upgrade), as HTTPX's
                                    http1=False. Under HTTPX_NO_HTTP2: HTTP/1.1 */
+    httpx_debug_fn on_debug;    /* NULL: none. Sees each request head as it goes out (redirect
+                                   hops and retries too) and each response head as it comes */
+    void *debug_user_data;      /* passed to on_debug */
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
@@ -273,8 +296,10 @@ HTTPX_API httpx_response *httpx_client_stream(httpx_client *c, const char *metho
    .files, nor an upload callback's state: keep those alive until done). */
 HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
 /* Does all the work that is ready, waiting at most timeout_ms for some (0:
-   never wait; -1: until something happens). Returns the number of tasks still
-   in flight (queued ones included). */
+   never wait; -1: until something happens, but with no task in flight it
+   returns 0 at once). Returns the number of tasks still in flight (queued
+   ones included). Idle pooled connections past keepalive_expiry are closed
+   by any call that drives the client. */
 HTTPX_API int  httpx_client_poll(httpx_client *c, int timeout_ms);
 HTTPX_API bool httpx_task_done(const httpx_task *t);
 HTTPX_API httpx_response *httpx_task_response(httpx_task *t);   /* NULL until done; owned by the task */
@@ -290,7 +315,8 @@ HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free
    (-1: no deadline), and returns how many it filled (it never fills more than
    cap; call again with a larger array when it returns cap). After the caller's
    own poll/epoll, httpx_client_process takes the same array with revents set
-   and does the work; it returns the tasks still in flight. */
+   and does the work with those events (it does not poll again; entries may be
+   reordered, they are matched by fd); it returns the tasks still in flight. */
 struct pollfd;
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);

@@ -51,6 +51,23 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+/* on_debug: the connection's facts in words, then the head as text. */
+static void httpx__debug_head_in(httpx__exchange *ex, const char *version, int status,
+                                 const httpx__field_view *fields, size_t nfields) {
+    httpx__response *r = ex->resp;
+    char line[320];
+    int n;
+    if (r->pub.tls_version[0])
+        n = snprintf(line, sizeof line, "%s over a %s connection, %s, cipher %s, ALPN %s", version,
+                     ex->reused ? "reused" : "new", r->pub.tls_version, r->pub.tls_cipher,
+                     r->pub.alpn[0] ? r->pub.alpn : "none");
+    else
+        n = snprintf(line, sizeof line, "%s over a %s connection", version, ex->reused ? "reused" : "new");
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
+    snprintf(line, sizeof line, "%s %d%s%s", version, status, r->pub.reason_phrase[0] ? " " : "", r->pub.reason_phrase);
+    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, fields, nfields);
+}
+
 HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
                                                 const char *reason, size_t reason_len,
                                                 const httpx__field_view *fields, size_t nfields,
@@ -84,6 +101,7 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
         r->pub.alpn = httpx__tls_alpn(ex->conn->io);
         httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
     }
+    if (ex->client->opts.on_debug) httpx__debug_head_in(ex, version, status, fields, nfields);
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
                            httpx_header(&r->pub, "location") != NULL;

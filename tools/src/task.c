@@ -26,9 +26,6 @@ static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
     r->opts_copy.headers = o->headers ? pairs : NULL;
     if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
     if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
-    /* parts already consumed by httpx__begin need no copy: URL and params */
-    r->opts_copy.params = NULL;
-    r->opts_copy.data = NULL;
     return true;
 }
 
@@ -69,6 +66,10 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
     r->client = c;
     httpx__task_link(c, r);
     httpx__begin(r, c, method, url, &r->opts_copy, false);
+    /* httpx__begin consumed these (into the URL and the form body); past this
+       call they may point to the caller's dead memory, so nothing may read them */
+    r->opts_copy.params = NULL;
+    r->opts_copy.data = NULL;
     q = &r->req;
     /* a body in the caller's memory is copied */
     if (q->body && q->body != r->form.p) {
@@ -142,50 +143,40 @@ HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c) {
     }
 }
 
+HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c) {
+    httpx__response *r;
+    bool room = c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight;
+    if (c->tasks_done >= c->tasks_total) return false;
+    for (r = c->tasks; r; r = r->task_next)
+        if (!r->finished && (r->started ? r->ex.state == HTTPX__EX_DONE : room)) return true;
+    return false;
+}
+
 /* ---- the faces of the loop ---- */
 
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms) {
-    httpx__conn *conn;
-    httpx__exchange *ex;
-    httpx__response *r;
-    double now = httpx__now(), next = 0;
-    int n = 0;
-    for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn);
-        if (conn->state == HTTPX__CONN_CLOSED) continue;
-        if (conn->deadline && (!next || conn->deadline < next)) next = conn->deadline;
-        if (fd < 0 || !conn->want || n >= cap) continue;
-        fds[n].fd = fd;
-        fds[n].events = conn->want;
-        fds[n].revents = 0;
-        n++;
-    }
-    for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED) next = now;   /* to be placed on the next call */
-        if (ex->deadline && (!next || ex->deadline < next)) next = ex->deadline;
-    }
-    for (r = c->tasks; r; r = r->task_next)   /* to admit or to report on the next call */
-        if (!r->finished && (!r->started || r->ex.state == HTTPX__EX_DONE) &&
-            (r->started || c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight)) next = now;
-    if (timeout_ms) *timeout_ms = next ? (next <= now ? 0 : (int)((next - now) * 1000.0 + 0.999)) : -1;
+    int ms, n = httpx__loop_wants(c, fds, cap, &ms);
+    if (timeout_ms) *timeout_ms = ms;
     return n;
 }
 
 static int httpx__tasks_left(httpx_client *c) { return c->tasks_total - c->tasks_done; }
 
-/* The caller polled what httpx_client_fds reported. Readiness is level-
-   triggered, so one pass that polls without waiting sees the same events
-   and does the work. */
+/* The caller polled what httpx_client_fds reported: the work is done with
+   the revents it got, without polling again. */
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n) {
-    (void)fds;
-    (void)n;
-    httpx__loop_pass(c, 0, 0);
+    httpx__loop_pass_given(c, fds, fds ? n : 0);
     return httpx__tasks_left(c);
 }
 
 #define HTTPX__FRAME_BUDGET 0.002   /* seconds of work one poll(c, 0) aims at */
 
 HTTPX_API int httpx_client_poll(httpx_client *c, int timeout_ms) {
+    /* No task in flight: nothing to wait for without end (an idle pooled
+       connection is no reason to block). A bounded wait still serves the idle
+       connections, and every pass does what is due, such as closing those
+       past their keepalive expiry. */
+    if (timeout_ms < 0 && httpx__tasks_left(c) == 0) timeout_ms = 0;
     httpx__loop_pass(c, timeout_ms, timeout_ms == 0 ? HTTPX__FRAME_BUDGET : 0);
     return httpx__tasks_left(c);
 }

@@ -9,8 +9,9 @@
    RFC is lax but the result could not name a server, it is stricter: a host
    that ends in a number must be a dotted-quad IPv4 address, a percent-encoded
    or non-ASCII host is refused, and '@' in userinfo must be encoded. Path,
-   query and fragment accept any byte but space and control characters; the
-   request target percent-encodes what may not be sent as is. */
+   query and fragment accept any byte but control characters; the request
+   target percent-encodes what may not be sent as is (space, '"', '<', '>',
+   '\\', '^', '`', '{', '|', '}', non-ASCII bytes), as HTTPX does. */
 #include "internal.h"
 
 #define HTTPX__U_MAX_HOST 255   /* DNS names are at most 253 bytes (RFC 1035) */
@@ -50,14 +51,16 @@ static int httpx__u_clip(size_t n, size_t max) { return (int)(n < max ? n : max)
 
 /* ---- parse ---- */
 
-/* Space and control characters are refused everywhere, before any other
-   check, because a URL carrying them is more likely an injection (CR/LF into
-   the request line) than a typo. */
-static httpx_error httpx__u_check_bytes(const char *s, size_t n, httpx__err *e) {
+/* Control characters are refused everywhere, before any other check,
+   because a URL carrying them is more likely an injection (CR/LF into the
+   request line) than a typo. A space is refused before the path (scheme and
+   authority: no host has one); in the path, query and fragment it is sent
+   as %20, as HTTPX does. */
+static httpx_error httpx__u_check_bytes(const char *s, size_t n, size_t authority_end, httpx__err *e) {
     size_t i;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == ' ')
+        if (c == ' ' && i < authority_end)
             return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: space at offset %zu (encode it as %%20)", i);
         if (c < 0x20 || c == 0x7F)
             return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: control character 0x%02X at offset %zu", c, i);
@@ -299,7 +302,9 @@ HTTPX__PRIVATE httpx_error httpx__url_parse(httpx__url *u, const char *s, size_t
     httpx_error rc;
     memset(u, 0, sizeof *u);
     if (!s || n == 0) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "invalid URL: empty URL");
-    if ((rc = httpx__u_check_bytes(s, n, e))) return rc;
+    for (end = 0; end < n && s[end] != '/'; end++) {}          /* the scheme's "//" */
+    for (end += 2; end < n && s[end] != '/' && s[end] != '?' && s[end] != '#'; end++) {}
+    if ((rc = httpx__u_check_bytes(s, n, end, e))) return rc;
     if ((rc = httpx__u_parse_scheme(u, s, n, &i, e))) return rc;
     u->port = u->is_https ? 443 : 80;
     /* RFC 9110 section 4.2: http and https URLs always have an authority. */
