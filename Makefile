@@ -3,7 +3,7 @@ CC      ?= cc
 PYTHON  ?= python3
 WARN     = -Wall -Wextra -pedantic -Werror
 BUILD    = build
-TESTSRC  = $(wildcard tests/test_*.c) tests/runner.c tests/impl.c $(wildcard tests/fixtures*.c)
+TESTSRC  = $(wildcard tests/test_*.c) $(wildcard tests/soak/*.c) tests/runner.c tests/impl.c $(wildcard tests/fixtures*.c)
 TESTHDR  = tests/test.h $(wildcard tests/fixtures*.h) tools/src/internal.h
 # The tests use TLS when BearSSL is installed (.ci/run installs it).
 HAVE_BEARSSL := $(shell test -f /usr/include/bearssl.h && echo 1)
@@ -20,7 +20,7 @@ HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
 CLANG   ?= clang
 HAVE_CLANG := $(shell command -v $(CLANG) >/dev/null 2>&1 && echo 1)
 
-.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo serve
+.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo serve soak
 
 # `make`: the examples and the httpx command-line tool, then what to run next.
 all: examples
@@ -83,6 +83,13 @@ leakcheck: $(BUILD)/test
 	HTTPX_SOAK=10000 valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=1 $(BUILD)/test client_many_requests_one_connection
 
+# The full soak (tests/soak/): 200,000 requests against the chaos server,
+# plain and under ASan (leaks) with fewer. `make test` runs a short one
+# (soak_chaos, 3,000 requests). HTTPX_SOAK_SEED=N repeats a run.
+soak: $(BUILD)/test $(BUILD)/test-asan
+	HTTPX_SOAK_REQUESTS=200000 $(BUILD)/test soak_chaos
+	HTTPX_SOAK_REQUESTS=20000 ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test-asan soak_chaos
+
 matrix: httpx.h
 	sh tests/compile_matrix.sh
 
@@ -119,10 +126,11 @@ asan: $(BUILD)/test-asan examples
 
 examples: $(EXAMPLES) $(BUILD)/oom $(BUILD)/oom_h2
 
-# Out of memory at every allocation in turn (tests/oom/oom.c, run by the tests).
+# Out of memory at every allocation in turn (tests/oom/oom.c, run by the
+# tests: out_of_memory_at_every_allocation, oom_path_*), with TLS when BearSSL is there.
 $(BUILD)/oom: tests/oom/oom.c httpx.h
 	@mkdir -p $(BUILD)
-	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@
+	$(CC) -std=c99 -g -O1 $(WARN) $(TLSFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@ $(TLSLIBS)
 
 # The same for an HTTP/2 session alone (tests/oom/oom_h2.c, run by the tests).
 $(BUILD)/oom_h2: tests/oom/oom_h2.c httpx.h

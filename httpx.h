@@ -148,6 +148,7 @@ typedef enum httpx_error {
     HTTPX_ERR_READ_TIMEOUT,      /* no byte from the server within timeout.read */
     HTTPX_ERR_WRITE_TIMEOUT,     /* could not send a byte within timeout.write */
     HTTPX_ERR_POOL_TIMEOUT,      /* no connection became free within timeout.pool */
+    HTTPX_ERR_TOTAL_TIMEOUT,     /* the whole request took longer than timeout.total */
     /* network errors (httpx_is_network_error) */
     HTTPX_ERR_CONNECT,           /* refused, unreachable, name not found */
     HTTPX_ERR_READ,              /* the connection failed while receiving */
@@ -175,7 +176,7 @@ typedef enum httpx_error {
 } httpx_error;
 
 HTTPX_API const char *httpx_strerror(httpx_error e);
-HTTPX_API bool httpx_is_timeout(httpx_error e);        /* the four *_TIMEOUT codes */
+HTTPX_API bool httpx_is_timeout(httpx_error e);        /* the five *_TIMEOUT codes */
 HTTPX_API bool httpx_is_network_error(httpx_error e);  /* CONNECT, READ, WRITE, CLOSE */
 HTTPX_API bool httpx_is_protocol_error(httpx_error e); /* LOCAL_ and REMOTE_PROTOCOL */
 HTTPX_API bool httpx_is_transport_error(httpx_error e);/* any failure talking to a server */
@@ -184,13 +185,21 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e);/* any failure talking to
 typedef struct httpx_pair { const char *name, *value; } httpx_pair;   /* arrays end with {0} */
 
 /* Seconds. 0 in a field means the default (5 s, as in HTTPX); a negative value
-   means no limit. */
-typedef struct httpx_timeout { double connect, read, write, pool; } httpx_timeout;
+   means no limit. connect, read, write and pool bound one wait each, so a
+   server that trickles a byte now and then keeps a request alive within all
+   of them; total bounds the whole request: from when it leaves the queue
+   (a task beyond max_in_flight waits there first) through connecting,
+   sending, every redirect and the last body byte, also when a stream's body
+   is read with httpx_read. Its default is none (0, as curl's CURLOPT_TIMEOUT);
+   when it passes the request fails with HTTPX_ERR_TOTAL_TIMEOUT. */
+typedef struct httpx_timeout { double connect, read, write, pool, total; } httpx_timeout;
 
 typedef struct httpx_limits {
     int max_connections;            /* 0: 100. Open connections per client, all origins */
     int max_keepalive_connections;  /* 0: 20. Idle connections kept in the pool */
     double keepalive_expiry;        /* 0: 5 s. An idle connection older than this is closed */
+    int max_headers;                /* 0: 256. Fields in a response head (HTTP/1.1 and HTTP/2);
+                                       more is HTTPX_ERR_TOO_LARGE */
 } httpx_limits;
 
 /* A file of a multipart upload (.files). Give exactly one of data/path/fp.
@@ -671,7 +680,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 675 "httpx.h"
+#line 684 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -863,6 +872,7 @@ typedef struct httpx__h1_head {
    max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
    Pure: no allocation, no state beyond the arguments; call again on the whole
    buffer when more bytes arrive. */
+#define HTTPX__MAX_HEADERS_DEFAULT 256   /* limits.max_headers when 0 */
 HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
                                         httpx__h1_header *hdrs, size_t max_headers, httpx__err *e);
 /* Finds where a head ends: scans buf[from..len) for the blank line and returns
@@ -1227,6 +1237,8 @@ struct httpx__exchange {
     httpx_timeout timeout;          /* resolved: seconds, <0 none */
     double deadline;                /* when the current wait fails (0: none) */
     httpx_error timeout_error;      /* which timeout that wait is */
+    double total_deadline;          /* when the whole request fails (timeout.total; 0: none),
+                                       set at the first submit, kept across redirects */
     double started;
     bool live;                      /* on the client's list */
     bool reused;                    /* its connection served before: a failure before any
@@ -1917,7 +1929,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1921 "httpx.h"
+#line 1933 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -2099,7 +2111,7 @@ HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n) {
 
 static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {
     "no error",
-    "connect timeout", "read timeout", "write timeout", "pool timeout",
+    "connect timeout", "read timeout", "write timeout", "pool timeout", "total timeout",
     "connect error", "read error", "write error", "close error",
     "local protocol error", "remote protocol error",
     "proxy error", "unsupported protocol", "TLS error", "decoding error",
@@ -2114,7 +2126,7 @@ HTTPX_API const char *httpx_strerror(httpx_error e) {
 }
 
 HTTPX_API bool httpx_is_timeout(httpx_error e) {
-    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_POOL_TIMEOUT;
+    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_TOTAL_TIMEOUT;
 }
 HTTPX_API bool httpx_is_network_error(httpx_error e) {
     return e >= HTTPX_ERR_CONNECT && e <= HTTPX_ERR_CLOSE;
@@ -2128,7 +2140,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2132 "httpx.h"
+#line 2144 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2698,7 +2710,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2702 "httpx.h"
+#line 2714 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2859,7 +2871,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2863 "httpx.h"
+#line 2875 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3342,7 +3354,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3346 "httpx.h"
+#line 3358 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4166,7 +4178,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4170 "httpx.h"
+#line 4182 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4572,7 +4584,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4576 "httpx.h"
+#line 4588 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5733,7 +5745,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5737 "httpx.h"
+#line 5749 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -6240,7 +6252,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 6244 "httpx.h"
+#line 6256 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6335,7 +6347,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6339 "httpx.h"
+#line 6351 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7089,7 +7101,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7093 "httpx.h"
+#line 7105 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7500,7 +7512,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7504 "httpx.h"
+#line 7516 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -8328,7 +8340,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 8332 "httpx.h"
+#line 8344 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -8560,7 +8572,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 8564 "httpx.h"
+#line 8576 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8735,7 +8747,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8739 "httpx.h"
+#line 8751 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -9023,7 +9035,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 9027 "httpx.h"
+#line 9039 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -9230,7 +9242,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 9234 "httpx.h"
+#line 9246 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -9434,7 +9446,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 9438 "httpx.h"
+#line 9450 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9785,7 +9797,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9789 "httpx.h"
+#line 9801 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9939,7 +9951,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9943 "httpx.h"
+#line 9955 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -10004,6 +10016,7 @@ typedef struct httpx__x509 {
     br_x509_decoder_context ee;
     httpx__buf der;                   /* the end-entity certificate, for IP literals */
     bool no_verify, want_der, der_too_big;
+    bool der_nomem;                   /* keeping that DER ran out of memory: the error is NOMEM */
     unsigned char ip[16];
     size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
     uint32_t ncerts, days, secs;
@@ -10028,7 +10041,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10032 "httpx.h"
+#line 10045 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10576,7 +10589,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 10580 "httpx.h"
+#line 10593 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10607,7 +10620,7 @@ static void httpx__x509_start_chain(const br_x509_class **ctx, const char *serve
     httpx__x509 *x = httpx__x509_of(ctx);
     x->ncerts = 0;
     x->der.len = 0;
-    x->der_too_big = false;
+    x->der_too_big = x->der_nomem = false;
     x->expiry = 0;
     br_x509_decoder_init(&x->ee, NULL, NULL);
     if (!x->no_verify) x->minimal.vtable->start_chain(&x->minimal.vtable, server_name);
@@ -10622,9 +10635,10 @@ static void httpx__x509_append(const br_x509_class **ctx, const unsigned char *b
     httpx__x509 *x = httpx__x509_of(ctx);
     if (x->ncerts == 0) {
         br_x509_decoder_push(&x->ee, buf, len);
-        if (x->want_der && !x->der_too_big &&
-            (x->der.len + len > HTTPX__TLS_MAX_EE || !httpx__buf_append(&x->der, buf, len)))
-            x->der_too_big = true;
+        if (x->want_der && !x->der_too_big) {
+            if (x->der.len + len > HTTPX__TLS_MAX_EE) x->der_too_big = true;
+            else if (!httpx__buf_append(&x->der, buf, len)) x->der_too_big = x->der_nomem = true;
+        }
     }
     if (!x->no_verify) x->minimal.vtable->append(&x->minimal.vtable, buf, len);
 }
@@ -10791,7 +10805,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10795 "httpx.h"
+#line 10809 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -11063,6 +11077,11 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
         break;
     }
     case BR_ERR_X509_BAD_SERVER_NAME:
+        if (t->x509 && t->x509->der_nomem) {     /* not the certificate's fault */
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the certificate of %s", n);
+            e->sys_errno = 0;
+            break;
+        }
         httpx__fail(e, HTTPX_ERR_TLS, "certificate verify failed: host name mismatch (the certificate is not valid for %s)", n);
         break;
     case BR_ERR_X509_NOT_CA:
@@ -11396,7 +11415,7 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 11400 "httpx.h"
+#line 11419 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -11638,7 +11657,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 11642 "httpx.h"
+#line 11661 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -12077,7 +12096,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 12081 "httpx.h"
+#line 12100 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -12096,7 +12115,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 #include <poll.h>
 
 #define HTTPX__RECV_CHUNK 16384
-#define HTTPX__MAX_HEAD_FIELDS 256
+#define HTTPX__MAX_HEAD_FIELDS 256     /* field views on the stack; limits.max_headers above it: the heap */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
@@ -12300,11 +12319,30 @@ static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, con
                                 head->reason, head->reason_len, hdrs, head->num_headers, expected, e);
 }
 
+/* Parses a complete head into hdrs (HTTPX__MAX_HEAD_FIELDS views), or into
+   *heap (allocated here, the caller frees it) when limits.max_headers allows
+   more fields than that and the head has them. */
+static int httpx__h1_parse_fields(const httpx__exchange *ex, const char *p, size_t end, httpx__h1_head *head,
+                                  httpx__h1_header *hdrs, httpx__h1_header **heap, httpx__err *e) {
+    size_t max = (size_t)ex->client->opts.limits.max_headers;
+    int rc = httpx__h1_parse_head(p, end, head, hdrs, max < HTTPX__MAX_HEAD_FIELDS ? max : HTTPX__MAX_HEAD_FIELDS, e);
+    if (rc == HTTPX__FULL && max > HTTPX__MAX_HEAD_FIELDS) {
+        memset(e, 0, sizeof *e);
+        *heap = (httpx__h1_header *)httpx__malloc(max * sizeof **heap);
+        if (!*heap) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for %zu header fields", max), HTTPX__BAD;
+        rc = httpx__h1_parse_head(p, end, head, *heap, max, e);
+    }
+    if (rc == HTTPX__FULL)
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields (limits.max_headers)", max);
+    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+    return rc < 0 ? HTTPX__BAD : rc;
+}
+
 /* Parses the head once it is all in. Returns 1 when a head was taken (a
    final one: the exchange is in BODY; or an interim one, skipped), 0 to
    wait for more bytes, HTTPX__BAD when the exchange ended. */
 static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
-    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
+    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS], *heap = NULL;
     httpx__h1_head head;
     const char *p = conn->in.p + conn->in_off;
     size_t avail = conn->in.len - conn->in_off, from = ex->h1.scanned > 3 ? ex->h1.scanned - 3 : 0, end;
@@ -12324,11 +12362,13 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
         return HTTPX__BAD;
     }
-    rc = httpx__h1_parse_head(p, end, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e);
-    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
-    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
-    if (rc < 0) return HTTPX__BAD;
+    rc = httpx__h1_parse_fields(ex, p, end, &head, hdrs, &heap, e);
+    if (rc < 0) {
+        httpx__free(heap);
+        return HTTPX__BAD;
+    }
     if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
+        httpx__free(heap);
         /* No count limit (peers have none): all the interim heads together
            may take max_head_size bytes, and they do not extend the read
            timeout (see httpx__h1_recv_head). */
@@ -12342,9 +12382,10 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
         return 1;
     }
     /* the views point into conn->in: consume only after the door copied them */
-    if (httpx__h1_deliver(conn, ex, &head, hdrs, e)) return HTTPX__BAD;
-    conn->in_off += end;
-    return 1;
+    rc = httpx__h1_deliver(conn, ex, &head, heap ? heap : hdrs, e) ? HTTPX__BAD : 1;
+    httpx__free(heap);
+    if (rc == 1) conn->in_off += end;
+    return rc;
 }
 
 static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
@@ -12552,7 +12593,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12556 "httpx.h"
+#line 12597 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12870,6 +12911,14 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
         ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
         httpx__exchange_end(ex, &copy);
     }
+    /* Exchanges still waiting for it: the connection failed while its first
+       requests were being placed (its first write failed right after the
+       handshake). They share the failure, as in a setup failure. */
+    while ((ex = conn->waiters) != NULL) {
+        httpx__err copy = *e;
+        httpx__conn_detach(conn, ex);
+        httpx__exchange_end(ex, &copy);
+    }
     httpx__conn_close(conn);
 }
 
@@ -13139,7 +13188,7 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 13143 "httpx.h"
+#line 13192 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -13186,6 +13235,7 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->readable = false;
     ex->reused = ex->retried = false;
     ex->started = httpx__now();
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     httpx__live_add(ex);
 }
 
@@ -13237,15 +13287,19 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
     return n;
 }
 
-/* The error of a wait whose deadline passed. */
-static void httpx__exchange_timeout(httpx__exchange *ex) {
-    httpx_error which = ex->timeout_error ? ex->timeout_error : HTTPX_ERR_READ_TIMEOUT;
+/* The error of a wait whose deadline passed, or of the whole request's
+   (total: timeout.total). */
+static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
+    httpx_error which = total ? HTTPX_ERR_TOTAL_TIMEOUT : ex->timeout_error ? ex->timeout_error : HTTPX_ERR_READ_TIMEOUT;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    httpx__fail(&e, which, "%s after %.3g s", httpx_strerror(which),
-                which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
-                which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
-                which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+    if (total)
+        httpx__fail(&e, which, "the request took longer than timeout.total (%.3g s)", ex->timeout.total);
+    else
+        httpx__fail(&e, which, "%s after %.3g s", httpx_strerror(which),
+                    which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                    which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                    which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
     httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
     httpx__response_fail(ex->resp, &e);
     ex->resp->pub.elapsed = httpx__now() - ex->started;
@@ -13340,6 +13394,7 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
     for (ex = c->live; ex; ex = ex->live_next) {
         if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
         httpx__due_at(&next, ex->deadline);
+        httpx__due_at(&next, ex->total_deadline);
     }
     *ms = at_once ? 0 : next ? httpx__ms_until(next, httpx__now()) : -1;
     return n;
@@ -13378,8 +13433,8 @@ static void httpx__loop_dispatch(httpx_client *c, const struct pollfd *fds, int 
     now = httpx__now();
     for (ex = c->live; ex; ex = nex) {
         nex = ex->live_next;
-        if (ex->deadline && now >= ex->deadline) {
-            httpx__exchange_timeout(ex);
+        if ((ex->deadline && now >= ex->deadline) || (ex->total_deadline && now >= ex->total_deadline)) {
+            httpx__exchange_timeout(ex, ex->total_deadline && now >= ex->total_deadline);
             nex = c->live;
         }
     }
@@ -13492,7 +13547,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 13496 "httpx.h"
+#line 13551 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -13521,9 +13576,11 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     o->timeout.read = httpx__timeout_default(o->timeout.read);
     o->timeout.write = httpx__timeout_default(o->timeout.write);
     o->timeout.pool = httpx__timeout_default(o->timeout.pool);
+    o->timeout.total = o->timeout.total > 0 ? o->timeout.total : -1;   /* unlike the others: none by default */
     if (o->limits.max_connections <= 0) o->limits.max_connections = 100;
     if (o->limits.max_keepalive_connections <= 0) o->limits.max_keepalive_connections = 20;
     if (o->limits.keepalive_expiry <= 0) o->limits.keepalive_expiry = 5.0;
+    if (o->limits.max_headers <= 0) o->limits.max_headers = HTTPX__MAX_HEADERS_DEFAULT;
     if (o->max_redirects <= 0) o->max_redirects = 20;
     if (!o->max_head_size) o->max_head_size = 64 * 1024;
     if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
@@ -13707,6 +13764,7 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     s->timeout.read = httpx__timeout_pick(o->timeout.read, c->opts.timeout.read);
     s->timeout.write = httpx__timeout_pick(o->timeout.write, c->opts.timeout.write);
     s->timeout.pool = httpx__timeout_pick(o->timeout.pool, c->opts.timeout.pool);
+    s->timeout.total = httpx__timeout_pick(o->timeout.total, c->opts.timeout.total);
     if (o->follow_redirects != HTTPX_INHERIT && o->follow_redirects != HTTPX_YES && o->follow_redirects != HTTPX_NO)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "follow_redirects is %d: use HTTPX_YES (or true), HTTPX_NO, or 0 for the client's",
@@ -13935,7 +13993,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13939 "httpx.h"
+#line 13997 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -14147,7 +14205,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 14151 "httpx.h"
+#line 14209 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -14231,6 +14289,9 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
                                                 long long expected_length, httpx__err *e) {
     httpx__response *r = ex->resp;
     size_t i, need = reason_len + 1, reason_at;
+    if (nfields > (size_t)ex->client->opts.limits.max_headers)   /* HTTP/2 (HTTP/1.1 stops in its parser) */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has %zu header fields, more than limits.max_headers (%d)",
+                           nfields, ex->client->opts.limits.max_headers);
     httpx__headers_clear(&r->headers);
     for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
     r->headers.fields = r->inline_fields;
@@ -14494,7 +14555,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 14498 "httpx.h"
+#line 14559 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -14866,7 +14927,7 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14870 "httpx.h"
+#line 14931 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -14900,7 +14961,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 14904 "httpx.h"
+#line 14965 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

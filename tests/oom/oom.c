@@ -4,12 +4,29 @@
    until a run needs no more. Every run must end in a response whose error is
    set (or a NULL where the API allows it), never a crash, a leak (built with
    ASan) or a request sent half-built.
-       build/oom http://127.0.0.1:PORT/hello.txt */
+       build/oom http://127.0.0.1:PORT/hello.txt
+
+   And one path at a time, each a full request against a real server, with
+   the same sweep: every response is a success (with the right body: the
+   allocation that failed was optional) or HTTPX_ERR_NOMEM, nothing else.
+       build/oom plain    URL              a GET (nginx /hello.txt)
+       build/oom tls      URL CAFILE       the same over TLS
+       build/oom h2c      URL              HTTP/2 prior knowledge (blocking and a task)
+       build/oom h2tls    URL CAFILE       HTTP/2 over TLS (ALPN)
+       build/oom upload   BASE             in memory, streamed with and without a
+                                           length, multipart with a file on disk
+                                           (rogue.py /discard, /anything)
+       build/oom redirect BASE             two redirects followed (rogue.py)
+       build/oom json     BASE             httpx_json on the response (rogue.py /json)
+   It prints "oom PATH: N allocation points, each failed in turn, B bad
+   outcomes" and exits 1 when B > 0. */
 #define _POSIX_C_SOURCE 200809L     /* before any system header */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 static long budget = -1;          /* allocations left; -1: no limit */
 static long used;
+static long cur_budget = -1;     /* the budget the run began with */
 static long succeeded;            /* responses without error */
 static void *oom_malloc(size_t n) {
     if (budget == 0) return NULL;
@@ -62,9 +79,198 @@ static int run_once(const char *url) {
     return bad;
 }
 
+
+/* ---- one path at a time ---- */
+
+static const char *g_url, *g_ca;
+static long other_errors;
+static char first_other[300];
+
+/* A response of a swept run: NULL (allowed: out of memory), a success with
+   the expected body (want NULL: any), or HTTPX_ERR_NOMEM. 1 when bad. */
+static int outcome(httpx_response *r, const char *want) {
+    int bad = 0;
+    if (!r) return 0;
+    if (r->error == HTTPX_OK) {
+        succeeded++;
+        bad = want && strcmp(r->content, want) != 0;
+        if (bad && !first_other[0])
+            snprintf(first_other, sizeof first_other, "a success with the body \"%.60s\", not \"%.60s\"", r->content, want);
+    } else if (r->error != HTTPX_ERR_NOMEM) {
+        bad = 1;
+        other_errors++;
+        if (getenv("OOM_BAD")) fprintf(stderr, "  bad at budget %ld (now %ld): %s\n", cur_budget, budget, r->error_message);
+        if (!first_other[0])
+            snprintf(first_other, sizeof first_other, "%s: %s", httpx_strerror(r->error), r->error_message);
+    }
+    httpx_response_free(r);
+    return bad;
+}
+
+static httpx_client *path_client(bool tls, bool h2) {
+    httpx_client_opts o;
+    memset(&o, 0, sizeof o);
+    if (tls) o.tls.ca_file = g_ca;
+    if (h2 && tls) o.http2 = true;
+    if (h2 && !tls) o.http2_prior_knowledge = true;
+    return httpx_client_new(&o);
+}
+
+static const char *hello_of(const char *url) {
+    return strstr(url, "https") == url ? "Hello, TLS!\n" : "Hello, world!\n";
+}
+
+static int run_get(bool tls, bool h2, const char *want) {
+    httpx_client *c = path_client(tls, h2);
+    int bad;
+    if (!c) return 0;
+    bad = outcome(httpx_client_get(c, g_url, NULL), want);
+    httpx_client_free(c);
+    return bad;
+}
+static int run_plain(void) { return run_get(false, false, hello_of(g_url)); }
+static int run_tls(void) { return run_get(true, false, hello_of(g_url)); }
+static int run_h2tls(void) { return run_get(true, true, hello_of(g_url)); }
+
+/* h2c: a blocking GET, then a task on the same connection */
+static int run_h2c(void) {
+    httpx_client *c = path_client(false, true);
+    httpx_task *t;
+    int bad;
+    if (!c) return 0;
+    bad = outcome(httpx_client_get(c, g_url, NULL), NULL);
+    t = httpx_client_start(c, "GET", g_url, NULL);
+    if (t) {
+        httpx_response *r = httpx_task_wait(t);
+        if (r && r->error == HTTPX_OK) succeeded++;
+        else if (r && r->error != HTTPX_ERR_NOMEM) {
+            bad++;
+            other_errors++;
+            if (!first_other[0]) snprintf(first_other, sizeof first_other, "task: %s", r->error_message);
+        }
+        httpx_task_free(t);
+    }
+    httpx_client_free(c);
+    return bad;
+}
+
+static char upload_src[20000];
+static long upload_read(void *user, void *buf, size_t cap) {
+    size_t *pos = (size_t *)user, n = sizeof upload_src - *pos;
+    if (n > cap) n = cap;
+    if (n > 3000) n = 3000;
+    memcpy(buf, upload_src + *pos, n);
+    *pos += n;
+    return (long)n;
+}
+static char upload_path[64];
+
+static int run_upload(void) {
+    httpx_client *c = path_client(false, false);
+    char url[512];
+    size_t pos;
+    int bad = 0;
+    httpx_file files[] = {{"doc", "a.txt", "text/plain", "in memory", 9, NULL, NULL},
+                          {"disk", NULL, NULL, NULL, 0, upload_path, NULL}, {0}};
+    httpx_pair fields[] = {{"name", "value"}, {NULL, NULL}};
+    if (!c) return 0;
+    snprintf(url, sizeof url, "%s/discard", g_url);
+    bad += outcome(httpx_client_post(c, url, &(httpx_opts){ .content = upload_src, .content_length = sizeof upload_src }),
+                   "20000");
+    pos = 0;
+    bad += outcome(httpx_client_post(c, url, &(httpx_opts){ .upload = upload_read, .upload_user_data = &pos,
+                                                           .upload_length = sizeof upload_src }), "20000");
+    pos = 0;
+    bad += outcome(httpx_client_put(c, url, &(httpx_opts){ .upload = upload_read, .upload_user_data = &pos }), "20000");
+    snprintf(url, sizeof url, "%s/anything", g_url);
+    bad += outcome(httpx_client_post(c, url, &(httpx_opts){ .data = fields, .files = files }), NULL);
+    httpx_client_free(c);
+    return bad;
+}
+
+static int run_redirect(void) {
+    httpx_client_opts o;
+    httpx_client *c;
+    char url[512];
+    int bad;
+    memset(&o, 0, sizeof o);
+    o.follow_redirects = true;
+    c = httpx_client_new(&o);
+    if (!c) return 0;
+    snprintf(url, sizeof url, "%s/redirect?to=/redirect%%3Fto%%3D/bytes/3", g_url);
+    bad = outcome(httpx_client_get(c, url, NULL), "\x00\x01\x02");
+    httpx_client_free(c);
+    return bad;
+}
+
+static int run_json(void) {
+    httpx_client *c = path_client(false, false);
+    char url[512];
+    httpx_response *r;
+    int bad = 0;
+    if (!c) return 0;
+    snprintf(url, sizeof url, "%s/json", g_url);
+    r = httpx_client_get(c, url, NULL);
+    if (r && r->error == HTTPX_OK) {
+        const httpx_json_value *doc = httpx_json(r);
+        if (doc) bad += httpx_json_int(httpx_json_path(doc, "list[2]"), NULL) != 3;
+        else if (httpx_json_error_of(r)->code != HTTPX_ERR_NOMEM) {
+            bad++;
+            if (!first_other[0]) snprintf(first_other, sizeof first_other, "json: %s", httpx_json_error_of(r)->message);
+        }
+    }
+    bad += outcome(r, NULL);
+    httpx_client_free(c);
+    return bad;
+}
+
+static int sweep(const char *name, int (*run)(void), long expect_ok) {
+    long k, needed, bad;
+    budget = -1;
+    used = succeeded = other_errors = 0;
+    first_other[0] = 0;
+    bad = run();
+    needed = used;
+    if (bad || succeeded != expect_ok) {
+        printf("oom %s: the run without limits had %ld of %ld requests succeed (%s): is the server up?\n", name,
+               succeeded, expect_ok, first_other[0] ? first_other : "no error");
+        return 1;
+    }
+    for (k = 0; k <= needed + 5; k++) {
+        budget = cur_budget = k;
+        if (getenv("OOM_VERBOSE")) fprintf(stderr, "%s: budget %ld\n", name, k);
+        bad += run();
+    }
+    budget = -1;
+    printf("oom %s: %ld allocation points, each failed in turn, %ld bad outcomes%s%s\n", name, needed, bad,
+           first_other[0] ? "; first: " : "", first_other);
+    return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : "http://127.0.0.1:1/";
     long k, needed, bad = 0;
+    static const struct { const char *name; int (*run)(void); long ok; } paths[] = {
+        {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
+        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1}};
+    size_t i;
+    for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
+        if (strcmp(argv[1], paths[i].name) != 0) continue;
+        g_url = argv[2];
+        g_ca = argc > 3 ? argv[3] : NULL;
+        if (!strcmp(argv[1], "upload")) {
+            FILE *f;
+            memset(upload_src, 'u', sizeof upload_src);
+            snprintf(upload_path, sizeof upload_path, "/tmp/httpx-oom-%ld.txt", (long)getpid());
+            f = fopen(upload_path, "wb");
+            if (!f || fwrite(upload_src, 1, 5000, f) != 5000) return 1;
+            fclose(f);
+            k = sweep(paths[i].name, paths[i].run, paths[i].ok);
+            remove(upload_path);
+            return (int)k;
+        }
+        return sweep(paths[i].name, paths[i].run, paths[i].ok);
+    }
     budget = -1;
     used = 0;
     bad += run_once(url);                 /* how many allocations a whole run takes */

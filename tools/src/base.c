@@ -172,7 +172,7 @@ HTTPX__PRIVATE void httpx__hex_encode(char *out, const void *p, size_t n) {
 
 static const char *const httpx__error_names[HTTPX_ERR_COUNT_] = {
     "no error",
-    "connect timeout", "read timeout", "write timeout", "pool timeout",
+    "connect timeout", "read timeout", "write timeout", "pool timeout", "total timeout",
     "connect error", "read error", "write error", "close error",
     "local protocol error", "remote protocol error",
     "proxy error", "unsupported protocol", "TLS error", "decoding error",
@@ -187,7 +187,7 @@ HTTPX_API const char *httpx_strerror(httpx_error e) {
 }
 
 HTTPX_API bool httpx_is_timeout(httpx_error e) {
-    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_POOL_TIMEOUT;
+    return e >= HTTPX_ERR_CONNECT_TIMEOUT && e <= HTTPX_ERR_TOTAL_TIMEOUT;
 }
 HTTPX_API bool httpx_is_network_error(httpx_error e) {
     return e >= HTTPX_ERR_CONNECT && e <= HTTPX_ERR_CLOSE;

@@ -19,9 +19,11 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     o->timeout.read = httpx__timeout_default(o->timeout.read);
     o->timeout.write = httpx__timeout_default(o->timeout.write);
     o->timeout.pool = httpx__timeout_default(o->timeout.pool);
+    o->timeout.total = o->timeout.total > 0 ? o->timeout.total : -1;   /* unlike the others: none by default */
     if (o->limits.max_connections <= 0) o->limits.max_connections = 100;
     if (o->limits.max_keepalive_connections <= 0) o->limits.max_keepalive_connections = 20;
     if (o->limits.keepalive_expiry <= 0) o->limits.keepalive_expiry = 5.0;
+    if (o->limits.max_headers <= 0) o->limits.max_headers = HTTPX__MAX_HEADERS_DEFAULT;
     if (o->max_redirects <= 0) o->max_redirects = 20;
     if (!o->max_head_size) o->max_head_size = 64 * 1024;
     if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
@@ -205,6 +207,7 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     s->timeout.read = httpx__timeout_pick(o->timeout.read, c->opts.timeout.read);
     s->timeout.write = httpx__timeout_pick(o->timeout.write, c->opts.timeout.write);
     s->timeout.pool = httpx__timeout_pick(o->timeout.pool, c->opts.timeout.pool);
+    s->timeout.total = httpx__timeout_pick(o->timeout.total, c->opts.timeout.total);
     if (o->follow_redirects != HTTPX_INHERIT && o->follow_redirects != HTTPX_YES && o->follow_redirects != HTTPX_NO)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "follow_redirects is %d: use HTTPX_YES (or true), HTTPX_NO, or 0 for the client's",

@@ -9,7 +9,7 @@
 #include <poll.h>
 
 #define HTTPX__RECV_CHUNK 16384
-#define HTTPX__MAX_HEAD_FIELDS 256
+#define HTTPX__MAX_HEAD_FIELDS 256     /* field views on the stack; limits.max_headers above it: the heap */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
@@ -213,11 +213,30 @@ static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, con
                                 head->reason, head->reason_len, hdrs, head->num_headers, expected, e);
 }
 
+/* Parses a complete head into hdrs (HTTPX__MAX_HEAD_FIELDS views), or into
+   *heap (allocated here, the caller frees it) when limits.max_headers allows
+   more fields than that and the head has them. */
+static int httpx__h1_parse_fields(const httpx__exchange *ex, const char *p, size_t end, httpx__h1_head *head,
+                                  httpx__h1_header *hdrs, httpx__h1_header **heap, httpx__err *e) {
+    size_t max = (size_t)ex->client->opts.limits.max_headers;
+    int rc = httpx__h1_parse_head(p, end, head, hdrs, max < HTTPX__MAX_HEAD_FIELDS ? max : HTTPX__MAX_HEAD_FIELDS, e);
+    if (rc == HTTPX__FULL && max > HTTPX__MAX_HEAD_FIELDS) {
+        memset(e, 0, sizeof *e);
+        *heap = (httpx__h1_header *)httpx__malloc(max * sizeof **heap);
+        if (!*heap) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for %zu header fields", max), HTTPX__BAD;
+        rc = httpx__h1_parse_head(p, end, head, *heap, max, e);
+    }
+    if (rc == HTTPX__FULL)
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields (limits.max_headers)", max);
+    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+    return rc < 0 ? HTTPX__BAD : rc;
+}
+
 /* Parses the head once it is all in. Returns 1 when a head was taken (a
    final one: the exchange is in BODY; or an interim one, skipped), 0 to
    wait for more bytes, HTTPX__BAD when the exchange ended. */
 static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
-    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS];
+    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS], *heap = NULL;
     httpx__h1_head head;
     const char *p = conn->in.p + conn->in_off;
     size_t avail = conn->in.len - conn->in_off, from = ex->h1.scanned > 3 ? ex->h1.scanned - 3 : 0, end;
@@ -237,11 +256,13 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
         httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
         return HTTPX__BAD;
     }
-    rc = httpx__h1_parse_head(p, end, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e);
-    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %d header fields", HTTPX__MAX_HEAD_FIELDS);
-    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
-    if (rc < 0) return HTTPX__BAD;
+    rc = httpx__h1_parse_fields(ex, p, end, &head, hdrs, &heap, e);
+    if (rc < 0) {
+        httpx__free(heap);
+        return HTTPX__BAD;
+    }
     if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
+        httpx__free(heap);
         /* No count limit (peers have none): all the interim heads together
            may take max_head_size bytes, and they do not extend the read
            timeout (see httpx__h1_recv_head). */
@@ -255,9 +276,10 @@ static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
         return 1;
     }
     /* the views point into conn->in: consume only after the door copied them */
-    if (httpx__h1_deliver(conn, ex, &head, hdrs, e)) return HTTPX__BAD;
-    conn->in_off += end;
-    return 1;
+    rc = httpx__h1_deliver(conn, ex, &head, heap ? heap : hdrs, e) ? HTTPX__BAD : 1;
+    httpx__free(heap);
+    if (rc == 1) conn->in_off += end;
+    return rc;
 }
 
 static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {

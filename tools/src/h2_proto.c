@@ -308,6 +308,14 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
         ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
         httpx__exchange_end(ex, &copy);
     }
+    /* Exchanges still waiting for it: the connection failed while its first
+       requests were being placed (its first write failed right after the
+       handshake). They share the failure, as in a setup failure. */
+    while ((ex = conn->waiters) != NULL) {
+        httpx__err copy = *e;
+        httpx__conn_detach(conn, ex);
+        httpx__exchange_end(ex, &copy);
+    }
     httpx__conn_close(conn);
 }
 

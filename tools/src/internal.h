@@ -178,6 +178,7 @@ typedef struct httpx__h1_head {
    max_headers fields came (e filled with HTTPX_ERR_TOO_LARGE).
    Pure: no allocation, no state beyond the arguments; call again on the whole
    buffer when more bytes arrive. */
+#define HTTPX__MAX_HEADERS_DEFAULT 256   /* limits.max_headers when 0 */
 HTTPX__PRIVATE int httpx__h1_parse_head(const char *buf, size_t len, httpx__h1_head *head,
                                         httpx__h1_header *hdrs, size_t max_headers, httpx__err *e);
 /* Finds where a head ends: scans buf[from..len) for the blank line and returns
@@ -542,6 +543,8 @@ struct httpx__exchange {
     httpx_timeout timeout;          /* resolved: seconds, <0 none */
     double deadline;                /* when the current wait fails (0: none) */
     httpx_error timeout_error;      /* which timeout that wait is */
+    double total_deadline;          /* when the whole request fails (timeout.total; 0: none),
+                                       set at the first submit, kept across redirects */
     double started;
     bool live;                      /* on the client's list */
     bool reused;                    /* its connection served before: a failure before any

@@ -37,6 +37,7 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->readable = false;
     ex->reused = ex->retried = false;
     ex->started = httpx__now();
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     httpx__live_add(ex);
 }
 
@@ -88,15 +89,19 @@ HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t 
     return n;
 }
 
-/* The error of a wait whose deadline passed. */
-static void httpx__exchange_timeout(httpx__exchange *ex) {
-    httpx_error which = ex->timeout_error ? ex->timeout_error : HTTPX_ERR_READ_TIMEOUT;
+/* The error of a wait whose deadline passed, or of the whole request's
+   (total: timeout.total). */
+static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
+    httpx_error which = total ? HTTPX_ERR_TOTAL_TIMEOUT : ex->timeout_error ? ex->timeout_error : HTTPX_ERR_READ_TIMEOUT;
     httpx__err e;
     memset(&e, 0, sizeof e);
-    httpx__fail(&e, which, "%s after %.3g s", httpx_strerror(which),
-                which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
-                which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
-                which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
+    if (total)
+        httpx__fail(&e, which, "the request took longer than timeout.total (%.3g s)", ex->timeout.total);
+    else
+        httpx__fail(&e, which, "%s after %.3g s", httpx_strerror(which),
+                    which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
+                    which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
+                    which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
     httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
     httpx__response_fail(ex->resp, &e);
     ex->resp->pub.elapsed = httpx__now() - ex->started;
@@ -191,6 +196,7 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
     for (ex = c->live; ex; ex = ex->live_next) {
         if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
         httpx__due_at(&next, ex->deadline);
+        httpx__due_at(&next, ex->total_deadline);
     }
     *ms = at_once ? 0 : next ? httpx__ms_until(next, httpx__now()) : -1;
     return n;
@@ -229,8 +235,8 @@ static void httpx__loop_dispatch(httpx_client *c, const struct pollfd *fds, int 
     now = httpx__now();
     for (ex = c->live; ex; ex = nex) {
         nex = ex->live_next;
-        if (ex->deadline && now >= ex->deadline) {
-            httpx__exchange_timeout(ex);
+        if ((ex->deadline && now >= ex->deadline) || (ex->total_deadline && now >= ex->total_deadline)) {
+            httpx__exchange_timeout(ex, ex->total_deadline && now >= ex->total_deadline);
             nex = c->live;
         }
     }

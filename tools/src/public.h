@@ -52,6 +52,7 @@ typedef enum httpx_error {
     HTTPX_ERR_READ_TIMEOUT,      /* no byte from the server within timeout.read */
     HTTPX_ERR_WRITE_TIMEOUT,     /* could not send a byte within timeout.write */
     HTTPX_ERR_POOL_TIMEOUT,      /* no connection became free within timeout.pool */
+    HTTPX_ERR_TOTAL_TIMEOUT,     /* the whole request took longer than timeout.total */
     /* network errors (httpx_is_network_error) */
     HTTPX_ERR_CONNECT,           /* refused, unreachable, name not found */
     HTTPX_ERR_READ,              /* the connection failed while receiving */
@@ -79,7 +80,7 @@ typedef enum httpx_error {
 } httpx_error;
 
 HTTPX_API const char *httpx_strerror(httpx_error e);
-HTTPX_API bool httpx_is_timeout(httpx_error e);        /* the four *_TIMEOUT codes */
+HTTPX_API bool httpx_is_timeout(httpx_error e);        /* the five *_TIMEOUT codes */
 HTTPX_API bool httpx_is_network_error(httpx_error e);  /* CONNECT, READ, WRITE, CLOSE */
 HTTPX_API bool httpx_is_protocol_error(httpx_error e); /* LOCAL_ and REMOTE_PROTOCOL */
 HTTPX_API bool httpx_is_transport_error(httpx_error e);/* any failure talking to a server */
@@ -88,13 +89,21 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e);/* any failure talking to
 typedef struct httpx_pair { const char *name, *value; } httpx_pair;   /* arrays end with {0} */
 
 /* Seconds. 0 in a field means the default (5 s, as in HTTPX); a negative value
-   means no limit. */
-typedef struct httpx_timeout { double connect, read, write, pool; } httpx_timeout;
+   means no limit. connect, read, write and pool bound one wait each, so a
+   server that trickles a byte now and then keeps a request alive within all
+   of them; total bounds the whole request: from when it leaves the queue
+   (a task beyond max_in_flight waits there first) through connecting,
+   sending, every redirect and the last body byte, also when a stream's body
+   is read with httpx_read. Its default is none (0, as curl's CURLOPT_TIMEOUT);
+   when it passes the request fails with HTTPX_ERR_TOTAL_TIMEOUT. */
+typedef struct httpx_timeout { double connect, read, write, pool, total; } httpx_timeout;
 
 typedef struct httpx_limits {
     int max_connections;            /* 0: 100. Open connections per client, all origins */
     int max_keepalive_connections;  /* 0: 20. Idle connections kept in the pool */
     double keepalive_expiry;        /* 0: 5 s. An idle connection older than this is closed */
+    int max_headers;                /* 0: 256. Fields in a response head (HTTP/1.1 and HTTP/2);
+                                       more is HTTPX_ERR_TOO_LARGE */
 } httpx_limits;
 
 /* A file of a multipart upload (.files). Give exactly one of data/path/fp.

@@ -74,6 +74,9 @@ HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status,
                                                 long long expected_length, httpx__err *e) {
     httpx__response *r = ex->resp;
     size_t i, need = reason_len + 1, reason_at;
+    if (nfields > (size_t)ex->client->opts.limits.max_headers)   /* HTTP/2 (HTTP/1.1 stops in its parser) */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has %zu header fields, more than limits.max_headers (%d)",
+                           nfields, ex->client->opts.limits.max_headers);
     httpx__headers_clear(&r->headers);
     for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
     r->headers.fields = r->inline_fields;

@@ -262,6 +262,11 @@ static int httpx__tls_fail(httpx__tls *t, httpx__err *e) {
         break;
     }
     case BR_ERR_X509_BAD_SERVER_NAME:
+        if (t->x509 && t->x509->der_nomem) {     /* not the certificate's fault */
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the certificate of %s", n);
+            e->sys_errno = 0;
+            break;
+        }
         httpx__fail(e, HTTPX_ERR_TLS, "certificate verify failed: host name mismatch (the certificate is not valid for %s)", n);
         break;
     case BR_ERR_X509_NOT_CA:

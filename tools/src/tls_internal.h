@@ -55,6 +55,7 @@ typedef struct httpx__x509 {
     br_x509_decoder_context ee;
     httpx__buf der;                   /* the end-entity certificate, for IP literals */
     bool no_verify, want_der, der_too_big;
+    bool der_nomem;                   /* keeping that DER ran out of memory: the error is NOMEM */
     unsigned char ip[16];
     size_t ip_len;                    /* 4 or 16 when the host is an IP literal, else 0 */
     uint32_t ncerts, days, secs;

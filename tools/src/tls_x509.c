@@ -21,7 +21,7 @@ static void httpx__x509_start_chain(const br_x509_class **ctx, const char *serve
     httpx__x509 *x = httpx__x509_of(ctx);
     x->ncerts = 0;
     x->der.len = 0;
-    x->der_too_big = false;
+    x->der_too_big = x->der_nomem = false;
     x->expiry = 0;
     br_x509_decoder_init(&x->ee, NULL, NULL);
     if (!x->no_verify) x->minimal.vtable->start_chain(&x->minimal.vtable, server_name);
@@ -36,9 +36,10 @@ static void httpx__x509_append(const br_x509_class **ctx, const unsigned char *b
     httpx__x509 *x = httpx__x509_of(ctx);
     if (x->ncerts == 0) {
         br_x509_decoder_push(&x->ee, buf, len);
-        if (x->want_der && !x->der_too_big &&
-            (x->der.len + len > HTTPX__TLS_MAX_EE || !httpx__buf_append(&x->der, buf, len)))
-            x->der_too_big = true;
+        if (x->want_der && !x->der_too_big) {
+            if (x->der.len + len > HTTPX__TLS_MAX_EE) x->der_too_big = true;
+            else if (!httpx__buf_append(&x->der, buf, len)) x->der_too_big = x->der_nomem = true;
+        }
     }
     if (!x->no_verify) x->minimal.vtable->append(&x->minimal.vtable, buf, len);
 }
