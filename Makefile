@@ -4,7 +4,7 @@ PYTHON  ?= python3
 WARN     = -Wall -Wextra -pedantic -Werror
 BUILD    = build
 TESTSRC  = $(wildcard tests/test_*.c) $(wildcard tests/soak/*.c) tests/runner.c tests/impl.c $(wildcard tests/fixtures*.c)
-TESTHDR  = tests/test.h $(wildcard tests/fixtures*.h) tools/src/internal.h
+TESTHDR  = tests/test.h $(wildcard tests/fixtures*.h) tools/src/internal.h tools/src/platform.h
 # The tests use TLS when BearSSL is installed (.ci/run installs it).
 HAVE_BEARSSL := $(shell test -f /usr/include/bearssl.h && echo 1)
 TLSFLAGS = $(if $(HAVE_BEARSSL),-DHTTPX_BEARSSL,)
@@ -20,7 +20,7 @@ HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
 CLANG   ?= clang
 HAVE_CLANG := $(shell command -v $(CLANG) >/dev/null 2>&1 && echo 1)
 
-.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo serve soak
+.PHONY: all test unit asan matrix examples bench clean amalgamate check-amalgamation leakcheck demo serve soak fuzz fuzz-ci fuzz-build
 
 # `make`: the examples and the httpx command-line tool, then what to run next.
 all: examples
@@ -49,7 +49,10 @@ endif
 amalgamate:
 	$(PYTHON) tools/amalgamate.py
 
+# Also the layer check (no file calls a function of a later file), which
+# every run of amalgamate.py applies, and a test of that check.
 check-amalgamation:
+	$(PYTHON) tools/amalgamate.py --self-test
 	$(PYTHON) tools/amalgamate.py --check
 
 # The whole suite: amalgamation up to date, compile matrix, the tests
@@ -65,6 +68,7 @@ ifeq ($(HAVE_CLANG),1)
 else
 	@echo "note: $(CLANG) not found: the suite did not run under clang's sanitizers"
 endif
+	$(if $(HAVE_LIBFUZZER),$(MAKE) --no-print-directory fuzz-ci,@echo "fuzz-ci skipped: clang with libFuzzer not found (Debian: apt-get install clang libclang-rt-14-dev)")
 
 # The tests built by clang with AddressSanitizer and UndefinedBehaviorSanitizer,
 # any finding fatal (-fno-sanitize-recover).
@@ -156,5 +160,65 @@ serve: $(BUILD)/examples/httpx
 bench:
 	sh tests/bench/run.sh
 
+# ---- fuzzing (README: Reliability / Fuzzing) ----
+# libFuzzer targets, one per file tests/fuzz/fuzz_NAME.c, built by clang with
+# ASan and UBSan. Each run starts from build/fuzz/corpus/NAME (what earlier
+# runs found, kept between runs) and build/fuzz/seeds/NAME (made from
+# tests/data by tests/fuzz/seeds.py). A finding is saved as
+# build/fuzz/findings/NAME-crash-... and fails the run; replay it with
+# build/fuzz/NAME FILE. `make fuzz` runs each target FUZZ_SECONDS;
+# `make fuzz-ci` runs each FUZZ_CI_SECONDS (make test does, when clang's
+# libFuzzer is there); FUZZ=NAME picks targets.
+FUZZCC          ?= clang
+FUZZ_SECONDS    ?= 60
+FUZZ_CI_SECONDS ?= 20
+FUZZ_ALL        := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ            ?= $(FUZZ_ALL)
+FUZZFLAGS        = -std=c11 -g -O2 $(WARN) -Wno-unused-function -D_GNU_SOURCE \
+                   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# Inputs longer than this are not generated: heads and frames of interest are
+# small, and quadratic checks (every prefix of a head) stay fast.
+FUZZ_MAX_LEN    ?= 4096
+HAVE_LIBFUZZER  := $(shell printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' | \
+                     $(FUZZCC) -x c -fsanitize=fuzzer - -o /dev/null >/dev/null 2>&1 && echo 1)
+
+$(BUILD)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_api.h httpx.h
+	@mkdir -p $(BUILD)/fuzz
+	$(FUZZCC) $(FUZZFLAGS) $< -o $@ -lpthread
+
+fuzz-build: $(addprefix $(BUILD)/fuzz/,$(FUZZ))
+
+$(BUILD)/fuzz/seeds.stamp: tests/fuzz/seeds.py $(wildcard tests/data/*/* tests/data/*/*/*)
+	@rm -rf $(BUILD)/fuzz/seeds
+	$(PYTHON) tests/fuzz/seeds.py $(BUILD)/fuzz/seeds
+	@touch $@
+
+# One target for $(1) seconds; the last lines of its log say how many
+# executions it ran. Any finding fails (libFuzzer exits non-zero).
+define fuzz_run
+	@mkdir -p $(BUILD)/fuzz/corpus/$(1) $(BUILD)/fuzz/seeds/$(1) $(BUILD)/fuzz/findings
+	@echo "fuzz: $(1) for $(2) s"
+	@$(BUILD)/fuzz/$(1) -max_total_time=$(2) -max_len=$(FUZZ_MAX_LEN) -timeout=30 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/findings/$(1)- \
+	    $(BUILD)/fuzz/corpus/$(1) $(BUILD)/fuzz/seeds/$(1) >$(BUILD)/fuzz/$(1).log 2>&1 || \
+	    { tail -60 $(BUILD)/fuzz/$(1).log; echo "fuzz: $(1) FOUND A FAILURE (input in $(BUILD)/fuzz/findings/)"; exit 1; }
+	@grep -h 'stat::number_of_executed_units' $(BUILD)/fuzz/$(1).log | sed 's/^/fuzz: $(1) /'
+
+endef
+
+fuzz: fuzz-build $(BUILD)/fuzz/seeds.stamp
+	$(foreach t,$(FUZZ),$(call fuzz_run,$(t),$(FUZZ_SECONDS)))
+
+fuzz-ci: fuzz-build $(BUILD)/fuzz/seeds.stamp
+	$(foreach t,$(FUZZ),$(call fuzz_run,$(t),$(FUZZ_CI_SECONDS)))
+
 clean:
 	rm -rf $(BUILD)
+
+# User-space instructions per warm request under callgrind for three rows
+# (h1 sequential, h1 with 64 in flight, h2c with 64 streams): the number a
+# change to the engine is held to. HTTPX_DIR=tree measures another tree's
+# httpx.h (a baseline). See tests/bench/README.md.
+.PHONY: bench-callgrind
+bench-callgrind: httpx.h
+	sh tests/bench/callgrind.sh

@@ -33,11 +33,11 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>hpack >>h2_frame >>h2_session >>multipart
-       >>utf8 >>json >>jsonw >>cookie >>net
+       >>base >>url >>headers >>h1 >>h1_session >>hpack >>h2_frame >>h2_session
+       >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
-       >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>conn >>h1_proto
-       >>h2_proto >>loop >>client >>task >>response >>text >>cookie_response
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
+       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
@@ -303,6 +303,28 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
+/* >>mock: a transport that answers from memory, for tests (HTTPX's
+   MockTransport). With httpx_client_opts.mock set, no connection is made: each
+   request (each hop of a redirect too) calls the handler, which looks at the
+   request as sent and answers through the reply builder; the client's whole
+   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
+   it does over the network. The handler runs on the caller's thread, inside
+   the call that drives the client. */
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
+typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* The answer: status 200, no headers, an empty body unless told otherwise.
+   Strings are copied. A Content-Length field is added unless the handler set
+   one. A header name or value the library would refuse from a caller (CR, LF,
+   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
+HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+/* status, "Content-Type: application/json" and the body, in one call */
+HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+/* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
+   and message (NULL: httpx_strerror's) as if the network had failed. */
+HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
 
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
@@ -329,6 +351,13 @@ typedef struct httpx_client_opts {
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
+    httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
+                                   handler (see >>mock); nothing is dialled */
+    void *mock_user_data;       /* passed to mock */
+    const char *uds;            /* NULL: TCP. The path of a Unix domain socket to connect to
+                                   instead of the URL's host and port, which still make the Host
+                                   header (and the TLS name of https://), as HTTPX's uds= and
+                                   curl's --unix-socket. Copied */
 } httpx_client_opts;
 
 /* >>response */
@@ -430,6 +459,24 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name);           /* first value or NULL */
 HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n); /* n-th value of a repeated header */
 HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r);          /* all, in order */
+/* The request that was sent for r: the last hop's, after redirects (HTTPX's
+   r.request). Valid until r is freed. */
+HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r);
+
+/* >>request: a request as sent, as a mock handler sees it and as
+   httpx_response_request returns it. (The type is httpx_req because
+   httpx_request is the one-shot call.) */
+HTTPX_API const char *httpx_request_method(const httpx_req *q);              /* "GET" */
+HTTPX_API const char *httpx_request_url(const httpx_req *q);                 /* absolute, params added */
+HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name); /* first value or NULL */
+/* Every field sent but Content-Length and Transfer-Encoding (each protocol
+   frames the body itself) and Host (derived from the URL unless given). */
+HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
+/* The body bytes (*len set; NULL and 0 for none). In a mock handler always
+   the whole body, streamed uploads and multipart included. On a response's
+   request: in-memory bodies (content, json, data); NULL for a streamed
+   upload or files sent over the network, whose bytes are not kept. */
+HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
 /* r.text: the body decoded to UTF-8, NUL-terminated, owned by the response
    (made once, then cached). The encoding is the Content-Type charset, else the
    one a byte order mark names, else UTF-8. Known: utf-8, utf-16 (-le, -be),
@@ -680,12 +727,89 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 684 "httpx.h"
+#line 731 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
 #define HTTPX_IMPLEMENTATION_INCLUDED
 
+/* ======================================================================
+   Begin file platform.h   (grep anchor: >>platform)
+   ====================================================================== */
+/* platform: what differs between operating systems, in one place, as
+   mongoose's arch_*.h: the socket type and its "none" value, the poll
+   structure and flags, the would-block test, the error codes, the
+   monotonic clock, random bytes. The rest of the library sees these names
+   and never a socket header of its own (tools/amalgamate.py refuses one
+   outside platform.h, platform.c, net.c and dns_conf.c). A port to another
+   system (Windows: SOCKET, INVALID_SOCKET, WSAPoll, WSAGetLastError,
+   QueryPerformanceCounter, BCryptGenRandom) edits this file and
+   platform.c. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/platform.h"
+#endif
+#ifndef HTTPX__PLATFORM_H
+#define HTTPX__PLATFORM_H
+/* #include "public.h": earlier in httpx.h */
+
+/* (internal.h says why; here too, as this file comes first) */
+#ifndef HTTPX__PRIVATE
+#if defined(__GNUC__) || defined(__clang__)
+#define HTTPX__PRIVATE static __attribute__((unused))
+#else
+#define HTTPX__PRIVATE static
+#endif
+#endif
+
+#if defined(_WIN32)
+#error "httpx.h: there is no Windows port yet; it goes in tools/src/platform.h and platform.c only"
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+/* A socket, and the value that is none. */
+typedef int httpx__sock;
+#define HTTPX__NO_SOCK (-1)
+/* One entry of httpx__poll's array; events POLLIN, POLLOUT, POLLERR, POLLHUP
+   (the names POSIX and WSAPoll share). */
+typedef struct pollfd httpx__pollfd;
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
+#endif
+
+/* The error of the last failed system call (errno here; WSAGetLastError
+   elsewhere), and the tests on it. */
+#define HTTPX__SOCK_ERRNO() (errno)
+#define HTTPX__WOULD_BLOCK(err) ((err) == EAGAIN || (err) == EWOULDBLOCK)
+#define HTTPX__IN_PROGRESS(err) ((err) == EINPROGRESS)
+#define HTTPX__INTERRUPTED(err) ((err) == EINTR)
+#define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
+
+/* Monotonic seconds. */
+HTTPX__PRIVATE double httpx__now(void);
+/* n bytes from the system's random source (/dev/urandom); false when it
+   cannot be read (a chroot, a sandbox): the caller decides what then. */
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
+HTTPX__PRIVATE bool httpx__fd_nonblock(httpx__sock fd);
+/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
+   HTTPX__NO_SOCK with errno set on failure. */
+HTTPX__PRIVATE httpx__sock httpx__socket(int family, int type);
+HTTPX__PRIVATE void httpx__sock_close(httpx__sock fd);   /* HTTPX__NO_SOCK is fine */
+/* The one poll() of the library: like poll, but EINTR is "nothing ready"
+   (0). -1 only on a real failure (errno set). */
+HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
+
+#endif /* HTTPX__PLATFORM_H */
+/* End of platform.h */
+
+#if defined(HTTPX_LINES)
+#line 812 "httpx.h"
+#endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
    ====================================================================== */
@@ -696,6 +820,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 #line 3 "tools/src/internal.h"
 #endif
 /* #include "public.h": earlier in httpx.h */
+/* #include "platform.h": earlier in httpx.h */
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
@@ -776,7 +901,7 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 #endif
     ;
 
-HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
+/* httpx__now(), monotonic seconds, is platform.h's. */
 
 /* The next number of a splitmix64 stream: well mixed, not secret (seed the
    state from httpx__random where it must not be guessed). */
@@ -913,6 +1038,71 @@ typedef struct httpx__chunked {
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
 
+/* ---- HTTP/1.1 client connection, receive side, sans-IO (h1_session.c) ---- */
+
+enum httpx__h1_ev_type {
+    HTTPX__H1_EV_HEAD = 1,      /* the final head: head, fields, framing, expected_length */
+    HTTPX__H1_EV_INTERIM,       /* a 1xx head, skipped: consume *used bytes and go on */
+    HTTPX__H1_EV_DATA,          /* body bytes: data, len (= *used, consume them) */
+    HTTPX__H1_EV_SHRINK,        /* a chunked body was decoded in place: the caller's
+                                   unconsumed bytes are now buf[0..len) (drop the rest) */
+    HTTPX__H1_EV_END            /* the message is complete */
+};
+typedef struct httpx__h1_event {
+    httpx__h1_head head;                /* HEAD, INTERIM */
+    const httpx__h1_header *fields;     /* HEAD, INTERIM: head.num_headers of them */
+    httpx__h1_framing framing;          /* HEAD */
+    long long expected_length;          /* HEAD: the body length when known (0: none), else -1 */
+    const char *data;                   /* DATA, SHRINK */
+    size_t len;
+} httpx__h1_event;
+typedef struct httpx__h1_resp {
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;         /* LENGTH: body bytes still to come */
+    size_t max_head;            /* bytes a head may take */
+    size_t scanned;             /* how far the head-end search got */
+    size_t decoded;             /* chunked: decoded body bytes at the front of the input */
+    size_t interim_bytes;       /* of the 1xx heads skipped */
+    bool request_head;          /* the request was HEAD: no body whatever the head says */
+    bool connect;               /* the request was CONNECT: a 2xx ends at its head */
+    bool in_body;               /* the final head is in */
+    bool complete;              /* the whole message is in */
+    bool reusable;              /* the connection may serve another message after this one */
+} httpx__h1_resp;
+/* Starts reading one response. */
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head);
+/* The next event from buf[0..len), the bytes the caller holds and has not
+   consumed. hdrs has room for max_headers (HEAD's views point into buf);
+   max: the most DATA bytes wanted. *used: the bytes of buf the event took
+   (consume them once the event is handled). Returns an httpx__h1_ev_type,
+   HTTPX__AGAIN (more bytes are needed), HTTPX__BAD (e: HTTPX_ERR_REMOTE_PROTOCOL
+   or HTTPX_ERR_TOO_LARGE). */
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e);
+/* With no bytes held: how many body bytes the caller may read from the
+   stream straight into its own memory (0: none; UINT64_MAX: until close),
+   and how many it did. */
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r);
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
+/* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
+   that ends the message, else HTTPX__BAD (e says what was cut short). */
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+/* The send side. Appends the request head to out: request line, Host
+   (from u) unless the caller's fields have one, the fields, then the body's
+   framing: Content-Length when its length is known, chunked when it is not
+   (body_length < 0), "Content-Length: 0" for a POST, PUT or PATCH without a
+   body. False when out failed (out of memory). */
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length);
+/* Frames the n bytes at buf[HTTPX__H1_CHUNK_ROOM..+n) as one chunk, in place:
+   its size line just before them, CRLF after (buf has room for those 2).
+   n = 0 gives the last chunk ("0\r\n\r\n"). Returns where the chunk starts;
+   it ends at HTTPX__H1_CHUNK_ROOM + n + 2. */
+#define HTTPX__H1_CHUNK_ROOM 12
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
+
 /* ---- multipart/form-data encoder, streamed ---- */
 
 typedef struct httpx__multipart httpx__multipart;
@@ -982,29 +1172,19 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 #define HTTPX__AGAIN (-2)   /* would block, or needs more input: call again later */
 #define HTTPX__FULL  (-3)   /* a caller-given room or limit was hit (say which in the caller) */
 
-/* ---- net: nonblocking sockets ---- */
+/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
 
-#include <sys/types.h>
-#include <sys/socket.h>
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
-#endif
-
-/* Platform helpers shared by net, dns, tls and multipart. */
-/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
-HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
-/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
-   -1 with errno set on failure. */
-HTTPX__PRIVATE int  httpx__socket(int family, int type);
 /* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
    returns its length. */
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
-/* "1.2.3.4:80", "[::1]:443" or "?". */
+/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
-/* n bytes from the system's random source (/dev/urandom); false when it
-   cannot be read (a chroot, a sandbox): the caller decides what then. */
-HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+/* The text of a 4- or 16-byte address. */
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
 
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
@@ -1013,24 +1193,53 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
-HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
-/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
-HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE void httpx__sock_close(int fd);
-/* The one poll() of the library (the seam for other platforms): like poll,
-   but EINTR is "nothing ready" (0). -1 only on a real failure (errno set). */
-struct pollfd;
-HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
+/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
+   when the path is empty or longer than the system allows. */
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
+#ifdef HTTPX_DNS_THREADS
+/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
+   and IPv6 address. NULL, or why the name did not resolve. */
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx);
+#endif
+/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
+/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
+   httpx__sock_error), HTTPX__BAD (errno set). */
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
+/* The error of a finished nonblocking connect (0: connected). */
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
 
 /* ---- streams: the byte-stream seam under the protocols ----
-   A connection talks through a stream: a socket, TLS over any stream (so TLS
-   runs inside a tunnel, or over a socketpair in a test), or a stream with no
-   fd at all (in-process transports). Every call returns at once. */
+   A connection talks through a stack of streams, bottom first: a TCP socket
+   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
+   socketpair in a test), or a stream with no fd at all (a scripted one in
+   the engine tests). As curl's connection filters, each stream sets itself
+   up (connect: the lower stream's first, then its own handshake), moves
+   bytes, and answers questions about itself (query: what it does not know
+   goes to the stream below). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
+
+/* What httpx__stream_query asks. Answers are strings the stream owns (valid
+   while it lives); NULL: nobody in the stack knows. */
+enum httpx__stream_fact {
+    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
+    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
+    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
+    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
+    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
+};
+
 typedef struct httpx__stream_ops {
+    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
+       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
+       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
+       readiness, or when s->deadline passed. */
+    int (*connect)(httpx__stream *s, httpx__err *e);
     /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
@@ -1038,20 +1247,37 @@ typedef struct httpx__stream_ops {
     long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
     /* bytes already inside the stream that a poll() of fd would not report */
     size_t (*pending)(const httpx__stream *s);
+    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
+    const char *(*query)(const httpx__stream *s, int fact);
     /* closes, frees the stream and the stream below it */
     void (*free)(httpx__stream *s);
 } httpx__stream_ops;
 struct httpx__stream {
     const httpx__stream_ops *ops;
-    int fd;         /* what to poll (the socket at the bottom); -1: none */
-    short want;     /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
+    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
+    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
 };
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
 /* A stream over a connected socket; it owns fd (closed by free). NULL: out of
    memory (fd is closed then too). */
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e);
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
+/* A stream that connects over TCP to the addresses in turn (a copy of a),
+   spreading the time left until deadline (0: none) over them; timeout is the
+   whole budget in seconds, for messages. NULL: out of memory. */
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e);
+/* A stream that connects to the Unix domain socket at path. NULL: out of
+   memory or a path the system cannot take (e says which). */
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
+HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+/* The first answer down the stack, or NULL. */
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 
 /* ---- dns: name resolution that never blocks the loop ----
@@ -1105,19 +1331,13 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
    it, or at once on failure). host: the name for SNI and verification (an IP
    literal is checked against the certificate's IP addresses, and no SNI is
    sent); port keys the session cache. offer_h2: ALPN offers "h2" before
-   "http/1.1". The result is a stream; run httpx__tls_handshake on it until it
-   says 1 before sending. */
+   "http/1.1". The result is a stream whose connect step sets up the stream
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
-/* 1 handshake done, HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS
-   with a sentence and e->sys_errno = the BearSSL error number; or a network
-   error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
-/* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
-/* The negotiated version and cipher suite, as OpenSSL names them ("" when
-   not TLS or not known); static strings. */
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
@@ -1131,17 +1351,24 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
    - the loop (loop.c) polls connections, not requests (idle pooled ones
      too), steps them on readiness and deadlines, and places queued
      exchanges on connections;
-   - policy (request.c, client.c, response.c, task.c) builds the request
-     value, applies options, follows redirects, keeps or streams the body.
-   Calls go down, callbacks go up: a protocol tells an exchange about its
-   progress through httpx__exchange_head/_wake/_end, which live above it. */
+   - the response (response.c) listens to its exchange through a sink:
+     the door every head comes through, the body kept, streamed or dropped;
+   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
+     publishes for both faces (client.c blocking, task.c tasks).
+   Calls go down, callbacks go up: exchange.c reaches the response through
+   the sink it installed (head, wake, end), the loop reaches the task face
+   through the hooks it installed on the client (httpx__face_hooks). */
 
 /* ---- the request value (request.c) ---- */
 
 #define HTTPX__REQ_INLINE_FIELDS 16
-typedef struct httpx__request {
+/* The public httpx_req is this value: what a mock handler and
+   httpx_response_request see. */
+typedef struct httpx_req {
     char method[32];
     httpx__url url;                 /* views into the response's url_text */
+    const char *url_text;           /* the whole URL (the response's url_text) */
     /* The fields to send, merged from the defaults, the client's headers, the
        request's and auth, without Content-Length/Transfer-Encoding (each
        protocol frames the body itself). A caller's Host, if any, is here;
@@ -1197,21 +1424,16 @@ enum httpx__ex_state {
     HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
 };
 
-/* A protocol's own state of an exchange (HTTP/1.1; HTTP/2 adds a stream). */
+/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
+   receive side) and how far the request went out. */
 typedef struct httpx__h1_ex {
-    httpx__h1_framing framing;
-    httpx__chunked chunked;
-    uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
-    size_t scanned;                 /* how far the head-end search got */
-    size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
+    httpx__h1_resp resp;
     size_t body_off;                /* request body bytes produced so far */
-    size_t interim_bytes;           /* of the 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
-    bool body_complete;             /* the whole response body has been received */
-    bool reusable;                  /* the connection may serve another exchange */
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
+#ifndef HTTPX_NO_HTTP2
 /* HTTP/2's state of an exchange: its stream. */
 typedef struct httpx__h2_ex {
     uint32_t id;                    /* the stream, 0 before it is opened */
@@ -1225,6 +1447,38 @@ typedef struct httpx__h2_ex {
     bool wake;                      /* news for the layer above, delivered after the events */
     httpx__err err;                 /* a stream error to report (code 0: none) */
 } httpx__h2_ex;
+#endif
+
+/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
+typedef httpx__h1_header httpx__field_view;
+
+/* A final response head, as a protocol hands it up: views valid during the
+   call only. The body length is parsed once, by the protocol. */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
+    const char *reason;
+    size_t reason_len;
+    const httpx__field_view *fields;
+    size_t nfields;
+    long long expected_length;      /* the body's length when known (0: none), else -1 */
+    /* the facts of the connection that carried it, as values (exchange.c
+       fills them; a transport without a connection leaves them empty) */
+    bool connection_reused;
+    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
+} httpx__head;
+
+/* What the layer above an exchange installs to hear of it: the protocols
+   and the connection are below it and reach it only through these. */
+typedef struct httpx__exchange_sink {
+    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
+       large, out of memory): the protocol then ends ex with that error. */
+    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
+    void (*wake)(httpx__exchange *ex);
+    /* ex ended (DONE, off its connection): e NULL for success, else why. */
+    void (*end)(httpx__exchange *ex, httpx__err *e);
+} httpx__exchange_sink;
 
 struct httpx__exchange {
     enum httpx__ex_state state;
@@ -1246,25 +1500,38 @@ struct httpx__exchange {
     bool retried;
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
-    httpx__h1_ex h1;
-    httpx__h2_ex h2;
+    const httpx__exchange_sink *sink;   /* the layer above (the response) */
+    union {                         /* the protocol's part: one of them, never both */
+        httpx__h1_ex h1;
+#ifndef HTTPX_NO_HTTP2
+        httpx__h2_ex h2;
+#endif
+    } proto;
 };
 
-/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
-typedef httpx__h1_header httpx__field_view;
-
-/* The one door through which every response head reaches its response
-   (HTTP/1.1 now, HTTP/2 and mock transports later). HTTPX_OK or why the
-   head is refused (too large, out of memory): the protocol then ends the
-   exchange with that error. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e);
+/* exchange.c: the one owner of ex->state. Every change goes through here
+   and is asserted against the table of legal transitions. */
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* The exchange waits now, for at most seconds (<0: no limit); which: the
+   error when that runs out. The one place protocols arm timeouts. */
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
+/* Whether ex may go out again on another connection: not retried yet, a
+   body that can be produced again, and idempotent when need_idempotent
+   (the server may have acted on it). The protocols decide when it applies. */
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
+/* A response sets up its exchange: IDLE, listened to through sink. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
+/* The one door through which every response head reaches its response:
+   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
+   refused: the protocol then ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
 /* The protocol has body bytes (or the end, or an error) for ex: the layer
    above pulls them with httpx__exchange_read now (in-memory bodies,
    on_data) or when its reader runs (streams). */
 HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
+   sink it ended with e (a timeout). */
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
 /* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
 HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
 /* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
@@ -1285,15 +1552,34 @@ HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
 
 enum httpx__conn_state {
     HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
-    HTTPX__CONN_CONNECTING,     /* TCP, trying the addresses in turn */
-    HTTPX__CONN_TLS,            /* the handshake */
+    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
+                                   (the addresses in turn) or a Unix socket's, then TLS */
     HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
     HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
 };
 
-/* The protocol slot. HTTP/1.1 implements it; HTTP/2 is the next. */
+/* The protocol slot, closed at both ends: the connection knows a protocol
+   only through these, and keeps its state as an opaque pointer
+   (conn->proto_state); a protocol reaches exchanges through exchange.c and
+   their sinks. The client's table (httpx_client.protocols) lists the
+   protocols a connection may choose from, most preferred first. */
 typedef struct httpx__proto {
     const char *name;
+    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
+                                       a connection that may speak it rather than open
+                                       their own, and traffic on it while idle is normal */
+    /* Whether conn may come to speak it, by the client's options (asked
+       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
+    bool (*offered)(const httpx__conn *conn);
+    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
+    bool (*chosen)(const httpx__conn *conn);
+    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
+    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
+    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
+    void (*free)(httpx__conn *conn);
+    /* conn cannot take another exchange now, but will without a new
+       connection (streams finish): an exchange waits for it. */
+    bool (*worth_waiting)(const httpx__conn *conn);
     /* Whether the connection can take another exchange now. */
     bool (*can_take)(const httpx__conn *conn);
     /* Starts serving ex (state SENDING). Errors end ex. */
@@ -1310,19 +1596,29 @@ typedef struct httpx__proto {
     void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
 } httpx__proto;
 
+/* Where a connection goes: the stack of streams it is made of, and the
+   pool's key (exchanges whose URLs have the route of a connection may use
+   it; httpx__route_is_for compares without building a string). */
+typedef struct httpx__route {
+    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
+                                       TLS name (SNI, verification), messages */
+    int port;
+    bool tls;                       /* https: TLS over the bottom stream */
+    const char *uds;                /* dial this Unix domain socket instead of host:port (the
+                                       client's copy of httpx_client_opts.uds); NULL: TCP */
+    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
+                                       come (the next issue), as one more stream in the stack
+                                       under TLS; then part of the key too */
+} httpx__route;
+
 struct httpx__conn {
     httpx__conn *next;              /* the client's list of every connection */
     httpx_client *client;
     enum httpx__conn_state state;
-    char host[256];                 /* with port and is_tls the pool's key; for DNS, SNI, messages */
-    int port;
-    bool is_tls;
+    httpx__route route;             /* where it goes; the pool's key */
     httpx__dns *dns;                /* while resolving */
-    httpx__addrs addrs;             /* while connecting: the addresses to try in turn */
-    int addr_index;
-    int fd;                         /* the socket while connecting; then io->fd */
-    httpx__stream *io;              /* once connected: socket, TLS over it */
-    double connect_timeout;         /* seconds, <0 none: covers DNS, TCP and TLS */
+    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
     double setup_deadline;          /* when the whole setup fails */
     double deadline;                /* the current setup wait (next address, DNS retry) */
     const httpx__proto *proto;      /* set when ready */
@@ -1334,21 +1630,16 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
-    struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
+    void *proto_state;              /* the protocol's own (its start and free) */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
 };
 
+/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
+   Only the code that fills a client's protocol table names them. */
 HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
-/* HTTP/2 (h2_proto.c); NULL under HTTPX_NO_HTTP2. The connection's session
-   is made by httpx__h2_start when the connection becomes ready. */
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e);
-/* Frees the HTTP/2 state of a closing connection and of an exchange. */
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex);
-/* An HTTP/2 connection with streams open (a new exchange waits for one). */
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn);
+#define HTTPX__MAX_PROTOCOLS 4
 
 /* Finds a ready connection of the origin that can take ex, or attaches ex
    to one being set up, or starts a new one (within limits). Returns false
@@ -1365,16 +1656,57 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
 #ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
 #endif
-/* The fd to poll and the events (0: nothing to poll now). */
-HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
+/* The socket to poll (conn->want the events; 0: nothing to poll now). */
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
 HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Receives into conn->in (reserving room first; the unconsumed tail moves
+   to the front when the buffer would have to grow, so a stream of small
+   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
+#define HTTPX__CONN_RECV_CHUNK 16384
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
 /* Bytes in and out through the connection's stream (conn->want updated). */
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
 
 /* ---- the response, its client, tasks ---- */
+
+/* What the policy layer sends a hop through (hop.c): an exchange-level
+   transport. The network one is the pool and the protocol slot (submit
+   queues for a connection); the mock one answers from memory. Either way
+   the head reaches the response through the one door (httpx__exchange_head,
+   then the response's sink)
+   and the body comes through read. */
+typedef struct httpx__transport {
+    const char *name;
+    /* Sends ex's request (ex->req, built). News comes through the door and
+       httpx__exchange_wake; errors end ex. */
+    void (*submit)(httpx__exchange *ex);
+    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
+    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
+    void (*cancel)(httpx__exchange *ex);
+    /* Frees what the transport keeps for the response (NULL: nothing). */
+    void (*release)(httpx__response *r);
+} httpx__transport;
+
+/* The mock transport's answer being built (mock.c). */
+struct httpx_mock_reply {
+    int status;
+    httpx_headers headers;
+    httpx__buf body;
+    size_t body_off;                /* how much of body was read */
+    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+};
+
+/* What a face that keeps tasks installs on its client, so that the loop
+   (below the faces) can call up around a pass without naming them. */
+typedef struct httpx__face_hooks {
+    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
+    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
+    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
+} httpx__face_hooks;
 
 #define HTTPX__INLINE_FIELDS 24
 struct httpx__response {
@@ -1406,6 +1738,14 @@ struct httpx__response {
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
+    /* the hop (hop.c) */
+    const httpx__transport *transport;
+    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the face that made it: called first when it is freed (a task leaves
+       its client's list), and with the one-shot client it owns, last */
+    void (*on_free)(httpx__response *r);
+    void (*free_owned)(httpx_client *c);
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
@@ -1424,23 +1764,40 @@ struct httpx_client {
     bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    const httpx__face_hooks *face;  /* installed by the task face at its first task */
     int tasks_started, tasks_total, tasks_done;
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    /* what a connection may speak, most preferred first, NULL-terminated */
+    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
-/* client.c */
+/* response.c: the response object, the door, the body sinks */
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+/* The sink a response listens to its exchange with. */
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* mock.c */
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop.c: one hop of the policy layer, for both faces */
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
+/* Picks r's transport (the client's) and sends its first hop. */
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
+/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
+   True when r is final (published), false while a hop is in flight. */
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
+/* The blocking face's wait: sends r (unless it failed already) and runs the
+   loop until it is final, or for a stream until the final head is in. */
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
-/* A finished exchange of r: prepares the next hop when it was a redirect to
-   follow. True when r goes on (submit it again). */
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
@@ -1452,16 +1809,6 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
    for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
 HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
                                         const httpx__field_view *f, size_t n);
-/* response.c */
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
-/* task.c */
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
-/* Settles tasks whose exchange ended: follows redirects, calls on_done. */
-HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
-HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
-/* Whether a task waits for a pass to admit it or to report its end. */
-HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */
@@ -1929,7 +2276,77 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1933 "httpx.h"
+#line 2280 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file platform.c   (grep anchor: >>platform)
+   ====================================================================== */
+/* platform: the system calls behind platform.h (see there why they are in
+   one place). */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/platform.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+HTTPX__PRIVATE double httpx__now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
+    unsigned char *out = (unsigned char *)p;
+    size_t got = 0;
+    int fd;
+    do fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return false;
+    while (got < n) {
+        ssize_t r = read(fd, out + got, n - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(fd);
+    return got == n;
+}
+
+HTTPX__PRIVATE bool httpx__fd_nonblock(httpx__sock fd) {
+    int flags = fcntl(fd, F_GETFL, 0);
+    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
+}
+
+HTTPX__PRIVATE httpx__sock httpx__socket(int family, int type) {
+    httpx__sock fd = socket(family, type, 0);
+    if (fd < 0) return HTTPX__NO_SOCK;
+    if (!httpx__fd_nonblock(fd)) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return HTTPX__NO_SOCK;
+    }
+#ifdef SO_NOSIGPIPE
+    {
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+    }
+#endif
+    return fd;
+}
+
+HTTPX__PRIVATE void httpx__sock_close(httpx__sock fd) { if (fd != HTTPX__NO_SOCK) close(fd); }
+
+HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
+    int rc = poll(fds, (nfds_t)n, timeout_ms);
+    if (rc < 0 && errno == EINTR) return 0;
+    return rc;
+}
+/* End of platform.c */
+
+#if defined(HTTPX_LINES)
+#line 2350 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1940,7 +2357,6 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
-#include <time.h>
 
 HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
@@ -2076,12 +2492,6 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
     return code;
 }
 
-HTTPX__PRIVATE double httpx__now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -2140,7 +2550,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 2144 "httpx.h"
+#line 2554 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2710,7 +3120,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2714 "httpx.h"
+#line 3124 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2871,7 +3281,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2875 "httpx.h"
+#line 3285 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3354,7 +3764,249 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3358 "httpx.h"
+#line 3768 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file h1_session.c   (grep anchor: >>h1_session)
+   ====================================================================== */
+/* h1_session: the receive side of an HTTP/1.1 client connection without any
+   I/O, as h2_session.c is for HTTP/2 (and h11's next_event): the caller
+   holds the bytes the server sent and asks for the next event over them: a
+   final head (framing worked out, Content-Length parsed once), body data,
+   the end of the message. Interim (1xx) responses are skipped here, within
+   a bound; a CONNECT's 2xx ends the message at its head (the bytes after it
+   belong to the tunnel). Private prefix: httpx__h1s_ / httpx__h1_resp_.
+
+   The caller's buffer is the session's input; nothing is copied. Views in
+   an event point into it and stay valid until the caller consumes the
+   event's bytes (*used). A chunked body is decoded in place: the caller
+   may move its unconsumed bytes (compaction) but must not change them. */
+#if defined(HTTPX_LINES)
+#line 12 "tools/src/h1_session.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head) {
+    memset(r, 0, sizeof *r);
+    r->request_head = request_was_head;
+    r->connect = connect;
+    r->max_head = max_head;
+}
+
+/* The head ends at buf[end]; parses it. HEAD for a final one (consume
+   `end` after handling it), INTERIM for a skipped 1xx, HTTPX__BAD. */
+static int httpx__h1s_head(httpx__h1_resp *r, char *buf, size_t end, httpx__h1_header *hdrs, size_t max_headers,
+                           httpx__h1_event *ev, httpx__err *e) {
+    int rc;
+    if (end > r->max_head) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, r->max_head);
+        return HTTPX__BAD;
+    }
+    rc = httpx__h1_parse_head(buf, end, &ev->head, hdrs, max_headers, e);
+    if (rc == HTTPX__FULL) httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields (limits.max_headers)", max_headers);
+    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
+    if (rc < 0) return HTTPX__BAD;
+    ev->fields = hdrs;
+    if (ev->head.status == 101) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
+        return HTTPX__BAD;
+    }
+    if (ev->head.status < 200) {
+        /* No count limit (peers have none): all the interim heads together
+           may take max_head_size bytes (the caller keeps the read timeout
+           running across them). */
+        r->interim_bytes += end;
+        if (r->interim_bytes > r->max_head) {
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "interim (1xx) responses took more than %zu bytes before the "
+                        "final response (max_head_size)", r->max_head);
+            return HTTPX__BAD;
+        }
+        return HTTPX__H1_EV_INTERIM;
+    }
+    if (httpx__h1_framing_of(&ev->head, hdrs, r->request_head, &r->framing, e)) return HTTPX__BAD;
+    if (r->connect && ev->head.status < 300) {   /* a tunnel: what follows is not ours to parse */
+        r->framing.kind = HTTPX__BODY_NONE;
+        r->framing.keep_alive = false;
+    }
+    r->remaining = r->framing.kind == HTTPX__BODY_LENGTH ? r->framing.length : 0;
+    r->reusable = r->framing.keep_alive;
+    r->in_body = true;
+    r->complete = r->framing.kind == HTTPX__BODY_NONE;
+    ev->framing = r->framing;
+    ev->expected_length = r->framing.kind == HTTPX__BODY_LENGTH ? (long long)r->framing.length
+                        : r->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
+    return HTTPX__H1_EV_HEAD;
+}
+
+/* Looks for the end of the head in buf[0..len). */
+static int httpx__h1s_find(httpx__h1_resp *r, char *buf, size_t len, httpx__h1_header *hdrs, size_t max_headers,
+                           httpx__h1_event *ev, size_t *used, httpx__err *e) {
+    size_t from = r->scanned > 3 ? r->scanned - 3 : 0;
+    size_t end = httpx__h1_find_head_end(buf, len, from);
+    int rc;
+    if (!end) {
+        r->scanned = len;
+        if (len <= r->max_head) return HTTPX__AGAIN;
+        /* a head that is broken, not just long, deserves the truer error */
+        if (httpx__h1_parse_head(buf, len, &ev->head, hdrs, max_headers, e) != HTTPX__BAD)
+            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", r->max_head);
+        return HTTPX__BAD;
+    }
+    r->scanned = 0;
+    rc = httpx__h1s_head(r, buf, end, hdrs, max_headers, ev, e);
+    if (rc > 0) *used = end;
+    return rc;
+}
+
+/* Body data from buf[0..len): a view of at most max bytes. */
+static int httpx__h1s_body(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_event *ev, size_t *used,
+                           httpx__err *e) {
+    for (;;) {
+        size_t n;
+        if (r->complete) {
+            if (len > r->decoded) r->reusable = false;   /* bytes nobody asked for */
+            return HTTPX__H1_EV_END;
+        }
+        if (r->framing.kind == HTTPX__BODY_CHUNKED && !r->decoded) {
+            size_t out = len;
+            int rc;
+            if (!len) return HTTPX__AGAIN;
+            rc = httpx__chunked_decode(&r->chunked, buf, &out, e);
+            if (rc < 0) return HTTPX__BAD;
+            r->decoded = out;
+            if (rc == 1) {
+                if (r->chunked.extra) r->reusable = false;   /* bytes after the message: dropped */
+                r->framing.kind = HTTPX__BODY_LENGTH;        /* deliver what was decoded, then done */
+                r->remaining = out;
+                r->decoded = 0;
+                if (!out) r->complete = true;
+            }
+            if (out < len) {
+                /* buf[0..out) is body now; the framing bytes after it are gone */
+                ev->data = buf;
+                ev->len = out;
+                return HTTPX__H1_EV_SHRINK;
+            }
+            continue;
+        }
+        if (r->decoded) {
+            n = r->decoded < max ? r->decoded : max;
+            r->decoded -= n;
+        } else {
+            if (!len && r->framing.kind == HTTPX__BODY_LENGTH && !r->remaining) {   /* Content-Length: 0 */
+                r->complete = true;
+                return HTTPX__H1_EV_END;
+            }
+            if (!len) return HTTPX__AGAIN;
+            n = len < max ? len : max;
+            if (r->framing.kind == HTTPX__BODY_LENGTH && n > r->remaining) n = (size_t)r->remaining;
+            if (r->framing.kind == HTTPX__BODY_LENGTH) {
+                r->remaining -= n;
+                if (!r->remaining) {
+                    r->complete = true;
+                    if (len > n) r->reusable = false;
+                }
+            }
+        }
+        ev->data = buf;
+        ev->len = n;
+        *used = n;
+        return HTTPX__H1_EV_DATA;
+    }
+}
+
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e) {
+    *used = 0;
+    if (!r->in_body) return httpx__h1s_find(r, buf, len, hdrs, max_headers, ev, used, e);
+    return httpx__h1s_body(r, buf, len, max, ev, used, e);
+}
+
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r) {
+    if (!r->in_body || r->complete || r->decoded) return 0;
+    if (r->framing.kind == HTTPX__BODY_LENGTH) return r->remaining;
+    return r->framing.kind == HTTPX__BODY_CLOSE ? UINT64_MAX : 0;
+}
+
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n) {
+    if (r->framing.kind != HTTPX__BODY_LENGTH) return;
+    HTTPX_ASSERT(n <= r->remaining);
+    r->remaining -= n;
+    if (!r->remaining) r->complete = true;
+}
+
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e) {
+    if (!r->in_body) {
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of the response head");
+        return HTTPX__BAD;
+    }
+    if (r->complete) return HTTPX__H1_EV_END;
+    if (r->framing.kind == HTTPX__BODY_CLOSE) {
+        r->complete = true;
+        r->reusable = false;
+        return HTTPX__H1_EV_END;
+    }
+    if (r->framing.kind == HTTPX__BODY_LENGTH)
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection with %llu of %llu body bytes still to come",
+                    (unsigned long long)r->remaining, (unsigned long long)r->framing.length);
+    else
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
+    return HTTPX__BAD;
+}
+
+/* ---- the send side: the request head and the body's chunk framing ---- */
+
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length) {
+    size_t i, need;
+    httpx__buf_reserve(out, 512);
+    httpx__buf_puts(out, method);
+    httpx__buf_putc(out, ' ');
+    httpx__url_write_target(out, u);
+    httpx__buf_puts(out, " HTTP/1.1\r\n");
+    if (!has_host) {
+        httpx__buf_puts(out, "Host: ");
+        httpx__url_write_authority(out, u);
+        httpx__buf_append(out, "\r\n", 2);
+    }
+    for (i = 0, need = 0; i < h->count; i++) need += h->fields[i].name_len + h->fields[i].value_len + 4;
+    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
+        char *w = out->p + out->len;
+        for (i = 0; i < h->count; i++) {
+            const httpx__field *f = &h->fields[i];
+            memcpy(w, h->text.p + f->name, f->name_len);
+            w += f->name_len;
+            *w++ = ':';
+            *w++ = ' ';
+            memcpy(w, h->text.p + f->value, f->value_len);
+            w += f->value_len;
+            *w++ = '\r';
+            *w++ = '\n';
+        }
+        out->len += need;
+        out->p[out->len] = 0;
+    }
+    if (has_body && body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
+    else if (has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", body_length);
+    else if (!strcmp(method, "POST") || !strcmp(method, "PUT") || !strcmp(method, "PATCH"))
+        httpx__buf_puts(out, "Content-Length: 0\r\n");   /* some servers want a length for these */
+    httpx__buf_append(out, "\r\n", 2);
+    return !out->failed;
+}
+
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
+    char line[HTTPX__H1_CHUNK_ROOM];
+    int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
+    HTTPX_ASSERT(ll > 0 && (size_t)ll <= HTTPX__H1_CHUNK_ROOM);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM - (size_t)ll, line, (size_t)ll);
+    memcpy(buf + HTTPX__H1_CHUNK_ROOM + n, "\r\n", 2);
+    return HTTPX__H1_CHUNK_ROOM - (size_t)ll;
+}
+/* End of h1_session.c */
+
+#if defined(HTTPX_LINES)
+#line 4010 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4178,7 +4830,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4182 "httpx.h"
+#line 4834 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4584,7 +5236,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4588 "httpx.h"
+#line 5240 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5745,514 +6397,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5749 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file multipart.c   (grep anchor: >>multipart)
-   ====================================================================== */
-/* multipart: the multipart/form-data encoder (RFC 7578), streamed.
-
-   The body is a list of segments read in order: for each part a head (built
-   here, kept in m->heads) and a content (the caller's memory, a file we
-   opened, or the caller's FILE*), then the closing delimiter. Files are read
-   piece by piece as the body is sent, never whole, through stdio so that
-   small reads (a nearly full socket, an HTTP/2 window) cost no system call
-   each.
-
-   Names and filenames are escaped the way browsers do (WHATWG "multipart/
-   form-data encoding algorithm"): in names every line break (CR, LF, CRLF)
-   becomes %0D%0A, in filenames CR becomes %0D and LF %0A, and '"' becomes %22
-   in both. Text values are sent as given, as Python HTTPX does; browsers
-   would turn their line breaks into CRLF, but a caller of an HTTP client
-   means the bytes it passed.
-
-   Lifetime: the caller's field values, file data and FILE*s are not copied
-   and must stay valid (and open) until the body has been read or the
-   multipart freed. Names, filenames and content types are copied. */
-#if defined(HTTPX_LINES)
-#line 19 "tools/src/multipart.c"
-#endif
-/* #include "internal.h": earlier in httpx.h */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
-
-enum { HTTPX__MP_HEAD, HTTPX__MP_MEM, HTTPX__MP_FILE };
-
-#define HTTPX__MP_BOUNDARY_BYTES 16   /* 128 bits, printed as 32 hex digits */
-#define HTTPX__MP_BOUNDARY_TRIES 16
-
-typedef struct httpx__mp_seg {
-    int kind;
-    const char *mem;        /* MEM: the caller's bytes */
-    size_t off;             /* HEAD: where its bytes start in m->heads */
-    long long size;         /* bytes it yields; -1: until end of file */
-    long long done;         /* bytes yielded so far */
-    FILE *fp;               /* FILE: from path or the caller's */
-    bool own_fp;            /* we opened fp (from path): closed in _free */
-    char *label;            /* FILE: names the source in error messages */
-} httpx__mp_seg;
-
-struct httpx__multipart {
-    httpx__mp_seg *segs;    /* head, content, head, content, ..., closing delimiter */
-    size_t nsegs, cur;
-    httpx__buf heads;       /* the bytes of every HEAD segment */
-    char boundary[2 * HTTPX__MP_BOUNDARY_BYTES + 1];
-    char content_type[80];
-    long long length;       /* -1 when a content's size is unknown */
-    bool failed;            /* a read failed: the body cannot be finished */
-};
-
-static httpx_error httpx__mp_nomem(httpx__err *e) {
-    return httpx__fail(e, HTTPX_ERR_NOMEM, "multipart: out of memory");
-}
-
-/* ---- counting and checking what the caller gave ---- */
-
-static size_t httpx__mp_count_fields(const httpx_pair *fields) {
-    size_t n = 0;
-    while (fields && (fields[n].name || fields[n].value)) n++;
-    return n;
-}
-
-static bool httpx__mp_file_is_end(const httpx_file *f) {
-    return !f->field && !f->data && !f->path && !f->fp;
-}
-
-static size_t httpx__mp_count_files(const httpx_file *files) {
-    size_t n = 0;
-    while (files && !httpx__mp_file_is_end(&files[n])) n++;
-    return n;
-}
-
-/* A content type goes on a header line of its own: a line break in it would
-   let the caller's text end the part head, or fake a delimiter. */
-static bool httpx__mp_ctype_ok(const char *s) {
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
-    }
-    return true;
-}
-
-static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__err *e) {
-    int sources = (f->data != NULL) + (f->path != NULL) + (f->fp != NULL);
-    if (!f->field)
-        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: files[%zu] has no field name", i);
-    if (sources != 1)
-        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
-                           "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
-                           f->field, sources);
-    if (f->data && f->size > (unsigned long long)LLONG_MAX)
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
-    if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
-        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
-                           "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
-                           f->field);
-    return HTTPX_OK;
-}
-
-/* ---- sources ---- */
-
-static httpx_error httpx__mp_sys_fail(httpx__err *e, httpx_error code, int err, const char *what,
-                                      const char *label) {
-    httpx__fail(e, code, "multipart: %s %s: %s", what, label, strerror(err));
-    if (e) e->sys_errno = err;
-    return code;
-}
-
-static char *httpx__mp_label_path(const httpx_file *f) {
-    httpx__buf b;
-    memset(&b, 0, sizeof b);
-    if (!httpx__buf_printf(&b, "\"%s\" (field \"%s\")", f->path, f->field)) {
-        httpx__buf_free(&b);
-        return NULL;
-    }
-    return b.p;
-}
-
-static char *httpx__mp_label_fp(const httpx_file *f) {
-    httpx__buf b;
-    memset(&b, 0, sizeof b);
-    if (!httpx__buf_printf(&b, "the FILE* of field \"%s\"", f->field)) {
-        httpx__buf_free(&b);
-        return NULL;
-    }
-    return b.p;
-}
-
-/* Opens now, so that a missing file fails before a byte is sent. open()
-   rather than fopen(): a child the program forks must not inherit it. */
-static httpx_error httpx__mp_open_path(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
-    struct stat st;
-    int fd, flags = O_RDONLY;
-#ifdef O_CLOEXEC
-    flags |= O_CLOEXEC;
-#endif
-    s->kind = HTTPX__MP_FILE;
-    s->label = httpx__mp_label_path(f);
-    if (!s->label) return httpx__mp_nomem(e);
-    do fd = open(f->path, flags); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, errno, "cannot open", s->label);
-    if (fstat(fd, &st) != 0) {
-        int err = errno;
-        close(fd);
-        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot stat", s->label);
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: %s is a directory", s->label);
-    }
-    s->fp = fdopen(fd, "rb");
-    if (!s->fp) {
-        int err = errno;
-        close(fd);
-        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot use", s->label);
-    }
-    s->own_fp = true;
-    /* A pipe or device has no size: it is read to its end and sent chunked. */
-    s->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
-    return HTTPX_OK;
-}
-
-/* The size is what is left from the current position, when the stream is a
-   regular file; anything else is read to its end. */
-static httpx_error httpx__mp_use_fp(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
-    struct stat st;
-    int fd = fileno(f->fp);
-    s->kind = HTTPX__MP_FILE;
-    s->fp = f->fp;
-    s->size = -1;
-    s->label = httpx__mp_label_fp(f);
-    if (!s->label) return httpx__mp_nomem(e);
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        long long pos = (long long)ftello(f->fp);
-        if (pos >= 0) s->size = (long long)st.st_size > pos ? (long long)st.st_size - pos : 0;
-    }
-    return HTTPX_OK;
-}
-
-static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
-    if (f->path) return httpx__mp_open_path(s, f, e);
-    if (f->fp) return httpx__mp_use_fp(s, f, e);
-    s->kind = HTTPX__MP_MEM;
-    s->mem = (const char *)f->data;
-    s->size = (long long)f->size;
-    return HTTPX_OK;
-}
-
-/* ---- the boundary ---- */
-
-/* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
-   unlikely to occur in the content, not secret: the clocks and a heap and
-   a stack address, mixed, serve for that. */
-static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
-    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt, r = 0;
-    size_t i;
-    x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
-    for (i = 0; i < n; i++) {
-        if (i % 8 == 0) r = httpx__splitmix64(&x);
-        out[i] = (unsigned char)(r >> (8 * (i % 8)));
-    }
-}
-
-static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
-    unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
-    if (!httpx__random(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
-    httpx__hex_encode(m->boundary, r, sizeof r);
-    m->boundary[2 * sizeof r] = 0;
-}
-
-static bool httpx__mp_contains(const char *hay, size_t n, const char *needle, size_t k) {
-    const char *p = hay, *end = hay + n;
-    while ((size_t)(end - p) >= k) {
-        p = (const char *)memchr(p, needle[0], (size_t)(end - p) - k + 1);
-        if (!p) return false;
-        if (memcmp(p, needle, k) == 0) return true;
-        p++;
-    }
-    return false;
-}
-
-/* Only in-memory contents are checked. Files are streamed and never read
-   whole, so they are not: with 128 random bits the chance that a file holds
-   the boundary by accident is about n / 2^128 for n bytes, negligible.
-   Heads need no check: no line break can get into a name, filename or
-   content type, and a delimiter must start a line. */
-static bool httpx__mp_boundary_clashes(const httpx__multipart *m) {
-    size_t i, k = strlen(m->boundary);
-    for (i = 0; i < m->nsegs; i++) {
-        const httpx__mp_seg *s = &m->segs[i];
-        if (s->kind == HTTPX__MP_MEM && httpx__mp_contains(s->mem, (size_t)s->size, m->boundary, k))
-            return true;
-    }
-    return false;
-}
-
-static httpx_error httpx__mp_choose_boundary(httpx__multipart *m, httpx__err *e) {
-    unsigned attempt;
-    for (attempt = 0; attempt < HTTPX__MP_BOUNDARY_TRIES; attempt++) {
-        httpx__mp_new_boundary(m, attempt);
-        if (!httpx__mp_boundary_clashes(m)) {
-            snprintf(m->content_type, sizeof m->content_type, "multipart/form-data; boundary=%s", m->boundary);
-            return HTTPX_OK;
-        }
-    }
-    return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
-                       "multipart: no boundary absent from the content after %u tries", attempt);
-}
-
-/* ---- part heads ---- */
-
-/* Names: CR, LF and CRLF all become one CRLF, written %0D%0A. Filenames: CR
-   and LF escaped one by one, without that normalisation (WHATWG). */
-static bool httpx__mp_put_escaped(httpx__buf *b, const char *s, bool is_name) {
-    bool ok = true;
-    for (; *s && ok; s++) {
-        if (is_name && (*s == '\r' || *s == '\n')) {
-            if (s[0] == '\r' && s[1] == '\n') s++;
-            ok = httpx__buf_puts(b, "%0D%0A");
-        } else if (*s == '\r') {
-            ok = httpx__buf_puts(b, "%0D");
-        } else if (*s == '\n') {
-            ok = httpx__buf_puts(b, "%0A");
-        } else if (*s == '"') {
-            ok = httpx__buf_puts(b, "%22");
-        } else {
-            ok = httpx__buf_putc(b, *s);
-        }
-    }
-    return ok;
-}
-
-static const char *httpx__mp_filename(const httpx_file *f) {
-    if (f->filename) return f->filename;
-    if (f->path) {
-        const char *slash = strrchr(f->path, '/');
-        const char *base = slash ? slash + 1 : f->path;
-        if (*base) return base;
-    }
-    return "upload";
-}
-
-/* Starts a part: the delimiter (CRLF first, but for the first part) and the
-   Content-Disposition up to its name. */
-static bool httpx__mp_put_opening(httpx__multipart *m, const char *name) {
-    httpx__buf *b = &m->heads;
-    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
-           httpx__buf_puts(b, m->boundary) &&
-           httpx__buf_puts(b, "\r\nContent-Disposition: form-data; name=\"") &&
-           httpx__mp_put_escaped(b, name, true) && httpx__buf_putc(b, '"');
-}
-
-static bool httpx__mp_put_field_head(httpx__multipart *m, const char *name) {
-    return httpx__mp_put_opening(m, name) && httpx__buf_puts(&m->heads, "\r\n\r\n");
-}
-
-static bool httpx__mp_put_file_head(httpx__multipart *m, const httpx_file *f) {
-    const char *ctype = f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
-    httpx__buf *b = &m->heads;
-    return httpx__mp_put_opening(m, f->field) && httpx__buf_puts(b, "; filename=\"") &&
-           httpx__mp_put_escaped(b, httpx__mp_filename(f), false) &&
-           httpx__buf_puts(b, "\"\r\nContent-Type: ") && httpx__buf_puts(b, ctype) &&
-           httpx__buf_puts(b, "\r\n\r\n");
-}
-
-static bool httpx__mp_put_closing(httpx__multipart *m) {
-    httpx__buf *b = &m->heads;
-    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
-           httpx__buf_puts(b, m->boundary) && httpx__buf_puts(b, "--\r\n");
-}
-
-/* Fills in segment i (a HEAD) as the bytes from `start` to the end of heads. */
-static void httpx__mp_seal_head(httpx__multipart *m, size_t i, size_t start) {
-    m->segs[i].kind = HTTPX__MP_HEAD;
-    m->segs[i].off = start;
-    m->segs[i].size = (long long)(m->heads.len - start);
-}
-
-static httpx_error httpx__mp_build_heads(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
-                                         const httpx_file *files, httpx__err *e) {
-    size_t i, start;
-    for (i = 0; i + 1 < m->nsegs; i += 2) {
-        size_t part = i / 2;
-        bool ok;
-        start = m->heads.len;
-        if (part < nfields) ok = httpx__mp_put_field_head(m, fields[part].name);
-        else ok = httpx__mp_put_file_head(m, &files[part - nfields]);
-        if (!ok) return httpx__mp_nomem(e);
-        httpx__mp_seal_head(m, i, start);
-    }
-    start = m->heads.len;
-    if (!httpx__mp_put_closing(m)) return httpx__mp_nomem(e);
-    httpx__mp_seal_head(m, m->nsegs - 1, start);
-    return HTTPX_OK;
-}
-
-static httpx_error httpx__mp_sum_length(httpx__multipart *m, httpx__err *e) {
-    size_t i;
-    m->length = 0;
-    for (i = 0; i < m->nsegs; i++) {
-        long long n = m->segs[i].size;
-        if (n < 0) {
-            m->length = -1;
-            return HTTPX_OK;
-        }
-        if (n > LLONG_MAX - m->length)
-            return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: the body would be over %lld bytes", LLONG_MAX);
-        m->length += n;
-    }
-    return HTTPX_OK;
-}
-
-/* ---- construction ---- */
-
-static httpx_error httpx__mp_add_contents(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
-                                          const httpx_file *files, size_t nfiles, httpx__err *e) {
-    size_t i;
-    for (i = 0; i < nfields; i++) {
-        httpx__mp_seg *s = &m->segs[2 * i + 1];
-        const char *v = fields[i].value ? fields[i].value : "";
-        if (!fields[i].name)
-            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: fields[%zu] has a value but no name", i);
-        s->kind = HTTPX__MP_MEM;
-        s->mem = v;
-        s->size = (long long)strlen(v);
-    }
-    for (i = 0; i < nfiles; i++) {
-        httpx_error err = httpx__mp_check_file(&files[i], i, e);
-        if (!err) err = httpx__mp_set_content(&m->segs[2 * (nfields + i) + 1], &files[i], e);
-        if (err) return err;
-    }
-    return HTTPX_OK;
-}
-
-static httpx__multipart *httpx__mp_alloc(size_t nparts, httpx__err *e) {
-    httpx__multipart *m;
-    if (nparts > ((size_t)-1 / sizeof(httpx__mp_seg) - 1) / 2) {
-        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: too many parts (%zu)", nparts);
-        return NULL;
-    }
-    m = (httpx__multipart *)httpx__malloc(sizeof *m);
-    if (!m) {
-        httpx__mp_nomem(e);
-        return NULL;
-    }
-    memset(m, 0, sizeof *m);
-    m->nsegs = 2 * nparts + 1;
-    m->segs = (httpx__mp_seg *)httpx__malloc(m->nsegs * sizeof(httpx__mp_seg));
-    if (!m->segs) {
-        httpx__free(m);
-        httpx__mp_nomem(e);
-        return NULL;
-    }
-    memset(m->segs, 0, m->nsegs * sizeof(httpx__mp_seg));
-    return m;
-}
-
-HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files,
-                                                      httpx__err *e) {
-    size_t nfields = httpx__mp_count_fields(fields), nfiles = httpx__mp_count_files(files);
-    httpx__multipart *m = httpx__mp_alloc(nfields + nfiles, e);
-    if (!m) return NULL;
-    if (httpx__mp_add_contents(m, fields, nfields, files, nfiles, e) || httpx__mp_choose_boundary(m, e) ||
-        httpx__mp_build_heads(m, fields, nfields, files, e) || httpx__mp_sum_length(m, e)) {
-        httpx__multipart_free(m);
-        return NULL;
-    }
-    return m;
-}
-
-HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m) {
-    return m->content_type;
-}
-
-HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m) {
-    return m->length;
-}
-
-HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m) {
-    size_t i;
-    if (!m) return;
-    for (i = 0; i < m->nsegs; i++) {
-        if (m->segs[i].own_fp) fclose(m->segs[i].fp);
-        httpx__free(m->segs[i].label);
-    }
-    httpx__free(m->segs);
-    httpx__buf_free(&m->heads);
-    httpx__free(m);
-}
-
-/* ---- reading ---- */
-
-static long httpx__mp_read_file(httpx__mp_seg *s, char *out, size_t n, httpx__err *e) {
-    size_t r = fread(out, 1, n, s->fp);
-    if (r < n && ferror(s->fp)) {
-        httpx__mp_sys_fail(e, HTTPX_ERR_LOCAL_PROTOCOL, errno, "cannot read", s->label);
-        return -1;
-    }
-    return (long)r;
-}
-
-/* Up to cap bytes of one segment; 0 when it is finished. A file of known
-   size yields exactly that many bytes: more would break the Content-Length
-   already announced, fewer is an error rather than a short body. */
-static long httpx__mp_seg_read(httpx__multipart *m, httpx__mp_seg *s, char *out, size_t cap, httpx__err *e) {
-    long n;
-    if (s->size >= 0) {
-        long long left = s->size - s->done;
-        if (left <= 0) return 0;
-        if ((unsigned long long)left < (unsigned long long)cap) cap = (size_t)left;
-    }
-    if (s->kind == HTTPX__MP_HEAD || s->kind == HTTPX__MP_MEM) {
-        const char *from = s->kind == HTTPX__MP_HEAD ? m->heads.p + s->off : s->mem;
-        memcpy(out, from + s->done, cap);
-        n = (long)cap;
-    } else {
-        n = httpx__mp_read_file(s, out, cap, e);
-        if (n == 0 && s->size >= 0) {
-            httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
-                        "multipart: %s ended after %lld of its %lld bytes (did it shrink?)", s->label, s->done,
-                        s->size);
-            return -1;
-        }
-    }
-    if (n > 0) s->done += n;
-    return n;
-}
-
-HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e) {
-    char *out = (char *)buf;
-    size_t got = 0;
-    if (m->failed) {
-        httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "multipart: read after an earlier read failed");
-        return -1;
-    }
-    if (cap == 0) {
-        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: read with a buffer of 0 bytes");
-        return -1;
-    }
-    if (cap > (size_t)LONG_MAX) cap = (size_t)LONG_MAX;
-    while (got < cap && m->cur < m->nsegs) {
-        long n = httpx__mp_seg_read(m, &m->segs[m->cur], out + got, cap - got, e);
-        if (n < 0) {
-            m->failed = true;
-            return -1;
-        }
-        if (n == 0) m->cur++;
-        got += (size_t)n;
-    }
-    return (long)got;
-}
-/* End of multipart.c */
-
-#if defined(HTTPX_LINES)
-#line 6256 "httpx.h"
+#line 6401 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6347,7 +6492,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6351 "httpx.h"
+#line 6496 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7069,39 +7214,10 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
     }
     return v;
 }
-
-/* ---- the response's JSON ---- */
-
-static const httpx_json_error httpx__j_nomem = {HTTPX_ERR_NOMEM, 0, 0, 0, "out of memory"};
-
-HTTPX_API const httpx_json_value *httpx_json(httpx_response *pub) {
-    httpx__views *vw;
-    if (!pub) return NULL;
-    vw = httpx__views_of((httpx__response *)(void *)pub);
-    if (!vw) return NULL;
-    if (!vw->json_done) {
-        vw->json_done = true;
-        if (pub->error) {
-            vw->json_error.code = pub->error;
-            snprintf(vw->json_error.message, sizeof vw->json_error.message, "no JSON: the request failed: %s",
-                     pub->error_message);
-        } else {
-            vw->json = httpx_json_parse(pub->content, pub->content_length, &vw->json_error);
-        }
-    }
-    return vw->json;
-}
-
-HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
-    httpx__views *vw;
-    if (!pub) return &httpx__j_nomem;
-    vw = httpx__views_of((httpx__response *)(void *)pub);
-    return vw ? &vw->json_error : &httpx__j_nomem;
-}
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7105 "httpx.h"
+#line 7221 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7202,6 +7318,9 @@ static bool httpx__jw_double(httpx__buf *b, double x, httpx__err *e) {
         }
         if (back == x) break;
     }
+    /* "-0" reads back as the integer 0 (as in Python and JavaScript): the
+       sign would be lost; "-0.0" is read as the double it is. */
+    if (x == 0 && tmp[0] == '-') memcpy(tmp, "-0.0", 5);
     return httpx__buf_puts(b, tmp) || (httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory"), false);
 }
 
@@ -7512,7 +7631,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7516 "httpx.h"
+#line 7635 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -8340,56 +8459,34 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 8344 "httpx.h"
+#line 8463 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
    ====================================================================== */
-/* net: nonblocking TCP sockets (names are resolved in dns.c), and the few
-   platform helpers the other components share (socket set-up, addresses as
-   text, random bytes). Nothing here waits: every call returns at once with
-   "done", "would block" or an error; the engine's poll() loop does the
-   waiting. */
+/* net: the network's bottom streams (TCP, trying a name's addresses in
+   turn, and Unix domain sockets; names are resolved in dns.c), the socket
+   calls the resolver shares, addresses as text, and the calls through the
+   stream seam. Nothing here waits: every call returns at once with "done",
+   "would block" or an error; the engine's poll loop does the waiting. */
 #if defined(HTTPX_LINES)
 #line 5 "tools/src/net.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <poll.h>
-
-/* ---- platform helpers ---- */
-
-HTTPX__PRIVATE bool httpx__fd_nonblock(int fd) {
-    int flags = fcntl(fd, F_GETFL, 0);
-    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
-}
-
-HTTPX__PRIVATE int httpx__socket(int family, int type) {
-    int fd = socket(family, type, 0);
-    if (fd < 0) return -1;
-    if (!httpx__fd_nonblock(fd)) {
-        int err = errno;
-        close(fd);
-        errno = err;
-        return -1;
-    }
-#ifdef SO_NOSIGPIPE
-    {
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-    }
+#ifdef HTTPX_DNS_THREADS
+#include <netdb.h>
 #endif
-    return fd;
-}
+
+/* ---- addresses ---- */
 
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port) {
     memset(ss, 0, sizeof *ss);
@@ -8418,145 +8515,309 @@ HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out,
         const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
         inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
         snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
+    } else if (sa->sa_family == AF_UNIX) {
+        const struct sockaddr_un *su = (const struct sockaddr_un *)(const void *)sa;
+        snprintf(out, cap, "%.*s", (int)sizeof su->sun_path, su->sun_path);
     } else {
         snprintf(out, cap, "?");
     }
 }
 
-HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
-    unsigned char *out = (unsigned char *)p;
-    size_t got = 0;
-    int fd;
-    do fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return false;
-    while (got < n) {
-        ssize_t r = read(fd, out + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    return got == n;
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]) {
+    if (inet_pton(AF_INET, s, out) == 1) return 4;
+    if (inet_pton(AF_INET6, s, out) == 1) return 16;
+    return 0;
 }
 
-/* ---- TCP ---- */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap) {
+    char text[64];
+    if (!inet_ntop(len == 16 ? AF_INET6 : AF_INET, ip, text, sizeof text)) snprintf(text, sizeof text, "?");
+    snprintf(out, cap, "%s", text);
+}
+#endif
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
     HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
     httpx__sockaddr_string((const struct sockaddr *)&a->addr[i], out, cap);
 }
 
-/* Starts a nonblocking connect to address i. Returns the fd (the connect may
-   still be in progress: wait for POLLOUT, then httpx__connect_finish), or
-   HTTPX__BAD. */
-HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e) {
-    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
-    int fd, one = 1;
-    char where[80];
-    HTTPX_ASSERT(i >= 0 && i < a->count);
-    fd = httpx__socket(sa->sa_family, SOCK_STREAM);
-    if (fd < 0) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
-        return HTTPX__BAD;
-    }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* requests are small and latency matters */
-    if (connect(fd, sa, a->len[i]) == 0 || errno == EINPROGRESS) return fd;
-    e->sys_errno = errno;
-    httpx__addr_string(a, i, where, sizeof where);
-    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(e->sys_errno));
-    close(fd);
-    return HTTPX__BAD;
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e) {
+    struct sockaddr_un *su = (struct sockaddr_un *)&a->addr[0];
+    size_t n = path ? strlen(path) : 0;
+    memset(a, 0, sizeof *a);
+    if (n == 0) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the Unix socket path (uds) is empty");
+    if (n >= sizeof su->sun_path)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the Unix socket path (uds) is %lu bytes long: "
+                           "this system takes at most %lu", (unsigned long)n, (unsigned long)sizeof su->sun_path - 1);
+    su->sun_family = AF_UNIX;
+    memcpy(su->sun_path, path, n + 1);
+    a->len[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    a->count = 1;
+    return HTTPX_OK;
 }
 
-/* After POLLOUT on a connecting socket: did it connect? */
-HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e) {
+#ifdef HTTPX_DNS_THREADS
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx) {
+    struct addrinfo hints, *res = NULL, *ai;
+    int rc;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    rc = getaddrinfo(host, NULL, &hints, &res);
+#ifdef EAI_ADDRFAMILY
+    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
+#endif
+    if (rc == EAI_NONAME) {   /* AI_ADDRCONFIG hides everything on a host with only loopback */
+        hints.ai_flags = 0;
+        rc = getaddrinfo(host, NULL, &hints, &res);
+    }
+    if (rc != 0) return gai_strerror(rc);
+    for (ai = res; ai; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET)
+            add(ctx, AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr);
+        else if (ai->ai_family == AF_INET6)
+            add(ctx, AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr);
+    }
+    freeaddrinfo(res);
+    return NULL;
+}
+#endif
+
+/* ---- socket calls ---- */
+
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n) {
+    for (;;) {
+        ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+        if (r >= 0) return (long)r;
+        if (HTTPX__INTERRUPTED(errno)) continue;
+        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    }
+}
+
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n) {
+    for (;;) {
+        ssize_t r = recv(fd, p, n, 0);
+        if (r >= 0) return (long)r;
+        if (HTTPX__INTERRUPTED(errno)) continue;
+        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    }
+}
+
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len) {
+    if (connect(fd, sa, len) == 0) return 0;
+    return HTTPX__IN_PROGRESS(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+}
+
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
     int err = 0;
     socklen_t len = (socklen_t)sizeof err;
-    char where[80];
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-    if (err == 0) return HTTPX_OK;
-    e->sys_errno = err;
-    httpx__addr_string(a, i, where, sizeof where);
-    return httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(err));
+    return err;
 }
 
 /* >0 bytes sent, HTTPX__AGAIN, HTTPX__BAD (errno kept in e). */
-HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e) {
-    ssize_t r;
-    for (;;) {
-        r = send(fd, p, n, MSG_NOSIGNAL);
-        if (r >= 0) return (long)r;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e) {
+    long r = httpx__sock_write(fd, p, n);
+    if (r == HTTPX__BAD) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
-        return HTTPX__BAD;
     }
+    return r;
 }
 
 /* >0 bytes received, 0 the peer closed, HTTPX__AGAIN, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e) {
-    ssize_t r;
-    for (;;) {
-        r = recv(fd, p, n, 0);
-        if (r >= 0) return (long)r;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e) {
+    long r = httpx__sock_read(fd, p, n);
+    if (r == HTTPX__BAD) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+    }
+    return r;
+}
+
+/* ---- the socket stream: the bottom of every network connection ----
+   One type for TCP (the addresses of a name, tried in turn), a Unix domain
+   socket (one address) and a socket connected elsewhere (adopted). */
+
+typedef struct httpx__sock_stream {
+    httpx__stream base;               /* first: it is a stream */
+    httpx__addrs addrs;               /* the addresses to try; count 0 when adopted */
+    int index;                        /* the one being tried */
+    bool ready;                       /* connected */
+    double all_deadline;              /* when the whole connect fails (0: never) */
+    double timeout;                   /* the whole budget, seconds, for messages */
+    char peer[112];                   /* the address being tried or connected: a path fits */
+    char setup[144];                  /* "connect to <peer> not done" */
+} httpx__sock_stream;
+
+static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
+    return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Starts connecting to addrs[index] or a later address. Spreads what is
+   left of the time over the addresses left, so that one dead address of a
+   name cannot eat the whole budget. 1 connected at once, HTTPX__AGAIN,
+   HTTPX__BAD (no address left; e says why the last one failed). */
+static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
+    httpx__stream *s = &ss->base;
+    for (; ss->index < ss->addrs.count; ss->index++) {
+        const struct sockaddr *sa = (const struct sockaddr *)&ss->addrs.addr[ss->index];
+        int rc, one = 1;
+        httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
+        snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
+        if (s->fd == HTTPX__NO_SOCK) {
+            e->sys_errno = errno;
+            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            continue;
+        }
+        if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
+            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        rc = httpx__sock_connect(s->fd, sa, ss->addrs.len[ss->index]);
+        if (rc == 0) {
+            ss->ready = true;
+            s->deadline = 0;
+            return 1;
+        }
+        if (rc == HTTPX__AGAIN) {
+            int left = ss->addrs.count - ss->index;
+            double now = httpx__now();
+            s->want = POLLOUT;
+            s->deadline = ss->all_deadline ? now + (ss->all_deadline - now) / left : 0;
+            return HTTPX__AGAIN;
+        }
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(e->sys_errno));
+        httpx__sock_close(s->fd);
+        s->fd = HTTPX__NO_SOCK;
+    }
+    if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
+    return HTTPX__BAD;
+}
+
+static int httpx__ss_connect(httpx__stream *s, httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    bool timed_out;
+    httpx__pollfd p;
+    int err;
+    if (ss->ready) return 1;
+    if (s->fd == HTTPX__NO_SOCK) return httpx__ss_start(ss, e);
+    timed_out = s->deadline && httpx__now() >= s->deadline;
+    if (!timed_out) {
+        p.fd = s->fd;
+        p.events = POLLOUT;
+        p.revents = 0;
+        if (httpx__poll(&p, 1, 0) == 0) return HTTPX__AGAIN;   /* still connecting: want stays POLLOUT */
+        err = httpx__sock_error(s->fd);
+        if (err == 0) {
+            ss->ready = true;
+            s->want = 0;
+            s->deadline = 0;
+            return 1;
+        }
+        e->sys_errno = err;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(err));
+    }
+    httpx__sock_close(s->fd);
+    s->fd = HTTPX__NO_SOCK;
+    if (++ss->index >= ss->addrs.count) {
+        if (timed_out)
+            httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", ss->peer, ss->timeout);
         return HTTPX__BAD;
     }
+    return httpx__ss_start(ss, e);
 }
 
-HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
-
-HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms) {
-    int rc = poll(fds, (nfds_t)n, timeout_ms);
-    if (rc < 0 && errno == EINTR) return 0;
-    return rc;
-}
-
-/* ---- the socket stream: the bottom of every network connection ---- */
-
-static long httpx__sock_stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+static long httpx__ss_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     s->want = POLLOUT;
     return httpx__sock_send(s->fd, p, n, e);
 }
 
-static long httpx__sock_stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+static long httpx__ss_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     s->want = POLLIN;
     return httpx__sock_recv(s->fd, p, n, e);
 }
 
-static size_t httpx__sock_stream_pending(const httpx__stream *s) { (void)s; return 0; }
+static size_t httpx__ss_pending(const httpx__stream *s) { (void)s; return 0; }
 
-static void httpx__sock_stream_free(httpx__stream *s) {
+static const char *httpx__ss_query(const httpx__stream *s, int fact) {
+    const httpx__sock_stream *ss = httpx__ss_of(s);
+    if (fact == HTTPX__FACT_PEER) return ss->peer[0] ? ss->peer : NULL;
+    if (fact == HTTPX__FACT_SETUP) return ss->ready || !ss->setup[0] ? NULL : ss->setup;
+    return NULL;
+}
+
+static void httpx__ss_free(httpx__stream *s) {
     httpx__sock_close(s->fd);
     httpx__free(s);
 }
 
 static const httpx__stream_ops httpx__sock_stream_ops = {
-    httpx__sock_stream_send, httpx__sock_stream_recv, httpx__sock_stream_pending, httpx__sock_stream_free
+    httpx__ss_connect, httpx__ss_send, httpx__ss_recv, httpx__ss_pending, httpx__ss_query, httpx__ss_free
 };
 
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
-    httpx__stream *s;
-    HTTPX_ASSERT(fd >= 0);
-    s = (httpx__stream *)httpx__malloc(sizeof *s);
-    if (!s) {
-        httpx__sock_close(fd);
+static httpx__sock_stream *httpx__ss_new(httpx__err *e) {
+    httpx__sock_stream *ss = (httpx__sock_stream *)httpx__malloc(sizeof *ss);
+    if (!ss) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
         return NULL;
     }
-    s->ops = &httpx__sock_stream_ops;
-    s->fd = fd;
-    s->want = 0;
-    return s;
+    memset(ss, 0, sizeof *ss);
+    ss->base.ops = &httpx__sock_stream_ops;
+    ss->base.fd = HTTPX__NO_SOCK;
+    return ss;
 }
 
-/* The calls through the seam. The ops always get an httpx__err to fill, so
-   that no stream needs a scratch one of its own. */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e) {
+    httpx__sock_stream *ss;
+    HTTPX_ASSERT(fd != HTTPX__NO_SOCK);
+    if (!(ss = httpx__ss_new(e))) {
+        httpx__sock_close(fd);
+        return NULL;
+    }
+    ss->base.fd = fd;
+    ss->ready = true;
+    return &ss->base;
+}
+#endif
+
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_new(e);
+    if (!ss) return NULL;
+    ss->addrs = *a;
+    ss->all_deadline = deadline;
+    ss->timeout = timeout;
+    return &ss->base;
+}
+
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_new(e);
+    if (!ss) return NULL;
+    if (httpx__addrs_unix(&ss->addrs, path, e)) {
+        httpx__free(ss);
+        return NULL;
+    }
+    return &ss->base;
+}
+
+/* ---- the calls through the seam ----
+   The ops always get an httpx__err to fill, so that no stream needs a
+   scratch one of its own. */
+
+HTTPX__PRIVATE int httpx__stream_connect(httpx__stream *s, httpx__err *e) {
+    httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops);
+    if (!e) {
+        memset(&scratch, 0, sizeof scratch);
+        e = &scratch;
+    }
+    return s->ops->connect(s, e);
+}
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__err scratch;
     HTTPX_ASSERT(s && s->ops && (p || n == 0));
@@ -8568,11 +8829,525 @@ HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, http
     return s->ops->recv(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact) {
+    for (; s; s = s->lower) {
+        const char *answer = s->ops->query(s, fact);
+        if (answer) return answer;
+    }
+    return NULL;
+}
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 8576 "httpx.h"
+#line 8844 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file multipart.c   (grep anchor: >>multipart)
+   ====================================================================== */
+/* multipart: the multipart/form-data encoder (RFC 7578), streamed.
+
+   The body is a list of segments read in order: for each part a head (built
+   here, kept in m->heads) and a content (the caller's memory, a file we
+   opened, or the caller's FILE*), then the closing delimiter. Files are read
+   piece by piece as the body is sent, never whole, through stdio so that
+   small reads (a nearly full socket, an HTTP/2 window) cost no system call
+   each.
+
+   Names and filenames are escaped the way browsers do (WHATWG "multipart/
+   form-data encoding algorithm"): in names every line break (CR, LF, CRLF)
+   becomes %0D%0A, in filenames CR becomes %0D and LF %0A, and '"' becomes %22
+   in both. Text values are sent as given, as Python HTTPX does; browsers
+   would turn their line breaks into CRLF, but a caller of an HTTP client
+   means the bytes it passed.
+
+   Lifetime: the caller's field values, file data and FILE*s are not copied
+   and must stay valid (and open) until the body has been read or the
+   multipart freed. Names, filenames and content types are copied. */
+#if defined(HTTPX_LINES)
+#line 19 "tools/src/multipart.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { HTTPX__MP_HEAD, HTTPX__MP_MEM, HTTPX__MP_FILE };
+
+#define HTTPX__MP_BOUNDARY_BYTES 16   /* 128 bits, printed as 32 hex digits */
+#define HTTPX__MP_BOUNDARY_TRIES 16
+
+typedef struct httpx__mp_seg {
+    int kind;
+    const char *mem;        /* MEM: the caller's bytes */
+    size_t off;             /* HEAD: where its bytes start in m->heads */
+    long long size;         /* bytes it yields; -1: until end of file */
+    long long done;         /* bytes yielded so far */
+    FILE *fp;               /* FILE: from path or the caller's */
+    bool own_fp;            /* we opened fp (from path): closed in _free */
+    char *label;            /* FILE: names the source in error messages */
+} httpx__mp_seg;
+
+struct httpx__multipart {
+    httpx__mp_seg *segs;    /* head, content, head, content, ..., closing delimiter */
+    size_t nsegs, cur;
+    httpx__buf heads;       /* the bytes of every HEAD segment */
+    char boundary[2 * HTTPX__MP_BOUNDARY_BYTES + 1];
+    char content_type[80];
+    long long length;       /* -1 when a content's size is unknown */
+    bool failed;            /* a read failed: the body cannot be finished */
+};
+
+static httpx_error httpx__mp_nomem(httpx__err *e) {
+    return httpx__fail(e, HTTPX_ERR_NOMEM, "multipart: out of memory");
+}
+
+/* ---- counting and checking what the caller gave ---- */
+
+static size_t httpx__mp_count_fields(const httpx_pair *fields) {
+    size_t n = 0;
+    while (fields && (fields[n].name || fields[n].value)) n++;
+    return n;
+}
+
+static bool httpx__mp_file_is_end(const httpx_file *f) {
+    return !f->field && !f->data && !f->path && !f->fp;
+}
+
+static size_t httpx__mp_count_files(const httpx_file *files) {
+    size_t n = 0;
+    while (files && !httpx__mp_file_is_end(&files[n])) n++;
+    return n;
+}
+
+/* A content type goes on a header line of its own: a line break in it would
+   let the caller's text end the part head, or fake a delimiter. */
+static bool httpx__mp_ctype_ok(const char *s) {
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+    }
+    return true;
+}
+
+static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__err *e) {
+    int sources = (f->data != NULL) + (f->path != NULL) + (f->fp != NULL);
+    if (!f->field)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: files[%zu] has no field name", i);
+    if (sources != 1)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
+                           f->field, sources);
+    if (f->data && f->size > (unsigned long long)LLONG_MAX)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
+    if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
+        return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
+                           "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
+                           f->field);
+    return HTTPX_OK;
+}
+
+/* ---- sources ---- */
+
+static httpx_error httpx__mp_sys_fail(httpx__err *e, httpx_error code, int err, const char *what,
+                                      const char *label) {
+    httpx__fail(e, code, "multipart: %s %s: %s", what, label, strerror(err));
+    if (e) e->sys_errno = err;
+    return code;
+}
+
+static char *httpx__mp_label_path(const httpx_file *f) {
+    httpx__buf b;
+    memset(&b, 0, sizeof b);
+    if (!httpx__buf_printf(&b, "\"%s\" (field \"%s\")", f->path, f->field)) {
+        httpx__buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+static char *httpx__mp_label_fp(const httpx_file *f) {
+    httpx__buf b;
+    memset(&b, 0, sizeof b);
+    if (!httpx__buf_printf(&b, "the FILE* of field \"%s\"", f->field)) {
+        httpx__buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* Opens now, so that a missing file fails before a byte is sent. open()
+   rather than fopen(): a child the program forks must not inherit it. */
+static httpx_error httpx__mp_open_path(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    struct stat st;
+    int fd, flags = O_RDONLY;
+#ifdef O_CLOEXEC
+    flags |= O_CLOEXEC;
+#endif
+    s->kind = HTTPX__MP_FILE;
+    s->label = httpx__mp_label_path(f);
+    if (!s->label) return httpx__mp_nomem(e);
+    do fd = open(f->path, flags); while (fd < 0 && errno == EINTR);
+    if (fd < 0) return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, errno, "cannot open", s->label);
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot stat", s->label);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: %s is a directory", s->label);
+    }
+    s->fp = fdopen(fd, "rb");
+    if (!s->fp) {
+        int err = errno;
+        close(fd);
+        return httpx__mp_sys_fail(e, HTTPX_ERR_INVALID_ARGUMENT, err, "cannot use", s->label);
+    }
+    s->own_fp = true;
+    /* A pipe or device has no size: it is read to its end and sent chunked. */
+    s->size = S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+    return HTTPX_OK;
+}
+
+/* The size is what is left from the current position, when the stream is a
+   regular file; anything else is read to its end. */
+static httpx_error httpx__mp_use_fp(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    struct stat st;
+    int fd = fileno(f->fp);
+    s->kind = HTTPX__MP_FILE;
+    s->fp = f->fp;
+    s->size = -1;
+    s->label = httpx__mp_label_fp(f);
+    if (!s->label) return httpx__mp_nomem(e);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        long long pos = (long long)ftello(f->fp);
+        if (pos >= 0) s->size = (long long)st.st_size > pos ? (long long)st.st_size - pos : 0;
+    }
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__mp_set_content(httpx__mp_seg *s, const httpx_file *f, httpx__err *e) {
+    if (f->path) return httpx__mp_open_path(s, f, e);
+    if (f->fp) return httpx__mp_use_fp(s, f, e);
+    s->kind = HTTPX__MP_MEM;
+    s->mem = (const char *)f->data;
+    s->size = (long long)f->size;
+    return HTTPX_OK;
+}
+
+/* ---- the boundary ---- */
+
+/* Without /dev/urandom (a chroot, a sandbox) the boundary only has to be
+   unlikely to occur in the content, not secret: the clocks and a heap and
+   a stack address, mixed, serve for that. */
+static void httpx__mp_weak_random(unsigned char *out, size_t n, const void *salt, unsigned attempt) {
+    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 20) ^ (uint64_t)(uintptr_t)salt, r = 0;
+    size_t i;
+    x ^= (uint64_t)(httpx__now() * 1e9) ^ ((uint64_t)(uintptr_t)&x << 7) ^ ((uint64_t)attempt << 48);
+    for (i = 0; i < n; i++) {
+        if (i % 8 == 0) r = httpx__splitmix64(&x);
+        out[i] = (unsigned char)(r >> (8 * (i % 8)));
+    }
+}
+
+static void httpx__mp_new_boundary(httpx__multipart *m, unsigned attempt) {
+    unsigned char r[HTTPX__MP_BOUNDARY_BYTES];
+    if (!httpx__random(r, sizeof r)) httpx__mp_weak_random(r, sizeof r, m, attempt);
+    httpx__hex_encode(m->boundary, r, sizeof r);
+    m->boundary[2 * sizeof r] = 0;
+}
+
+static bool httpx__mp_contains(const char *hay, size_t n, const char *needle, size_t k) {
+    const char *p = hay, *end = hay + n;
+    while ((size_t)(end - p) >= k) {
+        p = (const char *)memchr(p, needle[0], (size_t)(end - p) - k + 1);
+        if (!p) return false;
+        if (memcmp(p, needle, k) == 0) return true;
+        p++;
+    }
+    return false;
+}
+
+/* Only in-memory contents are checked. Files are streamed and never read
+   whole, so they are not: with 128 random bits the chance that a file holds
+   the boundary by accident is about n / 2^128 for n bytes, negligible.
+   Heads need no check: no line break can get into a name, filename or
+   content type, and a delimiter must start a line. */
+static bool httpx__mp_boundary_clashes(const httpx__multipart *m) {
+    size_t i, k = strlen(m->boundary);
+    for (i = 0; i < m->nsegs; i++) {
+        const httpx__mp_seg *s = &m->segs[i];
+        if (s->kind == HTTPX__MP_MEM && httpx__mp_contains(s->mem, (size_t)s->size, m->boundary, k))
+            return true;
+    }
+    return false;
+}
+
+static httpx_error httpx__mp_choose_boundary(httpx__multipart *m, httpx__err *e) {
+    unsigned attempt;
+    for (attempt = 0; attempt < HTTPX__MP_BOUNDARY_TRIES; attempt++) {
+        httpx__mp_new_boundary(m, attempt);
+        if (!httpx__mp_boundary_clashes(m)) {
+            snprintf(m->content_type, sizeof m->content_type, "multipart/form-data; boundary=%s", m->boundary);
+            return HTTPX_OK;
+        }
+    }
+    return httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
+                       "multipart: no boundary absent from the content after %u tries", attempt);
+}
+
+/* ---- part heads ---- */
+
+/* Names: CR, LF and CRLF all become one CRLF, written %0D%0A. Filenames: CR
+   and LF escaped one by one, without that normalisation (WHATWG). */
+static bool httpx__mp_put_escaped(httpx__buf *b, const char *s, bool is_name) {
+    bool ok = true;
+    for (; *s && ok; s++) {
+        if (is_name && (*s == '\r' || *s == '\n')) {
+            if (s[0] == '\r' && s[1] == '\n') s++;
+            ok = httpx__buf_puts(b, "%0D%0A");
+        } else if (*s == '\r') {
+            ok = httpx__buf_puts(b, "%0D");
+        } else if (*s == '\n') {
+            ok = httpx__buf_puts(b, "%0A");
+        } else if (*s == '"') {
+            ok = httpx__buf_puts(b, "%22");
+        } else {
+            ok = httpx__buf_putc(b, *s);
+        }
+    }
+    return ok;
+}
+
+static const char *httpx__mp_filename(const httpx_file *f) {
+    if (f->filename) return f->filename;
+    if (f->path) {
+        const char *slash = strrchr(f->path, '/');
+        const char *base = slash ? slash + 1 : f->path;
+        if (*base) return base;
+    }
+    return "upload";
+}
+
+/* Starts a part: the delimiter (CRLF first, but for the first part) and the
+   Content-Disposition up to its name. */
+static bool httpx__mp_put_opening(httpx__multipart *m, const char *name) {
+    httpx__buf *b = &m->heads;
+    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
+           httpx__buf_puts(b, m->boundary) &&
+           httpx__buf_puts(b, "\r\nContent-Disposition: form-data; name=\"") &&
+           httpx__mp_put_escaped(b, name, true) && httpx__buf_putc(b, '"');
+}
+
+static bool httpx__mp_put_field_head(httpx__multipart *m, const char *name) {
+    return httpx__mp_put_opening(m, name) && httpx__buf_puts(&m->heads, "\r\n\r\n");
+}
+
+static bool httpx__mp_put_file_head(httpx__multipart *m, const httpx_file *f) {
+    const char *ctype = f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
+    httpx__buf *b = &m->heads;
+    return httpx__mp_put_opening(m, f->field) && httpx__buf_puts(b, "; filename=\"") &&
+           httpx__mp_put_escaped(b, httpx__mp_filename(f), false) &&
+           httpx__buf_puts(b, "\"\r\nContent-Type: ") && httpx__buf_puts(b, ctype) &&
+           httpx__buf_puts(b, "\r\n\r\n");
+}
+
+static bool httpx__mp_put_closing(httpx__multipart *m) {
+    httpx__buf *b = &m->heads;
+    return (b->len == 0 || httpx__buf_puts(b, "\r\n")) && httpx__buf_puts(b, "--") &&
+           httpx__buf_puts(b, m->boundary) && httpx__buf_puts(b, "--\r\n");
+}
+
+/* Fills in segment i (a HEAD) as the bytes from `start` to the end of heads. */
+static void httpx__mp_seal_head(httpx__multipart *m, size_t i, size_t start) {
+    m->segs[i].kind = HTTPX__MP_HEAD;
+    m->segs[i].off = start;
+    m->segs[i].size = (long long)(m->heads.len - start);
+}
+
+static httpx_error httpx__mp_build_heads(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
+                                         const httpx_file *files, httpx__err *e) {
+    size_t i, start;
+    for (i = 0; i + 1 < m->nsegs; i += 2) {
+        size_t part = i / 2;
+        bool ok;
+        start = m->heads.len;
+        if (part < nfields) ok = httpx__mp_put_field_head(m, fields[part].name);
+        else ok = httpx__mp_put_file_head(m, &files[part - nfields]);
+        if (!ok) return httpx__mp_nomem(e);
+        httpx__mp_seal_head(m, i, start);
+    }
+    start = m->heads.len;
+    if (!httpx__mp_put_closing(m)) return httpx__mp_nomem(e);
+    httpx__mp_seal_head(m, m->nsegs - 1, start);
+    return HTTPX_OK;
+}
+
+static httpx_error httpx__mp_sum_length(httpx__multipart *m, httpx__err *e) {
+    size_t i;
+    m->length = 0;
+    for (i = 0; i < m->nsegs; i++) {
+        long long n = m->segs[i].size;
+        if (n < 0) {
+            m->length = -1;
+            return HTTPX_OK;
+        }
+        if (n > LLONG_MAX - m->length)
+            return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: the body would be over %lld bytes", LLONG_MAX);
+        m->length += n;
+    }
+    return HTTPX_OK;
+}
+
+/* ---- construction ---- */
+
+static httpx_error httpx__mp_add_contents(httpx__multipart *m, const httpx_pair *fields, size_t nfields,
+                                          const httpx_file *files, size_t nfiles, httpx__err *e) {
+    size_t i;
+    for (i = 0; i < nfields; i++) {
+        httpx__mp_seg *s = &m->segs[2 * i + 1];
+        const char *v = fields[i].value ? fields[i].value : "";
+        if (!fields[i].name)
+            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: fields[%zu] has a value but no name", i);
+        s->kind = HTTPX__MP_MEM;
+        s->mem = v;
+        s->size = (long long)strlen(v);
+    }
+    for (i = 0; i < nfiles; i++) {
+        httpx_error err = httpx__mp_check_file(&files[i], i, e);
+        if (!err) err = httpx__mp_set_content(&m->segs[2 * (nfields + i) + 1], &files[i], e);
+        if (err) return err;
+    }
+    return HTTPX_OK;
+}
+
+static httpx__multipart *httpx__mp_alloc(size_t nparts, httpx__err *e) {
+    httpx__multipart *m;
+    if (nparts > ((size_t)-1 / sizeof(httpx__mp_seg) - 1) / 2) {
+        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: too many parts (%zu)", nparts);
+        return NULL;
+    }
+    m = (httpx__multipart *)httpx__malloc(sizeof *m);
+    if (!m) {
+        httpx__mp_nomem(e);
+        return NULL;
+    }
+    memset(m, 0, sizeof *m);
+    m->nsegs = 2 * nparts + 1;
+    m->segs = (httpx__mp_seg *)httpx__malloc(m->nsegs * sizeof(httpx__mp_seg));
+    if (!m->segs) {
+        httpx__free(m);
+        httpx__mp_nomem(e);
+        return NULL;
+    }
+    memset(m->segs, 0, m->nsegs * sizeof(httpx__mp_seg));
+    return m;
+}
+
+HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files,
+                                                      httpx__err *e) {
+    size_t nfields = httpx__mp_count_fields(fields), nfiles = httpx__mp_count_files(files);
+    httpx__multipart *m = httpx__mp_alloc(nfields + nfiles, e);
+    if (!m) return NULL;
+    if (httpx__mp_add_contents(m, fields, nfields, files, nfiles, e) || httpx__mp_choose_boundary(m, e) ||
+        httpx__mp_build_heads(m, fields, nfields, files, e) || httpx__mp_sum_length(m, e)) {
+        httpx__multipart_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m) {
+    return m->content_type;
+}
+
+HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m) {
+    return m->length;
+}
+
+HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m) {
+    size_t i;
+    if (!m) return;
+    for (i = 0; i < m->nsegs; i++) {
+        if (m->segs[i].own_fp) fclose(m->segs[i].fp);
+        httpx__free(m->segs[i].label);
+    }
+    httpx__free(m->segs);
+    httpx__buf_free(&m->heads);
+    httpx__free(m);
+}
+
+/* ---- reading ---- */
+
+static long httpx__mp_read_file(httpx__mp_seg *s, char *out, size_t n, httpx__err *e) {
+    size_t r = fread(out, 1, n, s->fp);
+    if (r < n && ferror(s->fp)) {
+        httpx__mp_sys_fail(e, HTTPX_ERR_LOCAL_PROTOCOL, errno, "cannot read", s->label);
+        return -1;
+    }
+    return (long)r;
+}
+
+/* Up to cap bytes of one segment; 0 when it is finished. A file of known
+   size yields exactly that many bytes: more would break the Content-Length
+   already announced, fewer is an error rather than a short body. */
+static long httpx__mp_seg_read(httpx__multipart *m, httpx__mp_seg *s, char *out, size_t cap, httpx__err *e) {
+    long n;
+    if (s->size >= 0) {
+        long long left = s->size - s->done;
+        if (left <= 0) return 0;
+        if ((unsigned long long)left < (unsigned long long)cap) cap = (size_t)left;
+    }
+    if (s->kind == HTTPX__MP_HEAD || s->kind == HTTPX__MP_MEM) {
+        const char *from = s->kind == HTTPX__MP_HEAD ? m->heads.p + s->off : s->mem;
+        memcpy(out, from + s->done, cap);
+        n = (long)cap;
+    } else {
+        n = httpx__mp_read_file(s, out, cap, e);
+        if (n == 0 && s->size >= 0) {
+            httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL,
+                        "multipart: %s ended after %lld of its %lld bytes (did it shrink?)", s->label, s->done,
+                        s->size);
+            return -1;
+        }
+    }
+    if (n > 0) s->done += n;
+    return n;
+}
+
+HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e) {
+    char *out = (char *)buf;
+    size_t got = 0;
+    if (m->failed) {
+        httpx__fail(e, HTTPX_ERR_LOCAL_PROTOCOL, "multipart: read after an earlier read failed");
+        return -1;
+    }
+    if (cap == 0) {
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "multipart: read with a buffer of 0 bytes");
+        return -1;
+    }
+    if (cap > (size_t)LONG_MAX) cap = (size_t)LONG_MAX;
+    while (got < cap && m->cur < m->nsegs) {
+        long n = httpx__mp_seg_read(m, &m->segs[m->cur], out + got, cap - got, e);
+        if (n < 0) {
+            m->failed = true;
+            return -1;
+        }
+        if (n == 0) m->cur++;
+        got += (size_t)n;
+    }
+    return (long)got;
+}
+/* End of multipart.c */
+
+#if defined(HTTPX_LINES)
+#line 9351 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -8592,8 +9367,6 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 #ifndef HTTPX__DNS_INTERNAL_H
 #define HTTPX__DNS_INTERNAL_H
 /* #include "internal.h": earlier in httpx.h */
-#include <sys/types.h>
-#include <sys/socket.h>
 
 #define HTTPX__DNS_MAX_NS 3         /* as glibc's MAXNS */
 #define HTTPX__DNS_MAX_SEARCH 6     /* as glibc's MAXDNSRCH */
@@ -8747,7 +9520,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8751 "httpx.h"
+#line 9524 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -8769,11 +9542,6 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #include <stdio.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 /* ---- small helpers ---- */
 
@@ -8866,9 +9634,9 @@ HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h) {
 
 static bool httpx__dns_numeric(const char *host, httpx__dns_list *l) {
     unsigned char a[16];
-    if (inet_pton(AF_INET, host, a) == 1) { httpx__dns_list_add(l, AF_INET, a); return true; }
-    if (inet_pton(AF_INET6, host, a) == 1) { httpx__dns_list_add(l, AF_INET6, a); return true; }
-    return false;
+    int n = httpx__ip_parse(host, a);
+    if (n) httpx__dns_list_add(l, n == 4 ? AF_INET : AF_INET6, a);
+    return n != 0;
 }
 
 static bool httpx__dns_localhost(const char *host, httpx__dns_list *l) {
@@ -8900,9 +9668,9 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
         int family;
         if (hash) *hash = 0;
         if (!(addr = httpx__dns_token(&p))) continue;
-        if (inet_pton(AF_INET, addr, a) == 1) family = AF_INET;
-        else if (inet_pton(AF_INET6, addr, a) == 1) family = AF_INET6;
-        else continue;
+        family = httpx__ip_parse(addr, a);
+        if (!family) continue;
+        family = family == 4 ? AF_INET : AF_INET6;
         while ((tok = httpx__dns_token(&p)) != NULL) {
             size_t tl = strlen(tok);
             if (tl && tok[tl - 1] == '.') tok[--tl] = 0;
@@ -9035,7 +9803,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 9039 "httpx.h"
+#line 9807 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -9242,7 +10010,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 9246 "httpx.h"
+#line 10014 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -9258,10 +10026,6 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 #endif
 /* #include "dns_internal.h": earlier in httpx.h */
 #include <stdio.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #ifndef HTTPX_DNS_THREADS
 
@@ -9433,8 +10197,8 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
     snprintf(out, cap, "rcode=%d tc=%d", a.rcode, a.tc ? 1 : 0);
     for (i = 0; i < a.addrs.n6 + a.addrs.n4; i++) {
         char ip[64];
-        if (i < a.addrs.n6) inet_ntop(AF_INET6, a.addrs.v6[i], ip, sizeof ip);
-        else inet_ntop(AF_INET, a.addrs.v4[i - a.addrs.n6], ip, sizeof ip);
+        if (i < a.addrs.n6) httpx__ip_string(a.addrs.v6[i], 16, ip, sizeof ip);
+        else httpx__ip_string(a.addrs.v4[i - a.addrs.n6], 4, ip, sizeof ip);
         used = strlen(out);
         snprintf(out + used, cap - used, " %s", ip);
     }
@@ -9446,7 +10210,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 9450 "httpx.h"
+#line 10214 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -9465,10 +10229,6 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #ifndef HTTPX_DNS_THREADS
 
@@ -9487,9 +10247,9 @@ static void httpx__dns_seed(httpx__dns *d) {
 static unsigned httpx__dns_rand16(httpx__dns *d) { return (unsigned)(httpx__splitmix64(&d->rng) & 0xFFFF); }
 
 HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
-    if (d->fd >= 0) close(d->fd);
-    if (d->tcp_fd >= 0) close(d->tcp_fd);
-    d->fd = d->tcp_fd = -1;
+    httpx__sock_close(d->fd);
+    httpx__sock_close(d->tcp_fd);
+    d->fd = d->tcp_fd = HTTPX__NO_SOCK;
     d->sock_ns = -1;
     d->tcp_connecting = false;
     httpx__buf_free(&d->tcp_out);
@@ -9505,21 +10265,21 @@ static bool httpx__dns_send_round(httpx__dns *d) {
     int ns = d->round % d->rc.nns, i;
     if (d->fd < 0 || d->sock_ns != ns) {
         const struct sockaddr *sa = (const struct sockaddr *)&d->rc.ns[ns];
-        if (d->fd >= 0) close(d->fd);
+        httpx__sock_close(d->fd);
         d->sock_ns = ns;
         d->fd = httpx__socket(sa->sa_family, SOCK_DGRAM);
-        if (d->fd < 0) return false;
-        if (connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {
-            close(d->fd);
-            d->fd = -1;
+        if (d->fd == HTTPX__NO_SOCK) return false;
+        if (httpx__sock_connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {   /* UDP: at once or never */
+            httpx__sock_close(d->fd);
+            d->fd = HTTPX__NO_SOCK;
             return false;
         }
     }
     for (i = 0; i < 2; i++) {
-        ssize_t r;
+        long r;
         if (d->q[i].state != HTTPX__DNSQ_WAIT) continue;
-        do r = send(d->fd, d->q[i].pkt, d->q[i].len, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
-        if (r < 0 && errno == ECONNREFUSED) {   /* an earlier ICMP port unreachable */
+        r = httpx__sock_write(d->fd, d->q[i].pkt, d->q[i].len);
+        if (r == HTTPX__BAD && HTTPX__REFUSED(errno)) {   /* an earlier ICMP port unreachable */
             d->why_refused = true;
             return false;
         }
@@ -9656,11 +10416,11 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
     if (d->tcp_fd < 0) {
         sa = (const struct sockaddr *)&d->rc.ns[ns];
         d->tcp_fd = httpx__socket(sa->sa_family, SOCK_STREAM);
-        if (d->tcp_fd < 0) return false;
-        if (connect(d->tcp_fd, sa, d->rc.ns_len[ns]) != 0 && errno != EINPROGRESS) {
+        if (d->tcp_fd == HTTPX__NO_SOCK) return false;
+        if (httpx__sock_connect(d->tcp_fd, sa, d->rc.ns_len[ns]) == HTTPX__BAD) {
             int err = errno;
-            close(d->tcp_fd);
-            d->tcp_fd = -1;
+            httpx__sock_close(d->tcp_fd);
+            d->tcp_fd = HTTPX__NO_SOCK;
             errno = err;
             return false;
         }
@@ -9686,14 +10446,13 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
 static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
     char ns[80];
     if (d->tcp_connecting) {
-        struct pollfd pf;
-        int err = 0;
-        socklen_t elen = (socklen_t)sizeof err;
+        httpx__pollfd pf;
+        int err;
         pf.fd = d->tcp_fd;
         pf.events = POLLOUT;
         pf.revents = 0;
-        if (poll(&pf, 1, 0) <= 0) return 0;   /* timeout 0: only asks */
-        if (getsockopt(d->tcp_fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0) err = errno;
+        if (httpx__poll(&pf, 1, 0) <= 0) return 0;   /* timeout 0: only asks */
+        err = httpx__sock_error(d->tcp_fd);
         if (err) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             return httpx__dns_fail(d, e, "the answer was truncated and TCP to %s failed: %s", ns, strerror(err));
@@ -9701,9 +10460,8 @@ static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
         d->tcp_connecting = false;
     }
     while (d->tcp_out_off < d->tcp_out.len) {
-        ssize_t r = send(d->tcp_fd, d->tcp_out.p + d->tcp_out_off, d->tcp_out.len - d->tcp_out_off, MSG_NOSIGNAL);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        long r = httpx__sock_write(d->tcp_fd, d->tcp_out.p + d->tcp_out_off, d->tcp_out.len - d->tcp_out_off);
+        if (r == HTTPX__AGAIN) return 0;
         if (r < 0) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             return httpx__dns_fail(d, e, "sending to %s over TCP failed: %s", ns, strerror(errno));
@@ -9711,13 +10469,12 @@ static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
         d->tcp_out_off += (size_t)r;
     }
     for (;;) {
-        ssize_t r;
+        long r;
         size_t need;
         if (!httpx__buf_reserve(&d->tcp_in, 4096))
             return httpx__dns_fail(d, e, "out of memory for a DNS answer over TCP");
-        r = recv(d->tcp_fd, d->tcp_in.p + d->tcp_in.len, 4096, 0);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        r = httpx__sock_read(d->tcp_fd, d->tcp_in.p + d->tcp_in.len, 4096);
+        if (r == HTTPX__AGAIN) return 0;
         if (r <= 0) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             if (d->found.n4 || d->found.n6) return httpx__dns_settle(d, e);
@@ -9741,13 +10498,12 @@ static int httpx__dns_udp_step(httpx__dns *d, httpx__err *e) {
     int budget;
     /* Bounded, so that a flood of junk cannot keep one call busy for long. */
     for (budget = 0; budget < 64 && d->fd >= 0; budget++) {
-        ssize_t r = recv(d->fd, pkt, sizeof pkt, 0);
+        long r = httpx__sock_read(d->fd, pkt, sizeof pkt);
         int rc;
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        if (r == HTTPX__AGAIN) return 0;
         if (r < 0) {
             /* ICMP port unreachable and the like: this nameserver is out. */
-            d->why_refused = errno == ECONNREFUSED;
+            d->why_refused = HTTPX__REFUSED(errno);
             return httpx__dns_server_failed(d, e);
         }
         rc = httpx__dns_packet(d, pkt, (size_t)r, false, e);
@@ -9797,7 +10553,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 9801 "httpx.h"
+#line 10557 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -9812,10 +10568,6 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* #include "dns_internal.h": earlier in httpx.h */
 #include <errno.h>
 #include <unistd.h>
-#include <netdb.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #ifdef HTTPX_DNS_THREADS
 #include <pthread.h>
@@ -9828,7 +10580,8 @@ struct httpx__dns_job {
     int refs;
     int pipe[2];                    /* the thread writes a byte when done */
     bool done;
-    int port, gai;
+    int port;
+    const char *why;                /* the lookup failed: why (a static string) */
     char host[HTTPX__DNS_NAME];
     httpx__dns_list found;
 };
@@ -9845,36 +10598,19 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     httpx__free(j);
 }
 
+static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
+    httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
+}
+
 static void *httpx__dns_thread(void *arg) {
     httpx__dns_job *j = (httpx__dns_job *)arg;
-    struct addrinfo hints, *res = NULL, *ai;
     httpx__dns_list found;
-    int rc;
+    const char *why;
     memset(&found, 0, sizeof found);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    rc = getaddrinfo(j->host, NULL, &hints, &res);
-#ifdef EAI_ADDRFAMILY
-    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
-#endif
-    if (rc == EAI_NONAME) {   /* AI_ADDRCONFIG hides everything on a host with only loopback */
-        hints.ai_flags = 0;
-        rc = getaddrinfo(j->host, NULL, &hints, &res);
-    }
-    if (rc == 0) {
-        for (ai = res; ai; ai = ai->ai_next) {
-            if (ai->ai_family == AF_INET)
-                httpx__dns_list_add(&found, AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr);
-            else if (ai->ai_family == AF_INET6)
-                httpx__dns_list_add(&found, AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
-        }
-        freeaddrinfo(res);
-    }
+    why = httpx__lookup_blocking(j->host, httpx__dns_thread_add, &found);
     pthread_mutex_lock(&j->lock);
     j->found = found;
-    j->gai = rc;
+    j->why = why;
     j->done = true;
     if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
@@ -9926,15 +10662,15 @@ HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = d->job;
     char c;
     bool done;
-    int gai;
+    const char *why;
     while (read(j->pipe[0], &c, 1) > 0) {}
     pthread_mutex_lock(&j->lock);
     done = j->done;
-    gai = j->gai;
+    why = j->why;
     if (done) d->found = j->found;
     pthread_mutex_unlock(&j->lock);
     if (!done) return 0;
-    if (gai != 0) return httpx__dns_fail(d, e, "%s", gai_strerror(gai));
+    if (why) return httpx__dns_fail(d, e, "%s", why);
     if (!d->found.n4 && !d->found.n6) return httpx__dns_fail(d, e, "no IPv4 or IPv6 address");
     d->state = HTTPX__DNS_DONE;
     return 1;
@@ -9951,7 +10687,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 9955 "httpx.h"
+#line 10691 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -10041,7 +10777,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10045 "httpx.h"
+#line 10781 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -10589,7 +11325,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 10593 "httpx.h"
+#line 11329 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -10606,7 +11342,6 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* #include "tls_internal.h": earlier in httpx.h */
 
 #ifdef HTTPX_BEARSSL
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -10782,8 +11517,7 @@ HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char
     } else {
         snprintf(bare, sizeof bare, "%s", nl < sizeof bare ? name : "");
     }
-    if (inet_pton(AF_INET, bare, x->ip) == 1) x->ip_len = 4;
-    else if (inet_pton(AF_INET6, bare, x->ip) == 1) x->ip_len = 16;
+    x->ip_len = (size_t)httpx__ip_parse(bare, x->ip);
     x->vtable = &httpx__x509_vtable;
     x->no_verify = no_verify;
     x->want_der = x->ip_len != 0 && !no_verify;
@@ -10805,7 +11539,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 10809 "httpx.h"
+#line 11543 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -10839,21 +11573,10 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__tls_available(e);
     return NULL;
 }
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    (void)s;
-    httpx__tls_available(e);
-    return HTTPX__BAD;
-}
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
-    (void)s;
-    *version = *cipher = "";
-}
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 
 /* Buffer sizes, the bulk of the memory of a TLS connection.
@@ -10879,15 +11602,16 @@ HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
 
 typedef struct httpx__tls {
     httpx__stream base;               /* first: a TLS connection is a stream */
-    httpx__stream *lower;             /* the stream the records travel on */
     br_ssl_client_context cc;
     httpx__x509 *x509;                /* during the handshake only */
     const br_x509_class *refuse;      /* the x509 context after it */
     httpx__tls_config *cfg;
     char *key;                        /* "host:port" of the session cache */
     char *name;                       /* the name checked, for messages */
+    char setup[300];                  /* "TLS handshake with <name> not done" */
     const char *alpn;
     bool done;                        /* handshake finished */
+    bool lower_ready;                 /* the stream below is set up: the handshake runs */
     bool write_failed;                /* the socket refused a write; later writes fail */
     int write_errno;
     unsigned char *ibuf, *obuf;       /* in the same allocation, after the struct */
@@ -10917,7 +11641,7 @@ static void httpx__tls_set_suites(br_ssl_engine_context *eng) {
 static void httpx__tls_free(httpx__stream *s) {
     httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
-    httpx__stream_free(t->lower);
+    httpx__stream_free(t->base.lower);
     httpx__x509_free(t->x509);
     httpx__free(t->key);
     httpx__free(t->name);
@@ -10928,7 +11652,11 @@ static void httpx__tls_free(httpx__stream *s) {
 static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
 static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
 static size_t httpx__tls_pending(const httpx__stream *s);
-static const httpx__stream_ops httpx__tls_ops = { httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_free };
+static int httpx__tls_connect(httpx__stream *s, httpx__err *e);
+static const char *httpx__tls_query(const httpx__stream *s, int fact);
+static const httpx__stream_ops httpx__tls_ops = {
+    httpx__tls_connect, httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_query, httpx__tls_free
+};
 
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e) {
@@ -10958,7 +11686,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     memset(x, 0, sizeof *x);
     t->base.ops = &httpx__tls_ops;
     t->base.fd = lower->fd;
-    t->lower = lower;
+    t->base.lower = lower;
     t->x509 = x;
     t->cfg = cfg;
     t->alpn = "";
@@ -10977,6 +11705,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     }
     memcpy(t->name, name, nl);
     t->name[nl] = 0;
+    snprintf(t->setup, sizeof t->setup, "TLS handshake with %s not done", t->name);
     name = t->name;
     memcpy(t->key, name, nl);
     strcpy(t->key + nl, keybuf);
@@ -11157,7 +11886,7 @@ static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
         br_ssl_engine_sendrec_ack(&t->cc.eng, len);
         return (long)len;
     }
-    w = httpx__stream_send(t->lower, buf, len, e);
+    w = httpx__stream_send(t->base.lower, buf, len, e);
     if (w > 0) br_ssl_engine_sendrec_ack(&t->cc.eng, (size_t)w);
     if (w == HTTPX__BAD) { t->write_failed = true; t->write_errno = e->sys_errno; }
     return w;
@@ -11167,7 +11896,7 @@ static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
 static long httpx__tls_pull(httpx__tls *t, httpx__err *e) {
     size_t len;
     unsigned char *buf = br_ssl_engine_recvrec_buf(&t->cc.eng, &len);
-    long r = httpx__stream_recv(t->lower, buf, len, e);
+    long r = httpx__stream_recv(t->base.lower, buf, len, e);
     if (r > 0) br_ssl_engine_recvrec_ack(&t->cc.eng, (size_t)r);
     return r;
 }
@@ -11225,7 +11954,9 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
     return HTTPX__BAD;
 }
 
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+/* The handshake, over a lower stream that is set up: 1 done, HTTPX__AGAIN
+   (s->want set), HTTPX__BAD. */
+static int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
     httpx__tls *t;
     br_ssl_engine_context *eng;
     httpx__err scratch;
@@ -11255,7 +11986,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
                 return HTTPX__BAD;
             }
             if (r > 0) continue;
-            if (!(st & BR_SSL_SENDAPP)) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (!(st & BR_SSL_SENDAPP)) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
             /* Done, with our last record still queued: send() and recv() flush it. */
         }
         if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)) {
@@ -11267,7 +11998,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
         }
         r = httpx__tls_pull(t, e);
         if (r > 0) continue;
-        if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
+        if (r == HTTPX__AGAIN) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
         if (r == 0) {
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: the server closed the connection during the "
@@ -11312,13 +12043,13 @@ static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__er
             r = httpx__tls_push(t, e);
             if (r == HTTPX__BAD) return HTTPX__BAD;
             if (r > 0) continue;
-            s->want = t->lower->want;
+            s->want = t->base.lower->want;
             return HTTPX__AGAIN;
         }
         if (st & BR_SSL_RECVREC) {
             r = httpx__tls_pull(t, e);
             if (r > 0) continue;
-            if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (r == HTTPX__AGAIN) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
             if (r == 0) {
                 e->sys_errno = BR_ERR_IO;
                 httpx__fail(e, HTTPX_ERR_WRITE, "the server closed the TLS connection to %s", t->name);
@@ -11359,7 +12090,7 @@ static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) 
             memset(&ignore, 0, sizeof ignore);
             r = httpx__tls_push(t, &ignore);
             if (r != HTTPX__AGAIN) continue;
-            if (!(st & BR_SSL_RECVREC)) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (!(st & BR_SSL_RECVREC)) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
         }
         if (!(st & BR_SSL_RECVREC)) {
             return httpx__tls_bad_state(t, "TLS receive from", st, e);
@@ -11367,7 +12098,7 @@ static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) 
         r = httpx__tls_pull(t, e);
         if (r > 0) continue;
         if (r == HTTPX__AGAIN) {
-            s->want = (short)(t->lower->want |
+            s->want = (short)(t->base.lower->want |
                               ((br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) ? POLLOUT : 0));
             return HTTPX__AGAIN;
         }
@@ -11389,11 +12120,24 @@ static size_t httpx__tls_pending(const httpx__stream *s) {
     return len;
 }
 
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
-    return s && s->ops == &httpx__tls_ops ? httpx__tls_of(s)->alpn : "";
+/* The set-up step of the stack: the stream below first, then the handshake. */
+static int httpx__tls_connect(httpx__stream *s, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
+    if (!t->lower_ready) {
+        int rc = httpx__stream_connect(s->lower, e);
+        s->fd = s->lower->fd;     /* the socket below may change while it tries addresses */
+        if (rc != 1) {
+            s->want = s->lower->want;
+            s->deadline = s->lower->deadline;
+            return rc;
+        }
+        t->lower_ready = true;
+        s->deadline = 0;          /* the handshake is timed by the connection's budget */
+    }
+    return httpx__tls_handshake(s, e);
 }
 
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
+static const char *httpx__tls_suite_name(uint16_t id) {
     static const struct { uint16_t id; const char *name; } suites[] = {
         { BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256" },
         { BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE-RSA-AES128-GCM-SHA256" },
@@ -11402,20 +12146,31 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
         { BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305" },
         { BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305" },
     };
-    const httpx__tls *t;
     size_t i;
-    *version = *cipher = "";
-    if (!s || s->ops != &httpx__tls_ops || !(t = httpx__tls_of(s))->done) return;
-    if (t->cc.eng.session.version == BR_TLS12) *version = "TLSv1.2";
     for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
-        if (suites[i].id == t->cc.eng.session.cipher_suite) *cipher = suites[i].name;
+        if (suites[i].id == id) return suites[i].name;
+    return "";
+}
+
+/* What TLS knows: the negotiated facts once the handshake is done (as
+   OpenSSL names them), and what the set-up waits for while it runs. */
+static const char *httpx__tls_query(const httpx__stream *s, int fact) {
+    const httpx__tls *t = httpx__tls_of(s);
+    switch (fact) {
+    case HTTPX__FACT_ALPN: return t->done ? t->alpn : NULL;
+    case HTTPX__FACT_TLS_VERSION:
+        return !t->done ? NULL : t->cc.eng.session.version == BR_TLS12 ? "TLSv1.2" : "";
+    case HTTPX__FACT_TLS_CIPHER: return t->done ? httpx__tls_suite_name(t->cc.eng.session.cipher_suite) : NULL;
+    case HTTPX__FACT_SETUP: return t->lower_ready && !t->done ? t->setup : NULL;
+    default: return NULL;
+    }
 }
 
 #endif
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 11419 "httpx.h"
+#line 12174 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -11568,7 +12323,7 @@ static httpx_error httpx__body_setup(httpx__response *r, httpx__err *e) {
 }
 
 /* Builds r->req for r->url_text (the first hop, or the next after a
-   redirect: then the method and body were already decided by httpx__follow
+   redirect: then the method and body were already decided by the hop
    and only the URL, headers and credentials are made again). */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
@@ -11581,7 +12336,9 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     bool first = !q->headers.fields;
     err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
     if (err) return err;
-    if (q->url.is_https && (err = httpx__tls_available(e))) return err;
+    q->url_text = r->url_text.p;
+    /* a mock answers https URLs without TLS, as HTTPX's MockTransport does */
+    if (q->url.is_https && !c->opts.mock && (err = httpx__tls_available(e))) return err;
     q->head = !strcmp(q->method, "HEAD");
     q->idempotent = httpx__is_idempotent(q->method);
     if (first && (err = httpx__body_setup(r, e))) return err;
@@ -11657,27 +12414,224 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 11661 "httpx.h"
+#line 12418 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file exchange.c   (grep anchor: >>exchange)
+   ====================================================================== */
+/* exchange: the life of one request and its response in the engine, and
+   the one owner of its state. Connections, protocols and the loop move an
+   exchange only through httpx__exchange_set_state, which asserts the
+   transition against a table, as h11's _state.py does for its connection.
+   This file comes before the connection and protocol files, so that they
+   call it downwards; it reaches the response above only through the sink
+   the response installed (head, wake, end). */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/exchange.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+/* ---- the state, in one place ---- */
+
+#define HTTPX__EX_BIT(s) (1u << (s))
+/* For each state, the states it may go to. */
+static const unsigned httpx__ex_next[] = {
+    /* IDLE: submitted, or failed before (building the request) */
+    HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* QUEUED: attached to a connection being set up, served by a ready one, or ended */
+    HTTPX__EX_BIT(HTTPX__EX_ATTACHED) | HTTPX__EX_BIT(HTTPX__EX_SENDING) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* ATTACHED: served when ready, back to the queue (it cannot take it), or ended */
+    HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_SENDING) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* SENDING: the request is out (or the answer came early), requeued once, ended */
+    HTTPX__EX_BIT(HTTPX__EX_RECV_HEAD) | HTTPX__EX_BIT(HTTPX__EX_BODY) | HTTPX__EX_BIT(HTTPX__EX_QUEUED) |
+        HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* RECV_HEAD: the final head came, requeued once (never answered), ended */
+    HTTPX__EX_BIT(HTTPX__EX_BODY) | HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* BODY: ended */
+    HTTPX__EX_BIT(HTTPX__EX_DONE),
+    /* DONE: the next hop of a redirect is submitted, or begins afresh */
+    HTTPX__EX_BIT(HTTPX__EX_QUEUED) | HTTPX__EX_BIT(HTTPX__EX_IDLE)
+};
+
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to) {
+    HTTPX_ASSERT((unsigned)ex->state < sizeof httpx__ex_next / sizeof httpx__ex_next[0]);
+    HTTPX_ASSERT(httpx__ex_next[ex->state] & HTTPX__EX_BIT(to));
+    ex->state = to;
+}
+
+/* A response sets up its exchange: state IDLE, the sink it listens with. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink) {
+    ex->state = HTTPX__EX_IDLE;
+    ex->sink = sink;
+}
+
+HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
+
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which) {
+    ex->deadline = httpx__deadline_in(seconds);
+    ex->timeout_error = which;
+}
+
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent) {
+    return !ex->retried && ex->req->replayable && (!need_idempotent || ex->req->idempotent);
+}
+
+/* ---- exchanges in flight ---- */
+
+static void httpx__live_add(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (ex->live) return;
+    ex->live = true;
+    ex->live_next = NULL;
+    ex->live_prev = c->live_tail;
+    if (c->live_tail) c->live_tail->live_next = ex;
+    else c->live = ex;
+    c->live_tail = ex;
+}
+
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
+    httpx_client *c = ex->client;
+    if (!ex->live) return;
+    if (ex->live_prev) ex->live_prev->live_next = ex->live_next;
+    else c->live = ex->live_next;
+    if (ex->live_next) ex->live_next->live_prev = ex->live_prev;
+    else c->live_tail = ex->live_prev;
+    ex->live = false;
+    ex->live_prev = ex->live_next = NULL;
+}
+
+/* ---- a connection's lists of exchanges ---- */
+
+static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
+    for (; *head; head = &(*head)->conn_next)
+        if (*head == ex) {
+            *head = ex->conn_next;
+            ex->conn_next = NULL;
+            return;
+        }
+}
+
+HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__list_remove(&conn->waiters, ex);
+    httpx__list_remove(&conn->active, ex);
+    if (ex->conn == conn) ex->conn = NULL;
+}
+
+/* ---- the steps ---- */
+
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
+    httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
+    ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
+    ex->readable = false;
+    ex->reused = ex->retried = false;
+    ex->started = httpx__now();
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
+    httpx__live_add(ex);
+}
+
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex) {
+    httpx__conn_detach(conn, ex);
+    ex->retried = true;
+    ex->reused = false;
+    ex->deadline = 0;
+    ex->timeout_error = HTTPX_OK;
+    httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
+}
+
+/* Off its connection and the live list, DONE; the sink hears of the end. */
+static void httpx__exchange_done(httpx__exchange *ex, httpx__err *e) {
+    ex->conn = NULL;
+    httpx__exchange_set_state(ex, HTTPX__EX_DONE);
+    ex->deadline = 0;
+    ex->readable = true;
+    httpx__live_remove(ex);
+    ex->sink->end(ex, e && e->code ? e : NULL);
+}
+
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
+    httpx__conn *conn = ex->conn;
+    bool ok = !e || !e->code;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn) {
+        if (conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->release(conn, ex, ok);
+        else httpx__conn_detach(conn, ex);
+    }
+    httpx__exchange_done(ex, e);
+}
+
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex) {
+    httpx__conn *conn = ex->conn;
+    if (ex->state == HTTPX__EX_DONE) return;
+    if (conn && conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->cancel(conn, ex);
+    else if (conn) httpx__conn_detach(conn, ex);   /* its connection goes on for the others */
+    ex->conn = NULL;
+    httpx__exchange_set_state(ex, HTTPX__EX_DONE);
+    ex->deadline = 0;
+    httpx__live_remove(ex);
+}
+
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e) {
+    httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
+    ex->sink->end(ex, e);
+}
+
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    long n;
+    if (ex->state != HTTPX__EX_BODY) return ex->state == HTTPX__EX_DONE ? 0 : HTTPX__AGAIN;
+    ex->readable = false;
+    n = ex->conn->proto->read_body(ex->conn, ex, buf, cap, e);
+    if (n > 0) ex->deadline = 0;
+    else if (n == 0) httpx__exchange_end(ex, NULL);
+    else if (n == HTTPX__BAD) httpx__exchange_end(ex, e);
+    return n;
+}
+
+/* ---- up to the response, through its sink ---- */
+
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e) {
+    httpx__head v = *h;
+    httpx__exchange_set_state(ex, HTTPX__EX_BODY);
+    ex->deadline = 0;
+    /* the facts of the connection that carried it go up as values: the
+       response never reads a connection (a mock exchange has none) */
+    v.connection_reused = ex->reused;
+    v.alpn = v.tls_version = v.tls_cipher = NULL;
+    if (ex->conn && ex->conn->route.tls) {      /* asked of the connection's stack of streams */
+        v.alpn = httpx__stream_query(ex->conn->io, HTTPX__FACT_ALPN);
+        v.tls_version = httpx__stream_query(ex->conn->io, HTTPX__FACT_TLS_VERSION);
+        v.tls_cipher = httpx__stream_query(ex->conn->io, HTTPX__FACT_TLS_CIPHER);
+    }
+    return ex->sink->head(ex, &v, e);
+}
+
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(ex); }
+/* End of exchange.c */
+
+#if defined(HTTPX_LINES)
+#line 12613 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
    ====================================================================== */
 /* conn: connections and the pool. A connection owns its setup (resolving ->
-   connecting -> TLS -> ready), its stream, its buffers and its protocol;
+   connecting its stack of streams -> ready), its streams, its buffers and
+   its protocol. Its route says where it goes (host and port, or a Unix
+   socket; TLS or not) and is the pool's key; the streams of the stack do
+   the connecting and the handshake themselves (net.c, tls.c), so nothing
+   here names a transport;
    exchanges wait on it while it is set up, and a setup failure is reported
    to every one of them. Which protocol it speaks is decided when it becomes
-   ready. Nothing here waits: each step does what is ready and leaves `want`
+   ready, from the client's table of protocols: this file names none, and
+   knows a protocol only through its slot (httpx__proto). Nothing here waits: each step does what is ready and leaves `want`
    and `deadline` for the loop. A closed connection is marked CLOSED and
    freed by the loop, so nobody holds a dangling pointer in the meantime. */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/conn.c"
+#line 12 "tools/src/conn.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <poll.h>
 
 /* ---- small parts ---- */
-
-HTTPX__PRIVATE double httpx__deadline_in(double seconds) { return seconds < 0 ? 0 : httpx__now() + seconds; }
 
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e) {
     long r = httpx__stream_send(conn->io, p, n, e);
@@ -11691,51 +12645,57 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
     return r;
 }
 
-HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn) {
-    if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : -1;
-    if (conn->state == HTTPX__CONN_CLOSED) return -1;
-    return conn->io ? conn->io->fd : conn->fd;
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e) {
+    long n;
+    if (conn->in_off == conn->in.len) {
+        conn->in.len = conn->in_off = 0;
+    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__CONN_RECV_CHUNK + 1) {
+        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
+        conn->in.len -= conn->in_off;
+        conn->in_off = 0;
+    }
+    if (!httpx__buf_reserve(&conn->in, HTTPX__CONN_RECV_CHUNK)) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
+        return HTTPX__BAD;
+    }
+    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+    if (n > 0) conn->in.len += (size_t)n;
+    return n;
 }
 
-/* Whether a connection may come to serve many exchanges at once: it offers
-   HTTP/2 (ALPN over TLS, or prior knowledge over plain TCP). Exchanges then
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn) {
+    if (conn->state == HTTPX__CONN_RESOLVING) return conn->dns ? httpx__dns_fd(conn->dns) : HTTPX__NO_SOCK;
+    if (conn->state == HTTPX__CONN_CLOSED || !conn->io) return HTTPX__NO_SOCK;
+    return conn->io->fd;
+}
+
+/* Whether a connection may come to serve many exchanges at once: a
+   multiplexing protocol is offered on it (or it speaks one). Exchanges then
    wait on it rather than opening connections of their own. */
 static bool httpx__conn_may_multiplex(const httpx__conn *conn) {
-    const httpx_client_opts *o = &conn->client->opts;
-    if (!httpx__h2_protocol()) return false;
-    return conn->h2 || (conn->is_tls ? o->http2 : o->http2_prior_knowledge);
+    const httpx__proto *const *p;
+    if (conn->proto) return conn->proto->multiplex;
+    for (p = conn->client->protocols; *p; p++)
+        if ((*p)->multiplex && (*p)->offered(conn)) return true;
+    return false;
 }
 
-/* Which protocol a ready connection speaks, decided now: what ALPN chose
-   over TLS, prior knowledge over plain TCP, else HTTP/1.1. */
+/* Which protocol a ready connection speaks, decided now: the first of the
+   table that is offered and chosen (ALPN, prior knowledge); the last one is
+   the fallback. */
 static const httpx__proto *httpx__protocol_for(const httpx__conn *conn) {
-    const char *alpn = conn->is_tls ? httpx__tls_alpn(conn->io) : "";
-    if (httpx__h2_protocol() && (conn->is_tls ? !strcmp(alpn, "h2") : conn->client->opts.http2_prior_knowledge))
-        return httpx__h2_protocol();
-    return httpx__h1_protocol();
+    const httpx__proto *const *p;
+    for (p = conn->client->protocols; p[1]; p++)
+        if ((*p)->offered(conn) && (*p)->chosen(conn)) return *p;
+    return *p;
 }
 
 /* ---- lists ---- */
-
-static void httpx__list_remove(httpx__exchange **head, httpx__exchange *ex) {
-    for (; *head; head = &(*head)->conn_next)
-        if (*head == ex) {
-            *head = ex->conn_next;
-            ex->conn_next = NULL;
-            return;
-        }
-}
 
 static void httpx__list_append(httpx__exchange **head, httpx__exchange *ex) {
     while (*head) head = &(*head)->conn_next;
     ex->conn_next = NULL;
     *head = ex;
-}
-
-HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__list_remove(&conn->waiters, ex);
-    httpx__list_remove(&conn->active, ex);
-    if (ex->conn == conn) ex->conn = NULL;
 }
 
 /* ---- closing ---- */
@@ -11749,11 +12709,9 @@ HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn) {
     conn->client->num_conns--;
     if (conn->dns) httpx__dns_free(conn->dns);
     conn->dns = NULL;
-    httpx__h2_conn_free(conn);
-    if (conn->io) httpx__stream_free(conn->io);
-    else httpx__sock_close(conn->fd);
+    if (conn->proto && conn->proto->free) conn->proto->free(conn);
+    httpx__stream_free(conn->io);
     conn->io = NULL;
-    conn->fd = -1;
     conn->want = 0;
     httpx__buf_free(&conn->in);
     httpx__buf_free(&conn->out);
@@ -11807,65 +12765,94 @@ HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn) {
    poll (one zero-timeout poll: the rule is never to reuse a connection that
    became readable while idle). */
 static bool httpx__conn_usable(httpx__conn *conn, double now) {
-    struct pollfd p;
+    httpx__pollfd p;
     if (now - conn->idle_since > conn->client->opts.limits.keepalive_expiry) return false;
     p.fd = conn->io->fd;
     p.events = POLLIN;
     p.revents = 0;
-    if (conn->h2) {
-        /* Frames on an idle HTTP/2 connection (PING, GOAWAY) are normal:
+    if (conn->proto->multiplex) {
+        /* Frames on an idle multiplexed connection (HTTP/2: PING, GOAWAY) are normal:
            they are read now, and a close the server made while it idled
            (no GOAWAY) ends it here rather than failing the next request,
            which the server would never have seen (a POST cannot be retried). */
-        if (httpx__stream_pending(conn->io) || (p.fd >= 0 && httpx__poll(&p, 1, 0) > 0))
+        if (httpx__stream_pending(conn->io) || (p.fd != HTTPX__NO_SOCK && httpx__poll(&p, 1, 0) > 0))
             conn->proto->step(conn, POLLIN);
         return conn->state == HTTPX__CONN_READY && conn->proto->can_take(conn);
     }
     if (conn->in.len > conn->in_off || httpx__stream_pending(conn->io)) return false;
-    return p.fd < 0 || httpx__poll(&p, 1, 0) == 0;
+    return p.fd == HTTPX__NO_SOCK || httpx__poll(&p, 1, 0) == 0;
 }
 
-/* Starts connecting to conn->addrs[addr_index] or a later address. Spreads
-   what is left of the connect timeout over the addresses left, so that one
-   dead address of a name cannot eat the whole budget. */
-static httpx_error httpx__connect_next(httpx__conn *conn, httpx__err *e) {
-    for (; conn->addr_index < conn->addrs.count; conn->addr_index++) {
-        conn->fd = httpx__connect_start(&conn->addrs, conn->addr_index, e);
-        if (conn->fd >= 0) {
-            int left = conn->addrs.count - conn->addr_index;
-            conn->want = POLLOUT;
-            conn->deadline = conn->connect_timeout < 0 ? 0
-                           : httpx__now() + (conn->setup_deadline - httpx__now()) / (left > 0 ? left : 1);
-            return HTTPX_OK;
+/* The route of an exchange to u. */
+static httpx_error httpx__route_of(httpx__route *r, const httpx_client *c, const httpx__url *u, httpx__err *e) {
+    if (u->host.n >= sizeof r->host) return httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+    memcpy(r->host, u->host.p, u->host.n);
+    r->host[u->host.n] = 0;
+    r->port = u->port;
+    r->tls = u->is_https;
+    r->uds = c->opts.uds;
+    r->proxy = NULL;
+    return HTTPX_OK;
+}
+
+/* Whether a connection of route r serves u: the pool's key, compared
+   without building a string, as this runs for every request. uds is the
+   client's one copy, so its pointer is its identity. */
+static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u) {
+    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && u->host.n < sizeof r->host &&
+           r->host[u->host.n] == 0 && httpx__mem_ieq(r->host, u->host.p, u->host.n);
+}
+
+/* Stacks the streams of conn's route, bottom first, over the addresses a
+   (unused for a Unix socket); the stack connects in CONNECTING. */
+static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, httpx__err *e) {
+    httpx_client *c = conn->client;
+    const httpx__route *r = &conn->route;
+    httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
+                     : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
+                                             conn->connect_timeout, e);
+    if (s && r->tls) {
+        if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
+            httpx__stream_free(s);
+            return e->code;
         }
+        /* a TLS stream over s (it takes s, on failure too) */
+        s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
     }
-    return e->code ? e->code : httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
+    if (!s) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
+    conn->io = s;
+    conn->state = HTTPX__CONN_CONNECTING;
+    conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
+    return HTTPX_OK;
 }
 
-/* A new connection for ex's origin, with ex waiting on it. */
-static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
-    const httpx__url *u = &ex->req->url;
-    httpx__conn *conn;
-    if (u->host.n >= sizeof conn->host) { httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long"); return NULL; }
-    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
+/* A connection of route r, listed in the client, with nothing started. */
+static httpx__conn *httpx__conn_new(httpx_client *c, const httpx__route *r, double connect_timeout, httpx__err *e) {
+    httpx__conn *conn = (httpx__conn *)httpx__malloc(sizeof *conn);
     if (!conn) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection"); return NULL; }
     memset(conn, 0, sizeof *conn);
     conn->client = c;
-    conn->fd = -1;
     conn->poll_index = -1;
     conn->state = HTTPX__CONN_RESOLVING;
-    memcpy(conn->host, u->host.p, u->host.n);
-    conn->host[u->host.n] = 0;
-    conn->port = u->port;
-    conn->is_tls = u->is_https;
-    conn->connect_timeout = ex->timeout.connect;
-    conn->setup_deadline = httpx__now() + (ex->timeout.connect < 0 ? 0 : ex->timeout.connect);
-    conn->deadline = httpx__deadline_in(ex->timeout.connect);
+    conn->route = *r;
+    conn->connect_timeout = connect_timeout;
+    conn->setup_deadline = httpx__now() + (connect_timeout < 0 ? 0 : connect_timeout);
+    conn->deadline = httpx__deadline_in(connect_timeout);
     conn->next = c->conns;
     c->conns = conn;
     c->num_conns++;
-    conn->dns = httpx__dns_start(&c->dns, conn->host, conn->port, e);
-    if (!conn->dns) {
+    return conn;
+}
+
+/* A new connection for ex's origin, with ex waiting on it: it resolves the
+   host, or goes straight to connecting a Unix socket. */
+static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
+    httpx__route r;
+    httpx__conn *conn;
+    if (httpx__route_of(&r, c, &ex->req->url, e) || !(conn = httpx__conn_new(c, &r, ex->timeout.connect, e)))
+        return NULL;
+    if (r.uds ? httpx__conn_stack(conn, NULL, e) != HTTPX_OK
+              : !(conn->dns = httpx__dns_start(&c->dns, conn->route.host, conn->route.port, e))) {
         httpx__conn_close(conn);
         return NULL;
     }
@@ -11875,15 +12862,8 @@ static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx
 static void httpx__conn_attach(httpx__conn *conn, httpx__exchange *ex) {
     httpx__list_append(&conn->waiters, ex);
     ex->conn = conn;
-    ex->state = HTTPX__EX_ATTACHED;
+    httpx__exchange_set_state(ex, HTTPX__EX_ATTACHED);
     ex->deadline = 0;   /* the connection's setup deadline rules now */
-}
-
-/* Whether conn serves u's origin (scheme, host, port): the pool's key,
-   compared without building a string, as this runs for every request. */
-static bool httpx__conn_is_for(const httpx__conn *conn, const httpx__url *u) {
-    return conn->is_tls == u->is_https && conn->port == u->port && u->host.n < sizeof conn->host &&
-           conn->host[u->host.n] == 0 && httpx__mem_ieq(conn->host, u->host.p, u->host.n);
 }
 
 /* Closes an idle connection (of any origin) to make room for a new one. */
@@ -11894,33 +12874,41 @@ static bool httpx__pool_make_room(httpx_client *c) {
     return false;
 }
 
+/* Whether a busy connection of u's origin will take another exchange
+   without a new connection (its streams finish: a multiplexing protocol). Asked only when no
+   connection could take it: the common path does not pay for it. */
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+    httpx__conn *conn;
+    for (conn = c->conns; conn; conn = conn->next)
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__route_is_for(&conn->route, c, u) &&
+            conn->proto->worth_waiting(conn))
+            return true;
+    return false;
+}
+
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
-    bool busy_mux = false;
     double now = httpx__now();
     httpx__err e;
     memset(&e, 0, sizeof e);
     for (conn = c->conns; conn; conn = conn->next) {
-        if (conn->state == HTTPX__CONN_CLOSED || !httpx__conn_is_for(conn, &ex->req->url)) continue;
+        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url)) continue;
         if (conn->state != HTTPX__CONN_READY) {
             if (!setting_up) setting_up = conn;
             continue;
         }
-        if (!conn->proto->can_take(conn)) {
-            busy_mux = busy_mux || httpx__h2_has_streams(conn);
-            continue;
-        }
+        if (!conn->proto->can_take(conn)) continue;
         if (!conn->active && !httpx__conn_usable(conn, now)) { httpx__conn_close(conn); continue; }
         ex->reused = conn->served;
         conn->served = true;
         conn->proto->submit(conn, ex);
         return true;
     }
-    /* A connection being set up that may speak HTTP/2 will serve this one
-       too; one that speaks it and has no stream free is waited for (one
+    /* A connection being set up that may multiplex will serve this one too;
+       one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (busy_mux) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -11938,7 +12926,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
 /* ---- setup ---- */
 
 /* The connection is ready: the protocol takes the first waiter; the others
-   go back to the pool queue (HTTP/1.1 serves one at a time). */
+   go back to the pool queue (a protocol that serves one at a time). */
 static void httpx__conn_ready(httpx__conn *conn) {
     httpx__exchange *ex;
     httpx__err e;
@@ -11947,8 +12935,8 @@ static void httpx__conn_ready(httpx__conn *conn) {
     conn->deadline = 0;
     conn->proto = httpx__protocol_for(conn);
     conn->want = 0;
-    if (conn->proto == httpx__h2_protocol() && httpx__h2_start(conn, &e)) {
-        conn->state = HTTPX__CONN_TLS;      /* not ready after all: a setup failure */
+    if (conn->proto->start && conn->proto->start(conn, &e)) {
+        conn->state = HTTPX__CONN_CONNECTING;   /* not ready after all: a setup failure */
         httpx__conn_fail(conn, &e);
         return;
     }
@@ -11958,7 +12946,7 @@ static void httpx__conn_ready(httpx__conn *conn) {
             conn->served = true;
             conn->proto->submit(conn, ex);
         } else {
-            ex->state = HTTPX__EX_QUEUED;
+            httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
             ex->deadline = 0;
         }
     }
@@ -11967,116 +12955,77 @@ static void httpx__conn_ready(httpx__conn *conn) {
 
 static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     double now = httpx__now(), dl;
-    int rc = httpx__dns_step(conn->dns, &conn->addrs, e);
+    httpx__addrs addrs;
+    int rc = httpx__dns_step(conn->dns, &addrs, e);
     if (rc < 0) { httpx__conn_fail(conn, e); return; }
     if (rc == 0) {
         if (conn->connect_timeout >= 0 && now >= conn->setup_deadline) {
             httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%s'",
-                        conn->connect_timeout, conn->host);
+                        conn->connect_timeout, conn->route.host);
             httpx__conn_fail(conn, e);
             return;
         }
         dl = httpx__dns_deadline(conn->dns);
         if (conn->connect_timeout >= 0 && (!dl || conn->setup_deadline < dl)) dl = conn->setup_deadline;
-        conn->want = httpx__dns_fd(conn->dns) >= 0 ? httpx__dns_events(conn->dns) : 0;
+        conn->want = httpx__dns_fd(conn->dns) != HTTPX__NO_SOCK ? httpx__dns_events(conn->dns) : 0;
         conn->deadline = dl;
         return;
     }
     httpx__dns_free(conn->dns);
     conn->dns = NULL;
-    conn->state = HTTPX__CONN_CONNECTING;
-    if (httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
+    if (httpx__conn_stack(conn, &addrs, e)) httpx__conn_fail(conn, e);
 }
 
-/* The handshake shares the connect timeout, as in HTTPX: "connected" means
-   ready to send a request. */
-static void httpx__tls_begin(httpx__conn *conn, httpx__err *e) {
-    httpx_client *c = conn->client;
-    if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) { httpx__conn_fail(conn, e); return; }
-    conn->io = httpx__tls_stream_new(c->tls, conn->host, conn->port,
-                                     c->opts.http2 && httpx__h2_protocol() != NULL, conn->io, e);
-    if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
-    conn->state = HTTPX__CONN_TLS;
-    conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
-}
-
-static void httpx__step_handshake(httpx__conn *conn, httpx__err *e) {
-    int rc;
-    if (conn->deadline && httpx__now() >= conn->deadline) {
-        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: TLS handshake with %s not done",
-                    conn->connect_timeout, conn->host);
-        httpx__conn_fail(conn, e);
-        return;
-    }
-    rc = httpx__tls_handshake(conn->io, e);
-    if (rc == HTTPX__AGAIN) { conn->want = conn->io->want; return; }
+/* The stack sets itself up: the bottom stream connects, then the ones
+   above it (TLS) run their handshakes. All of it shares the connect
+   timeout, as in HTTPX: "connected" means ready to send a request. */
+static void httpx__step_connecting(httpx__conn *conn, httpx__err *e) {
+    int rc = httpx__stream_connect(conn->io, e);
+    double dl;
+    if (rc == 1) { httpx__conn_ready(conn); return; }
     if (rc == HTTPX__BAD) { httpx__conn_fail(conn, e); return; }
-    httpx__conn_ready(conn);
-}
-
-static void httpx__step_connecting(httpx__conn *conn, short revents, httpx__err *e) {
-    bool timed_out = conn->deadline && httpx__now() >= conn->deadline;
-    if (!(revents & (POLLOUT | POLLERR | POLLHUP)) && !timed_out) return;
-    if (!timed_out && !httpx__connect_finish(conn->fd, &conn->addrs, conn->addr_index, e)) {
-        conn->io = httpx__sock_stream_new(conn->fd, e);
-        if (!conn->io) { conn->fd = -1; httpx__conn_fail(conn, e); return; }
-        if (conn->is_tls) httpx__tls_begin(conn, e);
-        else httpx__conn_ready(conn);
-        return;
-    }
-    httpx__sock_close(conn->fd);
-    conn->fd = -1;
-    conn->addr_index++;
-    if (timed_out && conn->addr_index >= conn->addrs.count) {
-        char where[80];
-        httpx__addr_string(&conn->addrs, conn->addr_index - 1, where, sizeof where);
-        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", where, conn->connect_timeout);
+    if (conn->connect_timeout >= 0 && httpx__now() >= conn->setup_deadline) {
+        const char *what = httpx__stream_query(conn->io, HTTPX__FACT_SETUP);
+        httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: %s",
+                    conn->connect_timeout, what ? what : "not connected");
         httpx__conn_fail(conn, e);
         return;
     }
-    if (conn->addr_index >= conn->addrs.count || httpx__connect_next(conn, e)) httpx__conn_fail(conn, e);
+    conn->want = conn->io->want;
+    dl = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
+    if (conn->io->deadline && (!dl || conn->io->deadline < dl)) dl = conn->io->deadline;
+    conn->deadline = dl;
 }
 
 #ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports use it */
 HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e) {
     httpx__url u;
+    httpx__route r;
     httpx__conn *conn;
-    if (httpx__url_parse(&u, url, strlen(url), e) || u.host.n >= sizeof conn->host) {
+    if (httpx__url_parse(&u, url, strlen(url), e) || httpx__route_of(&r, c, &u, e) ||
+        !(conn = httpx__conn_new(c, &r, c->opts.timeout.connect, e))) {
         httpx__stream_free(s);
-        return e->code ? e->code : httpx__fail(e, HTTPX_ERR_INVALID_URL, "host name too long");
+        return e->code;
     }
-    conn = (httpx__conn *)httpx__malloc(sizeof *conn);
-    if (!conn) {
-        httpx__stream_free(s);
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
-    }
-    memset(conn, 0, sizeof *conn);
-    conn->client = c;
-    conn->poll_index = -1;
-    conn->fd = s->fd;
+    conn->route.tls = tls;
     conn->io = s;
-    memcpy(conn->host, u.host.p, u.host.n);
-    conn->port = u.port;
-    conn->is_tls = tls;
-    conn->connect_timeout = c->opts.timeout.connect;
-    conn->setup_deadline = httpx__now() + (conn->connect_timeout < 0 ? 0 : conn->connect_timeout);
-    conn->next = c->conns;
-    c->conns = conn;
-    c->num_conns++;
-    if (tls) {
-        httpx__tls_begin(conn, e);
-        if (conn->state == HTTPX__CONN_CLOSED) return e->code;
-        httpx__conn_step(conn, 0);
-    } else {
-        httpx__conn_ready(conn);
+    if (tls && !(c->tls || (c->tls = httpx__tls_config_new(&c->opts.tls, e)))) {
+        httpx__conn_close(conn);
+        return e->code;
     }
+    if (tls && !(conn->io = httpx__tls_stream_new(c->tls, r.host, r.port, httpx__conn_may_multiplex(conn), s, e))) {
+        httpx__conn_close(conn);
+        return e->code;
+    }
+    conn->state = HTTPX__CONN_CONNECTING;
+    httpx__conn_step(conn, 0);
     return HTTPX_OK;
 }
 #endif
 
 /* Steps a connection on readiness (revents) or a passed deadline (0). Setup
-   states loop while they make progress: a name known at once connects, a
-   connect that finished at once starts TLS. */
+   states loop while they make progress: a name known at once connects at
+   once. */
 HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
     httpx__err e;
     enum httpx__conn_state before;
@@ -12085,8 +13034,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
         before = conn->state;
         switch (conn->state) {
         case HTTPX__CONN_RESOLVING: httpx__step_resolving(conn, &e); break;
-        case HTTPX__CONN_CONNECTING: httpx__step_connecting(conn, revents, &e); break;
-        case HTTPX__CONN_TLS: httpx__step_handshake(conn, &e); break;
+        case HTTPX__CONN_CONNECTING: httpx__step_connecting(conn, &e); break;
         case HTTPX__CONN_READY: conn->proto->step(conn, revents); return;
         case HTTPX__CONN_CLOSED: return;
         }
@@ -12096,54 +13044,33 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 12100 "httpx.h"
+#line 13048 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
    ====================================================================== */
-/* h1_proto: HTTP/1.1 in a connection's protocol slot. One exchange at a
-   time: it serialises the request value as text, sends it (small bodies in
-   the same packet), parses the head with the pure parser in h1.c, hands it
-   to the response through the one door, and gives body bytes per the
-   framing when the layer above pulls them. An idle connection that becomes
-   readable (the server closed it, or sent bytes nobody asked for) is closed:
-   it is never handed to the next request. */
+/* h1_proto: HTTP/1.1 in a connection's protocol slot, as glue of the same
+   shape as h2_proto.c: the response is read by the sans-IO session of
+   h1_session.c (bytes in, events out: head, data, end), and this file moves
+   bytes between the connection's stream and it, serialises the request
+   value as text (small bodies in the same packet), and turns the events
+   into what the layer above expects: the head through the one door, body
+   bytes when it pulls them. One exchange at a time. An idle connection that
+   becomes readable (the server closed it, or sent bytes nobody asked for)
+   is closed: it is never handed to the next request. */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/h1_proto.c"
+#line 9 "tools/src/h1_proto.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <poll.h>
 
-#define HTTPX__RECV_CHUNK 16384
+#define HTTPX__H1_BODY_PIECE 16384     /* a piece of a streamed request body */
 #define HTTPX__MAX_HEAD_FIELDS 256     /* field views on the stack; limits.max_headers above it: the heap */
 #define HTTPX__INLINE_BODY 16384       /* bodies up to this ride with the head */
 
 /* ---- bytes in ---- */
 
-/* Receives into conn->in: >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. The
-   unconsumed tail moves to the front first when the buffer would have to
-   grow, so a stream of small messages (1xx floods) cannot grow it. */
-static long httpx__h1_fill(httpx__conn *conn, httpx__err *e) {
-    long n;
-    if (conn->in_off == conn->in.len) {
-        conn->in.len = conn->in_off = 0;
-    } else if (conn->in_off && conn->in.cap - conn->in.len < HTTPX__RECV_CHUNK + 1) {
-        memmove(conn->in.p, conn->in.p + conn->in_off, conn->in.len - conn->in_off);
-        conn->in.len -= conn->in_off;
-        conn->in_off = 0;
-    }
-    if (!httpx__buf_reserve(&conn->in, HTTPX__RECV_CHUNK)) {
-        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-        return HTTPX__BAD;
-    }
-    n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
-    if (n > 0) conn->in.len += (size_t)n;
-    return n;
-}
-
 static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double seconds, httpx_error which) {
-    ex->deadline = httpx__deadline_in(seconds);
-    ex->timeout_error = which;
+    httpx__exchange_wait(ex, seconds, which);
     conn->want = conn->io->want ? conn->io->want : POLLIN;
 }
 
@@ -12152,49 +13079,16 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
-    size_t i, need;
     httpx__buf_clear(out);
     conn->out_off = 0;
-    httpx__buf_reserve(out, 512);
-    httpx__buf_puts(out, q->method);
-    httpx__buf_putc(out, ' ');
-    httpx__url_write_target(out, &q->url);
-    httpx__buf_puts(out, " HTTP/1.1\r\n");
-    if (!q->has_host) {
-        httpx__buf_puts(out, "Host: ");
-        httpx__url_write_authority(out, &q->url);
-        httpx__buf_append(out, "\r\n", 2);
-    }
-    for (i = 0, need = 0; i < q->headers.count; i++)
-        need += q->headers.fields[i].name_len + q->headers.fields[i].value_len + 4;
-    if (httpx__buf_reserve(out, need)) {   /* one reservation, then plain copies: the hot path */
-        char *w = out->p + out->len;
-        for (i = 0; i < q->headers.count; i++) {
-            const httpx__field *f = &q->headers.fields[i];
-            memcpy(w, q->headers.text.p + f->name, f->name_len);
-            w += f->name_len;
-            *w++ = ':';
-            *w++ = ' ';
-            memcpy(w, q->headers.text.p + f->value, f->value_len);
-            w += f->value_len;
-            *w++ = '\r';
-            *w++ = '\n';
-        }
-        out->len += need;
-        out->p[out->len] = 0;
-    }
-    if (q->has_body && q->body_length < 0) httpx__buf_puts(out, "Transfer-Encoding: chunked\r\n");
-    else if (q->has_body) httpx__buf_printf(out, "Content-Length: %lld\r\n", q->body_length);
-    else if (!strcmp(q->method, "POST") || !strcmp(q->method, "PUT") || !strcmp(q->method, "PATCH"))
-        httpx__buf_puts(out, "Content-Length: 0\r\n");
-    httpx__buf_append(out, "\r\n", 2);
+    httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
     HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
-    ex->h1.body_off = 0;
-    ex->h1.body_sent = !q->has_body;
+    ex->proto.h1.body_off = 0;
+    ex->proto.h1.body_sent = !q->has_body;
     if (q->body && q->body_len <= HTTPX__INLINE_BODY) {   /* one packet for head and body */
         httpx__buf_append(out, q->body, q->body_len);
-        ex->h1.body_off = q->body_len;
-        ex->h1.body_sent = true;
+        ex->proto.h1.body_off = q->body_len;
+        ex->proto.h1.body_sent = true;
     }
     return !out->failed;
 }
@@ -12204,31 +13098,22 @@ static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
 static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     httpx__request *q = ex->req;
     bool chunked = q->body_length < 0;
-    size_t hdr = chunked ? 12 : 0;     /* room for "XXXXXXXX\r\n" before the data */
+    size_t room = chunked ? HTTPX__H1_CHUNK_ROOM : 0;   /* for the chunk's size line */
     long n;
-    if (!httpx__buf_reserve(&conn->out, HTTPX__RECV_CHUNK + hdr + 8))
+    if (!httpx__buf_reserve(&conn->out, HTTPX__H1_BODY_PIECE + room + 8))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
     httpx__buf_clear(&conn->out);
     conn->out_off = 0;
-    n = httpx__request_body_read(q, &ex->h1.body_off, conn->out.p + hdr, HTTPX__RECV_CHUNK, e);
+    n = httpx__request_body_read(q, &ex->proto.h1.body_off, conn->out.p + room, HTTPX__H1_BODY_PIECE, e);
     if (n < 0) return e->code;
+    if (n == 0) ex->proto.h1.body_sent = true;
     if (!chunked) {
         conn->out.len = (size_t)n;
-        if (n == 0) ex->h1.body_sent = true;
         return HTTPX_OK;
     }
-    if (n == 0) {
-        ex->h1.body_sent = true;
-        return httpx__buf_puts(&conn->out, "0\r\n\r\n") ? HTTPX_OK : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
-    {   /* frame the piece in place: size line before, CRLF after */
-        char line[12];
-        int ll = snprintf(line, sizeof line, "%lx\r\n", (unsigned long)n);
-        memcpy(conn->out.p + hdr - (size_t)ll, line, (size_t)ll);
-        conn->out.len = hdr + (size_t)n;
-        conn->out_off = hdr - (size_t)ll;
-        if (!httpx__buf_append(&conn->out, "\r\n", 2)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory");
-    }
+    conn->out_off = httpx__h1_chunk_frame(conn->out.p, (size_t)n);   /* n = 0: the last chunk */
+    conn->out.len = room + (size_t)n + 2;
+    conn->out.p[conn->out.len] = 0;
     return HTTPX_OK;
 }
 
@@ -12237,7 +13122,7 @@ static httpx_error httpx__h1_body_piece(httpx__conn *conn, httpx__exchange *ex, 
    pool queue once, for a new connection. Only for requests that may be sent
    twice: idempotent, with a body that can be produced again. */
 static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
-    if (!ex->reused || ex->retried || !ex->req->replayable || !ex->req->idempotent) return false;
+    if (!ex->reused || !httpx__exchange_may_retry(ex, true)) return false;
     if (conn->in.len > conn->in_off) return false;
     httpx__exchange_requeue(conn, ex);
     httpx__conn_close(conn);
@@ -12251,10 +13136,10 @@ static bool httpx__h1_retry(httpx__conn *conn, httpx__exchange *ex) {
 static bool httpx__h1_early_response(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err ignored;
     memset(&ignored, 0, sizeof ignored);
-    if (conn->is_tls || httpx__h1_fill(conn, &ignored) <= 0) return false;
+    if (conn->route.tls || httpx__conn_fill(conn, &ignored) <= 0) return false;
     conn->out.len = conn->out_off = 0;
-    ex->h1.body_sent = true;
-    ex->h1.early = true;
+    ex->proto.h1.body_sent = true;
+    ex->proto.h1.early = true;
     return true;
 }
 
@@ -12269,13 +13154,13 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
         if (conn->out_off < conn->out.len) {
             p = conn->out.p + conn->out_off;
             n = conn->out.len - conn->out_off;
-        } else if (q->body && ex->h1.body_off < q->body_len) {
-            p = q->body + ex->h1.body_off;      /* large in-memory bodies go out without a copy */
-            n = q->body_len - ex->h1.body_off;
+        } else if (q->body && ex->proto.h1.body_off < q->body_len) {
+            p = q->body + ex->proto.h1.body_off;      /* large in-memory bodies go out without a copy */
+            n = q->body_len - ex->proto.h1.body_off;
         } else {
             conn->out.len = conn->out_off = 0;
-            if (q->body) ex->h1.body_sent = true;
-            if (ex->h1.body_sent) return true;
+            if (q->body) ex->proto.h1.body_sent = true;
+            if (ex->proto.h1.body_sent) return true;
             if (httpx__h1_body_piece(conn, ex, e)) { httpx__exchange_end(ex, e); return false; }
             continue;
         }
@@ -12291,120 +13176,49 @@ static bool httpx__h1_send(httpx__conn *conn, httpx__exchange *ex, httpx__err *e
             return false;
         }
         if (conn->out_off < conn->out.len) conn->out_off += (size_t)sent;
-        else ex->h1.body_off += (size_t)sent;
+        else ex->proto.h1.body_off += (size_t)sent;
     }
 }
 
-/* ---- the response head ---- */
+/* ---- the response: the session's events ---- */
 
-static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_head *head,
-                                     const httpx__h1_header *hdrs, httpx__err *e) {
-    httpx__h1_ex *h = &ex->h1;
-    long long expected;
-    httpx_error err = httpx__h1_framing_of(head, hdrs, ex->req->head, &h->framing, e);
-    if (err) return err;
-    if (head->status == 101)
-        return httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server switched protocols (101), which httpx.h does not support");
-    h->remaining = h->framing.kind == HTTPX__BODY_LENGTH ? h->framing.length : 0;
-    memset(&h->chunked, 0, sizeof h->chunked);
-    h->decoded = 0;
-    h->body_complete = h->framing.kind == HTTPX__BODY_NONE;
-    h->reusable = h->framing.keep_alive && !h->early;
-    expected = h->framing.kind == HTTPX__BODY_LENGTH ? (long long)h->framing.length
-             : h->framing.kind == HTTPX__BODY_NONE ? 0 : -1;
-    ex->state = HTTPX__EX_BODY;
-    ex->deadline = 0;
+static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, const httpx__h1_event *ev, httpx__err *e) {
+    httpx__head up;
+    if (ex->proto.h1.early) ex->proto.h1.resp.reusable = false;
     conn->want = 0;      /* the layer above asks for body bytes when it wants them */
-    return httpx__exchange_head(ex, head->status, head->minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1",
-                                head->reason, head->reason_len, hdrs, head->num_headers, expected, e);
+    up.status = ev->head.status;
+    up.version = ev->head.minor_version == 0 ? "HTTP/1.0" : "HTTP/1.1";
+    up.reason = ev->head.reason;
+    up.reason_len = ev->head.reason_len;
+    up.fields = ev->fields;
+    up.nfields = ev->head.num_headers;
+    up.expected_length = ev->expected_length;
+    return httpx__exchange_head(ex, &up, e);
 }
 
-/* Parses a complete head into hdrs (HTTPX__MAX_HEAD_FIELDS views), or into
-   *heap (allocated here, the caller frees it) when limits.max_headers allows
-   more fields than that and the head has them. */
-static int httpx__h1_parse_fields(const httpx__exchange *ex, const char *p, size_t end, httpx__h1_head *head,
-                                  httpx__h1_header *hdrs, httpx__h1_header **heap, httpx__err *e) {
-    size_t max = (size_t)ex->client->opts.limits.max_headers;
-    int rc = httpx__h1_parse_head(p, end, head, hdrs, max < HTTPX__MAX_HEAD_FIELDS ? max : HTTPX__MAX_HEAD_FIELDS, e);
-    if (rc == HTTPX__FULL && max > HTTPX__MAX_HEAD_FIELDS) {
-        memset(e, 0, sizeof *e);
-        *heap = (httpx__h1_header *)httpx__malloc(max * sizeof **heap);
-        if (!*heap) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for %zu header fields", max), HTTPX__BAD;
-        rc = httpx__h1_parse_head(p, end, head, *heap, max, e);
-    }
-    if (rc == HTTPX__FULL)
-        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has more than %zu header fields (limits.max_headers)", max);
-    if (rc == HTTPX__AGAIN) httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "malformed response head");
-    return rc < 0 ? HTTPX__BAD : rc;
-}
-
-/* Parses the head once it is all in. Returns 1 when a head was taken (a
-   final one: the exchange is in BODY; or an interim one, skipped), 0 to
-   wait for more bytes, HTTPX__BAD when the exchange ended. */
-static int httpx__h1_parse(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
-    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS], *heap = NULL;
-    httpx__h1_head head;
-    const char *p = conn->in.p + conn->in_off;
-    size_t avail = conn->in.len - conn->in_off, from = ex->h1.scanned > 3 ? ex->h1.scanned - 3 : 0, end;
-    size_t max_head = ex->client->opts.max_head_size;
-    int rc;
-    end = httpx__h1_find_head_end(p, avail, from);
-    if (!end) {
-        ex->h1.scanned = avail;
-        if (avail <= max_head) return 0;
-        /* a head that is broken, not just long, deserves the truer error */
-        if (httpx__h1_parse_head(p, avail, &head, hdrs, HTTPX__MAX_HEAD_FIELDS, e) != HTTPX__BAD)
-            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is larger than %zu bytes (max_head_size)", max_head);
-        return HTTPX__BAD;
-    }
-    ex->h1.scanned = 0;
-    if (end > max_head) {
-        httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response head is %zu bytes, more than max_head_size (%zu)", end, max_head);
-        return HTTPX__BAD;
-    }
-    rc = httpx__h1_parse_fields(ex, p, end, &head, hdrs, &heap, e);
-    if (rc < 0) {
-        httpx__free(heap);
-        return HTTPX__BAD;
-    }
-    if (head.status >= 100 && head.status < 200 && head.status != 101) {   /* interim: skip */
-        httpx__free(heap);
-        /* No count limit (peers have none): all the interim heads together
-           may take max_head_size bytes, and they do not extend the read
-           timeout (see httpx__h1_recv_head). */
-        conn->in_off += end;
-        ex->h1.interim_bytes += end;
-        if (ex->h1.interim_bytes > max_head) {
-            httpx__fail(e, HTTPX_ERR_TOO_LARGE, "interim (1xx) responses took more than %zu bytes before the "
-                        "final response (max_head_size)", max_head);
-            return HTTPX__BAD;
-        }
-        return 1;
-    }
-    /* the views point into conn->in: consume only after the door copied them */
-    rc = httpx__h1_deliver(conn, ex, &head, heap ? heap : hdrs, e) ? HTTPX__BAD : 1;
-    httpx__free(heap);
-    if (rc == 1) conn->in_off += end;
-    return rc;
-}
-
-static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
+static void httpx__h1_recv_head_into(httpx__conn *conn, httpx__exchange *ex, httpx__h1_header *hdrs, size_t max,
+                                     httpx__err *e) {
     for (;;) {
+        httpx__h1_event ev;
+        size_t used;
         long n;
-        if (conn->in.len > conn->in_off) {
-            int rc = httpx__h1_parse(conn, ex, e);
-            if (rc == HTTPX__BAD) { httpx__exchange_end(ex, e); return; }
-            if (rc == 1 && ex->state != HTTPX__EX_RECV_HEAD) {
-                httpx__exchange_wake(ex);   /* the body may be in already */
-                return;
-            }
-            if (rc == 1) continue;   /* an interim response was skipped: the next head may be in already */
+        int rc = conn->in.len == conn->in_off ? HTTPX__AGAIN
+               : httpx__h1_resp_next(&ex->proto.h1.resp, conn->in.p + conn->in_off, conn->in.len - conn->in_off, 0,
+                                     hdrs, max, &ev, &used, e);
+        if (rc == HTTPX__BAD) { httpx__exchange_end(ex, e); return; }
+        if (rc == HTTPX__H1_EV_INTERIM) { conn->in_off += used; continue; }  /* the next head may be in already */
+        if (rc == HTTPX__H1_EV_HEAD) {
+            /* the views point into conn->in: consume only after the door copied them */
+            if (httpx__h1_deliver(conn, ex, &ev, e)) { httpx__exchange_end(ex, e); return; }
+            conn->in_off += used;
+            httpx__exchange_wake(ex);   /* the body may be in already */
+            return;
         }
-        n = httpx__h1_fill(conn, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) {
             /* after an interim response the deadline stays: a server that
                sends 1xx heads for ever still meets the read timeout */
-            double keep = ex->h1.interim_bytes ? ex->deadline : 0;
+            double keep = ex->proto.h1.resp.interim_bytes ? ex->deadline : 0;
             httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
             if (keep) ex->deadline = keep;
             return;
@@ -12421,84 +13235,59 @@ static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__e
     }
 }
 
-/* ---- the response body ---- */
-
-/* Delivers body bytes per the framing, from what is buffered, then from the
-   stream. >0 bytes, 0 the body is complete, HTTPX__AGAIN, HTTPX__BAD. */
-static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_ex *h, char *dst, size_t cap, httpx__err *e) {
-    for (;;) {
-        size_t buffered = conn->in.len - conn->in_off, n;
-        long got;
-        if (h->body_complete) return 0;
-        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
-            if (h->decoded) {
-                n = h->decoded < cap ? h->decoded : cap;
-                memcpy(dst, conn->in.p + conn->in_off, n);
-                conn->in_off += n;
-                h->decoded -= n;
-                return (long)n;
-            }
-            if (buffered) {
-                size_t len = buffered;
-                int rc = httpx__chunked_decode(&h->chunked, conn->in.p + conn->in_off, &len, e);
-                if (rc < 0) return HTTPX__BAD;
-                conn->in.len = conn->in_off + len;
-                h->decoded = len;
-                if (rc == 1) {
-                    if (h->chunked.extra) h->reusable = false;   /* bytes nobody asked for */
-                    if (!len) { h->body_complete = true; return 0; }
-                    h->framing.kind = HTTPX__BODY_LENGTH;  /* deliver the rest, then done */
-                    h->remaining = len;
-                    h->decoded = 0;
-                }
-                continue;
-            }
-        } else if (buffered) {
-            n = buffered < cap ? buffered : cap;
-            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
-            memcpy(dst, conn->in.p + conn->in_off, n);
-            conn->in_off += n;
-            if (h->framing.kind == HTTPX__BODY_LENGTH) {
-                h->remaining -= n;
-                if (!h->remaining) {
-                    h->body_complete = true;
-                    if (conn->in_off < conn->in.len) h->reusable = false;
-                }
-            }
-            return (long)n;
-        } else if (h->framing.kind == HTTPX__BODY_LENGTH && !h->remaining) {
-            h->body_complete = true;
-            return 0;
+static void httpx__h1_recv_head(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
+    httpx__h1_header hdrs[HTTPX__MAX_HEAD_FIELDS], *views = hdrs, *heap = NULL;
+    size_t max = (size_t)ex->client->opts.limits.max_headers;
+    if (max > HTTPX__MAX_HEAD_FIELDS) {   /* a limit raised above the stack's room: views on the heap */
+        heap = (httpx__h1_header *)httpx__malloc(max * sizeof *heap);
+        if (!heap) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for %zu header fields", max);
+            httpx__exchange_end(ex, e);
+            return;
         }
-        if (h->framing.kind == HTTPX__BODY_CHUNKED) {
-            got = httpx__h1_fill(conn, e);
-        } else {
-            /* straight into the caller's memory: the common case copies nothing */
-            n = cap;
-            if (h->framing.kind == HTTPX__BODY_LENGTH && n > h->remaining) n = (size_t)h->remaining;
-            got = httpx__conn_recv(conn, dst, n, e);
-            if (got > 0 && h->framing.kind == HTTPX__BODY_LENGTH) {
-                h->remaining -= (uint64_t)got;
-                if (!h->remaining) h->body_complete = true;
+        views = heap;
+    }
+    httpx__h1_recv_head_into(conn, ex, views, max, e);
+    httpx__free(heap);
+}
+
+/* Body bytes from the session's events over what is buffered, then from the
+   stream (straight into the caller's memory when the framing allows: the
+   common case copies nothing). >0 bytes, 0 the body is complete,
+   HTTPX__AGAIN, HTTPX__BAD. */
+static long httpx__h1_body_pull(httpx__conn *conn, httpx__h1_resp *r, char *dst, size_t cap, httpx__err *e) {
+    for (;;) {
+        httpx__h1_event ev;
+        size_t used;
+        uint64_t direct;
+        long got;
+        int rc = httpx__h1_resp_next(r, conn->in.p + conn->in_off, conn->in.len - conn->in_off, cap, NULL, 0,
+                                     &ev, &used, e);
+        if (rc == HTTPX__H1_EV_DATA) {
+            memcpy(dst, ev.data, ev.len);
+            conn->in_off += used;
+            return (long)ev.len;
+        }
+        if (rc == HTTPX__H1_EV_SHRINK) { conn->in.len = conn->in_off + ev.len; continue; }
+        if (rc == HTTPX__H1_EV_END) return 0;
+        if (rc == HTTPX__BAD) return HTTPX__BAD;
+        direct = httpx__h1_resp_direct(r);
+        if (direct) {
+            got = httpx__conn_recv(conn, dst, (uint64_t)cap < direct ? cap : (size_t)direct, e);
+            if (got > 0) {
+                httpx__h1_resp_direct_took(r, (size_t)got);
+                return got;
             }
-            if (got > 0) return got;
+        } else {
+            got = httpx__conn_fill(conn, e);
         }
         if (got < 0) return got;
-        if (got == 0) {
-            if (h->framing.kind == HTTPX__BODY_CLOSE) { h->body_complete = true; h->reusable = false; return 0; }
-            if (h->framing.kind == HTTPX__BODY_LENGTH)
-                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
-                            "server closed the connection with %llu of %llu body bytes still to come",
-                            (unsigned long long)h->remaining, (unsigned long long)h->framing.length);
-            else
-                httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "server closed the connection in the middle of a chunked body");
-            return HTTPX__BAD;
-        }
+        if (got == 0) return httpx__h1_resp_eof(r, e) == HTTPX__H1_EV_END ? 0 : HTTPX__BAD;
     }
 }
 
 static long httpx__h1_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n = httpx__h1_body_pull(conn, &ex->h1, buf, cap, e);
+    long n = httpx__h1_body_pull(conn, &ex->proto.h1.resp, buf, cap, e);
     if (n == HTTPX__AGAIN) httpx__h1_wait(conn, ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     return n;
 }
@@ -12510,9 +13299,8 @@ static bool httpx__h1_can_take(const httpx__conn *conn) { return conn->active ==
 static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err *e) {
     if (ex->state == HTTPX__EX_SENDING) {
         if (!httpx__h1_send(conn, ex, e)) return;
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->h1.scanned = 0;
-        if (!conn->is_tls && !ex->h1.early) {
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        if (!conn->route.tls && !ex->proto.h1.early) {
             /* the answer cannot be there yet: wait for it instead of spending
                a recv() on EAGAIN (TLS may still have records to flush, which
                its recv does, so it goes on) */
@@ -12527,10 +13315,12 @@ static void httpx__h1_advance(httpx__conn *conn, httpx__exchange *ex, httpx__err
 static void httpx__h1_submit(httpx__conn *conn, httpx__exchange *ex) {
     httpx__err e;
     memset(&e, 0, sizeof e);
-    memset(&ex->h1, 0, sizeof ex->h1);
+    memset(&ex->proto.h1, 0, sizeof ex->proto.h1);
+    httpx__h1_resp_init(&ex->proto.h1.resp, ex->req->head, !strcmp(ex->req->method, "CONNECT"),
+                        ex->client->opts.max_head_size);
     conn->active = ex;
     ex->conn = conn;
-    ex->state = HTTPX__EX_SENDING;
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     conn->in.len = conn->in_off = 0;
     if (!httpx__h1_write_head(conn, ex)) {
         httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the request head");
@@ -12571,7 +13361,7 @@ static void httpx__h1_step(httpx__conn *conn, short revents) {
 }
 
 static void httpx__h1_release(httpx__conn *conn, httpx__exchange *ex, bool reusable) {
-    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->h1.body_complete && ex->h1.reusable &&
+    reusable = reusable && ex->state == HTTPX__EX_BODY && ex->proto.h1.resp.complete && ex->proto.h1.resp.reusable &&
                conn->in_off == conn->in.len;
     httpx__conn_detach(conn, ex);
     if (reusable) httpx__conn_idle(conn);
@@ -12584,8 +13374,12 @@ static void httpx__h1_cancel(httpx__conn *conn, httpx__exchange *ex) {
     httpx__conn_close(conn);
 }
 
+/* Any connection may speak it, and it is what one speaks when nothing else
+   was chosen: it stands last in the table. */
+static bool httpx__h1_any(const httpx__conn *conn) { (void)conn; return true; }
+
 static const httpx__proto httpx__h1_slot = {
-    "HTTP/1.1", httpx__h1_can_take, httpx__h1_submit, httpx__h1_step, httpx__h1_read_body, httpx__h1_cancel,
+    "HTTP/1.1", false, httpx__h1_any, httpx__h1_any, NULL, NULL, NULL, httpx__h1_can_take, httpx__h1_submit, httpx__h1_step, httpx__h1_read_body, httpx__h1_cancel,
     httpx__h1_release
 };
 
@@ -12593,7 +13387,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 12597 "httpx.h"
+#line 13391 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -12612,22 +13406,18 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <limits.h>
-#include <poll.h>
 
 #ifdef HTTPX_NO_HTTP2
 
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return NULL; }
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
-    (void)conn;
-    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "HTTP/2 is compiled out (HTTPX_NO_HTTP2)");
-}
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) { (void)conn; }
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) { (void)conn; return false; }
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 
 #else
 
-#define HTTPX__H2_RECV_CHUNK 16384
+/* The connection's session: its opaque protocol state. */
+#define HTTPX__H2S(conn) ((httpx__h2_session *)(conn)->proto_state)
+
+static void httpx__h2_ex_free(httpx__exchange *ex);
+
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
 /* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
@@ -12645,19 +13435,19 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
     for (;;) {
         size_t len;
-        const char *p = httpx__h2_out(conn->h2, &len);
+        const char *p = httpx__h2_out(HTTPX__H2S(conn), &len);
         long n;
         if (!len) return 0;
         n = httpx__conn_send(conn, p, len, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n < 0) return HTTPX__BAD;
-        httpx__h2_out_done(conn->h2, (size_t)n);
+        httpx__h2_out_done(HTTPX__H2S(conn), (size_t)n);
     }
 }
 
 static size_t httpx__h2_out_pending_len(const httpx__conn *conn) {
     size_t len;
-    httpx__h2_out(conn->h2, &len);
+    httpx__h2_out(HTTPX__H2S(conn), &len);
     return len;
 }
 
@@ -12756,7 +13546,7 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
    response does, and a reset stream has nothing left to send (it waits for
    the wake that reports it). */
 static bool httpx__h2_uploading(const httpx__exchange *ex) {
-    const httpx__h2_ex *h = &ex->h2;
+    const httpx__h2_ex *h = &ex->proto.h2;
     return !h->body_sent && !h->ended && !h->err.code && h->id &&
            (ex->state == HTTPX__EX_SENDING || ex->state == HTTPX__EX_BODY);
 }
@@ -12764,7 +13554,7 @@ static bool httpx__h2_uploading(const httpx__exchange *ex) {
 /* Queues request body bytes as the windows allow (and while little output
    waits). Errors end ex. */
 static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__h2_ex *h = &ex->h2;
+    httpx__h2_ex *h = &ex->proto.h2;
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -12774,7 +13564,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         size_t len;
         bool end;
         long n;
-        httpx__h2_out(conn->h2, &out_len);
+        httpx__h2_out(HTTPX__H2S(conn), &out_len);
         if (out_len >= HTTPX__H2_OUT_HIGH) return;          /* let the socket catch up first */
         if (q->body) {
             p = q->body + h->body_off;
@@ -12794,7 +13584,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
                 if (got < 0) { httpx__exchange_end(ex, &e); return; }
                 h->stage.len = (size_t)got;
                 if (got == 0) {
-                    n = httpx__h2_send_data(conn->h2, h->id, "", 0, true, &e);
+                    n = httpx__h2_send_data(HTTPX__H2S(conn), h->id, "", 0, true, &e);
                     if (n < 0) { httpx__exchange_end(ex, &e); return; }
                     h->body_sent = true;
                     break;
@@ -12804,7 +13594,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
             len = h->stage.len - h->stage_off;
             end = false;
         }
-        n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
+        n = httpx__h2_send_data(HTTPX__H2S(conn), h->id, p, len, end, &e);
         if (n < 0) { httpx__exchange_end(ex, &e); return; }
         /* the write timeout is per operation, as HTTPX's and curl's: it
            runs from the last progress, not from the start of the upload */
@@ -12815,9 +13605,8 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         if ((size_t)n < len) return;                          /* a window is shut: EV_WINDOW resumes */
     }
     if (h->body_sent && ex->state == HTTPX__EX_SENDING) {
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     }
 }
 
@@ -12845,7 +13634,7 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
    above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
    idempotent request, the connection failed before any answer. */
 static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
-    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
+    if (!retryable || !httpx__exchange_may_retry(ex, need_idempotent)) return false;
     httpx__h2_ex_free(ex);
     httpx__exchange_requeue(conn, ex);
     return true;
@@ -12859,37 +13648,40 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
     /* An exchange forgets its stream when it leaves (httpx__h2_forget), so
        ev->user is live; the id check keeps a redirect's new stream (same
        exchange) from news of its old one all the same. */
-    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE || ev->stream_id != ex->h2.id) return;
+    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE || ev->stream_id != ex->proto.h2.id) return;
     switch (ev->type) {
-    case HTTPX__H2_EV_HEADERS:
-        ex->state = HTTPX__EX_BODY;
-        ex->deadline = 0;
-        if (httpx__exchange_head(ex, ev->status, "HTTP/2", "", 0, ev->fields, ev->num_fields,
-                                 ex->req->head || ev->status == 204 || ev->status == 304 ? 0
-                                 : httpx__h2_head_length(ev), &e)) {
-            ex->h2.err = e;
-        }
-        ex->h2.wake = true;
+    case HTTPX__H2_EV_HEADERS: {
+        httpx__head head;
+        head.status = ev->status;
+        head.version = "HTTP/2";
+        head.reason = "";
+        head.reason_len = 0;
+        head.fields = ev->fields;
+        head.nfields = ev->num_fields;
+        head.expected_length = ex->req->head || ev->status == 204 || ev->status == 304 ? 0 : httpx__h2_head_length(ev);
+        if (httpx__exchange_head(ex, &head, &e)) ex->proto.h2.err = e;
+        ex->proto.h2.wake = true;
         break;
+    }
     case HTTPX__H2_EV_DATA:
-        if (!httpx__buf_append(&ex->h2.in, ev->data, ev->len))
-            httpx__fail(&ex->h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
-        ex->h2.wake = true;
+        if (!httpx__buf_append(&ex->proto.h2.in, ev->data, ev->len))
+            httpx__fail(&ex->proto.h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_END:
-        ex->h2.ended = true;
-        ex->h2.wake = true;
+        ex->proto.h2.ended = true;
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_RESET:
-        ex->h2.id = 0;          /* the session dropped the stream */
-        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
+        ex->proto.h2.id = 0;          /* the session dropped the stream */
+        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->proto.h2.ended = true; ex->proto.h2.wake = true; break; }
         if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
         /* "safe to retry" in the session's words, but we did not: say why */
-        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
+        httpx__fail(&ex->proto.h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
                     !ev->retryable || ex->state >= HTTPX__EX_BODY ? ""
                     : ex->retried ? "; not retried: it was retried once already"
                     : "; not retried: its body was streamed and cannot be sent again");
-        ex->h2.wake = true;
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_WINDOW:
         httpx__h2_send_body(conn, ex);
@@ -12908,8 +13700,7 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
         if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true, true)) continue;
         httpx__conn_detach(conn, ex);
         httpx__h2_ex_free(ex);
-        ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
-        httpx__exchange_end(ex, &copy);
+        httpx__exchange_end(ex, &copy);     /* off the connection already: end only records */
     }
     /* Exchanges still waiting for it: the connection failed while its first
        requests were being placed (its first write failed right after the
@@ -12927,11 +13718,11 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
 static void httpx__h2_wake_all(httpx__conn *conn) {
     httpx__exchange *ex;
     for (;;) {
-        for (ex = conn->active; ex && !ex->h2.wake; ex = ex->conn_next) {}
+        for (ex = conn->active; ex && !ex->proto.h2.wake; ex = ex->conn_next) {}
         if (!ex) return;
-        ex->h2.wake = false;
-        if (ex->h2.err.code) {
-            httpx__err copy = ex->h2.err;
+        ex->proto.h2.wake = false;
+        if (ex->proto.h2.err.code) {
+            httpx__err copy = ex->proto.h2.err;
             httpx__exchange_end(ex, &copy);
             continue;
         }
@@ -12950,12 +13741,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         long n;
         size_t done = 0;
         if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
-        if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
-        if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
-            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-            return HTTPX__BAD;
-        }
-        n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n == 0) {
             httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the server closed the HTTP/2 connection");
@@ -12963,11 +13749,10 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         }
         if (n < 0) return HTTPX__BAD;
         total += (size_t)n;
-        conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
-            int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
+            int rc = httpx__h2_feed(HTTPX__H2S(conn), conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
             conn->in_off += done;
-            while (httpx__h2_next_event(conn->h2, &ev)) {
+            while (httpx__h2_next_event(HTTPX__H2S(conn), &ev)) {
                 if (ev.type == HTTPX__H2_EV_ERROR) {
                     if (!e->code) httpx__fail(e, ev.error ? ev.error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev.msg ? ev.msg : "HTTP/2 error");
                     continue;
@@ -12986,7 +13771,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
 /* ---- the slot ---- */
 
 static bool httpx__h2_can_take(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_dead(conn->h2) && httpx__h2_can_open(conn->h2);
+    return HTTPX__H2S(conn) && !httpx__h2_dead(HTTPX__H2S(conn)) && httpx__h2_can_open(HTTPX__H2S(conn));
 }
 
 static void httpx__h2_step(httpx__conn *conn, short revents) {
@@ -12997,7 +13782,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     (void)revents;
     conn->deadline = 0;
     if (httpx__h2_read(conn, &more, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
-        if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
+        if (HTTPX__H2S(conn) && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
             httpx__h2_flush(conn, &ignore);
@@ -13011,7 +13796,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__h2_wake_all(conn);
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
-    if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    if (!conn->active && !httpx__h2_can_open(HTTPX__H2S(conn))) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
     if (more) conn->deadline = httpx__now();      /* the next pass reads on, without waiting */
     httpx__h2_set_want(conn);
 }
@@ -13025,9 +13810,9 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     memset(&text, 0, sizeof text);
     httpx__buf_init_inline(&text, text_inline, sizeof text_inline);
-    memset(&ex->h2, 0, sizeof ex->h2);
+    memset(&ex->proto.h2, 0, sizeof ex->proto.h2);
     ex->conn = conn;
-    ex->state = HTTPX__EX_SENDING;
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     ex->conn_next = conn->active;          /* order does not matter for HTTP/2 */
     conn->active = ex;
     if (ex->req->headers.count + 8 > cap) {
@@ -13041,22 +13826,18 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     }
     if (!httpx__h2_fields(ex, f, cap, &n, &text, &e)) {
         httpx__hpack_debug(ex->client, f, n);
-        httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+        httpx__h2_submit(HTTPX__H2S(conn), f, n, ex->req->has_body, ex, &ex->proto.h2.id, &e);
     }
     httpx__buf_free(&text);
     if (f != fields) httpx__free(f);
     if (e.code) { httpx__exchange_end(ex, &e); return; }
-    ex->h2.body_sent = !ex->req->has_body;
-    if (ex->h2.body_sent) {
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    ex->proto.h2.body_sent = !ex->req->has_body;
+    if (ex->proto.h2.body_sent) {
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     } else {
         httpx__h2_send_body(conn, ex);
-        if (ex->state == HTTPX__EX_SENDING) {
-            ex->deadline = httpx__deadline_in(ex->timeout.write);
-            ex->timeout_error = HTTPX_ERR_WRITE_TIMEOUT;
-        }
+        if (ex->state == HTTPX__EX_SENDING) httpx__exchange_wait(ex, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
     }
     if (ex->state == HTTPX__EX_DONE) return;
     /* Small output waits for POLLOUT, which the same loop pass sees at once:
@@ -13070,14 +13851,14 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
 }
 
 static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    httpx__h2_ex *h = &ex->h2;
+    httpx__h2_ex *h = &ex->proto.h2;
     size_t avail = h->in.len - h->in_off;
     if (avail) {
         size_t n = avail < cap ? avail : cap;
         memcpy(buf, h->in.p + h->in_off, n);
         h->in_off += n;
         if (h->in_off == h->in.len) h->in.len = h->in_off = 0;
-        httpx__h2_consumed(conn->h2, h->id, n);      /* reopens the window: the server may send more */
+        httpx__h2_consumed(HTTPX__H2S(conn), h->id, n);      /* reopens the window: the server may send more */
         if (httpx__h2_out_pending(conn)) {
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
@@ -13088,8 +13869,7 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     }
     if (h->err.code) { *e = h->err; return HTTPX__BAD; }
     if (h->ended) return 0;
-    ex->deadline = httpx__deadline_in(ex->timeout.read);
-    ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     httpx__h2_set_want(conn);
     return HTTPX__AGAIN;
 }
@@ -13103,10 +13883,10 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
    stream whose response ended while its body was still blocked is such a
    stream. */
 static void httpx__h2_forget(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__h2_ex *h = &ex->h2;
-    if (conn->h2 && h->id) {
-        httpx__h2_cancel(conn->h2, h->id);       /* nothing when the session dropped it */
-        if (h->in.len > h->in_off) httpx__h2_consumed(conn->h2, h->id, h->in.len - h->in_off);
+    httpx__h2_ex *h = &ex->proto.h2;
+    if (HTTPX__H2S(conn) && h->id) {
+        httpx__h2_cancel(HTTPX__H2S(conn), h->id);       /* nothing when the session dropped it */
+        if (h->in.len > h->in_off) httpx__h2_consumed(HTTPX__H2S(conn), h->id, h->in.len - h->in_off);
     }
     h->in.len = h->in_off = 0;
     h->id = 0;
@@ -13129,7 +13909,7 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
         }
     }
     if (!conn->active) {
-        if (httpx__h2_dead(conn->h2) || !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }
+        if (httpx__h2_dead(HTTPX__H2S(conn)) || !httpx__h2_can_open(HTTPX__H2S(conn))) { httpx__conn_close(conn); return; }
         httpx__conn_idle(conn);
     }
     if (conn->state != HTTPX__CONN_CLOSED) httpx__h2_set_want(conn);
@@ -13137,14 +13917,21 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
 
 static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
 
-static const httpx__proto httpx__h2_slot = {
-    "HTTP/2", httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
-    httpx__h2_release
-};
+/* Over TLS when the client asked for HTTP/2 (ALPN offers it), over plain
+   TCP with prior knowledge only. */
+static bool httpx__h2_offered(const httpx__conn *conn) {
+    const httpx_client_opts *o = &conn->client->opts;
+    return conn->route.tls ? o->http2 : o->http2_prior_knowledge;
+}
 
-HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
+static bool httpx__h2_chosen(const httpx__conn *conn) {
+    const char *alpn;
+    if (!conn->route.tls) return true;
+    alpn = httpx__stream_query(conn->io, HTTPX__FACT_ALPN);
+    return alpn && !strcmp(alpn, "h2");
+}
 
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
+static httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
     httpx__h2_config cfg;
     size_t max_head = conn->client->opts.max_head_size;
     memset(&cfg, 0, sizeof cfg);
@@ -13152,48 +13939,56 @@ HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
        counts a header list (name, value and 32 per field, RFC 9113 6.5.2);
        it is also what our SETTINGS_MAX_HEADER_LIST_SIZE tells the server */
     cfg.max_header_list = max_head > 0x7fffffffu ? 0x7fffffffu : (uint32_t)max_head;
-    conn->h2 = httpx__h2_new(&cfg, e);
-    if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
+    conn->proto_state = httpx__h2_new(&cfg, e);
+    if (!HTTPX__H2S(conn)) return e->code ? e->code : HTTPX_ERR_NOMEM;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);
     return HTTPX_OK;
 }
 
 /* A closing connection says goodbye (GOAWAY, if the socket takes it now). */
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
-    if (!conn->h2) return;
-    if (conn->io && !httpx__h2_dead(conn->h2)) {
+static void httpx__h2_conn_free(httpx__conn *conn) {
+    if (!HTTPX__H2S(conn)) return;
+    if (conn->io && !httpx__h2_dead(HTTPX__H2S(conn))) {
         httpx__err ignore;
         memset(&ignore, 0, sizeof ignore);
-        httpx__h2_goaway(conn->h2);
+        httpx__h2_goaway(HTTPX__H2S(conn));
         httpx__h2_flush(conn, &ignore);
     }
-    httpx__h2_free(conn->h2);
-    conn->h2 = NULL;
+    httpx__h2_free(HTTPX__H2S(conn));
+    conn->proto_state = NULL;
 }
 
 /* A connection that is going away (GOAWAY) only finishes its streams: an
    exchange waiting for it would wait for nothing, so it does not count. */
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_draining(conn->h2) && !httpx__h2_idle(conn->h2);
+static bool httpx__h2_has_streams(const httpx__conn *conn) {
+    return HTTPX__H2S(conn) && !httpx__h2_draining(HTTPX__H2S(conn)) && !httpx__h2_idle(HTTPX__H2S(conn));
 }
 
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
-    httpx__buf_free(&ex->h2.in);
-    httpx__buf_free(&ex->h2.stage);
-    ex->h2.in_off = ex->h2.stage_off = 0;
+static void httpx__h2_ex_free(httpx__exchange *ex) {
+    httpx__buf_free(&ex->proto.h2.in);
+    httpx__buf_free(&ex->proto.h2.stage);
+    ex->proto.h2.in_off = ex->proto.h2.stage_off = 0;
 }
+
+static const httpx__proto httpx__h2_slot = {
+    "HTTP/2", true, httpx__h2_offered, httpx__h2_chosen, httpx__h2_start, httpx__h2_conn_free, httpx__h2_has_streams,
+    httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
+    httpx__h2_release
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
 
 #endif /* HTTPX_NO_HTTP2 */
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 13192 "httpx.h"
+#line 13987 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
    ====================================================================== */
-/* loop: the one loop of a client, and the life of an exchange in it. Every
+/* loop: the one loop of a client (the life of an exchange is exchange.c's). Every
    face runs it: httpx_client_poll, httpx_client_process, httpx_task_wait,
    httpx_gather, the blocking calls and httpx_read. One pass places queued
    exchanges on connections, polls the connections (idle pooled ones too),
@@ -13202,90 +13997,6 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
 #line 5 "tools/src/loop.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
-#include <poll.h>
-
-/* ---- exchanges in flight ---- */
-
-static void httpx__live_add(httpx__exchange *ex) {
-    httpx_client *c = ex->client;
-    if (ex->live) return;
-    ex->live = true;
-    ex->live_next = NULL;
-    ex->live_prev = c->live_tail;
-    if (c->live_tail) c->live_tail->live_next = ex;
-    else c->live = ex;
-    c->live_tail = ex;
-}
-
-HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
-    httpx_client *c = ex->client;
-    if (!ex->live) return;
-    if (ex->live_prev) ex->live_prev->live_next = ex->live_next;
-    else c->live = ex->live_next;
-    if (ex->live_next) ex->live_next->live_prev = ex->live_prev;
-    else c->live_tail = ex->live_prev;
-    ex->live = false;
-    ex->live_prev = ex->live_next = NULL;
-}
-
-HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
-    ex->state = HTTPX__EX_QUEUED;
-    ex->deadline = 0;
-    ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
-    ex->readable = false;
-    ex->reused = ex->retried = false;
-    ex->started = httpx__now();
-    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
-    httpx__live_add(ex);
-}
-
-HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__conn_detach(conn, ex);
-    ex->retried = true;
-    ex->reused = false;
-    ex->deadline = 0;
-    ex->timeout_error = HTTPX_OK;
-    ex->state = HTTPX__EX_QUEUED;
-}
-
-HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
-    bool ok = !e || !e->code;
-    if (ex->state == HTTPX__EX_DONE) return;
-    if (conn) {
-        if (conn->proto && (ex->state >= HTTPX__EX_SENDING)) conn->proto->release(conn, ex, ok);
-        else httpx__conn_detach(conn, ex);
-    }
-    ex->conn = NULL;
-    ex->state = HTTPX__EX_DONE;
-    ex->deadline = 0;
-    ex->readable = true;
-    httpx__live_remove(ex);
-    if (!ok) httpx__response_fail(ex->resp, e);
-    ex->resp->pub.elapsed = httpx__now() - ex->started;
-}
-
-HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex) {
-    httpx__conn *conn = ex->conn;
-    if (ex->state == HTTPX__EX_DONE) return;
-    if (conn && conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->cancel(conn, ex);
-    else if (conn) httpx__conn_detach(conn, ex);   /* its connection goes on for the others */
-    ex->conn = NULL;
-    ex->state = HTTPX__EX_DONE;
-    ex->deadline = 0;
-    httpx__live_remove(ex);
-}
-
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n;
-    if (ex->state != HTTPX__EX_BODY) return ex->state == HTTPX__EX_DONE ? 0 : HTTPX__AGAIN;
-    ex->readable = false;
-    n = ex->conn->proto->read_body(ex->conn, ex, buf, cap, e);
-    if (n > 0) ex->deadline = 0;
-    else if (n == 0) httpx__exchange_end(ex, NULL);
-    else if (n == HTTPX__BAD) httpx__exchange_end(ex, e);
-    return n;
-}
 
 /* The error of a wait whose deadline passed, or of the whole request's
    (total: timeout.total). */
@@ -13300,9 +14011,7 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
                     which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
                     which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
                     which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
-    httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
-    httpx__response_fail(ex->resp, &e);
-    ex->resp->pub.elapsed = httpx__now() - ex->started;
+    httpx__exchange_fail(ex, &e);
 }
 
 /* ---- one pass ---- */
@@ -13376,7 +14085,7 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
     httpx__conn *conn;
     httpx__exchange *ex;
     double next = 0;
-    bool at_once = c->polling <= 1 && httpx__tasks_due(c);   /* nested passes neither admit nor report */
+    bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
         int fd = httpx__conn_fd(conn);
@@ -13461,14 +14170,13 @@ HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double bud
    only by the outermost one (a callback's blocking call nests a pass). */
 static void httpx__pass_begin(httpx_client *c) {
     c->polling++;
-    if (c->polling == 1) httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) c->face->admit(c);   /* the faces' work around a pass: see task.c */
     httpx__loop_place(c);
 }
 
 static void httpx__pass_end(httpx_client *c) {
-    if (c->polling == 1) {
-        httpx__tasks_settle(c);
-        httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) {
+        c->face->settle(c);      /* reports what ended, admits what may start */
         httpx__loop_place(c);
     }
     httpx__loop_sweep(c);
@@ -13547,14 +14255,813 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 13551 "httpx.h"
+#line 14259 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file response.c   (grep anchor: >>response)
+   ====================================================================== */
+/* response: the layer above the transports. Every response head comes in
+   through one door (the sink it installs on its exchange: exchange.c hands
+   up a head as values, whatever carried it, the connection's facts too);
+   body bytes go to memory (with the size limit), to on_data, or to a
+   streaming reader; a redirect's body is dropped, bounded. Then what a
+   caller does with a response: headers, status classes, streaming reads,
+   the request it answers, and freeing. Nothing here names a face: the one
+   that made a response installs what its free needs (on_free, free_owned). */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/response.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
+
+HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
+    httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
+    if (!r) return NULL;
+    memset(r, 0, sizeof *r);
+    r->pub.error_message = "";
+    r->pub.reason_phrase = "";
+    r->pub.http_version = "";
+    r->pub.url = "";
+    r->pub.content = (char *)"";
+    r->pub.expected_length = -1;
+    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
+    httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
+    return r;
+}
+
+HTTPX_API const char *httpx_header(const httpx_response *r, const char *name) {
+    return r ? httpx_headers_get(&httpx__resp(r)->headers, name) : NULL;
+}
+
+HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n) {
+    return r ? httpx_headers_get_nth(&httpx__resp(r)->headers, name, n) : NULL;
+}
+
+HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r) {
+    return r ? &httpx__resp(r)->headers : NULL;
+}
+
+/* ---- the request as sent ---- */
+
+HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r) {
+    return r ? &httpx__resp(r)->req : NULL;
+}
+
+HTTPX_API const char *httpx_request_method(const httpx_req *q) { return q ? q->method : ""; }
+HTTPX_API const char *httpx_request_url(const httpx_req *q) { return q && q->url_text ? q->url_text : ""; }
+HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name) {
+    return q ? httpx_headers_get(&q->headers, name) : NULL;
+}
+HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q) { return q ? &q->headers : NULL; }
+HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len) {
+    if (len) *len = q && q->body ? q->body_len : 0;
+    return q ? q->body : NULL;
+}
+
+HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
+HTTPX_API bool httpx_is_success(const httpx_response *r) { return r && r->status_code >= 200 && r->status_code < 300; }
+HTTPX_API bool httpx_is_redirect(const httpx_response *r) {
+    int s = r ? r->status_code : 0;
+    return (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && httpx_header(r, "location") != NULL;
+}
+HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 500; }
+HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
+HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
+
+HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
+    if (!r) return HTTPX_ERR_NOMEM;
+    if (r->error) return r->error;
+    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+}
+
+/* ---- the door and the body sink ---- */
+
+#define HTTPX__REDIRECT_BODY_MAX 65536   /* a redirect body longer than this: close instead of reading */
+
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
+    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
+    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
+    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
+    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
+    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
+    r->errmsg[sizeof r->errmsg - 1] = 0;
+    r->pub.error_message = r->errmsg;
+}
+
+static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
+
+/* on_debug: the connection's facts in words, then the head as text. */
+static void httpx__debug_head_in(httpx__exchange *ex, const httpx__head *h) {
+    httpx__response *r = ex->resp;
+    char line[320];
+    int n;
+    if (r->pub.tls_version[0])
+        n = snprintf(line, sizeof line, "%s over a %s connection, %s, cipher %s, ALPN %s", h->version,
+                     h->connection_reused ? "reused" : "new", r->pub.tls_version, r->pub.tls_cipher,
+                     r->pub.alpn[0] ? r->pub.alpn : "none");
+    else
+        n = snprintf(line, sizeof line, "%s over a %s connection", h->version, h->connection_reused ? "reused" : "new");
+    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
+    snprintf(line, sizeof line, "%s %d%s%s", h->version, h->status, r->pub.reason_phrase[0] ? " " : "",
+             r->pub.reason_phrase);
+    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, h->fields, h->nfields);
+}
+
+/* The sink's head: every response head comes through here (the one door),
+   as values: the connection's facts too (exchange.c takes them from the
+   connection that carried the head; the mock has none). */
+static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e) {
+    httpx__response *r = ex->resp;
+    size_t i, need = h->reason_len + 1, reason_at;
+    if (h->nfields > (size_t)ex->client->opts.limits.max_headers)   /* HTTP/2 and the mock (HTTP/1.1 stops in its parser) */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has %zu header fields, more than limits.max_headers (%d)",
+                           h->nfields, ex->client->opts.limits.max_headers);
+    httpx__headers_clear(&r->headers);
+    for (i = 0; i < h->nfields; i++) need += h->fields[i].name_len + h->fields[i].value_len + 2;
+    r->headers.fields = r->inline_fields;
+    r->headers.cap = HTTPX__INLINE_FIELDS;
+    r->headers.fixed = true;
+    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
+    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    for (i = 0; i < h->nfields; i++)
+        if (!httpx__headers_add_raw(&r->headers, h->fields[i].name, h->fields[i].name_len, h->fields[i].value,
+                                    h->fields[i].value_len))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    /* the reason phrase lives in the same text, after the fields (the index
+       never points at it); the pointer is taken once the text stops moving */
+    reason_at = r->headers.text.len;
+    if (!httpx__buf_append(&r->headers.text, h->reason, h->reason_len))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
+    r->pub.reason_phrase = r->headers.text.p + reason_at;
+    r->pub.status_code = h->status;
+    r->pub.http_version = h->version;
+    r->pub.expected_length = h->expected_length;
+    r->pub.num_bytes_downloaded = 0;
+    r->pub.connection_reused = h->connection_reused;
+    r->pub.alpn = h->alpn ? h->alpn : "";
+    r->pub.tls_version = h->tls_version ? h->tls_version : "";
+    r->pub.tls_cipher = h->tls_cipher ? h->tls_cipher : "";
+    if (ex->client->opts.on_debug) httpx__debug_head_in(ex, h);
+    httpx__buf_clear(&r->body);
+    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
+                           httpx_header(&r->pub, "location") != NULL;
+    r->redirect_body = 0;
+    if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
+        (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
+                           h->expected_length, r->set.max_body_size);
+    return HTTPX_OK;
+}
+
+/* A redirect that will be followed: its body is read and dropped, at most
+   HTTPX__REDIRECT_BODY_MAX bytes; a longer one costs its connection instead
+   (an endless body must not keep us here). */
+static void httpx__sink_redirect(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n = r->transport->read(ex, sink, sizeof sink, &e);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->redirect_body += (size_t)n;
+        if (r->redirect_body > HTTPX__REDIRECT_BODY_MAX) {
+            r->transport->cancel(ex);
+            return;
+        }
+    }
+}
+
+/* The door's last word on a body that ended, whatever the protocol: one
+   shorter than the length its head announced is never published as a
+   success. Each protocol checks its own framing; this catches what slips
+   past one (a stale HTTP/2 stream once ended a new response early). True
+   when r failed here. */
+HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
+    httpx__err e;
+    if (r->pub.error || r->pub.expected_length < 0 || r->pub.num_bytes_downloaded >= r->pub.expected_length)
+        return false;
+    memset(&e, 0, sizeof e);
+    httpx__fail(&e, HTTPX_ERR_REMOTE_PROTOCOL, "the response body ended after %lld of the %lld bytes its head announced",
+                (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
+    httpx__response_fail(r, &e);
+    return true;
+}
+
+/* Body bytes into memory (bounded by max_body_size) or through on_data. */
+static void httpx__sink_body(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    size_t limit = r->set.max_body_size;
+    httpx_data_fn on_data = r->opts->on_data;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        long n;
+        /* room for what was announced, but not more than 1 MiB ahead of what
+           came: a server's Content-Length alone must not make us allocate */
+        size_t want = 16384;
+        if (r->pub.expected_length >= 0 && !on_data) {
+            long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+            want = left < 1 ? 1 : left > (1 << 20) ? (size_t)1 << 20 : (size_t)left;
+        }
+        if (on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
+        if (!httpx__buf_reserve(&r->body, want)) {
+            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+            r->transport->cancel(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+        n = r->transport->read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        if (n == 0) httpx__response_body_short(r);
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (on_data) {
+            if (on_data(r->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
+                httpx__fail(&e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+                r->transport->cancel(ex);
+                httpx__response_fail(r, &e);
+                return;
+            }
+            continue;
+        }
+        r->body.len += (size_t)n;
+        r->body.p[r->body.len] = 0;
+        if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
+            r->transport->cancel(ex);
+            httpx__response_fail(r, &e);
+            return;
+        }
+    }
+}
+
+static void httpx__response_on_wake(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    if (r->draining_redirect) httpx__sink_redirect(r);
+    else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else httpx__sink_body(r);
+}
+
+static void httpx__response_on_end(httpx__exchange *ex, httpx__err *e) {
+    if (e) httpx__response_fail(ex->resp, e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+static const httpx__exchange_sink httpx__response_sink_ops = {
+    httpx__response_on_head, httpx__response_on_wake, httpx__response_on_end
+};
+
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void) { return &httpx__response_sink_ops; }
+
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
+    if (r->body.p && !r->opts->on_data) {
+        r->pub.content = r->body.p;
+        r->pub.content_length = r->body.len;
+    }
+}
+
+/* ---- streaming ---- */
+
+static long httpx__read_fail(httpx__response *r, httpx__err *e) {
+    r->transport->cancel(&r->ex);
+    httpx__response_fail(r, e);
+    return -(long)r->pub.error;
+}
+
+HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__err e;
+    long n;
+    if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (pub->error) return -(long)pub->error;
+    memset(&e, 0, sizeof e);
+    if (!r->ex.stream) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
+        return httpx__read_fail(r, &e);
+    }
+    if (!buf || !cap) {
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
+        return httpx__read_fail(r, &e);
+    }
+    for (;;) {
+        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
+        if (n > 0) r->pub.num_bytes_downloaded += n;
+        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
+        if (n >= 0) return n;
+        if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
+        httpx__loop_until_readable(&r->ex);
+        if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
+    }
+}
+
+static size_t httpx__line_limit(const httpx__response *r) { return r->set.max_body_size; }
+
+/* Lines come out of r->scratch: bytes before line_used were handed out last
+   time; the rest is read ahead. A lone '\r' at the end of what has arrived may
+   be the first half of "\r\n", so the line waits for one more byte. */
+HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
+    httpx__response *r = httpx__resp(pub);
+    httpx__buf *s;
+    size_t i;
+    bool eof = false;
+    if (!r) return NULL;
+    s = &r->scratch;
+    if (r->line_used) {
+        memmove(s->p, s->p + r->line_used, s->len - r->line_used);
+        s->len -= r->line_used;
+        r->line_used = 0;
+    }
+    for (;;) {
+        long n;
+        for (i = 0; i < s->len; i++) {
+            if (s->p[i] == '\n' || (s->p[i] == '\r' && (i + 1 < s->len || eof))) {
+                size_t skip = (s->p[i] == '\r' && i + 1 < s->len && s->p[i + 1] == '\n') ? 2 : 1;
+                s->p[i] = 0;
+                r->line_used = i + skip;
+                if (len) *len = i;
+                return s->p;
+            }
+        }
+        if (eof) break;
+        if (s->len > httpx__line_limit(r)) {
+            httpx__err e;
+            memset(&e, 0, sizeof e);
+            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "a line longer than max_body_size (%zu bytes)", httpx__line_limit(r));
+            httpx__read_fail(r, &e);
+            return NULL;
+        }
+        if (!httpx__buf_reserve(s, 4096)) return NULL;
+        n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
+        if (n < 0) return NULL;
+        if (n == 0) eof = true;
+        s->len += (size_t)n;
+        s->p[s->len] = 0;
+    }
+    if (!s->len) return NULL;
+    r->line_used = s->len;     /* the last line had no newline */
+    if (len) *len = s->len;
+    return s->p;
+}
+
+/* An unread stream is drained when the rest is small and already announced,
+   so its connection can serve again; otherwise the connection is closed,
+   which is cheaper than reading a large body nobody wants. */
+static void httpx__stream_close(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    char sink[4096];
+    httpx__err e;
+    long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
+    if (ex->state != HTTPX__EX_BODY || !ex->stream) return;
+    memset(&e, 0, sizeof e);
+    if (r->pub.expected_length >= 0 && left <= 65536 && !r->client->polling) {
+        for (;;) {
+            long n = r->transport->read(ex, sink, sizeof sink, &e);
+            if (n > 0) continue;
+            if (n == HTTPX__AGAIN) { httpx__loop_until_readable(ex); continue; }
+            break;
+        }
+    }
+}
+
+/* The decoded views (text.c makes them; they are plain memory). */
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r) {
+    if (!r->views) return;
+    httpx__buf_free(&r->views->text_buf);
+    httpx__buf_free(&r->views->stream_buf);
+    httpx_json_free(r->views->json);
+    httpx__free(r->views);
+    r->views = NULL;
+}
+
+HTTPX_API void httpx_response_free(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    httpx_client *owned;
+    if (!r) return;
+    if (r->is_task) {
+        httpx_client *c = r->client;
+        /* freeing another task from inside an on_done callback breaks the loop's walk */
+        HTTPX_ASSERT(!c->callback_task || c->callback_task == r);
+    }
+    if (r->on_free) r->on_free(r);   /* a task leaves its client's list (one still running is cancelled here) */
+    if (r->transport) {
+        httpx__stream_close(r);
+        r->transport->cancel(&r->ex);
+        if (r->transport->release) r->transport->release(r);
+    }
+    httpx__request_free(&r->req);
+    httpx__headers_clear(&r->headers);
+    httpx__buf_free(&r->url_text);
+    httpx__buf_free(&r->body);
+    httpx__buf_free(&r->form);
+    httpx__buf_free(&r->body_copy);
+    httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->sent_body);
+    httpx__views_free(r);
+    owned = r->owned_client;
+    if (owned && r->free_owned) r->free_owned(owned);
+    httpx__free(r);
+}
+/* End of response.c */
+
+#if defined(HTTPX_LINES)
+#line 14669 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file mock.c   (grep anchor: >>mock)
+   ====================================================================== */
+/* mock: a transport that answers from memory (HTTPX's MockTransport). Each
+   hop calls the user's handler with the request as sent and a reply to
+   fill; the reply's head goes through the same door as a network head and
+   its body comes out of read, so every policy above runs unchanged. It
+   answers at once: submit ends in BODY (or DONE), never in a wait.
+   Private prefix: httpx__mock_. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/mock.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
+
+HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code) {
+    if (!p) return;
+    if ((status_code < 100 || status_code > 999) && !p->err.code)
+        httpx__fail(httpx__mock_err(p), HTTPX_ERR_INVALID_ARGUMENT,
+                    "the mock handler answered status %d: give 100..999", status_code);
+    p->status = status_code;
+}
+
+HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value) {
+    httpx_error err;
+    if (!p || p->err.code) return;
+    err = httpx_headers_add(&p->headers, name ? name : "", value ? value : "");
+    if (err == HTTPX_ERR_NOMEM)
+        httpx__fail(&p->err, err, "out of memory for the mock reply's headers");
+    else if (err)
+        httpx__fail(&p->err, err, "the mock handler's header '%.60s' is not a valid field (a token name, "
+                    "a value without CR, LF or NUL)", name ? name : "(null)");
+}
+
+HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
+    if (!p || p->err.code) return;
+    if (!data) data = "";
+    if (!len) len = strlen((const char *)data);
+    httpx__buf_clear(&p->body);
+    if (len && !httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+}
+
+HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
+    httpx_reply_status(p, status_code);
+    httpx_reply_header(p, "Content-Type", "application/json");
+    httpx_reply_body(p, json ? json : "null", 0);
+}
+
+HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message) {
+    if (!p || p->err.code) return;
+    if (code == HTTPX_OK) code = HTTPX_ERR_INVALID_ARGUMENT;
+    httpx__fail(&p->err, code, "%s", message ? message : httpx_strerror(code));
+}
+
+/* ---- the transport ---- */
+
+/* The reason phrase HTTPX gives a Response(status) (RFC 9110's); "" for
+   codes without one. */
+static const char *httpx__mock_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
+        {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
+        {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"},
+        {303, "See Other"}, {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
+        {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
+        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"}, {409, "Conflict"},
+        {410, "Gone"}, {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"},
+        {415, "Unsupported Media Type"}, {418, "I'm a teapot"}, {422, "Unprocessable Content"},
+        {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
+        {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
+}
+
+static httpx_mock_reply *httpx__mock_reply_of(httpx__response *r) {
+    if (!r->mock) {
+        r->mock = (httpx_mock_reply *)httpx__malloc(sizeof *r->mock);
+        if (!r->mock) return NULL;
+        memset(r->mock, 0, sizeof *r->mock);
+        httpx__headers_init(&r->mock->headers);
+    }
+    r->mock->status = 200;
+    r->mock->body_off = 0;
+    httpx__headers_clear(&r->mock->headers);
+    httpx__buf_clear(&r->mock->body);
+    memset(&r->mock->err, 0, sizeof r->mock->err);
+    return r->mock;
+}
+
+/* A streamed body (upload, files) is read whole, so that the handler sees
+   the bytes: bounded by the client's max_body_size, as a body kept in
+   memory is. */
+static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
+    httpx__request *q = &r->req;
+    size_t off = 0, limit = r->client->opts.max_body_size;
+    if (q->body || !q->has_body) return HTTPX_OK;
+    httpx__buf_clear(&r->sent_body);
+    for (;;) {
+        long n;
+        if (!httpx__buf_reserve(&r->sent_body, 16384))
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the request body");
+        n = httpx__request_body_read(q, &off, r->sent_body.p + r->sent_body.len,
+                                     r->sent_body.cap - r->sent_body.len - 1, e);
+        if (n < 0) return e->code ? e->code : HTTPX_ERR_WRITE;
+        if (n == 0) break;
+        r->sent_body.len += (size_t)n;
+        if (r->sent_body.len > limit)
+            return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "the request body is over max_body_size (%zu) "
+                               "for the mock transport", limit);
+    }
+    httpx__buf_reserve(&r->sent_body, 0);
+    q->body = r->sent_body.p ? r->sent_body.p : "";
+    q->body_len = r->sent_body.len;
+    return HTTPX_OK;
+}
+
+/* The reply's fields as the door takes them, with Content-Length added
+   when the handler gave none. */
+static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, httpx__err *e) {
+    httpx__field_view inline_views[32], *views = inline_views;
+    size_t i, n = httpx_headers_count(&p->headers);
+    char length[24];
+    const char *cl = httpx_headers_get(&p->headers, "content-length");
+    httpx__head h;
+    httpx_error err;
+    memset(&h, 0, sizeof h);
+    if (n + 1 > sizeof inline_views / sizeof inline_views[0]) {
+        views = (httpx__field_view *)httpx__malloc((n + 1) * sizeof *views);
+        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the mock reply's headers");
+    }
+    for (i = 0; i < n; i++) {
+        const char *name, *value;
+        httpx_headers_at(&p->headers, i, &name, &value);
+        views[i].name = name;
+        views[i].name_len = strlen(name);
+        views[i].value = value;
+        views[i].value_len = strlen(value);
+    }
+    h.expected_length = (long long)p->body.len;
+    if (cl) {
+        char *end;
+        h.expected_length = strtoll(cl, &end, 10);
+        if (end == cl || *end || h.expected_length < 0) h.expected_length = -1;
+    } else {
+        snprintf(length, sizeof length, "%zu", p->body.len);
+        views[n].name = "content-length";
+        views[n].name_len = 14;
+        views[n].value = length;
+        views[n].value_len = strlen(length);
+        n++;
+    }
+    if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
+    h.status = p->status;
+    h.version = "HTTP/1.1";
+    h.reason = httpx__mock_reason(p->status);
+    h.reason_len = strlen(h.reason);
+    h.fields = views;
+    h.nfields = n;
+    err = httpx__exchange_head(ex, &h, e);   /* the same door as the network's (ex goes to BODY) */
+    if (views != inline_views) httpx__free(views);
+    return err;
+}
+
+static void httpx__mock_submit(httpx__exchange *ex) {
+    httpx__response *r = ex->resp;
+    httpx_client *c = ex->client;
+    httpx_mock_reply *p;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    ex->started = httpx__now();
+    ex->readable = false;
+    ex->reused = ex->retried = false;
+    ex->deadline = 0;
+    /* the states a network exchange passes, without the pool: it is never
+       on the client's live list, so the loop has nothing to place or time */
+    httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
+    p = httpx__mock_reply_of(r);
+    if (!p) {
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
+        httpx__exchange_end(ex, &e);
+        return;
+    }
+    if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
+    c->opts.mock(c->opts.mock_user_data, &r->req, p);
+    if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
+    if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
+    if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
+    httpx__exchange_wake(ex);
+}
+
+static long httpx__mock_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx_mock_reply *p = ex->resp->mock;
+    size_t left;
+    (void)e;
+    if (ex->state != HTTPX__EX_BODY) return 0;
+    left = p->body.len - p->body_off;
+    if (!left) {
+        httpx__exchange_end(ex, NULL);
+        return 0;
+    }
+    if (cap > left) cap = left;
+    memcpy(buf, p->body.p + p->body_off, cap);
+    p->body_off += cap;
+    return (long)cap;
+}
+
+static void httpx__mock_cancel(httpx__exchange *ex) { httpx__exchange_abandon(ex); }
+
+static void httpx__mock_release(httpx__response *r) {
+    if (!r->mock) return;
+    httpx__headers_clear(&r->mock->headers);
+    httpx__buf_free(&r->mock->body);
+    httpx__free(r->mock);
+    r->mock = NULL;
+}
+
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
+    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__mock_read, httpx__mock_cancel,
+                                          httpx__mock_release};
+    return &mock;
+}
+/* End of mock.c */
+
+#if defined(HTTPX_LINES)
+#line 14899 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hop.c   (grep anchor: >>hop)
+   ====================================================================== */
+/* hop: one hop of the policy layer, the same for both faces (HTTPX's
+   Client._send_single_request and the redirect loop around it):
+
+     1. build the request value (request.c: httpx__begin for the first hop,
+        the redirect decision below for the next ones);
+     2. [the next issue: request hooks, cookies into the request, an auth
+        flow's step: see httpx__hop_send];
+     3. send it through the client's transport (the network: the pool and
+        the protocol slot; or the mock);
+     4. the head comes in through the door (response.c), as values, which
+        also notes whether it is a redirect to follow;
+     5. decide on the redirect: the next hop's request, back to 2;
+     6. publish the response.
+
+   The blocking face waits for each hop with httpx__hop_run; the task face
+   sends with httpx__hop_send and settles with httpx__hop_settle from its
+   hook around a loop pass. Private prefix: httpx__hop_. */
+#if defined(HTTPX_LINES)
+#line 17 "tools/src/hop.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+
+/* ---- the network transport: the pool and the protocol slot ---- */
+
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
+    static const httpx__transport net = {"network", httpx__exchange_submit, httpx__exchange_read,
+                                         httpx__exchange_abandon, NULL};
+    return &net;
+}
+
+/* ---- the hop ---- */
+
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
+    if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
+    /* Here the next issue's request hooks, cookies and auth flow see the
+       built request (r->req) before it goes. */
+    r->transport->submit(&r->ex);
+}
+
+static bool httpx__hop_same_origin(const httpx__url *a, const httpx__url *b) {
+    return a->is_https == b->is_https && a->port == b->port && a->host.n == b->host.n &&
+           httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
+}
+
+static bool httpx__hop_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    return false;
+}
+
+/* The request's body for a hop that becomes GET: none. */
+static void httpx__hop_drop_body(httpx__request *q) {
+    strcpy(q->method, "GET");
+    if (q->multipart) httpx__multipart_free(q->multipart);
+    q->multipart = NULL;
+    q->body = NULL;
+    q->body_len = 0;
+    q->upload = NULL;
+    q->body_length = -1;
+    q->has_body = false;
+    q->content_type = NULL;
+}
+
+/* Step 5: r's exchange ended on a redirect to follow. Builds the next
+   hop's request and sends it; false (r failed, or it was no redirect to
+   follow) when r is final. */
+static bool httpx__hop_redirect(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__request *q = &r->req;
+    const char *location = httpx_header(&r->pub, "location");
+    int code = r->pub.status_code;
+    httpx__buf next;
+    httpx__url old = q->url;
+    httpx__err e;
+    char old_host[256];
+    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
+    memset(&e, 0, sizeof e);
+    memset(&next, 0, sizeof next);
+    if (++r->redirects > r->set.max_redirects) {
+        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
+        return httpx__hop_fail(r, &e);
+    }
+    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
+        httpx__buf_free(&next);
+        return httpx__hop_fail(r, &e);
+    }
+    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
+    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
+        httpx__hop_drop_body(q);
+    } else if (!q->replayable) {
+        httpx__buf_free(&next);
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        return httpx__hop_fail(r, &e);
+    }
+    /* remember the old origin: its views die with the old URL text */
+    if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
+    memcpy(old_host, old.host.p, old.host.n);
+    old.host.p = old_host;
+    httpx__buf_clear(&r->url_text);
+    httpx__buf_append(&r->url_text, next.p, next.len);
+    httpx__buf_free(&next);
+    httpx__headers_clear(&r->headers);
+    httpx__buf_clear(&r->body);
+    r->pub.status_code = 0;
+    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
+    r->pub.http_version = "";
+    r->pub.num_bytes_downloaded = 0;
+    r->pub.expected_length = -1;
+    r->pub.url = r->url_text.p;
+    r->draining_redirect = false;
+    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) return httpx__hop_fail(r, &e);
+    /* credentials stay with their origin; once dropped they stay dropped */
+    if (!httpx__hop_same_origin(&old, &q->url)) q->strip_credentials = true;
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    r->pub.url = r->url_text.p;
+    httpx__hop_send(r);
+    return true;
+}
+
+/* Step 6. The request stays for httpx_response_request; only its body
+   source is let go (a multipart body's open files). */
+static void httpx__hop_publish(httpx__response *r) {
+    httpx__request *q = &r->req;
+    httpx__response_publish(r);
+    if (q->multipart) httpx__multipart_free(q->multipart);
+    q->multipart = NULL;
+    q->upload = NULL;
+}
+
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
+    /* a transport that answers at once (the mock) ends the next hop inside
+       the redirect step: go on while that happens */
+    for (;;) {
+        if (r->ex.state != HTTPX__EX_DONE) return false;
+        if (!httpx__hop_redirect(r)) break;
+    }
+    httpx__hop_publish(r);
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__hop_send(r);
+    for (;;) {
+        httpx__loop_until(ex, ex->stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
+        /* a redirect's body is dropped before the next hop, stream or not */
+        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
+        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
+        if (!httpx__hop_redirect(r)) break;
+    }
+    httpx__hop_publish(r);
+}
+/* End of hop.c */
+
+#if defined(HTTPX_LINES)
+#line 15058 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
    ====================================================================== */
-/* client: shared configuration, URL and option merging, redirects, and the
-   blocking face (one-shot calls and httpx_client_*), which runs the same
-   exchange engine as everything else until its request is done. */
+/* client: shared configuration, URL and option merging, and the blocking
+   face (one-shot calls and httpx_client_*), which runs the same hop
+   (hop.c) as the task face, waiting until its request is done. */
 #if defined(HTTPX_LINES)
 #line 3 "tools/src/client.c"
 #endif
@@ -13610,9 +15117,19 @@ HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, 
     pairs->name = pairs->value = NULL;
 }
 
+/* The protocols a connection of c may speak, most preferred first; the
+   connection chooses among them (conn.c names none). HTTP/1.1 is last: what
+   a connection speaks when nothing else was chosen. */
+static void httpx__client_protocols(httpx_client *c) {
+    int n = 0;
+    if (httpx__h2_protocol()) c->protocols[n++] = httpx__h2_protocol();
+    c->protocols[n++] = httpx__h1_protocol();
+    c->protocols[n] = NULL;
+}
+
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp;
+    size_t nh, np, sh, sp, su;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -13622,13 +15139,18 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sh = httpx__pairs_size(c->opts.headers, &nh);
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
-    c->strings = (char *)httpx__malloc(sh + sp + 1);
+    su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
+    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
         c->params = c->headers + nh + 1;
         httpx__pairs_copy(c->headers, c->opts.headers, &store);
         httpx__pairs_copy(c->params, c->opts.params, &store);
+        if (su) {           /* the route of every connection points at this one copy */
+            memcpy(store, c->opts.uds, su);
+            c->opts.uds = store;
+        }
     }
     if (ok && c->opts.base_url) {
         ok = httpx__buf_puts(&c->base_url, c->opts.base_url);
@@ -13652,6 +15174,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    httpx__client_protocols(c);
+    if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
+        httpx__addrs scratch;
+        httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
+    }
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
@@ -13665,7 +15192,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__conn *conn;
     if (!c) return;
-    while (c->tasks) httpx_task_free((httpx_task *)c->tasks);
+    while (c->tasks) httpx_response_free(&c->tasks->pub);   /* each leaves the list as it goes */
     while ((conn = c->conns) != NULL) {
         c->conns = conn->next;
         httpx__conn_free(conn);
@@ -13788,21 +15315,6 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     return HTTPX_OK;
 }
 
-HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
-    httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
-    if (!r) return NULL;
-    memset(r, 0, sizeof *r);
-    r->pub.error_message = "";
-    r->pub.reason_phrase = "";
-    r->pub.http_version = "";
-    r->pub.url = "";
-    r->pub.content = (char *)"";
-    r->pub.expected_length = -1;
-    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
-    httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
-    return r;
-}
-
 static httpx_error httpx__method_copy(httpx__request *q, const char *method, httpx__err *e) {
     size_t i;
     if (!method || !*method || strlen(method) >= sizeof q->method)
@@ -13830,7 +15342,8 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->resp = r;
     ex->req = &r->req;
     ex->stream = stream;
-    ex->state = HTTPX__EX_IDLE;
+    httpx__exchange_init(ex, httpx__response_sink());
+    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -13840,109 +15353,18 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
         if (!r->url_text.len && url) httpx__buf_puts(&r->url_text, url);
         r->pub.url = r->url_text.p ? r->url_text.p : "";
         httpx__response_fail(r, &e);
-        ex->state = HTTPX__EX_DONE;
+        httpx__exchange_set_state(ex, HTTPX__EX_DONE);
     }
-}
-
-/* ---- redirects ---- */
-
-static bool httpx__same_origin(const httpx__url *a, const httpx__url *b) {
-    return a->is_https == b->is_https && a->port == b->port && a->host.n == b->host.n &&
-           httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
-}
-
-static void httpx__follow_fail(httpx__response *r, httpx__err *e) {
-    httpx__response_fail(r, e);
-}
-
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    httpx__request *q = &r->req;
-    const char *location = httpx_header(&r->pub, "location");
-    int code = r->pub.status_code;
-    httpx__buf next;
-    httpx__url old = q->url;
-    httpx__err e;
-    char old_host[256];
-    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
-    memset(&e, 0, sizeof e);
-    memset(&next, 0, sizeof next);
-    if (++r->redirects > r->set.max_redirects) {
-        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
-        httpx__buf_free(&next);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
-    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
-        strcpy(q->method, "GET");
-        if (q->multipart) httpx__multipart_free(q->multipart);
-        q->multipart = NULL;
-        q->body = NULL;
-        q->body_len = 0;
-        q->upload = NULL;
-        q->body_length = -1;
-        q->has_body = false;
-        q->content_type = NULL;
-    } else if (!q->replayable) {
-        httpx__buf_free(&next);
-        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    /* remember the old origin: its views die with the old URL text */
-    if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
-    memcpy(old_host, old.host.p, old.host.n);
-    old.host.p = old_host;
-    httpx__buf_clear(&r->url_text);
-    httpx__buf_append(&r->url_text, next.p, next.len);
-    httpx__buf_free(&next);
-    httpx__headers_clear(&r->headers);
-    httpx__buf_clear(&r->body);
-    r->pub.status_code = 0;
-    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
-    r->pub.http_version = "";
-    r->pub.num_bytes_downloaded = 0;
-    r->pub.expected_length = -1;
-    r->pub.url = r->url_text.p;
-    r->draining_redirect = false;
-    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) { httpx__follow_fail(r, &e); return false; }
-    /* credentials stay with their origin; once dropped they stay dropped */
-    if (!httpx__same_origin(&old, &q->url)) q->strip_credentials = true;
-    if (httpx__request_build(r, &e)) { httpx__follow_fail(r, &e); return false; }
-    r->pub.url = r->url_text.p;
-    httpx__exchange_submit(ex);
-    return true;
 }
 
 /* ---- the blocking face ---- */
-
-/* Runs r's exchange (and its redirects) until it is done, or for a stream
-   until the final head is in. */
-static void httpx__run(httpx__response *r, bool stream) {
-    httpx__exchange *ex = &r->ex;
-    if (ex->state != HTTPX__EX_DONE) httpx__exchange_submit(ex);
-    for (;;) {
-        httpx__loop_until(ex, stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
-        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
-        if (!httpx__follow(r)) break;
-    }
-    if (ex->state == HTTPX__EX_DONE) {
-        httpx__response_publish(r);
-        httpx__request_free(&r->req);
-    }
-}
 
 static httpx__response *httpx__send(httpx_client *c, const char *method, const char *url,
                                     const httpx_opts *opt, bool stream) {
     httpx__response *r = httpx__response_new();
     if (!r) return NULL;
     httpx__begin(r, c, method, url, opt, stream);
-    httpx__run(r, stream);
+    httpx__hop_run(r);
     return r;
 }
 
@@ -13978,6 +15400,7 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     r = httpx__send(c, method, url, opt, stream);
     if (!r) { httpx_client_free(c); return NULL; }
     r->owned_client = c;
+    r->free_owned = httpx_client_free;
     return &r->pub;
 }
 
@@ -13993,21 +15416,24 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 13997 "httpx.h"
+#line 15420 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
    ====================================================================== */
-/* task: the nonblocking face. A task is a response whose exchange the client
+/* task: the nonblocking face. A task is a response whose hops the client
    drives from httpx_client_poll (or from the caller's own event loop through
    httpx_client_fds/httpx_client_process) instead of from a blocking call.
-   It is the same exchange state machine as the blocking face. */
+   It is the same hop (hop.c) as the blocking face. The loop knows nothing
+   of tasks: the face installs hooks on its client (httpx__task_face) that
+   admit and settle tasks around each pass. */
 #if defined(HTTPX_LINES)
-#line 4 "tools/src/task.c"
+#line 6 "tools/src/task.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 #include <errno.h>
-#include <poll.h>
+
+static const httpx__face_hooks *httpx__task_face(void);
 
 static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__response *)(void *)(uintptr_t)t; }
 
@@ -14041,7 +15467,7 @@ static void httpx__task_link(httpx_client *c, httpx__response *r) {
     c->tasks_total++;
 }
 
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r) {
+static void httpx__task_unlink(httpx__response *r) {
     httpx_client *c = r->client;
     if (!r->is_task) return;
     if (r->task_prev) r->task_prev->task_next = r->task_next;
@@ -14065,7 +15491,9 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
         httpx__free(r);
         return NULL;
     }
+    c->face = httpx__task_face();
     r->is_task = true;
+    r->on_free = httpx__task_unlink;
     r->client = c;
     httpx__task_link(c, r);
     httpx__begin(r, c, method, url, &r->opts_copy, false);
@@ -14081,7 +15509,7 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
             memset(&e, 0, sizeof e);
             httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory copying the request body");
             httpx__response_fail(r, &e);
-            r->ex.state = HTTPX__EX_DONE;
+            httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
         }
         q->body = r->body_copy.p;
     }
@@ -14104,27 +15532,25 @@ HTTPX_API void httpx_task_cancel(httpx_task *t) { httpx_task_free(t); }
 /* ---- driving the tasks ---- */
 
 /* Moves tasks into flight while max_in_flight allows. */
-HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c) {
+static void httpx__tasks_admit(httpx_client *c) {
     httpx__response *r;
     for (r = c->tasks; r; r = r->task_next) {
         if (r->started) continue;
         if (c->opts.max_in_flight > 0 && c->tasks_started >= c->opts.max_in_flight) break;
         r->started = true;
         c->tasks_started++;
-        if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_submit(&r->ex);
+        httpx__hop_send(r);
     }
 }
 
-/* A task whose exchange ended: follow a redirect, or report it. Returns true
-   when the task was freed (on_done set). */
+/* A task whose hop ended: the next hop of a redirect, or report it. Returns
+   true when the task was freed (on_done set). */
 static bool httpx__task_settle(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
     httpx_client *c = r->client;
     httpx_done_fn on_done = r->opts->on_done;
     if (ex->state != HTTPX__EX_DONE || r->finished || !r->started) return false;
-    if (httpx__follow(r)) return false;
-    httpx__response_publish(r);
-    httpx__request_free(&r->req);
+    if (!httpx__hop_settle(r)) return false;
     r->finished = true;
     c->tasks_started--;
     c->tasks_done++;
@@ -14138,21 +15564,29 @@ static bool httpx__task_settle(httpx__response *r) {
     return false;
 }
 
-HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c) {
+static void httpx__tasks_settle(httpx_client *c) {
     httpx__response *r, *next;
     for (r = c->tasks; r; r = next) {
         next = r->task_next;
         if (httpx__task_settle(r)) next = c->tasks;   /* the callback may have started or ended others */
     }
+    httpx__tasks_admit(c);
 }
 
-HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c) {
-    httpx__response *r;
+/* A task to admit (there is room) or that ended and waits for its report:
+   the pass must not wait. */
+static bool httpx__tasks_due(const httpx_client *c) {
+    const httpx__response *r;
     bool room = c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight;
     if (c->tasks_done >= c->tasks_total) return false;
     for (r = c->tasks; r; r = r->task_next)
         if (!r->finished && (r->started ? r->ex.state == HTTPX__EX_DONE : room)) return true;
     return false;
+}
+
+static const httpx__face_hooks *httpx__task_face(void) {
+    static const httpx__face_hooks face = {httpx__tasks_admit, httpx__tasks_due, httpx__tasks_settle};
+    return &face;
 }
 
 /* ---- the faces of the loop ---- */
@@ -14205,362 +15639,13 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 14209 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file response.c   (grep anchor: >>response)
-   ====================================================================== */
-/* response: the layer above the protocols. Every response head comes in
-   through one door (httpx__exchange_head); body bytes go to memory (with
-   the size limit), to on_data, or to a streaming reader; a redirect's body
-   is dropped, bounded. Then what a caller does with a response: headers,
-   status classes, text decoding, streaming reads and freeing. */
-#if defined(HTTPX_LINES)
-#line 5 "tools/src/response.c"
-#endif
-/* #include "internal.h": earlier in httpx.h */
-
-static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
-
-HTTPX_API const char *httpx_header(const httpx_response *r, const char *name) {
-    return r ? httpx_headers_get(&httpx__resp(r)->headers, name) : NULL;
-}
-
-HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n) {
-    return r ? httpx_headers_get_nth(&httpx__resp(r)->headers, name, n) : NULL;
-}
-
-HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r) {
-    return r ? &httpx__resp(r)->headers : NULL;
-}
-
-HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
-HTTPX_API bool httpx_is_success(const httpx_response *r) { return r && r->status_code >= 200 && r->status_code < 300; }
-HTTPX_API bool httpx_is_redirect(const httpx_response *r) {
-    int s = r ? r->status_code : 0;
-    return (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && httpx_header(r, "location") != NULL;
-}
-HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 500; }
-HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
-HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
-
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
-    if (!r) return HTTPX_ERR_NOMEM;
-    if (r->error) return r->error;
-    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
-}
-
-/* ---- the door and the body sink ---- */
-
-#define HTTPX__REDIRECT_BODY_MAX 65536   /* a redirect body longer than this: close instead of reading */
-
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
-    if (r->pub.error) return;   /* the first failure is the one the user needs to see */
-    r->pub.error = e->code ? e->code : HTTPX_ERR_READ;
-    r->pub.sys_errno = e->code == HTTPX_ERR_TLS ? 0 : e->sys_errno;
-    r->pub.tls_error = e->code == HTTPX_ERR_TLS ? e->sys_errno : 0;
-    memcpy(r->errmsg, e->msg, sizeof r->errmsg);
-    r->errmsg[sizeof r->errmsg - 1] = 0;
-    r->pub.error_message = r->errmsg;
-}
-
-static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
-
-/* on_debug: the connection's facts in words, then the head as text. */
-static void httpx__debug_head_in(httpx__exchange *ex, const char *version, int status,
-                                 const httpx__field_view *fields, size_t nfields) {
-    httpx__response *r = ex->resp;
-    char line[320];
-    int n;
-    if (r->pub.tls_version[0])
-        n = snprintf(line, sizeof line, "%s over a %s connection, %s, cipher %s, ALPN %s", version,
-                     ex->reused ? "reused" : "new", r->pub.tls_version, r->pub.tls_cipher,
-                     r->pub.alpn[0] ? r->pub.alpn : "none");
-    else
-        n = snprintf(line, sizeof line, "%s over a %s connection", version, ex->reused ? "reused" : "new");
-    HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
-    snprintf(line, sizeof line, "%s %d%s%s", version, status, r->pub.reason_phrase[0] ? " " : "", r->pub.reason_phrase);
-    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, fields, nfields);
-}
-
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e) {
-    httpx__response *r = ex->resp;
-    size_t i, need = reason_len + 1, reason_at;
-    if (nfields > (size_t)ex->client->opts.limits.max_headers)   /* HTTP/2 (HTTP/1.1 stops in its parser) */
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has %zu header fields, more than limits.max_headers (%d)",
-                           nfields, ex->client->opts.limits.max_headers);
-    httpx__headers_clear(&r->headers);
-    for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
-    r->headers.fields = r->inline_fields;
-    r->headers.cap = HTTPX__INLINE_FIELDS;
-    r->headers.fixed = true;
-    httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
-    if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    for (i = 0; i < nfields; i++)
-        if (!httpx__headers_add_raw(&r->headers, fields[i].name, fields[i].name_len, fields[i].value, fields[i].value_len))
-            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    /* the reason phrase lives in the same text, after the fields (the index
-       never points at it); the pointer is taken once the text stops moving */
-    reason_at = r->headers.text.len;
-    if (!httpx__buf_append(&r->headers.text, reason, reason_len))
-        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    r->pub.reason_phrase = r->headers.text.p + reason_at;
-    r->pub.status_code = status;
-    r->pub.http_version = version;
-    r->pub.expected_length = expected_length;
-    r->pub.num_bytes_downloaded = 0;
-    r->pub.connection_reused = ex->reused;
-    r->pub.alpn = "";
-    r->pub.tls_version = r->pub.tls_cipher = "";
-    if (ex->conn && ex->conn->is_tls) {
-        r->pub.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
-    }
-    if (ex->client->opts.on_debug) httpx__debug_head_in(ex, version, status, fields, nfields);
-    httpx__buf_clear(&r->body);
-    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
-                           httpx_header(&r->pub, "location") != NULL;
-    r->redirect_body = 0;
-    if (!r->draining_redirect && !ex->stream && !r->opts->on_data && expected_length > 0 &&
-        (unsigned long long)expected_length > (unsigned long long)r->set.max_body_size)
-        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
-                           expected_length, r->set.max_body_size);
-    return HTTPX_OK;
-}
-
-/* A redirect that will be followed: its body is read and dropped, at most
-   HTTPX__REDIRECT_BODY_MAX bytes; a longer one costs its connection instead
-   (an endless body must not keep us here). */
-static void httpx__sink_redirect(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    char sink[4096];
-    httpx__err e;
-    memset(&e, 0, sizeof e);
-    for (;;) {
-        long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
-        r->redirect_body += (size_t)n;
-        if (r->redirect_body > HTTPX__REDIRECT_BODY_MAX) {
-            httpx__exchange_abandon(ex);
-            return;
-        }
-    }
-}
-
-/* The door's last word on a body that ended, whatever the protocol: one
-   shorter than the length its head announced is never published as a
-   success. Each protocol checks its own framing; this catches what slips
-   past one (a stale HTTP/2 stream once ended a new response early). True
-   when r failed here. */
-HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
-    httpx__err e;
-    if (r->pub.error || r->pub.expected_length < 0 || r->pub.num_bytes_downloaded >= r->pub.expected_length)
-        return false;
-    memset(&e, 0, sizeof e);
-    httpx__fail(&e, HTTPX_ERR_REMOTE_PROTOCOL, "the response body ended after %lld of the %lld bytes its head announced",
-                (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
-    httpx__response_fail(r, &e);
-    return true;
-}
-
-/* Body bytes into memory (bounded by max_body_size) or through on_data. */
-static void httpx__sink_body(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    size_t limit = r->set.max_body_size;
-    httpx_data_fn on_data = r->opts->on_data;
-    httpx__err e;
-    memset(&e, 0, sizeof e);
-    for (;;) {
-        long n;
-        /* room for what was announced, but not more than 1 MiB ahead of what
-           came: a server's Content-Length alone must not make us allocate */
-        size_t want = 16384;
-        if (r->pub.expected_length >= 0 && !on_data) {
-            long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
-            want = left < 1 ? 1 : left > (1 << 20) ? (size_t)1 << 20 : (size_t)left;
-        }
-        if (on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
-        if (!httpx__buf_reserve(&r->body, want)) {
-            httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for a response body");
-            httpx__exchange_abandon(ex);
-            httpx__response_fail(r, &e);
-            return;
-        }
-        n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
-        if (n == 0) httpx__response_body_short(r);
-        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
-        r->pub.num_bytes_downloaded += n;
-        if (on_data) {
-            if (on_data(r->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
-                httpx__fail(&e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
-                httpx__exchange_abandon(ex);
-                httpx__response_fail(r, &e);
-                return;
-            }
-            continue;
-        }
-        r->body.len += (size_t)n;
-        r->body.p[r->body.len] = 0;
-        if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
-            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
-            httpx__exchange_abandon(ex);
-            httpx__response_fail(r, &e);
-            return;
-        }
-    }
-}
-
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
-    httpx__response *r = ex->resp;
-    if (r->draining_redirect) httpx__sink_redirect(r);
-    else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
-    else httpx__sink_body(r);
-}
-
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
-    if (r->body.p && !r->opts->on_data) {
-        r->pub.content = r->body.p;
-        r->pub.content_length = r->body.len;
-    }
-}
-
-/* ---- streaming ---- */
-
-static long httpx__read_fail(httpx__response *r, httpx__err *e) {
-    httpx__exchange_abandon(&r->ex);
-    httpx__response_fail(r, e);
-    return -(long)r->pub.error;
-}
-
-HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
-    httpx__response *r = httpx__resp(pub);
-    httpx__err e;
-    long n;
-    if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
-    if (pub->error) return -(long)pub->error;
-    memset(&e, 0, sizeof e);
-    if (!r->ex.stream) {
-        httpx__fail(&e, HTTPX_ERR_STREAM, "httpx_read needs a response from httpx_stream or httpx_client_stream");
-        return httpx__read_fail(r, &e);
-    }
-    if (!buf || !cap) {
-        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
-        return httpx__read_fail(r, &e);
-    }
-    for (;;) {
-        n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
-        if (n > 0) r->pub.num_bytes_downloaded += n;
-        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
-        if (n >= 0) return n;
-        if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
-        httpx__loop_until_readable(&r->ex);
-        if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
-    }
-}
-
-static size_t httpx__line_limit(const httpx__response *r) { return r->set.max_body_size; }
-
-/* Lines come out of r->scratch: bytes before line_used were handed out last
-   time; the rest is read ahead. A lone '\r' at the end of what has arrived may
-   be the first half of "\r\n", so the line waits for one more byte. */
-HTTPX_API const char *httpx_read_line(httpx_response *pub, size_t *len) {
-    httpx__response *r = httpx__resp(pub);
-    httpx__buf *s;
-    size_t i;
-    bool eof = false;
-    if (!r) return NULL;
-    s = &r->scratch;
-    if (r->line_used) {
-        memmove(s->p, s->p + r->line_used, s->len - r->line_used);
-        s->len -= r->line_used;
-        r->line_used = 0;
-    }
-    for (;;) {
-        long n;
-        for (i = 0; i < s->len; i++) {
-            if (s->p[i] == '\n' || (s->p[i] == '\r' && (i + 1 < s->len || eof))) {
-                size_t skip = (s->p[i] == '\r' && i + 1 < s->len && s->p[i + 1] == '\n') ? 2 : 1;
-                s->p[i] = 0;
-                r->line_used = i + skip;
-                if (len) *len = i;
-                return s->p;
-            }
-        }
-        if (eof) break;
-        if (s->len > httpx__line_limit(r)) {
-            httpx__err e;
-            memset(&e, 0, sizeof e);
-            httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "a line longer than max_body_size (%zu bytes)", httpx__line_limit(r));
-            httpx__read_fail(r, &e);
-            return NULL;
-        }
-        if (!httpx__buf_reserve(s, 4096)) return NULL;
-        n = httpx_read(pub, s->p + s->len, s->cap - s->len - 1);
-        if (n < 0) return NULL;
-        if (n == 0) eof = true;
-        s->len += (size_t)n;
-        s->p[s->len] = 0;
-    }
-    if (!s->len) return NULL;
-    r->line_used = s->len;     /* the last line had no newline */
-    if (len) *len = s->len;
-    return s->p;
-}
-
-/* An unread stream is drained when the rest is small and already announced,
-   so its connection can serve again; otherwise the connection is closed,
-   which is cheaper than reading a large body nobody wants. */
-static void httpx__stream_close(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    char sink[4096];
-    httpx__err e;
-    long long left = r->pub.expected_length - r->pub.num_bytes_downloaded;
-    if (ex->state != HTTPX__EX_BODY || !ex->stream) return;
-    memset(&e, 0, sizeof e);
-    if (r->pub.expected_length >= 0 && left <= 65536 && !r->client->polling) {
-        for (;;) {
-            long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
-            if (n > 0) continue;
-            if (n == HTTPX__AGAIN) { httpx__loop_until_readable(ex); continue; }
-            break;
-        }
-    }
-}
-
-HTTPX_API void httpx_response_free(httpx_response *pub) {
-    httpx__response *r = httpx__resp(pub);
-    if (!r) return;
-    if (r->is_task) {
-        httpx_client *c = r->client;
-        /* freeing another task from inside an on_done callback breaks the loop's walk */
-        HTTPX_ASSERT(!c->callback_task || c->callback_task == r);
-    }
-    httpx__task_unlink(r);      /* a task still running is cancelled here */
-    httpx__stream_close(r);
-    httpx__exchange_abandon(&r->ex);
-    httpx__request_free(&r->req);
-    httpx__headers_clear(&r->headers);
-    httpx__buf_free(&r->url_text);
-    httpx__buf_free(&r->body);
-    httpx__buf_free(&r->form);
-    httpx__buf_free(&r->body_copy);
-    httpx__buf_free(&r->scratch);
-    httpx__views_free(r);
-    if (r->owned_client) httpx_client_free(r->owned_client);
-    httpx__free(r);
-}
-/* End of response.c */
-
-#if defined(HTTPX_LINES)
-#line 14559 "httpx.h"
+#line 15643 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
    ====================================================================== */
-/* text: r.text and iter_text. A body is decoded to UTF-8 by the charset of
+/* text: the reading layer's views of a body: r.text, iter_text and
+   r.json() (the parser itself is json.c, pure). A body is decoded to UTF-8 by the charset of
    its Content-Type, else by a byte order mark, else as UTF-8; what is not
    valid in the encoding becomes U+FFFD the way Python's bytes.decode(enc,
    "replace") does it, so httpx_text agrees with HTTPX's r.text.
@@ -14568,7 +15653,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
    the decoder for the rest), so httpx_read_text never splits one.
    Private prefix: httpx__text_ (and httpx__enc_ for encodings). */
 #if defined(HTTPX_LINES)
-#line 7 "tools/src/text.c"
+#line 8 "tools/src/text.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 
@@ -14799,15 +15884,6 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r) {
     return r->views;
 }
 
-HTTPX__PRIVATE void httpx__views_free(httpx__response *r) {
-    if (!r->views) return;
-    httpx__buf_free(&r->views->text_buf);
-    httpx__buf_free(&r->views->stream_buf);
-    httpx_json_free(r->views->json);
-    httpx__free(r->views);
-    r->views = NULL;
-}
-
 /* The charset parameter of Content-Type (RFC 9110 8.3.1: parameters after
    ';', names case-insensitive, values a token or a quoted string). */
 static enum httpx__enc httpx__text_declared(const httpx_response *r) {
@@ -14924,10 +16000,39 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
         if (n == 0) return NULL;
     }
 }
+
+/* ---- the response's JSON ---- */
+
+static const httpx_json_error httpx__j_nomem = {HTTPX_ERR_NOMEM, 0, 0, 0, "out of memory"};
+
+HTTPX_API const httpx_json_value *httpx_json(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return NULL;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    if (!vw) return NULL;
+    if (!vw->json_done) {
+        vw->json_done = true;
+        if (pub->error) {
+            vw->json_error.code = pub->error;
+            snprintf(vw->json_error.message, sizeof vw->json_error.message, "no JSON: the request failed: %s",
+                     pub->error_message);
+        } else {
+            vw->json = httpx_json_parse(pub->content, pub->content_length, &vw->json_error);
+        }
+    }
+    return vw->json;
+}
+
+HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return &httpx__j_nomem;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    return vw ? &vw->json_error : &httpx__j_nomem;
+}
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 14931 "httpx.h"
+#line 16036 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -14961,7 +16066,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 14965 "httpx.h"
+#line 16070 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -44,6 +44,8 @@ static const char usage_text[] =
     "      --follow-redirects     follow redirects (default: show the redirect)\n"
     "      --no-verify            do not verify the server's certificate (unsafe)\n"
     "      --http2                offer HTTP/2 over https (ALPN); HTTP/1.1 when the server wants it\n"
+    "      --uds PATH             connect to the Unix domain socket PATH instead of the URL's\n"
+    "                             host and port (also --unix-socket, as curl)\n"
     "      --download FILE        save the body to FILE with a progress bar on stderr\n"
     "  -v, --verbose              show each request and response head as sent and received\n"
     "  -h, --help                 this text\n"
@@ -57,7 +59,7 @@ static const char usage_text[] =
     "too many redirects), 7 other (out of memory, download file not writable).\n";
 
 typedef struct cli {
-    const char *url, *method, *json, *download, *user, *pass, *cookie_jar;
+    const char *url, *method, *json, *download, *user, *pass, *uds, *cookie_jar;
     httpx_pair *params, *headers, *data;
     httpx_file *files;
     size_t nparams, nheaders, ndata, nfiles;
@@ -114,7 +116,9 @@ static int parse_args(cli *o, int argc, char **argv) {
         else if (is_opt(a, NULL, "--no-verify")) o->no_verify = true;
         else if (is_opt(a, NULL, "--http2")) o->http2 = true;
         else if (is_opt(a, "-m", "--method") || is_opt(a, "-j", "--json") || is_opt(a, NULL, "--download") ||
-                 is_opt(a, NULL, "--timeout") || is_opt(a, NULL, "--proxy") || is_opt(a, NULL, "--cookie-jar")) {
+                 is_opt(a, NULL, "--timeout") || is_opt(a, NULL, "--proxy") || is_opt(a, NULL, "--uds") ||
+                 is_opt(a, NULL, "--unix-socket") ||
+                 is_opt(a, NULL, "--cookie-jar")) {
             const char *v = argv[i + 1];
             char *end;
             if (left < 1) return usage_error("%s needs a value", a);
@@ -122,6 +126,7 @@ static int parse_args(cli *o, int argc, char **argv) {
             if (is_opt(a, "-m", "--method")) o->method = v;
             else if (is_opt(a, "-j", "--json")) o->json = v;
             else if (is_opt(a, NULL, "--download")) o->download = v;
+            else if (is_opt(a, NULL, "--uds") || is_opt(a, NULL, "--unix-socket")) o->uds = v;
             else if (is_opt(a, NULL, "--cookie-jar")) o->cookie_jar = v;
             else if (is_opt(a, NULL, "--proxy"))
                 return usage_error("--proxy %s: proxies are not supported yet", v);
@@ -583,6 +588,7 @@ static int run(cli *o) {
     ropts.follow_redirects = o->follow ? HTTPX_YES : HTTPX_NO;
     if (o->user) ropts.auth = httpx_basic_auth(o->user, o->pass);
     copts.http2 = o->http2;     /* as HTTPX's --http2: offered over TLS, http:// stays HTTP/1.1 */
+    copts.uds = o->uds;
 
     c = httpx_client_new(&copts);
     if (!c) { httpx_cookies_free(jar); return EXIT_OTHER; }

@@ -736,6 +736,13 @@ static int nginx_start_locked(void) {
             goto fail;
         }
         remove(errlog);
+        {   /* socket files left by an attempt that died would make bind() fail */
+            char sock[400];
+            snprintf(sock, sizeof sock, "%s/http.sock", ng.dir);
+            remove(sock);
+            snprintf(sock, sizeof sock, "%s/h2c.sock", ng.dir);
+            remove(sock);
+        }
         ng.p.pid = fxc_nginx_spawn(who, exe, prefix, conf, have_e ? errlog : NULL);
         if (!ng.p.pid) goto fail;
         fxc_start_watchdog(&ng.p, NULL, ng.dir);
@@ -781,6 +788,14 @@ const char *fx_nginx_url(void) {
 
 const char *fx_nginx_root(void) {
     return fx_nginx_port() ? ng.root : NULL;
+}
+
+const char *fx_nginx_uds(const char *name) {
+    static char paths[2][400];
+    int k = strcmp(name, "h2c") == 0;
+    if (!fx_nginx_port()) return NULL;
+    snprintf(paths[k], sizeof paths[k], "%s/%s.sock", ng.dir, k ? "h2c" : "http");
+    return paths[k];
 }
 
 int fx_nginx_write_file(const char *name, const void *data, size_t len) {

@@ -27,6 +27,9 @@
 int         fx_nginx_port(void);
 const char *fx_nginx_url(void);    /* "http://127.0.0.1:PORT", NULL if no nginx */
 const char *fx_nginx_root(void);   /* document root, NULL if no nginx */
+/* The Unix socket nginx also listens on: "http" (the server of fx_nginx_port)
+   or "h2c" (HTTP/2 with prior knowledge); NULL if no nginx. */
+const char *fx_nginx_uds(const char *name);
 /* Writes (replaces) file NAME (may contain '/': directories are made) in the
    document root, readable by nginx. Returns 0, or -1 if it failed. */
 int         fx_nginx_write_file(const char *name, const void *data, size_t len);

@@ -154,6 +154,13 @@ static int nginx_start_locked(void) {
         if (!text || fxc_write_file(conf, text, strlen(text)) != 0) { fxc_log(who, "cannot write %s", conf); break; }
         remove(errlog);
         remove(pidf);   /* "up" below is its appearance */
+        {   /* a socket file left by an attempt that died would make bind() fail */
+            char sock[400];
+            snprintf(sock, sizeof sock, "%s/tls.sock", base);
+            remove(sock);
+            snprintf(sock, sizeof sock, "%s/h2.sock", base);
+            remove(sock);
+        }
         ng.p.pid = fxc_nginx_spawn(who, exe, prefix, conf, errlog);
         if (!ng.p.pid) break;
         end = fxc_now_ms() + FXT_START_MS;
@@ -179,6 +186,14 @@ int fxt_nginx_write_file(const char *name, const void *data, size_t len) {
     if (!fxt_nginx_port("rsa")) return -1;
     snprintf(root, sizeof root, "%s/www", base);
     return fxc_write_in_root(root, name, data, len);
+}
+
+const char *fxt_nginx_uds(const char *name) {
+    static char paths[2][400];
+    int k = strcmp(name, "h2") == 0;
+    if (!fxt_nginx_port("rsa")) return NULL;
+    snprintf(paths[k], sizeof paths[k], "%s/%s.sock", base, k ? "h2" : "tls");
+    return paths[k];
 }
 
 int fxt_nginx_port(const char *name) {

@@ -27,6 +27,9 @@ const char *fxt_cert(const char *file);
    Document root: /hello.txt ("Hello, TLS!\n"), /1mb.bin (byte i =
    (i*7+3) & 0xff); /client, /upload (tests/tls/locations.conf). */
 int fxt_nginx_port(const char *name);
+/* The Unix socket the "rsa" (name "tls") or "h2" server also listens on;
+   NULL if no nginx. */
+const char *fxt_nginx_uds(const char *name);
 /* Writes (replaces) name in that document root (starting nginx first);
    0 or -1. */
 int fxt_nginx_write_file(const char *name, const void *data, size_t len);

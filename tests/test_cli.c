@@ -186,6 +186,22 @@ TEST(cli_http2_over_plain_http_is_http1) {
     HAS("HTTP/1.1 200 OK\n");
 }
 
+/* --uds (and curl's spelling, --unix-socket) go through nginx's Unix
+   socket: the URL's host resolves nowhere. A missing socket is a network
+   failure (exit 3) that names the path. */
+TEST(cli_uds_and_unix_socket) {
+    const char *path = fx_nginx_uds("http");
+    REQUIRE(fx_have_prog("examples/httpx") && path);
+    CHECK_INT(cli(NULL, "http://nginx.invalid/hello.txt --uds %s", path, NULL), 0);
+    HAS("HTTP/1.1 200 OK\n");
+    HAS("Hello, world!");
+    CHECK_INT(cli(NULL, "--unix-socket %s http://nginx.invalid/status/404", path, NULL), 1);
+    HAS("HTTP/1.1 404");
+    CHECK_INT(cli(NULL, "http://localhost/ --uds %s.missing", path, NULL), 3);
+    HAS(".missing");
+    CHECK_INT(cli(NULL, "http://localhost/ --uds", NULL, NULL), 2);
+}
+
 TEST(cli_verbose_shows_request_and_connection) {
     REQUIRE(fx_have_prog("examples/httpx") && fx_rogue_port());
     CHECK_INT(cli(NULL, "%s -v -p a 1 -H X-Thing yes -j '[1]'", fx_rogue_at("/anything"), NULL), 0);

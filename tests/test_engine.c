@@ -7,6 +7,7 @@
 #include "fixtures.h"
 #include "fixtures_dns.h"
 #include "fixtures_tls.h"
+#include "fixtures_script.h"
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -123,6 +124,13 @@ static int silent_listener(int *port) {
     return fd;
 }
 
+/* The connection's stack is past its TCP connect, in the TLS handshake:
+   what its set-up waits for, as a timeout would say it. */
+static bool in_tls_handshake(const httpx__conn *conn) {
+    const char *what = conn && conn->io ? httpx__stream_query(conn->io, HTTPX__FACT_SETUP) : NULL;
+    return what && strncmp(what, "TLS handshake with 127.0.0.1", 28) == 0;
+}
+
 /* Three requests wait on one connection in its TLS handshake; the server
    goes away (its listening socket closes, which resets the connection): all
    three get the TLS failure. */
@@ -134,9 +142,10 @@ TEST(engine_tls_setup_failure_reaches_every_waiting_exchange) {
     REQUIRE(lfd >= 0);
     snprintf(url, sizeof url, "https://127.0.0.1:%d/", port);
     for (i = 0; i < 3; i++) t[i] = httpx_client_start(c, "GET", url, NULL);
-    for (i = 0; i < 100 && (!only_conn(c) || only_conn(c)->state != HTTPX__CONN_TLS); i++) httpx_client_poll(c, 50);
+    for (i = 0; i < 100 && !in_tls_handshake(only_conn(c)); i++) httpx_client_poll(c, 50);
     REQUIRE(only_conn(c));
-    CHECK_INT(only_conn(c)->state, HTTPX__CONN_TLS);
+    CHECK_INT(only_conn(c)->state, HTTPX__CONN_CONNECTING);
+    CHECK(in_tls_handshake(only_conn(c)));
     CHECK_INT(count_waiters(only_conn(c)), 3);
     close(lfd);
     httpx_gather(c, t, 3);
@@ -199,46 +208,147 @@ TEST(engine_stray_bytes_are_caught_at_reuse) {
 
 /* ---- the byte-stream seam ---- */
 
-/* The other end of a socketpair: reads one request head, answers. */
-static void *pair_server(void *arg) {
-    int fd = *(int *)arg;
-    char buf[4096];
-    size_t n = 0;
-    static const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\nthrough a pair!";
-    while (n < sizeof buf - 1) {
-        ssize_t got = read(fd, buf + n, sizeof buf - 1 - n);
-        if (got <= 0) break;
-        n += (size_t)got;
-        buf[n] = 0;
-        if (strstr(buf, "\r\n\r\n")) break;
+/* ---- engine cases over a scripted stream: no threads, no sockets ---- */
+
+/* A client with one pooled connection of http://script.invalid whose
+   server plays sc. */
+static httpx_client *script_client(fx_script *sc, const httpx_client_opts *o) {
+    httpx_client *c = httpx_client_new(o);
+    httpx__err e;
+    httpx__stream *s = fx_script_stream(sc);
+    memset(&e, 0, sizeof e);
+    if (!c || !s || httpx__conn_adopt(c, "http://script.invalid/", s, false, &e) != HTTPX_OK) {
+        httpx_client_free(c);
+        return NULL;
     }
-    if (strstr(buf, "GET /over/the/seam HTTP/1.1\r\n")) {
-        ssize_t w = write(fd, answer, sizeof answer - 1);
-        (void)w;
-    }
-    close(fd);
-    return NULL;
+    return c;
 }
 
-TEST(engine_seam_carries_http1_over_a_socketpair) {
-    int sv[2];
-    pthread_t th;
-    httpx_client *c = httpx_client_new(NULL);
-    httpx__err e;
-    httpx__stream *s;
+/* The seam carries HTTP/1.1 (it once did over a socketpair and a thread). */
+TEST(engine_seam_carries_http1_over_a_scripted_stream) {
+    static const char *const chunks[] = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n", "through a ", "script!", NULL };
+    fx_script sc = { .chunks = chunks };
+    httpx_client *c = script_client(&sc, NULL);
     httpx_response *r;
-    memset(&e, 0, sizeof e);
-    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-    REQUIRE(pthread_create(&th, NULL, pair_server, &sv[1]) == 0);
-    REQUIRE((s = httpx__sock_stream_new(sv[0], &e)) != NULL);
-    /* a name nobody could resolve: the answer can only come through the pair */
-    CHECK_INT(httpx__conn_adopt(c, "http://seam.invalid/", s, false, &e), HTTPX_OK);
-    r = httpx_client_get(c, "http://seam.invalid/over/the/seam", NULL);
+    REQUIRE(c);
+    /* a name nobody could resolve: the answer can only come through the script */
+    r = httpx_client_get(c, "http://script.invalid/over/the/seam", NULL);
     CHECK_INT(r->error, HTTPX_OK);
-    CHECK_STR(r->content, "through a pair!");
+    CHECK_STR(r->content, "through a script!");
+    CHECK(strncmp(sc.sent.p, "GET /over/the/seam HTTP/1.1\r\n", 29) == 0);
+    CHECK(strstr(sc.sent.p, "\r\nHost: script.invalid\r\n") != NULL);
     httpx_response_free(r);
-    pthread_join(th, NULL);
+    CHECK_INT(c->num_conns, 1);         /* no connection of its own was made */
     httpx_client_free(c);
+    CHECK(sc.freed);
+    fx_script_free(&sc);
+}
+
+/* Every response arrives one byte per recv: heads, a Content-Length body,
+   a chunked body with trailers, 100 Continue before a head; keep-alive
+   between them (one connection), in the blocking face and as tasks. */
+static const char *const every_byte[] = {
+    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\nhello", FX_WAIT,
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nTrailer: x\r\n\r\n", FX_WAIT,
+    "HTTP/1.1 204 No Content\r\nX-B: 2\r\n\r\n", NULL };
+
+static void check_every_byte(httpx_response *r1, httpx_response *r2, httpx_response *r3) {
+    CHECK_INT(r1->error, HTTPX_OK);
+    CHECK_INT(r1->status_code, 200);
+    CHECK_STR(r1->content, "hello");
+    CHECK_STR(httpx_header(r1, "x-a"), "1");
+    CHECK_INT(r2->error, HTTPX_OK);
+    CHECK_INT(r2->status_code, 201);
+    CHECK_STR(r2->content, "abcde");
+    CHECK(r2->connection_reused);
+    CHECK_INT(r3->error, HTTPX_OK);
+    CHECK_INT(r3->status_code, 204);
+    CHECK_STR(r3->content, "");
+    CHECK_STR(httpx_header(r3, "x-b"), "2");
+    CHECK(r3->connection_reused);
+}
+
+TEST(engine_response_split_at_every_byte_blocking) {
+    fx_script sc = { .chunks = every_byte, .split = 1 };
+    httpx_client *c = script_client(&sc, NULL);
+    httpx_response *r[3];
+    REQUIRE(c);
+    r[0] = httpx_client_get(c, "http://script.invalid/a", NULL);
+    r[1] = httpx_client_post(c, "http://script.invalid/b", &(httpx_opts){ .content = "body" });
+    r[2] = httpx_client_get(c, "http://script.invalid/c", NULL);
+    check_every_byte(r[0], r[1], r[2]);
+    CHECK(sc.recvs > 100);              /* it really came a byte at a time */
+    CHECK(strstr(sc.sent.p, "POST /b HTTP/1.1\r\n") != NULL);
+    CHECK(strstr(sc.sent.p, "\r\n\r\nbody") != NULL);
+    CHECK(strstr(sc.sent.p, "GET /c HTTP/1.1\r\n") != NULL);
+    CHECK_INT(c->num_conns, 1);
+    httpx_response_free(r[0]);
+    httpx_response_free(r[1]);
+    httpx_response_free(r[2]);
+    httpx_client_free(c);
+    fx_script_free(&sc);
+}
+
+TEST(engine_response_split_at_every_byte_tasks) {
+    fx_script sc = { .chunks = every_byte, .split = 1 };
+    httpx_client *c = script_client(&sc, &(httpx_client_opts){ .limits = { .max_connections = 1 } });
+    httpx_task *t[3];
+    int i;
+    REQUIRE(c);
+    t[0] = httpx_client_start(c, "GET", "http://script.invalid/a", NULL);
+    t[1] = httpx_client_start(c, "POST", "http://script.invalid/b", &(httpx_opts){ .content = "body" });
+    t[2] = httpx_client_start(c, "GET", "http://script.invalid/c", NULL);
+    httpx_gather(c, t, 3);
+    check_every_byte(httpx_task_response(t[0]), httpx_task_response(t[1]), httpx_task_response(t[2]));
+    for (i = 0; i < 3; i++) httpx_task_free(t[i]);
+    httpx_client_free(c);
+    fx_script_free(&sc);
+}
+
+/* The server closes before the body it announced is all there: the error
+   says so, whatever the piece size. */
+TEST(engine_scripted_close_inside_a_body_is_an_error) {
+    static const char *const chunks[] = { "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", NULL };
+    size_t split;
+    for (split = 0; split <= 3; split += 3) {
+        fx_script sc = { .chunks = chunks, .split = split, .close_at_end = true };
+        httpx_client *c = script_client(&sc, NULL);
+        httpx_response *r;
+        REQUIRE(c);
+        r = httpx_client_get(c, "http://script.invalid/", NULL);
+        CHECK(r->error != HTTPX_OK);
+        CHECK(r->error_message[0] != 0);
+        CHECK_INT(r->status_code, 200);     /* the head had come */
+        httpx_response_free(r);
+        httpx_client_free(c);
+        fx_script_free(&sc);
+    }
+}
+
+/* A streamed read of a chunked body in pieces smaller than the chunks. */
+TEST(engine_scripted_streamed_body_in_pieces) {
+    static const char *const chunks[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "4\r\nabcd\r\n", "4\r\nefgh\r\n", "0\r\n\r\n", NULL };
+    fx_script sc = { .chunks = chunks };
+    httpx_client *c = script_client(&sc, NULL);
+    httpx_response *r;
+    char buf[3];
+    long n;
+    httpx__buf got;
+    REQUIRE(c);
+    memset(&got, 0, sizeof got);
+    r = httpx_client_stream(c, "GET", "http://script.invalid/", NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    while ((n = httpx_read(r, buf, sizeof buf)) > 0) httpx__buf_append(&got, buf, (size_t)n);
+    CHECK_INT(n, 0);
+    CHECK_INT(got.len, 8);
+    CHECK(got.p && memcmp(got.p, "abcdefgh", 8) == 0);
+    httpx__buf_free(&got);
+    httpx_response_free(r);
+    httpx_client_free(c);
+    fx_script_free(&sc);
 }
 
 #ifdef HTTPX_BEARSSL

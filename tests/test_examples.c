@@ -120,6 +120,14 @@ TEST(examples_clients_loops_and_limits) {
     HAS("5 of 5 done in ");
 }
 
+/* A user's own test suite over the mock transport: no server at all. */
+TEST(examples_mock_test) {
+    CHECK_INT(run_example("mock_test", "", NULL), 0);
+    HAS("reads the temperature                    ok");
+    HAS("follows the service when it moves        ok");
+    HAS("5 of 5 tests passed");
+}
+
 TEST(examples_download) {
     char dir[] = "/tmp/httpx-example-XXXXXX", file[64];
     size_t len = 0;

@@ -62,14 +62,20 @@ static httpx__conn *conn_of(httpx_client *c) {
     return NULL;
 }
 
-static size_t open_streams(httpx_client *c) {
+/* Its HTTP/2 session (the slot keeps it as the connection's opaque state). */
+static httpx__h2_session *session_of(httpx_client *c) {
     httpx__conn *conn = conn_of(c);
-    return conn && conn->h2 ? httpx__h2_open_streams(conn->h2) : 0;
+    return conn && conn->proto == httpx__h2_protocol() ? (httpx__h2_session *)conn->proto_state : NULL;
+}
+
+static size_t open_streams(httpx_client *c) {
+    httpx__h2_session *s = session_of(c);
+    return s ? httpx__h2_open_streams(s) : 0;
 }
 
 static size_t held(httpx_client *c) {
-    httpx__conn *conn = conn_of(c);
-    return conn && conn->h2 ? httpx__h2_recv_held(conn->h2) : 0;
+    httpx__h2_session *s = session_of(c);
+    return s ? httpx__h2_recv_held(s) : 0;
 }
 
 static bool get_ok(httpx_client *c, const char *path, size_t len) {

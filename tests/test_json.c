@@ -533,7 +533,7 @@ TEST(jsonw_builds_and_escapes) {
     REQUIRE(t);
     CHECK_STR(t, "{\"quote\\\"back\\\\slash\":\"tab\\there\\nnl \\u0001\\u001f ctl \x7f del\","
                  "\"utf8\":\"caf\xC3\xA9 \xF0\x9F\x98\x80 \xE2\x80\xA8\",\"nul\":\"a\\u0000b\","
-                 "\"list\":[-9223372036854775808,0.1,-0,1e+300,4.94065645841247e-324,true,null,null,[],{}, {\"r\": [1]} ]}");
+                 "\"list\":[-9223372036854775808,0.1,-0.0,1e+300,4.94065645841247e-324,true,null,null,[],{}, {\"r\": [1]} ]}");
     CHECK_STR(httpx_jsonw_error_message(w), "");
     /* round trip through the reader */
     back = httpx_json_parse(t, strlen(t), NULL);
@@ -562,6 +562,29 @@ TEST(jsonw_round_trips_a_tree) {
     REQUIRE(v2);
     CHECK(httpx_json_number(httpx_json_path(v2, "a[2]")) == -3e-7);
     httpx_json_free(v2);
+    httpx_json_free(v);
+    httpx_jsonw_free(w);
+}
+
+/* Found by tests/fuzz/fuzz_json.c: -0.0 was written "-0", which reads back
+   as the integer 0, so the writer's output did not round-trip. */
+TEST(jsonw_negative_zero_round_trips) {
+    httpx_jsonw *w = httpx_jsonw_new();
+    httpx_json_value *v;
+    const char *t;
+    double z = -0.0, back;
+    REQUIRE(w);
+    CHECK_INT(httpx_jsonw_array_begin(w), HTTPX_OK);
+    CHECK_INT(httpx_jsonw_number(w, z), HTTPX_OK);
+    CHECK_INT(httpx_jsonw_number(w, 0.0), HTTPX_OK);
+    CHECK_INT(httpx_jsonw_array_end(w), HTTPX_OK);
+    t = httpx_jsonw_text(w);
+    REQUIRE(t);
+    CHECK_STR(t, "[-0.0,0]");
+    v = httpx_json_parse(t, strlen(t), NULL);
+    REQUIRE(v);
+    back = httpx_json_number(httpx_json_at(v, 0));
+    CHECK(back == 0 && 1 / back < 0);
     httpx_json_free(v);
     httpx_jsonw_free(w);
 }

@@ -2,6 +2,8 @@
    as text, random bytes, hex), and HTTPX_ASSERT catching misuse that the
    internal docs forbid (in a child process, which must die of it). */
 #include "test.h"
+#include "fixtures.h"
+#include <poll.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -82,6 +84,85 @@ TEST(base_hex_and_splitmix) {
     CHECK(state == 0x9E3779B97F4A7C15ULL);
 }
 
+/* ---- the bottom streams set themselves up ---- */
+
+/* A port nobody listens on (bound, never listened: connects are refused). */
+static int refusing_port(int *fd) {
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    *fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (*fd < 0 || bind(*fd, (struct sockaddr *)&a, sizeof a) != 0 || getsockname(*fd, (struct sockaddr *)&a, &len) != 0)
+        return 0;
+    return ntohs(a.sin_port);
+}
+
+/* Connects s, polling what it asks for; the last result. */
+static int connect_until_done(httpx__stream *s, httpx__err *e) {
+    int rc, i;
+    for (i = 0; i < 1000 && (rc = httpx__stream_connect(s, e)) == HTTPX__AGAIN; i++) {
+        struct pollfd p;
+        p.fd = s->fd;
+        p.events = s->want;
+        p.revents = 0;
+        poll(&p, 1, 100);
+    }
+    return rc;
+}
+
+/* TCP tries the addresses in turn: a refusing one, then nginx; the peer
+   it reports is the one that answered. */
+TEST(net_tcp_stream_tries_addresses_in_turn) {
+    static const unsigned char lo[4] = { 127, 0, 0, 1 };
+    int fd, dead = refusing_port(&fd), live = fx_nginx_port();
+    httpx__addrs a;
+    httpx__stream *s;
+    httpx__err e;
+    char want[32];
+    REQUIRE(dead && live);
+    memset(&a, 0, sizeof a);
+    memset(&e, 0, sizeof e);
+    a.len[0] = httpx__sockaddr_make(&a.addr[0], AF_INET, lo, dead);
+    a.len[1] = httpx__sockaddr_make(&a.addr[1], AF_INET, lo, live);
+    a.count = 2;
+    REQUIRE((s = httpx__tcp_stream_new(&a, httpx__now() + 10, 10, &e)) != NULL);
+    CHECK_INT(connect_until_done(s, &e), 1);
+    snprintf(want, sizeof want, "127.0.0.1:%d", live);
+    CHECK_STR(httpx__stream_query(s, HTTPX__FACT_PEER), want);
+    CHECK(httpx__stream_query(s, HTTPX__FACT_SETUP) == NULL);     /* nothing left to wait for */
+    CHECK(httpx__stream_query(s, HTTPX__FACT_ALPN) == NULL);      /* TCP knows no ALPN */
+    CHECK_INT(httpx__stream_connect(s, &e), 1);                   /* ready stays ready */
+    CHECK_INT(httpx__stream_send(s, "GET /hello.txt HTTP/1.0\r\n\r\n", 27, &e), 27);
+    httpx__stream_free(s);
+    /* only refusing addresses: the error names the last one */
+    a.count = 1;
+    memset(&e, 0, sizeof e);
+    REQUIRE((s = httpx__tcp_stream_new(&a, 0, -1, &e)) != NULL);
+    CHECK_INT(connect_until_done(s, &e), HTTPX__BAD);
+    CHECK_INT(e.code, HTTPX_ERR_CONNECT);
+    snprintf(want, sizeof want, "127.0.0.1:%d", dead);
+    CHECK(strstr(e.msg, want) != NULL);
+    CHECK(strstr(e.msg, "refused") != NULL);
+    httpx__stream_free(s);
+    close(fd);
+}
+
+TEST(net_unix_stream_refuses_bad_paths) {
+    char path[200];
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    CHECK(httpx__unix_stream_new("", &e) == NULL);
+    CHECK_INT(e.code, HTTPX_ERR_INVALID_ARGUMENT);
+    memset(path, 'p', sizeof path - 1);
+    path[sizeof path - 1] = 0;
+    memset(&e, 0, sizeof e);
+    CHECK(httpx__unix_stream_new(path, &e) == NULL);
+    CHECK_INT(e.code, HTTPX_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(e.msg, "199 bytes") != NULL);
+}
+
 /* ---- HTTPX_ASSERT: documented misuse stops the program ---- */
 
 static httpx__stream *sock_stream(void) {
@@ -98,7 +179,7 @@ static void misuse_recv_into_null(void) { httpx__stream_recv(sock_stream(), NULL
 static void misuse_inline_buf_without_room(void) { char m[1]; httpx__buf b; httpx__buf_init_inline(&b, m, 0); }
 static void misuse_broken_buf(void) { httpx__buf b; memset(&b, 0, sizeof b); b.len = 5; httpx__buf_putc(&b, 'x'); }
 static void misuse_dns_port(void) { httpx__err e; httpx__dns_free(httpx__dns_start(NULL, "127.0.0.1", 70000, &e)); }
-static void misuse_handshake_on_socket(void) { httpx__tls_handshake(sock_stream(), NULL); }
+static void misuse_connect_null(void) { httpx__stream_connect(NULL, NULL); }
 
 /* Runs fn in a child; true when the child died of SIGABRT (assert). */
 static bool aborts(void (*fn)(void)) {
@@ -124,11 +205,7 @@ TEST(assert_catches_misuse_of_the_lower_layers) {
     CHECK(aborts(misuse_inline_buf_without_room));
     CHECK(aborts(misuse_broken_buf));
     CHECK(aborts(misuse_dns_port));
-#ifdef HTTPX_BEARSSL
-    CHECK(aborts(misuse_handshake_on_socket));
-#else
-    (void)misuse_handshake_on_socket;
-#endif
+    CHECK(aborts(misuse_connect_null));
     httpx__stream_free(NULL);   /* documented as fine */
     CHECK_INT(httpx__stream_pending(NULL), 0);
 }

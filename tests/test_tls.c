@@ -88,10 +88,11 @@ static void fetch_body(httpx__tls_config *cfg, const char *host, int port, const
     t = httpx__sock_stream_new(fd, &out->err);
     if (t) t = httpx__tls_stream_new(cfg, host, port, false, t, &out->err);
     if (!t) return;
-    while ((rc = httpx__tls_handshake(t, &out->err)) == HTTPX__AGAIN)
+    while ((rc = httpx__stream_connect(t, &out->err)) == HTTPX__AGAIN)
         if (!wait_fd(fd, t->want)) { httpx__fail(&out->err, HTTPX_ERR_CONNECT_TIMEOUT, "handshake timeout"); break; }
     if (rc != 1) goto done;
-    snprintf(out->alpn, sizeof out->alpn, "%s", httpx__tls_alpn(t));
+    snprintf(out->alpn, sizeof out->alpn, "%s",
+             httpx__stream_query(t, HTTPX__FACT_ALPN) ? httpx__stream_query(t, HTTPX__FACT_ALPN) : "");
     memset(&req, 0, sizeof req);
     httpx__buf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, path, host);
     if (body) httpx__buf_printf(&req, "Content-Length: %zu\r\n", body_len);
@@ -328,10 +329,10 @@ TEST(tls_pending_counts_buffered_plaintext) {
     t = httpx__tls_stream_new(cfg, "localhost", port, false, t, &e);
     REQUIRE(t);
     CHECK_INT(httpx__stream_pending(t), 0);
-    CHECK_STR(httpx__tls_alpn(t), "");
-    while ((rc = httpx__tls_handshake(t, &e)) == HTTPX__AGAIN) CHECK(wait_fd(fd, t->want));
+    CHECK(httpx__stream_query(t, HTTPX__FACT_ALPN) == NULL);   /* not known before the handshake */
+    while ((rc = httpx__stream_connect(t, &e)) == HTTPX__AGAIN) CHECK(wait_fd(fd, t->want));
     CHECK_INT(rc, 1);
-    CHECK_INT(httpx__tls_handshake(t, &e), 1);   /* done stays done */
+    CHECK_INT(httpx__stream_connect(t, &e), 1);   /* done stays done */
     while (sent < sizeof req - 1) {
         long w = httpx__stream_send(t, req + sent, sizeof req - 1 - sent, &e);
         REQUIRE(w != HTTPX__BAD);

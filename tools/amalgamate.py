@@ -4,6 +4,7 @@
     python3 tools/amalgamate.py           write httpx.h
     python3 tools/amalgamate.py --check   exit 1 (naming the first difference)
                                           when httpx.h does not match tools/src/
+    python3 tools/amalgamate.py --self-test   checks the layer check itself
     --src DIR, --out FILE                 other sources / output (the compile
                                           matrix builds a doctored copy)
 
@@ -18,6 +19,13 @@ For debuggers and compiler messages, each file part carries a #line marker
 that takes effect when HTTPX_LINES is defined: errors then point at
 tools/src/x.c:N instead of httpx.h. A dropped #include line becomes a
 comment line, so that one marker per file keeps the numbers right.
+
+No call cycles: a file may call (or take the address of) only functions
+defined in itself or in an earlier file of COMPONENTS; a lower layer reaches
+a higher one through a pointer the higher one installs (an exchange's sink).
+The files of one component (those that share a private header) count as one
+file. A use of a later function fails the build, naming file, line and
+function; LAYER_ALLOWED lists the exceptions that are still to go.
 """
 import difflib
 import os
@@ -30,21 +38,24 @@ OUT = os.path.join(ROOT, "httpx.h")
 
 INTRO = "intro.h"            # the documentation comment at the top
 PUBLIC = "public.h"          # declarations, always visible
+PLATFORM = "platform.h"      # what differs between systems, first of the implementation
 INTERNAL = "internal.h"      # shared internal declarations
 COMPONENTS = [               # implementation, bottom layer first
+    "platform.c",
     "base.c",
     "url.c",
     "headers.c",
     "h1.c",
+    "h1_session.c",
     "hpack.c",
     "h2_frame.c",
     "h2_session.c",
-    "multipart.c",
     "utf8.c",
     "json.c",
     "jsonw.c",
     "cookie.c",
     "net.c",
+    "multipart.c",          # after net.c: its boundary comes from httpx__random
     "dns.c",
     "dns_conf.c",
     "dns_wire.c",
@@ -54,13 +65,16 @@ COMPONENTS = [               # implementation, bottom layer first
     "tls_x509.c",
     "tls.c",
     "request.c",
+    "exchange.c",
     "conn.c",
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "response.c",
+    "mock.c",
+    "hop.c",
     "client.c",
     "task.c",
-    "response.c",
     "text.c",
     "cookie_response.c",
 ]
@@ -73,6 +87,10 @@ PRIVATE_HEADERS = {
 }
 LICENSE = "license.txt"
 
+# Uses of a function defined in a later file that the layer check lets pass
+# for now: (file, function). Empty: keep it so (an entry is a debt to repay).
+LAYER_ALLOWED = set()
+
 SYSTEM_HEADERS = {
     "stddef.h", "stdbool.h", "stdint.h", "stdio.h", "stdlib.h", "string.h",
     "stdarg.h", "assert.h", "locale.h", "float.h", "errno.h", "limits.h", "time.h", "ctype.h",
@@ -81,6 +99,14 @@ SYSTEM_HEADERS = {
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
 }
+
+# The system's socket and poll headers: the platform section (platform.h,
+# platform.c), net.c and the resolver's configuration reader alone include
+# them, so that a port to another system edits those files only.
+SOCKET_HEADERS = {
+    "poll.h", "netdb.h", "sys/socket.h", "sys/un.h", "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
+}
+SOCKET_HEADER_USERS = {"platform.h", "platform.c", "net.c", "dns_conf.c"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 LINES_MACRO = "HTTPX_LINES"
@@ -94,7 +120,7 @@ def read(name):
 
 def checked(name, text):
     """Returns text with local includes dropped; refuses unknown includes."""
-    known = set(COMPONENTS) | {PUBLIC, INTERNAL}
+    known = set(COMPONENTS) | {PUBLIC, PLATFORM, INTERNAL}
     out = []
     for lineno, line in enumerate(text.splitlines(keepends=True), 1):
         m = INCLUDE.match(line)
@@ -112,6 +138,10 @@ def checked(name, text):
             if target not in SYSTEM_HEADERS:
                 sys.exit(f"{name}:{lineno}: system header <{target}> is not in "
                          "SYSTEM_HEADERS of tools/amalgamate.py; add it there on purpose")
+            if target in SOCKET_HEADERS and name not in SOCKET_HEADER_USERS:
+                sys.exit(f"{name}:{lineno}: <{target}> is the platform's: only "
+                         f"{', '.join(sorted(SOCKET_HEADER_USERS))} include socket and poll headers "
+                         "(the rest use platform.h's names and net.c's calls)")
         out.append(line)
     return "".join(out)
 
@@ -148,6 +178,160 @@ def code_line_starts(text):
                 state = "code"
         i += 1
     return starts
+
+
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def strip_c(text):
+    """text with comments, string and character literals blanked (newlines
+    kept, so line numbers stay)."""
+    out, i, n, state = [], 0, len(text), "code"
+    while i < n:
+        c, nxt = text[i], text[i + 1] if i + 1 < n else ""
+        if state == "code":
+            if c == "/" and nxt == "*":
+                state, i = "block", i + 2
+                out.append("  ")
+                continue
+            if c == "/" and nxt == "/":
+                state, i = "line", i + 2
+                out.append("  ")
+                continue
+            if c in "\"'":
+                state = c
+                out.append(" ")
+                i += 1
+                continue
+            out.append(c)
+        elif state == "block":
+            if c == "*" and nxt == "/":
+                state, i = "code", i + 2
+                out.append("  ")
+                continue
+            out.append("\n" if c == "\n" else " ")
+        elif state == "line":
+            if c == "\n":
+                state = "code"
+                out.append("\n")
+            else:
+                out.append(" ")
+        else:                                   # inside a string or character literal
+            if c == "\\":
+                out.append("  " if nxt != "\n" else " \n")
+                i += 2
+                continue
+            if c == state:
+                state = "code"
+            out.append("\n" if c == "\n" else " ")
+        i += 1
+    return "".join(out)
+
+
+def find_defs(text):
+    """(name, offset) of each function defined at file level in stripped text."""
+    defs, depth, i, n = [], 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+        elif depth == 0 and (c.isalpha() or c == "_") and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            m = IDENT.match(text, i)
+            name = m.group(0)
+            j = m.end()
+            while j < n and text[j] in " \t\n":
+                j += 1
+            if name.startswith("httpx_") and j < n and text[j] == "(":
+                k, par = j, 0
+                while k < n:
+                    if text[k] == "(":
+                        par += 1
+                    elif text[k] == ")":
+                        par -= 1
+                        if par == 0:
+                            break
+                    k += 1
+                k += 1
+                while k < n and text[k] in " \t\n":
+                    k += 1
+                if k < n and text[k] == "{":
+                    defs.append((name, i))
+            i = j
+            continue
+        i += 1
+    return defs
+
+
+def layer_violations(sources):
+    """sources: [(name, text)] in amalgamation order. Returns (file, line,
+    function, defining file) for each use of a function defined in a later
+    file."""
+    stripped = [(name, strip_c(text)) for name, text in sources]
+    first_def = {}
+    def_at = set()
+    for idx, (name, text) in enumerate(stripped):
+        for fn, off in find_defs(text):
+            first_def.setdefault(fn, idx)
+            def_at.add((idx, off))
+    found = []
+    for idx, (name, text) in enumerate(stripped):
+        for m in re.finditer(r"\bhttpx_[A-Za-z0-9_]*", text):
+            fn = m.group(0)
+            if (fn in first_def and first_def[fn] > idx and (idx, m.start()) not in def_at
+                    and unit_of(stripped[first_def[fn]][0]) != unit_of(name)):
+                line = text.count("\n", 0, m.start()) + 1
+                found.append((name, line, fn, stripped[first_def[fn]][0]))
+    return found
+
+
+def unit_of(name):
+    """The component a file belongs to: itself, or its private header when it
+    shares one (dns*.c, tls*.c call each other freely)."""
+    for header, files in PRIVATE_HEADERS.items():
+        if name in files:
+            return header
+    return name
+
+
+def check_layers():
+    """Exits naming every use of a function defined in a later file that
+    LAYER_ALLOWED does not list (and every entry of it that is no longer
+    needed)."""
+    found = layer_violations([(name, read(name)) for name in COMPONENTS])
+    bad = [v for v in found if (v[0], v[2]) not in LAYER_ALLOWED]
+    stale = LAYER_ALLOWED - {(v[0], v[2]) for v in found}
+    msgs = [f"tools/src/{f}:{line}: calls {fn}, which is defined later, in {where} "
+            "(a lower file reaches a higher one only through a pointer it installs)"
+            for f, line, fn, where in bad]
+    msgs += [f"tools/amalgamate.py: LAYER_ALLOWED lists ({f}, {fn}), which is no longer used: remove it"
+             for f, fn in sorted(stale)]
+    if msgs:
+        sys.exit("\n".join(msgs))
+
+
+def self_test():
+    """The layer check finds a call to a later file (by file, line and
+    function), and ignores comments, strings, same-file and earlier calls,
+    and calls inside one component."""
+    a = ('/* httpx__up() in a comment */\n'
+         'static int httpx__low(void) { return 1; }\n'
+         'static int httpx__use(void) {\n'
+         '    const char *s = "httpx__up()";\n'
+         '    return httpx__low() + httpx__up(s);\n'
+         '}\n')
+    b = ('static int httpx__up(const char *s) { return httpx__low() + (s != 0); }\n'
+         'static const struct { int (*f)(void); } t = { httpx__later };\n'
+         'static int httpx__later(void) { return 0; }\n')
+    found = layer_violations([("a.c", a), ("b.c", b)])
+    want = [("a.c", 5, "httpx__up", "b.c")]
+    if found != want:
+        sys.exit(f"amalgamate.py --self-test: the layer check found {found}, expected {want}")
+    found = layer_violations([("dns.c", a), ("dns_stub.c", b)])   # one component (dns_internal.h)
+    if found:
+        sys.exit(f"amalgamate.py --self-test: calls inside one component were refused: {found}")
+    print("amalgamate.py --self-test: the layer check works")
 
 
 def line_marker(number, path):
@@ -194,10 +378,12 @@ def banner_end(name):
 
 
 def build():
+    check_layers()
     parts = [read(INTRO).rstrip() + "\n\n"]
     parts.append(part(PUBLIC, read(PUBLIC)))
     parts.append("#ifdef HTTPX_IMPLEMENTATION\n#ifndef HTTPX_IMPLEMENTATION_INCLUDED\n"
                  "#define HTTPX_IMPLEMENTATION_INCLUDED\n\n")
+    parts.append(part(PLATFORM, read(PLATFORM)))
     parts.append(part(INTERNAL, read(INTERNAL)))
     emitted = set()
     for name in COMPONENTS:
@@ -213,7 +399,7 @@ def build():
     parts.append("/*\n" + read(LICENSE).rstrip() + "\n*/\n")
     for header in sorted(set(PRIVATE_HEADERS) - emitted):
         sys.exit(f"tools/src/{header} is in PRIVATE_HEADERS but no component includes it")
-    listed = set(COMPONENTS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, INTERNAL, LICENSE}
+    listed = set(COMPONENTS) | set(PRIVATE_HEADERS) | {INTRO, PUBLIC, PLATFORM, INTERNAL, LICENSE}
     for f in sorted(os.listdir(SRC)):
         if f not in listed:
             sys.exit(f"tools/src/{f} is not listed in tools/amalgamate.py")
@@ -236,6 +422,9 @@ def main():
                 SRC = os.path.abspath(args[k + 1])
             else:
                 OUT = os.path.abspath(args[k + 1])
+    if "--self-test" in args:
+        self_test()
+        return 0
     text = build()
     if "--check" in sys.argv[1:]:
         try:

@@ -1,7 +1,6 @@
 /* base: allocator hooks, growable buffers, string helpers, errors, clock. */
 #include "internal.h"
 #include <errno.h>
-#include <time.h>
 
 HTTPX__PRIVATE void *httpx__malloc(size_t n) { return HTTPX_MALLOC(n ? n : 1); }
 HTTPX__PRIVATE void *httpx__realloc(void *p, size_t n) { return HTTPX_REALLOC(p, n ? n : 1); }
@@ -135,12 +134,6 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
     return code;
-}
-
-HTTPX__PRIVATE double httpx__now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 HTTPX__PRIVATE uint64_t httpx__splitmix64(uint64_t *state) {

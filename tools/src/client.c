@@ -1,6 +1,6 @@
-/* client: shared configuration, URL and option merging, redirects, and the
-   blocking face (one-shot calls and httpx_client_*), which runs the same
-   exchange engine as everything else until its request is done. */
+/* client: shared configuration, URL and option merging, and the blocking
+   face (one-shot calls and httpx_client_*), which runs the same hop
+   (hop.c) as the task face, waiting until its request is done. */
 #include "internal.h"
 
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
@@ -53,9 +53,19 @@ HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, 
     pairs->name = pairs->value = NULL;
 }
 
+/* The protocols a connection of c may speak, most preferred first; the
+   connection chooses among them (conn.c names none). HTTP/1.1 is last: what
+   a connection speaks when nothing else was chosen. */
+static void httpx__client_protocols(httpx_client *c) {
+    int n = 0;
+    if (httpx__h2_protocol()) c->protocols[n++] = httpx__h2_protocol();
+    c->protocols[n++] = httpx__h1_protocol();
+    c->protocols[n] = NULL;
+}
+
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp;
+    size_t nh, np, sh, sp, su;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -65,13 +75,18 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sh = httpx__pairs_size(c->opts.headers, &nh);
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
-    c->strings = (char *)httpx__malloc(sh + sp + 1);
+    su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
+    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
         c->params = c->headers + nh + 1;
         httpx__pairs_copy(c->headers, c->opts.headers, &store);
         httpx__pairs_copy(c->params, c->opts.params, &store);
+        if (su) {           /* the route of every connection points at this one copy */
+            memcpy(store, c->opts.uds, su);
+            c->opts.uds = store;
+        }
     }
     if (ok && c->opts.base_url) {
         ok = httpx__buf_puts(&c->base_url, c->opts.base_url);
@@ -95,6 +110,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    httpx__client_protocols(c);
+    if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
+        httpx__addrs scratch;
+        httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
+    }
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
@@ -108,7 +128,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
 HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__conn *conn;
     if (!c) return;
-    while (c->tasks) httpx_task_free((httpx_task *)c->tasks);
+    while (c->tasks) httpx_response_free(&c->tasks->pub);   /* each leaves the list as it goes */
     while ((conn = c->conns) != NULL) {
         c->conns = conn->next;
         httpx__conn_free(conn);
@@ -231,21 +251,6 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     return HTTPX_OK;
 }
 
-HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
-    httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
-    if (!r) return NULL;
-    memset(r, 0, sizeof *r);
-    r->pub.error_message = "";
-    r->pub.reason_phrase = "";
-    r->pub.http_version = "";
-    r->pub.url = "";
-    r->pub.content = (char *)"";
-    r->pub.expected_length = -1;
-    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
-    httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
-    return r;
-}
-
 static httpx_error httpx__method_copy(httpx__request *q, const char *method, httpx__err *e) {
     size_t i;
     if (!method || !*method || strlen(method) >= sizeof q->method)
@@ -273,7 +278,8 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->resp = r;
     ex->req = &r->req;
     ex->stream = stream;
-    ex->state = HTTPX__EX_IDLE;
+    httpx__exchange_init(ex, httpx__response_sink());
+    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -283,109 +289,18 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
         if (!r->url_text.len && url) httpx__buf_puts(&r->url_text, url);
         r->pub.url = r->url_text.p ? r->url_text.p : "";
         httpx__response_fail(r, &e);
-        ex->state = HTTPX__EX_DONE;
+        httpx__exchange_set_state(ex, HTTPX__EX_DONE);
     }
-}
-
-/* ---- redirects ---- */
-
-static bool httpx__same_origin(const httpx__url *a, const httpx__url *b) {
-    return a->is_https == b->is_https && a->port == b->port && a->host.n == b->host.n &&
-           httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
-}
-
-static void httpx__follow_fail(httpx__response *r, httpx__err *e) {
-    httpx__response_fail(r, e);
-}
-
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r) {
-    httpx__exchange *ex = &r->ex;
-    httpx__request *q = &r->req;
-    const char *location = httpx_header(&r->pub, "location");
-    int code = r->pub.status_code;
-    httpx__buf next;
-    httpx__url old = q->url;
-    httpx__err e;
-    char old_host[256];
-    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
-    memset(&e, 0, sizeof e);
-    memset(&next, 0, sizeof next);
-    if (++r->redirects > r->set.max_redirects) {
-        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
-        httpx__buf_free(&next);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
-    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
-        strcpy(q->method, "GET");
-        if (q->multipart) httpx__multipart_free(q->multipart);
-        q->multipart = NULL;
-        q->body = NULL;
-        q->body_len = 0;
-        q->upload = NULL;
-        q->body_length = -1;
-        q->has_body = false;
-        q->content_type = NULL;
-    } else if (!q->replayable) {
-        httpx__buf_free(&next);
-        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
-        httpx__follow_fail(r, &e);
-        return false;
-    }
-    /* remember the old origin: its views die with the old URL text */
-    if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
-    memcpy(old_host, old.host.p, old.host.n);
-    old.host.p = old_host;
-    httpx__buf_clear(&r->url_text);
-    httpx__buf_append(&r->url_text, next.p, next.len);
-    httpx__buf_free(&next);
-    httpx__headers_clear(&r->headers);
-    httpx__buf_clear(&r->body);
-    r->pub.status_code = 0;
-    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
-    r->pub.http_version = "";
-    r->pub.num_bytes_downloaded = 0;
-    r->pub.expected_length = -1;
-    r->pub.url = r->url_text.p;
-    r->draining_redirect = false;
-    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) { httpx__follow_fail(r, &e); return false; }
-    /* credentials stay with their origin; once dropped they stay dropped */
-    if (!httpx__same_origin(&old, &q->url)) q->strip_credentials = true;
-    if (httpx__request_build(r, &e)) { httpx__follow_fail(r, &e); return false; }
-    r->pub.url = r->url_text.p;
-    httpx__exchange_submit(ex);
-    return true;
 }
 
 /* ---- the blocking face ---- */
-
-/* Runs r's exchange (and its redirects) until it is done, or for a stream
-   until the final head is in. */
-static void httpx__run(httpx__response *r, bool stream) {
-    httpx__exchange *ex = &r->ex;
-    if (ex->state != HTTPX__EX_DONE) httpx__exchange_submit(ex);
-    for (;;) {
-        httpx__loop_until(ex, stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
-        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
-        if (!httpx__follow(r)) break;
-    }
-    if (ex->state == HTTPX__EX_DONE) {
-        httpx__response_publish(r);
-        httpx__request_free(&r->req);
-    }
-}
 
 static httpx__response *httpx__send(httpx_client *c, const char *method, const char *url,
                                     const httpx_opts *opt, bool stream) {
     httpx__response *r = httpx__response_new();
     if (!r) return NULL;
     httpx__begin(r, c, method, url, opt, stream);
-    httpx__run(r, stream);
+    httpx__hop_run(r);
     return r;
 }
 
@@ -421,6 +336,7 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     r = httpx__send(c, method, url, opt, stream);
     if (!r) { httpx_client_free(c); return NULL; }
     r->owned_client = c;
+    r->free_owned = httpx_client_free;
     return &r->pub;
 }
 

@@ -12,11 +12,6 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 /* ---- small helpers ---- */
 
@@ -109,9 +104,9 @@ HTTPX__PRIVATE bool httpx__dns_name_ok(const char *h) {
 
 static bool httpx__dns_numeric(const char *host, httpx__dns_list *l) {
     unsigned char a[16];
-    if (inet_pton(AF_INET, host, a) == 1) { httpx__dns_list_add(l, AF_INET, a); return true; }
-    if (inet_pton(AF_INET6, host, a) == 1) { httpx__dns_list_add(l, AF_INET6, a); return true; }
-    return false;
+    int n = httpx__ip_parse(host, a);
+    if (n) httpx__dns_list_add(l, n == 4 ? AF_INET : AF_INET6, a);
+    return n != 0;
 }
 
 static bool httpx__dns_localhost(const char *host, httpx__dns_list *l) {
@@ -143,9 +138,9 @@ static bool httpx__dns_hosts(const char *path, const char *host, httpx__dns_list
         int family;
         if (hash) *hash = 0;
         if (!(addr = httpx__dns_token(&p))) continue;
-        if (inet_pton(AF_INET, addr, a) == 1) family = AF_INET;
-        else if (inet_pton(AF_INET6, addr, a) == 1) family = AF_INET6;
-        else continue;
+        family = httpx__ip_parse(addr, a);
+        if (!family) continue;
+        family = family == 4 ? AF_INET : AF_INET6;
         while ((tok = httpx__dns_token(&p)) != NULL) {
             size_t tl = strlen(tok);
             if (tl && tok[tl - 1] == '.') tok[--tl] = 0;

@@ -10,8 +10,6 @@
 #ifndef HTTPX__DNS_INTERNAL_H
 #define HTTPX__DNS_INTERNAL_H
 #include "internal.h"
-#include <sys/types.h>
-#include <sys/socket.h>
 
 #define HTTPX__DNS_MAX_NS 3         /* as glibc's MAXNS */
 #define HTTPX__DNS_MAX_SEARCH 6     /* as glibc's MAXDNSRCH */

@@ -9,10 +9,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #ifndef HTTPX_DNS_THREADS
 
@@ -31,9 +27,9 @@ static void httpx__dns_seed(httpx__dns *d) {
 static unsigned httpx__dns_rand16(httpx__dns *d) { return (unsigned)(httpx__splitmix64(&d->rng) & 0xFFFF); }
 
 HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d) {
-    if (d->fd >= 0) close(d->fd);
-    if (d->tcp_fd >= 0) close(d->tcp_fd);
-    d->fd = d->tcp_fd = -1;
+    httpx__sock_close(d->fd);
+    httpx__sock_close(d->tcp_fd);
+    d->fd = d->tcp_fd = HTTPX__NO_SOCK;
     d->sock_ns = -1;
     d->tcp_connecting = false;
     httpx__buf_free(&d->tcp_out);
@@ -49,21 +45,21 @@ static bool httpx__dns_send_round(httpx__dns *d) {
     int ns = d->round % d->rc.nns, i;
     if (d->fd < 0 || d->sock_ns != ns) {
         const struct sockaddr *sa = (const struct sockaddr *)&d->rc.ns[ns];
-        if (d->fd >= 0) close(d->fd);
+        httpx__sock_close(d->fd);
         d->sock_ns = ns;
         d->fd = httpx__socket(sa->sa_family, SOCK_DGRAM);
-        if (d->fd < 0) return false;
-        if (connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {
-            close(d->fd);
-            d->fd = -1;
+        if (d->fd == HTTPX__NO_SOCK) return false;
+        if (httpx__sock_connect(d->fd, sa, d->rc.ns_len[ns]) != 0) {   /* UDP: at once or never */
+            httpx__sock_close(d->fd);
+            d->fd = HTTPX__NO_SOCK;
             return false;
         }
     }
     for (i = 0; i < 2; i++) {
-        ssize_t r;
+        long r;
         if (d->q[i].state != HTTPX__DNSQ_WAIT) continue;
-        do r = send(d->fd, d->q[i].pkt, d->q[i].len, MSG_NOSIGNAL); while (r < 0 && errno == EINTR);
-        if (r < 0 && errno == ECONNREFUSED) {   /* an earlier ICMP port unreachable */
+        r = httpx__sock_write(d->fd, d->q[i].pkt, d->q[i].len);
+        if (r == HTTPX__BAD && HTTPX__REFUSED(errno)) {   /* an earlier ICMP port unreachable */
             d->why_refused = true;
             return false;
         }
@@ -200,11 +196,11 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
     if (d->tcp_fd < 0) {
         sa = (const struct sockaddr *)&d->rc.ns[ns];
         d->tcp_fd = httpx__socket(sa->sa_family, SOCK_STREAM);
-        if (d->tcp_fd < 0) return false;
-        if (connect(d->tcp_fd, sa, d->rc.ns_len[ns]) != 0 && errno != EINPROGRESS) {
+        if (d->tcp_fd == HTTPX__NO_SOCK) return false;
+        if (httpx__sock_connect(d->tcp_fd, sa, d->rc.ns_len[ns]) == HTTPX__BAD) {
             int err = errno;
-            close(d->tcp_fd);
-            d->tcp_fd = -1;
+            httpx__sock_close(d->tcp_fd);
+            d->tcp_fd = HTTPX__NO_SOCK;
             errno = err;
             return false;
         }
@@ -230,14 +226,13 @@ static bool httpx__dns_tcp_start(httpx__dns *d) {
 static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
     char ns[80];
     if (d->tcp_connecting) {
-        struct pollfd pf;
-        int err = 0;
-        socklen_t elen = (socklen_t)sizeof err;
+        httpx__pollfd pf;
+        int err;
         pf.fd = d->tcp_fd;
         pf.events = POLLOUT;
         pf.revents = 0;
-        if (poll(&pf, 1, 0) <= 0) return 0;   /* timeout 0: only asks */
-        if (getsockopt(d->tcp_fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0) err = errno;
+        if (httpx__poll(&pf, 1, 0) <= 0) return 0;   /* timeout 0: only asks */
+        err = httpx__sock_error(d->tcp_fd);
         if (err) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             return httpx__dns_fail(d, e, "the answer was truncated and TCP to %s failed: %s", ns, strerror(err));
@@ -245,9 +240,8 @@ static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
         d->tcp_connecting = false;
     }
     while (d->tcp_out_off < d->tcp_out.len) {
-        ssize_t r = send(d->tcp_fd, d->tcp_out.p + d->tcp_out_off, d->tcp_out.len - d->tcp_out_off, MSG_NOSIGNAL);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        long r = httpx__sock_write(d->tcp_fd, d->tcp_out.p + d->tcp_out_off, d->tcp_out.len - d->tcp_out_off);
+        if (r == HTTPX__AGAIN) return 0;
         if (r < 0) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             return httpx__dns_fail(d, e, "sending to %s over TCP failed: %s", ns, strerror(errno));
@@ -255,13 +249,12 @@ static int httpx__dns_tcp_step(httpx__dns *d, httpx__err *e) {
         d->tcp_out_off += (size_t)r;
     }
     for (;;) {
-        ssize_t r;
+        long r;
         size_t need;
         if (!httpx__buf_reserve(&d->tcp_in, 4096))
             return httpx__dns_fail(d, e, "out of memory for a DNS answer over TCP");
-        r = recv(d->tcp_fd, d->tcp_in.p + d->tcp_in.len, 4096, 0);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        r = httpx__sock_read(d->tcp_fd, d->tcp_in.p + d->tcp_in.len, 4096);
+        if (r == HTTPX__AGAIN) return 0;
         if (r <= 0) {
             httpx__dns_ns_string(&d->rc, d->sock_ns, ns, sizeof ns);
             if (d->found.n4 || d->found.n6) return httpx__dns_settle(d, e);
@@ -285,13 +278,12 @@ static int httpx__dns_udp_step(httpx__dns *d, httpx__err *e) {
     int budget;
     /* Bounded, so that a flood of junk cannot keep one call busy for long. */
     for (budget = 0; budget < 64 && d->fd >= 0; budget++) {
-        ssize_t r = recv(d->fd, pkt, sizeof pkt, 0);
+        long r = httpx__sock_read(d->fd, pkt, sizeof pkt);
         int rc;
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+        if (r == HTTPX__AGAIN) return 0;
         if (r < 0) {
             /* ICMP port unreachable and the like: this nameserver is out. */
-            d->why_refused = errno == ECONNREFUSED;
+            d->why_refused = HTTPX__REFUSED(errno);
             return httpx__dns_server_failed(d, e);
         }
         rc = httpx__dns_packet(d, pkt, (size_t)r, false, e);

@@ -5,10 +5,6 @@
 #include "dns_internal.h"
 #include <errno.h>
 #include <unistd.h>
-#include <netdb.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #ifdef HTTPX_DNS_THREADS
 #include <pthread.h>
@@ -21,7 +17,8 @@ struct httpx__dns_job {
     int refs;
     int pipe[2];                    /* the thread writes a byte when done */
     bool done;
-    int port, gai;
+    int port;
+    const char *why;                /* the lookup failed: why (a static string) */
     char host[HTTPX__DNS_NAME];
     httpx__dns_list found;
 };
@@ -38,36 +35,19 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     httpx__free(j);
 }
 
+static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
+    httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
+}
+
 static void *httpx__dns_thread(void *arg) {
     httpx__dns_job *j = (httpx__dns_job *)arg;
-    struct addrinfo hints, *res = NULL, *ai;
     httpx__dns_list found;
-    int rc;
+    const char *why;
     memset(&found, 0, sizeof found);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_ADDRCONFIG;
-    rc = getaddrinfo(j->host, NULL, &hints, &res);
-#ifdef EAI_ADDRFAMILY
-    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
-#endif
-    if (rc == EAI_NONAME) {   /* AI_ADDRCONFIG hides everything on a host with only loopback */
-        hints.ai_flags = 0;
-        rc = getaddrinfo(j->host, NULL, &hints, &res);
-    }
-    if (rc == 0) {
-        for (ai = res; ai; ai = ai->ai_next) {
-            if (ai->ai_family == AF_INET)
-                httpx__dns_list_add(&found, AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr);
-            else if (ai->ai_family == AF_INET6)
-                httpx__dns_list_add(&found, AF_INET6, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
-        }
-        freeaddrinfo(res);
-    }
+    why = httpx__lookup_blocking(j->host, httpx__dns_thread_add, &found);
     pthread_mutex_lock(&j->lock);
     j->found = found;
-    j->gai = rc;
+    j->why = why;
     j->done = true;
     if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
@@ -119,15 +99,15 @@ HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = d->job;
     char c;
     bool done;
-    int gai;
+    const char *why;
     while (read(j->pipe[0], &c, 1) > 0) {}
     pthread_mutex_lock(&j->lock);
     done = j->done;
-    gai = j->gai;
+    why = j->why;
     if (done) d->found = j->found;
     pthread_mutex_unlock(&j->lock);
     if (!done) return 0;
-    if (gai != 0) return httpx__dns_fail(d, e, "%s", gai_strerror(gai));
+    if (why) return httpx__dns_fail(d, e, "%s", why);
     if (!d->found.n4 && !d->found.n6) return httpx__dns_fail(d, e, "no IPv4 or IPv6 address");
     d->state = HTTPX__DNS_DONE;
     return 1;

@@ -6,10 +6,6 @@
    so no input can loop or read out of bounds. */
 #include "dns_internal.h"
 #include <stdio.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #ifndef HTTPX_DNS_THREADS
 
@@ -181,8 +177,8 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
     snprintf(out, cap, "rcode=%d tc=%d", a.rcode, a.tc ? 1 : 0);
     for (i = 0; i < a.addrs.n6 + a.addrs.n4; i++) {
         char ip[64];
-        if (i < a.addrs.n6) inet_ntop(AF_INET6, a.addrs.v6[i], ip, sizeof ip);
-        else inet_ntop(AF_INET, a.addrs.v4[i - a.addrs.n6], ip, sizeof ip);
+        if (i < a.addrs.n6) httpx__ip_string(a.addrs.v6[i], 16, ip, sizeof ip);
+        else httpx__ip_string(a.addrs.v4[i - a.addrs.n6], 4, ip, sizeof ip);
         used = strlen(out);
         snprintf(out + used, cap - used, " %s", ip);
     }

@@ -9,22 +9,18 @@
    its window while the other streams go on. */
 #include "internal.h"
 #include <limits.h>
-#include <poll.h>
 
 #ifdef HTTPX_NO_HTTP2
 
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return NULL; }
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
-    (void)conn;
-    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "HTTP/2 is compiled out (HTTPX_NO_HTTP2)");
-}
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) { (void)conn; }
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) { (void)conn; return false; }
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 
 #else
 
-#define HTTPX__H2_RECV_CHUNK 16384
+/* The connection's session: its opaque protocol state. */
+#define HTTPX__H2S(conn) ((httpx__h2_session *)(conn)->proto_state)
+
+static void httpx__h2_ex_free(httpx__exchange *ex);
+
 #define HTTPX__H2_OUT_HIGH 65536       /* queue no more request body while this much waits to go out */
 #define HTTPX__H2_BODY_PIECE 16384
 /* Bytes one step reads at most: a poll(c, 0) frame stays short however fast
@@ -42,19 +38,19 @@ HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) { (void)ex; }
 static int httpx__h2_flush(httpx__conn *conn, httpx__err *e) {
     for (;;) {
         size_t len;
-        const char *p = httpx__h2_out(conn->h2, &len);
+        const char *p = httpx__h2_out(HTTPX__H2S(conn), &len);
         long n;
         if (!len) return 0;
         n = httpx__conn_send(conn, p, len, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n < 0) return HTTPX__BAD;
-        httpx__h2_out_done(conn->h2, (size_t)n);
+        httpx__h2_out_done(HTTPX__H2S(conn), (size_t)n);
     }
 }
 
 static size_t httpx__h2_out_pending_len(const httpx__conn *conn) {
     size_t len;
-    httpx__h2_out(conn->h2, &len);
+    httpx__h2_out(HTTPX__H2S(conn), &len);
     return len;
 }
 
@@ -153,7 +149,7 @@ static httpx_error httpx__h2_fields(httpx__exchange *ex, httpx__hpack_field *f, 
    response does, and a reset stream has nothing left to send (it waits for
    the wake that reports it). */
 static bool httpx__h2_uploading(const httpx__exchange *ex) {
-    const httpx__h2_ex *h = &ex->h2;
+    const httpx__h2_ex *h = &ex->proto.h2;
     return !h->body_sent && !h->ended && !h->err.code && h->id &&
            (ex->state == HTTPX__EX_SENDING || ex->state == HTTPX__EX_BODY);
 }
@@ -161,7 +157,7 @@ static bool httpx__h2_uploading(const httpx__exchange *ex) {
 /* Queues request body bytes as the windows allow (and while little output
    waits). Errors end ex. */
 static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__h2_ex *h = &ex->h2;
+    httpx__h2_ex *h = &ex->proto.h2;
     httpx__request *q = ex->req;
     httpx__err e;
     memset(&e, 0, sizeof e);
@@ -171,7 +167,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         size_t len;
         bool end;
         long n;
-        httpx__h2_out(conn->h2, &out_len);
+        httpx__h2_out(HTTPX__H2S(conn), &out_len);
         if (out_len >= HTTPX__H2_OUT_HIGH) return;          /* let the socket catch up first */
         if (q->body) {
             p = q->body + h->body_off;
@@ -191,7 +187,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
                 if (got < 0) { httpx__exchange_end(ex, &e); return; }
                 h->stage.len = (size_t)got;
                 if (got == 0) {
-                    n = httpx__h2_send_data(conn->h2, h->id, "", 0, true, &e);
+                    n = httpx__h2_send_data(HTTPX__H2S(conn), h->id, "", 0, true, &e);
                     if (n < 0) { httpx__exchange_end(ex, &e); return; }
                     h->body_sent = true;
                     break;
@@ -201,7 +197,7 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
             len = h->stage.len - h->stage_off;
             end = false;
         }
-        n = httpx__h2_send_data(conn->h2, h->id, p, len, end, &e);
+        n = httpx__h2_send_data(HTTPX__H2S(conn), h->id, p, len, end, &e);
         if (n < 0) { httpx__exchange_end(ex, &e); return; }
         /* the write timeout is per operation, as HTTPX's and curl's: it
            runs from the last progress, not from the start of the upload */
@@ -212,9 +208,8 @@ static void httpx__h2_send_body(httpx__conn *conn, httpx__exchange *ex) {
         if ((size_t)n < len) return;                          /* a window is shut: EV_WINDOW resumes */
     }
     if (h->body_sent && ex->state == HTTPX__EX_SENDING) {
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     }
 }
 
@@ -242,7 +237,7 @@ static long long httpx__h2_head_length(const httpx__h2_event *ev) {
    above a GOAWAY's last stream: RFC 9113 8.7, any method), or, for an
    idempotent request, the connection failed before any answer. */
 static bool httpx__h2_retry(httpx__conn *conn, httpx__exchange *ex, bool retryable, bool need_idempotent) {
-    if (!retryable || ex->retried || !ex->req->replayable || (need_idempotent && !ex->req->idempotent)) return false;
+    if (!retryable || !httpx__exchange_may_retry(ex, need_idempotent)) return false;
     httpx__h2_ex_free(ex);
     httpx__exchange_requeue(conn, ex);
     return true;
@@ -256,37 +251,40 @@ static void httpx__h2_on_event(httpx__conn *conn, const httpx__h2_event *ev) {
     /* An exchange forgets its stream when it leaves (httpx__h2_forget), so
        ev->user is live; the id check keeps a redirect's new stream (same
        exchange) from news of its old one all the same. */
-    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE || ev->stream_id != ex->h2.id) return;
+    if (!ex || ex->conn != conn || ex->state == HTTPX__EX_DONE || ev->stream_id != ex->proto.h2.id) return;
     switch (ev->type) {
-    case HTTPX__H2_EV_HEADERS:
-        ex->state = HTTPX__EX_BODY;
-        ex->deadline = 0;
-        if (httpx__exchange_head(ex, ev->status, "HTTP/2", "", 0, ev->fields, ev->num_fields,
-                                 ex->req->head || ev->status == 204 || ev->status == 304 ? 0
-                                 : httpx__h2_head_length(ev), &e)) {
-            ex->h2.err = e;
-        }
-        ex->h2.wake = true;
+    case HTTPX__H2_EV_HEADERS: {
+        httpx__head head;
+        head.status = ev->status;
+        head.version = "HTTP/2";
+        head.reason = "";
+        head.reason_len = 0;
+        head.fields = ev->fields;
+        head.nfields = ev->num_fields;
+        head.expected_length = ex->req->head || ev->status == 204 || ev->status == 304 ? 0 : httpx__h2_head_length(ev);
+        if (httpx__exchange_head(ex, &head, &e)) ex->proto.h2.err = e;
+        ex->proto.h2.wake = true;
         break;
+    }
     case HTTPX__H2_EV_DATA:
-        if (!httpx__buf_append(&ex->h2.in, ev->data, ev->len))
-            httpx__fail(&ex->h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
-        ex->h2.wake = true;
+        if (!httpx__buf_append(&ex->proto.h2.in, ev->data, ev->len))
+            httpx__fail(&ex->proto.h2.err, HTTPX_ERR_NOMEM, "out of memory for a response body");
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_END:
-        ex->h2.ended = true;
-        ex->h2.wake = true;
+        ex->proto.h2.ended = true;
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_RESET:
-        ex->h2.id = 0;          /* the session dropped the stream */
-        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->h2.ended = true; ex->h2.wake = true; break; }
+        ex->proto.h2.id = 0;          /* the session dropped the stream */
+        if (ev->error == HTTPX_OK && ex->state == HTTPX__EX_BODY) { ex->proto.h2.ended = true; ex->proto.h2.wake = true; break; }
         if (ex->state < HTTPX__EX_BODY && httpx__h2_retry(conn, ex, ev->retryable, false)) break;
         /* "safe to retry" in the session's words, but we did not: say why */
-        httpx__fail(&ex->h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
+        httpx__fail(&ex->proto.h2.err, ev->error ? ev->error : HTTPX_ERR_REMOTE_PROTOCOL, "%s%s", ev->msg ? ev->msg : "stream reset",
                     !ev->retryable || ex->state >= HTTPX__EX_BODY ? ""
                     : ex->retried ? "; not retried: it was retried once already"
                     : "; not retried: its body was streamed and cannot be sent again");
-        ex->h2.wake = true;
+        ex->proto.h2.wake = true;
         break;
     case HTTPX__H2_EV_WINDOW:
         httpx__h2_send_body(conn, ex);
@@ -305,8 +303,7 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
         if (ex->state < HTTPX__EX_BODY && ex->reused && httpx__h2_retry(conn, ex, true, true)) continue;
         httpx__conn_detach(conn, ex);
         httpx__h2_ex_free(ex);
-        ex->state = HTTPX__EX_BODY;     /* off the connection already: end only records */
-        httpx__exchange_end(ex, &copy);
+        httpx__exchange_end(ex, &copy);     /* off the connection already: end only records */
     }
     /* Exchanges still waiting for it: the connection failed while its first
        requests were being placed (its first write failed right after the
@@ -324,11 +321,11 @@ static void httpx__h2_fail_all(httpx__conn *conn, httpx__err *e) {
 static void httpx__h2_wake_all(httpx__conn *conn) {
     httpx__exchange *ex;
     for (;;) {
-        for (ex = conn->active; ex && !ex->h2.wake; ex = ex->conn_next) {}
+        for (ex = conn->active; ex && !ex->proto.h2.wake; ex = ex->conn_next) {}
         if (!ex) return;
-        ex->h2.wake = false;
-        if (ex->h2.err.code) {
-            httpx__err copy = ex->h2.err;
+        ex->proto.h2.wake = false;
+        if (ex->proto.h2.err.code) {
+            httpx__err copy = ex->proto.h2.err;
             httpx__exchange_end(ex, &copy);
             continue;
         }
@@ -347,12 +344,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         long n;
         size_t done = 0;
         if (total >= HTTPX__H2_STEP_READ) { *more = true; return 0; }
-        if (conn->in_off == conn->in.len) conn->in.len = conn->in_off = 0;
-        if (!httpx__buf_reserve(&conn->in, HTTPX__H2_RECV_CHUNK)) {
-            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the receive buffer");
-            return HTTPX__BAD;
-        }
-        n = httpx__conn_recv(conn, conn->in.p + conn->in.len, conn->in.cap - conn->in.len - 1, e);
+        n = httpx__conn_fill(conn, e);
         if (n == HTTPX__AGAIN) return 0;
         if (n == 0) {
             httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the server closed the HTTP/2 connection");
@@ -360,11 +352,10 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
         }
         if (n < 0) return HTTPX__BAD;
         total += (size_t)n;
-        conn->in.len += (size_t)n;
         while (conn->in_off < conn->in.len) {
-            int rc = httpx__h2_feed(conn->h2, conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
+            int rc = httpx__h2_feed(HTTPX__H2S(conn), conn->in.p + conn->in_off, conn->in.len - conn->in_off, &done, e);
             conn->in_off += done;
-            while (httpx__h2_next_event(conn->h2, &ev)) {
+            while (httpx__h2_next_event(HTTPX__H2S(conn), &ev)) {
                 if (ev.type == HTTPX__H2_EV_ERROR) {
                     if (!e->code) httpx__fail(e, ev.error ? ev.error : HTTPX_ERR_REMOTE_PROTOCOL, "%s", ev.msg ? ev.msg : "HTTP/2 error");
                     continue;
@@ -383,7 +374,7 @@ static int httpx__h2_read(httpx__conn *conn, bool *more, httpx__err *e) {
 /* ---- the slot ---- */
 
 static bool httpx__h2_can_take(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_dead(conn->h2) && httpx__h2_can_open(conn->h2);
+    return HTTPX__H2S(conn) && !httpx__h2_dead(HTTPX__H2S(conn)) && httpx__h2_can_open(HTTPX__H2S(conn));
 }
 
 static void httpx__h2_step(httpx__conn *conn, short revents) {
@@ -394,7 +385,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     (void)revents;
     conn->deadline = 0;
     if (httpx__h2_read(conn, &more, &e) == HTTPX__BAD || httpx__h2_flush(conn, &e) == HTTPX__BAD) {
-        if (conn->h2 && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
+        if (HTTPX__H2S(conn) && httpx__h2_out_pending(conn)) {           /* the GOAWAY, if the socket takes it */
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
             httpx__h2_flush(conn, &ignore);
@@ -408,7 +399,7 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__h2_wake_all(conn);
     if (conn->state == HTTPX__CONN_CLOSED) return;
     if (httpx__h2_flush(conn, &e) == HTTPX__BAD) { httpx__h2_fail_all(conn, &e); return; }
-    if (!conn->active && !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
+    if (!conn->active && !httpx__h2_can_open(HTTPX__H2S(conn))) { httpx__conn_close(conn); return; }  /* GOAWAY'd */
     if (more) conn->deadline = httpx__now();      /* the next pass reads on, without waiting */
     httpx__h2_set_want(conn);
 }
@@ -422,9 +413,9 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     memset(&text, 0, sizeof text);
     httpx__buf_init_inline(&text, text_inline, sizeof text_inline);
-    memset(&ex->h2, 0, sizeof ex->h2);
+    memset(&ex->proto.h2, 0, sizeof ex->proto.h2);
     ex->conn = conn;
-    ex->state = HTTPX__EX_SENDING;
+    httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
     ex->conn_next = conn->active;          /* order does not matter for HTTP/2 */
     conn->active = ex;
     if (ex->req->headers.count + 8 > cap) {
@@ -438,22 +429,18 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     }
     if (!httpx__h2_fields(ex, f, cap, &n, &text, &e)) {
         httpx__hpack_debug(ex->client, f, n);
-        httpx__h2_submit(conn->h2, f, n, ex->req->has_body, ex, &ex->h2.id, &e);
+        httpx__h2_submit(HTTPX__H2S(conn), f, n, ex->req->has_body, ex, &ex->proto.h2.id, &e);
     }
     httpx__buf_free(&text);
     if (f != fields) httpx__free(f);
     if (e.code) { httpx__exchange_end(ex, &e); return; }
-    ex->h2.body_sent = !ex->req->has_body;
-    if (ex->h2.body_sent) {
-        ex->state = HTTPX__EX_RECV_HEAD;
-        ex->deadline = httpx__deadline_in(ex->timeout.read);
-        ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    ex->proto.h2.body_sent = !ex->req->has_body;
+    if (ex->proto.h2.body_sent) {
+        httpx__exchange_set_state(ex, HTTPX__EX_RECV_HEAD);
+        httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     } else {
         httpx__h2_send_body(conn, ex);
-        if (ex->state == HTTPX__EX_SENDING) {
-            ex->deadline = httpx__deadline_in(ex->timeout.write);
-            ex->timeout_error = HTTPX_ERR_WRITE_TIMEOUT;
-        }
+        if (ex->state == HTTPX__EX_SENDING) httpx__exchange_wait(ex, ex->timeout.write, HTTPX_ERR_WRITE_TIMEOUT);
     }
     if (ex->state == HTTPX__EX_DONE) return;
     /* Small output waits for POLLOUT, which the same loop pass sees at once:
@@ -467,14 +454,14 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
 }
 
 static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    httpx__h2_ex *h = &ex->h2;
+    httpx__h2_ex *h = &ex->proto.h2;
     size_t avail = h->in.len - h->in_off;
     if (avail) {
         size_t n = avail < cap ? avail : cap;
         memcpy(buf, h->in.p + h->in_off, n);
         h->in_off += n;
         if (h->in_off == h->in.len) h->in.len = h->in_off = 0;
-        httpx__h2_consumed(conn->h2, h->id, n);      /* reopens the window: the server may send more */
+        httpx__h2_consumed(HTTPX__H2S(conn), h->id, n);      /* reopens the window: the server may send more */
         if (httpx__h2_out_pending(conn)) {
             httpx__err ignore;
             memset(&ignore, 0, sizeof ignore);
@@ -485,8 +472,7 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
     }
     if (h->err.code) { *e = h->err; return HTTPX__BAD; }
     if (h->ended) return 0;
-    ex->deadline = httpx__deadline_in(ex->timeout.read);
-    ex->timeout_error = HTTPX_ERR_READ_TIMEOUT;
+    httpx__exchange_wait(ex, ex->timeout.read, HTTPX_ERR_READ_TIMEOUT);
     httpx__h2_set_want(conn);
     return HTTPX__AGAIN;
 }
@@ -500,10 +486,10 @@ static long httpx__h2_read_body(httpx__conn *conn, httpx__exchange *ex, char *bu
    stream whose response ended while its body was still blocked is such a
    stream. */
 static void httpx__h2_forget(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__h2_ex *h = &ex->h2;
-    if (conn->h2 && h->id) {
-        httpx__h2_cancel(conn->h2, h->id);       /* nothing when the session dropped it */
-        if (h->in.len > h->in_off) httpx__h2_consumed(conn->h2, h->id, h->in.len - h->in_off);
+    httpx__h2_ex *h = &ex->proto.h2;
+    if (HTTPX__H2S(conn) && h->id) {
+        httpx__h2_cancel(HTTPX__H2S(conn), h->id);       /* nothing when the session dropped it */
+        if (h->in.len > h->in_off) httpx__h2_consumed(HTTPX__H2S(conn), h->id, h->in.len - h->in_off);
     }
     h->in.len = h->in_off = 0;
     h->id = 0;
@@ -526,7 +512,7 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
         }
     }
     if (!conn->active) {
-        if (httpx__h2_dead(conn->h2) || !httpx__h2_can_open(conn->h2)) { httpx__conn_close(conn); return; }
+        if (httpx__h2_dead(HTTPX__H2S(conn)) || !httpx__h2_can_open(HTTPX__H2S(conn))) { httpx__conn_close(conn); return; }
         httpx__conn_idle(conn);
     }
     if (conn->state != HTTPX__CONN_CLOSED) httpx__h2_set_want(conn);
@@ -534,14 +520,21 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
 
 static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
 
-static const httpx__proto httpx__h2_slot = {
-    "HTTP/2", httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
-    httpx__h2_release
-};
+/* Over TLS when the client asked for HTTP/2 (ALPN offers it), over plain
+   TCP with prior knowledge only. */
+static bool httpx__h2_offered(const httpx__conn *conn) {
+    const httpx_client_opts *o = &conn->client->opts;
+    return conn->route.tls ? o->http2 : o->http2_prior_knowledge;
+}
 
-HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
+static bool httpx__h2_chosen(const httpx__conn *conn) {
+    const char *alpn;
+    if (!conn->route.tls) return true;
+    alpn = httpx__stream_query(conn->io, HTTPX__FACT_ALPN);
+    return alpn && !strcmp(alpn, "h2");
+}
 
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
+static httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
     httpx__h2_config cfg;
     size_t max_head = conn->client->opts.max_head_size;
     memset(&cfg, 0, sizeof cfg);
@@ -549,36 +542,44 @@ HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e) {
        counts a header list (name, value and 32 per field, RFC 9113 6.5.2);
        it is also what our SETTINGS_MAX_HEADER_LIST_SIZE tells the server */
     cfg.max_header_list = max_head > 0x7fffffffu ? 0x7fffffffu : (uint32_t)max_head;
-    conn->h2 = httpx__h2_new(&cfg, e);
-    if (!conn->h2) return e->code ? e->code : HTTPX_ERR_NOMEM;
+    conn->proto_state = httpx__h2_new(&cfg, e);
+    if (!HTTPX__H2S(conn)) return e->code ? e->code : HTTPX_ERR_NOMEM;
     if (httpx__h2_flush(conn, e) == HTTPX__BAD) return e->code;   /* the preface and our SETTINGS */
     httpx__h2_set_want(conn);
     return HTTPX_OK;
 }
 
 /* A closing connection says goodbye (GOAWAY, if the socket takes it now). */
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn) {
-    if (!conn->h2) return;
-    if (conn->io && !httpx__h2_dead(conn->h2)) {
+static void httpx__h2_conn_free(httpx__conn *conn) {
+    if (!HTTPX__H2S(conn)) return;
+    if (conn->io && !httpx__h2_dead(HTTPX__H2S(conn))) {
         httpx__err ignore;
         memset(&ignore, 0, sizeof ignore);
-        httpx__h2_goaway(conn->h2);
+        httpx__h2_goaway(HTTPX__H2S(conn));
         httpx__h2_flush(conn, &ignore);
     }
-    httpx__h2_free(conn->h2);
-    conn->h2 = NULL;
+    httpx__h2_free(HTTPX__H2S(conn));
+    conn->proto_state = NULL;
 }
 
 /* A connection that is going away (GOAWAY) only finishes its streams: an
    exchange waiting for it would wait for nothing, so it does not count. */
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn) {
-    return conn->h2 && !httpx__h2_draining(conn->h2) && !httpx__h2_idle(conn->h2);
+static bool httpx__h2_has_streams(const httpx__conn *conn) {
+    return HTTPX__H2S(conn) && !httpx__h2_draining(HTTPX__H2S(conn)) && !httpx__h2_idle(HTTPX__H2S(conn));
 }
 
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex) {
-    httpx__buf_free(&ex->h2.in);
-    httpx__buf_free(&ex->h2.stage);
-    ex->h2.in_off = ex->h2.stage_off = 0;
+static void httpx__h2_ex_free(httpx__exchange *ex) {
+    httpx__buf_free(&ex->proto.h2.in);
+    httpx__buf_free(&ex->proto.h2.stage);
+    ex->proto.h2.in_off = ex->proto.h2.stage_off = 0;
 }
+
+static const httpx__proto httpx__h2_slot = {
+    "HTTP/2", true, httpx__h2_offered, httpx__h2_chosen, httpx__h2_start, httpx__h2_conn_free, httpx__h2_has_streams,
+    httpx__h2_can_take, httpx__h2_submit_ex, httpx__h2_step, httpx__h2_read_body, httpx__h2_cancel_ex,
+    httpx__h2_release
+};
+
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_slot; }
 
 #endif /* HTTPX_NO_HTTP2 */

@@ -2,6 +2,7 @@
    API: names are httpx__ and, in the amalgamation, static. It includes what it
    uses, so that each component compiles alone (make modules). */
 #include "public.h"
+#include "platform.h"
 
 #if defined(HTTPX_MALLOC) || defined(HTTPX_REALLOC) || defined(HTTPX_FREE)
 #if !defined(HTTPX_MALLOC) || !defined(HTTPX_REALLOC) || !defined(HTTPX_FREE)
@@ -82,7 +83,7 @@ HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const ch
 #endif
     ;
 
-HTTPX__PRIVATE double httpx__now(void);  /* monotonic seconds */
+/* httpx__now(), monotonic seconds, is platform.h's. */
 
 /* The next number of a splitmix64 stream: well mixed, not secret (seed the
    state from httpx__random where it must not be guessed). */
@@ -219,6 +220,71 @@ typedef struct httpx__chunked {
    after the end of the message (they are not in the output). */
 HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *len, httpx__err *e);
 
+/* ---- HTTP/1.1 client connection, receive side, sans-IO (h1_session.c) ---- */
+
+enum httpx__h1_ev_type {
+    HTTPX__H1_EV_HEAD = 1,      /* the final head: head, fields, framing, expected_length */
+    HTTPX__H1_EV_INTERIM,       /* a 1xx head, skipped: consume *used bytes and go on */
+    HTTPX__H1_EV_DATA,          /* body bytes: data, len (= *used, consume them) */
+    HTTPX__H1_EV_SHRINK,        /* a chunked body was decoded in place: the caller's
+                                   unconsumed bytes are now buf[0..len) (drop the rest) */
+    HTTPX__H1_EV_END            /* the message is complete */
+};
+typedef struct httpx__h1_event {
+    httpx__h1_head head;                /* HEAD, INTERIM */
+    const httpx__h1_header *fields;     /* HEAD, INTERIM: head.num_headers of them */
+    httpx__h1_framing framing;          /* HEAD */
+    long long expected_length;          /* HEAD: the body length when known (0: none), else -1 */
+    const char *data;                   /* DATA, SHRINK */
+    size_t len;
+} httpx__h1_event;
+typedef struct httpx__h1_resp {
+    httpx__h1_framing framing;
+    httpx__chunked chunked;
+    uint64_t remaining;         /* LENGTH: body bytes still to come */
+    size_t max_head;            /* bytes a head may take */
+    size_t scanned;             /* how far the head-end search got */
+    size_t decoded;             /* chunked: decoded body bytes at the front of the input */
+    size_t interim_bytes;       /* of the 1xx heads skipped */
+    bool request_head;          /* the request was HEAD: no body whatever the head says */
+    bool connect;               /* the request was CONNECT: a 2xx ends at its head */
+    bool in_body;               /* the final head is in */
+    bool complete;              /* the whole message is in */
+    bool reusable;              /* the connection may serve another message after this one */
+} httpx__h1_resp;
+/* Starts reading one response. */
+HTTPX__PRIVATE void httpx__h1_resp_init(httpx__h1_resp *r, bool request_was_head, bool connect, size_t max_head);
+/* The next event from buf[0..len), the bytes the caller holds and has not
+   consumed. hdrs has room for max_headers (HEAD's views point into buf);
+   max: the most DATA bytes wanted. *used: the bytes of buf the event took
+   (consume them once the event is handled). Returns an httpx__h1_ev_type,
+   HTTPX__AGAIN (more bytes are needed), HTTPX__BAD (e: HTTPX_ERR_REMOTE_PROTOCOL
+   or HTTPX_ERR_TOO_LARGE). */
+HTTPX__PRIVATE int httpx__h1_resp_next(httpx__h1_resp *r, char *buf, size_t len, size_t max, httpx__h1_header *hdrs,
+                                       size_t max_headers, httpx__h1_event *ev, size_t *used, httpx__err *e);
+/* With no bytes held: how many body bytes the caller may read from the
+   stream straight into its own memory (0: none; UINT64_MAX: until close),
+   and how many it did. */
+HTTPX__PRIVATE uint64_t httpx__h1_resp_direct(const httpx__h1_resp *r);
+HTTPX__PRIVATE void httpx__h1_resp_direct_took(httpx__h1_resp *r, size_t n);
+/* The server closed the connection (no bytes held): HTTPX__H1_EV_END when
+   that ends the message, else HTTPX__BAD (e says what was cut short). */
+HTTPX__PRIVATE int httpx__h1_resp_eof(httpx__h1_resp *r, httpx__err *e);
+/* The send side. Appends the request head to out: request line, Host
+   (from u) unless the caller's fields have one, the fields, then the body's
+   framing: Content-Length when its length is known, chunked when it is not
+   (body_length < 0), "Content-Length: 0" for a POST, PUT or PATCH without a
+   body. False when out failed (out of memory). */
+HTTPX__PRIVATE bool httpx__h1_write_request_head(httpx__buf *out, const char *method, const httpx__url *u,
+                                                 const httpx_headers *h, bool has_host, bool has_body,
+                                                 long long body_length);
+/* Frames the n bytes at buf[HTTPX__H1_CHUNK_ROOM..+n) as one chunk, in place:
+   its size line just before them, CRLF after (buf has room for those 2).
+   n = 0 gives the last chunk ("0\r\n\r\n"). Returns where the chunk starts;
+   it ends at HTTPX__H1_CHUNK_ROOM + n + 2. */
+#define HTTPX__H1_CHUNK_ROOM 12
+HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
+
 /* ---- multipart/form-data encoder, streamed ---- */
 
 typedef struct httpx__multipart httpx__multipart;
@@ -288,29 +354,19 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 #define HTTPX__AGAIN (-2)   /* would block, or needs more input: call again later */
 #define HTTPX__FULL  (-3)   /* a caller-given room or limit was hit (say which in the caller) */
 
-/* ---- net: nonblocking sockets ---- */
+/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
 
-#include <sys/types.h>
-#include <sys/socket.h>
-
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
-#endif
-
-/* Platform helpers shared by net, dns, tls and multipart. */
-/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
-HTTPX__PRIVATE bool httpx__fd_nonblock(int fd);
-/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
-   -1 with errno set on failure. */
-HTTPX__PRIVATE int  httpx__socket(int family, int type);
 /* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
    returns its length. */
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
-/* "1.2.3.4:80", "[::1]:443" or "?". */
+/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
-/* n bytes from the system's random source (/dev/urandom); false when it
-   cannot be read (a chroot, a sandbox): the caller decides what then. */
-HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+/* The text of a 4- or 16-byte address. */
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
 
 #define HTTPX__MAX_ADDRS 8
 typedef struct httpx__addrs {
@@ -319,24 +375,53 @@ typedef struct httpx__addrs {
     int count;
 } httpx__addrs;
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Starts a nonblocking connect; the fd, or HTTPX__BAD (e filled). */
-HTTPX__PRIVATE int  httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e);
-HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e);
-/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD; recv also 0 when the peer closed. */
-HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE void httpx__sock_close(int fd);
-/* The one poll() of the library (the seam for other platforms): like poll,
-   but EINTR is "nothing ready" (0). -1 only on a real failure (errno set). */
-struct pollfd;
-HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms);
+/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
+   when the path is empty or longer than the system allows. */
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
+#ifdef HTTPX_DNS_THREADS
+/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
+   and IPv6 address. NULL, or why the name did not resolve. */
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx);
+#endif
+/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
+/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
+   httpx__sock_error), HTTPX__BAD (errno set). */
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
+/* The error of a finished nonblocking connect (0: connected). */
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
 
 /* ---- streams: the byte-stream seam under the protocols ----
-   A connection talks through a stream: a socket, TLS over any stream (so TLS
-   runs inside a tunnel, or over a socketpair in a test), or a stream with no
-   fd at all (in-process transports). Every call returns at once. */
+   A connection talks through a stack of streams, bottom first: a TCP socket
+   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
+   socketpair in a test), or a stream with no fd at all (a scripted one in
+   the engine tests). As curl's connection filters, each stream sets itself
+   up (connect: the lower stream's first, then its own handshake), moves
+   bytes, and answers questions about itself (query: what it does not know
+   goes to the stream below). Every call returns at once. */
 typedef struct httpx__stream httpx__stream;
+
+/* What httpx__stream_query asks. Answers are strings the stream owns (valid
+   while it lives); NULL: nobody in the stack knows. */
+enum httpx__stream_fact {
+    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
+    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
+    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
+    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
+    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
+};
+
 typedef struct httpx__stream_ops {
+    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
+       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
+       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
+       readiness, or when s->deadline passed. */
+    int (*connect)(httpx__stream *s, httpx__err *e);
     /* Called through httpx__stream_send/recv, which never pass e == NULL. */
     /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
     long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
@@ -344,20 +429,37 @@ typedef struct httpx__stream_ops {
     long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
     /* bytes already inside the stream that a poll() of fd would not report */
     size_t (*pending)(const httpx__stream *s);
+    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
+    const char *(*query)(const httpx__stream *s, int fact);
     /* closes, frees the stream and the stream below it */
     void (*free)(httpx__stream *s);
 } httpx__stream_ops;
 struct httpx__stream {
     const httpx__stream_ops *ops;
-    int fd;         /* what to poll (the socket at the bottom); -1: none */
-    short want;     /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
+    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
+    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
 };
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
 /* A stream over a connected socket; it owns fd (closed by free). NULL: out of
    memory (fd is closed then too). */
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e);
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
+/* A stream that connects over TCP to the addresses in turn (a copy of a),
+   spreading the time left until deadline (0: none) over them; timeout is the
+   whole budget in seconds, for messages. NULL: out of memory. */
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e);
+/* A stream that connects to the Unix domain socket at path. NULL: out of
+   memory or a path the system cannot take (e says which). */
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
+HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+/* The first answer down the stack, or NULL. */
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 
 /* ---- dns: name resolution that never blocks the loop ----
@@ -411,19 +513,13 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
    it, or at once on failure). host: the name for SNI and verification (an IP
    literal is checked against the certificate's IP addresses, and no SNI is
    sent); port keys the session cache. offer_h2: ALPN offers "h2" before
-   "http/1.1". The result is a stream; run httpx__tls_handshake on it until it
-   says 1 before sending. */
+   "http/1.1". The result is a stream whose connect step sets up the stream
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
-/* 1 handshake done, HTTPX__AGAIN (s->want set), HTTPX__BAD (e: HTTPX_ERR_TLS
-   with a sentence and e->sys_errno = the BearSSL error number; or a network
-   error). */
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e);
-/* The protocol ALPN chose ("http/1.1", "h2"), or "" when none. */
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s);
-/* The negotiated version and cipher suite, as OpenSSL names them ("" when
-   not TLS or not known); static strings. */
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher);
 
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
@@ -437,17 +533,24 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
    - the loop (loop.c) polls connections, not requests (idle pooled ones
      too), steps them on readiness and deadlines, and places queued
      exchanges on connections;
-   - policy (request.c, client.c, response.c, task.c) builds the request
-     value, applies options, follows redirects, keeps or streams the body.
-   Calls go down, callbacks go up: a protocol tells an exchange about its
-   progress through httpx__exchange_head/_wake/_end, which live above it. */
+   - the response (response.c) listens to its exchange through a sink:
+     the door every head comes through, the body kept, streamed or dropped;
+   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
+     publishes for both faces (client.c blocking, task.c tasks).
+   Calls go down, callbacks go up: exchange.c reaches the response through
+   the sink it installed (head, wake, end), the loop reaches the task face
+   through the hooks it installed on the client (httpx__face_hooks). */
 
 /* ---- the request value (request.c) ---- */
 
 #define HTTPX__REQ_INLINE_FIELDS 16
-typedef struct httpx__request {
+/* The public httpx_req is this value: what a mock handler and
+   httpx_response_request see. */
+typedef struct httpx_req {
     char method[32];
     httpx__url url;                 /* views into the response's url_text */
+    const char *url_text;           /* the whole URL (the response's url_text) */
     /* The fields to send, merged from the defaults, the client's headers, the
        request's and auth, without Content-Length/Transfer-Encoding (each
        protocol frames the body itself). A caller's Host, if any, is here;
@@ -503,21 +606,16 @@ enum httpx__ex_state {
     HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
 };
 
-/* A protocol's own state of an exchange (HTTP/1.1; HTTP/2 adds a stream). */
+/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
+   receive side) and how far the request went out. */
 typedef struct httpx__h1_ex {
-    httpx__h1_framing framing;
-    httpx__chunked chunked;
-    uint64_t remaining;             /* HTTPX__BODY_LENGTH: bytes still to come */
-    size_t scanned;                 /* how far the head-end search got */
-    size_t decoded;                 /* chunked: decoded body bytes waiting in conn->in */
+    httpx__h1_resp resp;
     size_t body_off;                /* request body bytes produced so far */
-    size_t interim_bytes;           /* of the 1xx responses skipped */
     bool body_sent;                 /* the request body is all queued */
-    bool body_complete;             /* the whole response body has been received */
-    bool reusable;                  /* the connection may serve another exchange */
     bool early;                     /* the server answered before the request was all sent */
 } httpx__h1_ex;
 
+#ifndef HTTPX_NO_HTTP2
 /* HTTP/2's state of an exchange: its stream. */
 typedef struct httpx__h2_ex {
     uint32_t id;                    /* the stream, 0 before it is opened */
@@ -531,6 +629,38 @@ typedef struct httpx__h2_ex {
     bool wake;                      /* news for the layer above, delivered after the events */
     httpx__err err;                 /* a stream error to report (code 0: none) */
 } httpx__h2_ex;
+#endif
+
+/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
+typedef httpx__h1_header httpx__field_view;
+
+/* A final response head, as a protocol hands it up: views valid during the
+   call only. The body length is parsed once, by the protocol. */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
+    const char *reason;
+    size_t reason_len;
+    const httpx__field_view *fields;
+    size_t nfields;
+    long long expected_length;      /* the body's length when known (0: none), else -1 */
+    /* the facts of the connection that carried it, as values (exchange.c
+       fills them; a transport without a connection leaves them empty) */
+    bool connection_reused;
+    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
+} httpx__head;
+
+/* What the layer above an exchange installs to hear of it: the protocols
+   and the connection are below it and reach it only through these. */
+typedef struct httpx__exchange_sink {
+    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
+       large, out of memory): the protocol then ends ex with that error. */
+    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
+    void (*wake)(httpx__exchange *ex);
+    /* ex ended (DONE, off its connection): e NULL for success, else why. */
+    void (*end)(httpx__exchange *ex, httpx__err *e);
+} httpx__exchange_sink;
 
 struct httpx__exchange {
     enum httpx__ex_state state;
@@ -552,25 +682,38 @@ struct httpx__exchange {
     bool retried;
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
-    httpx__h1_ex h1;
-    httpx__h2_ex h2;
+    const httpx__exchange_sink *sink;   /* the layer above (the response) */
+    union {                         /* the protocol's part: one of them, never both */
+        httpx__h1_ex h1;
+#ifndef HTTPX_NO_HTTP2
+        httpx__h2_ex h2;
+#endif
+    } proto;
 };
 
-/* A response head as protocol-neutral views (HTTP/1.1 parses into these). */
-typedef httpx__h1_header httpx__field_view;
-
-/* The one door through which every response head reaches its response
-   (HTTP/1.1 now, HTTP/2 and mock transports later). HTTPX_OK or why the
-   head is refused (too large, out of memory): the protocol then ends the
-   exchange with that error. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e);
+/* exchange.c: the one owner of ex->state. Every change goes through here
+   and is asserted against the table of legal transitions. */
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* The exchange waits now, for at most seconds (<0: no limit); which: the
+   error when that runs out. The one place protocols arm timeouts. */
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
+/* Whether ex may go out again on another connection: not retried yet, a
+   body that can be produced again, and idempotent when need_idempotent
+   (the server may have acted on it). The protocols decide when it applies. */
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
+/* A response sets up its exchange: IDLE, listened to through sink. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
+/* The one door through which every response head reaches its response:
+   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
+   refused: the protocol then ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
 /* The protocol has body bytes (or the end, or an error) for ex: the layer
    above pulls them with httpx__exchange_read now (in-memory bodies,
    on_data) or when its reader runs (streams). */
 HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
+   sink it ended with e (a timeout). */
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
 /* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
 HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
 /* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
@@ -591,15 +734,34 @@ HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
 
 enum httpx__conn_state {
     HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
-    HTTPX__CONN_CONNECTING,     /* TCP, trying the addresses in turn */
-    HTTPX__CONN_TLS,            /* the handshake */
+    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
+                                   (the addresses in turn) or a Unix socket's, then TLS */
     HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
     HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
 };
 
-/* The protocol slot. HTTP/1.1 implements it; HTTP/2 is the next. */
+/* The protocol slot, closed at both ends: the connection knows a protocol
+   only through these, and keeps its state as an opaque pointer
+   (conn->proto_state); a protocol reaches exchanges through exchange.c and
+   their sinks. The client's table (httpx_client.protocols) lists the
+   protocols a connection may choose from, most preferred first. */
 typedef struct httpx__proto {
     const char *name;
+    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
+                                       a connection that may speak it rather than open
+                                       their own, and traffic on it while idle is normal */
+    /* Whether conn may come to speak it, by the client's options (asked
+       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
+    bool (*offered)(const httpx__conn *conn);
+    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
+    bool (*chosen)(const httpx__conn *conn);
+    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
+    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
+    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
+    void (*free)(httpx__conn *conn);
+    /* conn cannot take another exchange now, but will without a new
+       connection (streams finish): an exchange waits for it. */
+    bool (*worth_waiting)(const httpx__conn *conn);
     /* Whether the connection can take another exchange now. */
     bool (*can_take)(const httpx__conn *conn);
     /* Starts serving ex (state SENDING). Errors end ex. */
@@ -616,19 +778,29 @@ typedef struct httpx__proto {
     void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
 } httpx__proto;
 
+/* Where a connection goes: the stack of streams it is made of, and the
+   pool's key (exchanges whose URLs have the route of a connection may use
+   it; httpx__route_is_for compares without building a string). */
+typedef struct httpx__route {
+    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
+                                       TLS name (SNI, verification), messages */
+    int port;
+    bool tls;                       /* https: TLS over the bottom stream */
+    const char *uds;                /* dial this Unix domain socket instead of host:port (the
+                                       client's copy of httpx_client_opts.uds); NULL: TCP */
+    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
+                                       come (the next issue), as one more stream in the stack
+                                       under TLS; then part of the key too */
+} httpx__route;
+
 struct httpx__conn {
     httpx__conn *next;              /* the client's list of every connection */
     httpx_client *client;
     enum httpx__conn_state state;
-    char host[256];                 /* with port and is_tls the pool's key; for DNS, SNI, messages */
-    int port;
-    bool is_tls;
+    httpx__route route;             /* where it goes; the pool's key */
     httpx__dns *dns;                /* while resolving */
-    httpx__addrs addrs;             /* while connecting: the addresses to try in turn */
-    int addr_index;
-    int fd;                         /* the socket while connecting; then io->fd */
-    httpx__stream *io;              /* once connected: socket, TLS over it */
-    double connect_timeout;         /* seconds, <0 none: covers DNS, TCP and TLS */
+    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
     double setup_deadline;          /* when the whole setup fails */
     double deadline;                /* the current setup wait (next address, DNS retry) */
     const httpx__proto *proto;      /* set when ready */
@@ -640,21 +812,16 @@ struct httpx__conn {
     size_t out_off;
     double idle_since;
     bool served;                    /* it served an exchange before (reuse) */
-    struct httpx__h2_session *h2;   /* the HTTP/2 session, when it speaks HTTP/2 */
+    void *proto_state;              /* the protocol's own (its start and free) */
     short want;                     /* poll events it waits for */
     int poll_index;                 /* its place in the loop's pollfd array, -1 none */
 };
 
+/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
+   Only the code that fills a client's protocol table names them. */
 HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
-/* HTTP/2 (h2_proto.c); NULL under HTTPX_NO_HTTP2. The connection's session
-   is made by httpx__h2_start when the connection becomes ready. */
 HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
-HTTPX__PRIVATE httpx_error httpx__h2_start(httpx__conn *conn, httpx__err *e);
-/* Frees the HTTP/2 state of a closing connection and of an exchange. */
-HTTPX__PRIVATE void httpx__h2_conn_free(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__h2_ex_free(httpx__exchange *ex);
-/* An HTTP/2 connection with streams open (a new exchange waits for one). */
-HTTPX__PRIVATE bool httpx__h2_has_streams(const httpx__conn *conn);
+#define HTTPX__MAX_PROTOCOLS 4
 
 /* Finds a ready connection of the origin that can take ex, or attaches ex
    to one being set up, or starts a new one (within limits). Returns false
@@ -671,16 +838,57 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
 #ifdef HTTPX__TEST_HOOKS
 HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
 #endif
-/* The fd to poll and the events (0: nothing to poll now). */
-HTTPX__PRIVATE int httpx__conn_fd(const httpx__conn *conn);
+/* The socket to poll (conn->want the events; 0: nothing to poll now). */
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
 /* An idle connection: the exchange is done with it. */
 HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
 HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Receives into conn->in (reserving room first; the unconsumed tail moves
+   to the front when the buffer would have to grow, so a stream of small
+   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
+#define HTTPX__CONN_RECV_CHUNK 16384
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
 /* Bytes in and out through the connection's stream (conn->want updated). */
 HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
 HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
 
 /* ---- the response, its client, tasks ---- */
+
+/* What the policy layer sends a hop through (hop.c): an exchange-level
+   transport. The network one is the pool and the protocol slot (submit
+   queues for a connection); the mock one answers from memory. Either way
+   the head reaches the response through the one door (httpx__exchange_head,
+   then the response's sink)
+   and the body comes through read. */
+typedef struct httpx__transport {
+    const char *name;
+    /* Sends ex's request (ex->req, built). News comes through the door and
+       httpx__exchange_wake; errors end ex. */
+    void (*submit)(httpx__exchange *ex);
+    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
+    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
+    void (*cancel)(httpx__exchange *ex);
+    /* Frees what the transport keeps for the response (NULL: nothing). */
+    void (*release)(httpx__response *r);
+} httpx__transport;
+
+/* The mock transport's answer being built (mock.c). */
+struct httpx_mock_reply {
+    int status;
+    httpx_headers headers;
+    httpx__buf body;
+    size_t body_off;                /* how much of body was read */
+    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+};
+
+/* What a face that keeps tasks installs on its client, so that the loop
+   (below the faces) can call up around a pass without naming them. */
+typedef struct httpx__face_hooks {
+    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
+    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
+    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
+} httpx__face_hooks;
 
 #define HTTPX__INLINE_FIELDS 24
 struct httpx__response {
@@ -712,6 +920,14 @@ struct httpx__response {
     httpx__response *task_prev, *task_next;   /* the client's list of tasks */
     httpx_opts opts_copy;           /* a task's own copy of the options */
     char *opts_store;               /* the strings and arrays that copy points into */
+    /* the hop (hop.c) */
+    const httpx__transport *transport;
+    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the face that made it: called first when it is freed (a task leaves
+       its client's list), and with the one-shot client it owns, last */
+    void (*on_free)(httpx__response *r);
+    void (*free_owned)(httpx_client *c);
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
@@ -730,23 +946,40 @@ struct httpx_client {
     bool oneshot;                   /* the private client of one httpx_get() & co. */
     httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
     httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    const httpx__face_hooks *face;  /* installed by the task face at its first task */
     int tasks_started, tasks_total, tasks_done;
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    /* what a connection may speak, most preferred first, NULL-terminated */
+    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
-/* client.c */
+/* response.c: the response object, the door, the body sinks */
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+/* The sink a response listens to its exchange with. */
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* mock.c */
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop.c: one hop of the policy layer, for both faces */
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
+/* Picks r's transport (the client's) and sends its first hop. */
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
+/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
+   True when r is final (published), false while a hop is in flight. */
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
+/* The blocking face's wait: sends r (unless it failed already) and runs the
+   loop until it is final, or for a stream until the final head is in. */
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
-/* A finished exchange of r: prepares the next hop when it was a redirect to
-   follow. True when r goes on (submit it again). */
-HTTPX__PRIVATE bool httpx__follow(httpx__response *r);
 HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
 HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
 HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
@@ -758,16 +991,6 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
    for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
 HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
                                         const httpx__field_view *f, size_t n);
-/* response.c */
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
-/* task.c */
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r);
-/* Settles tasks whose exchange ended: follows redirects, calls on_done. */
-HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c);
-HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c);
-/* Whether a task waits for a pass to admit it or to report its end. */
-HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c);
 /* loop.c: the one loop of a client. One pass: place queued exchanges, poll
    the connections (waiting at most timeout_ms, -1 none), step what is
    ready or due, within budget seconds (0: none). */

@@ -33,11 +33,11 @@
    CONTENTS (grep for the anchor)
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
-       >>base >>url >>headers >>h1 >>hpack >>h2_frame >>h2_session >>multipart
-       >>utf8 >>json >>jsonw >>cookie >>net
+       >>base >>url >>headers >>h1 >>h1_session >>hpack >>h2_frame >>h2_session
+       >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
-       >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>conn >>h1_proto
-       >>h2_proto >>loop >>client >>task >>response >>text >>cookie_response
+       >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
+       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS

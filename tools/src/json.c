@@ -712,32 +712,3 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
     }
     return v;
 }
-
-/* ---- the response's JSON ---- */
-
-static const httpx_json_error httpx__j_nomem = {HTTPX_ERR_NOMEM, 0, 0, 0, "out of memory"};
-
-HTTPX_API const httpx_json_value *httpx_json(httpx_response *pub) {
-    httpx__views *vw;
-    if (!pub) return NULL;
-    vw = httpx__views_of((httpx__response *)(void *)pub);
-    if (!vw) return NULL;
-    if (!vw->json_done) {
-        vw->json_done = true;
-        if (pub->error) {
-            vw->json_error.code = pub->error;
-            snprintf(vw->json_error.message, sizeof vw->json_error.message, "no JSON: the request failed: %s",
-                     pub->error_message);
-        } else {
-            vw->json = httpx_json_parse(pub->content, pub->content_length, &vw->json_error);
-        }
-    }
-    return vw->json;
-}
-
-HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
-    httpx__views *vw;
-    if (!pub) return &httpx__j_nomem;
-    vw = httpx__views_of((httpx__response *)(void *)pub);
-    return vw ? &vw->json_error : &httpx__j_nomem;
-}

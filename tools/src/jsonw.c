@@ -91,6 +91,9 @@ static bool httpx__jw_double(httpx__buf *b, double x, httpx__err *e) {
         }
         if (back == x) break;
     }
+    /* "-0" reads back as the integer 0 (as in Python and JavaScript): the
+       sign would be lost; "-0.0" is read as the double it is. */
+    if (x == 0 && tmp[0] == '-') memcpy(tmp, "-0.0", 5);
     return httpx__buf_puts(b, tmp) || (httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory"), false);
 }
 

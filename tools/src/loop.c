@@ -1,93 +1,9 @@
-/* loop: the one loop of a client, and the life of an exchange in it. Every
+/* loop: the one loop of a client (the life of an exchange is exchange.c's). Every
    face runs it: httpx_client_poll, httpx_client_process, httpx_task_wait,
    httpx_gather, the blocking calls and httpx_read. One pass places queued
    exchanges on connections, polls the connections (idle pooled ones too),
    steps the ready ones, and applies every deadline in one place. */
 #include "internal.h"
-#include <poll.h>
-
-/* ---- exchanges in flight ---- */
-
-static void httpx__live_add(httpx__exchange *ex) {
-    httpx_client *c = ex->client;
-    if (ex->live) return;
-    ex->live = true;
-    ex->live_next = NULL;
-    ex->live_prev = c->live_tail;
-    if (c->live_tail) c->live_tail->live_next = ex;
-    else c->live = ex;
-    c->live_tail = ex;
-}
-
-HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex) {
-    httpx_client *c = ex->client;
-    if (!ex->live) return;
-    if (ex->live_prev) ex->live_prev->live_next = ex->live_next;
-    else c->live = ex->live_next;
-    if (ex->live_next) ex->live_next->live_prev = ex->live_prev;
-    else c->live_tail = ex->live_prev;
-    ex->live = false;
-    ex->live_prev = ex->live_next = NULL;
-}
-
-HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
-    ex->state = HTTPX__EX_QUEUED;
-    ex->deadline = 0;
-    ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
-    ex->readable = false;
-    ex->reused = ex->retried = false;
-    ex->started = httpx__now();
-    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
-    httpx__live_add(ex);
-}
-
-HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex) {
-    httpx__conn_detach(conn, ex);
-    ex->retried = true;
-    ex->reused = false;
-    ex->deadline = 0;
-    ex->timeout_error = HTTPX_OK;
-    ex->state = HTTPX__EX_QUEUED;
-}
-
-HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e) {
-    httpx__conn *conn = ex->conn;
-    bool ok = !e || !e->code;
-    if (ex->state == HTTPX__EX_DONE) return;
-    if (conn) {
-        if (conn->proto && (ex->state >= HTTPX__EX_SENDING)) conn->proto->release(conn, ex, ok);
-        else httpx__conn_detach(conn, ex);
-    }
-    ex->conn = NULL;
-    ex->state = HTTPX__EX_DONE;
-    ex->deadline = 0;
-    ex->readable = true;
-    httpx__live_remove(ex);
-    if (!ok) httpx__response_fail(ex->resp, e);
-    ex->resp->pub.elapsed = httpx__now() - ex->started;
-}
-
-HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex) {
-    httpx__conn *conn = ex->conn;
-    if (ex->state == HTTPX__EX_DONE) return;
-    if (conn && conn->proto && ex->state >= HTTPX__EX_SENDING) conn->proto->cancel(conn, ex);
-    else if (conn) httpx__conn_detach(conn, ex);   /* its connection goes on for the others */
-    ex->conn = NULL;
-    ex->state = HTTPX__EX_DONE;
-    ex->deadline = 0;
-    httpx__live_remove(ex);
-}
-
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    long n;
-    if (ex->state != HTTPX__EX_BODY) return ex->state == HTTPX__EX_DONE ? 0 : HTTPX__AGAIN;
-    ex->readable = false;
-    n = ex->conn->proto->read_body(ex->conn, ex, buf, cap, e);
-    if (n > 0) ex->deadline = 0;
-    else if (n == 0) httpx__exchange_end(ex, NULL);
-    else if (n == HTTPX__BAD) httpx__exchange_end(ex, e);
-    return n;
-}
 
 /* The error of a wait whose deadline passed, or of the whole request's
    (total: timeout.total). */
@@ -102,9 +18,7 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
                     which == HTTPX_ERR_READ_TIMEOUT ? ex->timeout.read :
                     which == HTTPX_ERR_WRITE_TIMEOUT ? ex->timeout.write :
                     which == HTTPX_ERR_POOL_TIMEOUT ? ex->timeout.pool : ex->timeout.connect);
-    httpx__exchange_abandon(ex);     /* off its connection (HTTP/1.1 closes it) or the pool queue */
-    httpx__response_fail(ex->resp, &e);
-    ex->resp->pub.elapsed = httpx__now() - ex->started;
+    httpx__exchange_fail(ex, &e);
 }
 
 /* ---- one pass ---- */
@@ -178,7 +92,7 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
     httpx__conn *conn;
     httpx__exchange *ex;
     double next = 0;
-    bool at_once = c->polling <= 1 && httpx__tasks_due(c);   /* nested passes neither admit nor report */
+    bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
         int fd = httpx__conn_fd(conn);
@@ -263,14 +177,13 @@ HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double bud
    only by the outermost one (a callback's blocking call nests a pass). */
 static void httpx__pass_begin(httpx_client *c) {
     c->polling++;
-    if (c->polling == 1) httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) c->face->admit(c);   /* the faces' work around a pass: see task.c */
     httpx__loop_place(c);
 }
 
 static void httpx__pass_end(httpx_client *c) {
-    if (c->polling == 1) {
-        httpx__tasks_settle(c);
-        httpx__tasks_admit(c);
+    if (c->polling == 1 && c->face) {
+        c->face->settle(c);      /* reports what ended, admits what may start */
         httpx__loop_place(c);
     }
     httpx__loop_sweep(c);

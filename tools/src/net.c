@@ -1,45 +1,23 @@
-/* net: nonblocking TCP sockets (names are resolved in dns.c), and the few
-   platform helpers the other components share (socket set-up, addresses as
-   text, random bytes). Nothing here waits: every call returns at once with
-   "done", "would block" or an error; the engine's poll() loop does the
-   waiting. */
+/* net: the network's bottom streams (TCP, trying a name's addresses in
+   turn, and Unix domain sockets; names are resolved in dns.c), the socket
+   calls the resolver shares, addresses as text, and the calls through the
+   stream seam. Nothing here waits: every call returns at once with "done",
+   "would block" or an error; the engine's poll loop does the waiting. */
 #include "internal.h"
-#include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <poll.h>
-
-/* ---- platform helpers ---- */
-
-HTTPX__PRIVATE bool httpx__fd_nonblock(int fd) {
-    int flags = fcntl(fd, F_GETFL, 0);
-    return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
-}
-
-HTTPX__PRIVATE int httpx__socket(int family, int type) {
-    int fd = socket(family, type, 0);
-    if (fd < 0) return -1;
-    if (!httpx__fd_nonblock(fd)) {
-        int err = errno;
-        close(fd);
-        errno = err;
-        return -1;
-    }
-#ifdef SO_NOSIGPIPE
-    {
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-    }
+#ifdef HTTPX_DNS_THREADS
+#include <netdb.h>
 #endif
-    return fd;
-}
+
+/* ---- addresses ---- */
 
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port) {
     memset(ss, 0, sizeof *ss);
@@ -68,145 +46,309 @@ HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out,
         const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
         inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof ip);
         snprintf(out, cap, "[%s]:%d", ip, ntohs(s6->sin6_port));
+    } else if (sa->sa_family == AF_UNIX) {
+        const struct sockaddr_un *su = (const struct sockaddr_un *)(const void *)sa;
+        snprintf(out, cap, "%.*s", (int)sizeof su->sun_path, su->sun_path);
     } else {
         snprintf(out, cap, "?");
     }
 }
 
-HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
-    unsigned char *out = (unsigned char *)p;
-    size_t got = 0;
-    int fd;
-    do fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC); while (fd < 0 && errno == EINTR);
-    if (fd < 0) return false;
-    while (got < n) {
-        ssize_t r = read(fd, out + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += (size_t)r;
-    }
-    close(fd);
-    return got == n;
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]) {
+    if (inet_pton(AF_INET, s, out) == 1) return 4;
+    if (inet_pton(AF_INET6, s, out) == 1) return 16;
+    return 0;
 }
 
-/* ---- TCP ---- */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap) {
+    char text[64];
+    if (!inet_ntop(len == 16 ? AF_INET6 : AF_INET, ip, text, sizeof text)) snprintf(text, sizeof text, "?");
+    snprintf(out, cap, "%s", text);
+}
+#endif
 
 HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap) {
     HTTPX_ASSERT(i >= 0 && i < a->count && cap > 0);
     httpx__sockaddr_string((const struct sockaddr *)&a->addr[i], out, cap);
 }
 
-/* Starts a nonblocking connect to address i. Returns the fd (the connect may
-   still be in progress: wait for POLLOUT, then httpx__connect_finish), or
-   HTTPX__BAD. */
-HTTPX__PRIVATE int httpx__connect_start(const httpx__addrs *a, int i, httpx__err *e) {
-    const struct sockaddr *sa = (const struct sockaddr *)&a->addr[i];
-    int fd, one = 1;
-    char where[80];
-    HTTPX_ASSERT(i >= 0 && i < a->count);
-    fd = httpx__socket(sa->sa_family, SOCK_STREAM);
-    if (fd < 0) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
-        return HTTPX__BAD;
-    }
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  /* requests are small and latency matters */
-    if (connect(fd, sa, a->len[i]) == 0 || errno == EINPROGRESS) return fd;
-    e->sys_errno = errno;
-    httpx__addr_string(a, i, where, sizeof where);
-    httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(e->sys_errno));
-    close(fd);
-    return HTTPX__BAD;
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e) {
+    struct sockaddr_un *su = (struct sockaddr_un *)&a->addr[0];
+    size_t n = path ? strlen(path) : 0;
+    memset(a, 0, sizeof *a);
+    if (n == 0) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the Unix socket path (uds) is empty");
+    if (n >= sizeof su->sun_path)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "the Unix socket path (uds) is %lu bytes long: "
+                           "this system takes at most %lu", (unsigned long)n, (unsigned long)sizeof su->sun_path - 1);
+    su->sun_family = AF_UNIX;
+    memcpy(su->sun_path, path, n + 1);
+    a->len[0] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    a->count = 1;
+    return HTTPX_OK;
 }
 
-/* After POLLOUT on a connecting socket: did it connect? */
-HTTPX__PRIVATE httpx_error httpx__connect_finish(int fd, const httpx__addrs *a, int i, httpx__err *e) {
+#ifdef HTTPX_DNS_THREADS
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx) {
+    struct addrinfo hints, *res = NULL, *ai;
+    int rc;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    rc = getaddrinfo(host, NULL, &hints, &res);
+#ifdef EAI_ADDRFAMILY
+    if (rc == EAI_ADDRFAMILY) rc = EAI_NONAME;
+#endif
+    if (rc == EAI_NONAME) {   /* AI_ADDRCONFIG hides everything on a host with only loopback */
+        hints.ai_flags = 0;
+        rc = getaddrinfo(host, NULL, &hints, &res);
+    }
+    if (rc != 0) return gai_strerror(rc);
+    for (ai = res; ai; ai = ai->ai_next) {
+        if (ai->ai_family == AF_INET)
+            add(ctx, AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr);
+        else if (ai->ai_family == AF_INET6)
+            add(ctx, AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr);
+    }
+    freeaddrinfo(res);
+    return NULL;
+}
+#endif
+
+/* ---- socket calls ---- */
+
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n) {
+    for (;;) {
+        ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+        if (r >= 0) return (long)r;
+        if (HTTPX__INTERRUPTED(errno)) continue;
+        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    }
+}
+
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n) {
+    for (;;) {
+        ssize_t r = recv(fd, p, n, 0);
+        if (r >= 0) return (long)r;
+        if (HTTPX__INTERRUPTED(errno)) continue;
+        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    }
+}
+
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len) {
+    if (connect(fd, sa, len) == 0) return 0;
+    return HTTPX__IN_PROGRESS(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+}
+
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
     int err = 0;
     socklen_t len = (socklen_t)sizeof err;
-    char where[80];
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
-    if (err == 0) return HTTPX_OK;
-    e->sys_errno = err;
-    httpx__addr_string(a, i, where, sizeof where);
-    return httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", where, strerror(err));
+    return err;
 }
 
 /* >0 bytes sent, HTTPX__AGAIN, HTTPX__BAD (errno kept in e). */
-HTTPX__PRIVATE long httpx__sock_send(int fd, const void *p, size_t n, httpx__err *e) {
-    ssize_t r;
-    for (;;) {
-        r = send(fd, p, n, MSG_NOSIGNAL);
-        if (r >= 0) return (long)r;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e) {
+    long r = httpx__sock_write(fd, p, n);
+    if (r == HTTPX__BAD) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
-        return HTTPX__BAD;
     }
+    return r;
 }
 
 /* >0 bytes received, 0 the peer closed, HTTPX__AGAIN, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__sock_recv(int fd, void *p, size_t n, httpx__err *e) {
-    ssize_t r;
-    for (;;) {
-        r = recv(fd, p, n, 0);
-        if (r >= 0) return (long)r;
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return HTTPX__AGAIN;
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e) {
+    long r = httpx__sock_read(fd, p, n);
+    if (r == HTTPX__BAD) {
         e->sys_errno = errno;
         httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+    }
+    return r;
+}
+
+/* ---- the socket stream: the bottom of every network connection ----
+   One type for TCP (the addresses of a name, tried in turn), a Unix domain
+   socket (one address) and a socket connected elsewhere (adopted). */
+
+typedef struct httpx__sock_stream {
+    httpx__stream base;               /* first: it is a stream */
+    httpx__addrs addrs;               /* the addresses to try; count 0 when adopted */
+    int index;                        /* the one being tried */
+    bool ready;                       /* connected */
+    double all_deadline;              /* when the whole connect fails (0: never) */
+    double timeout;                   /* the whole budget, seconds, for messages */
+    char peer[112];                   /* the address being tried or connected: a path fits */
+    char setup[144];                  /* "connect to <peer> not done" */
+} httpx__sock_stream;
+
+static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
+    return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Starts connecting to addrs[index] or a later address. Spreads what is
+   left of the time over the addresses left, so that one dead address of a
+   name cannot eat the whole budget. 1 connected at once, HTTPX__AGAIN,
+   HTTPX__BAD (no address left; e says why the last one failed). */
+static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
+    httpx__stream *s = &ss->base;
+    for (; ss->index < ss->addrs.count; ss->index++) {
+        const struct sockaddr *sa = (const struct sockaddr *)&ss->addrs.addr[ss->index];
+        int rc, one = 1;
+        httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
+        snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
+        if (s->fd == HTTPX__NO_SOCK) {
+            e->sys_errno = errno;
+            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            continue;
+        }
+        if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
+            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        rc = httpx__sock_connect(s->fd, sa, ss->addrs.len[ss->index]);
+        if (rc == 0) {
+            ss->ready = true;
+            s->deadline = 0;
+            return 1;
+        }
+        if (rc == HTTPX__AGAIN) {
+            int left = ss->addrs.count - ss->index;
+            double now = httpx__now();
+            s->want = POLLOUT;
+            s->deadline = ss->all_deadline ? now + (ss->all_deadline - now) / left : 0;
+            return HTTPX__AGAIN;
+        }
+        e->sys_errno = errno;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(e->sys_errno));
+        httpx__sock_close(s->fd);
+        s->fd = HTTPX__NO_SOCK;
+    }
+    if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no address to connect to");
+    return HTTPX__BAD;
+}
+
+static int httpx__ss_connect(httpx__stream *s, httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    bool timed_out;
+    httpx__pollfd p;
+    int err;
+    if (ss->ready) return 1;
+    if (s->fd == HTTPX__NO_SOCK) return httpx__ss_start(ss, e);
+    timed_out = s->deadline && httpx__now() >= s->deadline;
+    if (!timed_out) {
+        p.fd = s->fd;
+        p.events = POLLOUT;
+        p.revents = 0;
+        if (httpx__poll(&p, 1, 0) == 0) return HTTPX__AGAIN;   /* still connecting: want stays POLLOUT */
+        err = httpx__sock_error(s->fd);
+        if (err == 0) {
+            ss->ready = true;
+            s->want = 0;
+            s->deadline = 0;
+            return 1;
+        }
+        e->sys_errno = err;
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(err));
+    }
+    httpx__sock_close(s->fd);
+    s->fd = HTTPX__NO_SOCK;
+    if (++ss->index >= ss->addrs.count) {
+        if (timed_out)
+            httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect to %s timed out after %.3g s", ss->peer, ss->timeout);
         return HTTPX__BAD;
     }
+    return httpx__ss_start(ss, e);
 }
 
-HTTPX__PRIVATE void httpx__sock_close(int fd) { if (fd >= 0) close(fd); }
-
-HTTPX__PRIVATE int httpx__poll(struct pollfd *fds, size_t n, int timeout_ms) {
-    int rc = poll(fds, (nfds_t)n, timeout_ms);
-    if (rc < 0 && errno == EINTR) return 0;
-    return rc;
-}
-
-/* ---- the socket stream: the bottom of every network connection ---- */
-
-static long httpx__sock_stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+static long httpx__ss_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     s->want = POLLOUT;
     return httpx__sock_send(s->fd, p, n, e);
 }
 
-static long httpx__sock_stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+static long httpx__ss_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
     s->want = POLLIN;
     return httpx__sock_recv(s->fd, p, n, e);
 }
 
-static size_t httpx__sock_stream_pending(const httpx__stream *s) { (void)s; return 0; }
+static size_t httpx__ss_pending(const httpx__stream *s) { (void)s; return 0; }
 
-static void httpx__sock_stream_free(httpx__stream *s) {
+static const char *httpx__ss_query(const httpx__stream *s, int fact) {
+    const httpx__sock_stream *ss = httpx__ss_of(s);
+    if (fact == HTTPX__FACT_PEER) return ss->peer[0] ? ss->peer : NULL;
+    if (fact == HTTPX__FACT_SETUP) return ss->ready || !ss->setup[0] ? NULL : ss->setup;
+    return NULL;
+}
+
+static void httpx__ss_free(httpx__stream *s) {
     httpx__sock_close(s->fd);
     httpx__free(s);
 }
 
 static const httpx__stream_ops httpx__sock_stream_ops = {
-    httpx__sock_stream_send, httpx__sock_stream_recv, httpx__sock_stream_pending, httpx__sock_stream_free
+    httpx__ss_connect, httpx__ss_send, httpx__ss_recv, httpx__ss_pending, httpx__ss_query, httpx__ss_free
 };
 
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(int fd, httpx__err *e) {
-    httpx__stream *s;
-    HTTPX_ASSERT(fd >= 0);
-    s = (httpx__stream *)httpx__malloc(sizeof *s);
-    if (!s) {
-        httpx__sock_close(fd);
+static httpx__sock_stream *httpx__ss_new(httpx__err *e) {
+    httpx__sock_stream *ss = (httpx__sock_stream *)httpx__malloc(sizeof *ss);
+    if (!ss) {
         httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
         return NULL;
     }
-    s->ops = &httpx__sock_stream_ops;
-    s->fd = fd;
-    s->want = 0;
-    return s;
+    memset(ss, 0, sizeof *ss);
+    ss->base.ops = &httpx__sock_stream_ops;
+    ss->base.fd = HTTPX__NO_SOCK;
+    return ss;
 }
 
-/* The calls through the seam. The ops always get an httpx__err to fill, so
-   that no stream needs a scratch one of its own. */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e) {
+    httpx__sock_stream *ss;
+    HTTPX_ASSERT(fd != HTTPX__NO_SOCK);
+    if (!(ss = httpx__ss_new(e))) {
+        httpx__sock_close(fd);
+        return NULL;
+    }
+    ss->base.fd = fd;
+    ss->ready = true;
+    return &ss->base;
+}
+#endif
+
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_new(e);
+    if (!ss) return NULL;
+    ss->addrs = *a;
+    ss->all_deadline = deadline;
+    ss->timeout = timeout;
+    return &ss->base;
+}
+
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {
+    httpx__sock_stream *ss = httpx__ss_new(e);
+    if (!ss) return NULL;
+    if (httpx__addrs_unix(&ss->addrs, path, e)) {
+        httpx__free(ss);
+        return NULL;
+    }
+    return &ss->base;
+}
+
+/* ---- the calls through the seam ----
+   The ops always get an httpx__err to fill, so that no stream needs a
+   scratch one of its own. */
+
+HTTPX__PRIVATE int httpx__stream_connect(httpx__stream *s, httpx__err *e) {
+    httpx__err scratch;
+    HTTPX_ASSERT(s && s->ops);
+    if (!e) {
+        memset(&scratch, 0, sizeof scratch);
+        e = &scratch;
+    }
+    return s->ops->connect(s, e);
+}
 HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
     httpx__err scratch;
     HTTPX_ASSERT(s && s->ops && (p || n == 0));
@@ -218,4 +360,11 @@ HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, http
     return s->ops->recv(s, p, n, e ? e : &scratch);
 }
 HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s) { return s ? s->ops->pending(s) : 0; }
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact) {
+    for (; s; s = s->lower) {
+        const char *answer = s->ops->query(s, fact);
+        if (answer) return answer;
+    }
+    return NULL;
+}
 HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s); }

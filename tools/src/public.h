@@ -207,6 +207,28 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
+/* >>mock: a transport that answers from memory, for tests (HTTPX's
+   MockTransport). With httpx_client_opts.mock set, no connection is made: each
+   request (each hop of a redirect too) calls the handler, which looks at the
+   request as sent and answers through the reply builder; the client's whole
+   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
+   it does over the network. The handler runs on the caller's thread, inside
+   the call that drives the client. */
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
+typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* The answer: status 200, no headers, an empty body unless told otherwise.
+   Strings are copied. A Content-Length field is added unless the handler set
+   one. A header name or value the library would refuse from a caller (CR, LF,
+   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
+HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+/* status, "Content-Type: application/json" and the body, in one call */
+HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+/* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
+   and message (NULL: httpx_strerror's) as if the network had failed. */
+HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
 
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
@@ -233,6 +255,13 @@ typedef struct httpx_client_opts {
     const char *const *nameservers; /* NULL: /etc/resolv.conf. "ip" or "ip:port", NULL-terminated;
                                    kept by pointer: it must outlive the client. Not used under
                                    HTTPX_DNS_THREADS (getaddrinfo asks the system's) */
+    httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
+                                   handler (see >>mock); nothing is dialled */
+    void *mock_user_data;       /* passed to mock */
+    const char *uds;            /* NULL: TCP. The path of a Unix domain socket to connect to
+                                   instead of the URL's host and port, which still make the Host
+                                   header (and the TLS name of https://), as HTTPX's uds= and
+                                   curl's --unix-socket. Copied */
 } httpx_client_opts;
 
 /* >>response */
@@ -334,6 +363,24 @@ HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name);           /* first value or NULL */
 HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name, size_t n); /* n-th value of a repeated header */
 HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r);          /* all, in order */
+/* The request that was sent for r: the last hop's, after redirects (HTTPX's
+   r.request). Valid until r is freed. */
+HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r);
+
+/* >>request: a request as sent, as a mock handler sees it and as
+   httpx_response_request returns it. (The type is httpx_req because
+   httpx_request is the one-shot call.) */
+HTTPX_API const char *httpx_request_method(const httpx_req *q);              /* "GET" */
+HTTPX_API const char *httpx_request_url(const httpx_req *q);                 /* absolute, params added */
+HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name); /* first value or NULL */
+/* Every field sent but Content-Length and Transfer-Encoding (each protocol
+   frames the body itself) and Host (derived from the URL unless given). */
+HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
+/* The body bytes (*len set; NULL and 0 for none). In a mock handler always
+   the whole body, streamed uploads and multipart included. On a response's
+   request: in-memory bodies (content, json, data); NULL for a streamed
+   upload or files sent over the network, whose bytes are not kept. */
+HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
 /* r.text: the body decoded to UTF-8, NUL-terminated, owned by the response
    (made once, then cached). The encoding is the Content-Type charset, else the
    one a byte order mark names, else UTF-8. Known: utf-8, utf-16 (-le, -be),

@@ -1,11 +1,29 @@
-/* response: the layer above the protocols. Every response head comes in
-   through one door (httpx__exchange_head); body bytes go to memory (with
-   the size limit), to on_data, or to a streaming reader; a redirect's body
-   is dropped, bounded. Then what a caller does with a response: headers,
-   status classes, text decoding, streaming reads and freeing. */
+/* response: the layer above the transports. Every response head comes in
+   through one door (the sink it installs on its exchange: exchange.c hands
+   up a head as values, whatever carried it, the connection's facts too);
+   body bytes go to memory (with the size limit), to on_data, or to a
+   streaming reader; a redirect's body is dropped, bounded. Then what a
+   caller does with a response: headers, status classes, streaming reads,
+   the request it answers, and freeing. Nothing here names a face: the one
+   that made a response installs what its free needs (on_free, free_owned). */
 #include "internal.h"
 
 static httpx__response *httpx__resp(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
+
+HTTPX__PRIVATE httpx__response *httpx__response_new(void) {
+    httpx__response *r = (httpx__response *)httpx__malloc(sizeof *r);
+    if (!r) return NULL;
+    memset(r, 0, sizeof *r);
+    r->pub.error_message = "";
+    r->pub.reason_phrase = "";
+    r->pub.http_version = "";
+    r->pub.url = "";
+    r->pub.content = (char *)"";
+    r->pub.expected_length = -1;
+    r->pub.tls_version = r->pub.tls_cipher = r->pub.alpn = "";
+    httpx__buf_init_inline(&r->url_text, r->url_inline, sizeof r->url_inline);
+    return r;
+}
 
 HTTPX_API const char *httpx_header(const httpx_response *r, const char *name) {
     return r ? httpx_headers_get(&httpx__resp(r)->headers, name) : NULL;
@@ -17,6 +35,23 @@ HTTPX_API const char *httpx_header_nth(const httpx_response *r, const char *name
 
 HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r) {
     return r ? &httpx__resp(r)->headers : NULL;
+}
+
+/* ---- the request as sent ---- */
+
+HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r) {
+    return r ? &httpx__resp(r)->req : NULL;
+}
+
+HTTPX_API const char *httpx_request_method(const httpx_req *q) { return q ? q->method : ""; }
+HTTPX_API const char *httpx_request_url(const httpx_req *q) { return q && q->url_text ? q->url_text : ""; }
+HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name) {
+    return q ? httpx_headers_get(&q->headers, name) : NULL;
+}
+HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q) { return q ? &q->headers : NULL; }
+HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len) {
+    if (len) *len = q && q->body ? q->body_len : 0;
+    return q ? q->body : NULL;
 }
 
 HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
@@ -52,67 +87,65 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
 /* on_debug: the connection's facts in words, then the head as text. */
-static void httpx__debug_head_in(httpx__exchange *ex, const char *version, int status,
-                                 const httpx__field_view *fields, size_t nfields) {
+static void httpx__debug_head_in(httpx__exchange *ex, const httpx__head *h) {
     httpx__response *r = ex->resp;
     char line[320];
     int n;
     if (r->pub.tls_version[0])
-        n = snprintf(line, sizeof line, "%s over a %s connection, %s, cipher %s, ALPN %s", version,
-                     ex->reused ? "reused" : "new", r->pub.tls_version, r->pub.tls_cipher,
+        n = snprintf(line, sizeof line, "%s over a %s connection, %s, cipher %s, ALPN %s", h->version,
+                     h->connection_reused ? "reused" : "new", r->pub.tls_version, r->pub.tls_cipher,
                      r->pub.alpn[0] ? r->pub.alpn : "none");
     else
-        n = snprintf(line, sizeof line, "%s over a %s connection", version, ex->reused ? "reused" : "new");
+        n = snprintf(line, sizeof line, "%s over a %s connection", h->version, h->connection_reused ? "reused" : "new");
     HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
-    snprintf(line, sizeof line, "%s %d%s%s", version, status, r->pub.reason_phrase[0] ? " " : "", r->pub.reason_phrase);
-    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, fields, nfields);
+    snprintf(line, sizeof line, "%s %d%s%s", h->version, h->status, r->pub.reason_phrase[0] ? " " : "",
+             r->pub.reason_phrase);
+    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, h->fields, h->nfields);
 }
 
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, int status, const char *version,
-                                                const char *reason, size_t reason_len,
-                                                const httpx__field_view *fields, size_t nfields,
-                                                long long expected_length, httpx__err *e) {
+/* The sink's head: every response head comes through here (the one door),
+   as values: the connection's facts too (exchange.c takes them from the
+   connection that carried the head; the mock has none). */
+static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e) {
     httpx__response *r = ex->resp;
-    size_t i, need = reason_len + 1, reason_at;
-    if (nfields > (size_t)ex->client->opts.limits.max_headers)   /* HTTP/2 (HTTP/1.1 stops in its parser) */
+    size_t i, need = h->reason_len + 1, reason_at;
+    if (h->nfields > (size_t)ex->client->opts.limits.max_headers)   /* HTTP/2 and the mock (HTTP/1.1 stops in its parser) */
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response has %zu header fields, more than limits.max_headers (%d)",
-                           nfields, ex->client->opts.limits.max_headers);
+                           h->nfields, ex->client->opts.limits.max_headers);
     httpx__headers_clear(&r->headers);
-    for (i = 0; i < nfields; i++) need += fields[i].name_len + fields[i].value_len + 2;
+    for (i = 0; i < h->nfields; i++) need += h->fields[i].name_len + h->fields[i].value_len + 2;
     r->headers.fields = r->inline_fields;
     r->headers.cap = HTTPX__INLINE_FIELDS;
     r->headers.fixed = true;
     httpx__buf_init_inline(&r->headers.text, r->inline_text, sizeof r->inline_text);
     if (!httpx__buf_reserve(&r->headers.text, need)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
-    for (i = 0; i < nfields; i++)
-        if (!httpx__headers_add_raw(&r->headers, fields[i].name, fields[i].name_len, fields[i].value, fields[i].value_len))
+    for (i = 0; i < h->nfields; i++)
+        if (!httpx__headers_add_raw(&r->headers, h->fields[i].name, h->fields[i].name_len, h->fields[i].value,
+                                    h->fields[i].value_len))
             return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
     /* the reason phrase lives in the same text, after the fields (the index
        never points at it); the pointer is taken once the text stops moving */
     reason_at = r->headers.text.len;
-    if (!httpx__buf_append(&r->headers.text, reason, reason_len))
+    if (!httpx__buf_append(&r->headers.text, h->reason, h->reason_len))
         return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for headers");
     r->pub.reason_phrase = r->headers.text.p + reason_at;
-    r->pub.status_code = status;
-    r->pub.http_version = version;
-    r->pub.expected_length = expected_length;
+    r->pub.status_code = h->status;
+    r->pub.http_version = h->version;
+    r->pub.expected_length = h->expected_length;
     r->pub.num_bytes_downloaded = 0;
-    r->pub.connection_reused = ex->reused;
-    r->pub.alpn = "";
-    r->pub.tls_version = r->pub.tls_cipher = "";
-    if (ex->conn && ex->conn->is_tls) {
-        r->pub.alpn = httpx__tls_alpn(ex->conn->io);
-        httpx__tls_info(ex->conn->io, &r->pub.tls_version, &r->pub.tls_cipher);
-    }
-    if (ex->client->opts.on_debug) httpx__debug_head_in(ex, version, status, fields, nfields);
+    r->pub.connection_reused = h->connection_reused;
+    r->pub.alpn = h->alpn ? h->alpn : "";
+    r->pub.tls_version = h->tls_version ? h->tls_version : "";
+    r->pub.tls_cipher = h->tls_cipher ? h->tls_cipher : "";
+    if (ex->client->opts.on_debug) httpx__debug_head_in(ex, h);
     httpx__buf_clear(&r->body);
-    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(status) &&
+    r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
                            httpx_header(&r->pub, "location") != NULL;
     r->redirect_body = 0;
-    if (!r->draining_redirect && !ex->stream && !r->opts->on_data && expected_length > 0 &&
-        (unsigned long long)expected_length > (unsigned long long)r->set.max_body_size)
+    if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
+        (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
-                           expected_length, r->set.max_body_size);
+                           h->expected_length, r->set.max_body_size);
     return HTTPX_OK;
 }
 
@@ -125,11 +158,11 @@ static void httpx__sink_redirect(httpx__response *r) {
     httpx__err e;
     memset(&e, 0, sizeof e);
     for (;;) {
-        long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+        long n = r->transport->read(ex, sink, sizeof sink, &e);
         if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
         r->redirect_body += (size_t)n;
         if (r->redirect_body > HTTPX__REDIRECT_BODY_MAX) {
-            httpx__exchange_abandon(ex);
+            r->transport->cancel(ex);
             return;
         }
     }
@@ -170,18 +203,18 @@ static void httpx__sink_body(httpx__response *r) {
         if (on_data) httpx__buf_clear(&r->body);   /* the buffer only passes bytes through */
         if (!httpx__buf_reserve(&r->body, want)) {
             httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for a response body");
-            httpx__exchange_abandon(ex);
+            r->transport->cancel(ex);
             httpx__response_fail(r, &e);
             return;
         }
-        n = httpx__exchange_read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
+        n = r->transport->read(ex, r->body.p + r->body.len, r->body.cap - r->body.len - 1, &e);
         if (n == 0) httpx__response_body_short(r);
         if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
         r->pub.num_bytes_downloaded += n;
         if (on_data) {
             if (on_data(r->opts->user_data, &r->pub, r->body.p, (size_t)n)) {
                 httpx__fail(&e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
-                httpx__exchange_abandon(ex);
+                r->transport->cancel(ex);
                 httpx__response_fail(r, &e);
                 return;
             }
@@ -191,19 +224,30 @@ static void httpx__sink_body(httpx__response *r) {
         r->body.p[r->body.len] = 0;
         if (r->body.len > limit) {   /* a streamed body (on_data) has no limit: nothing is kept */
             httpx__fail(&e, HTTPX_ERR_TOO_LARGE, "response body is over max_body_size (%zu)", limit);
-            httpx__exchange_abandon(ex);
+            r->transport->cancel(ex);
             httpx__response_fail(r, &e);
             return;
         }
     }
 }
 
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) {
+static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
     else httpx__sink_body(r);
 }
+
+static void httpx__response_on_end(httpx__exchange *ex, httpx__err *e) {
+    if (e) httpx__response_fail(ex->resp, e);
+    ex->resp->pub.elapsed = httpx__now() - ex->started;
+}
+
+static const httpx__exchange_sink httpx__response_sink_ops = {
+    httpx__response_on_head, httpx__response_on_wake, httpx__response_on_end
+};
+
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void) { return &httpx__response_sink_ops; }
 
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
     if (r->body.p && !r->opts->on_data) {
@@ -215,7 +259,7 @@ HTTPX__PRIVATE void httpx__response_publish(httpx__response *r) {
 /* ---- streaming ---- */
 
 static long httpx__read_fail(httpx__response *r, httpx__err *e) {
-    httpx__exchange_abandon(&r->ex);
+    r->transport->cancel(&r->ex);
     httpx__response_fail(r, e);
     return -(long)r->pub.error;
 }
@@ -236,7 +280,7 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         return httpx__read_fail(r, &e);
     }
     for (;;) {
-        n = httpx__exchange_read(&r->ex, (char *)buf, cap, &e);
+        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
         if (n > 0) r->pub.num_bytes_downloaded += n;
         if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
         if (n >= 0) return n;
@@ -307,7 +351,7 @@ static void httpx__stream_close(httpx__response *r) {
     memset(&e, 0, sizeof e);
     if (r->pub.expected_length >= 0 && left <= 65536 && !r->client->polling) {
         for (;;) {
-            long n = httpx__exchange_read(ex, sink, sizeof sink, &e);
+            long n = r->transport->read(ex, sink, sizeof sink, &e);
             if (n > 0) continue;
             if (n == HTTPX__AGAIN) { httpx__loop_until_readable(ex); continue; }
             break;
@@ -315,17 +359,31 @@ static void httpx__stream_close(httpx__response *r) {
     }
 }
 
+/* The decoded views (text.c makes them; they are plain memory). */
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r) {
+    if (!r->views) return;
+    httpx__buf_free(&r->views->text_buf);
+    httpx__buf_free(&r->views->stream_buf);
+    httpx_json_free(r->views->json);
+    httpx__free(r->views);
+    r->views = NULL;
+}
+
 HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__response *r = httpx__resp(pub);
+    httpx_client *owned;
     if (!r) return;
     if (r->is_task) {
         httpx_client *c = r->client;
         /* freeing another task from inside an on_done callback breaks the loop's walk */
         HTTPX_ASSERT(!c->callback_task || c->callback_task == r);
     }
-    httpx__task_unlink(r);      /* a task still running is cancelled here */
-    httpx__stream_close(r);
-    httpx__exchange_abandon(&r->ex);
+    if (r->on_free) r->on_free(r);   /* a task leaves its client's list (one still running is cancelled here) */
+    if (r->transport) {
+        httpx__stream_close(r);
+        r->transport->cancel(&r->ex);
+        if (r->transport->release) r->transport->release(r);
+    }
     httpx__request_free(&r->req);
     httpx__headers_clear(&r->headers);
     httpx__buf_free(&r->url_text);
@@ -333,7 +391,9 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
-    if (r->owned_client) httpx_client_free(r->owned_client);
+    owned = r->owned_client;
+    if (owned && r->free_owned) r->free_owned(owned);
     httpx__free(r);
 }

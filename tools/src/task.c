@@ -1,10 +1,13 @@
-/* task: the nonblocking face. A task is a response whose exchange the client
+/* task: the nonblocking face. A task is a response whose hops the client
    drives from httpx_client_poll (or from the caller's own event loop through
    httpx_client_fds/httpx_client_process) instead of from a blocking call.
-   It is the same exchange state machine as the blocking face. */
+   It is the same hop (hop.c) as the blocking face. The loop knows nothing
+   of tasks: the face installs hooks on its client (httpx__task_face) that
+   admit and settle tasks around each pass. */
 #include "internal.h"
 #include <errno.h>
-#include <poll.h>
+
+static const httpx__face_hooks *httpx__task_face(void);
 
 static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__response *)(void *)(uintptr_t)t; }
 
@@ -38,7 +41,7 @@ static void httpx__task_link(httpx_client *c, httpx__response *r) {
     c->tasks_total++;
 }
 
-HTTPX__PRIVATE void httpx__task_unlink(httpx__response *r) {
+static void httpx__task_unlink(httpx__response *r) {
     httpx_client *c = r->client;
     if (!r->is_task) return;
     if (r->task_prev) r->task_prev->task_next = r->task_next;
@@ -62,7 +65,9 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
         httpx__free(r);
         return NULL;
     }
+    c->face = httpx__task_face();
     r->is_task = true;
+    r->on_free = httpx__task_unlink;
     r->client = c;
     httpx__task_link(c, r);
     httpx__begin(r, c, method, url, &r->opts_copy, false);
@@ -78,7 +83,7 @@ HTTPX_API httpx_task *httpx_client_start(httpx_client *c, const char *method, co
             memset(&e, 0, sizeof e);
             httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory copying the request body");
             httpx__response_fail(r, &e);
-            r->ex.state = HTTPX__EX_DONE;
+            httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
         }
         q->body = r->body_copy.p;
     }
@@ -101,27 +106,25 @@ HTTPX_API void httpx_task_cancel(httpx_task *t) { httpx_task_free(t); }
 /* ---- driving the tasks ---- */
 
 /* Moves tasks into flight while max_in_flight allows. */
-HTTPX__PRIVATE void httpx__tasks_admit(httpx_client *c) {
+static void httpx__tasks_admit(httpx_client *c) {
     httpx__response *r;
     for (r = c->tasks; r; r = r->task_next) {
         if (r->started) continue;
         if (c->opts.max_in_flight > 0 && c->tasks_started >= c->opts.max_in_flight) break;
         r->started = true;
         c->tasks_started++;
-        if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_submit(&r->ex);
+        httpx__hop_send(r);
     }
 }
 
-/* A task whose exchange ended: follow a redirect, or report it. Returns true
-   when the task was freed (on_done set). */
+/* A task whose hop ended: the next hop of a redirect, or report it. Returns
+   true when the task was freed (on_done set). */
 static bool httpx__task_settle(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
     httpx_client *c = r->client;
     httpx_done_fn on_done = r->opts->on_done;
     if (ex->state != HTTPX__EX_DONE || r->finished || !r->started) return false;
-    if (httpx__follow(r)) return false;
-    httpx__response_publish(r);
-    httpx__request_free(&r->req);
+    if (!httpx__hop_settle(r)) return false;
     r->finished = true;
     c->tasks_started--;
     c->tasks_done++;
@@ -135,21 +138,29 @@ static bool httpx__task_settle(httpx__response *r) {
     return false;
 }
 
-HTTPX__PRIVATE void httpx__tasks_settle(httpx_client *c) {
+static void httpx__tasks_settle(httpx_client *c) {
     httpx__response *r, *next;
     for (r = c->tasks; r; r = next) {
         next = r->task_next;
         if (httpx__task_settle(r)) next = c->tasks;   /* the callback may have started or ended others */
     }
+    httpx__tasks_admit(c);
 }
 
-HTTPX__PRIVATE bool httpx__tasks_due(httpx_client *c) {
-    httpx__response *r;
+/* A task to admit (there is room) or that ended and waits for its report:
+   the pass must not wait. */
+static bool httpx__tasks_due(const httpx_client *c) {
+    const httpx__response *r;
     bool room = c->opts.max_in_flight <= 0 || c->tasks_started < c->opts.max_in_flight;
     if (c->tasks_done >= c->tasks_total) return false;
     for (r = c->tasks; r; r = r->task_next)
         if (!r->finished && (r->started ? r->ex.state == HTTPX__EX_DONE : room)) return true;
     return false;
+}
+
+static const httpx__face_hooks *httpx__task_face(void) {
+    static const httpx__face_hooks face = {httpx__tasks_admit, httpx__tasks_due, httpx__tasks_settle};
+    return &face;
 }
 
 /* ---- the faces of the loop ---- */

@@ -1,4 +1,5 @@
-/* text: r.text and iter_text. A body is decoded to UTF-8 by the charset of
+/* text: the reading layer's views of a body: r.text, iter_text and
+   r.json() (the parser itself is json.c, pure). A body is decoded to UTF-8 by the charset of
    its Content-Type, else by a byte order mark, else as UTF-8; what is not
    valid in the encoding becomes U+FFFD the way Python's bytes.decode(enc,
    "replace") does it, so httpx_text agrees with HTTPX's r.text.
@@ -234,15 +235,6 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r) {
     return r->views;
 }
 
-HTTPX__PRIVATE void httpx__views_free(httpx__response *r) {
-    if (!r->views) return;
-    httpx__buf_free(&r->views->text_buf);
-    httpx__buf_free(&r->views->stream_buf);
-    httpx_json_free(r->views->json);
-    httpx__free(r->views);
-    r->views = NULL;
-}
-
 /* The charset parameter of Content-Type (RFC 9110 8.3.1: parameters after
    ';', names case-insensitive, values a token or a quoted string). */
 static enum httpx__enc httpx__text_declared(const httpx_response *r) {
@@ -358,4 +350,33 @@ HTTPX_API const char *httpx_read_text(httpx_response *pub, size_t *len) {
         }
         if (n == 0) return NULL;
     }
+}
+
+/* ---- the response's JSON ---- */
+
+static const httpx_json_error httpx__j_nomem = {HTTPX_ERR_NOMEM, 0, 0, 0, "out of memory"};
+
+HTTPX_API const httpx_json_value *httpx_json(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return NULL;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    if (!vw) return NULL;
+    if (!vw->json_done) {
+        vw->json_done = true;
+        if (pub->error) {
+            vw->json_error.code = pub->error;
+            snprintf(vw->json_error.message, sizeof vw->json_error.message, "no JSON: the request failed: %s",
+                     pub->error_message);
+        } else {
+            vw->json = httpx_json_parse(pub->content, pub->content_length, &vw->json_error);
+        }
+    }
+    return vw->json;
+}
+
+HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
+    httpx__views *vw;
+    if (!pub) return &httpx__j_nomem;
+    vw = httpx__views_of((httpx__response *)(void *)pub);
+    return vw ? &vw->json_error : &httpx__j_nomem;
 }

@@ -24,21 +24,10 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     httpx__tls_available(e);
     return NULL;
 }
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
-    (void)s;
-    httpx__tls_available(e);
-    return HTTPX__BAD;
-}
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) { (void)s; return ""; }
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
-    (void)s;
-    *version = *cipher = "";
-}
 
 #else /* HTTPX_BEARSSL: the BearSSL backend */
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 
 /* Buffer sizes, the bulk of the memory of a TLS connection.
@@ -64,15 +53,16 @@ HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
 
 typedef struct httpx__tls {
     httpx__stream base;               /* first: a TLS connection is a stream */
-    httpx__stream *lower;             /* the stream the records travel on */
     br_ssl_client_context cc;
     httpx__x509 *x509;                /* during the handshake only */
     const br_x509_class *refuse;      /* the x509 context after it */
     httpx__tls_config *cfg;
     char *key;                        /* "host:port" of the session cache */
     char *name;                       /* the name checked, for messages */
+    char setup[300];                  /* "TLS handshake with <name> not done" */
     const char *alpn;
     bool done;                        /* handshake finished */
+    bool lower_ready;                 /* the stream below is set up: the handshake runs */
     bool write_failed;                /* the socket refused a write; later writes fail */
     int write_errno;
     unsigned char *ibuf, *obuf;       /* in the same allocation, after the struct */
@@ -102,7 +92,7 @@ static void httpx__tls_set_suites(br_ssl_engine_context *eng) {
 static void httpx__tls_free(httpx__stream *s) {
     httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
-    httpx__stream_free(t->lower);
+    httpx__stream_free(t->base.lower);
     httpx__x509_free(t->x509);
     httpx__free(t->key);
     httpx__free(t->name);
@@ -113,7 +103,11 @@ static void httpx__tls_free(httpx__stream *s) {
 static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
 static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
 static size_t httpx__tls_pending(const httpx__stream *s);
-static const httpx__stream_ops httpx__tls_ops = { httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_free };
+static int httpx__tls_connect(httpx__stream *s, httpx__err *e);
+static const char *httpx__tls_query(const httpx__stream *s, int fact);
+static const httpx__stream_ops httpx__tls_ops = {
+    httpx__tls_connect, httpx__tls_send, httpx__tls_recv, httpx__tls_pending, httpx__tls_query, httpx__tls_free
+};
 
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e) {
@@ -143,7 +137,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     memset(x, 0, sizeof *x);
     t->base.ops = &httpx__tls_ops;
     t->base.fd = lower->fd;
-    t->lower = lower;
+    t->base.lower = lower;
     t->x509 = x;
     t->cfg = cfg;
     t->alpn = "";
@@ -162,6 +156,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     }
     memcpy(t->name, name, nl);
     t->name[nl] = 0;
+    snprintf(t->setup, sizeof t->setup, "TLS handshake with %s not done", t->name);
     name = t->name;
     memcpy(t->key, name, nl);
     strcpy(t->key + nl, keybuf);
@@ -342,7 +337,7 @@ static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
         br_ssl_engine_sendrec_ack(&t->cc.eng, len);
         return (long)len;
     }
-    w = httpx__stream_send(t->lower, buf, len, e);
+    w = httpx__stream_send(t->base.lower, buf, len, e);
     if (w > 0) br_ssl_engine_sendrec_ack(&t->cc.eng, (size_t)w);
     if (w == HTTPX__BAD) { t->write_failed = true; t->write_errno = e->sys_errno; }
     return w;
@@ -352,7 +347,7 @@ static long httpx__tls_push(httpx__tls *t, httpx__err *e) {
 static long httpx__tls_pull(httpx__tls *t, httpx__err *e) {
     size_t len;
     unsigned char *buf = br_ssl_engine_recvrec_buf(&t->cc.eng, &len);
-    long r = httpx__stream_recv(t->lower, buf, len, e);
+    long r = httpx__stream_recv(t->base.lower, buf, len, e);
     if (r > 0) br_ssl_engine_recvrec_ack(&t->cc.eng, (size_t)r);
     return r;
 }
@@ -410,7 +405,9 @@ static int httpx__tls_bad_state(const httpx__tls *t, const char *where, unsigned
     return HTTPX__BAD;
 }
 
-HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
+/* The handshake, over a lower stream that is set up: 1 done, HTTPX__AGAIN
+   (s->want set), HTTPX__BAD. */
+static int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
     httpx__tls *t;
     br_ssl_engine_context *eng;
     httpx__err scratch;
@@ -440,7 +437,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
                 return HTTPX__BAD;
             }
             if (r > 0) continue;
-            if (!(st & BR_SSL_SENDAPP)) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (!(st & BR_SSL_SENDAPP)) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
             /* Done, with our last record still queued: send() and recv() flush it. */
         }
         if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP)) {
@@ -452,7 +449,7 @@ HTTPX__PRIVATE int httpx__tls_handshake(httpx__stream *s, httpx__err *e) {
         }
         r = httpx__tls_pull(t, e);
         if (r > 0) continue;
-        if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
+        if (r == HTTPX__AGAIN) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
         if (r == 0) {
             e->sys_errno = BR_ERR_IO;
             httpx__fail(e, HTTPX_ERR_TLS, "TLS handshake with %s failed: the server closed the connection during the "
@@ -497,13 +494,13 @@ static long httpx__tls_send(httpx__stream *s, const void *p, size_t n, httpx__er
             r = httpx__tls_push(t, e);
             if (r == HTTPX__BAD) return HTTPX__BAD;
             if (r > 0) continue;
-            s->want = t->lower->want;
+            s->want = t->base.lower->want;
             return HTTPX__AGAIN;
         }
         if (st & BR_SSL_RECVREC) {
             r = httpx__tls_pull(t, e);
             if (r > 0) continue;
-            if (r == HTTPX__AGAIN) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (r == HTTPX__AGAIN) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
             if (r == 0) {
                 e->sys_errno = BR_ERR_IO;
                 httpx__fail(e, HTTPX_ERR_WRITE, "the server closed the TLS connection to %s", t->name);
@@ -544,7 +541,7 @@ static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) 
             memset(&ignore, 0, sizeof ignore);
             r = httpx__tls_push(t, &ignore);
             if (r != HTTPX__AGAIN) continue;
-            if (!(st & BR_SSL_RECVREC)) { s->want = t->lower->want; return HTTPX__AGAIN; }
+            if (!(st & BR_SSL_RECVREC)) { s->want = t->base.lower->want; return HTTPX__AGAIN; }
         }
         if (!(st & BR_SSL_RECVREC)) {
             return httpx__tls_bad_state(t, "TLS receive from", st, e);
@@ -552,7 +549,7 @@ static long httpx__tls_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) 
         r = httpx__tls_pull(t, e);
         if (r > 0) continue;
         if (r == HTTPX__AGAIN) {
-            s->want = (short)(t->lower->want |
+            s->want = (short)(t->base.lower->want |
                               ((br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) ? POLLOUT : 0));
             return HTTPX__AGAIN;
         }
@@ -574,11 +571,24 @@ static size_t httpx__tls_pending(const httpx__stream *s) {
     return len;
 }
 
-HTTPX__PRIVATE const char *httpx__tls_alpn(const httpx__stream *s) {
-    return s && s->ops == &httpx__tls_ops ? httpx__tls_of(s)->alpn : "";
+/* The set-up step of the stack: the stream below first, then the handshake. */
+static int httpx__tls_connect(httpx__stream *s, httpx__err *e) {
+    httpx__tls *t = httpx__tls_of(s);
+    if (!t->lower_ready) {
+        int rc = httpx__stream_connect(s->lower, e);
+        s->fd = s->lower->fd;     /* the socket below may change while it tries addresses */
+        if (rc != 1) {
+            s->want = s->lower->want;
+            s->deadline = s->lower->deadline;
+            return rc;
+        }
+        t->lower_ready = true;
+        s->deadline = 0;          /* the handshake is timed by the connection's budget */
+    }
+    return httpx__tls_handshake(s, e);
 }
 
-HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version, const char **cipher) {
+static const char *httpx__tls_suite_name(uint16_t id) {
     static const struct { uint16_t id; const char *name; } suites[] = {
         { BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256" },
         { BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "ECDHE-RSA-AES128-GCM-SHA256" },
@@ -587,13 +597,24 @@ HTTPX__PRIVATE void httpx__tls_info(const httpx__stream *s, const char **version
         { BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305" },
         { BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305" },
     };
-    const httpx__tls *t;
     size_t i;
-    *version = *cipher = "";
-    if (!s || s->ops != &httpx__tls_ops || !(t = httpx__tls_of(s))->done) return;
-    if (t->cc.eng.session.version == BR_TLS12) *version = "TLSv1.2";
     for (i = 0; i < sizeof suites / sizeof suites[0]; i++)
-        if (suites[i].id == t->cc.eng.session.cipher_suite) *cipher = suites[i].name;
+        if (suites[i].id == id) return suites[i].name;
+    return "";
+}
+
+/* What TLS knows: the negotiated facts once the handshake is done (as
+   OpenSSL names them), and what the set-up waits for while it runs. */
+static const char *httpx__tls_query(const httpx__stream *s, int fact) {
+    const httpx__tls *t = httpx__tls_of(s);
+    switch (fact) {
+    case HTTPX__FACT_ALPN: return t->done ? t->alpn : NULL;
+    case HTTPX__FACT_TLS_VERSION:
+        return !t->done ? NULL : t->cc.eng.session.version == BR_TLS12 ? "TLSv1.2" : "";
+    case HTTPX__FACT_TLS_CIPHER: return t->done ? httpx__tls_suite_name(t->cc.eng.session.cipher_suite) : NULL;
+    case HTTPX__FACT_SETUP: return t->lower_ready && !t->done ? t->setup : NULL;
+    default: return NULL;
+    }
 }
 
 #endif

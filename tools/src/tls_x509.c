@@ -7,7 +7,6 @@
 #include "tls_internal.h"
 
 #ifdef HTTPX_BEARSSL
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -183,8 +182,7 @@ HTTPX__PRIVATE void httpx__x509_setup(httpx__x509 *x, bool no_verify, const char
     } else {
         snprintf(bare, sizeof bare, "%s", nl < sizeof bare ? name : "");
     }
-    if (inet_pton(AF_INET, bare, x->ip) == 1) x->ip_len = 4;
-    else if (inet_pton(AF_INET6, bare, x->ip) == 1) x->ip_len = 16;
+    x->ip_len = (size_t)httpx__ip_parse(bare, x->ip);
     x->vtable = &httpx__x509_vtable;
     x->no_verify = no_verify;
     x->want_der = x->ip_len != 0 && !no_verify;

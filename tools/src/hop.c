@@ -1,0 +1,148 @@
+/* hop: one hop of the policy layer, the same for both faces (HTTPX's
+   Client._send_single_request and the redirect loop around it):
+
+     1. build the request value (request.c: httpx__begin for the first hop,
+        the redirect decision below for the next ones);
+     2. [the next issue: request hooks, cookies into the request, an auth
+        flow's step: see httpx__hop_send];
+     3. send it through the client's transport (the network: the pool and
+        the protocol slot; or the mock);
+     4. the head comes in through the door (response.c), as values, which
+        also notes whether it is a redirect to follow;
+     5. decide on the redirect: the next hop's request, back to 2;
+     6. publish the response.
+
+   The blocking face waits for each hop with httpx__hop_run; the task face
+   sends with httpx__hop_send and settles with httpx__hop_settle from its
+   hook around a loop pass. Private prefix: httpx__hop_. */
+#include "internal.h"
+
+/* ---- the network transport: the pool and the protocol slot ---- */
+
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
+    static const httpx__transport net = {"network", httpx__exchange_submit, httpx__exchange_read,
+                                         httpx__exchange_abandon, NULL};
+    return &net;
+}
+
+/* ---- the hop ---- */
+
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
+    if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
+    /* Here the next issue's request hooks, cookies and auth flow see the
+       built request (r->req) before it goes. */
+    r->transport->submit(&r->ex);
+}
+
+static bool httpx__hop_same_origin(const httpx__url *a, const httpx__url *b) {
+    return a->is_https == b->is_https && a->port == b->port && a->host.n == b->host.n &&
+           httpx__mem_ieq(a->host.p, b->host.p, a->host.n);
+}
+
+static bool httpx__hop_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    return false;
+}
+
+/* The request's body for a hop that becomes GET: none. */
+static void httpx__hop_drop_body(httpx__request *q) {
+    strcpy(q->method, "GET");
+    if (q->multipart) httpx__multipart_free(q->multipart);
+    q->multipart = NULL;
+    q->body = NULL;
+    q->body_len = 0;
+    q->upload = NULL;
+    q->body_length = -1;
+    q->has_body = false;
+    q->content_type = NULL;
+}
+
+/* Step 5: r's exchange ended on a redirect to follow. Builds the next
+   hop's request and sends it; false (r failed, or it was no redirect to
+   follow) when r is final. */
+static bool httpx__hop_redirect(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__request *q = &r->req;
+    const char *location = httpx_header(&r->pub, "location");
+    int code = r->pub.status_code;
+    httpx__buf next;
+    httpx__url old = q->url;
+    httpx__err e;
+    char old_host[256];
+    if (ex->state != HTTPX__EX_DONE || r->pub.error || !r->draining_redirect || !location) return false;
+    memset(&e, 0, sizeof e);
+    memset(&next, 0, sizeof next);
+    if (++r->redirects > r->set.max_redirects) {
+        httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
+        return httpx__hop_fail(r, &e);
+    }
+    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
+        httpx__buf_free(&next);
+        return httpx__hop_fail(r, &e);
+    }
+    /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
+    if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
+        httpx__hop_drop_body(q);
+    } else if (!q->replayable) {
+        httpx__buf_free(&next);
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        return httpx__hop_fail(r, &e);
+    }
+    /* remember the old origin: its views die with the old URL text */
+    if (old.host.n >= sizeof old_host) old.host.n = sizeof old_host - 1;
+    memcpy(old_host, old.host.p, old.host.n);
+    old.host.p = old_host;
+    httpx__buf_clear(&r->url_text);
+    httpx__buf_append(&r->url_text, next.p, next.len);
+    httpx__buf_free(&next);
+    httpx__headers_clear(&r->headers);
+    httpx__buf_clear(&r->body);
+    r->pub.status_code = 0;
+    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
+    r->pub.http_version = "";
+    r->pub.num_bytes_downloaded = 0;
+    r->pub.expected_length = -1;
+    r->pub.url = r->url_text.p;
+    r->draining_redirect = false;
+    if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) return httpx__hop_fail(r, &e);
+    /* credentials stay with their origin; once dropped they stay dropped */
+    if (!httpx__hop_same_origin(&old, &q->url)) q->strip_credentials = true;
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    r->pub.url = r->url_text.p;
+    httpx__hop_send(r);
+    return true;
+}
+
+/* Step 6. The request stays for httpx_response_request; only its body
+   source is let go (a multipart body's open files). */
+static void httpx__hop_publish(httpx__response *r) {
+    httpx__request *q = &r->req;
+    httpx__response_publish(r);
+    if (q->multipart) httpx__multipart_free(q->multipart);
+    q->multipart = NULL;
+    q->upload = NULL;
+}
+
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
+    /* a transport that answers at once (the mock) ends the next hop inside
+       the redirect step: go on while that happens */
+    for (;;) {
+        if (r->ex.state != HTTPX__EX_DONE) return false;
+        if (!httpx__hop_redirect(r)) break;
+    }
+    httpx__hop_publish(r);
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__hop_send(r);
+    for (;;) {
+        httpx__loop_until(ex, ex->stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
+        /* a redirect's body is dropped before the next hop, stream or not */
+        if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
+        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
+        if (!httpx__hop_redirect(r)) break;
+    }
+    httpx__hop_publish(r);
+}

@@ -1,0 +1,66 @@
+/* platform: what differs between operating systems, in one place, as
+   mongoose's arch_*.h: the socket type and its "none" value, the poll
+   structure and flags, the would-block test, the error codes, the
+   monotonic clock, random bytes. The rest of the library sees these names
+   and never a socket header of its own (tools/amalgamate.py refuses one
+   outside platform.h, platform.c, net.c and dns_conf.c). A port to another
+   system (Windows: SOCKET, INVALID_SOCKET, WSAPoll, WSAGetLastError,
+   QueryPerformanceCounter, BCryptGenRandom) edits this file and
+   platform.c. */
+#ifndef HTTPX__PLATFORM_H
+#define HTTPX__PLATFORM_H
+#include "public.h"
+
+/* (internal.h says why; here too, as this file comes first) */
+#ifndef HTTPX__PRIVATE
+#if defined(__GNUC__) || defined(__clang__)
+#define HTTPX__PRIVATE static __attribute__((unused))
+#else
+#define HTTPX__PRIVATE static
+#endif
+#endif
+
+#if defined(_WIN32)
+#error "httpx.h: there is no Windows port yet; it goes in tools/src/platform.h and platform.c only"
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+/* A socket, and the value that is none. */
+typedef int httpx__sock;
+#define HTTPX__NO_SOCK (-1)
+/* One entry of httpx__poll's array; events POLLIN, POLLOUT, POLLERR, POLLHUP
+   (the names POSIX and WSAPoll share). */
+typedef struct pollfd httpx__pollfd;
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0          /* macOS: httpx__socket sets SO_NOSIGPIPE instead */
+#endif
+
+/* The error of the last failed system call (errno here; WSAGetLastError
+   elsewhere), and the tests on it. */
+#define HTTPX__SOCK_ERRNO() (errno)
+#define HTTPX__WOULD_BLOCK(err) ((err) == EAGAIN || (err) == EWOULDBLOCK)
+#define HTTPX__IN_PROGRESS(err) ((err) == EINPROGRESS)
+#define HTTPX__INTERRUPTED(err) ((err) == EINTR)
+#define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
+
+/* Monotonic seconds. */
+HTTPX__PRIVATE double httpx__now(void);
+/* n bytes from the system's random source (/dev/urandom); false when it
+   cannot be read (a chroot, a sandbox): the caller decides what then. */
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n);
+/* O_NONBLOCK and FD_CLOEXEC on fd; false (errno set) when fcntl fails. */
+HTTPX__PRIVATE bool httpx__fd_nonblock(httpx__sock fd);
+/* A socket that never blocks, is closed on exec and raises no SIGPIPE;
+   HTTPX__NO_SOCK with errno set on failure. */
+HTTPX__PRIVATE httpx__sock httpx__socket(int family, int type);
+HTTPX__PRIVATE void httpx__sock_close(httpx__sock fd);   /* HTTPX__NO_SOCK is fine */
+/* The one poll() of the library: like poll, but EINTR is "nothing ready"
+   (0). -1 only on a real failure (errno set). */
+HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
+
+#endif /* HTTPX__PLATFORM_H */
