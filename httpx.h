@@ -34,10 +34,11 @@
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
        >>base >>url >>headers >>h1 >>h1_session >>hpack >>h2_frame >>h2_session
-       >>utf8 >>json >>jsonw >>net >>multipart
+       >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text
+       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -56,6 +57,10 @@
                               name the sources (tools/src/x.c:N in the httpx.h repository)
        HTTPX_JSON_MAX_DEPTH   in the implementation file: JSON nesting limit (default 512)
        HTTPX_JSON_MAX_SIZE    in the implementation file: largest JSON text parsed (default 1 GiB)
+       HTTPX_NO_COOKIES       before every include: leave the cookie jar out
+       HTTPX_COOKIE_MAX_SIZE, HTTPX_COOKIE_MAX_PER_DOMAIN, HTTPX_COOKIE_MAX_TOTAL
+                              in the implementation file: cookie caps (4096 bytes of
+                              name + value, 50 per domain, 3000 per jar)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled
@@ -636,6 +641,86 @@ HTTPX_API char *httpx_json_printf(const char *fmt, ...);
 HTTPX_API char *httpx_json_vprintf(httpx_json_error *err, const char *fmt, va_list ap);
 HTTPX_API void  httpx_json_printf_free(char *s);
 
+/* >>cookies
+   A cookie jar, as HTTPX's httpx.Cookies and the jar of an RFC 6265 user
+   agent: Set-Cookie is parsed per RFC 6265 section 5 (every date form,
+   Max-Age over Expires, Domain, Path, Secure, HttpOnly, SameSite kept);
+   Cookie headers carry the cookies whose domain and path match, longest path
+   first, Secure ones only over https. A Domain that is a public suffix
+   (Domain=com, Domain=co.uk: a short built-in list, see README) is refused.
+   Limits (a cookie over them is refused, or evicts the least recently used):
+   HTTPX_COOKIE_MAX_SIZE 4096 bytes of name + value, HTTPX_COOKIE_MAX_PER_DOMAIN
+   50, HTTPX_COOKIE_MAX_TOTAL 3000 (define them in the implementation file to
+   change them). HTTPX_NO_COOKIES leaves all of it out.
+
+       httpx_cookies *jar = httpx_cookies_new();
+       httpx_cookies_load(jar, "cookies.txt");          (curl -b/-c format)
+       httpx_cookies_set(jar, "session", "abc", "example.org", "/");
+       const char *v = httpx_cookies_get(jar, "session", NULL, NULL);
+       httpx_cookies_save(jar, "cookies.txt");
+       httpx_cookies_free(jar);
+
+   A jar is used by one thread at a time. Strings it returns stay valid until
+   the jar changes. */
+#ifndef HTTPX_NO_COOKIES
+typedef struct httpx_cookies httpx_cookies;
+typedef struct httpx_cookie {
+    const char *name, *value;
+    const char *domain;         /* without a leading dot; "" for a cookie set with no domain
+                                   (sent to every host, as HTTPX's cookies.set) */
+    const char *path;
+    const char *same_site;      /* "Strict", "Lax", "None", or "" when not given */
+    long long expires;          /* Unix time; 0 for a session cookie */
+    bool host_only;             /* sent to domain exactly, not to its subdomains */
+    bool secure;                /* sent over https only */
+    bool http_only;
+} httpx_cookie;
+HTTPX_API httpx_cookies *httpx_cookies_new(void);          /* NULL: out of memory */
+HTTPX_API void        httpx_cookies_free(httpx_cookies *j);
+/* cookies.get(name, domain=, path=): the value of the first cookie (in the
+   order they were first stored) of that name; NULL domain or path: any
+   (a leading dot of domain is ignored). NULL when there is none. */
+HTTPX_API const char *httpx_cookies_get(const httpx_cookies *j, const char *name, const char *domain, const char *path);
+/* cookies.set(name, value, domain=, path=): a session cookie for domain and
+   its subdomains (NULL or "": every host), path (NULL: "/"). Replaces one of
+   the same name, domain and path. HTTPX_ERR_INVALID_ARGUMENT for an empty
+   name, '=' or ';' in the name, ';' in the value, a control character, a
+   path not starting with '/', or over HTTPX_COOKIE_MAX_SIZE. */
+HTTPX_API httpx_error httpx_cookies_set(httpx_cookies *j, const char *name, const char *value, const char *domain, const char *path);
+/* cookies.delete(name, domain=, path=): removes every match; returns how many. */
+HTTPX_API size_t      httpx_cookies_delete(httpx_cookies *j, const char *name, const char *domain, const char *path);
+/* cookies.clear(domain=, path=): removes every cookie that matches (NULL, NULL: all). */
+HTTPX_API void        httpx_cookies_clear(httpx_cookies *j, const char *domain, const char *path);
+/* Iteration: the i-th cookie (i < httpx_cookies_count), in the order they were stored. */
+HTTPX_API size_t      httpx_cookies_count(const httpx_cookies *j);
+HTTPX_API bool        httpx_cookies_at(const httpx_cookies *j, size_t i, httpx_cookie *out);
+/* What a browser does with a server's "Set-Cookie: <set_cookie>" from url:
+   HTTPX_OK when stored (or deleted by a past expiry); a refused cookie
+   (bad syntax, a Domain the host is not in, a public suffix, too large) is
+   HTTPX_ERR_INVALID_ARGUMENT or HTTPX_ERR_TOO_LARGE, httpx_cookies_error says why. */
+HTTPX_API httpx_error httpx_cookies_set_cookie(httpx_cookies *j, const char *url, const char *set_cookie);
+/* The Cookie header a request to url carries ("a=1; b=2", "" when none),
+   written into buf as snprintf does; returns its full length. */
+HTTPX_API size_t      httpx_cookies_header(httpx_cookies *j, const char *url, char *buf, size_t cap);
+/* The Netscape cookie file of curl's -b and -c (and wget, and browsers'
+   exporters): tab-separated lines, "#HttpOnly_" before an HttpOnly cookie's
+   domain, expiry 0 for a session cookie. load adds the file's cookies to the
+   jar (lines that are not cookies are skipped, as curl does; httpx_cookies_error
+   counts them); save writes every cookie not yet expired, session ones too
+   (SameSite has no column: it is not saved), through a temporary file renamed
+   over path. A failure is HTTPX_ERR_INVALID_ARGUMENT (cannot open) or
+   HTTPX_ERR_WRITE, with the reason in httpx_cookies_error. */
+HTTPX_API httpx_error httpx_cookies_load(httpx_cookies *j, const char *path);
+HTTPX_API httpx_error httpx_cookies_save(httpx_cookies *j, const char *path);
+/* Why the last set_cookie, load or save failed, or what load skipped; "" when nothing to say. */
+HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j);
+/* r.cookies: the cookies r's Set-Cookie headers set, as the jar would store
+   them for r->url (refused ones left out), in a new jar the caller frees with
+   httpx_cookies_free; read one with httpx_cookies_get(jar, name, NULL, NULL),
+   iterate with httpx_cookies_at. NULL only when out of memory. */
+HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
+#endif /* HTTPX_NO_COOKIES */
+
 #ifdef __cplusplus
 }
 #endif
@@ -644,7 +729,7 @@ HTTPX_API void  httpx_json_printf_free(char *s);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 648 "httpx.h"
+#line 733 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -725,7 +810,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 729 "httpx.h"
+#line 814 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -857,7 +942,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 861 "httpx.h"
+#line 946 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -927,7 +1012,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 931 "httpx.h"
+#line 1016 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1131,7 +1216,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1135 "httpx.h"
+#line 1220 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1194,7 +1279,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1198 "httpx.h"
+#line 1283 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1765,7 +1850,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1769 "httpx.h"
+#line 1854 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -1912,7 +1997,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1916 "httpx.h"
+#line 2001 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -1953,7 +2038,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1957 "httpx.h"
+#line 2042 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -2078,7 +2163,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2082 "httpx.h"
+#line 2167 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -2109,7 +2194,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2113 "httpx.h"
+#line 2198 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -2160,7 +2245,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2164 "httpx.h"
+#line 2249 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -2204,7 +2289,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2208 "httpx.h"
+#line 2293 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -2708,7 +2793,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2712 "httpx.h"
+#line 2797 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2871,7 +2956,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2875 "httpx.h"
+#line 2960 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3355,7 +3440,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3359 "httpx.h"
+#line 3444 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3600,7 +3685,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3604 "httpx.h"
+#line 3689 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3984,7 +4069,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3988 "httpx.h"
+#line 4073 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4810,7 +4895,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4814 "httpx.h"
+#line 4899 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5217,7 +5302,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5221 "httpx.h"
+#line 5306 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6381,7 +6466,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6385 "httpx.h"
+#line 6470 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6430,7 +6515,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6434 "httpx.h"
+#line 6519 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6526,7 +6611,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6530 "httpx.h"
+#line 6615 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7252,7 +7337,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7256 "httpx.h"
+#line 7341 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7667,7 +7752,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7671 "httpx.h"
+#line 7756 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7791,7 +7876,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7795 "httpx.h"
+#line 7880 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8762,7 +8847,903 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8766 "httpx.h"
+#line 8851 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
+   ====================================================================== */
+/* cookie.c: what the cookie jar offers the others (the client's policy
+   layer when it is wired; the tool and the tests through the public API). */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/cookie_internal.h"
+#endif
+#ifndef HTTPX_COOKIE_INTERNAL_H
+#define HTTPX_COOKIE_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+
+/* ---- cookies: a jar as RFC 6265 section 5 has it (cookie.c) ----
+   Pure but for the clock, which every call that needs it takes (Unix
+   seconds), so that tests run on a fixed one. The caps below are per jar;
+   a cookie over a cap is refused (too large) or evicts the least recently
+   used one (of its domain, then of the jar). Private prefix: httpx__ck_. */
+#ifndef HTTPX_NO_COOKIES
+#ifndef HTTPX_COOKIE_MAX_SIZE
+#define HTTPX_COOKIE_MAX_SIZE 4096          /* bytes of name + value (RFC 6265 section 6.1's minimum) */
+#endif
+#ifndef HTTPX_COOKIE_MAX_PER_DOMAIN
+#define HTTPX_COOKIE_MAX_PER_DOMAIN 50      /* cookies per Domain (section 6.1's minimum) */
+#endif
+#ifndef HTTPX_COOKIE_MAX_TOTAL
+#define HTTPX_COOKIE_MAX_TOTAL 3000         /* cookies in one jar (section 6.1's minimum) */
+#endif
+/* A cookie-date (section 5.1.1: every form its algorithm accepts) as Unix
+   seconds; false when it is not one. */
+HTTPX__PRIVATE bool httpx__cookie_date(const char *s, size_t n, int64_t *out);
+/* Section 5.1.3 (a host that is an IP literal matches only itself) and 5.1.4. */
+HTTPX__PRIVATE bool httpx__cookie_domain_match(const char *host, const char *domain);
+HTTPX__PRIVATE bool httpx__cookie_path_match(const char *path, size_t n, const char *cookie_path);
+/* A Domain that is a public suffix: any name without a dot, or one of a
+   built-in list of common registries (co.uk, com.au, github.io, ...). */
+HTTPX__PRIVATE bool httpx__cookie_public_suffix(const char *domain);
+/* Stores the cookie of one Set-Cookie value s[0..n) received for u
+   (section 5.2 and 5.3). HTTPX_OK when stored (or, with a past expiry,
+   when it deleted its namesake); a refused cookie is HTTPX_ERR_INVALID_ARGUMENT
+   or HTTPX_ERR_TOO_LARGE with e saying why (the exchange goes on: a server's
+   bad cookie is not a failed request); HTTPX_ERR_NOMEM. */
+HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__url *u, const char *s, size_t n,
+                                                int64_t now, httpx__err *e);
+/* Every Set-Cookie of h (a response to u) into j; only HTTPX_ERR_NOMEM fails. */
+HTTPX__PRIVATE httpx_error httpx__cookies_store_headers(httpx_cookies *j, const httpx__url *u, const httpx_headers *h,
+                                                        int64_t now);
+/* Appends the Cookie header's value for a request to u ("a=1; b=2"; nothing
+   when no cookie applies) in section 5.4's order, Secure ones only over
+   https; drops the expired ones. false when the allocator failed. */
+HTTPX__PRIVATE bool httpx__cookies_header(httpx_cookies *j, const httpx__url *u, int64_t now, httpx__buf *out);
+HTTPX__PRIVATE void httpx__cookies_expire(httpx_cookies *j, int64_t now);
+/* The Netscape cookie file that curl's -b/-c read and write. Lines that are
+   not cookies (malformed, or longer than any cookie kept) are skipped and
+   counted, as curl skips them; expired cookies are not loaded or saved. */
+HTTPX__PRIVATE httpx_error httpx__cookies_load_file(httpx_cookies *j, FILE *fp, int64_t now, size_t *skipped,
+                                                    httpx__err *e);
+HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE *fp, int64_t now);
+#endif /* HTTPX_NO_COOKIES */
+
+#endif /* HTTPX_COOKIE_INTERNAL_H */
+/* End of cookie_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 8918 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file cookie.c   (grep anchor: >>cookie)
+   ====================================================================== */
+/* cookies: a jar as RFC 6265 section 5 describes a user agent's, pure (no I/O
+   but the Netscape cookie-file load and save, no clock: every call that
+   needs the time takes it). Private prefix: httpx__ck_. */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/cookie.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "cookie_internal.h": earlier in httpx.h */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#ifndef HTTPX_NO_COOKIES
+
+/* One cookie. Its four strings live in one allocation that starts at name. */
+typedef struct httpx__cookie {
+    char *name, *value, *domain, *path;
+    int64_t expires;            /* Unix seconds; HTTPX__COOKIE_FOREVER for a session cookie */
+    int64_t created, accessed;  /* Unix seconds (created is kept across a replacement) */
+    uint64_t seq;               /* creation order: the tie-break when the clock says "same" */
+    char same_site[8];          /* "Strict", "Lax", "None" or "" */
+    bool persistent, host_only, secure, http_only;
+} httpx__cookie;
+
+struct httpx_cookies {
+    httpx__cookie *v;
+    size_t n, cap;
+    uint64_t seq;
+    char msg[600];              /* why the last set_cookie, load or save failed */
+};
+
+#define HTTPX__COOKIE_FOREVER INT64_MAX
+/* RFC 6265bis: an expiry is at most 400 days ahead (as browsers and curl). */
+#define HTTPX__COOKIE_MAX_AGE ((int64_t)400 * 86400)
+
+/* ---- dates: RFC 6265 section 5.1.1 ---- */
+
+static bool httpx__ck_is_delim(unsigned char c) {
+    return c == 0x09 || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40) ||
+           (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+}
+
+static bool httpx__ck_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* The leading digits of t[0..n) as a number, when there are min..max of
+   them (what follows them is then a non-digit or the end, as the grammar's
+   "( non-digit *OCTET )" wants); -1 otherwise. *used gets their count. */
+static int httpx__ck_digits(const char *t, size_t n, size_t min, size_t max, size_t *used) {
+    size_t i = 0;
+    int v = 0;
+    while (i < n && httpx__ck_digit(t[i])) {
+        if (i == max) return -1;
+        v = v * 10 + (t[i] - '0');
+        i++;
+    }
+    if (i < min) return -1;
+    *used = i;
+    return v;
+}
+
+static bool httpx__ck_time_token(const char *t, size_t n, int hms[3]) {
+    size_t used, at = 0;
+    int k;
+    for (k = 0; k < 3; k++) {
+        hms[k] = httpx__ck_digits(t + at, n - at, 1, 2, &used);
+        if (hms[k] < 0) return false;
+        at += used;
+        if (k < 2) {
+            if (at >= n || t[at] != ':') return false;
+            at++;
+        }
+    }
+    return true;
+}
+
+static int httpx__ck_month_token(const char *t, size_t n) {
+    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    int m;
+    if (n < 3) return -1;
+    for (m = 0; m < 12; m++)
+        if (httpx__mem_ieq(t, months + 3 * m, 3)) return m + 1;
+    return -1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+   days_from_civil: exact for every year the parser lets through). */
+static int64_t httpx__ck_days(int64_t y, int m, int d) {
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int httpx__ck_month_days(int y, int m) {
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+HTTPX__PRIVATE bool httpx__cookie_date(const char *s, size_t n, int64_t *out) {
+    int hms[3] = {0, 0, 0}, dom = -1, month = -1, year = -1;
+    bool have_time = false;
+    size_t i = 0;
+    while (i < n) {
+        size_t start, len, used;
+        int v;
+        while (i < n && httpx__ck_is_delim((unsigned char)s[i])) i++;
+        start = i;
+        while (i < n && !httpx__ck_is_delim((unsigned char)s[i])) i++;
+        len = i - start;
+        if (len == 0) break;
+        /* each token counts for the first production it matches that is still open */
+        if (!have_time && httpx__ck_time_token(s + start, len, hms)) { have_time = true; continue; }
+        if (dom < 0 && (v = httpx__ck_digits(s + start, len, 1, 2, &used)) >= 0) { dom = v; continue; }
+        if (month < 0 && (v = httpx__ck_month_token(s + start, len)) > 0) { month = v; continue; }
+        if (year < 0 && (v = httpx__ck_digits(s + start, len, 2, 4, &used)) >= 0) { year = v; continue; }
+    }
+    if (year >= 70 && year <= 99) year += 1900;
+    else if (year >= 0 && year <= 69) year += 2000;
+    if (!have_time || dom < 1 || month < 0 || year < 1601) return false;
+    if (hms[0] > 23 || hms[1] > 59 || hms[2] > 59) return false;
+    if (dom > httpx__ck_month_days(year, month)) return false;   /* "February 31" does not exist */
+    *out = httpx__ck_days(year, month, dom) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
+    return true;
+}
+
+/* ---- the request's side: host, path, scheme ---- */
+
+/* The canonical host of a URL: lower case (the parser keeps it as written). */
+static bool httpx__ck_host(const httpx__url *u, char *out, size_t cap) {
+    size_t i;
+    if (u->host.n == 0 || u->host.n >= cap) return false;
+    for (i = 0; i < u->host.n; i++) out[i] = (char)httpx__lower((unsigned char)u->host.p[i]);
+    out[u->host.n] = 0;
+    return true;
+}
+
+/* A host that is an IP literal: IPv6 (the parser saw brackets) or dotted
+   digits only. Such a host never domain-matches anything but itself. */
+static bool httpx__ck_is_ip(const char *host) {
+    size_t i, n = strlen(host);
+    if (strchr(host, ':')) return true;
+    if (n == 0) return false;
+    for (i = 0; i < n; i++)
+        if (!httpx__ck_digit(host[i]) && host[i] != '.') return false;
+    return true;
+}
+
+/* RFC 6265 section 5.1.3. */
+HTTPX__PRIVATE bool httpx__cookie_domain_match(const char *host, const char *domain) {
+    size_t hn = strlen(host), dn = strlen(domain);
+    if (hn == dn) return httpx__mem_ieq(host, domain, hn);
+    if (dn == 0 || dn > hn || host[hn - dn - 1] != '.') return false;
+    if (!httpx__mem_ieq(host + hn - dn, domain, dn)) return false;
+    return !httpx__ck_is_ip(host);
+}
+
+/* RFC 6265 section 5.1.4: request path p[0..n) against a cookie's path. */
+HTTPX__PRIVATE bool httpx__cookie_path_match(const char *p, size_t n, const char *cpath) {
+    size_t cn = strlen(cpath);
+    if (cn > n || memcmp(p, cpath, cn) != 0) return false;
+    return cn == n || cpath[cn - 1] == '/' || p[cn] == '/';
+}
+
+/* The request path of u for matching: its path without the query, "/"
+   when empty. */
+static httpx__str httpx__ck_req_path(const httpx__url *u) {
+    httpx__str p = u->path;
+    if (p.n == 0 || p.p[0] != '/') { p.p = "/"; p.n = 1; }
+    return p;
+}
+
+/* RFC 6265 section 5.1.4's default-path: up to the last '/', or "/". */
+static httpx__str httpx__ck_default_path(const httpx__url *u) {
+    httpx__str p = httpx__ck_req_path(u);
+    size_t last = p.n;
+    while (last > 0 && p.p[last - 1] != '/') last--;
+    if (last <= 1) { p.p = "/"; p.n = 1; return p; }
+    p.n = last - 1;
+    return p;
+}
+
+/* ---- public suffixes ----
+   A small list of the common ones (the full Public Suffix List is 250 KB
+   and changes monthly): every top-level domain (a name without a dot) is
+   one, and these second-level registries. README lists them. */
+static const char *const httpx__ck_suffixes[] = {
+    "co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "nhs.uk", "sch.uk",
+    "com.au", "net.au", "org.au", "edu.au", "gov.au", "asn.au", "id.au",
+    "co.nz", "org.nz", "net.nz", "govt.nz", "ac.nz",
+    "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "ad.jp", "ed.jp", "gr.jp", "lg.jp",
+    "co.kr", "or.kr", "ne.kr", "go.kr", "ac.kr",
+    "com.cn", "net.cn", "org.cn", "gov.cn", "edu.cn",
+    "com.tw", "net.tw", "org.tw", "edu.tw", "gov.tw",
+    "com.hk", "net.hk", "org.hk", "edu.hk", "gov.hk",
+    "com.sg", "net.sg", "org.sg", "edu.sg", "gov.sg",
+    "co.in", "net.in", "org.in", "gov.in", "ac.in", "firm.in", "gen.in", "ind.in",
+    "com.br", "net.br", "org.br", "gov.br", "edu.br",
+    "com.ar", "com.mx", "com.tr", "com.pl", "com.ru", "com.ua", "com.es", "com.pt",
+    "co.za", "org.za", "gov.za", "ac.za", "co.il", "org.il", "ac.il",
+    "co.id", "or.id", "ac.id", "go.id", "co.th", "in.th", "ac.th", "go.th",
+    "com.my", "com.ph", "com.vn", "com.pk", "com.eg", "com.sa", "com.ng",
+    "github.io", "gitlab.io", "herokuapp.com", "appspot.com", "blogspot.com",
+    "cloudfront.net", "azurewebsites.net", "netlify.app", "vercel.app", "pages.dev", "workers.dev",
+    "s3.amazonaws.com", "web.app", "firebaseapp.com",
+};
+
+HTTPX__PRIVATE bool httpx__cookie_public_suffix(const char *domain) {
+    size_t i;
+    if (!strchr(domain, '.')) return true;
+    for (i = 0; i < sizeof httpx__ck_suffixes / sizeof httpx__ck_suffixes[0]; i++)
+        if (strlen(domain) == strlen(httpx__ck_suffixes[i]) &&
+            httpx__mem_ieq(domain, httpx__ck_suffixes[i], strlen(domain)))
+            return true;
+    return false;
+}
+
+/* ---- the jar ---- */
+
+static void httpx__ck_free_one(httpx__cookie *c) { httpx__free(c->name); }
+
+static void httpx__ck_remove(httpx_cookies *j, size_t i) {
+    httpx__ck_free_one(&j->v[i]);
+    memmove(j->v + i, j->v + i + 1, (j->n - i - 1) * sizeof j->v[0]);
+    j->n--;
+}
+
+/* Fills c's strings with one allocation. */
+static bool httpx__ck_strings(httpx__cookie *c, httpx__str name, httpx__str value, httpx__str domain,
+                              httpx__str path) {
+    size_t total = name.n + value.n + domain.n + path.n + 4;
+    char *p = (char *)httpx__malloc(total);
+    if (!p) return false;
+    c->name = p;
+    memcpy(p, name.p, name.n); p[name.n] = 0; p += name.n + 1;
+    c->value = p;
+    if (value.n) memcpy(p, value.p, value.n);
+    p[value.n] = 0; p += value.n + 1;
+    c->domain = p;
+    if (domain.n) memcpy(p, domain.p, domain.n);
+    p[domain.n] = 0; p += domain.n + 1;
+    c->path = p;
+    memcpy(p, path.p, path.n); p[path.n] = 0;
+    return true;
+}
+
+static httpx__str httpx__ck_s(const char *s) {
+    httpx__str r;
+    r.p = s ? s : "";
+    r.n = s ? strlen(s) : 0;
+    return r;
+}
+
+HTTPX__PRIVATE void httpx__cookies_expire(httpx_cookies *j, int64_t now) {
+    size_t i = 0;
+    while (i < j->n) {
+        if (j->v[i].expires <= now) httpx__ck_remove(j, i);
+        else i++;
+    }
+}
+
+/* The cookie to evict among those whose domain is `domain` (NULL: all):
+   the one used least recently, the oldest on a tie. */
+static size_t httpx__ck_victim(const httpx_cookies *j, const char *domain) {
+    size_t i, best = (size_t)-1;
+    for (i = 0; i < j->n; i++) {
+        const httpx__cookie *c = &j->v[i];
+        if (domain && strcmp(c->domain, domain) != 0) continue;
+        if (best == (size_t)-1 || c->accessed < j->v[best].accessed ||
+            (c->accessed == j->v[best].accessed && c->seq < j->v[best].seq))
+            best = i;
+    }
+    return best;
+}
+
+/* RFC 6265 section 5.3 step 12 and the caps: expired cookies go first, then
+   the least recently used of the new cookie's domain, then of the jar. */
+static void httpx__ck_enforce_caps(httpx_cookies *j, const char *domain, int64_t now) {
+    size_t i, in_domain = 0;
+    httpx__cookies_expire(j, now);
+    for (i = 0; i < j->n; i++) in_domain += strcmp(j->v[i].domain, domain) == 0;
+    while (in_domain > HTTPX_COOKIE_MAX_PER_DOMAIN) {
+        httpx__ck_remove(j, httpx__ck_victim(j, domain));
+        in_domain--;
+    }
+    while (j->n > HTTPX_COOKIE_MAX_TOTAL) httpx__ck_remove(j, httpx__ck_victim(j, NULL));
+}
+
+/* Adds c (whose strings the jar now owns), replacing a cookie of the same
+   name, domain and path (section 5.3 step 11: the new one keeps the old
+   one's creation time). A cookie already expired only deletes. */
+static httpx_error httpx__ck_insert(httpx_cookies *j, httpx__cookie *c, int64_t now, httpx__err *e) {
+    size_t i;
+    c->seq = ++j->seq;
+    for (i = 0; i < j->n; i++) {
+        httpx__cookie *o = &j->v[i];
+        if (strcmp(o->name, c->name) == 0 && strcmp(o->domain, c->domain) == 0 && strcmp(o->path, c->path) == 0) {
+            c->created = o->created;
+            c->seq = o->seq;
+            httpx__ck_remove(j, i);
+            break;
+        }
+    }
+    if (c->expires <= now) {
+        httpx__ck_free_one(c);
+        return HTTPX_OK;
+    }
+    if (j->n == j->cap) {
+        size_t cap = j->cap ? j->cap * 2 : 8;
+        httpx__cookie *v = (httpx__cookie *)httpx__realloc(j->v, cap * sizeof *v);
+        if (!v) {
+            httpx__ck_free_one(c);
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory storing a cookie");
+        }
+        j->v = v;
+        j->cap = cap;
+    }
+    j->v[j->n++] = *c;
+    httpx__ck_enforce_caps(j, c->domain, now);
+    return HTTPX_OK;
+}
+
+/* ---- Set-Cookie: RFC 6265 section 5.2 ---- */
+
+static httpx__str httpx__ck_trim(const char *p, size_t n) {
+    httpx__str s;
+    while (n && (*p == ' ' || *p == '\t')) { p++; n--; }
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+    s.p = p;
+    s.n = n;
+    return s;
+}
+
+/* The attributes that matter, as the last of each in the string says
+   (section 5.3 takes the last Domain and Path; the others are the same). */
+typedef struct httpx__ck_attrs {
+    httpx__str domain, path, same_site;
+    bool has_domain, has_path, has_max_age, has_expires, secure, http_only;
+    int64_t max_age_expiry, expires;
+} httpx__ck_attrs;
+
+static void httpx__ck_max_age(httpx__ck_attrs *a, httpx__str v, int64_t now) {
+    size_t i = 0;
+    int64_t delta = 0;
+    bool neg = false;
+    if (v.n == 0 || !(httpx__ck_digit(v.p[0]) || v.p[0] == '-')) return;
+    if (v.p[0] == '-') { neg = true; i = 1; }
+    if (i == v.n) return;
+    for (; i < v.n; i++) {
+        if (!httpx__ck_digit(v.p[i])) return;       /* not a number: the attribute is ignored */
+        if (delta < INT64_MAX / 10 - 10) delta = delta * 10 + (v.p[i] - '0');   /* saturates */
+    }
+    a->has_max_age = true;
+    if (neg || delta == 0) a->max_age_expiry = INT64_MIN;   /* "the earliest representable time" */
+    else a->max_age_expiry = delta > HTTPX__COOKIE_FOREVER - 1 - now ? HTTPX__COOKIE_FOREVER - 1 : now + delta;
+}
+
+static void httpx__ck_attribute(httpx__ck_attrs *a, httpx__str name, httpx__str v, int64_t now) {
+    if (v.n > 1024) return;     /* RFC 6265bis: an attribute value over 1024 bytes is ignored */
+    if (httpx__str_ieq(name, "expires")) {
+        int64_t t;
+        if (httpx__cookie_date(v.p, v.n, &t)) { a->has_expires = true; a->expires = t; }
+    } else if (httpx__str_ieq(name, "max-age")) {
+        httpx__ck_max_age(a, v, now);
+    } else if (httpx__str_ieq(name, "domain")) {
+        if (v.n == 0) return;   /* section 5.2.3: the UA SHOULD ignore an empty Domain */
+        if (v.p[0] == '.') { v.p++; v.n--; }
+        a->domain = v;
+        a->has_domain = true;
+    } else if (httpx__str_ieq(name, "path")) {
+        a->has_path = v.n > 0 && v.p[0] == '/';
+        a->path = v;
+    } else if (httpx__str_ieq(name, "secure")) {
+        a->secure = true;
+    } else if (httpx__str_ieq(name, "httponly")) {
+        a->http_only = true;
+    } else if (httpx__str_ieq(name, "samesite")) {
+        a->same_site = v;
+    }
+}
+
+static void httpx__ck_attributes(httpx__ck_attrs *a, const char *p, size_t n, int64_t now) {
+    while (n > 0) {
+        const char *semi, *eq;
+        size_t len;
+        p++; n--;           /* the ';' */
+        semi = (const char *)memchr(p, ';', n);
+        len = semi ? (size_t)(semi - p) : n;
+        eq = (const char *)memchr(p, '=', len);
+        if (eq)
+            httpx__ck_attribute(a, httpx__ck_trim(p, (size_t)(eq - p)),
+                                httpx__ck_trim(eq + 1, len - (size_t)(eq - p) - 1), now);
+        else
+            httpx__ck_attribute(a, httpx__ck_trim(p, len), httpx__ck_trim(p + len, 0), now);
+        p += len;
+        n -= len;
+    }
+}
+
+static void httpx__ck_same_site(httpx__cookie *c, httpx__str v) {
+    static const char *const known[] = {"Strict", "Lax", "None"};
+    size_t i;
+    c->same_site[0] = 0;
+    for (i = 0; i < 3; i++)
+        if (httpx__str_ieq(v, known[i])) strcpy(c->same_site, known[i]);
+}
+
+static bool httpx__ck_lower_copy(char *out, size_t cap, httpx__str s) {
+    size_t i;
+    if (s.n >= cap) return false;
+    for (i = 0; i < s.n; i++) out[i] = (char)httpx__lower((unsigned char)s.p[i]);
+    out[s.n] = 0;
+    return true;
+}
+
+/* The cookie's domain (section 5.3 steps 4-6): host-only for the request
+   host, or a Domain the host domain-matches that is not a public suffix. */
+static httpx_error httpx__ck_domain(httpx__cookie *c, const httpx__ck_attrs *a, const char *host,
+                                    char *domain, size_t cap, httpx__err *e) {
+    c->host_only = true;
+    strcpy(domain, host);
+    if (!a->has_domain) return HTTPX_OK;
+    if (!httpx__ck_lower_copy(domain, cap, a->domain))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: Domain too long");
+    if (httpx__cookie_public_suffix(domain)) {
+        if (strcmp(domain, host) == 0) return HTTPX_OK;     /* host-only on the suffix itself */
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: Domain=%s is a public suffix", domain);
+    }
+    if (!httpx__cookie_domain_match(host, domain))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: host %s is not in Domain=%s", host, domain);
+    c->host_only = false;
+    return HTTPX_OK;
+}
+
+/* RFC 6265bis: a Secure cookie may only come from a secure origin, https
+   or this machine (localhost and loopback addresses, as browsers and curl
+   count them), so that plain http cannot overwrite an https session. */
+static bool httpx__ck_secure_origin(const httpx__url *u, const char *host) {
+    size_t n = strlen(host);
+    if (u->is_https) return true;
+    if (strcmp(host, "localhost") == 0 || (n > 10 && strcmp(host + n - 10, ".localhost") == 0)) return true;
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
+}
+
+HTTPX__PRIVATE httpx_error httpx__cookies_store(httpx_cookies *j, const httpx__url *u, const char *s, size_t n,
+                                                int64_t now, httpx__err *e) {
+    const char *semi = (const char *)memchr(s, ';', n), *eq;
+    size_t nv = semi ? (size_t)(semi - s) : n, i;
+    httpx__str name, value, path;
+    httpx__ck_attrs a;
+    httpx__cookie c;
+    httpx_error err;
+    char host[256], domain[256];
+    for (i = 0; i < n; i++) {       /* RFC 6265bis: a control character refuses the line */
+        unsigned char ch = (unsigned char)s[i];
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: control character in Set-Cookie");
+    }
+    eq = (const char *)memchr(s, '=', nv);
+    if (!eq) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: no '=' in its name-value pair");
+    name = httpx__ck_trim(s, (size_t)(eq - s));
+    value = httpx__ck_trim(eq + 1, nv - (size_t)(eq - s) - 1);
+    if (name.n == 0) return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: empty name");
+    if (name.n + value.n > HTTPX_COOKIE_MAX_SIZE)
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "cookie refused: name and value are %zu bytes, over %d",
+                           name.n + value.n, HTTPX_COOKIE_MAX_SIZE);
+    if (!httpx__ck_host(u, host, sizeof host))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: no usable request host");
+    memset(&a, 0, sizeof a);
+    httpx__ck_attributes(&a, s + nv, n - nv, now);
+    memset(&c, 0, sizeof c);
+    err = httpx__ck_domain(&c, &a, host, domain, sizeof domain, e);
+    if (err != HTTPX_OK) return err;
+    if (memchr(name.p, '\t', name.n) || memchr(value.p, '\t', value.n) || (a.has_path && memchr(a.path.p, '\t', a.path.n)))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: a tab in its name, value or path "
+                           "(the cookie file could not hold it)");
+    if (a.secure && !httpx__ck_secure_origin(u, host))
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cookie refused: Secure, but set over plain http");
+    path = a.has_path ? a.path : httpx__ck_default_path(u);
+    c.persistent = a.has_max_age || a.has_expires;
+    c.expires = a.has_max_age ? a.max_age_expiry : a.has_expires ? a.expires : HTTPX__COOKIE_FOREVER;
+    if (c.persistent && c.expires > now && c.expires - now > HTTPX__COOKIE_MAX_AGE)
+        c.expires = now + HTTPX__COOKIE_MAX_AGE;
+    c.created = c.accessed = now;
+    c.secure = a.secure;
+    c.http_only = a.http_only;
+    httpx__ck_same_site(&c, a.same_site);
+    if (!httpx__ck_strings(&c, name, value, httpx__ck_s(domain), path))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory storing a cookie");
+    return httpx__ck_insert(j, &c, now, e);
+}
+
+HTTPX__PRIVATE httpx_error httpx__cookies_store_headers(httpx_cookies *j, const httpx__url *u, const httpx_headers *h,
+                                                        int64_t now) {
+    size_t i;
+    for (i = 0; i < h->count; i++) {
+        const httpx__field *f = &h->fields[i];
+        httpx__str name;
+        name.p = h->text.p + f->name;
+        name.n = f->name_len;
+        if (httpx__str_ieq(name, "set-cookie") &&
+            httpx__cookies_store(j, u, h->text.p + f->value, f->value_len, now, NULL) == HTTPX_ERR_NOMEM)
+            return HTTPX_ERR_NOMEM;     /* a refused cookie is left out, as a browser leaves it */
+    }
+    return HTTPX_OK;
+}
+
+/* ---- Cookie: section 5.4 ---- */
+
+static bool httpx__ck_sends(const httpx__cookie *c, const char *host, httpx__str path, bool https) {
+    if (c->domain[0]) {     /* "" is a cookie the caller set for every host, as HTTPX's */
+        if (c->host_only ? strcmp(host, c->domain) != 0 : !httpx__cookie_domain_match(host, c->domain))
+            return false;
+    }
+    if (!httpx__cookie_path_match(path.p, path.n, c->path)) return false;
+    return https || !c->secure;
+}
+
+/* The order of section 5.4 step 2: longer paths first, then earlier creation. */
+static bool httpx__ck_before(const httpx__cookie *a, const httpx__cookie *b) {
+    size_t an = strlen(a->path), bn = strlen(b->path);
+    if (an != bn) return an > bn;
+    if (a->created != b->created) return a->created < b->created;
+    return a->seq < b->seq;
+}
+
+HTTPX__PRIVATE bool httpx__cookies_header(httpx_cookies *j, const httpx__url *u, int64_t now, httpx__buf *out) {
+    char host[256];
+    httpx__str path = httpx__ck_req_path(u);
+    size_t i, k, count = 0, *order;
+    bool ok = true;
+    httpx__cookies_expire(j, now);
+    if (j->n == 0 || !httpx__ck_host(u, host, sizeof host)) return true;
+    order = (size_t *)httpx__malloc(j->n * sizeof *order);
+    if (!order) return false;
+    for (i = 0; i < j->n; i++) {        /* insertion sort of the matching ones: jars are small */
+        if (!httpx__ck_sends(&j->v[i], host, path, u->is_https)) continue;
+        for (k = count; k > 0 && httpx__ck_before(&j->v[i], &j->v[order[k - 1]]); k--) order[k] = order[k - 1];
+        order[k] = i;
+        count++;
+    }
+    for (k = 0; k < count; k++) {
+        httpx__cookie *c = &j->v[order[k]];
+        c->accessed = now;
+        if (out->len) ok &= httpx__buf_puts(out, "; ");
+        ok &= httpx__buf_puts(out, c->name) && httpx__buf_putc(out, '=') && httpx__buf_puts(out, c->value);
+    }
+    httpx__free(order);
+    return ok;
+}
+
+/* ---- the Netscape cookie file (curl's -b / -c) ----
+   domain TAB include-subdomains TAB path TAB secure TAB expires TAB name TAB value,
+   "#HttpOnly_" before the domain of an HttpOnly cookie, expires 0 for a
+   session cookie. SameSite has no column: it is not saved. */
+
+static bool httpx__ck_fields(char *line, char **f, int max, int *count) {
+    int k = 0;
+    char *p = line;
+    while (k < max) {
+        char *tab = strchr(p, '\t');
+        f[k++] = p;
+        if (!tab) break;
+        *tab = 0;
+        p = tab + 1;
+    }
+    *count = k;
+    return !strchr(p, '\t');
+}
+
+static bool httpx__ck_flag(const char *s, bool *out) {
+    if (strcmp(s, "TRUE") == 0) { *out = true; return true; }
+    if (strcmp(s, "FALSE") == 0) { *out = false; return true; }
+    return false;
+}
+
+/* One line of a cookie file; false when it is not a cookie (skipped). */
+static httpx_error httpx__ck_load_line(httpx_cookies *j, char *line, int64_t now, httpx__err *e) {
+    char *f[7], *end;
+    int count;
+    bool subdomains, http_only = false;
+    long long expires;
+    httpx__cookie c;
+    httpx__str domain;
+    if (strncmp(line, "#HttpOnly_", 10) == 0) { line += 10; http_only = true; }
+    else if (line[0] == '#' || line[0] == 0) return HTTPX_OK;
+    if (!httpx__ck_fields(line, f, 7, &count) || count < 6) return HTTPX_ERR_DECODING;
+    if (!httpx__ck_flag(f[1], &subdomains)) return HTTPX_ERR_DECODING;
+    memset(&c, 0, sizeof c);
+    if (!httpx__ck_flag(f[3], &c.secure) || f[2][0] != '/' || f[5][0] == 0) return HTTPX_ERR_DECODING;
+    expires = strtoll(f[4], &end, 10);
+    if (end == f[4] || *end || expires < 0) return HTTPX_ERR_DECODING;
+    domain = httpx__ck_s(f[0][0] == '.' ? f[0] + 1 : f[0]);
+    if (strlen(f[5]) + (count == 7 ? strlen(f[6]) : 0) > HTTPX_COOKIE_MAX_SIZE) return HTTPX_ERR_DECODING;
+    c.http_only = http_only;
+    c.host_only = !subdomains;
+    c.persistent = expires != 0;
+    c.expires = expires ? (int64_t)expires : HTTPX__COOKIE_FOREVER;
+    c.created = c.accessed = now;
+    for (end = (char *)domain.p; *end; end++) *end = (char)httpx__lower((unsigned char)*end);
+    if (!httpx__ck_strings(&c, httpx__ck_s(f[5]), httpx__ck_s(count == 7 ? f[6] : ""), domain, httpx__ck_s(f[2])))
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading cookies");
+    return httpx__ck_insert(j, &c, now, e);
+}
+
+HTTPX__PRIVATE httpx_error httpx__cookies_load_file(httpx_cookies *j, FILE *fp, int64_t now, size_t *skipped,
+                                                    httpx__err *e) {
+    char line[HTTPX_COOKIE_MAX_SIZE + 2048];
+    *skipped = 0;
+    while (fgets(line, sizeof line, fp)) {
+        size_t n = strlen(line);
+        httpx_error err;
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {     /* longer than any cookie we keep */
+            int ch;
+            while ((ch = fgetc(fp)) != EOF && ch != '\n') {}
+            (*skipped)++;
+            continue;
+        }
+        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+        err = httpx__ck_load_line(j, line, now, e);
+        if (err == HTTPX_ERR_NOMEM) return err;
+        if (err != HTTPX_OK) (*skipped)++;
+    }
+    if (ferror(fp)) return httpx__fail(e, HTTPX_ERR_DECODING, "read error in the cookie file");
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE *fp, int64_t now) {
+    size_t i;
+    fputs("# Netscape HTTP Cookie File\n# Written by httpx.h " HTTPX_VERSION ". Edit at your own risk.\n\n", fp);
+    for (i = 0; i < j->n; i++) {
+        const httpx__cookie *c = &j->v[i];
+        if (c->expires <= now) continue;
+        fprintf(fp, "%s%s%s\t%s\t%s\t%s\t%lld\t%s\t%s\n", c->http_only ? "#HttpOnly_" : "",
+                c->host_only || !c->domain[0] ? "" : ".", c->domain, c->host_only ? "FALSE" : "TRUE", c->path,
+                c->secure ? "TRUE" : "FALSE", c->persistent ? (long long)c->expires : 0LL, c->name, c->value);
+    }
+    return ferror(fp) ? HTTPX_ERR_WRITE : HTTPX_OK;
+}
+
+/* ---- the public jar ---- */
+
+static int64_t httpx__ck_now(void) { return (int64_t)time(NULL); }
+
+HTTPX_API httpx_cookies *httpx_cookies_new(void) {
+    httpx_cookies *j = (httpx_cookies *)httpx__malloc(sizeof *j);
+    if (j) memset(j, 0, sizeof *j);
+    return j;
+}
+
+HTTPX_API void httpx_cookies_free(httpx_cookies *j) {
+    size_t i;
+    if (!j) return;
+    for (i = 0; i < j->n; i++) httpx__ck_free_one(&j->v[i]);
+    httpx__free(j->v);
+    httpx__free(j);
+}
+
+/* NULL domain or path: any; a domain matches with or without a leading dot. */
+static bool httpx__ck_selected(const httpx__cookie *c, const char *name, const char *domain, const char *path) {
+    if (name && strcmp(c->name, name) != 0) return false;
+    if (domain) {
+        if (domain[0] == '.') domain++;
+        if (strlen(domain) != strlen(c->domain) || !httpx__mem_ieq(domain, c->domain, strlen(domain))) return false;
+    }
+    return !path || strcmp(c->path, path) == 0;
+}
+
+HTTPX_API const char *httpx_cookies_get(const httpx_cookies *j, const char *name, const char *domain,
+                                        const char *path) {
+    size_t i;
+    int64_t now = httpx__ck_now();
+    if (!j || !name) return NULL;
+    for (i = 0; i < j->n; i++)
+        if (j->v[i].expires > now && httpx__ck_selected(&j->v[i], name, domain, path)) return j->v[i].value;
+    return NULL;
+}
+
+HTTPX_API httpx_error httpx_cookies_set(httpx_cookies *j, const char *name, const char *value, const char *domain,
+                                        const char *path) {
+    httpx__cookie c;
+    httpx__str d = httpx__ck_s(domain && domain[0] == '.' ? domain + 1 : domain);
+    size_t i;
+    int64_t now = httpx__ck_now();
+    const char *p;
+    if (!j || !name || !name[0] || strchr(name, '=') || strchr(name, ';')) return HTTPX_ERR_INVALID_ARGUMENT;
+    if (!value) value = "";
+    if (strchr(value, ';') || strlen(name) + strlen(value) > HTTPX_COOKIE_MAX_SIZE) return HTTPX_ERR_INVALID_ARGUMENT;
+    if (!path) path = "/";
+    if (path[0] != '/') return HTTPX_ERR_INVALID_ARGUMENT;
+    for (p = name; *p; p++) if ((unsigned char)*p < 0x20 || *p == 0x7f) return HTTPX_ERR_INVALID_ARGUMENT;
+    for (p = value; *p; p++) if ((unsigned char)*p < 0x20 || *p == 0x7f) return HTTPX_ERR_INVALID_ARGUMENT;
+    memset(&c, 0, sizeof c);
+    /* as HTTPX's cookies.set: a cookie for that domain and its subdomains ("": every host) */
+    c.expires = HTTPX__COOKIE_FOREVER;
+    c.created = c.accessed = now;
+    if (!httpx__ck_strings(&c, httpx__ck_s(name), httpx__ck_s(value), d, httpx__ck_s(path))) return HTTPX_ERR_NOMEM;
+    for (i = 0; i < d.n; i++) c.domain[i] = (char)httpx__lower((unsigned char)c.domain[i]);
+    return httpx__ck_insert(j, &c, now, NULL);
+}
+
+HTTPX_API size_t httpx_cookies_delete(httpx_cookies *j, const char *name, const char *domain, const char *path) {
+    size_t i = 0, gone = 0;
+    if (!j || !name) return 0;
+    while (i < j->n) {
+        if (httpx__ck_selected(&j->v[i], name, domain, path)) { httpx__ck_remove(j, i); gone++; }
+        else i++;
+    }
+    return gone;
+}
+
+HTTPX_API void httpx_cookies_clear(httpx_cookies *j, const char *domain, const char *path) {
+    size_t i = 0;
+    if (!j) return;
+    while (i < j->n) {
+        if (httpx__ck_selected(&j->v[i], NULL, domain, path)) httpx__ck_remove(j, i);
+        else i++;
+    }
+}
+
+HTTPX_API size_t httpx_cookies_count(const httpx_cookies *j) { return j ? j->n : 0; }
+
+HTTPX_API bool httpx_cookies_at(const httpx_cookies *j, size_t i, httpx_cookie *out) {
+    const httpx__cookie *c;
+    if (!j || i >= j->n || !out) return false;
+    c = &j->v[i];
+    out->name = c->name;
+    out->value = c->value;
+    out->domain = c->domain;
+    out->path = c->path;
+    out->same_site = c->same_site;
+    out->expires = c->persistent ? (long long)c->expires : 0;
+    out->host_only = c->host_only;
+    out->secure = c->secure;
+    out->http_only = c->http_only;
+    return true;
+}
+
+HTTPX_API httpx_error httpx_cookies_set_cookie(httpx_cookies *j, const char *url, const char *set_cookie) {
+    httpx__url u;
+    httpx__err e;
+    httpx_error err;
+    if (!j || !url || !set_cookie) return HTTPX_ERR_INVALID_ARGUMENT;
+    memset(&e, 0, sizeof e);
+    err = httpx__url_parse(&u, url, strlen(url), &e);
+    if (err == HTTPX_OK) err = httpx__cookies_store(j, &u, set_cookie, strlen(set_cookie), httpx__ck_now(), &e);
+    if (err != HTTPX_OK) snprintf(j->msg, sizeof j->msg, "%.240s", e.msg);
+    return err;
+}
+
+HTTPX_API size_t httpx_cookies_header(httpx_cookies *j, const char *url, char *buf, size_t cap) {
+    httpx__url u;
+    httpx__buf out;
+    size_t n;
+    memset(&out, 0, sizeof out);
+    if (buf && cap) buf[0] = 0;
+    if (!j || !url || httpx__url_parse(&u, url, strlen(url), NULL) != HTTPX_OK) return 0;
+    if (!httpx__cookies_header(j, &u, httpx__ck_now(), &out)) { httpx__buf_free(&out); return 0; }
+    n = out.len;
+    if (buf && cap) {
+        size_t k = n < cap - 1 ? n : cap - 1;
+        if (k) memcpy(buf, out.p, k);
+        buf[k] = 0;
+    }
+    httpx__buf_free(&out);
+    return n;
+}
+
+HTTPX_API httpx_error httpx_cookies_load(httpx_cookies *j, const char *path) {
+    FILE *fp;
+    httpx__err e;
+    httpx_error err;
+    size_t skipped;
+    if (!j || !path) return HTTPX_ERR_INVALID_ARGUMENT;
+    fp = fopen(path, "r");
+    if (!fp) {
+        snprintf(j->msg, sizeof j->msg, "cannot open cookie file %.300s: %.200s", path, strerror(errno));
+        return HTTPX_ERR_INVALID_ARGUMENT;
+    }
+    memset(&e, 0, sizeof e);
+    err = httpx__cookies_load_file(j, fp, httpx__ck_now(), &skipped, &e);
+    fclose(fp);
+    if (err != HTTPX_OK) snprintf(j->msg, sizeof j->msg, "%.300s: %.240s", path, e.msg);
+    else if (skipped) snprintf(j->msg, sizeof j->msg, "%.300s: %zu lines were not cookies and were skipped", path, skipped);
+    else j->msg[0] = 0;
+    return err;
+}
+
+HTTPX_API httpx_error httpx_cookies_save(httpx_cookies *j, const char *path) {
+    FILE *fp;
+    httpx_error err;
+    httpx__buf tmp;
+    if (!j || !path) return HTTPX_ERR_INVALID_ARGUMENT;
+    memset(&tmp, 0, sizeof tmp);
+    /* a new file renamed over the old one: a failure never leaves half a jar */
+    if (!httpx__buf_printf(&tmp, "%s.tmp", path)) return HTTPX_ERR_NOMEM;
+    fp = fopen(tmp.p, "w");
+    if (!fp) {
+        snprintf(j->msg, sizeof j->msg, "cannot write cookie file %.300s: %.200s", tmp.p, strerror(errno));
+        httpx__buf_free(&tmp);
+        return HTTPX_ERR_WRITE;
+    }
+    err = httpx__cookies_save_file(j, fp, httpx__ck_now());
+    if (fclose(fp) != 0) err = HTTPX_ERR_WRITE;
+    if (err == HTTPX_OK && rename(tmp.p, path) != 0) err = HTTPX_ERR_WRITE;
+    if (err != HTTPX_OK) {
+        snprintf(j->msg, sizeof j->msg, "cannot write cookie file %.300s: %.200s", path, strerror(errno));
+        remove(tmp.p);
+    } else {
+        j->msg[0] = 0;
+    }
+    httpx__buf_free(&tmp);
+    return err;
+}
+
+HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j->msg : ""; }
+
+#endif /* HTTPX_NO_COOKIES */
+/* End of cookie.c */
+
+#if defined(HTTPX_LINES)
+#line 9747 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9144,7 +10125,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9148 "httpx.h"
+#line 10129 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -9652,7 +10633,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 9656 "httpx.h"
+#line 10637 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -9827,7 +10808,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 9831 "httpx.h"
+#line 10812 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10110,7 +11091,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10114 "httpx.h"
+#line 11095 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -10317,7 +11298,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10321 "httpx.h"
+#line 11302 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -10517,7 +11498,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 10521 "httpx.h"
+#line 11502 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -10860,7 +11841,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 10864 "httpx.h"
+#line 11845 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -10994,7 +11975,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 10998 "httpx.h"
+#line 11979 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11085,7 +12066,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11089 "httpx.h"
+#line 12070 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -11633,7 +12614,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 11637 "httpx.h"
+#line 12618 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -11848,7 +12829,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 11852 "httpx.h"
+#line 12833 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -12480,7 +13461,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 12484 "httpx.h"
+#line 13465 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -12729,7 +13710,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 12733 "httpx.h"
+#line 13714 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -12926,7 +13907,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 12930 "httpx.h"
+#line 13911 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -13366,7 +14347,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 13370 "httpx.h"
+#line 14351 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -13711,7 +14692,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 13715 "httpx.h"
+#line 14696 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -14313,7 +15294,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14317 "httpx.h"
+#line 15298 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -14586,7 +15567,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 14590 "httpx.h"
+#line 15571 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -14639,7 +15620,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14643 "httpx.h"
+#line 15624 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -15052,7 +16033,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 15056 "httpx.h"
+#line 16037 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -15284,7 +16265,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 15288 "httpx.h"
+#line 16269 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -15447,7 +16428,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 15451 "httpx.h"
+#line 16432 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -15814,7 +16795,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 15818 "httpx.h"
+#line 16799 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -16038,7 +17019,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 16042 "httpx.h"
+#line 17023 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -16434,7 +17415,42 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 16438 "httpx.h"
+#line 17419 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file cookie_response.c   (grep anchor: >>cookie_response)
+   ====================================================================== */
+/* r.cookies: the cookies a response set, as a jar of their own. Here, after
+   the response, because it reads a response's headers and URL; the jar
+   itself is cookie.c's. */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/cookie_response.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "cookie_internal.h": earlier in httpx.h */
+#include <time.h>
+
+#ifndef HTTPX_NO_COOKIES
+HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
+    httpx_cookies *j;
+    const httpx_headers *h;
+    httpx__url u;
+    if (!r) return NULL;
+    j = httpx_cookies_new();
+    if (!j) return NULL;
+    h = httpx_response_headers(r);
+    if (!h || !r->url || httpx__url_parse(&u, r->url, strlen(r->url), NULL) != HTTPX_OK) return j;
+    if (httpx__cookies_store_headers(j, &u, h, (int64_t)time(NULL)) != HTTPX_OK) {
+        httpx_cookies_free(j);
+        return NULL;
+    }
+    return j;
+}
+#endif /* HTTPX_NO_COOKIES */
+/* End of cookie_response.c */
+
+#if defined(HTTPX_LINES)
+#line 17454 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -33,6 +33,8 @@ static const char usage_text[] =
     "  -p, --params NAME VALUE    query parameter (repeatable)\n"
     "  -H, --headers NAME VALUE   request header (repeatable)\n"
     "  -c, --cookies NAME VALUE   request cookie, sent in a Cookie header (repeatable)\n"
+    "      --cookie-jar FILE      cookies from FILE (curl's -b/-c format) are sent, and the\n"
+    "                             response's Set-Cookie saved back into it\n"
     "  -d, --data NAME VALUE      form field; urlencoded, or multipart with -f (repeatable)\n"
     "  -f, --files NAME PATH      file to upload as multipart/form-data (repeatable)\n"
     "  -j, --json JSON            JSON body, sent as application/json\n"
@@ -57,7 +59,7 @@ static const char usage_text[] =
     "too many redirects), 7 other (out of memory, download file not writable).\n";
 
 typedef struct cli {
-    const char *url, *method, *json, *download, *user, *pass, *uds;
+    const char *url, *method, *json, *download, *user, *pass, *uds, *cookie_jar;
     httpx_pair *params, *headers, *data;
     httpx_file *files;
     size_t nparams, nheaders, ndata, nfiles;
@@ -115,7 +117,8 @@ static int parse_args(cli *o, int argc, char **argv) {
         else if (is_opt(a, NULL, "--http2")) o->http2 = true;
         else if (is_opt(a, "-m", "--method") || is_opt(a, "-j", "--json") || is_opt(a, NULL, "--download") ||
                  is_opt(a, NULL, "--timeout") || is_opt(a, NULL, "--proxy") || is_opt(a, NULL, "--uds") ||
-                 is_opt(a, NULL, "--unix-socket")) {
+                 is_opt(a, NULL, "--unix-socket") ||
+                 is_opt(a, NULL, "--cookie-jar")) {
             const char *v = argv[i + 1];
             char *end;
             if (left < 1) return usage_error("%s needs a value", a);
@@ -124,6 +127,7 @@ static int parse_args(cli *o, int argc, char **argv) {
             else if (is_opt(a, "-j", "--json")) o->json = v;
             else if (is_opt(a, NULL, "--download")) o->download = v;
             else if (is_opt(a, NULL, "--uds") || is_opt(a, NULL, "--unix-socket")) o->uds = v;
+            else if (is_opt(a, NULL, "--cookie-jar")) o->cookie_jar = v;
             else if (is_opt(a, NULL, "--proxy"))
                 return usage_error("--proxy %s: proxies are not supported yet", v);
             else {
@@ -166,7 +170,6 @@ static int parse_args(cli *o, int argc, char **argv) {
         if (!v) return usage_error("-j is not JSON: %s", err.message);
         httpx_json_free(v);
     }
-    if (o->cookie) add_pair(o->headers, &o->nheaders, "Cookie", o->cookie);
     if (!o->method) o->method = (o->json || o->ndata || o->nfiles) ? "POST" : "GET";
     return -1;
 }
@@ -504,18 +507,70 @@ static void print_stream(httpx_response *r) {
     while ((n = httpx_read(r, buf, sizeof buf)) > 0) fwrite(buf, 1, (size_t)n, stdout);
 }
 
+/* ---- the cookie jar file ---- */
+
+/* Loads --cookie-jar (a file that does not exist yet is an empty jar) and
+   sets the Cookie header: the jar's cookies for the URL, then -c's. */
+static int jar_open(cli *o, httpx_cookies **jar) {
+    char *header;
+    size_t n, extra = o->cookie ? strlen(o->cookie) + 2 : 0;
+    *jar = NULL;
+    if (o->cookie_jar) {
+        FILE *f = fopen(o->cookie_jar, "r");
+        *jar = httpx_cookies_new();
+        if (!*jar) return EXIT_OTHER;
+        if (f) {
+            fclose(f);
+            if (httpx_cookies_load(*jar, o->cookie_jar) != HTTPX_OK) {
+                fprintf(stderr, "httpx: %s\n", httpx_cookies_error(*jar));
+                return EXIT_USAGE;
+            }
+        }
+    }
+    n = *jar ? httpx_cookies_header(*jar, o->url, NULL, 0) : 0;
+    if (n + extra == 0) return -1;
+    header = (char *)malloc(n + extra + 1);
+    if (!header) return EXIT_OTHER;
+    if (*jar) httpx_cookies_header(*jar, o->url, header, n + 1);
+    else header[0] = 0;
+    if (o->cookie) sprintf(header + n, "%s%s", n ? "; " : "", o->cookie);
+    free(o->cookie);
+    o->cookie = header;                 /* freed by main */
+    add_pair(o->headers, &o->nheaders, "Cookie", o->cookie);
+    return -1;
+}
+
+/* The final response's Set-Cookie into the jar, and the jar into its file.
+   (Cookies set by the hops of a followed redirect are not seen yet: the
+   client does not keep a jar of its own so far.) */
+static int jar_close(const cli *o, httpx_cookies *jar, const httpx_response *r, int code) {
+    const char *v;
+    size_t i;
+    if (!jar) return code;
+    for (i = 0; r && !r->error && (v = httpx_header_nth(r, "set-cookie", i)) != NULL; i++)
+        httpx_cookies_set_cookie(jar, r->url, v);      /* a refused cookie is left out, as a browser does */
+    if (httpx_cookies_save(jar, o->cookie_jar) != HTTPX_OK) {
+        fprintf(stderr, "httpx: %s\n", httpx_cookies_error(jar));
+        if (code == EXIT_OK) code = EXIT_OTHER;
+    }
+    httpx_cookies_free(jar);
+    return code;
+}
+
 /* ---- main ---- */
 
-static int run(const cli *o) {
+static int run(cli *o) {
     static const char ua[] = "httpx.h-cli/" HTTPX_VERSION;
     double t = o->timeout == 0 ? -1 : o->timeout;     /* --timeout 0: no limit */
     httpx_client_opts copts;
     httpx_opts ropts;
     httpx_client *c;
     httpx_response *r;
+    httpx_cookies *jar;
     verbose v = { NULL, 0 };
-    int code;
+    int code = jar_open(o, &jar);
 
+    if (code >= 0) { httpx_cookies_free(jar); return code; }
     memset(&copts, 0, sizeof copts);
     if (o->verbose) {
         copts.on_debug = on_debug;
@@ -536,10 +591,10 @@ static int run(const cli *o) {
     copts.uds = o->uds;
 
     c = httpx_client_new(&copts);
-    if (!c) return EXIT_OTHER;
+    if (!c) { httpx_cookies_free(jar); return EXIT_OTHER; }
     r = o->download ? httpx_client_stream(c, o->method, o->url, &ropts)
                     : httpx_client_request(c, o->method, o->url, &ropts);
-    if (!r) { httpx_client_free(c); free(v.held); return EXIT_OTHER; }
+    if (!r) { httpx_client_free(c); httpx_cookies_free(jar); free(v.held); return EXIT_OTHER; }
     if (r->error) {
         if (o->verbose) { verbose_flush(&v); print_connection(r); }
         fflush(stdout);
@@ -562,6 +617,7 @@ static int run(const cli *o) {
         }
     }
     fflush(stdout);
+    code = jar_close(o, jar, r, code);
     httpx_response_free(r);
     httpx_client_free(c);
     free(v.held);

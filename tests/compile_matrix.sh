@@ -22,7 +22,7 @@ try() {  # try NAME COMPILER FLAGS...
 
 for cc in gcc clang; do
     for std in c99 c11; do
-        for cfg in "" "-DHTTPX_STATIC" "-DHTTPX_NO_HTTP2" "-DHTTPX_NO_INFLATE" "-DUSE_CUSTOM_ALLOC" $bearssl; do
+        for cfg in "" "-DHTTPX_STATIC" "-DHTTPX_NO_HTTP2" "-DHTTPX_NO_INFLATE" "-DHTTPX_NO_COOKIES" "-DUSE_CUSTOM_ALLOC" $bearssl; do
             try "$cc-$std$(echo "$cfg" | tr -d ' =')" $cc -std=$std $warn $cfg
         done
     done
@@ -50,7 +50,7 @@ dead_code() {  # dead_code NAME COMPILER FLAGS...
 # Drop the flag when it is wired.
 unwired="-DHTTPX_NO_INFLATE"
 for cc in gcc clang; do
-    for cfg in "" $bearssl; do
+    for cfg in "" $bearssl "-DHTTPX_NO_COOKIES"; do
         dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $unwired $cfg
     done
 done

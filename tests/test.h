@@ -22,6 +22,8 @@
 #include "../tools/src/tls_internal.h"
 #include "../tools/src/engine_internal.h"
 #include "../tools/src/text_internal.h"
+#include "../tools/src/inflate_internal.h"
+#include "../tools/src/cookie_internal.h"
 #include <stdio.h>
 #include <string.h>
 

@@ -62,6 +62,36 @@ TEST(cli_method_params_headers_cookies) {
     HAS("\"method\": \"GET\"");
 }
 
+/* --cookie-jar: a login flow over two runs of the tool, the jar in a file
+   curl could read. */
+TEST(cli_cookie_jar_file) {
+    char dir[] = "/tmp/httpx-cli-jar-XXXXXX", jar[128], args[256], *text;
+    REQUIRE(fx_have_prog("examples/httpx") && fx_rogue_port());
+    REQUIRE(mkdtemp(dir));
+    snprintf(jar, sizeof jar, "%s/jar.txt", dir);
+    snprintf(args, sizeof args, "%%s --cookie-jar %s", jar);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/cookies/set/session/abc123"), NULL), 0);
+    HAS("HTTP/1.1 302 Found");
+    text = test_read_file(jar, NULL);
+    CHECK(text && strstr(text, "# Netscape HTTP Cookie File\n"));
+    CHECK(text && strstr(text, "\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc123\n"));
+    free(text);
+    snprintf(args, sizeof args, "%%s --cookie-jar %s --cookies theme dark", jar);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/cookies"), NULL), 0);
+    HAS("\"session\": \"abc123\"");
+    HAS("\"theme\": \"dark\"");
+    snprintf(args, sizeof args, "%%s --cookie-jar %s", jar);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/cookies/delete?session"), NULL), 0);
+    text = test_read_file(jar, NULL);
+    CHECK(text && !strstr(text, "session"));
+    free(text);
+    /* a jar file that cannot be written: the request is shown, the exit code says 7 */
+    CHECK_INT(cli(NULL, "%s --cookie-jar /nonexistent/dir/jar.txt", fx_rogue_at("/cookies/set/a/b"), NULL), 7);
+    HAS("cannot write cookie file");
+    remove(jar);
+    rmdir(dir);
+}
+
 TEST(cli_bodies_json_form_files) {
     char dir[] = "/tmp/httpx-cli-XXXXXX", path[64], args[256];
     FILE *f;

@@ -38,6 +38,22 @@ TEST(examples_run_against_nginx) {
     HAS("3 requests done");
 }
 
+TEST(examples_cookie_session_file) {
+    char dir[] = "/tmp/httpx-ex-cookies-XXXXXX", jar[128];
+    char *text;
+    REQUIRE(fx_rogue_url() && mkdtemp(dir));
+    snprintf(jar, sizeof jar, "%s/cookies.txt", dir);
+    CHECK_INT(run_example("cookies", fx_rogue_url(), jar), 0);
+    HAS("login: 302, the response set session=abc123");
+    HAS("cookies.txt: session=abc123 for 127.0.0.1, path /, session cookie");
+    HAS("the server sees session=abc123");
+    text = test_read_file(jar, NULL);
+    CHECK(text && strstr(text, "127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc123\n"));
+    free(text);
+    remove(jar);
+    rmdir(dir);
+}
+
 TEST(examples_quickstart_requests) {
     const char *base = fx_rogue_url();
     REQUIRE(base);

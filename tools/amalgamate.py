@@ -57,6 +57,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "json.c",
     "jsonw.c",
     "inflate.c",
+    "cookie.c",
     "net.c",
     "multipart.c",          # after net.c: its boundary comes from httpx__random
     "dns.c",
@@ -79,6 +80,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "client.c",
     "task.c",
     "text.c",
+    "cookie_response.c",
 ]
 # What each component offers the others, bottom layer first: any file or
 # shared header may include them. A header is emitted once, after the headers
@@ -90,6 +92,7 @@ SHARED_HEADERS = [
     "h2_internal.h",         # hpack.c, h2_frame.c, h2_session.c
     "json_internal.h",       # utf8.c, json.c, jsonw.c
     "inflate_internal.h",    # inflate.c
+    "cookie_internal.h",     # cookie.c
     "net_internal.h",        # net.c: sockets and streams
     "multipart_internal.h",  # multipart.c
     "dns_internal.h",        # dns.c: the resolver's interface

@@ -114,6 +114,9 @@ drained for up to 1 s, so the client reads what was sent before the close)
   /bad/many-headers  200 with 10000 headers "X-N-i: i", body "ok".
   /bad/header-name   200 with a header line "Bad Header: x" (space in the name).
   All /bad/* endpoints close the connection after the answer.
+  /cookies           {"cookies": {...}} from the request's Cookie header (httpbin's).
+  /cookies/set/N/V   302 to /cookies with "Set-Cookie: N=V; Path=/" (also
+                     /cookies/set?n=v&...); /cookies/delete?n expires n.
 """
 
 import argparse
@@ -808,6 +811,33 @@ BAD = {
 }
 
 
+def ep_cookies(c, req, arg):
+    """httpbin's cookie endpoints: /cookies lists the Cookie header's cookies;
+    /cookies/set/NAME/VALUE and /cookies/set?n=v set and /cookies/delete?n
+    expires, each with a 302 to /cookies."""
+    if arg == "" or arg == "/":
+        jar = {}
+        for part in (req.header("cookie") or "").split(";"):
+            name, sep, value = part.strip().partition("=")
+            if sep:
+                jar[name] = value
+        return c.respond(req, 200, [("Content-Type", "application/json")],
+                         json.dumps({"cookies": jar}).encode())
+    if arg.startswith("/set/") and arg.count("/") == 3:
+        _, _, name, value = arg.split("/")
+        pairs = [(name, value)]
+    elif arg == "/set":
+        pairs = list(req.query)
+    elif arg == "/delete":
+        return c.respond(req, 302, [("Location", "/cookies"), ("Content-Type", "text/plain")] +
+                         [("Set-Cookie", "%s=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/" % n)
+                          for n, _ in req.query], b"redirecting")
+    else:
+        return c.respond(req, 404, [("Content-Type", "text/plain")], b"not found")
+    return c.respond(req, 302, [("Location", "/cookies"), ("Content-Type", "text/plain")] +
+                     [("Set-Cookie", "%s=%s; Path=/" % (n, v)) for n, v in pairs], b"redirecting")
+
+
 def ep_connect(c, req):
     host, _, port = req.target.rpartition(":")
     host = host.strip("[]")
@@ -879,6 +909,8 @@ def dispatch(c, req):
         return EXACT[p](c, req)
     if p.startswith("/echo/"):
         return ep_echo(c, req)
+    if p == "/cookies" or p.startswith("/cookies/"):
+        return ep_cookies(c, req, p[len("/cookies"):])
     if p == "/anything" or p.startswith("/anything/"):
         return ep_anything(c, req)
     if p.startswith("/bad/") and p[5:] in BAD:

@@ -34,10 +34,11 @@
        >>public     the API: errors, options, responses, headers, calls
        >>internal   declarations shared by the components
        >>base >>url >>headers >>h1 >>h1_session >>hpack >>h2_frame >>h2_session
-       >>utf8 >>json >>jsonw >>net >>multipart
+       >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text
+       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
@@ -56,6 +57,10 @@
                               name the sources (tools/src/x.c:N in the httpx.h repository)
        HTTPX_JSON_MAX_DEPTH   in the implementation file: JSON nesting limit (default 512)
        HTTPX_JSON_MAX_SIZE    in the implementation file: largest JSON text parsed (default 1 GiB)
+       HTTPX_NO_COOKIES       before every include: leave the cookie jar out
+       HTTPX_COOKIE_MAX_SIZE, HTTPX_COOKIE_MAX_PER_DOMAIN, HTTPX_COOKIE_MAX_TOTAL
+                              in the implementation file: cookie caps (4096 bytes of
+                              name + value, 50 per domain, 3000 per jar)
 
    MEMORY   Every byte goes through HTTPX_MALLOC/REALLOC/FREE. Every object the
             library returns has one matching _free. A warm request on a pooled

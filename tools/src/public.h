@@ -543,6 +543,86 @@ HTTPX_API char *httpx_json_printf(const char *fmt, ...);
 HTTPX_API char *httpx_json_vprintf(httpx_json_error *err, const char *fmt, va_list ap);
 HTTPX_API void  httpx_json_printf_free(char *s);
 
+/* >>cookies
+   A cookie jar, as HTTPX's httpx.Cookies and the jar of an RFC 6265 user
+   agent: Set-Cookie is parsed per RFC 6265 section 5 (every date form,
+   Max-Age over Expires, Domain, Path, Secure, HttpOnly, SameSite kept);
+   Cookie headers carry the cookies whose domain and path match, longest path
+   first, Secure ones only over https. A Domain that is a public suffix
+   (Domain=com, Domain=co.uk: a short built-in list, see README) is refused.
+   Limits (a cookie over them is refused, or evicts the least recently used):
+   HTTPX_COOKIE_MAX_SIZE 4096 bytes of name + value, HTTPX_COOKIE_MAX_PER_DOMAIN
+   50, HTTPX_COOKIE_MAX_TOTAL 3000 (define them in the implementation file to
+   change them). HTTPX_NO_COOKIES leaves all of it out.
+
+       httpx_cookies *jar = httpx_cookies_new();
+       httpx_cookies_load(jar, "cookies.txt");          (curl -b/-c format)
+       httpx_cookies_set(jar, "session", "abc", "example.org", "/");
+       const char *v = httpx_cookies_get(jar, "session", NULL, NULL);
+       httpx_cookies_save(jar, "cookies.txt");
+       httpx_cookies_free(jar);
+
+   A jar is used by one thread at a time. Strings it returns stay valid until
+   the jar changes. */
+#ifndef HTTPX_NO_COOKIES
+typedef struct httpx_cookies httpx_cookies;
+typedef struct httpx_cookie {
+    const char *name, *value;
+    const char *domain;         /* without a leading dot; "" for a cookie set with no domain
+                                   (sent to every host, as HTTPX's cookies.set) */
+    const char *path;
+    const char *same_site;      /* "Strict", "Lax", "None", or "" when not given */
+    long long expires;          /* Unix time; 0 for a session cookie */
+    bool host_only;             /* sent to domain exactly, not to its subdomains */
+    bool secure;                /* sent over https only */
+    bool http_only;
+} httpx_cookie;
+HTTPX_API httpx_cookies *httpx_cookies_new(void);          /* NULL: out of memory */
+HTTPX_API void        httpx_cookies_free(httpx_cookies *j);
+/* cookies.get(name, domain=, path=): the value of the first cookie (in the
+   order they were first stored) of that name; NULL domain or path: any
+   (a leading dot of domain is ignored). NULL when there is none. */
+HTTPX_API const char *httpx_cookies_get(const httpx_cookies *j, const char *name, const char *domain, const char *path);
+/* cookies.set(name, value, domain=, path=): a session cookie for domain and
+   its subdomains (NULL or "": every host), path (NULL: "/"). Replaces one of
+   the same name, domain and path. HTTPX_ERR_INVALID_ARGUMENT for an empty
+   name, '=' or ';' in the name, ';' in the value, a control character, a
+   path not starting with '/', or over HTTPX_COOKIE_MAX_SIZE. */
+HTTPX_API httpx_error httpx_cookies_set(httpx_cookies *j, const char *name, const char *value, const char *domain, const char *path);
+/* cookies.delete(name, domain=, path=): removes every match; returns how many. */
+HTTPX_API size_t      httpx_cookies_delete(httpx_cookies *j, const char *name, const char *domain, const char *path);
+/* cookies.clear(domain=, path=): removes every cookie that matches (NULL, NULL: all). */
+HTTPX_API void        httpx_cookies_clear(httpx_cookies *j, const char *domain, const char *path);
+/* Iteration: the i-th cookie (i < httpx_cookies_count), in the order they were stored. */
+HTTPX_API size_t      httpx_cookies_count(const httpx_cookies *j);
+HTTPX_API bool        httpx_cookies_at(const httpx_cookies *j, size_t i, httpx_cookie *out);
+/* What a browser does with a server's "Set-Cookie: <set_cookie>" from url:
+   HTTPX_OK when stored (or deleted by a past expiry); a refused cookie
+   (bad syntax, a Domain the host is not in, a public suffix, too large) is
+   HTTPX_ERR_INVALID_ARGUMENT or HTTPX_ERR_TOO_LARGE, httpx_cookies_error says why. */
+HTTPX_API httpx_error httpx_cookies_set_cookie(httpx_cookies *j, const char *url, const char *set_cookie);
+/* The Cookie header a request to url carries ("a=1; b=2", "" when none),
+   written into buf as snprintf does; returns its full length. */
+HTTPX_API size_t      httpx_cookies_header(httpx_cookies *j, const char *url, char *buf, size_t cap);
+/* The Netscape cookie file of curl's -b and -c (and wget, and browsers'
+   exporters): tab-separated lines, "#HttpOnly_" before an HttpOnly cookie's
+   domain, expiry 0 for a session cookie. load adds the file's cookies to the
+   jar (lines that are not cookies are skipped, as curl does; httpx_cookies_error
+   counts them); save writes every cookie not yet expired, session ones too
+   (SameSite has no column: it is not saved), through a temporary file renamed
+   over path. A failure is HTTPX_ERR_INVALID_ARGUMENT (cannot open) or
+   HTTPX_ERR_WRITE, with the reason in httpx_cookies_error. */
+HTTPX_API httpx_error httpx_cookies_load(httpx_cookies *j, const char *path);
+HTTPX_API httpx_error httpx_cookies_save(httpx_cookies *j, const char *path);
+/* Why the last set_cookie, load or save failed, or what load skipped; "" when nothing to say. */
+HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j);
+/* r.cookies: the cookies r's Set-Cookie headers set, as the jar would store
+   them for r->url (refused ones left out), in a new jar the caller frees with
+   httpx_cookies_free; read one with httpx_cookies_get(jar, name, NULL, NULL),
+   iterate with httpx_cookies_at. NULL only when out of memory. */
+HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
+#endif /* HTTPX_NO_COOKIES */
+
 #ifdef __cplusplus
 }
 #endif
