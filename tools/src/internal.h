@@ -29,15 +29,9 @@
 #include <string.h>
 #include <stdarg.h>
 
-/* Internal functions are static in the amalgamation. The test build defines
-   HTTPX__PRIVATE as empty so that test files can call them from other units. */
-#ifndef HTTPX__PRIVATE
-#if defined(__GNUC__) || defined(__clang__)
-#define HTTPX__PRIVATE static __attribute__((unused))
-#else
-#define HTTPX__PRIVATE static
-#endif
-#endif
+/* Internal functions are static in the amalgamation (HTTPX__PRIVATE, defined
+   in platform.h, which comes first). The test build defines HTTPX__PRIVATE as
+   empty so that test files can call them from other units. */
 
 /* ---- base: memory, buffers, strings, errors, time ---- */
 

@@ -11,7 +11,8 @@
 #define HTTPX__PLATFORM_H
 #include "public.h"
 
-/* (internal.h says why; here too, as this file comes first) */
+/* Internal functions: static in the amalgamation; the test build defines it
+   as empty so that test files can call them from other units. */
 #ifndef HTTPX__PRIVATE
 #if defined(__GNUC__) || defined(__clang__)
 #define HTTPX__PRIVATE static __attribute__((unused))
