@@ -479,6 +479,15 @@ HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
    request: in-memory bodies (content, json, data); NULL for a streamed
    upload or files sent over the network, whose bytes are not kept. */
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
+/* Editing a request before it goes out: a request hook or an auth flow
+   (both run before each hop is sent) adds, replaces or removes fields.
+   Names and values are checked as httpx_headers_add checks them
+   (HTTPX_ERR_INVALID_HEADER); Content-Length and Transfer-Encoding are the
+   protocol's to write and are refused too (HTTPX_ERR_INVALID_HEADER).
+   A NULL request is HTTPX_ERR_INVALID_ARGUMENT. */
+HTTPX_API httpx_error httpx_request_set_header(httpx_req *q, const char *name, const char *value); /* replaces all */
+HTTPX_API httpx_error httpx_request_add_header(httpx_req *q, const char *name, const char *value);
+HTTPX_API size_t      httpx_request_remove_header(httpx_req *q, const char *name);  /* returns how many */
 /* r.text: the body decoded to UTF-8, NUL-terminated, owned by the response
    (made once, then cached). The encoding is the Content-Type charset, else the
    one a byte order mark names, else UTF-8. Known: utf-8, utf-16 (-le, -be),
@@ -729,7 +738,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 733 "httpx.h"
+#line 742 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -811,7 +820,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 815 "httpx.h"
+#line 824 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -937,7 +946,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 941 "httpx.h"
+#line 950 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1007,7 +1016,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1011 "httpx.h"
+#line 1020 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1211,7 +1220,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1215 "httpx.h"
+#line 1224 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1274,7 +1283,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1278 "httpx.h"
+#line 1287 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1845,7 +1854,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1849 "httpx.h"
+#line 1858 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -1992,7 +2001,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1996 "httpx.h"
+#line 2005 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2033,7 +2042,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2037 "httpx.h"
+#line 2046 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -2158,7 +2167,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2162 "httpx.h"
+#line 2171 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -2189,7 +2198,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2193 "httpx.h"
+#line 2202 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -2240,7 +2249,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2244 "httpx.h"
+#line 2253 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -2284,7 +2293,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2288 "httpx.h"
+#line 2297 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -2788,7 +2797,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2792 "httpx.h"
+#line 2801 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2951,7 +2960,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2955 "httpx.h"
+#line 2964 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3435,7 +3444,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3439 "httpx.h"
+#line 3448 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3680,7 +3689,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3684 "httpx.h"
+#line 3693 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -4064,7 +4073,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4068 "httpx.h"
+#line 4077 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4890,7 +4899,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4894 "httpx.h"
+#line 4903 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5297,7 +5306,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5301 "httpx.h"
+#line 5310 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6461,7 +6470,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6465 "httpx.h"
+#line 6474 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6510,7 +6519,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6514 "httpx.h"
+#line 6523 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6606,7 +6615,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6610 "httpx.h"
+#line 6619 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7332,7 +7341,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7336 "httpx.h"
+#line 7345 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7747,7 +7756,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7751 "httpx.h"
+#line 7760 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7871,7 +7880,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7875 "httpx.h"
+#line 7884 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8842,7 +8851,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8846 "httpx.h"
+#line 8855 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8909,7 +8918,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8913 "httpx.h"
+#line 8922 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9738,7 +9747,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9742 "httpx.h"
+#line 9751 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10120,7 +10129,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10124 "httpx.h"
+#line 10133 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10628,7 +10637,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10632 "httpx.h"
+#line 10641 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10803,7 +10812,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10807 "httpx.h"
+#line 10816 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11086,7 +11095,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11090 "httpx.h"
+#line 11099 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11293,7 +11302,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11297 "httpx.h"
+#line 11306 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11493,7 +11502,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11497 "httpx.h"
+#line 11506 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11836,7 +11845,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11840 "httpx.h"
+#line 11849 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11970,7 +11979,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11974 "httpx.h"
+#line 11983 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12061,7 +12070,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12065 "httpx.h"
+#line 12074 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12609,7 +12618,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12613 "httpx.h"
+#line 12622 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12824,7 +12833,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12828 "httpx.h"
+#line 12837 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13456,7 +13465,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13460 "httpx.h"
+#line 13469 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -13705,7 +13714,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 13709 "httpx.h"
+#line 13718 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -13902,7 +13911,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 13906 "httpx.h"
+#line 13915 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14342,7 +14351,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14346 "httpx.h"
+#line 14355 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14687,7 +14696,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14691 "httpx.h"
+#line 14700 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15289,7 +15298,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15293 "httpx.h"
+#line 15302 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15562,7 +15571,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15566 "httpx.h"
+#line 15575 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -15615,7 +15624,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15619 "httpx.h"
+#line 15628 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -15680,6 +15689,46 @@ HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q) { retur
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len) {
     if (len) *len = q && q->body ? q->body_len : 0;
     return q ? q->body : NULL;
+}
+
+/* The protocols frame the body themselves: a field that would say how is
+   theirs alone (request.c leaves them out of the merged fields too). */
+static bool httpx__request_framing_field(const char *name) {
+    httpx__str n;
+    if (!name) return false;
+    n.p = name;
+    n.n = strlen(name);
+    return httpx__str_ieq(n, "content-length") || httpx__str_ieq(n, "transfer-encoding");
+}
+
+static bool httpx__request_is_host(const char *name) {
+    httpx__str n;
+    n.p = name;
+    n.n = strlen(name);
+    return httpx__str_ieq(n, "host");
+}
+
+static httpx_error httpx__request_edit(httpx_req *q, const char *name, const char *value, bool replace) {
+    httpx_error err;
+    if (!q) return HTTPX_ERR_INVALID_ARGUMENT;
+    if (httpx__request_framing_field(name)) return HTTPX_ERR_INVALID_HEADER;
+    err = replace ? httpx_headers_set(&q->headers, name, value) : httpx_headers_add(&q->headers, name, value);
+    if (!err && httpx__request_is_host(name)) q->has_host = true;
+    return err;
+}
+
+HTTPX_API httpx_error httpx_request_set_header(httpx_req *q, const char *name, const char *value) {
+    return httpx__request_edit(q, name, value, true);
+}
+HTTPX_API httpx_error httpx_request_add_header(httpx_req *q, const char *name, const char *value) {
+    return httpx__request_edit(q, name, value, false);
+}
+HTTPX_API size_t httpx_request_remove_header(httpx_req *q, const char *name) {
+    size_t n;
+    if (!q || !name) return 0;
+    n = httpx_headers_remove(&q->headers, name);
+    if (n && httpx__request_is_host(name)) q->has_host = false;
+    return n;
 }
 
 HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
@@ -16028,7 +16077,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16032 "httpx.h"
+#line 16081 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16260,7 +16309,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16264 "httpx.h"
+#line 16313 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16423,7 +16472,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16427 "httpx.h"
+#line 16476 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -16790,7 +16839,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 16794 "httpx.h"
+#line 16843 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17014,7 +17063,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17018 "httpx.h"
+#line 17067 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17410,7 +17459,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17414 "httpx.h"
+#line 17463 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17445,7 +17494,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17449 "httpx.h"
+#line 17498 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

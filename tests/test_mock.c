@@ -474,3 +474,34 @@ TEST(response_request_over_the_network) {
     CHECK_STR(httpx_request_method(NULL), "");
     httpx_client_free(c);
 }
+
+/* httpx_request_set/add/remove_header: what request hooks and auth flows
+   edit a request with. Checked on a request value the library built (a
+   response's request: the same type a hook gets before the hop goes). */
+TEST(request_header_editing) {
+    seen s;
+    httpx_client *c;
+    httpx_response *r;
+    httpx_req *q;
+    memset(&s, 0, sizeof s);
+    c = mock_client(&s, false);
+    REQUIRE(c);
+    r = httpx_client_get(c, "/users/1", &(httpx_opts){ .headers = (httpx_pair[]){{"X-A", "1"}, {0}} });
+    CHECK_INT(r->error, HTTPX_OK);
+    q = (httpx_req *)httpx_response_request(r);
+    CHECK_INT(httpx_request_set_header(q, "x-a", "2"), HTTPX_OK);
+    CHECK_STR(httpx_request_header(q, "X-A"), "2");
+    CHECK_INT(httpx_request_add_header(q, "X-A", "3"), HTTPX_OK);
+    CHECK_STR(httpx_headers_get_nth(httpx_request_headers(q), "x-a", 1), "3");
+    CHECK_INT(httpx_request_remove_header(q, "x-a"), 2);
+    CHECK(httpx_request_header(q, "x-a") == NULL);
+    CHECK_INT(httpx_request_set_header(q, "Bad Name", "v"), HTTPX_ERR_INVALID_HEADER);
+    CHECK_INT(httpx_request_set_header(q, "X-B", "a\r\nInjected: 1"), HTTPX_ERR_INVALID_HEADER);
+    CHECK_INT(httpx_request_set_header(q, "Content-Length", "5"), HTTPX_ERR_INVALID_HEADER);
+    CHECK_INT(httpx_request_add_header(q, "transfer-encoding", "chunked"), HTTPX_ERR_INVALID_HEADER);
+    CHECK(httpx_request_header(q, "content-length") == NULL);
+    CHECK_INT(httpx_request_set_header(NULL, "X-C", "1"), HTTPX_ERR_INVALID_ARGUMENT);
+    CHECK_INT(httpx_request_remove_header(NULL, "X-C"), 0);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}

@@ -381,6 +381,15 @@ HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
    request: in-memory bodies (content, json, data); NULL for a streamed
    upload or files sent over the network, whose bytes are not kept. */
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
+/* Editing a request before it goes out: a request hook or an auth flow
+   (both run before each hop is sent) adds, replaces or removes fields.
+   Names and values are checked as httpx_headers_add checks them
+   (HTTPX_ERR_INVALID_HEADER); Content-Length and Transfer-Encoding are the
+   protocol's to write and are refused too (HTTPX_ERR_INVALID_HEADER).
+   A NULL request is HTTPX_ERR_INVALID_ARGUMENT. */
+HTTPX_API httpx_error httpx_request_set_header(httpx_req *q, const char *name, const char *value); /* replaces all */
+HTTPX_API httpx_error httpx_request_add_header(httpx_req *q, const char *name, const char *value);
+HTTPX_API size_t      httpx_request_remove_header(httpx_req *q, const char *name);  /* returns how many */
 /* r.text: the body decoded to UTF-8, NUL-terminated, owned by the response
    (made once, then cached). The encoding is the Content-Type charset, else the
    one a byte order mark names, else UTF-8. Known: utf-8, utf-16 (-le, -be),

@@ -57,6 +57,46 @@ HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len) {
     return q ? q->body : NULL;
 }
 
+/* The protocols frame the body themselves: a field that would say how is
+   theirs alone (request.c leaves them out of the merged fields too). */
+static bool httpx__request_framing_field(const char *name) {
+    httpx__str n;
+    if (!name) return false;
+    n.p = name;
+    n.n = strlen(name);
+    return httpx__str_ieq(n, "content-length") || httpx__str_ieq(n, "transfer-encoding");
+}
+
+static bool httpx__request_is_host(const char *name) {
+    httpx__str n;
+    n.p = name;
+    n.n = strlen(name);
+    return httpx__str_ieq(n, "host");
+}
+
+static httpx_error httpx__request_edit(httpx_req *q, const char *name, const char *value, bool replace) {
+    httpx_error err;
+    if (!q) return HTTPX_ERR_INVALID_ARGUMENT;
+    if (httpx__request_framing_field(name)) return HTTPX_ERR_INVALID_HEADER;
+    err = replace ? httpx_headers_set(&q->headers, name, value) : httpx_headers_add(&q->headers, name, value);
+    if (!err && httpx__request_is_host(name)) q->has_host = true;
+    return err;
+}
+
+HTTPX_API httpx_error httpx_request_set_header(httpx_req *q, const char *name, const char *value) {
+    return httpx__request_edit(q, name, value, true);
+}
+HTTPX_API httpx_error httpx_request_add_header(httpx_req *q, const char *name, const char *value) {
+    return httpx__request_edit(q, name, value, false);
+}
+HTTPX_API size_t httpx_request_remove_header(httpx_req *q, const char *name) {
+    size_t n;
+    if (!q || !name) return 0;
+    n = httpx_headers_remove(&q->headers, name);
+    if (n && httpx__request_is_host(name)) q->has_host = false;
+    return n;
+}
+
 HTTPX_API bool httpx_is_informational(const httpx_response *r) { return r && r->status_code >= 100 && r->status_code < 200; }
 HTTPX_API bool httpx_is_success(const httpx_response *r) { return r && r->status_code >= 200 && r->status_code < 300; }
 HTTPX_API bool httpx_is_redirect(const httpx_response *r) {
