@@ -16380,6 +16380,22 @@ static void httpx__hop_drop_body(httpx__request *q) {
     q->content_type = NULL;
 }
 
+/* What the last hop left in r (its head, body, status) is cleared so that
+   the next hop fills r afresh: a redirect's, and (the next issue) an auth
+   flow's round or a retry's. The request (r->req) and the URL stay as the
+   caller left them. */
+static void httpx__hop_reset(httpx__response *r) {
+    httpx__headers_clear(&r->headers);
+    httpx__buf_clear(&r->body);
+    r->pub.status_code = 0;
+    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
+    r->pub.http_version = "";
+    r->pub.num_bytes_downloaded = 0;
+    r->pub.expected_length = -1;
+    r->pub.url = r->url_text.p;
+    r->draining_redirect = false;
+}
+
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
    hop's request and sends it; false (r failed, or it was no redirect to
    follow) when r is final. */
@@ -16418,15 +16434,7 @@ static bool httpx__hop_redirect(httpx__response *r) {
     httpx__buf_clear(&r->url_text);
     httpx__buf_append(&r->url_text, next.p, next.len);
     httpx__buf_free(&next);
-    httpx__headers_clear(&r->headers);
-    httpx__buf_clear(&r->body);
-    r->pub.status_code = 0;
-    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
-    r->pub.http_version = "";
-    r->pub.num_bytes_downloaded = 0;
-    r->pub.expected_length = -1;
-    r->pub.url = r->url_text.p;
-    r->draining_redirect = false;
+    httpx__hop_reset(r);
     if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) return httpx__hop_fail(r, &e);
     /* credentials stay with their origin; once dropped they stay dropped */
     if (!httpx__hop_same_origin(&old, &q->url)) q->strip_credentials = true;
@@ -16472,7 +16480,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16476 "httpx.h"
+#line 16484 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -16839,7 +16847,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 16843 "httpx.h"
+#line 16851 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17063,7 +17071,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17067 "httpx.h"
+#line 17075 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17459,7 +17467,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17463 "httpx.h"
+#line 17471 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17494,7 +17502,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17498 "httpx.h"
+#line 17506 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

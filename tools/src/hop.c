@@ -61,6 +61,22 @@ static void httpx__hop_drop_body(httpx__request *q) {
     q->content_type = NULL;
 }
 
+/* What the last hop left in r (its head, body, status) is cleared so that
+   the next hop fills r afresh: a redirect's, and (the next issue) an auth
+   flow's round or a retry's. The request (r->req) and the URL stay as the
+   caller left them. */
+static void httpx__hop_reset(httpx__response *r) {
+    httpx__headers_clear(&r->headers);
+    httpx__buf_clear(&r->body);
+    r->pub.status_code = 0;
+    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
+    r->pub.http_version = "";
+    r->pub.num_bytes_downloaded = 0;
+    r->pub.expected_length = -1;
+    r->pub.url = r->url_text.p;
+    r->draining_redirect = false;
+}
+
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
    hop's request and sends it; false (r failed, or it was no redirect to
    follow) when r is final. */
@@ -99,15 +115,7 @@ static bool httpx__hop_redirect(httpx__response *r) {
     httpx__buf_clear(&r->url_text);
     httpx__buf_append(&r->url_text, next.p, next.len);
     httpx__buf_free(&next);
-    httpx__headers_clear(&r->headers);
-    httpx__buf_clear(&r->body);
-    r->pub.status_code = 0;
-    r->pub.reason_phrase = "";          /* it lived in the header text just cleared */
-    r->pub.http_version = "";
-    r->pub.num_bytes_downloaded = 0;
-    r->pub.expected_length = -1;
-    r->pub.url = r->url_text.p;
-    r->draining_redirect = false;
+    httpx__hop_reset(r);
     if (httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, &e)) return httpx__hop_fail(r, &e);
     /* credentials stay with their origin; once dropped they stay dropped */
     if (!httpx__hop_same_origin(&old, &q->url)) q->strip_credentials = true;
