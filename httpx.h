@@ -356,6 +356,9 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    int trust_env;              /* 0 or HTTPX_YES: read the environment as HTTPX's trust_env=True
+                                   does (.netrc credentials, HTTP_PROXY and the like); HTTPX_NO:
+                                   ignore it */
     const char *uds;            /* NULL: TCP. The path of a Unix domain socket to connect to
                                    instead of the URL's host and port, which still make the Host
                                    header (and the TLS name of https://), as HTTPX's uds= and
@@ -738,7 +741,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 742 "httpx.h"
+#line 745 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -820,7 +823,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 824 "httpx.h"
+#line 827 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -946,7 +949,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 950 "httpx.h"
+#line 953 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1016,7 +1019,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1020 "httpx.h"
+#line 1023 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1220,7 +1223,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1224 "httpx.h"
+#line 1227 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1283,7 +1286,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1287 "httpx.h"
+#line 1290 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1854,7 +1857,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1858 "httpx.h"
+#line 1861 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2001,7 +2004,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2005 "httpx.h"
+#line 2008 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2042,7 +2045,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2046 "httpx.h"
+#line 2049 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -2167,7 +2170,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2171 "httpx.h"
+#line 2174 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -2198,7 +2201,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2202 "httpx.h"
+#line 2205 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -2249,7 +2252,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2253 "httpx.h"
+#line 2256 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -2293,7 +2296,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2297 "httpx.h"
+#line 2300 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -2797,7 +2800,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2801 "httpx.h"
+#line 2804 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2960,7 +2963,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2964 "httpx.h"
+#line 2967 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3444,7 +3447,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3448 "httpx.h"
+#line 3451 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3689,7 +3692,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3693 "httpx.h"
+#line 3696 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -4073,7 +4076,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4077 "httpx.h"
+#line 4080 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4899,7 +4902,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4903 "httpx.h"
+#line 4906 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5306,7 +5309,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5310 "httpx.h"
+#line 5313 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6470,7 +6473,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6474 "httpx.h"
+#line 6477 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6519,7 +6522,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6523 "httpx.h"
+#line 6526 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6615,7 +6618,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6619 "httpx.h"
+#line 6622 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7341,7 +7344,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7345 "httpx.h"
+#line 7348 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7756,7 +7759,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7760 "httpx.h"
+#line 7763 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7880,7 +7883,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7884 "httpx.h"
+#line 7887 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8851,7 +8854,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8855 "httpx.h"
+#line 8858 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8918,7 +8921,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8922 "httpx.h"
+#line 8925 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9747,7 +9750,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9751 "httpx.h"
+#line 9754 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10129,7 +10132,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10133 "httpx.h"
+#line 10136 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10637,7 +10640,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10641 "httpx.h"
+#line 10644 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10812,7 +10815,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10816 "httpx.h"
+#line 10819 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11095,7 +11098,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11099 "httpx.h"
+#line 11102 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11302,7 +11305,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11306 "httpx.h"
+#line 11309 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11502,7 +11505,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11506 "httpx.h"
+#line 11509 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11845,7 +11848,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11849 "httpx.h"
+#line 11852 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11979,7 +11982,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11983 "httpx.h"
+#line 11986 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12070,7 +12073,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12074 "httpx.h"
+#line 12077 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12618,7 +12621,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12622 "httpx.h"
+#line 12625 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12833,7 +12836,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12837 "httpx.h"
+#line 12840 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13465,7 +13468,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13469 "httpx.h"
+#line 13472 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -13714,7 +13717,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 13718 "httpx.h"
+#line 13721 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -13911,7 +13914,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 13915 "httpx.h"
+#line 13918 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14351,7 +14354,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14355 "httpx.h"
+#line 14358 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14696,7 +14699,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14700 "httpx.h"
+#line 14703 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15298,7 +15301,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15302 "httpx.h"
+#line 15305 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15571,7 +15574,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15575 "httpx.h"
+#line 15578 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -15624,7 +15627,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15628 "httpx.h"
+#line 15631 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16077,7 +16080,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16081 "httpx.h"
+#line 16084 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16309,7 +16312,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16313 "httpx.h"
+#line 16316 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16480,7 +16483,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16484 "httpx.h"
+#line 16487 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -16847,7 +16850,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 16851 "httpx.h"
+#line 16854 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17071,7 +17074,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17075 "httpx.h"
+#line 17078 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17467,7 +17470,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17471 "httpx.h"
+#line 17474 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17502,7 +17505,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17506 "httpx.h"
+#line 17509 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -258,6 +258,9 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    int trust_env;              /* 0 or HTTPX_YES: read the environment as HTTPX's trust_env=True
+                                   does (.netrc credentials, HTTP_PROXY and the like); HTTPX_NO:
+                                   ignore it */
     const char *uds;            /* NULL: TCP. The path of a Unix domain socket to connect to
                                    instead of the URL's host and port, which still make the Host
                                    header (and the TLS name of https://), as HTTPX's uds= and
