@@ -51,7 +51,7 @@ static struct httpx__history *httpx__hist_get(httpx__response *r) {
 
 /* r's head as it is now, in a response of its own. */
 static httpx__response *httpx__hist_copy(const httpx__response *r) {
-    static const httpx_opts none;
+    static httpx_opts none;         /* zero: never written */
     httpx__response *h = httpx__response_new();
     const char *name, *value;
     size_t i;
