@@ -107,8 +107,8 @@ static void httpx__hop_reset(httpx__response *r) {
 /* An https:// page that redirects to http:// would send what follows in
    clear text: only when the client allows it. */
 static httpx_error httpx__hop_downgrade(httpx__response *r, const char *next, httpx__err *e) {
-    if (!r->req.url.is_https || r->client->opts.allow_https_downgrade || !(strlen(next) > 7 && httpx__mem_ieq(next, "http://", 7)))
-        return HTTPX_OK;
+    bool to_http = strlen(next) > 7 && httpx__mem_ieq(next, "http://", 7);
+    if (!r->req.url.is_https || !to_http || r->client->opts.allow_https_downgrade) return HTTPX_OK;
     return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "refused a redirect from https to http (%.120s): "
                        "set httpx_client_opts.allow_https_downgrade to follow it", next);
 }
