@@ -2248,11 +2248,16 @@ HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
 HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
 
+#if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_DNS_THREADS)
+/* Waits until no lookup thread runs (the tests' leak check at exit must not
+   race a detached thread that still owns its job). */
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
+#endif
 #endif /* HTTPX__DNS_INTERNAL_H */
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2256 "httpx.h"
+#line 2261 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -2296,7 +2301,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2300 "httpx.h"
+#line 2305 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -2800,7 +2805,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2804 "httpx.h"
+#line 2809 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2963,7 +2968,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2967 "httpx.h"
+#line 2972 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3447,7 +3452,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3451 "httpx.h"
+#line 3456 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3692,7 +3697,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3696 "httpx.h"
+#line 3701 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -4076,7 +4081,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4080 "httpx.h"
+#line 4085 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4902,7 +4907,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4906 "httpx.h"
+#line 4911 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5309,7 +5314,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5313 "httpx.h"
+#line 5318 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6473,7 +6478,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6477 "httpx.h"
+#line 6482 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6522,7 +6527,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6526 "httpx.h"
+#line 6531 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6618,7 +6623,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6622 "httpx.h"
+#line 6627 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7344,7 +7349,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7348 "httpx.h"
+#line 7353 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7759,7 +7764,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7763 "httpx.h"
+#line 7768 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7883,7 +7888,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7887 "httpx.h"
+#line 7892 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8854,7 +8859,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8858 "httpx.h"
+#line 8863 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8921,7 +8926,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8925 "httpx.h"
+#line 8930 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9750,7 +9755,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9754 "httpx.h"
+#line 9759 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10132,7 +10137,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10136 "httpx.h"
+#line 10141 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10640,7 +10645,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10644 "httpx.h"
+#line 10649 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10815,7 +10820,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10819 "httpx.h"
+#line 10824 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11098,7 +11103,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11102 "httpx.h"
+#line 11107 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11305,7 +11310,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11309 "httpx.h"
+#line 11314 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11505,7 +11510,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11509 "httpx.h"
+#line 11514 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11848,7 +11853,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11852 "httpx.h"
+#line 11857 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11893,6 +11898,29 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     httpx__free(j);
 }
 
+/* How many lookup threads still run, for the tests only: a detached thread
+   frees its job last, so a leak check at exit waits for them. */
+#ifdef HTTPX__TEST_HOOKS
+static pthread_mutex_t httpx__dns_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t httpx__dns_threads_idle = PTHREAD_COND_INITIALIZER;
+static int httpx__dns_threads_running;
+
+static void httpx__dns_threads_count(int delta) {
+    pthread_mutex_lock(&httpx__dns_threads_lock);
+    httpx__dns_threads_running += delta;
+    if (httpx__dns_threads_running == 0) pthread_cond_broadcast(&httpx__dns_threads_idle);
+    pthread_mutex_unlock(&httpx__dns_threads_lock);
+}
+
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void) {
+    pthread_mutex_lock(&httpx__dns_threads_lock);
+    while (httpx__dns_threads_running > 0) pthread_cond_wait(&httpx__dns_threads_idle, &httpx__dns_threads_lock);
+    pthread_mutex_unlock(&httpx__dns_threads_lock);
+}
+#else
+#define httpx__dns_threads_count(delta) ((void)0)
+#endif
+
 static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
     httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
 }
@@ -11910,6 +11938,7 @@ static void *httpx__dns_thread(void *arg) {
     if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
     httpx__dns_job_release(j);
+    httpx__dns_threads_count(-1);
     return NULL;
 }
 
@@ -11938,9 +11967,11 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
        keep running on the program's own threads. */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    httpx__dns_threads_count(1);
     rc = pthread_create(&tid, NULL, httpx__dns_thread, j);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
+        httpx__dns_threads_count(-1);
         httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': cannot start a thread: %s", d->host,
                     strerror(rc));
         j->refs = 1;
@@ -11982,7 +12013,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11986 "httpx.h"
+#line 12017 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12073,7 +12104,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12077 "httpx.h"
+#line 12108 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12621,7 +12652,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12625 "httpx.h"
+#line 12656 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12836,7 +12867,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12840 "httpx.h"
+#line 12871 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13468,7 +13499,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13472 "httpx.h"
+#line 13503 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -13717,7 +13748,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 13721 "httpx.h"
+#line 13752 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -13914,7 +13945,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 13918 "httpx.h"
+#line 13949 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14354,7 +14385,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14358 "httpx.h"
+#line 14389 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14699,7 +14730,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14703 "httpx.h"
+#line 14734 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15301,7 +15332,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15305 "httpx.h"
+#line 15336 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15574,7 +15605,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15578 "httpx.h"
+#line 15609 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -15627,7 +15658,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15631 "httpx.h"
+#line 15662 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16080,7 +16111,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16084 "httpx.h"
+#line 16115 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16312,7 +16343,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16316 "httpx.h"
+#line 16347 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16483,7 +16514,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16487 "httpx.h"
+#line 16518 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -16850,7 +16881,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 16854 "httpx.h"
+#line 16885 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17074,7 +17105,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17078 "httpx.h"
+#line 17109 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17470,7 +17501,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17474 "httpx.h"
+#line 17505 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17505,7 +17536,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17509 "httpx.h"
+#line 17540 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
