@@ -252,7 +252,18 @@ typedef struct httpx_tls_opts {
     const char *cert_pem;       /* the same, as PEM text in memory */
     const char *key_pem;
     const char *server_name;    /* NULL: the URL's host. SNI and the name checked */
+    bool preload;               /* load the CA certificates (and the client certificate) in
+                                   httpx_client_new, not at the first https request: a failure
+                                   then fails every request of the client with its reason */
 } httpx_tls_opts;
+/* The system trust store is loaded once per process and shared by every
+   client (and one-shot call) that uses it; it is loaded again only when
+   SSL_CERT_FILE, SSL_CERT_DIR or the files behind them change. Loading it
+   costs tens of milliseconds of CPU: call this at start-up (any thread) so
+   that no request pays it later, in a frame loop say. HTTPX_OK, or why
+   there is no store (HTTPX_ERR_TLS; HTTPX_ERR_UNSUPPORTED_PROTOCOL without
+   TLS compiled in). It stays loaded until the process ends. */
+HTTPX_API httpx_error httpx_tls_preload(void);
 
 typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;
@@ -741,7 +752,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 745 "httpx.h"
+#line 756 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -804,6 +815,11 @@ typedef struct pollfd httpx__pollfd;
 #define HTTPX__INTERRUPTED(err) ((err) == EINTR)
 #define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
 
+/* The one process-wide lock, for what clients of several threads share (the
+   system trust store). Held briefly; never around a blocking call. Compilers
+   without GCC's atomic builtins get no lock: use clients from one thread. */
+HTTPX__PRIVATE void httpx__global_lock(void);
+HTTPX__PRIVATE void httpx__global_unlock(void);
 /* Monotonic seconds. */
 HTTPX__PRIVATE double httpx__now(void);
 /* n bytes from the system's random source (/dev/urandom); false when it
@@ -823,7 +839,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 827 "httpx.h"
+#line 843 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -949,7 +965,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 953 "httpx.h"
+#line 969 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -969,6 +985,18 @@ HTTPX__PRIVATE double httpx__now(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+#include <sched.h>
+static int httpx__global_lock_word;
+HTTPX__PRIVATE void httpx__global_lock(void) {
+    while (__atomic_exchange_n(&httpx__global_lock_word, 1, __ATOMIC_ACQUIRE)) sched_yield();
+}
+HTTPX__PRIVATE void httpx__global_unlock(void) { __atomic_store_n(&httpx__global_lock_word, 0, __ATOMIC_RELEASE); }
+#else
+HTTPX__PRIVATE void httpx__global_lock(void) {}
+HTTPX__PRIVATE void httpx__global_unlock(void) {}
+#endif
 
 HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
     unsigned char *out = (unsigned char *)p;
@@ -1019,7 +1047,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1023 "httpx.h"
+#line 1051 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1223,7 +1251,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1227 "httpx.h"
+#line 1255 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1286,7 +1314,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1290 "httpx.h"
+#line 1318 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1857,7 +1885,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1861 "httpx.h"
+#line 1889 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2004,7 +2032,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2008 "httpx.h"
+#line 2036 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2046,7 +2074,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2050 "httpx.h"
+#line 2078 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2197,7 +2225,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2201 "httpx.h"
+#line 2229 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2681,7 +2709,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2685 "httpx.h"
+#line 2713 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -2926,7 +2954,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 2930 "httpx.h"
+#line 2958 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3307,7 +3335,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3311 "httpx.h"
+#line 3339 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4116,7 +4144,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4120 "httpx.h"
+#line 4148 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4523,7 +4551,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4527 "httpx.h"
+#line 4555 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5687,7 +5715,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5691 "httpx.h"
+#line 5719 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5736,7 +5764,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5740 "httpx.h"
+#line 5768 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5832,7 +5860,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5836 "httpx.h"
+#line 5864 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6558,7 +6586,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6562 "httpx.h"
+#line 6590 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -6973,7 +7001,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 6977 "httpx.h"
+#line 7005 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7097,7 +7125,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7101 "httpx.h"
+#line 7129 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8068,7 +8096,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8072 "httpx.h"
+#line 8100 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8135,7 +8163,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8139 "httpx.h"
+#line 8167 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -8964,7 +8992,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 8968 "httpx.h"
+#line 8996 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9089,7 +9117,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9093 "httpx.h"
+#line 9121 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9471,7 +9499,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9475 "httpx.h"
+#line 9503 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9502,7 +9530,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9506 "httpx.h"
+#line 9534 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10010,7 +10038,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10014 "httpx.h"
+#line 10042 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10066,7 +10094,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10070 "httpx.h"
+#line 10098 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10241,7 +10269,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10245 "httpx.h"
+#line 10273 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10524,7 +10552,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10528 "httpx.h"
+#line 10556 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -10731,7 +10759,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10735 "httpx.h"
+#line 10763 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -10931,7 +10959,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 10935 "httpx.h"
+#line 10963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11274,7 +11302,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11278 "httpx.h"
+#line 11306 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11434,7 +11462,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11438 "httpx.h"
+#line 11466 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11474,11 +11502,16 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
 
+#if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_BEARSSL)
+/* The trust anchors a configuration verifies with (the tests compare them:
+   one shared system store, or a new one). */
+HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg);
+#endif
 #endif /* HTTPX__TLS_INTERNAL_H */
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11482 "httpx.h"
+#line 11515 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11512,8 +11545,17 @@ typedef struct httpx__tls_session {
     br_ssl_session_parameters params;
 } httpx__tls_session;
 
+/* The system trust store, loaded once and shared by every client of the
+   process (tls_config.c): counted references, the cache holding one. */
+typedef struct httpx__tls_store httpx__tls_store;
+
 struct httpx__tls_config {
     br_x509_trust_anchor *tas;        /* each dn.data is one allocation holding the key too */
+    httpx__tls_store *store;          /* tas and ntas are the shared store's (not owned), or NULL */
+    uint64_t *seen;                   /* while loading: a hash of each certificate's DER, so that
+                                         one met again (a bundle and SSL_CERT_DIR's files) is not
+                                         decoded twice */
+    size_t nseen, cap_seen;
     size_t ntas, cap_tas;
     br_x509_certificate *chain;       /* client certificate chain, DER */
     size_t nchain;
@@ -11569,7 +11611,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11573 "httpx.h"
+#line 11615 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -11743,6 +11785,27 @@ static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, br_x509_decoder
     return false;
 }
 
+/* Whether this DER was met before in this load (1), else records it (0);
+   HTTPX__BAD when out of memory. A 64-bit FNV-1a hash with the length
+   stands for the bytes: two different certificates that collided would
+   only leave the second one out, which trusts less, never more. */
+static int httpx__tls_seen_before(httpx__tls_config *cfg, const unsigned char *der, size_t len) {
+    uint64_t h = 14695981039346656037ull;
+    size_t i;
+    for (i = 0; i < len; i++) h = (h ^ der[i]) * 1099511628211ull;
+    h ^= (uint64_t)len << 32;
+    for (i = 0; i < cfg->nseen; i++) if (cfg->seen[i] == h) return 1;
+    if (cfg->nseen == cfg->cap_seen) {
+        size_t cap = cfg->cap_seen ? cfg->cap_seen * 2 : 64;
+        uint64_t *p = (uint64_t *)httpx__realloc(cfg->seen, cap * sizeof *p);
+        if (!p) return HTTPX__BAD;
+        cfg->seen = p;
+        cfg->cap_seen = cap;
+    }
+    cfg->seen[cfg->nseen++] = h;
+    return 0;
+}
+
 /* One certificate of a CA bundle: becomes a trust anchor (a CA one when its
    Basic Constraints say so; a non-CA certificate is trusted directly, which
    pins that one server certificate). Certificates BearSSL cannot decode
@@ -11756,6 +11819,11 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
     unsigned char *blob;
     size_t klen;
     if (strcmp(name, "CERTIFICATE") != 0 && strcmp(name, "TRUSTED CERTIFICATE") != 0) return 0;
+    switch (httpx__tls_seen_before(cfg, der, len)) {
+    case 1: return 0;               /* the same certificate again: decoded once is enough */
+    case 0: break;
+    default: return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+    }
     memset(&dn, 0, sizeof dn);
     br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
     br_x509_decoder_push(&dc, der, len);
@@ -11813,6 +11881,19 @@ static int httpx__tls_load_file(httpx__tls_config *cfg, const char *path, httpx_
     n = httpx__tls_load_pem(cfg, path, b.p ? b.p : "", b.len, e);
     httpx__buf_free(&b);
     return n;
+}
+
+/* The usual places of the system's CA bundle, first found first used. */
+#define HTTPX__TLS_BUNDLES { \
+    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Arch, Gentoo */ \
+    "/etc/pki/tls/certs/ca-bundle.crt", /* Fedora, RHEL */ \
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* CentOS, RHEL 7 */ \
+    "/etc/ssl/ca-bundle.pem", /* openSUSE */ \
+    "/etc/pki/tls/cacert.pem", /* OpenELEC */ \
+    "/etc/ssl/cert.pem", /* Alpine, macOS, OpenBSD */ \
+    "/usr/local/share/certs/ca-root-nss.crt", /* FreeBSD */ \
+    "/usr/local/etc/ssl/cert.pem", /* FreeBSD ports */ \
+    NULL \
 }
 
 /* Files of SSL_CERT_DIR: which were read already (by device and inode, so
@@ -11898,17 +11979,7 @@ static bool httpx__tls_load_dir(httpx__tls_config *cfg, const char *dir, httpx__
    that exists. SSL_CERT_DIR is a colon-separated list of directories; each
    certificate file in them is loaded (httpx__tls_load_dir). */
 static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
-    static const char *const bundles[] = {
-        "/etc/ssl/certs/ca-certificates.crt",                 /* Debian, Ubuntu, Arch, Gentoo */
-        "/etc/pki/tls/certs/ca-bundle.crt",                   /* Fedora, RHEL */
-        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  /* CentOS, RHEL 7 */
-        "/etc/ssl/ca-bundle.pem",                             /* openSUSE */
-        "/etc/pki/tls/cacert.pem",                            /* OpenELEC */
-        "/etc/ssl/cert.pem",                                  /* Alpine, macOS, OpenBSD */
-        "/usr/local/share/certs/ca-root-nss.crt",             /* FreeBSD */
-        "/usr/local/etc/ssl/cert.pem",                        /* FreeBSD ports */
-        NULL
-    };
+    static const char *const bundles[] = HTTPX__TLS_BUNDLES;
     const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
     int i;
     if (file && *file) {
@@ -11954,6 +12025,168 @@ static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
     httpx__fail(e, HTTPX_ERR_TLS, "no system CA certificates found (looked in /etc/ssl/certs/ca-certificates.crt "
                 "and other usual places): set SSL_CERT_FILE, or tls.ca_file");
     return false;
+}
+
+/* ---- the system trust store, loaded once per process ----
+   Parsing a system bundle (some 150 certificates) costs tens of
+   milliseconds of CPU: a frame hitch inside a game's loop, paid again by
+   every client and every one-shot call. So the store is loaded once and
+   shared by every client that uses it (counted references: the cache holds
+   one, each client's configuration one). It is loaded again only when what
+   it came from changes: SSL_CERT_FILE or SSL_CERT_DIR, or a file or
+   directory listing behind them (inode, size and modification time of each,
+   which a few stat calls compare: httpx__tls_store_key). httpx_tls_preload
+   loads it ahead of time; a client with tls.preload loads it in
+   httpx_client_new. */
+struct httpx__tls_store {
+    int refs;
+    br_x509_trust_anchor *tas;
+    size_t ntas;
+    httpx__buf key;
+};
+static httpx__tls_store *httpx__tls_cached_store;
+
+#if defined(__APPLE__)
+#define HTTPX__MTIME_NS(st) ((long)(st).st_mtimespec.tv_nsec)
+#else
+#define HTTPX__MTIME_NS(st) ((long)(st).st_mtim.tv_nsec)
+#endif
+
+static void httpx__tls_key_stat(httpx__buf *k, const char *path) {
+    struct stat st;
+    char line[160];
+    if (stat(path, &st) != 0) { httpx__buf_puts(k, "|-"); return; }
+    snprintf(line, sizeof line, "|%llu|%llu|%lld|%lld.%ld", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtime, HTTPX__MTIME_NS(st));
+    httpx__buf_puts(k, line);
+}
+
+/* What the system store would be loaded from, as text: equal keys, the
+   same store. false when out of memory. */
+static bool httpx__tls_store_key(httpx__buf *k) {
+    static const char *const bundles[] = HTTPX__TLS_BUNDLES;
+    const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+    int i;
+    if ((file && *file) || (dir && *dir)) {
+        const char *p = dir && *dir ? dir : "";
+        httpx__buf_puts(k, "F");
+        httpx__buf_puts(k, file ? file : "");
+        if (file && *file) httpx__tls_key_stat(k, file);
+        while (*p) {   /* each directory, and each certificate file in it */
+            const char *end = strchr(p, ':');
+            size_t l = end ? (size_t)(end - p) : strlen(p);
+            char path[1024];
+            if (l > 0 && l < sizeof path) {
+                DIR *d;
+                struct dirent *de;
+                long entries = 0;
+                memcpy(path, p, l);
+                path[l] = 0;
+                httpx__buf_puts(k, "\nD");
+                httpx__buf_puts(k, path);
+                httpx__tls_key_stat(k, path);
+                if ((d = opendir(path)) != NULL) {
+                    while (entries++ < HTTPX__TLS_DIR_ENTRIES && (de = readdir(d)) != NULL) {
+                        char sub[1024];
+                        if (!httpx__tls_cert_name(de->d_name)) continue;
+                        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, de->d_name) >= sizeof sub) continue;
+                        httpx__buf_puts(k, "\n");
+                        httpx__buf_puts(k, de->d_name);
+                        httpx__tls_key_stat(k, sub);
+                    }
+                    closedir(d);
+                }
+            }
+            p += l;
+            if (*p == ':') p++;
+        }
+    } else {
+        for (i = 0; bundles[i]; i++) {
+            httpx__buf_puts(k, "\nB");
+            httpx__buf_puts(k, bundles[i]);
+            httpx__tls_key_stat(k, bundles[i]);
+        }
+    }
+    return !k->failed;
+}
+
+static void httpx__tls_anchors_free(br_x509_trust_anchor *tas, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) httpx__free(tas[i].dn.data);
+    httpx__free(tas);
+}
+
+static void httpx__tls_store_release(httpx__tls_store *s) {
+    bool last;
+    if (!s) return;
+    httpx__global_lock();
+    last = --s->refs == 0;
+    httpx__global_unlock();
+    if (!last) return;
+    httpx__tls_anchors_free(s->tas, s->ntas);
+    httpx__buf_free(&s->key);
+    httpx__free(s);
+}
+
+/* The system store, with a reference for the caller: the cached one when
+   it is still what the system holds, else loaded now (outside the lock: two
+   threads may both load; the last to finish is cached, and both stores are
+   correct). NULL with e filled when there is none or memory ran out. */
+static httpx__tls_store *httpx__tls_store_get(httpx__err *e) {
+    httpx__tls_store *s, *old;
+    httpx__tls_config tmp;
+    httpx__buf key;
+    memset(&key, 0, sizeof key);
+    if (!httpx__tls_store_key(&key)) {
+        httpx__buf_free(&key);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+        return NULL;
+    }
+    httpx__global_lock();
+    s = httpx__tls_cached_store;
+    if (s && s->key.len == key.len && memcmp(s->key.p, key.p, key.len) == 0) s->refs++;
+    else s = NULL;
+    httpx__global_unlock();
+    if (s) { httpx__buf_free(&key); return s; }
+    memset(&tmp, 0, sizeof tmp);
+    s = (httpx__tls_store *)httpx__malloc(sizeof *s);
+    if (s && !httpx__tls_load_system(&tmp, e)) {
+        httpx__free(s);
+        s = NULL;
+    } else if (!s) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+    }
+    httpx__free(tmp.seen);
+    if (!s) {
+        httpx__tls_anchors_free(tmp.tas, tmp.ntas);
+        httpx__buf_free(&key);
+        return NULL;
+    }
+    if (tmp.cap_tas > tmp.ntas) {   /* the array grew by doubling: give back the rest */
+        br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(tmp.tas, tmp.ntas * sizeof *p);
+        if (p) tmp.tas = p;
+    }
+    s->refs = 2;                    /* the caller's and the cache's */
+    s->tas = tmp.tas;
+    s->ntas = tmp.ntas;
+    s->key = key;
+    httpx__global_lock();
+    old = httpx__tls_cached_store;
+    httpx__tls_cached_store = s;
+    httpx__global_unlock();
+    httpx__tls_store_release(old);   /* clients still using it keep it alive */
+    return s;
+}
+
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg) { return cfg->tas; }
+#endif
+
+HTTPX_API httpx_error httpx_tls_preload(void) {
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    httpx__tls_store_release(httpx__tls_store_get(&e));
+    return e.code;
 }
 
 /* Client certificate chain and key. */
@@ -12036,8 +12269,9 @@ static bool httpx__tls_load_client(httpx__tls_config *cfg, const httpx_tls_opts 
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) {
     size_t i;
     if (!cfg) return;
-    for (i = 0; i < cfg->ntas; i++) httpx__free(cfg->tas[i].dn.data);
-    httpx__free(cfg->tas);
+    httpx__free(cfg->seen);
+    if (cfg->store) httpx__tls_store_release(cfg->store);
+    else httpx__tls_anchors_free(cfg->tas, cfg->ntas);
     for (i = 0; i < cfg->nchain; i++) httpx__free(cfg->chain[i].data);
     httpx__free(cfg->chain);
     if (cfg->skey) {
@@ -12073,11 +12307,18 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
         /* ca_file and ca_pem replace the system store; both may be given. */
         if (o->ca_file && httpx__tls_load_file(cfg, o->ca_file, e) < 0) goto fail;
         if (o->ca_pem && httpx__tls_load_pem(cfg, "tls.ca_pem", o->ca_pem, strlen(o->ca_pem), e) < 0) goto fail;
-        if (!o->ca_file && !o->ca_pem && !httpx__tls_load_system(cfg, e)) goto fail;
+        if (!o->ca_file && !o->ca_pem) {
+            if (!(cfg->store = httpx__tls_store_get(e))) goto fail;
+            cfg->tas = cfg->store->tas;
+            cfg->ntas = cfg->cap_tas = cfg->store->ntas;
+        }
         if (cfg->ntas == 0) {
             httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in %s", o->ca_file ? o->ca_file : "tls.ca_pem");
             goto fail;
         }
+        httpx__free(cfg->seen);
+        cfg->seen = NULL;
+        cfg->nseen = cfg->cap_seen = 0;
         if (cfg->cap_tas > cfg->ntas) {   /* the array grew by doubling: give back the rest */
             br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(cfg->tas, cfg->ntas * sizeof *p);
             if (p) { cfg->tas = p; cfg->cap_tas = cfg->ntas; }
@@ -12117,7 +12358,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12121 "httpx.h"
+#line 12362 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12332,7 +12573,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12336 "httpx.h"
+#line 12577 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -12360,6 +12601,7 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     return NULL;
 }
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
+HTTPX_API httpx_error httpx_tls_preload(void) { return httpx__tls_available(NULL); }
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e) {
     (void)cfg; (void)host; (void)port; (void)offer_h2;
@@ -12964,7 +13206,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 12968 "httpx.h"
+#line 13210 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -13468,7 +13710,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 13472 "httpx.h"
+#line 13714 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -13717,7 +13959,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 13721 "httpx.h"
+#line 13963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -13914,7 +14156,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 13918 "httpx.h"
+#line 14160 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14354,7 +14596,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14358 "httpx.h"
+#line 14600 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14699,7 +14941,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14703 "httpx.h"
+#line 14945 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15314,7 +15556,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15318 "httpx.h"
+#line 15560 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15587,7 +15829,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15591 "httpx.h"
+#line 15833 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -15640,7 +15882,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15644 "httpx.h"
+#line 15886 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16109,7 +16351,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16113 "httpx.h"
+#line 16355 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16341,7 +16583,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16345 "httpx.h"
+#line 16587 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16512,7 +16754,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16516 "httpx.h"
+#line 16758 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -16642,6 +16884,9 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
     }
+    if (ok && c->opts.tls.preload && !c->config_error.code &&
+        !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
+        ok = c->config_error.code != HTTPX_ERR_NOMEM;
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
@@ -16879,7 +17124,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 16883 "httpx.h"
+#line 17128 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17103,7 +17348,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17107 "httpx.h"
+#line 17352 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17499,7 +17744,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17503 "httpx.h"
+#line 17748 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17534,7 +17779,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17538 "httpx.h"
+#line 17783 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
