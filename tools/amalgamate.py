@@ -68,6 +68,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "tls_config.c",
     "tls_x509.c",
     "tls.c",
+    "tls_openssl.c",        # the same interface over OpenSSL 3 (HTTPX_OPENSSL instead of HTTPX_BEARSSL)
     "request.c",
     "exchange.c",
     "conn.c",
@@ -123,6 +124,7 @@ SYSTEM_HEADERS = {
     "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h", "sched.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
+    "openssl/ssl.h", "openssl/err.h", "openssl/x509v3.h",
 }
 
 # The system's socket and poll headers: the platform section (platform.h,

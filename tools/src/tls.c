@@ -6,11 +6,12 @@
 #include "tls_private.h"
 #include "net_internal.h"
 
-#ifndef HTTPX_BEARSSL
+#if !defined(HTTPX_BEARSSL) && !defined(HTTPX_OPENSSL)
 
 HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
     return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL,
-                       "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl");
+                       "https needs TLS: compile with -DHTTPX_BEARSSL and link -lbearssl "
+                       "(or -DHTTPX_OPENSSL and -lssl -lcrypto)");
 }
 HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e) {
     (void)o;
@@ -27,7 +28,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
     return NULL;
 }
 
-#else /* HTTPX_BEARSSL: the BearSSL backend */
+#elif defined(HTTPX_BEARSSL) /* the BearSSL backend (HTTPX_OPENSSL: tls_openssl.c) */
 
 #include <errno.h>
 #include <stdio.h>
