@@ -16,6 +16,10 @@ TLS_OFF  = TLS: off. For https:// install BearSSL (Debian/Ubuntu: apt-get instal
 TLS_NOTE = $(if $(HAVE_BEARSSL),$(TLS_ON),$(TLS_OFF))
 # The inflate tests compare with zlib when it is installed (test-only: the
 # library never needs it; Debian: zlib1g-dev).
+# The other TLS backend, OpenSSL 3 (tls_openssl.c): `make test-openssl`.
+HAVE_OPENSSL := $(shell test -f /usr/include/openssl/ssl.h && echo 1)
+OPENSSL_TESTS ?= tls h2 openssl
+
 HAVE_ZLIB := $(shell test -f /usr/include/zlib.h && echo 1)
 ZLIBFLAGS = $(if $(HAVE_ZLIB),-DHTTPX_TEST_ZLIB,)
 ZLIBLIBS  = $(if $(HAVE_ZLIB),-lz,)
@@ -73,6 +77,7 @@ ifeq ($(HAVE_CLANG),1)
 else
 	@echo "note: $(CLANG) not found: the suite did not run under clang's sanitizers"
 endif
+	$(if $(HAVE_OPENSSL),$(MAKE) --no-print-directory test-openssl,@echo "test-openssl skipped: OpenSSL headers not found (Debian: apt-get install libssl-dev)")
 	$(if $(HAVE_LIBFUZZER),$(MAKE) --no-print-directory fuzz-ci,@echo "fuzz-ci skipped: clang with libFuzzer not found (Debian: apt-get install clang libclang-rt-14-dev)")
 
 # The tests built by clang with AddressSanitizer and UndefinedBehaviorSanitizer,
@@ -111,6 +116,23 @@ $(BUILD)/test-asan: httpx.h $(TESTSRC) $(TESTHDR)
 	$(TESTCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
 	    $(TESTSRC) -o $@ $(TLSLIBS) $(ZLIBLIBS) -lpthread
 
+# The TLS and HTTP/2 tests with the OpenSSL backend instead of BearSSL
+# (plain and under ASan): OPENSSL_TESTS names them (test names or files).
+.PHONY: test-openssl
+test-openssl: $(BUILD)/test-openssl $(BUILD)/test-openssl-asan
+	$(BUILD)/test-openssl $(OPENSSL_TESTS)
+	ASAN_OPTIONS=detect_leaks=1 $(BUILD)/test-openssl-asan $(OPENSSL_TESTS)
+
+OPENSSLCC = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE -DHTTPX_OPENSSL $(ZLIBFLAGS)
+$(BUILD)/test-openssl: httpx.h $(TESTSRC) $(TESTHDR)
+	@mkdir -p $(BUILD)
+	$(OPENSSLCC) -O1 $(TESTSRC) -o $@ -lssl -lcrypto $(ZLIBLIBS) -lpthread
+
+$(BUILD)/test-openssl-asan: httpx.h $(TESTSRC) $(TESTHDR)
+	@mkdir -p $(BUILD)
+	$(OPENSSLCC) -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+	    $(TESTSRC) -o $@ -lssl -lcrypto $(ZLIBLIBS) -lpthread
+
 # The tests built with the other resolver: getaddrinfo on a helper thread.
 $(BUILD)/test-dns-threads: httpx.h $(TESTSRC) $(TESTHDR)
 	@mkdir -p $(BUILD)
@@ -121,7 +143,7 @@ $(BUILD)/test-dns-threads: httpx.h $(TESTSRC) $(TESTHDR)
 .PHONY: modules
 modules:
 	@fail=0; for f in tools/src/*.c; do \
-	    for cfg in "" $(TLSFLAGS) -DHTTPX_DNS_THREADS; do \
+	    for cfg in "" $(TLSFLAGS) $(if $(HAVE_OPENSSL),-DHTTPX_OPENSSL) -DHTTPX_DNS_THREADS; do \
 	        $(CC) -std=c99 -fsyntax-only $(WARN) -DHTTPX_IMPLEMENTATION -DHTTPX__PRIVATE= $$cfg $$f || \
 	            { echo "modules: $$f $$cfg does not compile alone"; fail=1; }; \
 	    done; \

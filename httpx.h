@@ -13487,6 +13487,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 #endif
 
 #ifdef HTTPX_OPENSSL
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <openssl/ssl.h>
@@ -13638,12 +13639,65 @@ static int httpx__ossl_load_ca_pem(SSL_CTX *ctx, const char *pem) {
     return n;
 }
 
+/* Certificates of one PEM file into the store: how many (0: none, or not
+   readable). */
+static int httpx__ossl_load_file(X509_STORE *st, const char *path) {
+    int before = sk_X509_OBJECT_num(X509_STORE_get0_objects(st));
+    X509_STORE_load_file(st, path);
+    ERR_clear_error();
+    return sk_X509_OBJECT_num(X509_STORE_get0_objects(st)) - before;
+}
+
+/* The system store. With SSL_CERT_FILE or SSL_CERT_DIR set, as BearSSL's
+   backend reads them: the file, and every file of each directory of
+   SSL_CERT_DIR (OpenSSL itself would look only for hashed names, by
+   c_rehash, at verification time); none found is an error. Else OpenSSL's
+   defaults (the distribution's bundle and directory). */
+static bool httpx__ossl_load_system(SSL_CTX *ctx, httpx__err *e) {
+    const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+    X509_STORE *st = SSL_CTX_get_cert_store(ctx);
+    int n = 0;
+    if (!(file && *file) && !(dir && *dir)) {
+        if (SSL_CTX_set_default_verify_paths(ctx) == 1) return true;
+        httpx__fail(e, HTTPX_ERR_TLS, "cannot load the system's CA certificates: %s", httpx__ossl_reason(NULL));
+        return false;
+    }
+    if (file && *file) n += httpx__ossl_load_file(st, file);
+    while (dir && *dir) {
+        const char *end = strchr(dir, ':');
+        size_t l = end ? (size_t)(end - dir) : strlen(dir);
+        char path[1024];
+        DIR *d;
+        if (l > 0 && l < sizeof path) {
+            memcpy(path, dir, l);
+            path[l] = 0;
+            if ((d = opendir(path)) != NULL) {
+                struct dirent *de;
+                long entries = 0;
+                while (entries++ < 100000 && (de = readdir(d)) != NULL) {
+                    char f[2048];
+                    if (de->d_name[0] == '.') continue;
+                    if ((size_t)snprintf(f, sizeof f, "%s/%s", path, de->d_name) >= sizeof f) continue;
+                    n += httpx__ossl_load_file(st, f);
+                }
+                closedir(d);
+            }
+        }
+        dir += l;
+        if (*dir == ':') dir++;
+    }
+    if (n > 0) return true;
+    httpx__fail(e, HTTPX_ERR_TLS, "no CA certificate found in SSL_CERT_FILE=%s SSL_CERT_DIR=%s",
+                file ? file : "(unset)", getenv("SSL_CERT_DIR") ? getenv("SSL_CERT_DIR") : "(unset)");
+    return false;
+}
+
 /* The client certificate chain and its key, from files or PEM text. */
 static bool httpx__ossl_load_client(SSL_CTX *ctx, const httpx_tls_opts *o, httpx__err *e) {
     const char *what;
     if (!o->cert_file && !o->cert_pem && !o->key_file && !o->key_pem) return true;
     if (!(o->cert_file || o->cert_pem) || !(o->key_file || o->key_pem)) {
-        httpx__fail(e, HTTPX_ERR_TLS, "a client certificate needs both a certificate and its key "
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "a client certificate needs both a certificate and its key "
                     "(tls.cert_file or cert_pem, and tls.key_file or key_pem)");
         return false;
     }
@@ -13682,7 +13736,7 @@ bad_cert:
     httpx__fail(e, HTTPX_ERR_TLS, "cannot use the client certificate %s: %s", what, httpx__ossl_reason(NULL));
     return false;
 bad_key:
-    httpx__fail(e, HTTPX_ERR_TLS, "cannot use the client key %s: %s", what, httpx__ossl_reason(NULL));
+    httpx__fail(e, HTTPX_ERR_TLS, "cannot use the client key %s: no private key in it (%s)", what, httpx__ossl_reason(NULL));
     return false;
 }
 
@@ -13719,19 +13773,24 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     } else {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
         /* ca_file and ca_pem replace the system store; both may be given. */
-        if (o->ca_file && SSL_CTX_load_verify_locations(ctx, o->ca_file, NULL) != 1) {
-            httpx__fail(e, HTTPX_ERR_TLS, "cannot read CA certificates from %s: %s", o->ca_file,
-                        httpx__ossl_reason(NULL));
-            goto fail;
+        if (o->ca_file) {
+            FILE *f = fopen(o->ca_file, "rb");
+            if (!f) {
+                httpx__fail(e, HTTPX_ERR_TLS, "cannot read %s: %s", o->ca_file, strerror(errno));
+                goto fail;
+            }
+            fclose(f);
+            if (httpx__ossl_load_file(SSL_CTX_get_cert_store(ctx), o->ca_file) <= 0) {
+                httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in %s (not valid PEM?)", o->ca_file);
+                goto fail;
+            }
         }
         if (o->ca_pem && httpx__ossl_load_ca_pem(ctx, o->ca_pem) <= 0) {
-            httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in tls.ca_pem");
+            httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in tls.ca_pem%s",
+                        strstr(o->ca_pem, "-----BEGIN") ? ": not valid PEM" : "");
             goto fail;
         }
-        if (!o->ca_file && !o->ca_pem && SSL_CTX_set_default_verify_paths(ctx) != 1) {
-            httpx__fail(e, HTTPX_ERR_TLS, "cannot load the system's CA certificates: %s", httpx__ossl_reason(NULL));
-            goto fail;
-        }
+        if (!o->ca_file && !o->ca_pem && !httpx__ossl_load_system(ctx, e)) goto fail;
     }
     if (!httpx__ossl_load_client(ctx, o, e)) goto fail;
     return cfg;
@@ -13752,6 +13811,7 @@ struct httpx__tls {
     char setup[300];                  /* "TLS handshake with <name> not done" */
     char alpn[32];
     bool done, lower_ready, write_failed;
+    bool failed;                      /* a TLS error: its session is not to be resumed */
     int write_errno;
     int sent_alert;                   /* the last alert we sent, +1 (0: none) */
     size_t out_len, out_off;          /* records taken from `out`, not yet sent below */
@@ -13777,6 +13837,11 @@ static void httpx__tls_free(httpx__stream *s) {
     httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
     httpx__stream_free(t->base.lower);
+    /* SSL_free forgets the session of a connection that did not shut down
+       with close_notify, as if it had failed; ours close without it (the
+       pool drops idle ones), so a sound one says it did, and stays
+       resumable in the cache. */
+    if (t->ssl && t->done && !t->failed) SSL_set_shutdown(t->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     if (t->ssl) SSL_free(t->ssl);     /* frees both BIOs */
     httpx__free(t->key);
     httpx__free(t->name);
@@ -13950,6 +14015,7 @@ static int httpx__ossl_fail(httpx__tls *t, httpx__err *e) {
     unsigned long code;
     const char *why;
     int reason;
+    t->failed = true;
     if (!t->done && v != X509_V_OK) { ERR_clear_error(); return httpx__ossl_verify_fail(t, v, e); }
     why = httpx__ossl_reason(&code);
     reason = ERR_GET_REASON(code);
@@ -14188,7 +14254,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls_openssl.c */
 
 #if defined(HTTPX_LINES)
-#line 14192 "httpx.h"
+#line 14258 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14714,7 +14780,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14718 "httpx.h"
+#line 14784 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -14963,7 +15029,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 14967 "httpx.h"
+#line 15033 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -15160,7 +15226,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 15164 "httpx.h"
+#line 15230 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15600,7 +15666,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15604 "httpx.h"
+#line 15670 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -15945,7 +16011,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15949 "httpx.h"
+#line 16015 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16560,7 +16626,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16564 "httpx.h"
+#line 16630 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16833,7 +16899,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 16837 "httpx.h"
+#line 16903 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16886,7 +16952,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16890 "httpx.h"
+#line 16956 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17357,7 +17423,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17361 "httpx.h"
+#line 17427 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -17500,7 +17566,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 17504 "httpx.h"
+#line 17570 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -17738,7 +17804,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 17742 "httpx.h"
+#line 17808 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -17970,7 +18036,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 17974 "httpx.h"
+#line 18040 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18137,7 +18203,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18141 "httpx.h"
+#line 18207 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18366,7 +18432,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18370 "httpx.h"
+#line 18436 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -18738,7 +18804,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 18742 "httpx.h"
+#line 18808 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -18965,7 +19031,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 18969 "httpx.h"
+#line 19035 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19361,7 +19427,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19365 "httpx.h"
+#line 19431 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19396,7 +19462,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19400 "httpx.h"
+#line 19466 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

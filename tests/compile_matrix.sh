@@ -10,6 +10,8 @@ fail=0
 runs=0
 bearssl=""
 [ -f /usr/include/bearssl.h ] && bearssl="-DHTTPX_BEARSSL"
+openssl=""   # the other TLS backend (tls_openssl.c), when libssl-dev is there
+[ -f /usr/include/openssl/ssl.h ] && openssl="-DHTTPX_OPENSSL"
 warn="-Wall -Wextra -pedantic -Werror"
 
 try() {  # try NAME COMPILER FLAGS...
@@ -22,7 +24,7 @@ try() {  # try NAME COMPILER FLAGS...
 
 for cc in gcc clang; do
     for std in c99 c11; do
-        for cfg in "" "-DHTTPX_STATIC" "-DHTTPX_NO_HTTP2" "-DHTTPX_NO_INFLATE" "-DHTTPX_NO_COOKIES" "-DUSE_CUSTOM_ALLOC" $bearssl; do
+        for cfg in "" "-DHTTPX_STATIC" "-DHTTPX_NO_HTTP2" "-DHTTPX_NO_INFLATE" "-DHTTPX_NO_COOKIES" "-DUSE_CUSTOM_ALLOC" $bearssl $openssl; do
             try "$cc-$std$(echo "$cfg" | tr -d ' =')" $cc -std=$std $warn $cfg
         done
     done
@@ -50,12 +52,12 @@ dead_code() {  # dead_code NAME COMPILER FLAGS...
 # Drop the flag when it is wired.
 unwired="-DHTTPX_NO_INFLATE"
 for cc in gcc clang; do
-    for cfg in "" $bearssl "-DHTTPX_NO_COOKIES"; do
+    for cfg in "" $bearssl $openssl "-DHTTPX_NO_COOKIES"; do
         dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $unwired $cfg
     done
 done
 for cxx in g++ clang++; do
-    for cfg in "" "-DHTTPX_STATIC" $bearssl; do
+    for cfg in "" "-DHTTPX_STATIC" $bearssl $openssl; do
         try "$cxx$(echo "$cfg" | tr -d ' =')" $cxx -x c++ -std=c++11 $warn $cfg
     done
 done

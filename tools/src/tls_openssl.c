@@ -16,6 +16,7 @@
 #endif
 
 #ifdef HTTPX_OPENSSL
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <openssl/ssl.h>
@@ -167,12 +168,65 @@ static int httpx__ossl_load_ca_pem(SSL_CTX *ctx, const char *pem) {
     return n;
 }
 
+/* Certificates of one PEM file into the store: how many (0: none, or not
+   readable). */
+static int httpx__ossl_load_file(X509_STORE *st, const char *path) {
+    int before = sk_X509_OBJECT_num(X509_STORE_get0_objects(st));
+    X509_STORE_load_file(st, path);
+    ERR_clear_error();
+    return sk_X509_OBJECT_num(X509_STORE_get0_objects(st)) - before;
+}
+
+/* The system store. With SSL_CERT_FILE or SSL_CERT_DIR set, as BearSSL's
+   backend reads them: the file, and every file of each directory of
+   SSL_CERT_DIR (OpenSSL itself would look only for hashed names, by
+   c_rehash, at verification time); none found is an error. Else OpenSSL's
+   defaults (the distribution's bundle and directory). */
+static bool httpx__ossl_load_system(SSL_CTX *ctx, httpx__err *e) {
+    const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+    X509_STORE *st = SSL_CTX_get_cert_store(ctx);
+    int n = 0;
+    if (!(file && *file) && !(dir && *dir)) {
+        if (SSL_CTX_set_default_verify_paths(ctx) == 1) return true;
+        httpx__fail(e, HTTPX_ERR_TLS, "cannot load the system's CA certificates: %s", httpx__ossl_reason(NULL));
+        return false;
+    }
+    if (file && *file) n += httpx__ossl_load_file(st, file);
+    while (dir && *dir) {
+        const char *end = strchr(dir, ':');
+        size_t l = end ? (size_t)(end - dir) : strlen(dir);
+        char path[1024];
+        DIR *d;
+        if (l > 0 && l < sizeof path) {
+            memcpy(path, dir, l);
+            path[l] = 0;
+            if ((d = opendir(path)) != NULL) {
+                struct dirent *de;
+                long entries = 0;
+                while (entries++ < 100000 && (de = readdir(d)) != NULL) {
+                    char f[2048];
+                    if (de->d_name[0] == '.') continue;
+                    if ((size_t)snprintf(f, sizeof f, "%s/%s", path, de->d_name) >= sizeof f) continue;
+                    n += httpx__ossl_load_file(st, f);
+                }
+                closedir(d);
+            }
+        }
+        dir += l;
+        if (*dir == ':') dir++;
+    }
+    if (n > 0) return true;
+    httpx__fail(e, HTTPX_ERR_TLS, "no CA certificate found in SSL_CERT_FILE=%s SSL_CERT_DIR=%s",
+                file ? file : "(unset)", getenv("SSL_CERT_DIR") ? getenv("SSL_CERT_DIR") : "(unset)");
+    return false;
+}
+
 /* The client certificate chain and its key, from files or PEM text. */
 static bool httpx__ossl_load_client(SSL_CTX *ctx, const httpx_tls_opts *o, httpx__err *e) {
     const char *what;
     if (!o->cert_file && !o->cert_pem && !o->key_file && !o->key_pem) return true;
     if (!(o->cert_file || o->cert_pem) || !(o->key_file || o->key_pem)) {
-        httpx__fail(e, HTTPX_ERR_TLS, "a client certificate needs both a certificate and its key "
+        httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "a client certificate needs both a certificate and its key "
                     "(tls.cert_file or cert_pem, and tls.key_file or key_pem)");
         return false;
     }
@@ -211,7 +265,7 @@ bad_cert:
     httpx__fail(e, HTTPX_ERR_TLS, "cannot use the client certificate %s: %s", what, httpx__ossl_reason(NULL));
     return false;
 bad_key:
-    httpx__fail(e, HTTPX_ERR_TLS, "cannot use the client key %s: %s", what, httpx__ossl_reason(NULL));
+    httpx__fail(e, HTTPX_ERR_TLS, "cannot use the client key %s: no private key in it (%s)", what, httpx__ossl_reason(NULL));
     return false;
 }
 
@@ -248,19 +302,24 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     } else {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
         /* ca_file and ca_pem replace the system store; both may be given. */
-        if (o->ca_file && SSL_CTX_load_verify_locations(ctx, o->ca_file, NULL) != 1) {
-            httpx__fail(e, HTTPX_ERR_TLS, "cannot read CA certificates from %s: %s", o->ca_file,
-                        httpx__ossl_reason(NULL));
-            goto fail;
+        if (o->ca_file) {
+            FILE *f = fopen(o->ca_file, "rb");
+            if (!f) {
+                httpx__fail(e, HTTPX_ERR_TLS, "cannot read %s: %s", o->ca_file, strerror(errno));
+                goto fail;
+            }
+            fclose(f);
+            if (httpx__ossl_load_file(SSL_CTX_get_cert_store(ctx), o->ca_file) <= 0) {
+                httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in %s (not valid PEM?)", o->ca_file);
+                goto fail;
+            }
         }
         if (o->ca_pem && httpx__ossl_load_ca_pem(ctx, o->ca_pem) <= 0) {
-            httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in tls.ca_pem");
+            httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in tls.ca_pem%s",
+                        strstr(o->ca_pem, "-----BEGIN") ? ": not valid PEM" : "");
             goto fail;
         }
-        if (!o->ca_file && !o->ca_pem && SSL_CTX_set_default_verify_paths(ctx) != 1) {
-            httpx__fail(e, HTTPX_ERR_TLS, "cannot load the system's CA certificates: %s", httpx__ossl_reason(NULL));
-            goto fail;
-        }
+        if (!o->ca_file && !o->ca_pem && !httpx__ossl_load_system(ctx, e)) goto fail;
     }
     if (!httpx__ossl_load_client(ctx, o, e)) goto fail;
     return cfg;
@@ -281,6 +340,7 @@ struct httpx__tls {
     char setup[300];                  /* "TLS handshake with <name> not done" */
     char alpn[32];
     bool done, lower_ready, write_failed;
+    bool failed;                      /* a TLS error: its session is not to be resumed */
     int write_errno;
     int sent_alert;                   /* the last alert we sent, +1 (0: none) */
     size_t out_len, out_off;          /* records taken from `out`, not yet sent below */
@@ -306,6 +366,11 @@ static void httpx__tls_free(httpx__stream *s) {
     httpx__tls *t = httpx__tls_of(s);
     if (!t) return;
     httpx__stream_free(t->base.lower);
+    /* SSL_free forgets the session of a connection that did not shut down
+       with close_notify, as if it had failed; ours close without it (the
+       pool drops idle ones), so a sound one says it did, and stays
+       resumable in the cache. */
+    if (t->ssl && t->done && !t->failed) SSL_set_shutdown(t->ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     if (t->ssl) SSL_free(t->ssl);     /* frees both BIOs */
     httpx__free(t->key);
     httpx__free(t->name);
@@ -479,6 +544,7 @@ static int httpx__ossl_fail(httpx__tls *t, httpx__err *e) {
     unsigned long code;
     const char *why;
     int reason;
+    t->failed = true;
     if (!t->done && v != X509_V_OK) { ERR_clear_error(); return httpx__ossl_verify_fail(t, v, e); }
     why = httpx__ossl_reason(&code);
     reason = ERR_GET_REASON(code);
