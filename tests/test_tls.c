@@ -38,9 +38,9 @@ TEST(tls_https_without_bearssl_says_how_to_enable) {
 #define TLS_PROTO "TLSv1.2"
 #define E_EXPIRED BR_ERR_X509_EXPIRED
 #define E_NOTYET BR_ERR_X509_EXPIRED
-#define E_HOST E_HOST
-#define E_IP_HOST E_HOST
-#define E_UNKNOWN_CA E_UNKNOWN_CA
+#define E_HOST BR_ERR_X509_BAD_SERVER_NAME
+#define E_IP_HOST BR_ERR_X509_BAD_SERVER_NAME
+#define E_UNKNOWN_CA BR_ERR_X509_NOT_TRUSTED
 #define E_ALERT(a) (BR_ERR_RECV_FATAL_ALERT + (a))
 #define E_CLOSED BR_ERR_IO
 #else
