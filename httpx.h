@@ -13520,11 +13520,15 @@ HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
 }
 
 /* OpenSSL 3 sets itself up on first use (thread-safely); the index for our
-   per-connection pointer is ours to get once. */
+   per-connection pointer is ours to get once, under the library's lock. */
 static bool httpx__ossl_init(void) {
     if (!OPENSSL_init_ssl(0, NULL)) return false;
+    bool ok;
+    httpx__global_lock();   /* clients may be made on several threads */
     if (httpx__ossl_index < 0) httpx__ossl_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-    return httpx__ossl_index >= 0;
+    ok = httpx__ossl_index >= 0;
+    httpx__global_unlock();
+    return ok;
 }
 
 /* OpenSSL's last error, as words, for messages (and clears the queue). */
@@ -14254,7 +14258,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls_openssl.c */
 
 #if defined(HTTPX_LINES)
-#line 14258 "httpx.h"
+#line 14262 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14780,7 +14784,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14784 "httpx.h"
+#line 14788 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15029,7 +15033,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 15033 "httpx.h"
+#line 15037 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -15226,7 +15230,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 15230 "httpx.h"
+#line 15234 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15666,7 +15670,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15670 "httpx.h"
+#line 15674 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -16011,7 +16015,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16015 "httpx.h"
+#line 16019 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16626,7 +16630,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16630 "httpx.h"
+#line 16634 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16899,7 +16903,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 16903 "httpx.h"
+#line 16907 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16952,7 +16956,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16956 "httpx.h"
+#line 16960 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17423,7 +17427,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17427 "httpx.h"
+#line 17431 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -17566,7 +17570,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 17570 "httpx.h"
+#line 17574 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -17804,7 +17808,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 17808 "httpx.h"
+#line 17812 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -18036,7 +18040,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 18040 "httpx.h"
+#line 18044 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18203,7 +18207,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18207 "httpx.h"
+#line 18211 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18432,7 +18436,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18436 "httpx.h"
+#line 18440 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -18804,7 +18808,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 18808 "httpx.h"
+#line 18812 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -19031,7 +19035,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 19035 "httpx.h"
+#line 19039 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19427,7 +19431,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19431 "httpx.h"
+#line 19435 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19462,7 +19466,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19466 "httpx.h"
+#line 19470 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -49,11 +49,15 @@ HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e) {
 }
 
 /* OpenSSL 3 sets itself up on first use (thread-safely); the index for our
-   per-connection pointer is ours to get once. */
+   per-connection pointer is ours to get once, under the library's lock. */
 static bool httpx__ossl_init(void) {
     if (!OPENSSL_init_ssl(0, NULL)) return false;
+    bool ok;
+    httpx__global_lock();   /* clients may be made on several threads */
     if (httpx__ossl_index < 0) httpx__ossl_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-    return httpx__ossl_index >= 0;
+    ok = httpx__ossl_index >= 0;
+    httpx__global_unlock();
+    return ok;
 }
 
 /* OpenSSL's last error, as words, for messages (and clears the queue). */
