@@ -15133,8 +15133,17 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     if (conn->route.proxy && conn->route.proxy->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len) {
         /* that was the origin's name, for the SOCKS5 request: now the proxy's */
         const char *name;
-        int port;
-        conn->origin_ip_len = httpx__sockaddr_ip((const struct sockaddr *)&addrs.addr[0], conn->origin_ip);
+        int port, i;
+        /* one address goes in the request: an IPv4 one when there is one, as
+           SOCKS5 proxies without IPv6 are common and nothing can fall back */
+        for (i = 0; i < addrs.count; i++) {
+            unsigned char ip[16];
+            int n = httpx__sockaddr_ip((const struct sockaddr *)&addrs.addr[i], ip);
+            if (n && (!conn->origin_ip_len || (conn->origin_ip_len == 16 && n == 4))) {
+                memcpy(conn->origin_ip, ip, (size_t)n);
+                conn->origin_ip_len = n;
+            }
+        }
         name = httpx__conn_dns_name(conn, &port);
         if (!conn->origin_ip_len || !(conn->dns = httpx__dns_start(&conn->client->dns, name, port, e))) {
             if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no IP address for '%s' to give the SOCKS5 proxy", conn->route.host);
@@ -15215,7 +15224,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15219 "httpx.h"
+#line 15228 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -15592,7 +15601,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15596 "httpx.h"
+#line 15605 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16195,7 +16204,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16199 "httpx.h"
+#line 16208 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16468,7 +16477,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 16472 "httpx.h"
+#line 16481 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16521,7 +16530,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16525 "httpx.h"
+#line 16534 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16974,7 +16983,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16978 "httpx.h"
+#line 16987 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -17206,7 +17215,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 17210 "httpx.h"
+#line 17219 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -17377,7 +17386,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 17381 "httpx.h"
+#line 17390 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17759,7 +17768,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17763 "httpx.h"
+#line 17772 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17983,7 +17992,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17987 "httpx.h"
+#line 17996 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -18379,7 +18388,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 18383 "httpx.h"
+#line 18392 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -18414,7 +18423,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 18418 "httpx.h"
+#line 18427 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

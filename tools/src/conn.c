@@ -394,8 +394,17 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     if (conn->route.proxy && conn->route.proxy->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len) {
         /* that was the origin's name, for the SOCKS5 request: now the proxy's */
         const char *name;
-        int port;
-        conn->origin_ip_len = httpx__sockaddr_ip((const struct sockaddr *)&addrs.addr[0], conn->origin_ip);
+        int port, i;
+        /* one address goes in the request: an IPv4 one when there is one, as
+           SOCKS5 proxies without IPv6 are common and nothing can fall back */
+        for (i = 0; i < addrs.count; i++) {
+            unsigned char ip[16];
+            int n = httpx__sockaddr_ip((const struct sockaddr *)&addrs.addr[i], ip);
+            if (n && (!conn->origin_ip_len || (conn->origin_ip_len == 16 && n == 4))) {
+                memcpy(conn->origin_ip, ip, (size_t)n);
+                conn->origin_ip_len = n;
+            }
+        }
         name = httpx__conn_dns_name(conn, &port);
         if (!conn->origin_ip_len || !(conn->dns = httpx__dns_start(&conn->client->dns, name, port, e))) {
             if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no IP address for '%s' to give the SOCKS5 proxy", conn->route.host);
