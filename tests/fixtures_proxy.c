@@ -3,6 +3,7 @@
 #include "fixtures_proxy.h"
 #include "fixtures.h"
 #include "fixtures_common.h"
+#include "fixtures_tls.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -157,9 +158,21 @@ int fxp_bad_port(const char *mode) {
     int port = 0;
     pthread_mutex_lock(&fxp_lock);
     if (!bad_tried) {
+        /* the https:// proxy serves the TLS fixtures' certificate for 127.0.0.1 */
+        char cert[600], key[600];
+        const char *pem = fxt_cert("server-rsa.pem"), *k = fxt_cert("server-rsa.key");
+        char *args[5] = {NULL};
+        if (pem && k) {
+            snprintf(cert, sizeof cert, "%s", pem);
+            snprintf(key, sizeof key, "%s", k);
+            args[0] = (char *)"--cert";
+            args[1] = cert;
+            args[2] = (char *)"--key";
+            args[3] = key;
+        }
         bad_tried = 1;
         fxc_at_exit(fxp_stop);
-        if (!fxc_start_python("fixtures: bad_proxy", "tests/servers/bad_proxy.py", NULL, &bad, bad_line,
+        if (!fxc_start_python("fixtures: bad_proxy", "tests/servers/bad_proxy.py", args, &bad, bad_line,
                               sizeof bad_line, FXP_START_MS, NULL, 0) || !strchr(bad_line, '\n')) {
             fxc_log("fixtures: bad_proxy", "did not report its ports (got \"%s\")", bad_line);
             fxc_proc_stop(&bad);

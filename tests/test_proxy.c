@@ -574,3 +574,96 @@ TEST(proxy_credentials_stay_where_they_belong) {
     httpx_response_free(r);
     httpx_client_free(c);
 }
+
+/* An https:// proxy: TLS to the proxy (verified by the client's CA), then
+   CONNECT and TLS to the origin inside that: TLS in TLS; plain http is
+   forwarded over the TLS connection. Both faces. */
+TEST(proxy_https_proxy_tls_in_tls) {
+    int port = fxp_bad_port("tls");
+    httpx_client *c;
+    httpx_response *r;
+    httpx_task *t;
+    REQUIRE(port && fxt_nginx_port("h2") && fx_rogue_port());
+    c = client_via(purl("https", NULL, port), true);
+    r = httpx_client_get(c, https_at("h2", "/hello.txt"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_STR(r->content, "Hello, TLS!\n");
+    CHECK_STR(r->http_version, "HTTP/2");
+    httpx_response_free(r);
+    t = httpx_client_start(c, "GET", fx_rogue_at("/echo"), NULL);
+    r = httpx_task_wait(t);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK(contains(r->content, "GET /echo HTTP/1.1"));
+    httpx_task_free(t);
+    httpx_client_free(c);
+    /* the proxy's certificate is checked like any other: without the CA, no */
+    c = httpx_client_new(&(httpx_client_opts){ .proxy = purl("https", NULL, port), .trust_env = HTTPX_NO });
+    r = httpx_client_get(c, fx_rogue_at("/echo"), NULL);
+    CHECK_INT(r->error, HTTPX_ERR_TLS);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}
+
+/* ---- the tool: -x, --proxy and --proxies ---- */
+
+static char cli_out[65536];
+#include "fixtures_run.h"
+
+TEST(proxy_cli_flags) {
+    char cmd[1024];
+    int rp = fx_rogue_port(), bp = fxp_bad_port("refuse");
+    REQUIRE(fx_have_prog("examples/httpx") && rp && bp);
+    /* the rogue server forwards absolute-form requests and echoes them; the name cannot resolve */
+    snprintf(cmd, sizeof cmd, "NO_COLOR= build/examples/httpx http://proxied.invalid/echo -x http://127.0.0.1:%d 2>&1", rp);
+    CHECK_INT(fx_run(cmd, cli_out, sizeof cli_out), 0);
+    CHECK(contains(cli_out, "GET http://proxied.invalid/echo HTTP/1.1"));
+    snprintf(cmd, sizeof cmd, "NO_COLOR= build/examples/httpx http://proxied.invalid/echo --proxies 127.0.0.1:%d 2>&1", rp);
+    CHECK_INT(fx_run(cmd, cli_out, sizeof cli_out), 0);
+    CHECK(contains(cli_out, "GET http://proxied.invalid/echo HTTP/1.1"));
+    snprintf(cmd, sizeof cmd, "NO_COLOR= HTTP_PROXY=http://127.0.0.1:%d build/examples/httpx http://proxied.invalid/echo 2>&1", rp);
+    CHECK_INT(fx_run(cmd, cli_out, sizeof cli_out), 0);              /* the environment's proxy */
+    CHECK(contains(cli_out, "GET http://proxied.invalid/echo HTTP/1.1"));
+    snprintf(cmd, sizeof cmd, "build/examples/httpx https://localhost:1/ --proxy http://127.0.0.1:%d 2>&1", bp);
+    CHECK_INT(fx_run(cmd, cli_out, sizeof cli_out), 3);              /* refused: a network failure */
+    CHECK(contains(cli_out, "403 Forbidden by proxy policy"));
+    CHECK_INT(fx_run("build/examples/httpx http://127.0.0.1:1/ --proxy ftp://x 2>&1", cli_out, sizeof cli_out), 2);
+    CHECK(contains(cli_out, "proxy URL 'ftp://x'"));
+}
+
+/* examples/proxy_env.c: the environment's proxy, and one named on its command line. */
+TEST(proxy_example_proxy_env) {
+    char cmd[1024];
+    int rp = fx_rogue_port(), bp = fxp_bad_port("refuse");
+    REQUIRE(fx_have_prog("examples/proxy_env") && rp && bp);
+    snprintf(cmd, sizeof cmd, "HTTP_PROXY=http://127.0.0.1:%d build/examples/proxy_env http://proxied.invalid/echo 2>&1", rp);
+    CHECK_INT(fx_run(cmd, cli_out, sizeof cli_out), 0);
+    CHECK(contains(cli_out, "HTTP/1.1 200 OK"));
+    CHECK(contains(cli_out, "GET http://proxied.invalid/echo HTTP/1.1"));
+    snprintf(cmd, sizeof cmd, "build/examples/proxy_env https://localhost:1/ http://127.0.0.1:%d 2>&1", bp);
+    CHECK_INT(fx_run(cmd, cli_out, sizeof cli_out), 3);
+    CHECK(contains(cli_out, "the proxy said no: the proxy 127.0.0.1:"));
+}
+
+/* Out of memory at every allocation of a request through a proxy (build/oom,
+   ASan): each failure comes out as HTTPX_ERR_NOMEM, never a crash or a leak. */
+static void oom_proxy(int line, const char *url, const char *proxy) {
+    char cmd[1024];
+    if (!fx_have_prog("oom")) { test_fail(__FILE__, line, "build/oom is missing (make build/oom)"); return; }
+    snprintf(cmd, sizeof cmd, "build/oom proxy '%s' '%s' '%s' 2>&1", url, fxt_cert("ca.pem"), proxy);
+    if (fx_run(cmd, cli_out, sizeof cli_out) != 0 || !strstr(cli_out, " each failed in turn, 0 bad outcomes"))
+        test_fail(__FILE__, line, "%s: %s", cmd, cli_out);
+    else
+        printf("  %s", cli_out);
+}
+
+TEST(proxy_oom_paths) {
+    int tp, sp;
+    NEED_TINYPROXY();
+    NEED_MICROSOCKS();
+    tp = fxp_tinyproxy_port();
+    sp = fxp_microsocks_port(1);
+    REQUIRE(tp && sp && fxt_nginx_port("rsa") && fx_nginx_port());
+    oom_proxy(__LINE__, https_at("rsa", "/hello.txt"), purl("http", "u:p", tp));
+    oom_proxy(__LINE__, fx_url(fx_nginx_port(), "/hello.txt"), purl("http", NULL, tp));
+    oom_proxy(__LINE__, https_at("rsa", "/hello.txt"), purl("socks5", "user:secret", sp));
+}

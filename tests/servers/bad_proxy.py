@@ -21,6 +21,8 @@ Modes (HTTP proxies unless named socks-):
   close      reads the CONNECT head and closes without a word.
   silent     reads the CONNECT head and never answers (a timeout).
   huge       answers CONNECT with "HTTP/1.1 200 OK" and endless header lines.
+  tls        an https:// proxy (TLS with --cert/--key): a working proxy,
+             CONNECT and forwarding, no auth (absent without --cert).
   midtunnel  a working tunnel (no auth) that closes both sides once 64 KiB
              went from the origin to the client.
   socks-badver   answers the SOCKS5 greeting with version 4.
@@ -69,7 +71,10 @@ def relay(a, b, limit=None):
     sent = 0
     try:
         while True:
-            r, _, _ = select.select([a, b], [], [], 60)
+            # bytes TLS already decrypted do not wake select
+            r = [s for s in (a, b) if hasattr(s, "pending") and s.pending()]
+            if not r:
+                r, _, _ = select.select([a, b], [], [], 60)
             if not r:
                 return
             for s in r:
@@ -159,6 +164,11 @@ def serve_http(mode, c):
             tunnel(c, head, rest)
         else:
             forward(c, head, rest)
+    elif mode == "tls":
+        if connect:
+            tunnel(c, head, rest)
+        else:
+            forward(c, head, rest)
     elif mode == "refuse":
         c.sendall(b"HTTP/1.1 403 Forbidden by proxy policy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
     elif mode == "garbage":
@@ -210,12 +220,14 @@ def serve_socks(mode, c):
         c.sendall(b"\x05\x05\x00\x01" + b"\x00" * 6)
 
 
-def handler_for(mode):
+def handler_for(mode, tls_ctx=None):
     class Handler(socketserver.BaseRequestHandler):
         def handle(self):
             c = self.request
             c.settimeout(120)
             try:
+                if tls_ctx:
+                    c = tls_ctx.wrap_socket(c, server_side=True)
                 (serve_socks if mode.startswith("socks-") else serve_http)(mode, c)
             except OSError:
                 pass
@@ -245,6 +257,8 @@ def main():
     ap = argparse.ArgumentParser(description="misbehaving proxies")
     ap.add_argument("--lifetime", type=float, default=900.0)
     ap.add_argument("--watch-stdin", action="store_true")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
     args = ap.parse_args()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: os._exit(0))
@@ -261,8 +275,14 @@ def main():
             os._exit(0)
         threading.Thread(target=watch, daemon=True).start()
     servers = []
-    for mode in MODES:
-        srv = Server(("127.0.0.1", 0), handler_for(mode))
+    modes = MODES + (["tls"] if args.cert else [])
+    for mode in modes:
+        ctx = None
+        if mode == "tls":
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(args.cert, args.key)
+        srv = Server(("127.0.0.1", 0), handler_for(mode, ctx))
         servers.append((mode, srv))
         threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.5}, daemon=True).start()
     sys.stdout.write(" ".join("%s=%d" % (m, s.server_address[1]) for m, s in servers) + "\n")
