@@ -667,3 +667,123 @@ TEST(proxy_oom_paths) {
     oom_proxy(__LINE__, fx_url(fx_nginx_port(), "/hello.txt"), purl("http", NULL, tp));
     oom_proxy(__LINE__, https_at("rsa", "/hello.txt"), purl("socks5", "user:secret", sp));
 }
+
+/* ---- the handshakes on the wire (a socketpair: the "proxy" answers are
+   written before the client runs, so the bytes are exact and nothing
+   depends on timing) ---- */
+#include <sys/socket.h>
+#include <poll.h>
+
+/* Runs the stream made over one end of a socketpair whose other end already
+   holds reply; the client's bytes come back in sent. 1 ready, HTTPX__BAD. */
+static int wire_run(httpx__stream *(*make)(const httpx__proxy *, httpx__stream *, httpx__err *),
+                    const char *proxy_url, const void *reply, size_t reply_len, char *sent, size_t *sent_len,
+                    char *extra, size_t *extra_len, httpx__err *e) {
+    int sv[2], rc = HTTPX__AGAIN, spins = 0;
+    httpx__proxy *p = httpx__proxy_new(proxy_url, e);
+    httpx__stream *s;
+    long n;
+    *sent_len = *extra_len = 0;
+    if (!p || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) { httpx__proxy_free(p); return HTTPX__BAD; }
+    httpx__fd_nonblock(sv[0]);
+    if (write(sv[1], reply, reply_len) != (ssize_t)reply_len) rc = HTTPX__BAD;
+    shutdown(sv[1], SHUT_WR);   /* the proxy said all it says: then end of stream */
+    s = make(p, httpx__sock_stream_new(sv[0], e), e);
+    while (s && rc == HTTPX__AGAIN && spins++ < 1000) {
+        struct pollfd pf;
+        rc = httpx__stream_connect(s, e);
+        if (rc != HTTPX__AGAIN) break;
+        pf.fd = s->fd;
+        pf.events = s->want;
+        poll(&pf, 1, 1000);
+    }
+    if (rc == 1) {              /* what the proxy sent past its answer is the tunnel's */
+        n = httpx__stream_recv(s, extra, 64, e);
+        if (n > 0) *extra_len = (size_t)n;
+    }
+    httpx__stream_free(s);      /* closes sv[0]: what the client sent is all there */
+    n = read(sv[1], sent, 512);
+    if (n > 0) *sent_len = (size_t)n;
+    close(sv[1]);
+    httpx__proxy_free(p);
+    return rc;
+}
+
+#define R(lit) lit, sizeof lit - 1      /* a reply literal and its length (NULs included) */
+static const unsigned char *w_ip;
+static int w_ip_len;
+static const char *w_host;
+static httpx__stream *make_socks(const httpx__proxy *p, httpx__stream *lower, httpx__err *e) {
+    return httpx__socks_stream_new(p, w_host, w_ip, w_ip_len, 8080, lower, e);
+}
+static httpx__stream *make_connect(const httpx__proxy *p, httpx__stream *lower, httpx__err *e) {
+    return httpx__connect_stream_new(p, w_host, 443, lower, e);
+}
+
+TEST(proxy_socks5_wire) {
+    static const unsigned char v4[4] = {127, 0, 0, 1}, v6[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    char sent[512], extra[64];
+    size_t sl, el;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    /* IPv4, no user; the bound address is a name; bytes after the reply belong to the tunnel */
+    w_ip = v4; w_ip_len = 4; w_host = "localhost";
+    CHECK_INT(wire_run(make_socks, "socks5://proxy", R("\x05\x00" "\x05\x00\x00\x03\x04host\x00\x50" "HELLO"),
+                       sent, &sl, extra, &el, &e), 1);
+    CHECK_MEM(sent, sl, "\x05\x01\x00" "\x05\x01\x00\x01\x7f\x00\x00\x01\x1f\x90", 13);
+    CHECK_MEM(extra, el, "HELLO", 5);
+    /* IPv6 */
+    w_ip = v6; w_ip_len = 16;
+    CHECK_INT(wire_run(make_socks, "socks5://proxy", R("\x05\x00" "\x05\x00\x00\x04" "0123456789abcdef\x00\x50"),
+                       sent, &sl, extra, &el, &e), 1);
+    CHECK_MEM(sent, sl, "\x05\x01\x00" "\x05\x01\x00\x04" "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01" "\x1f\x90", 25);
+    CHECK_INT(el, 0);
+    /* a name (socks5h) and a user (RFC 1929) */
+    w_ip = NULL; w_ip_len = 0; w_host = "example.org";
+    CHECK_INT(wire_run(make_socks, "socks5h://user:secret@proxy", R("\x05\x02" "\x01\x00" "\x05\x00\x00\x01\0\0\0\0\0\0"),
+                       sent, &sl, extra, &el, &e), 1);
+    CHECK_MEM(sent, sl, "\x05\x02\x00\x02" "\x01\x04user\x06secret" "\x05\x01\x00\x03\x0b" "example.org\x1f\x90",
+              4 + 13 + 5 + 13);
+    /* failures */
+    CHECK_INT(wire_run(make_socks, "socks5h://user:secret@proxy", R("\x05\x02" "\x01\x01"), sent, &sl, extra, &el, &e),
+              HTTPX__BAD);
+    CHECK_INT(e.code, HTTPX_ERR_PROXY);
+    CHECK(contains(e.msg, "refused the user 'user'") && !contains(e.msg, "secret"));
+    CHECK_INT(wire_run(make_socks, "socks5h://proxy", R("\x05\xff"), sent, &sl, extra, &el, &e), HTTPX__BAD);
+    CHECK(contains(e.msg, "accepts none of the offered authentication methods"));
+    CHECK_INT(wire_run(make_socks, "socks5h://proxy", R("\x05\x02"), sent, &sl, extra, &el, &e), HTTPX__BAD);
+    CHECK_INT(e.code, HTTPX_ERR_PROXY);     /* username/password, which was not offered */
+    CHECK_INT(wire_run(make_socks, "socks5h://proxy", R("\x05\x00" "\x05\x04\x00\x01\0\0\0\0\0\0"), sent, &sl, extra, &el, &e),
+              HTTPX__BAD);
+    CHECK(contains(e.msg, "host unreachable (4)"));
+    CHECK_INT(wire_run(make_socks, "socks5h://proxy", R("\x05\x00" "\x05\x00"), sent, &sl, extra, &el, &e), HTTPX__BAD);
+    CHECK(contains(e.msg, "closed the connection before it set up the tunnel"));   /* cut short */
+}
+
+TEST(proxy_connect_wire) {
+    char sent[512], extra[64];
+    size_t sl, el;
+    httpx__err e;
+    static const char want[] = "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n"
+                               "Proxy-Authorization: Basic dTpw\r\n\r\n";
+    memset(&e, 0, sizeof e);
+    w_host = "example.org";
+    CHECK_INT(wire_run(make_connect, "http://u:p@proxy", R("HTTP/1.0 200 Connection established\r\nX: y\r\n\r\nTLS!"),
+                       sent, &sl, extra, &el, &e), 1);
+    CHECK_MEM(sent, sl, want, sizeof want - 1);
+    CHECK_MEM(extra, el, "TLS!", 4);
+    w_host = "::1";                         /* an IPv6 literal is bracketed */
+    CHECK_INT(wire_run(make_connect, "http://proxy", R("HTTP/1.1 200 OK\r\n\r\n"), sent, &sl, extra, &el, &e), 1);
+    {
+        static const char v6[] = "CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\n\r\n";
+        CHECK_MEM(sent, sl, v6, sizeof v6 - 1);
+    }
+    CHECK_INT(wire_run(make_connect, "http://proxy", R("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"),
+                       sent, &sl, extra, &el, &e), HTTPX__BAD);
+    CHECK_INT(e.code, HTTPX_ERR_PROXY);
+    CHECK(contains(e.msg, "refused CONNECT [::1]:443: HTTP/1.1 407 Proxy Authentication Required"));
+    CHECK_INT(wire_run(make_connect, "http://proxy", R("HTTP/1.1 200\r\n\r\n"), sent, &sl, extra, &el, &e), 1);
+    CHECK_INT(wire_run(make_connect, "http://proxy", R("HTTP/1.1 2000 OK\r\n\r\n"), sent, &sl, extra, &el, &e),
+              HTTPX__BAD);
+    CHECK(contains(e.msg, "bad status line"));
+}
