@@ -125,6 +125,9 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
     }
+    if (ok && c->opts.tls.preload && !c->config_error.code &&
+        !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
+        ok = c->config_error.code != HTTPX_ERR_NOMEM;
     if (ok && !c->config_error.code &&
         httpx__proxies_init(&c->proxies, c->opts.proxy, c->opts.http_proxy, c->opts.https_proxy,
                             c->opts.trust_env == HTTPX_NO ? NULL : httpx__getenv, NULL, &c->config_error) == HTTPX_ERR_NOMEM)
