@@ -74,6 +74,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "retry.c",              # the retry policy: response.c asks it at the door, hop.c resends
     "response.c",
     "mock.c",
     "hop.c",
