@@ -152,9 +152,10 @@ TEST(retry_status_retry_after_http_date) {
     REQUIRE(fx_rogue_port());
     c = httpx_client_new(&(httpx_client_opts){ .retry = { .max = 1 } });
     t0 = httpx__now();
-    r = httpx_client_get(c, status_url(key, 1, "retry_after=date%2B2"), NULL);
+    r = httpx_client_get(c, status_url(key, 1, "retry_after=date%2B3"), NULL);
     CHECK_INT(r->status_code, 200);
-    CHECK(httpx__now() - t0 >= 0.5);               /* 2 s ahead, at a date's 1 s resolution */
+    CHECK(httpx__now() - t0 >= 1.5);               /* 3 s ahead at a date's 1 s resolution; a
+                                                      backoff would be at most 0.5 s */
     httpx_response_free(r);
     CHECK_INT(rogue_count(key), 2);
     /* a date in the past: at once */
@@ -220,6 +221,28 @@ TEST(retry_status_streamed_upload_never_retried) {
     CHECK_INT(r->status_code, 503);                /* its bytes are gone: it cannot go again */
     httpx_task_free(t);
     CHECK_INT(rogue_count(key), 1);
+    httpx_client_free(c);
+}
+
+/* A stream (httpx_client_stream): the retried answer's body is dropped
+   before the reader sees anything; the reader gets the last answer's. */
+TEST(retry_status_stream_reads_the_final_body) {
+    const char *key = new_key("stream");
+    httpx_client *c;
+    httpx_response *r;
+    char buf[64];
+    long n, got = 0;
+    REQUIRE(fx_rogue_port());
+    c = httpx_client_new(&(httpx_client_opts){ .retry = { .max = 2 } });
+    r = httpx_client_stream(c, "GET", status_url(key, 2, "retry_after=0"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_INT(r->status_code, 200);
+    while ((n = httpx_read(r, buf + got, sizeof buf - 1 - (size_t)got)) > 0) got += n;
+    buf[got] = 0;
+    CHECK_INT(n, 0);
+    CHECK_STR(buf, "ok after 2");
+    httpx_response_free(r);
+    CHECK_INT(rogue_count(key), 3);
     httpx_client_free(c);
 }
 
