@@ -230,6 +230,33 @@ typedef int (*httpx_rewind_fn)(void *user_data);
    false is 0, which means the client's setting: say HTTPX_NO for "no". */
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
+/* >>retries
+   Opt-in resends on chosen statuses (httpx_client_opts.retry): a request that
+   is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) and whose body can
+   be produced again (none, or in memory: never upload or files) is sent
+   again when the answer's status is one of statuses, up to max times. The
+   wait before resend n (1, 2, ...) is the answer's Retry-After (seconds or
+   an HTTP-date) when it has one, else the backoff below; a Retry-After longer
+   than max_wait ends the retries and the answer is returned as it is (the
+   server asks for longer than the caller will wait). The body of an answer
+   that is retried is read (at most 64 KiB, else its connection is closed)
+   and dropped. timeout.total covers every try and wait.
+
+   The backoff, for connection retries (httpx_client_opts.retries) and
+   status retries without Retry-After: try n waits 0.5 * 2^(n-2) s (capped
+   at 30 s) times a random factor in [0.5, 1] (jitter, so that clients that
+   failed together do not come back together); a connection retry's first
+   try (n = 1) goes at once, as httpcore's (0, 0.5, 1, 2 s ...), a status
+   retry starts at n = 2. A retry whose wait would end past timeout.total is
+   not made: the last failure is returned. The wait is a timer of the
+   client's loop: nothing sleeps; httpx_client_fds' timeout counts down to
+   it. With the mock transport (httpx_client_opts.mock) resends go at once. */
+typedef struct httpx_retry {
+    int max;                    /* 0: no status retries */
+    const int *statuses;        /* 0-terminated, at most 16 (copied); NULL: 429, 502, 503, 504 */
+    double max_wait;            /* seconds; 0: 60. The longest Retry-After honoured */
+} httpx_retry;
+
 typedef enum httpx_auth_kind {
     HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
                                    a client: none */
@@ -424,6 +451,16 @@ typedef struct httpx_client_opts {
     const char *proxy;          /* every request */
     const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
     const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
+    int retries;                /* 0: none. As HTTPX's HTTPTransport(retries=N): a request whose
+                                   connection could not be made (refused, unreachable, a name not
+                                   found, a connect timeout, a TLS handshake cut short; never a
+                                   certificate failure, never after a request byte went) is
+                                   tried up to N more times, after a backoff (see >>retries) */
+    httpx_retry retry;          /* resends on chosen statuses; off unless retry.max > 0 (see >>retries) */
+    const char *local_address;  /* NULL: the system's choice. A literal IPv4 or IPv6 address the
+                                   connections are made from (HTTPX's local_address); a target
+                                   address of the other family is skipped. Another value fails
+                                   every request with HTTPX_ERR_INVALID_ARGUMENT */
 } httpx_client_opts;
 
 /* >>response */
@@ -833,7 +870,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 837 "httpx.h"
+#line 874 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -922,7 +959,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 926 "httpx.h"
+#line 963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1048,7 +1085,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1052 "httpx.h"
+#line 1089 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1132,7 +1169,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1136 "httpx.h"
+#line 1173 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1336,7 +1373,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1340 "httpx.h"
+#line 1377 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1399,7 +1436,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1403 "httpx.h"
+#line 1440 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1970,7 +2007,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1974 "httpx.h"
+#line 2011 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2117,7 +2154,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2121 "httpx.h"
+#line 2158 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2159,7 +2196,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2163 "httpx.h"
+#line 2200 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2310,7 +2347,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2314 "httpx.h"
+#line 2351 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2794,7 +2831,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2798 "httpx.h"
+#line 2835 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3039,7 +3076,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3043 "httpx.h"
+#line 3080 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3420,7 +3457,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3424 "httpx.h"
+#line 3461 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4229,7 +4266,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4233 "httpx.h"
+#line 4270 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4636,7 +4673,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4640 "httpx.h"
+#line 4677 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5800,7 +5837,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5804 "httpx.h"
+#line 5841 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5849,7 +5886,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5853 "httpx.h"
+#line 5890 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5945,7 +5982,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5949 "httpx.h"
+#line 5986 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6671,7 +6708,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6675 "httpx.h"
+#line 6712 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7086,7 +7123,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7090 "httpx.h"
+#line 7127 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7210,7 +7247,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7214 "httpx.h"
+#line 7251 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8181,7 +8218,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8185 "httpx.h"
+#line 8222 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8248,7 +8285,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8252 "httpx.h"
+#line 8289 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9077,7 +9114,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9081 "httpx.h"
+#line 9118 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9189,6 +9226,10 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err 
    whole budget in seconds, for messages. NULL: out of memory. */
 HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
                                                     httpx__err *e);
+/* Connections of s (a TCP stream, before it connects) are made from the
+   local address ip (len 4: IPv4, 16: IPv6; port chosen by the system);
+   target addresses of the other family are skipped. */
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len);
 /* A stream that connects to the Unix domain socket at path. NULL: out of
    memory or a path the system cannot take (e says which). */
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
@@ -9204,7 +9245,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9208 "httpx.h"
+#line 9249 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9408,11 +9449,27 @@ typedef struct httpx__sock_stream {
     double all_deadline;              /* when the whole connect fails (0: never) */
     double timeout;                   /* the whole budget, seconds, for messages */
     char peer[112];                   /* the address being tried or connected: a path fits */
+    unsigned char local_ip[16];       /* local_address to connect from (local_len 4 or 16; 0 none) */
+    int local_len;
     char setup[144];                  /* "connect to <peer> not done" */
 } httpx__sock_stream;
 
 static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
     return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Binds the socket being set up to the local address (port 0: the
+   system's choice), so that the connection comes from it. */
+static httpx_error httpx__ss_bind(httpx__sock_stream *ss, httpx__err *e) {
+    struct sockaddr_storage local;
+    char text[64] = "?";
+    int family = ss->local_len == 16 ? AF_INET6 : AF_INET;
+    socklen_t len = httpx__sockaddr_make(&local, family, ss->local_ip, 0);
+    if (bind(ss->base.fd, (const struct sockaddr *)&local, len) == 0) return HTTPX_OK;
+    e->sys_errno = errno;
+    inet_ntop(family, ss->local_ip, text, sizeof text);
+    return httpx__fail(e, HTTPX_ERR_CONNECT, "cannot connect from local_address %s: bind: %s", text,
+                       strerror(e->sys_errno));
 }
 
 /* Starts connecting to addrs[index] or a later address. Spreads what is
@@ -9426,10 +9483,22 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         int rc, one = 1;
         httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
         snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        if (ss->local_len && (sa->sa_family == AF_INET6) != (ss->local_len == 16)) {
+            /* a socket of one family cannot reach the other: skipped (an earlier address's failure says more) */
+            if (!e->code)
+                httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cannot connect to %s from local_address, an IPv%d address",
+                            ss->peer, ss->local_len == 16 ? 6 : 4);
+            continue;
+        }
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
             e->sys_errno = errno;
             httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            continue;
+        }
+        if (ss->local_len && httpx__ss_bind(ss, e)) {
+            httpx__sock_close(s->fd);
+            s->fd = HTTPX__NO_SOCK;
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
@@ -9553,6 +9622,13 @@ HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, doubl
     return &ss->base;
 }
 
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    HTTPX_ASSERT(len == 4 || len == 16);
+    memcpy(ss->local_ip, ip, (size_t)len);
+    ss->local_len = len;
+}
+
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {
     httpx__sock_stream *ss = httpx__ss_new(e);
     if (!ss) return NULL;
@@ -9598,7 +9674,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9602 "httpx.h"
+#line 9678 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9629,7 +9705,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9633 "httpx.h"
+#line 9709 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10137,7 +10213,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10141 "httpx.h"
+#line 10217 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10193,7 +10269,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10197 "httpx.h"
+#line 10273 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10368,7 +10444,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10372 "httpx.h"
+#line 10448 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10651,7 +10727,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10655 "httpx.h"
+#line 10731 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -10858,7 +10934,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10862 "httpx.h"
+#line 10938 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11058,7 +11134,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11062 "httpx.h"
+#line 11138 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11401,7 +11477,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11405 "httpx.h"
+#line 11481 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11561,7 +11637,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11565 "httpx.h"
+#line 11641 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11616,7 +11692,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11620 "httpx.h"
+#line 11696 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11720,7 +11796,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11724 "httpx.h"
+#line 11800 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12668,7 +12744,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12672 "httpx.h"
+#line 12748 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12861,7 +12937,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12865 "httpx.h"
+#line 12941 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13494,7 +13570,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13498 "httpx.h"
+#line 13574 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -13587,7 +13663,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 13591 "httpx.h"
+#line 13667 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14083,7 +14159,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14087 "httpx.h"
+#line 14163 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14275,7 +14351,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14279 "httpx.h"
+#line 14355 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14452,6 +14528,9 @@ struct httpx__exchange {
     bool reused;                    /* its connection served before: a failure before any
                                        response byte may be a stale connection */
     bool retried;
+    bool setup_failed;              /* it ended because its connection could not be set up:
+                                       no byte of it went (a connection retry may resend it) */
+    double not_before;              /* a retry's wait: the pool places it from then on (0: now) */
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     const httpx__exchange_sink *sink;   /* the layer above (the response) */
@@ -14685,7 +14764,12 @@ struct httpx__response {
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    bool draining_redirect;         /* a redirect's (or a retried answer's) body is read
+                                       (bounded) and dropped */
+    /* retries (retry.c) */
+    int conn_retries, status_retries;   /* resends made so far, for the whole request */
+    bool retry_status;              /* this hop's answer is to be retried (its body is dropped) */
+    double retry_wait;              /* ... after this many seconds */
     size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
@@ -14737,6 +14821,9 @@ struct httpx_client {
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    int retry_statuses[17];         /* httpx_client_opts.retry's statuses, 0-terminated */
+    int local_ip_len;               /* local_address: 4 or 16 bytes of local_ip, 0 none */
+    unsigned char local_ip[16];
     /* what a connection may speak, most preferred first, NULL-terminated */
     const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
@@ -14754,6 +14841,17 @@ HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* history.c: r.history; the hop adds the response of each redirect it
    follows, before the next hop clears r. */
 HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
+/* retry.c: the retry policy (connection failures, statuses); the resends
+   are hop.c's. */
+/* Reads the client's retry options (statuses, local address) when it is
+   made: a value that makes no sense becomes c->config_error. */
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o);
+/* At the door: whether this answer (head in r) is to be retried; sets
+   r->retry_status and r->retry_wait. */
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r);
+/* r's exchange ended: whether to resend it, and after how many seconds.
+   Counts the retry and clears the failure it consumes. */
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait);
 /* mock.c */
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
@@ -14805,7 +14903,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14809 "httpx.h"
+#line 14907 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15054,7 +15152,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 15058 "httpx.h"
+#line 15156 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -15166,7 +15264,8 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->deadline = 0;
     ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
+    ex->not_before = 0;     /* a retry sets its wait after this */
     ex->started = httpx__now();
     if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     httpx__live_add(ex);
@@ -15251,7 +15350,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 15255 "httpx.h"
+#line 15354 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15379,6 +15478,7 @@ static void httpx__conn_fail(httpx__conn *conn, httpx__err *e) {
     while ((ex = conn->waiters) != NULL) {
         httpx__err copy = *e;
         httpx__conn_detach(conn, ex);
+        ex->setup_failed = true;    /* no byte of it went: a connection retry may resend it */
         httpx__exchange_end(ex, &copy);
     }
     httpx__conn_close(conn);
@@ -15462,6 +15562,7 @@ static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, h
     httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
                      : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
                                              conn->connect_timeout, e);
+    if (s && !r->uds && c->local_ip_len) httpx__tcp_stream_bind(s, c->local_ip, c->local_ip_len);
     if (s && (r->tls || (px && px->kind == HTTPX__PROXY_HTTPS)) && !c->tls &&
         !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
         httpx__stream_free(s);
@@ -15746,7 +15847,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15750 "httpx.h"
+#line 15851 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -16123,7 +16224,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16127 "httpx.h"
+#line 16228 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16739,7 +16840,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16743 "httpx.h"
+#line 16844 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16771,6 +16872,12 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
     httpx__exchange_fail(ex, &e);
 }
 
+/* A retry's wait (retry.c decides it, hop.c resends): the exchange is
+   queued but not placed before ex->not_before; the loop wakes for it. */
+static bool httpx__ex_holding(const httpx__exchange *ex, double now) {
+    return ex->not_before && now < ex->not_before;
+}
+
 /* ---- one pass ---- */
 
 static bool httpx__pollfds_reserve(httpx_client *c, int n) {
@@ -16796,9 +16903,10 @@ static int httpx__ms_until(double deadline, double now) {
    for the pool start their pool timeout. */
 static void httpx__loop_place(httpx_client *c) {
     httpx__exchange *ex, *next;
+    double now = httpx__now();
     for (ex = c->live; ex; ex = next) {
         next = ex->live_next;
-        if (ex->state != HTTPX__EX_QUEUED) continue;
+        if (ex->state != HTTPX__EX_QUEUED || httpx__ex_holding(ex, now)) continue;
         if (httpx__pool_place(c, ex)) {
             next = c->live;          /* the list may have changed: look again from the start */
             continue;
@@ -16841,7 +16949,7 @@ static void httpx__due_at(double *next, double when) {
 HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
-    double next = 0;
+    double next = 0, now = httpx__now();
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
@@ -16858,7 +16966,9 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
         conn->poll_index = n++;
     }
     for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        bool holding = httpx__ex_holding(ex, now);
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT && !holding) at_once = true;
+        if (holding) httpx__due_at(&next, ex->not_before);
         httpx__due_at(&next, ex->deadline);
         httpx__due_at(&next, ex->total_deadline);
     }
@@ -16990,7 +17100,8 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
     while (ex->state < until) {
         if (ex->state == HTTPX__EX_QUEUED) {
             httpx__loop_place(c);
-            if (ex->state == HTTPX__EX_QUEUED && !httpx__others_in_flight(c, ex)) {
+            if (ex->state == HTTPX__EX_QUEUED && !httpx__ex_holding(ex, httpx__now()) &&
+                !httpx__others_in_flight(c, ex)) {
                 /* Only the pool is waited on, and nothing runs that could hand a
                    connection back: say so now rather than after the pool timeout. */
                 httpx__err e;
@@ -17012,7 +17123,207 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 17016 "httpx.h"
+#line 17127 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file retry.c   (grep anchor: >>retry)
+   ====================================================================== */
+/* retry: the retry policy, decisions only (the resends are hop.c's, the
+   waits the loop's). Two kinds, both counted per request (all its hops):
+   - connection retries (httpx_client_opts.retries, HTTPX's
+     HTTPTransport(retries=N)): the exchange ended because its connection
+     could not be set up, so no byte of the request went and any method may
+     go again;
+   - status retries (httpx_client_opts.retry): an idempotent request with a
+     body that can be produced again, answered with a chosen status; the
+     answer's Retry-After says how long to wait, up to a cap.
+   Waits follow one backoff with jitter (public.h's >>retries says it for
+   users). Private prefix: httpx__retry_. */
+#if defined(HTTPX_LINES)
+#line 11 "tools/src/retry.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+#include <stdio.h>
+#include <time.h>
+
+#define HTTPX__RETRY_MAX_STATUSES 16
+#define HTTPX__RETRY_BACKOFF_FACTOR 0.5   /* seconds, httpcore's RETRIES_BACKOFF_FACTOR */
+#define HTTPX__RETRY_BACKOFF_CAP 30.0     /* the longest backoff wait, seconds */
+#define HTTPX__RETRY_MAX_WAIT 60.0        /* retry.max_wait's default */
+/* BearSSL's BR_ERR_IO, which tls.c gives a handshake whose transport failed
+   (the server closed or reset it): worth another try, unlike a certificate
+   or a cipher the server refused. */
+#define HTTPX__RETRY_TLS_IO 31
+
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o) {
+    static const int defaults[] = {429, 502, 503, 504, 0};
+    const int *s = o->retry.statuses ? o->retry.statuses : defaults;
+    int n = 0;
+    for (; *s; s++) {
+        if (n == HTTPX__RETRY_MAX_STATUSES) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses lists more than %d statuses", HTTPX__RETRY_MAX_STATUSES);
+            break;
+        }
+        if (*s < 100 || *s > 999) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses has %d, which is no status (100..999)", *s);
+            break;
+        }
+        c->retry_statuses[n++] = *s;
+    }
+    c->retry_statuses[n] = 0;
+    if (o->retries < 0 || o->retry.max < 0 || o->retry.max_wait < 0)
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts.retries, retry.max and retry.max_wait cannot be negative");
+    if (o->local_address) {
+        unsigned char ip[16];
+        int len = httpx__ip_parse(o->local_address, ip);
+        if (!len)
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.local_address '%.64s' is not an IPv4 or IPv6 address", o->local_address);
+        memcpy(c->local_ip, ip, (size_t)len);
+        c->local_ip_len = len;
+    }
+}
+
+/* A factor in [0.5, 1]: clients that failed together come back apart. */
+static double httpx__retry_jitter(void) {
+    static uint64_t state;
+    uint32_t r;
+    if (!httpx__random(&r, sizeof r)) {
+        if (!state) state = (uint64_t)(httpx__now() * 1e6);
+        r = (uint32_t)(httpx__splitmix64(&state) >> 32);
+    }
+    return 0.5 + 0.5 * ((double)r / 4294967295.0);
+}
+
+/* The wait before try n (1, 2, ...): none for the first, then
+   0.5 * 2^(n-2) s with jitter, capped. */
+static double httpx__retry_backoff(int n) {
+    double base = HTTPX__RETRY_BACKOFF_FACTOR;
+    if (n <= 1) return 0;
+    for (; n > 2 && base < HTTPX__RETRY_BACKOFF_CAP; n--) base *= 2;
+    if (base > HTTPX__RETRY_BACKOFF_CAP) base = HTTPX__RETRY_BACKOFF_CAP;
+    return base * httpx__retry_jitter();
+}
+
+/* An IMF-fixdate (RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT", the form
+   senders must use) as Unix seconds. Its own small parser: the cookie
+   jar's, which takes every date form, may be left out (HTTPX_NO_COOKIES). */
+static bool httpx__retry_http_date(const char *s, int64_t *out) {
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int d, y, hh, mm, ss, m;
+    char mon[4], zone[4];
+    int64_t era, yoe, doy, doe, days;
+    if (strlen(s) < 29 || s[3] != ',' ||
+        sscanf(s + 4, " %2d %3s %4d %2d:%2d:%2d %3s", &d, mon, &y, &hh, &mm, &ss, zone) != 7 ||
+        strcmp(zone, "GMT") != 0)
+        return false;
+    for (m = 0; m < 12 && strncmp(months + 3 * m, mon, 3) != 0; m++) {}
+    if (m == 12 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60) return false;
+    m += 1;
+    /* days since 1970-01-01 of a Gregorian date (the civil-from-days method) */
+    y -= m <= 2;
+    era = y / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    days = era * 146097 + doe - 719468;
+    *out = days * 86400 + hh * 3600 + mm * 60 + ss;
+    return true;
+}
+
+/* Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date, as seconds
+   from now (a date in the past: 0). False when absent or unreadable. */
+static bool httpx__retry_after(const httpx__response *r, double *wait) {
+    const char *v = httpx_headers_get(&r->headers, "retry-after");
+    int64_t when;
+    if (!v) return false;
+    while (*v == ' ' || *v == '\t') v++;
+    if (*v >= '0' && *v <= '9') {
+        double secs = 0;
+        for (; *v >= '0' && *v <= '9'; v++)
+            if (secs < 1e9) secs = secs * 10 + (*v - '0');
+        while (*v == ' ' || *v == '\t') v++;
+        if (*v) return false;
+        *wait = secs;
+        return true;
+    }
+    if (!httpx__retry_http_date(v, &when)) return false;
+    *wait = (double)(when - (int64_t)time(NULL));
+    if (*wait < 0) *wait = 0;
+    return true;
+}
+
+/* Whether a retry waiting this long still ends before timeout.total. */
+static bool httpx__retry_in_time(const httpx__response *r, double wait) {
+    return !r->ex.total_deadline || httpx__now() + wait < r->ex.total_deadline;
+}
+
+static bool httpx__retry_listed(const httpx_client *c, int status) {
+    const int *s;
+    for (s = c->retry_statuses; *s; s++)
+        if (*s == status) return true;
+    return false;
+}
+
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r) {
+    httpx_client *c = r->ex.client;
+    double wait, cap = c->opts.retry.max_wait > 0 ? c->opts.retry.max_wait : HTTPX__RETRY_MAX_WAIT;
+    r->retry_status = false;
+    if (r->status_retries >= c->opts.retry.max || !httpx__retry_listed(c, r->pub.status_code)) return false;
+    /* the server may have acted on anything else; a streamed body is gone */
+    if (!r->req.idempotent || !r->req.replayable) return false;
+    if (httpx__retry_after(r, &wait)) {
+        if (wait > cap) return false;    /* longer than the caller will wait: the answer stands */
+    } else {
+        wait = httpx__retry_backoff(r->status_retries + 2);
+    }
+    if (!httpx__retry_in_time(r, wait)) return false;
+    r->retry_status = true;
+    r->retry_wait = wait;
+    return true;
+}
+
+/* A failure that says the connection could not be made. */
+static bool httpx__retry_connect_failure(const httpx__response *r) {
+    httpx_error code = r->pub.error;
+    if (!r->ex.setup_failed) return false;
+    return code == HTTPX_ERR_CONNECT || code == HTTPX_ERR_CONNECT_TIMEOUT ||
+           (code == HTTPX_ERR_TLS && r->pub.tls_error == HTTPX__RETRY_TLS_IO);
+}
+
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
+    if (r->ex.state != HTTPX__EX_DONE) return false;
+    if (r->retry_status) {
+        r->retry_status = false;
+        if (r->pub.error) {             /* its body failed: the failure is the answer */
+            r->draining_redirect = false;
+            return false;
+        }
+        r->status_retries++;
+        *wait = r->retry_wait;
+        return true;
+    }
+    if (!r->pub.error || r->conn_retries >= r->ex.client->opts.retries || !httpx__retry_connect_failure(r))
+        return false;
+    *wait = httpx__retry_backoff(r->conn_retries + 1);
+    if (!httpx__retry_in_time(r, *wait)) return false;
+    r->conn_retries++;
+    r->pub.error = HTTPX_OK;            /* consumed: the next try reports its own */
+    r->pub.error_message = "";
+    r->pub.sys_errno = r->pub.tls_error = 0;
+    r->errmsg[0] = 0;
+    return true;
+}
+/* End of retry.c */
+
+#if defined(HTTPX_LINES)
+#line 17327 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -17065,7 +17376,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 17069 "httpx.h"
+#line 17380 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17275,6 +17586,7 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
                            httpx_header(&r->pub, "location") != NULL;
+    if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
@@ -17536,7 +17848,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17540 "httpx.h"
+#line 17852 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -17679,7 +17991,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 17683 "httpx.h"
+#line 17995 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -17917,7 +18229,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 17921 "httpx.h"
+#line 18233 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -18095,7 +18407,7 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
     ex->deadline = 0;
     /* the states a network exchange passes, without the pool: it is never
        on the client's live list, so the loop has nothing to place or time */
@@ -18109,7 +18421,13 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     }
     if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
     c->opts.mock(c->opts.mock_user_data, &r->req, p);
-    if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
+    if (p->err.code) {
+        /* the handler says the connection could not be made: httpx_client_opts.retries
+           applies as on the network, so a user's test can see its retries */
+        ex->setup_failed = p->err.code == HTTPX_ERR_CONNECT || p->err.code == HTTPX_ERR_CONNECT_TIMEOUT;
+        httpx__exchange_end(ex, &p->err);
+        return;
+    }
     if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
     if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
     httpx__exchange_wake(ex);
@@ -18149,7 +18467,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 18153 "httpx.h"
+#line 18471 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18316,7 +18634,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18320 "httpx.h"
+#line 18638 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18456,6 +18774,18 @@ static httpx_error httpx__hop_rewind(httpx__response *r, int code, httpx__err *e
     return HTTPX_OK;
 }
 
+/* Step 4b: the retry policy (retry.c) wants this hop again: the same
+   request, after a wait that the loop keeps (the pool does not place the
+   exchange before it; the mock answers at once). */
+static bool httpx__hop_retry(httpx__response *r) {
+    double wait;
+    if (!httpx__retry_decide(r, &wait)) return false;
+    httpx__hop_reset(r);
+    r->transport->submit(&r->ex);
+    if (wait > 0 && r->ex.state == HTTPX__EX_QUEUED) r->ex.not_before = httpx__now() + wait;
+    return true;
+}
+
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
    hop's request and sends it; false (r failed, or it was no redirect to
    follow) when r is final. */
@@ -18523,6 +18853,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
+        if (httpx__hop_retry(r)) continue;
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -18538,6 +18869,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
         if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
+        if (httpx__hop_retry(r)) continue;
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -18545,7 +18877,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18549 "httpx.h"
+#line 18881 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -18676,6 +19008,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -18932,7 +19265,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 18936 "httpx.h"
+#line 19269 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -19159,7 +19492,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 19163 "httpx.h"
+#line 19496 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19555,7 +19888,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19559 "httpx.h"
+#line 19892 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19590,7 +19923,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19594 "httpx.h"
+#line 19927 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -114,6 +114,7 @@ TEST(examples_auth_timeouts_retries) {
     HAS("second, pool timeout 0.3 s         timeout (pool timeout)");
     CHECK_INT(run_example("retries", base, NULL), 0);
     HAS("try 2: Service Unavailable; again in 100 ms");
+    HAS("-built-in/2 -> ok after 2 failures");
     HAS("-> ok after 2 failures");
 }
 

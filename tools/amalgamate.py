@@ -76,6 +76,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "retry.c",              # the retry policy: response.c asks it at the door, hop.c resends
     "response.c",
     "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
     "links.c",              # r.links: the Link header parsed

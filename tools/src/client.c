@@ -121,6 +121,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);

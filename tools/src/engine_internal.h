@@ -167,6 +167,9 @@ struct httpx__exchange {
     bool reused;                    /* its connection served before: a failure before any
                                        response byte may be a stale connection */
     bool retried;
+    bool setup_failed;              /* it ended because its connection could not be set up:
+                                       no byte of it went (a connection retry may resend it) */
+    double not_before;              /* a retry's wait: the pool places it from then on (0: now) */
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     const httpx__exchange_sink *sink;   /* the layer above (the response) */
@@ -400,7 +403,12 @@ struct httpx__response {
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    bool draining_redirect;         /* a redirect's (or a retried answer's) body is read
+                                       (bounded) and dropped */
+    /* retries (retry.c) */
+    int conn_retries, status_retries;   /* resends made so far, for the whole request */
+    bool retry_status;              /* this hop's answer is to be retried (its body is dropped) */
+    double retry_wait;              /* ... after this many seconds */
     size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
@@ -452,6 +460,9 @@ struct httpx_client {
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    int retry_statuses[17];         /* httpx_client_opts.retry's statuses, 0-terminated */
+    int local_ip_len;               /* local_address: 4 or 16 bytes of local_ip, 0 none */
+    unsigned char local_ip[16];
     /* what a connection may speak, most preferred first, NULL-terminated */
     const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
@@ -469,6 +480,17 @@ HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* history.c: r.history; the hop adds the response of each redirect it
    follows, before the next hop clears r. */
 HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
+/* retry.c: the retry policy (connection failures, statuses); the resends
+   are hop.c's. */
+/* Reads the client's retry options (statuses, local address) when it is
+   made: a value that makes no sense becomes c->config_error. */
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o);
+/* At the door: whether this answer (head in r) is to be retried; sets
+   r->retry_status and r->retry_wait. */
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r);
+/* r's exchange ended: whether to resend it, and after how many seconds.
+   Counts the retry and clears the failure it consumes. */
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait);
 /* mock.c */
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */

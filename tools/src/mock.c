@@ -168,7 +168,7 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
     ex->deadline = 0;
     /* the states a network exchange passes, without the pool: it is never
        on the client's live list, so the loop has nothing to place or time */
@@ -182,7 +182,13 @@ static void httpx__mock_submit(httpx__exchange *ex) {
     }
     if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
     c->opts.mock(c->opts.mock_user_data, &r->req, p);
-    if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
+    if (p->err.code) {
+        /* the handler says the connection could not be made: httpx_client_opts.retries
+           applies as on the network, so a user's test can see its retries */
+        ex->setup_failed = p->err.code == HTTPX_ERR_CONNECT || p->err.code == HTTPX_ERR_CONNECT_TIMEOUT;
+        httpx__exchange_end(ex, &p->err);
+        return;
+    }
     if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
     if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
     httpx__exchange_wake(ex);

@@ -132,6 +132,33 @@ typedef int (*httpx_rewind_fn)(void *user_data);
    false is 0, which means the client's setting: say HTTPX_NO for "no". */
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
+/* >>retries
+   Opt-in resends on chosen statuses (httpx_client_opts.retry): a request that
+   is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) and whose body can
+   be produced again (none, or in memory: never upload or files) is sent
+   again when the answer's status is one of statuses, up to max times. The
+   wait before resend n (1, 2, ...) is the answer's Retry-After (seconds or
+   an HTTP-date) when it has one, else the backoff below; a Retry-After longer
+   than max_wait ends the retries and the answer is returned as it is (the
+   server asks for longer than the caller will wait). The body of an answer
+   that is retried is read (at most 64 KiB, else its connection is closed)
+   and dropped. timeout.total covers every try and wait.
+
+   The backoff, for connection retries (httpx_client_opts.retries) and
+   status retries without Retry-After: try n waits 0.5 * 2^(n-2) s (capped
+   at 30 s) times a random factor in [0.5, 1] (jitter, so that clients that
+   failed together do not come back together); a connection retry's first
+   try (n = 1) goes at once, as httpcore's (0, 0.5, 1, 2 s ...), a status
+   retry starts at n = 2. A retry whose wait would end past timeout.total is
+   not made: the last failure is returned. The wait is a timer of the
+   client's loop: nothing sleeps; httpx_client_fds' timeout counts down to
+   it. With the mock transport (httpx_client_opts.mock) resends go at once. */
+typedef struct httpx_retry {
+    int max;                    /* 0: no status retries */
+    const int *statuses;        /* 0-terminated, at most 16 (copied); NULL: 429, 502, 503, 504 */
+    double max_wait;            /* seconds; 0: 60. The longest Retry-After honoured */
+} httpx_retry;
+
 typedef enum httpx_auth_kind {
     HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
                                    a client: none */
@@ -326,6 +353,16 @@ typedef struct httpx_client_opts {
     const char *proxy;          /* every request */
     const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
     const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
+    int retries;                /* 0: none. As HTTPX's HTTPTransport(retries=N): a request whose
+                                   connection could not be made (refused, unreachable, a name not
+                                   found, a connect timeout, a TLS handshake cut short; never a
+                                   certificate failure, never after a request byte went) is
+                                   tried up to N more times, after a backoff (see >>retries) */
+    httpx_retry retry;          /* resends on chosen statuses; off unless retry.max > 0 (see >>retries) */
+    const char *local_address;  /* NULL: the system's choice. A literal IPv4 or IPv6 address the
+                                   connections are made from (HTTPX's local_address); a target
+                                   address of the other family is skipped. Another value fails
+                                   every request with HTTPX_ERR_INVALID_ARGUMENT */
 } httpx_client_opts;
 
 /* >>response */
