@@ -75,7 +75,8 @@ COMPONENTS = [               # implementation, bottom layer first
     "h2_proto.c",
     "loop.c",
     "response.c",
-    "mock.c",
+    "app.c",
+    "mock_routes.c",         # the routes are a handler of app.c's kind
     "hop.c",
     "client.c",
     "task.c",

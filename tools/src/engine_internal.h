@@ -24,7 +24,7 @@
      exchanges on connections;
    - the response (response.c) listens to its exchange through a sink:
      the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+   - transports (hop.c's network one: the pool and the slot; app.c's app and mock) carry
      a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
      publishes for both faces (client.c blocking, task.c tasks).
    Calls go down, callbacks go up: exchange.c reaches the response through
@@ -342,7 +342,7 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* What the policy layer sends a hop through (hop.c): an exchange-level
    transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
+   queues for a connection); the app and mock ones (app.c) call a handler in process. Either way
    the head reaches the response through the one door (httpx__exchange_head,
    then the response's sink)
    and the body comes through read. */
@@ -359,13 +359,21 @@ typedef struct httpx__transport {
     void (*release)(httpx__response *r);
 } httpx__transport;
 
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
+/* The answer of an app or mock handler being built (app.c). */
+struct httpx_app_response {
     int status;
     httpx_headers headers;
-    httpx__buf body;
+    httpx__buf body;                /* bytes written (httpx_reply_body, httpx_reply_write) */
     size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+    httpx_app_body_fn producer;     /* the rest of the body, pulled as the reader reads; NULL none */
+    void *producer_user_data;
+    long long producer_length;      /* bytes it will give, -1 unknown */
+    long long expected;             /* the whole body's length as the head announced it, -1 unknown */
+    long long delivered;            /* body bytes handed to the reader */
+    httpx__request *req;            /* while the handler runs: the request whose body it may read */
+    size_t req_off;                 /* how far httpx_app_read_body read it */
+    httpx_error req_error;          /* reading it failed (the caller's upload): the request fails */
+    httpx__err err;                 /* httpx_reply_error, a refused header or argument, NOMEM */
 };
 
 /* What a face that keeps tasks installs on its client, so that the loop
@@ -408,7 +416,7 @@ struct httpx__response {
     char *opts_store;               /* the strings and arrays that copy points into */
     /* the hop (hop.c) */
     const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    struct httpx_app_response *app; /* the app or mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
     /* the face that made it: called first when it is freed (a task leaves
        its client's list), and with the one-shot client it owns, last */
@@ -453,7 +461,9 @@ HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
 HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
-/* mock.c */
+/* app.c: the in-process transports, a handler's answer (the mock gathers
+   the request body first) */
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void);
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop.c: one hop of the policy layer, for both faces */
 HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
