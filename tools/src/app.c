@@ -81,7 +81,7 @@ HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn produ
             httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, !producer ? "httpx_reply_stream needs a producer"
                         : p->producer ? "httpx_reply_stream was called twice in one answer"
                                       : "httpx_reply_stream's length is %lld: give -1 (unknown) or more", length);
-        if (producer && producer != p->producer) producer(user_data, NULL, 0);   /* it is ours to release */
+        if (producer) producer(user_data, NULL, 0);   /* refused, it is still ours to release */
         return;
     }
     p->producer = producer;
