@@ -16394,7 +16394,7 @@ static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, h
         if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the app's response headers");
     }
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = "";
         httpx_headers_at(&p->headers, i, &name, &value);
         views[i].name = name;
         views[i].name_len = strlen(name);
@@ -16810,7 +16810,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
         httpx_reply_status(p, r->status);
         nh = httpx_headers_count(&r->headers);
         for (k = 0; k < nh; k++) {
-            const char *name, *value;
+            const char *name = "", *value = "";
             httpx_headers_at(&r->headers, k, &name, &value);
             httpx_reply_header(p, name, value);
         }

@@ -198,7 +198,7 @@ static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, h
         if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the app's response headers");
     }
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = "";
         httpx_headers_at(&p->headers, i, &name, &value);
         views[i].name = name;
         views[i].name_len = strlen(name);

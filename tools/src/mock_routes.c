@@ -253,7 +253,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
         httpx_reply_status(p, r->status);
         nh = httpx_headers_count(&r->headers);
         for (k = 0; k < nh; k++) {
-            const char *name, *value;
+            const char *name = "", *value = "";
             httpx_headers_at(&r->headers, k, &name, &value);
             httpx_reply_header(p, name, value);
         }
