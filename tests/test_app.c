@@ -135,6 +135,11 @@ static void app(void *user, const httpx_req *q, httpx_app_response *res) {
     } else if (path_is(q, "/long")) {      /* more than its own Content-Length */
         httpx_reply_header(res, "Content-Length", "3");
         httpx_reply_body(res, "12345", 0);
+    } else if (path_is(q, "/no-content")) {   /* a body the wire would never carry */
+        memset(&s->prod, 0, sizeof s->prod);
+        s->prod.left = 100;
+        httpx_reply_status(res, 204);
+        httpx_reply_stream(res, produce, &s->prod, -1);
     } else if (path_is(q, "/status")) {
         httpx_reply_status(res, 99);
     } else {
@@ -397,6 +402,16 @@ TEST(app_errors_and_limits) {
     CHECK_INT(r->error, HTTPX_ERR_CANCELLED);
     CHECK_INT(s.prod.released, 1);
     httpx_response_free(r);
+    /* timeout.total ends an endless body that nothing else would stop */
+    memset(&s.prod, 0, sizeof s.prod);
+    s.prod.left = 1LL << 50;
+    s.prod_length = -1;
+    r = httpx_client_get(c, "http://app.test/produce", &(httpx_opts){ .on_data = on_data_count, .user_data = &s.prod,
+                                                                       .timeout = { .total = 0.2 } });
+    CHECK_INT(r->error, HTTPX_ERR_TOTAL_TIMEOUT);
+    CHECK(strstr(r->error_message, "timeout.total") != NULL);
+    CHECK_INT(s.prod.released, 1);
+    httpx_response_free(r);
     /* the producer fails, or lies about its buffer */
     memset(&s.prod, 0, sizeof s.prod);
     s.prod.left = 10;
@@ -451,6 +466,12 @@ TEST(app_errors_and_limits) {
     r = httpx_client_get(c, "http://app.test/fail", NULL);
     CHECK_INT(r->error, HTTPX_ERR_READ_TIMEOUT);
     CHECK_STR(r->error_message, "the app took too long");
+    httpx_response_free(r);
+    r = httpx_client_get(c, "http://app.test/no-content", NULL);
+    CHECK_INT(r->status_code, 204);
+    CHECK_INT(r->content_length, 0);
+    CHECK(httpx_header(r, "content-length") == NULL);
+    CHECK_INT(s.prod.released, 1);
     httpx_response_free(r);
     r = httpx_client_get(c, "http://app.test/status", NULL);
     CHECK_INT(r->error, HTTPX_ERR_INVALID_ARGUMENT);

@@ -211,7 +211,7 @@ static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, h
         char *end;
         h.expected_length = strtoll(cl, &end, 10);
         if (end == cl || *end || h.expected_length < 0) h.expected_length = -1;
-    } else if (h.expected_length >= 0) {
+    } else if (h.expected_length >= 0 && p->status != 204 && p->status != 304) {   /* RFC 9110 8.6 */
         snprintf(length, sizeof length, "%lld", h.expected_length);
         views[n].name = "content-length";
         views[n].name_len = 14;
@@ -219,7 +219,7 @@ static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, h
         views[n].value_len = strlen(length);
         n++;
     }
-    if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
+    if (ex->req->head || p->status == 204 || p->status == 304) h.expected_length = 0;   /* as on the wire */
     p->expected = h.expected_length;
     h.status = p->status;
     h.version = "HTTP/1.1";
@@ -247,6 +247,9 @@ static void httpx__app_submit_with(httpx__exchange *ex, bool gather) {
     ex->readable = false;
     ex->reused = ex->retried = false;
     ex->deadline = 0;
+    /* timeout.total bounds the whole request, redirects included, as over
+       the network: here it stops a producer that never ends */
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     /* the states a network exchange passes, without the pool: it is never
        on the client's live list, so the loop has nothing to place or time */
     httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
@@ -263,7 +266,7 @@ static void httpx__app_submit_with(httpx__exchange *ex, bool gather) {
     else c->opts.app(c->opts.app_user_data, &r->req, p);
     p->req = NULL;     /* the body is the handler's to read while it runs, not later */
     if (p->err.code) { httpx__app_fail(ex, &p->err); return; }
-    if (r->req.head) {  /* a HEAD answer has no body, as on the wire */
+    if (r->req.head || p->status == 204 || p->status == 304) {  /* no body, as on the wire */
         httpx__buf_clear(&p->body);
         httpx__app_producer_release(p);
     }
@@ -305,6 +308,12 @@ static long httpx__app_read(httpx__exchange *ex, char *buf, size_t cap, httpx__e
         p->body_off += cap;
         n = (long)cap;
     } else if (p->producer) {
+        if (ex->total_deadline && httpx__now() >= ex->total_deadline) {
+            httpx__fail(e, HTTPX_ERR_TOTAL_TIMEOUT, "the app's body took longer than timeout.total (%g s)",
+                        ex->timeout.total);
+            httpx__app_fail(ex, e);
+            return HTTPX__BAD;
+        }
         n = httpx__app_produce(ex, p, buf, cap, e);
         if (n <= 0) return n;
     } else {

@@ -218,7 +218,8 @@ typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const cha
    (redirects, max_body_size, streaming, on_data, tasks) runs on top as it
    does over the network; https:// URLs need no TLS. The handler runs on the
    caller's thread, inside the call that drives the client, and answers at
-   once (the client's timeouts do not apply to it).
+   once: of the client's timeouts only timeout.total applies (to a produced
+   body, HTTPX_ERR_TOTAL_TIMEOUT). A 204, 304 or HEAD answer has no body.
        static void app(void *ud, const httpx_req *q, httpx_app_response *res) {
            if (!strcmp(httpx_request_method(q), "GET")) httpx_reply_json(res, 200, "{\"ok\": true}");
            else httpx_reply_status(res, 405);
