@@ -164,6 +164,27 @@ static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, br_x509_decoder
     return false;
 }
 
+/* Whether this DER was met before in this load (1), else records it (0);
+   HTTPX__BAD when out of memory. A 64-bit FNV-1a hash with the length
+   stands for the bytes: two different certificates that collided would
+   only leave the second one out, which trusts less, never more. */
+static int httpx__tls_seen_before(httpx__tls_config *cfg, const unsigned char *der, size_t len) {
+    uint64_t h = 14695981039346656037ull;
+    size_t i;
+    for (i = 0; i < len; i++) h = (h ^ der[i]) * 1099511628211ull;
+    h ^= (uint64_t)len << 32;
+    for (i = 0; i < cfg->nseen; i++) if (cfg->seen[i] == h) return 1;
+    if (cfg->nseen == cfg->cap_seen) {
+        size_t cap = cfg->cap_seen ? cfg->cap_seen * 2 : 64;
+        uint64_t *p = (uint64_t *)httpx__realloc(cfg->seen, cap * sizeof *p);
+        if (!p) return HTTPX__BAD;
+        cfg->seen = p;
+        cfg->cap_seen = cap;
+    }
+    cfg->seen[cfg->nseen++] = h;
+    return 0;
+}
+
 /* One certificate of a CA bundle: becomes a trust anchor (a CA one when its
    Basic Constraints say so; a non-CA certificate is trusted directly, which
    pins that one server certificate). Certificates BearSSL cannot decode
@@ -177,6 +198,11 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
     unsigned char *blob;
     size_t klen;
     if (strcmp(name, "CERTIFICATE") != 0 && strcmp(name, "TRUSTED CERTIFICATE") != 0) return 0;
+    switch (httpx__tls_seen_before(cfg, der, len)) {
+    case 1: return 0;               /* the same certificate again: decoded once is enough */
+    case 0: break;
+    default: return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+    }
     memset(&dn, 0, sizeof dn);
     br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
     br_x509_decoder_push(&dc, der, len);
@@ -234,6 +260,19 @@ static int httpx__tls_load_file(httpx__tls_config *cfg, const char *path, httpx_
     n = httpx__tls_load_pem(cfg, path, b.p ? b.p : "", b.len, e);
     httpx__buf_free(&b);
     return n;
+}
+
+/* The usual places of the system's CA bundle, first found first used. */
+#define HTTPX__TLS_BUNDLES { \
+    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Arch, Gentoo */ \
+    "/etc/pki/tls/certs/ca-bundle.crt", /* Fedora, RHEL */ \
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* CentOS, RHEL 7 */ \
+    "/etc/ssl/ca-bundle.pem", /* openSUSE */ \
+    "/etc/pki/tls/cacert.pem", /* OpenELEC */ \
+    "/etc/ssl/cert.pem", /* Alpine, macOS, OpenBSD */ \
+    "/usr/local/share/certs/ca-root-nss.crt", /* FreeBSD */ \
+    "/usr/local/etc/ssl/cert.pem", /* FreeBSD ports */ \
+    NULL \
 }
 
 /* Files of SSL_CERT_DIR: which were read already (by device and inode, so
@@ -319,17 +358,7 @@ static bool httpx__tls_load_dir(httpx__tls_config *cfg, const char *dir, httpx__
    that exists. SSL_CERT_DIR is a colon-separated list of directories; each
    certificate file in them is loaded (httpx__tls_load_dir). */
 static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
-    static const char *const bundles[] = {
-        "/etc/ssl/certs/ca-certificates.crt",                 /* Debian, Ubuntu, Arch, Gentoo */
-        "/etc/pki/tls/certs/ca-bundle.crt",                   /* Fedora, RHEL */
-        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  /* CentOS, RHEL 7 */
-        "/etc/ssl/ca-bundle.pem",                             /* openSUSE */
-        "/etc/pki/tls/cacert.pem",                            /* OpenELEC */
-        "/etc/ssl/cert.pem",                                  /* Alpine, macOS, OpenBSD */
-        "/usr/local/share/certs/ca-root-nss.crt",             /* FreeBSD */
-        "/usr/local/etc/ssl/cert.pem",                        /* FreeBSD ports */
-        NULL
-    };
+    static const char *const bundles[] = HTTPX__TLS_BUNDLES;
     const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
     int i;
     if (file && *file) {
@@ -375,6 +404,168 @@ static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
     httpx__fail(e, HTTPX_ERR_TLS, "no system CA certificates found (looked in /etc/ssl/certs/ca-certificates.crt "
                 "and other usual places): set SSL_CERT_FILE, or tls.ca_file");
     return false;
+}
+
+/* ---- the system trust store, loaded once per process ----
+   Parsing a system bundle (some 150 certificates) costs tens of
+   milliseconds of CPU: a frame hitch inside a game's loop, paid again by
+   every client and every one-shot call. So the store is loaded once and
+   shared by every client that uses it (counted references: the cache holds
+   one, each client's configuration one). It is loaded again only when what
+   it came from changes: SSL_CERT_FILE or SSL_CERT_DIR, or a file or
+   directory listing behind them (inode, size and modification time of each,
+   which a few stat calls compare: httpx__tls_store_key). httpx_tls_preload
+   loads it ahead of time; a client with tls.preload loads it in
+   httpx_client_new. */
+struct httpx__tls_store {
+    int refs;
+    br_x509_trust_anchor *tas;
+    size_t ntas;
+    httpx__buf key;
+};
+static httpx__tls_store *httpx__tls_cached_store;
+
+#if defined(__APPLE__)
+#define HTTPX__MTIME_NS(st) ((long)(st).st_mtimespec.tv_nsec)
+#else
+#define HTTPX__MTIME_NS(st) ((long)(st).st_mtim.tv_nsec)
+#endif
+
+static void httpx__tls_key_stat(httpx__buf *k, const char *path) {
+    struct stat st;
+    char line[160];
+    if (stat(path, &st) != 0) { httpx__buf_puts(k, "|-"); return; }
+    snprintf(line, sizeof line, "|%llu|%llu|%lld|%lld.%ld", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtime, HTTPX__MTIME_NS(st));
+    httpx__buf_puts(k, line);
+}
+
+/* What the system store would be loaded from, as text: equal keys, the
+   same store. false when out of memory. */
+static bool httpx__tls_store_key(httpx__buf *k) {
+    static const char *const bundles[] = HTTPX__TLS_BUNDLES;
+    const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+    int i;
+    if ((file && *file) || (dir && *dir)) {
+        const char *p = dir && *dir ? dir : "";
+        httpx__buf_puts(k, "F");
+        httpx__buf_puts(k, file ? file : "");
+        if (file && *file) httpx__tls_key_stat(k, file);
+        while (*p) {   /* each directory, and each certificate file in it */
+            const char *end = strchr(p, ':');
+            size_t l = end ? (size_t)(end - p) : strlen(p);
+            char path[1024];
+            if (l > 0 && l < sizeof path) {
+                DIR *d;
+                struct dirent *de;
+                long entries = 0;
+                memcpy(path, p, l);
+                path[l] = 0;
+                httpx__buf_puts(k, "\nD");
+                httpx__buf_puts(k, path);
+                httpx__tls_key_stat(k, path);
+                if ((d = opendir(path)) != NULL) {
+                    while (entries++ < HTTPX__TLS_DIR_ENTRIES && (de = readdir(d)) != NULL) {
+                        char sub[1024];
+                        if (!httpx__tls_cert_name(de->d_name)) continue;
+                        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, de->d_name) >= sizeof sub) continue;
+                        httpx__buf_puts(k, "\n");
+                        httpx__buf_puts(k, de->d_name);
+                        httpx__tls_key_stat(k, sub);
+                    }
+                    closedir(d);
+                }
+            }
+            p += l;
+            if (*p == ':') p++;
+        }
+    } else {
+        for (i = 0; bundles[i]; i++) {
+            httpx__buf_puts(k, "\nB");
+            httpx__buf_puts(k, bundles[i]);
+            httpx__tls_key_stat(k, bundles[i]);
+        }
+    }
+    return !k->failed;
+}
+
+static void httpx__tls_anchors_free(br_x509_trust_anchor *tas, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) httpx__free(tas[i].dn.data);
+    httpx__free(tas);
+}
+
+static void httpx__tls_store_release(httpx__tls_store *s) {
+    bool last;
+    if (!s) return;
+    httpx__global_lock();
+    last = --s->refs == 0;
+    httpx__global_unlock();
+    if (!last) return;
+    httpx__tls_anchors_free(s->tas, s->ntas);
+    httpx__buf_free(&s->key);
+    httpx__free(s);
+}
+
+/* The system store, with a reference for the caller: the cached one when
+   it is still what the system holds, else loaded now (outside the lock: two
+   threads may both load; the last to finish is cached, and both stores are
+   correct). NULL with e filled when there is none or memory ran out. */
+static httpx__tls_store *httpx__tls_store_get(httpx__err *e) {
+    httpx__tls_store *s, *old;
+    httpx__tls_config tmp;
+    httpx__buf key;
+    memset(&key, 0, sizeof key);
+    if (!httpx__tls_store_key(&key)) {
+        httpx__buf_free(&key);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+        return NULL;
+    }
+    httpx__global_lock();
+    s = httpx__tls_cached_store;
+    if (s && s->key.len == key.len && memcmp(s->key.p, key.p, key.len) == 0) s->refs++;
+    else s = NULL;
+    httpx__global_unlock();
+    if (s) { httpx__buf_free(&key); return s; }
+    memset(&tmp, 0, sizeof tmp);
+    s = (httpx__tls_store *)httpx__malloc(sizeof *s);
+    if (s && !httpx__tls_load_system(&tmp, e)) {
+        httpx__free(s);
+        s = NULL;
+    } else if (!s) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+    }
+    httpx__free(tmp.seen);
+    if (!s) {
+        httpx__tls_anchors_free(tmp.tas, tmp.ntas);
+        httpx__buf_free(&key);
+        return NULL;
+    }
+    if (tmp.cap_tas > tmp.ntas) {   /* the array grew by doubling: give back the rest */
+        br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(tmp.tas, tmp.ntas * sizeof *p);
+        if (p) tmp.tas = p;
+    }
+    s->refs = 2;                    /* the caller's and the cache's */
+    s->tas = tmp.tas;
+    s->ntas = tmp.ntas;
+    s->key = key;
+    httpx__global_lock();
+    old = httpx__tls_cached_store;
+    httpx__tls_cached_store = s;
+    httpx__global_unlock();
+    httpx__tls_store_release(old);   /* clients still using it keep it alive */
+    return s;
+}
+
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg) { return cfg->tas; }
+#endif
+
+HTTPX_API httpx_error httpx_tls_preload(void) {
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    httpx__tls_store_release(httpx__tls_store_get(&e));
+    return e.code;
 }
 
 /* Client certificate chain and key. */
@@ -457,8 +648,9 @@ static bool httpx__tls_load_client(httpx__tls_config *cfg, const httpx_tls_opts 
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) {
     size_t i;
     if (!cfg) return;
-    for (i = 0; i < cfg->ntas; i++) httpx__free(cfg->tas[i].dn.data);
-    httpx__free(cfg->tas);
+    httpx__free(cfg->seen);
+    if (cfg->store) httpx__tls_store_release(cfg->store);
+    else httpx__tls_anchors_free(cfg->tas, cfg->ntas);
     for (i = 0; i < cfg->nchain; i++) httpx__free(cfg->chain[i].data);
     httpx__free(cfg->chain);
     if (cfg->skey) {
@@ -494,11 +686,18 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
         /* ca_file and ca_pem replace the system store; both may be given. */
         if (o->ca_file && httpx__tls_load_file(cfg, o->ca_file, e) < 0) goto fail;
         if (o->ca_pem && httpx__tls_load_pem(cfg, "tls.ca_pem", o->ca_pem, strlen(o->ca_pem), e) < 0) goto fail;
-        if (!o->ca_file && !o->ca_pem && !httpx__tls_load_system(cfg, e)) goto fail;
+        if (!o->ca_file && !o->ca_pem) {
+            if (!(cfg->store = httpx__tls_store_get(e))) goto fail;
+            cfg->tas = cfg->store->tas;
+            cfg->ntas = cfg->cap_tas = cfg->store->ntas;
+        }
         if (cfg->ntas == 0) {
             httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in %s", o->ca_file ? o->ca_file : "tls.ca_pem");
             goto fail;
         }
+        httpx__free(cfg->seen);
+        cfg->seen = NULL;
+        cfg->nseen = cfg->cap_seen = 0;
         if (cfg->cap_tas > cfg->ntas) {   /* the array grew by doubling: give back the rest */
             br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(cfg->tas, cfg->ntas * sizeof *p);
             if (p) { cfg->tas = p; cfg->cap_tas = cfg->ntas; }

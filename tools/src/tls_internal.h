@@ -30,4 +30,9 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
 
+#if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_BEARSSL)
+/* The trust anchors a configuration verifies with (the tests compare them:
+   one shared system store, or a new one). */
+HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg);
+#endif
 #endif /* HTTPX__TLS_INTERNAL_H */

@@ -24,8 +24,17 @@ typedef struct httpx__tls_session {
     br_ssl_session_parameters params;
 } httpx__tls_session;
 
+/* The system trust store, loaded once and shared by every client of the
+   process (tls_config.c): counted references, the cache holding one. */
+typedef struct httpx__tls_store httpx__tls_store;
+
 struct httpx__tls_config {
     br_x509_trust_anchor *tas;        /* each dn.data is one allocation holding the key too */
+    httpx__tls_store *store;          /* tas and ntas are the shared store's (not owned), or NULL */
+    uint64_t *seen;                   /* while loading: a hash of each certificate's DER, so that
+                                         one met again (a bundle and SSL_CERT_DIR's files) is not
+                                         decoded twice */
+    size_t nseen, cap_seen;
     size_t ntas, cap_tas;
     br_x509_certificate *chain;       /* client certificate chain, DER */
     size_t nchain;
