@@ -16673,8 +16673,10 @@ static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, h
         views[i].value = value;
         views[i].value_len = strlen(value);
     }
-    h.expected_length = p->producer ? (p->producer_length < 0 ? -1 : (long long)p->body.len + p->producer_length)
-                                    : (long long)p->body.len;
+    h.expected_length = (long long)p->body.len;
+    if (p->producer)   /* unknown, or too large to add up: no Content-Length */
+        h.expected_length = p->producer_length < 0 || p->producer_length > (long long)(~0ULL >> 1) - h.expected_length
+                                ? -1 : h.expected_length + p->producer_length;
     if (cl) {
         char *end;
         h.expected_length = strtoll(cl, &end, 10);
@@ -16828,7 +16830,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 16832 "httpx.h"
+#line 16834 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -17105,7 +17107,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 17109 "httpx.h"
+#line 17111 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -17276,7 +17278,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 17280 "httpx.h"
+#line 17282 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17651,7 +17653,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17655 "httpx.h"
+#line 17657 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17875,7 +17877,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17879 "httpx.h"
+#line 17881 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -18271,7 +18273,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 18275 "httpx.h"
+#line 18277 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -18306,7 +18308,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 18310 "httpx.h"
+#line 18312 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

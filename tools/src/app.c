@@ -205,8 +205,10 @@ static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, h
         views[i].value = value;
         views[i].value_len = strlen(value);
     }
-    h.expected_length = p->producer ? (p->producer_length < 0 ? -1 : (long long)p->body.len + p->producer_length)
-                                    : (long long)p->body.len;
+    h.expected_length = (long long)p->body.len;
+    if (p->producer)   /* unknown, or too large to add up: no Content-Length */
+        h.expected_length = p->producer_length < 0 || p->producer_length > (long long)(~0ULL >> 1) - h.expected_length
+                                ? -1 : h.expected_length + p->producer_length;
     if (cl) {
         char *end;
         h.expected_length = strtoll(cl, &end, 10);
