@@ -8,6 +8,7 @@
 #include "fixtures_tls.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -926,4 +927,38 @@ TEST(tls_preload_at_client_new) {
     CHECK(strstr(r->error_message, "/nonexistent/httpx-ca.pem") != NULL);
     httpx_response_free(r);
     httpx_client_free(c);
+}
+
+/* The trust store's certificates are read by a direct DER walk (subject,
+   key, CA flag), BearSSL's decoder taking what the walk does not know: over
+   the test certificates and the system bundle, the two read every
+   certificate alike. */
+TEST(tls_anchor_walk_agrees_with_bearssl) {
+    const char *bundle = "/etc/ssl/certs/ca-certificates.crt", *dir = fxt_certs_dir();
+    httpx__tls_walk_counts n, all;
+    DIR *d;
+    struct dirent *de;
+    memset(&all, 0, sizeof all);
+    REQUIRE(dir && (d = opendir(dir)) != NULL);
+    while ((de = readdir(d)) != NULL) {   /* every PEM file the tests made: RSA, EC, CA or not */
+        size_t l = strlen(de->d_name);
+        char path[1024];
+        if (l < 5 || strcmp(de->d_name + l - 4, ".pem") != 0) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (!httpx__tls_walk_compare(path, &n)) continue;
+        all.same += n.same;
+        all.declined += n.declined;
+        all.differ += n.differ;
+        if (n.differ) test_fail(__FILE__, __LINE__, "%s: the walk and BearSSL differ", de->d_name);
+    }
+    closedir(d);
+    if (httpx__tls_walk_compare(bundle, &n)) {
+        CHECK(n.same >= 50);             /* a real system store: the walk reads nearly all */
+        CHECK(n.declined * 10 <= n.same);
+        all.same += n.same;
+        all.declined += n.declined;
+        all.differ += n.differ;
+    }
+    CHECK(all.same >= 5);
+    CHECK_INT(all.differ, 0);
 }

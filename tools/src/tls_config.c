@@ -51,6 +51,9 @@ static int httpx__b64_value(unsigned char c) {
 static bool httpx__pem_decode(const char *p, const char *end, httpx__buf *out) {
     unsigned acc = 0;
     int bits = 0, pad = 0;
+    unsigned char *w;
+    if (!httpx__buf_reserve(out, (size_t)(end - p) / 4 * 3 + 3)) return false;   /* room for all of it */
+    w = (unsigned char *)out->p + out->len;
     for (; p < end; p++) {
         unsigned char c = (unsigned char)*p;
         int v;
@@ -62,9 +65,10 @@ static bool httpx__pem_decode(const char *p, const char *end, httpx__buf *out) {
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            if (!httpx__buf_putc(out, (char)((acc >> bits) & 0xff))) return false;
+            *w++ = (unsigned char)((acc >> bits) & 0xff);
         }
     }
+    out->len = (size_t)(w - (unsigned char *)out->p);
     return pad <= 2;
 }
 
@@ -143,10 +147,147 @@ static bool httpx__tls_read_file(const char *path, httpx__buf *b, httpx__err *e)
     return true;
 }
 
+/* ---- what a trust anchor needs from a certificate, read directly ----
+   BearSSL's X.509 decoder runs through its interpreter and was half of the
+   time a system store took to load. An anchor needs only three things of a
+   certificate: its subject name (the DER of the Name), its public key, and
+   whether Basic Constraints make it a CA. httpx__der_anchor reads those by
+   walking the DER; anything it does not know (another key type, an odd
+   encoding) goes to BearSSL's decoder instead, which then decides
+   (tests/test_tls.c compares the two over the system store). */
+typedef struct httpx__der { const unsigned char *p, *end; } httpx__der;
+
+HTTPX__PRIVATE bool httpx__der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
+                                    const unsigned char **val, size_t *len) {
+    const unsigned char *q = *p;
+    size_t l;
+    if (end - q < 2) return false;
+    *tag = q[0];
+    l = q[1];
+    q += 2;
+    if ((*tag & 0x1f) == 0x1f) return false;   /* multi-byte tags: none in a certificate */
+    if (l & 0x80) {
+        unsigned k = (unsigned)(l & 0x7f);
+        if (k == 0 || k > 3 || (size_t)(end - q) < k) return false;
+        for (l = 0; k > 0; k--) l = (l << 8) | *q++;
+    }
+    if ((size_t)(end - q) < l) return false;
+    *val = q;
+    *len = l;
+    *p = q + l;
+    return true;
+}
+
+/* The next element of d, as httpx__der_next reads it, with its content in c
+   and where it began in *start (for the subject's whole encoding). */
+static bool httpx__der_take(httpx__der *d, unsigned *tag, httpx__der *c, const unsigned char **start) {
+    const unsigned char *v;
+    size_t l;
+    if (start) *start = d->p;
+    if (!httpx__der_next(&d->p, d->end, tag, &v, &l)) return false;
+    c->p = v;
+    c->end = v + l;
+    return true;
+}
+
+/* The next element must have this tag. */
+static bool httpx__der_expect(httpx__der *d, unsigned tag, httpx__der *c) {
+    unsigned t;
+    return httpx__der_take(d, &t, c, NULL) && t == tag;
+}
+
+static bool httpx__der_is(const httpx__der *c, const unsigned char *oid, size_t n) {
+    return (size_t)(c->end - c->p) == n && memcmp(c->p, oid, n) == 0;
+}
+
+/* An INTEGER's magnitude without its leading zero bytes. */
+static void httpx__der_unsigned(httpx__der *c) {
+    while (c->end - c->p > 1 && c->p[0] == 0) c->p++;
+}
+
+/* The key of a SubjectPublicKeyInfo: RSA, or EC on P-256, P-384, P-521. */
+static bool httpx__der_key(httpx__der spki, br_x509_pkey *pk) {
+    static const unsigned char rsa[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+    static const unsigned char ec[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+    static const unsigned char p256[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    static const unsigned char p384[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
+    static const unsigned char p521[] = {0x2b, 0x81, 0x04, 0x00, 0x23};
+    httpx__der alg, oid, params, bits, seq, n, e;
+    unsigned t;
+    if (!httpx__der_expect(&spki, 0x30, &alg) || !httpx__der_expect(&alg, 0x06, &oid) ||
+        !httpx__der_expect(&spki, 0x03, &bits) || bits.p == bits.end || *bits.p++ != 0)
+        return false;
+    memset(pk, 0, sizeof *pk);
+    if (httpx__der_is(&oid, rsa, sizeof rsa)) {
+        if (!httpx__der_expect(&bits, 0x30, &seq) || !httpx__der_expect(&seq, 0x02, &n) ||
+            !httpx__der_expect(&seq, 0x02, &e) || n.p == n.end || e.p == e.end || (n.p[0] | e.p[0]) & 0x80)
+            return false;
+        httpx__der_unsigned(&n);
+        httpx__der_unsigned(&e);
+        pk->key_type = BR_KEYTYPE_RSA;
+        pk->key.rsa.n = (unsigned char *)n.p;
+        pk->key.rsa.nlen = (size_t)(n.end - n.p);
+        pk->key.rsa.e = (unsigned char *)e.p;
+        pk->key.rsa.elen = (size_t)(e.end - e.p);
+        return true;
+    }
+    if (!httpx__der_is(&oid, ec, sizeof ec) || !httpx__der_take(&alg, &t, &params, NULL) || t != 0x06) return false;
+    pk->key_type = BR_KEYTYPE_EC;
+    if (httpx__der_is(&params, p256, sizeof p256)) pk->key.ec.curve = BR_EC_secp256r1;
+    else if (httpx__der_is(&params, p384, sizeof p384)) pk->key.ec.curve = BR_EC_secp384r1;
+    else if (httpx__der_is(&params, p521, sizeof p521)) pk->key.ec.curve = BR_EC_secp521r1;
+    else return false;
+    if (bits.p == bits.end || bits.p[0] != 0x04) return false;   /* an uncompressed point */
+    pk->key.ec.q = (unsigned char *)bits.p;
+    pk->key.ec.qlen = (size_t)(bits.end - bits.p);
+    return true;
+}
+
+/* Whether the extensions ([3]) hold Basic Constraints with cA TRUE. */
+static bool httpx__der_is_ca(httpx__der exts) {
+    static const unsigned char basic_constraints[] = {0x55, 0x1d, 0x13};
+    httpx__der list, ext, oid, value, bc, ca;
+    unsigned t;
+    if (!httpx__der_expect(&exts, 0x30, &list)) return false;
+    while (httpx__der_expect(&list, 0x30, &ext)) {
+        if (!httpx__der_expect(&ext, 0x06, &oid) || !httpx__der_is(&oid, basic_constraints, sizeof basic_constraints))
+            continue;
+        if (!httpx__der_take(&ext, &t, &value, NULL)) return false;
+        if (t == 0x01 && !httpx__der_take(&ext, &t, &value, NULL)) return false;   /* critical */
+        if (t != 0x04 || !httpx__der_expect(&value, 0x30, &bc)) return false;
+        return httpx__der_take(&bc, &t, &ca, NULL) && t == 0x01 && ca.end - ca.p == 1 && ca.p[0] != 0;
+    }
+    return false;
+}
+
+/* Reads a certificate's subject (*dn: its whole DER), key and CA flag.
+   False when it is not a certificate this walk understands. */
+static bool httpx__der_anchor(const unsigned char *der, size_t len, httpx__der *dn, br_x509_pkey *pk, bool *is_ca) {
+    httpx__der all, cert, tbs, el, spki;
+    const unsigned char *start;
+    unsigned t;
+    int i;
+    all.p = der;
+    all.end = der + len;
+    if (!httpx__der_expect(&all, 0x30, &cert) || !httpx__der_expect(&cert, 0x30, &tbs)) return false;
+    if (!httpx__der_take(&tbs, &t, &el, NULL)) return false;
+    if (t == 0xa0 && !httpx__der_take(&tbs, &t, &el, NULL)) return false;   /* the version, then the serial */
+    if (t != 0x02) return false;
+    for (i = 0; i < 3; i++)   /* signature algorithm, issuer, validity */
+        if (!httpx__der_expect(&tbs, 0x30, &el)) return false;
+    if (!httpx__der_take(&tbs, &t, &el, &start) || t != 0x30) return false;
+    dn->p = start;
+    dn->end = el.end;
+    if (!httpx__der_expect(&tbs, 0x30, &spki) || !httpx__der_key(spki, pk)) return false;
+    *is_ca = false;
+    while (httpx__der_take(&tbs, &t, &el, NULL))   /* unique ids, then the extensions */
+        if (t == 0xa3) *is_ca = httpx__der_is_ca(el);
+    return true;
+}
+
 /* Whether an anchor with this name, key and CA flag is loaded already. */
-static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, br_x509_decoder_context *dc,
-                                   const unsigned char *dn, size_t dn_len, const br_x509_pkey *pk) {
-    unsigned flags = br_x509_decoder_isCA(dc) ? BR_X509_TA_CA : 0;
+static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, unsigned flags, const unsigned char *dn,
+                                   size_t dn_len, const br_x509_pkey *pk) {
     size_t i;
     for (i = 0; i < cfg->ntas; i++) {
         const br_x509_trust_anchor *ta = &cfg->tas[i];
@@ -194,6 +335,12 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
     br_x509_decoder_context dc;
     httpx__tls_sink dn;
     const br_x509_pkey *pk;
+    br_x509_pkey walked;
+    httpx__der walked_dn;
+    const unsigned char *dn_p;
+    size_t dn_len;
+    unsigned flags;
+    bool is_ca;
     br_x509_trust_anchor *ta;
     unsigned char *blob;
     size_t klen;
@@ -204,13 +351,23 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
     default: return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
     }
     memset(&dn, 0, sizeof dn);
-    br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
-    br_x509_decoder_push(&dc, der, len);
-    pk = br_x509_decoder_get_pkey(&dc);
-    if (dn.oom) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
-    if (!pk || br_x509_decoder_last_error(&dc) != 0) { httpx__buf_free(&dn.b); return 0; }
+    if (httpx__der_anchor(der, len, &walked_dn, &walked, &is_ca)) {
+        pk = &walked;
+        dn_p = walked_dn.p;
+        dn_len = (size_t)(walked_dn.end - walked_dn.p);
+        flags = is_ca ? BR_X509_TA_CA : 0;
+    } else {   /* not what the walk knows: BearSSL's decoder decides */
+        br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
+        br_x509_decoder_push(&dc, der, len);
+        pk = br_x509_decoder_get_pkey(&dc);
+        if (dn.oom) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
+        if (!pk || br_x509_decoder_last_error(&dc) != 0) { httpx__buf_free(&dn.b); return 0; }
+        dn_p = (const unsigned char *)dn.b.p;
+        dn_len = dn.b.len;
+        flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+    }
     klen = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.nlen + pk->key.rsa.elen : pk->key.ec.qlen;
-    if (httpx__tls_have_anchor(cfg, &dc, (const unsigned char *)dn.b.p, dn.b.len, pk)) {
+    if (httpx__tls_have_anchor(cfg, flags, dn_p, dn_len, pk)) {
         httpx__buf_free(&dn.b);   /* the same CA twice (a bundle and its files): one anchor */
         return 0;
     }
@@ -221,17 +378,17 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
         cfg->tas = p;
         cfg->cap_tas = cap;
     }
-    blob = (unsigned char *)httpx__malloc(dn.b.len + klen + 1);
+    blob = (unsigned char *)httpx__malloc(dn_len + klen + 1);
     if (!blob) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
     ta = &cfg->tas[cfg->ntas++];
     memset(ta, 0, sizeof *ta);
-    if (dn.b.len) memcpy(blob, dn.b.p, dn.b.len);
+    if (dn_len) memcpy(blob, dn_p, dn_len);
     ta->dn.data = blob;
-    ta->dn.len = dn.b.len;
-    ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+    ta->dn.len = dn_len;
+    ta->flags = flags;
     ta->pkey.key_type = pk->key_type;
     if (pk->key_type == BR_KEYTYPE_RSA) {
-        ta->pkey.key.rsa.n = blob + dn.b.len;
+        ta->pkey.key.rsa.n = blob + dn_len;
         memcpy(ta->pkey.key.rsa.n, pk->key.rsa.n, pk->key.rsa.nlen);
         ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
         ta->pkey.key.rsa.e = ta->pkey.key.rsa.n + pk->key.rsa.nlen;
@@ -239,7 +396,7 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
         ta->pkey.key.rsa.elen = pk->key.rsa.elen;
     } else {
         ta->pkey.key.ec.curve = pk->key.ec.curve;
-        ta->pkey.key.ec.q = blob + dn.b.len;
+        ta->pkey.key.ec.q = blob + dn_len;
         memcpy(ta->pkey.key.ec.q, pk->key.ec.q, pk->key.ec.qlen);
         ta->pkey.key.ec.qlen = pk->key.ec.qlen;
     }
@@ -558,6 +715,50 @@ static httpx__tls_store *httpx__tls_store_get(httpx__err *e) {
 }
 
 #ifdef HTTPX__TEST_HOOKS
+static bool httpx__pkey_eq(const br_x509_pkey *a, const br_x509_pkey *b) {
+    if (a->key_type != b->key_type) return false;
+    if (a->key_type == BR_KEYTYPE_RSA)
+        return a->key.rsa.nlen == b->key.rsa.nlen && a->key.rsa.elen == b->key.rsa.elen &&
+               !memcmp(a->key.rsa.n, b->key.rsa.n, a->key.rsa.nlen) && !memcmp(a->key.rsa.e, b->key.rsa.e, a->key.rsa.elen);
+    return a->key.ec.curve == b->key.ec.curve && a->key.ec.qlen == b->key.ec.qlen &&
+           !memcmp(a->key.ec.q, b->key.ec.q, a->key.ec.qlen);
+}
+
+static int httpx__tls_walk_one(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e) {
+    httpx__tls_walk_counts *n = (httpx__tls_walk_counts *)ctx;
+    br_x509_decoder_context dc;
+    httpx__tls_sink dn;
+    const br_x509_pkey *pk;
+    br_x509_pkey walked;
+    httpx__der walked_dn;
+    bool is_ca, same;
+    (void)e;
+    if (strcmp(name, "CERTIFICATE") != 0) return 0;
+    if (!httpx__der_anchor(der, len, &walked_dn, &walked, &is_ca)) { n->declined++; return 0; }
+    memset(&dn, 0, sizeof dn);
+    br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
+    br_x509_decoder_push(&dc, der, len);
+    pk = br_x509_decoder_get_pkey(&dc);
+    same = pk && br_x509_decoder_last_error(&dc) == 0 && httpx__pkey_eq(pk, &walked) &&
+           !br_x509_decoder_isCA(&dc) == !is_ca && dn.b.len == (size_t)(walked_dn.end - walked_dn.p) &&
+           !memcmp(dn.b.p, walked_dn.p, dn.b.len);
+    if (same) n->same++; else n->differ++;
+    httpx__buf_free(&dn.b);
+    return 0;
+}
+
+HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_walk_counts *n) {
+    httpx__buf b;
+    httpx__err e;
+    bool ok;
+    memset(&b, 0, sizeof b);
+    memset(&e, 0, sizeof e);
+    memset(n, 0, sizeof *n);
+    ok = httpx__tls_read_file(pem_path, &b, &e) && httpx__pem_each(pem_path, b.p ? b.p : "", b.len, httpx__tls_walk_one, n, &e) >= 0;
+    httpx__buf_free(&b);
+    return ok;
+}
+
 HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg) { return cfg->tas; }
 #endif
 

@@ -47,6 +47,10 @@ struct httpx__tls_config {
     httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
 };
 
+/* One DER element at *p (before end): its tag (one byte), its value and
+   length; *p moves past it. False when malformed or past end. */
+HTTPX__PRIVATE bool httpx__der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
+                                    const unsigned char **val, size_t *len);
 /* The cached session of key ("host:port"), or NULL. */
 HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key);
 /* Remembers p for key, in a free slot or the least recently used one (no
