@@ -37,7 +37,7 @@
        >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>h1_proto >>h2_proto >>loop >>response >>app >>mock_routes >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
@@ -363,28 +363,119 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
-/* >>mock: a transport that answers from memory, for tests (HTTPX's
-   MockTransport). With httpx_client_opts.mock set, no connection is made: each
-   request (each hop of a redirect too) calls the handler, which looks at the
-   request as sent and answers through the reply builder; the client's whole
-   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
-   it does over the network. The handler runs on the caller's thread, inside
-   the call that drives the client. */
-typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
-typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
-typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* >>app: a server in process, for testing your own HTTP app in C (Python's
+   WSGITransport/ASGITransport). With httpx_client_opts.app set, no socket is
+   made: each request (each hop of a redirect too) calls the handler, which
+   looks at the request as sent, reads its body in pieces
+   (httpx_app_read_body) and answers through the reply builder below: a
+   status, headers, and a body written whole, in pieces, or pulled from a
+   producer as the client reads (httpx_reply_stream), so that a large body is
+   never whole in memory on either side. The client's whole policy
+   (redirects, max_body_size, streaming, on_data, tasks) runs on top as it
+   does over the network; https:// URLs need no TLS. The handler runs on the
+   caller's thread, inside the call that drives the client, and answers at
+   once: of the client's timeouts only timeout.total applies (to a produced
+   body, HTTPX_ERR_TOTAL_TIMEOUT). A 204, 304 or HEAD answer has no body.
+       static void app(void *ud, const httpx_req *q, httpx_app_response *res) {
+           if (!strcmp(httpx_request_method(q), "GET")) httpx_reply_json(res, 200, "{\"ok\": true}");
+           else httpx_reply_status(res, 405);
+       }
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .app = app,
+                                                                .base_url = "http://app.test" });
+   >>mock: the same transport as HTTPX's MockTransport (httpx_client_opts.mock):
+   the request body, streamed uploads and files included, is read whole
+   before the handler runs (bounded by max_body_size), so httpx_request_body
+   gives it all. Mock routes (>>mock_routes) are such a handler. */
+typedef struct httpx_req httpx_req;                    /* a request as sent (see >>request) */
+typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
+typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
+typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
+typedef httpx_app_fn httpx_mock_fn;
 /* The answer: status 200, no headers, an empty body unless told otherwise.
-   Strings are copied. A Content-Length field is added unless the handler set
-   one. A header name or value the library would refuse from a caller (CR, LF,
-   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+   Strings and bytes are copied. A Content-Length field is added when the
+   length is known, unless the handler set one. A header name or value the
+   library would refuse from a caller (CR, LF, not a token) fails the request
+   with HTTPX_ERR_INVALID_HEADER; a body longer than a Content-Length the
+   handler set fails with HTTPX_ERR_REMOTE_PROTOCOL, a shorter one too, as
+   over the network. The first mistake is kept: later calls do nothing. */
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len);  /* replaces; len 0: strlen */
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len); /* appends len bytes */
 /* status, "Content-Type: application/json" and the body, in one call */
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json);
 /* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
    and message (NULL: httpx_strerror's) as if the network had failed. */
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message);
+/* The rest of the body (after any bytes written) comes from producer, called
+   as the client reads (httpx_read, on_data, or a body kept in memory): it
+   fills at most cap bytes of buf and returns how many, 0 at the end, or a
+   negative httpx_error (-HTTPX_ERR_READ) to fail the request with it.
+   length: the bytes it will give (Content-Length), or -1 unknown. Once the
+   client is done with it (the end, an error, a cancel, a HEAD request, a
+   redirect, the response freed) it is called one last time with buf NULL
+   and cap 0, to release user_data; a refused call (a second producer, a
+   reply already failed) makes that call at once. */
+typedef long (*httpx_app_body_fn)(void *user_data, char *buf, size_t cap);
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length);
+/* The request body, in pieces, while the handler runs: >0 bytes read into
+   buf, 0 the end, or a negative httpx_error. A caller's upload callback is
+   called from here, so an app reads a large upload without holding it; one
+   that fails fails the request with its error, whatever the app answers. An
+   app need not read it all. Under the mock the body was read whole before,
+   and this reads it again from memory. */
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap);
+/* >>mock_routes: a router to give as the mock (or app) handler, in the spirit
+   of Python's respx, so that a test reads as a list of what the server says:
+       httpx_mock_router *m = httpx_mock_router_new();
+       int users = httpx_mock_route_json(m, "GET", "https://api.test/users", 200, "[]");
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .mock = httpx_mock_router_handler,
+                                                                .mock_user_data = m });
+       ... requests ...
+       assert(httpx_mock_route_calls(m, users) == 1);
+       assert(httpx_mock_router_uncalled(m, msg, sizeof msg) == 0);   (msg lists them)
+       httpx_client_free(c); httpx_mock_router_free(m);
+   Each request goes to the first route, in the order added, whose method
+   (NULL or "*": any; else exact, "GET" does not match HEAD) and URL match.
+   The URL is matched as httpx_request_url spells it (absolute, params in
+   the query): a pattern "https://api.test/users" matches that URL whatever
+   its query; one with a '?' must match the query too; one ending in '*'
+   matches every URL that begins with the rest; one beginning with '/'
+   matches the path (and query) on any host, with the same rules. A request
+   no route matches fails with HTTPX_ERR_CONNECT, "no route matched GET
+   http://...". The route functions return the route's index (>= 0) or -1
+   (NULL URL or function, out of memory); a route that could not be made
+   leaves the router failed: every request then fails with why, so a test
+   cannot pass on half its routes. Strings are copied. Not thread-safe: one
+   router serves one thread's clients. */
+typedef struct httpx_mock_router httpx_mock_router;
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void);   /* NULL: out of memory */
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m);
+/* The handler: httpx_client_opts.mock (or .app) with the router as user data. */
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *request, httpx_app_response *response);
+/* A canned answer: status, a Content-Type (NULL: none) and a body (NULL: empty). */
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body);
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json);
+/* A header for a canned answer (route: an index from httpx_mock_route). */
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value);
+/* A function answers (a handler of its own, with its own user data). */
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data);
+/* The request fails with this error and message (NULL: httpx_strerror's), as
+   respx's side_effect=httpx.ConnectError: HTTPX_OK means HTTPX_ERR_CONNECT. */
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message);
+/* How many requests a route answered (-1: no such route). */
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route);
+/* How many routes were never called; buf (may be NULL) gets them listed,
+   "#1 GET https://api.test/users, #3 * /health", cut with "..." when cap is
+   too small. */
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap);
+/* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
 
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
@@ -414,6 +505,10 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    httpx_app_fn app;           /* NULL: the network. Else every request is served by this
+                                   in-process app (see >>app), bodies streamed both ways;
+                                   nothing is dialled. Set app or mock, not both */
+    void *app_user_data;        /* passed to app */
     int trust_env;              /* 0 or HTTPX_YES: read the environment as HTTPX's trust_env=True
                                    does (.netrc credentials, HTTP_PROXY and the like); HTTPX_NO:
                                    ignore it */
@@ -608,7 +703,9 @@ HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name)
    frames the body itself) and Host (derived from the URL unless given). */
 HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
 /* The body bytes (*len set; NULL and 0 for none). In a mock handler always
-   the whole body, streamed uploads and multipart included. On a response's
+   the whole body, streamed uploads and multipart included; in an app
+   handler the in-memory ones only (read the others with
+   httpx_app_read_body). On a response's
    request: in-memory bodies (content, json, data); NULL for a streamed
    upload or files sent over the network, whose bytes are not kept. */
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
@@ -870,7 +967,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 874 "httpx.h"
+#line 971 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -959,7 +1056,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 963 "httpx.h"
+#line 1060 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1085,7 +1182,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1089 "httpx.h"
+#line 1186 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1169,7 +1266,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1173 "httpx.h"
+#line 1270 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1373,7 +1470,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1377 "httpx.h"
+#line 1474 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1436,7 +1533,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1440 "httpx.h"
+#line 1537 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2007,7 +2104,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2011 "httpx.h"
+#line 2108 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2154,7 +2251,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2158 "httpx.h"
+#line 2255 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2196,7 +2293,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2200 "httpx.h"
+#line 2297 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2347,7 +2444,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2351 "httpx.h"
+#line 2448 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2831,7 +2928,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2835 "httpx.h"
+#line 2932 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3076,7 +3173,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3080 "httpx.h"
+#line 3177 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3457,7 +3554,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3461 "httpx.h"
+#line 3558 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4266,7 +4363,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4270 "httpx.h"
+#line 4367 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4673,7 +4770,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4677 "httpx.h"
+#line 4774 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5837,7 +5934,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5841 "httpx.h"
+#line 5938 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5886,7 +5983,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5890 "httpx.h"
+#line 5987 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5982,7 +6079,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5986 "httpx.h"
+#line 6083 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6708,7 +6805,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6712 "httpx.h"
+#line 6809 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7123,7 +7220,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7127 "httpx.h"
+#line 7224 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7247,7 +7344,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7251 "httpx.h"
+#line 7348 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8218,7 +8315,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8222 "httpx.h"
+#line 8319 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8285,7 +8382,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8289 "httpx.h"
+#line 8386 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9114,7 +9211,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9118 "httpx.h"
+#line 9215 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9245,7 +9342,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9249 "httpx.h"
+#line 9346 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9674,7 +9771,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9678 "httpx.h"
+#line 9775 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9705,7 +9802,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9709 "httpx.h"
+#line 9806 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10213,7 +10310,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10217 "httpx.h"
+#line 10314 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10269,7 +10366,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10273 "httpx.h"
+#line 10370 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10444,7 +10541,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10448 "httpx.h"
+#line 10545 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10727,7 +10824,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10731 "httpx.h"
+#line 10828 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -10934,7 +11031,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10938 "httpx.h"
+#line 11035 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11134,7 +11231,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11138 "httpx.h"
+#line 11235 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11477,7 +11574,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11481 "httpx.h"
+#line 11578 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11637,7 +11734,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11641 "httpx.h"
+#line 11738 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11692,7 +11789,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11696 "httpx.h"
+#line 11793 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11796,7 +11893,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11800 "httpx.h"
+#line 11897 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12744,7 +12841,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12748 "httpx.h"
+#line 12845 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12937,7 +13034,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12941 "httpx.h"
+#line 13038 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13570,7 +13667,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13574 "httpx.h"
+#line 13671 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -13663,7 +13760,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 13667 "httpx.h"
+#line 13764 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14159,7 +14256,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14163 "httpx.h"
+#line 14260 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14351,7 +14448,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14355 "httpx.h"
+#line 14452 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14386,7 +14483,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
      exchanges on connections;
    - the response (response.c) listens to its exchange through a sink:
      the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+   - transports (hop.c's network one: the pool and the slot; app.c's app and mock) carry
      a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
      publishes for both faces (client.c blocking, task.c tasks).
    Calls go down, callbacks go up: exchange.c reaches the response through
@@ -14709,7 +14806,7 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* What the policy layer sends a hop through (hop.c): an exchange-level
    transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
+   queues for a connection); the app and mock ones (app.c) call a handler in process. Either way
    the head reaches the response through the one door (httpx__exchange_head,
    then the response's sink)
    and the body comes through read. */
@@ -14726,13 +14823,21 @@ typedef struct httpx__transport {
     void (*release)(httpx__response *r);
 } httpx__transport;
 
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
+/* The answer of an app or mock handler being built (app.c). */
+struct httpx_app_response {
     int status;
     httpx_headers headers;
-    httpx__buf body;
+    httpx__buf body;                /* bytes written (httpx_reply_body, httpx_reply_write) */
     size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+    httpx_app_body_fn producer;     /* the rest of the body, pulled as the reader reads; NULL none */
+    void *producer_user_data;
+    long long producer_length;      /* bytes it will give, -1 unknown */
+    long long expected;             /* the whole body's length as the head announced it, -1 unknown */
+    long long delivered;            /* body bytes handed to the reader */
+    httpx__request *req;            /* while the handler runs: the request whose body it may read */
+    size_t req_off;                 /* how far httpx_app_read_body read it */
+    httpx_error req_error;          /* reading it failed (the caller's upload): the request fails */
+    httpx__err err;                 /* httpx_reply_error, a refused header or argument, NOMEM */
 };
 
 /* What a face that keeps tasks installs on its client, so that the loop
@@ -14780,7 +14885,7 @@ struct httpx__response {
     char *opts_store;               /* the strings and arrays that copy points into */
     /* the hop (hop.c) */
     const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    struct httpx_app_response *app; /* the app or mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
     /* the policy's memory hung on a response (hop_cookies.c, history.c,
        links.c): made on first use; each maker installs its free */
@@ -14852,7 +14957,9 @@ HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r);
 /* r's exchange ended: whether to resend it, and after how many seconds.
    Counts the retry and clears the failure it consumes. */
 HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait);
-/* mock.c */
+/* app.c: the in-process transports, a handler's answer (the mock gathers
+   the request body first) */
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void);
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
 /* Makes c's jar (or takes opts.cookie_jar) with opts.cookies in it; false
@@ -14903,7 +15010,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14907 "httpx.h"
+#line 15014 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15075,8 +15182,8 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
     if (err) return err;
     q->url_text = r->url_text.p;
-    /* a mock answers https URLs without TLS, as HTTPX's MockTransport does */
-    if (q->url.is_https && !c->opts.mock && (err = httpx__tls_available(e))) return err;
+    /* an app or a mock answers https URLs without TLS, as HTTPX's MockTransport does */
+    if (q->url.is_https && !c->opts.mock && !c->opts.app && (err = httpx__tls_available(e))) return err;
     q->head = !strcmp(q->method, "HEAD");
     q->idempotent = httpx__is_idempotent(q->method);
     if (first && (err = httpx__body_setup(r, e))) return err;
@@ -15152,7 +15259,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 15156 "httpx.h"
+#line 15263 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -15350,7 +15457,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 15354 "httpx.h"
+#line 15461 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15847,7 +15954,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15851 "httpx.h"
+#line 15958 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -16224,7 +16331,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16228 "httpx.h"
+#line 16335 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16840,7 +16947,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16844 "httpx.h"
+#line 16951 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -17123,7 +17230,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 17127 "httpx.h"
+#line 17234 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -17323,7 +17430,7 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 17327 "httpx.h"
+#line 17434 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -17376,7 +17483,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 17380 "httpx.h"
+#line 17487 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17848,7 +17955,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17852 "httpx.h"
+#line 17959 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -17991,7 +18098,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 17995 "httpx.h"
+#line 18102 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -18229,70 +18336,130 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 18233 "httpx.h"
+#line 18340 "httpx.h"
 #endif
 /* ======================================================================
-   Begin file mock.c   (grep anchor: >>mock)
+   Begin file app.c   (grep anchor: >>app)
    ====================================================================== */
-/* mock: a transport that answers from memory (HTTPX's MockTransport). Each
-   hop calls the user's handler with the request as sent and a reply to
-   fill; the reply's head goes through the same door as a network head and
-   its body comes out of read, so every policy above runs unchanged. It
+/* app: the in-process transports, answered by a C function instead of a
+   server: the app (WSGI/ASGI's analogue: the request body streams to the
+   handler, the response body streams from a producer the reader pulls) and
+   the mock (HTTPX's MockTransport), which is the same transport with the
+   request body gathered first so that the handler sees it whole. Each hop
+   calls the handler with the request as sent and a reply to fill; the
+   reply's head goes through the same door as a network head and its body
+   comes out of read, so every policy above runs unchanged. The handler
    answers at once: submit ends in BODY (or DONE), never in a wait.
-   Private prefix: httpx__mock_. */
+   Private prefix: httpx__app_. */
 #if defined(HTTPX_LINES)
-#line 6 "tools/src/mock.c"
+#line 10 "tools/src/app.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "headers_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
 
-static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
+/* ---- the reply builder (httpx_reply_*, httpx_app_read_body) ---- */
 
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code) {
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code) {
     if (!p) return;
     if ((status_code < 100 || status_code > 999) && !p->err.code)
-        httpx__fail(httpx__mock_err(p), HTTPX_ERR_INVALID_ARGUMENT,
-                    "the mock handler answered status %d: give 100..999", status_code);
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT,
+                    "the app answered status %d: give 100..999", status_code);
     p->status = status_code;
 }
 
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value) {
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value) {
     httpx_error err;
     if (!p || p->err.code) return;
     err = httpx_headers_add(&p->headers, name ? name : "", value ? value : "");
     if (err == HTTPX_ERR_NOMEM)
-        httpx__fail(&p->err, err, "out of memory for the mock reply's headers");
+        httpx__fail(&p->err, err, "out of memory for the app's response headers");
     else if (err)
-        httpx__fail(&p->err, err, "the mock handler's header '%.60s' is not a valid field (a token name, "
+        httpx__fail(&p->err, err, "the app's header '%.60s' is not a valid field (a token name, "
                     "a value without CR, LF or NUL)", name ? name : "(null)");
 }
 
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len) {
+    if (!p || p->err.code || !len) return;
+    if (!data) {
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, "httpx_reply_write was given NULL data and %zu bytes", len);
+        return;
+    }
+    if (!httpx__buf_append(&p->body, data, len))
+        httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the app's response body");
+}
+
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len) {
     if (!p || p->err.code) return;
     if (!data) data = "";
     if (!len) len = strlen((const char *)data);
     httpx__buf_clear(&p->body);
-    if (len && !httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+    httpx_reply_write(p, data, len);
 }
 
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json) {
     httpx_reply_status(p, status_code);
     httpx_reply_header(p, "Content-Type", "application/json");
     httpx_reply_body(p, json ? json : "null", 0);
 }
 
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message) {
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message) {
     if (!p || p->err.code) return;
-    if (code == HTTPX_OK) code = HTTPX_ERR_INVALID_ARGUMENT;
+    if (code == HTTPX_OK || (unsigned)code >= (unsigned)HTTPX_ERR_COUNT_) code = HTTPX_ERR_INVALID_ARGUMENT;
     httpx__fail(&p->err, code, "%s", message ? message : httpx_strerror(code));
+}
+
+/* The producer's last call: it may free what it holds. Exactly once per
+   producer, whatever ended the body (its end, an error, a cancel, a HEAD,
+   a redirect, the response's free). */
+static void httpx__app_producer_release(httpx_app_response *p) {
+    httpx_app_body_fn fn = p->producer;
+    if (!fn) return;
+    p->producer = NULL;
+    fn(p->producer_user_data, NULL, 0);
+}
+
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length) {
+    if (!p) return;
+    if (p->err.code || !producer || p->producer || length < -1) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, !producer ? "httpx_reply_stream needs a producer"
+                        : p->producer ? "httpx_reply_stream was called twice in one answer"
+                                      : "httpx_reply_stream's length is %lld: give -1 (unknown) or more", length);
+        if (producer) producer(user_data, NULL, 0);   /* refused, it is still ours to release */
+        return;
+    }
+    p->producer = producer;
+    p->producer_user_data = user_data;
+    p->producer_length = length;
+}
+
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap) {
+    httpx__err e;
+    long n;
+    if (!p || !buf || !cap) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (!p->req) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_STREAM, "httpx_app_read_body is for the handler, while it runs");
+        return -(long)HTTPX_ERR_STREAM;
+    }
+    if (p->req_error) return -(long)p->req_error;
+    memset(&e, 0, sizeof e);
+    n = httpx__request_body_read(p->req, &p->req_off, (char *)buf, cap, &e);
+    if (n >= 0) return n;
+    /* the caller's upload failed: the request fails with it, whatever the app answers */
+    if (!e.code) httpx__fail(&e, HTTPX_ERR_WRITE, "reading the request body failed");
+    p->req_error = e.code;
+    p->err = e;
+    return -(long)e.code;
 }
 
 /* ---- the transport ---- */
 
 /* The reason phrase HTTPX gives a Response(status) (RFC 9110's); "" for
    codes without one. */
-static const char *httpx__mock_reason(int status) {
+static const char *httpx__app_reason(int status) {
     static const struct { int code; const char *text; } t[] = {
         {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
         {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
@@ -18310,25 +18477,35 @@ static const char *httpx__mock_reason(int status) {
     return "";
 }
 
-static httpx_mock_reply *httpx__mock_reply_of(httpx__response *r) {
-    if (!r->mock) {
-        r->mock = (httpx_mock_reply *)httpx__malloc(sizeof *r->mock);
-        if (!r->mock) return NULL;
-        memset(r->mock, 0, sizeof *r->mock);
-        httpx__headers_init(&r->mock->headers);
+/* The reply of r's hop, fresh: made on first use, reset for each hop (a
+   redirect's producer is released first). */
+static httpx_app_response *httpx__app_reply_of(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) {
+        p = (httpx_app_response *)httpx__malloc(sizeof *p);
+        if (!p) return NULL;
+        memset(p, 0, sizeof *p);
+        httpx__headers_init(&p->headers);
+        r->app = p;
     }
-    r->mock->status = 200;
-    r->mock->body_off = 0;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_clear(&r->mock->body);
-    memset(&r->mock->err, 0, sizeof r->mock->err);
-    return r->mock;
+    httpx__app_producer_release(p);
+    p->status = 200;
+    p->body_off = 0;
+    p->delivered = 0;
+    p->expected = -1;
+    p->req = NULL;
+    p->req_off = 0;
+    p->req_error = HTTPX_OK;
+    httpx__headers_clear(&p->headers);
+    httpx__buf_clear(&p->body);
+    memset(&p->err, 0, sizeof p->err);
+    return p;
 }
 
-/* A streamed body (upload, files) is read whole, so that the handler sees
-   the bytes: bounded by the client's max_body_size, as a body kept in
-   memory is. */
-static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
+/* The mock gathers a streamed body (upload, files) whole, so that the
+   handler sees the bytes with httpx_request_body: bounded by the client's
+   max_body_size, as a body kept in memory is. */
+static httpx_error httpx__app_gather_body(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
     size_t off = 0, limit = r->client->opts.max_body_size;
     if (q->body || !q->has_body) return HTTPX_OK;
@@ -18353,8 +18530,8 @@ static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
 }
 
 /* The reply's fields as the door takes them, with Content-Length added
-   when the handler gave none. */
-static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, httpx__err *e) {
+   when the handler gave none and the length is known. */
+static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, httpx__err *e) {
     httpx__field_view inline_views[32], *views = inline_views;
     size_t i, n = httpx_headers_count(&p->headers);
     char length[24];
@@ -18364,10 +18541,10 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     memset(&h, 0, sizeof h);
     if (n + 1 > sizeof inline_views / sizeof inline_views[0]) {
         views = (httpx__field_view *)httpx__malloc((n + 1) * sizeof *views);
-        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the mock reply's headers");
+        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the app's response headers");
     }
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = "";
         httpx_headers_at(&p->headers, i, &name, &value);
         views[i].name = name;
         views[i].name_len = strlen(name);
@@ -18375,22 +18552,26 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
         views[i].value_len = strlen(value);
     }
     h.expected_length = (long long)p->body.len;
+    if (p->producer)   /* unknown, or too large to add up: no Content-Length */
+        h.expected_length = p->producer_length < 0 || p->producer_length > (long long)(~0ULL >> 1) - h.expected_length
+                                ? -1 : h.expected_length + p->producer_length;
     if (cl) {
         char *end;
         h.expected_length = strtoll(cl, &end, 10);
         if (end == cl || *end || h.expected_length < 0) h.expected_length = -1;
-    } else {
-        snprintf(length, sizeof length, "%zu", p->body.len);
+    } else if (h.expected_length >= 0 && p->status != 204 && p->status != 304) {   /* RFC 9110 8.6 */
+        snprintf(length, sizeof length, "%lld", h.expected_length);
         views[n].name = "content-length";
         views[n].name_len = 14;
         views[n].value = length;
         views[n].value_len = strlen(length);
         n++;
     }
-    if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
+    if (ex->req->head || p->status == 204 || p->status == 304) h.expected_length = 0;   /* as on the wire */
+    p->expected = h.expected_length;
     h.status = p->status;
     h.version = "HTTP/1.1";
-    h.reason = httpx__mock_reason(p->status);
+    h.reason = httpx__app_reason(p->status);
     h.reason_len = strlen(h.reason);
     h.fields = views;
     h.nfields = n;
@@ -18399,75 +18580,418 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     return err;
 }
 
-static void httpx__mock_submit(httpx__exchange *ex) {
+static void httpx__app_fail(httpx__exchange *ex, httpx__err *e) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_end(ex, e);
+}
+
+static void httpx__app_submit_with(httpx__exchange *ex, bool gather) {
     httpx__response *r = ex->resp;
     httpx_client *c = ex->client;
-    httpx_mock_reply *p;
+    httpx_app_response *p;
     httpx__err e;
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
     ex->reused = ex->retried = ex->setup_failed = false;
     ex->deadline = 0;
+    /* timeout.total bounds the whole request, redirects included, as over
+       the network: here it stops a producer that never ends */
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     /* the states a network exchange passes, without the pool: it is never
        on the client's live list, so the loop has nothing to place or time */
     httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
     httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
-    p = httpx__mock_reply_of(r);
+    p = httpx__app_reply_of(r);
     if (!p) {
-        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the app's response");
         httpx__exchange_end(ex, &e);
         return;
     }
-    if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
-    c->opts.mock(c->opts.mock_user_data, &r->req, p);
+    if (gather && httpx__app_gather_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
+    p->req = &r->req;
+    if (gather) c->opts.mock(c->opts.mock_user_data, &r->req, p);
+    else c->opts.app(c->opts.app_user_data, &r->req, p);
+    p->req = NULL;     /* the body is the handler's to read while it runs, not later */
     if (p->err.code) {
         /* the handler says the connection could not be made: httpx_client_opts.retries
            applies as on the network, so a user's test can see its retries */
         ex->setup_failed = p->err.code == HTTPX_ERR_CONNECT || p->err.code == HTTPX_ERR_CONNECT_TIMEOUT;
-        httpx__exchange_end(ex, &p->err);
+        httpx__app_fail(ex, &p->err);
         return;
     }
-    if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
-    if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
+    if (r->req.head || p->status == 204 || p->status == 304) {  /* no body, as on the wire */
+        httpx__buf_clear(&p->body);
+        httpx__app_producer_release(p);
+    }
+    if (httpx__app_head(ex, p, &e)) { httpx__app_fail(ex, &e); return; }
     httpx__exchange_wake(ex);
 }
 
-static long httpx__mock_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    httpx_mock_reply *p = ex->resp->mock;
+static void httpx__app_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, false); }
+static void httpx__mock_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, true); }
+
+/* The next piece of the producer's body: >0 bytes, 0 the end (ex ended),
+   HTTPX__BAD (ex ended with e). */
+static long httpx__app_produce(httpx__exchange *ex, httpx_app_response *p, char *buf, size_t cap, httpx__err *e) {
+    long n = p->producer(p->producer_user_data, buf, cap);
+    if (n < 0 || (size_t)n > cap) {
+        httpx_error code = n < 0 && -n < (long)HTTPX_ERR_COUNT_ ? (httpx_error)-n : HTTPX_ERR_READ;
+        if (n > 0) httpx__fail(e, HTTPX_ERR_READ, "the app's body producer returned %ld bytes for a buffer of %zu", n, cap);
+        else httpx__fail(e, code, "the app's body producer failed (%s)", httpx_strerror(code));
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    if (n == 0) {
+        httpx__app_producer_release(p);
+        httpx__exchange_end(ex, NULL);
+    }
+    return n;
+}
+
+static long httpx__app_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx_app_response *p = ex->resp->app;
     size_t left;
-    (void)e;
-    if (ex->state != HTTPX__EX_BODY) return 0;
+    long n;
+    if (ex->state != HTTPX__EX_BODY || !cap) return 0;
+    ex->readable = false;
     left = p->body.len - p->body_off;
-    if (!left) {
+    if (left) {
+        if (cap > left) cap = left;
+        memcpy(buf, p->body.p + p->body_off, cap);
+        p->body_off += cap;
+        n = (long)cap;
+    } else if (p->producer) {
+        if (ex->total_deadline && httpx__now() >= ex->total_deadline) {
+            httpx__fail(e, HTTPX_ERR_TOTAL_TIMEOUT, "the app's body took longer than timeout.total (%g s)",
+                        ex->timeout.total);
+            httpx__app_fail(ex, e);
+            return HTTPX__BAD;
+        }
+        n = httpx__app_produce(ex, p, buf, cap, e);
+        if (n <= 0) return n;
+    } else {
         httpx__exchange_end(ex, NULL);
         return 0;
     }
-    if (cap > left) cap = left;
-    memcpy(buf, p->body.p + p->body_off, cap);
-    p->body_off += cap;
-    return (long)cap;
+    p->delivered += n;
+    if (p->expected >= 0 && p->delivered > p->expected) {
+        /* on the wire the extra bytes would be the next response's garbage */
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the app's body is longer than the %lld bytes its Content-Length "
+                    "announced", p->expected);
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    return n;
 }
 
-static void httpx__mock_cancel(httpx__exchange *ex) { httpx__exchange_abandon(ex); }
+static void httpx__app_cancel(httpx__exchange *ex) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_abandon(ex);
+}
 
-static void httpx__mock_release(httpx__response *r) {
-    if (!r->mock) return;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_free(&r->mock->body);
-    httpx__free(r->mock);
-    r->mock = NULL;
+static void httpx__app_release(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) return;
+    httpx__app_producer_release(p);
+    httpx__headers_clear(&p->headers);
+    httpx__buf_free(&p->body);
+    httpx__free(p);
+    r->app = NULL;
+}
+
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void) {
+    static const httpx__transport app = {"app", httpx__app_submit, httpx__app_read, httpx__app_cancel,
+                                         httpx__app_release};
+    return &app;
 }
 
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
-    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__mock_read, httpx__mock_cancel,
-                                          httpx__mock_release};
+    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__app_read, httpx__app_cancel,
+                                          httpx__app_release};
     return &mock;
 }
-/* End of mock.c */
+/* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 18471 "httpx.h"
+#line 18718 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file mock_routes.c   (grep anchor: >>mock_routes)
+   ====================================================================== */
+/* mock_routes: routes for the mock (or app) transport, in the spirit of
+   Python's respx: a router is a handler that matches each request by method
+   and URL (exact, prefix, or path only) in the order the routes were added,
+   answers with the first match's canned reply or function, and counts the
+   calls, so that a test can say which routes were never called. A request no
+   route matches fails as a network would (HTTPX_ERR_CONNECT, "no route
+   matched GET http://..."), never with a made-up answer.
+   Private prefix: httpx__routes_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/mock_routes.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+typedef struct httpx__route_entry {
+    char *method;                   /* NULL: any method */
+    char *pattern;                  /* the URL, the prefix (without its '*') or the path */
+    bool prefix;                    /* the pattern ended in '*' */
+    bool path_only;                 /* the pattern begins with '/': matched against the path */
+    int status;                     /* a canned reply: */
+    httpx_headers headers;
+    char *body;                     /* NULL: empty */
+    httpx_mock_fn fn;               /* or a function */
+    void *fn_user_data;
+    httpx_error error;              /* or an error (with message) */
+    char *message;
+    int calls;
+} httpx__route_entry;
+
+struct httpx_mock_router {
+    httpx__route_entry *routes;
+    int count, cap;
+    int unmatched;                  /* requests no route matched */
+    httpx__err err;                 /* a route that could not be made: every request fails with it */
+};
+
+static char *httpx__routes_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = (char *)httpx__malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void) {
+    httpx_mock_router *m = (httpx_mock_router *)httpx__malloc(sizeof *m);
+    if (m) memset(m, 0, sizeof *m);
+    return m;
+}
+
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m) {
+    int i;
+    if (!m) return;
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        httpx__free(r->method);
+        httpx__free(r->pattern);
+        httpx__free(r->body);
+        httpx__free(r->message);
+        httpx__headers_clear(&r->headers);
+    }
+    httpx__free(m->routes);
+    httpx__free(m);
+}
+
+/* A route that cannot be made leaves the router failed: a test that does
+   not look at the -1 still sees every request fail, saying why. */
+static int httpx__routes_fail(httpx_mock_router *m, httpx_error code, const char *why) {
+    if (m && !m->err.code) httpx__fail(&m->err, code, "the mock router could not add a route: %s", why);
+    return -1;
+}
+
+/* A new route (its method and pattern set), or -1. */
+static int httpx__routes_add(httpx_mock_router *m, const char *method, const char *url) {
+    httpx__route_entry *r;
+    size_t n;
+    const char *host;
+    if (!m) return -1;
+    if (!url || !*url) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "no URL given");
+    if (m->count == m->cap) {
+        int cap = m->cap ? m->cap * 2 : 8;
+        httpx__route_entry *p = (httpx__route_entry *)httpx__realloc(m->routes, (size_t)cap * sizeof *p);
+        if (!p) return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+        m->routes = p;
+        m->cap = cap;
+    }
+    r = &m->routes[m->count];
+    memset(r, 0, sizeof *r);
+    httpx__headers_init(&r->headers);
+    r->status = 200;
+    n = strlen(url);
+    r->prefix = url[n - 1] == '*';
+    r->path_only = url[0] == '/';
+    /* "http://host" names the same resource as "http://host/", which is how
+       a request's URL spells it */
+    host = strstr(url, "://");
+    r->pattern = (char *)httpx__malloc(n + 2);
+    if (r->pattern) {
+        memcpy(r->pattern, url, n + 1);
+        if (r->prefix) r->pattern[n - 1] = 0;
+        else if (host && !strchr(host + 3, '/')) {
+            char *q = strchr(r->pattern + (host - url) + 3, '?');
+            size_t at = q ? (size_t)(q - r->pattern) : n;
+            memmove(r->pattern + at + 1, r->pattern + at, n + 1 - at);
+            r->pattern[at] = '/';
+        }
+    }
+    if (method && *method && strcmp(method, "*") != 0) r->method = httpx__routes_strdup(method);
+    if (!r->pattern || (method && *method && strcmp(method, "*") != 0 && !r->method)) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return m->count++;
+}
+
+static httpx__route_entry *httpx__routes_at(const httpx_mock_router *m, int route) {
+    return m && route >= 0 && route < m->count ? &m->routes[route] : NULL;
+}
+
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value) {
+    httpx__route_entry *r = httpx__routes_at(m, route);
+    httpx_error err;
+    if (!r) {
+        httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_header was given no such route");
+        return HTTPX_ERR_INVALID_ARGUMENT;
+    }
+    err = httpx_headers_add(&r->headers, name ? name : "", value ? value : "");
+    if (err) httpx__routes_fail(m, err, err == HTTPX_ERR_NOMEM ? "out of memory" : "a header that is not a valid field");
+    return err;
+}
+
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->status = status;
+    if (body && *body && !(r->body = httpx__routes_strdup(body))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    if (content_type && httpx_mock_route_header(m, i, "Content-Type", content_type)) return -1;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json) {
+    return httpx_mock_route(m, method, url, status, "application/json", json ? json : "null");
+}
+
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data) {
+    int i;
+    httpx__route_entry *r;
+    if (!fn) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_fn was given no function");
+    i = httpx__routes_add(m, method, url);
+    r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->fn = fn;
+    r->fn_user_data = user_data;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->error = code == HTTPX_OK ? HTTPX_ERR_CONNECT : code;
+    if (message && !(r->message = httpx__routes_strdup(message))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route) {
+    const httpx__route_entry *r = httpx__routes_at(m, route);
+    return r ? r->calls : -1;
+}
+
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m) { return m ? m->unmatched : 0; }
+
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap) {
+    int i, n = 0;
+    size_t len = 0;
+    if (buf && cap) buf[0] = 0;
+    if (!m) return 0;
+    for (i = 0; i < m->count; i++) {
+        const httpx__route_entry *r = &m->routes[i];
+        int w;
+        if (r->calls) continue;
+        n++;
+        if (!buf || len + 1 >= cap) continue;
+        w = snprintf(buf + len, cap - len, "%s#%d %s %s%s", n > 1 ? ", " : "", i, r->method ? r->method : "*",
+                     r->pattern, r->prefix ? "*" : "");
+        if (w < 0 || (size_t)w >= cap - len) {
+            /* cut: say so rather than end mid-word unseen */
+            if (cap >= 4) memcpy(buf + cap - 4, "...", 4);
+            len = cap;
+        } else {
+            len += (size_t)w;
+        }
+    }
+    return n;
+}
+
+/* The part of an absolute URL from its path on ("/a?b"). */
+static const char *httpx__routes_path(const char *url) {
+    const char *s = strstr(url, "://");
+    s = s ? strpbrk(s + 3, "/?") : url;
+    return s ? s : "";
+}
+
+static bool httpx__routes_match(const httpx__route_entry *r, const char *method, const char *url) {
+    const char *target = r->path_only ? httpx__routes_path(url) : url;
+    size_t n = strlen(r->pattern), tn;
+    if (r->method && strcmp(r->method, method) != 0) return false;
+    if (r->prefix) return !strncmp(target, r->pattern, n);
+    /* a pattern without a query matches the URL whatever its query */
+    tn = strchr(r->pattern, '?') ? strlen(target) : strcspn(target, "?");
+    return tn == n && !memcmp(target, r->pattern, n);
+}
+
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx_app_response *p) {
+    httpx_mock_router *m = (httpx_mock_router *)router;
+    const char *method = httpx_request_method(q), *url = httpx_request_url(q);
+    char why[240];
+    int i;
+    if (!m) {
+        httpx_reply_error(p, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_router_handler needs the router as its user data");
+        return;
+    }
+    if (m->err.code) {
+        httpx_reply_error(p, m->err.code, m->err.msg);
+        return;
+    }
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        size_t k, nh;
+        if (!httpx__routes_match(r, method, url)) continue;
+        r->calls++;
+        if (r->fn) {
+            r->fn(r->fn_user_data, q, p);
+            return;
+        }
+        if (r->error) {
+            httpx_reply_error(p, r->error, r->message);
+            return;
+        }
+        httpx_reply_status(p, r->status);
+        nh = httpx_headers_count(&r->headers);
+        for (k = 0; k < nh; k++) {
+            const char *name = "", *value = "";
+            httpx_headers_at(&r->headers, k, &name, &value);
+            httpx_reply_header(p, name, value);
+        }
+        if (r->body) httpx_reply_body(p, r->body, 0);
+        return;
+    }
+    m->unmatched++;
+    snprintf(why, sizeof why, "no route matched %.30s %.180s", method, url);
+    httpx_reply_error(p, HTTPX_ERR_CONNECT, why);
+}
+/* End of mock_routes.c */
+
+#if defined(HTTPX_LINES)
+#line 18995 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18634,7 +19158,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18638 "httpx.h"
+#line 19162 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18877,7 +19401,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18881 "httpx.h"
+#line 19405 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -19009,6 +19533,9 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     }
     httpx__client_protocols(c);
     if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
+    if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts has both app and mock set: give one handler");
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -19191,7 +19718,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     httpx__exchange_init(ex, httpx__response_sink());
-    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
+    r->transport = c->opts.app    ? httpx__app_transport()
+                   : c->opts.mock ? httpx__mock_transport()
+                                  : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -19265,7 +19794,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 19269 "httpx.h"
+#line 19798 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -19492,7 +20021,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 19496 "httpx.h"
+#line 20025 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19888,7 +20417,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19892 "httpx.h"
+#line 20421 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19923,7 +20452,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19927 "httpx.h"
+#line 20456 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -37,7 +37,7 @@
        >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>h1_proto >>h2_proto >>loop >>response >>app >>mock_routes >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
