@@ -8,6 +8,7 @@
        ./build/examples/cookies http://127.0.0.1:8080 cookies.txt */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <string.h>
 
 /* One request with the jar's cookies; the response's Set-Cookie into the jar. */
 static httpx_response *get_with_jar(httpx_client *c, httpx_cookies *jar, const char *url) {
