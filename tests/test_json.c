@@ -393,8 +393,9 @@ TEST(json_numbers_any_locale) {
     httpx_json_value *v;
     char *out;
     for (i = 0; i < sizeof locales / sizeof locales[0] && !set; i++) set = setlocale(LC_NUMERIC, locales[i]);
+    /* musl accepts any locale name but keeps "." as the decimal point */
+    if (set && strcmp(localeconv()->decimal_point, ",") != 0) set = NULL;
     if (!set) printf("note: no decimal-comma locale installed; json_numbers_any_locale ran in the C locale\n");
-    else CHECK_STR(localeconv()->decimal_point, ",");
     v = tj_parse("[0.5, 1234567.891011121314, 1.5e-7]", NULL);
     if (v) {
         CHECK(httpx_json_number(httpx_json_at(v, 0)) == (double)0.5);
