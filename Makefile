@@ -292,6 +292,18 @@ $(BUILD)/test-musl: httpx.h $(PORTSRC) $(TESTHDR) $(if $(PORT_TLS),$(BUILD)/bear
 test-musl: $(BUILD)/test-musl examples
 	$(BUILD)/test-musl $(T)
 
+# The stripped static size of examples/get.c with musl, three feature sets
+# (README's size table); the TLS row when BearSSL for musl can be built.
+size: httpx.h
+	@$(if $(HAVE_MUSL),,echo "make size needs musl-gcc (Debian: musl-tools)"; exit 1)
+	@$(if $(PORT_TLS),$(MAKE) --no-print-directory $(BUILD)/bearssl-musl/lib/libbearssl.a)
+	@sh tools/size.sh
+
+# CPU time to compile the implementation, median of 5 (README's table).
+.PHONY: compile-time
+compile-time: httpx.h
+	@sh tools/compile-time.sh 5
+
 # User-space instructions per warm request under callgrind for three rows
 # (h1 sequential, h1 with 64 in flight, h2c with 64 streams): the number a
 # change to the engine is held to. HTTPX_DIR=tree measures another tree's
