@@ -247,13 +247,16 @@ $(IMPL_OBJ): tools/httpx_impl.c httpx.h
 # -D_FILE_OFFSET_BITS=64: without it readdir fails on 64-bit inode numbers.
 PORTSRC  = $(filter-out tests/test_examples.c tests/test_cli.c,$(TESTSRC))
 PORTCC   = -std=c11 -g -O1 $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
-PROBE_C  = printf '\043include <errno.h>\nint main(void){return 0;}\n'
-HAVE_M32  := $(shell $(PROBE_C) | $(CC) -m32 -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
+# The probes look for files rather than compile (every make pays for them):
+# gcc-multilib's /usr/include/asm and 32-bit libc, the PowerPC libc and
+# linker for clang, musl-gcc.
+HAVE_M32  := $(shell test -e /usr/include/asm/errno.h && test -f /usr/lib32/libc.so -o -f /usr/lib32/libc.a && echo 1)
 BE_CC     = $(CLANG) --target=powerpc-linux-gnu --sysroot=/usr/powerpc-linux-gnu
 BE_RUN    = qemu-ppc
-HAVE_BE   := $(shell command -v $(BE_RUN) >/dev/null 2>&1 && $(PROBE_C) | $(BE_CC) -static -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
+HAVE_BE   := $(shell command -v $(BE_RUN) >/dev/null 2>&1 && command -v powerpc-linux-gnu-ld >/dev/null 2>&1 && \
+                     command -v $(CLANG) >/dev/null 2>&1 && test -f /usr/powerpc-linux-gnu/lib/libc.a && echo 1)
 MUSL_CC   = musl-gcc
-HAVE_MUSL := $(shell $(PROBE_C) | $(MUSL_CC) -static -x c - -o /dev/null >/dev/null 2>&1 && echo 1)
+HAVE_MUSL := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo 1)
 HAVE_DPKG_SOURCE := $(shell command -v dpkg-source >/dev/null 2>&1 && echo 1)
 # TLS in a leg when the system has BearSSL's headers (the tests expect TLS
 # then) and the source script can run.
