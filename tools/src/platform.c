@@ -11,10 +11,9 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Only the process-wide TLS trust store takes this lock: without TLS it is
-   left out, as nothing would call it (the compile matrix's dead-code rows). */
-#ifdef HTTPX_BEARSSL
-#if defined(__GNUC__) || defined(__clang__)
+#if !defined(HTTPX_BEARSSL) && !defined(HTTPX_OPENSSL)
+/* no global lock: nothing shares state between clients without TLS */
+#elif defined(__GNUC__) || defined(__clang__)
 #include <sched.h>
 static int httpx__global_lock_word;
 HTTPX__PRIVATE void httpx__global_lock(void) {
@@ -25,7 +24,6 @@ HTTPX__PRIVATE void httpx__global_unlock(void) { __atomic_store_n(&httpx__global
 HTTPX__PRIVATE void httpx__global_lock(void) {}
 HTTPX__PRIVATE void httpx__global_unlock(void) {}
 #endif
-#endif /* HTTPX_BEARSSL */
 
 HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
     unsigned char *out = (unsigned char *)p;

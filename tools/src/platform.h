@@ -52,7 +52,7 @@ typedef struct pollfd httpx__pollfd;
 /* The one process-wide lock, for what clients of several threads share (the
    system trust store). Held briefly; never around a blocking call. Compilers
    without GCC's atomic builtins get no lock: use clients from one thread. */
-#ifdef HTTPX_BEARSSL
+#if defined(HTTPX_BEARSSL) || defined(HTTPX_OPENSSL)   /* its one user today: TLS */
 HTTPX__PRIVATE void httpx__global_lock(void);
 HTTPX__PRIVATE void httpx__global_unlock(void);
 #endif
