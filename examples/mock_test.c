@@ -14,6 +14,7 @@
        ./build/examples/mock_test */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <string.h>
 
 /* ---- the code under test: it knows nothing of mocks ---- */
 

@@ -42,6 +42,8 @@
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
+       HTTPX_NO_IMPLEMENTATION  ignore HTTPX_IMPLEMENTATION in this file (-D on the command
+                              line): the implementation is linked from its own object
        HTTPX_STATIC           before every include: every function static (private copy)
        HTTPX_MALLOC(sz), HTTPX_REALLOC(p, sz), HTTPX_FREE(p)
                               in the implementation file: all three or none (#error)

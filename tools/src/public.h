@@ -1,11 +1,21 @@
 #ifndef HTTPX_H_INCLUDED
 #define HTTPX_H_INCLUDED
 
+/* HTTPX_NO_IMPLEMENTATION: the implementation is linked from an object of
+   its own (one file with HTTPX_IMPLEMENTATION, compiled once), so a file
+   that says HTTPX_IMPLEMENTATION, as each example does to stand alone, gets
+   the declarations only. The Makefile builds the examples this way. */
+#if defined(HTTPX_NO_IMPLEMENTATION) && defined(HTTPX_IMPLEMENTATION)
+#undef HTTPX_IMPLEMENTATION
+#endif
+
 /* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
    fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
    first include of the implementation file; otherwise define _POSIX_C_SOURCE
-   yourself. */
-#if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
+   yourself. A file built with HTTPX_NO_IMPLEMENTATION gets the same, so that
+   it sees the declarations it would see with its own copy. */
+#if (defined(HTTPX_IMPLEMENTATION) || defined(HTTPX_NO_IMPLEMENTATION)) && !defined(_WIN32) && \
+    !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
