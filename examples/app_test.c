@@ -9,6 +9,7 @@
        ./build/examples/app_test */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <string.h>
 
 /* ---- the app: a notes service ---- */
 
