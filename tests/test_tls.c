@@ -931,9 +931,7 @@ TEST(tls_ssl_cert_dir_loads_each_certificate_file) {
     CHECK(rmdir(bad) == 0);
 }
 
-#endif
-
-#ifdef HTTPX_BEARSSL
+#ifdef HTTPX_BEARSSL   /* BearSSL's own store (the OpenSSL backend uses OpenSSL's) */
 /* The system store is loaded once and shared: two clients' configurations
    hold the same anchors; a change of SSL_CERT_FILE, or of the file behind
    it, loads it again, and a configuration made before keeps the store it
@@ -1039,3 +1037,5 @@ TEST(tls_anchor_walk_agrees_with_bearssl) {
     CHECK_INT(all.differ, 0);
 }
 #endif /* HTTPX_BEARSSL */
+
+#endif
