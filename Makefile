@@ -19,7 +19,7 @@ TLS_NOTE = $(if $(HAVE_BEARSSL),$(TLS_ON),$(TLS_OFF))
 # library never needs it; Debian: zlib1g-dev).
 # The other TLS backend, OpenSSL 3 (tls_openssl.c): `make test-openssl`.
 HAVE_OPENSSL := $(shell test -f /usr/include/openssl/ssl.h && echo 1)
-OPENSSL_TESTS ?= tls h2 openssl
+OPENSSL_TESTS ?= tls h2 proxy openssl
 
 HAVE_ZLIB := $(shell test -f /usr/include/zlib.h && echo 1)
 ZLIBFLAGS = $(if $(HAVE_ZLIB),-DHTTPX_TEST_ZLIB,)
