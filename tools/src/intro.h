@@ -49,6 +49,7 @@
                               in the implementation file: all three or none (#error)
        HTTPX_ASSERT(c)        in the implementation file: default assert()
        HTTPX_BEARSSL          in the implementation file: TLS through BearSSL (-lbearssl)
+       HTTPX_OPENSSL          instead: TLS 1.3 and 1.2 through OpenSSL 3 (-lssl -lcrypto)
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
                               quietly means HTTP/1.1)
        HTTPX_NO_INFLATE       in the implementation file: leave the built-in gzip/deflate
