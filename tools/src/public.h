@@ -475,7 +475,8 @@ struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
     const char *error_message;  /* never NULL: "" when there is no error */
     int sys_errno;              /* errno behind a network error, else 0 */
-    int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 */
+    int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 (HTTPX_OPENSSL:
+                                   the X509_V_ERR_* of a certificate, else OpenSSL's reason code) */
     int status_code;            /* 0 when no response came */
     const char *reason_phrase;  /* never NULL */
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
