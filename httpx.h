@@ -226,20 +226,58 @@ typedef long (*httpx_read_fn)(void *user_data, void *buf, size_t cap);
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
 typedef enum httpx_auth_kind {
-    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
-                                   a client: none */
+    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password,
+                                   else .netrc's (see trust_env); a client: none */
     HTTPX_AUTH_NONE,            /* send no credentials (not even the client's or the URL's) */
     HTTPX_AUTH_BASIC,           /* username and password */
-    HTTPX_AUTH_BEARER           /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_BEARER,          /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_DIGEST,          /* username and password, answering a 401's Digest challenge */
+    HTTPX_AUTH_FLOW             /* a callback: flow and flow_user_data (see httpx_auth_fn) */
 } httpx_auth_kind;              /* another value is HTTPX_ERR_INVALID_ARGUMENT */
+
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_response httpx_response;
+/* >>auth_flow: a custom authentication, the C shape of HTTPX's Auth.auth_flow
+   generator (`response = yield request`). The callback is called
+     - with response NULL just before the request goes out (the first time,
+       before each round it asked for, and before each hop of a redirect that
+       stays on the first origin): edit the request (httpx_request_set_header
+       & co.); return HTTPX_AUTH_ACCEPT (0) to send it;
+     - with each final response (after redirects; a streamed or on_data
+       response: its head only, its body was not kept): return
+       HTTPX_AUTH_ACCEPT to keep it, or HTTPX_AUTH_RESEND to send the request
+       again; the request is built afresh from the options, and the callback
+       is called with NULL once more to put its credentials in.
+   Returning a negated httpx_error (-HTTPX_ERR_STATUS...) ends the request
+   with that error. A request asking for more than HTTPX_AUTH_MAX_ROUNDS
+   rounds fails with HTTPX_ERR_LOCAL_PROTOCOL; one whose body cannot be
+   produced again (upload, files) fails with HTTPX_ERR_STREAM when a round
+   is asked for. After a redirect to another origin the flow is not called
+   again (credentials stay with their origin). It runs on the thread that
+   drives the client, inside that call: it must not call into the same
+   client, but may use another (a token endpoint, see
+   examples/token_refresh.c). Keep per-request state in user_data: the
+   callback cannot tell the requests of one client apart otherwise. */
+enum { HTTPX_AUTH_ACCEPT = 0, HTTPX_AUTH_RESEND = 1, HTTPX_AUTH_MAX_ROUNDS = 8 };
+typedef int (*httpx_auth_fn)(void *user_data, httpx_req *request, const httpx_response *response);
 
 typedef struct httpx_auth {
     httpx_auth_kind kind;
-    const char *username, *password;   /* HTTPX_AUTH_BASIC */
+    const char *username, *password;   /* HTTPX_AUTH_BASIC, HTTPX_AUTH_DIGEST */
     const char *token;                 /* HTTPX_AUTH_BEARER */
+    httpx_auth_fn flow;                /* HTTPX_AUTH_FLOW */
+    void *flow_user_data;              /* passed to flow */
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
 HTTPX_API httpx_auth httpx_bearer_auth(const char *token);
+/* Digest access authentication (RFC 7616): the request goes without
+   credentials; a 401 with a Digest challenge (MD5, MD5-sess, SHA-256,
+   SHA-256-sess; qop auth or auth-int; userhash) is answered once, and once
+   more when the server says the nonce was stale. The challenge is kept per
+   request (each request pays one 401 round trip). A body that is not in
+   memory cannot be sent twice: use content, json or data. */
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password);
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data);
 
 /* TLS settings of a client (https). Zeroed: verify against the system trust
    store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
@@ -254,7 +292,6 @@ typedef struct httpx_tls_opts {
     const char *server_name;    /* NULL: the URL's host. SNI and the name checked */
 } httpx_tls_opts;
 
-typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;
 
 /* Nonblocking completion: called inside httpx_client_poll (or any call that
@@ -312,7 +349,6 @@ typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const cha
    policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
    it does over the network. The handler runs on the caller's thread, inside
    the call that drives the client. */
-typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
 typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
 typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
 /* The answer: status 200, no headers, an empty body unless told otherwise.
@@ -741,7 +777,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 745 "httpx.h"
+#line 781 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -823,7 +859,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 827 "httpx.h"
+#line 863 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -949,7 +985,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 953 "httpx.h"
+#line 989 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1019,7 +1055,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1023 "httpx.h"
+#line 1059 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1223,7 +1259,188 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1227 "httpx.h"
+#line 1263 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hash_internal.h   (grep anchor: >>hash_internal)
+   ====================================================================== */
+/* hash.c: MD5 and SHA-256, for digest authentication (RFC 7616), which
+   needs both whether or not a TLS library is built in. Not for anything
+   that needs collision resistance: MD5 is here only because servers still
+   ask for it. Private prefix: httpx__md5_, httpx__sha256_. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/hash_internal.h"
+#endif
+#ifndef HTTPX__HASH_INTERNAL_H
+#define HTTPX__HASH_INTERNAL_H
+
+typedef struct httpx__md5 {
+    uint32_t h[4];
+    uint64_t len;               /* bytes so far */
+    unsigned char block[64];
+} httpx__md5;
+HTTPX__PRIVATE void httpx__md5_init(httpx__md5 *c);
+HTTPX__PRIVATE void httpx__md5_update(httpx__md5 *c, const void *p, size_t n);
+HTTPX__PRIVATE void httpx__md5_final(httpx__md5 *c, unsigned char out[16]);
+
+typedef struct httpx__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char block[64];
+} httpx__sha256;
+HTTPX__PRIVATE void httpx__sha256_init(httpx__sha256 *c);
+HTTPX__PRIVATE void httpx__sha256_update(httpx__sha256 *c, const void *p, size_t n);
+HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32]);
+
+#endif /* HTTPX__HASH_INTERNAL_H */
+/* End of hash_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 1300 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hash.c   (grep anchor: >>hash)
+   ====================================================================== */
+/* hash: MD5 (RFC 1321) and SHA-256 (FIPS 180-4), written from the
+   specifications, incremental, no allocation. Digest authentication is
+   their only user (see hash_internal.h). */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/hash.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "hash_internal.h": earlier in httpx.h */
+
+static uint32_t httpx__rol32(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+static uint32_t httpx__ror32(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+/* ---- MD5 ---- */
+
+static void httpx__md5_block(httpx__md5 *c, const unsigned char *p) {
+    /* the shift amounts per round, and K[i] = floor(abs(sin(i + 1)) * 2^32) */
+    static const int s[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+    static const uint32_t k[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+        0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+        0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+        0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+        0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+        0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+        0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+    uint32_t m[16], a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+    int i;
+    for (i = 0; i < 16; i++)   /* little-endian words */
+        m[i] = (uint32_t)p[i * 4] | (uint32_t)p[i * 4 + 1] << 8 | (uint32_t)p[i * 4 + 2] << 16 | (uint32_t)p[i * 4 + 3] << 24;
+    for (i = 0; i < 64; i++) {
+        uint32_t f, t;
+        int g;
+        if (i < 16) { f = (b & cc) | (~b & d); g = i; }
+        else if (i < 32) { f = (d & b) | (~d & cc); g = (5 * i + 1) & 15; }
+        else if (i < 48) { f = b ^ cc ^ d; g = (3 * i + 5) & 15; }
+        else { f = cc ^ (b | ~d); g = (7 * i) & 15; }
+        t = d;
+        d = cc;
+        cc = b;
+        b = b + httpx__rol32(a + f + k[i] + m[g], s[i >> 4][i & 3]);
+        a = t;
+    }
+    c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
+}
+
+HTTPX__PRIVATE void httpx__md5_init(httpx__md5 *c) {
+    c->h[0] = 0x67452301; c->h[1] = 0xefcdab89; c->h[2] = 0x98badcfe; c->h[3] = 0x10325476;
+    c->len = 0;
+}
+
+HTTPX__PRIVATE void httpx__md5_update(httpx__md5 *c, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    while (n) {
+        size_t at = (size_t)(c->len & 63), take = 64 - at < n ? 64 - at : n;
+        memcpy(c->block + at, p, take);
+        c->len += take;
+        p += take;
+        n -= take;
+        if (((c->len) & 63) == 0) httpx__md5_block(c, c->block);
+    }
+}
+
+HTTPX__PRIVATE void httpx__md5_final(httpx__md5 *c, unsigned char out[16]) {
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80, zero = 0, len8[8];
+    int i;
+    httpx__md5_update(c, &pad, 1);
+    while ((c->len & 63) != 56) httpx__md5_update(c, &zero, 1);
+    for (i = 0; i < 8; i++) len8[i] = (unsigned char)(bits >> (8 * i));
+    httpx__md5_update(c, len8, 8);
+    for (i = 0; i < 16; i++) out[i] = (unsigned char)(c->h[i >> 2] >> (8 * (i & 3)));
+}
+
+/* ---- SHA-256 ---- */
+
+static void httpx__sha256_block(httpx__sha256 *c, const unsigned char *p) {
+    /* the first 32 bits of the fractional parts of the cube roots of the first 64 primes */
+    static const uint32_t k[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    uint32_t w[64], v[8], t1, t2;
+    int i;
+    for (i = 0; i < 16; i++)   /* big-endian words */
+        w[i] = (uint32_t)p[i * 4] << 24 | (uint32_t)p[i * 4 + 1] << 16 | (uint32_t)p[i * 4 + 2] << 8 | (uint32_t)p[i * 4 + 3];
+    for (i = 16; i < 64; i++) {
+        uint32_t s0 = httpx__ror32(w[i - 15], 7) ^ httpx__ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = httpx__ror32(w[i - 2], 17) ^ httpx__ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    for (i = 0; i < 8; i++) v[i] = c->h[i];
+    for (i = 0; i < 64; i++) {
+        uint32_t e = v[4], a = v[0];
+        t1 = v[7] + (httpx__ror32(e, 6) ^ httpx__ror32(e, 11) ^ httpx__ror32(e, 25)) + ((e & v[5]) ^ (~e & v[6])) + k[i] + w[i];
+        t2 = (httpx__ror32(a, 2) ^ httpx__ror32(a, 13) ^ httpx__ror32(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
+        v[7] = v[6]; v[6] = v[5]; v[5] = v[4]; v[4] = v[3] + t1;
+        v[3] = v[2]; v[2] = v[1]; v[1] = v[0]; v[0] = t1 + t2;
+    }
+    for (i = 0; i < 8; i++) c->h[i] += v[i];
+}
+
+HTTPX__PRIVATE void httpx__sha256_init(httpx__sha256 *c) {
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->len = 0;
+}
+
+HTTPX__PRIVATE void httpx__sha256_update(httpx__sha256 *c, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    while (n) {
+        size_t at = (size_t)(c->len & 63), take = 64 - at < n ? 64 - at : n;
+        memcpy(c->block + at, p, take);
+        c->len += take;
+        p += take;
+        n -= take;
+        if ((c->len & 63) == 0) httpx__sha256_block(c, c->block);
+    }
+}
+
+HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32]) {
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80, zero = 0, len8[8];
+    int i;
+    httpx__sha256_update(c, &pad, 1);
+    while ((c->len & 63) != 56) httpx__sha256_update(c, &zero, 1);
+    for (i = 0; i < 8; i++) len8[i] = (unsigned char)(bits >> (56 - 8 * i));
+    httpx__sha256_update(c, len8, 8);
+    for (i = 0; i < 32; i++) out[i] = (unsigned char)(c->h[i >> 2] >> (24 - 8 * (i & 3)));
+}
+/* End of hash.c */
+
+#if defined(HTTPX_LINES)
+#line 1444 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1286,7 +1503,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1290 "httpx.h"
+#line 1507 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1857,7 +2074,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1861 "httpx.h"
+#line 2078 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2004,7 +2221,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2008 "httpx.h"
+#line 2225 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2045,7 +2262,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2049 "httpx.h"
+#line 2266 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -2170,7 +2387,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2174 "httpx.h"
+#line 2391 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -2201,7 +2418,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2205 "httpx.h"
+#line 2422 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -2252,7 +2469,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2256 "httpx.h"
+#line 2473 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -2296,7 +2513,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2300 "httpx.h"
+#line 2517 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -2369,6 +2586,39 @@ typedef struct httpx_req {
     bool strip_credentials;         /* redirected to another origin: no Authorization,
                                        Cookie, Proxy-Authorization or caller Host */
 } httpx__request;
+
+/* ---- digest authentication (digest.c) and the auth flow's state ---- */
+
+enum { HTTPX__DIGEST_MD5, HTTPX__DIGEST_SHA256 };
+enum { HTTPX__DIGEST_QOP_NONE, HTTPX__DIGEST_QOP_AUTH, HTTPX__DIGEST_QOP_AUTH_INT };
+/* A challenge to answer, as the server's WWW-Authenticate gave it. */
+typedef struct httpx__digest {
+    int alg;                        /* HTTPX__DIGEST_MD5 or _SHA256 */
+    bool sess;                      /* the -sess variant */
+    int qop;                        /* the one we chose of those offered */
+    bool stale, userhash, has_opaque;
+    httpx__buf realm, nonce, opaque;   /* NUL-terminated */
+    unsigned long nc;               /* answers sent with this nonce */
+} httpx__digest;
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d);
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e);
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d);
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce);
+
+/* One request's auth flow (auth_flow.c), kept in its response. */
+typedef struct httpx__auth_state {
+    httpx__digest digest;           /* the last challenge (digest auth) */
+    bool digest_ready;              /* digest holds a challenge to answer */
+    bool digest_sent;               /* the last round carried an answer */
+    bool stale_retried;             /* stale=true was answered once already */
+    int rounds;                     /* rounds sent again so far */
+} httpx__auth_state;
+
+/* netrc.c: the login and password .netrc gives for host (NETRC, else
+   ~/.netrc; the machine entry, else default). False when there is none. */
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password);
 
 /* The resolved settings of one request: the request's options over the
    client's, in one place (httpx__settings_resolve). */
@@ -2723,6 +2973,7 @@ struct httpx__response {
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
+    httpx__auth_state auth;         /* the auth flow's rounds (auth_flow.c) */
 };
 
 struct httpx_client {
@@ -2771,6 +3022,14 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
 /* The blocking face's wait: sends r (unless it failed already) and runs the
    loop until it is final, or for a stream until the final head is in. */
 HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* auth_flow.c: a custom or digest auth flow around each hop (hop.c calls).
+   Before a hop goes: the flow edits r->req; false when it failed r (its
+   exchange is then DONE). */
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r);
+/* r's hop ended (a stream: its head is in): true when the flow wants the
+   request sent again (the hop rebuilds and resends it), false when r is
+   final (or failed: too many rounds, a body that cannot be replayed). */
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r);
 /* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
@@ -2800,7 +3059,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2804 "httpx.h"
+#line 3063 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2963,7 +3222,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2967 "httpx.h"
+#line 3226 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3447,7 +3706,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3451 "httpx.h"
+#line 3710 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3692,7 +3951,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3696 "httpx.h"
+#line 3955 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -4076,7 +4335,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4080 "httpx.h"
+#line 4339 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4902,7 +5161,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4906 "httpx.h"
+#line 5165 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5309,7 +5568,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5313 "httpx.h"
+#line 5572 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6473,7 +6732,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6477 "httpx.h"
+#line 6736 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6522,7 +6781,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6526 "httpx.h"
+#line 6785 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6618,7 +6877,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6622 "httpx.h"
+#line 6881 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7344,7 +7603,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7348 "httpx.h"
+#line 7607 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7759,7 +8018,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7763 "httpx.h"
+#line 8022 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7883,7 +8142,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7887 "httpx.h"
+#line 8146 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8854,7 +9113,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8858 "httpx.h"
+#line 9117 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8921,7 +9180,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8925 "httpx.h"
+#line 9184 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9750,7 +10009,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9754 "httpx.h"
+#line 10013 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10132,7 +10391,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10136 "httpx.h"
+#line 10395 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10640,7 +10899,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10644 "httpx.h"
+#line 10903 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10815,7 +11074,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10819 "httpx.h"
+#line 11078 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11098,7 +11357,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11102 "httpx.h"
+#line 11361 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11305,7 +11564,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11309 "httpx.h"
+#line 11568 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11505,7 +11764,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11509 "httpx.h"
+#line 11768 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11848,7 +12107,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11852 "httpx.h"
+#line 12111 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11982,7 +12241,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11986 "httpx.h"
+#line 12245 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12073,7 +12332,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12077 "httpx.h"
+#line 12336 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12621,7 +12880,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12625 "httpx.h"
+#line 12884 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12836,7 +13095,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12840 "httpx.h"
+#line 13099 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13468,7 +13727,540 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13472 "httpx.h"
+#line 13731 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file digest.c   (grep anchor: >>digest)
+   ====================================================================== */
+/* digest: HTTP Digest access authentication (RFC 7616) as pure functions:
+   the challenges of WWW-Authenticate values read into a httpx__digest, and
+   the Authorization value computed from it. The auth flow (auth_flow.c)
+   decides when; nothing here does I/O, except that a fresh cnonce comes
+   from httpx__random. Private prefix: httpx__digest_. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/digest.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "hash_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+/* A hostile server may send long values: a challenge's nonce, realm or
+   opaque beyond this is refused rather than echoed. */
+#define HTTPX__DIGEST_VALUE_MAX 1024
+
+static void httpx__digest_skip_ws(const char **s, const char *end) {
+    while (*s < end && (**s == ' ' || **s == '\t')) (*s)++;
+}
+
+static httpx__str httpx__digest_token(const char **s, const char *end) {
+    httpx__str t;
+    t.p = *s;
+    while (*s < end && httpx__is_tchar((unsigned char)**s)) (*s)++;
+    t.n = (size_t)(*s - t.p);
+    return t;
+}
+
+/* A parameter's value, a token or a quoted-string (escapes undone), into
+   out. False when it is neither (an unterminated quote). */
+static bool httpx__digest_value(const char **s, const char *end, httpx__buf *out) {
+    httpx__buf_clear(out);
+    if (*s < end && **s == '"') {
+        for ((*s)++; *s < end && **s != '"'; (*s)++) {
+            if (**s == '\\' && *s + 1 < end) (*s)++;
+            httpx__buf_putc(out, **s);
+        }
+        if (*s >= end) return false;
+        (*s)++;
+    } else {
+        /* a token; token68's trailing '=' are taken too (they are only
+           found where a parameter is expected after a broken header) */
+        httpx__str t = httpx__digest_token(s, end);
+        while (*s < end && **s == '=') { (*s)++; t.n++; }
+        httpx__buf_append(out, t.p, t.n);
+    }
+    httpx__buf_reserve(out, 0);
+    return true;
+}
+
+/* Whether the text at s starts a parameter ("name =") rather than a new
+   challenge ("Scheme" followed by space, a comma or the end). */
+static bool httpx__digest_at_param(const char *s, const char *end) {
+    httpx__str t = httpx__digest_token(&s, end);
+    if (!t.n) return false;
+    httpx__digest_skip_ws(&s, end);
+    return s < end && *s == '=';
+}
+
+static bool httpx__digest_list_has(const char *list, const char *want) {
+    /* qop="auth, auth-int": a comma-separated list of tokens */
+    size_t n = strlen(want);
+    const char *p = list;
+    while (*p) {
+        const char *q;
+        while (*p == ' ' || *p == '\t' || *p == ',') p++;
+        q = p;
+        while (*q && *q != ',' && *q != ' ' && *q != '\t') q++;
+        if ((size_t)(q - p) == n && httpx__mem_ieq(p, want, n)) return true;
+        p = q;
+    }
+    return false;
+}
+
+/* One Digest challenge's parameters (already read) into d when we can
+   answer it. */
+static bool httpx__digest_take(httpx__digest *d, const httpx__digest *c, const char *qop, bool have_qop,
+                               bool body_known) {
+    if (!c->nonce.len) return false;
+    d->alg = c->alg;
+    d->sess = c->sess;
+    if (have_qop) {
+        if (httpx__digest_list_has(qop, "auth")) d->qop = HTTPX__DIGEST_QOP_AUTH;
+        else if (httpx__digest_list_has(qop, "auth-int") && body_known) d->qop = HTTPX__DIGEST_QOP_AUTH_INT;
+        else return false;     /* only qops we do not know, or auth-int of a body we cannot hash */
+    } else {
+        d->qop = HTTPX__DIGEST_QOP_NONE;   /* RFC 2069 */
+    }
+    d->stale = c->stale;
+    d->userhash = c->userhash;
+    d->has_opaque = c->has_opaque;
+    httpx__buf_clear(&d->realm);
+    httpx__buf_clear(&d->nonce);
+    httpx__buf_clear(&d->opaque);
+    httpx__buf_append(&d->realm, c->realm.p ? c->realm.p : "", c->realm.len);
+    httpx__buf_append(&d->nonce, c->nonce.p, c->nonce.len);
+    httpx__buf_append(&d->opaque, c->opaque.p ? c->opaque.p : "", c->opaque.len);
+    httpx__buf_reserve(&d->realm, 0);
+    httpx__buf_reserve(&d->opaque, 0);
+    d->nc = 0;
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d) {
+    httpx__buf_free(&d->realm);
+    httpx__buf_free(&d->nonce);
+    httpx__buf_free(&d->opaque);
+}
+
+/* Reads one WWW-Authenticate value: several challenges may share it
+   (`Basic realm="a", Digest realm="b", nonce="c"`). The first Digest
+   challenge we can answer fills d (servers list their preference first,
+   RFC 7616 section 3.7). Returns 1 when d was filled, 0 when nothing here
+   can be answered, <0 (a negated httpx_error, detail in e) when a value
+   is over our limit or memory ran out. A malformed rest is ignored. */
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e) {
+    const char *s = value, *end = value + strlen(value);
+    httpx__digest c;
+    httpx__buf name, v, qop;
+    int found = 0;
+    memset(&c, 0, sizeof c);
+    memset(&name, 0, sizeof name);
+    memset(&v, 0, sizeof v);
+    memset(&qop, 0, sizeof qop);
+    while (s < end && !found) {
+        httpx__str scheme;
+        bool is_digest, have_qop = false, alg_ok = true;
+        while (s < end && (*s == ' ' || *s == '\t' || *s == ',')) s++;
+        if (s >= end) break;
+        scheme = httpx__digest_token(&s, end);
+        if (!scheme.n) {        /* junk (a token68's '/', a stray quote): step over it */
+            s++;
+            continue;
+        }
+        /* a token68 after another scheme ("Negotiate YII+/=") is read as a
+           scheme of its own without parameters: harmless, it is no Digest */
+        is_digest = httpx__str_ieq(scheme, "digest");
+        httpx__digest_free(&c);
+        memset(&c, 0, sizeof c);
+        httpx__buf_clear(&qop);
+        for (;;) {          /* its parameters, up to the next challenge */
+            httpx__str pn;
+            httpx__digest_skip_ws(&s, end);
+            while (s < end && (*s == ',' || *s == ' ' || *s == '\t')) s++;
+            if (s < end && !httpx__is_tchar((unsigned char)*s) && *s != '"') {
+                /* junk where a parameter should be ("===", a stray '/'): to the next comma */
+                while (s < end && *s != ',') s++;
+                continue;
+            }
+            if (s >= end || !httpx__digest_at_param(s, end)) break;
+            pn = httpx__digest_token(&s, end);
+            httpx__digest_skip_ws(&s, end);
+            s++;                                   /* the '=' */
+            httpx__digest_skip_ws(&s, end);
+            if (!httpx__digest_value(&s, end, &v)) { s = end; break; }
+            if (v.failed) goto nomem;
+            if (!is_digest) continue;
+            if (v.len > HTTPX__DIGEST_VALUE_MAX) {
+                found = -httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
+                                     "a digest challenge's %.*s is %zu bytes long, over the %d we accept",
+                                     (int)(pn.n < 40 ? pn.n : 40), pn.p, v.len, HTTPX__DIGEST_VALUE_MAX);
+                goto out;
+            }
+            if (httpx__str_ieq(pn, "realm")) httpx__buf_append(&c.realm, v.p, v.len);
+            else if (httpx__str_ieq(pn, "nonce")) httpx__buf_append(&c.nonce, v.p, v.len);
+            else if (httpx__str_ieq(pn, "opaque")) {
+                httpx__buf_append(&c.opaque, v.p, v.len);
+                c.has_opaque = true;
+            } else if (httpx__str_ieq(pn, "qop")) {
+                httpx__buf_append(&qop, v.p, v.len);
+                have_qop = true;
+            } else if (httpx__str_ieq(pn, "stale")) c.stale = v.len == 4 && httpx__mem_ieq(v.p, "true", 4);
+            else if (httpx__str_ieq(pn, "userhash")) c.userhash = v.len == 4 && httpx__mem_ieq(v.p, "true", 4);
+            else if (httpx__str_ieq(pn, "algorithm")) {
+                httpx__str a;
+                a.p = v.p;
+                a.n = v.len;
+                alg_ok = true;
+                if (httpx__str_ieq(a, "MD5")) { c.alg = HTTPX__DIGEST_MD5; c.sess = false; }
+                else if (httpx__str_ieq(a, "MD5-sess")) { c.alg = HTTPX__DIGEST_MD5; c.sess = true; }
+                else if (httpx__str_ieq(a, "SHA-256")) { c.alg = HTTPX__DIGEST_SHA256; c.sess = false; }
+                else if (httpx__str_ieq(a, "SHA-256-sess")) { c.alg = HTTPX__DIGEST_SHA256; c.sess = true; }
+                else alg_ok = false;               /* SHA-512-256 and the unknown: another challenge may do */
+            }
+            /* other parameters (domain, charset, and the unknown) are not needed */
+        }
+        if (c.realm.failed || c.nonce.failed || c.opaque.failed || qop.failed) goto nomem;
+        httpx__buf_reserve(&qop, 0);
+        if (is_digest && alg_ok && httpx__digest_take(d, &c, qop.p ? qop.p : "", have_qop, body_known)) found = 1;
+        if (d->realm.failed || d->nonce.failed || d->opaque.failed) goto nomem;
+    }
+    goto out;
+nomem:
+    found = -httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading a digest challenge");
+out:
+    httpx__digest_free(&c);
+    httpx__buf_free(&name);
+    httpx__buf_free(&v);
+    httpx__buf_free(&qop);
+    return found;
+}
+
+/* ---- the answer ---- */
+
+typedef struct httpx__digest_hash {
+    int alg;
+    httpx__md5 md5;
+    httpx__sha256 sha;
+} httpx__digest_hash;
+
+static void httpx__dh_init(httpx__digest_hash *h, int alg) {
+    h->alg = alg;
+    if (alg == HTTPX__DIGEST_SHA256) httpx__sha256_init(&h->sha);
+    else httpx__md5_init(&h->md5);
+}
+
+static void httpx__dh_add(httpx__digest_hash *h, const void *p, size_t n) {
+    if (h->alg == HTTPX__DIGEST_SHA256) httpx__sha256_update(&h->sha, p, n);
+    else httpx__md5_update(&h->md5, p, n);
+}
+
+static void httpx__dh_adds(httpx__digest_hash *h, const char *s) { httpx__dh_add(h, s, strlen(s)); }
+
+/* The hash as lower-case hex, NUL-terminated (65 bytes hold either). */
+static void httpx__dh_hex(httpx__digest_hash *h, char out[65]) {
+    unsigned char raw[32];
+    size_t n = h->alg == HTTPX__DIGEST_SHA256 ? 32 : 16;
+    if (h->alg == HTTPX__DIGEST_SHA256) httpx__sha256_final(&h->sha, raw);
+    else httpx__md5_final(&h->md5, raw);
+    httpx__hex_encode(out, raw, n);
+    out[2 * n] = 0;
+}
+
+/* A quoted-string's content: '"' and '\' escaped. */
+static void httpx__digest_quote(httpx__buf *out, const char *s, size_t n) {
+    size_t i;
+    httpx__buf_putc(out, '"');
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"' || s[i] == '\\') httpx__buf_putc(out, '\\');
+        httpx__buf_putc(out, s[i]);
+    }
+    httpx__buf_putc(out, '"');
+}
+
+static bool httpx__digest_ascii(const char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x7f || (unsigned char)*s < 0x20) return false;
+    return true;
+}
+
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d) {
+    if (d->alg == HTTPX__DIGEST_SHA256) return d->sess ? "SHA-256-sess" : "SHA-256";
+    return d->sess ? "MD5-sess" : "MD5";
+}
+
+/* Appends the Authorization value answering d for this request: method,
+   uri (the request-target as sent), the body (auth-int; NULL is empty),
+   with cnonce (NULL: a fresh random one). Counts nc up. False only when
+   memory ran out or no randomness was to be had. */
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce) {
+    httpx__digest_hash h;
+    char ha1[65], ha2[65], resp[65], hbody[65], nc[9], fresh[33], uhash[65];
+    const char *qop = d->qop == HTTPX__DIGEST_QOP_AUTH ? "auth" : "auth-int";
+    const char *realm = d->realm.p ? d->realm.p : "", *nonce = d->nonce.p ? d->nonce.p : "";
+    if (!cnonce) {
+        unsigned char rnd[16];
+        if (!httpx__random(rnd, sizeof rnd)) return false;
+        httpx__hex_encode(fresh, rnd, sizeof rnd);
+        fresh[32] = 0;
+        cnonce = fresh;
+    }
+    d->nc++;
+    sprintf(nc, "%08lx", d->nc & 0xffffffffUL);
+    /* A1 = user:realm:password, and for -sess H(A1):nonce:cnonce */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, user);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, realm);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, password);
+    httpx__dh_hex(&h, ha1);
+    if (d->sess) {
+        httpx__dh_init(&h, d->alg);
+        httpx__dh_adds(&h, ha1);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, nonce);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, cnonce);
+        httpx__dh_hex(&h, ha1);
+    }
+    /* A2 = method:uri, and for auth-int :H(body) */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, method);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, uri);
+    if (d->qop == HTTPX__DIGEST_QOP_AUTH_INT) {
+        httpx__digest_hash hb;
+        httpx__dh_init(&hb, d->alg);
+        if (body_len) httpx__dh_add(&hb, body, body_len);
+        httpx__dh_hex(&hb, hbody);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, hbody);
+    }
+    httpx__dh_hex(&h, ha2);
+    /* response = H(HA1:nonce:nc:cnonce:qop:HA2), or H(HA1:nonce:HA2) without qop */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, ha1);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, nonce);
+    httpx__dh_add(&h, ":", 1);
+    if (d->qop != HTTPX__DIGEST_QOP_NONE) {
+        httpx__dh_adds(&h, nc);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, cnonce);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, qop);
+        httpx__dh_add(&h, ":", 1);
+    }
+    httpx__dh_adds(&h, ha2);
+    httpx__dh_hex(&h, resp);
+
+    httpx__buf_puts(out, "Digest ");
+    if (d->userhash) {          /* H(user:realm) instead of the name (section 3.4.4) */
+        httpx__dh_init(&h, d->alg);
+        httpx__dh_adds(&h, user);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, realm);
+        httpx__dh_hex(&h, uhash);
+        httpx__buf_puts(out, "username=\"");
+        httpx__buf_puts(out, uhash);
+        httpx__buf_puts(out, "\"");
+    } else if (httpx__digest_ascii(user)) {
+        httpx__buf_puts(out, "username=");
+        httpx__digest_quote(out, user, strlen(user));
+    } else {                    /* username*: RFC 5987's UTF-8 form (section 3.4.4) */
+        const char *p;
+        httpx__buf_puts(out, "username*=UTF-8''");
+        for (p = user; *p; p++) {
+            unsigned char ch = (unsigned char)*p;
+            bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                         (ch && strchr("!#$&+-.^_`|~", ch));
+            if (plain) httpx__buf_putc(out, (char)ch);
+            else httpx__buf_printf(out, "%%%02X", ch);
+        }
+    }
+    httpx__buf_puts(out, ", realm=");
+    httpx__digest_quote(out, realm, strlen(realm));
+    httpx__buf_puts(out, ", uri=");
+    httpx__digest_quote(out, uri, strlen(uri));
+    httpx__buf_printf(out, ", algorithm=%s, nonce=", httpx__digest_algorithm_name(d));
+    httpx__digest_quote(out, nonce, strlen(nonce));
+    if (d->qop != HTTPX__DIGEST_QOP_NONE) {
+        httpx__buf_printf(out, ", nc=%s, cnonce=", nc);
+        httpx__digest_quote(out, cnonce, strlen(cnonce));
+        httpx__buf_printf(out, ", qop=%s", qop);
+    }
+    httpx__buf_printf(out, ", response=\"%s\"", resp);
+    if (d->has_opaque) {
+        httpx__buf_puts(out, ", opaque=");
+        httpx__digest_quote(out, d->opaque.p ? d->opaque.p : "", d->opaque.len);
+    }
+    if (d->userhash) httpx__buf_puts(out, ", userhash=true");
+    return !out->failed;
+}
+/* End of digest.c */
+
+#if defined(HTTPX_LINES)
+#line 14105 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file netrc.c   (grep anchor: >>netrc)
+   ====================================================================== */
+/* netrc: credentials from a .netrc file (the NETRC variable, else
+   ~/.netrc), as HTTPX's trust_env=True and curl's --netrc-optional read
+   them: `machine NAME login L password P`, `default` for any other host,
+   `account` ignored, `macdef` bodies (up to a blank line) skipped, `#`
+   comments, tokens in double quotes with backslash escapes. The file is
+   read at each lookup (it is small, and may change). Private prefix:
+   httpx__netrc_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/netrc.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+/* A .netrc bigger than this is no credentials file: it is not read. */
+#define HTTPX__NETRC_MAX (1 << 20)
+
+typedef struct httpx__netrc_in { const char *p, *end; } httpx__netrc_in;
+
+static bool httpx__netrc_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+/* The next token into tok; false at the end. */
+static bool httpx__netrc_token(httpx__netrc_in *in, httpx__buf *tok) {
+    httpx__buf_clear(tok);
+    for (;;) {
+        while (in->p < in->end && httpx__netrc_space(*in->p)) in->p++;
+        if (in->p < in->end && *in->p == '#') {      /* a comment, to the end of the line */
+            while (in->p < in->end && *in->p != '\n') in->p++;
+            continue;
+        }
+        break;
+    }
+    if (in->p >= in->end) return false;
+    if (*in->p == '"') {
+        for (in->p++; in->p < in->end && *in->p != '"'; in->p++) {
+            if (*in->p == '\\' && in->p + 1 < in->end) in->p++;
+            httpx__buf_putc(tok, *in->p);
+        }
+        if (in->p < in->end) in->p++;
+    } else {
+        for (; in->p < in->end && !httpx__netrc_space(*in->p); in->p++) {
+            if (*in->p == '\\' && in->p + 1 < in->end) in->p++;
+            httpx__buf_putc(tok, *in->p);
+        }
+    }
+    httpx__buf_reserve(tok, 0);
+    return true;
+}
+
+/* A macdef's body: the lines after its name, up to an empty line. */
+static void httpx__netrc_skip_macro(httpx__netrc_in *in) {
+    while (in->p < in->end && *in->p != '\n') in->p++;     /* the rest of the macdef line */
+    while (in->p < in->end) {
+        const char *nl;
+        in->p++;                                            /* past a '\n' */
+        if (in->p < in->end && (*in->p == '\n' || (*in->p == '\r' && in->p + 1 < in->end && in->p[1] == '\n'))) return;
+        nl = (const char *)memchr(in->p, '\n', (size_t)(in->end - in->p));
+        in->p = nl ? nl : in->end;
+    }
+}
+
+static bool httpx__netrc_read_file(httpx__buf *text) {
+    const char *path = getenv("NETRC");
+    httpx__buf home;
+    FILE *f;
+    char chunk[4096];
+    size_t n;
+    memset(&home, 0, sizeof home);
+    if (!path || !*path) {
+        const char *h = getenv("HOME");
+        if (!h || !*h || !httpx__buf_printf(&home, "%s/.netrc", h)) {
+            httpx__buf_free(&home);
+            return false;
+        }
+        path = home.p;
+    }
+    f = fopen(path, "rb");
+    httpx__buf_free(&home);
+    if (!f) return false;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text->len + n > HTTPX__NETRC_MAX || !httpx__buf_append(text, chunk, n)) {
+            fclose(f);
+            return false;
+        }
+    }
+    fclose(f);
+    return true;
+}
+
+/* Looks host up in the text of a .netrc (exposed to the tests). */
+HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *host, size_t host_len,
+                                      httpx__buf *login, httpx__buf *password) {
+    enum { OUTSIDE, MATCH, OTHER, DEFAULT } state = OUTSIDE;
+    httpx__netrc_in in;
+    httpx__buf tok, def_login, def_pass;
+    bool matched = false, have_default = false, ok;
+    memset(&tok, 0, sizeof tok);
+    memset(&def_login, 0, sizeof def_login);
+    memset(&def_pass, 0, sizeof def_pass);
+    in.p = text;
+    in.end = text + len;
+    httpx__buf_clear(login);
+    httpx__buf_clear(password);
+    while (httpx__netrc_token(&in, &tok)) {
+        bool is_login = !strcmp(tok.p, "login"), is_pass = !strcmp(tok.p, "password");
+        if (!strcmp(tok.p, "machine") || !strcmp(tok.p, "default") || !strcmp(tok.p, "macdef")) {
+            if (state == MATCH) break;                     /* the machine's entry is complete */
+            if (!strcmp(tok.p, "macdef")) {
+                httpx__netrc_skip_macro(&in);
+                state = OUTSIDE;
+            } else if (!strcmp(tok.p, "default")) {
+                state = have_default ? OTHER : DEFAULT;   /* the first default counts */
+                have_default = true;
+            } else {
+                if (!httpx__netrc_token(&in, &tok)) break;
+                state = tok.len == host_len && httpx__mem_ieq(tok.p, host, host_len) ? MATCH : OTHER;
+                matched = matched || state == MATCH;
+            }
+        } else if (is_login || is_pass || !strcmp(tok.p, "account")) {
+            httpx__buf *dst = NULL;
+            if (!httpx__netrc_token(&in, &tok)) break;
+            if (state == MATCH) dst = is_login ? login : is_pass ? password : NULL;
+            if (state == DEFAULT) dst = is_login ? &def_login : is_pass ? &def_pass : NULL;
+            if (dst) {
+                httpx__buf_clear(dst);
+                httpx__buf_append(dst, tok.p, tok.len);
+            }
+        }
+        /* any other token is one we do not understand: skipped */
+    }
+    if (!matched && have_default) {
+        httpx__buf_append(login, def_login.p ? def_login.p : "", def_login.len);
+        httpx__buf_append(password, def_pass.p ? def_pass.p : "", def_pass.len);
+    }
+    httpx__buf_free(&tok);
+    httpx__buf_free(&def_login);
+    httpx__buf_free(&def_pass);
+    httpx__buf_reserve(login, 0);
+    httpx__buf_reserve(password, 0);
+    ok = (matched || have_default) && !login->failed && !password->failed && (login->len || password->len);
+    return ok;
+}
+
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password) {
+    httpx__buf text;
+    bool ok;
+    memset(&text, 0, sizeof text);
+    ok = httpx__netrc_read_file(&text) &&
+         httpx__netrc_find(text.p ? text.p : "", text.len, host, host_len, login, password);
+    httpx__buf_free(&text);
+    return ok;
+}
+/* End of netrc.c */
+
+#if defined(HTTPX_LINES)
+#line 14264 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -13561,6 +14353,8 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     httpx_error err = HTTPX_OK;
     bool ok = true;
     if (q->strip_credentials || a->kind == HTTPX_AUTH_NONE) return HTTPX_OK;
+    /* a digest or custom flow puts its own in, before each hop (auth_flow.c) */
+    if (a->kind == HTTPX_AUTH_DIGEST || a->kind == HTTPX_AUTH_FLOW) return HTTPX_OK;
     if (r->set.auth_from_client && r->client->auth_header.len)
         return httpx__add_field(q, "Authorization", r->client->auth_header.p, r->client->auth_header.len, e);
     memset(&v, 0, sizeof v);
@@ -13572,6 +14366,10 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     } else if (a->kind == HTTPX_AUTH_BEARER) {
         ok = httpx__buf_puts(&v, "Bearer ") && httpx__buf_puts(&v, a->token ? a->token : "");
     } else if (httpx__url_credentials(&q->url, &user, &pass)) {
+        ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
+    } else if (a->kind == HTTPX_AUTH_INHERIT && r->client->opts.trust_env != HTTPX_NO &&
+               httpx__netrc_lookup(q->url.host.p, q->url.host.n, &user, &pass)) {
+        /* nothing else gave credentials: .netrc's for this host, as HTTPX's trust_env */
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     }
     if (!ok) err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Authorization header");
@@ -13717,7 +14515,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 13721 "httpx.h"
+#line 14519 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -13914,7 +14712,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 13918 "httpx.h"
+#line 14716 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14354,7 +15152,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14358 "httpx.h"
+#line 15156 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14699,7 +15497,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14703 "httpx.h"
+#line 15501 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15301,7 +16099,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15305 "httpx.h"
+#line 16103 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15574,7 +16372,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15578 "httpx.h"
+#line 16376 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -15627,7 +16425,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15631 "httpx.h"
+#line 16429 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16073,6 +16871,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->scratch);
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
+    httpx__digest_free(&r->auth.digest);
     owned = r->owned_client;
     if (owned && r->free_owned) r->free_owned(owned);
     httpx__free(r);
@@ -16080,7 +16879,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16084 "httpx.h"
+#line 16883 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16312,7 +17111,172 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16316 "httpx.h"
+#line 17115 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file auth_flow.c   (grep anchor: >>auth_flow)
+   ====================================================================== */
+/* auth_flow: the rounds of an authentication around each hop, for both
+   faces and every transport. A custom flow (HTTPX_AUTH_FLOW) is the
+   caller's callback; digest (HTTPX_AUTH_DIGEST) is the same two steps
+   written here: before a hop, put an answer to the last challenge in the
+   request; after it, on a 401 with a challenge we can answer, ask for
+   another round. hop.c calls the two steps and does the resending.
+   Private prefix: httpx__auth_flow_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/auth_flow.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+static bool httpx__auth_flow_on(const httpx__response *r) {
+    /* credentials stay with their origin: after a redirect to another one
+       the flow is not asked (its answer would go to a stranger) */
+    return (r->set.auth.kind == HTTPX_AUTH_FLOW || r->set.auth.kind == HTTPX_AUTH_DIGEST) &&
+           !r->req.strip_credentials;
+}
+
+/* A failure before the hop is sent: as httpx__begin's, r holds why and its
+   exchange is DONE, so that both faces publish it. */
+static bool httpx__auth_flow_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
+    return false;
+}
+
+static bool httpx__auth_flow_user_error(httpx__response *r, int rc, const char *when) {
+    httpx__err e;
+    httpx_error code = rc < 0 && -rc < (int)HTTPX_ERR_COUNT_ ? (httpx_error)-rc : HTTPX_ERR_INVALID_ARGUMENT;
+    memset(&e, 0, sizeof e);
+    if (rc < 0 && code != HTTPX_ERR_INVALID_ARGUMENT)
+        httpx__fail(&e, code, "the auth flow ended the request %s (%s)", when, httpx_strerror(code));
+    else
+        httpx__fail(&e, code, "the auth flow returned %d %s: give HTTPX_AUTH_ACCEPT, HTTPX_AUTH_RESEND or a negated httpx_error",
+                    rc, when);
+    return httpx__auth_flow_fail(r, &e);
+}
+
+/* Digest, before a hop: the answer to the challenge we hold, if any. */
+static bool httpx__auth_flow_digest_before(httpx__response *r) {
+    httpx__auth_state *st = &r->auth;
+    httpx__request *q = &r->req;
+    const httpx_auth *a = &r->set.auth;
+    httpx__buf uri, value;
+    httpx__err e;
+    httpx_error err = HTTPX_OK;
+    if (!st->digest_ready) return true;
+    memset(&e, 0, sizeof e);
+    memset(&uri, 0, sizeof uri);
+    memset(&value, 0, sizeof value);
+    if (!httpx__url_write_target(&uri, &q->url) || !httpx__buf_reserve(&uri, 0) ||
+        !httpx__digest_answer(&value, &st->digest, a->username ? a->username : "", a->password ? a->password : "",
+                              q->method, uri.p, q->body, q->body ? q->body_len : 0, NULL))
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the digest Authorization header");
+    else if ((err = httpx_request_set_header((httpx_req *)q, "Authorization", value.p)) != HTTPX_OK)
+        httpx__fail(&e, err, err == HTTPX_ERR_INVALID_HEADER
+                                 ? "the digest Authorization header would hold a CR, LF or NUL (username or password?)"
+                                 : "out of memory for the digest Authorization header");
+    httpx__buf_free(&uri);
+    httpx__buf_free(&value);
+    if (e.code) return httpx__auth_flow_fail(r, &e);
+    st->digest_sent = true;
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r) {
+    const httpx_auth *a = &r->set.auth;
+    if (!httpx__auth_flow_on(r)) return true;
+    if (a->kind == HTTPX_AUTH_DIGEST) return httpx__auth_flow_digest_before(r);
+    if (!a->flow) {
+        httpx__err e;
+        memset(&e, 0, sizeof e);
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "auth.kind is HTTPX_AUTH_FLOW but auth.flow is NULL");
+        return httpx__auth_flow_fail(r, &e);
+    }
+    {
+        int rc = a->flow(a->flow_user_data, (httpx_req *)&r->req, NULL);
+        /* RESEND before anything was sent means "send": there is nothing else to do */
+        if (rc != HTTPX_AUTH_ACCEPT && rc != HTTPX_AUTH_RESEND)
+            return httpx__auth_flow_user_error(r, rc, "before sending it");
+    }
+    return true;
+}
+
+/* Digest, after a hop: HTTPX_AUTH_RESEND when a 401 brings a challenge we
+   should answer, a negated error when it cannot be read. */
+static int httpx__auth_flow_digest_after(httpx__response *r, httpx__err *e) {
+    httpx__auth_state *st = &r->auth;
+    const httpx__request *q = &r->req;
+    httpx__digest fresh;
+    const char *v;
+    size_t i;
+    int found = 0;
+    /* auth-int hashes the body: only one we hold in memory (or none) */
+    bool body_known = q->body != NULL || !q->has_body;
+    if (r->pub.status_code != 401) return HTTPX_AUTH_ACCEPT;
+    memset(&fresh, 0, sizeof fresh);
+    for (i = 0; !found && (v = httpx_headers_get_nth(&r->headers, "www-authenticate", i)) != NULL; i++)
+        found = httpx__digest_parse(&fresh, v, body_known, e);
+    if (found <= 0 || (st->digest_sent && (!fresh.stale || st->stale_retried))) {
+        /* no challenge we can answer, or ours was refused (wrong credentials):
+           the 401 is the answer, as in HTTPX */
+        httpx__digest_free(&fresh);
+        return found < 0 ? found : HTTPX_AUTH_ACCEPT;
+    }
+    if (st->digest_sent) st->stale_retried = true;   /* stale=true: a new nonce, once */
+    httpx__digest_free(&st->digest);
+    st->digest = fresh;
+    st->digest_ready = true;
+    return HTTPX_AUTH_RESEND;
+}
+
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
+    const httpx_auth *a = &r->set.auth;
+    httpx__err e;
+    int rc;
+    if (r->pub.error || !httpx__auth_flow_on(r)) return false;
+    memset(&e, 0, sizeof e);
+    if (a->kind == HTTPX_AUTH_DIGEST) {
+        rc = httpx__auth_flow_digest_after(r, &e);
+        if (rc < 0) {
+            httpx__response_fail(r, &e);
+            return false;
+        }
+    } else {
+        /* the flow may look at the body that came so far (all of it, unless
+           it streams) through r->content, as it will once published */
+        bool show = !r->opts->on_data && r->ex.state == HTTPX__EX_DONE && r->body.p;
+        if (show) {
+            r->pub.content = r->body.p;
+            r->pub.content_length = r->body.len;
+        }
+        rc = a->flow(a->flow_user_data, (httpx_req *)&r->req, &r->pub);
+        r->pub.content = NULL;
+        r->pub.content_length = 0;
+        if (rc != HTTPX_AUTH_ACCEPT && rc != HTTPX_AUTH_RESEND) {
+            httpx__auth_flow_user_error(r, rc, "after a response");
+            return false;
+        }
+    }
+    if (rc != HTTPX_AUTH_RESEND) return false;
+    if (++r->auth.rounds > HTTPX_AUTH_MAX_ROUNDS) {
+        httpx__fail(&e, HTTPX_ERR_LOCAL_PROTOCOL, "the auth flow asked for more than %d rounds (HTTPX_AUTH_MAX_ROUNDS)",
+                    HTTPX_AUTH_MAX_ROUNDS);
+        httpx__response_fail(r, &e);
+        return false;
+    }
+    if (!r->req.replayable) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body (upload or files) for another auth round");
+        httpx__response_fail(r, &e);
+        return false;
+    }
+    return true;
+}
+/* End of auth_flow.c */
+
+#if defined(HTTPX_LINES)
+#line 17280 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16355,8 +17319,9 @@ HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
 
 HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
     if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
-    /* Here the next issue's request hooks, cookies and auth flow see the
-       built request (r->req) before it goes. */
+    /* Here the next issue's request hooks and cookies see the built
+       request (r->req) before it goes. */
+    if (!httpx__auth_flow_before(r)) return;   /* the flow failed r (its exchange is DONE) */
     r->transport->submit(&r->ex);
 }
 
@@ -16447,6 +17412,20 @@ static bool httpx__hop_redirect(httpx__response *r) {
     return true;
 }
 
+/* An auth flow's round (auth_flow.c): when the flow asks for the request
+   to go again, it is built afresh and sent; false when r is final. A
+   stream's unread body (a 401's) costs its connection. */
+static bool httpx__hop_auth_round(httpx__response *r) {
+    httpx__err e;
+    if (!httpx__auth_flow_after(r)) return false;
+    if (r->ex.state != HTTPX__EX_DONE) r->transport->cancel(&r->ex);
+    httpx__hop_reset(r);
+    memset(&e, 0, sizeof e);
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    httpx__hop_send(r);
+    return true;
+}
+
 /* Step 6. The request stays for httpx_response_request; only its body
    source is let go (a multipart body's open files). */
 static void httpx__hop_publish(httpx__response *r) {
@@ -16462,7 +17441,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
        the redirect step: go on while that happens */
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
-        if (!httpx__hop_redirect(r)) break;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
     return true;
@@ -16475,15 +17454,18 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         httpx__loop_until(ex, ex->stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
-        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
-        if (!httpx__hop_redirect(r)) break;
+        if (ex->state != HTTPX__EX_DONE) {           /* a stream: the reader takes the body */
+            if (httpx__hop_auth_round(r)) continue;
+            return;
+        }
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
 }
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16487 "httpx.h"
+#line 17469 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -16504,7 +17486,8 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
 static bool httpx__auth_kind_known(httpx_auth_kind k) {
-    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER;
+    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER ||
+           k == HTTPX_AUTH_DIGEST || k == HTTPX_AUTH_FLOW;
 }
 
 /* ---- the client ---- */
@@ -16563,7 +17546,7 @@ static void httpx__client_protocols(httpx_client *c) {
 
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp, su;
+    size_t nh, np, sh, sp, su, sdu = 0, sdp = 0;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -16574,7 +17557,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
     su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
-    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
+    if (c->opts.auth.kind == HTTPX_AUTH_DIGEST) {   /* answered at each 401: kept for the client's life */
+        sdu = c->opts.auth.username ? strlen(c->opts.auth.username) + 1 : 0;
+        sdp = c->opts.auth.password ? strlen(c->opts.auth.password) + 1 : 0;
+    }
+    c->strings = (char *)httpx__malloc(sh + sp + su + sdu + sdp + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
@@ -16584,6 +17571,16 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (su) {           /* the route of every connection points at this one copy */
             memcpy(store, c->opts.uds, su);
             c->opts.uds = store;
+            store += su;
+        }
+        if (sdu) {
+            memcpy(store, c->opts.auth.username, sdu);
+            c->opts.auth.username = store;
+            store += sdu;
+        }
+        if (sdp) {
+            memcpy(store, c->opts.auth.password, sdp);
+            c->opts.auth.password = store;
         }
     }
     if (ok && c->opts.base_url) {
@@ -16646,6 +17643,24 @@ HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password
     a.kind = HTTPX_AUTH_BASIC;
     a.username = username;
     a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_DIGEST;
+    a.username = username;
+    a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_FLOW;
+    a.flow = flow;
+    a.flow_user_data = user_data;
     return a;
 }
 
@@ -16850,7 +17865,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 16854 "httpx.h"
+#line 17869 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17074,7 +18089,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17078 "httpx.h"
+#line 18093 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17470,7 +18485,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17474 "httpx.h"
+#line 18489 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17505,7 +18520,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17509 "httpx.h"
+#line 18524 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -46,6 +46,7 @@ INTERNAL = "internal.h"      # shared internal declarations
 COMPONENTS = [               # implementation, bottom layer first
     "platform.c",
     "base.c",
+    "hash.c",               # MD5 and SHA-256 for digest auth, whether or not TLS is built in
     "url.c",
     "headers.c",
     "h1.c",
@@ -68,6 +69,8 @@ COMPONENTS = [               # implementation, bottom layer first
     "tls_config.c",
     "tls_x509.c",
     "tls.c",
+    "digest.c",             # digest auth's challenges and answers (pure)
+    "netrc.c",
     "request.c",
     "exchange.c",
     "conn.c",
@@ -76,6 +79,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "loop.c",
     "response.c",
     "mock.c",
+    "auth_flow.c",          # the rounds of an auth flow, which hop.c runs
     "hop.c",
     "client.c",
     "task.c",
@@ -86,6 +90,7 @@ COMPONENTS = [               # implementation, bottom layer first
 # shared header may include them. A header is emitted once, after the headers
 # it includes and before the first file that includes it.
 SHARED_HEADERS = [
+    "hash_internal.h",       # hash.c
     "url_internal.h",        # url.c
     "headers_internal.h",    # headers.c
     "h1_internal.h",         # h1.c, h1_session.c

@@ -64,6 +64,39 @@ typedef struct httpx_req {
                                        Cookie, Proxy-Authorization or caller Host */
 } httpx__request;
 
+/* ---- digest authentication (digest.c) and the auth flow's state ---- */
+
+enum { HTTPX__DIGEST_MD5, HTTPX__DIGEST_SHA256 };
+enum { HTTPX__DIGEST_QOP_NONE, HTTPX__DIGEST_QOP_AUTH, HTTPX__DIGEST_QOP_AUTH_INT };
+/* A challenge to answer, as the server's WWW-Authenticate gave it. */
+typedef struct httpx__digest {
+    int alg;                        /* HTTPX__DIGEST_MD5 or _SHA256 */
+    bool sess;                      /* the -sess variant */
+    int qop;                        /* the one we chose of those offered */
+    bool stale, userhash, has_opaque;
+    httpx__buf realm, nonce, opaque;   /* NUL-terminated */
+    unsigned long nc;               /* answers sent with this nonce */
+} httpx__digest;
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d);
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e);
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d);
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce);
+
+/* One request's auth flow (auth_flow.c), kept in its response. */
+typedef struct httpx__auth_state {
+    httpx__digest digest;           /* the last challenge (digest auth) */
+    bool digest_ready;              /* digest holds a challenge to answer */
+    bool digest_sent;               /* the last round carried an answer */
+    bool stale_retried;             /* stale=true was answered once already */
+    int rounds;                     /* rounds sent again so far */
+} httpx__auth_state;
+
+/* netrc.c: the login and password .netrc gives for host (NETRC, else
+   ~/.netrc; the machine entry, else default). False when there is none. */
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password);
+
 /* The resolved settings of one request: the request's options over the
    client's, in one place (httpx__settings_resolve). */
 typedef struct httpx__settings {
@@ -417,6 +450,7 @@ struct httpx__response {
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
+    httpx__auth_state auth;         /* the auth flow's rounds (auth_flow.c) */
 };
 
 struct httpx_client {
@@ -465,6 +499,14 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
 /* The blocking face's wait: sends r (unless it failed already) and runs the
    loop until it is final, or for a stream until the final head is in. */
 HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* auth_flow.c: a custom or digest auth flow around each hop (hop.c calls).
+   Before a hop goes: the flow edits r->req; false when it failed r (its
+   exchange is then DONE). */
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r);
+/* r's hop ended (a stream: its head is in): true when the flow wants the
+   request sent again (the hop rebuilds and resends it), false when r is
+   final (or failed: too many rounds, a body that cannot be replayed). */
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r);
 /* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);

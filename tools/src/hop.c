@@ -33,8 +33,9 @@ HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
 
 HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
     if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
-    /* Here the next issue's request hooks, cookies and auth flow see the
-       built request (r->req) before it goes. */
+    /* Here the next issue's request hooks and cookies see the built
+       request (r->req) before it goes. */
+    if (!httpx__auth_flow_before(r)) return;   /* the flow failed r (its exchange is DONE) */
     r->transport->submit(&r->ex);
 }
 
@@ -125,6 +126,20 @@ static bool httpx__hop_redirect(httpx__response *r) {
     return true;
 }
 
+/* An auth flow's round (auth_flow.c): when the flow asks for the request
+   to go again, it is built afresh and sent; false when r is final. A
+   stream's unread body (a 401's) costs its connection. */
+static bool httpx__hop_auth_round(httpx__response *r) {
+    httpx__err e;
+    if (!httpx__auth_flow_after(r)) return false;
+    if (r->ex.state != HTTPX__EX_DONE) r->transport->cancel(&r->ex);
+    httpx__hop_reset(r);
+    memset(&e, 0, sizeof e);
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    httpx__hop_send(r);
+    return true;
+}
+
 /* Step 6. The request stays for httpx_response_request; only its body
    source is let go (a multipart body's open files). */
 static void httpx__hop_publish(httpx__response *r) {
@@ -140,7 +155,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
        the redirect step: go on while that happens */
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
-        if (!httpx__hop_redirect(r)) break;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
     return true;
@@ -153,8 +168,11 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         httpx__loop_until(ex, ex->stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
-        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
-        if (!httpx__hop_redirect(r)) break;
+        if (ex->state != HTTPX__EX_DONE) {           /* a stream: the reader takes the body */
+            if (httpx__hop_auth_round(r)) continue;
+            return;
+        }
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
 }

@@ -128,20 +128,58 @@ typedef long (*httpx_read_fn)(void *user_data, void *buf, size_t cap);
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
 typedef enum httpx_auth_kind {
-    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
-                                   a client: none */
+    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password,
+                                   else .netrc's (see trust_env); a client: none */
     HTTPX_AUTH_NONE,            /* send no credentials (not even the client's or the URL's) */
     HTTPX_AUTH_BASIC,           /* username and password */
-    HTTPX_AUTH_BEARER           /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_BEARER,          /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_DIGEST,          /* username and password, answering a 401's Digest challenge */
+    HTTPX_AUTH_FLOW             /* a callback: flow and flow_user_data (see httpx_auth_fn) */
 } httpx_auth_kind;              /* another value is HTTPX_ERR_INVALID_ARGUMENT */
+
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_response httpx_response;
+/* >>auth_flow: a custom authentication, the C shape of HTTPX's Auth.auth_flow
+   generator (`response = yield request`). The callback is called
+     - with response NULL just before the request goes out (the first time,
+       before each round it asked for, and before each hop of a redirect that
+       stays on the first origin): edit the request (httpx_request_set_header
+       & co.); return HTTPX_AUTH_ACCEPT (0) to send it;
+     - with each final response (after redirects; a streamed or on_data
+       response: its head only, its body was not kept): return
+       HTTPX_AUTH_ACCEPT to keep it, or HTTPX_AUTH_RESEND to send the request
+       again; the request is built afresh from the options, and the callback
+       is called with NULL once more to put its credentials in.
+   Returning a negated httpx_error (-HTTPX_ERR_STATUS...) ends the request
+   with that error. A request asking for more than HTTPX_AUTH_MAX_ROUNDS
+   rounds fails with HTTPX_ERR_LOCAL_PROTOCOL; one whose body cannot be
+   produced again (upload, files) fails with HTTPX_ERR_STREAM when a round
+   is asked for. After a redirect to another origin the flow is not called
+   again (credentials stay with their origin). It runs on the thread that
+   drives the client, inside that call: it must not call into the same
+   client, but may use another (a token endpoint, see
+   examples/token_refresh.c). Keep per-request state in user_data: the
+   callback cannot tell the requests of one client apart otherwise. */
+enum { HTTPX_AUTH_ACCEPT = 0, HTTPX_AUTH_RESEND = 1, HTTPX_AUTH_MAX_ROUNDS = 8 };
+typedef int (*httpx_auth_fn)(void *user_data, httpx_req *request, const httpx_response *response);
 
 typedef struct httpx_auth {
     httpx_auth_kind kind;
-    const char *username, *password;   /* HTTPX_AUTH_BASIC */
+    const char *username, *password;   /* HTTPX_AUTH_BASIC, HTTPX_AUTH_DIGEST */
     const char *token;                 /* HTTPX_AUTH_BEARER */
+    httpx_auth_fn flow;                /* HTTPX_AUTH_FLOW */
+    void *flow_user_data;              /* passed to flow */
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
 HTTPX_API httpx_auth httpx_bearer_auth(const char *token);
+/* Digest access authentication (RFC 7616): the request goes without
+   credentials; a 401 with a Digest challenge (MD5, MD5-sess, SHA-256,
+   SHA-256-sess; qop auth or auth-int; userhash) is answered once, and once
+   more when the server says the nonce was stale. The challenge is kept per
+   request (each request pays one 401 round trip). A body that is not in
+   memory cannot be sent twice: use content, json or data. */
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password);
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data);
 
 /* TLS settings of a client (https). Zeroed: verify against the system trust
    store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
@@ -156,7 +194,6 @@ typedef struct httpx_tls_opts {
     const char *server_name;    /* NULL: the URL's host. SNI and the name checked */
 } httpx_tls_opts;
 
-typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;
 
 /* Nonblocking completion: called inside httpx_client_poll (or any call that
@@ -214,7 +251,6 @@ typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const cha
    policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
    it does over the network. The handler runs on the caller's thread, inside
    the call that drives the client. */
-typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
 typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
 typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
 /* The answer: status 200, no headers, an empty body unless told otherwise.

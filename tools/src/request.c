@@ -83,6 +83,8 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     httpx_error err = HTTPX_OK;
     bool ok = true;
     if (q->strip_credentials || a->kind == HTTPX_AUTH_NONE) return HTTPX_OK;
+    /* a digest or custom flow puts its own in, before each hop (auth_flow.c) */
+    if (a->kind == HTTPX_AUTH_DIGEST || a->kind == HTTPX_AUTH_FLOW) return HTTPX_OK;
     if (r->set.auth_from_client && r->client->auth_header.len)
         return httpx__add_field(q, "Authorization", r->client->auth_header.p, r->client->auth_header.len, e);
     memset(&v, 0, sizeof v);
@@ -94,6 +96,10 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     } else if (a->kind == HTTPX_AUTH_BEARER) {
         ok = httpx__buf_puts(&v, "Bearer ") && httpx__buf_puts(&v, a->token ? a->token : "");
     } else if (httpx__url_credentials(&q->url, &user, &pass)) {
+        ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
+    } else if (a->kind == HTTPX_AUTH_INHERIT && r->client->opts.trust_env != HTTPX_NO &&
+               httpx__netrc_lookup(q->url.host.p, q->url.host.n, &user, &pass)) {
+        /* nothing else gave credentials: .netrc's for this host, as HTTPX's trust_env */
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     }
     if (!ok) err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Authorization header");

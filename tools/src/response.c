@@ -436,6 +436,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->scratch);
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
+    httpx__digest_free(&r->auth.digest);
     owned = r->owned_client;
     if (owned && r->free_owned) r->free_owned(owned);
     httpx__free(r);
