@@ -1,10 +1,12 @@
-/* Authentication against a server written by others: Debian's
-   python3-httpbin (tests/servers/httpbin_server.py). Digest with each
+/* Authentication against real servers: Debian's python3-httpbin
+   (tests/servers/httpbin_server.py, HTTP/1.x), and h2_server.py's /digest
+   for HTTP/2. Digest with each
    algorithm and qop it offers, basic, .netrc, in both faces; credentials
    and digest answers never go to another origin after a redirect. */
 #include "test.h"
 #include "fixtures.h"
 #include "fixtures_httpbin.h"
+#include "fixtures_h2.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -141,6 +143,44 @@ TEST(auth_httpbin_credentials_stay_with_their_origin) {
     snprintf(same, sizeof same, "http://127.0.0.1:%d/redirect-to?url=%%2Fdigest-auth%%2Fauth%%2Fuser%%2Fpasswd", port);
     r = httpx_client_get(c, same, &(httpx_opts){ .auth = httpx_digest_auth("user", "passwd") });
     CHECK_INT(r->status_code, 200);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}
+
+/* HTTP/2 (h2c): digest answered on the same connection, in both faces,
+   for a stream too (the 401's stream is reset, the answer goes on). */
+TEST(auth_h2_digest_both_faces) {
+    const char *algs[] = {"MD5", "MD5-sess", "SHA-256", "SHA-256-sess"};
+    char url[200];
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .http2_prior_knowledge = true,
+                                                             .auth = httpx_digest_auth("user", "passwd") });
+    httpx_response *r;
+    httpx_task *t;
+    int port = fxh2_py_port(), face, i;
+    REQUIRE(port && c);
+    for (face = 0; face < 2; face++)
+        for (i = 0; i < 4; i++) {
+            snprintf(url, sizeof url, "http://127.0.0.1:%d/digest?alg=%s", port, algs[i]);
+            r = go(c, face, url, NULL, &t);
+            CHECK_INT(r->error, HTTPX_OK);
+            CHECK_STR(r->http_version, "HTTP/2");
+            CHECK_INT(r->status_code, 200);
+            CHECK_STR(r->content, "authenticated");
+            done(r, t);
+            r = go(c, face, url, &(httpx_opts){ .auth = httpx_digest_auth("user", "nope") }, &t);
+            CHECK_INT(r->status_code, 401);
+            done(r, t);
+        }
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/digest", port);
+    r = httpx_client_stream(c, "GET", url, NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_INT(r->status_code, 200);
+    {
+        char buf[64];
+        long n = httpx_read(r, buf, sizeof buf - 1);
+        CHECK_INT(n, 13);
+        if (n > 0) { buf[n] = 0; CHECK_STR(buf, "authenticated"); }
+    }
     httpx_response_free(r);
     httpx_client_free(c);
 }
