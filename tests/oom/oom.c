@@ -18,6 +18,8 @@
                                            (rogue.py /discard, /anything)
        build/oom redirect BASE             two redirects followed (rogue.py)
        build/oom json     BASE             httpx_json on the response (rogue.py /json)
+       build/oom digest   any              digest auth over the mock (a 401, then the
+                                           answer), blocking and a task
    It prints "oom PATH: N allocation points, each failed in turn, B bad
    outcomes" and exits 1 when B > 0. */
 #define _POSIX_C_SOURCE 200809L     /* before any system header */
@@ -269,6 +271,43 @@ static int run_json(void) {
     return bad;
 }
 
+/* A digest server in the mock: a challenge (two headers, several
+   challenges) until an answer comes, then the body. */
+static void mock_digest(void *user_data, const httpx_req *q, httpx_mock_reply *p) {
+    const char *a = httpx_request_header(q, "authorization");
+    (void)user_data;
+    if (a && !strncmp(a, "Digest username=\"u\"", 18) && strstr(a, "nc=00000001")) {
+        httpx_reply_body(p, "in", 2);
+        return;
+    }
+    httpx_reply_status(p, 401);
+    httpx_reply_header(p, "WWW-Authenticate", "Basic realm=\"b\", Digest realm=\"x\", nonce=\"abc\", algorithm=SHA-512-256");
+    httpx_reply_header(p, "WWW-Authenticate", "Digest realm=\"r\", nonce=\"n\", qop=\"auth\", algorithm=SHA-256, opaque=\"o\"");
+}
+
+static int run_digest(void) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .mock = mock_digest,
+                                                             .auth = httpx_digest_auth("u", "p") });
+    httpx_task *t;
+    int bad = 0;
+    if (!c) return 0;
+    bad += outcome(httpx_client_post(c, "http://mock.test/x", &(httpx_opts){ .content = "body" }), "in");
+    t = httpx_client_start(c, "GET", "http://mock.test/y", NULL);
+    if (t) {
+        httpx_response *r = httpx_task_wait(t);
+        if (r->error == HTTPX_OK) {
+            succeeded++;
+            bad += strcmp(r->content, "in") != 0;
+        } else if (r->error != HTTPX_ERR_NOMEM) {
+            bad++;
+            if (!first_other[0]) snprintf(first_other, sizeof first_other, "task: %s", r->error_message);
+        }
+        httpx_task_free(t);
+    }
+    httpx_client_free(c);
+    return bad;
+}
+
 static int sweep(const char *name, int (*run)(void), long expect_ok) {
     long k, needed, bad;
     budget = -1;
@@ -297,7 +336,8 @@ int main(int argc, char **argv) {
     long k, needed, bad = 0;
     static const struct { const char *name; int (*run)(void); long ok; } paths[] = {
         {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
-        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1}};
+        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1},
+        {"digest", run_digest, 2}};
     size_t i;
     for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(argv[1], paths[i].name) != 0) continue;
