@@ -14006,7 +14006,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
         cnonce = fresh;
     }
     d->nc++;
-    sprintf(nc, "%08lx", d->nc & 0xffffffffUL);
+    snprintf(nc, sizeof nc, "%08lx", d->nc & 0xffffffffUL);
     /* A1 = user:realm:password, and for -sess H(A1):nonce:cnonce */
     httpx__dh_init(&h, d->alg);
     httpx__dh_adds(&h, user);
@@ -14197,7 +14197,8 @@ static bool httpx__netrc_read_file(httpx__buf *text) {
 /* Looks host up in the text of a .netrc (exposed to the tests). */
 HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *host, size_t host_len,
                                       httpx__buf *login, httpx__buf *password) {
-    enum { OUTSIDE, MATCH, OTHER, DEFAULT } state = OUTSIDE;
+    enum { HTTPX__NETRC_OUTSIDE, HTTPX__NETRC_MATCH, HTTPX__NETRC_OTHER, HTTPX__NETRC_DEFAULT };
+    int state = HTTPX__NETRC_OUTSIDE;
     httpx__netrc_in in;
     httpx__buf tok, def_login, def_pass;
     bool matched = false, have_default = false, ok;
@@ -14211,23 +14212,23 @@ HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *
     while (httpx__netrc_token(&in, &tok)) {
         bool is_login = !strcmp(tok.p, "login"), is_pass = !strcmp(tok.p, "password");
         if (!strcmp(tok.p, "machine") || !strcmp(tok.p, "default") || !strcmp(tok.p, "macdef")) {
-            if (state == MATCH) break;                     /* the machine's entry is complete */
+            if (state == HTTPX__NETRC_MATCH) break;                     /* the machine's entry is complete */
             if (!strcmp(tok.p, "macdef")) {
                 httpx__netrc_skip_macro(&in);
-                state = OUTSIDE;
+                state = HTTPX__NETRC_OUTSIDE;
             } else if (!strcmp(tok.p, "default")) {
-                state = have_default ? OTHER : DEFAULT;   /* the first default counts */
+                state = have_default ? HTTPX__NETRC_OTHER : HTTPX__NETRC_DEFAULT;   /* the first default counts */
                 have_default = true;
             } else {
                 if (!httpx__netrc_token(&in, &tok)) break;
-                state = tok.len == host_len && httpx__mem_ieq(tok.p, host, host_len) ? MATCH : OTHER;
-                matched = matched || state == MATCH;
+                state = tok.len == host_len && httpx__mem_ieq(tok.p, host, host_len) ? HTTPX__NETRC_MATCH : HTTPX__NETRC_OTHER;
+                matched = matched || state == HTTPX__NETRC_MATCH;
             }
         } else if (is_login || is_pass || !strcmp(tok.p, "account")) {
             httpx__buf *dst = NULL;
             if (!httpx__netrc_token(&in, &tok)) break;
-            if (state == MATCH) dst = is_login ? login : is_pass ? password : NULL;
-            if (state == DEFAULT) dst = is_login ? &def_login : is_pass ? &def_pass : NULL;
+            if (state == HTTPX__NETRC_MATCH) dst = is_login ? login : is_pass ? password : NULL;
+            if (state == HTTPX__NETRC_DEFAULT) dst = is_login ? &def_login : is_pass ? &def_pass : NULL;
             if (dst) {
                 httpx__buf_clear(dst);
                 httpx__buf_append(dst, tok.p, tok.len);
@@ -14260,7 +14261,7 @@ HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx
 /* End of netrc.c */
 
 #if defined(HTTPX_LINES)
-#line 14264 "httpx.h"
+#line 14265 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -14515,7 +14516,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 14519 "httpx.h"
+#line 14520 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -14712,7 +14713,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 14716 "httpx.h"
+#line 14717 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15152,7 +15153,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15156 "httpx.h"
+#line 15157 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -15497,7 +15498,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15501 "httpx.h"
+#line 15502 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16099,7 +16100,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16103 "httpx.h"
+#line 16104 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16372,7 +16373,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 16376 "httpx.h"
+#line 16377 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16425,7 +16426,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16429 "httpx.h"
+#line 16430 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16879,7 +16880,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16883 "httpx.h"
+#line 16884 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -17111,7 +17112,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 17115 "httpx.h"
+#line 17116 "httpx.h"
 #endif
 /* ======================================================================
    Begin file auth_flow.c   (grep anchor: >>auth_flow)
@@ -17276,7 +17277,7 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
 /* End of auth_flow.c */
 
 #if defined(HTTPX_LINES)
-#line 17280 "httpx.h"
+#line 17281 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -17465,7 +17466,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 17469 "httpx.h"
+#line 17470 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17865,7 +17866,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17869 "httpx.h"
+#line 17870 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -18089,7 +18090,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 18093 "httpx.h"
+#line 18094 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -18485,7 +18486,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 18489 "httpx.h"
+#line 18490 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -18520,7 +18521,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 18524 "httpx.h"
+#line 18525 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -39,6 +39,7 @@ static const char usage_text[] =
     "  -f, --files NAME PATH      file to upload as multipart/form-data (repeatable)\n"
     "  -j, --json JSON            JSON body, sent as application/json\n"
     "      --auth USER PASS       HTTP basic authentication\n"
+    "      --digest               with --auth: digest authentication instead (as curl's --digest)\n"
     "      --proxy URL            proxy (not supported yet: exits with 2)\n"
     "      --timeout SECONDS      connect, read, write and pool timeout (default 5; 0: none)\n"
     "      --follow-redirects     follow redirects (default: show the redirect)\n"
@@ -65,7 +66,7 @@ typedef struct cli {
     size_t nparams, nheaders, ndata, nfiles;
     char *cookie;               /* "a=1; b=2", or NULL */
     double timeout;             /* < 0: not given */
-    bool follow, no_verify, http2, verbose;
+    bool follow, no_verify, http2, verbose, digest;
 } cli;
 
 /* ---- command line ---- */
@@ -115,6 +116,7 @@ static int parse_args(cli *o, int argc, char **argv) {
         else if (is_opt(a, NULL, "--follow-redirects")) o->follow = true;
         else if (is_opt(a, NULL, "--no-verify")) o->no_verify = true;
         else if (is_opt(a, NULL, "--http2")) o->http2 = true;
+        else if (is_opt(a, NULL, "--digest")) o->digest = true;
         else if (is_opt(a, "-m", "--method") || is_opt(a, "-j", "--json") || is_opt(a, NULL, "--download") ||
                  is_opt(a, NULL, "--timeout") || is_opt(a, NULL, "--proxy") || is_opt(a, NULL, "--uds") ||
                  is_opt(a, NULL, "--unix-socket") ||
@@ -162,6 +164,7 @@ static int parse_args(cli *o, int argc, char **argv) {
         }
     }
     if (!o->url) return usage_error("%s", "which URL?");
+    if (o->digest && !o->user) return usage_error("%s", "--digest goes with --auth USER PASS");
     if (o->json && (o->ndata || o->nfiles))
         return usage_error("%s", "-j cannot go with -d or -f: a request has one body");
     if (o->json) {                      /* refuse bad JSON here rather than send it */
@@ -586,7 +589,7 @@ static int run(cli *o) {
     ropts.data = o->ndata ? o->data : NULL;
     ropts.files = o->nfiles ? o->files : NULL;
     ropts.follow_redirects = o->follow ? HTTPX_YES : HTTPX_NO;
-    if (o->user) ropts.auth = httpx_basic_auth(o->user, o->pass);
+    if (o->user) ropts.auth = o->digest ? httpx_digest_auth(o->user, o->pass) : httpx_basic_auth(o->user, o->pass);
     copts.http2 = o->http2;     /* as HTTPX's --http2: offered over TLS, http:// stays HTTP/1.1 */
     copts.uds = o->uds;
 

@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "fixtures_run.h"
 #include "fixtures_tls.h"
+#include "fixtures_httpbin.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -132,6 +133,18 @@ TEST(cli_auth_and_status_exit_codes) {
     HAS("HTTP/1.1 401 Unauthorized\n");
     CHECK_INT(cli(NULL, "%s", fx_rogue_at("/status/500"), NULL), 1);
     CHECK_INT(cli(NULL, "%s", fx_rogue_at("/status/399"), NULL), 0);
+}
+
+/* --digest (curl's spelling: HTTPX's CLI has no digest flag) with --auth */
+TEST(cli_digest_auth) {
+    int port = fx_httpbin_port();
+    REQUIRE(fx_have_prog("examples/httpx") && port);
+    CHECK_INT(cli(NULL, "%s --auth user passwd --digest", fx_url(port, "/digest-auth/auth/user/passwd/SHA-256"), NULL), 0);
+    HAS("\"authenticated\": true");
+    CHECK_INT(cli(NULL, "%s --digest --auth user wrong", fx_url(port, "/digest-auth/auth/user/passwd/MD5"), NULL), 1);
+    HAS(" 401 ");
+    CHECK_INT(cli(NULL, "%s --digest", fx_url(port, "/digest-auth/auth/user/passwd"), NULL), 2);
+    HAS("--digest goes with --auth");
 }
 
 TEST(cli_redirects_shown_or_followed) {

@@ -5,6 +5,7 @@
 #include "fixtures.h"
 #include "fixtures_run.h"
 #include "fixtures_tls.h"
+#include "fixtures_httpbin.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -104,6 +105,21 @@ TEST(examples_auth_timeouts_retries) {
     CHECK_INT(run_example("retries", base, NULL), 0);
     HAS("try 2: Service Unavailable; again in 100 ms");
     HAS("-> ok after 2 failures");
+}
+
+/* digest_auth and token_refresh against Debian's python3-httpbin */
+TEST(examples_digest_and_token_refresh) {
+    int port = fx_httpbin_port();
+    REQUIRE(port);
+    CHECK_INT(run_example("digest_auth", fx_url(port, ""), NULL), 0);
+    HAS("MD5                          200 {\"authenticated\":true");
+    HAS("MD5, wrong password          401");
+    HAS("SHA-256, auth-int            200");
+    CHECK_INT(run_example("token_refresh", fx_url(port, ""), NULL), 0);
+    HAS("401: fetched a new token \"t0ken-1\"");
+    HAS("request 1: 200, sent Bearer t0ken-1");
+    HAS("request 2: 200, sent Bearer t0ken-1");
+    HAS("tokens fetched: 1");
 }
 
 TEST(examples_clients_loops_and_limits) {

@@ -269,7 +269,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
         cnonce = fresh;
     }
     d->nc++;
-    sprintf(nc, "%08lx", d->nc & 0xffffffffUL);
+    snprintf(nc, sizeof nc, "%08lx", d->nc & 0xffffffffUL);
     /* A1 = user:realm:password, and for -sess H(A1):nonce:cnonce */
     httpx__dh_init(&h, d->alg);
     httpx__dh_adds(&h, user);

@@ -86,7 +86,8 @@ static bool httpx__netrc_read_file(httpx__buf *text) {
 /* Looks host up in the text of a .netrc (exposed to the tests). */
 HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *host, size_t host_len,
                                       httpx__buf *login, httpx__buf *password) {
-    enum { OUTSIDE, MATCH, OTHER, DEFAULT } state = OUTSIDE;
+    enum { HTTPX__NETRC_OUTSIDE, HTTPX__NETRC_MATCH, HTTPX__NETRC_OTHER, HTTPX__NETRC_DEFAULT };
+    int state = HTTPX__NETRC_OUTSIDE;
     httpx__netrc_in in;
     httpx__buf tok, def_login, def_pass;
     bool matched = false, have_default = false, ok;
@@ -100,23 +101,23 @@ HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *
     while (httpx__netrc_token(&in, &tok)) {
         bool is_login = !strcmp(tok.p, "login"), is_pass = !strcmp(tok.p, "password");
         if (!strcmp(tok.p, "machine") || !strcmp(tok.p, "default") || !strcmp(tok.p, "macdef")) {
-            if (state == MATCH) break;                     /* the machine's entry is complete */
+            if (state == HTTPX__NETRC_MATCH) break;                     /* the machine's entry is complete */
             if (!strcmp(tok.p, "macdef")) {
                 httpx__netrc_skip_macro(&in);
-                state = OUTSIDE;
+                state = HTTPX__NETRC_OUTSIDE;
             } else if (!strcmp(tok.p, "default")) {
-                state = have_default ? OTHER : DEFAULT;   /* the first default counts */
+                state = have_default ? HTTPX__NETRC_OTHER : HTTPX__NETRC_DEFAULT;   /* the first default counts */
                 have_default = true;
             } else {
                 if (!httpx__netrc_token(&in, &tok)) break;
-                state = tok.len == host_len && httpx__mem_ieq(tok.p, host, host_len) ? MATCH : OTHER;
-                matched = matched || state == MATCH;
+                state = tok.len == host_len && httpx__mem_ieq(tok.p, host, host_len) ? HTTPX__NETRC_MATCH : HTTPX__NETRC_OTHER;
+                matched = matched || state == HTTPX__NETRC_MATCH;
             }
         } else if (is_login || is_pass || !strcmp(tok.p, "account")) {
             httpx__buf *dst = NULL;
             if (!httpx__netrc_token(&in, &tok)) break;
-            if (state == MATCH) dst = is_login ? login : is_pass ? password : NULL;
-            if (state == DEFAULT) dst = is_login ? &def_login : is_pass ? &def_pass : NULL;
+            if (state == HTTPX__NETRC_MATCH) dst = is_login ? login : is_pass ? password : NULL;
+            if (state == HTTPX__NETRC_DEFAULT) dst = is_login ? &def_login : is_pass ? &def_pass : NULL;
             if (dst) {
                 httpx__buf_clear(dst);
                 httpx__buf_append(dst, tok.p, tok.len);
