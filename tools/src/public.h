@@ -149,7 +149,8 @@ typedef struct httpx_response httpx_response;
        response: its head only, its body was not kept): return
        HTTPX_AUTH_ACCEPT to keep it, or HTTPX_AUTH_RESEND to send the request
        again; the request is built afresh from the options, and the callback
-       is called with NULL once more to put its credentials in.
+       is called with NULL once more to put its credentials in. With on_data,
+       the body of a response sent again has gone through on_data too.
    Returning a negated httpx_error (-HTTPX_ERR_STATUS...) ends the request
    with that error. A request asking for more than HTTPX_AUTH_MAX_ROUNDS
    rounds fails with HTTPX_ERR_LOCAL_PROTOCOL; one whose body cannot be
