@@ -78,7 +78,10 @@ COMPONENTS = [               # implementation, bottom layer first
     "h2_proto.c",
     "loop.c",
     "response.c",
+    "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
+    "links.c",              # r.links: the Link header parsed
     "mock.c",
+    "hop_cookies.c",        # the client's cookie jar in each hop (cookie.c's jar, hop.c's calls)
     "auth_flow.c",          # the rounds of an auth flow, which hop.c runs
     "hop.c",
     "client.c",
