@@ -413,17 +413,6 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
-<<<<<<< HEAD
-/* >>mock: a transport that answers from memory, for tests (HTTPX's
-   MockTransport). With httpx_client_opts.mock set, no connection is made: each
-   request (each hop of a redirect too) calls the handler, which looks at the
-   request as sent and answers through the reply builder; the client's whole
-   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
-   it does over the network. The handler runs on the caller's thread, inside
-   the call that drives the client. */
-typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
-typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
-=======
 /* >>app: a server in process, for testing your own HTTP app in C (Python's
    WSGITransport/ASGITransport). With httpx_client_opts.app set, no socket is
    made: each request (each hop of a redirect too) calls the handler, which
@@ -447,12 +436,10 @@ typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_m
    the request body, streamed uploads and files included, is read whole
    before the handler runs (bounded by max_body_size), so httpx_request_body
    gives it all. Mock routes (>>mock_routes) are such a handler. */
-typedef struct httpx_req httpx_req;                    /* a request as sent (see >>request) */
 typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
 typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
 typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
 typedef httpx_app_fn httpx_mock_fn;
->>>>>>> main
 /* The answer: status 200, no headers, an empty body unless told otherwise.
    Strings and bytes are copied. A Content-Length field is added when the
    length is known, unless the handler set one. A header name or value the
@@ -1029,7 +1016,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 1033 "httpx.h"
+#line 1020 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1118,7 +1105,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 1122 "httpx.h"
+#line 1109 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1244,7 +1231,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1248 "httpx.h"
+#line 1235 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1328,7 +1315,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1332 "httpx.h"
+#line 1319 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1532,7 +1519,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1536 "httpx.h"
+#line 1523 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash_internal.h   (grep anchor: >>hash_internal)
@@ -1569,7 +1556,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1573 "httpx.h"
+#line 1560 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash.c   (grep anchor: >>hash)
@@ -1713,7 +1700,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash.c */
 
 #if defined(HTTPX_LINES)
-#line 1717 "httpx.h"
+#line 1704 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1776,7 +1763,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1780 "httpx.h"
+#line 1767 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2347,7 +2334,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2351 "httpx.h"
+#line 2338 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2494,7 +2481,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2498 "httpx.h"
+#line 2485 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2536,7 +2523,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2540 "httpx.h"
+#line 2527 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2687,7 +2674,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2691 "httpx.h"
+#line 2678 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3171,7 +3158,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3175 "httpx.h"
+#line 3162 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3416,7 +3403,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3420 "httpx.h"
+#line 3407 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3797,7 +3784,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3801 "httpx.h"
+#line 3788 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4606,7 +4593,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4610 "httpx.h"
+#line 4597 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5013,7 +5000,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5017 "httpx.h"
+#line 5004 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6177,7 +6164,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6181 "httpx.h"
+#line 6168 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6226,7 +6213,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6230 "httpx.h"
+#line 6217 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6322,7 +6309,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6326 "httpx.h"
+#line 6313 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7047,7 +7034,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7051 "httpx.h"
+#line 7038 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7462,7 +7449,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7466 "httpx.h"
+#line 7453 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7586,7 +7573,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7590 "httpx.h"
+#line 7577 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8557,7 +8544,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8561 "httpx.h"
+#line 8548 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8624,7 +8611,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8628 "httpx.h"
+#line 8615 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9453,7 +9440,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9457 "httpx.h"
+#line 9444 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9584,7 +9571,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9588 "httpx.h"
+#line 9575 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10013,7 +10000,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10017 "httpx.h"
+#line 10004 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -10044,7 +10031,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10048 "httpx.h"
+#line 10035 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10554,7 +10541,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10558 "httpx.h"
+#line 10545 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10610,7 +10597,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10614 "httpx.h"
+#line 10601 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10785,7 +10772,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10789 "httpx.h"
+#line 10776 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11068,7 +11055,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11072 "httpx.h"
+#line 11059 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11275,7 +11262,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11279 "httpx.h"
+#line 11266 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11475,7 +11462,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11479 "httpx.h"
+#line 11466 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11818,7 +11805,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11822 "httpx.h"
+#line 11809 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11978,7 +11965,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11982 "httpx.h"
+#line 11969 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -12033,7 +12020,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 12037 "httpx.h"
+#line 12024 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12137,7 +12124,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12141 "httpx.h"
+#line 12128 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -13085,7 +13072,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 13089 "httpx.h"
+#line 13076 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13278,7 +13265,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13282 "httpx.h"
+#line 13269 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13911,7 +13898,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13915 "httpx.h"
+#line 13902 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -14004,7 +13991,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14008 "httpx.h"
+#line 13995 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14500,7 +14487,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14504 "httpx.h"
+#line 14491 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14692,7 +14679,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14696 "httpx.h"
+#line 14683 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -15296,7 +15283,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15300 "httpx.h"
+#line 15287 "httpx.h"
 #endif
 /* ======================================================================
    Begin file digest.c   (grep anchor: >>digest)
@@ -15670,7 +15657,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
 /* End of digest.c */
 
 #if defined(HTTPX_LINES)
-#line 15674 "httpx.h"
+#line 15661 "httpx.h"
 #endif
 /* ======================================================================
    Begin file netrc.c   (grep anchor: >>netrc)
@@ -15830,7 +15817,7 @@ HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx
 /* End of netrc.c */
 
 #if defined(HTTPX_LINES)
-#line 15834 "httpx.h"
+#line 15821 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -16085,7 +16072,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 16089 "httpx.h"
+#line 16076 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -16283,7 +16270,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 16287 "httpx.h"
+#line 16274 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -16780,7 +16767,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 16784 "httpx.h"
+#line 16771 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -17157,7 +17144,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17161 "httpx.h"
+#line 17148 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -17773,7 +17760,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17777 "httpx.h"
+#line 17764 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -18056,7 +18043,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 18060 "httpx.h"
+#line 18047 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -18256,7 +18243,7 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 18260 "httpx.h"
+#line 18247 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -18309,7 +18296,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 18313 "httpx.h"
+#line 18300 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -18782,7 +18769,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 18786 "httpx.h"
+#line 18773 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -18925,7 +18912,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 18929 "httpx.h"
+#line 18916 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -19163,7 +19150,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 19167 "httpx.h"
+#line 19154 "httpx.h"
 #endif
 /* ======================================================================
    Begin file app.c   (grep anchor: >>app)
@@ -19541,7 +19528,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 19545 "httpx.h"
+#line 19532 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -19818,7 +19805,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 19822 "httpx.h"
+#line 19809 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -19985,7 +19972,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 19989 "httpx.h"
+#line 19976 "httpx.h"
 #endif
 /* ======================================================================
    Begin file auth_flow.c   (grep anchor: >>auth_flow)
@@ -20150,7 +20137,7 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
 /* End of auth_flow.c */
 
 #if defined(HTTPX_LINES)
-#line 20154 "httpx.h"
+#line 20141 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -20384,12 +20371,8 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
-<<<<<<< HEAD
-        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
-=======
         if (httpx__hop_retry(r)) continue;
-        if (!httpx__hop_redirect(r)) break;
->>>>>>> main
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
     return true;
@@ -20403,24 +20386,19 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
-<<<<<<< HEAD
         if (ex->state != HTTPX__EX_DONE) {           /* a stream: the reader takes the body */
             if (httpx__hop_auth_round(r)) continue;
             return;
         }
-        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
-=======
-        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
         if (httpx__hop_retry(r)) continue;
-        if (!httpx__hop_redirect(r)) break;
->>>>>>> main
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
 }
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 20424 "httpx.h"
+#line 20402 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -20846,7 +20824,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 20850 "httpx.h"
+#line 20828 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -21073,7 +21051,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 21077 "httpx.h"
+#line 21055 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -21469,7 +21447,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 21473 "httpx.h"
+#line 21451 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -21504,7 +21482,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 21508 "httpx.h"
+#line 21486 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -40,14 +40,13 @@ TEST(oom_path_upload_redirect_json) {
     OOM_PATH("cookies", fx_rogue_url(), NULL);
 }
 
-<<<<<<< HEAD
 TEST(oom_path_digest) {
     OOM_PATH("digest", "mock", NULL);
-=======
+}
+
 /* no server: the app transport and mock routes */
 TEST(oom_path_app_and_routes) {
     OOM_PATH("app", "-", NULL);
->>>>>>> main
 }
 
 #ifndef HTTPX_NO_HTTP2

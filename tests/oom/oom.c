@@ -19,13 +19,10 @@
                                            (rogue.py /discard, /anything)
        build/oom redirect BASE             two redirects followed (rogue.py)
        build/oom json     BASE             httpx_json on the response (rogue.py /json)
-<<<<<<< HEAD
        build/oom digest   any              digest auth over the mock (a 401, then the
                                            answer), blocking and a task
-=======
        build/oom app      -                the app transport (an upload read in pieces, a
                                            produced body after a redirect) and mock routes
->>>>>>> main
        build/oom cookies  BASE             the client's jar through a login redirect, with
                                            client and request cookies; the history and
                                            the Link header read (rogue.py /cookies, /set-header)
@@ -317,7 +314,6 @@ static int run_json(void) {
     return bad;
 }
 
-<<<<<<< HEAD
 /* A digest server in the mock: a challenge (two headers, several
    challenges) until an answer comes, then the body. */
 static void mock_digest(void *user_data, const httpx_req *q, httpx_mock_reply *p) {
@@ -352,7 +348,9 @@ static int run_digest(void) {
         httpx_task_free(t);
     }
     httpx_client_free(c);
-=======
+    return bad;
+}
+
 /* The app transport and mock routes: a streamed upload the app reads in
    pieces, a produced body after a redirect, a router's redirect and JSON. */
 static int app_pieces;
@@ -406,7 +404,6 @@ static int run_app(void) {
         httpx_client_free(c);
     }
     httpx_mock_router_free(m);
->>>>>>> main
     return bad;
 }
 
@@ -439,13 +436,8 @@ int main(int argc, char **argv) {
     static const struct { const char *name; int (*run)(void); long ok; } paths[] = {
         {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
         {"proxy", run_proxy, 1},
-<<<<<<< HEAD
-        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1},
-        {"cookies", run_cookies, 2}, {"digest", run_digest, 2}};
-=======
         {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1}, {"app", run_app, 3},
-        {"cookies", run_cookies, 2}};
->>>>>>> main
+        {"cookies", run_cookies, 2}, {"digest", run_digest, 2}};
     size_t i;
     for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(argv[1], paths[i].name) != 0) continue;

@@ -224,12 +224,8 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
-<<<<<<< HEAD
-        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
-=======
         if (httpx__hop_retry(r)) continue;
-        if (!httpx__hop_redirect(r)) break;
->>>>>>> main
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
     return true;
@@ -243,17 +239,12 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
-<<<<<<< HEAD
         if (ex->state != HTTPX__EX_DONE) {           /* a stream: the reader takes the body */
             if (httpx__hop_auth_round(r)) continue;
             return;
         }
-        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
-=======
-        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
         if (httpx__hop_retry(r)) continue;
-        if (!httpx__hop_redirect(r)) break;
->>>>>>> main
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
 }

@@ -313,17 +313,6 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
-<<<<<<< HEAD
-/* >>mock: a transport that answers from memory, for tests (HTTPX's
-   MockTransport). With httpx_client_opts.mock set, no connection is made: each
-   request (each hop of a redirect too) calls the handler, which looks at the
-   request as sent and answers through the reply builder; the client's whole
-   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
-   it does over the network. The handler runs on the caller's thread, inside
-   the call that drives the client. */
-typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
-typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
-=======
 /* >>app: a server in process, for testing your own HTTP app in C (Python's
    WSGITransport/ASGITransport). With httpx_client_opts.app set, no socket is
    made: each request (each hop of a redirect too) calls the handler, which
@@ -347,12 +336,10 @@ typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_m
    the request body, streamed uploads and files included, is read whole
    before the handler runs (bounded by max_body_size), so httpx_request_body
    gives it all. Mock routes (>>mock_routes) are such a handler. */
-typedef struct httpx_req httpx_req;                    /* a request as sent (see >>request) */
 typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
 typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
 typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
 typedef httpx_app_fn httpx_mock_fn;
->>>>>>> main
 /* The answer: status 200, no headers, an empty body unless told otherwise.
    Strings and bytes are copied. A Content-Length field is added when the
    length is known, unless the handler set one. A header name or value the
