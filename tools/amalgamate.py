@@ -74,6 +74,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "hooks.c",              # before response.c and hop.c, which call the hooks
     "response.c",
     "mock.c",
     "hop.c",

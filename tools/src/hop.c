@@ -32,9 +32,16 @@ HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
 /* ---- the hop ---- */
 
 HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
+    httpx__err e;
     if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
-    /* Here the next issue's request hooks, cookies and auth flow see the
-       built request (r->req) before it goes. */
+    /* Here the next issue's cookies and auth flow see the built request
+       (r->req) before it goes. */
+    memset(&e, 0, sizeof e);
+    if (httpx__hooks_request(r, &e)) {      /* a request hook said no: nothing goes out */
+        httpx__response_fail(r, &e);
+        if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
+        return;
+    }
     r->transport->submit(&r->ex);
 }
 

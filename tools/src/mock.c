@@ -51,26 +51,6 @@ HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const ch
 
 /* ---- the transport ---- */
 
-/* The reason phrase HTTPX gives a Response(status) (RFC 9110's); "" for
-   codes without one. */
-static const char *httpx__mock_reason(int status) {
-    static const struct { int code; const char *text; } t[] = {
-        {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
-        {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
-        {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"},
-        {303, "See Other"}, {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
-        {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
-        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"}, {409, "Conflict"},
-        {410, "Gone"}, {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"},
-        {415, "Unsupported Media Type"}, {418, "I'm a teapot"}, {422, "Unprocessable Content"},
-        {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
-        {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
-    size_t i;
-    for (i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].code == status) return t[i].text;
-    return "";
-}
-
 static httpx_mock_reply *httpx__mock_reply_of(httpx__response *r) {
     if (!r->mock) {
         r->mock = (httpx_mock_reply *)httpx__malloc(sizeof *r->mock);
@@ -151,7 +131,7 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
     h.status = p->status;
     h.version = "HTTP/1.1";
-    h.reason = httpx__mock_reason(p->status);
+    h.reason = httpx__status_reason(p->status);
     h.reason_len = strlen(h.reason);
     h.fields = views;
     h.nfields = n;
