@@ -39,6 +39,11 @@ TEST(oom_path_upload_redirect_json) {
     OOM_PATH("json", fx_rogue_url(), NULL);
 }
 
+TEST(oom_path_hooks) {
+    REQUIRE(fx_rogue_port());
+    OOM_PATH("hooks", fx_rogue_url(), NULL);
+}
+
 #ifndef HTTPX_NO_HTTP2
 TEST(oom_path_h2c) {
     int port = fxh2_nghttpd_port();
