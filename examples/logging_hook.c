@@ -61,8 +61,9 @@ int main(int argc, char **argv) {
     const httpx_request_hook request_hooks[] = {{log_request, &count, "log_request"}, {NULL, NULL, NULL}};
     const httpx_response_hook response_hooks[] = {
         {log_response, NULL, "log_response"}, {raise_on_4xx_5xx, NULL, "raise_on_4xx_5xx"}, {NULL, NULL, NULL}};
-    httpx_client_opts opts = {0};
+    httpx_client_opts opts;
     httpx_client *c;
+    memset(&opts, 0, sizeof opts);
     opts.request_hooks = request_hooks;
     opts.response_hooks = response_hooks;
     opts.follow_redirects = true;
