@@ -558,3 +558,40 @@ TEST(raise_for_status_network) {
     CHECK_INT(httpx_raise_for_status(r), HTTPX_ERR_CONNECT);
     httpx_response_free(r);
 }
+
+/* A request hook that says no to the first hop of a task: the task ends
+   with that error (nothing dialled), over the mock and the network. */
+static void check_first_hop_refused(bool mock) {
+    hook_log lg;
+    int calls = 0;
+    httpx_client_opts o;
+    httpx_client *c;
+    httpx_task *t = NULL;
+    httpx_response *r;
+    memset(&lg, 0, sizeof lg);
+    memset(&o, 0, sizeof o);
+    lg.fail_on = "/hit";
+    lg.fail_with = HTTPX_ERR_INVALID_ARGUMENT;
+    if (mock) {
+        o.mock = mock_api;
+        o.mock_user_data = &calls;
+    } else {
+        REQUIRE(fx_rogue_port());
+    }
+    c = hooked_client(&lg, &o, false);
+    REQUIRE(c);
+    r = run_task(c, &t, "GET", mock ? "http://api.test/hit" : fx_rogue_at("/hit?key=hooks-first-hop"));
+    REQUIRE(r);
+    CHECK_INT(r->error, HTTPX_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(r->error_message, "request hook 'second' #2") != NULL);
+    CHECK_INT(r->status_code, 0);
+    CHECK_INT(calls, 0);
+    httpx_task_free(t);
+    httpx_client_free(c);
+    if (!mock) CHECK_INT(hits("hooks-first-hop"), 0);
+}
+
+TEST(hooks_request_error_first_hop_task) {
+    check_first_hop_refused(true);
+    check_first_hop_refused(false);
+}
