@@ -76,7 +76,10 @@ COMPONENTS = [               # implementation, bottom layer first
     "loop.c",
     "hooks.c",              # before response.c and hop.c, which call the hooks
     "response.c",
+    "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
+    "links.c",              # r.links: the Link header parsed
     "mock.c",
+    "hop_cookies.c",        # the client's cookie jar in each hop (cookie.c's jar, hop.c's calls)
     "hop.c",
     "client.c",
     "task.c",
