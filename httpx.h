@@ -308,6 +308,8 @@ typedef struct httpx_opts {
     int max_redirects;          /* 0: the client's (20) */
     bool http2;                 /* one-shot calls only (as .tls): offer HTTP/2 (see httpx_client_opts) */
     bool http2_prior_knowledge; /* one-shot calls only: http:// speaks HTTP/2 at once */
+    const char *proxy;          /* one-shot calls only (as .tls): httpx_client_opts.proxy of their
+                                   private client */
     const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
@@ -438,6 +440,20 @@ typedef struct httpx_client_opts {
                                    --proto-redir =https does, and the redirect is the response) */
     const httpx_request_hook *request_hooks;   /* NULL: none. See >>hooks */
     const httpx_response_hook *response_hooks; /* NULL: none. See >>hooks */
+    /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
+       https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
+       reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
+       A URL: "http://[user:password@]host[:port]" (plain http forwarded in absolute form,
+       https tunnelled with CONNECT, the user sent as Proxy-Authorization: Basic to the
+       proxy only), "https://..." (the same over TLS to the proxy, verified with .tls),
+       "socks5://..." (SOCKS5, the origin's name resolved here) or "socks5h://..." (the
+       proxy resolves it); a URL without a scheme is http://. Setting any of the three
+       turns the environment's proxies off. A proxy that refuses (407, a refused CONNECT,
+       a SOCKS5 failure) fails the request with HTTPX_ERR_PROXY and the proxy's answer
+       in the message. The connect timeout covers the proxy's handshake. Copied */
+    const char *proxy;          /* every request */
+    const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
+    const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
 } httpx_client_opts;
 
 /* >>response */
@@ -857,7 +873,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 861 "httpx.h"
+#line 877 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -923,8 +939,10 @@ typedef struct pollfd httpx__pollfd;
 /* The one process-wide lock, for what clients of several threads share (the
    system trust store). Held briefly; never around a blocking call. Compilers
    without GCC's atomic builtins get no lock: use clients from one thread. */
+#if defined(HTTPX_BEARSSL) || defined(HTTPX_OPENSSL)   /* its one user today: TLS */
 HTTPX__PRIVATE void httpx__global_lock(void);
 HTTPX__PRIVATE void httpx__global_unlock(void);
+#endif
 /* Monotonic seconds. */
 HTTPX__PRIVATE double httpx__now(void);
 /* n bytes from the system's random source (/dev/urandom); false when it
@@ -944,7 +962,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 948 "httpx.h"
+#line 966 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1070,7 +1088,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1074 "httpx.h"
+#line 1092 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1091,7 +1109,9 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-#if defined(__GNUC__) || defined(__clang__)
+#if !defined(HTTPX_BEARSSL) && !defined(HTTPX_OPENSSL)
+/* no global lock: nothing shares state between clients without TLS */
+#elif defined(__GNUC__) || defined(__clang__)
 #include <sched.h>
 static int httpx__global_lock_word;
 HTTPX__PRIVATE void httpx__global_lock(void) {
@@ -1152,7 +1172,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1156 "httpx.h"
+#line 1176 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1356,7 +1376,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1360 "httpx.h"
+#line 1380 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1419,7 +1439,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1423 "httpx.h"
+#line 1443 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1990,7 +2010,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1994 "httpx.h"
+#line 2014 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2137,7 +2157,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2141 "httpx.h"
+#line 2161 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2179,7 +2199,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2183 "httpx.h"
+#line 2203 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2330,7 +2350,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2334 "httpx.h"
+#line 2354 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2814,7 +2834,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2818 "httpx.h"
+#line 2838 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3059,7 +3079,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3063 "httpx.h"
+#line 3083 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3440,7 +3460,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3444 "httpx.h"
+#line 3464 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4249,7 +4269,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4253 "httpx.h"
+#line 4273 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4656,7 +4676,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4660 "httpx.h"
+#line 4680 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5820,7 +5840,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5824 "httpx.h"
+#line 5844 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5869,7 +5889,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5873 "httpx.h"
+#line 5893 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5965,7 +5985,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5969 "httpx.h"
+#line 5989 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6691,7 +6711,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6695 "httpx.h"
+#line 6715 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7106,7 +7126,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7110 "httpx.h"
+#line 7130 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7230,7 +7250,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7234 "httpx.h"
+#line 7254 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8201,7 +8221,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8205 "httpx.h"
+#line 8225 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8268,7 +8288,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8272 "httpx.h"
+#line 8292 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9097,7 +9117,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9101 "httpx.h"
+#line 9121 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9115,6 +9135,8 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
    returns its length. */
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* The address of an IPv4 or IPv6 sockaddr as bytes: 4, 16, or 0 (another family). */
+HTTPX__PRIVATE int httpx__sockaddr_ip(const struct sockaddr *sa, unsigned char out[16]);
 /* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
 /* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
@@ -9222,7 +9244,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9226 "httpx.h"
+#line 9248 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9267,6 +9289,18 @@ HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int f
         memcpy(&s4->sin_addr, ip, 4);
         return (socklen_t)sizeof *s4;
     }
+}
+
+HTTPX__PRIVATE int httpx__sockaddr_ip(const struct sockaddr *sa, unsigned char out[16]) {
+    if (sa->sa_family == AF_INET) {
+        memcpy(out, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+        return 4;
+    }
+    if (sa->sa_family == AF_INET6) {
+        memcpy(out, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
 }
 
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap) {
@@ -9604,7 +9638,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9608 "httpx.h"
+#line 9642 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9635,7 +9669,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9639 "httpx.h"
+#line 9673 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10143,7 +10177,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10147 "httpx.h"
+#line 10181 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10199,7 +10233,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10203 "httpx.h"
+#line 10237 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10374,7 +10408,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10378 "httpx.h"
+#line 10412 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10657,7 +10691,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10661 "httpx.h"
+#line 10695 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -10864,7 +10898,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10868 "httpx.h"
+#line 10902 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11064,7 +11098,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11068 "httpx.h"
+#line 11102 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11407,7 +11441,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11411 "httpx.h"
+#line 11445 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11567,7 +11601,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11571 "httpx.h"
+#line 11605 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11622,7 +11656,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11626 "httpx.h"
+#line 11660 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11726,7 +11760,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11730 "httpx.h"
+#line 11764 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12674,7 +12708,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12678 "httpx.h"
+#line 12712 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12867,7 +12901,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12871 "httpx.h"
+#line 12905 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13500,7 +13534,788 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13504 "httpx.h"
+#line 13538 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
+   ====================================================================== */
+/* proxy_internal.h: proxies (proxy.c: the proxy URL and the streams that go
+   through a proxy; proxy_env.c: choosing a proxy, from the options or the
+   environment). Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/proxy_internal.h"
+#endif
+#ifndef HTTPX__PROXY_INTERNAL_H
+#define HTTPX__PROXY_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+
+/* ---- a proxy (proxy.c) ---- */
+
+enum httpx__proxy_kind {
+    HTTPX__PROXY_HTTP,          /* http://: plain http forwarded, https through CONNECT */
+    HTTPX__PROXY_HTTPS,         /* https://: the same, over TLS to the proxy */
+    HTTPX__PROXY_SOCKS5,        /* socks5://: the origin's name resolved here */
+    HTTPX__PROXY_SOCKS5H        /* socks5h://: the name goes to the proxy */
+};
+
+/* A parsed proxy URL: kind://[user[:password]@]host[:port][/] */
+typedef struct httpx__proxy {
+    enum httpx__proxy_kind kind;
+    char host[256];             /* without the brackets of an IPv6 literal */
+    int port;                   /* the explicit one, else 80, 443 or 1080 */
+    char user[256], password[256];  /* percent-decoded; SOCKS5 takes at most 255 bytes each */
+    bool has_user;
+    char *authorization;        /* http(s): "Basic ..." for Proxy-Authorization, or NULL */
+} httpx__proxy;
+
+/* A new proxy from its URL (a URL without "scheme://" is http://, as curl
+   takes it). NULL: HTTPX_ERR_INVALID_ARGUMENT naming what is wrong, or out
+   of memory. */
+HTTPX__PRIVATE httpx__proxy *httpx__proxy_new(const char *url, httpx__err *e);
+HTTPX__PRIVATE void httpx__proxy_free(httpx__proxy *p);   /* NULL is fine */
+/* Whether p forwards plain http requests in absolute form (an HTTP proxy
+   and an origin of http://), rather than tunnelling. */
+HTTPX__PRIVATE bool httpx__proxy_forwards(const httpx__proxy *p, bool origin_tls);
+/* "http", "https", "socks5" or "socks5h", for messages. */
+HTTPX__PRIVATE const char *httpx__proxy_kind_name(const httpx__proxy *p);
+
+/* A stream over lower (which it takes, on failure too) that asks an HTTP
+   proxy for a tunnel to host:port (CONNECT, with p's Proxy-Authorization),
+   then carries bytes through it. A refusal, a 407 or a reply that is not
+   HTTP is HTTPX_ERR_PROXY with the proxy's status line. */
+HTTPX__PRIVATE httpx__stream *httpx__connect_stream_new(const httpx__proxy *p, const char *host, int port,
+                                                        httpx__stream *lower, httpx__err *e);
+/* A stream over lower (taken) that speaks SOCKS5 (RFC 1928, RFC 1929 for
+   p's user): a CONNECT to ip (ip_len 4 or 16) when ip_len > 0, else to the
+   name host (socks5h), port. Failures are HTTPX_ERR_PROXY. */
+HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, const char *host,
+                                                      const unsigned char *ip, int ip_len, int port,
+                                                      httpx__stream *lower, httpx__err *e);
+
+/* ---- choosing a proxy (proxy_env.c) ---- */
+
+/* The proxies of a client: one for http:// traffic, one for https://, and
+   the hosts that go direct (NO_PROXY, from the environment only). */
+typedef struct httpx__proxies {
+    httpx__proxy *http, *https; /* NULL: direct */
+    char *no_proxy;             /* a copy of NO_PROXY, or NULL */
+} httpx__proxies;
+
+/* Reads a variable of the environment (getenv, or a test's table). */
+typedef const char *(*httpx__getenv_fn)(void *ctx, const char *name);
+/* Fills p: from the options when any of all, http, https is set (http and
+   https win over all for their scheme), else, when get is not NULL, from the
+   environment (http_proxy, https_proxy, all_proxy, no_proxy; lower case wins
+   over upper case; HTTP_PROXY is ignored when REQUEST_METHOD is set, as a
+   CGI program's environment carries the client's "Proxy:" header there).
+   Errors: a bad URL (HTTPX_ERR_INVALID_ARGUMENT naming the option or the
+   variable), out of memory. */
+HTTPX__PRIVATE httpx_error httpx__proxies_init(httpx__proxies *p, const char *all, const char *http,
+                                               const char *https, httpx__getenv_fn get, void *ctx, httpx__err *e);
+HTTPX__PRIVATE void httpx__proxies_free(httpx__proxies *p);
+/* The proxy for a request to u, or NULL to go direct. */
+HTTPX__PRIVATE const httpx__proxy *httpx__proxies_for(const httpx__proxies *p, const httpx__url *u);
+/* Whether host (port) matches the NO_PROXY list: "*", host names (a name
+   matches itself and its subdomains; a leading dot is the same), IP
+   literals, CIDR ranges ("10.0.0.0/8", "fd00::/8"), each with an optional
+   ":port"; separated by commas or spaces, case-insensitive. */
+HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, int port);
+
+#endif /* HTTPX__PROXY_INTERNAL_H */
+/* End of proxy_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 13631 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file proxy.c   (grep anchor: >>proxy)
+   ====================================================================== */
+/* proxy: a proxy's URL, and the streams that go through a proxy: an HTTP
+   CONNECT tunnel and a SOCKS5 connection. Each is one more stream in a
+   connection's stack (net_internal.h): it sets itself up over the stream
+   below (a TCP socket to the proxy, or TLS to an https:// proxy), then
+   carries the origin's bytes untouched, so TLS to the origin runs over it
+   as over a socket. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/proxy.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "proxy_internal.h": earlier in httpx.h */
+
+/* ---- the proxy URL ---- */
+
+/* Percent-decodes s[0..n) into out (cap bytes with the NUL): false when it
+   does not fit or an escape is bad. */
+static bool httpx__proxy_decode(char *out, size_t cap, const char *s, size_t n) {
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%') {
+            int hi, lo;
+            hi = i + 1 < n ? httpx__hex_value(s[i + 1]) : -1;
+            lo = i + 2 < n ? httpx__hex_value(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) return false;
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        if (o + 1 >= cap) return false;
+        out[o++] = (char)c;
+    }
+    out[o] = 0;
+    return true;
+}
+
+static bool httpx__scheme_is(const char *s, size_t n, const char *name) {
+    return n == strlen(name) && httpx__mem_ieq(s, name, n);
+}
+
+static httpx__proxy *httpx__proxy_bad(httpx__proxy *p, httpx__err *e, const char *why, const char *url) {
+    httpx__proxy_free(p);
+    httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "proxy URL '%.100s': %s", url, why);
+    return NULL;
+}
+
+HTTPX__PRIVATE httpx__proxy *httpx__proxy_new(const char *url, httpx__err *e) {
+    httpx__proxy *p = (httpx__proxy *)httpx__malloc(sizeof *p);
+    const char *s = url, *sep, *at, *host, *end, *colon;
+    size_t hn;
+    if (!p) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy"); return NULL; }
+    memset(p, 0, sizeof *p);
+    if (!url || !*url) return httpx__proxy_bad(p, e, "empty", "");
+    for (end = url; *end; end++)
+        if ((unsigned char)*end <= ' ' || *end == 0x7f) return httpx__proxy_bad(p, e, "a space or control character", url);
+    sep = strstr(url, "://");
+    p->kind = HTTPX__PROXY_HTTP;
+    if (sep) {
+        size_t n = (size_t)(sep - url);
+        if (httpx__scheme_is(url, n, "http")) p->kind = HTTPX__PROXY_HTTP;
+        else if (httpx__scheme_is(url, n, "https")) p->kind = HTTPX__PROXY_HTTPS;
+        else if (httpx__scheme_is(url, n, "socks5")) p->kind = HTTPX__PROXY_SOCKS5;
+        else if (httpx__scheme_is(url, n, "socks5h")) p->kind = HTTPX__PROXY_SOCKS5H;
+        else return httpx__proxy_bad(p, e, "the scheme is none of http, https, socks5, socks5h", url);
+        s = sep + 3;
+    }
+    /* the authority ends at '/', and a path beyond "/" means nothing to a proxy */
+    end = strchr(s, '/');
+    if (!end) end = s + strlen(s);
+    else if (end[1]) return httpx__proxy_bad(p, e, "a proxy URL has no path", url);
+    if (memchr(s, '?', (size_t)(end - s)) || memchr(s, '#', (size_t)(end - s)))
+        return httpx__proxy_bad(p, e, "a proxy URL has no query or fragment", url);
+    at = NULL;
+    for (host = s; host < end; host++)
+        if (*host == '@') at = host;
+    host = s;
+    if (at) {
+        const char *pc = (const char *)memchr(s, ':', (size_t)(at - s));
+        if (!httpx__proxy_decode(p->user, sizeof p->user, s, (size_t)((pc ? pc : at) - s)) ||
+            (pc && !httpx__proxy_decode(p->password, sizeof p->password, pc + 1, (size_t)(at - pc - 1))))
+            return httpx__proxy_bad(p, e, "the user or password is longer than 255 bytes or has a bad %-escape", url);
+        p->has_user = true;
+        host = at + 1;
+    }
+    if (*host == '[') {
+        const char *rb = (const char *)memchr(host, ']', (size_t)(end - host));
+        if (!rb) return httpx__proxy_bad(p, e, "an IPv6 literal without ']'", url);
+        hn = (size_t)(rb - host - 1);
+        if (hn >= sizeof p->host) return httpx__proxy_bad(p, e, "host too long", url);
+        memcpy(p->host, host + 1, hn);
+        p->host[hn] = 0;
+        {
+            unsigned char ip[16];
+            if (httpx__ip_parse(p->host, ip) != 16) return httpx__proxy_bad(p, e, "a bad IPv6 literal", url);
+        }
+        colon = rb + 1 < end ? rb + 1 : NULL;
+        if (colon && *colon != ':') return httpx__proxy_bad(p, e, "junk after the IPv6 literal", url);
+    } else {
+        colon = (const char *)memchr(host, ':', (size_t)(end - host));
+        hn = (size_t)((colon ? colon : end) - host);
+        if (hn >= sizeof p->host) return httpx__proxy_bad(p, e, "host too long", url);
+        memcpy(p->host, host, hn);
+        p->host[hn] = 0;
+    }
+    if (!p->host[0]) return httpx__proxy_bad(p, e, "no host", url);
+    p->port = p->kind == HTTPX__PROXY_HTTP ? 80 : p->kind == HTTPX__PROXY_HTTPS ? 443 : 1080;
+    if (colon) {
+        const char *d = colon + 1;
+        long port = 0;
+        if (d == end) return httpx__proxy_bad(p, e, "an empty port", url);
+        for (; d < end; d++) {
+            if (*d < '0' || *d > '9') return httpx__proxy_bad(p, e, "a bad port", url);
+            port = port * 10 + (*d - '0');
+            if (port > 65535) return httpx__proxy_bad(p, e, "the port is above 65535", url);
+        }
+        if (port == 0) return httpx__proxy_bad(p, e, "port 0", url);
+        p->port = (int)port;
+    }
+    if (p->has_user && (p->kind == HTTPX__PROXY_HTTP || p->kind == HTTPX__PROXY_HTTPS)) {
+        httpx__buf up, auth;
+        memset(&up, 0, sizeof up);
+        memset(&auth, 0, sizeof auth);
+        if (!httpx__buf_printf(&up, "%s:%s", p->user, p->password) || !httpx__buf_puts(&auth, "Basic ") ||
+            !httpx__base64(&auth, up.p, up.len)) {
+            httpx__buf_free(&up);
+            httpx__buf_free(&auth);
+            httpx__proxy_free(p);
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy");
+            return NULL;
+        }
+        httpx__buf_free(&up);
+        p->authorization = auth.p;      /* the buffer's memory is the proxy's now */
+    }
+    return p;
+}
+
+HTTPX__PRIVATE void httpx__proxy_free(httpx__proxy *p) {
+    if (!p) return;
+    httpx__free(p->authorization);
+    memset(p->password, 0, sizeof p->password);
+    httpx__free(p);
+}
+
+HTTPX__PRIVATE bool httpx__proxy_forwards(const httpx__proxy *p, bool origin_tls) {
+    return p && !origin_tls && (p->kind == HTTPX__PROXY_HTTP || p->kind == HTTPX__PROXY_HTTPS);
+}
+
+HTTPX__PRIVATE const char *httpx__proxy_kind_name(const httpx__proxy *p) {
+    static const char *const names[] = {"http", "https", "socks5", "socks5h"};
+    return names[p->kind];
+}
+
+/* ---- the handshake stream: CONNECT and SOCKS5 share it ----
+   Set-up bytes go out from `out`; the proxy's answer comes into `in`; a
+   step function reads what came and says what to send next. Bytes the
+   proxy sent past its answer stay in `in` and are the first the layer
+   above receives. */
+
+#define HTTPX__PROXY_HEAD_MAX (16 * 1024)
+
+typedef struct httpx__hs_stream httpx__hs_stream;
+/* Looks at in: 1 done, 0 more bytes needed (or out has new bytes to send),
+   HTTPX__BAD (e filled). *used: the answer's bytes to drop from in. */
+typedef int (*httpx__hs_step_fn)(httpx__hs_stream *h, httpx__err *e);
+
+struct httpx__hs_stream {
+    httpx__stream base;
+    const httpx__proxy *proxy;      /* the client's: it outlives its connections */
+    httpx__hs_step_fn step;
+    httpx__buf out, in;
+    size_t out_off, in_off;
+    int state;                      /* the step's own */
+    bool lower_ready, ready;
+    char target[300];               /* host:port, for messages */
+    char setup[640];                /* what it waits for, for a timeout's message */
+    /* SOCKS5: the CONNECT request's address */
+    unsigned char ip[16];
+    int ip_len;
+    char host[256];
+    int port;
+};
+
+static httpx__hs_stream *httpx__hs_of(httpx__stream *s) { return (httpx__hs_stream *)(void *)s; }
+
+static int httpx__hs_connect(httpx__stream *s, httpx__err *e) {
+    httpx__hs_stream *h = httpx__hs_of(s);
+    if (h->ready) return 1;
+    if (!h->lower_ready) {
+        int rc = httpx__stream_connect(s->lower, e);
+        s->fd = s->lower->fd;       /* the socket below changes while it tries addresses */
+        if (rc != 1) {
+            s->want = s->lower->want;
+            s->deadline = s->lower->deadline;
+            return rc;
+        }
+        h->lower_ready = true;
+        s->deadline = 0;
+    }
+    for (;;) {
+        long n;
+        int rc;
+        if (h->out_off < h->out.len) {
+            n = httpx__stream_send(s->lower, h->out.p + h->out_off, h->out.len - h->out_off, e);
+            if (n == HTTPX__BAD) return HTTPX__BAD;
+            if (n == HTTPX__AGAIN) { s->want = s->lower->want; return HTTPX__AGAIN; }
+            h->out_off += (size_t)n;
+            continue;
+        }
+        rc = h->step(h, e);
+        if (rc == HTTPX__BAD) return HTTPX__BAD;
+        if (rc == 1) {
+            h->ready = true;
+            httpx__buf_free(&h->out);
+            return 1;
+        }
+        if (h->out_off < h->out.len) continue;      /* the step queued more to send */
+        if (h->in.len - h->in_off >= HTTPX__PROXY_HEAD_MAX) {
+            httpx__fail(e, HTTPX_ERR_PROXY, "the %s proxy's answer is longer than %d bytes",
+                        httpx__proxy_kind_name(h->proxy), HTTPX__PROXY_HEAD_MAX);
+            return HTTPX__BAD;
+        }
+        if (!httpx__buf_reserve(&h->in, 2048)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy's answer");
+            return HTTPX__BAD;
+        }
+        n = httpx__stream_recv(s->lower, h->in.p + h->in.len, 2048, e);
+        if (n == HTTPX__BAD) {
+            if (e->code != HTTPX_ERR_NOMEM) {   /* a network error: say it was the proxy's */
+                char why[sizeof e->msg];
+                snprintf(why, sizeof why, "%s", e->msg);
+                httpx__fail(e, HTTPX_ERR_PROXY, "%s proxy %s failed while setting up a tunnel to %s: %s",
+                            httpx__proxy_kind_name(h->proxy), h->proxy->host, h->target, why);
+            }
+            return HTTPX__BAD;
+        }
+        if (n == HTTPX__AGAIN) { s->want = s->lower->want; return HTTPX__AGAIN; }
+        if (n == 0) {
+            httpx__fail(e, HTTPX_ERR_PROXY, "the %s proxy %s:%d closed the connection before it set up the tunnel to %s",
+                        httpx__proxy_kind_name(h->proxy), h->proxy->host, h->proxy->port, h->target);
+            return HTTPX__BAD;
+        }
+        h->in.len += (size_t)n;
+    }
+}
+
+static long httpx__hs_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    long r = httpx__stream_send(s->lower, p, n, e);
+    s->want = s->lower->want;
+    return r;
+}
+
+static long httpx__hs_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    httpx__hs_stream *h = httpx__hs_of(s);
+    long r;
+    if (h->in_off < h->in.len) {    /* what the proxy sent past its answer comes first */
+        size_t k = h->in.len - h->in_off;
+        if (k > n) k = n;
+        memcpy(p, h->in.p + h->in_off, k);
+        h->in_off += k;
+        if (h->in_off == h->in.len) httpx__buf_free(&h->in);
+        return (long)k;
+    }
+    r = httpx__stream_recv(s->lower, p, n, e);
+    s->want = s->lower->want;
+    return r;
+}
+
+static size_t httpx__hs_pending(const httpx__stream *s) {
+    const httpx__hs_stream *h = (const httpx__hs_stream *)(const void *)s;
+    return (h->ready ? h->in.len - h->in_off : 0) + httpx__stream_pending(s->lower);
+}
+
+static const char *httpx__hs_query(const httpx__stream *s, int fact) {
+    const httpx__hs_stream *h = (const httpx__hs_stream *)(const void *)s;
+    if (fact == HTTPX__FACT_SETUP && h->lower_ready && !h->ready) return h->setup;
+    return NULL;
+}
+
+static void httpx__hs_free(httpx__stream *s) {
+    httpx__hs_stream *h = httpx__hs_of(s);
+    httpx__stream_free(s->lower);
+    httpx__buf_free(&h->out);
+    httpx__buf_free(&h->in);
+    httpx__free(h);
+}
+
+static const httpx__stream_ops httpx__hs_ops = {
+    httpx__hs_connect, httpx__hs_send, httpx__hs_recv, httpx__hs_pending, httpx__hs_query, httpx__hs_free
+};
+
+static httpx__hs_stream *httpx__hs_new(const httpx__proxy *p, const char *host, int port, httpx__hs_step_fn step,
+                                       httpx__stream *lower, httpx__err *e) {
+    httpx__hs_stream *h = (httpx__hs_stream *)httpx__malloc(sizeof *h);
+    if (!h) {
+        httpx__stream_free(lower);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy connection");
+        return NULL;
+    }
+    memset(h, 0, sizeof *h);
+    h->base.ops = &httpx__hs_ops;
+    h->base.lower = lower;
+    h->base.fd = lower->fd;
+    h->proxy = p;
+    h->step = step;
+    h->port = port;
+    snprintf(h->host, sizeof h->host, "%s", host);
+    snprintf(h->target, sizeof h->target, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+    snprintf(h->setup, sizeof h->setup, "waiting for the %s proxy %s:%d to open a tunnel to %s",
+             httpx__proxy_kind_name(p), p->host, p->port, h->target);
+    return h;
+}
+
+/* ---- HTTP CONNECT ---- */
+
+static int httpx__connect_step(httpx__hs_stream *h, httpx__err *e) {
+    const char *p = h->in.p, *end, *eol;
+    size_t n = h->in.len, line;
+    int status = 0;
+    if (n < 4) return 0;
+    end = NULL;
+    {
+        size_t i;
+        for (i = 0; i + 3 < n; i++)
+            if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' && p[i + 3] == '\n') { end = p + i + 4; break; }
+    }
+    /* a reply that does not start as HTTP is refused at once, without waiting for its end */
+    if (n >= 5 && memcmp(p, "HTTP/", 5) != 0) {
+        char shown[60];
+        size_t i, k = n < sizeof shown - 1 ? n : sizeof shown - 1;
+        for (i = 0; i < k; i++) shown[i] = (p[i] >= ' ' && p[i] < 0x7f) ? p[i] : '.';
+        shown[k] = 0;
+        return httpx__fail(e, HTTPX_ERR_PROXY, "the proxy %s:%d answered CONNECT %s with something that is not HTTP: '%s'",
+                           h->proxy->host, h->proxy->port, h->target, shown), HTTPX__BAD;
+    }
+    if (!end) return 0;
+    eol = (const char *)memchr(p, '\r', (size_t)(end - p));
+    line = (size_t)(eol - p);
+    if (line > 200) line = 200;
+    if (line >= 12 && (p[5] == '1') && p[6] == '.' && p[8] == ' ' && p[9] >= '1' && p[9] <= '5' &&
+        p[10] >= '0' && p[10] <= '9' && p[11] >= '0' && p[11] <= '9' && (line == 12 || p[12] == ' '))
+        status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+    if (status < 200 || status > 299) {
+        char shown[201];
+        size_t i;
+        for (i = 0; i < line; i++) shown[i] = (p[i] >= ' ' && p[i] < 0x7f) ? p[i] : '.';
+        shown[line] = 0;
+        return httpx__fail(e, HTTPX_ERR_PROXY, status ? "the proxy %s:%d refused CONNECT %s: %s"
+                                                      : "the proxy %s:%d answered CONNECT %s with a bad status line: %s",
+                           h->proxy->host, h->proxy->port, h->target, shown), HTTPX__BAD;
+    }
+    h->in_off = (size_t)(end - p);  /* the rest belongs to the tunnel */
+    return 1;
+}
+
+HTTPX__PRIVATE httpx__stream *httpx__connect_stream_new(const httpx__proxy *p, const char *host, int port,
+                                                        httpx__stream *lower, httpx__err *e) {
+    httpx__hs_stream *h = httpx__hs_new(p, host, port, httpx__connect_step, lower, e);
+    if (!h) return NULL;
+    httpx__buf_printf(&h->out, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n", h->target, h->target);
+    if (p->authorization) httpx__buf_printf(&h->out, "Proxy-Authorization: %s\r\n", p->authorization);
+    httpx__buf_puts(&h->out, "\r\n");
+    if (h->out.failed) {
+        httpx__hs_free(&h->base);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy connection");
+        return NULL;
+    }
+    return &h->base;
+}
+
+/* ---- SOCKS5 (RFC 1928; username/password: RFC 1929) ---- */
+
+enum { HTTPX__SOCKS_METHOD, HTTPX__SOCKS_AUTH, HTTPX__SOCKS_REPLY };
+
+static const char *httpx__socks_reply_text(int rep) {
+    static const char *const text[] = {
+        "succeeded", "general SOCKS server failure", "connection not allowed by ruleset", "network unreachable",
+        "host unreachable", "connection refused", "TTL expired", "command not supported", "address type not supported"};
+    return rep >= 0 && rep < 9 ? text[rep] : "an unknown reply code";
+}
+
+static bool httpx__socks_request(httpx__hs_stream *h) {
+    httpx__buf *o = &h->out;
+    char head[4];
+    head[0] = 5; head[1] = 1; head[2] = 0;
+    if (h->ip_len == 4) head[3] = 1;
+    else if (h->ip_len == 16) head[3] = 4;
+    else head[3] = 3;
+    httpx__buf_append(o, head, 4);
+    if (h->ip_len) httpx__buf_append(o, h->ip, (size_t)h->ip_len);
+    else {
+        httpx__buf_putc(o, (char)strlen(h->host));
+        httpx__buf_puts(o, h->host);
+    }
+    httpx__buf_putc(o, (char)(h->port >> 8));
+    httpx__buf_putc(o, (char)(h->port & 0xff));
+    return !o->failed;
+}
+
+static int httpx__socks_nomem(httpx__err *e) {
+    httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a SOCKS5 request");
+    return HTTPX__BAD;
+}
+
+static int httpx__socks_step(httpx__hs_stream *h, httpx__err *e) {
+    const unsigned char *p = (const unsigned char *)h->in.p + h->in_off;
+    size_t n = h->in.len - h->in_off, need;
+    const httpx__proxy *px = h->proxy;
+    switch (h->state) {
+    case HTTPX__SOCKS_METHOD:
+        if (n < 2) return 0;
+        if (p[0] != 5)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered with version %d, not 5",
+                               px->host, px->port, p[0]), HTTPX__BAD;
+        h->in_off += 2;
+        if (p[1] == 0) {
+            h->state = HTTPX__SOCKS_REPLY;
+            return httpx__socks_request(h) ? 0 : httpx__socks_nomem(e);
+        }
+        if (p[1] == 2 && px->has_user) {
+            httpx__buf *o = &h->out;
+            httpx__buf_putc(o, 1);
+            httpx__buf_putc(o, (char)strlen(px->user));
+            httpx__buf_puts(o, px->user);
+            httpx__buf_putc(o, (char)strlen(px->password));
+            httpx__buf_puts(o, px->password);
+            h->state = HTTPX__SOCKS_AUTH;
+            return o->failed ? httpx__socks_nomem(e) : 0;
+        }
+        return httpx__fail(e, HTTPX_ERR_PROXY, p[1] == 0xff || p[1] == 2
+                           ? "the SOCKS5 proxy %s:%d accepts none of the offered authentication methods (%s)"
+                           : "the SOCKS5 proxy %s:%d chose an authentication method that was not offered (%s)",
+                           px->host, px->port, px->has_user ? "none, username/password" : "none: give a user in the proxy URL"),
+               HTTPX__BAD;
+    case HTTPX__SOCKS_AUTH:
+        if (n < 2) return 0;
+        if (p[0] != 1)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered the username/password "
+                               "request with version %d, not 1", px->host, px->port, p[0]), HTTPX__BAD;
+        if (p[1] != 0)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d refused the user '%.60s' (status %d)",
+                               px->host, px->port, px->user, p[1]), HTTPX__BAD;
+        h->in_off += 2;
+        h->state = HTTPX__SOCKS_REPLY;
+        return httpx__socks_request(h) ? 0 : httpx__socks_nomem(e);
+    default:
+        if (n < 5) return 0;
+        if (p[0] != 5)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered CONNECT with version %d, not 5",
+                               px->host, px->port, p[0]), HTTPX__BAD;
+        if (p[1] != 0)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d refused CONNECT %s: %s (%d)",
+                               px->host, px->port, h->target, httpx__socks_reply_text(p[1]), p[1]), HTTPX__BAD;
+        if (p[3] == 1) need = 4 + 4 + 2;
+        else if (p[3] == 4) need = 4 + 16 + 2;
+        else if (p[3] == 3) need = 4 + 1 + (size_t)p[4] + 2;
+        else
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered CONNECT with the unknown "
+                               "address type %d", px->host, px->port, p[3]), HTTPX__BAD;
+        if (n < need) return 0;
+        h->in_off += need;          /* the bound address is of no use to a client */
+        return 1;
+    }
+}
+
+HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, const char *host,
+                                                      const unsigned char *ip, int ip_len, int port,
+                                                      httpx__stream *lower, httpx__err *e) {
+    httpx__hs_stream *h;
+    if (!ip_len && strlen(host) > 255) {
+        httpx__stream_free(lower);
+        httpx__fail(e, HTTPX_ERR_PROXY, "the host name is longer than SOCKS5's 255 bytes");
+        return NULL;
+    }
+    if (!(h = httpx__hs_new(p, host, port, httpx__socks_step, lower, e))) return NULL;
+    if (ip_len) memcpy(h->ip, ip, (size_t)ip_len);
+    h->ip_len = ip_len;
+    h->state = HTTPX__SOCKS_METHOD;
+    /* the greeting: the methods offered (no authentication; username/password when there is a user) */
+    if (p->has_user) httpx__buf_append(&h->out, "\x05\x02\x00\x02", 4);
+    else httpx__buf_append(&h->out, "\x05\x01\x00", 3);
+    if (h->out.failed) {
+        httpx__hs_free(&h->base);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy connection");
+        return NULL;
+    }
+    return &h->base;
+}
+/* End of proxy.c */
+
+#if defined(HTTPX_LINES)
+#line 14127 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file proxy_env.c   (grep anchor: >>proxy_env)
+   ====================================================================== */
+/* proxy_env: which proxy a request goes through. The client's options name
+   them; without any, the environment does (trust_env), read the way curl
+   and Python read it: http_proxy, https_proxy, all_proxy and no_proxy, lower
+   case before upper case. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/proxy_env.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "proxy_internal.h": earlier in httpx.h */
+
+static const char *httpx__env_upper_name(const char *lower) {
+    return !strcmp(lower, "http_proxy") ? "HTTP_PROXY" : !strcmp(lower, "https_proxy") ? "HTTPS_PROXY"
+         : !strcmp(lower, "all_proxy") ? "ALL_PROXY" : "NO_PROXY";
+}
+
+/* name in lower case, then in upper case; an empty value is unset. *which:
+   the name that gave it, for messages. */
+static const char *httpx__env_pick(httpx__getenv_fn get, void *ctx, const char *lower, bool upper_too,
+                                   const char **which) {
+    char upper[32];
+    size_t i;
+    const char *v = get(ctx, lower);
+    if (v && *v) { *which = lower; return v; }
+    if (!upper_too) return NULL;
+    for (i = 0; lower[i] && i + 1 < sizeof upper; i++)
+        upper[i] = (char)(lower[i] >= 'a' && lower[i] <= 'z' ? lower[i] - 32 : lower[i]);
+    upper[i] = 0;
+    v = get(ctx, upper);
+    if (v && *v) { *which = httpx__env_upper_name(lower); return v; }
+    return NULL;
+}
+
+static httpx_error httpx__proxy_make(httpx__proxy **out, const char *url, const char *from, httpx__err *e) {
+    if (!url) return HTTPX_OK;
+    if (!(*out = httpx__proxy_new(url, e))) {
+        if (e->code == HTTPX_ERR_INVALID_ARGUMENT) {
+            char why[sizeof e->msg];
+            snprintf(why, sizeof why, "%s", e->msg);
+            httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "%s: %s", from, why);
+        }
+        return e->code;
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__proxies_init(httpx__proxies *p, const char *all, const char *http,
+                                               const char *https, httpx__getenv_fn get, void *ctx, httpx__err *e) {
+    const char *from_http = "httpx_client_opts.http_proxy", *from_https = "httpx_client_opts.https_proxy";
+    const char *from_all = "httpx_client_opts.proxy", *no = NULL;
+    memset(p, 0, sizeof *p);
+    if (!all && !http && !https && get) {
+        const char *w = NULL;
+        /* A CGI program's HTTP_PROXY may come from the request's "Proxy:"
+           header (httpoxy): ignored then, as curl and Python do. */
+        bool cgi = get(ctx, "REQUEST_METHOD") != NULL;
+        http = httpx__env_pick(get, ctx, "http_proxy", !cgi, &from_http);
+        https = httpx__env_pick(get, ctx, "https_proxy", true, &from_https);
+        all = httpx__env_pick(get, ctx, "all_proxy", true, &from_all);
+        no = httpx__env_pick(get, ctx, "no_proxy", true, &w);
+    }
+    if (!http) { http = all; from_http = from_all; }
+    if (!https) { https = all; from_https = from_all; }
+    if (httpx__proxy_make(&p->http, http, from_http, e) || httpx__proxy_make(&p->https, https, from_https, e)) {
+        httpx__proxies_free(p);
+        return e->code;
+    }
+    if (no) {
+        size_t n = strlen(no) + 1;
+        if (!(p->no_proxy = (char *)httpx__malloc(n))) {
+            httpx__proxies_free(p);
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for NO_PROXY");
+        }
+        memcpy(p->no_proxy, no, n);
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__proxies_free(httpx__proxies *p) {
+    httpx__proxy_free(p->http);
+    httpx__proxy_free(p->https);
+    httpx__free(p->no_proxy);
+    memset(p, 0, sizeof *p);
+}
+
+HTTPX__PRIVATE const httpx__proxy *httpx__proxies_for(const httpx__proxies *p, const httpx__url *u) {
+    const httpx__proxy *px = u->is_https ? p->https : p->http;
+    char host[256];
+    if (!px || !p->no_proxy) return px;
+    if (u->host.n >= sizeof host) return px;
+    memcpy(host, u->host.p, u->host.n);
+    host[u->host.n] = 0;
+    return httpx__no_proxy_match(p->no_proxy, host, u->port) ? NULL : px;
+}
+
+/* Whether the first bits of a and b (n bytes each) agree. */
+static bool httpx__prefix_eq(const unsigned char *a, const unsigned char *b, int bits) {
+    int i;
+    for (i = 0; bits >= 8; i++, bits -= 8)
+        if (a[i] != b[i]) return false;
+    return !bits || ((a[i] ^ b[i]) & (0xff00 >> bits) & 0xff) == 0;
+}
+
+/* One NO_PROXY entry (e[0..n), no spaces or commas) against host:port. */
+static bool httpx__no_proxy_entry(const char *en, size_t n, const char *host, const unsigned char *hip, int hip_len,
+                                  int port) {
+    char name[256];
+    const char *slash, *colon = NULL;
+    int want_port = 0, bits = -1;
+    unsigned char ip[16];
+    int ip_len;
+    size_t hn;
+    if (n == 1 && en[0] == '*') return true;
+    if (en[0] == '[') {                     /* [v6] or [v6]:port */
+        const char *rb = (const char *)memchr(en, ']', n);
+        if (!rb) return false;
+        if (rb + 1 < en + n) {
+            if (rb[1] != ':') return false;
+            colon = rb + 1;
+        }
+        n = (size_t)(rb - en - 1);
+        en++;
+    } else {
+        /* one ':' is a port; more are an IPv6 literal */
+        const char *c1 = (const char *)memchr(en, ':', n);
+        if (c1 && !memchr(c1 + 1, ':', (size_t)(en + n - c1 - 1))) {
+            colon = c1;
+            n = (size_t)(c1 - en);
+        }
+    }
+    if (colon) {
+        const char *d = colon + 1;
+        for (; *d >= '0' && *d <= '9' && want_port < 100000; d++) want_port = want_port * 10 + (*d - '0');
+        if (want_port && want_port != port) return false;
+    }
+    if (n == 0 || n >= sizeof name) return false;
+    memcpy(name, en, n);
+    name[n] = 0;
+    slash = strchr(name, '/');
+    if (slash) {                            /* CIDR */
+        const char *d = slash + 1;
+        bits = 0;
+        if (!*d) return false;
+        for (; *d; d++) {
+            if (*d < '0' || *d > '9' || bits > 128) return false;
+            bits = bits * 10 + (*d - '0');
+        }
+        name[slash - name] = 0;
+    }
+    ip_len = httpx__ip_parse(name, ip);
+    if (ip_len) {
+        if (hip_len != ip_len) return false;
+        if (bits < 0) bits = ip_len * 8;
+        if (bits > ip_len * 8) return false;
+        return httpx__prefix_eq(ip, hip, bits);
+    }
+    if (slash) return false;
+    /* a name: itself or its subdomains; a leading dot (or "*.") means the same */
+    en = name;
+    if (en[0] == '*' && en[1] == '.') en++;
+    if (en[0] == '.') en++;
+    n = strlen(en);
+    hn = strlen(host);
+    if (hn && host[hn - 1] == '.') hn--;    /* "example.com." is example.com */
+    if (n && en[n - 1] == '.') n--;
+    if (!n || hn < n || !httpx__mem_ieq(host + hn - n, en, n)) return false;
+    return hn == n || host[hn - n - 1] == '.';
+}
+
+HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, int port) {
+    unsigned char hip[16];
+    int hip_len = httpx__ip_parse(host, hip);
+    const char *p = list;
+    if (!list) return false;
+    while (*p) {
+        size_t n;
+        while (*p == ',' || *p == ' ' || *p == '\t') p++;
+        n = strcspn(p, ", \t");
+        if (n && httpx__no_proxy_entry(p, n, host, hip, hip_len, port)) return true;
+        p += n;
+    }
+    return false;
+}
+/* End of proxy_env.c */
+
+#if defined(HTTPX_LINES)
+#line 14319 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -13520,6 +14335,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* #include "multipart_internal.h": earlier in httpx.h */
 /* #include "dns_internal.h": earlier in httpx.h */
 /* #include "tls_internal.h": earlier in httpx.h */
+/* #include "proxy_internal.h": earlier in httpx.h */
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
    - a connection (conn.c) owns its socket and its setup: resolving ->
@@ -13784,9 +14600,9 @@ typedef struct httpx__route {
     bool tls;                       /* https: TLS over the bottom stream */
     const char *uds;                /* dial this Unix domain socket instead of host:port (the
                                        client's copy of httpx_client_opts.uds); NULL: TCP */
-    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
-                                       come (the next issue), as one more stream in the stack
-                                       under TLS; then part of the key too */
+    const httpx__proxy *proxy;      /* the proxy to go through (the client's; its pointer is its
+                                       identity in the key), NULL: direct. Its streams stand
+                                       under TLS in the stack (proxy.c) */
 } httpx__route;
 
 struct httpx__conn {
@@ -13795,6 +14611,8 @@ struct httpx__conn {
     enum httpx__conn_state state;
     httpx__route route;             /* where it goes; the pool's key */
     httpx__dns *dns;                /* while resolving */
+    unsigned char origin_ip[16];    /* socks5://: the origin's address, resolved here before */
+    int origin_ip_len;              /* the proxy's name (4 or 16; 0: not yet) */
     httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
     double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
     double setup_deadline;          /* when the whole setup fails */
@@ -13958,6 +14776,7 @@ struct httpx_client {
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
     char *hook_store;               /* the copies of opts.request_hooks/response_hooks (hooks.c) */
+    httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
     /* what a connection may speak, most preferred first, NULL-terminated */
@@ -14039,7 +14858,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14043 "httpx.h"
+#line 14862 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -14288,7 +15107,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 14292 "httpx.h"
+#line 15111 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -14485,7 +15304,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 14489 "httpx.h"
+#line 15308 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14672,15 +15491,18 @@ static httpx_error httpx__route_of(httpx__route *r, const httpx_client *c, const
     r->port = u->port;
     r->tls = u->is_https;
     r->uds = c->opts.uds;
-    r->proxy = NULL;
+    r->proxy = c->opts.uds ? NULL : httpx__proxies_for(&c->proxies, u);   /* a Unix socket goes direct */
     return HTTPX_OK;
 }
 
-/* Whether a connection of route r serves u: the pool's key, compared
-   without building a string, as this runs for every request. uds is the
-   client's one copy, so its pointer is its identity. */
-static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u) {
-    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && u->host.n < sizeof r->host &&
+/* Whether a connection of route r serves u through proxy (u's, from
+   httpx__proxies_for): the pool's key, compared without building a string,
+   as this runs for every request. uds and proxy are the client's one copy,
+   so their pointers are their identity. */
+static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u,
+                                const httpx__proxy *proxy) {
+    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && r->proxy == proxy &&
+           u->host.n < sizeof r->host &&
            r->host[u->host.n] == 0 && httpx__mem_ieq(r->host, u->host.p, u->host.n);
 }
 
@@ -14689,22 +15511,43 @@ static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, co
 static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, httpx__err *e) {
     httpx_client *c = conn->client;
     const httpx__route *r = &conn->route;
+    const httpx__proxy *px = r->proxy;
     httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
                      : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
                                              conn->connect_timeout, e);
-    if (s && r->tls) {
-        if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
-            httpx__stream_free(s);
-            return e->code;
-        }
-        /* a TLS stream over s (it takes s, on failure too) */
-        s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
+    if (s && (r->tls || (px && px->kind == HTTPX__PROXY_HTTPS)) && !c->tls &&
+        !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
+        httpx__stream_free(s);
+        return e->code;
     }
+    /* through a proxy (proxy.c): TLS to an https:// proxy, then a tunnel to
+       the origin (SOCKS5, or CONNECT for https); plain http to an HTTP proxy
+       needs no tunnel: h1_proto.c writes it in absolute form */
+    if (s && px && px->kind == HTTPX__PROXY_HTTPS) s = httpx__tls_stream_new(c->tls, px->host, px->port, false, s, e);
+    if (s && px && (px->kind == HTTPX__PROXY_SOCKS5 || px->kind == HTTPX__PROXY_SOCKS5H))
+        s = httpx__socks_stream_new(px, r->host, conn->origin_ip, conn->origin_ip_len, r->port, s, e);
+    else if (s && px && r->tls)
+        s = httpx__connect_stream_new(px, r->host, r->port, s, e);
+    /* a TLS stream over s (it takes s, on failure too) */
+    if (s && r->tls) s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
     if (!s) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
     conn->io = s;
     conn->state = HTTPX__CONN_CONNECTING;
     conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
     return HTTPX_OK;
+}
+
+/* The name a connection resolves next: the proxy's, but first the
+   origin's for socks5:// (the proxy gets an address; socks5h:// gives it
+   the name). */
+static const char *httpx__conn_dns_name(const httpx__conn *conn, int *port) {
+    const httpx__proxy *px = conn->route.proxy;
+    if (!px || (px->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len)) {
+        *port = conn->route.port;
+        return conn->route.host;
+    }
+    *port = px->port;
+    return px->host;
 }
 
 /* A connection of route r, listed in the client, with nothing started. */
@@ -14730,10 +15573,15 @@ static httpx__conn *httpx__conn_new(httpx_client *c, const httpx__route *r, doub
 static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
     httpx__route r;
     httpx__conn *conn;
+    const char *name;
+    int port;
     if (httpx__route_of(&r, c, &ex->req->url, e) || !(conn = httpx__conn_new(c, &r, ex->timeout.connect, e)))
         return NULL;
+    if (r.proxy && r.proxy->kind == HTTPX__PROXY_SOCKS5)    /* an IP literal needs no lookup */
+        conn->origin_ip_len = httpx__ip_parse(r.host, conn->origin_ip);
+    name = httpx__conn_dns_name(conn, &port);
     if (r.uds ? httpx__conn_stack(conn, NULL, e) != HTTPX_OK
-              : !(conn->dns = httpx__dns_start(&c->dns, conn->route.host, conn->route.port, e))) {
+              : !(conn->dns = httpx__dns_start(&c->dns, name, port, e))) {
         httpx__conn_close(conn);
         return NULL;
     }
@@ -14758,10 +15606,11 @@ static bool httpx__pool_make_room(httpx_client *c) {
 /* Whether a busy connection of u's origin will take another exchange
    without a new connection (its streams finish: a multiplexing protocol). Asked only when no
    connection could take it: the common path does not pay for it. */
-static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u, const httpx__proxy *proxy) {
     httpx__conn *conn;
     for (conn = c->conns; conn; conn = conn->next)
-        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__route_is_for(&conn->route, c, u) &&
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting &&
+            httpx__route_is_for(&conn->route, c, u, proxy) &&
             conn->proto->worth_waiting(conn))
             return true;
     return false;
@@ -14770,10 +15619,11 @@ static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
     double now = httpx__now();
+    const httpx__proxy *proxy = c->opts.uds ? NULL : httpx__proxies_for(&c->proxies, &ex->req->url);
     httpx__err e;
     memset(&e, 0, sizeof e);
     for (conn = c->conns; conn; conn = conn->next) {
-        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url)) continue;
+        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url, proxy)) continue;
         if (conn->state != HTTPX__CONN_READY) {
             if (!setting_up) setting_up = conn;
             continue;
@@ -14789,7 +15639,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
        one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url, proxy)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -14841,8 +15691,9 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     if (rc < 0) { httpx__conn_fail(conn, e); return; }
     if (rc == 0) {
         if (conn->connect_timeout >= 0 && now >= conn->setup_deadline) {
+            int port;
             httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%s'",
-                        conn->connect_timeout, conn->route.host);
+                        conn->connect_timeout, httpx__conn_dns_name(conn, &port));
             httpx__conn_fail(conn, e);
             return;
         }
@@ -14854,6 +15705,29 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     }
     httpx__dns_free(conn->dns);
     conn->dns = NULL;
+    if (conn->route.proxy && conn->route.proxy->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len) {
+        /* that was the origin's name, for the SOCKS5 request: now the proxy's */
+        const char *name;
+        int port, i;
+        /* one address goes in the request: an IPv4 one when there is one, as
+           SOCKS5 proxies without IPv6 are common and nothing can fall back */
+        for (i = 0; i < addrs.count; i++) {
+            unsigned char ip[16];
+            int n = httpx__sockaddr_ip((const struct sockaddr *)&addrs.addr[i], ip);
+            if (n && (!conn->origin_ip_len || (conn->origin_ip_len == 16 && n == 4))) {
+                memcpy(conn->origin_ip, ip, (size_t)n);
+                conn->origin_ip_len = n;
+            }
+        }
+        name = httpx__conn_dns_name(conn, &port);
+        if (!conn->origin_ip_len || !(conn->dns = httpx__dns_start(&conn->client->dns, name, port, e))) {
+            if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no IP address for '%s' to give the SOCKS5 proxy", conn->route.host);
+            httpx__conn_fail(conn, e);
+            return;
+        }
+        httpx__step_resolving(conn, e);     /* a name known at once goes on now */
+        return;
+    }
     if (httpx__conn_stack(conn, &addrs, e)) httpx__conn_fail(conn, e);
 }
 
@@ -14925,7 +15799,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14929 "httpx.h"
+#line 15803 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14959,12 +15833,37 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 
 /* ---- the request ---- */
 
+/* To an HTTP proxy that forwards plain http: the request line carries the
+   absolute URL ("GET http://host/path HTTP/1.1", RFC 9112 3.2.2) and the
+   proxy's credentials follow it; both are written into the head as made. */
+static bool httpx__h1_forward_form(httpx__buf *out, const httpx__url *u, size_t method_len, const httpx__proxy *px) {
+    httpx__buf abs;
+    const char *crlf = strstr(out->p, "\r\n");
+    size_t line_end = crlf ? (size_t)(crlf - out->p) + 2 : out->len;
+    bool ok;
+    memset(&abs, 0, sizeof abs);
+    ok = httpx__buf_append(&abs, out->p, method_len + 1) && httpx__buf_puts(&abs, "http://") &&
+         httpx__url_write_authority(&abs, u) &&
+         httpx__buf_append(&abs, out->p + method_len + 1, line_end - method_len - 1) &&
+         (!px->authorization || httpx__buf_printf(&abs, "Proxy-Authorization: %s\r\n", px->authorization)) &&
+         httpx__buf_append(&abs, out->p + line_end, out->len - line_end);
+    if (ok) {
+        httpx__buf_clear(out);
+        ok = httpx__buf_append(out, abs.p, abs.len);
+    }
+    httpx__buf_free(&abs);
+    return ok;
+}
+
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
     httpx__buf_clear(out);
     conn->out_off = 0;
     httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
+    if (!out->failed && httpx__proxy_forwards(conn->route.proxy, conn->route.tls) &&
+        !httpx__h1_forward_form(out, &q->url, strlen(q->method), conn->route.proxy))
+        return false;
     HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->proto.h1.body_off = 0;
     ex->proto.h1.body_sent = !q->has_body;
@@ -15076,6 +15975,13 @@ static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, con
     up.fields = ev->fields;
     up.nfields = ev->head.num_headers;
     up.expected_length = ev->expected_length;
+    if (up.status == 407 && httpx__proxy_forwards(conn->route.proxy, conn->route.tls)) {
+        /* the proxy, not the origin, refused: as a refused CONNECT is */
+        const httpx__proxy *px = conn->route.proxy;
+        return httpx__fail(e, HTTPX_ERR_PROXY, "the proxy %s:%d answered HTTP/1.%d 407 %.*s%s", px->host, px->port,
+                           ev->head.minor_version, (int)(up.reason_len > 100 ? 100 : up.reason_len), up.reason,
+                           px->authorization ? " (it refused the proxy URL's credentials)" : "");
+    }
     return httpx__exchange_head(ex, &up, e);
 }
 
@@ -15270,7 +16176,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15274 "httpx.h"
+#line 16180 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15820,10 +16726,11 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
 static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
 
 /* Over TLS when the client asked for HTTP/2 (ALPN offers it), over plain
-   TCP with prior knowledge only. */
+   TCP with prior knowledge only, and never to an HTTP proxy that forwards
+   plain http requests (it speaks HTTP/1.1 to us). */
 static bool httpx__h2_offered(const httpx__conn *conn) {
     const httpx_client_opts *o = &conn->client->opts;
-    return conn->route.tls ? o->http2 : o->http2_prior_knowledge;
+    return conn->route.tls ? o->http2 : o->http2_prior_knowledge && !httpx__proxy_forwards(conn->route.proxy, false);
 }
 
 static bool httpx__h2_chosen(const httpx__conn *conn) {
@@ -15885,7 +16792,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15889 "httpx.h"
+#line 16796 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16158,7 +17065,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 16162 "httpx.h"
+#line 17069 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hooks.c   (grep anchor: >>hooks)
@@ -16275,7 +17182,7 @@ HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err 
 /* End of hooks.c */
 
 #if defined(HTTPX_LINES)
-#line 16279 "httpx.h"
+#line 17186 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16328,7 +17235,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16332 "httpx.h"
+#line 17239 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16848,7 +17755,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16852 "httpx.h"
+#line 17759 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -16991,7 +17898,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 16995 "httpx.h"
+#line 17902 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -17229,7 +18136,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 17233 "httpx.h"
+#line 18140 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -17441,7 +18348,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 17445 "httpx.h"
+#line 18352 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -17608,7 +18515,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 17612 "httpx.h"
+#line 18519 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -17841,7 +18748,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 17845 "httpx.h"
+#line 18752 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17866,6 +18773,11 @@ static bool httpx__auth_kind_known(httpx_auth_kind k) {
 }
 
 /* ---- the client ---- */
+
+static const char *httpx__getenv(void *ctx, const char *name) {
+    (void)ctx;
+    return getenv(name);
+}
 
 static double httpx__timeout_default(double v) { return v == 0 ? 5.0 : v < 0 ? -1 : v; }
 
@@ -17975,6 +18887,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     if (ok && c->opts.tls.preload && !c->config_error.code &&
         !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
         ok = c->config_error.code != HTTPX_ERR_NOMEM;
+    if (ok && !c->config_error.code &&
+        httpx__proxies_init(&c->proxies, c->opts.proxy, c->opts.http_proxy, c->opts.https_proxy,
+                            c->opts.trust_env == HTTPX_NO ? NULL : httpx__getenv, NULL, &c->config_error) == HTTPX_ERR_NOMEM)
+        ok = false;
+    c->opts.proxy = c->opts.http_proxy = c->opts.https_proxy = NULL;   /* parsed: only c->proxies is used */
     c->dns.nameservers = c->opts.nameservers;
     ok = ok && httpx__client_jar_init(c);
     c->opts.headers = c->opts.params = c->opts.cookies = NULL;   /* only our copies are used from here on */
@@ -18000,6 +18917,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
     httpx__client_jar_free(c);
+    httpx__proxies_free(&c->proxies);
     httpx__free(c->headers);
     httpx__free(c->strings);
     httpx__free(c);
@@ -18108,6 +19026,9 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     if (o->tls && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
+    if (o->proxy && !c->oneshot)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "per-request .proxy is for one-shot calls: give a client its proxy in httpx_client_opts.proxy");
     if ((o->http2 || o->http2_prior_knowledge) && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .http2 is for one-shot calls: set httpx_client_opts.http2 on the client");
@@ -18190,6 +19111,7 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     memset(&co, 0, sizeof co);
     if (opt && opt->tls) co.tls = *opt->tls;
     if (opt) {
+        co.proxy = opt->proxy;
         co.http2 = opt->http2;
         co.http2_prior_knowledge = opt->http2_prior_knowledge;
     }
@@ -18215,7 +19137,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 18219 "httpx.h"
+#line 19141 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -18442,7 +19364,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 18446 "httpx.h"
+#line 19368 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -18838,7 +19760,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 18842 "httpx.h"
+#line 19764 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -18873,7 +19795,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 18877 "httpx.h"
+#line 19799 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

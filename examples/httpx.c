@@ -45,7 +45,9 @@ static const char usage_text[] =
     "      --cookie-jar FILE      -b FILE (read)    cookies from FILE (curl's format) are sent,\n"
     "                                               and Set-Cookie saved back into it\n"
     "      --auth USER PASS       -u USER:PASS      HTTP basic authentication\n"
-    "      --proxies URL          -x, --proxy URL   proxy (not supported yet: exits with 2)\n"
+    "      --proxies URL          -x, --proxy URL   proxy: http://[user:pass@]host:port, https://,\n"
+    "                                               socks5://, socks5h://; without it, HTTP_PROXY,\n"
+    "                                               HTTPS_PROXY, ALL_PROXY and NO_PROXY apply\n"
     "      --timeout SECONDS                        connect, read, write and pool timeout\n"
     "                                               (default 5; 0: none)\n"
     "      --follow-redirects     -L, --location    follow redirects, printing every hop's\n"
@@ -64,11 +66,11 @@ static const char usage_text[] =
     "Certificates: the system store, or the PEM file in SSL_CERT_FILE.\n"
     "\n"
     "Exit codes: 0 success, 1 HTTP status >= 400, 2 usage, 3 network (connect,\n"
-    "DNS, connection broken), 4 timeout, 5 TLS, 6 protocol (bad HTTP, too large,\n"
-    "too many redirects), 7 other (out of memory, download file not writable).\n";
+    "DNS, connection broken, the proxy refused), 4 timeout, 5 TLS, 6 protocol (bad\n"
+    "HTTP, too large, too many redirects), 7 other (out of memory, download file not writable).\n";
 
 typedef struct cli {
-    const char *url, *method, *json, *content, *download, *user, *pass, *uds, *cookie_jar;
+    const char *url, *method, *json, *content, *download, *user, *pass, *uds, *cookie_jar, *proxy;
     const char *cookie_file;    /* -b FILE: read, not saved */
     httpx_pair *params, *headers, *data;
     httpx_file *files;
@@ -181,7 +183,7 @@ static int one_value(cli *o, const char *a, char *v) {
         o->user = v;
         o->pass = colon + 1;
     } else if (is_opt(a, NULL, "--proxies") || is_opt(a, "-x", "--proxy")) {
-        return usage_error("--proxies %s: proxies are not supported yet", v);
+        o->proxy = v;
     } else {
         errno = 0;
         o->timeout = strtod(v, &end);
@@ -261,7 +263,7 @@ static int parse_args(cli *o, int argc, char **argv) {
 
 static int exit_code_of(httpx_error e) {
     if (httpx_is_timeout(e)) return EXIT_TIMEOUT;
-    if (httpx_is_network_error(e)) return EXIT_NETWORK;
+    if (httpx_is_network_error(e) || e == HTTPX_ERR_PROXY) return EXIT_NETWORK;
     switch (e) {
     case HTTPX_ERR_TLS: return EXIT_TLS;
     case HTTPX_ERR_LOCAL_PROTOCOL: case HTTPX_ERR_REMOTE_PROTOCOL: case HTTPX_ERR_TOO_LARGE:
@@ -693,6 +695,7 @@ static int run(cli *o) {
     copts.http2 = o->http2;     /* as HTTPX's --http2: offered over TLS, http:// stays HTTP/1.1 */
     copts.uds = o->uds;
     if (o->follow && !o->verbose) copts.response_hooks = hop_hooks;
+    copts.proxy = o->proxy;
 
     c = httpx_client_new(&copts);
     if (!c) { httpx_cookies_free(jar); return EXIT_OTHER; }

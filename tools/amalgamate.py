@@ -68,6 +68,8 @@ COMPONENTS = [               # implementation, bottom layer first
     "tls_config.c",
     "tls_x509.c",
     "tls.c",
+    "proxy.c",              # after tls.c and net.c: streams stacked over theirs
+    "proxy_env.c",
     "request.c",
     "exchange.c",
     "conn.c",
@@ -101,6 +103,7 @@ SHARED_HEADERS = [
     "multipart_internal.h",  # multipart.c
     "dns_internal.h",        # dns.c: the resolver's interface
     "tls_internal.h",        # tls.c: the TLS interface
+    "proxy_internal.h",      # proxy.c, proxy_env.c: proxy streams and choosing a proxy
     "engine_internal.h",     # request.c ... task.c: the engine and the faces
     "text_internal.h",       # text.c
 ]

@@ -13,6 +13,7 @@
        build/oom tls      URL CAFILE       the same over TLS
        build/oom h2c      URL              HTTP/2 prior knowledge (blocking and a task)
        build/oom h2tls    URL CAFILE       HTTP/2 over TLS (ALPN)
+       build/oom proxy    URL CAFILE PROXY through a proxy (CAFILE "" for http)
        build/oom upload   BASE             in memory, streamed with and without a
                                            length, multipart with a file on disk
                                            (rogue.py /discard, /anything)
@@ -131,7 +132,7 @@ static int run_once(const char *url) {
 
 /* ---- one path at a time ---- */
 
-static const char *g_url, *g_ca;
+static const char *g_url, *g_ca, *g_proxy;
 static long other_errors;
 static char first_other[300];
 
@@ -162,6 +163,8 @@ static httpx_client *path_client(bool tls, bool h2) {
     if (tls) o.tls.ca_file = g_ca;
     if (h2 && tls) o.http2 = true;
     if (h2 && !tls) o.http2_prior_knowledge = true;
+    o.proxy = g_proxy;
+    o.trust_env = HTTPX_NO;
     return httpx_client_new(&o);
 }
 
@@ -180,6 +183,8 @@ static int run_get(bool tls, bool h2, const char *want) {
 static int run_plain(void) { return run_get(false, false, hello_of(g_url)); }
 static int run_tls(void) { return run_get(true, false, hello_of(g_url)); }
 static int run_h2tls(void) { return run_get(true, true, hello_of(g_url)); }
+/* through the proxy of argv[4] (CONNECT or SOCKS5, then TLS when https) */
+static int run_proxy(void) { return run_get(strstr(g_url, "https") == g_url, false, hello_of(g_url)); }
 
 /* h2c: a blocking GET, then a task on the same connection */
 static int run_h2c(void) {
@@ -375,13 +380,15 @@ int main(int argc, char **argv) {
     long k, needed, bad = 0;
     static const struct { const char *name; int (*run)(void); long ok; } paths[] = {
         {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
+        {"proxy", run_proxy, 1},
         {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1},
         {"cookies", run_cookies, 2}, {"hooks", run_hooks, 2}};
     size_t i;
     for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(argv[1], paths[i].name) != 0) continue;
         g_url = argv[2];
-        g_ca = argc > 3 ? argv[3] : NULL;
+        g_ca = argc > 3 && argv[3][0] ? argv[3] : NULL;
+        g_proxy = argc > 4 ? argv[4] : NULL;
         if (!strcmp(argv[1], "upload")) {
             FILE *f;
             memset(upload_src, 'u', sizeof upload_src);

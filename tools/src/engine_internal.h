@@ -10,6 +10,7 @@
 #include "multipart_internal.h"
 #include "dns_internal.h"
 #include "tls_internal.h"
+#include "proxy_internal.h"
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
    - a connection (conn.c) owns its socket and its setup: resolving ->
@@ -274,9 +275,9 @@ typedef struct httpx__route {
     bool tls;                       /* https: TLS over the bottom stream */
     const char *uds;                /* dial this Unix domain socket instead of host:port (the
                                        client's copy of httpx_client_opts.uds); NULL: TCP */
-    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
-                                       come (the next issue), as one more stream in the stack
-                                       under TLS; then part of the key too */
+    const httpx__proxy *proxy;      /* the proxy to go through (the client's; its pointer is its
+                                       identity in the key), NULL: direct. Its streams stand
+                                       under TLS in the stack (proxy.c) */
 } httpx__route;
 
 struct httpx__conn {
@@ -285,6 +286,8 @@ struct httpx__conn {
     enum httpx__conn_state state;
     httpx__route route;             /* where it goes; the pool's key */
     httpx__dns *dns;                /* while resolving */
+    unsigned char origin_ip[16];    /* socks5://: the origin's address, resolved here before */
+    int origin_ip_len;              /* the proxy's name (4 or 16; 0: not yet) */
     httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
     double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
     double setup_deadline;          /* when the whole setup fails */
@@ -448,6 +451,7 @@ struct httpx_client {
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
     char *hook_store;               /* the copies of opts.request_hooks/response_hooks (hooks.c) */
+    httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
     /* what a connection may speak, most preferred first, NULL-terminated */

@@ -8,6 +8,8 @@
 /* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
    returns its length. */
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* The address of an IPv4 or IPv6 sockaddr as bytes: 4, 16, or 0 (another family). */
+HTTPX__PRIVATE int httpx__sockaddr_ip(const struct sockaddr *sa, unsigned char out[16]);
 /* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
 /* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */

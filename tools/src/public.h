@@ -210,6 +210,8 @@ typedef struct httpx_opts {
     int max_redirects;          /* 0: the client's (20) */
     bool http2;                 /* one-shot calls only (as .tls): offer HTTP/2 (see httpx_client_opts) */
     bool http2_prior_knowledge; /* one-shot calls only: http:// speaks HTTP/2 at once */
+    const char *proxy;          /* one-shot calls only (as .tls): httpx_client_opts.proxy of their
+                                   private client */
     const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
@@ -340,6 +342,20 @@ typedef struct httpx_client_opts {
                                    --proto-redir =https does, and the redirect is the response) */
     const httpx_request_hook *request_hooks;   /* NULL: none. See >>hooks */
     const httpx_response_hook *response_hooks; /* NULL: none. See >>hooks */
+    /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
+       https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
+       reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
+       A URL: "http://[user:password@]host[:port]" (plain http forwarded in absolute form,
+       https tunnelled with CONNECT, the user sent as Proxy-Authorization: Basic to the
+       proxy only), "https://..." (the same over TLS to the proxy, verified with .tls),
+       "socks5://..." (SOCKS5, the origin's name resolved here) or "socks5h://..." (the
+       proxy resolves it); a URL without a scheme is http://. Setting any of the three
+       turns the environment's proxies off. A proxy that refuses (407, a refused CONNECT,
+       a SOCKS5 failure) fails the request with HTTPX_ERR_PROXY and the proxy's answer
+       in the message. The connect timeout covers the proxy's handshake. Copied */
+    const char *proxy;          /* every request */
+    const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
+    const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
 } httpx_client_opts;
 
 /* >>response */
