@@ -37,11 +37,13 @@
        >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>h1_proto >>h2_proto >>loop >>response >>app >>mock_routes >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
+       HTTPX_NO_IMPLEMENTATION  ignore HTTPX_IMPLEMENTATION in this file (-D on the command
+                              line): the implementation is linked from its own object
        HTTPX_STATIC           before every include: every function static (private copy)
        HTTPX_MALLOC(sz), HTTPX_REALLOC(p, sz), HTTPX_FREE(p)
                               in the implementation file: all three or none (#error)
@@ -99,11 +101,21 @@
 #endif
 #define HTTPX_H_INCLUDED
 
+/* HTTPX_NO_IMPLEMENTATION: the implementation is linked from an object of
+   its own (one file with HTTPX_IMPLEMENTATION, compiled once), so a file
+   that says HTTPX_IMPLEMENTATION, as each example does to stand alone, gets
+   the declarations only. The Makefile builds the examples this way. */
+#if defined(HTTPX_NO_IMPLEMENTATION) && defined(HTTPX_IMPLEMENTATION)
+#undef HTTPX_IMPLEMENTATION
+#endif
+
 /* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
    fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
    first include of the implementation file; otherwise define _POSIX_C_SOURCE
-   yourself. */
-#if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
+   yourself. A file built with HTTPX_NO_IMPLEMENTATION gets the same, so that
+   it sees the declarations it would see with its own copy. */
+#if (defined(HTTPX_IMPLEMENTATION) || defined(HTTPX_NO_IMPLEMENTATION)) && !defined(_WIN32) && \
+    !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -230,6 +242,33 @@ typedef int (*httpx_rewind_fn)(void *user_data);
    false is 0, which means the client's setting: say HTTPX_NO for "no". */
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
+/* >>retries
+   Opt-in resends on chosen statuses (httpx_client_opts.retry): a request that
+   is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) and whose body can
+   be produced again (none, or in memory: never upload or files) is sent
+   again when the answer's status is one of statuses, up to max times. The
+   wait before resend n (1, 2, ...) is the answer's Retry-After (seconds or
+   an HTTP-date) when it has one, else the backoff below; a Retry-After longer
+   than max_wait ends the retries and the answer is returned as it is (the
+   server asks for longer than the caller will wait). The body of an answer
+   that is retried is read (at most 64 KiB, else its connection is closed)
+   and dropped. timeout.total covers every try and wait.
+
+   The backoff, for connection retries (httpx_client_opts.retries) and
+   status retries without Retry-After: try n waits 0.5 * 2^(n-2) s (capped
+   at 30 s) times a random factor in [0.5, 1] (jitter, so that clients that
+   failed together do not come back together); a connection retry's first
+   try (n = 1) goes at once, as httpcore's (0, 0.5, 1, 2 s ...), a status
+   retry starts at n = 2. A retry whose wait would end past timeout.total is
+   not made: the last failure is returned. The wait is a timer of the
+   client's loop: nothing sleeps; httpx_client_fds' timeout counts down to
+   it. With the mock transport (httpx_client_opts.mock) resends go at once. */
+typedef struct httpx_retry {
+    int max;                    /* 0: no status retries */
+    const int *statuses;        /* 0-terminated, at most 16 (copied); NULL: 429, 502, 503, 504 */
+    double max_wait;            /* seconds; 0: 60. The longest Retry-After honoured */
+} httpx_retry;
+
 typedef enum httpx_auth_kind {
     HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
                                    a client: none */
@@ -336,28 +375,119 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
-/* >>mock: a transport that answers from memory, for tests (HTTPX's
-   MockTransport). With httpx_client_opts.mock set, no connection is made: each
-   request (each hop of a redirect too) calls the handler, which looks at the
-   request as sent and answers through the reply builder; the client's whole
-   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
-   it does over the network. The handler runs on the caller's thread, inside
-   the call that drives the client. */
-typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
-typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
-typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* >>app: a server in process, for testing your own HTTP app in C (Python's
+   WSGITransport/ASGITransport). With httpx_client_opts.app set, no socket is
+   made: each request (each hop of a redirect too) calls the handler, which
+   looks at the request as sent, reads its body in pieces
+   (httpx_app_read_body) and answers through the reply builder below: a
+   status, headers, and a body written whole, in pieces, or pulled from a
+   producer as the client reads (httpx_reply_stream), so that a large body is
+   never whole in memory on either side. The client's whole policy
+   (redirects, max_body_size, streaming, on_data, tasks) runs on top as it
+   does over the network; https:// URLs need no TLS. The handler runs on the
+   caller's thread, inside the call that drives the client, and answers at
+   once: of the client's timeouts only timeout.total applies (to a produced
+   body, HTTPX_ERR_TOTAL_TIMEOUT). A 204, 304 or HEAD answer has no body.
+       static void app(void *ud, const httpx_req *q, httpx_app_response *res) {
+           if (!strcmp(httpx_request_method(q), "GET")) httpx_reply_json(res, 200, "{\"ok\": true}");
+           else httpx_reply_status(res, 405);
+       }
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .app = app,
+                                                                .base_url = "http://app.test" });
+   >>mock: the same transport as HTTPX's MockTransport (httpx_client_opts.mock):
+   the request body, streamed uploads and files included, is read whole
+   before the handler runs (bounded by max_body_size), so httpx_request_body
+   gives it all. Mock routes (>>mock_routes) are such a handler. */
+typedef struct httpx_req httpx_req;                    /* a request as sent (see >>request) */
+typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
+typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
+typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
+typedef httpx_app_fn httpx_mock_fn;
 /* The answer: status 200, no headers, an empty body unless told otherwise.
-   Strings are copied. A Content-Length field is added unless the handler set
-   one. A header name or value the library would refuse from a caller (CR, LF,
-   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+   Strings and bytes are copied. A Content-Length field is added when the
+   length is known, unless the handler set one. A header name or value the
+   library would refuse from a caller (CR, LF, not a token) fails the request
+   with HTTPX_ERR_INVALID_HEADER; a body longer than a Content-Length the
+   handler set fails with HTTPX_ERR_REMOTE_PROTOCOL, a shorter one too, as
+   over the network. The first mistake is kept: later calls do nothing. */
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len);  /* replaces; len 0: strlen */
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len); /* appends len bytes */
 /* status, "Content-Type: application/json" and the body, in one call */
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json);
 /* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
    and message (NULL: httpx_strerror's) as if the network had failed. */
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message);
+/* The rest of the body (after any bytes written) comes from producer, called
+   as the client reads (httpx_read, on_data, or a body kept in memory): it
+   fills at most cap bytes of buf and returns how many, 0 at the end, or a
+   negative httpx_error (-HTTPX_ERR_READ) to fail the request with it.
+   length: the bytes it will give (Content-Length), or -1 unknown. Once the
+   client is done with it (the end, an error, a cancel, a HEAD request, a
+   redirect, the response freed) it is called one last time with buf NULL
+   and cap 0, to release user_data; a refused call (a second producer, a
+   reply already failed) makes that call at once. */
+typedef long (*httpx_app_body_fn)(void *user_data, char *buf, size_t cap);
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length);
+/* The request body, in pieces, while the handler runs: >0 bytes read into
+   buf, 0 the end, or a negative httpx_error. A caller's upload callback is
+   called from here, so an app reads a large upload without holding it; one
+   that fails fails the request with its error, whatever the app answers. An
+   app need not read it all. Under the mock the body was read whole before,
+   and this reads it again from memory. */
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap);
+/* >>mock_routes: a router to give as the mock (or app) handler, in the spirit
+   of Python's respx, so that a test reads as a list of what the server says:
+       httpx_mock_router *m = httpx_mock_router_new();
+       int users = httpx_mock_route_json(m, "GET", "https://api.test/users", 200, "[]");
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .mock = httpx_mock_router_handler,
+                                                                .mock_user_data = m });
+       ... requests ...
+       assert(httpx_mock_route_calls(m, users) == 1);
+       assert(httpx_mock_router_uncalled(m, msg, sizeof msg) == 0);   (msg lists them)
+       httpx_client_free(c); httpx_mock_router_free(m);
+   Each request goes to the first route, in the order added, whose method
+   (NULL or "*": any; else exact, "GET" does not match HEAD) and URL match.
+   The URL is matched as httpx_request_url spells it (absolute, params in
+   the query): a pattern "https://api.test/users" matches that URL whatever
+   its query; one with a '?' must match the query too; one ending in '*'
+   matches every URL that begins with the rest; one beginning with '/'
+   matches the path (and query) on any host, with the same rules. A request
+   no route matches fails with HTTPX_ERR_CONNECT, "no route matched GET
+   http://...". The route functions return the route's index (>= 0) or -1
+   (NULL URL or function, out of memory); a route that could not be made
+   leaves the router failed: every request then fails with why, so a test
+   cannot pass on half its routes. Strings are copied. Not thread-safe: one
+   router serves one thread's clients. */
+typedef struct httpx_mock_router httpx_mock_router;
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void);   /* NULL: out of memory */
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m);
+/* The handler: httpx_client_opts.mock (or .app) with the router as user data. */
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *request, httpx_app_response *response);
+/* A canned answer: status, a Content-Type (NULL: none) and a body (NULL: empty). */
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body);
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json);
+/* A header for a canned answer (route: an index from httpx_mock_route). */
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value);
+/* A function answers (a handler of its own, with its own user data). */
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data);
+/* The request fails with this error and message (NULL: httpx_strerror's), as
+   respx's side_effect=httpx.ConnectError: HTTPX_OK means HTTPX_ERR_CONNECT. */
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message);
+/* How many requests a route answered (-1: no such route). */
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route);
+/* How many routes were never called; buf (may be NULL) gets them listed,
+   "#1 GET https://api.test/users, #3 * /health", cut with "..." when cap is
+   too small. */
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap);
+/* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
 
 /* >>hooks: event hooks, as HTTPX's event_hooks={'request': [...], 'response': [...]}.
    Arrays in httpx_client_opts, each ended by an entry whose fn is NULL,
@@ -415,6 +545,10 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    httpx_app_fn app;           /* NULL: the network. Else every request is served by this
+                                   in-process app (see >>app), bodies streamed both ways;
+                                   nothing is dialled. Set app or mock, not both */
+    void *app_user_data;        /* passed to app */
     int trust_env;              /* 0 or HTTPX_YES: read the environment as HTTPX's trust_env=True
                                    does (.netrc credentials, HTTP_PROXY and the like); HTTPX_NO:
                                    ignore it */
@@ -454,6 +588,16 @@ typedef struct httpx_client_opts {
     const char *proxy;          /* every request */
     const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
     const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
+    int retries;                /* 0: none. As HTTPX's HTTPTransport(retries=N): a request whose
+                                   connection could not be made (refused, unreachable, a name not
+                                   found, a connect timeout, a TLS handshake cut short; never a
+                                   certificate failure, never after a request byte went) is
+                                   tried up to N more times, after a backoff (see >>retries) */
+    httpx_retry retry;          /* resends on chosen statuses; off unless retry.max > 0 (see >>retries) */
+    const char *local_address;  /* NULL: the system's choice. A literal IPv4 or IPv6 address the
+                                   connections are made from (HTTPX's local_address); a target
+                                   address of the other family is skipped. Another value fails
+                                   every request with HTTPX_ERR_INVALID_ARGUMENT */
 } httpx_client_opts;
 
 /* >>response */
@@ -602,7 +746,9 @@ HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name)
    frames the body itself) and Host (derived from the URL unless given). */
 HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
 /* The body bytes (*len set; NULL and 0 for none). In a mock handler always
-   the whole body, streamed uploads and multipart included. On a response's
+   the whole body, streamed uploads and multipart included; in an app
+   handler the in-memory ones only (read the others with
+   httpx_app_read_body). On a response's
    request: in-memory bodies (content, json, data); NULL for a streamed
    upload or files sent over the network, whose bytes are not kept. */
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
@@ -873,7 +1019,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 877 "httpx.h"
+#line 1023 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -962,7 +1108,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 966 "httpx.h"
+#line 1112 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1088,7 +1234,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1092 "httpx.h"
+#line 1238 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1172,7 +1318,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1176 "httpx.h"
+#line 1322 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1376,7 +1522,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1380 "httpx.h"
+#line 1526 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1439,7 +1585,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1443 "httpx.h"
+#line 1589 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2010,7 +2156,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2014 "httpx.h"
+#line 2160 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2157,7 +2303,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2161 "httpx.h"
+#line 2307 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2199,7 +2345,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2203 "httpx.h"
+#line 2349 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2350,7 +2496,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2354 "httpx.h"
+#line 2500 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2834,7 +2980,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2838 "httpx.h"
+#line 2984 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3079,7 +3225,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3083 "httpx.h"
+#line 3229 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3460,7 +3606,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3464 "httpx.h"
+#line 3610 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4269,7 +4415,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4273 "httpx.h"
+#line 4419 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4676,7 +4822,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4680 "httpx.h"
+#line 4826 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5840,7 +5986,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5844 "httpx.h"
+#line 5990 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5889,7 +6035,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5893 "httpx.h"
+#line 6039 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5985,7 +6131,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5989 "httpx.h"
+#line 6135 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6337,7 +6483,6 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     int ndig = 0;
     long long e10 = 0, ex = 0;
     bool neg = false, truncated = false, integer = true;
-    double d;
     if (*p == '-') { neg = true; p++; }
     if (!httpx__jp_digit(p, end)) return httpx__jp_expected(jp, p, "a digit");
     if (*p == '0') {
@@ -6378,7 +6523,7 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     }
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
     if (!truncated && m <= ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
-        d = (double)m;
+        double d = (double)m;
         d = e10 < 0 ? d / httpx__jp_pow10[-e10] : d * httpx__jp_pow10[e10];
         v->u.d = neg ? -d : d;
         return true;
@@ -6711,7 +6856,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6715 "httpx.h"
+#line 6860 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7126,7 +7271,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7130 "httpx.h"
+#line 7275 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7250,7 +7395,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7254 "httpx.h"
+#line 7399 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8221,7 +8366,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8225 "httpx.h"
+#line 8370 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8288,7 +8433,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8292 "httpx.h"
+#line 8437 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9117,7 +9262,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9121 "httpx.h"
+#line 9266 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9229,6 +9374,10 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err 
    whole budget in seconds, for messages. NULL: out of memory. */
 HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
                                                     httpx__err *e);
+/* Connections of s (a TCP stream, before it connects) are made from the
+   local address ip (len 4: IPv4, 16: IPv6; port chosen by the system);
+   target addresses of the other family are skipped. */
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len);
 /* A stream that connects to the Unix domain socket at path. NULL: out of
    memory or a path the system cannot take (e says which). */
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
@@ -9244,7 +9393,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9248 "httpx.h"
+#line 9397 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9448,11 +9597,27 @@ typedef struct httpx__sock_stream {
     double all_deadline;              /* when the whole connect fails (0: never) */
     double timeout;                   /* the whole budget, seconds, for messages */
     char peer[112];                   /* the address being tried or connected: a path fits */
+    unsigned char local_ip[16];       /* local_address to connect from (local_len 4 or 16; 0 none) */
+    int local_len;
     char setup[144];                  /* "connect to <peer> not done" */
 } httpx__sock_stream;
 
 static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
     return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Binds the socket being set up to the local address (port 0: the
+   system's choice), so that the connection comes from it. */
+static httpx_error httpx__ss_bind(httpx__sock_stream *ss, httpx__err *e) {
+    struct sockaddr_storage local;
+    char text[64] = "?";
+    int family = ss->local_len == 16 ? AF_INET6 : AF_INET;
+    socklen_t len = httpx__sockaddr_make(&local, family, ss->local_ip, 0);
+    if (bind(ss->base.fd, (const struct sockaddr *)&local, len) == 0) return HTTPX_OK;
+    e->sys_errno = errno;
+    inet_ntop(family, ss->local_ip, text, sizeof text);
+    return httpx__fail(e, HTTPX_ERR_CONNECT, "cannot connect from local_address %s: bind: %s", text,
+                       strerror(e->sys_errno));
 }
 
 /* Starts connecting to addrs[index] or a later address. Spreads what is
@@ -9466,10 +9631,22 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         int rc, one = 1;
         httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
         snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        if (ss->local_len && (sa->sa_family == AF_INET6) != (ss->local_len == 16)) {
+            /* a socket of one family cannot reach the other: skipped (an earlier address's failure says more) */
+            if (!e->code)
+                httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cannot connect to %s from local_address, an IPv%d address",
+                            ss->peer, ss->local_len == 16 ? 6 : 4);
+            continue;
+        }
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
             e->sys_errno = errno;
             httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            continue;
+        }
+        if (ss->local_len && httpx__ss_bind(ss, e)) {
+            httpx__sock_close(s->fd);
+            s->fd = HTTPX__NO_SOCK;
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
@@ -9593,6 +9770,13 @@ HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, doubl
     return &ss->base;
 }
 
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    HTTPX_ASSERT(len == 4 || len == 16);
+    memcpy(ss->local_ip, ip, (size_t)len);
+    ss->local_len = len;
+}
+
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {
     httpx__sock_stream *ss = httpx__ss_new(e);
     if (!ss) return NULL;
@@ -9638,7 +9822,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9642 "httpx.h"
+#line 9826 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9669,7 +9853,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9673 "httpx.h"
+#line 9857 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -9773,8 +9957,10 @@ static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__er
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
                            f->field, sources);
+#if SIZE_MAX > LLONG_MAX     /* a 32-bit size_t always fits: the test would be "always false" there */
     if (f->data && f->size > (unsigned long long)LLONG_MAX)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
+#endif
     if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
         return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
                            "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
@@ -10177,7 +10363,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10181 "httpx.h"
+#line 10367 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10233,7 +10419,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10237 "httpx.h"
+#line 10423 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10408,7 +10594,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10412 "httpx.h"
+#line 10598 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10691,7 +10877,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10695 "httpx.h"
+#line 10881 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -10898,7 +11084,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10902 "httpx.h"
+#line 11088 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11098,7 +11284,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11102 "httpx.h"
+#line 11288 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11441,7 +11627,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11445 "httpx.h"
+#line 11631 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11601,7 +11787,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11605 "httpx.h"
+#line 11791 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11656,7 +11842,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11660 "httpx.h"
+#line 11846 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11760,7 +11946,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11764 "httpx.h"
+#line 11950 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12708,7 +12894,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12712 "httpx.h"
+#line 12898 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12901,7 +13087,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12905 "httpx.h"
+#line 13091 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13534,7 +13720,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13538 "httpx.h"
+#line 13724 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -13627,7 +13813,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 13631 "httpx.h"
+#line 13817 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14123,7 +14309,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14127 "httpx.h"
+#line 14313 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14315,7 +14501,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14319 "httpx.h"
+#line 14505 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14350,7 +14536,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
      exchanges on connections;
    - the response (response.c) listens to its exchange through a sink:
      the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+   - transports (hop.c's network one: the pool and the slot; app.c's app and mock) carry
      a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
      publishes for both faces (client.c blocking, task.c tasks).
    Calls go down, callbacks go up: exchange.c reaches the response through
@@ -14492,6 +14678,9 @@ struct httpx__exchange {
     bool reused;                    /* its connection served before: a failure before any
                                        response byte may be a stale connection */
     bool retried;
+    bool setup_failed;              /* it ended because its connection could not be set up:
+                                       no byte of it went (a connection retry may resend it) */
+    double not_before;              /* a retry's wait: the pool places it from then on (0: now) */
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     const httpx__exchange_sink *sink;   /* the layer above (the response) */
@@ -14670,7 +14859,7 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* What the policy layer sends a hop through (hop.c): an exchange-level
    transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
+   queues for a connection); the app and mock ones (app.c) call a handler in process. Either way
    the head reaches the response through the one door (httpx__exchange_head,
    then the response's sink)
    and the body comes through read. */
@@ -14687,13 +14876,21 @@ typedef struct httpx__transport {
     void (*release)(httpx__response *r);
 } httpx__transport;
 
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
+/* The answer of an app or mock handler being built (app.c). */
+struct httpx_app_response {
     int status;
     httpx_headers headers;
-    httpx__buf body;
+    httpx__buf body;                /* bytes written (httpx_reply_body, httpx_reply_write) */
     size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+    httpx_app_body_fn producer;     /* the rest of the body, pulled as the reader reads; NULL none */
+    void *producer_user_data;
+    long long producer_length;      /* bytes it will give, -1 unknown */
+    long long expected;             /* the whole body's length as the head announced it, -1 unknown */
+    long long delivered;            /* body bytes handed to the reader */
+    httpx__request *req;            /* while the handler runs: the request whose body it may read */
+    size_t req_off;                 /* how far httpx_app_read_body read it */
+    httpx_error req_error;          /* reading it failed (the caller's upload): the request fails */
+    httpx__err err;                 /* httpx_reply_error, a refused header or argument, NOMEM */
 };
 
 /* What a face that keeps tasks installs on its client, so that the loop
@@ -14726,7 +14923,12 @@ struct httpx__response {
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    bool draining_redirect;         /* a redirect's (or a retried answer's) body is read
+                                       (bounded) and dropped */
+    /* retries (retry.c) */
+    int conn_retries, status_retries;   /* resends made so far, for the whole request */
+    bool retry_status;              /* this hop's answer is to be retried (its body is dropped) */
+    double retry_wait;              /* ... after this many seconds */
     size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
@@ -14737,7 +14939,7 @@ struct httpx__response {
     char *opts_store;               /* the strings and arrays that copy points into */
     /* the hop (hop.c) */
     const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    struct httpx_app_response *app; /* the app or mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
     /* the policy's memory hung on a response (hop_cookies.c, history.c,
        links.c): made on first use; each maker installs its free */
@@ -14779,6 +14981,9 @@ struct httpx_client {
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    int retry_statuses[17];         /* httpx_client_opts.retry's statuses, 0-terminated */
+    int local_ip_len;               /* local_address: 4 or 16 bytes of local_ip, 0 none */
+    unsigned char local_ip[16];
     /* what a connection may speak, most preferred first, NULL-terminated */
     const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
@@ -14807,7 +15012,20 @@ HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* history.c: r.history; the hop adds the response of each redirect it
    follows, before the next hop clears r. */
 HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
-/* mock.c */
+/* retry.c: the retry policy (connection failures, statuses); the resends
+   are hop.c's. */
+/* Reads the client's retry options (statuses, local address) when it is
+   made: a value that makes no sense becomes c->config_error. */
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o);
+/* At the door: whether this answer (head in r) is to be retried; sets
+   r->retry_status and r->retry_wait. */
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r);
+/* r's exchange ended: whether to resend it, and after how many seconds.
+   Counts the retry and clears the failure it consumes. */
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait);
+/* app.c: the in-process transports, a handler's answer (the mock gathers
+   the request body first) */
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void);
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
 /* Makes c's jar (or takes opts.cookie_jar) with opts.cookies in it; false
@@ -14858,7 +15076,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14862 "httpx.h"
+#line 15080 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15030,8 +15248,8 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
     if (err) return err;
     q->url_text = r->url_text.p;
-    /* a mock answers https URLs without TLS, as HTTPX's MockTransport does */
-    if (q->url.is_https && !c->opts.mock && (err = httpx__tls_available(e))) return err;
+    /* an app or a mock answers https URLs without TLS, as HTTPX's MockTransport does */
+    if (q->url.is_https && !c->opts.mock && !c->opts.app && (err = httpx__tls_available(e))) return err;
     q->head = !strcmp(q->method, "HEAD");
     q->idempotent = httpx__is_idempotent(q->method);
     if (first && (err = httpx__body_setup(r, e))) return err;
@@ -15107,7 +15325,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 15111 "httpx.h"
+#line 15329 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -15219,7 +15437,8 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->deadline = 0;
     ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
+    ex->not_before = 0;     /* a retry sets its wait after this */
     ex->started = httpx__now();
     if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     httpx__live_add(ex);
@@ -15304,7 +15523,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 15308 "httpx.h"
+#line 15527 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15432,6 +15651,7 @@ static void httpx__conn_fail(httpx__conn *conn, httpx__err *e) {
     while ((ex = conn->waiters) != NULL) {
         httpx__err copy = *e;
         httpx__conn_detach(conn, ex);
+        ex->setup_failed = true;    /* no byte of it went: a connection retry may resend it */
         httpx__exchange_end(ex, &copy);
     }
     httpx__conn_close(conn);
@@ -15515,6 +15735,7 @@ static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, h
     httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
                      : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
                                              conn->connect_timeout, e);
+    if (s && !r->uds && c->local_ip_len) httpx__tcp_stream_bind(s, c->local_ip, c->local_ip_len);
     if (s && (r->tls || (px && px->kind == HTTPX__PROXY_HTTPS)) && !c->tls &&
         !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
         httpx__stream_free(s);
@@ -15799,7 +16020,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15803 "httpx.h"
+#line 16024 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -16176,7 +16397,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16180 "httpx.h"
+#line 16401 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16792,7 +17013,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16796 "httpx.h"
+#line 17017 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16824,6 +17045,12 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
     httpx__exchange_fail(ex, &e);
 }
 
+/* A retry's wait (retry.c decides it, hop.c resends): the exchange is
+   queued but not placed before ex->not_before; the loop wakes for it. */
+static bool httpx__ex_holding(const httpx__exchange *ex, double now) {
+    return ex->not_before && now < ex->not_before;
+}
+
 /* ---- one pass ---- */
 
 static bool httpx__pollfds_reserve(httpx_client *c, int n) {
@@ -16849,9 +17076,10 @@ static int httpx__ms_until(double deadline, double now) {
    for the pool start their pool timeout. */
 static void httpx__loop_place(httpx_client *c) {
     httpx__exchange *ex, *next;
+    double now = httpx__now();
     for (ex = c->live; ex; ex = next) {
         next = ex->live_next;
-        if (ex->state != HTTPX__EX_QUEUED) continue;
+        if (ex->state != HTTPX__EX_QUEUED || httpx__ex_holding(ex, now)) continue;
         if (httpx__pool_place(c, ex)) {
             next = c->live;          /* the list may have changed: look again from the start */
             continue;
@@ -16894,7 +17122,7 @@ static void httpx__due_at(double *next, double when) {
 HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
-    double next = 0;
+    double next = 0, now = httpx__now();
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
@@ -16911,7 +17139,9 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
         conn->poll_index = n++;
     }
     for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        bool holding = httpx__ex_holding(ex, now);
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT && !holding) at_once = true;
+        if (holding) httpx__due_at(&next, ex->not_before);
         httpx__due_at(&next, ex->deadline);
         httpx__due_at(&next, ex->total_deadline);
     }
@@ -17043,7 +17273,8 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
     while (ex->state < until) {
         if (ex->state == HTTPX__EX_QUEUED) {
             httpx__loop_place(c);
-            if (ex->state == HTTPX__EX_QUEUED && !httpx__others_in_flight(c, ex)) {
+            if (ex->state == HTTPX__EX_QUEUED && !httpx__ex_holding(ex, httpx__now()) &&
+                !httpx__others_in_flight(c, ex)) {
                 /* Only the pool is waited on, and nothing runs that could hand a
                    connection back: say so now rather than after the pool timeout. */
                 httpx__err e;
@@ -17065,7 +17296,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 17069 "httpx.h"
+#line 17300 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hooks.c   (grep anchor: >>hooks)
@@ -17182,7 +17413,207 @@ HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err 
 /* End of hooks.c */
 
 #if defined(HTTPX_LINES)
-#line 17186 "httpx.h"
+#line 17417 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file retry.c   (grep anchor: >>retry)
+   ====================================================================== */
+/* retry: the retry policy, decisions only (the resends are hop.c's, the
+   waits the loop's). Two kinds, both counted per request (all its hops):
+   - connection retries (httpx_client_opts.retries, HTTPX's
+     HTTPTransport(retries=N)): the exchange ended because its connection
+     could not be set up, so no byte of the request went and any method may
+     go again;
+   - status retries (httpx_client_opts.retry): an idempotent request with a
+     body that can be produced again, answered with a chosen status; the
+     answer's Retry-After says how long to wait, up to a cap.
+   Waits follow one backoff with jitter (public.h's >>retries says it for
+   users). Private prefix: httpx__retry_. */
+#if defined(HTTPX_LINES)
+#line 11 "tools/src/retry.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+#include <stdio.h>
+#include <time.h>
+
+#define HTTPX__RETRY_MAX_STATUSES 16
+#define HTTPX__RETRY_BACKOFF_FACTOR 0.5   /* seconds, httpcore's RETRIES_BACKOFF_FACTOR */
+#define HTTPX__RETRY_BACKOFF_CAP 30.0     /* the longest backoff wait, seconds */
+#define HTTPX__RETRY_MAX_WAIT 60.0        /* retry.max_wait's default */
+/* BearSSL's BR_ERR_IO, which tls.c gives a handshake whose transport failed
+   (the server closed or reset it): worth another try, unlike a certificate
+   or a cipher the server refused. */
+#define HTTPX__RETRY_TLS_IO 31
+
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o) {
+    static const int defaults[] = {429, 502, 503, 504, 0};
+    const int *s = o->retry.statuses ? o->retry.statuses : defaults;
+    int n = 0;
+    for (; *s; s++) {
+        if (n == HTTPX__RETRY_MAX_STATUSES) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses lists more than %d statuses", HTTPX__RETRY_MAX_STATUSES);
+            break;
+        }
+        if (*s < 100 || *s > 999) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses has %d, which is no status (100..999)", *s);
+            break;
+        }
+        c->retry_statuses[n++] = *s;
+    }
+    c->retry_statuses[n] = 0;
+    if (o->retries < 0 || o->retry.max < 0 || o->retry.max_wait < 0)
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts.retries, retry.max and retry.max_wait cannot be negative");
+    if (o->local_address) {
+        unsigned char ip[16];
+        int len = httpx__ip_parse(o->local_address, ip);
+        if (!len)
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.local_address '%.64s' is not an IPv4 or IPv6 address", o->local_address);
+        memcpy(c->local_ip, ip, (size_t)len);
+        c->local_ip_len = len;
+    }
+}
+
+/* A factor in [0.5, 1]: clients that failed together come back apart. */
+static double httpx__retry_jitter(void) {
+    static uint64_t state;
+    uint32_t r;
+    if (!httpx__random(&r, sizeof r)) {
+        if (!state) state = (uint64_t)(httpx__now() * 1e6);
+        r = (uint32_t)(httpx__splitmix64(&state) >> 32);
+    }
+    return 0.5 + 0.5 * ((double)r / 4294967295.0);
+}
+
+/* The wait before try n (1, 2, ...): none for the first, then
+   0.5 * 2^(n-2) s with jitter, capped. */
+static double httpx__retry_backoff(int n) {
+    double base = HTTPX__RETRY_BACKOFF_FACTOR;
+    if (n <= 1) return 0;
+    for (; n > 2 && base < HTTPX__RETRY_BACKOFF_CAP; n--) base *= 2;
+    if (base > HTTPX__RETRY_BACKOFF_CAP) base = HTTPX__RETRY_BACKOFF_CAP;
+    return base * httpx__retry_jitter();
+}
+
+/* An IMF-fixdate (RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT", the form
+   senders must use) as Unix seconds. Its own small parser: the cookie
+   jar's, which takes every date form, may be left out (HTTPX_NO_COOKIES). */
+static bool httpx__retry_http_date(const char *s, int64_t *out) {
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int d, y, hh, mm, ss, m;
+    char mon[4], zone[4];
+    int64_t era, yoe, doy, doe, days;
+    if (strlen(s) < 29 || s[3] != ',' ||
+        sscanf(s + 4, " %2d %3s %4d %2d:%2d:%2d %3s", &d, mon, &y, &hh, &mm, &ss, zone) != 7 ||
+        strcmp(zone, "GMT") != 0)
+        return false;
+    for (m = 0; m < 12 && strncmp(months + 3 * m, mon, 3) != 0; m++) {}
+    if (m == 12 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60) return false;
+    m += 1;
+    /* days since 1970-01-01 of a Gregorian date (the civil-from-days method) */
+    y -= m <= 2;
+    era = y / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    days = era * 146097 + doe - 719468;
+    *out = days * 86400 + hh * 3600 + mm * 60 + ss;
+    return true;
+}
+
+/* Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date, as seconds
+   from now (a date in the past: 0). False when absent or unreadable. */
+static bool httpx__retry_after(const httpx__response *r, double *wait) {
+    const char *v = httpx_headers_get(&r->headers, "retry-after");
+    int64_t when;
+    if (!v) return false;
+    while (*v == ' ' || *v == '\t') v++;
+    if (*v >= '0' && *v <= '9') {
+        double secs = 0;
+        for (; *v >= '0' && *v <= '9'; v++)
+            if (secs < 1e9) secs = secs * 10 + (*v - '0');
+        while (*v == ' ' || *v == '\t') v++;
+        if (*v) return false;
+        *wait = secs;
+        return true;
+    }
+    if (!httpx__retry_http_date(v, &when)) return false;
+    *wait = (double)(when - (int64_t)time(NULL));
+    if (*wait < 0) *wait = 0;
+    return true;
+}
+
+/* Whether a retry waiting this long still ends before timeout.total. */
+static bool httpx__retry_in_time(const httpx__response *r, double wait) {
+    return !r->ex.total_deadline || httpx__now() + wait < r->ex.total_deadline;
+}
+
+static bool httpx__retry_listed(const httpx_client *c, int status) {
+    const int *s;
+    for (s = c->retry_statuses; *s; s++)
+        if (*s == status) return true;
+    return false;
+}
+
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r) {
+    httpx_client *c = r->ex.client;
+    double wait, cap = c->opts.retry.max_wait > 0 ? c->opts.retry.max_wait : HTTPX__RETRY_MAX_WAIT;
+    r->retry_status = false;
+    if (r->status_retries >= c->opts.retry.max || !httpx__retry_listed(c, r->pub.status_code)) return false;
+    /* the server may have acted on anything else; a streamed body is gone */
+    if (!r->req.idempotent || !r->req.replayable) return false;
+    if (httpx__retry_after(r, &wait)) {
+        if (wait > cap) return false;    /* longer than the caller will wait: the answer stands */
+    } else {
+        wait = httpx__retry_backoff(r->status_retries + 2);
+    }
+    if (!httpx__retry_in_time(r, wait)) return false;
+    r->retry_status = true;
+    r->retry_wait = wait;
+    return true;
+}
+
+/* A failure that says the connection could not be made. */
+static bool httpx__retry_connect_failure(const httpx__response *r) {
+    httpx_error code = r->pub.error;
+    if (!r->ex.setup_failed) return false;
+    return code == HTTPX_ERR_CONNECT || code == HTTPX_ERR_CONNECT_TIMEOUT ||
+           (code == HTTPX_ERR_TLS && r->pub.tls_error == HTTPX__RETRY_TLS_IO);
+}
+
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
+    if (r->ex.state != HTTPX__EX_DONE) return false;
+    if (r->retry_status) {
+        r->retry_status = false;
+        if (r->pub.error) {             /* its body failed: the failure is the answer */
+            r->draining_redirect = false;
+            return false;
+        }
+        r->status_retries++;
+        *wait = r->retry_wait;
+        return true;
+    }
+    if (!r->pub.error || r->conn_retries >= r->ex.client->opts.retries || !httpx__retry_connect_failure(r))
+        return false;
+    *wait = httpx__retry_backoff(r->conn_retries + 1);
+    if (!httpx__retry_in_time(r, *wait)) return false;
+    r->conn_retries++;
+    r->pub.error = HTTPX_OK;            /* consumed: the next try reports its own */
+    r->pub.error_message = "";
+    r->pub.sys_errno = r->pub.tls_error = 0;
+    r->errmsg[0] = 0;
+    return true;
+}
+/* End of retry.c */
+
+#if defined(HTTPX_LINES)
+#line 17617 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -17235,7 +17666,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 17239 "httpx.h"
+#line 17670 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17492,6 +17923,7 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
                            httpx_header(&r->pub, "location") != NULL;
+    if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
     if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
@@ -17755,7 +18187,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17759 "httpx.h"
+#line 18191 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -17898,7 +18330,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 17902 "httpx.h"
+#line 18334 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -18136,86 +18568,176 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 18140 "httpx.h"
+#line 18572 "httpx.h"
 #endif
 /* ======================================================================
-   Begin file mock.c   (grep anchor: >>mock)
+   Begin file app.c   (grep anchor: >>app)
    ====================================================================== */
-/* mock: a transport that answers from memory (HTTPX's MockTransport). Each
-   hop calls the user's handler with the request as sent and a reply to
-   fill; the reply's head goes through the same door as a network head and
-   its body comes out of read, so every policy above runs unchanged. It
+/* app: the in-process transports, answered by a C function instead of a
+   server: the app (WSGI/ASGI's analogue: the request body streams to the
+   handler, the response body streams from a producer the reader pulls) and
+   the mock (HTTPX's MockTransport), which is the same transport with the
+   request body gathered first so that the handler sees it whole. Each hop
+   calls the handler with the request as sent and a reply to fill; the
+   reply's head goes through the same door as a network head and its body
+   comes out of read, so every policy above runs unchanged. The handler
    answers at once: submit ends in BODY (or DONE), never in a wait.
-   Private prefix: httpx__mock_. */
+   Private prefix: httpx__app_. */
 #if defined(HTTPX_LINES)
-#line 6 "tools/src/mock.c"
+#line 10 "tools/src/app.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "headers_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
 
-static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
+/* ---- the reply builder (httpx_reply_*, httpx_app_read_body) ---- */
 
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code) {
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code) {
     if (!p) return;
     if ((status_code < 100 || status_code > 999) && !p->err.code)
-        httpx__fail(httpx__mock_err(p), HTTPX_ERR_INVALID_ARGUMENT,
-                    "the mock handler answered status %d: give 100..999", status_code);
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT,
+                    "the app answered status %d: give 100..999", status_code);
     p->status = status_code;
 }
 
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value) {
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value) {
     httpx_error err;
     if (!p || p->err.code) return;
     err = httpx_headers_add(&p->headers, name ? name : "", value ? value : "");
     if (err == HTTPX_ERR_NOMEM)
-        httpx__fail(&p->err, err, "out of memory for the mock reply's headers");
+        httpx__fail(&p->err, err, "out of memory for the app's response headers");
     else if (err)
-        httpx__fail(&p->err, err, "the mock handler's header '%.60s' is not a valid field (a token name, "
+        httpx__fail(&p->err, err, "the app's header '%.60s' is not a valid field (a token name, "
                     "a value without CR, LF or NUL)", name ? name : "(null)");
 }
 
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len) {
+    if (!p || p->err.code || !len) return;
+    if (!data) {
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, "httpx_reply_write was given NULL data and %zu bytes", len);
+        return;
+    }
+    if (!httpx__buf_append(&p->body, data, len))
+        httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the app's response body");
+}
+
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len) {
     if (!p || p->err.code) return;
     if (!data) data = "";
     if (!len) len = strlen((const char *)data);
     httpx__buf_clear(&p->body);
-    if (len && !httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+    httpx_reply_write(p, data, len);
 }
 
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json) {
     httpx_reply_status(p, status_code);
     httpx_reply_header(p, "Content-Type", "application/json");
     httpx_reply_body(p, json ? json : "null", 0);
 }
 
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message) {
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message) {
     if (!p || p->err.code) return;
-    if (code == HTTPX_OK) code = HTTPX_ERR_INVALID_ARGUMENT;
+    if (code == HTTPX_OK || (unsigned)code >= (unsigned)HTTPX_ERR_COUNT_) code = HTTPX_ERR_INVALID_ARGUMENT;
     httpx__fail(&p->err, code, "%s", message ? message : httpx_strerror(code));
+}
+
+/* The producer's last call: it may free what it holds. Exactly once per
+   producer, whatever ended the body (its end, an error, a cancel, a HEAD,
+   a redirect, the response's free). */
+static void httpx__app_producer_release(httpx_app_response *p) {
+    httpx_app_body_fn fn = p->producer;
+    if (!fn) return;
+    p->producer = NULL;
+    fn(p->producer_user_data, NULL, 0);
+}
+
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length) {
+    if (!p) return;
+    if (p->err.code || !producer || p->producer || length < -1) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, !producer ? "httpx_reply_stream needs a producer"
+                        : p->producer ? "httpx_reply_stream was called twice in one answer"
+                                      : "httpx_reply_stream's length is %lld: give -1 (unknown) or more", length);
+        if (producer) producer(user_data, NULL, 0);   /* refused, it is still ours to release */
+        return;
+    }
+    p->producer = producer;
+    p->producer_user_data = user_data;
+    p->producer_length = length;
+}
+
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap) {
+    httpx__err e;
+    long n;
+    if (!p || !buf || !cap) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (!p->req) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_STREAM, "httpx_app_read_body is for the handler, while it runs");
+        return -(long)HTTPX_ERR_STREAM;
+    }
+    if (p->req_error) return -(long)p->req_error;
+    memset(&e, 0, sizeof e);
+    n = httpx__request_body_read(p->req, &p->req_off, (char *)buf, cap, &e);
+    if (n >= 0) return n;
+    /* the caller's upload failed: the request fails with it, whatever the app answers */
+    if (!e.code) httpx__fail(&e, HTTPX_ERR_WRITE, "reading the request body failed");
+    p->req_error = e.code;
+    p->err = e;
+    return -(long)e.code;
 }
 
 /* ---- the transport ---- */
 
-static httpx_mock_reply *httpx__mock_reply_of(httpx__response *r) {
-    if (!r->mock) {
-        r->mock = (httpx_mock_reply *)httpx__malloc(sizeof *r->mock);
-        if (!r->mock) return NULL;
-        memset(r->mock, 0, sizeof *r->mock);
-        httpx__headers_init(&r->mock->headers);
-    }
-    r->mock->status = 200;
-    r->mock->body_off = 0;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_clear(&r->mock->body);
-    memset(&r->mock->err, 0, sizeof r->mock->err);
-    return r->mock;
+/* The reason phrase HTTPX gives a Response(status) (RFC 9110's); "" for
+   codes without one. */
+static const char *httpx__app_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
+        {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
+        {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"}, {302, "Found"},
+        {303, "See Other"}, {304, "Not Modified"}, {307, "Temporary Redirect"}, {308, "Permanent Redirect"},
+        {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"}, {404, "Not Found"},
+        {405, "Method Not Allowed"}, {406, "Not Acceptable"}, {408, "Request Timeout"}, {409, "Conflict"},
+        {410, "Gone"}, {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"},
+        {415, "Unsupported Media Type"}, {418, "I'm a teapot"}, {422, "Unprocessable Content"},
+        {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
+        {502, "Bad Gateway"}, {503, "Service Unavailable"}, {504, "Gateway Timeout"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
 }
 
-/* A streamed body (upload, files) is read whole, so that the handler sees
-   the bytes: bounded by the client's max_body_size, as a body kept in
-   memory is. */
-static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
+/* The reply of r's hop, fresh: made on first use, reset for each hop (a
+   redirect's producer is released first). */
+static httpx_app_response *httpx__app_reply_of(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) {
+        p = (httpx_app_response *)httpx__malloc(sizeof *p);
+        if (!p) return NULL;
+        memset(p, 0, sizeof *p);
+        httpx__headers_init(&p->headers);
+        r->app = p;
+    }
+    httpx__app_producer_release(p);
+    p->status = 200;
+    p->body_off = 0;
+    p->delivered = 0;
+    p->expected = -1;
+    p->req = NULL;
+    p->req_off = 0;
+    p->req_error = HTTPX_OK;
+    httpx__headers_clear(&p->headers);
+    httpx__buf_clear(&p->body);
+    memset(&p->err, 0, sizeof p->err);
+    return p;
+}
+
+/* The mock gathers a streamed body (upload, files) whole, so that the
+   handler sees the bytes with httpx_request_body: bounded by the client's
+   max_body_size, as a body kept in memory is. */
+static httpx_error httpx__app_gather_body(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
     size_t off = 0, limit = r->client->opts.max_body_size;
     if (q->body || !q->has_body) return HTTPX_OK;
@@ -18240,8 +18762,8 @@ static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
 }
 
 /* The reply's fields as the door takes them, with Content-Length added
-   when the handler gave none. */
-static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, httpx__err *e) {
+   when the handler gave none and the length is known. */
+static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, httpx__err *e) {
     httpx__field_view inline_views[32], *views = inline_views;
     size_t i, n = httpx_headers_count(&p->headers);
     char length[24];
@@ -18251,10 +18773,10 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     memset(&h, 0, sizeof h);
     if (n + 1 > sizeof inline_views / sizeof inline_views[0]) {
         views = (httpx__field_view *)httpx__malloc((n + 1) * sizeof *views);
-        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the mock reply's headers");
+        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the app's response headers");
     }
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = "";
         httpx_headers_at(&p->headers, i, &name, &value);
         views[i].name = name;
         views[i].name_len = strlen(name);
@@ -18262,22 +18784,26 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
         views[i].value_len = strlen(value);
     }
     h.expected_length = (long long)p->body.len;
+    if (p->producer)   /* unknown, or too large to add up: no Content-Length */
+        h.expected_length = p->producer_length < 0 || p->producer_length > (long long)(~0ULL >> 1) - h.expected_length
+                                ? -1 : h.expected_length + p->producer_length;
     if (cl) {
         char *end;
         h.expected_length = strtoll(cl, &end, 10);
         if (end == cl || *end || h.expected_length < 0) h.expected_length = -1;
-    } else {
-        snprintf(length, sizeof length, "%zu", p->body.len);
+    } else if (h.expected_length >= 0 && p->status != 204 && p->status != 304) {   /* RFC 9110 8.6 */
+        snprintf(length, sizeof length, "%lld", h.expected_length);
         views[n].name = "content-length";
         views[n].name_len = 14;
         views[n].value = length;
         views[n].value_len = strlen(length);
         n++;
     }
-    if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
+    if (ex->req->head || p->status == 204 || p->status == 304) h.expected_length = 0;   /* as on the wire */
+    p->expected = h.expected_length;
     h.status = p->status;
     h.version = "HTTP/1.1";
-    h.reason = httpx__status_reason(p->status);
+    h.reason = httpx__app_reason(p->status);
     h.reason_len = strlen(h.reason);
     h.fields = views;
     h.nfields = n;
@@ -18286,69 +18812,418 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     return err;
 }
 
-static void httpx__mock_submit(httpx__exchange *ex) {
+static void httpx__app_fail(httpx__exchange *ex, httpx__err *e) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_end(ex, e);
+}
+
+static void httpx__app_submit_with(httpx__exchange *ex, bool gather) {
     httpx__response *r = ex->resp;
     httpx_client *c = ex->client;
-    httpx_mock_reply *p;
+    httpx_app_response *p;
     httpx__err e;
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
     ex->deadline = 0;
+    /* timeout.total bounds the whole request, redirects included, as over
+       the network: here it stops a producer that never ends */
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     /* the states a network exchange passes, without the pool: it is never
        on the client's live list, so the loop has nothing to place or time */
     httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
     httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
-    p = httpx__mock_reply_of(r);
+    p = httpx__app_reply_of(r);
     if (!p) {
-        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the app's response");
         httpx__exchange_end(ex, &e);
         return;
     }
-    if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
-    c->opts.mock(c->opts.mock_user_data, &r->req, p);
-    if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
-    if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
-    if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
+    if (gather && httpx__app_gather_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
+    p->req = &r->req;
+    if (gather) c->opts.mock(c->opts.mock_user_data, &r->req, p);
+    else c->opts.app(c->opts.app_user_data, &r->req, p);
+    p->req = NULL;     /* the body is the handler's to read while it runs, not later */
+    if (p->err.code) {
+        /* the handler says the connection could not be made: httpx_client_opts.retries
+           applies as on the network, so a user's test can see its retries */
+        ex->setup_failed = p->err.code == HTTPX_ERR_CONNECT || p->err.code == HTTPX_ERR_CONNECT_TIMEOUT;
+        httpx__app_fail(ex, &p->err);
+        return;
+    }
+    if (r->req.head || p->status == 204 || p->status == 304) {  /* no body, as on the wire */
+        httpx__buf_clear(&p->body);
+        httpx__app_producer_release(p);
+    }
+    if (httpx__app_head(ex, p, &e)) { httpx__app_fail(ex, &e); return; }
     httpx__exchange_wake(ex);
 }
 
-static long httpx__mock_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    httpx_mock_reply *p = ex->resp->mock;
+static void httpx__app_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, false); }
+static void httpx__mock_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, true); }
+
+/* The next piece of the producer's body: >0 bytes, 0 the end (ex ended),
+   HTTPX__BAD (ex ended with e). */
+static long httpx__app_produce(httpx__exchange *ex, httpx_app_response *p, char *buf, size_t cap, httpx__err *e) {
+    long n = p->producer(p->producer_user_data, buf, cap);
+    if (n < 0 || (size_t)n > cap) {
+        httpx_error code = n < 0 && -n < (long)HTTPX_ERR_COUNT_ ? (httpx_error)-n : HTTPX_ERR_READ;
+        if (n > 0) httpx__fail(e, HTTPX_ERR_READ, "the app's body producer returned %ld bytes for a buffer of %zu", n, cap);
+        else httpx__fail(e, code, "the app's body producer failed (%s)", httpx_strerror(code));
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    if (n == 0) {
+        httpx__app_producer_release(p);
+        httpx__exchange_end(ex, NULL);
+    }
+    return n;
+}
+
+static long httpx__app_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx_app_response *p = ex->resp->app;
     size_t left;
-    (void)e;
-    if (ex->state != HTTPX__EX_BODY) return 0;
+    long n;
+    if (ex->state != HTTPX__EX_BODY || !cap) return 0;
+    ex->readable = false;
     left = p->body.len - p->body_off;
-    if (!left) {
+    if (left) {
+        if (cap > left) cap = left;
+        memcpy(buf, p->body.p + p->body_off, cap);
+        p->body_off += cap;
+        n = (long)cap;
+    } else if (p->producer) {
+        if (ex->total_deadline && httpx__now() >= ex->total_deadline) {
+            httpx__fail(e, HTTPX_ERR_TOTAL_TIMEOUT, "the app's body took longer than timeout.total (%g s)",
+                        ex->timeout.total);
+            httpx__app_fail(ex, e);
+            return HTTPX__BAD;
+        }
+        n = httpx__app_produce(ex, p, buf, cap, e);
+        if (n <= 0) return n;
+    } else {
         httpx__exchange_end(ex, NULL);
         return 0;
     }
-    if (cap > left) cap = left;
-    memcpy(buf, p->body.p + p->body_off, cap);
-    p->body_off += cap;
-    return (long)cap;
+    p->delivered += n;
+    if (p->expected >= 0 && p->delivered > p->expected) {
+        /* on the wire the extra bytes would be the next response's garbage */
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the app's body is longer than the %lld bytes its Content-Length "
+                    "announced", p->expected);
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    return n;
 }
 
-static void httpx__mock_cancel(httpx__exchange *ex) { httpx__exchange_abandon(ex); }
+static void httpx__app_cancel(httpx__exchange *ex) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_abandon(ex);
+}
 
-static void httpx__mock_release(httpx__response *r) {
-    if (!r->mock) return;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_free(&r->mock->body);
-    httpx__free(r->mock);
-    r->mock = NULL;
+static void httpx__app_release(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) return;
+    httpx__app_producer_release(p);
+    httpx__headers_clear(&p->headers);
+    httpx__buf_free(&p->body);
+    httpx__free(p);
+    r->app = NULL;
+}
+
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void) {
+    static const httpx__transport app = {"app", httpx__app_submit, httpx__app_read, httpx__app_cancel,
+                                         httpx__app_release};
+    return &app;
 }
 
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
-    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__mock_read, httpx__mock_cancel,
-                                          httpx__mock_release};
+    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__app_read, httpx__app_cancel,
+                                          httpx__app_release};
     return &mock;
 }
-/* End of mock.c */
+/* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 18352 "httpx.h"
+#line 18950 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file mock_routes.c   (grep anchor: >>mock_routes)
+   ====================================================================== */
+/* mock_routes: routes for the mock (or app) transport, in the spirit of
+   Python's respx: a router is a handler that matches each request by method
+   and URL (exact, prefix, or path only) in the order the routes were added,
+   answers with the first match's canned reply or function, and counts the
+   calls, so that a test can say which routes were never called. A request no
+   route matches fails as a network would (HTTPX_ERR_CONNECT, "no route
+   matched GET http://..."), never with a made-up answer.
+   Private prefix: httpx__routes_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/mock_routes.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+typedef struct httpx__route_entry {
+    char *method;                   /* NULL: any method */
+    char *pattern;                  /* the URL, the prefix (without its '*') or the path */
+    bool prefix;                    /* the pattern ended in '*' */
+    bool path_only;                 /* the pattern begins with '/': matched against the path */
+    int status;                     /* a canned reply: */
+    httpx_headers headers;
+    char *body;                     /* NULL: empty */
+    httpx_mock_fn fn;               /* or a function */
+    void *fn_user_data;
+    httpx_error error;              /* or an error (with message) */
+    char *message;
+    int calls;
+} httpx__route_entry;
+
+struct httpx_mock_router {
+    httpx__route_entry *routes;
+    int count, cap;
+    int unmatched;                  /* requests no route matched */
+    httpx__err err;                 /* a route that could not be made: every request fails with it */
+};
+
+static char *httpx__routes_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = (char *)httpx__malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void) {
+    httpx_mock_router *m = (httpx_mock_router *)httpx__malloc(sizeof *m);
+    if (m) memset(m, 0, sizeof *m);
+    return m;
+}
+
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m) {
+    int i;
+    if (!m) return;
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        httpx__free(r->method);
+        httpx__free(r->pattern);
+        httpx__free(r->body);
+        httpx__free(r->message);
+        httpx__headers_clear(&r->headers);
+    }
+    httpx__free(m->routes);
+    httpx__free(m);
+}
+
+/* A route that cannot be made leaves the router failed: a test that does
+   not look at the -1 still sees every request fail, saying why. */
+static int httpx__routes_fail(httpx_mock_router *m, httpx_error code, const char *why) {
+    if (m && !m->err.code) httpx__fail(&m->err, code, "the mock router could not add a route: %s", why);
+    return -1;
+}
+
+/* A new route (its method and pattern set), or -1. */
+static int httpx__routes_add(httpx_mock_router *m, const char *method, const char *url) {
+    httpx__route_entry *r;
+    size_t n;
+    const char *host;
+    if (!m) return -1;
+    if (!url || !*url) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "no URL given");
+    if (m->count == m->cap) {
+        int cap = m->cap ? m->cap * 2 : 8;
+        httpx__route_entry *p = (httpx__route_entry *)httpx__realloc(m->routes, (size_t)cap * sizeof *p);
+        if (!p) return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+        m->routes = p;
+        m->cap = cap;
+    }
+    r = &m->routes[m->count];
+    memset(r, 0, sizeof *r);
+    httpx__headers_init(&r->headers);
+    r->status = 200;
+    n = strlen(url);
+    r->prefix = url[n - 1] == '*';
+    r->path_only = url[0] == '/';
+    /* "http://host" names the same resource as "http://host/", which is how
+       a request's URL spells it */
+    host = strstr(url, "://");
+    r->pattern = (char *)httpx__malloc(n + 2);
+    if (r->pattern) {
+        memcpy(r->pattern, url, n + 1);
+        if (r->prefix) r->pattern[n - 1] = 0;
+        else if (host && !strchr(host + 3, '/')) {
+            char *q = strchr(r->pattern + (host - url) + 3, '?');
+            size_t at = q ? (size_t)(q - r->pattern) : n;
+            memmove(r->pattern + at + 1, r->pattern + at, n + 1 - at);
+            r->pattern[at] = '/';
+        }
+    }
+    if (method && *method && strcmp(method, "*") != 0) r->method = httpx__routes_strdup(method);
+    if (!r->pattern || (method && *method && strcmp(method, "*") != 0 && !r->method)) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return m->count++;
+}
+
+static httpx__route_entry *httpx__routes_at(const httpx_mock_router *m, int route) {
+    return m && route >= 0 && route < m->count ? &m->routes[route] : NULL;
+}
+
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value) {
+    httpx__route_entry *r = httpx__routes_at(m, route);
+    httpx_error err;
+    if (!r) {
+        httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_header was given no such route");
+        return HTTPX_ERR_INVALID_ARGUMENT;
+    }
+    err = httpx_headers_add(&r->headers, name ? name : "", value ? value : "");
+    if (err) httpx__routes_fail(m, err, err == HTTPX_ERR_NOMEM ? "out of memory" : "a header that is not a valid field");
+    return err;
+}
+
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->status = status;
+    if (body && *body && !(r->body = httpx__routes_strdup(body))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    if (content_type && httpx_mock_route_header(m, i, "Content-Type", content_type)) return -1;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json) {
+    return httpx_mock_route(m, method, url, status, "application/json", json ? json : "null");
+}
+
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data) {
+    int i;
+    httpx__route_entry *r;
+    if (!fn) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_fn was given no function");
+    i = httpx__routes_add(m, method, url);
+    r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->fn = fn;
+    r->fn_user_data = user_data;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->error = code == HTTPX_OK ? HTTPX_ERR_CONNECT : code;
+    if (message && !(r->message = httpx__routes_strdup(message))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route) {
+    const httpx__route_entry *r = httpx__routes_at(m, route);
+    return r ? r->calls : -1;
+}
+
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m) { return m ? m->unmatched : 0; }
+
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap) {
+    int i, n = 0;
+    size_t len = 0;
+    if (buf && cap) buf[0] = 0;
+    if (!m) return 0;
+    for (i = 0; i < m->count; i++) {
+        const httpx__route_entry *r = &m->routes[i];
+        int w;
+        if (r->calls) continue;
+        n++;
+        if (!buf || len + 1 >= cap) continue;
+        w = snprintf(buf + len, cap - len, "%s#%d %s %s%s", n > 1 ? ", " : "", i, r->method ? r->method : "*",
+                     r->pattern, r->prefix ? "*" : "");
+        if (w < 0 || (size_t)w >= cap - len) {
+            /* cut: say so rather than end mid-word unseen */
+            if (cap >= 4) memcpy(buf + cap - 4, "...", 4);
+            len = cap;
+        } else {
+            len += (size_t)w;
+        }
+    }
+    return n;
+}
+
+/* The part of an absolute URL from its path on ("/a?b"). */
+static const char *httpx__routes_path(const char *url) {
+    const char *s = strstr(url, "://");
+    s = s ? strpbrk(s + 3, "/?") : url;
+    return s ? s : "";
+}
+
+static bool httpx__routes_match(const httpx__route_entry *r, const char *method, const char *url) {
+    const char *target = r->path_only ? httpx__routes_path(url) : url;
+    size_t n = strlen(r->pattern), tn;
+    if (r->method && strcmp(r->method, method) != 0) return false;
+    if (r->prefix) return !strncmp(target, r->pattern, n);
+    /* a pattern without a query matches the URL whatever its query */
+    tn = strchr(r->pattern, '?') ? strlen(target) : strcspn(target, "?");
+    return tn == n && !memcmp(target, r->pattern, n);
+}
+
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx_app_response *p) {
+    httpx_mock_router *m = (httpx_mock_router *)router;
+    const char *method = httpx_request_method(q), *url = httpx_request_url(q);
+    char why[240];
+    int i;
+    if (!m) {
+        httpx_reply_error(p, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_router_handler needs the router as its user data");
+        return;
+    }
+    if (m->err.code) {
+        httpx_reply_error(p, m->err.code, m->err.msg);
+        return;
+    }
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        size_t k, nh;
+        if (!httpx__routes_match(r, method, url)) continue;
+        r->calls++;
+        if (r->fn) {
+            r->fn(r->fn_user_data, q, p);
+            return;
+        }
+        if (r->error) {
+            httpx_reply_error(p, r->error, r->message);
+            return;
+        }
+        httpx_reply_status(p, r->status);
+        nh = httpx_headers_count(&r->headers);
+        for (k = 0; k < nh; k++) {
+            const char *name = "", *value = "";
+            httpx_headers_at(&r->headers, k, &name, &value);
+            httpx_reply_header(p, name, value);
+        }
+        if (r->body) httpx_reply_body(p, r->body, 0);
+        return;
+    }
+    m->unmatched++;
+    snprintf(why, sizeof why, "no route matched %.30s %.180s", method, url);
+    httpx_reply_error(p, HTTPX_ERR_CONNECT, why);
+}
+/* End of mock_routes.c */
+
+#if defined(HTTPX_LINES)
+#line 19227 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18515,7 +19390,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18519 "httpx.h"
+#line 19394 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18659,6 +19534,18 @@ static httpx_error httpx__hop_rewind(httpx__response *r, int code, httpx__err *e
     return HTTPX_OK;
 }
 
+/* Step 4b: the retry policy (retry.c) wants this hop again: the same
+   request, after a wait that the loop keeps (the pool does not place the
+   exchange before it; the mock answers at once). */
+static bool httpx__hop_retry(httpx__response *r) {
+    double wait;
+    if (!httpx__retry_decide(r, &wait)) return false;
+    httpx__hop_reset(r);
+    r->transport->submit(&r->ex);
+    if (wait > 0 && r->ex.state == HTTPX__EX_QUEUED) r->ex.not_before = httpx__now() + wait;
+    return true;
+}
+
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
    hop's request and sends it; false (r failed, or it was no redirect to
    follow) when r is final. */
@@ -18726,6 +19613,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
+        if (httpx__hop_retry(r)) continue;
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -18741,6 +19629,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
         if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
+        if (httpx__hop_retry(r)) continue;
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -18748,7 +19637,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18752 "httpx.h"
+#line 19641 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -18880,6 +19769,10 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     }
     if (ok) ok = httpx__hooks_copy(c);
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
+    if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts has both app and mock set: give one handler");
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -19063,7 +19956,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     httpx__exchange_init(ex, httpx__response_sink());
-    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
+    r->transport = c->opts.app    ? httpx__app_transport()
+                   : c->opts.mock ? httpx__mock_transport()
+                                  : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -19137,7 +20032,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 19141 "httpx.h"
+#line 20036 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -19364,7 +20259,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 19368 "httpx.h"
+#line 20263 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19760,7 +20655,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19764 "httpx.h"
+#line 20659 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19795,7 +20690,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19799 "httpx.h"
+#line 20694 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -77,10 +77,12 @@ COMPONENTS = [               # implementation, bottom layer first
     "h2_proto.c",
     "loop.c",
     "hooks.c",              # before response.c and hop.c, which call the hooks
+    "retry.c",              # the retry policy: response.c asks it at the door, hop.c resends
     "response.c",
     "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
     "links.c",              # r.links: the Link header parsed
-    "mock.c",
+    "app.c",
+    "mock_routes.c",         # the routes are a handler of app.c's kind
     "hop_cookies.c",        # the client's cookie jar in each hop (cookie.c's jar, hop.c's calls)
     "hop.c",
     "client.c",

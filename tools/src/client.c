@@ -122,6 +122,10 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     }
     if (ok) ok = httpx__hooks_copy(c);
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
+    if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts has both app and mock set: give one handler");
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -305,7 +309,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     httpx__exchange_init(ex, httpx__response_sink());
-    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
+    r->transport = c->opts.app    ? httpx__app_transport()
+                   : c->opts.mock ? httpx__mock_transport()
+                                  : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
