@@ -15,6 +15,7 @@
    (a server with httpbin's /redirect-to or the test server's /redirect) */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <string.h>
 
 /* A request hook may edit the request: here, a numbered X-Request-Id. */
 static httpx_error log_request(void *user_data, httpx_req *request) {
