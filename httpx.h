@@ -184,7 +184,7 @@ typedef enum httpx_error {
     HTTPX_ERR_INVALID_ARGUMENT,  /* an option that makes no sense */
     HTTPX_ERR_STREAM,            /* streaming misuse: body already read, read after close */
     HTTPX_ERR_CANCELLED,         /* the request was cancelled */
-    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: 4xx or 5xx */
+    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: not 2xx */
     HTTPX_ERR_NOMEM,             /* the allocator returned NULL */
     HTTPX_ERR_COUNT_             /* not an error: the number of codes */
 } httpx_error;
@@ -526,6 +526,34 @@ HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, 
 /* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
 HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
 
+/* >>hooks: event hooks, as HTTPX's event_hooks={'request': [...], 'response': [...]}.
+   Arrays in httpx_client_opts, each ended by an entry whose fn is NULL,
+   called in order for every hop: each redirect hop and each round of an auth
+   flow gets its own calls. A request hook sees the request just before it
+   goes out and may edit it (httpx_request_set_header & co.). A response hook
+   sees the response as soon as its head is in, before any body is read, for
+   streams and non-streams alike (as in HTTPX): status, reason, headers, URL,
+   httpx_response_request; not the body. It may call httpx_raise_for_status.
+   A hook returns HTTPX_OK to go on; any other code ends the request with
+   that code and nothing more is sent (no further hook, hop or body read):
+   r->error_message names the hook ("response hook 'name' ...") unless the
+   hook failed through httpx_raise_for_status, whose words stay. Hooks run on
+   the thread that drives the client, inside the call that does; they must
+   not call into the client (no requests, no reading). name (may be NULL) is
+   for messages; arrays and names are copied at httpx_client_new. */
+typedef httpx_error (*httpx_request_hook_fn)(void *user_data, httpx_req *request);
+typedef httpx_error (*httpx_response_hook_fn)(void *user_data, httpx_response *response);
+typedef struct httpx_request_hook {
+    httpx_request_hook_fn fn;   /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_request_hook;
+typedef struct httpx_response_hook {
+    httpx_response_hook_fn fn;  /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_response_hook;
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -581,6 +609,8 @@ typedef struct httpx_client_opts {
     bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
                                    redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
                                    --proto-redir =https does, and the redirect is the response) */
+    const httpx_request_hook *request_hooks;   /* NULL: none. See >>hooks */
+    const httpx_response_hook *response_hooks; /* NULL: none. See >>hooks */
     /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
        https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
        reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
@@ -610,7 +640,8 @@ typedef struct httpx_client_opts {
 /* >>response */
 struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
-    const char *error_message;  /* never NULL: "" when there is no error */
+    const char *error_message;  /* never NULL: "" when there is no error (or the words of the
+                                   last httpx_raise_for_status that said HTTPX_ERR_STATUS) */
     int sys_errno;              /* errno behind a network error, else 0 */
     int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 */
     int status_code;            /* 0 when no response came */
@@ -785,7 +816,16 @@ HTTPX_API const char *httpx_encoding(httpx_response *r);
    (r->error says which); *len (may be NULL) gets the piece's length. The
    pointer stays valid until the next call. Do not mix with httpx_read_line. */
 HTTPX_API const char *httpx_read_text(httpx_response *r, size_t *len);
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r);
+/* r.raise_for_status(): HTTPX_OK for a 2xx; HTTPX_ERR_STATUS for any other
+   status (1xx and 3xx too, as HTTPX), with HTTPX's words in r->error_message:
+     Client error '404 Not Found' for url 'https://example.org/x'
+     For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404
+   ("Server error", "Redirect response" with a "Redirect location: '...'"
+   line, "Informational response"; HTTP/2's missing reason phrase is the
+   standard one). r->error is left alone: the response stays readable, as
+   HTTPX's does after HTTPStatusError, and a response hook that returns the
+   code ends the request with it. A failed request returns its r->error. */
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *r);
 HTTPX_API bool httpx_is_informational(const httpx_response *r);
 HTTPX_API bool httpx_is_success(const httpx_response *r);
 HTTPX_API bool httpx_is_redirect(const httpx_response *r);
@@ -1016,7 +1056,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 1020 "httpx.h"
+#line 1060 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1105,7 +1145,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 1109 "httpx.h"
+#line 1149 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1231,7 +1271,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1235 "httpx.h"
+#line 1275 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1315,7 +1355,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1319 "httpx.h"
+#line 1359 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1519,7 +1559,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1523 "httpx.h"
+#line 1563 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash_internal.h   (grep anchor: >>hash_internal)
@@ -1556,7 +1596,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1560 "httpx.h"
+#line 1600 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash.c   (grep anchor: >>hash)
@@ -1700,7 +1740,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash.c */
 
 #if defined(HTTPX_LINES)
-#line 1704 "httpx.h"
+#line 1744 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1763,7 +1803,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1767 "httpx.h"
+#line 1807 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2334,7 +2374,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2338 "httpx.h"
+#line 2378 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2481,7 +2521,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2485 "httpx.h"
+#line 2525 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2523,7 +2563,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2527 "httpx.h"
+#line 2567 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2674,7 +2714,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2678 "httpx.h"
+#line 2718 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3158,7 +3198,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3162 "httpx.h"
+#line 3202 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3403,7 +3443,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3407 "httpx.h"
+#line 3447 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3784,7 +3824,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3788 "httpx.h"
+#line 3828 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4593,7 +4633,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4597 "httpx.h"
+#line 4637 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5000,7 +5040,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5004 "httpx.h"
+#line 5044 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6164,7 +6204,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6168 "httpx.h"
+#line 6208 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6213,7 +6253,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6217 "httpx.h"
+#line 6257 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6309,7 +6349,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6313 "httpx.h"
+#line 6353 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7034,7 +7074,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7038 "httpx.h"
+#line 7078 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7449,7 +7489,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7453 "httpx.h"
+#line 7493 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7573,7 +7613,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7577 "httpx.h"
+#line 7617 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8544,7 +8584,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8548 "httpx.h"
+#line 8588 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8611,7 +8651,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8615 "httpx.h"
+#line 8655 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9440,7 +9480,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9444 "httpx.h"
+#line 9484 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9571,7 +9611,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9575 "httpx.h"
+#line 9615 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10000,7 +10040,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10004 "httpx.h"
+#line 10044 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -10031,7 +10071,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10035 "httpx.h"
+#line 10075 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10541,7 +10581,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10545 "httpx.h"
+#line 10585 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10597,7 +10637,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10601 "httpx.h"
+#line 10641 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10772,7 +10812,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10776 "httpx.h"
+#line 10816 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11055,7 +11095,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11059 "httpx.h"
+#line 11099 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11262,7 +11302,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11266 "httpx.h"
+#line 11306 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11462,7 +11502,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11466 "httpx.h"
+#line 11506 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11805,7 +11845,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11809 "httpx.h"
+#line 11849 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11965,7 +12005,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11969 "httpx.h"
+#line 12009 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -12020,7 +12060,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 12024 "httpx.h"
+#line 12064 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12124,7 +12164,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12128 "httpx.h"
+#line 12168 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -13072,7 +13112,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 13076 "httpx.h"
+#line 13116 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13265,7 +13305,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13269 "httpx.h"
+#line 13309 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13898,7 +13938,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13902 "httpx.h"
+#line 13942 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -13991,7 +14031,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 13995 "httpx.h"
+#line 14035 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14487,7 +14527,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14491 "httpx.h"
+#line 14531 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14679,7 +14719,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14683 "httpx.h"
+#line 14723 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -15130,6 +15170,7 @@ struct httpx__response {
     httpx__buf form;                /* an urlencoded form body */
     httpx__buf body_copy;           /* a task's copy of an in-memory request body */
     httpx__buf scratch;             /* text() conversion, read_line() lines */
+    httpx__buf status_text;         /* httpx_raise_for_status's words (a URL can be long) */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
@@ -15188,6 +15229,7 @@ struct httpx_client {
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    char *hook_store;               /* the copies of opts.request_hooks/response_hooks (hooks.c) */
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
@@ -15200,7 +15242,18 @@ struct httpx_client {
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* hooks.c: the client's event hooks (>>hooks) */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c);     /* false: out of memory */
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c);
+/* Calls the request hooks on r's request before a hop goes; an error (e
+   says why, naming the hook) means the hop must not be sent. */
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e);
+/* Calls the response hooks once r's head is in; an error ends the exchange. */
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
+/* RFC 9110's reason phrase of a status ("" for one without): what HTTPX
+   shows when the response carried none (HTTP/2, the mock). */
+HTTPX__PRIVATE const char *httpx__status_reason(int status);
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
 /* Frees the views (text_internal.h) httpx_text and httpx_json made. */
 HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
@@ -15283,7 +15336,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15287 "httpx.h"
+#line 15340 "httpx.h"
 #endif
 /* ======================================================================
    Begin file digest.c   (grep anchor: >>digest)
@@ -15657,7 +15710,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
 /* End of digest.c */
 
 #if defined(HTTPX_LINES)
-#line 15661 "httpx.h"
+#line 15714 "httpx.h"
 #endif
 /* ======================================================================
    Begin file netrc.c   (grep anchor: >>netrc)
@@ -15817,7 +15870,7 @@ HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx
 /* End of netrc.c */
 
 #if defined(HTTPX_LINES)
-#line 15821 "httpx.h"
+#line 15874 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -16072,7 +16125,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 16076 "httpx.h"
+#line 16129 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -16270,7 +16323,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 16274 "httpx.h"
+#line 16327 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -16767,7 +16820,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 16771 "httpx.h"
+#line 16824 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -17144,7 +17197,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17148 "httpx.h"
+#line 17201 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -17760,7 +17813,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17764 "httpx.h"
+#line 17817 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -18043,7 +18096,124 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 18047 "httpx.h"
+#line 18100 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hooks.c   (grep anchor: >>hooks)
+   ====================================================================== */
+/* hooks: the client's event hooks, HTTPX's event_hooks={'request': [...],
+   'response': [...]}. The hop (hop.c) calls the request hooks before each
+   hop is sent; the door (response.c) calls the response hooks as each head
+   comes in, before any body is read, as HTTPX calls them after
+   _send_single_request. A hook's error stops everything: the caller of these
+   ends the hop with it, so nothing more is sent or read. This file only
+   calls the caller's functions and reports: it comes before response.c and
+   hop.c, which act on what it says. Private prefix: httpx__hooks_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/hooks.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+static size_t httpx__hooks_name_size(const char *name) { return name ? strlen(name) + 1 : 0; }
+
+static char *httpx__hooks_name_copy(const char *name, char **store) {
+    char *at = *store;
+    size_t n = httpx__hooks_name_size(name);
+    if (!n) return NULL;
+    memcpy(at, name, n);
+    *store += n;
+    return at;
+}
+
+/* One allocation: the request hooks, {0}, the response hooks, {0}, then
+   the names. The caller's arrays may be on its stack. */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c) {
+    const httpx_request_hook *rq = c->opts.request_hooks;
+    const httpx_response_hook *rs = c->opts.response_hooks;
+    size_t nq = 0, ns = 0, names = 0, i, at;
+    httpx_request_hook *q;
+    httpx_response_hook *s;
+    char *store;
+    c->opts.request_hooks = NULL;
+    c->opts.response_hooks = NULL;
+    for (; rq && rq[nq].fn; nq++) names += httpx__hooks_name_size(rq[nq].name);
+    for (; rs && rs[ns].fn; ns++) names += httpx__hooks_name_size(rs[ns].name);
+    if (!nq && !ns) return true;
+    /* the response hooks start at an offset aligned for them */
+    at = (nq + 1) * sizeof *q;
+    at = (at + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    c->hook_store = (char *)httpx__malloc(at + (ns + 1) * sizeof *s + names);
+    if (!c->hook_store) return false;
+    q = (httpx_request_hook *)(void *)c->hook_store;
+    s = (httpx_response_hook *)(void *)(c->hook_store + at);
+    store = c->hook_store + at + (ns + 1) * sizeof *s;
+    for (i = 0; i < nq; i++) {
+        q[i] = rq[i];
+        q[i].name = httpx__hooks_name_copy(rq[i].name, &store);
+    }
+    memset(&q[nq], 0, sizeof q[nq]);
+    for (i = 0; i < ns; i++) {
+        s[i] = rs[i];
+        s[i].name = httpx__hooks_name_copy(rs[i].name, &store);
+    }
+    memset(&s[ns], 0, sizeof s[ns]);
+    if (nq) c->opts.request_hooks = q;
+    if (ns) c->opts.response_hooks = s;
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c) {
+    httpx__free(c->hook_store);
+    c->hook_store = NULL;
+    c->opts.request_hooks = NULL;
+    c->opts.response_hooks = NULL;
+}
+
+/* What a hook's failure says: the hook by name (or place) and the error.
+   A code that is no httpx_error is reported as HTTPX_ERR_CANCELLED, so the
+   response never carries a value the caller cannot look up. */
+static httpx_error httpx__hooks_failed(httpx__err *e, const char *kind, size_t i, const char *name, httpx_error err) {
+    if ((int)err < 0 || (int)err >= (int)HTTPX_ERR_COUNT_)
+        return httpx__fail(e, HTTPX_ERR_CANCELLED, "%s hook %s%s%s#%zu returned %d, which is no httpx_error", kind,
+                           name ? "'" : "", name ? name : "", name ? "' " : "", i + 1, (int)err);
+    return httpx__fail(e, err, "%s hook %s%s%s#%zu ended the request: %s", kind, name ? "'" : "", name ? name : "",
+                       name ? "' " : "", i + 1, httpx_strerror(err));
+}
+
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e) {
+    const httpx_request_hook *h = r->client->opts.request_hooks;
+    size_t i;
+    for (i = 0; h && h[i].fn; i++) {
+        httpx_error err = h[i].fn(h[i].user_data, &r->req);
+        if (err) return httpx__hooks_failed(e, "request", i, h[i].name, err);
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e) {
+    const httpx_response_hook *h = r->client->opts.response_hooks;
+    size_t i;
+    for (i = 0; h && h[i].fn; i++) {
+        httpx_error err;
+        if (!r->pub.error) r->pub.error_message = "";   /* words a hook left on an earlier hop are gone */
+        err = h[i].fn(h[i].user_data, &r->pub);
+        if (!err) continue;
+        /* a hook that failed through httpx_raise_for_status: its words (the
+           whole URL, however long) are the message; the first failure wins */
+        if (err == HTTPX_ERR_STATUS && r->pub.error_message[0] && !r->pub.error) {
+            r->pub.error = err;
+            httpx__fail(e, err, "%s", r->pub.error_message);
+            return err;
+        }
+        return httpx__hooks_failed(e, "response", i, h[i].name, err);
+    }
+    return HTTPX_OK;
+}
+/* End of hooks.c */
+
+#if defined(HTTPX_LINES)
+#line 18217 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -18243,7 +18413,7 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 18247 "httpx.h"
+#line 18417 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -18296,7 +18466,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 18300 "httpx.h"
+#line 18470 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -18413,10 +18583,57 @@ HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->s
 HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
 HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
 
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
-    if (!r) return HTTPX_ERR_NOMEM;
-    if (r->error) return r->error;
-    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+HTTPX__PRIVATE const char *httpx__status_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"}, {200, "OK"},
+        {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"}, {204, "No Content"},
+        {205, "Reset Content"}, {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"},
+        {302, "Found"}, {303, "See Other"}, {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"}, {400, "Bad Request"}, {401, "Unauthorized"}, {402, "Payment Required"},
+        {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
+        {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
+        {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"}, {414, "URI Too Long"},
+        {415, "Unsupported Media Type"}, {416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
+        {418, "I'm a teapot"}, {421, "Misdirected Request"}, {422, "Unprocessable Content"}, {425, "Too Early"},
+        {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
+        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+        {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+        {511, "Network Authentication Required"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
+}
+
+/* HTTPX's words (its Response.raise_for_status), with the link line newer
+   HTTPX versions give (MDN's page; the older httpstatuses.com is gone). */
+static bool httpx__status_words(httpx__buf *b, const httpx_response *r) {
+    int cls = r->status_code / 100;
+    const char *kind = cls == 1 ? "Informational response" : cls == 3 ? "Redirect response"
+                     : cls == 4 ? "Client error" : cls == 5 ? "Server error" : "Invalid status code";
+    const char *reason = r->reason_phrase[0] ? r->reason_phrase : httpx__status_reason(r->status_code);
+    const char *location = httpx_header(r, "location");
+    httpx__buf_clear(b);
+    return httpx__buf_printf(b, "%s '%d %s' for url '%s'\n", kind, r->status_code, reason, r->url) &&
+           (!(cls == 3 && location) || httpx__buf_printf(b, "Redirect location: '%s'\n", location)) &&
+           httpx__buf_printf(b, "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/%d",
+                             r->status_code) &&
+           httpx__buf_reserve(b, 0);
+}
+
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    if (!r) return HTTPX_ERR_NOMEM;     /* a NULL response is what running out of memory gives */
+    if (pub->error) return pub->error;
+    if (httpx_is_success(pub)) return HTTPX_OK;
+    if (httpx__status_words(&r->status_text, pub)) {
+        pub->error_message = r->status_text.p;
+    } else {            /* out of memory: the short form, without the URL, says so */
+        snprintf(r->errmsg, sizeof r->errmsg, "HTTP status %d (out of memory for the whole message)", pub->status_code);
+        pub->error_message = r->errmsg;
+    }
+    return HTTPX_ERR_STATUS;
 }
 
 /* ---- the door and the body sink ---- */
@@ -18508,6 +18725,7 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
                            httpx_header(&r->pub, "location") != NULL;
     if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
+    if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
@@ -18757,6 +18975,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->status_text);
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
     httpx__digest_free(&r->auth.digest);
@@ -18769,7 +18988,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 18773 "httpx.h"
+#line 18992 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -18912,7 +19131,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 18916 "httpx.h"
+#line 19135 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -19150,7 +19369,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 19154 "httpx.h"
+#line 19373 "httpx.h"
 #endif
 /* ======================================================================
    Begin file app.c   (grep anchor: >>app)
@@ -19528,7 +19747,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 19532 "httpx.h"
+#line 19751 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -19805,7 +20024,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 19809 "httpx.h"
+#line 20028 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -19972,7 +20191,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 19976 "httpx.h"
+#line 20195 "httpx.h"
 #endif
 /* ======================================================================
    Begin file auth_flow.c   (grep anchor: >>auth_flow)
@@ -20137,7 +20356,7 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
 /* End of auth_flow.c */
 
 #if defined(HTTPX_LINES)
-#line 20141 "httpx.h"
+#line 20360 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -20195,9 +20414,13 @@ HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
         httpx__hop_refuse(r, &e);
         return;
     }
-    /* Here the next issue's request hooks see the built request (r->req)
-       before it goes; then the auth flow's step. */
+    /* the auth flow's step first (HTTPX's auth flow wraps the hops), then
+       the request hooks, which see the request as it goes */
     if (!httpx__auth_flow_before(r)) return;   /* the flow failed r (its exchange is DONE) */
+    if (httpx__hooks_request(r, &e)) {      /* a request hook said no: nothing goes out */
+        httpx__hop_refuse(r, &e);
+        return;
+    }
     r->transport->submit(&r->ex);
 }
 
@@ -20398,7 +20621,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 20402 "httpx.h"
+#line 20625 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -20543,6 +20766,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    if (ok) ok = httpx__hooks_copy(c);
     httpx__client_protocols(c);
     if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
     if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
@@ -20580,6 +20804,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
         httpx__conn_free(conn);
     }
     httpx__free(c->pollfds);
+    httpx__hooks_free(c);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
@@ -20824,7 +21049,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 20828 "httpx.h"
+#line 21053 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -21051,7 +21276,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 21055 "httpx.h"
+#line 21280 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -21447,7 +21672,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 21451 "httpx.h"
+#line 21676 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -21482,7 +21707,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 21486 "httpx.h"
+#line 21711 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -86,6 +86,26 @@ TEST(examples_quickstart_requests) {
     CHECK_INT(run_example("status", base, NULL), 0);
     HAS("/status/404  404 Not Found: client error");
     HAS("/status/503  503 Service Unavailable: server error");
+    HAS("/status/302  302 Found: not a success");
+    HAS("Redirect response '302 Found' for url '");
+    HAS("Client error '404 Not Found' for url '");
+}
+
+TEST(examples_logging_hook) {
+    const char *base = fx_rogue_url();
+    char want[256];
+    REQUIRE(base);
+    CHECK_INT(run_example("logging_hook", base, NULL), 0);
+    snprintf(want, sizeof want, "Request event hook: GET %s/redirect?to=/json - Waiting for response\n"
+                                "Response event hook: GET %s/redirect?to=/json - Status 302\n", base, base);
+    HAS(want);
+    snprintf(want, sizeof want, "Request event hook: GET %s/json - Waiting for response\n"
+                                "Response event hook: GET %s/json - Status 200\ndone: 200", base, base);
+    HAS(want);
+    snprintf(want, sizeof want, "failed: %s: Client error '404 Not Found' for url '%s/status/404'\n",
+             httpx_strerror(HTTPX_ERR_STATUS), base);
+    HAS(want);
+    HAS("3 requests went out\n");
 }
 
 TEST(examples_request_bodies) {

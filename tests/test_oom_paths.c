@@ -44,6 +44,11 @@ TEST(oom_path_digest) {
     OOM_PATH("digest", "mock", NULL);
 }
 
+TEST(oom_path_hooks) {
+    REQUIRE(fx_rogue_port());
+    OOM_PATH("hooks", fx_rogue_url(), NULL);
+}
+
 /* no server: the app transport and mock routes */
 TEST(oom_path_app_and_routes) {
     OOM_PATH("app", "-", NULL);

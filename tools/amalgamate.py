@@ -79,6 +79,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "hooks.c",              # before response.c and hop.c, which call the hooks
     "retry.c",              # the retry policy: response.c asks it at the door, hop.c resends
     "response.c",
     "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c

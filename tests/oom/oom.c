@@ -18,6 +18,7 @@
                                            length, multipart with a file on disk
                                            (rogue.py /discard, /anything)
        build/oom redirect BASE             two redirects followed (rogue.py)
+       build/oom hooks BASE                event hooks on a redirect and a 404 (rogue.py)
        build/oom json     BASE             httpx_json on the response (rogue.py /json)
        build/oom digest   any              digest auth over the mock (a 401, then the
                                            answer), blocking and a task
@@ -293,6 +294,47 @@ static int run_cookies(void) {
     return bad;
 }
 
+/* Event hooks on a followed redirect: a request hook that adds a header (an
+   allocation that may fail: its error ends the request) and a response hook
+   that calls httpx_raise_for_status on the final response. */
+static httpx_error oom_req_hook(void *user_data, httpx_req *q) {
+    (void)user_data;
+    return httpx_request_set_header(q, "X-Hooked", "yes, with a value long enough to need room");
+}
+static httpx_error oom_resp_hook(void *user_data, httpx_response *r) {
+    (void)user_data;
+    return httpx_is_redirect(r) ? HTTPX_OK : httpx_raise_for_status(r);
+}
+
+static int run_hooks(void) {
+    httpx_request_hook rq[] = {{oom_req_hook, NULL, "add-header"}, {NULL, NULL, NULL}};
+    httpx_response_hook rs[] = {{oom_resp_hook, NULL, "raise"}, {NULL, NULL, NULL}};
+    httpx_client_opts o;
+    httpx_client *c;
+    httpx_response *r;
+    char url[512];
+    int bad;
+    memset(&o, 0, sizeof o);
+    o.follow_redirects = true;
+    o.request_hooks = rq;
+    o.response_hooks = rs;
+    c = httpx_client_new(&o);
+    if (!c) return 0;
+    snprintf(url, sizeof url, "%s/redirect?to=/bytes/3", g_url);
+    bad = outcome(httpx_client_get(c, url, NULL), "\x00\x01\x02");
+    /* a 404 the hook turns into HTTPX_ERR_STATUS (or out of memory) */
+    snprintf(url, sizeof url, "%s/status/404", g_url);
+    r = httpx_client_get(c, url, NULL);
+    if (r && r->error != HTTPX_ERR_STATUS && r->error != HTTPX_ERR_NOMEM) {
+        bad++;
+        if (!first_other[0]) snprintf(first_other, sizeof first_other, "hooks 404: %s", r->error_message);
+    }
+    if (r && r->error == HTTPX_ERR_STATUS) succeeded++;
+    httpx_response_free(r);
+    httpx_client_free(c);
+    return bad;
+}
+
 static int run_json(void) {
     httpx_client *c = path_client(false, false);
     char url[512];
@@ -437,7 +479,7 @@ int main(int argc, char **argv) {
         {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
         {"proxy", run_proxy, 1},
         {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1}, {"app", run_app, 3},
-        {"cookies", run_cookies, 2}, {"digest", run_digest, 2}};
+        {"cookies", run_cookies, 2}, {"digest", run_digest, 2}, {"hooks", run_hooks, 2}};
     size_t i;
     for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(argv[1], paths[i].name) != 0) continue;

@@ -135,6 +135,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    if (ok) ok = httpx__hooks_copy(c);
     httpx__client_protocols(c);
     if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
     if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
@@ -172,6 +173,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
         httpx__conn_free(conn);
     }
     httpx__free(c->pollfds);
+    httpx__hooks_free(c);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);

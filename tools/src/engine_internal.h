@@ -441,6 +441,7 @@ struct httpx__response {
     httpx__buf form;                /* an urlencoded form body */
     httpx__buf body_copy;           /* a task's copy of an in-memory request body */
     httpx__buf scratch;             /* text() conversion, read_line() lines */
+    httpx__buf status_text;         /* httpx_raise_for_status's words (a URL can be long) */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
@@ -499,6 +500,7 @@ struct httpx_client {
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    char *hook_store;               /* the copies of opts.request_hooks/response_hooks (hooks.c) */
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
@@ -511,7 +513,18 @@ struct httpx_client {
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* hooks.c: the client's event hooks (>>hooks) */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c);     /* false: out of memory */
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c);
+/* Calls the request hooks on r's request before a hop goes; an error (e
+   says why, naming the hook) means the hop must not be sent. */
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e);
+/* Calls the response hooks once r's head is in; an error ends the exchange. */
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
+/* RFC 9110's reason phrase of a status ("" for one without): what HTTPX
+   shows when the response carried none (HTTP/2, the mock). */
+HTTPX__PRIVATE const char *httpx__status_reason(int status);
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
 /* Frees the views (text_internal.h) httpx_text and httpx_json made. */
 HTTPX__PRIVATE void httpx__views_free(httpx__response *r);

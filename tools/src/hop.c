@@ -48,9 +48,13 @@ HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
         httpx__hop_refuse(r, &e);
         return;
     }
-    /* Here the next issue's request hooks see the built request (r->req)
-       before it goes; then the auth flow's step. */
+    /* the auth flow's step first (HTTPX's auth flow wraps the hops), then
+       the request hooks, which see the request as it goes */
     if (!httpx__auth_flow_before(r)) return;   /* the flow failed r (its exchange is DONE) */
+    if (httpx__hooks_request(r, &e)) {      /* a request hook said no: nothing goes out */
+        httpx__hop_refuse(r, &e);
+        return;
+    }
     r->transport->submit(&r->ex);
 }
 

@@ -84,7 +84,7 @@ typedef enum httpx_error {
     HTTPX_ERR_INVALID_ARGUMENT,  /* an option that makes no sense */
     HTTPX_ERR_STREAM,            /* streaming misuse: body already read, read after close */
     HTTPX_ERR_CANCELLED,         /* the request was cancelled */
-    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: 4xx or 5xx */
+    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: not 2xx */
     HTTPX_ERR_NOMEM,             /* the allocator returned NULL */
     HTTPX_ERR_COUNT_             /* not an error: the number of codes */
 } httpx_error;
@@ -426,6 +426,34 @@ HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, 
 /* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
 HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
 
+/* >>hooks: event hooks, as HTTPX's event_hooks={'request': [...], 'response': [...]}.
+   Arrays in httpx_client_opts, each ended by an entry whose fn is NULL,
+   called in order for every hop: each redirect hop and each round of an auth
+   flow gets its own calls. A request hook sees the request just before it
+   goes out and may edit it (httpx_request_set_header & co.). A response hook
+   sees the response as soon as its head is in, before any body is read, for
+   streams and non-streams alike (as in HTTPX): status, reason, headers, URL,
+   httpx_response_request; not the body. It may call httpx_raise_for_status.
+   A hook returns HTTPX_OK to go on; any other code ends the request with
+   that code and nothing more is sent (no further hook, hop or body read):
+   r->error_message names the hook ("response hook 'name' ...") unless the
+   hook failed through httpx_raise_for_status, whose words stay. Hooks run on
+   the thread that drives the client, inside the call that does; they must
+   not call into the client (no requests, no reading). name (may be NULL) is
+   for messages; arrays and names are copied at httpx_client_new. */
+typedef httpx_error (*httpx_request_hook_fn)(void *user_data, httpx_req *request);
+typedef httpx_error (*httpx_response_hook_fn)(void *user_data, httpx_response *response);
+typedef struct httpx_request_hook {
+    httpx_request_hook_fn fn;   /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_request_hook;
+typedef struct httpx_response_hook {
+    httpx_response_hook_fn fn;  /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_response_hook;
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -481,6 +509,8 @@ typedef struct httpx_client_opts {
     bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
                                    redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
                                    --proto-redir =https does, and the redirect is the response) */
+    const httpx_request_hook *request_hooks;   /* NULL: none. See >>hooks */
+    const httpx_response_hook *response_hooks; /* NULL: none. See >>hooks */
     /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
        https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
        reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
@@ -510,7 +540,8 @@ typedef struct httpx_client_opts {
 /* >>response */
 struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
-    const char *error_message;  /* never NULL: "" when there is no error */
+    const char *error_message;  /* never NULL: "" when there is no error (or the words of the
+                                   last httpx_raise_for_status that said HTTPX_ERR_STATUS) */
     int sys_errno;              /* errno behind a network error, else 0 */
     int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 */
     int status_code;            /* 0 when no response came */
@@ -685,7 +716,16 @@ HTTPX_API const char *httpx_encoding(httpx_response *r);
    (r->error says which); *len (may be NULL) gets the piece's length. The
    pointer stays valid until the next call. Do not mix with httpx_read_line. */
 HTTPX_API const char *httpx_read_text(httpx_response *r, size_t *len);
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r);
+/* r.raise_for_status(): HTTPX_OK for a 2xx; HTTPX_ERR_STATUS for any other
+   status (1xx and 3xx too, as HTTPX), with HTTPX's words in r->error_message:
+     Client error '404 Not Found' for url 'https://example.org/x'
+     For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404
+   ("Server error", "Redirect response" with a "Redirect location: '...'"
+   line, "Informational response"; HTTP/2's missing reason phrase is the
+   standard one). r->error is left alone: the response stays readable, as
+   HTTPX's does after HTTPStatusError, and a response hook that returns the
+   code ends the request with it. A failed request returns its r->error. */
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *r);
 HTTPX_API bool httpx_is_informational(const httpx_response *r);
 HTTPX_API bool httpx_is_success(const httpx_response *r);
 HTTPX_API bool httpx_is_redirect(const httpx_response *r);

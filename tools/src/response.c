@@ -107,10 +107,57 @@ HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->s
 HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
 HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
 
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
-    if (!r) return HTTPX_ERR_NOMEM;
-    if (r->error) return r->error;
-    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+HTTPX__PRIVATE const char *httpx__status_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"}, {200, "OK"},
+        {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"}, {204, "No Content"},
+        {205, "Reset Content"}, {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"},
+        {302, "Found"}, {303, "See Other"}, {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"}, {400, "Bad Request"}, {401, "Unauthorized"}, {402, "Payment Required"},
+        {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
+        {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
+        {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"}, {414, "URI Too Long"},
+        {415, "Unsupported Media Type"}, {416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
+        {418, "I'm a teapot"}, {421, "Misdirected Request"}, {422, "Unprocessable Content"}, {425, "Too Early"},
+        {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
+        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+        {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+        {511, "Network Authentication Required"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
+}
+
+/* HTTPX's words (its Response.raise_for_status), with the link line newer
+   HTTPX versions give (MDN's page; the older httpstatuses.com is gone). */
+static bool httpx__status_words(httpx__buf *b, const httpx_response *r) {
+    int cls = r->status_code / 100;
+    const char *kind = cls == 1 ? "Informational response" : cls == 3 ? "Redirect response"
+                     : cls == 4 ? "Client error" : cls == 5 ? "Server error" : "Invalid status code";
+    const char *reason = r->reason_phrase[0] ? r->reason_phrase : httpx__status_reason(r->status_code);
+    const char *location = httpx_header(r, "location");
+    httpx__buf_clear(b);
+    return httpx__buf_printf(b, "%s '%d %s' for url '%s'\n", kind, r->status_code, reason, r->url) &&
+           (!(cls == 3 && location) || httpx__buf_printf(b, "Redirect location: '%s'\n", location)) &&
+           httpx__buf_printf(b, "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/%d",
+                             r->status_code) &&
+           httpx__buf_reserve(b, 0);
+}
+
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    if (!r) return HTTPX_ERR_NOMEM;     /* a NULL response is what running out of memory gives */
+    if (pub->error) return pub->error;
+    if (httpx_is_success(pub)) return HTTPX_OK;
+    if (httpx__status_words(&r->status_text, pub)) {
+        pub->error_message = r->status_text.p;
+    } else {            /* out of memory: the short form, without the URL, says so */
+        snprintf(r->errmsg, sizeof r->errmsg, "HTTP status %d (out of memory for the whole message)", pub->status_code);
+        pub->error_message = r->errmsg;
+    }
+    return HTTPX_ERR_STATUS;
 }
 
 /* ---- the door and the body sink ---- */
@@ -202,6 +249,7 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
                            httpx_header(&r->pub, "location") != NULL;
     if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
+    if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
@@ -451,6 +499,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->status_text);
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
     httpx__digest_free(&r->auth.digest);
