@@ -7785,7 +7785,8 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 #ifndef HTTPX_NO_INFLATE
 #define HTTPX__INFLATE_HISTORY 32768u   /* the deflate window: the farthest a match looks back */
 #define HTTPX__INFLATE_OUT 32768u       /* new output between two slides of the window */
-#define HTTPX__INFLATE_SLOP 16u         /* word-wise match copies may write this far past a match */
+#define HTTPX__INFLATE_SLOP 16u
+#define HTTPX__INFLATE_GZIP_TEXT_MAX 65536u  /* a gzip header's file name or comment, each */         /* word-wise match copies may write this far past a match */
 /* Table sizes: an 11-bit first level for literals/lengths and 8 bits for
    distances, each with second-level tables, are at most this big for any
    complete code of up to 15 bits (counted over every such code). */
@@ -7860,6 +7861,15 @@ typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   
 typedef struct httpx__cdec {
     unsigned nlayers;
     httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    /* each layer's output not yet taken by the next (a view into that
+       layer's window, valid until it steps again, which it does only once
+       the view is used up), and whether it must step again even without
+       new input (its window filled up) */
+    const unsigned char *pend[HTTPX__CDEC_MAX_LAYERS];
+    size_t pend_n[HTTPX__CDEC_MAX_LAYERS];
+    bool again[HTTPX__CDEC_MAX_LAYERS];
+    const unsigned char *in;            /* encoded bytes given, not yet taken by the first layer */
+    size_t in_n;
     uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
     uint64_t max_out;                   /* 0: no cap */
     unsigned max_ratio;                 /* 0: no ratio limit */
@@ -7874,6 +7884,14 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
    "stopped by the sink" and the caller knows better). */
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e);
+/* The same, pulled: httpx__cdec_input gives encoded bytes (the caller
+   keeps them until httpx__cdec_pull has taken them all, i.e. returned 0),
+   httpx__cdec_pull copies decoded bytes into buf: >0 bytes, 0 when all the
+   input given is used and more is needed (or the end: see finish), or
+   HTTPX__BAD. Memory stays the layers' windows, however large the body or
+   small the reads. */
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n);
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e);
 /* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
@@ -7883,7 +7901,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7887 "httpx.h"
+#line 7905 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8538,7 +8556,16 @@ static int httpx__inf_gzip_head(httpx__inflate *z, httpx__inf_io *io, httpx__err
             break;
         case HTTPX__INF_H_NAME:
         case HTTPX__INF_H_COMMENT:
-            if (c == 0) z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            /* zero-terminated, of any length by the RFC: an endless one
+               would read a body forever with no output, so it is capped
+               (hleft counts it; every field before it leaves hleft 0) */
+            if (c == 0) {
+                z->hleft = 0;
+                z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            } else if (++z->hleft > HTTPX__INFLATE_GZIP_TEXT_MAX) {
+                return httpx__inf_bad(z, io, e, h == HTTPX__INF_H_NAME ? "header file name too long"
+                                                                        : "header comment too long");
+            }
             break;
         case HTTPX__INF_H_HCRC1:
             z->trailer = (unsigned)c;
@@ -8796,10 +8823,8 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
     return (int)count;
 }
 
-/* Output of the last layer: the limits, then the sink. */
-static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, httpx__cdec_sink sink, void *ctx,
-                           httpx__err *e) {
-    if (n == 0) return 0;
+/* The limits, on n more bytes of decoded output. */
+static int httpx__cdec_limits(httpx__cdec *d, size_t n, httpx__err *e) {
     d->out += n;
     if (d->max_out && d->out > d->max_out) {
         httpx__fail(e, HTTPX_ERR_DECODING, "decompressed body over the limit of %llu bytes (a decompression bomb?)",
@@ -8812,35 +8837,96 @@ static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, htt
                     (unsigned long long)d->out, (unsigned long long)d->wire, d->max_ratio);
         return HTTPX__BAD;
     }
-    if (sink(ctx, p, n) != 0) {
-        httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
-        return HTTPX__BAD;
-    }
     return 0;
 }
 
-static int httpx__cdec_layer(httpx__cdec *d, unsigned i, const unsigned char *in, size_t n, httpx__cdec_sink sink,
-                             void *ctx, httpx__err *e) {
-    size_t off = 0;
-    int rc = HTTPX__AGAIN;
-    if (i == d->nlayers) return httpx__cdec_out(d, in, n, sink, ctx, e);
-    while (off < n || rc == 1) {
-        size_t used, outn;
-        const unsigned char *out;
-        rc = httpx__inflate_step(d->layer[i], in + off, n - off, &used, &out, &outn, e);
+/* Makes layer i have output waiting (pend[i]): 1 when it has, 0 when the
+   input given is used up first, HTTPX__BAD. A layer steps only once its
+   last output is all taken, so the views stay valid. */
+static int httpx__cdec_fill(httpx__cdec *d, unsigned i, httpx__err *e) {
+    for (;;) {
+        const unsigned char **in, *out;
+        size_t *in_n, used, outn;
+        int rc;
+        if (d->pend_n[i]) return 1;
+        if (i == 0) {
+            in = &d->in;
+            in_n = &d->in_n;
+            if (!*in_n && !d->again[0]) return 0;
+        } else {
+            rc = httpx__cdec_fill(d, i - 1, e);
+            if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (rc == 0 && !d->again[i]) return 0;
+            in = &d->pend[i - 1];
+            in_n = &d->pend_n[i - 1];
+        }
+        rc = httpx__inflate_step(d->layer[i], *in, *in_n, &used, &out, &outn, e);
         if (rc == HTTPX__BAD) return HTTPX__BAD;
-        off += used;
-        if (outn && httpx__cdec_layer(d, i + 1, out, outn, sink, ctx, e) != 0) return HTTPX__BAD;
-        if (rc != 1 && used == 0 && off < n) break;   /* a guard: a step takes all its input or fills the window */
+        *in += used;
+        *in_n -= used;
+        d->pend[i] = out;
+        d->pend_n[i] = outn;
+        d->again[i] = rc == 1;
+        /* a guard: a step takes all its input or fills its window */
+        if (rc != 1 && !outn && *in_n) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "inflate: a step made no progress");
+            return HTTPX__BAD;
+        }
     }
-    return 0;
+}
+
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n) {
+    d->in = (const unsigned char *)in;
+    d->in_n = n;
+    d->wire += n;
+}
+
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e) {
+    unsigned last = d->nlayers - 1;
+    size_t k;
+    int rc;
+    if (!d->nlayers) {   /* identity: the input as it is */
+        k = d->in_n < cap ? d->in_n : cap;
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        if (k) memcpy(buf, d->in, k);
+        d->in += k;
+        d->in_n -= k;
+        return (long)k;
+    }
+    rc = httpx__cdec_fill(d, last, e);
+    if (rc <= 0) return rc;
+    k = d->pend_n[last] < cap ? d->pend_n[last] : cap;
+    if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+    memcpy(buf, d->pend[last], k);
+    d->pend[last] += k;
+    d->pend_n[last] -= k;
+    return (long)k;
 }
 
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e) {
-    d->wire += n;
-    if (n == 0) return 0;
-    return httpx__cdec_layer(d, 0, (const unsigned char *)in, n, sink, ctx, e);
+    unsigned last = d->nlayers - 1;
+    int rc;
+    httpx__cdec_input(d, in, n);
+    if (!d->nlayers) {   /* identity */
+        d->in_n = 0;
+        if (n && httpx__cdec_limits(d, n, e) != 0) return HTTPX__BAD;
+        if (n && sink(ctx, (const unsigned char *)in, n) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+        return 0;
+    }
+    while ((rc = httpx__cdec_fill(d, last, e)) == 1) {
+        size_t k = d->pend_n[last];
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        d->pend_n[last] = 0;
+        if (sink(ctx, d->pend[last], k) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+    }
+    return rc;
 }
 
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
@@ -8854,7 +8940,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8858 "httpx.h"
+#line 8944 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8921,7 +9007,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8925 "httpx.h"
+#line 9011 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9750,7 +9836,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9754 "httpx.h"
+#line 9840 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10132,7 +10218,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10136 "httpx.h"
+#line 10222 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10640,7 +10726,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10644 "httpx.h"
+#line 10730 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10815,7 +10901,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10819 "httpx.h"
+#line 10905 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11098,7 +11184,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11102 "httpx.h"
+#line 11188 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11305,7 +11391,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11309 "httpx.h"
+#line 11395 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11505,7 +11591,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11509 "httpx.h"
+#line 11595 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11848,7 +11934,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11852 "httpx.h"
+#line 11938 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11982,7 +12068,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11986 "httpx.h"
+#line 12072 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12073,7 +12159,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12077 "httpx.h"
+#line 12163 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12621,7 +12707,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12625 "httpx.h"
+#line 12711 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12836,7 +12922,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12840 "httpx.h"
+#line 12926 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13468,7 +13554,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13472 "httpx.h"
+#line 13558 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -13717,7 +13803,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 13721 "httpx.h"
+#line 13807 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -13914,7 +14000,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 13918 "httpx.h"
+#line 14004 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14354,7 +14440,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14358 "httpx.h"
+#line 14444 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14699,7 +14785,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14703 "httpx.h"
+#line 14789 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15301,7 +15387,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15305 "httpx.h"
+#line 15391 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15574,7 +15660,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15578 "httpx.h"
+#line 15664 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -15627,7 +15713,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15631 "httpx.h"
+#line 15717 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16080,7 +16166,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16084 "httpx.h"
+#line 16170 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16312,7 +16398,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16316 "httpx.h"
+#line 16402 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16483,7 +16569,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16487 "httpx.h"
+#line 16573 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -16850,7 +16936,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 16854 "httpx.h"
+#line 16940 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17074,7 +17160,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17078 "httpx.h"
+#line 17164 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17470,7 +17556,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17474 "httpx.h"
+#line 17560 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17505,7 +17591,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17509 "httpx.h"
+#line 17595 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -645,7 +645,16 @@ static int httpx__inf_gzip_head(httpx__inflate *z, httpx__inf_io *io, httpx__err
             break;
         case HTTPX__INF_H_NAME:
         case HTTPX__INF_H_COMMENT:
-            if (c == 0) z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            /* zero-terminated, of any length by the RFC: an endless one
+               would read a body forever with no output, so it is capped
+               (hleft counts it; every field before it leaves hleft 0) */
+            if (c == 0) {
+                z->hleft = 0;
+                z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            } else if (++z->hleft > HTTPX__INFLATE_GZIP_TEXT_MAX) {
+                return httpx__inf_bad(z, io, e, h == HTTPX__INF_H_NAME ? "header file name too long"
+                                                                        : "header comment too long");
+            }
             break;
         case HTTPX__INF_H_HCRC1:
             z->trailer = (unsigned)c;
@@ -903,10 +912,8 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
     return (int)count;
 }
 
-/* Output of the last layer: the limits, then the sink. */
-static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, httpx__cdec_sink sink, void *ctx,
-                           httpx__err *e) {
-    if (n == 0) return 0;
+/* The limits, on n more bytes of decoded output. */
+static int httpx__cdec_limits(httpx__cdec *d, size_t n, httpx__err *e) {
     d->out += n;
     if (d->max_out && d->out > d->max_out) {
         httpx__fail(e, HTTPX_ERR_DECODING, "decompressed body over the limit of %llu bytes (a decompression bomb?)",
@@ -919,35 +926,96 @@ static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, htt
                     (unsigned long long)d->out, (unsigned long long)d->wire, d->max_ratio);
         return HTTPX__BAD;
     }
-    if (sink(ctx, p, n) != 0) {
-        httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
-        return HTTPX__BAD;
-    }
     return 0;
 }
 
-static int httpx__cdec_layer(httpx__cdec *d, unsigned i, const unsigned char *in, size_t n, httpx__cdec_sink sink,
-                             void *ctx, httpx__err *e) {
-    size_t off = 0;
-    int rc = HTTPX__AGAIN;
-    if (i == d->nlayers) return httpx__cdec_out(d, in, n, sink, ctx, e);
-    while (off < n || rc == 1) {
-        size_t used, outn;
-        const unsigned char *out;
-        rc = httpx__inflate_step(d->layer[i], in + off, n - off, &used, &out, &outn, e);
+/* Makes layer i have output waiting (pend[i]): 1 when it has, 0 when the
+   input given is used up first, HTTPX__BAD. A layer steps only once its
+   last output is all taken, so the views stay valid. */
+static int httpx__cdec_fill(httpx__cdec *d, unsigned i, httpx__err *e) {
+    for (;;) {
+        const unsigned char **in, *out;
+        size_t *in_n, used, outn;
+        int rc;
+        if (d->pend_n[i]) return 1;
+        if (i == 0) {
+            in = &d->in;
+            in_n = &d->in_n;
+            if (!*in_n && !d->again[0]) return 0;
+        } else {
+            rc = httpx__cdec_fill(d, i - 1, e);
+            if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (rc == 0 && !d->again[i]) return 0;
+            in = &d->pend[i - 1];
+            in_n = &d->pend_n[i - 1];
+        }
+        rc = httpx__inflate_step(d->layer[i], *in, *in_n, &used, &out, &outn, e);
         if (rc == HTTPX__BAD) return HTTPX__BAD;
-        off += used;
-        if (outn && httpx__cdec_layer(d, i + 1, out, outn, sink, ctx, e) != 0) return HTTPX__BAD;
-        if (rc != 1 && used == 0 && off < n) break;   /* a guard: a step takes all its input or fills the window */
+        *in += used;
+        *in_n -= used;
+        d->pend[i] = out;
+        d->pend_n[i] = outn;
+        d->again[i] = rc == 1;
+        /* a guard: a step takes all its input or fills its window */
+        if (rc != 1 && !outn && *in_n) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "inflate: a step made no progress");
+            return HTTPX__BAD;
+        }
     }
-    return 0;
+}
+
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n) {
+    d->in = (const unsigned char *)in;
+    d->in_n = n;
+    d->wire += n;
+}
+
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e) {
+    unsigned last = d->nlayers - 1;
+    size_t k;
+    int rc;
+    if (!d->nlayers) {   /* identity: the input as it is */
+        k = d->in_n < cap ? d->in_n : cap;
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        if (k) memcpy(buf, d->in, k);
+        d->in += k;
+        d->in_n -= k;
+        return (long)k;
+    }
+    rc = httpx__cdec_fill(d, last, e);
+    if (rc <= 0) return rc;
+    k = d->pend_n[last] < cap ? d->pend_n[last] : cap;
+    if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+    memcpy(buf, d->pend[last], k);
+    d->pend[last] += k;
+    d->pend_n[last] -= k;
+    return (long)k;
 }
 
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e) {
-    d->wire += n;
-    if (n == 0) return 0;
-    return httpx__cdec_layer(d, 0, (const unsigned char *)in, n, sink, ctx, e);
+    unsigned last = d->nlayers - 1;
+    int rc;
+    httpx__cdec_input(d, in, n);
+    if (!d->nlayers) {   /* identity */
+        d->in_n = 0;
+        if (n && httpx__cdec_limits(d, n, e) != 0) return HTTPX__BAD;
+        if (n && sink(ctx, (const unsigned char *)in, n) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+        return 0;
+    }
+    while ((rc = httpx__cdec_fill(d, last, e)) == 1) {
+        size_t k = d->pend_n[last];
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        d->pend_n[last] = 0;
+        if (sink(ctx, d->pend[last], k) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+    }
+    return rc;
 }
 
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
