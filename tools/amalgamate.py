@@ -74,6 +74,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "body_decode.c",        # Content-Encoding undone at the door (response.c calls it)
     "response.c",
     "mock.c",
     "hop.c",
