@@ -16181,6 +16181,13 @@ static httpx_error httpx__sink_decoded(httpx__response *r, const char *p, size_t
     return HTTPX_OK;
 }
 
+/* A body that failed to decode: what was decoded of it is not published
+   (a checksum that fails at the end puts all of it in doubt). */
+static void httpx__sink_undecodable(httpx__response *r, httpx__err *e) {
+    if (e->code == HTTPX_ERR_DECODING) httpx__buf_clear(&r->body);
+    httpx__response_fail(r, e);
+}
+
 /* An encoded body: wire bytes through the decoder into httpx__sink_decoded. */
 static void httpx__sink_encoded(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
@@ -16191,12 +16198,12 @@ static void httpx__sink_encoded(httpx__response *r) {
         char *wire = httpx__body_decode_wire(r, &cap);
         long n = r->transport->read(ex, wire, cap, &e);
         if (n == 0 && !httpx__response_body_short(r) && httpx__body_decode_finish(r, &e) != HTTPX_OK)
-            httpx__response_fail(r, &e);   /* the exchange ended well; the body did not */
+            httpx__sink_undecodable(r, &e);   /* the exchange ended well; the body did not */
         if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
         r->pub.num_bytes_downloaded += n;
         if (httpx__body_decode_push(r, wire, (size_t)n, httpx__sink_decoded, &e) != HTTPX_OK) {
             r->transport->cancel(ex);
-            httpx__response_fail(r, &e);
+            httpx__sink_undecodable(r, &e);
             return;
         }
     }
@@ -16453,7 +16460,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16457 "httpx.h"
+#line 16464 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16685,7 +16692,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16689 "httpx.h"
+#line 16696 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16856,7 +16863,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16860 "httpx.h"
+#line 16867 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17224,7 +17231,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17228 "httpx.h"
+#line 17235 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17448,7 +17455,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17452 "httpx.h"
+#line 17459 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17844,7 +17851,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17848 "httpx.h"
+#line 17855 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17879,7 +17886,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17883 "httpx.h"
+#line 17890 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -244,6 +244,13 @@ static httpx_error httpx__sink_decoded(httpx__response *r, const char *p, size_t
     return HTTPX_OK;
 }
 
+/* A body that failed to decode: what was decoded of it is not published
+   (a checksum that fails at the end puts all of it in doubt). */
+static void httpx__sink_undecodable(httpx__response *r, httpx__err *e) {
+    if (e->code == HTTPX_ERR_DECODING) httpx__buf_clear(&r->body);
+    httpx__response_fail(r, e);
+}
+
 /* An encoded body: wire bytes through the decoder into httpx__sink_decoded. */
 static void httpx__sink_encoded(httpx__response *r) {
     httpx__exchange *ex = &r->ex;
@@ -254,12 +261,12 @@ static void httpx__sink_encoded(httpx__response *r) {
         char *wire = httpx__body_decode_wire(r, &cap);
         long n = r->transport->read(ex, wire, cap, &e);
         if (n == 0 && !httpx__response_body_short(r) && httpx__body_decode_finish(r, &e) != HTTPX_OK)
-            httpx__response_fail(r, &e);   /* the exchange ended well; the body did not */
+            httpx__sink_undecodable(r, &e);   /* the exchange ended well; the body did not */
         if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
         r->pub.num_bytes_downloaded += n;
         if (httpx__body_decode_push(r, wire, (size_t)n, httpx__sink_decoded, &e) != HTTPX_OK) {
             r->transport->cancel(ex);
-            httpx__response_fail(r, &e);
+            httpx__sink_undecodable(r, &e);
             return;
         }
     }
