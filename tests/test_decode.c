@@ -199,6 +199,7 @@ TEST(decode_on_data) {
     CHECK(s.calls >= (int)(plen / 32768));
     CHECK_INT(r->content_length, 0);
     httpx_response_free(r);
+    free(s.p);
     memset(&s, 0, sizeof s);
     s.cap = 1000;   /* aborts once past 1000 bytes */
     s.p = (char *)malloc(plen);
