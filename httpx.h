@@ -7886,18 +7886,31 @@ HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t
    (e: HTTPX_ERR_DECODING, truncated). */
 HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
 
-/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
-   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
-   first), pushed through to a sink, with the decompression-bomb limits: a
-   total output cap and an output/input ratio, the ratio checked only once
-   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
-   a thousandfold quite honestly). */
+/* Content-Encoding decoding (content_coding.c): the layers of a
+   Content-Encoding value ("gzip", "deflate", "x-gzip", "identity", and "br"
+   under HTTPX_BROTLI, "zstd" under HTTPX_ZSTD; several, comma-separated,
+   undone last first), pushed through to a sink or pulled, with the
+   decompression-bomb limits: a total output cap and an output/input ratio,
+   the ratio checked only once the output passes HTTPX__CDEC_RATIO_FLOOR
+   (small bodies of zeros compress a thousandfold quite honestly). */
 #define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
 #define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+#define HTTPX__CDEC_LIB_OUT 32768u      /* a library decoder's output between two steps */
+/* zstd's window, at most: RFC 8878 asks HTTP decoders for 8 MiB, and a
+   server's frame header must not make us allocate more (zstd allows 128 MiB) */
+#define HTTPX__CDEC_ZSTD_WINDOW_LOG 23
+enum httpx__coding { HTTPX__CODING_INFLATE, HTTPX__CODING_BROTLI, HTTPX__CODING_ZSTD };
+typedef struct httpx__cdec_layer {
+    enum httpx__coding coding;
+    httpx__inflate *z;                  /* inflate's state */
+    void *lib;                          /* the library's decoder (brotli, zstd) */
+    unsigned char *buf;                 /* its output (HTTPX__CDEC_LIB_OUT bytes) */
+    bool complete;                      /* the library said the stream is whole */
+} httpx__cdec_layer;
 typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
 typedef struct httpx__cdec {
     unsigned nlayers;
-    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    httpx__cdec_layer layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
     /* each layer's output not yet taken by the next (a view into that
        layer's window, valid until it steps again, which it does only once
        the view is used up), and whether it must step again even without
@@ -7913,7 +7926,17 @@ typedef struct httpx__cdec {
 } httpx__cdec;
 /* Sets d up for a Content-Encoding value. Returns the number of layers to
    undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
-   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). The
+   codings we undo, for Accept-Encoding: HTTPX__CDEC_ACCEPT. */
+#if defined(HTTPX_BROTLI) && defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br, zstd"
+#elif defined(HTTPX_BROTLI)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br"
+#elif defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, zstd"
+#else
+#define HTTPX__CDEC_ACCEPT "gzip, deflate"
+#endif
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e);
 /* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
@@ -7938,7 +7961,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7942 "httpx.h"
+#line 7965 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8806,17 +8829,194 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
     return HTTPX__BAD;
 }
 
-/* ---- Content-Encoding: layers and limits ---- */
+#endif /* HTTPX_NO_INFLATE */
+/* End of inflate.c */
+
+#if defined(HTTPX_LINES)
+#line 8837 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file content_coding.c   (grep anchor: >>content_coding)
+   ====================================================================== */
+/* content_coding: the layers of a Content-Encoding, undone in turn, with
+   the decompression-bomb limits. gzip and deflate are inflate.c's; br and
+   zstd are the user's libraries (HTTPX_BROTLI: libbrotlidec; HTTPX_ZSTD:
+   libzstd), each behind the same step as inflate: take input, give a view
+   of output, say whether it must be called again, is complete, or failed.
+   Layers are pulled: a layer steps only once its last output was all taken
+   by the next, so every view stays valid and memory stays the layers'
+   windows, however large the body. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/content_coding.c"
+#endif
+/* #include "inflate_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_INFLATE
+
+#include <string.h>
+#ifdef HTTPX_BROTLI
+#include <brotli/decode.h>
+#endif
+#ifdef HTTPX_ZSTD
+#include <zstd.h>
+#endif
+
+/* ---- the library decoders, as inflate steps ---- */
+
+#ifdef HTTPX_BROTLI
+/* brotli allocates through ours, so an allocator the user set (and the
+   out-of-memory tests) see its memory too */
+static void *httpx__br_alloc(void *opaque, size_t n) {
+    (void)opaque;
+    return httpx__malloc(n);
+}
+static void httpx__br_free(void *opaque, void *p) {
+    (void)opaque;
+    httpx__free(p);
+}
+
+static int httpx__br_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                          httpx__err *e) {
+    size_t avail_in = n, avail_out = HTTPX__CDEC_LIB_OUT;
+    const uint8_t *next_in = in;
+    uint8_t *next_out = l->buf;
+    BrotliDecoderResult rc;
+    if (l->complete) {
+        *used = 0;
+        *outn = 0;
+        if (!n) return 0;
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", n);
+        return HTTPX__BAD;
+    }
+    rc = BrotliDecoderDecompressStream((BrotliDecoderState *)l->lib, &avail_in, &next_in, &avail_out, &next_out,
+                                       NULL);
+    *used = n - avail_in;
+    *outn = HTTPX__CDEC_LIB_OUT - avail_out;
+    switch (rc) {
+    case BROTLI_DECODER_RESULT_SUCCESS:
+        l->complete = true;
+        if (avail_in) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", avail_in);
+            return HTTPX__BAD;
+        }
+        return 0;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: return HTTPX__AGAIN;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: return 1;
+    default:
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %s",
+                    BrotliDecoderErrorString(BrotliDecoderGetErrorCode((BrotliDecoderState *)l->lib)));
+        return HTTPX__BAD;
+    }
+}
+#endif
+
+#ifdef HTTPX_ZSTD
+/* Frames may follow one another (RFC 8878 3.1); the stream is complete
+   when the last one is whole and all its output was given. */
+static int httpx__zstd_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                            httpx__err *e) {
+    ZSTD_inBuffer ib;
+    ZSTD_outBuffer ob;
+    size_t rc;
+    ib.src = in;
+    ib.size = n;
+    ib.pos = 0;
+    ob.dst = l->buf;
+    ob.size = HTTPX__CDEC_LIB_OUT;
+    ob.pos = 0;
+    do {   /* a call may stop at the end of a frame with input left */
+        rc = ZSTD_decompressStream((ZSTD_DStream *)l->lib, &ob, &ib);
+        *used = ib.pos;
+        *outn = ob.pos;
+        if (ZSTD_isError(rc)) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt zstd data: %s", ZSTD_getErrorName(rc));
+            return HTTPX__BAD;
+        }
+        l->complete = rc == 0;
+    } while (ib.pos < ib.size && ob.pos < ob.size);
+    if (ob.pos == ob.size) return 1;    /* more may be waiting inside */
+    return rc == 0 && ib.pos == ib.size ? 0 : HTTPX__AGAIN;
+}
+#endif
+
+/* One step of layer l, with inflate's contract (inflate_internal.h). */
+static int httpx__cdec_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used,
+                            const unsigned char **out, size_t *outn, httpx__err *e) {
+    switch (l->coding) {
+#ifdef HTTPX_BROTLI
+    case HTTPX__CODING_BROTLI:
+        *out = l->buf;
+        return httpx__br_step(l, in, n, used, outn, e);
+#endif
+#ifdef HTTPX_ZSTD
+    case HTTPX__CODING_ZSTD:
+        *out = l->buf;
+        return httpx__zstd_step(l, in, n, used, outn, e);
+#endif
+    default: return httpx__inflate_step(l->z, in, n, used, out, outn, e);
+    }
+}
+
+static int httpx__cdec_layer_finish(const httpx__cdec_layer *l, httpx__err *e) {
+    static const char *const names[] = {"", "brotli", "zstd"};
+    if (l->coding == HTTPX__CODING_INFLATE) return httpx__inflate_finish(l->z, e);
+    if (l->complete) return 0;
+    httpx__fail(e, HTTPX_ERR_DECODING, "truncated %s data: the body ends inside the stream", names[l->coding]);
+    return HTTPX__BAD;
+}
+
+static void httpx__cdec_layer_free(httpx__cdec_layer *l) {
+    httpx__free(l->z);
+#ifdef HTTPX_BROTLI
+    if (l->coding == HTTPX__CODING_BROTLI && l->lib) BrotliDecoderDestroyInstance((BrotliDecoderState *)l->lib);
+#endif
+#ifdef HTTPX_ZSTD
+    if (l->coding == HTTPX__CODING_ZSTD && l->lib) ZSTD_freeDStream((ZSTD_DStream *)l->lib);
+#endif
+    httpx__free(l->buf);
+    memset(l, 0, sizeof *l);
+}
+
+/* Makes the state of a layer: false when out of memory. */
+static bool httpx__cdec_layer_new(httpx__cdec_layer *l, enum httpx__coding coding, enum httpx__inflate_wrap wrap) {
+    memset(l, 0, sizeof *l);
+    l->coding = coding;
+    if (coding == HTTPX__CODING_INFLATE) {
+        l->z = (httpx__inflate *)httpx__malloc(sizeof *l->z);
+        if (!l->z) return false;
+        httpx__inflate_init(l->z, wrap);
+        return true;
+    }
+    l->buf = (unsigned char *)httpx__malloc(HTTPX__CDEC_LIB_OUT);
+    if (!l->buf) return false;
+#ifdef HTTPX_BROTLI
+    if (coding == HTTPX__CODING_BROTLI) l->lib = BrotliDecoderCreateInstance(httpx__br_alloc, httpx__br_free, NULL);
+#endif
+#ifdef HTTPX_ZSTD
+    if (coding == HTTPX__CODING_ZSTD) {
+        ZSTD_DStream *z = ZSTD_createDStream();
+        if (z && ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, HTTPX__CDEC_ZSTD_WINDOW_LOG))) {
+            ZSTD_freeDStream(z);
+            z = NULL;
+        }
+        l->lib = z;
+    }
+#endif
+    return l->lib != NULL;
+}
+
+/* ---- layers and limits ---- */
 
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d) {
     unsigned i;
-    for (i = 0; i < d->nlayers; i++) httpx__free(d->layer[i]);
+    for (i = 0; i < d->nlayers; i++) httpx__cdec_layer_free(&d->layer[i]);
     d->nlayers = 0;
 }
 
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e) {
     enum httpx__inflate_wrap wraps[HTTPX__CDEC_MAX_LAYERS];
+    enum httpx__coding codings[HTTPX__CDEC_MAX_LAYERS];
     unsigned count = 0, i;
     size_t at = 0;
     memset(d, 0, sizeof *d);
@@ -8838,8 +9038,16 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: more than %d layers", HTTPX__CDEC_MAX_LAYERS);
             return HTTPX__BAD;
         }
+        codings[count] = HTTPX__CODING_INFLATE;
+        wraps[count] = HTTPX__INFLATE_RAW;
         if (httpx__str_ieq(tok, "gzip") || httpx__str_ieq(tok, "x-gzip")) wraps[count++] = HTTPX__INFLATE_GZIP;
         else if (httpx__str_ieq(tok, "deflate")) wraps[count++] = HTTPX__INFLATE_DEFLATE;
+#ifdef HTTPX_BROTLI
+        else if (httpx__str_ieq(tok, "br")) codings[count++] = HTTPX__CODING_BROTLI;
+#endif
+#ifdef HTTPX_ZSTD
+        else if (httpx__str_ieq(tok, "zstd")) codings[count++] = HTTPX__CODING_ZSTD;
+#endif
         else {
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: unknown coding \"%.*s\"", (int)(tok.n > 40 ? 40 : tok.n),
                         tok.p);
@@ -8848,14 +9056,13 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
     }
     /* the codings are listed in the order they were applied: undo the last first */
     for (i = 0; i < count; i++) {
-        httpx__inflate *z = (httpx__inflate *)httpx__malloc(sizeof *z);
-        if (!z) {
+        if (!httpx__cdec_layer_new(&d->layer[d->nlayers], codings[count - 1 - i], wraps[count - 1 - i])) {
+            d->nlayers++;   /* what it made is freed with the others */
             httpx__cdec_free(d);
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a decoder");
             return HTTPX__BAD;
         }
-        httpx__inflate_init(z, wraps[count - 1 - i]);
-        d->layer[d->nlayers++] = z;
+        d->nlayers++;
     }
     return (int)count;
 }
@@ -8897,7 +9104,7 @@ static int httpx__cdec_fill(httpx__cdec *d, unsigned i, httpx__err *e) {
             in = &d->pend[i - 1];
             in_n = &d->pend_n[i - 1];
         }
-        rc = httpx__inflate_step(d->layer[i], *in, *in_n, &used, &out, &outn, e);
+        rc = httpx__cdec_step(&d->layer[i], *in, *in_n, &used, &out, &outn, e);
         if (rc == HTTPX__BAD) return HTTPX__BAD;
         *in += used;
         *in_n -= used;
@@ -8906,7 +9113,7 @@ static int httpx__cdec_fill(httpx__cdec *d, unsigned i, httpx__err *e) {
         d->again[i] = rc == 1;
         /* a guard: a step takes all its input or fills its window */
         if (rc != 1 && !outn && *in_n) {
-            httpx__fail(e, HTTPX_ERR_DECODING, "inflate: a step made no progress");
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt data: the decoder stopped with %zu bytes left", *in_n);
             return HTTPX__BAD;
         }
     }
@@ -8969,15 +9176,15 @@ HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, ht
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
     unsigned i;
     for (i = 0; i < d->nlayers; i++)
-        if (httpx__inflate_finish(d->layer[i], e) != 0) return HTTPX__BAD;
+        if (httpx__cdec_layer_finish(&d->layer[i], e) != 0) return HTTPX__BAD;
     return 0;
 }
 
 #endif /* HTTPX_NO_INFLATE */
-/* End of inflate.c */
+/* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 8981 "httpx.h"
+#line 9188 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -9044,7 +9251,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9048 "httpx.h"
+#line 9255 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9873,7 +10080,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9877 "httpx.h"
+#line 10084 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10255,7 +10462,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10259 "httpx.h"
+#line 10466 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10763,7 +10970,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10767 "httpx.h"
+#line 10974 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10938,7 +11145,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10942 "httpx.h"
+#line 11149 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11221,7 +11428,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11225 "httpx.h"
+#line 11432 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11428,7 +11635,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11432 "httpx.h"
+#line 11639 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11628,7 +11835,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11632 "httpx.h"
+#line 11839 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11971,7 +12178,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11975 "httpx.h"
+#line 12182 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -12105,7 +12312,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 12109 "httpx.h"
+#line 12316 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12196,7 +12403,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12200 "httpx.h"
+#line 12407 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12744,7 +12951,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12748 "httpx.h"
+#line 12955 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12959,7 +13166,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12963 "httpx.h"
+#line 13170 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13591,7 +13798,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13595 "httpx.h"
+#line 13802 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -13610,6 +13817,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* #include "multipart_internal.h": earlier in httpx.h */
 /* #include "tls_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -13646,7 +13854,7 @@ static bool httpx__is_idempotent(const char *m) {
 #ifdef HTTPX_NO_INFLATE
 #define HTTPX__ACCEPT_ENCODING "identity"
 #else
-#define HTTPX__ACCEPT_ENCODING "gzip, deflate"
+#define HTTPX__ACCEPT_ENCODING HTTPX__CDEC_ACCEPT
 #endif
 
 static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
@@ -13847,7 +14055,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 13851 "httpx.h"
+#line 14059 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -14044,7 +14252,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 14048 "httpx.h"
+#line 14256 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14484,7 +14692,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14488 "httpx.h"
+#line 14696 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -14829,7 +15037,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 14833 "httpx.h"
+#line 15041 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15431,7 +15639,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15435 "httpx.h"
+#line 15643 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15704,7 +15912,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15708 "httpx.h"
+#line 15916 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -15874,7 +16082,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 15878 "httpx.h"
+#line 16086 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -15927,7 +16135,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15931 "httpx.h"
+#line 16139 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16460,7 +16668,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16464 "httpx.h"
+#line 16672 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16692,7 +16900,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16696 "httpx.h"
+#line 16904 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -16863,7 +17071,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 16867 "httpx.h"
+#line 17075 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17231,7 +17439,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17235 "httpx.h"
+#line 17443 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17455,7 +17663,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17459 "httpx.h"
+#line 17667 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -17851,7 +18059,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 17855 "httpx.h"
+#line 18063 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -17886,7 +18094,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 17890 "httpx.h"
+#line 18098 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

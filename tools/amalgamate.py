@@ -57,6 +57,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "json.c",
     "jsonw.c",
     "inflate.c",
+    "content_coding.c",     # Content-Encoding layers over inflate.c (and brotli, zstd) and the bomb limits
     "cookie.c",
     "net.c",
     "multipart.c",          # after net.c: its boundary comes from httpx__random
@@ -92,7 +93,7 @@ SHARED_HEADERS = [
     "h1_internal.h",         # h1.c, h1_session.c
     "h2_internal.h",         # hpack.c, h2_frame.c, h2_session.c
     "json_internal.h",       # utf8.c, json.c, jsonw.c
-    "inflate_internal.h",    # inflate.c
+    "inflate_internal.h",    # inflate.c, content_coding.c
     "cookie_internal.h",     # cookie.c
     "net_internal.h",        # net.c: sockets and streams
     "multipart_internal.h",  # multipart.c
@@ -121,6 +122,7 @@ SYSTEM_HEADERS = {
     "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
+    "brotli/decode.h", "zstd.h",   # HTTPX_BROTLI, HTTPX_ZSTD
 }
 
 # The system's socket and poll headers: the platform section (platform.h,

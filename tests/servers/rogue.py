@@ -1008,6 +1008,8 @@ def main():
 #                     then closes), &as=NAME (send this Content-Encoding instead).
 #   /enc/zeros?mb=N   N MiB of zeros gzipped (a bomb), chunked, streamed.
 #   /enc/empty        Content-Encoding: gzip and an empty body.
+#   /enc/echo?as=C    the request body back, labelled Content-Encoding: C (the
+#                     tests encode br and zstd with the C libraries).
 #   /enc/redirect     302 to /enc/lines with a gzip-labelled body of garbage.
 
 def enc_apply(data, codings):
@@ -1083,6 +1085,9 @@ def ep_enc(c, req, arg):
         except OSError:
             return False
         return not close
+    if arg == "echo":
+        return c.respond(req, 200, [("Content-Type", "text/plain"), ("Content-Encoding", q.get("as", "identity"))],
+                         req.body)
     if arg == "empty":
         return c.respond(req, 200, [("Content-Type", "text/plain"), ("Content-Encoding", "gzip")], b"")
     if arg == "redirect":

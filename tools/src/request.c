@@ -9,6 +9,7 @@
 #include "multipart_internal.h"
 #include "tls_internal.h"
 #include "engine_internal.h"
+#include "inflate_internal.h"
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -45,7 +46,7 @@ static bool httpx__is_idempotent(const char *m) {
 #ifdef HTTPX_NO_INFLATE
 #define HTTPX__ACCEPT_ENCODING "identity"
 #else
-#define HTTPX__ACCEPT_ENCODING "gzip, deflate"
+#define HTTPX__ACCEPT_ENCODING HTTPX__CDEC_ACCEPT
 #endif
 
 static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
