@@ -50,7 +50,11 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
                               quietly means HTTP/1.1)
        HTTPX_NO_INFLATE       in the implementation file: leave the built-in gzip/deflate
-                              decoder out
+                              decoder out (bodies come as sent; Accept-Encoding: identity)
+       HTTPX_BROTLI           in the implementation file: also decode Content-Encoding: br
+                              (-lbrotlidec)
+       HTTPX_ZSTD             in the implementation file: also decode Content-Encoding: zstd
+                              (-lzstd)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
@@ -747,7 +751,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 751 "httpx.h"
+#line 755 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -829,7 +833,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 833 "httpx.h"
+#line 837 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -955,7 +959,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 959 "httpx.h"
+#line 963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1025,7 +1029,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1029 "httpx.h"
+#line 1033 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1229,7 +1233,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1233 "httpx.h"
+#line 1237 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1292,7 +1296,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1296 "httpx.h"
+#line 1300 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1863,7 +1867,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1867 "httpx.h"
+#line 1871 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2010,7 +2014,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2014 "httpx.h"
+#line 2018 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2051,7 +2055,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2055 "httpx.h"
+#line 2059 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -2176,7 +2180,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2180 "httpx.h"
+#line 2184 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -2207,7 +2211,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2211 "httpx.h"
+#line 2215 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -2258,7 +2262,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2262 "httpx.h"
+#line 2266 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -2302,7 +2306,7 @@ HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, cons
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2306 "httpx.h"
+#line 2310 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -2837,7 +2841,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2841 "httpx.h"
+#line 2845 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -3000,7 +3004,7 @@ HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind 
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 3004 "httpx.h"
+#line 3008 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3484,7 +3488,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3488 "httpx.h"
+#line 3492 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3729,7 +3733,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3733 "httpx.h"
+#line 3737 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -4113,7 +4117,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4117 "httpx.h"
+#line 4121 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4939,7 +4943,7 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4943 "httpx.h"
+#line 4947 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5346,7 +5350,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5350 "httpx.h"
+#line 5354 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6510,7 +6514,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6514 "httpx.h"
+#line 6518 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6559,7 +6563,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6563 "httpx.h"
+#line 6567 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6655,7 +6659,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6659 "httpx.h"
+#line 6663 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7381,7 +7385,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7385 "httpx.h"
+#line 7389 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7796,7 +7800,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7800 "httpx.h"
+#line 7804 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7961,7 +7965,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7965 "httpx.h"
+#line 7969 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8833,7 +8837,7 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8837 "httpx.h"
+#line 8841 "httpx.h"
 #endif
 /* ======================================================================
    Begin file content_coding.c   (grep anchor: >>content_coding)
@@ -9184,7 +9188,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 9188 "httpx.h"
+#line 9192 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -9251,7 +9255,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9255 "httpx.h"
+#line 9259 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -10080,7 +10084,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 10084 "httpx.h"
+#line 10088 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10462,7 +10466,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10466 "httpx.h"
+#line 10470 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10970,7 +10974,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10974 "httpx.h"
+#line 10978 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -11145,7 +11149,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11149 "httpx.h"
+#line 11153 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11428,7 +11432,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11432 "httpx.h"
+#line 11436 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11635,7 +11639,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11639 "httpx.h"
+#line 11643 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11835,7 +11839,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11839 "httpx.h"
+#line 11843 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -12178,7 +12182,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 12182 "httpx.h"
+#line 12186 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -12312,7 +12316,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 12316 "httpx.h"
+#line 12320 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12403,7 +12407,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12407 "httpx.h"
+#line 12411 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12951,7 +12955,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12955 "httpx.h"
+#line 12959 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13166,7 +13170,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13170 "httpx.h"
+#line 13174 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13798,7 +13802,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13802 "httpx.h"
+#line 13806 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -14055,7 +14059,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 14059 "httpx.h"
+#line 14063 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -14252,7 +14256,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 14256 "httpx.h"
+#line 14260 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14692,7 +14696,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14696 "httpx.h"
+#line 14700 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -15037,7 +15041,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15041 "httpx.h"
+#line 15045 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15639,7 +15643,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15643 "httpx.h"
+#line 15647 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15912,7 +15916,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15916 "httpx.h"
+#line 15920 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -16082,7 +16086,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 16086 "httpx.h"
+#line 16090 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16135,7 +16139,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16139 "httpx.h"
+#line 16143 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16668,7 +16672,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16672 "httpx.h"
+#line 16676 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16900,7 +16904,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16904 "httpx.h"
+#line 16908 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -17071,7 +17075,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 17075 "httpx.h"
+#line 17079 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17439,7 +17443,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17443 "httpx.h"
+#line 17447 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17663,7 +17667,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17667 "httpx.h"
+#line 17671 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -18059,7 +18063,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 18063 "httpx.h"
+#line 18067 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -18094,7 +18098,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 18098 "httpx.h"
+#line 18102 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */
