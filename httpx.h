@@ -256,7 +256,18 @@ typedef struct httpx_tls_opts {
     const char *cert_pem;       /* the same, as PEM text in memory */
     const char *key_pem;
     const char *server_name;    /* NULL: the URL's host. SNI and the name checked */
+    bool preload;               /* load the CA certificates (and the client certificate) in
+                                   httpx_client_new, not at the first https request: a failure
+                                   then fails every request of the client with its reason */
 } httpx_tls_opts;
+/* The system trust store is loaded once per process and shared by every
+   client (and one-shot call) that uses it; it is loaded again only when
+   SSL_CERT_FILE, SSL_CERT_DIR or the files behind them change. Loading it
+   costs tens of milliseconds of CPU: call this at start-up (any thread) so
+   that no request pays it later, in a frame loop say. HTTPX_OK, or why
+   there is no store (HTTPX_ERR_TLS; HTTPX_ERR_UNSUPPORTED_PROTOCOL without
+   TLS compiled in). It stays loaded until the process ends. */
+HTTPX_API httpx_error httpx_tls_preload(void);
 
 typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;
@@ -751,7 +762,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 755 "httpx.h"
+#line 766 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -814,6 +825,11 @@ typedef struct pollfd httpx__pollfd;
 #define HTTPX__INTERRUPTED(err) ((err) == EINTR)
 #define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
 
+/* The one process-wide lock, for what clients of several threads share (the
+   system trust store). Held briefly; never around a blocking call. Compilers
+   without GCC's atomic builtins get no lock: use clients from one thread. */
+HTTPX__PRIVATE void httpx__global_lock(void);
+HTTPX__PRIVATE void httpx__global_unlock(void);
 /* Monotonic seconds. */
 HTTPX__PRIVATE double httpx__now(void);
 /* n bytes from the system's random source (/dev/urandom); false when it
@@ -833,7 +849,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 837 "httpx.h"
+#line 853 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -959,7 +975,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 963 "httpx.h"
+#line 979 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -979,6 +995,18 @@ HTTPX__PRIVATE double httpx__now(void) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+#include <sched.h>
+static int httpx__global_lock_word;
+HTTPX__PRIVATE void httpx__global_lock(void) {
+    while (__atomic_exchange_n(&httpx__global_lock_word, 1, __ATOMIC_ACQUIRE)) sched_yield();
+}
+HTTPX__PRIVATE void httpx__global_unlock(void) { __atomic_store_n(&httpx__global_lock_word, 0, __ATOMIC_RELEASE); }
+#else
+HTTPX__PRIVATE void httpx__global_lock(void) {}
+HTTPX__PRIVATE void httpx__global_unlock(void) {}
+#endif
 
 HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
     unsigned char *out = (unsigned char *)p;
@@ -1029,7 +1057,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1033 "httpx.h"
+#line 1061 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1233,7 +1261,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1237 "httpx.h"
+#line 1265 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1296,7 +1324,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1300 "httpx.h"
+#line 1328 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1867,7 +1895,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1871 "httpx.h"
+#line 1899 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2014,7 +2042,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2018 "httpx.h"
+#line 2046 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2046,802 +2074,17 @@ HTTPX__PRIVATE void httpx__headers_clear(httpx_headers *h);  /* frees, stays usa
 HTTPX__PRIVATE bool httpx__headers_add_raw(httpx_headers *h, const char *name, size_t nlen, const char *value, size_t vlen);
 /* Checks a header a caller gave: token name, value without CR/LF/NUL. */
 HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *value, httpx__err *e);
-/* A head that is not text (the response door's fields) rendered
-   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
-HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
-                                        const httpx__field_view *f, size_t n);
+/* For on_debug, a head that is not text (HTTP/2's, the door's fields) is
+   rendered one "name: value" line at a time, CRLF-terminated; the caller,
+   which knows the client, adds the first line, the blank line and the call. */
+HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, size_t nlen, const char *value,
+                                            size_t vlen);
 
 #endif /* HTTPX__HEADERS_INTERNAL_H */
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2059 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file net_internal.h   (grep anchor: >>net_internal)
-   ====================================================================== */
-/* net_internal.h: nonblocking sockets (net.c) and the byte streams over them.
-   Internal: names are httpx__ and, in the amalgamation, static. */
-#if defined(HTTPX_LINES)
-#line 2 "tools/src/net_internal.h"
-#endif
-#ifndef HTTPX__NET_INTERNAL_H
-#define HTTPX__NET_INTERNAL_H
-/* #include "internal.h": earlier in httpx.h */
-/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
-
-/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
-   returns its length. */
-HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
-/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
-HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
-/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
-HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
-/* The text of a 4- or 16-byte address. */
-HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
-#endif
-
-#define HTTPX__MAX_ADDRS 8
-typedef struct httpx__addrs {
-    struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
-    socklen_t len[HTTPX__MAX_ADDRS];
-    int count;
-} httpx__addrs;
-HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
-/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
-   when the path is empty or longer than the system allows. */
-HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
-#ifdef HTTPX_DNS_THREADS
-/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
-   and IPv6 address. NULL, or why the name did not resolve. */
-HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
-                                                  void *ctx);
-#endif
-/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
-HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
-/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
-   httpx__sock_error), HTTPX__BAD (errno set). */
-HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
-/* The error of a finished nonblocking connect (0: connected). */
-HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
-/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
-HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
-
-/* ---- streams: the byte-stream seam under the protocols ----
-   A connection talks through a stack of streams, bottom first: a TCP socket
-   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
-   socketpair in a test), or a stream with no fd at all (a scripted one in
-   the engine tests). As curl's connection filters, each stream sets itself
-   up (connect: the lower stream's first, then its own handshake), moves
-   bytes, and answers questions about itself (query: what it does not know
-   goes to the stream below). Every call returns at once. */
-typedef struct httpx__stream httpx__stream;
-
-/* What httpx__stream_query asks. Answers are strings the stream owns (valid
-   while it lives); NULL: nobody in the stack knows. */
-enum httpx__stream_fact {
-    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
-    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
-    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
-    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
-    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
-};
-
-typedef struct httpx__stream_ops {
-    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
-       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
-       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
-       readiness, or when s->deadline passed. */
-    int (*connect)(httpx__stream *s, httpx__err *e);
-    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
-    /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
-    long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
-    /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
-    long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
-    /* bytes already inside the stream that a poll() of fd would not report */
-    size_t (*pending)(const httpx__stream *s);
-    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
-    const char *(*query)(const httpx__stream *s, int fact);
-    /* closes, frees the stream and the stream below it */
-    void (*free)(httpx__stream *s);
-} httpx__stream_ops;
-struct httpx__stream {
-    const httpx__stream_ops *ops;
-    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
-    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
-    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
-    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
-};
-#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
-/* A stream over a connected socket; it owns fd (closed by free). NULL: out of
-   memory (fd is closed then too). */
-HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
-#endif
-/* A stream that connects over TCP to the addresses in turn (a copy of a),
-   spreading the time left until deadline (0: none) over them; timeout is the
-   whole budget in seconds, for messages. NULL: out of memory. */
-HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
-                                                    httpx__err *e);
-/* A stream that connects to the Unix domain socket at path. NULL: out of
-   memory or a path the system cannot take (e says which). */
-HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
-HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
-HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
-/* The first answer down the stack, or NULL. */
-HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
-HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
-
-#endif /* HTTPX__NET_INTERNAL_H */
-/* End of net_internal.h */
-
-#if defined(HTTPX_LINES)
-#line 2184 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
-   ====================================================================== */
-/* multipart_internal.h: multipart/form-data bodies (multipart.c).
-   Internal: names are httpx__ and, in the amalgamation, static. */
-#if defined(HTTPX_LINES)
-#line 2 "tools/src/multipart_internal.h"
-#endif
-#ifndef HTTPX__MULTIPART_INTERNAL_H
-#define HTTPX__MULTIPART_INTERNAL_H
-/* #include "internal.h": earlier in httpx.h */
-/* ---- multipart/form-data encoder, streamed ---- */
-
-typedef struct httpx__multipart httpx__multipart;
-/* Prepares a body of fields (may be NULL) and files. Opens path files now so
-   that a missing file is an error before anything is sent. */
-HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files, httpx__err *e);
-/* "multipart/form-data; boundary=..." */
-HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m);
-/* Total length when every part has a known size, else -1 (sent chunked). */
-HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
-/* Next bytes of the body: >0 bytes, 0 at the end, -1 on a read error (e filled). */
-HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
-HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
-
-#endif /* HTTPX__MULTIPART_INTERNAL_H */
-/* End of multipart_internal.h */
-
-#if defined(HTTPX_LINES)
-#line 2215 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file dns_internal.h   (grep anchor: >>dns_internal)
-   ====================================================================== */
-/* dns_internal.h: name resolution as the other components see it (dns.c; dns_private.h is what the resolver's files share).
-   Internal: names are httpx__ and, in the amalgamation, static. */
-#if defined(HTTPX_LINES)
-#line 2 "tools/src/dns_internal.h"
-#endif
-#ifndef HTTPX__DNS_INTERNAL_H
-#define HTTPX__DNS_INTERNAL_H
-/* #include "internal.h": earlier in httpx.h */
-/* #include "net_internal.h": earlier in httpx.h */
-/* ---- dns: name resolution that never blocks the loop ----
-   Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
-   httpx__dns_start). Other names go to the nameservers of /etc/resolv.conf
-   (or the client's) over UDP, A and AAAA, with search domains, timeout and
-   retry. With HTTPX_DNS_THREADS defined, getaddrinfo on a helper thread does
-   it instead. */
-typedef struct httpx__dns_config {
-    const char *const *nameservers; /* NULL: from /etc/resolv.conf ("ip" or "ip:port" each, NULL-terminated) */
-    double timeout;                 /* per try, seconds; 0: 2 s (resolv.conf "options timeout:" wins when set there) */
-    int attempts;                   /* 0: 2 (resolv.conf "options attempts:") */
-    const char *hosts_file;         /* NULL: /etc/hosts (tests point it elsewhere) */
-    const char *resolv_conf;        /* NULL: /etc/resolv.conf */
-} httpx__dns_config;
-typedef struct httpx__dns httpx__dns;
-/* Starts resolving host (port goes into the addresses). Returns NULL on
-   failure (e filled: HTTPX_ERR_CONNECT naming the host, or NOMEM). When the
-   answer is known at once, httpx__dns_step returns 1 on its first call. */
-HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
-/* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
-   (answer already known: call step). */
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
-/* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
-   fallback connects or sends. */
-HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
-/* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
-HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
-/* Does what is ready without waiting: reads answers, sends retries when the
-   deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
-   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
-   message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
-HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
-HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
-
-#endif /* HTTPX__DNS_INTERNAL_H */
-/* End of dns_internal.h */
-
-#if defined(HTTPX_LINES)
-#line 2266 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file tls_internal.h   (grep anchor: >>tls_internal)
-   ====================================================================== */
-/* tls_internal.h: TLS as the other components see it (tls.c; tls_private.h is what the TLS files share).
-   Internal: names are httpx__ and, in the amalgamation, static. */
-#if defined(HTTPX_LINES)
-#line 2 "tools/src/tls_internal.h"
-#endif
-#ifndef HTTPX__TLS_INTERNAL_H
-#define HTTPX__TLS_INTERNAL_H
-/* #include "internal.h": earlier in httpx.h */
-/* #include "net_internal.h": earlier in httpx.h */
-/* ---- tls: the internal TLS interface (BearSSL behind it) ----
-   A backend implements these; the engine never sees BearSSL types. All calls
-   are nonblocking: they do what the socket allows and say, through *want,
-   which poll event (POLLIN or POLLOUT) they need before they can go on. */
-
-/* HTTPX_OK when https can be used in this build, else why not (message says
-   how to turn TLS on). */
-HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
-
-/* Per client: trust anchors (loaded once), client certificate, session cache. */
-typedef struct httpx__tls_config httpx__tls_config;
-HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
-HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
-
-/* Per connection: TLS over the stream `lower` (which it takes: freed with
-   it, or at once on failure). host: the name for SNI and verification (an IP
-   literal is checked against the certificate's IP addresses, and no SNI is
-   sent); port keys the session cache. offer_h2: ALPN offers "h2" before
-   "http/1.1". The result is a stream whose connect step sets up the stream
-   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
-   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
-   a network error); its query answers ALPN, the TLS version and cipher once
-   the handshake is done. */
-HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
-                                                    bool offer_h2, httpx__stream *lower, httpx__err *e);
-
-#endif /* HTTPX__TLS_INTERNAL_H */
-/* End of tls_internal.h */
-
-#if defined(HTTPX_LINES)
-#line 2310 "httpx.h"
-#endif
-/* ======================================================================
-   Begin file engine_internal.h   (grep anchor: >>engine_internal)
-   ====================================================================== */
-/* engine_internal.h: the engine: requests, exchanges, connections, protocols, the loop, the faces.
-   Internal: names are httpx__ and, in the amalgamation, static. */
-#if defined(HTTPX_LINES)
-#line 2 "tools/src/engine_internal.h"
-#endif
-#ifndef HTTPX__ENGINE_INTERNAL_H
-#define HTTPX__ENGINE_INTERNAL_H
-/* #include "internal.h": earlier in httpx.h */
-/* #include "url_internal.h": earlier in httpx.h */
-/* #include "headers_internal.h": earlier in httpx.h */
-/* #include "h1_internal.h": earlier in httpx.h */
-/* #include "net_internal.h": earlier in httpx.h */
-/* #include "multipart_internal.h": earlier in httpx.h */
-/* #include "dns_internal.h": earlier in httpx.h */
-/* #include "tls_internal.h": earlier in httpx.h */
-/* ==== The engine: requests, exchanges, connections, protocols, the loop ====
-   Layers, bottom up (README's architecture section tells the story):
-   - a connection (conn.c) owns its socket and its setup: resolving ->
-     connecting -> TLS -> ready; exchanges wait on it; when it is ready it
-     gets a protocol, which then serves exchanges on it;
-   - a protocol (h1_proto.c: HTTP/1.1) sits in the connection's slot: it
-     says whether the connection can take another exchange, sends requests,
-     reads responses and hands each head to the response through one door
-     (httpx__exchange_head), and gives body bytes when asked;
-   - the loop (loop.c) polls connections, not requests (idle pooled ones
-     too), steps them on readiness and deadlines, and places queued
-     exchanges on connections;
-   - the response (response.c) listens to its exchange through a sink:
-     the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
-     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
-     publishes for both faces (client.c blocking, task.c tasks).
-   Calls go down, callbacks go up: exchange.c reaches the response through
-   the sink it installed (head, wake, end), the loop reaches the task face
-   through the hooks it installed on the client (httpx__face_hooks). */
-
-/* ---- the request value (request.c) ---- */
-
-#define HTTPX__REQ_INLINE_FIELDS 16
-/* The public httpx_req is this value: what a mock handler and
-   httpx_response_request see. */
-typedef struct httpx_req {
-    char method[32];
-    httpx__url url;                 /* views into the response's url_text */
-    const char *url_text;           /* the whole URL (the response's url_text) */
-    /* The fields to send, merged from the defaults, the client's headers, the
-       request's and auth, without Content-Length/Transfer-Encoding (each
-       protocol frames the body itself). A caller's Host, if any, is here;
-       otherwise the protocol derives it from url. */
-    httpx_headers headers;
-    httpx__field inline_fields[HTTPX__REQ_INLINE_FIELDS];
-    char inline_text[1024];
-    bool has_host;
-    /* the body source */
-    const char *body;               /* in memory: content, json, urlencoded form */
-    size_t body_len;
-    httpx__multipart *multipart;
-    httpx_read_fn upload;
-    void *upload_user_data;
-    long long body_length;          /* bytes when known, -1 unknown (HTTP/1.1: chunked) */
-    const char *content_type;       /* of the body, unless the caller sets one */
-    bool has_body;
-    bool replayable;                /* the body can be produced again: none or in memory */
-    bool idempotent;
-    bool head;                      /* a HEAD request: no response body */
-    bool strip_credentials;         /* redirected to another origin: no Authorization,
-                                       Cookie, Proxy-Authorization or caller Host */
-} httpx__request;
-
-/* The resolved settings of one request: the request's options over the
-   client's, in one place (httpx__settings_resolve). */
-typedef struct httpx__settings {
-    httpx_timeout timeout;          /* seconds, <0: none */
-    bool follow_redirects;
-    int max_redirects;
-    size_t max_body_size;
-    httpx_auth auth;                /* the auth to apply: kind NONE for none */
-    bool auth_from_client;          /* auth is the client's (its header is prebuilt) */
-} httpx__settings;
-
-/* Reads the next piece of the body from *off: >0 bytes, 0 the end, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__request_body_read(httpx__request *q, size_t *off, char *buf, size_t cap, httpx__err *e);
-HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
-
-/* ---- exchanges: one request and its response on a connection ---- */
-
-typedef struct httpx__conn httpx__conn;
-typedef struct httpx__exchange httpx__exchange;
-typedef struct httpx__response httpx__response;
-typedef struct httpx__body_decode httpx__body_decode;   /* body_decode.c */
-
-enum httpx__ex_state {
-    HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
-    HTTPX__EX_QUEUED,           /* waiting for the pool to give it a connection */
-    HTTPX__EX_ATTACHED,         /* waiting on a connection that is being set up */
-    HTTPX__EX_SENDING,          /* the protocol sends the request */
-    HTTPX__EX_RECV_HEAD,        /* ... and waits for the response head */
-    HTTPX__EX_BODY,             /* the head is in; body bytes come through httpx__exchange_read */
-    HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
-};
-
-/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
-   receive side) and how far the request went out. */
-typedef struct httpx__h1_ex {
-    httpx__h1_resp resp;
-    size_t body_off;                /* request body bytes produced so far */
-    bool body_sent;                 /* the request body is all queued */
-    bool early;                     /* the server answered before the request was all sent */
-} httpx__h1_ex;
-
-#ifndef HTTPX_NO_HTTP2
-/* HTTP/2's state of an exchange: its stream. */
-typedef struct httpx__h2_ex {
-    uint32_t id;                    /* the stream, 0 before it is opened */
-    httpx__buf in;                  /* body bytes received, not yet read (at most a window) */
-    size_t in_off;
-    httpx__buf stage;               /* a piece of a streamed request body waiting for window */
-    size_t stage_off;
-    size_t body_off;                /* request body bytes produced so far */
-    bool body_sent;                 /* END_STREAM is queued */
-    bool ended;                     /* the server's side ended cleanly */
-    bool wake;                      /* news for the layer above, delivered after the events */
-    httpx__err err;                 /* a stream error to report (code 0: none) */
-} httpx__h2_ex;
-#endif
-
-/* A final response head, as a protocol hands it up: views valid during the
-   call only. The body length is parsed once, by the protocol. */
-typedef struct httpx__head {
-    int status;
-    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
-    const char *reason;
-    size_t reason_len;
-    const httpx__field_view *fields;
-    size_t nfields;
-    long long expected_length;      /* the body's length when known (0: none), else -1 */
-    /* the facts of the connection that carried it, as values (exchange.c
-       fills them; a transport without a connection leaves them empty) */
-    bool connection_reused;
-    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
-} httpx__head;
-
-/* What the layer above an exchange installs to hear of it: the protocols
-   and the connection are below it and reach it only through these. */
-typedef struct httpx__exchange_sink {
-    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
-       large, out of memory): the protocol then ends ex with that error. */
-    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
-    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
-    void (*wake)(httpx__exchange *ex);
-    /* ex ended (DONE, off its connection): e NULL for success, else why. */
-    void (*end)(httpx__exchange *ex, httpx__err *e);
-} httpx__exchange_sink;
-
-struct httpx__exchange {
-    enum httpx__ex_state state;
-    httpx_client *client;
-    httpx__response *resp;          /* the response it fills (the layer above) */
-    httpx__request *req;
-    httpx__conn *conn;              /* while attached or being served */
-    httpx__exchange *conn_next;     /* the connection's waiters or the exchanges it serves */
-    httpx__exchange *live_prev, *live_next;  /* the client's exchanges in flight */
-    httpx_timeout timeout;          /* resolved: seconds, <0 none */
-    double deadline;                /* when the current wait fails (0: none) */
-    httpx_error timeout_error;      /* which timeout that wait is */
-    double total_deadline;          /* when the whole request fails (timeout.total; 0: none),
-                                       set at the first submit, kept across redirects */
-    double started;
-    bool live;                      /* on the client's list */
-    bool reused;                    /* its connection served before: a failure before any
-                                       response byte may be a stale connection */
-    bool retried;
-    bool stream;                    /* the caller pulls the body (httpx_read) */
-    bool readable;                  /* the protocol has news for a stream reader */
-    const httpx__exchange_sink *sink;   /* the layer above (the response) */
-    union {                         /* the protocol's part: one of them, never both */
-        httpx__h1_ex h1;
-#ifndef HTTPX_NO_HTTP2
-        httpx__h2_ex h2;
-#endif
-    } proto;
-};
-
-/* exchange.c: the one owner of ex->state. Every change goes through here
-   and is asserted against the table of legal transitions. */
-HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
-/* The exchange waits now, for at most seconds (<0: no limit); which: the
-   error when that runs out. The one place protocols arm timeouts. */
-HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
-/* Whether ex may go out again on another connection: not retried yet, a
-   body that can be produced again, and idempotent when need_idempotent
-   (the server may have acted on it). The protocols decide when it applies. */
-HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
-/* A response sets up its exchange: IDLE, listened to through sink. */
-HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
-/* The one door through which every response head reaches its response:
-   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
-   refused: the protocol then ends the exchange with that error. */
-HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
-/* The protocol has body bytes (or the end, or an error) for ex: the layer
-   above pulls them with httpx__exchange_read now (in-memory bodies,
-   on_data) or when its reader runs (streams). */
-HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
-/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
-   sink it ended with e (a timeout). */
-HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
-/* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
-HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
-/* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
-HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-/* Gives up on ex wherever it is (cancel, free, a timeout): off the pool
-   queue, off a connection being set up (which goes on for the others), or
-   its protocol cancels it (HTTP/1.1: closes the connection). */
-HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
-/* Puts ex in the pool queue and on the client's live list. */
-HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
-/* Takes ex off conn and back to the pool queue, once: the request was never
-   processed (a dead pooled connection, a refused stream). The protocol has
-   freed its own state of ex already. */
-HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex);
-HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
-
-/* ---- connections and their protocol slot ---- */
-
-enum httpx__conn_state {
-    HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
-    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
-                                   (the addresses in turn) or a Unix socket's, then TLS */
-    HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
-    HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
-};
-
-/* The protocol slot, closed at both ends: the connection knows a protocol
-   only through these, and keeps its state as an opaque pointer
-   (conn->proto_state); a protocol reaches exchanges through exchange.c and
-   their sinks. The client's table (httpx_client.protocols) lists the
-   protocols a connection may choose from, most preferred first. */
-typedef struct httpx__proto {
-    const char *name;
-    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
-                                       a connection that may speak it rather than open
-                                       their own, and traffic on it while idle is normal */
-    /* Whether conn may come to speak it, by the client's options (asked
-       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
-    bool (*offered)(const httpx__conn *conn);
-    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
-    bool (*chosen)(const httpx__conn *conn);
-    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
-    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
-    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
-    void (*free)(httpx__conn *conn);
-    /* conn cannot take another exchange now, but will without a new
-       connection (streams finish): an exchange waits for it. */
-    bool (*worth_waiting)(const httpx__conn *conn);
-    /* Whether the connection can take another exchange now. */
-    bool (*can_take)(const httpx__conn *conn);
-    /* Starts serving ex (state SENDING). Errors end ex. */
-    void (*submit)(httpx__conn *conn, httpx__exchange *ex);
-    /* On readiness (revents) or with none to go on: sends, reads, parses,
-       wakes exchanges. Idle connections too: a server's close or stray
-       bytes end an idle HTTP/1.1 connection. */
-    void (*step)(httpx__conn *conn, short revents);
-    /* Body bytes of ex: >0, 0 the end, HTTPX__AGAIN, HTTPX__BAD. */
-    long (*read_body)(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-    /* Gives up on ex (HTTP/1.1: the connection closes). */
-    void (*cancel)(httpx__conn *conn, httpx__exchange *ex);
-    /* ex is off the protocol: it was served fully or failed. */
-    void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
-} httpx__proto;
-
-/* Where a connection goes: the stack of streams it is made of, and the
-   pool's key (exchanges whose URLs have the route of a connection may use
-   it; httpx__route_is_for compares without building a string). */
-typedef struct httpx__route {
-    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
-                                       TLS name (SNI, verification), messages */
-    int port;
-    bool tls;                       /* https: TLS over the bottom stream */
-    const char *uds;                /* dial this Unix domain socket instead of host:port (the
-                                       client's copy of httpx_client_opts.uds); NULL: TCP */
-    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
-                                       come (the next issue), as one more stream in the stack
-                                       under TLS; then part of the key too */
-} httpx__route;
-
-struct httpx__conn {
-    httpx__conn *next;              /* the client's list of every connection */
-    httpx_client *client;
-    enum httpx__conn_state state;
-    httpx__route route;             /* where it goes; the pool's key */
-    httpx__dns *dns;                /* while resolving */
-    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
-    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
-    double setup_deadline;          /* when the whole setup fails */
-    double deadline;                /* the current setup wait (next address, DNS retry) */
-    const httpx__proto *proto;      /* set when ready */
-    httpx__exchange *waiters;       /* exchanges waiting on its setup, oldest first */
-    httpx__exchange *active;        /* exchanges its protocol serves (HTTP/1.1: at most one) */
-    httpx__buf in;                  /* received bytes; in_off..len not yet consumed */
-    size_t in_off;
-    httpx__buf out;                 /* bytes to send; out_off..len not yet sent */
-    size_t out_off;
-    double idle_since;
-    bool served;                    /* it served an exchange before (reuse) */
-    void *proto_state;              /* the protocol's own (its start and free) */
-    short want;                     /* poll events it waits for */
-    int poll_index;                 /* its place in the loop's pollfd array, -1 none */
-};
-
-/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
-   Only the code that fills a client's protocol table names them. */
-HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
-HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
-#define HTTPX__MAX_PROTOCOLS 4
-
-/* Finds a ready connection of the origin that can take ex, or attaches ex
-   to one being set up, or starts a new one (within limits). Returns false
-   when ex has to wait for the pool. Errors end ex. */
-HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex);
-HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
-/* Frees a connection the loop found closed. */
-HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
-/* Makes a pooled connection of url's origin from a stream that is already
-   connected (and takes the stream): the seam where transports that are not
-   a TCP connect (a socketpair in the tests; later tunnels, Unix sockets,
-   in-process apps) enter the pool. tls: run TLS over it first. */
-#ifdef HTTPX__TEST_HOOKS
-HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
-#endif
-/* The socket to poll (conn->want the events; 0: nothing to poll now). */
-HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
-/* An idle connection: the exchange is done with it. */
-HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
-HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
-/* Receives into conn->in (reserving room first; the unconsumed tail moves
-   to the front when the buffer would have to grow, so a stream of small
-   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
-#define HTTPX__CONN_RECV_CHUNK 16384
-HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
-/* Bytes in and out through the connection's stream (conn->want updated). */
-HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
-HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
-
-/* ---- the response, its client, tasks ---- */
-
-/* What the policy layer sends a hop through (hop.c): an exchange-level
-   transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
-   the head reaches the response through the one door (httpx__exchange_head,
-   then the response's sink)
-   and the body comes through read. */
-typedef struct httpx__transport {
-    const char *name;
-    /* Sends ex's request (ex->req, built). News comes through the door and
-       httpx__exchange_wake; errors end ex. */
-    void (*submit)(httpx__exchange *ex);
-    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
-    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
-    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
-    void (*cancel)(httpx__exchange *ex);
-    /* Frees what the transport keeps for the response (NULL: nothing). */
-    void (*release)(httpx__response *r);
-} httpx__transport;
-
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
-    int status;
-    httpx_headers headers;
-    httpx__buf body;
-    size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
-};
-
-/* What a face that keeps tasks installs on its client, so that the loop
-   (below the faces) can call up around a pass without naming them. */
-typedef struct httpx__face_hooks {
-    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
-    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
-    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
-} httpx__face_hooks;
-
-#define HTTPX__INLINE_FIELDS 24
-struct httpx__response {
-    httpx_response pub;             /* first: the public view is a cast away */
-    httpx__exchange ex;
-    httpx__request req;
-    httpx__settings set;
-    httpx_client *client;
-    httpx_client *owned_client;     /* one-shot calls free their client with the response */
-    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
-    httpx_headers headers;
-    httpx__field inline_fields[HTTPX__INLINE_FIELDS];
-    char inline_text[2048];         /* header text of most responses */
-    httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
-    char url_inline[512];
-    httpx__buf body;
-    httpx__buf form;                /* an urlencoded form body */
-    httpx__buf body_copy;           /* a task's copy of an in-memory request body */
-    httpx__buf scratch;             /* text() conversion, read_line() lines */
-    size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
-    char errmsg[240];
-    int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
-    size_t redirect_body;           /* bytes of it dropped so far */
-    /* a nonblocking task (httpx_client_start) */
-    bool is_task;
-    bool started;                   /* past the max_in_flight queue */
-    bool finished;                  /* done and reported (on_done called) */
-    httpx__response *task_prev, *task_next;   /* the client's list of tasks */
-    httpx_opts opts_copy;           /* a task's own copy of the options */
-    char *opts_store;               /* the strings and arrays that copy points into */
-    /* the hop (hop.c) */
-    const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
-    httpx__buf sent_body;           /* a streamed request body as the mock read it */
-    /* the face that made it: called first when it is freed (a task leaves
-       its client's list), and with the one-shot client it owns, last */
-    void (*on_free)(httpx__response *r);
-    void (*free_owned)(httpx_client *c);
-    /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
-       use, freed with the response by httpx__views_free */
-    struct httpx__views *views;
-    /* Content-Encoding being undone (body_decode.c): NULL when the body
-       passes as it came (none, identity, raw, no body) */
-    httpx__body_decode *decode;
-};
-
-struct httpx_client {
-    httpx_client_opts opts;         /* defaults applied; strings below are our own copies */
-    httpx__buf base_url;
-    httpx_pair *headers, *params;   /* deep copies, {0}-terminated */
-    char *strings;                  /* storage of those copies */
-    httpx__conn *conns;
-    int num_conns;
-    httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
-    httpx__tls_config *tls;         /* made at the first https request */
-    httpx__dns_config dns;
-    bool oneshot;                   /* the private client of one httpx_get() & co. */
-    httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
-    httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
-    const httpx__face_hooks *face;  /* installed by the task face at its first task */
-    int tasks_started, tasks_total, tasks_done;
-    int polling;                    /* inside the loop: callbacks run there */
-    httpx__response *callback_task; /* the task whose on_done runs */
-    httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
-    struct pollfd *pollfds;         /* the loop's array, reused */
-    int pollfds_cap;
-    /* what a connection may speak, most preferred first, NULL-terminated */
-    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
-};
-
-/* request.c */
-HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
-/* body_decode.c: Content-Encoding undone at the door.
-   Honest bodies rarely grow past 100 times (text 3-20, zeros near the
-   deflate maximum of 1032); a bomb grows 1032 times a layer. */
-#define HTTPX__DECOMPRESSION_RATIO_DEFAULT 200
-/* Where no decoder is set up (r->decode NULL) only start and free may be
-   called. */
-/* On a final head (status): sets r->decode up for its Content-Encoding, or
-   leaves it NULL (nothing to undo, httpx_opts.raw, no body). A coding it
-   cannot undo: HTTPX_ERR_DECODING. */
-HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e);
-HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r);
-/* Where decoded bytes go on the push face: HTTPX_OK, or why to stop. */
-typedef httpx_error (*httpx__decode_sink)(httpx__response *r, const char *p, size_t n, httpx__err *e);
-/* Wire bytes in, decoded bytes to sink: HTTPX_OK or the error (the sink's,
-   or HTTPX_ERR_DECODING for corrupt data and the ratio limit). */
-HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n,
-                                                  httpx__decode_sink sink, httpx__err *e);
-/* The pulled face: read wire bytes into the buffer httpx__body_decode_wire
-   gives (cap bytes), hand them in with httpx__body_decode_input(n), pull
-   decoded bytes (>0; 0: give more wire bytes or it ended; HTTPX__BAD). */
-HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap);
-HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n);
-HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e);
-HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r);
-/* The wire ended: HTTPX_OK when every layer is complete (or the body was
-   empty), else HTTPX_ERR_DECODING (truncated). */
-HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e);
-/* response.c: the response object, the door, the body sinks */
-HTTPX__PRIVATE httpx__response *httpx__response_new(void);
-/* Frees the views (text_internal.h) httpx_text and httpx_json made. */
-HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
-/* The sink a response listens to its exchange with. */
-HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
-HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
-HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
-/* mock.c */
-HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
-/* hop.c: one hop of the policy layer, for both faces */
-HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
-/* Picks r's transport (the client's) and sends its first hop. */
-HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
-/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
-   True when r is final (published), false while a hop is in flight. */
-HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
-/* The blocking face's wait: sends r (unless it failed already) and runs the
-   loop until it is final, or for a stream until the final head is in. */
-HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
-/* client.c */
-HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
-                                 const httpx_opts *opt, bool stream);
-HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
-HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
-/* on_debug (httpx_client_opts): a head that is already text goes as it is,
-   one call, nothing done when no callback is set. */
-#define HTTPX__DEBUG(c, kind, p, n)                                                    \
-    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
-/* loop.c: the one loop of a client. One pass: place queued exchanges, poll
-   the connections (waiting at most timeout_ms, -1 none), step what is
-   ready or due, within budget seconds (0: none). */
-HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
-/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
-   *ms, how long (-1: no limit). */
-HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
-/* A pass over events the caller polled (httpx_client_process). */
-HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
-/* Runs passes until ex is no longer in a state before `until` (a blocking
-   call's wait). */
-HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
-/* Runs passes until a stream reader has news: bytes, the end, an error. */
-HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
-HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
-
-#endif /* HTTPX__ENGINE_INTERNAL_H */
-/* End of engine_internal.h */
-
-#if defined(HTTPX_LINES)
-#line 2845 "httpx.h"
+#line 2088 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2855,7 +2098,6 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "headers_internal.h": earlier in httpx.h */
-/* #include "engine_internal.h": earlier in httpx.h */
 
 HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h) { memset(h, 0, sizeof *h); }
 
@@ -2983,28 +2225,17 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
     return true;
 }
 
-HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
-                                        const httpx__field_view *f, size_t n) {
-    httpx__buf b;
-    size_t i;
-    if (!c->opts.on_debug) return;
-    memset(&b, 0, sizeof b);
-    httpx__buf_puts(&b, line);
-    httpx__buf_append(&b, "\r\n", 2);
-    for (i = 0; i < n; i++) {
-        httpx__buf_append(&b, f[i].name, f[i].name_len);
-        httpx__buf_append(&b, ": ", 2);
-        httpx__buf_append(&b, f[i].value, f[i].value_len);
-        httpx__buf_append(&b, "\r\n", 2);
-    }
-    httpx__buf_append(&b, "\r\n", 2);
-    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, kind, b.p, b.len);
-    httpx__buf_free(&b);
+HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, size_t nlen, const char *value,
+                                            size_t vlen) {
+    httpx__buf_append(b, name, nlen);
+    httpx__buf_append(b, ": ", 2);
+    httpx__buf_append(b, value, vlen);
+    httpx__buf_append(b, "\r\n", 2);
 }
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 3008 "httpx.h"
+#line 2239 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3488,7 +2719,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3492 "httpx.h"
+#line 2723 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3733,7 +2964,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3737 "httpx.h"
+#line 2968 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -4108,16 +3339,13 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
    connection error, or stream ids used up. A new exchange must not wait
    for such a connection (it only finishes the streams it has). */
 HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
-/* hpack.c: an HTTP/2 request's header list as text for on_debug
-   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
-HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
 #endif
 
 #endif /* HTTPX__H2_INTERNAL_H */
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 4121 "httpx.h"
+#line 3349 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4139,7 +3367,6 @@ HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "h2_internal.h": earlier in httpx.h */
-/* #include "engine_internal.h": earlier in httpx.h */
 
 #ifndef HTTPX_NO_HTTP2
 
@@ -4923,27 +4150,11 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
     return HTTPX_OK;
 }
 
-HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n) {
-    httpx__buf b;
-    size_t i;
-    if (!c->opts.on_debug) return;
-    memset(&b, 0, sizeof b);
-    for (i = 0; i < n; i++) {
-        httpx__buf_append(&b, f[i].name, f[i].nlen);
-        httpx__buf_append(&b, ": ", 2);
-        httpx__buf_append(&b, f[i].value, f[i].vlen);
-        httpx__buf_append(&b, "\r\n", 2);
-    }
-    httpx__buf_append(&b, "\r\n", 2);
-    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_OUT, b.p, b.len);
-    httpx__buf_free(&b);
-}
-
 #endif /* HTTPX_NO_HTTP2 */
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4947 "httpx.h"
+#line 4158 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5350,7 +4561,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5354 "httpx.h"
+#line 4565 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6514,7 +5725,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6518 "httpx.h"
+#line 5729 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6563,7 +5774,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6567 "httpx.h"
+#line 5778 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6659,7 +5870,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6663 "httpx.h"
+#line 5874 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7385,7 +6596,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7389 "httpx.h"
+#line 6600 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7800,7 +7011,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7804 "httpx.h"
+#line 7015 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7965,7 +7176,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7969 "httpx.h"
+#line 7180 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8837,7 +8048,7 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8841 "httpx.h"
+#line 8052 "httpx.h"
 #endif
 /* ======================================================================
    Begin file content_coding.c   (grep anchor: >>content_coding)
@@ -9188,7 +8399,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 9192 "httpx.h"
+#line 8403 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -9255,7 +8466,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9259 "httpx.h"
+#line 8470 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -10084,7 +9295,132 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 10088 "httpx.h"
+#line 9299 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file net_internal.h   (grep anchor: >>net_internal)
+   ====================================================================== */
+/* net_internal.h: nonblocking sockets (net.c) and the byte streams over them.
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/net_internal.h"
+#endif
+#ifndef HTTPX__NET_INTERNAL_H
+#define HTTPX__NET_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* ---- net: nonblocking sockets (the system calls are platform.c's and net.c's) ---- */
+
+/* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
+   returns its length. */
+HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
+HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
+/* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
+HTTPX__PRIVATE int httpx__ip_parse(const char *s, unsigned char out[16]);
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests only */
+/* The text of a 4- or 16-byte address. */
+HTTPX__PRIVATE void httpx__ip_string(const unsigned char *ip, int len, char *out, size_t cap);
+#endif
+
+#define HTTPX__MAX_ADDRS 8
+typedef struct httpx__addrs {
+    struct sockaddr_storage addr[HTTPX__MAX_ADDRS];
+    socklen_t len[HTTPX__MAX_ADDRS];
+    int count;
+} httpx__addrs;
+HTTPX__PRIVATE void httpx__addr_string(const httpx__addrs *a, int i, char *out, size_t cap);
+/* Makes a the one address of a Unix domain socket. HTTPX_ERR_INVALID_ARGUMENT
+   when the path is empty or longer than the system allows. */
+HTTPX__PRIVATE httpx_error httpx__addrs_unix(httpx__addrs *a, const char *path, httpx__err *e);
+#ifdef HTTPX_DNS_THREADS
+/* getaddrinfo, which blocks (a helper thread runs it): add gets each IPv4
+   and IPv6 address. NULL, or why the name did not resolve. */
+HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(void *ctx, int family, const void *ip),
+                                                  void *ctx);
+#endif
+/* Raw socket calls, errno kept: a count (>= 0), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n);
+HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n);
+/* connect(): 0 connected, HTTPX__AGAIN in progress (wait for POLLOUT, then
+   httpx__sock_error), HTTPX__BAD (errno set). */
+HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len);
+/* The error of a finished nonblocking connect (0: connected). */
+HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd);
+/* >0 bytes, HTTPX__AGAIN, HTTPX__BAD (e filled); recv also 0 when the peer closed. */
+HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e);
+
+/* ---- streams: the byte-stream seam under the protocols ----
+   A connection talks through a stack of streams, bottom first: a TCP socket
+   or a Unix domain socket, then TLS over it (over any stream: a tunnel, a
+   socketpair in a test), or a stream with no fd at all (a scripted one in
+   the engine tests). As curl's connection filters, each stream sets itself
+   up (connect: the lower stream's first, then its own handshake), moves
+   bytes, and answers questions about itself (query: what it does not know
+   goes to the stream below). Every call returns at once. */
+typedef struct httpx__stream httpx__stream;
+
+/* What httpx__stream_query asks. Answers are strings the stream owns (valid
+   while it lives); NULL: nobody in the stack knows. */
+enum httpx__stream_fact {
+    HTTPX__FACT_ALPN,           /* what ALPN chose: "h2", "http/1.1"; "" when TLS chose none */
+    HTTPX__FACT_TLS_VERSION,    /* "TLSv1.2" once the handshake is done */
+    HTTPX__FACT_TLS_CIPHER,     /* OpenSSL's name of the cipher suite */
+    HTTPX__FACT_PEER,           /* the address connected to (or being tried): "1.2.3.4:80", a path */
+    HTTPX__FACT_SETUP           /* what the set-up waits for, in words, for a timeout's message */
+};
+
+typedef struct httpx__stream_ops {
+    /* Sets the stream up (the lower stream first): 1 ready (and stays so),
+       HTTPX__AGAIN (s->want, s->fd and s->deadline say what to wait for),
+       HTTPX__BAD. A stream made ready returns 1 at once. Called again on
+       readiness, or when s->deadline passed. */
+    int (*connect)(httpx__stream *s, httpx__err *e);
+    /* Called through httpx__stream_send/recv, which never pass e == NULL. */
+    /* >0 bytes taken, HTTPX__AGAIN (s->want says what to poll for), HTTPX__BAD */
+    long (*send)(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+    /* >0 bytes, 0 the peer closed cleanly, HTTPX__AGAIN (s->want set), HTTPX__BAD */
+    long (*recv)(httpx__stream *s, void *p, size_t n, httpx__err *e);
+    /* bytes already inside the stream that a poll() of fd would not report */
+    size_t (*pending)(const httpx__stream *s);
+    /* An answer (enum httpx__stream_fact), or NULL: ask the stream below. */
+    const char *(*query)(const httpx__stream *s, int fact);
+    /* closes, frees the stream and the stream below it */
+    void (*free)(httpx__stream *s);
+} httpx__stream_ops;
+struct httpx__stream {
+    const httpx__stream_ops *ops;
+    httpx__stream *lower;   /* the stream it runs over; NULL at the bottom */
+    httpx__sock fd;         /* what to poll (the socket at the bottom); HTTPX__NO_SOCK: none */
+    short want;             /* POLLIN and/or POLLOUT: what the last HTTPX__AGAIN waits for */
+    double deadline;        /* connect: when the current step gives up (httpx__now), 0 none */
+};
+#ifdef HTTPX__TEST_HOOKS   /* used by the tests until transports adopt sockets */
+/* A stream over a connected socket; it owns fd (closed by free). NULL: out of
+   memory (fd is closed then too). */
+HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err *e);
+#endif
+/* A stream that connects over TCP to the addresses in turn (a copy of a),
+   spreading the time left until deadline (0: none) over them; timeout is the
+   whole budget in seconds, for messages. NULL: out of memory. */
+HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
+                                                    httpx__err *e);
+/* A stream that connects to the Unix domain socket at path. NULL: out of
+   memory or a path the system cannot take (e says which). */
+HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
+HTTPX__PRIVATE int  httpx__stream_connect(httpx__stream *s, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_send(httpx__stream *s, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__stream_recv(httpx__stream *s, void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE size_t httpx__stream_pending(const httpx__stream *s);
+/* The first answer down the stack, or NULL. */
+HTTPX__PRIVATE const char *httpx__stream_query(const httpx__stream *s, int fact);
+HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
+
+#endif /* HTTPX__NET_INTERNAL_H */
+/* End of net_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 9424 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10466,7 +9802,38 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10470 "httpx.h"
+#line 9806 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
+   ====================================================================== */
+/* multipart_internal.h: multipart/form-data bodies (multipart.c).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/multipart_internal.h"
+#endif
+#ifndef HTTPX__MULTIPART_INTERNAL_H
+#define HTTPX__MULTIPART_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* ---- multipart/form-data encoder, streamed ---- */
+
+typedef struct httpx__multipart httpx__multipart;
+/* Prepares a body of fields (may be NULL) and files. Opens path files now so
+   that a missing file is an error before anything is sent. */
+HTTPX__PRIVATE httpx__multipart *httpx__multipart_new(const httpx_pair *fields, const httpx_file *files, httpx__err *e);
+/* "multipart/form-data; boundary=..." */
+HTTPX__PRIVATE const char *httpx__multipart_content_type(const httpx__multipart *m);
+/* Total length when every part has a known size, else -1 (sent chunked). */
+HTTPX__PRIVATE long long httpx__multipart_length(const httpx__multipart *m);
+/* Next bytes of the body: >0 bytes, 0 at the end, -1 on a read error (e filled). */
+HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
+
+#endif /* HTTPX__MULTIPART_INTERNAL_H */
+/* End of multipart_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 9837 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10974,7 +10341,63 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10978 "httpx.h"
+#line 10345 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file dns_internal.h   (grep anchor: >>dns_internal)
+   ====================================================================== */
+/* dns_internal.h: name resolution as the other components see it (dns.c; dns_private.h is what the resolver's files share).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/dns_internal.h"
+#endif
+#ifndef HTTPX__DNS_INTERNAL_H
+#define HTTPX__DNS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* ---- dns: name resolution that never blocks the loop ----
+   Numeric hosts, "localhost" and /etc/hosts names answer at once (inside
+   httpx__dns_start). Other names go to the nameservers of /etc/resolv.conf
+   (or the client's) over UDP, A and AAAA, with search domains, timeout and
+   retry. With HTTPX_DNS_THREADS defined, getaddrinfo on a helper thread does
+   it instead. */
+typedef struct httpx__dns_config {
+    const char *const *nameservers; /* NULL: from /etc/resolv.conf ("ip" or "ip:port" each, NULL-terminated) */
+    double timeout;                 /* per try, seconds; 0: 2 s (resolv.conf "options timeout:" wins when set there) */
+    int attempts;                   /* 0: 2 (resolv.conf "options attempts:") */
+    const char *hosts_file;         /* NULL: /etc/hosts (tests point it elsewhere) */
+    const char *resolv_conf;        /* NULL: /etc/resolv.conf */
+} httpx__dns_config;
+typedef struct httpx__dns httpx__dns;
+/* Starts resolving host (port goes into the addresses). Returns NULL on
+   failure (e filled: HTTPX_ERR_CONNECT naming the host, or NOMEM). When the
+   answer is known at once, httpx__dns_step returns 1 on its first call. */
+HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
+/* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
+   (answer already known: call step). */
+HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+/* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
+   fallback connects or sends. */
+HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
+/* When the current try times out (monotonic seconds, httpx__now()), 0 if none. */
+HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
+/* Does what is ready without waiting: reads answers, sends retries when the
+   deadline passed. 1 done (out filled, IPv6 and IPv4 addresses, at most
+   HTTPX__MAX_ADDRS), 0 still waiting, HTTPX__BAD failed (e: HTTPX_ERR_CONNECT with a
+   message naming the host and why: NXDOMAIN, SERVFAIL, timeout, malformed). */
+HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
+HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
+
+#if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_DNS_THREADS)
+/* Waits until no lookup thread runs (the tests' leak check at exit must not
+   race a detached thread that still owns its job). */
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
+#endif
+#endif /* HTTPX__DNS_INTERNAL_H */
+/* End of dns_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 10401 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -11149,7 +10572,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11153 "httpx.h"
+#line 10576 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11432,7 +10855,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11436 "httpx.h"
+#line 10859 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11639,7 +11062,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11643 "httpx.h"
+#line 11066 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11839,7 +11262,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11843 "httpx.h"
+#line 11266 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -12182,7 +11605,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 12186 "httpx.h"
+#line 11609 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -12227,6 +11650,29 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     httpx__free(j);
 }
 
+/* How many lookup threads still run, for the tests only: a detached thread
+   frees its job last, so a leak check at exit waits for them. */
+#ifdef HTTPX__TEST_HOOKS
+static pthread_mutex_t httpx__dns_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t httpx__dns_threads_idle = PTHREAD_COND_INITIALIZER;
+static int httpx__dns_threads_running;
+
+static void httpx__dns_threads_count(int delta) {
+    pthread_mutex_lock(&httpx__dns_threads_lock);
+    httpx__dns_threads_running += delta;
+    if (httpx__dns_threads_running == 0) pthread_cond_broadcast(&httpx__dns_threads_idle);
+    pthread_mutex_unlock(&httpx__dns_threads_lock);
+}
+
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void) {
+    pthread_mutex_lock(&httpx__dns_threads_lock);
+    while (httpx__dns_threads_running > 0) pthread_cond_wait(&httpx__dns_threads_idle, &httpx__dns_threads_lock);
+    pthread_mutex_unlock(&httpx__dns_threads_lock);
+}
+#else
+#define httpx__dns_threads_count(delta) ((void)0)
+#endif
+
 static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
     httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
 }
@@ -12244,6 +11690,7 @@ static void *httpx__dns_thread(void *arg) {
     if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
     httpx__dns_job_release(j);
+    httpx__dns_threads_count(-1);
     return NULL;
 }
 
@@ -12272,9 +11719,11 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
        keep running on the program's own threads. */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    httpx__dns_threads_count(1);
     rc = pthread_create(&tid, NULL, httpx__dns_thread, j);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
+        httpx__dns_threads_count(-1);
         httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': cannot start a thread: %s", d->host,
                     strerror(rc));
         j->refs = 1;
@@ -12316,7 +11765,62 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 12320 "httpx.h"
+#line 11769 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file tls_internal.h   (grep anchor: >>tls_internal)
+   ====================================================================== */
+/* tls_internal.h: TLS as the other components see it (tls.c; tls_private.h is what the TLS files share).
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/tls_internal.h"
+#endif
+#ifndef HTTPX__TLS_INTERNAL_H
+#define HTTPX__TLS_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* ---- tls: the internal TLS interface (BearSSL behind it) ----
+   A backend implements these; the engine never sees BearSSL types. All calls
+   are nonblocking: they do what the socket allows and say, through *want,
+   which poll event (POLLIN or POLLOUT) they need before they can go on. */
+
+/* HTTPX_OK when https can be used in this build, else why not (message says
+   how to turn TLS on). */
+HTTPX__PRIVATE httpx_error httpx__tls_available(httpx__err *e);
+
+/* Per client: trust anchors (loaded once), client certificate, session cache. */
+typedef struct httpx__tls_config httpx__tls_config;
+HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o, httpx__err *e);
+HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
+
+/* Per connection: TLS over the stream `lower` (which it takes: freed with
+   it, or at once on failure). host: the name for SNI and verification (an IP
+   literal is checked against the certificate's IP addresses, and no SNI is
+   sent); port keys the session cache. offer_h2: ALPN offers "h2" before
+   "http/1.1". The result is a stream whose connect step sets up the stream
+   below, then runs the handshake (1 done, HTTPX__AGAIN, HTTPX__BAD with e:
+   HTTPX_ERR_TLS and a sentence, e->sys_errno = the BearSSL error number; or
+   a network error); its query answers ALPN, the TLS version and cipher once
+   the handshake is done. */
+HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
+                                                    bool offer_h2, httpx__stream *lower, httpx__err *e);
+
+#if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_BEARSSL)
+/* The trust anchors a configuration verifies with (the tests compare them:
+   one shared system store, or a new one). */
+HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg);
+/* For each certificate of a PEM file: what the direct DER walk reads
+   (subject, key, CA flag) against BearSSL's decoder. Counts of certificates
+   both read alike, the walk left to the decoder, and read differently (a
+   defect); false when the file cannot be read. */
+typedef struct httpx__tls_walk_counts { int same, declined, differ; } httpx__tls_walk_counts;
+HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_walk_counts *n);
+#endif
+#endif /* HTTPX__TLS_INTERNAL_H */
+/* End of tls_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 11824 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12350,8 +11854,17 @@ typedef struct httpx__tls_session {
     br_ssl_session_parameters params;
 } httpx__tls_session;
 
+/* The system trust store, loaded once and shared by every client of the
+   process (tls_config.c): counted references, the cache holding one. */
+typedef struct httpx__tls_store httpx__tls_store;
+
 struct httpx__tls_config {
     br_x509_trust_anchor *tas;        /* each dn.data is one allocation holding the key too */
+    httpx__tls_store *store;          /* tas and ntas are the shared store's (not owned), or NULL */
+    uint64_t *seen;                   /* while loading: a hash of each certificate's DER, so that
+                                         one met again (a bundle and SSL_CERT_DIR's files) is not
+                                         decoded twice */
+    size_t nseen, cap_seen;
     size_t ntas, cap_tas;
     br_x509_certificate *chain;       /* client certificate chain, DER */
     size_t nchain;
@@ -12364,6 +11877,10 @@ struct httpx__tls_config {
     httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
 };
 
+/* One DER element at *p (before end): its tag (one byte), its value and
+   length; *p moves past it. False when malformed or past end. */
+HTTPX__PRIVATE bool httpx__der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
+                                    const unsigned char **val, size_t *len);
 /* The cached session of key ("host:port"), or NULL. */
 HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key);
 /* Remembers p for key, in a free slot or the least recently used one (no
@@ -12407,7 +11924,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12411 "httpx.h"
+#line 11928 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12468,6 +11985,9 @@ static int httpx__b64_value(unsigned char c) {
 static bool httpx__pem_decode(const char *p, const char *end, httpx__buf *out) {
     unsigned acc = 0;
     int bits = 0, pad = 0;
+    unsigned char *w;
+    if (!httpx__buf_reserve(out, (size_t)(end - p) / 4 * 3 + 3)) return false;   /* room for all of it */
+    w = (unsigned char *)out->p + out->len;
     for (; p < end; p++) {
         unsigned char c = (unsigned char)*p;
         int v;
@@ -12479,9 +11999,10 @@ static bool httpx__pem_decode(const char *p, const char *end, httpx__buf *out) {
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            if (!httpx__buf_putc(out, (char)((acc >> bits) & 0xff))) return false;
+            *w++ = (unsigned char)((acc >> bits) & 0xff);
         }
     }
+    out->len = (size_t)(w - (unsigned char *)out->p);
     return pad <= 2;
 }
 
@@ -12560,10 +12081,147 @@ static bool httpx__tls_read_file(const char *path, httpx__buf *b, httpx__err *e)
     return true;
 }
 
+/* ---- what a trust anchor needs from a certificate, read directly ----
+   BearSSL's X.509 decoder runs through its interpreter and was half of the
+   time a system store took to load. An anchor needs only three things of a
+   certificate: its subject name (the DER of the Name), its public key, and
+   whether Basic Constraints make it a CA. httpx__der_anchor reads those by
+   walking the DER; anything it does not know (another key type, an odd
+   encoding) goes to BearSSL's decoder instead, which then decides
+   (tests/test_tls.c compares the two over the system store). */
+typedef struct httpx__der { const unsigned char *p, *end; } httpx__der;
+
+HTTPX__PRIVATE bool httpx__der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
+                                    const unsigned char **val, size_t *len) {
+    const unsigned char *q = *p;
+    size_t l;
+    if (end - q < 2) return false;
+    *tag = q[0];
+    l = q[1];
+    q += 2;
+    if ((*tag & 0x1f) == 0x1f) return false;   /* multi-byte tags: none in a certificate */
+    if (l & 0x80) {
+        unsigned k = (unsigned)(l & 0x7f);
+        if (k == 0 || k > 3 || (size_t)(end - q) < k) return false;
+        for (l = 0; k > 0; k--) l = (l << 8) | *q++;
+    }
+    if ((size_t)(end - q) < l) return false;
+    *val = q;
+    *len = l;
+    *p = q + l;
+    return true;
+}
+
+/* The next element of d, as httpx__der_next reads it, with its content in c
+   and where it began in *start (for the subject's whole encoding). */
+static bool httpx__der_take(httpx__der *d, unsigned *tag, httpx__der *c, const unsigned char **start) {
+    const unsigned char *v;
+    size_t l;
+    if (start) *start = d->p;
+    if (!httpx__der_next(&d->p, d->end, tag, &v, &l)) return false;
+    c->p = v;
+    c->end = v + l;
+    return true;
+}
+
+/* The next element must have this tag. */
+static bool httpx__der_expect(httpx__der *d, unsigned tag, httpx__der *c) {
+    unsigned t;
+    return httpx__der_take(d, &t, c, NULL) && t == tag;
+}
+
+static bool httpx__der_is(const httpx__der *c, const unsigned char *oid, size_t n) {
+    return (size_t)(c->end - c->p) == n && memcmp(c->p, oid, n) == 0;
+}
+
+/* An INTEGER's magnitude without its leading zero bytes. */
+static void httpx__der_unsigned(httpx__der *c) {
+    while (c->end - c->p > 1 && c->p[0] == 0) c->p++;
+}
+
+/* The key of a SubjectPublicKeyInfo: RSA, or EC on P-256, P-384, P-521. */
+static bool httpx__der_key(httpx__der spki, br_x509_pkey *pk) {
+    static const unsigned char rsa[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+    static const unsigned char ec[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+    static const unsigned char p256[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+    static const unsigned char p384[] = {0x2b, 0x81, 0x04, 0x00, 0x22};
+    static const unsigned char p521[] = {0x2b, 0x81, 0x04, 0x00, 0x23};
+    httpx__der alg, oid, params, bits, seq, n, e;
+    unsigned t;
+    if (!httpx__der_expect(&spki, 0x30, &alg) || !httpx__der_expect(&alg, 0x06, &oid) ||
+        !httpx__der_expect(&spki, 0x03, &bits) || bits.p == bits.end || *bits.p++ != 0)
+        return false;
+    memset(pk, 0, sizeof *pk);
+    if (httpx__der_is(&oid, rsa, sizeof rsa)) {
+        if (!httpx__der_expect(&bits, 0x30, &seq) || !httpx__der_expect(&seq, 0x02, &n) ||
+            !httpx__der_expect(&seq, 0x02, &e) || n.p == n.end || e.p == e.end || (n.p[0] | e.p[0]) & 0x80)
+            return false;
+        httpx__der_unsigned(&n);
+        httpx__der_unsigned(&e);
+        pk->key_type = BR_KEYTYPE_RSA;
+        pk->key.rsa.n = (unsigned char *)n.p;
+        pk->key.rsa.nlen = (size_t)(n.end - n.p);
+        pk->key.rsa.e = (unsigned char *)e.p;
+        pk->key.rsa.elen = (size_t)(e.end - e.p);
+        return true;
+    }
+    if (!httpx__der_is(&oid, ec, sizeof ec) || !httpx__der_take(&alg, &t, &params, NULL) || t != 0x06) return false;
+    pk->key_type = BR_KEYTYPE_EC;
+    if (httpx__der_is(&params, p256, sizeof p256)) pk->key.ec.curve = BR_EC_secp256r1;
+    else if (httpx__der_is(&params, p384, sizeof p384)) pk->key.ec.curve = BR_EC_secp384r1;
+    else if (httpx__der_is(&params, p521, sizeof p521)) pk->key.ec.curve = BR_EC_secp521r1;
+    else return false;
+    if (bits.p == bits.end || bits.p[0] != 0x04) return false;   /* an uncompressed point */
+    pk->key.ec.q = (unsigned char *)bits.p;
+    pk->key.ec.qlen = (size_t)(bits.end - bits.p);
+    return true;
+}
+
+/* Whether the extensions ([3]) hold Basic Constraints with cA TRUE. */
+static bool httpx__der_is_ca(httpx__der exts) {
+    static const unsigned char basic_constraints[] = {0x55, 0x1d, 0x13};
+    httpx__der list, ext, oid, value, bc, ca;
+    unsigned t;
+    if (!httpx__der_expect(&exts, 0x30, &list)) return false;
+    while (httpx__der_expect(&list, 0x30, &ext)) {
+        if (!httpx__der_expect(&ext, 0x06, &oid) || !httpx__der_is(&oid, basic_constraints, sizeof basic_constraints))
+            continue;
+        if (!httpx__der_take(&ext, &t, &value, NULL)) return false;
+        if (t == 0x01 && !httpx__der_take(&ext, &t, &value, NULL)) return false;   /* critical */
+        if (t != 0x04 || !httpx__der_expect(&value, 0x30, &bc)) return false;
+        return httpx__der_take(&bc, &t, &ca, NULL) && t == 0x01 && ca.end - ca.p == 1 && ca.p[0] != 0;
+    }
+    return false;
+}
+
+/* Reads a certificate's subject (*dn: its whole DER), key and CA flag.
+   False when it is not a certificate this walk understands. */
+static bool httpx__der_anchor(const unsigned char *der, size_t len, httpx__der *dn, br_x509_pkey *pk, bool *is_ca) {
+    httpx__der all, cert, tbs, el, spki;
+    const unsigned char *start;
+    unsigned t;
+    int i;
+    all.p = der;
+    all.end = der + len;
+    if (!httpx__der_expect(&all, 0x30, &cert) || !httpx__der_expect(&cert, 0x30, &tbs)) return false;
+    if (!httpx__der_take(&tbs, &t, &el, NULL)) return false;
+    if (t == 0xa0 && !httpx__der_take(&tbs, &t, &el, NULL)) return false;   /* the version, then the serial */
+    if (t != 0x02) return false;
+    for (i = 0; i < 3; i++)   /* signature algorithm, issuer, validity */
+        if (!httpx__der_expect(&tbs, 0x30, &el)) return false;
+    if (!httpx__der_take(&tbs, &t, &el, &start) || t != 0x30) return false;
+    dn->p = start;
+    dn->end = el.end;
+    if (!httpx__der_expect(&tbs, 0x30, &spki) || !httpx__der_key(spki, pk)) return false;
+    *is_ca = false;
+    while (httpx__der_take(&tbs, &t, &el, NULL))   /* unique ids, then the extensions */
+        if (t == 0xa3) *is_ca = httpx__der_is_ca(el);
+    return true;
+}
+
 /* Whether an anchor with this name, key and CA flag is loaded already. */
-static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, br_x509_decoder_context *dc,
-                                   const unsigned char *dn, size_t dn_len, const br_x509_pkey *pk) {
-    unsigned flags = br_x509_decoder_isCA(dc) ? BR_X509_TA_CA : 0;
+static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, unsigned flags, const unsigned char *dn,
+                                   size_t dn_len, const br_x509_pkey *pk) {
     size_t i;
     for (i = 0; i < cfg->ntas; i++) {
         const br_x509_trust_anchor *ta = &cfg->tas[i];
@@ -12581,6 +12239,27 @@ static bool httpx__tls_have_anchor(const httpx__tls_config *cfg, br_x509_decoder
     return false;
 }
 
+/* Whether this DER was met before in this load (1), else records it (0);
+   HTTPX__BAD when out of memory. A 64-bit FNV-1a hash with the length
+   stands for the bytes: two different certificates that collided would
+   only leave the second one out, which trusts less, never more. */
+static int httpx__tls_seen_before(httpx__tls_config *cfg, const unsigned char *der, size_t len) {
+    uint64_t h = 14695981039346656037ull;
+    size_t i;
+    for (i = 0; i < len; i++) h = (h ^ der[i]) * 1099511628211ull;
+    h ^= (uint64_t)len << 32;
+    for (i = 0; i < cfg->nseen; i++) if (cfg->seen[i] == h) return 1;
+    if (cfg->nseen == cfg->cap_seen) {
+        size_t cap = cfg->cap_seen ? cfg->cap_seen * 2 : 64;
+        uint64_t *p = (uint64_t *)httpx__realloc(cfg->seen, cap * sizeof *p);
+        if (!p) return HTTPX__BAD;
+        cfg->seen = p;
+        cfg->cap_seen = cap;
+    }
+    cfg->seen[cfg->nseen++] = h;
+    return 0;
+}
+
 /* One certificate of a CA bundle: becomes a trust anchor (a CA one when its
    Basic Constraints say so; a non-CA certificate is trusted directly, which
    pins that one server certificate). Certificates BearSSL cannot decode
@@ -12590,18 +12269,39 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
     br_x509_decoder_context dc;
     httpx__tls_sink dn;
     const br_x509_pkey *pk;
+    br_x509_pkey walked;
+    httpx__der walked_dn;
+    const unsigned char *dn_p;
+    size_t dn_len;
+    unsigned flags;
+    bool is_ca;
     br_x509_trust_anchor *ta;
     unsigned char *blob;
     size_t klen;
     if (strcmp(name, "CERTIFICATE") != 0 && strcmp(name, "TRUSTED CERTIFICATE") != 0) return 0;
+    switch (httpx__tls_seen_before(cfg, der, len)) {
+    case 1: return 0;               /* the same certificate again: decoded once is enough */
+    case 0: break;
+    default: return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+    }
     memset(&dn, 0, sizeof dn);
-    br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
-    br_x509_decoder_push(&dc, der, len);
-    pk = br_x509_decoder_get_pkey(&dc);
-    if (dn.oom) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
-    if (!pk || br_x509_decoder_last_error(&dc) != 0) { httpx__buf_free(&dn.b); return 0; }
+    if (httpx__der_anchor(der, len, &walked_dn, &walked, &is_ca)) {
+        pk = &walked;
+        dn_p = walked_dn.p;
+        dn_len = (size_t)(walked_dn.end - walked_dn.p);
+        flags = is_ca ? BR_X509_TA_CA : 0;
+    } else {   /* not what the walk knows: BearSSL's decoder decides */
+        br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
+        br_x509_decoder_push(&dc, der, len);
+        pk = br_x509_decoder_get_pkey(&dc);
+        if (dn.oom) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
+        if (!pk || br_x509_decoder_last_error(&dc) != 0) { httpx__buf_free(&dn.b); return 0; }
+        dn_p = (const unsigned char *)dn.b.p;
+        dn_len = dn.b.len;
+        flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+    }
     klen = pk->key_type == BR_KEYTYPE_RSA ? pk->key.rsa.nlen + pk->key.rsa.elen : pk->key.ec.qlen;
-    if (httpx__tls_have_anchor(cfg, &dc, (const unsigned char *)dn.b.p, dn.b.len, pk)) {
+    if (httpx__tls_have_anchor(cfg, flags, dn_p, dn_len, pk)) {
         httpx__buf_free(&dn.b);   /* the same CA twice (a bundle and its files): one anchor */
         return 0;
     }
@@ -12612,17 +12312,17 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
         cfg->tas = p;
         cfg->cap_tas = cap;
     }
-    blob = (unsigned char *)httpx__malloc(dn.b.len + klen + 1);
+    blob = (unsigned char *)httpx__malloc(dn_len + klen + 1);
     if (!blob) { httpx__buf_free(&dn.b); return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates"); }
     ta = &cfg->tas[cfg->ntas++];
     memset(ta, 0, sizeof *ta);
-    if (dn.b.len) memcpy(blob, dn.b.p, dn.b.len);
+    if (dn_len) memcpy(blob, dn_p, dn_len);
     ta->dn.data = blob;
-    ta->dn.len = dn.b.len;
-    ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+    ta->dn.len = dn_len;
+    ta->flags = flags;
     ta->pkey.key_type = pk->key_type;
     if (pk->key_type == BR_KEYTYPE_RSA) {
-        ta->pkey.key.rsa.n = blob + dn.b.len;
+        ta->pkey.key.rsa.n = blob + dn_len;
         memcpy(ta->pkey.key.rsa.n, pk->key.rsa.n, pk->key.rsa.nlen);
         ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
         ta->pkey.key.rsa.e = ta->pkey.key.rsa.n + pk->key.rsa.nlen;
@@ -12630,7 +12330,7 @@ static int httpx__tls_add_anchor(void *ctx, const char *name, const unsigned cha
         ta->pkey.key.rsa.elen = pk->key.rsa.elen;
     } else {
         ta->pkey.key.ec.curve = pk->key.ec.curve;
-        ta->pkey.key.ec.q = blob + dn.b.len;
+        ta->pkey.key.ec.q = blob + dn_len;
         memcpy(ta->pkey.key.ec.q, pk->key.ec.q, pk->key.ec.qlen);
         ta->pkey.key.ec.qlen = pk->key.ec.qlen;
     }
@@ -12651,6 +12351,19 @@ static int httpx__tls_load_file(httpx__tls_config *cfg, const char *path, httpx_
     n = httpx__tls_load_pem(cfg, path, b.p ? b.p : "", b.len, e);
     httpx__buf_free(&b);
     return n;
+}
+
+/* The usual places of the system's CA bundle, first found first used. */
+#define HTTPX__TLS_BUNDLES { \
+    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Arch, Gentoo */ \
+    "/etc/pki/tls/certs/ca-bundle.crt", /* Fedora, RHEL */ \
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* CentOS, RHEL 7 */ \
+    "/etc/ssl/ca-bundle.pem", /* openSUSE */ \
+    "/etc/pki/tls/cacert.pem", /* OpenELEC */ \
+    "/etc/ssl/cert.pem", /* Alpine, macOS, OpenBSD */ \
+    "/usr/local/share/certs/ca-root-nss.crt", /* FreeBSD */ \
+    "/usr/local/etc/ssl/cert.pem", /* FreeBSD ports */ \
+    NULL \
 }
 
 /* Files of SSL_CERT_DIR: which were read already (by device and inode, so
@@ -12736,17 +12449,7 @@ static bool httpx__tls_load_dir(httpx__tls_config *cfg, const char *dir, httpx__
    that exists. SSL_CERT_DIR is a colon-separated list of directories; each
    certificate file in them is loaded (httpx__tls_load_dir). */
 static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
-    static const char *const bundles[] = {
-        "/etc/ssl/certs/ca-certificates.crt",                 /* Debian, Ubuntu, Arch, Gentoo */
-        "/etc/pki/tls/certs/ca-bundle.crt",                   /* Fedora, RHEL */
-        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",  /* CentOS, RHEL 7 */
-        "/etc/ssl/ca-bundle.pem",                             /* openSUSE */
-        "/etc/pki/tls/cacert.pem",                            /* OpenELEC */
-        "/etc/ssl/cert.pem",                                  /* Alpine, macOS, OpenBSD */
-        "/usr/local/share/certs/ca-root-nss.crt",             /* FreeBSD */
-        "/usr/local/etc/ssl/cert.pem",                        /* FreeBSD ports */
-        NULL
-    };
+    static const char *const bundles[] = HTTPX__TLS_BUNDLES;
     const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
     int i;
     if (file && *file) {
@@ -12792,6 +12495,212 @@ static bool httpx__tls_load_system(httpx__tls_config *cfg, httpx__err *e) {
     httpx__fail(e, HTTPX_ERR_TLS, "no system CA certificates found (looked in /etc/ssl/certs/ca-certificates.crt "
                 "and other usual places): set SSL_CERT_FILE, or tls.ca_file");
     return false;
+}
+
+/* ---- the system trust store, loaded once per process ----
+   Parsing a system bundle (some 150 certificates) costs tens of
+   milliseconds of CPU: a frame hitch inside a game's loop, paid again by
+   every client and every one-shot call. So the store is loaded once and
+   shared by every client that uses it (counted references: the cache holds
+   one, each client's configuration one). It is loaded again only when what
+   it came from changes: SSL_CERT_FILE or SSL_CERT_DIR, or a file or
+   directory listing behind them (inode, size and modification time of each,
+   which a few stat calls compare: httpx__tls_store_key). httpx_tls_preload
+   loads it ahead of time; a client with tls.preload loads it in
+   httpx_client_new. */
+struct httpx__tls_store {
+    int refs;
+    br_x509_trust_anchor *tas;
+    size_t ntas;
+    httpx__buf key;
+};
+static httpx__tls_store *httpx__tls_cached_store;
+
+#if defined(__APPLE__)
+#define HTTPX__MTIME_NS(st) ((long)(st).st_mtimespec.tv_nsec)
+#else
+#define HTTPX__MTIME_NS(st) ((long)(st).st_mtim.tv_nsec)
+#endif
+
+static void httpx__tls_key_stat(httpx__buf *k, const char *path) {
+    struct stat st;
+    char line[160];
+    if (stat(path, &st) != 0) { httpx__buf_puts(k, "|-"); return; }
+    snprintf(line, sizeof line, "|%llu|%llu|%lld|%lld.%ld", (unsigned long long)st.st_dev,
+             (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtime, HTTPX__MTIME_NS(st));
+    httpx__buf_puts(k, line);
+}
+
+/* What the system store would be loaded from, as text: equal keys, the
+   same store. false when out of memory. */
+static bool httpx__tls_store_key(httpx__buf *k) {
+    static const char *const bundles[] = HTTPX__TLS_BUNDLES;
+    const char *file = getenv("SSL_CERT_FILE"), *dir = getenv("SSL_CERT_DIR");
+    int i;
+    if ((file && *file) || (dir && *dir)) {
+        const char *p = dir && *dir ? dir : "";
+        httpx__buf_puts(k, "F");
+        httpx__buf_puts(k, file ? file : "");
+        if (file && *file) httpx__tls_key_stat(k, file);
+        while (*p) {   /* each directory, and each certificate file in it */
+            const char *end = strchr(p, ':');
+            size_t l = end ? (size_t)(end - p) : strlen(p);
+            char path[1024];
+            if (l > 0 && l < sizeof path) {
+                DIR *d;
+                struct dirent *de;
+                long entries = 0;
+                memcpy(path, p, l);
+                path[l] = 0;
+                httpx__buf_puts(k, "\nD");
+                httpx__buf_puts(k, path);
+                httpx__tls_key_stat(k, path);
+                if ((d = opendir(path)) != NULL) {
+                    while (entries++ < HTTPX__TLS_DIR_ENTRIES && (de = readdir(d)) != NULL) {
+                        char sub[1024];
+                        if (!httpx__tls_cert_name(de->d_name)) continue;
+                        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", path, de->d_name) >= sizeof sub) continue;
+                        httpx__buf_puts(k, "\n");
+                        httpx__buf_puts(k, de->d_name);
+                        httpx__tls_key_stat(k, sub);
+                    }
+                    closedir(d);
+                }
+            }
+            p += l;
+            if (*p == ':') p++;
+        }
+    } else {
+        for (i = 0; bundles[i]; i++) {
+            httpx__buf_puts(k, "\nB");
+            httpx__buf_puts(k, bundles[i]);
+            httpx__tls_key_stat(k, bundles[i]);
+        }
+    }
+    return !k->failed;
+}
+
+static void httpx__tls_anchors_free(br_x509_trust_anchor *tas, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) httpx__free(tas[i].dn.data);
+    httpx__free(tas);
+}
+
+static void httpx__tls_store_release(httpx__tls_store *s) {
+    bool last;
+    if (!s) return;
+    httpx__global_lock();
+    last = --s->refs == 0;
+    httpx__global_unlock();
+    if (!last) return;
+    httpx__tls_anchors_free(s->tas, s->ntas);
+    httpx__buf_free(&s->key);
+    httpx__free(s);
+}
+
+/* The system store, with a reference for the caller: the cached one when
+   it is still what the system holds, else loaded now (outside the lock: two
+   threads may both load; the last to finish is cached, and both stores are
+   correct). NULL with e filled when there is none or memory ran out. */
+static httpx__tls_store *httpx__tls_store_get(httpx__err *e) {
+    httpx__tls_store *s, *old;
+    httpx__tls_config tmp;
+    httpx__buf key;
+    memset(&key, 0, sizeof key);
+    if (!httpx__tls_store_key(&key)) {
+        httpx__buf_free(&key);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+        return NULL;
+    }
+    httpx__global_lock();
+    s = httpx__tls_cached_store;
+    if (s && s->key.len == key.len && memcmp(s->key.p, key.p, key.len) == 0) s->refs++;
+    else s = NULL;
+    httpx__global_unlock();
+    if (s) { httpx__buf_free(&key); return s; }
+    memset(&tmp, 0, sizeof tmp);
+    s = (httpx__tls_store *)httpx__malloc(sizeof *s);
+    if (s && !httpx__tls_load_system(&tmp, e)) {
+        httpx__free(s);
+        s = NULL;
+    } else if (!s) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory loading CA certificates");
+    }
+    httpx__free(tmp.seen);
+    if (!s) {
+        httpx__tls_anchors_free(tmp.tas, tmp.ntas);
+        httpx__buf_free(&key);
+        return NULL;
+    }
+    if (tmp.cap_tas > tmp.ntas) {   /* the array grew by doubling: give back the rest */
+        br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(tmp.tas, tmp.ntas * sizeof *p);
+        if (p) tmp.tas = p;
+    }
+    s->refs = 2;                    /* the caller's and the cache's */
+    s->tas = tmp.tas;
+    s->ntas = tmp.ntas;
+    s->key = key;
+    httpx__global_lock();
+    old = httpx__tls_cached_store;
+    httpx__tls_cached_store = s;
+    httpx__global_unlock();
+    httpx__tls_store_release(old);   /* clients still using it keep it alive */
+    return s;
+}
+
+#ifdef HTTPX__TEST_HOOKS
+static bool httpx__pkey_eq(const br_x509_pkey *a, const br_x509_pkey *b) {
+    if (a->key_type != b->key_type) return false;
+    if (a->key_type == BR_KEYTYPE_RSA)
+        return a->key.rsa.nlen == b->key.rsa.nlen && a->key.rsa.elen == b->key.rsa.elen &&
+               !memcmp(a->key.rsa.n, b->key.rsa.n, a->key.rsa.nlen) && !memcmp(a->key.rsa.e, b->key.rsa.e, a->key.rsa.elen);
+    return a->key.ec.curve == b->key.ec.curve && a->key.ec.qlen == b->key.ec.qlen &&
+           !memcmp(a->key.ec.q, b->key.ec.q, a->key.ec.qlen);
+}
+
+static int httpx__tls_walk_one(void *ctx, const char *name, const unsigned char *der, size_t len, httpx__err *e) {
+    httpx__tls_walk_counts *n = (httpx__tls_walk_counts *)ctx;
+    br_x509_decoder_context dc;
+    httpx__tls_sink dn;
+    const br_x509_pkey *pk;
+    br_x509_pkey walked;
+    httpx__der walked_dn;
+    bool is_ca, same;
+    (void)e;
+    if (strcmp(name, "CERTIFICATE") != 0) return 0;
+    if (!httpx__der_anchor(der, len, &walked_dn, &walked, &is_ca)) { n->declined++; return 0; }
+    memset(&dn, 0, sizeof dn);
+    br_x509_decoder_init(&dc, httpx__tls_sink_cb, &dn);
+    br_x509_decoder_push(&dc, der, len);
+    pk = br_x509_decoder_get_pkey(&dc);
+    same = pk && br_x509_decoder_last_error(&dc) == 0 && httpx__pkey_eq(pk, &walked) &&
+           !br_x509_decoder_isCA(&dc) == !is_ca && dn.b.len == (size_t)(walked_dn.end - walked_dn.p) &&
+           !memcmp(dn.b.p, walked_dn.p, dn.b.len);
+    if (same) n->same++; else n->differ++;
+    httpx__buf_free(&dn.b);
+    return 0;
+}
+
+HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_walk_counts *n) {
+    httpx__buf b;
+    httpx__err e;
+    bool ok;
+    memset(&b, 0, sizeof b);
+    memset(&e, 0, sizeof e);
+    memset(n, 0, sizeof *n);
+    ok = httpx__tls_read_file(pem_path, &b, &e) && httpx__pem_each(pem_path, b.p ? b.p : "", b.len, httpx__tls_walk_one, n, &e) >= 0;
+    httpx__buf_free(&b);
+    return ok;
+}
+
+HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg) { return cfg->tas; }
+#endif
+
+HTTPX_API httpx_error httpx_tls_preload(void) {
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    httpx__tls_store_release(httpx__tls_store_get(&e));
+    return e.code;
 }
 
 /* Client certificate chain and key. */
@@ -12874,8 +12783,9 @@ static bool httpx__tls_load_client(httpx__tls_config *cfg, const httpx_tls_opts 
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) {
     size_t i;
     if (!cfg) return;
-    for (i = 0; i < cfg->ntas; i++) httpx__free(cfg->tas[i].dn.data);
-    httpx__free(cfg->tas);
+    httpx__free(cfg->seen);
+    if (cfg->store) httpx__tls_store_release(cfg->store);
+    else httpx__tls_anchors_free(cfg->tas, cfg->ntas);
     for (i = 0; i < cfg->nchain; i++) httpx__free(cfg->chain[i].data);
     httpx__free(cfg->chain);
     if (cfg->skey) {
@@ -12911,11 +12821,18 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
         /* ca_file and ca_pem replace the system store; both may be given. */
         if (o->ca_file && httpx__tls_load_file(cfg, o->ca_file, e) < 0) goto fail;
         if (o->ca_pem && httpx__tls_load_pem(cfg, "tls.ca_pem", o->ca_pem, strlen(o->ca_pem), e) < 0) goto fail;
-        if (!o->ca_file && !o->ca_pem && !httpx__tls_load_system(cfg, e)) goto fail;
+        if (!o->ca_file && !o->ca_pem) {
+            if (!(cfg->store = httpx__tls_store_get(e))) goto fail;
+            cfg->tas = cfg->store->tas;
+            cfg->ntas = cfg->cap_tas = cfg->store->ntas;
+        }
         if (cfg->ntas == 0) {
             httpx__fail(e, HTTPX_ERR_TLS, "no usable CA certificate in %s", o->ca_file ? o->ca_file : "tls.ca_pem");
             goto fail;
         }
+        httpx__free(cfg->seen);
+        cfg->seen = NULL;
+        cfg->nseen = cfg->cap_seen = 0;
         if (cfg->cap_tas > cfg->ntas) {   /* the array grew by doubling: give back the rest */
             br_x509_trust_anchor *p = (br_x509_trust_anchor *)httpx__realloc(cfg->tas, cfg->ntas * sizeof *p);
             if (p) { cfg->tas = p; cfg->cap_tas = cfg->ntas; }
@@ -12955,7 +12872,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12959 "httpx.h"
+#line 12876 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13013,28 +12930,6 @@ static void httpx__x509_end_cert(const br_x509_class **ctx) {
     httpx__x509 *x = httpx__x509_of(ctx);
     if (!x->no_verify) x->minimal.vtable->end_cert(&x->minimal.vtable);
     x->ncerts++;
-}
-
-/* One DER element at *p: its tag and contents. false when malformed. */
-static bool httpx__der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
-                            const unsigned char **val, size_t *len) {
-    const unsigned char *q = *p;
-    size_t l;
-    if (end - q < 2) return false;
-    *tag = q[0];
-    l = q[1];
-    q += 2;
-    if ((*tag & 0x1f) == 0x1f) return false;   /* multi-byte tags: none in a certificate */
-    if (l & 0x80) {
-        unsigned k = (unsigned)(l & 0x7f);
-        if (k == 0 || k > 3 || (size_t)(end - q) < k) return false;
-        for (l = 0; k > 0; k--) l = (l << 8) | *q++;
-    }
-    if ((size_t)(end - q) < l) return false;
-    *val = q;
-    *len = l;
-    *p = q + l;
-    return true;
 }
 
 /* Whether the certificate (DER) lists ip among its subjectAltName iPAddress
@@ -13170,7 +13065,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13174 "httpx.h"
+#line 13069 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13198,6 +13093,7 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     return NULL;
 }
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
+HTTPX_API httpx_error httpx_tls_preload(void) { return httpx__tls_available(NULL); }
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e) {
     (void)cfg; (void)host; (void)port; (void)offer_h2;
@@ -13802,7 +13698,542 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13806 "httpx.h"
+#line 13702 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file engine_internal.h   (grep anchor: >>engine_internal)
+   ====================================================================== */
+/* engine_internal.h: the engine: requests, exchanges, connections, protocols, the loop, the faces.
+   Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 2 "tools/src/engine_internal.h"
+#endif
+#ifndef HTTPX__ENGINE_INTERNAL_H
+#define HTTPX__ENGINE_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "h1_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "multipart_internal.h": earlier in httpx.h */
+/* #include "dns_internal.h": earlier in httpx.h */
+/* #include "tls_internal.h": earlier in httpx.h */
+/* ==== The engine: requests, exchanges, connections, protocols, the loop ====
+   Layers, bottom up (README's architecture section tells the story):
+   - a connection (conn.c) owns its socket and its setup: resolving ->
+     connecting -> TLS -> ready; exchanges wait on it; when it is ready it
+     gets a protocol, which then serves exchanges on it;
+   - a protocol (h1_proto.c: HTTP/1.1) sits in the connection's slot: it
+     says whether the connection can take another exchange, sends requests,
+     reads responses and hands each head to the response through one door
+     (httpx__exchange_head), and gives body bytes when asked;
+   - the loop (loop.c) polls connections, not requests (idle pooled ones
+     too), steps them on readiness and deadlines, and places queued
+     exchanges on connections;
+   - the response (response.c) listens to its exchange through a sink:
+     the door every head comes through, the body kept, streamed or dropped;
+   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+     a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
+     publishes for both faces (client.c blocking, task.c tasks).
+   Calls go down, callbacks go up: exchange.c reaches the response through
+   the sink it installed (head, wake, end), the loop reaches the task face
+   through the hooks it installed on the client (httpx__face_hooks). */
+
+/* ---- the request value (request.c) ---- */
+
+#define HTTPX__REQ_INLINE_FIELDS 16
+/* The public httpx_req is this value: what a mock handler and
+   httpx_response_request see. */
+typedef struct httpx_req {
+    char method[32];
+    httpx__url url;                 /* views into the response's url_text */
+    const char *url_text;           /* the whole URL (the response's url_text) */
+    /* The fields to send, merged from the defaults, the client's headers, the
+       request's and auth, without Content-Length/Transfer-Encoding (each
+       protocol frames the body itself). A caller's Host, if any, is here;
+       otherwise the protocol derives it from url. */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__REQ_INLINE_FIELDS];
+    char inline_text[1024];
+    bool has_host;
+    /* the body source */
+    const char *body;               /* in memory: content, json, urlencoded form */
+    size_t body_len;
+    httpx__multipart *multipart;
+    httpx_read_fn upload;
+    void *upload_user_data;
+    long long body_length;          /* bytes when known, -1 unknown (HTTP/1.1: chunked) */
+    const char *content_type;       /* of the body, unless the caller sets one */
+    bool has_body;
+    bool replayable;                /* the body can be produced again: none or in memory */
+    bool idempotent;
+    bool head;                      /* a HEAD request: no response body */
+    bool strip_credentials;         /* redirected to another origin: no Authorization,
+                                       Cookie, Proxy-Authorization or caller Host */
+} httpx__request;
+
+/* The resolved settings of one request: the request's options over the
+   client's, in one place (httpx__settings_resolve). */
+typedef struct httpx__settings {
+    httpx_timeout timeout;          /* seconds, <0: none */
+    bool follow_redirects;
+    int max_redirects;
+    size_t max_body_size;
+    httpx_auth auth;                /* the auth to apply: kind NONE for none */
+    bool auth_from_client;          /* auth is the client's (its header is prebuilt) */
+} httpx__settings;
+
+/* Reads the next piece of the body from *off: >0 bytes, 0 the end, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__request_body_read(httpx__request *q, size_t *off, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
+
+/* ---- exchanges: one request and its response on a connection ---- */
+
+typedef struct httpx__conn httpx__conn;
+typedef struct httpx__exchange httpx__exchange;
+typedef struct httpx__response httpx__response;
+typedef struct httpx__body_decode httpx__body_decode;   /* body_decode.c */
+
+enum httpx__ex_state {
+    HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
+    HTTPX__EX_QUEUED,           /* waiting for the pool to give it a connection */
+    HTTPX__EX_ATTACHED,         /* waiting on a connection that is being set up */
+    HTTPX__EX_SENDING,          /* the protocol sends the request */
+    HTTPX__EX_RECV_HEAD,        /* ... and waits for the response head */
+    HTTPX__EX_BODY,             /* the head is in; body bytes come through httpx__exchange_read */
+    HTTPX__EX_DONE              /* ended, successfully or not; off its connection */
+};
+
+/* HTTP/1.1's state of an exchange: the response being read (the sans-IO
+   receive side) and how far the request went out. */
+typedef struct httpx__h1_ex {
+    httpx__h1_resp resp;
+    size_t body_off;                /* request body bytes produced so far */
+    bool body_sent;                 /* the request body is all queued */
+    bool early;                     /* the server answered before the request was all sent */
+} httpx__h1_ex;
+
+#ifndef HTTPX_NO_HTTP2
+/* HTTP/2's state of an exchange: its stream. */
+typedef struct httpx__h2_ex {
+    uint32_t id;                    /* the stream, 0 before it is opened */
+    httpx__buf in;                  /* body bytes received, not yet read (at most a window) */
+    size_t in_off;
+    httpx__buf stage;               /* a piece of a streamed request body waiting for window */
+    size_t stage_off;
+    size_t body_off;                /* request body bytes produced so far */
+    bool body_sent;                 /* END_STREAM is queued */
+    bool ended;                     /* the server's side ended cleanly */
+    bool wake;                      /* news for the layer above, delivered after the events */
+    httpx__err err;                 /* a stream error to report (code 0: none) */
+} httpx__h2_ex;
+#endif
+
+/* A final response head, as a protocol hands it up: views valid during the
+   call only. The body length is parsed once, by the protocol. */
+typedef struct httpx__head {
+    int status;
+    const char *version;            /* "HTTP/1.1", "HTTP/1.0", "HTTP/2" (static) */
+    const char *reason;
+    size_t reason_len;
+    const httpx__field_view *fields;
+    size_t nfields;
+    long long expected_length;      /* the body's length when known (0: none), else -1 */
+    /* the facts of the connection that carried it, as values (exchange.c
+       fills them; a transport without a connection leaves them empty) */
+    bool connection_reused;
+    const char *tls_version, *tls_cipher, *alpn;   /* static text or NULL */
+} httpx__head;
+
+/* What the layer above an exchange installs to hear of it: the protocols
+   and the connection are below it and reach it only through these. */
+typedef struct httpx__exchange_sink {
+    /* The final head (ex is in BODY). HTTPX_OK, or why it is refused (too
+       large, out of memory): the protocol then ends ex with that error. */
+    httpx_error (*head)(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+    /* Body bytes, the end or an error wait: pull with httpx__exchange_read. */
+    void (*wake)(httpx__exchange *ex);
+    /* ex ended (DONE, off its connection): e NULL for success, else why. */
+    void (*end)(httpx__exchange *ex, httpx__err *e);
+} httpx__exchange_sink;
+
+struct httpx__exchange {
+    enum httpx__ex_state state;
+    httpx_client *client;
+    httpx__response *resp;          /* the response it fills (the layer above) */
+    httpx__request *req;
+    httpx__conn *conn;              /* while attached or being served */
+    httpx__exchange *conn_next;     /* the connection's waiters or the exchanges it serves */
+    httpx__exchange *live_prev, *live_next;  /* the client's exchanges in flight */
+    httpx_timeout timeout;          /* resolved: seconds, <0 none */
+    double deadline;                /* when the current wait fails (0: none) */
+    httpx_error timeout_error;      /* which timeout that wait is */
+    double total_deadline;          /* when the whole request fails (timeout.total; 0: none),
+                                       set at the first submit, kept across redirects */
+    double started;
+    bool live;                      /* on the client's list */
+    bool reused;                    /* its connection served before: a failure before any
+                                       response byte may be a stale connection */
+    bool retried;
+    bool stream;                    /* the caller pulls the body (httpx_read) */
+    bool readable;                  /* the protocol has news for a stream reader */
+    const httpx__exchange_sink *sink;   /* the layer above (the response) */
+    union {                         /* the protocol's part: one of them, never both */
+        httpx__h1_ex h1;
+#ifndef HTTPX_NO_HTTP2
+        httpx__h2_ex h2;
+#endif
+    } proto;
+};
+
+/* exchange.c: the one owner of ex->state. Every change goes through here
+   and is asserted against the table of legal transitions. */
+HTTPX__PRIVATE void httpx__exchange_set_state(httpx__exchange *ex, enum httpx__ex_state to);
+/* The exchange waits now, for at most seconds (<0: no limit); which: the
+   error when that runs out. The one place protocols arm timeouts. */
+HTTPX__PRIVATE void httpx__exchange_wait(httpx__exchange *ex, double seconds, httpx_error which);
+/* Whether ex may go out again on another connection: not retried yet, a
+   body that can be produced again, and idempotent when need_idempotent
+   (the server may have acted on it). The protocols decide when it applies. */
+HTTPX__PRIVATE bool httpx__exchange_may_retry(const httpx__exchange *ex, bool need_idempotent);
+/* A response sets up its exchange: IDLE, listened to through sink. */
+HTTPX__PRIVATE void httpx__exchange_init(httpx__exchange *ex, const httpx__exchange_sink *sink);
+/* The one door through which every response head reaches its response:
+   ex goes to BODY and the sink takes the head. HTTPX_OK or why the head is
+   refused: the protocol then ends the exchange with that error. */
+HTTPX__PRIVATE httpx_error httpx__exchange_head(httpx__exchange *ex, const httpx__head *h, httpx__err *e);
+/* The protocol has body bytes (or the end, or an error) for ex: the layer
+   above pulls them with httpx__exchange_read now (in-memory bodies,
+   on_data) or when its reader runs (streams). */
+HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex);
+/* Gives up on ex wherever it is (httpx__exchange_abandon) and tells the
+   sink it ended with e (a timeout). */
+HTTPX__PRIVATE void httpx__exchange_fail(httpx__exchange *ex, httpx__err *e);
+/* Ends ex: e NULL or e->code 0 for success. Takes it off its connection. */
+HTTPX__PRIVATE void httpx__exchange_end(httpx__exchange *ex, httpx__err *e);
+/* Pulls body bytes: >0, 0 the end (the exchange is ended), HTTPX__AGAIN, HTTPX__BAD. */
+HTTPX__PRIVATE long httpx__exchange_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+/* Gives up on ex wherever it is (cancel, free, a timeout): off the pool
+   queue, off a connection being set up (which goes on for the others), or
+   its protocol cancels it (HTTP/1.1: closes the connection). */
+HTTPX__PRIVATE void httpx__exchange_abandon(httpx__exchange *ex);
+/* Puts ex in the pool queue and on the client's live list. */
+HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex);
+/* Takes ex off conn and back to the pool queue, once: the request was never
+   processed (a dead pooled connection, a refused stream). The protocol has
+   freed its own state of ex already. */
+HTTPX__PRIVATE void httpx__exchange_requeue(httpx__conn *conn, httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__live_remove(httpx__exchange *ex);
+
+/* ---- connections and their protocol slot ---- */
+
+enum httpx__conn_state {
+    HTTPX__CONN_RESOLVING,      /* the host name, without blocking (dns.c) */
+    HTTPX__CONN_CONNECTING,     /* the stack of streams sets itself up: a TCP connect
+                                   (the addresses in turn) or a Unix socket's, then TLS */
+    HTTPX__CONN_READY,          /* a protocol serves exchanges (or it is idle in the pool) */
+    HTTPX__CONN_CLOSED          /* failed or closed: freed by the loop */
+};
+
+/* The protocol slot, closed at both ends: the connection knows a protocol
+   only through these, and keeps its state as an opaque pointer
+   (conn->proto_state); a protocol reaches exchanges through exchange.c and
+   their sinks. The client's table (httpx_client.protocols) lists the
+   protocols a connection may choose from, most preferred first. */
+typedef struct httpx__proto {
+    const char *name;
+    bool multiplex;                 /* serves many exchanges at once: exchanges wait for
+                                       a connection that may speak it rather than open
+                                       their own, and traffic on it while idle is normal */
+    /* Whether conn may come to speak it, by the client's options (asked
+       while it is set up: TLS offers it by ALPN, exchanges wait on it). */
+    bool (*offered)(const httpx__conn *conn);
+    /* Whether the ready conn speaks it: ALPN chose it, or prior knowledge. */
+    bool (*chosen)(const httpx__conn *conn);
+    /* conn is ready and speaks it: makes conn->proto_state (NULL: nothing to make). */
+    httpx_error (*start)(httpx__conn *conn, httpx__err *e);
+    /* conn closes: says goodbye if it can, frees conn->proto_state (NULL: nothing). */
+    void (*free)(httpx__conn *conn);
+    /* conn cannot take another exchange now, but will without a new
+       connection (streams finish): an exchange waits for it. */
+    bool (*worth_waiting)(const httpx__conn *conn);
+    /* Whether the connection can take another exchange now. */
+    bool (*can_take)(const httpx__conn *conn);
+    /* Starts serving ex (state SENDING). Errors end ex. */
+    void (*submit)(httpx__conn *conn, httpx__exchange *ex);
+    /* On readiness (revents) or with none to go on: sends, reads, parses,
+       wakes exchanges. Idle connections too: a server's close or stray
+       bytes end an idle HTTP/1.1 connection. */
+    void (*step)(httpx__conn *conn, short revents);
+    /* Body bytes of ex: >0, 0 the end, HTTPX__AGAIN, HTTPX__BAD. */
+    long (*read_body)(httpx__conn *conn, httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex (HTTP/1.1: the connection closes). */
+    void (*cancel)(httpx__conn *conn, httpx__exchange *ex);
+    /* ex is off the protocol: it was served fully or failed. */
+    void (*release)(httpx__conn *conn, httpx__exchange *ex, bool reusable);
+} httpx__proto;
+
+/* Where a connection goes: the stack of streams it is made of, and the
+   pool's key (exchanges whose URLs have the route of a connection may use
+   it; httpx__route_is_for compares without building a string). */
+typedef struct httpx__route {
+    char host[256];                 /* the origin's host: what DNS resolves (unless uds), the
+                                       TLS name (SNI, verification), messages */
+    int port;
+    bool tls;                       /* https: TLS over the bottom stream */
+    const char *uds;                /* dial this Unix domain socket instead of host:port (the
+                                       client's copy of httpx_client_opts.uds); NULL: TCP */
+    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
+                                       come (the next issue), as one more stream in the stack
+                                       under TLS; then part of the key too */
+} httpx__route;
+
+struct httpx__conn {
+    httpx__conn *next;              /* the client's list of every connection */
+    httpx_client *client;
+    enum httpx__conn_state state;
+    httpx__route route;             /* where it goes; the pool's key */
+    httpx__dns *dns;                /* while resolving */
+    httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
+    double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
+    double setup_deadline;          /* when the whole setup fails */
+    double deadline;                /* the current setup wait (next address, DNS retry) */
+    const httpx__proto *proto;      /* set when ready */
+    httpx__exchange *waiters;       /* exchanges waiting on its setup, oldest first */
+    httpx__exchange *active;        /* exchanges its protocol serves (HTTP/1.1: at most one) */
+    httpx__buf in;                  /* received bytes; in_off..len not yet consumed */
+    size_t in_off;
+    httpx__buf out;                 /* bytes to send; out_off..len not yet sent */
+    size_t out_off;
+    double idle_since;
+    bool served;                    /* it served an exchange before (reuse) */
+    void *proto_state;              /* the protocol's own (its start and free) */
+    short want;                     /* poll events it waits for */
+    int poll_index;                 /* its place in the loop's pollfd array, -1 none */
+};
+
+/* The slots (h1_proto.c, h2_proto.c); HTTP/2's is NULL under HTTPX_NO_HTTP2.
+   Only the code that fills a client's protocol table names them. */
+HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void);
+HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void);
+#define HTTPX__MAX_PROTOCOLS 4
+
+/* Finds a ready connection of the origin that can take ex, or attaches ex
+   to one being set up, or starts a new one (within limits). Returns false
+   when ex has to wait for the pool. Errors end ex. */
+HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex);
+HTTPX__PRIVATE void httpx__conn_close(httpx__conn *conn);
+/* Frees a connection the loop found closed. */
+HTTPX__PRIVATE void httpx__conn_free(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents);
+/* Makes a pooled connection of url's origin from a stream that is already
+   connected (and takes the stream): the seam where transports that are not
+   a TCP connect (a socketpair in the tests; later tunnels, Unix sockets,
+   in-process apps) enter the pool. tls: run TLS over it first. */
+#ifdef HTTPX__TEST_HOOKS
+HTTPX__PRIVATE httpx_error httpx__conn_adopt(httpx_client *c, const char *url, httpx__stream *s, bool tls, httpx__err *e);
+#endif
+/* The socket to poll (conn->want the events; 0: nothing to poll now). */
+HTTPX__PRIVATE httpx__sock httpx__conn_fd(const httpx__conn *conn);
+/* An idle connection: the exchange is done with it. */
+HTTPX__PRIVATE void httpx__conn_idle(httpx__conn *conn);
+HTTPX__PRIVATE void httpx__conn_detach(httpx__conn *conn, httpx__exchange *ex);
+/* Receives into conn->in (reserving room first; the unconsumed tail moves
+   to the front when the buffer would have to grow, so a stream of small
+   messages cannot grow it): >0 bytes, 0 closed, HTTPX__AGAIN, HTTPX__BAD. */
+#define HTTPX__CONN_RECV_CHUNK 16384
+HTTPX__PRIVATE long httpx__conn_fill(httpx__conn *conn, httpx__err *e);
+/* Bytes in and out through the connection's stream (conn->want updated). */
+HTTPX__PRIVATE long httpx__conn_send(httpx__conn *conn, const void *p, size_t n, httpx__err *e);
+HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx__err *e);
+
+/* ---- the response, its client, tasks ---- */
+
+/* What the policy layer sends a hop through (hop.c): an exchange-level
+   transport. The network one is the pool and the protocol slot (submit
+   queues for a connection); the mock one answers from memory. Either way
+   the head reaches the response through the one door (httpx__exchange_head,
+   then the response's sink)
+   and the body comes through read. */
+typedef struct httpx__transport {
+    const char *name;
+    /* Sends ex's request (ex->req, built). News comes through the door and
+       httpx__exchange_wake; errors end ex. */
+    void (*submit)(httpx__exchange *ex);
+    /* Body bytes: >0, 0 the end (ex ended), HTTPX__AGAIN, HTTPX__BAD (ex ended with e). */
+    long (*read)(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e);
+    /* Gives up on ex wherever it is (a timeout, a limit, the caller's free). */
+    void (*cancel)(httpx__exchange *ex);
+    /* Frees what the transport keeps for the response (NULL: nothing). */
+    void (*release)(httpx__response *r);
+} httpx__transport;
+
+/* The mock transport's answer being built (mock.c). */
+struct httpx_mock_reply {
+    int status;
+    httpx_headers headers;
+    httpx__buf body;
+    size_t body_off;                /* how much of body was read */
+    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+};
+
+/* What a face that keeps tasks installs on its client, so that the loop
+   (below the faces) can call up around a pass without naming them. */
+typedef struct httpx__face_hooks {
+    void (*admit)(httpx_client *c);         /* move waiting tasks into flight */
+    bool (*due)(const httpx_client *c);     /* a task waits to be reported: do not wait in poll */
+    void (*settle)(httpx_client *c);        /* report the tasks that ended (redirects followed) */
+} httpx__face_hooks;
+
+#define HTTPX__INLINE_FIELDS 24
+struct httpx__response {
+    httpx_response pub;             /* first: the public view is a cast away */
+    httpx__exchange ex;
+    httpx__request req;
+    httpx__settings set;
+    httpx_client *client;
+    httpx_client *owned_client;     /* one-shot calls free their client with the response */
+    const httpx_opts *opts;         /* the caller's options (never NULL: points at zeros) */
+    httpx_headers headers;
+    httpx__field inline_fields[HTTPX__INLINE_FIELDS];
+    char inline_text[2048];         /* header text of most responses */
+    httpx__buf url_text;            /* the absolute request URL, NUL-terminated */
+    char url_inline[512];
+    httpx__buf body;
+    httpx__buf form;                /* an urlencoded form body */
+    httpx__buf body_copy;           /* a task's copy of an in-memory request body */
+    httpx__buf scratch;             /* text() conversion, read_line() lines */
+    size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
+    char errmsg[240];
+    int redirects;
+    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    size_t redirect_body;           /* bytes of it dropped so far */
+    /* a nonblocking task (httpx_client_start) */
+    bool is_task;
+    bool started;                   /* past the max_in_flight queue */
+    bool finished;                  /* done and reported (on_done called) */
+    httpx__response *task_prev, *task_next;   /* the client's list of tasks */
+    httpx_opts opts_copy;           /* a task's own copy of the options */
+    char *opts_store;               /* the strings and arrays that copy points into */
+    /* the hop (hop.c) */
+    const httpx__transport *transport;
+    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the face that made it: called first when it is freed (a task leaves
+       its client's list), and with the one-shot client it owns, last */
+    void (*on_free)(httpx__response *r);
+    void (*free_owned)(httpx_client *c);
+    /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
+       use, freed with the response by httpx__views_free */
+    struct httpx__views *views;
+    /* Content-Encoding being undone (body_decode.c): NULL when the body
+       passes as it came (none, identity, raw, no body) */
+    httpx__body_decode *decode;
+};
+
+struct httpx_client {
+    httpx_client_opts opts;         /* defaults applied; strings below are our own copies */
+    httpx__buf base_url;
+    httpx_pair *headers, *params;   /* deep copies, {0}-terminated */
+    char *strings;                  /* storage of those copies */
+    httpx__conn *conns;
+    int num_conns;
+    httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
+    httpx__tls_config *tls;         /* made at the first https request */
+    httpx__dns_config dns;
+    bool oneshot;                   /* the private client of one httpx_get() & co. */
+    httpx__exchange *live, *live_tail;  /* exchanges in flight (queued ones first come first) */
+    httpx__response *tasks, *tasks_tail;  /* nonblocking tasks, oldest first */
+    const httpx__face_hooks *face;  /* installed by the task face at its first task */
+    int tasks_started, tasks_total, tasks_done;
+    int polling;                    /* inside the loop: callbacks run there */
+    httpx__response *callback_task; /* the task whose on_done runs */
+    httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    struct pollfd *pollfds;         /* the loop's array, reused */
+    int pollfds_cap;
+    /* what a connection may speak, most preferred first, NULL-terminated */
+    const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
+};
+
+/* request.c */
+HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* body_decode.c: Content-Encoding undone at the door.
+   Honest bodies rarely grow past 100 times (text 3-20, zeros near the
+   deflate maximum of 1032); a bomb grows 1032 times a layer. */
+#define HTTPX__DECOMPRESSION_RATIO_DEFAULT 200
+/* Where no decoder is set up (r->decode NULL) only start and free may be
+   called. */
+/* On a final head (status): sets r->decode up for its Content-Encoding, or
+   leaves it NULL (nothing to undo, httpx_opts.raw, no body). A coding it
+   cannot undo: HTTPX_ERR_DECODING. */
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e);
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r);
+/* Where decoded bytes go on the push face: HTTPX_OK, or why to stop. */
+typedef httpx_error (*httpx__decode_sink)(httpx__response *r, const char *p, size_t n, httpx__err *e);
+/* Wire bytes in, decoded bytes to sink: HTTPX_OK or the error (the sink's,
+   or HTTPX_ERR_DECODING for corrupt data and the ratio limit). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n,
+                                                  httpx__decode_sink sink, httpx__err *e);
+/* The pulled face: read wire bytes into the buffer httpx__body_decode_wire
+   gives (cap bytes), hand them in with httpx__body_decode_input(n), pull
+   decoded bytes (>0; 0: give more wire bytes or it ended; HTTPX__BAD). */
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap);
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n);
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r);
+/* The wire ended: HTTPX_OK when every layer is complete (or the body was
+   empty), else HTTPX_ERR_DECODING (truncated). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e);
+/* response.c: the response object, the door, the body sinks */
+HTTPX__PRIVATE httpx__response *httpx__response_new(void);
+/* Frees the views (text_internal.h) httpx_text and httpx_json made. */
+HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
+/* The sink a response listens to its exchange with. */
+HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
+HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
+HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* mock.c */
+HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop.c: one hop of the policy layer, for both faces */
+HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
+/* Picks r's transport (the client's) and sends its first hop. */
+HTTPX__PRIVATE void httpx__hop_send(httpx__response *r);
+/* r's exchange ended: follows a redirect (sends the next hop) or publishes.
+   True when r is final (published), false while a hop is in flight. */
+HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
+/* The blocking face's wait: sends r (unless it failed already) and runs the
+   loop until it is final, or for a stream until the final head is in. */
+HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* client.c */
+HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
+                                 const httpx_opts *opt, bool stream);
+HTTPX__PRIVATE size_t httpx__pairs_size(const httpx_pair *p, size_t *count);
+HTTPX__PRIVATE void httpx__pairs_copy(httpx_pair *pairs, const httpx_pair *src, char **store);
+/* on_debug (httpx_client_opts): a head that is already text goes as it is,
+   one call, nothing done when no callback is set. */
+#define HTTPX__DEBUG(c, kind, p, n)                                                    \
+    do { if ((c)->opts.on_debug) (c)->opts.on_debug((c)->opts.debug_user_data, kind, p, n); } while (0)
+/* loop.c: the one loop of a client. One pass: place queued exchanges, poll
+   the connections (waiting at most timeout_ms, -1 none), step what is
+   ready or due, within budget seconds (0: none). */
+HTTPX__PRIVATE void httpx__loop_pass(httpx_client *c, int timeout_ms, double budget);
+/* What a pass waits for (httpx_client_fds reports it): fds to poll, and
+   *ms, how long (-1: no limit). */
+HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms);
+/* A pass over events the caller polled (httpx_client_process). */
+HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd *fds, int n);
+/* Runs passes until ex is no longer in a state before `until` (a blocking
+   call's wait). */
+HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state until);
+/* Runs passes until a stream reader has news: bytes, the end, an error. */
+HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex);
+HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds < 0) */
+
+#endif /* HTTPX__ENGINE_INTERNAL_H */
+/* End of engine_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 14237 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -14059,7 +14490,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 14063 "httpx.h"
+#line 14494 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -14256,7 +14687,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 14260 "httpx.h"
+#line 14691 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14696,7 +15127,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 14700 "httpx.h"
+#line 15131 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -15041,7 +15472,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15045 "httpx.h"
+#line 15476 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -15461,6 +15892,19 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__h2_set_want(conn);
 }
 
+/* An HTTP/2 request's header list as text for on_debug
+   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
+static void httpx__h2_debug_head(const httpx_client *c, const httpx__hpack_field *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < n; i++) httpx__debug_field_line(&b, f[i].name, f[i].nlen, f[i].value, f[i].vlen);
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_OUT, b.p, b.len);
+    httpx__buf_free(&b);
+}
+
 static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     httpx__hpack_field fields[HTTPX__REQ_INLINE_FIELDS + 8], *f = fields;
     char text_inline[1024];          /* the text of most request heads: no allocation */
@@ -15485,7 +15929,7 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
         }
     }
     if (!httpx__h2_fields(ex, f, cap, &n, &text, &e)) {
-        httpx__hpack_debug(ex->client, f, n);
+        httpx__h2_debug_head(ex->client, f, n);
         httpx__h2_submit(HTTPX__H2S(conn), f, n, ex->req->has_body, ex, &ex->proto.h2.id, &e);
     }
     httpx__buf_free(&text);
@@ -15643,7 +16087,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15647 "httpx.h"
+#line 16091 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -15916,7 +16360,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 15920 "httpx.h"
+#line 16364 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -16086,7 +16530,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 16090 "httpx.h"
+#line 16534 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16139,7 +16583,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16143 "httpx.h"
+#line 16587 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16278,6 +16722,22 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+/* The door's head, which is values not text, rendered for on_debug: the
+   status line, "name: value" lines, then the blank line. */
+static void httpx__response_debug_fields(const httpx_client *c, const char *line, const httpx__field_view *f,
+                                         size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    httpx__buf_puts(&b, line);
+    httpx__buf_append(&b, "\r\n", 2);
+    for (i = 0; i < n; i++) httpx__debug_field_line(&b, f[i].name, f[i].name_len, f[i].value, f[i].value_len);
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_IN, b.p, b.len);
+    httpx__buf_free(&b);
+}
+
 /* on_debug: the connection's facts in words, then the head as text. */
 static void httpx__debug_head_in(httpx__exchange *ex, const httpx__head *h) {
     httpx__response *r = ex->resp;
@@ -16292,7 +16752,7 @@ static void httpx__debug_head_in(httpx__exchange *ex, const httpx__head *h) {
     HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
     snprintf(line, sizeof line, "%s %d%s%s", h->version, h->status, r->pub.reason_phrase[0] ? " " : "",
              r->pub.reason_phrase);
-    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, h->fields, h->nfields);
+    httpx__response_debug_fields(ex->client, line, h->fields, h->nfields);
 }
 
 /* The sink's head: every response head comes through here (the one door),
@@ -16672,7 +17132,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 16676 "httpx.h"
+#line 17136 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -16904,7 +17364,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 16908 "httpx.h"
+#line 17368 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -17075,7 +17535,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 17079 "httpx.h"
+#line 17539 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17206,6 +17666,9 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
     }
+    if (ok && c->opts.tls.preload && !c->config_error.code &&
+        !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
+        ok = c->config_error.code != HTTPX_ERR_NOMEM;
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
@@ -17443,7 +17906,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17447 "httpx.h"
+#line 17910 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17667,7 +18130,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 17671 "httpx.h"
+#line 18134 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -18063,7 +18526,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 18067 "httpx.h"
+#line 18530 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -18098,7 +18561,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 18102 "httpx.h"
+#line 18565 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

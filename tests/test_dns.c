@@ -744,6 +744,6 @@ TEST(dns_threads) {
         if (i % 2) usleep(1000);
         httpx__dns_free(d);
     }
-    usleep(200000);   /* let the threads finish before the leak check at exit */
+    httpx__dns_threads_wait_idle();   /* the threads free their jobs before the leak check at exit */
 }
 #endif

@@ -8,6 +8,7 @@
 #include "fixtures_tls.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -856,3 +857,108 @@ TEST(tls_ssl_cert_dir_loads_each_certificate_file) {
 }
 
 #endif
+
+/* The system store is loaded once and shared: two clients' configurations
+   hold the same anchors; a change of SSL_CERT_FILE, or of the file behind
+   it, loads it again, and a configuration made before keeps the store it
+   had (it still verifies) after the cache moved on. */
+TEST(tls_system_store_loaded_once_and_shared) {
+    char path[] = "/tmp/httpx-store-XXXXXX";
+    char *pem, *other_pem;
+    httpx__tls_config *a, *b, *c, *d;
+    saved_env saved;
+    int fd;
+    NGINX("rsa");
+    REQUIRE((pem = test_read_file(fxt_cert("ca.pem"), NULL)));
+    other_pem = test_read_file(fxt_cert("other-ca.pem"), NULL);
+    fd = mkstemp(path);
+    if (fd < 0 || !other_pem) { free(pem); free(other_pem); REQUIRE(0); }
+    close(fd);
+    CHECK(write_text(path, pem));
+    saved = env_clear();
+    setenv("SSL_CERT_FILE", path, 1);
+    a = config(NULL);
+    b = config(NULL);
+    CHECK_INT(httpx_tls_preload(), HTTPX_OK);
+    /* the file behind SSL_CERT_FILE changes (another CA, another size) */
+    CHECK(write_text(path, other_pem));
+    c = config(NULL);
+    setenv("SSL_CERT_FILE", "/nonexistent/httpx-ca.pem", 1);
+    CHECK_INT(httpx_tls_preload(), HTTPX_ERR_TLS);
+    d = config(NULL);
+    env_restore(&saved);
+    remove(path);
+    free(pem);
+    free(other_pem);
+    REQUIRE(a && b && c);
+    CHECK(httpx__tls_config_anchors(a) == httpx__tls_config_anchors(b));   /* one store, not two loads */
+    CHECK(httpx__tls_config_anchors(c) != httpx__tls_config_anchors(a));   /* loaded again: the file changed */
+    CHECK(d == NULL);
+    httpx__tls_config_free(b);
+    check_good(a, "localhost", port, "localhost");   /* a's store outlives the cache's move */
+    check_bad(c, "rsa", "localhost", BR_ERR_X509_NOT_TRUSTED, "unknown CA");
+    httpx__tls_config_free(a);
+    httpx__tls_config_free(c);
+}
+
+/* tls.preload: the store is read in httpx_client_new; a store that cannot be
+   had fails every request of the client with the reason, before any
+   connection. */
+TEST(tls_preload_at_client_new) {
+    httpx_client *c;
+    httpx_response *r;
+    saved_env saved;
+    NGINX("rsa");
+    saved = env_clear();
+    setenv("SSL_CERT_FILE", fxt_cert("ca.pem"), 1);
+    c = httpx_client_new(&(httpx_client_opts){ .tls = { .preload = true } });
+    setenv("SSL_CERT_FILE", "/nonexistent/httpx-ca.pem", 1);   /* read at new, not now */
+    REQUIRE(c);
+    r = httpx_client_get(c, https_url(port, "localhost", "/hello.txt"), NULL);
+    CHECK_INT(r->error, HTTPX_OK);
+    CHECK_INT(r->status_code, 200);
+    httpx_response_free(r);
+    httpx_client_free(c);
+    c = httpx_client_new(&(httpx_client_opts){ .tls = { .preload = true } });
+    env_restore(&saved);
+    REQUIRE(c);
+    r = httpx_client_get(c, https_url(port, "localhost", "/hello.txt"), NULL);
+    CHECK_INT(r->error, HTTPX_ERR_TLS);
+    CHECK(strstr(r->error_message, "/nonexistent/httpx-ca.pem") != NULL);
+    httpx_response_free(r);
+    httpx_client_free(c);
+}
+
+/* The trust store's certificates are read by a direct DER walk (subject,
+   key, CA flag), BearSSL's decoder taking what the walk does not know: over
+   the test certificates and the system bundle, the two read every
+   certificate alike. */
+TEST(tls_anchor_walk_agrees_with_bearssl) {
+    const char *bundle = "/etc/ssl/certs/ca-certificates.crt", *dir = fxt_certs_dir();
+    httpx__tls_walk_counts n, all;
+    DIR *d;
+    struct dirent *de;
+    memset(&all, 0, sizeof all);
+    REQUIRE(dir && (d = opendir(dir)) != NULL);
+    while ((de = readdir(d)) != NULL) {   /* every PEM file the tests made: RSA, EC, CA or not */
+        size_t l = strlen(de->d_name);
+        char path[1024];
+        if (l < 5 || strcmp(de->d_name + l - 4, ".pem") != 0) continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (!httpx__tls_walk_compare(path, &n)) continue;
+        all.same += n.same;
+        all.declined += n.declined;
+        all.differ += n.differ;
+        if (n.differ) test_fail(__FILE__, __LINE__, "%s: the walk and BearSSL differ", de->d_name);
+    }
+    closedir(d);
+    if (httpx__tls_walk_compare(bundle, &n)) {
+        CHECK(n.same >= 50);             /* a real system store: the walk reads nearly all */
+        CHECK(n.declined * 10 <= n.same);
+        all.same += n.same;
+        all.declined += n.declined;
+        all.differ += n.differ;
+    }
+    CHECK(all.same >= 5);
+    CHECK_INT(all.differ, 0);
+}

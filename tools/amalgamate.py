@@ -119,7 +119,7 @@ SYSTEM_HEADERS = {
     "stddef.h", "stdbool.h", "stdint.h", "stdio.h", "stdlib.h", "string.h",
     "stdarg.h", "assert.h", "locale.h", "float.h", "errno.h", "limits.h", "time.h", "ctype.h",
     "unistd.h", "fcntl.h", "poll.h", "signal.h", "netdb.h",
-    "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h",
+    "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h", "sched.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
     "brotli/decode.h", "zstd.h",   # HTTPX_BROTLI, HTTPX_ZSTD

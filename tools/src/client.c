@@ -121,6 +121,9 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
     }
+    if (ok && c->opts.tls.preload && !c->config_error.code &&
+        !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
+        ok = c->config_error.code != HTTPX_ERR_NOMEM;
     c->dns.nameservers = c->opts.nameservers;
     c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;

@@ -37,4 +37,9 @@ HTTPX__PRIVATE double httpx__dns_deadline(const httpx__dns *d);
 HTTPX__PRIVATE int httpx__dns_step(httpx__dns *d, httpx__addrs *out, httpx__err *e);
 HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d);
 
+#if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_DNS_THREADS)
+/* Waits until no lookup thread runs (the tests' leak check at exit must not
+   race a detached thread that still owns its job). */
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
+#endif
 #endif /* HTTPX__DNS_INTERNAL_H */

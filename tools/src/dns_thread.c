@@ -35,6 +35,29 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     httpx__free(j);
 }
 
+/* How many lookup threads still run, for the tests only: a detached thread
+   frees its job last, so a leak check at exit waits for them. */
+#ifdef HTTPX__TEST_HOOKS
+static pthread_mutex_t httpx__dns_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t httpx__dns_threads_idle = PTHREAD_COND_INITIALIZER;
+static int httpx__dns_threads_running;
+
+static void httpx__dns_threads_count(int delta) {
+    pthread_mutex_lock(&httpx__dns_threads_lock);
+    httpx__dns_threads_running += delta;
+    if (httpx__dns_threads_running == 0) pthread_cond_broadcast(&httpx__dns_threads_idle);
+    pthread_mutex_unlock(&httpx__dns_threads_lock);
+}
+
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void) {
+    pthread_mutex_lock(&httpx__dns_threads_lock);
+    while (httpx__dns_threads_running > 0) pthread_cond_wait(&httpx__dns_threads_idle, &httpx__dns_threads_lock);
+    pthread_mutex_unlock(&httpx__dns_threads_lock);
+}
+#else
+#define httpx__dns_threads_count(delta) ((void)0)
+#endif
+
 static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
     httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
 }
@@ -52,6 +75,7 @@ static void *httpx__dns_thread(void *arg) {
     if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
     httpx__dns_job_release(j);
+    httpx__dns_threads_count(-1);
     return NULL;
 }
 
@@ -80,9 +104,11 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
        keep running on the program's own threads. */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    httpx__dns_threads_count(1);
     rc = pthread_create(&tid, NULL, httpx__dns_thread, j);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
+        httpx__dns_threads_count(-1);
         httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': cannot start a thread: %s", d->host,
                     strerror(rc));
         j->refs = 1;

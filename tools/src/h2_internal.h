@@ -365,9 +365,6 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s);
    connection error, or stream ids used up. A new exchange must not wait
    for such a connection (it only finishes the streams it has). */
 HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
-/* hpack.c: an HTTP/2 request's header list as text for on_debug
-   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
-HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n);
 #endif
 
 #endif /* HTTPX__H2_INTERNAL_H */

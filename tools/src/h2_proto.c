@@ -410,6 +410,19 @@ static void httpx__h2_step(httpx__conn *conn, short revents) {
     httpx__h2_set_want(conn);
 }
 
+/* An HTTP/2 request's header list as text for on_debug
+   (HTTPX_DEBUG_HEADER_OUT), pseudo-headers first, as it is encoded. */
+static void httpx__h2_debug_head(const httpx_client *c, const httpx__hpack_field *f, size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    for (i = 0; i < n; i++) httpx__debug_field_line(&b, f[i].name, f[i].nlen, f[i].value, f[i].vlen);
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_OUT, b.p, b.len);
+    httpx__buf_free(&b);
+}
+
 static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
     httpx__hpack_field fields[HTTPX__REQ_INLINE_FIELDS + 8], *f = fields;
     char text_inline[1024];          /* the text of most request heads: no allocation */
@@ -434,7 +447,7 @@ static void httpx__h2_submit_ex(httpx__conn *conn, httpx__exchange *ex) {
         }
     }
     if (!httpx__h2_fields(ex, f, cap, &n, &text, &e)) {
-        httpx__hpack_debug(ex->client, f, n);
+        httpx__h2_debug_head(ex->client, f, n);
         httpx__h2_submit(HTTPX__H2S(conn), f, n, ex->req->has_body, ex, &ex->proto.h2.id, &e);
     }
     httpx__buf_free(&text);

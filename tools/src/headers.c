@@ -4,7 +4,6 @@
    allocations however many fields it has. */
 #include "internal.h"
 #include "headers_internal.h"
-#include "engine_internal.h"   /* httpx_client: on_debug */
 
 HTTPX__PRIVATE void httpx__headers_init(httpx_headers *h) { memset(h, 0, sizeof *h); }
 
@@ -132,21 +131,10 @@ HTTPX_API bool httpx_headers_at(const httpx_headers *h, size_t i, const char **n
     return true;
 }
 
-HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
-                                        const httpx__field_view *f, size_t n) {
-    httpx__buf b;
-    size_t i;
-    if (!c->opts.on_debug) return;
-    memset(&b, 0, sizeof b);
-    httpx__buf_puts(&b, line);
-    httpx__buf_append(&b, "\r\n", 2);
-    for (i = 0; i < n; i++) {
-        httpx__buf_append(&b, f[i].name, f[i].name_len);
-        httpx__buf_append(&b, ": ", 2);
-        httpx__buf_append(&b, f[i].value, f[i].value_len);
-        httpx__buf_append(&b, "\r\n", 2);
-    }
-    httpx__buf_append(&b, "\r\n", 2);
-    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, kind, b.p, b.len);
-    httpx__buf_free(&b);
+HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, size_t nlen, const char *value,
+                                            size_t vlen) {
+    httpx__buf_append(b, name, nlen);
+    httpx__buf_append(b, ": ", 2);
+    httpx__buf_append(b, value, vlen);
+    httpx__buf_append(b, "\r\n", 2);
 }

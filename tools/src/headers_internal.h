@@ -22,9 +22,10 @@ HTTPX__PRIVATE void httpx__headers_clear(httpx_headers *h);  /* frees, stays usa
 HTTPX__PRIVATE bool httpx__headers_add_raw(httpx_headers *h, const char *name, size_t nlen, const char *value, size_t vlen);
 /* Checks a header a caller gave: token name, value without CR/LF/NUL. */
 HTTPX__PRIVATE httpx_error httpx__header_check(const char *name, const char *value, httpx__err *e);
-/* A head that is not text (the response door's fields) rendered
-   for on_debug: line, then "name: value" lines, CRLF each, then CRLF. */
-HTTPX__PRIVATE void httpx__debug_fields(const httpx_client *c, httpx_debug_kind kind, const char *line,
-                                        const httpx__field_view *f, size_t n);
+/* For on_debug, a head that is not text (HTTP/2's, the door's fields) is
+   rendered one "name: value" line at a time, CRLF-terminated; the caller,
+   which knows the client, adds the first line, the blank line and the call. */
+HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, size_t nlen, const char *value,
+                                            size_t vlen);
 
 #endif /* HTTPX__HEADERS_INTERNAL_H */

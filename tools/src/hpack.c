@@ -12,7 +12,6 @@
    httpx__hpack_, httpx__huff_. */
 #include "internal.h"
 #include "h2_internal.h"
-#include "engine_internal.h"   /* httpx_client: on_debug */
 
 #ifndef HTTPX_NO_HTTP2
 
@@ -794,22 +793,6 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
     }
     for (i = 0; i < n; i++) httpx__hpack_put_field(enc, out, &fields[i]);
     return HTTPX_OK;
-}
-
-HTTPX__PRIVATE void httpx__hpack_debug(const httpx_client *c, const httpx__hpack_field *f, size_t n) {
-    httpx__buf b;
-    size_t i;
-    if (!c->opts.on_debug) return;
-    memset(&b, 0, sizeof b);
-    for (i = 0; i < n; i++) {
-        httpx__buf_append(&b, f[i].name, f[i].nlen);
-        httpx__buf_append(&b, ": ", 2);
-        httpx__buf_append(&b, f[i].value, f[i].vlen);
-        httpx__buf_append(&b, "\r\n", 2);
-    }
-    httpx__buf_append(&b, "\r\n", 2);
-    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_OUT, b.p, b.len);
-    httpx__buf_free(&b);
 }
 
 #endif /* HTTPX_NO_HTTP2 */

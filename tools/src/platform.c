@@ -11,6 +11,18 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+#include <sched.h>
+static int httpx__global_lock_word;
+HTTPX__PRIVATE void httpx__global_lock(void) {
+    while (__atomic_exchange_n(&httpx__global_lock_word, 1, __ATOMIC_ACQUIRE)) sched_yield();
+}
+HTTPX__PRIVATE void httpx__global_unlock(void) { __atomic_store_n(&httpx__global_lock_word, 0, __ATOMIC_RELEASE); }
+#else
+HTTPX__PRIVATE void httpx__global_lock(void) {}
+HTTPX__PRIVATE void httpx__global_unlock(void) {}
+#endif
+
 HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
     unsigned char *out = (unsigned char *)p;
     size_t got = 0;

@@ -49,6 +49,11 @@ typedef struct pollfd httpx__pollfd;
 #define HTTPX__INTERRUPTED(err) ((err) == EINTR)
 #define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
 
+/* The one process-wide lock, for what clients of several threads share (the
+   system trust store). Held briefly; never around a blocking call. Compilers
+   without GCC's atomic builtins get no lock: use clients from one thread. */
+HTTPX__PRIVATE void httpx__global_lock(void);
+HTTPX__PRIVATE void httpx__global_unlock(void);
 /* Monotonic seconds. */
 HTTPX__PRIVATE double httpx__now(void);
 /* n bytes from the system's random source (/dev/urandom); false when it

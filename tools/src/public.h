@@ -154,7 +154,18 @@ typedef struct httpx_tls_opts {
     const char *cert_pem;       /* the same, as PEM text in memory */
     const char *key_pem;
     const char *server_name;    /* NULL: the URL's host. SNI and the name checked */
+    bool preload;               /* load the CA certificates (and the client certificate) in
+                                   httpx_client_new, not at the first https request: a failure
+                                   then fails every request of the client with its reason */
 } httpx_tls_opts;
+/* The system trust store is loaded once per process and shared by every
+   client (and one-shot call) that uses it; it is loaded again only when
+   SSL_CERT_FILE, SSL_CERT_DIR or the files behind them change. Loading it
+   costs tens of milliseconds of CPU: call this at start-up (any thread) so
+   that no request pays it later, in a frame loop say. HTTPX_OK, or why
+   there is no store (HTTPX_ERR_TLS; HTTPX_ERR_UNSUPPORTED_PROTOCOL without
+   TLS compiled in). It stays loaded until the process ends. */
+HTTPX_API httpx_error httpx_tls_preload(void);
 
 typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;

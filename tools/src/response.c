@@ -129,6 +129,22 @@ HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e) {
 
 static bool httpx__is_redirect_status(int s) { return s == 301 || s == 302 || s == 303 || s == 307 || s == 308; }
 
+/* The door's head, which is values not text, rendered for on_debug: the
+   status line, "name: value" lines, then the blank line. */
+static void httpx__response_debug_fields(const httpx_client *c, const char *line, const httpx__field_view *f,
+                                         size_t n) {
+    httpx__buf b;
+    size_t i;
+    if (!c->opts.on_debug) return;
+    memset(&b, 0, sizeof b);
+    httpx__buf_puts(&b, line);
+    httpx__buf_append(&b, "\r\n", 2);
+    for (i = 0; i < n; i++) httpx__debug_field_line(&b, f[i].name, f[i].name_len, f[i].value, f[i].value_len);
+    httpx__buf_append(&b, "\r\n", 2);
+    if (!b.failed) c->opts.on_debug(c->opts.debug_user_data, HTTPX_DEBUG_HEADER_IN, b.p, b.len);
+    httpx__buf_free(&b);
+}
+
 /* on_debug: the connection's facts in words, then the head as text. */
 static void httpx__debug_head_in(httpx__exchange *ex, const httpx__head *h) {
     httpx__response *r = ex->resp;
@@ -143,7 +159,7 @@ static void httpx__debug_head_in(httpx__exchange *ex, const httpx__head *h) {
     HTTPX__DEBUG(ex->client, HTTPX_DEBUG_TEXT, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : strlen(line));
     snprintf(line, sizeof line, "%s %d%s%s", h->version, h->status, r->pub.reason_phrase[0] ? " " : "",
              r->pub.reason_phrase);
-    httpx__debug_fields(ex->client, HTTPX_DEBUG_HEADER_IN, line, h->fields, h->nfields);
+    httpx__response_debug_fields(ex->client, line, h->fields, h->nfields);
 }
 
 /* The sink's head: every response head comes through here (the one door),

@@ -18,6 +18,7 @@ HTTPX__PRIVATE httpx__tls_config *httpx__tls_config_new(const httpx_tls_opts *o,
     return NULL;
 }
 HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg) { (void)cfg; }
+HTTPX_API httpx_error httpx_tls_preload(void) { return httpx__tls_available(NULL); }
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e) {
     (void)cfg; (void)host; (void)port; (void)offer_h2;

@@ -30,4 +30,15 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
 
+#if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_BEARSSL)
+/* The trust anchors a configuration verifies with (the tests compare them:
+   one shared system store, or a new one). */
+HTTPX__PRIVATE const void *httpx__tls_config_anchors(const httpx__tls_config *cfg);
+/* For each certificate of a PEM file: what the direct DER walk reads
+   (subject, key, CA flag) against BearSSL's decoder. Counts of certificates
+   both read alike, the walk left to the decoder, and read differently (a
+   defect); false when the file cannot be read. */
+typedef struct httpx__tls_walk_counts { int same, declined, differ; } httpx__tls_walk_counts;
+HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_walk_counts *n);
+#endif
 #endif /* HTTPX__TLS_INTERNAL_H */

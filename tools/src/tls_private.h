@@ -24,8 +24,17 @@ typedef struct httpx__tls_session {
     br_ssl_session_parameters params;
 } httpx__tls_session;
 
+/* The system trust store, loaded once and shared by every client of the
+   process (tls_config.c): counted references, the cache holding one. */
+typedef struct httpx__tls_store httpx__tls_store;
+
 struct httpx__tls_config {
     br_x509_trust_anchor *tas;        /* each dn.data is one allocation holding the key too */
+    httpx__tls_store *store;          /* tas and ntas are the shared store's (not owned), or NULL */
+    uint64_t *seen;                   /* while loading: a hash of each certificate's DER, so that
+                                         one met again (a bundle and SSL_CERT_DIR's files) is not
+                                         decoded twice */
+    size_t nseen, cap_seen;
     size_t ntas, cap_tas;
     br_x509_certificate *chain;       /* client certificate chain, DER */
     size_t nchain;
@@ -38,6 +47,10 @@ struct httpx__tls_config {
     httpx__tls_session sessions[HTTPX__TLS_SESSIONS];
 };
 
+/* One DER element at *p (before end): its tag (one byte), its value and
+   length; *p moves past it. False when malformed or past end. */
+HTTPX__PRIVATE bool httpx__der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
+                                    const unsigned char **val, size_t *len);
 /* The cached session of key ("host:port"), or NULL. */
 HTTPX__PRIVATE httpx__tls_session *httpx__tls_session_find(httpx__tls_config *cfg, const char *key);
 /* Remembers p for key, in a free slot or the least recently used one (no

@@ -50,28 +50,6 @@ static void httpx__x509_end_cert(const br_x509_class **ctx) {
     x->ncerts++;
 }
 
-/* One DER element at *p: its tag and contents. false when malformed. */
-static bool httpx__der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
-                            const unsigned char **val, size_t *len) {
-    const unsigned char *q = *p;
-    size_t l;
-    if (end - q < 2) return false;
-    *tag = q[0];
-    l = q[1];
-    q += 2;
-    if ((*tag & 0x1f) == 0x1f) return false;   /* multi-byte tags: none in a certificate */
-    if (l & 0x80) {
-        unsigned k = (unsigned)(l & 0x7f);
-        if (k == 0 || k > 3 || (size_t)(end - q) < k) return false;
-        for (l = 0; k > 0; k--) l = (l << 8) | *q++;
-    }
-    if ((size_t)(end - q) < l) return false;
-    *val = q;
-    *len = l;
-    *p = q + l;
-    return true;
-}
-
 /* Whether the certificate (DER) lists ip among its subjectAltName iPAddress
    entries (RFC 6125: an IP address is never matched against the CN). */
 static bool httpx__x509_has_ip(const unsigned char *der, size_t n, const unsigned char *ip, size_t ip_len) {
