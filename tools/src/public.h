@@ -295,11 +295,12 @@ struct httpx_response {
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
     const char *url;            /* the final URL (after redirects); never NULL */
     double elapsed;             /* seconds from sending the request to the end of the response */
-    char *content;              /* the body, NUL-terminated; never NULL ("" when empty) */
-    size_t content_length;      /* bytes in content */
+    char *content;              /* the body, NUL-terminated; never NULL ("" when empty); decoded
+                                   (gzip, deflate...) unless httpx_opts.raw */
+    size_t content_length;      /* bytes in content (decoded) */
     /* streaming progress */
-    long long num_bytes_downloaded; /* body bytes received so far */
-    long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    long long num_bytes_downloaded; /* body bytes received so far, as sent (before decoding) */
+    long long expected_length;  /* Content-Length of the body (as sent), -1 when unknown */
     /* the connection that served it (what curl -v shows); "" when none or plain http */
     const char *tls_version;    /* "TLSv1.2" */
     const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
@@ -435,7 +436,9 @@ HTTPX_API bool httpx_is_redirect(const httpx_response *r);
 HTTPX_API bool httpx_is_client_error(const httpx_response *r);
 HTTPX_API bool httpx_is_server_error(const httpx_response *r);
 HTTPX_API bool httpx_is_error(const httpx_response *r);  /* 4xx or 5xx */
-/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error). */
+/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error).
+   Bytes are decoded (Content-Encoding undone; corrupt data: -HTTPX_ERR_DECODING) unless the
+   request set httpx_opts.raw, which gives them as sent. */
 HTTPX_API long httpx_read(httpx_response *r, void *buf, size_t cap);
 /* The next line without its newline (\n, \r\n or \r), NULL at the end or on error.
    The pointer stays valid until the next read. *len (may be NULL) gets its length. */
