@@ -189,6 +189,8 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e);/* any failure talking to
 
 /* >>types */
 typedef struct httpx_pair { const char *name, *value; } httpx_pair;   /* arrays end with {0} */
+/* A cookie jar (see >>cookies); declared here for the client's options. */
+typedef struct httpx_cookies httpx_cookies;
 
 /* Seconds. 0 in a field means the default (5 s, as in HTTPX); a negative value
    means no limit. connect, read, write and pool bound one wait each, so a
@@ -223,6 +225,9 @@ typedef struct httpx_file {
 /* A streaming upload: return bytes written into buf (>0), 0 at the end, <0 to
    abort the request. */
 typedef long (*httpx_read_fn)(void *user_data, void *buf, size_t cap);
+/* Rewinds a streaming upload (httpx_opts.upload_rewind): 0 when the next
+   reads produce the body from its start again, nonzero when they cannot. */
+typedef int (*httpx_rewind_fn)(void *user_data);
 
 /* A yes/no of a request that can also say "as the client says" (zero), so
    that a request's explicit no beats a client's yes. true works as HTTPX_YES;
@@ -296,6 +301,11 @@ typedef struct httpx_opts {
     httpx_read_fn upload;       /* a streaming body */
     void *upload_user_data;
     long long upload_length;    /* 0: unknown, sent chunked; >0: Content-Length */
+    /* NULL: a 307/308 redirect of a streamed upload fails (HTTPX_ERR_STREAM:
+       its bytes are gone). Else it is called before the body goes again to
+       the redirect's target: return 0 once upload will produce the body from
+       its start again (a file rewound, a counter reset), nonzero to fail. */
+    httpx_rewind_fn upload_rewind;
     httpx_auth auth;            /* kind 0: the client's, else the URL's userinfo; HTTPX_AUTH_NONE: none */
     httpx_timeout timeout;      /* zero fields take the client's */
     int follow_redirects;       /* HTTPX_YES (true), HTTPX_NO, or 0: the client's (default no, as in HTTPX) */
@@ -310,6 +320,14 @@ typedef struct httpx_opts {
                                    iter_raw): content, on_data and httpx_read all see wire bytes */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
+    /* HTTPX's cookies= of one request: sent with the client jar's cookies in
+       its Cookie header (a name here wins over the jar's of that name), never
+       stored in the jar; they go with every hop to the request's origin, not
+       across a redirect to another. Names and values as httpx_cookies_set
+       takes them (else HTTPX_ERR_INVALID_ARGUMENT). A Cookie header of the
+       caller's own (.headers or the client's) is sent as it is instead, as
+       HTTPX does: then neither these nor the jar's are added. */
+    const httpx_pair *cookies;
 } httpx_opts;
 
 /* What an on_debug call shows (as libcurl's CURLOPT_DEBUGFUNCTION). */
@@ -384,6 +402,22 @@ typedef struct httpx_client_opts {
                                    instead of the URL's host and port, which still make the Host
                                    header (and the TLS name of https://), as HTTPX's uds= and
                                    curl's --unix-socket. Copied */
+    /* Cookies (see >>cookies), on by default as in HTTPX: the client keeps a
+       jar; every response head (each hop of a redirect too) stores its
+       Set-Cookie there, and every request (each hop) carries the jar's
+       cookies for its URL in one Cookie header (at most HTTPX_COOKIE_MAX_HEADER,
+       8192 bytes; a longer one fails the request with HTTPX_ERR_TOO_LARGE
+       rather than drop cookies silently). httpx_client_cookies gives the jar. */
+    const httpx_pair *cookies;  /* HTTPX's Client(cookies=): put in the jar at creation, for every
+                                   host and path "/" (needs the jar: with no_cookies every request
+                                   fails with HTTPX_ERR_INVALID_ARGUMENT) */
+    httpx_cookies *cookie_jar;  /* NULL: a jar of the client's own. Else this jar is used (and
+                                   not freed): load it before, save it after, share it between
+                                   clients used one at a time */
+    bool no_cookies;            /* no jar: nothing stored, nothing sent but a request's .cookies */
+    bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
+                                   redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
+                                   --proto-redir =https does, and the redirect is the response) */
 } httpx_client_opts;
 
 /* >>response */
@@ -439,6 +473,9 @@ HTTPX_API httpx_response *httpx_stream(const char *method, const char *url, cons
 typedef struct httpx_client httpx_client;
 HTTPX_API httpx_client   *httpx_client_new(const httpx_client_opts *opt);   /* NULL opt: defaults; NULL result: out of memory */
 HTTPX_API void            httpx_client_free(httpx_client *c);
+/* client.cookies: the jar the client uses (its own, or httpx_client_opts.cookie_jar);
+   NULL with no_cookies or HTTPX_NO_COOKIES. Read and change it between requests. */
+HTTPX_API httpx_cookies  *httpx_client_cookies(httpx_client *c);
 HTTPX_API httpx_response *httpx_client_request(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
 HTTPX_API httpx_response *httpx_client_get(httpx_client *c, const char *url, const httpx_opts *opt);
 HTTPX_API httpx_response *httpx_client_post(httpx_client *c, const char *url, const httpx_opts *opt);
@@ -489,6 +526,35 @@ HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r); 
 /* The request that was sent for r: the last hop's, after redirects (HTTPX's
    r.request). Valid until r is freed. */
 HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r);
+/* r.history: the responses of the redirects followed to reach r, oldest
+   first; r itself is not in it. Each is a read-only response: status_code,
+   reason_phrase, http_version, url, elapsed, headers (httpx_header,
+   httpx_response_headers), content "" (a followed redirect's body is
+   dropped), httpx_response_request (method and URL only). They live and die
+   with r: never free them. NULL for i out of range. */
+HTTPX_API size_t httpx_response_history_len(const httpx_response *r);
+HTTPX_API const httpx_response *httpx_response_history(const httpx_response *r, size_t i);
+/* r.next_request's URL: where a redirect response (301, 302, 303, 307, 308
+   with a Location) points, resolved against r->url, as the next hop would
+   go when redirects are not followed. NULL when r is no redirect (or out of
+   memory). Valid until r is freed. */
+HTTPX_API const char *httpx_response_next_url(const httpx_response *r);
+/* r.links: the Link header fields (RFC 8288; every Link field, several links
+   each) in order, as HTTPX's response.links reads them: the URL as written
+   between < > (not resolved, as HTTPX keeps it), rel and the other
+   parameters (quoted strings unquoted, names in lower case). */
+typedef struct httpx_link {
+    const char *url;
+    const char *rel;            /* NULL when the link has none */
+    const httpx_pair *params;   /* every parameter, rel too, {0}-terminated */
+} httpx_link;
+HTTPX_API size_t httpx_response_links_len(const httpx_response *r);       /* 0 also when out of memory */
+HTTPX_API bool   httpx_response_link(const httpx_response *r, size_t i, httpx_link *out);  /* false: i out of range */
+/* links["next"]: the URL of the first link whose rel (one of its
+   space-separated values) is rel, case-insensitively; NULL when none. */
+HTTPX_API const char *httpx_response_link_url(const httpx_response *r, const char *rel);
+/* A parameter of a link by name (case-insensitive), NULL when absent. */
+HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name);
 
 /* >>request: a request as sent, as a mock handler sees it and as
    httpx_response_request returns it. (The type is httpx_req because
@@ -699,7 +765,6 @@ HTTPX_API void  httpx_json_printf_free(char *s);
    A jar is used by one thread at a time. Strings it returns stay valid until
    the jar changes. */
 #ifndef HTTPX_NO_COOKIES
-typedef struct httpx_cookies httpx_cookies;
 typedef struct httpx_cookie {
     const char *name, *value;
     const char *domain;         /* without a leading dot; "" for a cookie set with no domain
@@ -765,7 +830,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 769 "httpx.h"
+#line 834 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -852,7 +917,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 856 "httpx.h"
+#line 921 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -978,7 +1043,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 982 "httpx.h"
+#line 1047 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1060,7 +1125,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1064 "httpx.h"
+#line 1129 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1264,7 +1329,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1268 "httpx.h"
+#line 1333 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1327,7 +1392,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1331 "httpx.h"
+#line 1396 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1898,7 +1963,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1902 "httpx.h"
+#line 1967 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2045,7 +2110,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2049 "httpx.h"
+#line 2114 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2087,7 +2152,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2091 "httpx.h"
+#line 2156 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2238,7 +2303,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2242 "httpx.h"
+#line 2307 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2722,7 +2787,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2726 "httpx.h"
+#line 2791 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -2967,7 +3032,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 2971 "httpx.h"
+#line 3036 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3348,7 +3413,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3352 "httpx.h"
+#line 3417 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4157,7 +4222,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4161 "httpx.h"
+#line 4226 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4564,7 +4629,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4568 "httpx.h"
+#line 4633 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5728,7 +5793,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5732 "httpx.h"
+#line 5797 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5777,7 +5842,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5781 "httpx.h"
+#line 5846 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5873,7 +5938,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5877 "httpx.h"
+#line 5942 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6599,7 +6664,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6603 "httpx.h"
+#line 6668 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7014,7 +7079,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7018 "httpx.h"
+#line 7083 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7179,7 +7244,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7183 "httpx.h"
+#line 7248 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8051,7 +8116,7 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8055 "httpx.h"
+#line 8120 "httpx.h"
 #endif
 /* ======================================================================
    Begin file content_coding.c   (grep anchor: >>content_coding)
@@ -8402,7 +8467,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 8406 "httpx.h"
+#line 8471 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8469,7 +8534,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8473 "httpx.h"
+#line 8538 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9298,7 +9363,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9302 "httpx.h"
+#line 9367 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9423,7 +9488,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9427 "httpx.h"
+#line 9492 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9805,7 +9870,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9809 "httpx.h"
+#line 9874 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9836,7 +9901,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9840 "httpx.h"
+#line 9905 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10344,7 +10409,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10348 "httpx.h"
+#line 10413 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10400,7 +10465,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10404 "httpx.h"
+#line 10469 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10575,7 +10640,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10579 "httpx.h"
+#line 10644 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10858,7 +10923,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10862 "httpx.h"
+#line 10927 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11065,7 +11130,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11069 "httpx.h"
+#line 11134 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11265,7 +11330,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11269 "httpx.h"
+#line 11334 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11608,7 +11673,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11612 "httpx.h"
+#line 11677 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11768,7 +11833,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11772 "httpx.h"
+#line 11837 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11823,7 +11888,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11827 "httpx.h"
+#line 11892 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11927,7 +11992,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11931 "httpx.h"
+#line 11996 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12875,7 +12940,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12879 "httpx.h"
+#line 12944 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13068,7 +13133,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13072 "httpx.h"
+#line 13137 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13701,7 +13766,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13705 "httpx.h"
+#line 13770 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14122,6 +14187,13 @@ struct httpx__response {
     const httpx__transport *transport;
     struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the policy's memory hung on a response (hop_cookies.c, history.c,
+       links.c): made on first use; each maker installs its free */
+    bool cookies_taken;             /* this hop's Set-Cookie fields are in the jar */
+    struct httpx__history *history; /* r.history and r.next_request's URL */
+    struct httpx__links *links;     /* r.links, parsed on first use */
+    void (*free_history)(httpx__response *r);
+    void (*free_links)(httpx__response *r);
     /* the face that made it: called first when it is freed (a task leaves
        its client's list), and with the one-shot client it owns, last */
     void (*on_free)(httpx__response *r);
@@ -14142,6 +14214,8 @@ struct httpx_client {
     httpx__conn *conns;
     int num_conns;
     httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
+    httpx_cookies *jar;             /* the cookie jar (hop_cookies.c); NULL: none */
+    bool jar_owned;                 /* the client's own (not opts.cookie_jar): freed with it */
     httpx__tls_config *tls;         /* made at the first https request */
     httpx__dns_config dns;
     bool oneshot;                   /* the private client of one httpx_get() & co. */
@@ -14195,8 +14269,21 @@ HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
 HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* history.c: r.history; the hop adds the response of each redirect it
+   follows, before the next hop clears r. */
+HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
 /* mock.c */
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
+/* Makes c's jar (or takes opts.cookie_jar) with opts.cookies in it; false
+   when out of memory. A misuse becomes c->config_error. */
+HTTPX__PRIVATE bool httpx__client_jar_init(httpx_client *c);
+HTTPX__PRIVATE void httpx__client_jar_free(httpx_client *c);
+/* Before a hop goes: its Cookie header from the jar and the request's
+   .cookies (unless the caller gave one). */
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_out(httpx__response *r, httpx__err *e);
+/* A hop's head is in: its Set-Cookie fields into the jar, once per hop. */
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err *e);
 /* hop.c: one hop of the policy layer, for both faces */
 HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
 /* Picks r's transport (the client's) and sends its first hop. */
@@ -14236,7 +14323,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14240 "httpx.h"
+#line 14327 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -14493,7 +14580,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 14497 "httpx.h"
+#line 14584 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -14690,7 +14777,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 14694 "httpx.h"
+#line 14781 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15130,7 +15217,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15134 "httpx.h"
+#line 15221 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -15475,7 +15562,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15479 "httpx.h"
+#line 15566 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16090,7 +16177,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16094 "httpx.h"
+#line 16181 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16363,7 +16450,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 16367 "httpx.h"
+#line 16454 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -16533,7 +16620,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 16537 "httpx.h"
+#line 16624 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16586,7 +16673,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16590 "httpx.h"
+#line 16677 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17128,6 +17215,8 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
     httpx__body_decode_free(r);
+    if (r->free_history) r->free_history(r);   /* the policy's own memory (history.c, links.c) */
+    if (r->free_links) r->free_links(r);
     owned = r->owned_client;
     if (owned && r->free_owned) r->free_owned(owned);
     httpx__free(r);
@@ -17135,7 +17224,388 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17139 "httpx.h"
+#line 17228 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file history.c   (grep anchor: >>history)
+   ====================================================================== */
+/* history: what a response tells of the hops before it, as HTTPX's
+   r.history and r.next_request. Each redirect the hop follows is kept as a
+   read-only response of its own (status, URL, headers; its body was
+   dropped), made before the next hop clears r; they are freed with r.
+   Private prefix: httpx__hist_. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/history.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+struct httpx__history {
+    httpx__response **hops;         /* oldest first */
+    size_t n, cap;
+    httpx__buf next_url;            /* httpx_response_next_url, made on first use */
+    bool next_done;
+};
+
+static httpx__response *httpx__hist_of(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
+
+/* A hop's response never reads or sends: any call that would reads an
+   empty, ended body. */
+static void httpx__hist_submit(httpx__exchange *ex) { (void)ex; }
+static long httpx__hist_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    (void)ex; (void)buf; (void)cap; (void)e;
+    return 0;
+}
+static void httpx__hist_cancel(httpx__exchange *ex) { (void)ex; }
+static const httpx__transport httpx__hist_transport = {"history", httpx__hist_submit, httpx__hist_read,
+                                                       httpx__hist_cancel, NULL};
+
+static void httpx__hist_free(httpx__response *r) {
+    struct httpx__history *h = r->history;
+    size_t i;
+    if (!h) return;
+    for (i = 0; i < h->n; i++) httpx_response_free(&h->hops[i]->pub);
+    httpx__free(h->hops);
+    httpx__buf_free(&h->next_url);
+    httpx__free(h);
+    r->history = NULL;
+}
+
+static struct httpx__history *httpx__hist_get(httpx__response *r) {
+    if (!r->history) {
+        r->history = (struct httpx__history *)httpx__malloc(sizeof *r->history);
+        if (!r->history) return NULL;
+        memset(r->history, 0, sizeof *r->history);
+        r->free_history = httpx__hist_free;
+    }
+    return r->history;
+}
+
+/* r's head as it is now, in a response of its own. */
+static httpx__response *httpx__hist_copy(const httpx__response *r) {
+    static httpx_opts none;         /* zero: never written */
+    httpx__response *h = httpx__response_new();
+    const char *name, *value;
+    size_t i;
+    bool ok;
+    if (!h) return NULL;
+    h->opts = &none;
+    h->transport = &httpx__hist_transport;
+    h->client = r->client;
+    httpx__exchange_init(&h->ex, httpx__response_sink());
+    h->pub.status_code = r->pub.status_code;
+    h->pub.http_version = r->pub.http_version;        /* static text */
+    h->pub.elapsed = r->pub.elapsed;
+    h->pub.connection_reused = r->pub.connection_reused;
+    h->pub.tls_version = r->pub.tls_version;          /* static text */
+    h->pub.tls_cipher = r->pub.tls_cipher;
+    h->pub.alpn = r->pub.alpn;
+    httpx__headers_init(&h->headers);
+    ok = httpx__buf_append(&h->url_text, r->url_text.p, r->url_text.len) &&
+         httpx__buf_puts(&h->scratch, r->pub.reason_phrase);
+    for (i = 0; ok && httpx_headers_at(&r->headers, i, &name, &value); i++)
+        ok = httpx__headers_add_raw(&h->headers, name, strlen(name), value, strlen(value));
+    if (!ok) {
+        httpx_response_free(&h->pub);
+        return NULL;
+    }
+    h->pub.url = h->url_text.p;
+    h->pub.reason_phrase = h->scratch.p;
+    /* what httpx_response_request shows of it: the method and the URL */
+    memcpy(h->req.method, r->req.method, sizeof h->req.method);
+    h->req.url_text = h->url_text.p;
+    httpx__headers_init(&h->req.headers);
+    return h;
+}
+
+HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e) {
+    struct httpx__history *h = httpx__hist_get(r);
+    httpx__response *hop;
+    if (!h) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the redirect history");
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 4;
+        httpx__response **hops = (httpx__response **)httpx__realloc(h->hops, cap * sizeof *hops);
+        if (!hops) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the redirect history");
+        h->hops = hops;
+        h->cap = cap;
+    }
+    hop = httpx__hist_copy(r);
+    if (!hop) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the redirect history");
+    h->hops[h->n++] = hop;
+    return HTTPX_OK;
+}
+
+HTTPX_API size_t httpx_response_history_len(const httpx_response *r) {
+    const httpx__response *p = httpx__hist_of(r);
+    return p && p->history ? p->history->n : 0;
+}
+
+HTTPX_API const httpx_response *httpx_response_history(const httpx_response *r, size_t i) {
+    const httpx__response *p = httpx__hist_of(r);
+    if (!p || !p->history || i >= p->history->n) return NULL;
+    return &p->history->hops[i]->pub;
+}
+
+HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
+    httpx__response *p = httpx__hist_of(r);
+    struct httpx__history *h;
+    const char *location;
+    httpx__err e;
+    if (!p || !httpx_is_redirect(r) || !p->url_text.len) return NULL;
+    location = httpx_header(r, "location");
+    h = httpx__hist_get(p);
+    if (!h) return NULL;
+    if (!h->next_done) {
+        memset(&e, 0, sizeof e);
+        h->next_done = true;
+        if (httpx__url_resolve(&h->next_url, p->url_text.p, location, &e) != HTTPX_OK) httpx__buf_free(&h->next_url);
+    }
+    return h->next_url.len ? h->next_url.p : NULL;
+}
+/* End of history.c */
+
+#if defined(HTTPX_LINES)
+#line 17371 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file links.c   (grep anchor: >>links)
+   ====================================================================== */
+/* links: r.links, the Link header fields (RFC 8288 section 3) parsed once,
+   on first use, and kept with the response. Every Link field counts, each
+   may hold several links; a link is "<URL>" and parameters "; name=value"
+   (token or quoted string, backslash escapes undone). The URL stays as
+   written, as HTTPX's response.links keeps it. A link that does not start
+   with '<' is skipped up to the next comma outside quotes: a server's bad
+   link never hides the good ones. Private prefix: httpx__lk_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/links.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+/* Offsets into the text while it grows; pointers once it is complete. */
+typedef struct httpx__lk_rec { size_t url, first, count; } httpx__lk_rec;
+typedef struct httpx__lk_param { size_t name, value; } httpx__lk_param;
+
+struct httpx__links {
+    httpx_link *items;
+    httpx_pair *pairs;              /* each link's params, {0}-terminated, one after another */
+    size_t n;
+    httpx__buf text;                /* every string, NUL-terminated */
+    bool failed;                    /* out of memory: no links */
+};
+
+typedef struct httpx__lk_parse {
+    httpx__buf text, recs, params;  /* recs and params: arrays of the structs above */
+    bool ok;
+} httpx__lk_parse;
+
+static httpx__response *httpx__lk_of(const httpx_response *r) { return (httpx__response *)(void *)(uintptr_t)r; }
+
+static bool httpx__lk_ows(char c) { return c == ' ' || c == '\t'; }
+
+/* Appends s[0..n) (lowered when asked) and a NUL; returns its offset. */
+static size_t httpx__lk_put(httpx__lk_parse *p, const char *s, size_t n, bool lower) {
+    size_t at = p->text.len, i;
+    for (i = 0; i < n; i++) {
+        char c = lower ? (char)httpx__lower((unsigned char)s[i]) : s[i];
+        p->ok = p->ok && httpx__buf_putc(&p->text, c);
+    }
+    p->ok = p->ok && httpx__buf_putc(&p->text, 0);
+    return at;
+}
+
+/* A parameter's value at s[*i..n): a quoted string (escapes undone) or a
+   token up to ';', ',' or white space. */
+static size_t httpx__lk_value(httpx__lk_parse *p, const char *s, size_t n, size_t *i) {
+    size_t at = p->text.len, j = *i;
+    if (j < n && s[j] == '"') {
+        for (j++; j < n && s[j] != '"'; j++) {
+            if (s[j] == '\\' && j + 1 < n) j++;
+            p->ok = p->ok && httpx__buf_putc(&p->text, s[j]);
+        }
+        if (j < n) j++;                 /* the closing quote */
+    } else {
+        for (; j < n && s[j] != ';' && s[j] != ',' && !httpx__lk_ows(s[j]); j++)
+            p->ok = p->ok && httpx__buf_putc(&p->text, s[j]);
+    }
+    p->ok = p->ok && httpx__buf_putc(&p->text, 0);
+    *i = j;
+    return at;
+}
+
+/* Past the rest of a link: to the comma that ends it, outside quotes. */
+static size_t httpx__lk_skip(const char *s, size_t n, size_t i) {
+    bool quoted = false;
+    for (; i < n; i++) {
+        if (quoted && s[i] == '\\') i++;
+        else if (s[i] == '"') quoted = !quoted;
+        else if (!quoted && s[i] == ',') break;
+    }
+    return i;
+}
+
+/* The parameters after a link's URL, from s[*i]. */
+static void httpx__lk_params(httpx__lk_parse *p, httpx__lk_rec *rec, const char *s, size_t n, size_t *i) {
+    size_t j = *i;
+    for (;;) {
+        httpx__lk_param prm;
+        size_t start;
+        while (j < n && httpx__lk_ows(s[j])) j++;
+        if (j >= n || s[j] != ';') break;
+        j++;
+        while (j < n && httpx__lk_ows(s[j])) j++;
+        start = j;
+        while (j < n && s[j] != '=' && s[j] != ';' && s[j] != ',' && !httpx__lk_ows(s[j])) j++;
+        if (j == start) continue;       /* "; ;" */
+        prm.name = httpx__lk_put(p, s + start, j - start, true);
+        while (j < n && httpx__lk_ows(s[j])) j++;
+        if (j < n && s[j] == '=') {
+            j++;
+            while (j < n && httpx__lk_ows(s[j])) j++;
+            prm.value = httpx__lk_value(p, s, n, &j);
+        } else {
+            prm.value = httpx__lk_put(p, "", 0, false);
+        }
+        p->ok = p->ok && httpx__buf_append(&p->params, &prm, sizeof prm);
+        rec->count++;
+    }
+    *i = j;
+}
+
+/* One Link field's links. */
+static void httpx__lk_field(httpx__lk_parse *p, const char *s) {
+    size_t n = strlen(s), i = 0;
+    while (i < n && p->ok) {
+        httpx__lk_rec rec;
+        const char *end;
+        while (i < n && (httpx__lk_ows(s[i]) || s[i] == ',')) i++;
+        if (i >= n) break;
+        end = s[i] == '<' ? (const char *)memchr(s + i, '>', n - i) : NULL;
+        if (!end) {                     /* not a link: on to the next one */
+            i = httpx__lk_skip(s, n, i);
+            continue;
+        }
+        rec.url = httpx__lk_put(p, s + i + 1, (size_t)(end - s) - i - 1, false);
+        rec.first = p->params.len / sizeof(httpx__lk_param);
+        rec.count = 0;
+        i = (size_t)(end - s) + 1;
+        httpx__lk_params(p, &rec, s, n, &i);
+        p->ok = p->ok && httpx__buf_append(&p->recs, &rec, sizeof rec);
+        i = httpx__lk_skip(s, n, i);
+    }
+}
+
+static void httpx__lk_free(httpx__response *r) {
+    if (!r->links) return;
+    httpx__free(r->links->items);
+    httpx__free(r->links->pairs);
+    httpx__buf_free(&r->links->text);
+    httpx__free(r->links);
+    r->links = NULL;
+}
+
+/* Offsets become pointers, now that the text stops moving. */
+static bool httpx__lk_finish(struct httpx__links *l, httpx__lk_parse *p) {
+    const httpx__lk_rec *recs = (const httpx__lk_rec *)(void *)p->recs.p;
+    const httpx__lk_param *prm = (const httpx__lk_param *)(void *)p->params.p;
+    size_t nparams = p->params.len / sizeof *prm, i, k, at = 0;
+    l->n = p->recs.len / sizeof *recs;
+    l->text = p->text;
+    memset(&p->text, 0, sizeof p->text);
+    if (!l->n) return true;
+    l->items = (httpx_link *)httpx__malloc(l->n * sizeof *l->items);
+    l->pairs = (httpx_pair *)httpx__malloc((nparams + l->n) * sizeof *l->pairs);
+    if (!l->items || !l->pairs) return false;
+    for (i = 0; i < l->n; i++) {
+        httpx_link *it = &l->items[i];
+        it->url = l->text.p + recs[i].url;
+        it->rel = NULL;
+        it->params = l->pairs + at;
+        for (k = 0; k < recs[i].count; k++, at++) {
+            l->pairs[at].name = l->text.p + prm[recs[i].first + k].name;
+            l->pairs[at].value = l->text.p + prm[recs[i].first + k].value;
+            if (!it->rel && !strcmp(l->pairs[at].name, "rel")) it->rel = l->pairs[at].value;
+        }
+        l->pairs[at].name = l->pairs[at].value = NULL;
+        at++;
+    }
+    return true;
+}
+
+static struct httpx__links *httpx__lk_get(const httpx_response *pub) {
+    httpx__response *r = httpx__lk_of(pub);
+    struct httpx__links *l;
+    httpx__lk_parse p;
+    const char *v;
+    size_t i;
+    if (!r) return NULL;
+    if (r->links) return r->links->failed ? NULL : r->links;
+    l = (struct httpx__links *)httpx__malloc(sizeof *l);
+    if (!l) return NULL;
+    memset(l, 0, sizeof *l);
+    r->links = l;
+    r->free_links = httpx__lk_free;
+    memset(&p, 0, sizeof p);
+    p.ok = true;
+    for (i = 0; p.ok && (v = httpx_headers_get_nth(&r->headers, "link", i)) != NULL; i++) httpx__lk_field(&p, v);
+    l->failed = !p.ok || !httpx__lk_finish(l, &p);
+    httpx__buf_free(&p.text);
+    httpx__buf_free(&p.recs);
+    httpx__buf_free(&p.params);
+    return l->failed ? NULL : l;
+}
+
+HTTPX_API size_t httpx_response_links_len(const httpx_response *r) {
+    struct httpx__links *l = httpx__lk_get(r);
+    return l ? l->n : 0;
+}
+
+HTTPX_API bool httpx_response_link(const httpx_response *r, size_t i, httpx_link *out) {
+    struct httpx__links *l = httpx__lk_get(r);
+    if (!l || i >= l->n) return false;
+    if (out) *out = l->items[i];
+    return true;
+}
+
+/* Whether the space-separated list rels holds rel (case-insensitive). */
+static bool httpx__lk_rel_has(const char *rels, const char *rel) {
+    size_t n = strlen(rel);
+    while (*rels) {
+        size_t k = 0;
+        while (*rels == ' ' || *rels == '\t') rels++;
+        while (rels[k] && rels[k] != ' ' && rels[k] != '\t') k++;
+        if (k && k == n && httpx__mem_ieq(rels, rel, n)) return true;
+        rels += k;
+    }
+    return false;
+}
+
+HTTPX_API const char *httpx_response_link_url(const httpx_response *r, const char *rel) {
+    struct httpx__links *l = httpx__lk_get(r);
+    size_t i;
+    if (!l || !rel) return NULL;
+    for (i = 0; i < l->n; i++)
+        if (l->items[i].rel && httpx__lk_rel_has(l->items[i].rel, rel)) return l->items[i].url;
+    return NULL;
+}
+
+HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
+    const httpx_pair *p;
+    size_t n;
+    if (!l || !name) return NULL;
+    n = strlen(name);
+    for (p = l->params; p && p->name; p++)
+        if (strlen(p->name) == n && httpx__mem_ieq(p->name, name, n)) return p->value;
+    return NULL;
+}
+/* End of links.c */
+
+#if defined(HTTPX_LINES)
+#line 17609 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -17367,7 +17837,174 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 17371 "httpx.h"
+#line 17841 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
+   ====================================================================== */
+/* hop_cookies: the client's cookie jar (cookie.c) in each hop, as HTTPX's
+   Client keeps one: every response head, a followed redirect's too, stores
+   its Set-Cookie fields; every request, each hop of a redirect too, carries
+   the cookies the jar holds for its URL, so that a login that sets a
+   cookie and redirects works in one call. One-shot calls have a jar of
+   their own client, thrown away with it. Private prefix: httpx__hc_. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/hop_cookies.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "cookie_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+#include <time.h>
+
+#ifndef HTTPX_COOKIE_MAX_HEADER
+/* Bytes of the Cookie value made from the jar and .cookies. 8 KiB is what
+   common servers take in one header line (nginx's default buffer, Apache's
+   LimitRequestFieldSize); a longer one would be refused there anyway, so it
+   fails here first, saying why, instead of leaving cookies out silently. */
+#define HTTPX_COOKIE_MAX_HEADER 8192
+#endif
+
+HTTPX_API httpx_cookies *httpx_client_cookies(httpx_client *c) { return c ? c->jar : NULL; }
+
+#ifndef HTTPX_NO_COOKIES
+
+HTTPX__PRIVATE bool httpx__client_jar_init(httpx_client *c) {
+    const httpx_pair *p;
+    if (c->opts.no_cookies) {
+        if (c->opts.cookies && c->opts.cookies->name)
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.cookies needs the cookie jar, but no_cookies is set");
+        return true;
+    }
+    c->jar = c->opts.cookie_jar;
+    if (!c->jar) {
+        c->jar = httpx_cookies_new();
+        if (!c->jar) return false;
+        c->jar_owned = true;
+    }
+    for (p = c->opts.cookies; p && p->name; p++) {
+        httpx_error err = httpx_cookies_set(c->jar, p->name, p->value, "", "/");
+        if (err == HTTPX_ERR_NOMEM) return false;
+        if (err) {
+            httpx__fail(&c->config_error, err, "httpx_client_opts.cookies: cookie '%.60s' is not valid (a name "
+                        "without '=', ';' or control characters; a value without ';')", p->name);
+            return true;
+        }
+    }
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__client_jar_free(httpx_client *c) {
+    if (c->jar_owned) httpx_cookies_free(c->jar);
+    c->jar = NULL;
+    c->jar_owned = false;
+}
+
+static bool httpx__hc_valid(const char *s, bool name) {
+    if (name && !*s) return false;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == ';' || (name && *s == '=')) return false;
+    return true;
+}
+
+static bool httpx__hc_named(const httpx_pair *mine, const char *name, size_t n) {
+    for (; mine && mine->name; mine++)
+        if (strlen(mine->name) == n && !memcmp(mine->name, name, n)) return true;
+    return false;
+}
+
+/* The request's .cookies after the jar's cookies (jar, "a=1; b=2") that
+   they do not name: theirs win by name, as HTTPX merges them. */
+static bool httpx__hc_merge(httpx__buf *out, const httpx__buf *jar, const httpx_pair *mine) {
+    const char *s = jar->p, *end = jar->p + jar->len;
+    bool ok = true;
+    while (s && s < end) {
+        const char *stop = strstr(s, "; "), *eq;
+        size_t n;
+        if (!stop) stop = end;
+        eq = (const char *)memchr(s, '=', (size_t)(stop - s));
+        n = eq ? (size_t)(eq - s) : 0;
+        if (!httpx__hc_named(mine, s, n)) {
+            if (out->len) ok = ok && httpx__buf_puts(out, "; ");
+            ok = ok && httpx__buf_append(out, s, (size_t)(stop - s));
+        }
+        s = stop + 2;
+    }
+    for (; mine && mine->name; mine++) {
+        if (out->len) ok = ok && httpx__buf_puts(out, "; ");
+        ok = ok && httpx__buf_puts(out, mine->name) && httpx__buf_putc(out, '=') &&
+             httpx__buf_puts(out, mine->value ? mine->value : "");
+    }
+    return ok;
+}
+
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_out(httpx__response *r, httpx__err *e) {
+    httpx__request *q = &r->req;
+    httpx_cookies *jar = r->client->jar;
+    const httpx_pair *mine = q->strip_credentials ? NULL : r->opts->cookies, *p;
+    httpx__buf from_jar, value;
+    httpx_error err = HTTPX_OK;
+    bool ok = true;
+    for (p = mine; p && p->name; p++)
+        if (!httpx__hc_valid(p->name, true) || !httpx__hc_valid(p->value ? p->value : "", false))
+            return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_opts.cookies: cookie '%.60s' is not valid (a "
+                               "name without '=', ';' or control characters; a value without ';')", p->name);
+    /* the caller's own Cookie field is theirs to send, as HTTPX (urllib's
+       add_cookie_header) leaves it alone */
+    if (httpx_headers_get(&q->headers, "cookie")) return HTTPX_OK;
+    if (!jar && !(mine && mine->name)) return HTTPX_OK;
+    memset(&from_jar, 0, sizeof from_jar);
+    memset(&value, 0, sizeof value);
+    if (jar) ok = httpx__cookies_header(jar, &q->url, (int64_t)time(NULL), &from_jar);
+    ok = ok && httpx__hc_merge(&value, &from_jar, mine);
+    if (!ok)
+        err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Cookie header");
+    else if (value.len > HTTPX_COOKIE_MAX_HEADER)
+        err = httpx__fail(e, HTTPX_ERR_TOO_LARGE, "the Cookie header for this URL would be %zu bytes, over "
+                          "HTTPX_COOKIE_MAX_HEADER (%d): clear cookies from the jar (httpx_client_cookies)",
+                          value.len, HTTPX_COOKIE_MAX_HEADER);
+    else if (value.len && !httpx__headers_add_raw(&q->headers, "Cookie", 6, value.p, value.len))
+        err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Cookie header");
+    httpx__buf_free(&from_jar);
+    httpx__buf_free(&value);
+    return err;
+}
+
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err *e) {
+    httpx_cookies *jar = r->client->jar;
+    if (!jar || r->cookies_taken || !r->pub.status_code) return HTTPX_OK;
+    r->cookies_taken = true;
+    if (httpx__cookies_store_headers(jar, &r->req.url, &r->headers, (int64_t)time(NULL)) != HTTPX_OK)
+        return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory storing the response's cookies");
+    return HTTPX_OK;
+}
+
+#else /* HTTPX_NO_COOKIES: no jar; cookies asked for fail rather than vanish */
+
+HTTPX__PRIVATE bool httpx__client_jar_init(httpx_client *c) {
+    if (c->opts.cookies && c->opts.cookies->name)
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts.cookies: this build has no cookies (HTTPX_NO_COOKIES)");
+    return true;
+}
+HTTPX__PRIVATE void httpx__client_jar_free(httpx_client *c) { (void)c; }
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_out(httpx__response *r, httpx__err *e) {
+    if (r->opts->cookies && r->opts->cookies->name)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_opts.cookies: this build has no cookies (HTTPX_NO_COOKIES)");
+    return HTTPX_OK;
+}
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err *e) {
+    (void)r; (void)e;
+    return HTTPX_OK;
+}
+
+#endif /* HTTPX_NO_COOKIES */
+/* End of hop_cookies.c */
+
+#if defined(HTTPX_LINES)
+#line 18008 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -17377,11 +18014,12 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 
      1. build the request value (request.c: httpx__begin for the first hop,
         the redirect decision below for the next ones);
-     2. [the next issue: request hooks, cookies into the request, an auth
-        flow's step: see httpx__hop_send];
+     2. the jar's cookies into the request (hop_cookies.c); [the next
+        issue: request hooks, an auth flow's step: see httpx__hop_send];
      3. send it through the client's transport (the network: the pool and
         the protocol slot; or the mock);
-     4. the head comes in through the door (response.c), as values, which
+     4. the head comes in through the door (response.c), as values (its
+        Set-Cookie fields go to the jar: httpx__hop_head_in), which
         also notes whether it is a redirect to follow;
      5. decide on the redirect: the next hop's request, back to 2;
      6. publish the response.
@@ -17390,7 +18028,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
    sends with httpx__hop_send and settles with httpx__hop_settle from its
    hook around a loop pass. Private prefix: httpx__hop_. */
 #if defined(HTTPX_LINES)
-#line 17 "tools/src/hop.c"
+#line 18 "tools/src/hop.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "url_internal.h": earlier in httpx.h */
@@ -17408,11 +18046,36 @@ HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
 
 /* ---- the hop ---- */
 
+/* A hop that fails before it goes: r holds why, its exchange is DONE. */
+static void httpx__hop_refuse(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
+}
+
 HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
+    httpx__err e;
     if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
-    /* Here the next issue's request hooks, cookies and auth flow see the
-       built request (r->req) before it goes. */
+    memset(&e, 0, sizeof e);
+    /* the jar's cookies first, so that request hooks and auth see the
+       request as it goes (HTTPX sets Cookie when it builds a request) */
+    if (httpx__hop_cookies_out(r, &e)) {
+        httpx__hop_refuse(r, &e);
+        return;
+    }
+    /* Here the next issue's request hooks and auth flow see the built
+       request (r->req) before it goes. */
     r->transport->submit(&r->ex);
+}
+
+/* A hop's head is in (or the hop ended without one): what the policy
+   takes from every head, redirects' too. */
+static void httpx__hop_head_in(httpx__response *r) {
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    if (httpx__hop_cookies_in(r, &e)) {
+        r->transport->cancel(&r->ex);
+        httpx__response_fail(r, &e);
+    }
 }
 
 static bool httpx__hop_same_origin(const httpx__url *a, const httpx__url *b) {
@@ -17452,6 +18115,33 @@ static void httpx__hop_reset(httpx__response *r) {
     r->pub.expected_length = -1;
     r->pub.url = r->url_text.p;
     r->draining_redirect = false;
+    r->cookies_taken = false;
+}
+
+/* An https:// page that redirects to http:// would send what follows in
+   clear text: only when the client allows it. */
+static httpx_error httpx__hop_downgrade(httpx__response *r, const char *next, httpx__err *e) {
+    bool to_http = strlen(next) > 7 && httpx__mem_ieq(next, "http://", 7);
+    if (!r->req.url.is_https || !to_http || r->client->opts.allow_https_downgrade) return HTTPX_OK;
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "refused a redirect from https to http (%.120s): "
+                       "set httpx_client_opts.allow_https_downgrade to follow it", next);
+}
+
+/* A 307/308 sends the body again: a streamed upload only when the caller
+   can rewind it (httpx_opts.upload_rewind). */
+static httpx_error httpx__hop_rewind(httpx__response *r, int code, httpx__err *e) {
+    httpx__request *q = &r->req;
+    int rc;
+    if (!q->upload || !r->opts->upload_rewind)
+        return httpx__fail(e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect%s",
+                           code, q->upload ? " (give httpx_opts.upload_rewind to allow it)" : "");
+    rc = r->opts->upload_rewind(q->upload_user_data);
+    if (rc != 0)
+        return httpx__fail(e, HTTPX_ERR_STREAM, "the upload_rewind callback returned %d: cannot follow the %d redirect",
+                           rc, code);
+    q->body = NULL;             /* the mock kept the bytes it read: read them afresh */
+    q->body_len = 0;
+    return HTTPX_OK;
 }
 
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
@@ -17473,16 +18163,19 @@ static bool httpx__hop_redirect(httpx__response *r) {
         httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
         return httpx__hop_fail(r, &e);
     }
-    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
+    if (httpx__url_resolve(&next, r->url_text.p, location, &e) || httpx__hop_downgrade(r, next.p, &e)) {
         httpx__buf_free(&next);
         return httpx__hop_fail(r, &e);
     }
     /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
     if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
         httpx__hop_drop_body(q);
-    } else if (!q->replayable) {
+    } else if (!q->replayable && httpx__hop_rewind(r, code, &e)) {
         httpx__buf_free(&next);
-        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        return httpx__hop_fail(r, &e);
+    }
+    if (httpx__history_add(r, &e)) {    /* r.history: this hop, before r is cleared for the next */
+        httpx__buf_free(&next);
         return httpx__hop_fail(r, &e);
     }
     /* remember the old origin: its views die with the old URL text */
@@ -17517,6 +18210,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
        the redirect step: go on while that happens */
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
+        httpx__hop_head_in(r);
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -17530,6 +18224,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         httpx__loop_until(ex, ex->stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
+        httpx__hop_head_in(r);
         if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
         if (!httpx__hop_redirect(r)) break;
     }
@@ -17538,7 +18233,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 17542 "httpx.h"
+#line 18237 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -17673,7 +18368,8 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
         ok = c->config_error.code != HTTPX_ERR_NOMEM;
     c->dns.nameservers = c->opts.nameservers;
-    c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
+    ok = ok && httpx__client_jar_init(c);
+    c->opts.headers = c->opts.params = c->opts.cookies = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
     if (!ok) {
         httpx_client_free(c);
@@ -17694,6 +18390,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
+    httpx__client_jar_free(c);
     httpx__free(c->headers);
     httpx__free(c->strings);
     httpx__free(c);
@@ -17909,7 +18606,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 17913 "httpx.h"
+#line 18610 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -17936,17 +18633,20 @@ static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__res
    headers, auth strings, and the body bytes. */
 static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
     size_t nh, sh = httpx__pairs_size(o->headers, &nh);
+    size_t nc, sc = httpx__pairs_size(o->cookies, &nc);
     size_t su = o->auth.username ? strlen(o->auth.username) + 1 : 0;
     size_t sp = o->auth.password ? strlen(o->auth.password) + 1 : 0;
     char *store;
     httpx_pair *pairs;
     r->opts_copy = *o;
-    r->opts_store = (char *)httpx__malloc((nh + 1) * sizeof(httpx_pair) + sh + su + sp);
+    r->opts_store = (char *)httpx__malloc((nh + nc + 2) * sizeof(httpx_pair) + sh + sc + su + sp);
     if (!r->opts_store) return false;
     pairs = (httpx_pair *)(void *)r->opts_store;
-    store = r->opts_store + (nh + 1) * sizeof(httpx_pair);
+    store = r->opts_store + (nh + nc + 2) * sizeof(httpx_pair);
     httpx__pairs_copy(pairs, o->headers, &store);
     r->opts_copy.headers = o->headers ? pairs : NULL;
+    httpx__pairs_copy(pairs + nh + 1, o->cookies, &store);    /* read at every hop */
+    r->opts_copy.cookies = o->cookies ? pairs + nh + 1 : NULL;
     if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
     if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
     return true;
@@ -18133,7 +18833,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 18137 "httpx.h"
+#line 18837 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -18529,7 +19229,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 18533 "httpx.h"
+#line 19233 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -18564,7 +19264,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 18568 "httpx.h"
+#line 19268 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

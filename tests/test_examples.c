@@ -54,6 +54,17 @@ TEST(examples_cookie_session_file) {
     rmdir(dir);
 }
 
+TEST(examples_redirects_history) {
+    REQUIRE(fx_rogue_url());
+    CHECK_INT(run_example("redirects", fx_rogue_url(), NULL), 0);
+    HAS("hop 1: 302 ");
+    HAS("/redirect/3  ->  /redirect/2");
+    HAS("/redirect/1  ->  /anything");
+    HAS("final: 200 ");
+    HAS("/anything (3 redirects)");
+    HAS("not followed: 302, next request would go to http://127.0.0.1:");
+}
+
 TEST(examples_quickstart_requests) {
     const char *base = fx_rogue_url();
     REQUIRE(base);

@@ -40,6 +40,7 @@ TEST(oom_path_upload_redirect_json) {
 #ifndef HTTPX_NO_INFLATE
     OOM_PATH("gzip", fx_rogue_url(), NULL);
 #endif
+    OOM_PATH("cookies", fx_rogue_url(), NULL);
 }
 
 #ifndef HTTPX_NO_HTTP2

@@ -29,6 +29,7 @@
     X(httpx_read_fn, upload)                                                   \
     X(void *, upload_user_data)                                                \
     X(long long, upload_length)                                                \
+    X(httpx_rewind_fn, upload_rewind)                                          \
     X(httpx_auth, auth)                                                        \
     X(httpx_timeout, timeout)                                                  \
     X(int, follow_redirects)                                                   \
@@ -39,7 +40,8 @@
     X(httpx_data_fn, on_data)                                                  \
     X(bool, raw)                                                               \
     X(httpx_done_fn, on_done)                                                  \
-    X(void *, user_data)
+    X(void *, user_data)                                                       \
+    X(const httpx_pair *, cookies)
 
 /* A struct with exactly the listed fields has httpx_opts's size and offsets
    only while the list is complete. (A bool squeezed into padding would keep
@@ -66,6 +68,7 @@ typedef struct run {
     int data_calls, done_calls;
     void *data_user, *done_user;
     const char *upload_next;    /* the upload callback's state */
+    int rewinds;                /* upload_rewind calls */
 } run;
 
 static int stream_cb(void *user, httpx_response *r, const char *buf, size_t len) {
@@ -106,6 +109,13 @@ static long upload_cb(void *user, void *buf, size_t cap) {
     return (long)n;
 }
 
+static int rewind_cb(void *user) {
+    run *ru = (run *)user;
+    ru->upload_next = "streamed body";
+    ru->rewinds++;
+    return 0;
+}
+
 typedef struct row {
     const char *fields;         /* the httpx_opts fields this row sets, space-separated */
     const char *method;
@@ -123,6 +133,7 @@ typedef struct row {
 static const char *url_echo(void) { return fx_rogue_at("/echo"); }
 static const char *url_delay(void) { return fx_rogue_at("/delay/3000"); }
 static const char *url_redirect(void) { return fx_rogue_at("/redirect?to=/echo/after"); }
+static const char *url_redirect307(void) { return fx_rogue_at("/redirect?to=/echo/after&code=307"); }
 static const char *url_redirect2(void) { return fx_rogue_at("/redirect?to=/redirect%3Fto%3D/echo/after"); }
 static const char *url_h2c(void) { return fx_url(fxh2_nghttpd_port(), "/hello.txt"); }
 static const char *url_tls(void) { return fx_url(fxt_nginx_port("rsa"), "/hello.txt"); }
@@ -337,6 +348,29 @@ static void c_on_done(const row *w, const run *ru) {
     ROW_CHECK(ru->status == 200 && ECHOED("GET /echo HTTP/1.1\r\n"));
 }
 
+static void f_cookies(httpx_opts *o, run *ru) {
+    static const httpx_pair k[] = {{"a", "1"}, {"b", "x y"}, {0}};
+    (void)ru;
+    o->cookies = k;
+}
+static void c_cookies(const row *w, const run *ru) {
+    ROW_CHECK(ru->status == 200);
+    ROW_CHECK(ECHOED("\r\nCookie: a=1; b=x y\r\n"));
+}
+
+/* a 307 sends the streamed body again once the caller rewound it */
+static void f_upload_rewind(httpx_opts *o, run *ru) {
+    f_upload(o, ru);
+    o->upload_rewind = rewind_cb;
+    o->follow_redirects = HTTPX_YES;
+}
+static void c_upload_rewind(const row *w, const run *ru) {
+    ROW_CHECK(ru->error == HTTPX_OK && ru->status == 200);
+    ROW_CHECK(ru->rewinds == 1);
+    ROW_CHECK(ECHOED("POST /echo/after HTTP/1.1\r\n"));
+    ROW_CHECK(ECHOED("\r\n\r\nstreamed body"));
+}
+
 static const row rows[] = {
     {"params", "GET", url_echo, f_params, c_params, true},
     {"headers", "GET", url_echo, f_headers, c_headers, true},
@@ -347,6 +381,9 @@ static const row rows[] = {
     {"json", "PUT", url_echo, f_json, c_json, true},
     {"upload upload_user_data", "POST", url_echo, f_upload, c_upload, true},
     {"upload upload_user_data upload_length", "POST", url_echo, f_upload_length, c_upload_length, true},
+    {"upload upload_user_data upload_rewind follow_redirects", "POST", url_redirect307, f_upload_rewind,
+     c_upload_rewind, true},
+    {"cookies", "GET", url_echo, f_cookies, c_cookies, true},
     {"auth", "GET", url_echo, f_auth, c_auth, true},
     {"timeout", "GET", url_delay, f_timeout, c_timeout, false},
     {"follow_redirects", "GET", url_redirect, f_follow, c_follow, true},

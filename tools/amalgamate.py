@@ -77,7 +77,10 @@ COMPONENTS = [               # implementation, bottom layer first
     "loop.c",
     "body_decode.c",        # Content-Encoding undone at the door (response.c calls it)
     "response.c",
+    "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
+    "links.c",              # r.links: the Link header parsed
     "mock.c",
+    "hop_cookies.c",        # the client's cookie jar in each hop (cookie.c's jar, hop.c's calls)
     "hop.c",
     "client.c",
     "task.c",

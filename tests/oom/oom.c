@@ -18,6 +18,9 @@
                                            (rogue.py /discard, /anything)
        build/oom redirect BASE             two redirects followed (rogue.py)
        build/oom json     BASE             httpx_json on the response (rogue.py /json)
+       build/oom cookies  BASE             the client's jar through a login redirect, with
+                                           client and request cookies; the history and
+                                           the Link header read (rogue.py /cookies, /set-header)
    It prints "oom PATH: N allocation points, each failed in turn, B bad
    outcomes" and exits 1 when B > 0. */
 #define _POSIX_C_SOURCE 200809L     /* before any system header */
@@ -248,6 +251,39 @@ static int run_redirect(void) {
     return bad;
 }
 
+static int run_cookies(void) {
+    httpx_client_opts o;
+    httpx_client *c;
+    httpx_response *r;
+    char url[512];
+    int bad = 0;
+    memset(&o, 0, sizeof o);
+    o.follow_redirects = true;
+    o.cookies = (const httpx_pair[]){{"c", "1"}, {0}};
+    c = httpx_client_new(&o);
+    if (!c) return 0;
+    snprintf(url, sizeof url, "%s/cookies/set/session/abc", g_url);
+    r = httpx_client_get(c, url, &(httpx_opts){ .cookies = (const httpx_pair[]){{"r", "2"}, {0}} });
+    if (r && r->error == HTTPX_OK && (httpx_response_history_len(r) != 1 ||
+                                      httpx_response_history(r, 0)->status_code != 302)) {
+        bad++;
+        if (!first_other[0]) snprintf(first_other, sizeof first_other, "cookies: no history of the redirect");
+    }
+    bad += outcome(r, "{\"cookies\": {\"c\": \"1\", \"session\": \"abc\", \"r\": \"2\"}}");
+    snprintf(url, sizeof url, "%s/set-header?Link=%%3C%%2Fp%%2F2%%3E%%3B%%20rel%%3Dnext", g_url);
+    r = httpx_client_get(c, url, NULL);
+    if (r && r->error == HTTPX_OK) {
+        const char *next = httpx_response_link_url(r, "next");   /* NULL: out of memory, allowed */
+        if (next && strcmp(next, "/p/2") != 0) {
+            bad++;
+            if (!first_other[0]) snprintf(first_other, sizeof first_other, "cookies: link '%s'", next);
+        }
+    }
+    bad += outcome(r, "ok");
+    httpx_client_free(c);
+    return bad;
+}
+
 static int run_json(void) {
     httpx_client *c = path_client(false, false);
     char url[512];
@@ -323,7 +359,8 @@ int main(int argc, char **argv) {
     long k, needed, bad = 0;
     static const struct { const char *name; int (*run)(void); long ok; } paths[] = {
         {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
-        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1}, {"gzip", run_gzip, 2}};
+        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1},
+        {"cookies", run_cookies, 2}, {"gzip", run_gzip, 2}};
     size_t i;
     for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(argv[1], paths[i].name) != 0) continue;

@@ -1098,6 +1098,18 @@ def ep_enc(c, req, arg):
 
 PREFIX["/enc/"] = ep_enc
 
+# ---- cookies and redirect history (test_cookie_client.c, test_history.c) ----
+#   /redirect/N        httpbin's: 302 to /redirect/N-1, and /redirect/1 to
+#                      /anything (N from 1 to 100).
+def ep_redirect_n(c, req, arg):
+    if not arg.isdigit() or not 1 <= int(arg) <= 100:
+        return c.respond(req, 404, [("Content-Type", "text/plain")], b"not found")
+    n = int(arg)
+    to = "/redirect/%d" % (n - 1) if n > 1 else "/anything"
+    return c.respond(req, 302, [("Location", to), ("Content-Type", "text/plain")], b"redirecting")
+
+
+PREFIX["/redirect/"] = ep_redirect_n
 
 if __name__ == "__main__":
     main()

@@ -125,7 +125,8 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
         ok = c->config_error.code != HTTPX_ERR_NOMEM;
     c->dns.nameservers = c->opts.nameservers;
-    c->opts.headers = c->opts.params = NULL;   /* only our copies are used from here on */
+    ok = ok && httpx__client_jar_init(c);
+    c->opts.headers = c->opts.params = c->opts.cookies = NULL;   /* only our copies are used from here on */
     c->opts.base_url = c->base_url.p;
     if (!ok) {
         httpx_client_free(c);
@@ -146,6 +147,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
+    httpx__client_jar_free(c);
     httpx__free(c->headers);
     httpx__free(c->strings);
     httpx__free(c);

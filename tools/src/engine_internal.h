@@ -411,6 +411,13 @@ struct httpx__response {
     const httpx__transport *transport;
     struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
+    /* the policy's memory hung on a response (hop_cookies.c, history.c,
+       links.c): made on first use; each maker installs its free */
+    bool cookies_taken;             /* this hop's Set-Cookie fields are in the jar */
+    struct httpx__history *history; /* r.history and r.next_request's URL */
+    struct httpx__links *links;     /* r.links, parsed on first use */
+    void (*free_history)(httpx__response *r);
+    void (*free_links)(httpx__response *r);
     /* the face that made it: called first when it is freed (a task leaves
        its client's list), and with the one-shot client it owns, last */
     void (*on_free)(httpx__response *r);
@@ -431,6 +438,8 @@ struct httpx_client {
     httpx__conn *conns;
     int num_conns;
     httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
+    httpx_cookies *jar;             /* the cookie jar (hop_cookies.c); NULL: none */
+    bool jar_owned;                 /* the client's own (not opts.cookie_jar): freed with it */
     httpx__tls_config *tls;         /* made at the first https request */
     httpx__dns_config dns;
     bool oneshot;                   /* the private client of one httpx_get() & co. */
@@ -484,8 +493,21 @@ HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
 HTTPX__PRIVATE const httpx__exchange_sink *httpx__response_sink(void);
 HTTPX__PRIVATE void httpx__response_fail(httpx__response *r, httpx__err *e);
 HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
+/* history.c: r.history; the hop adds the response of each redirect it
+   follows, before the next hop clears r. */
+HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
 /* mock.c */
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
+/* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
+/* Makes c's jar (or takes opts.cookie_jar) with opts.cookies in it; false
+   when out of memory. A misuse becomes c->config_error. */
+HTTPX__PRIVATE bool httpx__client_jar_init(httpx_client *c);
+HTTPX__PRIVATE void httpx__client_jar_free(httpx_client *c);
+/* Before a hop goes: its Cookie header from the jar and the request's
+   .cookies (unless the caller gave one). */
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_out(httpx__response *r, httpx__err *e);
+/* A hop's head is in: its Set-Cookie fields into the jar, once per hop. */
+HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err *e);
 /* hop.c: one hop of the policy layer, for both faces */
 HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void);
 /* Picks r's transport (the client's) and sends its first hop. */

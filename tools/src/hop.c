@@ -3,11 +3,12 @@
 
      1. build the request value (request.c: httpx__begin for the first hop,
         the redirect decision below for the next ones);
-     2. [the next issue: request hooks, cookies into the request, an auth
-        flow's step: see httpx__hop_send];
+     2. the jar's cookies into the request (hop_cookies.c); [the next
+        issue: request hooks, an auth flow's step: see httpx__hop_send];
      3. send it through the client's transport (the network: the pool and
         the protocol slot; or the mock);
-     4. the head comes in through the door (response.c), as values, which
+     4. the head comes in through the door (response.c), as values (its
+        Set-Cookie fields go to the jar: httpx__hop_head_in), which
         also notes whether it is a redirect to follow;
      5. decide on the redirect: the next hop's request, back to 2;
      6. publish the response.
@@ -31,11 +32,36 @@ HTTPX__PRIVATE const httpx__transport *httpx__network_transport(void) {
 
 /* ---- the hop ---- */
 
+/* A hop that fails before it goes: r holds why, its exchange is DONE. */
+static void httpx__hop_refuse(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
+}
+
 HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
+    httpx__err e;
     if (r->pub.error) return;   /* the request could not be built: r holds why (its exchange is DONE) */
-    /* Here the next issue's request hooks, cookies and auth flow see the
-       built request (r->req) before it goes. */
+    memset(&e, 0, sizeof e);
+    /* the jar's cookies first, so that request hooks and auth see the
+       request as it goes (HTTPX sets Cookie when it builds a request) */
+    if (httpx__hop_cookies_out(r, &e)) {
+        httpx__hop_refuse(r, &e);
+        return;
+    }
+    /* Here the next issue's request hooks and auth flow see the built
+       request (r->req) before it goes. */
     r->transport->submit(&r->ex);
+}
+
+/* A hop's head is in (or the hop ended without one): what the policy
+   takes from every head, redirects' too. */
+static void httpx__hop_head_in(httpx__response *r) {
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    if (httpx__hop_cookies_in(r, &e)) {
+        r->transport->cancel(&r->ex);
+        httpx__response_fail(r, &e);
+    }
 }
 
 static bool httpx__hop_same_origin(const httpx__url *a, const httpx__url *b) {
@@ -75,6 +101,33 @@ static void httpx__hop_reset(httpx__response *r) {
     r->pub.expected_length = -1;
     r->pub.url = r->url_text.p;
     r->draining_redirect = false;
+    r->cookies_taken = false;
+}
+
+/* An https:// page that redirects to http:// would send what follows in
+   clear text: only when the client allows it. */
+static httpx_error httpx__hop_downgrade(httpx__response *r, const char *next, httpx__err *e) {
+    bool to_http = strlen(next) > 7 && httpx__mem_ieq(next, "http://", 7);
+    if (!r->req.url.is_https || !to_http || r->client->opts.allow_https_downgrade) return HTTPX_OK;
+    return httpx__fail(e, HTTPX_ERR_UNSUPPORTED_PROTOCOL, "refused a redirect from https to http (%.120s): "
+                       "set httpx_client_opts.allow_https_downgrade to follow it", next);
+}
+
+/* A 307/308 sends the body again: a streamed upload only when the caller
+   can rewind it (httpx_opts.upload_rewind). */
+static httpx_error httpx__hop_rewind(httpx__response *r, int code, httpx__err *e) {
+    httpx__request *q = &r->req;
+    int rc;
+    if (!q->upload || !r->opts->upload_rewind)
+        return httpx__fail(e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect%s",
+                           code, q->upload ? " (give httpx_opts.upload_rewind to allow it)" : "");
+    rc = r->opts->upload_rewind(q->upload_user_data);
+    if (rc != 0)
+        return httpx__fail(e, HTTPX_ERR_STREAM, "the upload_rewind callback returned %d: cannot follow the %d redirect",
+                           rc, code);
+    q->body = NULL;             /* the mock kept the bytes it read: read them afresh */
+    q->body_len = 0;
+    return HTTPX_OK;
 }
 
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
@@ -96,16 +149,19 @@ static bool httpx__hop_redirect(httpx__response *r) {
         httpx__fail(&e, HTTPX_ERR_TOO_MANY_REDIRECTS, "exceeded %d redirects (max_redirects)", r->set.max_redirects);
         return httpx__hop_fail(r, &e);
     }
-    if (httpx__url_resolve(&next, r->url_text.p, location, &e)) {
+    if (httpx__url_resolve(&next, r->url_text.p, location, &e) || httpx__hop_downgrade(r, next.p, &e)) {
         httpx__buf_free(&next);
         return httpx__hop_fail(r, &e);
     }
     /* 303, and 301/302 after POST, become GET without a body, as browsers and HTTPX do */
     if ((code == 303 && strcmp(q->method, "HEAD") != 0) || ((code == 301 || code == 302) && !strcmp(q->method, "POST"))) {
         httpx__hop_drop_body(q);
-    } else if (!q->replayable) {
+    } else if (!q->replayable && httpx__hop_rewind(r, code, &e)) {
         httpx__buf_free(&next);
-        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body to follow a %d redirect", code);
+        return httpx__hop_fail(r, &e);
+    }
+    if (httpx__history_add(r, &e)) {    /* r.history: this hop, before r is cleared for the next */
+        httpx__buf_free(&next);
         return httpx__hop_fail(r, &e);
     }
     /* remember the old origin: its views die with the old URL text */
@@ -140,6 +196,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
        the redirect step: go on while that happens */
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
+        httpx__hop_head_in(r);
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -153,6 +210,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         httpx__loop_until(ex, ex->stream ? HTTPX__EX_BODY : HTTPX__EX_DONE);
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
+        httpx__hop_head_in(r);
         if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
         if (!httpx__hop_redirect(r)) break;
     }

@@ -87,6 +87,8 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e);/* any failure talking to
 
 /* >>types */
 typedef struct httpx_pair { const char *name, *value; } httpx_pair;   /* arrays end with {0} */
+/* A cookie jar (see >>cookies); declared here for the client's options. */
+typedef struct httpx_cookies httpx_cookies;
 
 /* Seconds. 0 in a field means the default (5 s, as in HTTPX); a negative value
    means no limit. connect, read, write and pool bound one wait each, so a
@@ -121,6 +123,9 @@ typedef struct httpx_file {
 /* A streaming upload: return bytes written into buf (>0), 0 at the end, <0 to
    abort the request. */
 typedef long (*httpx_read_fn)(void *user_data, void *buf, size_t cap);
+/* Rewinds a streaming upload (httpx_opts.upload_rewind): 0 when the next
+   reads produce the body from its start again, nonzero when they cannot. */
+typedef int (*httpx_rewind_fn)(void *user_data);
 
 /* A yes/no of a request that can also say "as the client says" (zero), so
    that a request's explicit no beats a client's yes. true works as HTTPX_YES;
@@ -194,6 +199,11 @@ typedef struct httpx_opts {
     httpx_read_fn upload;       /* a streaming body */
     void *upload_user_data;
     long long upload_length;    /* 0: unknown, sent chunked; >0: Content-Length */
+    /* NULL: a 307/308 redirect of a streamed upload fails (HTTPX_ERR_STREAM:
+       its bytes are gone). Else it is called before the body goes again to
+       the redirect's target: return 0 once upload will produce the body from
+       its start again (a file rewound, a counter reset), nonzero to fail. */
+    httpx_rewind_fn upload_rewind;
     httpx_auth auth;            /* kind 0: the client's, else the URL's userinfo; HTTPX_AUTH_NONE: none */
     httpx_timeout timeout;      /* zero fields take the client's */
     int follow_redirects;       /* HTTPX_YES (true), HTTPX_NO, or 0: the client's (default no, as in HTTPX) */
@@ -208,6 +218,14 @@ typedef struct httpx_opts {
                                    iter_raw): content, on_data and httpx_read all see wire bytes */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
+    /* HTTPX's cookies= of one request: sent with the client jar's cookies in
+       its Cookie header (a name here wins over the jar's of that name), never
+       stored in the jar; they go with every hop to the request's origin, not
+       across a redirect to another. Names and values as httpx_cookies_set
+       takes them (else HTTPX_ERR_INVALID_ARGUMENT). A Cookie header of the
+       caller's own (.headers or the client's) is sent as it is instead, as
+       HTTPX does: then neither these nor the jar's are added. */
+    const httpx_pair *cookies;
 } httpx_opts;
 
 /* What an on_debug call shows (as libcurl's CURLOPT_DEBUGFUNCTION). */
@@ -282,6 +300,22 @@ typedef struct httpx_client_opts {
                                    instead of the URL's host and port, which still make the Host
                                    header (and the TLS name of https://), as HTTPX's uds= and
                                    curl's --unix-socket. Copied */
+    /* Cookies (see >>cookies), on by default as in HTTPX: the client keeps a
+       jar; every response head (each hop of a redirect too) stores its
+       Set-Cookie there, and every request (each hop) carries the jar's
+       cookies for its URL in one Cookie header (at most HTTPX_COOKIE_MAX_HEADER,
+       8192 bytes; a longer one fails the request with HTTPX_ERR_TOO_LARGE
+       rather than drop cookies silently). httpx_client_cookies gives the jar. */
+    const httpx_pair *cookies;  /* HTTPX's Client(cookies=): put in the jar at creation, for every
+                                   host and path "/" (needs the jar: with no_cookies every request
+                                   fails with HTTPX_ERR_INVALID_ARGUMENT) */
+    httpx_cookies *cookie_jar;  /* NULL: a jar of the client's own. Else this jar is used (and
+                                   not freed): load it before, save it after, share it between
+                                   clients used one at a time */
+    bool no_cookies;            /* no jar: nothing stored, nothing sent but a request's .cookies */
+    bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
+                                   redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
+                                   --proto-redir =https does, and the redirect is the response) */
 } httpx_client_opts;
 
 /* >>response */
@@ -337,6 +371,9 @@ HTTPX_API httpx_response *httpx_stream(const char *method, const char *url, cons
 typedef struct httpx_client httpx_client;
 HTTPX_API httpx_client   *httpx_client_new(const httpx_client_opts *opt);   /* NULL opt: defaults; NULL result: out of memory */
 HTTPX_API void            httpx_client_free(httpx_client *c);
+/* client.cookies: the jar the client uses (its own, or httpx_client_opts.cookie_jar);
+   NULL with no_cookies or HTTPX_NO_COOKIES. Read and change it between requests. */
+HTTPX_API httpx_cookies  *httpx_client_cookies(httpx_client *c);
 HTTPX_API httpx_response *httpx_client_request(httpx_client *c, const char *method, const char *url, const httpx_opts *opt);
 HTTPX_API httpx_response *httpx_client_get(httpx_client *c, const char *url, const httpx_opts *opt);
 HTTPX_API httpx_response *httpx_client_post(httpx_client *c, const char *url, const httpx_opts *opt);
@@ -387,6 +424,35 @@ HTTPX_API const httpx_headers *httpx_response_headers(const httpx_response *r); 
 /* The request that was sent for r: the last hop's, after redirects (HTTPX's
    r.request). Valid until r is freed. */
 HTTPX_API const httpx_req *httpx_response_request(const httpx_response *r);
+/* r.history: the responses of the redirects followed to reach r, oldest
+   first; r itself is not in it. Each is a read-only response: status_code,
+   reason_phrase, http_version, url, elapsed, headers (httpx_header,
+   httpx_response_headers), content "" (a followed redirect's body is
+   dropped), httpx_response_request (method and URL only). They live and die
+   with r: never free them. NULL for i out of range. */
+HTTPX_API size_t httpx_response_history_len(const httpx_response *r);
+HTTPX_API const httpx_response *httpx_response_history(const httpx_response *r, size_t i);
+/* r.next_request's URL: where a redirect response (301, 302, 303, 307, 308
+   with a Location) points, resolved against r->url, as the next hop would
+   go when redirects are not followed. NULL when r is no redirect (or out of
+   memory). Valid until r is freed. */
+HTTPX_API const char *httpx_response_next_url(const httpx_response *r);
+/* r.links: the Link header fields (RFC 8288; every Link field, several links
+   each) in order, as HTTPX's response.links reads them: the URL as written
+   between < > (not resolved, as HTTPX keeps it), rel and the other
+   parameters (quoted strings unquoted, names in lower case). */
+typedef struct httpx_link {
+    const char *url;
+    const char *rel;            /* NULL when the link has none */
+    const httpx_pair *params;   /* every parameter, rel too, {0}-terminated */
+} httpx_link;
+HTTPX_API size_t httpx_response_links_len(const httpx_response *r);       /* 0 also when out of memory */
+HTTPX_API bool   httpx_response_link(const httpx_response *r, size_t i, httpx_link *out);  /* false: i out of range */
+/* links["next"]: the URL of the first link whose rel (one of its
+   space-separated values) is rel, case-insensitively; NULL when none. */
+HTTPX_API const char *httpx_response_link_url(const httpx_response *r, const char *rel);
+/* A parameter of a link by name (case-insensitive), NULL when absent. */
+HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name);
 
 /* >>request: a request as sent, as a mock handler sees it and as
    httpx_response_request returns it. (The type is httpx_req because
@@ -597,7 +663,6 @@ HTTPX_API void  httpx_json_printf_free(char *s);
    A jar is used by one thread at a time. Strings it returns stay valid until
    the jar changes. */
 #ifndef HTTPX_NO_COOKIES
-typedef struct httpx_cookies httpx_cookies;
 typedef struct httpx_cookie {
     const char *name, *value;
     const char *domain;         /* without a leading dot; "" for a cookie set with no domain

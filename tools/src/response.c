@@ -532,6 +532,8 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
     httpx__body_decode_free(r);
+    if (r->free_history) r->free_history(r);   /* the policy's own memory (history.c, links.c) */
+    if (r->free_links) r->free_links(r);
     owned = r->owned_client;
     if (owned && r->free_owned) r->free_owned(owned);
     httpx__free(r);

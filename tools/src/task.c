@@ -17,17 +17,20 @@ static httpx__response *httpx__task_of(const httpx_task *t) { return (httpx__res
    headers, auth strings, and the body bytes. */
 static bool httpx__task_copy_opts(httpx__response *r, const httpx_opts *o) {
     size_t nh, sh = httpx__pairs_size(o->headers, &nh);
+    size_t nc, sc = httpx__pairs_size(o->cookies, &nc);
     size_t su = o->auth.username ? strlen(o->auth.username) + 1 : 0;
     size_t sp = o->auth.password ? strlen(o->auth.password) + 1 : 0;
     char *store;
     httpx_pair *pairs;
     r->opts_copy = *o;
-    r->opts_store = (char *)httpx__malloc((nh + 1) * sizeof(httpx_pair) + sh + su + sp);
+    r->opts_store = (char *)httpx__malloc((nh + nc + 2) * sizeof(httpx_pair) + sh + sc + su + sp);
     if (!r->opts_store) return false;
     pairs = (httpx_pair *)(void *)r->opts_store;
-    store = r->opts_store + (nh + 1) * sizeof(httpx_pair);
+    store = r->opts_store + (nh + nc + 2) * sizeof(httpx_pair);
     httpx__pairs_copy(pairs, o->headers, &store);
     r->opts_copy.headers = o->headers ? pairs : NULL;
+    httpx__pairs_copy(pairs + nh + 1, o->cookies, &store);    /* read at every hop */
+    r->opts_copy.cookies = o->cookies ? pairs + nh + 1 : NULL;
     if (su) { memcpy(store, o->auth.username, su); r->opts_copy.auth.username = store; store += su; }
     if (sp) { memcpy(store, o->auth.password, sp); r->opts_copy.auth.password = store; }
     return true;
