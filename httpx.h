@@ -37,11 +37,13 @@
        >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>h1_proto >>h2_proto >>loop >>response >>app >>mock_routes >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
+       HTTPX_NO_IMPLEMENTATION  ignore HTTPX_IMPLEMENTATION in this file (-D on the command
+                              line): the implementation is linked from its own object
        HTTPX_STATIC           before every include: every function static (private copy)
        HTTPX_MALLOC(sz), HTTPX_REALLOC(p, sz), HTTPX_FREE(p)
                               in the implementation file: all three or none (#error)
@@ -103,11 +105,21 @@
 #endif
 #define HTTPX_H_INCLUDED
 
+/* HTTPX_NO_IMPLEMENTATION: the implementation is linked from an object of
+   its own (one file with HTTPX_IMPLEMENTATION, compiled once), so a file
+   that says HTTPX_IMPLEMENTATION, as each example does to stand alone, gets
+   the declarations only. The Makefile builds the examples this way. */
+#if defined(HTTPX_NO_IMPLEMENTATION) && defined(HTTPX_IMPLEMENTATION)
+#undef HTTPX_IMPLEMENTATION
+#endif
+
 /* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
    fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
    first include of the implementation file; otherwise define _POSIX_C_SOURCE
-   yourself. */
-#if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
+   yourself. A file built with HTTPX_NO_IMPLEMENTATION gets the same, so that
+   it sees the declarations it would see with its own copy. */
+#if (defined(HTTPX_IMPLEMENTATION) || defined(HTTPX_NO_IMPLEMENTATION)) && !defined(_WIN32) && \
+    !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -234,6 +246,33 @@ typedef int (*httpx_rewind_fn)(void *user_data);
    false is 0, which means the client's setting: say HTTPX_NO for "no". */
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
+/* >>retries
+   Opt-in resends on chosen statuses (httpx_client_opts.retry): a request that
+   is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) and whose body can
+   be produced again (none, or in memory: never upload or files) is sent
+   again when the answer's status is one of statuses, up to max times. The
+   wait before resend n (1, 2, ...) is the answer's Retry-After (seconds or
+   an HTTP-date) when it has one, else the backoff below; a Retry-After longer
+   than max_wait ends the retries and the answer is returned as it is (the
+   server asks for longer than the caller will wait). The body of an answer
+   that is retried is read (at most 64 KiB, else its connection is closed)
+   and dropped. timeout.total covers every try and wait.
+
+   The backoff, for connection retries (httpx_client_opts.retries) and
+   status retries without Retry-After: try n waits 0.5 * 2^(n-2) s (capped
+   at 30 s) times a random factor in [0.5, 1] (jitter, so that clients that
+   failed together do not come back together); a connection retry's first
+   try (n = 1) goes at once, as httpcore's (0, 0.5, 1, 2 s ...), a status
+   retry starts at n = 2. A retry whose wait would end past timeout.total is
+   not made: the last failure is returned. The wait is a timer of the
+   client's loop: nothing sleeps; httpx_client_fds' timeout counts down to
+   it. With the mock transport (httpx_client_opts.mock) resends go at once. */
+typedef struct httpx_retry {
+    int max;                    /* 0: no status retries */
+    const int *statuses;        /* 0-terminated, at most 16 (copied); NULL: 429, 502, 503, 504 */
+    double max_wait;            /* seconds; 0: 60. The longest Retry-After honoured */
+} httpx_retry;
+
 typedef enum httpx_auth_kind {
     HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
                                    a client: none */
@@ -312,6 +351,8 @@ typedef struct httpx_opts {
     int max_redirects;          /* 0: the client's (20) */
     bool http2;                 /* one-shot calls only (as .tls): offer HTTP/2 (see httpx_client_opts) */
     bool http2_prior_knowledge; /* one-shot calls only: http:// speaks HTTP/2 at once */
+    const char *proxy;          /* one-shot calls only (as .tls): httpx_client_opts.proxy of their
+                                   private client */
     const httpx_tls_opts *tls;  /* one-shot calls (httpx_get...) only: TLS settings of their
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
@@ -340,28 +381,119 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
-/* >>mock: a transport that answers from memory, for tests (HTTPX's
-   MockTransport). With httpx_client_opts.mock set, no connection is made: each
-   request (each hop of a redirect too) calls the handler, which looks at the
-   request as sent and answers through the reply builder; the client's whole
-   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
-   it does over the network. The handler runs on the caller's thread, inside
-   the call that drives the client. */
-typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
-typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
-typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* >>app: a server in process, for testing your own HTTP app in C (Python's
+   WSGITransport/ASGITransport). With httpx_client_opts.app set, no socket is
+   made: each request (each hop of a redirect too) calls the handler, which
+   looks at the request as sent, reads its body in pieces
+   (httpx_app_read_body) and answers through the reply builder below: a
+   status, headers, and a body written whole, in pieces, or pulled from a
+   producer as the client reads (httpx_reply_stream), so that a large body is
+   never whole in memory on either side. The client's whole policy
+   (redirects, max_body_size, streaming, on_data, tasks) runs on top as it
+   does over the network; https:// URLs need no TLS. The handler runs on the
+   caller's thread, inside the call that drives the client, and answers at
+   once: of the client's timeouts only timeout.total applies (to a produced
+   body, HTTPX_ERR_TOTAL_TIMEOUT). A 204, 304 or HEAD answer has no body.
+       static void app(void *ud, const httpx_req *q, httpx_app_response *res) {
+           if (!strcmp(httpx_request_method(q), "GET")) httpx_reply_json(res, 200, "{\"ok\": true}");
+           else httpx_reply_status(res, 405);
+       }
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .app = app,
+                                                                .base_url = "http://app.test" });
+   >>mock: the same transport as HTTPX's MockTransport (httpx_client_opts.mock):
+   the request body, streamed uploads and files included, is read whole
+   before the handler runs (bounded by max_body_size), so httpx_request_body
+   gives it all. Mock routes (>>mock_routes) are such a handler. */
+typedef struct httpx_req httpx_req;                    /* a request as sent (see >>request) */
+typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
+typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
+typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
+typedef httpx_app_fn httpx_mock_fn;
 /* The answer: status 200, no headers, an empty body unless told otherwise.
-   Strings are copied. A Content-Length field is added unless the handler set
-   one. A header name or value the library would refuse from a caller (CR, LF,
-   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+   Strings and bytes are copied. A Content-Length field is added when the
+   length is known, unless the handler set one. A header name or value the
+   library would refuse from a caller (CR, LF, not a token) fails the request
+   with HTTPX_ERR_INVALID_HEADER; a body longer than a Content-Length the
+   handler set fails with HTTPX_ERR_REMOTE_PROTOCOL, a shorter one too, as
+   over the network. The first mistake is kept: later calls do nothing. */
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len);  /* replaces; len 0: strlen */
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len); /* appends len bytes */
 /* status, "Content-Type: application/json" and the body, in one call */
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json);
 /* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
    and message (NULL: httpx_strerror's) as if the network had failed. */
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message);
+/* The rest of the body (after any bytes written) comes from producer, called
+   as the client reads (httpx_read, on_data, or a body kept in memory): it
+   fills at most cap bytes of buf and returns how many, 0 at the end, or a
+   negative httpx_error (-HTTPX_ERR_READ) to fail the request with it.
+   length: the bytes it will give (Content-Length), or -1 unknown. Once the
+   client is done with it (the end, an error, a cancel, a HEAD request, a
+   redirect, the response freed) it is called one last time with buf NULL
+   and cap 0, to release user_data; a refused call (a second producer, a
+   reply already failed) makes that call at once. */
+typedef long (*httpx_app_body_fn)(void *user_data, char *buf, size_t cap);
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length);
+/* The request body, in pieces, while the handler runs: >0 bytes read into
+   buf, 0 the end, or a negative httpx_error. A caller's upload callback is
+   called from here, so an app reads a large upload without holding it; one
+   that fails fails the request with its error, whatever the app answers. An
+   app need not read it all. Under the mock the body was read whole before,
+   and this reads it again from memory. */
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap);
+/* >>mock_routes: a router to give as the mock (or app) handler, in the spirit
+   of Python's respx, so that a test reads as a list of what the server says:
+       httpx_mock_router *m = httpx_mock_router_new();
+       int users = httpx_mock_route_json(m, "GET", "https://api.test/users", 200, "[]");
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .mock = httpx_mock_router_handler,
+                                                                .mock_user_data = m });
+       ... requests ...
+       assert(httpx_mock_route_calls(m, users) == 1);
+       assert(httpx_mock_router_uncalled(m, msg, sizeof msg) == 0);   (msg lists them)
+       httpx_client_free(c); httpx_mock_router_free(m);
+   Each request goes to the first route, in the order added, whose method
+   (NULL or "*": any; else exact, "GET" does not match HEAD) and URL match.
+   The URL is matched as httpx_request_url spells it (absolute, params in
+   the query): a pattern "https://api.test/users" matches that URL whatever
+   its query; one with a '?' must match the query too; one ending in '*'
+   matches every URL that begins with the rest; one beginning with '/'
+   matches the path (and query) on any host, with the same rules. A request
+   no route matches fails with HTTPX_ERR_CONNECT, "no route matched GET
+   http://...". The route functions return the route's index (>= 0) or -1
+   (NULL URL or function, out of memory); a route that could not be made
+   leaves the router failed: every request then fails with why, so a test
+   cannot pass on half its routes. Strings are copied. Not thread-safe: one
+   router serves one thread's clients. */
+typedef struct httpx_mock_router httpx_mock_router;
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void);   /* NULL: out of memory */
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m);
+/* The handler: httpx_client_opts.mock (or .app) with the router as user data. */
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *request, httpx_app_response *response);
+/* A canned answer: status, a Content-Type (NULL: none) and a body (NULL: empty). */
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body);
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json);
+/* A header for a canned answer (route: an index from httpx_mock_route). */
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value);
+/* A function answers (a handler of its own, with its own user data). */
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data);
+/* The request fails with this error and message (NULL: httpx_strerror's), as
+   respx's side_effect=httpx.ConnectError: HTTPX_OK means HTTPX_ERR_CONNECT. */
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message);
+/* How many requests a route answered (-1: no such route). */
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route);
+/* How many routes were never called; buf (may be NULL) gets them listed,
+   "#1 GET https://api.test/users, #3 * /health", cut with "..." when cap is
+   too small. */
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap);
+/* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
 
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
@@ -395,6 +527,10 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    httpx_app_fn app;           /* NULL: the network. Else every request is served by this
+                                   in-process app (see >>app), bodies streamed both ways;
+                                   nothing is dialled. Set app or mock, not both */
+    void *app_user_data;        /* passed to app */
     int trust_env;              /* 0 or HTTPX_YES: read the environment as HTTPX's trust_env=True
                                    does (.netrc credentials, HTTP_PROXY and the like); HTTPX_NO:
                                    ignore it */
@@ -418,6 +554,30 @@ typedef struct httpx_client_opts {
     bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
                                    redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
                                    --proto-redir =https does, and the redirect is the response) */
+    /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
+       https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
+       reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
+       A URL: "http://[user:password@]host[:port]" (plain http forwarded in absolute form,
+       https tunnelled with CONNECT, the user sent as Proxy-Authorization: Basic to the
+       proxy only), "https://..." (the same over TLS to the proxy, verified with .tls),
+       "socks5://..." (SOCKS5, the origin's name resolved here) or "socks5h://..." (the
+       proxy resolves it); a URL without a scheme is http://. Setting any of the three
+       turns the environment's proxies off. A proxy that refuses (407, a refused CONNECT,
+       a SOCKS5 failure) fails the request with HTTPX_ERR_PROXY and the proxy's answer
+       in the message. The connect timeout covers the proxy's handshake. Copied */
+    const char *proxy;          /* every request */
+    const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
+    const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
+    int retries;                /* 0: none. As HTTPX's HTTPTransport(retries=N): a request whose
+                                   connection could not be made (refused, unreachable, a name not
+                                   found, a connect timeout, a TLS handshake cut short; never a
+                                   certificate failure, never after a request byte went) is
+                                   tried up to N more times, after a backoff (see >>retries) */
+    httpx_retry retry;          /* resends on chosen statuses; off unless retry.max > 0 (see >>retries) */
+    const char *local_address;  /* NULL: the system's choice. A literal IPv4 or IPv6 address the
+                                   connections are made from (HTTPX's local_address); a target
+                                   address of the other family is skipped. Another value fails
+                                   every request with HTTPX_ERR_INVALID_ARGUMENT */
 } httpx_client_opts;
 
 /* >>response */
@@ -566,7 +726,9 @@ HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name)
    frames the body itself) and Host (derived from the URL unless given). */
 HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
 /* The body bytes (*len set; NULL and 0 for none). In a mock handler always
-   the whole body, streamed uploads and multipart included. On a response's
+   the whole body, streamed uploads and multipart included; in an app
+   handler the in-memory ones only (read the others with
+   httpx_app_read_body). On a response's
    request: in-memory bodies (content, json, data); NULL for a streamed
    upload or files sent over the network, whose bytes are not kept. */
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
@@ -830,7 +992,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 834 "httpx.h"
+#line 996 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -896,8 +1058,10 @@ typedef struct pollfd httpx__pollfd;
 /* The one process-wide lock, for what clients of several threads share (the
    system trust store). Held briefly; never around a blocking call. Compilers
    without GCC's atomic builtins get no lock: use clients from one thread. */
+#if defined(HTTPX_BEARSSL) || defined(HTTPX_OPENSSL)   /* its one user today: TLS */
 HTTPX__PRIVATE void httpx__global_lock(void);
 HTTPX__PRIVATE void httpx__global_unlock(void);
+#endif
 /* Monotonic seconds. */
 HTTPX__PRIVATE double httpx__now(void);
 /* n bytes from the system's random source (/dev/urandom); false when it
@@ -917,7 +1081,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 921 "httpx.h"
+#line 1085 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1043,7 +1207,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1047 "httpx.h"
+#line 1211 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1064,7 +1228,9 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-#if defined(__GNUC__) || defined(__clang__)
+#if !defined(HTTPX_BEARSSL) && !defined(HTTPX_OPENSSL)
+/* no global lock: nothing shares state between clients without TLS */
+#elif defined(__GNUC__) || defined(__clang__)
 #include <sched.h>
 static int httpx__global_lock_word;
 HTTPX__PRIVATE void httpx__global_lock(void) {
@@ -1125,7 +1291,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1129 "httpx.h"
+#line 1295 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1329,7 +1495,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1333 "httpx.h"
+#line 1499 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1392,7 +1558,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1396 "httpx.h"
+#line 1562 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1963,7 +2129,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1967 "httpx.h"
+#line 2133 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2110,7 +2276,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2114 "httpx.h"
+#line 2280 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2152,7 +2318,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2156 "httpx.h"
+#line 2322 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2303,7 +2469,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2307 "httpx.h"
+#line 2473 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2787,7 +2953,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2791 "httpx.h"
+#line 2957 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3032,7 +3198,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3036 "httpx.h"
+#line 3202 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3413,7 +3579,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3417 "httpx.h"
+#line 3583 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4222,7 +4388,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4226 "httpx.h"
+#line 4392 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4629,7 +4795,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4633 "httpx.h"
+#line 4799 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5793,7 +5959,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5797 "httpx.h"
+#line 5963 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5842,7 +6008,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5846 "httpx.h"
+#line 6012 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5938,7 +6104,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5942 "httpx.h"
+#line 6108 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6290,7 +6456,6 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     int ndig = 0;
     long long e10 = 0, ex = 0;
     bool neg = false, truncated = false, integer = true;
-    double d;
     if (*p == '-') { neg = true; p++; }
     if (!httpx__jp_digit(p, end)) return httpx__jp_expected(jp, p, "a digit");
     if (*p == '0') {
@@ -6331,7 +6496,7 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     }
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
     if (!truncated && m <= ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
-        d = (double)m;
+        double d = (double)m;
         d = e10 < 0 ? d / httpx__jp_pow10[-e10] : d * httpx__jp_pow10[e10];
         v->u.d = neg ? -d : d;
         return true;
@@ -6664,7 +6829,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6668 "httpx.h"
+#line 6833 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7079,7 +7244,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7083 "httpx.h"
+#line 7248 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7244,7 +7409,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7248 "httpx.h"
+#line 7413 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8116,7 +8281,7 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8120 "httpx.h"
+#line 8285 "httpx.h"
 #endif
 /* ======================================================================
    Begin file content_coding.c   (grep anchor: >>content_coding)
@@ -8467,7 +8632,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 8471 "httpx.h"
+#line 8636 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8534,7 +8699,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8538 "httpx.h"
+#line 8703 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9363,7 +9528,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9367 "httpx.h"
+#line 9532 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9381,6 +9546,8 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* Fills ss with family (AF_INET: ip is 4 bytes, AF_INET6: 16) and port;
    returns its length. */
 HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int family, const void *ip, int port);
+/* The address of an IPv4 or IPv6 sockaddr as bytes: 4, 16, or 0 (another family). */
+HTTPX__PRIVATE int httpx__sockaddr_ip(const struct sockaddr *sa, unsigned char out[16]);
 /* "1.2.3.4:80", "[::1]:443", a Unix socket's path, or "?". */
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap);
 /* An IP literal as bytes: 4 (IPv4), 16 (IPv6), or 0 when s is not one. */
@@ -9473,6 +9640,10 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err 
    whole budget in seconds, for messages. NULL: out of memory. */
 HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
                                                     httpx__err *e);
+/* Connections of s (a TCP stream, before it connects) are made from the
+   local address ip (len 4: IPv4, 16: IPv6; port chosen by the system);
+   target addresses of the other family are skipped. */
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len);
 /* A stream that connects to the Unix domain socket at path. NULL: out of
    memory or a path the system cannot take (e says which). */
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
@@ -9488,7 +9659,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9492 "httpx.h"
+#line 9663 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9533,6 +9704,18 @@ HTTPX__PRIVATE socklen_t httpx__sockaddr_make(struct sockaddr_storage *ss, int f
         memcpy(&s4->sin_addr, ip, 4);
         return (socklen_t)sizeof *s4;
     }
+}
+
+HTTPX__PRIVATE int httpx__sockaddr_ip(const struct sockaddr *sa, unsigned char out[16]) {
+    if (sa->sa_family == AF_INET) {
+        memcpy(out, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+        return 4;
+    }
+    if (sa->sa_family == AF_INET6) {
+        memcpy(out, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
 }
 
 HTTPX__PRIVATE void httpx__sockaddr_string(const struct sockaddr *sa, char *out, size_t cap) {
@@ -9680,11 +9863,27 @@ typedef struct httpx__sock_stream {
     double all_deadline;              /* when the whole connect fails (0: never) */
     double timeout;                   /* the whole budget, seconds, for messages */
     char peer[112];                   /* the address being tried or connected: a path fits */
+    unsigned char local_ip[16];       /* local_address to connect from (local_len 4 or 16; 0 none) */
+    int local_len;
     char setup[144];                  /* "connect to <peer> not done" */
 } httpx__sock_stream;
 
 static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
     return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Binds the socket being set up to the local address (port 0: the
+   system's choice), so that the connection comes from it. */
+static httpx_error httpx__ss_bind(httpx__sock_stream *ss, httpx__err *e) {
+    struct sockaddr_storage local;
+    char text[64] = "?";
+    int family = ss->local_len == 16 ? AF_INET6 : AF_INET;
+    socklen_t len = httpx__sockaddr_make(&local, family, ss->local_ip, 0);
+    if (bind(ss->base.fd, (const struct sockaddr *)&local, len) == 0) return HTTPX_OK;
+    e->sys_errno = errno;
+    inet_ntop(family, ss->local_ip, text, sizeof text);
+    return httpx__fail(e, HTTPX_ERR_CONNECT, "cannot connect from local_address %s: bind: %s", text,
+                       strerror(e->sys_errno));
 }
 
 /* Starts connecting to addrs[index] or a later address. Spreads what is
@@ -9698,10 +9897,22 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         int rc, one = 1;
         httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
         snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        if (ss->local_len && (sa->sa_family == AF_INET6) != (ss->local_len == 16)) {
+            /* a socket of one family cannot reach the other: skipped (an earlier address's failure says more) */
+            if (!e->code)
+                httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cannot connect to %s from local_address, an IPv%d address",
+                            ss->peer, ss->local_len == 16 ? 6 : 4);
+            continue;
+        }
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
             e->sys_errno = errno;
             httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            continue;
+        }
+        if (ss->local_len && httpx__ss_bind(ss, e)) {
+            httpx__sock_close(s->fd);
+            s->fd = HTTPX__NO_SOCK;
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
@@ -9825,6 +10036,13 @@ HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, doubl
     return &ss->base;
 }
 
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    HTTPX_ASSERT(len == 4 || len == 16);
+    memcpy(ss->local_ip, ip, (size_t)len);
+    ss->local_len = len;
+}
+
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {
     httpx__sock_stream *ss = httpx__ss_new(e);
     if (!ss) return NULL;
@@ -9870,7 +10088,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9874 "httpx.h"
+#line 10092 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9901,7 +10119,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9905 "httpx.h"
+#line 10123 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10005,8 +10223,10 @@ static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__er
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
                            f->field, sources);
+#if SIZE_MAX > LLONG_MAX     /* a 32-bit size_t always fits: the test would be "always false" there */
     if (f->data && f->size > (unsigned long long)LLONG_MAX)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
+#endif
     if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
         return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
                            "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
@@ -10409,7 +10629,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10413 "httpx.h"
+#line 10633 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10465,7 +10685,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10469 "httpx.h"
+#line 10689 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10640,7 +10860,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10644 "httpx.h"
+#line 10864 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10923,7 +11143,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10927 "httpx.h"
+#line 11147 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11130,7 +11350,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11134 "httpx.h"
+#line 11354 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11330,7 +11550,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11334 "httpx.h"
+#line 11554 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11673,7 +11893,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11677 "httpx.h"
+#line 11897 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11833,7 +12053,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11837 "httpx.h"
+#line 12057 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11888,7 +12108,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11892 "httpx.h"
+#line 12112 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11992,7 +12212,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11996 "httpx.h"
+#line 12216 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12940,7 +13160,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12944 "httpx.h"
+#line 13164 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13133,7 +13353,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13137 "httpx.h"
+#line 13357 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13766,7 +13986,788 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13770 "httpx.h"
+#line 13990 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
+   ====================================================================== */
+/* proxy_internal.h: proxies (proxy.c: the proxy URL and the streams that go
+   through a proxy; proxy_env.c: choosing a proxy, from the options or the
+   environment). Internal: names are httpx__ and, in the amalgamation, static. */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/proxy_internal.h"
+#endif
+#ifndef HTTPX__PROXY_INTERNAL_H
+#define HTTPX__PROXY_INTERNAL_H
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+
+/* ---- a proxy (proxy.c) ---- */
+
+enum httpx__proxy_kind {
+    HTTPX__PROXY_HTTP,          /* http://: plain http forwarded, https through CONNECT */
+    HTTPX__PROXY_HTTPS,         /* https://: the same, over TLS to the proxy */
+    HTTPX__PROXY_SOCKS5,        /* socks5://: the origin's name resolved here */
+    HTTPX__PROXY_SOCKS5H        /* socks5h://: the name goes to the proxy */
+};
+
+/* A parsed proxy URL: kind://[user[:password]@]host[:port][/] */
+typedef struct httpx__proxy {
+    enum httpx__proxy_kind kind;
+    char host[256];             /* without the brackets of an IPv6 literal */
+    int port;                   /* the explicit one, else 80, 443 or 1080 */
+    char user[256], password[256];  /* percent-decoded; SOCKS5 takes at most 255 bytes each */
+    bool has_user;
+    char *authorization;        /* http(s): "Basic ..." for Proxy-Authorization, or NULL */
+} httpx__proxy;
+
+/* A new proxy from its URL (a URL without "scheme://" is http://, as curl
+   takes it). NULL: HTTPX_ERR_INVALID_ARGUMENT naming what is wrong, or out
+   of memory. */
+HTTPX__PRIVATE httpx__proxy *httpx__proxy_new(const char *url, httpx__err *e);
+HTTPX__PRIVATE void httpx__proxy_free(httpx__proxy *p);   /* NULL is fine */
+/* Whether p forwards plain http requests in absolute form (an HTTP proxy
+   and an origin of http://), rather than tunnelling. */
+HTTPX__PRIVATE bool httpx__proxy_forwards(const httpx__proxy *p, bool origin_tls);
+/* "http", "https", "socks5" or "socks5h", for messages. */
+HTTPX__PRIVATE const char *httpx__proxy_kind_name(const httpx__proxy *p);
+
+/* A stream over lower (which it takes, on failure too) that asks an HTTP
+   proxy for a tunnel to host:port (CONNECT, with p's Proxy-Authorization),
+   then carries bytes through it. A refusal, a 407 or a reply that is not
+   HTTP is HTTPX_ERR_PROXY with the proxy's status line. */
+HTTPX__PRIVATE httpx__stream *httpx__connect_stream_new(const httpx__proxy *p, const char *host, int port,
+                                                        httpx__stream *lower, httpx__err *e);
+/* A stream over lower (taken) that speaks SOCKS5 (RFC 1928, RFC 1929 for
+   p's user): a CONNECT to ip (ip_len 4 or 16) when ip_len > 0, else to the
+   name host (socks5h), port. Failures are HTTPX_ERR_PROXY. */
+HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, const char *host,
+                                                      const unsigned char *ip, int ip_len, int port,
+                                                      httpx__stream *lower, httpx__err *e);
+
+/* ---- choosing a proxy (proxy_env.c) ---- */
+
+/* The proxies of a client: one for http:// traffic, one for https://, and
+   the hosts that go direct (NO_PROXY, from the environment only). */
+typedef struct httpx__proxies {
+    httpx__proxy *http, *https; /* NULL: direct */
+    char *no_proxy;             /* a copy of NO_PROXY, or NULL */
+} httpx__proxies;
+
+/* Reads a variable of the environment (getenv, or a test's table). */
+typedef const char *(*httpx__getenv_fn)(void *ctx, const char *name);
+/* Fills p: from the options when any of all, http, https is set (http and
+   https win over all for their scheme), else, when get is not NULL, from the
+   environment (http_proxy, https_proxy, all_proxy, no_proxy; lower case wins
+   over upper case; HTTP_PROXY is ignored when REQUEST_METHOD is set, as a
+   CGI program's environment carries the client's "Proxy:" header there).
+   Errors: a bad URL (HTTPX_ERR_INVALID_ARGUMENT naming the option or the
+   variable), out of memory. */
+HTTPX__PRIVATE httpx_error httpx__proxies_init(httpx__proxies *p, const char *all, const char *http,
+                                               const char *https, httpx__getenv_fn get, void *ctx, httpx__err *e);
+HTTPX__PRIVATE void httpx__proxies_free(httpx__proxies *p);
+/* The proxy for a request to u, or NULL to go direct. */
+HTTPX__PRIVATE const httpx__proxy *httpx__proxies_for(const httpx__proxies *p, const httpx__url *u);
+/* Whether host (port) matches the NO_PROXY list: "*", host names (a name
+   matches itself and its subdomains; a leading dot is the same), IP
+   literals, CIDR ranges ("10.0.0.0/8", "fd00::/8"), each with an optional
+   ":port"; separated by commas or spaces, case-insensitive. */
+HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, int port);
+
+#endif /* HTTPX__PROXY_INTERNAL_H */
+/* End of proxy_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 14083 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file proxy.c   (grep anchor: >>proxy)
+   ====================================================================== */
+/* proxy: a proxy's URL, and the streams that go through a proxy: an HTTP
+   CONNECT tunnel and a SOCKS5 connection. Each is one more stream in a
+   connection's stack (net_internal.h): it sets itself up over the stream
+   below (a TCP socket to the proxy, or TLS to an https:// proxy), then
+   carries the origin's bytes untouched, so TLS to the origin runs over it
+   as over a socket. */
+#if defined(HTTPX_LINES)
+#line 6 "tools/src/proxy.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "proxy_internal.h": earlier in httpx.h */
+
+/* ---- the proxy URL ---- */
+
+/* Percent-decodes s[0..n) into out (cap bytes with the NUL): false when it
+   does not fit or an escape is bad. */
+static bool httpx__proxy_decode(char *out, size_t cap, const char *s, size_t n) {
+    size_t i, o = 0;
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%') {
+            int hi, lo;
+            hi = i + 1 < n ? httpx__hex_value(s[i + 1]) : -1;
+            lo = i + 2 < n ? httpx__hex_value(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) return false;
+            c = hi * 16 + lo;
+            i += 2;
+        }
+        if (o + 1 >= cap) return false;
+        out[o++] = (char)c;
+    }
+    out[o] = 0;
+    return true;
+}
+
+static bool httpx__scheme_is(const char *s, size_t n, const char *name) {
+    return n == strlen(name) && httpx__mem_ieq(s, name, n);
+}
+
+static httpx__proxy *httpx__proxy_bad(httpx__proxy *p, httpx__err *e, const char *why, const char *url) {
+    httpx__proxy_free(p);
+    httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "proxy URL '%.100s': %s", url, why);
+    return NULL;
+}
+
+HTTPX__PRIVATE httpx__proxy *httpx__proxy_new(const char *url, httpx__err *e) {
+    httpx__proxy *p = (httpx__proxy *)httpx__malloc(sizeof *p);
+    const char *s = url, *sep, *at, *host, *end, *colon;
+    size_t hn;
+    if (!p) { httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy"); return NULL; }
+    memset(p, 0, sizeof *p);
+    if (!url || !*url) return httpx__proxy_bad(p, e, "empty", "");
+    for (end = url; *end; end++)
+        if ((unsigned char)*end <= ' ' || *end == 0x7f) return httpx__proxy_bad(p, e, "a space or control character", url);
+    sep = strstr(url, "://");
+    p->kind = HTTPX__PROXY_HTTP;
+    if (sep) {
+        size_t n = (size_t)(sep - url);
+        if (httpx__scheme_is(url, n, "http")) p->kind = HTTPX__PROXY_HTTP;
+        else if (httpx__scheme_is(url, n, "https")) p->kind = HTTPX__PROXY_HTTPS;
+        else if (httpx__scheme_is(url, n, "socks5")) p->kind = HTTPX__PROXY_SOCKS5;
+        else if (httpx__scheme_is(url, n, "socks5h")) p->kind = HTTPX__PROXY_SOCKS5H;
+        else return httpx__proxy_bad(p, e, "the scheme is none of http, https, socks5, socks5h", url);
+        s = sep + 3;
+    }
+    /* the authority ends at '/', and a path beyond "/" means nothing to a proxy */
+    end = strchr(s, '/');
+    if (!end) end = s + strlen(s);
+    else if (end[1]) return httpx__proxy_bad(p, e, "a proxy URL has no path", url);
+    if (memchr(s, '?', (size_t)(end - s)) || memchr(s, '#', (size_t)(end - s)))
+        return httpx__proxy_bad(p, e, "a proxy URL has no query or fragment", url);
+    at = NULL;
+    for (host = s; host < end; host++)
+        if (*host == '@') at = host;
+    host = s;
+    if (at) {
+        const char *pc = (const char *)memchr(s, ':', (size_t)(at - s));
+        if (!httpx__proxy_decode(p->user, sizeof p->user, s, (size_t)((pc ? pc : at) - s)) ||
+            (pc && !httpx__proxy_decode(p->password, sizeof p->password, pc + 1, (size_t)(at - pc - 1))))
+            return httpx__proxy_bad(p, e, "the user or password is longer than 255 bytes or has a bad %-escape", url);
+        p->has_user = true;
+        host = at + 1;
+    }
+    if (*host == '[') {
+        const char *rb = (const char *)memchr(host, ']', (size_t)(end - host));
+        if (!rb) return httpx__proxy_bad(p, e, "an IPv6 literal without ']'", url);
+        hn = (size_t)(rb - host - 1);
+        if (hn >= sizeof p->host) return httpx__proxy_bad(p, e, "host too long", url);
+        memcpy(p->host, host + 1, hn);
+        p->host[hn] = 0;
+        {
+            unsigned char ip[16];
+            if (httpx__ip_parse(p->host, ip) != 16) return httpx__proxy_bad(p, e, "a bad IPv6 literal", url);
+        }
+        colon = rb + 1 < end ? rb + 1 : NULL;
+        if (colon && *colon != ':') return httpx__proxy_bad(p, e, "junk after the IPv6 literal", url);
+    } else {
+        colon = (const char *)memchr(host, ':', (size_t)(end - host));
+        hn = (size_t)((colon ? colon : end) - host);
+        if (hn >= sizeof p->host) return httpx__proxy_bad(p, e, "host too long", url);
+        memcpy(p->host, host, hn);
+        p->host[hn] = 0;
+    }
+    if (!p->host[0]) return httpx__proxy_bad(p, e, "no host", url);
+    p->port = p->kind == HTTPX__PROXY_HTTP ? 80 : p->kind == HTTPX__PROXY_HTTPS ? 443 : 1080;
+    if (colon) {
+        const char *d = colon + 1;
+        long port = 0;
+        if (d == end) return httpx__proxy_bad(p, e, "an empty port", url);
+        for (; d < end; d++) {
+            if (*d < '0' || *d > '9') return httpx__proxy_bad(p, e, "a bad port", url);
+            port = port * 10 + (*d - '0');
+            if (port > 65535) return httpx__proxy_bad(p, e, "the port is above 65535", url);
+        }
+        if (port == 0) return httpx__proxy_bad(p, e, "port 0", url);
+        p->port = (int)port;
+    }
+    if (p->has_user && (p->kind == HTTPX__PROXY_HTTP || p->kind == HTTPX__PROXY_HTTPS)) {
+        httpx__buf up, auth;
+        memset(&up, 0, sizeof up);
+        memset(&auth, 0, sizeof auth);
+        if (!httpx__buf_printf(&up, "%s:%s", p->user, p->password) || !httpx__buf_puts(&auth, "Basic ") ||
+            !httpx__base64(&auth, up.p, up.len)) {
+            httpx__buf_free(&up);
+            httpx__buf_free(&auth);
+            httpx__proxy_free(p);
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy");
+            return NULL;
+        }
+        httpx__buf_free(&up);
+        p->authorization = auth.p;      /* the buffer's memory is the proxy's now */
+    }
+    return p;
+}
+
+HTTPX__PRIVATE void httpx__proxy_free(httpx__proxy *p) {
+    if (!p) return;
+    httpx__free(p->authorization);
+    memset(p->password, 0, sizeof p->password);
+    httpx__free(p);
+}
+
+HTTPX__PRIVATE bool httpx__proxy_forwards(const httpx__proxy *p, bool origin_tls) {
+    return p && !origin_tls && (p->kind == HTTPX__PROXY_HTTP || p->kind == HTTPX__PROXY_HTTPS);
+}
+
+HTTPX__PRIVATE const char *httpx__proxy_kind_name(const httpx__proxy *p) {
+    static const char *const names[] = {"http", "https", "socks5", "socks5h"};
+    return names[p->kind];
+}
+
+/* ---- the handshake stream: CONNECT and SOCKS5 share it ----
+   Set-up bytes go out from `out`; the proxy's answer comes into `in`; a
+   step function reads what came and says what to send next. Bytes the
+   proxy sent past its answer stay in `in` and are the first the layer
+   above receives. */
+
+#define HTTPX__PROXY_HEAD_MAX (16 * 1024)
+
+typedef struct httpx__hs_stream httpx__hs_stream;
+/* Looks at in: 1 done, 0 more bytes needed (or out has new bytes to send),
+   HTTPX__BAD (e filled). *used: the answer's bytes to drop from in. */
+typedef int (*httpx__hs_step_fn)(httpx__hs_stream *h, httpx__err *e);
+
+struct httpx__hs_stream {
+    httpx__stream base;
+    const httpx__proxy *proxy;      /* the client's: it outlives its connections */
+    httpx__hs_step_fn step;
+    httpx__buf out, in;
+    size_t out_off, in_off;
+    int state;                      /* the step's own */
+    bool lower_ready, ready;
+    char target[300];               /* host:port, for messages */
+    char setup[640];                /* what it waits for, for a timeout's message */
+    /* SOCKS5: the CONNECT request's address */
+    unsigned char ip[16];
+    int ip_len;
+    char host[256];
+    int port;
+};
+
+static httpx__hs_stream *httpx__hs_of(httpx__stream *s) { return (httpx__hs_stream *)(void *)s; }
+
+static int httpx__hs_connect(httpx__stream *s, httpx__err *e) {
+    httpx__hs_stream *h = httpx__hs_of(s);
+    if (h->ready) return 1;
+    if (!h->lower_ready) {
+        int rc = httpx__stream_connect(s->lower, e);
+        s->fd = s->lower->fd;       /* the socket below changes while it tries addresses */
+        if (rc != 1) {
+            s->want = s->lower->want;
+            s->deadline = s->lower->deadline;
+            return rc;
+        }
+        h->lower_ready = true;
+        s->deadline = 0;
+    }
+    for (;;) {
+        long n;
+        int rc;
+        if (h->out_off < h->out.len) {
+            n = httpx__stream_send(s->lower, h->out.p + h->out_off, h->out.len - h->out_off, e);
+            if (n == HTTPX__BAD) return HTTPX__BAD;
+            if (n == HTTPX__AGAIN) { s->want = s->lower->want; return HTTPX__AGAIN; }
+            h->out_off += (size_t)n;
+            continue;
+        }
+        rc = h->step(h, e);
+        if (rc == HTTPX__BAD) return HTTPX__BAD;
+        if (rc == 1) {
+            h->ready = true;
+            httpx__buf_free(&h->out);
+            return 1;
+        }
+        if (h->out_off < h->out.len) continue;      /* the step queued more to send */
+        if (h->in.len - h->in_off >= HTTPX__PROXY_HEAD_MAX) {
+            httpx__fail(e, HTTPX_ERR_PROXY, "the %s proxy's answer is longer than %d bytes",
+                        httpx__proxy_kind_name(h->proxy), HTTPX__PROXY_HEAD_MAX);
+            return HTTPX__BAD;
+        }
+        if (!httpx__buf_reserve(&h->in, 2048)) {
+            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy's answer");
+            return HTTPX__BAD;
+        }
+        n = httpx__stream_recv(s->lower, h->in.p + h->in.len, 2048, e);
+        if (n == HTTPX__BAD) {
+            if (e->code != HTTPX_ERR_NOMEM) {   /* a network error: say it was the proxy's */
+                char why[sizeof e->msg];
+                snprintf(why, sizeof why, "%s", e->msg);
+                httpx__fail(e, HTTPX_ERR_PROXY, "%s proxy %s failed while setting up a tunnel to %s: %s",
+                            httpx__proxy_kind_name(h->proxy), h->proxy->host, h->target, why);
+            }
+            return HTTPX__BAD;
+        }
+        if (n == HTTPX__AGAIN) { s->want = s->lower->want; return HTTPX__AGAIN; }
+        if (n == 0) {
+            httpx__fail(e, HTTPX_ERR_PROXY, "the %s proxy %s:%d closed the connection before it set up the tunnel to %s",
+                        httpx__proxy_kind_name(h->proxy), h->proxy->host, h->proxy->port, h->target);
+            return HTTPX__BAD;
+        }
+        h->in.len += (size_t)n;
+    }
+}
+
+static long httpx__hs_send(httpx__stream *s, const void *p, size_t n, httpx__err *e) {
+    long r = httpx__stream_send(s->lower, p, n, e);
+    s->want = s->lower->want;
+    return r;
+}
+
+static long httpx__hs_recv(httpx__stream *s, void *p, size_t n, httpx__err *e) {
+    httpx__hs_stream *h = httpx__hs_of(s);
+    long r;
+    if (h->in_off < h->in.len) {    /* what the proxy sent past its answer comes first */
+        size_t k = h->in.len - h->in_off;
+        if (k > n) k = n;
+        memcpy(p, h->in.p + h->in_off, k);
+        h->in_off += k;
+        if (h->in_off == h->in.len) httpx__buf_free(&h->in);
+        return (long)k;
+    }
+    r = httpx__stream_recv(s->lower, p, n, e);
+    s->want = s->lower->want;
+    return r;
+}
+
+static size_t httpx__hs_pending(const httpx__stream *s) {
+    const httpx__hs_stream *h = (const httpx__hs_stream *)(const void *)s;
+    return (h->ready ? h->in.len - h->in_off : 0) + httpx__stream_pending(s->lower);
+}
+
+static const char *httpx__hs_query(const httpx__stream *s, int fact) {
+    const httpx__hs_stream *h = (const httpx__hs_stream *)(const void *)s;
+    if (fact == HTTPX__FACT_SETUP && h->lower_ready && !h->ready) return h->setup;
+    return NULL;
+}
+
+static void httpx__hs_free(httpx__stream *s) {
+    httpx__hs_stream *h = httpx__hs_of(s);
+    httpx__stream_free(s->lower);
+    httpx__buf_free(&h->out);
+    httpx__buf_free(&h->in);
+    httpx__free(h);
+}
+
+static const httpx__stream_ops httpx__hs_ops = {
+    httpx__hs_connect, httpx__hs_send, httpx__hs_recv, httpx__hs_pending, httpx__hs_query, httpx__hs_free
+};
+
+static httpx__hs_stream *httpx__hs_new(const httpx__proxy *p, const char *host, int port, httpx__hs_step_fn step,
+                                       httpx__stream *lower, httpx__err *e) {
+    httpx__hs_stream *h = (httpx__hs_stream *)httpx__malloc(sizeof *h);
+    if (!h) {
+        httpx__stream_free(lower);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy connection");
+        return NULL;
+    }
+    memset(h, 0, sizeof *h);
+    h->base.ops = &httpx__hs_ops;
+    h->base.lower = lower;
+    h->base.fd = lower->fd;
+    h->proxy = p;
+    h->step = step;
+    h->port = port;
+    snprintf(h->host, sizeof h->host, "%s", host);
+    snprintf(h->target, sizeof h->target, strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+    snprintf(h->setup, sizeof h->setup, "waiting for the %s proxy %s:%d to open a tunnel to %s",
+             httpx__proxy_kind_name(p), p->host, p->port, h->target);
+    return h;
+}
+
+/* ---- HTTP CONNECT ---- */
+
+static int httpx__connect_step(httpx__hs_stream *h, httpx__err *e) {
+    const char *p = h->in.p, *end, *eol;
+    size_t n = h->in.len, line;
+    int status = 0;
+    if (n < 4) return 0;
+    end = NULL;
+    {
+        size_t i;
+        for (i = 0; i + 3 < n; i++)
+            if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' && p[i + 3] == '\n') { end = p + i + 4; break; }
+    }
+    /* a reply that does not start as HTTP is refused at once, without waiting for its end */
+    if (n >= 5 && memcmp(p, "HTTP/", 5) != 0) {
+        char shown[60];
+        size_t i, k = n < sizeof shown - 1 ? n : sizeof shown - 1;
+        for (i = 0; i < k; i++) shown[i] = (p[i] >= ' ' && p[i] < 0x7f) ? p[i] : '.';
+        shown[k] = 0;
+        return httpx__fail(e, HTTPX_ERR_PROXY, "the proxy %s:%d answered CONNECT %s with something that is not HTTP: '%s'",
+                           h->proxy->host, h->proxy->port, h->target, shown), HTTPX__BAD;
+    }
+    if (!end) return 0;
+    eol = (const char *)memchr(p, '\r', (size_t)(end - p));
+    line = (size_t)(eol - p);
+    if (line > 200) line = 200;
+    if (line >= 12 && (p[5] == '1') && p[6] == '.' && p[8] == ' ' && p[9] >= '1' && p[9] <= '5' &&
+        p[10] >= '0' && p[10] <= '9' && p[11] >= '0' && p[11] <= '9' && (line == 12 || p[12] == ' '))
+        status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+    if (status < 200 || status > 299) {
+        char shown[201];
+        size_t i;
+        for (i = 0; i < line; i++) shown[i] = (p[i] >= ' ' && p[i] < 0x7f) ? p[i] : '.';
+        shown[line] = 0;
+        return httpx__fail(e, HTTPX_ERR_PROXY, status ? "the proxy %s:%d refused CONNECT %s: %s"
+                                                      : "the proxy %s:%d answered CONNECT %s with a bad status line: %s",
+                           h->proxy->host, h->proxy->port, h->target, shown), HTTPX__BAD;
+    }
+    h->in_off = (size_t)(end - p);  /* the rest belongs to the tunnel */
+    return 1;
+}
+
+HTTPX__PRIVATE httpx__stream *httpx__connect_stream_new(const httpx__proxy *p, const char *host, int port,
+                                                        httpx__stream *lower, httpx__err *e) {
+    httpx__hs_stream *h = httpx__hs_new(p, host, port, httpx__connect_step, lower, e);
+    if (!h) return NULL;
+    httpx__buf_printf(&h->out, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n", h->target, h->target);
+    if (p->authorization) httpx__buf_printf(&h->out, "Proxy-Authorization: %s\r\n", p->authorization);
+    httpx__buf_puts(&h->out, "\r\n");
+    if (h->out.failed) {
+        httpx__hs_free(&h->base);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy connection");
+        return NULL;
+    }
+    return &h->base;
+}
+
+/* ---- SOCKS5 (RFC 1928; username/password: RFC 1929) ---- */
+
+enum { HTTPX__SOCKS_METHOD, HTTPX__SOCKS_AUTH, HTTPX__SOCKS_REPLY };
+
+static const char *httpx__socks_reply_text(int rep) {
+    static const char *const text[] = {
+        "succeeded", "general SOCKS server failure", "connection not allowed by ruleset", "network unreachable",
+        "host unreachable", "connection refused", "TTL expired", "command not supported", "address type not supported"};
+    return rep >= 0 && rep < 9 ? text[rep] : "an unknown reply code";
+}
+
+static bool httpx__socks_request(httpx__hs_stream *h) {
+    httpx__buf *o = &h->out;
+    char head[4];
+    head[0] = 5; head[1] = 1; head[2] = 0;
+    if (h->ip_len == 4) head[3] = 1;
+    else if (h->ip_len == 16) head[3] = 4;
+    else head[3] = 3;
+    httpx__buf_append(o, head, 4);
+    if (h->ip_len) httpx__buf_append(o, h->ip, (size_t)h->ip_len);
+    else {
+        httpx__buf_putc(o, (char)strlen(h->host));
+        httpx__buf_puts(o, h->host);
+    }
+    httpx__buf_putc(o, (char)(h->port >> 8));
+    httpx__buf_putc(o, (char)(h->port & 0xff));
+    return !o->failed;
+}
+
+static int httpx__socks_nomem(httpx__err *e) {
+    httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a SOCKS5 request");
+    return HTTPX__BAD;
+}
+
+static int httpx__socks_step(httpx__hs_stream *h, httpx__err *e) {
+    const unsigned char *p = (const unsigned char *)h->in.p + h->in_off;
+    size_t n = h->in.len - h->in_off, need;
+    const httpx__proxy *px = h->proxy;
+    switch (h->state) {
+    case HTTPX__SOCKS_METHOD:
+        if (n < 2) return 0;
+        if (p[0] != 5)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered with version %d, not 5",
+                               px->host, px->port, p[0]), HTTPX__BAD;
+        h->in_off += 2;
+        if (p[1] == 0) {
+            h->state = HTTPX__SOCKS_REPLY;
+            return httpx__socks_request(h) ? 0 : httpx__socks_nomem(e);
+        }
+        if (p[1] == 2 && px->has_user) {
+            httpx__buf *o = &h->out;
+            httpx__buf_putc(o, 1);
+            httpx__buf_putc(o, (char)strlen(px->user));
+            httpx__buf_puts(o, px->user);
+            httpx__buf_putc(o, (char)strlen(px->password));
+            httpx__buf_puts(o, px->password);
+            h->state = HTTPX__SOCKS_AUTH;
+            return o->failed ? httpx__socks_nomem(e) : 0;
+        }
+        return httpx__fail(e, HTTPX_ERR_PROXY, p[1] == 0xff || p[1] == 2
+                           ? "the SOCKS5 proxy %s:%d accepts none of the offered authentication methods (%s)"
+                           : "the SOCKS5 proxy %s:%d chose an authentication method that was not offered (%s)",
+                           px->host, px->port, px->has_user ? "none, username/password" : "none: give a user in the proxy URL"),
+               HTTPX__BAD;
+    case HTTPX__SOCKS_AUTH:
+        if (n < 2) return 0;
+        if (p[0] != 1)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered the username/password "
+                               "request with version %d, not 1", px->host, px->port, p[0]), HTTPX__BAD;
+        if (p[1] != 0)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d refused the user '%.60s' (status %d)",
+                               px->host, px->port, px->user, p[1]), HTTPX__BAD;
+        h->in_off += 2;
+        h->state = HTTPX__SOCKS_REPLY;
+        return httpx__socks_request(h) ? 0 : httpx__socks_nomem(e);
+    default:
+        if (n < 5) return 0;
+        if (p[0] != 5)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered CONNECT with version %d, not 5",
+                               px->host, px->port, p[0]), HTTPX__BAD;
+        if (p[1] != 0)
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d refused CONNECT %s: %s (%d)",
+                               px->host, px->port, h->target, httpx__socks_reply_text(p[1]), p[1]), HTTPX__BAD;
+        if (p[3] == 1) need = 4 + 4 + 2;
+        else if (p[3] == 4) need = 4 + 16 + 2;
+        else if (p[3] == 3) need = 4 + 1 + (size_t)p[4] + 2;
+        else
+            return httpx__fail(e, HTTPX_ERR_PROXY, "the SOCKS5 proxy %s:%d answered CONNECT with the unknown "
+                               "address type %d", px->host, px->port, p[3]), HTTPX__BAD;
+        if (n < need) return 0;
+        h->in_off += need;          /* the bound address is of no use to a client */
+        return 1;
+    }
+}
+
+HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, const char *host,
+                                                      const unsigned char *ip, int ip_len, int port,
+                                                      httpx__stream *lower, httpx__err *e) {
+    httpx__hs_stream *h;
+    if (!ip_len && strlen(host) > 255) {
+        httpx__stream_free(lower);
+        httpx__fail(e, HTTPX_ERR_PROXY, "the host name is longer than SOCKS5's 255 bytes");
+        return NULL;
+    }
+    if (!(h = httpx__hs_new(p, host, port, httpx__socks_step, lower, e))) return NULL;
+    if (ip_len) memcpy(h->ip, ip, (size_t)ip_len);
+    h->ip_len = ip_len;
+    h->state = HTTPX__SOCKS_METHOD;
+    /* the greeting: the methods offered (no authentication; username/password when there is a user) */
+    if (p->has_user) httpx__buf_append(&h->out, "\x05\x02\x00\x02", 4);
+    else httpx__buf_append(&h->out, "\x05\x01\x00", 3);
+    if (h->out.failed) {
+        httpx__hs_free(&h->base);
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a proxy connection");
+        return NULL;
+    }
+    return &h->base;
+}
+/* End of proxy.c */
+
+#if defined(HTTPX_LINES)
+#line 14579 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file proxy_env.c   (grep anchor: >>proxy_env)
+   ====================================================================== */
+/* proxy_env: which proxy a request goes through. The client's options name
+   them; without any, the environment does (trust_env), read the way curl
+   and Python read it: http_proxy, https_proxy, all_proxy and no_proxy, lower
+   case before upper case. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/proxy_env.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "proxy_internal.h": earlier in httpx.h */
+
+static const char *httpx__env_upper_name(const char *lower) {
+    return !strcmp(lower, "http_proxy") ? "HTTP_PROXY" : !strcmp(lower, "https_proxy") ? "HTTPS_PROXY"
+         : !strcmp(lower, "all_proxy") ? "ALL_PROXY" : "NO_PROXY";
+}
+
+/* name in lower case, then in upper case; an empty value is unset. *which:
+   the name that gave it, for messages. */
+static const char *httpx__env_pick(httpx__getenv_fn get, void *ctx, const char *lower, bool upper_too,
+                                   const char **which) {
+    char upper[32];
+    size_t i;
+    const char *v = get(ctx, lower);
+    if (v && *v) { *which = lower; return v; }
+    if (!upper_too) return NULL;
+    for (i = 0; lower[i] && i + 1 < sizeof upper; i++)
+        upper[i] = (char)(lower[i] >= 'a' && lower[i] <= 'z' ? lower[i] - 32 : lower[i]);
+    upper[i] = 0;
+    v = get(ctx, upper);
+    if (v && *v) { *which = httpx__env_upper_name(lower); return v; }
+    return NULL;
+}
+
+static httpx_error httpx__proxy_make(httpx__proxy **out, const char *url, const char *from, httpx__err *e) {
+    if (!url) return HTTPX_OK;
+    if (!(*out = httpx__proxy_new(url, e))) {
+        if (e->code == HTTPX_ERR_INVALID_ARGUMENT) {
+            char why[sizeof e->msg];
+            snprintf(why, sizeof why, "%s", e->msg);
+            httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "%s: %s", from, why);
+        }
+        return e->code;
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__proxies_init(httpx__proxies *p, const char *all, const char *http,
+                                               const char *https, httpx__getenv_fn get, void *ctx, httpx__err *e) {
+    const char *from_http = "httpx_client_opts.http_proxy", *from_https = "httpx_client_opts.https_proxy";
+    const char *from_all = "httpx_client_opts.proxy", *no = NULL;
+    memset(p, 0, sizeof *p);
+    if (!all && !http && !https && get) {
+        const char *w = NULL;
+        /* A CGI program's HTTP_PROXY may come from the request's "Proxy:"
+           header (httpoxy): ignored then, as curl and Python do. */
+        bool cgi = get(ctx, "REQUEST_METHOD") != NULL;
+        http = httpx__env_pick(get, ctx, "http_proxy", !cgi, &from_http);
+        https = httpx__env_pick(get, ctx, "https_proxy", true, &from_https);
+        all = httpx__env_pick(get, ctx, "all_proxy", true, &from_all);
+        no = httpx__env_pick(get, ctx, "no_proxy", true, &w);
+    }
+    if (!http) { http = all; from_http = from_all; }
+    if (!https) { https = all; from_https = from_all; }
+    if (httpx__proxy_make(&p->http, http, from_http, e) || httpx__proxy_make(&p->https, https, from_https, e)) {
+        httpx__proxies_free(p);
+        return e->code;
+    }
+    if (no) {
+        size_t n = strlen(no) + 1;
+        if (!(p->no_proxy = (char *)httpx__malloc(n))) {
+            httpx__proxies_free(p);
+            return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for NO_PROXY");
+        }
+        memcpy(p->no_proxy, no, n);
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__proxies_free(httpx__proxies *p) {
+    httpx__proxy_free(p->http);
+    httpx__proxy_free(p->https);
+    httpx__free(p->no_proxy);
+    memset(p, 0, sizeof *p);
+}
+
+HTTPX__PRIVATE const httpx__proxy *httpx__proxies_for(const httpx__proxies *p, const httpx__url *u) {
+    const httpx__proxy *px = u->is_https ? p->https : p->http;
+    char host[256];
+    if (!px || !p->no_proxy) return px;
+    if (u->host.n >= sizeof host) return px;
+    memcpy(host, u->host.p, u->host.n);
+    host[u->host.n] = 0;
+    return httpx__no_proxy_match(p->no_proxy, host, u->port) ? NULL : px;
+}
+
+/* Whether the first bits of a and b (n bytes each) agree. */
+static bool httpx__prefix_eq(const unsigned char *a, const unsigned char *b, int bits) {
+    int i;
+    for (i = 0; bits >= 8; i++, bits -= 8)
+        if (a[i] != b[i]) return false;
+    return !bits || ((a[i] ^ b[i]) & (0xff00 >> bits) & 0xff) == 0;
+}
+
+/* One NO_PROXY entry (e[0..n), no spaces or commas) against host:port. */
+static bool httpx__no_proxy_entry(const char *en, size_t n, const char *host, const unsigned char *hip, int hip_len,
+                                  int port) {
+    char name[256];
+    const char *slash, *colon = NULL;
+    int want_port = 0, bits = -1;
+    unsigned char ip[16];
+    int ip_len;
+    size_t hn;
+    if (n == 1 && en[0] == '*') return true;
+    if (en[0] == '[') {                     /* [v6] or [v6]:port */
+        const char *rb = (const char *)memchr(en, ']', n);
+        if (!rb) return false;
+        if (rb + 1 < en + n) {
+            if (rb[1] != ':') return false;
+            colon = rb + 1;
+        }
+        n = (size_t)(rb - en - 1);
+        en++;
+    } else {
+        /* one ':' is a port; more are an IPv6 literal */
+        const char *c1 = (const char *)memchr(en, ':', n);
+        if (c1 && !memchr(c1 + 1, ':', (size_t)(en + n - c1 - 1))) {
+            colon = c1;
+            n = (size_t)(c1 - en);
+        }
+    }
+    if (colon) {
+        const char *d = colon + 1;
+        for (; *d >= '0' && *d <= '9' && want_port < 100000; d++) want_port = want_port * 10 + (*d - '0');
+        if (want_port && want_port != port) return false;
+    }
+    if (n == 0 || n >= sizeof name) return false;
+    memcpy(name, en, n);
+    name[n] = 0;
+    slash = strchr(name, '/');
+    if (slash) {                            /* CIDR */
+        const char *d = slash + 1;
+        bits = 0;
+        if (!*d) return false;
+        for (; *d; d++) {
+            if (*d < '0' || *d > '9' || bits > 128) return false;
+            bits = bits * 10 + (*d - '0');
+        }
+        name[slash - name] = 0;
+    }
+    ip_len = httpx__ip_parse(name, ip);
+    if (ip_len) {
+        if (hip_len != ip_len) return false;
+        if (bits < 0) bits = ip_len * 8;
+        if (bits > ip_len * 8) return false;
+        return httpx__prefix_eq(ip, hip, bits);
+    }
+    if (slash) return false;
+    /* a name: itself or its subdomains; a leading dot (or "*.") means the same */
+    en = name;
+    if (en[0] == '*' && en[1] == '.') en++;
+    if (en[0] == '.') en++;
+    n = strlen(en);
+    hn = strlen(host);
+    if (hn && host[hn - 1] == '.') hn--;    /* "example.com." is example.com */
+    if (n && en[n - 1] == '.') n--;
+    if (!n || hn < n || !httpx__mem_ieq(host + hn - n, en, n)) return false;
+    return hn == n || host[hn - n - 1] == '.';
+}
+
+HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, int port) {
+    unsigned char hip[16];
+    int hip_len = httpx__ip_parse(host, hip);
+    const char *p = list;
+    if (!list) return false;
+    while (*p) {
+        size_t n;
+        while (*p == ',' || *p == ' ' || *p == '\t') p++;
+        n = strcspn(p, ", \t");
+        if (n && httpx__no_proxy_entry(p, n, host, hip, hip_len, port)) return true;
+        p += n;
+    }
+    return false;
+}
+/* End of proxy_env.c */
+
+#if defined(HTTPX_LINES)
+#line 14771 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -13786,6 +14787,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* #include "multipart_internal.h": earlier in httpx.h */
 /* #include "dns_internal.h": earlier in httpx.h */
 /* #include "tls_internal.h": earlier in httpx.h */
+/* #include "proxy_internal.h": earlier in httpx.h */
 /* ==== The engine: requests, exchanges, connections, protocols, the loop ====
    Layers, bottom up (README's architecture section tells the story):
    - a connection (conn.c) owns its socket and its setup: resolving ->
@@ -13800,7 +14802,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
      exchanges on connections;
    - the response (response.c) listens to its exchange through a sink:
      the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+   - transports (hop.c's network one: the pool and the slot; app.c's app and mock) carry
      a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
      publishes for both faces (client.c blocking, task.c tasks).
    Calls go down, callbacks go up: exchange.c reaches the response through
@@ -13943,6 +14945,9 @@ struct httpx__exchange {
     bool reused;                    /* its connection served before: a failure before any
                                        response byte may be a stale connection */
     bool retried;
+    bool setup_failed;              /* it ended because its connection could not be set up:
+                                       no byte of it went (a connection retry may resend it) */
+    double not_before;              /* a retry's wait: the pool places it from then on (0: now) */
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     const httpx__exchange_sink *sink;   /* the layer above (the response) */
@@ -14051,9 +15056,9 @@ typedef struct httpx__route {
     bool tls;                       /* https: TLS over the bottom stream */
     const char *uds;                /* dial this Unix domain socket instead of host:port (the
                                        client's copy of httpx_client_opts.uds); NULL: TCP */
-    const char *proxy;              /* the proxy hop to go through: NULL (direct) until proxies
-                                       come (the next issue), as one more stream in the stack
-                                       under TLS; then part of the key too */
+    const httpx__proxy *proxy;      /* the proxy to go through (the client's; its pointer is its
+                                       identity in the key), NULL: direct. Its streams stand
+                                       under TLS in the stack (proxy.c) */
 } httpx__route;
 
 struct httpx__conn {
@@ -14062,6 +15067,8 @@ struct httpx__conn {
     enum httpx__conn_state state;
     httpx__route route;             /* where it goes; the pool's key */
     httpx__dns *dns;                /* while resolving */
+    unsigned char origin_ip[16];    /* socks5://: the origin's address, resolved here before */
+    int origin_ip_len;              /* the proxy's name (4 or 16; 0: not yet) */
     httpx__stream *io;              /* the top of its stack of streams, from CONNECTING on */
     double connect_timeout;         /* seconds, <0 none: covers DNS, connect and TLS */
     double setup_deadline;          /* when the whole setup fails */
@@ -14119,7 +15126,7 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* What the policy layer sends a hop through (hop.c): an exchange-level
    transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
+   queues for a connection); the app and mock ones (app.c) call a handler in process. Either way
    the head reaches the response through the one door (httpx__exchange_head,
    then the response's sink)
    and the body comes through read. */
@@ -14136,13 +15143,21 @@ typedef struct httpx__transport {
     void (*release)(httpx__response *r);
 } httpx__transport;
 
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
+/* The answer of an app or mock handler being built (app.c). */
+struct httpx_app_response {
     int status;
     httpx_headers headers;
-    httpx__buf body;
+    httpx__buf body;                /* bytes written (httpx_reply_body, httpx_reply_write) */
     size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+    httpx_app_body_fn producer;     /* the rest of the body, pulled as the reader reads; NULL none */
+    void *producer_user_data;
+    long long producer_length;      /* bytes it will give, -1 unknown */
+    long long expected;             /* the whole body's length as the head announced it, -1 unknown */
+    long long delivered;            /* body bytes handed to the reader */
+    httpx__request *req;            /* while the handler runs: the request whose body it may read */
+    size_t req_off;                 /* how far httpx_app_read_body read it */
+    httpx_error req_error;          /* reading it failed (the caller's upload): the request fails */
+    httpx__err err;                 /* httpx_reply_error, a refused header or argument, NOMEM */
 };
 
 /* What a face that keeps tasks installs on its client, so that the loop
@@ -14174,7 +15189,12 @@ struct httpx__response {
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    bool draining_redirect;         /* a redirect's (or a retried answer's) body is read
+                                       (bounded) and dropped */
+    /* retries (retry.c) */
+    int conn_retries, status_retries;   /* resends made so far, for the whole request */
+    bool retry_status;              /* this hop's answer is to be retried (its body is dropped) */
+    double retry_wait;              /* ... after this many seconds */
     size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
@@ -14185,7 +15205,7 @@ struct httpx__response {
     char *opts_store;               /* the strings and arrays that copy points into */
     /* the hop (hop.c) */
     const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    struct httpx_app_response *app; /* the app or mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
     /* the policy's memory hung on a response (hop_cookies.c, history.c,
        links.c): made on first use; each maker installs its free */
@@ -14226,8 +15246,12 @@ struct httpx_client {
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    int retry_statuses[17];         /* httpx_client_opts.retry's statuses, 0-terminated */
+    int local_ip_len;               /* local_address: 4 or 16 bytes of local_ip, 0 none */
+    unsigned char local_ip[16];
     /* what a connection may speak, most preferred first, NULL-terminated */
     const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
@@ -14272,7 +15296,20 @@ HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* history.c: r.history; the hop adds the response of each redirect it
    follows, before the next hop clears r. */
 HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
-/* mock.c */
+/* retry.c: the retry policy (connection failures, statuses); the resends
+   are hop.c's. */
+/* Reads the client's retry options (statuses, local address) when it is
+   made: a value that makes no sense becomes c->config_error. */
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o);
+/* At the door: whether this answer (head in r) is to be retried; sets
+   r->retry_status and r->retry_wait. */
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r);
+/* r's exchange ended: whether to resend it, and after how many seconds.
+   Counts the retry and clears the failure it consumes. */
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait);
+/* app.c: the in-process transports, a handler's answer (the mock gathers
+   the request body first) */
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void);
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
 /* Makes c's jar (or takes opts.cookie_jar) with opts.cookies in it; false
@@ -14323,7 +15360,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14327 "httpx.h"
+#line 15364 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -14503,8 +15540,8 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
     if (err) return err;
     q->url_text = r->url_text.p;
-    /* a mock answers https URLs without TLS, as HTTPX's MockTransport does */
-    if (q->url.is_https && !c->opts.mock && (err = httpx__tls_available(e))) return err;
+    /* an app or a mock answers https URLs without TLS, as HTTPX's MockTransport does */
+    if (q->url.is_https && !c->opts.mock && !c->opts.app && (err = httpx__tls_available(e))) return err;
     q->head = !strcmp(q->method, "HEAD");
     q->idempotent = httpx__is_idempotent(q->method);
     if (first && (err = httpx__body_setup(r, e))) return err;
@@ -14580,7 +15617,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 14584 "httpx.h"
+#line 15621 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -14692,7 +15729,8 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->deadline = 0;
     ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
+    ex->not_before = 0;     /* a retry sets its wait after this */
     ex->started = httpx__now();
     if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     httpx__live_add(ex);
@@ -14777,7 +15815,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 14781 "httpx.h"
+#line 15819 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -14905,6 +15943,7 @@ static void httpx__conn_fail(httpx__conn *conn, httpx__err *e) {
     while ((ex = conn->waiters) != NULL) {
         httpx__err copy = *e;
         httpx__conn_detach(conn, ex);
+        ex->setup_failed = true;    /* no byte of it went: a connection retry may resend it */
         httpx__exchange_end(ex, &copy);
     }
     httpx__conn_close(conn);
@@ -14964,15 +16003,18 @@ static httpx_error httpx__route_of(httpx__route *r, const httpx_client *c, const
     r->port = u->port;
     r->tls = u->is_https;
     r->uds = c->opts.uds;
-    r->proxy = NULL;
+    r->proxy = c->opts.uds ? NULL : httpx__proxies_for(&c->proxies, u);   /* a Unix socket goes direct */
     return HTTPX_OK;
 }
 
-/* Whether a connection of route r serves u: the pool's key, compared
-   without building a string, as this runs for every request. uds is the
-   client's one copy, so its pointer is its identity. */
-static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u) {
-    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && u->host.n < sizeof r->host &&
+/* Whether a connection of route r serves u through proxy (u's, from
+   httpx__proxies_for): the pool's key, compared without building a string,
+   as this runs for every request. uds and proxy are the client's one copy,
+   so their pointers are their identity. */
+static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u,
+                                const httpx__proxy *proxy) {
+    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && r->proxy == proxy &&
+           u->host.n < sizeof r->host &&
            r->host[u->host.n] == 0 && httpx__mem_ieq(r->host, u->host.p, u->host.n);
 }
 
@@ -14981,22 +16023,44 @@ static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, co
 static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, httpx__err *e) {
     httpx_client *c = conn->client;
     const httpx__route *r = &conn->route;
+    const httpx__proxy *px = r->proxy;
     httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
                      : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
                                              conn->connect_timeout, e);
-    if (s && r->tls) {
-        if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
-            httpx__stream_free(s);
-            return e->code;
-        }
-        /* a TLS stream over s (it takes s, on failure too) */
-        s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
+    if (s && !r->uds && c->local_ip_len) httpx__tcp_stream_bind(s, c->local_ip, c->local_ip_len);
+    if (s && (r->tls || (px && px->kind == HTTPX__PROXY_HTTPS)) && !c->tls &&
+        !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
+        httpx__stream_free(s);
+        return e->code;
     }
+    /* through a proxy (proxy.c): TLS to an https:// proxy, then a tunnel to
+       the origin (SOCKS5, or CONNECT for https); plain http to an HTTP proxy
+       needs no tunnel: h1_proto.c writes it in absolute form */
+    if (s && px && px->kind == HTTPX__PROXY_HTTPS) s = httpx__tls_stream_new(c->tls, px->host, px->port, false, s, e);
+    if (s && px && (px->kind == HTTPX__PROXY_SOCKS5 || px->kind == HTTPX__PROXY_SOCKS5H))
+        s = httpx__socks_stream_new(px, r->host, conn->origin_ip, conn->origin_ip_len, r->port, s, e);
+    else if (s && px && r->tls)
+        s = httpx__connect_stream_new(px, r->host, r->port, s, e);
+    /* a TLS stream over s (it takes s, on failure too) */
+    if (s && r->tls) s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
     if (!s) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
     conn->io = s;
     conn->state = HTTPX__CONN_CONNECTING;
     conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
     return HTTPX_OK;
+}
+
+/* The name a connection resolves next: the proxy's, but first the
+   origin's for socks5:// (the proxy gets an address; socks5h:// gives it
+   the name). */
+static const char *httpx__conn_dns_name(const httpx__conn *conn, int *port) {
+    const httpx__proxy *px = conn->route.proxy;
+    if (!px || (px->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len)) {
+        *port = conn->route.port;
+        return conn->route.host;
+    }
+    *port = px->port;
+    return px->host;
 }
 
 /* A connection of route r, listed in the client, with nothing started. */
@@ -15022,10 +16086,15 @@ static httpx__conn *httpx__conn_new(httpx_client *c, const httpx__route *r, doub
 static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
     httpx__route r;
     httpx__conn *conn;
+    const char *name;
+    int port;
     if (httpx__route_of(&r, c, &ex->req->url, e) || !(conn = httpx__conn_new(c, &r, ex->timeout.connect, e)))
         return NULL;
+    if (r.proxy && r.proxy->kind == HTTPX__PROXY_SOCKS5)    /* an IP literal needs no lookup */
+        conn->origin_ip_len = httpx__ip_parse(r.host, conn->origin_ip);
+    name = httpx__conn_dns_name(conn, &port);
     if (r.uds ? httpx__conn_stack(conn, NULL, e) != HTTPX_OK
-              : !(conn->dns = httpx__dns_start(&c->dns, conn->route.host, conn->route.port, e))) {
+              : !(conn->dns = httpx__dns_start(&c->dns, name, port, e))) {
         httpx__conn_close(conn);
         return NULL;
     }
@@ -15050,10 +16119,11 @@ static bool httpx__pool_make_room(httpx_client *c) {
 /* Whether a busy connection of u's origin will take another exchange
    without a new connection (its streams finish: a multiplexing protocol). Asked only when no
    connection could take it: the common path does not pay for it. */
-static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u, const httpx__proxy *proxy) {
     httpx__conn *conn;
     for (conn = c->conns; conn; conn = conn->next)
-        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__route_is_for(&conn->route, c, u) &&
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting &&
+            httpx__route_is_for(&conn->route, c, u, proxy) &&
             conn->proto->worth_waiting(conn))
             return true;
     return false;
@@ -15062,10 +16132,11 @@ static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
     double now = httpx__now();
+    const httpx__proxy *proxy = c->opts.uds ? NULL : httpx__proxies_for(&c->proxies, &ex->req->url);
     httpx__err e;
     memset(&e, 0, sizeof e);
     for (conn = c->conns; conn; conn = conn->next) {
-        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url)) continue;
+        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url, proxy)) continue;
         if (conn->state != HTTPX__CONN_READY) {
             if (!setting_up) setting_up = conn;
             continue;
@@ -15081,7 +16152,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
        one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url, proxy)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -15133,8 +16204,9 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     if (rc < 0) { httpx__conn_fail(conn, e); return; }
     if (rc == 0) {
         if (conn->connect_timeout >= 0 && now >= conn->setup_deadline) {
+            int port;
             httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%s'",
-                        conn->connect_timeout, conn->route.host);
+                        conn->connect_timeout, httpx__conn_dns_name(conn, &port));
             httpx__conn_fail(conn, e);
             return;
         }
@@ -15146,6 +16218,29 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     }
     httpx__dns_free(conn->dns);
     conn->dns = NULL;
+    if (conn->route.proxy && conn->route.proxy->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len) {
+        /* that was the origin's name, for the SOCKS5 request: now the proxy's */
+        const char *name;
+        int port, i;
+        /* one address goes in the request: an IPv4 one when there is one, as
+           SOCKS5 proxies without IPv6 are common and nothing can fall back */
+        for (i = 0; i < addrs.count; i++) {
+            unsigned char ip[16];
+            int n = httpx__sockaddr_ip((const struct sockaddr *)&addrs.addr[i], ip);
+            if (n && (!conn->origin_ip_len || (conn->origin_ip_len == 16 && n == 4))) {
+                memcpy(conn->origin_ip, ip, (size_t)n);
+                conn->origin_ip_len = n;
+            }
+        }
+        name = httpx__conn_dns_name(conn, &port);
+        if (!conn->origin_ip_len || !(conn->dns = httpx__dns_start(&conn->client->dns, name, port, e))) {
+            if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no IP address for '%s' to give the SOCKS5 proxy", conn->route.host);
+            httpx__conn_fail(conn, e);
+            return;
+        }
+        httpx__step_resolving(conn, e);     /* a name known at once goes on now */
+        return;
+    }
     if (httpx__conn_stack(conn, &addrs, e)) httpx__conn_fail(conn, e);
 }
 
@@ -15217,7 +16312,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15221 "httpx.h"
+#line 16316 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -15251,12 +16346,37 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 
 /* ---- the request ---- */
 
+/* To an HTTP proxy that forwards plain http: the request line carries the
+   absolute URL ("GET http://host/path HTTP/1.1", RFC 9112 3.2.2) and the
+   proxy's credentials follow it; both are written into the head as made. */
+static bool httpx__h1_forward_form(httpx__buf *out, const httpx__url *u, size_t method_len, const httpx__proxy *px) {
+    httpx__buf abs;
+    const char *crlf = strstr(out->p, "\r\n");
+    size_t line_end = crlf ? (size_t)(crlf - out->p) + 2 : out->len;
+    bool ok;
+    memset(&abs, 0, sizeof abs);
+    ok = httpx__buf_append(&abs, out->p, method_len + 1) && httpx__buf_puts(&abs, "http://") &&
+         httpx__url_write_authority(&abs, u) &&
+         httpx__buf_append(&abs, out->p + method_len + 1, line_end - method_len - 1) &&
+         (!px->authorization || httpx__buf_printf(&abs, "Proxy-Authorization: %s\r\n", px->authorization)) &&
+         httpx__buf_append(&abs, out->p + line_end, out->len - line_end);
+    if (ok) {
+        httpx__buf_clear(out);
+        ok = httpx__buf_append(out, abs.p, abs.len);
+    }
+    httpx__buf_free(&abs);
+    return ok;
+}
+
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
     httpx__buf_clear(out);
     conn->out_off = 0;
     httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
+    if (!out->failed && httpx__proxy_forwards(conn->route.proxy, conn->route.tls) &&
+        !httpx__h1_forward_form(out, &q->url, strlen(q->method), conn->route.proxy))
+        return false;
     HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->proto.h1.body_off = 0;
     ex->proto.h1.body_sent = !q->has_body;
@@ -15368,6 +16488,13 @@ static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, con
     up.fields = ev->fields;
     up.nfields = ev->head.num_headers;
     up.expected_length = ev->expected_length;
+    if (up.status == 407 && httpx__proxy_forwards(conn->route.proxy, conn->route.tls)) {
+        /* the proxy, not the origin, refused: as a refused CONNECT is */
+        const httpx__proxy *px = conn->route.proxy;
+        return httpx__fail(e, HTTPX_ERR_PROXY, "the proxy %s:%d answered HTTP/1.%d 407 %.*s%s", px->host, px->port,
+                           ev->head.minor_version, (int)(up.reason_len > 100 ? 100 : up.reason_len), up.reason,
+                           px->authorization ? " (it refused the proxy URL's credentials)" : "");
+    }
     return httpx__exchange_head(ex, &up, e);
 }
 
@@ -15562,7 +16689,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 15566 "httpx.h"
+#line 16693 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16112,10 +17239,11 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
 static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
 
 /* Over TLS when the client asked for HTTP/2 (ALPN offers it), over plain
-   TCP with prior knowledge only. */
+   TCP with prior knowledge only, and never to an HTTP proxy that forwards
+   plain http requests (it speaks HTTP/1.1 to us). */
 static bool httpx__h2_offered(const httpx__conn *conn) {
     const httpx_client_opts *o = &conn->client->opts;
-    return conn->route.tls ? o->http2 : o->http2_prior_knowledge;
+    return conn->route.tls ? o->http2 : o->http2_prior_knowledge && !httpx__proxy_forwards(conn->route.proxy, false);
 }
 
 static bool httpx__h2_chosen(const httpx__conn *conn) {
@@ -16177,7 +17305,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16181 "httpx.h"
+#line 17309 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16209,6 +17337,12 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
     httpx__exchange_fail(ex, &e);
 }
 
+/* A retry's wait (retry.c decides it, hop.c resends): the exchange is
+   queued but not placed before ex->not_before; the loop wakes for it. */
+static bool httpx__ex_holding(const httpx__exchange *ex, double now) {
+    return ex->not_before && now < ex->not_before;
+}
+
 /* ---- one pass ---- */
 
 static bool httpx__pollfds_reserve(httpx_client *c, int n) {
@@ -16234,9 +17368,10 @@ static int httpx__ms_until(double deadline, double now) {
    for the pool start their pool timeout. */
 static void httpx__loop_place(httpx_client *c) {
     httpx__exchange *ex, *next;
+    double now = httpx__now();
     for (ex = c->live; ex; ex = next) {
         next = ex->live_next;
-        if (ex->state != HTTPX__EX_QUEUED) continue;
+        if (ex->state != HTTPX__EX_QUEUED || httpx__ex_holding(ex, now)) continue;
         if (httpx__pool_place(c, ex)) {
             next = c->live;          /* the list may have changed: look again from the start */
             continue;
@@ -16279,7 +17414,7 @@ static void httpx__due_at(double *next, double when) {
 HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
-    double next = 0;
+    double next = 0, now = httpx__now();
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
@@ -16296,7 +17431,9 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
         conn->poll_index = n++;
     }
     for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        bool holding = httpx__ex_holding(ex, now);
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT && !holding) at_once = true;
+        if (holding) httpx__due_at(&next, ex->not_before);
         httpx__due_at(&next, ex->deadline);
         httpx__due_at(&next, ex->total_deadline);
     }
@@ -16428,7 +17565,8 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
     while (ex->state < until) {
         if (ex->state == HTTPX__EX_QUEUED) {
             httpx__loop_place(c);
-            if (ex->state == HTTPX__EX_QUEUED && !httpx__others_in_flight(c, ex)) {
+            if (ex->state == HTTPX__EX_QUEUED && !httpx__ex_holding(ex, httpx__now()) &&
+                !httpx__others_in_flight(c, ex)) {
                 /* Only the pool is waited on, and nothing runs that could hand a
                    connection back: say so now rather than after the pool timeout. */
                 httpx__err e;
@@ -16450,7 +17588,207 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 16454 "httpx.h"
+#line 17592 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file retry.c   (grep anchor: >>retry)
+   ====================================================================== */
+/* retry: the retry policy, decisions only (the resends are hop.c's, the
+   waits the loop's). Two kinds, both counted per request (all its hops):
+   - connection retries (httpx_client_opts.retries, HTTPX's
+     HTTPTransport(retries=N)): the exchange ended because its connection
+     could not be set up, so no byte of the request went and any method may
+     go again;
+   - status retries (httpx_client_opts.retry): an idempotent request with a
+     body that can be produced again, answered with a chosen status; the
+     answer's Retry-After says how long to wait, up to a cap.
+   Waits follow one backoff with jitter (public.h's >>retries says it for
+   users). Private prefix: httpx__retry_. */
+#if defined(HTTPX_LINES)
+#line 11 "tools/src/retry.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+#include <stdio.h>
+#include <time.h>
+
+#define HTTPX__RETRY_MAX_STATUSES 16
+#define HTTPX__RETRY_BACKOFF_FACTOR 0.5   /* seconds, httpcore's RETRIES_BACKOFF_FACTOR */
+#define HTTPX__RETRY_BACKOFF_CAP 30.0     /* the longest backoff wait, seconds */
+#define HTTPX__RETRY_MAX_WAIT 60.0        /* retry.max_wait's default */
+/* BearSSL's BR_ERR_IO, which tls.c gives a handshake whose transport failed
+   (the server closed or reset it): worth another try, unlike a certificate
+   or a cipher the server refused. */
+#define HTTPX__RETRY_TLS_IO 31
+
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o) {
+    static const int defaults[] = {429, 502, 503, 504, 0};
+    const int *s = o->retry.statuses ? o->retry.statuses : defaults;
+    int n = 0;
+    for (; *s; s++) {
+        if (n == HTTPX__RETRY_MAX_STATUSES) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses lists more than %d statuses", HTTPX__RETRY_MAX_STATUSES);
+            break;
+        }
+        if (*s < 100 || *s > 999) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses has %d, which is no status (100..999)", *s);
+            break;
+        }
+        c->retry_statuses[n++] = *s;
+    }
+    c->retry_statuses[n] = 0;
+    if (o->retries < 0 || o->retry.max < 0 || o->retry.max_wait < 0)
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts.retries, retry.max and retry.max_wait cannot be negative");
+    if (o->local_address) {
+        unsigned char ip[16];
+        int len = httpx__ip_parse(o->local_address, ip);
+        if (!len)
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.local_address '%.64s' is not an IPv4 or IPv6 address", o->local_address);
+        memcpy(c->local_ip, ip, (size_t)len);
+        c->local_ip_len = len;
+    }
+}
+
+/* A factor in [0.5, 1]: clients that failed together come back apart. */
+static double httpx__retry_jitter(void) {
+    static uint64_t state;
+    uint32_t r;
+    if (!httpx__random(&r, sizeof r)) {
+        if (!state) state = (uint64_t)(httpx__now() * 1e6);
+        r = (uint32_t)(httpx__splitmix64(&state) >> 32);
+    }
+    return 0.5 + 0.5 * ((double)r / 4294967295.0);
+}
+
+/* The wait before try n (1, 2, ...): none for the first, then
+   0.5 * 2^(n-2) s with jitter, capped. */
+static double httpx__retry_backoff(int n) {
+    double base = HTTPX__RETRY_BACKOFF_FACTOR;
+    if (n <= 1) return 0;
+    for (; n > 2 && base < HTTPX__RETRY_BACKOFF_CAP; n--) base *= 2;
+    if (base > HTTPX__RETRY_BACKOFF_CAP) base = HTTPX__RETRY_BACKOFF_CAP;
+    return base * httpx__retry_jitter();
+}
+
+/* An IMF-fixdate (RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT", the form
+   senders must use) as Unix seconds. Its own small parser: the cookie
+   jar's, which takes every date form, may be left out (HTTPX_NO_COOKIES). */
+static bool httpx__retry_http_date(const char *s, int64_t *out) {
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int d, y, hh, mm, ss, m;
+    char mon[4], zone[4];
+    int64_t era, yoe, doy, doe, days;
+    if (strlen(s) < 29 || s[3] != ',' ||
+        sscanf(s + 4, " %2d %3s %4d %2d:%2d:%2d %3s", &d, mon, &y, &hh, &mm, &ss, zone) != 7 ||
+        strcmp(zone, "GMT") != 0)
+        return false;
+    for (m = 0; m < 12 && strncmp(months + 3 * m, mon, 3) != 0; m++) {}
+    if (m == 12 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60) return false;
+    m += 1;
+    /* days since 1970-01-01 of a Gregorian date (the civil-from-days method) */
+    y -= m <= 2;
+    era = y / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    days = era * 146097 + doe - 719468;
+    *out = days * 86400 + hh * 3600 + mm * 60 + ss;
+    return true;
+}
+
+/* Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date, as seconds
+   from now (a date in the past: 0). False when absent or unreadable. */
+static bool httpx__retry_after(const httpx__response *r, double *wait) {
+    const char *v = httpx_headers_get(&r->headers, "retry-after");
+    int64_t when;
+    if (!v) return false;
+    while (*v == ' ' || *v == '\t') v++;
+    if (*v >= '0' && *v <= '9') {
+        double secs = 0;
+        for (; *v >= '0' && *v <= '9'; v++)
+            if (secs < 1e9) secs = secs * 10 + (*v - '0');
+        while (*v == ' ' || *v == '\t') v++;
+        if (*v) return false;
+        *wait = secs;
+        return true;
+    }
+    if (!httpx__retry_http_date(v, &when)) return false;
+    *wait = (double)(when - (int64_t)time(NULL));
+    if (*wait < 0) *wait = 0;
+    return true;
+}
+
+/* Whether a retry waiting this long still ends before timeout.total. */
+static bool httpx__retry_in_time(const httpx__response *r, double wait) {
+    return !r->ex.total_deadline || httpx__now() + wait < r->ex.total_deadline;
+}
+
+static bool httpx__retry_listed(const httpx_client *c, int status) {
+    const int *s;
+    for (s = c->retry_statuses; *s; s++)
+        if (*s == status) return true;
+    return false;
+}
+
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r) {
+    httpx_client *c = r->ex.client;
+    double wait, cap = c->opts.retry.max_wait > 0 ? c->opts.retry.max_wait : HTTPX__RETRY_MAX_WAIT;
+    r->retry_status = false;
+    if (r->status_retries >= c->opts.retry.max || !httpx__retry_listed(c, r->pub.status_code)) return false;
+    /* the server may have acted on anything else; a streamed body is gone */
+    if (!r->req.idempotent || !r->req.replayable) return false;
+    if (httpx__retry_after(r, &wait)) {
+        if (wait > cap) return false;    /* longer than the caller will wait: the answer stands */
+    } else {
+        wait = httpx__retry_backoff(r->status_retries + 2);
+    }
+    if (!httpx__retry_in_time(r, wait)) return false;
+    r->retry_status = true;
+    r->retry_wait = wait;
+    return true;
+}
+
+/* A failure that says the connection could not be made. */
+static bool httpx__retry_connect_failure(const httpx__response *r) {
+    httpx_error code = r->pub.error;
+    if (!r->ex.setup_failed) return false;
+    return code == HTTPX_ERR_CONNECT || code == HTTPX_ERR_CONNECT_TIMEOUT ||
+           (code == HTTPX_ERR_TLS && r->pub.tls_error == HTTPX__RETRY_TLS_IO);
+}
+
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
+    if (r->ex.state != HTTPX__EX_DONE) return false;
+    if (r->retry_status) {
+        r->retry_status = false;
+        if (r->pub.error) {             /* its body failed: the failure is the answer */
+            r->draining_redirect = false;
+            return false;
+        }
+        r->status_retries++;
+        *wait = r->retry_wait;
+        return true;
+    }
+    if (!r->pub.error || r->conn_retries >= r->ex.client->opts.retries || !httpx__retry_connect_failure(r))
+        return false;
+    *wait = httpx__retry_backoff(r->conn_retries + 1);
+    if (!httpx__retry_in_time(r, *wait)) return false;
+    r->conn_retries++;
+    r->pub.error = HTTPX_OK;            /* consumed: the next try reports its own */
+    r->pub.error_message = "";
+    r->pub.sys_errno = r->pub.tls_error = 0;
+    r->errmsg[0] = 0;
+    return true;
+}
+/* End of retry.c */
+
+#if defined(HTTPX_LINES)
+#line 17792 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -16620,7 +17958,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 16624 "httpx.h"
+#line 17962 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -16673,7 +18011,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16677 "httpx.h"
+#line 18015 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -16883,6 +18221,7 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
                            httpx_header(&r->pub, "location") != NULL;
+    if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
     if (httpx__body_decode_start(r, h->status, e) != HTTPX_OK) return e->code;
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
@@ -17224,7 +18563,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17228 "httpx.h"
+#line 18567 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -17367,7 +18706,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 17371 "httpx.h"
+#line 18710 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -17605,70 +18944,130 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 17609 "httpx.h"
+#line 18948 "httpx.h"
 #endif
 /* ======================================================================
-   Begin file mock.c   (grep anchor: >>mock)
+   Begin file app.c   (grep anchor: >>app)
    ====================================================================== */
-/* mock: a transport that answers from memory (HTTPX's MockTransport). Each
-   hop calls the user's handler with the request as sent and a reply to
-   fill; the reply's head goes through the same door as a network head and
-   its body comes out of read, so every policy above runs unchanged. It
+/* app: the in-process transports, answered by a C function instead of a
+   server: the app (WSGI/ASGI's analogue: the request body streams to the
+   handler, the response body streams from a producer the reader pulls) and
+   the mock (HTTPX's MockTransport), which is the same transport with the
+   request body gathered first so that the handler sees it whole. Each hop
+   calls the handler with the request as sent and a reply to fill; the
+   reply's head goes through the same door as a network head and its body
+   comes out of read, so every policy above runs unchanged. The handler
    answers at once: submit ends in BODY (or DONE), never in a wait.
-   Private prefix: httpx__mock_. */
+   Private prefix: httpx__app_. */
 #if defined(HTTPX_LINES)
-#line 6 "tools/src/mock.c"
+#line 10 "tools/src/app.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "headers_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
 
-static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
+/* ---- the reply builder (httpx_reply_*, httpx_app_read_body) ---- */
 
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code) {
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code) {
     if (!p) return;
     if ((status_code < 100 || status_code > 999) && !p->err.code)
-        httpx__fail(httpx__mock_err(p), HTTPX_ERR_INVALID_ARGUMENT,
-                    "the mock handler answered status %d: give 100..999", status_code);
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT,
+                    "the app answered status %d: give 100..999", status_code);
     p->status = status_code;
 }
 
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value) {
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value) {
     httpx_error err;
     if (!p || p->err.code) return;
     err = httpx_headers_add(&p->headers, name ? name : "", value ? value : "");
     if (err == HTTPX_ERR_NOMEM)
-        httpx__fail(&p->err, err, "out of memory for the mock reply's headers");
+        httpx__fail(&p->err, err, "out of memory for the app's response headers");
     else if (err)
-        httpx__fail(&p->err, err, "the mock handler's header '%.60s' is not a valid field (a token name, "
+        httpx__fail(&p->err, err, "the app's header '%.60s' is not a valid field (a token name, "
                     "a value without CR, LF or NUL)", name ? name : "(null)");
 }
 
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len) {
+    if (!p || p->err.code || !len) return;
+    if (!data) {
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, "httpx_reply_write was given NULL data and %zu bytes", len);
+        return;
+    }
+    if (!httpx__buf_append(&p->body, data, len))
+        httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the app's response body");
+}
+
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len) {
     if (!p || p->err.code) return;
     if (!data) data = "";
     if (!len) len = strlen((const char *)data);
     httpx__buf_clear(&p->body);
-    if (len && !httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+    httpx_reply_write(p, data, len);
 }
 
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json) {
     httpx_reply_status(p, status_code);
     httpx_reply_header(p, "Content-Type", "application/json");
     httpx_reply_body(p, json ? json : "null", 0);
 }
 
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message) {
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message) {
     if (!p || p->err.code) return;
-    if (code == HTTPX_OK) code = HTTPX_ERR_INVALID_ARGUMENT;
+    if (code == HTTPX_OK || (unsigned)code >= (unsigned)HTTPX_ERR_COUNT_) code = HTTPX_ERR_INVALID_ARGUMENT;
     httpx__fail(&p->err, code, "%s", message ? message : httpx_strerror(code));
+}
+
+/* The producer's last call: it may free what it holds. Exactly once per
+   producer, whatever ended the body (its end, an error, a cancel, a HEAD,
+   a redirect, the response's free). */
+static void httpx__app_producer_release(httpx_app_response *p) {
+    httpx_app_body_fn fn = p->producer;
+    if (!fn) return;
+    p->producer = NULL;
+    fn(p->producer_user_data, NULL, 0);
+}
+
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length) {
+    if (!p) return;
+    if (p->err.code || !producer || p->producer || length < -1) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, !producer ? "httpx_reply_stream needs a producer"
+                        : p->producer ? "httpx_reply_stream was called twice in one answer"
+                                      : "httpx_reply_stream's length is %lld: give -1 (unknown) or more", length);
+        if (producer) producer(user_data, NULL, 0);   /* refused, it is still ours to release */
+        return;
+    }
+    p->producer = producer;
+    p->producer_user_data = user_data;
+    p->producer_length = length;
+}
+
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap) {
+    httpx__err e;
+    long n;
+    if (!p || !buf || !cap) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (!p->req) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_STREAM, "httpx_app_read_body is for the handler, while it runs");
+        return -(long)HTTPX_ERR_STREAM;
+    }
+    if (p->req_error) return -(long)p->req_error;
+    memset(&e, 0, sizeof e);
+    n = httpx__request_body_read(p->req, &p->req_off, (char *)buf, cap, &e);
+    if (n >= 0) return n;
+    /* the caller's upload failed: the request fails with it, whatever the app answers */
+    if (!e.code) httpx__fail(&e, HTTPX_ERR_WRITE, "reading the request body failed");
+    p->req_error = e.code;
+    p->err = e;
+    return -(long)e.code;
 }
 
 /* ---- the transport ---- */
 
 /* The reason phrase HTTPX gives a Response(status) (RFC 9110's); "" for
    codes without one. */
-static const char *httpx__mock_reason(int status) {
+static const char *httpx__app_reason(int status) {
     static const struct { int code; const char *text; } t[] = {
         {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
         {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
@@ -17686,25 +19085,35 @@ static const char *httpx__mock_reason(int status) {
     return "";
 }
 
-static httpx_mock_reply *httpx__mock_reply_of(httpx__response *r) {
-    if (!r->mock) {
-        r->mock = (httpx_mock_reply *)httpx__malloc(sizeof *r->mock);
-        if (!r->mock) return NULL;
-        memset(r->mock, 0, sizeof *r->mock);
-        httpx__headers_init(&r->mock->headers);
+/* The reply of r's hop, fresh: made on first use, reset for each hop (a
+   redirect's producer is released first). */
+static httpx_app_response *httpx__app_reply_of(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) {
+        p = (httpx_app_response *)httpx__malloc(sizeof *p);
+        if (!p) return NULL;
+        memset(p, 0, sizeof *p);
+        httpx__headers_init(&p->headers);
+        r->app = p;
     }
-    r->mock->status = 200;
-    r->mock->body_off = 0;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_clear(&r->mock->body);
-    memset(&r->mock->err, 0, sizeof r->mock->err);
-    return r->mock;
+    httpx__app_producer_release(p);
+    p->status = 200;
+    p->body_off = 0;
+    p->delivered = 0;
+    p->expected = -1;
+    p->req = NULL;
+    p->req_off = 0;
+    p->req_error = HTTPX_OK;
+    httpx__headers_clear(&p->headers);
+    httpx__buf_clear(&p->body);
+    memset(&p->err, 0, sizeof p->err);
+    return p;
 }
 
-/* A streamed body (upload, files) is read whole, so that the handler sees
-   the bytes: bounded by the client's max_body_size, as a body kept in
-   memory is. */
-static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
+/* The mock gathers a streamed body (upload, files) whole, so that the
+   handler sees the bytes with httpx_request_body: bounded by the client's
+   max_body_size, as a body kept in memory is. */
+static httpx_error httpx__app_gather_body(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
     size_t off = 0, limit = r->client->opts.max_body_size;
     if (q->body || !q->has_body) return HTTPX_OK;
@@ -17729,8 +19138,8 @@ static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
 }
 
 /* The reply's fields as the door takes them, with Content-Length added
-   when the handler gave none. */
-static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, httpx__err *e) {
+   when the handler gave none and the length is known. */
+static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, httpx__err *e) {
     httpx__field_view inline_views[32], *views = inline_views;
     size_t i, n = httpx_headers_count(&p->headers);
     char length[24];
@@ -17740,10 +19149,10 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     memset(&h, 0, sizeof h);
     if (n + 1 > sizeof inline_views / sizeof inline_views[0]) {
         views = (httpx__field_view *)httpx__malloc((n + 1) * sizeof *views);
-        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the mock reply's headers");
+        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the app's response headers");
     }
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = "";
         httpx_headers_at(&p->headers, i, &name, &value);
         views[i].name = name;
         views[i].name_len = strlen(name);
@@ -17751,22 +19160,26 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
         views[i].value_len = strlen(value);
     }
     h.expected_length = (long long)p->body.len;
+    if (p->producer)   /* unknown, or too large to add up: no Content-Length */
+        h.expected_length = p->producer_length < 0 || p->producer_length > (long long)(~0ULL >> 1) - h.expected_length
+                                ? -1 : h.expected_length + p->producer_length;
     if (cl) {
         char *end;
         h.expected_length = strtoll(cl, &end, 10);
         if (end == cl || *end || h.expected_length < 0) h.expected_length = -1;
-    } else {
-        snprintf(length, sizeof length, "%zu", p->body.len);
+    } else if (h.expected_length >= 0 && p->status != 204 && p->status != 304) {   /* RFC 9110 8.6 */
+        snprintf(length, sizeof length, "%lld", h.expected_length);
         views[n].name = "content-length";
         views[n].name_len = 14;
         views[n].value = length;
         views[n].value_len = strlen(length);
         n++;
     }
-    if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
+    if (ex->req->head || p->status == 204 || p->status == 304) h.expected_length = 0;   /* as on the wire */
+    p->expected = h.expected_length;
     h.status = p->status;
     h.version = "HTTP/1.1";
-    h.reason = httpx__mock_reason(p->status);
+    h.reason = httpx__app_reason(p->status);
     h.reason_len = strlen(h.reason);
     h.fields = views;
     h.nfields = n;
@@ -17775,69 +19188,418 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     return err;
 }
 
-static void httpx__mock_submit(httpx__exchange *ex) {
+static void httpx__app_fail(httpx__exchange *ex, httpx__err *e) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_end(ex, e);
+}
+
+static void httpx__app_submit_with(httpx__exchange *ex, bool gather) {
     httpx__response *r = ex->resp;
     httpx_client *c = ex->client;
-    httpx_mock_reply *p;
+    httpx_app_response *p;
     httpx__err e;
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
     ex->deadline = 0;
+    /* timeout.total bounds the whole request, redirects included, as over
+       the network: here it stops a producer that never ends */
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     /* the states a network exchange passes, without the pool: it is never
        on the client's live list, so the loop has nothing to place or time */
     httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
     httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
-    p = httpx__mock_reply_of(r);
+    p = httpx__app_reply_of(r);
     if (!p) {
-        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the app's response");
         httpx__exchange_end(ex, &e);
         return;
     }
-    if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
-    c->opts.mock(c->opts.mock_user_data, &r->req, p);
-    if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
-    if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
-    if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
+    if (gather && httpx__app_gather_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
+    p->req = &r->req;
+    if (gather) c->opts.mock(c->opts.mock_user_data, &r->req, p);
+    else c->opts.app(c->opts.app_user_data, &r->req, p);
+    p->req = NULL;     /* the body is the handler's to read while it runs, not later */
+    if (p->err.code) {
+        /* the handler says the connection could not be made: httpx_client_opts.retries
+           applies as on the network, so a user's test can see its retries */
+        ex->setup_failed = p->err.code == HTTPX_ERR_CONNECT || p->err.code == HTTPX_ERR_CONNECT_TIMEOUT;
+        httpx__app_fail(ex, &p->err);
+        return;
+    }
+    if (r->req.head || p->status == 204 || p->status == 304) {  /* no body, as on the wire */
+        httpx__buf_clear(&p->body);
+        httpx__app_producer_release(p);
+    }
+    if (httpx__app_head(ex, p, &e)) { httpx__app_fail(ex, &e); return; }
     httpx__exchange_wake(ex);
 }
 
-static long httpx__mock_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    httpx_mock_reply *p = ex->resp->mock;
+static void httpx__app_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, false); }
+static void httpx__mock_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, true); }
+
+/* The next piece of the producer's body: >0 bytes, 0 the end (ex ended),
+   HTTPX__BAD (ex ended with e). */
+static long httpx__app_produce(httpx__exchange *ex, httpx_app_response *p, char *buf, size_t cap, httpx__err *e) {
+    long n = p->producer(p->producer_user_data, buf, cap);
+    if (n < 0 || (size_t)n > cap) {
+        httpx_error code = n < 0 && -n < (long)HTTPX_ERR_COUNT_ ? (httpx_error)-n : HTTPX_ERR_READ;
+        if (n > 0) httpx__fail(e, HTTPX_ERR_READ, "the app's body producer returned %ld bytes for a buffer of %zu", n, cap);
+        else httpx__fail(e, code, "the app's body producer failed (%s)", httpx_strerror(code));
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    if (n == 0) {
+        httpx__app_producer_release(p);
+        httpx__exchange_end(ex, NULL);
+    }
+    return n;
+}
+
+static long httpx__app_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx_app_response *p = ex->resp->app;
     size_t left;
-    (void)e;
-    if (ex->state != HTTPX__EX_BODY) return 0;
+    long n;
+    if (ex->state != HTTPX__EX_BODY || !cap) return 0;
+    ex->readable = false;
     left = p->body.len - p->body_off;
-    if (!left) {
+    if (left) {
+        if (cap > left) cap = left;
+        memcpy(buf, p->body.p + p->body_off, cap);
+        p->body_off += cap;
+        n = (long)cap;
+    } else if (p->producer) {
+        if (ex->total_deadline && httpx__now() >= ex->total_deadline) {
+            httpx__fail(e, HTTPX_ERR_TOTAL_TIMEOUT, "the app's body took longer than timeout.total (%g s)",
+                        ex->timeout.total);
+            httpx__app_fail(ex, e);
+            return HTTPX__BAD;
+        }
+        n = httpx__app_produce(ex, p, buf, cap, e);
+        if (n <= 0) return n;
+    } else {
         httpx__exchange_end(ex, NULL);
         return 0;
     }
-    if (cap > left) cap = left;
-    memcpy(buf, p->body.p + p->body_off, cap);
-    p->body_off += cap;
-    return (long)cap;
+    p->delivered += n;
+    if (p->expected >= 0 && p->delivered > p->expected) {
+        /* on the wire the extra bytes would be the next response's garbage */
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the app's body is longer than the %lld bytes its Content-Length "
+                    "announced", p->expected);
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    return n;
 }
 
-static void httpx__mock_cancel(httpx__exchange *ex) { httpx__exchange_abandon(ex); }
+static void httpx__app_cancel(httpx__exchange *ex) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_abandon(ex);
+}
 
-static void httpx__mock_release(httpx__response *r) {
-    if (!r->mock) return;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_free(&r->mock->body);
-    httpx__free(r->mock);
-    r->mock = NULL;
+static void httpx__app_release(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) return;
+    httpx__app_producer_release(p);
+    httpx__headers_clear(&p->headers);
+    httpx__buf_free(&p->body);
+    httpx__free(p);
+    r->app = NULL;
+}
+
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void) {
+    static const httpx__transport app = {"app", httpx__app_submit, httpx__app_read, httpx__app_cancel,
+                                         httpx__app_release};
+    return &app;
 }
 
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
-    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__mock_read, httpx__mock_cancel,
-                                          httpx__mock_release};
+    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__app_read, httpx__app_cancel,
+                                          httpx__app_release};
     return &mock;
 }
-/* End of mock.c */
+/* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 17841 "httpx.h"
+#line 19326 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file mock_routes.c   (grep anchor: >>mock_routes)
+   ====================================================================== */
+/* mock_routes: routes for the mock (or app) transport, in the spirit of
+   Python's respx: a router is a handler that matches each request by method
+   and URL (exact, prefix, or path only) in the order the routes were added,
+   answers with the first match's canned reply or function, and counts the
+   calls, so that a test can say which routes were never called. A request no
+   route matches fails as a network would (HTTPX_ERR_CONNECT, "no route
+   matched GET http://..."), never with a made-up answer.
+   Private prefix: httpx__routes_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/mock_routes.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+typedef struct httpx__route_entry {
+    char *method;                   /* NULL: any method */
+    char *pattern;                  /* the URL, the prefix (without its '*') or the path */
+    bool prefix;                    /* the pattern ended in '*' */
+    bool path_only;                 /* the pattern begins with '/': matched against the path */
+    int status;                     /* a canned reply: */
+    httpx_headers headers;
+    char *body;                     /* NULL: empty */
+    httpx_mock_fn fn;               /* or a function */
+    void *fn_user_data;
+    httpx_error error;              /* or an error (with message) */
+    char *message;
+    int calls;
+} httpx__route_entry;
+
+struct httpx_mock_router {
+    httpx__route_entry *routes;
+    int count, cap;
+    int unmatched;                  /* requests no route matched */
+    httpx__err err;                 /* a route that could not be made: every request fails with it */
+};
+
+static char *httpx__routes_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = (char *)httpx__malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void) {
+    httpx_mock_router *m = (httpx_mock_router *)httpx__malloc(sizeof *m);
+    if (m) memset(m, 0, sizeof *m);
+    return m;
+}
+
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m) {
+    int i;
+    if (!m) return;
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        httpx__free(r->method);
+        httpx__free(r->pattern);
+        httpx__free(r->body);
+        httpx__free(r->message);
+        httpx__headers_clear(&r->headers);
+    }
+    httpx__free(m->routes);
+    httpx__free(m);
+}
+
+/* A route that cannot be made leaves the router failed: a test that does
+   not look at the -1 still sees every request fail, saying why. */
+static int httpx__routes_fail(httpx_mock_router *m, httpx_error code, const char *why) {
+    if (m && !m->err.code) httpx__fail(&m->err, code, "the mock router could not add a route: %s", why);
+    return -1;
+}
+
+/* A new route (its method and pattern set), or -1. */
+static int httpx__routes_add(httpx_mock_router *m, const char *method, const char *url) {
+    httpx__route_entry *r;
+    size_t n;
+    const char *host;
+    if (!m) return -1;
+    if (!url || !*url) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "no URL given");
+    if (m->count == m->cap) {
+        int cap = m->cap ? m->cap * 2 : 8;
+        httpx__route_entry *p = (httpx__route_entry *)httpx__realloc(m->routes, (size_t)cap * sizeof *p);
+        if (!p) return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+        m->routes = p;
+        m->cap = cap;
+    }
+    r = &m->routes[m->count];
+    memset(r, 0, sizeof *r);
+    httpx__headers_init(&r->headers);
+    r->status = 200;
+    n = strlen(url);
+    r->prefix = url[n - 1] == '*';
+    r->path_only = url[0] == '/';
+    /* "http://host" names the same resource as "http://host/", which is how
+       a request's URL spells it */
+    host = strstr(url, "://");
+    r->pattern = (char *)httpx__malloc(n + 2);
+    if (r->pattern) {
+        memcpy(r->pattern, url, n + 1);
+        if (r->prefix) r->pattern[n - 1] = 0;
+        else if (host && !strchr(host + 3, '/')) {
+            char *q = strchr(r->pattern + (host - url) + 3, '?');
+            size_t at = q ? (size_t)(q - r->pattern) : n;
+            memmove(r->pattern + at + 1, r->pattern + at, n + 1 - at);
+            r->pattern[at] = '/';
+        }
+    }
+    if (method && *method && strcmp(method, "*") != 0) r->method = httpx__routes_strdup(method);
+    if (!r->pattern || (method && *method && strcmp(method, "*") != 0 && !r->method)) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return m->count++;
+}
+
+static httpx__route_entry *httpx__routes_at(const httpx_mock_router *m, int route) {
+    return m && route >= 0 && route < m->count ? &m->routes[route] : NULL;
+}
+
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value) {
+    httpx__route_entry *r = httpx__routes_at(m, route);
+    httpx_error err;
+    if (!r) {
+        httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_header was given no such route");
+        return HTTPX_ERR_INVALID_ARGUMENT;
+    }
+    err = httpx_headers_add(&r->headers, name ? name : "", value ? value : "");
+    if (err) httpx__routes_fail(m, err, err == HTTPX_ERR_NOMEM ? "out of memory" : "a header that is not a valid field");
+    return err;
+}
+
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->status = status;
+    if (body && *body && !(r->body = httpx__routes_strdup(body))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    if (content_type && httpx_mock_route_header(m, i, "Content-Type", content_type)) return -1;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json) {
+    return httpx_mock_route(m, method, url, status, "application/json", json ? json : "null");
+}
+
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data) {
+    int i;
+    httpx__route_entry *r;
+    if (!fn) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_fn was given no function");
+    i = httpx__routes_add(m, method, url);
+    r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->fn = fn;
+    r->fn_user_data = user_data;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->error = code == HTTPX_OK ? HTTPX_ERR_CONNECT : code;
+    if (message && !(r->message = httpx__routes_strdup(message))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route) {
+    const httpx__route_entry *r = httpx__routes_at(m, route);
+    return r ? r->calls : -1;
+}
+
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m) { return m ? m->unmatched : 0; }
+
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap) {
+    int i, n = 0;
+    size_t len = 0;
+    if (buf && cap) buf[0] = 0;
+    if (!m) return 0;
+    for (i = 0; i < m->count; i++) {
+        const httpx__route_entry *r = &m->routes[i];
+        int w;
+        if (r->calls) continue;
+        n++;
+        if (!buf || len + 1 >= cap) continue;
+        w = snprintf(buf + len, cap - len, "%s#%d %s %s%s", n > 1 ? ", " : "", i, r->method ? r->method : "*",
+                     r->pattern, r->prefix ? "*" : "");
+        if (w < 0 || (size_t)w >= cap - len) {
+            /* cut: say so rather than end mid-word unseen */
+            if (cap >= 4) memcpy(buf + cap - 4, "...", 4);
+            len = cap;
+        } else {
+            len += (size_t)w;
+        }
+    }
+    return n;
+}
+
+/* The part of an absolute URL from its path on ("/a?b"). */
+static const char *httpx__routes_path(const char *url) {
+    const char *s = strstr(url, "://");
+    s = s ? strpbrk(s + 3, "/?") : url;
+    return s ? s : "";
+}
+
+static bool httpx__routes_match(const httpx__route_entry *r, const char *method, const char *url) {
+    const char *target = r->path_only ? httpx__routes_path(url) : url;
+    size_t n = strlen(r->pattern), tn;
+    if (r->method && strcmp(r->method, method) != 0) return false;
+    if (r->prefix) return !strncmp(target, r->pattern, n);
+    /* a pattern without a query matches the URL whatever its query */
+    tn = strchr(r->pattern, '?') ? strlen(target) : strcspn(target, "?");
+    return tn == n && !memcmp(target, r->pattern, n);
+}
+
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx_app_response *p) {
+    httpx_mock_router *m = (httpx_mock_router *)router;
+    const char *method = httpx_request_method(q), *url = httpx_request_url(q);
+    char why[240];
+    int i;
+    if (!m) {
+        httpx_reply_error(p, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_router_handler needs the router as its user data");
+        return;
+    }
+    if (m->err.code) {
+        httpx_reply_error(p, m->err.code, m->err.msg);
+        return;
+    }
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        size_t k, nh;
+        if (!httpx__routes_match(r, method, url)) continue;
+        r->calls++;
+        if (r->fn) {
+            r->fn(r->fn_user_data, q, p);
+            return;
+        }
+        if (r->error) {
+            httpx_reply_error(p, r->error, r->message);
+            return;
+        }
+        httpx_reply_status(p, r->status);
+        nh = httpx_headers_count(&r->headers);
+        for (k = 0; k < nh; k++) {
+            const char *name = "", *value = "";
+            httpx_headers_at(&r->headers, k, &name, &value);
+            httpx_reply_header(p, name, value);
+        }
+        if (r->body) httpx_reply_body(p, r->body, 0);
+        return;
+    }
+    m->unmatched++;
+    snprintf(why, sizeof why, "no route matched %.30s %.180s", method, url);
+    httpx_reply_error(p, HTTPX_ERR_CONNECT, why);
+}
+/* End of mock_routes.c */
+
+#if defined(HTTPX_LINES)
+#line 19603 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18004,7 +19766,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18008 "httpx.h"
+#line 19770 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18144,6 +19906,18 @@ static httpx_error httpx__hop_rewind(httpx__response *r, int code, httpx__err *e
     return HTTPX_OK;
 }
 
+/* Step 4b: the retry policy (retry.c) wants this hop again: the same
+   request, after a wait that the loop keeps (the pool does not place the
+   exchange before it; the mock answers at once). */
+static bool httpx__hop_retry(httpx__response *r) {
+    double wait;
+    if (!httpx__retry_decide(r, &wait)) return false;
+    httpx__hop_reset(r);
+    r->transport->submit(&r->ex);
+    if (wait > 0 && r->ex.state == HTTPX__EX_QUEUED) r->ex.not_before = httpx__now() + wait;
+    return true;
+}
+
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
    hop's request and sends it; false (r failed, or it was no redirect to
    follow) when r is final. */
@@ -18211,6 +19985,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
+        if (httpx__hop_retry(r)) continue;
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -18226,6 +20001,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
         if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
+        if (httpx__hop_retry(r)) continue;
         if (!httpx__hop_redirect(r)) break;
     }
     httpx__hop_publish(r);
@@ -18233,7 +20009,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18237 "httpx.h"
+#line 20013 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -18258,6 +20034,11 @@ static bool httpx__auth_kind_known(httpx_auth_kind k) {
 }
 
 /* ---- the client ---- */
+
+static const char *httpx__getenv(void *ctx, const char *name) {
+    (void)ctx;
+    return getenv(name);
+}
 
 static double httpx__timeout_default(double v) { return v == 0 ? 5.0 : v < 0 ? -1 : v; }
 
@@ -18360,6 +20141,10 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
+    if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts has both app and mock set: give one handler");
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -18367,6 +20152,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     if (ok && c->opts.tls.preload && !c->config_error.code &&
         !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
         ok = c->config_error.code != HTTPX_ERR_NOMEM;
+    if (ok && !c->config_error.code &&
+        httpx__proxies_init(&c->proxies, c->opts.proxy, c->opts.http_proxy, c->opts.https_proxy,
+                            c->opts.trust_env == HTTPX_NO ? NULL : httpx__getenv, NULL, &c->config_error) == HTTPX_ERR_NOMEM)
+        ok = false;
+    c->opts.proxy = c->opts.http_proxy = c->opts.https_proxy = NULL;   /* parsed: only c->proxies is used */
     c->dns.nameservers = c->opts.nameservers;
     ok = ok && httpx__client_jar_init(c);
     c->opts.headers = c->opts.params = c->opts.cookies = NULL;   /* only our copies are used from here on */
@@ -18391,6 +20181,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
     httpx__client_jar_free(c);
+    httpx__proxies_free(&c->proxies);
     httpx__free(c->headers);
     httpx__free(c->strings);
     httpx__free(c);
@@ -18499,6 +20290,9 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     if (o->tls && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
+    if (o->proxy && !c->oneshot)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "per-request .proxy is for one-shot calls: give a client its proxy in httpx_client_opts.proxy");
     if ((o->http2 || o->http2_prior_knowledge) && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .http2 is for one-shot calls: set httpx_client_opts.http2 on the client");
@@ -18533,7 +20327,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     httpx__exchange_init(ex, httpx__response_sink());
-    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
+    r->transport = c->opts.app    ? httpx__app_transport()
+                   : c->opts.mock ? httpx__mock_transport()
+                                  : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -18581,6 +20377,7 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     memset(&co, 0, sizeof co);
     if (opt && opt->tls) co.tls = *opt->tls;
     if (opt) {
+        co.proxy = opt->proxy;
         co.http2 = opt->http2;
         co.http2_prior_knowledge = opt->http2_prior_knowledge;
     }
@@ -18606,7 +20403,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 18610 "httpx.h"
+#line 20407 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -18833,7 +20630,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 18837 "httpx.h"
+#line 20634 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19229,7 +21026,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19233 "httpx.h"
+#line 21030 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19264,7 +21061,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19268 "httpx.h"
+#line 21065 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -39,7 +39,9 @@ static const char usage_text[] =
     "  -f, --files NAME PATH      file to upload as multipart/form-data (repeatable)\n"
     "  -j, --json JSON            JSON body, sent as application/json\n"
     "      --auth USER PASS       HTTP basic authentication\n"
-    "      --proxy URL            proxy (not supported yet: exits with 2)\n"
+    "  -x, --proxy URL            proxy: http://[user:pass@]host:port, https://, socks5://,\n"
+    "                             socks5h:// (also --proxies, HTTPX's older spelling); without\n"
+    "                             it, HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY apply\n"
     "      --timeout SECONDS      connect, read, write and pool timeout (default 5; 0: none)\n"
     "      --follow-redirects     follow redirects (default: show the redirect)\n"
     "      --no-verify            do not verify the server's certificate (unsafe)\n"
@@ -55,11 +57,11 @@ static const char usage_text[] =
     "Certificates: the system store, or the PEM file in SSL_CERT_FILE.\n"
     "\n"
     "Exit codes: 0 success, 1 HTTP status >= 400, 2 usage, 3 network (connect,\n"
-    "DNS, connection broken), 4 timeout, 5 TLS, 6 protocol (bad HTTP, too large,\n"
-    "too many redirects), 7 other (out of memory, download file not writable).\n";
+    "DNS, connection broken, the proxy refused), 4 timeout, 5 TLS, 6 protocol (bad\n"
+    "HTTP, too large, too many redirects), 7 other (out of memory, download file not writable).\n";
 
 typedef struct cli {
-    const char *url, *method, *json, *download, *user, *pass, *uds, *cookie_jar;
+    const char *url, *method, *json, *download, *user, *pass, *uds, *cookie_jar, *proxy;
     httpx_pair *params, *headers, *data;
     httpx_file *files;
     size_t nparams, nheaders, ndata, nfiles;
@@ -116,7 +118,8 @@ static int parse_args(cli *o, int argc, char **argv) {
         else if (is_opt(a, NULL, "--no-verify")) o->no_verify = true;
         else if (is_opt(a, NULL, "--http2")) o->http2 = true;
         else if (is_opt(a, "-m", "--method") || is_opt(a, "-j", "--json") || is_opt(a, NULL, "--download") ||
-                 is_opt(a, NULL, "--timeout") || is_opt(a, NULL, "--proxy") || is_opt(a, NULL, "--uds") ||
+                 is_opt(a, NULL, "--timeout") || is_opt(a, "-x", "--proxy") || is_opt(a, NULL, "--proxies") ||
+                 is_opt(a, NULL, "--uds") ||
                  is_opt(a, NULL, "--unix-socket") ||
                  is_opt(a, NULL, "--cookie-jar")) {
             const char *v = argv[i + 1];
@@ -128,8 +131,7 @@ static int parse_args(cli *o, int argc, char **argv) {
             else if (is_opt(a, NULL, "--download")) o->download = v;
             else if (is_opt(a, NULL, "--uds") || is_opt(a, NULL, "--unix-socket")) o->uds = v;
             else if (is_opt(a, NULL, "--cookie-jar")) o->cookie_jar = v;
-            else if (is_opt(a, NULL, "--proxy"))
-                return usage_error("--proxy %s: proxies are not supported yet", v);
+            else if (is_opt(a, "-x", "--proxy") || is_opt(a, NULL, "--proxies")) o->proxy = v;
             else {
                 errno = 0;
                 o->timeout = strtod(v, &end);
@@ -178,7 +180,7 @@ static int parse_args(cli *o, int argc, char **argv) {
 
 static int exit_code_of(httpx_error e) {
     if (httpx_is_timeout(e)) return EXIT_TIMEOUT;
-    if (httpx_is_network_error(e)) return EXIT_NETWORK;
+    if (httpx_is_network_error(e) || e == HTTPX_ERR_PROXY) return EXIT_NETWORK;
     switch (e) {
     case HTTPX_ERR_TLS: return EXIT_TLS;
     case HTTPX_ERR_LOCAL_PROTOCOL: case HTTPX_ERR_REMOTE_PROTOCOL: case HTTPX_ERR_TOO_LARGE:
@@ -589,6 +591,7 @@ static int run(cli *o) {
     if (o->user) ropts.auth = httpx_basic_auth(o->user, o->pass);
     copts.http2 = o->http2;     /* as HTTPX's --http2: offered over TLS, http:// stays HTTP/1.1 */
     copts.uds = o->uds;
+    copts.proxy = o->proxy;
 
     c = httpx_client_new(&copts);
     if (!c) { httpx_cookies_free(jar); return EXIT_OTHER; }

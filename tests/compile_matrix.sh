@@ -129,5 +129,20 @@ runs=$((runs + 1))
 static_syms=$(nm -g --defined-only "$out/gcc-c99-DHTTPX_STATIC.o" | awk '{print $3}' | grep -v '^compile_check_use$')
 if [ -n "$static_syms" ]; then echo "matrix FAIL: HTTPX_STATIC still exports: $static_syms"; fail=$((fail + 1)); fi
 
+# the feature switches really remove their code: a component's functions are
+# in the default object and gone from the switched one (nm sees static ones)
+gone() {  # gone OBJECT-NAME PATTERN WHAT
+    runs=$((runs + 1))
+    if ! nm "$out/gcc-c99.o" | grep -q -E "$2"; then
+        echo "matrix FAIL: $3: the default build has no symbol matching $2 (stale pattern?)"; fail=$((fail + 1))
+    elif nm "$out/$1.o" | grep -E "$2" >"$out/$1.left"; then
+        echo "matrix FAIL: $3 still defines: $(awk '{print $3}' "$out/$1.left" | head -5 | tr '\n' ' ')"; fail=$((fail + 1))
+    fi
+}
+gone gcc-c99-DHTTPX_NO_HTTP2 ' t httpx__(hpack_|h2_[a-oq-z]|h2s_)' "HTTPX_NO_HTTP2"
+gone gcc-c99-DHTTPX_NO_COOKIES ' [tT] httpx(_|__)cookie' "HTTPX_NO_COOKIES"
+gone gcc-c99-DHTTPX_NO_INFLATE ' t httpx__inflate' "HTTPX_NO_INFLATE"
+gone gcc-c99-DHTTPX_DNS_THREADS ' t httpx__dns_(packet|stub_)' "HTTPX_DNS_THREADS (the stub resolver)"
+
 echo "compile matrix: $((runs - fail)) of $runs configurations clean"
 [ $fail -eq 0 ]

@@ -727,19 +727,19 @@ TEST(client_ipv6_literal) {
 }
 
 static long endless_upload(void *user, void *buf, size_t cap) {
-    long *left = (long *)user;
+    long long *left = (long long *)user;
     size_t n = cap;
     if (*left <= 0) return 0;
-    if ((long)n > *left) n = (size_t)*left;
+    if ((long long)n > *left) n = (size_t)*left;
     memset(buf, 'e', n);
-    *left -= (long)n;
+    *left -= (long long)n;
     return (long)n;
 }
 
 /* The server answers before the body is all sent and closes: the answer is
    what the user sees, not "broken pipe". */
 TEST(client_early_response_while_sending) {
-    long left = 1L << 40;                         /* more than the server will wait for */
+    long long left = 1LL << 40;                   /* more than the server will wait for */
     httpx_response *r = httpx_post(fx_rogue_at("/expect-417"), &(httpx_opts){
         .headers = (httpx_pair[]){{"Expect", "100-continue"}, {0}},
         .upload = endless_upload, .upload_user_data = &left, .timeout = { .write = 5, .read = 5 } });

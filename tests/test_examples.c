@@ -114,6 +114,7 @@ TEST(examples_auth_timeouts_retries) {
     HAS("second, pool timeout 0.3 s         timeout (pool timeout)");
     CHECK_INT(run_example("retries", base, NULL), 0);
     HAS("try 2: Service Unavailable; again in 100 ms");
+    HAS("-built-in/2 -> ok after 2 failures");
     HAS("-> ok after 2 failures");
 }
 
@@ -136,7 +137,16 @@ TEST(examples_mock_test) {
     CHECK_INT(run_example("mock_test", "", NULL), 0);
     HAS("reads the temperature                    ok");
     HAS("follows the service when it moves        ok");
-    HAS("5 of 5 tests passed");
+    HAS("an unexpected request fails              ok");
+    HAS("7 of 7 tests passed");
+}
+
+/* A tiny in-process app and its tests, as a Flask tutorial's test client. */
+TEST(examples_app_test) {
+    CHECK_INT(run_example("app_test", "", NULL), 0);
+    HAS("lists the notes                          ok");
+    HAS("exports a large CSV in pieces            ok");
+    HAS("6 of 6 tests passed");
 }
 
 TEST(examples_download) {

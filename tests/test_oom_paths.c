@@ -43,6 +43,11 @@ TEST(oom_path_upload_redirect_json) {
     OOM_PATH("cookies", fx_rogue_url(), NULL);
 }
 
+/* no server: the app transport and mock routes */
+TEST(oom_path_app_and_routes) {
+    OOM_PATH("app", "-", NULL);
+}
+
 #ifndef HTTPX_NO_HTTP2
 TEST(oom_path_h2c) {
     int port = fxh2_nghttpd_port();

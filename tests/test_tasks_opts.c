@@ -36,6 +36,7 @@
     X(int, max_redirects)                                                      \
     X(bool, http2)                                                             \
     X(bool, http2_prior_knowledge)                                             \
+    X(const char *, proxy)                                                     \
     X(const httpx_tls_opts *, tls)                                             \
     X(httpx_data_fn, on_data)                                                  \
     X(bool, raw)                                                               \
@@ -294,6 +295,20 @@ static void c_h2c(const row *w, const run *ru) {
     ROW_CHECK(ru->content && !strcmp(ru->content, "Hello, h2c!\n"));
 }
 
+/* .proxy too: the rogue server forwards absolute-form requests (and
+   echoes them); the origin's name does not resolve, so only the proxy can
+   have answered. */
+static const char *url_proxied(void) { return "http://proxied.invalid/echo"; }
+static void f_proxy(httpx_opts *o, run *ru) {
+    (void)ru;
+    o->proxy = fx_rogue_url();
+}
+static void c_proxy(const row *w, const run *ru) {
+    if (ru->face != FACE_ONESHOT) { ROW_CHECK(ru->error == HTTPX_ERR_INVALID_ARGUMENT); return; }
+    ROW_CHECK(ru->error == HTTPX_OK);
+    ROW_CHECK(ru->content && !strncmp(ru->content, "GET http://proxied.invalid/echo HTTP/1.1\r\n", 42));
+}
+
 static void f_tls(httpx_opts *o, run *ru) {
     (void)ru;
     o->tls = test_ca();
@@ -389,6 +404,7 @@ static const row rows[] = {
     {"follow_redirects", "GET", url_redirect, f_follow, c_follow, true},
     {"follow_redirects max_redirects", "GET", url_redirect2, f_max_redirects, c_max_redirects, false},
     {"http2_prior_knowledge", "GET", url_h2c, f_h2c, c_h2c, false},
+    {"proxy", "GET", url_proxied, f_proxy, c_proxy, false},
     {"tls", "GET", url_tls_s, f_tls, c_tls, false},
     {"tls http2", "GET", url_tls_h2_s, f_h2, c_h2, false},
     {"on_data user_data", "GET", url_echo, f_on_data, c_on_data, true},
@@ -459,7 +475,8 @@ TEST(opts_every_field_through_every_face) {
         }
         for (f = 1; f < FACES; f++) {
             const run *ru = &runs[f];
-            ROW_CHECK(ru->error == runs[0].error || w->fill == f_h2c || w->fill == f_tls || w->fill == f_h2);
+            ROW_CHECK(ru->error == runs[0].error || w->fill == f_h2c || w->fill == f_tls || w->fill == f_h2 ||
+                      w->fill == f_proxy);
             if (w->same_bytes)
                 ROW_CHECK(ru->content && runs[0].content && !strcmp(ru->content, runs[0].content) &&
                           ru->streamed_len == runs[0].streamed_len &&

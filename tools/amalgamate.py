@@ -69,17 +69,21 @@ COMPONENTS = [               # implementation, bottom layer first
     "tls_config.c",
     "tls_x509.c",
     "tls.c",
+    "proxy.c",              # after tls.c and net.c: streams stacked over theirs
+    "proxy_env.c",
     "request.c",
     "exchange.c",
     "conn.c",
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "retry.c",              # the retry policy: response.c asks it at the door, hop.c resends
     "body_decode.c",        # Content-Encoding undone at the door (response.c calls it)
     "response.c",
     "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
     "links.c",              # r.links: the Link header parsed
-    "mock.c",
+    "app.c",
+    "mock_routes.c",         # the routes are a handler of app.c's kind
     "hop_cookies.c",        # the client's cookie jar in each hop (cookie.c's jar, hop.c's calls)
     "hop.c",
     "client.c",
@@ -102,6 +106,7 @@ SHARED_HEADERS = [
     "multipart_internal.h",  # multipart.c
     "dns_internal.h",        # dns.c: the resolver's interface
     "tls_internal.h",        # tls.c: the TLS interface
+    "proxy_internal.h",      # proxy.c, proxy_env.c: proxy streams and choosing a proxy
     "engine_internal.h",     # request.c ... task.c: the engine and the faces
     "text_internal.h",       # text.c
 ]

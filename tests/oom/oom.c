@@ -13,11 +13,14 @@
        build/oom tls      URL CAFILE       the same over TLS
        build/oom h2c      URL              HTTP/2 prior knowledge (blocking and a task)
        build/oom h2tls    URL CAFILE       HTTP/2 over TLS (ALPN)
+       build/oom proxy    URL CAFILE PROXY through a proxy (CAFILE "" for http)
        build/oom upload   BASE             in memory, streamed with and without a
                                            length, multipart with a file on disk
                                            (rogue.py /discard, /anything)
        build/oom redirect BASE             two redirects followed (rogue.py)
        build/oom json     BASE             httpx_json on the response (rogue.py /json)
+       build/oom app      -                the app transport (an upload read in pieces, a
+                                           produced body after a redirect) and mock routes
        build/oom cookies  BASE             the client's jar through a login redirect, with
                                            client and request cookies; the history and
                                            the Link header read (rogue.py /cookies, /set-header)
@@ -130,7 +133,7 @@ static int run_once(const char *url) {
 
 /* ---- one path at a time ---- */
 
-static const char *g_url, *g_ca;
+static const char *g_url, *g_ca, *g_proxy;
 static long other_errors;
 static char first_other[300];
 
@@ -161,6 +164,8 @@ static httpx_client *path_client(bool tls, bool h2) {
     if (tls) o.tls.ca_file = g_ca;
     if (h2 && tls) o.http2 = true;
     if (h2 && !tls) o.http2_prior_knowledge = true;
+    o.proxy = g_proxy;
+    o.trust_env = HTTPX_NO;
     return httpx_client_new(&o);
 }
 
@@ -179,6 +184,8 @@ static int run_get(bool tls, bool h2, const char *want) {
 static int run_plain(void) { return run_get(false, false, hello_of(g_url)); }
 static int run_tls(void) { return run_get(true, false, hello_of(g_url)); }
 static int run_h2tls(void) { return run_get(true, true, hello_of(g_url)); }
+/* through the proxy of argv[4] (CONNECT or SOCKS5, then TLS when https) */
+static int run_proxy(void) { return run_get(strstr(g_url, "https") == g_url, false, hello_of(g_url)); }
 
 /* h2c: a blocking GET, then a task on the same connection */
 static int run_h2c(void) {
@@ -328,6 +335,59 @@ static int run_gzip(void) {
     }
     bad += outcome(r, NULL);
     httpx_client_free(c);
+/* The app transport and mock routes: a streamed upload the app reads in
+   pieces, a produced body after a redirect, a router's redirect and JSON. */
+static int app_pieces;
+static long app_produce(void *user_data, char *buf, size_t cap) {
+    (void)user_data;
+    if (!buf) return 0;
+    if (app_pieces == 3 || cap < 3) return 0;
+    app_pieces++;
+    memcpy(buf, "abc", 3);
+    return 3;
+}
+
+static void oom_app(void *user_data, const httpx_req *q, httpx_app_response *res) {
+    char buf[1000], text[32];
+    long n, total = 0;
+    (void)user_data;
+    if (strstr(httpx_request_url(q), "/old")) {
+        httpx_reply_status(res, 302);
+        httpx_reply_header(res, "Location", "/produce");
+    } else if (strstr(httpx_request_url(q), "/produce")) {
+        app_pieces = 0;
+        httpx_reply_header(res, "Content-Type", "text/plain");
+        httpx_reply_stream(res, app_produce, NULL, -1);
+    } else {
+        while ((n = httpx_app_read_body(res, buf, sizeof buf)) > 0) total += n;
+        snprintf(text, sizeof text, "%ld", total);
+        httpx_reply_body(res, text, 0);
+    }
+}
+
+static int run_app(void) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .app = oom_app, .follow_redirects = true });
+    httpx_mock_router *m;
+    size_t pos = 0;
+    int bad = 0, i;
+    if (c) {
+        bad += outcome(httpx_client_post(c, "http://app.test/count", &(httpx_opts){ .upload = upload_read,
+                                                                                    .upload_user_data = &pos }), "20000");
+        bad += outcome(httpx_client_get(c, "http://app.test/old", NULL), "abcabcabc");
+        httpx_client_free(c);
+    }
+    m = httpx_mock_router_new();
+    if (!m) return bad;
+    i = httpx_mock_route(m, "GET", "http://r.test/a", 307, NULL, NULL);
+    httpx_mock_route_header(m, i, "Location", "/b");
+    httpx_mock_route_json(m, "GET", "/b", 200, "{\"ok\": 1}");
+    c = httpx_client_new(&(httpx_client_opts){ .mock = httpx_mock_router_handler, .mock_user_data = m,
+                                               .follow_redirects = true });
+    if (c) {
+        bad += outcome(httpx_client_get(c, "http://r.test/a", NULL), "{\"ok\": 1}");
+        httpx_client_free(c);
+    }
+    httpx_mock_router_free(m);
     return bad;
 }
 
@@ -359,13 +419,16 @@ int main(int argc, char **argv) {
     long k, needed, bad = 0;
     static const struct { const char *name; int (*run)(void); long ok; } paths[] = {
         {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
-        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1},
+        {"proxy", run_proxy, 1},
+        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1}, {"app", run_app, 3},
         {"cookies", run_cookies, 2}, {"gzip", run_gzip, 2}};
     size_t i;
     for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(argv[1], paths[i].name) != 0) continue;
         g_url = argv[2];
-        g_ca = argc > 3 ? argv[3] : NULL;
+        g_ca = argc > 3 && argv[3][0] ? argv[3] : NULL;
+        g_proxy = argc > 4 ? argv[4] : NULL;
+        if (!strcmp(argv[1], "upload") || !strcmp(argv[1], "app")) memset(upload_src, 'u', sizeof upload_src);
         if (!strcmp(argv[1], "upload")) {
             FILE *f;
             memset(upload_src, 'u', sizeof upload_src);

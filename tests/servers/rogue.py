@@ -963,6 +963,50 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
             super().handle_error(request, client_address)
 
 
+# ---- retries and local_address (test_retry.c) ----
+# /retry-status/KEY/N?status=S&retry_after=V  the first N requests with this KEY
+#                    get status S (default 503) and body "retry me", with
+#                    "Retry-After: V" when V is given ("date+SECS" or
+#                    "date-SECS": an HTTP-date that far from now); later ones 200
+#                    "ok after N". Counts per KEY for the server's life.
+# /retry-count/KEY   body = how many requests /retry-status/KEY/... got.
+# /peer              body = the client's address as the server sees it.
+RETRY_SEEN = {}
+
+
+def ep_retry_status(c, req, arg):
+    key, _, n = arg.rpartition("/")
+    fails = int_arg(n, None, 0, 1000)
+    if not key or fails is None:
+        return c.respond(req, 400, body=b"want /retry-status/KEY/N")
+    q = dict(req.query)
+    with FLAKY_LOCK:
+        seen = RETRY_SEEN.get(key, 0)
+        RETRY_SEEN[key] = seen + 1
+    if seen >= fails:
+        return c.respond(req, 200, [("Content-Type", "text/plain")], b"ok after %d" % fails)
+    headers = [("Content-Type", "text/plain")]
+    ra = q.get("retry_after")
+    if ra is not None:
+        if ra.startswith("date"):
+            from email.utils import formatdate
+            ra = formatdate(time.time() + float(ra[4:]), usegmt=True)
+        headers.append(("Retry-After", ra))
+    return c.respond(req, int_arg(q.get("status", "503"), 503, 100, 999), headers, b"retry me")
+
+
+def ep_retry_count(c, req, arg):
+    with FLAKY_LOCK:
+        n = RETRY_SEEN.get(arg, 0)
+    return c.respond(req, 200, [("Content-Type", "text/plain")], str(n).encode())
+
+
+EXACT["/peer"] = lambda c, r: c.respond(r, 200, [("Content-Type", "text/plain")],
+                                         c.sock.getpeername()[0].encode())
+PREFIX["/retry-status/"] = ep_retry_status
+PREFIX["/retry-count/"] = ep_retry_count
+
+
 def main():
     ap = argparse.ArgumentParser(description="misbehaving HTTP/1.1 test server")
     ap.add_argument("--port", type=int, default=0)

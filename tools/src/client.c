@@ -16,6 +16,11 @@ static bool httpx__auth_kind_known(httpx_auth_kind k) {
 
 /* ---- the client ---- */
 
+static const char *httpx__getenv(void *ctx, const char *name) {
+    (void)ctx;
+    return getenv(name);
+}
+
 static double httpx__timeout_default(double v) { return v == 0 ? 5.0 : v < 0 ? -1 : v; }
 
 /* All defaults in one place: a zeroed httpx_client_opts is a usable client. */
@@ -117,6 +122,10 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
+    if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts has both app and mock set: give one handler");
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -124,6 +133,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     if (ok && c->opts.tls.preload && !c->config_error.code &&
         !(c->tls = httpx__tls_config_new(&c->opts.tls, &c->config_error)))   /* now, not at the first https request */
         ok = c->config_error.code != HTTPX_ERR_NOMEM;
+    if (ok && !c->config_error.code &&
+        httpx__proxies_init(&c->proxies, c->opts.proxy, c->opts.http_proxy, c->opts.https_proxy,
+                            c->opts.trust_env == HTTPX_NO ? NULL : httpx__getenv, NULL, &c->config_error) == HTTPX_ERR_NOMEM)
+        ok = false;
+    c->opts.proxy = c->opts.http_proxy = c->opts.https_proxy = NULL;   /* parsed: only c->proxies is used */
     c->dns.nameservers = c->opts.nameservers;
     ok = ok && httpx__client_jar_init(c);
     c->opts.headers = c->opts.params = c->opts.cookies = NULL;   /* only our copies are used from here on */
@@ -148,6 +162,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
     httpx__client_jar_free(c);
+    httpx__proxies_free(&c->proxies);
     httpx__free(c->headers);
     httpx__free(c->strings);
     httpx__free(c);
@@ -256,6 +271,9 @@ static httpx_error httpx__settings_resolve(httpx__settings *s, const httpx_clien
     if (o->tls && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .tls is for one-shot calls: give a client its TLS settings in httpx_client_opts.tls");
+    if (o->proxy && !c->oneshot)
+        return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
+                           "per-request .proxy is for one-shot calls: give a client its proxy in httpx_client_opts.proxy");
     if ((o->http2 || o->http2_prior_knowledge) && !c->oneshot)
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "per-request .http2 is for one-shot calls: set httpx_client_opts.http2 on the client");
@@ -290,7 +308,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     httpx__exchange_init(ex, httpx__response_sink());
-    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
+    r->transport = c->opts.app    ? httpx__app_transport()
+                   : c->opts.mock ? httpx__mock_transport()
+                                  : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -338,6 +358,7 @@ static httpx_response *httpx__oneshot(const char *method, const char *url, const
     memset(&co, 0, sizeof co);
     if (opt && opt->tls) co.tls = *opt->tls;
     if (opt) {
+        co.proxy = opt->proxy;
         co.http2 = opt->http2;
         co.http2_prior_knowledge = opt->http2_prior_knowledge;
     }

@@ -118,6 +118,7 @@ static void httpx__conn_fail(httpx__conn *conn, httpx__err *e) {
     while ((ex = conn->waiters) != NULL) {
         httpx__err copy = *e;
         httpx__conn_detach(conn, ex);
+        ex->setup_failed = true;    /* no byte of it went: a connection retry may resend it */
         httpx__exchange_end(ex, &copy);
     }
     httpx__conn_close(conn);
@@ -177,15 +178,18 @@ static httpx_error httpx__route_of(httpx__route *r, const httpx_client *c, const
     r->port = u->port;
     r->tls = u->is_https;
     r->uds = c->opts.uds;
-    r->proxy = NULL;
+    r->proxy = c->opts.uds ? NULL : httpx__proxies_for(&c->proxies, u);   /* a Unix socket goes direct */
     return HTTPX_OK;
 }
 
-/* Whether a connection of route r serves u: the pool's key, compared
-   without building a string, as this runs for every request. uds is the
-   client's one copy, so its pointer is its identity. */
-static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u) {
-    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && u->host.n < sizeof r->host &&
+/* Whether a connection of route r serves u through proxy (u's, from
+   httpx__proxies_for): the pool's key, compared without building a string,
+   as this runs for every request. uds and proxy are the client's one copy,
+   so their pointers are their identity. */
+static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, const httpx__url *u,
+                                const httpx__proxy *proxy) {
+    return r->tls == u->is_https && r->port == u->port && r->uds == c->opts.uds && r->proxy == proxy &&
+           u->host.n < sizeof r->host &&
            r->host[u->host.n] == 0 && httpx__mem_ieq(r->host, u->host.p, u->host.n);
 }
 
@@ -194,22 +198,44 @@ static bool httpx__route_is_for(const httpx__route *r, const httpx_client *c, co
 static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, httpx__err *e) {
     httpx_client *c = conn->client;
     const httpx__route *r = &conn->route;
+    const httpx__proxy *px = r->proxy;
     httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
                      : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
                                              conn->connect_timeout, e);
-    if (s && r->tls) {
-        if (!c->tls && !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
-            httpx__stream_free(s);
-            return e->code;
-        }
-        /* a TLS stream over s (it takes s, on failure too) */
-        s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
+    if (s && !r->uds && c->local_ip_len) httpx__tcp_stream_bind(s, c->local_ip, c->local_ip_len);
+    if (s && (r->tls || (px && px->kind == HTTPX__PROXY_HTTPS)) && !c->tls &&
+        !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
+        httpx__stream_free(s);
+        return e->code;
     }
+    /* through a proxy (proxy.c): TLS to an https:// proxy, then a tunnel to
+       the origin (SOCKS5, or CONNECT for https); plain http to an HTTP proxy
+       needs no tunnel: h1_proto.c writes it in absolute form */
+    if (s && px && px->kind == HTTPX__PROXY_HTTPS) s = httpx__tls_stream_new(c->tls, px->host, px->port, false, s, e);
+    if (s && px && (px->kind == HTTPX__PROXY_SOCKS5 || px->kind == HTTPX__PROXY_SOCKS5H))
+        s = httpx__socks_stream_new(px, r->host, conn->origin_ip, conn->origin_ip_len, r->port, s, e);
+    else if (s && px && r->tls)
+        s = httpx__connect_stream_new(px, r->host, r->port, s, e);
+    /* a TLS stream over s (it takes s, on failure too) */
+    if (s && r->tls) s = httpx__tls_stream_new(c->tls, r->host, r->port, httpx__conn_may_multiplex(conn), s, e);
     if (!s) return e->code ? e->code : httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a connection");
     conn->io = s;
     conn->state = HTTPX__CONN_CONNECTING;
     conn->deadline = conn->connect_timeout < 0 ? 0 : conn->setup_deadline;
     return HTTPX_OK;
+}
+
+/* The name a connection resolves next: the proxy's, but first the
+   origin's for socks5:// (the proxy gets an address; socks5h:// gives it
+   the name). */
+static const char *httpx__conn_dns_name(const httpx__conn *conn, int *port) {
+    const httpx__proxy *px = conn->route.proxy;
+    if (!px || (px->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len)) {
+        *port = conn->route.port;
+        return conn->route.host;
+    }
+    *port = px->port;
+    return px->host;
 }
 
 /* A connection of route r, listed in the client, with nothing started. */
@@ -235,10 +261,15 @@ static httpx__conn *httpx__conn_new(httpx_client *c, const httpx__route *r, doub
 static httpx__conn *httpx__conn_open(httpx_client *c, httpx__exchange *ex, httpx__err *e) {
     httpx__route r;
     httpx__conn *conn;
+    const char *name;
+    int port;
     if (httpx__route_of(&r, c, &ex->req->url, e) || !(conn = httpx__conn_new(c, &r, ex->timeout.connect, e)))
         return NULL;
+    if (r.proxy && r.proxy->kind == HTTPX__PROXY_SOCKS5)    /* an IP literal needs no lookup */
+        conn->origin_ip_len = httpx__ip_parse(r.host, conn->origin_ip);
+    name = httpx__conn_dns_name(conn, &port);
     if (r.uds ? httpx__conn_stack(conn, NULL, e) != HTTPX_OK
-              : !(conn->dns = httpx__dns_start(&c->dns, conn->route.host, conn->route.port, e))) {
+              : !(conn->dns = httpx__dns_start(&c->dns, name, port, e))) {
         httpx__conn_close(conn);
         return NULL;
     }
@@ -263,10 +294,11 @@ static bool httpx__pool_make_room(httpx_client *c) {
 /* Whether a busy connection of u's origin will take another exchange
    without a new connection (its streams finish: a multiplexing protocol). Asked only when no
    connection could take it: the common path does not pay for it. */
-static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
+static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u, const httpx__proxy *proxy) {
     httpx__conn *conn;
     for (conn = c->conns; conn; conn = conn->next)
-        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting && httpx__route_is_for(&conn->route, c, u) &&
+        if (conn->state == HTTPX__CONN_READY && conn->proto->worth_waiting &&
+            httpx__route_is_for(&conn->route, c, u, proxy) &&
             conn->proto->worth_waiting(conn))
             return true;
     return false;
@@ -275,10 +307,11 @@ static bool httpx__pool_worth_waiting(httpx_client *c, const httpx__url *u) {
 HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
     httpx__conn *conn, *setting_up = NULL;
     double now = httpx__now();
+    const httpx__proxy *proxy = c->opts.uds ? NULL : httpx__proxies_for(&c->proxies, &ex->req->url);
     httpx__err e;
     memset(&e, 0, sizeof e);
     for (conn = c->conns; conn; conn = conn->next) {
-        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url)) continue;
+        if (conn->state == HTTPX__CONN_CLOSED || !httpx__route_is_for(&conn->route, c, &ex->req->url, proxy)) continue;
         if (conn->state != HTTPX__CONN_READY) {
             if (!setting_up) setting_up = conn;
             continue;
@@ -294,7 +327,7 @@ HTTPX__PRIVATE bool httpx__pool_place(httpx_client *c, httpx__exchange *ex) {
        one that multiplexes and has no stream free is waited for (one
        connection per origin, as browsers and HTTPX do). */
     if (setting_up && httpx__conn_may_multiplex(setting_up)) { httpx__conn_attach(setting_up, ex); return true; }
-    if (httpx__pool_worth_waiting(c, &ex->req->url)) return false;
+    if (httpx__pool_worth_waiting(c, &ex->req->url, proxy)) return false;
     if (c->num_conns >= c->opts.limits.max_connections) httpx__pool_make_room(c);
     if (c->num_conns < c->opts.limits.max_connections) {
         conn = httpx__conn_open(c, ex, &e);
@@ -346,8 +379,9 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     if (rc < 0) { httpx__conn_fail(conn, e); return; }
     if (rc == 0) {
         if (conn->connect_timeout >= 0 && now >= conn->setup_deadline) {
+            int port;
             httpx__fail(e, HTTPX_ERR_CONNECT_TIMEOUT, "connect timeout after %.3g s: still resolving '%s'",
-                        conn->connect_timeout, conn->route.host);
+                        conn->connect_timeout, httpx__conn_dns_name(conn, &port));
             httpx__conn_fail(conn, e);
             return;
         }
@@ -359,6 +393,29 @@ static void httpx__step_resolving(httpx__conn *conn, httpx__err *e) {
     }
     httpx__dns_free(conn->dns);
     conn->dns = NULL;
+    if (conn->route.proxy && conn->route.proxy->kind == HTTPX__PROXY_SOCKS5 && !conn->origin_ip_len) {
+        /* that was the origin's name, for the SOCKS5 request: now the proxy's */
+        const char *name;
+        int port, i;
+        /* one address goes in the request: an IPv4 one when there is one, as
+           SOCKS5 proxies without IPv6 are common and nothing can fall back */
+        for (i = 0; i < addrs.count; i++) {
+            unsigned char ip[16];
+            int n = httpx__sockaddr_ip((const struct sockaddr *)&addrs.addr[i], ip);
+            if (n && (!conn->origin_ip_len || (conn->origin_ip_len == 16 && n == 4))) {
+                memcpy(conn->origin_ip, ip, (size_t)n);
+                conn->origin_ip_len = n;
+            }
+        }
+        name = httpx__conn_dns_name(conn, &port);
+        if (!conn->origin_ip_len || !(conn->dns = httpx__dns_start(&conn->client->dns, name, port, e))) {
+            if (!e->code) httpx__fail(e, HTTPX_ERR_CONNECT, "no IP address for '%s' to give the SOCKS5 proxy", conn->route.host);
+            httpx__conn_fail(conn, e);
+            return;
+        }
+        httpx__step_resolving(conn, e);     /* a name known at once goes on now */
+        return;
+    }
     if (httpx__conn_stack(conn, &addrs, e)) httpx__conn_fail(conn, e);
 }
 

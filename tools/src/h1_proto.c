@@ -24,12 +24,37 @@ static void httpx__h1_wait(httpx__conn *conn, httpx__exchange *ex, double second
 
 /* ---- the request ---- */
 
+/* To an HTTP proxy that forwards plain http: the request line carries the
+   absolute URL ("GET http://host/path HTTP/1.1", RFC 9112 3.2.2) and the
+   proxy's credentials follow it; both are written into the head as made. */
+static bool httpx__h1_forward_form(httpx__buf *out, const httpx__url *u, size_t method_len, const httpx__proxy *px) {
+    httpx__buf abs;
+    const char *crlf = strstr(out->p, "\r\n");
+    size_t line_end = crlf ? (size_t)(crlf - out->p) + 2 : out->len;
+    bool ok;
+    memset(&abs, 0, sizeof abs);
+    ok = httpx__buf_append(&abs, out->p, method_len + 1) && httpx__buf_puts(&abs, "http://") &&
+         httpx__url_write_authority(&abs, u) &&
+         httpx__buf_append(&abs, out->p + method_len + 1, line_end - method_len - 1) &&
+         (!px->authorization || httpx__buf_printf(&abs, "Proxy-Authorization: %s\r\n", px->authorization)) &&
+         httpx__buf_append(&abs, out->p + line_end, out->len - line_end);
+    if (ok) {
+        httpx__buf_clear(out);
+        ok = httpx__buf_append(out, abs.p, abs.len);
+    }
+    httpx__buf_free(&abs);
+    return ok;
+}
+
 static bool httpx__h1_write_head(httpx__conn *conn, httpx__exchange *ex) {
     httpx__request *q = ex->req;
     httpx__buf *out = &conn->out;
     httpx__buf_clear(out);
     conn->out_off = 0;
     httpx__h1_write_request_head(out, q->method, &q->url, &q->headers, q->has_host, q->has_body, q->body_length);
+    if (!out->failed && httpx__proxy_forwards(conn->route.proxy, conn->route.tls) &&
+        !httpx__h1_forward_form(out, &q->url, strlen(q->method), conn->route.proxy))
+        return false;
     HTTPX__DEBUG(ex->client, HTTPX_DEBUG_HEADER_OUT, out->p, out->len);
     ex->proto.h1.body_off = 0;
     ex->proto.h1.body_sent = !q->has_body;
@@ -141,6 +166,13 @@ static httpx_error httpx__h1_deliver(httpx__conn *conn, httpx__exchange *ex, con
     up.fields = ev->fields;
     up.nfields = ev->head.num_headers;
     up.expected_length = ev->expected_length;
+    if (up.status == 407 && httpx__proxy_forwards(conn->route.proxy, conn->route.tls)) {
+        /* the proxy, not the origin, refused: as a refused CONNECT is */
+        const httpx__proxy *px = conn->route.proxy;
+        return httpx__fail(e, HTTPX_ERR_PROXY, "the proxy %s:%d answered HTTP/1.%d 407 %.*s%s", px->host, px->port,
+                           ev->head.minor_version, (int)(up.reason_len > 100 ? 100 : up.reason_len), up.reason,
+                           px->authorization ? " (it refused the proxy URL's credentials)" : "");
+    }
     return httpx__exchange_head(ex, &up, e);
 }
 

@@ -540,10 +540,11 @@ static void httpx__h2_release(httpx__conn *conn, httpx__exchange *ex, bool reusa
 static void httpx__h2_cancel_ex(httpx__conn *conn, httpx__exchange *ex) { httpx__h2_release(conn, ex, false); }
 
 /* Over TLS when the client asked for HTTP/2 (ALPN offers it), over plain
-   TCP with prior knowledge only. */
+   TCP with prior knowledge only, and never to an HTTP proxy that forwards
+   plain http requests (it speaks HTTP/1.1 to us). */
 static bool httpx__h2_offered(const httpx__conn *conn) {
     const httpx_client_opts *o = &conn->client->opts;
-    return conn->route.tls ? o->http2 : o->http2_prior_knowledge;
+    return conn->route.tls ? o->http2 : o->http2_prior_knowledge && !httpx__proxy_forwards(conn->route.proxy, false);
 }
 
 static bool httpx__h2_chosen(const httpx__conn *conn) {

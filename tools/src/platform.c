@@ -11,7 +11,9 @@ HTTPX__PRIVATE double httpx__now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-#if defined(__GNUC__) || defined(__clang__)
+#if !defined(HTTPX_BEARSSL) && !defined(HTTPX_OPENSSL)
+/* no global lock: nothing shares state between clients without TLS */
+#elif defined(__GNUC__) || defined(__clang__)
 #include <sched.h>
 static int httpx__global_lock_word;
 HTTPX__PRIVATE void httpx__global_lock(void) {

@@ -52,8 +52,10 @@ typedef struct pollfd httpx__pollfd;
 /* The one process-wide lock, for what clients of several threads share (the
    system trust store). Held briefly; never around a blocking call. Compilers
    without GCC's atomic builtins get no lock: use clients from one thread. */
+#if defined(HTTPX_BEARSSL) || defined(HTTPX_OPENSSL)   /* its one user today: TLS */
 HTTPX__PRIVATE void httpx__global_lock(void);
 HTTPX__PRIVATE void httpx__global_unlock(void);
+#endif
 /* Monotonic seconds. */
 HTTPX__PRIVATE double httpx__now(void);
 /* n bytes from the system's random source (/dev/urandom); false when it
