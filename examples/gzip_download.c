@@ -12,6 +12,7 @@
        ./build/examples/gzip_download http://127.0.0.1:8080/big.txt out.txt [--raw] */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <string.h>
 
 int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : "http://127.0.0.1:8080/big.txt";
