@@ -52,7 +52,11 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
                               quietly means HTTP/1.1)
        HTTPX_NO_INFLATE       in the implementation file: leave the built-in gzip/deflate
-                              decoder out
+                              decoder out (bodies come as sent; Accept-Encoding: identity)
+       HTTPX_BROTLI           in the implementation file: also decode Content-Encoding: br
+                              (-lbrotlidec)
+       HTTPX_ZSTD             in the implementation file: also decode Content-Encoding: zstd
+                              (-lzstd)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
@@ -391,6 +395,8 @@ typedef struct httpx_opts {
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
     httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
+    bool raw;                   /* the body as it came, Content-Encoding not undone (HTTPX's
+                                   iter_raw): content, on_data and httpx_read all see wire bytes */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
     /* HTTPX's cookies= of one request: sent with the client jar's cookies in
@@ -564,7 +570,11 @@ typedef struct httpx_client_opts {
     bool follow_redirects;
     int max_redirects;          /* 0: 20 */
     size_t max_head_size;       /* 0: 64 KiB. A longer response head is HTTPX_ERR_TOO_LARGE */
-    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
+    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams; counts decoded
+                                   bytes (a gzip body over it is HTTPX_ERR_TOO_LARGE) */
+    int max_decompression_ratio;/* 0: 200. A decoded body (gzip, deflate...) more than this many
+                                   times larger than its wire bytes, once past 1 MiB, ends in
+                                   HTTPX_ERR_DECODING (a decompression bomb); -1: no limit */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
@@ -649,11 +659,12 @@ struct httpx_response {
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
     const char *url;            /* the final URL (after redirects); never NULL */
     double elapsed;             /* seconds from sending the request to the end of the response */
-    char *content;              /* the body, NUL-terminated; never NULL ("" when empty) */
-    size_t content_length;      /* bytes in content */
+    char *content;              /* the body, NUL-terminated; never NULL ("" when empty); decoded
+                                   (gzip, deflate...) unless httpx_opts.raw */
+    size_t content_length;      /* bytes in content (decoded) */
     /* streaming progress */
-    long long num_bytes_downloaded; /* body bytes received so far */
-    long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    long long num_bytes_downloaded; /* body bytes received so far, as sent (before decoding) */
+    long long expected_length;  /* Content-Length of the body (as sent), -1 when unknown */
     /* the connection that served it (what curl -v shows); "" when none or plain http */
     const char *tls_version;    /* "TLSv1.2" */
     const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
@@ -832,7 +843,9 @@ HTTPX_API bool httpx_is_redirect(const httpx_response *r);
 HTTPX_API bool httpx_is_client_error(const httpx_response *r);
 HTTPX_API bool httpx_is_server_error(const httpx_response *r);
 HTTPX_API bool httpx_is_error(const httpx_response *r);  /* 4xx or 5xx */
-/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error). */
+/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error).
+   Bytes are decoded (Content-Encoding undone; corrupt data: -HTTPX_ERR_DECODING) unless the
+   request set httpx_opts.raw, which gives them as sent. */
 HTTPX_API long httpx_read(httpx_response *r, void *buf, size_t cap);
 /* The next line without its newline (\n, \r\n or \r), NULL at the end or on error.
    The pointer stays valid until the next read. *len (may be NULL) gets its length. */
@@ -1056,7 +1069,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 1060 "httpx.h"
+#line 1073 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1145,7 +1158,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 1149 "httpx.h"
+#line 1162 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1271,7 +1284,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1275 "httpx.h"
+#line 1288 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1355,7 +1368,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1359 "httpx.h"
+#line 1372 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1559,7 +1572,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1563 "httpx.h"
+#line 1576 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash_internal.h   (grep anchor: >>hash_internal)
@@ -1596,7 +1609,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1600 "httpx.h"
+#line 1613 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash.c   (grep anchor: >>hash)
@@ -1740,7 +1753,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash.c */
 
 #if defined(HTTPX_LINES)
-#line 1744 "httpx.h"
+#line 1757 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1803,7 +1816,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1807 "httpx.h"
+#line 1820 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2374,7 +2387,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2378 "httpx.h"
+#line 2391 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2521,7 +2534,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2525 "httpx.h"
+#line 2538 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2563,7 +2576,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2567 "httpx.h"
+#line 2580 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2714,7 +2727,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2718 "httpx.h"
+#line 2731 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3198,7 +3211,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3202 "httpx.h"
+#line 3215 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3443,7 +3456,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3447 "httpx.h"
+#line 3460 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3824,7 +3837,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3828 "httpx.h"
+#line 3841 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4633,7 +4646,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4637 "httpx.h"
+#line 4650 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -5040,7 +5053,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5044 "httpx.h"
+#line 5057 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6204,7 +6217,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6208 "httpx.h"
+#line 6221 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6253,7 +6266,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6257 "httpx.h"
+#line 6270 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6349,7 +6362,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6353 "httpx.h"
+#line 6366 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7074,7 +7087,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7078 "httpx.h"
+#line 7091 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7489,7 +7502,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7493 "httpx.h"
+#line 7506 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7515,7 +7528,8 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 #ifndef HTTPX_NO_INFLATE
 #define HTTPX__INFLATE_HISTORY 32768u   /* the deflate window: the farthest a match looks back */
 #define HTTPX__INFLATE_OUT 32768u       /* new output between two slides of the window */
-#define HTTPX__INFLATE_SLOP 16u         /* word-wise match copies may write this far past a match */
+#define HTTPX__INFLATE_SLOP 16u
+#define HTTPX__INFLATE_GZIP_TEXT_MAX 65536u  /* a gzip header's file name or comment, each */         /* word-wise match copies may write this far past a match */
 /* Table sizes: an 11-bit first level for literals/lengths and 8 bits for
    distances, each with second-level tables, are at most this big for any
    complete code of up to 15 bits (counted over every such code). */
@@ -7578,25 +7592,57 @@ HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t
    (e: HTTPX_ERR_DECODING, truncated). */
 HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
 
-/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
-   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
-   first), pushed through to a sink, with the decompression-bomb limits: a
-   total output cap and an output/input ratio, the ratio checked only once
-   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
-   a thousandfold quite honestly). */
+/* Content-Encoding decoding (content_coding.c): the layers of a
+   Content-Encoding value ("gzip", "deflate", "x-gzip", "identity", and "br"
+   under HTTPX_BROTLI, "zstd" under HTTPX_ZSTD; several, comma-separated,
+   undone last first), pushed through to a sink or pulled, with the
+   decompression-bomb limits: a total output cap and an output/input ratio,
+   the ratio checked only once the output passes HTTPX__CDEC_RATIO_FLOOR
+   (small bodies of zeros compress a thousandfold quite honestly). */
 #define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
 #define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+#define HTTPX__CDEC_LIB_OUT 32768u      /* a library decoder's output between two steps */
+/* zstd's window, at most: RFC 8878 asks HTTP decoders for 8 MiB, and a
+   server's frame header must not make us allocate more (zstd allows 128 MiB) */
+#define HTTPX__CDEC_ZSTD_WINDOW_LOG 23
+enum httpx__coding { HTTPX__CODING_INFLATE, HTTPX__CODING_BROTLI, HTTPX__CODING_ZSTD };
+typedef struct httpx__cdec_layer {
+    enum httpx__coding coding;
+    httpx__inflate *z;                  /* inflate's state */
+    void *lib;                          /* the library's decoder (brotli, zstd) */
+    unsigned char *buf;                 /* its output (HTTPX__CDEC_LIB_OUT bytes) */
+    bool complete;                      /* the library said the stream is whole */
+} httpx__cdec_layer;
 typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
 typedef struct httpx__cdec {
     unsigned nlayers;
-    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    httpx__cdec_layer layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    /* each layer's output not yet taken by the next (a view into that
+       layer's window, valid until it steps again, which it does only once
+       the view is used up), and whether it must step again even without
+       new input (its window filled up) */
+    const unsigned char *pend[HTTPX__CDEC_MAX_LAYERS];
+    size_t pend_n[HTTPX__CDEC_MAX_LAYERS];
+    bool again[HTTPX__CDEC_MAX_LAYERS];
+    const unsigned char *in;            /* encoded bytes given, not yet taken by the first layer */
+    size_t in_n;
     uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
     uint64_t max_out;                   /* 0: no cap */
     unsigned max_ratio;                 /* 0: no ratio limit */
 } httpx__cdec;
 /* Sets d up for a Content-Encoding value. Returns the number of layers to
    undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
-   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). The
+   codings we undo, for Accept-Encoding: HTTPX__CDEC_ACCEPT. */
+#if defined(HTTPX_BROTLI) && defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br, zstd"
+#elif defined(HTTPX_BROTLI)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br"
+#elif defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, zstd"
+#else
+#define HTTPX__CDEC_ACCEPT "gzip, deflate"
+#endif
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e);
 /* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
@@ -7604,6 +7650,14 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
    "stopped by the sink" and the caller knows better). */
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e);
+/* The same, pulled: httpx__cdec_input gives encoded bytes (the caller
+   keeps them until httpx__cdec_pull has taken them all, i.e. returned 0),
+   httpx__cdec_pull copies decoded bytes into buf: >0 bytes, 0 when all the
+   input given is used and more is needed (or the end: see finish), or
+   HTTPX__BAD. Memory stays the layers' windows, however large the body or
+   small the reads. */
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n);
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e);
 /* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
@@ -7613,7 +7667,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7617 "httpx.h"
+#line 7671 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8268,7 +8322,16 @@ static int httpx__inf_gzip_head(httpx__inflate *z, httpx__inf_io *io, httpx__err
             break;
         case HTTPX__INF_H_NAME:
         case HTTPX__INF_H_COMMENT:
-            if (c == 0) z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            /* zero-terminated, of any length by the RFC: an endless one
+               would read a body forever with no output, so it is capped
+               (hleft counts it; every field before it leaves hleft 0) */
+            if (c == 0) {
+                z->hleft = 0;
+                z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            } else if (++z->hleft > HTTPX__INFLATE_GZIP_TEXT_MAX) {
+                return httpx__inf_bad(z, io, e, h == HTTPX__INF_H_NAME ? "header file name too long"
+                                                                        : "header comment too long");
+            }
             break;
         case HTTPX__INF_H_HCRC1:
             z->trailer = (unsigned)c;
@@ -8472,17 +8535,194 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
     return HTTPX__BAD;
 }
 
-/* ---- Content-Encoding: layers and limits ---- */
+#endif /* HTTPX_NO_INFLATE */
+/* End of inflate.c */
+
+#if defined(HTTPX_LINES)
+#line 8543 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file content_coding.c   (grep anchor: >>content_coding)
+   ====================================================================== */
+/* content_coding: the layers of a Content-Encoding, undone in turn, with
+   the decompression-bomb limits. gzip and deflate are inflate.c's; br and
+   zstd are the user's libraries (HTTPX_BROTLI: libbrotlidec; HTTPX_ZSTD:
+   libzstd), each behind the same step as inflate: take input, give a view
+   of output, say whether it must be called again, is complete, or failed.
+   Layers are pulled: a layer steps only once its last output was all taken
+   by the next, so every view stays valid and memory stays the layers'
+   windows, however large the body. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/content_coding.c"
+#endif
+/* #include "inflate_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_INFLATE
+
+#include <string.h>
+#ifdef HTTPX_BROTLI
+#include <brotli/decode.h>
+#endif
+#ifdef HTTPX_ZSTD
+#include <zstd.h>
+#endif
+
+/* ---- the library decoders, as inflate steps ---- */
+
+#ifdef HTTPX_BROTLI
+/* brotli allocates through ours, so an allocator the user set (and the
+   out-of-memory tests) see its memory too */
+static void *httpx__br_alloc(void *opaque, size_t n) {
+    (void)opaque;
+    return httpx__malloc(n);
+}
+static void httpx__br_free(void *opaque, void *p) {
+    (void)opaque;
+    httpx__free(p);
+}
+
+static int httpx__br_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                          httpx__err *e) {
+    size_t avail_in = n, avail_out = HTTPX__CDEC_LIB_OUT;
+    const uint8_t *next_in = in;
+    uint8_t *next_out = l->buf;
+    BrotliDecoderResult rc;
+    if (l->complete) {
+        *used = 0;
+        *outn = 0;
+        if (!n) return 0;
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", n);
+        return HTTPX__BAD;
+    }
+    rc = BrotliDecoderDecompressStream((BrotliDecoderState *)l->lib, &avail_in, &next_in, &avail_out, &next_out,
+                                       NULL);
+    *used = n - avail_in;
+    *outn = HTTPX__CDEC_LIB_OUT - avail_out;
+    switch (rc) {
+    case BROTLI_DECODER_RESULT_SUCCESS:
+        l->complete = true;
+        if (avail_in) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", avail_in);
+            return HTTPX__BAD;
+        }
+        return 0;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: return HTTPX__AGAIN;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: return 1;
+    default:
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %s",
+                    BrotliDecoderErrorString(BrotliDecoderGetErrorCode((BrotliDecoderState *)l->lib)));
+        return HTTPX__BAD;
+    }
+}
+#endif
+
+#ifdef HTTPX_ZSTD
+/* Frames may follow one another (RFC 8878 3.1); the stream is complete
+   when the last one is whole and all its output was given. */
+static int httpx__zstd_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                            httpx__err *e) {
+    ZSTD_inBuffer ib;
+    ZSTD_outBuffer ob;
+    size_t rc;
+    ib.src = in;
+    ib.size = n;
+    ib.pos = 0;
+    ob.dst = l->buf;
+    ob.size = HTTPX__CDEC_LIB_OUT;
+    ob.pos = 0;
+    do {   /* a call may stop at the end of a frame with input left */
+        rc = ZSTD_decompressStream((ZSTD_DStream *)l->lib, &ob, &ib);
+        *used = ib.pos;
+        *outn = ob.pos;
+        if (ZSTD_isError(rc)) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt zstd data: %s", ZSTD_getErrorName(rc));
+            return HTTPX__BAD;
+        }
+        l->complete = rc == 0;
+    } while (ib.pos < ib.size && ob.pos < ob.size);
+    if (ob.pos == ob.size) return 1;    /* more may be waiting inside */
+    return rc == 0 && ib.pos == ib.size ? 0 : HTTPX__AGAIN;
+}
+#endif
+
+/* One step of layer l, with inflate's contract (inflate_internal.h). */
+static int httpx__cdec_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used,
+                            const unsigned char **out, size_t *outn, httpx__err *e) {
+    switch (l->coding) {
+#ifdef HTTPX_BROTLI
+    case HTTPX__CODING_BROTLI:
+        *out = l->buf;
+        return httpx__br_step(l, in, n, used, outn, e);
+#endif
+#ifdef HTTPX_ZSTD
+    case HTTPX__CODING_ZSTD:
+        *out = l->buf;
+        return httpx__zstd_step(l, in, n, used, outn, e);
+#endif
+    default: return httpx__inflate_step(l->z, in, n, used, out, outn, e);
+    }
+}
+
+static int httpx__cdec_layer_finish(const httpx__cdec_layer *l, httpx__err *e) {
+    static const char *const names[] = {"", "brotli", "zstd"};
+    if (l->coding == HTTPX__CODING_INFLATE) return httpx__inflate_finish(l->z, e);
+    if (l->complete) return 0;
+    httpx__fail(e, HTTPX_ERR_DECODING, "truncated %s data: the body ends inside the stream", names[l->coding]);
+    return HTTPX__BAD;
+}
+
+static void httpx__cdec_layer_free(httpx__cdec_layer *l) {
+    httpx__free(l->z);
+#ifdef HTTPX_BROTLI
+    if (l->coding == HTTPX__CODING_BROTLI && l->lib) BrotliDecoderDestroyInstance((BrotliDecoderState *)l->lib);
+#endif
+#ifdef HTTPX_ZSTD
+    if (l->coding == HTTPX__CODING_ZSTD && l->lib) ZSTD_freeDStream((ZSTD_DStream *)l->lib);
+#endif
+    httpx__free(l->buf);
+    memset(l, 0, sizeof *l);
+}
+
+/* Makes the state of a layer: false when out of memory. */
+static bool httpx__cdec_layer_new(httpx__cdec_layer *l, enum httpx__coding coding, enum httpx__inflate_wrap wrap) {
+    memset(l, 0, sizeof *l);
+    l->coding = coding;
+    if (coding == HTTPX__CODING_INFLATE) {
+        l->z = (httpx__inflate *)httpx__malloc(sizeof *l->z);
+        if (!l->z) return false;
+        httpx__inflate_init(l->z, wrap);
+        return true;
+    }
+    l->buf = (unsigned char *)httpx__malloc(HTTPX__CDEC_LIB_OUT);
+    if (!l->buf) return false;
+#ifdef HTTPX_BROTLI
+    if (coding == HTTPX__CODING_BROTLI) l->lib = BrotliDecoderCreateInstance(httpx__br_alloc, httpx__br_free, NULL);
+#endif
+#ifdef HTTPX_ZSTD
+    if (coding == HTTPX__CODING_ZSTD) {
+        ZSTD_DStream *z = ZSTD_createDStream();
+        if (z && ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, HTTPX__CDEC_ZSTD_WINDOW_LOG))) {
+            ZSTD_freeDStream(z);
+            z = NULL;
+        }
+        l->lib = z;
+    }
+#endif
+    return l->lib != NULL;
+}
+
+/* ---- layers and limits ---- */
 
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d) {
     unsigned i;
-    for (i = 0; i < d->nlayers; i++) httpx__free(d->layer[i]);
+    for (i = 0; i < d->nlayers; i++) httpx__cdec_layer_free(&d->layer[i]);
     d->nlayers = 0;
 }
 
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e) {
     enum httpx__inflate_wrap wraps[HTTPX__CDEC_MAX_LAYERS];
+    enum httpx__coding codings[HTTPX__CDEC_MAX_LAYERS];
     unsigned count = 0, i;
     size_t at = 0;
     memset(d, 0, sizeof *d);
@@ -8504,8 +8744,16 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: more than %d layers", HTTPX__CDEC_MAX_LAYERS);
             return HTTPX__BAD;
         }
+        codings[count] = HTTPX__CODING_INFLATE;
+        wraps[count] = HTTPX__INFLATE_RAW;
         if (httpx__str_ieq(tok, "gzip") || httpx__str_ieq(tok, "x-gzip")) wraps[count++] = HTTPX__INFLATE_GZIP;
         else if (httpx__str_ieq(tok, "deflate")) wraps[count++] = HTTPX__INFLATE_DEFLATE;
+#ifdef HTTPX_BROTLI
+        else if (httpx__str_ieq(tok, "br")) codings[count++] = HTTPX__CODING_BROTLI;
+#endif
+#ifdef HTTPX_ZSTD
+        else if (httpx__str_ieq(tok, "zstd")) codings[count++] = HTTPX__CODING_ZSTD;
+#endif
         else {
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: unknown coding \"%.*s\"", (int)(tok.n > 40 ? 40 : tok.n),
                         tok.p);
@@ -8514,22 +8762,19 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
     }
     /* the codings are listed in the order they were applied: undo the last first */
     for (i = 0; i < count; i++) {
-        httpx__inflate *z = (httpx__inflate *)httpx__malloc(sizeof *z);
-        if (!z) {
+        if (!httpx__cdec_layer_new(&d->layer[d->nlayers], codings[count - 1 - i], wraps[count - 1 - i])) {
+            d->nlayers++;   /* what it made is freed with the others */
             httpx__cdec_free(d);
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a decoder");
             return HTTPX__BAD;
         }
-        httpx__inflate_init(z, wraps[count - 1 - i]);
-        d->layer[d->nlayers++] = z;
+        d->nlayers++;
     }
     return (int)count;
 }
 
-/* Output of the last layer: the limits, then the sink. */
-static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, httpx__cdec_sink sink, void *ctx,
-                           httpx__err *e) {
-    if (n == 0) return 0;
+/* The limits, on n more bytes of decoded output. */
+static int httpx__cdec_limits(httpx__cdec *d, size_t n, httpx__err *e) {
     d->out += n;
     if (d->max_out && d->out > d->max_out) {
         httpx__fail(e, HTTPX_ERR_DECODING, "decompressed body over the limit of %llu bytes (a decompression bomb?)",
@@ -8542,49 +8787,110 @@ static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, htt
                     (unsigned long long)d->out, (unsigned long long)d->wire, d->max_ratio);
         return HTTPX__BAD;
     }
-    if (sink(ctx, p, n) != 0) {
-        httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
-        return HTTPX__BAD;
-    }
     return 0;
 }
 
-static int httpx__cdec_layer(httpx__cdec *d, unsigned i, const unsigned char *in, size_t n, httpx__cdec_sink sink,
-                             void *ctx, httpx__err *e) {
-    size_t off = 0;
-    int rc = HTTPX__AGAIN;
-    if (i == d->nlayers) return httpx__cdec_out(d, in, n, sink, ctx, e);
-    while (off < n || rc == 1) {
-        size_t used, outn;
-        const unsigned char *out;
-        rc = httpx__inflate_step(d->layer[i], in + off, n - off, &used, &out, &outn, e);
+/* Makes layer i have output waiting (pend[i]): 1 when it has, 0 when the
+   input given is used up first, HTTPX__BAD. A layer steps only once its
+   last output is all taken, so the views stay valid. */
+static int httpx__cdec_fill(httpx__cdec *d, unsigned i, httpx__err *e) {
+    for (;;) {
+        const unsigned char **in, *out;
+        size_t *in_n, used, outn;
+        int rc;
+        if (d->pend_n[i]) return 1;
+        if (i == 0) {
+            in = &d->in;
+            in_n = &d->in_n;
+            if (!*in_n && !d->again[0]) return 0;
+        } else {
+            rc = httpx__cdec_fill(d, i - 1, e);
+            if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (rc == 0 && !d->again[i]) return 0;
+            in = &d->pend[i - 1];
+            in_n = &d->pend_n[i - 1];
+        }
+        rc = httpx__cdec_step(&d->layer[i], *in, *in_n, &used, &out, &outn, e);
         if (rc == HTTPX__BAD) return HTTPX__BAD;
-        off += used;
-        if (outn && httpx__cdec_layer(d, i + 1, out, outn, sink, ctx, e) != 0) return HTTPX__BAD;
-        if (rc != 1 && used == 0 && off < n) break;   /* a guard: a step takes all its input or fills the window */
+        *in += used;
+        *in_n -= used;
+        d->pend[i] = out;
+        d->pend_n[i] = outn;
+        d->again[i] = rc == 1;
+        /* a guard: a step takes all its input or fills its window */
+        if (rc != 1 && !outn && *in_n) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt data: the decoder stopped with %zu bytes left", *in_n);
+            return HTTPX__BAD;
+        }
     }
-    return 0;
+}
+
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n) {
+    d->in = (const unsigned char *)in;
+    d->in_n = n;
+    d->wire += n;
+}
+
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e) {
+    unsigned last = d->nlayers - 1;
+    size_t k;
+    int rc;
+    if (!d->nlayers) {   /* identity: the input as it is */
+        k = d->in_n < cap ? d->in_n : cap;
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        if (k) memcpy(buf, d->in, k);
+        d->in += k;
+        d->in_n -= k;
+        return (long)k;
+    }
+    rc = httpx__cdec_fill(d, last, e);
+    if (rc <= 0) return rc;
+    k = d->pend_n[last] < cap ? d->pend_n[last] : cap;
+    if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+    memcpy(buf, d->pend[last], k);
+    d->pend[last] += k;
+    d->pend_n[last] -= k;
+    return (long)k;
 }
 
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e) {
-    d->wire += n;
-    if (n == 0) return 0;
-    return httpx__cdec_layer(d, 0, (const unsigned char *)in, n, sink, ctx, e);
+    unsigned last = d->nlayers - 1;
+    int rc;
+    httpx__cdec_input(d, in, n);
+    if (!d->nlayers) {   /* identity */
+        d->in_n = 0;
+        if (n && httpx__cdec_limits(d, n, e) != 0) return HTTPX__BAD;
+        if (n && sink(ctx, (const unsigned char *)in, n) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+        return 0;
+    }
+    while ((rc = httpx__cdec_fill(d, last, e)) == 1) {
+        size_t k = d->pend_n[last];
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        d->pend_n[last] = 0;
+        if (sink(ctx, d->pend[last], k) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+    }
+    return rc;
 }
 
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
     unsigned i;
     for (i = 0; i < d->nlayers; i++)
-        if (httpx__inflate_finish(d->layer[i], e) != 0) return HTTPX__BAD;
+        if (httpx__cdec_layer_finish(&d->layer[i], e) != 0) return HTTPX__BAD;
     return 0;
 }
 
 #endif /* HTTPX_NO_INFLATE */
-/* End of inflate.c */
+/* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 8588 "httpx.h"
+#line 8894 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8651,7 +8957,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8655 "httpx.h"
+#line 8961 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9480,7 +9786,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9484 "httpx.h"
+#line 9790 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9611,7 +9917,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9615 "httpx.h"
+#line 9921 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10040,7 +10346,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10044 "httpx.h"
+#line 10350 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -10071,7 +10377,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10075 "httpx.h"
+#line 10381 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10581,7 +10887,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10585 "httpx.h"
+#line 10891 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10637,7 +10943,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10641 "httpx.h"
+#line 10947 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10812,7 +11118,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10816 "httpx.h"
+#line 11122 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11095,7 +11401,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11099 "httpx.h"
+#line 11405 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11302,7 +11608,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11306 "httpx.h"
+#line 11612 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11502,7 +11808,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11506 "httpx.h"
+#line 11812 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11845,7 +12151,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11849 "httpx.h"
+#line 12155 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -12005,7 +12311,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 12009 "httpx.h"
+#line 12315 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -12060,7 +12366,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 12064 "httpx.h"
+#line 12370 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12164,7 +12470,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12168 "httpx.h"
+#line 12474 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -13112,7 +13418,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 13116 "httpx.h"
+#line 13422 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13305,7 +13611,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13309 "httpx.h"
+#line 13615 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13938,7 +14244,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13942 "httpx.h"
+#line 14248 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -14031,7 +14337,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14035 "httpx.h"
+#line 14341 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14527,7 +14833,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14531 "httpx.h"
+#line 14837 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14719,7 +15025,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14723 "httpx.h"
+#line 15029 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14847,6 +15153,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
 typedef struct httpx__conn httpx__conn;
 typedef struct httpx__exchange httpx__exchange;
 typedef struct httpx__response httpx__response;
+typedef struct httpx__body_decode httpx__body_decode;   /* body_decode.c */
 
 enum httpx__ex_state {
     HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
@@ -15207,6 +15514,9 @@ struct httpx__response {
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
     httpx__auth_state auth;         /* the auth flow's rounds (auth_flow.c) */
+    /* Content-Encoding being undone (body_decode.c): NULL when the body
+       passes as it came (none, identity, raw, no body) */
+    httpx__body_decode *decode;
 };
 
 struct httpx_client {
@@ -15250,6 +15560,33 @@ HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c);
 HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e);
 /* Calls the response hooks once r's head is in; an error ends the exchange. */
 HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e);
+/* body_decode.c: Content-Encoding undone at the door.
+   Honest bodies rarely grow past 100 times (text 3-20, zeros near the
+   deflate maximum of 1032); a bomb grows 1032 times a layer. */
+#define HTTPX__DECOMPRESSION_RATIO_DEFAULT 200
+/* Where no decoder is set up (r->decode NULL) only start and free may be
+   called. */
+/* On a final head (status): sets r->decode up for its Content-Encoding, or
+   leaves it NULL (nothing to undo, httpx_opts.raw, no body). A coding it
+   cannot undo: HTTPX_ERR_DECODING. */
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e);
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r);
+/* Where decoded bytes go on the push face: HTTPX_OK, or why to stop. */
+typedef httpx_error (*httpx__decode_sink)(httpx__response *r, const char *p, size_t n, httpx__err *e);
+/* Wire bytes in, decoded bytes to sink: HTTPX_OK or the error (the sink's,
+   or HTTPX_ERR_DECODING for corrupt data and the ratio limit). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n,
+                                                  httpx__decode_sink sink, httpx__err *e);
+/* The pulled face: read wire bytes into the buffer httpx__body_decode_wire
+   gives (cap bytes), hand them in with httpx__body_decode_input(n), pull
+   decoded bytes (>0; 0: give more wire bytes or it ended; HTTPX__BAD). */
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap);
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n);
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r);
+/* The wire ended: HTTPX_OK when every layer is complete (or the body was
+   empty), else HTTPX_ERR_DECODING (truncated). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
 /* RFC 9110's reason phrase of a status ("" for one without): what HTTPX
    shows when the response carried none (HTTP/2, the mock). */
@@ -15336,7 +15673,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15340 "httpx.h"
+#line 15677 "httpx.h"
 #endif
 /* ======================================================================
    Begin file digest.c   (grep anchor: >>digest)
@@ -15710,7 +16047,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
 /* End of digest.c */
 
 #if defined(HTTPX_LINES)
-#line 15714 "httpx.h"
+#line 16051 "httpx.h"
 #endif
 /* ======================================================================
    Begin file netrc.c   (grep anchor: >>netrc)
@@ -15870,7 +16207,7 @@ HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx
 /* End of netrc.c */
 
 #if defined(HTTPX_LINES)
-#line 15874 "httpx.h"
+#line 16211 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15889,6 +16226,7 @@ HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx
 /* #include "multipart_internal.h": earlier in httpx.h */
 /* #include "tls_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -15921,6 +16259,13 @@ static bool httpx__is_idempotent(const char *m) {
 
 /* Adds each field of `layer` unless a later layer names it too: request
    headers win over client headers, which win over the defaults. */
+/* What the door can undo (body_decode.c), as HTTPX sends it by default. */
+#ifdef HTTPX_NO_INFLATE
+#define HTTPX__ACCEPT_ENCODING "identity"
+#else
+#define HTTPX__ACCEPT_ENCODING HTTPX__CDEC_ACCEPT
+#endif
+
 static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
                                     int nlater, httpx__err *e) {
     int i;
@@ -16062,7 +16407,7 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     httpx__buf_init_inline(&q->headers.text, q->inline_text, sizeof q->inline_text);
     q->has_host = false;
     defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
-    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
+    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = HTTPX__ACCEPT_ENCODING;
     defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
     defaults[nd].name = "User-Agent"; defaults[nd++].value = c->opts.user_agent;
     if (q->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = q->content_type; }
@@ -16125,7 +16470,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 16129 "httpx.h"
+#line 16474 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -16323,7 +16668,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 16327 "httpx.h"
+#line 16672 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -16820,7 +17165,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 16824 "httpx.h"
+#line 17169 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -17197,7 +17542,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17201 "httpx.h"
+#line 17546 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -17813,7 +18158,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17817 "httpx.h"
+#line 18162 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -18096,7 +18441,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 18100 "httpx.h"
+#line 18445 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hooks.c   (grep anchor: >>hooks)
@@ -18213,7 +18558,7 @@ HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err 
 /* End of hooks.c */
 
 #if defined(HTTPX_LINES)
-#line 18217 "httpx.h"
+#line 18562 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -18413,7 +18758,177 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 18417 "httpx.h"
+#line 18762 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file body_decode.c   (grep anchor: >>body_decode)
+   ====================================================================== */
+/* body_decode: Content-Encoding undone at the door. The response's head
+   says how the body was encoded (response.c asks here once per head); then
+   every body byte that reaches r->content, on_data or a streaming read goes
+   through the layers of inflate.c's httpx__cdec first: pushed for bodies
+   kept in memory or given to on_data, pulled for httpx_read and what reads
+   through it (httpx_read_line, httpx_read_text). Memory is the layers'
+   windows and one buffer of wire bytes, whatever the body's size. What
+   the counters see: num_bytes_downloaded and expected_length stay wire
+   bytes (as HTTPX's), content_length is what was decoded. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/body_decode.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_INFLATE
+#define HTTPX__DECODE_WIRE 16384    /* wire bytes read at a time for a pulled body */
+
+struct httpx__body_decode {
+    httpx__cdec cdec;
+    bool ended;                     /* the wire ended and every layer was complete */
+    char wire[HTTPX__DECODE_WIRE];  /* the pulled face's wire bytes, taken by the layers */
+};
+
+/* Whether the head announces a body there is anything to decode in. */
+static bool httpx__decode_wanted(const httpx__response *r, int status) {
+    if (r->opts->raw || r->req.head || status == 204 || status == 304 || status < 200) return false;
+    return !r->draining_redirect;   /* a redirect's body is dropped unread */
+}
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e) {
+    const char *ce;
+    httpx__body_decode *d;
+    httpx__cdec probe;
+    int layers, ratio = r->client->opts.max_decompression_ratio;
+    size_t i, n = 0;
+    httpx__body_decode_free(r);
+    if (!httpx__decode_wanted(r, status)) return HTTPX_OK;
+    /* several Content-Encoding fields are one list, in order */
+    for (i = 0; (ce = httpx_headers_get_nth(&r->headers, "content-encoding", i)) != NULL; i++) n += strlen(ce) + 1;
+    if (!n) return HTTPX_OK;
+    d = (httpx__body_decode *)httpx__malloc(sizeof *d);
+    if (!d) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a body decoder");
+    {
+        /* the joined list goes in the wire buffer, not yet in use */
+        size_t at = 0;
+        if (n > sizeof d->wire) {
+            httpx__free(d);
+            return httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: a list of %zu bytes is too long", n);
+        }
+        for (i = 0; (ce = httpx_headers_get_nth(&r->headers, "content-encoding", i)) != NULL; i++) {
+            size_t k = strlen(ce);
+            memcpy(d->wire + at, ce, k);
+            at += k;
+            d->wire[at++] = ',';
+        }
+        layers = httpx__cdec_init(&probe, d->wire, at, 0, ratio < 0 ? 0u : (unsigned)ratio, e);
+    }
+    if (layers <= 0) {   /* identity only, or a coding we cannot undo */
+        httpx__free(d);
+        if (layers == 0) return HTTPX_OK;
+        if (e->code == HTTPX_ERR_DECODING) {   /* say what the caller can do */
+            char why[sizeof e->msg];
+            memcpy(why, e->msg, sizeof why);
+            why[sizeof why - 1] = 0;
+            return httpx__fail(e, HTTPX_ERR_DECODING, "%.120s (httpx_opts.raw hands such a body over undecoded)", why);
+        }
+        return e->code;
+    }
+    d->cdec = probe;
+    d->ended = false;
+    r->decode = d;
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r) {
+    if (!r->decode) return;
+    httpx__cdec_free(&r->decode->cdec);
+    httpx__free(r->decode);
+    r->decode = NULL;
+}
+
+/* The push face's adapter: decoded bytes to the response's sink, whose own
+   error (too large, cancelled) is kept apart from the decoder's. */
+typedef struct httpx__decode_push {
+    httpx__response *r;
+    httpx__decode_sink sink;
+    httpx__err err;
+} httpx__decode_push;
+
+static int httpx__decode_to_sink(void *ctx, const unsigned char *p, size_t n) {
+    httpx__decode_push *c = (httpx__decode_push *)ctx;
+    return c->sink(c->r, (const char *)p, n, &c->err) ? 1 : 0;
+}
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n, httpx__decode_sink sink,
+                                                  httpx__err *e) {
+    httpx__decode_push c;
+    c.r = r;
+    c.sink = sink;
+    memset(&c.err, 0, sizeof c.err);
+    if (httpx__cdec_feed(&r->decode->cdec, p, n, httpx__decode_to_sink, &c, e) == 0) return HTTPX_OK;
+    if (c.err.code) *e = c.err;   /* the sink stopped it: its reason, not the decoder's */
+    return e->code ? e->code : HTTPX_ERR_DECODING;
+}
+
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap) {
+    *cap = sizeof r->decode->wire;
+    return r->decode->wire;
+}
+
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n) {
+    httpx__cdec_input(&r->decode->cdec, r->decode->wire, n);
+}
+
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    if (r->decode->ended) return 0;
+    return httpx__cdec_pull(&r->decode->cdec, buf, cap, e);
+}
+
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r) { return r->decode->ended; }
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e) {
+    httpx__body_decode *d = r->decode;
+    d->ended = true;
+    /* an empty body under a coding is an empty body (as HTTPX reads it):
+       servers send "Content-Encoding: gzip" on bodies they left empty */
+    if (d->cdec.wire == 0) return HTTPX_OK;
+    return httpx__cdec_finish(&d->cdec, e) == 0 ? HTTPX_OK : (e->code ? e->code : HTTPX_ERR_DECODING);
+}
+
+#else /* HTTPX_NO_INFLATE: bodies are handed over as they came */
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e) {
+    (void)status;
+    (void)e;
+    r->decode = NULL;
+    return HTTPX_OK;
+}
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r) { r->decode = NULL; }
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n, httpx__decode_sink sink,
+                                                  httpx__err *e) {
+    return sink(r, p, n, e);
+}
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap) {
+    (void)r;
+    *cap = 0;
+    return NULL;
+}
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n) { (void)r; (void)n; }
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    (void)r; (void)buf; (void)cap; (void)e;
+    return 0;
+}
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r) { (void)r; return true; }
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e) {
+    (void)r;
+    (void)e;
+    return HTTPX_OK;
+}
+#endif /* HTTPX_NO_INFLATE */
+/* End of body_decode.c */
+
+#if defined(HTTPX_LINES)
+#line 18932 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -18466,7 +18981,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 18470 "httpx.h"
+#line 18985 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -18726,6 +19241,7 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
     if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
     if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
+    if (httpx__body_decode_start(r, h->status, e) != HTTPX_OK) return e->code;
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
@@ -18766,6 +19282,50 @@ HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
                 (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
     httpx__response_fail(r, &e);
     return true;
+}
+
+/* Decoded body bytes (body_decode.c pushes them here): into memory,
+   bounded by max_body_size, or through on_data. */
+static httpx_error httpx__sink_decoded(httpx__response *r, const char *p, size_t n, httpx__err *e) {
+    httpx_data_fn on_data = r->opts->on_data;
+    if (on_data) {
+        if (on_data(r->opts->user_data, &r->pub, p, n))
+            return httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+        return HTTPX_OK;
+    }
+    if (n > r->set.max_body_size - r->body.len)   /* body.len never passes the limit */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "decoded response body is over max_body_size (%zu)",
+                           r->set.max_body_size);
+    if (!httpx__buf_append(&r->body, p, n)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+    return HTTPX_OK;
+}
+
+/* A body that failed to decode: what was decoded of it is not published
+   (a checksum that fails at the end puts all of it in doubt). */
+static void httpx__sink_undecodable(httpx__response *r, httpx__err *e) {
+    if (e->code == HTTPX_ERR_DECODING) httpx__buf_clear(&r->body);
+    httpx__response_fail(r, e);
+}
+
+/* An encoded body: wire bytes through the decoder into httpx__sink_decoded. */
+static void httpx__sink_encoded(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        size_t cap;
+        char *wire = httpx__body_decode_wire(r, &cap);
+        long n = r->transport->read(ex, wire, cap, &e);
+        if (n == 0 && !httpx__response_body_short(r) && httpx__body_decode_finish(r, &e) != HTTPX_OK)
+            httpx__sink_undecodable(r, &e);   /* the exchange ended well; the body did not */
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (httpx__body_decode_push(r, wire, (size_t)n, httpx__sink_decoded, &e) != HTTPX_OK) {
+            r->transport->cancel(ex);
+            httpx__sink_undecodable(r, &e);
+            return;
+        }
+    }
 }
 
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
@@ -18819,6 +19379,7 @@ static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else if (r->decode) httpx__sink_encoded(r);
     else httpx__sink_body(r);
 }
 
@@ -18848,9 +19409,21 @@ static long httpx__read_fail(httpx__response *r, httpx__err *e) {
     return -(long)r->pub.error;
 }
 
+#define HTTPX__READ_MAX (1L << 30)
+
+/* Wire bytes of a stream, counted; a body that ends short of its
+   announced length fails r here. */
+static long httpx__read_wire(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    long n = r->transport->read(&r->ex, buf, cap, e);
+    if (n > 0) r->pub.num_bytes_downloaded += n;
+    if (n == 0) httpx__response_body_short(r);
+    return n;
+}
+
 HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     httpx__response *r = httpx__resp(pub);
     httpx__err e;
+    size_t wire_cap;
     long n;
     if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
     if (pub->error) return -(long)pub->error;
@@ -18863,11 +19436,32 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
         return httpx__read_fail(r, &e);
     }
+    if (cap > (size_t)HTTPX__READ_MAX) cap = (size_t)HTTPX__READ_MAX;   /* the count fits the long returned */
     for (;;) {
-        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
-        if (n > 0) r->pub.num_bytes_downloaded += n;
-        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
-        if (n >= 0) return n;
+        if (r->decode) {
+            /* decoded bytes first; the wire only when the decoder needs more */
+            n = httpx__body_decode_pull(r, (char *)buf, cap, &e);
+            if (n > 0 || (n == 0 && httpx__body_decode_ended(r))) return n;
+            if (n == HTTPX__BAD) return httpx__read_fail(r, &e);
+            char *wire = httpx__body_decode_wire(r, &wire_cap);
+            n = httpx__read_wire(r, wire, wire_cap, &e);
+            if (n > 0) {
+                httpx__body_decode_input(r, (size_t)n);
+                continue;
+            }
+            if (n == 0) {
+                if (pub->error) return -(long)pub->error;
+                if (httpx__body_decode_finish(r, &e) != HTTPX_OK) {
+                    httpx__response_fail(r, &e);   /* the exchange ended already */
+                    return -(long)pub->error;
+                }
+                continue;   /* ended: the next pull says 0 */
+            }
+        } else {
+            n = httpx__read_wire(r, (char *)buf, cap, &e);
+            if (n == 0 && pub->error) return -(long)pub->error;
+            if (n >= 0) return n;
+        }
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);
         if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
@@ -18979,6 +19573,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
     httpx__digest_free(&r->auth.digest);
+    httpx__body_decode_free(r);
     if (r->free_history) r->free_history(r);   /* the policy's own memory (history.c, links.c) */
     if (r->free_links) r->free_links(r);
     owned = r->owned_client;
@@ -18988,7 +19583,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 18992 "httpx.h"
+#line 19587 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -19131,7 +19726,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 19135 "httpx.h"
+#line 19730 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -19369,7 +19964,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 19373 "httpx.h"
+#line 19968 "httpx.h"
 #endif
 /* ======================================================================
    Begin file app.c   (grep anchor: >>app)
@@ -19747,7 +20342,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 19751 "httpx.h"
+#line 20346 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -20024,7 +20619,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 20028 "httpx.h"
+#line 20623 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -20191,7 +20786,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 20195 "httpx.h"
+#line 20790 "httpx.h"
 #endif
 /* ======================================================================
    Begin file auth_flow.c   (grep anchor: >>auth_flow)
@@ -20356,7 +20951,7 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
 /* End of auth_flow.c */
 
 #if defined(HTTPX_LINES)
-#line 20360 "httpx.h"
+#line 20955 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -20621,7 +21216,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 20625 "httpx.h"
+#line 21220 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -20669,6 +21264,7 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     if (o->max_redirects <= 0) o->max_redirects = 20;
     if (!o->max_head_size) o->max_head_size = 64 * 1024;
     if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
+    if (!o->max_decompression_ratio) o->max_decompression_ratio = HTTPX__DECOMPRESSION_RATIO_DEFAULT;
     if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
 }
 
@@ -21049,7 +21645,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 21053 "httpx.h"
+#line 21649 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -21276,7 +21872,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 21280 "httpx.h"
+#line 21876 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -21672,7 +22268,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 21676 "httpx.h"
+#line 22272 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -21707,7 +22303,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 21711 "httpx.h"
+#line 22307 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -202,6 +202,43 @@ TEST(examples_download) {
     rmdir(dir);
 }
 
+#ifndef HTTPX_NO_INFLATE
+/* nginx gzips the file; the example writes it decoded, or raw with --raw,
+   and a broken stream leaves no file */
+TEST(examples_gzip_download) {
+    char dir[] = "/tmp/httpx-example-XXXXXX", file[64], *text, *d;
+    size_t len = 0, i, at = 0, tlen = 200000;
+    REQUIRE(fx_nginx_port() && fx_rogue_port() && mkdtemp(dir));
+    text = (char *)malloc(tlen);
+    REQUIRE(text);
+    for (i = 0; at + 40 < tlen; i++) at += (size_t)snprintf(text + at, tlen - at, "row %zu of the example\n", i);
+    REQUIRE(fx_nginx_write_file("example/big.txt", text, at) == 0);
+    snprintf(file, sizeof file, "%s/out.txt", dir);
+    CHECK_INT(run_example("gzip_download", fx_nginx_at("/gzip-on/example/big.txt"), file), 0);
+    HAS("Content-Encoding: gzip");
+    HAS("saved ");
+    d = test_read_file(file, &len);
+    CHECK(d && len == at && memcmp(d, text, at) == 0);
+    free(d);
+    {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "build/examples/gzip_download '%s' '%s' --raw 2>&1",
+                 fx_nginx_at("/gzip-on/example/big.txt"), file);
+        CHECK_INT(fx_run(cmd, out, sizeof out), 0);
+        HAS("(kept: --raw)");
+        d = test_read_file(file, &len);
+        CHECK(d && len > 10 && len < at / 4 && (unsigned char)d[0] == 0x1f && (unsigned char)d[1] == 0x8b);
+        free(d);
+    }
+    remove(file);
+    CHECK_INT(run_example("gzip_download", fx_rogue_at("/enc/lines?n=100&cut=4"), file), 1);
+    HAS("truncated gzip data");
+    CHECK(access(file, F_OK) != 0);
+    rmdir(dir);
+    free(text);
+}
+#endif
+
 #ifdef HTTPX_BEARSSL
 TEST(examples_tls) {
     char url[64], cmd[512];

@@ -37,6 +37,9 @@ TEST(oom_path_upload_redirect_json) {
     OOM_PATH("upload", fx_rogue_url(), NULL);
     OOM_PATH("redirect", fx_rogue_url(), NULL);
     OOM_PATH("json", fx_rogue_url(), NULL);
+#ifndef HTTPX_NO_INFLATE
+    OOM_PATH("gzip", fx_rogue_url(), NULL);
+#endif
     OOM_PATH("cookies", fx_rogue_url(), NULL);
 }
 

@@ -58,6 +58,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "json.c",
     "jsonw.c",
     "inflate.c",
+    "content_coding.c",     # Content-Encoding layers over inflate.c (and brotli, zstd) and the bomb limits
     "cookie.c",
     "net.c",
     "multipart.c",          # after net.c: its boundary comes from httpx__random
@@ -81,6 +82,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "loop.c",
     "hooks.c",              # before response.c and hop.c, which call the hooks
     "retry.c",              # the retry policy: response.c asks it at the door, hop.c resends
+    "body_decode.c",        # Content-Encoding undone at the door (response.c calls it)
     "response.c",
     "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
     "links.c",              # r.links: the Link header parsed
@@ -104,7 +106,7 @@ SHARED_HEADERS = [
     "h1_internal.h",         # h1.c, h1_session.c
     "h2_internal.h",         # hpack.c, h2_frame.c, h2_session.c
     "json_internal.h",       # utf8.c, json.c, jsonw.c
-    "inflate_internal.h",    # inflate.c
+    "inflate_internal.h",    # inflate.c, content_coding.c
     "cookie_internal.h",     # cookie.c
     "net_internal.h",        # net.c: sockets and streams
     "multipart_internal.h",  # multipart.c
@@ -134,6 +136,7 @@ SYSTEM_HEADERS = {
     "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h", "sched.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
+    "brotli/decode.h", "zstd.h",   # HTTPX_BROTLI, HTTPX_ZSTD
 }
 
 # The system's socket and poll headers: the platform section (platform.h,

@@ -38,6 +38,7 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     if (o->max_redirects <= 0) o->max_redirects = 20;
     if (!o->max_head_size) o->max_head_size = 64 * 1024;
     if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
+    if (!o->max_decompression_ratio) o->max_decompression_ratio = HTTPX__DECOMPRESSION_RATIO_DEFAULT;
     if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
 }
 

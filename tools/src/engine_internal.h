@@ -118,6 +118,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
 typedef struct httpx__conn httpx__conn;
 typedef struct httpx__exchange httpx__exchange;
 typedef struct httpx__response httpx__response;
+typedef struct httpx__body_decode httpx__body_decode;   /* body_decode.c */
 
 enum httpx__ex_state {
     HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
@@ -478,6 +479,9 @@ struct httpx__response {
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
     httpx__auth_state auth;         /* the auth flow's rounds (auth_flow.c) */
+    /* Content-Encoding being undone (body_decode.c): NULL when the body
+       passes as it came (none, identity, raw, no body) */
+    httpx__body_decode *decode;
 };
 
 struct httpx_client {
@@ -521,6 +525,33 @@ HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c);
 HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e);
 /* Calls the response hooks once r's head is in; an error ends the exchange. */
 HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e);
+/* body_decode.c: Content-Encoding undone at the door.
+   Honest bodies rarely grow past 100 times (text 3-20, zeros near the
+   deflate maximum of 1032); a bomb grows 1032 times a layer. */
+#define HTTPX__DECOMPRESSION_RATIO_DEFAULT 200
+/* Where no decoder is set up (r->decode NULL) only start and free may be
+   called. */
+/* On a final head (status): sets r->decode up for its Content-Encoding, or
+   leaves it NULL (nothing to undo, httpx_opts.raw, no body). A coding it
+   cannot undo: HTTPX_ERR_DECODING. */
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e);
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r);
+/* Where decoded bytes go on the push face: HTTPX_OK, or why to stop. */
+typedef httpx_error (*httpx__decode_sink)(httpx__response *r, const char *p, size_t n, httpx__err *e);
+/* Wire bytes in, decoded bytes to sink: HTTPX_OK or the error (the sink's,
+   or HTTPX_ERR_DECODING for corrupt data and the ratio limit). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n,
+                                                  httpx__decode_sink sink, httpx__err *e);
+/* The pulled face: read wire bytes into the buffer httpx__body_decode_wire
+   gives (cap bytes), hand them in with httpx__body_decode_input(n), pull
+   decoded bytes (>0; 0: give more wire bytes or it ended; HTTPX__BAD). */
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap);
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n);
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r);
+/* The wire ended: HTTPX_OK when every layer is complete (or the body was
+   empty), else HTTPX_ERR_DECODING (truncated). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
 /* RFC 9110's reason phrase of a status ("" for one without): what HTTPX
    shows when the response carried none (HTTP/2, the mock). */

@@ -291,6 +291,8 @@ typedef struct httpx_opts {
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
     httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
+    bool raw;                   /* the body as it came, Content-Encoding not undone (HTTPX's
+                                   iter_raw): content, on_data and httpx_read all see wire bytes */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
     /* HTTPX's cookies= of one request: sent with the client jar's cookies in
@@ -464,7 +466,11 @@ typedef struct httpx_client_opts {
     bool follow_redirects;
     int max_redirects;          /* 0: 20 */
     size_t max_head_size;       /* 0: 64 KiB. A longer response head is HTTPX_ERR_TOO_LARGE */
-    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
+    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams; counts decoded
+                                   bytes (a gzip body over it is HTTPX_ERR_TOO_LARGE) */
+    int max_decompression_ratio;/* 0: 200. A decoded body (gzip, deflate...) more than this many
+                                   times larger than its wire bytes, once past 1 MiB, ends in
+                                   HTTPX_ERR_DECODING (a decompression bomb); -1: no limit */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
@@ -549,11 +555,12 @@ struct httpx_response {
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
     const char *url;            /* the final URL (after redirects); never NULL */
     double elapsed;             /* seconds from sending the request to the end of the response */
-    char *content;              /* the body, NUL-terminated; never NULL ("" when empty) */
-    size_t content_length;      /* bytes in content */
+    char *content;              /* the body, NUL-terminated; never NULL ("" when empty); decoded
+                                   (gzip, deflate...) unless httpx_opts.raw */
+    size_t content_length;      /* bytes in content (decoded) */
     /* streaming progress */
-    long long num_bytes_downloaded; /* body bytes received so far */
-    long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    long long num_bytes_downloaded; /* body bytes received so far, as sent (before decoding) */
+    long long expected_length;  /* Content-Length of the body (as sent), -1 when unknown */
     /* the connection that served it (what curl -v shows); "" when none or plain http */
     const char *tls_version;    /* "TLSv1.2" */
     const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
@@ -732,7 +739,9 @@ HTTPX_API bool httpx_is_redirect(const httpx_response *r);
 HTTPX_API bool httpx_is_client_error(const httpx_response *r);
 HTTPX_API bool httpx_is_server_error(const httpx_response *r);
 HTTPX_API bool httpx_is_error(const httpx_response *r);  /* 4xx or 5xx */
-/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error). */
+/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error).
+   Bytes are decoded (Content-Encoding undone; corrupt data: -HTTPX_ERR_DECODING) unless the
+   request set httpx_opts.raw, which gives them as sent. */
 HTTPX_API long httpx_read(httpx_response *r, void *buf, size_t cap);
 /* The next line without its newline (\n, \r\n or \r), NULL at the end or on error.
    The pointer stays valid until the next read. *len (may be NULL) gets its length. */

@@ -9,6 +9,7 @@
 #include "multipart_internal.h"
 #include "tls_internal.h"
 #include "engine_internal.h"
+#include "inflate_internal.h"
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -41,6 +42,13 @@ static bool httpx__is_idempotent(const char *m) {
 
 /* Adds each field of `layer` unless a later layer names it too: request
    headers win over client headers, which win over the defaults. */
+/* What the door can undo (body_decode.c), as HTTPX sends it by default. */
+#ifdef HTTPX_NO_INFLATE
+#define HTTPX__ACCEPT_ENCODING "identity"
+#else
+#define HTTPX__ACCEPT_ENCODING HTTPX__CDEC_ACCEPT
+#endif
+
 static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
                                     int nlater, httpx__err *e) {
     int i;
@@ -182,7 +190,7 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     httpx__buf_init_inline(&q->headers.text, q->inline_text, sizeof q->inline_text);
     q->has_host = false;
     defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
-    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
+    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = HTTPX__ACCEPT_ENCODING;
     defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
     defaults[nd].name = "User-Agent"; defaults[nd++].value = c->opts.user_agent;
     if (q->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = q->content_type; }

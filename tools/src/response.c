@@ -250,6 +250,7 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
     if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
     if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
+    if (httpx__body_decode_start(r, h->status, e) != HTTPX_OK) return e->code;
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
@@ -290,6 +291,50 @@ HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
                 (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
     httpx__response_fail(r, &e);
     return true;
+}
+
+/* Decoded body bytes (body_decode.c pushes them here): into memory,
+   bounded by max_body_size, or through on_data. */
+static httpx_error httpx__sink_decoded(httpx__response *r, const char *p, size_t n, httpx__err *e) {
+    httpx_data_fn on_data = r->opts->on_data;
+    if (on_data) {
+        if (on_data(r->opts->user_data, &r->pub, p, n))
+            return httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+        return HTTPX_OK;
+    }
+    if (n > r->set.max_body_size - r->body.len)   /* body.len never passes the limit */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "decoded response body is over max_body_size (%zu)",
+                           r->set.max_body_size);
+    if (!httpx__buf_append(&r->body, p, n)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+    return HTTPX_OK;
+}
+
+/* A body that failed to decode: what was decoded of it is not published
+   (a checksum that fails at the end puts all of it in doubt). */
+static void httpx__sink_undecodable(httpx__response *r, httpx__err *e) {
+    if (e->code == HTTPX_ERR_DECODING) httpx__buf_clear(&r->body);
+    httpx__response_fail(r, e);
+}
+
+/* An encoded body: wire bytes through the decoder into httpx__sink_decoded. */
+static void httpx__sink_encoded(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        size_t cap;
+        char *wire = httpx__body_decode_wire(r, &cap);
+        long n = r->transport->read(ex, wire, cap, &e);
+        if (n == 0 && !httpx__response_body_short(r) && httpx__body_decode_finish(r, &e) != HTTPX_OK)
+            httpx__sink_undecodable(r, &e);   /* the exchange ended well; the body did not */
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (httpx__body_decode_push(r, wire, (size_t)n, httpx__sink_decoded, &e) != HTTPX_OK) {
+            r->transport->cancel(ex);
+            httpx__sink_undecodable(r, &e);
+            return;
+        }
+    }
 }
 
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
@@ -343,6 +388,7 @@ static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else if (r->decode) httpx__sink_encoded(r);
     else httpx__sink_body(r);
 }
 
@@ -372,9 +418,21 @@ static long httpx__read_fail(httpx__response *r, httpx__err *e) {
     return -(long)r->pub.error;
 }
 
+#define HTTPX__READ_MAX (1L << 30)
+
+/* Wire bytes of a stream, counted; a body that ends short of its
+   announced length fails r here. */
+static long httpx__read_wire(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    long n = r->transport->read(&r->ex, buf, cap, e);
+    if (n > 0) r->pub.num_bytes_downloaded += n;
+    if (n == 0) httpx__response_body_short(r);
+    return n;
+}
+
 HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     httpx__response *r = httpx__resp(pub);
     httpx__err e;
+    size_t wire_cap;
     long n;
     if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
     if (pub->error) return -(long)pub->error;
@@ -387,11 +445,32 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
         return httpx__read_fail(r, &e);
     }
+    if (cap > (size_t)HTTPX__READ_MAX) cap = (size_t)HTTPX__READ_MAX;   /* the count fits the long returned */
     for (;;) {
-        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
-        if (n > 0) r->pub.num_bytes_downloaded += n;
-        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
-        if (n >= 0) return n;
+        if (r->decode) {
+            /* decoded bytes first; the wire only when the decoder needs more */
+            n = httpx__body_decode_pull(r, (char *)buf, cap, &e);
+            if (n > 0 || (n == 0 && httpx__body_decode_ended(r))) return n;
+            if (n == HTTPX__BAD) return httpx__read_fail(r, &e);
+            char *wire = httpx__body_decode_wire(r, &wire_cap);
+            n = httpx__read_wire(r, wire, wire_cap, &e);
+            if (n > 0) {
+                httpx__body_decode_input(r, (size_t)n);
+                continue;
+            }
+            if (n == 0) {
+                if (pub->error) return -(long)pub->error;
+                if (httpx__body_decode_finish(r, &e) != HTTPX_OK) {
+                    httpx__response_fail(r, &e);   /* the exchange ended already */
+                    return -(long)pub->error;
+                }
+                continue;   /* ended: the next pull says 0 */
+            }
+        } else {
+            n = httpx__read_wire(r, (char *)buf, cap, &e);
+            if (n == 0 && pub->error) return -(long)pub->error;
+            if (n >= 0) return n;
+        }
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);
         if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
@@ -503,6 +582,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
     httpx__digest_free(&r->auth.digest);
+    httpx__body_decode_free(r);
     if (r->free_history) r->free_history(r);   /* the policy's own memory (history.c, links.c) */
     if (r->free_links) r->free_links(r);
     owned = r->owned_client;
