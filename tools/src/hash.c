@@ -46,15 +46,24 @@ HTTPX__PRIVATE void httpx__md5_init(httpx__md5 *c) {
     c->len = 0;
 }
 
+/* Both hashes take 64-byte blocks: the input is gathered in block (len
+   bytes so far) and each full block is compressed. Returns how many bytes
+   of p it took: the caller compresses when the block is full, then calls
+   again with the rest. */
+static size_t httpx__hash_gather(unsigned char *block, uint64_t *len, const unsigned char *p, size_t n) {
+    size_t at = (size_t)(*len & 63), take = 64 - at < n ? 64 - at : n;
+    memcpy(block + at, p, take);
+    *len += take;
+    return take;
+}
+
 HTTPX__PRIVATE void httpx__md5_update(httpx__md5 *c, const void *data, size_t n) {
     const unsigned char *p = (const unsigned char *)data;
     while (n) {
-        size_t at = (size_t)(c->len & 63), take = 64 - at < n ? 64 - at : n;
-        memcpy(c->block + at, p, take);
-        c->len += take;
-        p += take;
-        n -= take;
-        if (((c->len) & 63) == 0) httpx__md5_block(c, c->block);
+        size_t took = httpx__hash_gather(c->block, &c->len, p, n);
+        p += took;
+        n -= took;
+        if ((c->len & 63) == 0) httpx__md5_block(c, c->block);
     }
 }
 
@@ -112,11 +121,9 @@ HTTPX__PRIVATE void httpx__sha256_init(httpx__sha256 *c) {
 HTTPX__PRIVATE void httpx__sha256_update(httpx__sha256 *c, const void *data, size_t n) {
     const unsigned char *p = (const unsigned char *)data;
     while (n) {
-        size_t at = (size_t)(c->len & 63), take = 64 - at < n ? 64 - at : n;
-        memcpy(c->block + at, p, take);
-        c->len += take;
-        p += take;
-        n -= take;
+        size_t took = httpx__hash_gather(c->block, &c->len, p, n);
+        p += took;
+        n -= took;
         if ((c->len & 63) == 0) httpx__sha256_block(c, c->block);
     }
 }
