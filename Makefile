@@ -24,6 +24,13 @@ OPENSSL_TESTS ?= tls h2 proxy openssl
 HAVE_ZLIB := $(shell test -f /usr/include/zlib.h && echo 1)
 ZLIBFLAGS = $(if $(HAVE_ZLIB),-DHTTPX_TEST_ZLIB,)
 ZLIBLIBS  = $(if $(HAVE_ZLIB),-lz,)
+# Brotli and zstd bodies are the user's choice (HTTPX_BROTLI with libbrotlidec,
+# HTTPX_ZSTD with libzstd; Debian: libbrotli-dev, libzstd-dev): the tests build
+# with them when installed, and make their test data with the encoders.
+HAVE_BROTLI := $(shell test -f /usr/include/brotli/decode.h && echo 1)
+HAVE_ZSTD := $(shell test -f /usr/include/zstd.h && echo 1)
+ZLIBFLAGS += $(if $(HAVE_BROTLI),-DHTTPX_BROTLI,) $(if $(HAVE_ZSTD),-DHTTPX_ZSTD,)
+ZLIBLIBS += $(if $(HAVE_BROTLI),-lbrotlidec -lbrotlienc,) $(if $(HAVE_ZSTD),-lzstd,)
 HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
 # clang's UndefinedBehaviorSanitizer checks what gcc's does not (NULL + 0,
 # for one): the suite runs under it too when clang is installed.

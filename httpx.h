@@ -53,7 +53,11 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
                               quietly means HTTP/1.1)
        HTTPX_NO_INFLATE       in the implementation file: leave the built-in gzip/deflate
-                              decoder out
+                              decoder out (bodies come as sent; Accept-Encoding: identity)
+       HTTPX_BROTLI           in the implementation file: also decode Content-Encoding: br
+                              (-lbrotlidec)
+       HTTPX_ZSTD             in the implementation file: also decode Content-Encoding: zstd
+                              (-lzstd)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
@@ -185,7 +189,7 @@ typedef enum httpx_error {
     HTTPX_ERR_INVALID_ARGUMENT,  /* an option that makes no sense */
     HTTPX_ERR_STREAM,            /* streaming misuse: body already read, read after close */
     HTTPX_ERR_CANCELLED,         /* the request was cancelled */
-    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: 4xx or 5xx */
+    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: not 2xx */
     HTTPX_ERR_NOMEM,             /* the allocator returned NULL */
     HTTPX_ERR_COUNT_             /* not an error: the number of codes */
 } httpx_error;
@@ -271,20 +275,59 @@ typedef struct httpx_retry {
 } httpx_retry;
 
 typedef enum httpx_auth_kind {
-    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
-                                   a client: none */
+    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password,
+                                   else .netrc's (see trust_env); a client: none */
     HTTPX_AUTH_NONE,            /* send no credentials (not even the client's or the URL's) */
     HTTPX_AUTH_BASIC,           /* username and password */
-    HTTPX_AUTH_BEARER           /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_BEARER,          /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_DIGEST,          /* username and password, answering a 401's Digest challenge */
+    HTTPX_AUTH_FLOW             /* a callback: flow and flow_user_data (see httpx_auth_fn) */
 } httpx_auth_kind;              /* another value is HTTPX_ERR_INVALID_ARGUMENT */
+
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_response httpx_response;
+/* >>auth_flow: a custom authentication, the C shape of HTTPX's Auth.auth_flow
+   generator (`response = yield request`). The callback is called
+     - with response NULL just before the request goes out (the first time,
+       before each round it asked for, and before each hop of a redirect that
+       stays on the first origin): edit the request (httpx_request_set_header
+       & co.); return HTTPX_AUTH_ACCEPT (0) to send it;
+     - with each final response (after redirects; a streamed or on_data
+       response: its head only, its body was not kept): return
+       HTTPX_AUTH_ACCEPT to keep it, or HTTPX_AUTH_RESEND to send the request
+       again; the request is built afresh from the options, and the callback
+       is called with NULL once more to put its credentials in. With on_data,
+       the body of a response sent again has gone through on_data too.
+   Returning a negated httpx_error (-HTTPX_ERR_STATUS...) ends the request
+   with that error. A request asking for more than HTTPX_AUTH_MAX_ROUNDS
+   rounds fails with HTTPX_ERR_LOCAL_PROTOCOL; one whose body cannot be
+   produced again (upload, files) fails with HTTPX_ERR_STREAM when a round
+   is asked for. After a redirect to another origin the flow is not called
+   again (credentials stay with their origin). It runs on the thread that
+   drives the client, inside that call: it must not call into the same
+   client, but may use another (a token endpoint, see
+   examples/token_refresh.c). Keep per-request state in user_data: the
+   callback cannot tell the requests of one client apart otherwise. */
+enum { HTTPX_AUTH_ACCEPT = 0, HTTPX_AUTH_RESEND = 1, HTTPX_AUTH_MAX_ROUNDS = 8 };
+typedef int (*httpx_auth_fn)(void *user_data, httpx_req *request, const httpx_response *response);
 
 typedef struct httpx_auth {
     httpx_auth_kind kind;
-    const char *username, *password;   /* HTTPX_AUTH_BASIC */
+    const char *username, *password;   /* HTTPX_AUTH_BASIC, HTTPX_AUTH_DIGEST */
     const char *token;                 /* HTTPX_AUTH_BEARER */
+    httpx_auth_fn flow;                /* HTTPX_AUTH_FLOW */
+    void *flow_user_data;              /* passed to flow */
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
 HTTPX_API httpx_auth httpx_bearer_auth(const char *token);
+/* Digest access authentication (RFC 7616): the request goes without
+   credentials; a 401 with a Digest challenge (MD5, MD5-sess, SHA-256,
+   SHA-256-sess; qop auth or auth-int; userhash) is answered once, and once
+   more when the server says the nonce was stale. The challenge is kept per
+   request (each request pays one 401 round trip). A body that is not in
+   memory cannot be sent twice: use content, json or data. */
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password);
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data);
 
 /* TLS settings of a client (https). Zeroed: verify against the system trust
    store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
@@ -310,7 +353,6 @@ typedef struct httpx_tls_opts {
    TLS compiled in). It stays loaded until the process ends. */
 HTTPX_API httpx_error httpx_tls_preload(void);
 
-typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;
 
 /* Nonblocking completion: called inside httpx_client_poll (or any call that
@@ -354,6 +396,8 @@ typedef struct httpx_opts {
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
     httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
+    bool raw;                   /* the body as it came, Content-Encoding not undone (HTTPX's
+                                   iter_raw): content, on_data and httpx_read all see wire bytes */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
     /* HTTPX's cookies= of one request: sent with the client jar's cookies in
@@ -399,7 +443,6 @@ typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const cha
    the request body, streamed uploads and files included, is read whole
    before the handler runs (bounded by max_body_size), so httpx_request_body
    gives it all. Mock routes (>>mock_routes) are such a handler. */
-typedef struct httpx_req httpx_req;                    /* a request as sent (see >>request) */
 typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
 typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
 typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
@@ -490,6 +533,34 @@ HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, 
 /* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
 HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
 
+/* >>hooks: event hooks, as HTTPX's event_hooks={'request': [...], 'response': [...]}.
+   Arrays in httpx_client_opts, each ended by an entry whose fn is NULL,
+   called in order for every hop: each redirect hop and each round of an auth
+   flow gets its own calls. A request hook sees the request just before it
+   goes out and may edit it (httpx_request_set_header & co.). A response hook
+   sees the response as soon as its head is in, before any body is read, for
+   streams and non-streams alike (as in HTTPX): status, reason, headers, URL,
+   httpx_response_request; not the body. It may call httpx_raise_for_status.
+   A hook returns HTTPX_OK to go on; any other code ends the request with
+   that code and nothing more is sent (no further hook, hop or body read):
+   r->error_message names the hook ("response hook 'name' ...") unless the
+   hook failed through httpx_raise_for_status, whose words stay. Hooks run on
+   the thread that drives the client, inside the call that does; they must
+   not call into the client (no requests, no reading). name (may be NULL) is
+   for messages; arrays and names are copied at httpx_client_new. */
+typedef httpx_error (*httpx_request_hook_fn)(void *user_data, httpx_req *request);
+typedef httpx_error (*httpx_response_hook_fn)(void *user_data, httpx_response *response);
+typedef struct httpx_request_hook {
+    httpx_request_hook_fn fn;   /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_request_hook;
+typedef struct httpx_response_hook {
+    httpx_response_hook_fn fn;  /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_response_hook;
+
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
     const httpx_pair *headers;  /* sent with every request */
@@ -500,7 +571,11 @@ typedef struct httpx_client_opts {
     bool follow_redirects;
     int max_redirects;          /* 0: 20 */
     size_t max_head_size;       /* 0: 64 KiB. A longer response head is HTTPX_ERR_TOO_LARGE */
-    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
+    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams; counts decoded
+                                   bytes (a gzip body over it is HTTPX_ERR_TOO_LARGE) */
+    int max_decompression_ratio;/* 0: 200. A decoded body (gzip, deflate...) more than this many
+                                   times larger than its wire bytes, once past 1 MiB, ends in
+                                   HTTPX_ERR_DECODING (a decompression bomb); -1: no limit */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
@@ -545,6 +620,8 @@ typedef struct httpx_client_opts {
     bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
                                    redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
                                    --proto-redir =https does, and the redirect is the response) */
+    const httpx_request_hook *request_hooks;   /* NULL: none. See >>hooks */
+    const httpx_response_hook *response_hooks; /* NULL: none. See >>hooks */
     /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
        https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
        reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
@@ -574,7 +651,8 @@ typedef struct httpx_client_opts {
 /* >>response */
 struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
-    const char *error_message;  /* never NULL: "" when there is no error */
+    const char *error_message;  /* never NULL: "" when there is no error (or the words of the
+                                   last httpx_raise_for_status that said HTTPX_ERR_STATUS) */
     int sys_errno;              /* errno behind a network error, else 0 */
     int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 (HTTPX_OPENSSL:
                                    the X509_V_ERR_* of a certificate, else OpenSSL's reason code) */
@@ -583,11 +661,12 @@ struct httpx_response {
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
     const char *url;            /* the final URL (after redirects); never NULL */
     double elapsed;             /* seconds from sending the request to the end of the response */
-    char *content;              /* the body, NUL-terminated; never NULL ("" when empty) */
-    size_t content_length;      /* bytes in content */
+    char *content;              /* the body, NUL-terminated; never NULL ("" when empty); decoded
+                                   (gzip, deflate...) unless httpx_opts.raw */
+    size_t content_length;      /* bytes in content (decoded) */
     /* streaming progress */
-    long long num_bytes_downloaded; /* body bytes received so far */
-    long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    long long num_bytes_downloaded; /* body bytes received so far, as sent (before decoding) */
+    long long expected_length;  /* Content-Length of the body (as sent), -1 when unknown */
     /* the connection that served it (what curl -v shows); "" when none or plain http */
     const char *tls_version;    /* "TLSv1.2" */
     const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
@@ -750,14 +829,25 @@ HTTPX_API const char *httpx_encoding(httpx_response *r);
    (r->error says which); *len (may be NULL) gets the piece's length. The
    pointer stays valid until the next call. Do not mix with httpx_read_line. */
 HTTPX_API const char *httpx_read_text(httpx_response *r, size_t *len);
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r);
+/* r.raise_for_status(): HTTPX_OK for a 2xx; HTTPX_ERR_STATUS for any other
+   status (1xx and 3xx too, as HTTPX), with HTTPX's words in r->error_message:
+     Client error '404 Not Found' for url 'https://example.org/x'
+     For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404
+   ("Server error", "Redirect response" with a "Redirect location: '...'"
+   line, "Informational response"; HTTP/2's missing reason phrase is the
+   standard one). r->error is left alone: the response stays readable, as
+   HTTPX's does after HTTPStatusError, and a response hook that returns the
+   code ends the request with it. A failed request returns its r->error. */
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *r);
 HTTPX_API bool httpx_is_informational(const httpx_response *r);
 HTTPX_API bool httpx_is_success(const httpx_response *r);
 HTTPX_API bool httpx_is_redirect(const httpx_response *r);
 HTTPX_API bool httpx_is_client_error(const httpx_response *r);
 HTTPX_API bool httpx_is_server_error(const httpx_response *r);
 HTTPX_API bool httpx_is_error(const httpx_response *r);  /* 4xx or 5xx */
-/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error). */
+/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error).
+   Bytes are decoded (Content-Encoding undone; corrupt data: -HTTPX_ERR_DECODING) unless the
+   request set httpx_opts.raw, which gives them as sent. */
 HTTPX_API long httpx_read(httpx_response *r, void *buf, size_t cap);
 /* The next line without its newline (\n, \r\n or \r), NULL at the end or on error.
    The pointer stays valid until the next read. *len (may be NULL) gets its length. */
@@ -981,7 +1071,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 985 "httpx.h"
+#line 1075 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1070,7 +1160,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 1074 "httpx.h"
+#line 1164 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1196,7 +1286,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1200 "httpx.h"
+#line 1290 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1280,7 +1370,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1284 "httpx.h"
+#line 1374 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1484,7 +1574,195 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1488 "httpx.h"
+#line 1578 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hash_internal.h   (grep anchor: >>hash_internal)
+   ====================================================================== */
+/* hash.c: MD5 and SHA-256, for digest authentication (RFC 7616), which
+   needs both whether or not a TLS library is built in. Not for anything
+   that needs collision resistance: MD5 is here only because servers still
+   ask for it. Private prefix: httpx__md5_, httpx__sha256_. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/hash_internal.h"
+#endif
+#ifndef HTTPX__HASH_INTERNAL_H
+#define HTTPX__HASH_INTERNAL_H
+
+typedef struct httpx__md5 {
+    uint32_t h[4];
+    uint64_t len;               /* bytes so far */
+    unsigned char block[64];
+} httpx__md5;
+HTTPX__PRIVATE void httpx__md5_init(httpx__md5 *c);
+HTTPX__PRIVATE void httpx__md5_update(httpx__md5 *c, const void *p, size_t n);
+HTTPX__PRIVATE void httpx__md5_final(httpx__md5 *c, unsigned char out[16]);
+
+typedef struct httpx__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char block[64];
+} httpx__sha256;
+HTTPX__PRIVATE void httpx__sha256_init(httpx__sha256 *c);
+HTTPX__PRIVATE void httpx__sha256_update(httpx__sha256 *c, const void *p, size_t n);
+HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32]);
+
+#endif /* HTTPX__HASH_INTERNAL_H */
+/* End of hash_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 1615 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hash.c   (grep anchor: >>hash)
+   ====================================================================== */
+/* hash: MD5 (RFC 1321) and SHA-256 (FIPS 180-4), written from the
+   specifications, incremental, no allocation. Digest authentication is
+   their only user (see hash_internal.h). */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/hash.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "hash_internal.h": earlier in httpx.h */
+
+static uint32_t httpx__rol32(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+static uint32_t httpx__ror32(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+/* ---- MD5 ---- */
+
+static void httpx__md5_block(httpx__md5 *c, const unsigned char *p) {
+    /* the shift amounts per round, and K[i] = floor(abs(sin(i + 1)) * 2^32) */
+    static const int s[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+    static const uint32_t k[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+        0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+        0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+        0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+        0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+        0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+        0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+    uint32_t m[16], a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+    int i;
+    for (i = 0; i < 16; i++)   /* little-endian words */
+        m[i] = (uint32_t)p[i * 4] | (uint32_t)p[i * 4 + 1] << 8 | (uint32_t)p[i * 4 + 2] << 16 | (uint32_t)p[i * 4 + 3] << 24;
+    for (i = 0; i < 64; i++) {
+        uint32_t f, t;
+        int g;
+        if (i < 16) { f = (b & cc) | (~b & d); g = i; }
+        else if (i < 32) { f = (d & b) | (~d & cc); g = (5 * i + 1) & 15; }
+        else if (i < 48) { f = b ^ cc ^ d; g = (3 * i + 5) & 15; }
+        else { f = cc ^ (b | ~d); g = (7 * i) & 15; }
+        t = d;
+        d = cc;
+        cc = b;
+        b = b + httpx__rol32(a + f + k[i] + m[g], s[i >> 4][i & 3]);
+        a = t;
+    }
+    c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
+}
+
+HTTPX__PRIVATE void httpx__md5_init(httpx__md5 *c) {
+    c->h[0] = 0x67452301; c->h[1] = 0xefcdab89; c->h[2] = 0x98badcfe; c->h[3] = 0x10325476;
+    c->len = 0;
+}
+
+/* Both hashes take 64-byte blocks: the input is gathered in block (len
+   bytes so far) and each full block is compressed. Returns how many bytes
+   of p it took: the caller compresses when the block is full, then calls
+   again with the rest. */
+static size_t httpx__hash_gather(unsigned char *block, uint64_t *len, const unsigned char *p, size_t n) {
+    size_t at = (size_t)(*len & 63), take = 64 - at < n ? 64 - at : n;
+    memcpy(block + at, p, take);
+    *len += take;
+    return take;
+}
+
+HTTPX__PRIVATE void httpx__md5_update(httpx__md5 *c, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    while (n) {
+        size_t took = httpx__hash_gather(c->block, &c->len, p, n);
+        p += took;
+        n -= took;
+        if ((c->len & 63) == 0) httpx__md5_block(c, c->block);
+    }
+}
+
+HTTPX__PRIVATE void httpx__md5_final(httpx__md5 *c, unsigned char out[16]) {
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80, zero = 0, len8[8];
+    int i;
+    httpx__md5_update(c, &pad, 1);
+    while ((c->len & 63) != 56) httpx__md5_update(c, &zero, 1);
+    for (i = 0; i < 8; i++) len8[i] = (unsigned char)(bits >> (8 * i));
+    httpx__md5_update(c, len8, 8);
+    for (i = 0; i < 16; i++) out[i] = (unsigned char)(c->h[i >> 2] >> (8 * (i & 3)));
+}
+
+/* ---- SHA-256 ---- */
+
+static void httpx__sha256_block(httpx__sha256 *c, const unsigned char *p) {
+    /* the first 32 bits of the fractional parts of the cube roots of the first 64 primes */
+    static const uint32_t k[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    uint32_t w[64], v[8], t1, t2;
+    int i;
+    for (i = 0; i < 16; i++)   /* big-endian words */
+        w[i] = (uint32_t)p[i * 4] << 24 | (uint32_t)p[i * 4 + 1] << 16 | (uint32_t)p[i * 4 + 2] << 8 | (uint32_t)p[i * 4 + 3];
+    for (i = 16; i < 64; i++) {
+        uint32_t s0 = httpx__ror32(w[i - 15], 7) ^ httpx__ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = httpx__ror32(w[i - 2], 17) ^ httpx__ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    for (i = 0; i < 8; i++) v[i] = c->h[i];
+    for (i = 0; i < 64; i++) {
+        uint32_t e = v[4], a = v[0];
+        t1 = v[7] + (httpx__ror32(e, 6) ^ httpx__ror32(e, 11) ^ httpx__ror32(e, 25)) + ((e & v[5]) ^ (~e & v[6])) + k[i] + w[i];
+        t2 = (httpx__ror32(a, 2) ^ httpx__ror32(a, 13) ^ httpx__ror32(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
+        v[7] = v[6]; v[6] = v[5]; v[5] = v[4]; v[4] = v[3] + t1;
+        v[3] = v[2]; v[2] = v[1]; v[1] = v[0]; v[0] = t1 + t2;
+    }
+    for (i = 0; i < 8; i++) c->h[i] += v[i];
+}
+
+HTTPX__PRIVATE void httpx__sha256_init(httpx__sha256 *c) {
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->len = 0;
+}
+
+HTTPX__PRIVATE void httpx__sha256_update(httpx__sha256 *c, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    while (n) {
+        size_t took = httpx__hash_gather(c->block, &c->len, p, n);
+        p += took;
+        n -= took;
+        if ((c->len & 63) == 0) httpx__sha256_block(c, c->block);
+    }
+}
+
+HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32]) {
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80, zero = 0, len8[8];
+    int i;
+    httpx__sha256_update(c, &pad, 1);
+    while ((c->len & 63) != 56) httpx__sha256_update(c, &zero, 1);
+    for (i = 0; i < 8; i++) len8[i] = (unsigned char)(bits >> (56 - 8 * i));
+    httpx__sha256_update(c, len8, 8);
+    for (i = 0; i < 32; i++) out[i] = (unsigned char)(c->h[i >> 2] >> (24 - 8 * (i & 3)));
+}
+/* End of hash.c */
+
+#if defined(HTTPX_LINES)
+#line 1766 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1547,7 +1825,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1551 "httpx.h"
+#line 1829 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2118,7 +2396,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2122 "httpx.h"
+#line 2400 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2265,7 +2543,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2269 "httpx.h"
+#line 2547 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2307,7 +2585,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2311 "httpx.h"
+#line 2589 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2458,7 +2736,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2462 "httpx.h"
+#line 2740 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2942,7 +3220,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2946 "httpx.h"
+#line 3224 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3187,7 +3465,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3191 "httpx.h"
+#line 3469 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3568,7 +3846,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3572 "httpx.h"
+#line 3850 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4377,7 +4655,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4381 "httpx.h"
+#line 4659 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4784,7 +5062,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4788 "httpx.h"
+#line 5066 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5948,7 +6226,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5952 "httpx.h"
+#line 6230 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5997,7 +6275,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6001 "httpx.h"
+#line 6279 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6093,7 +6371,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6097 "httpx.h"
+#line 6375 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6818,7 +7096,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6822 "httpx.h"
+#line 7100 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7233,7 +7511,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7237 "httpx.h"
+#line 7515 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7259,7 +7537,8 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 #ifndef HTTPX_NO_INFLATE
 #define HTTPX__INFLATE_HISTORY 32768u   /* the deflate window: the farthest a match looks back */
 #define HTTPX__INFLATE_OUT 32768u       /* new output between two slides of the window */
-#define HTTPX__INFLATE_SLOP 16u         /* word-wise match copies may write this far past a match */
+#define HTTPX__INFLATE_SLOP 16u
+#define HTTPX__INFLATE_GZIP_TEXT_MAX 65536u  /* a gzip header's file name or comment, each */         /* word-wise match copies may write this far past a match */
 /* Table sizes: an 11-bit first level for literals/lengths and 8 bits for
    distances, each with second-level tables, are at most this big for any
    complete code of up to 15 bits (counted over every such code). */
@@ -7322,25 +7601,57 @@ HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t
    (e: HTTPX_ERR_DECODING, truncated). */
 HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
 
-/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
-   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
-   first), pushed through to a sink, with the decompression-bomb limits: a
-   total output cap and an output/input ratio, the ratio checked only once
-   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
-   a thousandfold quite honestly). */
+/* Content-Encoding decoding (content_coding.c): the layers of a
+   Content-Encoding value ("gzip", "deflate", "x-gzip", "identity", and "br"
+   under HTTPX_BROTLI, "zstd" under HTTPX_ZSTD; several, comma-separated,
+   undone last first), pushed through to a sink or pulled, with the
+   decompression-bomb limits: a total output cap and an output/input ratio,
+   the ratio checked only once the output passes HTTPX__CDEC_RATIO_FLOOR
+   (small bodies of zeros compress a thousandfold quite honestly). */
 #define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
 #define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+#define HTTPX__CDEC_LIB_OUT 32768u      /* a library decoder's output between two steps */
+/* zstd's window, at most: RFC 8878 asks HTTP decoders for 8 MiB, and a
+   server's frame header must not make us allocate more (zstd allows 128 MiB) */
+#define HTTPX__CDEC_ZSTD_WINDOW_LOG 23
+enum httpx__coding { HTTPX__CODING_INFLATE, HTTPX__CODING_BROTLI, HTTPX__CODING_ZSTD };
+typedef struct httpx__cdec_layer {
+    enum httpx__coding coding;
+    httpx__inflate *z;                  /* inflate's state */
+    void *lib;                          /* the library's decoder (brotli, zstd) */
+    unsigned char *buf;                 /* its output (HTTPX__CDEC_LIB_OUT bytes) */
+    bool complete;                      /* the library said the stream is whole */
+} httpx__cdec_layer;
 typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
 typedef struct httpx__cdec {
     unsigned nlayers;
-    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    httpx__cdec_layer layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    /* each layer's output not yet taken by the next (a view into that
+       layer's window, valid until it steps again, which it does only once
+       the view is used up), and whether it must step again even without
+       new input (its window filled up) */
+    const unsigned char *pend[HTTPX__CDEC_MAX_LAYERS];
+    size_t pend_n[HTTPX__CDEC_MAX_LAYERS];
+    bool again[HTTPX__CDEC_MAX_LAYERS];
+    const unsigned char *in;            /* encoded bytes given, not yet taken by the first layer */
+    size_t in_n;
     uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
     uint64_t max_out;                   /* 0: no cap */
     unsigned max_ratio;                 /* 0: no ratio limit */
 } httpx__cdec;
 /* Sets d up for a Content-Encoding value. Returns the number of layers to
    undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
-   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). The
+   codings we undo, for Accept-Encoding: HTTPX__CDEC_ACCEPT. */
+#if defined(HTTPX_BROTLI) && defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br, zstd"
+#elif defined(HTTPX_BROTLI)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br"
+#elif defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, zstd"
+#else
+#define HTTPX__CDEC_ACCEPT "gzip, deflate"
+#endif
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e);
 /* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
@@ -7348,6 +7659,14 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
    "stopped by the sink" and the caller knows better). */
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e);
+/* The same, pulled: httpx__cdec_input gives encoded bytes (the caller
+   keeps them until httpx__cdec_pull has taken them all, i.e. returned 0),
+   httpx__cdec_pull copies decoded bytes into buf: >0 bytes, 0 when all the
+   input given is used and more is needed (or the end: see finish), or
+   HTTPX__BAD. Memory stays the layers' windows, however large the body or
+   small the reads. */
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n);
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e);
 /* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
@@ -7357,7 +7676,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7361 "httpx.h"
+#line 7680 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8012,7 +8331,16 @@ static int httpx__inf_gzip_head(httpx__inflate *z, httpx__inf_io *io, httpx__err
             break;
         case HTTPX__INF_H_NAME:
         case HTTPX__INF_H_COMMENT:
-            if (c == 0) z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            /* zero-terminated, of any length by the RFC: an endless one
+               would read a body forever with no output, so it is capped
+               (hleft counts it; every field before it leaves hleft 0) */
+            if (c == 0) {
+                z->hleft = 0;
+                z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            } else if (++z->hleft > HTTPX__INFLATE_GZIP_TEXT_MAX) {
+                return httpx__inf_bad(z, io, e, h == HTTPX__INF_H_NAME ? "header file name too long"
+                                                                        : "header comment too long");
+            }
             break;
         case HTTPX__INF_H_HCRC1:
             z->trailer = (unsigned)c;
@@ -8216,17 +8544,194 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
     return HTTPX__BAD;
 }
 
-/* ---- Content-Encoding: layers and limits ---- */
+#endif /* HTTPX_NO_INFLATE */
+/* End of inflate.c */
+
+#if defined(HTTPX_LINES)
+#line 8552 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file content_coding.c   (grep anchor: >>content_coding)
+   ====================================================================== */
+/* content_coding: the layers of a Content-Encoding, undone in turn, with
+   the decompression-bomb limits. gzip and deflate are inflate.c's; br and
+   zstd are the user's libraries (HTTPX_BROTLI: libbrotlidec; HTTPX_ZSTD:
+   libzstd), each behind the same step as inflate: take input, give a view
+   of output, say whether it must be called again, is complete, or failed.
+   Layers are pulled: a layer steps only once its last output was all taken
+   by the next, so every view stays valid and memory stays the layers'
+   windows, however large the body. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/content_coding.c"
+#endif
+/* #include "inflate_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_INFLATE
+
+#include <string.h>
+#ifdef HTTPX_BROTLI
+#include <brotli/decode.h>
+#endif
+#ifdef HTTPX_ZSTD
+#include <zstd.h>
+#endif
+
+/* ---- the library decoders, as inflate steps ---- */
+
+#ifdef HTTPX_BROTLI
+/* brotli allocates through ours, so an allocator the user set (and the
+   out-of-memory tests) see its memory too */
+static void *httpx__br_alloc(void *opaque, size_t n) {
+    (void)opaque;
+    return httpx__malloc(n);
+}
+static void httpx__br_free(void *opaque, void *p) {
+    (void)opaque;
+    httpx__free(p);
+}
+
+static int httpx__br_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                          httpx__err *e) {
+    size_t avail_in = n, avail_out = HTTPX__CDEC_LIB_OUT;
+    const uint8_t *next_in = in;
+    uint8_t *next_out = l->buf;
+    BrotliDecoderResult rc;
+    if (l->complete) {
+        *used = 0;
+        *outn = 0;
+        if (!n) return 0;
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", n);
+        return HTTPX__BAD;
+    }
+    rc = BrotliDecoderDecompressStream((BrotliDecoderState *)l->lib, &avail_in, &next_in, &avail_out, &next_out,
+                                       NULL);
+    *used = n - avail_in;
+    *outn = HTTPX__CDEC_LIB_OUT - avail_out;
+    switch (rc) {
+    case BROTLI_DECODER_RESULT_SUCCESS:
+        l->complete = true;
+        if (avail_in) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", avail_in);
+            return HTTPX__BAD;
+        }
+        return 0;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: return HTTPX__AGAIN;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: return 1;
+    default:
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %s",
+                    BrotliDecoderErrorString(BrotliDecoderGetErrorCode((BrotliDecoderState *)l->lib)));
+        return HTTPX__BAD;
+    }
+}
+#endif
+
+#ifdef HTTPX_ZSTD
+/* Frames may follow one another (RFC 8878 3.1); the stream is complete
+   when the last one is whole and all its output was given. */
+static int httpx__zstd_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                            httpx__err *e) {
+    ZSTD_inBuffer ib;
+    ZSTD_outBuffer ob;
+    size_t rc;
+    ib.src = in;
+    ib.size = n;
+    ib.pos = 0;
+    ob.dst = l->buf;
+    ob.size = HTTPX__CDEC_LIB_OUT;
+    ob.pos = 0;
+    do {   /* a call may stop at the end of a frame with input left */
+        rc = ZSTD_decompressStream((ZSTD_DStream *)l->lib, &ob, &ib);
+        *used = ib.pos;
+        *outn = ob.pos;
+        if (ZSTD_isError(rc)) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt zstd data: %s", ZSTD_getErrorName(rc));
+            return HTTPX__BAD;
+        }
+        l->complete = rc == 0;
+    } while (ib.pos < ib.size && ob.pos < ob.size);
+    if (ob.pos == ob.size) return 1;    /* more may be waiting inside */
+    return rc == 0 && ib.pos == ib.size ? 0 : HTTPX__AGAIN;
+}
+#endif
+
+/* One step of layer l, with inflate's contract (inflate_internal.h). */
+static int httpx__cdec_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used,
+                            const unsigned char **out, size_t *outn, httpx__err *e) {
+    switch (l->coding) {
+#ifdef HTTPX_BROTLI
+    case HTTPX__CODING_BROTLI:
+        *out = l->buf;
+        return httpx__br_step(l, in, n, used, outn, e);
+#endif
+#ifdef HTTPX_ZSTD
+    case HTTPX__CODING_ZSTD:
+        *out = l->buf;
+        return httpx__zstd_step(l, in, n, used, outn, e);
+#endif
+    default: return httpx__inflate_step(l->z, in, n, used, out, outn, e);
+    }
+}
+
+static int httpx__cdec_layer_finish(const httpx__cdec_layer *l, httpx__err *e) {
+    static const char *const names[] = {"", "brotli", "zstd"};
+    if (l->coding == HTTPX__CODING_INFLATE) return httpx__inflate_finish(l->z, e);
+    if (l->complete) return 0;
+    httpx__fail(e, HTTPX_ERR_DECODING, "truncated %s data: the body ends inside the stream", names[l->coding]);
+    return HTTPX__BAD;
+}
+
+static void httpx__cdec_layer_free(httpx__cdec_layer *l) {
+    httpx__free(l->z);
+#ifdef HTTPX_BROTLI
+    if (l->coding == HTTPX__CODING_BROTLI && l->lib) BrotliDecoderDestroyInstance((BrotliDecoderState *)l->lib);
+#endif
+#ifdef HTTPX_ZSTD
+    if (l->coding == HTTPX__CODING_ZSTD && l->lib) ZSTD_freeDStream((ZSTD_DStream *)l->lib);
+#endif
+    httpx__free(l->buf);
+    memset(l, 0, sizeof *l);
+}
+
+/* Makes the state of a layer: false when out of memory. */
+static bool httpx__cdec_layer_new(httpx__cdec_layer *l, enum httpx__coding coding, enum httpx__inflate_wrap wrap) {
+    memset(l, 0, sizeof *l);
+    l->coding = coding;
+    if (coding == HTTPX__CODING_INFLATE) {
+        l->z = (httpx__inflate *)httpx__malloc(sizeof *l->z);
+        if (!l->z) return false;
+        httpx__inflate_init(l->z, wrap);
+        return true;
+    }
+    l->buf = (unsigned char *)httpx__malloc(HTTPX__CDEC_LIB_OUT);
+    if (!l->buf) return false;
+#ifdef HTTPX_BROTLI
+    if (coding == HTTPX__CODING_BROTLI) l->lib = BrotliDecoderCreateInstance(httpx__br_alloc, httpx__br_free, NULL);
+#endif
+#ifdef HTTPX_ZSTD
+    if (coding == HTTPX__CODING_ZSTD) {
+        ZSTD_DStream *z = ZSTD_createDStream();
+        if (z && ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, HTTPX__CDEC_ZSTD_WINDOW_LOG))) {
+            ZSTD_freeDStream(z);
+            z = NULL;
+        }
+        l->lib = z;
+    }
+#endif
+    return l->lib != NULL;
+}
+
+/* ---- layers and limits ---- */
 
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d) {
     unsigned i;
-    for (i = 0; i < d->nlayers; i++) httpx__free(d->layer[i]);
+    for (i = 0; i < d->nlayers; i++) httpx__cdec_layer_free(&d->layer[i]);
     d->nlayers = 0;
 }
 
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e) {
     enum httpx__inflate_wrap wraps[HTTPX__CDEC_MAX_LAYERS];
+    enum httpx__coding codings[HTTPX__CDEC_MAX_LAYERS];
     unsigned count = 0, i;
     size_t at = 0;
     memset(d, 0, sizeof *d);
@@ -8248,8 +8753,16 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: more than %d layers", HTTPX__CDEC_MAX_LAYERS);
             return HTTPX__BAD;
         }
+        codings[count] = HTTPX__CODING_INFLATE;
+        wraps[count] = HTTPX__INFLATE_RAW;
         if (httpx__str_ieq(tok, "gzip") || httpx__str_ieq(tok, "x-gzip")) wraps[count++] = HTTPX__INFLATE_GZIP;
         else if (httpx__str_ieq(tok, "deflate")) wraps[count++] = HTTPX__INFLATE_DEFLATE;
+#ifdef HTTPX_BROTLI
+        else if (httpx__str_ieq(tok, "br")) codings[count++] = HTTPX__CODING_BROTLI;
+#endif
+#ifdef HTTPX_ZSTD
+        else if (httpx__str_ieq(tok, "zstd")) codings[count++] = HTTPX__CODING_ZSTD;
+#endif
         else {
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: unknown coding \"%.*s\"", (int)(tok.n > 40 ? 40 : tok.n),
                         tok.p);
@@ -8258,22 +8771,19 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
     }
     /* the codings are listed in the order they were applied: undo the last first */
     for (i = 0; i < count; i++) {
-        httpx__inflate *z = (httpx__inflate *)httpx__malloc(sizeof *z);
-        if (!z) {
+        if (!httpx__cdec_layer_new(&d->layer[d->nlayers], codings[count - 1 - i], wraps[count - 1 - i])) {
+            d->nlayers++;   /* what it made is freed with the others */
             httpx__cdec_free(d);
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a decoder");
             return HTTPX__BAD;
         }
-        httpx__inflate_init(z, wraps[count - 1 - i]);
-        d->layer[d->nlayers++] = z;
+        d->nlayers++;
     }
     return (int)count;
 }
 
-/* Output of the last layer: the limits, then the sink. */
-static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, httpx__cdec_sink sink, void *ctx,
-                           httpx__err *e) {
-    if (n == 0) return 0;
+/* The limits, on n more bytes of decoded output. */
+static int httpx__cdec_limits(httpx__cdec *d, size_t n, httpx__err *e) {
     d->out += n;
     if (d->max_out && d->out > d->max_out) {
         httpx__fail(e, HTTPX_ERR_DECODING, "decompressed body over the limit of %llu bytes (a decompression bomb?)",
@@ -8286,49 +8796,110 @@ static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, htt
                     (unsigned long long)d->out, (unsigned long long)d->wire, d->max_ratio);
         return HTTPX__BAD;
     }
-    if (sink(ctx, p, n) != 0) {
-        httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
-        return HTTPX__BAD;
-    }
     return 0;
 }
 
-static int httpx__cdec_layer(httpx__cdec *d, unsigned i, const unsigned char *in, size_t n, httpx__cdec_sink sink,
-                             void *ctx, httpx__err *e) {
-    size_t off = 0;
-    int rc = HTTPX__AGAIN;
-    if (i == d->nlayers) return httpx__cdec_out(d, in, n, sink, ctx, e);
-    while (off < n || rc == 1) {
-        size_t used, outn;
-        const unsigned char *out;
-        rc = httpx__inflate_step(d->layer[i], in + off, n - off, &used, &out, &outn, e);
+/* Makes layer i have output waiting (pend[i]): 1 when it has, 0 when the
+   input given is used up first, HTTPX__BAD. A layer steps only once its
+   last output is all taken, so the views stay valid. */
+static int httpx__cdec_fill(httpx__cdec *d, unsigned i, httpx__err *e) {
+    for (;;) {
+        const unsigned char **in, *out;
+        size_t *in_n, used, outn;
+        int rc;
+        if (d->pend_n[i]) return 1;
+        if (i == 0) {
+            in = &d->in;
+            in_n = &d->in_n;
+            if (!*in_n && !d->again[0]) return 0;
+        } else {
+            rc = httpx__cdec_fill(d, i - 1, e);
+            if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (rc == 0 && !d->again[i]) return 0;
+            in = &d->pend[i - 1];
+            in_n = &d->pend_n[i - 1];
+        }
+        rc = httpx__cdec_step(&d->layer[i], *in, *in_n, &used, &out, &outn, e);
         if (rc == HTTPX__BAD) return HTTPX__BAD;
-        off += used;
-        if (outn && httpx__cdec_layer(d, i + 1, out, outn, sink, ctx, e) != 0) return HTTPX__BAD;
-        if (rc != 1 && used == 0 && off < n) break;   /* a guard: a step takes all its input or fills the window */
+        *in += used;
+        *in_n -= used;
+        d->pend[i] = out;
+        d->pend_n[i] = outn;
+        d->again[i] = rc == 1;
+        /* a guard: a step takes all its input or fills its window */
+        if (rc != 1 && !outn && *in_n) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt data: the decoder stopped with %zu bytes left", *in_n);
+            return HTTPX__BAD;
+        }
     }
-    return 0;
+}
+
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n) {
+    d->in = (const unsigned char *)in;
+    d->in_n = n;
+    d->wire += n;
+}
+
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e) {
+    unsigned last = d->nlayers - 1;
+    size_t k;
+    int rc;
+    if (!d->nlayers) {   /* identity: the input as it is */
+        k = d->in_n < cap ? d->in_n : cap;
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        if (k) memcpy(buf, d->in, k);
+        d->in += k;
+        d->in_n -= k;
+        return (long)k;
+    }
+    rc = httpx__cdec_fill(d, last, e);
+    if (rc <= 0) return rc;
+    k = d->pend_n[last] < cap ? d->pend_n[last] : cap;
+    if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+    memcpy(buf, d->pend[last], k);
+    d->pend[last] += k;
+    d->pend_n[last] -= k;
+    return (long)k;
 }
 
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e) {
-    d->wire += n;
-    if (n == 0) return 0;
-    return httpx__cdec_layer(d, 0, (const unsigned char *)in, n, sink, ctx, e);
+    unsigned last = d->nlayers - 1;
+    int rc;
+    httpx__cdec_input(d, in, n);
+    if (!d->nlayers) {   /* identity */
+        d->in_n = 0;
+        if (n && httpx__cdec_limits(d, n, e) != 0) return HTTPX__BAD;
+        if (n && sink(ctx, (const unsigned char *)in, n) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+        return 0;
+    }
+    while ((rc = httpx__cdec_fill(d, last, e)) == 1) {
+        size_t k = d->pend_n[last];
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        d->pend_n[last] = 0;
+        if (sink(ctx, d->pend[last], k) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+    }
+    return rc;
 }
 
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
     unsigned i;
     for (i = 0; i < d->nlayers; i++)
-        if (httpx__inflate_finish(d->layer[i], e) != 0) return HTTPX__BAD;
+        if (httpx__cdec_layer_finish(&d->layer[i], e) != 0) return HTTPX__BAD;
     return 0;
 }
 
 #endif /* HTTPX_NO_INFLATE */
-/* End of inflate.c */
+/* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 8332 "httpx.h"
+#line 8903 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8395,7 +8966,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8399 "httpx.h"
+#line 8970 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9224,7 +9795,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9228 "httpx.h"
+#line 9799 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9355,7 +9926,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9359 "httpx.h"
+#line 9930 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9784,7 +10355,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9788 "httpx.h"
+#line 10359 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9815,7 +10386,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9819 "httpx.h"
+#line 10390 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10325,7 +10896,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10329 "httpx.h"
+#line 10900 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10381,7 +10952,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10385 "httpx.h"
+#line 10956 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10556,7 +11127,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10560 "httpx.h"
+#line 11131 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10839,7 +11410,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10843 "httpx.h"
+#line 11414 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11046,7 +11617,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11050 "httpx.h"
+#line 11621 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11246,7 +11817,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11250 "httpx.h"
+#line 11821 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11589,7 +12160,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11593 "httpx.h"
+#line 12164 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11749,7 +12320,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11753 "httpx.h"
+#line 12324 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11804,7 +12375,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11808 "httpx.h"
+#line 12379 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11908,7 +12479,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11912 "httpx.h"
+#line 12483 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12856,7 +13427,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12860 "httpx.h"
+#line 13431 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13049,7 +13620,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13053 "httpx.h"
+#line 13624 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13683,7 +14254,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13687 "httpx.h"
+#line 14258 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_openssl.c   (grep anchor: >>tls_openssl)
@@ -14480,7 +15051,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls_openssl.c */
 
 #if defined(HTTPX_LINES)
-#line 14484 "httpx.h"
+#line 15055 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -14573,7 +15144,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14577 "httpx.h"
+#line 15148 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -15069,7 +15640,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 15073 "httpx.h"
+#line 15644 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -15261,7 +15832,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 15265 "httpx.h"
+#line 15836 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -15336,6 +15907,39 @@ typedef struct httpx_req {
                                        Cookie, Proxy-Authorization or caller Host */
 } httpx__request;
 
+/* ---- digest authentication (digest.c) and the auth flow's state ---- */
+
+enum { HTTPX__DIGEST_MD5, HTTPX__DIGEST_SHA256 };
+enum { HTTPX__DIGEST_QOP_NONE, HTTPX__DIGEST_QOP_AUTH, HTTPX__DIGEST_QOP_AUTH_INT };
+/* A challenge to answer, as the server's WWW-Authenticate gave it. */
+typedef struct httpx__digest {
+    int alg;                        /* HTTPX__DIGEST_MD5 or _SHA256 */
+    bool sess;                      /* the -sess variant */
+    int qop;                        /* the one we chose of those offered */
+    bool stale, userhash, has_opaque;
+    httpx__buf realm, nonce, opaque;   /* NUL-terminated */
+    unsigned long nc;               /* answers sent with this nonce */
+} httpx__digest;
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d);
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e);
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d);
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce);
+
+/* One request's auth flow (auth_flow.c), kept in its response. */
+typedef struct httpx__auth_state {
+    httpx__digest digest;           /* the last challenge (digest auth) */
+    bool digest_ready;              /* digest holds a challenge to answer */
+    bool digest_sent;               /* the last round carried an answer */
+    bool stale_retried;             /* stale=true was answered once already */
+    int rounds;                     /* rounds sent again so far */
+} httpx__auth_state;
+
+/* netrc.c: the login and password .netrc gives for host (NETRC, else
+   ~/.netrc; the machine entry, else default). False when there is none. */
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password);
+
 /* The resolved settings of one request: the request's options over the
    client's, in one place (httpx__settings_resolve). */
 typedef struct httpx__settings {
@@ -15356,6 +15960,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
 typedef struct httpx__conn httpx__conn;
 typedef struct httpx__exchange httpx__exchange;
 typedef struct httpx__response httpx__response;
+typedef struct httpx__body_decode httpx__body_decode;   /* body_decode.c */
 
 enum httpx__ex_state {
     HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
@@ -15679,6 +16284,7 @@ struct httpx__response {
     httpx__buf form;                /* an urlencoded form body */
     httpx__buf body_copy;           /* a task's copy of an in-memory request body */
     httpx__buf scratch;             /* text() conversion, read_line() lines */
+    httpx__buf status_text;         /* httpx_raise_for_status's words (a URL can be long) */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
@@ -15714,6 +16320,10 @@ struct httpx__response {
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
+    httpx__auth_state auth;         /* the auth flow's rounds (auth_flow.c) */
+    /* Content-Encoding being undone (body_decode.c): NULL when the body
+       passes as it came (none, identity, raw, no body) */
+    httpx__body_decode *decode;
 };
 
 struct httpx_client {
@@ -15736,6 +16346,7 @@ struct httpx_client {
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    char *hook_store;               /* the copies of opts.request_hooks/response_hooks (hooks.c) */
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
@@ -15748,7 +16359,45 @@ struct httpx_client {
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* hooks.c: the client's event hooks (>>hooks) */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c);     /* false: out of memory */
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c);
+/* Calls the request hooks on r's request before a hop goes; an error (e
+   says why, naming the hook) means the hop must not be sent. */
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e);
+/* Calls the response hooks once r's head is in; an error ends the exchange. */
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e);
+/* body_decode.c: Content-Encoding undone at the door.
+   Honest bodies rarely grow past 100 times (text 3-20, zeros near the
+   deflate maximum of 1032); a bomb grows 1032 times a layer. */
+#define HTTPX__DECOMPRESSION_RATIO_DEFAULT 200
+/* Where no decoder is set up (r->decode NULL) only start and free may be
+   called. */
+/* On a final head (status): sets r->decode up for its Content-Encoding, or
+   leaves it NULL (nothing to undo, httpx_opts.raw, no body). A coding it
+   cannot undo: HTTPX_ERR_DECODING. */
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e);
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r);
+/* Where decoded bytes go on the push face: HTTPX_OK, or why to stop. */
+typedef httpx_error (*httpx__decode_sink)(httpx__response *r, const char *p, size_t n, httpx__err *e);
+/* Wire bytes in, decoded bytes to sink: HTTPX_OK or the error (the sink's,
+   or HTTPX_ERR_DECODING for corrupt data and the ratio limit). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n,
+                                                  httpx__decode_sink sink, httpx__err *e);
+/* The pulled face: read wire bytes into the buffer httpx__body_decode_wire
+   gives (cap bytes), hand them in with httpx__body_decode_input(n), pull
+   decoded bytes (>0; 0: give more wire bytes or it ended; HTTPX__BAD). */
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap);
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n);
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r);
+/* The wire ended: HTTPX_OK when every layer is complete (or the body was
+   empty), else HTTPX_ERR_DECODING (truncated). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
+/* RFC 9110's reason phrase of a status ("" for one without): what HTTPX
+   shows when the response carried none (HTTP/2, the mock). */
+HTTPX__PRIVATE const char *httpx__status_reason(int status);
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
 /* Frees the views (text_internal.h) httpx_text and httpx_json made. */
 HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
@@ -15794,6 +16443,14 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
 /* The blocking face's wait: sends r (unless it failed already) and runs the
    loop until it is final, or for a stream until the final head is in. */
 HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* auth_flow.c: a custom or digest auth flow around each hop (hop.c calls).
+   Before a hop goes: the flow edits r->req; false when it failed r (its
+   exchange is then DONE). */
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r);
+/* r's hop ended (a stream: its head is in): true when the flow wants the
+   request sent again (the hop rebuilds and resends it), false when r is
+   final (or failed: too many rounds, a body that cannot be replayed). */
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r);
 /* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
@@ -15823,7 +16480,541 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15827 "httpx.h"
+#line 16484 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file digest.c   (grep anchor: >>digest)
+   ====================================================================== */
+/* digest: HTTP Digest access authentication (RFC 7616) as pure functions:
+   the challenges of WWW-Authenticate values read into a httpx__digest, and
+   the Authorization value computed from it. The auth flow (auth_flow.c)
+   decides when; nothing here does I/O, except that a fresh cnonce comes
+   from httpx__random. Private prefix: httpx__digest_. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/digest.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "hash_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+/* A hostile server may send long values: a challenge's nonce, realm or
+   opaque beyond this is refused rather than echoed. */
+#define HTTPX__DIGEST_VALUE_MAX 1024
+
+static void httpx__digest_skip_ws(const char **s, const char *end) {
+    while (*s < end && (**s == ' ' || **s == '\t')) (*s)++;
+}
+
+static httpx__str httpx__digest_token(const char **s, const char *end) {
+    httpx__str t;
+    t.p = *s;
+    while (*s < end && httpx__is_tchar((unsigned char)**s)) (*s)++;
+    t.n = (size_t)(*s - t.p);
+    return t;
+}
+
+/* A parameter's value, a token or a quoted-string (escapes undone), into
+   out. False when it is neither (an unterminated quote). */
+static bool httpx__digest_value(const char **s, const char *end, httpx__buf *out) {
+    httpx__buf_clear(out);
+    if (*s < end && **s == '"') {
+        for ((*s)++; *s < end && **s != '"'; (*s)++) {
+            if (**s == '\\' && *s + 1 < end) (*s)++;
+            httpx__buf_putc(out, **s);
+        }
+        if (*s >= end) return false;
+        (*s)++;
+    } else {
+        /* a token; token68's trailing '=' are taken too (they are only
+           found where a parameter is expected after a broken header) */
+        httpx__str t = httpx__digest_token(s, end);
+        while (*s < end && **s == '=') { (*s)++; t.n++; }
+        httpx__buf_append(out, t.p, t.n);
+    }
+    httpx__buf_reserve(out, 0);
+    return true;
+}
+
+/* Whether the text at s starts a parameter ("name =") rather than a new
+   challenge ("Scheme" followed by space, a comma or the end). */
+static bool httpx__digest_at_param(const char *s, const char *end) {
+    httpx__str t = httpx__digest_token(&s, end);
+    if (!t.n) return false;
+    httpx__digest_skip_ws(&s, end);
+    return s < end && *s == '=';
+}
+
+static bool httpx__digest_list_has(const char *list, const char *want) {
+    /* qop="auth, auth-int": a comma-separated list of tokens */
+    size_t n = strlen(want);
+    const char *p = list;
+    while (*p) {
+        const char *q;
+        while (*p == ' ' || *p == '\t' || *p == ',') p++;
+        q = p;
+        while (*q && *q != ',' && *q != ' ' && *q != '\t') q++;
+        if ((size_t)(q - p) == n && httpx__mem_ieq(p, want, n)) return true;
+        p = q;
+    }
+    return false;
+}
+
+/* One Digest challenge's parameters (already read) into d when we can
+   answer it. */
+static bool httpx__digest_take(httpx__digest *d, const httpx__digest *c, const char *qop, bool have_qop,
+                               bool body_known) {
+    if (!c->nonce.len) return false;
+    d->alg = c->alg;
+    d->sess = c->sess;
+    if (have_qop) {
+        if (httpx__digest_list_has(qop, "auth")) d->qop = HTTPX__DIGEST_QOP_AUTH;
+        else if (httpx__digest_list_has(qop, "auth-int") && body_known) d->qop = HTTPX__DIGEST_QOP_AUTH_INT;
+        else return false;     /* only qops we do not know, or auth-int of a body we cannot hash */
+    } else {
+        d->qop = HTTPX__DIGEST_QOP_NONE;   /* RFC 2069 */
+    }
+    d->stale = c->stale;
+    d->userhash = c->userhash;
+    d->has_opaque = c->has_opaque;
+    httpx__buf_clear(&d->realm);
+    httpx__buf_clear(&d->nonce);
+    httpx__buf_clear(&d->opaque);
+    httpx__buf_append(&d->realm, c->realm.p ? c->realm.p : "", c->realm.len);
+    httpx__buf_append(&d->nonce, c->nonce.p, c->nonce.len);
+    httpx__buf_append(&d->opaque, c->opaque.p ? c->opaque.p : "", c->opaque.len);
+    httpx__buf_reserve(&d->realm, 0);
+    httpx__buf_reserve(&d->opaque, 0);
+    d->nc = 0;
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d) {
+    httpx__buf_free(&d->realm);
+    httpx__buf_free(&d->nonce);
+    httpx__buf_free(&d->opaque);
+}
+
+/* Reads one WWW-Authenticate value: several challenges may share it
+   (`Basic realm="a", Digest realm="b", nonce="c"`). The first Digest
+   challenge we can answer fills d (servers list their preference first,
+   RFC 7616 section 3.7). Returns 1 when d was filled, 0 when nothing here
+   can be answered, <0 (a negated httpx_error, detail in e) when a value
+   is over our limit or memory ran out. A malformed rest is ignored. */
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e) {
+    const char *s = value, *end = value + strlen(value);
+    httpx__digest c;
+    httpx__buf name, v, qop;
+    int found = 0;
+    memset(&c, 0, sizeof c);
+    memset(&name, 0, sizeof name);
+    memset(&v, 0, sizeof v);
+    memset(&qop, 0, sizeof qop);
+    while (s < end && !found) {
+        httpx__str scheme;
+        bool is_digest, have_qop = false, alg_ok = true;
+        while (s < end && (*s == ' ' || *s == '\t' || *s == ',')) s++;
+        if (s >= end) break;
+        scheme = httpx__digest_token(&s, end);
+        if (!scheme.n) {        /* junk (a token68's '/', a stray quote): step over it */
+            s++;
+            continue;
+        }
+        /* a token68 after another scheme ("Negotiate YII+/=") is read as a
+           scheme of its own without parameters: harmless, it is no Digest */
+        is_digest = httpx__str_ieq(scheme, "digest");
+        httpx__digest_free(&c);
+        memset(&c, 0, sizeof c);
+        httpx__buf_clear(&qop);
+        for (;;) {          /* its parameters, up to the next challenge */
+            httpx__str pn;
+            httpx__digest_skip_ws(&s, end);
+            while (s < end && (*s == ',' || *s == ' ' || *s == '\t')) s++;
+            if (s < end && !httpx__is_tchar((unsigned char)*s) && *s != '"') {
+                /* junk where a parameter should be ("===", a stray '/'): to the next comma */
+                while (s < end && *s != ',') s++;
+                continue;
+            }
+            if (s >= end || !httpx__digest_at_param(s, end)) break;
+            pn = httpx__digest_token(&s, end);
+            httpx__digest_skip_ws(&s, end);
+            s++;                                   /* the '=' */
+            httpx__digest_skip_ws(&s, end);
+            if (!httpx__digest_value(&s, end, &v)) { s = end; break; }
+            if (v.failed) goto nomem;
+            if (!is_digest) continue;
+            if (v.len > HTTPX__DIGEST_VALUE_MAX) {
+                found = -httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
+                                     "a digest challenge's %.*s is %zu bytes long, over the %d we accept",
+                                     (int)(pn.n < 40 ? pn.n : 40), pn.p, v.len, HTTPX__DIGEST_VALUE_MAX);
+                goto out;
+            }
+            if (httpx__str_ieq(pn, "realm")) httpx__buf_append(&c.realm, v.p, v.len);
+            else if (httpx__str_ieq(pn, "nonce")) httpx__buf_append(&c.nonce, v.p, v.len);
+            else if (httpx__str_ieq(pn, "opaque")) {
+                httpx__buf_append(&c.opaque, v.p, v.len);
+                c.has_opaque = true;
+            } else if (httpx__str_ieq(pn, "qop")) {
+                httpx__buf_append(&qop, v.p, v.len);
+                have_qop = true;
+            } else if (httpx__str_ieq(pn, "stale")) c.stale = v.len == 4 && httpx__mem_ieq(v.p, "true", 4);
+            else if (httpx__str_ieq(pn, "userhash")) c.userhash = v.len == 4 && httpx__mem_ieq(v.p, "true", 4);
+            else if (httpx__str_ieq(pn, "algorithm")) {
+                httpx__str a;
+                a.p = v.p;
+                a.n = v.len;
+                alg_ok = true;
+                if (httpx__str_ieq(a, "MD5")) { c.alg = HTTPX__DIGEST_MD5; c.sess = false; }
+                else if (httpx__str_ieq(a, "MD5-sess")) { c.alg = HTTPX__DIGEST_MD5; c.sess = true; }
+                else if (httpx__str_ieq(a, "SHA-256")) { c.alg = HTTPX__DIGEST_SHA256; c.sess = false; }
+                else if (httpx__str_ieq(a, "SHA-256-sess")) { c.alg = HTTPX__DIGEST_SHA256; c.sess = true; }
+                else alg_ok = false;               /* SHA-512-256 and the unknown: another challenge may do */
+            }
+            /* other parameters (domain, charset, and the unknown) are not needed */
+        }
+        if (c.realm.failed || c.nonce.failed || c.opaque.failed || qop.failed) goto nomem;
+        httpx__buf_reserve(&qop, 0);
+        if (is_digest && alg_ok && httpx__digest_take(d, &c, qop.p ? qop.p : "", have_qop, body_known)) found = 1;
+        if (d->realm.failed || d->nonce.failed || d->opaque.failed) goto nomem;
+    }
+    goto out;
+nomem:
+    found = -httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading a digest challenge");
+out:
+    httpx__digest_free(&c);
+    httpx__buf_free(&name);
+    httpx__buf_free(&v);
+    httpx__buf_free(&qop);
+    return found;
+}
+
+/* ---- the answer ---- */
+
+typedef struct httpx__digest_hash {
+    int alg;
+    httpx__md5 md5;
+    httpx__sha256 sha;
+} httpx__digest_hash;
+
+static void httpx__dh_init(httpx__digest_hash *h, int alg) {
+    h->alg = alg;
+    if (alg == HTTPX__DIGEST_SHA256) httpx__sha256_init(&h->sha);
+    else httpx__md5_init(&h->md5);
+}
+
+static void httpx__dh_add(httpx__digest_hash *h, const void *p, size_t n) {
+    if (h->alg == HTTPX__DIGEST_SHA256) httpx__sha256_update(&h->sha, p, n);
+    else httpx__md5_update(&h->md5, p, n);
+}
+
+static void httpx__dh_adds(httpx__digest_hash *h, const char *s) { httpx__dh_add(h, s, strlen(s)); }
+
+/* The hash as lower-case hex, NUL-terminated (65 bytes hold either). */
+static void httpx__dh_hex(httpx__digest_hash *h, char out[65]) {
+    unsigned char raw[32];
+    size_t n = h->alg == HTTPX__DIGEST_SHA256 ? 32 : 16;
+    if (h->alg == HTTPX__DIGEST_SHA256) httpx__sha256_final(&h->sha, raw);
+    else httpx__md5_final(&h->md5, raw);
+    httpx__hex_encode(out, raw, n);
+    out[2 * n] = 0;
+}
+
+/* A quoted-string's content: '"' and '\' escaped. */
+static void httpx__digest_quote(httpx__buf *out, const char *s, size_t n) {
+    size_t i;
+    httpx__buf_putc(out, '"');
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"' || s[i] == '\\') httpx__buf_putc(out, '\\');
+        httpx__buf_putc(out, s[i]);
+    }
+    httpx__buf_putc(out, '"');
+}
+
+static bool httpx__digest_ascii(const char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x7f || (unsigned char)*s < 0x20) return false;
+    return true;
+}
+
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d) {
+    if (d->alg == HTTPX__DIGEST_SHA256) return d->sess ? "SHA-256-sess" : "SHA-256";
+    return d->sess ? "MD5-sess" : "MD5";
+}
+
+/* Appends the Authorization value answering d for this request: method,
+   uri (the request-target as sent), the body (auth-int; NULL is empty),
+   with cnonce (NULL: a fresh random one). Counts nc up. False only when
+   memory ran out or no randomness was to be had. */
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce) {
+    httpx__digest_hash h;
+    char ha1[65], ha2[65], resp[65], hbody[65], nc[9], fresh[33], uhash[65];
+    const char *qop = d->qop == HTTPX__DIGEST_QOP_AUTH ? "auth" : "auth-int";
+    const char *realm = d->realm.p ? d->realm.p : "", *nonce = d->nonce.p ? d->nonce.p : "";
+    if (!cnonce) {
+        unsigned char rnd[16];
+        if (!httpx__random(rnd, sizeof rnd)) return false;
+        httpx__hex_encode(fresh, rnd, sizeof rnd);
+        fresh[32] = 0;
+        cnonce = fresh;
+    }
+    d->nc++;
+    snprintf(nc, sizeof nc, "%08lx", d->nc & 0xffffffffUL);
+    /* A1 = user:realm:password, and for -sess H(A1):nonce:cnonce */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, user);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, realm);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, password);
+    httpx__dh_hex(&h, ha1);
+    if (d->sess) {
+        httpx__dh_init(&h, d->alg);
+        httpx__dh_adds(&h, ha1);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, nonce);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, cnonce);
+        httpx__dh_hex(&h, ha1);
+    }
+    /* A2 = method:uri, and for auth-int :H(body) */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, method);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, uri);
+    if (d->qop == HTTPX__DIGEST_QOP_AUTH_INT) {
+        httpx__digest_hash hb;
+        httpx__dh_init(&hb, d->alg);
+        if (body_len) httpx__dh_add(&hb, body, body_len);
+        httpx__dh_hex(&hb, hbody);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, hbody);
+    }
+    httpx__dh_hex(&h, ha2);
+    /* response = H(HA1:nonce:nc:cnonce:qop:HA2), or H(HA1:nonce:HA2) without qop */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, ha1);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, nonce);
+    httpx__dh_add(&h, ":", 1);
+    if (d->qop != HTTPX__DIGEST_QOP_NONE) {
+        httpx__dh_adds(&h, nc);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, cnonce);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, qop);
+        httpx__dh_add(&h, ":", 1);
+    }
+    httpx__dh_adds(&h, ha2);
+    httpx__dh_hex(&h, resp);
+
+    httpx__buf_puts(out, "Digest ");
+    if (d->userhash) {          /* H(user:realm) instead of the name (section 3.4.4) */
+        httpx__dh_init(&h, d->alg);
+        httpx__dh_adds(&h, user);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, realm);
+        httpx__dh_hex(&h, uhash);
+        httpx__buf_puts(out, "username=\"");
+        httpx__buf_puts(out, uhash);
+        httpx__buf_puts(out, "\"");
+    } else if (httpx__digest_ascii(user)) {
+        httpx__buf_puts(out, "username=");
+        httpx__digest_quote(out, user, strlen(user));
+    } else {                    /* username*: RFC 5987's UTF-8 form (section 3.4.4) */
+        const char *p;
+        httpx__buf_puts(out, "username*=UTF-8''");
+        for (p = user; *p; p++) {
+            unsigned char ch = (unsigned char)*p;
+            bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                         (ch && strchr("!#$&+-.^_`|~", ch));
+            if (plain) httpx__buf_putc(out, (char)ch);
+            else httpx__buf_printf(out, "%%%02X", ch);
+        }
+    }
+    httpx__buf_puts(out, ", realm=");
+    httpx__digest_quote(out, realm, strlen(realm));
+    httpx__buf_puts(out, ", uri=");
+    httpx__digest_quote(out, uri, strlen(uri));
+    httpx__buf_printf(out, ", algorithm=%s, nonce=", httpx__digest_algorithm_name(d));
+    httpx__digest_quote(out, nonce, strlen(nonce));
+    if (d->qop != HTTPX__DIGEST_QOP_NONE) {
+        httpx__buf_printf(out, ", nc=%s, cnonce=", nc);
+        httpx__digest_quote(out, cnonce, strlen(cnonce));
+        httpx__buf_printf(out, ", qop=%s", qop);
+    }
+    httpx__buf_printf(out, ", response=\"%s\"", resp);
+    if (d->has_opaque) {
+        httpx__buf_puts(out, ", opaque=");
+        httpx__digest_quote(out, d->opaque.p ? d->opaque.p : "", d->opaque.len);
+    }
+    if (d->userhash) httpx__buf_puts(out, ", userhash=true");
+    return !out->failed;
+}
+/* End of digest.c */
+
+#if defined(HTTPX_LINES)
+#line 16858 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file netrc.c   (grep anchor: >>netrc)
+   ====================================================================== */
+/* netrc: credentials from a .netrc file (the NETRC variable, else
+   ~/.netrc), as HTTPX's trust_env=True and curl's --netrc-optional read
+   them: `machine NAME login L password P`, `default` for any other host,
+   `account` ignored, `macdef` bodies (up to a blank line) skipped, `#`
+   comments, tokens in double quotes with backslash escapes. The file is
+   read at each lookup (it is small, and may change). Private prefix:
+   httpx__netrc_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/netrc.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+/* A .netrc bigger than this is no credentials file: it is not read. */
+#define HTTPX__NETRC_MAX (1 << 20)
+
+typedef struct httpx__netrc_in { const char *p, *end; } httpx__netrc_in;
+
+static bool httpx__netrc_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+/* The next token into tok; false at the end. */
+static bool httpx__netrc_token(httpx__netrc_in *in, httpx__buf *tok) {
+    httpx__buf_clear(tok);
+    for (;;) {
+        while (in->p < in->end && httpx__netrc_space(*in->p)) in->p++;
+        if (in->p < in->end && *in->p == '#') {      /* a comment, to the end of the line */
+            while (in->p < in->end && *in->p != '\n') in->p++;
+            continue;
+        }
+        break;
+    }
+    if (in->p >= in->end) return false;
+    if (*in->p == '"') {
+        for (in->p++; in->p < in->end && *in->p != '"'; in->p++) {
+            if (*in->p == '\\' && in->p + 1 < in->end) in->p++;
+            httpx__buf_putc(tok, *in->p);
+        }
+        if (in->p < in->end) in->p++;
+    } else {
+        for (; in->p < in->end && !httpx__netrc_space(*in->p); in->p++) {
+            if (*in->p == '\\' && in->p + 1 < in->end) in->p++;
+            httpx__buf_putc(tok, *in->p);
+        }
+    }
+    httpx__buf_reserve(tok, 0);
+    return true;
+}
+
+/* A macdef's body: the lines after its name, up to an empty line. */
+static void httpx__netrc_skip_macro(httpx__netrc_in *in) {
+    while (in->p < in->end && *in->p != '\n') in->p++;     /* the rest of the macdef line */
+    while (in->p < in->end) {
+        const char *nl;
+        in->p++;                                            /* past a '\n' */
+        if (in->p < in->end && (*in->p == '\n' || (*in->p == '\r' && in->p + 1 < in->end && in->p[1] == '\n'))) return;
+        nl = (const char *)memchr(in->p, '\n', (size_t)(in->end - in->p));
+        in->p = nl ? nl : in->end;
+    }
+}
+
+static bool httpx__netrc_read_file(httpx__buf *text) {
+    const char *path = getenv("NETRC");
+    httpx__buf home;
+    FILE *f;
+    char chunk[4096];
+    size_t n;
+    memset(&home, 0, sizeof home);
+    if (!path || !*path) {
+        const char *h = getenv("HOME");
+        if (!h || !*h || !httpx__buf_printf(&home, "%s/.netrc", h)) {
+            httpx__buf_free(&home);
+            return false;
+        }
+        path = home.p;
+    }
+    f = fopen(path, "rb");
+    httpx__buf_free(&home);
+    if (!f) return false;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text->len + n > HTTPX__NETRC_MAX || !httpx__buf_append(text, chunk, n)) {
+            fclose(f);
+            return false;
+        }
+    }
+    fclose(f);
+    return true;
+}
+
+/* Looks host up in the text of a .netrc (exposed to the tests). */
+HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *host, size_t host_len,
+                                      httpx__buf *login, httpx__buf *password) {
+    enum { HTTPX__NETRC_OUTSIDE, HTTPX__NETRC_MATCH, HTTPX__NETRC_OTHER, HTTPX__NETRC_DEFAULT };
+    int state = HTTPX__NETRC_OUTSIDE;
+    httpx__netrc_in in;
+    httpx__buf tok, def_login, def_pass;
+    bool matched = false, have_default = false, ok;
+    memset(&tok, 0, sizeof tok);
+    memset(&def_login, 0, sizeof def_login);
+    memset(&def_pass, 0, sizeof def_pass);
+    in.p = text;
+    in.end = text + len;
+    httpx__buf_clear(login);
+    httpx__buf_clear(password);
+    while (httpx__netrc_token(&in, &tok)) {
+        bool is_login = !strcmp(tok.p, "login"), is_pass = !strcmp(tok.p, "password");
+        if (!strcmp(tok.p, "machine") || !strcmp(tok.p, "default") || !strcmp(tok.p, "macdef")) {
+            if (state == HTTPX__NETRC_MATCH) break;                     /* the machine's entry is complete */
+            if (!strcmp(tok.p, "macdef")) {
+                httpx__netrc_skip_macro(&in);
+                state = HTTPX__NETRC_OUTSIDE;
+            } else if (!strcmp(tok.p, "default")) {
+                state = have_default ? HTTPX__NETRC_OTHER : HTTPX__NETRC_DEFAULT;   /* the first default counts */
+                have_default = true;
+            } else {
+                if (!httpx__netrc_token(&in, &tok)) break;
+                state = tok.len == host_len && httpx__mem_ieq(tok.p, host, host_len) ? HTTPX__NETRC_MATCH : HTTPX__NETRC_OTHER;
+                matched = matched || state == HTTPX__NETRC_MATCH;
+            }
+        } else if (is_login || is_pass || !strcmp(tok.p, "account")) {
+            httpx__buf *dst = NULL;
+            if (!httpx__netrc_token(&in, &tok)) break;
+            if (state == HTTPX__NETRC_MATCH) dst = is_login ? login : is_pass ? password : NULL;
+            if (state == HTTPX__NETRC_DEFAULT) dst = is_login ? &def_login : is_pass ? &def_pass : NULL;
+            if (dst) {
+                httpx__buf_clear(dst);
+                httpx__buf_append(dst, tok.p, tok.len);
+            }
+        }
+        /* any other token is one we do not understand: skipped */
+    }
+    if (!matched && have_default) {
+        httpx__buf_append(login, def_login.p ? def_login.p : "", def_login.len);
+        httpx__buf_append(password, def_pass.p ? def_pass.p : "", def_pass.len);
+    }
+    httpx__buf_free(&tok);
+    httpx__buf_free(&def_login);
+    httpx__buf_free(&def_pass);
+    httpx__buf_reserve(login, 0);
+    httpx__buf_reserve(password, 0);
+    ok = (matched || have_default) && !login->failed && !password->failed && (login->len || password->len);
+    return ok;
+}
+
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password) {
+    httpx__buf text;
+    bool ok;
+    memset(&text, 0, sizeof text);
+    ok = httpx__netrc_read_file(&text) &&
+         httpx__netrc_find(text.p ? text.p : "", text.len, host, host_len, login, password);
+    httpx__buf_free(&text);
+    return ok;
+}
+/* End of netrc.c */
+
+#if defined(HTTPX_LINES)
+#line 17018 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15842,6 +17033,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* #include "multipart_internal.h": earlier in httpx.h */
 /* #include "tls_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -15874,6 +17066,13 @@ static bool httpx__is_idempotent(const char *m) {
 
 /* Adds each field of `layer` unless a later layer names it too: request
    headers win over client headers, which win over the defaults. */
+/* What the door can undo (body_decode.c), as HTTPX sends it by default. */
+#ifdef HTTPX_NO_INFLATE
+#define HTTPX__ACCEPT_ENCODING "identity"
+#else
+#define HTTPX__ACCEPT_ENCODING HTTPX__CDEC_ACCEPT
+#endif
+
 static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
                                     int nlater, httpx__err *e) {
     int i;
@@ -15916,6 +17115,8 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     httpx_error err = HTTPX_OK;
     bool ok = true;
     if (q->strip_credentials || a->kind == HTTPX_AUTH_NONE) return HTTPX_OK;
+    /* a digest or custom flow puts its own in, before each hop (auth_flow.c) */
+    if (a->kind == HTTPX_AUTH_DIGEST || a->kind == HTTPX_AUTH_FLOW) return HTTPX_OK;
     if (r->set.auth_from_client && r->client->auth_header.len)
         return httpx__add_field(q, "Authorization", r->client->auth_header.p, r->client->auth_header.len, e);
     memset(&v, 0, sizeof v);
@@ -15927,6 +17128,10 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     } else if (a->kind == HTTPX_AUTH_BEARER) {
         ok = httpx__buf_puts(&v, "Bearer ") && httpx__buf_puts(&v, a->token ? a->token : "");
     } else if (httpx__url_credentials(&q->url, &user, &pass)) {
+        ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
+    } else if (a->kind == HTTPX_AUTH_INHERIT && r->client->opts.trust_env != HTTPX_NO &&
+               httpx__netrc_lookup(q->url.host.p, q->url.host.n, &user, &pass)) {
+        /* nothing else gave credentials: .netrc's for this host, as HTTPX's trust_env */
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     }
     if (!ok) err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Authorization header");
@@ -16009,7 +17214,7 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     httpx__buf_init_inline(&q->headers.text, q->inline_text, sizeof q->inline_text);
     q->has_host = false;
     defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
-    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
+    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = HTTPX__ACCEPT_ENCODING;
     defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
     defaults[nd].name = "User-Agent"; defaults[nd++].value = c->opts.user_agent;
     if (q->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = q->content_type; }
@@ -16072,7 +17277,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 16076 "httpx.h"
+#line 17281 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -16270,7 +17475,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 16274 "httpx.h"
+#line 17479 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -16767,7 +17972,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 16771 "httpx.h"
+#line 17976 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -17144,7 +18349,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17148 "httpx.h"
+#line 18353 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -17760,7 +18965,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17764 "httpx.h"
+#line 18969 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -18043,7 +19248,124 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 18047 "httpx.h"
+#line 19252 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hooks.c   (grep anchor: >>hooks)
+   ====================================================================== */
+/* hooks: the client's event hooks, HTTPX's event_hooks={'request': [...],
+   'response': [...]}. The hop (hop.c) calls the request hooks before each
+   hop is sent; the door (response.c) calls the response hooks as each head
+   comes in, before any body is read, as HTTPX calls them after
+   _send_single_request. A hook's error stops everything: the caller of these
+   ends the hop with it, so nothing more is sent or read. This file only
+   calls the caller's functions and reports: it comes before response.c and
+   hop.c, which act on what it says. Private prefix: httpx__hooks_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/hooks.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+static size_t httpx__hooks_name_size(const char *name) { return name ? strlen(name) + 1 : 0; }
+
+static char *httpx__hooks_name_copy(const char *name, char **store) {
+    char *at = *store;
+    size_t n = httpx__hooks_name_size(name);
+    if (!n) return NULL;
+    memcpy(at, name, n);
+    *store += n;
+    return at;
+}
+
+/* One allocation: the request hooks, {0}, the response hooks, {0}, then
+   the names. The caller's arrays may be on its stack. */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c) {
+    const httpx_request_hook *rq = c->opts.request_hooks;
+    const httpx_response_hook *rs = c->opts.response_hooks;
+    size_t nq = 0, ns = 0, names = 0, i, at;
+    httpx_request_hook *q;
+    httpx_response_hook *s;
+    char *store;
+    c->opts.request_hooks = NULL;
+    c->opts.response_hooks = NULL;
+    for (; rq && rq[nq].fn; nq++) names += httpx__hooks_name_size(rq[nq].name);
+    for (; rs && rs[ns].fn; ns++) names += httpx__hooks_name_size(rs[ns].name);
+    if (!nq && !ns) return true;
+    /* the response hooks start at an offset aligned for them */
+    at = (nq + 1) * sizeof *q;
+    at = (at + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    c->hook_store = (char *)httpx__malloc(at + (ns + 1) * sizeof *s + names);
+    if (!c->hook_store) return false;
+    q = (httpx_request_hook *)(void *)c->hook_store;
+    s = (httpx_response_hook *)(void *)(c->hook_store + at);
+    store = c->hook_store + at + (ns + 1) * sizeof *s;
+    for (i = 0; i < nq; i++) {
+        q[i] = rq[i];
+        q[i].name = httpx__hooks_name_copy(rq[i].name, &store);
+    }
+    memset(&q[nq], 0, sizeof q[nq]);
+    for (i = 0; i < ns; i++) {
+        s[i] = rs[i];
+        s[i].name = httpx__hooks_name_copy(rs[i].name, &store);
+    }
+    memset(&s[ns], 0, sizeof s[ns]);
+    if (nq) c->opts.request_hooks = q;
+    if (ns) c->opts.response_hooks = s;
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c) {
+    httpx__free(c->hook_store);
+    c->hook_store = NULL;
+    c->opts.request_hooks = NULL;
+    c->opts.response_hooks = NULL;
+}
+
+/* What a hook's failure says: the hook by name (or place) and the error.
+   A code that is no httpx_error is reported as HTTPX_ERR_CANCELLED, so the
+   response never carries a value the caller cannot look up. */
+static httpx_error httpx__hooks_failed(httpx__err *e, const char *kind, size_t i, const char *name, httpx_error err) {
+    if ((int)err < 0 || (int)err >= (int)HTTPX_ERR_COUNT_)
+        return httpx__fail(e, HTTPX_ERR_CANCELLED, "%s hook %s%s%s#%zu returned %d, which is no httpx_error", kind,
+                           name ? "'" : "", name ? name : "", name ? "' " : "", i + 1, (int)err);
+    return httpx__fail(e, err, "%s hook %s%s%s#%zu ended the request: %s", kind, name ? "'" : "", name ? name : "",
+                       name ? "' " : "", i + 1, httpx_strerror(err));
+}
+
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e) {
+    const httpx_request_hook *h = r->client->opts.request_hooks;
+    size_t i;
+    for (i = 0; h && h[i].fn; i++) {
+        httpx_error err = h[i].fn(h[i].user_data, &r->req);
+        if (err) return httpx__hooks_failed(e, "request", i, h[i].name, err);
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e) {
+    const httpx_response_hook *h = r->client->opts.response_hooks;
+    size_t i;
+    for (i = 0; h && h[i].fn; i++) {
+        httpx_error err;
+        if (!r->pub.error) r->pub.error_message = "";   /* words a hook left on an earlier hop are gone */
+        err = h[i].fn(h[i].user_data, &r->pub);
+        if (!err) continue;
+        /* a hook that failed through httpx_raise_for_status: its words (the
+           whole URL, however long) are the message; the first failure wins */
+        if (err == HTTPX_ERR_STATUS && r->pub.error_message[0] && !r->pub.error) {
+            r->pub.error = err;
+            httpx__fail(e, err, "%s", r->pub.error_message);
+            return err;
+        }
+        return httpx__hooks_failed(e, "response", i, h[i].name, err);
+    }
+    return HTTPX_OK;
+}
+/* End of hooks.c */
+
+#if defined(HTTPX_LINES)
+#line 19369 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -18243,7 +19565,177 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 18247 "httpx.h"
+#line 19569 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file body_decode.c   (grep anchor: >>body_decode)
+   ====================================================================== */
+/* body_decode: Content-Encoding undone at the door. The response's head
+   says how the body was encoded (response.c asks here once per head); then
+   every body byte that reaches r->content, on_data or a streaming read goes
+   through the layers of inflate.c's httpx__cdec first: pushed for bodies
+   kept in memory or given to on_data, pulled for httpx_read and what reads
+   through it (httpx_read_line, httpx_read_text). Memory is the layers'
+   windows and one buffer of wire bytes, whatever the body's size. What
+   the counters see: num_bytes_downloaded and expected_length stay wire
+   bytes (as HTTPX's), content_length is what was decoded. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/body_decode.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_INFLATE
+#define HTTPX__DECODE_WIRE 16384    /* wire bytes read at a time for a pulled body */
+
+struct httpx__body_decode {
+    httpx__cdec cdec;
+    bool ended;                     /* the wire ended and every layer was complete */
+    char wire[HTTPX__DECODE_WIRE];  /* the pulled face's wire bytes, taken by the layers */
+};
+
+/* Whether the head announces a body there is anything to decode in. */
+static bool httpx__decode_wanted(const httpx__response *r, int status) {
+    if (r->opts->raw || r->req.head || status == 204 || status == 304 || status < 200) return false;
+    return !r->draining_redirect;   /* a redirect's body is dropped unread */
+}
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e) {
+    const char *ce;
+    httpx__body_decode *d;
+    httpx__cdec probe;
+    int layers, ratio = r->client->opts.max_decompression_ratio;
+    size_t i, n = 0;
+    httpx__body_decode_free(r);
+    if (!httpx__decode_wanted(r, status)) return HTTPX_OK;
+    /* several Content-Encoding fields are one list, in order */
+    for (i = 0; (ce = httpx_headers_get_nth(&r->headers, "content-encoding", i)) != NULL; i++) n += strlen(ce) + 1;
+    if (!n) return HTTPX_OK;
+    d = (httpx__body_decode *)httpx__malloc(sizeof *d);
+    if (!d) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a body decoder");
+    {
+        /* the joined list goes in the wire buffer, not yet in use */
+        size_t at = 0;
+        if (n > sizeof d->wire) {
+            httpx__free(d);
+            return httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: a list of %zu bytes is too long", n);
+        }
+        for (i = 0; (ce = httpx_headers_get_nth(&r->headers, "content-encoding", i)) != NULL; i++) {
+            size_t k = strlen(ce);
+            memcpy(d->wire + at, ce, k);
+            at += k;
+            d->wire[at++] = ',';
+        }
+        layers = httpx__cdec_init(&probe, d->wire, at, 0, ratio < 0 ? 0u : (unsigned)ratio, e);
+    }
+    if (layers <= 0) {   /* identity only, or a coding we cannot undo */
+        httpx__free(d);
+        if (layers == 0) return HTTPX_OK;
+        if (e->code == HTTPX_ERR_DECODING) {   /* say what the caller can do */
+            char why[sizeof e->msg];
+            memcpy(why, e->msg, sizeof why);
+            why[sizeof why - 1] = 0;
+            return httpx__fail(e, HTTPX_ERR_DECODING, "%.120s (httpx_opts.raw hands such a body over undecoded)", why);
+        }
+        return e->code;
+    }
+    d->cdec = probe;
+    d->ended = false;
+    r->decode = d;
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r) {
+    if (!r->decode) return;
+    httpx__cdec_free(&r->decode->cdec);
+    httpx__free(r->decode);
+    r->decode = NULL;
+}
+
+/* The push face's adapter: decoded bytes to the response's sink, whose own
+   error (too large, cancelled) is kept apart from the decoder's. */
+typedef struct httpx__decode_push {
+    httpx__response *r;
+    httpx__decode_sink sink;
+    httpx__err err;
+} httpx__decode_push;
+
+static int httpx__decode_to_sink(void *ctx, const unsigned char *p, size_t n) {
+    httpx__decode_push *c = (httpx__decode_push *)ctx;
+    return c->sink(c->r, (const char *)p, n, &c->err) ? 1 : 0;
+}
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n, httpx__decode_sink sink,
+                                                  httpx__err *e) {
+    httpx__decode_push c;
+    c.r = r;
+    c.sink = sink;
+    memset(&c.err, 0, sizeof c.err);
+    if (httpx__cdec_feed(&r->decode->cdec, p, n, httpx__decode_to_sink, &c, e) == 0) return HTTPX_OK;
+    if (c.err.code) *e = c.err;   /* the sink stopped it: its reason, not the decoder's */
+    return e->code ? e->code : HTTPX_ERR_DECODING;
+}
+
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap) {
+    *cap = sizeof r->decode->wire;
+    return r->decode->wire;
+}
+
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n) {
+    httpx__cdec_input(&r->decode->cdec, r->decode->wire, n);
+}
+
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    if (r->decode->ended) return 0;
+    return httpx__cdec_pull(&r->decode->cdec, buf, cap, e);
+}
+
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r) { return r->decode->ended; }
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e) {
+    httpx__body_decode *d = r->decode;
+    d->ended = true;
+    /* an empty body under a coding is an empty body (as HTTPX reads it):
+       servers send "Content-Encoding: gzip" on bodies they left empty */
+    if (d->cdec.wire == 0) return HTTPX_OK;
+    return httpx__cdec_finish(&d->cdec, e) == 0 ? HTTPX_OK : (e->code ? e->code : HTTPX_ERR_DECODING);
+}
+
+#else /* HTTPX_NO_INFLATE: bodies are handed over as they came */
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e) {
+    (void)status;
+    (void)e;
+    r->decode = NULL;
+    return HTTPX_OK;
+}
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r) { r->decode = NULL; }
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n, httpx__decode_sink sink,
+                                                  httpx__err *e) {
+    return sink(r, p, n, e);
+}
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap) {
+    (void)r;
+    *cap = 0;
+    return NULL;
+}
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n) { (void)r; (void)n; }
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    (void)r; (void)buf; (void)cap; (void)e;
+    return 0;
+}
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r) { (void)r; return true; }
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e) {
+    (void)r;
+    (void)e;
+    return HTTPX_OK;
+}
+#endif /* HTTPX_NO_INFLATE */
+/* End of body_decode.c */
+
+#if defined(HTTPX_LINES)
+#line 19739 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -18296,7 +19788,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 18300 "httpx.h"
+#line 19792 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -18413,10 +19905,57 @@ HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->s
 HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
 HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
 
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
-    if (!r) return HTTPX_ERR_NOMEM;
-    if (r->error) return r->error;
-    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+HTTPX__PRIVATE const char *httpx__status_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"}, {200, "OK"},
+        {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"}, {204, "No Content"},
+        {205, "Reset Content"}, {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"},
+        {302, "Found"}, {303, "See Other"}, {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"}, {400, "Bad Request"}, {401, "Unauthorized"}, {402, "Payment Required"},
+        {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
+        {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
+        {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"}, {414, "URI Too Long"},
+        {415, "Unsupported Media Type"}, {416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
+        {418, "I'm a teapot"}, {421, "Misdirected Request"}, {422, "Unprocessable Content"}, {425, "Too Early"},
+        {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
+        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+        {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+        {511, "Network Authentication Required"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
+}
+
+/* HTTPX's words (its Response.raise_for_status), with the link line newer
+   HTTPX versions give (MDN's page; the older httpstatuses.com is gone). */
+static bool httpx__status_words(httpx__buf *b, const httpx_response *r) {
+    int cls = r->status_code / 100;
+    const char *kind = cls == 1 ? "Informational response" : cls == 3 ? "Redirect response"
+                     : cls == 4 ? "Client error" : cls == 5 ? "Server error" : "Invalid status code";
+    const char *reason = r->reason_phrase[0] ? r->reason_phrase : httpx__status_reason(r->status_code);
+    const char *location = httpx_header(r, "location");
+    httpx__buf_clear(b);
+    return httpx__buf_printf(b, "%s '%d %s' for url '%s'\n", kind, r->status_code, reason, r->url) &&
+           (!(cls == 3 && location) || httpx__buf_printf(b, "Redirect location: '%s'\n", location)) &&
+           httpx__buf_printf(b, "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/%d",
+                             r->status_code) &&
+           httpx__buf_reserve(b, 0);
+}
+
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    if (!r) return HTTPX_ERR_NOMEM;     /* a NULL response is what running out of memory gives */
+    if (pub->error) return pub->error;
+    if (httpx_is_success(pub)) return HTTPX_OK;
+    if (httpx__status_words(&r->status_text, pub)) {
+        pub->error_message = r->status_text.p;
+    } else {            /* out of memory: the short form, without the URL, says so */
+        snprintf(r->errmsg, sizeof r->errmsg, "HTTP status %d (out of memory for the whole message)", pub->status_code);
+        pub->error_message = r->errmsg;
+    }
+    return HTTPX_ERR_STATUS;
 }
 
 /* ---- the door and the body sink ---- */
@@ -18508,6 +20047,8 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
                            httpx_header(&r->pub, "location") != NULL;
     if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
+    if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
+    if (httpx__body_decode_start(r, h->status, e) != HTTPX_OK) return e->code;
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
@@ -18548,6 +20089,50 @@ HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
                 (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
     httpx__response_fail(r, &e);
     return true;
+}
+
+/* Decoded body bytes (body_decode.c pushes them here): into memory,
+   bounded by max_body_size, or through on_data. */
+static httpx_error httpx__sink_decoded(httpx__response *r, const char *p, size_t n, httpx__err *e) {
+    httpx_data_fn on_data = r->opts->on_data;
+    if (on_data) {
+        if (on_data(r->opts->user_data, &r->pub, p, n))
+            return httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+        return HTTPX_OK;
+    }
+    if (n > r->set.max_body_size - r->body.len)   /* body.len never passes the limit */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "decoded response body is over max_body_size (%zu)",
+                           r->set.max_body_size);
+    if (!httpx__buf_append(&r->body, p, n)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+    return HTTPX_OK;
+}
+
+/* A body that failed to decode: what was decoded of it is not published
+   (a checksum that fails at the end puts all of it in doubt). */
+static void httpx__sink_undecodable(httpx__response *r, httpx__err *e) {
+    if (e->code == HTTPX_ERR_DECODING) httpx__buf_clear(&r->body);
+    httpx__response_fail(r, e);
+}
+
+/* An encoded body: wire bytes through the decoder into httpx__sink_decoded. */
+static void httpx__sink_encoded(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        size_t cap;
+        char *wire = httpx__body_decode_wire(r, &cap);
+        long n = r->transport->read(ex, wire, cap, &e);
+        if (n == 0 && !httpx__response_body_short(r) && httpx__body_decode_finish(r, &e) != HTTPX_OK)
+            httpx__sink_undecodable(r, &e);   /* the exchange ended well; the body did not */
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (httpx__body_decode_push(r, wire, (size_t)n, httpx__sink_decoded, &e) != HTTPX_OK) {
+            r->transport->cancel(ex);
+            httpx__sink_undecodable(r, &e);
+            return;
+        }
+    }
 }
 
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
@@ -18601,6 +20186,7 @@ static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else if (r->decode) httpx__sink_encoded(r);
     else httpx__sink_body(r);
 }
 
@@ -18630,9 +20216,21 @@ static long httpx__read_fail(httpx__response *r, httpx__err *e) {
     return -(long)r->pub.error;
 }
 
+#define HTTPX__READ_MAX (1L << 30)
+
+/* Wire bytes of a stream, counted; a body that ends short of its
+   announced length fails r here. */
+static long httpx__read_wire(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    long n = r->transport->read(&r->ex, buf, cap, e);
+    if (n > 0) r->pub.num_bytes_downloaded += n;
+    if (n == 0) httpx__response_body_short(r);
+    return n;
+}
+
 HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     httpx__response *r = httpx__resp(pub);
     httpx__err e;
+    size_t wire_cap;
     long n;
     if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
     if (pub->error) return -(long)pub->error;
@@ -18645,11 +20243,32 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
         return httpx__read_fail(r, &e);
     }
+    if (cap > (size_t)HTTPX__READ_MAX) cap = (size_t)HTTPX__READ_MAX;   /* the count fits the long returned */
     for (;;) {
-        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
-        if (n > 0) r->pub.num_bytes_downloaded += n;
-        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
-        if (n >= 0) return n;
+        if (r->decode) {
+            /* decoded bytes first; the wire only when the decoder needs more */
+            n = httpx__body_decode_pull(r, (char *)buf, cap, &e);
+            if (n > 0 || (n == 0 && httpx__body_decode_ended(r))) return n;
+            if (n == HTTPX__BAD) return httpx__read_fail(r, &e);
+            char *wire = httpx__body_decode_wire(r, &wire_cap);
+            n = httpx__read_wire(r, wire, wire_cap, &e);
+            if (n > 0) {
+                httpx__body_decode_input(r, (size_t)n);
+                continue;
+            }
+            if (n == 0) {
+                if (pub->error) return -(long)pub->error;
+                if (httpx__body_decode_finish(r, &e) != HTTPX_OK) {
+                    httpx__response_fail(r, &e);   /* the exchange ended already */
+                    return -(long)pub->error;
+                }
+                continue;   /* ended: the next pull says 0 */
+            }
+        } else {
+            n = httpx__read_wire(r, (char *)buf, cap, &e);
+            if (n == 0 && pub->error) return -(long)pub->error;
+            if (n >= 0) return n;
+        }
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);
         if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
@@ -18757,8 +20376,11 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->status_text);
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
+    httpx__digest_free(&r->auth.digest);
+    httpx__body_decode_free(r);
     if (r->free_history) r->free_history(r);   /* the policy's own memory (history.c, links.c) */
     if (r->free_links) r->free_links(r);
     owned = r->owned_client;
@@ -18768,7 +20390,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 18772 "httpx.h"
+#line 20394 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -18911,7 +20533,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 18915 "httpx.h"
+#line 20537 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -19149,7 +20771,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 19153 "httpx.h"
+#line 20775 "httpx.h"
 #endif
 /* ======================================================================
    Begin file app.c   (grep anchor: >>app)
@@ -19527,7 +21149,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 19531 "httpx.h"
+#line 21153 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -19804,7 +21426,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 19808 "httpx.h"
+#line 21430 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -19971,7 +21593,172 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 19975 "httpx.h"
+#line 21597 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file auth_flow.c   (grep anchor: >>auth_flow)
+   ====================================================================== */
+/* auth_flow: the rounds of an authentication around each hop, for both
+   faces and every transport. A custom flow (HTTPX_AUTH_FLOW) is the
+   caller's callback; digest (HTTPX_AUTH_DIGEST) is the same two steps
+   written here: before a hop, put an answer to the last challenge in the
+   request; after it, on a 401 with a challenge we can answer, ask for
+   another round. hop.c calls the two steps and does the resending.
+   Private prefix: httpx__auth_flow_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/auth_flow.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+static bool httpx__auth_flow_on(const httpx__response *r) {
+    /* credentials stay with their origin: after a redirect to another one
+       the flow is not asked (its answer would go to a stranger) */
+    return (r->set.auth.kind == HTTPX_AUTH_FLOW || r->set.auth.kind == HTTPX_AUTH_DIGEST) &&
+           !r->req.strip_credentials;
+}
+
+/* A failure before the hop is sent: as httpx__begin's, r holds why and its
+   exchange is DONE, so that both faces publish it. */
+static bool httpx__auth_flow_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
+    return false;
+}
+
+static bool httpx__auth_flow_user_error(httpx__response *r, int rc, const char *when) {
+    httpx__err e;
+    httpx_error code = rc < 0 && -rc < (int)HTTPX_ERR_COUNT_ ? (httpx_error)-rc : HTTPX_ERR_INVALID_ARGUMENT;
+    memset(&e, 0, sizeof e);
+    if (rc < 0 && code != HTTPX_ERR_INVALID_ARGUMENT)
+        httpx__fail(&e, code, "the auth flow ended the request %s (%s)", when, httpx_strerror(code));
+    else
+        httpx__fail(&e, code, "the auth flow returned %d %s: give HTTPX_AUTH_ACCEPT, HTTPX_AUTH_RESEND or a negated httpx_error",
+                    rc, when);
+    return httpx__auth_flow_fail(r, &e);
+}
+
+/* Digest, before a hop: the answer to the challenge we hold, if any. */
+static bool httpx__auth_flow_digest_before(httpx__response *r) {
+    httpx__auth_state *st = &r->auth;
+    httpx__request *q = &r->req;
+    const httpx_auth *a = &r->set.auth;
+    httpx__buf uri, value;
+    httpx__err e;
+    httpx_error err = HTTPX_OK;
+    if (!st->digest_ready) return true;
+    memset(&e, 0, sizeof e);
+    memset(&uri, 0, sizeof uri);
+    memset(&value, 0, sizeof value);
+    if (!httpx__url_write_target(&uri, &q->url) || !httpx__buf_reserve(&uri, 0) ||
+        !httpx__digest_answer(&value, &st->digest, a->username ? a->username : "", a->password ? a->password : "",
+                              q->method, uri.p, q->body, q->body ? q->body_len : 0, NULL))
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the digest Authorization header");
+    else if ((err = httpx_request_set_header((httpx_req *)q, "Authorization", value.p)) != HTTPX_OK)
+        httpx__fail(&e, err, err == HTTPX_ERR_INVALID_HEADER
+                                 ? "the digest Authorization header would hold a CR, LF or NUL (username or password?)"
+                                 : "out of memory for the digest Authorization header");
+    httpx__buf_free(&uri);
+    httpx__buf_free(&value);
+    if (e.code) return httpx__auth_flow_fail(r, &e);
+    st->digest_sent = true;
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r) {
+    const httpx_auth *a = &r->set.auth;
+    if (!httpx__auth_flow_on(r)) return true;
+    if (a->kind == HTTPX_AUTH_DIGEST) return httpx__auth_flow_digest_before(r);
+    if (!a->flow) {
+        httpx__err e;
+        memset(&e, 0, sizeof e);
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "auth.kind is HTTPX_AUTH_FLOW but auth.flow is NULL");
+        return httpx__auth_flow_fail(r, &e);
+    }
+    {
+        int rc = a->flow(a->flow_user_data, (httpx_req *)&r->req, NULL);
+        /* RESEND before anything was sent means "send": there is nothing else to do */
+        if (rc != HTTPX_AUTH_ACCEPT && rc != HTTPX_AUTH_RESEND)
+            return httpx__auth_flow_user_error(r, rc, "before sending it");
+    }
+    return true;
+}
+
+/* Digest, after a hop: HTTPX_AUTH_RESEND when a 401 brings a challenge we
+   should answer, a negated error when it cannot be read. */
+static int httpx__auth_flow_digest_after(httpx__response *r, httpx__err *e) {
+    httpx__auth_state *st = &r->auth;
+    const httpx__request *q = &r->req;
+    httpx__digest fresh;
+    const char *v;
+    size_t i;
+    int found = 0;
+    /* auth-int hashes the body: only one we hold in memory (or none) */
+    bool body_known = q->body != NULL || !q->has_body;
+    if (r->pub.status_code != 401) return HTTPX_AUTH_ACCEPT;
+    memset(&fresh, 0, sizeof fresh);
+    for (i = 0; !found && (v = httpx_headers_get_nth(&r->headers, "www-authenticate", i)) != NULL; i++)
+        found = httpx__digest_parse(&fresh, v, body_known, e);
+    if (found <= 0 || (st->digest_sent && (!fresh.stale || st->stale_retried))) {
+        /* no challenge we can answer, or ours was refused (wrong credentials):
+           the 401 is the answer, as in HTTPX */
+        httpx__digest_free(&fresh);
+        return found < 0 ? found : HTTPX_AUTH_ACCEPT;
+    }
+    if (st->digest_sent) st->stale_retried = true;   /* stale=true: a new nonce, once */
+    httpx__digest_free(&st->digest);
+    st->digest = fresh;
+    st->digest_ready = true;
+    return HTTPX_AUTH_RESEND;
+}
+
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
+    const httpx_auth *a = &r->set.auth;
+    httpx__err e;
+    int rc;
+    if (r->pub.error || !httpx__auth_flow_on(r)) return false;
+    memset(&e, 0, sizeof e);
+    if (a->kind == HTTPX_AUTH_DIGEST) {
+        rc = httpx__auth_flow_digest_after(r, &e);
+        if (rc < 0) {
+            httpx__response_fail(r, &e);
+            return false;
+        }
+    } else {
+        /* the flow may look at the body that came so far (all of it, unless
+           it streams) through r->content, as it will once published */
+        bool show = !r->opts->on_data && r->ex.state == HTTPX__EX_DONE && r->body.p;
+        if (show) {
+            r->pub.content = r->body.p;
+            r->pub.content_length = r->body.len;
+        }
+        rc = a->flow(a->flow_user_data, (httpx_req *)&r->req, &r->pub);
+        r->pub.content = NULL;
+        r->pub.content_length = 0;
+        if (rc != HTTPX_AUTH_ACCEPT && rc != HTTPX_AUTH_RESEND) {
+            httpx__auth_flow_user_error(r, rc, "after a response");
+            return false;
+        }
+    }
+    if (rc != HTTPX_AUTH_RESEND) return false;
+    if (++r->auth.rounds > HTTPX_AUTH_MAX_ROUNDS) {
+        httpx__fail(&e, HTTPX_ERR_LOCAL_PROTOCOL, "the auth flow asked for more than %d rounds (HTTPX_AUTH_MAX_ROUNDS)",
+                    HTTPX_AUTH_MAX_ROUNDS);
+        httpx__response_fail(r, &e);
+        return false;
+    }
+    if (!r->req.replayable) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body (upload or files) for another auth round");
+        httpx__response_fail(r, &e);
+        return false;
+    }
+    return true;
+}
+/* End of auth_flow.c */
+
+#if defined(HTTPX_LINES)
+#line 21762 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -20029,8 +21816,13 @@ HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
         httpx__hop_refuse(r, &e);
         return;
     }
-    /* Here the next issue's request hooks and auth flow see the built
-       request (r->req) before it goes. */
+    /* the auth flow's step first (HTTPX's auth flow wraps the hops), then
+       the request hooks, which see the request as it goes */
+    if (!httpx__auth_flow_before(r)) return;   /* the flow failed r (its exchange is DONE) */
+    if (httpx__hooks_request(r, &e)) {      /* a request hook said no: nothing goes out */
+        httpx__hop_refuse(r, &e);
+        return;
+    }
     r->transport->submit(&r->ex);
 }
 
@@ -20174,6 +21966,20 @@ static bool httpx__hop_redirect(httpx__response *r) {
     return true;
 }
 
+/* An auth flow's round (auth_flow.c): when the flow asks for the request
+   to go again, it is built afresh and sent; false when r is final. A
+   stream's unread body (a 401's) costs its connection. */
+static bool httpx__hop_auth_round(httpx__response *r) {
+    httpx__err e;
+    if (!httpx__auth_flow_after(r)) return false;
+    if (r->ex.state != HTTPX__EX_DONE) r->transport->cancel(&r->ex);
+    httpx__hop_reset(r);
+    memset(&e, 0, sizeof e);
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    httpx__hop_send(r);
+    return true;
+}
+
 /* Step 6. The request stays for httpx_response_request; only its body
    source is let go (a multipart body's open files). */
 static void httpx__hop_publish(httpx__response *r) {
@@ -20191,7 +21997,7 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
         if (httpx__hop_retry(r)) continue;
-        if (!httpx__hop_redirect(r)) break;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
     return true;
@@ -20205,16 +22011,19 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
-        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
+        if (ex->state != HTTPX__EX_DONE) {           /* a stream: the reader takes the body */
+            if (httpx__hop_auth_round(r)) continue;
+            return;
+        }
         if (httpx__hop_retry(r)) continue;
-        if (!httpx__hop_redirect(r)) break;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
 }
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 20218 "httpx.h"
+#line 22027 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -20235,7 +22044,8 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
 static bool httpx__auth_kind_known(httpx_auth_kind k) {
-    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER;
+    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER ||
+           k == HTTPX_AUTH_DIGEST || k == HTTPX_AUTH_FLOW;
 }
 
 /* ---- the client ---- */
@@ -20261,6 +22071,7 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     if (o->max_redirects <= 0) o->max_redirects = 20;
     if (!o->max_head_size) o->max_head_size = 64 * 1024;
     if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
+    if (!o->max_decompression_ratio) o->max_decompression_ratio = HTTPX__DECOMPRESSION_RATIO_DEFAULT;
     if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
 }
 
@@ -20299,7 +22110,7 @@ static void httpx__client_protocols(httpx_client *c) {
 
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp, su;
+    size_t nh, np, sh, sp, su, sdu = 0, sdp = 0;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -20310,7 +22121,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
     su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
-    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
+    if (c->opts.auth.kind == HTTPX_AUTH_DIGEST) {   /* answered at each 401: kept for the client's life */
+        sdu = c->opts.auth.username ? strlen(c->opts.auth.username) + 1 : 0;
+        sdp = c->opts.auth.password ? strlen(c->opts.auth.password) + 1 : 0;
+    }
+    c->strings = (char *)httpx__malloc(sh + sp + su + sdu + sdp + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
@@ -20320,6 +22135,16 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (su) {           /* the route of every connection points at this one copy */
             memcpy(store, c->opts.uds, su);
             c->opts.uds = store;
+            store += su;
+        }
+        if (sdu) {
+            memcpy(store, c->opts.auth.username, sdu);
+            c->opts.auth.username = store;
+            store += sdu;
+        }
+        if (sdp) {
+            memcpy(store, c->opts.auth.password, sdp);
+            c->opts.auth.password = store;
         }
     }
     if (ok && c->opts.base_url) {
@@ -20344,6 +22169,7 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    if (ok) ok = httpx__hooks_copy(c);
     httpx__client_protocols(c);
     if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
     if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
@@ -20381,6 +22207,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
         httpx__conn_free(conn);
     }
     httpx__free(c->pollfds);
+    httpx__hooks_free(c);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
@@ -20397,6 +22224,24 @@ HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password
     a.kind = HTTPX_AUTH_BASIC;
     a.username = username;
     a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_DIGEST;
+    a.username = username;
+    a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_FLOW;
+    a.flow = flow;
+    a.flow_user_data = user_data;
     return a;
 }
 
@@ -20607,7 +22452,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 20611 "httpx.h"
+#line 22456 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -20834,7 +22679,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 20838 "httpx.h"
+#line 22683 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -21230,7 +23075,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 21234 "httpx.h"
+#line 23079 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -21265,7 +23110,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 21269 "httpx.h"
+#line 23114 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

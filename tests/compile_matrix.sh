@@ -13,6 +13,11 @@ bearssl=""
 openssl=""   # the other TLS backend (tls_openssl.c), when libssl-dev is there
 [ -f /usr/include/openssl/ssl.h ] && openssl="-DHTTPX_OPENSSL"
 warn="-Wall -Wextra -pedantic -Werror"
+# brotli and zstd bodies (HTTPX_BROTLI, HTTPX_ZSTD) when their headers are
+# installed (Debian: libbrotli-dev, libzstd-dev)
+codecs=""
+[ -f /usr/include/brotli/decode.h ] && codecs="$codecs -DHTTPX_BROTLI"
+[ -f /usr/include/zstd.h ] && codecs="$codecs -DHTTPX_ZSTD"
 
 try() {  # try NAME COMPILER FLAGS...
     name=$1; shift
@@ -29,6 +34,14 @@ for cc in gcc clang; do
         done
     done
 done
+# the codecs of the user's libraries, each alone and together
+if [ -n "$codecs" ]; then
+    for cc in gcc clang; do
+        for cfg in $codecs "$codecs"; do
+            try "$cc-c99$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn $cfg
+        done
+    done
+fi
 # the other resolver, getaddrinfo on a helper thread, which the rows above leave out
 for cc in gcc clang; do
     try "$cc-c99-DHTTPX_DNS_THREADS" $cc -std=c99 $warn -DHTTPX_DNS_THREADS $bearssl
@@ -47,17 +60,13 @@ dead_code() {  # dead_code NAME COMPILER FLAGS...
         fail=$((fail + 1))
     fi
 }
-# The inflater has no caller in the library until the response door decodes
-# bodies (issue 16): until then these rows leave it out (HTTPX_NO_INFLATE).
-# Drop the flag when it is wired.
-unwired="-DHTTPX_NO_INFLATE"
 for cc in gcc clang; do
-    for cfg in "" $bearssl $openssl "-DHTTPX_NO_COOKIES"; do
-        dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $unwired $cfg
+    for cfg in "" $bearssl $openssl "-DHTTPX_NO_COOKIES" "-DHTTPX_NO_INFLATE" ${codecs:+"$codecs"}; do
+        dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $cfg
     done
 done
 for cxx in g++ clang++; do
-    for cfg in "" "-DHTTPX_STATIC" $bearssl $openssl; do
+    for cfg in "" "-DHTTPX_STATIC" $bearssl $openssl ${codecs:+"$codecs"}; do
         try "$cxx$(echo "$cfg" | tr -d ' =')" $cxx -x c++ -std=c++11 $warn $cfg
     done
 done

@@ -53,7 +53,11 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
                               quietly means HTTP/1.1)
        HTTPX_NO_INFLATE       in the implementation file: leave the built-in gzip/deflate
-                              decoder out
+                              decoder out (bodies come as sent; Accept-Encoding: identity)
+       HTTPX_BROTLI           in the implementation file: also decode Content-Encoding: br
+                              (-lbrotlidec)
+       HTTPX_ZSTD             in the implementation file: also decode Content-Encoding: zstd
+                              (-lzstd)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
