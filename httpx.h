@@ -120,14 +120,25 @@
 #define HTTPX_VERSION_PATCH 0
 #define HTTPX_VERSION "0.1.0"
 
+/* mingw: its C99 printf family (%zu, %lld), not msvcrt's. */
+#if defined(HTTPX_IMPLEMENTATION) && defined(__MINGW32__) && !defined(__USE_MINGW_ANSI_STDIO)
+#define __USE_MINGW_ANSI_STDIO 1
+#endif
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdarg.h>
 
+/* HTTPX_DLL (as sokol's SOKOL_DLL), on Windows: the implementation file
+   exports the calls from a DLL (__declspec(dllexport)), other files import
+   them (__declspec(dllimport)). */
 #ifndef HTTPX_API
-#if defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
+#if defined(HTTPX_DLL) && defined(_WIN32) && defined(HTTPX_IMPLEMENTATION)
+#define HTTPX_API __declspec(dllexport)
+#elif defined(HTTPX_DLL) && defined(_WIN32)
+#define HTTPX_API extern __declspec(dllimport)
+#elif defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
 #define HTTPX_API static __attribute__((unused))  /* a program need not use every call */
 #elif defined(HTTPX_STATIC)
 #define HTTPX_API static
@@ -519,7 +530,9 @@ HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free
    cap; call again with a larger array when it returns cap). After the caller's
    own poll/epoll, httpx_client_process takes the same array with revents set
    and does the work with those events (it does not poll again; entries may be
-   reordered, they are matched by fd); it returns the tasks still in flight. */
+   reordered, they are matched by fd); it returns the tasks still in flight.
+   On Windows the struct is Winsock's (WSAPOLLFD): fd is a SOCKET, for
+   WSAPoll or select. */
 struct pollfd;
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
@@ -833,7 +846,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 837 "httpx.h"
+#line 850 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -868,10 +881,49 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 #endif
 #endif
 
-#if defined(_WIN32)
-#error "httpx.h: there is no Windows port yet; it goes in tools/src/platform.h and platform.c only"
+/* The format archetype of the library's printf-like calls: mingw's "printf"
+   is msvcrt's, without %zu; public.h turns on mingw's own C99 stdio, whose
+   archetype is __MINGW_PRINTF_FORMAT. */
+#if defined(__MINGW32__) && defined(__MINGW_PRINTF_FORMAT)
+#define HTTPX__PRINTF __MINGW_PRINTF_FORMAT
+#else
+#define HTTPX__PRINTF printf
 #endif
 
+#if defined(_WIN32)
+/* Windows: Winsock 2. WSAStartup runs once, from httpx__socket (see
+   platform.c). httpx_client_fds hands out these SOCKETs (as int: a SOCKET
+   value fits in 32 bits on every Windows so far). Name lookups go through
+   getaddrinfo on a thread (HTTPX_DNS_THREADS): the stub resolver would need
+   the system's DNS servers. */
+#ifndef HTTPX_DNS_THREADS
+#define HTTPX_DNS_THREADS 1
+#endif
+#if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0600
+#undef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600     /* Vista: inet_ntop, inet_pton, WSAPOLLFD */
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <errno.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+typedef SOCKET httpx__sock;
+#define HTTPX__NO_SOCK INVALID_SOCKET
+typedef WSAPOLLFD httpx__pollfd;
+#define MSG_NOSIGNAL 0          /* Winsock raises no SIGPIPE */
+#define HTTPX__SOCK_ERRNO() (WSAGetLastError())
+#define HTTPX__WOULD_BLOCK(err) ((err) == WSAEWOULDBLOCK)
+#define HTTPX__IN_PROGRESS(err) ((err) == WSAEWOULDBLOCK || (err) == WSAEINPROGRESS)
+#define HTTPX__INTERRUPTED(err) ((err) == WSAEINTR)
+#define HTTPX__REFUSED(err) ((err) == WSAECONNREFUSED)
+/* send/recv take an int length */
+#define HTTPX__IO_LEN(n) ((int)((n) > 0x40000000u ? 0x40000000u : (n)))
+/* A Winsock error code as text (strerror knows only the C library's). */
+HTTPX__PRIVATE const char *httpx__sock_strerror(int err);
+#else
 #include <errno.h>
 #include <poll.h>
 #include <sys/types.h>
@@ -895,6 +947,9 @@ typedef struct pollfd httpx__pollfd;
 #define HTTPX__IN_PROGRESS(err) ((err) == EINPROGRESS)
 #define HTTPX__INTERRUPTED(err) ((err) == EINTR)
 #define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
+#define HTTPX__IO_LEN(n) (n)
+#define httpx__sock_strerror(err) strerror(err)
+#endif
 
 /* The one process-wide lock, for what clients of several threads share (the
    system trust store). Held briefly; never around a blocking call. Compilers
@@ -922,7 +977,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 926 "httpx.h"
+#line 981 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1011,7 +1066,7 @@ typedef struct httpx__err {
 } httpx__err;
 HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(HTTPX__PRINTF, 3, 4)))
 #endif
     ;
 
@@ -1048,7 +1103,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1052 "httpx.h"
+#line 1107 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1059,6 +1114,156 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 #line 2 "tools/src/platform.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+#if defined(_WIN32)
+#include <bcrypt.h>
+#ifdef _MSC_VER
+#pragma comment(lib, "ws2_32")
+#pragma comment(lib, "bcrypt")
+#endif
+
+/* Winsock needs WSAStartup before its first call. It counts its callers, so
+   two threads racing here both start it and no harm is done; it is never
+   cleaned up (the process's exit does that). */
+static volatile LONG httpx__wsa_started;
+static bool httpx__wsa_start(void) {
+    WSADATA wsa;
+    if (httpx__wsa_started) return true;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return false;
+    InterlockedExchange(&httpx__wsa_started, 1);
+    return true;
+}
+
+HTTPX__PRIVATE double httpx__now(void) {
+    static LARGE_INTEGER freq;   /* fixed at boot: a race writes the same value */
+    LARGE_INTEGER t;
+    if (!freq.QuadPart) QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t);
+    return (double)t.QuadPart / (double)freq.QuadPart;
+}
+
+#if defined(HTTPX_BEARSSL) || defined(HTTPX_OPENSSL)
+static volatile LONG httpx__global_lock_word;
+HTTPX__PRIVATE void httpx__global_lock(void) {
+    while (InterlockedExchange(&httpx__global_lock_word, 1)) SwitchToThread();
+}
+HTTPX__PRIVATE void httpx__global_unlock(void) { InterlockedExchange(&httpx__global_lock_word, 0); }
+#endif
+
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
+    unsigned char *out = (unsigned char *)p;
+    while (n > 0) {
+        ULONG chunk = n > 0x10000000u ? 0x10000000u : (ULONG)n;
+        if (BCryptGenRandom(NULL, out, chunk, BCRYPT_USE_SYSTEM_PREFERRED_RNG) != 0) return false;
+        out += chunk;
+        n -= chunk;
+    }
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__fd_nonblock(httpx__sock fd) {
+    u_long one = 1;
+    return ioctlsocket(fd, FIONBIO, &one) == 0;
+}
+
+HTTPX__PRIVATE httpx__sock httpx__socket(int family, int type) {
+    httpx__sock fd;
+    if (!httpx__wsa_start()) return HTTPX__NO_SOCK;
+    /* WSA_FLAG_NO_HANDLE_INHERIT: the socket is not inherited by child
+       processes (the FD_CLOEXEC of POSIX). */
+    fd = WSASocketW(family, type, 0, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (fd == INVALID_SOCKET) return HTTPX__NO_SOCK;
+    if (!httpx__fd_nonblock(fd)) {
+        int err = WSAGetLastError();
+        closesocket(fd);
+        WSASetLastError(err);
+        return HTTPX__NO_SOCK;
+    }
+    return fd;
+}
+
+HTTPX__PRIVATE void httpx__sock_close(httpx__sock fd) { if (fd != HTTPX__NO_SOCK) closesocket(fd); }
+
+/* The poll wrapper is on select, not WSAPoll: WSAPoll before Windows 10 2004
+   does not report a failed non-blocking connect (no POLLERR/POLLHUP, the
+   wait just times out), which is also why curl avoids it. select reports
+   that failure in its except set. Winsock's fd_set is a count and an array
+   of SOCKETs (no FD_SETSIZE limit when sized by hand), so a set for n
+   sockets is allocated with room for n. */
+typedef struct httpx__fdset { u_int fd_count; SOCKET fd_array[1]; } httpx__fdset;
+
+HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
+    /* the three sets in one block from the user's allocator (HTTPX_MALLOC:
+       platform.c sits below base.c's httpx__malloc) */
+    size_t one = offsetof(httpx__fdset, fd_array) + (n ? n : 1) * sizeof(SOCKET);
+    httpx__fdset *rd, *wr, *ex;
+    unsigned char *block;
+    struct timeval tv;
+    size_t i;
+    int rc, ready = 0;
+    u_int used = 0;
+    if (one < sizeof(fd_set)) one = sizeof(fd_set);
+    one = (one + sizeof(SOCKET) - 1) / sizeof(SOCKET) * sizeof(SOCKET);
+    block = (unsigned char *)HTTPX_MALLOC(3 * one);
+    if (!block) {
+        WSASetLastError(WSA_NOT_ENOUGH_MEMORY);
+        return -1;
+    }
+    rd = (httpx__fdset *)(void *)block;
+    wr = (httpx__fdset *)(void *)(block + one);
+    ex = (httpx__fdset *)(void *)(block + 2 * one);
+    rd->fd_count = wr->fd_count = ex->fd_count = 0;
+    for (i = 0; i < n; i++) {
+        fds[i].revents = 0;
+        if (fds[i].fd == INVALID_SOCKET) continue;
+        used++;
+        if (fds[i].events & POLLIN) rd->fd_array[rd->fd_count++] = fds[i].fd;
+        if (fds[i].events & POLLOUT) wr->fd_array[wr->fd_count++] = fds[i].fd;
+        ex->fd_array[ex->fd_count++] = fds[i].fd;
+    }
+    if (!used) {
+        /* select refuses empty sets (WSAEINVAL): wait as poll would */
+        HTTPX_FREE(block);
+        if (timeout_ms != 0) Sleep(timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+        return 0;
+    }
+    tv.tv_sec = timeout_ms < 0 ? 0 : timeout_ms / 1000;
+    tv.tv_usec = timeout_ms < 0 ? 0 : (timeout_ms % 1000) * 1000;
+    rc = select(0, (fd_set *)(void *)rd, (fd_set *)(void *)wr, (fd_set *)(void *)ex, timeout_ms < 0 ? NULL : &tv);
+    if (rc > 0) {
+        for (i = 0; i < n; i++) {
+            if (fds[i].fd == INVALID_SOCKET) continue;
+            if (FD_ISSET(fds[i].fd, (fd_set *)(void *)rd)) fds[i].revents |= POLLIN;
+            if (FD_ISSET(fds[i].fd, (fd_set *)(void *)wr)) fds[i].revents |= POLLOUT;
+            if (FD_ISSET(fds[i].fd, (fd_set *)(void *)ex)) fds[i].revents |= POLLERR;
+            if (fds[i].revents) ready++;
+        }
+    }
+    HTTPX_FREE(block);
+    if (rc < 0) return WSAGetLastError() == WSAEINTR ? 0 : -1;
+    return ready;
+}
+
+HTTPX__PRIVATE const char *httpx__sock_strerror(int err) {
+    switch (err) {
+    case WSAECONNREFUSED: return "Connection refused";
+    case WSAECONNRESET: return "Connection reset by peer";
+    case WSAECONNABORTED: return "Software caused connection abort";
+    case WSAETIMEDOUT: return "Connection timed out";
+    case WSAEHOSTUNREACH: return "No route to host";
+    case WSAENETUNREACH: return "Network is unreachable";
+    case WSAEADDRNOTAVAIL: return "Cannot assign requested address";
+    case WSAEAFNOSUPPORT: return "Address family not supported by protocol";
+    case WSAENOTCONN: return "Transport endpoint is not connected";
+    case WSAESHUTDOWN: return "Cannot send after transport endpoint shutdown";
+    case WSAEMFILE: return "Too many open sockets";
+    case WSAENOBUFS: return "No buffer space available";
+    case WSANOTINITIALISED: return "Winsock is not initialised";
+    case WSA_NOT_ENOUGH_MEMORY: return "Not enough memory";
+    default: return "Winsock error";
+    }
+}
+
+#else /* POSIX */
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -1129,10 +1334,11 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
     if (rc < 0 && errno == EINTR) return 0;
     return rc;
 }
+#endif /* POSIX */
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1136 "httpx.h"
+#line 1342 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1336,7 +1542,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1340 "httpx.h"
+#line 1546 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1399,7 +1605,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1403 "httpx.h"
+#line 1609 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -1970,7 +2176,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 1974 "httpx.h"
+#line 2180 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2117,7 +2323,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2121 "httpx.h"
+#line 2327 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2159,7 +2365,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2163 "httpx.h"
+#line 2369 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2310,7 +2516,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2314 "httpx.h"
+#line 2520 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -2794,7 +3000,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 2798 "httpx.h"
+#line 3004 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3039,7 +3245,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3043 "httpx.h"
+#line 3249 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3420,7 +3626,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3424 "httpx.h"
+#line 3630 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -3878,7 +4084,7 @@ typedef struct httpx__hpack_rd {
 
 static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(HTTPX__PRINTF, 2, 3)))
 #endif
     ;
 static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...) {
@@ -4229,7 +4435,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4233 "httpx.h"
+#line 4439 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4282,7 +4488,7 @@ typedef struct httpx__h2_chk {
 /* A violation: stream 0 in `stream` means a connection error. */
 static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(HTTPX__PRINTF, 4, 5)))
 #endif
     ;
 static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...) {
@@ -4636,7 +4842,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4640 "httpx.h"
+#line 4846 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -4821,7 +5027,7 @@ static size_t httpx__h2_vmsg(httpx__h2_session *s, const char *fmt, va_list ap) 
 
 static int httpx__h2_conn_error(httpx__h2_session *s, uint32_t code, httpx_error err, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(HTTPX__PRINTF, 4, 5)))
 #endif
     ;
 /* Connection error (RFC 9113 5.4.1): GOAWAY with our reason, then the
@@ -4852,7 +5058,7 @@ static int httpx__h2_answer(httpx__h2_session *s) {
 static int httpx__h2_stream_error(httpx__h2_session *s, uint32_t id, uint32_t code, httpx_error err,
                                   const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
+    __attribute__((format(HTTPX__PRINTF, 5, 6)))
 #endif
     ;
 /* Stream error (RFC 9113 5.4.2): RST_STREAM, and a RESET event when the
@@ -5800,7 +6006,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 5804 "httpx.h"
+#line 6010 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -5849,7 +6055,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 5853 "httpx.h"
+#line 6059 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -5945,7 +6151,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 5949 "httpx.h"
+#line 6155 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6671,7 +6877,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6675 "httpx.h"
+#line 6881 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7086,7 +7292,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7090 "httpx.h"
+#line 7296 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7210,7 +7416,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7214 "httpx.h"
+#line 7420 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8181,7 +8387,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8185 "httpx.h"
+#line 8391 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8248,7 +8454,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8252 "httpx.h"
+#line 8458 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9077,7 +9283,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9081 "httpx.h"
+#line 9287 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9204,7 +9410,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9208 "httpx.h"
+#line 9414 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9220,6 +9426,9 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* #include "internal.h": earlier in httpx.h */
 /* #include "net_internal.h": earlier in httpx.h */
 #include <stdio.h>
+#if defined(_WIN32)
+#include <afunix.h>             /* sockaddr_un: Windows 10 1803 and later */
+#else
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -9230,6 +9439,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 #include <poll.h>
 #ifdef HTTPX_DNS_THREADS
 #include <netdb.h>
+#endif
 #endif
 
 /* ---- addresses ---- */
@@ -9348,31 +9558,31 @@ HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(
 
 HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n) {
     for (;;) {
-        ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+        ssize_t r = send(fd, (const char *)p, HTTPX__IO_LEN(n), MSG_NOSIGNAL);
         if (r >= 0) return (long)r;
-        if (HTTPX__INTERRUPTED(errno)) continue;
-        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+        if (HTTPX__INTERRUPTED(HTTPX__SOCK_ERRNO())) continue;
+        return HTTPX__WOULD_BLOCK(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n) {
     for (;;) {
-        ssize_t r = recv(fd, p, n, 0);
+        ssize_t r = recv(fd, (char *)p, HTTPX__IO_LEN(n), 0);
         if (r >= 0) return (long)r;
-        if (HTTPX__INTERRUPTED(errno)) continue;
-        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+        if (HTTPX__INTERRUPTED(HTTPX__SOCK_ERRNO())) continue;
+        return HTTPX__WOULD_BLOCK(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len) {
     if (connect(fd, sa, len) == 0) return 0;
-    return HTTPX__IN_PROGRESS(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    return HTTPX__IN_PROGRESS(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
 }
 
 HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
     int err = 0;
     socklen_t len = (socklen_t)sizeof err;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, (char *)&err, &len) < 0) err = HTTPX__SOCK_ERRNO();
     return err;
 }
 
@@ -9380,8 +9590,8 @@ HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
 HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e) {
     long r = httpx__sock_write(fd, p, n);
     if (r == HTTPX__BAD) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", httpx__sock_strerror(e->sys_errno));
     }
     return r;
 }
@@ -9390,8 +9600,8 @@ HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, ht
 HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e) {
     long r = httpx__sock_read(fd, p, n);
     if (r == HTTPX__BAD) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", httpx__sock_strerror(e->sys_errno));
     }
     return r;
 }
@@ -9428,12 +9638,12 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
-            e->sys_errno = errno;
-            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            e->sys_errno = HTTPX__SOCK_ERRNO();
+            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", httpx__sock_strerror(e->sys_errno));
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
-            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
         rc = httpx__sock_connect(s->fd, sa, ss->addrs.len[ss->index]);
         if (rc == 0) {
             ss->ready = true;
@@ -9447,8 +9657,8 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
             s->deadline = ss->all_deadline ? now + (ss->all_deadline - now) / left : 0;
             return HTTPX__AGAIN;
         }
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(e->sys_errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, httpx__sock_strerror(e->sys_errno));
         httpx__sock_close(s->fd);
         s->fd = HTTPX__NO_SOCK;
     }
@@ -9477,7 +9687,7 @@ static int httpx__ss_connect(httpx__stream *s, httpx__err *e) {
             return 1;
         }
         e->sys_errno = err;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(err));
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, httpx__sock_strerror(err));
     }
     httpx__sock_close(s->fd);
     s->fd = HTTPX__NO_SOCK;
@@ -9598,7 +9808,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9602 "httpx.h"
+#line 9812 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9629,7 +9839,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9633 "httpx.h"
+#line 9843 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10137,7 +10347,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10141 "httpx.h"
+#line 10351 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10171,7 +10381,7 @@ typedef struct httpx__dns httpx__dns;
 HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
 /* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
    (answer already known: call step). */
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+HTTPX__PRIVATE httpx__sock httpx__dns_fd(const httpx__dns *d);
 /* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
    fallback connects or sends. */
 HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
@@ -10193,7 +10403,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10197 "httpx.h"
+#line 10407 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10344,7 +10554,7 @@ struct httpx__dns {
    returns HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(HTTPX__PRINTF, 3, 4)))
 #endif
     ;
 
@@ -10360,7 +10570,7 @@ HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d);
 #else
 HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e);
 HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e);
-HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d);
+HTTPX__PRIVATE httpx__sock httpx__dns_thread_fd(const httpx__dns *d);
 HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #endif
 
@@ -10368,7 +10578,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10372 "httpx.h"
+#line 10582 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10388,8 +10598,15 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
 #include <fcntl.h>
+#if defined(_WIN32)
+#include <io.h>                 /* open, read, close */
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#else
+#include <unistd.h>
+#endif
 
 /* ---- small helpers ---- */
 
@@ -10592,8 +10809,8 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const 
 #endif
 }
 
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return -1;
+HTTPX__PRIVATE httpx__sock httpx__dns_fd(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return HTTPX__NO_SOCK;
 #ifdef HTTPX_DNS_THREADS
     return httpx__dns_thread_fd(d);
 #else
@@ -10651,7 +10868,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10655 "httpx.h"
+#line 10872 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -10665,12 +10882,12 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 #endif
 /* #include "dns_private.h": earlier in httpx.h */
 #include <stdio.h>
+
+#ifndef HTTPX_DNS_THREADS       /* always defined on Windows: no stub resolver there */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-
-#ifndef HTTPX_DNS_THREADS
 
 /* "ip", "ip:port", "[v6]" or "[v6]:port"; a v6 address may carry a numeric
    "%scope". */
@@ -10858,7 +11075,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 10862 "httpx.h"
+#line 11079 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11058,7 +11275,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11062 "httpx.h"
+#line 11279 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11076,9 +11293,9 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#ifndef HTTPX_DNS_THREADS
+#ifndef HTTPX_DNS_THREADS       /* always defined on Windows: no stub resolver there */
+#include <unistd.h>
 
 #define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
 enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
@@ -11401,7 +11618,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11405 "httpx.h"
+#line 11622 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11415,18 +11632,61 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 #endif
 /* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
-#include <unistd.h>
 
 #ifdef HTTPX_DNS_THREADS
+#if defined(_WIN32)
+/* Windows threads under the names this file uses. No pipe that WSAPoll or
+   select can wait on: the thread's "done" byte is a datagram that a UDP
+   socket on 127.0.0.1, connected to itself, sends to itself (both ends are
+   that one socket). */
+#include <process.h>
+typedef CRITICAL_SECTION httpx__dns_mutex;
+#define httpx__dns_mutex_init(m) InitializeCriticalSection(m)
+#define httpx__dns_mutex_destroy(m) DeleteCriticalSection(m)
+#define pthread_mutex_lock(m) EnterCriticalSection(m)
+#define pthread_mutex_unlock(m) LeaveCriticalSection(m)
+#define httpx__dns_wake_write(fd) send((fd), "x", 1, 0)
+#define httpx__dns_wake_read(fd, c) recv((fd), (c), 1, 0)
+static void httpx__dns_wake_close(httpx__sock fd0, httpx__sock fd1) { (void)fd1; closesocket(fd0); }
+/* One socket as both ends; 0 or an error code. */
+static int httpx__dns_wake_pair(httpx__sock fds[2]) {
+    struct sockaddr_in sa;
+    int len = (int)sizeof sa, err;
+    httpx__sock s = httpx__socket(AF_INET, SOCK_DGRAM);
+    if (s == HTTPX__NO_SOCK) return WSAGetLastError();
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s, (struct sockaddr *)&sa, len) != 0 || getsockname(s, (struct sockaddr *)&sa, &len) != 0 ||
+        connect(s, (struct sockaddr *)&sa, len) != 0) {
+        err = WSAGetLastError();
+        closesocket(s);
+        return err;
+    }
+    fds[0] = fds[1] = s;
+    return 0;
+}
+#else
+#include <unistd.h>
 #include <pthread.h>
 #include <signal.h>
+typedef pthread_mutex_t httpx__dns_mutex;
+#define httpx__dns_mutex_init(m) pthread_mutex_init((m), NULL)
+#define httpx__dns_mutex_destroy(m) pthread_mutex_destroy(m)
+#define httpx__dns_wake_write(fd) write((fd), "x", 1)
+#define httpx__dns_wake_read(fd, c) read((fd), (c), 1)
+static void httpx__dns_wake_close(int fd0, int fd1) {
+    close(fd0);
+    close(fd1);
+}
+#endif
 
 /* The job is shared by the caller and the thread and freed by whichever lets
    go last, so httpx__dns_free never waits for a slow getaddrinfo. */
 struct httpx__dns_job {
-    pthread_mutex_t lock;
+    httpx__dns_mutex lock;
     int refs;
-    int pipe[2];                    /* the thread writes a byte when done */
+    httpx__sock pipe[2];                  /* the thread writes a byte when done */
     bool done;
     int port;
     const char *why;                /* the lookup failed: why (a static string) */
@@ -11440,15 +11700,32 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     last = --j->refs == 0;
     pthread_mutex_unlock(&j->lock);
     if (!last) return;
-    pthread_mutex_destroy(&j->lock);
-    close(j->pipe[0]);
-    close(j->pipe[1]);
+    httpx__dns_mutex_destroy(&j->lock);
+    httpx__dns_wake_close(j->pipe[0], j->pipe[1]);
     httpx__free(j);
 }
 
 /* How many lookup threads still run, for the tests only: a detached thread
    frees its job last, so a leak check at exit waits for them. */
-#ifdef HTTPX__TEST_HOOKS
+#if defined(HTTPX__TEST_HOOKS) && defined(_WIN32)
+static SRWLOCK httpx__dns_threads_lock = SRWLOCK_INIT;
+static CONDITION_VARIABLE httpx__dns_threads_idle = CONDITION_VARIABLE_INIT;
+static int httpx__dns_threads_running;
+
+static void httpx__dns_threads_count(int delta) {
+    AcquireSRWLockExclusive(&httpx__dns_threads_lock);
+    httpx__dns_threads_running += delta;
+    if (httpx__dns_threads_running == 0) WakeAllConditionVariable(&httpx__dns_threads_idle);
+    ReleaseSRWLockExclusive(&httpx__dns_threads_lock);
+}
+
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void) {
+    AcquireSRWLockExclusive(&httpx__dns_threads_lock);
+    while (httpx__dns_threads_running > 0)
+        SleepConditionVariableSRW(&httpx__dns_threads_idle, &httpx__dns_threads_lock, INFINITE, 0);
+    ReleaseSRWLockExclusive(&httpx__dns_threads_lock);
+}
+#elif defined(HTTPX__TEST_HOOKS)
 static pthread_mutex_t httpx__dns_threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t httpx__dns_threads_idle = PTHREAD_COND_INITIALIZER;
 static int httpx__dns_threads_running;
@@ -11473,7 +11750,11 @@ static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
     httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
 }
 
+#if defined(_WIN32)
+static unsigned __stdcall httpx__dns_thread(void *arg) {
+#else
 static void *httpx__dns_thread(void *arg) {
+#endif
     httpx__dns_job *j = (httpx__dns_job *)arg;
     httpx__dns_list found;
     const char *why;
@@ -11483,13 +11764,54 @@ static void *httpx__dns_thread(void *arg) {
     j->found = found;
     j->why = why;
     j->done = true;
-    if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
+    if (httpx__dns_wake_write(j->pipe[1]) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
     httpx__dns_job_release(j);
     httpx__dns_threads_count(-1);
+#if defined(_WIN32)
+    return 0;
+#else
     return NULL;
+#endif
 }
 
+#if defined(_WIN32)
+HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
+    httpx__dns_job *j = (httpx__dns_job *)httpx__malloc(sizeof *j);
+    uintptr_t th;
+    int rc;
+    if (!j) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory resolving '%.100s'", d->host);
+        httpx__free(d);
+        return NULL;
+    }
+    memset(j, 0, sizeof *j);
+    memcpy(j->host, d->host, sizeof j->host);
+    if ((rc = httpx__dns_wake_pair(j->pipe)) != 0) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': no wake-up socket: %s", d->host,
+                    httpx__sock_strerror(rc));
+        httpx__free(j);
+        httpx__free(d);
+        return NULL;
+    }
+    httpx__dns_mutex_init(&j->lock);
+    j->refs = 2;
+    httpx__dns_threads_count(1);
+    th = _beginthreadex(NULL, 0, httpx__dns_thread, j, 0, NULL);
+    if (th == 0) {
+        httpx__dns_threads_count(-1);
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': cannot start a thread: %s", d->host,
+                    strerror(errno));
+        j->refs = 1;
+        httpx__dns_job_release(j);
+        httpx__free(d);
+        return NULL;
+    }
+    CloseHandle((HANDLE)th);   /* detached */
+    d->job = j;
+    return d;
+}
+#else
 HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = (httpx__dns_job *)httpx__malloc(sizeof *j);
     pthread_t tid;
@@ -11509,7 +11831,7 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
         return NULL;
     }
     for (i = 0; i < 2; i++) httpx__fd_nonblock(j->pipe[i]);
-    pthread_mutex_init(&j->lock, NULL);
+    httpx__dns_mutex_init(&j->lock);
     j->refs = 2;
     /* The thread starts with every signal blocked: the program's handlers
        keep running on the program's own threads. */
@@ -11532,12 +11854,14 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
     return d;
 }
 
+#endif
+
 HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = d->job;
     char c;
     bool done;
     const char *why;
-    while (read(j->pipe[0], &c, 1) > 0) {}
+    while (httpx__dns_wake_read(j->pipe[0], &c) > 0) {}
     pthread_mutex_lock(&j->lock);
     done = j->done;
     why = j->why;
@@ -11550,7 +11874,7 @@ HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     return 1;
 }
 
-HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d) { return d->job->pipe[0]; }
+HTTPX__PRIVATE httpx__sock httpx__dns_thread_fd(const httpx__dns *d) { return d->job->pipe[0]; }
 
 HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
     if (d->job) httpx__dns_job_release(d->job);
@@ -11561,7 +11885,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11565 "httpx.h"
+#line 11889 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11616,7 +11940,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11620 "httpx.h"
+#line 11944 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -11720,7 +12044,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11724 "httpx.h"
+#line 12048 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12668,7 +12992,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12672 "httpx.h"
+#line 12996 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -12861,7 +13185,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 12865 "httpx.h"
+#line 13189 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13494,7 +13818,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13498 "httpx.h"
+#line 13822 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -13587,7 +13911,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 13591 "httpx.h"
+#line 13915 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14083,7 +14407,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14087 "httpx.h"
+#line 14411 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14275,7 +14599,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14279 "httpx.h"
+#line 14603 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14805,7 +15129,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 14809 "httpx.h"
+#line 15133 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15054,7 +15378,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 15058 "httpx.h"
+#line 15382 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -15251,7 +15575,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 15255 "httpx.h"
+#line 15579 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15746,7 +16070,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 15750 "httpx.h"
+#line 16074 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -16123,7 +16447,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16127 "httpx.h"
+#line 16451 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -16739,7 +17063,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16743 "httpx.h"
+#line 17067 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -16845,13 +17169,13 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn);
+        httpx__sock fd = httpx__conn_fd(conn);
         conn->poll_index = -1;
         if (conn->state == HTTPX__CONN_CLOSED) continue;
         httpx__due_at(&next, conn->deadline);
         if (conn->state == HTTPX__CONN_READY && !conn->active)
             httpx__due_at(&next, conn->idle_since + c->opts.limits.keepalive_expiry);
-        if (fd < 0 || !conn->want || n >= cap) continue;
+        if (fd == HTTPX__NO_SOCK || !conn->want || n >= cap) continue;
         fds[n].fd = fd;
         fds[n].events = conn->want;
         fds[n].revents = 0;
@@ -16966,8 +17290,9 @@ HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd 
     httpx__conn *conn;
     httpx__pass_begin(c);
     for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn), i = conn->poll_index;
-        if (i < 0 || fd < 0) { conn->poll_index = -1; continue; }
+        httpx__sock fd = httpx__conn_fd(conn);
+        int i = conn->poll_index;
+        if (i < 0 || fd == HTTPX__NO_SOCK) { conn->poll_index = -1; continue; }
         if (!(i < n && fds[i].fd == fd))          /* the caller kept its own order */
             for (i = 0; i < n && fds[i].fd != fd; i++) {}
         conn->poll_index = i < n ? i : -1;
@@ -17012,7 +17337,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 17016 "httpx.h"
+#line 17341 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -17065,7 +17390,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 17069 "httpx.h"
+#line 17394 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17536,7 +17861,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17540 "httpx.h"
+#line 17865 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -17679,7 +18004,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 17683 "httpx.h"
+#line 18008 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -17917,7 +18242,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 17921 "httpx.h"
+#line 18246 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock.c   (grep anchor: >>mock)
@@ -18149,7 +18474,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of mock.c */
 
 #if defined(HTTPX_LINES)
-#line 18153 "httpx.h"
+#line 18478 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18316,7 +18641,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18320 "httpx.h"
+#line 18645 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18545,7 +18870,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18549 "httpx.h"
+#line 18874 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -18932,7 +19257,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 18936 "httpx.h"
+#line 19261 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -19159,7 +19484,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 19163 "httpx.h"
+#line 19488 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19555,7 +19880,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19559 "httpx.h"
+#line 19884 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19590,7 +19915,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19594 "httpx.h"
+#line 19919 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

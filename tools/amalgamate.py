@@ -126,6 +126,8 @@ SYSTEM_HEADERS = {
     "sys/types.h", "sys/socket.h", "sys/stat.h", "sys/time.h", "sys/un.h", "dirent.h", "pthread.h", "sched.h",
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
+    # Windows (platform.h and platform.c; dns.c's io.h, dns_thread.c's process.h)
+    "winsock2.h", "ws2tcpip.h", "windows.h", "bcrypt.h", "afunix.h", "io.h", "process.h",
 }
 
 # The system's socket and poll headers: the platform section (platform.h,
@@ -133,6 +135,7 @@ SYSTEM_HEADERS = {
 # them, so that a port to another system edits those files only.
 SOCKET_HEADERS = {
     "poll.h", "netdb.h", "sys/socket.h", "sys/un.h", "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
+    "winsock2.h", "ws2tcpip.h", "afunix.h",
 }
 SOCKET_HEADER_USERS = {"platform.h", "platform.c", "net.c", "dns_conf.c"}
 
