@@ -24,7 +24,11 @@ done
 if ! $CC_WIN $CFLAGS -o "$OUT/test_windows.exe" tests/windows/test_windows.c $LIBS 2>"$OUT/test_windows.log"; then
     echo "test-windows: FAIL: tests/windows/test_windows.c does not cross-build:"; head -20 "$OUT/test_windows.log"; exit 1
 fi
-echo "test-windows: examples and test_windows.exe cross-built"
+if ! $CC_WIN $CFLAGS -shared -static-libgcc -o "$OUT/httpx_dll.dll" tests/windows/dll_impl.c $LIBS 2>"$OUT/dll.log" ||
+   ! $CC_WIN ${CFLAGS% -static} -o "$OUT/dll_user.exe" tests/windows/dll_user.c "$OUT/httpx_dll.dll" 2>>"$OUT/dll.log"; then
+    echo "test-windows: FAIL: the HTTPX_DLL build:"; head -20 "$OUT/dll.log"; fail=1
+fi
+echo "test-windows: examples, test_windows.exe and the HTTPX_DLL pair cross-built"
 if [ -z "$WINE" ]; then echo "test-windows: SKIP running: no wine (Debian: wine wine64)"; exit $fail; fi
 export WINEDEBUG=-all WINEPREFIX="$(pwd)/$OUT/wineprefix"
 fifo1="$OUT/h1.in"; fifo2="$OUT/h2.in"
@@ -43,6 +47,9 @@ h1=$(head -1 "$OUT/h1.port"); h2=$(head -1 "$OUT/h2.port" | cut -d' ' -f1)
 if [ -z "$h1" ] || [ -z "$h2" ]; then echo "test-windows: FAIL: the servers did not start"; exit 1; fi
 timeout 600 "$WINE" "$OUT/test_windows.exe" "$h1" "$h2"
 rc=$?
+got=$(cd "$OUT" && timeout 120 "$WINE" ./dll_user.exe "http://127.0.0.1:$h1/bytes/1234" | tr -d '\r')
+if [ "$got" = "200 1234" ]; then echo "test-windows: ok: a program of the HTTPX_DLL build"
+else echo "test-windows: FAIL: dll_user.exe printed '$got', not '200 1234'"; fail=1; fi
 exec 7>&- 8>&-
 wait $p1 $p2 2>/dev/null
 rm -f "$fifo1" "$fifo2"
