@@ -10,6 +10,7 @@ HAVE_BEARSSL := $(shell test -f /usr/include/bearssl.h && echo 1)
 TLSFLAGS = $(if $(HAVE_BEARSSL),-DHTTPX_BEARSSL,)
 TLSLIBS  = $(if $(HAVE_BEARSSL),-lbearssl,)
 TESTCC   = $(CC) -std=c11 -g $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE $(TLSFLAGS) $(ZLIBFLAGS)
+IMPL_OBJ = $(BUILD)/httpx_impl.o
 EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 TLS_ON   = TLS: on (BearSSL); https:// URLs work.
 TLS_OFF  = TLS: off. For https:// install BearSSL (Debian/Ubuntu: apt-get install libbearssl-dev), then make clean all.
@@ -19,6 +20,13 @@ TLS_NOTE = $(if $(HAVE_BEARSSL),$(TLS_ON),$(TLS_OFF))
 HAVE_ZLIB := $(shell test -f /usr/include/zlib.h && echo 1)
 ZLIBFLAGS = $(if $(HAVE_ZLIB),-DHTTPX_TEST_ZLIB,)
 ZLIBLIBS  = $(if $(HAVE_ZLIB),-lz,)
+# Brotli and zstd bodies are the user's choice (HTTPX_BROTLI with libbrotlidec,
+# HTTPX_ZSTD with libzstd; Debian: libbrotli-dev, libzstd-dev): the tests build
+# with them when installed, and make their test data with the encoders.
+HAVE_BROTLI := $(shell test -f /usr/include/brotli/decode.h && echo 1)
+HAVE_ZSTD := $(shell test -f /usr/include/zstd.h && echo 1)
+ZLIBFLAGS += $(if $(HAVE_BROTLI),-DHTTPX_BROTLI,) $(if $(HAVE_ZSTD),-DHTTPX_ZSTD,)
+ZLIBLIBS += $(if $(HAVE_BROTLI),-lbrotlidec -lbrotlienc,) $(if $(HAVE_ZSTD),-lzstd,)
 HAVE_PYTHON := $(shell command -v $(PYTHON) >/dev/null 2>&1 && echo 1)
 # clang's UndefinedBehaviorSanitizer checks what gcc's does not (NULL + 0,
 # for one): the suite runs under it too when clang is installed.
@@ -69,6 +77,7 @@ test: check-amalgamation matrix $(BUILD)/test $(BUILD)/test-asan examples
 	$(MAKE) --no-print-directory $(BUILD)/test-dns-threads && $(BUILD)/test-dns-threads dns
 	$(MAKE) --no-print-directory modules
 	$(MAKE) --no-print-directory test-windows
+	$(MAKE) --no-print-directory platforms
 ifeq ($(HAVE_CLANG),1)
 	$(MAKE) --no-print-directory clang-san
 else
@@ -147,10 +156,11 @@ $(BUILD)/oom_h2: tests/oom/oom_h2.c httpx.h
 	@mkdir -p $(BUILD)
 	$(CC) -std=c99 -g -O1 $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=undefined $< -o $@
 
-# Examples and the tool are built with TLS when BearSSL is installed.
-$(BUILD)/examples/%: examples/%.c httpx.h
+# Examples and the tool are built with TLS when BearSSL is installed, each
+# linked against the one implementation object (see the platforms block).
+$(BUILD)/examples/%: examples/%.c httpx.h $(IMPL_OBJ)
 	@mkdir -p $(BUILD)/examples
-	$(CC) -std=c99 -O2 $(WARN) $(TLSFLAGS) $< -o $@ $(TLSLIBS)
+	$(CC) -std=c99 -O2 $(WARN) $(TLSFLAGS) -DHTTPX_NO_IMPLEMENTATION $< $(IMPL_OBJ) -o $@ $(TLSLIBS)
 
 # The first run: a local server (nginx, else tests/servers/rogue.py) on free
 # 127.0.0.1 ports, http and https with a throwaway CA, and the httpx tool
@@ -230,6 +240,80 @@ fuzz-ci: fuzz-build $(BUILD)/fuzz/seeds.stamp
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- platforms (issue 17; README: Platforms, Compile time and size) ----
+# The implementation compiled once (IMPL_OBJ, above): the examples and the tool link it.
+$(IMPL_OBJ): tools/httpx_impl.c httpx.h
+	@mkdir -p $(BUILD)
+	$(CC) -std=c99 -O2 $(WARN) $(TLSFLAGS) -c $< -o $@
+
+# The suite on other platforms, each leg where its tools are installed
+# (.ci/run installs them): 32-bit x86 (gcc -m32), big-endian (32-bit
+# PowerPC under qemu-user) and static musl. BearSSL for -m32 and musl is
+# built from Debian's source package by tools/build-bearssl.sh (needs
+# dpkg-dev and the network once). 32-bit builds take
+# -D_FILE_OFFSET_BITS=64: without it readdir fails on 64-bit inode numbers.
+PORTSRC  = $(filter-out tests/test_examples.c tests/test_cli.c,$(TESTSRC))
+PORTCC   = -std=c11 -g -O1 $(WARN) -Wno-unused-function -DHTTPX__PRIVATE= -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
+# The probes look for files rather than compile (every make pays for them):
+# gcc-multilib's /usr/include/asm and 32-bit libc, the PowerPC libc and
+# linker for clang, musl-gcc.
+HAVE_M32  := $(shell test -e /usr/include/asm/errno.h && test -f /usr/lib32/libc.so -o -f /usr/lib32/libc.a && echo 1)
+BE_CC     = $(CLANG) --target=powerpc-linux-gnu --sysroot=/usr/powerpc-linux-gnu
+BE_RUN    = qemu-ppc
+HAVE_BE   := $(shell command -v $(BE_RUN) >/dev/null 2>&1 && command -v powerpc-linux-gnu-ld >/dev/null 2>&1 && \
+                     command -v $(CLANG) >/dev/null 2>&1 && test -f /usr/powerpc-linux-gnu/lib/libc.a && echo 1)
+MUSL_CC   = musl-gcc
+HAVE_MUSL := $(shell command -v $(MUSL_CC) >/dev/null 2>&1 && echo 1)
+HAVE_DPKG_SOURCE := $(shell command -v dpkg-source >/dev/null 2>&1 && echo 1)
+# TLS in a leg when the system has BearSSL's headers (the tests expect TLS
+# then) and the source script can run.
+PORT_TLS  = $(and $(HAVE_BEARSSL),$(HAVE_DPKG_SOURCE))
+# The codecs under test on big-endian: HPACK, HTTP/2 frames, DNS wire, JSON,
+# UTF-16 text, URLs, inflate, headers.
+BE_TESTS  = hpack h2_frame dns_wire json text_ url inflate headers utf
+
+.PHONY: platforms test-m32 test-be test-musl size
+platforms: $(if $(HAVE_M32),test-m32) $(if $(HAVE_BE),test-be) $(if $(HAVE_MUSL),test-musl)
+	@$(if $(HAVE_M32),,echo "note: gcc -m32 does not link (Debian: gcc-multilib): the 32-bit leg did not run")
+	@$(if $(HAVE_BE),,echo "note: no powerpc cross toolchain or qemu-ppc (Debian: clang libc6-dev-powerpc-cross binutils-powerpc-linux-gnu libgcc-12-dev-powerpc-cross qemu-user): the big-endian leg did not run")
+	@$(if $(HAVE_MUSL),,echo "note: musl-gcc not found (Debian: musl-tools): the static musl leg did not run")
+
+$(BUILD)/bearssl-%/lib/libbearssl.a:
+	sh tools/build-bearssl.sh $*
+
+$(BUILD)/test-m32: httpx.h $(PORTSRC) $(TESTHDR) $(if $(PORT_TLS),$(BUILD)/bearssl-native-i386/lib/libbearssl.a)
+	$(CC) -m32 $(PORTCC) $(if $(PORT_TLS),-DHTTPX_BEARSSL -I$(BUILD)/bearssl-native-i386/include) \
+	    $(PORTSRC) -o $@ $(if $(PORT_TLS),$(BUILD)/bearssl-native-i386/lib/libbearssl.a) -lpthread
+
+test-m32: $(BUILD)/test-m32 examples
+	$(BUILD)/test-m32 $(T)
+
+$(BUILD)/test-be: httpx.h $(PORTSRC) $(TESTHDR)
+	$(BE_CC) -static $(PORTCC) $(PORTSRC) -o $@ -lpthread 2>&1 | { grep -v -e 'statically linked applications requires' -e 'RWX permissions' -e 'in function' || true; }
+	@test -x $@
+
+test-be: $(BUILD)/test-be
+	$(BE_RUN) $(BUILD)/test-be $(or $(T),$(BE_TESTS))
+
+$(BUILD)/test-musl: httpx.h $(PORTSRC) $(TESTHDR) $(if $(PORT_TLS),$(BUILD)/bearssl-musl/lib/libbearssl.a)
+	$(MUSL_CC) -static $(PORTCC) $(if $(PORT_TLS),-DHTTPX_BEARSSL -I$(BUILD)/bearssl-musl/include) \
+	    $(PORTSRC) -o $@ $(if $(PORT_TLS),$(BUILD)/bearssl-musl/lib/libbearssl.a) -lpthread
+
+test-musl: $(BUILD)/test-musl examples
+	$(BUILD)/test-musl $(T)
+
+# The stripped static size of examples/get.c with musl, three feature sets
+# (README's size table); the TLS row when BearSSL for musl can be built.
+size: httpx.h
+	@$(if $(HAVE_MUSL),,echo "make size needs musl-gcc (Debian: musl-tools)"; exit 1)
+	@$(if $(PORT_TLS),$(MAKE) --no-print-directory $(BUILD)/bearssl-musl/lib/libbearssl.a)
+	@sh tools/size.sh
+
+# CPU time to compile the implementation, median of 5 (README's table).
+.PHONY: compile-time
+compile-time: httpx.h
+	@sh tools/compile-time.sh 5
 
 # User-space instructions per warm request under callgrind for three rows
 # (h1 sequential, h1 with 64 in flight, h2c with 64 streams): the number a

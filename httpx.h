@@ -37,11 +37,13 @@
        >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>h1_proto >>h2_proto >>loop >>response >>app >>mock_routes >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
+       HTTPX_NO_IMPLEMENTATION  ignore HTTPX_IMPLEMENTATION in this file (-D on the command
+                              line): the implementation is linked from its own object
        HTTPX_STATIC           before every include: every function static (private copy)
        HTTPX_MALLOC(sz), HTTPX_REALLOC(p, sz), HTTPX_FREE(p)
                               in the implementation file: all three or none (#error)
@@ -50,7 +52,11 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
                               quietly means HTTP/1.1)
        HTTPX_NO_INFLATE       in the implementation file: leave the built-in gzip/deflate
-                              decoder out
+                              decoder out (bodies come as sent; Accept-Encoding: identity)
+       HTTPX_BROTLI           in the implementation file: also decode Content-Encoding: br
+                              (-lbrotlidec)
+       HTTPX_ZSTD             in the implementation file: also decode Content-Encoding: zstd
+                              (-lzstd)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers
@@ -99,11 +105,21 @@
 #endif
 #define HTTPX_H_INCLUDED
 
+/* HTTPX_NO_IMPLEMENTATION: the implementation is linked from an object of
+   its own (one file with HTTPX_IMPLEMENTATION, compiled once), so a file
+   that says HTTPX_IMPLEMENTATION, as each example does to stand alone, gets
+   the declarations only. The Makefile builds the examples this way. */
+#if defined(HTTPX_NO_IMPLEMENTATION) && defined(HTTPX_IMPLEMENTATION)
+#undef HTTPX_IMPLEMENTATION
+#endif
+
 /* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
    fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
    first include of the implementation file; otherwise define _POSIX_C_SOURCE
-   yourself. */
-#if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
+   yourself. A file built with HTTPX_NO_IMPLEMENTATION gets the same, so that
+   it sees the declarations it would see with its own copy. */
+#if (defined(HTTPX_IMPLEMENTATION) || defined(HTTPX_NO_IMPLEMENTATION)) && !defined(_WIN32) && \
+    !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -183,7 +199,7 @@ typedef enum httpx_error {
     HTTPX_ERR_INVALID_ARGUMENT,  /* an option that makes no sense */
     HTTPX_ERR_STREAM,            /* streaming misuse: body already read, read after close */
     HTTPX_ERR_CANCELLED,         /* the request was cancelled */
-    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: 4xx or 5xx */
+    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: not 2xx */
     HTTPX_ERR_NOMEM,             /* the allocator returned NULL */
     HTTPX_ERR_COUNT_             /* not an error: the number of codes */
 } httpx_error;
@@ -241,21 +257,87 @@ typedef int (*httpx_rewind_fn)(void *user_data);
    false is 0, which means the client's setting: say HTTPX_NO for "no". */
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
+/* >>retries
+   Opt-in resends on chosen statuses (httpx_client_opts.retry): a request that
+   is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) and whose body can
+   be produced again (none, or in memory: never upload or files) is sent
+   again when the answer's status is one of statuses, up to max times. The
+   wait before resend n (1, 2, ...) is the answer's Retry-After (seconds or
+   an HTTP-date) when it has one, else the backoff below; a Retry-After longer
+   than max_wait ends the retries and the answer is returned as it is (the
+   server asks for longer than the caller will wait). The body of an answer
+   that is retried is read (at most 64 KiB, else its connection is closed)
+   and dropped. timeout.total covers every try and wait.
+
+   The backoff, for connection retries (httpx_client_opts.retries) and
+   status retries without Retry-After: try n waits 0.5 * 2^(n-2) s (capped
+   at 30 s) times a random factor in [0.5, 1] (jitter, so that clients that
+   failed together do not come back together); a connection retry's first
+   try (n = 1) goes at once, as httpcore's (0, 0.5, 1, 2 s ...), a status
+   retry starts at n = 2. A retry whose wait would end past timeout.total is
+   not made: the last failure is returned. The wait is a timer of the
+   client's loop: nothing sleeps; httpx_client_fds' timeout counts down to
+   it. With the mock transport (httpx_client_opts.mock) resends go at once. */
+typedef struct httpx_retry {
+    int max;                    /* 0: no status retries */
+    const int *statuses;        /* 0-terminated, at most 16 (copied); NULL: 429, 502, 503, 504 */
+    double max_wait;            /* seconds; 0: 60. The longest Retry-After honoured */
+} httpx_retry;
+
 typedef enum httpx_auth_kind {
-    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
-                                   a client: none */
+    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password,
+                                   else .netrc's (see trust_env); a client: none */
     HTTPX_AUTH_NONE,            /* send no credentials (not even the client's or the URL's) */
     HTTPX_AUTH_BASIC,           /* username and password */
-    HTTPX_AUTH_BEARER           /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_BEARER,          /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_DIGEST,          /* username and password, answering a 401's Digest challenge */
+    HTTPX_AUTH_FLOW             /* a callback: flow and flow_user_data (see httpx_auth_fn) */
 } httpx_auth_kind;              /* another value is HTTPX_ERR_INVALID_ARGUMENT */
+
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_response httpx_response;
+/* >>auth_flow: a custom authentication, the C shape of HTTPX's Auth.auth_flow
+   generator (`response = yield request`). The callback is called
+     - with response NULL just before the request goes out (the first time,
+       before each round it asked for, and before each hop of a redirect that
+       stays on the first origin): edit the request (httpx_request_set_header
+       & co.); return HTTPX_AUTH_ACCEPT (0) to send it;
+     - with each final response (after redirects; a streamed or on_data
+       response: its head only, its body was not kept): return
+       HTTPX_AUTH_ACCEPT to keep it, or HTTPX_AUTH_RESEND to send the request
+       again; the request is built afresh from the options, and the callback
+       is called with NULL once more to put its credentials in. With on_data,
+       the body of a response sent again has gone through on_data too.
+   Returning a negated httpx_error (-HTTPX_ERR_STATUS...) ends the request
+   with that error. A request asking for more than HTTPX_AUTH_MAX_ROUNDS
+   rounds fails with HTTPX_ERR_LOCAL_PROTOCOL; one whose body cannot be
+   produced again (upload, files) fails with HTTPX_ERR_STREAM when a round
+   is asked for. After a redirect to another origin the flow is not called
+   again (credentials stay with their origin). It runs on the thread that
+   drives the client, inside that call: it must not call into the same
+   client, but may use another (a token endpoint, see
+   examples/token_refresh.c). Keep per-request state in user_data: the
+   callback cannot tell the requests of one client apart otherwise. */
+enum { HTTPX_AUTH_ACCEPT = 0, HTTPX_AUTH_RESEND = 1, HTTPX_AUTH_MAX_ROUNDS = 8 };
+typedef int (*httpx_auth_fn)(void *user_data, httpx_req *request, const httpx_response *response);
 
 typedef struct httpx_auth {
     httpx_auth_kind kind;
-    const char *username, *password;   /* HTTPX_AUTH_BASIC */
+    const char *username, *password;   /* HTTPX_AUTH_BASIC, HTTPX_AUTH_DIGEST */
     const char *token;                 /* HTTPX_AUTH_BEARER */
+    httpx_auth_fn flow;                /* HTTPX_AUTH_FLOW */
+    void *flow_user_data;              /* passed to flow */
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
 HTTPX_API httpx_auth httpx_bearer_auth(const char *token);
+/* Digest access authentication (RFC 7616): the request goes without
+   credentials; a 401 with a Digest challenge (MD5, MD5-sess, SHA-256,
+   SHA-256-sess; qop auth or auth-int; userhash) is answered once, and once
+   more when the server says the nonce was stale. The challenge is kept per
+   request (each request pays one 401 round trip). A body that is not in
+   memory cannot be sent twice: use content, json or data. */
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password);
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data);
 
 /* TLS settings of a client (https). Zeroed: verify against the system trust
    store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
@@ -281,7 +363,6 @@ typedef struct httpx_tls_opts {
    TLS compiled in). It stays loaded until the process ends. */
 HTTPX_API httpx_error httpx_tls_preload(void);
 
-typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;
 
 /* Nonblocking completion: called inside httpx_client_poll (or any call that
@@ -325,6 +406,8 @@ typedef struct httpx_opts {
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
     httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
+    bool raw;                   /* the body as it came, Content-Encoding not undone (HTTPX's
+                                   iter_raw): content, on_data and httpx_read all see wire bytes */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
     /* HTTPX's cookies= of one request: sent with the client jar's cookies in
@@ -347,28 +430,146 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
-/* >>mock: a transport that answers from memory, for tests (HTTPX's
-   MockTransport). With httpx_client_opts.mock set, no connection is made: each
-   request (each hop of a redirect too) calls the handler, which looks at the
-   request as sent and answers through the reply builder; the client's whole
-   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
-   it does over the network. The handler runs on the caller's thread, inside
-   the call that drives the client. */
-typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
-typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
-typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* >>app: a server in process, for testing your own HTTP app in C (Python's
+   WSGITransport/ASGITransport). With httpx_client_opts.app set, no socket is
+   made: each request (each hop of a redirect too) calls the handler, which
+   looks at the request as sent, reads its body in pieces
+   (httpx_app_read_body) and answers through the reply builder below: a
+   status, headers, and a body written whole, in pieces, or pulled from a
+   producer as the client reads (httpx_reply_stream), so that a large body is
+   never whole in memory on either side. The client's whole policy
+   (redirects, max_body_size, streaming, on_data, tasks) runs on top as it
+   does over the network; https:// URLs need no TLS. The handler runs on the
+   caller's thread, inside the call that drives the client, and answers at
+   once: of the client's timeouts only timeout.total applies (to a produced
+   body, HTTPX_ERR_TOTAL_TIMEOUT). A 204, 304 or HEAD answer has no body.
+       static void app(void *ud, const httpx_req *q, httpx_app_response *res) {
+           if (!strcmp(httpx_request_method(q), "GET")) httpx_reply_json(res, 200, "{\"ok\": true}");
+           else httpx_reply_status(res, 405);
+       }
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .app = app,
+                                                                .base_url = "http://app.test" });
+   >>mock: the same transport as HTTPX's MockTransport (httpx_client_opts.mock):
+   the request body, streamed uploads and files included, is read whole
+   before the handler runs (bounded by max_body_size), so httpx_request_body
+   gives it all. Mock routes (>>mock_routes) are such a handler. */
+typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
+typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
+typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
+typedef httpx_app_fn httpx_mock_fn;
 /* The answer: status 200, no headers, an empty body unless told otherwise.
-   Strings are copied. A Content-Length field is added unless the handler set
-   one. A header name or value the library would refuse from a caller (CR, LF,
-   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+   Strings and bytes are copied. A Content-Length field is added when the
+   length is known, unless the handler set one. A header name or value the
+   library would refuse from a caller (CR, LF, not a token) fails the request
+   with HTTPX_ERR_INVALID_HEADER; a body longer than a Content-Length the
+   handler set fails with HTTPX_ERR_REMOTE_PROTOCOL, a shorter one too, as
+   over the network. The first mistake is kept: later calls do nothing. */
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len);  /* replaces; len 0: strlen */
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len); /* appends len bytes */
 /* status, "Content-Type: application/json" and the body, in one call */
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json);
 /* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
    and message (NULL: httpx_strerror's) as if the network had failed. */
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message);
+/* The rest of the body (after any bytes written) comes from producer, called
+   as the client reads (httpx_read, on_data, or a body kept in memory): it
+   fills at most cap bytes of buf and returns how many, 0 at the end, or a
+   negative httpx_error (-HTTPX_ERR_READ) to fail the request with it.
+   length: the bytes it will give (Content-Length), or -1 unknown. Once the
+   client is done with it (the end, an error, a cancel, a HEAD request, a
+   redirect, the response freed) it is called one last time with buf NULL
+   and cap 0, to release user_data; a refused call (a second producer, a
+   reply already failed) makes that call at once. */
+typedef long (*httpx_app_body_fn)(void *user_data, char *buf, size_t cap);
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length);
+/* The request body, in pieces, while the handler runs: >0 bytes read into
+   buf, 0 the end, or a negative httpx_error. A caller's upload callback is
+   called from here, so an app reads a large upload without holding it; one
+   that fails fails the request with its error, whatever the app answers. An
+   app need not read it all. Under the mock the body was read whole before,
+   and this reads it again from memory. */
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap);
+/* >>mock_routes: a router to give as the mock (or app) handler, in the spirit
+   of Python's respx, so that a test reads as a list of what the server says:
+       httpx_mock_router *m = httpx_mock_router_new();
+       int users = httpx_mock_route_json(m, "GET", "https://api.test/users", 200, "[]");
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .mock = httpx_mock_router_handler,
+                                                                .mock_user_data = m });
+       ... requests ...
+       assert(httpx_mock_route_calls(m, users) == 1);
+       assert(httpx_mock_router_uncalled(m, msg, sizeof msg) == 0);   (msg lists them)
+       httpx_client_free(c); httpx_mock_router_free(m);
+   Each request goes to the first route, in the order added, whose method
+   (NULL or "*": any; else exact, "GET" does not match HEAD) and URL match.
+   The URL is matched as httpx_request_url spells it (absolute, params in
+   the query): a pattern "https://api.test/users" matches that URL whatever
+   its query; one with a '?' must match the query too; one ending in '*'
+   matches every URL that begins with the rest; one beginning with '/'
+   matches the path (and query) on any host, with the same rules. A request
+   no route matches fails with HTTPX_ERR_CONNECT, "no route matched GET
+   http://...". The route functions return the route's index (>= 0) or -1
+   (NULL URL or function, out of memory); a route that could not be made
+   leaves the router failed: every request then fails with why, so a test
+   cannot pass on half its routes. Strings are copied. Not thread-safe: one
+   router serves one thread's clients. */
+typedef struct httpx_mock_router httpx_mock_router;
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void);   /* NULL: out of memory */
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m);
+/* The handler: httpx_client_opts.mock (or .app) with the router as user data. */
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *request, httpx_app_response *response);
+/* A canned answer: status, a Content-Type (NULL: none) and a body (NULL: empty). */
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body);
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json);
+/* A header for a canned answer (route: an index from httpx_mock_route). */
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value);
+/* A function answers (a handler of its own, with its own user data). */
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data);
+/* The request fails with this error and message (NULL: httpx_strerror's), as
+   respx's side_effect=httpx.ConnectError: HTTPX_OK means HTTPX_ERR_CONNECT. */
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message);
+/* How many requests a route answered (-1: no such route). */
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route);
+/* How many routes were never called; buf (may be NULL) gets them listed,
+   "#1 GET https://api.test/users, #3 * /health", cut with "..." when cap is
+   too small. */
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap);
+/* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
+
+/* >>hooks: event hooks, as HTTPX's event_hooks={'request': [...], 'response': [...]}.
+   Arrays in httpx_client_opts, each ended by an entry whose fn is NULL,
+   called in order for every hop: each redirect hop and each round of an auth
+   flow gets its own calls. A request hook sees the request just before it
+   goes out and may edit it (httpx_request_set_header & co.). A response hook
+   sees the response as soon as its head is in, before any body is read, for
+   streams and non-streams alike (as in HTTPX): status, reason, headers, URL,
+   httpx_response_request; not the body. It may call httpx_raise_for_status.
+   A hook returns HTTPX_OK to go on; any other code ends the request with
+   that code and nothing more is sent (no further hook, hop or body read):
+   r->error_message names the hook ("response hook 'name' ...") unless the
+   hook failed through httpx_raise_for_status, whose words stay. Hooks run on
+   the thread that drives the client, inside the call that does; they must
+   not call into the client (no requests, no reading). name (may be NULL) is
+   for messages; arrays and names are copied at httpx_client_new. */
+typedef httpx_error (*httpx_request_hook_fn)(void *user_data, httpx_req *request);
+typedef httpx_error (*httpx_response_hook_fn)(void *user_data, httpx_response *response);
+typedef struct httpx_request_hook {
+    httpx_request_hook_fn fn;   /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_request_hook;
+typedef struct httpx_response_hook {
+    httpx_response_hook_fn fn;  /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_response_hook;
 
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
@@ -380,7 +581,11 @@ typedef struct httpx_client_opts {
     bool follow_redirects;
     int max_redirects;          /* 0: 20 */
     size_t max_head_size;       /* 0: 64 KiB. A longer response head is HTTPX_ERR_TOO_LARGE */
-    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
+    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams; counts decoded
+                                   bytes (a gzip body over it is HTTPX_ERR_TOO_LARGE) */
+    int max_decompression_ratio;/* 0: 200. A decoded body (gzip, deflate...) more than this many
+                                   times larger than its wire bytes, once past 1 MiB, ends in
+                                   HTTPX_ERR_DECODING (a decompression bomb); -1: no limit */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
@@ -398,6 +603,10 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    httpx_app_fn app;           /* NULL: the network. Else every request is served by this
+                                   in-process app (see >>app), bodies streamed both ways;
+                                   nothing is dialled. Set app or mock, not both */
+    void *app_user_data;        /* passed to app */
     int trust_env;              /* 0 or HTTPX_YES: read the environment as HTTPX's trust_env=True
                                    does (.netrc credentials, HTTP_PROXY and the like); HTTPX_NO:
                                    ignore it */
@@ -421,6 +630,8 @@ typedef struct httpx_client_opts {
     bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
                                    redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
                                    --proto-redir =https does, and the redirect is the response) */
+    const httpx_request_hook *request_hooks;   /* NULL: none. See >>hooks */
+    const httpx_response_hook *response_hooks; /* NULL: none. See >>hooks */
     /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
        https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
        reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
@@ -435,12 +646,23 @@ typedef struct httpx_client_opts {
     const char *proxy;          /* every request */
     const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
     const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
+    int retries;                /* 0: none. As HTTPX's HTTPTransport(retries=N): a request whose
+                                   connection could not be made (refused, unreachable, a name not
+                                   found, a connect timeout, a TLS handshake cut short; never a
+                                   certificate failure, never after a request byte went) is
+                                   tried up to N more times, after a backoff (see >>retries) */
+    httpx_retry retry;          /* resends on chosen statuses; off unless retry.max > 0 (see >>retries) */
+    const char *local_address;  /* NULL: the system's choice. A literal IPv4 or IPv6 address the
+                                   connections are made from (HTTPX's local_address); a target
+                                   address of the other family is skipped. Another value fails
+                                   every request with HTTPX_ERR_INVALID_ARGUMENT */
 } httpx_client_opts;
 
 /* >>response */
 struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
-    const char *error_message;  /* never NULL: "" when there is no error */
+    const char *error_message;  /* never NULL: "" when there is no error (or the words of the
+                                   last httpx_raise_for_status that said HTTPX_ERR_STATUS) */
     int sys_errno;              /* errno behind a network error, else 0 */
     int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 */
     int status_code;            /* 0 when no response came */
@@ -448,11 +670,12 @@ struct httpx_response {
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
     const char *url;            /* the final URL (after redirects); never NULL */
     double elapsed;             /* seconds from sending the request to the end of the response */
-    char *content;              /* the body, NUL-terminated; never NULL ("" when empty) */
-    size_t content_length;      /* bytes in content */
+    char *content;              /* the body, NUL-terminated; never NULL ("" when empty); decoded
+                                   (gzip, deflate...) unless httpx_opts.raw */
+    size_t content_length;      /* bytes in content (decoded) */
     /* streaming progress */
-    long long num_bytes_downloaded; /* body bytes received so far */
-    long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    long long num_bytes_downloaded; /* body bytes received so far, as sent (before decoding) */
+    long long expected_length;  /* Content-Length of the body (as sent), -1 when unknown */
     /* the connection that served it (what curl -v shows); "" when none or plain http */
     const char *tls_version;    /* "TLSv1.2" */
     const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
@@ -584,7 +807,9 @@ HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name)
    frames the body itself) and Host (derived from the URL unless given). */
 HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
 /* The body bytes (*len set; NULL and 0 for none). In a mock handler always
-   the whole body, streamed uploads and multipart included. On a response's
+   the whole body, streamed uploads and multipart included; in an app
+   handler the in-memory ones only (read the others with
+   httpx_app_read_body). On a response's
    request: in-memory bodies (content, json, data); NULL for a streamed
    upload or files sent over the network, whose bytes are not kept. */
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
@@ -615,14 +840,25 @@ HTTPX_API const char *httpx_encoding(httpx_response *r);
    (r->error says which); *len (may be NULL) gets the piece's length. The
    pointer stays valid until the next call. Do not mix with httpx_read_line. */
 HTTPX_API const char *httpx_read_text(httpx_response *r, size_t *len);
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r);
+/* r.raise_for_status(): HTTPX_OK for a 2xx; HTTPX_ERR_STATUS for any other
+   status (1xx and 3xx too, as HTTPX), with HTTPX's words in r->error_message:
+     Client error '404 Not Found' for url 'https://example.org/x'
+     For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404
+   ("Server error", "Redirect response" with a "Redirect location: '...'"
+   line, "Informational response"; HTTP/2's missing reason phrase is the
+   standard one). r->error is left alone: the response stays readable, as
+   HTTPX's does after HTTPStatusError, and a response hook that returns the
+   code ends the request with it. A failed request returns its r->error. */
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *r);
 HTTPX_API bool httpx_is_informational(const httpx_response *r);
 HTTPX_API bool httpx_is_success(const httpx_response *r);
 HTTPX_API bool httpx_is_redirect(const httpx_response *r);
 HTTPX_API bool httpx_is_client_error(const httpx_response *r);
 HTTPX_API bool httpx_is_server_error(const httpx_response *r);
 HTTPX_API bool httpx_is_error(const httpx_response *r);  /* 4xx or 5xx */
-/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error). */
+/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error).
+   Bytes are decoded (Content-Encoding undone; corrupt data: -HTTPX_ERR_DECODING) unless the
+   request set httpx_opts.raw, which gives them as sent. */
 HTTPX_API long httpx_read(httpx_response *r, void *buf, size_t cap);
 /* The next line without its newline (\n, \r\n or \r), NULL at the end or on error.
    The pointer stays valid until the next read. *len (may be NULL) gets its length. */
@@ -846,7 +1082,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 850 "httpx.h"
+#line 1086 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -977,7 +1213,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 981 "httpx.h"
+#line 1217 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1103,7 +1339,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1107 "httpx.h"
+#line 1343 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1338,7 +1574,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1342 "httpx.h"
+#line 1578 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1542,7 +1778,195 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1546 "httpx.h"
+#line 1782 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hash_internal.h   (grep anchor: >>hash_internal)
+   ====================================================================== */
+/* hash.c: MD5 and SHA-256, for digest authentication (RFC 7616), which
+   needs both whether or not a TLS library is built in. Not for anything
+   that needs collision resistance: MD5 is here only because servers still
+   ask for it. Private prefix: httpx__md5_, httpx__sha256_. */
+#if defined(HTTPX_LINES)
+#line 4 "tools/src/hash_internal.h"
+#endif
+#ifndef HTTPX__HASH_INTERNAL_H
+#define HTTPX__HASH_INTERNAL_H
+
+typedef struct httpx__md5 {
+    uint32_t h[4];
+    uint64_t len;               /* bytes so far */
+    unsigned char block[64];
+} httpx__md5;
+HTTPX__PRIVATE void httpx__md5_init(httpx__md5 *c);
+HTTPX__PRIVATE void httpx__md5_update(httpx__md5 *c, const void *p, size_t n);
+HTTPX__PRIVATE void httpx__md5_final(httpx__md5 *c, unsigned char out[16]);
+
+typedef struct httpx__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char block[64];
+} httpx__sha256;
+HTTPX__PRIVATE void httpx__sha256_init(httpx__sha256 *c);
+HTTPX__PRIVATE void httpx__sha256_update(httpx__sha256 *c, const void *p, size_t n);
+HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32]);
+
+#endif /* HTTPX__HASH_INTERNAL_H */
+/* End of hash_internal.h */
+
+#if defined(HTTPX_LINES)
+#line 1819 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hash.c   (grep anchor: >>hash)
+   ====================================================================== */
+/* hash: MD5 (RFC 1321) and SHA-256 (FIPS 180-4), written from the
+   specifications, incremental, no allocation. Digest authentication is
+   their only user (see hash_internal.h). */
+#if defined(HTTPX_LINES)
+#line 3 "tools/src/hash.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "hash_internal.h": earlier in httpx.h */
+
+static uint32_t httpx__rol32(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+static uint32_t httpx__ror32(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+/* ---- MD5 ---- */
+
+static void httpx__md5_block(httpx__md5 *c, const unsigned char *p) {
+    /* the shift amounts per round, and K[i] = floor(abs(sin(i + 1)) * 2^32) */
+    static const int s[4][4] = {{7, 12, 17, 22}, {5, 9, 14, 20}, {4, 11, 16, 23}, {6, 10, 15, 21}};
+    static const uint32_t k[64] = {
+        0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+        0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+        0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+        0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+        0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+        0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+        0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+        0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
+    uint32_t m[16], a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
+    int i;
+    for (i = 0; i < 16; i++)   /* little-endian words */
+        m[i] = (uint32_t)p[i * 4] | (uint32_t)p[i * 4 + 1] << 8 | (uint32_t)p[i * 4 + 2] << 16 | (uint32_t)p[i * 4 + 3] << 24;
+    for (i = 0; i < 64; i++) {
+        uint32_t f, t;
+        int g;
+        if (i < 16) { f = (b & cc) | (~b & d); g = i; }
+        else if (i < 32) { f = (d & b) | (~d & cc); g = (5 * i + 1) & 15; }
+        else if (i < 48) { f = b ^ cc ^ d; g = (3 * i + 5) & 15; }
+        else { f = cc ^ (b | ~d); g = (7 * i) & 15; }
+        t = d;
+        d = cc;
+        cc = b;
+        b = b + httpx__rol32(a + f + k[i] + m[g], s[i >> 4][i & 3]);
+        a = t;
+    }
+    c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
+}
+
+HTTPX__PRIVATE void httpx__md5_init(httpx__md5 *c) {
+    c->h[0] = 0x67452301; c->h[1] = 0xefcdab89; c->h[2] = 0x98badcfe; c->h[3] = 0x10325476;
+    c->len = 0;
+}
+
+/* Both hashes take 64-byte blocks: the input is gathered in block (len
+   bytes so far) and each full block is compressed. Returns how many bytes
+   of p it took: the caller compresses when the block is full, then calls
+   again with the rest. */
+static size_t httpx__hash_gather(unsigned char *block, uint64_t *len, const unsigned char *p, size_t n) {
+    size_t at = (size_t)(*len & 63), take = 64 - at < n ? 64 - at : n;
+    memcpy(block + at, p, take);
+    *len += take;
+    return take;
+}
+
+HTTPX__PRIVATE void httpx__md5_update(httpx__md5 *c, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    while (n) {
+        size_t took = httpx__hash_gather(c->block, &c->len, p, n);
+        p += took;
+        n -= took;
+        if ((c->len & 63) == 0) httpx__md5_block(c, c->block);
+    }
+}
+
+HTTPX__PRIVATE void httpx__md5_final(httpx__md5 *c, unsigned char out[16]) {
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80, zero = 0, len8[8];
+    int i;
+    httpx__md5_update(c, &pad, 1);
+    while ((c->len & 63) != 56) httpx__md5_update(c, &zero, 1);
+    for (i = 0; i < 8; i++) len8[i] = (unsigned char)(bits >> (8 * i));
+    httpx__md5_update(c, len8, 8);
+    for (i = 0; i < 16; i++) out[i] = (unsigned char)(c->h[i >> 2] >> (8 * (i & 3)));
+}
+
+/* ---- SHA-256 ---- */
+
+static void httpx__sha256_block(httpx__sha256 *c, const unsigned char *p) {
+    /* the first 32 bits of the fractional parts of the cube roots of the first 64 primes */
+    static const uint32_t k[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    uint32_t w[64], v[8], t1, t2;
+    int i;
+    for (i = 0; i < 16; i++)   /* big-endian words */
+        w[i] = (uint32_t)p[i * 4] << 24 | (uint32_t)p[i * 4 + 1] << 16 | (uint32_t)p[i * 4 + 2] << 8 | (uint32_t)p[i * 4 + 3];
+    for (i = 16; i < 64; i++) {
+        uint32_t s0 = httpx__ror32(w[i - 15], 7) ^ httpx__ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = httpx__ror32(w[i - 2], 17) ^ httpx__ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    for (i = 0; i < 8; i++) v[i] = c->h[i];
+    for (i = 0; i < 64; i++) {
+        uint32_t e = v[4], a = v[0];
+        t1 = v[7] + (httpx__ror32(e, 6) ^ httpx__ror32(e, 11) ^ httpx__ror32(e, 25)) + ((e & v[5]) ^ (~e & v[6])) + k[i] + w[i];
+        t2 = (httpx__ror32(a, 2) ^ httpx__ror32(a, 13) ^ httpx__ror32(a, 22)) + ((a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]));
+        v[7] = v[6]; v[6] = v[5]; v[5] = v[4]; v[4] = v[3] + t1;
+        v[3] = v[2]; v[2] = v[1]; v[1] = v[0]; v[0] = t1 + t2;
+    }
+    for (i = 0; i < 8; i++) c->h[i] += v[i];
+}
+
+HTTPX__PRIVATE void httpx__sha256_init(httpx__sha256 *c) {
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->len = 0;
+}
+
+HTTPX__PRIVATE void httpx__sha256_update(httpx__sha256 *c, const void *data, size_t n) {
+    const unsigned char *p = (const unsigned char *)data;
+    while (n) {
+        size_t took = httpx__hash_gather(c->block, &c->len, p, n);
+        p += took;
+        n -= took;
+        if ((c->len & 63) == 0) httpx__sha256_block(c, c->block);
+    }
+}
+
+HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32]) {
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80, zero = 0, len8[8];
+    int i;
+    httpx__sha256_update(c, &pad, 1);
+    while ((c->len & 63) != 56) httpx__sha256_update(c, &zero, 1);
+    for (i = 0; i < 8; i++) len8[i] = (unsigned char)(bits >> (56 - 8 * i));
+    httpx__sha256_update(c, len8, 8);
+    for (i = 0; i < 32; i++) out[i] = (unsigned char)(c->h[i >> 2] >> (24 - 8 * (i & 3)));
+}
+/* End of hash.c */
+
+#if defined(HTTPX_LINES)
+#line 1970 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1605,7 +2029,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1609 "httpx.h"
+#line 2033 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2176,7 +2600,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2180 "httpx.h"
+#line 2604 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2323,7 +2747,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2327 "httpx.h"
+#line 2751 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2365,7 +2789,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2369 "httpx.h"
+#line 2793 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2516,7 +2940,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2520 "httpx.h"
+#line 2944 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3000,7 +3424,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3004 "httpx.h"
+#line 3428 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3245,7 +3669,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3249 "httpx.h"
+#line 3673 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3626,7 +4050,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3630 "httpx.h"
+#line 4054 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4435,7 +4859,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4439 "httpx.h"
+#line 4863 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4842,7 +5266,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 4846 "httpx.h"
+#line 5270 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -6006,7 +6430,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6010 "httpx.h"
+#line 6434 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6055,7 +6479,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6059 "httpx.h"
+#line 6483 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6151,7 +6575,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6155 "httpx.h"
+#line 6579 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -6503,7 +6927,6 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     int ndig = 0;
     long long e10 = 0, ex = 0;
     bool neg = false, truncated = false, integer = true;
-    double d;
     if (*p == '-') { neg = true; p++; }
     if (!httpx__jp_digit(p, end)) return httpx__jp_expected(jp, p, "a digit");
     if (*p == '0') {
@@ -6544,7 +6967,7 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     }
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
     if (!truncated && m <= ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
-        d = (double)m;
+        double d = (double)m;
         d = e10 < 0 ? d / httpx__jp_pow10[-e10] : d * httpx__jp_pow10[e10];
         v->u.d = neg ? -d : d;
         return true;
@@ -6877,7 +7300,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 6881 "httpx.h"
+#line 7304 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7292,7 +7715,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7296 "httpx.h"
+#line 7719 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7318,7 +7741,8 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 #ifndef HTTPX_NO_INFLATE
 #define HTTPX__INFLATE_HISTORY 32768u   /* the deflate window: the farthest a match looks back */
 #define HTTPX__INFLATE_OUT 32768u       /* new output between two slides of the window */
-#define HTTPX__INFLATE_SLOP 16u         /* word-wise match copies may write this far past a match */
+#define HTTPX__INFLATE_SLOP 16u
+#define HTTPX__INFLATE_GZIP_TEXT_MAX 65536u  /* a gzip header's file name or comment, each */         /* word-wise match copies may write this far past a match */
 /* Table sizes: an 11-bit first level for literals/lengths and 8 bits for
    distances, each with second-level tables, are at most this big for any
    complete code of up to 15 bits (counted over every such code). */
@@ -7381,25 +7805,57 @@ HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t
    (e: HTTPX_ERR_DECODING, truncated). */
 HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
 
-/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
-   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
-   first), pushed through to a sink, with the decompression-bomb limits: a
-   total output cap and an output/input ratio, the ratio checked only once
-   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
-   a thousandfold quite honestly). */
+/* Content-Encoding decoding (content_coding.c): the layers of a
+   Content-Encoding value ("gzip", "deflate", "x-gzip", "identity", and "br"
+   under HTTPX_BROTLI, "zstd" under HTTPX_ZSTD; several, comma-separated,
+   undone last first), pushed through to a sink or pulled, with the
+   decompression-bomb limits: a total output cap and an output/input ratio,
+   the ratio checked only once the output passes HTTPX__CDEC_RATIO_FLOOR
+   (small bodies of zeros compress a thousandfold quite honestly). */
 #define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
 #define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+#define HTTPX__CDEC_LIB_OUT 32768u      /* a library decoder's output between two steps */
+/* zstd's window, at most: RFC 8878 asks HTTP decoders for 8 MiB, and a
+   server's frame header must not make us allocate more (zstd allows 128 MiB) */
+#define HTTPX__CDEC_ZSTD_WINDOW_LOG 23
+enum httpx__coding { HTTPX__CODING_INFLATE, HTTPX__CODING_BROTLI, HTTPX__CODING_ZSTD };
+typedef struct httpx__cdec_layer {
+    enum httpx__coding coding;
+    httpx__inflate *z;                  /* inflate's state */
+    void *lib;                          /* the library's decoder (brotli, zstd) */
+    unsigned char *buf;                 /* its output (HTTPX__CDEC_LIB_OUT bytes) */
+    bool complete;                      /* the library said the stream is whole */
+} httpx__cdec_layer;
 typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
 typedef struct httpx__cdec {
     unsigned nlayers;
-    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    httpx__cdec_layer layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    /* each layer's output not yet taken by the next (a view into that
+       layer's window, valid until it steps again, which it does only once
+       the view is used up), and whether it must step again even without
+       new input (its window filled up) */
+    const unsigned char *pend[HTTPX__CDEC_MAX_LAYERS];
+    size_t pend_n[HTTPX__CDEC_MAX_LAYERS];
+    bool again[HTTPX__CDEC_MAX_LAYERS];
+    const unsigned char *in;            /* encoded bytes given, not yet taken by the first layer */
+    size_t in_n;
     uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
     uint64_t max_out;                   /* 0: no cap */
     unsigned max_ratio;                 /* 0: no ratio limit */
 } httpx__cdec;
 /* Sets d up for a Content-Encoding value. Returns the number of layers to
    undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
-   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). The
+   codings we undo, for Accept-Encoding: HTTPX__CDEC_ACCEPT. */
+#if defined(HTTPX_BROTLI) && defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br, zstd"
+#elif defined(HTTPX_BROTLI)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br"
+#elif defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, zstd"
+#else
+#define HTTPX__CDEC_ACCEPT "gzip, deflate"
+#endif
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e);
 /* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
@@ -7407,6 +7863,14 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
    "stopped by the sink" and the caller knows better). */
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e);
+/* The same, pulled: httpx__cdec_input gives encoded bytes (the caller
+   keeps them until httpx__cdec_pull has taken them all, i.e. returned 0),
+   httpx__cdec_pull copies decoded bytes into buf: >0 bytes, 0 when all the
+   input given is used and more is needed (or the end: see finish), or
+   HTTPX__BAD. Memory stays the layers' windows, however large the body or
+   small the reads. */
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n);
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e);
 /* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
@@ -7416,7 +7880,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7420 "httpx.h"
+#line 7884 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8071,7 +8535,16 @@ static int httpx__inf_gzip_head(httpx__inflate *z, httpx__inf_io *io, httpx__err
             break;
         case HTTPX__INF_H_NAME:
         case HTTPX__INF_H_COMMENT:
-            if (c == 0) z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            /* zero-terminated, of any length by the RFC: an endless one
+               would read a body forever with no output, so it is capped
+               (hleft counts it; every field before it leaves hleft 0) */
+            if (c == 0) {
+                z->hleft = 0;
+                z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            } else if (++z->hleft > HTTPX__INFLATE_GZIP_TEXT_MAX) {
+                return httpx__inf_bad(z, io, e, h == HTTPX__INF_H_NAME ? "header file name too long"
+                                                                        : "header comment too long");
+            }
             break;
         case HTTPX__INF_H_HCRC1:
             z->trailer = (unsigned)c;
@@ -8275,17 +8748,194 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
     return HTTPX__BAD;
 }
 
-/* ---- Content-Encoding: layers and limits ---- */
+#endif /* HTTPX_NO_INFLATE */
+/* End of inflate.c */
+
+#if defined(HTTPX_LINES)
+#line 8756 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file content_coding.c   (grep anchor: >>content_coding)
+   ====================================================================== */
+/* content_coding: the layers of a Content-Encoding, undone in turn, with
+   the decompression-bomb limits. gzip and deflate are inflate.c's; br and
+   zstd are the user's libraries (HTTPX_BROTLI: libbrotlidec; HTTPX_ZSTD:
+   libzstd), each behind the same step as inflate: take input, give a view
+   of output, say whether it must be called again, is complete, or failed.
+   Layers are pulled: a layer steps only once its last output was all taken
+   by the next, so every view stays valid and memory stays the layers'
+   windows, however large the body. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/content_coding.c"
+#endif
+/* #include "inflate_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_INFLATE
+
+#include <string.h>
+#ifdef HTTPX_BROTLI
+#include <brotli/decode.h>
+#endif
+#ifdef HTTPX_ZSTD
+#include <zstd.h>
+#endif
+
+/* ---- the library decoders, as inflate steps ---- */
+
+#ifdef HTTPX_BROTLI
+/* brotli allocates through ours, so an allocator the user set (and the
+   out-of-memory tests) see its memory too */
+static void *httpx__br_alloc(void *opaque, size_t n) {
+    (void)opaque;
+    return httpx__malloc(n);
+}
+static void httpx__br_free(void *opaque, void *p) {
+    (void)opaque;
+    httpx__free(p);
+}
+
+static int httpx__br_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                          httpx__err *e) {
+    size_t avail_in = n, avail_out = HTTPX__CDEC_LIB_OUT;
+    const uint8_t *next_in = in;
+    uint8_t *next_out = l->buf;
+    BrotliDecoderResult rc;
+    if (l->complete) {
+        *used = 0;
+        *outn = 0;
+        if (!n) return 0;
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", n);
+        return HTTPX__BAD;
+    }
+    rc = BrotliDecoderDecompressStream((BrotliDecoderState *)l->lib, &avail_in, &next_in, &avail_out, &next_out,
+                                       NULL);
+    *used = n - avail_in;
+    *outn = HTTPX__CDEC_LIB_OUT - avail_out;
+    switch (rc) {
+    case BROTLI_DECODER_RESULT_SUCCESS:
+        l->complete = true;
+        if (avail_in) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %zu bytes after the end of the stream", avail_in);
+            return HTTPX__BAD;
+        }
+        return 0;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: return HTTPX__AGAIN;
+    case BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: return 1;
+    default:
+        httpx__fail(e, HTTPX_ERR_DECODING, "corrupt brotli data: %s",
+                    BrotliDecoderErrorString(BrotliDecoderGetErrorCode((BrotliDecoderState *)l->lib)));
+        return HTTPX__BAD;
+    }
+}
+#endif
+
+#ifdef HTTPX_ZSTD
+/* Frames may follow one another (RFC 8878 3.1); the stream is complete
+   when the last one is whole and all its output was given. */
+static int httpx__zstd_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used, size_t *outn,
+                            httpx__err *e) {
+    ZSTD_inBuffer ib;
+    ZSTD_outBuffer ob;
+    size_t rc;
+    ib.src = in;
+    ib.size = n;
+    ib.pos = 0;
+    ob.dst = l->buf;
+    ob.size = HTTPX__CDEC_LIB_OUT;
+    ob.pos = 0;
+    do {   /* a call may stop at the end of a frame with input left */
+        rc = ZSTD_decompressStream((ZSTD_DStream *)l->lib, &ob, &ib);
+        *used = ib.pos;
+        *outn = ob.pos;
+        if (ZSTD_isError(rc)) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt zstd data: %s", ZSTD_getErrorName(rc));
+            return HTTPX__BAD;
+        }
+        l->complete = rc == 0;
+    } while (ib.pos < ib.size && ob.pos < ob.size);
+    if (ob.pos == ob.size) return 1;    /* more may be waiting inside */
+    return rc == 0 && ib.pos == ib.size ? 0 : HTTPX__AGAIN;
+}
+#endif
+
+/* One step of layer l, with inflate's contract (inflate_internal.h). */
+static int httpx__cdec_step(httpx__cdec_layer *l, const unsigned char *in, size_t n, size_t *used,
+                            const unsigned char **out, size_t *outn, httpx__err *e) {
+    switch (l->coding) {
+#ifdef HTTPX_BROTLI
+    case HTTPX__CODING_BROTLI:
+        *out = l->buf;
+        return httpx__br_step(l, in, n, used, outn, e);
+#endif
+#ifdef HTTPX_ZSTD
+    case HTTPX__CODING_ZSTD:
+        *out = l->buf;
+        return httpx__zstd_step(l, in, n, used, outn, e);
+#endif
+    default: return httpx__inflate_step(l->z, in, n, used, out, outn, e);
+    }
+}
+
+static int httpx__cdec_layer_finish(const httpx__cdec_layer *l, httpx__err *e) {
+    static const char *const names[] = {"", "brotli", "zstd"};
+    if (l->coding == HTTPX__CODING_INFLATE) return httpx__inflate_finish(l->z, e);
+    if (l->complete) return 0;
+    httpx__fail(e, HTTPX_ERR_DECODING, "truncated %s data: the body ends inside the stream", names[l->coding]);
+    return HTTPX__BAD;
+}
+
+static void httpx__cdec_layer_free(httpx__cdec_layer *l) {
+    httpx__free(l->z);
+#ifdef HTTPX_BROTLI
+    if (l->coding == HTTPX__CODING_BROTLI && l->lib) BrotliDecoderDestroyInstance((BrotliDecoderState *)l->lib);
+#endif
+#ifdef HTTPX_ZSTD
+    if (l->coding == HTTPX__CODING_ZSTD && l->lib) ZSTD_freeDStream((ZSTD_DStream *)l->lib);
+#endif
+    httpx__free(l->buf);
+    memset(l, 0, sizeof *l);
+}
+
+/* Makes the state of a layer: false when out of memory. */
+static bool httpx__cdec_layer_new(httpx__cdec_layer *l, enum httpx__coding coding, enum httpx__inflate_wrap wrap) {
+    memset(l, 0, sizeof *l);
+    l->coding = coding;
+    if (coding == HTTPX__CODING_INFLATE) {
+        l->z = (httpx__inflate *)httpx__malloc(sizeof *l->z);
+        if (!l->z) return false;
+        httpx__inflate_init(l->z, wrap);
+        return true;
+    }
+    l->buf = (unsigned char *)httpx__malloc(HTTPX__CDEC_LIB_OUT);
+    if (!l->buf) return false;
+#ifdef HTTPX_BROTLI
+    if (coding == HTTPX__CODING_BROTLI) l->lib = BrotliDecoderCreateInstance(httpx__br_alloc, httpx__br_free, NULL);
+#endif
+#ifdef HTTPX_ZSTD
+    if (coding == HTTPX__CODING_ZSTD) {
+        ZSTD_DStream *z = ZSTD_createDStream();
+        if (z && ZSTD_isError(ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, HTTPX__CDEC_ZSTD_WINDOW_LOG))) {
+            ZSTD_freeDStream(z);
+            z = NULL;
+        }
+        l->lib = z;
+    }
+#endif
+    return l->lib != NULL;
+}
+
+/* ---- layers and limits ---- */
 
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d) {
     unsigned i;
-    for (i = 0; i < d->nlayers; i++) httpx__free(d->layer[i]);
+    for (i = 0; i < d->nlayers; i++) httpx__cdec_layer_free(&d->layer[i]);
     d->nlayers = 0;
 }
 
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e) {
     enum httpx__inflate_wrap wraps[HTTPX__CDEC_MAX_LAYERS];
+    enum httpx__coding codings[HTTPX__CDEC_MAX_LAYERS];
     unsigned count = 0, i;
     size_t at = 0;
     memset(d, 0, sizeof *d);
@@ -8307,8 +8957,16 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: more than %d layers", HTTPX__CDEC_MAX_LAYERS);
             return HTTPX__BAD;
         }
+        codings[count] = HTTPX__CODING_INFLATE;
+        wraps[count] = HTTPX__INFLATE_RAW;
         if (httpx__str_ieq(tok, "gzip") || httpx__str_ieq(tok, "x-gzip")) wraps[count++] = HTTPX__INFLATE_GZIP;
         else if (httpx__str_ieq(tok, "deflate")) wraps[count++] = HTTPX__INFLATE_DEFLATE;
+#ifdef HTTPX_BROTLI
+        else if (httpx__str_ieq(tok, "br")) codings[count++] = HTTPX__CODING_BROTLI;
+#endif
+#ifdef HTTPX_ZSTD
+        else if (httpx__str_ieq(tok, "zstd")) codings[count++] = HTTPX__CODING_ZSTD;
+#endif
         else {
             httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: unknown coding \"%.*s\"", (int)(tok.n > 40 ? 40 : tok.n),
                         tok.p);
@@ -8317,22 +8975,19 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
     }
     /* the codings are listed in the order they were applied: undo the last first */
     for (i = 0; i < count; i++) {
-        httpx__inflate *z = (httpx__inflate *)httpx__malloc(sizeof *z);
-        if (!z) {
+        if (!httpx__cdec_layer_new(&d->layer[d->nlayers], codings[count - 1 - i], wraps[count - 1 - i])) {
+            d->nlayers++;   /* what it made is freed with the others */
             httpx__cdec_free(d);
             httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a decoder");
             return HTTPX__BAD;
         }
-        httpx__inflate_init(z, wraps[count - 1 - i]);
-        d->layer[d->nlayers++] = z;
+        d->nlayers++;
     }
     return (int)count;
 }
 
-/* Output of the last layer: the limits, then the sink. */
-static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, httpx__cdec_sink sink, void *ctx,
-                           httpx__err *e) {
-    if (n == 0) return 0;
+/* The limits, on n more bytes of decoded output. */
+static int httpx__cdec_limits(httpx__cdec *d, size_t n, httpx__err *e) {
     d->out += n;
     if (d->max_out && d->out > d->max_out) {
         httpx__fail(e, HTTPX_ERR_DECODING, "decompressed body over the limit of %llu bytes (a decompression bomb?)",
@@ -8345,49 +9000,110 @@ static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, htt
                     (unsigned long long)d->out, (unsigned long long)d->wire, d->max_ratio);
         return HTTPX__BAD;
     }
-    if (sink(ctx, p, n) != 0) {
-        httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
-        return HTTPX__BAD;
-    }
     return 0;
 }
 
-static int httpx__cdec_layer(httpx__cdec *d, unsigned i, const unsigned char *in, size_t n, httpx__cdec_sink sink,
-                             void *ctx, httpx__err *e) {
-    size_t off = 0;
-    int rc = HTTPX__AGAIN;
-    if (i == d->nlayers) return httpx__cdec_out(d, in, n, sink, ctx, e);
-    while (off < n || rc == 1) {
-        size_t used, outn;
-        const unsigned char *out;
-        rc = httpx__inflate_step(d->layer[i], in + off, n - off, &used, &out, &outn, e);
+/* Makes layer i have output waiting (pend[i]): 1 when it has, 0 when the
+   input given is used up first, HTTPX__BAD. A layer steps only once its
+   last output is all taken, so the views stay valid. */
+static int httpx__cdec_fill(httpx__cdec *d, unsigned i, httpx__err *e) {
+    for (;;) {
+        const unsigned char **in, *out;
+        size_t *in_n, used, outn;
+        int rc;
+        if (d->pend_n[i]) return 1;
+        if (i == 0) {
+            in = &d->in;
+            in_n = &d->in_n;
+            if (!*in_n && !d->again[0]) return 0;
+        } else {
+            rc = httpx__cdec_fill(d, i - 1, e);
+            if (rc == HTTPX__BAD) return HTTPX__BAD;
+            if (rc == 0 && !d->again[i]) return 0;
+            in = &d->pend[i - 1];
+            in_n = &d->pend_n[i - 1];
+        }
+        rc = httpx__cdec_step(&d->layer[i], *in, *in_n, &used, &out, &outn, e);
         if (rc == HTTPX__BAD) return HTTPX__BAD;
-        off += used;
-        if (outn && httpx__cdec_layer(d, i + 1, out, outn, sink, ctx, e) != 0) return HTTPX__BAD;
-        if (rc != 1 && used == 0 && off < n) break;   /* a guard: a step takes all its input or fills the window */
+        *in += used;
+        *in_n -= used;
+        d->pend[i] = out;
+        d->pend_n[i] = outn;
+        d->again[i] = rc == 1;
+        /* a guard: a step takes all its input or fills its window */
+        if (rc != 1 && !outn && *in_n) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "corrupt data: the decoder stopped with %zu bytes left", *in_n);
+            return HTTPX__BAD;
+        }
     }
-    return 0;
+}
+
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n) {
+    d->in = (const unsigned char *)in;
+    d->in_n = n;
+    d->wire += n;
+}
+
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e) {
+    unsigned last = d->nlayers - 1;
+    size_t k;
+    int rc;
+    if (!d->nlayers) {   /* identity: the input as it is */
+        k = d->in_n < cap ? d->in_n : cap;
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        if (k) memcpy(buf, d->in, k);
+        d->in += k;
+        d->in_n -= k;
+        return (long)k;
+    }
+    rc = httpx__cdec_fill(d, last, e);
+    if (rc <= 0) return rc;
+    k = d->pend_n[last] < cap ? d->pend_n[last] : cap;
+    if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+    memcpy(buf, d->pend[last], k);
+    d->pend[last] += k;
+    d->pend_n[last] -= k;
+    return (long)k;
 }
 
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e) {
-    d->wire += n;
-    if (n == 0) return 0;
-    return httpx__cdec_layer(d, 0, (const unsigned char *)in, n, sink, ctx, e);
+    unsigned last = d->nlayers - 1;
+    int rc;
+    httpx__cdec_input(d, in, n);
+    if (!d->nlayers) {   /* identity */
+        d->in_n = 0;
+        if (n && httpx__cdec_limits(d, n, e) != 0) return HTTPX__BAD;
+        if (n && sink(ctx, (const unsigned char *)in, n) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+        return 0;
+    }
+    while ((rc = httpx__cdec_fill(d, last, e)) == 1) {
+        size_t k = d->pend_n[last];
+        if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
+        d->pend_n[last] = 0;
+        if (sink(ctx, d->pend[last], k) != 0) {
+            httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
+            return HTTPX__BAD;
+        }
+    }
+    return rc;
 }
 
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
     unsigned i;
     for (i = 0; i < d->nlayers; i++)
-        if (httpx__inflate_finish(d->layer[i], e) != 0) return HTTPX__BAD;
+        if (httpx__cdec_layer_finish(&d->layer[i], e) != 0) return HTTPX__BAD;
     return 0;
 }
 
 #endif /* HTTPX_NO_INFLATE */
-/* End of inflate.c */
+/* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 8391 "httpx.h"
+#line 9107 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8454,7 +9170,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8458 "httpx.h"
+#line 9174 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9283,7 +9999,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9287 "httpx.h"
+#line 10003 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9395,6 +10111,10 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err 
    whole budget in seconds, for messages. NULL: out of memory. */
 HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
                                                     httpx__err *e);
+/* Connections of s (a TCP stream, before it connects) are made from the
+   local address ip (len 4: IPv4, 16: IPv6; port chosen by the system);
+   target addresses of the other family are skipped. */
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len);
 /* A stream that connects to the Unix domain socket at path. NULL: out of
    memory or a path the system cannot take (e says which). */
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);
@@ -9410,7 +10130,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9414 "httpx.h"
+#line 10134 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9618,11 +10338,27 @@ typedef struct httpx__sock_stream {
     double all_deadline;              /* when the whole connect fails (0: never) */
     double timeout;                   /* the whole budget, seconds, for messages */
     char peer[112];                   /* the address being tried or connected: a path fits */
+    unsigned char local_ip[16];       /* local_address to connect from (local_len 4 or 16; 0 none) */
+    int local_len;
     char setup[144];                  /* "connect to <peer> not done" */
 } httpx__sock_stream;
 
 static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
     return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Binds the socket being set up to the local address (port 0: the
+   system's choice), so that the connection comes from it. */
+static httpx_error httpx__ss_bind(httpx__sock_stream *ss, httpx__err *e) {
+    struct sockaddr_storage local;
+    char text[64] = "?";
+    int family = ss->local_len == 16 ? AF_INET6 : AF_INET;
+    socklen_t len = httpx__sockaddr_make(&local, family, ss->local_ip, 0);
+    if (bind(ss->base.fd, (const struct sockaddr *)&local, len) == 0) return HTTPX_OK;
+    e->sys_errno = errno;
+    inet_ntop(family, ss->local_ip, text, sizeof text);
+    return httpx__fail(e, HTTPX_ERR_CONNECT, "cannot connect from local_address %s: bind: %s", text,
+                       strerror(e->sys_errno));
 }
 
 /* Starts connecting to addrs[index] or a later address. Spreads what is
@@ -9636,10 +10372,22 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         int rc, one = 1;
         httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
         snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        if (ss->local_len && (sa->sa_family == AF_INET6) != (ss->local_len == 16)) {
+            /* a socket of one family cannot reach the other: skipped (an earlier address's failure says more) */
+            if (!e->code)
+                httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cannot connect to %s from local_address, an IPv%d address",
+                            ss->peer, ss->local_len == 16 ? 6 : 4);
+            continue;
+        }
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
             e->sys_errno = HTTPX__SOCK_ERRNO();
             httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", httpx__sock_strerror(e->sys_errno));
+            continue;
+        }
+        if (ss->local_len && httpx__ss_bind(ss, e)) {
+            httpx__sock_close(s->fd);
+            s->fd = HTTPX__NO_SOCK;
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
@@ -9763,6 +10511,13 @@ HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, doubl
     return &ss->base;
 }
 
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    HTTPX_ASSERT(len == 4 || len == 16);
+    memcpy(ss->local_ip, ip, (size_t)len);
+    ss->local_len = len;
+}
+
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {
     httpx__sock_stream *ss = httpx__ss_new(e);
     if (!ss) return NULL;
@@ -9808,7 +10563,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 9812 "httpx.h"
+#line 10567 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -9839,7 +10594,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9843 "httpx.h"
+#line 10598 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -9943,8 +10698,10 @@ static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__er
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
                            f->field, sources);
+#if SIZE_MAX > LLONG_MAX     /* a 32-bit size_t always fits: the test would be "always false" there */
     if (f->data && f->size > (unsigned long long)LLONG_MAX)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
+#endif
     if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
         return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
                            "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",
@@ -10347,7 +11104,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10351 "httpx.h"
+#line 11108 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10403,7 +11160,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10407 "httpx.h"
+#line 11164 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -10578,7 +11335,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 10582 "httpx.h"
+#line 11339 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -10868,7 +11625,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 10872 "httpx.h"
+#line 11629 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11075,7 +11832,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11079 "httpx.h"
+#line 11836 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11275,7 +12032,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11279 "httpx.h"
+#line 12036 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11618,7 +12375,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 11622 "httpx.h"
+#line 12379 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -11885,7 +12642,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 11889 "httpx.h"
+#line 12646 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -11940,7 +12697,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11944 "httpx.h"
+#line 12701 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12044,7 +12801,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12048 "httpx.h"
+#line 12805 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -12992,7 +13749,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 12996 "httpx.h"
+#line 13753 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13185,7 +13942,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13189 "httpx.h"
+#line 13946 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -13818,7 +14575,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 13822 "httpx.h"
+#line 14579 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -13911,7 +14668,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 13915 "httpx.h"
+#line 14672 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -14407,7 +15164,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 14411 "httpx.h"
+#line 15168 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -14599,7 +15356,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 14603 "httpx.h"
+#line 15360 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -14634,7 +15391,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
      exchanges on connections;
    - the response (response.c) listens to its exchange through a sink:
      the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+   - transports (hop.c's network one: the pool and the slot; app.c's app and mock) carry
      a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
      publishes for both faces (client.c blocking, task.c tasks).
    Calls go down, callbacks go up: exchange.c reaches the response through
@@ -14674,6 +15431,39 @@ typedef struct httpx_req {
                                        Cookie, Proxy-Authorization or caller Host */
 } httpx__request;
 
+/* ---- digest authentication (digest.c) and the auth flow's state ---- */
+
+enum { HTTPX__DIGEST_MD5, HTTPX__DIGEST_SHA256 };
+enum { HTTPX__DIGEST_QOP_NONE, HTTPX__DIGEST_QOP_AUTH, HTTPX__DIGEST_QOP_AUTH_INT };
+/* A challenge to answer, as the server's WWW-Authenticate gave it. */
+typedef struct httpx__digest {
+    int alg;                        /* HTTPX__DIGEST_MD5 or _SHA256 */
+    bool sess;                      /* the -sess variant */
+    int qop;                        /* the one we chose of those offered */
+    bool stale, userhash, has_opaque;
+    httpx__buf realm, nonce, opaque;   /* NUL-terminated */
+    unsigned long nc;               /* answers sent with this nonce */
+} httpx__digest;
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d);
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e);
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d);
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce);
+
+/* One request's auth flow (auth_flow.c), kept in its response. */
+typedef struct httpx__auth_state {
+    httpx__digest digest;           /* the last challenge (digest auth) */
+    bool digest_ready;              /* digest holds a challenge to answer */
+    bool digest_sent;               /* the last round carried an answer */
+    bool stale_retried;             /* stale=true was answered once already */
+    int rounds;                     /* rounds sent again so far */
+} httpx__auth_state;
+
+/* netrc.c: the login and password .netrc gives for host (NETRC, else
+   ~/.netrc; the machine entry, else default). False when there is none. */
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password);
+
 /* The resolved settings of one request: the request's options over the
    client's, in one place (httpx__settings_resolve). */
 typedef struct httpx__settings {
@@ -14694,6 +15484,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
 typedef struct httpx__conn httpx__conn;
 typedef struct httpx__exchange httpx__exchange;
 typedef struct httpx__response httpx__response;
+typedef struct httpx__body_decode httpx__body_decode;   /* body_decode.c */
 
 enum httpx__ex_state {
     HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
@@ -14776,6 +15567,9 @@ struct httpx__exchange {
     bool reused;                    /* its connection served before: a failure before any
                                        response byte may be a stale connection */
     bool retried;
+    bool setup_failed;              /* it ended because its connection could not be set up:
+                                       no byte of it went (a connection retry may resend it) */
+    double not_before;              /* a retry's wait: the pool places it from then on (0: now) */
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     const httpx__exchange_sink *sink;   /* the layer above (the response) */
@@ -14954,7 +15748,7 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* What the policy layer sends a hop through (hop.c): an exchange-level
    transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
+   queues for a connection); the app and mock ones (app.c) call a handler in process. Either way
    the head reaches the response through the one door (httpx__exchange_head,
    then the response's sink)
    and the body comes through read. */
@@ -14971,13 +15765,21 @@ typedef struct httpx__transport {
     void (*release)(httpx__response *r);
 } httpx__transport;
 
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
+/* The answer of an app or mock handler being built (app.c). */
+struct httpx_app_response {
     int status;
     httpx_headers headers;
-    httpx__buf body;
+    httpx__buf body;                /* bytes written (httpx_reply_body, httpx_reply_write) */
     size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+    httpx_app_body_fn producer;     /* the rest of the body, pulled as the reader reads; NULL none */
+    void *producer_user_data;
+    long long producer_length;      /* bytes it will give, -1 unknown */
+    long long expected;             /* the whole body's length as the head announced it, -1 unknown */
+    long long delivered;            /* body bytes handed to the reader */
+    httpx__request *req;            /* while the handler runs: the request whose body it may read */
+    size_t req_off;                 /* how far httpx_app_read_body read it */
+    httpx_error req_error;          /* reading it failed (the caller's upload): the request fails */
+    httpx__err err;                 /* httpx_reply_error, a refused header or argument, NOMEM */
 };
 
 /* What a face that keeps tasks installs on its client, so that the loop
@@ -15006,10 +15808,16 @@ struct httpx__response {
     httpx__buf form;                /* an urlencoded form body */
     httpx__buf body_copy;           /* a task's copy of an in-memory request body */
     httpx__buf scratch;             /* text() conversion, read_line() lines */
+    httpx__buf status_text;         /* httpx_raise_for_status's words (a URL can be long) */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    bool draining_redirect;         /* a redirect's (or a retried answer's) body is read
+                                       (bounded) and dropped */
+    /* retries (retry.c) */
+    int conn_retries, status_retries;   /* resends made so far, for the whole request */
+    bool retry_status;              /* this hop's answer is to be retried (its body is dropped) */
+    double retry_wait;              /* ... after this many seconds */
     size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
@@ -15020,7 +15828,7 @@ struct httpx__response {
     char *opts_store;               /* the strings and arrays that copy points into */
     /* the hop (hop.c) */
     const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    struct httpx_app_response *app; /* the app or mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
     /* the policy's memory hung on a response (hop_cookies.c, history.c,
        links.c): made on first use; each maker installs its free */
@@ -15036,6 +15844,10 @@ struct httpx__response {
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
+    httpx__auth_state auth;         /* the auth flow's rounds (auth_flow.c) */
+    /* Content-Encoding being undone (body_decode.c): NULL when the body
+       passes as it came (none, identity, raw, no body) */
+    httpx__body_decode *decode;
 };
 
 struct httpx_client {
@@ -15058,16 +15870,58 @@ struct httpx_client {
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    char *hook_store;               /* the copies of opts.request_hooks/response_hooks (hooks.c) */
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    int retry_statuses[17];         /* httpx_client_opts.retry's statuses, 0-terminated */
+    int local_ip_len;               /* local_address: 4 or 16 bytes of local_ip, 0 none */
+    unsigned char local_ip[16];
     /* what a connection may speak, most preferred first, NULL-terminated */
     const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* hooks.c: the client's event hooks (>>hooks) */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c);     /* false: out of memory */
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c);
+/* Calls the request hooks on r's request before a hop goes; an error (e
+   says why, naming the hook) means the hop must not be sent. */
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e);
+/* Calls the response hooks once r's head is in; an error ends the exchange. */
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e);
+/* body_decode.c: Content-Encoding undone at the door.
+   Honest bodies rarely grow past 100 times (text 3-20, zeros near the
+   deflate maximum of 1032); a bomb grows 1032 times a layer. */
+#define HTTPX__DECOMPRESSION_RATIO_DEFAULT 200
+/* Where no decoder is set up (r->decode NULL) only start and free may be
+   called. */
+/* On a final head (status): sets r->decode up for its Content-Encoding, or
+   leaves it NULL (nothing to undo, httpx_opts.raw, no body). A coding it
+   cannot undo: HTTPX_ERR_DECODING. */
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e);
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r);
+/* Where decoded bytes go on the push face: HTTPX_OK, or why to stop. */
+typedef httpx_error (*httpx__decode_sink)(httpx__response *r, const char *p, size_t n, httpx__err *e);
+/* Wire bytes in, decoded bytes to sink: HTTPX_OK or the error (the sink's,
+   or HTTPX_ERR_DECODING for corrupt data and the ratio limit). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n,
+                                                  httpx__decode_sink sink, httpx__err *e);
+/* The pulled face: read wire bytes into the buffer httpx__body_decode_wire
+   gives (cap bytes), hand them in with httpx__body_decode_input(n), pull
+   decoded bytes (>0; 0: give more wire bytes or it ended; HTTPX__BAD). */
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap);
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n);
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r);
+/* The wire ended: HTTPX_OK when every layer is complete (or the body was
+   empty), else HTTPX_ERR_DECODING (truncated). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
+/* RFC 9110's reason phrase of a status ("" for one without): what HTTPX
+   shows when the response carried none (HTTP/2, the mock). */
+HTTPX__PRIVATE const char *httpx__status_reason(int status);
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
 /* Frees the views (text_internal.h) httpx_text and httpx_json made. */
 HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
@@ -15078,7 +15932,20 @@ HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* history.c: r.history; the hop adds the response of each redirect it
    follows, before the next hop clears r. */
 HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
-/* mock.c */
+/* retry.c: the retry policy (connection failures, statuses); the resends
+   are hop.c's. */
+/* Reads the client's retry options (statuses, local address) when it is
+   made: a value that makes no sense becomes c->config_error. */
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o);
+/* At the door: whether this answer (head in r) is to be retried; sets
+   r->retry_status and r->retry_wait. */
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r);
+/* r's exchange ended: whether to resend it, and after how many seconds.
+   Counts the retry and clears the failure it consumes. */
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait);
+/* app.c: the in-process transports, a handler's answer (the mock gathers
+   the request body first) */
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void);
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
 /* Makes c's jar (or takes opts.cookie_jar) with opts.cookies in it; false
@@ -15100,6 +15967,14 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
 /* The blocking face's wait: sends r (unless it failed already) and runs the
    loop until it is final, or for a stream until the final head is in. */
 HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* auth_flow.c: a custom or digest auth flow around each hop (hop.c calls).
+   Before a hop goes: the flow edits r->req; false when it failed r (its
+   exchange is then DONE). */
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r);
+/* r's hop ended (a stream: its head is in): true when the flow wants the
+   request sent again (the hop rebuilds and resends it), false when r is
+   final (or failed: too many rounds, a body that cannot be replayed). */
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r);
 /* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);
@@ -15129,7 +16004,541 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15133 "httpx.h"
+#line 16008 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file digest.c   (grep anchor: >>digest)
+   ====================================================================== */
+/* digest: HTTP Digest access authentication (RFC 7616) as pure functions:
+   the challenges of WWW-Authenticate values read into a httpx__digest, and
+   the Authorization value computed from it. The auth flow (auth_flow.c)
+   decides when; nothing here does I/O, except that a fresh cnonce comes
+   from httpx__random. Private prefix: httpx__digest_. */
+#if defined(HTTPX_LINES)
+#line 5 "tools/src/digest.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "hash_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+/* A hostile server may send long values: a challenge's nonce, realm or
+   opaque beyond this is refused rather than echoed. */
+#define HTTPX__DIGEST_VALUE_MAX 1024
+
+static void httpx__digest_skip_ws(const char **s, const char *end) {
+    while (*s < end && (**s == ' ' || **s == '\t')) (*s)++;
+}
+
+static httpx__str httpx__digest_token(const char **s, const char *end) {
+    httpx__str t;
+    t.p = *s;
+    while (*s < end && httpx__is_tchar((unsigned char)**s)) (*s)++;
+    t.n = (size_t)(*s - t.p);
+    return t;
+}
+
+/* A parameter's value, a token or a quoted-string (escapes undone), into
+   out. False when it is neither (an unterminated quote). */
+static bool httpx__digest_value(const char **s, const char *end, httpx__buf *out) {
+    httpx__buf_clear(out);
+    if (*s < end && **s == '"') {
+        for ((*s)++; *s < end && **s != '"'; (*s)++) {
+            if (**s == '\\' && *s + 1 < end) (*s)++;
+            httpx__buf_putc(out, **s);
+        }
+        if (*s >= end) return false;
+        (*s)++;
+    } else {
+        /* a token; token68's trailing '=' are taken too (they are only
+           found where a parameter is expected after a broken header) */
+        httpx__str t = httpx__digest_token(s, end);
+        while (*s < end && **s == '=') { (*s)++; t.n++; }
+        httpx__buf_append(out, t.p, t.n);
+    }
+    httpx__buf_reserve(out, 0);
+    return true;
+}
+
+/* Whether the text at s starts a parameter ("name =") rather than a new
+   challenge ("Scheme" followed by space, a comma or the end). */
+static bool httpx__digest_at_param(const char *s, const char *end) {
+    httpx__str t = httpx__digest_token(&s, end);
+    if (!t.n) return false;
+    httpx__digest_skip_ws(&s, end);
+    return s < end && *s == '=';
+}
+
+static bool httpx__digest_list_has(const char *list, const char *want) {
+    /* qop="auth, auth-int": a comma-separated list of tokens */
+    size_t n = strlen(want);
+    const char *p = list;
+    while (*p) {
+        const char *q;
+        while (*p == ' ' || *p == '\t' || *p == ',') p++;
+        q = p;
+        while (*q && *q != ',' && *q != ' ' && *q != '\t') q++;
+        if ((size_t)(q - p) == n && httpx__mem_ieq(p, want, n)) return true;
+        p = q;
+    }
+    return false;
+}
+
+/* One Digest challenge's parameters (already read) into d when we can
+   answer it. */
+static bool httpx__digest_take(httpx__digest *d, const httpx__digest *c, const char *qop, bool have_qop,
+                               bool body_known) {
+    if (!c->nonce.len) return false;
+    d->alg = c->alg;
+    d->sess = c->sess;
+    if (have_qop) {
+        if (httpx__digest_list_has(qop, "auth")) d->qop = HTTPX__DIGEST_QOP_AUTH;
+        else if (httpx__digest_list_has(qop, "auth-int") && body_known) d->qop = HTTPX__DIGEST_QOP_AUTH_INT;
+        else return false;     /* only qops we do not know, or auth-int of a body we cannot hash */
+    } else {
+        d->qop = HTTPX__DIGEST_QOP_NONE;   /* RFC 2069 */
+    }
+    d->stale = c->stale;
+    d->userhash = c->userhash;
+    d->has_opaque = c->has_opaque;
+    httpx__buf_clear(&d->realm);
+    httpx__buf_clear(&d->nonce);
+    httpx__buf_clear(&d->opaque);
+    httpx__buf_append(&d->realm, c->realm.p ? c->realm.p : "", c->realm.len);
+    httpx__buf_append(&d->nonce, c->nonce.p, c->nonce.len);
+    httpx__buf_append(&d->opaque, c->opaque.p ? c->opaque.p : "", c->opaque.len);
+    httpx__buf_reserve(&d->realm, 0);
+    httpx__buf_reserve(&d->opaque, 0);
+    d->nc = 0;
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d) {
+    httpx__buf_free(&d->realm);
+    httpx__buf_free(&d->nonce);
+    httpx__buf_free(&d->opaque);
+}
+
+/* Reads one WWW-Authenticate value: several challenges may share it
+   (`Basic realm="a", Digest realm="b", nonce="c"`). The first Digest
+   challenge we can answer fills d (servers list their preference first,
+   RFC 7616 section 3.7). Returns 1 when d was filled, 0 when nothing here
+   can be answered, <0 (a negated httpx_error, detail in e) when a value
+   is over our limit or memory ran out. A malformed rest is ignored. */
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e) {
+    const char *s = value, *end = value + strlen(value);
+    httpx__digest c;
+    httpx__buf name, v, qop;
+    int found = 0;
+    memset(&c, 0, sizeof c);
+    memset(&name, 0, sizeof name);
+    memset(&v, 0, sizeof v);
+    memset(&qop, 0, sizeof qop);
+    while (s < end && !found) {
+        httpx__str scheme;
+        bool is_digest, have_qop = false, alg_ok = true;
+        while (s < end && (*s == ' ' || *s == '\t' || *s == ',')) s++;
+        if (s >= end) break;
+        scheme = httpx__digest_token(&s, end);
+        if (!scheme.n) {        /* junk (a token68's '/', a stray quote): step over it */
+            s++;
+            continue;
+        }
+        /* a token68 after another scheme ("Negotiate YII+/=") is read as a
+           scheme of its own without parameters: harmless, it is no Digest */
+        is_digest = httpx__str_ieq(scheme, "digest");
+        httpx__digest_free(&c);
+        memset(&c, 0, sizeof c);
+        httpx__buf_clear(&qop);
+        for (;;) {          /* its parameters, up to the next challenge */
+            httpx__str pn;
+            httpx__digest_skip_ws(&s, end);
+            while (s < end && (*s == ',' || *s == ' ' || *s == '\t')) s++;
+            if (s < end && !httpx__is_tchar((unsigned char)*s) && *s != '"') {
+                /* junk where a parameter should be ("===", a stray '/'): to the next comma */
+                while (s < end && *s != ',') s++;
+                continue;
+            }
+            if (s >= end || !httpx__digest_at_param(s, end)) break;
+            pn = httpx__digest_token(&s, end);
+            httpx__digest_skip_ws(&s, end);
+            s++;                                   /* the '=' */
+            httpx__digest_skip_ws(&s, end);
+            if (!httpx__digest_value(&s, end, &v)) { s = end; break; }
+            if (v.failed) goto nomem;
+            if (!is_digest) continue;
+            if (v.len > HTTPX__DIGEST_VALUE_MAX) {
+                found = -httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL,
+                                     "a digest challenge's %.*s is %zu bytes long, over the %d we accept",
+                                     (int)(pn.n < 40 ? pn.n : 40), pn.p, v.len, HTTPX__DIGEST_VALUE_MAX);
+                goto out;
+            }
+            if (httpx__str_ieq(pn, "realm")) httpx__buf_append(&c.realm, v.p, v.len);
+            else if (httpx__str_ieq(pn, "nonce")) httpx__buf_append(&c.nonce, v.p, v.len);
+            else if (httpx__str_ieq(pn, "opaque")) {
+                httpx__buf_append(&c.opaque, v.p, v.len);
+                c.has_opaque = true;
+            } else if (httpx__str_ieq(pn, "qop")) {
+                httpx__buf_append(&qop, v.p, v.len);
+                have_qop = true;
+            } else if (httpx__str_ieq(pn, "stale")) c.stale = v.len == 4 && httpx__mem_ieq(v.p, "true", 4);
+            else if (httpx__str_ieq(pn, "userhash")) c.userhash = v.len == 4 && httpx__mem_ieq(v.p, "true", 4);
+            else if (httpx__str_ieq(pn, "algorithm")) {
+                httpx__str a;
+                a.p = v.p;
+                a.n = v.len;
+                alg_ok = true;
+                if (httpx__str_ieq(a, "MD5")) { c.alg = HTTPX__DIGEST_MD5; c.sess = false; }
+                else if (httpx__str_ieq(a, "MD5-sess")) { c.alg = HTTPX__DIGEST_MD5; c.sess = true; }
+                else if (httpx__str_ieq(a, "SHA-256")) { c.alg = HTTPX__DIGEST_SHA256; c.sess = false; }
+                else if (httpx__str_ieq(a, "SHA-256-sess")) { c.alg = HTTPX__DIGEST_SHA256; c.sess = true; }
+                else alg_ok = false;               /* SHA-512-256 and the unknown: another challenge may do */
+            }
+            /* other parameters (domain, charset, and the unknown) are not needed */
+        }
+        if (c.realm.failed || c.nonce.failed || c.opaque.failed || qop.failed) goto nomem;
+        httpx__buf_reserve(&qop, 0);
+        if (is_digest && alg_ok && httpx__digest_take(d, &c, qop.p ? qop.p : "", have_qop, body_known)) found = 1;
+        if (d->realm.failed || d->nonce.failed || d->opaque.failed) goto nomem;
+    }
+    goto out;
+nomem:
+    found = -httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory reading a digest challenge");
+out:
+    httpx__digest_free(&c);
+    httpx__buf_free(&name);
+    httpx__buf_free(&v);
+    httpx__buf_free(&qop);
+    return found;
+}
+
+/* ---- the answer ---- */
+
+typedef struct httpx__digest_hash {
+    int alg;
+    httpx__md5 md5;
+    httpx__sha256 sha;
+} httpx__digest_hash;
+
+static void httpx__dh_init(httpx__digest_hash *h, int alg) {
+    h->alg = alg;
+    if (alg == HTTPX__DIGEST_SHA256) httpx__sha256_init(&h->sha);
+    else httpx__md5_init(&h->md5);
+}
+
+static void httpx__dh_add(httpx__digest_hash *h, const void *p, size_t n) {
+    if (h->alg == HTTPX__DIGEST_SHA256) httpx__sha256_update(&h->sha, p, n);
+    else httpx__md5_update(&h->md5, p, n);
+}
+
+static void httpx__dh_adds(httpx__digest_hash *h, const char *s) { httpx__dh_add(h, s, strlen(s)); }
+
+/* The hash as lower-case hex, NUL-terminated (65 bytes hold either). */
+static void httpx__dh_hex(httpx__digest_hash *h, char out[65]) {
+    unsigned char raw[32];
+    size_t n = h->alg == HTTPX__DIGEST_SHA256 ? 32 : 16;
+    if (h->alg == HTTPX__DIGEST_SHA256) httpx__sha256_final(&h->sha, raw);
+    else httpx__md5_final(&h->md5, raw);
+    httpx__hex_encode(out, raw, n);
+    out[2 * n] = 0;
+}
+
+/* A quoted-string's content: '"' and '\' escaped. */
+static void httpx__digest_quote(httpx__buf *out, const char *s, size_t n) {
+    size_t i;
+    httpx__buf_putc(out, '"');
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"' || s[i] == '\\') httpx__buf_putc(out, '\\');
+        httpx__buf_putc(out, s[i]);
+    }
+    httpx__buf_putc(out, '"');
+}
+
+static bool httpx__digest_ascii(const char *s) {
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x7f || (unsigned char)*s < 0x20) return false;
+    return true;
+}
+
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d) {
+    if (d->alg == HTTPX__DIGEST_SHA256) return d->sess ? "SHA-256-sess" : "SHA-256";
+    return d->sess ? "MD5-sess" : "MD5";
+}
+
+/* Appends the Authorization value answering d for this request: method,
+   uri (the request-target as sent), the body (auth-int; NULL is empty),
+   with cnonce (NULL: a fresh random one). Counts nc up. False only when
+   memory ran out or no randomness was to be had. */
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce) {
+    httpx__digest_hash h;
+    char ha1[65], ha2[65], resp[65], hbody[65], nc[9], fresh[33], uhash[65];
+    const char *qop = d->qop == HTTPX__DIGEST_QOP_AUTH ? "auth" : "auth-int";
+    const char *realm = d->realm.p ? d->realm.p : "", *nonce = d->nonce.p ? d->nonce.p : "";
+    if (!cnonce) {
+        unsigned char rnd[16];
+        if (!httpx__random(rnd, sizeof rnd)) return false;
+        httpx__hex_encode(fresh, rnd, sizeof rnd);
+        fresh[32] = 0;
+        cnonce = fresh;
+    }
+    d->nc++;
+    snprintf(nc, sizeof nc, "%08lx", d->nc & 0xffffffffUL);
+    /* A1 = user:realm:password, and for -sess H(A1):nonce:cnonce */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, user);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, realm);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, password);
+    httpx__dh_hex(&h, ha1);
+    if (d->sess) {
+        httpx__dh_init(&h, d->alg);
+        httpx__dh_adds(&h, ha1);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, nonce);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, cnonce);
+        httpx__dh_hex(&h, ha1);
+    }
+    /* A2 = method:uri, and for auth-int :H(body) */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, method);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, uri);
+    if (d->qop == HTTPX__DIGEST_QOP_AUTH_INT) {
+        httpx__digest_hash hb;
+        httpx__dh_init(&hb, d->alg);
+        if (body_len) httpx__dh_add(&hb, body, body_len);
+        httpx__dh_hex(&hb, hbody);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, hbody);
+    }
+    httpx__dh_hex(&h, ha2);
+    /* response = H(HA1:nonce:nc:cnonce:qop:HA2), or H(HA1:nonce:HA2) without qop */
+    httpx__dh_init(&h, d->alg);
+    httpx__dh_adds(&h, ha1);
+    httpx__dh_add(&h, ":", 1);
+    httpx__dh_adds(&h, nonce);
+    httpx__dh_add(&h, ":", 1);
+    if (d->qop != HTTPX__DIGEST_QOP_NONE) {
+        httpx__dh_adds(&h, nc);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, cnonce);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, qop);
+        httpx__dh_add(&h, ":", 1);
+    }
+    httpx__dh_adds(&h, ha2);
+    httpx__dh_hex(&h, resp);
+
+    httpx__buf_puts(out, "Digest ");
+    if (d->userhash) {          /* H(user:realm) instead of the name (section 3.4.4) */
+        httpx__dh_init(&h, d->alg);
+        httpx__dh_adds(&h, user);
+        httpx__dh_add(&h, ":", 1);
+        httpx__dh_adds(&h, realm);
+        httpx__dh_hex(&h, uhash);
+        httpx__buf_puts(out, "username=\"");
+        httpx__buf_puts(out, uhash);
+        httpx__buf_puts(out, "\"");
+    } else if (httpx__digest_ascii(user)) {
+        httpx__buf_puts(out, "username=");
+        httpx__digest_quote(out, user, strlen(user));
+    } else {                    /* username*: RFC 5987's UTF-8 form (section 3.4.4) */
+        const char *p;
+        httpx__buf_puts(out, "username*=UTF-8''");
+        for (p = user; *p; p++) {
+            unsigned char ch = (unsigned char)*p;
+            bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                         (ch && strchr("!#$&+-.^_`|~", ch));
+            if (plain) httpx__buf_putc(out, (char)ch);
+            else httpx__buf_printf(out, "%%%02X", ch);
+        }
+    }
+    httpx__buf_puts(out, ", realm=");
+    httpx__digest_quote(out, realm, strlen(realm));
+    httpx__buf_puts(out, ", uri=");
+    httpx__digest_quote(out, uri, strlen(uri));
+    httpx__buf_printf(out, ", algorithm=%s, nonce=", httpx__digest_algorithm_name(d));
+    httpx__digest_quote(out, nonce, strlen(nonce));
+    if (d->qop != HTTPX__DIGEST_QOP_NONE) {
+        httpx__buf_printf(out, ", nc=%s, cnonce=", nc);
+        httpx__digest_quote(out, cnonce, strlen(cnonce));
+        httpx__buf_printf(out, ", qop=%s", qop);
+    }
+    httpx__buf_printf(out, ", response=\"%s\"", resp);
+    if (d->has_opaque) {
+        httpx__buf_puts(out, ", opaque=");
+        httpx__digest_quote(out, d->opaque.p ? d->opaque.p : "", d->opaque.len);
+    }
+    if (d->userhash) httpx__buf_puts(out, ", userhash=true");
+    return !out->failed;
+}
+/* End of digest.c */
+
+#if defined(HTTPX_LINES)
+#line 16382 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file netrc.c   (grep anchor: >>netrc)
+   ====================================================================== */
+/* netrc: credentials from a .netrc file (the NETRC variable, else
+   ~/.netrc), as HTTPX's trust_env=True and curl's --netrc-optional read
+   them: `machine NAME login L password P`, `default` for any other host,
+   `account` ignored, `macdef` bodies (up to a blank line) skipped, `#`
+   comments, tokens in double quotes with backslash escapes. The file is
+   read at each lookup (it is small, and may change). Private prefix:
+   httpx__netrc_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/netrc.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+/* A .netrc bigger than this is no credentials file: it is not read. */
+#define HTTPX__NETRC_MAX (1 << 20)
+
+typedef struct httpx__netrc_in { const char *p, *end; } httpx__netrc_in;
+
+static bool httpx__netrc_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+/* The next token into tok; false at the end. */
+static bool httpx__netrc_token(httpx__netrc_in *in, httpx__buf *tok) {
+    httpx__buf_clear(tok);
+    for (;;) {
+        while (in->p < in->end && httpx__netrc_space(*in->p)) in->p++;
+        if (in->p < in->end && *in->p == '#') {      /* a comment, to the end of the line */
+            while (in->p < in->end && *in->p != '\n') in->p++;
+            continue;
+        }
+        break;
+    }
+    if (in->p >= in->end) return false;
+    if (*in->p == '"') {
+        for (in->p++; in->p < in->end && *in->p != '"'; in->p++) {
+            if (*in->p == '\\' && in->p + 1 < in->end) in->p++;
+            httpx__buf_putc(tok, *in->p);
+        }
+        if (in->p < in->end) in->p++;
+    } else {
+        for (; in->p < in->end && !httpx__netrc_space(*in->p); in->p++) {
+            if (*in->p == '\\' && in->p + 1 < in->end) in->p++;
+            httpx__buf_putc(tok, *in->p);
+        }
+    }
+    httpx__buf_reserve(tok, 0);
+    return true;
+}
+
+/* A macdef's body: the lines after its name, up to an empty line. */
+static void httpx__netrc_skip_macro(httpx__netrc_in *in) {
+    while (in->p < in->end && *in->p != '\n') in->p++;     /* the rest of the macdef line */
+    while (in->p < in->end) {
+        const char *nl;
+        in->p++;                                            /* past a '\n' */
+        if (in->p < in->end && (*in->p == '\n' || (*in->p == '\r' && in->p + 1 < in->end && in->p[1] == '\n'))) return;
+        nl = (const char *)memchr(in->p, '\n', (size_t)(in->end - in->p));
+        in->p = nl ? nl : in->end;
+    }
+}
+
+static bool httpx__netrc_read_file(httpx__buf *text) {
+    const char *path = getenv("NETRC");
+    httpx__buf home;
+    FILE *f;
+    char chunk[4096];
+    size_t n;
+    memset(&home, 0, sizeof home);
+    if (!path || !*path) {
+        const char *h = getenv("HOME");
+        if (!h || !*h || !httpx__buf_printf(&home, "%s/.netrc", h)) {
+            httpx__buf_free(&home);
+            return false;
+        }
+        path = home.p;
+    }
+    f = fopen(path, "rb");
+    httpx__buf_free(&home);
+    if (!f) return false;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (text->len + n > HTTPX__NETRC_MAX || !httpx__buf_append(text, chunk, n)) {
+            fclose(f);
+            return false;
+        }
+    }
+    fclose(f);
+    return true;
+}
+
+/* Looks host up in the text of a .netrc (exposed to the tests). */
+HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *host, size_t host_len,
+                                      httpx__buf *login, httpx__buf *password) {
+    enum { HTTPX__NETRC_OUTSIDE, HTTPX__NETRC_MATCH, HTTPX__NETRC_OTHER, HTTPX__NETRC_DEFAULT };
+    int state = HTTPX__NETRC_OUTSIDE;
+    httpx__netrc_in in;
+    httpx__buf tok, def_login, def_pass;
+    bool matched = false, have_default = false, ok;
+    memset(&tok, 0, sizeof tok);
+    memset(&def_login, 0, sizeof def_login);
+    memset(&def_pass, 0, sizeof def_pass);
+    in.p = text;
+    in.end = text + len;
+    httpx__buf_clear(login);
+    httpx__buf_clear(password);
+    while (httpx__netrc_token(&in, &tok)) {
+        bool is_login = !strcmp(tok.p, "login"), is_pass = !strcmp(tok.p, "password");
+        if (!strcmp(tok.p, "machine") || !strcmp(tok.p, "default") || !strcmp(tok.p, "macdef")) {
+            if (state == HTTPX__NETRC_MATCH) break;                     /* the machine's entry is complete */
+            if (!strcmp(tok.p, "macdef")) {
+                httpx__netrc_skip_macro(&in);
+                state = HTTPX__NETRC_OUTSIDE;
+            } else if (!strcmp(tok.p, "default")) {
+                state = have_default ? HTTPX__NETRC_OTHER : HTTPX__NETRC_DEFAULT;   /* the first default counts */
+                have_default = true;
+            } else {
+                if (!httpx__netrc_token(&in, &tok)) break;
+                state = tok.len == host_len && httpx__mem_ieq(tok.p, host, host_len) ? HTTPX__NETRC_MATCH : HTTPX__NETRC_OTHER;
+                matched = matched || state == HTTPX__NETRC_MATCH;
+            }
+        } else if (is_login || is_pass || !strcmp(tok.p, "account")) {
+            httpx__buf *dst = NULL;
+            if (!httpx__netrc_token(&in, &tok)) break;
+            if (state == HTTPX__NETRC_MATCH) dst = is_login ? login : is_pass ? password : NULL;
+            if (state == HTTPX__NETRC_DEFAULT) dst = is_login ? &def_login : is_pass ? &def_pass : NULL;
+            if (dst) {
+                httpx__buf_clear(dst);
+                httpx__buf_append(dst, tok.p, tok.len);
+            }
+        }
+        /* any other token is one we do not understand: skipped */
+    }
+    if (!matched && have_default) {
+        httpx__buf_append(login, def_login.p ? def_login.p : "", def_login.len);
+        httpx__buf_append(password, def_pass.p ? def_pass.p : "", def_pass.len);
+    }
+    httpx__buf_free(&tok);
+    httpx__buf_free(&def_login);
+    httpx__buf_free(&def_pass);
+    httpx__buf_reserve(login, 0);
+    httpx__buf_reserve(password, 0);
+    ok = (matched || have_default) && !login->failed && !password->failed && (login->len || password->len);
+    return ok;
+}
+
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password) {
+    httpx__buf text;
+    bool ok;
+    memset(&text, 0, sizeof text);
+    ok = httpx__netrc_read_file(&text) &&
+         httpx__netrc_find(text.p ? text.p : "", text.len, host, host_len, login, password);
+    httpx__buf_free(&text);
+    return ok;
+}
+/* End of netrc.c */
+
+#if defined(HTTPX_LINES)
+#line 16542 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -15148,6 +16557,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* #include "multipart_internal.h": earlier in httpx.h */
 /* #include "tls_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -15180,6 +16590,13 @@ static bool httpx__is_idempotent(const char *m) {
 
 /* Adds each field of `layer` unless a later layer names it too: request
    headers win over client headers, which win over the defaults. */
+/* What the door can undo (body_decode.c), as HTTPX sends it by default. */
+#ifdef HTTPX_NO_INFLATE
+#define HTTPX__ACCEPT_ENCODING "identity"
+#else
+#define HTTPX__ACCEPT_ENCODING HTTPX__CDEC_ACCEPT
+#endif
+
 static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
                                     int nlater, httpx__err *e) {
     int i;
@@ -15222,6 +16639,8 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     httpx_error err = HTTPX_OK;
     bool ok = true;
     if (q->strip_credentials || a->kind == HTTPX_AUTH_NONE) return HTTPX_OK;
+    /* a digest or custom flow puts its own in, before each hop (auth_flow.c) */
+    if (a->kind == HTTPX_AUTH_DIGEST || a->kind == HTTPX_AUTH_FLOW) return HTTPX_OK;
     if (r->set.auth_from_client && r->client->auth_header.len)
         return httpx__add_field(q, "Authorization", r->client->auth_header.p, r->client->auth_header.len, e);
     memset(&v, 0, sizeof v);
@@ -15233,6 +16652,10 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     } else if (a->kind == HTTPX_AUTH_BEARER) {
         ok = httpx__buf_puts(&v, "Bearer ") && httpx__buf_puts(&v, a->token ? a->token : "");
     } else if (httpx__url_credentials(&q->url, &user, &pass)) {
+        ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
+    } else if (a->kind == HTTPX_AUTH_INHERIT && r->client->opts.trust_env != HTTPX_NO &&
+               httpx__netrc_lookup(q->url.host.p, q->url.host.n, &user, &pass)) {
+        /* nothing else gave credentials: .netrc's for this host, as HTTPX's trust_env */
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     }
     if (!ok) err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Authorization header");
@@ -15301,8 +16724,8 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
     if (err) return err;
     q->url_text = r->url_text.p;
-    /* a mock answers https URLs without TLS, as HTTPX's MockTransport does */
-    if (q->url.is_https && !c->opts.mock && (err = httpx__tls_available(e))) return err;
+    /* an app or a mock answers https URLs without TLS, as HTTPX's MockTransport does */
+    if (q->url.is_https && !c->opts.mock && !c->opts.app && (err = httpx__tls_available(e))) return err;
     q->head = !strcmp(q->method, "HEAD");
     q->idempotent = httpx__is_idempotent(q->method);
     if (first && (err = httpx__body_setup(r, e))) return err;
@@ -15315,7 +16738,7 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     httpx__buf_init_inline(&q->headers.text, q->inline_text, sizeof q->inline_text);
     q->has_host = false;
     defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
-    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
+    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = HTTPX__ACCEPT_ENCODING;
     defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
     defaults[nd].name = "User-Agent"; defaults[nd++].value = c->opts.user_agent;
     if (q->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = q->content_type; }
@@ -15378,7 +16801,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 15382 "httpx.h"
+#line 16805 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -15490,7 +16913,8 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->deadline = 0;
     ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
+    ex->not_before = 0;     /* a retry sets its wait after this */
     ex->started = httpx__now();
     if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     httpx__live_add(ex);
@@ -15575,7 +16999,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 15579 "httpx.h"
+#line 17003 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -15703,6 +17127,7 @@ static void httpx__conn_fail(httpx__conn *conn, httpx__err *e) {
     while ((ex = conn->waiters) != NULL) {
         httpx__err copy = *e;
         httpx__conn_detach(conn, ex);
+        ex->setup_failed = true;    /* no byte of it went: a connection retry may resend it */
         httpx__exchange_end(ex, &copy);
     }
     httpx__conn_close(conn);
@@ -15786,6 +17211,7 @@ static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, h
     httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
                      : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
                                              conn->connect_timeout, e);
+    if (s && !r->uds && c->local_ip_len) httpx__tcp_stream_bind(s, c->local_ip, c->local_ip_len);
     if (s && (r->tls || (px && px->kind == HTTPX__PROXY_HTTPS)) && !c->tls &&
         !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
         httpx__stream_free(s);
@@ -16070,7 +17496,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 16074 "httpx.h"
+#line 17500 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -16447,7 +17873,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 16451 "httpx.h"
+#line 17877 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -17063,7 +18489,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 17067 "httpx.h"
+#line 18493 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -17095,6 +18521,12 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
     httpx__exchange_fail(ex, &e);
 }
 
+/* A retry's wait (retry.c decides it, hop.c resends): the exchange is
+   queued but not placed before ex->not_before; the loop wakes for it. */
+static bool httpx__ex_holding(const httpx__exchange *ex, double now) {
+    return ex->not_before && now < ex->not_before;
+}
+
 /* ---- one pass ---- */
 
 static bool httpx__pollfds_reserve(httpx_client *c, int n) {
@@ -17120,9 +18552,10 @@ static int httpx__ms_until(double deadline, double now) {
    for the pool start their pool timeout. */
 static void httpx__loop_place(httpx_client *c) {
     httpx__exchange *ex, *next;
+    double now = httpx__now();
     for (ex = c->live; ex; ex = next) {
         next = ex->live_next;
-        if (ex->state != HTTPX__EX_QUEUED) continue;
+        if (ex->state != HTTPX__EX_QUEUED || httpx__ex_holding(ex, now)) continue;
         if (httpx__pool_place(c, ex)) {
             next = c->live;          /* the list may have changed: look again from the start */
             continue;
@@ -17165,7 +18598,7 @@ static void httpx__due_at(double *next, double when) {
 HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
-    double next = 0;
+    double next = 0, now = httpx__now();
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
@@ -17182,7 +18615,9 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
         conn->poll_index = n++;
     }
     for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        bool holding = httpx__ex_holding(ex, now);
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT && !holding) at_once = true;
+        if (holding) httpx__due_at(&next, ex->not_before);
         httpx__due_at(&next, ex->deadline);
         httpx__due_at(&next, ex->total_deadline);
     }
@@ -17315,7 +18750,8 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
     while (ex->state < until) {
         if (ex->state == HTTPX__EX_QUEUED) {
             httpx__loop_place(c);
-            if (ex->state == HTTPX__EX_QUEUED && !httpx__others_in_flight(c, ex)) {
+            if (ex->state == HTTPX__EX_QUEUED && !httpx__ex_holding(ex, httpx__now()) &&
+                !httpx__others_in_flight(c, ex)) {
                 /* Only the pool is waited on, and nothing runs that could hand a
                    connection back: say so now rather than after the pool timeout. */
                 httpx__err e;
@@ -17337,7 +18773,494 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 17341 "httpx.h"
+#line 18777 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file hooks.c   (grep anchor: >>hooks)
+   ====================================================================== */
+/* hooks: the client's event hooks, HTTPX's event_hooks={'request': [...],
+   'response': [...]}. The hop (hop.c) calls the request hooks before each
+   hop is sent; the door (response.c) calls the response hooks as each head
+   comes in, before any body is read, as HTTPX calls them after
+   _send_single_request. A hook's error stops everything: the caller of these
+   ends the hop with it, so nothing more is sent or read. This file only
+   calls the caller's functions and reports: it comes before response.c and
+   hop.c, which act on what it says. Private prefix: httpx__hooks_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/hooks.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+static size_t httpx__hooks_name_size(const char *name) { return name ? strlen(name) + 1 : 0; }
+
+static char *httpx__hooks_name_copy(const char *name, char **store) {
+    char *at = *store;
+    size_t n = httpx__hooks_name_size(name);
+    if (!n) return NULL;
+    memcpy(at, name, n);
+    *store += n;
+    return at;
+}
+
+/* One allocation: the request hooks, {0}, the response hooks, {0}, then
+   the names. The caller's arrays may be on its stack. */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c) {
+    const httpx_request_hook *rq = c->opts.request_hooks;
+    const httpx_response_hook *rs = c->opts.response_hooks;
+    size_t nq = 0, ns = 0, names = 0, i, at;
+    httpx_request_hook *q;
+    httpx_response_hook *s;
+    char *store;
+    c->opts.request_hooks = NULL;
+    c->opts.response_hooks = NULL;
+    for (; rq && rq[nq].fn; nq++) names += httpx__hooks_name_size(rq[nq].name);
+    for (; rs && rs[ns].fn; ns++) names += httpx__hooks_name_size(rs[ns].name);
+    if (!nq && !ns) return true;
+    /* the response hooks start at an offset aligned for them */
+    at = (nq + 1) * sizeof *q;
+    at = (at + sizeof(void *) - 1) / sizeof(void *) * sizeof(void *);
+    c->hook_store = (char *)httpx__malloc(at + (ns + 1) * sizeof *s + names);
+    if (!c->hook_store) return false;
+    q = (httpx_request_hook *)(void *)c->hook_store;
+    s = (httpx_response_hook *)(void *)(c->hook_store + at);
+    store = c->hook_store + at + (ns + 1) * sizeof *s;
+    for (i = 0; i < nq; i++) {
+        q[i] = rq[i];
+        q[i].name = httpx__hooks_name_copy(rq[i].name, &store);
+    }
+    memset(&q[nq], 0, sizeof q[nq]);
+    for (i = 0; i < ns; i++) {
+        s[i] = rs[i];
+        s[i].name = httpx__hooks_name_copy(rs[i].name, &store);
+    }
+    memset(&s[ns], 0, sizeof s[ns]);
+    if (nq) c->opts.request_hooks = q;
+    if (ns) c->opts.response_hooks = s;
+    return true;
+}
+
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c) {
+    httpx__free(c->hook_store);
+    c->hook_store = NULL;
+    c->opts.request_hooks = NULL;
+    c->opts.response_hooks = NULL;
+}
+
+/* What a hook's failure says: the hook by name (or place) and the error.
+   A code that is no httpx_error is reported as HTTPX_ERR_CANCELLED, so the
+   response never carries a value the caller cannot look up. */
+static httpx_error httpx__hooks_failed(httpx__err *e, const char *kind, size_t i, const char *name, httpx_error err) {
+    if ((int)err < 0 || (int)err >= (int)HTTPX_ERR_COUNT_)
+        return httpx__fail(e, HTTPX_ERR_CANCELLED, "%s hook %s%s%s#%zu returned %d, which is no httpx_error", kind,
+                           name ? "'" : "", name ? name : "", name ? "' " : "", i + 1, (int)err);
+    return httpx__fail(e, err, "%s hook %s%s%s#%zu ended the request: %s", kind, name ? "'" : "", name ? name : "",
+                       name ? "' " : "", i + 1, httpx_strerror(err));
+}
+
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e) {
+    const httpx_request_hook *h = r->client->opts.request_hooks;
+    size_t i;
+    for (i = 0; h && h[i].fn; i++) {
+        httpx_error err = h[i].fn(h[i].user_data, &r->req);
+        if (err) return httpx__hooks_failed(e, "request", i, h[i].name, err);
+    }
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e) {
+    const httpx_response_hook *h = r->client->opts.response_hooks;
+    size_t i;
+    for (i = 0; h && h[i].fn; i++) {
+        httpx_error err;
+        if (!r->pub.error) r->pub.error_message = "";   /* words a hook left on an earlier hop are gone */
+        err = h[i].fn(h[i].user_data, &r->pub);
+        if (!err) continue;
+        /* a hook that failed through httpx_raise_for_status: its words (the
+           whole URL, however long) are the message; the first failure wins */
+        if (err == HTTPX_ERR_STATUS && r->pub.error_message[0] && !r->pub.error) {
+            r->pub.error = err;
+            httpx__fail(e, err, "%s", r->pub.error_message);
+            return err;
+        }
+        return httpx__hooks_failed(e, "response", i, h[i].name, err);
+    }
+    return HTTPX_OK;
+}
+/* End of hooks.c */
+
+#if defined(HTTPX_LINES)
+#line 18894 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file retry.c   (grep anchor: >>retry)
+   ====================================================================== */
+/* retry: the retry policy, decisions only (the resends are hop.c's, the
+   waits the loop's). Two kinds, both counted per request (all its hops):
+   - connection retries (httpx_client_opts.retries, HTTPX's
+     HTTPTransport(retries=N)): the exchange ended because its connection
+     could not be set up, so no byte of the request went and any method may
+     go again;
+   - status retries (httpx_client_opts.retry): an idempotent request with a
+     body that can be produced again, answered with a chosen status; the
+     answer's Retry-After says how long to wait, up to a cap.
+   Waits follow one backoff with jitter (public.h's >>retries says it for
+   users). Private prefix: httpx__retry_. */
+#if defined(HTTPX_LINES)
+#line 11 "tools/src/retry.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "net_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+#include <stdio.h>
+#include <time.h>
+
+#define HTTPX__RETRY_MAX_STATUSES 16
+#define HTTPX__RETRY_BACKOFF_FACTOR 0.5   /* seconds, httpcore's RETRIES_BACKOFF_FACTOR */
+#define HTTPX__RETRY_BACKOFF_CAP 30.0     /* the longest backoff wait, seconds */
+#define HTTPX__RETRY_MAX_WAIT 60.0        /* retry.max_wait's default */
+/* BearSSL's BR_ERR_IO, which tls.c gives a handshake whose transport failed
+   (the server closed or reset it): worth another try, unlike a certificate
+   or a cipher the server refused. */
+#define HTTPX__RETRY_TLS_IO 31
+
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o) {
+    static const int defaults[] = {429, 502, 503, 504, 0};
+    const int *s = o->retry.statuses ? o->retry.statuses : defaults;
+    int n = 0;
+    for (; *s; s++) {
+        if (n == HTTPX__RETRY_MAX_STATUSES) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses lists more than %d statuses", HTTPX__RETRY_MAX_STATUSES);
+            break;
+        }
+        if (*s < 100 || *s > 999) {
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.retry.statuses has %d, which is no status (100..999)", *s);
+            break;
+        }
+        c->retry_statuses[n++] = *s;
+    }
+    c->retry_statuses[n] = 0;
+    if (o->retries < 0 || o->retry.max < 0 || o->retry.max_wait < 0)
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts.retries, retry.max and retry.max_wait cannot be negative");
+    if (o->local_address) {
+        unsigned char ip[16];
+        int len = httpx__ip_parse(o->local_address, ip);
+        if (!len)
+            httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                        "httpx_client_opts.local_address '%.64s' is not an IPv4 or IPv6 address", o->local_address);
+        memcpy(c->local_ip, ip, (size_t)len);
+        c->local_ip_len = len;
+    }
+}
+
+/* A factor in [0.5, 1]: clients that failed together come back apart. */
+static double httpx__retry_jitter(void) {
+    static uint64_t state;
+    uint32_t r;
+    if (!httpx__random(&r, sizeof r)) {
+        if (!state) state = (uint64_t)(httpx__now() * 1e6);
+        r = (uint32_t)(httpx__splitmix64(&state) >> 32);
+    }
+    return 0.5 + 0.5 * ((double)r / 4294967295.0);
+}
+
+/* The wait before try n (1, 2, ...): none for the first, then
+   0.5 * 2^(n-2) s with jitter, capped. */
+static double httpx__retry_backoff(int n) {
+    double base = HTTPX__RETRY_BACKOFF_FACTOR;
+    if (n <= 1) return 0;
+    for (; n > 2 && base < HTTPX__RETRY_BACKOFF_CAP; n--) base *= 2;
+    if (base > HTTPX__RETRY_BACKOFF_CAP) base = HTTPX__RETRY_BACKOFF_CAP;
+    return base * httpx__retry_jitter();
+}
+
+/* An IMF-fixdate (RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT", the form
+   senders must use) as Unix seconds. Its own small parser: the cookie
+   jar's, which takes every date form, may be left out (HTTPX_NO_COOKIES). */
+static bool httpx__retry_http_date(const char *s, int64_t *out) {
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    int d, y, hh, mm, ss, m;
+    char mon[4], zone[4];
+    int64_t era, yoe, doy, doe, days;
+    if (strlen(s) < 29 || s[3] != ',' ||
+        sscanf(s + 4, " %2d %3s %4d %2d:%2d:%2d %3s", &d, mon, &y, &hh, &mm, &ss, zone) != 7 ||
+        strcmp(zone, "GMT") != 0)
+        return false;
+    for (m = 0; m < 12 && strncmp(months + 3 * m, mon, 3) != 0; m++) {}
+    if (m == 12 || d < 1 || d > 31 || y < 1970 || hh > 23 || mm > 59 || ss > 60) return false;
+    m += 1;
+    /* days since 1970-01-01 of a Gregorian date (the civil-from-days method) */
+    y -= m <= 2;
+    era = y / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    days = era * 146097 + doe - 719468;
+    *out = days * 86400 + hh * 3600 + mm * 60 + ss;
+    return true;
+}
+
+/* Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP-date, as seconds
+   from now (a date in the past: 0). False when absent or unreadable. */
+static bool httpx__retry_after(const httpx__response *r, double *wait) {
+    const char *v = httpx_headers_get(&r->headers, "retry-after");
+    int64_t when;
+    if (!v) return false;
+    while (*v == ' ' || *v == '\t') v++;
+    if (*v >= '0' && *v <= '9') {
+        double secs = 0;
+        for (; *v >= '0' && *v <= '9'; v++)
+            if (secs < 1e9) secs = secs * 10 + (*v - '0');
+        while (*v == ' ' || *v == '\t') v++;
+        if (*v) return false;
+        *wait = secs;
+        return true;
+    }
+    if (!httpx__retry_http_date(v, &when)) return false;
+    *wait = (double)(when - (int64_t)time(NULL));
+    if (*wait < 0) *wait = 0;
+    return true;
+}
+
+/* Whether a retry waiting this long still ends before timeout.total. */
+static bool httpx__retry_in_time(const httpx__response *r, double wait) {
+    return !r->ex.total_deadline || httpx__now() + wait < r->ex.total_deadline;
+}
+
+static bool httpx__retry_listed(const httpx_client *c, int status) {
+    const int *s;
+    for (s = c->retry_statuses; *s; s++)
+        if (*s == status) return true;
+    return false;
+}
+
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r) {
+    httpx_client *c = r->ex.client;
+    double wait, cap = c->opts.retry.max_wait > 0 ? c->opts.retry.max_wait : HTTPX__RETRY_MAX_WAIT;
+    r->retry_status = false;
+    if (r->status_retries >= c->opts.retry.max || !httpx__retry_listed(c, r->pub.status_code)) return false;
+    /* the server may have acted on anything else; a streamed body is gone */
+    if (!r->req.idempotent || !r->req.replayable) return false;
+    if (httpx__retry_after(r, &wait)) {
+        if (wait > cap) return false;    /* longer than the caller will wait: the answer stands */
+    } else {
+        wait = httpx__retry_backoff(r->status_retries + 2);
+    }
+    if (!httpx__retry_in_time(r, wait)) return false;
+    r->retry_status = true;
+    r->retry_wait = wait;
+    return true;
+}
+
+/* A failure that says the connection could not be made. */
+static bool httpx__retry_connect_failure(const httpx__response *r) {
+    httpx_error code = r->pub.error;
+    if (!r->ex.setup_failed) return false;
+    return code == HTTPX_ERR_CONNECT || code == HTTPX_ERR_CONNECT_TIMEOUT ||
+           (code == HTTPX_ERR_TLS && r->pub.tls_error == HTTPX__RETRY_TLS_IO);
+}
+
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
+    if (r->ex.state != HTTPX__EX_DONE) return false;
+    if (r->retry_status) {
+        r->retry_status = false;
+        if (r->pub.error) {             /* its body failed: the failure is the answer */
+            r->draining_redirect = false;
+            return false;
+        }
+        r->status_retries++;
+        *wait = r->retry_wait;
+        return true;
+    }
+    if (!r->pub.error || r->conn_retries >= r->ex.client->opts.retries || !httpx__retry_connect_failure(r))
+        return false;
+    *wait = httpx__retry_backoff(r->conn_retries + 1);
+    if (!httpx__retry_in_time(r, *wait)) return false;
+    r->conn_retries++;
+    r->pub.error = HTTPX_OK;            /* consumed: the next try reports its own */
+    r->pub.error_message = "";
+    r->pub.sys_errno = r->pub.tls_error = 0;
+    r->errmsg[0] = 0;
+    return true;
+}
+/* End of retry.c */
+
+#if defined(HTTPX_LINES)
+#line 19094 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file body_decode.c   (grep anchor: >>body_decode)
+   ====================================================================== */
+/* body_decode: Content-Encoding undone at the door. The response's head
+   says how the body was encoded (response.c asks here once per head); then
+   every body byte that reaches r->content, on_data or a streaming read goes
+   through the layers of inflate.c's httpx__cdec first: pushed for bodies
+   kept in memory or given to on_data, pulled for httpx_read and what reads
+   through it (httpx_read_line, httpx_read_text). Memory is the layers'
+   windows and one buffer of wire bytes, whatever the body's size. What
+   the counters see: num_bytes_downloaded and expected_length stay wire
+   bytes (as HTTPX's), content_length is what was decoded. */
+#if defined(HTTPX_LINES)
+#line 9 "tools/src/body_decode.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+/* #include "inflate_internal.h": earlier in httpx.h */
+
+#ifndef HTTPX_NO_INFLATE
+#define HTTPX__DECODE_WIRE 16384    /* wire bytes read at a time for a pulled body */
+
+struct httpx__body_decode {
+    httpx__cdec cdec;
+    bool ended;                     /* the wire ended and every layer was complete */
+    char wire[HTTPX__DECODE_WIRE];  /* the pulled face's wire bytes, taken by the layers */
+};
+
+/* Whether the head announces a body there is anything to decode in. */
+static bool httpx__decode_wanted(const httpx__response *r, int status) {
+    if (r->opts->raw || r->req.head || status == 204 || status == 304 || status < 200) return false;
+    return !r->draining_redirect;   /* a redirect's body is dropped unread */
+}
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e) {
+    const char *ce;
+    httpx__body_decode *d;
+    httpx__cdec probe;
+    int layers, ratio = r->client->opts.max_decompression_ratio;
+    size_t i, n = 0;
+    httpx__body_decode_free(r);
+    if (!httpx__decode_wanted(r, status)) return HTTPX_OK;
+    /* several Content-Encoding fields are one list, in order */
+    for (i = 0; (ce = httpx_headers_get_nth(&r->headers, "content-encoding", i)) != NULL; i++) n += strlen(ce) + 1;
+    if (!n) return HTTPX_OK;
+    d = (httpx__body_decode *)httpx__malloc(sizeof *d);
+    if (!d) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a body decoder");
+    {
+        /* the joined list goes in the wire buffer, not yet in use */
+        size_t at = 0;
+        if (n > sizeof d->wire) {
+            httpx__free(d);
+            return httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: a list of %zu bytes is too long", n);
+        }
+        for (i = 0; (ce = httpx_headers_get_nth(&r->headers, "content-encoding", i)) != NULL; i++) {
+            size_t k = strlen(ce);
+            memcpy(d->wire + at, ce, k);
+            at += k;
+            d->wire[at++] = ',';
+        }
+        layers = httpx__cdec_init(&probe, d->wire, at, 0, ratio < 0 ? 0u : (unsigned)ratio, e);
+    }
+    if (layers <= 0) {   /* identity only, or a coding we cannot undo */
+        httpx__free(d);
+        if (layers == 0) return HTTPX_OK;
+        if (e->code == HTTPX_ERR_DECODING) {   /* say what the caller can do */
+            char why[sizeof e->msg];
+            memcpy(why, e->msg, sizeof why);
+            why[sizeof why - 1] = 0;
+            return httpx__fail(e, HTTPX_ERR_DECODING, "%.120s (httpx_opts.raw hands such a body over undecoded)", why);
+        }
+        return e->code;
+    }
+    d->cdec = probe;
+    d->ended = false;
+    r->decode = d;
+    return HTTPX_OK;
+}
+
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r) {
+    if (!r->decode) return;
+    httpx__cdec_free(&r->decode->cdec);
+    httpx__free(r->decode);
+    r->decode = NULL;
+}
+
+/* The push face's adapter: decoded bytes to the response's sink, whose own
+   error (too large, cancelled) is kept apart from the decoder's. */
+typedef struct httpx__decode_push {
+    httpx__response *r;
+    httpx__decode_sink sink;
+    httpx__err err;
+} httpx__decode_push;
+
+static int httpx__decode_to_sink(void *ctx, const unsigned char *p, size_t n) {
+    httpx__decode_push *c = (httpx__decode_push *)ctx;
+    return c->sink(c->r, (const char *)p, n, &c->err) ? 1 : 0;
+}
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n, httpx__decode_sink sink,
+                                                  httpx__err *e) {
+    httpx__decode_push c;
+    c.r = r;
+    c.sink = sink;
+    memset(&c.err, 0, sizeof c.err);
+    if (httpx__cdec_feed(&r->decode->cdec, p, n, httpx__decode_to_sink, &c, e) == 0) return HTTPX_OK;
+    if (c.err.code) *e = c.err;   /* the sink stopped it: its reason, not the decoder's */
+    return e->code ? e->code : HTTPX_ERR_DECODING;
+}
+
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap) {
+    *cap = sizeof r->decode->wire;
+    return r->decode->wire;
+}
+
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n) {
+    httpx__cdec_input(&r->decode->cdec, r->decode->wire, n);
+}
+
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    if (r->decode->ended) return 0;
+    return httpx__cdec_pull(&r->decode->cdec, buf, cap, e);
+}
+
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r) { return r->decode->ended; }
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e) {
+    httpx__body_decode *d = r->decode;
+    d->ended = true;
+    /* an empty body under a coding is an empty body (as HTTPX reads it):
+       servers send "Content-Encoding: gzip" on bodies they left empty */
+    if (d->cdec.wire == 0) return HTTPX_OK;
+    return httpx__cdec_finish(&d->cdec, e) == 0 ? HTTPX_OK : (e->code ? e->code : HTTPX_ERR_DECODING);
+}
+
+#else /* HTTPX_NO_INFLATE: bodies are handed over as they came */
+
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e) {
+    (void)status;
+    (void)e;
+    r->decode = NULL;
+    return HTTPX_OK;
+}
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r) { r->decode = NULL; }
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n, httpx__decode_sink sink,
+                                                  httpx__err *e) {
+    return sink(r, p, n, e);
+}
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap) {
+    (void)r;
+    *cap = 0;
+    return NULL;
+}
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n) { (void)r; (void)n; }
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    (void)r; (void)buf; (void)cap; (void)e;
+    return 0;
+}
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r) { (void)r; return true; }
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e) {
+    (void)r;
+    (void)e;
+    return HTTPX_OK;
+}
+#endif /* HTTPX_NO_INFLATE */
+/* End of body_decode.c */
+
+#if defined(HTTPX_LINES)
+#line 19264 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -17390,7 +19313,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 17394 "httpx.h"
+#line 19317 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -17507,10 +19430,57 @@ HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->s
 HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
 HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
 
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
-    if (!r) return HTTPX_ERR_NOMEM;
-    if (r->error) return r->error;
-    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+HTTPX__PRIVATE const char *httpx__status_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"}, {200, "OK"},
+        {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"}, {204, "No Content"},
+        {205, "Reset Content"}, {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"},
+        {302, "Found"}, {303, "See Other"}, {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"}, {400, "Bad Request"}, {401, "Unauthorized"}, {402, "Payment Required"},
+        {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
+        {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
+        {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"}, {414, "URI Too Long"},
+        {415, "Unsupported Media Type"}, {416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
+        {418, "I'm a teapot"}, {421, "Misdirected Request"}, {422, "Unprocessable Content"}, {425, "Too Early"},
+        {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
+        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+        {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+        {511, "Network Authentication Required"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
+}
+
+/* HTTPX's words (its Response.raise_for_status), with the link line newer
+   HTTPX versions give (MDN's page; the older httpstatuses.com is gone). */
+static bool httpx__status_words(httpx__buf *b, const httpx_response *r) {
+    int cls = r->status_code / 100;
+    const char *kind = cls == 1 ? "Informational response" : cls == 3 ? "Redirect response"
+                     : cls == 4 ? "Client error" : cls == 5 ? "Server error" : "Invalid status code";
+    const char *reason = r->reason_phrase[0] ? r->reason_phrase : httpx__status_reason(r->status_code);
+    const char *location = httpx_header(r, "location");
+    httpx__buf_clear(b);
+    return httpx__buf_printf(b, "%s '%d %s' for url '%s'\n", kind, r->status_code, reason, r->url) &&
+           (!(cls == 3 && location) || httpx__buf_printf(b, "Redirect location: '%s'\n", location)) &&
+           httpx__buf_printf(b, "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/%d",
+                             r->status_code) &&
+           httpx__buf_reserve(b, 0);
+}
+
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    if (!r) return HTTPX_ERR_NOMEM;     /* a NULL response is what running out of memory gives */
+    if (pub->error) return pub->error;
+    if (httpx_is_success(pub)) return HTTPX_OK;
+    if (httpx__status_words(&r->status_text, pub)) {
+        pub->error_message = r->status_text.p;
+    } else {            /* out of memory: the short form, without the URL, says so */
+        snprintf(r->errmsg, sizeof r->errmsg, "HTTP status %d (out of memory for the whole message)", pub->status_code);
+        pub->error_message = r->errmsg;
+    }
+    return HTTPX_ERR_STATUS;
 }
 
 /* ---- the door and the body sink ---- */
@@ -17600,7 +19570,10 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
                            httpx_header(&r->pub, "location") != NULL;
+    if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
+    if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
+    if (httpx__body_decode_start(r, h->status, e) != HTTPX_OK) return e->code;
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
@@ -17641,6 +19614,50 @@ HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
                 (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
     httpx__response_fail(r, &e);
     return true;
+}
+
+/* Decoded body bytes (body_decode.c pushes them here): into memory,
+   bounded by max_body_size, or through on_data. */
+static httpx_error httpx__sink_decoded(httpx__response *r, const char *p, size_t n, httpx__err *e) {
+    httpx_data_fn on_data = r->opts->on_data;
+    if (on_data) {
+        if (on_data(r->opts->user_data, &r->pub, p, n))
+            return httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+        return HTTPX_OK;
+    }
+    if (n > r->set.max_body_size - r->body.len)   /* body.len never passes the limit */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "decoded response body is over max_body_size (%zu)",
+                           r->set.max_body_size);
+    if (!httpx__buf_append(&r->body, p, n)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+    return HTTPX_OK;
+}
+
+/* A body that failed to decode: what was decoded of it is not published
+   (a checksum that fails at the end puts all of it in doubt). */
+static void httpx__sink_undecodable(httpx__response *r, httpx__err *e) {
+    if (e->code == HTTPX_ERR_DECODING) httpx__buf_clear(&r->body);
+    httpx__response_fail(r, e);
+}
+
+/* An encoded body: wire bytes through the decoder into httpx__sink_decoded. */
+static void httpx__sink_encoded(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        size_t cap;
+        char *wire = httpx__body_decode_wire(r, &cap);
+        long n = r->transport->read(ex, wire, cap, &e);
+        if (n == 0 && !httpx__response_body_short(r) && httpx__body_decode_finish(r, &e) != HTTPX_OK)
+            httpx__sink_undecodable(r, &e);   /* the exchange ended well; the body did not */
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (httpx__body_decode_push(r, wire, (size_t)n, httpx__sink_decoded, &e) != HTTPX_OK) {
+            r->transport->cancel(ex);
+            httpx__sink_undecodable(r, &e);
+            return;
+        }
+    }
 }
 
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
@@ -17694,6 +19711,7 @@ static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else if (r->decode) httpx__sink_encoded(r);
     else httpx__sink_body(r);
 }
 
@@ -17723,9 +19741,21 @@ static long httpx__read_fail(httpx__response *r, httpx__err *e) {
     return -(long)r->pub.error;
 }
 
+#define HTTPX__READ_MAX (1L << 30)
+
+/* Wire bytes of a stream, counted; a body that ends short of its
+   announced length fails r here. */
+static long httpx__read_wire(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    long n = r->transport->read(&r->ex, buf, cap, e);
+    if (n > 0) r->pub.num_bytes_downloaded += n;
+    if (n == 0) httpx__response_body_short(r);
+    return n;
+}
+
 HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     httpx__response *r = httpx__resp(pub);
     httpx__err e;
+    size_t wire_cap;
     long n;
     if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
     if (pub->error) return -(long)pub->error;
@@ -17738,11 +19768,32 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
         return httpx__read_fail(r, &e);
     }
+    if (cap > (size_t)HTTPX__READ_MAX) cap = (size_t)HTTPX__READ_MAX;   /* the count fits the long returned */
     for (;;) {
-        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
-        if (n > 0) r->pub.num_bytes_downloaded += n;
-        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
-        if (n >= 0) return n;
+        if (r->decode) {
+            /* decoded bytes first; the wire only when the decoder needs more */
+            n = httpx__body_decode_pull(r, (char *)buf, cap, &e);
+            if (n > 0 || (n == 0 && httpx__body_decode_ended(r))) return n;
+            if (n == HTTPX__BAD) return httpx__read_fail(r, &e);
+            char *wire = httpx__body_decode_wire(r, &wire_cap);
+            n = httpx__read_wire(r, wire, wire_cap, &e);
+            if (n > 0) {
+                httpx__body_decode_input(r, (size_t)n);
+                continue;
+            }
+            if (n == 0) {
+                if (pub->error) return -(long)pub->error;
+                if (httpx__body_decode_finish(r, &e) != HTTPX_OK) {
+                    httpx__response_fail(r, &e);   /* the exchange ended already */
+                    return -(long)pub->error;
+                }
+                continue;   /* ended: the next pull says 0 */
+            }
+        } else {
+            n = httpx__read_wire(r, (char *)buf, cap, &e);
+            if (n == 0 && pub->error) return -(long)pub->error;
+            if (n >= 0) return n;
+        }
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);
         if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
@@ -17850,8 +19901,11 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->status_text);
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
+    httpx__digest_free(&r->auth.digest);
+    httpx__body_decode_free(r);
     if (r->free_history) r->free_history(r);   /* the policy's own memory (history.c, links.c) */
     if (r->free_links) r->free_links(r);
     owned = r->owned_client;
@@ -17861,7 +19915,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 17865 "httpx.h"
+#line 19919 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -18004,7 +20058,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 18008 "httpx.h"
+#line 20062 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -18242,70 +20296,130 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 18246 "httpx.h"
+#line 20300 "httpx.h"
 #endif
 /* ======================================================================
-   Begin file mock.c   (grep anchor: >>mock)
+   Begin file app.c   (grep anchor: >>app)
    ====================================================================== */
-/* mock: a transport that answers from memory (HTTPX's MockTransport). Each
-   hop calls the user's handler with the request as sent and a reply to
-   fill; the reply's head goes through the same door as a network head and
-   its body comes out of read, so every policy above runs unchanged. It
+/* app: the in-process transports, answered by a C function instead of a
+   server: the app (WSGI/ASGI's analogue: the request body streams to the
+   handler, the response body streams from a producer the reader pulls) and
+   the mock (HTTPX's MockTransport), which is the same transport with the
+   request body gathered first so that the handler sees it whole. Each hop
+   calls the handler with the request as sent and a reply to fill; the
+   reply's head goes through the same door as a network head and its body
+   comes out of read, so every policy above runs unchanged. The handler
    answers at once: submit ends in BODY (or DONE), never in a wait.
-   Private prefix: httpx__mock_. */
+   Private prefix: httpx__app_. */
 #if defined(HTTPX_LINES)
-#line 6 "tools/src/mock.c"
+#line 10 "tools/src/app.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "headers_internal.h": earlier in httpx.h */
 /* #include "engine_internal.h": earlier in httpx.h */
 
-static httpx__err *httpx__mock_err(httpx_mock_reply *p) { return &p->err; }
+/* ---- the reply builder (httpx_reply_*, httpx_app_read_body) ---- */
 
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code) {
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code) {
     if (!p) return;
     if ((status_code < 100 || status_code > 999) && !p->err.code)
-        httpx__fail(httpx__mock_err(p), HTTPX_ERR_INVALID_ARGUMENT,
-                    "the mock handler answered status %d: give 100..999", status_code);
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT,
+                    "the app answered status %d: give 100..999", status_code);
     p->status = status_code;
 }
 
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value) {
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value) {
     httpx_error err;
     if (!p || p->err.code) return;
     err = httpx_headers_add(&p->headers, name ? name : "", value ? value : "");
     if (err == HTTPX_ERR_NOMEM)
-        httpx__fail(&p->err, err, "out of memory for the mock reply's headers");
+        httpx__fail(&p->err, err, "out of memory for the app's response headers");
     else if (err)
-        httpx__fail(&p->err, err, "the mock handler's header '%.60s' is not a valid field (a token name, "
+        httpx__fail(&p->err, err, "the app's header '%.60s' is not a valid field (a token name, "
                     "a value without CR, LF or NUL)", name ? name : "(null)");
 }
 
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len) {
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len) {
+    if (!p || p->err.code || !len) return;
+    if (!data) {
+        httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, "httpx_reply_write was given NULL data and %zu bytes", len);
+        return;
+    }
+    if (!httpx__buf_append(&p->body, data, len))
+        httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the app's response body");
+}
+
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len) {
     if (!p || p->err.code) return;
     if (!data) data = "";
     if (!len) len = strlen((const char *)data);
     httpx__buf_clear(&p->body);
-    if (len && !httpx__buf_append(&p->body, data, len)) httpx__fail(&p->err, HTTPX_ERR_NOMEM, "out of memory for the mock reply's body");
+    httpx_reply_write(p, data, len);
 }
 
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json) {
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json) {
     httpx_reply_status(p, status_code);
     httpx_reply_header(p, "Content-Type", "application/json");
     httpx_reply_body(p, json ? json : "null", 0);
 }
 
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message) {
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message) {
     if (!p || p->err.code) return;
-    if (code == HTTPX_OK) code = HTTPX_ERR_INVALID_ARGUMENT;
+    if (code == HTTPX_OK || (unsigned)code >= (unsigned)HTTPX_ERR_COUNT_) code = HTTPX_ERR_INVALID_ARGUMENT;
     httpx__fail(&p->err, code, "%s", message ? message : httpx_strerror(code));
+}
+
+/* The producer's last call: it may free what it holds. Exactly once per
+   producer, whatever ended the body (its end, an error, a cancel, a HEAD,
+   a redirect, the response's free). */
+static void httpx__app_producer_release(httpx_app_response *p) {
+    httpx_app_body_fn fn = p->producer;
+    if (!fn) return;
+    p->producer = NULL;
+    fn(p->producer_user_data, NULL, 0);
+}
+
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length) {
+    if (!p) return;
+    if (p->err.code || !producer || p->producer || length < -1) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_INVALID_ARGUMENT, !producer ? "httpx_reply_stream needs a producer"
+                        : p->producer ? "httpx_reply_stream was called twice in one answer"
+                                      : "httpx_reply_stream's length is %lld: give -1 (unknown) or more", length);
+        if (producer) producer(user_data, NULL, 0);   /* refused, it is still ours to release */
+        return;
+    }
+    p->producer = producer;
+    p->producer_user_data = user_data;
+    p->producer_length = length;
+}
+
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap) {
+    httpx__err e;
+    long n;
+    if (!p || !buf || !cap) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
+    if (!p->req) {
+        if (!p->err.code)
+            httpx__fail(&p->err, HTTPX_ERR_STREAM, "httpx_app_read_body is for the handler, while it runs");
+        return -(long)HTTPX_ERR_STREAM;
+    }
+    if (p->req_error) return -(long)p->req_error;
+    memset(&e, 0, sizeof e);
+    n = httpx__request_body_read(p->req, &p->req_off, (char *)buf, cap, &e);
+    if (n >= 0) return n;
+    /* the caller's upload failed: the request fails with it, whatever the app answers */
+    if (!e.code) httpx__fail(&e, HTTPX_ERR_WRITE, "reading the request body failed");
+    p->req_error = e.code;
+    p->err = e;
+    return -(long)e.code;
 }
 
 /* ---- the transport ---- */
 
 /* The reason phrase HTTPX gives a Response(status) (RFC 9110's); "" for
    codes without one. */
-static const char *httpx__mock_reason(int status) {
+static const char *httpx__app_reason(int status) {
     static const struct { int code; const char *text; } t[] = {
         {100, "Continue"}, {101, "Switching Protocols"}, {200, "OK"}, {201, "Created"}, {202, "Accepted"},
         {203, "Non-Authoritative Information"}, {204, "No Content"}, {205, "Reset Content"},
@@ -18323,25 +20437,35 @@ static const char *httpx__mock_reason(int status) {
     return "";
 }
 
-static httpx_mock_reply *httpx__mock_reply_of(httpx__response *r) {
-    if (!r->mock) {
-        r->mock = (httpx_mock_reply *)httpx__malloc(sizeof *r->mock);
-        if (!r->mock) return NULL;
-        memset(r->mock, 0, sizeof *r->mock);
-        httpx__headers_init(&r->mock->headers);
+/* The reply of r's hop, fresh: made on first use, reset for each hop (a
+   redirect's producer is released first). */
+static httpx_app_response *httpx__app_reply_of(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) {
+        p = (httpx_app_response *)httpx__malloc(sizeof *p);
+        if (!p) return NULL;
+        memset(p, 0, sizeof *p);
+        httpx__headers_init(&p->headers);
+        r->app = p;
     }
-    r->mock->status = 200;
-    r->mock->body_off = 0;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_clear(&r->mock->body);
-    memset(&r->mock->err, 0, sizeof r->mock->err);
-    return r->mock;
+    httpx__app_producer_release(p);
+    p->status = 200;
+    p->body_off = 0;
+    p->delivered = 0;
+    p->expected = -1;
+    p->req = NULL;
+    p->req_off = 0;
+    p->req_error = HTTPX_OK;
+    httpx__headers_clear(&p->headers);
+    httpx__buf_clear(&p->body);
+    memset(&p->err, 0, sizeof p->err);
+    return p;
 }
 
-/* A streamed body (upload, files) is read whole, so that the handler sees
-   the bytes: bounded by the client's max_body_size, as a body kept in
-   memory is. */
-static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
+/* The mock gathers a streamed body (upload, files) whole, so that the
+   handler sees the bytes with httpx_request_body: bounded by the client's
+   max_body_size, as a body kept in memory is. */
+static httpx_error httpx__app_gather_body(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
     size_t off = 0, limit = r->client->opts.max_body_size;
     if (q->body || !q->has_body) return HTTPX_OK;
@@ -18366,8 +20490,8 @@ static httpx_error httpx__mock_take_body(httpx__response *r, httpx__err *e) {
 }
 
 /* The reply's fields as the door takes them, with Content-Length added
-   when the handler gave none. */
-static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, httpx__err *e) {
+   when the handler gave none and the length is known. */
+static httpx_error httpx__app_head(httpx__exchange *ex, httpx_app_response *p, httpx__err *e) {
     httpx__field_view inline_views[32], *views = inline_views;
     size_t i, n = httpx_headers_count(&p->headers);
     char length[24];
@@ -18377,10 +20501,10 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     memset(&h, 0, sizeof h);
     if (n + 1 > sizeof inline_views / sizeof inline_views[0]) {
         views = (httpx__field_view *)httpx__malloc((n + 1) * sizeof *views);
-        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the mock reply's headers");
+        if (!views) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the app's response headers");
     }
     for (i = 0; i < n; i++) {
-        const char *name, *value;
+        const char *name = "", *value = "";
         httpx_headers_at(&p->headers, i, &name, &value);
         views[i].name = name;
         views[i].name_len = strlen(name);
@@ -18388,22 +20512,26 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
         views[i].value_len = strlen(value);
     }
     h.expected_length = (long long)p->body.len;
+    if (p->producer)   /* unknown, or too large to add up: no Content-Length */
+        h.expected_length = p->producer_length < 0 || p->producer_length > (long long)(~0ULL >> 1) - h.expected_length
+                                ? -1 : h.expected_length + p->producer_length;
     if (cl) {
         char *end;
         h.expected_length = strtoll(cl, &end, 10);
         if (end == cl || *end || h.expected_length < 0) h.expected_length = -1;
-    } else {
-        snprintf(length, sizeof length, "%zu", p->body.len);
+    } else if (h.expected_length >= 0 && p->status != 204 && p->status != 304) {   /* RFC 9110 8.6 */
+        snprintf(length, sizeof length, "%lld", h.expected_length);
         views[n].name = "content-length";
         views[n].name_len = 14;
         views[n].value = length;
         views[n].value_len = strlen(length);
         n++;
     }
-    if (ex->req->head) h.expected_length = 0;   /* a HEAD answer has no body, as on the wire */
+    if (ex->req->head || p->status == 204 || p->status == 304) h.expected_length = 0;   /* as on the wire */
+    p->expected = h.expected_length;
     h.status = p->status;
     h.version = "HTTP/1.1";
-    h.reason = httpx__mock_reason(p->status);
+    h.reason = httpx__app_reason(p->status);
     h.reason_len = strlen(h.reason);
     h.fields = views;
     h.nfields = n;
@@ -18412,69 +20540,418 @@ static httpx_error httpx__mock_head(httpx__exchange *ex, httpx_mock_reply *p, ht
     return err;
 }
 
-static void httpx__mock_submit(httpx__exchange *ex) {
+static void httpx__app_fail(httpx__exchange *ex, httpx__err *e) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_end(ex, e);
+}
+
+static void httpx__app_submit_with(httpx__exchange *ex, bool gather) {
     httpx__response *r = ex->resp;
     httpx_client *c = ex->client;
-    httpx_mock_reply *p;
+    httpx_app_response *p;
     httpx__err e;
     memset(&e, 0, sizeof e);
     ex->started = httpx__now();
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
     ex->deadline = 0;
+    /* timeout.total bounds the whole request, redirects included, as over
+       the network: here it stops a producer that never ends */
+    if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     /* the states a network exchange passes, without the pool: it is never
        on the client's live list, so the loop has nothing to place or time */
     httpx__exchange_set_state(ex, HTTPX__EX_QUEUED);
     httpx__exchange_set_state(ex, HTTPX__EX_SENDING);
-    p = httpx__mock_reply_of(r);
+    p = httpx__app_reply_of(r);
     if (!p) {
-        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the mock reply");
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the app's response");
         httpx__exchange_end(ex, &e);
         return;
     }
-    if (httpx__mock_take_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
-    c->opts.mock(c->opts.mock_user_data, &r->req, p);
-    if (p->err.code) { httpx__exchange_end(ex, &p->err); return; }
-    if (r->req.head) httpx__buf_clear(&p->body);   /* a HEAD answer has no body, as on the wire */
-    if (httpx__mock_head(ex, p, &e)) { httpx__exchange_end(ex, &e); return; }
+    if (gather && httpx__app_gather_body(r, &e)) { httpx__exchange_end(ex, &e); return; }
+    p->req = &r->req;
+    if (gather) c->opts.mock(c->opts.mock_user_data, &r->req, p);
+    else c->opts.app(c->opts.app_user_data, &r->req, p);
+    p->req = NULL;     /* the body is the handler's to read while it runs, not later */
+    if (p->err.code) {
+        /* the handler says the connection could not be made: httpx_client_opts.retries
+           applies as on the network, so a user's test can see its retries */
+        ex->setup_failed = p->err.code == HTTPX_ERR_CONNECT || p->err.code == HTTPX_ERR_CONNECT_TIMEOUT;
+        httpx__app_fail(ex, &p->err);
+        return;
+    }
+    if (r->req.head || p->status == 204 || p->status == 304) {  /* no body, as on the wire */
+        httpx__buf_clear(&p->body);
+        httpx__app_producer_release(p);
+    }
+    if (httpx__app_head(ex, p, &e)) { httpx__app_fail(ex, &e); return; }
     httpx__exchange_wake(ex);
 }
 
-static long httpx__mock_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
-    httpx_mock_reply *p = ex->resp->mock;
+static void httpx__app_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, false); }
+static void httpx__mock_submit(httpx__exchange *ex) { httpx__app_submit_with(ex, true); }
+
+/* The next piece of the producer's body: >0 bytes, 0 the end (ex ended),
+   HTTPX__BAD (ex ended with e). */
+static long httpx__app_produce(httpx__exchange *ex, httpx_app_response *p, char *buf, size_t cap, httpx__err *e) {
+    long n = p->producer(p->producer_user_data, buf, cap);
+    if (n < 0 || (size_t)n > cap) {
+        httpx_error code = n < 0 && -n < (long)HTTPX_ERR_COUNT_ ? (httpx_error)-n : HTTPX_ERR_READ;
+        if (n > 0) httpx__fail(e, HTTPX_ERR_READ, "the app's body producer returned %ld bytes for a buffer of %zu", n, cap);
+        else httpx__fail(e, code, "the app's body producer failed (%s)", httpx_strerror(code));
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    if (n == 0) {
+        httpx__app_producer_release(p);
+        httpx__exchange_end(ex, NULL);
+    }
+    return n;
+}
+
+static long httpx__app_read(httpx__exchange *ex, char *buf, size_t cap, httpx__err *e) {
+    httpx_app_response *p = ex->resp->app;
     size_t left;
-    (void)e;
-    if (ex->state != HTTPX__EX_BODY) return 0;
+    long n;
+    if (ex->state != HTTPX__EX_BODY || !cap) return 0;
+    ex->readable = false;
     left = p->body.len - p->body_off;
-    if (!left) {
+    if (left) {
+        if (cap > left) cap = left;
+        memcpy(buf, p->body.p + p->body_off, cap);
+        p->body_off += cap;
+        n = (long)cap;
+    } else if (p->producer) {
+        if (ex->total_deadline && httpx__now() >= ex->total_deadline) {
+            httpx__fail(e, HTTPX_ERR_TOTAL_TIMEOUT, "the app's body took longer than timeout.total (%g s)",
+                        ex->timeout.total);
+            httpx__app_fail(ex, e);
+            return HTTPX__BAD;
+        }
+        n = httpx__app_produce(ex, p, buf, cap, e);
+        if (n <= 0) return n;
+    } else {
         httpx__exchange_end(ex, NULL);
         return 0;
     }
-    if (cap > left) cap = left;
-    memcpy(buf, p->body.p + p->body_off, cap);
-    p->body_off += cap;
-    return (long)cap;
+    p->delivered += n;
+    if (p->expected >= 0 && p->delivered > p->expected) {
+        /* on the wire the extra bytes would be the next response's garbage */
+        httpx__fail(e, HTTPX_ERR_REMOTE_PROTOCOL, "the app's body is longer than the %lld bytes its Content-Length "
+                    "announced", p->expected);
+        httpx__app_fail(ex, e);
+        return HTTPX__BAD;
+    }
+    return n;
 }
 
-static void httpx__mock_cancel(httpx__exchange *ex) { httpx__exchange_abandon(ex); }
+static void httpx__app_cancel(httpx__exchange *ex) {
+    if (ex->resp->app) httpx__app_producer_release(ex->resp->app);
+    httpx__exchange_abandon(ex);
+}
 
-static void httpx__mock_release(httpx__response *r) {
-    if (!r->mock) return;
-    httpx__headers_clear(&r->mock->headers);
-    httpx__buf_free(&r->mock->body);
-    httpx__free(r->mock);
-    r->mock = NULL;
+static void httpx__app_release(httpx__response *r) {
+    httpx_app_response *p = r->app;
+    if (!p) return;
+    httpx__app_producer_release(p);
+    httpx__headers_clear(&p->headers);
+    httpx__buf_free(&p->body);
+    httpx__free(p);
+    r->app = NULL;
+}
+
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void) {
+    static const httpx__transport app = {"app", httpx__app_submit, httpx__app_read, httpx__app_cancel,
+                                         httpx__app_release};
+    return &app;
 }
 
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
-    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__mock_read, httpx__mock_cancel,
-                                          httpx__mock_release};
+    static const httpx__transport mock = {"mock", httpx__mock_submit, httpx__app_read, httpx__app_cancel,
+                                          httpx__app_release};
     return &mock;
 }
-/* End of mock.c */
+/* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 18478 "httpx.h"
+#line 20678 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file mock_routes.c   (grep anchor: >>mock_routes)
+   ====================================================================== */
+/* mock_routes: routes for the mock (or app) transport, in the spirit of
+   Python's respx: a router is a handler that matches each request by method
+   and URL (exact, prefix, or path only) in the order the routes were added,
+   answers with the first match's canned reply or function, and counts the
+   calls, so that a test can say which routes were never called. A request no
+   route matches fails as a network would (HTTPX_ERR_CONNECT, "no route
+   matched GET http://..."), never with a made-up answer.
+   Private prefix: httpx__routes_. */
+#if defined(HTTPX_LINES)
+#line 8 "tools/src/mock_routes.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "headers_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+typedef struct httpx__route_entry {
+    char *method;                   /* NULL: any method */
+    char *pattern;                  /* the URL, the prefix (without its '*') or the path */
+    bool prefix;                    /* the pattern ended in '*' */
+    bool path_only;                 /* the pattern begins with '/': matched against the path */
+    int status;                     /* a canned reply: */
+    httpx_headers headers;
+    char *body;                     /* NULL: empty */
+    httpx_mock_fn fn;               /* or a function */
+    void *fn_user_data;
+    httpx_error error;              /* or an error (with message) */
+    char *message;
+    int calls;
+} httpx__route_entry;
+
+struct httpx_mock_router {
+    httpx__route_entry *routes;
+    int count, cap;
+    int unmatched;                  /* requests no route matched */
+    httpx__err err;                 /* a route that could not be made: every request fails with it */
+};
+
+static char *httpx__routes_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = (char *)httpx__malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void) {
+    httpx_mock_router *m = (httpx_mock_router *)httpx__malloc(sizeof *m);
+    if (m) memset(m, 0, sizeof *m);
+    return m;
+}
+
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m) {
+    int i;
+    if (!m) return;
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        httpx__free(r->method);
+        httpx__free(r->pattern);
+        httpx__free(r->body);
+        httpx__free(r->message);
+        httpx__headers_clear(&r->headers);
+    }
+    httpx__free(m->routes);
+    httpx__free(m);
+}
+
+/* A route that cannot be made leaves the router failed: a test that does
+   not look at the -1 still sees every request fail, saying why. */
+static int httpx__routes_fail(httpx_mock_router *m, httpx_error code, const char *why) {
+    if (m && !m->err.code) httpx__fail(&m->err, code, "the mock router could not add a route: %s", why);
+    return -1;
+}
+
+/* A new route (its method and pattern set), or -1. */
+static int httpx__routes_add(httpx_mock_router *m, const char *method, const char *url) {
+    httpx__route_entry *r;
+    size_t n;
+    const char *host;
+    if (!m) return -1;
+    if (!url || !*url) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "no URL given");
+    if (m->count == m->cap) {
+        int cap = m->cap ? m->cap * 2 : 8;
+        httpx__route_entry *p = (httpx__route_entry *)httpx__realloc(m->routes, (size_t)cap * sizeof *p);
+        if (!p) return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+        m->routes = p;
+        m->cap = cap;
+    }
+    r = &m->routes[m->count];
+    memset(r, 0, sizeof *r);
+    httpx__headers_init(&r->headers);
+    r->status = 200;
+    n = strlen(url);
+    r->prefix = url[n - 1] == '*';
+    r->path_only = url[0] == '/';
+    /* "http://host" names the same resource as "http://host/", which is how
+       a request's URL spells it */
+    host = strstr(url, "://");
+    r->pattern = (char *)httpx__malloc(n + 2);
+    if (r->pattern) {
+        memcpy(r->pattern, url, n + 1);
+        if (r->prefix) r->pattern[n - 1] = 0;
+        else if (host && !strchr(host + 3, '/')) {
+            char *q = strchr(r->pattern + (host - url) + 3, '?');
+            size_t at = q ? (size_t)(q - r->pattern) : n;
+            memmove(r->pattern + at + 1, r->pattern + at, n + 1 - at);
+            r->pattern[at] = '/';
+        }
+    }
+    if (method && *method && strcmp(method, "*") != 0) r->method = httpx__routes_strdup(method);
+    if (!r->pattern || (method && *method && strcmp(method, "*") != 0 && !r->method)) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return m->count++;
+}
+
+static httpx__route_entry *httpx__routes_at(const httpx_mock_router *m, int route) {
+    return m && route >= 0 && route < m->count ? &m->routes[route] : NULL;
+}
+
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value) {
+    httpx__route_entry *r = httpx__routes_at(m, route);
+    httpx_error err;
+    if (!r) {
+        httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_header was given no such route");
+        return HTTPX_ERR_INVALID_ARGUMENT;
+    }
+    err = httpx_headers_add(&r->headers, name ? name : "", value ? value : "");
+    if (err) httpx__routes_fail(m, err, err == HTTPX_ERR_NOMEM ? "out of memory" : "a header that is not a valid field");
+    return err;
+}
+
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->status = status;
+    if (body && *body && !(r->body = httpx__routes_strdup(body))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    if (content_type && httpx_mock_route_header(m, i, "Content-Type", content_type)) return -1;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json) {
+    return httpx_mock_route(m, method, url, status, "application/json", json ? json : "null");
+}
+
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data) {
+    int i;
+    httpx__route_entry *r;
+    if (!fn) return httpx__routes_fail(m, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_route_fn was given no function");
+    i = httpx__routes_add(m, method, url);
+    r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->fn = fn;
+    r->fn_user_data = user_data;
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message) {
+    int i = httpx__routes_add(m, method, url);
+    httpx__route_entry *r = httpx__routes_at(m, i);
+    if (!r) return -1;
+    r->error = code == HTTPX_OK ? HTTPX_ERR_CONNECT : code;
+    if (message && !(r->message = httpx__routes_strdup(message))) {
+        httpx__free(r->pattern);
+        httpx__free(r->method);
+        m->count--;
+        return httpx__routes_fail(m, HTTPX_ERR_NOMEM, "out of memory");
+    }
+    return i;
+}
+
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route) {
+    const httpx__route_entry *r = httpx__routes_at(m, route);
+    return r ? r->calls : -1;
+}
+
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m) { return m ? m->unmatched : 0; }
+
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap) {
+    int i, n = 0;
+    size_t len = 0;
+    if (buf && cap) buf[0] = 0;
+    if (!m) return 0;
+    for (i = 0; i < m->count; i++) {
+        const httpx__route_entry *r = &m->routes[i];
+        int w;
+        if (r->calls) continue;
+        n++;
+        if (!buf || len + 1 >= cap) continue;
+        w = snprintf(buf + len, cap - len, "%s#%d %s %s%s", n > 1 ? ", " : "", i, r->method ? r->method : "*",
+                     r->pattern, r->prefix ? "*" : "");
+        if (w < 0 || (size_t)w >= cap - len) {
+            /* cut: say so rather than end mid-word unseen */
+            if (cap >= 4) memcpy(buf + cap - 4, "...", 4);
+            len = cap;
+        } else {
+            len += (size_t)w;
+        }
+    }
+    return n;
+}
+
+/* The part of an absolute URL from its path on ("/a?b"). */
+static const char *httpx__routes_path(const char *url) {
+    const char *s = strstr(url, "://");
+    s = s ? strpbrk(s + 3, "/?") : url;
+    return s ? s : "";
+}
+
+static bool httpx__routes_match(const httpx__route_entry *r, const char *method, const char *url) {
+    const char *target = r->path_only ? httpx__routes_path(url) : url;
+    size_t n = strlen(r->pattern), tn;
+    if (r->method && strcmp(r->method, method) != 0) return false;
+    if (r->prefix) return !strncmp(target, r->pattern, n);
+    /* a pattern without a query matches the URL whatever its query */
+    tn = strchr(r->pattern, '?') ? strlen(target) : strcspn(target, "?");
+    return tn == n && !memcmp(target, r->pattern, n);
+}
+
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx_app_response *p) {
+    httpx_mock_router *m = (httpx_mock_router *)router;
+    const char *method = httpx_request_method(q), *url = httpx_request_url(q);
+    char why[240];
+    int i;
+    if (!m) {
+        httpx_reply_error(p, HTTPX_ERR_INVALID_ARGUMENT, "httpx_mock_router_handler needs the router as its user data");
+        return;
+    }
+    if (m->err.code) {
+        httpx_reply_error(p, m->err.code, m->err.msg);
+        return;
+    }
+    for (i = 0; i < m->count; i++) {
+        httpx__route_entry *r = &m->routes[i];
+        size_t k, nh;
+        if (!httpx__routes_match(r, method, url)) continue;
+        r->calls++;
+        if (r->fn) {
+            r->fn(r->fn_user_data, q, p);
+            return;
+        }
+        if (r->error) {
+            httpx_reply_error(p, r->error, r->message);
+            return;
+        }
+        httpx_reply_status(p, r->status);
+        nh = httpx_headers_count(&r->headers);
+        for (k = 0; k < nh; k++) {
+            const char *name = "", *value = "";
+            httpx_headers_at(&r->headers, k, &name, &value);
+            httpx_reply_header(p, name, value);
+        }
+        if (r->body) httpx_reply_body(p, r->body, 0);
+        return;
+    }
+    m->unmatched++;
+    snprintf(why, sizeof why, "no route matched %.30s %.180s", method, url);
+    httpx_reply_error(p, HTTPX_ERR_CONNECT, why);
+}
+/* End of mock_routes.c */
+
+#if defined(HTTPX_LINES)
+#line 20955 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -18641,7 +21118,172 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 18645 "httpx.h"
+#line 21122 "httpx.h"
+#endif
+/* ======================================================================
+   Begin file auth_flow.c   (grep anchor: >>auth_flow)
+   ====================================================================== */
+/* auth_flow: the rounds of an authentication around each hop, for both
+   faces and every transport. A custom flow (HTTPX_AUTH_FLOW) is the
+   caller's callback; digest (HTTPX_AUTH_DIGEST) is the same two steps
+   written here: before a hop, put an answer to the last challenge in the
+   request; after it, on a 401 with a challenge we can answer, ask for
+   another round. hop.c calls the two steps and does the resending.
+   Private prefix: httpx__auth_flow_. */
+#if defined(HTTPX_LINES)
+#line 7 "tools/src/auth_flow.c"
+#endif
+/* #include "internal.h": earlier in httpx.h */
+/* #include "url_internal.h": earlier in httpx.h */
+/* #include "engine_internal.h": earlier in httpx.h */
+
+static bool httpx__auth_flow_on(const httpx__response *r) {
+    /* credentials stay with their origin: after a redirect to another one
+       the flow is not asked (its answer would go to a stranger) */
+    return (r->set.auth.kind == HTTPX_AUTH_FLOW || r->set.auth.kind == HTTPX_AUTH_DIGEST) &&
+           !r->req.strip_credentials;
+}
+
+/* A failure before the hop is sent: as httpx__begin's, r holds why and its
+   exchange is DONE, so that both faces publish it. */
+static bool httpx__auth_flow_fail(httpx__response *r, httpx__err *e) {
+    httpx__response_fail(r, e);
+    if (r->ex.state != HTTPX__EX_DONE) httpx__exchange_set_state(&r->ex, HTTPX__EX_DONE);
+    return false;
+}
+
+static bool httpx__auth_flow_user_error(httpx__response *r, int rc, const char *when) {
+    httpx__err e;
+    httpx_error code = rc < 0 && -rc < (int)HTTPX_ERR_COUNT_ ? (httpx_error)-rc : HTTPX_ERR_INVALID_ARGUMENT;
+    memset(&e, 0, sizeof e);
+    if (rc < 0 && code != HTTPX_ERR_INVALID_ARGUMENT)
+        httpx__fail(&e, code, "the auth flow ended the request %s (%s)", when, httpx_strerror(code));
+    else
+        httpx__fail(&e, code, "the auth flow returned %d %s: give HTTPX_AUTH_ACCEPT, HTTPX_AUTH_RESEND or a negated httpx_error",
+                    rc, when);
+    return httpx__auth_flow_fail(r, &e);
+}
+
+/* Digest, before a hop: the answer to the challenge we hold, if any. */
+static bool httpx__auth_flow_digest_before(httpx__response *r) {
+    httpx__auth_state *st = &r->auth;
+    httpx__request *q = &r->req;
+    const httpx_auth *a = &r->set.auth;
+    httpx__buf uri, value;
+    httpx__err e;
+    httpx_error err = HTTPX_OK;
+    if (!st->digest_ready) return true;
+    memset(&e, 0, sizeof e);
+    memset(&uri, 0, sizeof uri);
+    memset(&value, 0, sizeof value);
+    if (!httpx__url_write_target(&uri, &q->url) || !httpx__buf_reserve(&uri, 0) ||
+        !httpx__digest_answer(&value, &st->digest, a->username ? a->username : "", a->password ? a->password : "",
+                              q->method, uri.p, q->body, q->body ? q->body_len : 0, NULL))
+        httpx__fail(&e, HTTPX_ERR_NOMEM, "out of memory for the digest Authorization header");
+    else if ((err = httpx_request_set_header((httpx_req *)q, "Authorization", value.p)) != HTTPX_OK)
+        httpx__fail(&e, err, err == HTTPX_ERR_INVALID_HEADER
+                                 ? "the digest Authorization header would hold a CR, LF or NUL (username or password?)"
+                                 : "out of memory for the digest Authorization header");
+    httpx__buf_free(&uri);
+    httpx__buf_free(&value);
+    if (e.code) return httpx__auth_flow_fail(r, &e);
+    st->digest_sent = true;
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r) {
+    const httpx_auth *a = &r->set.auth;
+    if (!httpx__auth_flow_on(r)) return true;
+    if (a->kind == HTTPX_AUTH_DIGEST) return httpx__auth_flow_digest_before(r);
+    if (!a->flow) {
+        httpx__err e;
+        memset(&e, 0, sizeof e);
+        httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "auth.kind is HTTPX_AUTH_FLOW but auth.flow is NULL");
+        return httpx__auth_flow_fail(r, &e);
+    }
+    {
+        int rc = a->flow(a->flow_user_data, (httpx_req *)&r->req, NULL);
+        /* RESEND before anything was sent means "send": there is nothing else to do */
+        if (rc != HTTPX_AUTH_ACCEPT && rc != HTTPX_AUTH_RESEND)
+            return httpx__auth_flow_user_error(r, rc, "before sending it");
+    }
+    return true;
+}
+
+/* Digest, after a hop: HTTPX_AUTH_RESEND when a 401 brings a challenge we
+   should answer, a negated error when it cannot be read. */
+static int httpx__auth_flow_digest_after(httpx__response *r, httpx__err *e) {
+    httpx__auth_state *st = &r->auth;
+    const httpx__request *q = &r->req;
+    httpx__digest fresh;
+    const char *v;
+    size_t i;
+    int found = 0;
+    /* auth-int hashes the body: only one we hold in memory (or none) */
+    bool body_known = q->body != NULL || !q->has_body;
+    if (r->pub.status_code != 401) return HTTPX_AUTH_ACCEPT;
+    memset(&fresh, 0, sizeof fresh);
+    for (i = 0; !found && (v = httpx_headers_get_nth(&r->headers, "www-authenticate", i)) != NULL; i++)
+        found = httpx__digest_parse(&fresh, v, body_known, e);
+    if (found <= 0 || (st->digest_sent && (!fresh.stale || st->stale_retried))) {
+        /* no challenge we can answer, or ours was refused (wrong credentials):
+           the 401 is the answer, as in HTTPX */
+        httpx__digest_free(&fresh);
+        return found < 0 ? found : HTTPX_AUTH_ACCEPT;
+    }
+    if (st->digest_sent) st->stale_retried = true;   /* stale=true: a new nonce, once */
+    httpx__digest_free(&st->digest);
+    st->digest = fresh;
+    st->digest_ready = true;
+    return HTTPX_AUTH_RESEND;
+}
+
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
+    const httpx_auth *a = &r->set.auth;
+    httpx__err e;
+    int rc;
+    if (r->pub.error || !httpx__auth_flow_on(r)) return false;
+    memset(&e, 0, sizeof e);
+    if (a->kind == HTTPX_AUTH_DIGEST) {
+        rc = httpx__auth_flow_digest_after(r, &e);
+        if (rc < 0) {
+            httpx__response_fail(r, &e);
+            return false;
+        }
+    } else {
+        /* the flow may look at the body that came so far (all of it, unless
+           it streams) through r->content, as it will once published */
+        bool show = !r->opts->on_data && r->ex.state == HTTPX__EX_DONE && r->body.p;
+        if (show) {
+            r->pub.content = r->body.p;
+            r->pub.content_length = r->body.len;
+        }
+        rc = a->flow(a->flow_user_data, (httpx_req *)&r->req, &r->pub);
+        r->pub.content = NULL;
+        r->pub.content_length = 0;
+        if (rc != HTTPX_AUTH_ACCEPT && rc != HTTPX_AUTH_RESEND) {
+            httpx__auth_flow_user_error(r, rc, "after a response");
+            return false;
+        }
+    }
+    if (rc != HTTPX_AUTH_RESEND) return false;
+    if (++r->auth.rounds > HTTPX_AUTH_MAX_ROUNDS) {
+        httpx__fail(&e, HTTPX_ERR_LOCAL_PROTOCOL, "the auth flow asked for more than %d rounds (HTTPX_AUTH_MAX_ROUNDS)",
+                    HTTPX_AUTH_MAX_ROUNDS);
+        httpx__response_fail(r, &e);
+        return false;
+    }
+    if (!r->req.replayable) {
+        httpx__fail(&e, HTTPX_ERR_STREAM, "cannot replay a streamed request body (upload or files) for another auth round");
+        httpx__response_fail(r, &e);
+        return false;
+    }
+    return true;
+}
+/* End of auth_flow.c */
+
+#if defined(HTTPX_LINES)
+#line 21287 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -18699,8 +21341,13 @@ HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
         httpx__hop_refuse(r, &e);
         return;
     }
-    /* Here the next issue's request hooks and auth flow see the built
-       request (r->req) before it goes. */
+    /* the auth flow's step first (HTTPX's auth flow wraps the hops), then
+       the request hooks, which see the request as it goes */
+    if (!httpx__auth_flow_before(r)) return;   /* the flow failed r (its exchange is DONE) */
+    if (httpx__hooks_request(r, &e)) {      /* a request hook said no: nothing goes out */
+        httpx__hop_refuse(r, &e);
+        return;
+    }
     r->transport->submit(&r->ex);
 }
 
@@ -18781,6 +21428,18 @@ static httpx_error httpx__hop_rewind(httpx__response *r, int code, httpx__err *e
     return HTTPX_OK;
 }
 
+/* Step 4b: the retry policy (retry.c) wants this hop again: the same
+   request, after a wait that the loop keeps (the pool does not place the
+   exchange before it; the mock answers at once). */
+static bool httpx__hop_retry(httpx__response *r) {
+    double wait;
+    if (!httpx__retry_decide(r, &wait)) return false;
+    httpx__hop_reset(r);
+    r->transport->submit(&r->ex);
+    if (wait > 0 && r->ex.state == HTTPX__EX_QUEUED) r->ex.not_before = httpx__now() + wait;
+    return true;
+}
+
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
    hop's request and sends it; false (r failed, or it was no redirect to
    follow) when r is final. */
@@ -18832,6 +21491,20 @@ static bool httpx__hop_redirect(httpx__response *r) {
     return true;
 }
 
+/* An auth flow's round (auth_flow.c): when the flow asks for the request
+   to go again, it is built afresh and sent; false when r is final. A
+   stream's unread body (a 401's) costs its connection. */
+static bool httpx__hop_auth_round(httpx__response *r) {
+    httpx__err e;
+    if (!httpx__auth_flow_after(r)) return false;
+    if (r->ex.state != HTTPX__EX_DONE) r->transport->cancel(&r->ex);
+    httpx__hop_reset(r);
+    memset(&e, 0, sizeof e);
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    httpx__hop_send(r);
+    return true;
+}
+
 /* Step 6. The request stays for httpx_response_request; only its body
    source is let go (a multipart body's open files). */
 static void httpx__hop_publish(httpx__response *r) {
@@ -18848,7 +21521,8 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
-        if (!httpx__hop_redirect(r)) break;
+        if (httpx__hop_retry(r)) continue;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
     return true;
@@ -18862,15 +21536,19 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
-        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
-        if (!httpx__hop_redirect(r)) break;
+        if (ex->state != HTTPX__EX_DONE) {           /* a stream: the reader takes the body */
+            if (httpx__hop_auth_round(r)) continue;
+            return;
+        }
+        if (httpx__hop_retry(r)) continue;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
 }
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 18874 "httpx.h"
+#line 21552 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -18891,7 +21569,8 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
 static bool httpx__auth_kind_known(httpx_auth_kind k) {
-    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER;
+    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER ||
+           k == HTTPX_AUTH_DIGEST || k == HTTPX_AUTH_FLOW;
 }
 
 /* ---- the client ---- */
@@ -18917,6 +21596,7 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     if (o->max_redirects <= 0) o->max_redirects = 20;
     if (!o->max_head_size) o->max_head_size = 64 * 1024;
     if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
+    if (!o->max_decompression_ratio) o->max_decompression_ratio = HTTPX__DECOMPRESSION_RATIO_DEFAULT;
     if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
 }
 
@@ -18955,7 +21635,7 @@ static void httpx__client_protocols(httpx_client *c) {
 
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp, su;
+    size_t nh, np, sh, sp, su, sdu = 0, sdp = 0;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -18966,7 +21646,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
     su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
-    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
+    if (c->opts.auth.kind == HTTPX_AUTH_DIGEST) {   /* answered at each 401: kept for the client's life */
+        sdu = c->opts.auth.username ? strlen(c->opts.auth.username) + 1 : 0;
+        sdp = c->opts.auth.password ? strlen(c->opts.auth.password) + 1 : 0;
+    }
+    c->strings = (char *)httpx__malloc(sh + sp + su + sdu + sdp + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
@@ -18976,6 +21660,16 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (su) {           /* the route of every connection points at this one copy */
             memcpy(store, c->opts.uds, su);
             c->opts.uds = store;
+            store += su;
+        }
+        if (sdu) {
+            memcpy(store, c->opts.auth.username, sdu);
+            c->opts.auth.username = store;
+            store += sdu;
+        }
+        if (sdp) {
+            memcpy(store, c->opts.auth.password, sdp);
+            c->opts.auth.password = store;
         }
     }
     if (ok && c->opts.base_url) {
@@ -19000,7 +21694,12 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    if (ok) ok = httpx__hooks_copy(c);
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
+    if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts has both app and mock set: give one handler");
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -19033,6 +21732,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
         httpx__conn_free(conn);
     }
     httpx__free(c->pollfds);
+    httpx__hooks_free(c);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
@@ -19049,6 +21749,24 @@ HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password
     a.kind = HTTPX_AUTH_BASIC;
     a.username = username;
     a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_DIGEST;
+    a.username = username;
+    a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_FLOW;
+    a.flow = flow;
+    a.flow_user_data = user_data;
     return a;
 }
 
@@ -19183,7 +21901,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     httpx__exchange_init(ex, httpx__response_sink());
-    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
+    r->transport = c->opts.app    ? httpx__app_transport()
+                   : c->opts.mock ? httpx__mock_transport()
+                                  : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);
@@ -19257,7 +21977,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 19261 "httpx.h"
+#line 21981 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -19484,7 +22204,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 19488 "httpx.h"
+#line 22208 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -19880,7 +22600,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 19884 "httpx.h"
+#line 22604 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -19915,7 +22635,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 19919 "httpx.h"
+#line 22639 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -10,6 +10,7 @@
        ./build/examples/cookies http://127.0.0.1:8080 cookies.txt */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <string.h>
 
 /* A client that uses jar, following redirects as a login flow needs. */
 static httpx_client *client_with(httpx_cookies *jar) {

@@ -5,6 +5,7 @@
    /api/v2/pokemon/N; at most 20 run at a time (max_in_flight, its semaphore). */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <time.h>
 
 #define COUNT 150
 

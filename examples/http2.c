@@ -10,6 +10,7 @@
    connection: each is a stream, and they all travel at once. */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <time.h>
 
 #include <stdio.h>
 #include <string.h>

@@ -29,28 +29,38 @@ enum {
 static const char usage_text[] =
     "usage: httpx URL [options]\n"
     "\n"
-    "  -m, --method METHOD        request method (default: GET, or POST when a body is given)\n"
-    "  -p, --params NAME VALUE    query parameter (repeatable)\n"
-    "  -H, --headers NAME VALUE   request header (repeatable)\n"
-    "  -c, --cookies NAME VALUE   request cookie, sent in a Cookie header (repeatable)\n"
-    "      --cookie-jar FILE      cookies from FILE (curl's -b/-c format) are sent, and the\n"
-    "                             response's Set-Cookie saved back into it\n"
-    "  -d, --data NAME VALUE      form field; urlencoded, or multipart with -f (repeatable)\n"
-    "  -f, --files NAME PATH      file to upload as multipart/form-data (repeatable)\n"
-    "  -j, --json JSON            JSON body, sent as application/json\n"
-    "      --auth USER PASS       HTTP basic authentication\n"
-    "  -x, --proxy URL            proxy: http://[user:pass@]host:port, https://, socks5://,\n"
-    "                             socks5h:// (also --proxies, HTTPX's older spelling); without\n"
-    "                             it, HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY apply\n"
-    "      --timeout SECONDS      connect, read, write and pool timeout (default 5; 0: none)\n"
-    "      --follow-redirects     follow redirects (default: show the redirect)\n"
-    "      --no-verify            do not verify the server's certificate (unsafe)\n"
-    "      --http2                offer HTTP/2 over https (ALPN); HTTP/1.1 when the server wants it\n"
-    "      --uds PATH             connect to the Unix domain socket PATH instead of the URL's\n"
-    "                             host and port (also --unix-socket, as curl)\n"
-    "      --download FILE        save the body to FILE with a progress bar on stderr\n"
-    "  -v, --verbose              show each request and response head as sent and received\n"
-    "  -h, --help                 this text\n"
+    "Options mean what they mean in HTTPX's command (python -m httpx); curl's\n"
+    "spelling, where it does not clash, is an alias (second column).\n"
+    "\n"
+    "  -m, --method METHOD        -X, --request     request method (default: GET, or POST\n"
+    "                                               when a body is given)\n"
+    "  -p, --params NAME VALUE                      query parameter (repeatable)\n"
+    "  -h, --headers NAME VALUE   -H 'Name: value'  request header (repeatable)\n"
+    "  -c, --content TEXT         --data-raw TEXT   the request body, as it is\n"
+    "  -d, --data NAME VALUE                        form field; urlencoded, or multipart with -f\n"
+    "  -f, --files NAME PATH      -F name=@PATH     file to upload as multipart/form-data\n"
+    "                             -F name=VALUE     (-F with a value: a form field)\n"
+    "  -j, --json JSON            --json JSON       JSON body, sent as application/json\n"
+    "      --cookies NAME VALUE   -b 'n=v; n2=v2'   request cookie (repeatable)\n"
+    "      --cookie-jar FILE      -b FILE (read)    cookies from FILE (curl's format) are sent,\n"
+    "                                               and Set-Cookie saved back into it\n"
+    "      --auth USER PASS       -u USER:PASS      HTTP basic authentication\n"
+    "      --digest               --digest          with --auth: digest authentication instead\n"
+    "      --proxies URL          -x, --proxy URL   proxy: http://[user:pass@]host:port, https://,\n"
+    "                                               socks5://, socks5h://; without it, HTTP_PROXY,\n"
+    "                                               HTTPS_PROXY, ALL_PROXY and NO_PROXY apply\n"
+    "      --timeout SECONDS                        connect, read, write and pool timeout\n"
+    "                                               (default 5; 0: none)\n"
+    "      --follow-redirects     -L, --location    follow redirects, printing every hop's\n"
+    "                                               response head (with -v, every request too)\n"
+    "      --verify / --no-verify -k, --insecure    verify the server's certificate (the\n"
+    "                                               default) or not (unsafe)\n"
+    "      --http2                --http2           offer HTTP/2 over https (ALPN)\n"
+    "      --uds PATH             --unix-socket     connect to this Unix domain socket instead of\n"
+    "                                               the URL's host and port\n"
+    "      --download FILE        -o, --output FILE save the body to FILE, a progress bar on stderr\n"
+    "  -v, --verbose              -v                each request and response head as sent and received\n"
+    "      --help                                   this text (also -h alone)\n"
     "\n"
     "Output: the status line and headers, then the body (JSON pretty-printed;\n"
     "coloured on a terminal unless NO_COLOR is set; FORCE_COLOR forces colour).\n"
@@ -61,13 +71,14 @@ static const char usage_text[] =
     "HTTP, too large, too many redirects), 7 other (out of memory, download file not writable).\n";
 
 typedef struct cli {
-    const char *url, *method, *json, *download, *user, *pass, *uds, *cookie_jar, *proxy;
+    const char *url, *method, *json, *content, *download, *user, *pass, *uds, *cookie_jar, *proxy;
+    const char *cookie_file;    /* -b FILE: read, not saved */
     httpx_pair *params, *headers, *data;
     httpx_file *files;
     size_t nparams, nheaders, ndata, nfiles;
     char *cookie;               /* "a=1; b=2", or NULL */
     double timeout;             /* < 0: not given */
-    bool follow, no_verify, http2, verbose;
+    bool follow, no_verify, http2, verbose, digest;
 } cli;
 
 /* ---- command line ---- */
@@ -80,7 +91,7 @@ static int usage_error(const char *fmt, const char *arg) {
 }
 
 static bool is_opt(const char *a, const char *shrt, const char *lng) {
-    return (shrt && strcmp(a, shrt) == 0) || strcmp(a, lng) == 0;
+    return (shrt && strcmp(a, shrt) == 0) || (lng && strcmp(a, lng) == 0);
 }
 
 static void add_pair(httpx_pair *arr, size_t *n, const char *name, const char *value) {
@@ -99,9 +110,93 @@ static int add_cookie(cli *o, const char *name, const char *value) {
     return 0;
 }
 
+/* curl's -H 'Name: value': the name before the colon, the value after it
+   without its leading blanks. Written into the argument (argv is ours). */
+static int split_header(cli *o, char *a) {
+    char *colon = strchr(a, ':'), *v;
+    if (!colon || colon == a) return usage_error("-H wants 'Name: value' (or NAME VALUE), not \"%s\"", a);
+    *colon = 0;
+    for (v = colon + 1; *v == ' ' || *v == '\t'; v++) {}
+    add_pair(o->headers, &o->nheaders, a, v);
+    return -1;
+}
+
+/* curl's -F name=@path (a file) or name=value (a field). */
+static int split_form(cli *o, char *a) {
+    char *eq = strchr(a, '=');
+    if (!eq || eq == a) return usage_error("-F wants name=@PATH or name=VALUE, not \"%s\"", a);
+    *eq = 0;
+    if (eq[1] == '@') {
+        FILE *f = fopen(eq + 2, "rb");
+        if (!f) return usage_error("-F: cannot read \"%s\"", eq + 2);
+        fclose(f);
+        o->files[o->nfiles].field = a;
+        o->files[o->nfiles++].path = eq + 2;
+    } else {
+        add_pair(o->data, &o->ndata, a, eq + 1);
+    }
+    return -1;
+}
+
+/* curl's -b: "n=v; n2=v2" is sent as it is; anything else names a cookie
+   file to read (not written back: --cookie-jar does both). */
+static int add_cookie_arg(cli *o, const char *a) {
+    size_t old;
+    char *s;
+    if (!strchr(a, '=')) {
+        o->cookie_file = a;
+        return -1;
+    }
+    old = o->cookie ? strlen(o->cookie) : 0;
+    s = (char *)realloc(o->cookie, old + strlen(a) + 3);
+    if (!s) return EXIT_OTHER;
+    sprintf(s + old, "%s%s", old ? "; " : "", a);
+    o->cookie = s;
+    return -1;
+}
+
+/* Options with one value. */
+static bool takes_one(const char *a) {
+    static const char *const names[] = {"-m", "--method", "-X", "--request", "-j", "--json", "-c", "--content",
+                                        "--data-raw", "--download", "-o", "--output", "--timeout", "--proxies",
+                                        "--proxy", "-x", "--uds", "--unix-socket", "--cookie-jar", "-b", "--cookie",
+                                        "-u", "--user", "-F", "--form", NULL};
+    size_t i;
+    for (i = 0; names[i]; i++)
+        if (!strcmp(a, names[i])) return true;
+    return false;
+}
+
+static int one_value(cli *o, const char *a, char *v) {
+    char *end;
+    if (is_opt(a, "-m", "--method") || is_opt(a, "-X", "--request")) o->method = v;
+    else if (is_opt(a, "-j", "--json")) o->json = v;
+    else if (is_opt(a, "-c", "--content") || is_opt(a, NULL, "--data-raw")) o->content = v;
+    else if (is_opt(a, NULL, "--download") || is_opt(a, "-o", "--output")) o->download = v;
+    else if (is_opt(a, NULL, "--uds") || is_opt(a, NULL, "--unix-socket")) o->uds = v;
+    else if (is_opt(a, NULL, "--cookie-jar")) o->cookie_jar = v;
+    else if (is_opt(a, "-b", "--cookie")) return add_cookie_arg(o, v);
+    else if (is_opt(a, "-F", "--form")) return split_form(o, v);
+    else if (is_opt(a, "-u", "--user")) {
+        char *colon = strchr(v, ':');
+        if (!colon) return usage_error("-u wants USER:PASSWORD, not \"%s\"", v);
+        *colon = 0;
+        o->user = v;
+        o->pass = colon + 1;
+    } else if (is_opt(a, NULL, "--proxies") || is_opt(a, "-x", "--proxy")) {
+        o->proxy = v;
+    } else {
+        errno = 0;
+        o->timeout = strtod(v, &end);
+        if (end == v || *end || errno || !(o->timeout >= 0))
+            return usage_error("--timeout wants a number of seconds >= 0, not \"%s\"", v);
+    }
+    return -1;
+}
+
 /* Fills o from argv; returns -1 when all is well, else the exit code. */
 static int parse_args(cli *o, int argc, char **argv) {
-    int i;
+    int i, bodies;
     size_t cap = (size_t)argc + 2;
     o->params = (httpx_pair *)calloc(cap, sizeof *o->params);
     o->headers = (httpx_pair *)calloc(cap, sizeof *o->headers);
@@ -109,45 +204,34 @@ static int parse_args(cli *o, int argc, char **argv) {
     o->files = (httpx_file *)calloc(cap, sizeof *o->files);
     o->timeout = -1;
     if (!o->params || !o->headers || !o->data || !o->files) return EXIT_OTHER;
+    /* -h is HTTPX's --headers; alone it still asks for help */
+    if (argc == 2 && !strcmp(argv[1], "-h")) { fputs(usage_text, stdout); return EXIT_OK; }
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         int left = argc - i - 1;        /* arguments after this one */
-        if (is_opt(a, "-h", "--help")) { fputs(usage_text, stdout); return EXIT_OK; }
+        int code = -1;
+        if (is_opt(a, NULL, "--help")) { fputs(usage_text, stdout); return EXIT_OK; }
         else if (is_opt(a, "-v", "--verbose")) o->verbose = true;
-        else if (is_opt(a, NULL, "--follow-redirects")) o->follow = true;
-        else if (is_opt(a, NULL, "--no-verify")) o->no_verify = true;
+        else if (is_opt(a, NULL, "--follow-redirects") || is_opt(a, "-L", "--location")) o->follow = true;
+        else if (is_opt(a, NULL, "--no-verify") || is_opt(a, "-k", "--insecure")) o->no_verify = true;
+        else if (is_opt(a, NULL, "--verify")) o->no_verify = false;
         else if (is_opt(a, NULL, "--http2")) o->http2 = true;
-        else if (is_opt(a, "-m", "--method") || is_opt(a, "-j", "--json") || is_opt(a, NULL, "--download") ||
-                 is_opt(a, NULL, "--timeout") || is_opt(a, "-x", "--proxy") || is_opt(a, NULL, "--proxies") ||
-                 is_opt(a, NULL, "--uds") ||
-                 is_opt(a, NULL, "--unix-socket") ||
-                 is_opt(a, NULL, "--cookie-jar")) {
-            const char *v = argv[i + 1];
-            char *end;
+        else if (is_opt(a, NULL, "--digest")) o->digest = true;
+        else if (!strcmp(a, "-H") && left >= 1 && strchr(argv[i + 1], ':')) code = split_header(o, argv[++i]);
+        else if (takes_one(a)) {
             if (left < 1) return usage_error("%s needs a value", a);
-            i++;
-            if (is_opt(a, "-m", "--method")) o->method = v;
-            else if (is_opt(a, "-j", "--json")) o->json = v;
-            else if (is_opt(a, NULL, "--download")) o->download = v;
-            else if (is_opt(a, NULL, "--uds") || is_opt(a, NULL, "--unix-socket")) o->uds = v;
-            else if (is_opt(a, NULL, "--cookie-jar")) o->cookie_jar = v;
-            else if (is_opt(a, "-x", "--proxy") || is_opt(a, NULL, "--proxies")) o->proxy = v;
-            else {
-                errno = 0;
-                o->timeout = strtod(v, &end);
-                if (end == v || *end || errno || !(o->timeout >= 0))
-                    return usage_error("--timeout wants a number of seconds >= 0, not \"%s\"", v);
-            }
-        } else if (is_opt(a, "-p", "--params") || is_opt(a, "-H", "--headers") || is_opt(a, "-c", "--cookies") ||
-                   is_opt(a, "-d", "--data") || is_opt(a, "-f", "--files") || is_opt(a, NULL, "--auth")) {
+            code = one_value(o, a, argv[++i]);
+        } else if (is_opt(a, "-p", "--params") || is_opt(a, "-h", "--headers") || is_opt(a, "-H", NULL) ||
+                   is_opt(a, NULL, "--cookies") || is_opt(a, "-d", "--data") || is_opt(a, "-f", "--files") ||
+                   is_opt(a, NULL, "--auth")) {
             const char *n = argv[i + 1], *v = argv[i + 2];
             if (left < 2) return usage_error("%s needs two values", a);
             i += 2;
             if (is_opt(a, "-p", "--params")) add_pair(o->params, &o->nparams, n, v);
-            else if (is_opt(a, "-H", "--headers")) add_pair(o->headers, &o->nheaders, n, v);
+            else if (is_opt(a, "-h", "--headers") || is_opt(a, "-H", NULL)) add_pair(o->headers, &o->nheaders, n, v);
             else if (is_opt(a, "-d", "--data")) add_pair(o->data, &o->ndata, n, v);
             else if (is_opt(a, NULL, "--auth")) { o->user = n; o->pass = v; }
-            else if (is_opt(a, "-c", "--cookies")) { if (add_cookie(o, n, v)) return EXIT_OTHER; }
+            else if (is_opt(a, NULL, "--cookies")) { if (add_cookie(o, n, v)) return EXIT_OTHER; }
             else {
                 FILE *f = fopen(v, "rb");     /* a missing file is a usage error, found before sending */
                 if (!f) return usage_error("-f: cannot read \"%s\"", v);
@@ -162,17 +246,19 @@ static int parse_args(cli *o, int argc, char **argv) {
         } else {
             o->url = a;
         }
+        if (code >= 0) return code;
     }
     if (!o->url) return usage_error("%s", "which URL?");
-    if (o->json && (o->ndata || o->nfiles))
-        return usage_error("%s", "-j cannot go with -d or -f: a request has one body");
+    if (o->digest && !o->user) return usage_error("%s", "--digest goes with --auth USER PASS");
+    bodies = (o->json != NULL) + (o->content != NULL) + (o->ndata || o->nfiles);
+    if (bodies > 1) return usage_error("%s", "-j, -c and -d/-f do not go together: a request has one body");
     if (o->json) {                      /* refuse bad JSON here rather than send it */
         httpx_json_error err;
         httpx_json_value *v = httpx_json_parse(o->json, strlen(o->json), &err);
         if (!v) return usage_error("-j is not JSON: %s", err.message);
         httpx_json_free(v);
     }
-    if (!o->method) o->method = (o->json || o->ndata || o->nfiles) ? "POST" : "GET";
+    if (!o->method) o->method = bodies ? "POST" : "GET";
     return -1;
 }
 
@@ -511,19 +597,25 @@ static void print_stream(httpx_response *r) {
 
 /* ---- the cookie jar file ---- */
 
-/* Loads --cookie-jar (a file that does not exist yet is an empty jar) and
-   sets the Cookie header: the jar's cookies for the URL, then -c's. */
+/* Loads --cookie-jar (a file that does not exist yet is an empty jar) or
+   -b FILE (which must exist) and sets the Cookie header: the jar's cookies
+   for the URL, then --cookies' and -b's. */
 static int jar_open(cli *o, httpx_cookies **jar) {
     char *header;
     size_t n, extra = o->cookie ? strlen(o->cookie) + 2 : 0;
+    const char *path = o->cookie_jar ? o->cookie_jar : o->cookie_file;
     *jar = NULL;
-    if (o->cookie_jar) {
-        FILE *f = fopen(o->cookie_jar, "r");
+    if (path) {
+        FILE *f = fopen(path, "r");
+        if (!f && !o->cookie_jar) {
+            fprintf(stderr, "httpx: -b %s: cannot read it: %s\n", path, strerror(errno));
+            return EXIT_USAGE;
+        }
         *jar = httpx_cookies_new();
-        if (!*jar) return EXIT_OTHER;
+        if (!*jar) { if (f) fclose(f); return EXIT_OTHER; }
         if (f) {
             fclose(f);
-            if (httpx_cookies_load(*jar, o->cookie_jar) != HTTPX_OK) {
+            if (httpx_cookies_load(*jar, path) != HTTPX_OK) {
                 fprintf(stderr, "httpx: %s\n", httpx_cookies_error(*jar));
                 return EXIT_USAGE;
             }
@@ -551,7 +643,7 @@ static int jar_close(const cli *o, httpx_cookies *jar, const httpx_response *r, 
     if (!jar) return code;
     for (i = 0; r && !r->error && (v = httpx_header_nth(r, "set-cookie", i)) != NULL; i++)
         httpx_cookies_set_cookie(jar, r->url, v);      /* a refused cookie is left out, as a browser does */
-    if (httpx_cookies_save(jar, o->cookie_jar) != HTTPX_OK) {
+    if (o->cookie_jar && httpx_cookies_save(jar, o->cookie_jar) != HTTPX_OK) {
         fprintf(stderr, "httpx: %s\n", httpx_cookies_error(jar));
         if (code == EXIT_OK) code = EXIT_OTHER;
     }
@@ -559,10 +651,23 @@ static int jar_close(const cli *o, httpx_cookies *jar, const httpx_response *r, 
     return code;
 }
 
+/* ---- --follow-redirects: every hop's head, as HTTPX's command prints it ---- */
+
+/* A response hook (httpx_client_opts.response_hooks): it sees each hop's
+   head as it comes in, before any body. Without -v, the heads of the
+   redirects being followed are printed here; the final one comes with its
+   body. (-v prints every hop from on_debug instead.) */
+static httpx_error print_hop(void *user_data, httpx_response *r) {
+    (void)user_data;
+    if (httpx_is_redirect(r)) print_head(r);
+    return HTTPX_OK;
+}
+
 /* ---- main ---- */
 
 static int run(cli *o) {
     static const char ua[] = "httpx.h-cli/" HTTPX_VERSION;
+    static const httpx_response_hook hop_hooks[] = {{print_hop, NULL, "print-hop"}, {NULL, NULL, NULL}};
     double t = o->timeout == 0 ? -1 : o->timeout;     /* --timeout 0: no limit */
     httpx_client_opts copts;
     httpx_opts ropts;
@@ -585,12 +690,14 @@ static int run(cli *o) {
     ropts.params = o->params;
     ropts.headers = o->headers;
     ropts.json = o->json;
+    ropts.content = o->content;         /* -c: as it is (content_length 0: strlen) */
     ropts.data = o->ndata ? o->data : NULL;
     ropts.files = o->nfiles ? o->files : NULL;
     ropts.follow_redirects = o->follow ? HTTPX_YES : HTTPX_NO;
-    if (o->user) ropts.auth = httpx_basic_auth(o->user, o->pass);
+    if (o->user) ropts.auth = o->digest ? httpx_digest_auth(o->user, o->pass) : httpx_basic_auth(o->user, o->pass);
     copts.http2 = o->http2;     /* as HTTPX's --http2: offered over TLS, http:// stays HTTP/1.1 */
     copts.uds = o->uds;
+    if (o->follow && !o->verbose) copts.response_hooks = hop_hooks;
     copts.proxy = o->proxy;
 
     c = httpx_client_new(&copts);

@@ -2,14 +2,19 @@
        def handler(request):
            return httpx.Response(200, json={"temp": 21.5})
        client = httpx.Client(transport=httpx.MockTransport(handler))
-   Give the client a handler (httpx_client_opts.mock): every request your
-   code sends is answered by it, from memory, and the client does the rest
-   as over the network (redirects, limits, status checks, JSON, tasks).
-   Below, the code under test is a small weather client; the tests each
-   install a handler that plays the weather service.
+   and as respx's routes:
+       respx.get("https://weather.example/v1/weather").mock(return_value=httpx.Response(200, json=...))
+   Give the client a router (httpx_mock_router_handler as httpx_client_opts.mock):
+   every request your code sends is answered from memory by the first route
+   that matches it, and the client does the rest as over the network
+   (redirects, limits, status checks, JSON, tasks). A request no route
+   expects fails, and each route counts its calls, so a test can check that
+   what it expected was asked. Below, the code under test is a small weather
+   client; each test lists what the weather service says.
        ./build/examples/mock_test */
 #define HTTPX_IMPLEMENTATION
 #include "../httpx.h"
+#include <string.h>
 
 /* ---- the code under test: it knows nothing of mocks ---- */
 
@@ -35,105 +40,131 @@ static double fetch_temperature(httpx_client *c, const char *city, char *err, si
 static int failures;
 #define EXPECT(cond) do { if (!(cond)) { printf("    FAILED: %s (line %d)\n", #cond, __LINE__); failures++; } } while (0)
 
-/* A client whose every request goes to handler. */
-static httpx_client *mock_client(httpx_mock_fn handler, void *user_data) {
-    return httpx_client_new(&(httpx_client_opts){ .base_url = "https://weather.example", .mock = handler,
-                                                  .mock_user_data = user_data, .follow_redirects = true });
+#define LYON "https://weather.example/v1/weather?city=Lyon"
+
+/* A client whose every request goes to the router's routes. */
+static httpx_client *routed_client(httpx_mock_router *m) {
+    return httpx_client_new(&(httpx_client_opts){ .base_url = "https://weather.example",
+                                                  .mock = httpx_mock_router_handler, .mock_user_data = m,
+                                                  .follow_redirects = true });
 }
 
-/* The service as it should be; it also checks what it was sent. */
-static void sunny(void *user_data, const httpx_req *q, httpx_mock_reply *reply) {
-    int *calls = (int *)user_data;
-    (*calls)++;
-    if (strcmp(httpx_request_method(q), "GET") != 0 ||
-        strcmp(httpx_request_url(q), "https://weather.example/v1/weather?city=Lyon") != 0) {
-        httpx_reply_status(reply, 400);
-        return;
+/* Every route was used: the test asked what it meant to ask. */
+static void expect_all_called(httpx_mock_router *m) {
+    char which[256];
+    if (httpx_mock_router_uncalled(m, which, sizeof which)) {
+        printf("    FAILED: routes never called: %s\n", which);
+        failures++;
     }
-    if (!httpx_request_header(q, "x-api-key") || strcmp(httpx_request_header(q, "x-api-key"), "secret") != 0) {
-        httpx_reply_status(reply, 401);
-        return;
-    }
-    httpx_reply_json(reply, 200, "{\"city\": \"Lyon\", \"temp\": 21.5}");
 }
 
 static void test_reads_the_temperature(void) {
-    int calls = 0;
+    httpx_mock_router *m = httpx_mock_router_new();
+    int weather = httpx_mock_route_json(m, "GET", LYON, 200, "{\"city\": \"Lyon\", \"temp\": 21.5}");
     char err[256] = "";
-    httpx_client *c = mock_client(sunny, &calls);
+    httpx_client *c = routed_client(m);
     EXPECT(fetch_temperature(c, "Lyon", err, sizeof err) == 21.5);
-    EXPECT(calls == 1);
+    EXPECT(httpx_mock_route_calls(m, weather) == 1);
+    expect_all_called(m);
     httpx_client_free(c);
+    httpx_mock_router_free(m);
 }
 
-static void not_found(void *user_data, const httpx_req *q, httpx_mock_reply *reply) {
-    (void)user_data; (void)q;
-    httpx_reply_json(reply, 404, "{\"error\": \"unknown city\"}");
+/* A route can be a function too, to look at what was sent. */
+static void check_key(void *user_data, const httpx_req *q, httpx_mock_reply *reply) {
+    const char *key = httpx_request_header(q, "x-api-key");
+    (void)user_data;
+    if (!key || strcmp(key, "secret") != 0) httpx_reply_json(reply, 401, "{\"error\": \"no key\"}");
+    else httpx_reply_json(reply, 200, "{\"temp\": 20}");
+}
+
+static void test_sends_the_api_key(void) {
+    httpx_mock_router *m = httpx_mock_router_new();
+    char err[256] = "";
+    httpx_client *c;
+    httpx_mock_route_fn(m, "GET", LYON, check_key, NULL);
+    c = routed_client(m);
+    EXPECT(fetch_temperature(c, "Lyon", err, sizeof err) == 20);
+    expect_all_called(m);
+    httpx_client_free(c);
+    httpx_mock_router_free(m);
 }
 
 static void test_unknown_city_is_an_error(void) {
+    httpx_mock_router *m = httpx_mock_router_new();
     char err[256] = "";
-    httpx_client *c = mock_client(not_found, NULL);
+    httpx_client *c;
+    httpx_mock_route_json(m, "GET", "https://weather.example/v1/weather", 404, "{\"error\": \"unknown city\"}");
+    c = routed_client(m);
     EXPECT(fetch_temperature(c, "Atlantis", err, sizeof err) == -1000);
     EXPECT(strcmp(err, "Not Found") == 0);
     httpx_client_free(c);
-}
-
-static void too_slow(void *user_data, const httpx_req *q, httpx_mock_reply *reply) {
-    (void)user_data; (void)q;
-    httpx_reply_error(reply, HTTPX_ERR_READ_TIMEOUT, "the weather service did not answer");
+    httpx_mock_router_free(m);
 }
 
 static void test_a_timeout_is_reported(void) {
+    httpx_mock_router *m = httpx_mock_router_new();
     char err[256] = "";
-    httpx_client *c = mock_client(too_slow, NULL);
+    httpx_client *c;
+    httpx_mock_route_error(m, "GET", "https://weather.example/*", HTTPX_ERR_READ_TIMEOUT,
+                           "the weather service did not answer");
+    c = routed_client(m);
     EXPECT(fetch_temperature(c, "Lyon", err, sizeof err) == -1000);
     EXPECT(strcmp(err, "the weather service did not answer") == 0);
     httpx_client_free(c);
+    httpx_mock_router_free(m);
 }
 
-/* The service moved: the client follows, and the handler sees both hops. */
-static void moved(void *user_data, const httpx_req *q, httpx_mock_reply *reply) {
-    int *calls = (int *)user_data;
-    (*calls)++;
-    if (strstr(httpx_request_url(q), "/v1/")) {
-        httpx_reply_status(reply, 308);
-        httpx_reply_header(reply, "Location", "/v2/weather?city=Lyon");
-    } else {
-        httpx_reply_json(reply, 200, "{\"temp\": 19}");
-    }
-}
-
+/* The service moved: the client follows, and each route is asked once. */
 static void test_follows_the_service_when_it_moves(void) {
-    int calls = 0;
+    httpx_mock_router *m = httpx_mock_router_new();
     char err[256] = "";
-    httpx_client *c = mock_client(moved, &calls);
+    httpx_client *c;
+    int v1 = httpx_mock_route(m, "GET", "/v1/weather", 308, NULL, NULL);
+    int v2 = httpx_mock_route_json(m, "GET", "/v2/weather", 200, "{\"temp\": 19}");
+    httpx_mock_route_header(m, v1, "Location", "/v2/weather?city=Lyon");
+    c = routed_client(m);
     EXPECT(fetch_temperature(c, "Lyon", err, sizeof err) == 19);
-    EXPECT(calls == 2);
+    EXPECT(httpx_mock_route_calls(m, v1) == 1 && httpx_mock_route_calls(m, v2) == 1);
     httpx_client_free(c);
-}
-
-static void garbled(void *user_data, const httpx_req *q, httpx_mock_reply *reply) {
-    (void)user_data; (void)q;
-    httpx_reply_header(reply, "Content-Type", "application/json");
-    httpx_reply_body(reply, "{\"temp\": ", 0);
+    httpx_mock_router_free(m);
 }
 
 static void test_a_garbled_answer_is_an_error(void) {
+    httpx_mock_router *m = httpx_mock_router_new();
     char err[256] = "";
-    httpx_client *c = mock_client(garbled, NULL);
+    httpx_client *c;
+    httpx_mock_route(m, "GET", LYON, 200, "application/json", "{\"temp\": ");
+    c = routed_client(m);
     EXPECT(fetch_temperature(c, "Lyon", err, sizeof err) == -1000);
     EXPECT(strcmp(err, "no temperature in the answer") == 0);
     httpx_client_free(c);
+    httpx_mock_router_free(m);
+}
+
+/* What no route expects never reaches a made-up answer: it fails. */
+static void test_an_unexpected_request_fails(void) {
+    httpx_mock_router *m = httpx_mock_router_new();
+    char err[256] = "";
+    httpx_client *c;
+    httpx_mock_route_json(m, "GET", LYON, 200, "{\"temp\": 21.5}");
+    c = routed_client(m);
+    EXPECT(fetch_temperature(c, "Paris", err, sizeof err) == -1000);
+    EXPECT(strcmp(err, "no route matched GET https://weather.example/v1/weather?city=Paris") == 0);
+    EXPECT(httpx_mock_router_unmatched(m) == 1);
+    httpx_client_free(c);
+    httpx_mock_router_free(m);
 }
 
 int main(void) {
     static const struct { const char *name; void (*fn)(void); } tests[] = {
         {"reads the temperature", test_reads_the_temperature},
+        {"sends the api key", test_sends_the_api_key},
         {"unknown city is an error", test_unknown_city_is_an_error},
         {"a timeout is reported", test_a_timeout_is_reported},
         {"follows the service when it moves", test_follows_the_service_when_it_moves},
         {"a garbled answer is an error", test_a_garbled_answer_is_an_error},
+        {"an unexpected request fails", test_an_unexpected_request_fails},
     };
     size_t i, n = sizeof tests / sizeof tests[0];
     int passed = 0;

@@ -3,7 +3,8 @@
        r.status_code == httpx.codes.NOT_FOUND
        r.raise_for_status()      # raises httpx.HTTPStatusError
    In C there are no exceptions: httpx_raise_for_status returns
-   HTTPX_ERR_STATUS for a 4xx or 5xx and HTTPX_OK otherwise, and a failed
+   HTTPX_ERR_STATUS for every status that is not 2xx (a 3xx too, as HTTPX)
+   with HTTPX's words in r->error_message, and HTTPX_OK otherwise; a failed
    request (no response at all) is r->error, checked first.
        ./build/examples/status http://127.0.0.1:8080 */
 #define HTTPX_IMPLEMENTATION
@@ -18,12 +19,13 @@ static httpx_error check(const char *base, const char *path) {
     r = httpx_get(url, NULL);
     if (r->error) {                                         /* no response: a transport error */
         printf("%-12s no response: %s\n", path, r->error_message);
-    } else if (httpx_raise_for_status(r) != HTTPX_OK) {     /* a response, but an error status */
-        printf("%-12s %d %s: %s error\n", path, r->status_code, r->reason_phrase,
-               httpx_is_client_error(r) ? "client" : "server");
+    } else if (httpx_raise_for_status(r) != HTTPX_OK) {     /* a response, but not a 2xx */
+        printf("%-12s %d %s: %s\n", path, r->status_code, r->reason_phrase,
+               httpx_is_client_error(r) ? "client error" : httpx_is_server_error(r) ? "server error"
+               : "not a success (a redirect is not followed by default)");
+        printf("             %s\n", r->error_message);     /* HTTPX's words, the URL and a link */
     } else {
-        printf("%-12s %d %s: fine%s\n", path, r->status_code, r->reason_phrase,
-               httpx_is_redirect(r) ? " (a redirect; not followed by default)" : "");
+        printf("%-12s %d %s: fine\n", path, r->status_code, r->reason_phrase);
     }
     e = r->error ? r->error : httpx_raise_for_status(r);
     httpx_response_free(r);
@@ -34,7 +36,7 @@ int main(int argc, char **argv) {
     const char *base = argc > 1 ? argv[1] : "http://127.0.0.1:8080";
     int as_expected =
         check(base, "/status/200") == HTTPX_OK &&
-        check(base, "/status/302") == HTTPX_OK &&          /* 3xx is not an error */
+        check(base, "/status/302") == HTTPX_ERR_STATUS &&  /* not a 2xx: as HTTPX, an error too */
         check(base, "/status/404") == HTTPX_ERR_STATUS &&
         check(base, "/status/418") == HTTPX_ERR_STATUS &&
         check(base, "/status/503") == HTTPX_ERR_STATUS;

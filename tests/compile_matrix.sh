@@ -11,6 +11,11 @@ runs=0
 bearssl=""
 [ -f /usr/include/bearssl.h ] && bearssl="-DHTTPX_BEARSSL"
 warn="-Wall -Wextra -pedantic -Werror"
+# brotli and zstd bodies (HTTPX_BROTLI, HTTPX_ZSTD) when their headers are
+# installed (Debian: libbrotli-dev, libzstd-dev)
+codecs=""
+[ -f /usr/include/brotli/decode.h ] && codecs="$codecs -DHTTPX_BROTLI"
+[ -f /usr/include/zstd.h ] && codecs="$codecs -DHTTPX_ZSTD"
 
 try() {  # try NAME COMPILER FLAGS...
     name=$1; shift
@@ -27,6 +32,14 @@ for cc in gcc clang; do
         done
     done
 done
+# the codecs of the user's libraries, each alone and together
+if [ -n "$codecs" ]; then
+    for cc in gcc clang; do
+        for cfg in $codecs "$codecs"; do
+            try "$cc-c99$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn $cfg
+        done
+    done
+fi
 # the other resolver, getaddrinfo on a helper thread, which the rows above leave out
 for cc in gcc clang; do
     try "$cc-c99-DHTTPX_DNS_THREADS" $cc -std=c99 $warn -DHTTPX_DNS_THREADS $bearssl
@@ -45,17 +58,13 @@ dead_code() {  # dead_code NAME COMPILER FLAGS...
         fail=$((fail + 1))
     fi
 }
-# The inflater has no caller in the library until the response door decodes
-# bodies (issue 16): until then these rows leave it out (HTTPX_NO_INFLATE).
-# Drop the flag when it is wired.
-unwired="-DHTTPX_NO_INFLATE"
 for cc in gcc clang; do
-    for cfg in "" $bearssl "-DHTTPX_NO_COOKIES"; do
-        dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $unwired $cfg
+    for cfg in "" $bearssl "-DHTTPX_NO_COOKIES" "-DHTTPX_NO_INFLATE" ${codecs:+"$codecs"}; do
+        dead_code "$cc-c99-static-unused$(echo "$cfg" | tr -d ' =')" $cc -std=c99 $warn -Wunused-function -DHTTPX__PRIVATE=static $cfg
     done
 done
 for cxx in g++ clang++; do
-    for cfg in "" "-DHTTPX_STATIC" $bearssl; do
+    for cfg in "" "-DHTTPX_STATIC" $bearssl ${codecs:+"$codecs"}; do
         try "$cxx$(echo "$cfg" | tr -d ' =')" $cxx -x c++ -std=c++11 $warn $cfg
     done
 done
@@ -119,6 +128,21 @@ if [ -n "$bad" ]; then echo "matrix FAIL: symbols without the httpx_ prefix: $ba
 runs=$((runs + 1))
 static_syms=$(nm -g --defined-only "$out/gcc-c99-DHTTPX_STATIC.o" | awk '{print $3}' | grep -v '^compile_check_use$')
 if [ -n "$static_syms" ]; then echo "matrix FAIL: HTTPX_STATIC still exports: $static_syms"; fail=$((fail + 1)); fi
+
+# the feature switches really remove their code: a component's functions are
+# in the default object and gone from the switched one (nm sees static ones)
+gone() {  # gone OBJECT-NAME PATTERN WHAT
+    runs=$((runs + 1))
+    if ! nm "$out/gcc-c99.o" | grep -q -E "$2"; then
+        echo "matrix FAIL: $3: the default build has no symbol matching $2 (stale pattern?)"; fail=$((fail + 1))
+    elif nm "$out/$1.o" | grep -E "$2" >"$out/$1.left"; then
+        echo "matrix FAIL: $3 still defines: $(awk '{print $3}' "$out/$1.left" | head -5 | tr '\n' ' ')"; fail=$((fail + 1))
+    fi
+}
+gone gcc-c99-DHTTPX_NO_HTTP2 ' t httpx__(hpack_|h2_[a-oq-z]|h2s_)' "HTTPX_NO_HTTP2"
+gone gcc-c99-DHTTPX_NO_COOKIES ' [tT] httpx(_|__)cookie' "HTTPX_NO_COOKIES"
+gone gcc-c99-DHTTPX_NO_INFLATE ' t httpx__inflate' "HTTPX_NO_INFLATE"
+gone gcc-c99-DHTTPX_DNS_THREADS ' t httpx__dns_(packet|stub_)' "HTTPX_DNS_THREADS (the stub resolver)"
 
 echo "compile matrix: $((runs - fail)) of $runs configurations clean"
 [ $fail -eq 0 ]

@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "fixtures_run.h"
 #include "fixtures_tls.h"
+#include "fixtures_httpbin.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -57,7 +58,7 @@ TEST(cli_method_params_headers_cookies) {
     HAS("\"q\": [\n            \"a b\",\n            \"2\"\n        ]");
     HAS("\"X-Token\": \"abc\"");
     HAS("\"Accept\": \"text/plain\"");              /* the caller's Accept wins */
-    CHECK_INT(cli(NULL, "%s --cookies session abc -c theme dark", fx_rogue_at("/anything"), NULL), 0);
+    CHECK_INT(cli(NULL, "%s --cookies session abc --cookies theme dark", fx_rogue_at("/anything"), NULL), 0);
     HAS("\"Cookie\": \"session=abc; theme=dark\"");
     HAS("\"method\": \"GET\"");
 }
@@ -134,6 +135,18 @@ TEST(cli_auth_and_status_exit_codes) {
     CHECK_INT(cli(NULL, "%s", fx_rogue_at("/status/399"), NULL), 0);
 }
 
+/* --digest (curl's spelling: HTTPX's CLI has no digest flag) with --auth */
+TEST(cli_digest_auth) {
+    int port = fx_httpbin_port();
+    REQUIRE(fx_have_prog("examples/httpx") && port);
+    CHECK_INT(cli(NULL, "%s --auth user passwd --digest", fx_url(port, "/digest-auth/auth/user/passwd/SHA-256"), NULL), 0);
+    HAS("\"authenticated\": true");
+    CHECK_INT(cli(NULL, "%s --digest --auth user wrong", fx_url(port, "/digest-auth/auth/user/passwd/MD5"), NULL), 1);
+    HAS(" 401 ");
+    CHECK_INT(cli(NULL, "%s --digest", fx_url(port, "/digest-auth/auth/user/passwd"), NULL), 2);
+    HAS("--digest goes with --auth");
+}
+
 TEST(cli_redirects_shown_or_followed) {
     REQUIRE(fx_have_prog("examples/httpx") && fx_nginx_port());
     CHECK_INT(cli(NULL, "%s", fx_nginx_at("/status/302"), NULL), 0);
@@ -144,6 +157,98 @@ TEST(cli_redirects_shown_or_followed) {
     HAS("Hello, world!");
     CHECK_INT(cli(NULL, "%s --follow-redirects", fx_nginx_at("/loop"), NULL), 6);
     HAS("redirect");
+}
+
+/* --follow-redirects prints every hop's response head, as HTTPX's command
+   does (without -v too), then the final one with its body; -L is curl's. */
+TEST(cli_follow_redirects_prints_every_hop) {
+    const char *p;
+    REQUIRE(fx_have_prog("examples/httpx") && fx_rogue_port());
+    CHECK_INT(cli(NULL, "%s --follow-redirects", fx_rogue_at("/redirect?to=/redirect%3Fto%3D/json%26code%3D307"), NULL), 0);
+    REQUIRE(strncmp(out, "HTTP/1.1 302 Found\n", 19) == 0);
+    p = strstr(out, "Location: /redirect?to=/json&code=307\n");
+    CHECK(p != NULL);
+    p = p ? strstr(p, "\n\nHTTP/1.1 307 Temporary Redirect\n") : NULL;
+    CHECK(p != NULL);
+    p = p ? strstr(p, "Location: /json\n") : NULL;
+    CHECK(p != NULL);
+    p = p ? strstr(p, "\n\nHTTP/1.1 200 OK\n") : NULL;
+    CHECK(p != NULL);
+    HAS("\"hello\": \"world\"");
+    LACKS("redirecting");                           /* the hops' bodies are not shown */
+    CHECK_INT(cli(NULL, "%s -L", fx_rogue_at("/redirect?to=/json"), NULL), 0);
+    HAS("HTTP/1.1 302 Found\n");
+    HAS("\n\nHTTP/1.1 200 OK\n");
+}
+
+/* HTTPX's short flags (-h headers, -c content) and curl's aliases. */
+TEST(cli_httpx_and_curl_spellings) {
+    char dir[] = "/tmp/httpx-cli-alias-XXXXXX", path[128], args[512], *text;
+    FILE *f;
+    REQUIRE(fx_have_prog("examples/httpx") && fx_rogue_port());
+    CHECK_INT(cli(NULL, "%s -h X-One 1 --headers X-Two 2 -H 'X-Three:  3' -H X-Four 4", fx_rogue_at("/anything"), NULL), 0);
+    HAS("\"X-One\": \"1\"");
+    HAS("\"X-Two\": \"2\"");
+    HAS("\"X-Three\": \"3\"");
+    HAS("\"X-Four\": \"4\"");
+    CHECK_INT(cli(NULL, "%s -c 'raw text body' -h Content-Type text/plain", fx_rogue_at("/anything"), NULL), 0);
+    HAS("\"method\": \"POST\"");
+    HAS("\"data\": \"raw text body\"");
+    CHECK_INT(cli(NULL, "%s --content abc -X PUT", fx_rogue_at("/anything"), NULL), 0);
+    HAS("\"method\": \"PUT\"");
+    HAS("\"data\": \"abc\"");
+    CHECK_INT(cli(NULL, "%s --request PATCH --data-raw xyz", fx_rogue_at("/anything"), NULL), 0);
+    HAS("\"method\": \"PATCH\"");
+    HAS("\"data\": \"xyz\"");
+    CHECK_INT(cli(NULL, "%s -u ada:s:ecret", fx_rogue_at("/basic-auth/ada/s:ecret"), NULL), 0);
+    HAS("authenticated");
+    CHECK_INT(cli(NULL, "%s --user ada:wrong", fx_rogue_at("/basic-auth/ada/secret"), NULL), 1);
+    CHECK_INT(cli(NULL, "%s -b 'a=1; b=2' --cookies c 3", fx_rogue_at("/anything"), NULL), 0);
+    HAS("\"Cookie\": \"a=1; b=2; c=3\"");
+    /* -b FILE: read, never written */
+    REQUIRE(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/jar.txt", dir);
+    f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tfrom\tfile\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "%%s -b %s", path);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/cookies/set/new/one"), NULL), 0);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/anything"), NULL), 0);
+    HAS("\"Cookie\": \"from=file\"");
+    text = test_read_file(path, NULL);
+    CHECK(text && !strstr(text, "new"));
+    free(text);
+    snprintf(args, sizeof args, "%%s -b %s/missing.txt", dir);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/anything"), NULL), 2);
+    HAS("cannot read it");
+    /* -F name=@file and name=value */
+    snprintf(path, sizeof path, "%s/up.txt", dir);
+    f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("file body", f);
+    fclose(f);
+    snprintf(args, sizeof args, "%%s -F doc=@%s -F lang=C", path);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/anything"), NULL), 0);
+    HAS("\"doc\": \"file body\"");
+    HAS("\"lang\": \"C\"");
+    remove(path);
+    snprintf(path, sizeof path, "%s/jar.txt", dir);
+    remove(path);
+    rmdir(dir);
+    /* one body only */
+    CHECK_INT(cli(NULL, "%s -c a -j '{}'", fx_rogue_at("/anything"), NULL), 2);
+    HAS("a request has one body");
+    CHECK_INT(cli(NULL, "%s -c a -d x y", fx_rogue_at("/anything"), NULL), 2);
+    /* bad alias values */
+    CHECK_INT(cli(NULL, "%s -u nocolon", fx_rogue_at("/anything"), NULL), 2);
+    HAS("-u wants USER:PASSWORD");
+    CHECK_INT(cli(NULL, "%s -F novalue", fx_rogue_at("/anything"), NULL), 2);
+    CHECK_INT(cli(NULL, "%s -H ':x'", fx_rogue_at("/anything"), NULL), 2);
+    /* -h alone is still help */
+    CHECK_INT(cli(NULL, "%s", "-h", NULL), 0);
+    HAS("usage: httpx URL [options]");
+    HAS("-H 'Name: value'");
 }
 
 TEST(cli_transport_error_exit_codes) {
@@ -287,6 +392,9 @@ TEST(cli_https_verify_no_verify_and_ca_file) {
     HAS("httpx: GET https://");
     CHECK_INT(cli(NULL, "%s --no-verify", https_hello("selfsigned"), NULL), 0);
     HAS("Hello, TLS!");
+    CHECK_INT(cli(NULL, "%s -k", https_hello("selfsigned"), NULL), 0);           /* curl's */
+    HAS("Hello, TLS!");
+    CHECK_INT(cli(NULL, "%s --insecure --verify", https_hello("selfsigned"), NULL), 5);   /* the last word wins */
     snprintf(env, sizeof env, "SSL_CERT_FILE=%s", fxt_cert("ca.pem"));
     CHECK_INT(cli(env, "%s -v", https_hello("rsa"), NULL), 0);
     HAS("X-Protocol: TLSv1.2");

@@ -697,20 +697,20 @@ TEST(dns_parse_fuzz) {
     unsigned char base[512], p[512];
     char out[1024];
     size_t n, len;
-    unsigned long x = 12345;
+    unsigned long long x = 12345;
     int i, j, counts[3] = { 0, 0, 0 };
     n = packet(base, 0x8180, 3, "a.b", 1, cn, sizeof cn);
     for (i = 0; i < 200000; i++) {
         int r, flips;
         memcpy(p, base, n);
         len = n;
-        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         flips = 1 + (int)((x >> 33) % 4);
         for (j = 0; j < flips; j++) {
-            x = x * 6364136223846793005UL + 1442695040888963407UL;
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
             p[(x >> 33) % n] = (unsigned char)(x >> 20);
         }
-        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         if ((x >> 40) % 4 == 0) len = (size_t)((x >> 20) % (n + 1));
         r = parse_guarded(p, len, "a.b", (i & 1) ? 28 : 1, out, sizeof out);
         if (r < -1 || r > 1) { test_fail(__FILE__, __LINE__, "result %d", r); break; }

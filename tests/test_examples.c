@@ -5,6 +5,7 @@
 #include "fixtures.h"
 #include "fixtures_run.h"
 #include "fixtures_tls.h"
+#include "fixtures_httpbin.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -85,6 +86,26 @@ TEST(examples_quickstart_requests) {
     CHECK_INT(run_example("status", base, NULL), 0);
     HAS("/status/404  404 Not Found: client error");
     HAS("/status/503  503 Service Unavailable: server error");
+    HAS("/status/302  302 Found: not a success");
+    HAS("Redirect response '302 Found' for url '");
+    HAS("Client error '404 Not Found' for url '");
+}
+
+TEST(examples_logging_hook) {
+    const char *base = fx_rogue_url();
+    char want[256];
+    REQUIRE(base);
+    CHECK_INT(run_example("logging_hook", base, NULL), 0);
+    snprintf(want, sizeof want, "Request event hook: GET %s/redirect?to=/json - Waiting for response\n"
+                                "Response event hook: GET %s/redirect?to=/json - Status 302\n", base, base);
+    HAS(want);
+    snprintf(want, sizeof want, "Request event hook: GET %s/json - Waiting for response\n"
+                                "Response event hook: GET %s/json - Status 200\ndone: 200", base, base);
+    HAS(want);
+    snprintf(want, sizeof want, "failed: %s: Client error '404 Not Found' for url '%s/status/404'\n",
+             httpx_strerror(HTTPX_ERR_STATUS), base);
+    HAS(want);
+    HAS("3 requests went out\n");
 }
 
 TEST(examples_request_bodies) {
@@ -114,7 +135,23 @@ TEST(examples_auth_timeouts_retries) {
     HAS("second, pool timeout 0.3 s         timeout (pool timeout)");
     CHECK_INT(run_example("retries", base, NULL), 0);
     HAS("try 2: Service Unavailable; again in 100 ms");
+    HAS("-built-in/2 -> ok after 2 failures");
     HAS("-> ok after 2 failures");
+}
+
+/* digest_auth and token_refresh against Debian's python3-httpbin */
+TEST(examples_digest_and_token_refresh) {
+    int port = fx_httpbin_port();
+    REQUIRE(port);
+    CHECK_INT(run_example("digest_auth", fx_url(port, ""), NULL), 0);
+    HAS("MD5                          200 {\"authenticated\":true");
+    HAS("MD5, wrong password          401");
+    HAS("SHA-256, auth-int            200");
+    CHECK_INT(run_example("token_refresh", fx_url(port, ""), NULL), 0);
+    HAS("401: fetched a new token \"t0ken-1\"");
+    HAS("request 1: 200, sent Bearer t0ken-1");
+    HAS("request 2: 200, sent Bearer t0ken-1");
+    HAS("tokens fetched: 1");
 }
 
 TEST(examples_clients_loops_and_limits) {
@@ -136,7 +173,16 @@ TEST(examples_mock_test) {
     CHECK_INT(run_example("mock_test", "", NULL), 0);
     HAS("reads the temperature                    ok");
     HAS("follows the service when it moves        ok");
-    HAS("5 of 5 tests passed");
+    HAS("an unexpected request fails              ok");
+    HAS("7 of 7 tests passed");
+}
+
+/* A tiny in-process app and its tests, as a Flask tutorial's test client. */
+TEST(examples_app_test) {
+    CHECK_INT(run_example("app_test", "", NULL), 0);
+    HAS("lists the notes                          ok");
+    HAS("exports a large CSV in pieces            ok");
+    HAS("6 of 6 tests passed");
 }
 
 TEST(examples_download) {
@@ -155,6 +201,43 @@ TEST(examples_download) {
     CHECK(access(file, F_OK) != 0);
     rmdir(dir);
 }
+
+#ifndef HTTPX_NO_INFLATE
+/* nginx gzips the file; the example writes it decoded, or raw with --raw,
+   and a broken stream leaves no file */
+TEST(examples_gzip_download) {
+    char dir[] = "/tmp/httpx-example-XXXXXX", file[64], *text, *d;
+    size_t len = 0, i, at = 0, tlen = 200000;
+    REQUIRE(fx_nginx_port() && fx_rogue_port() && mkdtemp(dir));
+    text = (char *)malloc(tlen);
+    REQUIRE(text);
+    for (i = 0; at + 40 < tlen; i++) at += (size_t)snprintf(text + at, tlen - at, "row %zu of the example\n", i);
+    REQUIRE(fx_nginx_write_file("example/big.txt", text, at) == 0);
+    snprintf(file, sizeof file, "%s/out.txt", dir);
+    CHECK_INT(run_example("gzip_download", fx_nginx_at("/gzip-on/example/big.txt"), file), 0);
+    HAS("Content-Encoding: gzip");
+    HAS("saved ");
+    d = test_read_file(file, &len);
+    CHECK(d && len == at && memcmp(d, text, at) == 0);
+    free(d);
+    {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "build/examples/gzip_download '%s' '%s' --raw 2>&1",
+                 fx_nginx_at("/gzip-on/example/big.txt"), file);
+        CHECK_INT(fx_run(cmd, out, sizeof out), 0);
+        HAS("(kept: --raw)");
+        d = test_read_file(file, &len);
+        CHECK(d && len > 10 && len < at / 4 && (unsigned char)d[0] == 0x1f && (unsigned char)d[1] == 0x8b);
+        free(d);
+    }
+    remove(file);
+    CHECK_INT(run_example("gzip_download", fx_rogue_at("/enc/lines?n=100&cut=4"), file), 1);
+    HAS("truncated gzip data");
+    CHECK(access(file, F_OK) != 0);
+    rmdir(dir);
+    free(text);
+}
+#endif
 
 #ifdef HTTPX_BEARSSL
 TEST(examples_tls) {

@@ -600,10 +600,10 @@ TEST(multipart_wpt_formdata_encoding) {
 
 static char *mpt_random_bytes(size_t n) {
     char *p = (char *)malloc(n);
-    unsigned long x = 12345;
+    unsigned long long x = 12345;
     size_t i;
     for (i = 0; i < n; i++) {
-        x = x * 6364136223846793005UL + 1442695040888963407UL;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         p[i] = (char)(x >> 33);
         if (i % 4099 == 7 && i + 4 < n) { memcpy(p + i, "\r\n--", 4); i += 3; }
     }

@@ -37,7 +37,24 @@ TEST(oom_path_upload_redirect_json) {
     OOM_PATH("upload", fx_rogue_url(), NULL);
     OOM_PATH("redirect", fx_rogue_url(), NULL);
     OOM_PATH("json", fx_rogue_url(), NULL);
+#ifndef HTTPX_NO_INFLATE
+    OOM_PATH("gzip", fx_rogue_url(), NULL);
+#endif
     OOM_PATH("cookies", fx_rogue_url(), NULL);
+}
+
+TEST(oom_path_digest) {
+    OOM_PATH("digest", "mock", NULL);
+}
+
+TEST(oom_path_hooks) {
+    REQUIRE(fx_rogue_port());
+    OOM_PATH("hooks", fx_rogue_url(), NULL);
+}
+
+/* no server: the app transport and mock routes */
+TEST(oom_path_app_and_routes) {
+    OOM_PATH("app", "-", NULL);
 }
 
 #ifndef HTTPX_NO_HTTP2

@@ -39,6 +39,7 @@
     X(const char *, proxy)                                                     \
     X(const httpx_tls_opts *, tls)                                             \
     X(httpx_data_fn, on_data)                                                  \
+    X(bool, raw)                                                               \
     X(httpx_done_fn, on_done)                                                  \
     X(void *, user_data)                                                       \
     X(const httpx_pair *, cookies)
@@ -340,6 +341,17 @@ static void c_on_data(const row *w, const run *ru) {
     ROW_CHECK(ru->streamed_len > 20 && !memcmp(ru->streamed, "GET /echo HTTP/1.1\r\n", 20));
 }
 
+static const char *url_gzip(void) { return fx_rogue_at("/gzip"); }
+static void f_raw(httpx_opts *o, run *ru) {
+    (void)ru;
+    o->raw = true;
+}
+static void c_raw(const row *w, const run *ru) {
+    /* the gzip stream as it came: its magic bytes, not the text inside */
+    ROW_CHECK(ru->error == HTTPX_OK);
+    ROW_CHECK(ru->content && (unsigned char)ru->content[0] == 0x1f && (unsigned char)ru->content[1] == 0x8b);
+}
+
 static void f_on_done(httpx_opts *o, run *ru) {
     o->on_done = done_cb;
     o->user_data = ru;
@@ -396,6 +408,7 @@ static const row rows[] = {
     {"tls", "GET", url_tls_s, f_tls, c_tls, false},
     {"tls http2", "GET", url_tls_h2_s, f_h2, c_h2, false},
     {"on_data user_data", "GET", url_echo, f_on_data, c_on_data, true},
+    {"raw", "GET", url_gzip, f_raw, c_raw, true},
     {"on_done user_data", "GET", url_echo, f_on_done, c_on_done, true},
 };
 

@@ -856,8 +856,6 @@ TEST(tls_ssl_cert_dir_loads_each_certificate_file) {
     CHECK(rmdir(bad) == 0);
 }
 
-#endif
-
 /* The system store is loaded once and shared: two clients' configurations
    hold the same anchors; a change of SSL_CERT_FILE, or of the file behind
    it, loads it again, and a configuration made before keeps the store it
@@ -962,3 +960,5 @@ TEST(tls_anchor_walk_agrees_with_bearssl) {
     CHECK(all.same >= 5);
     CHECK_INT(all.differ, 0);
 }
+
+#endif

@@ -46,6 +46,7 @@ INTERNAL = "internal.h"      # shared internal declarations
 COMPONENTS = [               # implementation, bottom layer first
     "platform.c",
     "base.c",
+    "hash.c",               # MD5 and SHA-256 for digest auth, whether or not TLS is built in
     "url.c",
     "headers.c",
     "h1.c",
@@ -57,6 +58,7 @@ COMPONENTS = [               # implementation, bottom layer first
     "json.c",
     "jsonw.c",
     "inflate.c",
+    "content_coding.c",     # Content-Encoding layers over inflate.c (and brotli, zstd) and the bomb limits
     "cookie.c",
     "net.c",
     "multipart.c",          # after net.c: its boundary comes from httpx__random
@@ -70,17 +72,24 @@ COMPONENTS = [               # implementation, bottom layer first
     "tls.c",
     "proxy.c",              # after tls.c and net.c: streams stacked over theirs
     "proxy_env.c",
+    "digest.c",             # digest auth's challenges and answers (pure)
+    "netrc.c",
     "request.c",
     "exchange.c",
     "conn.c",
     "h1_proto.c",
     "h2_proto.c",
     "loop.c",
+    "hooks.c",              # before response.c and hop.c, which call the hooks
+    "retry.c",              # the retry policy: response.c asks it at the door, hop.c resends
+    "body_decode.c",        # Content-Encoding undone at the door (response.c calls it)
     "response.c",
     "history.c",            # r.history, r.next_request's URL: read-only responses, after response.c
     "links.c",              # r.links: the Link header parsed
-    "mock.c",
+    "app.c",
+    "mock_routes.c",         # the routes are a handler of app.c's kind
     "hop_cookies.c",        # the client's cookie jar in each hop (cookie.c's jar, hop.c's calls)
+    "auth_flow.c",          # the rounds of an auth flow, which hop.c runs
     "hop.c",
     "client.c",
     "task.c",
@@ -91,12 +100,13 @@ COMPONENTS = [               # implementation, bottom layer first
 # shared header may include them. A header is emitted once, after the headers
 # it includes and before the first file that includes it.
 SHARED_HEADERS = [
+    "hash_internal.h",       # hash.c
     "url_internal.h",        # url.c
     "headers_internal.h",    # headers.c
     "h1_internal.h",         # h1.c, h1_session.c
     "h2_internal.h",         # hpack.c, h2_frame.c, h2_session.c
     "json_internal.h",       # utf8.c, json.c, jsonw.c
-    "inflate_internal.h",    # inflate.c
+    "inflate_internal.h",    # inflate.c, content_coding.c
     "cookie_internal.h",     # cookie.c
     "net_internal.h",        # net.c: sockets and streams
     "multipart_internal.h",  # multipart.c
@@ -128,6 +138,7 @@ SYSTEM_HEADERS = {
     "bearssl.h",
     # Windows (platform.h and platform.c; dns.c's io.h, dns_thread.c's process.h)
     "winsock2.h", "ws2tcpip.h", "windows.h", "bcrypt.h", "afunix.h", "io.h", "process.h",
+    "brotli/decode.h", "zstd.h",   # HTTPX_BROTLI, HTTPX_ZSTD
 }
 
 # The system's socket and poll headers: the platform section (platform.h,

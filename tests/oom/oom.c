@@ -18,7 +18,12 @@
                                            length, multipart with a file on disk
                                            (rogue.py /discard, /anything)
        build/oom redirect BASE             two redirects followed (rogue.py)
+       build/oom hooks BASE                event hooks on a redirect and a 404 (rogue.py)
        build/oom json     BASE             httpx_json on the response (rogue.py /json)
+       build/oom digest   any              digest auth over the mock (a 401, then the
+                                           answer), blocking and a task
+       build/oom app      -                the app transport (an upload read in pieces, a
+                                           produced body after a redirect) and mock routes
        build/oom cookies  BASE             the client's jar through a login redirect, with
                                            client and request cookies; the history and
                                            the Link header read (rogue.py /cookies, /set-header)
@@ -289,6 +294,47 @@ static int run_cookies(void) {
     return bad;
 }
 
+/* Event hooks on a followed redirect: a request hook that adds a header (an
+   allocation that may fail: its error ends the request) and a response hook
+   that calls httpx_raise_for_status on the final response. */
+static httpx_error oom_req_hook(void *user_data, httpx_req *q) {
+    (void)user_data;
+    return httpx_request_set_header(q, "X-Hooked", "yes, with a value long enough to need room");
+}
+static httpx_error oom_resp_hook(void *user_data, httpx_response *r) {
+    (void)user_data;
+    return httpx_is_redirect(r) ? HTTPX_OK : httpx_raise_for_status(r);
+}
+
+static int run_hooks(void) {
+    httpx_request_hook rq[] = {{oom_req_hook, NULL, "add-header"}, {NULL, NULL, NULL}};
+    httpx_response_hook rs[] = {{oom_resp_hook, NULL, "raise"}, {NULL, NULL, NULL}};
+    httpx_client_opts o;
+    httpx_client *c;
+    httpx_response *r;
+    char url[512];
+    int bad;
+    memset(&o, 0, sizeof o);
+    o.follow_redirects = true;
+    o.request_hooks = rq;
+    o.response_hooks = rs;
+    c = httpx_client_new(&o);
+    if (!c) return 0;
+    snprintf(url, sizeof url, "%s/redirect?to=/bytes/3", g_url);
+    bad = outcome(httpx_client_get(c, url, NULL), "\x00\x01\x02");
+    /* a 404 the hook turns into HTTPX_ERR_STATUS (or out of memory) */
+    snprintf(url, sizeof url, "%s/status/404", g_url);
+    r = httpx_client_get(c, url, NULL);
+    if (r && r->error != HTTPX_ERR_STATUS && r->error != HTTPX_ERR_NOMEM) {
+        bad++;
+        if (!first_other[0]) snprintf(first_other, sizeof first_other, "hooks 404: %s", r->error_message);
+    }
+    if (r && r->error == HTTPX_ERR_STATUS) succeeded++;
+    httpx_response_free(r);
+    httpx_client_free(c);
+    return bad;
+}
+
 static int run_json(void) {
     httpx_client *c = path_client(false, false);
     char url[512];
@@ -307,6 +353,125 @@ static int run_json(void) {
     }
     bad += outcome(r, NULL);
     httpx_client_free(c);
+    return bad;
+}
+
+/* A digest server in the mock: a challenge (two headers, several
+   challenges) until an answer comes, then the body. */
+static void mock_digest(void *user_data, const httpx_req *q, httpx_mock_reply *p) {
+    const char *a = httpx_request_header(q, "authorization");
+    (void)user_data;
+    if (a && !strncmp(a, "Digest username=\"u\"", 18) && strstr(a, "nc=00000001")) {
+        httpx_reply_body(p, "in", 2);
+        return;
+    }
+    httpx_reply_status(p, 401);
+    httpx_reply_header(p, "WWW-Authenticate", "Basic realm=\"b\", Digest realm=\"x\", nonce=\"abc\", algorithm=SHA-512-256");
+    httpx_reply_header(p, "WWW-Authenticate", "Digest realm=\"r\", nonce=\"n\", qop=\"auth\", algorithm=SHA-256, opaque=\"o\"");
+}
+
+static int run_digest(void) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .mock = mock_digest,
+                                                             .auth = httpx_digest_auth("u", "p") });
+    httpx_task *t;
+    int bad = 0;
+    if (!c) return 0;
+    bad += outcome(httpx_client_post(c, "http://mock.test/x", &(httpx_opts){ .content = "body" }), "in");
+    t = httpx_client_start(c, "GET", "http://mock.test/y", NULL);
+    if (t) {
+        httpx_response *r = httpx_task_wait(t);
+        if (r->error == HTTPX_OK) {
+            succeeded++;
+            bad += strcmp(r->content, "in") != 0;
+        } else if (r->error != HTTPX_ERR_NOMEM) {
+            bad++;
+            if (!first_other[0]) snprintf(first_other, sizeof first_other, "task: %s", r->error_message);
+        }
+        httpx_task_free(t);
+    }
+    httpx_client_free(c);
+    return bad;
+}
+
+/* gzip: a body under two Content-Encoding layers, kept in memory, then
+   the same pulled through httpx_read (the decoders are allocated at the
+   head, one per layer) */
+static int run_gzip(void) {
+    httpx_client *c = path_client(false, false);
+    char url[512], buf[512];
+    httpx_response *r;
+    int bad = 0;
+    if (!c) return 0;
+    snprintf(url, sizeof url, "%s/enc/lines?n=3&ce=deflate,gzip", g_url);
+    bad += outcome(httpx_client_get(c, url, NULL),
+                   "line 0: the quick brown fox\nline 1: the quick brown fox\nline 2: the quick brown fox\n");
+    r = httpx_client_stream(c, "GET", url, NULL);
+    if (r && r->error == HTTPX_OK) {
+        long n, got = 0;
+        while ((n = httpx_read(r, buf, sizeof buf)) > 0) got += n;
+        if (n == 0 && got != 3 * 28) {
+            bad++;
+            if (!first_other[0]) snprintf(first_other, sizeof first_other, "gzip stream: %ld bytes", got);
+        }
+    }
+    bad += outcome(r, NULL);
+    httpx_client_free(c);
+    return bad;
+}
+
+/* The app transport and mock routes: a streamed upload the app reads in
+   pieces, a produced body after a redirect, a router's redirect and JSON. */
+static int app_pieces;
+static long app_produce(void *user_data, char *buf, size_t cap) {
+    (void)user_data;
+    if (!buf) return 0;
+    if (app_pieces == 3 || cap < 3) return 0;
+    app_pieces++;
+    memcpy(buf, "abc", 3);
+    return 3;
+}
+
+static void oom_app(void *user_data, const httpx_req *q, httpx_app_response *res) {
+    char buf[1000], text[32];
+    long n, total = 0;
+    (void)user_data;
+    if (strstr(httpx_request_url(q), "/old")) {
+        httpx_reply_status(res, 302);
+        httpx_reply_header(res, "Location", "/produce");
+    } else if (strstr(httpx_request_url(q), "/produce")) {
+        app_pieces = 0;
+        httpx_reply_header(res, "Content-Type", "text/plain");
+        httpx_reply_stream(res, app_produce, NULL, -1);
+    } else {
+        while ((n = httpx_app_read_body(res, buf, sizeof buf)) > 0) total += n;
+        snprintf(text, sizeof text, "%ld", total);
+        httpx_reply_body(res, text, 0);
+    }
+}
+
+static int run_app(void) {
+    httpx_client *c = httpx_client_new(&(httpx_client_opts){ .app = oom_app, .follow_redirects = true });
+    httpx_mock_router *m;
+    size_t pos = 0;
+    int bad = 0, i;
+    if (c) {
+        bad += outcome(httpx_client_post(c, "http://app.test/count", &(httpx_opts){ .upload = upload_read,
+                                                                                    .upload_user_data = &pos }), "20000");
+        bad += outcome(httpx_client_get(c, "http://app.test/old", NULL), "abcabcabc");
+        httpx_client_free(c);
+    }
+    m = httpx_mock_router_new();
+    if (!m) return bad;
+    i = httpx_mock_route(m, "GET", "http://r.test/a", 307, NULL, NULL);
+    httpx_mock_route_header(m, i, "Location", "/b");
+    httpx_mock_route_json(m, "GET", "/b", 200, "{\"ok\": 1}");
+    c = httpx_client_new(&(httpx_client_opts){ .mock = httpx_mock_router_handler, .mock_user_data = m,
+                                               .follow_redirects = true });
+    if (c) {
+        bad += outcome(httpx_client_get(c, "http://r.test/a", NULL), "{\"ok\": 1}");
+        httpx_client_free(c);
+    }
+    httpx_mock_router_free(m);
     return bad;
 }
 
@@ -339,14 +504,15 @@ int main(int argc, char **argv) {
     static const struct { const char *name; int (*run)(void); long ok; } paths[] = {
         {"plain", run_plain, 1}, {"tls", run_tls, 1}, {"h2c", run_h2c, 2}, {"h2tls", run_h2tls, 1},
         {"proxy", run_proxy, 1},
-        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1},
-        {"cookies", run_cookies, 2}};
+        {"upload", run_upload, 4}, {"redirect", run_redirect, 1}, {"json", run_json, 1}, {"app", run_app, 3},
+        {"cookies", run_cookies, 2}, {"digest", run_digest, 2}, {"hooks", run_hooks, 2}, {"gzip", run_gzip, 2}};
     size_t i;
     for (i = 0; argc > 2 && i < sizeof paths / sizeof paths[0]; i++) {
         if (strcmp(argv[1], paths[i].name) != 0) continue;
         g_url = argv[2];
         g_ca = argc > 3 && argv[3][0] ? argv[3] : NULL;
         g_proxy = argc > 4 ? argv[4] : NULL;
+        if (!strcmp(argv[1], "upload") || !strcmp(argv[1], "app")) memset(upload_src, 'u', sizeof upload_src);
         if (!strcmp(argv[1], "upload")) {
             FILE *f;
             memset(upload_src, 'u', sizeof upload_src);

@@ -21,6 +21,8 @@ Only class IN; every answer echoes the question; TTL 60.
                type) like ok, later ones (retries) with A 127.0.0.2 / AAAA ::2,
                so a test sees which answer the client took
   drop         never answers
+  nxfirst-N    NXDOMAIN for the first N queries of each (name, type), then
+               like v4only (a client's connection retries)
   drop-once    drops the first query for each (name, type), answers the rest like ok
   wrongid      an answer with a wrong id, then the right answer (like ok)
   wrongid-never  only the answer with the wrong id
@@ -279,6 +281,15 @@ class Server:
                            lambda: send(message(qid, question, retry.get(qtype, []))))
         elif first == "drop":
             pass
+        elif first.startswith("nxfirst-") and first[8:].isdigit():
+            # a name that does not exist for the first N queries of each
+            # (name, type), then like v4only (a client's retries)
+            key = (name, qtype)
+            self.seen[key] = self.seen.get(key, 0) + 1
+            if self.seen[key] <= int(first[8:]):
+                send(message(qid, question, rcode=3))
+            else:
+                send(message(qid, question, ok_answers[A] if qtype == A else []))
         elif first == "drop-once":
             key = (name, qtype)
             self.seen[key] = self.seen.get(key, 0) + 1

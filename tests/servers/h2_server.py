@@ -24,6 +24,9 @@ Well-behaved endpoints (any method unless said; the query is ignored)
   GET  /trailers   "body" then trailers x-checksum: 42.
   /hash            reads the body; answers "LENGTH SHA256HEX\\n" (headers as /echo).
   /headers         the request's fields, one "name: value" line each.
+  /digest?alg=ALG  digest auth (user "user", password "passwd", qop auth,
+                   algorithm ALG, default SHA-256): 200 "authenticated" to a
+                   right answer, else 401 with the challenge.
   /redirect/CODE   status CODE with location: the query's "to" (default
                    /bytes/10), body "redirect".
   /slow-ack        like /echo, but the server acknowledges no request body
@@ -83,6 +86,7 @@ before the request body is read)
 import hashlib
 import os
 import select
+import re
 import socket
 import struct
 import sys
@@ -358,6 +362,12 @@ class Conn:
             self.respond(sid, 200, body, headers=[
                 ("x-request-content-type", headers.get("content-type", "none")),
                 ("x-request-content-length", headers.get("content-length", "none"))])
+        elif path == "/digest":
+            ok, challenge = digest_check(method, full, headers, query)
+            if ok:
+                self.respond(sid, 200, b"authenticated")
+            else:
+                self.respond(sid, 401, b"", headers=[("www-authenticate", challenge)])
         elif path == "/headers":
             text = "".join("%s: %s\n" % (k, v) for k, v in headers.items())
             self.respond(sid, 200, text.encode())
@@ -494,6 +504,31 @@ def silent(sock):
     except OSError:
         pass
     sock.close()
+
+
+DIGEST_NONCE = "h2nonce-" + os.urandom(8).hex()
+
+
+def digest_check(method, target, headers, query):
+    """/digest?alg=ALG (MD5, SHA-256, ...-sess; default SHA-256), user "user",
+    password "passwd", realm "h2", qop auth: (True, None) when the request's
+    Authorization answers the challenge, else (False, the challenge)."""
+    alg = arg(query, "alg") or "SHA-256"
+    hname = "md5" if alg.upper().startswith("MD5") else "sha256"
+    h = lambda text: hashlib.new(hname, text.encode()).hexdigest()
+    challenge = 'Digest realm="h2", qop="auth", algorithm=%s, nonce="%s", opaque="o"' % (alg, DIGEST_NONCE)
+    auth = headers.get("authorization", "")
+    if not auth.startswith("Digest "):
+        return False, challenge
+    p = dict((k, v1 or v2) for k, v1, v2 in re.findall(r'([a-z]+)=(?:"([^"]*)"|([^,\s]*))', auth[7:]))
+    ha1 = h("user:h2:passwd")
+    if alg.lower().endswith("-sess"):
+        ha1 = h("%s:%s:%s" % (ha1, DIGEST_NONCE, p.get("cnonce", "")))
+    want = h("%s:%s:%s:%s:auth:%s" % (ha1, DIGEST_NONCE, p.get("nc", ""), p.get("cnonce", ""),
+                                         h("%s:%s" % (method, target))))
+    ok = (p.get("username") == "user" and p.get("uri") == target and p.get("response") == want
+          and p.get("opaque") == "o" and p.get("qop") == "auth")
+    return ok, challenge
 
 
 def watch_stdin():

@@ -963,6 +963,50 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
             super().handle_error(request, client_address)
 
 
+# ---- retries and local_address (test_retry.c) ----
+# /retry-status/KEY/N?status=S&retry_after=V  the first N requests with this KEY
+#                    get status S (default 503) and body "retry me", with
+#                    "Retry-After: V" when V is given ("date+SECS" or
+#                    "date-SECS": an HTTP-date that far from now); later ones 200
+#                    "ok after N". Counts per KEY for the server's life.
+# /retry-count/KEY   body = how many requests /retry-status/KEY/... got.
+# /peer              body = the client's address as the server sees it.
+RETRY_SEEN = {}
+
+
+def ep_retry_status(c, req, arg):
+    key, _, n = arg.rpartition("/")
+    fails = int_arg(n, None, 0, 1000)
+    if not key or fails is None:
+        return c.respond(req, 400, body=b"want /retry-status/KEY/N")
+    q = dict(req.query)
+    with FLAKY_LOCK:
+        seen = RETRY_SEEN.get(key, 0)
+        RETRY_SEEN[key] = seen + 1
+    if seen >= fails:
+        return c.respond(req, 200, [("Content-Type", "text/plain")], b"ok after %d" % fails)
+    headers = [("Content-Type", "text/plain")]
+    ra = q.get("retry_after")
+    if ra is not None:
+        if ra.startswith("date"):
+            from email.utils import formatdate
+            ra = formatdate(time.time() + float(ra[4:]), usegmt=True)
+        headers.append(("Retry-After", ra))
+    return c.respond(req, int_arg(q.get("status", "503"), 503, 100, 999), headers, b"retry me")
+
+
+def ep_retry_count(c, req, arg):
+    with FLAKY_LOCK:
+        n = RETRY_SEEN.get(arg, 0)
+    return c.respond(req, 200, [("Content-Type", "text/plain")], str(n).encode())
+
+
+EXACT["/peer"] = lambda c, r: c.respond(r, 200, [("Content-Type", "text/plain")],
+                                         c.sock.getpeername()[0].encode())
+PREFIX["/retry-status/"] = ep_retry_status
+PREFIX["/retry-count/"] = ep_retry_count
+
+
 def main():
     ap = argparse.ArgumentParser(description="misbehaving HTTP/1.1 test server")
     ap.add_argument("--port", type=int, default=0)
@@ -994,6 +1038,109 @@ def main():
     os.close(devnull)
     srv.serve_forever(poll_interval=0.5)
 
+
+# ---- /enc/*: Content-Encoding, well and badly (tests/test_decode.c)
+#   /enc/lines?n=N&ce=C  N lines "line I: the quick brown fox\n" (I from 0,
+#                     default 1000) encoded by C, a comma list applied left to
+#                     right: gzip, deflate (zlib), raw (raw deflate, sent as
+#                     "deflate"), identity (default gzip). Content-Length.
+#                     Also &chunked=1 (one chunk per 1000 bytes), &trickle=1 (the
+#                     body one byte a write), &cut=K (the last K encoded bytes
+#                     left out, Content-Length says what is sent), &flip=K (byte K
+#                     of the body XORed with 0x55), &crc=1 (gzip's CRC-32 wrong),
+#                     &short=K (Content-Length counts K more bytes than are sent,
+#                     then closes), &as=NAME (send this Content-Encoding instead).
+#   /enc/zeros?mb=N   N MiB of zeros gzipped (a bomb), chunked, streamed.
+#   /enc/empty        Content-Encoding: gzip and an empty body.
+#   /enc/echo?as=C    the request body back, labelled Content-Encoding: C (the
+#                     tests encode br and zstd with the C libraries).
+#   /enc/redirect     302 to /enc/lines with a gzip-labelled body of garbage.
+
+def enc_apply(data, codings):
+    header = []
+    for cname in codings:
+        if cname == "gzip":
+            data = gzip.compress(data, mtime=0)
+        elif cname == "deflate":
+            data = zlib.compress(data)
+        elif cname == "raw":
+            co = zlib.compressobj(6, zlib.DEFLATED, -15)
+            data = co.compress(data) + co.flush()
+            cname = "deflate"
+        header.append(cname)
+    return data, ", ".join(header)
+
+
+def ep_enc(c, req, arg):
+    q = dict(req.query)
+    if arg == "lines":
+        n = int_arg(q.get("n"), 1000, 0, 10000000)
+        plain = b"".join(b"line %d: the quick brown fox\n" % i for i in range(n))
+        body, ce = enc_apply(plain, (q.get("ce") or "gzip").split(","))
+        if q.get("crc") == "1":
+            body = body[:-8] + bytes([body[-8] ^ 1]) + body[-7:]
+        k = int_arg(q.get("flip"), None, 0, len(body) - 1) if body else None
+        if k is not None:
+            body = body[:k] + bytes([body[k] ^ 0x55]) + body[k + 1:]
+        cut = int_arg(q.get("cut"), 0, 0, len(body))
+        if cut:
+            body = body[:-cut]
+        ce = q.get("as", ce)
+        head = [("Content-Type", "text/plain"), ("Content-Encoding", ce), ("X-Plain-Length", str(len(plain)))]
+        short = int_arg(q.get("short"), 0, 0, 1 << 20)
+        chunked = q.get("chunked") == "1"
+        if not (short or chunked or q.get("trickle") == "1"):
+            return c.respond(req, 200, head, body)
+        close = req.wants_close() or bool(short)
+        lines = ["HTTP/1.1 200 OK"] + ["%s: %s" % h for h in head]
+        lines.append("Transfer-Encoding: chunked" if chunked else "Content-Length: %d" % (len(body) + short))
+        if close:
+            lines.append("Connection: close")
+        c.send(("\r\n".join(lines) + "\r\n\r\n").encode())
+        if req.method == "HEAD":
+            return not close
+        if chunked:
+            for i in range(0, len(body), 1000):
+                piece = body[i:i + 1000]
+                c.send(b"%x\r\n" % len(piece) + piece + b"\r\n")
+            c.send(b"0\r\n\r\n")
+        elif q.get("trickle") == "1":
+            for i in range(len(body)):
+                c.send(body[i:i + 1])
+        else:
+            c.send(body)
+        return not close
+    if arg == "zeros":
+        mb = int_arg(q.get("mb"), 64, 1, 4096)
+        close = req.wants_close()
+        c.send(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Encoding: gzip\r\n"
+                "Transfer-Encoding: chunked\r\n%s\r\n" % ("Connection: close\r\n" if close else "")).encode())
+        if req.method == "HEAD":
+            return not close
+        co = zlib.compressobj(9, zlib.DEFLATED, 31)
+        zeros = bytes(1 << 20)
+        try:
+            for _ in range(mb):
+                piece = co.compress(zeros)
+                if piece:
+                    c.send(b"%x\r\n" % len(piece) + piece + b"\r\n")
+            piece = co.flush()
+            c.send(b"%x\r\n" % len(piece) + piece + b"\r\n0\r\n\r\n")
+        except OSError:
+            return False
+        return not close
+    if arg == "echo":
+        return c.respond(req, 200, [("Content-Type", "text/plain"), ("Content-Encoding", q.get("as", "identity"))],
+                         req.body)
+    if arg == "empty":
+        return c.respond(req, 200, [("Content-Type", "text/plain"), ("Content-Encoding", "gzip")], b"")
+    if arg == "redirect":
+        return c.respond(req, 302, [("Location", "/enc/lines?n=3"), ("Content-Encoding", "gzip")],
+                         b"this is not gzip at all")
+    return c.respond(req, 404, [("Content-Type", "text/plain")], b"not found")
+
+
+PREFIX["/enc/"] = ep_enc
 
 # ---- cookies and redirect history (test_cookie_client.c, test_history.c) ----
 #   /redirect/N        httpbin's: 302 to /redirect/N-1, and /redirect/1 to

@@ -11,7 +11,8 @@
 static httpx_opts httpx__no_opts;   /* zero: every default (never written) */
 
 static bool httpx__auth_kind_known(httpx_auth_kind k) {
-    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER;
+    return k == HTTPX_AUTH_INHERIT || k == HTTPX_AUTH_NONE || k == HTTPX_AUTH_BASIC || k == HTTPX_AUTH_BEARER ||
+           k == HTTPX_AUTH_DIGEST || k == HTTPX_AUTH_FLOW;
 }
 
 /* ---- the client ---- */
@@ -37,6 +38,7 @@ static void httpx__client_defaults(httpx_client_opts *o) {
     if (o->max_redirects <= 0) o->max_redirects = 20;
     if (!o->max_head_size) o->max_head_size = 64 * 1024;
     if (!o->max_body_size) o->max_body_size = (size_t)1 << 30;
+    if (!o->max_decompression_ratio) o->max_decompression_ratio = HTTPX__DECOMPRESSION_RATIO_DEFAULT;
     if (!o->user_agent) o->user_agent = "httpx.h/" HTTPX_VERSION;
 }
 
@@ -75,7 +77,7 @@ static void httpx__client_protocols(httpx_client *c) {
 
 HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     httpx_client *c = (httpx_client *)httpx__malloc(sizeof *c);
-    size_t nh, np, sh, sp, su;
+    size_t nh, np, sh, sp, su, sdu = 0, sdp = 0;
     char *store;
     bool ok = true;
     if (!c) return NULL;
@@ -86,7 +88,11 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
     sp = httpx__pairs_size(c->opts.params, &np);
     c->headers = (httpx_pair *)httpx__malloc((nh + np + 2) * sizeof(httpx_pair));
     su = c->opts.uds ? strlen(c->opts.uds) + 1 : 0;
-    c->strings = (char *)httpx__malloc(sh + sp + su + 1);
+    if (c->opts.auth.kind == HTTPX_AUTH_DIGEST) {   /* answered at each 401: kept for the client's life */
+        sdu = c->opts.auth.username ? strlen(c->opts.auth.username) + 1 : 0;
+        sdp = c->opts.auth.password ? strlen(c->opts.auth.password) + 1 : 0;
+    }
+    c->strings = (char *)httpx__malloc(sh + sp + su + sdu + sdp + 1);
     if (!c->headers || !c->strings) ok = false;
     if (ok) {
         store = c->strings;
@@ -96,6 +102,16 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (su) {           /* the route of every connection points at this one copy */
             memcpy(store, c->opts.uds, su);
             c->opts.uds = store;
+            store += su;
+        }
+        if (sdu) {
+            memcpy(store, c->opts.auth.username, sdu);
+            c->opts.auth.username = store;
+            store += sdu;
+        }
+        if (sdp) {
+            memcpy(store, c->opts.auth.password, sdp);
+            c->opts.auth.password = store;
         }
     }
     if (ok && c->opts.base_url) {
@@ -120,7 +136,12 @@ HTTPX_API httpx_client *httpx_client_new(const httpx_client_opts *opt) {
         if (ok && (strchr(c->auth_header.p, '\r') || strchr(c->auth_header.p, '\n')))
             httpx__fail(&c->config_error, HTTPX_ERR_INVALID_HEADER, "the client's bearer token has a CR or LF");
     }
+    if (ok) ok = httpx__hooks_copy(c);
     httpx__client_protocols(c);
+    if (ok && !c->config_error.code) httpx__retry_configure(c, &c->opts);
+    if (ok && c->opts.app && c->opts.mock && !c->config_error.code)   /* which would answer is a guess */
+        httpx__fail(&c->config_error, HTTPX_ERR_INVALID_ARGUMENT,
+                    "httpx_client_opts has both app and mock set: give one handler");
     if (ok && c->opts.uds && !c->config_error.code) {   /* a path the system cannot take fails every request */
         httpx__addrs scratch;
         httpx__addrs_unix(&scratch, c->opts.uds, &c->config_error);
@@ -153,6 +174,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
         httpx__conn_free(conn);
     }
     httpx__free(c->pollfds);
+    httpx__hooks_free(c);
     if (c->tls) httpx__tls_config_free(c->tls);
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
@@ -169,6 +191,24 @@ HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password
     a.kind = HTTPX_AUTH_BASIC;
     a.username = username;
     a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_DIGEST;
+    a.username = username;
+    a.password = password;
+    return a;
+}
+
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data) {
+    httpx_auth a;
+    memset(&a, 0, sizeof a);
+    a.kind = HTTPX_AUTH_FLOW;
+    a.flow = flow;
+    a.flow_user_data = user_data;
     return a;
 }
 
@@ -303,7 +343,9 @@ HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char
     ex->req = &r->req;
     ex->stream = stream;
     httpx__exchange_init(ex, httpx__response_sink());
-    r->transport = c->opts.mock ? httpx__mock_transport() : httpx__network_transport();
+    r->transport = c->opts.app    ? httpx__app_transport()
+                   : c->opts.mock ? httpx__mock_transport()
+                                  : httpx__network_transport();
     if (!httpx__settings_resolve(&r->set, c, r->opts, &e) && !httpx__method_copy(&r->req, method, &e) &&
         !httpx__build_url(r, url, &e))
         httpx__request_build(r, &e);

@@ -118,6 +118,7 @@ static void httpx__conn_fail(httpx__conn *conn, httpx__err *e) {
     while ((ex = conn->waiters) != NULL) {
         httpx__err copy = *e;
         httpx__conn_detach(conn, ex);
+        ex->setup_failed = true;    /* no byte of it went: a connection retry may resend it */
         httpx__exchange_end(ex, &copy);
     }
     httpx__conn_close(conn);
@@ -201,6 +202,7 @@ static httpx_error httpx__conn_stack(httpx__conn *conn, const httpx__addrs *a, h
     httpx__stream *s = r->uds ? httpx__unix_stream_new(r->uds, e)
                      : httpx__tcp_stream_new(a, conn->connect_timeout < 0 ? 0 : conn->setup_deadline,
                                              conn->connect_timeout, e);
+    if (s && !r->uds && c->local_ip_len) httpx__tcp_stream_bind(s, c->local_ip, c->local_ip_len);
     if (s && (r->tls || (px && px->kind == HTTPX__PROXY_HTTPS)) && !c->tls &&
         !(c->tls = httpx__tls_config_new(&c->opts.tls, e))) {
         httpx__stream_free(s);

@@ -25,7 +25,7 @@
      exchanges on connections;
    - the response (response.c) listens to its exchange through a sink:
      the door every head comes through, the body kept, streamed or dropped;
-   - transports (hop.c's network one: the pool and the slot; mock.c) carry
+   - transports (hop.c's network one: the pool and the slot; app.c's app and mock) carry
      a hop's exchange; one hop (hop.c) builds, sends, follows redirects and
      publishes for both faces (client.c blocking, task.c tasks).
    Calls go down, callbacks go up: exchange.c reaches the response through
@@ -65,6 +65,39 @@ typedef struct httpx_req {
                                        Cookie, Proxy-Authorization or caller Host */
 } httpx__request;
 
+/* ---- digest authentication (digest.c) and the auth flow's state ---- */
+
+enum { HTTPX__DIGEST_MD5, HTTPX__DIGEST_SHA256 };
+enum { HTTPX__DIGEST_QOP_NONE, HTTPX__DIGEST_QOP_AUTH, HTTPX__DIGEST_QOP_AUTH_INT };
+/* A challenge to answer, as the server's WWW-Authenticate gave it. */
+typedef struct httpx__digest {
+    int alg;                        /* HTTPX__DIGEST_MD5 or _SHA256 */
+    bool sess;                      /* the -sess variant */
+    int qop;                        /* the one we chose of those offered */
+    bool stale, userhash, has_opaque;
+    httpx__buf realm, nonce, opaque;   /* NUL-terminated */
+    unsigned long nc;               /* answers sent with this nonce */
+} httpx__digest;
+HTTPX__PRIVATE void httpx__digest_free(httpx__digest *d);
+HTTPX__PRIVATE int httpx__digest_parse(httpx__digest *d, const char *value, bool body_known, httpx__err *e);
+HTTPX__PRIVATE const char *httpx__digest_algorithm_name(const httpx__digest *d);
+HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, const char *user, const char *password,
+                                         const char *method, const char *uri, const char *body, size_t body_len,
+                                         const char *cnonce);
+
+/* One request's auth flow (auth_flow.c), kept in its response. */
+typedef struct httpx__auth_state {
+    httpx__digest digest;           /* the last challenge (digest auth) */
+    bool digest_ready;              /* digest holds a challenge to answer */
+    bool digest_sent;               /* the last round carried an answer */
+    bool stale_retried;             /* stale=true was answered once already */
+    int rounds;                     /* rounds sent again so far */
+} httpx__auth_state;
+
+/* netrc.c: the login and password .netrc gives for host (NETRC, else
+   ~/.netrc; the machine entry, else default). False when there is none. */
+HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password);
+
 /* The resolved settings of one request: the request's options over the
    client's, in one place (httpx__settings_resolve). */
 typedef struct httpx__settings {
@@ -85,6 +118,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q);
 typedef struct httpx__conn httpx__conn;
 typedef struct httpx__exchange httpx__exchange;
 typedef struct httpx__response httpx__response;
+typedef struct httpx__body_decode httpx__body_decode;   /* body_decode.c */
 
 enum httpx__ex_state {
     HTTPX__EX_IDLE,             /* not started (a task behind max_in_flight) or between redirects */
@@ -167,6 +201,9 @@ struct httpx__exchange {
     bool reused;                    /* its connection served before: a failure before any
                                        response byte may be a stale connection */
     bool retried;
+    bool setup_failed;              /* it ended because its connection could not be set up:
+                                       no byte of it went (a connection retry may resend it) */
+    double not_before;              /* a retry's wait: the pool places it from then on (0: now) */
     bool stream;                    /* the caller pulls the body (httpx_read) */
     bool readable;                  /* the protocol has news for a stream reader */
     const httpx__exchange_sink *sink;   /* the layer above (the response) */
@@ -345,7 +382,7 @@ HTTPX__PRIVATE long httpx__conn_recv(httpx__conn *conn, void *p, size_t n, httpx
 
 /* What the policy layer sends a hop through (hop.c): an exchange-level
    transport. The network one is the pool and the protocol slot (submit
-   queues for a connection); the mock one answers from memory. Either way
+   queues for a connection); the app and mock ones (app.c) call a handler in process. Either way
    the head reaches the response through the one door (httpx__exchange_head,
    then the response's sink)
    and the body comes through read. */
@@ -362,13 +399,21 @@ typedef struct httpx__transport {
     void (*release)(httpx__response *r);
 } httpx__transport;
 
-/* The mock transport's answer being built (mock.c). */
-struct httpx_mock_reply {
+/* The answer of an app or mock handler being built (app.c). */
+struct httpx_app_response {
     int status;
     httpx_headers headers;
-    httpx__buf body;
+    httpx__buf body;                /* bytes written (httpx_reply_body, httpx_reply_write) */
     size_t body_off;                /* how much of body was read */
-    httpx__err err;                 /* httpx_reply_error, or a refused header, or NOMEM */
+    httpx_app_body_fn producer;     /* the rest of the body, pulled as the reader reads; NULL none */
+    void *producer_user_data;
+    long long producer_length;      /* bytes it will give, -1 unknown */
+    long long expected;             /* the whole body's length as the head announced it, -1 unknown */
+    long long delivered;            /* body bytes handed to the reader */
+    httpx__request *req;            /* while the handler runs: the request whose body it may read */
+    size_t req_off;                 /* how far httpx_app_read_body read it */
+    httpx_error req_error;          /* reading it failed (the caller's upload): the request fails */
+    httpx__err err;                 /* httpx_reply_error, a refused header or argument, NOMEM */
 };
 
 /* What a face that keeps tasks installs on its client, so that the loop
@@ -397,10 +442,16 @@ struct httpx__response {
     httpx__buf form;                /* an urlencoded form body */
     httpx__buf body_copy;           /* a task's copy of an in-memory request body */
     httpx__buf scratch;             /* text() conversion, read_line() lines */
+    httpx__buf status_text;         /* httpx_raise_for_status's words (a URL can be long) */
     size_t line_used;               /* read_line: bytes of scratch to drop on the next call */
     char errmsg[240];
     int redirects;
-    bool draining_redirect;         /* a redirect's body is read (bounded) and dropped */
+    bool draining_redirect;         /* a redirect's (or a retried answer's) body is read
+                                       (bounded) and dropped */
+    /* retries (retry.c) */
+    int conn_retries, status_retries;   /* resends made so far, for the whole request */
+    bool retry_status;              /* this hop's answer is to be retried (its body is dropped) */
+    double retry_wait;              /* ... after this many seconds */
     size_t redirect_body;           /* bytes of it dropped so far */
     /* a nonblocking task (httpx_client_start) */
     bool is_task;
@@ -411,7 +462,7 @@ struct httpx__response {
     char *opts_store;               /* the strings and arrays that copy points into */
     /* the hop (hop.c) */
     const httpx__transport *transport;
-    struct httpx_mock_reply *mock;  /* the mock transport's reply (made on first use) */
+    struct httpx_app_response *app; /* the app or mock transport's reply (made on first use) */
     httpx__buf sent_body;           /* a streamed request body as the mock read it */
     /* the policy's memory hung on a response (hop_cookies.c, history.c,
        links.c): made on first use; each maker installs its free */
@@ -427,6 +478,10 @@ struct httpx__response {
     /* httpx_text, httpx_read_text, httpx_json (text.c, json.c): made on first
        use, freed with the response by httpx__views_free */
     struct httpx__views *views;
+    httpx__auth_state auth;         /* the auth flow's rounds (auth_flow.c) */
+    /* Content-Encoding being undone (body_decode.c): NULL when the body
+       passes as it came (none, identity, raw, no body) */
+    httpx__body_decode *decode;
 };
 
 struct httpx_client {
@@ -449,16 +504,58 @@ struct httpx_client {
     int polling;                    /* inside the loop: callbacks run there */
     httpx__response *callback_task; /* the task whose on_done runs */
     httpx__err config_error;        /* a client option that makes no sense: every request fails with it */
+    char *hook_store;               /* the copies of opts.request_hooks/response_hooks (hooks.c) */
     httpx__proxies proxies;         /* from the options or the environment (proxy_env.c) */
     struct pollfd *pollfds;         /* the loop's array, reused */
     int pollfds_cap;
+    int retry_statuses[17];         /* httpx_client_opts.retry's statuses, 0-terminated */
+    int local_ip_len;               /* local_address: 4 or 16 bytes of local_ip, 0 none */
+    unsigned char local_ip[16];
     /* what a connection may speak, most preferred first, NULL-terminated */
     const httpx__proto *protocols[HTTPX__MAX_PROTOCOLS + 1];
 };
 
 /* request.c */
 HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *e);
+/* hooks.c: the client's event hooks (>>hooks) */
+HTTPX__PRIVATE bool httpx__hooks_copy(httpx_client *c);     /* false: out of memory */
+HTTPX__PRIVATE void httpx__hooks_free(httpx_client *c);
+/* Calls the request hooks on r's request before a hop goes; an error (e
+   says why, naming the hook) means the hop must not be sent. */
+HTTPX__PRIVATE httpx_error httpx__hooks_request(httpx__response *r, httpx__err *e);
+/* Calls the response hooks once r's head is in; an error ends the exchange. */
+HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err *e);
+/* body_decode.c: Content-Encoding undone at the door.
+   Honest bodies rarely grow past 100 times (text 3-20, zeros near the
+   deflate maximum of 1032); a bomb grows 1032 times a layer. */
+#define HTTPX__DECOMPRESSION_RATIO_DEFAULT 200
+/* Where no decoder is set up (r->decode NULL) only start and free may be
+   called. */
+/* On a final head (status): sets r->decode up for its Content-Encoding, or
+   leaves it NULL (nothing to undo, httpx_opts.raw, no body). A coding it
+   cannot undo: HTTPX_ERR_DECODING. */
+HTTPX__PRIVATE httpx_error httpx__body_decode_start(httpx__response *r, int status, httpx__err *e);
+HTTPX__PRIVATE void httpx__body_decode_free(httpx__response *r);
+/* Where decoded bytes go on the push face: HTTPX_OK, or why to stop. */
+typedef httpx_error (*httpx__decode_sink)(httpx__response *r, const char *p, size_t n, httpx__err *e);
+/* Wire bytes in, decoded bytes to sink: HTTPX_OK or the error (the sink's,
+   or HTTPX_ERR_DECODING for corrupt data and the ratio limit). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_push(httpx__response *r, const char *p, size_t n,
+                                                  httpx__decode_sink sink, httpx__err *e);
+/* The pulled face: read wire bytes into the buffer httpx__body_decode_wire
+   gives (cap bytes), hand them in with httpx__body_decode_input(n), pull
+   decoded bytes (>0; 0: give more wire bytes or it ended; HTTPX__BAD). */
+HTTPX__PRIVATE char *httpx__body_decode_wire(httpx__response *r, size_t *cap);
+HTTPX__PRIVATE void httpx__body_decode_input(httpx__response *r, size_t n);
+HTTPX__PRIVATE long httpx__body_decode_pull(httpx__response *r, char *buf, size_t cap, httpx__err *e);
+HTTPX__PRIVATE bool httpx__body_decode_ended(const httpx__response *r);
+/* The wire ended: HTTPX_OK when every layer is complete (or the body was
+   empty), else HTTPX_ERR_DECODING (truncated). */
+HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__err *e);
 /* response.c: the response object, the door, the body sinks */
+/* RFC 9110's reason phrase of a status ("" for one without): what HTTPX
+   shows when the response carried none (HTTP/2, the mock). */
+HTTPX__PRIVATE const char *httpx__status_reason(int status);
 HTTPX__PRIVATE httpx__response *httpx__response_new(void);
 /* Frees the views (text_internal.h) httpx_text and httpx_json made. */
 HTTPX__PRIVATE void httpx__views_free(httpx__response *r);
@@ -469,7 +566,20 @@ HTTPX__PRIVATE void httpx__response_publish(httpx__response *r);
 /* history.c: r.history; the hop adds the response of each redirect it
    follows, before the next hop clears r. */
 HTTPX__PRIVATE httpx_error httpx__history_add(httpx__response *r, httpx__err *e);
-/* mock.c */
+/* retry.c: the retry policy (connection failures, statuses); the resends
+   are hop.c's. */
+/* Reads the client's retry options (statuses, local address) when it is
+   made: a value that makes no sense becomes c->config_error. */
+HTTPX__PRIVATE void httpx__retry_configure(httpx_client *c, const httpx_client_opts *o);
+/* At the door: whether this answer (head in r) is to be retried; sets
+   r->retry_status and r->retry_wait. */
+HTTPX__PRIVATE bool httpx__retry_on_head(httpx__response *r);
+/* r's exchange ended: whether to resend it, and after how many seconds.
+   Counts the retry and clears the failure it consumes. */
+HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait);
+/* app.c: the in-process transports, a handler's answer (the mock gathers
+   the request body first) */
+HTTPX__PRIVATE const httpx__transport *httpx__app_transport(void);
 HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void);
 /* hop_cookies.c: the client's jar in each hop (nothing under HTTPX_NO_COOKIES) */
 /* Makes c's jar (or takes opts.cookie_jar) with opts.cookies in it; false
@@ -491,6 +601,14 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r);
 /* The blocking face's wait: sends r (unless it failed already) and runs the
    loop until it is final, or for a stream until the final head is in. */
 HTTPX__PRIVATE void httpx__hop_run(httpx__response *r);
+/* auth_flow.c: a custom or digest auth flow around each hop (hop.c calls).
+   Before a hop goes: the flow edits r->req; false when it failed r (its
+   exchange is then DONE). */
+HTTPX__PRIVATE bool httpx__auth_flow_before(httpx__response *r);
+/* r's hop ended (a stream: its head is in): true when the flow wants the
+   request sent again (the hop rebuilds and resends it), false when r is
+   final (or failed: too many rounds, a body that cannot be replayed). */
+HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r);
 /* client.c */
 HTTPX__PRIVATE void httpx__begin(httpx__response *r, httpx_client *c, const char *method, const char *url,
                                  const httpx_opts *opt, bool stream);

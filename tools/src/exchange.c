@@ -102,7 +102,8 @@ HTTPX__PRIVATE void httpx__exchange_submit(httpx__exchange *ex) {
     ex->deadline = 0;
     ex->timeout_error = HTTPX_OK;   /* not yet waiting for the pool: a pass places it at once */
     ex->readable = false;
-    ex->reused = ex->retried = false;
+    ex->reused = ex->retried = ex->setup_failed = false;
+    ex->not_before = 0;     /* a retry sets its wait after this */
     ex->started = httpx__now();
     if (!ex->total_deadline) ex->total_deadline = httpx__deadline_in(ex->timeout.total);
     httpx__live_add(ex);

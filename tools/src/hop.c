@@ -48,8 +48,13 @@ HTTPX__PRIVATE void httpx__hop_send(httpx__response *r) {
         httpx__hop_refuse(r, &e);
         return;
     }
-    /* Here the next issue's request hooks and auth flow see the built
-       request (r->req) before it goes. */
+    /* the auth flow's step first (HTTPX's auth flow wraps the hops), then
+       the request hooks, which see the request as it goes */
+    if (!httpx__auth_flow_before(r)) return;   /* the flow failed r (its exchange is DONE) */
+    if (httpx__hooks_request(r, &e)) {      /* a request hook said no: nothing goes out */
+        httpx__hop_refuse(r, &e);
+        return;
+    }
     r->transport->submit(&r->ex);
 }
 
@@ -130,6 +135,18 @@ static httpx_error httpx__hop_rewind(httpx__response *r, int code, httpx__err *e
     return HTTPX_OK;
 }
 
+/* Step 4b: the retry policy (retry.c) wants this hop again: the same
+   request, after a wait that the loop keeps (the pool does not place the
+   exchange before it; the mock answers at once). */
+static bool httpx__hop_retry(httpx__response *r) {
+    double wait;
+    if (!httpx__retry_decide(r, &wait)) return false;
+    httpx__hop_reset(r);
+    r->transport->submit(&r->ex);
+    if (wait > 0 && r->ex.state == HTTPX__EX_QUEUED) r->ex.not_before = httpx__now() + wait;
+    return true;
+}
+
 /* Step 5: r's exchange ended on a redirect to follow. Builds the next
    hop's request and sends it; false (r failed, or it was no redirect to
    follow) when r is final. */
@@ -181,6 +198,20 @@ static bool httpx__hop_redirect(httpx__response *r) {
     return true;
 }
 
+/* An auth flow's round (auth_flow.c): when the flow asks for the request
+   to go again, it is built afresh and sent; false when r is final. A
+   stream's unread body (a 401's) costs its connection. */
+static bool httpx__hop_auth_round(httpx__response *r) {
+    httpx__err e;
+    if (!httpx__auth_flow_after(r)) return false;
+    if (r->ex.state != HTTPX__EX_DONE) r->transport->cancel(&r->ex);
+    httpx__hop_reset(r);
+    memset(&e, 0, sizeof e);
+    if (httpx__request_build(r, &e)) return httpx__hop_fail(r, &e);
+    httpx__hop_send(r);
+    return true;
+}
+
 /* Step 6. The request stays for httpx_response_request; only its body
    source is let go (a multipart body's open files). */
 static void httpx__hop_publish(httpx__response *r) {
@@ -197,7 +228,8 @@ HTTPX__PRIVATE bool httpx__hop_settle(httpx__response *r) {
     for (;;) {
         if (r->ex.state != HTTPX__EX_DONE) return false;
         httpx__hop_head_in(r);
-        if (!httpx__hop_redirect(r)) break;
+        if (httpx__hop_retry(r)) continue;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
     return true;
@@ -211,8 +243,12 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
         /* a redirect's body is dropped before the next hop, stream or not */
         if (r->draining_redirect && ex->state != HTTPX__EX_DONE) httpx__loop_until(ex, HTTPX__EX_DONE);
         httpx__hop_head_in(r);
-        if (ex->state != HTTPX__EX_DONE) return;     /* a stream: the reader takes the body */
-        if (!httpx__hop_redirect(r)) break;
+        if (ex->state != HTTPX__EX_DONE) {           /* a stream: the reader takes the body */
+            if (httpx__hop_auth_round(r)) continue;
+            return;
+        }
+        if (httpx__hop_retry(r)) continue;
+        if (!httpx__hop_redirect(r) && !httpx__hop_auth_round(r)) break;
     }
     httpx__hop_publish(r);
 }

@@ -645,7 +645,16 @@ static int httpx__inf_gzip_head(httpx__inflate *z, httpx__inf_io *io, httpx__err
             break;
         case HTTPX__INF_H_NAME:
         case HTTPX__INF_H_COMMENT:
-            if (c == 0) z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            /* zero-terminated, of any length by the RFC: an endless one
+               would read a body forever with no output, so it is capped
+               (hleft counts it; every field before it leaves hleft 0) */
+            if (c == 0) {
+                z->hleft = 0;
+                z->hstate = httpx__inf_gz_next(z->gzflags, h);
+            } else if (++z->hleft > HTTPX__INFLATE_GZIP_TEXT_MAX) {
+                return httpx__inf_bad(z, io, e, h == HTTPX__INF_H_NAME ? "header file name too long"
+                                                                        : "header comment too long");
+            }
             break;
         case HTTPX__INF_H_HCRC1:
             z->trailer = (unsigned)c;
@@ -847,114 +856,6 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
     httpx__fail(e, HTTPX_ERR_DECODING, "truncated %s data: the body ends %s (after %llu bytes in, %llu out)",
                 names[z->wrap], where, (unsigned long long)z->total_in, (unsigned long long)z->total_out);
     return HTTPX__BAD;
-}
-
-/* ---- Content-Encoding: layers and limits ---- */
-
-HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d) {
-    unsigned i;
-    for (i = 0; i < d->nlayers; i++) httpx__free(d->layer[i]);
-    d->nlayers = 0;
-}
-
-HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
-                                    unsigned max_ratio, httpx__err *e) {
-    enum httpx__inflate_wrap wraps[HTTPX__CDEC_MAX_LAYERS];
-    unsigned count = 0, i;
-    size_t at = 0;
-    memset(d, 0, sizeof *d);
-    d->max_out = max_out;
-    d->max_ratio = max_ratio;
-    while (at < n) {
-        size_t s, t;
-        httpx__str tok;
-        while (at < n && (value[at] == ',' || value[at] == ' ' || value[at] == '\t')) at++;
-        s = at;
-        while (at < n && value[at] != ',') at++;
-        t = at;
-        while (t > s && (value[t - 1] == ' ' || value[t - 1] == '\t')) t--;
-        if (t == s) continue;
-        tok.p = value + s;
-        tok.n = t - s;
-        if (httpx__str_ieq(tok, "identity")) continue;
-        if (count == HTTPX__CDEC_MAX_LAYERS) {
-            httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: more than %d layers", HTTPX__CDEC_MAX_LAYERS);
-            return HTTPX__BAD;
-        }
-        if (httpx__str_ieq(tok, "gzip") || httpx__str_ieq(tok, "x-gzip")) wraps[count++] = HTTPX__INFLATE_GZIP;
-        else if (httpx__str_ieq(tok, "deflate")) wraps[count++] = HTTPX__INFLATE_DEFLATE;
-        else {
-            httpx__fail(e, HTTPX_ERR_DECODING, "Content-Encoding: unknown coding \"%.*s\"", (int)(tok.n > 40 ? 40 : tok.n),
-                        tok.p);
-            return HTTPX__BAD;
-        }
-    }
-    /* the codings are listed in the order they were applied: undo the last first */
-    for (i = 0; i < count; i++) {
-        httpx__inflate *z = (httpx__inflate *)httpx__malloc(sizeof *z);
-        if (!z) {
-            httpx__cdec_free(d);
-            httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a decoder");
-            return HTTPX__BAD;
-        }
-        httpx__inflate_init(z, wraps[count - 1 - i]);
-        d->layer[d->nlayers++] = z;
-    }
-    return (int)count;
-}
-
-/* Output of the last layer: the limits, then the sink. */
-static int httpx__cdec_out(httpx__cdec *d, const unsigned char *p, size_t n, httpx__cdec_sink sink, void *ctx,
-                           httpx__err *e) {
-    if (n == 0) return 0;
-    d->out += n;
-    if (d->max_out && d->out > d->max_out) {
-        httpx__fail(e, HTTPX_ERR_DECODING, "decompressed body over the limit of %llu bytes (a decompression bomb?)",
-                    (unsigned long long)d->max_out);
-        return HTTPX__BAD;
-    }
-    if (d->max_ratio && d->out > HTTPX__CDEC_RATIO_FLOOR && d->out / (d->wire ? d->wire : 1) >= d->max_ratio) {
-        httpx__fail(e, HTTPX_ERR_DECODING,
-                    "decompressed body %llu bytes from %llu: over %u times larger (a decompression bomb?)",
-                    (unsigned long long)d->out, (unsigned long long)d->wire, d->max_ratio);
-        return HTTPX__BAD;
-    }
-    if (sink(ctx, p, n) != 0) {
-        httpx__fail(e, HTTPX_ERR_DECODING, "stopped by the sink");
-        return HTTPX__BAD;
-    }
-    return 0;
-}
-
-static int httpx__cdec_layer(httpx__cdec *d, unsigned i, const unsigned char *in, size_t n, httpx__cdec_sink sink,
-                             void *ctx, httpx__err *e) {
-    size_t off = 0;
-    int rc = HTTPX__AGAIN;
-    if (i == d->nlayers) return httpx__cdec_out(d, in, n, sink, ctx, e);
-    while (off < n || rc == 1) {
-        size_t used, outn;
-        const unsigned char *out;
-        rc = httpx__inflate_step(d->layer[i], in + off, n - off, &used, &out, &outn, e);
-        if (rc == HTTPX__BAD) return HTTPX__BAD;
-        off += used;
-        if (outn && httpx__cdec_layer(d, i + 1, out, outn, sink, ctx, e) != 0) return HTTPX__BAD;
-        if (rc != 1 && used == 0 && off < n) break;   /* a guard: a step takes all its input or fills the window */
-    }
-    return 0;
-}
-
-HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
-                                    httpx__err *e) {
-    d->wire += n;
-    if (n == 0) return 0;
-    return httpx__cdec_layer(d, 0, (const unsigned char *)in, n, sink, ctx, e);
-}
-
-HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
-    unsigned i;
-    for (i = 0; i < d->nlayers; i++)
-        if (httpx__inflate_finish(d->layer[i], e) != 0) return HTTPX__BAD;
-    return 0;
 }
 
 #endif /* HTTPX_NO_INFLATE */

@@ -16,7 +16,8 @@
 #ifndef HTTPX_NO_INFLATE
 #define HTTPX__INFLATE_HISTORY 32768u   /* the deflate window: the farthest a match looks back */
 #define HTTPX__INFLATE_OUT 32768u       /* new output between two slides of the window */
-#define HTTPX__INFLATE_SLOP 16u         /* word-wise match copies may write this far past a match */
+#define HTTPX__INFLATE_SLOP 16u
+#define HTTPX__INFLATE_GZIP_TEXT_MAX 65536u  /* a gzip header's file name or comment, each */         /* word-wise match copies may write this far past a match */
 /* Table sizes: an 11-bit first level for literals/lengths and 8 bits for
    distances, each with second-level tables, are at most this big for any
    complete code of up to 15 bits (counted over every such code). */
@@ -79,25 +80,57 @@ HTTPX__PRIVATE int httpx__inflate_step(httpx__inflate *z, const void *in, size_t
    (e: HTTPX_ERR_DECODING, truncated). */
 HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e);
 
-/* Content-Encoding decoding: the layers of a Content-Encoding value ("gzip",
-   "deflate", "x-gzip", "identity"; several, comma-separated, undone last
-   first), pushed through to a sink, with the decompression-bomb limits: a
-   total output cap and an output/input ratio, the ratio checked only once
-   the output passes HTTPX__CDEC_RATIO_FLOOR (small bodies of zeros compress
-   a thousandfold quite honestly). */
+/* Content-Encoding decoding (content_coding.c): the layers of a
+   Content-Encoding value ("gzip", "deflate", "x-gzip", "identity", and "br"
+   under HTTPX_BROTLI, "zstd" under HTTPX_ZSTD; several, comma-separated,
+   undone last first), pushed through to a sink or pulled, with the
+   decompression-bomb limits: a total output cap and an output/input ratio,
+   the ratio checked only once the output passes HTTPX__CDEC_RATIO_FLOOR
+   (small bodies of zeros compress a thousandfold quite honestly). */
 #define HTTPX__CDEC_MAX_LAYERS 5        /* as curl */
 #define HTTPX__CDEC_RATIO_FLOOR ((uint64_t)1 << 20)
+#define HTTPX__CDEC_LIB_OUT 32768u      /* a library decoder's output between two steps */
+/* zstd's window, at most: RFC 8878 asks HTTP decoders for 8 MiB, and a
+   server's frame header must not make us allocate more (zstd allows 128 MiB) */
+#define HTTPX__CDEC_ZSTD_WINDOW_LOG 23
+enum httpx__coding { HTTPX__CODING_INFLATE, HTTPX__CODING_BROTLI, HTTPX__CODING_ZSTD };
+typedef struct httpx__cdec_layer {
+    enum httpx__coding coding;
+    httpx__inflate *z;                  /* inflate's state */
+    void *lib;                          /* the library's decoder (brotli, zstd) */
+    unsigned char *buf;                 /* its output (HTTPX__CDEC_LIB_OUT bytes) */
+    bool complete;                      /* the library said the stream is whole */
+} httpx__cdec_layer;
 typedef int (*httpx__cdec_sink)(void *ctx, const unsigned char *p, size_t n);   /* nonzero: stop */
 typedef struct httpx__cdec {
     unsigned nlayers;
-    httpx__inflate *layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    httpx__cdec_layer layer[HTTPX__CDEC_MAX_LAYERS];  /* in decoding order */
+    /* each layer's output not yet taken by the next (a view into that
+       layer's window, valid until it steps again, which it does only once
+       the view is used up), and whether it must step again even without
+       new input (its window filled up) */
+    const unsigned char *pend[HTTPX__CDEC_MAX_LAYERS];
+    size_t pend_n[HTTPX__CDEC_MAX_LAYERS];
+    bool again[HTTPX__CDEC_MAX_LAYERS];
+    const unsigned char *in;            /* encoded bytes given, not yet taken by the first layer */
+    size_t in_n;
     uint64_t wire, out;                 /* bytes in (encoded), bytes out (decoded) */
     uint64_t max_out;                   /* 0: no cap */
     unsigned max_ratio;                 /* 0: no ratio limit */
 } httpx__cdec;
 /* Sets d up for a Content-Encoding value. Returns the number of layers to
    undo (0: nothing to decode, identity), or HTTPX__BAD (e: HTTPX_ERR_DECODING
-   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). */
+   for a coding we do not know or too many layers, HTTPX_ERR_NOMEM). The
+   codings we undo, for Accept-Encoding: HTTPX__CDEC_ACCEPT. */
+#if defined(HTTPX_BROTLI) && defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br, zstd"
+#elif defined(HTTPX_BROTLI)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, br"
+#elif defined(HTTPX_ZSTD)
+#define HTTPX__CDEC_ACCEPT "gzip, deflate, zstd"
+#else
+#define HTTPX__CDEC_ACCEPT "gzip, deflate"
+#endif
 HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n, uint64_t max_out,
                                     unsigned max_ratio, httpx__err *e);
 /* Decodes in[0..n) into sink. 0, or HTTPX__BAD (e: HTTPX_ERR_DECODING for
@@ -105,6 +138,14 @@ HTTPX__PRIVATE int httpx__cdec_init(httpx__cdec *d, const char *value, size_t n,
    "stopped by the sink" and the caller knows better). */
 HTTPX__PRIVATE int httpx__cdec_feed(httpx__cdec *d, const void *in, size_t n, httpx__cdec_sink sink, void *ctx,
                                     httpx__err *e);
+/* The same, pulled: httpx__cdec_input gives encoded bytes (the caller
+   keeps them until httpx__cdec_pull has taken them all, i.e. returned 0),
+   httpx__cdec_pull copies decoded bytes into buf: >0 bytes, 0 when all the
+   input given is used and more is needed (or the end: see finish), or
+   HTTPX__BAD. Memory stays the layers' windows, however large the body or
+   small the reads. */
+HTTPX__PRIVATE void httpx__cdec_input(httpx__cdec *d, const void *in, size_t n);
+HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, httpx__err *e);
 /* At the end of the body: 0 when every layer is complete, else HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e);
 HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);

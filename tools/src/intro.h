@@ -37,11 +37,13 @@
        >>utf8 >>json >>jsonw >>cookie >>net >>multipart
        >>dns_internal >>dns >>dns_conf >>dns_wire >>dns_stub >>dns_thread
        >>tls_internal >>tls_config >>tls_x509 >>tls >>request >>exchange >>conn
-       >>h1_proto >>h2_proto >>loop >>response >>mock >>hop >>client >>task >>text >>cookie_response
+       >>h1_proto >>h2_proto >>loop >>response >>app >>mock_routes >>hop >>client >>task >>text >>cookie_response
        >>cookies    (in >>public) the cookie jar: RFC 6265, curl's cookie file
 
    CONFIGURATION MACROS
        HTTPX_IMPLEMENTATION   only in the implementation file: compile the library there
+       HTTPX_NO_IMPLEMENTATION  ignore HTTPX_IMPLEMENTATION in this file (-D on the command
+                              line): the implementation is linked from its own object
        HTTPX_STATIC           before every include: every function static (private copy)
        HTTPX_MALLOC(sz), HTTPX_REALLOC(p, sz), HTTPX_FREE(p)
                               in the implementation file: all three or none (#error)
@@ -50,7 +52,11 @@
        HTTPX_NO_HTTP2         in the implementation file: leave HTTP/2 out (http2 = true then
                               quietly means HTTP/1.1)
        HTTPX_NO_INFLATE       in the implementation file: leave the built-in gzip/deflate
-                              decoder out
+                              decoder out (bodies come as sent; Accept-Encoding: identity)
+       HTTPX_BROTLI           in the implementation file: also decode Content-Encoding: br
+                              (-lbrotlidec)
+       HTTPX_ZSTD             in the implementation file: also decode Content-Encoding: zstd
+                              (-lzstd)
        HTTPX_DNS_THREADS      in the implementation file: getaddrinfo on a helper thread
                               instead of the built-in DNS stub resolver (-lpthread)
        HTTPX_LINES            in the implementation file: compiler messages and debuggers

@@ -342,7 +342,6 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     int ndig = 0;
     long long e10 = 0, ex = 0;
     bool neg = false, truncated = false, integer = true;
-    double d;
     if (*p == '-') { neg = true; p++; }
     if (!httpx__jp_digit(p, end)) return httpx__jp_expected(jp, p, "a digit");
     if (*p == '0') {
@@ -383,7 +382,7 @@ static bool httpx__jp_number(httpx__jp *jp, httpx_json_value *v) {
     }
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
     if (!truncated && m <= ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
-        d = (double)m;
+        double d = (double)m;
         d = e10 < 0 ? d / httpx__jp_pow10[-e10] : d * httpx__jp_pow10[e10];
         v->u.d = neg ? -d : d;
         return true;

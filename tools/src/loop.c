@@ -22,6 +22,12 @@ static void httpx__exchange_timeout(httpx__exchange *ex, bool total) {
     httpx__exchange_fail(ex, &e);
 }
 
+/* A retry's wait (retry.c decides it, hop.c resends): the exchange is
+   queued but not placed before ex->not_before; the loop wakes for it. */
+static bool httpx__ex_holding(const httpx__exchange *ex, double now) {
+    return ex->not_before && now < ex->not_before;
+}
+
 /* ---- one pass ---- */
 
 static bool httpx__pollfds_reserve(httpx_client *c, int n) {
@@ -47,9 +53,10 @@ static int httpx__ms_until(double deadline, double now) {
    for the pool start their pool timeout. */
 static void httpx__loop_place(httpx_client *c) {
     httpx__exchange *ex, *next;
+    double now = httpx__now();
     for (ex = c->live; ex; ex = next) {
         next = ex->live_next;
-        if (ex->state != HTTPX__EX_QUEUED) continue;
+        if (ex->state != HTTPX__EX_QUEUED || httpx__ex_holding(ex, now)) continue;
         if (httpx__pool_place(c, ex)) {
             next = c->live;          /* the list may have changed: look again from the start */
             continue;
@@ -92,7 +99,7 @@ static void httpx__due_at(double *next, double when) {
 HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int cap, int *ms) {
     httpx__conn *conn;
     httpx__exchange *ex;
-    double next = 0;
+    double next = 0, now = httpx__now();
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
@@ -109,7 +116,9 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
         conn->poll_index = n++;
     }
     for (ex = c->live; ex; ex = ex->live_next) {
-        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT) at_once = true;
+        bool holding = httpx__ex_holding(ex, now);
+        if (ex->state == HTTPX__EX_QUEUED && ex->timeout_error != HTTPX_ERR_POOL_TIMEOUT && !holding) at_once = true;
+        if (holding) httpx__due_at(&next, ex->not_before);
         httpx__due_at(&next, ex->deadline);
         httpx__due_at(&next, ex->total_deadline);
     }
@@ -242,7 +251,8 @@ HTTPX__PRIVATE void httpx__loop_until(httpx__exchange *ex, enum httpx__ex_state 
     while (ex->state < until) {
         if (ex->state == HTTPX__EX_QUEUED) {
             httpx__loop_place(c);
-            if (ex->state == HTTPX__EX_QUEUED && !httpx__others_in_flight(c, ex)) {
+            if (ex->state == HTTPX__EX_QUEUED && !httpx__ex_holding(ex, httpx__now()) &&
+                !httpx__others_in_flight(c, ex)) {
                 /* Only the pool is waited on, and nothing runs that could hand a
                    connection back: say so now rather than after the pool timeout. */
                 httpx__err e;

@@ -94,8 +94,10 @@ static httpx_error httpx__mp_check_file(const httpx_file *f, size_t i, httpx__er
         return httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT,
                            "multipart: file field \"%s\" must set exactly one of data, path and fp (%d set)",
                            f->field, sources);
+#if SIZE_MAX > LLONG_MAX     /* a 32-bit size_t always fits: the test would be "always false" there */
     if (f->data && f->size > (unsigned long long)LLONG_MAX)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "multipart: file field \"%s\": size too large", f->field);
+#endif
     if (f->content_type && !httpx__mp_ctype_ok(f->content_type))
         return httpx__fail(e, HTTPX_ERR_INVALID_HEADER,
                            "multipart: file field \"%s\": control character (CR, LF, ...) in content_type",

@@ -198,11 +198,27 @@ typedef struct httpx__sock_stream {
     double all_deadline;              /* when the whole connect fails (0: never) */
     double timeout;                   /* the whole budget, seconds, for messages */
     char peer[112];                   /* the address being tried or connected: a path fits */
+    unsigned char local_ip[16];       /* local_address to connect from (local_len 4 or 16; 0 none) */
+    int local_len;
     char setup[144];                  /* "connect to <peer> not done" */
 } httpx__sock_stream;
 
 static httpx__sock_stream *httpx__ss_of(const httpx__stream *s) {
     return (httpx__sock_stream *)(void *)(uintptr_t)s;
+}
+
+/* Binds the socket being set up to the local address (port 0: the
+   system's choice), so that the connection comes from it. */
+static httpx_error httpx__ss_bind(httpx__sock_stream *ss, httpx__err *e) {
+    struct sockaddr_storage local;
+    char text[64] = "?";
+    int family = ss->local_len == 16 ? AF_INET6 : AF_INET;
+    socklen_t len = httpx__sockaddr_make(&local, family, ss->local_ip, 0);
+    if (bind(ss->base.fd, (const struct sockaddr *)&local, len) == 0) return HTTPX_OK;
+    e->sys_errno = errno;
+    inet_ntop(family, ss->local_ip, text, sizeof text);
+    return httpx__fail(e, HTTPX_ERR_CONNECT, "cannot connect from local_address %s: bind: %s", text,
+                       strerror(e->sys_errno));
 }
 
 /* Starts connecting to addrs[index] or a later address. Spreads what is
@@ -216,10 +232,22 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         int rc, one = 1;
         httpx__addr_string(&ss->addrs, ss->index, ss->peer, sizeof ss->peer);
         snprintf(ss->setup, sizeof ss->setup, "connect to %s not done", ss->peer);
+        if (ss->local_len && (sa->sa_family == AF_INET6) != (ss->local_len == 16)) {
+            /* a socket of one family cannot reach the other: skipped (an earlier address's failure says more) */
+            if (!e->code)
+                httpx__fail(e, HTTPX_ERR_INVALID_ARGUMENT, "cannot connect to %s from local_address, an IPv%d address",
+                            ss->peer, ss->local_len == 16 ? 6 : 4);
+            continue;
+        }
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
             e->sys_errno = HTTPX__SOCK_ERRNO();
             httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", httpx__sock_strerror(e->sys_errno));
+            continue;
+        }
+        if (ss->local_len && httpx__ss_bind(ss, e)) {
+            httpx__sock_close(s->fd);
+            s->fd = HTTPX__NO_SOCK;
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
@@ -341,6 +369,13 @@ HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, doubl
     ss->all_deadline = deadline;
     ss->timeout = timeout;
     return &ss->base;
+}
+
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len) {
+    httpx__sock_stream *ss = httpx__ss_of(s);
+    HTTPX_ASSERT(len == 4 || len == 16);
+    memcpy(ss->local_ip, ip, (size_t)len);
+    ss->local_len = len;
 }
 
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e) {

@@ -102,6 +102,10 @@ HTTPX__PRIVATE httpx__stream *httpx__sock_stream_new(httpx__sock fd, httpx__err 
    whole budget in seconds, for messages. NULL: out of memory. */
 HTTPX__PRIVATE httpx__stream *httpx__tcp_stream_new(const httpx__addrs *a, double deadline, double timeout,
                                                     httpx__err *e);
+/* Connections of s (a TCP stream, before it connects) are made from the
+   local address ip (len 4: IPv4, 16: IPv6; port chosen by the system);
+   target addresses of the other family are skipped. */
+HTTPX__PRIVATE void httpx__tcp_stream_bind(httpx__stream *s, const unsigned char *ip, int len);
 /* A stream that connects to the Unix domain socket at path. NULL: out of
    memory or a path the system cannot take (e says which). */
 HTTPX__PRIVATE httpx__stream *httpx__unix_stream_new(const char *path, httpx__err *e);

@@ -1,11 +1,21 @@
 #ifndef HTTPX_H_INCLUDED
 #define HTTPX_H_INCLUDED
 
+/* HTTPX_NO_IMPLEMENTATION: the implementation is linked from an object of
+   its own (one file with HTTPX_IMPLEMENTATION, compiled once), so a file
+   that says HTTPX_IMPLEMENTATION, as each example does to stand alone, gets
+   the declarations only. The Makefile builds the examples this way. */
+#if defined(HTTPX_NO_IMPLEMENTATION) && defined(HTTPX_IMPLEMENTATION)
+#undef HTTPX_IMPLEMENTATION
+#endif
+
 /* The implementation needs POSIX.1-2008 (sockets, poll, clock_gettime,
    fdopen, O_CLOEXEC) even under -std=c99. This works when httpx.h is the
    first include of the implementation file; otherwise define _POSIX_C_SOURCE
-   yourself. */
-#if defined(HTTPX_IMPLEMENTATION) && !defined(_WIN32) && !defined(_POSIX_C_SOURCE) && \
+   yourself. A file built with HTTPX_NO_IMPLEMENTATION gets the same, so that
+   it sees the declarations it would see with its own copy. */
+#if (defined(HTTPX_IMPLEMENTATION) || defined(HTTPX_NO_IMPLEMENTATION)) && !defined(_WIN32) && \
+    !defined(_POSIX_C_SOURCE) && \
     !defined(_GNU_SOURCE) && !defined(_XOPEN_SOURCE) && !defined(_DEFAULT_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -85,7 +95,7 @@ typedef enum httpx_error {
     HTTPX_ERR_INVALID_ARGUMENT,  /* an option that makes no sense */
     HTTPX_ERR_STREAM,            /* streaming misuse: body already read, read after close */
     HTTPX_ERR_CANCELLED,         /* the request was cancelled */
-    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: 4xx or 5xx */
+    HTTPX_ERR_STATUS,            /* httpx_raise_for_status: not 2xx */
     HTTPX_ERR_NOMEM,             /* the allocator returned NULL */
     HTTPX_ERR_COUNT_             /* not an error: the number of codes */
 } httpx_error;
@@ -143,21 +153,87 @@ typedef int (*httpx_rewind_fn)(void *user_data);
    false is 0, which means the client's setting: say HTTPX_NO for "no". */
 enum { HTTPX_INHERIT = 0, HTTPX_YES = 1, HTTPX_NO = -1 };
 
+/* >>retries
+   Opt-in resends on chosen statuses (httpx_client_opts.retry): a request that
+   is idempotent (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) and whose body can
+   be produced again (none, or in memory: never upload or files) is sent
+   again when the answer's status is one of statuses, up to max times. The
+   wait before resend n (1, 2, ...) is the answer's Retry-After (seconds or
+   an HTTP-date) when it has one, else the backoff below; a Retry-After longer
+   than max_wait ends the retries and the answer is returned as it is (the
+   server asks for longer than the caller will wait). The body of an answer
+   that is retried is read (at most 64 KiB, else its connection is closed)
+   and dropped. timeout.total covers every try and wait.
+
+   The backoff, for connection retries (httpx_client_opts.retries) and
+   status retries without Retry-After: try n waits 0.5 * 2^(n-2) s (capped
+   at 30 s) times a random factor in [0.5, 1] (jitter, so that clients that
+   failed together do not come back together); a connection retry's first
+   try (n = 1) goes at once, as httpcore's (0, 0.5, 1, 2 s ...), a status
+   retry starts at n = 2. A retry whose wait would end past timeout.total is
+   not made: the last failure is returned. The wait is a timer of the
+   client's loop: nothing sleeps; httpx_client_fds' timeout counts down to
+   it. With the mock transport (httpx_client_opts.mock) resends go at once. */
+typedef struct httpx_retry {
+    int max;                    /* 0: no status retries */
+    const int *statuses;        /* 0-terminated, at most 16 (copied); NULL: 429, 502, 503, 504 */
+    double max_wait;            /* seconds; 0: 60. The longest Retry-After honoured */
+} httpx_retry;
+
 typedef enum httpx_auth_kind {
-    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password;
-                                   a client: none */
+    HTTPX_AUTH_INHERIT = 0,     /* a request: the client's auth, else the URL's user:password,
+                                   else .netrc's (see trust_env); a client: none */
     HTTPX_AUTH_NONE,            /* send no credentials (not even the client's or the URL's) */
     HTTPX_AUTH_BASIC,           /* username and password */
-    HTTPX_AUTH_BEARER           /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_BEARER,          /* "Authorization: Bearer <token>" */
+    HTTPX_AUTH_DIGEST,          /* username and password, answering a 401's Digest challenge */
+    HTTPX_AUTH_FLOW             /* a callback: flow and flow_user_data (see httpx_auth_fn) */
 } httpx_auth_kind;              /* another value is HTTPX_ERR_INVALID_ARGUMENT */
+
+typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
+typedef struct httpx_response httpx_response;
+/* >>auth_flow: a custom authentication, the C shape of HTTPX's Auth.auth_flow
+   generator (`response = yield request`). The callback is called
+     - with response NULL just before the request goes out (the first time,
+       before each round it asked for, and before each hop of a redirect that
+       stays on the first origin): edit the request (httpx_request_set_header
+       & co.); return HTTPX_AUTH_ACCEPT (0) to send it;
+     - with each final response (after redirects; a streamed or on_data
+       response: its head only, its body was not kept): return
+       HTTPX_AUTH_ACCEPT to keep it, or HTTPX_AUTH_RESEND to send the request
+       again; the request is built afresh from the options, and the callback
+       is called with NULL once more to put its credentials in. With on_data,
+       the body of a response sent again has gone through on_data too.
+   Returning a negated httpx_error (-HTTPX_ERR_STATUS...) ends the request
+   with that error. A request asking for more than HTTPX_AUTH_MAX_ROUNDS
+   rounds fails with HTTPX_ERR_LOCAL_PROTOCOL; one whose body cannot be
+   produced again (upload, files) fails with HTTPX_ERR_STREAM when a round
+   is asked for. After a redirect to another origin the flow is not called
+   again (credentials stay with their origin). It runs on the thread that
+   drives the client, inside that call: it must not call into the same
+   client, but may use another (a token endpoint, see
+   examples/token_refresh.c). Keep per-request state in user_data: the
+   callback cannot tell the requests of one client apart otherwise. */
+enum { HTTPX_AUTH_ACCEPT = 0, HTTPX_AUTH_RESEND = 1, HTTPX_AUTH_MAX_ROUNDS = 8 };
+typedef int (*httpx_auth_fn)(void *user_data, httpx_req *request, const httpx_response *response);
 
 typedef struct httpx_auth {
     httpx_auth_kind kind;
-    const char *username, *password;   /* HTTPX_AUTH_BASIC */
+    const char *username, *password;   /* HTTPX_AUTH_BASIC, HTTPX_AUTH_DIGEST */
     const char *token;                 /* HTTPX_AUTH_BEARER */
+    httpx_auth_fn flow;                /* HTTPX_AUTH_FLOW */
+    void *flow_user_data;              /* passed to flow */
 } httpx_auth;
 HTTPX_API httpx_auth httpx_basic_auth(const char *username, const char *password);
 HTTPX_API httpx_auth httpx_bearer_auth(const char *token);
+/* Digest access authentication (RFC 7616): the request goes without
+   credentials; a 401 with a Digest challenge (MD5, MD5-sess, SHA-256,
+   SHA-256-sess; qop auth or auth-int; userhash) is answered once, and once
+   more when the server says the nonce was stale. The challenge is kept per
+   request (each request pays one 401 round trip). A body that is not in
+   memory cannot be sent twice: use content, json or data. */
+HTTPX_API httpx_auth httpx_digest_auth(const char *username, const char *password);
+HTTPX_API httpx_auth httpx_auth_flow(httpx_auth_fn flow, void *user_data);
 
 /* TLS settings of a client (https). Zeroed: verify against the system trust
    store (SSL_CERT_FILE / SSL_CERT_DIR honoured), no client certificate. */
@@ -183,7 +259,6 @@ typedef struct httpx_tls_opts {
    TLS compiled in). It stays loaded until the process ends. */
 HTTPX_API httpx_error httpx_tls_preload(void);
 
-typedef struct httpx_response httpx_response;
 typedef struct httpx_task httpx_task;
 
 /* Nonblocking completion: called inside httpx_client_poll (or any call that
@@ -227,6 +302,8 @@ typedef struct httpx_opts {
                                    private client; a client's requests use httpx_client_opts.tls
                                    (as in HTTPX, where verify= belongs to the client) */
     httpx_data_fn on_data;      /* stream the body to this callback instead of memory */
+    bool raw;                   /* the body as it came, Content-Encoding not undone (HTTPX's
+                                   iter_raw): content, on_data and httpx_read all see wire bytes */
     httpx_done_fn on_done;      /* httpx_client_start: called when done, then the task is freed */
     void *user_data;            /* passed to on_data and on_done */
     /* HTTPX's cookies= of one request: sent with the client jar's cookies in
@@ -249,28 +326,146 @@ typedef enum httpx_debug_kind {
 /* text is not NUL-terminated; lines end in CRLF. Called on the thread that
    drives the client, while it does; it must not call into the client. */
 typedef void (*httpx_debug_fn)(void *user_data, httpx_debug_kind kind, const char *text, size_t len);
-/* >>mock: a transport that answers from memory, for tests (HTTPX's
-   MockTransport). With httpx_client_opts.mock set, no connection is made: each
-   request (each hop of a redirect too) calls the handler, which looks at the
-   request as sent and answers through the reply builder; the client's whole
-   policy (redirects, max_body_size, streaming, on_data, tasks) runs on top as
-   it does over the network. The handler runs on the caller's thread, inside
-   the call that drives the client. */
-typedef struct httpx_req httpx_req;                /* a request as sent (see >>request) */
-typedef struct httpx_mock_reply httpx_mock_reply;  /* the handler's answer, being built */
-typedef void (*httpx_mock_fn)(void *user_data, const httpx_req *request, httpx_mock_reply *reply);
+/* >>app: a server in process, for testing your own HTTP app in C (Python's
+   WSGITransport/ASGITransport). With httpx_client_opts.app set, no socket is
+   made: each request (each hop of a redirect too) calls the handler, which
+   looks at the request as sent, reads its body in pieces
+   (httpx_app_read_body) and answers through the reply builder below: a
+   status, headers, and a body written whole, in pieces, or pulled from a
+   producer as the client reads (httpx_reply_stream), so that a large body is
+   never whole in memory on either side. The client's whole policy
+   (redirects, max_body_size, streaming, on_data, tasks) runs on top as it
+   does over the network; https:// URLs need no TLS. The handler runs on the
+   caller's thread, inside the call that drives the client, and answers at
+   once: of the client's timeouts only timeout.total applies (to a produced
+   body, HTTPX_ERR_TOTAL_TIMEOUT). A 204, 304 or HEAD answer has no body.
+       static void app(void *ud, const httpx_req *q, httpx_app_response *res) {
+           if (!strcmp(httpx_request_method(q), "GET")) httpx_reply_json(res, 200, "{\"ok\": true}");
+           else httpx_reply_status(res, 405);
+       }
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .app = app,
+                                                                .base_url = "http://app.test" });
+   >>mock: the same transport as HTTPX's MockTransport (httpx_client_opts.mock):
+   the request body, streamed uploads and files included, is read whole
+   before the handler runs (bounded by max_body_size), so httpx_request_body
+   gives it all. Mock routes (>>mock_routes) are such a handler. */
+typedef struct httpx_app_response httpx_app_response;  /* the handler's answer, being built */
+typedef httpx_app_response httpx_mock_reply;           /* the same, by its mock name */
+typedef void (*httpx_app_fn)(void *user_data, const httpx_req *request, httpx_app_response *response);
+typedef httpx_app_fn httpx_mock_fn;
 /* The answer: status 200, no headers, an empty body unless told otherwise.
-   Strings are copied. A Content-Length field is added unless the handler set
-   one. A header name or value the library would refuse from a caller (CR, LF,
-   not a token) fails the request with HTTPX_ERR_INVALID_HEADER. */
-HTTPX_API void httpx_reply_status(httpx_mock_reply *p, int status_code);
-HTTPX_API void httpx_reply_header(httpx_mock_reply *p, const char *name, const char *value);
-HTTPX_API void httpx_reply_body(httpx_mock_reply *p, const void *data, size_t len);   /* len 0: strlen */
+   Strings and bytes are copied. A Content-Length field is added when the
+   length is known, unless the handler set one. A header name or value the
+   library would refuse from a caller (CR, LF, not a token) fails the request
+   with HTTPX_ERR_INVALID_HEADER; a body longer than a Content-Length the
+   handler set fails with HTTPX_ERR_REMOTE_PROTOCOL, a shorter one too, as
+   over the network. The first mistake is kept: later calls do nothing. */
+HTTPX_API void httpx_reply_status(httpx_app_response *p, int status_code);
+HTTPX_API void httpx_reply_header(httpx_app_response *p, const char *name, const char *value);
+HTTPX_API void httpx_reply_body(httpx_app_response *p, const void *data, size_t len);  /* replaces; len 0: strlen */
+HTTPX_API void httpx_reply_write(httpx_app_response *p, const void *data, size_t len); /* appends len bytes */
 /* status, "Content-Type: application/json" and the body, in one call */
-HTTPX_API void httpx_reply_json(httpx_mock_reply *p, int status_code, const char *json);
+HTTPX_API void httpx_reply_json(httpx_app_response *p, int status_code, const char *json);
 /* No response: the request fails with this error (HTTPX_ERR_READ_TIMEOUT, HTTPX_ERR_CONNECT, ...)
    and message (NULL: httpx_strerror's) as if the network had failed. */
-HTTPX_API void httpx_reply_error(httpx_mock_reply *p, httpx_error code, const char *message);
+HTTPX_API void httpx_reply_error(httpx_app_response *p, httpx_error code, const char *message);
+/* The rest of the body (after any bytes written) comes from producer, called
+   as the client reads (httpx_read, on_data, or a body kept in memory): it
+   fills at most cap bytes of buf and returns how many, 0 at the end, or a
+   negative httpx_error (-HTTPX_ERR_READ) to fail the request with it.
+   length: the bytes it will give (Content-Length), or -1 unknown. Once the
+   client is done with it (the end, an error, a cancel, a HEAD request, a
+   redirect, the response freed) it is called one last time with buf NULL
+   and cap 0, to release user_data; a refused call (a second producer, a
+   reply already failed) makes that call at once. */
+typedef long (*httpx_app_body_fn)(void *user_data, char *buf, size_t cap);
+HTTPX_API void httpx_reply_stream(httpx_app_response *p, httpx_app_body_fn producer, void *user_data,
+                                  long long length);
+/* The request body, in pieces, while the handler runs: >0 bytes read into
+   buf, 0 the end, or a negative httpx_error. A caller's upload callback is
+   called from here, so an app reads a large upload without holding it; one
+   that fails fails the request with its error, whatever the app answers. An
+   app need not read it all. Under the mock the body was read whole before,
+   and this reads it again from memory. */
+HTTPX_API long httpx_app_read_body(httpx_app_response *p, void *buf, size_t cap);
+/* >>mock_routes: a router to give as the mock (or app) handler, in the spirit
+   of Python's respx, so that a test reads as a list of what the server says:
+       httpx_mock_router *m = httpx_mock_router_new();
+       int users = httpx_mock_route_json(m, "GET", "https://api.test/users", 200, "[]");
+       httpx_client *c = httpx_client_new(&(httpx_client_opts){ .mock = httpx_mock_router_handler,
+                                                                .mock_user_data = m });
+       ... requests ...
+       assert(httpx_mock_route_calls(m, users) == 1);
+       assert(httpx_mock_router_uncalled(m, msg, sizeof msg) == 0);   (msg lists them)
+       httpx_client_free(c); httpx_mock_router_free(m);
+   Each request goes to the first route, in the order added, whose method
+   (NULL or "*": any; else exact, "GET" does not match HEAD) and URL match.
+   The URL is matched as httpx_request_url spells it (absolute, params in
+   the query): a pattern "https://api.test/users" matches that URL whatever
+   its query; one with a '?' must match the query too; one ending in '*'
+   matches every URL that begins with the rest; one beginning with '/'
+   matches the path (and query) on any host, with the same rules. A request
+   no route matches fails with HTTPX_ERR_CONNECT, "no route matched GET
+   http://...". The route functions return the route's index (>= 0) or -1
+   (NULL URL or function, out of memory); a route that could not be made
+   leaves the router failed: every request then fails with why, so a test
+   cannot pass on half its routes. Strings are copied. Not thread-safe: one
+   router serves one thread's clients. */
+typedef struct httpx_mock_router httpx_mock_router;
+HTTPX_API httpx_mock_router *httpx_mock_router_new(void);   /* NULL: out of memory */
+HTTPX_API void httpx_mock_router_free(httpx_mock_router *m);
+/* The handler: httpx_client_opts.mock (or .app) with the router as user data. */
+HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *request, httpx_app_response *response);
+/* A canned answer: status, a Content-Type (NULL: none) and a body (NULL: empty). */
+HTTPX_API int httpx_mock_route(httpx_mock_router *m, const char *method, const char *url, int status,
+                               const char *content_type, const char *body);
+HTTPX_API int httpx_mock_route_json(httpx_mock_router *m, const char *method, const char *url, int status,
+                                    const char *json);
+/* A header for a canned answer (route: an index from httpx_mock_route). */
+HTTPX_API httpx_error httpx_mock_route_header(httpx_mock_router *m, int route, const char *name, const char *value);
+/* A function answers (a handler of its own, with its own user data). */
+HTTPX_API int httpx_mock_route_fn(httpx_mock_router *m, const char *method, const char *url, httpx_mock_fn fn,
+                                  void *user_data);
+/* The request fails with this error and message (NULL: httpx_strerror's), as
+   respx's side_effect=httpx.ConnectError: HTTPX_OK means HTTPX_ERR_CONNECT. */
+HTTPX_API int httpx_mock_route_error(httpx_mock_router *m, const char *method, const char *url, httpx_error code,
+                                     const char *message);
+/* How many requests a route answered (-1: no such route). */
+HTTPX_API int httpx_mock_route_calls(const httpx_mock_router *m, int route);
+/* How many routes were never called; buf (may be NULL) gets them listed,
+   "#1 GET https://api.test/users, #3 * /health", cut with "..." when cap is
+   too small. */
+HTTPX_API int httpx_mock_router_uncalled(const httpx_mock_router *m, char *buf, size_t cap);
+/* How many requests no route matched (each failed with HTTPX_ERR_CONNECT). */
+HTTPX_API int httpx_mock_router_unmatched(const httpx_mock_router *m);
+
+/* >>hooks: event hooks, as HTTPX's event_hooks={'request': [...], 'response': [...]}.
+   Arrays in httpx_client_opts, each ended by an entry whose fn is NULL,
+   called in order for every hop: each redirect hop and each round of an auth
+   flow gets its own calls. A request hook sees the request just before it
+   goes out and may edit it (httpx_request_set_header & co.). A response hook
+   sees the response as soon as its head is in, before any body is read, for
+   streams and non-streams alike (as in HTTPX): status, reason, headers, URL,
+   httpx_response_request; not the body. It may call httpx_raise_for_status.
+   A hook returns HTTPX_OK to go on; any other code ends the request with
+   that code and nothing more is sent (no further hook, hop or body read):
+   r->error_message names the hook ("response hook 'name' ...") unless the
+   hook failed through httpx_raise_for_status, whose words stay. Hooks run on
+   the thread that drives the client, inside the call that does; they must
+   not call into the client (no requests, no reading). name (may be NULL) is
+   for messages; arrays and names are copied at httpx_client_new. */
+typedef httpx_error (*httpx_request_hook_fn)(void *user_data, httpx_req *request);
+typedef httpx_error (*httpx_response_hook_fn)(void *user_data, httpx_response *response);
+typedef struct httpx_request_hook {
+    httpx_request_hook_fn fn;   /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_request_hook;
+typedef struct httpx_response_hook {
+    httpx_response_hook_fn fn;  /* NULL ends the array */
+    void *user_data;
+    const char *name;
+} httpx_response_hook;
 
 typedef struct httpx_client_opts {
     const char *base_url;       /* relative request URLs join this */
@@ -282,7 +477,11 @@ typedef struct httpx_client_opts {
     bool follow_redirects;
     int max_redirects;          /* 0: 20 */
     size_t max_head_size;       /* 0: 64 KiB. A longer response head is HTTPX_ERR_TOO_LARGE */
-    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams */
+    size_t max_body_size;       /* 0: 1 GiB. Bodies kept in memory, not streams; counts decoded
+                                   bytes (a gzip body over it is HTTPX_ERR_TOO_LARGE) */
+    int max_decompression_ratio;/* 0: 200. A decoded body (gzip, deflate...) more than this many
+                                   times larger than its wire bytes, once past 1 MiB, ends in
+                                   HTTPX_ERR_DECODING (a decompression bomb); -1: no limit */
     const char *user_agent;     /* NULL: "httpx.h/<version>" */
     httpx_tls_opts tls;
     int max_in_flight;          /* 0: no limit. Started tasks beyond it wait in a queue */
@@ -300,6 +499,10 @@ typedef struct httpx_client_opts {
     httpx_mock_fn mock;         /* NULL: the network. Else every request is answered by this
                                    handler (see >>mock); nothing is dialled */
     void *mock_user_data;       /* passed to mock */
+    httpx_app_fn app;           /* NULL: the network. Else every request is served by this
+                                   in-process app (see >>app), bodies streamed both ways;
+                                   nothing is dialled. Set app or mock, not both */
+    void *app_user_data;        /* passed to app */
     int trust_env;              /* 0 or HTTPX_YES: read the environment as HTTPX's trust_env=True
                                    does (.netrc credentials, HTTP_PROXY and the like); HTTPX_NO:
                                    ignore it */
@@ -323,6 +526,8 @@ typedef struct httpx_client_opts {
     bool allow_https_downgrade; /* follow a redirect from https:// to http:// (default: such a
                                    redirect fails with HTTPX_ERR_UNSUPPORTED_PROTOCOL, as curl's
                                    --proto-redir =https does, and the redirect is the response) */
+    const httpx_request_hook *request_hooks;   /* NULL: none. See >>hooks */
+    const httpx_response_hook *response_hooks; /* NULL: none. See >>hooks */
     /* >>proxies: NULL: none (then, with trust_env, the environment's: http_proxy,
        https_proxy, all_proxy and no_proxy, lower case winning over upper case, as curl
        reads them; HTTP_PROXY is ignored when REQUEST_METHOD is set, as in a CGI program).
@@ -337,12 +542,23 @@ typedef struct httpx_client_opts {
     const char *proxy;          /* every request */
     const char *http_proxy;     /* http:// requests: wins over .proxy (HTTPX's mounts "http://") */
     const char *https_proxy;    /* https:// requests: wins over .proxy (HTTPX's mounts "https://") */
+    int retries;                /* 0: none. As HTTPX's HTTPTransport(retries=N): a request whose
+                                   connection could not be made (refused, unreachable, a name not
+                                   found, a connect timeout, a TLS handshake cut short; never a
+                                   certificate failure, never after a request byte went) is
+                                   tried up to N more times, after a backoff (see >>retries) */
+    httpx_retry retry;          /* resends on chosen statuses; off unless retry.max > 0 (see >>retries) */
+    const char *local_address;  /* NULL: the system's choice. A literal IPv4 or IPv6 address the
+                                   connections are made from (HTTPX's local_address); a target
+                                   address of the other family is skipped. Another value fails
+                                   every request with HTTPX_ERR_INVALID_ARGUMENT */
 } httpx_client_opts;
 
 /* >>response */
 struct httpx_response {
     httpx_error error;          /* HTTPX_OK or why the request failed */
-    const char *error_message;  /* never NULL: "" when there is no error */
+    const char *error_message;  /* never NULL: "" when there is no error (or the words of the
+                                   last httpx_raise_for_status that said HTTPX_ERR_STATUS) */
     int sys_errno;              /* errno behind a network error, else 0 */
     int tls_error;              /* BearSSL error number behind HTTPX_ERR_TLS, else 0 */
     int status_code;            /* 0 when no response came */
@@ -350,11 +566,12 @@ struct httpx_response {
     const char *http_version;   /* "HTTP/1.1", "HTTP/1.0"; "" when no response came */
     const char *url;            /* the final URL (after redirects); never NULL */
     double elapsed;             /* seconds from sending the request to the end of the response */
-    char *content;              /* the body, NUL-terminated; never NULL ("" when empty) */
-    size_t content_length;      /* bytes in content */
+    char *content;              /* the body, NUL-terminated; never NULL ("" when empty); decoded
+                                   (gzip, deflate...) unless httpx_opts.raw */
+    size_t content_length;      /* bytes in content (decoded) */
     /* streaming progress */
-    long long num_bytes_downloaded; /* body bytes received so far */
-    long long expected_length;  /* Content-Length of the body, -1 when unknown */
+    long long num_bytes_downloaded; /* body bytes received so far, as sent (before decoding) */
+    long long expected_length;  /* Content-Length of the body (as sent), -1 when unknown */
     /* the connection that served it (what curl -v shows); "" when none or plain http */
     const char *tls_version;    /* "TLSv1.2" */
     const char *tls_cipher;     /* e.g. "ECDHE-RSA-AES128-GCM-SHA256" (OpenSSL's names) */
@@ -486,7 +703,9 @@ HTTPX_API const char *httpx_request_header(const httpx_req *q, const char *name)
    frames the body itself) and Host (derived from the URL unless given). */
 HTTPX_API const httpx_headers *httpx_request_headers(const httpx_req *q);
 /* The body bytes (*len set; NULL and 0 for none). In a mock handler always
-   the whole body, streamed uploads and multipart included. On a response's
+   the whole body, streamed uploads and multipart included; in an app
+   handler the in-memory ones only (read the others with
+   httpx_app_read_body). On a response's
    request: in-memory bodies (content, json, data); NULL for a streamed
    upload or files sent over the network, whose bytes are not kept. */
 HTTPX_API const char *httpx_request_body(const httpx_req *q, size_t *len);
@@ -517,14 +736,25 @@ HTTPX_API const char *httpx_encoding(httpx_response *r);
    (r->error says which); *len (may be NULL) gets the piece's length. The
    pointer stays valid until the next call. Do not mix with httpx_read_line. */
 HTTPX_API const char *httpx_read_text(httpx_response *r, size_t *len);
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r);
+/* r.raise_for_status(): HTTPX_OK for a 2xx; HTTPX_ERR_STATUS for any other
+   status (1xx and 3xx too, as HTTPX), with HTTPX's words in r->error_message:
+     Client error '404 Not Found' for url 'https://example.org/x'
+     For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/404
+   ("Server error", "Redirect response" with a "Redirect location: '...'"
+   line, "Informational response"; HTTP/2's missing reason phrase is the
+   standard one). r->error is left alone: the response stays readable, as
+   HTTPX's does after HTTPStatusError, and a response hook that returns the
+   code ends the request with it. A failed request returns its r->error. */
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *r);
 HTTPX_API bool httpx_is_informational(const httpx_response *r);
 HTTPX_API bool httpx_is_success(const httpx_response *r);
 HTTPX_API bool httpx_is_redirect(const httpx_response *r);
 HTTPX_API bool httpx_is_client_error(const httpx_response *r);
 HTTPX_API bool httpx_is_server_error(const httpx_response *r);
 HTTPX_API bool httpx_is_error(const httpx_response *r);  /* 4xx or 5xx */
-/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error). */
+/* Streaming: >0 bytes, 0 at the end of the body, <0 a negated httpx_error (also in r->error).
+   Bytes are decoded (Content-Encoding undone; corrupt data: -HTTPX_ERR_DECODING) unless the
+   request set httpx_opts.raw, which gives them as sent. */
 HTTPX_API long httpx_read(httpx_response *r, void *buf, size_t cap);
 /* The next line without its newline (\n, \r\n or \r), NULL at the end or on error.
    The pointer stays valid until the next read. *len (may be NULL) gets its length. */

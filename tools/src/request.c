@@ -9,6 +9,7 @@
 #include "multipart_internal.h"
 #include "tls_internal.h"
 #include "engine_internal.h"
+#include "inflate_internal.h"
 
 #define HTTPX__MAX_BODY_PIECE 16384
 
@@ -41,6 +42,13 @@ static bool httpx__is_idempotent(const char *m) {
 
 /* Adds each field of `layer` unless a later layer names it too: request
    headers win over client headers, which win over the defaults. */
+/* What the door can undo (body_decode.c), as HTTPX sends it by default. */
+#ifdef HTTPX_NO_INFLATE
+#define HTTPX__ACCEPT_ENCODING "identity"
+#else
+#define HTTPX__ACCEPT_ENCODING HTTPX__CDEC_ACCEPT
+#endif
+
 static httpx_error httpx__add_layer(httpx__request *q, const httpx_pair *layer, const httpx_pair *const *later,
                                     int nlater, httpx__err *e) {
     int i;
@@ -83,6 +91,8 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     httpx_error err = HTTPX_OK;
     bool ok = true;
     if (q->strip_credentials || a->kind == HTTPX_AUTH_NONE) return HTTPX_OK;
+    /* a digest or custom flow puts its own in, before each hop (auth_flow.c) */
+    if (a->kind == HTTPX_AUTH_DIGEST || a->kind == HTTPX_AUTH_FLOW) return HTTPX_OK;
     if (r->set.auth_from_client && r->client->auth_header.len)
         return httpx__add_field(q, "Authorization", r->client->auth_header.p, r->client->auth_header.len, e);
     memset(&v, 0, sizeof v);
@@ -94,6 +104,10 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     } else if (a->kind == HTTPX_AUTH_BEARER) {
         ok = httpx__buf_puts(&v, "Bearer ") && httpx__buf_puts(&v, a->token ? a->token : "");
     } else if (httpx__url_credentials(&q->url, &user, &pass)) {
+        ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
+    } else if (a->kind == HTTPX_AUTH_INHERIT && r->client->opts.trust_env != HTTPX_NO &&
+               httpx__netrc_lookup(q->url.host.p, q->url.host.n, &user, &pass)) {
+        /* nothing else gave credentials: .netrc's for this host, as HTTPX's trust_env */
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     }
     if (!ok) err = httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for the Authorization header");
@@ -162,8 +176,8 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     err = httpx__url_parse(&q->url, r->url_text.p, r->url_text.len, e);
     if (err) return err;
     q->url_text = r->url_text.p;
-    /* a mock answers https URLs without TLS, as HTTPX's MockTransport does */
-    if (q->url.is_https && !c->opts.mock && (err = httpx__tls_available(e))) return err;
+    /* an app or a mock answers https URLs without TLS, as HTTPX's MockTransport does */
+    if (q->url.is_https && !c->opts.mock && !c->opts.app && (err = httpx__tls_available(e))) return err;
     q->head = !strcmp(q->method, "HEAD");
     q->idempotent = httpx__is_idempotent(q->method);
     if (first && (err = httpx__body_setup(r, e))) return err;
@@ -176,7 +190,7 @@ HTTPX__PRIVATE httpx_error httpx__request_build(httpx__response *r, httpx__err *
     httpx__buf_init_inline(&q->headers.text, q->inline_text, sizeof q->inline_text);
     q->has_host = false;
     defaults[nd].name = "Accept"; defaults[nd++].value = "*/*";
-    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = "identity";  /* nothing to decode yet */
+    defaults[nd].name = "Accept-Encoding"; defaults[nd++].value = HTTPX__ACCEPT_ENCODING;
     defaults[nd].name = "Connection"; defaults[nd++].value = "keep-alive";
     defaults[nd].name = "User-Agent"; defaults[nd++].value = c->opts.user_agent;
     if (q->content_type) { defaults[nd].name = "Content-Type"; defaults[nd++].value = q->content_type; }

@@ -107,10 +107,57 @@ HTTPX_API bool httpx_is_client_error(const httpx_response *r) { return r && r->s
 HTTPX_API bool httpx_is_server_error(const httpx_response *r) { return r && r->status_code >= 500 && r->status_code < 600; }
 HTTPX_API bool httpx_is_error(const httpx_response *r) { return r && r->status_code >= 400 && r->status_code < 600; }
 
-HTTPX_API httpx_error httpx_raise_for_status(const httpx_response *r) {
-    if (!r) return HTTPX_ERR_NOMEM;
-    if (r->error) return r->error;
-    return httpx_is_error(r) ? HTTPX_ERR_STATUS : HTTPX_OK;
+HTTPX__PRIVATE const char *httpx__status_reason(int status) {
+    static const struct { int code; const char *text; } t[] = {
+        {100, "Continue"}, {101, "Switching Protocols"}, {102, "Processing"}, {103, "Early Hints"}, {200, "OK"},
+        {201, "Created"}, {202, "Accepted"}, {203, "Non-Authoritative Information"}, {204, "No Content"},
+        {205, "Reset Content"}, {206, "Partial Content"}, {300, "Multiple Choices"}, {301, "Moved Permanently"},
+        {302, "Found"}, {303, "See Other"}, {304, "Not Modified"}, {305, "Use Proxy"}, {307, "Temporary Redirect"},
+        {308, "Permanent Redirect"}, {400, "Bad Request"}, {401, "Unauthorized"}, {402, "Payment Required"},
+        {403, "Forbidden"}, {404, "Not Found"}, {405, "Method Not Allowed"}, {406, "Not Acceptable"},
+        {407, "Proxy Authentication Required"}, {408, "Request Timeout"}, {409, "Conflict"}, {410, "Gone"},
+        {411, "Length Required"}, {412, "Precondition Failed"}, {413, "Content Too Large"}, {414, "URI Too Long"},
+        {415, "Unsupported Media Type"}, {416, "Range Not Satisfiable"}, {417, "Expectation Failed"},
+        {418, "I'm a teapot"}, {421, "Misdirected Request"}, {422, "Unprocessable Content"}, {425, "Too Early"},
+        {426, "Upgrade Required"}, {428, "Precondition Required"}, {429, "Too Many Requests"},
+        {431, "Request Header Fields Too Large"}, {451, "Unavailable For Legal Reasons"},
+        {500, "Internal Server Error"}, {501, "Not Implemented"}, {502, "Bad Gateway"},
+        {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {505, "HTTP Version Not Supported"},
+        {511, "Network Authentication Required"}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (t[i].code == status) return t[i].text;
+    return "";
+}
+
+/* HTTPX's words (its Response.raise_for_status), with the link line newer
+   HTTPX versions give (MDN's page; the older httpstatuses.com is gone). */
+static bool httpx__status_words(httpx__buf *b, const httpx_response *r) {
+    int cls = r->status_code / 100;
+    const char *kind = cls == 1 ? "Informational response" : cls == 3 ? "Redirect response"
+                     : cls == 4 ? "Client error" : cls == 5 ? "Server error" : "Invalid status code";
+    const char *reason = r->reason_phrase[0] ? r->reason_phrase : httpx__status_reason(r->status_code);
+    const char *location = httpx_header(r, "location");
+    httpx__buf_clear(b);
+    return httpx__buf_printf(b, "%s '%d %s' for url '%s'\n", kind, r->status_code, reason, r->url) &&
+           (!(cls == 3 && location) || httpx__buf_printf(b, "Redirect location: '%s'\n", location)) &&
+           httpx__buf_printf(b, "For more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/%d",
+                             r->status_code) &&
+           httpx__buf_reserve(b, 0);
+}
+
+HTTPX_API httpx_error httpx_raise_for_status(httpx_response *pub) {
+    httpx__response *r = httpx__resp(pub);
+    if (!r) return HTTPX_ERR_NOMEM;     /* a NULL response is what running out of memory gives */
+    if (pub->error) return pub->error;
+    if (httpx_is_success(pub)) return HTTPX_OK;
+    if (httpx__status_words(&r->status_text, pub)) {
+        pub->error_message = r->status_text.p;
+    } else {            /* out of memory: the short form, without the URL, says so */
+        snprintf(r->errmsg, sizeof r->errmsg, "HTTP status %d (out of memory for the whole message)", pub->status_code);
+        pub->error_message = r->errmsg;
+    }
+    return HTTPX_ERR_STATUS;
 }
 
 /* ---- the door and the body sink ---- */
@@ -200,7 +247,10 @@ static httpx_error httpx__response_on_head(httpx__exchange *ex, const httpx__hea
     httpx__buf_clear(&r->body);
     r->draining_redirect = r->set.follow_redirects && httpx__is_redirect_status(h->status) &&
                            httpx_header(&r->pub, "location") != NULL;
+    if (!r->draining_redirect && httpx__retry_on_head(r)) r->draining_redirect = true;   /* dropped like a redirect's */
     r->redirect_body = 0;
+    if (httpx__hooks_response(r, e)) return e->code;     /* before any body byte is read, as HTTPX */
+    if (httpx__body_decode_start(r, h->status, e) != HTTPX_OK) return e->code;
     if (!r->draining_redirect && !r->ex.stream && !r->opts->on_data && h->expected_length > 0 &&
         (unsigned long long)h->expected_length > (unsigned long long)r->set.max_body_size)
         return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "response body of %lld bytes is over max_body_size (%zu)",
@@ -241,6 +291,50 @@ HTTPX__PRIVATE bool httpx__response_body_short(httpx__response *r) {
                 (long long)r->pub.num_bytes_downloaded, r->pub.expected_length);
     httpx__response_fail(r, &e);
     return true;
+}
+
+/* Decoded body bytes (body_decode.c pushes them here): into memory,
+   bounded by max_body_size, or through on_data. */
+static httpx_error httpx__sink_decoded(httpx__response *r, const char *p, size_t n, httpx__err *e) {
+    httpx_data_fn on_data = r->opts->on_data;
+    if (on_data) {
+        if (on_data(r->opts->user_data, &r->pub, p, n))
+            return httpx__fail(e, HTTPX_ERR_CANCELLED, "the on_data callback aborted the request");
+        return HTTPX_OK;
+    }
+    if (n > r->set.max_body_size - r->body.len)   /* body.len never passes the limit */
+        return httpx__fail(e, HTTPX_ERR_TOO_LARGE, "decoded response body is over max_body_size (%zu)",
+                           r->set.max_body_size);
+    if (!httpx__buf_append(&r->body, p, n)) return httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory for a response body");
+    return HTTPX_OK;
+}
+
+/* A body that failed to decode: what was decoded of it is not published
+   (a checksum that fails at the end puts all of it in doubt). */
+static void httpx__sink_undecodable(httpx__response *r, httpx__err *e) {
+    if (e->code == HTTPX_ERR_DECODING) httpx__buf_clear(&r->body);
+    httpx__response_fail(r, e);
+}
+
+/* An encoded body: wire bytes through the decoder into httpx__sink_decoded. */
+static void httpx__sink_encoded(httpx__response *r) {
+    httpx__exchange *ex = &r->ex;
+    httpx__err e;
+    memset(&e, 0, sizeof e);
+    for (;;) {
+        size_t cap;
+        char *wire = httpx__body_decode_wire(r, &cap);
+        long n = r->transport->read(ex, wire, cap, &e);
+        if (n == 0 && !httpx__response_body_short(r) && httpx__body_decode_finish(r, &e) != HTTPX_OK)
+            httpx__sink_undecodable(r, &e);   /* the exchange ended well; the body did not */
+        if (n <= 0) return;      /* the end, a wait, or an error (recorded by the read) */
+        r->pub.num_bytes_downloaded += n;
+        if (httpx__body_decode_push(r, wire, (size_t)n, httpx__sink_decoded, &e) != HTTPX_OK) {
+            r->transport->cancel(ex);
+            httpx__sink_undecodable(r, &e);
+            return;
+        }
+    }
 }
 
 /* Body bytes into memory (bounded by max_body_size) or through on_data. */
@@ -294,6 +388,7 @@ static void httpx__response_on_wake(httpx__exchange *ex) {
     httpx__response *r = ex->resp;
     if (r->draining_redirect) httpx__sink_redirect(r);
     else if (ex->stream) ex->readable = true;     /* the reader pulls when it runs */
+    else if (r->decode) httpx__sink_encoded(r);
     else httpx__sink_body(r);
 }
 
@@ -323,9 +418,21 @@ static long httpx__read_fail(httpx__response *r, httpx__err *e) {
     return -(long)r->pub.error;
 }
 
+#define HTTPX__READ_MAX (1L << 30)
+
+/* Wire bytes of a stream, counted; a body that ends short of its
+   announced length fails r here. */
+static long httpx__read_wire(httpx__response *r, char *buf, size_t cap, httpx__err *e) {
+    long n = r->transport->read(&r->ex, buf, cap, e);
+    if (n > 0) r->pub.num_bytes_downloaded += n;
+    if (n == 0) httpx__response_body_short(r);
+    return n;
+}
+
 HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
     httpx__response *r = httpx__resp(pub);
     httpx__err e;
+    size_t wire_cap;
     long n;
     if (!r) return -(long)HTTPX_ERR_INVALID_ARGUMENT;
     if (pub->error) return -(long)pub->error;
@@ -338,11 +445,32 @@ HTTPX_API long httpx_read(httpx_response *pub, void *buf, size_t cap) {
         httpx__fail(&e, HTTPX_ERR_INVALID_ARGUMENT, "httpx_read needs a buffer of at least one byte");
         return httpx__read_fail(r, &e);
     }
+    if (cap > (size_t)HTTPX__READ_MAX) cap = (size_t)HTTPX__READ_MAX;   /* the count fits the long returned */
     for (;;) {
-        n = r->transport->read(&r->ex, (char *)buf, cap, &e);
-        if (n > 0) r->pub.num_bytes_downloaded += n;
-        if (n == 0 && httpx__response_body_short(r)) return -(long)pub->error;
-        if (n >= 0) return n;
+        if (r->decode) {
+            /* decoded bytes first; the wire only when the decoder needs more */
+            n = httpx__body_decode_pull(r, (char *)buf, cap, &e);
+            if (n > 0 || (n == 0 && httpx__body_decode_ended(r))) return n;
+            if (n == HTTPX__BAD) return httpx__read_fail(r, &e);
+            char *wire = httpx__body_decode_wire(r, &wire_cap);
+            n = httpx__read_wire(r, wire, wire_cap, &e);
+            if (n > 0) {
+                httpx__body_decode_input(r, (size_t)n);
+                continue;
+            }
+            if (n == 0) {
+                if (pub->error) return -(long)pub->error;
+                if (httpx__body_decode_finish(r, &e) != HTTPX_OK) {
+                    httpx__response_fail(r, &e);   /* the exchange ended already */
+                    return -(long)pub->error;
+                }
+                continue;   /* ended: the next pull says 0 */
+            }
+        } else {
+            n = httpx__read_wire(r, (char *)buf, cap, &e);
+            if (n == 0 && pub->error) return -(long)pub->error;
+            if (n >= 0) return n;
+        }
         if (n == HTTPX__BAD || pub->error) return -(long)(pub->error ? pub->error : HTTPX_ERR_READ);
         httpx__loop_until_readable(&r->ex);
         if (pub->error) return -(long)pub->error;   /* a timeout, while others were polled too */
@@ -450,8 +578,11 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
     httpx__buf_free(&r->form);
     httpx__buf_free(&r->body_copy);
     httpx__buf_free(&r->scratch);
+    httpx__buf_free(&r->status_text);
     httpx__buf_free(&r->sent_body);
     httpx__views_free(r);
+    httpx__digest_free(&r->auth.digest);
+    httpx__body_decode_free(r);
     if (r->free_history) r->free_history(r);   /* the policy's own memory (history.c, links.c) */
     if (r->free_links) r->free_links(r);
     owned = r->owned_client;
