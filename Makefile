@@ -80,6 +80,7 @@ test: check-amalgamation matrix $(BUILD)/test $(BUILD)/test-asan examples
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/test-asan
 	$(MAKE) --no-print-directory $(BUILD)/test-dns-threads && $(BUILD)/test-dns-threads dns
 	$(MAKE) --no-print-directory modules
+	$(MAKE) --no-print-directory test-windows
 	$(MAKE) --no-print-directory platforms
 ifeq ($(HAVE_CLANG),1)
 	$(MAKE) --no-print-directory clang-san
@@ -343,3 +344,10 @@ compile-time: httpx.h
 .PHONY: bench-callgrind
 bench-callgrind: httpx.h
 	sh tests/bench/callgrind.sh
+
+# The Windows leg: a mingw-w64 cross build of the examples and of
+# tests/windows/test_windows.c, run under Wine against servers on 127.0.0.1.
+# Skips (saying so) without x86_64-w64-mingw32-gcc or wine.
+.PHONY: test-windows
+test-windows:
+	sh tests/windows/run.sh $(BUILD)

@@ -137,14 +137,25 @@
 #define HTTPX_VERSION_PATCH 0
 #define HTTPX_VERSION "0.1.0"
 
+/* mingw: its C99 printf family (%zu, %lld), not msvcrt's. */
+#if defined(HTTPX_IMPLEMENTATION) && defined(__MINGW32__) && !defined(__USE_MINGW_ANSI_STDIO)
+#define __USE_MINGW_ANSI_STDIO 1
+#endif
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdarg.h>
 
+/* HTTPX_DLL (as sokol's SOKOL_DLL), on Windows: the implementation file
+   exports the calls from a DLL (__declspec(dllexport)), other files import
+   them (__declspec(dllimport)). */
 #ifndef HTTPX_API
-#if defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
+#if defined(HTTPX_DLL) && defined(_WIN32) && defined(HTTPX_IMPLEMENTATION)
+#define HTTPX_API __declspec(dllexport)
+#elif defined(HTTPX_DLL) && defined(_WIN32)
+#define HTTPX_API extern __declspec(dllimport)
+#elif defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
 #define HTTPX_API static __attribute__((unused))  /* a program need not use every call */
 #elif defined(HTTPX_STATIC)
 #define HTTPX_API static
@@ -744,7 +755,9 @@ HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free
    cap; call again with a larger array when it returns cap). After the caller's
    own poll/epoll, httpx_client_process takes the same array with revents set
    and does the work with those events (it does not poll again; entries may be
-   reordered, they are matched by fd); it returns the tasks still in flight. */
+   reordered, they are matched by fd); it returns the tasks still in flight.
+   On Windows the struct is Winsock's (WSAPOLLFD): fd is a SOCKET, for
+   WSAPoll or select. */
 struct pollfd;
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
@@ -1071,7 +1084,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 /* End of public.h */
 
 #if defined(HTTPX_LINES)
-#line 1075 "httpx.h"
+#line 1088 "httpx.h"
 #endif
 #ifdef HTTPX_IMPLEMENTATION
 #ifndef HTTPX_IMPLEMENTATION_INCLUDED
@@ -1106,10 +1119,49 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r);
 #endif
 #endif
 
-#if defined(_WIN32)
-#error "httpx.h: there is no Windows port yet; it goes in tools/src/platform.h and platform.c only"
+/* The format archetype of the library's printf-like calls: mingw's "printf"
+   is msvcrt's, without %zu; public.h turns on mingw's own C99 stdio, whose
+   archetype is __MINGW_PRINTF_FORMAT. */
+#if defined(__MINGW32__) && defined(__MINGW_PRINTF_FORMAT)
+#define HTTPX__PRINTF __MINGW_PRINTF_FORMAT
+#else
+#define HTTPX__PRINTF printf
 #endif
 
+#if defined(_WIN32)
+/* Windows: Winsock 2. WSAStartup runs once, from httpx__socket (see
+   platform.c). httpx_client_fds hands out these SOCKETs (as int: a SOCKET
+   value fits in 32 bits on every Windows so far). Name lookups go through
+   getaddrinfo on a thread (HTTPX_DNS_THREADS): the stub resolver would need
+   the system's DNS servers. */
+#ifndef HTTPX_DNS_THREADS
+#define HTTPX_DNS_THREADS 1
+#endif
+#if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0600
+#undef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600     /* Vista: inet_ntop, inet_pton, WSAPOLLFD */
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <errno.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+typedef SOCKET httpx__sock;
+#define HTTPX__NO_SOCK INVALID_SOCKET
+typedef WSAPOLLFD httpx__pollfd;
+#define MSG_NOSIGNAL 0          /* Winsock raises no SIGPIPE */
+#define HTTPX__SOCK_ERRNO() (WSAGetLastError())
+#define HTTPX__WOULD_BLOCK(err) ((err) == WSAEWOULDBLOCK)
+#define HTTPX__IN_PROGRESS(err) ((err) == WSAEWOULDBLOCK || (err) == WSAEINPROGRESS)
+#define HTTPX__INTERRUPTED(err) ((err) == WSAEINTR)
+#define HTTPX__REFUSED(err) ((err) == WSAECONNREFUSED)
+/* send/recv take an int length */
+#define HTTPX__IO_LEN(n) ((int)((n) > 0x40000000u ? 0x40000000u : (n)))
+/* A Winsock error code as text (strerror knows only the C library's). */
+HTTPX__PRIVATE const char *httpx__sock_strerror(int err);
+#else
 #include <errno.h>
 #include <poll.h>
 #include <sys/types.h>
@@ -1133,6 +1185,9 @@ typedef struct pollfd httpx__pollfd;
 #define HTTPX__IN_PROGRESS(err) ((err) == EINPROGRESS)
 #define HTTPX__INTERRUPTED(err) ((err) == EINTR)
 #define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
+#define HTTPX__IO_LEN(n) (n)
+#define httpx__sock_strerror(err) strerror(err)
+#endif
 
 /* The one process-wide lock, for what clients of several threads share (the
    system trust store). Held briefly; never around a blocking call. Compilers
@@ -1160,7 +1215,7 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms);
 /* End of platform.h */
 
 #if defined(HTTPX_LINES)
-#line 1164 "httpx.h"
+#line 1219 "httpx.h"
 #endif
 /* ======================================================================
    Begin file internal.h   (grep anchor: >>internal)
@@ -1249,7 +1304,7 @@ typedef struct httpx__err {
 } httpx__err;
 HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(HTTPX__PRINTF, 3, 4)))
 #endif
     ;
 
@@ -1286,7 +1341,7 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 /* End of internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1290 "httpx.h"
+#line 1345 "httpx.h"
 #endif
 /* ======================================================================
    Begin file platform.c   (grep anchor: >>platform)
@@ -1297,6 +1352,156 @@ HTTPX__PRIVATE bool httpx__base64(httpx__buf *out, const char *s, size_t n);
 #line 2 "tools/src/platform.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
+#if defined(_WIN32)
+#include <bcrypt.h>
+#ifdef _MSC_VER
+#pragma comment(lib, "ws2_32")
+#pragma comment(lib, "bcrypt")
+#endif
+
+/* Winsock needs WSAStartup before its first call. It counts its callers, so
+   two threads racing here both start it and no harm is done; it is never
+   cleaned up (the process's exit does that). */
+static volatile LONG httpx__wsa_started;
+static bool httpx__wsa_start(void) {
+    WSADATA wsa;
+    if (httpx__wsa_started) return true;
+    if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return false;
+    InterlockedExchange(&httpx__wsa_started, 1);
+    return true;
+}
+
+HTTPX__PRIVATE double httpx__now(void) {
+    static LARGE_INTEGER freq;   /* fixed at boot: a race writes the same value */
+    LARGE_INTEGER t;
+    if (!freq.QuadPart) QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t);
+    return (double)t.QuadPart / (double)freq.QuadPart;
+}
+
+#if defined(HTTPX_BEARSSL) || defined(HTTPX_OPENSSL)
+static volatile LONG httpx__global_lock_word;
+HTTPX__PRIVATE void httpx__global_lock(void) {
+    while (InterlockedExchange(&httpx__global_lock_word, 1)) SwitchToThread();
+}
+HTTPX__PRIVATE void httpx__global_unlock(void) { InterlockedExchange(&httpx__global_lock_word, 0); }
+#endif
+
+HTTPX__PRIVATE bool httpx__random(void *p, size_t n) {
+    unsigned char *out = (unsigned char *)p;
+    while (n > 0) {
+        ULONG chunk = n > 0x10000000u ? 0x10000000u : (ULONG)n;
+        if (BCryptGenRandom(NULL, out, chunk, BCRYPT_USE_SYSTEM_PREFERRED_RNG) != 0) return false;
+        out += chunk;
+        n -= chunk;
+    }
+    return true;
+}
+
+HTTPX__PRIVATE bool httpx__fd_nonblock(httpx__sock fd) {
+    u_long one = 1;
+    return ioctlsocket(fd, FIONBIO, &one) == 0;
+}
+
+HTTPX__PRIVATE httpx__sock httpx__socket(int family, int type) {
+    httpx__sock fd;
+    if (!httpx__wsa_start()) return HTTPX__NO_SOCK;
+    /* WSA_FLAG_NO_HANDLE_INHERIT: the socket is not inherited by child
+       processes (the FD_CLOEXEC of POSIX). */
+    fd = WSASocketW(family, type, 0, NULL, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (fd == INVALID_SOCKET) return HTTPX__NO_SOCK;
+    if (!httpx__fd_nonblock(fd)) {
+        int err = WSAGetLastError();
+        closesocket(fd);
+        WSASetLastError(err);
+        return HTTPX__NO_SOCK;
+    }
+    return fd;
+}
+
+HTTPX__PRIVATE void httpx__sock_close(httpx__sock fd) { if (fd != HTTPX__NO_SOCK) closesocket(fd); }
+
+/* The poll wrapper is on select, not WSAPoll: WSAPoll before Windows 10 2004
+   does not report a failed non-blocking connect (no POLLERR/POLLHUP, the
+   wait just times out), which is also why curl avoids it. select reports
+   that failure in its except set. Winsock's fd_set is a count and an array
+   of SOCKETs (no FD_SETSIZE limit when sized by hand), so a set for n
+   sockets is allocated with room for n. */
+typedef struct httpx__fdset { u_int fd_count; SOCKET fd_array[1]; } httpx__fdset;
+
+HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
+    /* the three sets in one block from the user's allocator (HTTPX_MALLOC:
+       platform.c sits below base.c's httpx__malloc) */
+    size_t one = offsetof(httpx__fdset, fd_array) + (n ? n : 1) * sizeof(SOCKET);
+    httpx__fdset *rd, *wr, *ex;
+    unsigned char *block;
+    struct timeval tv;
+    size_t i;
+    int rc, ready = 0;
+    u_int used = 0;
+    if (one < sizeof(fd_set)) one = sizeof(fd_set);
+    one = (one + sizeof(SOCKET) - 1) / sizeof(SOCKET) * sizeof(SOCKET);
+    block = (unsigned char *)HTTPX_MALLOC(3 * one);
+    if (!block) {
+        WSASetLastError(WSA_NOT_ENOUGH_MEMORY);
+        return -1;
+    }
+    rd = (httpx__fdset *)(void *)block;
+    wr = (httpx__fdset *)(void *)(block + one);
+    ex = (httpx__fdset *)(void *)(block + 2 * one);
+    rd->fd_count = wr->fd_count = ex->fd_count = 0;
+    for (i = 0; i < n; i++) {
+        fds[i].revents = 0;
+        if (fds[i].fd == INVALID_SOCKET) continue;
+        used++;
+        if (fds[i].events & POLLIN) rd->fd_array[rd->fd_count++] = fds[i].fd;
+        if (fds[i].events & POLLOUT) wr->fd_array[wr->fd_count++] = fds[i].fd;
+        ex->fd_array[ex->fd_count++] = fds[i].fd;
+    }
+    if (!used) {
+        /* select refuses empty sets (WSAEINVAL): wait as poll would */
+        HTTPX_FREE(block);
+        if (timeout_ms != 0) Sleep(timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
+        return 0;
+    }
+    tv.tv_sec = timeout_ms < 0 ? 0 : timeout_ms / 1000;
+    tv.tv_usec = timeout_ms < 0 ? 0 : (timeout_ms % 1000) * 1000;
+    rc = select(0, (fd_set *)(void *)rd, (fd_set *)(void *)wr, (fd_set *)(void *)ex, timeout_ms < 0 ? NULL : &tv);
+    if (rc > 0) {
+        for (i = 0; i < n; i++) {
+            if (fds[i].fd == INVALID_SOCKET) continue;
+            if (FD_ISSET(fds[i].fd, (fd_set *)(void *)rd)) fds[i].revents |= POLLIN;
+            if (FD_ISSET(fds[i].fd, (fd_set *)(void *)wr)) fds[i].revents |= POLLOUT;
+            if (FD_ISSET(fds[i].fd, (fd_set *)(void *)ex)) fds[i].revents |= POLLERR;
+            if (fds[i].revents) ready++;
+        }
+    }
+    HTTPX_FREE(block);
+    if (rc < 0) return WSAGetLastError() == WSAEINTR ? 0 : -1;
+    return ready;
+}
+
+HTTPX__PRIVATE const char *httpx__sock_strerror(int err) {
+    switch (err) {
+    case WSAECONNREFUSED: return "Connection refused";
+    case WSAECONNRESET: return "Connection reset by peer";
+    case WSAECONNABORTED: return "Software caused connection abort";
+    case WSAETIMEDOUT: return "Connection timed out";
+    case WSAEHOSTUNREACH: return "No route to host";
+    case WSAENETUNREACH: return "Network is unreachable";
+    case WSAEADDRNOTAVAIL: return "Cannot assign requested address";
+    case WSAEAFNOSUPPORT: return "Address family not supported by protocol";
+    case WSAENOTCONN: return "Transport endpoint is not connected";
+    case WSAESHUTDOWN: return "Cannot send after transport endpoint shutdown";
+    case WSAEMFILE: return "Too many open sockets";
+    case WSAENOBUFS: return "No buffer space available";
+    case WSANOTINITIALISED: return "Winsock is not initialised";
+    case WSA_NOT_ENOUGH_MEMORY: return "Not enough memory";
+    default: return "Winsock error";
+    }
+}
+
+#else /* POSIX */
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -1367,10 +1572,11 @@ HTTPX__PRIVATE int httpx__poll(httpx__pollfd *fds, size_t n, int timeout_ms) {
     if (rc < 0 && errno == EINTR) return 0;
     return rc;
 }
+#endif /* POSIX */
 /* End of platform.c */
 
 #if defined(HTTPX_LINES)
-#line 1374 "httpx.h"
+#line 1580 "httpx.h"
 #endif
 /* ======================================================================
    Begin file base.c   (grep anchor: >>base)
@@ -1574,7 +1780,7 @@ HTTPX_API bool httpx_is_transport_error(httpx_error e) {
 /* End of base.c */
 
 #if defined(HTTPX_LINES)
-#line 1578 "httpx.h"
+#line 1784 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash_internal.h   (grep anchor: >>hash_internal)
@@ -1611,7 +1817,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1615 "httpx.h"
+#line 1821 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hash.c   (grep anchor: >>hash)
@@ -1762,7 +1968,7 @@ HTTPX__PRIVATE void httpx__sha256_final(httpx__sha256 *c, unsigned char out[32])
 /* End of hash.c */
 
 #if defined(HTTPX_LINES)
-#line 1766 "httpx.h"
+#line 1972 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url_internal.h   (grep anchor: >>url_internal)
@@ -1825,7 +2031,7 @@ HTTPX__PRIVATE bool httpx__pct_decode(httpx__buf *out, const char *s, size_t n);
 /* End of url_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 1829 "httpx.h"
+#line 2035 "httpx.h"
 #endif
 /* ======================================================================
    Begin file url.c   (grep anchor: >>url)
@@ -2396,7 +2602,7 @@ HTTPX__PRIVATE httpx_error httpx__url_resolve(httpx__buf *out, const char *base,
 /* End of url.c */
 
 #if defined(HTTPX_LINES)
-#line 2400 "httpx.h"
+#line 2606 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_internal.h   (grep anchor: >>h1_internal)
@@ -2543,7 +2749,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n);
 /* End of h1_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2547 "httpx.h"
+#line 2753 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers_internal.h   (grep anchor: >>headers_internal)
@@ -2585,7 +2791,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 2589 "httpx.h"
+#line 2795 "httpx.h"
 #endif
 /* ======================================================================
    Begin file headers.c   (grep anchor: >>headers)
@@ -2736,7 +2942,7 @@ HTTPX__PRIVATE void httpx__debug_field_line(httpx__buf *b, const char *name, siz
 /* End of headers.c */
 
 #if defined(HTTPX_LINES)
-#line 2740 "httpx.h"
+#line 2946 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1.c   (grep anchor: >>h1)
@@ -3220,7 +3426,7 @@ HTTPX__PRIVATE int httpx__chunked_decode(httpx__chunked *d, char *buf, size_t *l
 /* End of h1.c */
 
 #if defined(HTTPX_LINES)
-#line 3224 "httpx.h"
+#line 3430 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_session.c   (grep anchor: >>h1_session)
@@ -3465,7 +3671,7 @@ HTTPX__PRIVATE size_t httpx__h1_chunk_frame(char *buf, size_t n) {
 /* End of h1_session.c */
 
 #if defined(HTTPX_LINES)
-#line 3469 "httpx.h"
+#line 3675 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_internal.h   (grep anchor: >>h2_internal)
@@ -3846,7 +4052,7 @@ HTTPX__PRIVATE bool httpx__h2_draining(const httpx__h2_session *s);
 /* End of h2_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 3850 "httpx.h"
+#line 4056 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hpack.c   (grep anchor: >>hpack)
@@ -4304,7 +4510,7 @@ typedef struct httpx__hpack_rd {
 
 static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(HTTPX__PRINTF, 2, 3)))
 #endif
     ;
 static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...) {
@@ -4655,7 +4861,7 @@ HTTPX__PRIVATE httpx_error httpx__hpack_encode(httpx__hpack_enc *enc, httpx__buf
 /* End of hpack.c */
 
 #if defined(HTTPX_LINES)
-#line 4659 "httpx.h"
+#line 4865 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_frame.c   (grep anchor: >>h2_frame)
@@ -4708,7 +4914,7 @@ typedef struct httpx__h2_chk {
 /* A violation: stream 0 in `stream` means a connection error. */
 static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(HTTPX__PRINTF, 4, 5)))
 #endif
     ;
 static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...) {
@@ -5062,7 +5268,7 @@ HTTPX__PRIVATE bool httpx__h2_write_priority(httpx__buf *out, uint32_t stream_id
 /* End of h2_frame.c */
 
 #if defined(HTTPX_LINES)
-#line 5066 "httpx.h"
+#line 5272 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_session.c   (grep anchor: >>h2_session)
@@ -5247,7 +5453,7 @@ static size_t httpx__h2_vmsg(httpx__h2_session *s, const char *fmt, va_list ap) 
 
 static int httpx__h2_conn_error(httpx__h2_session *s, uint32_t code, httpx_error err, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(HTTPX__PRINTF, 4, 5)))
 #endif
     ;
 /* Connection error (RFC 9113 5.4.1): GOAWAY with our reason, then the
@@ -5278,7 +5484,7 @@ static int httpx__h2_answer(httpx__h2_session *s) {
 static int httpx__h2_stream_error(httpx__h2_session *s, uint32_t id, uint32_t code, httpx_error err,
                                   const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
+    __attribute__((format(HTTPX__PRINTF, 5, 6)))
 #endif
     ;
 /* Stream error (RFC 9113 5.4.2): RST_STREAM, and a RESET event when the
@@ -6226,7 +6432,7 @@ HTTPX__PRIVATE size_t httpx__h2_memory(const httpx__h2_session *s) {
 /* End of h2_session.c */
 
 #if defined(HTTPX_LINES)
-#line 6230 "httpx.h"
+#line 6436 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json_internal.h   (grep anchor: >>json_internal)
@@ -6275,7 +6481,7 @@ HTTPX__PRIVATE bool httpx__json_strtod(const char *p, size_t n, double *out);
 /* End of json_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 6279 "httpx.h"
+#line 6485 "httpx.h"
 #endif
 /* ======================================================================
    Begin file utf8.c   (grep anchor: >>utf8)
@@ -6371,7 +6577,7 @@ HTTPX__PRIVATE size_t httpx__utf8_valid(const char *s, size_t n) {
 /* End of utf8.c */
 
 #if defined(HTTPX_LINES)
-#line 6375 "httpx.h"
+#line 6581 "httpx.h"
 #endif
 /* ======================================================================
    Begin file json.c   (grep anchor: >>json)
@@ -7096,7 +7302,7 @@ HTTPX_API const httpx_json_value *httpx_json_path(const httpx_json_value *v, con
 /* End of json.c */
 
 #if defined(HTTPX_LINES)
-#line 7100 "httpx.h"
+#line 7306 "httpx.h"
 #endif
 /* ======================================================================
    Begin file jsonw.c   (grep anchor: >>jsonw)
@@ -7511,7 +7717,7 @@ HTTPX_API void httpx_json_printf_free(char *s) { httpx__free(s); }
 /* End of jsonw.c */
 
 #if defined(HTTPX_LINES)
-#line 7515 "httpx.h"
+#line 7721 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate_internal.h   (grep anchor: >>inflate_internal)
@@ -7676,7 +7882,7 @@ HTTPX__PRIVATE void httpx__cdec_free(httpx__cdec *d);
 /* End of inflate_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 7680 "httpx.h"
+#line 7886 "httpx.h"
 #endif
 /* ======================================================================
    Begin file inflate.c   (grep anchor: >>inflate)
@@ -8548,7 +8754,7 @@ HTTPX__PRIVATE int httpx__inflate_finish(const httpx__inflate *z, httpx__err *e)
 /* End of inflate.c */
 
 #if defined(HTTPX_LINES)
-#line 8552 "httpx.h"
+#line 8758 "httpx.h"
 #endif
 /* ======================================================================
    Begin file content_coding.c   (grep anchor: >>content_coding)
@@ -8899,7 +9105,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 8903 "httpx.h"
+#line 9109 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -8966,7 +9172,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 8970 "httpx.h"
+#line 9176 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -9795,7 +10001,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 9799 "httpx.h"
+#line 10005 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -9926,7 +10132,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9930 "httpx.h"
+#line 10136 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -9942,6 +10148,9 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* #include "internal.h": earlier in httpx.h */
 /* #include "net_internal.h": earlier in httpx.h */
 #include <stdio.h>
+#if defined(_WIN32)
+#include <afunix.h>             /* sockaddr_un: Windows 10 1803 and later */
+#else
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -9952,6 +10161,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 #include <poll.h>
 #ifdef HTTPX_DNS_THREADS
 #include <netdb.h>
+#endif
 #endif
 
 /* ---- addresses ---- */
@@ -10070,31 +10280,31 @@ HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(
 
 HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n) {
     for (;;) {
-        ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+        ssize_t r = send(fd, (const char *)p, HTTPX__IO_LEN(n), MSG_NOSIGNAL);
         if (r >= 0) return (long)r;
-        if (HTTPX__INTERRUPTED(errno)) continue;
-        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+        if (HTTPX__INTERRUPTED(HTTPX__SOCK_ERRNO())) continue;
+        return HTTPX__WOULD_BLOCK(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n) {
     for (;;) {
-        ssize_t r = recv(fd, p, n, 0);
+        ssize_t r = recv(fd, (char *)p, HTTPX__IO_LEN(n), 0);
         if (r >= 0) return (long)r;
-        if (HTTPX__INTERRUPTED(errno)) continue;
-        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+        if (HTTPX__INTERRUPTED(HTTPX__SOCK_ERRNO())) continue;
+        return HTTPX__WOULD_BLOCK(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len) {
     if (connect(fd, sa, len) == 0) return 0;
-    return HTTPX__IN_PROGRESS(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    return HTTPX__IN_PROGRESS(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
 }
 
 HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
     int err = 0;
     socklen_t len = (socklen_t)sizeof err;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, (char *)&err, &len) < 0) err = HTTPX__SOCK_ERRNO();
     return err;
 }
 
@@ -10102,8 +10312,8 @@ HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
 HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e) {
     long r = httpx__sock_write(fd, p, n);
     if (r == HTTPX__BAD) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", httpx__sock_strerror(e->sys_errno));
     }
     return r;
 }
@@ -10112,8 +10322,8 @@ HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, ht
 HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e) {
     long r = httpx__sock_read(fd, p, n);
     if (r == HTTPX__BAD) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", httpx__sock_strerror(e->sys_errno));
     }
     return r;
 }
@@ -10173,8 +10383,8 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         }
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
-            e->sys_errno = errno;
-            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            e->sys_errno = HTTPX__SOCK_ERRNO();
+            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", httpx__sock_strerror(e->sys_errno));
             continue;
         }
         if (ss->local_len && httpx__ss_bind(ss, e)) {
@@ -10183,7 +10393,7 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
-            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
         rc = httpx__sock_connect(s->fd, sa, ss->addrs.len[ss->index]);
         if (rc == 0) {
             ss->ready = true;
@@ -10197,8 +10407,8 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
             s->deadline = ss->all_deadline ? now + (ss->all_deadline - now) / left : 0;
             return HTTPX__AGAIN;
         }
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(e->sys_errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, httpx__sock_strerror(e->sys_errno));
         httpx__sock_close(s->fd);
         s->fd = HTTPX__NO_SOCK;
     }
@@ -10227,7 +10437,7 @@ static int httpx__ss_connect(httpx__stream *s, httpx__err *e) {
             return 1;
         }
         e->sys_errno = err;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(err));
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, httpx__sock_strerror(err));
     }
     httpx__sock_close(s->fd);
     s->fd = HTTPX__NO_SOCK;
@@ -10355,7 +10565,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10359 "httpx.h"
+#line 10569 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -10386,7 +10596,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10390 "httpx.h"
+#line 10600 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -10896,7 +11106,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 10900 "httpx.h"
+#line 11110 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -10930,7 +11140,7 @@ typedef struct httpx__dns httpx__dns;
 HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
 /* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
    (answer already known: call step). */
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+HTTPX__PRIVATE httpx__sock httpx__dns_fd(const httpx__dns *d);
 /* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
    fallback connects or sends. */
 HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);
@@ -10952,7 +11162,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10956 "httpx.h"
+#line 11166 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -11103,7 +11313,7 @@ struct httpx__dns {
    returns HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(HTTPX__PRINTF, 3, 4)))
 #endif
     ;
 
@@ -11119,7 +11329,7 @@ HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d);
 #else
 HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e);
 HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e);
-HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d);
+HTTPX__PRIVATE httpx__sock httpx__dns_thread_fd(const httpx__dns *d);
 HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #endif
 
@@ -11127,7 +11337,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11131 "httpx.h"
+#line 11341 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11147,8 +11357,15 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
 #include <fcntl.h>
+#if defined(_WIN32)
+#include <io.h>                 /* open, read, close */
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#else
+#include <unistd.h>
+#endif
 
 /* ---- small helpers ---- */
 
@@ -11351,8 +11568,8 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const 
 #endif
 }
 
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return -1;
+HTTPX__PRIVATE httpx__sock httpx__dns_fd(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return HTTPX__NO_SOCK;
 #ifdef HTTPX_DNS_THREADS
     return httpx__dns_thread_fd(d);
 #else
@@ -11410,7 +11627,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11414 "httpx.h"
+#line 11631 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11424,12 +11641,12 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 #endif
 /* #include "dns_private.h": earlier in httpx.h */
 #include <stdio.h>
+
+#ifndef HTTPX_DNS_THREADS       /* always defined on Windows: no stub resolver there */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-
-#ifndef HTTPX_DNS_THREADS
 
 /* "ip", "ip:port", "[v6]" or "[v6]:port"; a v6 address may carry a numeric
    "%scope". */
@@ -11617,7 +11834,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11621 "httpx.h"
+#line 11838 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -11817,7 +12034,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 11821 "httpx.h"
+#line 12038 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -11835,9 +12052,9 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#ifndef HTTPX_DNS_THREADS
+#ifndef HTTPX_DNS_THREADS       /* always defined on Windows: no stub resolver there */
+#include <unistd.h>
 
 #define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
 enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };
@@ -12160,7 +12377,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 12164 "httpx.h"
+#line 12381 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -12174,18 +12391,61 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 #endif
 /* #include "dns_private.h": earlier in httpx.h */
 #include <errno.h>
-#include <unistd.h>
 
 #ifdef HTTPX_DNS_THREADS
+#if defined(_WIN32)
+/* Windows threads under the names this file uses. No pipe that WSAPoll or
+   select can wait on: the thread's "done" byte is a datagram that a UDP
+   socket on 127.0.0.1, connected to itself, sends to itself (both ends are
+   that one socket). */
+#include <process.h>
+typedef CRITICAL_SECTION httpx__dns_mutex;
+#define httpx__dns_mutex_init(m) InitializeCriticalSection(m)
+#define httpx__dns_mutex_destroy(m) DeleteCriticalSection(m)
+#define pthread_mutex_lock(m) EnterCriticalSection(m)
+#define pthread_mutex_unlock(m) LeaveCriticalSection(m)
+#define httpx__dns_wake_write(fd) send((fd), "x", 1, 0)
+#define httpx__dns_wake_read(fd, c) recv((fd), (c), 1, 0)
+static void httpx__dns_wake_close(httpx__sock fd0, httpx__sock fd1) { (void)fd1; closesocket(fd0); }
+/* One socket as both ends; 0 or an error code. */
+static int httpx__dns_wake_pair(httpx__sock fds[2]) {
+    struct sockaddr_in sa;
+    int len = (int)sizeof sa, err;
+    httpx__sock s = httpx__socket(AF_INET, SOCK_DGRAM);
+    if (s == HTTPX__NO_SOCK) return WSAGetLastError();
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s, (struct sockaddr *)&sa, len) != 0 || getsockname(s, (struct sockaddr *)&sa, &len) != 0 ||
+        connect(s, (struct sockaddr *)&sa, len) != 0) {
+        err = WSAGetLastError();
+        closesocket(s);
+        return err;
+    }
+    fds[0] = fds[1] = s;
+    return 0;
+}
+#else
+#include <unistd.h>
 #include <pthread.h>
 #include <signal.h>
+typedef pthread_mutex_t httpx__dns_mutex;
+#define httpx__dns_mutex_init(m) pthread_mutex_init((m), NULL)
+#define httpx__dns_mutex_destroy(m) pthread_mutex_destroy(m)
+#define httpx__dns_wake_write(fd) write((fd), "x", 1)
+#define httpx__dns_wake_read(fd, c) read((fd), (c), 1)
+static void httpx__dns_wake_close(int fd0, int fd1) {
+    close(fd0);
+    close(fd1);
+}
+#endif
 
 /* The job is shared by the caller and the thread and freed by whichever lets
    go last, so httpx__dns_free never waits for a slow getaddrinfo. */
 struct httpx__dns_job {
-    pthread_mutex_t lock;
+    httpx__dns_mutex lock;
     int refs;
-    int pipe[2];                    /* the thread writes a byte when done */
+    httpx__sock pipe[2];                  /* the thread writes a byte when done */
     bool done;
     int port;
     const char *why;                /* the lookup failed: why (a static string) */
@@ -12199,15 +12459,32 @@ static void httpx__dns_job_release(httpx__dns_job *j) {
     last = --j->refs == 0;
     pthread_mutex_unlock(&j->lock);
     if (!last) return;
-    pthread_mutex_destroy(&j->lock);
-    close(j->pipe[0]);
-    close(j->pipe[1]);
+    httpx__dns_mutex_destroy(&j->lock);
+    httpx__dns_wake_close(j->pipe[0], j->pipe[1]);
     httpx__free(j);
 }
 
 /* How many lookup threads still run, for the tests only: a detached thread
    frees its job last, so a leak check at exit waits for them. */
-#ifdef HTTPX__TEST_HOOKS
+#if defined(HTTPX__TEST_HOOKS) && defined(_WIN32)
+static SRWLOCK httpx__dns_threads_lock = SRWLOCK_INIT;
+static CONDITION_VARIABLE httpx__dns_threads_idle = CONDITION_VARIABLE_INIT;
+static int httpx__dns_threads_running;
+
+static void httpx__dns_threads_count(int delta) {
+    AcquireSRWLockExclusive(&httpx__dns_threads_lock);
+    httpx__dns_threads_running += delta;
+    if (httpx__dns_threads_running == 0) WakeAllConditionVariable(&httpx__dns_threads_idle);
+    ReleaseSRWLockExclusive(&httpx__dns_threads_lock);
+}
+
+HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void) {
+    AcquireSRWLockExclusive(&httpx__dns_threads_lock);
+    while (httpx__dns_threads_running > 0)
+        SleepConditionVariableSRW(&httpx__dns_threads_idle, &httpx__dns_threads_lock, INFINITE, 0);
+    ReleaseSRWLockExclusive(&httpx__dns_threads_lock);
+}
+#elif defined(HTTPX__TEST_HOOKS)
 static pthread_mutex_t httpx__dns_threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t httpx__dns_threads_idle = PTHREAD_COND_INITIALIZER;
 static int httpx__dns_threads_running;
@@ -12232,7 +12509,11 @@ static void httpx__dns_thread_add(void *ctx, int family, const void *ip) {
     httpx__dns_list_add((httpx__dns_list *)ctx, family, ip);
 }
 
+#if defined(_WIN32)
+static unsigned __stdcall httpx__dns_thread(void *arg) {
+#else
 static void *httpx__dns_thread(void *arg) {
+#endif
     httpx__dns_job *j = (httpx__dns_job *)arg;
     httpx__dns_list found;
     const char *why;
@@ -12242,13 +12523,54 @@ static void *httpx__dns_thread(void *arg) {
     j->found = found;
     j->why = why;
     j->done = true;
-    if (write(j->pipe[1], "x", 1) < 0) { /* a full pipe already wakes the reader */ }
+    if (httpx__dns_wake_write(j->pipe[1]) < 0) { /* a full pipe already wakes the reader */ }
     pthread_mutex_unlock(&j->lock);
     httpx__dns_job_release(j);
     httpx__dns_threads_count(-1);
+#if defined(_WIN32)
+    return 0;
+#else
     return NULL;
+#endif
 }
 
+#if defined(_WIN32)
+HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
+    httpx__dns_job *j = (httpx__dns_job *)httpx__malloc(sizeof *j);
+    uintptr_t th;
+    int rc;
+    if (!j) {
+        httpx__fail(e, HTTPX_ERR_NOMEM, "out of memory resolving '%.100s'", d->host);
+        httpx__free(d);
+        return NULL;
+    }
+    memset(j, 0, sizeof *j);
+    memcpy(j->host, d->host, sizeof j->host);
+    if ((rc = httpx__dns_wake_pair(j->pipe)) != 0) {
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': no wake-up socket: %s", d->host,
+                    httpx__sock_strerror(rc));
+        httpx__free(j);
+        httpx__free(d);
+        return NULL;
+    }
+    httpx__dns_mutex_init(&j->lock);
+    j->refs = 2;
+    httpx__dns_threads_count(1);
+    th = _beginthreadex(NULL, 0, httpx__dns_thread, j, 0, NULL);
+    if (th == 0) {
+        httpx__dns_threads_count(-1);
+        httpx__fail(e, HTTPX_ERR_CONNECT, "could not resolve host '%.100s': cannot start a thread: %s", d->host,
+                    strerror(errno));
+        j->refs = 1;
+        httpx__dns_job_release(j);
+        httpx__free(d);
+        return NULL;
+    }
+    CloseHandle((HANDLE)th);   /* detached */
+    d->job = j;
+    return d;
+}
+#else
 HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = (httpx__dns_job *)httpx__malloc(sizeof *j);
     pthread_t tid;
@@ -12268,7 +12590,7 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
         return NULL;
     }
     for (i = 0; i < 2; i++) httpx__fd_nonblock(j->pipe[i]);
-    pthread_mutex_init(&j->lock, NULL);
+    httpx__dns_mutex_init(&j->lock);
     j->refs = 2;
     /* The thread starts with every signal blocked: the program's handlers
        keep running on the program's own threads. */
@@ -12291,12 +12613,14 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e)
     return d;
 }
 
+#endif
+
 HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     httpx__dns_job *j = d->job;
     char c;
     bool done;
     const char *why;
-    while (read(j->pipe[0], &c, 1) > 0) {}
+    while (httpx__dns_wake_read(j->pipe[0], &c) > 0) {}
     pthread_mutex_lock(&j->lock);
     done = j->done;
     why = j->why;
@@ -12309,7 +12633,7 @@ HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e) {
     return 1;
 }
 
-HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d) { return d->job->pipe[0]; }
+HTTPX__PRIVATE httpx__sock httpx__dns_thread_fd(const httpx__dns *d) { return d->job->pipe[0]; }
 
 HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
     if (d->job) httpx__dns_job_release(d->job);
@@ -12320,7 +12644,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 12324 "httpx.h"
+#line 12648 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -12375,7 +12699,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 12379 "httpx.h"
+#line 12703 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12479,7 +12803,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12483 "httpx.h"
+#line 12807 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -13427,7 +13751,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 13431 "httpx.h"
+#line 13755 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13620,7 +13944,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13624 "httpx.h"
+#line 13948 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -14254,7 +14578,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 14258 "httpx.h"
+#line 14582 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_openssl.c   (grep anchor: >>tls_openssl)
@@ -15051,7 +15375,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls_openssl.c */
 
 #if defined(HTTPX_LINES)
-#line 15055 "httpx.h"
+#line 15379 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -15144,7 +15468,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15148 "httpx.h"
+#line 15472 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -15640,7 +15964,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 15644 "httpx.h"
+#line 15968 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -15832,7 +16156,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 15836 "httpx.h"
+#line 16160 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -16480,7 +16804,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16484 "httpx.h"
+#line 16808 "httpx.h"
 #endif
 /* ======================================================================
    Begin file digest.c   (grep anchor: >>digest)
@@ -16854,7 +17178,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
 /* End of digest.c */
 
 #if defined(HTTPX_LINES)
-#line 16858 "httpx.h"
+#line 17182 "httpx.h"
 #endif
 /* ======================================================================
    Begin file netrc.c   (grep anchor: >>netrc)
@@ -17014,7 +17338,7 @@ HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx
 /* End of netrc.c */
 
 #if defined(HTTPX_LINES)
-#line 17018 "httpx.h"
+#line 17342 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -17277,7 +17601,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 17281 "httpx.h"
+#line 17605 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -17475,7 +17799,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 17479 "httpx.h"
+#line 17803 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -17972,7 +18296,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 17976 "httpx.h"
+#line 18300 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -18349,7 +18673,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 18353 "httpx.h"
+#line 18677 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -18965,7 +19289,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 18969 "httpx.h"
+#line 19293 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -19078,13 +19402,13 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn);
+        httpx__sock fd = httpx__conn_fd(conn);
         conn->poll_index = -1;
         if (conn->state == HTTPX__CONN_CLOSED) continue;
         httpx__due_at(&next, conn->deadline);
         if (conn->state == HTTPX__CONN_READY && !conn->active)
             httpx__due_at(&next, conn->idle_since + c->opts.limits.keepalive_expiry);
-        if (fd < 0 || !conn->want || n >= cap) continue;
+        if (fd == HTTPX__NO_SOCK || !conn->want || n >= cap) continue;
         fds[n].fd = fd;
         fds[n].events = conn->want;
         fds[n].revents = 0;
@@ -19201,8 +19525,9 @@ HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd 
     httpx__conn *conn;
     httpx__pass_begin(c);
     for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn), i = conn->poll_index;
-        if (i < 0 || fd < 0) { conn->poll_index = -1; continue; }
+        httpx__sock fd = httpx__conn_fd(conn);
+        int i = conn->poll_index;
+        if (i < 0 || fd == HTTPX__NO_SOCK) { conn->poll_index = -1; continue; }
         if (!(i < n && fds[i].fd == fd))          /* the caller kept its own order */
             for (i = 0; i < n && fds[i].fd != fd; i++) {}
         conn->poll_index = i < n ? i : -1;
@@ -19248,7 +19573,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 19252 "httpx.h"
+#line 19577 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hooks.c   (grep anchor: >>hooks)
@@ -19365,7 +19690,7 @@ HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err 
 /* End of hooks.c */
 
 #if defined(HTTPX_LINES)
-#line 19369 "httpx.h"
+#line 19694 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -19565,7 +19890,7 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 19569 "httpx.h"
+#line 19894 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -19735,7 +20060,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 19739 "httpx.h"
+#line 20064 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -19788,7 +20113,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 19792 "httpx.h"
+#line 20117 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -20390,7 +20715,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 20394 "httpx.h"
+#line 20719 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -20533,7 +20858,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 20537 "httpx.h"
+#line 20862 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -20771,7 +21096,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 20775 "httpx.h"
+#line 21100 "httpx.h"
 #endif
 /* ======================================================================
    Begin file app.c   (grep anchor: >>app)
@@ -21149,7 +21474,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 21153 "httpx.h"
+#line 21478 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -21426,7 +21751,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 21430 "httpx.h"
+#line 21755 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -21507,7 +21832,7 @@ static bool httpx__hc_named(const httpx_pair *mine, const char *name, size_t n) 
 /* The request's .cookies after the jar's cookies (jar, "a=1; b=2") that
    they do not name: theirs win by name, as HTTPX merges them. */
 static bool httpx__hc_merge(httpx__buf *out, const httpx__buf *jar, const httpx_pair *mine) {
-    const char *s = jar->p, *end = jar->p + jar->len;
+    const char *s = jar->p, *end = jar->p ? jar->p + jar->len : NULL;   /* an empty jar has no text at all */
     bool ok = true;
     while (s && s < end) {
         const char *stop = strstr(s, "; "), *eq;
@@ -21593,7 +21918,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 21597 "httpx.h"
+#line 21922 "httpx.h"
 #endif
 /* ======================================================================
    Begin file auth_flow.c   (grep anchor: >>auth_flow)
@@ -21758,7 +22083,7 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
 /* End of auth_flow.c */
 
 #if defined(HTTPX_LINES)
-#line 21762 "httpx.h"
+#line 22087 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -22023,7 +22348,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 22027 "httpx.h"
+#line 22352 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -22452,7 +22777,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 22456 "httpx.h"
+#line 22781 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -22679,7 +23004,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 22683 "httpx.h"
+#line 23008 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -23075,7 +23400,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 23079 "httpx.h"
+#line 23404 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -23110,7 +23435,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 23114 "httpx.h"
+#line 23439 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -138,6 +138,8 @@ SYSTEM_HEADERS = {
     "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
     "bearssl.h",
     "openssl/ssl.h", "openssl/err.h", "openssl/x509v3.h",   # HTTPX_OPENSSL
+    # Windows (platform.h and platform.c; dns.c's io.h, dns_thread.c's process.h)
+    "winsock2.h", "ws2tcpip.h", "windows.h", "bcrypt.h", "afunix.h", "io.h", "process.h",
     "brotli/decode.h", "zstd.h",   # HTTPX_BROTLI, HTTPX_ZSTD
 }
 
@@ -146,6 +148,7 @@ SYSTEM_HEADERS = {
 # them, so that a port to another system edits those files only.
 SOCKET_HEADERS = {
     "poll.h", "netdb.h", "sys/socket.h", "sys/un.h", "netinet/in.h", "netinet/tcp.h", "arpa/inet.h",
+    "winsock2.h", "ws2tcpip.h", "afunix.h",
 }
 SOCKET_HEADER_USERS = {"platform.h", "platform.c", "net.c", "dns_conf.c"}
 

@@ -10,8 +10,15 @@
 #include "dns_private.h"
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
 #include <fcntl.h>
+#if defined(_WIN32)
+#include <io.h>                 /* open, read, close */
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#else
+#include <unistd.h>
+#endif
 
 /* ---- small helpers ---- */
 
@@ -214,8 +221,8 @@ HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const 
 #endif
 }
 
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d) {
-    if (!d || d->state != HTTPX__DNS_RUNNING) return -1;
+HTTPX__PRIVATE httpx__sock httpx__dns_fd(const httpx__dns *d) {
+    if (!d || d->state != HTTPX__DNS_RUNNING) return HTTPX__NO_SOCK;
 #ifdef HTTPX_DNS_THREADS
     return httpx__dns_thread_fd(d);
 #else

@@ -4,12 +4,12 @@
    is tried as. */
 #include "dns_private.h"
 #include <stdio.h>
+
+#ifndef HTTPX_DNS_THREADS       /* always defined on Windows: no stub resolver there */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
-
-#ifndef HTTPX_DNS_THREADS
 
 /* "ip", "ip:port", "[v6]" or "[v6]:port"; a v6 address may carry a numeric
    "%scope". */

@@ -24,7 +24,7 @@ typedef struct httpx__dns httpx__dns;
 HTTPX__PRIVATE httpx__dns *httpx__dns_start(const httpx__dns_config *cfg, const char *host, int port, httpx__err *e);
 /* The fd to poll for POLLIN while the lookup runs, or -1 when none is needed
    (answer already known: call step). */
-HTTPX__PRIVATE int httpx__dns_fd(const httpx__dns *d);
+HTTPX__PRIVATE httpx__sock httpx__dns_fd(const httpx__dns *d);
 /* The poll events to wait for on that fd: POLLIN, or POLLOUT while a TCP
    fallback connects or sends. */
 HTTPX__PRIVATE short httpx__dns_events(const httpx__dns *d);

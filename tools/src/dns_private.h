@@ -141,7 +141,7 @@ struct httpx__dns {
    returns HTTPX__BAD. */
 HTTPX__PRIVATE int httpx__dns_fail(httpx__dns *d, httpx__err *e, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(HTTPX__PRINTF, 3, 4)))
 #endif
     ;
 
@@ -157,7 +157,7 @@ HTTPX__PRIVATE void httpx__dns_stub_close(httpx__dns *d);
 #else
 HTTPX__PRIVATE httpx__dns *httpx__dns_thread_start(httpx__dns *d, httpx__err *e);
 HTTPX__PRIVATE int httpx__dns_thread_step(httpx__dns *d, httpx__err *e);
-HTTPX__PRIVATE int httpx__dns_thread_fd(const httpx__dns *d);
+HTTPX__PRIVATE httpx__sock httpx__dns_thread_fd(const httpx__dns *d);
 HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 #endif
 

@@ -8,9 +8,9 @@
 #include "dns_private.h"
 #include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#ifndef HTTPX_DNS_THREADS
+#ifndef HTTPX_DNS_THREADS       /* always defined on Windows: no stub resolver there */
+#include <unistd.h>
 
 #define HTTPX__DNS_UDP_MAX 4096     /* we send no EDNS0, so 512 is all a server may send */
 enum { HTTPX__DNSQ_WAIT, HTTPX__DNSQ_TCP, HTTPX__DNSQ_DONE };

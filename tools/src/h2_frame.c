@@ -43,7 +43,7 @@ typedef struct httpx__h2_chk {
 /* A violation: stream 0 in `stream` means a connection error. */
 static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(HTTPX__PRINTF, 4, 5)))
 #endif
     ;
 static int httpx__h2_bad(httpx__h2_chk *c, uint32_t code, uint32_t stream, const char *fmt, ...) {

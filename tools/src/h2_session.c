@@ -175,7 +175,7 @@ static size_t httpx__h2_vmsg(httpx__h2_session *s, const char *fmt, va_list ap) 
 
 static int httpx__h2_conn_error(httpx__h2_session *s, uint32_t code, httpx_error err, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(HTTPX__PRINTF, 4, 5)))
 #endif
     ;
 /* Connection error (RFC 9113 5.4.1): GOAWAY with our reason, then the
@@ -206,7 +206,7 @@ static int httpx__h2_answer(httpx__h2_session *s) {
 static int httpx__h2_stream_error(httpx__h2_session *s, uint32_t id, uint32_t code, httpx_error err,
                                   const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 5, 6)))
+    __attribute__((format(HTTPX__PRINTF, 5, 6)))
 #endif
     ;
 /* Stream error (RFC 9113 5.4.2): RST_STREAM, and a RESET event when the

@@ -71,7 +71,7 @@ static bool httpx__hc_named(const httpx_pair *mine, const char *name, size_t n) 
 /* The request's .cookies after the jar's cookies (jar, "a=1; b=2") that
    they do not name: theirs win by name, as HTTPX merges them. */
 static bool httpx__hc_merge(httpx__buf *out, const httpx__buf *jar, const httpx_pair *mine) {
-    const char *s = jar->p, *end = jar->p + jar->len;
+    const char *s = jar->p, *end = jar->p ? jar->p + jar->len : NULL;   /* an empty jar has no text at all */
     bool ok = true;
     while (s && s < end) {
         const char *stop = strstr(s, "; "), *eq;

@@ -448,7 +448,7 @@ typedef struct httpx__hpack_rd {
 
 static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(HTTPX__PRINTF, 2, 3)))
 #endif
     ;
 static int httpx__hpack_bad(httpx__hpack_rd *r, const char *fmt, ...) {

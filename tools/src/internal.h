@@ -79,7 +79,7 @@ typedef struct httpx__err {
 } httpx__err;
 HTTPX__PRIVATE httpx_error httpx__fail(httpx__err *e, httpx_error code, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(HTTPX__PRINTF, 3, 4)))
 #endif
     ;
 

@@ -103,13 +103,13 @@ HTTPX__PRIVATE int httpx__loop_wants(httpx_client *c, struct pollfd *fds, int ca
     bool at_once = c->polling <= 1 && c->face && c->face->due(c);   /* nested passes neither admit nor report */
     int n = 0;
     for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn);
+        httpx__sock fd = httpx__conn_fd(conn);
         conn->poll_index = -1;
         if (conn->state == HTTPX__CONN_CLOSED) continue;
         httpx__due_at(&next, conn->deadline);
         if (conn->state == HTTPX__CONN_READY && !conn->active)
             httpx__due_at(&next, conn->idle_since + c->opts.limits.keepalive_expiry);
-        if (fd < 0 || !conn->want || n >= cap) continue;
+        if (fd == HTTPX__NO_SOCK || !conn->want || n >= cap) continue;
         fds[n].fd = fd;
         fds[n].events = conn->want;
         fds[n].revents = 0;
@@ -226,8 +226,9 @@ HTTPX__PRIVATE void httpx__loop_pass_given(httpx_client *c, const struct pollfd 
     httpx__conn *conn;
     httpx__pass_begin(c);
     for (conn = c->conns; conn; conn = conn->next) {
-        int fd = httpx__conn_fd(conn), i = conn->poll_index;
-        if (i < 0 || fd < 0) { conn->poll_index = -1; continue; }
+        httpx__sock fd = httpx__conn_fd(conn);
+        int i = conn->poll_index;
+        if (i < 0 || fd == HTTPX__NO_SOCK) { conn->poll_index = -1; continue; }
         if (!(i < n && fds[i].fd == fd))          /* the caller kept its own order */
             for (i = 0; i < n && fds[i].fd != fd; i++) {}
         conn->poll_index = i < n ? i : -1;

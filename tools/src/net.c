@@ -6,6 +6,9 @@
 #include "internal.h"
 #include "net_internal.h"
 #include <stdio.h>
+#if defined(_WIN32)
+#include <afunix.h>             /* sockaddr_un: Windows 10 1803 and later */
+#else
 #include <unistd.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -16,6 +19,7 @@
 #include <poll.h>
 #ifdef HTTPX_DNS_THREADS
 #include <netdb.h>
+#endif
 #endif
 
 /* ---- addresses ---- */
@@ -134,31 +138,31 @@ HTTPX__PRIVATE const char *httpx__lookup_blocking(const char *host, void (*add)(
 
 HTTPX__PRIVATE long httpx__sock_write(httpx__sock fd, const void *p, size_t n) {
     for (;;) {
-        ssize_t r = send(fd, p, n, MSG_NOSIGNAL);
+        ssize_t r = send(fd, (const char *)p, HTTPX__IO_LEN(n), MSG_NOSIGNAL);
         if (r >= 0) return (long)r;
-        if (HTTPX__INTERRUPTED(errno)) continue;
-        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+        if (HTTPX__INTERRUPTED(HTTPX__SOCK_ERRNO())) continue;
+        return HTTPX__WOULD_BLOCK(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE long httpx__sock_read(httpx__sock fd, void *p, size_t n) {
     for (;;) {
-        ssize_t r = recv(fd, p, n, 0);
+        ssize_t r = recv(fd, (char *)p, HTTPX__IO_LEN(n), 0);
         if (r >= 0) return (long)r;
-        if (HTTPX__INTERRUPTED(errno)) continue;
-        return HTTPX__WOULD_BLOCK(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+        if (HTTPX__INTERRUPTED(HTTPX__SOCK_ERRNO())) continue;
+        return HTTPX__WOULD_BLOCK(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
     }
 }
 
 HTTPX__PRIVATE int httpx__sock_connect(httpx__sock fd, const struct sockaddr *sa, socklen_t len) {
     if (connect(fd, sa, len) == 0) return 0;
-    return HTTPX__IN_PROGRESS(errno) ? HTTPX__AGAIN : HTTPX__BAD;
+    return HTTPX__IN_PROGRESS(HTTPX__SOCK_ERRNO()) ? HTTPX__AGAIN : HTTPX__BAD;
 }
 
 HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
     int err = 0;
     socklen_t len = (socklen_t)sizeof err;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, (char *)&err, &len) < 0) err = HTTPX__SOCK_ERRNO();
     return err;
 }
 
@@ -166,8 +170,8 @@ HTTPX__PRIVATE int httpx__sock_error(httpx__sock fd) {
 HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, httpx__err *e) {
     long r = httpx__sock_write(fd, p, n);
     if (r == HTTPX__BAD) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", strerror(errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_WRITE, "send failed: %s", httpx__sock_strerror(e->sys_errno));
     }
     return r;
 }
@@ -176,8 +180,8 @@ HTTPX__PRIVATE long httpx__sock_send(httpx__sock fd, const void *p, size_t n, ht
 HTTPX__PRIVATE long httpx__sock_recv(httpx__sock fd, void *p, size_t n, httpx__err *e) {
     long r = httpx__sock_read(fd, p, n);
     if (r == HTTPX__BAD) {
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", strerror(errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_READ, "receive failed: %s", httpx__sock_strerror(e->sys_errno));
     }
     return r;
 }
@@ -237,8 +241,8 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
         }
         s->fd = httpx__socket(sa->sa_family, SOCK_STREAM);
         if (s->fd == HTTPX__NO_SOCK) {
-            e->sys_errno = errno;
-            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", strerror(errno));
+            e->sys_errno = HTTPX__SOCK_ERRNO();
+            httpx__fail(e, HTTPX_ERR_CONNECT, "socket(): %s", httpx__sock_strerror(e->sys_errno));
             continue;
         }
         if (ss->local_len && httpx__ss_bind(ss, e)) {
@@ -247,7 +251,7 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
             continue;
         }
         if (sa->sa_family != AF_UNIX)   /* requests are small and latency matters */
-            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
         rc = httpx__sock_connect(s->fd, sa, ss->addrs.len[ss->index]);
         if (rc == 0) {
             ss->ready = true;
@@ -261,8 +265,8 @@ static int httpx__ss_start(httpx__sock_stream *ss, httpx__err *e) {
             s->deadline = ss->all_deadline ? now + (ss->all_deadline - now) / left : 0;
             return HTTPX__AGAIN;
         }
-        e->sys_errno = errno;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(e->sys_errno));
+        e->sys_errno = HTTPX__SOCK_ERRNO();
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, httpx__sock_strerror(e->sys_errno));
         httpx__sock_close(s->fd);
         s->fd = HTTPX__NO_SOCK;
     }
@@ -291,7 +295,7 @@ static int httpx__ss_connect(httpx__stream *s, httpx__err *e) {
             return 1;
         }
         e->sys_errno = err;
-        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, strerror(err));
+        httpx__fail(e, HTTPX_ERR_CONNECT, "connect to %s failed: %s", ss->peer, httpx__sock_strerror(err));
     }
     httpx__sock_close(s->fd);
     s->fd = HTTPX__NO_SOCK;

@@ -21,10 +21,49 @@
 #endif
 #endif
 
-#if defined(_WIN32)
-#error "httpx.h: there is no Windows port yet; it goes in tools/src/platform.h and platform.c only"
+/* The format archetype of the library's printf-like calls: mingw's "printf"
+   is msvcrt's, without %zu; public.h turns on mingw's own C99 stdio, whose
+   archetype is __MINGW_PRINTF_FORMAT. */
+#if defined(__MINGW32__) && defined(__MINGW_PRINTF_FORMAT)
+#define HTTPX__PRINTF __MINGW_PRINTF_FORMAT
+#else
+#define HTTPX__PRINTF printf
 #endif
 
+#if defined(_WIN32)
+/* Windows: Winsock 2. WSAStartup runs once, from httpx__socket (see
+   platform.c). httpx_client_fds hands out these SOCKETs (as int: a SOCKET
+   value fits in 32 bits on every Windows so far). Name lookups go through
+   getaddrinfo on a thread (HTTPX_DNS_THREADS): the stub resolver would need
+   the system's DNS servers. */
+#ifndef HTTPX_DNS_THREADS
+#define HTTPX_DNS_THREADS 1
+#endif
+#if !defined(_WIN32_WINNT) || _WIN32_WINNT < 0x0600
+#undef _WIN32_WINNT
+#define _WIN32_WINNT 0x0600     /* Vista: inet_ntop, inet_pton, WSAPOLLFD */
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <errno.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+typedef SOCKET httpx__sock;
+#define HTTPX__NO_SOCK INVALID_SOCKET
+typedef WSAPOLLFD httpx__pollfd;
+#define MSG_NOSIGNAL 0          /* Winsock raises no SIGPIPE */
+#define HTTPX__SOCK_ERRNO() (WSAGetLastError())
+#define HTTPX__WOULD_BLOCK(err) ((err) == WSAEWOULDBLOCK)
+#define HTTPX__IN_PROGRESS(err) ((err) == WSAEWOULDBLOCK || (err) == WSAEINPROGRESS)
+#define HTTPX__INTERRUPTED(err) ((err) == WSAEINTR)
+#define HTTPX__REFUSED(err) ((err) == WSAECONNREFUSED)
+/* send/recv take an int length */
+#define HTTPX__IO_LEN(n) ((int)((n) > 0x40000000u ? 0x40000000u : (n)))
+/* A Winsock error code as text (strerror knows only the C library's). */
+HTTPX__PRIVATE const char *httpx__sock_strerror(int err);
+#else
 #include <errno.h>
 #include <poll.h>
 #include <sys/types.h>
@@ -48,6 +87,9 @@ typedef struct pollfd httpx__pollfd;
 #define HTTPX__IN_PROGRESS(err) ((err) == EINPROGRESS)
 #define HTTPX__INTERRUPTED(err) ((err) == EINTR)
 #define HTTPX__REFUSED(err) ((err) == ECONNREFUSED)
+#define HTTPX__IO_LEN(n) (n)
+#define httpx__sock_strerror(err) strerror(err)
+#endif
 
 /* The one process-wide lock, for what clients of several threads share (the
    system trust store). Held briefly; never around a blocking call. Compilers

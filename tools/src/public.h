@@ -32,14 +32,25 @@
 #define HTTPX_VERSION_PATCH 0
 #define HTTPX_VERSION "0.1.0"
 
+/* mingw: its C99 printf family (%zu, %lld), not msvcrt's. */
+#if defined(HTTPX_IMPLEMENTATION) && defined(__MINGW32__) && !defined(__USE_MINGW_ANSI_STDIO)
+#define __USE_MINGW_ANSI_STDIO 1
+#endif
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdarg.h>
 
+/* HTTPX_DLL (as sokol's SOKOL_DLL), on Windows: the implementation file
+   exports the calls from a DLL (__declspec(dllexport)), other files import
+   them (__declspec(dllimport)). */
 #ifndef HTTPX_API
-#if defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
+#if defined(HTTPX_DLL) && defined(_WIN32) && defined(HTTPX_IMPLEMENTATION)
+#define HTTPX_API __declspec(dllexport)
+#elif defined(HTTPX_DLL) && defined(_WIN32)
+#define HTTPX_API extern __declspec(dllimport)
+#elif defined(HTTPX_STATIC) && (defined(__GNUC__) || defined(__clang__))
 #define HTTPX_API static __attribute__((unused))  /* a program need not use every call */
 #elif defined(HTTPX_STATIC)
 #define HTTPX_API static
@@ -639,7 +650,9 @@ HTTPX_API void httpx_task_cancel(httpx_task *t);  /* the same as httpx_task_free
    cap; call again with a larger array when it returns cap). After the caller's
    own poll/epoll, httpx_client_process takes the same array with revents set
    and does the work with those events (it does not poll again; entries may be
-   reordered, they are matched by fd); it returns the tasks still in flight. */
+   reordered, they are matched by fd); it returns the tasks still in flight.
+   On Windows the struct is Winsock's (WSAPOLLFD): fd is a SOCKET, for
+   WSAPoll or select. */
 struct pollfd;
 HTTPX_API int httpx_client_fds(httpx_client *c, struct pollfd *fds, int cap, int *timeout_ms);
 HTTPX_API int httpx_client_process(httpx_client *c, struct pollfd *fds, int n);
