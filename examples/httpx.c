@@ -598,56 +598,58 @@ static void print_stream(httpx_response *r) {
 /* ---- the cookie jar file ---- */
 
 /* Loads --cookie-jar (a file that does not exist yet is an empty jar) or
-   -b FILE (which must exist) and sets the Cookie header: the jar's cookies
-   for the URL, then --cookies' and -b's. */
-static int jar_open(cli *o, httpx_cookies **jar) {
-    char *header;
-    size_t n, extra = o->cookie ? strlen(o->cookie) + 2 : 0;
+   -b FILE (which must exist). The client then keeps its cookies in that jar
+   (httpx_client_opts.cookie_jar): the jar's cookies go with every hop of a
+   redirect, and every hop's Set-Cookie is stored there. */
+static int jar_open(const cli *o, httpx_cookies **jar) {
     const char *path = o->cookie_jar ? o->cookie_jar : o->cookie_file;
+    FILE *f;
     *jar = NULL;
-    if (path) {
-        FILE *f = fopen(path, "r");
-        if (!f && !o->cookie_jar) {
-            fprintf(stderr, "httpx: -b %s: cannot read it: %s\n", path, strerror(errno));
+    if (!path) return -1;
+    f = fopen(path, "r");
+    if (!f && !o->cookie_jar) {
+        fprintf(stderr, "httpx: -b %s: cannot read it: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    *jar = httpx_cookies_new();
+    if (!*jar) { if (f) fclose(f); return EXIT_OTHER; }
+    if (f) {
+        fclose(f);
+        if (httpx_cookies_load(*jar, path) != HTTPX_OK) {
+            fprintf(stderr, "httpx: %s\n", httpx_cookies_error(*jar));
             return EXIT_USAGE;
         }
-        *jar = httpx_cookies_new();
-        if (!*jar) { if (f) fclose(f); return EXIT_OTHER; }
-        if (f) {
-            fclose(f);
-            if (httpx_cookies_load(*jar, path) != HTTPX_OK) {
-                fprintf(stderr, "httpx: %s\n", httpx_cookies_error(*jar));
-                return EXIT_USAGE;
-            }
-        }
     }
-    n = *jar ? httpx_cookies_header(*jar, o->url, NULL, 0) : 0;
-    if (n + extra == 0) return -1;
-    header = (char *)malloc(n + extra + 1);
-    if (!header) return EXIT_OTHER;
-    if (*jar) httpx_cookies_header(*jar, o->url, header, n + 1);
-    else header[0] = 0;
-    if (o->cookie) sprintf(header + n, "%s%s", n ? "; " : "", o->cookie);
-    free(o->cookie);
-    o->cookie = header;                 /* freed by main */
-    add_pair(o->headers, &o->nheaders, "Cookie", o->cookie);
     return -1;
 }
 
-/* The final response's Set-Cookie into the jar, and the jar into its file.
-   (Cookies set by the hops of a followed redirect are not seen yet: the
-   client does not keep a jar of its own so far.) */
-static int jar_close(const cli *o, httpx_cookies *jar, const httpx_response *r, int code) {
-    const char *v;
-    size_t i;
+/* --cookies and -b 'n=v; n2=v2' as the request's cookies (httpx_opts.cookies,
+   HTTPX's cookies=): with a jar they are merged with its cookies, winning by
+   name. The text is cut in place into pairs ({0}-terminated, at most cap-1). */
+static void request_cookies(char *text, httpx_pair *pairs, size_t cap) {
+    size_t n = 0;
+    char *p = text;
+    while (p && *p && n + 1 < cap) {
+        char *end = strstr(p, "; "), *eq;
+        if (end) *end = 0;
+        eq = strchr(p, '=');
+        if (eq) {
+            *eq = 0;
+            pairs[n].name = p;
+            pairs[n++].value = eq + 1;
+        }
+        p = end ? end + 2 : NULL;
+    }
+    pairs[n].name = pairs[n].value = NULL;
+}
+
+/* The jar into its file (--cookie-jar; -b FILE is only read). */
+static int jar_close(const cli *o, httpx_cookies *jar, int code) {
     if (!jar) return code;
-    for (i = 0; r && !r->error && (v = httpx_header_nth(r, "set-cookie", i)) != NULL; i++)
-        httpx_cookies_set_cookie(jar, r->url, v);      /* a refused cookie is left out, as a browser does */
     if (o->cookie_jar && httpx_cookies_save(jar, o->cookie_jar) != HTTPX_OK) {
         fprintf(stderr, "httpx: %s\n", httpx_cookies_error(jar));
         if (code == EXIT_OK) code = EXIT_OTHER;
     }
-    httpx_cookies_free(jar);
     return code;
 }
 
@@ -674,6 +676,7 @@ static int run(cli *o) {
     httpx_client *c;
     httpx_response *r;
     httpx_cookies *jar;
+    httpx_pair cookies[64];
     verbose v = { NULL, 0 };
     int code = jar_open(o, &jar);
 
@@ -694,6 +697,11 @@ static int run(cli *o) {
     ropts.data = o->ndata ? o->data : NULL;
     ropts.files = o->nfiles ? o->files : NULL;
     ropts.follow_redirects = o->follow ? HTTPX_YES : HTTPX_NO;
+    if (o->cookie) {
+        request_cookies(o->cookie, cookies, sizeof cookies / sizeof cookies[0]);
+        ropts.cookies = cookies;
+    }
+    copts.cookie_jar = jar;
     if (o->user) ropts.auth = o->digest ? httpx_digest_auth(o->user, o->pass) : httpx_basic_auth(o->user, o->pass);
     copts.http2 = o->http2;     /* as HTTPX's --http2: offered over TLS, http:// stays HTTP/1.1 */
     copts.uds = o->uds;
@@ -727,9 +735,10 @@ static int run(cli *o) {
         }
     }
     fflush(stdout);
-    code = jar_close(o, jar, r, code);
+    code = jar_close(o, jar, code);
     httpx_response_free(r);
     httpx_client_free(c);
+    httpx_cookies_free(jar);            /* the client used it, never owned it */
     free(v.held);
     return code;
 }

@@ -86,6 +86,14 @@ TEST(cli_cookie_jar_file) {
     text = test_read_file(jar, NULL);
     CHECK(text && !strstr(text, "session"));
     free(text);
+    /* followed: the cookie the redirect hop sets is in the jar file and goes
+       with the next hop (the client uses the file's jar as its own) */
+    snprintf(args, sizeof args, "%%s --cookie-jar %s --follow-redirects", jar);
+    CHECK_INT(cli(NULL, args, fx_rogue_at("/cookies/set/hop/1"), NULL), 0);
+    HAS("\"hop\": \"1\"");
+    text = test_read_file(jar, NULL);
+    CHECK(text && strstr(text, "\thop\t1\n"));
+    free(text);
     /* a jar file that cannot be written: the request is shown, the exit code says 7 */
     CHECK_INT(cli(NULL, "%s --cookie-jar /nonexistent/dir/jar.txt", fx_rogue_at("/cookies/set/a/b"), NULL), 7);
     HAS("cannot write cookie file");
