@@ -16260,9 +16260,13 @@ typedef struct httpx__auth_state {
     int rounds;                     /* rounds sent again so far */
 } httpx__auth_state;
 
-/* netrc.c: the login and password .netrc gives for host (NETRC, else
-   ~/.netrc; the machine entry, else default). False when there is none. */
-HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password);
+/* netrc.c: the text of the .netrc file (NETRC, else ~/.netrc) into text;
+   false when there is none (or it is too large, or memory ran out). */
+HTTPX__PRIVATE bool httpx__netrc_load(httpx__buf *text);
+/* The login and password that .netrc text gives for host (the machine
+   entry, else default). False when there is none. */
+HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *host, size_t host_len,
+                                      httpx__buf *login, httpx__buf *password);
 
 /* The resolved settings of one request: the request's options over the
    client's, in one place (httpx__settings_resolve). */
@@ -16658,6 +16662,9 @@ struct httpx_client {
     httpx__conn *conns;
     int num_conns;
     httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
+    httpx__buf netrc;               /* the .netrc text (trust_env), read at the first request
+                                       that could use it, then kept, as HTTPX's client does */
+    bool netrc_read;
     httpx_cookies *jar;             /* the cookie jar (hop_cookies.c); NULL: none */
     bool jar_owned;                 /* the client's own (not opts.cookie_jar): freed with it */
     httpx__tls_config *tls;         /* made at the first https request */
@@ -16804,7 +16811,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16808 "httpx.h"
+#line 16815 "httpx.h"
 #endif
 /* ======================================================================
    Begin file digest.c   (grep anchor: >>digest)
@@ -17178,7 +17185,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
 /* End of digest.c */
 
 #if defined(HTTPX_LINES)
-#line 17182 "httpx.h"
+#line 17189 "httpx.h"
 #endif
 /* ======================================================================
    Begin file netrc.c   (grep anchor: >>netrc)
@@ -17243,7 +17250,7 @@ static void httpx__netrc_skip_macro(httpx__netrc_in *in) {
     }
 }
 
-static bool httpx__netrc_read_file(httpx__buf *text) {
+HTTPX__PRIVATE bool httpx__netrc_load(httpx__buf *text) {
     const char *path = getenv("NETRC");
     httpx__buf home;
     FILE *f;
@@ -17325,20 +17332,10 @@ HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *
     ok = (matched || have_default) && !login->failed && !password->failed && (login->len || password->len);
     return ok;
 }
-
-HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password) {
-    httpx__buf text;
-    bool ok;
-    memset(&text, 0, sizeof text);
-    ok = httpx__netrc_read_file(&text) &&
-         httpx__netrc_find(text.p ? text.p : "", text.len, host, host_len, login, password);
-    httpx__buf_free(&text);
-    return ok;
-}
 /* End of netrc.c */
 
 #if defined(HTTPX_LINES)
-#line 17342 "httpx.h"
+#line 17339 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -17431,6 +17428,17 @@ static bool httpx__basic_value(httpx__buf *out, const char *user, size_t ulen, c
     return ok;
 }
 
+/* .netrc's credentials for u's host: the file is read once per client, at
+   the first request that could use it (HTTPX's client keeps its NetRCInfo
+   the same way), so a request costs no file system call. */
+static bool httpx__netrc_credentials(httpx_client *c, const httpx__url *u, httpx__buf *user, httpx__buf *pass) {
+    if (!c->netrc_read) {
+        c->netrc_read = true;
+        if (!httpx__netrc_load(&c->netrc)) httpx__buf_free(&c->netrc);
+    }
+    return c->netrc.len && httpx__netrc_find(c->netrc.p, c->netrc.len, u->host.p, u->host.n, user, pass);
+}
+
 /* The Authorization field from the resolved auth, or the URL's userinfo. */
 static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
@@ -17454,7 +17462,7 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     } else if (httpx__url_credentials(&q->url, &user, &pass)) {
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     } else if (a->kind == HTTPX_AUTH_INHERIT && r->client->opts.trust_env != HTTPX_NO &&
-               httpx__netrc_lookup(q->url.host.p, q->url.host.n, &user, &pass)) {
+               httpx__netrc_credentials(r->client, &q->url, &user, &pass)) {
         /* nothing else gave credentials: .netrc's for this host, as HTTPX's trust_env */
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     }
@@ -17601,7 +17609,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 17605 "httpx.h"
+#line 17613 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -17799,7 +17807,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 17803 "httpx.h"
+#line 17811 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -18296,7 +18304,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 18300 "httpx.h"
+#line 18308 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -18673,7 +18681,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 18677 "httpx.h"
+#line 18685 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -19289,7 +19297,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 19293 "httpx.h"
+#line 19301 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -19573,7 +19581,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 19577 "httpx.h"
+#line 19585 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hooks.c   (grep anchor: >>hooks)
@@ -19690,7 +19698,7 @@ HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err 
 /* End of hooks.c */
 
 #if defined(HTTPX_LINES)
-#line 19694 "httpx.h"
+#line 19702 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -19890,7 +19898,7 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 19894 "httpx.h"
+#line 19902 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -20060,7 +20068,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 20064 "httpx.h"
+#line 20072 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -20113,7 +20121,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 20117 "httpx.h"
+#line 20125 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -20715,7 +20723,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 20719 "httpx.h"
+#line 20727 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -20858,7 +20866,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 20862 "httpx.h"
+#line 20870 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -21096,7 +21104,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 21100 "httpx.h"
+#line 21108 "httpx.h"
 #endif
 /* ======================================================================
    Begin file app.c   (grep anchor: >>app)
@@ -21474,7 +21482,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 21478 "httpx.h"
+#line 21486 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -21751,7 +21759,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 21755 "httpx.h"
+#line 21763 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -21918,7 +21926,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 21922 "httpx.h"
+#line 21930 "httpx.h"
 #endif
 /* ======================================================================
    Begin file auth_flow.c   (grep anchor: >>auth_flow)
@@ -22083,7 +22091,7 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
 /* End of auth_flow.c */
 
 #if defined(HTTPX_LINES)
-#line 22087 "httpx.h"
+#line 22095 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -22348,7 +22356,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 22352 "httpx.h"
+#line 22360 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -22537,6 +22545,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
     httpx__client_jar_free(c);
+    httpx__buf_free(&c->netrc);
     httpx__proxies_free(&c->proxies);
     httpx__free(c->headers);
     httpx__free(c->strings);
@@ -22777,7 +22786,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 22781 "httpx.h"
+#line 22790 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -23004,7 +23013,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 23008 "httpx.h"
+#line 23017 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -23400,7 +23409,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 23404 "httpx.h"
+#line 23413 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -23435,7 +23444,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 23439 "httpx.h"
+#line 23448 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

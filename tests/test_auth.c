@@ -611,10 +611,19 @@ TEST(auth_netrc_used_when_nothing_else) {
     r = httpx_client_get(off, "http://a.test/", NULL);               /* trust_env = HTTPX_NO */
     CHECK_STR(r->content, "none");
     httpx_response_free(r);
+    /* the file is read once per client (as HTTPX's client): a new client
+       reads NETRC again */
     setenv("NETRC", "/nonexistent/netrc", 1);
     r = httpx_client_get(c, "http://a.test/", NULL);
-    CHECK_STR(r->content, "none");
+    CHECK_STR(r->content, "Basic dXNlcjpwYXNzd2Q=");
     httpx_response_free(r);
+    {
+        httpx_client *later = httpx_client_new(&(httpx_client_opts){ .mock = echo_auth });
+        r = httpx_client_get(later, "http://a.test/", NULL);
+        CHECK_STR(r->content, "none");
+        httpx_response_free(r);
+        httpx_client_free(later);
+    }
     if (saved) setenv("NETRC", saved, 1);
     else unsetenv("NETRC");
     free(saved);

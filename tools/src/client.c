@@ -179,6 +179,7 @@ HTTPX_API void httpx_client_free(httpx_client *c) {
     httpx__buf_free(&c->base_url);
     httpx__buf_free(&c->auth_header);
     httpx__client_jar_free(c);
+    httpx__buf_free(&c->netrc);
     httpx__proxies_free(&c->proxies);
     httpx__free(c->headers);
     httpx__free(c->strings);

@@ -94,9 +94,13 @@ typedef struct httpx__auth_state {
     int rounds;                     /* rounds sent again so far */
 } httpx__auth_state;
 
-/* netrc.c: the login and password .netrc gives for host (NETRC, else
-   ~/.netrc; the machine entry, else default). False when there is none. */
-HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password);
+/* netrc.c: the text of the .netrc file (NETRC, else ~/.netrc) into text;
+   false when there is none (or it is too large, or memory ran out). */
+HTTPX__PRIVATE bool httpx__netrc_load(httpx__buf *text);
+/* The login and password that .netrc text gives for host (the machine
+   entry, else default). False when there is none. */
+HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *host, size_t host_len,
+                                      httpx__buf *login, httpx__buf *password);
 
 /* The resolved settings of one request: the request's options over the
    client's, in one place (httpx__settings_resolve). */
@@ -492,6 +496,9 @@ struct httpx_client {
     httpx__conn *conns;
     int num_conns;
     httpx__buf auth_header;         /* the Authorization value from opts.auth, or empty */
+    httpx__buf netrc;               /* the .netrc text (trust_env), read at the first request
+                                       that could use it, then kept, as HTTPX's client does */
+    bool netrc_read;
     httpx_cookies *jar;             /* the cookie jar (hop_cookies.c); NULL: none */
     bool jar_owned;                 /* the client's own (not opts.cookie_jar): freed with it */
     httpx__tls_config *tls;         /* made at the first https request */

@@ -55,7 +55,7 @@ static void httpx__netrc_skip_macro(httpx__netrc_in *in) {
     }
 }
 
-static bool httpx__netrc_read_file(httpx__buf *text) {
+HTTPX__PRIVATE bool httpx__netrc_load(httpx__buf *text) {
     const char *path = getenv("NETRC");
     httpx__buf home;
     FILE *f;
@@ -135,15 +135,5 @@ HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *
     httpx__buf_reserve(login, 0);
     httpx__buf_reserve(password, 0);
     ok = (matched || have_default) && !login->failed && !password->failed && (login->len || password->len);
-    return ok;
-}
-
-HTTPX__PRIVATE bool httpx__netrc_lookup(const char *host, size_t host_len, httpx__buf *login, httpx__buf *password) {
-    httpx__buf text;
-    bool ok;
-    memset(&text, 0, sizeof text);
-    ok = httpx__netrc_read_file(&text) &&
-         httpx__netrc_find(text.p ? text.p : "", text.len, host, host_len, login, password);
-    httpx__buf_free(&text);
     return ok;
 }

@@ -83,6 +83,17 @@ static bool httpx__basic_value(httpx__buf *out, const char *user, size_t ulen, c
     return ok;
 }
 
+/* .netrc's credentials for u's host: the file is read once per client, at
+   the first request that could use it (HTTPX's client keeps its NetRCInfo
+   the same way), so a request costs no file system call. */
+static bool httpx__netrc_credentials(httpx_client *c, const httpx__url *u, httpx__buf *user, httpx__buf *pass) {
+    if (!c->netrc_read) {
+        c->netrc_read = true;
+        if (!httpx__netrc_load(&c->netrc)) httpx__buf_free(&c->netrc);
+    }
+    return c->netrc.len && httpx__netrc_find(c->netrc.p, c->netrc.len, u->host.p, u->host.n, user, pass);
+}
+
 /* The Authorization field from the resolved auth, or the URL's userinfo. */
 static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     httpx__request *q = &r->req;
@@ -106,7 +117,7 @@ static httpx_error httpx__add_auth(httpx__response *r, httpx__err *e) {
     } else if (httpx__url_credentials(&q->url, &user, &pass)) {
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     } else if (a->kind == HTTPX_AUTH_INHERIT && r->client->opts.trust_env != HTTPX_NO &&
-               httpx__netrc_lookup(q->url.host.p, q->url.host.n, &user, &pass)) {
+               httpx__netrc_credentials(r->client, &q->url, &user, &pass)) {
         /* nothing else gave credentials: .netrc's for this host, as HTTPX's trust_env */
         ok = httpx__basic_value(&v, user.p ? user.p : "", user.len, pass.p ? pass.p : "", pass.len);
     }
