@@ -22097,25 +22097,29 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
    Begin file hop.c   (grep anchor: >>hop)
    ====================================================================== */
 /* hop: one hop of the policy layer, the same for both faces (HTTPX's
-   Client._send_single_request and the redirect loop around it):
+   Client._send_single_request and the loops around it):
 
      1. build the request value (request.c: httpx__begin for the first hop,
         the redirect decision below for the next ones);
-     2. the jar's cookies into the request (hop_cookies.c); [the next
-        issue: request hooks, an auth flow's step: see httpx__hop_send];
+     2. before it goes (httpx__hop_send): the jar's cookies into it
+        (hop_cookies.c), the auth flow's step (auth_flow.c: digest, a
+        user's flow), the request hooks (hooks.c), which see it as it goes;
      3. send it through the client's transport (the network: the pool and
-        the protocol slot; or the mock);
-     4. the head comes in through the door (response.c), as values (its
-        Set-Cookie fields go to the jar: httpx__hop_head_in), which
-        also notes whether it is a redirect to follow;
-     5. decide on the redirect: the next hop's request, back to 2;
+        the protocol slot; or the app and mock transports of app.c);
+     4. the head comes in through the door (response.c), as values: the
+        response hooks, the decoder of its Content-Encoding, whether it is
+        a redirect to follow or a status to retry; its Set-Cookie fields go
+        to the jar (httpx__hop_head_in);
+     5. once the hop ended: a retry (retry.c's decision, a timer of the
+        loop), else the redirect (the next hop's request), else an auth
+        round (the flow asks for the request to go again): back to 2;
      6. publish the response.
 
    The blocking face waits for each hop with httpx__hop_run; the task face
    sends with httpx__hop_send and settles with httpx__hop_settle from its
    hook around a loop pass. Private prefix: httpx__hop_. */
 #if defined(HTTPX_LINES)
-#line 18 "tools/src/hop.c"
+#line 22 "tools/src/hop.c"
 #endif
 /* #include "internal.h": earlier in httpx.h */
 /* #include "url_internal.h": earlier in httpx.h */
@@ -22356,7 +22360,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 22360 "httpx.h"
+#line 22364 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -22786,7 +22790,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 22790 "httpx.h"
+#line 22794 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -23013,7 +23017,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 23017 "httpx.h"
+#line 23021 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -23409,7 +23413,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 23413 "httpx.h"
+#line 23417 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -23444,7 +23448,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 23448 "httpx.h"
+#line 23452 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

@@ -1,16 +1,20 @@
 /* hop: one hop of the policy layer, the same for both faces (HTTPX's
-   Client._send_single_request and the redirect loop around it):
+   Client._send_single_request and the loops around it):
 
      1. build the request value (request.c: httpx__begin for the first hop,
         the redirect decision below for the next ones);
-     2. the jar's cookies into the request (hop_cookies.c); [the next
-        issue: request hooks, an auth flow's step: see httpx__hop_send];
+     2. before it goes (httpx__hop_send): the jar's cookies into it
+        (hop_cookies.c), the auth flow's step (auth_flow.c: digest, a
+        user's flow), the request hooks (hooks.c), which see it as it goes;
      3. send it through the client's transport (the network: the pool and
-        the protocol slot; or the mock);
-     4. the head comes in through the door (response.c), as values (its
-        Set-Cookie fields go to the jar: httpx__hop_head_in), which
-        also notes whether it is a redirect to follow;
-     5. decide on the redirect: the next hop's request, back to 2;
+        the protocol slot; or the app and mock transports of app.c);
+     4. the head comes in through the door (response.c), as values: the
+        response hooks, the decoder of its Content-Encoding, whether it is
+        a redirect to follow or a status to retry; its Set-Cookie fields go
+        to the jar (httpx__hop_head_in);
+     5. once the hop ended: a retry (retry.c's decision, a timer of the
+        loop), else the redirect (the next hop's request), else an auth
+        round (the flow asks for the request to go again): back to 2;
      6. publish the response.
 
    The blocking face waits for each hop with httpx__hop_run; the task face
