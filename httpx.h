@@ -9053,7 +9053,8 @@ HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, http
     if (!d->nlayers) {   /* identity: the input as it is */
         k = d->in_n < cap ? d->in_n : cap;
         if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
-        if (k) memcpy(buf, d->in, k);
+        if (!k) return 0;   /* nothing in (d->in may be NULL: no offset on it) */
+        memcpy(buf, d->in, k);
         d->in += k;
         d->in_n -= k;
         return (long)k;
@@ -9105,7 +9106,7 @@ HTTPX__PRIVATE int httpx__cdec_finish(httpx__cdec *d, httpx__err *e) {
 /* End of content_coding.c */
 
 #if defined(HTTPX_LINES)
-#line 9109 "httpx.h"
+#line 9110 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_internal.h   (grep anchor: >>cookie_internal)
@@ -9172,7 +9173,7 @@ HTTPX__PRIVATE httpx_error httpx__cookies_save_file(const httpx_cookies *j, FILE
 /* End of cookie_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 9176 "httpx.h"
+#line 9177 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie.c   (grep anchor: >>cookie)
@@ -10001,7 +10002,7 @@ HTTPX_API const char *httpx_cookies_error(const httpx_cookies *j) { return j ? j
 /* End of cookie.c */
 
 #if defined(HTTPX_LINES)
-#line 10005 "httpx.h"
+#line 10006 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net_internal.h   (grep anchor: >>net_internal)
@@ -10132,7 +10133,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s);   /* NULL is fine */
 /* End of net_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10136 "httpx.h"
+#line 10137 "httpx.h"
 #endif
 /* ======================================================================
    Begin file net.c   (grep anchor: >>net)
@@ -10565,7 +10566,7 @@ HTTPX__PRIVATE void httpx__stream_free(httpx__stream *s) { if (s) s->ops->free(s
 /* End of net.c */
 
 #if defined(HTTPX_LINES)
-#line 10569 "httpx.h"
+#line 10570 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart_internal.h   (grep anchor: >>multipart_internal)
@@ -10596,7 +10597,7 @@ HTTPX__PRIVATE void httpx__multipart_free(httpx__multipart *m);
 /* End of multipart_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 10600 "httpx.h"
+#line 10601 "httpx.h"
 #endif
 /* ======================================================================
    Begin file multipart.c   (grep anchor: >>multipart)
@@ -11106,7 +11107,7 @@ HTTPX__PRIVATE long httpx__multipart_read(httpx__multipart *m, void *buf, size_t
 /* End of multipart.c */
 
 #if defined(HTTPX_LINES)
-#line 11110 "httpx.h"
+#line 11111 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_internal.h   (grep anchor: >>dns_internal)
@@ -11162,7 +11163,7 @@ HTTPX__PRIVATE void httpx__dns_threads_wait_idle(void);
 /* End of dns_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 11166 "httpx.h"
+#line 11167 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_private.h   (grep anchor: >>dns_private)
@@ -11337,7 +11338,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d);
 /* End of dns_private.h */
 
 #if defined(HTTPX_LINES)
-#line 11341 "httpx.h"
+#line 11342 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns.c   (grep anchor: >>dns)
@@ -11627,7 +11628,7 @@ HTTPX__PRIVATE void httpx__dns_free(httpx__dns *d) {
 /* End of dns.c */
 
 #if defined(HTTPX_LINES)
-#line 11631 "httpx.h"
+#line 11632 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_conf.c   (grep anchor: >>dns_conf)
@@ -11834,7 +11835,7 @@ HTTPX__PRIVATE void httpx__dns_describe(const httpx__dns_config *cfg, const char
 /* End of dns_conf.c */
 
 #if defined(HTTPX_LINES)
-#line 11838 "httpx.h"
+#line 11839 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_wire.c   (grep anchor: >>dns_wire)
@@ -12034,7 +12035,7 @@ HTTPX__PRIVATE int httpx__dns_parse_answer(const unsigned char *pkt, size_t len,
 /* End of dns_wire.c */
 
 #if defined(HTTPX_LINES)
-#line 12038 "httpx.h"
+#line 12039 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_stub.c   (grep anchor: >>dns_stub)
@@ -12377,7 +12378,7 @@ HTTPX__PRIVATE short httpx__dns_stub_events(const httpx__dns *d) {
 /* End of dns_stub.c */
 
 #if defined(HTTPX_LINES)
-#line 12381 "httpx.h"
+#line 12382 "httpx.h"
 #endif
 /* ======================================================================
    Begin file dns_thread.c   (grep anchor: >>dns_thread)
@@ -12644,7 +12645,7 @@ HTTPX__PRIVATE void httpx__dns_thread_close(httpx__dns *d) {
 /* End of dns_thread.c */
 
 #if defined(HTTPX_LINES)
-#line 12648 "httpx.h"
+#line 12649 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_internal.h   (grep anchor: >>tls_internal)
@@ -12699,7 +12700,7 @@ HTTPX__PRIVATE bool httpx__tls_walk_compare(const char *pem_path, httpx__tls_wal
 /* End of tls_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 12703 "httpx.h"
+#line 12704 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_private.h   (grep anchor: >>tls_private)
@@ -12803,7 +12804,7 @@ HTTPX__PRIVATE const br_x509_class *httpx__x509_refuser(void);
 /* End of tls_private.h */
 
 #if defined(HTTPX_LINES)
-#line 12807 "httpx.h"
+#line 12808 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_config.c   (grep anchor: >>tls_config)
@@ -13751,7 +13752,7 @@ HTTPX__PRIVATE void httpx__tls_session_store(httpx__tls_config *cfg, const char 
 /* End of tls_config.c */
 
 #if defined(HTTPX_LINES)
-#line 13755 "httpx.h"
+#line 13756 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_x509.c   (grep anchor: >>tls_x509)
@@ -13944,7 +13945,7 @@ HTTPX__PRIVATE void httpx__x509_free(httpx__x509 *x) {
 /* End of tls_x509.c */
 
 #if defined(HTTPX_LINES)
-#line 13948 "httpx.h"
+#line 13949 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls.c   (grep anchor: >>tls)
@@ -14578,7 +14579,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls.c */
 
 #if defined(HTTPX_LINES)
-#line 14582 "httpx.h"
+#line 14583 "httpx.h"
 #endif
 /* ======================================================================
    Begin file tls_openssl.c   (grep anchor: >>tls_openssl)
@@ -15375,7 +15376,7 @@ static const char *httpx__tls_query(const httpx__stream *s, int fact) {
 /* End of tls_openssl.c */
 
 #if defined(HTTPX_LINES)
-#line 15379 "httpx.h"
+#line 15380 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_internal.h   (grep anchor: >>proxy_internal)
@@ -15468,7 +15469,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 15472 "httpx.h"
+#line 15473 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy.c   (grep anchor: >>proxy)
@@ -15878,7 +15879,8 @@ static int httpx__socks_nomem(httpx__err *e) {
 }
 
 static int httpx__socks_step(httpx__hs_stream *h, httpx__err *e) {
-    const unsigned char *p = (const unsigned char *)h->in.p + h->in_off;
+    /* nothing received yet: in.p may be NULL, which takes no offset */
+    const unsigned char *p = h->in.p ? (const unsigned char *)h->in.p + h->in_off : NULL;
     size_t n = h->in.len - h->in_off, need;
     const httpx__proxy *px = h->proxy;
     switch (h->state) {
@@ -15964,7 +15966,7 @@ HTTPX__PRIVATE httpx__stream *httpx__socks_stream_new(const httpx__proxy *p, con
 /* End of proxy.c */
 
 #if defined(HTTPX_LINES)
-#line 15968 "httpx.h"
+#line 15970 "httpx.h"
 #endif
 /* ======================================================================
    Begin file proxy_env.c   (grep anchor: >>proxy_env)
@@ -16156,7 +16158,7 @@ HTTPX__PRIVATE bool httpx__no_proxy_match(const char *list, const char *host, in
 /* End of proxy_env.c */
 
 #if defined(HTTPX_LINES)
-#line 16160 "httpx.h"
+#line 16162 "httpx.h"
 #endif
 /* ======================================================================
    Begin file engine_internal.h   (grep anchor: >>engine_internal)
@@ -16811,7 +16813,7 @@ HTTPX__PRIVATE double httpx__deadline_in(double seconds);   /* 0: none (seconds 
 /* End of engine_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 16815 "httpx.h"
+#line 16817 "httpx.h"
 #endif
 /* ======================================================================
    Begin file digest.c   (grep anchor: >>digest)
@@ -17185,7 +17187,7 @@ HTTPX__PRIVATE bool httpx__digest_answer(httpx__buf *out, httpx__digest *d, cons
 /* End of digest.c */
 
 #if defined(HTTPX_LINES)
-#line 17189 "httpx.h"
+#line 17191 "httpx.h"
 #endif
 /* ======================================================================
    Begin file netrc.c   (grep anchor: >>netrc)
@@ -17335,7 +17337,7 @@ HTTPX__PRIVATE bool httpx__netrc_find(const char *text, size_t len, const char *
 /* End of netrc.c */
 
 #if defined(HTTPX_LINES)
-#line 17339 "httpx.h"
+#line 17341 "httpx.h"
 #endif
 /* ======================================================================
    Begin file request.c   (grep anchor: >>request)
@@ -17609,7 +17611,7 @@ HTTPX__PRIVATE void httpx__request_free(httpx__request *q) {
 /* End of request.c */
 
 #if defined(HTTPX_LINES)
-#line 17613 "httpx.h"
+#line 17615 "httpx.h"
 #endif
 /* ======================================================================
    Begin file exchange.c   (grep anchor: >>exchange)
@@ -17807,7 +17809,7 @@ HTTPX__PRIVATE void httpx__exchange_wake(httpx__exchange *ex) { ex->sink->wake(e
 /* End of exchange.c */
 
 #if defined(HTTPX_LINES)
-#line 17811 "httpx.h"
+#line 17813 "httpx.h"
 #endif
 /* ======================================================================
    Begin file conn.c   (grep anchor: >>conn)
@@ -18304,7 +18306,7 @@ HTTPX__PRIVATE void httpx__conn_step(httpx__conn *conn, short revents) {
 /* End of conn.c */
 
 #if defined(HTTPX_LINES)
-#line 18308 "httpx.h"
+#line 18310 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h1_proto.c   (grep anchor: >>h1_proto)
@@ -18681,7 +18683,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h1_protocol(void) { return &httpx__h1_
 /* End of h1_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 18685 "httpx.h"
+#line 18687 "httpx.h"
 #endif
 /* ======================================================================
    Begin file h2_proto.c   (grep anchor: >>h2_proto)
@@ -19297,7 +19299,7 @@ HTTPX__PRIVATE const httpx__proto *httpx__h2_protocol(void) { return &httpx__h2_
 /* End of h2_proto.c */
 
 #if defined(HTTPX_LINES)
-#line 19301 "httpx.h"
+#line 19303 "httpx.h"
 #endif
 /* ======================================================================
    Begin file loop.c   (grep anchor: >>loop)
@@ -19581,7 +19583,7 @@ HTTPX__PRIVATE void httpx__loop_until_readable(httpx__exchange *ex) {
 /* End of loop.c */
 
 #if defined(HTTPX_LINES)
-#line 19585 "httpx.h"
+#line 19587 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hooks.c   (grep anchor: >>hooks)
@@ -19698,7 +19700,7 @@ HTTPX__PRIVATE httpx_error httpx__hooks_response(httpx__response *r, httpx__err 
 /* End of hooks.c */
 
 #if defined(HTTPX_LINES)
-#line 19702 "httpx.h"
+#line 19704 "httpx.h"
 #endif
 /* ======================================================================
    Begin file retry.c   (grep anchor: >>retry)
@@ -19898,7 +19900,7 @@ HTTPX__PRIVATE bool httpx__retry_decide(httpx__response *r, double *wait) {
 /* End of retry.c */
 
 #if defined(HTTPX_LINES)
-#line 19902 "httpx.h"
+#line 19904 "httpx.h"
 #endif
 /* ======================================================================
    Begin file body_decode.c   (grep anchor: >>body_decode)
@@ -20068,7 +20070,7 @@ HTTPX__PRIVATE httpx_error httpx__body_decode_finish(httpx__response *r, httpx__
 /* End of body_decode.c */
 
 #if defined(HTTPX_LINES)
-#line 20072 "httpx.h"
+#line 20074 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text_internal.h   (grep anchor: >>text_internal)
@@ -20121,7 +20123,7 @@ HTTPX__PRIVATE httpx__views *httpx__views_of(httpx__response *r);   /* NULL: out
 /* End of text_internal.h */
 
 #if defined(HTTPX_LINES)
-#line 20125 "httpx.h"
+#line 20127 "httpx.h"
 #endif
 /* ======================================================================
    Begin file response.c   (grep anchor: >>response)
@@ -20723,7 +20725,7 @@ HTTPX_API void httpx_response_free(httpx_response *pub) {
 /* End of response.c */
 
 #if defined(HTTPX_LINES)
-#line 20727 "httpx.h"
+#line 20729 "httpx.h"
 #endif
 /* ======================================================================
    Begin file history.c   (grep anchor: >>history)
@@ -20866,7 +20868,7 @@ HTTPX_API const char *httpx_response_next_url(const httpx_response *r) {
 /* End of history.c */
 
 #if defined(HTTPX_LINES)
-#line 20870 "httpx.h"
+#line 20872 "httpx.h"
 #endif
 /* ======================================================================
    Begin file links.c   (grep anchor: >>links)
@@ -21104,7 +21106,7 @@ HTTPX_API const char *httpx_link_param(const httpx_link *l, const char *name) {
 /* End of links.c */
 
 #if defined(HTTPX_LINES)
-#line 21108 "httpx.h"
+#line 21110 "httpx.h"
 #endif
 /* ======================================================================
    Begin file app.c   (grep anchor: >>app)
@@ -21482,7 +21484,7 @@ HTTPX__PRIVATE const httpx__transport *httpx__mock_transport(void) {
 /* End of app.c */
 
 #if defined(HTTPX_LINES)
-#line 21486 "httpx.h"
+#line 21488 "httpx.h"
 #endif
 /* ======================================================================
    Begin file mock_routes.c   (grep anchor: >>mock_routes)
@@ -21759,7 +21761,7 @@ HTTPX_API void httpx_mock_router_handler(void *router, const httpx_req *q, httpx
 /* End of mock_routes.c */
 
 #if defined(HTTPX_LINES)
-#line 21763 "httpx.h"
+#line 21765 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop_cookies.c   (grep anchor: >>hop_cookies)
@@ -21926,7 +21928,7 @@ HTTPX__PRIVATE httpx_error httpx__hop_cookies_in(httpx__response *r, httpx__err 
 /* End of hop_cookies.c */
 
 #if defined(HTTPX_LINES)
-#line 21930 "httpx.h"
+#line 21932 "httpx.h"
 #endif
 /* ======================================================================
    Begin file auth_flow.c   (grep anchor: >>auth_flow)
@@ -22091,7 +22093,7 @@ HTTPX__PRIVATE bool httpx__auth_flow_after(httpx__response *r) {
 /* End of auth_flow.c */
 
 #if defined(HTTPX_LINES)
-#line 22095 "httpx.h"
+#line 22097 "httpx.h"
 #endif
 /* ======================================================================
    Begin file hop.c   (grep anchor: >>hop)
@@ -22360,7 +22362,7 @@ HTTPX__PRIVATE void httpx__hop_run(httpx__response *r) {
 /* End of hop.c */
 
 #if defined(HTTPX_LINES)
-#line 22364 "httpx.h"
+#line 22366 "httpx.h"
 #endif
 /* ======================================================================
    Begin file client.c   (grep anchor: >>client)
@@ -22790,7 +22792,7 @@ HTTPX_API httpx_response *httpx_options(const char *url, const httpx_opts *opt) 
 /* End of client.c */
 
 #if defined(HTTPX_LINES)
-#line 22794 "httpx.h"
+#line 22796 "httpx.h"
 #endif
 /* ======================================================================
    Begin file task.c   (grep anchor: >>task)
@@ -23017,7 +23019,7 @@ HTTPX_API void httpx_gather(httpx_client *c, httpx_task **tasks, size_t n) {
 /* End of task.c */
 
 #if defined(HTTPX_LINES)
-#line 23021 "httpx.h"
+#line 23023 "httpx.h"
 #endif
 /* ======================================================================
    Begin file text.c   (grep anchor: >>text)
@@ -23413,7 +23415,7 @@ HTTPX_API const httpx_json_error *httpx_json_error_of(httpx_response *pub) {
 /* End of text.c */
 
 #if defined(HTTPX_LINES)
-#line 23417 "httpx.h"
+#line 23419 "httpx.h"
 #endif
 /* ======================================================================
    Begin file cookie_response.c   (grep anchor: >>cookie_response)
@@ -23448,7 +23450,7 @@ HTTPX_API httpx_cookies *httpx_response_cookies(const httpx_response *r) {
 /* End of cookie_response.c */
 
 #if defined(HTTPX_LINES)
-#line 23452 "httpx.h"
+#line 23454 "httpx.h"
 #endif
 #endif /* HTTPX_IMPLEMENTATION_INCLUDED */
 #endif /* HTTPX_IMPLEMENTATION */

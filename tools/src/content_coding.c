@@ -289,7 +289,8 @@ HTTPX__PRIVATE long httpx__cdec_pull(httpx__cdec *d, void *buf, size_t cap, http
     if (!d->nlayers) {   /* identity: the input as it is */
         k = d->in_n < cap ? d->in_n : cap;
         if (httpx__cdec_limits(d, k, e) != 0) return HTTPX__BAD;
-        if (k) memcpy(buf, d->in, k);
+        if (!k) return 0;   /* nothing in (d->in may be NULL: no offset on it) */
+        memcpy(buf, d->in, k);
         d->in += k;
         d->in_n -= k;
         return (long)k;

@@ -400,7 +400,8 @@ static int httpx__socks_nomem(httpx__err *e) {
 }
 
 static int httpx__socks_step(httpx__hs_stream *h, httpx__err *e) {
-    const unsigned char *p = (const unsigned char *)h->in.p + h->in_off;
+    /* nothing received yet: in.p may be NULL, which takes no offset */
+    const unsigned char *p = h->in.p ? (const unsigned char *)h->in.p + h->in_off : NULL;
     size_t n = h->in.len - h->in_off, need;
     const httpx__proxy *px = h->proxy;
     switch (h->state) {
