@@ -30,6 +30,11 @@ HTTPX__PRIVATE void httpx__tls_config_free(httpx__tls_config *cfg);
 HTTPX__PRIVATE httpx__stream *httpx__tls_stream_new(httpx__tls_config *cfg, const char *host, int port,
                                                     bool offer_h2, httpx__stream *lower, httpx__err *e);
 
+#if defined(HTTPX_BEARSSL) || defined(HTTPX_OPENSSL)
+/* tls.c: the name of a TLS alert number (RFC 8446 6), for both backends'
+   messages; "unknown alert" for others. */
+HTTPX__PRIVATE const char *httpx__tls_alert_name(int a);
+#endif
 #if defined(HTTPX__TEST_HOOKS) && defined(HTTPX_BEARSSL)
 /* The trust anchors a configuration verifies with (the tests compare them:
    one shared system store, or a new one). */
